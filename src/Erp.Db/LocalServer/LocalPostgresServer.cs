@@ -1,0 +1,239 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Erp.Db.LocalServer;
+
+/// <summary>
+/// A private PostgreSQL cluster started from the machine's binaries, for when no connection is
+/// configured: its own data folder, a free port on 127.0.0.1, a generated password, and pg_cron
+/// preloaded when installed. As root the server runs as the postgres user (PostgreSQL refuses root).
+/// </summary>
+public sealed class LocalPostgresServer
+{
+    private const string SuperUser = "postgres";
+    private readonly LocalServerOptions options;
+    private readonly ILogger logger;
+
+    /// <summary>Creates a handle on the local server described by <paramref name="options"/>; nothing starts yet.</summary>
+    public LocalPostgresServer(LocalServerOptions? options = null, ILogger? logger = null)
+    {
+        this.options = options ?? new LocalServerOptions();
+        this.logger = logger ?? NullLogger.Instance;
+    }
+
+    private string DataDirectory => Path.Combine(options.Home, "data");
+
+    private string PasswordFile => Path.Combine(options.Home, "password");
+
+    private string PortFile => Path.Combine(options.Home, "port");
+
+    /// <summary>Starts the server unless it runs already (creating the cluster the first time) and returns how to reach it.</summary>
+    public async Task<LocalServerInfo> EnsureStartedAsync(CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(options.Home);
+        await using var startLock = await HomeLock.AcquireAsync(options.Home, cancellationToken);
+        var binaries = await PostgresBinaries.FindAsync(options.BinDirectory, cancellationToken);
+        if (await RunningPortAsync(cancellationToken) is int runningPort)
+        {
+            return await ReadyAsync(binaries, runningPort, startedNow: false, cancellationToken);
+        }
+        if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
+        {
+            await InitAsync(binaries, cancellationToken);
+        }
+        var port = ReadPort() is int saved && IsFree(saved) ? saved : FreePort();
+        await File.WriteAllTextAsync(PortFile, port.ToString(), cancellationToken);
+        logger.LogInformation("Starting local PostgreSQL {Version} on 127.0.0.1:{Port} (data in {DataDirectory})", binaries.Version, port, DataDirectory);
+        var started = await ProcessRunner.RunAsync(binaries.PgCtl,
+            ["start", "-w", "-t", "60", "-D", DataDirectory, "-l", Path.Combine(DataDirectory, "server.log"), "-o", $"-p {port}"], cancellationToken);
+        if (started.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The local PostgreSQL did not start: {started.Output}. See {Path.Combine(DataDirectory, "server.log")}.");
+        }
+        return await ReadyAsync(binaries, port, startedNow: true, cancellationToken);
+    }
+
+    /// <summary>The running server, or null when it is not running.</summary>
+    public async Task<LocalServerInfo?> StatusAsync(CancellationToken cancellationToken = default)
+    {
+        if (await RunningPortAsync(cancellationToken) is not int port)
+        {
+            return null;
+        }
+        var binaries = await PostgresBinaries.FindAsync(options.BinDirectory, cancellationToken);
+        return new LocalServerInfo(ConnectionString(port, options.Database), port, DataDirectory, binaries.Version, binaries.HasPgCron && ConfiguredWithPgCron(), false);
+    }
+
+    /// <summary>Stops the server (fast shutdown: running transactions roll back). Returns false if it was not running.</summary>
+    public async Task<bool> StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (await RunningPortAsync(cancellationToken) is null)
+        {
+            return false;
+        }
+        var binaries = await PostgresBinaries.FindAsync(options.BinDirectory, cancellationToken);
+        var stopped = await ProcessRunner.RunAsync(binaries.PgCtl, ["stop", "-w", "-m", "fast", "-D", DataDirectory], cancellationToken);
+        if (stopped.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The local PostgreSQL did not stop: {stopped.Output}");
+        }
+        return true;
+    }
+
+    /// <summary>The port from postmaster.pid when the postmaster is alive; null otherwise.</summary>
+    private async Task<int?> RunningPortAsync(CancellationToken cancellationToken)
+    {
+        var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile))
+        {
+            return null;
+        }
+        string[] lines;
+        try
+        {
+            lines = await File.ReadAllLinesAsync(pidFile, cancellationToken);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        // postmaster.pid: line 1 is the PID, line 4 the port.
+        if (lines.Length < 4 || !int.TryParse(lines[0], out var pid) || !int.TryParse(lines[3], out var port))
+        {
+            return null;
+        }
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited ? null : port;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private async Task InitAsync(PostgresBinaries binaries, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("Creating a local PostgreSQL cluster in {DataDirectory}", DataDirectory);
+        var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        await File.WriteAllTextAsync(PasswordFile, password, cancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        // initdb reads the password from a file the server user can read; it lives only for this call.
+        var setup = Path.Combine(options.Home, "setup");
+        Directory.CreateDirectory(setup);
+        Directory.CreateDirectory(DataDirectory);
+        var passwordForInit = Path.Combine(setup, "pw");
+        await File.WriteAllTextAsync(passwordForInit, password, cancellationToken);
+        try
+        {
+            await ProcessRunner.GiveToServerUserAsync(DataDirectory, cancellationToken);
+            await ProcessRunner.GiveToServerUserAsync(setup, cancellationToken);
+            var init = await ProcessRunner.RunAsync(binaries.InitDb,
+                ["-D", DataDirectory, "-U", SuperUser, "--auth=scram-sha-256", $"--pwfile={passwordForInit}", "-E", "UTF8", "--no-locale", "--no-sync"],
+                cancellationToken);
+            if (init.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"initdb failed: {init.Output}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(setup, recursive: true);
+        }
+
+        var settings = new List<string>
+        {
+            "# Written by erpdb for its private local server.",
+            "listen_addresses = '127.0.0.1'",
+            "unix_socket_directories = ''",
+            "max_connections = 200",
+            "shared_buffers = 256MB",
+            "max_wal_size = 4GB",
+            "synchronous_commit = off",
+        };
+        if (!options.Durable)
+        {
+            settings.AddRange(["fsync = off", "full_page_writes = off"]);
+        }
+        if (binaries.HasPgCron)
+        {
+            settings.AddRange(["shared_preload_libraries = 'pg_cron'", $"cron.database_name = '{options.Database}'", "cron.use_background_workers = on"]);
+        }
+        await File.AppendAllLinesAsync(Path.Combine(DataDirectory, "postgresql.conf"), settings, cancellationToken);
+        await ProcessRunner.GiveToServerUserAsync(DataDirectory, cancellationToken);
+    }
+
+    private bool ConfiguredWithPgCron()
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(DataDirectory, "postgresql.conf")).Contains("shared_preload_libraries = 'pg_cron'", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<LocalServerInfo> ReadyAsync(PostgresBinaries binaries, int port, bool startedNow, CancellationToken cancellationToken)
+    {
+        await using (var admin = NpgsqlDataSource.Create(ConnectionString(port, "postgres")))
+        await using (var connection = await admin.OpenConnectionAsync(cancellationToken))
+        {
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
+            exists.Parameters.AddWithValue("name", options.Database);
+            if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{options.Database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        return new LocalServerInfo(ConnectionString(port, options.Database), port, DataDirectory, binaries.Version, binaries.HasPgCron && ConfiguredWithPgCron(), startedNow);
+    }
+
+    /// <summary>The connection string for one database of the server, password included.</summary>
+    public string ConnectionString(int port, string database) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = port,
+        Username = SuperUser,
+        Password = File.ReadAllText(PasswordFile).Trim(),
+        Database = database,
+    }.ConnectionString;
+
+    private int? ReadPort() => File.Exists(PortFile) && int.TryParse(File.ReadAllText(PortFile), out var port) ? port : null;
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+
+namespace Erp.Db.LocalServer;
+
+/// <summary>Runs a PostgreSQL binary, as the postgres user when we are root.</summary>
+internal static class ProcessRunner
+{
+    public static bool IsRoot => Environment.UserName == "root";
+
+    public sealed record Result(int ExitCode, string Output);
+
+    public static async Task<Result> RunAsync(string file, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo
+        {
+            FileName = IsRoot ? "runuser" : file,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (IsRoot)
+        {
+            foreach (var a in new[] { "-u", "postgres", "--", file })
+            {
+                start.ArgumentList.Add(a);
+            }
+        }
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["LC_ALL"] = "C";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return new Result(process.ExitCode, (await stdout + await stderr).Trim());
+    }
+
+    /// <summary>Gives a folder to the postgres user when we are root, so the server may use it.</summary>
+    public static async Task GiveToServerUserAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!IsRoot)
+        {
+            return;
+        }
+        using var chown = Process.Start("chown", ["-R", "postgres:postgres", path]);
+        await chown.WaitForExitAsync(cancellationToken);
+        if (chown.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"Could not give {path} to the postgres user; as root, the local server runs as 'postgres', which must exist (it comes with Debian's postgresql package).");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.Data;
+using DbUp.Engine;
+
+namespace Erp.Db.Migrations.Engine;
+
+/// <summary>
+/// DbUp journal that writes <c>ops.schema_journal</c> with each script's kind, SHA-256 and duration,
+/// in the script's own transaction. Which scripts run is decided by <see cref="MigrationPlanner"/>,
+/// so DbUp is told that nothing has run yet.
+/// </summary>
+internal sealed class ErpJournal(IReadOnlyDictionary<string, MigrationScript> scripts, ScriptTimer timer) : IJournal
+{
+    public string[] GetExecutedScripts() => [];
+
+    public void EnsureTableExistsAndIsLatestVersion(Func<IDbCommand> dbCommandFactory)
+    {
+        // ops.schema_journal is created by migrations/0001_schemas.sql, the first script ever run.
+    }
+
+    public void StoreExecutedScript(SqlScript script, Func<IDbCommand> dbCommandFactory)
+    {
+        var source = scripts[script.Name];
+        using var command = dbCommandFactory();
+        command.CommandText = JournalSql.Insert;
+        AddParameter(command, "name", source.Name);
+        AddParameter(command, "kind", JournalSql.KindName(source.Kind));
+        AddParameter(command, "sha256", source.Sha256);
+        AddParameter(command, "duration_ms", timer.ElapsedMilliseconds);
+        command.ExecuteNonQuery();
+    }
+
+    private static void AddParameter(IDbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}

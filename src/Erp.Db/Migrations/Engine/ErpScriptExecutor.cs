@@ -1,0 +1,61 @@
+using System.Data;
+using DbUp.Engine;
+using DbUp.Engine.Output;
+using DbUp.Engine.Transactions;
+using DbUp.Postgresql;
+using Npgsql;
+
+namespace Erp.Db.Migrations.Engine;
+
+/// <summary>
+/// DbUp's PostgreSQL executor with Erp.Db's variables (only declared <c>$name$</c> tokens are
+/// replaced, so <c>$tag$</c> dollar quotes pass through) and errors that name the file and line.
+/// </summary>
+internal sealed class ErpScriptExecutor(
+    Func<IConnectionManager> connectionManager,
+    Func<IUpgradeLog> log,
+    Func<IJournal> journal,
+    IReadOnlyDictionary<string, string> variables,
+    ScriptTimer timer)
+    : PostgresqlScriptExecutor(connectionManager, log, null, () => false, [], journal)
+{
+    protected override string PreprocessScriptContents(SqlScript script, IDictionary<string, string> _) =>
+        variables.Aggregate(script.Contents, (text, v) => text.Replace($"${v.Key}$", v.Value, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Sends each statement as a one-command batch: Npgsql does not re-split batch commands, so
+    /// <c>BEGIN ATOMIC</c> bodies that <see cref="SqlStatementSplitter"/> kept whole stay whole.
+    /// </summary>
+    protected override void ExecuteNonQuery(IDbCommand command)
+    {
+        var npgsqlCommand = (NpgsqlCommand)command;
+        using var batch = new NpgsqlBatch(npgsqlCommand.Connection, npgsqlCommand.Transaction)
+        {
+            BatchCommands = { new NpgsqlBatchCommand(command.CommandText) },
+            Timeout = command.CommandTimeout,
+        };
+        batch.ExecuteNonQuery();
+    }
+
+    protected override void ExecuteCommandsWithinExceptionHandler(int index, SqlScript script, Action executeCommand)
+    {
+        if (index == 0)
+        {
+            timer.Start();
+        }
+        try
+        {
+            executeCommand();
+        }
+        catch (PostgresException e)
+        {
+            // Command 0 is RunAsOwner; the script's statements follow.
+            var statements = SqlStatementSplitter.Split(PreprocessScriptContents(script, variables.ToDictionary()));
+            int? line = index >= 1 && index <= statements.Count
+                ? statements[index - 1].LineOf(e.Position)
+                : null;
+            var message = e.MessageText + (e.Detail is null ? "" : $" ({e.Detail})") + (e.Where is null ? "" : $" [{e.Where}]");
+            throw new MigrationScriptException(script.Name, line, e.SqlState, message, e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+namespace Erp.Db.Migrations.Engine;
+
+/// <summary>Compares the scripts with the journal: what is applied, pending, changed or drifted.</summary>
+internal static class MigrationPlanner
+{
+    public static MigrationStatusReport Compare(string database, ScriptCatalog catalog, IReadOnlyDictionary<string, JournalEntry> journal)
+    {
+        var statuses = catalog.Scripts.Select(s => Compare(s, journal.GetValueOrDefault(s.Name))).ToList();
+
+        // A view that reads a re-created view is dropped with it (CASCADE) and so must be re-created too.
+        var views = catalog.Scripts.Where(s => s.Kind == ScriptKind.View).ToList();
+        var recreated = statuses.Where(s => s.Kind == ScriptKind.View && s.WillRun).Select(s => ViewOrder.ViewName(Find(catalog, s.Name))).ToList();
+        var affected = ViewOrder.WithDependents(views, recreated);
+        for (var i = 0; i < statuses.Count; i++)
+        {
+            var status = statuses[i];
+            if (status.Kind == ScriptKind.View && status.State == ScriptState.Applied && affected.Contains(ViewOrder.ViewName(Find(catalog, status.Name))))
+            {
+                statuses[i] = status with { State = ScriptState.Changed, Reason = "reads a view that is re-created" };
+            }
+        }
+
+        var known = catalog.Scripts.Select(s => s.Name).ToHashSet();
+        statuses.AddRange(journal.Values
+            .Where(j => !known.Contains(j.Name))
+            .OrderBy(j => j.Name, StringComparer.Ordinal)
+            .Select(j => new ScriptStatus(j.Name, KindOf(j.Name), ScriptState.Missing, null, j.Sha256, Utc(j.AppliedAt), j.DurationMs,
+                "journaled as applied but the file no longer exists")));
+        return new MigrationStatusReport(database, statuses);
+    }
+
+    private static ScriptStatus Compare(MigrationScript script, JournalEntry? applied)
+    {
+        var status = new ScriptStatus(script.Name, script.Kind, ScriptState.Applied, script.Sha256,
+            applied?.Sha256, applied is null ? null : Utc(applied.AppliedAt), applied?.DurationMs, null);
+        if (applied is null)
+        {
+            return status with { State = ScriptState.Pending, Reason = "never applied" };
+        }
+        if (applied.Sha256 == script.Sha256)
+        {
+            return status;
+        }
+        return script.IsRepeatable
+            ? status with { State = ScriptState.Changed, Reason = "text changed since it was last applied" }
+            : status with { State = ScriptState.Drifted, Reason = $"file changed after it was applied on {applied.AppliedAt:yyyy-MM-dd HH:mm:ss}Z" };
+    }
+
+    private static MigrationScript Find(ScriptCatalog catalog, string name) => catalog.Scripts.First(s => s.Name == name);
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    private static ScriptKind KindOf(string name) => name.Split('/')[0] switch
+    {
+        "functions" => ScriptKind.Function,
+        "views" => ScriptKind.View,
+        _ => ScriptKind.Migration,
+    };
+}

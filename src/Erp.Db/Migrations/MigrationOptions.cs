@@ -1,0 +1,18 @@
+namespace Erp.Db.Migrations;
+
+/// <summary>Settings of a migrate run. Immutable once built.</summary>
+public sealed record MigrationOptions
+{
+    /// <summary>Values for <c>$name$</c> tokens in scripts. Only these names are replaced; other <c>$tag$</c> dollar quotes pass through.</summary>
+    public IReadOnlyDictionary<string, string> Variables { get; init; } = DefaultVariables;
+
+    /// <summary>Longest a single statement may run; a script that needs longer fails and is rolled back. Default 30 minutes.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The variables every script may use, with their defaults.</summary>
+    public static IReadOnlyDictionary<string, string> DefaultVariables { get; } = new Dictionary<string, string>
+    {
+        ["default_refresh_interval"] = "5 minutes",
+        ["default_stale_after"] = "30 minutes",
+    };
+}

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Text;
+using Dapper;
+using DbUp;
+using DbUp.Builder;
+using DbUp.Engine;
+using Erp.Db.Migrations.Engine;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Erp.Db.Migrations;
+
+/// <summary>
+/// Applies the warehouse's SQL scripts with DbUp, adding what DBAs need: a checksummed journal,
+/// drift detection, run-on-change for functions and views, one advisory lock per database, and a
+/// transaction per script. The CLI's migrate, status, verify and script commands are thin shells
+/// over this type.
+/// </summary>
+public sealed class MigrationRunner
+{
+    private readonly NpgsqlDataSource dataSource;
+    private readonly ScriptCatalog catalog;
+    private readonly MigrationOptions options;
+    private readonly ILogger logger;
+
+    /// <summary>Creates a runner over a shared data source.</summary>
+    /// <param name="dataSource">Where to migrate; its login needs CREATEROLE the first time (roles are created if absent).</param>
+    /// <param name="catalog">The scripts; by default the ones embedded in Erp.Db.</param>
+    /// <param name="options">Variables and timeouts; by default <see cref="MigrationOptions"/>' defaults.</param>
+    /// <param name="logger">Where progress goes; by default nowhere.</param>
+    public MigrationRunner(NpgsqlDataSource dataSource, ScriptCatalog? catalog = null, MigrationOptions? options = null, ILogger? logger = null)
+    {
+        this.dataSource = dataSource;
+        this.catalog = catalog ?? ScriptCatalog.Embedded();
+        this.options = options ?? new MigrationOptions();
+        this.logger = logger ?? NullLogger.Instance;
+    }
+
+    private string Database => new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database ?? "";
+
+    /// <summary>Every script's state: applied, pending, changed, drifted or missing.</summary>
+    public async Task<MigrationStatusReport> StatusAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var journal = new Dictionary<string, JournalEntry>();
+        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(JournalSql.Exists, cancellationToken: cancellationToken)))
+        {
+            var rows = await connection.QueryAsync<JournalEntry>(new CommandDefinition(JournalSql.Latest, cancellationToken: cancellationToken));
+            journal = rows.ToDictionary(r => r.Name);
+        }
+        return MigrationPlanner.Compare(Database, catalog, journal);
+    }
+
+    /// <summary>
+    /// Applies pending migrations, then changed functions, then changed views (with the views that
+    /// read them) in dependency order. Each migration and function runs in its own transaction; the
+    /// views run in one, so readers never see a view missing.
+    /// </summary>
+    /// <param name="dryRun">List what would run without running it.</param>
+    /// <param name="cancellationToken">Stops waiting for the lock, or stops between scripts; a running script finishes or rolls back.</param>
+    /// <exception cref="MigrationDriftException">An applied migration was changed or removed; nothing was run.</exception>
+    /// <exception cref="MigrationScriptException">A script failed; it was rolled back and not journaled, and later scripts did not run.</exception>
+    public async Task<MigrationResult> MigrateAsync(bool dryRun = false, CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var migrationLock = await MigrationLock.AcquireAsync(dataSource, cancellationToken);
+        var report = await StatusAsync(cancellationToken);
+        if (report.Drift.Count > 0)
+        {
+            throw new MigrationDriftException(report.Drift);
+        }
+        var toRun = report.ToRun;
+        if (!dryRun)
+        {
+            var byName = catalog.Scripts.ToDictionary(s => s.Name);
+            foreach (var batch in Batches(toRun.Select(s => byName[s.Name])))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await Task.Run(() => Run(batch.Scripts, batch.Mode, byName), cancellationToken);
+            }
+            logger.LogInformation("Applied {Count} scripts to {Database}", toRun.Count, Database);
+        }
+        return new MigrationResult(Database, dryRun, toRun, Stopwatch.GetElapsedTime(started), []);
+    }
+
+    /// <summary>
+    /// The SQL migrate would run now, for review: each script with its journal entry, runnable with
+    /// <c>psql -1 -f</c> (scripts marked no-transaction are flagged and must run on their own).
+    /// </summary>
+    public async Task<string> ScriptAsync(CancellationToken cancellationToken = default)
+    {
+        var report = await StatusAsync(cancellationToken);
+        var byName = catalog.Scripts.ToDictionary(s => s.Name);
+        var sql = new StringBuilder()
+            .AppendLine($"-- erpdb script: {report.ToRun.Count} scripts that migrate would run on database {Database}.")
+            .AppendLine("-- Each script runs as erp_owner once that role exists, as migrate does.");
+        foreach (var status in report.ToRun)
+        {
+            var script = byName[status.Name];
+            sql.AppendLine()
+                .AppendLine($"-- ==== {script.Name} ({status.State.ToString().ToLowerInvariant()}: {status.Reason}) sha256 {script.Sha256}");
+            if (!script.RunsInTransaction)
+            {
+                sql.AppendLine("-- WARNING: this script must run outside a transaction (erpdb:no-transaction).");
+            }
+            sql.AppendLine(JournalSql.RunAsOwner + ";")
+                .AppendLine(options.Variables.Aggregate(script.Contents, (t, v) => t.Replace($"${v.Key}$", v.Value, StringComparison.Ordinal)).TrimEnd())
+                .AppendLine(";")
+                .AppendLine(JournalSql.InsertLiteral(script));
+        }
+        return sql.ToString();
+    }
+
+    private enum BatchMode
+    {
+        PerScript,
+        NoTransaction,
+        Single,
+    }
+
+    private sealed record Batch(BatchMode Mode, List<MigrationScript> Scripts);
+
+    /// <summary>Consecutive transactional scripts share a batch; views share one transaction.</summary>
+    private static IEnumerable<Batch> Batches(IEnumerable<MigrationScript> scripts)
+    {
+        Batch? current = null;
+        foreach (var script in scripts)
+        {
+            var mode = !script.RunsInTransaction ? BatchMode.NoTransaction
+                : script.Kind == ScriptKind.View ? BatchMode.Single
+                : BatchMode.PerScript;
+            if (current is null || current.Mode != mode || mode == BatchMode.NoTransaction)
+            {
+                if (current is not null)
+                {
+                    yield return current;
+                }
+                current = new Batch(mode, []);
+            }
+            current.Scripts.Add(script);
+        }
+        if (current is not null)
+        {
+            yield return current;
+        }
+    }
+
+    private void Run(List<MigrationScript> scripts, BatchMode mode, IReadOnlyDictionary<string, MigrationScript> byName)
+    {
+        var timer = new ScriptTimer();
+        var journal = new ErpJournal(byName, timer);
+        var builder = DeployChanges.To
+            .PostgresqlDatabase(new ErpConnectionManager(dataSource))
+            .WithScripts(scripts.Select(s => new SqlScript(s.Name, s.Contents)))
+            .WithScriptSorter(s => s)
+            .JournalTo(journal)
+            .WithVariablesDisabled()
+            .WithExecutionTimeout(options.CommandTimeout)
+            .LogTo(logger);
+        builder = mode switch
+        {
+            BatchMode.NoTransaction => builder.WithoutTransaction(),
+            BatchMode.Single => builder.WithTransaction(),
+            _ => builder.WithTransactionPerScript(),
+        };
+        builder.Configure(c => c.ScriptExecutor = new ErpScriptExecutor(() => c.ConnectionManager, () => c.Log, () => c.Journal, options.Variables, timer));
+
+        var result = builder.Build().PerformUpgrade();
+        if (!result.Successful)
+        {
+            throw result.Error as MigrationScriptException
+                ?? new MigrationScriptException(result.ErrorScript?.Name ?? "(unknown script)", null, null, result.Error.Message, result.Error);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Npgsql;
+
+namespace Erp.Db.Tests.Infrastructure;
+
+/// <summary>A database of its own for one test, dropped when the test ends, so tests run in parallel.</summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private readonly string adminConnectionString;
+
+    private TestDatabase(string adminConnectionString, string name)
+    {
+        this.adminConnectionString = adminConnectionString;
+        Name = name;
+        ConnectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name }.ConnectionString;
+        DataSource = NpgsqlDataSource.Create(ConnectionString);
+    }
+
+    public string Name { get; }
+
+    /// <summary>Superuser connection string to this database (password included).</summary>
+    public string ConnectionString { get; }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>A clone of the template: the whole warehouse schema, migrated.</summary>
+    public static Task<TestDatabase> CreateMigratedAsync() => CreateAsync(template: null);
+
+    /// <summary>An empty database (from template0), for tests that migrate scripts of their own.</summary>
+    public static Task<TestDatabase> CreateEmptyAsync() => CreateAsync(template: "template0");
+
+    private static async Task<TestDatabase> CreateAsync(string? template)
+    {
+        var server = await TestServer.GetAsync();
+        var name = $"erpdb_t_{Guid.NewGuid():N}"[..24];
+        await using var admin = NpgsqlDataSource.Create(server.AdminConnectionString);
+        await admin.CreateCommand($"CREATE DATABASE {name} TEMPLATE {template ?? server.TemplateDatabase}").ExecuteNonQueryAsync();
+        return new TestDatabase(server.AdminConnectionString, name);
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        var value = await command.ExecuteScalarAsync();
+        return value is DBNull or null ? default : (T)value;
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        await using var admin = NpgsqlDataSource.Create(adminConnectionString);
+        await admin.CreateCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)").ExecuteNonQueryAsync();
+    }
+}

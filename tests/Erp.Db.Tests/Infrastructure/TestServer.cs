@@ -1,0 +1,84 @@
+using Erp.Db.LocalServer;
+using Erp.Db.Migrations;
+using Npgsql;
+using Testcontainers.PostgreSql;
+
+namespace Erp.Db.Tests.Infrastructure;
+
+/// <summary>
+/// The PostgreSQL the tests run against, chosen once per run: ERPDB_TEST_CONNECTION if set, else a
+/// Testcontainers container when a Docker engine answers, else erpdb's own local server (in a home
+/// of its own, fsync off). It holds a migrated template database that each test clones.
+/// </summary>
+internal static class TestServer
+{
+    private static readonly Lazy<Task<Server>> Instance = new(StartAsync);
+
+    public sealed record Server(string AdminConnectionString, string TemplateDatabase, string Kind);
+
+    public static Task<Server> GetAsync() => Instance.Value;
+
+    private static async Task<Server> StartAsync()
+    {
+        var admin = Environment.GetEnvironmentVariable("ERPDB_TEST_CONNECTION") is { Length: > 0 } configured
+            ? (configured, "ERPDB_TEST_CONNECTION")
+            : await TryDockerAsync() is string docker
+                ? (docker, "testcontainers")
+                : (await StartLocalAsync(), "local server");
+        var template = await CreateTemplateAsync(admin.Item1);
+        return new Server(admin.Item1, template, admin.Item2);
+    }
+
+    private static async Task<string?> TryDockerAsync()
+    {
+        var socket = Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } || File.Exists("/var/run/docker.sock");
+        if (!socket)
+        {
+            return null;
+        }
+        try
+        {
+            var container = new PostgreSqlBuilder("postgres:15").Build();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await container.StartAsync(timeout.Token);
+            return new NpgsqlConnectionStringBuilder(container.GetConnectionString()) { Database = "postgres" }.ConnectionString;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<string> StartLocalAsync()
+    {
+        var home = Path.Combine(Path.GetTempPath(), $"erpdb-tests-{Environment.UserName}");
+        var server = new LocalPostgresServer(new LocalServerOptions { Home = home, Durable = false, Database = "erpdb" });
+        var info = await server.EnsureStartedAsync();
+        return new NpgsqlConnectionStringBuilder(info.ConnectionString) { Database = "postgres" }.ConnectionString;
+    }
+
+    /// <summary>A database migrated with the embedded scripts, named after their checksums so unchanged scripts reuse it.</summary>
+    private static async Task<string> CreateTemplateAsync(string adminConnectionString)
+    {
+        var catalog = ScriptCatalog.Embedded();
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(string.Join("\n", catalog.Scripts.Select(s => s.Sha256)))))[..12];
+        var name = $"erpdb_tpl_{hash}";
+        await using var admin = NpgsqlDataSource.Create(adminConnectionString);
+        var exists = await admin.CreateCommand($"SELECT count(*) FROM pg_database WHERE datname = '{name}'").ExecuteScalarAsync();
+        if ((long)exists! == 1)
+        {
+            return name;
+        }
+        var building = name + "_building";
+        await admin.CreateCommand($"DROP DATABASE IF EXISTS {building} WITH (FORCE)").ExecuteNonQueryAsync();
+        await admin.CreateCommand($"CREATE DATABASE {building} TEMPLATE template0").ExecuteNonQueryAsync();
+        var builder = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = building, Pooling = false };
+        await using (var dataSource = NpgsqlDataSource.Create(builder.ConnectionString))
+        {
+            await new MigrationRunner(dataSource, catalog).MigrateAsync();
+        }
+        await admin.CreateCommand($"ALTER DATABASE {building} RENAME TO {name}").ExecuteNonQueryAsync();
+        return name;
+    }
+}

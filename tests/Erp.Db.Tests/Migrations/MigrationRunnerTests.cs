@@ -1,0 +1,217 @@
+using Erp.Db.Migrations;
+using Erp.Db.Tests.Infrastructure;
+
+namespace Erp.Db.Tests.Migrations;
+
+public class MigrationRunnerTests
+{
+    [Fact]
+    public async Task Migrates_an_empty_database_and_a_second_run_applies_nothing()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        var runner = new MigrationRunner(db.DataSource);
+
+        var first = await runner.MigrateAsync();
+        var second = await runner.MigrateAsync();
+
+        var expected = ScriptCatalog.Embedded().Scripts.Count;
+        Assert.Equal(expected, first.Scripts.Count);
+        Assert.Empty(second.Scripts);
+        Assert.Equal(expected, await db.ScalarAsync<long>("SELECT count(*) FROM ops.schema_journal"));
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.schema_journal WHERE sha256 !~ '^[0-9a-f]{64}$' OR duration_ms < 0"));
+        Assert.True((await runner.StatusAsync()).IsUpToDate);
+        Assert.Equal("erp_owner", await db.ScalarAsync<string>("SELECT pg_get_userbyid(nspowner)::text FROM pg_namespace WHERE nspname = 'dw'"));
+    }
+
+    [Fact]
+    public async Task Two_migrations_started_together_both_succeed_and_apply_each_script_once()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+
+        var runs = await Task.WhenAll(
+            Task.Run(() => new MigrationRunner(db.DataSource).MigrateAsync()),
+            Task.Run(() => new MigrationRunner(db.DataSource).MigrateAsync()));
+
+        var expected = ScriptCatalog.Embedded().Scripts.Count;
+        Assert.Equal(expected, runs.Sum(r => r.Scripts.Count));
+        Assert.Equal(expected, await db.ScalarAsync<long>("SELECT count(DISTINCT script_name) FROM ops.schema_journal"));
+        Assert.Equal(expected, await db.ScalarAsync<long>("SELECT count(*) FROM ops.schema_journal"));
+    }
+
+    [Fact]
+    public async Task A_failing_script_leaves_nothing_of_itself_and_names_file_line_and_message()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        using var scripts = BaseScripts()
+            .Write("migrations/0003_broken.sql", "CREATE TABLE dw.half_done (id int);\nINSERT INTO dw.half_done VALUES (1);\n\nSELECT no_such_column\n  FROM dw.half_done;\n")
+            .Write("migrations/0004_after.sql", "CREATE TABLE dw.after_broken (id int);");
+        var runner = new MigrationRunner(db.DataSource, scripts.Catalog());
+
+        var error = await Assert.ThrowsAsync<MigrationScriptException>(() => runner.MigrateAsync());
+
+        Assert.Equal("migrations/0003_broken.sql", error.ScriptName);
+        Assert.Equal(4, error.Line);
+        Assert.Equal("42703", error.SqlState);
+        Assert.Contains("no_such_column", error.Message);
+        Assert.Null(await db.ScalarAsync<string>("SELECT to_regclass('dw.half_done')::text"));
+        Assert.Null(await db.ScalarAsync<string>("SELECT to_regclass('dw.after_broken')::text"));
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.schema_journal WHERE script_name LIKE '%0003%'"));
+        Assert.Equal(2, await db.ScalarAsync<long>("SELECT count(*) FROM ops.schema_journal"));
+    }
+
+    [Fact]
+    public async Task A_changed_migration_is_drift_that_status_reports_and_migrate_refuses()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        using var scripts = BaseScripts().Write("migrations/0003_table.sql", "CREATE TABLE dw.t (id int);");
+        await new MigrationRunner(db.DataSource, scripts.Catalog()).MigrateAsync();
+
+        scripts.Write("migrations/0003_table.sql", "CREATE TABLE dw.t (id bigint);")
+            .Write("migrations/0004_more.sql", "CREATE TABLE dw.more (id int);");
+        var runner = new MigrationRunner(db.DataSource, scripts.Catalog());
+        var status = await runner.StatusAsync();
+        var error = await Assert.ThrowsAsync<MigrationDriftException>(() => runner.MigrateAsync());
+
+        var drifted = Assert.Single(status.Drift);
+        Assert.Equal("migrations/0003_table.sql", drifted.Name);
+        Assert.Equal(ScriptState.Drifted, drifted.State);
+        Assert.Contains("migrations/0003_table.sql", error.Message);
+        Assert.Null(await db.ScalarAsync<string>("SELECT to_regclass('dw.more')::text"));
+    }
+
+    [Fact]
+    public async Task A_removed_migration_is_drift()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        using var scripts = BaseScripts().Write("migrations/0003_table.sql", "CREATE TABLE dw.t (id int);");
+        await new MigrationRunner(db.DataSource, scripts.Catalog()).MigrateAsync();
+        File.Delete(Path.Combine(scripts.Path, "migrations/0003_table.sql"));
+
+        var status = await new MigrationRunner(db.DataSource, scripts.Catalog()).StatusAsync();
+
+        var missing = Assert.Single(status.Drift);
+        Assert.Equal(ScriptState.Missing, missing.State);
+    }
+
+    [Fact]
+    public async Task Repeatable_scripts_run_again_only_when_their_text_changes()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        using var scripts = BaseScripts()
+            .Write("functions/ops.answer.sql", "CREATE OR REPLACE FUNCTION ops.answer() RETURNS int LANGUAGE sql AS $$ SELECT 41 $$;");
+        await new MigrationRunner(db.DataSource, scripts.Catalog()).MigrateAsync();
+
+        var unchanged = await new MigrationRunner(db.DataSource, scripts.Catalog()).MigrateAsync();
+        scripts.Write("functions/ops.answer.sql", "CREATE OR REPLACE FUNCTION ops.answer() RETURNS int LANGUAGE sql AS $$ SELECT 42 $$;");
+        var runner = new MigrationRunner(db.DataSource, scripts.Catalog());
+        var changedState = (await runner.StatusAsync()).Scripts.Single(s => s.Name == "functions/ops.answer.sql").State;
+        var changed = await runner.MigrateAsync();
+
+        Assert.Empty(unchanged.Scripts);
+        Assert.Equal(ScriptState.Changed, changedState);
+        Assert.Equal("functions/ops.answer.sql", Assert.Single(changed.Scripts).Name);
+        Assert.Equal(42, await db.ScalarAsync<int>("SELECT ops.answer()"));
+        Assert.Equal(2, await db.ScalarAsync<long>("SELECT count(*) FROM ops.schema_journal WHERE script_name = 'functions/ops.answer.sql'"));
+    }
+
+    [Fact]
+    public async Task PostgreSQL_syntax_that_trips_DbUp_applies()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        using var scripts = BaseScripts().Write("migrations/0003_syntax.sql", """
+            -- tagged dollar quotes, $$, BEGIN ATOMIC, and semicolons inside strings and comments; all fine
+            CREATE FUNCTION ops.tagged() RETURNS text LANGUAGE plpgsql AS $fn$
+            BEGIN
+                RETURN 'a;b' || $inner$;c$inner$;
+            END
+            $fn$;
+            CREATE FUNCTION ops.plain() RETURNS text LANGUAGE sql AS $$ SELECT 'x;y' $$;
+            CREATE FUNCTION ops.atomic(n int) RETURNS int LANGUAGE sql
+            BEGIN ATOMIC
+                SELECT CASE WHEN n > 0 THEN n + 1 ELSE 0 END;
+            END;
+            CREATE TABLE ops.notes (body text);
+            INSERT INTO ops.notes VALUES ('one; two'), (E'it\'s; three');
+            SELECT '$default_refresh_interval$'::interval;
+            """);
+
+        await new MigrationRunner(db.DataSource, scripts.Catalog()).MigrateAsync();
+
+        Assert.Equal("a;b;c", await db.ScalarAsync<string>("SELECT ops.tagged()"));
+        Assert.Equal("x;y", await db.ScalarAsync<string>("SELECT ops.plain()"));
+        Assert.Equal(6, await db.ScalarAsync<int>("SELECT ops.atomic(5)"));
+        Assert.Equal(2, await db.ScalarAsync<long>("SELECT count(*) FROM ops.notes WHERE body LIKE '%;%'"));
+    }
+
+    [Fact]
+    public async Task A_dry_run_lists_what_would_run_and_changes_nothing()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        var runner = new MigrationRunner(db.DataSource);
+
+        var result = await runner.MigrateAsync(dryRun: true);
+
+        Assert.True(result.DryRun);
+        Assert.Equal(ScriptCatalog.Embedded().Scripts.Count, result.Scripts.Count);
+        Assert.All(result.Scripts, s => Assert.Equal(ScriptState.Pending, s.State));
+        Assert.Null(await db.ScalarAsync<string>("SELECT to_regclass('ops.schema_journal')::text"));
+    }
+
+    [Fact]
+    public async Task A_no_transaction_script_can_create_an_index_concurrently()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        using var scripts = BaseScripts()
+            .Write("migrations/0003_table.sql", "CREATE TABLE dw.big (id int);")
+            .Write("migrations/0004_index.sql", "-- erpdb:no-transaction\nCREATE INDEX CONCURRENTLY big_id_idx ON dw.big (id);");
+
+        await new MigrationRunner(db.DataSource, scripts.Catalog()).MigrateAsync();
+
+        Assert.Equal("dw.big_id_idx", await db.ScalarAsync<string>("SELECT to_regclass('dw.big_id_idx')::text"));
+        Assert.Equal(4, await db.ScalarAsync<long>("SELECT count(*) FROM ops.schema_journal"));
+    }
+
+    [Fact]
+    public async Task Views_run_in_dependency_order_and_a_changed_view_rebuilds_its_dependents()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        using var scripts = BaseScripts()
+            .Write("migrations/0003_facts.sql", "CREATE TABLE dw.sales (day date, amount numeric); INSERT INTO dw.sales VALUES ('2026-01-01', 10), ('2026-01-02', 5);")
+            .Write("views/mart.a_totals.sql", "-- requires: mart.z_daily\nDROP MATERIALIZED VIEW IF EXISTS mart.a_totals;\nCREATE MATERIALIZED VIEW mart.a_totals AS SELECT sum(amount) AS total FROM mart.z_daily;")
+            .Write("views/mart.z_daily.sql", "DROP MATERIALIZED VIEW IF EXISTS mart.z_daily CASCADE;\nCREATE MATERIALIZED VIEW mart.z_daily AS SELECT day, sum(amount) AS amount FROM dw.sales GROUP BY day;");
+        await new MigrationRunner(db.DataSource, scripts.Catalog()).MigrateAsync();
+
+        scripts.Write("views/mart.z_daily.sql", "DROP MATERIALIZED VIEW IF EXISTS mart.z_daily CASCADE;\nCREATE MATERIALIZED VIEW mart.z_daily AS SELECT day, sum(amount) * 2 AS amount FROM dw.sales GROUP BY day;");
+        var rebuilt = await new MigrationRunner(db.DataSource, scripts.Catalog()).MigrateAsync();
+
+        Assert.Equal(["views/mart.z_daily.sql", "views/mart.a_totals.sql"], rebuilt.Scripts.Select(s => s.Name));
+        Assert.Equal(30m, await db.ScalarAsync<decimal>("SELECT total FROM mart.a_totals"));
+    }
+
+    [Fact]
+    public async Task The_review_script_holds_each_pending_script_and_its_journal_entry()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        var runner = new MigrationRunner(db.DataSource);
+
+        var sql = await runner.ScriptAsync();
+
+        foreach (var script in ScriptCatalog.Embedded().Scripts)
+        {
+            Assert.Contains($"-- ==== {script.Name}", sql);
+            Assert.Contains($"'{script.Sha256}'", sql);
+        }
+        Assert.Null(await db.ScalarAsync<string>("SELECT to_regclass('ops.schema_journal')::text"));
+    }
+
+    /// <summary>The real first two migrations (schemas with the journal, roles) in a folder of the test's own.</summary>
+    private static ScriptFolder BaseScripts()
+    {
+        var folder = new ScriptFolder();
+        foreach (var script in ScriptCatalog.Embedded().Scripts.Where(s => s.Name is "migrations/0001_schemas.sql" or "migrations/0002_roles.sql"))
+        {
+            folder.Write(script.Name, script.Contents);
+        }
+        return folder;
+    }
+}
