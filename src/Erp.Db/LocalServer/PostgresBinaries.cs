@@ -1,7 +1,7 @@
 namespace Erp.Db.LocalServer;
 
 /// <summary>The machine's PostgreSQL server binaries, and whether pg_cron is installed beside them.</summary>
-internal sealed record PostgresBinaries(string BinDirectory, string Version, bool HasPgCron)
+internal sealed partial record PostgresBinaries(string BinDirectory, string Version, bool HasPgCron)
 {
     public string InitDb => Path.Combine(BinDirectory, "initdb");
 
@@ -17,8 +17,12 @@ internal sealed record PostgresBinaries(string BinDirectory, string Version, boo
         var libDir = File.Exists(Path.Combine(bin, "pg_config"))
             ? await RunAsync(Path.Combine(bin, "pg_config"), "--pkglibdir", cancellationToken)
             : Path.Combine(bin, "..", "lib");
-        return new PostgresBinaries(bin, version.Split(' ').Last(), File.Exists(Path.Combine(libDir, "pg_cron.so")));
+        return new PostgresBinaries(bin, VersionNumber().Match(version) is { Success: true } m ? m.Groups[1].Value : version, File.Exists(Path.Combine(libDir, "pg_cron.so")));
     }
+
+    /// <summary>"pg_ctl (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)" gives 15.18.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"\(PostgreSQL\) (\S+)")]
+    private static partial System.Text.RegularExpressions.Regex VersionNumber();
 
     private static IEnumerable<string> Candidates()
     {

@@ -14,20 +14,26 @@ internal static class TestServer
 {
     private static readonly Lazy<Task<Server>> Instance = new(StartAsync);
 
-    public sealed record Server(string AdminConnectionString, string TemplateDatabase, string Kind);
+    public sealed record Server(string AdminConnectionString, string TemplateDatabase, string Kind, string? LocalHome);
 
     public static Task<Server> GetAsync() => Instance.Value;
 
     private static async Task<Server> StartAsync()
     {
-        var admin = Environment.GetEnvironmentVariable("ERPDB_TEST_CONNECTION") is { Length: > 0 } configured
-            ? (configured, "ERPDB_TEST_CONNECTION")
-            : await TryDockerAsync() is string docker
-                ? (docker, "testcontainers")
-                : (await StartLocalAsync(), "local server");
-        var template = await CreateTemplateAsync(admin.Item1);
-        return new Server(admin.Item1, template, admin.Item2);
+        if (Environment.GetEnvironmentVariable("ERPDB_TEST_CONNECTION") is { Length: > 0 } configured)
+        {
+            return new Server(configured, await CreateTemplateAsync(configured), "ERPDB_TEST_CONNECTION", null);
+        }
+        if (await TryDockerAsync() is string docker)
+        {
+            return new Server(docker, await CreateTemplateAsync(docker), "testcontainers", null);
+        }
+        var local = await StartLocalAsync();
+        return new Server(local, await CreateTemplateAsync(local), "local server", LocalHome);
     }
+
+    /// <summary>The local server's home for tests: apart from the one erpdb uses for real work.</summary>
+    private static string LocalHome => Path.Combine(Path.GetTempPath(), $"erpdb-tests-{Environment.UserName}");
 
     private static async Task<string?> TryDockerAsync()
     {
@@ -51,8 +57,7 @@ internal static class TestServer
 
     private static async Task<string> StartLocalAsync()
     {
-        var home = Path.Combine(Path.GetTempPath(), $"erpdb-tests-{Environment.UserName}");
-        var server = new LocalPostgresServer(new LocalServerOptions { Home = home, Durable = false, Database = "erpdb" });
+        var server = new LocalPostgresServer(new LocalServerOptions { Home = LocalHome, Durable = false, Database = "erpdb" });
         var info = await server.EnsureStartedAsync();
         return new NpgsqlConnectionStringBuilder(info.ConnectionString) { Database = "postgres" }.ConnectionString;
     }

@@ -1,0 +1,6 @@
+using Erp.Db.Cli.Output;
+
+namespace Erp.Db.Cli.Commands;
+
+/// <summary>What a command produced: data for JSON, a table for people, and its exit code.</summary>
+internal sealed record CommandResult(object Data, TableView Table, int ExitCode = ExitCodes.Ok, IReadOnlyDictionary<string, object?>? Meta = null);

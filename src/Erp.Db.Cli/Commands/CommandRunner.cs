@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net.Sockets;
+using Erp.Db.Cli.Connection;
+using Erp.Db.Cli.Output;
+using Erp.Db.Migrations;
+using Npgsql;
+
+namespace Erp.Db.Cli.Commands;
+
+/// <summary>Runs a command's body and turns its result or failure into output and an exit code.</summary>
+internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals, Database database)
+{
+    public async Task<int> RunAsync(ParseResult parseResult, Func<CancellationToken, Task<CommandResult>> execute, CancellationToken cancellationToken)
+    {
+        var format = parseResult.GetValue(globals.Format);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var result = await execute(cancellationToken);
+            var meta = new Dictionary<string, object?>
+            {
+                ["executionMs"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1),
+                ["database"] = database.Target?.Display,
+            };
+            foreach (var (key, value) in result.Meta ?? new Dictionary<string, object?>())
+            {
+                meta[key] = value;
+            }
+            output.Success(format, result.Data, result.Table, meta);
+            return result.ExitCode;
+        }
+        catch (Exception e) when (Describe(e) is { } failure)
+        {
+            output.Failure(format, failure.Code, failure.Message, failure.Details);
+            return failure.ExitCode;
+        }
+    }
+
+    private static CliException? Describe(Exception e) => e switch
+    {
+        CliException cli => cli,
+        MigrationDriftException drift => new CliException(ErrorCodes.Drift, drift.Message, ExitCodes.Failure,
+            drift.Drift.Select(d => new { script = d.Name, state = d.State, reason = d.Reason })),
+        MigrationScriptException script => new CliException(ErrorCodes.MigrationFailed, script.Message, ExitCodes.Failure,
+            new { script = script.ScriptName, line = script.Line, sqlState = script.SqlState }),
+        MigrationException migration => new CliException(ErrorCodes.MigrationFailed, migration.Message, ExitCodes.Failure),
+        PostgresException { SqlState: "28P01" or "28000" } auth => new CliException(ErrorCodes.Unauthorized,
+            $"The database refused the login: {auth.MessageText}. Check the user and password of the connection.", ExitCodes.Failure),
+        PostgresException { SqlState: "3D000" } missing => new CliException(ErrorCodes.NotFound,
+            $"{missing.MessageText}. Create the database first (createdb) or fix the connection's Database.", ExitCodes.Failure),
+        PostgresException { SqlState: "57014" } => new CliException(ErrorCodes.Timeout,
+            "The statement was cancelled by a timeout. Retry, or narrow the request.", ExitCodes.Failure),
+        PostgresException pg => new CliException(ErrorCodes.Server, $"PostgreSQL error {pg.SqlState}: {pg.MessageText}", ExitCodes.Failure),
+        NpgsqlException { InnerException: TimeoutException } => new CliException(ErrorCodes.Timeout,
+            "Timed out waiting for the database. Check that it is reachable, or raise Timeout in the connection string.", ExitCodes.Failure),
+        NpgsqlException { InnerException: SocketException or IOException } or SocketException => new CliException(ErrorCodes.DbUnavailable,
+            $"Cannot reach the database: {e.InnerException?.Message ?? e.Message}. Check the host and port, and that PostgreSQL is running.", ExitCodes.Failure),
+        OperationCanceledException => new CliException(ErrorCodes.Timeout, "Cancelled before it finished; nothing of the unfinished step was committed.", ExitCodes.Failure),
+        InvalidOperationException or IOException or UnauthorizedAccessException => new CliException(ErrorCodes.Server, e.Message, ExitCodes.Failure),
+        _ => null,
+    };
+}

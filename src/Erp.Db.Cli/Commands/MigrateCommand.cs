@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Erp.Db.Cli.Connection;
+using Erp.Db.Migrations;
+using Microsoft.Extensions.Logging;
+
+namespace Erp.Db.Cli.Commands;
+
+/// <summary><c>erpdb migrate [--dry-run]</c>: apply pending migrations and changed functions and views.</summary>
+internal sealed class MigrateCommand : Command
+{
+    private readonly Option<bool> dryRun = new("--dry-run")
+    {
+        Description = "List what would run, in order, without running anything.",
+    };
+
+    private readonly Database database;
+    private readonly ILoggerFactory loggers;
+
+    public MigrateCommand(CommandRunner runner, Database database, ILoggerFactory loggers)
+        : base("migrate", "Apply pending migrations, then changed functions and views, each migration in its own transaction. Refuses to run when an applied migration has drifted.")
+    {
+        this.database = database;
+        this.loggers = loggers;
+        Options.Add(dryRun);
+        SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
+    }
+
+    private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var dataSource = await database.GetAsync(parseResult, cancellationToken);
+        var runner = new MigrationRunner(dataSource, logger: loggers.CreateLogger<MigrationRunner>());
+        var result = await runner.MigrateAsync(parseResult.GetValue(dryRun), cancellationToken);
+        var verb = result.DryRun ? "Would apply" : "Applied";
+        var caption = result.Scripts.Count == 0
+            ? $"Nothing to apply: {result.Database} is up to date."
+            : $"{verb} {result.Scripts.Count} script(s) to {result.Database} in {result.Elapsed.TotalMilliseconds:0} ms.";
+        var data = new
+        {
+            database = result.Database,
+            dryRun = result.DryRun,
+            applied = result.Scripts.Select(StatusView.Script),
+            elapsedMs = Math.Round(result.Elapsed.TotalMilliseconds, 1),
+            notices = result.Notices,
+        };
+        return new CommandResult(data, StatusView.Table(result.Scripts, caption));
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Erp.Db.Cli.Connection;
+using Erp.Db.Cli.Output;
+using Erp.Db.Migrations;
+
+namespace Erp.Db.Cli.Commands;
+
+/// <summary><c>erpdb script [--output FILE]</c>: the SQL migrate would run, for review.</summary>
+internal sealed class ScriptCommand : Command
+{
+    private readonly Option<FileInfo?> outputFile = new("--output", "-o")
+    {
+        Description = "Write the SQL to this file instead of stdout.",
+    };
+
+    private readonly Database database;
+    private readonly GlobalOptions globals;
+    private readonly TextWriter stdout;
+
+    public ScriptCommand(CommandRunner runner, Database database, GlobalOptions globals, CliConsole console)
+        : base("script", "Print the SQL that migrate would run now (scripts and their journal entries), for review or for 'psql -1 -f'.")
+    {
+        this.database = database;
+        this.globals = globals;
+        stdout = console.Output;
+        Options.Add(outputFile);
+        SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
+    }
+
+    private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var runner = new MigrationRunner(await database.GetAsync(parseResult, cancellationToken));
+        var sql = await runner.ScriptAsync(cancellationToken);
+        var file = parseResult.GetValue(outputFile);
+        if (file is not null)
+        {
+            await File.WriteAllTextAsync(file.FullName, sql, cancellationToken);
+            return new CommandResult(new { file = file.FullName, bytes = sql.Length }, new TableView([], [], $"Wrote the SQL to {file.FullName}."));
+        }
+        if (parseResult.GetValue(globals.Format) == OutputFormat.Json)
+        {
+            return new CommandResult(new { sql }, new TableView([], []));
+        }
+        await stdout.WriteAsync(sql);
+        return new CommandResult(new { }, new TableView([], [], "-- end of script"));
+    }
+}

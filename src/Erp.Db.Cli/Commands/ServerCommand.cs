@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Erp.Db.Cli.Output;
+using Erp.Db.LocalServer;
+
+namespace Erp.Db.Cli.Commands;
+
+/// <summary><c>erpdb server start|status|stop</c>: the private local PostgreSQL erpdb uses when no connection is configured.</summary>
+internal sealed class ServerCommand : Command
+{
+    public ServerCommand(CommandRunner runner, LocalPostgresServer server)
+        : base("server", "Manage the private local PostgreSQL that erpdb starts when no connection is configured.")
+    {
+        var start = new Command("start", "Start the local server (creating it the first time) and print where it listens.");
+        start.SetAction((parseResult, ct) => runner.RunAsync(parseResult, async token => Describe(await server.EnsureStartedAsync(token)), ct));
+
+        var status = new Command("status", "Say whether the local server is running, on which port and where its data is.");
+        status.SetAction((parseResult, ct) => runner.RunAsync(parseResult, async token => Describe(await server.StatusAsync(token)), ct));
+
+        var stop = new Command("stop", "Stop the local server; its data stays for the next start.");
+        stop.SetAction((parseResult, ct) => runner.RunAsync(parseResult, async token =>
+        {
+            var stopped = await server.StopAsync(token);
+            return new CommandResult(new { stopped }, new TableView([], [], stopped ? "Local server stopped." : "Local server was not running."));
+        }, ct));
+
+        Subcommands.Add(start);
+        Subcommands.Add(status);
+        Subcommands.Add(stop);
+    }
+
+    private static CommandResult Describe(LocalServerInfo? info)
+    {
+        if (info is null)
+        {
+            return new CommandResult(new { running = false }, new TableView([], [], "Local server is not running; any erpdb command without a connection starts it."));
+        }
+        var data = new { running = true, host = "127.0.0.1", port = info.Port, database = "erpdb", dataDirectory = info.DataDirectory, version = info.Version, pgCron = info.PgCron };
+        var table = new TableView(["Setting", "Value"],
+        [
+            ["running", "yes"],
+            ["listens on", $"127.0.0.1:{info.Port}"],
+            ["data", info.DataDirectory],
+            ["version", info.Version],
+            ["pg_cron", info.PgCron ? "preloaded" : "not installed"],
+        ]);
+        return new CommandResult(data, table);
+    }
+}

@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Erp.Db.Cli.Connection;
+using Erp.Db.Migrations;
+
+namespace Erp.Db.Cli.Commands;
+
+/// <summary><c>erpdb status</c>: every script and its state.</summary>
+internal sealed class StatusCommand : Command
+{
+    private readonly Database database;
+
+    public StatusCommand(CommandRunner runner, Database database)
+        : base("status", "List every script with its state: applied, pending, changed (repeatable, will run again), drifted or missing.")
+    {
+        this.database = database;
+        SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
+    }
+
+    private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var report = await new MigrationRunner(await database.GetAsync(parseResult, cancellationToken)).StatusAsync(cancellationToken);
+        return new CommandResult(StatusView.Data(report), StatusView.Table(report.Scripts, StatusView.Summary(report)));
+    }
+}

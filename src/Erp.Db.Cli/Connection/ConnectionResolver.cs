@@ -1,0 +1,74 @@
+using Erp.Db.Cli.Output;
+using Erp.Db.LocalServer;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace Erp.Db.Cli.Connection;
+
+/// <summary>
+/// Finds the connection, first found wins: --connection, ERPDB_CONNECTION, libpq's PG* variables
+/// (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD: Npgsql reads only some, so they are mapped
+/// here), ConnectionStrings:ErpDb in erpdb.json or appsettings.json, else the local server.
+/// </summary>
+internal sealed class ConnectionResolver(IConfiguration configuration, CliEnvironment environment, LocalPostgresServer localServer, CommandOutput output)
+{
+    private static readonly string[] LibpqVariables = ["PGHOST", "PGPORT", "PGDATABASE", "PGUSER"];
+
+    public async Task<ConnectionTarget> ResolveAsync(string? option, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(option))
+        {
+            return Validated(option, "--connection");
+        }
+        if (environment.Get("ERPDB_CONNECTION") is { Length: > 0 } fromEnvironment)
+        {
+            return Validated(fromEnvironment, "ERPDB_CONNECTION");
+        }
+        if (LibpqVariables.Any(v => !string.IsNullOrEmpty(environment.Get(v))))
+        {
+            return new ConnectionTarget(FromLibpq(), "PG* environment variables");
+        }
+        if (configuration.GetConnectionString("ErpDb") is { Length: > 0 } fromConfig)
+        {
+            return Validated(fromConfig, "ConnectionStrings:ErpDb in erpdb.json/appsettings.json");
+        }
+        var server = await localServer.EnsureStartedAsync(cancellationToken);
+        output.Note($"erpdb: no connection configured; using the local PostgreSQL {server.Version} on 127.0.0.1:{server.Port} "
+            + $"({(server.StartedNow ? "started now" : "already running")}, data in {server.DataDirectory}{(server.PgCron ? ", pg_cron on" : "")}). "
+            + "Stop it with 'erpdb server stop'.");
+        return new ConnectionTarget(server.ConnectionString, "local server");
+    }
+
+    private string FromLibpq()
+    {
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = environment.Get("PGHOST") is { Length: > 0 } host ? host : "localhost",
+            Database = environment.Get("PGDATABASE"),
+            Username = environment.Get("PGUSER"),
+            Password = environment.Get("PGPASSWORD"),
+        };
+        if (environment.Get("PGPORT") is { Length: > 0 } port)
+        {
+            builder.Port = int.TryParse(port, out var number) && number is > 0 and < 65536
+                ? number
+                : throw CliException.Validation($"PGPORT '{port}' is not a port number (1-65535).");
+        }
+        builder.Database ??= builder.Username;
+        return builder.ConnectionString;
+    }
+
+    private static ConnectionTarget Validated(string connectionString, string source)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException e)
+        {
+            // The message names the bad keyword, never the value (which may be a password).
+            throw CliException.Validation($"The connection string from {source} is malformed: {e.Message} Use the form 'Host=...;Port=5432;Database=...;Username=...;Password=...'.");
+        }
+        return new ConnectionTarget(connectionString, source);
+    }
+}

@@ -1,0 +1,21 @@
+using Npgsql;
+
+namespace Erp.Db.Cli.Connection;
+
+/// <summary>The database erpdb talks to, and where that choice came from.</summary>
+/// <param name="ConnectionString">Password included: never print it; print <see cref="Display"/>.</param>
+/// <param name="Source">--connection, ERPDB_CONNECTION, PG* variables, a config file, or the local server.</param>
+internal sealed record ConnectionTarget(string ConnectionString, string Source)
+{
+    /// <summary>Host, port, database and user, without the password.</summary>
+    public string Display
+    {
+        get
+        {
+            var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+            return $"{builder.Username ?? "(default user)"}@{builder.Host}:{builder.Port}/{builder.Database}";
+        }
+    }
+
+    public string Database => new NpgsqlConnectionStringBuilder(ConnectionString).Database ?? "";
+}

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using Erp.Db.Cli.Commands;
+using Erp.Db.Cli.Connection;
+using Erp.Db.Cli.Output;
+using Erp.Db.LocalServer;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Erp.Db.Cli;
+
+/// <summary>Builds the host and the command tree, parses, and runs: the whole of erpdb.</summary>
+internal static class ErpDbCli
+{
+    /// <summary>Runs erpdb with the given arguments, writers and environment; returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?> environment, CancellationToken cancellationToken = default)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "erpdb.json"), optional: true);
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(
+            environment("ERPDB_LOG_LEVEL") is { } level && Enum.TryParse<LogLevel>(level, true, out var parsed) ? parsed : LogLevel.Warning);
+
+        var services = builder.Services;
+        services.AddSingleton(new CliConsole(output, error));
+        services.AddSingleton(new CliEnvironment(environment));
+        services.AddSingleton(s => new CommandOutput(output, error));
+        services.AddSingleton<GlobalOptions>();
+        services.AddSingleton(s => new LocalPostgresServer(
+            new LocalServerOptions { Home = environment("ERPDB_HOME") is { Length: > 0 } home ? home : LocalServerOptions.DefaultHome() },
+            s.GetRequiredService<ILoggerFactory>().CreateLogger<LocalPostgresServer>()));
+        services.AddSingleton<ConnectionResolver>();
+        services.AddSingleton<Database>();
+        services.AddSingleton<CommandRunner>();
+        services.AddSingleton<Command, MigrateCommand>();
+        services.AddSingleton<Command, StatusCommand>();
+        services.AddSingleton<Command, VerifyCommand>();
+        services.AddSingleton<Command, ScriptCommand>();
+        services.AddSingleton<Command, ServerCommand>();
+
+        var host = builder.Build();
+        await using var disposeHost = (IAsyncDisposable)host;
+        var globals = host.Services.GetRequiredService<GlobalOptions>();
+        var root = new RootCommand("erpdb: migrate, verify, refresh and query the Erp.Db PostgreSQL warehouse.");
+        root.Options.Add(globals.Connection);
+        root.Options.Add(globals.Format);
+        foreach (var command in host.Services.GetServices<Command>())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0 && WantsJson(args))
+        {
+            var messages = parseResult.Errors.Select(e => e.Message).ToList();
+            host.Services.GetRequiredService<CommandOutput>().Failure(OutputFormat.Json, ErrorCodes.Validation,
+                $"{string.Join(" ", messages)} Run 'erpdb --help' for usage.", messages);
+            return ExitCodes.Usage;
+        }
+        var exitCode = await parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+        return parseResult.Errors.Count > 0 ? ExitCodes.Usage : exitCode;
+    }
+
+    /// <summary>True when the arguments ask for JSON, even if some other argument failed to parse.</summary>
+    private static bool WantsJson(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "--format=json" or "-f=json" || (args[i] is "--format" or "-f" && i + 1 < args.Length && args[i + 1].Equals("json", StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

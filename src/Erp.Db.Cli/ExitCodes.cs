@@ -1,0 +1,20 @@
+namespace Erp.Db.Cli;
+
+/// <summary>The process exit codes of erpdb.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Success.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Anything that is not the caller's input: the database, a script, the server.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Bad usage or input: unknown option, malformed value.</summary>
+    public const int Usage = 2;
+
+    /// <summary>verify: scripts are pending.</summary>
+    public const int Pending = 3;
+
+    /// <summary>verify: applied migrations were changed or removed.</summary>
+    public const int Drift = 4;
+}

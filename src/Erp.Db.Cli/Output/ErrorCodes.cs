@@ -1,0 +1,14 @@
+namespace Erp.Db.Cli.Output;
+
+/// <summary>The error codes of the JSON envelope (seed 004's, plus the migration ones).</summary>
+internal static class ErrorCodes
+{
+    public const string Validation = "VALIDATION_ERROR";
+    public const string NotFound = "NOT_FOUND";
+    public const string Unauthorized = "UNAUTHORIZED";
+    public const string Server = "SERVER_ERROR";
+    public const string Timeout = "TIMEOUT";
+    public const string DbUnavailable = "DB_UNAVAILABLE";
+    public const string MigrationFailed = "MIGRATION_FAILED";
+    public const string Drift = "DRIFT";
+}

@@ -1,0 +1,14 @@
+namespace Erp.Db.Cli.Output;
+
+/// <summary>How results are printed on stdout.</summary>
+internal enum OutputFormat
+{
+    /// <summary>Aligned columns for people (fits 80 columns).</summary>
+    Table,
+
+    /// <summary>The envelope {success, data, meta} for scripts and AI assistants.</summary>
+    Json,
+
+    /// <summary>RFC 4180 rows with a header line.</summary>
+    Csv,
+}

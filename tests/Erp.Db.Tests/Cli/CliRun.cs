@@ -1,0 +1,30 @@
+using System.Text.Json;
+using Erp.Db.Cli;
+
+namespace Erp.Db.Tests.Cli;
+
+/// <summary>Runs erpdb in-process with its own writers and environment, as a user would run it.</summary>
+internal sealed record CliRun(int ExitCode, string Output, string Error)
+{
+    public static async Task<CliRun> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await ErpDbCli.RunAsync(args, output, error, name => environment?.GetValueOrDefault(name));
+        return new CliRun(exitCode, output.ToString(), error.ToString());
+    }
+
+    public static Task<CliRun> RunAsync(params string[] args) => RunAsync(null, args);
+
+    public JsonElement Json()
+    {
+        try
+        {
+            return JsonDocument.Parse(Output).RootElement;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"stdout is not JSON: {Output}\nstderr: {Error}", e);
+        }
+    }
+}

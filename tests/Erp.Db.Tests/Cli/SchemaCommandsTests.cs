@@ -1,0 +1,152 @@
+using Erp.Db.Migrations;
+using Erp.Db.Tests.Infrastructure;
+using Npgsql;
+
+namespace Erp.Db.Tests.Cli;
+
+public class SchemaCommandsTests
+{
+    [Fact]
+    public async Task Migrate_twice_applies_everything_once_and_verify_then_passes()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+
+        var before = await CliRun.RunAsync("verify", "--connection", db.ConnectionString);
+        var first = await CliRun.RunAsync("migrate", "--connection", db.ConnectionString, "--format", "json");
+        var second = await CliRun.RunAsync("migrate", "--connection", db.ConnectionString);
+        var verify = await CliRun.RunAsync("verify", "--connection", db.ConnectionString);
+
+        Assert.Equal(3, before.ExitCode);
+        Assert.Equal(0, first.ExitCode);
+        Assert.True(first.Json().GetProperty("success").GetBoolean());
+        Assert.Equal(ScriptCatalog.Embedded().Scripts.Count, first.Json().GetProperty("data").GetProperty("applied").GetArrayLength());
+        Assert.True(first.Json().GetProperty("meta").GetProperty("executionMs").GetDouble() > 0);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("Nothing to apply", second.Output);
+        Assert.Equal(0, verify.ExitCode);
+    }
+
+    [Fact]
+    public async Task Drift_makes_verify_exit_4_status_report_it_and_migrate_refuse()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await db.ExecuteAsync("UPDATE ops.schema_journal SET sha256 = repeat('0', 64) WHERE script_name = 'migrations/0001_schemas.sql'");
+
+        var verify = await CliRun.RunAsync("verify", "--connection", db.ConnectionString);
+        var status = await CliRun.RunAsync("status", "--connection", db.ConnectionString, "--format", "json");
+        var migrate = await CliRun.RunAsync("migrate", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(4, verify.ExitCode);
+        var drifted = status.Json().GetProperty("data").GetProperty("scripts").EnumerateArray()
+            .Single(s => s.GetProperty("state").GetString() == "drifted");
+        Assert.Equal("migrations/0001_schemas.sql", drifted.GetProperty("name").GetString());
+        Assert.Equal(1, migrate.ExitCode);
+        Assert.False(migrate.Json().GetProperty("success").GetBoolean());
+        Assert.Equal("DRIFT", migrate.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("migrations/0001_schemas.sql", migrate.Json().GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Dry_run_lists_pending_scripts_without_applying_them()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+
+        var run = await CliRun.RunAsync("migrate", "--dry-run", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.True(run.Json().GetProperty("data").GetProperty("dryRun").GetBoolean());
+        Assert.Equal(ScriptCatalog.Embedded().Scripts.Count, run.Json().GetProperty("data").GetProperty("applied").GetArrayLength());
+        Assert.Null(await db.ScalarAsync<string>("SELECT to_regclass('ops.schema_journal')::text"));
+    }
+
+    [Fact]
+    public async Task Script_writes_the_pending_SQL_to_a_file()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        var file = Path.Combine(Path.GetTempPath(), $"erpdb-script-{Guid.NewGuid():N}.sql");
+
+        var run = await CliRun.RunAsync("script", "--output", file, "--connection", db.ConnectionString);
+
+        Assert.Equal(0, run.ExitCode);
+        var sql = await File.ReadAllTextAsync(file);
+        File.Delete(file);
+        Assert.Contains("-- ==== migrations/0001_schemas.sql", sql);
+        Assert.Contains("CREATE SCHEMA IF NOT EXISTS dw", sql);
+    }
+
+    [Theory]
+    [InlineData("migrate", "--no-such-option")]
+    [InlineData("status", "--format", "xml")]
+    [InlineData("frobnicate")]
+    public async Task Bad_usage_exits_2_with_a_json_error_envelope(params string[] args)
+    {
+        var run = await CliRun.RunAsync([.. args, "--format", "json"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.False(run.Json().GetProperty("success").GetBoolean());
+        Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_malformed_connection_string_is_bad_input_and_never_echoes_the_password()
+    {
+        var run = await CliRun.RunAsync("status", "--connection", "Host=x;Pasword=hunter2secret;Bogus=1", "--format", "json");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.DoesNotContain("hunter2secret", run.Output + run.Error);
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_is_DB_UNAVAILABLE_with_exit_1()
+    {
+        var run = await CliRun.RunAsync("status", "--connection", "Host=127.0.0.1;Port=1;Username=x;Password=topsecret;Timeout=3", "--format", "json");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("DB_UNAVAILABLE", run.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.DoesNotContain("topsecret", run.Output + run.Error);
+    }
+
+    [Fact]
+    public async Task Libpq_environment_variables_choose_the_database()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var target = new NpgsqlConnectionStringBuilder(db.ConnectionString);
+        var environment = new Dictionary<string, string>
+        {
+            ["PGHOST"] = target.Host!,
+            ["PGPORT"] = target.Port.ToString(),
+            ["PGDATABASE"] = target.Database!,
+            ["PGUSER"] = target.Username!,
+            ["PGPASSWORD"] = target.Password!,
+        };
+
+        var run = await CliRun.RunAsync(environment, "status", "--format", "json");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(db.Name, run.Json().GetProperty("data").GetProperty("database").GetString());
+        Assert.DoesNotContain(target.Password!, run.Output + run.Error);
+    }
+
+    [Fact]
+    public async Task Without_a_connection_erpdb_uses_its_local_server_and_says_so()
+    {
+        var server = await TestServer.GetAsync();
+        if (server.Kind != "local server")
+        {
+            // The fallback is only reachable when the tests themselves run on the local server.
+            Assert.NotEqual("local server", server.Kind);
+            return;
+        }
+        var environment = new Dictionary<string, string> { ["ERPDB_HOME"] = server.LocalHome! };
+
+        var status = await CliRun.RunAsync(environment, "server", "status", "--format", "json");
+        var verify = await CliRun.RunAsync(environment, "status", "--format", "json");
+
+        Assert.Equal(0, status.ExitCode);
+        Assert.True(status.Json().GetProperty("data").GetProperty("running").GetBoolean());
+        Assert.Equal(0, verify.ExitCode);
+        Assert.Contains("using the local PostgreSQL", verify.Error);
+        Assert.Equal("erpdb", verify.Json().GetProperty("data").GetProperty("database").GetString());
+    }
+}
