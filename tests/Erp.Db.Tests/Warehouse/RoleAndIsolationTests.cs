@@ -1,0 +1,95 @@
+using Erp.Db.Tests.Infrastructure;
+using Npgsql;
+
+namespace Erp.Db.Tests.Warehouse;
+
+public class RoleAndIsolationTests
+{
+    [Fact]
+    public async Task A_writer_may_write_staging_and_dw_but_cannot_touch_ops()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SampleData.InsertAsync(db);
+        await using var writer = await TestLogin.CreateAsync(db, "erp_writer");
+
+        await writer.ScalarAsync<object>("INSERT INTO dw.dim_customers (merchant_id, customer_code) VALUES (1, 'written')");
+        var staged = await writer.ScalarAsync<long>("SELECT count(*) FROM staging.orders");
+        var journal = await Assert.ThrowsAsync<PostgresException>(() => writer.ScalarAsync<long>("SELECT count(*) FROM ops.schema_journal"));
+        var access = await Assert.ThrowsAsync<PostgresException>(() => writer.ScalarAsync<object>("DELETE FROM ops.merchant_access"));
+
+        Assert.Equal(1, await db.ScalarAsync<long>("SELECT count(*) FROM dw.dim_customers WHERE customer_code = 'written'"));
+        Assert.Equal(0, staged);
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, journal.SqlState);
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, access.SqlState);
+    }
+
+    [Fact]
+    public async Task A_reader_cannot_write_anywhere_or_read_staging()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SampleData.InsertAsync(db);
+        await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
+        await db.ExecuteAsync($"SELECT ops.grant_merchant_access('{reader.Name}', 1)");
+
+        var insert = await Assert.ThrowsAsync<PostgresException>(() => reader.ScalarAsync<object>(
+            "INSERT INTO dw.dim_customers (merchant_id, customer_code) VALUES (1, 'sneaky')"));
+        var update = await Assert.ThrowsAsync<PostgresException>(() => reader.ScalarAsync<object>("UPDATE dw.fact_sales_orders SET gmv = 0"));
+        var staging = await Assert.ThrowsAsync<PostgresException>(() => reader.ScalarAsync<long>("SELECT count(*) FROM staging.orders"));
+        var partition = await Assert.ThrowsAsync<PostgresException>(() => reader.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders_p2026_03"));
+
+        Assert.All([insert, update, staging, partition], e => Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, e.SqlState));
+        Assert.Equal(999m, await db.ScalarAsync<decimal>("SELECT gmv FROM dw.fact_sales_orders WHERE order_id = 4"));
+    }
+
+    [Fact]
+    public async Task A_scoped_reader_sees_exactly_its_merchant_and_cannot_widen_the_scope()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SampleData.InsertAsync(db);
+        await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
+        await db.ExecuteAsync($"SELECT ops.grant_merchant_access('{reader.Name}', {SampleData.MerchantA})");
+
+        var orders = await reader.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders");
+        var gmv = await reader.ScalarAsync<decimal>("SELECT sum(gmv) FROM dw.fact_sales_orders");
+        var merchants = await reader.ScalarAsync<long>("SELECT count(*) FROM dw.dim_merchants");
+        var widened = await reader.InTransactionAsync<long>(
+            "SELECT set_config('erp.merchant_id', '2', true)", "SELECT count(*) FROM dw.fact_sales_orders");
+
+        Assert.Equal(3, orders);
+        Assert.Equal(175m, gmv);
+        Assert.Equal(1, merchants);
+        Assert.Equal(0, widened);
+    }
+
+    [Fact]
+    public async Task A_reader_without_a_merchant_scope_sees_nothing()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SampleData.InsertAsync(db);
+        await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
+
+        var orders = await reader.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders");
+        var chosen = await reader.InTransactionAsync<long>(
+            "SELECT set_config('erp.merchant_id', '1', true)", "SELECT count(*) FROM dw.fact_sales_orders");
+
+        Assert.Equal(0, orders);
+        Assert.Equal(0, chosen);
+        Assert.Equal(4, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders"));
+    }
+
+    [Fact]
+    public async Task An_app_login_allowed_any_merchant_sees_the_one_its_transaction_names()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SampleData.InsertAsync(db);
+        await using var app = await TestLogin.CreateAsync(db, "erp_reader");
+        await db.ExecuteAsync($"SELECT ops.grant_merchant_access('{app.Name}', NULL)");
+
+        var merchantB = await app.InTransactionAsync<long>(
+            "SELECT set_config('erp.merchant_id', '2', true)", "SELECT count(*) FROM dw.fact_sales_orders");
+        var afterCommit = await app.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders");
+
+        Assert.Equal(1, merchantB);
+        Assert.Equal(0, afterCommit);
+    }
+}
