@@ -1,0 +1,89 @@
+using Erp.Db.Migrations;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Erp.Db;
+
+/// <summary>
+/// The entry point of Erp.Db: one per application, thread-safe, sharing one <see cref="NpgsqlDataSource"/>
+/// (and, optionally, one for a read replica). Register it with <c>services.AddErpDb(...)</c> or create it
+/// with <see cref="Create(ErpDbOptions, ILoggerFactory?)"/>.
+/// </summary>
+public sealed class ErpDatabase : IAsyncDisposable
+{
+    private readonly bool ownsDataSources;
+
+    /// <summary>Wraps data sources the caller owns (and disposes).</summary>
+    /// <param name="dataSource">The primary: migrations, refresh and ingest.</param>
+    /// <param name="readDataSource">A read replica for queries; <paramref name="dataSource"/> when null.</param>
+    /// <param name="options">Limits and timeouts; defaults when null.</param>
+    /// <param name="loggerFactory">Where logs go; nowhere when null.</param>
+    public ErpDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource? readDataSource = null, ErpDbOptions? options = null, ILoggerFactory? loggerFactory = null)
+        : this(dataSource, readDataSource, options, loggerFactory, ownsDataSources: false)
+    {
+    }
+
+    private ErpDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource? readDataSource, ErpDbOptions? options, ILoggerFactory? loggerFactory, bool ownsDataSources)
+    {
+        DataSource = dataSource;
+        ReadDataSource = readDataSource ?? dataSource;
+        Options = options ?? new ErpDbOptions();
+        LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        this.ownsDataSources = ownsDataSources;
+        Migrations = new MigrationRunner(dataSource, logger: LoggerFactory.CreateLogger<MigrationRunner>());
+    }
+
+    /// <summary>Builds the data sources from <paramref name="options"/>; they are disposed with this object.</summary>
+    /// <exception cref="ArgumentException">The connection string is missing or malformed.</exception>
+    public static ErpDatabase Create(ErpDbOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            throw new ArgumentException("ErpDbOptions.ConnectionString is empty: set ErpDb:ConnectionString in configuration or pass a connection string to AddErpDb.", nameof(options));
+        }
+        var primary = Build(options.ConnectionString, loggerFactory);
+        var replica = string.IsNullOrWhiteSpace(options.ReadConnectionString) ? null : Build(options.ReadConnectionString, loggerFactory);
+        return new ErpDatabase(primary, replica, options, loggerFactory, ownsDataSources: true);
+    }
+
+    /// <summary>The primary data source.</summary>
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The data source queries use: the replica when configured, else the primary.</summary>
+    public NpgsqlDataSource ReadDataSource { get; }
+
+    /// <summary>The settings this instance was built with.</summary>
+    public ErpDbOptions Options { get; }
+
+    /// <summary>Migrate, status, verify and review script of the warehouse schema.</summary>
+    public MigrationRunner Migrations { get; }
+
+    internal ILoggerFactory LoggerFactory { get; }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (!ownsDataSources)
+        {
+            return;
+        }
+        if (!ReferenceEquals(ReadDataSource, DataSource))
+        {
+            await ReadDataSource.DisposeAsync();
+        }
+        await DataSource.DisposeAsync();
+    }
+
+    private static NpgsqlDataSource Build(string connectionString, ILoggerFactory? loggerFactory)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.ConnectionStringBuilder.ApplicationName ??= "Erp.Db";
+        if (loggerFactory is not null)
+        {
+            builder.UseLoggerFactory(loggerFactory);
+        }
+        return builder.Build();
+    }
+}

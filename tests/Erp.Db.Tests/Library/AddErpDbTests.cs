@@ -1,0 +1,40 @@
+using Erp.Db.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Erp.Db.Tests.Library;
+
+public class AddErpDbTests
+{
+    [Fact]
+    public async Task Binds_options_from_configuration_and_shares_one_instance()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ErpDb:ConnectionString"] = db.ConnectionString,
+            ["ErpDb:MaxPageSize"] = "50",
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddErpDb(configuration.GetSection(ErpDbOptions.SectionName));
+        services.AddErpDb(configuration.GetSection(ErpDbOptions.SectionName));
+        await using var provider = services.BuildServiceProvider();
+
+        var erp = provider.GetRequiredService<ErpDatabase>();
+        var status = await erp.Migrations.StatusAsync();
+
+        Assert.Single(services, d => d.ServiceType == typeof(ErpDatabase));
+        Assert.Same(erp, provider.GetRequiredService<ErpDatabase>());
+        Assert.Equal(50, erp.Options.MaxPageSize);
+        Assert.True(status.IsUpToDate);
+        Assert.Equal(db.Name, status.Database);
+    }
+
+    [Fact]
+    public void A_missing_connection_string_says_what_to_set()
+    {
+        var error = Assert.Throws<ArgumentException>(() => ErpDatabase.Create(new ErpDbOptions()));
+
+        Assert.Contains("ErpDb:ConnectionString", error.Message);
+    }
+}
