@@ -92,4 +92,21 @@ public class RoleAndIsolationTests
         Assert.Equal(1, merchantB);
         Assert.Equal(0, afterCommit);
     }
+
+    [Fact]
+    public async Task The_owner_may_name_any_merchant_but_unscoped_gets_none()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+
+        await using var unscoped = new NpgsqlCommand("SELECT ops.current_merchant_id()", connection, transaction);
+        var before = await unscoped.ExecuteScalarAsync();
+        await using var scope = new NpgsqlCommand("SELECT set_config('erp.merchant_id', '2', true)", connection, transaction);
+        await scope.ExecuteNonQueryAsync();
+        var after = await unscoped.ExecuteScalarAsync();
+
+        Assert.Equal(DBNull.Value, before);
+        Assert.Equal(2L, after);
+    }
 }
