@@ -1,0 +1,35 @@
+using Npgsql;
+
+namespace Erp.Db.Bench;
+
+/// <summary>What every scenario gets: the server, the sizes, and fresh databases on demand.</summary>
+internal sealed class BenchContext(string adminConnectionString, int orders, TextWriter log)
+{
+    private readonly List<string> created = [];
+
+    public int Orders { get; } = orders;
+
+    public TextWriter Log { get; } = log;
+
+    public string AdminConnectionString { get; } = adminConnectionString;
+
+    /// <summary>Creates an empty database and returns its connection string; it is dropped at the end of the run.</summary>
+    public async Task<string> CreateDatabaseAsync(string purpose)
+    {
+        var name = $"erpdb_bench_{purpose}_{Guid.NewGuid():N}"[..40];
+        await using var admin = NpgsqlDataSource.Create(AdminConnectionString);
+        await admin.CreateCommand($"CREATE DATABASE {name} TEMPLATE template0").ExecuteNonQueryAsync();
+        created.Add(name);
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
+    }
+
+    public async Task DropDatabasesAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = NpgsqlDataSource.Create(AdminConnectionString);
+        foreach (var name in created)
+        {
+            await admin.CreateCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)").ExecuteNonQueryAsync();
+        }
+    }
+}

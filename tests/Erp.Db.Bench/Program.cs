@@ -1,0 +1,3 @@
+using Erp.Db.Bench;
+
+return await BenchProgram.RunAsync(args, Console.Out);
