@@ -39,6 +39,13 @@ internal static class ErpDbCli
         services.AddSingleton<Command, VerifyCommand>();
         services.AddSingleton<Command, ScriptCommand>();
         services.AddSingleton<Command, ServerCommand>();
+        services.AddSingleton<Command, Commands.Bi.SalesCommand>();
+        services.AddSingleton<Command, Commands.Bi.ProductsCommand>();
+        services.AddSingleton<Command, Commands.Bi.CustomersCommand>();
+        services.AddSingleton<Command, Commands.Bi.InventoryCommand>();
+        services.AddSingleton<Command, Commands.Bi.TrendsCommand>();
+        services.AddSingleton<Command, Commands.Bi.FinanceCommand>();
+        services.AddSingleton<Command, Commands.Bi.ReportCommand>();
 
         var host = builder.Build();
         await using var disposeHost = (IAsyncDisposable)host;

@@ -1,4 +1,5 @@
 using Erp.Db.Migrations;
+using Erp.Db.Queries;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -32,6 +33,7 @@ public sealed class ErpDatabase : IAsyncDisposable
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         this.ownsDataSources = ownsDataSources;
         Migrations = new MigrationRunner(dataSource, logger: LoggerFactory.CreateLogger<MigrationRunner>());
+        Queries = new WarehouseQueries(this);
     }
 
     /// <summary>Builds the data sources from <paramref name="options"/>; they are disposed with this object.</summary>
@@ -59,6 +61,9 @@ public sealed class ErpDatabase : IAsyncDisposable
 
     /// <summary>Migrate, status, verify and review script of the warehouse schema.</summary>
     public MigrationRunner Migrations { get; }
+
+    /// <summary>Typed, merchant-scoped queries over the materialized views, with freshness.</summary>
+    public WarehouseQueries Queries { get; }
 
     internal ILoggerFactory LoggerFactory { get; }
 

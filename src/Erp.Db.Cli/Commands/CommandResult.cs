@@ -3,4 +3,5 @@ using Erp.Db.Cli.Output;
 namespace Erp.Db.Cli.Commands;
 
 /// <summary>What a command produced: data for JSON, a table for people, and its exit code.</summary>
-internal sealed record CommandResult(object Data, TableView Table, int ExitCode = ExitCodes.Ok, IReadOnlyDictionary<string, object?>? Meta = null);
+/// <param name="Extra">Further tables printed after the first in table format only (CSV holds one table).</param>
+internal sealed record CommandResult(object Data, TableView Table, int ExitCode = ExitCodes.Ok, IReadOnlyDictionary<string, object?>? Meta = null, IReadOnlyList<TableView>? Extra = null);

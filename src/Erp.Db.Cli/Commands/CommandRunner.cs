@@ -27,7 +27,7 @@ internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals,
             {
                 meta[key] = value;
             }
-            output.Success(format, result.Data, result.Table, meta);
+            output.Success(format, result.Data, [result.Table, .. result.Extra ?? []], meta);
             return result.ExitCode;
         }
         catch (Exception e) when (Describe(e) is { } failure)
@@ -40,6 +40,7 @@ internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals,
     private static CliException? Describe(Exception e) => e switch
     {
         CliException cli => cli,
+        Erp.Db.Queries.QueryValidationException query => CliException.Validation(query.Message, new { field = query.Field }),
         MigrationDriftException drift => new CliException(ErrorCodes.Drift, drift.Message, ExitCodes.Failure,
             drift.Drift.Select(d => new { script = d.Name, state = d.State, reason = d.Reason })),
         MigrationScriptException script => new CliException(ErrorCodes.MigrationFailed, script.Message, ExitCodes.Failure,

@@ -22,6 +22,10 @@ internal sealed class Database(ConnectionResolver resolver, GlobalOptions global
         return dataSource;
     }
 
+    /// <summary>The library's entry object over the same data source.</summary>
+    public async Task<ErpDatabase> GetErpAsync(System.CommandLine.ParseResult parseResult, CancellationToken cancellationToken) =>
+        new(await GetAsync(parseResult, cancellationToken));
+
     public async ValueTask DisposeAsync()
     {
         if (dataSource is not null)

@@ -19,7 +19,7 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error)
 
     public TextWriter Error => error;
 
-    public void Success(OutputFormat format, object data, TableView table, IReadOnlyDictionary<string, object?> meta)
+    public void Success(OutputFormat format, object data, IReadOnlyList<TableView> tables, IReadOnlyDictionary<string, object?> meta)
     {
         switch (format)
         {
@@ -27,10 +27,13 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error)
                 output.WriteLine(JsonSerializer.Serialize(new { success = true, data, meta }, Json));
                 break;
             case OutputFormat.Csv:
-                WriteCsv(table);
+                WriteCsv(tables[0]);
                 break;
             default:
-                WriteTable(table);
+                foreach (var table in tables)
+                {
+                    WriteTable(table);
+                }
                 break;
         }
     }

@@ -1,0 +1,17 @@
+using System.Globalization;
+
+namespace Erp.Db.Cli.Commands.Bi;
+
+/// <summary>How BI tables print numbers: invariant culture, thousands separators, fixed decimals.</summary>
+internal static class Cells
+{
+    public static string Money(decimal value) => value.ToString("#,0.00", CultureInfo.InvariantCulture);
+
+    public static string Count(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+
+    public static string Percent(decimal? value) => value is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "n/a";
+
+    public static string Freshness(IReadOnlyList<Erp.Db.Queries.ViewFreshness> views) =>
+        views.Count == 0 ? "" : "Data as of " + string.Join(", ", views.Select(v =>
+            $"{v.View.Replace("mart.mv_", "", StringComparison.Ordinal)} {(v.LastRefresh is { } at ? at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + "Z" : "never")}{(v.Stale ? " (stale)" : "")}"));
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Erp.Db.Cli.Connection;
+using Erp.Db.Cli.Output;
+using Erp.Db.Queries.Customers;
+
+namespace Erp.Db.Cli.Commands.Bi;
+
+/// <summary><c>erpdb customers</c>: customer segments and a list (seed 004's <c>customer get</c>).</summary>
+internal sealed class CustomersCommand : Command
+{
+    private readonly Option<CustomerSegment> segment = new("--segment") { Description = "all, new, repeat, churned, vip or onetime.", DefaultValueFactory = _ => CustomerSegment.All };
+    private readonly Option<int> period = new("--period") { Description = "Days for \"active customers\" (1-3660).", DefaultValueFactory = _ => 30 };
+    private readonly Option<CustomerSort> sortBy = new("--sort-by") { Description = "revenue, orders or lastorder.", DefaultValueFactory = _ => CustomerSort.Revenue };
+    private readonly Option<int> limit = new("--limit") { Description = "How many customers to list (1-500).", DefaultValueFactory = _ => 100 };
+    private readonly Database database;
+    private readonly MerchantOption merchant;
+
+    public CustomersCommand(CommandRunner runner, Database database)
+        : base("customers", "Customer counts per segment (new, repeat, churned, VIP) and a sorted list of one segment's customers.")
+    {
+        this.database = database;
+        merchant = new MerchantOption(this);
+        Options.Add(segment);
+        Options.Add(period);
+        Options.Add(sortBy);
+        Options.Add(limit);
+        SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
+    }
+
+    private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var erp = await database.GetErpAsync(parseResult, cancellationToken);
+        var query = new CustomerQuery(
+            await merchant.ResolveAsync(parseResult, erp, cancellationToken),
+            parseResult.GetValue(segment),
+            parseResult.GetValue(sortBy),
+            parseResult.GetValue(limit),
+            parseResult.GetValue(period));
+        var result = await erp.Queries.CustomersAsync(query, cancellationToken);
+        var s = result.Data.Summary;
+        var table = new TableView(
+            ["Customer", "Segment", "Revenue", "Orders", "First", "Last"],
+            [.. result.Data.Customers.Select(c => BiResult.Row(c.CustomerCode, c.Segment, Cells.Money(c.TotalRevenue), Cells.Count(c.OrderCount), $"{c.FirstOrderDate:yyyy-MM-dd}", $"{c.LastOrderDate:yyyy-MM-dd}"))],
+            $"{Cells.Count(s.TotalCustomers)} customers: {Cells.Count(s.NewCustomers)} new, {Cells.Count(s.RepeatCustomers)} repeat, "
+            + $"{Cells.Count(s.ChurnedCustomers)} churned, {Cells.Count(s.VipCustomers)} VIP; repeat rate {Cells.Percent(s.RepeatRate)}.");
+        return BiResult.From(result, table);
+    }
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Erp.Db.Cli.Connection;
+using Erp.Db.Cli.Output;
+using Erp.Db.Queries.Inventory;
+
+namespace Erp.Db.Cli.Commands.Bi;
+
+/// <summary><c>erpdb inventory</c>: stock status, turnover and reorder suggestions (seed 004's <c>inventory get</c>).</summary>
+internal sealed class InventoryCommand : Command
+{
+    private readonly Option<StockFilter> status = new("--status") { Description = "all, low, out or overstock.", DefaultValueFactory = _ => StockFilter.All };
+    private readonly Option<int?> threshold = new("--threshold") { Description = "Low stock means available at or below this (default: each product's safety stock)." };
+    private readonly Option<long?> category = new("--category") { Description = "Only this category id." };
+    private readonly Option<InventorySort> sortBy = new("--sort-by") { Description = "stock, turnover, sales or reorder.", DefaultValueFactory = _ => InventorySort.Stock };
+    private readonly Database database;
+    private readonly MerchantOption merchant;
+    private readonly PagingOptions paging;
+
+    public InventoryCommand(CommandRunner runner, Database database)
+        : base("inventory", "Stock position per product: low, out of stock and overstocked products, 30-day turnover and suggested reorder quantities.")
+    {
+        this.database = database;
+        merchant = new MerchantOption(this);
+        Options.Add(status);
+        Options.Add(threshold);
+        Options.Add(category);
+        Options.Add(sortBy);
+        paging = new PagingOptions(this, defaultSize: 50);
+        SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
+    }
+
+    private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var erp = await database.GetErpAsync(parseResult, cancellationToken);
+        var query = new InventoryQuery
+        {
+            MerchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken),
+            Status = parseResult.GetValue(status),
+            Threshold = parseResult.GetValue(threshold),
+            CategoryId = parseResult.GetValue(category),
+            SortBy = parseResult.GetValue(sortBy),
+            Paging = paging.Resolve(parseResult),
+        };
+        var result = await erp.Queries.InventoryAsync(query, cancellationToken);
+        var s = result.Data.Summary;
+        var table = new TableView(
+            ["SKU", "Name", "Stock", "Safety", "Sold 30d", "Status", "Reorder"],
+            [.. result.Data.Products.Items.Select(p => BiResult.Row(p.Sku, p.Name, Cells.Count(p.CurrentStock), Cells.Count(p.SafetyStock), Cells.Count(p.Last30DaysSales), p.Status, Cells.Count(p.SuggestedReorder)))],
+            $"{Cells.Count(s.TotalProducts)} products: {Cells.Count(s.LowStockProducts)} low, {Cells.Count(s.OutOfStockProducts)} out, {Cells.Count(s.OverstockProducts)} overstocked; value {Cells.Money(s.InventoryValue)} CNY.");
+        return BiResult.From(result, table);
+    }
+}

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using Erp.Db.Cli.Output;
+
+namespace Erp.Db.Cli.Commands.Bi;
+
+/// <summary>--merchant: whose data a BI command reads; optional when the login sees exactly one merchant.</summary>
+internal sealed class MerchantOption
+{
+    private readonly Option<long?> merchant = new("--merchant", "-m")
+    {
+        Description = "Merchant id. Every BI query reads one merchant; optional when only one merchant is visible.",
+    };
+
+    public MerchantOption(Command command) => command.Options.Add(merchant);
+
+    public async Task<long> ResolveAsync(ParseResult parseResult, ErpDatabase erp, CancellationToken cancellationToken)
+    {
+        var requested = parseResult.GetValue(merchant);
+        if (requested is < 1)
+        {
+            throw CliException.Validation($"--merchant must be a positive merchant id; got {requested}.");
+        }
+        var visible = await erp.Queries.MerchantsAsync(cancellationToken);
+        if (requested is { } id)
+        {
+            return visible.Any(m => m.MerchantId == id)
+                ? id
+                : throw new CliException(ErrorCodes.NotFound, $"Merchant {id} does not exist or is not visible to this login. {Known(visible)}", ExitCodes.Usage);
+        }
+        return visible.Count == 1
+            ? visible[0].MerchantId
+            : throw CliException.Validation($"--merchant is required: this login sees {visible.Count} merchants. {Known(visible)}");
+    }
+
+    private static string Known(IReadOnlyList<Erp.Db.Queries.Merchant> visible) => visible.Count == 0
+        ? "No merchants are visible: load data (erpdb seed) or ask a DBA for access."
+        : $"Known: {string.Join(", ", visible.Take(20).Select(m => $"{m.MerchantId} ({m.Name})"))}{(visible.Count > 20 ? ", ..." : "")}.";
+}

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Erp.Db.Cli.Output;
+using Erp.Db.Queries;
+
+namespace Erp.Db.Cli.Commands.Bi;
+
+/// <summary>--days, --start and --end: the period a BI command covers.</summary>
+internal sealed class PeriodOptions
+{
+    private readonly Option<int> days;
+    private readonly Option<DateOnly?> start = new("--start") { Description = "First day (yyyy-MM-dd); with --end, overrides --days." };
+    private readonly Option<DateOnly?> end = new("--end") { Description = "Last day (yyyy-MM-dd). Default: today." };
+
+    public PeriodOptions(Command command, int defaultDays)
+    {
+        days = new Option<int>("--days") { Description = $"The last N days up to --end (1-3660). Default: {defaultDays}.", DefaultValueFactory = _ => defaultDays };
+        command.Options.Add(days);
+        command.Options.Add(start);
+        command.Options.Add(end);
+    }
+
+    public Period Resolve(ParseResult parseResult)
+    {
+        var last = parseResult.GetValue(end) ?? DateOnly.FromDateTime(DateTime.Now);
+        try
+        {
+            return parseResult.GetValue(start) is { } first
+                ? new Period(first, last)
+                : Period.LastDays(parseResult.GetValue(days), last);
+        }
+        catch (QueryValidationException e)
+        {
+            throw CliException.Validation(e.Message, new { field = e.Field });
+        }
+    }
+}

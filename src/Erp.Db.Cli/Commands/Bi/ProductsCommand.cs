@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Erp.Db.Cli.Connection;
+using Erp.Db.Cli.Output;
+using Erp.Db.Queries;
+using Erp.Db.Queries.Products;
+
+namespace Erp.Db.Cli.Commands.Bi;
+
+/// <summary><c>erpdb products</c>: seed 000's product list with its filters, sorting and paging.</summary>
+internal sealed class ProductsCommand : Command
+{
+    private readonly Option<string?> platform = new("--platform") { Description = "Only this platform (shopee, tiktok, amazon, lazada, ...)." };
+    private readonly Option<long?> category = new("--category") { Description = "Only this category id." };
+    private readonly Option<string?> status = new("--status") { Description = "Only this listing status (active, inactive, ...)." };
+    private readonly Option<string?> stockStatus = new("--stock-status") { Description = "Only normal, low_stock or out_of_stock." };
+    private readonly Option<decimal?> minPrice = new("--min-price") { Description = "Lowest price in CNY." };
+    private readonly Option<decimal?> maxPrice = new("--max-price") { Description = "Highest price in CNY." };
+    private readonly Option<string?> keyword = new("--keyword") { Description = "Text to find in the SKU or name (literal, case-insensitive)." };
+    private readonly Option<ProductSort> sortBy = new("--sort-by") { Description = "revenue, sales, price, stock, rating, views, conversion or sku.", DefaultValueFactory = _ => ProductSort.Revenue };
+    private readonly Option<SortDirection> order = new("--order") { Description = "descending or ascending.", DefaultValueFactory = _ => SortDirection.Descending };
+    private readonly Database database;
+    private readonly MerchantOption merchant;
+    private readonly PagingOptions paging;
+
+    public ProductsCommand(CommandRunner runner, Database database)
+        : base("products", "The product list of seed 000: each listing's latest day with price, stock status, sales, traffic and rating; filtered, sorted and paged.")
+    {
+        this.database = database;
+        merchant = new MerchantOption(this);
+        foreach (var option in new Option[] { platform, category, status, stockStatus, minPrice, maxPrice, keyword, sortBy, order })
+        {
+            Options.Add(option);
+        }
+        paging = new PagingOptions(this, defaultSize: 20);
+        SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
+    }
+
+    private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var erp = await database.GetErpAsync(parseResult, cancellationToken);
+        var query = new ProductQuery
+        {
+            MerchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken),
+            Platform = parseResult.GetValue(platform),
+            CategoryId = parseResult.GetValue(category),
+            Status = parseResult.GetValue(status),
+            StockStatus = parseResult.GetValue(stockStatus),
+            MinPrice = parseResult.GetValue(minPrice),
+            MaxPrice = parseResult.GetValue(maxPrice),
+            Keyword = parseResult.GetValue(keyword),
+            SortBy = parseResult.GetValue(sortBy),
+            Direction = parseResult.GetValue(order),
+            Paging = paging.Resolve(parseResult),
+        };
+        var result = await erp.Queries.ProductsAsync(query, cancellationToken);
+        var page = result.Data;
+        var table = new TableView(
+            ["SKU", "Name", "Platform", "Price", "Stock", "Sold", "Revenue"],
+            [.. page.Items.Select(p => BiResult.Row(p.Sku, p.Name, p.Platform, Cells.Money(p.Price), $"{p.Stock} {p.StockStatus.Replace("_stock", "", StringComparison.Ordinal)}", Cells.Count(p.SalesVolume), Cells.Money(p.Revenue)))],
+            $"Page {page.Page} of {page.Pages} ({Cells.Count(page.Total)} listings).");
+        return BiResult.From(result, table);
+    }
+}

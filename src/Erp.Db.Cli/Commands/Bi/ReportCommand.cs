@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Erp.Db.Cli.Connection;
+using Erp.Db.Cli.Output;
+using Erp.Db.Queries.Reports;
+
+namespace Erp.Db.Cli.Commands.Bi;
+
+/// <summary><c>erpdb report</c>: a daily, weekly or monthly business report (seed 004's <c>report get</c>).</summary>
+internal sealed class ReportCommand : Command
+{
+    private readonly Option<ReportType> type = new("--type") { Description = "daily, weekly or monthly.", DefaultValueFactory = _ => ReportType.Daily };
+    private readonly Option<DateOnly?> date = new("--date") { Description = "A day in the period to report (yyyy-MM-dd). Default: today." };
+    private readonly Database database;
+    private readonly MerchantOption merchant;
+
+    public ReportCommand(CommandRunner runner, Database database)
+        : base("report", "A business report for a day, week or month: sales with growth, best sellers, stock alerts, customers and finance.")
+    {
+        this.database = database;
+        merchant = new MerchantOption(this);
+        Options.Add(type);
+        Options.Add(date);
+        SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
+    }
+
+    private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var erp = await database.GetErpAsync(parseResult, cancellationToken);
+        var query = new ReportQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), parseResult.GetValue(type),
+            parseResult.GetValue(date) ?? DateOnly.FromDateTime(DateTime.Now));
+        var result = await erp.Queries.ReportAsync(query, cancellationToken);
+        var r = result.Data;
+        var table = new TableView(["Figure", "Value"],
+        [
+            BiResult.Row("Revenue (CNY)", Cells.Money(r.Sales.TotalRevenue)),
+            BiResult.Row("Orders", Cells.Count(r.Sales.TotalOrders)),
+            BiResult.Row("Average order value", Cells.Money(r.Sales.AverageOrderValue)),
+            BiResult.Row("Growth vs previous", Cells.Percent(r.Sales.GrowthRate)),
+            BiResult.Row("Net profit", Cells.Money(r.Sales.NetProfit)),
+            BiResult.Row("Low / out of stock", $"{Cells.Count(r.Inventory.LowStockProducts)} / {Cells.Count(r.Inventory.OutOfStockProducts)}"),
+            BiResult.Row("Customers (churned)", $"{Cells.Count(r.Customers.TotalCustomers)} ({Cells.Count(r.Customers.ChurnedCustomers)})"),
+            BiResult.Row("Overdue receivables", Cells.Money(r.Finance.Overdue)),
+        ], $"{r.Type} report {r.Period.Start:yyyy-MM-dd}..{r.Period.End:yyyy-MM-dd}.");
+        var top = new TableView(["Top product", "Revenue", "Units"], [.. r.TopProducts.Select(p => BiResult.Row($"{p.Sku} {p.Name}", Cells.Money(p.Revenue), Cells.Count(p.Quantity)))]);
+        return BiResult.From(result, table, top);
+    }
+}

@@ -1,0 +1,9 @@
+namespace Erp.Db.Queries.Customers;
+
+/// <summary>Seed 004's <c>customer get</c>: segment counts and a sorted list of customers.</summary>
+/// <param name="MerchantId">The merchant; isolation is enforced by the database.</param>
+/// <param name="Segment">Which customers to list.</param>
+/// <param name="SortBy">Sort key.</param>
+/// <param name="Limit">How many customers to list (1..max page size).</param>
+/// <param name="PeriodDays">The window, in days, for "active customers" in the summary (1..3660).</param>
+public sealed record CustomerQuery(long MerchantId, CustomerSegment Segment = CustomerSegment.All, CustomerSort SortBy = CustomerSort.Revenue, int Limit = 100, int PeriodDays = 30);

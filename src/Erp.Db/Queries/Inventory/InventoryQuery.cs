@@ -1,0 +1,26 @@
+namespace Erp.Db.Queries.Inventory;
+
+/// <summary>Seed 004's <c>inventory get</c> over <c>mart.mv_inventory_summary</c>.</summary>
+public sealed record InventoryQuery
+{
+    /// <summary>The merchant; isolation is enforced by the database.</summary>
+    public required long MerchantId { get; init; }
+
+    /// <summary>Which products to list.</summary>
+    public StockFilter Status { get; init; } = StockFilter.All;
+
+    /// <summary>Low stock means available at or below this; the product's safety stock when null.</summary>
+    public int? Threshold { get; init; }
+
+    /// <summary>Only this category id.</summary>
+    public long? CategoryId { get; init; }
+
+    /// <summary>Days of cover above which a product counts as overstocked. Default 90.</summary>
+    public int OverstockDays { get; init; } = 90;
+
+    /// <summary>Sort key.</summary>
+    public InventorySort SortBy { get; init; } = InventorySort.Stock;
+
+    /// <summary>Which page.</summary>
+    public Paging Paging { get; init; } = new(1, 50);
+}

@@ -1,0 +1,38 @@
+namespace Erp.Db.Queries.Products;
+
+/// <summary>Seed 000's product list: each listing's latest day in <c>mart.mv_product_management</c>, filtered, sorted and paged.</summary>
+public sealed record ProductQuery
+{
+    /// <summary>The merchant; isolation is enforced by the database.</summary>
+    public required long MerchantId { get; init; }
+
+    /// <summary>Only this platform code (shopee, tiktok, ...).</summary>
+    public string? Platform { get; init; }
+
+    /// <summary>Only this category id.</summary>
+    public long? CategoryId { get; init; }
+
+    /// <summary>Only this listing status (active, inactive, ...).</summary>
+    public string? Status { get; init; }
+
+    /// <summary>Only this stock status: normal, low_stock or out_of_stock.</summary>
+    public string? StockStatus { get; init; }
+
+    /// <summary>Lowest price in CNY, inclusive.</summary>
+    public decimal? MinPrice { get; init; }
+
+    /// <summary>Highest price in CNY, inclusive.</summary>
+    public decimal? MaxPrice { get; init; }
+
+    /// <summary>Text to find in the SKU or the name (case-insensitive, literal: % and _ match themselves).</summary>
+    public string? Keyword { get; init; }
+
+    /// <summary>Sort key.</summary>
+    public ProductSort SortBy { get; init; } = ProductSort.Revenue;
+
+    /// <summary>Sort order.</summary>
+    public SortDirection Direction { get; init; } = SortDirection.Descending;
+
+    /// <summary>Which page.</summary>
+    public Paging Paging { get; init; } = new();
+}

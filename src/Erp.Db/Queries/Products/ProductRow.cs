@@ -1,0 +1,53 @@
+namespace Erp.Db.Queries.Products;
+
+/// <summary>One listing (product on a shop) on its latest day.</summary>
+public sealed record ProductRow
+{
+    /// <summary>Product id.</summary>
+    public long ProductId { get; init; }
+
+    /// <summary>Merchant SKU.</summary>
+    public string Sku { get; init; } = "";
+
+    /// <summary>Product name.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>Category name, if any.</summary>
+    public string? Category { get; init; }
+
+    /// <summary>Shop id.</summary>
+    public long ShopId { get; init; }
+
+    /// <summary>Platform code.</summary>
+    public string Platform { get; init; } = "";
+
+    /// <summary>The day these figures are of.</summary>
+    public DateOnly MetricDate { get; init; }
+
+    /// <summary>Price in CNY.</summary>
+    public decimal Price { get; init; }
+
+    /// <summary>Platform stock.</summary>
+    public int Stock { get; init; }
+
+    /// <summary>normal, low_stock or out_of_stock (seed 000's rule).</summary>
+    public string StockStatus { get; init; } = "";
+
+    /// <summary>Units sold that day.</summary>
+    public int SalesVolume { get; init; }
+
+    /// <summary>Estimated revenue that day, CNY.</summary>
+    public decimal Revenue { get; init; }
+
+    /// <summary>Page views that day.</summary>
+    public int PageViews { get; init; }
+
+    /// <summary>Visitors that day.</summary>
+    public int Visitors { get; init; }
+
+    /// <summary>Rating 0-5.</summary>
+    public decimal? Rating { get; init; }
+
+    /// <summary>Listing status on the platform.</summary>
+    public string ListingStatus { get; init; } = "";
+}

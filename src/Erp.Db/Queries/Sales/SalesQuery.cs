@@ -1,0 +1,9 @@
+namespace Erp.Db.Queries.Sales;
+
+/// <summary>What <see cref="WarehouseQueries.SalesAsync"/> asks: a merchant's sales over a period, grouped.</summary>
+/// <param name="MerchantId">The merchant; isolation is enforced by the database.</param>
+/// <param name="Period">The days to cover, inclusive.</param>
+/// <param name="GroupBy">The breakdown.</param>
+/// <param name="TopProducts">How many best-selling products to list (0..100).</param>
+/// <param name="Platforms">Only these platform codes (e.g. shopee); all when empty.</param>
+public sealed record SalesQuery(long MerchantId, Period Period, SalesGrouping GroupBy = SalesGrouping.Day, int TopProducts = 10, IReadOnlyList<string>? Platforms = null);

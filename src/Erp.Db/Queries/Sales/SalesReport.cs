@@ -1,0 +1,89 @@
+namespace Erp.Db.Queries.Sales;
+
+/// <summary>A merchant's sales over a period: totals with growth against the previous period, a breakdown and the best sellers.</summary>
+public sealed record SalesReport
+{
+    /// <summary>The period covered.</summary>
+    public required PeriodInfo Period { get; init; }
+
+    /// <summary>Totals and growth.</summary>
+    public required SalesMetrics Metrics { get; init; }
+
+    /// <summary>One row per day of the period that had sales.</summary>
+    public required IReadOnlyList<SalesRow> Daily { get; init; }
+
+    /// <summary>The breakdown asked for (the same as <see cref="Daily"/> when grouped by day).</summary>
+    public required IReadOnlyList<SalesRow> Breakdown { get; init; }
+
+    /// <summary>The best-selling products by revenue.</summary>
+    public required IReadOnlyList<TopProduct> TopProducts { get; init; }
+}
+
+/// <summary>A period as reported: first and last day and its length.</summary>
+public sealed record PeriodInfo(DateOnly Start, DateOnly End, int Days);
+
+/// <summary>Sales totals of a period, in CNY.</summary>
+public sealed record SalesMetrics
+{
+    /// <summary>GMV of valid orders (not cancelled, refunded or returned).</summary>
+    public decimal TotalRevenue { get; init; }
+
+    /// <summary>Valid orders.</summary>
+    public long TotalOrders { get; init; }
+
+    /// <summary>Revenue per order; 0 without orders.</summary>
+    public decimal AverageOrderValue { get; init; }
+
+    /// <summary>Revenue minus cost of goods.</summary>
+    public decimal GrossProfit { get; init; }
+
+    /// <summary>Gross profit minus platform, payment and shipping fees.</summary>
+    public decimal NetProfit { get; init; }
+
+    /// <summary>Revenue of the period of the same length just before.</summary>
+    public decimal PreviousPeriodRevenue { get; init; }
+
+    /// <summary>(revenue - previous) / previous; null when the previous period had no revenue.</summary>
+    public decimal? GrowthRate { get; init; }
+}
+
+/// <summary>One row of a sales breakdown.</summary>
+public sealed record SalesRow
+{
+    /// <summary>The group: a date (yyyy-MM-dd; the first day of a week or month), a shop, platform, product or category.</summary>
+    public string Key { get; init; } = "";
+
+    /// <summary>A readable name of the group.</summary>
+    public string Label { get; init; } = "";
+
+    /// <summary>GMV in CNY.</summary>
+    public decimal Revenue { get; init; }
+
+    /// <summary>Valid orders.</summary>
+    public long Orders { get; init; }
+
+    /// <summary>Revenue per order.</summary>
+    public decimal Aov { get; init; }
+}
+
+/// <summary>A best-selling product.</summary>
+public sealed record TopProduct
+{
+    /// <summary>The product's id.</summary>
+    public long ProductId { get; init; }
+
+    /// <summary>The merchant's SKU.</summary>
+    public string Sku { get; init; } = "";
+
+    /// <summary>The product's name.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>Revenue in the period, CNY.</summary>
+    public decimal Revenue { get; init; }
+
+    /// <summary>Orders that contained it.</summary>
+    public long Orders { get; init; }
+
+    /// <summary>Units sold.</summary>
+    public long Quantity { get; init; }
+}

@@ -1,0 +1,15 @@
+namespace Erp.Db.Queries;
+
+/// <summary>Parameter helpers shared by the queries.</summary>
+internal static class Sql
+{
+    /// <summary>Dapper 2.1 cannot send DateOnly; a DateTime at midnight compares with date columns through PostgreSQL's cross-type operators, index included.</summary>
+    public static DateTime Date(DateOnly day) => day.ToDateTime(TimeOnly.MinValue);
+
+    /// <summary>A LIKE pattern that finds <paramref name="text"/> literally: %, _ and \ match themselves (use with ESCAPE '\').</summary>
+    public static string Contains(string text) =>
+        "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+
+    /// <summary>ASC or DESC, from the closed enum.</summary>
+    public static string Order(SortDirection direction) => direction == SortDirection.Ascending ? "ASC" : "DESC";
+}

@@ -1,0 +1,214 @@
+using Dapper;
+using Erp.Db.Queries.Customers;
+using Erp.Db.Queries.Finance;
+using Erp.Db.Queries.Inventory;
+using Erp.Db.Queries.Products;
+using Erp.Db.Queries.Reports;
+using Erp.Db.Queries.Sales;
+using Erp.Db.Queries.Trends;
+
+namespace Erp.Db.Queries;
+
+/// <summary>
+/// Typed queries over the warehouse's materialized views, for one merchant at a time. Every value
+/// is a parameter, sort keys come from closed lists, page sizes are capped, and the merchant scope
+/// is enforced by the database's reader views. Each result carries the freshness of what it read.
+/// </summary>
+public sealed class WarehouseQueries
+{
+    private readonly ErpDatabase database;
+
+    internal WarehouseQueries(ErpDatabase database) => this.database = database;
+
+    /// <summary>The merchants this login may see (all of them for the owner), by id.</summary>
+    public async Task<IReadOnlyList<Merchant>> MerchantsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long Id, string Code, string Name)>(new CommandDefinition(
+            "SELECT merchant_id, merchant_code, merchant_name FROM dw.dim_merchants ORDER BY merchant_id", cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new Merchant(r.Id, r.Code, r.Name))];
+    }
+
+    /// <summary>A merchant's sales over a period: totals, growth against the previous period, a breakdown and the best sellers.</summary>
+    /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
+    public Task<QueryResult<SalesReport>> SalesAsync(SalesQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.TopProducts is < 0 or > 100)
+        {
+            throw new QueryValidationException("topProducts", $"topProducts must be between 0 and 100; got {query.TopProducts}.");
+        }
+        var previous = query.Period.Previous();
+        var parameters = new
+        {
+            start = Sql.Date(query.Period.Start),
+            end = Sql.Date(query.Period.End),
+            previous_start = Sql.Date(previous.Start),
+            previous_end = Sql.Date(previous.End),
+            platforms = (query.Platforms ?? []).ToArray(),
+            top = query.TopProducts,
+        };
+        var byDay = query.GroupBy == SalesGrouping.Day;
+        var sql = SalesSql.Totals + SalesSql.Daily + (byDay ? "" : SalesSql.Breakdown(query.GroupBy)) + SalesSql.TopProducts.TrimEnd().TrimEnd(';');
+        return MerchantScope.QueryAsync(database, query.MerchantId, sql, parameters, ["mart.mv_daily_sales", "mart.mv_product_sales_daily"], async grid =>
+        {
+            var metrics = await grid.ReadSingleAsync<SalesMetrics>();
+            var daily = (await grid.ReadAsync<SalesRow>()).ToList();
+            var breakdown = byDay ? daily : (await grid.ReadAsync<SalesRow>()).ToList();
+            var top = (await grid.ReadAsync<TopProduct>()).ToList();
+            return new SalesReport
+            {
+                Period = new PeriodInfo(query.Period.Start, query.Period.End, query.Period.Days),
+                Metrics = metrics with
+                {
+                    GrowthRate = metrics.PreviousPeriodRevenue == 0 ? null : Math.Round((metrics.TotalRevenue - metrics.PreviousPeriodRevenue) / metrics.PreviousPeriodRevenue, 4),
+                },
+                Daily = daily,
+                Breakdown = breakdown,
+                TopProducts = top,
+            };
+        }, cancellationToken);
+    }
+
+    /// <summary>Seed 000's product list: each listing's latest day, filtered, sorted from a closed list and paged.</summary>
+    /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
+    public Task<QueryResult<PagedResult<ProductRow>>> ProductsAsync(ProductQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var paging = query.Paging.Validated(database.Options.MaxPageSize);
+        if (query.MinPrice is < 0 || query.MaxPrice is < 0 || query.MinPrice > query.MaxPrice)
+        {
+            throw new QueryValidationException("minPrice", $"The price range {query.MinPrice}..{query.MaxPrice} is not valid: prices are >= 0 and min <= max.");
+        }
+        if (query.Keyword is { Length: > 100 })
+        {
+            throw new QueryValidationException("keyword", "keyword may be at most 100 characters.");
+        }
+        var parameters = new
+        {
+            platform = query.Platform,
+            category_id = query.CategoryId,
+            status = query.Status,
+            stock_status = query.StockStatus,
+            min_price = query.MinPrice,
+            max_price = query.MaxPrice,
+            keyword = string.IsNullOrWhiteSpace(query.Keyword) ? null : Sql.Contains(query.Keyword.Trim()),
+            limit = paging.PageSize,
+            offset = paging.Offset,
+        };
+        return MerchantScope.QueryAsync(database, query.MerchantId, ProductSql.Page(query.SortBy, query.Direction), parameters, ["mart.mv_product_management"], async grid =>
+        {
+            var items = (await grid.ReadAsync<ProductRow>()).ToList();
+            var total = await grid.ReadSingleAsync<long>();
+            return new PagedResult<ProductRow>(items, total, paging.Page, paging.PageSize);
+        }, cancellationToken);
+    }
+
+    /// <summary>Seed 004's customer query: counts per segment and a sorted list of one segment's customers.</summary>
+    /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
+    public Task<QueryResult<CustomerReport>> CustomersAsync(CustomerQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit < 1 || query.Limit > database.Options.MaxPageSize)
+        {
+            throw new QueryValidationException("limit", $"limit must be between 1 and {database.Options.MaxPageSize}; got {query.Limit}.");
+        }
+        if (query.PeriodDays is < 1 or > 3660)
+        {
+            throw new QueryValidationException("period", $"period must be between 1 and 3660 days; got {query.PeriodDays}.");
+        }
+        var parameters = new
+        {
+            segment = query.Segment == CustomerSegment.All ? null : SnakeCase(query.Segment.ToString()),
+            limit = query.Limit,
+            period_days = query.PeriodDays,
+        };
+        return MerchantScope.QueryAsync(database, query.MerchantId, CustomerSql.Report(query.SortBy), parameters, ["mart.mv_customer_segments"], async grid =>
+        {
+            var summary = await grid.ReadSingleAsync<CustomerSummary>();
+            var segments = (await grid.ReadAsync<(string Segment, long Count, decimal Revenue, decimal AverageRevenue)>())
+                .ToDictionary(s => s.Segment, s => new SegmentFigures { Count = s.Count, Revenue = s.Revenue, AverageRevenue = s.AverageRevenue });
+            var customers = (await grid.ReadAsync<CustomerRow>()).ToList();
+            return new CustomerReport(summary, segments, customers);
+        }, cancellationToken);
+    }
+
+    /// <summary>Seed 004's inventory query: stock totals and a page of products by stock status.</summary>
+    /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
+    public Task<QueryResult<InventoryReport>> InventoryAsync(InventoryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var paging = query.Paging.Validated(database.Options.MaxPageSize);
+        if (query.Threshold is < 0 or > 1_000_000)
+        {
+            throw new QueryValidationException("threshold", $"threshold must be between 0 and 1000000; got {query.Threshold}.");
+        }
+        if (query.OverstockDays is < 1 or > 3660)
+        {
+            throw new QueryValidationException("overstockDays", $"overstockDays must be between 1 and 3660; got {query.OverstockDays}.");
+        }
+        var parameters = new
+        {
+            threshold = query.Threshold,
+            overstock_days = query.OverstockDays,
+            category_id = query.CategoryId,
+            status = query.Status == StockFilter.All ? null : query.Status.ToString().ToLowerInvariant(),
+            limit = paging.PageSize,
+            offset = paging.Offset,
+        };
+        return MerchantScope.QueryAsync(database, query.MerchantId, InventorySql.Report(query.SortBy), parameters, ["mart.mv_inventory_summary"], async grid =>
+        {
+            var summary = await grid.ReadSingleAsync<InventorySummary>();
+            var items = (await grid.ReadAsync<InventoryRow>()).ToList();
+            var total = await grid.ReadSingleAsync<long>();
+            return new InventoryReport(summary, new PagedResult<InventoryRow>(items, total, paging.Page, paging.PageSize));
+        }, cancellationToken);
+    }
+
+    /// <summary>Seed 004's trend query: revenue, orders and profit per day, week or month, and the direction.</summary>
+    public Task<QueryResult<TrendReport>> TrendsAsync(TrendQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var parameters = new { start = Sql.Date(query.Period.Start), end = Sql.Date(query.Period.End) };
+        return MerchantScope.QueryAsync(database, query.MerchantId, TrendSql.Series(query.Granularity), parameters, ["mart.mv_daily_sales"], async grid =>
+        {
+            var series = (await grid.ReadAsync<TrendPoint>()).ToList();
+            var half = series.Count / 2;
+            var first = series.Take(half).Sum(p => p.Revenue);
+            var second = series.Skip(series.Count - half).Sum(p => p.Revenue);
+            decimal? change = first == 0 ? null : Math.Round((second - first) / first, 4);
+            var direction = change switch { > 0.05m => "up", < -0.05m => "down", _ => "flat" };
+            return new TrendReport(new PeriodInfo(query.Period.Start, query.Period.End, query.Period.Days), query.Granularity, series, direction, change);
+        }, cancellationToken);
+    }
+
+    /// <summary>Receivables, overdue, receipts, expenses and profit per month over the months a period touches.</summary>
+    public Task<QueryResult<FinanceReport>> FinanceAsync(FinanceQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var parameters = new { start = Sql.Date(query.Period.Start), end = Sql.Date(query.Period.End) };
+        return MerchantScope.QueryAsync(database, query.MerchantId, FinanceSql.Report, parameters, ["mart.mv_financial_overview"], async grid =>
+        {
+            var months = (await grid.ReadAsync<FinanceMonth>()).ToList();
+            var totals = await grid.ReadSingleAsync<FinanceMonth>();
+            return new FinanceReport(totals, months);
+        }, cancellationToken);
+    }
+
+    /// <summary>A daily, weekly or monthly business report: sales, best sellers, stock, customers and finance.</summary>
+    public async Task<QueryResult<BusinessReport>> ReportAsync(ReportQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var period = query.Period;
+        var sales = await SalesAsync(new SalesQuery(query.MerchantId, period, SalesGrouping.Day, TopProducts: 5), cancellationToken);
+        var inventory = await InventoryAsync(new InventoryQuery { MerchantId = query.MerchantId, Paging = new Paging(1, 1) }, cancellationToken);
+        var customers = await CustomersAsync(new CustomerQuery(query.MerchantId, Limit: 1, PeriodDays: period.Days), cancellationToken);
+        var finance = await FinanceAsync(new FinanceQuery(query.MerchantId, period), cancellationToken);
+        var report = new BusinessReport(query.Type, sales.Data.Period, sales.Data.Metrics, sales.Data.TopProducts,
+            inventory.Data.Summary, customers.Data.Summary, finance.Data.Totals);
+        return new QueryResult<BusinessReport>(report, [.. sales.Freshness, .. inventory.Freshness, .. customers.Freshness, .. finance.Freshness]);
+    }
+
+    private static string SnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}
