@@ -40,22 +40,30 @@ public sealed class MigrationRunner
     private string Database => new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database ?? "";
 
     /// <summary>Every script's state: applied, pending, changed, drifted or missing.</summary>
-    public async Task<MigrationStatusReport> StatusAsync(CancellationToken cancellationToken = default)
+    public async Task<MigrationStatusReport> StatusAsync(CancellationToken cancellationToken = default) =>
+        (await InspectAsync(cancellationToken)).Report;
+
+    private async Task<(MigrationStatusReport Report, bool ViewsExist)> InspectAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var journal = new Dictionary<string, JournalEntry>();
+        var viewsExist = false;
         if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(JournalSql.Exists, cancellationToken: cancellationToken)))
         {
             var rows = await connection.QueryAsync<JournalEntry>(new CommandDefinition(JournalSql.Latest, cancellationToken: cancellationToken));
             journal = rows.ToDictionary(r => r.Name);
+            viewsExist = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(JournalSql.MaterializedViewsExist, cancellationToken: cancellationToken));
         }
-        return MigrationPlanner.Compare(Database, catalog, journal);
+        return (MigrationPlanner.Compare(Database, catalog, journal, viewsExist), viewsExist);
     }
 
     /// <summary>
     /// Applies pending migrations, then changed functions, then changed views (with the views that
     /// read them) in dependency order. Each migration and function runs in its own transaction; the
-    /// views run in one, so readers never see a view missing.
+    /// views run in one, so readers never see a view missing. When migrations are pending and
+    /// materialized views exist, everything runs in one transaction instead: every mart view is
+    /// dropped, the migrations run (free to alter or drop columns the views read), and every view
+    /// is re-created (docs/view-rebuilds.md).
     /// </summary>
     /// <param name="dryRun">List what would run without running it.</param>
     /// <param name="cancellationToken">Stops waiting for the lock, or stops between scripts; a running script finishes or rolls back.</param>
@@ -65,7 +73,7 @@ public sealed class MigrationRunner
     {
         var started = Stopwatch.GetTimestamp();
         await using var migrationLock = await MigrationLock.AcquireAsync(dataSource, cancellationToken);
-        var report = await StatusAsync(cancellationToken);
+        var (report, viewsExist) = await InspectAsync(cancellationToken);
         if (report.Drift.Count > 0)
         {
             throw new MigrationDriftException(report.Drift);
@@ -74,7 +82,11 @@ public sealed class MigrationRunner
         if (!dryRun)
         {
             var byName = catalog.Scripts.ToDictionary(s => s.Name);
-            foreach (var batch in Batches(toRun.Select(s => byName[s.Name])))
+            var scripts = toRun.Select(s => byName[s.Name]).ToList();
+            var batches = MigrationPlanner.RebuildsViews(toRun, viewsExist) && scripts.All(s => s.RunsInTransaction)
+                ? [new Batch(BatchMode.Single, [RunnerScripts.DropMartViews(), .. scripts])]
+                : Batches(scripts);
+            foreach (var batch in batches)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 await Task.Run(() => Run(batch.Scripts, batch.Mode, byName), cancellationToken);

@@ -19,7 +19,10 @@ internal sealed class ErpJournal(IReadOnlyDictionary<string, MigrationScript> sc
 
     public void StoreExecutedScript(SqlScript script, Func<IDbCommand> dbCommandFactory)
     {
-        var source = scripts[script.Name];
+        if (!scripts.TryGetValue(script.Name, out var source))
+        {
+            return; // the runner's own SQL (sql/runner/), not a journaled script
+        }
         using var command = dbCommandFactory();
         command.CommandText = JournalSql.Insert;
         AddParameter(command, "name", source.Name);

@@ -13,6 +13,13 @@ internal static class JournalSql
 
     public const string Exists = "SELECT to_regclass('ops.schema_journal') IS NOT NULL";
 
+    /// <summary>True when the mart schema holds a materialized view (pending migrations then rebuild the views).</summary>
+    public const string MaterializedViewsExist = """
+        SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class AS c
+                       JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+                       WHERE n.nspname = 'mart' AND c.relkind = 'm')
+        """;
+
     public const string Insert = """
         INSERT INTO ops.schema_journal (script_name, script_kind, sha256, duration_ms)
         VALUES (@name, @kind, @sha256, @duration_ms)

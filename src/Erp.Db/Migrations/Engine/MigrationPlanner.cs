@@ -3,9 +3,26 @@ namespace Erp.Db.Migrations.Engine;
 /// <summary>Compares the scripts with the journal: what is applied, pending, changed or drifted.</summary>
 internal static class MigrationPlanner
 {
-    public static MigrationStatusReport Compare(string database, ScriptCatalog catalog, IReadOnlyDictionary<string, JournalEntry> journal)
+    /// <param name="database">The database inspected.</param>
+    /// <param name="catalog">The scripts.</param>
+    /// <param name="journal">The newest journal row per script.</param>
+    /// <param name="materializedViewsExist">
+    /// True when the database holds mart materialized views: then pending migrations run between a
+    /// drop and a re-creation of every view (<see cref="RebuildsViews"/>), so every view script runs.
+    /// </param>
+    public static MigrationStatusReport Compare(string database, ScriptCatalog catalog, IReadOnlyDictionary<string, JournalEntry> journal, bool materializedViewsExist = false)
     {
         var statuses = catalog.Scripts.Select(s => Compare(s, journal.GetValueOrDefault(s.Name))).ToList();
+        if (RebuildsViews(statuses, materializedViewsExist))
+        {
+            for (var i = 0; i < statuses.Count; i++)
+            {
+                if (statuses[i].Kind == ScriptKind.View && statuses[i].State == ScriptState.Applied)
+                {
+                    statuses[i] = statuses[i] with { State = ScriptState.Changed, Reason = "re-created around pending migrations" };
+                }
+            }
+        }
 
         // A view that reads a re-created view is dropped with it (CASCADE) and so must be re-created too.
         var views = catalog.Scripts.Where(s => s.Kind == ScriptKind.View).ToList();
@@ -28,6 +45,14 @@ internal static class MigrationPlanner
                 "journaled as applied but the file no longer exists")));
         return new MigrationStatusReport(database, statuses);
     }
+
+    /// <summary>
+    /// True when pending migrations meet existing materialized views: migrate then drops every
+    /// mart view first and re-creates them all after the migrations, in one transaction, so a
+    /// migration may alter or drop a column a view reads (docs/view-rebuilds.md).
+    /// </summary>
+    public static bool RebuildsViews(IEnumerable<ScriptStatus> statuses, bool materializedViewsExist) =>
+        materializedViewsExist && statuses.Any(s => s.Kind == ScriptKind.Migration && s.WillRun);
 
     private static ScriptStatus Compare(MigrationScript script, JournalEntry? applied)
     {

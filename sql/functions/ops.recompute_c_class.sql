@@ -1,0 +1,94 @@
+-- ops.recompute_c_class: recomputes the C-class results of seed 003 (today
+-- mart.target_achievement) from the A-class config and the refreshed views.
+-- requires: mart.target_achievement, dw.cfg_sales_targets (0012, 0008), mart.mv_daily_sales,
+--           mart.mv_customer_segments (sql/views)
+-- Called after a due refresh that refreshed something, by ops.refresh_all, and by the statement
+-- trigger on every dw.cfg_* table. A failure is logged in ops.mv_refresh_log, never raised, so a
+-- config write or a refresh run is not undone by it.
+
+CREATE OR REPLACE FUNCTION ops.recompute_c_class(refresh_trigger text DEFAULT 'manual')
+RETURNS bigint
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    started     timestamptz := pg_catalog.clock_timestamp();
+    computed    bigint := 0;
+    error_text  text;
+    error_state text;
+BEGIN
+    -- While migrate re-creates the views (they are dropped for the length of its transaction),
+    -- there is nothing to compute from; the next due refresh does it.
+    IF pg_catalog.to_regclass('mart.mv_daily_sales') IS NULL OR pg_catalog.to_regclass('mart.mv_customer_segments') IS NULL THEN
+        RETURN 0;
+    END IF;
+
+    BEGIN
+        -- Full recompute in one transaction: readers see the old or the new results, never a mix.
+        DELETE FROM mart.target_achievement;
+        INSERT INTO mart.target_achievement (merchant_id, target_id, shop_id, metric, period_type, period_start,
+                                             period_end, target_value, actual_value, achievement_rate, elapsed_share, status)
+        SELECT t.merchant_id, t.target_id, t.shop_id, t.metric, t.period_type, t.period_start, t.period_end,
+               t.target_value, a.actual_value,
+               CASE WHEN t.target_value > 0 THEN pg_catalog.round(a.actual_value / t.target_value, 6) END,
+               e.elapsed_share,
+               CASE
+                   WHEN a.actual_value >= t.target_value AND t.target_value > 0 THEN 'achieved'
+                   WHEN CURRENT_DATE < t.period_start THEN 'not_started'
+                   WHEN CURRENT_DATE > t.period_end THEN 'missed'
+                   WHEN t.target_value = 0 OR a.actual_value / t.target_value >= e.elapsed_share THEN 'on_track'
+                   ELSE 'behind'
+               END
+        FROM dw.cfg_sales_targets AS t
+        CROSS JOIN LATERAL (
+            SELECT pg_catalog.round(LEAST(1, GREATEST(0, (CURRENT_DATE - t.period_start + 1)::numeric
+                                                   / (t.period_end - t.period_start + 1))), 6) AS elapsed_share
+        ) AS e
+        CROSS JOIN LATERAL (
+            SELECT coalesce(CASE t.metric
+                       WHEN 'gmv_cny' THEN (SELECT sum(d.gmv_cny) FROM mart.mv_daily_sales AS d
+                                            WHERE d.merchant_id = t.merchant_id AND (t.shop_id IS NULL OR d.shop_id = t.shop_id)
+                                              AND d.sales_date BETWEEN t.period_start AND t.period_end)
+                       WHEN 'orders' THEN (SELECT sum(d.order_count) FROM mart.mv_daily_sales AS d
+                                           WHERE d.merchant_id = t.merchant_id AND (t.shop_id IS NULL OR d.shop_id = t.shop_id)
+                                             AND d.sales_date BETWEEN t.period_start AND t.period_end)
+                       WHEN 'units' THEN (SELECT sum(d.item_count) FROM mart.mv_daily_sales AS d
+                                          WHERE d.merchant_id = t.merchant_id AND (t.shop_id IS NULL OR d.shop_id = t.shop_id)
+                                            AND d.sales_date BETWEEN t.period_start AND t.period_end)
+                       WHEN 'gross_profit_cny' THEN (SELECT sum(d.gross_profit_cny) FROM mart.mv_daily_sales AS d
+                                                     WHERE d.merchant_id = t.merchant_id AND (t.shop_id IS NULL OR d.shop_id = t.shop_id)
+                                                       AND d.sales_date BETWEEN t.period_start AND t.period_end)
+                       WHEN 'net_profit_cny' THEN (SELECT sum(d.net_profit_cny) FROM mart.mv_daily_sales AS d
+                                                   WHERE d.merchant_id = t.merchant_id AND (t.shop_id IS NULL OR d.shop_id = t.shop_id)
+                                                     AND d.sales_date BETWEEN t.period_start AND t.period_end)
+                       -- New customers are counted per merchant (a customer is new to the merchant, not to a shop).
+                       WHEN 'new_customers' THEN (SELECT count(*) FROM mart.mv_customer_segments AS c
+                                                  WHERE c.merchant_id = t.merchant_id
+                                                    AND c.first_order_date BETWEEN t.period_start AND t.period_end)
+                   END, 0)::numeric(18, 2) AS actual_value
+        ) AS a;
+        GET DIAGNOSTICS computed = ROW_COUNT;
+
+        INSERT INTO ops.mv_refresh_log (view_name, started_at, finished_at, duration_ms, row_count, status, refresh_trigger)
+        VALUES ('mart.target_achievement', started, pg_catalog.clock_timestamp(),
+                pg_catalog.round((EXTRACT(epoch FROM pg_catalog.clock_timestamp() - started) * 1000)::numeric, 3),
+                computed, 'succeeded', refresh_trigger);
+    EXCEPTION
+        WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS error_text = MESSAGE_TEXT, error_state = RETURNED_SQLSTATE;
+            INSERT INTO ops.mv_refresh_log (view_name, started_at, finished_at, duration_ms, status, error_message,
+                                            error_sqlstate, refresh_trigger)
+            VALUES ('mart.target_achievement', started, pg_catalog.clock_timestamp(),
+                    pg_catalog.round((EXTRACT(epoch FROM pg_catalog.clock_timestamp() - started) * 1000)::numeric, 3),
+                    'failed', error_text, error_state, refresh_trigger);
+            computed := 0;
+    END;
+    RETURN computed;
+END
+$$;
+
+COMMENT ON FUNCTION ops.recompute_c_class(text) IS
+    'Recomputes mart.target_achievement (each dw.cfg_sales_targets row against mart.mv_daily_sales / mart.mv_customer_segments) and logs it in ops.mv_refresh_log. Returns the rows computed; a failure is logged, not raised.';
+REVOKE EXECUTE ON FUNCTION ops.recompute_c_class(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ops.recompute_c_class(text) TO erp_writer;

@@ -1,0 +1,69 @@
+-- ops.register_view: registers (upserts) a materialized view in ops.mv_registry; every
+-- sql/views file calls it right after creating its view.
+-- requires: ops.mv_registry, ops.mv_refresh_log, ops.mv_invalidations (0012_refresh_registry)
+-- What the view reads (depends_on, reads) comes from the catalog, not from the caller, so the
+-- registry can never disagree with the view's SQL.
+
+CREATE OR REPLACE FUNCTION ops.register_view(
+    view_name text,
+    refresh_interval interval,
+    stale_after interval,
+    refresh_concurrently boolean DEFAULT true,
+    description text DEFAULT NULL)
+RETURNS ops.mv_registry
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rel         regclass := pg_catalog.to_regclass(register_view.view_name);
+    read_names  text[];
+    mv_names    text[];
+    row_count   bigint;
+    registered  ops.mv_registry;
+BEGIN
+    IF rel IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = rel AND relkind = 'm') THEN
+        RAISE EXCEPTION 'ops.register_view: % is not a materialized view', register_view.view_name
+            USING ERRCODE = 'wrong_object_type';
+    END IF;
+
+    -- Every relation the view's rewrite rule references, schema-qualified.
+    SELECT coalesce(pg_catalog.array_agg(DISTINCT pg_catalog.format('%I.%I', n.nspname, c.relname)), '{}'),
+           coalesce(pg_catalog.array_agg(DISTINCT pg_catalog.format('%I.%I', n.nspname, c.relname)) FILTER (WHERE c.relkind = 'm'), '{}')
+    INTO read_names, mv_names
+    FROM pg_catalog.pg_rewrite AS r
+    JOIN pg_catalog.pg_depend AS d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid
+    JOIN pg_catalog.pg_class AS c ON c.oid = d.refobjid AND d.refclassid = 'pg_catalog.pg_class'::regclass
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+    WHERE r.ev_class = rel AND c.oid <> rel;
+
+    EXECUTE pg_catalog.format('SELECT count(*) FROM %s', rel) INTO row_count;
+
+    INSERT INTO ops.mv_registry AS m (view_name, refresh_interval, refresh_concurrently, stale_after, depends_on, reads,
+                                      description, last_success_at, last_row_count, consecutive_failures)
+    VALUES (register_view.view_name, register_view.refresh_interval, register_view.refresh_concurrently, register_view.stale_after,
+            mv_names, read_names, register_view.description, pg_catalog.now(), row_count, 0)
+    ON CONFLICT ON CONSTRAINT mv_registry_pkey DO UPDATE
+        SET refresh_interval = EXCLUDED.refresh_interval,
+            refresh_concurrently = EXCLUDED.refresh_concurrently,
+            stale_after = EXCLUDED.stale_after,
+            depends_on = EXCLUDED.depends_on,
+            reads = EXCLUDED.reads,
+            description = EXCLUDED.description,
+            last_success_at = EXCLUDED.last_success_at,
+            last_row_count = EXCLUDED.last_row_count,
+            consecutive_failures = 0
+    RETURNING * INTO registered;
+
+    -- The view was just created WITH DATA in this transaction: it is fresh.
+    DELETE FROM ops.mv_invalidations AS i WHERE i.view_name = register_view.view_name;
+    INSERT INTO ops.mv_refresh_log (view_name, started_at, finished_at, duration_ms, row_count, status, was_concurrent, refresh_trigger)
+    VALUES (register_view.view_name, pg_catalog.now(), pg_catalog.clock_timestamp(),
+            pg_catalog.round((EXTRACT(epoch FROM pg_catalog.clock_timestamp() - pg_catalog.now()) * 1000)::numeric, 3),
+            row_count, 'succeeded', false, 'migrate');
+    RETURN registered;
+END
+$$;
+
+COMMENT ON FUNCTION ops.register_view(text, interval, interval, boolean, text) IS
+    'Upserts a materialized view into ops.mv_registry with what it reads (from the catalog), marks it fresh and logs its creation (trigger migrate). Called by every sql/views file; runs as erp_owner during migrate.';
+REVOKE EXECUTE ON FUNCTION ops.register_view(text, interval, interval, boolean, text) FROM PUBLIC;

@@ -1,0 +1,71 @@
+-- ops.view_status: freshness and health of every registered view (erpdb views, ViewRefresher,
+-- the freshness that query results carry).
+-- requires: ops.mv_registry, ops.mv_refresh_log, ops.mv_invalidations (0012_refresh_registry)
+-- Unhealthy: missing or unpopulated, 3 or more consecutive failures, or stale (last success
+-- older than stale_after, or never).
+
+CREATE OR REPLACE FUNCTION ops.view_status()
+RETURNS TABLE (
+    view_name             text,
+    row_count             bigint,
+    last_refresh_at       timestamptz,
+    last_duration_ms      numeric,
+    last_status           text,
+    last_error            text,
+    last_attempt_at       timestamptz,
+    age                   interval,
+    refresh_interval      interval,
+    stale_after           interval,
+    is_stale              boolean,
+    is_dirty              boolean,
+    dirty_since           timestamptz,
+    consecutive_failures  integer,
+    is_healthy            boolean,
+    is_populated          boolean,
+    refresh_concurrently  boolean,
+    depends_on            text[])
+LANGUAGE sql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT r.view_name,
+           r.last_row_count,
+           r.last_success_at,
+           r.last_duration_ms,
+           last.status,
+           last.error_message,
+           last.started_at,
+           pg_catalog.now() - r.last_success_at,
+           r.refresh_interval,
+           r.stale_after,
+           r.last_success_at IS NULL OR pg_catalog.now() - r.last_success_at > r.stale_after,
+           dirty.since IS NOT NULL,
+           dirty.since,
+           r.consecutive_failures,
+           coalesce(c.relispopulated, false)
+               AND r.consecutive_failures < 3
+               AND r.last_success_at IS NOT NULL
+               AND pg_catalog.now() - r.last_success_at <= r.stale_after,
+           coalesce(c.relispopulated, false),
+           r.refresh_concurrently,
+           r.depends_on
+    FROM ops.mv_registry AS r
+    LEFT JOIN pg_catalog.pg_class AS c ON c.oid = pg_catalog.to_regclass(r.view_name) AND c.relkind = 'm'
+    LEFT JOIN LATERAL (
+        SELECT l.status, l.error_message, l.started_at
+        FROM ops.mv_refresh_log AS l
+        WHERE l.view_name = r.view_name
+        ORDER BY l.started_at DESC, l.log_id DESC
+        LIMIT 1
+    ) AS last ON true
+    LEFT JOIN LATERAL (
+        SELECT min(i.invalidated_at) AS since FROM ops.mv_invalidations AS i WHERE i.view_name = r.view_name
+    ) AS dirty ON true
+    ORDER BY r.view_name
+$$;
+
+COMMENT ON FUNCTION ops.view_status() IS
+    'One row per registered view: rows, last successful refresh, its duration, the last attempt''s status and error, age, stale (older than stale_after), dirty (and since when), consecutive failures and healthy (populated, fewer than 3 consecutive failures, not stale). Granted to readers and writers.';
+REVOKE EXECUTE ON FUNCTION ops.view_status() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ops.view_status() TO erp_reader, erp_writer;

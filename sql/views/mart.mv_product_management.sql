@@ -1,0 +1,76 @@
+-- mart.mv_product_management: the product management list of seed 000: per merchant, shop,
+-- product and day of the last 90 days, the listing's price, stock and stock status, sales,
+-- traffic, conversion and rating, pre-joined with shop, platform, product and category.
+-- requires: dw.fact_product_metrics, dw.dim_shops, dw.dim_platforms, dw.dim_products, dw.dim_categories
+-- Why 90 days: the product screens work on recent listings, and seed 000 sized the view (and its
+-- refresh, target < 30 s) for a 90-day window; older history stays in the partitioned fact.
+-- stock_status (seed 000's rule on the platform stock): out_of_stock at 0, low_stock below 10, else normal.
+
+DROP MATERIALIZED VIEW IF EXISTS mart.mv_product_management CASCADE;
+
+CREATE MATERIALIZED VIEW mart.mv_product_management AS
+SELECT m.merchant_id,
+       m.shop_id,
+       s.shop_name,
+       s.platform_id,
+       pl.platform_code,
+       pl.platform_name,
+       m.product_id,
+       p.sku,
+       p.product_name,
+       p.category_id,
+       c.category_name,
+       p.brand,
+       m.metric_date,
+       m.currency_code,
+       m.price,
+       m.price_cny,
+       m.stock,
+       CASE
+           WHEN m.stock = 0 THEN 'out_of_stock'
+           WHEN m.stock < 10 THEN 'low_stock'
+           ELSE 'normal'
+       END AS stock_status,
+       m.sales_volume,
+       m.sales_amount,
+       m.sales_amount_cny,
+       m.page_views,
+       m.visitors,
+       m.conversion_rate,
+       round(CASE WHEN m.page_views > 0 THEN m.sales_volume::numeric / m.page_views * 100 ELSE 0 END, 4) AS page_conversion_pct,
+       m.rating,
+       m.review_count,
+       m.listing_status,
+       (m.sales_volume * m.price_cny)::numeric(18, 2) AS estimated_revenue_cny,
+       m.updated_at
+FROM dw.fact_product_metrics AS m
+JOIN dw.dim_shops AS s ON s.merchant_id = m.merchant_id AND s.shop_id = m.shop_id
+JOIN dw.dim_platforms AS pl ON pl.platform_id = s.platform_id
+JOIN dw.dim_products AS p ON p.merchant_id = m.merchant_id AND p.product_id = m.product_id
+LEFT JOIN dw.dim_categories AS c ON c.merchant_id = p.merchant_id AND c.category_id = p.category_id
+WHERE m.metric_date >= CURRENT_DATE - 90
+WITH DATA;
+
+CREATE UNIQUE INDEX mv_product_management_key ON mart.mv_product_management (merchant_id, shop_id, product_id, metric_date);
+CREATE INDEX mv_product_management_date_idx ON mart.mv_product_management (merchant_id, metric_date);
+CREATE INDEX mv_product_management_platform_idx ON mart.mv_product_management (merchant_id, platform_code);
+CREATE INDEX mv_product_management_category_idx ON mart.mv_product_management (merchant_id, category_id);
+CREATE INDEX mv_product_management_listing_status_idx ON mart.mv_product_management (merchant_id, listing_status);
+CREATE INDEX mv_product_management_stock_status_idx ON mart.mv_product_management (merchant_id, stock_status);
+CREATE INDEX mv_product_management_price_idx ON mart.mv_product_management (merchant_id, price_cny);
+CREATE INDEX mv_product_management_sku_idx ON mart.mv_product_management (merchant_id, sku);
+
+COMMENT ON MATERIALIZED VIEW mart.mv_product_management IS 'Seed 000 product management list: per merchant, shop, product and day of the last 90 days, price, stock and stock_status, sales, traffic, conversion, rating. Readers use mart.product_management.';
+COMMENT ON COLUMN mart.mv_product_management.stock_status IS 'out_of_stock (stock = 0), low_stock (stock < 10) or normal: seed 000''s rule on the platform stock.';
+COMMENT ON COLUMN mart.mv_product_management.page_conversion_pct IS 'sales_volume / page_views x 100 (seed 000 conversion_rate_calc); 0 without page views.';
+COMMENT ON COLUMN mart.mv_product_management.estimated_revenue_cny IS 'sales_volume x price_cny.';
+
+REVOKE ALL ON mart.mv_product_management FROM PUBLIC;
+
+SELECT ops.register_view('mart.mv_product_management', '$default_refresh_interval$', '$default_stale_after$', true,
+    'Product listings of the last 90 days with stock status.');
+
+CREATE OR REPLACE VIEW mart.product_management WITH (security_barrier) AS
+    SELECT * FROM mart.mv_product_management WHERE merchant_id = (SELECT ops.current_merchant_id());
+COMMENT ON VIEW mart.product_management IS 'Reader view of mart.mv_product_management: the transaction''s merchant only.';
+GRANT SELECT ON mart.product_management TO erp_reader;
