@@ -1,0 +1,98 @@
+using Erp.Db.Tests.Queries;
+
+namespace Erp.Db.Tests.Cli;
+
+public class BiCommandsTests
+{
+    [Fact]
+    public async Task Sales_prints_the_envelope_with_totals_daily_rows_top_products_and_freshness()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var run = await CliRun.RunAsync("sales", "--days", "7", "--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString);
+
+        Assert.Equal(0, run.ExitCode);
+        var json = run.Json();
+        Assert.True(json.GetProperty("success").GetBoolean());
+        var data = json.GetProperty("data");
+        Assert.Equal(7, data.GetProperty("period").GetProperty("days").GetInt32());
+        Assert.Equal(
+            await f.Db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND order_date >= CURRENT_DATE - 6 AND status NOT IN ('cancelled', 'refunded', 'returned')"),
+            data.GetProperty("metrics").GetProperty("totalRevenue").GetDecimal());
+        Assert.Equal(7, data.GetProperty("daily").GetArrayLength());
+        Assert.True(data.GetProperty("topProducts").GetArrayLength() > 0);
+        Assert.True(json.GetProperty("meta").GetProperty("executionMs").GetDouble() > 0);
+        Assert.Contains(json.GetProperty("meta").GetProperty("freshness").EnumerateArray(), v => v.GetProperty("view").GetString() == "mart.mv_daily_sales");
+    }
+
+    [Theory]
+    [InlineData("sales", "--days", "0")]
+    [InlineData("sales", "--days", "abc")]
+    [InlineData("sales", "--start", "2026-13-45")]
+    [InlineData("sales", "--group-by", "'; DROP TABLE x; --")]
+    [InlineData("products", "--page", "0")]
+    [InlineData("products", "--page-size", "-5")]
+    [InlineData("products", "--page-size", "1000000")]
+    [InlineData("products", "--sort-by", "price; DROP TABLE dw.dim_products")]
+    [InlineData("customers", "--segment", "everyone")]
+    [InlineData("inventory", "--threshold", "-1")]
+    [InlineData("report", "--type", "hourly")]
+    public async Task Bad_input_exits_2_with_a_validation_error_and_changes_nothing(params string[] args)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var run = await CliRun.RunAsync([.. args, "--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(4, await f.Db.ScalarAsync<long>("SELECT count(*) FROM dw.dim_products"));
+    }
+
+    [Fact]
+    public async Task The_merchant_must_be_named_when_several_are_visible_and_must_exist()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var unnamed = await CliRun.RunAsync("sales", "--format", "json", "--connection", f.Db.ConnectionString);
+        var unknown = await CliRun.RunAsync("sales", "--merchant", "999", "--format", "json", "--connection", f.Db.ConnectionString);
+
+        Assert.Equal(2, unnamed.ExitCode);
+        Assert.Contains("--merchant", unnamed.Json().GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Equal("NOT_FOUND", unknown.Json().GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_database_that_does_not_answer_exits_1()
+    {
+        var run = await CliRun.RunAsync("sales", "--merchant", "1", "--format", "json", "--connection", "Host=127.0.0.1;Port=1;Username=x;Timeout=3");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("DB_UNAVAILABLE", run.Json().GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Theory]
+    [InlineData("sales", "--group-by", "platform")]
+    [InlineData("products", "--sort-by", "price", "--order", "ascending")]
+    [InlineData("customers", "--segment", "vip", "--sort-by", "revenue", "--limit", "20")]
+    [InlineData("inventory", "--status", "low", "--threshold", "5")]
+    [InlineData("trends", "--days", "90", "--granularity", "week")]
+    [InlineData("finance", "--days", "60")]
+    [InlineData("report", "--type", "monthly")]
+    public async Task Every_BI_command_answers_in_json_in_80_column_tables_and_in_csv(params string[] args)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        string[] common = ["--merchant", "1", "--connection", f.Db.ConnectionString];
+
+        var json = await CliRun.RunAsync([.. args, .. common, "--format", "json"]);
+        var table = await CliRun.RunAsync([.. args, .. common]);
+        var csv = await CliRun.RunAsync([.. args, .. common, "--format", "csv"]);
+
+        Assert.Equal(0, json.ExitCode);
+        Assert.True(json.Json().GetProperty("success").GetBoolean());
+        Assert.Equal(0, table.ExitCode);
+        Assert.All(table.Output.Split('\n'), line => Assert.True(line.TrimEnd().Length <= 80, $"too wide: {line}"));
+        Assert.Equal(0, csv.ExitCode);
+        Assert.Contains(',', csv.Output.Split('\n')[0]);
+    }
+}

@@ -1,0 +1,97 @@
+using Erp.Db.Queries;
+using Erp.Db.Queries.Customers;
+using Erp.Db.Queries.Finance;
+using Erp.Db.Queries.Inventory;
+using Erp.Db.Queries.Reports;
+using Erp.Db.Queries.Trends;
+
+namespace Erp.Db.Tests.Queries;
+
+public class OtherQueryTests
+{
+    [Fact]
+    public async Task Customer_counts_and_list_match_the_facts()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var all = (await f.Erp.Queries.CustomersAsync(new CustomerQuery(1, SortBy: CustomerSort.Orders))).Data;
+        var fresh = (await f.Erp.Queries.CustomersAsync(new CustomerQuery(1, CustomerSegment.New))).Data;
+
+        const string valid = "merchant_id = 1 AND status NOT IN ('cancelled', 'refunded', 'returned')";
+        Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(DISTINCT customer_id) FROM dw.fact_sales_orders WHERE {valid}"), all.Summary.TotalCustomers);
+        Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(*) FROM (SELECT customer_id FROM dw.fact_sales_orders WHERE {valid} GROUP BY customer_id HAVING count(*) >= 2) AS r"), all.Summary.RepeatCustomers);
+        Assert.Equal(all.Summary.TotalCustomers, all.Segments.Values.Sum(s => s.Count));
+        Assert.Equal(all.Summary.TotalCustomers, all.Customers.Count);
+        Assert.True(all.Customers.Zip(all.Customers.Skip(1)).All(p => p.First.OrderCount >= p.Second.OrderCount));
+        Assert.Contains(fresh.Customers, c => c.CustomerCode == "c1011");
+        Assert.All(fresh.Customers, c => Assert.Equal("new", c.Segment));
+        Assert.Equal(all.Summary.NewCustomers, fresh.Customers.Count);
+        await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.CustomersAsync(new CustomerQuery(1, Limit: 0)));
+    }
+
+    [Fact]
+    public async Task Inventory_statuses_follow_available_stock_and_the_threshold()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var merchant1 = (await f.Erp.Queries.InventoryAsync(new InventoryQuery { MerchantId = 1 })).Data;
+        var merchant2Out = (await f.Erp.Queries.InventoryAsync(new InventoryQuery { MerchantId = 2, Status = StockFilter.Out })).Data;
+        var strict = (await f.Erp.Queries.InventoryAsync(new InventoryQuery { MerchantId = 1, Status = StockFilter.Low, Threshold = 200 })).Data;
+
+        Assert.Equal(2, merchant1.Summary.TotalProducts);
+        // Product 102: 30 available, safety stock 50: low. Product 101: 110 available over two warehouses.
+        Assert.Equal(1, merchant1.Summary.LowStockProducts);
+        Assert.Equal(110, merchant1.Products.Items.Single(p => p.ProductId == 101).CurrentStock);
+        Assert.Equal("SKU-201", Assert.Single(merchant2Out.Products.Items).Sku);
+        Assert.Equal(2, strict.Products.Total);
+        await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.InventoryAsync(new InventoryQuery { MerchantId = 1, Threshold = -1 }));
+    }
+
+    [Theory]
+    [InlineData(Granularity.Day)]
+    [InlineData(Granularity.Week)]
+    [InlineData(Granularity.Month)]
+    public async Task Trend_buckets_add_up_to_the_period_total(Granularity granularity)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var period = Period.LastDays(30, QueryFixture.Today);
+
+        var trend = (await f.Erp.Queries.TrendsAsync(new TrendQuery(1, period, granularity))).Data;
+
+        Assert.Equal(await f.Db.ScalarAsync<decimal>(
+            "SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND order_date >= CURRENT_DATE - 29 AND status NOT IN ('cancelled', 'refunded', 'returned')"),
+            trend.Series.Sum(p => p.Revenue));
+        Assert.Contains(trend.Direction, new[] { "up", "down", "flat" });
+        Assert.True(trend.Series.Zip(trend.Series.Skip(1)).All(p => p.First.Bucket < p.Second.Bucket));
+    }
+
+    [Fact]
+    public async Task Finance_totals_match_receivables_receipts_and_expenses()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var period = new Period(QueryFixture.Today.AddDays(-60), QueryFixture.Today);
+
+        var finance = (await f.Erp.Queries.FinanceAsync(new FinanceQuery(1, period))).Data;
+
+        Assert.Equal(await f.Db.ScalarAsync<decimal>("SELECT sum(amount) FROM dw.fact_expenses WHERE merchant_id = 1"), finance.Totals.Expenses);
+        Assert.Equal(await f.Db.ScalarAsync<decimal>("SELECT sum(amount) FROM dw.fact_payment_receipts WHERE merchant_id = 1"), finance.Totals.Receipts);
+        Assert.Equal(600m, finance.Totals.Overdue);
+        Assert.Equal(finance.Months.Sum(m => m.Revenue), finance.Totals.Revenue);
+    }
+
+    [Fact]
+    public async Task A_weekly_report_covers_monday_to_sunday_and_agrees_with_the_sales_query()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var query = new ReportQuery(1, ReportType.Weekly, QueryFixture.Today);
+
+        var report = await f.Erp.Queries.ReportAsync(query);
+        var sales = await f.Erp.Queries.SalesAsync(new Erp.Db.Queries.Sales.SalesQuery(1, query.Period));
+
+        Assert.Equal(DayOfWeek.Monday, report.Data.Period.Start.DayOfWeek);
+        Assert.Equal(7, report.Data.Period.Days);
+        Assert.Equal(sales.Data.Metrics.TotalRevenue, report.Data.Sales.TotalRevenue);
+        Assert.Equal(2, report.Data.Inventory.TotalProducts);
+        Assert.Contains(report.Freshness, v => v.View == "mart.mv_inventory_summary");
+    }
+}

@@ -1,0 +1,96 @@
+using Erp.Db.Queries;
+using Erp.Db.Queries.Products;
+
+namespace Erp.Db.Tests.Queries;
+
+public class ProductQueryTests
+{
+    private const string Latest = "FROM dw.fact_product_metrics WHERE merchant_id = 1 AND metric_date = (SELECT max(metric_date) FROM dw.fact_product_metrics WHERE merchant_id = 1)";
+
+    [Fact]
+    public async Task Lists_each_listing_on_its_latest_day_with_paging_and_totals()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var first = (await f.Erp.Queries.ProductsAsync(new ProductQuery { MerchantId = 1, SortBy = ProductSort.Sku, Direction = SortDirection.Ascending, Paging = new Paging(1, 3) })).Data;
+        var second = (await f.Erp.Queries.ProductsAsync(new ProductQuery { MerchantId = 1, SortBy = ProductSort.Sku, Direction = SortDirection.Ascending, Paging = new Paging(2, 3) })).Data;
+
+        var listings = await f.Db.ScalarAsync<long>("SELECT count(*) " + Latest);
+        Assert.Equal(listings, first.Total);
+        Assert.Equal(3, first.Items.Count);
+        Assert.Equal(listings - 3, second.Items.Count);
+        Assert.Empty(first.Items.Select(i => (i.ProductId, i.ShopId)).Intersect(second.Items.Select(i => (i.ProductId, i.ShopId))));
+        Assert.True(first.Items.Zip(first.Items.Skip(1)).All(p => string.CompareOrdinal(p.First.Sku, p.Second.Sku) <= 0));
+    }
+
+    [Fact]
+    public async Task Every_filter_narrows_to_what_the_facts_say()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var q = f.Erp.Queries;
+
+        var shopee = (await q.ProductsAsync(new ProductQuery { MerchantId = 1, Platform = "shopee" })).Data;
+        var kite = (await q.ProductsAsync(new ProductQuery { MerchantId = 1, Keyword = "kIT" })).Data;
+        var sku = (await q.ProductsAsync(new ProductQuery { MerchantId = 1, Keyword = "SKU-101" })).Data;
+        var cheap = (await q.ProductsAsync(new ProductQuery { MerchantId = 1, MaxPrice = 20m })).Data;
+        var pricey = (await q.ProductsAsync(new ProductQuery { MerchantId = 1, MinPrice = 1000m })).Data;
+        var low = (await q.ProductsAsync(new ProductQuery { MerchantId = 1, StockStatus = "low_stock" })).Data;
+        var category = (await q.ProductsAsync(new ProductQuery { MerchantId = 1, CategoryId = 1, Status = "active" })).Data;
+        var byPrice = (await q.ProductsAsync(new ProductQuery { MerchantId = 1, SortBy = ProductSort.Price, Direction = SortDirection.Ascending })).Data;
+
+        Assert.All(shopee.Items, i => Assert.Equal("shopee", i.Platform));
+        Assert.Equal(await f.Db.ScalarAsync<long>("SELECT count(*) " + Latest + " AND shop_id = 11"), shopee.Total);
+        Assert.All(kite.Items, i => Assert.Equal("Kite", i.Name));
+        Assert.NotEmpty(kite.Items);
+        Assert.All(sku.Items, i => Assert.Equal("SKU-101", i.Sku));
+        Assert.Equal(await f.Db.ScalarAsync<long>("SELECT count(*) " + Latest + " AND price_cny <= 20"), cheap.Total);
+        Assert.Equal(0, pricey.Total);
+        Assert.Equal(await f.Db.ScalarAsync<long>("SELECT count(*) " + Latest + " AND stock > 0 AND stock < 10"), low.Total);
+        Assert.Equal(await f.Db.ScalarAsync<long>("SELECT count(*) " + Latest), category.Total);
+        Assert.True(byPrice.Items.Zip(byPrice.Items.Skip(1)).All(p => p.First.Price <= p.Second.Price));
+    }
+
+    [Theory]
+    [InlineData("'; DROP TABLE dw.dim_products; --")]
+    [InlineData("%")]
+    [InlineData("_")]
+    [InlineData("\\")]
+    [InlineData("Robot' OR '1'='1")]
+    public async Task Hostile_keywords_find_nothing_and_change_nothing(string keyword)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var result = (await f.Erp.Queries.ProductsAsync(new ProductQuery { MerchantId = 1, Keyword = keyword })).Data;
+
+        Assert.Equal(0, result.Total);
+        Assert.Equal(4, await f.Db.ScalarAsync<long>("SELECT count(*) FROM dw.dim_products"));
+    }
+
+    [Theory]
+    [InlineData(0, 20)]
+    [InlineData(-1, 20)]
+    [InlineData(1, 0)]
+    [InlineData(1, -5)]
+    [InlineData(1, 100_000)]
+    [InlineData(int.MaxValue, 500)]
+    public async Task Bad_paging_is_refused_with_the_field_named(int page, int pageSize)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var error = await Assert.ThrowsAsync<QueryValidationException>(() =>
+            f.Erp.Queries.ProductsAsync(new ProductQuery { MerchantId = 1, Paging = new Paging(page, pageSize) }));
+
+        Assert.Contains(error.Field, new[] { "page", "pageSize" });
+    }
+
+    [Fact]
+    public async Task An_unknown_merchant_gets_an_empty_page()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var result = (await f.Erp.Queries.ProductsAsync(new ProductQuery { MerchantId = 999 })).Data;
+
+        Assert.Equal(0, result.Total);
+        Assert.Empty(result.Items);
+    }
+}
