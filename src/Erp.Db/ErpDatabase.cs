@@ -1,3 +1,4 @@
+using Erp.Db.Ingest;
 using Erp.Db.Migrations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -32,6 +33,7 @@ public sealed class ErpDatabase : IAsyncDisposable
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         this.ownsDataSources = ownsDataSources;
         Migrations = new MigrationRunner(dataSource, logger: LoggerFactory.CreateLogger<MigrationRunner>());
+        Ingest = new Ingestor(dataSource, LoggerFactory.CreateLogger<Ingestor>());
     }
 
     /// <summary>Builds the data sources from <paramref name="options"/>; they are disposed with this object.</summary>
@@ -59,6 +61,9 @@ public sealed class ErpDatabase : IAsyncDisposable
 
     /// <summary>Migrate, status, verify and review script of the warehouse schema.</summary>
     public MigrationRunner Migrations { get; }
+
+    /// <summary>Bulk upsert of orders, order items, product metrics, inventory, expenses and payments into the primary.</summary>
+    public Ingestor Ingest { get; }
 
     internal ILoggerFactory LoggerFactory { get; }
 
