@@ -49,6 +49,9 @@ internal static class OrderItemsEntity
                 "format('order_no %s (shop_id %s, order_date %s) is not an order of merchant %s', t.order_no, t.shop_id, t.order_date, t.merchant_id)",
                 "fact_order_items_order_fkey"),
             References.Sku("fact_order_items_product_fkey"),
+            // Checked here too because PostgreSQL tests CHECKs in name order: a negative quantity would first fail
+            // fact_order_items_discount_within_line, naming three fields instead of the one at fault.
+            new("quantity", "t.quantity <= 0", "format('quantity %s is not positive', t.quantity)", "fact_order_items_quantity_positive"),
         ],
     });
 }
