@@ -46,6 +46,7 @@ internal static class ErpDbCli
         services.AddSingleton<Command, Commands.Bi.TrendsCommand>();
         services.AddSingleton<Command, Commands.Bi.FinanceCommand>();
         services.AddSingleton<Command, Commands.Bi.ReportCommand>();
+        services.AddSingleton<Command, ImportCommand>();
 
         var host = builder.Build();
         await using var disposeHost = (IAsyncDisposable)host;

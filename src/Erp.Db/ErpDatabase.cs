@@ -1,3 +1,4 @@
+using Erp.Db.Ingest;
 using Erp.Db.Migrations;
 using Erp.Db.Queries;
 using Microsoft.Extensions.Logging;
@@ -34,6 +35,7 @@ public sealed class ErpDatabase : IAsyncDisposable
         this.ownsDataSources = ownsDataSources;
         Migrations = new MigrationRunner(dataSource, logger: LoggerFactory.CreateLogger<MigrationRunner>());
         Queries = new WarehouseQueries(this);
+        Ingest = new Ingestor(dataSource, LoggerFactory.CreateLogger<Ingestor>());
     }
 
     /// <summary>Builds the data sources from <paramref name="options"/>; they are disposed with this object.</summary>
@@ -64,6 +66,9 @@ public sealed class ErpDatabase : IAsyncDisposable
 
     /// <summary>Typed, merchant-scoped queries over the materialized views, with freshness.</summary>
     public WarehouseQueries Queries { get; }
+
+    /// <summary>Bulk upsert of orders, order items, product metrics, inventory, expenses and payments into the primary.</summary>
+    public Ingestor Ingest { get; }
 
     internal ILoggerFactory LoggerFactory { get; }
 

@@ -1,0 +1,36 @@
+using Erp.Db.Ingest;
+
+namespace Erp.Db.Cli.Import.Entities;
+
+/// <summary>expenses: CSV columns of <see cref="ExpenseRow"/>.</summary>
+internal static class ExpensesCsv
+{
+    public static readonly ImportEntity Entity = new ImportEntityOf<ExpenseRow>("expenses", "dw.fact_expenses",
+    [
+        new("merchant_id", true, "merchant id"),
+        new("reference_no", true, "bill number, unique per merchant (the key)"),
+        new("expense_date", true, "day, yyyy-mm-dd"),
+        new("category", true, "advertising, logistics, platform_fee, payment_fee, packaging, warehousing, salary, rent, software, tax, refund, other"),
+        new("amount", true, "amount, not negative"),
+        new("shop_id", false, "empty for merchant-wide"),
+        new("currency_code", false, "default CNY"),
+        new("exchange_rate", false, "CNY per unit, default 1"),
+        new("description", false, ""),
+        new("vendor", false, ""),
+    ],
+    Map,
+    (ingestor, rows, ct) => ingestor.UpsertExpensesAsync(rows, ct));
+
+    private static ExpenseRow Map(CsvRecord r)
+    {
+        var row = new ExpenseRow(r.Long("merchant_id"), r.Text("reference_no"), r.Date("expense_date"), r.Text("category"), r.Decimal("amount"));
+        return row with
+        {
+            ShopId = r.LongOrNull("shop_id"),
+            CurrencyCode = r.TextOrNull("currency_code") ?? row.CurrencyCode,
+            ExchangeRate = r.DecimalOrNull("exchange_rate") ?? row.ExchangeRate,
+            Description = r.TextOrNull("description"),
+            Vendor = r.TextOrNull("vendor"),
+        };
+    }
+}

@@ -1,0 +1,36 @@
+using Erp.Db.Ingest;
+
+namespace Erp.Db.Cli.Import.Entities;
+
+/// <summary>inventory: CSV columns of <see cref="InventoryRow"/>.</summary>
+internal static class InventoryCsv
+{
+    public static readonly ImportEntity Entity = new ImportEntityOf<InventoryRow>("inventory", "dw.fact_inventory",
+    [
+        new("merchant_id", true, "merchant id"),
+        new("sku", true, "merchant SKU of the product"),
+        new("quantity_on_hand", true, "units in the warehouse"),
+        new("warehouse_code", false, "default 'default'"),
+        new("quantity_reserved", false, "default 0, at most on hand"),
+        new("quantity_incoming", false, "default 0"),
+        new("safety_stock", false, "default the product's safety_stock"),
+        new("average_unit_cost", false, "CNY, default 0"),
+        new("last_counted_at", false, "timestamp"),
+    ],
+    Map,
+    (ingestor, rows, ct) => ingestor.UpsertInventoryAsync(rows, ct));
+
+    private static InventoryRow Map(CsvRecord r)
+    {
+        var row = new InventoryRow(r.Long("merchant_id"), r.Text("sku"), r.Int("quantity_on_hand"));
+        return row with
+        {
+            WarehouseCode = r.TextOrNull("warehouse_code") ?? row.WarehouseCode,
+            QuantityReserved = r.IntOrNull("quantity_reserved") ?? row.QuantityReserved,
+            QuantityIncoming = r.IntOrNull("quantity_incoming") ?? row.QuantityIncoming,
+            SafetyStock = r.IntOrNull("safety_stock"),
+            AverageUnitCost = r.DecimalOrNull("average_unit_cost") ?? row.AverageUnitCost,
+            LastCountedAt = r.TimestampOrNull("last_counted_at"),
+        };
+    }
+}

@@ -1,0 +1,34 @@
+using Erp.Db.Ingest;
+
+namespace Erp.Db.Cli.Import.Entities;
+
+/// <summary>order-items: CSV columns of <see cref="OrderItemRow"/>.</summary>
+internal static class OrderItemsCsv
+{
+    public static readonly ImportEntity Entity = new ImportEntityOf<OrderItemRow>("order-items", "dw.fact_order_items",
+    [
+        new("merchant_id", true, "merchant id"),
+        new("shop_id", true, "shop of the order"),
+        new("order_no", true, "order number of an imported order"),
+        new("order_date", true, "order date of that order, yyyy-mm-dd"),
+        new("line_no", true, "line number in the order, from 1"),
+        new("sku", true, "merchant SKU of the product"),
+        new("quantity", true, "units, more than 0"),
+        new("unit_price", true, "price of one unit, order currency"),
+        new("discount_amount", false, "line discount, default 0"),
+        new("unit_cost", false, "CNY cost of one unit, default the product's unit_cost"),
+    ],
+    Map,
+    (ingestor, rows, ct) => ingestor.UpsertOrderItemsAsync(rows, ct));
+
+    private static OrderItemRow Map(CsvRecord r)
+    {
+        var row = new OrderItemRow(r.Long("merchant_id"), r.Long("shop_id"), r.Text("order_no"), r.Date("order_date"),
+            r.Int("line_no"), r.Text("sku"), r.Int("quantity"), r.Decimal("unit_price"));
+        return row with
+        {
+            DiscountAmount = r.DecimalOrNull("discount_amount") ?? row.DiscountAmount,
+            UnitCost = r.DecimalOrNull("unit_cost"),
+        };
+    }
+}

@@ -1,0 +1,61 @@
+using Erp.Db.Ingest;
+
+namespace Erp.Db.Cli.Import.Entities;
+
+/// <summary>orders: CSV columns of <see cref="OrderRow"/>.</summary>
+internal static class OrdersCsv
+{
+    public static readonly ImportEntity Entity = new ImportEntityOf<OrderRow>("orders", "dw.fact_sales_orders",
+    [
+        new("merchant_id", true, "merchant id"),
+        new("shop_id", true, "shop id of that merchant"),
+        new("order_no", true, "order number on the platform"),
+        new("order_date", true, "business day, yyyy-mm-dd"),
+        new("ordered_at", true, "timestamp with offset (UTC if none)"),
+        new("gmv", true, "goods value after discounts, order currency"),
+        new("customer_id", false, "customer id"),
+        new("status", false, "pending (default), paid, processing, shipped, delivered, completed, cancelled, refunded, returned"),
+        new("currency_code", false, "default CNY"),
+        new("item_count", false, "default 0"),
+        new("discount_amount", false, "default 0"),
+        new("exchange_rate", false, "CNY per unit, default 1"),
+        new("platform_commission", false, "default 0"),
+        new("payment_fee", false, "default 0"),
+        new("shipping_fee", false, "default 0"),
+        new("cost_amount_cny", false, "default 0"),
+        new("is_invoiced", false, "true/false, default false"),
+        new("invoice_id", false, ""),
+        new("is_paid", false, "true/false, default false"),
+        new("payment_voucher_id", false, ""),
+        new("paid_at", false, "timestamp"),
+        new("shipped_at", false, "timestamp"),
+        new("delivered_at", false, "timestamp"),
+    ],
+    Map,
+    (ingestor, rows, ct) => ingestor.UpsertOrdersAsync(rows, ct));
+
+    private static OrderRow Map(CsvRecord r)
+    {
+        var row = new OrderRow(r.Long("merchant_id"), r.Long("shop_id"), r.Text("order_no"), r.Date("order_date"), r.Timestamp("ordered_at"), r.Decimal("gmv"));
+        return row with
+        {
+            CustomerId = r.LongOrNull("customer_id"),
+            Status = r.TextOrNull("status") ?? row.Status,
+            CurrencyCode = r.TextOrNull("currency_code") ?? row.CurrencyCode,
+            ItemCount = r.IntOrNull("item_count") ?? row.ItemCount,
+            DiscountAmount = r.DecimalOrNull("discount_amount") ?? row.DiscountAmount,
+            ExchangeRate = r.DecimalOrNull("exchange_rate") ?? row.ExchangeRate,
+            PlatformCommission = r.DecimalOrNull("platform_commission") ?? row.PlatformCommission,
+            PaymentFee = r.DecimalOrNull("payment_fee") ?? row.PaymentFee,
+            ShippingFee = r.DecimalOrNull("shipping_fee") ?? row.ShippingFee,
+            CostAmountCny = r.DecimalOrNull("cost_amount_cny") ?? row.CostAmountCny,
+            IsInvoiced = r.BoolOrNull("is_invoiced") ?? row.IsInvoiced,
+            InvoiceId = r.TextOrNull("invoice_id"),
+            IsPaid = r.BoolOrNull("is_paid") ?? row.IsPaid,
+            PaymentVoucherId = r.TextOrNull("payment_voucher_id"),
+            PaidAt = r.TimestampOrNull("paid_at"),
+            ShippedAt = r.TimestampOrNull("shipped_at"),
+            DeliveredAt = r.TimestampOrNull("delivered_at"),
+        };
+    }
+}

@@ -1,0 +1,34 @@
+using Erp.Db.Ingest;
+
+namespace Erp.Db.Cli.Import.Entities;
+
+/// <summary>payments: CSV columns of <see cref="PaymentRow"/>.</summary>
+internal static class PaymentsCsv
+{
+    public static readonly ImportEntity Entity = new ImportEntityOf<PaymentRow>("payments", "dw.fact_payment_receipts",
+    [
+        new("merchant_id", true, "merchant id"),
+        new("reference_no", true, "bank/platform reference, unique per merchant (the key)"),
+        new("receipt_date", true, "day, yyyy-mm-dd"),
+        new("received_at", true, "timestamp"),
+        new("amount", true, "more than 0"),
+        new("currency_code", false, "default CNY"),
+        new("exchange_rate", false, "CNY per unit, default 1"),
+        new("payment_method", false, "platform_settlement (default), bank_transfer, card, cash, e_wallet, other"),
+        new("invoice_no", false, "invoice_no of the receivable it settles"),
+    ],
+    Map,
+    (ingestor, rows, ct) => ingestor.UpsertPaymentsAsync(rows, ct));
+
+    private static PaymentRow Map(CsvRecord r)
+    {
+        var row = new PaymentRow(r.Long("merchant_id"), r.Text("reference_no"), r.Date("receipt_date"), r.Timestamp("received_at"), r.Decimal("amount"));
+        return row with
+        {
+            CurrencyCode = r.TextOrNull("currency_code") ?? row.CurrencyCode,
+            ExchangeRate = r.DecimalOrNull("exchange_rate") ?? row.ExchangeRate,
+            PaymentMethod = r.TextOrNull("payment_method") ?? row.PaymentMethod,
+            InvoiceNo = r.TextOrNull("invoice_no"),
+        };
+    }
+}

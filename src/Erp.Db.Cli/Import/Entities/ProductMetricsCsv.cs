@@ -1,0 +1,47 @@
+using Erp.Db.Ingest;
+
+namespace Erp.Db.Cli.Import.Entities;
+
+/// <summary>product-metrics: CSV columns of <see cref="ProductMetricRow"/>.</summary>
+internal static class ProductMetricsCsv
+{
+    public static readonly ImportEntity Entity = new ImportEntityOf<ProductMetricRow>("product-metrics", "dw.fact_product_metrics",
+    [
+        new("merchant_id", true, "merchant id"),
+        new("shop_id", true, "shop id of that merchant"),
+        new("sku", true, "merchant SKU of the product"),
+        new("metric_date", true, "day, yyyy-mm-dd"),
+        new("currency_code", false, "default CNY"),
+        new("exchange_rate", false, "CNY per unit, default 1"),
+        new("price", false, "listing price, default 0"),
+        new("stock", false, "default 0"),
+        new("sales_volume", false, "units sold, default 0"),
+        new("sales_amount", false, "default 0"),
+        new("page_views", false, "default 0"),
+        new("visitors", false, "default 0"),
+        new("rating", false, "0..5, empty without reviews"),
+        new("review_count", false, "default 0"),
+        new("listing_status", false, "active (default), inactive, out_of_stock, banned, deleted"),
+    ],
+    Map,
+    (ingestor, rows, ct) => ingestor.UpsertProductMetricsAsync(rows, ct));
+
+    private static ProductMetricRow Map(CsvRecord r)
+    {
+        var row = new ProductMetricRow(r.Long("merchant_id"), r.Long("shop_id"), r.Text("sku"), r.Date("metric_date"));
+        return row with
+        {
+            CurrencyCode = r.TextOrNull("currency_code") ?? row.CurrencyCode,
+            ExchangeRate = r.DecimalOrNull("exchange_rate") ?? row.ExchangeRate,
+            Price = r.DecimalOrNull("price") ?? row.Price,
+            Stock = r.IntOrNull("stock") ?? row.Stock,
+            SalesVolume = r.IntOrNull("sales_volume") ?? row.SalesVolume,
+            SalesAmount = r.DecimalOrNull("sales_amount") ?? row.SalesAmount,
+            PageViews = r.IntOrNull("page_views") ?? row.PageViews,
+            Visitors = r.IntOrNull("visitors") ?? row.Visitors,
+            Rating = r.DecimalOrNull("rating"),
+            ReviewCount = r.IntOrNull("review_count") ?? row.ReviewCount,
+            ListingStatus = r.TextOrNull("listing_status") ?? row.ListingStatus,
+        };
+    }
+}

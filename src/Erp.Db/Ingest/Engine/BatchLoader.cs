@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Erp.Db.Ingest.Engine;
+
+/// <summary>
+/// The one ingest mechanism all entities share: in one transaction, binary COPY of the rows into a temp table
+/// (streamed, with each row's position as row_no), one query of checks naming the first bad row, then one
+/// INSERT ... ON CONFLICT DO UPDATE ... WHERE IS DISTINCT FROM that counts inserted and updated rows.
+/// </summary>
+internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger)
+{
+    private const string UpsertSavepoint = "ingest_upsert";
+
+    public async Task<IngestResult> LoadAsync<TRow>(IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var started = Stopwatch.GetTimestamp();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        await connection.ExecuteAsync(new CommandDefinition(plan.CreateTempTable, transaction: transaction, cancellationToken: cancellationToken));
+        var count = await CopyAsync(connection, plan, rows, cancellationToken);
+        if (count == 0)
+        {
+            return new IngestResult(0, 0, 0, Stopwatch.GetElapsedTime(started));
+        }
+
+        var failed = await connection.QueryFirstOrDefaultAsync<CheckFailure>(new CommandDefinition(
+            plan.Check, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        if (failed is not null)
+        {
+            var check = plan.Definition.Checks[failed.CheckNo];
+            throw new IngestException(failed.RowNo, check.Field, check.Constraint, failed.Message);
+        }
+
+        await transaction.SaveAsync(UpsertSavepoint, cancellationToken);
+        UpsertCounts counts;
+        try
+        {
+            counts = await UpsertAsync(connection, transaction, plan, count, cancellationToken);
+        }
+        catch (PostgresException e) when (FailureLocator.IsRowError(e))
+        {
+            await transaction.RollbackAsync(UpsertSavepoint, cancellationToken);
+            var locator = new FailureLocator(connection, transaction, cancellationToken);
+            throw await locator.LocateAsync(plan, count, e, (last, ct) => UpsertAsync(connection, transaction, plan, last, ct));
+        }
+
+        // Views over the touched table are marked dirty by the statement-level triggers of the refresh layer,
+        // inside this transaction: nothing else to do here.
+        await transaction.CommitAsync(cancellationToken);
+        var result = new IngestResult(counts.Inserted, counts.Updated, count - counts.Inserted - counts.Updated, Stopwatch.GetElapsedTime(started));
+        logger.LogInformation("Ingested {Rows} {Entity} into {Table}: {Inserted} inserted, {Updated} updated, {Unchanged} unchanged in {Elapsed} ms",
+            count, plan.Entity, plan.Definition.Table, result.Inserted, result.Updated, result.Unchanged, (long)result.Elapsed.TotalMilliseconds);
+        return result;
+    }
+
+    private static async Task<long> CopyAsync<TRow>(NpgsqlConnection connection, IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows, CancellationToken cancellationToken)
+    {
+        long rowNo = 0;
+        await using var importer = await connection.BeginBinaryImportAsync(plan.Copy, cancellationToken);
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            rowNo++;
+            if (row is null)
+            {
+                throw new ArgumentException($"Row {rowNo} is null. Nothing of this batch was saved.", nameof(rows));
+            }
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(rowNo, NpgsqlDbType.Bigint, cancellationToken);
+            foreach (var field in plan.Definition.Fields)
+            {
+                await field.WriteAsync(importer, row, cancellationToken);
+            }
+        }
+        await importer.CompleteAsync(cancellationToken);
+        return rowNo;
+    }
+
+    private static Task<UpsertCounts> UpsertAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, long last, CancellationToken cancellationToken) =>
+        connection.QuerySingleAsync<UpsertCounts>(new CommandDefinition(
+            plan.Upsert, new { last }, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+
+    private sealed record CheckFailure(int CheckNo, long RowNo, string Message);
+}

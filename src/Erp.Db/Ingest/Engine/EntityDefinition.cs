@@ -1,0 +1,33 @@
+namespace Erp.Db.Ingest.Engine;
+
+/// <summary>
+/// Everything the shared ingest mechanism needs to know about one entity: the input fields (temp table and COPY),
+/// the target table and how its columns are filled, the conflict key, and the checks that name bad rows.
+/// Identifiers here are constants of the entity's file, never input.
+/// </summary>
+internal sealed class EntityDefinition<TRow>
+{
+    /// <summary>The schema-qualified target table, e.g. <c>dw.fact_sales_orders</c>.</summary>
+    public required string Table { get; init; }
+
+    /// <summary>The input fields, in COPY order.</summary>
+    public required IReadOnlyList<IngestField<TRow>> Fields { get; init; }
+
+    /// <summary>The natural key in input fields: two rows of one batch may not share it.</summary>
+    public required IReadOnlyList<string> KeyFields { get; init; }
+
+    /// <summary>The target columns the upsert writes (never generated columns).</summary>
+    public required IReadOnlyList<TargetColumn> Columns { get; init; }
+
+    /// <summary>The target columns of the unique key ON CONFLICT uses; they are not updated.</summary>
+    public required IReadOnlyList<string> ConflictColumns { get; init; }
+
+    /// <summary>The predicate of a partial unique index the key is (e.g. <c>reference_no IS NOT NULL</c>), or null.</summary>
+    public string? ConflictPredicate { get; init; }
+
+    /// <summary>Joins from the temp row <c>t</c> to the tables that resolve natural keys to ids (e.g. SKU to product_id).</summary>
+    public string Joins { get; init; } = "";
+
+    /// <summary>Checks run before the upsert; the first failing row (then the first check) is reported.</summary>
+    public required IReadOnlyList<RowCheck> Checks { get; init; }
+}

@@ -1,0 +1,100 @@
+using Dapper;
+using Npgsql;
+
+namespace Erp.Db.Ingest.Engine;
+
+/// <summary>
+/// Finds the row behind a failed upsert: bisects the prefix 1..k of the batch, each try inside a savepoint that is
+/// rolled back (O(log n) statements), until the shortest failing prefix is found; its last row is the culprit.
+/// Then names the field from the error's column or constraint.
+/// </summary>
+internal sealed class FailureLocator(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+{
+    private const string ProbeSavepoint = "ingest_probe";
+
+    /// <summary>Errors caused by a row's data: cardinality (21), data exceptions (22), integrity constraints (23).</summary>
+    public static bool IsRowError(PostgresException e) => e.SqlState.Length == 5 && e.SqlState[..2] is "21" or "22" or "23";
+
+    public async Task<Exception> LocateAsync<TRow>(IngestPlan<TRow> plan, long count, PostgresException error,
+        Func<long, CancellationToken, Task<UpsertCounts>> upsertPrefix)
+    {
+        long good = 0, bad = count;
+        var failure = error;
+        while (bad - good > 1)
+        {
+            var middle = good + ((bad - good) / 2);
+            await transaction.SaveAsync(ProbeSavepoint, cancellationToken);
+            try
+            {
+                await upsertPrefix(middle, cancellationToken);
+                good = middle;
+            }
+            catch (PostgresException e) when (IsRowError(e))
+            {
+                bad = middle;
+                failure = e;
+            }
+            await transaction.RollbackAsync(ProbeSavepoint, cancellationToken);
+        }
+        return await DescribeAsync(plan, bad, failure);
+    }
+
+    private async Task<IngestException> DescribeAsync<TRow>(IngestPlan<TRow> plan, long row, PostgresException error)
+    {
+        if (error.SqlState == PostgresErrorCodes.CardinalityViolation)
+        {
+            var first = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(plan.Duplicate, new { row }, transaction, cancellationToken: cancellationToken));
+            var key = string.Join(", ", plan.Definition.KeyFields);
+            return new IngestException(row, key, null,
+                $"the key ({key}) is the same as row {first?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}'s; a batch may hold each key once", error);
+        }
+        if (error.SqlState == PostgresErrorCodes.NotNullViolation && error.ColumnName is { } column)
+        {
+            var field = string.Join(", ", plan.FieldsOf(column));
+            return new IngestException(row, field, null, $"{field} is missing", error);
+        }
+        if (error.ConstraintName is { } constraint)
+        {
+            var info = await connection.QueryFirstOrDefaultAsync<ConstraintInfo>(new CommandDefinition("""
+                SELECT pg_catalog.pg_get_constraintdef(c.oid) AS definition,
+                       (SELECT string_agg(a.attname::text, ' ' ORDER BY k.ord) FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
+                        JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS columns
+                FROM pg_catalog.pg_constraint AS c
+                WHERE c.conname = @constraint
+                ORDER BY c.conrelid = @table::regclass DESC
+                LIMIT 1
+                """, new { constraint, table = plan.Definition.Table }, transaction, cancellationToken: cancellationToken));
+            if (info is not null)
+            {
+                var fields = (info.Columns ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).SelectMany(plan.FieldsOf)
+                    .Where(f => plan.Definition.Fields.Any(d => d.Name == f)).Distinct().ToList();
+                if (fields.Count > 0)
+                {
+                    var values = await ValuesAsync(plan, row, fields);
+                    var shown = string.Join(", ", fields.Select((f, i) => $"{f} {values[i] ?? "NULL"}"));
+                    return new IngestException(row, string.Join(", ", fields), constraint, $"{shown} violates {info.Definition}", error);
+                }
+            }
+            return new IngestException(row, null, constraint, error.MessageText, error);
+        }
+        return new IngestException(row, error.ColumnName, null, error.MessageText, error);
+    }
+
+    private async Task<string?[]> ValuesAsync<TRow>(IngestPlan<TRow> plan, long row, List<string> fields)
+    {
+        await using var command = new NpgsqlCommand(plan.ValuesOf(fields), connection, transaction);
+        command.Parameters.AddWithValue("row", row);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var values = new string?[fields.Count];
+        if (await reader.ReadAsync(cancellationToken))
+        {
+            for (var i = 0; i < fields.Count; i++)
+            {
+                values[i] = await reader.IsDBNullAsync(i, cancellationToken) ? null : reader.GetString(i);
+            }
+        }
+        return values;
+    }
+
+    private sealed record ConstraintInfo(string Definition, string? Columns);
+}

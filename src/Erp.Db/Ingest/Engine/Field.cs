@@ -1,0 +1,36 @@
+using NpgsqlTypes;
+
+namespace Erp.Db.Ingest.Engine;
+
+/// <summary>Typed constructors of <see cref="IngestField{TRow}"/>: each writes with an explicit <see cref="NpgsqlDbType"/>, nulls as NULL.</summary>
+internal static class Field
+{
+    public static IngestField<TRow> Bigint<TRow>(string name, Func<TRow, long> get) => Of(name, NpgsqlDbType.Bigint, get);
+
+    public static IngestField<TRow> Bigint<TRow>(string name, Func<TRow, long?> get) => Of(name, NpgsqlDbType.Bigint, get);
+
+    public static IngestField<TRow> Integer<TRow>(string name, Func<TRow, int> get) => Of(name, NpgsqlDbType.Integer, get);
+
+    public static IngestField<TRow> Integer<TRow>(string name, Func<TRow, int?> get) => Of(name, NpgsqlDbType.Integer, get);
+
+    public static IngestField<TRow> Numeric<TRow>(string name, Func<TRow, decimal> get) => Of(name, NpgsqlDbType.Numeric, get);
+
+    public static IngestField<TRow> Numeric<TRow>(string name, Func<TRow, decimal?> get) => Of(name, NpgsqlDbType.Numeric, get);
+
+    public static IngestField<TRow> Text<TRow>(string name, Func<TRow, string?> get) => Of(name, NpgsqlDbType.Text, get);
+
+    public static IngestField<TRow> Date<TRow>(string name, Func<TRow, DateOnly> get) => Of(name, NpgsqlDbType.Date, get);
+
+    public static IngestField<TRow> Boolean<TRow>(string name, Func<TRow, bool> get) => Of(name, NpgsqlDbType.Boolean, get);
+
+    /// <summary>timestamptz: Npgsql writes only UTC offsets, so the value is converted (same instant).</summary>
+    public static IngestField<TRow> Timestamp<TRow>(string name, Func<TRow, DateTimeOffset> get) =>
+        Of(name, NpgsqlDbType.TimestampTz, (TRow row) => get(row).ToUniversalTime());
+
+    /// <inheritdoc cref="Timestamp{TRow}(string, Func{TRow, DateTimeOffset})"/>
+    public static IngestField<TRow> Timestamp<TRow>(string name, Func<TRow, DateTimeOffset?> get) =>
+        Of(name, NpgsqlDbType.TimestampTz, (TRow row) => get(row)?.ToUniversalTime());
+
+    private static IngestField<TRow> Of<TRow, TValue>(string name, NpgsqlDbType type, Func<TRow, TValue> get) =>
+        new(name, type, (importer, row, ct) => importer.WriteAsync(get(row), type, ct));
+}

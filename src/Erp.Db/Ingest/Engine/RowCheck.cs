@@ -1,0 +1,11 @@
+namespace Erp.Db.Ingest.Engine;
+
+/// <summary>
+/// A check run on the temp table before the upsert, so that the error names the first bad row in words:
+/// <see cref="FailsWhen"/> is a condition over the temp row <c>t</c>, <see cref="Message"/> a text expression describing it.
+/// </summary>
+internal sealed record RowCheck(string Field, string FailsWhen, string Message, string? Constraint = null)
+{
+    /// <summary>A text key that must be present and not empty.</summary>
+    public static RowCheck Required(string field) => new(field, $"t.{field} IS NULL OR t.{field} = ''", $"'{field} is missing'");
+}

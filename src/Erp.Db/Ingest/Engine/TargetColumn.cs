@@ -1,0 +1,8 @@
+namespace Erp.Db.Ingest.Engine;
+
+/// <summary>A column of the target table the upsert writes, the SQL expression over the temp row <c>t</c> (and the entity's joins) that fills it, and the input fields it comes from.</summary>
+internal sealed record TargetColumn(string Name, string Source, IReadOnlyList<string> Fields)
+{
+    /// <summary>A column filled straight from the input field of the same name.</summary>
+    public static TargetColumn Same(string name) => new(name, $"t.{name}", [name]);
+}

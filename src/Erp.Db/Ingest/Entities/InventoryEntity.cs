@@ -1,0 +1,48 @@
+using Erp.Db.Ingest.Engine;
+
+namespace Erp.Db.Ingest.Entities;
+
+/// <summary>Stock snapshots into dw.fact_inventory, keyed (merchant_id, product of sku, warehouse_code).</summary>
+internal static class InventoryEntity
+{
+    public static readonly IngestPlan<InventoryRow> Plan = new("inventory", new EntityDefinition<InventoryRow>
+    {
+        Table = "dw.fact_inventory",
+        Fields =
+        [
+            Field.Bigint<InventoryRow>("merchant_id", r => r.MerchantId),
+            Field.Text<InventoryRow>("sku", r => r.Sku),
+            Field.Text<InventoryRow>("warehouse_code", r => r.WarehouseCode),
+            Field.Integer<InventoryRow>("quantity_on_hand", r => r.QuantityOnHand),
+            Field.Integer<InventoryRow>("quantity_reserved", r => r.QuantityReserved),
+            Field.Integer<InventoryRow>("quantity_incoming", r => r.QuantityIncoming),
+            Field.Integer<InventoryRow>("safety_stock", r => r.SafetyStock),
+            Field.Numeric<InventoryRow>("average_unit_cost", r => r.AverageUnitCost),
+            Field.Timestamp<InventoryRow>("last_counted_at", r => r.LastCountedAt),
+        ],
+        KeyFields = ["merchant_id", "sku", "warehouse_code"],
+        Joins = """
+
+                JOIN dw.dim_products AS p ON p.merchant_id = t.merchant_id AND p.sku = t.sku
+            """,
+        Columns =
+        [
+            TargetColumn.Same("merchant_id"),
+            new("product_id", "p.product_id", ["sku"]),
+            TargetColumn.Same("warehouse_code"),
+            TargetColumn.Same("quantity_on_hand"),
+            TargetColumn.Same("quantity_reserved"),
+            TargetColumn.Same("quantity_incoming"),
+            new("safety_stock", "coalesce(t.safety_stock, p.safety_stock)", ["safety_stock"]),
+            TargetColumn.Same("average_unit_cost"),
+            TargetColumn.Same("last_counted_at"),
+        ],
+        ConflictColumns = ["merchant_id", "product_id", "warehouse_code"],
+        Checks =
+        [
+            RowCheck.Required("sku"),
+            RowCheck.Required("warehouse_code"),
+            References.Sku("fact_inventory_product_fkey"),
+        ],
+    });
+}

@@ -1,0 +1,57 @@
+using Erp.Db.Ingest.Engine;
+
+namespace Erp.Db.Ingest.Entities;
+
+/// <summary>Order lines into dw.fact_order_items: the order is found by its natural key, the product by SKU.</summary>
+internal static class OrderItemsEntity
+{
+    public static readonly IngestPlan<OrderItemRow> Plan = new("order-items", new EntityDefinition<OrderItemRow>
+    {
+        Table = "dw.fact_order_items",
+        Fields =
+        [
+            Field.Bigint<OrderItemRow>("merchant_id", r => r.MerchantId),
+            Field.Bigint<OrderItemRow>("shop_id", r => r.ShopId),
+            Field.Text<OrderItemRow>("order_no", r => r.OrderNo),
+            Field.Date<OrderItemRow>("order_date", r => r.OrderDate),
+            Field.Integer<OrderItemRow>("line_no", r => r.LineNo),
+            Field.Text<OrderItemRow>("sku", r => r.Sku),
+            Field.Integer<OrderItemRow>("quantity", r => r.Quantity),
+            Field.Numeric<OrderItemRow>("unit_price", r => r.UnitPrice),
+            Field.Numeric<OrderItemRow>("discount_amount", r => r.DiscountAmount),
+            Field.Numeric<OrderItemRow>("unit_cost", r => r.UnitCost),
+        ],
+        KeyFields = ["merchant_id", "shop_id", "order_no", "order_date", "line_no"],
+        Joins = """
+
+                JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
+                JOIN dw.dim_products AS p ON p.merchant_id = t.merchant_id AND p.sku = t.sku
+            """,
+        Columns =
+        [
+            TargetColumn.Same("merchant_id"),
+            TargetColumn.Same("order_date"),
+            new("order_id", "o.order_id", ["shop_id", "order_no", "order_date"]),
+            TargetColumn.Same("line_no"),
+            new("product_id", "p.product_id", ["sku"]),
+            TargetColumn.Same("quantity"),
+            TargetColumn.Same("unit_price"),
+            TargetColumn.Same("discount_amount"),
+            new("unit_cost", "coalesce(t.unit_cost, p.unit_cost)", ["unit_cost"]),
+        ],
+        ConflictColumns = ["merchant_id", "order_id", "line_no", "order_date"],
+        Checks =
+        [
+            RowCheck.Required("order_no"),
+            RowCheck.Required("sku"),
+            new("order_no",
+                "NOT EXISTS (SELECT 1 FROM dw.fact_sales_orders AS o WHERE o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date)",
+                "format('order_no %s (shop_id %s, order_date %s) is not an order of merchant %s', t.order_no, t.shop_id, t.order_date, t.merchant_id)",
+                "fact_order_items_order_fkey"),
+            References.Sku("fact_order_items_product_fkey"),
+            // Checked here too because PostgreSQL tests CHECKs in name order: a negative quantity would first fail
+            // fact_order_items_discount_within_line, naming three fields instead of the one at fault.
+            new("quantity", "t.quantity <= 0", "format('quantity %s is not positive', t.quantity)", "fact_order_items_quantity_positive"),
+        ],
+    });
+}

@@ -1,0 +1,54 @@
+using Erp.Db.Ingest.Engine;
+
+namespace Erp.Db.Ingest.Entities;
+
+/// <summary>Daily product figures into dw.fact_product_metrics, keyed (merchant_id, shop_id, product of sku, metric_date).</summary>
+internal static class ProductMetricsEntity
+{
+    public static readonly IngestPlan<ProductMetricRow> Plan = new("product-metrics", new EntityDefinition<ProductMetricRow>
+    {
+        Table = "dw.fact_product_metrics",
+        Fields =
+        [
+            Field.Bigint<ProductMetricRow>("merchant_id", r => r.MerchantId),
+            Field.Bigint<ProductMetricRow>("shop_id", r => r.ShopId),
+            Field.Text<ProductMetricRow>("sku", r => r.Sku),
+            Field.Date<ProductMetricRow>("metric_date", r => r.MetricDate),
+            Field.Text<ProductMetricRow>("currency_code", r => r.CurrencyCode),
+            Field.Numeric<ProductMetricRow>("exchange_rate", r => r.ExchangeRate),
+            Field.Numeric<ProductMetricRow>("price", r => r.Price),
+            Field.Integer<ProductMetricRow>("stock", r => r.Stock),
+            Field.Integer<ProductMetricRow>("sales_volume", r => r.SalesVolume),
+            Field.Numeric<ProductMetricRow>("sales_amount", r => r.SalesAmount),
+            Field.Integer<ProductMetricRow>("page_views", r => r.PageViews),
+            Field.Integer<ProductMetricRow>("visitors", r => r.Visitors),
+            Field.Numeric<ProductMetricRow>("rating", r => r.Rating),
+            Field.Integer<ProductMetricRow>("review_count", r => r.ReviewCount),
+            Field.Text<ProductMetricRow>("listing_status", r => r.ListingStatus),
+        ],
+        KeyFields = ["merchant_id", "shop_id", "sku", "metric_date"],
+        Joins = """
+
+                JOIN dw.dim_products AS p ON p.merchant_id = t.merchant_id AND p.sku = t.sku
+            """,
+        Columns =
+        [
+            TargetColumn.Same("merchant_id"),
+            TargetColumn.Same("shop_id"),
+            new("product_id", "p.product_id", ["sku"]),
+            .. new[]
+            {
+                "metric_date", "currency_code", "exchange_rate", "price", "stock", "sales_volume", "sales_amount",
+                "page_views", "visitors", "rating", "review_count", "listing_status",
+            }.Select(TargetColumn.Same),
+        ],
+        ConflictColumns = ["merchant_id", "shop_id", "product_id", "metric_date"],
+        Checks =
+        [
+            RowCheck.Required("sku"),
+            References.Shop("fact_product_metrics_shop_fkey"),
+            References.Sku("fact_product_metrics_product_fkey"),
+            References.Currency("fact_product_metrics_currency_code_fkey"),
+        ],
+    });
+}

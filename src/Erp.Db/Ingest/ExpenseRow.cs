@@ -1,0 +1,29 @@
+namespace Erp.Db.Ingest;
+
+/// <summary>
+/// One expense for <see cref="Ingestor.UpsertExpensesAsync(IEnumerable{ExpenseRow}, CancellationToken)"/> (table
+/// <c>dw.fact_expenses</c>). Key: (<paramref name="MerchantId"/>, <paramref name="ReferenceNo"/>), the bill's
+/// external number, so it is required. The link to an order (order_id) is not imported and is kept on update.
+/// </summary>
+/// <param name="MerchantId">The merchant.</param>
+/// <param name="ReferenceNo">External bill or invoice number, unique per merchant; required, not empty.</param>
+/// <param name="ExpenseDate">The day of the expense.</param>
+/// <param name="Category">advertising, logistics, platform_fee, payment_fee, packaging, warehousing, salary, rent, software, tax, refund or other.</param>
+/// <param name="Amount">Amount in <see cref="CurrencyCode"/>; not negative.</param>
+public sealed record ExpenseRow(long MerchantId, string ReferenceNo, DateOnly ExpenseDate, string Category, decimal Amount)
+{
+    /// <summary>The shop the expense is attributed to; null (default) for merchant-wide expenses.</summary>
+    public long? ShopId { get; init; }
+
+    /// <summary>Currency of <see cref="Amount"/>; default CNY.</summary>
+    public string CurrencyCode { get; init; } = "CNY";
+
+    /// <summary>CNY per unit of <see cref="CurrencyCode"/>; default 1.</summary>
+    public decimal ExchangeRate { get; init; } = 1m;
+
+    /// <summary>Free text, or null.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Who was paid, or null.</summary>
+    public string? Vendor { get; init; }
+}

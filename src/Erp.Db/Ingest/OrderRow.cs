@@ -1,0 +1,67 @@
+namespace Erp.Db.Ingest;
+
+/// <summary>
+/// One order for <see cref="Ingestor.UpsertOrdersAsync(IEnumerable{OrderRow}, CancellationToken)"/> (table
+/// <c>dw.fact_sales_orders</c>). The key is (<paramref name="MerchantId"/>, <paramref name="ShopId"/>,
+/// <paramref name="OrderNo"/>, <paramref name="OrderDate"/>): a row with an existing key updates that order.
+/// The CNY amounts and profits are computed by the database and cannot be set.
+/// </summary>
+/// <param name="MerchantId">The merchant (dw.dim_merchants).</param>
+/// <param name="ShopId">A shop of that merchant (dw.dim_shops).</param>
+/// <param name="OrderNo">The order number on the platform; required, not empty.</param>
+/// <param name="OrderDate">Business day of the order in the merchant's time zone.</param>
+/// <param name="OrderedAt">When the order was placed.</param>
+/// <param name="Gmv">Gross merchandise value in <see cref="CurrencyCode"/>, after discounts; not negative.</param>
+public sealed record OrderRow(long MerchantId, long ShopId, string OrderNo, DateOnly OrderDate, DateTimeOffset OrderedAt, decimal Gmv)
+{
+    /// <summary>A customer of the merchant (dw.dim_customers), or null.</summary>
+    public long? CustomerId { get; init; }
+
+    /// <summary>pending (default), paid, processing, shipped, delivered, completed, cancelled, refunded or returned.</summary>
+    public string Status { get; init; } = "pending";
+
+    /// <summary>Currency of the amounts (dw.dim_currencies); default CNY.</summary>
+    public string CurrencyCode { get; init; } = "CNY";
+
+    /// <summary>Number of items in the order; default 0.</summary>
+    public int ItemCount { get; init; }
+
+    /// <summary>Discounts granted, already deducted from <see cref="Gmv"/>; default 0.</summary>
+    public decimal DiscountAmount { get; init; }
+
+    /// <summary>CNY per unit of <see cref="CurrencyCode"/>; default 1.</summary>
+    public decimal ExchangeRate { get; init; } = 1m;
+
+    /// <summary>Platform commission in the order currency; default 0.</summary>
+    public decimal PlatformCommission { get; init; }
+
+    /// <summary>Payment processing fee in the order currency; default 0.</summary>
+    public decimal PaymentFee { get; init; }
+
+    /// <summary>Shipping cost borne by the merchant, in the order currency; default 0.</summary>
+    public decimal ShippingFee { get; init; }
+
+    /// <summary>Cost of goods sold in CNY; default 0.</summary>
+    public decimal CostAmountCny { get; init; }
+
+    /// <summary>Whether an invoice was issued; default false.</summary>
+    public bool IsInvoiced { get; init; }
+
+    /// <summary>The invoice's identifier, or null.</summary>
+    public string? InvoiceId { get; init; }
+
+    /// <summary>Whether the money was received; default false.</summary>
+    public bool IsPaid { get; init; }
+
+    /// <summary>The payment voucher's identifier, or null.</summary>
+    public string? PaymentVoucherId { get; init; }
+
+    /// <summary>When the order was paid (not before <see cref="OrderedAt"/>), or null.</summary>
+    public DateTimeOffset? PaidAt { get; init; }
+
+    /// <summary>When the order was shipped (not before <see cref="OrderedAt"/>), or null.</summary>
+    public DateTimeOffset? ShippedAt { get; init; }
+
+    /// <summary>When the order was delivered (not before <see cref="ShippedAt"/>), or null.</summary>
+    public DateTimeOffset? DeliveredAt { get; init; }
+}

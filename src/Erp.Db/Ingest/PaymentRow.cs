@@ -1,0 +1,26 @@
+namespace Erp.Db.Ingest;
+
+/// <summary>
+/// One payment received for <see cref="Ingestor.UpsertPaymentsAsync(IEnumerable{PaymentRow}, CancellationToken)"/> (table
+/// <c>dw.fact_payment_receipts</c>). Key: (<paramref name="MerchantId"/>, <paramref name="ReferenceNo"/>), the bank or
+/// platform transaction reference, so it is required.
+/// </summary>
+/// <param name="MerchantId">The merchant.</param>
+/// <param name="ReferenceNo">Bank or platform transaction reference, unique per merchant; required, not empty.</param>
+/// <param name="ReceiptDate">Business day of the receipt.</param>
+/// <param name="ReceivedAt">When the money arrived.</param>
+/// <param name="Amount">Amount in <see cref="CurrencyCode"/>; more than 0.</param>
+public sealed record PaymentRow(long MerchantId, string ReferenceNo, DateOnly ReceiptDate, DateTimeOffset ReceivedAt, decimal Amount)
+{
+    /// <summary>Currency of <see cref="Amount"/>; default CNY.</summary>
+    public string CurrencyCode { get; init; } = "CNY";
+
+    /// <summary>CNY per unit of <see cref="CurrencyCode"/>; default 1.</summary>
+    public decimal ExchangeRate { get; init; } = 1m;
+
+    /// <summary>platform_settlement (default), bank_transfer, card, cash, e_wallet or other.</summary>
+    public string PaymentMethod { get; init; } = "platform_settlement";
+
+    /// <summary>The invoice_no of the receivable (dw.fact_accounts_receivable) this payment settles; null (default) while unmatched.</summary>
+    public string? InvoiceNo { get; init; }
+}

@@ -1,0 +1,46 @@
+namespace Erp.Db.Ingest;
+
+/// <summary>
+/// One product's figures on one shop and day for <see cref="Ingestor.UpsertProductMetricsAsync(IEnumerable{ProductMetricRow}, CancellationToken)"/>
+/// (table <c>dw.fact_product_metrics</c>). Key: (<paramref name="MerchantId"/>, <paramref name="ShopId"/>, product of
+/// <paramref name="Sku"/>, <paramref name="MetricDate"/>).
+/// </summary>
+/// <param name="MerchantId">The merchant.</param>
+/// <param name="ShopId">A shop of that merchant.</param>
+/// <param name="Sku">The merchant's SKU of the product.</param>
+/// <param name="MetricDate">The day the figures are for.</param>
+public sealed record ProductMetricRow(long MerchantId, long ShopId, string Sku, DateOnly MetricDate)
+{
+    /// <summary>Currency of <see cref="Price"/> and <see cref="SalesAmount"/>; default CNY.</summary>
+    public string CurrencyCode { get; init; } = "CNY";
+
+    /// <summary>CNY per unit of <see cref="CurrencyCode"/>; default 1.</summary>
+    public decimal ExchangeRate { get; init; } = 1m;
+
+    /// <summary>Listing price that day; default 0.</summary>
+    public decimal Price { get; init; }
+
+    /// <summary>Stock the platform showed; default 0.</summary>
+    public int Stock { get; init; }
+
+    /// <summary>Units sold that day; default 0.</summary>
+    public int SalesVolume { get; init; }
+
+    /// <summary>Sales that day in <see cref="CurrencyCode"/>; default 0.</summary>
+    public decimal SalesAmount { get; init; }
+
+    /// <summary>Page views; default 0.</summary>
+    public int PageViews { get; init; }
+
+    /// <summary>Unique visitors; default 0.</summary>
+    public int Visitors { get; init; }
+
+    /// <summary>Average rating 0..5, or null without reviews.</summary>
+    public decimal? Rating { get; init; }
+
+    /// <summary>Number of reviews; default 0.</summary>
+    public int ReviewCount { get; init; }
+
+    /// <summary>active (default), inactive, out_of_stock, banned or deleted.</summary>
+    public string ListingStatus { get; init; } = "active";
+}

@@ -1,0 +1,134 @@
+using Erp.Db.Tests.Ingest;
+
+namespace Erp.Db.Tests.Cli;
+
+public class ImportCommandTests
+{
+    private const string OrdersHeader = "merchant_id,shop_id,order_no,order_date,ordered_at,gmv,status,currency_code,exchange_rate";
+
+    [Fact]
+    public async Task Import_orders_inserts_then_reports_unchanged_on_the_second_run()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var file = await WriteAsync(
+            OrdersHeader,
+            "1,10,C-1,2026-03-05,2026-03-05T09:30:00+08:00,100.50,paid,USD,7.1",
+            "1,10,C-2,2026-03-05,2026-03-05 10:00:00,20,,,",
+            "1,10,\"C-3\",2026-03-06,2026-03-06T08:00:00Z,30,completed,CNY,1");
+
+        var first = await CliRun.RunAsync("import", "orders", file, "--connection", db.ConnectionString, "--format", "json");
+        var second = await CliRun.RunAsync("import", "orders", file, "--connection", db.ConnectionString);
+
+        Assert.Equal(0, first.ExitCode);
+        var data = first.Json().GetProperty("data");
+        Assert.Equal(3, data.GetProperty("inserted").GetInt64());
+        Assert.Equal(0, data.GetProperty("updated").GetInt64());
+        Assert.Equal(0, data.GetProperty("unchanged").GetInt64());
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("Imported 3 row(s)", second.Output);
+        Assert.Matches(@"orders\s+0\s+0\s+3\s+3", second.Output);
+        Assert.Equal(713.55m, await db.ScalarAsync<decimal>("SELECT gmv_cny FROM dw.fact_sales_orders WHERE order_no = 'C-1'"));
+        Assert.Equal("pending|CNY", await db.ScalarAsync<string>("SELECT status || '|' || currency_code FROM dw.fact_sales_orders WHERE order_no = 'C-2'"));
+        File.Delete(file);
+    }
+
+    [Fact]
+    public async Task A_bad_value_on_line_4_exits_2_naming_line_4_and_saves_nothing()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var file = await WriteAsync(
+            OrdersHeader,
+            "1,10,C-1,2026-03-05,2026-03-05T09:30:00+08:00,100,paid,CNY,1",
+            "1,10,C-2,2026-03-05,2026-03-05T09:30:00+08:00,100,paid,CNY,1",
+            "1,10,C-3,2026-03-05,2026-03-05T09:30:00+08:00,lots,paid,CNY,1",
+            "1,10,C-4,2026-03-05,2026-03-05T09:30:00+08:00,100,paid,CNY,1");
+
+        var run = await CliRun.RunAsync("import", "orders", file, "--connection", db.ConnectionString);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("VALIDATION_ERROR", run.Error);
+        Assert.Contains("Line 4: gmv 'lots' is not a number", run.Error);
+        Assert.Equal(4L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders"));
+        File.Delete(file);
+    }
+
+    [Fact]
+    public async Task A_row_the_database_rejects_names_its_line_in_the_json_envelope()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var file = await WriteAsync(
+            OrdersHeader,
+            "1,10,C-1,2026-03-05,2026-03-05T09:30:00+08:00,100,paid,CNY,1",
+            "1,10,C-2,2026-03-05,2026-03-05T09:30:00+08:00,100,paid,CNY,1",
+            "1,99,C-3,2026-03-05,2026-03-05T09:30:00+08:00,100,paid,CNY,1");
+
+        var run = await CliRun.RunAsync("import", "orders", file, "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(2, run.ExitCode);
+        var json = run.Json();
+        Assert.False(json.GetProperty("success").GetBoolean());
+        var error = json.GetProperty("error");
+        Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
+        Assert.StartsWith("Line 4: shop_id 99 is not a shop of merchant 1 (fact_sales_orders_shop_fkey).", error.GetProperty("message").GetString());
+        Assert.Equal(4, error.GetProperty("details").GetProperty("line").GetInt64());
+        Assert.Equal("shop_id", error.GetProperty("details").GetProperty("column").GetString());
+        Assert.Equal(4L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders"));
+        File.Delete(file);
+    }
+
+    [Fact]
+    public async Task Order_items_and_inventory_import_through_the_same_command()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var orders = await WriteAsync(OrdersHeader, "1,10,C-1,2026-03-05,2026-03-05T09:30:00+08:00,100,paid,CNY,1");
+        var items = await WriteAsync("merchant_id,shop_id,order_no,order_date,line_no,sku,quantity,unit_price", "1,10,C-1,2026-03-05,1,A-1,2,50", "1,10,C-1,2026-03-05,2,A-1,1,0");
+        var inventory = await WriteAsync("sku,merchant_id,quantity_on_hand,warehouse_code", "A-1,1,40,", "A-1,1,3,sz");
+
+        var runs = new[]
+        {
+            await CliRun.RunAsync("import", "orders", orders, "--connection", db.ConnectionString),
+            await CliRun.RunAsync("import", "order-items", items, "--connection", db.ConnectionString),
+            await CliRun.RunAsync("import", "inventory", inventory, "--connection", db.ConnectionString),
+        };
+
+        Assert.All(runs, r => Assert.Equal(0, r.ExitCode));
+        Assert.Equal(2L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_order_items"));
+        Assert.Equal(43L, await db.ScalarAsync<long>("SELECT sum(quantity_on_hand) FROM dw.fact_inventory"));
+    }
+
+    [Theory]
+    [InlineData("invoices", "Unknown entity 'invoices'")]
+    [InlineData("orders", "File not found")]
+    public async Task Unknown_entity_or_missing_file_exits_2_with_an_envelope(string entity, string message)
+    {
+        await using var db = await IngestSample.CreateAsync();
+
+        var run = await CliRun.RunAsync("import", entity, "/nonexistent/orders.csv", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains(message, run.Json().GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_missing_required_column_or_an_unknown_one_is_reported_on_line_1()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var missing = await WriteAsync("merchant_id,shop_id,order_date,ordered_at,gmv", "1,10,2026-03-05,2026-03-05T09:30:00Z,1");
+        var unknown = await WriteAsync(OrdersHeader + ",colour", "1,10,C-1,2026-03-05,2026-03-05T09:30:00Z,1,paid,CNY,1,red");
+
+        var first = await CliRun.RunAsync("import", "orders", missing, "--connection", db.ConnectionString);
+        var second = await CliRun.RunAsync("import", "orders", unknown, "--connection", db.ConnectionString);
+
+        Assert.Equal((2, 2), (first.ExitCode, second.ExitCode));
+        Assert.Contains("Line 1: missing required column(s) order_no", first.Error);
+        Assert.Contains("Line 1: unknown column(s) colour", second.Error);
+    }
+
+    private static async Task<string> WriteAsync(params string[] lines)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"erpdb-import-{Guid.NewGuid():N}.csv");
+        await File.WriteAllLinesAsync(path, lines);
+        return path;
+    }
+}

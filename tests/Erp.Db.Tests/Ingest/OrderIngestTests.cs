@@ -1,0 +1,158 @@
+using Erp.Db.Ingest;
+using Erp.Db.Tests.Infrastructure;
+
+namespace Erp.Db.Tests.Ingest;
+
+public class OrderIngestTests
+{
+    [Fact]
+    public async Task The_same_batch_twice_inserts_once_then_changes_nothing()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingestor = new Ingestor(db.DataSource);
+        OrderRow[] batch = [IngestSample.Order("N-1"), IngestSample.Order("N-2", 20m), IngestSample.Order("N-3", 30m)];
+
+        var first = await ingestor.UpsertOrdersAsync(batch);
+        var after = await IngestSample.OrdersSnapshotAsync(db);
+        var second = await ingestor.UpsertOrdersAsync(batch);
+
+        Assert.Equal((3L, 0L, 0L), (first.Inserted, first.Updated, first.Unchanged));
+        Assert.Equal((0L, 0L, 3L), (second.Inserted, second.Updated, second.Unchanged));
+        Assert.Equal(after, await IngestSample.OrdersSnapshotAsync(db));
+        Assert.Equal(7L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders"));
+        Assert.Equal(142.00m, await db.ScalarAsync<decimal>("SELECT gmv_cny FROM dw.fact_sales_orders WHERE order_no = 'N-2'"));
+        Assert.Equal(new DateTime(2026, 3, 5, 1, 30, 0, DateTimeKind.Utc),
+            await db.ScalarAsync<DateTime>("SELECT ordered_at FROM dw.fact_sales_orders WHERE order_no = 'N-1'"));
+    }
+
+    [Fact]
+    public async Task Counts_are_exact_for_new_changed_and_unchanged_rows()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingestor = new Ingestor(db.DataSource);
+        await ingestor.UpsertOrdersAsync([IngestSample.Order("N-1"), IngestSample.Order("N-2"), IngestSample.Order("N-3")]);
+
+        var result = await ingestor.UpsertOrdersAsync(
+        [
+            IngestSample.Order("N-1"),
+            IngestSample.Order("N-2", 99m) with { Status = "shipped", ShippedAt = new DateTimeOffset(2026, 3, 6, 8, 0, 0, TimeSpan.Zero) },
+            IngestSample.Order("N-3"),
+            IngestSample.Order("N-4"),
+            IngestSample.Order("N-5"),
+        ]);
+
+        Assert.Equal((2L, 1L, 2L, 5L), (result.Inserted, result.Updated, result.Unchanged, result.Total));
+        Assert.Equal("shipped", await db.ScalarAsync<string>("SELECT status FROM dw.fact_sales_orders WHERE order_no = 'N-2'"));
+        Assert.Equal(702.90m, await db.ScalarAsync<decimal>("SELECT gmv_cny FROM dw.fact_sales_orders WHERE order_no = 'N-2'"));
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'N-%' AND updated_at > created_at"));
+    }
+
+    [Fact]
+    public async Task An_unknown_shop_rejects_the_batch_naming_row_field_and_constraint()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var before = await IngestSample.OrdersSnapshotAsync(db);
+
+        var e = await Assert.ThrowsAsync<IngestException>(() => new Ingestor(db.DataSource).UpsertOrdersAsync(
+            [IngestSample.Order("N-1"), IngestSample.Order("N-2"), IngestSample.Order("N-3", shop: 99), IngestSample.Order("N-4", shop: 98)]));
+
+        Assert.Equal(3, e.RowNumber);
+        Assert.Equal("shop_id", e.Field);
+        Assert.Equal("fact_sales_orders_shop_fkey", e.Constraint);
+        Assert.Equal("Row 3: shop_id 99 is not a shop of merchant 1 (fact_sales_orders_shop_fkey). Nothing of this batch was saved.", e.Message);
+        Assert.Equal(before, await IngestSample.OrdersSnapshotAsync(db));
+    }
+
+    [Fact]
+    public async Task A_shop_of_another_merchant_is_an_unknown_shop()
+    {
+        await using var db = await IngestSample.CreateAsync();
+
+        var e = await Assert.ThrowsAsync<IngestException>(() => new Ingestor(db.DataSource).UpsertOrdersAsync([IngestSample.Order("N-1", shop: 20)]));
+
+        Assert.Equal((1L, "shop_id"), (e.RowNumber, e.Field));
+        Assert.Equal(4L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders"));
+    }
+
+    [Fact]
+    public async Task A_missing_order_no_rejects_the_batch()
+    {
+        await using var db = await IngestSample.CreateAsync();
+
+        var e = await Assert.ThrowsAsync<IngestException>(() => new Ingestor(db.DataSource).UpsertOrdersAsync(
+            [IngestSample.Order("N-1"), IngestSample.Order("")]));
+
+        Assert.Equal((2L, "order_no"), (e.RowNumber, e.Field));
+        Assert.StartsWith("Row 2: order_no is missing.", e.Message);
+        Assert.Equal(4L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders"));
+    }
+
+    [Fact]
+    public async Task A_check_violation_deep_in_a_large_batch_is_found_by_bisection()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var batch = Enumerable.Range(1, 1000).Select(i => IngestSample.Order($"N-{i}", i == 777 ? -5m : i)).ToList();
+
+        var e = await Assert.ThrowsAsync<IngestException>(() => new Ingestor(db.DataSource).UpsertOrdersAsync(batch));
+
+        Assert.Equal(777, e.RowNumber);
+        Assert.Equal("gmv", e.Field);
+        Assert.Equal("fact_sales_orders_gmv_nonnegative", e.Constraint);
+        Assert.StartsWith("Row 777: gmv -5 violates CHECK ((gmv >= (0)::numeric))", e.Message);
+        Assert.Equal("23514", e.SqlState);
+        Assert.Equal(4L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders"));
+    }
+
+    [Fact]
+    public async Task A_key_twice_in_one_batch_names_both_rows()
+    {
+        await using var db = await IngestSample.CreateAsync();
+
+        var e = await Assert.ThrowsAsync<IngestException>(() => new Ingestor(db.DataSource).UpsertOrdersAsync(
+            [IngestSample.Order("N-1"), IngestSample.Order("N-2"), IngestSample.Order("N-3"), IngestSample.Order("N-2", 5m)]));
+
+        Assert.Equal(4, e.RowNumber);
+        Assert.Contains("same as row 2", e.Message);
+        Assert.Equal(4L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders"));
+    }
+
+    [Fact]
+    public async Task Async_input_is_streamed_and_counted()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var rows = IngestSample.Async(Enumerable.Range(1, 2500).Select(i => IngestSample.Order($"S-{i:D5}", i)));
+
+        var result = await new Ingestor(db.DataSource).UpsertOrdersAsync(rows);
+
+        Assert.Equal((2500L, 0L, 0L), (result.Inserted, result.Updated, result.Unchanged));
+        Assert.Equal(2500L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'S-%'"));
+        Assert.Equal(3126250.00m, await db.ScalarAsync<decimal>("SELECT sum(gmv) FROM dw.fact_sales_orders WHERE order_no LIKE 'S-%'"));
+    }
+
+    [Fact]
+    public async Task An_empty_batch_does_nothing()
+    {
+        await using var db = await IngestSample.CreateAsync();
+
+        var result = await new Ingestor(db.DataSource).UpsertOrdersAsync([]);
+
+        Assert.Equal(0L, result.Total);
+    }
+
+    [Fact]
+    public async Task A_real_erp_writer_login_can_ingest_through_ErpDatabase()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        await using var writer = await TestLogin.CreateAsync(db, "erp_writer");
+        await using var erp = new ErpDatabase(writer.DataSource);
+
+        var orders = await erp.Ingest.UpsertOrdersAsync([IngestSample.Order("W-1"), IngestSample.Order("W-2")]);
+        var items = await erp.Ingest.UpsertOrderItemsAsync([IngestSample.Item("W-1", 1), IngestSample.Item("W-1", 2), IngestSample.Item("W-2", 1)]);
+        var again = await erp.Ingest.UpsertOrdersAsync([IngestSample.Order("W-1"), IngestSample.Order("W-2", 11m)]);
+
+        Assert.Equal(2L, orders.Inserted);
+        Assert.Equal(3L, items.Inserted);
+        Assert.Equal((0L, 1L, 1L), (again.Inserted, again.Updated, again.Unchanged));
+        Assert.Equal(3L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_order_items WHERE order_id IN (SELECT order_id FROM dw.fact_sales_orders WHERE order_no LIKE 'W-%')"));
+    }
+}
