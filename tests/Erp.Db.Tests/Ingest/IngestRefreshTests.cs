@@ -1,0 +1,33 @@
+using Erp.Db.Ingest;
+using Erp.Db.Queries;
+using Erp.Db.Queries.Sales;
+using Erp.Db.Tests.Queries;
+
+namespace Erp.Db.Tests.Ingest;
+
+public class IngestRefreshTests
+{
+    [Fact]
+    public async Task Ingest_marks_the_views_dirty_and_the_next_due_refresh_shows_the_data()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var today = QueryFixture.Today;
+        var period = Period.LastDays(7, today);
+        var before = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period))).Data.Metrics;
+
+        var ingested = await f.Erp.Ingest.UpsertOrdersAsync([
+            new OrderRow(1, 11, "ingested-1", today, DateTimeOffset.Now, 1234.5m) { Status = "paid" },
+        ]);
+        var dirty = await f.Db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_invalidations WHERE view_name = 'mart.mv_daily_sales'");
+        var stale = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period))).Data.Metrics;
+        await f.Db.ExecuteAsync("CALL ops.refresh_due('test')");
+        var after = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period))).Data.Metrics;
+
+        Assert.Equal(1, ingested.Inserted);
+        Assert.True(dirty >= 1);
+        Assert.Equal(before.TotalRevenue, stale.TotalRevenue);
+        Assert.Equal(before.TotalRevenue + 1234.5m, after.TotalRevenue);
+        Assert.Equal(before.TotalOrders + 1, after.TotalOrders);
+        Assert.Equal(0, await f.Db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_invalidations WHERE view_name = 'mart.mv_daily_sales'"));
+    }
+}
