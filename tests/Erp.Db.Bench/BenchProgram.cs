@@ -45,6 +45,7 @@ internal static class BenchProgram
     public static IReadOnlyList<IScenario> Scenarios() =>
     [
         new MigrateScenario(),
+        new IngestScenario(),
     ];
 
     public static async Task<IReadOnlyList<BenchResult>> RunScenariosAsync(string adminConnectionString, int orders, TextWriter log, CancellationToken cancellationToken)

@@ -1,0 +1,26 @@
+using Erp.Db.Migrations;
+using Npgsql;
+
+namespace Erp.Db.Bench;
+
+/// <summary>A migrated database with the minimal dimensions ingest needs: one merchant with four shops.</summary>
+internal static class BenchDatabase
+{
+    public const long Merchant = 1;
+    public const int Shops = 4;
+
+    private const string Dimensions = """
+        INSERT INTO dw.dim_merchants (merchant_id, merchant_code, merchant_name) VALUES (1, 'bench', 'Bench merchant');
+        INSERT INTO dw.dim_shops (shop_id, merchant_id, platform_id, platform_shop_code, shop_name)
+        SELECT s, 1, (SELECT platform_id FROM dw.dim_platforms WHERE platform_code = 'shopee'), 'shop-' || s, 'Shop ' || s
+          FROM generate_series(1, 4) AS s;
+        """;
+
+    public static async Task<NpgsqlDataSource> CreateAsync(BenchContext context, string purpose)
+    {
+        var dataSource = NpgsqlDataSource.Create(await context.CreateDatabaseAsync(purpose));
+        await new MigrationRunner(dataSource).MigrateAsync();
+        await dataSource.CreateCommand(Dimensions).ExecuteNonQueryAsync();
+        return dataSource;
+    }
+}

@@ -1,0 +1,75 @@
+using Erp.Db.Ingest;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Erp.Db.Bench.Scenarios;
+
+/// <summary>Deterministic orders for the ingest scenarios, and the baselines that load them without Erp.Db.</summary>
+internal static class BenchOrders
+{
+    private static readonly DateOnly FirstDay = DateOnly.FromDateTime(DateTime.Today).AddDays(-364);
+
+    public static IEnumerable<OrderRow> Generate(int from, int count, decimal gmvOffset = 0) =>
+        Enumerable.Range(from, count).Select(i =>
+        {
+            var day = FirstDay.AddDays(i % 365);
+            return new OrderRow(BenchDatabase.Merchant, 1 + (i % BenchDatabase.Shops), $"B{i:D9}", day,
+                new DateTimeOffset(day.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero), 10 + (i % 500) + gmvOffset)
+            {
+                Status = "completed",
+                ItemCount = 1 + (i % 3),
+                PlatformCommission = 1.5m,
+            };
+        });
+
+    /// <summary>The floor: binary COPY of the same rows straight into the indexed fact table.</summary>
+    public static async Task CopyAsync(NpgsqlDataSource dataSource, IEnumerable<OrderRow> rows)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var importer = await connection.BeginBinaryImportAsync(
+            "COPY dw.fact_sales_orders (merchant_id, shop_id, order_no, order_date, ordered_at, gmv, status, item_count, platform_commission) FROM STDIN (FORMAT BINARY)");
+        foreach (var o in rows)
+        {
+            await importer.StartRowAsync();
+            await importer.WriteAsync(o.MerchantId, NpgsqlDbType.Bigint);
+            await importer.WriteAsync(o.ShopId, NpgsqlDbType.Bigint);
+            await importer.WriteAsync(o.OrderNo, NpgsqlDbType.Text);
+            await importer.WriteAsync(o.OrderDate, NpgsqlDbType.Date);
+            await importer.WriteAsync(o.OrderedAt, NpgsqlDbType.TimestampTz);
+            await importer.WriteAsync(o.Gmv, NpgsqlDbType.Numeric);
+            await importer.WriteAsync(o.Status, NpgsqlDbType.Text);
+            await importer.WriteAsync(o.ItemCount, NpgsqlDbType.Integer);
+            await importer.WriteAsync(o.PlatformCommission, NpgsqlDbType.Numeric);
+        }
+        await importer.CompleteAsync();
+    }
+
+    /// <summary>The seeds' approach: batches of 1,000 rows in multi-row INSERT ... ON CONFLICT DO UPDATE statements, committed per batch.</summary>
+    public static async Task MultiRowUpsertAsync(NpgsqlDataSource dataSource, IEnumerable<OrderRow> rows)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        foreach (var batch in rows.Chunk(1000))
+        {
+            var values = string.Join(",", batch.Select((_, i) => $"(@m{i}, @s{i}, @n{i}, @d{i}, @t{i}, @g{i}, @st{i}, @c{i}, @pc{i})"));
+            await using var command = new NpgsqlCommand(
+                "INSERT INTO dw.fact_sales_orders (merchant_id, shop_id, order_no, order_date, ordered_at, gmv, status, item_count, platform_commission) VALUES "
+                + values
+                + " ON CONFLICT (merchant_id, shop_id, order_no, order_date) DO UPDATE SET gmv = EXCLUDED.gmv, status = EXCLUDED.status,"
+                + " item_count = EXCLUDED.item_count, platform_commission = EXCLUDED.platform_commission, ordered_at = EXCLUDED.ordered_at", connection);
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var o = batch[i];
+                command.Parameters.AddWithValue($"m{i}", o.MerchantId);
+                command.Parameters.AddWithValue($"s{i}", o.ShopId);
+                command.Parameters.AddWithValue($"n{i}", o.OrderNo);
+                command.Parameters.AddWithValue($"d{i}", NpgsqlDbType.Date, o.OrderDate);
+                command.Parameters.AddWithValue($"t{i}", o.OrderedAt);
+                command.Parameters.AddWithValue($"g{i}", o.Gmv);
+                command.Parameters.AddWithValue($"st{i}", o.Status);
+                command.Parameters.AddWithValue($"c{i}", o.ItemCount);
+                command.Parameters.AddWithValue($"pc{i}", o.PlatformCommission);
+            }
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+}

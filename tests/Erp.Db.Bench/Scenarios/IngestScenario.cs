@@ -1,0 +1,39 @@
+using Erp.Db.Ingest;
+
+namespace Erp.Db.Bench.Scenarios;
+
+/// <summary>
+/// ingest.new: the ingest API loading orders that do not exist yet, against raw binary COPY into the
+/// same indexed table (the floor). ingest.mixed: half new, half changed rows, against the seeds'
+/// batches of 1,000 rows in multi-row INSERT ... ON CONFLICT DO UPDATE statements.
+/// </summary>
+internal sealed class IngestScenario : IScenario
+{
+    public string Name => "ingest";
+
+    public async Task<IReadOnlyList<BenchResult>> RunAsync(BenchContext context, CancellationToken cancellationToken)
+    {
+        var rows = Math.Max(1_000, context.Orders / 5);
+
+        await using var copyDb = await BenchDatabase.CreateAsync(context, "ing_copy");
+        var copy = await Timing.TimeAsync(() => BenchOrders.CopyAsync(copyDb, BenchOrders.Generate(0, rows)));
+        await using var ingestDb = await BenchDatabase.CreateAsync(context, "ing_new");
+        var ingest = await Timing.TimeAsync(() => new Ingestor(ingestDb).UpsertOrdersAsync(BenchOrders.Generate(0, rows), cancellationToken));
+
+        // Mixed: both start from the same rows; the batch changes the first half and adds as many new ones.
+        var changed = BenchOrders.Generate(rows / 2, rows - rows / 2, gmvOffset: 1).Concat(BenchOrders.Generate(rows, rows / 2));
+        await using var seedsDb = await BenchDatabase.CreateAsync(context, "ing_seeds");
+        await BenchOrders.CopyAsync(seedsDb, BenchOrders.Generate(0, rows));
+        var seeds = await Timing.TimeAsync(() => BenchOrders.MultiRowUpsertAsync(seedsDb, changed));
+        await using var mixedDb = await BenchDatabase.CreateAsync(context, "ing_mixed");
+        await BenchOrders.CopyAsync(mixedDb, BenchOrders.Generate(0, rows));
+        var mixed = await Timing.TimeAsync(() => new Ingestor(mixedDb).UpsertOrdersAsync(changed, cancellationToken));
+
+        double RowsPerSecond(TimeSpan t) => rows / t.TotalSeconds;
+        return
+        [
+            BenchResult.Compare("ingest.new", RowsPerSecond(ingest), "rows/s", "raw binary COPY into the indexed table", RowsPerSecond(copy), ">= 0.7"),
+            BenchResult.Compare("ingest.mixed", RowsPerSecond(mixed), "rows/s", "1,000-row multi-row INSERT ... ON CONFLICT (seeds)", RowsPerSecond(seeds), ">= 2"),
+        ];
+    }
+}
