@@ -39,6 +39,8 @@ internal static class ErpDbCli
         services.AddSingleton<Command, VerifyCommand>();
         services.AddSingleton<Command, ScriptCommand>();
         services.AddSingleton<Command, ServerCommand>();
+        services.AddSingleton<Command, RefreshCommand>();
+        services.AddSingleton<Command, ViewsCommand>();
 
         var host = builder.Build();
         await using var disposeHost = (IAsyncDisposable)host;

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Erp.Db.Cli.Connection;
 using Erp.Db.Cli.Output;
 using Erp.Db.Migrations;
+using Erp.Db.Refresh;
 using Npgsql;
 
 namespace Erp.Db.Cli.Commands;
@@ -40,6 +41,7 @@ internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals,
     private static CliException? Describe(Exception e) => e switch
     {
         CliException cli => cli,
+        UnknownViewException view => CliException.Validation(view.Message, new { unknown = view.Unknown, known = view.Known }),
         MigrationDriftException drift => new CliException(ErrorCodes.Drift, drift.Message, ExitCodes.Failure,
             drift.Drift.Select(d => new { script = d.Name, state = d.State, reason = d.Reason })),
         MigrationScriptException script => new CliException(ErrorCodes.MigrationFailed, script.Message, ExitCodes.Failure,
