@@ -7,7 +7,7 @@
 -- config write or a refresh run is not undone by it.
 
 CREATE OR REPLACE FUNCTION ops.recompute_c_class(refresh_trigger text DEFAULT 'manual')
-RETURNS bigint
+RETURNS ops.mv_refresh_log
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -17,11 +17,12 @@ DECLARE
     computed    bigint := 0;
     error_text  text;
     error_state text;
+    logged      ops.mv_refresh_log;
 BEGIN
     -- While migrate re-creates the views (they are dropped for the length of its transaction),
     -- there is nothing to compute from; the next due refresh does it.
     IF pg_catalog.to_regclass('mart.mv_daily_sales') IS NULL OR pg_catalog.to_regclass('mart.mv_customer_segments') IS NULL THEN
-        RETURN 0;
+        RETURN NULL;
     END IF;
 
     BEGIN
@@ -73,7 +74,8 @@ BEGIN
         INSERT INTO ops.mv_refresh_log (view_name, started_at, finished_at, duration_ms, row_count, status, refresh_trigger)
         VALUES ('mart.target_achievement', started, pg_catalog.clock_timestamp(),
                 pg_catalog.round((EXTRACT(epoch FROM pg_catalog.clock_timestamp() - started) * 1000)::numeric, 3),
-                computed, 'succeeded', refresh_trigger);
+                computed, 'succeeded', refresh_trigger)
+        RETURNING * INTO logged;
     EXCEPTION
         WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS error_text = MESSAGE_TEXT, error_state = RETURNED_SQLSTATE;
@@ -81,14 +83,14 @@ BEGIN
                                             error_sqlstate, refresh_trigger)
             VALUES ('mart.target_achievement', started, pg_catalog.clock_timestamp(),
                     pg_catalog.round((EXTRACT(epoch FROM pg_catalog.clock_timestamp() - started) * 1000)::numeric, 3),
-                    'failed', error_text, error_state, refresh_trigger);
-            computed := 0;
+                    'failed', error_text, error_state, refresh_trigger)
+            RETURNING * INTO logged;
     END;
-    RETURN computed;
+    RETURN logged;
 END
 $$;
 
 COMMENT ON FUNCTION ops.recompute_c_class(text) IS
-    'Recomputes mart.target_achievement (each dw.cfg_sales_targets row against mart.mv_daily_sales / mart.mv_customer_segments) and logs it in ops.mv_refresh_log. Returns the rows computed; a failure is logged, not raised.';
+    'Recomputes mart.target_achievement (each dw.cfg_sales_targets row against mart.mv_daily_sales / mart.mv_customer_segments) and logs it in ops.mv_refresh_log. Returns the log row (NULL while the views do not exist); a failure is logged, not raised.';
 REVOKE EXECUTE ON FUNCTION ops.recompute_c_class(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ops.recompute_c_class(text) TO erp_writer;

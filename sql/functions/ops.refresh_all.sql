@@ -17,7 +17,10 @@ BEGIN
         log_ids := log_ids || logged.log_id;
         COMMIT;
     END LOOP;
-    PERFORM ops.recompute_c_class(refresh_trigger);
+    logged := ops.recompute_c_class(refresh_trigger);
+    IF logged.log_id IS NOT NULL THEN
+        log_ids := log_ids || logged.log_id;
+    END IF;
     COMMIT;
 END
 $$;

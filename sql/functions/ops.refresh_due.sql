@@ -43,7 +43,10 @@ BEGIN
     END LOOP;
 
     IF succeeded > 0 THEN
-        PERFORM ops.recompute_c_class(refresh_trigger);
+        logged := ops.recompute_c_class(refresh_trigger);
+        IF logged.log_id IS NOT NULL THEN
+            log_ids := log_ids || logged.log_id;
+        END IF;
         COMMIT;
     END IF;
     PERFORM ops.purge_refresh_log();

@@ -47,6 +47,8 @@ internal static class ErpDbCli
         services.AddSingleton<Command, Commands.Bi.FinanceCommand>();
         services.AddSingleton<Command, Commands.Bi.ReportCommand>();
         services.AddSingleton<Command, ImportCommand>();
+        services.AddSingleton<Command, RefreshCommand>();
+        services.AddSingleton<Command, ViewsCommand>();
 
         var host = builder.Build();
         await using var disposeHost = (IAsyncDisposable)host;

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Erp.Db.Cli.Connection;
 using Erp.Db.Cli.Output;
 using Erp.Db.Migrations;
+using Erp.Db.Refresh;
 using Npgsql;
 
 namespace Erp.Db.Cli.Commands;
@@ -41,6 +42,7 @@ internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals,
     {
         CliException cli => cli,
         Erp.Db.Queries.QueryValidationException query => CliException.Validation(query.Message, new { field = query.Field }),
+        UnknownViewException view => CliException.Validation(view.Message, new { unknown = view.Unknown, known = view.Known }),
         MigrationDriftException drift => new CliException(ErrorCodes.Drift, drift.Message, ExitCodes.Failure,
             drift.Drift.Select(d => new { script = d.Name, state = d.State, reason = d.Reason })),
         MigrationScriptException script => new CliException(ErrorCodes.MigrationFailed, script.Message, ExitCodes.Failure,

@@ -9,6 +9,13 @@ public sealed record MigrationOptions
     /// <summary>Longest a single statement may run; a script that needs longer fails and is rolled back. Default 30 minutes.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// After a (non-dry) run, register the pg_cron jobs of <c>sql/schedules/</c> for the database
+    /// (<see cref="Scheduling.CronScheduler"/>); what could not be done is reported in
+    /// <see cref="MigrationResult.Notices"/>. Default true.
+    /// </summary>
+    public bool Schedule { get; init; } = true;
+
     /// <summary>The variables every script may use, with their defaults.</summary>
     public static IReadOnlyDictionary<string, string> DefaultVariables { get; } = new Dictionary<string, string>
     {

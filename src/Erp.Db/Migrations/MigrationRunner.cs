@@ -5,6 +5,7 @@ using DbUp;
 using DbUp.Builder;
 using DbUp.Engine;
 using Erp.Db.Migrations.Engine;
+using Erp.Db.Scheduling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -93,7 +94,10 @@ public sealed class MigrationRunner
             }
             logger.LogInformation("Applied {Count} scripts to {Database}", toRun.Count, Database);
         }
-        return new MigrationResult(Database, dryRun, toRun, Stopwatch.GetElapsedTime(started), []);
+        IReadOnlyList<string> notices = !dryRun && options.Schedule
+            ? await new CronScheduler(dataSource, logger: logger).EnsureAsync(cancellationToken)
+            : [];
+        return new MigrationResult(Database, dryRun, toRun, Stopwatch.GetElapsedTime(started), notices);
     }
 
     /// <summary>

@@ -17,6 +17,9 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>Superuser connection string to the server's postgres database.</summary>
+    public string AdminConnectionString => adminConnectionString;
+
     /// <summary>Superuser connection string to this database (password included).</summary>
     public string ConnectionString { get; }
 
@@ -54,6 +57,31 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await DataSource.DisposeAsync();
         await using var admin = NpgsqlDataSource.Create(adminConnectionString);
+        await UnscheduleJobsAsync(admin);
         await admin.CreateCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)").ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Removes the pg_cron jobs a migrate of this database registered (they would outlive it).</summary>
+    private async Task UnscheduleJobsAsync(NpgsqlDataSource admin)
+    {
+        var cronDatabase = await admin.CreateCommand("SELECT current_setting('cron.database_name', true)").ExecuteScalarAsync() as string;
+        if (cronDatabase is null)
+        {
+            return;
+        }
+        var builder = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = cronDatabase, Pooling = false };
+        await using var cron = new NpgsqlConnection(builder.ConnectionString);
+        await cron.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(cron.unschedule(jobid)) FROM cron.job WHERE starts_with(jobname, $1) AND to_regclass('cron.job') IS NOT NULL", cron);
+        command.Parameters.AddWithValue($"erpdb:{Name}:");
+        try
+        {
+            await command.ExecuteScalarAsync();
+        }
+        catch (PostgresException e) when (e.SqlState == "42P01")
+        {
+            // pg_cron is preloaded but its extension was never created in the cron database: no jobs.
+        }
     }
 }

@@ -81,7 +81,8 @@ internal static class TestServer
         var builder = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = building, Pooling = false };
         await using (var dataSource = NpgsqlDataSource.Create(builder.ConnectionString))
         {
-            await new MigrationRunner(dataSource, catalog).MigrateAsync();
+            // The template is cloned, never migrated again: no pg_cron job for it.
+            await new MigrationRunner(dataSource, catalog, new MigrationOptions { Schedule = false }).MigrateAsync();
         }
         await admin.CreateCommand($"ALTER DATABASE {building} RENAME TO {name}").ExecuteNonQueryAsync();
         return name;

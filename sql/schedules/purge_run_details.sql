@@ -1,0 +1,8 @@
+-- schedule purge_run_details: daily, deletes pg_cron's run history of this database's jobs older
+-- than 7 days (cron.job_run_details grows forever otherwise).
+-- cron: 17 3 * * *
+-- runs in: cron
+-- The body is a format() template: %L is the job name prefix erpdb:<database>: (a literal).
+DELETE FROM cron.job_run_details
+WHERE jobid IN (SELECT j.jobid FROM cron.job AS j WHERE starts_with(j.jobname, %L))
+  AND end_time < now() - interval '7 days'

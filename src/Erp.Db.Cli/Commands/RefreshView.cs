@@ -1,0 +1,66 @@
+using System.Globalization;
+using Erp.Db.Cli.Output;
+using Erp.Db.Refresh;
+
+namespace Erp.Db.Cli.Commands;
+
+/// <summary>How refresh and views show their rows.</summary>
+internal static class RefreshView
+{
+    public static object Result(RefreshResult r) => new
+    {
+        view = r.ViewName,
+        status = r.Status,
+        rows = r.RowCount,
+        durationMs = r.DurationMs,
+        concurrently = r.Concurrently,
+        startedAt = r.StartedAt,
+        error = r.Error,
+        sqlState = r.ErrorSqlState,
+        trigger = r.Trigger,
+    };
+
+    public static TableView Results(IReadOnlyList<RefreshResult> results, string caption) => new(
+        ["View", "Status", "Rows", "ms", "Error"],
+        [.. results.Select(r => (IReadOnlyList<string>)[
+            r.ViewName,
+            r.Status.ToString().ToLowerInvariant(),
+            r.RowCount?.ToString(CultureInfo.InvariantCulture) ?? "",
+            r.DurationMs.ToString("0", CultureInfo.InvariantCulture),
+            r.Error ?? ""])],
+        caption);
+
+    public static object Status(ViewStatus s) => new
+    {
+        view = s.ViewName,
+        rows = s.RowCount,
+        lastRefreshAt = s.LastRefreshAt,
+        lastDurationMs = s.LastDurationMs,
+        status = s.LastStatus,
+        lastError = s.LastError,
+        ageSeconds = s.Age is { } age ? Math.Round(age.TotalSeconds, 1) : (double?)null,
+        stale = s.IsStale,
+        dirty = s.IsDirty,
+        consecutiveFailures = s.ConsecutiveFailures,
+        healthy = s.IsHealthy,
+        refreshIntervalSeconds = s.RefreshInterval.TotalSeconds,
+        staleAfterSeconds = s.StaleAfter.TotalSeconds,
+        dependsOn = s.DependsOn,
+    };
+
+    public static TableView Statuses(IReadOnlyList<ViewStatus> statuses, string caption) => new(
+        ["View", "Rows", "Last refresh", "ms", "Status", "Age", "Stale", "Fails"],
+        [.. statuses.Select(s => (IReadOnlyList<string>)[
+            s.ViewName.Replace("mart.", "", StringComparison.Ordinal),
+            s.RowCount?.ToString(CultureInfo.InvariantCulture) ?? "",
+            s.LastRefreshAt?.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "never",
+            s.LastDurationMs?.ToString("0", CultureInfo.InvariantCulture) ?? "",
+            s.LastStatus?.ToString().ToLowerInvariant() ?? "",
+            s.Age is { } age ? Age(age) : "",
+            s.IsStale ? "yes" : "no",
+            s.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture)])],
+        caption);
+
+    private static string Age(TimeSpan age) =>
+        age.TotalMinutes < 1 ? $"{age.TotalSeconds:0}s" : age.TotalHours < 1 ? $"{age.TotalMinutes:0}m" : age.TotalDays < 1 ? $"{age.TotalHours:0.#}h" : $"{age.TotalDays:0.#}d";
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Erp.Db.Refresh;
+
+/// <summary>
+/// A hosted service that runs the due refresh (<c>ops.refresh_due</c>) every
+/// <see cref="RefreshWorkerOptions.Interval"/>: the scheduler for servers without pg_cron, and the
+/// engine of <c>erpdb refresh --watch</c>. Several workers (or a worker and pg_cron) may run
+/// against one database: overlapping runs skip in the database.
+/// </summary>
+public sealed class RefreshWorker : BackgroundService
+{
+    private readonly ViewRefresher refresher;
+    private readonly RefreshWorkerOptions options;
+    private readonly ILogger logger;
+    private long runs;
+
+    /// <summary>Creates the worker.</summary>
+    /// <param name="refresher">Runs the refreshes.</param>
+    /// <param name="options">Interval and trigger; by default every minute as <c>worker</c>.</param>
+    /// <param name="logger">Where each run is reported; by default nowhere.</param>
+    public RefreshWorker(ViewRefresher refresher, RefreshWorkerOptions? options = null, ILogger<RefreshWorker>? logger = null)
+    {
+        this.refresher = refresher;
+        this.options = options ?? new RefreshWorkerOptions();
+        this.logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Due refreshes run so far (successful calls, whatever they refreshed).</summary>
+    public long Runs => Interlocked.Read(ref runs);
+
+    /// <summary>Raised after each run with what it refreshed (empty when nothing was due or another run held the lock).</summary>
+    public event EventHandler<IReadOnlyList<RefreshResult>>? RunCompleted;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Interval);
+        do
+        {
+            try
+            {
+                var results = await refresher.RefreshDueAsync(options.Trigger, stoppingToken);
+                Interlocked.Increment(ref runs);
+                logger.LogInformation("Due refresh: {Succeeded} refreshed, {Failed} failed, {Skipped} skipped",
+                    results.Count(r => r.Status == RefreshStatus.Succeeded), results.Count(r => r.Status == RefreshStatus.Failed),
+                    results.Count(r => r.Status == RefreshStatus.Skipped));
+                RunCompleted?.Invoke(this, results);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            {
+                // The database is unreachable or busy: try again at the next tick.
+                logger.LogError(e, "Due refresh failed; retrying in {Interval}", options.Interval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

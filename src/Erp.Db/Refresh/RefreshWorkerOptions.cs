@@ -1,0 +1,11 @@
+namespace Erp.Db.Refresh;
+
+/// <summary>Settings of <see cref="RefreshWorker"/>. Immutable once built.</summary>
+public sealed record RefreshWorkerOptions
+{
+    /// <summary>Time between due refreshes. Default one minute, like the pg_cron job.</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The trigger written to the refresh log. Default <c>worker</c>.</summary>
+    public string Trigger { get; init; } = "worker";
+}

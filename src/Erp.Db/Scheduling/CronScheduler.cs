@@ -1,0 +1,145 @@
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Erp.Db.Scheduling;
+
+/// <summary>
+/// Registers the jobs of <c>sql/schedules/</c> with pg_cron for one database, after migrate: one
+/// job per schedule named <c>erpdb:&lt;database&gt;:&lt;schedule&gt;</c>, created in the cron
+/// database (<c>cron.database_name</c>) through a connection to it, with
+/// <c>cron.schedule_in_database</c>; jobs with that prefix that are no longer declared are removed.
+/// It never fails a migrate: where pg_cron is missing or the login may not schedule, it returns
+/// notices saying exactly what a DBA must run.
+/// </summary>
+public sealed class CronScheduler
+{
+    private readonly NpgsqlDataSource dataSource;
+    private readonly IReadOnlyList<ScheduleScript> schedules;
+    private readonly ILogger logger;
+
+    /// <summary>Creates a scheduler for the database of <paramref name="dataSource"/>.</summary>
+    /// <param name="dataSource">The migrated database; its login is used for the cron database too.</param>
+    /// <param name="schedules">The jobs to declare; by default the embedded <c>sql/schedules/</c>.</param>
+    /// <param name="logger">Where progress goes; by default nowhere.</param>
+    public CronScheduler(NpgsqlDataSource dataSource, IReadOnlyList<ScheduleScript>? schedules = null, ILogger? logger = null)
+    {
+        this.dataSource = dataSource;
+        this.schedules = schedules ?? ScheduleScript.Embedded();
+        this.logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The prefix of every job of a database.</summary>
+    public static string JobPrefix(string database) => $"erpdb:{database}:";
+
+    /// <summary>Makes pg_cron hold exactly the declared jobs of this database; returns what a DBA should know.</summary>
+    public async Task<IReadOnlyList<string>> EnsureAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var probe = await connection.QuerySingleAsync<Probe>(new CommandDefinition(CronSql.Probe, cancellationToken: cancellationToken));
+        var prefix = JobPrefix(probe.DatabaseName);
+        var jobs = new List<(ScheduleScript Schedule, string Command)>();
+        foreach (var schedule in schedules)
+        {
+            var command = await connection.ExecuteScalarAsync<string>(new CommandDefinition(CronSql.Render,
+                new { template = schedule.CommandTemplate, prefix }, cancellationToken: cancellationToken));
+            jobs.Add((schedule, command!));
+        }
+        var manual = ManualSql(probe, prefix, jobs);
+
+        if (!probe.Available || probe.CronDatabase is null || !await IsPreloadedAsync(connection, cancellationToken))
+        {
+            return [$"pg_cron is not installed and preloaded on this server, so views are not refreshed on a schedule. "
+                + "Either run 'erpdb refresh --watch' or host Erp.Db's RefreshWorker, or have a DBA install pg_cron "
+                + "(shared_preload_libraries = 'pg_cron', cron.database_name = '<db>', restart) and then run:\n" + manual];
+        }
+
+        try
+        {
+            var cronConnectionString = new NpgsqlConnectionStringBuilder(connection.ConnectionString) { Database = probe.CronDatabase, Pooling = false }.ConnectionString;
+            await using var cron = connection.CloneWith(cronConnectionString);
+            await cron.OpenAsync(cancellationToken);
+            return await SyncAsync(cron, probe, prefix, jobs, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState is "42501" or "3F000" or "42883" or "42P01" or "28000" or "28P01" or "3D000")
+        {
+            logger.LogWarning(e, "Could not register the pg_cron jobs of {Database}", probe.DatabaseName);
+            return [$"The refresh schedule was not registered: {e.MessageText} (SQLSTATE {e.SqlState}). "
+                + $"A DBA must run, as a superuser in database {probe.CronDatabase}:\n" + manual];
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> SyncAsync(NpgsqlConnection cron, Probe probe, string prefix,
+        List<(ScheduleScript Schedule, string Command)> jobs, CancellationToken cancellationToken)
+    {
+        var notices = new List<string>();
+        if (!await cron.ExecuteScalarAsync<bool>(new CommandDefinition(CronSql.ExtensionExists, cancellationToken: cancellationToken)))
+        {
+            await cron.ExecuteAsync(new CommandDefinition(CronSql.CreateExtension, cancellationToken: cancellationToken));
+            notices.Add($"Created extension pg_cron in database {probe.CronDatabase}.");
+        }
+        var existing = (await cron.QueryAsync<CronJob>(new CommandDefinition(CronSql.Existing, new { prefix }, cancellationToken: cancellationToken))).ToList();
+        var declared = new HashSet<string>();
+        foreach (var (schedule, command) in jobs)
+        {
+            var name = prefix + schedule.Name;
+            declared.Add(name);
+            var database = schedule.RunsInCronDatabase ? probe.CronDatabase! : probe.DatabaseName;
+            var current = existing.FirstOrDefault(j => j.JobName == name);
+            if (current is not null && current.Schedule == schedule.Cron && current.Command == command && current.DatabaseName == database)
+            {
+                continue;
+            }
+            if (current is not null)
+            {
+                await cron.ExecuteAsync(new CommandDefinition(CronSql.Unschedule, new { jobId = current.JobId }, cancellationToken: cancellationToken));
+            }
+            await cron.ExecuteAsync(new CommandDefinition(CronSql.ScheduleInDatabase,
+                new { name, schedule = schedule.Cron, command, database }, cancellationToken: cancellationToken));
+            notices.Add($"Scheduled pg_cron job {name} ({schedule.Cron}) in database {database}.");
+            logger.LogInformation("Scheduled pg_cron job {Job}", name);
+        }
+        foreach (var stale in existing.Where(j => !declared.Contains(j.JobName)))
+        {
+            await cron.ExecuteAsync(new CommandDefinition(CronSql.Unschedule, new { jobId = stale.JobId }, cancellationToken: cancellationToken));
+            notices.Add($"Removed pg_cron job {stale.JobName}, no longer declared.");
+        }
+        await cron.ExecuteAsync(new CommandDefinition(CronSql.PurgeRunDetails, new { prefix }, cancellationToken: cancellationToken));
+        return notices;
+    }
+
+    private static async Task<bool> IsPreloadedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(CronSql.Preloaded, cancellationToken: cancellationToken));
+        }
+        catch (PostgresException e) when (e.SqlState == "42501")
+        {
+            // Not allowed to read the setting: cron.database_name exists only when pg_cron is loaded.
+            return true;
+        }
+    }
+
+    private static string ManualSql(Probe probe, string prefix, IEnumerable<(ScheduleScript Schedule, string Command)> jobs)
+    {
+        var lines = new List<string>
+        {
+            "CREATE EXTENSION IF NOT EXISTS pg_cron;",
+            $"GRANT USAGE ON SCHEMA cron TO {Identifier(probe.Login)};  -- or run the lines below as a superuser",
+        };
+        foreach (var (schedule, command) in jobs)
+        {
+            var database = schedule.RunsInCronDatabase ? probe.CronDatabase ?? "<cron database>" : probe.DatabaseName;
+            lines.Add($"SELECT cron.schedule_in_database({Literal(prefix + schedule.Name)}, {Literal(schedule.Cron)}, {Literal(command)}, {Literal(database)});");
+        }
+        return string.Join('\n', lines);
+    }
+
+    private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    private static string Identifier(string value) => "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private sealed record Probe(bool Available, string? CronDatabase, string DatabaseName, string Login);
+}

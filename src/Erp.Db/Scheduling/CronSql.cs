@@ -1,0 +1,41 @@
+namespace Erp.Db.Scheduling;
+
+/// <summary>The statements <see cref="CronScheduler"/> sends; the jobs' own SQL is in <c>sql/schedules/</c>.</summary>
+internal static class CronSql
+{
+    /// <summary>On the migrated database: can pg_cron be used on this server, and where does it live.</summary>
+    public const string Probe = """
+        SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = 'pg_cron') AS Available,
+               pg_catalog.current_setting('cron.database_name', true) AS CronDatabase,
+               pg_catalog.current_database()::text AS DatabaseName,
+               session_user::text AS Login
+        """;
+
+    /// <summary>Whether pg_cron is in shared_preload_libraries (needs pg_read_all_settings; 42501 otherwise).</summary>
+    public const string Preloaded = "SELECT pg_catalog.current_setting('shared_preload_libraries') ~ '(^|[, ])pg_cron($|[, ])'";
+
+    public const string CreateExtension = "CREATE EXTENSION IF NOT EXISTS pg_cron";
+
+    public const string ExtensionExists = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron')";
+
+    /// <summary>The command text with the job prefix filled in, by format() so the prefix is a proper literal.</summary>
+    public const string Render = "SELECT pg_catalog.format(@template, @prefix)";
+
+    public const string Existing = """
+        SELECT jobid AS JobId, jobname AS JobName, schedule AS Schedule, command AS Command, database AS DatabaseName
+        FROM cron.job
+        WHERE starts_with(jobname, @prefix)
+        """;
+
+    public const string Unschedule = "SELECT cron.unschedule(@jobId)";
+
+    public const string ScheduleInDatabase = "SELECT cron.schedule_in_database(@name, @schedule, @command, @database)";
+
+    public const string ScheduleHere = "SELECT cron.schedule(@name, @schedule, @command)";
+
+    public const string PurgeRunDetails = """
+        DELETE FROM cron.job_run_details
+        WHERE jobid IN (SELECT j.jobid FROM cron.job AS j WHERE starts_with(j.jobname, @prefix))
+          AND end_time < now() - interval '7 days'
+        """;
+}

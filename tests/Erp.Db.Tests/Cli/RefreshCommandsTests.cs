@@ -1,0 +1,99 @@
+using Erp.Db.Tests.Infrastructure;
+using Erp.Db.Tests.Views;
+
+namespace Erp.Db.Tests.Cli;
+
+public class RefreshCommandsTests
+{
+    [Fact]
+    public async Task Refresh_all_and_views_print_the_json_envelope_and_exit_0()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+
+        var refresh = await CliRun.RunAsync("refresh", "--all", "--connection", db.ConnectionString, "--format", "json");
+        var views = await CliRun.RunAsync("views", "--connection", db.ConnectionString, "--format", "json");
+        var table = await CliRun.RunAsync("views", "--connection", db.ConnectionString);
+
+        Assert.Equal(0, refresh.ExitCode);
+        Assert.True(refresh.Json().GetProperty("success").GetBoolean());
+        var results = refresh.Json().GetProperty("data").GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(10, results.Count); // nine views and mart.target_achievement
+        Assert.All(results, r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
+        Assert.Equal("mart.mv_customer_segments", results[0].GetProperty("view").GetString());
+        Assert.Equal(await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_daily_sales"),
+            results.Single(r => r.GetProperty("view").GetString() == "mart.mv_daily_sales").GetProperty("rows").GetInt64());
+        Assert.Equal(9, await db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_refresh_log WHERE refresh_trigger = 'cli' AND status = 'succeeded' AND view_name LIKE 'mart.mv\\_%'"));
+
+        Assert.Equal(0, views.ExitCode);
+        var list = views.Json().GetProperty("data").GetProperty("views").EnumerateArray().ToList();
+        Assert.Equal(9, list.Count);
+        Assert.All(list, v => Assert.True(v.GetProperty("healthy").GetBoolean()));
+        Assert.All(list, v => Assert.False(v.GetProperty("stale").GetBoolean()));
+        Assert.Equal(0, list.Single(v => v.GetProperty("view").GetString() == "mart.mv_daily_sales").GetProperty("consecutiveFailures").GetInt32());
+        Assert.Equal(0, views.Json().GetProperty("data").GetProperty("unhealthy").GetInt32());
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("mv_daily_sales", table.Output);
+        Assert.Contains("all healthy", table.Output);
+    }
+
+    [Fact]
+    public async Task Refresh_of_named_views_runs_them_in_dependency_order_and_due_refreshes_what_is_dirty()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+
+        var named = await CliRun.RunAsync("refresh", "mv_weekly_sales", "mart.mv_daily_sales", "--connection", db.ConnectionString, "--format", "json");
+        await SalesDataset.AddOrderAsync(db, "cli-1", 10m);
+        var due = await CliRun.RunAsync("refresh", "--due", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(0, named.ExitCode);
+        Assert.Equal(["mart.mv_daily_sales", "mart.mv_weekly_sales"],
+            named.Json().GetProperty("data").GetProperty("results").EnumerateArray().Select(r => r.GetProperty("view").GetString()));
+        Assert.Equal(0, due.ExitCode);
+        Assert.Contains("mart.mv_daily_sales", due.Json().GetProperty("data").GetProperty("results").EnumerateArray().Select(r => r.GetProperty("view").GetString()));
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.view_status() WHERE is_dirty"));
+    }
+
+    [Fact]
+    public async Task An_unknown_view_is_a_validation_error_naming_the_known_views_with_exit_2()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+
+        var run = await CliRun.RunAsync("refresh", "mv_no_such_view", "--connection", db.ConnectionString, "--format", "json");
+        var none = await CliRun.RunAsync("refresh", "--connection", db.ConnectionString, "--format", "json");
+        var badInterval = await CliRun.RunAsync("refresh", "--watch", "--interval", "soon", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(2, run.ExitCode);
+        var error = run.Json().GetProperty("error");
+        Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
+        Assert.Contains("mart.mv_no_such_view", error.GetProperty("message").GetString());
+        Assert.Contains("mart.mv_daily_sales", error.GetProperty("message").GetString());
+        Assert.Equal(9, error.GetProperty("details").GetProperty("known").GetArrayLength());
+        Assert.Equal(2, none.ExitCode);
+        Assert.Equal("VALIDATION_ERROR", none.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(2, badInterval.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_failing_view_makes_refresh_exit_1_with_every_result_in_the_details()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await db.ExecuteAsync("""
+            SET LOCAL ROLE erp_owner;
+            CREATE FUNCTION mart.cli_value() RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
+            CREATE MATERIALIZED VIEW mart.mv_cli_failing AS SELECT 1 AS id, mart.cli_value() AS value;
+            SELECT ops.register_view('mart.mv_cli_failing', '1 minute', '1 hour', false);
+            CREATE OR REPLACE FUNCTION mart.cli_value() RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'broken on purpose'; END $$;
+            """);
+
+        var run = await CliRun.RunAsync("refresh", "--all", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(1, run.ExitCode);
+        var error = run.Json().GetProperty("error");
+        Assert.Equal("REFRESH_FAILED", error.GetProperty("code").GetString());
+        Assert.Contains("broken on purpose", error.GetProperty("message").GetString());
+        // The nine views and the C-class recompute.
+        Assert.Equal(10, error.GetProperty("details").EnumerateArray().Count(r => r.GetProperty("status").GetString() == "succeeded"));
+    }
+}

@@ -1,0 +1,53 @@
+using Erp.Db.Refresh;
+using Erp.Db.Tests.Infrastructure;
+using Erp.Db.Tests.Views;
+
+namespace Erp.Db.Tests.Refresh;
+
+public class ViewRefresherTests
+{
+    [Fact]
+    public async Task The_refresher_reports_typed_results_and_status()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        var refresher = new ViewRefresher(db.DataSource);
+
+        var one = await refresher.RefreshAsync(["mv_monthly_sales"], "test");
+        await SalesDataset.AddOrderAsync(db, "lib-1", 5m);
+        var due = await refresher.RefreshDueAsync("test");
+        var again = await refresher.RefreshDueAsync("test");
+        var status = await refresher.GetStatusAsync();
+
+        var monthly = Assert.Single(one);
+        Assert.Equal(RefreshStatus.Succeeded, monthly.Status);
+        Assert.True(monthly.Concurrently);
+        Assert.Equal(await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_monthly_sales"), monthly.RowCount);
+        Assert.Contains(due, r => r.ViewName == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded);
+        Assert.Contains(due, r => r.ViewName == "mart.target_achievement");
+        Assert.Empty(again);
+        Assert.Equal(9, status.Count);
+        Assert.All(status, s => Assert.True(s.IsHealthy && !s.IsDirty && s.LastRefreshAt is not null && s.Age < s.StaleAfter));
+        Assert.Equal(["mart.mv_daily_sales"], status.Single(s => s.ViewName == "mart.mv_weekly_sales").DependsOn);
+        await Assert.ThrowsAsync<UnknownViewException>(() => refresher.RefreshAsync(["mart.mv_missing"]));
+    }
+
+    [Fact]
+    public async Task The_worker_runs_the_due_refresh_until_stopped()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        await SalesDataset.AddOrderAsync(db, "worker-1", 5m);
+        var worker = new RefreshWorker(new ViewRefresher(db.DataSource), new RefreshWorkerOptions { Interval = TimeSpan.FromMilliseconds(200) });
+        var firstRun = new TaskCompletionSource<IReadOnlyList<RefreshResult>>();
+        worker.RunCompleted += (_, results) => firstRun.TrySetResult(results);
+
+        await worker.StartAsync(CancellationToken.None);
+        var results = await firstRun.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        await worker.StopAsync(CancellationToken.None);
+
+        Assert.Contains(results, r => r.ViewName == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded && r.Trigger == "worker");
+        Assert.True(worker.Runs >= 1);
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.view_status() WHERE is_dirty"));
+    }
+}

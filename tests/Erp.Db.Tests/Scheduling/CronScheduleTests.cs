@@ -1,0 +1,62 @@
+using Erp.Db.Migrations;
+using Erp.Db.Tests.Infrastructure;
+using Erp.Db.Tests.Views;
+using Npgsql;
+
+namespace Erp.Db.Tests.Scheduling;
+
+public class CronScheduleTests
+{
+    [Fact]
+    public async Task Migrate_registers_the_refresh_job_in_the_cron_database_and_pg_cron_runs_the_due_refresh()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        var cronDatabase = await db.ScalarAsync<string>("SELECT current_setting('cron.database_name', true)");
+        var first = await new MigrationRunner(db.DataSource).MigrateAsync();
+        if (cronDatabase is null)
+        {
+            // A server without pg_cron (e.g. the plain postgres image): migrate succeeds and says what to do.
+            Assert.Contains(first.Notices, n => n.Contains("pg_cron is not installed") && n.Contains("cron.schedule_in_database"));
+            return;
+        }
+        await using var cron = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(db.AdminConnectionString) { Database = cronDatabase }.ConnectionString);
+        await Execute(cron, $"SELECT cron.schedule_in_database('erpdb:{db.Name}:retired', '0 0 1 1 *', 'SELECT 1', '{db.Name}')");
+
+        var second = await new MigrationRunner(db.DataSource).MigrateAsync();
+
+        Assert.Contains($"Scheduled pg_cron job erpdb:{db.Name}:refresh_due (* * * * *) in database {db.Name}.", first.Notices);
+        Assert.Equal([$"Removed pg_cron job erpdb:{db.Name}:retired, no longer declared."], second.Notices);
+        Assert.Equal("CALL ops.refresh_due('schedule')", await Scalar<string>(cron, $"SELECT command FROM cron.job WHERE jobname = 'erpdb:{db.Name}:refresh_due' AND database = '{db.Name}'"));
+        Assert.Equal(2L, await Scalar<long>(cron, $"SELECT count(*) FROM cron.job WHERE starts_with(jobname, 'erpdb:{db.Name}:')"));
+
+        // New data makes views dirty; the next minute's job refreshes them.
+        await SalesDataset.AddOrderAsync(db, "cron-1", 99m);
+        var refreshed = false;
+        for (var attempt = 0; attempt < 100 && !refreshed; attempt++)
+        {
+            refreshed = await db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_refresh_log WHERE refresh_trigger = 'schedule' AND view_name = 'mart.mv_daily_sales' AND status = 'succeeded'") > 0;
+            if (!refreshed)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        Assert.True(refreshed, "pg_cron did not run ops.refresh_due('schedule') within 100 s: " + await Scalar<string>(cron,
+            $"SELECT coalesce(string_agg(status || ': ' || coalesce(return_message, ''), '; '), 'no runs') FROM cron.job_run_details WHERE jobid IN (SELECT jobid FROM cron.job WHERE starts_with(jobname, 'erpdb:{db.Name}:'))"));
+        Assert.Equal(await db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE status NOT IN ('cancelled', 'refunded', 'returned')"),
+            await db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM mart.mv_daily_sales"));
+    }
+
+    private static async Task<T> Scalar<T>(NpgsqlDataSource source, string sql)
+    {
+        await using var command = source.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task Execute(NpgsqlDataSource source, string sql)
+    {
+        await using var command = source.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+}
