@@ -39,6 +39,7 @@ internal static class ErpDbCli
         services.AddSingleton<Command, VerifyCommand>();
         services.AddSingleton<Command, ScriptCommand>();
         services.AddSingleton<Command, ServerCommand>();
+        services.AddSingleton<Command, SeedCommand>();
 
         var host = builder.Build();
         await using var disposeHost = (IAsyncDisposable)host;

@@ -57,6 +57,10 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
             await CopyStreamer.CopyAsync(connection, generator.Products, generator.Products.Count, progress, cancellationToken),
             await CopyStreamer.CopyAsync(connection, generator.Customers, generator.Customers.Count, progress, cancellationToken),
             await CopyStreamer.CopyAsync(connection, generator.ExchangeRates(), 0, progress, cancellationToken),
+        };
+        await AnalyzeAsync(connection, transaction, SeedSql.AnalyzeDimensions, cancellationToken);
+        tables.AddRange(
+        [
             await CopyStreamer.CopyAsync(connection, generator.Orders(), generator.OrderCount, progress, cancellationToken),
             await CopyStreamer.CopyAsync(connection, generator.OrderItems(), generator.OrderItemCount, progress, cancellationToken),
             await CopyStreamer.CopyAsync(connection, generator.ProductMetrics(), 0, progress, cancellationToken),
@@ -67,7 +71,7 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
             await CopyStreamer.CopyAsync(connection, generator.Expenses(), 0, progress, cancellationToken),
             await CopyStreamer.CopyAsync(connection, generator.TrafficFunnel(), (long)generator.Shops.Count * options.Days, progress, cancellationToken),
             await CopyStreamer.CopyAsync(connection, generator.UserActivity(), (long)generator.Shops.Count * options.Days, progress, cancellationToken),
-        };
+        ]);
         await MoveSequencesAsync(connection, transaction, tables, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         var loadElapsed = Stopwatch.GetElapsedTime(started);
@@ -79,6 +83,14 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
         logger.LogInformation("Seeded {Rows} rows in {Elapsed} ({RowsPerSecond:0} rows/s)", report.TotalRows, report.Elapsed, report.RowsPerSecond);
         return report;
     }
+
+    /// <summary>
+    /// Statistics of freshly loaded tables inside the load's transaction (ANALYZE sees its own
+    /// transaction's rows): without them the foreign key checks of the next COPYs may be planned as
+    /// sequential scans of the referenced tables, once per row.
+    /// </summary>
+    private static async Task AnalyzeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
 
     private static async Task<bool> PrepareTargetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ExistingDataPolicy policy, CancellationToken cancellationToken)
     {

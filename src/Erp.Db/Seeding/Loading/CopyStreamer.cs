@@ -27,6 +27,8 @@ internal static class CopyStreamer
         {
             await using (var importer = await connection.BeginBinaryImportAsync(T.CopyCommand, cancellationToken))
             {
+                // No timeout: completing a COPY of millions of rows waits for their foreign key checks (zero = infinite).
+                importer.Timeout = TimeSpan.Zero;
                 await foreach (var batch in channel.Reader.ReadAllAsync(cancellationToken))
                 {
                     foreach (var row in batch)

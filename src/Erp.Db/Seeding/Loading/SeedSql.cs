@@ -54,6 +54,8 @@ internal static class SeedSql
 
     public const string Currencies = "SELECT currency_code FROM dw.dim_currencies ORDER BY currency_code";
 
+    public const string AnalyzeDimensions = "ANALYZE dw.dim_merchants, dw.dim_shops, dw.dim_categories, dw.dim_products, dw.dim_customers";
+
     public const string Analyze = """
         ANALYZE dw.dim_merchants, dw.dim_shops, dw.dim_categories, dw.dim_products, dw.dim_customers, dw.fact_exchange_rates,
                 dw.fact_sales_orders, dw.fact_order_items, dw.fact_product_metrics, dw.fact_inventory, dw.fact_inventory_transactions,
