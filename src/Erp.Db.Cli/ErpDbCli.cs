@@ -49,6 +49,7 @@ internal static class ErpDbCli
         services.AddSingleton<Command, ImportCommand>();
         services.AddSingleton<Command, RefreshCommand>();
         services.AddSingleton<Command, ViewsCommand>();
+        services.AddSingleton<Command, SeedCommand>();
 
         var host = builder.Build();
         await using var disposeHost = (IAsyncDisposable)host;

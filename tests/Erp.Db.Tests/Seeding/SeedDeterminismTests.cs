@@ -1,0 +1,67 @@
+using Erp.Db.Seeding;
+using Erp.Db.Seeding.Generation;
+using Erp.Db.Tests.Infrastructure;
+
+namespace Erp.Db.Tests.Seeding;
+
+public class SeedDeterminismTests
+{
+    [Fact]
+    public async Task The_same_seed_loads_the_same_data_into_two_databases()
+    {
+        await using var first = await TestDatabase.CreateMigratedAsync();
+        await using var second = await TestDatabase.CreateMigratedAsync();
+
+        await new Seeder(first.DataSource).SeedAsync(SeederTests.Small);
+        await new Seeder(second.DataSource).SeedAsync(SeederTests.Small);
+
+        var a = await SeedChecksums.ReadAsync(first);
+        var b = await SeedChecksums.ReadAsync(second);
+        Assert.Equal(16, a.Count);
+        Assert.All(a, table => Assert.False(table.Value.StartsWith("0:", StringComparison.Ordinal), $"{table.Key} is empty"));
+        Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public async Task A_different_seed_loads_different_data()
+    {
+        await using var first = await TestDatabase.CreateMigratedAsync();
+        await using var second = await TestDatabase.CreateMigratedAsync();
+
+        await new Seeder(first.DataSource).SeedAsync(SeederTests.Small);
+        await new Seeder(second.DataSource).SeedAsync(SeederTests.Small with { RandomSeed = 7 });
+
+        var a = await SeedChecksums.ReadAsync(first);
+        var b = await SeedChecksums.ReadAsync(second);
+        Assert.Equal(a["dw.fact_sales_orders"].Split(':')[0], b["dw.fact_sales_orders"].Split(':')[0]); // same number of orders
+        Assert.NotEqual(a["dw.fact_sales_orders"], b["dw.fact_sales_orders"]);
+        Assert.NotEqual(a["dw.fact_order_items"], b["dw.fact_order_items"]);
+        Assert.NotEqual(a["dw.dim_products"], b["dw.dim_products"]);
+    }
+
+    [Fact]
+    public void The_generator_is_pure_every_enumeration_yields_the_same_rows()
+    {
+        var options = new SeedOptions { Orders = 500, Days = 60, EndDate = new DateOnly(2025, 6, 30) };
+        var one = new DemoDataGenerator(options, SeedReferenceData.Default);
+        var two = new DemoDataGenerator(options, SeedReferenceData.Default);
+
+        Assert.Equal(one.Orders(), two.Orders());
+        Assert.Equal(one.OrderItems(), one.OrderItems());
+        Assert.Equal(one.OrderItems(), two.OrderItems());
+        Assert.Equal(one.Expenses(), two.Expenses());
+        Assert.Equal(500, one.Orders().Count());
+        Assert.Equal(one.OrderItemCount, one.OrderItems().LongCount());
+        Assert.Equal(Enumerable.Range(1, (int)one.OrderItemCount).Select(i => (long)i), one.OrderItems().Select(i => i.OrderItemId));
+    }
+
+    [Fact]
+    public void Out_of_range_options_are_reported_one_message_each()
+    {
+        var problems = new SeedOptions { Orders = -5, Days = 0, Merchants = 0, ShopsPerMerchant = 51, ProductsPerMerchant = 1 }.Validate();
+
+        Assert.Equal(5, problems.Count);
+        Assert.Contains(problems, p => p.StartsWith("--orders must be between 1", StringComparison.Ordinal));
+        Assert.Throws<ArgumentException>(() => new DemoDataGenerator(new SeedOptions { Orders = 0 }, SeedReferenceData.Default));
+    }
+}
