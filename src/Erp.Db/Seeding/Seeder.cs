@@ -59,6 +59,9 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
             await CopyStreamer.CopyAsync(connection, generator.ExchangeRates(), 0, progress, cancellationToken),
         };
         await AnalyzeAsync(connection, transaction, SeedSql.AnalyzeDimensions, cancellationToken);
+        var foreignKeys = (await connection.QueryAsync<(string DropSql, string AddSql)>(
+            new CommandDefinition(SeedSql.FactForeignKeys, transaction: transaction, cancellationToken: cancellationToken))).ToList();
+        await ExecuteEachAsync(connection, transaction, foreignKeys.Select(k => k.DropSql), cancellationToken);
         tables.AddRange(
         [
             await CopyStreamer.CopyAsync(connection, generator.Orders(), generator.OrderCount, progress, cancellationToken),
@@ -72,6 +75,7 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
             await CopyStreamer.CopyAsync(connection, generator.TrafficFunnel(), (long)generator.Shops.Count * options.Days, progress, cancellationToken),
             await CopyStreamer.CopyAsync(connection, generator.UserActivity(), (long)generator.Shops.Count * options.Days, progress, cancellationToken),
         ]);
+        await ExecuteEachAsync(connection, transaction, foreignKeys.Select(k => k.AddSql), cancellationToken);
         await MoveSequencesAsync(connection, transaction, tables, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         var loadElapsed = Stopwatch.GetElapsedTime(started);
@@ -91,6 +95,20 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
     /// </summary>
     private static async Task AnalyzeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// Runs catalog-generated DDL. The facts load with their foreign keys dropped and added back
+    /// before commit: adding a key validates every row in one join, where COPY would check each row
+    /// on its own (for order items, against a partitioned table: 73% of a 1M-order load). It all
+    /// happens inside the load's transaction, so nothing unchecked is ever committed or visible.
+    /// </summary>
+    private static async Task ExecuteEachAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<string> statements, CancellationToken cancellationToken)
+    {
+        foreach (var sql in statements)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        }
+    }
 
     private static async Task<bool> PrepareTargetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ExistingDataPolicy policy, CancellationToken cancellationToken)
     {

@@ -31,6 +31,26 @@ public class SeederTests
     }
 
     [Fact]
+    public async Task The_foreign_keys_dropped_for_the_load_come_back_validated_under_the_same_names()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        const string keys = """
+            SELECT string_agg(format('%s %s %s %s', con.conrelid::regclass, con.conname, con.convalidated, pg_get_constraintdef(con.oid)), E'\n'
+                              ORDER BY con.conrelid::regclass::text, con.conname)
+              FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_class r ON r.oid = con.confrelid
+             WHERE con.contype = 'f' AND c.relnamespace = 'dw'::regnamespace AND c.relname LIKE 'fact\_%'
+               -- PostgreSQL's internal clones towards each referenced partition are numbered as they are created.
+               AND NOT r.relispartition
+            """;
+        var before = await db.ScalarAsync<string>(keys);
+
+        await new Seeder(db.DataSource).SeedAsync(Small);
+
+        Assert.Equal(before, await db.ScalarAsync<string>(keys));
+        Assert.Contains("fact_order_items_order_fkey", before);
+    }
+
+    [Fact]
     public async Task Seeded_data_has_the_shapes_the_views_need()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();

@@ -36,6 +36,21 @@ internal static class SeedSql
         RESTART IDENTITY
         """;
 
+    /// <summary>
+    /// The foreign keys of the dw fact tables (the parent constraint of a partitioned table only), as
+    /// the statements that drop them and add them back exactly as the catalog defines them.
+    /// </summary>
+    public const string FactForeignKeys = """
+        SELECT pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', con.conrelid::regclass, con.conname) AS DropSql,
+               pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', con.conrelid::regclass, con.conname,
+                                 pg_catalog.pg_get_constraintdef(con.oid)) AS AddSql
+          FROM pg_catalog.pg_constraint AS con
+          JOIN pg_catalog.pg_class AS c ON c.oid = con.conrelid
+         WHERE con.contype = 'f' AND con.conparentid = 0
+           AND c.relnamespace = 'dw'::regnamespace AND c.relname LIKE 'fact\_%' AND NOT c.relispartition
+         ORDER BY c.relname, con.conname
+        """;
+
     public const string CalendarCovered = "SELECT count(*) FROM dw.dim_date WHERE calendar_date BETWEEN @from AND @to";
 
     public const string FillCalendar = "SELECT dw.fill_dim_date(@from, @to)";
