@@ -42,6 +42,7 @@ SELECT m.merchant_id,
        m.review_count,
        m.listing_status,
        (m.sales_volume * m.price_cny)::numeric(18, 2) AS estimated_revenue_cny,
+       m.metric_date = max(m.metric_date) OVER (PARTITION BY m.merchant_id, m.shop_id, m.product_id) AS is_latest,
        m.updated_at
 FROM dw.fact_product_metrics AS m
 JOIN dw.dim_shops AS s ON s.merchant_id = m.merchant_id AND s.shop_id = m.shop_id
@@ -52,6 +53,12 @@ WHERE m.metric_date >= CURRENT_DATE - 90
 WITH DATA;
 
 CREATE UNIQUE INDEX mv_product_management_key ON mart.mv_product_management (merchant_id, shop_id, product_id, metric_date);
+-- The product list shows each listing's latest day: partial indexes hold just those rows (one per
+-- listing instead of up to 90), ordered for the default sort, so a page is a short index scan.
+CREATE INDEX mv_product_management_latest_revenue_idx ON mart.mv_product_management (merchant_id, estimated_revenue_cny DESC NULLS LAST)
+    WHERE is_latest;
+CREATE INDEX mv_product_management_latest_platform_idx ON mart.mv_product_management (merchant_id, platform_code, estimated_revenue_cny DESC NULLS LAST)
+    WHERE is_latest;
 CREATE INDEX mv_product_management_date_idx ON mart.mv_product_management (merchant_id, metric_date);
 CREATE INDEX mv_product_management_platform_idx ON mart.mv_product_management (merchant_id, platform_code);
 CREATE INDEX mv_product_management_category_idx ON mart.mv_product_management (merchant_id, category_id);
@@ -61,6 +68,7 @@ CREATE INDEX mv_product_management_price_idx ON mart.mv_product_management (merc
 CREATE INDEX mv_product_management_sku_idx ON mart.mv_product_management (merchant_id, sku);
 
 COMMENT ON MATERIALIZED VIEW mart.mv_product_management IS 'Seed 000 product management list: per merchant, shop, product and day of the last 90 days, price, stock and stock_status, sales, traffic, conversion, rating. Readers use mart.product_management.';
+COMMENT ON COLUMN mart.mv_product_management.is_latest IS 'True on each listing''s latest day in the window: the row the product list shows.';
 COMMENT ON COLUMN mart.mv_product_management.stock_status IS 'out_of_stock (stock = 0), low_stock (stock < 10) or normal: seed 000''s rule on the platform stock.';
 COMMENT ON COLUMN mart.mv_product_management.page_conversion_pct IS 'sales_volume / page_views x 100 (seed 000 conversion_rate_calc); 0 without page views.';
 COMMENT ON COLUMN mart.mv_product_management.estimated_revenue_cny IS 'sales_volume x price_cny.';

@@ -1,3 +1,4 @@
+using Erp.Db.Scheduling;
 using Npgsql;
 
 namespace Erp.Db.Bench;
@@ -23,8 +24,19 @@ internal sealed class BenchContext(string adminConnectionString, int orders, Tex
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
     }
 
+    private Task<SeededDatabase>? seeded;
+
+    /// <summary>The seeded database the data scenarios share, created on first use.</summary>
+    public Task<SeededDatabase> SeededAsync() => seeded ??= SeededDatabase.CreateAsync(this);
+
     public async Task DropDatabasesAsync()
     {
+        // A migrate schedules pg_cron jobs in the server's cron database: declare none, so they go too.
+        foreach (var name in created)
+        {
+            await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString);
+            await new CronScheduler(dataSource, []).EnsureAsync();
+        }
         NpgsqlConnection.ClearAllPools();
         await using var admin = NpgsqlDataSource.Create(AdminConnectionString);
         foreach (var name in created)

@@ -19,7 +19,7 @@ internal static class BenchDatabase
     public static async Task<NpgsqlDataSource> CreateAsync(BenchContext context, string purpose)
     {
         var dataSource = NpgsqlDataSource.Create(await context.CreateDatabaseAsync(purpose));
-        await new MigrationRunner(dataSource).MigrateAsync();
+        await new MigrationRunner(dataSource, options: new MigrationOptions { Schedule = false }).MigrateAsync();
         await dataSource.CreateCommand(Dimensions).ExecuteNonQueryAsync();
         return dataSource;
     }

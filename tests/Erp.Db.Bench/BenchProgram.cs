@@ -46,6 +46,9 @@ internal static class BenchProgram
     [
         new MigrateScenario(),
         new IngestScenario(),
+        new SeedScenario(),
+        new QueryScenario(),
+        new RefreshScenario(),
     ];
 
     public static async Task<IReadOnlyList<BenchResult>> RunScenariosAsync(string adminConnectionString, int orders, TextWriter log, CancellationToken cancellationToken)

@@ -25,6 +25,9 @@ internal static class MerchantScope
          ORDER BY view_name
         """;
 
+    /// <summary>The whole batch sent for <paramref name="sql"/>: scope, query, freshness (its parameters: erp_merchant, erp_timeout, erp_views).</summary>
+    public static string Batch(string sql) => Scope + sql + Freshness;
+
     public static async Task<QueryResult<T>> QueryAsync<T>(
         ErpDatabase database,
         long merchantId,
@@ -44,7 +47,7 @@ internal static class MerchantScope
         arguments.Add("erp_views", views);
 
         await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
-        using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Scope + sql + Freshness, arguments, cancellationToken: cancellationToken));
+        using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Batch(sql), arguments, cancellationToken: cancellationToken));
         await grid.ReadAsync();
         var data = await read(grid);
         var freshness = (await grid.ReadAsync<FreshnessRow>())

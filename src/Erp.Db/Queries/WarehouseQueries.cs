@@ -47,10 +47,11 @@ public sealed class WarehouseQueries
             previous_end = Sql.Date(previous.End),
             platforms = (query.Platforms ?? []).ToArray(),
             top = query.TopProducts,
+            days = query.Period.Days,
         };
         var byDay = query.GroupBy == SalesGrouping.Day;
-        var sql = SalesSql.Totals + SalesSql.Daily + (byDay ? "" : SalesSql.Breakdown(query.GroupBy)) + SalesSql.TopProducts.TrimEnd().TrimEnd(';');
-        return MerchantScope.QueryAsync(database, query.MerchantId, sql, parameters, ["mart.mv_daily_sales", "mart.mv_product_sales_daily"], async grid =>
+        var sql = SalesSql.Report(query.GroupBy);
+        return MerchantScope.QueryAsync(database, query.MerchantId, sql, parameters, ["mart.mv_daily_sales", "mart.mv_product_sales_daily", "mart.mv_top_products"], async grid =>
         {
             var metrics = await grid.ReadSingleAsync<SalesMetrics>();
             var daily = (await grid.ReadAsync<SalesRow>()).ToList();

@@ -19,7 +19,7 @@ internal sealed class MigrateScenario : IScenario
         var libraryTime = await Timing.TimeAsync(async () =>
         {
             await using var dataSource = NpgsqlDataSource.Create(library);
-            await new MigrationRunner(dataSource).MigrateAsync(cancellationToken: cancellationToken);
+            await new MigrationRunner(dataSource, options: new MigrationOptions { Schedule = false }).MigrateAsync(cancellationToken: cancellationToken);
         });
 
         var floor = await context.CreateDatabaseAsync("mig_psql");

@@ -18,16 +18,16 @@ public class RefreshCommandsTests
         Assert.Equal(0, refresh.ExitCode);
         Assert.True(refresh.Json().GetProperty("success").GetBoolean());
         var results = refresh.Json().GetProperty("data").GetProperty("results").EnumerateArray().ToList();
-        Assert.Equal(10, results.Count); // nine views and mart.target_achievement
+        Assert.Equal(WarehouseViews.Count + 1, results.Count); // every view and mart.target_achievement
         Assert.All(results, r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
         Assert.Equal("mart.mv_customer_segments", results[0].GetProperty("view").GetString());
         Assert.Equal(await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_daily_sales"),
             results.Single(r => r.GetProperty("view").GetString() == "mart.mv_daily_sales").GetProperty("rows").GetInt64());
-        Assert.Equal(9, await db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_refresh_log WHERE refresh_trigger = 'cli' AND status = 'succeeded' AND view_name LIKE 'mart.mv\\_%'"));
+        Assert.Equal(WarehouseViews.Count, await db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_refresh_log WHERE refresh_trigger = 'cli' AND status = 'succeeded' AND view_name LIKE 'mart.mv\\_%'"));
 
         Assert.Equal(0, views.ExitCode);
         var list = views.Json().GetProperty("data").GetProperty("views").EnumerateArray().ToList();
-        Assert.Equal(9, list.Count);
+        Assert.Equal(WarehouseViews.Count, list.Count);
         Assert.All(list, v => Assert.True(v.GetProperty("healthy").GetBoolean()));
         Assert.All(list, v => Assert.False(v.GetProperty("stale").GetBoolean()));
         Assert.Equal(0, list.Single(v => v.GetProperty("view").GetString() == "mart.mv_daily_sales").GetProperty("consecutiveFailures").GetInt32());
@@ -69,7 +69,7 @@ public class RefreshCommandsTests
         Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
         Assert.Contains("mart.mv_no_such_view", error.GetProperty("message").GetString());
         Assert.Contains("mart.mv_daily_sales", error.GetProperty("message").GetString());
-        Assert.Equal(9, error.GetProperty("details").GetProperty("known").GetArrayLength());
+        Assert.Equal(WarehouseViews.Count, error.GetProperty("details").GetProperty("known").GetArrayLength());
         Assert.Equal(2, none.ExitCode);
         Assert.Equal("VALIDATION_ERROR", none.Json().GetProperty("error").GetProperty("code").GetString());
         Assert.Equal(2, badInterval.ExitCode);
@@ -93,7 +93,7 @@ public class RefreshCommandsTests
         var error = run.Json().GetProperty("error");
         Assert.Equal("REFRESH_FAILED", error.GetProperty("code").GetString());
         Assert.Contains("broken on purpose", error.GetProperty("message").GetString());
-        // The nine views and the C-class recompute.
-        Assert.Equal(10, error.GetProperty("details").EnumerateArray().Count(r => r.GetProperty("status").GetString() == "succeeded"));
+        // Every warehouse view and the C-class recompute; only the added view fails.
+        Assert.Equal(WarehouseViews.Count + 1, error.GetProperty("details").EnumerateArray().Count(r => r.GetProperty("status").GetString() == "succeeded"));
     }
 }

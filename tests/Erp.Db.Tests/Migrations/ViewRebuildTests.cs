@@ -44,9 +44,9 @@ public class ViewRebuildTests
         var result = await runner.MigrateAsync();
 
         Assert.All(planned.Scripts.Where(s => s.Kind == ScriptKind.View), s => Assert.Equal(ScriptState.Changed, s.State));
-        Assert.Equal(10, result.Scripts.Count);
+        Assert.Equal(WarehouseViews.Count + 1, result.Scripts.Count);
         Assert.Null(await db.ScalarAsync<string>("SELECT attname::text FROM pg_attribute WHERE attrelid = 'dw.dim_products'::regclass AND attname = 'brand' AND NOT attisdropped"));
-        Assert.Equal(9, await db.ScalarAsync<long>("SELECT count(*) FROM pg_matviews WHERE schemaname = 'mart'"));
+        Assert.Equal(WarehouseViews.Count, await db.ScalarAsync<long>("SELECT count(*) FROM pg_matviews WHERE schemaname = 'mart'"));
         Assert.Equal(await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_product_metrics WHERE metric_date >= CURRENT_DATE - 90"),
             await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_product_management"));
         Assert.True((await runner.StatusAsync()).IsUpToDate);
@@ -63,7 +63,7 @@ public class ViewRebuildTests
         var error = await Assert.ThrowsAsync<MigrationScriptException>(() => new MigrationRunner(db.DataSource, scripts.Catalog()).MigrateAsync());
 
         Assert.Equal("migrations/0901_broken.sql", error.ScriptName);
-        Assert.Equal(9, await db.ScalarAsync<long>("SELECT count(*) FROM pg_matviews WHERE schemaname = 'mart'"));
+        Assert.Equal(WarehouseViews.Count, await db.ScalarAsync<long>("SELECT count(*) FROM pg_matviews WHERE schemaname = 'mart'"));
         Assert.Null(await db.ScalarAsync<string>("SELECT to_regclass('dw.rebuild_probe')::text"));
     }
 

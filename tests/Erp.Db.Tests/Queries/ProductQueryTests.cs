@@ -5,7 +5,13 @@ namespace Erp.Db.Tests.Queries;
 
 public class ProductQueryTests
 {
-    private const string Latest = "FROM dw.fact_product_metrics WHERE merchant_id = 1 AND metric_date = (SELECT max(metric_date) FROM dw.fact_product_metrics WHERE merchant_id = 1)";
+    /// <summary>Each listing's latest day within the view's 90-day window, from the facts.</summary>
+    private const string Latest = """
+        FROM dw.fact_product_metrics AS m
+        WHERE merchant_id = 1 AND metric_date >= CURRENT_DATE - 90
+          AND metric_date = (SELECT max(x.metric_date) FROM dw.fact_product_metrics AS x
+                              WHERE x.merchant_id = m.merchant_id AND x.shop_id = m.shop_id AND x.product_id = m.product_id)
+        """;
 
     [Fact]
     public async Task Lists_each_listing_on_its_latest_day_with_paging_and_totals()

@@ -40,6 +40,21 @@ public class SalesQueryTests
     }
 
     [Fact]
+    public async Task Top_products_are_the_same_whether_precomputed_or_summed_from_days()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var period = Period.LastDays(30, QueryFixture.Today);
+
+        var precomputed = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period, TopProducts: 5))).Data.TopProducts;
+        // A platform filter naming every platform of the merchant forces the sum over the daily rows.
+        var summed = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period, TopProducts: 5, Platforms: ["shopee", "tiktok"]))).Data.TopProducts;
+
+        Assert.NotEmpty(precomputed);
+        Assert.Equal(summed, precomputed);
+        Assert.Equal(1, await f.Db.ScalarAsync<long>("SELECT count(DISTINCT window_end) FROM mart.mv_top_products WHERE window_end = CURRENT_DATE"));
+    }
+
+    [Fact]
     public async Task Results_carry_the_freshness_of_the_views_they_read()
     {
         await using var f = await QueryFixture.CreateAsync();

@@ -1,3 +1,4 @@
+using Erp.Db.Migrations;
 using Erp.Db.Tests.Infrastructure;
 using Npgsql;
 
@@ -37,7 +38,7 @@ public class ReaderIsolationTests
             }
             Assert.Equal(1, await Scalar<long>(scopedSource, "SELECT count(*) FROM mart.target_achievement"));
             Assert.Equal(0, await Scalar<long>(unscopedSource, "SELECT count(*) FROM mart.target_achievement"));
-            Assert.Equal(9, await Scalar<long>(scopedSource, "SELECT count(*) FROM ops.view_status()"));
+            Assert.Equal(WarehouseViews.Count, await Scalar<long>(scopedSource, "SELECT count(*) FROM ops.view_status()"));
             Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.merchant_isolation_problems()"));
         }
         finally

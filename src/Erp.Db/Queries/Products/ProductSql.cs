@@ -3,14 +3,12 @@ namespace Erp.Db.Queries.Products;
 /// <summary>The SQL of the product list, over the reader view <c>mart.product_management</c>.</summary>
 internal static class ProductSql
 {
-    /// <summary>Each listing's latest day, filtered; every value is a parameter.</summary>
+    /// <summary>Each listing's latest day (is_latest, partially indexed), filtered; every value is a parameter.</summary>
     private const string Filtered = """
-        WITH latest AS (
-            SELECT max(metric_date) AS day FROM mart.product_management
-        ), filtered AS (
+        WITH filtered AS (
             SELECT pm.*
-              FROM mart.product_management AS pm, latest
-             WHERE pm.metric_date = latest.day
+              FROM mart.product_management AS pm
+             WHERE pm.is_latest
                AND (@platform::text IS NULL OR pm.platform_code = @platform)
                AND (@category_id::bigint IS NULL OR pm.category_id = @category_id)
                AND (@status::text IS NULL OR pm.listing_status = @status)

@@ -5,6 +5,10 @@ internal static class SalesSql
 {
     private const string PlatformFilter = "(cardinality(@platforms) = 0 OR platform_code = ANY(@platforms))";
 
+    /// <summary>The whole sales query: totals, daily rows, the breakdown (unless by day) and the top products.</summary>
+    public static string Report(SalesGrouping grouping) =>
+        Totals + Daily + (grouping == SalesGrouping.Day ? "" : Breakdown(grouping)) + TopProducts.TrimEnd().TrimEnd(';');
+
     /// <summary>Totals of the period, then of the previous period.</summary>
     public const string Totals = $"""
         SELECT coalesce(sum(gmv_cny), 0) AS totalrevenue, coalesce(sum(order_count), 0)::bigint AS totalorders,
@@ -74,15 +78,30 @@ internal static class SalesSql
         _ => Daily,
     };
 
-    /// <summary>The best sellers by revenue.</summary>
+    /// <summary>
+    /// The best sellers by revenue: from <c>mart.top_products</c> when the period is one of its
+    /// precomputed windows and no platform filter applies, else summed from the daily rows. The
+    /// fallback's NOT EXISTS is uncorrelated, so PostgreSQL evaluates it once and skips the sum.
+    /// </summary>
     public const string TopProducts = $"""
-        SELECT product_id AS productid, max(sku) AS sku, max(product_name) AS name,
-               sum(revenue_cny) AS revenue, sum(order_count)::bigint AS orders, sum(units_sold)::bigint AS quantity
-          FROM mart.product_sales_daily
-         WHERE sales_date BETWEEN @start AND @end AND {PlatformFilter}
-         GROUP BY product_id
-         ORDER BY revenue DESC, product_id
-         LIMIT @top;
+        WITH precomputed AS (
+            SELECT product_id AS productid, sku, product_name AS name, revenue_cny AS revenue, order_count AS orders, units_sold AS quantity
+              FROM mart.top_products
+             WHERE window_days = @days AND window_end = @end AND cardinality(@platforms) = 0
+             ORDER BY revenue_cny DESC, product_id
+             LIMIT @top
+        )
+        SELECT * FROM precomputed
+        UNION ALL
+        (SELECT product_id AS productid, max(sku) AS sku, max(product_name) AS name,
+                sum(revenue_cny) AS revenue, sum(order_count)::bigint AS orders, sum(units_sold)::bigint AS quantity
+           FROM mart.product_sales_daily
+          WHERE sales_date BETWEEN @start AND @end AND {PlatformFilter}
+            AND NOT EXISTS (SELECT 1 FROM precomputed)
+          GROUP BY product_id
+          ORDER BY revenue DESC, product_id
+          LIMIT @top)
+        ORDER BY revenue DESC, productid;
         """;
 
     private static string ByPeriod(string unit) => $"""

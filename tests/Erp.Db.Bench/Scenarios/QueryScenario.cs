@@ -1,0 +1,111 @@
+using Erp.Db.Queries;
+using Erp.Db.Queries.Products;
+using Erp.Db.Queries.Sales;
+using Npgsql;
+
+namespace Erp.Db.Bench.Scenarios;
+
+/// <summary>
+/// query.dashboard and query.products: the library's sales (last 30 days) and product queries with
+/// 8 concurrent callers, against (a) the same question answered from the facts (the seeds'
+/// "before") and (b) the same SQL batch through plain Npgsql (the library's own overhead).
+/// </summary>
+internal sealed class QueryScenario : IScenario
+{
+    public const int Callers = 8;
+
+    public string Name => "query";
+
+    public async Task<IReadOnlyList<BenchResult>> RunAsync(BenchContext context, CancellationToken cancellationToken)
+    {
+        var seeded = await context.SeededAsync();
+        var erp = new ErpDatabase(seeded.DataSource);
+        var iterations = context.Orders >= 200_000 ? 200 : 40;
+        var results = new List<BenchResult>();
+
+        var period = Period.LastDays(30, DateOnly.FromDateTime(DateTime.Today));
+        var sales = new SalesQuery(seeded.MerchantId, period);
+        results.AddRange(await CompareAsync("query.dashboard", iterations,
+            () => erp.Queries.SalesAsync(sales, cancellationToken),
+            () => PlainAsync(seeded.DataSource, SalesSql.Report(SalesGrouping.Day), ["mart.mv_daily_sales", "mart.mv_product_sales_daily", "mart.mv_top_products"], SalesParameters(seeded.MerchantId, period)),
+            () => PlainAsync(seeded.DataSource, QueryScenarioSql.DashboardFromFacts, [], SalesParameters(seeded.MerchantId, period))));
+
+        var products = new ProductQuery { MerchantId = seeded.MerchantId, Platform = "shopee", SortBy = ProductSort.Revenue };
+        results.AddRange(await CompareAsync("query.products", iterations,
+            () => erp.Queries.ProductsAsync(products, cancellationToken),
+            () => PlainAsync(seeded.DataSource, ProductSql.Page(ProductSort.Revenue, SortDirection.Descending), ["mart.mv_product_management"], ProductParameters(seeded.MerchantId)),
+            () => PlainAsync(seeded.DataSource, QueryScenarioSql.ProductsFromFacts, [], ProductParameters(seeded.MerchantId))));
+        return results;
+    }
+
+    private static async Task<IReadOnlyList<BenchResult>> CompareAsync(string name, int iterations, Func<Task> library, Func<Task> plain, Func<Task> facts)
+    {
+        var fromFacts = await LatencyStats.MeasureAsync(Callers, Math.Max(5, iterations / 10), facts);
+        var viaNpgsql = await LatencyStats.MeasureAsync(Callers, iterations, plain);
+        var viaLibrary = await LatencyStats.MeasureAsync(Callers, iterations, library);
+        return
+        [
+            BenchResult.Compare($"{name}.p50", viaLibrary.P50Ms, "ms", "same question from the facts, p50", fromFacts.P50Ms, "<= 0.02 (50x faster)"),
+            BenchResult.Compare($"{name}.p99", viaLibrary.P99Ms, "ms", "same SQL via plain Npgsql, p99", viaNpgsql.P99Ms, "<= 1.5; p99 < 10 ms"),
+            BenchResult.Compare($"{name}.throughput", viaLibrary.PerSecond, "queries/s", "same SQL via plain Npgsql", viaNpgsql.PerSecond, ">= 0.67"),
+        ];
+    }
+
+    /// <summary>Sends a batch exactly as the library does (scope, query, freshness) and reads every result.</summary>
+    private static async Task PlainAsync(NpgsqlDataSource dataSource, string sql, string[] views, Dictionary<string, object> parameters)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(views.Length == 0 ? sql : MerchantScopeBatch(sql), connection);
+        foreach (var (key, value) in parameters)
+        {
+            command.Parameters.AddWithValue(key, value);
+        }
+        command.Parameters.AddWithValue("erp_merchant", parameters["merchant"].ToString()!);
+        command.Parameters.AddWithValue("erp_timeout", "30000");
+        command.Parameters.AddWithValue("erp_views", views);
+        await using var reader = await command.ExecuteReaderAsync();
+        do
+        {
+            while (await reader.ReadAsync())
+            {
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    _ = reader.GetValue(i);
+                }
+            }
+        }
+        while (await reader.NextResultAsync());
+    }
+
+    private static string MerchantScopeBatch(string sql) => Erp.Db.Queries.MerchantScope.Batch(sql);
+
+    private static Dictionary<string, object> SalesParameters(long merchant, Period period)
+    {
+        var previous = period.Previous();
+        return new()
+        {
+            ["merchant"] = merchant,
+            ["start"] = period.Start.ToDateTime(TimeOnly.MinValue),
+            ["end"] = period.End.ToDateTime(TimeOnly.MinValue),
+            ["previous_start"] = previous.Start.ToDateTime(TimeOnly.MinValue),
+            ["previous_end"] = previous.End.ToDateTime(TimeOnly.MinValue),
+            ["platforms"] = Array.Empty<string>(),
+            ["top"] = 10,
+            ["days"] = period.Days,
+        };
+    }
+
+    private static Dictionary<string, object> ProductParameters(long merchant) => new()
+    {
+        ["merchant"] = merchant,
+        ["platform"] = "shopee",
+        ["category_id"] = DBNull.Value,
+        ["status"] = DBNull.Value,
+        ["stock_status"] = DBNull.Value,
+        ["min_price"] = DBNull.Value,
+        ["max_price"] = DBNull.Value,
+        ["keyword"] = DBNull.Value,
+        ["limit"] = 20,
+        ["offset"] = 0,
+    };
+}

@@ -1,0 +1,76 @@
+using Erp.Db.Queries;
+using Erp.Db.Queries.Sales;
+using Npgsql;
+
+namespace Erp.Db.Bench.Scenarios;
+
+/// <summary>
+/// refresh.all: a due refresh of every view after one day of new data, against the same views
+/// rebuilt in full (plain REFRESH). refresh.readers: the dashboard query's p99 while the views
+/// refresh, against its p99 with no refresh running; errors counted.
+/// </summary>
+internal sealed class RefreshScenario : IScenario
+{
+    /// <summary>One more day of data: yesterday's orders and their items again, dated the day after the last.</summary>
+    private const string NewDay = """
+        WITH last AS (SELECT max(order_date) AS day FROM dw.fact_sales_orders),
+        copied AS (
+            INSERT INTO dw.fact_sales_orders (merchant_id, order_date, shop_id, customer_id, order_no, status, currency_code, item_count,
+                                              discount_amount, gmv, exchange_rate, platform_commission, payment_fee, shipping_fee,
+                                              cost_amount_cny, ordered_at)
+            SELECT o.merchant_id, o.order_date + 1, o.shop_id, o.customer_id, o.order_no || '-next', o.status, o.currency_code, o.item_count,
+                   o.discount_amount, o.gmv, o.exchange_rate, o.platform_commission, o.payment_fee, o.shipping_fee, o.cost_amount_cny,
+                   o.ordered_at + interval '1 day'
+              FROM dw.fact_sales_orders AS o, last WHERE o.order_date = last.day
+            RETURNING merchant_id, order_id, order_date, order_no
+        )
+        INSERT INTO dw.fact_order_items (merchant_id, order_date, order_id, line_no, product_id, quantity, unit_price, discount_amount, unit_cost)
+        SELECT c.merchant_id, c.order_date, c.order_id, i.line_no, i.product_id, i.quantity, i.unit_price, i.discount_amount, i.unit_cost
+          FROM copied AS c
+          JOIN dw.fact_sales_orders AS o ON o.merchant_id = c.merchant_id AND o.order_no || '-next' = c.order_no AND o.order_date = c.order_date - 1
+          JOIN dw.fact_order_items AS i ON i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.order_date = o.order_date
+        """;
+
+    private const string FullRebuild = """
+        SELECT string_agg(format('REFRESH MATERIALIZED VIEW %s;', view_name), ' ' ORDER BY ordinality)
+          FROM ops.views_to_refresh(false) WITH ORDINALITY
+        """;
+
+    public string Name => "refresh";
+
+    public async Task<IReadOnlyList<BenchResult>> RunAsync(BenchContext context, CancellationToken cancellationToken)
+    {
+        var seeded = await context.SeededAsync();
+        var dataSource = seeded.DataSource;
+        await dataSource.CreateCommand(NewDay).ExecuteNonQueryAsync(cancellationToken);
+        var due = await Timing.TimeAsync(() => dataSource.CreateCommand("CALL ops.refresh_due('bench')").ExecuteNonQueryAsync(cancellationToken));
+        var rebuildSql = (string)(await dataSource.CreateCommand(FullRebuild).ExecuteScalarAsync(cancellationToken))!;
+        var full = await Timing.TimeAsync(() => dataSource.CreateCommand(rebuildSql).ExecuteNonQueryAsync(cancellationToken));
+
+        var erp = new ErpDatabase(dataSource);
+        var query = new SalesQuery(seeded.MerchantId, Period.LastDays(30, DateOnly.FromDateTime(DateTime.Today)));
+        var iterations = context.Orders >= 200_000 ? 200 : 40;
+        var idle = await LatencyStats.MeasureAsync(QueryScenario.Callers, iterations, () => erp.Queries.SalesAsync(query, cancellationToken));
+        var refreshing = true;
+        var refresher = Task.Run(async () =>
+        {
+            try
+            {
+                await dataSource.CreateCommand("CALL ops.refresh_all('bench')").ExecuteNonQueryAsync(cancellationToken);
+            }
+            finally
+            {
+                refreshing = false;
+            }
+        }, cancellationToken);
+        var during = await LatencyStats.MeasureAsync(QueryScenario.Callers, iterations, () => erp.Queries.SalesAsync(query, cancellationToken), () => refreshing);
+        await refresher;
+
+        return
+        [
+            BenchResult.Compare("refresh.all", due.TotalMilliseconds, "ms", "every view rebuilt in full (plain REFRESH)", full.TotalMilliseconds),
+            BenchResult.Compare("refresh.readers.p99", during.P99Ms, "ms", "dashboard p99 with no refresh running", idle.P99Ms, "<= 2"),
+            new BenchResult("refresh.readers.errors", during.Errors, "errors", "none allowed", 0, during.Errors, "0"),
+        ];
+    }
+}
