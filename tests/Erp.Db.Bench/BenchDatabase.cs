@@ -20,7 +20,7 @@ internal static class BenchDatabase
     {
         var dataSource = NpgsqlDataSource.Create(await context.CreateDatabaseAsync(purpose));
         await new MigrationRunner(dataSource, options: new MigrationOptions { Schedule = false }).MigrateAsync();
-        await dataSource.CreateCommand(Dimensions).ExecuteNonQueryAsync();
+        await Admin.ExecuteAsync(dataSource, Dimensions);
         return dataSource;
     }
 }

@@ -60,7 +60,9 @@ internal static class BenchProgram
             foreach (var scenario in Scenarios())
             {
                 log.WriteLine($"# {scenario.Name} ...");
-                results.AddRange(await scenario.RunAsync(context, cancellationToken));
+                var figures = await scenario.RunAsync(context, cancellationToken);
+                log.WriteLine(Markdown(figures));
+                results.AddRange(figures);
             }
         }
         finally

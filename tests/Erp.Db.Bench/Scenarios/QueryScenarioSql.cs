@@ -26,20 +26,23 @@ internal static class QueryScenarioSql
          LIMIT @top
         """;
 
+    /// <summary>Each listing's latest day of the last 90 days (DISTINCT ON, newest first), joined with its dimensions.</summary>
     private const string ProductsFiltered = """
-        WITH filtered AS (
+        WITH latest AS (
+            SELECT DISTINCT ON (m.shop_id, m.product_id) m.*
+              FROM dw.fact_product_metrics AS m
+             WHERE m.merchant_id = @merchant AND m.metric_date >= CURRENT_DATE - 90
+             ORDER BY m.shop_id, m.product_id, m.metric_date DESC
+        ), filtered AS (
             SELECT m.product_id, p.sku, p.product_name, c.category_name, m.shop_id, pl.platform_code, m.metric_date, m.price_cny,
                    m.stock, m.sales_volume, (m.sales_volume * m.price_cny) AS estimated_revenue_cny, m.page_views, m.visitors,
                    m.rating, m.listing_status
-              FROM dw.fact_product_metrics AS m
+              FROM latest AS m
               JOIN dw.dim_shops AS s ON s.merchant_id = m.merchant_id AND s.shop_id = m.shop_id
               JOIN dw.dim_platforms AS pl ON pl.platform_id = s.platform_id
               JOIN dw.dim_products AS p ON p.merchant_id = m.merchant_id AND p.product_id = m.product_id
               LEFT JOIN dw.dim_categories AS c ON c.merchant_id = p.merchant_id AND c.category_id = p.category_id
-             WHERE m.merchant_id = @merchant AND m.metric_date >= CURRENT_DATE - 90
-               AND m.metric_date = (SELECT max(x.metric_date) FROM dw.fact_product_metrics AS x
-                                     WHERE x.merchant_id = m.merchant_id AND x.shop_id = m.shop_id AND x.product_id = m.product_id)
-               AND (@platform::text IS NULL OR pl.platform_code = @platform)
+             WHERE @platform::text IS NULL OR pl.platform_code = @platform
         )
         """;
 

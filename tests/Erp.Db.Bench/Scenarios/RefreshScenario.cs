@@ -42,10 +42,10 @@ internal sealed class RefreshScenario : IScenario
     {
         var seeded = await context.SeededAsync();
         var dataSource = seeded.DataSource;
-        await dataSource.CreateCommand(NewDay).ExecuteNonQueryAsync(cancellationToken);
-        var due = await Timing.TimeAsync(() => dataSource.CreateCommand("CALL ops.refresh_due('bench')").ExecuteNonQueryAsync(cancellationToken));
-        var rebuildSql = (string)(await dataSource.CreateCommand(FullRebuild).ExecuteScalarAsync(cancellationToken))!;
-        var full = await Timing.TimeAsync(() => dataSource.CreateCommand(rebuildSql).ExecuteNonQueryAsync(cancellationToken));
+        await Admin.ExecuteAsync(dataSource, NewDay, cancellationToken);
+        var due = await Timing.TimeAsync(() => Admin.ExecuteAsync(dataSource, "CALL ops.refresh_due('bench')", cancellationToken));
+        var rebuildSql = (string)(await Admin.ExecuteAsync(dataSource, FullRebuild, cancellationToken))!;
+        var full = await Timing.TimeAsync(() => Admin.ExecuteAsync(dataSource, rebuildSql, cancellationToken));
 
         var erp = new ErpDatabase(dataSource);
         var query = new SalesQuery(seeded.MerchantId, Period.LastDays(30, DateOnly.FromDateTime(DateTime.Today)));
@@ -56,7 +56,7 @@ internal sealed class RefreshScenario : IScenario
         {
             try
             {
-                await dataSource.CreateCommand("CALL ops.refresh_all('bench')").ExecuteNonQueryAsync(cancellationToken);
+                await Admin.ExecuteAsync(dataSource, "CALL ops.refresh_all('bench')", cancellationToken);
             }
             finally
             {
