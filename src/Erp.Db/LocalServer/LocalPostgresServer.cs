@@ -164,7 +164,7 @@ public sealed class LocalPostgresServer
         {
             settings.AddRange(["fsync = off", "full_page_writes = off"]);
         }
-        if (binaries.HasPgCron)
+        if (binaries.HasPgCron && options.PgCron)
         {
             settings.AddRange(["shared_preload_libraries = 'pg_cron'", $"cron.database_name = '{options.Database}'", "cron.use_background_workers = on"]);
         }

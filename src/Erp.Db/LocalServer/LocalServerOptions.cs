@@ -12,6 +12,9 @@ public sealed record LocalServerOptions
     /// <summary>The database created for erpdb, and the one pg_cron schedules from.</summary>
     public string Database { get; init; } = "erpdb";
 
+    /// <summary>Preload pg_cron when it is installed (the default); false starts the server without it, as on a managed database that lacks it.</summary>
+    public bool PgCron { get; init; } = true;
+
     /// <summary>
     /// False trades crash safety for speed (fsync off): for throwaway test clusters only. True (the
     /// default) keeps fsync on but commits asynchronously, which may lose the last moments of work

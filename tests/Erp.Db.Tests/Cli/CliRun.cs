@@ -6,11 +6,15 @@ namespace Erp.Db.Tests.Cli;
 /// <summary>Runs erpdb in-process with its own writers and environment, as a user would run it.</summary>
 internal sealed record CliRun(int ExitCode, string Output, string Error)
 {
-    public static async Task<CliRun> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static Task<CliRun> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        RunAsync(environment, CancellationToken.None, args);
+
+    /// <summary>Runs erpdb until it ends or <paramref name="cancellationToken"/> fires (as Ctrl+C does).</summary>
+    public static async Task<CliRun> RunAsync(IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await ErpDbCli.RunAsync(args, output, error, name => environment?.GetValueOrDefault(name));
+        var exitCode = await ErpDbCli.RunAsync(args, output, error, name => environment?.GetValueOrDefault(name), cancellationToken);
         return new CliRun(exitCode, output.ToString(), error.ToString());
     }
 

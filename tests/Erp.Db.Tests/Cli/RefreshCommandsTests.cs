@@ -96,4 +96,20 @@ public class RefreshCommandsTests
         // Every warehouse view and the C-class recompute; only the added view fails.
         Assert.Equal(WarehouseViews.Count + 1, error.GetProperty("details").EnumerateArray().Count(r => r.GetProperty("status").GetString() == "succeeded"));
     }
+
+    [Fact]
+    public async Task Watch_refreshes_what_is_due_until_stopped_and_exits_0()
+    {
+        await using var f = await Queries.QueryFixture.CreateAsync();
+        await Views.SalesDataset.AddOrderAsync(f.Db, "watched-1", 77m);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4));
+
+        var run = await CliRun.RunAsync(null, stop.Token, "refresh", "--watch", "--interval", "1s", "--connection", f.Db.ConnectionString, "--format", "json");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.True(run.Json().GetProperty("data").GetProperty("runs").GetInt32() >= 1);
+        Assert.True(await f.Db.ScalarAsync<long>(
+            "SELECT count(*) FROM ops.mv_refresh_log WHERE refresh_trigger = 'watch' AND status = 'succeeded' AND view_name = 'mart.mv_daily_sales'") >= 1);
+        Assert.Equal(0, await f.Db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_invalidations WHERE view_name = 'mart.mv_daily_sales'"));
+    }
 }

@@ -39,4 +39,28 @@ public class LocalPostgresServerTests
             Directory.Delete(home, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Without_pg_cron_migrate_succeeds_and_says_what_to_do_instead()
+    {
+        var home = Path.Combine(Path.GetTempPath(), $"erpdb-server-test-{Guid.NewGuid():N}");
+        var server = new LocalPostgresServer(new LocalServerOptions { Home = home, Durable = false, PgCron = false });
+        try
+        {
+            var info = await server.EnsureStartedAsync();
+            await using var dataSource = NpgsqlDataSource.Create(info.ConnectionString);
+
+            var result = await new Erp.Db.Migrations.MigrationRunner(dataSource).MigrateAsync();
+
+            Assert.False(info.PgCron);
+            Assert.Contains(result.Notices, n => n.Contains("pg_cron is not installed", StringComparison.Ordinal) && n.Contains("erpdb refresh --watch", StringComparison.Ordinal));
+            Assert.True((await new Erp.Db.Migrations.MigrationRunner(dataSource).StatusAsync()).IsUpToDate);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await server.StopAsync();
+            Directory.Delete(home, recursive: true);
+        }
+    }
 }
