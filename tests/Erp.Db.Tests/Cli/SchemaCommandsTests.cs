@@ -129,24 +129,31 @@ public class SchemaCommandsTests
     }
 
     [Fact]
-    public async Task Without_a_connection_erpdb_uses_its_local_server_and_says_so()
+    public async Task Without_a_connection_erpdb_starts_its_local_server_says_so_and_stops_it()
     {
-        var server = await TestServer.GetAsync();
-        if (server.Kind != "local server")
+        var home = Path.Combine(Path.GetTempPath(), $"erpdb-cli-home-{Guid.NewGuid():N}");
+        var environment = new Dictionary<string, string> { ["ERPDB_HOME"] = home };
+        try
         {
-            // The fallback is only reachable when the tests themselves run on the local server.
-            Assert.NotEqual("local server", server.Kind);
-            return;
+            var before = await CliRun.RunAsync(environment, "server", "status", "--format", "json");
+            var migrate = await CliRun.RunAsync(environment, "migrate", "--format", "json");
+            var running = await CliRun.RunAsync(environment, "server", "status", "--format", "json");
+            var stop = await CliRun.RunAsync(environment, "server", "stop", "--format", "json");
+
+            Assert.False(before.Json().GetProperty("data").GetProperty("running").GetBoolean());
+            Assert.Equal(0, migrate.ExitCode);
+            Assert.Contains("using the local PostgreSQL", migrate.Error);
+            Assert.Contains("started now", migrate.Error);
+            Assert.Equal("erpdb", migrate.Json().GetProperty("data").GetProperty("database").GetString());
+            Assert.True(running.Json().GetProperty("data").GetProperty("running").GetBoolean());
+            Assert.True(stop.Json().GetProperty("data").GetProperty("stopped").GetBoolean());
+            Assert.DoesNotContain(File.ReadAllText(Path.Combine(home, "password")).Trim(), migrate.Output + migrate.Error + running.Output);
         }
-        var environment = new Dictionary<string, string> { ["ERPDB_HOME"] = server.LocalHome! };
-
-        var status = await CliRun.RunAsync(environment, "server", "status", "--format", "json");
-        var verify = await CliRun.RunAsync(environment, "status", "--format", "json");
-
-        Assert.Equal(0, status.ExitCode);
-        Assert.True(status.Json().GetProperty("data").GetProperty("running").GetBoolean());
-        Assert.Equal(0, verify.ExitCode);
-        Assert.Contains("using the local PostgreSQL", verify.Error);
-        Assert.Equal("erpdb", verify.Json().GetProperty("data").GetProperty("database").GetString());
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await CliRun.RunAsync(environment, "server", "stop");
+            Directory.Delete(home, recursive: true);
+        }
     }
 }

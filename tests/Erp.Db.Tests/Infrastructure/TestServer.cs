@@ -14,7 +14,7 @@ internal static class TestServer
 {
     private static readonly Lazy<Task<Server>> Instance = new(StartAsync);
 
-    public sealed record Server(string AdminConnectionString, string TemplateDatabase, string Kind, string? LocalHome);
+    public sealed record Server(string AdminConnectionString, string TemplateDatabase, string Kind);
 
     public static Task<Server> GetAsync() => Instance.Value;
 
@@ -22,14 +22,14 @@ internal static class TestServer
     {
         if (Environment.GetEnvironmentVariable("ERPDB_TEST_CONNECTION") is { Length: > 0 } configured)
         {
-            return new Server(configured, await CreateTemplateAsync(configured), "ERPDB_TEST_CONNECTION", null);
+            return new Server(configured, await CreateTemplateAsync(configured), "ERPDB_TEST_CONNECTION");
         }
         if (await TryDockerAsync() is string docker)
         {
-            return new Server(docker, await CreateTemplateAsync(docker), "testcontainers", null);
+            return new Server(docker, await CreateTemplateAsync(docker), "testcontainers");
         }
         var local = await StartLocalAsync();
-        return new Server(local, await CreateTemplateAsync(local), "local server", LocalHome);
+        return new Server(local, await CreateTemplateAsync(local), "local server");
     }
 
     /// <summary>The local server's home for tests: apart from the one erpdb uses for real work.</summary>
