@@ -14,7 +14,7 @@ internal static class TestServer
 {
     private static readonly Lazy<Task<Server>> Instance = new(StartAsync);
 
-    public sealed record Server(string AdminConnectionString, string TemplateDatabase, string Kind);
+    public sealed record Server(string AdminConnectionString, string TemplateDatabase);
 
     public static Task<Server> GetAsync() => Instance.Value;
 
@@ -22,14 +22,14 @@ internal static class TestServer
     {
         if (Environment.GetEnvironmentVariable("ERPDB_TEST_CONNECTION") is { Length: > 0 } configured)
         {
-            return new Server(configured, await CreateTemplateAsync(configured), "ERPDB_TEST_CONNECTION");
+            return new Server(configured, await CreateTemplateAsync(configured));
         }
         if (await TryDockerAsync() is string docker)
         {
-            return new Server(docker, await CreateTemplateAsync(docker), "testcontainers");
+            return new Server(docker, await CreateTemplateAsync(docker));
         }
         var local = await StartLocalAsync();
-        return new Server(local, await CreateTemplateAsync(local), "local server");
+        return new Server(local, await CreateTemplateAsync(local));
     }
 
     /// <summary>The local server's home for tests: apart from the one erpdb uses for real work.</summary>
