@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Erp.Db.Cli.Connection;
+using Erp.Db.Cli.Output;
 using Erp.Db.Migrations;
 using Microsoft.Extensions.Logging;
 
@@ -15,12 +16,14 @@ internal sealed class MigrateCommand : Command
 
     private readonly Database database;
     private readonly ILoggerFactory loggers;
+    private readonly CommandOutput output;
 
-    public MigrateCommand(CommandRunner runner, Database database, ILoggerFactory loggers)
+    public MigrateCommand(CommandRunner runner, Database database, ILoggerFactory loggers, CommandOutput output)
         : base("migrate", "Apply pending migrations, then changed functions and views, each migration in its own transaction. Refuses to run when an applied migration has drifted.")
     {
         this.database = database;
         this.loggers = loggers;
+        this.output = output;
         Options.Add(dryRun);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
@@ -31,6 +34,11 @@ internal sealed class MigrateCommand : Command
         var runner = new MigrationRunner(dataSource, logger: loggers.CreateLogger<MigrationRunner>());
         var result = await runner.MigrateAsync(parseResult.GetValue(dryRun), cancellationToken);
         var verb = result.DryRun ? "Would apply" : "Applied";
+        // What a DBA must know (a schedule that could not be registered, say) goes to stderr in every format.
+        foreach (var notice in result.Notices)
+        {
+            output.Note($"erpdb: {notice}");
+        }
         var caption = result.Scripts.Count == 0
             ? $"Nothing to apply: {result.Database} is up to date."
             : $"{verb} {result.Scripts.Count} script(s) to {result.Database} in {result.Elapsed.TotalMilliseconds:0} ms.";
