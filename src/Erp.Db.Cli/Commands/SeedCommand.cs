@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Erp.Db.Cli.Connection;
 using Erp.Db.Cli.Output;
+using Erp.Db.Refresh;
 using Erp.Db.Seeding;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
@@ -64,7 +65,7 @@ internal sealed class SeedCommand : Command
     public SeedCommand(CommandRunner runner, Database database, CliConsole console, ILoggerFactory loggers)
         : base("seed", "Load realistic, deterministic demo data (merchants, shops on several platforms, products, customers, orders with "
             + "seasonality, items, product metrics, inventory, receivables, payments, expenses, traffic, activity) with binary COPY, "
-            + "in one transaction, then ANALYZE. Refuses a database that already has data unless --replace. A progress bar shows on "
+            + "in one transaction, then ANALYZE and a refresh of the views. Refuses a database that already has data unless --replace. A progress bar shows on "
             + "stderr when it is a terminal.")
     {
         this.database = database;
@@ -84,7 +85,8 @@ internal sealed class SeedCommand : Command
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var options = ReadOptions(parseResult);
-        var seeder = new Seeder(await database.GetAsync(parseResult, cancellationToken), loggers.CreateLogger<Seeder>());
+        var dataSource = await database.GetAsync(parseResult, cancellationToken);
+        var seeder = new Seeder(dataSource, loggers.CreateLogger<Seeder>());
         SeedReport report;
         try
         {
@@ -96,6 +98,12 @@ internal sealed class SeedCommand : Command
         {
             throw CliException.Validation(e.Message, new { table = e.Table });
         }
+
+        // The load marked every view dirty; refresh them now (seed 003's synchronous path) so the
+        // next query shows the data instead of waiting for the schedule.
+        var refreshed = await new ViewRefresher(dataSource, loggers.CreateLogger<ViewRefresher>()).RefreshDueAsync("seed", cancellationToken);
+        console.Error.WriteLine($"erpdb: views refreshed with the seeded data ({refreshed.Count(r => r.Status == RefreshStatus.Succeeded)} succeeded, "
+            + $"{refreshed.Count(r => r.Status == RefreshStatus.Failed)} failed; 'erpdb views' shows them).");
         return SeedView.Result(report);
     }
 

@@ -5,4 +5,5 @@ namespace Erp.Db.Queries;
 /// <param name="LastRefresh">When its last successful refresh finished; null if never.</param>
 /// <param name="AgeSeconds">Seconds since then; null if never refreshed.</param>
 /// <param name="Stale">True when older than the view's stale-after setting (or never refreshed).</param>
-public sealed record ViewFreshness(string View, DateTimeOffset? LastRefresh, double? AgeSeconds, bool Stale);
+/// <param name="PendingChanges">True when data the view reads changed after its last refresh: the next due refresh will show it.</param>
+public sealed record ViewFreshness(string View, DateTimeOffset? LastRefresh, double? AgeSeconds, bool Stale, bool PendingChanges);

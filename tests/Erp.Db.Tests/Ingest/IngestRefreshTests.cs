@@ -19,13 +19,17 @@ public class IngestRefreshTests
             new OrderRow(1, 11, "ingested-1", today, DateTimeOffset.Now, 1234.5m) { Status = "paid" },
         ]);
         var dirty = await f.Db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_invalidations WHERE view_name = 'mart.mv_daily_sales'");
-        var stale = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period))).Data.Metrics;
+        var pending = await f.Erp.Queries.SalesAsync(new SalesQuery(1, period));
+        var stale = pending.Data.Metrics;
         await f.Db.ExecuteAsync("CALL ops.refresh_due('test')");
-        var after = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period))).Data.Metrics;
+        var refreshed = await f.Erp.Queries.SalesAsync(new SalesQuery(1, period));
+        var after = refreshed.Data.Metrics;
 
         Assert.Equal(1, ingested.Inserted);
         Assert.True(dirty >= 1);
         Assert.Equal(before.TotalRevenue, stale.TotalRevenue);
+        Assert.True(pending.Freshness.Single(v => v.View == "mart.mv_daily_sales").PendingChanges);
+        Assert.False(refreshed.Freshness.Single(v => v.View == "mart.mv_daily_sales").PendingChanges);
         Assert.Equal(before.TotalRevenue + 1234.5m, after.TotalRevenue);
         Assert.Equal(before.TotalOrders + 1, after.TotalOrders);
         Assert.Equal(0, await f.Db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_invalidations WHERE view_name = 'mart.mv_daily_sales'"));
