@@ -20,8 +20,13 @@ public sealed class ScriptCatalog
     /// <summary>The scripts in the order they are applied.</summary>
     public IReadOnlyList<MigrationScript> Scripts { get; }
 
+    /// <summary>The embedded scripts never change within a process: read and hash them once.</summary>
+    private static readonly Lazy<ScriptCatalog> EmbeddedCatalog = new(ReadEmbedded);
+
     /// <summary>The scripts embedded in the Erp.Db assembly: the warehouse schema itself.</summary>
-    public static ScriptCatalog Embedded()
+    public static ScriptCatalog Embedded() => EmbeddedCatalog.Value;
+
+    private static ScriptCatalog ReadEmbedded()
     {
         var assembly = typeof(ScriptCatalog).Assembly;
         var files = assembly.GetManifestResourceNames()
