@@ -29,6 +29,20 @@ public sealed class WarehouseQueries
         return [.. rows.Select(r => new Merchant(r.Id, r.Code, r.Name))];
     }
 
+    /// <summary>
+    /// The merchant, when this login may read it: the check runs under that merchant's scope, so a
+    /// login allowed any merchant (chosen per transaction) finds it and a login scoped to another
+    /// merchant does not. Null when it does not exist or is not visible.
+    /// </summary>
+    public async Task<Merchant?> MerchantAsync(long merchantId, CancellationToken cancellationToken = default)
+    {
+        var result = await MerchantScope.QueryAsync(database, merchantId,
+            "SELECT merchant_id, merchant_code, merchant_name FROM dw.dim_merchants WHERE merchant_id = @id;", new { id = merchantId }, [],
+            async grid => (await grid.ReadAsync<(long Id, string Code, string Name)>()).Select(r => new Merchant(r.Id, r.Code, r.Name)).SingleOrDefault(),
+            cancellationToken);
+        return result.Data;
+    }
+
     /// <summary>A merchant's sales over a period: totals, growth against the previous period, a breakdown and the best sellers.</summary>
     /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
     public Task<QueryResult<SalesReport>> SalesAsync(SalesQuery query, CancellationToken cancellationToken = default)

@@ -63,6 +63,27 @@ public class BiCommandsTests
     }
 
     [Fact]
+    public async Task An_app_login_allowed_any_merchant_may_name_one_and_a_scoped_reader_may_not_name_another()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await using var app = await Infrastructure.TestLogin.CreateAsync(f.Db, "erp_reader");
+        await using var scoped = await Infrastructure.TestLogin.CreateAsync(f.Db, "erp_reader");
+        await f.Db.ExecuteAsync($"SELECT ops.grant_merchant_access('{app.Name}', NULL), ops.grant_merchant_access('{scoped.Name}', 1)");
+
+        var appRun = await CliRun.RunAsync("sales", "--merchant", "2", "--format", "json", "--connection", app.ConnectionString);
+        var scopedOwn = await CliRun.RunAsync("sales", "--format", "json", "--connection", scoped.ConnectionString);
+        var scopedOther = await CliRun.RunAsync("sales", "--merchant", "2", "--format", "json", "--connection", scoped.ConnectionString);
+
+        Assert.Equal(0, appRun.ExitCode);
+        Assert.Equal(
+            await f.Db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 2 AND order_date >= CURRENT_DATE - 6 AND status NOT IN ('cancelled', 'refunded', 'returned')"),
+            appRun.Json().GetProperty("data").GetProperty("metrics").GetProperty("totalRevenue").GetDecimal());
+        Assert.Equal(0, scopedOwn.ExitCode);
+        Assert.Equal(2, scopedOther.ExitCode);
+        Assert.Equal("NOT_FOUND", scopedOther.Json().GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task A_database_that_does_not_answer_exits_1()
     {
         var run = await CliRun.RunAsync("sales", "--merchant", "1", "--format", "json", "--connection", "Host=127.0.0.1;Port=1;Username=x;Timeout=3");

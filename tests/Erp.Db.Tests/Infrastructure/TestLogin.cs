@@ -12,15 +12,19 @@ public sealed class TestLogin : IAsyncDisposable
     {
         this.database = database;
         Name = name;
-        DataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString)
+        ConnectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString)
         {
             Username = name,
             Password = password,
             Pooling = false,
-        }.ConnectionString);
+        }.ConnectionString;
+        DataSource = NpgsqlDataSource.Create(ConnectionString);
     }
 
     public string Name { get; }
+
+    /// <summary>Connection string that logs in as this role (password included).</summary>
+    public string ConnectionString { get; }
 
     /// <summary>Connections that log in as this role.</summary>
     public NpgsqlDataSource DataSource { get; }

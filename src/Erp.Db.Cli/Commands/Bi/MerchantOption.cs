@@ -20,13 +20,14 @@ internal sealed class MerchantOption
         {
             throw CliException.Validation($"--merchant must be a positive merchant id; got {requested}.");
         }
-        var visible = await erp.Queries.MerchantsAsync(cancellationToken);
         if (requested is { } id)
         {
-            return visible.Any(m => m.MerchantId == id)
+            return await erp.Queries.MerchantAsync(id, cancellationToken) is not null
                 ? id
-                : throw new CliException(ErrorCodes.NotFound, $"Merchant {id} does not exist or is not visible to this login. {Known(visible)}", ExitCodes.Usage);
+                : throw new CliException(ErrorCodes.NotFound, $"Merchant {id} does not exist or is not visible to this login. "
+                    + Known(await erp.Queries.MerchantsAsync(cancellationToken)), ExitCodes.Usage);
         }
+        var visible = await erp.Queries.MerchantsAsync(cancellationToken);
         return visible.Count == 1
             ? visible[0].MerchantId
             : throw CliException.Validation($"--merchant is required: this login sees {visible.Count} merchants. {Known(visible)}");
