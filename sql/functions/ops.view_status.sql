@@ -1,5 +1,6 @@
--- ops.view_status: freshness and health of every registered view (erpdb views, ViewRefresher,
--- the freshness that query results carry).
+-- ops.view_status: freshness and health of every registered view, for writers and the owner
+-- (erpdb views, ViewRefresher). Readers use ops.view_freshness: row counts, errors and dirty times
+-- would tell them about other merchants' activity.
 -- requires: ops.mv_registry, ops.mv_refresh_log, ops.mv_invalidations (0012_refresh_registry)
 -- Unhealthy: missing or unpopulated, 3 or more consecutive failures, or stale (last success
 -- older than stale_after, or never).
@@ -66,6 +67,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION ops.view_status() IS
-    'One row per registered view: rows, last successful refresh, its duration, the last attempt''s status and error, age, stale (older than stale_after), dirty (and since when), consecutive failures and healthy (populated, fewer than 3 consecutive failures, not stale). Granted to readers and writers.';
+    'One row per registered view: rows, last successful refresh, its duration, the last attempt''s status and error, age, stale (older than stale_after), dirty (and since when), consecutive failures and healthy (populated, fewer than 3 consecutive failures, not stale). For writers and the owner; readers use ops.view_freshness() (this reveals every merchant''s activity).';
 REVOKE EXECUTE ON FUNCTION ops.view_status() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION ops.view_status() TO erp_reader, erp_writer;
+REVOKE EXECUTE ON FUNCTION ops.view_status() FROM erp_reader;
+GRANT EXECUTE ON FUNCTION ops.view_status() TO erp_writer;

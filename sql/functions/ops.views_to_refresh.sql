@@ -41,4 +41,6 @@ $$;
 COMMENT ON FUNCTION ops.views_to_refresh(boolean) IS
     'Registered views that exist, in dependency order (refresh_level 0 reads no other view), with whether each is due (refresh_interval elapsed since its last success) or dirty (a write to what it reads). only_due = true keeps the due or dirty ones.';
 REVOKE EXECUTE ON FUNCTION ops.views_to_refresh(boolean) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION ops.views_to_refresh(boolean) TO erp_writer, erp_reader;
+-- Not for readers: is_dirty tells when any merchant last wrote.
+REVOKE EXECUTE ON FUNCTION ops.views_to_refresh(boolean) FROM erp_reader;
+GRANT EXECUTE ON FUNCTION ops.views_to_refresh(boolean) TO erp_writer;

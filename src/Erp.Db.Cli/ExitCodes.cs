@@ -17,4 +17,7 @@ internal static class ExitCodes
 
     /// <summary>verify: applied migrations were changed or removed.</summary>
     public const int Drift = 4;
+
+    /// <summary>verify: the merchant isolation check lists problems (ops.merchant_isolation_problems()).</summary>
+    public const int IsolationProblem = 6;
 }

@@ -1,16 +1,20 @@
 using System.CommandLine;
 using Erp.Db.Cli.Connection;
+using Erp.Db.Cli.Output;
 using Erp.Db.Migrations;
 
 namespace Erp.Db.Cli.Commands;
 
-/// <summary><c>erpdb verify</c>: exit 0 when up to date, 3 when scripts are pending, 4 on drift.</summary>
+/// <summary>
+/// <c>erpdb verify</c>: exit 0 when up to date and isolated, 3 when scripts are pending, 4 on drift,
+/// 6 when the merchant isolation check (run once the scripts are up to date) lists problems.
+/// </summary>
 internal sealed class VerifyCommand : Command
 {
     private readonly Database database;
 
     public VerifyCommand(CommandRunner runner, Database database)
-        : base("verify", "Check the database against the scripts for CI: exit 0 when up to date, 3 when scripts are pending, 4 when an applied migration was changed or removed (drift).")
+        : base("verify", "Check the database against the scripts for CI: exit 0 when up to date, 3 when scripts are pending, 4 when an applied migration was changed or removed (drift), 6 when the merchant isolation check finds something a scoped reader could use to see other merchants' rows (ISOLATION_PROBLEM).")
     {
         this.database = database;
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
@@ -18,8 +22,22 @@ internal sealed class VerifyCommand : Command
 
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var report = await new MigrationRunner(await database.GetAsync(parseResult, cancellationToken)).StatusAsync(cancellationToken);
+        var dataSource = await database.GetAsync(parseResult, cancellationToken);
+        var report = await new MigrationRunner(dataSource).StatusAsync(cancellationToken);
         var exitCode = report.Drift.Count > 0 ? ExitCodes.Drift : report.ToRun.Count > 0 ? ExitCodes.Pending : ExitCodes.Ok;
+        if (exitCode == ExitCodes.Ok)
+        {
+            // Only an up-to-date schema has the current check; pending or drifted scripts come first.
+            var isolation = await IsolationCheck.RunAsync(dataSource, cancellationToken);
+            if (isolation.Count > 0)
+            {
+                throw new CliException(ErrorCodes.IsolationProblem,
+                    $"The merchant isolation check found {isolation.Count} problem(s) (docs/merchant-isolation.md):"
+                        + string.Concat(isolation.Select(p => $"{Environment.NewLine}  {p.ObjectName} ({p.ObjectKind}): {p.Description}")),
+                    ExitCodes.IsolationProblem,
+                    isolation.Select(p => new { @object = p.ObjectName, kind = p.ObjectKind, problem = p.Description }).ToList());
+            }
+        }
         var problems = report.Scripts.Where(s => s.IsDrift || s.WillRun);
         return new CommandResult(StatusView.Data(report), StatusView.Table(problems, StatusView.Summary(report)), exitCode);
     }

@@ -12,4 +12,5 @@ internal static class ErrorCodes
     public const string MigrationFailed = "MIGRATION_FAILED";
     public const string Drift = "DRIFT";
     public const string RefreshFailed = "REFRESH_FAILED";
+    public const string IsolationProblem = "ISOLATION_PROBLEM";
 }

@@ -8,7 +8,8 @@ namespace Erp.Db.Queries;
 /// the views it reads go to the server as one batch, which PostgreSQL runs as one implicit
 /// transaction. The scope is set with <c>set_config('erp.merchant_id', ..., true)</c>, so it lasts
 /// only for that transaction (safe behind a transaction-pooling PgBouncer), and the reader views
-/// filter rows in the database: isolation does not depend on a WHERE clause here.
+/// filter rows in the database: isolation does not depend on a WHERE clause here. Freshness comes
+/// from <c>ops.view_freshness()</c>, which a reader scoped to a merchant may call.
 /// </summary>
 internal static class MerchantScope
 {
@@ -20,7 +21,7 @@ internal static class MerchantScope
     private const string Freshness = """
         ;
         SELECT view_name, last_refresh_at, extract(epoch FROM age)::float8 AS age_seconds, is_stale, is_dirty
-          FROM ops.view_status()
+          FROM ops.view_freshness()
          WHERE view_name = ANY(@erp_views)
          ORDER BY view_name
         """;
@@ -51,12 +52,12 @@ internal static class MerchantScope
         await grid.ReadAsync();
         var data = await read(grid);
         var freshness = (await grid.ReadAsync<FreshnessRow>())
-            .Select(r => new ViewFreshness(r.view_name, r.last_refresh_at is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null, r.age_seconds, r.is_stale, r.is_dirty))
+            .Select(r => new ViewFreshness(r.view_name, r.last_refresh_at is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null, r.age_seconds, r.is_stale, r.is_dirty ?? false))
             .ToList();
         return new QueryResult<T>(data, freshness);
     }
 
 #pragma warning disable IDE1006, CA1812 // Dapper maps the snake_case columns onto these names.
-    private sealed record FreshnessRow(string view_name, DateTime? last_refresh_at, double? age_seconds, bool is_stale, bool is_dirty);
+    private sealed record FreshnessRow(string view_name, DateTime? last_refresh_at, double? age_seconds, bool is_stale, bool? is_dirty);
 #pragma warning restore IDE1006, CA1812
 }

@@ -8,8 +8,9 @@ namespace Erp.Db.Refresh;
 /// <summary>
 /// Refreshes the warehouse's materialized views and reports their freshness and health, through
 /// the <c>ops</c> functions (<c>ops.refresh_view</c>, <c>ops.refresh_due</c>, <c>ops.refresh_all</c>,
-/// <c>ops.view_status</c>). The login needs <c>erp_writer</c> to refresh and <c>erp_reader</c> or
-/// <c>erp_writer</c> for the status. Thread-safe; share one instance.
+/// <c>ops.view_status</c>). The login needs <c>erp_writer</c> (or the owner) to refresh and for the
+/// status: readers are denied both, since they would reveal other merchants' activity. Thread-safe;
+/// share one instance.
 /// </summary>
 public sealed class ViewRefresher
 {

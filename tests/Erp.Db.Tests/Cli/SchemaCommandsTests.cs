@@ -47,6 +47,28 @@ public class SchemaCommandsTests
     }
 
     [Fact]
+    public async Task Verify_exits_6_and_lists_what_breaks_merchant_isolation()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var clean = await CliRun.RunAsync("verify", "--connection", db.ConnectionString);
+        await db.ExecuteAsync("GRANT SELECT ON mart.mv_daily_sales TO erp_reader");
+
+        var json = await CliRun.RunAsync("verify", "--connection", db.ConnectionString, "--format", "json");
+        var table = await CliRun.RunAsync("verify", "--connection", db.ConnectionString, "--format", "table");
+
+        Assert.Equal(0, clean.ExitCode);
+        Assert.Equal(6, json.ExitCode);
+        Assert.False(json.Json().GetProperty("success").GetBoolean());
+        var error = json.Json().GetProperty("error");
+        Assert.Equal("ISOLATION_PROBLEM", error.GetProperty("code").GetString());
+        var problem = Assert.Single(error.GetProperty("details").EnumerateArray());
+        Assert.Equal("mart.mv_daily_sales", problem.GetProperty("object").GetString());
+        Assert.Equal("materialized view", problem.GetProperty("kind").GetString());
+        Assert.Equal(6, table.ExitCode);
+        Assert.Contains("mart.mv_daily_sales (materialized view)", table.Error);
+    }
+
+    [Fact]
     public async Task Dry_run_lists_pending_scripts_without_applying_them()
     {
         await using var db = await TestDatabase.CreateEmptyAsync();

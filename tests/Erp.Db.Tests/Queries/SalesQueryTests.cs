@@ -126,6 +126,9 @@ public class SalesQueryTests
         Assert.Equal(0, other.Data.Metrics.TotalRevenue);
         Assert.Empty(other.Data.Daily);
         Assert.Empty(other.Data.TopProducts);
+        Assert.Equal(owner.Freshness.Select(v => (v.View, v.LastRefresh, v.Stale)), own.Freshness.Select(v => (v.View, v.LastRefresh, v.Stale)));
+        Assert.NotEmpty(own.Freshness);
+        Assert.All(own.Freshness, v => Assert.NotNull(v.LastRefresh));
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public class ReaderIsolationTests
             }
             Assert.Equal(1, await Scalar<long>(scopedSource, "SELECT count(*) FROM mart.target_achievement"));
             Assert.Equal(0, await Scalar<long>(unscopedSource, "SELECT count(*) FROM mart.target_achievement"));
-            Assert.Equal(WarehouseViews.Count, await Scalar<long>(scopedSource, "SELECT count(*) FROM ops.view_status()"));
+            Assert.Equal(WarehouseViews.Count, await Scalar<long>(scopedSource, "SELECT count(*) FROM ops.view_freshness()"));
             Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.merchant_isolation_problems()"));
         }
         finally
@@ -46,6 +46,84 @@ public class ReaderIsolationTests
             NpgsqlConnection.ClearAllPools();
             await db.ExecuteAsync($"DELETE FROM ops.merchant_access WHERE role_name IN ('{scoped}', '{unscoped}'); DROP ROLE IF EXISTS {scoped}; DROP ROLE IF EXISTS {unscoped}");
         }
+    }
+
+    /// <summary>Relations readers may read that have no merchant_id: shared reference data, the same for every merchant.</summary>
+    private static readonly string[] SharedReferenceRelations =
+    [
+        "dw.dim_channels", "dw.dim_currencies", "dw.dim_date", "dw.dim_platforms", "dw.dim_regions", "dw.dim_user_levels",
+        "dw.fact_exchange_rates",
+    ];
+
+    [Fact]
+    public async Task A_scoped_reader_sees_no_other_merchant_through_any_relation_it_can_select()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
+        await db.ExecuteAsync($"SELECT ops.grant_merchant_access('{reader.Name}', 1)");
+
+        // Every relation the login may select from, in any schema it may use: a view, table or
+        // materialized view added later, however it was granted, is enumerated here too.
+        var relations = new List<(string Name, bool HasMerchant)>();
+        await using (var command = reader.DataSource.CreateCommand("""
+            SELECT format('%I.%I', n.nspname, c.relname),
+                   EXISTS (SELECT 1 FROM pg_attribute AS a WHERE a.attrelid = c.oid AND a.attname = 'merchant_id' AND NOT a.attisdropped)
+            FROM pg_class AS c
+            JOIN pg_namespace AS n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_'
+              AND has_schema_privilege(n.oid, 'USAGE')
+              AND has_any_column_privilege(c.oid, 'SELECT')
+            ORDER BY 1
+            """))
+        await using (var rows = await command.ExecuteReaderAsync())
+        {
+            while (await rows.ReadAsync())
+            {
+                relations.Add((rows.GetString(0), rows.GetBoolean(1)));
+            }
+        }
+
+        Assert.Contains(("mart.daily_sales", true), relations);
+        Assert.Contains(("dw.fact_sales_orders", true), relations);
+        Assert.Equal(SharedReferenceRelations, relations.Where(r => !r.HasMerchant).Select(r => r.Name).Order(StringComparer.Ordinal).ToArray());
+        var otherMerchantRowsForOwner = 0L;
+        foreach (var (name, _) in relations.Where(r => r.HasMerchant))
+        {
+            Assert.Equal(0, await reader.ScalarAsync<long>($"SELECT count(*) FROM {name} WHERE merchant_id IS DISTINCT FROM 1"));
+            otherMerchantRowsForOwner += await db.ScalarAsync<long>($"SELECT count(*) FROM {name} WHERE merchant_id IS DISTINCT FROM 1");
+        }
+        Assert.True(otherMerchantRowsForOwner > 0, "the data holds rows of merchant 2 that the reader must not see");
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.merchant_isolation_problems()"));
+    }
+
+    [Fact]
+    public async Task Readers_get_freshness_of_what_they_read_but_not_the_status_that_shows_other_merchants_activity()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
+        await using var app = await TestLogin.CreateAsync(db, "erp_reader");
+        await db.ExecuteAsync($"SELECT ops.grant_merchant_access('{reader.Name}', 1); SELECT ops.grant_merchant_access('{app.Name}', NULL)");
+        await SalesDataset.AddOrderAsync(db, "pending-1", 10m);
+
+        var status = await Assert.ThrowsAsync<PostgresException>(() => reader.ScalarAsync<long>("SELECT count(*) FROM ops.view_status()"));
+        var toRefresh = await Assert.ThrowsAsync<PostgresException>(() => reader.ScalarAsync<long>("SELECT count(*) FROM ops.views_to_refresh()"));
+        var freshness = await reader.ScalarAsync<long>("SELECT count(*) FROM ops.view_freshness() WHERE last_refresh_at IS NOT NULL AND age IS NOT NULL AND NOT is_failing");
+        var readerDirty = await reader.ScalarAsync<long>("SELECT count(*) FROM ops.view_freshness() WHERE is_dirty IS NOT NULL");
+        var appDirty = await app.ScalarAsync<bool>("SELECT is_dirty FROM ops.view_freshness() WHERE view_name = 'mart.mv_daily_sales'");
+        var ownerDirty = await db.ScalarAsync<bool>("SELECT is_dirty FROM ops.view_freshness() WHERE view_name = 'mart.mv_daily_sales'");
+        await db.ExecuteAsync("REVOKE SELECT ON mart.weekly_sales FROM erp_reader");
+        var withoutWeekly = await reader.ScalarAsync<long>("SELECT count(*) FROM ops.view_freshness() WHERE view_name = 'mart.mv_weekly_sales'");
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, status.SqlState);
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, toRefresh.SqlState);
+        Assert.Equal(WarehouseViews.Count, freshness);
+        Assert.Equal(0, readerDirty);
+        Assert.True(appDirty);
+        Assert.True(ownerDirty);
+        Assert.Equal(0, withoutWeekly);
     }
 
     private static NpgsqlDataSource Login(TestDatabase db, string role) =>

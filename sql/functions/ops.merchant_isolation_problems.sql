@@ -1,0 +1,165 @@
+-- ops.merchant_isolation_problems: everything that would let a reader scoped to one merchant see
+-- another merchant's rows, or write (erpdb verify fails on any row; docs/merchant-isolation.md).
+-- requires: ops.current_merchant_id (0010_merchant_isolation), 0014_reader_grants_explicit
+-- "Reachable by readers" means granted to erp_reader or to PUBLIC (every reader has both), table
+-- or column privilege alike. Objects that belong to an extension are the extension's business.
+-- A relation readers may SELECT is fine when:
+--   table or foreign table: it has no merchant_id column (shared reference data), or row level
+--     security is enabled and every policy that applies to readers calls ops.current_merchant_id();
+--   view: it is security_invoker (the tables' row level security applies to the caller), or it is
+--     a reader view: security_barrier and its definition calls ops.current_merchant_id();
+--   materialized view: never (row level security does not apply to it; grant a reader view).
+-- A function readers may execute in a non-system schema is fine when it runs with the caller's
+-- rights and returns a scalar; else only when listed in allowed_functions below, with the reason.
+
+DROP FUNCTION IF EXISTS ops.merchant_isolation_problems();
+
+CREATE FUNCTION ops.merchant_isolation_problems()
+RETURNS TABLE (object_name text, object_kind text, problem text)
+LANGUAGE sql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH
+    -- The one list of functions readers may call although they run as their owner or return rows.
+    allowed_functions (signature, reason) AS (
+        VALUES ('ops.current_merchant_id()', 'returns only the merchant of the caller''s own transaction'),
+               ('ops.view_freshness()', 'freshness of the views the caller may read: no row counts, errors or dirty times of other merchants')
+    ),
+    scope_function AS (
+        SELECT pg_catalog.to_regprocedure('ops.current_merchant_id()')::oid AS oid
+    ),
+    schemas AS (
+        SELECT n.oid, n.nspname
+        FROM pg_catalog.pg_namespace AS n
+        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+          AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+    ),
+    relations AS (
+        SELECT c.oid, s.nspname, c.relname, c.relkind, c.relrowsecurity, c.relispartition, c.reloptions,
+               pg_catalog.format('%I.%I', s.nspname, c.relname) AS object_name,
+               CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+                              WHEN 'f' THEN 'foreign table' ELSE 'table' END AS object_kind,
+               pg_catalog.has_any_column_privilege('erp_reader', c.oid, 'SELECT') AS reader_selects,
+               CASE WHEN pg_catalog.has_any_column_privilege('public', c.oid, 'SELECT') THEN 'PUBLIC' ELSE 'erp_reader' END AS grantee,
+               EXISTS (SELECT 1 FROM pg_catalog.pg_attribute AS a
+                       WHERE a.attrelid = c.oid AND a.attname = 'merchant_id' AND NOT a.attisdropped) AS has_merchant_id
+        FROM pg_catalog.pg_class AS c
+        JOIN schemas AS s ON s.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d
+                          WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+    ),
+    problems (object_name, object_kind, problem) AS (
+        -- dw tables with merchant_id but without row level security or without the reader policy
+        SELECT r.object_name, r.object_kind, 'row level security is not enabled'
+        FROM relations AS r
+        WHERE r.nspname = 'dw' AND r.relkind IN ('r', 'p') AND r.has_merchant_id AND NOT r.relrowsecurity
+        UNION ALL
+        SELECT r.object_name, r.object_kind, 'no policy ' || r.relname || '_reader_scope'
+        FROM relations AS r
+        WHERE r.nspname = 'dw' AND r.relkind IN ('r', 'p') AND NOT r.relispartition AND r.has_merchant_id
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_policy AS p
+                          WHERE p.polrelid = r.oid AND p.polname = r.relname || '_reader_scope')
+        UNION ALL
+        -- any other table with merchant_id that readers may read without row level security
+        SELECT r.object_name, r.object_kind, 'readable by ' || r.grantee || ' without row level security'
+        FROM relations AS r
+        WHERE r.relkind IN ('r', 'p', 'f') AND r.reader_selects AND r.has_merchant_id AND NOT r.relrowsecurity
+          AND r.nspname <> 'dw'
+        UNION ALL
+        -- a policy readers fall under that does not limit them to their merchant
+        SELECT r.object_name, r.object_kind, 'policy ' || p.polname || ' applies to readers but does not call ops.current_merchant_id()'
+        FROM relations AS r
+        JOIN pg_catalog.pg_policy AS p ON p.polrelid = r.oid
+        WHERE r.relkind IN ('r', 'p') AND r.reader_selects AND r.has_merchant_id AND r.relrowsecurity
+          AND p.polpermissive AND p.polcmd IN ('r', '*')
+          AND EXISTS (SELECT 1 FROM pg_catalog.unnest(p.polroles) AS role_oid
+                      WHERE role_oid = 0 OR pg_catalog.pg_has_role('erp_reader', role_oid, 'MEMBER'))
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d, scope_function AS f
+                          WHERE d.classid = 'pg_catalog.pg_policy'::regclass AND d.objid = p.oid
+                            AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid = f.oid)
+        UNION ALL
+        -- partitions erp_reader or erp_writer could read directly
+        SELECT r.object_name, r.object_kind, 'partition is directly readable by ' || role.rolname
+        FROM relations AS r
+        CROSS JOIN (VALUES ('erp_reader'::name), ('erp_writer'::name)) AS role(rolname)
+        WHERE r.nspname = 'dw' AND r.relkind IN ('r', 'p') AND r.relispartition
+          AND pg_catalog.has_table_privilege(role.rolname, r.oid, 'SELECT')
+        UNION ALL
+        -- views readers may read that run with their owner's rights and do not filter by merchant
+        SELECT r.object_name, r.object_kind,
+               'readable by ' || r.grantee || ' but neither security_invoker nor a security_barrier view filtering by ops.current_merchant_id()'
+        FROM relations AS r
+        WHERE r.relkind = 'v' AND r.reader_selects
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_options_to_table(r.reloptions) AS o
+                          WHERE o.option_name = 'security_invoker' AND lower(o.option_value) IN ('true', 'on', 'yes', '1'))
+          AND NOT (EXISTS (SELECT 1 FROM pg_catalog.pg_options_to_table(r.reloptions) AS o
+                           WHERE o.option_name = 'security_barrier' AND lower(o.option_value) IN ('true', 'on', 'yes', '1'))
+                   AND EXISTS (SELECT 1
+                               FROM pg_catalog.pg_rewrite AS w
+                               JOIN pg_catalog.pg_depend AS d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = w.oid
+                               CROSS JOIN scope_function AS f
+                               WHERE w.ev_class = r.oid
+                                 AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid = f.oid))
+        UNION ALL
+        -- materialized views: row level security never applies to them
+        SELECT r.object_name, r.object_kind, 'readable by ' || r.grantee || ' (row level security does not apply to materialized views; grant a reader view)'
+        FROM relations AS r
+        WHERE r.relkind = 'm' AND r.reader_selects
+        UNION ALL
+        -- erp_reader must not read staging or ops, nor write anywhere
+        SELECT r.object_name, r.object_kind, 'erp_reader has ' || priv.name
+        FROM relations AS r
+        CROSS JOIN (VALUES ('SELECT'), ('INSERT'), ('UPDATE'), ('DELETE'), ('TRUNCATE')) AS priv(name)
+        WHERE r.nspname IN ('staging', 'dw', 'ops', 'mart') AND r.relkind IN ('r', 'p', 'v', 'm', 'f')
+          AND (priv.name <> 'SELECT' OR r.nspname IN ('staging', 'ops'))
+          AND CASE WHEN priv.name IN ('DELETE', 'TRUNCATE') THEN pg_catalog.has_table_privilege('erp_reader', r.oid, priv.name)
+                   ELSE pg_catalog.has_any_column_privilege('erp_reader', r.oid, priv.name) END
+        UNION ALL
+        -- functions readers may execute that run as their owner or return rows
+        SELECT pg_catalog.format('%I.%I(%s)', s.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)),
+               CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
+               'executable by ' || CASE WHEN pg_catalog.has_function_privilege('public', p.oid, 'EXECUTE') THEN 'PUBLIC' ELSE 'erp_reader' END
+                   || CASE WHEN p.prosecdef THEN ' and SECURITY DEFINER' ELSE ' and returns rows' END
+                   || ' without an entry in the allowed functions of ops.merchant_isolation_problems()'
+        FROM pg_catalog.pg_proc AS p
+        JOIN schemas AS s ON s.oid = p.pronamespace
+        WHERE p.prokind IN ('f', 'p')
+          AND p.prorettype NOT IN ('pg_catalog.trigger'::regtype, 'pg_catalog.event_trigger'::regtype)
+          AND (p.prosecdef OR p.proretset OR p.prorettype = 'pg_catalog.record'::regtype
+               OR EXISTS (SELECT 1 FROM pg_catalog.pg_type AS t WHERE t.oid = p.prorettype AND t.typtype = 'c'))
+          AND pg_catalog.has_function_privilege('erp_reader', p.oid, 'EXECUTE')
+          AND NOT EXISTS (SELECT 1 FROM allowed_functions AS a WHERE pg_catalog.to_regprocedure(a.signature) = p.oid)
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d
+                          WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+        UNION ALL
+        -- readers must not create objects (a view or function of theirs could shadow ours)
+        SELECT pg_catalog.format('%I', s.nspname), 'schema',
+               CASE WHEN pg_catalog.has_schema_privilege('public', s.oid, 'CREATE') THEN 'PUBLIC' ELSE 'erp_reader' END || ' may create objects in it'
+        FROM schemas AS s
+        WHERE pg_catalog.has_schema_privilege('erp_reader', s.oid, 'CREATE')
+        UNION ALL
+        -- default privileges that would open later relations or functions to readers
+        SELECT pg_catalog.format('%I', g.rolname) || CASE WHEN d.defaclnamespace = 0 THEN ''
+                                                          ELSE ' in schema ' || pg_catalog.format('%I', n.nspname) END,
+               'default privileges',
+               'later ' || CASE d.defaclobjtype WHEN 'r' THEN 'tables and views' WHEN 'f' THEN 'functions' END
+                   || ' are granted ' || a.privilege_type || ' to '
+                   || CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE 'erp_reader' END
+        FROM pg_catalog.pg_default_acl AS d
+        JOIN pg_catalog.pg_roles AS g ON g.oid = d.defaclrole
+        LEFT JOIN pg_catalog.pg_namespace AS n ON n.oid = d.defaclnamespace
+        CROSS JOIN LATERAL pg_catalog.aclexplode(d.defaclacl) AS a
+        WHERE d.defaclobjtype IN ('r', 'f')
+          AND (a.grantee = 0 OR a.grantee = 'erp_reader'::regrole)
+    )
+    SELECT p.object_name, p.object_kind, p.problem
+    FROM problems AS p
+    ORDER BY 1, 2, 3
+$$;
+
+COMMENT ON FUNCTION ops.merchant_isolation_problems() IS
+    'Lists what would let a scoped reader see another merchant''s rows or write: dw tables with merchant_id lacking RLS or the reader policy; readable tables with merchant_id without RLS or under a policy that ignores the scope; readable views neither security_invoker nor security_barrier filtering by ops.current_merchant_id(); readable materialized views; directly readable partitions; reader privileges on staging/ops or write privileges; reader-executable SECURITY DEFINER or row-returning functions not allow-listed; reader CREATE on schemas; default privileges granting to erp_reader or PUBLIC. Empty = fine; erpdb verify fails otherwise.';
+REVOKE EXECUTE ON FUNCTION ops.merchant_isolation_problems() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ops.merchant_isolation_problems() TO erp_writer;

@@ -1,0 +1,138 @@
+using Erp.Db.Tests.Infrastructure;
+using Npgsql;
+
+namespace Erp.Db.Tests.Warehouse;
+
+public class IsolationCheckTests
+{
+    private const string OrdersView = "SET ROLE erp_owner; CREATE VIEW dw.v_orders AS SELECT * FROM dw.fact_sales_orders; RESET ROLE";
+
+    [Fact]
+    public async Task A_view_the_owner_adds_to_dw_is_not_readable_by_readers_unless_granted()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SampleData.InsertAsync(db);
+        await using var reader = await ScopedReaderAsync(db);
+        await db.ExecuteAsync(OrdersView);
+
+        var denied = await Assert.ThrowsAsync<PostgresException>(() => reader.ScalarAsync<long>("SELECT count(*) FROM dw.v_orders"));
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
+        Assert.Empty(await ProblemsAsync(db));
+    }
+
+    [Fact]
+    public async Task The_check_reports_an_owner_view_over_row_secured_tables_granted_to_readers()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SampleData.InsertAsync(db);
+        await using var reader = await ScopedReaderAsync(db);
+        await db.ExecuteAsync(OrdersView + "; GRANT SELECT ON dw.v_orders TO erp_reader");
+
+        var seen = await reader.ScalarAsync<long>("SELECT count(DISTINCT merchant_id) FROM dw.v_orders");
+        var problem = Assert.Single(await ProblemsAsync(db));
+
+        Assert.Equal(2, seen); // why it is a problem: the view reads with its owner's rights
+        Assert.Equal(("dw.v_orders", "view"), (problem.Name, problem.Kind));
+        Assert.StartsWith("readable by erp_reader but neither security_invoker", problem.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_security_invoker_view_over_a_dw_table_passes_the_check_and_still_filters()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SampleData.InsertAsync(db);
+        await using var reader = await ScopedReaderAsync(db);
+        await db.ExecuteAsync("""
+            SET ROLE erp_owner;
+            CREATE VIEW dw.v_orders WITH (security_invoker) AS SELECT * FROM dw.fact_sales_orders;
+            GRANT SELECT ON dw.v_orders TO erp_reader;
+            RESET ROLE
+            """);
+
+        Assert.Empty(await ProblemsAsync(db));
+        Assert.Equal(3, await reader.ScalarAsync<long>("SELECT count(*) FROM dw.v_orders"));
+        Assert.Equal(0, await reader.ScalarAsync<long>($"SELECT count(*) FROM dw.v_orders WHERE merchant_id <> {SampleData.MerchantA}"));
+        Assert.Equal(4, await db.ScalarAsync<long>("SELECT count(*) FROM dw.v_orders"));
+    }
+
+    [Fact]
+    public async Task The_check_reports_a_materialized_view_granted_to_readers_even_by_column()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await db.ExecuteAsync("GRANT SELECT ON mart.mv_daily_sales TO erp_reader; GRANT SELECT (merchant_id, gmv_cny) ON mart.mv_weekly_sales TO erp_reader");
+
+        var problems = await ProblemsAsync(db);
+
+        Assert.Equal(["mart.mv_daily_sales", "mart.mv_weekly_sales"], problems.Select(p => p.Name));
+        Assert.All(problems, p => Assert.Equal("materialized view", p.Kind));
+    }
+
+    [Fact]
+    public async Task The_check_reports_a_security_definer_set_returning_function_granted_to_public()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await db.ExecuteAsync("""
+            SET ROLE erp_owner;
+            CREATE FUNCTION ops.all_orders() RETURNS SETOF dw.fact_sales_orders
+                LANGUAGE sql STABLE SECURITY DEFINER AS 'SELECT * FROM dw.fact_sales_orders';
+            GRANT EXECUTE ON FUNCTION ops.all_orders() TO PUBLIC;
+            RESET ROLE
+            """);
+
+        var problem = Assert.Single(await ProblemsAsync(db));
+
+        Assert.Equal(("ops.all_orders()", "function"), (problem.Name, problem.Kind));
+        Assert.StartsWith("executable by PUBLIC and SECURITY DEFINER", problem.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Functions_the_owner_adds_later_are_not_executable_by_public()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await db.ExecuteAsync("SET ROLE erp_owner; CREATE FUNCTION ops.order_count() RETURNS bigint LANGUAGE sql SECURITY DEFINER AS 'SELECT count(*) FROM dw.fact_sales_orders'; RESET ROLE");
+
+        Assert.False(await db.ScalarAsync<bool>("SELECT has_function_privilege('erp_reader', 'ops.order_count()', 'EXECUTE')"));
+        Assert.Empty(await ProblemsAsync(db));
+    }
+
+    [Fact]
+    public async Task The_check_reports_reader_create_rights_default_grants_and_policies_that_ignore_the_scope()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await db.ExecuteAsync("""
+            GRANT CREATE ON SCHEMA mart TO erp_reader;
+            ALTER DEFAULT PRIVILEGES FOR ROLE erp_owner IN SCHEMA dw GRANT SELECT ON TABLES TO erp_reader;
+            CREATE POLICY fact_expenses_everything ON dw.fact_expenses FOR SELECT TO erp_reader USING (true);
+            """);
+
+        var problems = await ProblemsAsync(db);
+
+        Assert.Equal(
+            [
+                ("dw.fact_expenses", "table", "policy fact_expenses_everything applies to readers but does not call ops.current_merchant_id()"),
+                ("erp_owner in schema dw", "default privileges", "later tables and views are granted SELECT to erp_reader"),
+                ("mart", "schema", "erp_reader may create objects in it"),
+            ],
+            problems.Select(p => (p.Name, p.Kind, p.Problem)));
+    }
+
+    private static async Task<TestLogin> ScopedReaderAsync(TestDatabase db)
+    {
+        var reader = await TestLogin.CreateAsync(db, "erp_reader");
+        await db.ExecuteAsync($"SELECT ops.grant_merchant_access('{reader.Name}', {SampleData.MerchantA})");
+        return reader;
+    }
+
+    private static async Task<List<(string Name, string Kind, string Problem)>> ProblemsAsync(TestDatabase db)
+    {
+        await using var command = db.DataSource.CreateCommand("SELECT object_name, object_kind, problem FROM ops.merchant_isolation_problems()");
+        await using var rows = await command.ExecuteReaderAsync();
+        var problems = new List<(string, string, string)>();
+        while (await rows.ReadAsync())
+        {
+            problems.Add((rows.GetString(0), rows.GetString(1), rows.GetString(2)));
+        }
+        return problems;
+    }
+}
