@@ -49,6 +49,7 @@ internal static class BenchProgram
         new SeedScenario(),
         new QueryScenario(),
         new RefreshScenario(),
+        new ReadersScenario(),
     ];
 
     public static async Task<IReadOnlyList<BenchResult>> RunScenariosAsync(string adminConnectionString, int orders, TextWriter log, CancellationToken cancellationToken)
