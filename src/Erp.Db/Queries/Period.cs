@@ -44,6 +44,11 @@ public sealed record Period
         {
             throw new QueryValidationException("days", $"days must be between 1 and 3660; got {days}.");
         }
+        if (end < Earliest || end > Latest)
+        {
+            // Checked before counting back: DateOnly.MinValue minus a day is out of range, not a period.
+            throw new QueryValidationException("end", $"Dates must lie between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}; got {end:yyyy-MM-dd}.");
+        }
         return new Period(end.AddDays(1 - days), end);
     }
 }

@@ -146,8 +146,16 @@ public class HostileInputTests
                         case 0:
                             var products = await q.ProductsAsync(new ProductQuery
                             {
-                                MerchantId = merchant, Platform = t2, Status = t2, StockStatus = t2, CategoryId = l1 == 0 ? null : l1,
-                                MinPrice = d1, MaxPrice = d2, Keyword = t1, SortBy = (ProductSort)(i1 % 12), Direction = (SortDirection)(i2 % 3),
+                                MerchantId = merchant,
+                                Platform = t2,
+                                Status = t2,
+                                StockStatus = t2,
+                                CategoryId = l1 == 0 ? null : l1,
+                                MinPrice = d1,
+                                MaxPrice = d2,
+                                Keyword = t1,
+                                SortBy = (ProductSort)(i1 % 12),
+                                Direction = (SortDirection)(i2 % 3),
                                 Paging = new Paging(i1, i2),
                             });
                             var keyword = t1?.Trim();
@@ -163,8 +171,13 @@ public class HostileInputTests
                         case 3:
                             await q.InventoryAsync(new InventoryQuery
                             {
-                                MerchantId = merchant, Status = (StockFilter)(i1 % 6), Threshold = i2, CategoryId = l1, OverstockDays = i1,
-                                SortBy = (InventorySort)(i2 % 6), Paging = new Paging(i1, i2),
+                                MerchantId = merchant,
+                                Status = (StockFilter)(i1 % 6),
+                                Threshold = i2,
+                                CategoryId = l1,
+                                OverstockDays = i1,
+                                SortBy = (InventorySort)(i2 % 6),
+                                Paging = new Paging(i1, i2),
                             });
                             break;
                         case 4:
@@ -188,6 +201,19 @@ public class HostileInputTests
             }, seed: Hostile.Seed, iter: Hostile.Iterations * 4, threads: 1);
 
         Assert.Equal(before, await DatabaseChecksum.ReadAsync(f.Db));
+    }
+
+    [Fact]
+    public async Task A_last_N_days_period_ending_at_the_edge_of_the_calendar_is_a_validation_error()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var run = await CliRun.RunAsync("sales", "--merchant", "1", "--end", "0001-01-01", "--days", "5", "--format", "json", "--connection", f.Db.ConnectionString);
+
+        Assert.Equal("end", Assert.Throws<QueryValidationException>(() => Period.LastDays(2, DateOnly.MinValue)).Field);
+        Assert.Equal("end", Assert.Throws<QueryValidationException>(() => Period.LastDays(2, DateOnly.MaxValue)).Field);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
     }
 
     private static bool NotANumberOrDate(string value) =>
