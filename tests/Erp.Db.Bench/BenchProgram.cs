@@ -20,15 +20,16 @@ internal static class BenchProgram
         var orders = new Option<int>("--orders") { Description = "Orders to seed for the data scenarios.", DefaultValueFactory = _ => 1_000_000 };
         var quick = new Option<bool>("--quick") { Description = $"A small run ({QuickOrders:N0} orders) that finishes in about a minute." };
         var outFile = new Option<FileInfo?>("--out") { Description = "Write the results as JSON to this file." };
+        var only = new Option<string[]>("--scenario") { Description = "Run only these scenarios (migrate, ingest, seed, query, refresh, readers); repeat for several. Default: all." };
         var root = new RootCommand("Erp.Db benchmark harness: Erp.Db beside the physical floor and the seeds' approach, in one run.")
         {
-            connection, orders, quick, outFile,
+            connection, orders, quick, outFile, only,
         };
         root.SetAction(async (parseResult, ct) =>
         {
             var admin = parseResult.GetValue(connection) ?? await LocalAdminAsync(ct);
             var size = parseResult.GetValue(quick) ? QuickOrders : parseResult.GetValue(orders);
-            var results = await RunScenariosAsync(admin, size, output, ct);
+            var results = await RunScenariosAsync(admin, size, output, ct, parseResult.GetValue(only));
             if (parseResult.GetValue(outFile) is { } file)
             {
                 await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(new { orders = size, results }, JsonOptions), ct);
@@ -52,13 +53,14 @@ internal static class BenchProgram
         new ReadersScenario(),
     ];
 
-    public static async Task<IReadOnlyList<BenchResult>> RunScenariosAsync(string adminConnectionString, int orders, TextWriter log, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<BenchResult>> RunScenariosAsync(
+        string adminConnectionString, int orders, TextWriter log, CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null)
     {
         var context = new BenchContext(adminConnectionString, orders, log);
         var results = new List<BenchResult>();
         try
         {
-            foreach (var scenario in Scenarios())
+            foreach (var scenario in Scenarios().Where(s => only is not { Count: > 0 } || only.Contains(s.Name)))
             {
                 log.WriteLine($"# {scenario.Name} ...");
                 var figures = await scenario.RunAsync(context, cancellationToken);
