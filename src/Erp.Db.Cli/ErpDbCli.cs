@@ -26,7 +26,7 @@ internal static class ErpDbCli
         var services = builder.Services;
         services.AddSingleton(new CliConsole(output, error));
         services.AddSingleton(new CliEnvironment(environment));
-        services.AddSingleton(s => new CommandOutput(output, error));
+        services.AddSingleton(s => new CommandOutput(output, error, TextTable.Width(environment, output)));
         services.AddSingleton<GlobalOptions>();
         services.AddSingleton(s => new LocalPostgresServer(
             new LocalServerOptions { Home = environment("ERPDB_HOME") is { Length: > 0 } home ? home : LocalServerOptions.DefaultHome() },

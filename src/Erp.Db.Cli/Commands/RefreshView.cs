@@ -53,7 +53,7 @@ internal static class RefreshView
         [.. statuses.Select(s => (IReadOnlyList<string>)[
             s.ViewName.Replace("mart.", "", StringComparison.Ordinal),
             s.RowCount?.ToString(CultureInfo.InvariantCulture) ?? "",
-            s.LastRefreshAt?.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "never",
+            s.LastRefreshAt is { } at ? Bi.Cells.Time(at) : "never",
             s.LastDurationMs?.ToString("0", CultureInfo.InvariantCulture) ?? "",
             s.LastStatus?.ToString().ToLowerInvariant() ?? "",
             s.Age is { } age ? Age(age) : "",
