@@ -41,12 +41,14 @@ public sealed class MigrationRunner
     private string Database => new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database ?? "";
 
     /// <summary>Every script's state: applied, pending, changed, drifted or missing.</summary>
-    public async Task<MigrationStatusReport> StatusAsync(CancellationToken cancellationToken = default) =>
-        (await InspectAsync(cancellationToken)).Report;
-
-    private async Task<(MigrationStatusReport Report, bool ViewsExist)> InspectAsync(CancellationToken cancellationToken)
+    public async Task<MigrationStatusReport> StatusAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await InspectAsync(connection, cancellationToken)).Report;
+    }
+
+    private async Task<(MigrationStatusReport Report, bool ViewsExist)> InspectAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         var journal = new Dictionary<string, JournalEntry>();
         var viewsExist = false;
         if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(JournalSql.Exists, cancellationToken: cancellationToken)))
@@ -55,7 +57,7 @@ public sealed class MigrationRunner
             journal = rows.ToDictionary(r => r.Name);
             viewsExist = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(JournalSql.MaterializedViewsExist, cancellationToken: cancellationToken));
         }
-        return (MigrationPlanner.Compare(Database, catalog, journal, viewsExist), viewsExist);
+        return (MigrationPlanner.Compare(Database, catalog, journal, viewsExist, options.Variables), viewsExist);
     }
 
     /// <summary>
@@ -69,16 +71,19 @@ public sealed class MigrationRunner
     /// <param name="dryRun">List what would run without running it.</param>
     /// <param name="cancellationToken">Stops waiting for the lock, or stops between scripts; a running script finishes or rolls back.</param>
     /// <exception cref="MigrationDriftException">An applied migration was changed or removed; nothing was run.</exception>
-    /// <exception cref="MigrationScriptException">A script failed; it was rolled back and not journaled, and later scripts did not run.</exception>
+    /// <exception cref="MigrationDowngradeException">Repeatable scripts would be rolled back to an older text and <see cref="MigrationOptions.AllowDowngrade"/> is off; nothing was run.</exception>
+    /// <exception cref="MigrationScriptException">
+    /// A script failed; it was rolled back and not journaled, and later scripts did not run. A
+    /// no-transaction script keeps the statements before the failing one; they are journaled and
+    /// the next run resumes at the failing statement.
+    /// </exception>
     public async Task<MigrationResult> MigrateAsync(bool dryRun = false, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
-        await using var migrationLock = await MigrationLock.AcquireAsync(dataSource, cancellationToken);
-        var (report, viewsExist) = await InspectAsync(cancellationToken);
-        if (report.Drift.Count > 0)
-        {
-            throw new MigrationDriftException(report.Drift);
-        }
+        // Every script runs on the session that holds the lock, so the lock lives as long as the work.
+        await using var session = await MigrationLock.AcquireAsync(dataSource, cancellationToken);
+        var (report, viewsExist) = await InspectAsync(session.Connection, cancellationToken);
+        Refuse(report);
         var toRun = report.ToRun;
         if (!dryRun)
         {
@@ -87,10 +92,19 @@ public sealed class MigrationRunner
             var batches = MigrationPlanner.RebuildsViews(toRun, viewsExist) && scripts.All(s => s.RunsInTransaction)
                 ? [new Batch(BatchMode.Single, [RunnerScripts.DropMartViews(), .. scripts])]
                 : Batches(scripts);
+            var resumeAfter = toRun.Where(s => s.StatementsApplied is not null).ToDictionary(s => s.Name, s => s.StatementsApplied!.Value);
             foreach (var batch in batches)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                await Task.Run(() => Run(batch.Scripts, batch.Mode, byName), cancellationToken);
+                try
+                {
+                    await Task.Run(() => Run(session.Connection, batch.Scripts, batch.Mode, byName, resumeAfter), cancellationToken);
+                }
+                catch (MigrationScriptException e) when (e.StatementsApplied > resumeAfter.GetValueOrDefault(e.ScriptName))
+                {
+                    await JournalProgressAsync(session.Connection, byName[e.ScriptName], e.StatementsApplied);
+                    throw;
+                }
             }
             logger.LogInformation("Applied {Count} scripts to {Database}", toRun.Count, Database);
         }
@@ -100,6 +114,34 @@ public sealed class MigrationRunner
         return new MigrationResult(Database, dryRun, toRun, Stopwatch.GetElapsedTime(started), notices);
     }
 
+    private void Refuse(MigrationStatusReport report)
+    {
+        if (report.Drift.Count > 0)
+        {
+            throw new MigrationDriftException(report.Drift);
+        }
+        var downgrades = report.ToRun.Where(s => s.IsDowngrade).ToList();
+        if (downgrades.Count > 0 && !options.AllowDowngrade)
+        {
+            throw new MigrationDowngradeException(downgrades);
+        }
+    }
+
+    /// <summary>Journals the statements a failed no-transaction script applied, so the next run resumes after them.</summary>
+    private async Task JournalProgressAsync(NpgsqlConnection session, MigrationScript script, int statementsApplied)
+    {
+        await session.ExecuteAsync(JournalSql.EnsureColumns);
+        await session.ExecuteAsync(JournalSql.Insert, new
+        {
+            name = script.Name,
+            kind = JournalSql.KindName(script.Kind),
+            sha256 = ScriptStatements.PrefixSha256(script, options.Variables, statementsApplied),
+            duration_ms = 0m,
+            erpdb_version = ToolVersion.Current,
+            statements_applied = statementsApplied,
+        });
+    }
+
     /// <summary>
     /// The SQL migrate would run now, for review: each script with its journal entry, runnable with
     /// <c>psql -1 -f</c> (scripts marked no-transaction are flagged and must run on their own).
@@ -107,6 +149,11 @@ public sealed class MigrationRunner
     public async Task<string> ScriptAsync(CancellationToken cancellationToken = default)
     {
         var report = await StatusAsync(cancellationToken);
+        var downgrades = report.ToRun.Where(s => s.IsDowngrade).ToList();
+        if (downgrades.Count > 0 && !options.AllowDowngrade)
+        {
+            throw new MigrationDowngradeException(downgrades);
+        }
         var byName = catalog.Scripts.ToDictionary(s => s.Name);
         var sql = new StringBuilder()
             .AppendLine($"-- erpdb script: {report.ToRun.Count} scripts that migrate would run on database {Database}.")
@@ -123,6 +170,7 @@ public sealed class MigrationRunner
             sql.AppendLine(JournalSql.RunAsOwner + ";")
                 .AppendLine(options.Variables.Aggregate(script.Contents, (t, v) => t.Replace($"${v.Key}$", v.Value, StringComparison.Ordinal)).TrimEnd())
                 .AppendLine(";")
+                .AppendLine(JournalSql.EnsureColumns + ";")
                 .AppendLine(JournalSql.InsertLiteral(script));
         }
         return sql.ToString();
@@ -162,12 +210,13 @@ public sealed class MigrationRunner
         }
     }
 
-    private void Run(List<MigrationScript> scripts, BatchMode mode, IReadOnlyDictionary<string, MigrationScript> byName)
+    private void Run(NpgsqlConnection session, List<MigrationScript> scripts, BatchMode mode,
+        IReadOnlyDictionary<string, MigrationScript> byName, IReadOnlyDictionary<string, int> resumeAfter)
     {
         var timer = new ScriptTimer();
         var journal = new ErpJournal(byName, timer);
         var builder = DeployChanges.To
-            .PostgresqlDatabase(new ErpConnectionManager(dataSource))
+            .PostgresqlDatabase(new ErpConnectionManager(session))
             .WithScripts(scripts.Select(s => new SqlScript(s.Name, s.Contents)))
             .WithScriptSorter(s => s)
             .JournalTo(journal)
@@ -180,7 +229,7 @@ public sealed class MigrationRunner
             BatchMode.Single => builder.WithTransaction(),
             _ => builder.WithTransactionPerScript(),
         };
-        builder.Configure(c => c.ScriptExecutor = new ErpScriptExecutor(() => c.ConnectionManager, () => c.Log, () => c.Journal, options.Variables, timer));
+        builder.Configure(c => c.ScriptExecutor = new ErpScriptExecutor(() => c.ConnectionManager, () => c.Log, () => c.Journal, options.Variables, resumeAfter, mode == BatchMode.NoTransaction, timer));
 
         var result = builder.Build().PerformUpgrade();
         if (!result.Successful)
