@@ -143,22 +143,38 @@ public sealed class MigrationRunner
     }
 
     /// <summary>
-    /// The SQL migrate would run now, for review: each script with its journal entry, runnable with
-    /// <c>psql -1 -f</c> (scripts marked no-transaction are flagged and must run on their own).
+    /// The SQL migrate would run now, for review: exactly what migrate runs, in its order, each
+    /// script after the session reset and role switch migrate runs before it, followed by its
+    /// journal entry, and led by the drop of every mart view when migrate would rebuild them.
+    /// Runnable with <c>psql -1 -f</c>; scripts marked no-transaction are flagged and must run on
+    /// their own. pg_cron jobs are not part of it (migrate registers them after the scripts).
     /// </summary>
+    /// <exception cref="MigrationDriftException">An applied migration was changed or removed: migrate would refuse.</exception>
+    /// <exception cref="MigrationDowngradeException">Migrate would refuse to roll back repeatable scripts.</exception>
     public async Task<string> ScriptAsync(CancellationToken cancellationToken = default)
     {
-        var report = await StatusAsync(cancellationToken);
-        var downgrades = report.ToRun.Where(s => s.IsDowngrade).ToList();
-        if (downgrades.Count > 0 && !options.AllowDowngrade)
+        MigrationStatusReport report;
+        bool viewsExist;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            throw new MigrationDowngradeException(downgrades);
+            (report, viewsExist) = await InspectAsync(connection, cancellationToken);
         }
+        Refuse(report);
         var byName = catalog.Scripts.ToDictionary(s => s.Name);
+        var toRun = report.ToRun;
+        var rebuild = MigrationPlanner.RebuildsViews(toRun, viewsExist) && toRun.All(s => byName[s.Name].RunsInTransaction);
         var sql = new StringBuilder()
-            .AppendLine($"-- erpdb script: {report.ToRun.Count} scripts that migrate would run on database {Database}.")
-            .AppendLine("-- Each script runs as erp_owner once that role exists, as migrate does.");
-        foreach (var status in report.ToRun)
+            .AppendLine($"-- erpdb script: {toRun.Count} scripts that migrate would run on database {Database}, in one transaction with psql -1.")
+            .AppendLine("-- Each script runs as erp_owner once that role exists (as the login when marked erpdb:run-as-login), as migrate does.");
+        if (rebuild)
+        {
+            var drop = RunnerScripts.DropMartViews();
+            sql.AppendLine()
+                .AppendLine($"-- ==== {drop.Name}: migrations are pending and materialized views exist, so every mart view is dropped first and re-created below.")
+                .AppendLine(JournalSql.RunAsOwner + ";")
+                .AppendLine(drop.Contents.TrimEnd());
+        }
+        foreach (var status in toRun)
         {
             var script = byName[status.Name];
             sql.AppendLine()
@@ -167,8 +183,12 @@ public sealed class MigrationRunner
             {
                 sql.AppendLine("-- WARNING: this script must run outside a transaction (erpdb:no-transaction).");
             }
-            sql.AppendLine(JournalSql.RunAsOwner + ";")
-                .AppendLine(options.Variables.Aggregate(script.Contents, (t, v) => t.Replace($"${v.Key}$", v.Value, StringComparison.Ordinal)).TrimEnd())
+            // A no-transaction script an earlier run left partly applied resumes after those statements, as in migrate.
+            var text = status.StatementsApplied is int done
+                ? string.Join("\n;\n", ScriptStatements.Split(script, options.Variables).Skip(done).Select(s => s.Text))
+                : ScriptStatements.Preprocess(script.Contents, options.Variables);
+            sql.AppendLine(JournalSql.BeforeScript(script.RunsAsLogin) + ";")
+                .AppendLine(text.TrimEnd())
                 .AppendLine(";")
                 .AppendLine(JournalSql.EnsureColumns + ";")
                 .AppendLine(JournalSql.InsertLiteral(script));
