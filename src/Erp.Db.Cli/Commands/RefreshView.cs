@@ -46,10 +46,11 @@ internal static class RefreshView
         refreshIntervalSeconds = s.RefreshInterval.TotalSeconds,
         staleAfterSeconds = s.StaleAfter.TotalSeconds,
         dependsOn = s.DependsOn,
+        retryAfter = s.RetryAfter,
     };
 
     public static TableView Statuses(IReadOnlyList<ViewStatus> statuses, string caption) => new(
-        ["View", "Rows", "Last refresh", "ms", "Status", "Age", "Stale", "Fails"],
+        ["View", "Rows", "Last refresh", "ms", "Status", "Age", "Stale", "Fails", "Retry at"],
         [.. statuses.Select(s => (IReadOnlyList<string>)[
             s.ViewName.Replace("mart.", "", StringComparison.Ordinal),
             s.RowCount?.ToString(CultureInfo.InvariantCulture) ?? "",
@@ -58,7 +59,8 @@ internal static class RefreshView
             s.LastStatus?.ToString().ToLowerInvariant() ?? "",
             s.Age is { } age ? Age(age) : "",
             s.IsStale ? "yes" : "no",
-            s.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture)])],
+            s.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture),
+            s.RetryAfter?.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) ?? ""])],
         caption);
 
     private static string Age(TimeSpan age) =>

@@ -9,7 +9,8 @@ namespace Erp.Db.Refresh;
 /// A hosted service that runs the due refresh (<c>ops.refresh_due</c>) every
 /// <see cref="RefreshWorkerOptions.Interval"/>: the scheduler for servers without pg_cron, and the
 /// engine of <c>erpdb refresh --watch</c>. Several workers (or a worker and pg_cron) may run
-/// against one database: overlapping runs skip in the database.
+/// against one database: overlapping runs skip in the database. Stopping the worker cancels the
+/// run in progress: the view being refreshed is logged as cancelled and the run stops.
 /// </summary>
 public sealed class RefreshWorker : BackgroundService
 {
@@ -50,9 +51,10 @@ public sealed class RefreshWorker : BackgroundService
                     results.Count(r => r.Status == RefreshStatus.Skipped));
                 RunCompleted?.Invoke(this, results);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException && !stoppingToken.IsCancellationRequested)
             {
-                // The database is unreachable or busy: try again at the next tick.
+                // The database is unreachable or busy, or someone cancelled the run there (it is
+                // logged): try again at the next tick. Stopping the worker cancels the current run.
                 logger.LogError(e, "Due refresh failed; retrying in {Interval}", options.Interval);
             }
         }

@@ -66,12 +66,16 @@ internal static class JournalSql
     /// database, so erp_owner owns every object whoever migrates. Roles are cluster-wide, so the role
     /// alone may exist before this database has it. Outside a transaction (no-transaction scripts)
     /// the role switch has no effect and the script runs as the login.
+    /// It also records the snapshot before the script (<c>erpdb.script_snapshot</c>, transaction-local):
+    /// <c>ops.register_view</c> clears only the dirty marks that snapshot saw, so a write committed
+    /// while a view file builds its view keeps the view dirty.
     /// </summary>
     public const string RunAsOwner = """
         DO $$
         BEGIN
             EXECUTE 'RESET ALL';
             PERFORM pg_catalog.set_config('role', 'none', false);
+            PERFORM pg_catalog.set_config('erpdb.script_snapshot', pg_catalog.pg_current_snapshot()::text, true);
             IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'erp_owner')
                AND pg_catalog.pg_has_role(session_user, 'erp_owner', 'MEMBER')
                AND pg_catalog.has_database_privilege('erp_owner', pg_catalog.current_database(), 'CREATE') THEN
