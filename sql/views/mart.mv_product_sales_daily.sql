@@ -19,9 +19,9 @@ SELECT it.merchant_id,
        it.order_date AS sales_date,
        sum(it.quantity)::bigint AS units_sold,
        count(DISTINCT it.order_id) AS order_count,
-       sum(round(it.amount * o.exchange_rate, 2))::numeric(18, 2) AS revenue_cny,
-       sum(it.cost_amount)::numeric(18, 2) AS cost_cny,
-       (sum(round(it.amount * o.exchange_rate, 2)) - sum(it.cost_amount))::numeric(18, 2) AS gross_profit_cny
+       round(sum(round(it.amount * o.exchange_rate, 2)), 2) AS revenue_cny,
+       round(sum(it.cost_amount), 2) AS cost_cny,
+       round(sum(round(it.amount * o.exchange_rate, 2)) - sum(it.cost_amount), 2) AS gross_profit_cny
 FROM dw.fact_order_items AS it
 JOIN dw.fact_sales_orders AS o
     ON o.merchant_id = it.merchant_id AND o.order_id = it.order_id AND o.order_date = it.order_date

@@ -1,9 +1,14 @@
 namespace Erp.Db.Queries;
 
-/// <summary>How fresh one materialized view a result was read from is.</summary>
+/// <summary>How fresh one materialized view a result was read from is, and whether its refresh is failing.</summary>
 /// <param name="View">The materialized view, e.g. <c>mart.mv_daily_sales</c>.</param>
 /// <param name="LastRefresh">When its last successful refresh finished; null if never.</param>
 /// <param name="AgeSeconds">Seconds since then; null if never refreshed.</param>
 /// <param name="Stale">True when older than the view's stale-after setting (or never refreshed).</param>
 /// <param name="PendingChanges">True when data the view reads changed after its last refresh: the next due refresh will show it.</param>
-public sealed record ViewFreshness(string View, DateTimeOffset? LastRefresh, double? AgeSeconds, bool Stale, bool PendingChanges);
+/// <param name="ConsecutiveFailures">Refresh attempts that failed since the last success (0 when the last attempt succeeded).</param>
+public sealed record ViewFreshness(string View, DateTimeOffset? LastRefresh, double? AgeSeconds, bool Stale, bool PendingChanges, int ConsecutiveFailures = 0)
+{
+    /// <summary>True when the view's last refresh attempt failed: the rows are those of <see cref="LastRefresh"/> and will not move until the failure is fixed (see <c>erpdb views</c>).</summary>
+    public bool Failing => ConsecutiveFailures > 0;
+}

@@ -13,5 +13,5 @@ internal static class Cells
 
     public static string Freshness(IReadOnlyList<Erp.Db.Queries.ViewFreshness> views) =>
         views.Count == 0 ? "" : "Data as of " + string.Join(", ", views.Select(v =>
-            $"{v.View.Replace("mart.mv_", "", StringComparison.Ordinal)} {(v.LastRefresh is { } at ? at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + "Z" : "never")}{(v.Stale ? " (stale)" : v.PendingChanges ? " (newer data pending)" : "")}"));
+            $"{v.View.Replace("mart.mv_", "", StringComparison.Ordinal)} {(v.LastRefresh is { } at ? at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + "Z" : "never")}{(v.Failing ? " (refresh failing)" : v.Stale ? " (stale)" : v.PendingChanges ? " (newer data pending)" : "")}"));
 }
