@@ -1,6 +1,6 @@
 -- mart.mv_inventory_summary: stock position per merchant and product (all warehouses), with
 -- value, 30-day sales, days of cover, turnover, stock status and a suggested reorder quantity.
--- requires: dw.fact_inventory, dw.dim_products, dw.dim_categories, dw.fact_order_items, dw.fact_sales_orders
+-- requires: dw.fact_inventory, dw.dim_products, dw.dim_categories, dw.fact_order_items, dw.fact_sales_orders, dw.is_valid_sale
 -- Definitions (all over the last 30 days, today excluded, valid orders only):
 --   avg_daily_units      = units sold / 30
 --   days_of_cover        = available / avg_daily_units (NULL without sales)
@@ -33,7 +33,7 @@ sold AS (
     JOIN dw.fact_sales_orders AS o
         ON o.merchant_id = it.merchant_id AND o.order_id = it.order_id AND o.order_date = it.order_date
     WHERE it.order_date >= CURRENT_DATE - 30 AND it.order_date < CURRENT_DATE
-      AND o.status NOT IN ('cancelled', 'refunded', 'returned')
+      AND dw.is_valid_sale(o.status)
     GROUP BY it.merchant_id, it.product_id
 )
 SELECT s.merchant_id,

@@ -1,7 +1,7 @@
 -- mart.mv_product_sales_daily: units, orders, revenue, cost and profit per merchant, product,
 -- shop and day, from order lines: what the trends and top-products queries read.
--- requires: dw.fact_order_items, dw.fact_sales_orders, dw.dim_products, dw.dim_shops, dw.dim_platforms
--- Valid orders only (not cancelled, refunded or returned). Revenue is the line amount converted
+-- requires: dw.fact_order_items, dw.fact_sales_orders, dw.dim_products, dw.dim_shops, dw.dim_platforms, dw.is_valid_sale
+-- Valid orders only (dw.is_valid_sale: not cancelled, refunded or returned). Revenue is the line amount converted
 -- with its order's exchange rate, rounded per line like the order's own CNY amounts.
 
 DROP MATERIALIZED VIEW IF EXISTS mart.mv_product_sales_daily CASCADE;
@@ -28,7 +28,7 @@ JOIN dw.fact_sales_orders AS o
 JOIN dw.dim_products AS p ON p.merchant_id = it.merchant_id AND p.product_id = it.product_id
 JOIN dw.dim_shops AS s ON s.merchant_id = o.merchant_id AND s.shop_id = o.shop_id
 JOIN dw.dim_platforms AS pl ON pl.platform_id = s.platform_id
-WHERE o.status NOT IN ('cancelled', 'refunded', 'returned')
+WHERE dw.is_valid_sale(o.status)
 GROUP BY it.merchant_id, it.product_id, p.sku, p.product_name, p.category_id, p.brand,
          o.shop_id, s.platform_id, pl.platform_code, it.order_date
 WITH DATA;
