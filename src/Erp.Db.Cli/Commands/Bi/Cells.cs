@@ -16,5 +16,5 @@ internal static class Cells
 
     public static string Freshness(IReadOnlyList<Erp.Db.Queries.ViewFreshness> views) =>
         views.Count == 0 ? "" : "Data as of " + string.Join(", ", views.Select(v =>
-            $"{v.View.Replace("mart.mv_", "", StringComparison.Ordinal)} {(v.LastRefresh is { } at ? Time(at) : "never")}{(v.Stale ? " (stale)" : v.PendingChanges ? " (newer data pending)" : "")}"));
+            $"{v.View.Replace("mart.mv_", "", StringComparison.Ordinal)} {(v.LastRefresh is { } at ? Time(at) : "never")}{(v.Failing ? " (refresh failing)" : v.Stale ? " (stale)" : v.PendingChanges ? " (newer data pending)" : "")}"));
 }
