@@ -17,4 +17,7 @@ internal static class ExitCodes
 
     /// <summary>verify: applied migrations were changed or removed.</summary>
     public const int Drift = 4;
+
+    /// <summary>doctor: something needs a DBA's action.</summary>
+    public const int NeedsAction = 5;
 }
