@@ -20,4 +20,4 @@ $$;
 COMMENT ON FUNCTION dw.business_date_problem(date) IS
     'NULL when d is a plausible business date (2000-01-01 .. today + 31 days, or NULL); otherwise what is wrong with it, in words. Used by ingest (order_date, metric_date) and erpdb doctor.';
 REVOKE EXECUTE ON FUNCTION dw.business_date_problem(date) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION dw.business_date_problem(date) TO erp_writer, erp_reader;
+GRANT EXECUTE ON FUNCTION dw.business_date_problem(date) TO erp_writer;

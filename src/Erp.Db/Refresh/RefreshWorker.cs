@@ -51,7 +51,6 @@ public sealed class RefreshWorker : BackgroundService
         using var timer = new PeriodicTimer(options.Interval);
         do
         {
-            await EnsurePartitionsIfDueAsync(stoppingToken);
             try
             {
                 var results = await refresher.RefreshDueAsync(options.Trigger, stoppingToken);
@@ -66,10 +65,13 @@ public sealed class RefreshWorker : BackgroundService
                 // The database is unreachable or busy: try again at the next tick.
                 logger.LogError(e, "Due refresh failed; retrying in {Interval}", options.Interval);
             }
+            // After the due refresh, so that it never delays one.
+            await EnsurePartitionsIfDueAsync(stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
+    /// <summary>Runs dw.ensure_partitions at the first tick and then once every PartitionInterval.</summary>
     private async Task EnsurePartitionsIfDueAsync(CancellationToken stoppingToken)
     {
         if (options.PartitionInterval == Timeout.InfiniteTimeSpan
