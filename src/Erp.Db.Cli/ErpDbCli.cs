@@ -38,6 +38,7 @@ internal static class ErpDbCli
         services.AddSingleton<Command, StatusCommand>();
         services.AddSingleton<Command, VerifyCommand>();
         services.AddSingleton<Command, ScriptCommand>();
+        services.AddSingleton<Command, DoctorCommand>();
         services.AddSingleton<Command, ServerCommand>();
         services.AddSingleton<Command, Commands.Bi.SalesCommand>();
         services.AddSingleton<Command, Commands.Bi.ProductsCommand>();

@@ -27,6 +27,9 @@ public sealed class ViewRefresher
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
+    /// <summary>The database this refresher works on.</summary>
+    internal NpgsqlDataSource DataSource => dataSource;
+
     /// <summary>Every registered view with its rows, last refresh, age, staleness, failures and health.</summary>
     public async Task<IReadOnlyList<ViewStatus>> GetStatusAsync(CancellationToken cancellationToken = default)
     {

@@ -44,6 +44,7 @@ internal static class OrderItemsEntity
         [
             RowCheck.Required("order_no"),
             RowCheck.Required("sku"),
+            RowCheck.BusinessDate("order_date"),
             new("order_no",
                 "NOT EXISTS (SELECT 1 FROM dw.fact_sales_orders AS o WHERE o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date)",
                 "format('order_no %s (shop_id %s, order_date %s) is not an order of merchant %s', t.order_no, t.shop_id, t.order_date, t.merchant_id)",

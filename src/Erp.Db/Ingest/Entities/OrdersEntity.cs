@@ -48,6 +48,7 @@ internal static class OrdersEntity
         Checks =
         [
             RowCheck.Required("order_no"),
+            RowCheck.BusinessDate("order_date"),
             References.Shop("fact_sales_orders_shop_fkey"),
             References.Customer("fact_sales_orders_customer_fkey"),
             References.Currency("fact_sales_orders_currency_code_fkey"),
