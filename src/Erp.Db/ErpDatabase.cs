@@ -21,19 +21,23 @@ public sealed class ErpDatabase : IAsyncDisposable
     /// <param name="readDataSource">A read replica for queries; <paramref name="dataSource"/> when null.</param>
     /// <param name="options">Limits and timeouts; defaults when null.</param>
     /// <param name="loggerFactory">Where logs go; nowhere when null.</param>
-    public ErpDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource? readDataSource = null, ErpDbOptions? options = null, ILoggerFactory? loggerFactory = null)
-        : this(dataSource, readDataSource, options, loggerFactory, ownsDataSources: false)
+    /// <param name="migrationDataSource">The login that migrates (a member of <c>erp_owner</c>); <paramref name="dataSource"/> when null.</param>
+    public ErpDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource? readDataSource = null, ErpDbOptions? options = null, ILoggerFactory? loggerFactory = null,
+        NpgsqlDataSource? migrationDataSource = null)
+        : this(dataSource, readDataSource, migrationDataSource, options, loggerFactory, ownsDataSources: false)
     {
     }
 
-    private ErpDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource? readDataSource, ErpDbOptions? options, ILoggerFactory? loggerFactory, bool ownsDataSources)
+    private ErpDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource? readDataSource, NpgsqlDataSource? migrationDataSource, ErpDbOptions? options,
+        ILoggerFactory? loggerFactory, bool ownsDataSources)
     {
         DataSource = dataSource;
         ReadDataSource = readDataSource ?? dataSource;
+        MigrationDataSource = migrationDataSource ?? dataSource;
         Options = options ?? new ErpDbOptions();
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         this.ownsDataSources = ownsDataSources;
-        Migrations = new MigrationRunner(dataSource, logger: LoggerFactory.CreateLogger<MigrationRunner>());
+        Migrations = new MigrationRunner(MigrationDataSource, logger: LoggerFactory.CreateLogger<MigrationRunner>());
         Queries = new WarehouseQueries(this);
         Ingest = new Ingestor(dataSource, LoggerFactory.CreateLogger<Ingestor>());
     }
@@ -49,7 +53,8 @@ public sealed class ErpDatabase : IAsyncDisposable
         }
         var primary = Build(options.ConnectionString, loggerFactory);
         var replica = string.IsNullOrWhiteSpace(options.ReadConnectionString) ? null : Build(options.ReadConnectionString, loggerFactory);
-        return new ErpDatabase(primary, replica, options, loggerFactory, ownsDataSources: true);
+        var migrator = string.IsNullOrWhiteSpace(options.MigrationConnectionString) ? null : Build(options.MigrationConnectionString, loggerFactory);
+        return new ErpDatabase(primary, replica, migrator, options, loggerFactory, ownsDataSources: true);
     }
 
     /// <summary>The primary data source.</summary>
@@ -58,10 +63,13 @@ public sealed class ErpDatabase : IAsyncDisposable
     /// <summary>The data source queries use: the replica when configured, else the primary.</summary>
     public NpgsqlDataSource ReadDataSource { get; }
 
+    /// <summary>The data source migrations use: the migration login when configured, else the primary.</summary>
+    public NpgsqlDataSource MigrationDataSource { get; }
+
     /// <summary>The settings this instance was built with.</summary>
     public ErpDbOptions Options { get; }
 
-    /// <summary>Migrate, status, verify and review script of the warehouse schema.</summary>
+    /// <summary>Migrate, status, verify and review script of the warehouse schema, through <see cref="MigrationDataSource"/>.</summary>
     public MigrationRunner Migrations { get; }
 
     /// <summary>Typed, merchant-scoped queries over the materialized views, with freshness.</summary>
@@ -82,6 +90,10 @@ public sealed class ErpDatabase : IAsyncDisposable
         if (!ReferenceEquals(ReadDataSource, DataSource))
         {
             await ReadDataSource.DisposeAsync();
+        }
+        if (!ReferenceEquals(MigrationDataSource, DataSource))
+        {
+            await MigrationDataSource.DisposeAsync();
         }
         await DataSource.DisposeAsync();
     }
