@@ -175,9 +175,9 @@ public sealed class WarehouseQueries
         return MerchantScope.QueryAsync(database, query.MerchantId, InventorySql.Report(query.SortBy), parameters, InventorySql.Views, async grid =>
         {
             var summary = await grid.ReadSingleAsync<InventorySummary>();
-            var items = (await grid.ReadAsync<InventoryRow>()).ToList();
+            var items = (await grid.ReadAsync<StockPositionRow>()).ToList();
             var total = await grid.ReadSingleAsync<long>();
-            return new InventoryReport(summary, new PagedResult<InventoryRow>(items, total, paging.Page, paging.PageSize));
+            return new InventoryReport(summary, new PagedResult<StockPositionRow>(items, total, paging.Page, paging.PageSize));
         }, cancellationToken);
     }
 

@@ -14,7 +14,7 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="UnitCost">Cost of one unit in CNY.</param>
 /// <param name="SafetyStock">Default safety stock.</param>
 /// <param name="Status">active or inactive.</param>
-public sealed record ProductRow(long ProductId, long MerchantId, string Sku, string ProductName, long CategoryId, string Brand, decimal UnitCost, int SafetyStock, string Status)
+internal sealed record ProductRow(long ProductId, long MerchantId, string Sku, string ProductName, long CategoryId, string Brand, decimal UnitCost, int SafetyStock, string Status)
     : ICopyRow<ProductRow>
 {
     static string ICopyRow<ProductRow>.Table => "dw.dim_products";

@@ -12,7 +12,7 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="ShopName">Display name.</param>
 /// <param name="SiteCountryCode">Marketplace site country.</param>
 /// <param name="CurrencyCode">Currency of the shop's orders.</param>
-public sealed record ShopRow(long ShopId, long MerchantId, short PlatformId, string PlatformShopCode, string ShopName, string SiteCountryCode, string CurrencyCode)
+internal sealed record ShopRow(long ShopId, long MerchantId, short PlatformId, string PlatformShopCode, string ShopName, string SiteCountryCode, string CurrencyCode)
     : ICopyRow<ShopRow>
 {
     static string ICopyRow<ShopRow>.Table => "dw.dim_shops";

@@ -8,7 +8,7 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="CurrencyCode">Currency.</param>
 /// <param name="RateDate">Day.</param>
 /// <param name="RateToCny">CNY per unit of the currency.</param>
-public sealed record ExchangeRateRow(string CurrencyCode, DateOnly RateDate, decimal RateToCny) : ICopyRow<ExchangeRateRow>
+internal sealed record ExchangeRateRow(string CurrencyCode, DateOnly RateDate, decimal RateToCny) : ICopyRow<ExchangeRateRow>
 {
     static string ICopyRow<ExchangeRateRow>.Table => "dw.fact_exchange_rates";
 

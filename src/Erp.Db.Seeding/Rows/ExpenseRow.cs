@@ -18,7 +18,7 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="OrderDate">That order's day.</param>
 /// <param name="Vendor">Who was paid.</param>
 /// <param name="ReferenceNo">Bill number, unique per merchant.</param>
-public sealed record ExpenseRow(
+internal sealed record ExpenseRow(
     long MerchantId, long ExpenseId, DateOnly ExpenseDate, long? ShopId, string Category, string Description, string CurrencyCode,
     decimal ExchangeRate, decimal Amount, long? OrderId, DateOnly? OrderDate, string Vendor, string ReferenceNo)
     : ICopyRow<ExpenseRow>

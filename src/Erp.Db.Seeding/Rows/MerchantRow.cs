@@ -10,7 +10,7 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="MerchantName">Display name.</param>
 /// <param name="BaseCurrency">Reporting currency (CNY).</param>
 /// <param name="Timezone">IANA time zone of the business day.</param>
-public sealed record MerchantRow(long MerchantId, string MerchantCode, string MerchantName, string BaseCurrency, string Timezone)
+internal sealed record MerchantRow(long MerchantId, string MerchantCode, string MerchantName, string BaseCurrency, string Timezone)
     : ICopyRow<MerchantRow>
 {
     static string ICopyRow<MerchantRow>.Table => "dw.dim_merchants";

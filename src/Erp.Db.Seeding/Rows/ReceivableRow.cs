@@ -17,7 +17,7 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="DueDate">Due day.</param>
 /// <param name="Status">open, partially_paid, paid or overdue.</param>
 /// <param name="SettledAt">When it was paid in full.</param>
-public sealed record ReceivableRow(
+internal sealed record ReceivableRow(
     long MerchantId, long ReceivableId, long ShopId, string InvoiceNo, string CurrencyCode, decimal ExchangeRate, decimal Amount,
     decimal ReceivedAmount, DateOnly InvoiceDate, DateOnly DueDate, string Status, DateTime? SettledAt)
     : ICopyRow<ReceivableRow>

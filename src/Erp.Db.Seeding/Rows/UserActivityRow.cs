@@ -18,7 +18,7 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="RetentionD1">Share of the day's new users back a day later; null until known.</param>
 /// <param name="RetentionD7">Same, 7 days later.</param>
 /// <param name="RetentionD30">Same, 30 days later.</param>
-public sealed record UserActivityRow(
+internal sealed record UserActivityRow(
     long MerchantId, long ShopId, DateOnly ActivityDate, int ActiveUsers, int NewUsers, int ReturningUsers, int PayingUsers,
     int Sessions, decimal AvgSessionSeconds, int PageViews, decimal? RetentionD1, decimal? RetentionD7, decimal? RetentionD30)
     : ICopyRow<UserActivityRow>

@@ -36,6 +36,12 @@ public sealed record SeedOptions
     /// <summary>What to do when the database already holds warehouse data. Default: refuse.</summary>
     public ExistingDataPolicy ExistingData { get; init; } = ExistingDataPolicy.Refuse;
 
+    /// <summary>
+    /// Whether the seeder runs the due refresh (<c>ops.refresh_due</c>) after the load, so the
+    /// views show the seeded data at once. Default true; turn off to refresh on your own schedule.
+    /// </summary>
+    public bool RefreshViews { get; init; } = true;
+
     /// <summary>The last day of the range: <see cref="EndDate"/> or yesterday (UTC).</summary>
     public DateOnly ResolveEndDate() => EndDate ?? DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
 

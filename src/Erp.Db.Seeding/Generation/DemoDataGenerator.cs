@@ -9,7 +9,7 @@ namespace Erp.Db.Seeding.Generation;
 /// facts are streamed by the methods, each call enumerating afresh with the same result, so a loader
 /// can stream orders and then their items without holding them in memory.
 /// </summary>
-public sealed class DemoDataGenerator
+internal sealed class DemoDataGenerator
 {
     private readonly DemoModel model;
     private readonly Lazy<SalesSummary> summary;

@@ -9,7 +9,7 @@ namespace Erp.Db.Seeding.Generation;
 /// <param name="ChannelIds">dw.dim_channels.channel_id by channel_code.</param>
 /// <param name="UserLevelIds">dw.dim_user_levels.user_level_id by level_code.</param>
 /// <param name="Currencies">dw.dim_currencies codes.</param>
-public sealed record SeedReferenceData(
+internal sealed record SeedReferenceData(
     IReadOnlyDictionary<string, short> PlatformIds,
     IReadOnlyList<int> AreaRegionIds,
     IReadOnlyDictionary<string, short> ChannelIds,

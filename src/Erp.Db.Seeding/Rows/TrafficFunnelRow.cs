@@ -14,7 +14,7 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="AddToCart">Visits with an add-to-cart.</param>
 /// <param name="Checkout">Visits that started checkout.</param>
 /// <param name="Orders">Orders placed.</param>
-public sealed record TrafficFunnelRow(
+internal sealed record TrafficFunnelRow(
     long MerchantId, long ShopId, DateOnly TrafficDate, int Visitors, int UniqueVisitors, int PageViews, int AddToCart, int Checkout, int Orders)
     : ICopyRow<TrafficFunnelRow>
 {

@@ -12,7 +12,7 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="ParentId">Parent category, null for a root.</param>
 /// <param name="Level">Depth, 1 = root.</param>
 /// <param name="Path">Codes from the root down, separated by '/'.</param>
-public sealed record CategoryRow(long CategoryId, long MerchantId, string CategoryCode, string CategoryName, long? ParentId, short Level, string Path)
+internal sealed record CategoryRow(long CategoryId, long MerchantId, string CategoryCode, string CategoryName, long? ParentId, short Level, string Path)
     : ICopyRow<CategoryRow>
 {
     static string ICopyRow<CategoryRow>.Table => "dw.dim_categories";

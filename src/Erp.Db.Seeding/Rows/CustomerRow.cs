@@ -14,7 +14,7 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="RegionId">Region (dw.dim_regions) for customers in China, else null.</param>
 /// <param name="ChannelId">Acquisition channel (dw.dim_channels).</param>
 /// <param name="CountryCode">Country of the customer.</param>
-public sealed record CustomerRow(long CustomerId, long MerchantId, string CustomerCode, string CustomerName, DateOnly? FirstOrderDate, short UserLevelId, int? RegionId, short ChannelId, string CountryCode)
+internal sealed record CustomerRow(long CustomerId, long MerchantId, string CustomerCode, string CustomerName, DateOnly? FirstOrderDate, short UserLevelId, int? RegionId, short ChannelId, string CountryCode)
     : ICopyRow<CustomerRow>
 {
     static string ICopyRow<CustomerRow>.Table => "dw.dim_customers";

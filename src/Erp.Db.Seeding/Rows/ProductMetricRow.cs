@@ -20,7 +20,7 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="Rating">Average rating 0..5, null without reviews.</param>
 /// <param name="ReviewCount">Reviews so far.</param>
 /// <param name="ListingStatus">active, inactive or out_of_stock.</param>
-public sealed record ProductMetricRow(
+internal sealed record ProductMetricRow(
     long MerchantId, long ShopId, long ProductId, DateOnly MetricDate, string CurrencyCode, decimal ExchangeRate, decimal Price,
     int Stock, int SalesVolume, decimal SalesAmount, int PageViews, int Visitors, decimal? Rating, int ReviewCount, string ListingStatus)
     : ICopyRow<ProductMetricRow>

@@ -15,7 +15,7 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="UnitPrice">Price of one unit in the order currency.</param>
 /// <param name="DiscountAmount">Discount on the line.</param>
 /// <param name="UnitCost">Cost of one unit in CNY.</param>
-public sealed record OrderItemRow(
+internal sealed record OrderItemRow(
     long MerchantId, long OrderItemId, DateOnly OrderDate, long OrderId, int LineNo, long ProductId, int Quantity,
     decimal UnitPrice, decimal DiscountAmount, decimal UnitCost)
     : ICopyRow<OrderItemRow>

@@ -15,7 +15,7 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="Amount">Amount received.</param>
 /// <param name="PaymentMethod">platform_settlement or bank_transfer.</param>
 /// <param name="ReferenceNo">Transaction reference, unique per merchant.</param>
-public sealed record PaymentReceiptRow(
+internal sealed record PaymentReceiptRow(
     long MerchantId, long ReceiptId, long ReceivableId, DateOnly ReceiptDate, DateTime ReceivedAt, string CurrencyCode,
     decimal ExchangeRate, decimal Amount, string PaymentMethod, string ReferenceNo)
     : ICopyRow<PaymentReceiptRow>

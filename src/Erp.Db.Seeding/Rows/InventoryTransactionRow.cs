@@ -16,7 +16,7 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="OrderDate">That order's day.</param>
 /// <param name="ReferenceNo">Document number, unique per merchant and type.</param>
 /// <param name="OccurredAt">When it happened (UTC).</param>
-public sealed record InventoryTransactionRow(
+internal sealed record InventoryTransactionRow(
     long MerchantId, long TransactionId, DateOnly TransactionDate, long ProductId, string TransactionType, int QuantityChange,
     decimal? UnitCost, long? OrderId, DateOnly? OrderDate, string ReferenceNo, DateTime OccurredAt)
     : ICopyRow<InventoryTransactionRow>

@@ -30,7 +30,7 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="PaidAt">When it was paid.</param>
 /// <param name="ShippedAt">When it was shipped.</param>
 /// <param name="DeliveredAt">When it was delivered.</param>
-public sealed record SalesOrderRow(
+internal sealed record SalesOrderRow(
     long MerchantId, long OrderId, DateOnly OrderDate, long ShopId, long? CustomerId, string OrderNo, string Status,
     string CurrencyCode, int ItemCount, decimal DiscountAmount, decimal Gmv, decimal ExchangeRate,
     decimal PlatformCommission, decimal PaymentFee, decimal ShippingFee, decimal CostAmountCny,

@@ -14,7 +14,7 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="SafetyStock">Low-stock threshold.</param>
 /// <param name="AverageUnitCost">Weighted average cost in CNY.</param>
 /// <param name="LastCountedAt">Last stock count.</param>
-public sealed record InventoryRow(
+internal sealed record InventoryRow(
     long MerchantId, long ProductId, string WarehouseCode, int QuantityOnHand, int QuantityReserved, int QuantityIncoming,
     int SafetyStock, decimal AverageUnitCost, DateTime? LastCountedAt)
     : ICopyRow<InventoryRow>
