@@ -1,7 +1,7 @@
 -- ops.log_refresh_run: logs a refresh run that failed or was cancelled outside the refresh of a
 -- view (bad argument, the caller's statement timeout, a cancel between views, called inside a
 -- transaction block), as view_name 'ops.refresh_due' in ops.mv_refresh_log.
--- requires: ops.mv_refresh_log (0012_refresh_registry, 0016_refresh_backoff)
+-- requires: ops.mv_refresh_log (0012_refresh_registry, 0015_refresh_backoff)
 -- Used by ops.refresh_due and by ViewRefresher, which drives a due refresh from the client.
 
 CREATE OR REPLACE FUNCTION ops.log_refresh_run(refresh_trigger text, status text, error_message text, error_sqlstate text DEFAULT NULL)

@@ -1,4 +1,4 @@
--- 0017_unbounded_aggregates: mart.target_achievement keeps actual values and achievement rates as
+-- 0016_unbounded_aggregates: mart.target_achievement keeps actual values and achievement rates as
 -- plain numeric, like the materialized views they are computed from.
 -- requires: 0012_refresh_registry (mart.target_achievement)
 -- Why: numeric(18, 2) / numeric(12, 6) overflowed when one merchant's valid sales summed past

@@ -1,4 +1,4 @@
--- 0016_refresh_backoff: retry backoff for failing views, and the 'cancelled' refresh status
+-- 0015_refresh_backoff: retry backoff for failing views, and the 'cancelled' refresh status
 -- (docs/refresh.md).
 -- requires: 0012_refresh_registry (ops.mv_registry, ops.mv_refresh_log)
 
