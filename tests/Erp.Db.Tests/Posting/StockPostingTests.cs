@@ -86,7 +86,7 @@ public class StockPostingTests
         Assert.Equal((0L, 0L, 2L), (orderReimport.Inserted, orderReimport.Updated, orderReimport.Unchanged));
         Assert.Equal((0L, 0L, 3L), (lineReimport.Inserted, lineReimport.Updated, lineReimport.Unchanged));
         Assert.Equal(books, await BooksAsync(db));
-        Assert.Equal("7|2|0|0", await PositionAsync(db));
+        Assert.Equal("8|2|0|0", await PositionAsync(db));
     }
 
     [Fact]
