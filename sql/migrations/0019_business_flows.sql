@@ -66,11 +66,11 @@ CREATE TABLE dw.fact_stock_counts (
     created_at        timestamptz  NOT NULL DEFAULT now(),
     updated_at        timestamptz  NOT NULL DEFAULT now(),
     CONSTRAINT fact_stock_counts_pkey PRIMARY KEY (merchant_id, product_id, warehouse_code, counted_at),
-    CONSTRAINT fact_stock_counts_product_fkey FOREIGN KEY (merchant_id, product_id)
-        REFERENCES dw.dim_products (merchant_id, product_id),
     CONSTRAINT fact_stock_counts_counted_nonnegative CHECK (counted_quantity >= 0)
 );
 
+-- No foreign key to dw.dim_products (the import resolves the SKU, and posting joins the product):
+-- erpdb seed --replace truncates the dimensions with a fixed table list that does not name this table.
 COMMENT ON TABLE dw.fact_stock_counts IS 'Physical stock counts (盘点): each posts once, as an adjustment movement of counted_quantity minus the book balance at posting.';
 COMMENT ON COLUMN dw.fact_stock_counts.book_quantity IS 'Book balance (on hand - shortage) when the count was posted; NULL until posted.';
 COMMENT ON COLUMN dw.fact_stock_counts.posted_at IS 'When dw.post_stock_counts posted the count; a posted count is never posted again (a corrected count is a new count).';
@@ -86,7 +86,7 @@ SELECT ops.enable_merchant_isolation('dw.fact_stock_counts');
 CREATE TABLE dw.alerts (
     alert_id     bigint       GENERATED ALWAYS AS IDENTITY,
     kind         text         NOT NULL,
-    merchant_id  bigint       REFERENCES dw.dim_merchants (merchant_id),
+    merchant_id  bigint,
     subject      text         NOT NULL,
     raised_at    timestamptz  NOT NULL DEFAULT now(),
     resolved_at  timestamptz,
@@ -106,7 +106,7 @@ CREATE UNIQUE INDEX alerts_open_subject_unique ON dw.alerts (kind, merchant_id, 
 CREATE INDEX alerts_merchant_raised_idx ON dw.alerts (merchant_id, raised_at);
 
 COMMENT ON TABLE dw.alerts IS 'Open and resolved alerts: stock (low_stock, out_of_stock, stock_shortage), finance (overdue_receivable) and views (view_failing, slow_refresh). One open alert per (kind, merchant, subject).';
-COMMENT ON COLUMN dw.alerts.merchant_id IS 'The merchant concerned; NULL for alerts about the warehouse itself (views), which scoped readers do not see.';
+COMMENT ON COLUMN dw.alerts.merchant_id IS 'The merchant concerned; NULL for alerts about the warehouse itself (views), which scoped readers do not see. No foreign key: alerts are history and outlive a merchant''s data being reloaded.';
 COMMENT ON COLUMN dw.alerts.subject IS 'What the alert is about, stable while it is open: sku@warehouse for stock, invoice or order number for receivables, view name for views.';
 COMMENT ON COLUMN dw.alerts.details IS 'Figures at the last raise (quantities, amounts, errors), as a JSON object.';
 COMMENT ON COLUMN dw.alerts.resolved_at IS 'When the condition ended; NULL while open.';

@@ -35,7 +35,7 @@ internal static class StockCountsEntity
         [
             RowCheck.Required("sku"),
             RowCheck.Required("warehouse_code"),
-            References.Sku("fact_stock_counts_product_fkey"),
+            References.Sku("fact_stock_counts_product") with { Constraint = null },
         ],
         Post = """
             SELECT dw.post_stock_counts(m.merchant_id)
