@@ -51,6 +51,7 @@ internal static class ErpDbCli
         services.AddSingleton<Command, RefreshCommand>();
         services.AddSingleton<Command, ViewsCommand>();
         services.AddSingleton<Command, SeedCommand>();
+        services.AddSingleton<Command, PostCommand>();
 
         var host = builder.Build();
         await using var disposeHost = (IAsyncDisposable)host;

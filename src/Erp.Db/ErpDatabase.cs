@@ -1,5 +1,6 @@
 using Erp.Db.Ingest;
 using Erp.Db.Migrations;
+using Erp.Db.Posting;
 using Erp.Db.Queries;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -79,6 +80,22 @@ public sealed class ErpDatabase : IAsyncDisposable
     public Ingestor Ingest { get; }
 
     internal ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>
+    /// Re-posts the books from the facts (<c>dw.post</c>): for the orders of <paramref name="merchantId"/> (null = every merchant) dated
+    /// <paramref name="from"/>..<paramref name="to"/> (inclusive, null = unbounded): cost and units from lines, stock movements and positions,
+    /// receivables and fee expenses; then pending stock movements and counts, and the settlement of the merchant's receivables. One
+    /// transaction; idempotent (a second run returns zeros). Ingest already posts what it writes: this is for history and repairs.
+    /// Runs as the primary's login (<c>erp_writer</c> or the owner) and touches only the rows of the merchants in scope.
+    /// </summary>
+    /// <param name="merchantId">One merchant, or null for all.</param>
+    /// <param name="from">First order date, or null.</param>
+    /// <param name="to">Last order date, or null.</param>
+    /// <param name="cancellationToken">Cancels the run; nothing of it is saved.</param>
+    /// <returns>What changed, per book.</returns>
+    /// <exception cref="ArgumentException"><paramref name="to"/> is before <paramref name="from"/>.</exception>
+    public Task<PostResult> PostAsync(long? merchantId = null, DateOnly? from = null, DateOnly? to = null, CancellationToken cancellationToken = default) =>
+        new BooksPoster(DataSource, LoggerFactory.CreateLogger<BooksPoster>()).PostAsync(merchantId, from, to, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
