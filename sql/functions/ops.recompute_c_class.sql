@@ -67,7 +67,7 @@ BEGIN
                        WHEN 'new_customers' THEN (SELECT count(*) FROM mart.mv_customer_segments AS c
                                                   WHERE c.merchant_id = t.merchant_id
                                                     AND c.first_order_date BETWEEN t.period_start AND t.period_end)
-                   END, 0)::numeric(18, 2) AS actual_value
+                   END, 0)::numeric AS actual_value
         ) AS a;
         GET DIAGNOSTICS computed = ROW_COUNT;
 

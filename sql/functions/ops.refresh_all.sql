@@ -16,6 +16,10 @@ BEGIN
         logged := ops.refresh_view(next_view, refresh_trigger);
         log_ids := log_ids || logged.log_id;
         COMMIT;
+        -- A cancel is logged by ops.refresh_view; the run stops there.
+        IF logged.status = 'cancelled' THEN
+            RAISE EXCEPTION USING MESSAGE = logged.error_message, ERRCODE = logged.error_sqlstate;
+        END IF;
     END LOOP;
     logged := ops.recompute_c_class(refresh_trigger);
     IF logged.log_id IS NOT NULL THEN
@@ -26,6 +30,6 @@ END
 $$;
 
 COMMENT ON PROCEDURE ops.refresh_all(text, bigint[]) IS
-    'Refreshes every registered view in dependency order, one transaction per view, then recomputes the C-class results. log_ids returns the log rows written. CALL outside a transaction block.';
+    'Refreshes every registered view in dependency order, one transaction per view, then recomputes the C-class results; a cancel stops it (logged as cancelled). log_ids returns the log rows written. CALL outside a transaction block.';
 REVOKE EXECUTE ON PROCEDURE ops.refresh_all(text, bigint[]) FROM PUBLIC;
 GRANT EXECUTE ON PROCEDURE ops.refresh_all(text, bigint[]) TO erp_writer;

@@ -1,7 +1,12 @@
 -- ops.refresh_view: refreshes one registered materialized view and logs the attempt.
 -- requires: ops.mv_registry, ops.mv_refresh_log, ops.mv_invalidations (0012_refresh_registry)
 -- Never raises for a failed refresh: the failure is logged (with its error) and returned, so a
--- caller refreshing many views goes on with the next. It raises only for an unknown view name.
+-- caller refreshing many views goes on with the next. A statement timeout is such a failure. A
+-- cancel (the caller's, e.g. Ctrl+C or a CancellationToken) is logged 'cancelled' and returned:
+-- the caller stops its run there. It raises only for an unknown view name or an empty trigger.
+-- The registry's statement_timeout bounds the refresh only when the caller sets it before the
+-- call (ops.refresh_statement_timeout; ViewRefresher does): PostgreSQL arms the statement timer
+-- when a client statement starts, so a SET inside this call would not bound it.
 
 CREATE OR REPLACE FUNCTION ops.refresh_view(view_name text, refresh_trigger text DEFAULT 'manual')
 RETURNS ops.mv_refresh_log
@@ -16,12 +21,18 @@ DECLARE
     use_concurrently  boolean;
     snapshot          pg_catalog.pg_snapshot;
     counted           bigint;
-    old_statement     text := pg_catalog.current_setting('statement_timeout');
+    statement_ms      bigint := (EXTRACT(epoch FROM pg_catalog.current_setting('statement_timeout')::interval) * 1000)::bigint;
     old_lock          text := pg_catalog.current_setting('lock_timeout');
     error_text        text;
     error_state       text;
+    outcome           text;
+    failed_at         timestamptz;
     logged            ops.mv_refresh_log;
 BEGIN
+    IF pg_catalog.length(refresh_view.refresh_trigger) NOT BETWEEN 1 AND 100 OR refresh_view.refresh_trigger IS NULL THEN
+        RAISE EXCEPTION 'refresh trigger must be 1 to 100 characters, not %', coalesce(pg_catalog.quote_literal(refresh_view.refresh_trigger), 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     SELECT * INTO reg FROM ops.mv_registry AS r WHERE r.view_name = refresh_view.view_name;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown materialized view "%"', refresh_view.view_name
@@ -40,10 +51,8 @@ BEGIN
     END IF;
 
     BEGIN
-        -- lock_timeout applies at once; statement_timeout from the next top-level statement of this
-        -- transaction on (PostgreSQL arms it per client statement). Both are restored below.
+        -- lock_timeout applies at once (restored below); statement_timeout is the caller's to set.
         PERFORM pg_catalog.set_config('lock_timeout', (EXTRACT(epoch FROM reg.lock_timeout) * 1000)::bigint::text, true);
-        PERFORM pg_catalog.set_config('statement_timeout', (EXTRACT(epoch FROM reg.statement_timeout) * 1000)::bigint::text, true);
 
         rel := pg_catalog.to_regclass(reg.view_name);
         IF rel IS NULL THEN
@@ -74,7 +83,8 @@ BEGIN
         SET last_success_at = pg_catalog.clock_timestamp(),
             last_row_count = counted,
             last_duration_ms = pg_catalog.round((EXTRACT(epoch FROM pg_catalog.clock_timestamp() - started) * 1000)::numeric, 3),
-            consecutive_failures = 0
+            consecutive_failures = 0,
+            retry_after = NULL
         WHERE r.view_name = reg.view_name;
 
         INSERT INTO ops.mv_refresh_log (view_name, started_at, finished_at, duration_ms, row_count, status, was_concurrent, refresh_trigger)
@@ -83,27 +93,41 @@ BEGIN
                 counted, 'succeeded', use_concurrently, refresh_view.refresh_trigger)
         RETURNING * INTO logged;
     EXCEPTION
-        -- query_canceled (a timeout) is not part of OTHERS; it is a failure of this view too.
+        -- query_canceled is not part of OTHERS. A statement timeout is a failure of this view; any
+        -- other cancel is the caller's, logged 'cancelled' (not a failure of the view) and returned
+        -- so that the caller stops. SQLSTATE 57014 is the same for both: the message tells them
+        -- apart, or (in another language) whether the caller's statement timeout has elapsed.
         WHEN query_canceled OR OTHERS THEN
             GET STACKED DIAGNOSTICS error_text = MESSAGE_TEXT, error_state = RETURNED_SQLSTATE;
-            UPDATE ops.mv_registry AS r
-            SET consecutive_failures = r.consecutive_failures + 1
-            WHERE r.view_name = reg.view_name;
+            failed_at := pg_catalog.clock_timestamp();
+            outcome := CASE
+                WHEN error_state <> '57014' THEN 'failed'
+                WHEN error_text LIKE '%statement timeout%' THEN 'failed'
+                WHEN statement_ms > 0 AND failed_at - pg_catalog.statement_timestamp() >= statement_ms * interval '1 millisecond' THEN 'failed'
+                ELSE 'cancelled'
+            END;
+            IF outcome = 'failed' THEN
+                -- Backoff: due refreshes retry after min(interval * 2^(failures - 1), 1 hour).
+                UPDATE ops.mv_registry AS r
+                SET consecutive_failures = r.consecutive_failures + 1,
+                    retry_after = failed_at + LEAST(r.refresh_interval * pg_catalog.power(2, LEAST(r.consecutive_failures, 20)),
+                                                    interval '1 hour')
+                WHERE r.view_name = reg.view_name;
+            END IF;
             INSERT INTO ops.mv_refresh_log (view_name, started_at, finished_at, duration_ms, status, was_concurrent,
                                             error_message, error_sqlstate, refresh_trigger)
-            VALUES (reg.view_name, started, pg_catalog.clock_timestamp(),
-                    pg_catalog.round((EXTRACT(epoch FROM pg_catalog.clock_timestamp() - started) * 1000)::numeric, 3),
-                    'failed', use_concurrently, error_text, error_state, refresh_view.refresh_trigger)
+            VALUES (reg.view_name, started, failed_at,
+                    pg_catalog.round((EXTRACT(epoch FROM failed_at - started) * 1000)::numeric, 3),
+                    outcome, use_concurrently, error_text, error_state, refresh_view.refresh_trigger)
             RETURNING * INTO logged;
     END;
 
-    PERFORM pg_catalog.set_config('statement_timeout', old_statement, true);
     PERFORM pg_catalog.set_config('lock_timeout', old_lock, true);
     RETURN logged;
 END
 $$;
 
 COMMENT ON FUNCTION ops.refresh_view(text, text) IS
-    'Refreshes one registered view (CONCURRENTLY when registered so and populated) under a per-view advisory lock: a second caller at the same time is logged as skipped. Sets lock and statement timeouts, counts rows, clears the dirty marks it covered and marks dependent views dirty. A failure is logged with its error and returned, never raised. Returns the log row.';
+    'Refreshes one registered view (CONCURRENTLY when registered so and populated) under a per-view advisory lock: a second caller at the same time is logged as skipped. Sets the lock timeout (the statement timeout is the caller''s: ops.refresh_statement_timeout), counts rows, clears the dirty marks it covered and marks dependent views dirty. A failure (a statement timeout included) is logged with its error, sets the retry backoff and is returned, never raised; a cancel is logged and returned as cancelled. Returns the log row.';
 REVOKE EXECUTE ON FUNCTION ops.refresh_view(text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ops.refresh_view(text, text) TO erp_writer;

@@ -3,6 +3,10 @@
 -- requires: ops.mv_registry, ops.mv_refresh_log, ops.mv_invalidations (0012_refresh_registry)
 -- What the view reads (depends_on, reads) comes from the catalog, not from the caller, so the
 -- registry can never disagree with the view's SQL.
+-- Like ops.refresh_view it clears only the dirty marks the view's data covers: those of
+-- transactions visible in the snapshot the migration runner records at the start of the script
+-- (erpdb.script_snapshot, taken before CREATE ... WITH DATA), or in the transaction snapshot
+-- under REPEATABLE READ; a write committed while the view was being built keeps it dirty.
 
 CREATE OR REPLACE FUNCTION ops.register_view(
     view_name text,
@@ -20,6 +24,7 @@ DECLARE
     mv_names    text[];
     row_count   bigint;
     registered  ops.mv_registry;
+    covered     pg_catalog.pg_snapshot;
 BEGIN
     IF rel IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = rel AND relkind = 'm') THEN
         RAISE EXCEPTION 'ops.register_view: % is not a materialized view', register_view.view_name
@@ -51,11 +56,24 @@ BEGIN
             description = EXCLUDED.description,
             last_success_at = EXCLUDED.last_success_at,
             last_row_count = EXCLUDED.last_row_count,
-            consecutive_failures = 0
+            consecutive_failures = 0,
+            retry_after = NULL
     RETURNING * INTO registered;
 
-    -- The view was just created WITH DATA in this transaction: it is fresh.
-    DELETE FROM ops.mv_invalidations AS i WHERE i.view_name = register_view.view_name;
+    -- The view was just created WITH DATA in this transaction, from a snapshot that is not at hand
+    -- here under READ COMMITTED (each statement has its own). A snapshot taken before the CREATE
+    -- saw less: the marks of the transactions it saw are covered. Without one, marks are kept
+    -- (the next due refresh refreshes the view once more), never dropped unseen.
+    covered := CASE
+        WHEN pg_catalog.current_setting('transaction_isolation') IN ('repeatable read', 'serializable')
+            THEN pg_catalog.pg_current_snapshot()
+        ELSE NULLIF(pg_catalog.current_setting('erpdb.script_snapshot', true), '')::pg_catalog.pg_snapshot
+    END;
+    DELETE FROM ops.mv_invalidations AS i
+    WHERE i.view_name = register_view.view_name
+      AND (pg_catalog.pg_visible_in_snapshot(i.xid, covered)
+           -- This transaction's own earlier writes are in the view too.
+           OR i.xid = pg_catalog.pg_current_xact_id_if_assigned());
     INSERT INTO ops.mv_refresh_log (view_name, started_at, finished_at, duration_ms, row_count, status, was_concurrent, refresh_trigger)
     VALUES (register_view.view_name, pg_catalog.now(), pg_catalog.clock_timestamp(),
             pg_catalog.round((EXTRACT(epoch FROM pg_catalog.clock_timestamp() - pg_catalog.now()) * 1000)::numeric, 3),
@@ -65,5 +83,5 @@ END
 $$;
 
 COMMENT ON FUNCTION ops.register_view(text, interval, interval, boolean, text) IS
-    'Upserts a materialized view into ops.mv_registry with what it reads (from the catalog), marks it fresh and logs its creation (trigger migrate). Called by every sql/views file; runs as erp_owner during migrate.';
+    'Upserts a materialized view into ops.mv_registry with what it reads (from the catalog), clears the dirty marks its data covers and logs its creation (trigger migrate). Called by every sql/views file; runs as erp_owner during migrate.';
 REVOKE EXECUTE ON FUNCTION ops.register_view(text, interval, interval, boolean, text) FROM PUBLIC;

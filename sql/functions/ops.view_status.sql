@@ -5,6 +5,9 @@
 -- Unhealthy: missing or unpopulated, 3 or more consecutive failures, or stale (last success
 -- older than stale_after, or never).
 
+-- Its result columns change over time (new ones go at the end), which CREATE OR REPLACE refuses.
+DROP FUNCTION IF EXISTS ops.view_status();
+
 CREATE OR REPLACE FUNCTION ops.view_status()
 RETURNS TABLE (
     view_name             text,
@@ -24,7 +27,8 @@ RETURNS TABLE (
     is_healthy            boolean,
     is_populated          boolean,
     refresh_concurrently  boolean,
-    depends_on            text[])
+    depends_on            text[],
+    retry_after           timestamptz)
 LANGUAGE sql
 STABLE
 SECURITY DEFINER
@@ -50,7 +54,8 @@ AS $$
                AND pg_catalog.now() - r.last_success_at <= r.stale_after,
            coalesce(c.relispopulated, false),
            r.refresh_concurrently,
-           r.depends_on
+           r.depends_on,
+           CASE WHEN r.retry_after > pg_catalog.now() THEN r.retry_after END
     FROM ops.mv_registry AS r
     LEFT JOIN pg_catalog.pg_class AS c ON c.oid = pg_catalog.to_regclass(r.view_name) AND c.relkind = 'm'
     LEFT JOIN LATERAL (
@@ -67,7 +72,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION ops.view_status() IS
-    'One row per registered view: rows, last successful refresh, its duration, the last attempt''s status and error, age, stale (older than stale_after), dirty (and since when), consecutive failures and healthy (populated, fewer than 3 consecutive failures, not stale). For writers and the owner; readers use ops.view_freshness() (this reveals every merchant''s activity).';
+    'One row per registered view: rows, last successful refresh, its duration, the last attempt''s status and error, age, stale (older than stale_after), dirty (and since when), consecutive failures, healthy (populated, fewer than 3 consecutive failures, not stale) and, while a failing view backs off, when due refreshes retry it. For writers and the owner; readers use ops.view_freshness() (this reveals every merchant''s activity).';
 REVOKE EXECUTE ON FUNCTION ops.view_status() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION ops.view_status() FROM erp_reader;
 GRANT EXECUTE ON FUNCTION ops.view_status() TO erp_writer;

@@ -1,5 +1,5 @@
 -- ops.views_to_refresh: the registered views in dependency order (a view after the views it
--- reads), optionally only those that are due or dirty now.
+-- reads), optionally only those that are due or dirty now and not backing off after a failure.
 -- requires: ops.mv_registry, ops.mv_invalidations (0012_refresh_registry)
 
 CREATE OR REPLACE FUNCTION ops.views_to_refresh(only_due boolean DEFAULT false)
@@ -27,19 +27,20 @@ AS $$
     states AS (
         SELECT o.view_name, o.refresh_level,
                r.last_success_at IS NULL OR r.last_success_at + r.refresh_interval <= pg_catalog.now() AS is_due,
-               EXISTS (SELECT 1 FROM ops.mv_invalidations AS i WHERE i.view_name = o.view_name) AS is_dirty
+               EXISTS (SELECT 1 FROM ops.mv_invalidations AS i WHERE i.view_name = o.view_name) AS is_dirty,
+               r.retry_after IS NOT NULL AND r.retry_after > pg_catalog.now() AS is_backing_off
         FROM ordered AS o
         JOIN ops.mv_registry AS r ON r.view_name = o.view_name
         WHERE pg_catalog.to_regclass(o.view_name) IS NOT NULL
     )
     SELECT s.view_name, s.refresh_level, s.is_due, s.is_dirty
     FROM states AS s
-    WHERE NOT only_due OR s.is_due OR s.is_dirty
+    WHERE NOT only_due OR ((s.is_due OR s.is_dirty) AND NOT s.is_backing_off)
     ORDER BY s.refresh_level, s.view_name
 $$;
 
 COMMENT ON FUNCTION ops.views_to_refresh(boolean) IS
-    'Registered views that exist, in dependency order (refresh_level 0 reads no other view), with whether each is due (refresh_interval elapsed since its last success) or dirty (a write to what it reads). only_due = true keeps the due or dirty ones.';
+    'Registered views that exist, in dependency order (refresh_level 0 reads no other view), with whether each is due (refresh_interval elapsed since its last success) or dirty (a write to what it reads). only_due = true keeps the due or dirty ones, except those backing off after a failure (ops.mv_registry.retry_after).';
 REVOKE EXECUTE ON FUNCTION ops.views_to_refresh(boolean) FROM PUBLIC;
 -- Not for readers: is_dirty tells when any merchant last wrote.
 REVOKE EXECUTE ON FUNCTION ops.views_to_refresh(boolean) FROM erp_reader;

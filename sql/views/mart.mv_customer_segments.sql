@@ -1,7 +1,7 @@
 -- mart.mv_customer_segments: one row per merchant and customer with their order history and
 -- segment, for the customers query (counts per segment are a GROUP BY over it).
--- requires: dw.fact_sales_orders, dw.dim_customers, dw.dim_user_levels
--- Over valid orders (not cancelled, refunded or returned) of customers known to the order, as of
+-- requires: dw.fact_sales_orders, dw.dim_customers, dw.dim_user_levels, dw.is_valid_sale
+-- Over valid orders (dw.is_valid_sale: not cancelled, refunded or returned) of customers known to the order, as of
 -- today. Segments, first match wins:
 --   churned  no order in the last 90 days
 --   vip      lifetime spend >= the min_spend_cny of user level 'platinum' (dw.dim_user_levels; 5000 CNY as seeded)
@@ -21,7 +21,7 @@ WITH history AS (
            sum(o.gmv_cny) AS total_spend_cny
     FROM dw.fact_sales_orders AS o
     WHERE o.customer_id IS NOT NULL
-      AND o.status NOT IN ('cancelled', 'refunded', 'returned')
+      AND dw.is_valid_sale(o.status)
     GROUP BY o.merchant_id, o.customer_id
 ),
 vip AS (
@@ -36,7 +36,7 @@ SELECT h.merchant_id,
        h.first_order_date,
        h.last_order_date,
        h.order_count,
-       h.total_spend_cny::numeric(18, 2) AS total_spend_cny,
+       round(h.total_spend_cny, 2) AS total_spend_cny,
        round(h.total_spend_cny / h.order_count, 2) AS aov_cny,
        CURRENT_DATE - h.last_order_date AS days_since_last_order,
        h.total_spend_cny >= v.min_spend_cny AS is_vip,

@@ -1,9 +1,10 @@
 -- mart.mv_daily_sales: sales per merchant, shop (hence platform) and day: orders, units, GMV,
 -- fees, cost, gross and net profit, customers and average order value, all in CNY.
--- requires: dw.fact_sales_orders, dw.dim_shops, dw.dim_platforms
+-- requires: dw.fact_sales_orders, dw.dim_shops, dw.dim_platforms, dw.is_valid_sale
 -- The base of mart.mv_weekly_sales and mart.mv_monthly_sales (weeks and months are derived from
--- days, never stored twice). Cancelled, refunded and returned orders count only in
--- cancelled_order_count; every amount is over the other (valid) orders.
+-- days, never stored twice). Orders that are not sales (dw.is_valid_sale: cancelled, refunded,
+-- returned) count only in cancelled_order_count; every amount is over the valid orders.
+-- Amounts are plain numeric rounded to 2 places, never cast to a bounded type (docs/metrics.md).
 
 DROP MATERIALIZED VIEW IF EXISTS mart.mv_daily_sales CASCADE;
 
@@ -14,18 +15,19 @@ SELECT o.merchant_id,
        s.platform_id,
        p.platform_code,
        o.order_date AS sales_date,
-       count(*) FILTER (WHERE o.status NOT IN ('cancelled', 'refunded', 'returned')) AS order_count,
-       count(*) FILTER (WHERE o.status IN ('cancelled', 'refunded', 'returned')) AS cancelled_order_count,
-       coalesce(sum(o.item_count) FILTER (WHERE o.status NOT IN ('cancelled', 'refunded', 'returned')), 0)::bigint AS item_count,
-       coalesce(sum(o.gmv_cny) FILTER (WHERE o.status NOT IN ('cancelled', 'refunded', 'returned')), 0)::numeric(18, 2) AS gmv_cny,
-       coalesce(sum(o.fees_cny) FILTER (WHERE o.status NOT IN ('cancelled', 'refunded', 'returned')), 0)::numeric(18, 2) AS fees_cny,
-       coalesce(sum(o.cost_amount_cny) FILTER (WHERE o.status NOT IN ('cancelled', 'refunded', 'returned')), 0)::numeric(18, 2) AS cost_cny,
-       coalesce(sum(o.gross_profit_cny) FILTER (WHERE o.status NOT IN ('cancelled', 'refunded', 'returned')), 0)::numeric(18, 2) AS gross_profit_cny,
-       coalesce(sum(o.net_profit_cny) FILTER (WHERE o.status NOT IN ('cancelled', 'refunded', 'returned')), 0)::numeric(18, 2) AS net_profit_cny,
-       count(DISTINCT o.customer_id) FILTER (WHERE o.status NOT IN ('cancelled', 'refunded', 'returned')) AS customer_count,
-       round(coalesce(sum(o.gmv_cny) FILTER (WHERE o.status NOT IN ('cancelled', 'refunded', 'returned')), 0)
-             / nullif(count(*) FILTER (WHERE o.status NOT IN ('cancelled', 'refunded', 'returned')), 0), 2) AS aov_cny
+       count(*) FILTER (WHERE v.is_valid) AS order_count,
+       count(*) FILTER (WHERE NOT v.is_valid) AS cancelled_order_count,
+       coalesce(sum(o.item_count) FILTER (WHERE v.is_valid), 0)::bigint AS item_count,
+       round(coalesce(sum(o.gmv_cny) FILTER (WHERE v.is_valid), 0), 2) AS gmv_cny,
+       round(coalesce(sum(o.fees_cny) FILTER (WHERE v.is_valid), 0), 2) AS fees_cny,
+       round(coalesce(sum(o.cost_amount_cny) FILTER (WHERE v.is_valid), 0), 2) AS cost_cny,
+       round(coalesce(sum(o.gross_profit_cny) FILTER (WHERE v.is_valid), 0), 2) AS gross_profit_cny,
+       round(coalesce(sum(o.net_profit_cny) FILTER (WHERE v.is_valid), 0), 2) AS net_profit_cny,
+       count(DISTINCT o.customer_id) FILTER (WHERE v.is_valid) AS customer_count,
+       round(coalesce(sum(o.gmv_cny) FILTER (WHERE v.is_valid), 0)
+             / nullif(count(*) FILTER (WHERE v.is_valid), 0), 2) AS aov_cny
 FROM dw.fact_sales_orders AS o
+CROSS JOIN LATERAL (SELECT dw.is_valid_sale(o.status) AS is_valid) AS v
 JOIN dw.dim_shops AS s ON s.merchant_id = o.merchant_id AND s.shop_id = o.shop_id
 JOIN dw.dim_platforms AS p ON p.platform_id = s.platform_id
 GROUP BY o.merchant_id, o.shop_id, s.shop_name, s.platform_id, p.platform_code, o.order_date
@@ -37,8 +39,8 @@ CREATE INDEX mv_daily_sales_merchant_date_idx ON mart.mv_daily_sales (merchant_i
 CREATE INDEX mv_daily_sales_platform_date_idx ON mart.mv_daily_sales (merchant_id, platform_code, sales_date);
 
 COMMENT ON MATERIALIZED VIEW mart.mv_daily_sales IS 'Sales per merchant, shop and day in CNY (seed 001 mv_daily_sales). Readers use mart.daily_sales. Base of mart.mv_weekly_sales and mart.mv_monthly_sales.';
-COMMENT ON COLUMN mart.mv_daily_sales.order_count IS 'Valid orders: every status but cancelled, refunded and returned.';
-COMMENT ON COLUMN mart.mv_daily_sales.cancelled_order_count IS 'Cancelled, refunded and returned orders (not in any amount).';
+COMMENT ON COLUMN mart.mv_daily_sales.order_count IS 'Valid orders (dw.is_valid_sale: every status but cancelled, refunded and returned).';
+COMMENT ON COLUMN mart.mv_daily_sales.cancelled_order_count IS 'Orders that are not sales (cancelled, refunded, returned; see dw.is_valid_sale), in no amount.';
 COMMENT ON COLUMN mart.mv_daily_sales.item_count IS 'Units sold: sum of dw.fact_sales_orders.item_count of the valid orders.';
 COMMENT ON COLUMN mart.mv_daily_sales.customer_count IS 'Distinct customers with a valid order that day (not additive over days).';
 COMMENT ON COLUMN mart.mv_daily_sales.aov_cny IS 'Average order value: gmv_cny / order_count; NULL without orders.';

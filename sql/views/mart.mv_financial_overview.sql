@@ -44,17 +44,17 @@ months AS (
 )
 SELECT m.merchant_id,
        m.month_start,
-       coalesce(r.invoiced_cny, 0)::numeric(18, 2) AS invoiced_cny,
-       coalesce(r.outstanding_cny, 0)::numeric(18, 2) AS outstanding_cny,
-       coalesce(r.overdue_cny, 0)::numeric(18, 2) AS overdue_cny,
+       round(coalesce(r.invoiced_cny, 0), 2) AS invoiced_cny,
+       round(coalesce(r.outstanding_cny, 0), 2) AS outstanding_cny,
+       round(coalesce(r.overdue_cny, 0), 2) AS overdue_cny,
        coalesce(r.overdue_count, 0) AS overdue_count,
-       coalesce(p.receipts_cny, 0)::numeric(18, 2) AS receipts_cny,
-       coalesce(e.expenses_cny, 0)::numeric(18, 2) AS expenses_cny,
-       coalesce(s.gmv_cny, 0)::numeric(18, 2) AS gmv_cny,
-       coalesce(s.gross_profit_cny, 0)::numeric(18, 2) AS gross_profit_cny,
-       coalesce(s.net_profit_cny, 0)::numeric(18, 2) AS net_profit_cny,
-       (coalesce(s.net_profit_cny, 0) - coalesce(e.expenses_cny, 0))::numeric(18, 2) AS operating_profit_cny,
-       (coalesce(p.receipts_cny, 0) - coalesce(e.expenses_cny, 0))::numeric(18, 2) AS net_cash_flow_cny
+       round(coalesce(p.receipts_cny, 0), 2) AS receipts_cny,
+       round(coalesce(e.expenses_cny, 0), 2) AS expenses_cny,
+       round(coalesce(s.gmv_cny, 0), 2) AS gmv_cny,
+       round(coalesce(s.gross_profit_cny, 0), 2) AS gross_profit_cny,
+       round(coalesce(s.net_profit_cny, 0), 2) AS net_profit_cny,
+       round(coalesce(s.net_profit_cny, 0) - coalesce(e.expenses_cny, 0), 2) AS operating_profit_cny,
+       round(coalesce(p.receipts_cny, 0) - coalesce(e.expenses_cny, 0), 2) AS net_cash_flow_cny
 FROM months AS m
 LEFT JOIN receivables AS r ON r.merchant_id = m.merchant_id AND r.month_start = m.month_start
 LEFT JOIN receipts AS p ON p.merchant_id = m.merchant_id AND p.month_start = m.month_start

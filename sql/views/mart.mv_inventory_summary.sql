@@ -1,6 +1,6 @@
 -- mart.mv_inventory_summary: stock position per merchant and product (all warehouses), with
 -- value, 30-day sales, days of cover, turnover, stock status and a suggested reorder quantity.
--- requires: dw.fact_inventory, dw.dim_products, dw.dim_categories, dw.fact_order_items, dw.fact_sales_orders
+-- requires: dw.fact_inventory, dw.dim_products, dw.dim_categories, dw.fact_order_items, dw.fact_sales_orders, dw.is_valid_sale
 -- Definitions (all over the last 30 days, today excluded, valid orders only):
 --   avg_daily_units      = units sold / 30
 --   days_of_cover        = available / avg_daily_units (NULL without sales)
@@ -33,7 +33,7 @@ sold AS (
     JOIN dw.fact_sales_orders AS o
         ON o.merchant_id = it.merchant_id AND o.order_id = it.order_id AND o.order_date = it.order_date
     WHERE it.order_date >= CURRENT_DATE - 30 AND it.order_date < CURRENT_DATE
-      AND o.status NOT IN ('cancelled', 'refunded', 'returned')
+      AND dw.is_valid_sale(o.status)
     GROUP BY it.merchant_id, it.product_id
 )
 SELECT s.merchant_id,
@@ -49,7 +49,7 @@ SELECT s.merchant_id,
        s.quantity_available,
        s.quantity_incoming,
        s.safety_stock,
-       s.inventory_value_cny::numeric(18, 2) AS inventory_value_cny,
+       round(s.inventory_value_cny, 2) AS inventory_value_cny,
        coalesce(d.units_sold_30d, 0) AS units_sold_30d,
        round(coalesce(d.units_sold_30d, 0) / 30.0, 4) AS avg_daily_units,
        round(s.quantity_available / nullif(coalesce(d.units_sold_30d, 0) / 30.0, 0), 1) AS days_of_cover,

@@ -41,7 +41,7 @@ SELECT m.merchant_id,
        m.rating,
        m.review_count,
        m.listing_status,
-       (m.sales_volume * m.price_cny)::numeric(18, 2) AS estimated_revenue_cny,
+       round(m.sales_volume * m.price_cny, 2) AS estimated_revenue_cny,
        m.metric_date = max(m.metric_date) OVER (PARTITION BY m.merchant_id, m.shop_id, m.product_id) AS is_latest,
        m.updated_at
 FROM dw.fact_product_metrics AS m

@@ -1,7 +1,7 @@
 -- mart.mv_product_sales_daily: units, orders, revenue, cost and profit per merchant, product,
 -- shop and day, from order lines: what the trends and top-products queries read.
--- requires: dw.fact_order_items, dw.fact_sales_orders, dw.dim_products, dw.dim_shops, dw.dim_platforms
--- Valid orders only (not cancelled, refunded or returned). Revenue is the line amount converted
+-- requires: dw.fact_order_items, dw.fact_sales_orders, dw.dim_products, dw.dim_shops, dw.dim_platforms, dw.is_valid_sale
+-- Valid orders only (dw.is_valid_sale: not cancelled, refunded or returned). Revenue is the line amount converted
 -- with its order's exchange rate, rounded per line like the order's own CNY amounts.
 
 DROP MATERIALIZED VIEW IF EXISTS mart.mv_product_sales_daily CASCADE;
@@ -19,16 +19,16 @@ SELECT it.merchant_id,
        it.order_date AS sales_date,
        sum(it.quantity)::bigint AS units_sold,
        count(DISTINCT it.order_id) AS order_count,
-       sum(round(it.amount * o.exchange_rate, 2))::numeric(18, 2) AS revenue_cny,
-       sum(it.cost_amount)::numeric(18, 2) AS cost_cny,
-       (sum(round(it.amount * o.exchange_rate, 2)) - sum(it.cost_amount))::numeric(18, 2) AS gross_profit_cny
+       round(sum(round(it.amount * o.exchange_rate, 2)), 2) AS revenue_cny,
+       round(sum(it.cost_amount), 2) AS cost_cny,
+       round(sum(round(it.amount * o.exchange_rate, 2)) - sum(it.cost_amount), 2) AS gross_profit_cny
 FROM dw.fact_order_items AS it
 JOIN dw.fact_sales_orders AS o
     ON o.merchant_id = it.merchant_id AND o.order_id = it.order_id AND o.order_date = it.order_date
 JOIN dw.dim_products AS p ON p.merchant_id = it.merchant_id AND p.product_id = it.product_id
 JOIN dw.dim_shops AS s ON s.merchant_id = o.merchant_id AND s.shop_id = o.shop_id
 JOIN dw.dim_platforms AS pl ON pl.platform_id = s.platform_id
-WHERE o.status NOT IN ('cancelled', 'refunded', 'returned')
+WHERE dw.is_valid_sale(o.status)
 GROUP BY it.merchant_id, it.product_id, p.sku, p.product_name, p.category_id, p.brand,
          o.shop_id, s.platform_id, pl.platform_code, it.order_date
 WITH DATA;

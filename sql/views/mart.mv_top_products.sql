@@ -17,7 +17,7 @@ SELECT d.merchant_id,
        d.product_id,
        max(d.sku) AS sku,
        max(d.product_name) AS product_name,
-       sum(d.revenue_cny)::numeric(18, 2) AS revenue_cny,
+       round(sum(d.revenue_cny), 2) AS revenue_cny,
        sum(d.order_count)::bigint AS order_count,
        sum(d.units_sold)::bigint AS units_sold
 FROM mart.mv_product_sales_daily AS d

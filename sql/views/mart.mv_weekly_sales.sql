@@ -17,11 +17,11 @@ SELECT d.merchant_id,
        sum(d.order_count)::bigint AS order_count,
        sum(d.cancelled_order_count)::bigint AS cancelled_order_count,
        sum(d.item_count)::bigint AS item_count,
-       sum(d.gmv_cny)::numeric(18, 2) AS gmv_cny,
-       sum(d.fees_cny)::numeric(18, 2) AS fees_cny,
-       sum(d.cost_cny)::numeric(18, 2) AS cost_cny,
-       sum(d.gross_profit_cny)::numeric(18, 2) AS gross_profit_cny,
-       sum(d.net_profit_cny)::numeric(18, 2) AS net_profit_cny,
+       round(sum(d.gmv_cny), 2) AS gmv_cny,
+       round(sum(d.fees_cny), 2) AS fees_cny,
+       round(sum(d.cost_cny), 2) AS cost_cny,
+       round(sum(d.gross_profit_cny), 2) AS gross_profit_cny,
+       round(sum(d.net_profit_cny), 2) AS net_profit_cny,
        round(sum(d.gmv_cny) / nullif(sum(d.order_count), 0), 2) AS aov_cny
 FROM mart.mv_daily_sales AS d
 GROUP BY d.merchant_id, d.shop_id, d.shop_name, d.platform_id, d.platform_code, date_trunc('week', d.sales_date)

@@ -26,7 +26,7 @@ internal static class ErpDbCli
         var services = builder.Services;
         services.AddSingleton(new CliConsole(output, error));
         services.AddSingleton(new CliEnvironment(environment));
-        services.AddSingleton(s => new CommandOutput(output, error));
+        services.AddSingleton(s => new CommandOutput(output, error, TextTable.Width(environment, output)));
         services.AddSingleton<GlobalOptions>();
         services.AddSingleton(s => new LocalPostgresServer(
             new LocalServerOptions { Home = environment("ERPDB_HOME") is { Length: > 0 } home ? home : LocalServerOptions.DefaultHome() },
@@ -38,6 +38,7 @@ internal static class ErpDbCli
         services.AddSingleton<Command, StatusCommand>();
         services.AddSingleton<Command, VerifyCommand>();
         services.AddSingleton<Command, ScriptCommand>();
+        services.AddSingleton<Command, DoctorCommand>();
         services.AddSingleton<Command, ServerCommand>();
         services.AddSingleton<Command, Commands.Bi.SalesCommand>();
         services.AddSingleton<Command, Commands.Bi.ProductsCommand>();
@@ -50,6 +51,7 @@ internal static class ErpDbCli
         services.AddSingleton<Command, RefreshCommand>();
         services.AddSingleton<Command, ViewsCommand>();
         services.AddSingleton<Command, SeedCommand>();
+        services.AddSingleton<Command, PostCommand>();
 
         var host = builder.Build();
         await using var disposeHost = (IAsyncDisposable)host;

@@ -18,6 +18,9 @@ internal static class ExitCodes
     /// <summary>verify: applied migrations were changed or removed.</summary>
     public const int Drift = 4;
 
+    /// <summary>doctor: something needs a DBA's action.</summary>
+    public const int NeedsAction = 5;
+
     /// <summary>verify: the merchant isolation check lists problems (ops.merchant_isolation_problems()).</summary>
     public const int IsolationProblem = 6;
 }

@@ -8,7 +8,7 @@ internal sealed class GlobalOptions
 {
     public Option<string?> Connection { get; } = new("--connection", "-c")
     {
-        Description = "PostgreSQL connection string. Default: ERPDB_CONNECTION, then PGHOST/PGPORT/PGDATABASE/PGUSER/PGPASSWORD, then ConnectionStrings:ErpDb in erpdb.json, else a local server erpdb starts itself.",
+        Description = "PostgreSQL connection string. Default: ERPDB_CONNECTION, then PGHOST/PGPORT/PGDATABASE/PGUSER/PGPASSWORD, then ConnectionStrings:ErpDb in erpdb.json, else a local server erpdb starts itself. Without a password, the password file PGPASSFILE or ~/.pgpass is read.",
         Recursive = true,
     };
 

@@ -1,5 +1,6 @@
 using Erp.Db.Ingest;
 using Erp.Db.Migrations;
+using Erp.Db.Posting;
 using Erp.Db.Queries;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,19 +22,23 @@ public sealed class ErpDatabase : IAsyncDisposable
     /// <param name="readDataSource">A read replica for queries; <paramref name="dataSource"/> when null.</param>
     /// <param name="options">Limits and timeouts; defaults when null.</param>
     /// <param name="loggerFactory">Where logs go; nowhere when null.</param>
-    public ErpDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource? readDataSource = null, ErpDbOptions? options = null, ILoggerFactory? loggerFactory = null)
-        : this(dataSource, readDataSource, options, loggerFactory, ownsDataSources: false)
+    /// <param name="migrationDataSource">The login that migrates (a member of <c>erp_owner</c>); <paramref name="dataSource"/> when null.</param>
+    public ErpDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource? readDataSource = null, ErpDbOptions? options = null, ILoggerFactory? loggerFactory = null,
+        NpgsqlDataSource? migrationDataSource = null)
+        : this(dataSource, readDataSource, migrationDataSource, options, loggerFactory, ownsDataSources: false)
     {
     }
 
-    private ErpDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource? readDataSource, ErpDbOptions? options, ILoggerFactory? loggerFactory, bool ownsDataSources)
+    private ErpDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource? readDataSource, NpgsqlDataSource? migrationDataSource, ErpDbOptions? options,
+        ILoggerFactory? loggerFactory, bool ownsDataSources)
     {
         DataSource = dataSource;
         ReadDataSource = readDataSource ?? dataSource;
+        MigrationDataSource = migrationDataSource ?? dataSource;
         Options = options ?? new ErpDbOptions();
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         this.ownsDataSources = ownsDataSources;
-        Migrations = new MigrationRunner(dataSource, logger: LoggerFactory.CreateLogger<MigrationRunner>());
+        Migrations = new MigrationRunner(MigrationDataSource, logger: LoggerFactory.CreateLogger<MigrationRunner>());
         Queries = new WarehouseQueries(this);
         Ingest = new Ingestor(dataSource, LoggerFactory.CreateLogger<Ingestor>());
     }
@@ -49,7 +54,8 @@ public sealed class ErpDatabase : IAsyncDisposable
         }
         var primary = Build(options.ConnectionString, loggerFactory);
         var replica = string.IsNullOrWhiteSpace(options.ReadConnectionString) ? null : Build(options.ReadConnectionString, loggerFactory);
-        return new ErpDatabase(primary, replica, options, loggerFactory, ownsDataSources: true);
+        var migrator = string.IsNullOrWhiteSpace(options.MigrationConnectionString) ? null : Build(options.MigrationConnectionString, loggerFactory);
+        return new ErpDatabase(primary, replica, migrator, options, loggerFactory, ownsDataSources: true);
     }
 
     /// <summary>The primary data source.</summary>
@@ -58,10 +64,13 @@ public sealed class ErpDatabase : IAsyncDisposable
     /// <summary>The data source queries use: the replica when configured, else the primary.</summary>
     public NpgsqlDataSource ReadDataSource { get; }
 
+    /// <summary>The data source migrations use: the migration login when configured, else the primary.</summary>
+    public NpgsqlDataSource MigrationDataSource { get; }
+
     /// <summary>The settings this instance was built with.</summary>
     public ErpDbOptions Options { get; }
 
-    /// <summary>Migrate, status, verify and review script of the warehouse schema.</summary>
+    /// <summary>Migrate, status, verify and review script of the warehouse schema, through <see cref="MigrationDataSource"/>.</summary>
     public MigrationRunner Migrations { get; }
 
     /// <summary>Typed, merchant-scoped queries over the materialized views, with freshness.</summary>
@@ -71,6 +80,22 @@ public sealed class ErpDatabase : IAsyncDisposable
     public Ingestor Ingest { get; }
 
     internal ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>
+    /// Re-posts the books from the facts (<c>dw.post</c>): for the orders of <paramref name="merchantId"/> (null = every merchant) dated
+    /// <paramref name="from"/>..<paramref name="to"/> (inclusive, null = unbounded): cost and units from lines, stock movements and positions,
+    /// receivables and fee expenses; then pending stock movements and counts, and the settlement of the merchant's receivables. One
+    /// transaction; idempotent (a second run returns zeros). Ingest already posts what it writes: this is for history and repairs.
+    /// Runs as the primary's login (<c>erp_writer</c> or the owner) and touches only the rows of the merchants in scope.
+    /// </summary>
+    /// <param name="merchantId">One merchant, or null for all.</param>
+    /// <param name="from">First order date, or null.</param>
+    /// <param name="to">Last order date, or null.</param>
+    /// <param name="cancellationToken">Cancels the run; nothing of it is saved.</param>
+    /// <returns>What changed, per book.</returns>
+    /// <exception cref="ArgumentException"><paramref name="to"/> is before <paramref name="from"/>.</exception>
+    public Task<PostResult> PostAsync(long? merchantId = null, DateOnly? from = null, DateOnly? to = null, CancellationToken cancellationToken = default) =>
+        new BooksPoster(DataSource, LoggerFactory.CreateLogger<BooksPoster>()).PostAsync(merchantId, from, to, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -82,6 +107,10 @@ public sealed class ErpDatabase : IAsyncDisposable
         if (!ReferenceEquals(ReadDataSource, DataSource))
         {
             await ReadDataSource.DisposeAsync();
+        }
+        if (!ReferenceEquals(MigrationDataSource, DataSource))
+        {
+            await MigrationDataSource.DisposeAsync();
         }
         await DataSource.DisposeAsync();
     }

@@ -1,20 +1,45 @@
+using System.Text;
+
 namespace Erp.Db;
 
-/// <summary>Settings of an <see cref="ErpDatabase"/>, bound from configuration section <c>ErpDb</c> by <c>AddErpDb</c>.</summary>
+/// <summary>
+/// Settings of an <see cref="ErpDatabase"/>, bound from configuration section <c>ErpDb</c> by <c>AddErpDb</c>.
+/// <see cref="object.ToString"/> hides passwords.
+/// </summary>
 public sealed record ErpDbOptions
 {
     /// <summary>The configuration section <c>AddErpDb(IConfiguration)</c> reads.</summary>
     public const string SectionName = "ErpDb";
 
-    /// <summary>The primary: migrations, refresh and ingest go here. Required.</summary>
+    /// <summary>
+    /// The app's login on the primary: ingest, refresh and (without a replica) queries go here, and
+    /// migrations too unless <see cref="MigrationConnectionString"/> is set. Required. Give it a login
+    /// that is a member of <c>erp_reader</c> or <c>erp_writer</c>, not <c>erp_owner</c> (the owner
+    /// bypasses merchant isolation and may change the schema): see docs/library.md.
+    /// </summary>
     public string ConnectionString { get; init; } = "";
 
     /// <summary>An optional read replica for queries; the primary when unset.</summary>
     public string? ReadConnectionString { get; init; }
+
+    /// <summary>
+    /// An optional login for migrations only (a member of <c>erp_owner</c>); when unset, migrations use
+    /// <see cref="ConnectionString"/>. Set it so the app's own login needs no owner rights.
+    /// </summary>
+    public string? MigrationConnectionString { get; init; }
 
     /// <summary>The largest page a query may ask for; larger requests are refused. Default 500.</summary>
     public int MaxPageSize { get; init; } = 500;
 
     /// <summary>Longest a query may run before PostgreSQL cancels it. Default 30 seconds.</summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"ConnectionString = {ConnectionStringRedaction.Redact(ConnectionString)}, ");
+        builder.Append($"ReadConnectionString = {ConnectionStringRedaction.Redact(ReadConnectionString)}, ");
+        builder.Append($"MigrationConnectionString = {ConnectionStringRedaction.Redact(MigrationConnectionString)}, ");
+        builder.Append($"MaxPageSize = {MaxPageSize}, QueryTimeout = {QueryTimeout}");
+        return true;
+    }
 }

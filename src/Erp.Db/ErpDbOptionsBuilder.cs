@@ -9,6 +9,9 @@ public sealed class ErpDbOptionsBuilder
     /// <inheritdoc cref="ErpDbOptions.ReadConnectionString"/>
     public string? ReadConnectionString { get; set; }
 
+    /// <inheritdoc cref="ErpDbOptions.MigrationConnectionString"/>
+    public string? MigrationConnectionString { get; set; }
+
     /// <inheritdoc cref="ErpDbOptions.MaxPageSize"/>
     public int MaxPageSize { get; set; } = new ErpDbOptions().MaxPageSize;
 
@@ -20,6 +23,7 @@ public sealed class ErpDbOptionsBuilder
     {
         ConnectionString = ConnectionString,
         ReadConnectionString = ReadConnectionString,
+        MigrationConnectionString = MigrationConnectionString,
         MaxPageSize = MaxPageSize,
         QueryTimeout = QueryTimeout,
     };

@@ -12,7 +12,7 @@ internal sealed record SeededDatabase(NpgsqlDataSource DataSource, string Connec
         var connectionString = await context.CreateDatabaseAsync("seeded");
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await new MigrationRunner(dataSource, options: new MigrationOptions { Schedule = false }).MigrateAsync();
-        var report = await new Seeder(dataSource).SeedAsync(new SeedOptions { Orders = context.Orders, RandomSeed = 42 });
+        var report = await new Seeder(dataSource).SeedAsync(new SeedOptions { Orders = context.Orders, RandomSeed = 42, RefreshViews = false });
         await Admin.ExecuteAsync(dataSource, "CALL ops.refresh_all('bench')");
         await Admin.ExecuteAsync(dataSource, "VACUUM ANALYZE");
         return new SeededDatabase(dataSource, connectionString, report, 1, report.EndDate);

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Erp.Db.Cli.Commands;
 
-/// <summary><c>erpdb migrate [--dry-run]</c>: apply pending migrations and changed functions and views.</summary>
+/// <summary><c>erpdb migrate [--dry-run] [--allow-downgrade] [--scripts DIR]</c>: apply pending migrations and changed functions and views.</summary>
 internal sealed class MigrateCommand : Command
 {
     private readonly Option<bool> dryRun = new("--dry-run")
@@ -14,6 +14,8 @@ internal sealed class MigrateCommand : Command
         Description = "List what would run, in order, without running anything.",
     };
 
+    private readonly Option<DirectoryInfo?> scripts = SchemaOptions.Scripts();
+    private readonly Option<bool> allowDowngrade = SchemaOptions.AllowDowngrade();
     private readonly Database database;
     private readonly ILoggerFactory loggers;
     private readonly CommandOutput output;
@@ -25,13 +27,16 @@ internal sealed class MigrateCommand : Command
         this.loggers = loggers;
         this.output = output;
         Options.Add(dryRun);
+        Options.Add(scripts);
+        Options.Add(allowDowngrade);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
 
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var dataSource = await database.GetAsync(parseResult, cancellationToken);
-        var runner = new MigrationRunner(dataSource, logger: loggers.CreateLogger<MigrationRunner>());
+        var options = new MigrationOptions { AllowDowngrade = parseResult.GetValue(allowDowngrade) };
+        var runner = new MigrationRunner(dataSource, SchemaOptions.Catalog(parseResult, scripts), options, loggers.CreateLogger<MigrationRunner>());
         var result = await runner.MigrateAsync(parseResult.GetValue(dryRun), cancellationToken);
         var verb = result.DryRun ? "Would apply" : "Applied";
         // What a DBA must know (a schedule that could not be registered, say) goes to stderr in every format.

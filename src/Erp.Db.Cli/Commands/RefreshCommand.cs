@@ -90,7 +90,7 @@ internal sealed class RefreshCommand : Command
         }
         catch (OperationCanceledException)
         {
-            // Ctrl+C: stop after the current run.
+            // Ctrl+C: stopping the worker cancels the run in progress (logged as cancelled).
         }
         await worker.StopAsync(CancellationToken.None);
         var data = new { runs = worker.Runs, refreshed, failed, intervalSeconds = every.TotalSeconds };

@@ -46,19 +46,21 @@ internal static class RefreshView
         refreshIntervalSeconds = s.RefreshInterval.TotalSeconds,
         staleAfterSeconds = s.StaleAfter.TotalSeconds,
         dependsOn = s.DependsOn,
+        retryAfter = s.RetryAfter,
     };
 
     public static TableView Statuses(IReadOnlyList<ViewStatus> statuses, string caption) => new(
-        ["View", "Rows", "Last refresh", "ms", "Status", "Age", "Stale", "Fails"],
+        ["View", "Rows", "Last refresh", "ms", "Status", "Age", "Stale", "Fails", "Retry at"],
         [.. statuses.Select(s => (IReadOnlyList<string>)[
             s.ViewName.Replace("mart.", "", StringComparison.Ordinal),
             s.RowCount?.ToString(CultureInfo.InvariantCulture) ?? "",
-            s.LastRefreshAt?.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "never",
+            s.LastRefreshAt is { } at ? Bi.Cells.Time(at) : "never",
             s.LastDurationMs?.ToString("0", CultureInfo.InvariantCulture) ?? "",
             s.LastStatus?.ToString().ToLowerInvariant() ?? "",
             s.Age is { } age ? Age(age) : "",
             s.IsStale ? "yes" : "no",
-            s.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture)])],
+            s.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture),
+            s.RetryAfter?.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) ?? ""])],
         caption);
 
     private static string Age(TimeSpan age) =>

@@ -13,6 +13,8 @@ internal sealed class ScriptCommand : Command
         Description = "Write the SQL to this file instead of stdout.",
     };
 
+    private readonly Option<DirectoryInfo?> scripts = SchemaOptions.Scripts();
+    private readonly Option<bool> allowDowngrade = SchemaOptions.AllowDowngrade();
     private readonly Database database;
     private readonly GlobalOptions globals;
     private readonly TextWriter stdout;
@@ -24,12 +26,15 @@ internal sealed class ScriptCommand : Command
         this.globals = globals;
         stdout = console.Output;
         Options.Add(outputFile);
+        Options.Add(scripts);
+        Options.Add(allowDowngrade);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
 
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var runner = new MigrationRunner(await database.GetAsync(parseResult, cancellationToken));
+        var options = new MigrationOptions { AllowDowngrade = parseResult.GetValue(allowDowngrade) };
+        var runner = new MigrationRunner(await database.GetAsync(parseResult, cancellationToken), SchemaOptions.Catalog(parseResult, scripts), options);
         var sql = await runner.ScriptAsync(cancellationToken);
         var file = parseResult.GetValue(outputFile);
         if (file is not null)

@@ -98,12 +98,8 @@ internal sealed class SeedCommand : Command
         {
             throw CliException.Validation(e.Message, new { table = e.Table });
         }
-
-        // The load marked every view dirty; refresh them now (seed 003's synchronous path) so the
-        // next query shows the data instead of waiting for the schedule.
-        var refreshed = await new ViewRefresher(dataSource, loggers.CreateLogger<ViewRefresher>()).RefreshDueAsync("seed", cancellationToken);
-        console.Error.WriteLine($"erpdb: views refreshed with the seeded data ({refreshed.Count(r => r.Status == RefreshStatus.Succeeded)} succeeded, "
-            + $"{refreshed.Count(r => r.Status == RefreshStatus.Failed)} failed; 'erpdb views' shows them).");
+        console.Error.WriteLine($"erpdb: views refreshed with the seeded data ({report.Refreshed.Count(r => r.Status == RefreshStatus.Succeeded)} succeeded, "
+            + $"{report.Refreshed.Count(r => r.Status == RefreshStatus.Failed)} failed; 'erpdb views' shows them).");
         return SeedView.Result(report);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Erp.Db.Cli.Output;
+using Erp.Db.Refresh;
 using Erp.Db.Seeding;
 
 namespace Erp.Db.Cli.Commands;
@@ -19,6 +20,9 @@ internal static class SeedView
             totalRows = report.TotalRows,
             loadSeconds = Math.Round(report.LoadElapsed.TotalSeconds, 2),
             analyzeSeconds = Math.Round(report.AnalyzeElapsed.TotalSeconds, 2),
+            refreshSeconds = Math.Round(report.RefreshElapsed.TotalSeconds, 2),
+            viewsRefreshed = report.Refreshed.Count(r => r.Status == RefreshStatus.Succeeded),
+            viewsFailed = report.Refreshed.Count(r => r.Status == RefreshStatus.Failed),
             elapsedSeconds = Math.Round(report.Elapsed.TotalSeconds, 2),
             rowsPerSecond = Math.Round(report.RowsPerSecond),
             tables = report.Tables.Select(t => new
@@ -37,7 +41,7 @@ internal static class SeedView
             .ToList();
         var caption = $"Seeded {report.TotalRows:N0} rows ({report.StartDate:yyyy-MM-dd}..{report.EndDate:yyyy-MM-dd}, seed {report.RandomSeed}) "
             + $"into {report.Database} in {report.LoadElapsed.TotalSeconds:0.0} s ({report.RowsPerSecond:N0} rows/s), "
-            + $"then ANALYZE in {report.AnalyzeElapsed.TotalSeconds:0.0} s.";
+            + $"then ANALYZE in {report.AnalyzeElapsed.TotalSeconds:0.0} s and the views' refresh in {report.RefreshElapsed.TotalSeconds:0.0} s.";
         return new CommandResult(data, new TableView(["Table", "Rows", "Seconds", "Rows/s"], rows, caption));
     }
 }

@@ -7,18 +7,20 @@ namespace Erp.Db.Cli.Commands;
 /// <summary><c>erpdb status</c>: every script and its state.</summary>
 internal sealed class StatusCommand : Command
 {
+    private readonly Option<DirectoryInfo?> scripts = SchemaOptions.Scripts();
     private readonly Database database;
 
     public StatusCommand(CommandRunner runner, Database database)
         : base("status", "List every script with its state: applied, pending, changed (repeatable, will run again), drifted or missing.")
     {
         this.database = database;
+        Options.Add(scripts);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
 
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var report = await new MigrationRunner(await database.GetAsync(parseResult, cancellationToken)).StatusAsync(cancellationToken);
+        var report = await new MigrationRunner(await database.GetAsync(parseResult, cancellationToken), SchemaOptions.Catalog(parseResult, scripts)).StatusAsync(cancellationToken);
         return new CommandResult(StatusView.Data(report), StatusView.Table(report.Scripts, StatusView.Summary(report)));
     }
 }

@@ -28,12 +28,12 @@ internal static class StatusView
     };
 
     public static TableView Table(IEnumerable<ScriptStatus> scripts, string caption) => new(
-        ["Script", "Kind", "State", "Applied (UTC)", "ms"],
+        ["Script", "Kind", "State", "Applied", "ms"],
         [.. scripts.Select(s => (IReadOnlyList<string>)[
             s.Name,
             s.Kind.ToString().ToLowerInvariant(),
             s.State.ToString().ToLowerInvariant(),
-            s.AppliedAt?.ToString("yyyy-MM-dd HH:mm") ?? "",
+            s.AppliedAt is { } at ? Bi.Cells.Time(at) : "",
             s.DurationMs?.ToString("0") ?? ""])],
         caption);
 

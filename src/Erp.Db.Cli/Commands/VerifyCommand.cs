@@ -11,19 +11,21 @@ namespace Erp.Db.Cli.Commands;
 /// </summary>
 internal sealed class VerifyCommand : Command
 {
+    private readonly Option<DirectoryInfo?> scripts = SchemaOptions.Scripts();
     private readonly Database database;
 
     public VerifyCommand(CommandRunner runner, Database database)
         : base("verify", "Check the database against the scripts for CI: exit 0 when up to date, 3 when scripts are pending, 4 when an applied migration was changed or removed (drift), 6 when the merchant isolation check finds something a scoped reader could use to see other merchants' rows (ISOLATION_PROBLEM).")
     {
         this.database = database;
+        Options.Add(scripts);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
 
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var dataSource = await database.GetAsync(parseResult, cancellationToken);
-        var report = await new MigrationRunner(dataSource).StatusAsync(cancellationToken);
+        var report = await new MigrationRunner(dataSource, SchemaOptions.Catalog(parseResult, scripts)).StatusAsync(cancellationToken);
         var exitCode = report.Drift.Count > 0 ? ExitCodes.Drift : report.ToRun.Count > 0 ? ExitCodes.Pending : ExitCodes.Ok;
         if (exitCode == ExitCodes.Ok)
         {

@@ -9,6 +9,8 @@ namespace Erp.Db.Cli.Connection;
 /// Finds the connection, first found wins: --connection, ERPDB_CONNECTION, libpq's PG* variables
 /// (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD: Npgsql reads only some, so they are mapped
 /// here), ConnectionStrings:ErpDb in erpdb.json or appsettings.json, else the local server.
+/// A connection string without a password takes it from libpq's password file: PGPASSFILE, else
+/// ~/.pgpass (lines host:port:database:user:password), so no password need be on the command line.
 /// </summary>
 internal sealed class ConnectionResolver(IConfiguration configuration, CliEnvironment environment, LocalPostgresServer localServer, CommandOutput output)
 {
@@ -18,25 +20,40 @@ internal sealed class ConnectionResolver(IConfiguration configuration, CliEnviro
     {
         if (!string.IsNullOrWhiteSpace(option))
         {
-            return Validated(option, "--connection");
+            return WithPassfile(Validated(option, "--connection"));
         }
         if (environment.Get("ERPDB_CONNECTION") is { Length: > 0 } fromEnvironment)
         {
-            return Validated(fromEnvironment, "ERPDB_CONNECTION");
+            return WithPassfile(Validated(fromEnvironment, "ERPDB_CONNECTION"));
         }
         if (LibpqVariables.Any(v => !string.IsNullOrEmpty(environment.Get(v))))
         {
-            return new ConnectionTarget(FromLibpq(), "PG* environment variables");
+            return WithPassfile(new ConnectionTarget(FromLibpq(), "PG* environment variables"));
         }
         if (configuration.GetConnectionString("ErpDb") is { Length: > 0 } fromConfig)
         {
-            return Validated(fromConfig, "ConnectionStrings:ErpDb in erpdb.json/appsettings.json");
+            return WithPassfile(Validated(fromConfig, "ConnectionStrings:ErpDb in erpdb.json/appsettings.json"));
         }
         var server = await localServer.EnsureStartedAsync(cancellationToken);
         output.Note($"erpdb: no connection configured; using the local PostgreSQL {server.Version} on 127.0.0.1:{server.Port} "
             + $"({(server.StartedNow ? "started now" : "already running")}, data in {server.DataDirectory}{(server.PgCron ? ", pg_cron on" : "")}). "
             + "Stop it with 'erpdb server stop'.");
         return new ConnectionTarget(server.ConnectionString, "local server");
+    }
+
+    /// <summary>
+    /// Points a connection string that has no password at PGPASSFILE (as libpq does; Npgsql would
+    /// read only the process's own variable). Without PGPASSFILE, Npgsql reads ~/.pgpass itself.
+    /// </summary>
+    private ConnectionTarget WithPassfile(ConnectionTarget target)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(target.ConnectionString);
+        if (builder.Password is not null || builder.Passfile is not null || environment.Get("PGPASSFILE") is not { Length: > 0 } passfile)
+        {
+            return target;
+        }
+        builder.Passfile = passfile;
+        return target with { ConnectionString = builder.ConnectionString };
     }
 
     private string FromLibpq()

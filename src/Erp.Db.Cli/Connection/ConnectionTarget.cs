@@ -1,8 +1,9 @@
+using System.Text;
 using Npgsql;
 
 namespace Erp.Db.Cli.Connection;
 
-/// <summary>The database erpdb talks to, and where that choice came from.</summary>
+/// <summary>The database erpdb talks to, and where that choice came from. <see cref="object.ToString"/> hides the password.</summary>
 /// <param name="ConnectionString">Password included: never print it; print <see cref="Display"/>.</param>
 /// <param name="Source">--connection, ERPDB_CONNECTION, PG* variables, a config file, or the local server.</param>
 internal sealed record ConnectionTarget(string ConnectionString, string Source)
@@ -18,4 +19,10 @@ internal sealed record ConnectionTarget(string ConnectionString, string Source)
     }
 
     public string Database => new NpgsqlConnectionStringBuilder(ConnectionString).Database ?? "";
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"Display = {Display}, Source = {Source}");
+        return true;
+    }
 }

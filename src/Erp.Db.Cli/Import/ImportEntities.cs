@@ -6,7 +6,7 @@ namespace Erp.Db.Cli.Import;
 internal static class ImportEntities
 {
     public static readonly IReadOnlyList<ImportEntity> All =
-        [OrdersCsv.Entity, OrderItemsCsv.Entity, ProductMetricsCsv.Entity, InventoryCsv.Entity, ExpensesCsv.Entity, PaymentsCsv.Entity];
+        [OrdersCsv.Entity, OrderItemsCsv.Entity, ProductMetricsCsv.Entity, InventoryCsv.Entity, ExpensesCsv.Entity, PaymentsCsv.Entity, PurchasesCsv.Entity, StockCountsCsv.Entity];
 
     public static ImportEntity? Find(string name) => All.FirstOrDefault(e => e.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 }

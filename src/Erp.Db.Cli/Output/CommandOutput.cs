@@ -3,12 +3,11 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CsvHelper;
-using Spectre.Console;
 
 namespace Erp.Db.Cli.Output;
 
 /// <summary>Writes a command's result or error on stdout in the chosen format; progress and notes go to stderr.</summary>
-internal sealed class CommandOutput(TextWriter output, TextWriter error)
+internal sealed class CommandOutput(TextWriter output, TextWriter error, int tableWidth = 80)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -52,35 +51,7 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error)
 
     public void Note(string message) => error.WriteLine(message);
 
-    private void WriteTable(TableView view)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 80;
-        if (view.Rows.Count == 0)
-        {
-            console.WriteLine(view.Caption ?? "(no rows)");
-            return;
-        }
-        var table = new Table().Border(TableBorder.Simple);
-        foreach (var header in view.Headers)
-        {
-            table.AddColumn(new TableColumn(Markup.Escape(header)));
-        }
-        foreach (var row in view.Rows)
-        {
-            table.AddRow(row.Select(cell => new Text(cell)).ToArray());
-        }
-        if (view.Caption is not null)
-        {
-            table.Caption(Markup.Escape(view.Caption));
-        }
-        console.Write(table);
-    }
+    private void WriteTable(TableView view) => output.Write(TextTable.Render(view, tableWidth));
 
     private void WriteCsv(TableView view)
     {

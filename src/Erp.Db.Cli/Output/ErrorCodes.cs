@@ -11,6 +11,7 @@ internal static class ErrorCodes
     public const string DbUnavailable = "DB_UNAVAILABLE";
     public const string MigrationFailed = "MIGRATION_FAILED";
     public const string Drift = "DRIFT";
+    public const string Downgrade = "DOWNGRADE";
     public const string RefreshFailed = "REFRESH_FAILED";
     public const string IsolationProblem = "ISOLATION_PROBLEM";
 }

@@ -3,7 +3,7 @@ namespace Erp.Db.Cli.Output;
 /// <summary>How results are printed on stdout.</summary>
 internal enum OutputFormat
 {
-    /// <summary>Aligned columns for people (fits 80 columns).</summary>
+    /// <summary>Aligned columns for people, fitted to the terminal width (COLUMNS) without breaking a value across lines.</summary>
     Table,
 
     /// <summary>The envelope {success, data, meta} for scripts and AI assistants.</summary>

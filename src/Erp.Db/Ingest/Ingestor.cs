@@ -7,7 +7,8 @@ using Npgsql;
 namespace Erp.Db.Ingest;
 
 /// <summary>
-/// Bulk upsert of warehouse facts: each call is one batch in one transaction. The rows are streamed by binary COPY
+/// Bulk upsert of warehouse facts: each call is one batch in one transaction, which also posts what the batch wrote to the books
+/// (orders, order items, payments, purchases, stock counts; see docs/business-flows.md). The rows are streamed by binary COPY
 /// into a temporary table, checked, then merged into the fact table by one <c>INSERT ... ON CONFLICT DO UPDATE</c>
 /// that skips rows whose values did not change, so the same batch twice changes nothing. A bad row fails the whole
 /// batch with an <see cref="IngestException"/> naming its position and field; nothing of a failed batch is saved.
@@ -104,6 +105,38 @@ public sealed class Ingestor
     /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
     public Task<IngestResult> UpsertPaymentsAsync(IAsyncEnumerable<PaymentRow> rows, CancellationToken cancellationToken = default) =>
         loader.LoadAsync(PaymentsEntity.Plan, rows, cancellationToken);
+
+    /// <summary>
+    /// Upserts purchases (goods received) as <c>purchase_in</c> movements of <c>dw.fact_inventory_transactions</c>, keyed (merchant_id, reference_no),
+    /// and applies them to <c>dw.fact_inventory</c>: stock on hand and weighted-average cost.
+    /// </summary>
+    /// <param name="rows">The batch; enumerated once.</param>
+    /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
+    /// <returns>Rows inserted, updated and unchanged.</returns>
+    /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
+    public Task<IngestResult> UpsertPurchasesAsync(IEnumerable<PurchaseRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(PurchasesEntity.Plan, Stream(rows), cancellationToken);
+
+    /// <inheritdoc cref="UpsertPurchasesAsync(IEnumerable{PurchaseRow}, CancellationToken)"/>
+    /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
+    public Task<IngestResult> UpsertPurchasesAsync(IAsyncEnumerable<PurchaseRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(PurchasesEntity.Plan, rows, cancellationToken);
+
+    /// <summary>
+    /// Inserts physical stock counts into <c>dw.fact_stock_counts</c>, keyed (merchant_id, sku, warehouse_code, counted_at), and posts each new
+    /// one as an adjustment movement (counted minus book quantity). A count already loaded is left alone.
+    /// </summary>
+    /// <param name="rows">The batch; enumerated once.</param>
+    /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
+    /// <returns>Rows inserted and unchanged (never updated).</returns>
+    /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
+    public Task<IngestResult> UpsertStockCountsAsync(IEnumerable<StockCountRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(StockCountsEntity.Plan, Stream(rows), cancellationToken);
+
+    /// <inheritdoc cref="UpsertStockCountsAsync(IEnumerable{StockCountRow}, CancellationToken)"/>
+    /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
+    public Task<IngestResult> UpsertStockCountsAsync(IAsyncEnumerable<StockCountRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(StockCountsEntity.Plan, rows, cancellationToken);
 
     private static IAsyncEnumerable<T> Stream<T>(IEnumerable<T> rows)
     {

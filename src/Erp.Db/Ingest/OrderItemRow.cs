@@ -19,6 +19,6 @@ public sealed record OrderItemRow(long MerchantId, long ShopId, string OrderNo, 
     /// <summary>Discount on the line in the order currency; default 0, at most quantity × unit price.</summary>
     public decimal DiscountAmount { get; init; }
 
-    /// <summary>Cost of one unit in CNY at the time of sale; null (default) takes the product's current unit_cost.</summary>
+    /// <summary>Cost of one unit in CNY at the time of sale; null (default) takes the product's weighted-average cost in the default warehouse, else its unit_cost.</summary>
     public decimal? UnitCost { get; init; }
 }

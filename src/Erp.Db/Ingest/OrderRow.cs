@@ -23,14 +23,17 @@ public sealed record OrderRow(long MerchantId, long ShopId, string OrderNo, Date
     /// <summary>Currency of the amounts (dw.dim_currencies); default CNY.</summary>
     public string CurrencyCode { get; init; } = "CNY";
 
-    /// <summary>Number of items in the order; default 0.</summary>
+    /// <summary>Number of items in the order; default 0. Posting replaces it by the sum of the lines' quantities once the order has lines.</summary>
     public int ItemCount { get; init; }
 
     /// <summary>Discounts granted, already deducted from <see cref="Gmv"/>; default 0.</summary>
     public decimal DiscountAmount { get; init; }
 
-    /// <summary>CNY per unit of <see cref="CurrencyCode"/>; default 1.</summary>
-    public decimal ExchangeRate { get; init; } = 1m;
+    /// <summary>
+    /// CNY per unit of <see cref="CurrencyCode"/>; null (default) takes the rate of <see cref="OrderDate"/> (or the latest before it)
+    /// from <c>dw.fact_exchange_rates</c>, 1 for CNY. Fixed at import: re-posting never changes it.
+    /// </summary>
+    public decimal? ExchangeRate { get; init; }
 
     /// <summary>Platform commission in the order currency; default 0.</summary>
     public decimal PlatformCommission { get; init; }
@@ -41,7 +44,7 @@ public sealed record OrderRow(long MerchantId, long ShopId, string OrderNo, Date
     /// <summary>Shipping cost borne by the merchant, in the order currency; default 0.</summary>
     public decimal ShippingFee { get; init; }
 
-    /// <summary>Cost of goods sold in CNY; default 0.</summary>
+    /// <summary>Cost of goods sold in CNY; default 0. Posting replaces it by the lines' cost once the order has lines.</summary>
     public decimal CostAmountCny { get; init; }
 
     /// <summary>Whether an invoice was issued; default false.</summary>

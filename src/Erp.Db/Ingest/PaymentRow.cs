@@ -21,6 +21,12 @@ public sealed record PaymentRow(long MerchantId, string ReferenceNo, DateOnly Re
     /// <summary>platform_settlement (default), bank_transfer, card, cash, e_wallet or other.</summary>
     public string PaymentMethod { get; init; } = "platform_settlement";
 
-    /// <summary>The invoice_no of the receivable (dw.fact_accounts_receivable) this payment settles; null (default) while unmatched.</summary>
+    /// <summary>
+    /// The invoice_no of the receivable (dw.fact_accounts_receivable) this payment settles; null (default) to match by <see cref="OrderNo"/>,
+    /// or, with both null, an unapplied receipt (receivable_id NULL).
+    /// </summary>
     public string? InvoiceNo { get; init; }
+
+    /// <summary>The order_no of the order whose receivable this payment settles, when <see cref="InvoiceNo"/> is null; null (default) when none.</summary>
+    public string? OrderNo { get; init; }
 }

@@ -14,7 +14,7 @@ internal sealed class HomeLock : IAsyncDisposable
         {
             try
             {
-                return new HomeLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+                return new HomeLock(PrivateFiles.Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             }
             catch (IOException)
             {

@@ -34,7 +34,10 @@ public sealed class LocalPostgresServer
     /// <summary>Starts the server unless it runs already (creating the cluster the first time) and returns how to reach it.</summary>
     public async Task<LocalServerInfo> EnsureStartedAsync(CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(options.Home);
+        // The home holds the superuser's password: 0700 from the start. As root the server runs as
+        // postgres, which must reach data/ inside it, so the home is given to postgres, not widened.
+        PrivateFiles.CreateFolder(options.Home);
+        await ProcessRunner.GiveToServerUserAsync(options.Home, recursive: false, cancellationToken);
         await using var startLock = await HomeLock.AcquireAsync(options.Home, cancellationToken);
         var binaries = await PostgresBinaries.FindAsync(options.BinDirectory, cancellationToken);
         if (await RunningPortAsync(cancellationToken) is int runningPort)
@@ -46,7 +49,7 @@ public sealed class LocalPostgresServer
             await InitAsync(binaries, cancellationToken);
         }
         var port = ReadPort() is int saved && IsFree(saved) ? saved : FreePort();
-        await File.WriteAllTextAsync(PortFile, port.ToString(), cancellationToken);
+        await PrivateFiles.WriteAllTextAsync(PortFile, port.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
         logger.LogInformation("Starting local PostgreSQL {Version} on 127.0.0.1:{Port} (data in {DataDirectory})", binaries.Version, port, DataDirectory);
         var started = await ProcessRunner.RunAsync(binaries.PgCtl,
             ["start", "-w", "-t", "60", "-D", DataDirectory, "-l", Path.Combine(DataDirectory, "server.log"), "-o", $"-p {port}"], cancellationToken);
@@ -121,22 +124,19 @@ public sealed class LocalPostgresServer
     {
         logger.LogInformation("Creating a local PostgreSQL cluster in {DataDirectory}", DataDirectory);
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        await File.WriteAllTextAsync(PasswordFile, password, cancellationToken);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        await PrivateFiles.WriteAllTextAsync(PasswordFile, password, cancellationToken);
 
-        // initdb reads the password from a file the server user can read; it lives only for this call.
+        // initdb reads the password from a file the server user can read (0600, given to that user
+        // when we are root); it lives only for this call.
         var setup = Path.Combine(options.Home, "setup");
-        Directory.CreateDirectory(setup);
-        Directory.CreateDirectory(DataDirectory);
+        PrivateFiles.CreateFolder(setup);
+        PrivateFiles.CreateFolder(DataDirectory);
         var passwordForInit = Path.Combine(setup, "pw");
-        await File.WriteAllTextAsync(passwordForInit, password, cancellationToken);
+        await PrivateFiles.WriteAllTextAsync(passwordForInit, password, cancellationToken);
         try
         {
-            await ProcessRunner.GiveToServerUserAsync(DataDirectory, cancellationToken);
-            await ProcessRunner.GiveToServerUserAsync(setup, cancellationToken);
+            await ProcessRunner.GiveToServerUserAsync(DataDirectory, recursive: true, cancellationToken);
+            await ProcessRunner.GiveToServerUserAsync(setup, recursive: true, cancellationToken);
             var init = await ProcessRunner.RunAsync(binaries.InitDb,
                 ["-D", DataDirectory, "-U", SuperUser, "--auth=scram-sha-256", $"--pwfile={passwordForInit}", "-E", "UTF8", "--no-locale", "--no-sync"],
                 cancellationToken);
@@ -166,10 +166,10 @@ public sealed class LocalPostgresServer
         }
         if (binaries.HasPgCron && options.PgCron)
         {
-            settings.AddRange(["shared_preload_libraries = 'pg_cron'", $"cron.database_name = '{options.Database}'", "cron.use_background_workers = on"]);
+            settings.AddRange(["shared_preload_libraries = 'pg_cron'", $"cron.database_name = {PostgresConf.Literal(options.Database)}", "cron.use_background_workers = on"]);
         }
         await File.AppendAllLinesAsync(Path.Combine(DataDirectory, "postgresql.conf"), settings, cancellationToken);
-        await ProcessRunner.GiveToServerUserAsync(DataDirectory, cancellationToken);
+        await ProcessRunner.GiveToServerUserAsync(DataDirectory, recursive: true, cancellationToken);
     }
 
     private bool ConfiguredWithPgCron()

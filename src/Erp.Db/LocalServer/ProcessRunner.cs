@@ -37,14 +37,14 @@ internal static class ProcessRunner
         return new Result(process.ExitCode, (await stdout + await stderr).Trim());
     }
 
-    /// <summary>Gives a folder to the postgres user when we are root, so the server may use it.</summary>
-    public static async Task GiveToServerUserAsync(string path, CancellationToken cancellationToken)
+    /// <summary>Gives a folder (and, when <paramref name="recursive"/>, all it holds) to the postgres user when we are root, so the server may use it.</summary>
+    public static async Task GiveToServerUserAsync(string path, bool recursive, CancellationToken cancellationToken)
     {
         if (!IsRoot)
         {
             return;
         }
-        using var chown = Process.Start("chown", ["-R", "postgres:postgres", path]);
+        using var chown = Process.Start("chown", recursive ? ["-R", "postgres:postgres", path] : ["postgres:postgres", path]);
         await chown.WaitForExitAsync(cancellationToken);
         if (chown.ExitCode != 0)
         {

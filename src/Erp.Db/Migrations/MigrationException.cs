@@ -23,18 +23,41 @@ public sealed class MigrationDriftException : MigrationException
     public IReadOnlyList<ScriptStatus> Drift { get; }
 }
 
-/// <summary>A script failed; nothing of it was applied or journaled.</summary>
+/// <summary>Migrate refused to re-apply repeatable scripts over newer texts of them.</summary>
+public sealed class MigrationDowngradeException : MigrationException
+{
+    /// <summary>Creates the exception for the scripts that would be rolled back.</summary>
+    public MigrationDowngradeException(IReadOnlyList<ScriptStatus> downgrades)
+        : base($"Refusing to migrate: this erpdb would roll back {string.Join(", ", downgrades.Select(d => $"{d.Name} ({d.Reason})"))}. "
+            + "Migrate with the newer erpdb, or pass --allow-downgrade (MigrationOptions.AllowDowngrade) to roll them back on purpose.")
+        => Downgrades = downgrades;
+
+    /// <summary>The repeatable scripts whose older text would be applied.</summary>
+    public IReadOnlyList<ScriptStatus> Downgrades { get; }
+}
+
+/// <summary>
+/// A script failed. A transactional script left nothing applied or journaled; a no-transaction
+/// script keeps the statements before the failing one (<see cref="StatementsApplied"/>).
+/// </summary>
 public sealed class MigrationScriptException : MigrationException
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>Creates the exception for a script of which nothing was applied.</summary>
     public MigrationScriptException(string scriptName, int? line, string? sqlState, string databaseMessage, Exception inner)
+        : this(scriptName, line, sqlState, databaseMessage, inner, 0, 0)
+    {
+    }
+
+    /// <summary>Creates the exception; <paramref name="statementsApplied"/> of <paramref name="statementCount"/> statements stay applied.</summary>
+    public MigrationScriptException(string scriptName, int? line, string? sqlState, string databaseMessage, Exception inner, int statementsApplied, int statementCount)
         : base($"{scriptName}{(line is null ? "" : $", line {line}")}: {databaseMessage}"
-            + $"{(sqlState is null ? "" : $" (SQLSTATE {sqlState})")}. Nothing of this script was applied; fix it and run migrate again.", inner)
+            + $"{(sqlState is null ? "" : $" (SQLSTATE {sqlState})")}. " + Outcome(statementsApplied, statementCount), inner)
     {
         ScriptName = scriptName;
         Line = line;
         SqlState = sqlState;
         DatabaseMessage = databaseMessage;
+        StatementsApplied = statementsApplied;
     }
 
     /// <summary>The failing script, relative to <c>sql/</c>.</summary>
@@ -48,4 +71,17 @@ public sealed class MigrationScriptException : MigrationException
 
     /// <summary>PostgreSQL's message.</summary>
     public string DatabaseMessage { get; }
+
+    /// <summary>
+    /// Statements of the script that were applied and committed before the failing one: always 0
+    /// for a script that runs in a transaction. For a no-transaction script they are journaled, and
+    /// the next migrate resumes at the failing statement.
+    /// </summary>
+    public int StatementsApplied { get; }
+
+    private static string Outcome(int applied, int count) => applied == 0
+        ? "Nothing of this script was applied; fix it and run migrate again."
+        : $"This script runs without a transaction (erpdb:no-transaction): statements 1..{applied} of {count} were applied and committed; "
+            + $"statement {applied + 1} failed. The journal records that, and the next migrate resumes at statement {applied + 1}: "
+            + $"fix that statement (leave statements 1..{applied} unchanged) and run migrate again.";
 }

@@ -16,6 +16,13 @@ public sealed record MigrationOptions
     /// </summary>
     public bool Schedule { get; init; } = true;
 
+    /// <summary>
+    /// Re-apply repeatable scripts (functions, views) even when the database holds a newer text of
+    /// them: one applied by a newer erpdb, or one that replaced this very text before. Without it,
+    /// migrate refuses and names the scripts (<see cref="MigrationDowngradeException"/>). Default false.
+    /// </summary>
+    public bool AllowDowngrade { get; init; }
+
     /// <summary>The variables every script may use, with their defaults.</summary>
     public static IReadOnlyDictionary<string, string> DefaultVariables { get; } = new Dictionary<string, string>
     {

@@ -41,12 +41,14 @@ public sealed class MigrationRunner
     private string Database => new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database ?? "";
 
     /// <summary>Every script's state: applied, pending, changed, drifted or missing.</summary>
-    public async Task<MigrationStatusReport> StatusAsync(CancellationToken cancellationToken = default) =>
-        (await InspectAsync(cancellationToken)).Report;
-
-    private async Task<(MigrationStatusReport Report, bool ViewsExist)> InspectAsync(CancellationToken cancellationToken)
+    public async Task<MigrationStatusReport> StatusAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await InspectAsync(connection, cancellationToken)).Report;
+    }
+
+    private async Task<(MigrationStatusReport Report, bool ViewsExist)> InspectAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         var journal = new Dictionary<string, JournalEntry>();
         var viewsExist = false;
         if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(JournalSql.Exists, cancellationToken: cancellationToken)))
@@ -55,7 +57,7 @@ public sealed class MigrationRunner
             journal = rows.ToDictionary(r => r.Name);
             viewsExist = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(JournalSql.MaterializedViewsExist, cancellationToken: cancellationToken));
         }
-        return (MigrationPlanner.Compare(Database, catalog, journal, viewsExist), viewsExist);
+        return (MigrationPlanner.Compare(Database, catalog, journal, viewsExist, options.Variables), viewsExist);
     }
 
     /// <summary>
@@ -69,16 +71,19 @@ public sealed class MigrationRunner
     /// <param name="dryRun">List what would run without running it.</param>
     /// <param name="cancellationToken">Stops waiting for the lock, or stops between scripts; a running script finishes or rolls back.</param>
     /// <exception cref="MigrationDriftException">An applied migration was changed or removed; nothing was run.</exception>
-    /// <exception cref="MigrationScriptException">A script failed; it was rolled back and not journaled, and later scripts did not run.</exception>
+    /// <exception cref="MigrationDowngradeException">Repeatable scripts would be rolled back to an older text and <see cref="MigrationOptions.AllowDowngrade"/> is off; nothing was run.</exception>
+    /// <exception cref="MigrationScriptException">
+    /// A script failed; it was rolled back and not journaled, and later scripts did not run. A
+    /// no-transaction script keeps the statements before the failing one; they are journaled and
+    /// the next run resumes at the failing statement.
+    /// </exception>
     public async Task<MigrationResult> MigrateAsync(bool dryRun = false, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
-        await using var migrationLock = await MigrationLock.AcquireAsync(dataSource, cancellationToken);
-        var (report, viewsExist) = await InspectAsync(cancellationToken);
-        if (report.Drift.Count > 0)
-        {
-            throw new MigrationDriftException(report.Drift);
-        }
+        // Every script runs on the session that holds the lock, so the lock lives as long as the work.
+        await using var session = await MigrationLock.AcquireAsync(dataSource, cancellationToken);
+        var (report, viewsExist) = await InspectAsync(session.Connection, cancellationToken);
+        Refuse(report);
         var toRun = report.ToRun;
         if (!dryRun)
         {
@@ -87,10 +92,19 @@ public sealed class MigrationRunner
             var batches = MigrationPlanner.RebuildsViews(toRun, viewsExist) && scripts.All(s => s.RunsInTransaction)
                 ? [new Batch(BatchMode.Single, [RunnerScripts.DropMartViews(), .. scripts])]
                 : Batches(scripts);
+            var resumeAfter = toRun.Where(s => s.StatementsApplied is not null).ToDictionary(s => s.Name, s => s.StatementsApplied!.Value);
             foreach (var batch in batches)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                await Task.Run(() => Run(batch.Scripts, batch.Mode, byName), cancellationToken);
+                try
+                {
+                    await Task.Run(() => Run(session.Connection, batch.Scripts, batch.Mode, byName, resumeAfter), cancellationToken);
+                }
+                catch (MigrationScriptException e) when (e.StatementsApplied > resumeAfter.GetValueOrDefault(e.ScriptName))
+                {
+                    await JournalProgressAsync(session.Connection, byName[e.ScriptName], e.StatementsApplied);
+                    throw;
+                }
             }
             logger.LogInformation("Applied {Count} scripts to {Database}", toRun.Count, Database);
         }
@@ -100,18 +114,67 @@ public sealed class MigrationRunner
         return new MigrationResult(Database, dryRun, toRun, Stopwatch.GetElapsedTime(started), notices);
     }
 
+    private void Refuse(MigrationStatusReport report)
+    {
+        if (report.Drift.Count > 0)
+        {
+            throw new MigrationDriftException(report.Drift);
+        }
+        var downgrades = report.ToRun.Where(s => s.IsDowngrade).ToList();
+        if (downgrades.Count > 0 && !options.AllowDowngrade)
+        {
+            throw new MigrationDowngradeException(downgrades);
+        }
+    }
+
+    /// <summary>Journals the statements a failed no-transaction script applied, so the next run resumes after them.</summary>
+    private async Task JournalProgressAsync(NpgsqlConnection session, MigrationScript script, int statementsApplied)
+    {
+        await session.ExecuteAsync(JournalSql.EnsureColumns);
+        await session.ExecuteAsync(JournalSql.Insert, new
+        {
+            name = script.Name,
+            kind = JournalSql.KindName(script.Kind),
+            sha256 = ScriptStatements.PrefixSha256(script, options.Variables, statementsApplied),
+            duration_ms = 0m,
+            erpdb_version = ToolVersion.Current,
+            statements_applied = statementsApplied,
+        });
+    }
+
     /// <summary>
-    /// The SQL migrate would run now, for review: each script with its journal entry, runnable with
-    /// <c>psql -1 -f</c> (scripts marked no-transaction are flagged and must run on their own).
+    /// The SQL migrate would run now, for review: exactly what migrate runs, in its order, each
+    /// script after the session reset and role switch migrate runs before it, followed by its
+    /// journal entry, and led by the drop of every mart view when migrate would rebuild them.
+    /// Runnable with <c>psql -1 -f</c>; scripts marked no-transaction are flagged and must run on
+    /// their own. pg_cron jobs are not part of it (migrate registers them after the scripts).
     /// </summary>
+    /// <exception cref="MigrationDriftException">An applied migration was changed or removed: migrate would refuse.</exception>
+    /// <exception cref="MigrationDowngradeException">Migrate would refuse to roll back repeatable scripts.</exception>
     public async Task<string> ScriptAsync(CancellationToken cancellationToken = default)
     {
-        var report = await StatusAsync(cancellationToken);
+        MigrationStatusReport report;
+        bool viewsExist;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            (report, viewsExist) = await InspectAsync(connection, cancellationToken);
+        }
+        Refuse(report);
         var byName = catalog.Scripts.ToDictionary(s => s.Name);
+        var toRun = report.ToRun;
+        var rebuild = MigrationPlanner.RebuildsViews(toRun, viewsExist) && toRun.All(s => byName[s.Name].RunsInTransaction);
         var sql = new StringBuilder()
-            .AppendLine($"-- erpdb script: {report.ToRun.Count} scripts that migrate would run on database {Database}.")
-            .AppendLine("-- Each script runs as erp_owner once that role exists, as migrate does.");
-        foreach (var status in report.ToRun)
+            .AppendLine($"-- erpdb script: {toRun.Count} scripts that migrate would run on database {Database}, in one transaction with psql -1.")
+            .AppendLine("-- Each script runs as erp_owner once that role exists (as the login when marked erpdb:run-as-login), as migrate does.");
+        if (rebuild)
+        {
+            var drop = RunnerScripts.DropMartViews();
+            sql.AppendLine()
+                .AppendLine($"-- ==== {drop.Name}: migrations are pending and materialized views exist, so every mart view is dropped first and re-created below.")
+                .AppendLine(JournalSql.RunAsOwner + ";")
+                .AppendLine(drop.Contents.TrimEnd());
+        }
+        foreach (var status in toRun)
         {
             var script = byName[status.Name];
             sql.AppendLine()
@@ -120,9 +183,14 @@ public sealed class MigrationRunner
             {
                 sql.AppendLine("-- WARNING: this script must run outside a transaction (erpdb:no-transaction).");
             }
-            sql.AppendLine(JournalSql.RunAsOwner + ";")
-                .AppendLine(options.Variables.Aggregate(script.Contents, (t, v) => t.Replace($"${v.Key}$", v.Value, StringComparison.Ordinal)).TrimEnd())
+            // A no-transaction script an earlier run left partly applied resumes after those statements, as in migrate.
+            var text = status.StatementsApplied is int done
+                ? string.Join("\n;\n", ScriptStatements.Split(script, options.Variables).Skip(done).Select(s => s.Text))
+                : ScriptStatements.Preprocess(script.Contents, options.Variables);
+            sql.AppendLine(JournalSql.BeforeScript(script.RunsAsLogin) + ";")
+                .AppendLine(text.TrimEnd())
                 .AppendLine(";")
+                .AppendLine(JournalSql.EnsureColumns + ";")
                 .AppendLine(JournalSql.InsertLiteral(script));
         }
         return sql.ToString();
@@ -162,12 +230,13 @@ public sealed class MigrationRunner
         }
     }
 
-    private void Run(List<MigrationScript> scripts, BatchMode mode, IReadOnlyDictionary<string, MigrationScript> byName)
+    private void Run(NpgsqlConnection session, List<MigrationScript> scripts, BatchMode mode,
+        IReadOnlyDictionary<string, MigrationScript> byName, IReadOnlyDictionary<string, int> resumeAfter)
     {
         var timer = new ScriptTimer();
         var journal = new ErpJournal(byName, timer);
         var builder = DeployChanges.To
-            .PostgresqlDatabase(new ErpConnectionManager(dataSource))
+            .PostgresqlDatabase(new ErpConnectionManager(session))
             .WithScripts(scripts.Select(s => new SqlScript(s.Name, s.Contents)))
             .WithScriptSorter(s => s)
             .JournalTo(journal)
@@ -180,7 +249,7 @@ public sealed class MigrationRunner
             BatchMode.Single => builder.WithTransaction(),
             _ => builder.WithTransactionPerScript(),
         };
-        builder.Configure(c => c.ScriptExecutor = new ErpScriptExecutor(() => c.ConnectionManager, () => c.Log, () => c.Journal, options.Variables, timer));
+        builder.Configure(c => c.ScriptExecutor = new ErpScriptExecutor(() => c.ConnectionManager, () => c.Log, () => c.Journal, options.Variables, resumeAfter, mode == BatchMode.NoTransaction, timer));
 
         var result = builder.Build().PerformUpgrade();
         if (!result.Successful)

@@ -5,12 +5,15 @@ namespace Erp.Db.Migrations;
 
 /// <summary>One SQL script of the warehouse: its name, group, text and checksum.</summary>
 /// <remarks>
-/// A script opts out of the per-script transaction with a line <c>-- erpdb:no-transaction</c>
-/// among its leading comments (needed for <c>CREATE INDEX CONCURRENTLY</c>).
+/// Directives are lines among the script's leading comments: <c>-- erpdb:no-transaction</c> opts
+/// out of the per-script transaction (needed for <c>CREATE INDEX CONCURRENTLY</c>);
+/// <c>-- erpdb:run-as-login</c> runs the script, still in a transaction, as the connecting login
+/// instead of <c>erp_owner</c> (for <c>CREATE EXTENSION</c>, <c>ALTER ... OWNER TO</c>, pg_dump output).
 /// </remarks>
 public sealed record MigrationScript
 {
     private const string NoTransactionDirective = "-- erpdb:no-transaction";
+    private const string RunAsLoginDirective = "-- erpdb:run-as-login";
 
     /// <summary>Creates a script; line endings are normalized to LF so the checksum is the same on every OS.</summary>
     /// <param name="name">Path relative to <c>sql/</c>, e.g. <c>migrations/0001_schemas.sql</c>.</param>
@@ -22,7 +25,8 @@ public sealed record MigrationScript
         Kind = kind;
         Contents = contents.Replace("\r\n", "\n", StringComparison.Ordinal);
         Sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Contents)));
-        RunsInTransaction = !LeadingComments(Contents).Any(l => l.Trim() == NoTransactionDirective);
+        RunsInTransaction = !HasDirective(Contents, NoTransactionDirective);
+        RunsAsLogin = HasDirective(Contents, RunAsLoginDirective);
     }
 
     /// <summary>Path relative to <c>sql/</c>, e.g. <c>migrations/0001_schemas.sql</c>; the journal key.</summary>
@@ -40,8 +44,20 @@ public sealed record MigrationScript
     /// <summary>False when the script carries <c>-- erpdb:no-transaction</c>.</summary>
     public bool RunsInTransaction { get; }
 
+    /// <summary>
+    /// True when the script carries <c>-- erpdb:run-as-login</c>: it runs as the connecting login,
+    /// not as <c>erp_owner</c>, so what it creates belongs to the login unless it says otherwise.
+    /// </summary>
+    public bool RunsAsLogin { get; }
+
     /// <summary>True for functions and views, which run again when their text changes.</summary>
     public bool IsRepeatable => Kind != ScriptKind.Migration;
+
+    /// <summary>True when <paramref name="contents"/> carries <c>-- erpdb:run-as-login</c> among its leading comments.</summary>
+    internal static bool RunsAsLoginText(string contents) => HasDirective(contents, RunAsLoginDirective);
+
+    private static bool HasDirective(string contents, string directive) =>
+        LeadingComments(contents).Any(l => l.Trim() == directive);
 
     private static IEnumerable<string> LeadingComments(string contents) =>
         contents.Split('\n').TakeWhile(l => l.TrimStart().StartsWith("--", StringComparison.Ordinal) || l.Trim().Length == 0);

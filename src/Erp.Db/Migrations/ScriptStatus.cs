@@ -22,6 +22,19 @@ public sealed record ScriptStatus(
     /// <summary>True for a drifted script or a missing migration: something only a person can resolve.</summary>
     public bool IsDrift => State == ScriptState.Drifted || (State == ScriptState.Missing && Kind == ScriptKind.Migration);
 
+    /// <summary>
+    /// True for a repeatable script whose text here is older than the one the database holds: a
+    /// newer erpdb applied it, or this very text was applied before and then replaced. Migrate
+    /// refuses to run it unless <see cref="MigrationOptions.AllowDowngrade"/> is set.
+    /// </summary>
+    public bool IsDowngrade { get; init; }
+
+    /// <summary>
+    /// For a no-transaction script an earlier run left part applied: how many of its statements
+    /// were applied and committed. Migrate resumes at the statement after them; null otherwise.
+    /// </summary>
+    public int? StatementsApplied { get; init; }
+
     /// <summary>True when migrate would run this script.</summary>
     public bool WillRun => State is ScriptState.Pending or ScriptState.Changed;
 }

@@ -20,7 +20,7 @@ internal static class MerchantScope
 
     private const string Freshness = """
         ;
-        SELECT view_name, last_refresh_at, extract(epoch FROM age)::float8 AS age_seconds, is_stale, is_dirty
+        SELECT view_name, last_refresh_at, extract(epoch FROM age)::float8 AS age_seconds, is_stale, is_dirty, is_failing
           FROM ops.view_freshness()
          WHERE view_name = ANY(@erp_views)
          ORDER BY view_name
@@ -52,12 +52,12 @@ internal static class MerchantScope
         await grid.ReadAsync();
         var data = await read(grid);
         var freshness = (await grid.ReadAsync<FreshnessRow>())
-            .Select(r => new ViewFreshness(r.view_name, r.last_refresh_at is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null, r.age_seconds, r.is_stale, r.is_dirty ?? false))
+            .Select(r => new ViewFreshness(r.view_name, r.last_refresh_at is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null, r.age_seconds, r.is_stale, r.is_dirty ?? false, r.is_failing))
             .ToList();
         return new QueryResult<T>(data, freshness);
     }
 
 #pragma warning disable IDE1006, CA1812 // Dapper maps the snake_case columns onto these names.
-    private sealed record FreshnessRow(string view_name, DateTime? last_refresh_at, double? age_seconds, bool is_stale, bool? is_dirty);
+    private sealed record FreshnessRow(string view_name, DateTime? last_refresh_at, double? age_seconds, bool is_stale, bool? is_dirty, bool is_failing);
 #pragma warning restore IDE1006, CA1812
 }

@@ -62,10 +62,11 @@ public sealed class WarehouseQueries
             platforms = (query.Platforms ?? []).ToArray(),
             top = query.TopProducts,
             days = query.Period.Days,
+            unit = SalesSql.Unit(query.GroupBy),
         };
         var byDay = query.GroupBy == SalesGrouping.Day;
         var sql = SalesSql.Report(query.GroupBy);
-        return MerchantScope.QueryAsync(database, query.MerchantId, sql, parameters, ["mart.mv_daily_sales", "mart.mv_product_sales_daily", "mart.mv_top_products"], async grid =>
+        return MerchantScope.QueryAsync(database, query.MerchantId, sql, parameters, SalesSql.Views, async grid =>
         {
             var metrics = await grid.ReadSingleAsync<SalesMetrics>();
             var daily = (await grid.ReadAsync<SalesRow>()).ToList();
@@ -111,7 +112,7 @@ public sealed class WarehouseQueries
             limit = paging.PageSize,
             offset = paging.Offset,
         };
-        return MerchantScope.QueryAsync(database, query.MerchantId, ProductSql.Page(query.SortBy, query.Direction), parameters, ["mart.mv_product_management"], async grid =>
+        return MerchantScope.QueryAsync(database, query.MerchantId, ProductSql.Page(query.SortBy, query.Direction), parameters, ProductSql.Views, async grid =>
         {
             var items = (await grid.ReadAsync<ProductRow>()).ToList();
             var total = await grid.ReadSingleAsync<long>();
@@ -138,7 +139,7 @@ public sealed class WarehouseQueries
             limit = query.Limit,
             period_days = query.PeriodDays,
         };
-        return MerchantScope.QueryAsync(database, query.MerchantId, CustomerSql.Report(query.SortBy), parameters, ["mart.mv_customer_segments"], async grid =>
+        return MerchantScope.QueryAsync(database, query.MerchantId, CustomerSql.Report(query.SortBy), parameters, CustomerSql.Views, async grid =>
         {
             var summary = await grid.ReadSingleAsync<CustomerSummary>();
             var segments = (await grid.ReadAsync<(string Segment, long Count, decimal Revenue, decimal AverageRevenue)>())
@@ -171,12 +172,12 @@ public sealed class WarehouseQueries
             limit = paging.PageSize,
             offset = paging.Offset,
         };
-        return MerchantScope.QueryAsync(database, query.MerchantId, InventorySql.Report(query.SortBy), parameters, ["mart.mv_inventory_summary"], async grid =>
+        return MerchantScope.QueryAsync(database, query.MerchantId, InventorySql.Report(query.SortBy), parameters, InventorySql.Views, async grid =>
         {
             var summary = await grid.ReadSingleAsync<InventorySummary>();
-            var items = (await grid.ReadAsync<InventoryRow>()).ToList();
+            var items = (await grid.ReadAsync<StockPositionRow>()).ToList();
             var total = await grid.ReadSingleAsync<long>();
-            return new InventoryReport(summary, new PagedResult<InventoryRow>(items, total, paging.Page, paging.PageSize));
+            return new InventoryReport(summary, new PagedResult<StockPositionRow>(items, total, paging.Page, paging.PageSize));
         }, cancellationToken);
     }
 
@@ -184,8 +185,8 @@ public sealed class WarehouseQueries
     public Task<QueryResult<TrendReport>> TrendsAsync(TrendQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var parameters = new { start = Sql.Date(query.Period.Start), end = Sql.Date(query.Period.End) };
-        return MerchantScope.QueryAsync(database, query.MerchantId, TrendSql.Series(query.Granularity), parameters, ["mart.mv_daily_sales"], async grid =>
+        var parameters = new { start = Sql.Date(query.Period.Start), end = Sql.Date(query.Period.End), unit = TrendSql.Unit(query.Granularity) };
+        return MerchantScope.QueryAsync(database, query.MerchantId, TrendSql.Series, parameters, TrendSql.Views, async grid =>
         {
             var series = (await grid.ReadAsync<TrendPoint>()).ToList();
             var half = series.Count / 2;
@@ -202,7 +203,7 @@ public sealed class WarehouseQueries
     {
         ArgumentNullException.ThrowIfNull(query);
         var parameters = new { start = Sql.Date(query.Period.Start), end = Sql.Date(query.Period.End) };
-        return MerchantScope.QueryAsync(database, query.MerchantId, FinanceSql.Report, parameters, ["mart.mv_financial_overview"], async grid =>
+        return MerchantScope.QueryAsync(database, query.MerchantId, FinanceSql.Report, parameters, FinanceSql.Views, async grid =>
         {
             var months = (await grid.ReadAsync<FinanceMonth>()).ToList();
             var totals = await grid.ReadSingleAsync<FinanceMonth>();

@@ -67,9 +67,12 @@ internal static class RefreshRows
 
         public string[] DependsOn { get; init; } = [];
 
+        public DateTime? RetryAfter { get; init; }
+
         public ViewStatus ToStatus() => new(ViewName, RowCount, LastRefreshAt is { } at ? Utc(at) : null, LastDurationMs,
             LastStatus is null ? null : ParseStatus(LastStatus), LastError, Age, RefreshInterval, StaleAfter, IsStale, IsDirty,
-            DirtySince is { } since ? Utc(since) : null, ConsecutiveFailures, IsHealthy, IsPopulated, RefreshConcurrently, DependsOn);
+            DirtySince is { } since ? Utc(since) : null, ConsecutiveFailures, IsHealthy, IsPopulated, RefreshConcurrently, DependsOn,
+            RetryAfter is { } retry ? Utc(retry) : null);
     }
 
     private static RefreshStatus ParseStatus(string status) => Enum.Parse<RefreshStatus>(status, ignoreCase: true);

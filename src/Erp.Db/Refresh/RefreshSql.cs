@@ -11,11 +11,32 @@ internal static class RefreshSql
 
     public const string RefreshView = "SELECT " + LogColumns + " FROM ops.refresh_view(@view, @trigger)";
 
-    public const string RefreshAll = "CALL ops.refresh_all(@trigger, NULL)";
+    /// <summary>
+    /// Sets the view's registered statement timeout for the next statement (the refresh): PostgreSQL
+    /// arms the timer when a client statement starts, so a timeout set inside the refresh would not bound it.
+    /// </summary>
+    public const string SetTimeout = "SELECT pg_catalog.set_config('statement_timeout', ops.refresh_statement_timeout(@view), false)";
 
-    public const string RefreshDue = "CALL ops.refresh_due(@trigger, NULL)";
+    public const string GetTimeout = "SELECT pg_catalog.current_setting('statement_timeout')";
 
-    public const string Results = "SELECT " + LogColumns + " FROM ops.refresh_results(@ids)";
+    public const string RestoreTimeout = "SELECT pg_catalog.set_config('statement_timeout', @timeout, false)";
+
+    /// <summary>The lock of <c>ops.refresh_due</c>: a due run from here and one from pg_cron never overlap.</summary>
+    public const string TryLockDueRun = "SELECT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtextextended('erpdb.refresh_due', 0))";
+
+    public const string UnlockDueRun = "SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtextextended('erpdb.refresh_due', 0))";
+
+    /// <summary>The next due or dirty view not yet refreshed in this run (as in <c>ops.refresh_due</c>).</summary>
+    public const string NextDue = """
+        SELECT v.view_name FROM ops.views_to_refresh(true) AS v
+        WHERE v.view_name <> ALL (@done) ORDER BY v.refresh_level, v.view_name LIMIT 1
+        """;
+
+    public const string RecomputeCClass = "SELECT " + LogColumns + " FROM ops.recompute_c_class(@trigger) WHERE log_id IS NOT NULL";
+
+    public const string Purge = "SELECT ops.purge_refresh_log()";
+
+    public const string LogRun = "SELECT " + LogColumns + " FROM ops.log_refresh_run(@trigger, @status, @error, @sqlState)";
 
     /// <summary>Registered views in dependency order.</summary>
     public const string Order = "SELECT view_name FROM ops.views_to_refresh(false) ORDER BY refresh_level, view_name";
@@ -25,7 +46,7 @@ internal static class RefreshSql
                last_status AS LastStatus, last_error AS LastError, age AS Age, refresh_interval AS RefreshInterval,
                stale_after AS StaleAfter, is_stale AS IsStale, is_dirty AS IsDirty, dirty_since AS DirtySince,
                consecutive_failures AS ConsecutiveFailures, is_healthy AS IsHealthy, is_populated AS IsPopulated,
-               refresh_concurrently AS RefreshConcurrently, depends_on AS DependsOn
+               refresh_concurrently AS RefreshConcurrently, depends_on AS DependsOn, retry_after AS RetryAfter
         FROM ops.view_status()
         """;
 }

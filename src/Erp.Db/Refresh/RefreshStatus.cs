@@ -11,4 +11,7 @@ public enum RefreshStatus
 
     /// <summary>Another refresh of the same view was running, so this one did nothing.</summary>
     Skipped,
+
+    /// <summary>The caller cancelled the run while this view refreshed; the run stopped there.</summary>
+    Cancelled,
 }

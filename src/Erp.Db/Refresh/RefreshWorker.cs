@@ -1,3 +1,4 @@
+using Erp.Db.Partitions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,23 +9,30 @@ namespace Erp.Db.Refresh;
 /// <summary>
 /// A hosted service that runs the due refresh (<c>ops.refresh_due</c>) every
 /// <see cref="RefreshWorkerOptions.Interval"/>: the scheduler for servers without pg_cron, and the
-/// engine of <c>erpdb refresh --watch</c>. Several workers (or a worker and pg_cron) may run
-/// against one database: overlapping runs skip in the database.
+/// engine of <c>erpdb refresh --watch</c>. It also keeps the fact partitions ahead
+/// (<c>dw.ensure_partitions</c>) every <see cref="RefreshWorkerOptions.PartitionInterval"/>, as the
+/// daily pg_cron job does. Several workers (or a worker and pg_cron) may run against one
+/// database: overlapping due refreshes skip in the database. Stopping the worker cancels the
+/// run in progress: the view being refreshed is logged as cancelled and the run stops.
 /// </summary>
 public sealed class RefreshWorker : BackgroundService
 {
     private readonly ViewRefresher refresher;
     private readonly RefreshWorkerOptions options;
     private readonly ILogger logger;
+    private readonly PartitionKeeper partitions;
     private long runs;
+    private DateTimeOffset? partitionsEnsuredAt;
 
     /// <summary>Creates the worker.</summary>
     /// <param name="refresher">Runs the refreshes.</param>
     /// <param name="options">Interval and trigger; by default every minute as <c>worker</c>.</param>
     /// <param name="logger">Where each run is reported; by default nowhere.</param>
-    public RefreshWorker(ViewRefresher refresher, RefreshWorkerOptions? options = null, ILogger<RefreshWorker>? logger = null)
+    /// <param name="partitions">Keeps the partitions ahead; by default one over the refresher's database.</param>
+    public RefreshWorker(ViewRefresher refresher, RefreshWorkerOptions? options = null, ILogger<RefreshWorker>? logger = null, PartitionKeeper? partitions = null)
     {
         this.refresher = refresher;
+        this.partitions = partitions ?? new PartitionKeeper(refresher.DataSource);
         this.options = options ?? new RefreshWorkerOptions();
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
     }
@@ -34,6 +42,9 @@ public sealed class RefreshWorker : BackgroundService
 
     /// <summary>Raised after each run with what it refreshed (empty when nothing was due or another run held the lock).</summary>
     public event EventHandler<IReadOnlyList<RefreshResult>>? RunCompleted;
+
+    /// <summary>Raised after each run of <c>dw.ensure_partitions</c> with the number of partitions it created.</summary>
+    public event EventHandler<int>? PartitionsEnsured;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -50,12 +61,37 @@ public sealed class RefreshWorker : BackgroundService
                     results.Count(r => r.Status == RefreshStatus.Skipped));
                 RunCompleted?.Invoke(this, results);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException && !stoppingToken.IsCancellationRequested)
             {
-                // The database is unreachable or busy: try again at the next tick.
+                // The database is unreachable or busy, or someone cancelled the run there (it is
+                // logged): try again at the next tick. Stopping the worker cancels the current run.
                 logger.LogError(e, "Due refresh failed; retrying in {Interval}", options.Interval);
             }
+            // After the due refresh, so that it never delays one.
+            await EnsurePartitionsIfDueAsync(stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Runs dw.ensure_partitions at the first tick and then once every PartitionInterval.</summary>
+    private async Task EnsurePartitionsIfDueAsync(CancellationToken stoppingToken)
+    {
+        if (options.PartitionInterval == Timeout.InfiniteTimeSpan
+            || (partitionsEnsuredAt is { } last && DateTimeOffset.UtcNow - last < options.PartitionInterval))
+        {
+            return;
+        }
+        try
+        {
+            var created = await partitions.EnsureAsync(cancellationToken: stoppingToken);
+            partitionsEnsuredAt = DateTimeOffset.UtcNow;
+            logger.LogInformation("Partitions kept ahead: {Created} created", created);
+            PartitionsEnsured?.Invoke(this, created);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+        {
+            // Unreachable, busy, or not allowed (the login lacks erp_writer): retry at the next tick.
+            logger.LogError(e, "dw.ensure_partitions failed; retrying in {Interval}", options.Interval);
+        }
     }
 }

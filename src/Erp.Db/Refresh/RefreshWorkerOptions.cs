@@ -6,6 +6,12 @@ public sealed record RefreshWorkerOptions
     /// <summary>Time between due refreshes. Default one minute, like the pg_cron job.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Time between runs of <c>dw.ensure_partitions</c> (the first run is at start). Default one day,
+    /// like the pg_cron job; <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan PartitionInterval { get; init; } = TimeSpan.FromDays(1);
+
     /// <summary>The trigger written to the refresh log. Default <c>worker</c>.</summary>
     public string Trigger { get; init; } = "worker";
 }

@@ -7,10 +7,11 @@ namespace Erp.Db.Refresh;
 
 /// <summary>
 /// Refreshes the warehouse's materialized views and reports their freshness and health, through
-/// the <c>ops</c> functions (<c>ops.refresh_view</c>, <c>ops.refresh_due</c>, <c>ops.refresh_all</c>,
-/// <c>ops.view_status</c>). The login needs <c>erp_writer</c> (or the owner) to refresh and for the
-/// status: readers are denied both, since they would reveal other merchants' activity. Thread-safe;
-/// share one instance.
+/// the <c>ops</c> functions (<c>ops.refresh_view</c>, <c>ops.views_to_refresh</c>, <c>ops.recompute_c_class</c>,
+/// <c>ops.view_status</c>). It drives each run view by view so that each view's registered
+/// statement timeout bounds its refresh (a timeout set inside one call cannot bound that call).
+/// The login needs <c>erp_writer</c> (or the owner) to refresh and for the status: readers are
+/// denied both, since they would reveal other merchants' activity. Thread-safe; share one instance.
 /// </summary>
 public sealed class ViewRefresher
 {
@@ -25,6 +26,9 @@ public sealed class ViewRefresher
         this.dataSource = dataSource;
         this.logger = (ILogger?)logger ?? NullLogger.Instance;
     }
+
+    /// <summary>The database this refresher works on.</summary>
+    internal NpgsqlDataSource DataSource => dataSource;
 
     /// <summary>Every registered view with its rows, last refresh, age, staleness, failures and health.</summary>
     public async Task<IReadOnlyList<ViewStatus>> GetStatusAsync(CancellationToken cancellationToken = default)
@@ -43,13 +47,15 @@ public sealed class ViewRefresher
 
     /// <summary>
     /// Refreshes the given views, each in its own transaction, in dependency order whatever the
-    /// order given. Names may omit the <c>mart.</c> schema. A failed view is returned as failed,
-    /// not thrown, and the others still refresh.
+    /// order given, each bounded by its registered statement timeout. Names may omit the
+    /// <c>mart.</c> schema. A failed view is returned as failed, not thrown, and the others still
+    /// refresh. A failing view's retry backoff does not apply here.
     /// </summary>
     /// <param name="views">View names, e.g. <c>mart.mv_daily_sales</c> or <c>mv_daily_sales</c>.</param>
     /// <param name="trigger">What is asking, for the refresh log.</param>
-    /// <param name="cancellationToken">Stops between views.</param>
+    /// <param name="cancellationToken">Cancels the view being refreshed (logged as cancelled) and stops.</param>
     /// <exception cref="UnknownViewException">A name is not registered; nothing was refreshed.</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled; the views after the current one were not refreshed.</exception>
     public async Task<IReadOnlyList<RefreshResult>> RefreshAsync(IEnumerable<string> views, string trigger = "manual", CancellationToken cancellationToken = default)
     {
         var known = await GetViewNamesAsync(cancellationToken);
@@ -59,40 +65,169 @@ public sealed class ViewRefresher
         {
             throw new UnknownViewException(unknown, known);
         }
-        var results = new List<RefreshResult>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        foreach (var view in known.Where(wanted.Contains))
+        var timeout = await GetTimeoutAsync(connection, cancellationToken);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var row = await connection.QuerySingleAsync<RefreshRows.Log>(new CommandDefinition(RefreshSql.RefreshView,
-                new { view, trigger }, commandTimeout: 0, cancellationToken: cancellationToken));
-            results.Add(Logged(row.ToResult()));
+            var results = new List<RefreshResult>();
+            foreach (var view in known.Where(wanted.Contains))
+            {
+                var result = await RefreshOneAsync(connection, view, trigger, cancellationToken);
+                results.Add(result);
+                StopIfCancelled(result, cancellationToken);
+            }
+            return results;
         }
-        return results;
+        finally
+        {
+            await RestoreAsync(connection, timeout, unlockDueRun: false);
+        }
     }
 
-    /// <summary>Refreshes every registered view in dependency order, each in its own transaction, then the C-class results.</summary>
-    /// <param name="trigger">What is asking, for the refresh log.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    public Task<IReadOnlyList<RefreshResult>> RefreshAllAsync(string trigger = "manual", CancellationToken cancellationToken = default) =>
-        CallAsync(RefreshSql.RefreshAll, trigger, cancellationToken);
-
     /// <summary>
-    /// Runs the due refresh (<c>ops.refresh_due</c>): every view whose interval has elapsed or
-    /// whose sources changed, in dependency order, then the C-class results and the log purge.
-    /// Returns nothing when another due refresh is running (it skips).
+    /// Refreshes every registered view in dependency order, each in its own transaction and bounded
+    /// by its statement timeout, then the C-class results.
     /// </summary>
     /// <param name="trigger">What is asking, for the refresh log.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    public Task<IReadOnlyList<RefreshResult>> RefreshDueAsync(string trigger = "manual", CancellationToken cancellationToken = default) =>
-        CallAsync(RefreshSql.RefreshDue, trigger, cancellationToken);
+    /// <param name="cancellationToken">Cancels the view being refreshed (logged as cancelled) and stops.</param>
+    /// <exception cref="OperationCanceledException">The run was cancelled; the views after the current one were not refreshed.</exception>
+    public async Task<IReadOnlyList<RefreshResult>> RefreshAllAsync(string trigger = "manual", CancellationToken cancellationToken = default)
+    {
+        var views = await GetViewNamesAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var timeout = await GetTimeoutAsync(connection, cancellationToken);
+        try
+        {
+            var results = new List<RefreshResult>();
+            foreach (var view in views)
+            {
+                var result = await RefreshOneAsync(connection, view, trigger, cancellationToken);
+                results.Add(result);
+                StopIfCancelled(result, cancellationToken);
+            }
+            results.AddRange(await QueryLogAsync(connection, RefreshSql.RecomputeCClass, new { trigger }, cancellationToken));
+            return results;
+        }
+        finally
+        {
+            await RestoreAsync(connection, timeout, unlockDueRun: false);
+        }
+    }
 
-    private async Task<IReadOnlyList<RefreshResult>> CallAsync(string call, string trigger, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the due refresh, as <c>ops.refresh_due</c> does and under its lock: every view whose
+    /// interval has elapsed or whose sources changed (except failing views backing off), in
+    /// dependency order, each bounded by its statement timeout, then the C-class results and the
+    /// log purge. Returns nothing when another due refresh is running (it skips). The run lock is
+    /// released whatever happens, and a run that fails or is cancelled is logged.
+    /// </summary>
+    /// <param name="trigger">What is asking, for the refresh log.</param>
+    /// <param name="cancellationToken">Cancels the view being refreshed (logged as cancelled) and stops the run.</param>
+    /// <exception cref="OperationCanceledException">The run was cancelled; the views after the current one were not refreshed.</exception>
+    public async Task<IReadOnlyList<RefreshResult>> RefreshDueAsync(string trigger = "manual", CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var ids = await connection.ExecuteScalarAsync<long[]>(new CommandDefinition(call, new { trigger }, commandTimeout: 0, cancellationToken: cancellationToken));
-        var rows = await connection.QueryAsync<RefreshRows.Log>(new CommandDefinition(RefreshSql.Results, new { ids = ids ?? [] }, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => Logged(r.ToResult()))];
+        var timeout = await GetTimeoutAsync(connection, cancellationToken);
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(RefreshSql.TryLockDueRun, cancellationToken: cancellationToken)))
+        {
+            return [];
+        }
+        var results = new List<RefreshResult>();
+        try
+        {
+            var done = new List<string>();
+            while (await connection.ExecuteScalarAsync<string?>(new CommandDefinition(RefreshSql.NextDue, new { done = done.ToArray() },
+                cancellationToken: cancellationToken)) is { } view)
+            {
+                done.Add(view);
+                var result = await RefreshOneAsync(connection, view, trigger, cancellationToken);
+                results.Add(result);
+                StopIfCancelled(result, cancellationToken);
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            if (results.Any(r => r.Status == RefreshStatus.Succeeded))
+            {
+                results.AddRange(await QueryLogAsync(connection, RefreshSql.RecomputeCClass, new { trigger }, cancellationToken));
+            }
+            await connection.ExecuteAsync(new CommandDefinition(RefreshSql.Purge, cancellationToken: cancellationToken));
+            return results;
+        }
+        catch (Exception e) when (e is OperationCanceledException or NpgsqlException && results.LastOrDefault()?.Status != RefreshStatus.Cancelled)
+        {
+            // Failed or cancelled outside a view's refresh (which logs itself): log the run.
+            await LogRunAsync(connection, trigger, e);
+            throw;
+        }
+        finally
+        {
+            await RestoreAsync(connection, timeout, unlockDueRun: true);
+        }
+    }
+
+    /// <summary>One view, bounded by its registered statement timeout.</summary>
+    private async Task<RefreshResult> RefreshOneAsync(NpgsqlConnection connection, string view, string trigger, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await connection.ExecuteAsync(new CommandDefinition(RefreshSql.SetTimeout, new { view }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleAsync<RefreshRows.Log>(new CommandDefinition(RefreshSql.RefreshView,
+            new { view, trigger }, commandTimeout: 0, cancellationToken: cancellationToken));
+        return Logged(row.ToResult());
+    }
+
+    /// <summary>A view cancelled in the database (by our token, or someone cancelled this session) stops the run.</summary>
+    private static void StopIfCancelled(RefreshResult result, CancellationToken cancellationToken)
+    {
+        if (result.Status == RefreshStatus.Cancelled)
+        {
+            throw cancellationToken.IsCancellationRequested
+                ? new OperationCanceledException(cancellationToken)
+                : new OperationCanceledException($"The refresh of {result.ViewName} was cancelled: {result.Error}");
+        }
+    }
+
+    private static async Task<string> GetTimeoutAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<string>(new CommandDefinition(RefreshSql.GetTimeout, cancellationToken: cancellationToken)) ?? "0";
+
+    private static async Task<IEnumerable<RefreshResult>> QueryLogAsync(NpgsqlConnection connection, string sql, object parameters, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<RefreshRows.Log>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).Select(r => r.ToResult());
+
+    private async Task LogRunAsync(NpgsqlConnection connection, string trigger, Exception failure)
+    {
+        var cancelled = failure is OperationCanceledException;
+        var error = failure is OperationCanceledException { InnerException: PostgresException inner } ? inner : failure as PostgresException;
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(RefreshSql.LogRun, new
+            {
+                trigger,
+                status = cancelled ? "cancelled" : "failed",
+                error = error?.MessageText ?? failure.Message,
+                sqlState = error?.SqlState ?? (cancelled ? PostgresErrorCodes.QueryCanceled : null),
+            }, cancellationToken: CancellationToken.None));
+        }
+        catch (NpgsqlException e)
+        {
+            logger.LogWarning(e, "Could not log the failed due refresh run: {Error}", failure.Message);
+        }
+    }
+
+    /// <summary>Restores the session's statement timeout and releases the due-run lock, whatever happened.</summary>
+    private async Task RestoreAsync(NpgsqlConnection connection, string timeout, bool unlockDueRun)
+    {
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(RefreshSql.RestoreTimeout, new { timeout }, cancellationToken: CancellationToken.None));
+            if (unlockDueRun)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(RefreshSql.UnlockDueRun, cancellationToken: CancellationToken.None));
+            }
+        }
+        catch (NpgsqlException e)
+        {
+            // The connection is broken: the server ends its session, and with it the lock.
+            logger.LogWarning(e, "Could not reset the refresh connection; closing it");
+            await connection.CloseAsync();
+        }
     }
 
     private RefreshResult Logged(RefreshResult result)

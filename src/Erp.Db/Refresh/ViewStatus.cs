@@ -18,6 +18,9 @@ namespace Erp.Db.Refresh;
 /// <param name="IsPopulated">The view exists and holds data.</param>
 /// <param name="RefreshConcurrently">Registered to refresh CONCURRENTLY.</param>
 /// <param name="DependsOn">Materialized views it reads.</param>
+/// <param name="RetryAfter">
+/// While a failing view backs off: when due refreshes try it again (a manual refresh does not wait).
+/// </param>
 public sealed record ViewStatus(
     string ViewName,
     long? RowCount,
@@ -35,4 +38,5 @@ public sealed record ViewStatus(
     bool IsHealthy,
     bool IsPopulated,
     bool RefreshConcurrently,
-    IReadOnlyList<string> DependsOn);
+    IReadOnlyList<string> DependsOn,
+    DateTimeOffset? RetryAfter = null);

@@ -21,10 +21,14 @@ internal static class CronSql
     /// <summary>The command text with the job prefix filled in, by format() so the prefix is a proper literal.</summary>
     public const string Render = "SELECT pg_catalog.format(@template, @prefix)";
 
+    /// <summary>
+    /// The jobs of one database: the prefix <c>erpdb:&lt;database&gt;:</c> followed by a schedule name,
+    /// which never holds a colon, so database <c>erp</c> does not claim the jobs of database <c>erp:x</c>.
+    /// </summary>
     public const string Existing = """
         SELECT jobid AS JobId, jobname AS JobName, schedule AS Schedule, command AS Command, database AS DatabaseName
         FROM cron.job
-        WHERE starts_with(jobname, @prefix)
+        WHERE starts_with(jobname, @prefix) AND strpos(substr(jobname, length(@prefix) + 1), ':') = 0
         """;
 
     public const string Unschedule = "SELECT cron.unschedule(@jobId)";
@@ -35,7 +39,8 @@ internal static class CronSql
 
     public const string PurgeRunDetails = """
         DELETE FROM cron.job_run_details
-        WHERE jobid IN (SELECT j.jobid FROM cron.job AS j WHERE starts_with(j.jobname, @prefix))
+        WHERE jobid IN (SELECT j.jobid FROM cron.job AS j
+                        WHERE starts_with(j.jobname, @prefix) AND strpos(substr(j.jobname, length(@prefix) + 1), ':') = 0)
           AND end_time < now() - interval '7 days'
         """;
 }

@@ -5,7 +5,7 @@ namespace Erp.Db.Scheduling;
 /// <summary>
 /// One pg_cron job declared in <c>sql/schedules/&lt;name&gt;.sql</c>: its header says when
 /// (<c>-- cron: * * * * *</c>) and where (<c>-- runs in: database</c> or <c>cron</c>); its body is
-/// the command, a <c>format()</c> template in which <c>%L</c> is the job name prefix.
+/// the command, a <c>format()</c> template in which <c>%1$L</c> (or <c>%L</c> once) is the job name prefix.
 /// </summary>
 /// <param name="Name">File name without extension; the job is named <c>erpdb:&lt;database&gt;:&lt;Name&gt;</c>.</param>
 /// <param name="Cron">The cron expression.</param>
@@ -29,9 +29,14 @@ public sealed partial record ScheduleScript(string Name, string Cron, bool RunsI
     }
 
     /// <summary>Reads a schedule file.</summary>
-    /// <exception cref="FormatException">The header lacks <c>-- cron:</c> or has an unknown <c>-- runs in:</c>.</exception>
+    /// <exception cref="FormatException">The name holds a colon, or the header lacks <c>-- cron:</c> or has an unknown <c>-- runs in:</c>.</exception>
     public static ScheduleScript Parse(string name, string text)
     {
+        if (name.Contains(':', StringComparison.Ordinal))
+        {
+            // Job names are erpdb:<database>:<schedule>; a colon-free schedule name keeps them unambiguous.
+            throw new FormatException($"Schedule {name}: a schedule name may not contain ':'.");
+        }
         var cron = CronLine().Match(text);
         var runsIn = RunsInLine().Match(text);
         if (!cron.Success)

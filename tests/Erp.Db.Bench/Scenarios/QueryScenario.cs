@@ -27,13 +27,13 @@ internal sealed class QueryScenario : IScenario
         var sales = new SalesQuery(seeded.MerchantId, period);
         results.AddRange(await CompareAsync("query.dashboard", iterations,
             () => erp.Queries.SalesAsync(sales, cancellationToken),
-            () => PlainAsync(seeded.DataSource, SalesSql.Report(SalesGrouping.Day), ["mart.mv_daily_sales", "mart.mv_product_sales_daily", "mart.mv_top_products"], SalesParameters(seeded.MerchantId, period)),
+            () => PlainAsync(seeded.DataSource, SalesSql.Report(SalesGrouping.Day), SalesSql.Views, SalesParameters(seeded.MerchantId, period)),
             () => PlainAsync(seeded.DataSource, QueryScenarioSql.DashboardFromFacts, [], SalesParameters(seeded.MerchantId, period))));
 
         var products = new ProductQuery { MerchantId = seeded.MerchantId, Platform = "shopee", SortBy = ProductSort.Revenue };
         results.AddRange(await CompareAsync("query.products", iterations,
             () => erp.Queries.ProductsAsync(products, cancellationToken),
-            () => PlainAsync(seeded.DataSource, ProductSql.Page(ProductSort.Revenue, SortDirection.Descending), ["mart.mv_product_management"], ProductParameters(seeded.MerchantId)),
+            () => PlainAsync(seeded.DataSource, ProductSql.Page(ProductSort.Revenue, SortDirection.Descending), ProductSql.Views, ProductParameters(seeded.MerchantId)),
             () => PlainAsync(seeded.DataSource, QueryScenarioSql.ProductsFromFacts, [], ProductParameters(seeded.MerchantId))));
         return results;
     }

@@ -3,15 +3,13 @@ namespace Erp.Db.Bench.Scenarios;
 /// <summary>The seeds' "before": the questions of the sales and product queries answered from the facts.</summary>
 internal static class QueryScenarioSql
 {
-    private const string Valid = "status NOT IN ('cancelled', 'refunded', 'returned')";
-
-    public const string DashboardFromFacts = $"""
+    public const string DashboardFromFacts = """
         SELECT coalesce(sum(gmv_cny), 0), count(*), coalesce(sum(gross_profit_cny), 0), coalesce(sum(net_profit_cny), 0),
                (SELECT coalesce(sum(p.gmv_cny), 0) FROM dw.fact_sales_orders AS p
-                 WHERE p.merchant_id = @merchant AND p.order_date BETWEEN @previous_start AND @previous_end AND p.{Valid})
+                 WHERE p.merchant_id = @merchant AND p.order_date BETWEEN @previous_start AND @previous_end AND dw.is_valid_sale(p.status))
           FROM dw.fact_sales_orders
-         WHERE merchant_id = @merchant AND order_date BETWEEN @start AND @end AND {Valid};
-        SELECT order_date, sum(gmv_cny) FILTER (WHERE {Valid}), count(*) FILTER (WHERE {Valid})
+         WHERE merchant_id = @merchant AND order_date BETWEEN @start AND @end AND dw.is_valid_sale(status);
+        SELECT order_date, sum(gmv_cny) FILTER (WHERE dw.is_valid_sale(status)), count(*) FILTER (WHERE dw.is_valid_sale(status))
           FROM dw.fact_sales_orders
          WHERE merchant_id = @merchant AND order_date BETWEEN @start AND @end
          GROUP BY order_date ORDER BY order_date;
@@ -20,7 +18,7 @@ internal static class QueryScenarioSql
           FROM dw.fact_order_items AS i
           JOIN dw.fact_sales_orders AS o ON o.merchant_id = i.merchant_id AND o.order_id = i.order_id AND o.order_date = i.order_date
           JOIN dw.dim_products AS p ON p.merchant_id = i.merchant_id AND p.product_id = i.product_id
-         WHERE o.merchant_id = @merchant AND o.order_date BETWEEN @start AND @end AND o.{Valid}
+         WHERE o.merchant_id = @merchant AND o.order_date BETWEEN @start AND @end AND dw.is_valid_sale(o.status)
          GROUP BY i.product_id
          ORDER BY revenue DESC, i.product_id
          LIMIT @top

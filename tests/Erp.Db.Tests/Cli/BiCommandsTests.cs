@@ -17,7 +17,7 @@ public class BiCommandsTests
         var data = json.GetProperty("data");
         Assert.Equal(7, data.GetProperty("period").GetProperty("days").GetInt32());
         Assert.Equal(
-            await f.Db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND order_date >= CURRENT_DATE - 6 AND status NOT IN ('cancelled', 'refunded', 'returned')"),
+            await f.Db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND order_date >= CURRENT_DATE - 6 AND dw.is_valid_sale(status)"),
             data.GetProperty("metrics").GetProperty("totalRevenue").GetDecimal());
         Assert.Equal(7, data.GetProperty("daily").GetArrayLength());
         Assert.True(data.GetProperty("topProducts").GetArrayLength() > 0);
@@ -76,7 +76,7 @@ public class BiCommandsTests
 
         Assert.Equal(0, appRun.ExitCode);
         Assert.Equal(
-            await f.Db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 2 AND order_date >= CURRENT_DATE - 6 AND status NOT IN ('cancelled', 'refunded', 'returned')"),
+            await f.Db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 2 AND order_date >= CURRENT_DATE - 6 AND dw.is_valid_sale(status)"),
             appRun.Json().GetProperty("data").GetProperty("metrics").GetProperty("totalRevenue").GetDecimal());
         Assert.Equal(0, scopedOwn.ExitCode);
         Assert.Equal(2, scopedOther.ExitCode);

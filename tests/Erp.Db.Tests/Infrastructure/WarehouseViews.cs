@@ -2,8 +2,12 @@ using Erp.Db.Migrations;
 
 namespace Erp.Db.Tests.Infrastructure;
 
-/// <summary>How many materialized views the warehouse declares: one per file in sql/views.</summary>
+/// <summary>The materialized views the warehouse declares: one per file in sql/views.</summary>
 internal static class WarehouseViews
 {
-    public static int Count { get; } = ScriptCatalog.Embedded().Scripts.Count(s => s.Kind == ScriptKind.View);
+    public static IReadOnlyList<string> Names { get; } = [.. ScriptCatalog.Embedded().Scripts
+        .Where(s => s.Kind == ScriptKind.View)
+        .Select(s => Path.GetFileNameWithoutExtension(s.Name))];
+
+    public static int Count => Names.Count;
 }

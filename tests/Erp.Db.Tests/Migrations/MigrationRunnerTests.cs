@@ -205,7 +205,7 @@ public class MigrationRunnerTests
     }
 
     /// <summary>The real first two migrations (schemas with the journal, roles) in a folder of the test's own.</summary>
-    private static ScriptFolder BaseScripts()
+    internal static ScriptFolder BaseScripts()
     {
         var folder = new ScriptFolder();
         foreach (var script in ScriptCatalog.Embedded().Scripts.Where(s => s.Name is "migrations/0001_schemas.sql" or "migrations/0002_roles.sql"))

@@ -69,7 +69,7 @@ public class ViewRebuildTests
 
     private static string Embedded(string name) => ScriptCatalog.Embedded().Scripts.Single(s => s.Name == name).Contents;
 
-    private static ScriptFolder EmbeddedScripts()
+    internal static ScriptFolder EmbeddedScripts()
     {
         var folder = new ScriptFolder();
         foreach (var script in ScriptCatalog.Embedded().Scripts)

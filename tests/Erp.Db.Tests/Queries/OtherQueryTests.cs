@@ -17,7 +17,7 @@ public class OtherQueryTests
         var all = (await f.Erp.Queries.CustomersAsync(new CustomerQuery(1, SortBy: CustomerSort.Orders))).Data;
         var fresh = (await f.Erp.Queries.CustomersAsync(new CustomerQuery(1, CustomerSegment.New))).Data;
 
-        const string valid = "merchant_id = 1 AND status NOT IN ('cancelled', 'refunded', 'returned')";
+        const string valid = "merchant_id = 1 AND dw.is_valid_sale(status)";
         Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(DISTINCT customer_id) FROM dw.fact_sales_orders WHERE {valid}"), all.Summary.TotalCustomers);
         Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(*) FROM (SELECT customer_id FROM dw.fact_sales_orders WHERE {valid} GROUP BY customer_id HAVING count(*) >= 2) AS r"), all.Summary.RepeatCustomers);
         Assert.Equal(all.Summary.TotalCustomers, all.Segments.Values.Sum(s => s.Count));
@@ -59,7 +59,7 @@ public class OtherQueryTests
         var trend = (await f.Erp.Queries.TrendsAsync(new TrendQuery(1, period, granularity))).Data;
 
         Assert.Equal(await f.Db.ScalarAsync<decimal>(
-            "SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND order_date >= CURRENT_DATE - 29 AND status NOT IN ('cancelled', 'refunded', 'returned')"),
+            "SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND order_date >= CURRENT_DATE - 29 AND dw.is_valid_sale(status)"),
             trend.Series.Sum(p => p.Revenue));
         Assert.Contains(trend.Direction, new[] { "up", "down", "flat" });
         Assert.True(trend.Series.Zip(trend.Series.Skip(1)).All(p => p.First.Bucket < p.Second.Bucket));

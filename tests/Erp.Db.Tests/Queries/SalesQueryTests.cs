@@ -6,7 +6,7 @@ namespace Erp.Db.Tests.Queries;
 
 public class SalesQueryTests
 {
-    private const string ValidOrders = "status NOT IN ('cancelled', 'refunded', 'returned')";
+    private const string ValidOrders = "dw.is_valid_sale(status)";
 
     [Fact]
     public async Task Totals_growth_breakdowns_and_top_products_equal_the_facts()
@@ -32,7 +32,7 @@ public class SalesQueryTests
             SELECT max(revenue) FROM (
                 SELECT sum(round(i.amount * o.exchange_rate, 2)) AS revenue
                   FROM dw.fact_order_items i JOIN dw.fact_sales_orders o USING (merchant_id, order_id, order_date)
-                 WHERE o.merchant_id = 1 AND o.order_date BETWEEN CURRENT_DATE - 6 AND CURRENT_DATE AND o.{ValidOrders}
+                 WHERE o.merchant_id = 1 AND o.order_date BETWEEN CURRENT_DATE - 6 AND CURRENT_DATE AND dw.is_valid_sale(o.status)
                  GROUP BY i.product_id) AS p
             """);
         Assert.Equal(topRevenue, report.TopProducts[0].Revenue);
@@ -85,7 +85,7 @@ public class SalesQueryTests
         {
             var items = await f.Db.ScalarAsync<decimal>($"""
                 SELECT sum(round(i.amount * o.exchange_rate, 2)) FROM dw.fact_order_items i JOIN dw.fact_sales_orders o USING (merchant_id, order_id, order_date)
-                 WHERE o.merchant_id = 1 AND o.order_date BETWEEN CURRENT_DATE - 29 AND CURRENT_DATE AND o.{ValidOrders}
+                 WHERE o.merchant_id = 1 AND o.order_date BETWEEN CURRENT_DATE - 29 AND CURRENT_DATE AND dw.is_valid_sale(o.status)
                 """);
             Assert.Equal(items, report.Breakdown.Sum(r => r.Revenue));
         }

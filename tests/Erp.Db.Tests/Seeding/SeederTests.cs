@@ -1,3 +1,4 @@
+using Erp.Db.Refresh;
 using Erp.Db.Seeding;
 using Erp.Db.Tests.Infrastructure;
 
@@ -28,6 +29,28 @@ public class SeederTests
         // Orders sit in their monthly partitions, none in the DEFAULT partition.
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders_default"));
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM pg_catalog.pg_constraint WHERE connamespace = 'dw'::regnamespace AND NOT convalidated"));
+    }
+
+    [Fact]
+    public async Task Seed_refreshes_the_views_itself_unless_told_not_to()
+    {
+        await using var refreshed = await TestDatabase.CreateMigratedAsync();
+        await using var left = await TestDatabase.CreateMigratedAsync();
+        const string liveOrders = "SELECT count(*) FROM dw.fact_sales_orders WHERE status NOT IN ('cancelled', 'refunded', 'returned')";
+        const string viewOrders = "SELECT coalesce(sum(order_count), 0)::bigint FROM mart.mv_daily_sales";
+
+        var report = await new Seeder(refreshed.DataSource).SeedAsync(Small with { Orders = 300, Days = 60 });
+        var noRefresh = await new Seeder(left.DataSource).SeedAsync(Small with { Orders = 300, Days = 60, RefreshViews = false });
+
+        Assert.True(await refreshed.ScalarAsync<long>(liveOrders) > 0);
+        Assert.Equal(await refreshed.ScalarAsync<long>(liveOrders), await refreshed.ScalarAsync<long>(viewOrders));
+        Assert.Contains(report.Refreshed, r => r.ViewName == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded && r.Trigger == "seed");
+        Assert.DoesNotContain(report.Refreshed, r => r.Status == RefreshStatus.Failed);
+        Assert.Equal(report.Refreshed.Count, await refreshed.ScalarAsync<long>("SELECT count(*) FROM ops.mv_refresh_log WHERE refresh_trigger = 'seed'"));
+
+        Assert.Empty(noRefresh.Refreshed);
+        Assert.Equal(0L, await left.ScalarAsync<long>(viewOrders));
+        Assert.Equal(0L, await left.ScalarAsync<long>("SELECT count(*) FROM ops.mv_refresh_log WHERE refresh_trigger = 'seed'"));
     }
 
     [Fact]

@@ -16,6 +16,7 @@ internal static class PaymentsCsv
         new("exchange_rate", false, "CNY per unit, default 1"),
         new("payment_method", false, "platform_settlement (default), bank_transfer, card, cash, e_wallet, other"),
         new("invoice_no", false, "invoice_no of the receivable it settles"),
+        new("order_no", false, "order_no of the order whose receivable it settles (when no invoice_no)"),
     ],
     Map,
     (ingestor, rows, ct) => ingestor.UpsertPaymentsAsync(rows, ct));
@@ -29,6 +30,7 @@ internal static class PaymentsCsv
             ExchangeRate = r.DecimalOrNull("exchange_rate") ?? row.ExchangeRate,
             PaymentMethod = r.TextOrNull("payment_method") ?? row.PaymentMethod,
             InvoiceNo = r.TextOrNull("invoice_no"),
+            OrderNo = r.TextOrNull("order_no"),
         };
     }
 }

@@ -9,7 +9,8 @@ namespace Erp.Db.Ingest.Engine;
 /// <summary>
 /// The one ingest mechanism all entities share: in one transaction, binary COPY of the rows into a temp table
 /// (streamed, with each row's position as row_no), one query of checks naming the first bad row, then one
-/// INSERT ... ON CONFLICT DO UPDATE ... WHERE IS DISTINCT FROM that counts inserted and updated rows.
+/// INSERT ... ON CONFLICT DO UPDATE ... WHERE IS DISTINCT FROM that counts inserted and updated rows, then the entity's
+/// posting (orders drive the books), all committed together.
 /// </summary>
 internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger)
 {
@@ -48,6 +49,11 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger)
             await transaction.RollbackAsync(UpsertSavepoint, cancellationToken);
             var locator = new FailureLocator(connection, transaction, cancellationToken);
             throw await locator.LocateAsync(plan, count, e, (last, ct) => UpsertAsync(connection, transaction, plan, last, ct));
+        }
+
+        if (plan.Post is not null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(plan.Post, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         }
 
         // Views over the touched table are marked dirty by the statement-level triggers of the refresh layer,

@@ -28,6 +28,12 @@ internal sealed class EntityDefinition<TRow>
     /// <summary>Joins from the temp row <c>t</c> to the tables that resolve natural keys to ids (e.g. SKU to product_id).</summary>
     public string Joins { get; init; } = "";
 
+    /// <summary>
+    /// SQL run after a successful upsert, before the commit: posts what the batch wrote to the books (sql/functions dw.post_*),
+    /// finding it through the temp table <c>pg_temp.ingest_rows</c>. Null when the entity posts nothing.
+    /// </summary>
+    public string? Post { get; init; }
+
     /// <summary>Checks run before the upsert; the first failing row (then the first check) is reported.</summary>
     public required IReadOnlyList<RowCheck> Checks { get; init; }
 }

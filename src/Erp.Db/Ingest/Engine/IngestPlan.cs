@@ -15,6 +15,7 @@ internal sealed class IngestPlan<TRow>
         Copy = $"COPY {TempTable} (row_no, {string.Join(", ", fields)}) FROM STDIN (FORMAT BINARY)";
         Check = BuildCheck(definition.Checks);
         Upsert = BuildUpsert(definition);
+        Post = definition.Post;
         Duplicate = $"""
             SELECT min(o.row_no) FROM {TempTable} AS o JOIN {TempTable} AS t ON t.row_no = @row
             WHERE o.row_no < t.row_no AND ({string.Join(", ", definition.KeyFields.Select(k => $"o.{k}"))}) IS NOT DISTINCT FROM ({string.Join(", ", definition.KeyFields.Select(k => $"t.{k}"))})
@@ -37,6 +38,9 @@ internal sealed class IngestPlan<TRow>
 
     /// <summary>The one upsert of rows 1..@last: returns (inserted, updated).</summary>
     public string Upsert { get; }
+
+    /// <summary>The posting run after the upsert in the same transaction (reads the whole temp table), or null.</summary>
+    public string? Post { get; }
 
     /// <summary>The earliest row before @row with the same natural key.</summary>
     public string Duplicate { get; }
@@ -65,19 +69,25 @@ internal sealed class IngestPlan<TRow>
     private static string BuildUpsert(EntityDefinition<TRow> definition)
     {
         var columns = definition.Columns.Select(c => c.Name).ToList();
-        var updated = columns.Where(c => !definition.ConflictColumns.Contains(c)).ToList();
+        var updated = definition.Columns.Where(c => !c.InsertOnly && !definition.ConflictColumns.Contains(c.Name)).Select(c => c.Name).ToList();
         var predicate = definition.ConflictPredicate is null ? "" : $" WHERE {definition.ConflictPredicate}";
         // created_at defaults to now(), the transaction's timestamp, and an update never changes it: so a returned row
         // is new exactly when created_at = now(). (PostgreSQL 15 cannot return xmax from a partitioned table.)
+        // Nothing to update (every other column is insert-only): an existing key is left alone.
+        var onConflict = updated.Count == 0
+            ? "DO NOTHING"
+            : $"""
+                DO UPDATE
+                SET {string.Join(", ", updated.Select(c => $"{c} = EXCLUDED.{c}"))}
+                WHERE ({string.Join(", ", updated.Select(c => $"d.{c}"))}) IS DISTINCT FROM ({string.Join(", ", updated.Select(c => $"EXCLUDED.{c}"))})
+                """;
         return $"""
             WITH upserted AS (
                 INSERT INTO {definition.Table} AS d ({string.Join(", ", columns)})
                 SELECT {string.Join(", ", definition.Columns.Select(c => c.Source))}
                 FROM {TempTable} AS t{definition.Joins}
                 WHERE t.row_no <= @last
-                ON CONFLICT ({string.Join(", ", definition.ConflictColumns)}){predicate} DO UPDATE
-                SET {string.Join(", ", updated.Select(c => $"{c} = EXCLUDED.{c}"))}
-                WHERE ({string.Join(", ", updated.Select(c => $"d.{c}"))}) IS DISTINCT FROM ({string.Join(", ", updated.Select(c => $"EXCLUDED.{c}"))})
+                ON CONFLICT ({string.Join(", ", definition.ConflictColumns)}){predicate} {onConflict}
                 RETURNING d.created_at = now() AS inserted
             )
             SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM upserted

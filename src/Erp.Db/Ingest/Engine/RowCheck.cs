@@ -8,4 +8,8 @@ internal sealed record RowCheck(string Field, string FailsWhen, string Message, 
 {
     /// <summary>A text key that must be present and not empty.</summary>
     public static RowCheck Required(string field) => new(field, $"t.{field} IS NULL OR t.{field} = ''", $"'{field} is missing'");
+
+    /// <summary>A date inside the business date range that <c>dw.business_date_problem</c> defines (docs/partitioning.md).</summary>
+    public static RowCheck BusinessDate(string field) => new(field, $"dw.business_date_problem(t.{field}) IS NOT NULL",
+        $"format('{field} %s %s', t.{field}, dw.business_date_problem(t.{field}))");
 }

@@ -2,7 +2,10 @@ using Erp.Db.Ingest.Engine;
 
 namespace Erp.Db.Ingest.Entities;
 
-/// <summary>Order lines into dw.fact_order_items: the order is found by its natural key, the product by SKU.</summary>
+/// <summary>
+/// Order lines into dw.fact_order_items: the order is found by its natural key, the product by SKU; a line without unit_cost takes the
+/// product's weighted-average cost (dw.product_unit_cost) when new, and keeps its cost on re-import. Their orders are then posted (dw.post_orders).
+/// </summary>
 internal static class OrderItemsEntity
 {
     public static readonly IngestPlan<OrderItemRow> Plan = new("order-items", new EntityDefinition<OrderItemRow>
@@ -26,6 +29,8 @@ internal static class OrderItemsEntity
 
                 JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
                 JOIN dw.dim_products AS p ON p.merchant_id = t.merchant_id AND p.sku = t.sku
+                LEFT JOIN dw.fact_order_items AS i ON i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.order_date = o.order_date
+                    AND i.line_no = t.line_no AND i.product_id = p.product_id
             """,
         Columns =
         [
@@ -37,13 +42,14 @@ internal static class OrderItemsEntity
             TargetColumn.Same("quantity"),
             TargetColumn.Same("unit_price"),
             TargetColumn.Same("discount_amount"),
-            new("unit_cost", "coalesce(t.unit_cost, p.unit_cost)", ["unit_cost"]),
+            new("unit_cost", "coalesce(t.unit_cost, i.unit_cost, dw.product_unit_cost(p.merchant_id, p.product_id))", ["unit_cost"]),
         ],
         ConflictColumns = ["merchant_id", "order_id", "line_no", "order_date"],
         Checks =
         [
             RowCheck.Required("order_no"),
             RowCheck.Required("sku"),
+            RowCheck.BusinessDate("order_date"),
             new("order_no",
                 "NOT EXISTS (SELECT 1 FROM dw.fact_sales_orders AS o WHERE o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date)",
                 "format('order_no %s (shop_id %s, order_date %s) is not an order of merchant %s', t.order_no, t.shop_id, t.order_date, t.merchant_id)",
@@ -53,5 +59,10 @@ internal static class OrderItemsEntity
             // fact_order_items_discount_within_line, naming three fields instead of the one at fault.
             new("quantity", "t.quantity <= 0", "format('quantity %s is not positive', t.quantity)", "fact_order_items_quantity_positive"),
         ],
+        Post = PostingSql.Orders("""
+            SELECT o.merchant_id, o.order_id, o.order_date
+            FROM pg_temp.ingest_rows AS t
+            JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
+            """),
     });
 }

@@ -2,7 +2,10 @@ using Erp.Db.Ingest.Engine;
 
 namespace Erp.Db.Ingest.Entities;
 
-/// <summary>Orders into dw.fact_sales_orders, keyed (merchant_id, shop_id, order_no, order_date). Generated CNY columns and inventory_deducted are never written.</summary>
+/// <summary>
+/// Orders into dw.fact_sales_orders, keyed (merchant_id, shop_id, order_no, order_date), then posted (dw.post_orders). Generated CNY
+/// columns and inventory_deducted are never written; an order without exchange_rate takes the rate of its date.
+/// </summary>
 internal static class OrdersEntity
 {
     public static readonly IngestPlan<OrderRow> Plan = new("orders", new EntityDefinition<OrderRow>
@@ -35,22 +38,42 @@ internal static class OrdersEntity
             Field.Timestamp<OrderRow>("delivered_at", r => r.DeliveredAt),
         ],
         KeyFields = ["merchant_id", "shop_id", "order_no", "order_date"],
+        // An order already loaded with lines keeps the cost and units of its lines (dw.order_line_totals), so re-importing
+        // it unchanged writes nothing.
+        Joins = """
+
+                LEFT JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
+                LEFT JOIN LATERAL dw.order_line_totals(o.merchant_id, o.order_id, o.order_date) AS lines ON true
+            """,
         Columns =
         [
             .. new[]
             {
                 "merchant_id", "shop_id", "order_no", "order_date", "ordered_at", "gmv", "customer_id", "status", "currency_code",
-                "item_count", "discount_amount", "exchange_rate", "platform_commission", "payment_fee", "shipping_fee",
-                "cost_amount_cny", "is_invoiced", "invoice_id", "is_paid", "payment_voucher_id", "paid_at", "shipped_at", "delivered_at",
+                "discount_amount", "platform_commission", "payment_fee", "shipping_fee",
+                "is_invoiced", "invoice_id", "is_paid", "payment_voucher_id", "paid_at", "shipped_at", "delivered_at",
             }.Select(TargetColumn.Same),
+            new("exchange_rate", "coalesce(t.exchange_rate, dw.exchange_rate_on(t.currency_code, t.order_date))", ["exchange_rate"]),
+            new("item_count", "coalesce(lines.item_count, t.item_count)", ["item_count"]),
+            new("cost_amount_cny", "coalesce(lines.cost_amount_cny, t.cost_amount_cny)", ["cost_amount_cny"]),
         ],
         ConflictColumns = ["merchant_id", "shop_id", "order_no", "order_date"],
         Checks =
         [
             RowCheck.Required("order_no"),
+            RowCheck.BusinessDate("order_date"),
             References.Shop("fact_sales_orders_shop_fkey"),
             References.Customer("fact_sales_orders_customer_fkey"),
             References.Currency("fact_sales_orders_currency_code_fkey"),
+            new("exchange_rate",
+                "t.exchange_rate IS NULL AND dw.exchange_rate_on(t.currency_code, t.order_date) IS NULL",
+                "format('exchange_rate is missing and dw.fact_exchange_rates has no %s rate on or before %s', t.currency_code, t.order_date)",
+                "fact_sales_orders_exchange_rate_positive"),
         ],
+        Post = PostingSql.Orders("""
+            SELECT o.merchant_id, o.order_id, o.order_date
+            FROM pg_temp.ingest_rows AS t
+            JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
+            """),
     });
 }

@@ -2,7 +2,10 @@ using Erp.Db.Ingest.Engine;
 
 namespace Erp.Db.Ingest.Entities;
 
-/// <summary>Payment receipts into dw.fact_payment_receipts, keyed (merchant_id, reference_no); the receivable is found by invoice_no.</summary>
+/// <summary>
+/// Payment receipts into dw.fact_payment_receipts, keyed (merchant_id, reference_no); the receivable is found by invoice_no or order_no
+/// (dw.find_receivable) and settled (dw.settle_receivables). An unknown receivable or an over-payment fails the batch.
+/// </summary>
 internal static class PaymentsEntity
 {
     public static readonly IngestPlan<PaymentRow> Plan = new("payments", new EntityDefinition<PaymentRow>
@@ -19,12 +22,9 @@ internal static class PaymentsEntity
             Field.Numeric<PaymentRow>("exchange_rate", r => r.ExchangeRate),
             Field.Text<PaymentRow>("payment_method", r => r.PaymentMethod),
             Field.Text<PaymentRow>("invoice_no", r => r.InvoiceNo),
+            Field.Text<PaymentRow>("order_no", r => r.OrderNo),
         ],
         KeyFields = ["merchant_id", "reference_no"],
-        Joins = """
-
-                LEFT JOIN dw.fact_accounts_receivable AS r ON r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_no
-            """,
         Columns =
         [
             TargetColumn.Same("merchant_id"),
@@ -35,7 +35,7 @@ internal static class PaymentsEntity
             TargetColumn.Same("currency_code"),
             TargetColumn.Same("exchange_rate"),
             TargetColumn.Same("payment_method"),
-            new("receivable_id", "r.receivable_id", ["invoice_no"]),
+            new("receivable_id", "dw.find_receivable(t.merchant_id, t.invoice_no, t.order_no)", ["invoice_no", "order_no"]),
         ],
         ConflictColumns = ["merchant_id", "reference_no"],
         ConflictPredicate = "reference_no IS NOT NULL",
@@ -43,10 +43,39 @@ internal static class PaymentsEntity
         [
             RowCheck.Required("reference_no"),
             new("invoice_no",
-                "t.invoice_no IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.fact_accounts_receivable AS r WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_no)",
+                "t.invoice_no IS NOT NULL AND dw.find_receivable(t.merchant_id, t.invoice_no, NULL) IS NULL",
                 "format('invoice_no %s is not a receivable of merchant %s', t.invoice_no, t.merchant_id)",
                 "fact_payment_receipts_receivable_fkey"),
+            new("order_no",
+                "t.invoice_no IS NULL AND t.order_no IS NOT NULL AND dw.find_receivable(t.merchant_id, NULL, t.order_no) IS NULL",
+                "format('order_no %s is not the order of exactly one receivable of merchant %s', t.order_no, t.merchant_id)",
+                "fact_payment_receipts_receivable_fkey"),
+            // Over-payment: the receipts of the receivable (other than this batch's references) plus this batch's rows up to
+            // this one must not exceed its amount.
+            new("amount",
+                """
+                t.row_no IN (
+                    SELECT x.row_no FROM (
+                        SELECT b.row_no, r.amount AS due,
+                               sum(b.amount) OVER (PARTITION BY b.receivable_id ORDER BY b.row_no)
+                               + coalesce((SELECT sum(p.amount) FROM dw.fact_payment_receipts AS p
+                                           WHERE p.merchant_id = b.merchant_id AND p.receivable_id = b.receivable_id
+                                             AND NOT EXISTS (SELECT 1 FROM pg_temp.ingest_rows AS o
+                                                             WHERE o.merchant_id = p.merchant_id AND o.reference_no = p.reference_no)), 0) AS total
+                        FROM (SELECT i.row_no, i.merchant_id, i.amount, dw.find_receivable(i.merchant_id, i.invoice_no, i.order_no) AS receivable_id
+                              FROM pg_temp.ingest_rows AS i) AS b
+                        JOIN dw.fact_accounts_receivable AS r ON r.merchant_id = b.merchant_id AND r.receivable_id = b.receivable_id
+                    ) AS x
+                    WHERE x.total > x.due)
+                """,
+                "format('amount %s over-pays the receivable of %s: with the payments before it, more than the amount due', t.amount, coalesce('invoice_no ' || t.invoice_no, 'order_no ' || t.order_no))"),
             References.Currency("fact_payment_receipts_currency_code_fkey"),
         ],
+        Post = """
+            SELECT dw.settle_receivables(NULL, ARRAY(
+                SELECT DISTINCT p.receivable_id FROM pg_temp.ingest_rows AS t
+                JOIN dw.fact_payment_receipts AS p ON p.merchant_id = t.merchant_id AND p.reference_no = t.reference_no
+                WHERE p.receivable_id IS NOT NULL))
+            """,
     });
 }

@@ -46,6 +46,7 @@ internal static class ProductMetricsEntity
         Checks =
         [
             RowCheck.Required("sku"),
+            RowCheck.BusinessDate("metric_date"),
             References.Shop("fact_product_metrics_shop_fkey"),
             References.Sku("fact_product_metrics_product_fkey"),
             References.Currency("fact_product_metrics_currency_code_fkey"),

@@ -4,8 +4,8 @@ using DbUp.Engine;
 namespace Erp.Db.Migrations.Engine;
 
 /// <summary>
-/// DbUp journal that writes <c>ops.schema_journal</c> with each script's kind, SHA-256 and duration,
-/// in the script's own transaction. Which scripts run is decided by <see cref="MigrationPlanner"/>,
+/// DbUp journal that writes <c>ops.schema_journal</c> with each script's kind, SHA-256, duration
+/// and the erpdb version, in the script's own transaction. Which scripts run is decided by <see cref="MigrationPlanner"/>,
 /// so DbUp is told that nothing has run yet.
 /// </summary>
 internal sealed class ErpJournal(IReadOnlyDictionary<string, MigrationScript> scripts, ScriptTimer timer) : IJournal
@@ -23,12 +23,19 @@ internal sealed class ErpJournal(IReadOnlyDictionary<string, MigrationScript> sc
         {
             return; // the runner's own SQL (sql/runner/), not a journaled script
         }
+        using (var ensure = dbCommandFactory())
+        {
+            ensure.CommandText = JournalSql.EnsureColumns;
+            ensure.ExecuteNonQuery();
+        }
         using var command = dbCommandFactory();
         command.CommandText = JournalSql.Insert;
         AddParameter(command, "name", source.Name);
         AddParameter(command, "kind", JournalSql.KindName(source.Kind));
         AddParameter(command, "sha256", source.Sha256);
         AddParameter(command, "duration_ms", timer.ElapsedMilliseconds);
+        AddParameter(command, "erpdb_version", ToolVersion.Current);
+        AddParameter(command, "statements_applied", DBNull.Value);
         command.ExecuteNonQuery();
     }
 

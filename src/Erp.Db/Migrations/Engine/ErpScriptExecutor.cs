@@ -9,18 +9,22 @@ namespace Erp.Db.Migrations.Engine;
 
 /// <summary>
 /// DbUp's PostgreSQL executor with Erp.Db's variables (only declared <c>$name$</c> tokens are
-/// replaced, so <c>$tag$</c> dollar quotes pass through) and errors that name the file and line.
+/// replaced, so <c>$tag$</c> dollar quotes pass through), errors that name the file and line and,
+/// for a no-transaction script, how many statements stay applied, and resuming such a script after
+/// the statements an earlier run applied.
 /// </summary>
 internal sealed class ErpScriptExecutor(
     Func<IConnectionManager> connectionManager,
     Func<IUpgradeLog> log,
     Func<IJournal> journal,
     IReadOnlyDictionary<string, string> variables,
+    IReadOnlyDictionary<string, int> resumeAfter,
+    bool withoutTransaction,
     ScriptTimer timer)
     : PostgresqlScriptExecutor(connectionManager, log, null, () => false, [], journal)
 {
     protected override string PreprocessScriptContents(SqlScript script, IDictionary<string, string> _) =>
-        variables.Aggregate(script.Contents, (text, v) => text.Replace($"${v.Key}$", v.Value, StringComparison.Ordinal));
+        ScriptStatements.Preprocess(script.Contents, variables);
 
     /// <summary>
     /// Sends each statement as a one-command batch: Npgsql does not re-split batch commands, so
@@ -39,9 +43,14 @@ internal sealed class ErpScriptExecutor(
 
     protected override void ExecuteCommandsWithinExceptionHandler(int index, SqlScript script, Action executeCommand)
     {
+        // Command 0 is JournalSql.BeforeScript; statement n of the script is command n.
         if (index == 0)
         {
             timer.Start();
+        }
+        else if (index <= resumeAfter.GetValueOrDefault(script.Name))
+        {
+            return; // applied and committed by an earlier run of this no-transaction script
         }
         try
         {
@@ -49,13 +58,13 @@ internal sealed class ErpScriptExecutor(
         }
         catch (PostgresException e)
         {
-            // Command 0 is RunAsOwner; the script's statements follow.
             var statements = SqlStatementSplitter.Split(PreprocessScriptContents(script, variables.ToDictionary()));
             int? line = index >= 1 && index <= statements.Count
                 ? statements[index - 1].LineOf(e.Position)
                 : null;
             var message = e.MessageText + (e.Detail is null ? "" : $" ({e.Detail})") + (e.Where is null ? "" : $" [{e.Where}]");
-            throw new MigrationScriptException(script.Name, line, e.SqlState, message, e);
+            var applied = withoutTransaction ? Math.Max(index - 1, 0) : 0;
+            throw new MigrationScriptException(script.Name, line, e.SqlState, message, e, applied, statements.Count);
         }
     }
 }

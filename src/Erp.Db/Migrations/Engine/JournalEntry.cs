@@ -1,4 +1,24 @@
 namespace Erp.Db.Migrations.Engine;
 
-/// <summary>The newest journal row of one script.</summary>
-internal sealed record JournalEntry(string Name, string Sha256, DateTime AppliedAt, decimal DurationMs);
+/// <summary>The newest journal row of one script (read by Dapper from <see cref="JournalSql.Latest"/>).</summary>
+internal sealed record JournalEntry
+{
+    /// <summary>The script.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>Checksum applied: of the whole text or, when <see cref="StatementsApplied"/> is set, of those statements.</summary>
+    public string Sha256 { get; init; } = "";
+
+    public DateTime AppliedAt { get; init; }
+
+    public decimal DurationMs { get; init; }
+
+    /// <summary>The erpdb that applied it; null for rows written before erpdb journaled its version.</summary>
+    public string? ErpdbVersion { get; init; }
+
+    /// <summary>Set when a no-transaction script failed part way: how many of its statements stay applied.</summary>
+    public int? StatementsApplied { get; init; }
+
+    /// <summary>Every checksum the script was ever completely applied with.</summary>
+    public string[] AppliedHashes { get; init; } = [];
+}

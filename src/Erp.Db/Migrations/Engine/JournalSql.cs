@@ -1,14 +1,26 @@
 namespace Erp.Db.Migrations.Engine;
 
-/// <summary>The SQL that reads and writes <c>ops.schema_journal</c> (created by migration 0001).</summary>
+/// <summary>
+/// The SQL that reads and writes <c>ops.schema_journal</c> (created by migration 0001; the columns
+/// <c>erpdb_version</c> and <c>statements_applied</c> are added by the runner itself, see <see cref="EnsureColumns"/>).
+/// </summary>
 internal static class JournalSql
 {
-    /// <summary>The newest journal row per script; empty until migration 0001 has created the table.</summary>
+    /// <summary>
+    /// The newest journal row per script, with every checksum the script was ever completely
+    /// applied with; empty until migration 0001 has created the table. The runner's own columns
+    /// are read through <c>to_jsonb</c>, so a journal written by an older erpdb reads as well.
+    /// </summary>
     public const string Latest = """
-        SELECT DISTINCT ON (script_name)
-               script_name AS Name, sha256 AS Sha256, applied_at AS AppliedAt, duration_ms AS DurationMs
-          FROM ops.schema_journal
-         ORDER BY script_name, journal_id DESC
+        SELECT l.*,
+               ARRAY(SELECT DISTINCT h.sha256 FROM ops.schema_journal AS h
+                     WHERE h.script_name = l.Name AND to_jsonb(h) ->> 'statements_applied' IS NULL) AS AppliedHashes
+          FROM (SELECT DISTINCT ON (script_name)
+                       script_name AS Name, sha256 AS Sha256, applied_at AS AppliedAt, duration_ms AS DurationMs,
+                       to_jsonb(j) ->> 'erpdb_version' AS ErpdbVersion,
+                       (to_jsonb(j) ->> 'statements_applied')::integer AS StatementsApplied
+                  FROM ops.schema_journal AS j
+                 ORDER BY script_name, journal_id DESC) AS l
         """;
 
     public const string Exists = "SELECT to_regclass('ops.schema_journal') IS NOT NULL";
@@ -20,20 +32,50 @@ internal static class JournalSql
                        WHERE n.nspname = 'mart' AND c.relkind = 'm')
         """;
 
+    /// <summary>
+    /// Adds the runner's own journal columns when they are missing (a journal written by an older
+    /// erpdb): which erpdb applied a script (refusing downgrades of repeatable scripts), and how
+    /// many statements of a failed no-transaction script were applied (resuming it). Checked first
+    /// so an up-to-date journal is never locked by ALTER TABLE.
+    /// </summary>
+    public const string EnsureColumns = """
+        DO $$
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
+                           WHERE attrelid = 'ops.schema_journal'::regclass AND attname = 'statements_applied' AND NOT attisdropped) THEN
+                ALTER TABLE ops.schema_journal
+                    ADD COLUMN IF NOT EXISTS erpdb_version text,
+                    ADD COLUMN IF NOT EXISTS statements_applied integer CHECK (statements_applied > 0);
+                COMMENT ON COLUMN ops.schema_journal.erpdb_version IS 'Informational version of the erpdb (Erp.Db) that applied the script; an older erpdb refuses to re-apply a repeatable script a newer one applied.';
+                COMMENT ON COLUMN ops.schema_journal.statements_applied IS 'Set when a no-transaction script failed: its first N statements were applied and committed, and sha256 is the checksum of those N statements; migrate resumes at statement N + 1. NULL: the whole script was applied.';
+            END IF;
+        END
+        $$
+        """;
+
     public const string Insert = """
-        INSERT INTO ops.schema_journal (script_name, script_kind, sha256, duration_ms)
-        VALUES (@name, @kind, @sha256, @duration_ms)
+        INSERT INTO ops.schema_journal (script_name, script_kind, sha256, duration_ms, erpdb_version, statements_applied)
+        VALUES (@name, @kind, @sha256, @duration_ms, @erpdb_version, @statements_applied)
         """;
 
     /// <summary>
-    /// Run before each script: inside a transaction, act as erp_owner once migration 0002 has made
-    /// the login a member and given erp_owner this database, so erp_owner owns every object whoever
-    /// migrates. Roles are cluster-wide, so the role alone may exist before this database has it.
-    /// Outside a transaction (no-transaction scripts) it has no effect and the script runs as the login.
+    /// Run before each script that runs as erp_owner. First it clears what an earlier script of the
+    /// session set (<c>search_path</c> from pg_dump output, a role, any other setting): every
+    /// script of a migrate shares the one session that holds the lock. Then, inside a transaction,
+    /// it acts as erp_owner once migration 0002 has made the login a member and given erp_owner this
+    /// database, so erp_owner owns every object whoever migrates. Roles are cluster-wide, so the role
+    /// alone may exist before this database has it. Outside a transaction (no-transaction scripts)
+    /// the role switch has no effect and the script runs as the login.
+    /// It also records the snapshot before the script (<c>erpdb.script_snapshot</c>, transaction-local):
+    /// <c>ops.register_view</c> clears only the dirty marks that snapshot saw, so a write committed
+    /// while a view file builds its view keeps the view dirty.
     /// </summary>
     public const string RunAsOwner = """
         DO $$
         BEGIN
+            EXECUTE 'RESET ALL';
+            PERFORM pg_catalog.set_config('role', 'none', false);
+            PERFORM pg_catalog.set_config('erpdb.script_snapshot', pg_catalog.pg_current_snapshot()::text, true);
             IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'erp_owner')
                AND pg_catalog.pg_has_role(session_user, 'erp_owner', 'MEMBER')
                AND pg_catalog.has_database_privilege('erp_owner', pg_catalog.current_database(), 'CREATE') THEN
@@ -43,9 +85,24 @@ internal static class JournalSql
         $$
         """;
 
+    /// <summary>Run before each script marked <c>-- erpdb:run-as-login</c>: clears the session's settings, as <see cref="RunAsOwner"/> does, and acts as the login.</summary>
+    public const string RunAsLogin = """
+        DO $$
+        BEGIN
+            EXECUTE 'RESET ALL';
+            PERFORM pg_catalog.set_config('role', 'none', false);
+        END
+        $$
+        """;
+
+    /// <summary>What runs before a script: <see cref="RunAsLogin"/> or <see cref="RunAsOwner"/>.</summary>
+    public static string BeforeScript(bool runsAsLogin) => runsAsLogin ? RunAsLogin : RunAsOwner;
+
     public static string KindName(ScriptKind kind) => kind.ToString().ToLowerInvariant();
 
     /// <summary>The journal insert with literal values, for the reviewable SQL that <c>erpdb script</c> prints.</summary>
     public static string InsertLiteral(MigrationScript script) =>
-        $"INSERT INTO ops.schema_journal (script_name, script_kind, sha256, duration_ms)\nVALUES ('{script.Name.Replace("'", "''", StringComparison.Ordinal)}', '{KindName(script.Kind)}', '{script.Sha256}', 0);";
+        $"INSERT INTO ops.schema_journal (script_name, script_kind, sha256, duration_ms, erpdb_version)\nVALUES ('{Literal(script.Name)}', '{KindName(script.Kind)}', '{script.Sha256}', 0, '{Literal(ToolVersion.Current)}');";
+
+    private static string Literal(string value) => value.Replace("'", "''", StringComparison.Ordinal);
 }

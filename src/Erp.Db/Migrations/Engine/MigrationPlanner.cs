@@ -10,9 +10,12 @@ internal static class MigrationPlanner
     /// True when the database holds mart materialized views: then pending migrations run between a
     /// drop and a re-creation of every view (<see cref="RebuildsViews"/>), so every view script runs.
     /// </param>
-    public static MigrationStatusReport Compare(string database, ScriptCatalog catalog, IReadOnlyDictionary<string, JournalEntry> journal, bool materializedViewsExist = false)
+    /// <param name="variables">The run's variables, for the statements of a partly applied script.</param>
+    public static MigrationStatusReport Compare(string database, ScriptCatalog catalog, IReadOnlyDictionary<string, JournalEntry> journal,
+        bool materializedViewsExist = false, IReadOnlyDictionary<string, string>? variables = null)
     {
-        var statuses = catalog.Scripts.Select(s => Compare(s, journal.GetValueOrDefault(s.Name))).ToList();
+        variables ??= MigrationOptions.DefaultVariables;
+        var statuses = catalog.Scripts.Select(s => Compare(s, journal.GetValueOrDefault(s.Name), variables)).ToList();
         if (RebuildsViews(statuses, materializedViewsExist))
         {
             for (var i = 0; i < statuses.Count; i++)
@@ -54,7 +57,7 @@ internal static class MigrationPlanner
     public static bool RebuildsViews(IEnumerable<ScriptStatus> statuses, bool materializedViewsExist) =>
         materializedViewsExist && statuses.Any(s => s.Kind == ScriptKind.Migration && s.WillRun);
 
-    private static ScriptStatus Compare(MigrationScript script, JournalEntry? applied)
+    private static ScriptStatus Compare(MigrationScript script, JournalEntry? applied, IReadOnlyDictionary<string, string> variables)
     {
         var status = new ScriptStatus(script.Name, script.Kind, ScriptState.Applied, script.Sha256,
             applied?.Sha256, applied is null ? null : Utc(applied.AppliedAt), applied?.DurationMs, null);
@@ -62,13 +65,30 @@ internal static class MigrationPlanner
         {
             return status with { State = ScriptState.Pending, Reason = "never applied" };
         }
+        if (applied.StatementsApplied is int done)
+        {
+            // A no-transaction script failed part way: its first statements are applied and committed.
+            return ScriptStatements.PrefixSha256(script, variables, done) == applied.Sha256
+                ? status with { State = ScriptState.Pending, StatementsApplied = done, Reason = $"statements 1..{done} applied by a run that failed; resumes at statement {done + 1}" }
+                : status with { State = ScriptState.Drifted, Reason = $"statements 1..{done} were applied (outside a transaction) from a text whose first {done} statements differ from this file's" };
+        }
         if (applied.Sha256 == script.Sha256)
         {
             return status;
         }
-        return script.IsRepeatable
-            ? status with { State = ScriptState.Changed, Reason = "text changed since it was last applied" }
-            : status with { State = ScriptState.Drifted, Reason = $"file changed after it was applied on {applied.AppliedAt:yyyy-MM-dd HH:mm:ss}Z" };
+        if (!script.IsRepeatable)
+        {
+            return status with { State = ScriptState.Drifted, Reason = $"file changed after it was applied on {applied.AppliedAt:yyyy-MM-dd HH:mm:ss}Z" };
+        }
+        if (ToolVersion.IsNewer(applied.ErpdbVersion, ToolVersion.Current))
+        {
+            return status with { State = ScriptState.Changed, IsDowngrade = true, Reason = $"the database holds the text erpdb {applied.ErpdbVersion} applied, newer than this erpdb {ToolVersion.Current}" };
+        }
+        if (applied.AppliedHashes.Contains(script.Sha256))
+        {
+            return status with { State = ScriptState.Changed, IsDowngrade = true, Reason = $"this text was applied before and replaced by a newer one on {applied.AppliedAt:yyyy-MM-dd HH:mm:ss}Z" };
+        }
+        return status with { State = ScriptState.Changed, Reason = "text changed since it was last applied" };
     }
 
     private static MigrationScript Find(ScriptCatalog catalog, string name) => catalog.Scripts.First(s => s.Name == name);

@@ -3,7 +3,7 @@ namespace Erp.Db.Queries.Inventory;
 /// <summary>Stock totals and the products asked for.</summary>
 /// <param name="Summary">Totals over all the merchant's products.</param>
 /// <param name="Products">The page of products that match.</param>
-public sealed record InventoryReport(InventorySummary Summary, PagedResult<InventoryRow> Products);
+public sealed record InventoryReport(InventorySummary Summary, PagedResult<StockPositionRow> Products);
 
 /// <summary>Stock totals of a merchant.</summary>
 public sealed record InventorySummary
@@ -28,7 +28,7 @@ public sealed record InventorySummary
 }
 
 /// <summary>One product's stock position.</summary>
-public sealed record InventoryRow
+public sealed record StockPositionRow
 {
     /// <summary>Product id.</summary>
     public long ProductId { get; init; }

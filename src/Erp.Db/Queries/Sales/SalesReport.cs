@@ -25,7 +25,7 @@ public sealed record PeriodInfo(DateOnly Start, DateOnly End, int Days);
 /// <summary>Sales totals of a period, in CNY.</summary>
 public sealed record SalesMetrics
 {
-    /// <summary>GMV of valid orders (not cancelled, refunded or returned).</summary>
+    /// <summary>GMV of valid orders (<c>dw.is_valid_sale</c>: not cancelled, refunded or returned; see docs/metrics.md).</summary>
     public decimal TotalRevenue { get; init; }
 
     /// <summary>Valid orders.</summary>

@@ -1,0 +1,86 @@
+-- dw.apply_inventory_movements: moves the stock positions by the movements not yet applied, and
+-- keeps the weighted-average cost and the shortages.
+-- requires: dw.fact_inventory.shortage_* and dw.fact_inventory_transactions.quantity_posted
+--           (0019_business_flows), dw.dim_products
+-- Applies quantity_change - quantity_posted of every movement where they differ (NULL = never:
+-- the writer kept the position itself), then sets quantity_posted = quantity_change: so it is
+-- idempotent, and a purchase re-imported with another quantity applies just the difference.
+-- Book balance = quantity_on_hand - shortage_on_hand (any sign); quantity_on_hand is its positive
+-- part, shortage_on_hand the units shipped beyond it. Book reservation = quantity_reserved +
+-- shortage_reserved; quantity_reserved never exceeds quantity_on_hand, the rest is short.
+-- So per product and warehouse, at any time: quantity_on_hand - shortage_on_hand = opening +
+-- applied on-hand movements, and quantity_reserved + shortage_reserved = opening reserved +
+-- applied reserve/release movements. A purchase (purchase_in) moves average_unit_cost to the
+-- weighted average of the stock on hand and the units received.
+
+CREATE OR REPLACE FUNCTION dw.apply_inventory_movements(merchant bigint DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    changed integer;
+BEGIN
+    DROP TABLE IF EXISTS pg_temp.inventory_deltas;
+    CREATE TEMP TABLE inventory_deltas (
+        merchant_id bigint, product_id bigint, warehouse_code text,
+        on_hand_change integer, reserved_change integer, received integer, received_value numeric
+    ) ON COMMIT DROP;
+
+    WITH pending AS (
+        SELECT t.merchant_id, t.transaction_id, t.quantity_posted
+        FROM dw.fact_inventory_transactions AS t
+        WHERE t.quantity_posted <> t.quantity_change
+          AND (merchant IS NULL OR t.merchant_id = merchant)
+        FOR UPDATE
+    ),
+    applied AS (
+        UPDATE dw.fact_inventory_transactions AS t
+        SET quantity_posted = t.quantity_change
+        FROM pending AS p
+        WHERE t.merchant_id = p.merchant_id AND t.transaction_id = p.transaction_id
+        RETURNING t.merchant_id, t.product_id, t.warehouse_code, t.transaction_type, t.unit_cost,
+                  t.quantity_change - p.quantity_posted AS delta
+    )
+    INSERT INTO pg_temp.inventory_deltas
+    SELECT a.merchant_id, a.product_id, a.warehouse_code,
+           coalesce(sum(a.delta) FILTER (WHERE a.transaction_type NOT IN ('reserve', 'release')), 0),
+           coalesce(sum(a.delta) FILTER (WHERE a.transaction_type IN ('reserve', 'release')), 0),
+           coalesce(sum(a.delta) FILTER (WHERE a.transaction_type = 'purchase_in' AND a.delta > 0), 0),
+           coalesce(sum(a.delta * coalesce(a.unit_cost, 0)) FILTER (WHERE a.transaction_type = 'purchase_in' AND a.delta > 0), 0)
+    FROM applied AS a
+    GROUP BY a.merchant_id, a.product_id, a.warehouse_code;
+
+    INSERT INTO dw.fact_inventory AS f (merchant_id, product_id, warehouse_code, safety_stock)
+    SELECT d.merchant_id, d.product_id, d.warehouse_code, p.safety_stock
+    FROM pg_temp.inventory_deltas AS d
+    JOIN dw.dim_products AS p ON p.merchant_id = d.merchant_id AND p.product_id = d.product_id
+    ON CONFLICT (merchant_id, product_id, warehouse_code) DO NOTHING;
+
+    -- book = on hand - shortage + change; reservation = reserved + short + change (never below 0).
+    UPDATE dw.fact_inventory AS f
+    SET quantity_on_hand = greatest(f.quantity_on_hand - f.shortage_on_hand + d.on_hand_change, 0),
+        shortage_on_hand = greatest(-(f.quantity_on_hand - f.shortage_on_hand + d.on_hand_change), 0),
+        quantity_reserved = least(greatest(f.quantity_reserved + f.shortage_reserved + d.reserved_change, 0),
+                                  greatest(f.quantity_on_hand - f.shortage_on_hand + d.on_hand_change, 0)),
+        shortage_reserved = greatest(f.quantity_reserved + f.shortage_reserved + d.reserved_change, 0)
+                            - least(greatest(f.quantity_reserved + f.shortage_reserved + d.reserved_change, 0),
+                                    greatest(f.quantity_on_hand - f.shortage_on_hand + d.on_hand_change, 0)),
+        average_unit_cost = CASE
+            WHEN d.received > 0 THEN round(
+                (f.quantity_on_hand * f.average_unit_cost + d.received_value) / (f.quantity_on_hand + d.received), 4)
+            ELSE f.average_unit_cost END
+    FROM pg_temp.inventory_deltas AS d
+    WHERE f.merchant_id = d.merchant_id AND f.product_id = d.product_id AND f.warehouse_code = d.warehouse_code
+      AND (d.on_hand_change <> 0 OR d.reserved_change <> 0 OR d.received > 0);
+    GET DIAGNOSTICS changed = ROW_COUNT;
+
+    PERFORM dw.check_stock_shortages(merchant);
+    RETURN changed;
+END
+$$;
+
+COMMENT ON FUNCTION dw.apply_inventory_movements(bigint) IS
+    'Applies the not yet applied part of every stock movement (of one merchant, or all) to dw.fact_inventory: on hand, reserved, shortages, weighted-average cost on purchases; then raises or resolves stock_shortage alerts. Returns the positions changed. Idempotent.';
+REVOKE EXECUTE ON FUNCTION dw.apply_inventory_movements(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION dw.apply_inventory_movements(bigint) TO erp_writer;

@@ -1,0 +1,137 @@
+-- dw.ensure_partitions: creates the missing monthly partitions of the large facts, moving the rows
+-- of that month out of the DEFAULT partition first (docs/partitioning.md). Run daily by the
+-- pg_cron job ensure_partitions (sql/schedules) and by RefreshWorker.
+-- requires: dw.fact_sales_orders, dw.fact_order_items, dw.fact_product_metrics and their DEFAULT
+--           partitions (0005_facts_sales, 0011_partitions), dw.create_month_partition,
+--           dw.reinsert_moved_rows
+-- Moving a month, in the caller's transaction (the DEFAULT partition is locked meanwhile):
+-- copy its rows to a temp table, delete them from DEFAULT, create the partition, insert them back
+-- through the parent. PostgreSQL refuses to create a partition while DEFAULT holds rows of its
+-- range. Order items reference their order (ON DELETE CASCADE), so when orders move, every item
+-- of that month moves with them; other foreign keys to moved orders are dropped and added back.
+
+CREATE OR REPLACE FUNCTION dw.ensure_partitions(months_ahead integer DEFAULT 3, from_month date DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    first_month   date := date_trunc('month', coalesce(from_month, current_date))::date;
+    last_month    date := (date_trunc('month', current_date) + make_interval(months => months_ahead))::date;
+    month_start   date;
+    month_end     date;
+    orders_missing   boolean;
+    items_missing    boolean;
+    metrics_missing  boolean;
+    move_orders   boolean;
+    move_items    boolean;
+    move_metrics  boolean;
+    fk            record;
+    referenced    boolean;
+    dropped_fks   text[] := '{}';
+    statement     text;
+    created       integer := 0;
+    moved         bigint;
+BEGIN
+    IF months_ahead IS NULL OR months_ahead < 0 THEN
+        RAISE EXCEPTION 'dw.ensure_partitions: months_ahead must be >= 0, got %', months_ahead
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    month_start := first_month;
+    WHILE month_start <= last_month LOOP
+        month_end := (month_start + interval '1 month')::date;
+        orders_missing  := to_regclass(format('dw.fact_sales_orders_p%s', to_char(month_start, 'YYYY_MM'))) IS NULL;
+        items_missing   := to_regclass(format('dw.fact_order_items_p%s', to_char(month_start, 'YYYY_MM'))) IS NULL;
+        metrics_missing := to_regclass(format('dw.fact_product_metrics_p%s', to_char(month_start, 'YYYY_MM'))) IS NULL;
+        move_orders  := orders_missing AND EXISTS (SELECT 1 FROM dw.fact_sales_orders_default AS d
+                                                    WHERE d.order_date >= month_start AND d.order_date < month_end);
+        move_items   := items_missing AND EXISTS (SELECT 1 FROM dw.fact_order_items_default AS d
+                                                   WHERE d.order_date >= month_start AND d.order_date < month_end);
+        move_metrics := metrics_missing AND EXISTS (SELECT 1 FROM dw.fact_product_metrics_default AS d
+                                                     WHERE d.metric_date >= month_start AND d.metric_date < month_end);
+
+        IF move_orders OR move_items THEN
+            -- Items first: deleting an order would cascade to its items.
+            CREATE TEMP TABLE erpdb_moved_items ON COMMIT DROP AS
+                SELECT * FROM dw.fact_order_items AS i WHERE i.order_date >= month_start AND i.order_date < month_end
+                  AND (move_orders OR i.tableoid = 'dw.fact_order_items_default'::regclass);
+            DELETE FROM dw.fact_order_items AS i
+            WHERE i.order_date >= month_start AND i.order_date < month_end
+              AND (move_orders OR i.tableoid = 'dw.fact_order_items_default'::regclass);
+        END IF;
+        IF move_orders THEN
+            CREATE TEMP TABLE erpdb_moved_orders ON COMMIT DROP AS
+                SELECT * FROM dw.fact_sales_orders_default AS d WHERE d.order_date >= month_start AND d.order_date < month_end;
+            -- Receivables, expenses and inventory movements of these orders would block the DELETE
+            -- (their check looks in the DEFAULT partition only, even when deferred): drop those
+            -- foreign keys and add them back, validated, once the orders are back.
+            FOR fk IN
+                SELECT c.conrelid::regclass AS table_name, c.conname, pg_catalog.pg_get_constraintdef(c.oid) AS definition,
+                       (SELECT string_agg(format('r.%I = o.%I', ra.attname, pa.attname), ' AND ')
+                        FROM unnest(c.conkey, c.confkey) AS k(r, p)
+                        JOIN pg_catalog.pg_attribute AS ra ON ra.attrelid = c.conrelid AND ra.attnum = k.r
+                        JOIN pg_catalog.pg_attribute AS pa ON pa.attrelid = c.confrelid AND pa.attnum = k.p) AS matches
+                FROM pg_catalog.pg_constraint AS c
+                WHERE c.contype = 'f' AND c.confrelid = 'dw.fact_sales_orders'::regclass AND c.conparentid = 0
+                  AND c.conrelid <> 'dw.fact_order_items'::regclass
+                ORDER BY c.conname
+            LOOP
+                EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s AS r JOIN pg_temp.erpdb_moved_orders AS o ON %s)', fk.table_name, fk.matches)
+                INTO referenced;
+                IF referenced THEN
+                    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', fk.table_name, fk.conname);
+                    dropped_fks := dropped_fks || format('ALTER TABLE %s ADD CONSTRAINT %I %s', fk.table_name, fk.conname, fk.definition);
+                END IF;
+            END LOOP;
+            DELETE FROM dw.fact_sales_orders_default AS d WHERE d.order_date >= month_start AND d.order_date < month_end;
+        END IF;
+        IF move_metrics THEN
+            CREATE TEMP TABLE erpdb_moved_metrics ON COMMIT DROP AS
+                SELECT * FROM dw.fact_product_metrics_default AS d WHERE d.metric_date >= month_start AND d.metric_date < month_end;
+            DELETE FROM dw.fact_product_metrics_default AS d WHERE d.metric_date >= month_start AND d.metric_date < month_end;
+        END IF;
+
+        IF orders_missing THEN
+            PERFORM dw.create_month_partition('fact_sales_orders', month_start);
+            created := created + 1;
+        END IF;
+        IF items_missing THEN
+            PERFORM dw.create_month_partition('fact_order_items', month_start);
+            created := created + 1;
+        END IF;
+        IF metrics_missing THEN
+            PERFORM dw.create_month_partition('fact_product_metrics', month_start);
+            created := created + 1;
+        END IF;
+
+        -- Back through the parents, orders before items; generated columns are recomputed.
+        IF move_orders THEN
+            moved := dw.reinsert_moved_rows('fact_sales_orders', 'erpdb_moved_orders');
+            FOREACH statement IN ARRAY dropped_fks LOOP
+                EXECUTE statement;
+            END LOOP;
+            dropped_fks := '{}';
+            RAISE NOTICE 'dw.ensure_partitions: moved % rows of % from dw.fact_sales_orders_default', moved, to_char(month_start, 'YYYY-MM');
+        END IF;
+        IF move_orders OR move_items THEN
+            moved := dw.reinsert_moved_rows('fact_order_items', 'erpdb_moved_items');
+            RAISE NOTICE 'dw.ensure_partitions: moved % rows of % of dw.fact_order_items', moved, to_char(month_start, 'YYYY-MM');
+        END IF;
+        IF move_metrics THEN
+            moved := dw.reinsert_moved_rows('fact_product_metrics', 'erpdb_moved_metrics');
+            RAISE NOTICE 'dw.ensure_partitions: moved % rows of % from dw.fact_product_metrics_default', moved, to_char(month_start, 'YYYY-MM');
+        END IF;
+
+        month_start := month_end;
+    END LOOP;
+
+    RETURN created;
+END
+$$;
+
+COMMENT ON FUNCTION dw.ensure_partitions(integer, date) IS
+    'Creates the missing monthly partitions (<table>_pYYYY_MM) of dw.fact_sales_orders, dw.fact_order_items and dw.fact_product_metrics from from_month (default: this month) to this month + months_ahead, first moving that month''s rows out of the DEFAULT partition (in the caller''s transaction). Idempotent; returns the number of partitions created. Run daily by pg_cron and RefreshWorker; granted to erp_writer.';
+REVOKE EXECUTE ON FUNCTION dw.ensure_partitions(integer, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION dw.ensure_partitions(integer, date) TO erp_writer;

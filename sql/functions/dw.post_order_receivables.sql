@@ -1,0 +1,46 @@
+-- dw.post_order_receivables: one receivable per invoiced order (the platform's settlement).
+-- requires: dw.order_ref, dw.dim_shops.settlement_days, fact_accounts_receivable_order_unique
+--           (0019_business_flows), dw.fact_sales_orders
+-- Amount = the order's gmv in its currency at its exchange rate; invoice_no = the order's
+-- invoice_id; invoice_date = order_date; due_date = invoice_date + the shop's settlement_days.
+-- Re-posting updates these from the order; received_amount and status are dw.settle_receivables'.
+
+CREATE OR REPLACE FUNCTION dw.post_order_receivables(orders dw.order_ref[])
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    changed integer;
+BEGIN
+    INSERT INTO dw.fact_accounts_receivable AS r (
+        merchant_id, shop_id, customer_id, order_id, order_date, invoice_no, currency_code, exchange_rate,
+        amount, invoice_date, due_date)
+    SELECT o.merchant_id, o.shop_id, o.customer_id, o.order_id, o.order_date, o.invoice_id, o.currency_code,
+           o.exchange_rate, o.gmv, o.order_date, o.order_date + sh.settlement_days
+    FROM (SELECT DISTINCT x.merchant_id, x.order_id, x.order_date FROM unnest(orders) AS x) AS s
+    JOIN dw.fact_sales_orders AS o
+      ON o.merchant_id = s.merchant_id AND o.order_id = s.order_id AND o.order_date = s.order_date
+    JOIN dw.dim_shops AS sh ON sh.merchant_id = o.merchant_id AND sh.shop_id = o.shop_id
+    WHERE o.is_invoiced
+    ORDER BY o.merchant_id, o.order_id
+    ON CONFLICT (merchant_id, order_id, order_date) WHERE order_id IS NOT NULL DO UPDATE
+        SET shop_id = EXCLUDED.shop_id,
+            customer_id = EXCLUDED.customer_id,
+            invoice_no = EXCLUDED.invoice_no,
+            currency_code = EXCLUDED.currency_code,
+            exchange_rate = EXCLUDED.exchange_rate,
+            amount = EXCLUDED.amount,
+            due_date = r.invoice_date + (EXCLUDED.due_date - EXCLUDED.invoice_date)
+        WHERE (r.shop_id, r.customer_id, r.invoice_no, r.currency_code, r.exchange_rate, r.amount, r.due_date)
+              IS DISTINCT FROM (EXCLUDED.shop_id, EXCLUDED.customer_id, EXCLUDED.invoice_no, EXCLUDED.currency_code,
+                                EXCLUDED.exchange_rate, EXCLUDED.amount, r.invoice_date + (EXCLUDED.due_date - EXCLUDED.invoice_date));
+    GET DIAGNOSTICS changed = ROW_COUNT;
+    RETURN changed;
+END
+$$;
+
+COMMENT ON FUNCTION dw.post_order_receivables(dw.order_ref[]) IS
+    'Creates or updates the receivable of each given invoiced order: gmv in the order currency, invoice_no = invoice_id, due = order_date + the shop''s settlement_days. Returns receivables inserted or changed.';
+REVOKE EXECUTE ON FUNCTION dw.post_order_receivables(dw.order_ref[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION dw.post_order_receivables(dw.order_ref[]) TO erp_writer;

@@ -1,0 +1,125 @@
+-- dw.post_order_stock: the stock movements of orders, as the difference between what each line's
+-- status asks for and what was already posted for it. Posting twice posts nothing the second time.
+-- requires: dw.order_ref, dw.fact_inventory_transactions.line_no (0019_business_flows),
+--           dw.fact_sales_orders, dw.fact_order_items, dw.dim_merchants
+-- Per line (and product, so a line whose SKU changed moves the old product back):
+--   reserved: the quantity while paid or processing, else 0      (reserve / release movements)
+--   shipped:  the quantity while shipped, delivered or completed  (sale_out / return_in movements)
+-- pending reserves nothing; cancelled, refunded and returned reserve and ship nothing, so they
+-- release a reservation or take shipped goods back. Movements are inserted unapplied
+-- (quantity_posted 0); dw.apply_inventory_movements moves the positions.
+-- Reference: order:<order_id>:<line_no>:<type>:<n>, n counting that type for that line, so the
+-- unique (merchant_id, transaction_type, reference_no) stops two concurrent postings of one order.
+
+CREATE OR REPLACE FUNCTION dw.post_order_stock(orders dw.order_ref[])
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    inserted integer;
+BEGIN
+    WITH selected AS (
+        SELECT DISTINCT r.merchant_id, r.order_id, r.order_date FROM unnest(orders) AS r
+    ),
+    ord AS (
+        SELECT o.merchant_id, o.order_id, o.order_date, o.order_no, o.status, o.ordered_at, o.paid_at,
+               o.shipped_at, o.updated_at, m.timezone
+        FROM selected AS s
+        JOIN dw.fact_sales_orders AS o
+          ON o.merchant_id = s.merchant_id AND o.order_id = s.order_id AND o.order_date = s.order_date
+        JOIN dw.dim_merchants AS m ON m.merchant_id = o.merchant_id
+    ),
+    target AS (
+        SELECT i.merchant_id, i.order_id, i.order_date, i.line_no, i.product_id, i.unit_cost,
+               CASE WHEN o.status IN ('paid', 'processing') THEN i.quantity ELSE 0 END AS reserved,
+               CASE WHEN o.status IN ('shipped', 'delivered', 'completed') THEN i.quantity ELSE 0 END AS shipped
+        FROM ord AS o
+        JOIN dw.fact_order_items AS i
+          ON i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.order_date = o.order_date
+    ),
+    posted AS (
+        SELECT t.merchant_id, t.order_id, t.order_date, t.line_no, t.product_id,
+               coalesce(sum(t.quantity_change) FILTER (WHERE t.transaction_type IN ('reserve', 'release')), 0) AS reserved,
+               coalesce(-sum(t.quantity_change) FILTER (WHERE t.transaction_type IN ('sale_out', 'return_in')), 0) AS shipped,
+               max(t.unit_cost) FILTER (WHERE t.transaction_type = 'sale_out') AS unit_cost
+        FROM selected AS s
+        JOIN dw.fact_inventory_transactions AS t
+          ON t.merchant_id = s.merchant_id AND t.order_id = s.order_id AND t.order_date = s.order_date
+        WHERE t.line_no IS NOT NULL
+        GROUP BY t.merchant_id, t.order_id, t.order_date, t.line_no, t.product_id
+    ),
+    delta AS (
+        SELECT coalesce(tg.merchant_id, p.merchant_id) AS merchant_id,
+               coalesce(tg.order_id, p.order_id) AS order_id,
+               coalesce(tg.order_date, p.order_date) AS order_date,
+               coalesce(tg.line_no, p.line_no) AS line_no,
+               coalesce(tg.product_id, p.product_id) AS product_id,
+               coalesce(tg.unit_cost, p.unit_cost) AS unit_cost,
+               coalesce(tg.reserved, 0) - coalesce(p.reserved, 0) AS reserve_change,
+               coalesce(tg.shipped, 0) - coalesce(p.shipped, 0) AS ship_change
+        FROM target AS tg
+        FULL JOIN posted AS p
+          ON p.merchant_id = tg.merchant_id AND p.order_id = tg.order_id AND p.order_date = tg.order_date
+         AND p.line_no = tg.line_no AND p.product_id = tg.product_id
+    ),
+    moves AS (
+        SELECT d.*, CASE WHEN d.reserve_change > 0 THEN 'reserve' ELSE 'release' END AS transaction_type,
+               d.reserve_change AS quantity_change
+        FROM delta AS d WHERE d.reserve_change <> 0
+        UNION ALL
+        SELECT d.*, CASE WHEN d.ship_change > 0 THEN 'sale_out' ELSE 'return_in' END,
+               -d.ship_change
+        FROM delta AS d WHERE d.ship_change <> 0
+    ),
+    numbered AS (
+        SELECT mv.*, o.order_no, o.timezone,
+               CASE mv.transaction_type
+                   WHEN 'reserve' THEN coalesce(o.paid_at, o.ordered_at)
+                   WHEN 'sale_out' THEN coalesce(o.shipped_at, o.paid_at, o.ordered_at)
+                   WHEN 'release' THEN CASE WHEN mv.ship_change > 0 THEN coalesce(o.shipped_at, o.updated_at) ELSE o.updated_at END
+                   ELSE o.updated_at
+               END AS occurred_at,
+               (SELECT count(*) FROM dw.fact_inventory_transactions AS t
+                WHERE t.merchant_id = mv.merchant_id AND t.order_id = mv.order_id AND t.order_date = mv.order_date
+                  AND t.line_no = mv.line_no AND t.transaction_type = mv.transaction_type)
+               + row_number() OVER (PARTITION BY mv.merchant_id, mv.order_id, mv.line_no, mv.transaction_type ORDER BY mv.product_id) AS seq
+        FROM moves AS mv
+        JOIN ord AS o ON o.merchant_id = mv.merchant_id AND o.order_id = mv.order_id AND o.order_date = mv.order_date
+    )
+    INSERT INTO dw.fact_inventory_transactions (
+        merchant_id, transaction_date, product_id, warehouse_code, transaction_type, quantity_change, unit_cost,
+        order_id, order_date, line_no, reference_no, note, occurred_at, quantity_posted)
+    SELECT n.merchant_id, (n.occurred_at AT TIME ZONE n.timezone)::date, n.product_id, 'default', n.transaction_type,
+           n.quantity_change,
+           CASE WHEN n.transaction_type IN ('sale_out', 'return_in') THEN n.unit_cost END,
+           n.order_id, n.order_date, n.line_no,
+           format('order:%s:%s:%s:%s', n.order_id, n.line_no, n.transaction_type, n.seq),
+           format('order %s line %s', n.order_no, n.line_no),
+           n.occurred_at, 0
+    FROM numbered AS n
+    ORDER BY n.merchant_id, n.order_id, n.line_no, n.transaction_type;
+    GET DIAGNOSTICS inserted = ROW_COUNT;
+
+    -- inventory_deducted: the order's goods are out of stock exactly when every line's shipped
+    -- quantity is posted and at least one unit is.
+    UPDATE dw.fact_sales_orders AS o
+    SET inventory_deducted = x.deducted
+    FROM (
+        SELECT s.merchant_id, s.order_id, s.order_date,
+               coalesce((SELECT -sum(t.quantity_change) FROM dw.fact_inventory_transactions AS t
+                         WHERE t.merchant_id = s.merchant_id AND t.order_id = s.order_id AND t.order_date = s.order_date
+                           AND t.transaction_type IN ('sale_out', 'return_in')), 0) > 0 AS deducted
+        FROM (SELECT DISTINCT r.merchant_id, r.order_id, r.order_date FROM unnest(orders) AS r) AS s
+    ) AS x
+    WHERE o.merchant_id = x.merchant_id AND o.order_id = x.order_id AND o.order_date = x.order_date
+      AND o.inventory_deducted IS DISTINCT FROM x.deducted;
+
+    RETURN inserted;
+END
+$$;
+
+COMMENT ON FUNCTION dw.post_order_stock(dw.order_ref[]) IS
+    'Posts the reserve/release/sale_out/return_in movements that bring each line of the given orders to what its status asks for; returns the movements inserted (0 when already posted). Keeps inventory_deducted. Positions move in dw.apply_inventory_movements.';
+REVOKE EXECUTE ON FUNCTION dw.post_order_stock(dw.order_ref[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION dw.post_order_stock(dw.order_ref[]) TO erp_writer;

@@ -1,0 +1,45 @@
+-- dw.post_orders: posts the given orders to the books: cost and units from their lines, stock
+-- movements and positions, receivables and their settlement, fee expenses.
+-- requires: dw.order_ref (0019_business_flows), dw.post_order_totals, dw.post_order_stock,
+--           dw.apply_inventory_movements, dw.post_order_receivables, dw.settle_receivables,
+--           dw.post_order_expenses
+-- Runs as the caller (erp_writer or the owner), inside the caller's transaction; every row it
+-- writes belongs to the merchant of the order it comes from. Idempotent: posting the same orders
+-- again changes nothing and returns zeros.
+
+CREATE OR REPLACE FUNCTION dw.post_orders(
+    orders dw.order_ref[],
+    OUT orders_costed integer,
+    OUT movements integer,
+    OUT positions integer,
+    OUT receivables integer,
+    OUT settled integer,
+    OUT expenses integer)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    merchant bigint;
+    receivable_ids bigint[];
+BEGIN
+    orders_costed := dw.post_order_totals(orders);
+    movements := dw.post_order_stock(orders);
+    positions := 0;
+    FOR merchant IN SELECT DISTINCT r.merchant_id FROM unnest(orders) AS r ORDER BY 1 LOOP
+        positions := positions + dw.apply_inventory_movements(merchant);
+    END LOOP;
+    receivables := dw.post_order_receivables(orders);
+
+    SELECT array_agg(r.receivable_id) INTO receivable_ids
+    FROM dw.fact_accounts_receivable AS r
+    JOIN (SELECT DISTINCT x.merchant_id, x.order_id, x.order_date FROM unnest(orders) AS x) AS s
+      ON r.merchant_id = s.merchant_id AND r.order_id = s.order_id AND r.order_date = s.order_date;
+    settled := CASE WHEN receivable_ids IS NULL THEN 0 ELSE dw.settle_receivables(NULL, receivable_ids) END;
+    expenses := dw.post_order_expenses(orders);
+END
+$$;
+
+COMMENT ON FUNCTION dw.post_orders(dw.order_ref[]) IS
+    'Posts the given orders: cost and item_count from lines, stock movements and positions (with shortage alerts), receivables of invoiced orders and their settlement, fee expenses. Returns what changed per book; zeros when already posted.';
+REVOKE EXECUTE ON FUNCTION dw.post_orders(dw.order_ref[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION dw.post_orders(dw.order_ref[]) TO erp_writer;

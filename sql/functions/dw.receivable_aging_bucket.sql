@@ -1,0 +1,25 @@
+-- dw.receivable_aging_bucket: the aging bucket of an open receivable on a day.
+-- requires: nothing
+-- Days overdue = as_of - due_date. Not yet due: 'current'; then '0-30', '31-60', '61-90', '90+'
+-- days overdue. Settled or cancelled receivables have no bucket (NULL).
+
+CREATE OR REPLACE FUNCTION dw.receivable_aging_bucket(due_date date, status text, as_of date)
+RETURNS text
+LANGUAGE sql
+IMMUTABLE
+PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE
+        WHEN status NOT IN ('open', 'partially_paid', 'overdue') THEN NULL
+        WHEN as_of <= due_date THEN 'current'
+        WHEN as_of - due_date <= 30 THEN '0-30'
+        WHEN as_of - due_date <= 60 THEN '31-60'
+        WHEN as_of - due_date <= 90 THEN '61-90'
+        ELSE '90+'
+    END
+$$;
+
+COMMENT ON FUNCTION dw.receivable_aging_bucket(date, text, date) IS
+    'Aging bucket of a receivable on as_of: current (not yet due), 0-30, 31-60, 61-90 or 90+ days overdue; NULL when paid, written off or cancelled.';
+GRANT EXECUTE ON FUNCTION dw.receivable_aging_bucket(date, text, date) TO erp_writer, erp_reader;

@@ -1,0 +1,73 @@
+-- dw.settle_receivables: received amount, status and settlement of receivables from the payments
+-- applied to them, and the orders' is_paid.
+-- requires: dw.fact_accounts_receivable, dw.fact_payment_receipts, dw.fact_sales_orders
+-- received_amount = sum of the receipts applied (so Σ outstanding = Σ invoiced - Σ applied).
+-- status: written_off stays; an order cancelled, refunded or returned -> cancelled; fully
+-- received -> paid (settled_at = the last receipt); else overdue stays overdue (the overdue check
+-- owns it); some received -> partially_paid; nothing -> open. A paid order-receivable sets the
+-- order's is_paid (and payment_voucher_id, when empty, to the last receipt's reference).
+
+CREATE OR REPLACE FUNCTION dw.settle_receivables(merchant bigint DEFAULT NULL, receivables bigint[] DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    changed integer;
+BEGIN
+    WITH received AS (
+        SELECT r.merchant_id, r.receivable_id,
+               coalesce(sum(p.amount), 0) AS received_amount,
+               max(p.received_at) AS last_received_at
+        FROM dw.fact_accounts_receivable AS r
+        LEFT JOIN dw.fact_payment_receipts AS p ON p.merchant_id = r.merchant_id AND p.receivable_id = r.receivable_id
+        WHERE (merchant IS NULL OR r.merchant_id = merchant)
+          AND (receivables IS NULL OR r.receivable_id = ANY (receivables))
+        GROUP BY r.merchant_id, r.receivable_id
+    ),
+    next AS (
+        SELECT x.merchant_id, x.receivable_id, x.received_amount,
+               CASE
+                   WHEN r.status = 'written_off' THEN 'written_off'
+                   WHEN o.status IN ('cancelled', 'refunded', 'returned') THEN 'cancelled'
+                   WHEN x.received_amount >= r.amount THEN 'paid'
+                   WHEN r.status = 'overdue' THEN 'overdue'
+                   WHEN x.received_amount > 0 THEN 'partially_paid'
+                   ELSE 'open'
+               END AS status,
+               x.last_received_at
+        FROM received AS x
+        JOIN dw.fact_accounts_receivable AS r ON r.merchant_id = x.merchant_id AND r.receivable_id = x.receivable_id
+        LEFT JOIN dw.fact_sales_orders AS o
+          ON o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date
+    )
+    UPDATE dw.fact_accounts_receivable AS r
+    SET received_amount = n.received_amount,
+        status = n.status,
+        settled_at = CASE WHEN n.status = 'paid' THEN coalesce(n.last_received_at, r.settled_at, now()) END
+    FROM next AS n
+    WHERE r.merchant_id = n.merchant_id AND r.receivable_id = n.receivable_id
+      AND (r.received_amount, r.status, r.settled_at) IS DISTINCT FROM
+          (n.received_amount, n.status, CASE WHEN n.status = 'paid' THEN coalesce(n.last_received_at, r.settled_at, now()) END);
+    GET DIAGNOSTICS changed = ROW_COUNT;
+
+    UPDATE dw.fact_sales_orders AS o
+    SET is_paid = true,
+        payment_voucher_id = coalesce(o.payment_voucher_id, (
+            SELECT p.reference_no FROM dw.fact_payment_receipts AS p
+            WHERE p.merchant_id = r.merchant_id AND p.receivable_id = r.receivable_id
+            ORDER BY p.received_at DESC, p.receipt_id DESC LIMIT 1))
+    FROM dw.fact_accounts_receivable AS r
+    WHERE r.status = 'paid' AND r.order_id IS NOT NULL
+      AND (merchant IS NULL OR r.merchant_id = merchant)
+      AND (receivables IS NULL OR r.receivable_id = ANY (receivables))
+      AND o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date
+      AND NOT o.is_paid;
+    RETURN changed;
+END
+$$;
+
+COMMENT ON FUNCTION dw.settle_receivables(bigint, bigint[]) IS
+    'Recomputes received_amount, status and settled_at of receivables (of one merchant, or the given ids, or all) from the receipts applied to them, and marks the orders of paid receivables is_paid. Returns receivables changed. Idempotent.';
+REVOKE EXECUTE ON FUNCTION dw.settle_receivables(bigint, bigint[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION dw.settle_receivables(bigint, bigint[]) TO erp_writer;

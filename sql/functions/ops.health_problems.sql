@@ -1,0 +1,141 @@
+-- ops.health_problems: everything in this database a DBA should act on, one row per problem with
+-- a stable code, the object, the problem and the fix (docs/doctor.md). Empty = healthy. erpdb
+-- doctor adds what the database cannot see itself: pending scripts, drift and pg_cron.
+-- requires: ops.merchant_isolation_problems (0010_merchant_isolation), ops.view_status,
+--           ops.mv_registry (0012_refresh_registry), dw.business_date_problem
+-- Run it as a member of erp_owner; it reads pg_locks and pg_stat_activity with the caller's
+-- rights (a superuser or pg_read_all_stats sees the age of every refresh lock).
+-- LANGUAGE plpgsql so that it is created even before the functions it calls (checked at run time).
+
+CREATE OR REPLACE FUNCTION ops.health_problems()
+RETURNS TABLE (code text, severity text, object_name text, problem text, fix text)
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    part        record;
+    stats       record;
+    month_start date;
+BEGIN
+    -- ERPDB001: merchant isolation (only its object_name and problem columns are relied on).
+    RETURN QUERY
+    SELECT 'ERPDB001', 'error', i.object_name::text, i.problem::text,
+           'Restore the isolation rule for this object (docs/merchant-isolation.md); erpdb migrate re-applies the grants and policies of the scripts.'
+    FROM ops.merchant_isolation_problems() AS i;
+
+    -- ERPDB002..004: materialized views failing, stale, missing.
+    RETURN QUERY
+    SELECT 'ERPDB002', 'error', v.view_name,
+           format('%s refreshes in a row failed; last error: %s', v.consecutive_failures, coalesce(v.last_error, 'unknown')),
+           format('Fix the cause of the error, then run: erpdb refresh %s', v.view_name)
+    FROM ops.view_status() AS v
+    WHERE v.consecutive_failures >= 3
+    UNION ALL
+    SELECT 'ERPDB003', 'warning', v.view_name,
+           CASE WHEN v.last_refresh_at IS NULL THEN 'never refreshed successfully'
+                ELSE format('last successful refresh %s ago, stale after %s', date_trunc('second', v.age), v.stale_after) END,
+           format('Check that the due refresh runs (pg_cron job refresh_due, RefreshWorker or erpdb refresh --watch), then run: erpdb refresh %s', v.view_name)
+    FROM ops.view_status() AS v
+    WHERE v.is_stale AND v.consecutive_failures < 3 AND v.is_populated
+    UNION ALL
+    SELECT 'ERPDB004', 'error', v.view_name,
+           CASE WHEN to_regclass(v.view_name) IS NULL THEN 'registered but does not exist' ELSE 'exists but is not populated' END,
+           'Run erpdb migrate (creates it), then: erpdb refresh ' || v.view_name
+    FROM ops.view_status() AS v
+    WHERE NOT v.is_populated AND v.consecutive_failures < 3;
+
+    -- ERPDB005: refresh locks held longer than a refresh may run (its statement and lock timeouts;
+    -- for the due refresh, those of every view together). Age = since the holder's transaction or
+    -- statement began.
+    RETURN QUERY
+    WITH limits AS (
+        SELECT r.view_name, 'refresh lock of ' || r.view_name AS what, 2 AS subid,
+               hashtext('erpdb.refresh_view')::oid AS key1, hashtext(r.view_name)::oid AS key2,
+               r.statement_timeout + r.lock_timeout AS run_limit
+        FROM ops.mv_registry AS r
+        UNION ALL
+        SELECT 'ops.refresh_due', 'lock of the due refresh', 1,
+               (hashtextextended('erpdb.refresh_due', 0) >> 32)::integer::oid,
+               (hashtextextended('erpdb.refresh_due', 0) & 4294967295)::oid,
+               coalesce((SELECT sum(r.statement_timeout + r.lock_timeout) FROM ops.mv_registry AS r), interval '0')
+    )
+    SELECT 'ERPDB005', 'error', lim.view_name,
+           format('the %s is held by process %s (%s, %s) for %s, longer than its run limit %s',
+                  lim.what, l.pid, coalesce(a.usename::text, '?'), coalesce(a.state, '?'),
+                  date_trunc('second', now() - coalesce(a.xact_start, a.query_start)), lim.run_limit),
+           format('Find out why process %s holds it (SELECT * FROM pg_stat_activity WHERE pid = %s); if it is stuck: SELECT pg_terminate_backend(%s)',
+                  l.pid, l.pid, l.pid)
+    FROM limits AS lim
+    JOIN pg_locks AS l ON l.locktype = 'advisory' AND l.granted AND l.database = (SELECT d.oid FROM pg_database AS d WHERE d.datname = current_database())
+                      AND l.classid = lim.key1 AND l.objid = lim.key2 AND l.objsubid = lim.subid
+    JOIN pg_stat_activity AS a ON a.pid = l.pid
+    WHERE now() - coalesce(a.xact_start, a.query_start) > lim.run_limit;
+
+    -- ERPDB006: materialized views that cannot be refreshed CONCURRENTLY.
+    RETURN QUERY
+    SELECT 'ERPDB006', 'warning', format('%I.%I', n.nspname, c.relname),
+           'has no unique index on plain columns without WHERE, so it cannot be refreshed CONCURRENTLY (readers wait for every refresh)',
+           'Add CREATE UNIQUE INDEX ... ON ' || format('%I.%I', n.nspname, c.relname) || ' (its key columns) to its file in sql/views, then erpdb migrate'
+    FROM pg_class AS c
+    JOIN pg_namespace AS n ON n.oid = c.relnamespace
+    WHERE c.relkind = 'm' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND NOT EXISTS (SELECT 1 FROM pg_index AS x
+                      WHERE x.indrelid = c.oid AND x.indisunique AND x.indisvalid
+                        AND x.indpred IS NULL AND x.indexprs IS NULL);
+
+    -- ERPDB007..009: partitions of the dw facts: rows in DEFAULT, mis-dated rows, not kept ahead.
+    FOR part IN
+        SELECT p.oid::regclass AS parent, p.relname AS table_name, pt.partdefid AS default_oid,
+               pt.partdefid::regclass AS default_partition, a.attname AS date_column
+        FROM pg_partitioned_table AS pt
+        JOIN pg_class AS p ON p.oid = pt.partrelid
+        JOIN pg_namespace AS n ON n.oid = p.relnamespace
+        JOIN pg_attribute AS a ON a.attrelid = p.oid AND a.attnum = pt.partattrs[0]
+        WHERE n.nspname = 'dw' AND pt.partstrat = 'r' AND NOT p.relispartition
+        ORDER BY p.relname
+    LOOP
+        IF part.default_oid <> 0 THEN
+            EXECUTE format('SELECT count(*) FILTER (WHERE dw.business_date_problem(%1$I) IS NULL) AS movable,
+                                   count(*) FILTER (WHERE dw.business_date_problem(%1$I) IS NOT NULL) AS misdated,
+                                   min(%1$I) FILTER (WHERE dw.business_date_problem(%1$I) IS NULL) AS first_movable,
+                                   max(%1$I) FILTER (WHERE dw.business_date_problem(%1$I) IS NULL) AS last_movable,
+                                   min(%1$I) FILTER (WHERE dw.business_date_problem(%1$I) IS NOT NULL) AS first_misdated,
+                                   max(%1$I) FILTER (WHERE dw.business_date_problem(%1$I) IS NOT NULL) AS last_misdated
+                            FROM %2$s', part.date_column, part.default_partition)
+            INTO stats;
+            IF stats.movable > 0 THEN
+                code := 'ERPDB007'; severity := 'warning'; object_name := part.default_partition::text;
+                problem := format('%s rows (%s %s .. %s) are in the DEFAULT partition: their months have no partition',
+                                  stats.movable, part.date_column, stats.first_movable, stats.last_movable);
+                fix := format('SELECT dw.ensure_partitions(0, DATE %L); moves them into new month partitions', date_trunc('month', stats.first_movable)::date);
+                RETURN NEXT;
+            END IF;
+            IF stats.misdated > 0 THEN
+                code := 'ERPDB008'; severity := 'warning'; object_name := part.default_partition::text;
+                problem := format('%s rows have a %s outside the business dates (%s .. %s): %s',
+                                  stats.misdated, part.date_column, stats.first_misdated, stats.last_misdated,
+                                  dw.business_date_problem(stats.first_misdated));
+                fix := format('Correct or delete them: SELECT * FROM %s WHERE dw.business_date_problem(%I) IS NOT NULL', part.default_partition, part.date_column);
+                RETURN NEXT;
+            END IF;
+        END IF;
+
+        month_start := date_trunc('month', current_date)::date;
+        WHILE month_start <= (date_trunc('month', current_date) + interval '1 month')::date LOOP
+            IF to_regclass(format('dw.%I', part.table_name || '_p' || to_char(month_start, 'YYYY_MM'))) IS NULL THEN
+                code := 'ERPDB009'; severity := 'error'; object_name := part.parent::text;
+                problem := format('no partition for %s: its rows will land in the DEFAULT partition', to_char(month_start, 'YYYY-MM'));
+                fix := 'SELECT dw.ensure_partitions(); and check that it runs daily (pg_cron job ensure_partitions or RefreshWorker)';
+                RETURN NEXT;
+            END IF;
+            month_start := (month_start + interval '1 month')::date;
+        END LOOP;
+    END LOOP;
+END
+$$;
+
+COMMENT ON FUNCTION ops.health_problems() IS
+    'What a DBA should act on in this database, one row per problem: code (ERPDB001.., docs/doctor.md), severity, object_name, problem, fix. Covers merchant isolation, failing/stale/missing views, refresh locks held too long, materialized views without a unique index, rows in DEFAULT partitions and partitions not ahead. Empty = healthy. erpdb doctor adds pending scripts, drift and pg_cron.';
+REVOKE EXECUTE ON FUNCTION ops.health_problems() FROM PUBLIC;

@@ -1,0 +1,55 @@
+-- inventory: the stock totals of the scoped merchant, a page of products by stock status, then the total count of that filter.
+-- reads: mart.inventory_summary (definitions in sql/views/mart.mv_inventory_summary.sql)
+-- parameters: :threshold (integer, NULL = the safety stock of each product), :overstock_days (integer),
+--             :category_id (bigint, NULL = all), :status ('out', 'low', 'overstock', 'normal'; NULL = all),
+--             :limit, :offset (integers); :sort (an ORDER BY expression from the closed list in
+--             InventorySql.cs, e.g. quantity_available ASC; substituted as text, never a user value)
+-- run: see docs/queries.md
+WITH classified AS (
+    SELECT i.*,
+           CASE
+               WHEN i.quantity_available <= 0 THEN 'out'
+               WHEN i.quantity_available <= coalesce(:threshold::integer, i.safety_stock) THEN 'low'
+               WHEN i.days_of_cover > :overstock_days::integer THEN 'overstock'
+               ELSE 'normal'
+           END AS status
+      FROM mart.inventory_summary AS i
+     WHERE :category_id::bigint IS NULL OR i.category_id = :category_id::bigint
+)
+SELECT count(*) AS totalproducts,
+       count(*) FILTER (WHERE status = 'low') AS lowstockproducts,
+       count(*) FILTER (WHERE status = 'out') AS outofstockproducts,
+       count(*) FILTER (WHERE status = 'overstock') AS overstockproducts,
+       round(avg(turnover_30d), 4) AS averageturnoverrate,
+       coalesce(sum(inventory_value_cny), 0) AS inventoryvalue
+  FROM classified;
+WITH classified AS (
+    SELECT i.*,
+           CASE
+               WHEN i.quantity_available <= 0 THEN 'out'
+               WHEN i.quantity_available <= coalesce(:threshold::integer, i.safety_stock) THEN 'low'
+               WHEN i.days_of_cover > :overstock_days::integer THEN 'overstock'
+               ELSE 'normal'
+           END AS status
+      FROM mart.inventory_summary AS i
+     WHERE :category_id::bigint IS NULL OR i.category_id = :category_id::bigint
+)
+SELECT product_id AS productid, sku, product_name AS name, category_name AS category,
+       quantity_available AS currentstock, safety_stock AS safetystock, units_sold_30d AS last30dayssales,
+       turnover_30d AS turnoverrate, days_of_cover AS daysofcover, status, suggested_reorder_qty AS suggestedreorder
+  FROM classified
+ WHERE :status::text IS NULL OR status = :status::text
+ ORDER BY :sort, product_id
+ LIMIT :limit OFFSET :offset;
+WITH classified AS (
+    SELECT i.*,
+           CASE
+               WHEN i.quantity_available <= 0 THEN 'out'
+               WHEN i.quantity_available <= coalesce(:threshold::integer, i.safety_stock) THEN 'low'
+               WHEN i.days_of_cover > :overstock_days::integer THEN 'overstock'
+               ELSE 'normal'
+           END AS status
+      FROM mart.inventory_summary AS i
+     WHERE :category_id::bigint IS NULL OR i.category_id = :category_id::bigint
+)
+SELECT count(*) FROM classified WHERE :status::text IS NULL OR status = :status::text;

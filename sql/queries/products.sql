@@ -1,0 +1,39 @@
+-- products: a page of listings at their latest day (of the last 90), filtered and sorted, then the total count.
+-- reads: mart.product_management
+-- parameters: :platform (text), :category_id (bigint), :status (listing status), :stock_status,
+--             :min_price, :max_price (numeric, CNY), :keyword (a LIKE pattern, \ escapes): each NULL = no filter;
+--             :limit, :offset (integers); :sort (an ORDER BY expression from the closed list in
+--             ProductSql.cs, e.g. estimated_revenue_cny DESC; substituted as text, never a user value)
+-- run: see docs/queries.md
+WITH filtered AS (
+    SELECT pm.*
+      FROM mart.product_management AS pm
+     WHERE pm.is_latest
+       AND (:platform::text IS NULL OR pm.platform_code = :platform::text)
+       AND (:category_id::bigint IS NULL OR pm.category_id = :category_id::bigint)
+       AND (:status::text IS NULL OR pm.listing_status = :status::text)
+       AND (:stock_status::text IS NULL OR pm.stock_status = :stock_status::text)
+       AND (:min_price::numeric IS NULL OR pm.price_cny >= :min_price::numeric)
+       AND (:max_price::numeric IS NULL OR pm.price_cny <= :max_price::numeric)
+       AND (:keyword::text IS NULL OR pm.sku ILIKE :keyword::text ESCAPE '\' OR pm.product_name ILIKE :keyword::text ESCAPE '\')
+)
+SELECT product_id AS productid, sku, product_name AS name, category_name AS category, shop_id AS shopid,
+       platform_code AS platform, metric_date AS metricdate, price_cny AS price, stock, stock_status AS stockstatus,
+       sales_volume AS salesvolume, estimated_revenue_cny AS revenue, page_views AS pageviews, visitors,
+       rating, listing_status AS listingstatus
+  FROM filtered
+ ORDER BY :sort NULLS LAST, product_id, shop_id
+ LIMIT :limit OFFSET :offset;
+WITH filtered AS (
+    SELECT pm.*
+      FROM mart.product_management AS pm
+     WHERE pm.is_latest
+       AND (:platform::text IS NULL OR pm.platform_code = :platform::text)
+       AND (:category_id::bigint IS NULL OR pm.category_id = :category_id::bigint)
+       AND (:status::text IS NULL OR pm.listing_status = :status::text)
+       AND (:stock_status::text IS NULL OR pm.stock_status = :stock_status::text)
+       AND (:min_price::numeric IS NULL OR pm.price_cny >= :min_price::numeric)
+       AND (:max_price::numeric IS NULL OR pm.price_cny <= :max_price::numeric)
+       AND (:keyword::text IS NULL OR pm.sku ILIKE :keyword::text ESCAPE '\' OR pm.product_name ILIKE :keyword::text ESCAPE '\')
+)
+SELECT count(*) FROM filtered;

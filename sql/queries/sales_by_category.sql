@@ -1,0 +1,13 @@
+-- sales_by_category: sales per product category over [:start, :end], best first.
+-- reads: mart.product_sales_daily, dw.dim_categories
+-- parameters: :start, :end (dates), :platforms (text[], '{}' = all)
+-- run: see docs/queries.md
+SELECT coalesce(s.category_id::text, '') AS key, coalesce(max(c.category_name), '(none)') AS label,
+       sum(s.revenue_cny) AS revenue, sum(s.order_count)::bigint AS orders,
+       coalesce(round(sum(s.revenue_cny) / nullif(sum(s.order_count), 0), 2), 0) AS aov
+  FROM mart.product_sales_daily AS s
+  LEFT JOIN dw.dim_categories AS c ON c.merchant_id = s.merchant_id AND c.category_id = s.category_id
+ WHERE s.sales_date BETWEEN :start::date AND :end::date
+   AND (cardinality(:platforms::text[]) = 0 OR s.platform_code = ANY(:platforms::text[]))
+ GROUP BY s.category_id
+ ORDER BY revenue DESC, key;

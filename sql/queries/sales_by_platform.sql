@@ -1,0 +1,12 @@
+-- sales_by_platform: sales per platform (shopee, tiktok, ...) over [:start, :end], best first.
+-- reads: mart.daily_sales
+-- parameters: :start, :end (dates), :platforms (text[], '{}' = all)
+-- run: see docs/queries.md
+SELECT platform_code AS key, platform_code AS label,
+       sum(gmv_cny) AS revenue, sum(order_count)::bigint AS orders,
+       coalesce(round(sum(gmv_cny) / nullif(sum(order_count), 0), 2), 0) AS aov
+  FROM mart.daily_sales
+ WHERE sales_date BETWEEN :start::date AND :end::date
+   AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))
+ GROUP BY platform_code
+ ORDER BY revenue DESC, key;

@@ -1,0 +1,12 @@
+-- sales_by_shop: sales per shop over [:start, :end], best first.
+-- reads: mart.daily_sales
+-- parameters: :start, :end (dates), :platforms (text[], '{}' = all)
+-- run: see docs/queries.md
+SELECT shop_id::text AS key, max(shop_name) || ' (' || max(platform_code) || ')' AS label,
+       sum(gmv_cny) AS revenue, sum(order_count)::bigint AS orders,
+       coalesce(round(sum(gmv_cny) / nullif(sum(order_count), 0), 2), 0) AS aov
+  FROM mart.daily_sales
+ WHERE sales_date BETWEEN :start::date AND :end::date
+   AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))
+ GROUP BY shop_id
+ ORDER BY revenue DESC, key;

@@ -1,0 +1,12 @@
+-- sales_daily: one row per day of [:start, :end] that has orders (days with only cancelled orders too, at 0).
+-- reads: mart.daily_sales
+-- parameters: :start, :end (dates), :platforms (text[], '{}' = all)
+-- run: see docs/queries.md
+SELECT to_char(sales_date, 'YYYY-MM-DD') AS key, to_char(sales_date, 'YYYY-MM-DD Dy') AS label,
+       sum(gmv_cny) AS revenue, sum(order_count)::bigint AS orders,
+       coalesce(round(sum(gmv_cny) / nullif(sum(order_count), 0), 2), 0) AS aov
+  FROM mart.daily_sales
+ WHERE sales_date BETWEEN :start::date AND :end::date
+   AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))
+ GROUP BY sales_date
+ ORDER BY sales_date;

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using Erp.Db.Cli.Connection;
+using Erp.Db.Cli.Output;
+using Erp.Db.Health;
+
+namespace Erp.Db.Cli.Commands;
+
+/// <summary><c>erpdb doctor</c>: what a DBA should act on; exit 0 when healthy, 5 when something needs action.</summary>
+internal sealed class DoctorCommand : Command
+{
+    private readonly Database database;
+
+    public DoctorCommand(CommandRunner runner, Database database)
+        : base("doctor", "List what a DBA should act on, each with a stable code (docs/doctor.md), the object and the fix: "
+            + "isolation, failing or stale views, stuck refresh locks, views without a unique index, DEFAULT partitions, "
+            + "partitions not ahead, pending scripts and drift, pg_cron jobs. Exit 0 when healthy, 5 when something needs action.")
+    {
+        this.database = database;
+        SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
+    }
+
+    private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var problems = await new DatabaseDoctor(await database.GetAsync(parseResult, cancellationToken)).CheckAsync(cancellationToken);
+        var caption = problems.Count == 0 ? "Healthy: nothing to act on."
+            : $"{problems.Count} problem(s) to act on ({problems.Count(p => p.Severity == "error")} error(s)); codes in docs/doctor.md.";
+        var table = new TableView(
+            ["Code", "Object", "Problem and fix"],
+            [.. problems.Select(p => (IReadOnlyList<string>)[p.Code, p.ObjectName, $"{p.Problem}\nFix: {p.Fix}"])],
+            caption);
+        var data = new
+        {
+            healthy = problems.Count == 0,
+            problems = problems.Select(p => new { code = p.Code, severity = p.Severity, @object = p.ObjectName, problem = p.Problem, fix = p.Fix }),
+        };
+        return new CommandResult(data, table, problems.Count == 0 ? ExitCodes.Ok : ExitCodes.NeedsAction);
+    }
+}

@@ -1,0 +1,24 @@
+using Erp.Db.Ingest;
+
+namespace Erp.Db.Cli.Import.Entities;
+
+/// <summary>stock-counts: CSV columns of <see cref="StockCountRow"/>.</summary>
+internal static class StockCountsCsv
+{
+    public static readonly ImportEntity Entity = new ImportEntityOf<StockCountRow>("stock-counts", "dw.fact_stock_counts",
+    [
+        new("merchant_id", true, "merchant id"),
+        new("sku", true, "the merchant's SKU"),
+        new("counted_quantity", true, "units found, not negative"),
+        new("counted_at", true, "timestamp of the count"),
+        new("warehouse_code", false, "default 'default'"),
+    ],
+    Map,
+    (ingestor, rows, ct) => ingestor.UpsertStockCountsAsync(rows, ct));
+
+    private static StockCountRow Map(CsvRecord r)
+    {
+        var row = new StockCountRow(r.Long("merchant_id"), r.Text("sku"), r.Int("counted_quantity"), r.Timestamp("counted_at"));
+        return row with { WarehouseCode = r.TextOrNull("warehouse_code") ?? row.WarehouseCode };
+    }
+}

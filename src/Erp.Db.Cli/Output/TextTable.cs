@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Erp.Db.Cli.Output;
+
+/// <summary>
+/// Renders a <see cref="TableView"/> as plain text that fits a terminal width without ever breaking
+/// a number or a word across lines: numeric columns are right-aligned and never shortened, text
+/// columns are shortened with an ellipsis, and when even that cannot fit, each row is printed
+/// vertically as "header: value" lines.
+/// </summary>
+internal static partial class TextTable
+{
+    private const string Gap = "  ";
+    private const int MinTextWidth = 8;
+
+    public static string Render(TableView view, int width)
+    {
+        var text = new StringBuilder();
+        if (view.Rows.Count == 0)
+        {
+            AppendWrapped(text, view.Caption ?? "(no rows)", width);
+            return text.ToString();
+        }
+        var headers = view.Headers.Select(OneLine).ToArray();
+        var rows = view.Rows.Select(r => r.Select(OneLine).ToArray()).ToArray();
+        var numeric = Enumerable.Range(0, headers.Length)
+            .Select(c => rows.All(r => r[c].Length == 0 || IsNumber(r[c])) && rows.Any(r => r[c].Length > 0))
+            .ToArray();
+        var widths = Enumerable.Range(0, headers.Length)
+            .Select(c => rows.Select(r => r[c].Length).Append(numeric[c] ? headers[c].Length : Math.Min(headers[c].Length, MinTextWidth)).Max())
+            .ToArray();
+
+        if (Fit(widths, numeric, width))
+        {
+            AppendLine(text, headers, widths, numeric, shortenHeaders: true);
+            text.AppendLine(string.Join(Gap, widths.Select(w => new string('-', w))).TrimEnd());
+            foreach (var row in rows)
+            {
+                AppendLine(text, row, widths, numeric, shortenHeaders: false);
+            }
+        }
+        else
+        {
+            AppendVertical(text, headers, rows);
+        }
+        if (view.Caption is not null)
+        {
+            text.AppendLine();
+            AppendWrapped(text, view.Caption, width);
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Narrows the widest text columns until the row fits; false when it cannot.</summary>
+    private static bool Fit(int[] widths, bool[] numeric, int width)
+    {
+        int Total() => widths.Sum() + (Gap.Length * (widths.Length - 1));
+        while (Total() > width)
+        {
+            var widest = Enumerable.Range(0, widths.Length)
+                .Where(c => !numeric[c] && widths[c] > MinTextWidth)
+                .OrderByDescending(c => widths[c])
+                .FirstOrDefault(-1);
+            if (widest < 0)
+            {
+                return false;
+            }
+            widths[widest] = Math.Max(MinTextWidth, widths[widest] - (Total() - width));
+        }
+        return true;
+    }
+
+    private static void AppendLine(StringBuilder text, string[] cells, int[] widths, bool[] numeric, bool shortenHeaders)
+    {
+        var line = string.Join(Gap, cells.Select((cell, c) =>
+        {
+            var value = numeric[c] && !shortenHeaders ? cell : Shorten(cell, widths[c]);
+            return numeric[c] ? value.PadLeft(widths[c]) : value.PadRight(widths[c]);
+        }));
+        text.AppendLine(line.TrimEnd());
+    }
+
+    private static void AppendVertical(StringBuilder text, string[] headers, string[][] rows)
+    {
+        var labelWidth = headers.Max(h => h.Length);
+        for (var r = 0; r < rows.Length; r++)
+        {
+            if (r > 0)
+            {
+                text.AppendLine();
+            }
+            for (var c = 0; c < headers.Length; c++)
+            {
+                text.Append(headers[c].PadRight(labelWidth)).Append(" : ").AppendLine(rows[r][c]);
+            }
+        }
+    }
+
+    /// <summary>Prose wrapped at spaces: a word is never split, a word longer than the width gets a line of its own.</summary>
+    private static void AppendWrapped(StringBuilder text, string prose, int width)
+    {
+        var line = new StringBuilder();
+        foreach (var word in OneLine(prose).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > width)
+            {
+                text.AppendLine(line.ToString());
+                line.Clear();
+            }
+            line.Append(line.Length > 0 ? " " : "").Append(word);
+        }
+        text.AppendLine(line.ToString());
+    }
+
+    private static string Shorten(string value, int width) =>
+        value.Length <= width ? value : value[..(width - 1)] + "…";
+
+    private static string OneLine(string value) => value.ReplaceLineEndings(" ");
+
+    private static bool IsNumber(string value) =>
+        value == "n/a" || NumberPattern().IsMatch(value);
+
+    [GeneratedRegex(@"^[-+]?[0-9][0-9,]*(\.[0-9]+)?%?$", RegexOptions.CultureInvariant)]
+    private static partial Regex NumberPattern();
+
+    /// <summary>The width to render for: COLUMNS when set, the terminal's width, else 80.</summary>
+    public static int Width(Func<string, string?> environment, TextWriter output)
+    {
+        if (int.TryParse(environment("COLUMNS"), NumberStyles.None, CultureInfo.InvariantCulture, out var columns) && columns >= 20)
+        {
+            return columns;
+        }
+        if (ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected)
+        {
+            try
+            {
+                return Math.Max(20, Console.WindowWidth);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return 80;
+    }
+}

@@ -1,0 +1,98 @@
+using Dapper;
+using Erp.Db.Migrations;
+using Erp.Db.Scheduling;
+using Npgsql;
+
+namespace Erp.Db.Health;
+
+/// <summary>
+/// Lists everything a DBA should act on (<c>erpdb doctor</c>, docs/doctor.md): the database's own
+/// checks (<c>ops.health_problems()</c>: isolation, views, refresh locks, partitions), scripts that
+/// are pending or drifted, and, where pg_cron is installed, this database's jobs. Empty = healthy.
+/// The login should be a member of <c>erp_owner</c>.
+/// </summary>
+public sealed class DatabaseDoctor
+{
+    private readonly NpgsqlDataSource dataSource;
+    private readonly ScriptCatalog? catalog;
+    private readonly IReadOnlyList<ScheduleScript> schedules;
+
+    /// <summary>Creates a doctor for the database of <paramref name="dataSource"/>.</summary>
+    /// <param name="dataSource">The warehouse database.</param>
+    /// <param name="catalog">The scripts to compare with; by default the embedded ones.</param>
+    /// <param name="schedules">The pg_cron jobs that should exist; by default the embedded <c>sql/schedules/</c>.</param>
+    public DatabaseDoctor(NpgsqlDataSource dataSource, ScriptCatalog? catalog = null, IReadOnlyList<ScheduleScript>? schedules = null)
+    {
+        this.dataSource = dataSource;
+        this.catalog = catalog;
+        this.schedules = schedules ?? ScheduleScript.Embedded();
+    }
+
+    /// <summary>Every problem found, database checks first, then scripts, then pg_cron.</summary>
+    public async Task<IReadOnlyList<HealthProblem>> CheckAsync(CancellationToken cancellationToken = default)
+    {
+        var status = await new MigrationRunner(dataSource, catalog).StatusAsync(cancellationToken);
+        var problems = new List<HealthProblem>();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT to_regprocedure('ops.health_problems()') IS NOT NULL", cancellationToken: cancellationToken)))
+        {
+            problems.AddRange(await connection.QueryAsync<HealthProblem>(new CommandDefinition(HealthSql.Problems, cancellationToken: cancellationToken)));
+        }
+        problems.AddRange(status.ToRun.Select(s => new HealthProblem(HealthCodes.PendingScript, "error", s.Name,
+            $"{s.State.ToString().ToLowerInvariant()}: {s.Reason ?? "not applied"}", "Run: erpdb migrate")));
+        problems.AddRange(status.Drift.Select(s => new HealthProblem(HealthCodes.Drift, "error", s.Name,
+            $"{s.State.ToString().ToLowerInvariant()}: {s.Reason ?? "the applied script differs from its file"}",
+            "Restore the file as applied (migrations are append-only) and put the change in a new migration")));
+        problems.AddRange(await CheckCronAsync(connection, cancellationToken));
+        return problems;
+    }
+
+    private async Task<IReadOnlyList<HealthProblem>> CheckCronAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var probe = await connection.QuerySingleAsync<CronProbe>(new CommandDefinition(CronSql.Probe, cancellationToken: cancellationToken));
+        if (!probe.Available || probe.CronDatabase is null)
+        {
+            // No pg_cron: the due refresh runs from RefreshWorker or erpdb refresh --watch, which stale views reveal.
+            return [];
+        }
+        var prefix = CronScheduler.JobPrefix(probe.DatabaseName);
+        List<CronJobState> jobs;
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connection.ConnectionString) { Database = probe.CronDatabase, Pooling = false };
+            await using var cron = connection.CloneWith(builder.ConnectionString);
+            await cron.OpenAsync(cancellationToken);
+            jobs = [.. await cron.QueryAsync<CronJobState>(new CommandDefinition(HealthSql.CronJobs, new { prefix }, cancellationToken: cancellationToken))];
+        }
+        catch (PostgresException e) when (e.SqlState is "42501" or "3F000" or "42P01" or "28000" or "28P01" or "3D000")
+        {
+            return [new HealthProblem(HealthCodes.CronUnreadable, "warning", $"database {probe.CronDatabase}",
+                $"cannot read the pg_cron jobs: {e.MessageText} (SQLSTATE {e.SqlState})",
+                "Run erpdb doctor as a login that may read schema cron in the cron database, or have a DBA run erpdb migrate")];
+        }
+
+        var problems = new List<HealthProblem>();
+        foreach (var schedule in schedules.Where(s => jobs.All(j => j.JobName != prefix + s.Name)))
+        {
+            problems.Add(new HealthProblem(HealthCodes.CronJobMissing, "error", prefix + schedule.Name,
+                $"the pg_cron job is not registered ({schedule.Cron})", "Run: erpdb migrate (it registers the jobs, or prints what a DBA must run)"));
+        }
+        foreach (var job in jobs.Where(j => j.LastStatus == "failed"))
+        {
+            problems.Add(new HealthProblem(HealthCodes.CronJobFailing, "error", job.JobName,
+                $"its last run failed: {job.LastMessage}", "Fix the cause; see SELECT * FROM cron.job_run_details in the cron database"));
+        }
+        foreach (var job in jobs.Where(j => j.OldRuns > 0))
+        {
+            problems.Add(new HealthProblem(HealthCodes.CronHistoryGrowing, "warning", job.JobName,
+                $"cron.job_run_details holds {job.OldRuns} runs older than 8 days: the daily purge is not running",
+                $"Check the job {prefix}purge_run_details (erpdb migrate registers it)"));
+        }
+        return problems;
+    }
+
+    private sealed record CronProbe(bool Available, string? CronDatabase, string DatabaseName, string Login);
+
+    private sealed record CronJobState(string JobName, string? LastStatus, string? LastMessage, long OldRuns);
+}

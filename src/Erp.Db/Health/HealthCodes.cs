@@ -1,0 +1,26 @@
+namespace Erp.Db.Health;
+
+/// <summary>
+/// The codes <see cref="DatabaseDoctor"/> adds to those of <c>ops.health_problems()</c>
+/// (ERPDB001..ERPDB009, defined in the database); all are listed in docs/doctor.md.
+/// </summary>
+public static class HealthCodes
+{
+    /// <summary>A script migrate would run (new or changed repeatable).</summary>
+    public const string PendingScript = "ERPDB010";
+
+    /// <summary>An applied migration whose file changed or is missing.</summary>
+    public const string Drift = "ERPDB011";
+
+    /// <summary>pg_cron is installed but a declared job of this database is not registered.</summary>
+    public const string CronJobMissing = "ERPDB012";
+
+    /// <summary>The last run of a pg_cron job of this database failed.</summary>
+    public const string CronJobFailing = "ERPDB013";
+
+    /// <summary><c>cron.job_run_details</c> keeps this database's run history longer than the purge allows.</summary>
+    public const string CronHistoryGrowing = "ERPDB014";
+
+    /// <summary>pg_cron is installed but the login may not read its jobs.</summary>
+    public const string CronUnreadable = "ERPDB015";
+}

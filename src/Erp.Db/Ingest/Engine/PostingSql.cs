@@ -1,0 +1,17 @@
+namespace Erp.Db.Ingest.Engine;
+
+/// <summary>The posting SQL entities run after their upsert (see docs/business-flows.md).</summary>
+internal static class PostingSql
+{
+    /// <summary>Posts the orders <paramref name="orderKeys"/> selects (merchant_id, order_id, order_date) with dw.post_orders.</summary>
+    public static string Orders(string orderKeys) => $"""
+        SELECT * FROM dw.post_orders(ARRAY(
+            SELECT DISTINCT ROW(k.merchant_id, k.order_id, k.order_date)::dw.order_ref FROM ({orderKeys}) AS k))
+        """;
+
+    /// <summary>Applies the stock movements the batch wrote (and any other pending one) of the batch's merchants.</summary>
+    public const string InventoryMovements = """
+        SELECT dw.apply_inventory_movements(m.merchant_id)
+        FROM (SELECT DISTINCT t.merchant_id FROM pg_temp.ingest_rows AS t ORDER BY 1) AS m
+        """;
+}

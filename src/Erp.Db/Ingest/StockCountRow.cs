@@ -1,0 +1,17 @@
+namespace Erp.Db.Ingest;
+
+/// <summary>
+/// A physical stock count (盘点) for <see cref="Ingestor.UpsertStockCountsAsync(IEnumerable{StockCountRow}, CancellationToken)"/>
+/// (table <c>dw.fact_stock_counts</c>). Key: (<paramref name="MerchantId"/>, product of <paramref name="Sku"/>,
+/// <see cref="WarehouseCode"/>, <paramref name="CountedAt"/>). Posting turns it once into an adjustment movement of
+/// counted minus book quantity; re-importing a posted count changes nothing (a correction is a new count).
+/// </summary>
+/// <param name="MerchantId">The merchant.</param>
+/// <param name="Sku">The merchant's SKU of the product.</param>
+/// <param name="CountedQuantity">Units found; not negative.</param>
+/// <param name="CountedAt">When the count was taken.</param>
+public sealed record StockCountRow(long MerchantId, string Sku, int CountedQuantity, DateTimeOffset CountedAt)
+{
+    /// <summary>Warehouse counted; default <c>default</c>.</summary>
+    public string WarehouseCode { get; init; } = "default";
+}

@@ -1,0 +1,30 @@
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Erp.Db.Posting;
+
+/// <summary>Runs <c>dw.post</c>: re-posts orders, stock movements and counts, and receivables, in one transaction.</summary>
+internal sealed class BooksPoster(NpgsqlDataSource dataSource, ILogger logger)
+{
+    // Dapper has no DateOnly parameters: the days go as timestamps (midnight) and are cast back.
+    private const string Sql = """
+        SELECT orders, orders_costed AS orderscosted, movements, positions, receivables, settled, expenses, stock_counts AS stockcounts
+        FROM dw.post(@merchant, CAST(@from AS date), CAST(@to AS date))
+        """;
+
+    public async Task<PostResult> PostAsync(long? merchantId, DateOnly? from, DateOnly? to, CancellationToken cancellationToken)
+    {
+        if (from is { } f && to is { } t && t < f)
+        {
+            throw new ArgumentException($"to ({t:yyyy-MM-dd}) is before from ({f:yyyy-MM-dd}).", nameof(to));
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await connection.QuerySingleAsync<PostResult>(new CommandDefinition(
+            Sql, new { merchant = merchantId, from = from?.ToDateTime(TimeOnly.MinValue), to = to?.ToDateTime(TimeOnly.MinValue) }, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Posted {Orders} order(s) of merchant {Merchant}: {Result}", result.Orders, merchantId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all", result);
+        return result;
+    }
+}

@@ -1,0 +1,16 @@
+namespace Erp.Db.Posting;
+
+/// <summary>What one posting run changed in the books; all zeros when they were already posted.</summary>
+/// <param name="Orders">Orders in scope (posted or found already posted).</param>
+/// <param name="OrdersCosted">Orders whose cost and item count were set from their lines.</param>
+/// <param name="Movements">Stock movements inserted (reserve, release, sale_out, return_in).</param>
+/// <param name="Positions">Stock positions (product and warehouse) moved.</param>
+/// <param name="Receivables">Receivables of invoiced orders inserted or changed.</param>
+/// <param name="Settled">Receivables whose received amount, status or settlement changed.</param>
+/// <param name="Expenses">Fee expense rows inserted, changed or removed.</param>
+/// <param name="StockCounts">Stock counts posted as adjustments.</param>
+public sealed record PostResult(int Orders, int OrdersCosted, int Movements, int Positions, int Receivables, int Settled, int Expenses, int StockCounts)
+{
+    /// <summary>True when the run changed nothing (the books were already posted).</summary>
+    public bool NothingChanged => OrdersCosted + Movements + Positions + Receivables + Settled + Expenses + StockCounts == 0;
+}

@@ -1,0 +1,142 @@
+using Erp.Db.Migrations;
+using Erp.Db.Tests.Infrastructure;
+using Erp.Db.Tests.Views;
+using Npgsql;
+
+namespace Erp.Db.Tests.Cli;
+
+public class DoctorCommandTests
+{
+    [Fact]
+    public async Task A_freshly_migrated_and_refreshed_database_is_healthy()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await new MigrationRunner(db.DataSource).MigrateAsync();
+        await SalesDataset.LoadAsync(db);
+
+        var run = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.True(run.Json().GetProperty("success").GetBoolean());
+        Assert.True(run.Json().GetProperty("data").GetProperty("healthy").GetBoolean());
+        Assert.Equal(0, run.Json().GetProperty("data").GetProperty("problems").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_view_failing_three_times_in_a_row_is_ERPDB002()
+    {
+        await using var db = await HealthyAsync();
+        await db.ExecuteAsync("UPDATE ops.mv_registry SET lock_timeout = '50 milliseconds' WHERE view_name = 'mart.mv_daily_sales'");
+        await using (var blocker = await db.DataSource.OpenConnectionAsync())
+        await using (var transaction = await blocker.BeginTransactionAsync())
+        {
+            // The refresh cannot read the orders within its lock_timeout: it fails, and is logged.
+            await new NpgsqlCommand("LOCK TABLE dw.fact_sales_orders IN ACCESS EXCLUSIVE MODE", blocker, transaction).ExecuteNonQueryAsync();
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.Equal("failed", await db.ScalarAsync<string>("SELECT status FROM ops.refresh_view('mart.mv_daily_sales', 'test')"));
+            }
+        }
+
+        var run = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(5, run.ExitCode);
+        var problem = Assert.Single(Problems(run), p => p.Code == "ERPDB002");
+        Assert.Equal("mart.mv_daily_sales", problem.Object);
+        Assert.Contains("3 refreshes in a row failed", problem.Problem);
+        Assert.Contains("erpdb refresh mart.mv_daily_sales", problem.Fix);
+    }
+
+    [Fact]
+    public async Task Rows_in_DEFAULT_and_a_missing_partition_are_ERPDB007_to_009_until_ensure_partitions_runs()
+    {
+        await using var db = await HealthyAsync();
+        var nextMonth = await db.ScalarAsync<string>("SELECT to_char(current_date + interval '1 month', 'YYYY_MM')");
+        await db.ExecuteAsync($"""
+            DROP TABLE dw.fact_product_metrics_p{nextMonth};
+            INSERT INTO dw.fact_product_metrics (merchant_id, shop_id, product_id, metric_date, price, stock, sales_volume, sales_amount, page_views, visitors, listing_status)
+            VALUES (1, 11, 101, date_trunc('month', current_date + interval '1 month')::date, 20, 1, 1, 20, 5, 2, 'active'),
+                   (1, 11, 101, DATE '1999-06-01', 20, 1, 1, 20, 5, 2, 'active');
+            """);
+
+        var before = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+        await db.ExecuteAsync("SELECT dw.ensure_partitions()");
+        var after = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(5, before.ExitCode);
+        Assert.Equal([("ERPDB007", "dw.fact_product_metrics_default"), ("ERPDB008", "dw.fact_product_metrics_default"), ("ERPDB009", "dw.fact_product_metrics")],
+            Problems(before).Select(p => (p.Code, p.Object)).Order());
+        Assert.Contains("SELECT dw.ensure_partitions(0, DATE", Problems(before).Single(p => p.Code == "ERPDB007").Fix);
+        Assert.Contains("1999-06-01", Problems(before).Single(p => p.Code == "ERPDB008").Problem);
+        Assert.Equal(5, after.ExitCode);
+        Assert.Equal(["ERPDB008"], Problems(after).Select(p => p.Code));
+    }
+
+    [Fact]
+    public async Task A_materialized_view_without_a_unique_index_is_ERPDB006_and_the_table_fits_80_columns()
+    {
+        await using var db = await HealthyAsync();
+        await db.ExecuteAsync("CREATE MATERIALIZED VIEW mart.mv_doctor_probe AS SELECT 1 AS one");
+
+        var json = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+        var table = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "table");
+
+        Assert.Equal(5, json.ExitCode);
+        Assert.Contains(Problems(json), p => p.Code == "ERPDB006" && p.Object == "mart.mv_doctor_probe");
+        Assert.Equal(5, table.ExitCode);
+        Assert.Contains("ERPDB006", table.Output);
+        Assert.All(table.Output.Split('\n'), line => Assert.True(line.TrimEnd().Length <= 80, $"longer than 80 columns: {line}"));
+    }
+
+    [Fact]
+    public async Task A_pending_script_is_ERPDB010()
+    {
+        await using var db = await HealthyAsync();
+        await db.ExecuteAsync("DELETE FROM ops.schema_journal WHERE script_name = 'functions/ops.view_status.sql'");
+
+        var run = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(5, run.ExitCode);
+        var problem = Assert.Single(Problems(run));
+        Assert.Equal(("ERPDB010", "functions/ops.view_status.sql", "Run: erpdb migrate"), (problem.Code, problem.Object, problem.Fix));
+    }
+
+    [Fact]
+    public async Task A_refresh_lock_held_longer_than_the_run_limit_is_ERPDB005()
+    {
+        await using var db = await HealthyAsync();
+        await db.ExecuteAsync("UPDATE ops.mv_registry SET statement_timeout = '1 second', lock_timeout = '1 second' WHERE view_name = 'mart.mv_top_products'");
+        await using var holder = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        await new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('erpdb.refresh_view'), hashtext('mart.mv_top_products'))", holder, transaction).ExecuteNonQueryAsync();
+        var pid = holder.ProcessID;
+        // Wait until the holder's transaction is older than the 2 s run limit.
+        while (await db.ScalarAsync<bool>($"SELECT now() - xact_start <= interval '2 seconds' FROM pg_stat_activity WHERE pid = {pid}"))
+        {
+            await Task.Delay(250);
+        }
+
+        var run = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(5, run.ExitCode);
+        var problem = Assert.Single(Problems(run));
+        Assert.Equal(("ERPDB005", "mart.mv_top_products"), (problem.Code, problem.Object));
+        Assert.Contains($"process {pid}", problem.Problem);
+        Assert.Contains($"pg_terminate_backend({pid})", problem.Fix);
+    }
+
+    /// <summary>A migrated database with data and fresh views: doctor finds nothing in it.</summary>
+    private static async Task<TestDatabase> HealthyAsync()
+    {
+        var db = await TestDatabase.CreateMigratedAsync();
+        await new MigrationRunner(db.DataSource).MigrateAsync();
+        await SalesDataset.LoadAsync(db);
+        return db;
+    }
+
+    private static List<Found> Problems(CliRun run) =>
+        [.. run.Json().GetProperty("data").GetProperty("problems").EnumerateArray().Select(p => new Found(
+            p.GetProperty("code").GetString()!, p.GetProperty("object").GetString()!, p.GetProperty("problem").GetString()!, p.GetProperty("fix").GetString()!))];
+
+    private sealed record Found(string Code, string Object, string Problem, string Fix);
+}

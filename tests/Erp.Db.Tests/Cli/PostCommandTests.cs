@@ -1,0 +1,43 @@
+using Erp.Db.Tests.Ingest;
+
+namespace Erp.Db.Tests.Cli;
+
+public class PostCommandTests
+{
+    [Fact]
+    public async Task Post_books_history_once_and_a_second_run_changes_nothing()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        await db.ExecuteAsync("""
+            INSERT INTO dw.fact_order_items (merchant_id, order_id, order_date, line_no, product_id, quantity, unit_price, unit_cost)
+            VALUES (1, 1, '2026-03-01', 1, 100, 2, 50, 10), (1, 3, '2026-04-01', 1, 100, 1, 25, 10);
+            UPDATE dw.fact_sales_orders SET is_invoiced = true WHERE merchant_id = 1;
+            """);
+
+        var first = await CliRun.RunAsync("post", "--merchant", "1", "--connection", db.ConnectionString, "--format", "json");
+        var second = await CliRun.RunAsync("post", "--merchant", "1", "--connection", db.ConnectionString, "--format", "json");
+        var table = await CliRun.RunAsync("post", "-m", "1", "--from", "2026-03-01", "--to", "2026-03-31", "--connection", db.ConnectionString, "--format", "table");
+
+        Assert.Equal(0, first.ExitCode);
+        var data = first.Json().GetProperty("data");
+        Assert.True(first.Json().GetProperty("success").GetBoolean());
+        Assert.Equal((3, 2, 2, 3, false), (data.GetProperty("orders").GetInt32(), data.GetProperty("ordersCosted").GetInt32(),
+            data.GetProperty("movements").GetInt32(), data.GetProperty("receivables").GetInt32(), data.GetProperty("nothingChanged").GetBoolean()));
+        Assert.Equal(0, second.ExitCode);
+        Assert.True(second.Json().GetProperty("data").GetProperty("nothingChanged").GetBoolean());
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("nothing changed", table.Output);
+        Assert.Equal("20.00|2|10.00|1", await db.ScalarAsync<string>(
+            "SELECT string_agg(cost_amount_cny || '|' || item_count, '|' ORDER BY order_id) FROM dw.fact_sales_orders WHERE order_id IN (1, 3)"));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_inventory_transactions WHERE merchant_id = 2"));
+    }
+
+    [Fact]
+    public async Task Post_with_to_before_from_exits_2_with_a_validation_error()
+    {
+        var run = await CliRun.RunAsync("post", "--from", "2026-03-31", "--to", "2026-03-01", "--connection", "Host=127.0.0.1;Port=1;Database=none", "--format", "json");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
+    }
+}

@@ -1,0 +1,70 @@
+using Erp.Db.Cli.Output;
+using Erp.Db.Tests.Infrastructure;
+using Erp.Db.Tests.Views;
+
+namespace Erp.Db.Tests.Cli;
+
+/// <summary>Tables for people: every line fits the width, and no number or word is broken across lines.</summary>
+public class TextTableTests
+{
+    private static readonly TableView Wide = new(
+        ["Shop", "Platform", "Revenue", "Orders", "Margin"],
+        [
+            ["Shenzhen Consumer Electronics Flagship Store (official)", "shopee", "1,115,101.69", "12,345", "23.4%"],
+            ["Small shop", "tiktok", "-3.50", "1", "n/a"],
+        ],
+        "Period 2026-11-01..2026-11-30 (complete).");
+
+    [Theory]
+    [InlineData(80)]
+    [InlineData(120)]
+    public void Lines_fit_the_width_and_numbers_stay_whole_and_right_aligned(int width)
+    {
+        var text = TextTable.Render(Wide, width);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.All(lines, l => Assert.True(l.TrimEnd('\r').Length <= width, $"{l.Length} > {width}: {l}"));
+        foreach (var number in new[] { "1,115,101.69", "12,345", "23.4%", "-3.50" })
+        {
+            Assert.Contains(number, text);
+        }
+        // Right-aligned: the revenue cells end in the same column.
+        var revenueEnds = lines.Where(l => l.Contains("1,115,101.69") || l.Contains("-3.50")).Select(l => l.IndexOf(l.Contains("-3.50") ? "-3.50" : "1,115,101.69", StringComparison.Ordinal) + (l.Contains("-3.50") ? 5 : 12)).Distinct();
+        Assert.Single(revenueEnds);
+    }
+
+    [Fact]
+    public void A_long_name_is_shortened_with_an_ellipsis_at_80_columns_and_whole_at_120()
+    {
+        Assert.Contains("…", TextTable.Render(Wide, 80));
+        Assert.Contains("Shenzhen Consumer Electronics Flagship Store (official)", TextTable.Render(Wide, 120));
+    }
+
+    [Fact]
+    public void When_the_numbers_alone_do_not_fit_rows_are_printed_vertically()
+    {
+        var text = TextTable.Render(Wide, 30);
+
+        Assert.Contains("Revenue  : 1,115,101.69", text);
+        Assert.Contains("Shop     : Shenzhen Consumer Electronics Flagship Store (official)", text);
+    }
+
+    [Theory]
+    [InlineData("80")]
+    [InlineData("120")]
+    public async Task Views_table_keeps_each_view_name_whole_at_the_terminal_width(string columns)
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        await CliRun.RunAsync("refresh", "--all", "--connection", db.ConnectionString);
+
+        var table = await CliRun.RunAsync(new Dictionary<string, string> { ["COLUMNS"] = columns }, "views", "--connection", db.ConnectionString, "--format", "table");
+
+        Assert.Equal(0, table.ExitCode);
+        Assert.All(table.Output.Split('\n'), l => Assert.True(l.TrimEnd('\r').Length <= int.Parse(columns), l));
+        foreach (var view in WarehouseViews.Names)
+        {
+            Assert.Contains(view.Replace("mart.", "", StringComparison.Ordinal), table.Output);
+        }
+    }
+}

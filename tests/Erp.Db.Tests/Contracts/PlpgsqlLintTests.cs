@@ -1,0 +1,43 @@
+using Dapper;
+using Erp.Db.Tests.Infrastructure;
+
+namespace Erp.Db.Tests.Contracts;
+
+/// <summary>
+/// Every PL/pgSQL function and procedure of the warehouse passes plpgsql_check (the extension
+/// from Debian's postgresql-15-plpgsql-check, which .ci/run installs): no reference to a missing
+/// table or column, no type mismatch, no unreachable code that PostgreSQL would only find when
+/// the function runs.
+/// </summary>
+public class PlpgsqlLintTests
+{
+    [Fact]
+    public async Task Every_plpgsql_function_passes_plpgsql_check()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var available = await db.ScalarAsync<long>("SELECT count(*) FROM pg_available_extensions WHERE name = 'plpgsql_check'");
+        Assert.True(available == 1, "plpgsql_check is not installed on the test server: apt-get install postgresql-15-plpgsql-check (.ci/run does)");
+        await db.ExecuteAsync("CREATE EXTENSION plpgsql_check");
+
+        // Trigger functions are checked against a table they are attached to; others on their own.
+        var findings = (await db.DataSource.OpenConnection().QueryAsync<string>("""
+            WITH ours AS (
+                SELECT p.oid,
+                       p.prorettype = 'pg_catalog.trigger'::regtype AS is_trigger,
+                       (SELECT t.tgrelid FROM pg_catalog.pg_trigger AS t WHERE t.tgfoid = p.oid ORDER BY t.tgrelid LIMIT 1) AS relid
+                FROM pg_catalog.pg_proc AS p
+                JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+                JOIN pg_catalog.pg_language AS l ON l.oid = p.prolang
+                WHERE n.nspname IN ('ops', 'dw', 'mart', 'staging') AND l.lanname = 'plpgsql'
+            )
+            SELECT format('%s: %s %s: %s%s', o.oid::regprocedure, c.level, coalesce(c.sqlstate, ''), c.message,
+                          coalesce(' (line ' || c.lineno || ')', ''))
+            FROM ours AS o
+            CROSS JOIN LATERAL plpgsql_check_function_tb(o.oid, CASE WHEN o.is_trigger THEN coalesce(o.relid, 0) ELSE 0 END) AS c
+            WHERE NOT o.is_trigger OR o.relid IS NOT NULL
+            ORDER BY 1
+            """)).ToList();
+
+        Assert.True(findings.Count == 0, string.Join("\n", findings));
+    }
+}

@@ -1,0 +1,33 @@
+using Erp.Db.Migrations;
+using Erp.Db.Tests.Cli;
+using Erp.Db.Tests.Infrastructure;
+
+namespace Erp.Db.Tests.Migrations;
+
+/// <summary><c>erpdb script</c> prints exactly what migrate runs: applying it with psql gives the same database.</summary>
+public class ReviewScriptTests
+{
+    [Fact]
+    public async Task Applying_erpdb_script_with_psql_gives_the_database_migrate_gives_when_a_migration_rebuilds_the_views()
+    {
+        await using var migrated = await TestDatabase.CreateMigratedAsync();
+        await using var applied = await TestDatabase.CreateMigratedAsync();
+        using var scripts = ViewRebuildTests.EmbeddedScripts()
+            .Write("migrations/0900_widen.sql", "ALTER TABLE dw.dim_products ALTER COLUMN product_name TYPE varchar(300);");
+        var file = Path.Combine(scripts.Path, "review.sql");
+
+        var script = await CliRun.RunAsync("script", "--connection", applied.ConnectionString, "--scripts", scripts.Path, "--output", file);
+        var psql = await PgTools.PsqlFileAsync(applied.ConnectionString, file);
+        await new MigrationRunner(migrated.DataSource, scripts.Catalog(), new MigrationOptions { Schedule = false }).MigrateAsync();
+        var verify = await CliRun.RunAsync("verify", "--connection", applied.ConnectionString, "--scripts", scripts.Path);
+
+        Assert.Equal(0, script.ExitCode);
+        Assert.Contains("-- ==== runner/drop_mart_views.sql", await File.ReadAllTextAsync(file));
+        Assert.True(psql.ExitCode == 0, psql.Error);
+        Assert.Equal(0, verify.ExitCode);
+        Assert.Equal(await PgTools.SchemaDumpAsync(migrated.ConnectionString), await PgTools.SchemaDumpAsync(applied.ConnectionString));
+        Assert.Equal(
+            await migrated.ScalarAsync<string>("SELECT string_agg(script_name || ' ' || sha256, ',' ORDER BY journal_id) FROM ops.schema_journal"),
+            await applied.ScalarAsync<string>("SELECT string_agg(script_name || ' ' || sha256, ',' ORDER BY journal_id) FROM ops.schema_journal"));
+    }
+}

@@ -1,0 +1,111 @@
+using Erp.Db.Ingest;
+using Erp.Db.Migrations;
+using Erp.Db.Partitions;
+using Erp.Db.Refresh;
+using Erp.Db.Scheduling;
+using Erp.Db.Tests.Infrastructure;
+using Erp.Db.Tests.Ingest;
+using Erp.Db.Tests.Views;
+
+namespace Erp.Db.Tests.Partitions;
+
+public class PartitionKeepingTests
+{
+    private const string FourMonthsAhead = "(date_trunc('month', current_date) + interval '4 months 2 days')::date";
+
+    [Fact]
+    public async Task A_row_four_months_ahead_lands_in_DEFAULT_and_ensure_partitions_moves_it_with_its_items_and_references()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        await db.ExecuteAsync($"""
+            WITH o AS (
+                INSERT INTO dw.fact_sales_orders (merchant_id, order_date, shop_id, customer_id, order_no, status, item_count, gmv, cost_amount_cny, ordered_at)
+                VALUES (1, {FourMonthsAhead}, 11, 1001, 'ahead-1', 'paid', 2, 50, 20, now())
+                RETURNING merchant_id, order_id, order_date)
+            INSERT INTO dw.fact_order_items (merchant_id, order_date, order_id, line_no, product_id, quantity, unit_price, unit_cost)
+            SELECT merchant_id, order_date, order_id, 1, 101, 2, 25, 10 FROM o;
+            INSERT INTO dw.fact_accounts_receivable (merchant_id, shop_id, invoice_no, amount, received_amount, invoice_date, due_date, status, order_id, order_date)
+            SELECT merchant_id, shop_id, 'inv-ahead', 50, 0, current_date, current_date + 30, 'open', order_id, order_date
+            FROM dw.fact_sales_orders WHERE order_no = 'ahead-1';
+            INSERT INTO dw.fact_product_metrics (merchant_id, shop_id, product_id, metric_date, price, stock, sales_volume, sales_amount, page_views, visitors, listing_status)
+            VALUES (1, 11, 101, {FourMonthsAhead}, 20, 1, 1, 20, 5, 2, 'active');
+            """);
+        Assert.Equal("dw.fact_sales_orders_default", await db.ScalarAsync<string>("SELECT tableoid::regclass::text FROM dw.fact_sales_orders WHERE order_no = 'ahead-1'"));
+        var total = await db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM dw.fact_sales_orders");
+
+        // As an app login with erp_writer only, like RefreshWorker.
+        await using var writer = await TestLogin.CreateAsync(db, "erp_writer");
+        var created = await new PartitionKeeper(writer.DataSource).EnsureAsync(4);
+
+        Assert.Equal(3, created);
+        var month = await db.ScalarAsync<string>($"SELECT to_char({FourMonthsAhead}, 'YYYY_MM')");
+        Assert.Equal($"dw.fact_sales_orders_p{month}", await db.ScalarAsync<string>("SELECT tableoid::regclass::text FROM dw.fact_sales_orders WHERE order_no = 'ahead-1'"));
+        Assert.Equal($"dw.fact_order_items_p{month}", await db.ScalarAsync<string>($"SELECT tableoid::regclass::text FROM dw.fact_order_items WHERE order_date = {FourMonthsAhead}"));
+        Assert.Equal($"dw.fact_product_metrics_p{month}", await db.ScalarAsync<string>($"SELECT tableoid::regclass::text FROM dw.fact_product_metrics WHERE metric_date = {FourMonthsAhead}"));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT (SELECT count(*) FROM dw.fact_sales_orders_default) + (SELECT count(*) FROM dw.fact_order_items_default) + (SELECT count(*) FROM dw.fact_product_metrics_default)"));
+        Assert.Equal(total, await db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM dw.fact_sales_orders"));
+        Assert.Equal(50.00m, await db.ScalarAsync<decimal>("SELECT i.amount FROM dw.fact_order_items AS i JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date) WHERE o.order_no = 'ahead-1'"));
+        // The receivable still references its order, and the foreign key is back and validated.
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable AS r JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date) WHERE o.order_no = 'ahead-1'"));
+        Assert.True(await db.ScalarAsync<bool>("SELECT convalidated FROM pg_constraint WHERE conname = 'fact_accounts_receivable_order_fkey' AND conrelid = 'dw.fact_accounts_receivable'::regclass"));
+        // The new partitions are locked down like the others.
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM ops.merchant_isolation_problems()"));
+        Assert.Equal(0, await new PartitionKeeper(writer.DataSource).EnsureAsync(4));
+    }
+
+    [Fact]
+    public async Task Ingest_rejects_dates_outside_the_business_range_naming_the_row()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingestor = new Ingestor(db.DataSource);
+        var farAhead = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60);
+
+        var old = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertOrdersAsync(
+            [IngestSample.Order("D-1"), IngestSample.Order("D-2") with { OrderDate = new DateOnly(1999, 12, 31) }]));
+        var future = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertOrdersAsync(
+            [IngestSample.Order("D-3") with { OrderDate = farAhead }]));
+
+        Assert.Equal((2L, "order_date"), (old.RowNumber, old.Field));
+        Assert.Contains("order_date 1999-12-31 is before 2000-01-01", old.Message);
+        Assert.Equal((1L, "order_date"), (future.RowNumber, future.Field));
+        Assert.Contains("is more than 31 days after today", future.Message);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'D-%'"));
+    }
+
+    [Fact]
+    public async Task RefreshWorker_creates_missing_partitions_when_it_starts()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var month = await db.ScalarAsync<string>("SELECT to_char(current_date + interval '2 months', 'YYYY_MM')");
+        await db.ExecuteAsync($"DROP TABLE dw.fact_product_metrics_p{month}");
+        var worker = new RefreshWorker(new ViewRefresher(db.DataSource), new RefreshWorkerOptions { Interval = TimeSpan.FromMilliseconds(200) });
+        var ensured = new TaskCompletionSource<int>();
+        worker.PartitionsEnsured += (_, created) => ensured.TrySetResult(created);
+
+        await worker.StartAsync(CancellationToken.None);
+        var created = await ensured.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        await worker.StopAsync(CancellationToken.None);
+
+        Assert.Equal(1, created);
+        Assert.Equal($"dw.fact_product_metrics_p{month}", await db.ScalarAsync<string>($"SELECT to_regclass('dw.fact_product_metrics_p{month}')::text"));
+    }
+
+    [Fact]
+    public async Task The_daily_ensure_partitions_job_is_declared_and_migrate_registers_or_prints_it()
+    {
+        var schedule = Assert.Single(ScheduleScript.Embedded(), s => s.Name == "ensure_partitions");
+        Assert.Equal(("41 0 * * *", false, "SELECT dw.ensure_partitions()"), (schedule.Cron, schedule.RunsInCronDatabase, schedule.CommandTemplate));
+
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var result = await new MigrationRunner(db.DataSource).MigrateAsync();
+        var cronDatabase = await db.ScalarAsync<string>("SELECT current_setting('cron.database_name', true)");
+        if (cronDatabase is null)
+        {
+            // Without pg_cron, migrate prints what a DBA must run, this job included.
+            Assert.Contains(result.Notices, n => n.Contains($"cron.schedule_in_database('erpdb:{db.Name}:ensure_partitions', '41 0 * * *', 'SELECT dw.ensure_partitions()', '{db.Name}')"));
+            return;
+        }
+        Assert.Contains($"Scheduled pg_cron job erpdb:{db.Name}:ensure_partitions (41 0 * * *) in database {db.Name}.", result.Notices);
+    }
+}

@@ -1,0 +1,112 @@
+using Erp.Db.Ingest;
+using Erp.Db.Tests.Ingest;
+using static Erp.Db.Tests.Posting.PostingSample;
+
+namespace Erp.Db.Tests.Posting;
+
+public class ReceivablePostingTests
+{
+    private static readonly DateTimeOffset Paid1 = new(2026, 3, 20, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Paid2 = new(2026, 3, 25, 10, 0, 0, TimeSpan.Zero);
+
+    private static OrderRow Invoiced(string orderNo, string invoice) =>
+        Order(orderNo, "completed", gmv: 100m) with { IsInvoiced = true, InvoiceId = invoice };
+
+    [Fact]
+    public async Task An_invoiced_order_gets_one_receivable_due_after_the_shops_settlement_term()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1"), Order("V-2", "completed")]);
+        var byDefault = await db.ScalarAsync<string>(
+            "SELECT count(*) || '|' || max(invoice_no) || '|' || max(amount) || '|' || max(amount_cny) || '|' || max(due_date) || '|' || max(status) FROM dw.fact_accounts_receivable");
+
+        await db.ExecuteAsync("UPDATE dw.dim_shops SET settlement_days = 30 WHERE shop_id = 10");
+        await new ErpDatabase(db.DataSource).PostAsync(merchantId: 1);
+
+        Assert.Equal("1|INV-1|100.00|710.00|2026-03-19|open", byDefault);
+        Assert.Equal("1|2026-04-04", await db.ScalarAsync<string>("SELECT count(*) || '|' || max(due_date) FROM dw.fact_accounts_receivable"));
+    }
+
+    [Theory]
+    [InlineData("2026-04-04", "open", "current")]
+    [InlineData("2026-04-05", "open", "0-30")]
+    [InlineData("2026-05-04", "overdue", "0-30")]
+    [InlineData("2026-05-05", "partially_paid", "31-60")]
+    [InlineData("2026-06-03", "overdue", "31-60")]
+    [InlineData("2026-06-04", "overdue", "61-90")]
+    [InlineData("2026-07-04", "overdue", "90+")]
+    [InlineData("2026-07-04", "paid", null)]
+    public async Task Aging_buckets_count_days_past_the_due_date(string asOf, string status, string? bucket)
+    {
+        await using var db = await IngestSample.CreateAsync();
+
+        Assert.Equal(bucket, await db.ScalarAsync<string>($"SELECT dw.receivable_aging_bucket(DATE '2026-04-04', '{status}', DATE '{asOf}')"));
+    }
+
+    [Fact]
+    public async Task Partial_then_full_payment_by_invoice_and_by_order_settles_the_receivable_and_the_order()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
+
+        await ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 40m) { InvoiceNo = "INV-1" }]);
+        var partial = await StateAsync(db);
+        await ingest.UpsertPaymentsAsync([new(1, "BANK-2", Day, Paid2, 60m) { OrderNo = "V-1" }]);
+        var full = await StateAsync(db);
+        var reimport = await ingest.UpsertPaymentsAsync([new(1, "BANK-2", Day, Paid2, 60m) { OrderNo = "V-1" }]);
+
+        Assert.Equal("40.00|60.00|partially_paid||false", partial);
+        Assert.Equal($"100.00|0.00|paid|{Paid2.UtcDateTime:yyyy-MM-dd HH:mm:ss}+00|true", full);
+        Assert.Equal(1L, reimport.Unchanged);
+        Assert.Equal(full, await StateAsync(db));
+        Assert.Equal("BANK-2", await db.ScalarAsync<string>("SELECT payment_voucher_id FROM dw.fact_sales_orders WHERE order_no = 'V-1'"));
+        // Σ outstanding = Σ invoiced - Σ applied.
+        Assert.True(await db.ScalarAsync<bool>("""
+            SELECT (SELECT sum(outstanding_amount) FROM dw.fact_accounts_receivable)
+                 = (SELECT sum(amount) FROM dw.fact_accounts_receivable) - (SELECT sum(amount) FROM dw.fact_payment_receipts WHERE receivable_id IS NOT NULL)
+            """));
+    }
+
+    [Fact]
+    public async Task An_over_payment_is_rejected_naming_the_row_and_nothing_of_the_batch_is_saved()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
+        await ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 70m) { InvoiceNo = "INV-1" }]);
+
+        var e = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertPaymentsAsync([
+            new(1, "BANK-2", Day, Paid2, 20m) { InvoiceNo = "INV-1" },
+            new(1, "BANK-3", Day, Paid2, 20m) { OrderNo = "V-1" }]));
+
+        Assert.Equal((2L, "amount"), (e.RowNumber, e.Field));
+        Assert.Contains("over-pays the receivable of order_no V-1", e.Message);
+        Assert.Equal("70.00|partially_paid|1", await db.ScalarAsync<string>(
+            "SELECT r.received_amount || '|' || r.status || '|' || (SELECT count(*) FROM dw.fact_payment_receipts) FROM dw.fact_accounts_receivable AS r"));
+    }
+
+    [Fact]
+    public async Task A_payment_for_an_unknown_invoice_or_order_is_rejected_but_one_naming_none_is_an_unapplied_receipt()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
+
+        var invoice = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 5m) { InvoiceNo = "INV-9" }]));
+        var order = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 5m) { OrderNo = "V-9" }]));
+        await ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 5m)]);
+
+        Assert.Equal((1L, "invoice_no"), (invoice.RowNumber, invoice.Field));
+        Assert.Equal((1L, "order_no"), (order.RowNumber, order.Field));
+        Assert.Equal("1|0.00", await db.ScalarAsync<string>(
+            "SELECT (SELECT count(*) FROM dw.fact_payment_receipts WHERE receivable_id IS NULL) || '|' || (SELECT received_amount FROM dw.fact_accounts_receivable)"));
+    }
+
+    private static Task<string?> StateAsync(Infrastructure.TestDatabase db) => db.ScalarAsync<string>("""
+        SELECT r.received_amount || '|' || r.outstanding_amount || '|' || r.status || '|' || coalesce(r.settled_at::text, '') || '|' || o.is_paid
+        FROM dw.fact_accounts_receivable AS r
+        JOIN dw.fact_sales_orders AS o ON o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date
+        """);
+}

@@ -1,0 +1,147 @@
+using Erp.Db.Ingest;
+using Erp.Db.Tests.Ingest;
+using static Erp.Db.Tests.Posting.PostingSample;
+
+namespace Erp.Db.Tests.Posting;
+
+public class StockPostingTests
+{
+    [Fact]
+    public async Task Paid_reserves_shipped_deducts_and_releases_returned_takes_back()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(1, "A-1", 10)]);
+
+        await ingest.UpsertOrdersAsync([Order("S-1", "paid")]);
+        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 3)]);
+        var paid = (await PositionAsync(db), await MovementsAsync(db));
+
+        await ingest.UpsertOrdersAsync([Order("S-1", "shipped")]);
+        var shipped = (await PositionAsync(db), await MovementsAsync(db), await db.ScalarAsync<bool>("SELECT inventory_deducted FROM dw.fact_sales_orders WHERE order_no = 'S-1'"));
+
+        await ingest.UpsertOrdersAsync([Order("S-1", "returned")]);
+        var returned = (await PositionAsync(db), await MovementsAsync(db), await db.ScalarAsync<bool>("SELECT inventory_deducted FROM dw.fact_sales_orders WHERE order_no = 'S-1'"));
+
+        Assert.Equal(("10|3|0|0", "reserve:3"), paid);
+        Assert.Equal(("7|0|0|0", "reserve:3,release:-3,sale_out:-3", true), shipped);
+        Assert.Equal(("10|0|0|0", "reserve:3,release:-3,sale_out:-3,return_in:3", false), returned);
+        Assert.Equal("order:1001:1:reserve:1,order:1001:1:release:1,order:1001:1:sale_out:1,order:1001:1:return_in:1", await db.ScalarAsync<string>(
+            "SELECT string_agg(reference_no, ',' ORDER BY transaction_id) FROM dw.fact_inventory_transactions WHERE line_no = 1"));
+    }
+
+    [Fact]
+    public async Task Cancelled_before_shipping_releases_the_reservation()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(1, "A-1", 10)]);
+        await ingest.UpsertOrdersAsync([Order("S-1", "processing")]);
+        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 4)]);
+
+        await ingest.UpsertOrdersAsync([Order("S-1", "cancelled")]);
+
+        Assert.Equal("10|0|0|0", await PositionAsync(db));
+        Assert.Equal("reserve:4,release:-4", await MovementsAsync(db));
+    }
+
+    [Fact]
+    public async Task Pending_moves_nothing_and_a_changed_quantity_posts_the_difference()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(1, "A-1", 10)]);
+        await ingest.UpsertOrdersAsync([Order("S-1", "pending")]);
+        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 4)]);
+        var pending = await MovementsAsync(db);
+
+        await ingest.UpsertOrdersAsync([Order("S-1", "paid")]);
+        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 6)]);
+
+        Assert.Null(pending);
+        Assert.Equal("reserve:4,reserve:2", await MovementsAsync(db));
+        Assert.Equal("10|6|0|0", await PositionAsync(db));
+    }
+
+    [Fact]
+    public async Task Posting_twice_or_reimporting_unchanged_changes_nothing()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        var erp = new ErpDatabase(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(1, "A-1", 10)]);
+        OrderRow[] orders = [Order("S-1", "shipped") with { IsInvoiced = true, InvoiceId = "INV-1", PlatformCommission = 3m }, Order("S-2", "paid")];
+        OrderItemRow[] lines = [Line("S-1", 1, 2), Line("S-2", 1, 1), Line("S-2", 2, 1)];
+        await ingest.UpsertOrdersAsync(orders);
+        await ingest.UpsertOrderItemsAsync(lines);
+        var books = await BooksAsync(db);
+
+        var again = await erp.PostAsync();
+        var orderReimport = await ingest.UpsertOrdersAsync(orders);
+        var lineReimport = await ingest.UpsertOrderItemsAsync(lines);
+        var postedOnce = await erp.PostAsync(merchantId: 1);
+
+        Assert.True(again.NothingChanged, again.ToString());
+        Assert.True(postedOnce.NothingChanged, postedOnce.ToString());
+        Assert.Equal((0L, 0L, 2L), (orderReimport.Inserted, orderReimport.Updated, orderReimport.Unchanged));
+        Assert.Equal((0L, 0L, 3L), (lineReimport.Inserted, lineReimport.Updated, lineReimport.Unchanged));
+        Assert.Equal(books, await BooksAsync(db));
+        Assert.Equal("8|2|0|0", await PositionAsync(db));
+    }
+
+    [Fact]
+    public async Task Short_stock_is_recorded_and_alerted_never_rejected_and_a_purchase_resolves_it()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(1, "A-1", 2)]);
+        await ingest.UpsertOrdersAsync([Order("S-1", "paid")]);
+        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 5)]);
+        var reserved = await PositionAsync(db);
+
+        await ingest.UpsertOrdersAsync([Order("S-1", "shipped")]);
+        var shipped = await PositionAsync(db);
+        var alert = await db.ScalarAsync<string>(
+            "SELECT kind || '|' || merchant_id || '|' || subject || '|' || (details->>'shortage_on_hand') || '|' || (resolved_at IS NULL) FROM dw.alerts");
+
+        await ingest.UpsertPurchasesAsync([new(1, "PO-1/1", "A-1", 10, 9m, Day)]);
+
+        Assert.Equal("2|2|0|3", reserved);
+        Assert.Equal("0|0|3|0", shipped);
+        Assert.Equal("stock_shortage|1|A-1@default|3|true", alert);
+        Assert.Equal("7|0|0|0", await PositionAsync(db));
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.alerts WHERE resolved_at IS NOT NULL"));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.alerts WHERE resolved_at IS NULL"));
+    }
+
+    [Fact]
+    public async Task Shortage_alerts_are_one_per_open_subject()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Order("S-1", "shipped"), Order("S-2", "shipped")]);
+        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 1)]);
+        await ingest.UpsertOrderItemsAsync([Line("S-2", 1, 2)]);
+
+        Assert.Equal("1|3", await db.ScalarAsync<string>(
+            "SELECT count(*) || '|' || max(details->>'shortage_on_hand') FROM dw.alerts WHERE kind = 'stock_shortage' AND resolved_at IS NULL"));
+    }
+
+    [Fact]
+    public async Task A_stock_count_posts_one_adjustment_of_counted_minus_books()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(1, "A-1", 10)]);
+        StockCountRow count = new(1, "A-1", 8, Morning);
+
+        var first = await ingest.UpsertStockCountsAsync([count]);
+        var again = await ingest.UpsertStockCountsAsync([count with { CountedQuantity = 5 }]);
+
+        Assert.Equal((1L, 0L), (first.Inserted, again.Inserted));
+        Assert.Equal("adjustment:-2", await MovementsAsync(db));
+        Assert.Equal("8|0|0|0", await PositionAsync(db));
+        Assert.Equal("10|8", await db.ScalarAsync<string>("SELECT book_quantity || '|' || counted_quantity FROM dw.fact_stock_counts"));
+        Assert.Equal(Morning.UtcDateTime, await db.ScalarAsync<DateTime>("SELECT last_counted_at FROM dw.fact_inventory"));
+    }
+}
