@@ -1,7 +1,7 @@
 -- dw.apply_inventory_movements: moves the stock positions by the movements not yet applied, and
 -- keeps the weighted-average cost and the shortages.
 -- requires: dw.fact_inventory.shortage_* and dw.fact_inventory_transactions.quantity_posted
---           (0019_business_flows), dw.dim_products
+--           (0017_business_flows), dw.dim_products
 -- Applies quantity_change - quantity_posted of every movement where they differ (NULL = never:
 -- the writer kept the position itself), then sets quantity_posted = quantity_change: so it is
 -- idempotent, and a purchase re-imported with another quantity applies just the difference.

@@ -1,6 +1,6 @@
 -- dw.check_stock_shortages: raises a stock_shortage alert for every position short of stock and
 -- resolves the open ones whose shortage is gone.
--- requires: dw.alerts, dw.fact_inventory.shortage_* (0019_business_flows), dw.dim_products
+-- requires: dw.alerts, dw.fact_inventory.shortage_* (0017_business_flows), dw.dim_products
 -- Subject: <sku>@<warehouse_code>. One open alert per subject: raising it again refreshes details.
 
 CREATE OR REPLACE FUNCTION dw.check_stock_shortages(merchant bigint DEFAULT NULL)

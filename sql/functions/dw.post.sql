@@ -1,7 +1,7 @@
 -- dw.post: re-posts history (erpdb post, ErpDatabase.PostAsync): the orders of one merchant (or
 -- all) in an order-date range, then stock movements not yet applied, stock counts and the
 -- settlement of every receivable in scope.
--- requires: dw.order_ref (0019_business_flows), dw.post_orders, dw.apply_inventory_movements,
+-- requires: dw.order_ref (0017_business_flows), dw.post_orders, dw.apply_inventory_movements,
 --           dw.post_stock_counts, dw.settle_receivables
 -- Idempotent: a second run returns zeros. from_date/to_date bound the orders (inclusive); stock
 -- movements, counts and receivables are posted for the whole merchant, since they carry no order date.

@@ -1,5 +1,5 @@
 -- dw.post_order_expenses: an order's fees as expense rows, one per order and category.
--- requires: dw.order_ref (0019_business_flows), dw.fact_sales_orders, dw.fact_expenses
+-- requires: dw.order_ref (0017_business_flows), dw.fact_sales_orders, dw.fact_expenses
 -- platform_commission -> platform_fee, payment_fee -> payment_fee, shipping_fee -> logistics; in
 -- the order currency at the order's rate, dated the order date, reference order:<order_id>:<category>.
 -- A fee that became 0 removes its row. These rows repeat the fees already in the order's

@@ -1,6 +1,6 @@
 -- dw.post_order_receivables: one receivable per invoiced order (the platform's settlement).
 -- requires: dw.order_ref, dw.dim_shops.settlement_days, fact_accounts_receivable_order_unique
---           (0019_business_flows), dw.fact_sales_orders
+--           (0017_business_flows), dw.fact_sales_orders
 -- Amount = the order's gmv in its currency at its exchange rate; invoice_no = the order's
 -- invoice_id; invoice_date = order_date; due_date = invoice_date + the shop's settlement_days.
 -- Re-posting updates these from the order; received_amount and status are dw.settle_receivables'.

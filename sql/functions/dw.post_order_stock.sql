@@ -1,6 +1,6 @@
 -- dw.post_order_stock: the stock movements of orders, as the difference between what each line's
 -- status asks for and what was already posted for it. Posting twice posts nothing the second time.
--- requires: dw.order_ref, dw.fact_inventory_transactions.line_no (0019_business_flows),
+-- requires: dw.order_ref, dw.fact_inventory_transactions.line_no (0017_business_flows),
 --           dw.fact_sales_orders, dw.fact_order_items, dw.dim_merchants
 -- Per line (and product, so a line whose SKU changed moves the old product back):
 --   reserved: the quantity while paid or processing, else 0      (reserve / release movements)

@@ -1,5 +1,5 @@
 -- dw.post_order_totals: an order's cost and item count from its lines.
--- requires: dw.order_ref (0019_business_flows), dw.order_line_totals, dw.fact_sales_orders
+-- requires: dw.order_ref (0017_business_flows), dw.order_line_totals, dw.fact_sales_orders
 -- Orders without lines keep what they were imported with. The profit columns of the order are
 -- generated from cost_amount_cny, so they follow.
 

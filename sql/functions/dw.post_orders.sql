@@ -1,6 +1,6 @@
 -- dw.post_orders: posts the given orders to the books: cost and units from their lines, stock
 -- movements and positions, receivables and their settlement, fee expenses.
--- requires: dw.order_ref (0019_business_flows), dw.post_order_totals, dw.post_order_stock,
+-- requires: dw.order_ref (0017_business_flows), dw.post_order_totals, dw.post_order_stock,
 --           dw.apply_inventory_movements, dw.post_order_receivables, dw.settle_receivables,
 --           dw.post_order_expenses
 -- Runs as the caller (erp_writer or the owner), inside the caller's transaction; every row it

@@ -1,5 +1,5 @@
 -- dw.post_stock_counts: physical stock counts (盘点) become adjustment movements.
--- requires: dw.fact_stock_counts (0019_business_flows), dw.fact_inventory,
+-- requires: dw.fact_stock_counts (0017_business_flows), dw.fact_inventory,
 --           dw.fact_inventory_transactions, dw.apply_inventory_movements, dw.dim_merchants
 -- Each unposted count posts once, oldest first per position: adjustment = counted_quantity - the
 -- book balance (on hand - shortage) at posting, reference count:<product_id>:<warehouse>:<counted_at>;

@@ -1,4 +1,4 @@
--- 0019_business_flows: what posting (orders drive the books, docs/business-flows.md) needs in the
+-- 0017_business_flows: what posting (orders drive the books, docs/business-flows.md) needs in the
 -- tables: the alerts table, the shops' settlement term, shortages on the stock position, the order
 -- line and the posted quantity of a stock movement, one receivable per order, stock counts.
 -- requires: 0004_dimensions (dw.dim_shops, dw.dim_products), 0006_facts_inventory_finance,
