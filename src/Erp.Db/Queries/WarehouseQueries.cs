@@ -59,7 +59,7 @@ public sealed class WarehouseQueries
             end = Sql.Date(query.Period.End),
             previous_start = Sql.Date(previous.Start),
             previous_end = Sql.Date(previous.End),
-            platforms = (query.Platforms ?? []).ToArray(),
+            platforms = (query.Platforms ?? []).Select(p => Sql.Text("platforms", p)).ToArray(),
             top = query.TopProducts,
             days = query.Period.Days,
             unit = SalesSql.Unit(query.GroupBy),
@@ -102,13 +102,13 @@ public sealed class WarehouseQueries
         }
         var parameters = new
         {
-            platform = query.Platform,
+            platform = Sql.Text("platform", query.Platform),
             category_id = query.CategoryId,
-            status = query.Status,
-            stock_status = query.StockStatus,
+            status = Sql.Text("status", query.Status),
+            stock_status = Sql.Text("stockStatus", query.StockStatus),
             min_price = query.MinPrice,
             max_price = query.MaxPrice,
-            keyword = string.IsNullOrWhiteSpace(query.Keyword) ? null : Sql.Contains(query.Keyword.Trim()),
+            keyword = Sql.Text("keyword", query.Keyword) is { } keyword && !string.IsNullOrWhiteSpace(keyword) ? Sql.Contains(keyword.Trim()) : null,
             limit = paging.PageSize,
             offset = paging.Offset,
         };
