@@ -29,7 +29,7 @@ DECLARE
     move_metrics  boolean;
     fk            record;
     referenced    boolean;
-    dropped_fks   text[] := '{}';
+    dropped_fks   text[] := '{}'::text[];
     statement     text;
     created       integer := 0;
     moved         bigint;

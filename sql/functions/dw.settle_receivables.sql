@@ -1,8 +1,8 @@
 -- dw.settle_receivables: received amount, status and settlement of receivables from the payments
 -- applied to them, and the orders' is_paid.
--- requires: dw.fact_accounts_receivable, dw.fact_payment_receipts, dw.fact_sales_orders
+-- requires: dw.fact_accounts_receivable, dw.fact_payment_receipts, dw.fact_sales_orders, dw.is_valid_sale
 -- received_amount = sum of the receipts applied (so Σ outstanding = Σ invoiced - Σ applied).
--- status: written_off stays; an order cancelled, refunded or returned -> cancelled; fully
+-- status: written_off stays; an order that is no longer a valid sale (dw.is_valid_sale) -> cancelled; fully
 -- received -> paid (settled_at = the last receipt); else overdue stays overdue (the overdue check
 -- owns it); some received -> partially_paid; nothing -> open. A paid order-receivable sets the
 -- order's is_paid (and payment_voucher_id, when empty, to the last receipt's reference).
@@ -29,7 +29,7 @@ BEGIN
         SELECT x.merchant_id, x.receivable_id, x.received_amount,
                CASE
                    WHEN r.status = 'written_off' THEN 'written_off'
-                   WHEN o.status IN ('cancelled', 'refunded', 'returned') THEN 'cancelled'
+                   WHEN NOT dw.is_valid_sale(o.status) THEN 'cancelled'
                    WHEN x.received_amount >= r.amount THEN 'paid'
                    WHEN r.status = 'overdue' THEN 'overdue'
                    WHEN x.received_amount > 0 THEN 'partially_paid'

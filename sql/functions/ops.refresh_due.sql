@@ -27,7 +27,7 @@ DECLARE
     failure_state text;
     failure_kind  text;
 BEGIN
-    log_ids := '{}';
+    log_ids := '{}'::bigint[];
 
     -- Inside a transaction block (BEGIN; CALL ...) the COMMITs below are impossible. COMMIT in a
     -- block with a handler always fails; its message says which case this is (the atomic check

@@ -6,9 +6,9 @@ namespace Erp.Db.Cli.Output;
 
 /// <summary>
 /// Renders a <see cref="TableView"/> as plain text that fits a terminal width without ever breaking
-/// a number or a word across lines: numeric columns are right-aligned and never shortened, text
-/// columns are shortened with an ellipsis, and when even that cannot fit, each row is printed
-/// vertically as "header: value" lines.
+/// a number or a word across lines: numeric columns are right-aligned and never shortened, nor
+/// are times or the first column (what the row is about); other text columns are shortened with an
+/// ellipsis, and when even that cannot fit, each row is printed vertically as "header : value" lines.
 /// </summary>
 internal static partial class TextTable
 {
@@ -28,11 +28,14 @@ internal static partial class TextTable
         var numeric = Enumerable.Range(0, headers.Length)
             .Select(c => rows.All(r => r[c].Length == 0 || IsNumber(r[c])) && rows.Any(r => r[c].Length > 0))
             .ToArray();
+        var whole = Enumerable.Range(0, headers.Length)
+            .Select(c => c == 0 || numeric[c] || rows.All(r => r[c].Length == 0 || TimePattern().IsMatch(r[c])))
+            .ToArray();
         var widths = Enumerable.Range(0, headers.Length)
             .Select(c => rows.Select(r => r[c].Length).Append(numeric[c] ? headers[c].Length : Math.Min(headers[c].Length, MinTextWidth)).Max())
             .ToArray();
 
-        if (Fit(widths, numeric, width))
+        if (Fit(widths, whole, width))
         {
             AppendLine(text, headers, widths, numeric, shortenHeaders: true);
             text.AppendLine(string.Join(Gap, widths.Select(w => new string('-', w))).TrimEnd());
@@ -54,13 +57,13 @@ internal static partial class TextTable
     }
 
     /// <summary>Narrows the widest text columns until the row fits; false when it cannot.</summary>
-    private static bool Fit(int[] widths, bool[] numeric, int width)
+    private static bool Fit(int[] widths, bool[] whole, int width)
     {
         int Total() => widths.Sum() + (Gap.Length * (widths.Length - 1));
         while (Total() > width)
         {
             var widest = Enumerable.Range(0, widths.Length)
-                .Where(c => !numeric[c] && widths[c] > MinTextWidth)
+                .Where(c => !whole[c] && widths[c] > MinTextWidth)
                 .OrderByDescending(c => widths[c])
                 .FirstOrDefault(-1);
             if (widest < 0)
@@ -124,6 +127,9 @@ internal static partial class TextTable
 
     [GeneratedRegex(@"^[-+]?[0-9][0-9,]*(\.[0-9]+)?%?$", RegexOptions.CultureInvariant)]
     private static partial Regex NumberPattern();
+
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?( |$)", RegexOptions.CultureInvariant)]
+    private static partial Regex TimePattern();
 
     /// <summary>The width to render for: COLUMNS when set, the terminal's width, else 80.</summary>
     public static int Width(Func<string, string?> environment, TextWriter output)

@@ -8,10 +8,10 @@ namespace Erp.Db.Tests.Cli;
 public class TextTableTests
 {
     private static readonly TableView Wide = new(
-        ["Shop", "Platform", "Revenue", "Orders", "Margin"],
+        ["Code", "Shop", "Platform", "Revenue", "Orders", "Margin"],
         [
-            ["Shenzhen Consumer Electronics Flagship Store (official)", "shopee", "1,115,101.69", "12,345", "23.4%"],
-            ["Small shop", "tiktok", "-3.50", "1", "n/a"],
+            ["SZ-01", "Shenzhen Consumer Electronics Flagship Store (official)", "shopee", "1,115,101.69", "12,345", "23.4%"],
+            ["SM-02", "Small shop", "tiktok", "-3.50", "1", "n/a"],
         ],
         "Period 2026-11-01..2026-11-30 (complete).");
 
@@ -34,9 +34,10 @@ public class TextTableTests
     }
 
     [Fact]
-    public void A_long_name_is_shortened_with_an_ellipsis_at_80_columns_and_whole_at_120()
+    public void A_long_name_is_shortened_with_an_ellipsis_at_80_columns_and_whole_at_120_but_the_first_column_never()
     {
         Assert.Contains("…", TextTable.Render(Wide, 80));
+        Assert.Contains("SZ-01", TextTable.Render(Wide, 80));
         Assert.Contains("Shenzhen Consumer Electronics Flagship Store (official)", TextTable.Render(Wide, 120));
     }
 

@@ -20,6 +20,7 @@ public class PlpgsqlLintTests
         await db.ExecuteAsync("CREATE EXTENSION plpgsql_check");
 
         // Trigger functions are checked against a table they are attached to; others on their own.
+        // Warnings count as findings too: they are where a cast or a dead branch hides a bug.
         var findings = (await db.DataSource.OpenConnection().QueryAsync<string>("""
             WITH ours AS (
                 SELECT p.oid,
@@ -34,7 +35,14 @@ public class PlpgsqlLintTests
                           coalesce(' (line ' || c.lineno || ')', ''))
             FROM ours AS o
             CROSS JOIN LATERAL plpgsql_check_function_tb(o.oid, CASE WHEN o.is_trigger THEN coalesce(o.relid, 0) ELSE 0 END) AS c
-            WHERE NOT o.is_trigger OR o.relid IS NOT NULL
+            WHERE (NOT o.is_trigger OR o.relid IS NOT NULL)
+              -- Known and intended, one line each with the reason:
+              -- refresh_due probes with a COMMIT inside a handler whether it was CALLed in a transaction block;
+              AND NOT (o.oid = 'ops.refresh_due(text,bigint[])'::regprocedure AND c.sqlstate = '2D000')
+              -- health_problems fills its record from dynamic SQL, which plpgsql_check cannot follow.
+              AND NOT (o.oid = 'ops.health_problems()'::regprocedure AND c.sqlstate IN ('55000', '00000'))
+              -- Posting functions read temp tables their caller fills in the same transaction.
+              AND NOT (c.sqlstate = '42P01' AND c.message LIKE 'relation "pg\_temp.%" does not exist')
             ORDER BY 1
             """)).ToList();
 

@@ -23,10 +23,19 @@ public class RequiresHeaderTests
         Assert.Equal(views.Select(ViewOrder.ViewName).Order(StringComparer.Ordinal), reads.Keys.Order(StringComparer.Ordinal));
         foreach (var view in views)
         {
+            // The header also names the functions a view calls (dw.is_valid_sale); the registry knows relations only.
+            var requiredRelations = new List<string>();
+            foreach (var required in ViewOrder.Requires(view).Distinct())
+            {
+                if (await db.DataSource.OpenConnection().ExecuteScalarAsync<bool>("SELECT to_regclass(@required) IS NOT NULL", new { required }))
+                {
+                    requiredRelations.Add(required);
+                }
+            }
             var name = ViewOrder.ViewName(view);
             Assert.True(
-                reads[name].SequenceEqual(ViewOrder.Requires(view).Distinct().Order(StringComparer.Ordinal)),
-                $"{view.Name}: '-- requires:' lists {string.Join(", ", ViewOrder.Requires(view).Order(StringComparer.Ordinal))}; the view reads {string.Join(", ", reads[name])}");
+                reads[name].SequenceEqual(requiredRelations.Order(StringComparer.Ordinal)),
+                $"{view.Name}: '-- requires:' lists the relations {string.Join(", ", requiredRelations.Order(StringComparer.Ordinal))}; the view reads {string.Join(", ", reads[name])}");
         }
     }
 }
