@@ -20,7 +20,7 @@ internal static class BenchProgram
         var orders = new Option<int>("--orders") { Description = "Orders to seed for the data scenarios.", DefaultValueFactory = _ => 1_000_000 };
         var quick = new Option<bool>("--quick") { Description = $"A small run ({QuickOrders:N0} orders) that finishes in about a minute." };
         var outFile = new Option<FileInfo?>("--out") { Description = "Write the results as JSON to this file." };
-        var root = new RootCommand("Erp.Db benchmark harness: Erp.Db beside the physical floor and the seeds' approach, in one run.")
+        var root = new RootCommand("Erp.Db benchmark harness: Erp.Db beside the physical floor and the usual application approach, in one run.")
         {
             connection, orders, quick, outFile,
         };
