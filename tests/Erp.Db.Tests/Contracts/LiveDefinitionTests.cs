@@ -21,7 +21,8 @@ public partial class LiveDefinitionTests
             .Distinct(StringComparer.Ordinal).ToList();
 
         Assert.NotEmpty(created);
-        Assert.Empty(created.Where(name => !files.Any(f => f.EndsWith(name + ".sql", StringComparison.Ordinal))));
+        var missing = created.Where(name => !files.Any(f => f.EndsWith(name + ".sql", StringComparison.Ordinal))).ToList();
+        Assert.True(missing.Count == 0, "no file in sql/functions for: " + string.Join(", ", missing));
     }
 
     [Fact]
