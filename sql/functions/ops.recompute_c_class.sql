@@ -1,4 +1,4 @@
--- ops.recompute_c_class: recomputes the C-class results of seed 003 (today
+-- ops.recompute_c_class: recomputes the C-class results (today
 -- mart.target_achievement) from the A-class config and the refreshed views.
 -- requires: mart.target_achievement, dw.cfg_sales_targets (0012, 0008), mart.mv_daily_sales,
 --           mart.mv_customer_segments (sql/views)

@@ -38,7 +38,7 @@ CREATE UNIQUE INDEX mv_daily_sales_key ON mart.mv_daily_sales (merchant_id, shop
 CREATE INDEX mv_daily_sales_merchant_date_idx ON mart.mv_daily_sales (merchant_id, sales_date);
 CREATE INDEX mv_daily_sales_platform_date_idx ON mart.mv_daily_sales (merchant_id, platform_code, sales_date);
 
-COMMENT ON MATERIALIZED VIEW mart.mv_daily_sales IS 'Sales per merchant, shop and day in CNY (seed 001 mv_daily_sales). Readers use mart.daily_sales. Base of mart.mv_weekly_sales and mart.mv_monthly_sales.';
+COMMENT ON MATERIALIZED VIEW mart.mv_daily_sales IS 'Sales per merchant, shop and day in CNY. Readers use mart.daily_sales. Base of mart.mv_weekly_sales and mart.mv_monthly_sales.';
 COMMENT ON COLUMN mart.mv_daily_sales.order_count IS 'Valid orders (dw.is_valid_sale: every status but cancelled, refunded and returned).';
 COMMENT ON COLUMN mart.mv_daily_sales.cancelled_order_count IS 'Orders that are not sales (cancelled, refunded, returned; see dw.is_valid_sale), in no amount.';
 COMMENT ON COLUMN mart.mv_daily_sales.item_count IS 'Units sold: sum of dw.fact_sales_orders.item_count of the valid orders.';

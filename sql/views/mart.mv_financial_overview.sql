@@ -64,7 +64,7 @@ WITH DATA;
 
 CREATE UNIQUE INDEX mv_financial_overview_key ON mart.mv_financial_overview (merchant_id, month_start);
 
-COMMENT ON MATERIALIZED VIEW mart.mv_financial_overview IS 'Finance per merchant and month (seed 001 mv_financial_overview): receivables invoiced/outstanding/overdue, receipts, expenses, sales and operating profit, net cash flow. Readers use mart.financial_overview.';
+COMMENT ON MATERIALIZED VIEW mart.mv_financial_overview IS 'Finance per merchant and month: receivables invoiced/outstanding/overdue, receipts, expenses, sales and operating profit, net cash flow. Readers use mart.financial_overview.';
 COMMENT ON COLUMN mart.mv_financial_overview.invoiced_cny IS 'Receivables invoiced that month (not written off or cancelled), in CNY.';
 COMMENT ON COLUMN mart.mv_financial_overview.outstanding_cny IS 'Of those, what is still unpaid today (open, partially paid or overdue).';
 COMMENT ON COLUMN mart.mv_financial_overview.overdue_cny IS 'Of the outstanding, what is past its due date today.';

@@ -72,7 +72,7 @@ CREATE INDEX mv_inventory_summary_status_idx ON mart.mv_inventory_summary (merch
 CREATE INDEX mv_inventory_summary_category_idx ON mart.mv_inventory_summary (merchant_id, category_id);
 CREATE INDEX mv_inventory_summary_reorder_idx ON mart.mv_inventory_summary (merchant_id, suggested_reorder_qty DESC);
 
-COMMENT ON MATERIALIZED VIEW mart.mv_inventory_summary IS 'Stock per merchant and product over all warehouses (seed 001 mv_inventory_summary) with value, 30-day sales, days of cover, turnover, stock status and suggested reorder quantity (definitions in sql/views/mart.mv_inventory_summary.sql). Readers use mart.inventory_summary.';
+COMMENT ON MATERIALIZED VIEW mart.mv_inventory_summary IS 'Stock per merchant and product over all warehouses with value, 30-day sales, days of cover, turnover, stock status and suggested reorder quantity (definitions in sql/views/mart.mv_inventory_summary.sql). Readers use mart.inventory_summary.';
 COMMENT ON COLUMN mart.mv_inventory_summary.inventory_value_cny IS 'On hand x weighted average unit cost, in CNY.';
 COMMENT ON COLUMN mart.mv_inventory_summary.units_sold_30d IS 'Units of valid orders over the 30 days before today.';
 COMMENT ON COLUMN mart.mv_inventory_summary.days_of_cover IS 'quantity_available / avg_daily_units; NULL without sales.';

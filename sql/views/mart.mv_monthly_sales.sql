@@ -32,7 +32,7 @@ CREATE INDEX mv_monthly_sales_merchant_month_idx ON mart.mv_monthly_sales (merch
 CREATE INDEX mv_monthly_sales_platform_month_idx ON mart.mv_monthly_sales (merchant_id, platform_code, month_start);
 
 COMMENT ON MATERIALIZED VIEW mart.mv_monthly_sales IS 'Sales per merchant, shop and calendar month, summed from mart.mv_daily_sales. Readers use mart.monthly_sales.';
-COMMENT ON COLUMN mart.mv_monthly_sales.month_start IS 'Monday of the calendar month.';
+COMMENT ON COLUMN mart.mv_monthly_sales.month_start IS 'First day of the calendar month.';
 COMMENT ON COLUMN mart.mv_monthly_sales.active_days IS 'Days of the month with at least one valid order.';
 
 REVOKE ALL ON mart.mv_monthly_sales FROM PUBLIC;

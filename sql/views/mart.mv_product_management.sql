@@ -1,10 +1,10 @@
--- mart.mv_product_management: the product management list of seed 000: per merchant, shop,
+-- mart.mv_product_management: the product management list: per merchant, shop,
 -- product and day of the last 90 days, the listing's price, stock and stock status, sales,
 -- traffic, conversion and rating, pre-joined with shop, platform, product and category.
 -- requires: dw.fact_product_metrics, dw.dim_shops, dw.dim_platforms, dw.dim_products, dw.dim_categories
--- Why 90 days: the product screens work on recent listings, and seed 000 sized the view (and its
--- refresh, target < 30 s) for a 90-day window; older history stays in the partitioned fact.
--- stock_status (seed 000's rule on the platform stock): out_of_stock at 0, low_stock below 10, else normal.
+-- Why 90 days: the product screens work on recent listings, and the view (and its
+-- refresh, target < 30 s) is sized for a 90-day window; older history stays in the partitioned fact.
+-- stock_status (the rule on the platform stock): out_of_stock at 0, low_stock below 10, else normal.
 
 DROP MATERIALIZED VIEW IF EXISTS mart.mv_product_management CASCADE;
 
@@ -67,10 +67,10 @@ CREATE INDEX mv_product_management_stock_status_idx ON mart.mv_product_managemen
 CREATE INDEX mv_product_management_price_idx ON mart.mv_product_management (merchant_id, price_cny);
 CREATE INDEX mv_product_management_sku_idx ON mart.mv_product_management (merchant_id, sku);
 
-COMMENT ON MATERIALIZED VIEW mart.mv_product_management IS 'Seed 000 product management list: per merchant, shop, product and day of the last 90 days, price, stock and stock_status, sales, traffic, conversion, rating. Readers use mart.product_management.';
+COMMENT ON MATERIALIZED VIEW mart.mv_product_management IS 'Product management list: per merchant, shop, product and day of the last 90 days, price, stock and stock_status, sales, traffic, conversion, rating. Readers use mart.product_management.';
 COMMENT ON COLUMN mart.mv_product_management.is_latest IS 'True on each listing''s latest day in the window: the row the product list shows.';
-COMMENT ON COLUMN mart.mv_product_management.stock_status IS 'out_of_stock (stock = 0), low_stock (stock < 10) or normal: seed 000''s rule on the platform stock.';
-COMMENT ON COLUMN mart.mv_product_management.page_conversion_pct IS 'sales_volume / page_views x 100 (seed 000 conversion_rate_calc); 0 without page views.';
+COMMENT ON COLUMN mart.mv_product_management.stock_status IS 'out_of_stock (stock = 0), low_stock (stock < 10) or normal, on the platform stock.';
+COMMENT ON COLUMN mart.mv_product_management.page_conversion_pct IS 'sales_volume / page_views x 100; 0 without page views.';
 COMMENT ON COLUMN mart.mv_product_management.estimated_revenue_cny IS 'sales_volume x price_cny.';
 
 REVOKE ALL ON mart.mv_product_management FROM PUBLIC;

@@ -64,7 +64,7 @@ CREATE UNIQUE INDEX mv_profit_analysis_key ON mart.mv_profit_analysis (merchant_
 CREATE INDEX mv_profit_analysis_merchant_month_idx ON mart.mv_profit_analysis (merchant_id, month_start);
 CREATE INDEX mv_profit_analysis_platform_month_idx ON mart.mv_profit_analysis (merchant_id, platform_code, month_start);
 
-COMMENT ON MATERIALIZED VIEW mart.mv_profit_analysis IS 'Profit per merchant, shop and month (seed 001 mv_profit_analysis): sales profit from mart.mv_daily_sales, shop expenses, operating profit and margins. Readers use mart.profit_analysis.';
+COMMENT ON MATERIALIZED VIEW mart.mv_profit_analysis IS 'Profit per merchant, shop and month: sales profit from mart.mv_daily_sales, shop expenses, operating profit and margins. Readers use mart.profit_analysis.';
 COMMENT ON COLUMN mart.mv_profit_analysis.expenses_cny IS 'Expenses attributed to the shop that month (dw.fact_expenses with shop_id).';
 COMMENT ON COLUMN mart.mv_profit_analysis.operating_profit_cny IS 'net_profit_cny - expenses_cny.';
 COMMENT ON COLUMN mart.mv_profit_analysis.gross_margin IS 'gross_profit_cny / gmv_cny (0.25 = 25 %); NULL without GMV.';

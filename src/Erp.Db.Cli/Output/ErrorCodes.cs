@@ -1,6 +1,6 @@
 namespace Erp.Db.Cli.Output;
 
-/// <summary>The error codes of the JSON envelope (seed 004's, plus the migration ones).</summary>
+/// <summary>The error codes of the JSON envelope (docs/cli.md lists them).</summary>
 internal static class ErrorCodes
 {
     public const string Validation = "VALIDATION_ERROR";

@@ -86,7 +86,7 @@ public sealed class WarehouseQueries
         }, cancellationToken);
     }
 
-    /// <summary>Seed 000's product list: each listing's latest day, filtered, sorted from a closed list and paged.</summary>
+    /// <summary>The product list: each listing's latest day, filtered, sorted from a closed list and paged.</summary>
     /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
     public Task<QueryResult<PagedResult<ProductRow>>> ProductsAsync(ProductQuery query, CancellationToken cancellationToken = default)
     {
@@ -120,7 +120,7 @@ public sealed class WarehouseQueries
         }, cancellationToken);
     }
 
-    /// <summary>Seed 004's customer query: counts per segment and a sorted list of one segment's customers.</summary>
+    /// <summary>The customer query: counts per segment and a sorted list of one segment's customers.</summary>
     /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
     public Task<QueryResult<CustomerReport>> CustomersAsync(CustomerQuery query, CancellationToken cancellationToken = default)
     {
@@ -149,7 +149,7 @@ public sealed class WarehouseQueries
         }, cancellationToken);
     }
 
-    /// <summary>Seed 004's inventory query: stock totals and a page of products by stock status.</summary>
+    /// <summary>The inventory query: stock totals and a page of products by stock status.</summary>
     /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
     public Task<QueryResult<InventoryReport>> InventoryAsync(InventoryQuery query, CancellationToken cancellationToken = default)
     {
@@ -181,7 +181,7 @@ public sealed class WarehouseQueries
         }, cancellationToken);
     }
 
-    /// <summary>Seed 004's trend query: revenue, orders and profit per day, week or month, and the direction.</summary>
+    /// <summary>The trend query: revenue, orders and profit per day, week or month, and the direction.</summary>
     public Task<QueryResult<TrendReport>> TrendsAsync(TrendQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -15,6 +15,9 @@ namespace Erp.Db.Scheduling;
 /// </summary>
 public sealed class CronScheduler
 {
+    /// <summary>The schedule (<c>sql/schedules/purge_run_details.sql</c>) that migrate also runs at once.</summary>
+    private const string PurgeScheduleName = "purge_run_details";
+
     private readonly NpgsqlDataSource dataSource;
     private readonly IReadOnlyList<ScheduleScript> schedules;
     private readonly ILogger logger;
@@ -105,7 +108,11 @@ public sealed class CronScheduler
             await cron.ExecuteAsync(new CommandDefinition(CronSql.Unschedule, new { jobId = stale.JobId }, cancellationToken: cancellationToken));
             notices.Add($"Removed pg_cron job {stale.JobName}, no longer declared.");
         }
-        await cron.ExecuteAsync(new CommandDefinition(CronSql.PurgeRunDetails, new { prefix }, cancellationToken: cancellationToken));
+        // Purge the run history now as well: the same command the purge_run_details schedule runs daily, when it is declared.
+        foreach (var (_, command) in jobs.Where(j => j.Schedule.Name == PurgeScheduleName && j.Schedule.RunsInCronDatabase))
+        {
+            await cron.ExecuteAsync(new CommandDefinition(command, cancellationToken: cancellationToken));
+        }
         return notices;
     }
 

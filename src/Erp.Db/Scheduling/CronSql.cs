@@ -36,11 +36,4 @@ internal static class CronSql
     public const string ScheduleInDatabase = "SELECT cron.schedule_in_database(@name, @schedule, @command, @database)";
 
     public const string ScheduleHere = "SELECT cron.schedule(@name, @schedule, @command)";
-
-    public const string PurgeRunDetails = """
-        DELETE FROM cron.job_run_details
-        WHERE jobid IN (SELECT j.jobid FROM cron.job AS j
-                        WHERE starts_with(j.jobname, @prefix) AND strpos(substr(j.jobname, length(@prefix) + 1), ':') = 0)
-          AND end_time < now() - interval '7 days'
-        """;
 }

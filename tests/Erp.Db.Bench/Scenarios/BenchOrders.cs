@@ -44,7 +44,7 @@ internal static class BenchOrders
         await importer.CompleteAsync();
     }
 
-    /// <summary>The seeds' approach: batches of 1,000 rows in multi-row INSERT ... ON CONFLICT DO UPDATE statements, committed per batch.</summary>
+    /// <summary>The usual application approach: batches of 1,000 rows in multi-row INSERT ... ON CONFLICT DO UPDATE statements, committed per batch.</summary>
     public static async Task MultiRowUpsertAsync(NpgsqlDataSource dataSource, IEnumerable<OrderRow> rows)
     {
         await using var connection = await dataSource.OpenConnectionAsync();

@@ -7,7 +7,7 @@ namespace Erp.Db.Bench.Scenarios;
 
 /// <summary>
 /// query.dashboard and query.products: the library's sales (last 30 days) and product queries with
-/// 8 concurrent callers, against (a) the same question answered from the facts (the seeds'
+/// 8 concurrent callers, against (a) the same question answered from the facts (the naive
 /// "before") and (b) the same SQL batch through plain Npgsql (the library's own overhead).
 /// </summary>
 internal sealed class QueryScenario : IScenario

@@ -1,6 +1,6 @@
 namespace Erp.Db.Bench.Scenarios;
 
-/// <summary>The seeds' "before": the questions of the sales and product queries answered from the facts.</summary>
+/// <summary>The naive "before": the questions of the sales and product queries answered from the facts.</summary>
 internal static class QueryScenarioSql
 {
     public const string DashboardFromFacts = """

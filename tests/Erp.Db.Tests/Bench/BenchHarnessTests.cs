@@ -3,6 +3,7 @@ using Erp.Db.Tests.Infrastructure;
 
 namespace Erp.Db.Tests.Bench;
 
+[Trait("Category", "Slow")]
 public class BenchHarnessTests
 {
     [Fact]

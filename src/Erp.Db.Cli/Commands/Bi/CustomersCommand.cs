@@ -5,7 +5,7 @@ using Erp.Db.Queries.Customers;
 
 namespace Erp.Db.Cli.Commands.Bi;
 
-/// <summary><c>erpdb customers</c>: customer segments and a list (seed 004's <c>customer get</c>).</summary>
+/// <summary><c>erpdb customers</c>: customer segments and a list.</summary>
 internal sealed class CustomersCommand : Command
 {
     private readonly Option<CustomerSegment> segment = new("--segment") { Description = "all, new, repeat, churned, vip or onetime.", DefaultValueFactory = _ => CustomerSegment.All };

@@ -5,7 +5,7 @@ using Erp.Db.Queries.Inventory;
 
 namespace Erp.Db.Cli.Commands.Bi;
 
-/// <summary><c>erpdb inventory</c>: stock status, turnover and reorder suggestions (seed 004's <c>inventory get</c>).</summary>
+/// <summary><c>erpdb inventory</c>: stock status, turnover and reorder suggestions.</summary>
 internal sealed class InventoryCommand : Command
 {
     private readonly Option<StockFilter> status = new("--status") { Description = "all, low, out or overstock.", DefaultValueFactory = _ => StockFilter.All };

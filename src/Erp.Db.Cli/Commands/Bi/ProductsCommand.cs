@@ -6,7 +6,7 @@ using Erp.Db.Queries.Products;
 
 namespace Erp.Db.Cli.Commands.Bi;
 
-/// <summary><c>erpdb products</c>: seed 000's product list with its filters, sorting and paging.</summary>
+/// <summary><c>erpdb products</c>: the product list with its filters, sorting and paging.</summary>
 internal sealed class ProductsCommand : Command
 {
     private readonly Option<string?> platform = new("--platform") { Description = "Only this platform (shopee, tiktok, amazon, lazada, ...)." };
@@ -23,7 +23,7 @@ internal sealed class ProductsCommand : Command
     private readonly PagingOptions paging;
 
     public ProductsCommand(CommandRunner runner, Database database)
-        : base("products", "The product list of seed 000: each listing's latest day with price, stock status, sales, traffic and rating; filtered, sorted and paged.")
+        : base("products", "The product list: each listing's latest day with price, stock status, sales, traffic and rating; filtered, sorted and paged.")
     {
         this.database = database;
         merchant = new MerchantOption(this);

@@ -5,7 +5,7 @@ using Erp.Db.Queries.Reports;
 
 namespace Erp.Db.Cli.Commands.Bi;
 
-/// <summary><c>erpdb report</c>: a daily, weekly or monthly business report (seed 004's <c>report get</c>).</summary>
+/// <summary><c>erpdb report</c>: a daily, weekly or monthly business report.</summary>
 internal sealed class ReportCommand : Command
 {
     private readonly Option<ReportType> type = new("--type") { Description = "daily, weekly or monthly.", DefaultValueFactory = _ => ReportType.Daily };

@@ -5,7 +5,7 @@ using Erp.Db.Queries.Sales;
 
 namespace Erp.Db.Cli.Commands.Bi;
 
-/// <summary><c>erpdb sales</c>: a merchant's sales over a period with growth, a breakdown and top products (seed 004's <c>sales get</c>).</summary>
+/// <summary><c>erpdb sales</c>: a merchant's sales over a period with growth, a breakdown and top products.</summary>
 internal sealed class SalesCommand : Command
 {
     private readonly Option<SalesGrouping> groupBy = new("--group-by")

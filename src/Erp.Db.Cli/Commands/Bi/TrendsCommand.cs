@@ -5,7 +5,7 @@ using Erp.Db.Queries.Trends;
 
 namespace Erp.Db.Cli.Commands.Bi;
 
-/// <summary><c>erpdb trends</c>: revenue, orders and profit per day, week or month (seed 004's <c>trends get</c>).</summary>
+/// <summary><c>erpdb trends</c>: revenue, orders and profit per day, week or month.</summary>
 internal sealed class TrendsCommand : Command
 {
     private readonly Option<Granularity> granularity = new("--granularity") { Description = "day, week or month.", DefaultValueFactory = _ => Granularity.Day };

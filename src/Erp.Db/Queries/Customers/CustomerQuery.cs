@@ -1,6 +1,6 @@
 namespace Erp.Db.Queries.Customers;
 
-/// <summary>Seed 004's <c>customer get</c>: segment counts and a sorted list of customers.</summary>
+/// <summary>Customer segments (<c>erpdb customers</c>): segment counts and a sorted list of customers.</summary>
 /// <param name="MerchantId">The merchant; isolation is enforced by the database.</param>
 /// <param name="Segment">Which customers to list.</param>
 /// <param name="SortBy">Sort key.</param>

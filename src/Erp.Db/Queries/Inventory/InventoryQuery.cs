@@ -1,6 +1,6 @@
 namespace Erp.Db.Queries.Inventory;
 
-/// <summary>Seed 004's <c>inventory get</c> over <c>mart.mv_inventory_summary</c>.</summary>
+/// <summary>Stock status, turnover and reorder suggestions (<c>erpdb inventory</c>) over <c>mart.mv_inventory_summary</c>.</summary>
 public sealed record InventoryQuery
 {
     /// <summary>The merchant; isolation is enforced by the database.</summary>

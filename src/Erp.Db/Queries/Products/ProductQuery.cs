@@ -1,6 +1,6 @@
 namespace Erp.Db.Queries.Products;
 
-/// <summary>Seed 000's product list: each listing's latest day in <c>mart.mv_product_management</c>, filtered, sorted and paged.</summary>
+/// <summary>The product list: each listing's latest day in <c>mart.mv_product_management</c>, filtered, sorted and paged.</summary>
 public sealed record ProductQuery
 {
     /// <summary>The merchant; isolation is enforced by the database.</summary>

@@ -30,7 +30,7 @@ public sealed record ProductRow
     /// <summary>Platform stock.</summary>
     public int Stock { get; init; }
 
-    /// <summary>normal, low_stock or out_of_stock (seed 000's rule).</summary>
+    /// <summary>out_of_stock at 0, low_stock below 10, else normal (platform stock; defined once in mart.mv_product_management).</summary>
     public string StockStatus { get; init; } = "";
 
     /// <summary>Units sold that day.</summary>

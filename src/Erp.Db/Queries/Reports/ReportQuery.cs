@@ -1,6 +1,6 @@
 namespace Erp.Db.Queries.Reports;
 
-/// <summary>Seed 004's <c>report get</c>: a daily, weekly or monthly business report.</summary>
+/// <summary>A daily, weekly or monthly business report (<c>erpdb report</c>).</summary>
 /// <param name="MerchantId">The merchant; isolation is enforced by the database.</param>
 /// <param name="Type">Daily, weekly or monthly.</param>
 /// <param name="Date">A day inside the period to report.</param>

@@ -1,6 +1,6 @@
 namespace Erp.Db.Queries.Trends;
 
-/// <summary>Seed 004's <c>trends get</c>: revenue, orders and profit over time.</summary>
+/// <summary>Trends (<c>erpdb trends</c>): revenue, orders and profit over time.</summary>
 /// <param name="MerchantId">The merchant; isolation is enforced by the database.</param>
 /// <param name="Period">The days to cover.</param>
 /// <param name="Granularity">Bucket size.</param>

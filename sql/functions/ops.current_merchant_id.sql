@@ -1,0 +1,60 @@
+-- ops.current_merchant_id: the merchant the current transaction may see (reader views and row level security filter by it).
+-- requires: ops.merchant_access (0010_merchant_isolation); roles erp_owner, erp_reader, erp_writer (0002_roles)
+-- First created by 0010_merchant_isolation, redefined by 0013_owner_scopes_any_merchant; this file is its live definition.
+-- Same signature only: see docs/migrations.md (changing a function's signature).
+
+CREATE OR REPLACE FUNCTION ops.current_merchant_id()
+RETURNS bigint
+LANGUAGE plpgsql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    requested_text text := nullif(btrim(current_setting('erp.merchant_id', true)), '');
+    requested      bigint;
+    only_merchant  bigint;
+BEGIN
+    IF requested_text IS NOT NULL THEN
+        -- A bad setting never raises (it would break every query): it scopes to nothing.
+        IF requested_text !~ '^[0-9]{1,18}$' THEN
+            RETURN NULL;
+        END IF;
+        requested := requested_text::bigint;
+
+        -- The owner may name any merchant.
+        IF pg_catalog.pg_has_role(session_user, 'erp_owner', 'MEMBER') THEN
+            RETURN requested;
+        END IF;
+
+        -- Otherwise the merchant must be granted to the login, or the login must hold an "any" row.
+        -- Joining pg_roles first makes a row of a dropped role simply not match.
+        IF EXISTS (
+            SELECT 1
+            FROM ops.merchant_access AS a
+            JOIN pg_catalog.pg_roles AS r ON r.rolname = a.role_name
+            WHERE (a.merchant_id = requested OR a.merchant_id IS NULL)
+              AND pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER')
+        ) THEN
+            RETURN requested;
+        END IF;
+        RETURN NULL;
+    END IF;
+
+    -- No setting: a login scoped to exactly one merchant needs none.
+    SELECT min(a.merchant_id)
+    INTO only_merchant
+    FROM ops.merchant_access AS a
+    JOIN pg_catalog.pg_roles AS r ON r.rolname = a.role_name
+    WHERE a.merchant_id IS NOT NULL
+      AND pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER')
+    HAVING count(DISTINCT a.merchant_id) = 1;
+
+    RETURN only_merchant;
+END
+$$;
+
+COMMENT ON FUNCTION ops.current_merchant_id() IS
+    'The merchant the current transaction may see, or NULL (then merchant_id = ops.current_merchant_id() matches nothing). Reads erp.merchant_id (set per transaction with set_config(''erp.merchant_id'', ''42'', true)); members of erp_owner may name any merchant, other logins only those ops.merchant_access grants them; without a setting, the login''s only granted merchant. SECURITY DEFINER so that callers need no access to ops.merchant_access.';
+REVOKE EXECUTE ON FUNCTION ops.current_merchant_id() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ops.current_merchant_id() TO erp_reader, erp_writer;
