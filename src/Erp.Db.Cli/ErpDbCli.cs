@@ -33,6 +33,10 @@ internal static class ErpDbCli
             s.GetRequiredService<ILoggerFactory>().CreateLogger<LocalPostgresServer>()));
         services.AddSingleton<ConnectionResolver>();
         services.AddSingleton<Database>();
+        // The library is composed as an app would: AddErpDb over the ErpDb section, then the connection
+        // erpdb resolved and the command line's schema options on top.
+        services.AddErpDb(builder.Configuration.GetSection(ErpDbOptions.SectionName));
+        services.AddOptions<ErpDbOptionsBuilder>().PostConfigure<Database>((options, database) => database.Configure(options));
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<Command, MigrateCommand>();
         services.AddSingleton<Command, StatusCommand>();

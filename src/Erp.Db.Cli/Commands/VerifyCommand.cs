@@ -24,8 +24,9 @@ internal sealed class VerifyCommand : Command
 
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var dataSource = await database.GetAsync(parseResult, cancellationToken);
-        var report = await new MigrationRunner(dataSource, SchemaOptions.Catalog(parseResult, scripts)).StatusAsync(cancellationToken);
+        var erp = await database.GetErpAsync(parseResult, cancellationToken, SchemaOptions.Migration(parseResult, scripts));
+        var dataSource = erp.MigrationDataSource;
+        var report = await erp.Migrations.StatusAsync(cancellationToken);
         var exitCode = report.Drift.Count > 0 ? ExitCodes.Drift : report.ToRun.Count > 0 ? ExitCodes.Pending : ExitCodes.Ok;
         if (exitCode == ExitCodes.Ok)
         {
