@@ -14,12 +14,24 @@ namespace Erp.Db.Cli;
 internal static class ErpDbCli
 {
     /// <summary>Runs erpdb with the given arguments, writers and environment; returns the exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?> environment, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?> environment, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, environment, directory: null, cancellationToken);
+
+    /// <summary>Runs erpdb as if started in <paramref name="directory"/>; returns the exit code.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    /// <param name="environment">Reads an environment variable.</param>
+    /// <param name="directory">Where appsettings.json and erpdb.json are read from; the current directory when null.</param>
+    /// <param name="cancellationToken">Ctrl+C.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?> environment, string? directory,
+        CancellationToken cancellationToken)
     {
+        directory ??= Directory.GetCurrentDirectory();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "erpdb.json"), optional: true);
+            .AddJsonFile(Path.Combine(directory, "appsettings.json"), optional: true)
+            .AddJsonFile(Path.Combine(directory, "erpdb.json"), optional: true);
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(
             environment("ERPDB_LOG_LEVEL") is { } level && Enum.TryParse<LogLevel>(level, true, out var parsed) ? parsed : LogLevel.Warning);
 
@@ -33,6 +45,10 @@ internal static class ErpDbCli
             s.GetRequiredService<ILoggerFactory>().CreateLogger<LocalPostgresServer>()));
         services.AddSingleton<ConnectionResolver>();
         services.AddSingleton<Database>();
+        // The library is composed as an app would: AddErpDb over the ErpDb section, then the connection
+        // erpdb resolved and the command line's schema options on top.
+        services.AddErpDb(builder.Configuration.GetSection(ErpDbOptions.SectionName));
+        services.AddOptions<ErpDbOptionsBuilder>().PostConfigure<Database>((options, database) => database.Configure(options));
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<Command, MigrateCommand>();
         services.AddSingleton<Command, StatusCommand>();

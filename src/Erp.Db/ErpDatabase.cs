@@ -1,7 +1,10 @@
+using Erp.Db.Health;
 using Erp.Db.Ingest;
 using Erp.Db.Migrations;
+using Erp.Db.Partitions;
 using Erp.Db.Posting;
 using Erp.Db.Queries;
+using Erp.Db.Refresh;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -11,11 +14,14 @@ namespace Erp.Db;
 /// <summary>
 /// The entry point of Erp.Db: one per application, thread-safe, sharing one <see cref="NpgsqlDataSource"/>
 /// (and, optionally, one for a read replica). Register it with <c>services.AddErpDb(...)</c> or create it
-/// with <see cref="Create(ErpDbOptions, ILoggerFactory?)"/>.
+/// with <see cref="Create(ErpDbOptions, ILoggerFactory?)"/>. Every part of the library hangs off it:
+/// <see cref="Migrations"/>, <see cref="Queries"/>, <see cref="Ingest"/>, <see cref="Refresh"/>,
+/// <see cref="Doctor"/>, <see cref="Partitions"/> and <see cref="PostAsync"/>.
 /// </summary>
 public sealed class ErpDatabase : IAsyncDisposable
 {
-    private readonly bool ownsDataSources;
+    /// <summary>The data sources this instance built and disposes (none when the caller passed them in).</summary>
+    private readonly IReadOnlyList<NpgsqlDataSource> owned;
 
     /// <summary>Wraps data sources the caller owns (and disposes).</summary>
     /// <param name="dataSource">The primary: migrations, refresh and ingest.</param>
@@ -25,37 +31,57 @@ public sealed class ErpDatabase : IAsyncDisposable
     /// <param name="migrationDataSource">The login that migrates (a member of <c>erp_owner</c>); <paramref name="dataSource"/> when null.</param>
     public ErpDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource? readDataSource = null, ErpDbOptions? options = null, ILoggerFactory? loggerFactory = null,
         NpgsqlDataSource? migrationDataSource = null)
-        : this(dataSource, readDataSource, migrationDataSource, options, loggerFactory, ownsDataSources: false)
+        : this(dataSource, readDataSource, migrationDataSource, options, loggerFactory, owned: [])
     {
     }
 
     private ErpDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource? readDataSource, NpgsqlDataSource? migrationDataSource, ErpDbOptions? options,
-        ILoggerFactory? loggerFactory, bool ownsDataSources)
+        ILoggerFactory? loggerFactory, IReadOnlyList<NpgsqlDataSource> owned)
     {
+        ArgumentNullException.ThrowIfNull(dataSource);
         DataSource = dataSource;
         ReadDataSource = readDataSource ?? dataSource;
         MigrationDataSource = migrationDataSource ?? dataSource;
         Options = options ?? new ErpDbOptions();
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-        this.ownsDataSources = ownsDataSources;
-        Migrations = new MigrationRunner(MigrationDataSource, logger: LoggerFactory.CreateLogger<MigrationRunner>());
+        this.owned = owned;
+        var catalog = ScriptCatalog.For(Options.Migration);
+        Migrations = new MigrationRunner(MigrationDataSource, catalog, Options.Migration, LoggerFactory.CreateLogger<MigrationRunner>());
         Queries = new WarehouseQueries(this);
         Ingest = new Ingestor(dataSource, LoggerFactory.CreateLogger<Ingestor>());
+        Refresh = new ViewRefresher(dataSource, LoggerFactory.CreateLogger<ViewRefresher>());
+        Doctor = new DatabaseDoctor(MigrationDataSource, catalog);
+        Partitions = new PartitionKeeper(dataSource);
     }
 
     /// <summary>Builds the data sources from <paramref name="options"/>; they are disposed with this object.</summary>
     /// <exception cref="ArgumentException">The connection string is missing or malformed.</exception>
-    public static ErpDatabase Create(ErpDbOptions options, ILoggerFactory? loggerFactory = null)
+    public static ErpDatabase Create(ErpDbOptions options, ILoggerFactory? loggerFactory = null) => Create(options, loggerFactory, primary: null);
+
+    /// <summary>
+    /// Builds what <paramref name="primary"/> does not provide: the primary itself when null (from
+    /// <see cref="ErpDbOptions.ConnectionString"/>), the replica and the migration login when their strings are set.
+    /// Only what it builds is disposed with the result.
+    /// </summary>
+    internal static ErpDatabase Create(ErpDbOptions options, ILoggerFactory? loggerFactory, NpgsqlDataSource? primary)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        if (primary is null && string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             throw new ArgumentException("ErpDbOptions.ConnectionString is empty: set ErpDb:ConnectionString in configuration or pass a connection string to AddErpDb.", nameof(options));
         }
-        var primary = Build(options.ConnectionString, loggerFactory);
-        var replica = string.IsNullOrWhiteSpace(options.ReadConnectionString) ? null : Build(options.ReadConnectionString, loggerFactory);
-        var migrator = string.IsNullOrWhiteSpace(options.MigrationConnectionString) ? null : Build(options.MigrationConnectionString, loggerFactory);
-        return new ErpDatabase(primary, replica, migrator, options, loggerFactory, ownsDataSources: true);
+        var owned = new List<NpgsqlDataSource>();
+        NpgsqlDataSource Own(string connectionString, int commandTimeout)
+        {
+            var built = Build(connectionString, commandTimeout, loggerFactory);
+            owned.Add(built);
+            return built;
+        }
+        // Migrations keep Npgsql's own default: their statements are bounded by MigrationOptions.CommandTimeout.
+        primary ??= Own(options.ConnectionString, options.CommandTimeoutSeconds);
+        var replica = string.IsNullOrWhiteSpace(options.ReadConnectionString) ? null : Own(options.ReadConnectionString, options.CommandTimeoutSeconds);
+        var migrator = string.IsNullOrWhiteSpace(options.MigrationConnectionString) ? null : Own(options.MigrationConnectionString, commandTimeout: -1);
+        return new ErpDatabase(primary, replica, migrator, options, loggerFactory, owned);
     }
 
     /// <summary>The primary data source.</summary>
@@ -79,6 +105,15 @@ public sealed class ErpDatabase : IAsyncDisposable
     /// <summary>Bulk upsert of orders, order items, product metrics, inventory, expenses and payments into the primary.</summary>
     public Ingestor Ingest { get; }
 
+    /// <summary>Refresh of the materialized views (one, all, or the due ones) and their status, on the primary.</summary>
+    public ViewRefresher Refresh { get; }
+
+    /// <summary>What a DBA should act on (database checks, pending or drifted scripts, pg_cron jobs), through <see cref="MigrationDataSource"/>.</summary>
+    public DatabaseDoctor Doctor { get; }
+
+    /// <summary>Keeps the fact partitions ahead (<c>dw.ensure_partitions</c>), on the primary.</summary>
+    public PartitionKeeper Partitions { get; }
+
     internal ILoggerFactory LoggerFactory { get; }
 
     /// <summary>
@@ -100,25 +135,21 @@ public sealed class ErpDatabase : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (!ownsDataSources)
+        foreach (var dataSource in owned)
         {
-            return;
+            await dataSource.DisposeAsync();
         }
-        if (!ReferenceEquals(ReadDataSource, DataSource))
-        {
-            await ReadDataSource.DisposeAsync();
-        }
-        if (!ReferenceEquals(MigrationDataSource, DataSource))
-        {
-            await MigrationDataSource.DisposeAsync();
-        }
-        await DataSource.DisposeAsync();
     }
 
-    private static NpgsqlDataSource Build(string connectionString, ILoggerFactory? loggerFactory)
+    /// <summary>A data source for <paramref name="connectionString"/>; <paramref name="commandTimeout"/> in seconds (0 = none, -1 = the string's own).</summary>
+    private static NpgsqlDataSource Build(string connectionString, int commandTimeout, ILoggerFactory? loggerFactory)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "Erp.Db";
+        if (commandTimeout >= 0)
+        {
+            builder.ConnectionStringBuilder.CommandTimeout = commandTimeout;
+        }
         if (loggerFactory is not null)
         {
             builder.UseLoggerFactory(loggerFactory);

@@ -1,4 +1,5 @@
 using System.Text;
+using Erp.Db.Migrations;
 
 namespace Erp.Db;
 
@@ -31,15 +32,28 @@ public sealed record ErpDbOptions
     /// <summary>The largest page a query may ask for; larger requests are refused. Default 500.</summary>
     public int MaxPageSize { get; init; } = 500;
 
-    /// <summary>Longest a query may run before PostgreSQL cancels it. Default 30 seconds.</summary>
+    /// <summary>
+    /// Longest a query (and each statement of an ingest that is not a bulk upsert) may run before it is
+    /// cancelled. Default 30 seconds. It is the <c>Command Timeout</c> of the data sources
+    /// <see cref="ErpDatabase.Create(ErpDbOptions, Microsoft.Extensions.Logging.ILoggerFactory?)"/> builds and the
+    /// <c>statement_timeout</c> of every query; refresh, bulk upserts and migrations have their own limits.
+    /// </summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How <see cref="ErpDatabase.Migrations"/> runs: variables, timeout, schedules, script folder. Bound from <c>ErpDb:Migration</c>.</summary>
+    public MigrationOptions Migration { get; init; } = new();
+
+    /// <summary><see cref="QueryTimeout"/> in whole seconds, rounded up (0 = none), for Npgsql's command timeout.</summary>
+    internal int CommandTimeoutSeconds => QueryTimeout <= TimeSpan.Zero || QueryTimeout == Timeout.InfiniteTimeSpan
+        ? 0
+        : (int)Math.Min(int.MaxValue, Math.Ceiling(QueryTimeout.TotalSeconds));
 
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append($"ConnectionString = {ConnectionStringRedaction.Redact(ConnectionString)}, ");
         builder.Append($"ReadConnectionString = {ConnectionStringRedaction.Redact(ReadConnectionString)}, ");
         builder.Append($"MigrationConnectionString = {ConnectionStringRedaction.Redact(MigrationConnectionString)}, ");
-        builder.Append($"MaxPageSize = {MaxPageSize}, QueryTimeout = {QueryTimeout}");
+        builder.Append($"MaxPageSize = {MaxPageSize}, QueryTimeout = {QueryTimeout}, Migration = {Migration}");
         return true;
     }
 }

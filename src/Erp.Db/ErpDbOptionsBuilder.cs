@@ -1,3 +1,5 @@
+using Erp.Db.Migrations;
+
 namespace Erp.Db;
 
 /// <summary>The mutable form of <see cref="ErpDbOptions"/> that configuration binds and <c>AddErpDb</c> callbacks set.</summary>
@@ -18,6 +20,9 @@ public sealed class ErpDbOptionsBuilder
     /// <inheritdoc cref="ErpDbOptions.QueryTimeout"/>
     public TimeSpan QueryTimeout { get; set; } = new ErpDbOptions().QueryTimeout;
 
+    /// <inheritdoc cref="ErpDbOptions.Migration"/>
+    public MigrationOptions Migration { get; set; } = new();
+
     /// <summary>The immutable options.</summary>
     public ErpDbOptions Build() => new()
     {
@@ -26,5 +31,6 @@ public sealed class ErpDbOptionsBuilder
         MigrationConnectionString = MigrationConnectionString,
         MaxPageSize = MaxPageSize,
         QueryTimeout = QueryTimeout,
+        Migration = Migration,
     };
 }

@@ -1,12 +1,15 @@
+using Erp.Db.Refresh;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Erp.Db;
 
-/// <summary>Registers <see cref="ErpDatabase"/> in a service collection.</summary>
+/// <summary>Registers <see cref="ErpDatabase"/> (and its refresh worker) in a service collection.</summary>
 public static class ServiceCollectionExtensions
 {
     /// <summary>Registers Erp.Db with a connection string to the primary.</summary>
@@ -29,12 +32,35 @@ public static class ServiceCollectionExtensions
         return services.AddErpDbCore();
     }
 
+    /// <summary>
+    /// Registers <see cref="RefreshWorker"/> as a hosted service over the registered <see cref="ErpDatabase"/>
+    /// (call <c>AddErpDb</c> too): the due refresh every <see cref="RefreshWorkerOptions.Interval"/> and the
+    /// partitions kept ahead, for servers without pg_cron. The worker is also resolvable as <see cref="RefreshWorker"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="options">Interval and trigger; defaults when null.</param>
+    public static IServiceCollection AddErpDbRefreshWorker(this IServiceCollection services, RefreshWorkerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(sp =>
+        {
+            var erp = sp.GetRequiredService<ErpDatabase>();
+            return new RefreshWorker(erp.Refresh, options, sp.GetService<ILogger<RefreshWorker>>(), erp.Partitions);
+        });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RefreshWorker>(sp => sp.GetRequiredService<RefreshWorker>()));
+        return services;
+    }
+
     private static IServiceCollection AddErpDbCore(this IServiceCollection services)
     {
-        // TryAdd: registering twice is harmless; the first registration wins.
+        // TryAdd: registering twice still makes one ErpDatabase. Every AddErpDb's options apply, in
+        // order, to the same ErpDbOptionsBuilder, so where two set the same value the last one wins.
+        // An NpgsqlDataSource already in the container (AddNpgsqlDataSource) is the primary: it is
+        // shared, not copied into a second pool, and its owner (the container) disposes it.
         services.TryAddSingleton(sp => ErpDatabase.Create(
             sp.GetRequiredService<IOptions<ErpDbOptionsBuilder>>().Value.Build(),
-            sp.GetService<ILoggerFactory>()));
+            sp.GetService<ILoggerFactory>(),
+            sp.GetService<NpgsqlDataSource>()));
         return services;
     }
 }

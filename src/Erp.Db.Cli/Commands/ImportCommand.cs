@@ -25,13 +25,11 @@ internal sealed class ImportCommand : Command
     };
 
     private readonly Database database;
-    private readonly ILoggerFactory loggers;
 
-    public ImportCommand(CommandRunner runner, Database database, ILoggerFactory loggers)
+    public ImportCommand(CommandRunner runner, Database database)
         : base("import", Help())
     {
         this.database = database;
-        this.loggers = loggers;
         Arguments.Add(entity);
         Arguments.Add(file);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
@@ -52,7 +50,7 @@ internal sealed class ImportCommand : Command
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { TrimOptions = TrimOptions.Trim });
         ReadHeader(csv, target, path);
-        var ingestor = new Ingestor(await database.GetAsync(parseResult, cancellationToken), loggers.CreateLogger<Ingestor>());
+        var ingestor = (await database.GetErpAsync(parseResult, cancellationToken)).Ingest;
         IngestResult result;
         try
         {

@@ -17,14 +17,12 @@ internal sealed class MigrateCommand : Command
     private readonly Option<DirectoryInfo?> scripts = SchemaOptions.Scripts();
     private readonly Option<bool> allowDowngrade = SchemaOptions.AllowDowngrade();
     private readonly Database database;
-    private readonly ILoggerFactory loggers;
     private readonly CommandOutput output;
 
-    public MigrateCommand(CommandRunner runner, Database database, ILoggerFactory loggers, CommandOutput output)
+    public MigrateCommand(CommandRunner runner, Database database, CommandOutput output)
         : base("migrate", "Apply pending migrations, then changed functions and views, each migration in its own transaction. Refuses to run when an applied migration has drifted.")
     {
         this.database = database;
-        this.loggers = loggers;
         this.output = output;
         Options.Add(dryRun);
         Options.Add(scripts);
@@ -34,10 +32,8 @@ internal sealed class MigrateCommand : Command
 
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var dataSource = await database.GetAsync(parseResult, cancellationToken);
-        var options = new MigrationOptions { AllowDowngrade = parseResult.GetValue(allowDowngrade) };
-        var runner = new MigrationRunner(dataSource, SchemaOptions.Catalog(parseResult, scripts), options, loggers.CreateLogger<MigrationRunner>());
-        var result = await runner.MigrateAsync(parseResult.GetValue(dryRun), cancellationToken);
+        var erp = await database.GetErpAsync(parseResult, cancellationToken, SchemaOptions.Migration(parseResult, scripts, allowDowngrade));
+        var result = await erp.Migrations.MigrateAsync(parseResult.GetValue(dryRun), cancellationToken);
         var verb = result.DryRun ? "Would apply" : "Applied";
         // What a DBA must know (a schedule that could not be registered, say) goes to stderr in every format.
         foreach (var notice in result.Notices)

@@ -52,7 +52,7 @@ internal sealed class RefreshCommand : Command
             throw CliException.Validation("Say what to refresh: view names, --all, --due or --watch (exactly one).");
         }
         var every = parseResult.GetValue(watch) ? IntervalParser.Parse(parseResult.GetValue(interval)!) : TimeSpan.Zero;
-        var refresher = new ViewRefresher(await database.GetAsync(parseResult, cancellationToken), loggers.CreateLogger<ViewRefresher>());
+        var refresher = (await database.GetErpAsync(parseResult, cancellationToken)).Refresh;
         if (parseResult.GetValue(watch))
         {
             return await WatchAsync(refresher, every, cancellationToken);

@@ -19,6 +19,14 @@ internal static class SchemaOptions
         Description = "Re-apply functions and views even where the database holds a newer text of them (applied by a newer erpdb, or replaced since). Without it, such a run is refused, naming the scripts.",
     };
 
+    /// <summary>The command line's changes to the configured migration options: <c>--scripts</c> and, when given, <c>--allow-downgrade</c>.</summary>
+    public static Func<MigrationOptions, MigrationOptions> Migration(ParseResult parseResult, Option<DirectoryInfo?> scripts, Option<bool>? allowDowngrade = null) =>
+        options => options with
+        {
+            ScriptsDirectory = parseResult.GetValue(scripts)?.FullName ?? options.ScriptsDirectory,
+            AllowDowngrade = allowDowngrade is not null && parseResult.GetValue(allowDowngrade) || options.AllowDowngrade,
+        };
+
     /// <summary>The catalog the command works on: <c>--scripts</c> if given, else the embedded scripts.</summary>
     public static ScriptCatalog Catalog(ParseResult parseResult, Option<DirectoryInfo?> scripts) =>
         parseResult.GetValue(scripts) is { } folder ? ScriptCatalog.FromDirectory(folder.FullName) : ScriptCatalog.Embedded();

@@ -33,9 +33,8 @@ internal sealed class ScriptCommand : Command
 
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var options = new MigrationOptions { AllowDowngrade = parseResult.GetValue(allowDowngrade) };
-        var runner = new MigrationRunner(await database.GetAsync(parseResult, cancellationToken), SchemaOptions.Catalog(parseResult, scripts), options);
-        var sql = await runner.ScriptAsync(cancellationToken);
+        var erp = await database.GetErpAsync(parseResult, cancellationToken, SchemaOptions.Migration(parseResult, scripts, allowDowngrade));
+        var sql = await erp.Migrations.ScriptAsync(cancellationToken);
         var file = parseResult.GetValue(outputFile);
         if (file is not null)
         {

@@ -24,11 +24,11 @@ internal sealed class VerifyCommand : Command
 
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var dataSource = await database.GetAsync(parseResult, cancellationToken);
-        var catalog = SchemaOptions.Catalog(parseResult, scripts);
-        var report = await new MigrationRunner(dataSource, catalog).StatusAsync(cancellationToken);
+        var erp = await database.GetErpAsync(parseResult, cancellationToken, SchemaOptions.Migration(parseResult, scripts));
+        var dataSource = erp.MigrationDataSource;
+        var report = await erp.Migrations.StatusAsync(cancellationToken);
         var exitCode = report.Drift.Count > 0 ? ExitCodes.Drift : report.ToRun.Count > 0 ? ExitCodes.Pending : ExitCodes.Ok;
-        if (exitCode == ExitCodes.Ok && catalog.Scripts.Any(s => s.Name == IsolationCheck.Script))
+        if (exitCode == ExitCodes.Ok && report.Scripts.Any(s => s.Name == IsolationCheck.Script))
         {
             // Only an up-to-date schema has the current check; pending or drifted scripts come first.
             // A script folder of its own (--scripts) without the check has nothing to check it with.

@@ -18,7 +18,7 @@ internal sealed class ViewsCommand : Command
 
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var statuses = await new ViewRefresher(await database.GetAsync(parseResult, cancellationToken)).GetStatusAsync(cancellationToken);
+        var statuses = await (await database.GetErpAsync(parseResult, cancellationToken)).Refresh.GetStatusAsync(cancellationToken);
         var unhealthy = statuses.Count(s => !s.IsHealthy);
         var caption = unhealthy == 0 ? $"{statuses.Count} views, all healthy." : $"{statuses.Count} views, {unhealthy} unhealthy (stale, failing or missing).";
         return new CommandResult(new { views = statuses.Select(RefreshView.Status), unhealthy }, RefreshView.Statuses(statuses, caption));

@@ -8,7 +8,8 @@ namespace Erp.Db.Cli.Connection;
 /// <summary>
 /// Finds the connection, first found wins: --connection, ERPDB_CONNECTION, libpq's PG* variables
 /// (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD: Npgsql reads only some, so they are mapped
-/// here), ConnectionStrings:ErpDb in erpdb.json or appsettings.json, else the local server.
+/// here), ConnectionStrings:ErpDb, then ErpDb:ConnectionString (the library's own setting) in erpdb.json or
+/// appsettings.json, else the local server.
 /// A connection string without a password takes it from libpq's password file: PGPASSFILE, else
 /// ~/.pgpass (lines host:port:database:user:password), so no password need be on the command line.
 /// </summary>
@@ -33,6 +34,10 @@ internal sealed class ConnectionResolver(IConfiguration configuration, CliEnviro
         if (configuration.GetConnectionString("ErpDb") is { Length: > 0 } fromConfig)
         {
             return WithPassfile(Validated(fromConfig, "ConnectionStrings:ErpDb in erpdb.json/appsettings.json"));
+        }
+        if (configuration[$"{ErpDbOptions.SectionName}:{nameof(ErpDbOptions.ConnectionString)}"] is { Length: > 0 } fromSection)
+        {
+            return WithPassfile(Validated(fromSection, "ErpDb:ConnectionString in erpdb.json/appsettings.json"));
         }
         var server = await localServer.EnsureStartedAsync(cancellationToken);
         output.Note($"erpdb: no connection configured; using the local PostgreSQL {server.Version} on 127.0.0.1:{server.Port} "

@@ -1,36 +1,49 @@
-using Erp.Db.Cli.Output;
+using Erp.Db.Migrations;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Erp.Db.Cli.Connection;
 
-/// <summary>The one data source of an erpdb run, created on first use and disposed with the host.</summary>
-internal sealed class Database(ConnectionResolver resolver, GlobalOptions globals) : IAsyncDisposable
+/// <summary>
+/// The one <see cref="ErpDatabase"/> of an erpdb run, registered with <c>AddErpDb</c> over the <c>ErpDb</c>
+/// section of erpdb.json/appsettings.json and created on first use: the connection the
+/// <see cref="ConnectionResolver"/> finds becomes its <c>ConnectionString</c>, and the command's schema
+/// options (<c>--scripts</c>, <c>--allow-downgrade</c>) its <c>Migration</c> options. The host disposes it.
+/// </summary>
+internal sealed class Database(ConnectionResolver resolver, GlobalOptions globals, IServiceProvider services)
 {
-    private NpgsqlDataSource? dataSource;
+    private Func<MigrationOptions, MigrationOptions>? migration;
 
     public ConnectionTarget? Target { get; private set; }
 
-    public async Task<NpgsqlDataSource> GetAsync(System.CommandLine.ParseResult parseResult, CancellationToken cancellationToken)
+    /// <summary>The library's entry object for this run.</summary>
+    /// <param name="parseResult">The command line (for <c>--connection</c>).</param>
+    /// <param name="cancellationToken">Cancels starting the local server.</param>
+    /// <param name="migration">Changes the command line makes to the configured migration options.</param>
+    public async Task<ErpDatabase> GetErpAsync(System.CommandLine.ParseResult parseResult, CancellationToken cancellationToken,
+        Func<MigrationOptions, MigrationOptions>? migration = null)
     {
-        if (dataSource is null)
+        if (Target is null)
         {
+            this.migration = migration;
             Target = await resolver.ResolveAsync(parseResult.GetValue(globals.Connection), cancellationToken);
-            var builder = new NpgsqlDataSourceBuilder(Target.ConnectionString);
-            builder.ConnectionStringBuilder.ApplicationName ??= "erpdb";
-            dataSource = builder.Build();
         }
-        return dataSource;
+        return services.GetRequiredService<ErpDatabase>();
     }
 
-    /// <summary>The library's entry object over the same data source.</summary>
-    public async Task<ErpDatabase> GetErpAsync(System.CommandLine.ParseResult parseResult, CancellationToken cancellationToken) =>
-        new(await GetAsync(parseResult, cancellationToken));
-
-    public async ValueTask DisposeAsync()
+    /// <summary>Applies the resolved connection and the command line to the options <c>AddErpDb</c> bound (a PostConfigure step).</summary>
+    public void Configure(ErpDbOptionsBuilder options)
     {
-        if (dataSource is not null)
+        if (Target is null)
         {
-            await dataSource.DisposeAsync();
+            throw new InvalidOperationException("ErpDatabase was resolved before the connection: call Database.GetErpAsync.");
+        }
+        var builder = new NpgsqlConnectionStringBuilder(Target.ConnectionString);
+        builder.ApplicationName ??= "erpdb";
+        options.ConnectionString = builder.ConnectionString;
+        if (migration is not null)
+        {
+            options.Migration = migration(options.Migration);
         }
     }
 }

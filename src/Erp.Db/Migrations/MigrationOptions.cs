@@ -23,6 +23,12 @@ public sealed record MigrationOptions
     /// </summary>
     public bool AllowDowngrade { get; init; }
 
+    /// <summary>
+    /// A folder laid out like the repository's <c>sql/</c> (<c>migrations/</c>, <c>functions/</c>, <c>views/</c>) whose
+    /// scripts <see cref="ErpDatabase.Migrations"/> applies instead of the ones embedded in Erp.Db; embedded when null.
+    /// </summary>
+    public string? ScriptsDirectory { get; init; }
+
     /// <summary>The variables every script may use, with their defaults.</summary>
     public static IReadOnlyDictionary<string, string> DefaultVariables { get; } = new Dictionary<string, string>
     {

@@ -27,14 +27,14 @@ public sealed class MigrationRunner
 
     /// <summary>Creates a runner over a shared data source.</summary>
     /// <param name="dataSource">Where to migrate; its login needs CREATEROLE the first time (roles are created if absent).</param>
-    /// <param name="catalog">The scripts; by default the ones embedded in Erp.Db.</param>
+    /// <param name="catalog">The scripts; by default those of <see cref="MigrationOptions.ScriptsDirectory"/>, else the ones embedded in Erp.Db.</param>
     /// <param name="options">Variables and timeouts; by default <see cref="MigrationOptions"/>' defaults.</param>
     /// <param name="logger">Where progress goes; by default nowhere.</param>
     public MigrationRunner(NpgsqlDataSource dataSource, ScriptCatalog? catalog = null, MigrationOptions? options = null, ILogger? logger = null)
     {
         this.dataSource = dataSource;
-        this.catalog = catalog ?? ScriptCatalog.Embedded();
         this.options = options ?? new MigrationOptions();
+        this.catalog = catalog ?? ScriptCatalog.For(this.options);
         this.logger = logger ?? NullLogger.Instance;
     }
 

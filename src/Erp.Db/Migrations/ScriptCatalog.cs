@@ -23,6 +23,10 @@ public sealed class ScriptCatalog
     /// <summary>The embedded scripts never change within a process: read and hash them once.</summary>
     private static readonly Lazy<ScriptCatalog> EmbeddedCatalog = new(ReadEmbedded);
 
+    /// <summary>The scripts of <see cref="MigrationOptions.ScriptsDirectory"/>, else the embedded ones.</summary>
+    internal static ScriptCatalog For(MigrationOptions options) =>
+        options.ScriptsDirectory is { Length: > 0 } folder ? FromDirectory(folder) : Embedded();
+
     /// <summary>The scripts embedded in the Erp.Db assembly: the warehouse schema itself.</summary>
     public static ScriptCatalog Embedded() => EmbeddedCatalog.Value;
 

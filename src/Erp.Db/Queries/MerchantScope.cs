@@ -44,11 +44,12 @@ internal static class MerchantScope
         }
         var arguments = new DynamicParameters(parameters);
         arguments.Add("erp_merchant", merchantId.ToString(CultureInfo.InvariantCulture));
-        arguments.Add("erp_timeout", ((long)database.Options.QueryTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+        arguments.Add("erp_timeout", (database.Options.CommandTimeoutSeconds == 0 ? 0L : (long)database.Options.QueryTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
         arguments.Add("erp_views", views);
 
         await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
-        using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Batch(sql), arguments, cancellationToken: cancellationToken));
+        using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Batch(sql), arguments,
+            commandTimeout: ClientTimeout(database.Options), cancellationToken: cancellationToken));
         await grid.ReadAsync();
         var data = await read(grid);
         var freshness = (await grid.ReadAsync<FreshnessRow>())
@@ -56,6 +57,12 @@ internal static class MerchantScope
             .ToList();
         return new QueryResult<T>(data, freshness);
     }
+
+    /// <summary>
+    /// The client's command timeout for a query: the query timeout plus a little, so that the server's
+    /// <c>statement_timeout</c> (a clear 57014 error) normally fires first; 0 (none) when there is no query timeout.
+    /// </summary>
+    internal static int ClientTimeout(ErpDbOptions options) => options.CommandTimeoutSeconds == 0 ? 0 : options.CommandTimeoutSeconds + 2;
 
 #pragma warning disable IDE1006, CA1812 // Dapper maps the snake_case columns onto these names.
     private sealed record FreshnessRow(string view_name, DateTime? last_refresh_at, double? age_seconds, bool is_stale, bool? is_dirty, bool is_failing);

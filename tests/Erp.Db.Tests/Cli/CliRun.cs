@@ -20,6 +20,15 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
 
     public static Task<CliRun> RunAsync(params string[] args) => RunAsync(null, args);
 
+    /// <summary>Runs erpdb as if started in <paramref name="directory"/> (where it reads erpdb.json and appsettings.json).</summary>
+    public static async Task<CliRun> RunInAsync(string directory, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await ErpDbCli.RunAsync(args, output, error, _ => null, directory, CancellationToken.None);
+        return new CliRun(exitCode, output.ToString(), error.ToString());
+    }
+
     public JsonElement Json()
     {
         try

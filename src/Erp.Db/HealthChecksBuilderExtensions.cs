@@ -1,0 +1,25 @@
+using Erp.Db.Health;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Erp.Db;
+
+/// <summary>Adds the Erp.Db view health check to <c>services.AddHealthChecks()</c>.</summary>
+public static class HealthChecksBuilderExtensions
+{
+    /// <summary>
+    /// Adds a check of the materialized views of the registered <see cref="ErpDatabase"/> (call <c>AddErpDb</c> too):
+    /// Healthy when every view is populated, fresh and refreshing; Degraded when one is stale; Unhealthy when one
+    /// failed to refresh 3 times in a row, is not populated, or no view is registered. Its data holds each view's state.
+    /// </summary>
+    /// <param name="builder">The health checks builder.</param>
+    /// <param name="name">The check's name. Default <c>erpdb</c>.</param>
+    /// <param name="failureStatus">What to report when the database cannot be asked; Unhealthy when null.</param>
+    /// <param name="tags">Tags to filter checks by.</param>
+    public static IHealthChecksBuilder AddErpDb(this IHealthChecksBuilder builder, string name = "erpdb", HealthStatus? failureStatus = null,
+        IEnumerable<string>? tags = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Add(new HealthCheckRegistration(name, sp => new ViewHealthCheck(sp.GetRequiredService<ErpDatabase>()), failureStatus, tags));
+    }
+}

@@ -1,0 +1,175 @@
+using Erp.Db.Queries;
+using Erp.Db.Queries.Sales;
+using Erp.Db.Refresh;
+using Erp.Db.Tests.Cli;
+using Erp.Db.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Erp.Db.Tests.Library;
+
+/// <summary>One way to put the library together: ErpDatabase, AddErpDb, the worker, the health check, and the CLI on top.</summary>
+public class ComposeTests
+{
+    [Fact]
+    public async Task AddErpDb_reuses_an_NpgsqlDataSource_already_registered()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await using var shared = NpgsqlDataSource.Create(db.ConnectionString);
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton(shared);
+        services.AddErpDb(_ => { });
+        await using var provider = services.BuildServiceProvider();
+
+        var erp = provider.GetRequiredService<ErpDatabase>();
+
+        Assert.Same(shared, erp.DataSource);
+        Assert.Same(shared, erp.ReadDataSource);
+        Assert.Same(shared, erp.MigrationDataSource);
+        Assert.True((await erp.Migrations.StatusAsync()).IsUpToDate);
+    }
+
+    [Fact]
+    public async Task Migration_options_from_the_ErpDb_section_reach_the_migrations()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ErpDb:ConnectionString"] = db.ConnectionString,
+            ["ErpDb:Migration:Schedule"] = "false",
+            ["ErpDb:Migration:Variables:default_refresh_interval"] = "7 minutes",
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddErpDb(configuration.GetSection(ErpDbOptions.SectionName));
+        await using var provider = services.BuildServiceProvider();
+        var erp = provider.GetRequiredService<ErpDatabase>();
+
+        await erp.Migrations.MigrateAsync();
+
+        Assert.False(erp.Options.Migration.Schedule);
+        Assert.Equal("30 minutes", erp.Options.Migration.Variables["default_stale_after"]);
+        Assert.Equal(TimeSpan.FromMinutes(7),
+            await db.ScalarAsync<TimeSpan>("SELECT refresh_interval FROM ops.mv_registry WHERE view_name = 'mart.mv_monthly_sales'"));
+    }
+
+    [Fact]
+    public async Task QueryTimeout_above_30_seconds_is_the_command_timeout()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var options = new ErpDbOptions { ConnectionString = db.ConnectionString, ReadConnectionString = db.ConnectionString, QueryTimeout = TimeSpan.FromSeconds(60) };
+        await using var erp = ErpDatabase.Create(options);
+
+        Assert.Equal(60, new NpgsqlConnectionStringBuilder(erp.DataSource.ConnectionString).CommandTimeout);
+        Assert.Equal(60, new NpgsqlConnectionStringBuilder(erp.ReadDataSource.ConnectionString).CommandTimeout);
+        // On data sources the app passes in, the query sets its own (the server's statement_timeout fires first).
+        Assert.Equal(62, MerchantScope.ClientTimeout(options));
+    }
+
+    [Fact]
+    public async Task A_query_waiting_longer_than_QueryTimeout_is_cancelled()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await using var erp = ErpDatabase.Create(new ErpDbOptions { ConnectionString = db.ConnectionString, QueryTimeout = TimeSpan.FromSeconds(1) });
+        await using var locker = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await locker.BeginTransactionAsync();
+        await using (var lockView = new NpgsqlCommand("LOCK TABLE ops.mv_registry IN ACCESS EXCLUSIVE MODE", locker, transaction))
+        {
+            await lockView.ExecuteNonQueryAsync();
+        }
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var error = await Assert.ThrowsAsync<PostgresException>(() =>
+            erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, today), SalesGrouping.Platform)));
+
+        Assert.Equal(PostgresErrorCodes.QueryCanceled, error.SqlState);
+    }
+
+    [Fact]
+    public async Task AddErpDbRefreshWorker_registers_one_hosted_worker_that_refreshes()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var services = new ServiceCollection().AddLogging();
+        services.AddErpDb(db.ConnectionString);
+        services.AddErpDbRefreshWorker(new RefreshWorkerOptions { Interval = TimeSpan.FromHours(1), PartitionInterval = Timeout.InfiniteTimeSpan, Trigger = "test-worker" });
+        services.AddErpDbRefreshWorker();
+        await using var provider = services.BuildServiceProvider();
+
+        var hosted = Assert.Single(provider.GetServices<IHostedService>());
+        var worker = provider.GetRequiredService<RefreshWorker>();
+        Assert.Same(worker, hosted);
+        var ran = new TaskCompletionSource<IReadOnlyList<RefreshResult>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        worker.RunCompleted += (_, results) => ran.TrySetResult(results);
+        await hosted.StartAsync(CancellationToken.None);
+        await ran.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        await hosted.StopAsync(CancellationToken.None);
+
+        Assert.Equal(1, worker.Runs);
+    }
+
+    [Fact]
+    public async Task The_health_check_is_healthy_when_refreshed_and_unhealthy_after_three_failures()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var services = new ServiceCollection().AddLogging();
+        services.AddErpDb(db.ConnectionString);
+        services.AddHealthChecks().AddErpDb();
+        await using var provider = services.BuildServiceProvider();
+        var health = provider.GetRequiredService<HealthCheckService>();
+        var erp = provider.GetRequiredService<ErpDatabase>();
+
+        await erp.Refresh.RefreshAllAsync("test");
+        var fresh = (await health.CheckHealthAsync()).Entries["erpdb"];
+
+        await db.ExecuteAsync("UPDATE ops.mv_registry SET consecutive_failures = 3 WHERE view_name = 'mart.mv_daily_sales'");
+        var failing = (await health.CheckHealthAsync()).Entries["erpdb"];
+
+        Assert.Equal(HealthStatus.Healthy, fresh.Status);
+        Assert.Equal("healthy", fresh.Data["mart.mv_daily_sales"]);
+        Assert.Equal(HealthStatus.Unhealthy, failing.Status);
+        Assert.StartsWith("failing x3", (string)failing.Data["mart.mv_daily_sales"]);
+        Assert.Equal("healthy", failing.Data["mart.mv_weekly_sales"]);
+    }
+
+    [Fact]
+    public async Task The_health_check_is_degraded_when_a_view_is_stale()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var services = new ServiceCollection().AddLogging();
+        services.AddErpDb(db.ConnectionString);
+        services.AddHealthChecks().AddErpDb("warehouse");
+        await using var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<ErpDatabase>().Refresh.RefreshAllAsync("test");
+
+        await db.ExecuteAsync("UPDATE ops.mv_registry SET last_success_at = now() - interval '2 days' WHERE view_name = 'mart.mv_daily_sales'");
+        var entry = (await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["warehouse"];
+
+        Assert.Equal(HealthStatus.Degraded, entry.Status);
+        Assert.StartsWith("stale", (string)entry.Data["mart.mv_daily_sales"]);
+    }
+
+    [Fact]
+    public async Task The_cli_honours_the_ErpDb_section_of_erpdb_json()
+    {
+        await using var empty = await TestDatabase.CreateEmptyAsync();
+        await using var migrated = await TestDatabase.CreateMigratedAsync();
+        var directory = Directory.CreateTempSubdirectory("erpdb-compose-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "erpdb.json"), $$"""
+                { "ErpDb": { "MigrationConnectionString": "{{migrated.ConnectionString}}" } }
+                """);
+
+            var run = await CliRun.RunInAsync(directory.FullName, "status", "--connection", empty.ConnectionString, "--format", "json");
+
+            Assert.Equal(0, run.ExitCode);
+            Assert.Equal(migrated.Name, run.Json().GetProperty("data").GetProperty("database").GetString());
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+}
