@@ -4,6 +4,9 @@
 -- Receivables are grouped by invoice month; outstanding and overdue are as of today (open,
 -- partially paid or overdue items; overdue = due_date before today), so the view changes daily and
 -- the interval refresh keeps it current. Written-off and cancelled receivables are excluded.
+-- Each fee counts once: expenses with order_id set (the order fees posting writes) are already in
+-- the orders' net_profit_cny, so expenses_cny and operating profit leave them out; cash flow
+-- counts every expense, since the fees are paid either way (docs/metrics.md).
 
 DROP MATERIALIZED VIEW IF EXISTS mart.mv_financial_overview CASCADE;
 
@@ -26,7 +29,9 @@ receipts AS (
     GROUP BY p.merchant_id, date_trunc('month', p.receipt_date)
 ),
 expenses AS (
-    SELECT e.merchant_id, date_trunc('month', e.expense_date)::date AS month_start, sum(e.amount_cny) AS expenses_cny
+    SELECT e.merchant_id, date_trunc('month', e.expense_date)::date AS month_start,
+           sum(e.amount_cny) FILTER (WHERE e.order_id IS NULL) AS expenses_cny,
+           sum(e.amount_cny) AS all_expenses_cny
     FROM dw.fact_expenses AS e
     GROUP BY e.merchant_id, date_trunc('month', e.expense_date)
 ),
@@ -54,7 +59,7 @@ SELECT m.merchant_id,
        round(coalesce(s.gross_profit_cny, 0), 2) AS gross_profit_cny,
        round(coalesce(s.net_profit_cny, 0), 2) AS net_profit_cny,
        round(coalesce(s.net_profit_cny, 0) - coalesce(e.expenses_cny, 0), 2) AS operating_profit_cny,
-       round(coalesce(p.receipts_cny, 0) - coalesce(e.expenses_cny, 0), 2) AS net_cash_flow_cny
+       round(coalesce(p.receipts_cny, 0) - coalesce(e.all_expenses_cny, 0), 2) AS net_cash_flow_cny
 FROM months AS m
 LEFT JOIN receivables AS r ON r.merchant_id = m.merchant_id AND r.month_start = m.month_start
 LEFT JOIN receipts AS p ON p.merchant_id = m.merchant_id AND p.month_start = m.month_start
@@ -69,9 +74,9 @@ COMMENT ON COLUMN mart.mv_financial_overview.invoiced_cny IS 'Receivables invoic
 COMMENT ON COLUMN mart.mv_financial_overview.outstanding_cny IS 'Of those, what is still unpaid today (open, partially paid or overdue).';
 COMMENT ON COLUMN mart.mv_financial_overview.overdue_cny IS 'Of the outstanding, what is past its due date today.';
 COMMENT ON COLUMN mart.mv_financial_overview.receipts_cny IS 'Money received that month (dw.fact_payment_receipts).';
-COMMENT ON COLUMN mart.mv_financial_overview.expenses_cny IS 'All expenses that month, shop-attributed and merchant-wide.';
-COMMENT ON COLUMN mart.mv_financial_overview.operating_profit_cny IS 'net_profit_cny of sales - expenses_cny.';
-COMMENT ON COLUMN mart.mv_financial_overview.net_cash_flow_cny IS 'receipts_cny - expenses_cny.';
+COMMENT ON COLUMN mart.mv_financial_overview.expenses_cny IS 'Expenses that month not tied to an order (order_id NULL), shop-attributed and merchant-wide; order fees are in net_profit_cny already.';
+COMMENT ON COLUMN mart.mv_financial_overview.operating_profit_cny IS 'net_profit_cny of sales - expenses_cny: each order fee counted once.';
+COMMENT ON COLUMN mart.mv_financial_overview.net_cash_flow_cny IS 'receipts_cny - every expense that month, order fees included.';
 
 REVOKE ALL ON mart.mv_financial_overview FROM PUBLIC;
 

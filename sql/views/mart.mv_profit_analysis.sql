@@ -4,6 +4,8 @@
 -- Sales come from mart.mv_daily_sales (so the numbers agree with the sales views); expenses are
 -- those attributed to a shop (dw.fact_expenses.shop_id); merchant-wide expenses (shop_id NULL)
 -- are in mart.mv_financial_overview. A shop with expenses but no sales in a month has a row too.
+-- Expenses with order_id set (order fees) are already in net_profit_cny and are left out, so each
+-- fee counts once (docs/metrics.md).
 
 DROP MATERIALIZED VIEW IF EXISTS mart.mv_profit_analysis CASCADE;
 
@@ -20,7 +22,7 @@ expenses AS (
     SELECT e.merchant_id, e.shop_id, date_trunc('month', e.expense_date)::date AS month_start,
            sum(e.amount_cny) AS expenses_cny
     FROM dw.fact_expenses AS e
-    WHERE e.shop_id IS NOT NULL
+    WHERE e.shop_id IS NOT NULL AND e.order_id IS NULL
     GROUP BY e.merchant_id, e.shop_id, date_trunc('month', e.expense_date)
 ),
 combined AS (
@@ -65,7 +67,7 @@ CREATE INDEX mv_profit_analysis_merchant_month_idx ON mart.mv_profit_analysis (m
 CREATE INDEX mv_profit_analysis_platform_month_idx ON mart.mv_profit_analysis (merchant_id, platform_code, month_start);
 
 COMMENT ON MATERIALIZED VIEW mart.mv_profit_analysis IS 'Profit per merchant, shop and month: sales profit from mart.mv_daily_sales, shop expenses, operating profit and margins. Readers use mart.profit_analysis.';
-COMMENT ON COLUMN mart.mv_profit_analysis.expenses_cny IS 'Expenses attributed to the shop that month (dw.fact_expenses with shop_id).';
+COMMENT ON COLUMN mart.mv_profit_analysis.expenses_cny IS 'Expenses attributed to the shop that month (dw.fact_expenses with shop_id), less order fees (order_id set), which net_profit_cny holds already.';
 COMMENT ON COLUMN mart.mv_profit_analysis.operating_profit_cny IS 'net_profit_cny - expenses_cny.';
 COMMENT ON COLUMN mart.mv_profit_analysis.gross_margin IS 'gross_profit_cny / gmv_cny (0.25 = 25 %); NULL without GMV.';
 COMMENT ON COLUMN mart.mv_profit_analysis.net_margin IS 'net_profit_cny / gmv_cny; NULL without GMV.';

@@ -64,6 +64,7 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
         var foreignKeys = (await connection.QueryAsync<(string DropSql, string AddSql)>(
             new CommandDefinition(SeedSql.FactForeignKeys, transaction: transaction, cancellationToken: cancellationToken))).ToList();
         await ExecuteEachAsync(connection, transaction, foreignKeys.Select(k => k.DropSql), cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(SeedSql.CreatePayments, transaction: transaction, cancellationToken: cancellationToken));
         tables.AddRange(
         [
             await CopyStreamer.CopyAsync(connection, generator.Orders(), generator.OrderCount, progress, cancellationToken),
@@ -71,14 +72,14 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
             await CopyStreamer.CopyAsync(connection, generator.ProductMetrics(), 0, progress, cancellationToken),
             await CopyStreamer.CopyAsync(connection, generator.Inventory(), generator.Products.Count, progress, cancellationToken),
             await CopyStreamer.CopyAsync(connection, generator.InventoryTransactions(), 0, progress, cancellationToken),
-            await CopyStreamer.CopyAsync(connection, generator.Receivables(), 0, progress, cancellationToken),
-            await CopyStreamer.CopyAsync(connection, generator.PaymentReceipts(), 0, progress, cancellationToken),
+            await CopyStreamer.CopyAsync(connection, generator.Payments(), 0, progress, cancellationToken),
             await CopyStreamer.CopyAsync(connection, generator.Expenses(), 0, progress, cancellationToken),
             await CopyStreamer.CopyAsync(connection, generator.TrafficFunnel(), (long)generator.Shops.Count * options.Days, progress, cancellationToken),
             await CopyStreamer.CopyAsync(connection, generator.UserActivity(), (long)generator.Shops.Count * options.Days, progress, cancellationToken),
         ]);
         await ExecuteEachAsync(connection, transaction, foreignKeys.Select(k => k.AddSql), cancellationToken);
         await MoveSequencesAsync(connection, transaction, tables, cancellationToken);
+        await PostAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         var loadElapsed = Stopwatch.GetElapsedTime(started);
 
@@ -108,6 +109,18 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
             logger.LogWarning("Refreshing {View} after the seed failed: {Error}", failed.ViewName, failed.Error);
         }
         return results;
+    }
+
+    /// <summary>
+    /// The books come from posting, as after an import: stock movements and positions, receivables
+    /// and their settlement, fee expenses, is_paid and inventory_deducted. It runs after the keys are
+    /// back and the sequences moved past the loaded ids (posting inserts rows of its own), with fresh
+    /// statistics of the loaded facts so its set-based joins are planned as such.
+    /// </summary>
+    private static async Task PostAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await AnalyzeAsync(connection, transaction, SeedSql.AnalyzeForPosting, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(SeedSql.Post, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -173,7 +186,7 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
     {
         foreach (var (table, column) in SeedSql.Identities)
         {
-            var rows = tables.First(t => t.Table == table).Rows;
+            var rows = tables.FirstOrDefault(t => t.Table == table)?.Rows ?? 0;
             if (rows > 0)
             {
                 // The seeder numbers every identity 1..rows, so rows is the largest value written.

@@ -78,19 +78,16 @@ internal sealed class DemoDataGenerator
     /// <summary>Rows of dw.fact_product_metrics: listing-days with sales, and every listing for the last 7 days.</summary>
     public IEnumerable<ProductMetricRow> ProductMetrics() => ProductMetricFacts.Rows(model, summary.Value);
 
-    /// <summary>Rows of dw.fact_inventory: one per product.</summary>
-    public IEnumerable<InventoryRow> Inventory() => model.Products.Select(p => InventoryFacts.Position(model, p));
+    /// <summary>Rows of dw.fact_inventory: the opening position of each product (nothing on hand).</summary>
+    public IEnumerable<InventoryRow> Inventory() => model.Products.Select(p => InventoryFacts.Opening(model, p));
 
-    /// <summary>Rows of dw.fact_inventory_transactions: receipts, counts, damage, recent sales and returns.</summary>
+    /// <summary>Rows of dw.fact_inventory_transactions, unapplied: purchases, adjustments and damages (posting adds the orders').</summary>
     public IEnumerable<InventoryTransactionRow> InventoryTransactions() => InventoryFacts.Transactions(model, summary.Value);
 
-    /// <summary>Rows of dw.fact_accounts_receivable: one per weekly settlement of a shop.</summary>
-    public IEnumerable<ReceivableRow> Receivables() => FinanceFacts.Receivables(model, summary.Value, new OrderFactory(model));
+    /// <summary>Payments of invoiced orders by invoice number; they become dw.fact_payment_receipts once posting has made the receivables.</summary>
+    public IEnumerable<SeedPaymentRow> Payments() => FinanceFacts.Payments(model, Details(), new OrderFactory(model));
 
-    /// <summary>Rows of dw.fact_payment_receipts, matching <see cref="Receivables"/> by id.</summary>
-    public IEnumerable<PaymentReceiptRow> PaymentReceipts() => FinanceFacts.Receipts(model, summary.Value, new OrderFactory(model));
-
-    /// <summary>Rows of dw.fact_expenses.</summary>
+    /// <summary>Rows of dw.fact_expenses that are not order fees (posting writes those).</summary>
     public IEnumerable<ExpenseRow> Expenses() => FinanceFacts.Expenses(model, summary.Value);
 
     /// <summary>Rows of dw.fact_traffic_funnel: one per shop and day.</summary>

@@ -2,46 +2,34 @@ using Erp.Db.Seeding.Rows;
 
 namespace Erp.Db.Seeding.Generation;
 
-/// <summary>Receivables (one per weekly platform settlement), the payments received against them, and expenses.</summary>
+/// <summary>
+/// Payments for invoiced orders and the expenses that are not order fees (posting writes those).
+/// </summary>
 internal static class FinanceFacts
 {
-    public static IEnumerable<ReceivableRow> Receivables(DemoModel model, SalesSummary summary, OrderFactory settlements)
+    /// <summary>
+    /// One payment per invoiced order whose weekly settlement was paid (in full) or partially paid
+    /// (a share), naming the order's invoice. Posting creates the receivables and settles them.
+    /// </summary>
+    public static IEnumerable<SeedPaymentRow> Payments(DemoModel model, IEnumerable<OrderDetail> orders, OrderFactory settlements)
     {
         long id = 0;
-        foreach (var ((shop, week), amount) in summary.SettlementAmounts)
+        foreach (var detail in orders)
         {
-            var s = settlements.SettlementOf(shop, week);
-            if (!s.Invoiced || amount <= 0)
+            var order = detail.Order;
+            if (!order.IsInvoiced)
             {
                 continue;
             }
-            var row = model.Shops[shop].Row;
-            var received = Received(s, amount);
-            yield return new ReceivableRow(row.MerchantId, ++id, row.ShopId, s.InvoiceNo, row.CurrencyCode,
-                model.Rates.Rate(row.CurrencyCode, s.InvoiceDay), amount, received, model.StartDate.AddDays(s.InvoiceDay),
-                model.StartDate.AddDays(s.DueDay), s.Status, s.IsPaid ? PaidAt(model, s) : null);
-        }
-    }
-
-    public static IEnumerable<PaymentReceiptRow> Receipts(DemoModel model, SalesSummary summary, OrderFactory settlements)
-    {
-        long receivableId = 0, id = 0;
-        foreach (var ((shop, week), amount) in summary.SettlementAmounts)
-        {
-            var s = settlements.SettlementOf(shop, week);
-            if (!s.Invoiced || amount <= 0)
-            {
-                continue;
-            }
-            receivableId++;
+            var s = settlements.SettlementOf(detail.Plan.Shop, model.WeekOf(detail.Plan.Day));
             if (s.PaidDay is not { } day)
             {
                 continue;
             }
-            var row = model.Shops[shop].Row;
-            yield return new PaymentReceiptRow(row.MerchantId, ++id, receivableId, model.StartDate.AddDays(day), PaidAt(model, s),
-                row.CurrencyCode, model.Rates.Rate(row.CurrencyCode, day), Received(s, amount),
-                row.CurrencyCode == "CNY" ? "bank_transfer" : "platform_settlement", s.ReceiptNo);
+            var amount = s.IsPaid ? order.Gmv : Math.Min(order.Gmv, Math.Max(0.01m, Math.Round(order.Gmv * (decimal)s.ReceivedShare, 2)));
+            yield return new SeedPaymentRow(order.MerchantId, ++id, order.InvoiceId!, model.StartDate.AddDays(day),
+                model.DayStartUtc(day).AddHours(10 + (s.Week % 6)), order.CurrencyCode, model.Rates.Rate(order.CurrencyCode, day), amount,
+                order.CurrencyCode == "CNY" ? "bank_transfer" : "platform_settlement", $"RC-{order.OrderNo}");
         }
     }
 
@@ -52,22 +40,14 @@ internal static class FinanceFacts
         {
             var random = SeedHash.Random(model.Seed, 50, shop.Index);
             var row = shop.Row;
-            decimal week = 0;
             for (var day = 0; day < model.Days; day++)
             {
                 var gmv = summary.ShopDayGmv[shop.Index, day];
                 var rate = model.Rates.Rate(row.CurrencyCode, day);
-                week += gmv;
                 if (gmv > 0)
                 {
                     rows.Add(Expense(model, row.MerchantId, day, row.ShopId, "advertising", $"{shop.PlatformCode} ads", row.CurrencyCode, rate,
                         RandomExtensions.Money((double)gmv * random.Uniform(0.05, 0.12)), null, $"{shop.PlatformCode} ads"));
-                }
-                if (model.StartDate.AddDays(day).DayOfWeek == DayOfWeek.Sunday && week > 0)
-                {
-                    rows.Add(Expense(model, row.MerchantId, day, row.ShopId, "logistics", "Weekly fulfilment invoice", row.CurrencyCode, rate,
-                        RandomExtensions.Money((double)week * random.Uniform(0.02, 0.04)), null, "SwiftShip Logistics"));
-                    week = 0;
                 }
             }
         }
@@ -97,12 +77,6 @@ internal static class FinanceFacts
                 }
             }
         }
-        foreach (var (order, shop) in summary.Refunds)
-        {
-            var day = order.OrderDate.DayNumber - model.StartDate.DayNumber;
-            rows.Add(Expense(model, order.MerchantId, day, order.ShopId, "refund", $"Refund of {order.OrderNo}", order.CurrencyCode, order.ExchangeRate,
-                order.Gmv, order.OrderId, model.Shops[shop].PlatformCode));
-        }
         for (var i = 0; i < rows.Count; i++)
         {
             yield return rows[i] with { ExpenseId = i + 1, ReferenceNo = $"EXP-{rows[i].MerchantId:D3}-{i + 1:D9}" };
@@ -112,9 +86,4 @@ internal static class FinanceFacts
     private static ExpenseRow Expense(DemoModel model, long merchant, int day, long? shop, string category, string description, string currency, decimal rate, decimal amount, long? orderId, string vendor) =>
         new(merchant, 0, model.StartDate.AddDays(day), shop, category, description, currency, rate, amount, orderId,
             orderId is null ? null : model.StartDate.AddDays(day), vendor, "");
-
-    private static decimal Received(Settlement s, decimal amount) =>
-        s.PaidDay is null ? 0 : s.IsPaid ? amount : Math.Max(0.01m, Math.Round(amount * (decimal)s.ReceivedShare, 2));
-
-    private static DateTime PaidAt(DemoModel model, Settlement s) => model.DayStartUtc(s.PaidDay!.Value).AddHours(10 + (s.Week % 6));
 }

@@ -55,16 +55,20 @@ internal sealed class OrderFactory(DemoModel model)
         var shipping = charged && shippedAt is not null
             ? Math.Round((decimal)random.Uniform(4, 9 + (3 * plan.Lines)) / rate, 2, MidpointRounding.AwayFromZero)
             : 0;
-        var settlement = status == "completed" ? SettlementOf(plan.Shop, model.WeekOf(plan.Day)) : null;
-        var invoiced = settlement?.Invoiced == true;
-        var paid = settlement?.IsPaid == true;
+        var orderNo = $"{shop.OrderPrefix}{date:yyMMdd}{orderId:D9}";
+        var invoiced = status == "completed" && SettlementOf(plan.Shop, model.WeekOf(plan.Day)).Invoiced;
+        // is_paid, payment_voucher_id and inventory_deducted are posting's: it sets them from the
+        // payments and the stock movements.
         var order = new SalesOrderRow(merchant + 1, orderId, date, shop.Row.ShopId,
             plan.Customer >= 0 ? model.CustomerModels[plan.Customer].CustomerId : null,
-            $"{shop.OrderPrefix}{date:yyMMdd}{orderId:D9}", status, currency, units, discount, gmv, rate,
-            commission, paymentFee, shipping, cost, invoiced, invoiced ? settlement!.InvoiceNo : null, paid, paid ? settlement!.ReceiptNo : null,
-            shippedAt is not null, orderedAt, paidAt, shippedAt, deliveredAt);
+            orderNo, status, currency, units, discount, gmv, rate,
+            commission, paymentFee, shipping, cost, invoiced, invoiced ? InvoiceNo(orderNo) : null, false, null,
+            false, orderedAt, paidAt, shippedAt, deliveredAt);
         return new OrderDetail(index, plan, order, items);
     }
+
+    /// <summary>The invoice number of an invoiced order: one receivable per order, so one invoice per order.</summary>
+    public static string InvoiceNo(string orderNo) => $"INV-{orderNo}";
 
     public Settlement SettlementOf(int shop, int week)
     {

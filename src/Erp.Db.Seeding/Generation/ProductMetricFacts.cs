@@ -10,7 +10,7 @@ internal static class ProductMetricFacts
     public static IEnumerable<ProductMetricRow> Rows(DemoModel model, SalesSummary summary)
     {
         var products = model.Products.Count;
-        var stock = model.Products.Select(p => InventoryFacts.Position(model, p).QuantityAvailable).ToArray();
+        var stock = model.Products.Select(p => InventoryFacts.TargetAvailable(model, p)).ToArray();
         var quality = model.Products.Select(p =>
         {
             var random = SeedHash.Random(model.Seed, 40, p.Index);

@@ -4,17 +4,16 @@ namespace Erp.Db.Seeding.Generation;
 
 /// <summary>
 /// What the facts after orders need to know about the orders, gathered in one pass: sales per
-/// listing and day, GMV per shop and day, settlement totals, recent and returned lines, refunds.
+/// listing and day, GMV per shop and day and merchant and month, units each product's orders take from stock.
 /// </summary>
 internal sealed class SalesSummary
 {
-    public const int RecentDays = 14;
-
     private SalesSummary(DemoModel model)
     {
         ListingSales = [.. Enumerable.Range(0, model.Days).Select(_ => new Dictionary<long, (int Units, decimal Amount)>())];
         ShopDayGmv = new decimal[model.Shops.Count, model.Days];
         ShopDayOrders = new int[model.Shops.Count, model.Days];
+        ProductUnits = new int[model.Products.Count];
     }
 
     /// <summary>Per day: key (shop * products + product) to units and amount in the shop's currency.</summary>
@@ -26,26 +25,19 @@ internal sealed class SalesSummary
     /// <summary>Orders placed per shop and day.</summary>
     public int[,] ShopDayOrders { get; }
 
-    /// <summary>Amount due per settlement: GMV less commission and payment fee of the completed orders.</summary>
-    public SortedDictionary<(int Shop, int Week), decimal> SettlementAmounts { get; } = [];
-
     /// <summary>GMV in CNY per merchant and month start.</summary>
     public SortedDictionary<(int Merchant, DateOnly Month), decimal> MerchantMonthGmvCny { get; } = [];
 
-    /// <summary>Lines of orders shipped in the last <see cref="RecentDays"/> days (they get sale_out movements).</summary>
-    public List<(SalesOrderRow Order, OrderItemRow Item)> RecentShippedLines { get; } = [];
-
-    /// <summary>Lines of returned orders (they get return_in movements).</summary>
-    public List<(SalesOrderRow Order, OrderItemRow Item)> ReturnedLines { get; } = [];
-
-    /// <summary>Refunded orders (they get a refund expense).</summary>
-    public List<(SalesOrderRow Order, int Shop)> Refunds { get; } = [];
+    /// <summary>
+    /// Per product (by index): units its order lines ship or reserve, that is lines of orders
+    /// paid, processing, shipped, delivered or completed; posting takes them from stock.
+    /// </summary>
+    public int[] ProductUnits { get; }
 
     public static SalesSummary Build(DemoModel model, IEnumerable<OrderDetail> orders)
     {
         var summary = new SalesSummary(model);
         var products = model.Products.Count;
-        var recentFrom = model.Days - RecentDays;
         foreach (var detail in orders)
         {
             var order = detail.Order;
@@ -66,26 +58,14 @@ internal sealed class SalesSummary
                 var listing = ((long)shop * products) + (item.ProductId - 1);
                 var (units, amount) = sales.GetValueOrDefault(listing);
                 sales[listing] = (units + item.Quantity, amount + item.Amount);
-                if (day >= recentFrom && order.ShippedAt is not null)
+                if (TakesStock(order.Status))
                 {
-                    summary.RecentShippedLines.Add((order, item));
+                    summary.ProductUnits[item.ProductId - 1] += item.Quantity;
                 }
-                if (order.Status == "returned")
-                {
-                    summary.ReturnedLines.Add((order, item));
-                }
-            }
-            if (detail.IsCompleted)
-            {
-                var settlement = (shop, model.WeekOf(day));
-                summary.SettlementAmounts[settlement] = summary.SettlementAmounts.GetValueOrDefault(settlement)
-                    + order.Gmv - order.PlatformCommission - order.PaymentFee;
-            }
-            else if (order.Status == "refunded")
-            {
-                summary.Refunds.Add((order, shop));
             }
         }
         return summary;
     }
+
+    private static bool TakesStock(string status) => status is "paid" or "processing" or "shipped" or "delivered" or "completed";
 }

@@ -32,6 +32,7 @@ internal static class SeedSql
         TRUNCATE dw.fact_order_items, dw.fact_inventory_transactions, dw.fact_payment_receipts, dw.fact_accounts_receivable,
                  dw.fact_expenses, dw.fact_sales_orders, dw.fact_product_metrics, dw.fact_inventory, dw.fact_traffic_funnel,
                  dw.fact_user_activity, dw.cfg_sales_campaigns, dw.cfg_sales_targets, dw.cfg_performance_configs,
+                 dw.fact_stock_counts, dw.alerts,
                  dw.dim_customers, dw.dim_products, dw.dim_categories, dw.dim_shops, dw.dim_merchants, dw.fact_exchange_rates
         RESTART IDENTITY
         """;
@@ -49,6 +50,32 @@ internal static class SeedSql
          WHERE con.contype = 'f' AND con.conparentid = 0
            AND c.relnamespace = 'dw'::regnamespace AND c.relname LIKE 'fact\_%' AND NOT c.relispartition
          ORDER BY c.relname, con.conname
+        """;
+
+    /// <summary>The payments of the load, by invoice number, until posting has made their receivables.</summary>
+    public const string CreatePayments = """
+        CREATE TEMP TABLE seed_payments (
+            merchant_id bigint NOT NULL, receipt_id bigint NOT NULL, invoice_no text NOT NULL, receipt_date date NOT NULL,
+            received_at timestamptz NOT NULL, currency_code char(3) NOT NULL, exchange_rate numeric(18, 8) NOT NULL,
+            amount numeric(18, 2) NOT NULL, payment_method text NOT NULL, reference_no text NOT NULL
+        ) ON COMMIT DROP
+        """;
+
+    /// <summary>
+    /// Posts every order (cost, stock movements and positions, receivables, fee expenses), then
+    /// records the payments against the receivables their invoice numbers name and settles them
+    /// (received amounts, statuses, the orders' is_paid): the books come from posting, as after an import.
+    /// </summary>
+    public const string Post = """
+        SELECT count(*) FROM dw.post();
+        INSERT INTO dw.fact_payment_receipts (merchant_id, receipt_id, receivable_id, receipt_date, received_at, currency_code,
+                                              exchange_rate, amount, payment_method, reference_no)
+        SELECT p.merchant_id, p.receipt_id, r.receivable_id, p.receipt_date, p.received_at, p.currency_code,
+               p.exchange_rate, p.amount, p.payment_method, p.reference_no
+        FROM pg_temp.seed_payments AS p
+        JOIN dw.fact_accounts_receivable AS r ON r.merchant_id = p.merchant_id AND r.invoice_no = p.invoice_no
+        ORDER BY p.merchant_id, p.receipt_id;
+        SELECT dw.settle_receivables(NULL, NULL);
         """;
 
     public const string CalendarCovered = "SELECT count(*) FROM dw.dim_date WHERE calendar_date BETWEEN @from AND @to";
@@ -71,10 +98,13 @@ internal static class SeedSql
 
     public const string AnalyzeDimensions = "ANALYZE dw.dim_merchants, dw.dim_shops, dw.dim_categories, dw.dim_products, dw.dim_customers";
 
+    public const string AnalyzeForPosting = "ANALYZE dw.fact_sales_orders, dw.fact_order_items, dw.fact_inventory, dw.fact_inventory_transactions, dw.fact_expenses, pg_temp.seed_payments";
+
     public const string Analyze = """
         ANALYZE dw.dim_merchants, dw.dim_shops, dw.dim_categories, dw.dim_products, dw.dim_customers, dw.fact_exchange_rates,
                 dw.fact_sales_orders, dw.fact_order_items, dw.fact_product_metrics, dw.fact_inventory, dw.fact_inventory_transactions,
-                dw.fact_accounts_receivable, dw.fact_payment_receipts, dw.fact_expenses, dw.fact_traffic_funnel, dw.fact_user_activity
+                dw.fact_accounts_receivable, dw.fact_payment_receipts, dw.fact_expenses, dw.fact_traffic_funnel, dw.fact_user_activity,
+                dw.fact_accounts_receivable
         """;
 
     /// <summary>Identity columns the seeder fills with explicit values: their sequences move past them.</summary>
@@ -83,6 +113,6 @@ internal static class SeedSql
         ("dw.dim_merchants", "merchant_id"), ("dw.dim_shops", "shop_id"), ("dw.dim_categories", "category_id"),
         ("dw.dim_products", "product_id"), ("dw.dim_customers", "customer_id"), ("dw.fact_sales_orders", "order_id"),
         ("dw.fact_order_items", "order_item_id"), ("dw.fact_inventory_transactions", "transaction_id"),
-        ("dw.fact_accounts_receivable", "receivable_id"), ("dw.fact_payment_receipts", "receipt_id"), ("dw.fact_expenses", "expense_id"),
+        ("dw.fact_payment_receipts", "receipt_id"), ("dw.fact_expenses", "expense_id"),
     ];
 }

@@ -4,12 +4,12 @@ using NpgsqlTypes;
 
 namespace Erp.Db.Seeding.Rows;
 
-/// <summary>A row of dw.fact_inventory_transactions.</summary>
+/// <summary>A row of dw.fact_inventory_transactions, loaded unapplied (quantity_posted 0): posting moves the positions.</summary>
 /// <param name="MerchantId">Owner.</param>
 /// <param name="TransactionId">Key (with merchant).</param>
 /// <param name="TransactionDate">Business day.</param>
 /// <param name="ProductId">Product.</param>
-/// <param name="TransactionType">purchase_in, sale_out, return_in, adjustment or damage_out.</param>
+/// <param name="TransactionType">purchase_in, adjustment or damage_out (order movements come from posting).</param>
 /// <param name="QuantityChange">Signed units.</param>
 /// <param name="UnitCost">Unit cost in CNY (receipts).</param>
 /// <param name="OrderId">Order that caused it, if any.</param>
@@ -25,7 +25,7 @@ internal sealed record InventoryTransactionRow(
 
     static string ICopyRow<InventoryTransactionRow>.CopyCommand =>
         "COPY dw.fact_inventory_transactions (merchant_id, transaction_id, transaction_date, product_id, transaction_type, "
-        + "quantity_change, unit_cost, order_id, order_date, reference_no, occurred_at) FROM STDIN (FORMAT BINARY)";
+        + "quantity_change, unit_cost, order_id, order_date, reference_no, occurred_at, quantity_posted) FROM STDIN (FORMAT BINARY)";
 
     async Task ICopyRow<InventoryTransactionRow>.WriteAsync(NpgsqlBinaryImporter w, CancellationToken ct)
     {
@@ -40,5 +40,6 @@ internal sealed record InventoryTransactionRow(
         await w.WriteNullableAsync(OrderDate, NpgsqlDbType.Date, ct);
         await w.WriteAsync(ReferenceNo, NpgsqlDbType.Text, ct);
         await w.WriteAsync(OccurredAt, NpgsqlDbType.TimestampTz, ct);
+        await w.WriteAsync(0, NpgsqlDbType.Integer, ct);
     }
 }

@@ -21,11 +21,11 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="PaymentFee">Payment fee.</param>
 /// <param name="ShippingFee">Shipping fee borne by the merchant.</param>
 /// <param name="CostAmountCny">Sum of the lines' cost in CNY.</param>
-/// <param name="IsInvoiced">Settled by an invoice of the platform settlement.</param>
-/// <param name="InvoiceId">That invoice's number.</param>
-/// <param name="IsPaid">The settlement was paid.</param>
+/// <param name="IsInvoiced">Invoiced: posting creates its receivable.</param>
+/// <param name="InvoiceId">That invoice's number, one per order.</param>
+/// <param name="IsPaid">Loaded false: posting sets it when the receivable is paid.</param>
 /// <param name="PaymentVoucherId">Reference of the payment.</param>
-/// <param name="InventoryDeducted">Stock was deducted (shipped or later).</param>
+/// <param name="InventoryDeducted">Loaded false: posting sets it when it takes the goods from stock.</param>
 /// <param name="OrderedAt">When the order was placed (UTC).</param>
 /// <param name="PaidAt">When it was paid.</param>
 /// <param name="ShippedAt">When it was shipped.</param>

@@ -15,12 +15,16 @@ public class SeederTests
 
         var report = await new Seeder(db.DataSource).SeedAsync(Small);
 
-        Assert.Equal(16, report.Tables.Count);
+        Assert.Equal(15, report.Tables.Count);
         Assert.All(report.Tables, t => Assert.True(t.Rows > 0, $"{t.Table} is empty"));
+        // The report counts the rows loaded; posting adds the order movements and fee expenses.
+        string[] posted = ["dw.fact_inventory_transactions", "dw.fact_expenses"];
         foreach (var table in report.Tables)
         {
-            Assert.Equal(table.Rows, await db.ScalarAsync<long>($"SELECT count(*) FROM {table.Table}"));
+            var rows = await db.ScalarAsync<long>($"SELECT count(*) FROM {table.Table}");
+            Assert.True(posted.Contains(table.Table) ? rows > table.Rows : rows == table.Rows, $"{table.Table}: {rows} rows, {table.Rows} loaded");
         }
+        Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable") > 0);
         Assert.Equal(2_000, report.Tables.Single(t => t.Table == "dw.fact_sales_orders").Rows);
         Assert.Equal(new DateOnly(2025, 1, 1), report.StartDate);
         Assert.True(report.RowsPerSecond > 0);
@@ -84,8 +88,8 @@ public class SeederTests
         Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_inventory WHERE quantity_available = 0") >= 3);
         Assert.True(await db.ScalarAsync<bool>("SELECT avg((quantity_available > safety_stock)::int) > 0.7 FROM dw.fact_inventory"));
 
-        // Receivables: some overdue (past due, money outstanding), most paid, receipts match.
-        Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable WHERE status = 'overdue' AND due_date < DATE '2025-12-31' AND outstanding_amount > 0") >= 3);
+        // Receivables: some past due with money outstanding, most paid, receipts match.
+        Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable WHERE status IN ('open', 'partially_paid') AND due_date < DATE '2025-12-31' AND outstanding_amount > 0") >= 3);
         Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable WHERE status = 'paid' AND outstanding_amount = 0") >= 50);
         Assert.Equal(0L, await db.ScalarAsync<long>("""
             SELECT count(*) FROM dw.fact_accounts_receivable AS r

@@ -4,10 +4,13 @@ using NpgsqlTypes;
 
 namespace Erp.Db.Seeding.Rows;
 
-/// <summary>A row of dw.fact_payment_receipts.</summary>
+/// <summary>
+/// A payment received for an invoice, loaded into the load's temporary table; it becomes a row of
+/// dw.fact_payment_receipts once posting has created the receivable its invoice number names.
+/// </summary>
 /// <param name="MerchantId">Owner.</param>
 /// <param name="ReceiptId">Key (with merchant).</param>
-/// <param name="ReceivableId">Receivable it settles.</param>
+/// <param name="InvoiceNo">Invoice (the order's invoice_id) the payment settles.</param>
 /// <param name="ReceiptDate">Business day.</param>
 /// <param name="ReceivedAt">When the money arrived (UTC).</param>
 /// <param name="CurrencyCode">Currency.</param>
@@ -15,22 +18,22 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="Amount">Amount received.</param>
 /// <param name="PaymentMethod">platform_settlement or bank_transfer.</param>
 /// <param name="ReferenceNo">Transaction reference, unique per merchant.</param>
-internal sealed record PaymentReceiptRow(
-    long MerchantId, long ReceiptId, long ReceivableId, DateOnly ReceiptDate, DateTime ReceivedAt, string CurrencyCode,
+internal sealed record SeedPaymentRow(
+    long MerchantId, long ReceiptId, string InvoiceNo, DateOnly ReceiptDate, DateTime ReceivedAt, string CurrencyCode,
     decimal ExchangeRate, decimal Amount, string PaymentMethod, string ReferenceNo)
-    : ICopyRow<PaymentReceiptRow>
+    : ICopyRow<SeedPaymentRow>
 {
-    static string ICopyRow<PaymentReceiptRow>.Table => "dw.fact_payment_receipts";
+    static string ICopyRow<SeedPaymentRow>.Table => "dw.fact_payment_receipts";
 
-    static string ICopyRow<PaymentReceiptRow>.CopyCommand =>
-        "COPY dw.fact_payment_receipts (merchant_id, receipt_id, receivable_id, receipt_date, received_at, currency_code, "
+    static string ICopyRow<SeedPaymentRow>.CopyCommand =>
+        "COPY pg_temp.seed_payments (merchant_id, receipt_id, invoice_no, receipt_date, received_at, currency_code, "
         + "exchange_rate, amount, payment_method, reference_no) FROM STDIN (FORMAT BINARY)";
 
-    async Task ICopyRow<PaymentReceiptRow>.WriteAsync(NpgsqlBinaryImporter w, CancellationToken ct)
+    async Task ICopyRow<SeedPaymentRow>.WriteAsync(NpgsqlBinaryImporter w, CancellationToken ct)
     {
         await w.WriteAsync(MerchantId, NpgsqlDbType.Bigint, ct);
         await w.WriteAsync(ReceiptId, NpgsqlDbType.Bigint, ct);
-        await w.WriteAsync(ReceivableId, NpgsqlDbType.Bigint, ct);
+        await w.WriteAsync(InvoiceNo, NpgsqlDbType.Text, ct);
         await w.WriteAsync(ReceiptDate, NpgsqlDbType.Date, ct);
         await w.WriteAsync(ReceivedAt, NpgsqlDbType.TimestampTz, ct);
         await w.WriteAsync(CurrencyCode, NpgsqlDbType.Char, ct);
