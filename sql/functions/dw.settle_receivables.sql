@@ -1,6 +1,7 @@
 -- dw.settle_receivables: received amount, status and settlement of receivables from the payments
 -- applied to them, and the orders' is_paid.
--- requires: dw.fact_accounts_receivable, dw.fact_payment_receipts, dw.fact_sales_orders, dw.is_valid_sale
+-- requires: dw.fact_accounts_receivable, dw.fact_payment_receipts, dw.fact_sales_orders, dw.is_valid_sale,
+--           dw.resolve_receivable_alerts
 -- received_amount = sum of the receipts applied (so Σ outstanding = Σ invoiced - Σ applied).
 -- status: written_off stays; an order that is no longer a valid sale (dw.is_valid_sale) -> cancelled; fully
 -- received -> paid (settled_at = the last receipt); else overdue stays overdue (the overdue check
@@ -63,11 +64,16 @@ BEGIN
       AND (receivables IS NULL OR r.receivable_id = ANY (receivables))
       AND o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date
       AND NOT o.is_paid;
+
+    -- A receivable paid (or cancelled) is no longer overdue: its alert resolves now.
+    IF changed > 0 THEN
+        PERFORM dw.resolve_receivable_alerts(merchant);
+    END IF;
     RETURN changed;
 END
 $$;
 
 COMMENT ON FUNCTION dw.settle_receivables(bigint, bigint[]) IS
-    'Recomputes received_amount, status and settled_at of receivables (of one merchant, or the given ids, or all) from the receipts applied to them, and marks the orders of paid receivables is_paid. Returns receivables changed. Idempotent.';
+    'Recomputes received_amount, status and settled_at of receivables (of one merchant, or the given ids, or all) from the receipts applied to them, and marks the orders of paid receivables is_paid; resolves the overdue alerts of receivables no longer overdue. Returns receivables changed. Idempotent.';
 REVOKE EXECUTE ON FUNCTION dw.settle_receivables(bigint, bigint[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dw.settle_receivables(bigint, bigint[]) TO erp_writer;

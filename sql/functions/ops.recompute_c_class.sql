@@ -1,6 +1,7 @@
--- ops.recompute_c_class: recomputes the C-class results (today
--- mart.target_achievement) from the A-class config and the refreshed views.
--- requires: mart.target_achievement, dw.cfg_sales_targets (0012, 0008), mart.mv_daily_sales,
+-- ops.recompute_c_class: recomputes the C-class results (mart.target_achievement,
+-- mart.campaign_results) from the A-class config and the refreshed views.
+-- requires: mart.target_achievement, dw.cfg_sales_targets (0012, 0008), mart.campaign_results,
+--           dw.cfg_sales_campaigns (0019, 0008), mart.mv_daily_sales,
 --           mart.mv_customer_segments (sql/views)
 -- Called after a due refresh that refreshed something, by ops.refresh_all, and by the statement
 -- trigger on every dw.cfg_* table. A failure is logged in ops.mv_refresh_log, never raised, so a
@@ -71,6 +72,26 @@ BEGIN
         ) AS a;
         GET DIAGNOSTICS computed = ROW_COUNT;
 
+        -- Campaigns: valid sales in the window and scope; ROI = (gross profit - budget) / budget.
+        DELETE FROM mart.campaign_results;
+        INSERT INTO mart.campaign_results (merchant_id, campaign_id, campaign_code, campaign_name, start_date, end_date,
+                                           target_gmv_cny, budget_cny, gmv_cny, gross_profit_cny, order_count,
+                                           achievement_rate, roi)
+        SELECT c.merchant_id, c.campaign_id, c.campaign_code, c.campaign_name, c.start_date, c.end_date,
+               c.target_gmv_cny, c.budget_cny, s.gmv_cny, s.gross_profit_cny, s.order_count,
+               CASE WHEN c.target_gmv_cny > 0 THEN pg_catalog.round(s.gmv_cny / c.target_gmv_cny, 6) END,
+               CASE WHEN c.budget_cny > 0 THEN pg_catalog.round((s.gross_profit_cny - c.budget_cny) / c.budget_cny, 6) END
+        FROM dw.cfg_sales_campaigns AS c
+        CROSS JOIN LATERAL (
+            SELECT coalesce(sum(d.gmv_cny), 0) AS gmv_cny, coalesce(sum(d.gross_profit_cny), 0) AS gross_profit_cny,
+                   coalesce(sum(d.order_count), 0)::bigint AS order_count
+            FROM mart.mv_daily_sales AS d
+            WHERE d.merchant_id = c.merchant_id AND d.sales_date BETWEEN c.start_date AND c.end_date
+              AND (c.shop_id IS NULL OR d.shop_id = c.shop_id)
+              AND (c.platform_id IS NULL OR d.platform_id = c.platform_id)
+        ) AS s
+        WHERE c.status <> 'cancelled';
+
         INSERT INTO ops.mv_refresh_log (view_name, started_at, finished_at, duration_ms, row_count, status, refresh_trigger)
         VALUES ('mart.target_achievement', started, pg_catalog.clock_timestamp(),
                 pg_catalog.round((EXTRACT(epoch FROM pg_catalog.clock_timestamp() - started) * 1000)::numeric, 3),
@@ -91,6 +112,6 @@ END
 $$;
 
 COMMENT ON FUNCTION ops.recompute_c_class(text) IS
-    'Recomputes mart.target_achievement (each dw.cfg_sales_targets row against mart.mv_daily_sales / mart.mv_customer_segments) and logs it in ops.mv_refresh_log. Returns the log row (NULL while the views do not exist); a failure is logged, not raised.';
+    'Recomputes mart.target_achievement (each dw.cfg_sales_targets row against mart.mv_daily_sales / mart.mv_customer_segments) and mart.campaign_results (each dw.cfg_sales_campaigns row: GMV against target, ROI = (gross profit - budget) / budget) and logs it in ops.mv_refresh_log. Returns the log row (NULL while the views do not exist); a failure is logged, not raised.';
 REVOKE EXECUTE ON FUNCTION ops.recompute_c_class(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ops.recompute_c_class(text) TO erp_writer;

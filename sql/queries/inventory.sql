@@ -1,5 +1,6 @@
 -- inventory: the stock totals of the scoped merchant, a page of products by stock status, then the total count of that filter.
--- reads: mart.inventory_summary (definitions in sql/views/mart.mv_inventory_summary.sql)
+-- reads: mart.inventory_summary (definitions in sql/views/mart.mv_inventory_summary.sql);
+--        out and low are dw.stock_status (the one definition of low stock)
 -- parameters: :threshold (integer, NULL = the safety stock of each product), :overstock_days (integer),
 --             :category_id (bigint, NULL = all), :status ('out', 'low', 'overstock', 'normal'; NULL = all),
 --             :limit, :offset (integers); :sort (an ORDER BY expression from the closed list in
@@ -8,8 +9,8 @@
 WITH classified AS (
     SELECT i.*,
            CASE
-               WHEN i.quantity_available <= 0 THEN 'out'
-               WHEN i.quantity_available <= coalesce(:threshold::integer, i.safety_stock) THEN 'low'
+               WHEN dw.stock_status(i.quantity_available, coalesce(:threshold::integer, i.safety_stock)) = 'out_of_stock' THEN 'out'
+               WHEN dw.stock_status(i.quantity_available, coalesce(:threshold::integer, i.safety_stock)) = 'low_stock' THEN 'low'
                WHEN i.days_of_cover > :overstock_days::integer THEN 'overstock'
                ELSE 'normal'
            END AS status
@@ -26,8 +27,8 @@ SELECT count(*) AS totalproducts,
 WITH classified AS (
     SELECT i.*,
            CASE
-               WHEN i.quantity_available <= 0 THEN 'out'
-               WHEN i.quantity_available <= coalesce(:threshold::integer, i.safety_stock) THEN 'low'
+               WHEN dw.stock_status(i.quantity_available, coalesce(:threshold::integer, i.safety_stock)) = 'out_of_stock' THEN 'out'
+               WHEN dw.stock_status(i.quantity_available, coalesce(:threshold::integer, i.safety_stock)) = 'low_stock' THEN 'low'
                WHEN i.days_of_cover > :overstock_days::integer THEN 'overstock'
                ELSE 'normal'
            END AS status
@@ -44,8 +45,8 @@ SELECT product_id AS productid, sku, product_name AS name, category_name AS cate
 WITH classified AS (
     SELECT i.*,
            CASE
-               WHEN i.quantity_available <= 0 THEN 'out'
-               WHEN i.quantity_available <= coalesce(:threshold::integer, i.safety_stock) THEN 'low'
+               WHEN dw.stock_status(i.quantity_available, coalesce(:threshold::integer, i.safety_stock)) = 'out_of_stock' THEN 'out'
+               WHEN dw.stock_status(i.quantity_available, coalesce(:threshold::integer, i.safety_stock)) = 'low_stock' THEN 'low'
                WHEN i.days_of_cover > :overstock_days::integer THEN 'overstock'
                ELSE 'normal'
            END AS status

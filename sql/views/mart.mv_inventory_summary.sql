@@ -1,11 +1,12 @@
 -- mart.mv_inventory_summary: stock position per merchant and product (all warehouses), with
 -- value, 30-day sales, days of cover, turnover, stock status and a suggested reorder quantity.
--- requires: dw.fact_inventory, dw.dim_products, dw.dim_categories, dw.fact_order_items, dw.fact_sales_orders, dw.is_valid_sale
+-- requires: dw.fact_inventory, dw.dim_products, dw.dim_categories, dw.fact_order_items, dw.fact_sales_orders, dw.is_valid_sale,
+--           dw.stock_status
 -- Definitions (all over the last 30 days, today excluded, valid orders only):
 --   avg_daily_units      = units sold / 30
 --   days_of_cover        = available / avg_daily_units (NULL without sales)
 --   turnover_30d         = cost of units sold / inventory value at average cost (NULL without stock)
---   stock_status         = out_of_stock (available = 0), low_stock (available <= safety stock), normal
+--   stock_status         = dw.stock_status(available, safety stock): out_of_stock, low_stock, normal
 --   suggested_reorder_qty = max(0, safety_stock + 30 days of average sales - available - incoming):
 --                          enough to cover a 30-day replenishment horizon above the safety stock.
 -- It depends on CURRENT_DATE, so it changes daily even without writes: the interval refresh keeps it current.
@@ -54,11 +55,7 @@ SELECT s.merchant_id,
        round(coalesce(d.units_sold_30d, 0) / 30.0, 4) AS avg_daily_units,
        round(s.quantity_available / nullif(coalesce(d.units_sold_30d, 0) / 30.0, 0), 1) AS days_of_cover,
        round(coalesce(d.cost_sold_30d, 0) / nullif(s.inventory_value_cny, 0), 4) AS turnover_30d,
-       CASE
-           WHEN s.quantity_available <= 0 THEN 'out_of_stock'
-           WHEN s.quantity_available <= s.safety_stock THEN 'low_stock'
-           ELSE 'normal'
-       END AS stock_status,
+       dw.stock_status(s.quantity_available, s.safety_stock) AS stock_status,
        GREATEST(0, ceil(s.safety_stock + coalesce(d.units_sold_30d, 0) - s.quantity_available - s.quantity_incoming))::bigint
            AS suggested_reorder_qty
 FROM stock AS s

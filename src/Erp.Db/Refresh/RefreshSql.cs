@@ -34,6 +34,8 @@ internal static class RefreshSql
 
     public const string RecomputeCClass = "SELECT " + LogColumns + " FROM ops.recompute_c_class(@trigger) WHERE log_id IS NOT NULL";
 
+    public const string MarkOverdue = "SELECT dw.mark_overdue_receivables()";
+    public const string CheckStockLevels = "SELECT dw.check_stock_levels()";
     public const string Purge = "SELECT ops.purge_refresh_log()";
 
     public const string LogRun = "SELECT " + LogColumns + " FROM ops.log_refresh_run(@trigger, @status, @error, @sqlState)";

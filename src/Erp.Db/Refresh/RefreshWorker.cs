@@ -1,3 +1,4 @@
+using Dapper;
 using Erp.Db.Partitions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,9 @@ namespace Erp.Db.Refresh;
 /// <see cref="RefreshWorkerOptions.Interval"/>: the scheduler for servers without pg_cron, and the
 /// engine of <c>erpdb refresh --watch</c>. It also keeps the fact partitions ahead
 /// (<c>dw.ensure_partitions</c>) every <see cref="RefreshWorkerOptions.PartitionInterval"/>, as the
-/// daily pg_cron job does. Several workers (or a worker and pg_cron) may run against one
+/// daily pg_cron job does, and runs the scheduled checks of the pg_cron jobs: the overdue check
+/// (<c>dw.mark_overdue_receivables</c>, daily) and the low-stock check (<c>dw.check_stock_levels</c>,
+/// every six hours). Several workers (or a worker and pg_cron) may run against one
 /// database: overlapping due refreshes skip in the database. Stopping the worker cancels the
 /// run in progress: the view being refreshed is logged as cancelled and the run stops.
 /// </summary>
@@ -23,6 +26,8 @@ public sealed class RefreshWorker : BackgroundService
     private readonly PartitionKeeper partitions;
     private long runs;
     private DateTimeOffset? partitionsEnsuredAt;
+    private DateTimeOffset? overdueCheckedAt;
+    private DateTimeOffset? stockCheckedAt;
 
     /// <summary>Creates the worker.</summary>
     /// <param name="refresher">Runs the refreshes.</param>
@@ -45,6 +50,9 @@ public sealed class RefreshWorker : BackgroundService
 
     /// <summary>Raised after each run of <c>dw.ensure_partitions</c> with the number of partitions it created.</summary>
     public event EventHandler<int>? PartitionsEnsured;
+
+    /// <summary>Raised after each scheduled check with its SQL function's name (<c>dw.mark_overdue_receivables</c> or <c>dw.check_stock_levels</c>).</summary>
+    public event EventHandler<string>? CheckCompleted;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -69,6 +77,10 @@ public sealed class RefreshWorker : BackgroundService
             }
             // After the due refresh, so that it never delays one.
             await EnsurePartitionsIfDueAsync(stoppingToken);
+            overdueCheckedAt = await RunCheckIfDueAsync("dw.mark_overdue_receivables", RefreshSql.MarkOverdue,
+                options.OverdueCheckInterval, overdueCheckedAt, stoppingToken);
+            stockCheckedAt = await RunCheckIfDueAsync("dw.check_stock_levels", RefreshSql.CheckStockLevels,
+                options.StockCheckInterval, stockCheckedAt, stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -92,6 +104,28 @@ public sealed class RefreshWorker : BackgroundService
         {
             // Unreachable, busy, or not allowed (the login lacks erp_writer): retry at the next tick.
             logger.LogError(e, "dw.ensure_partitions failed; retrying in {Interval}", options.Interval);
+        }
+    }
+
+    /// <summary>Runs one scheduled check at the first tick and then once every interval; returns when it last ran.</summary>
+    private async Task<DateTimeOffset?> RunCheckIfDueAsync(string name, string sql, TimeSpan interval, DateTimeOffset? last, CancellationToken stoppingToken)
+    {
+        if (interval == Timeout.InfiniteTimeSpan || (last is { } at && DateTimeOffset.UtcNow - at < interval))
+        {
+            return last;
+        }
+        try
+        {
+            await using var connection = await refresher.DataSource.OpenConnectionAsync(stoppingToken);
+            var count = await connection.ExecuteScalarAsync<int>(new CommandDefinition(sql, commandTimeout: 0, cancellationToken: stoppingToken));
+            logger.LogInformation("{Check}: {Count}", name, count);
+            CheckCompleted?.Invoke(this, name);
+            return DateTimeOffset.UtcNow;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+        {
+            logger.LogError(e, "{Check} failed; retrying in {Interval}", name, options.Interval);
+            return last;
         }
     }
 }

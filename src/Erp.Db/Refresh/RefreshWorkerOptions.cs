@@ -12,6 +12,18 @@ public sealed record RefreshWorkerOptions
     /// </summary>
     public TimeSpan PartitionInterval { get; init; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// Time between runs of the overdue check <c>dw.mark_overdue_receivables</c> (the first run is at
+    /// start). Default one day, like the pg_cron job; <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan OverdueCheckInterval { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Time between runs of the low-stock check <c>dw.check_stock_levels</c> (the first run is at
+    /// start). Default six hours, like the pg_cron job; <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan StockCheckInterval { get; init; } = TimeSpan.FromHours(6);
+
     /// <summary>The trigger written to the refresh log. Default <c>worker</c>.</summary>
     public string Trigger { get; init; } = "worker";
 }

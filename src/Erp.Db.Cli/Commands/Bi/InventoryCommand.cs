@@ -8,7 +8,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 /// <summary><c>erpdb inventory</c>: stock status, turnover and reorder suggestions.</summary>
 internal sealed class InventoryCommand : Command
 {
-    private readonly Option<StockFilter> status = new("--status") { Description = "all, low, out or overstock.", DefaultValueFactory = _ => StockFilter.All };
+    private readonly Option<StockFilter> status = new("--status") { Description = "all, low, out or overstock. Low stock (dw.stock_status, the rule of the low_stock alerts): available at or below the safety stock; out: nothing available.", DefaultValueFactory = _ => StockFilter.All };
     private readonly Option<int?> threshold = new("--threshold") { Description = "Low stock means available at or below this (default: each product's safety stock)." };
     private readonly Option<long?> category = new("--category") { Description = "Only this category id." };
     private readonly Option<InventorySort> sortBy = new("--sort-by") { Description = "stock, turnover, sales or reorder.", DefaultValueFactory = _ => InventorySort.Stock };
