@@ -102,7 +102,7 @@ public partial class ColumnListTests
     [
         Copy<MerchantRow>(), Copy<ShopRow>(), Copy<CategoryRow>(), Copy<ProductRow>(), Copy<CustomerRow>(), Copy<ExchangeRateRow>(),
         Copy<SalesOrderRow>(), Copy<OrderItemRow>(), Copy<ProductMetricRow>(), Copy<InventoryRow>(), Copy<InventoryTransactionRow>(),
-        Copy<ReceivableRow>(), Copy<PaymentReceiptRow>(), Copy<ExpenseRow>(), Copy<TrafficFunnelRow>(), Copy<UserActivityRow>(),
+        Copy<ExpenseRow>(), Copy<TrafficFunnelRow>(), Copy<UserActivityRow>(),
     ];
 
     private static (string, string, IEnumerable<string>) Describe<TRow>(IngestPlan<TRow> plan) =>
