@@ -19,7 +19,7 @@ AS $$
 DECLARE
     run_lock      constant bigint := pg_catalog.hashtextextended('erpdb.refresh_due', 0);
     next_view     text;
-    done          text[] := '{}';
+    done          text[] := '{}'::text[];
     logged        ops.mv_refresh_log;
     succeeded     integer := 0;
     probe         text;
