@@ -73,6 +73,9 @@ internal sealed class CsvRecord(CsvReader csv, IReadOnlyList<CsvColumn> columns)
         {
             return required ? throw new CsvImportException(Line, column, $"{column} is missing") : null;
         }
-        return cell;
+        // PostgreSQL text cannot hold NUL: say so here, naming the cell, rather than fail the whole batch.
+        return cell.Contains('\0', StringComparison.Ordinal)
+            ? throw new CsvImportException(Line, column, $"{column} contains a NUL character, which text columns cannot hold")
+            : cell;
     }
 }
