@@ -79,6 +79,7 @@ internal static class ErpDbCli
         {
             root.Subcommands.Add(command);
         }
+        RejectEnumNumbers(root);
 
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0 && WantsJson(args))
@@ -90,6 +91,28 @@ internal static class ErpDbCli
         }
         var exitCode = await parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
         return parseResult.Errors.Count > 0 ? ExitCodes.Usage : exitCode;
+    }
+
+    /// <summary>
+    /// Enum options take names only. System.CommandLine parses with Enum.TryParse, which also accepts any number
+    /// ("--format -52143" would become an undefined format and quietly print a table); a number is refused instead.
+    /// </summary>
+    private static void RejectEnumNumbers(Command command)
+    {
+        foreach (var option in command.Options.Where(o => o.ValueType.IsEnum))
+        {
+            option.Validators.Add(result =>
+            {
+                foreach (var token in result.Tokens.Where(t => t.Value.Trim() is [var first, ..] && (char.IsDigit(first) || first is '-' or '+')))
+                {
+                    result.AddError($"'{token.Value}' is not a value of {option.Name}; use one of: {string.Join(", ", Enum.GetNames(option.ValueType).Select(n => n.ToLowerInvariant()))}.");
+                }
+            });
+        }
+        foreach (var subcommand in command.Subcommands)
+        {
+            RejectEnumNumbers(subcommand);
+        }
     }
 
     /// <summary>True when the arguments ask for JSON, even if some other argument failed to parse.</summary>

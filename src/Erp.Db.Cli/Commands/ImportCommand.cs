@@ -47,14 +47,20 @@ internal sealed class ImportCommand : Command
             throw CliException.Validation($"File not found: {path}.", new { file = path });
         }
 
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        // Strict UTF-8: a byte sequence that is not UTF-8 rejects the file rather than being stored as U+FFFD.
+        using var reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
         using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { TrimOptions = TrimOptions.Trim });
-        ReadHeader(csv, target, path);
-        var ingestor = (await database.GetErpAsync(parseResult, cancellationToken)).Ingest;
         IngestResult result;
         try
         {
+            ReadHeader(csv, target, path);
+            var ingestor = (await database.GetErpAsync(parseResult, cancellationToken)).Ingest;
             result = await target.ImportAsync(ingestor, csv, cancellationToken);
+        }
+        catch (DecoderFallbackException)
+        {
+            // The reader decodes ahead of the parser: the bad bytes are on the line the parser stood at or after it.
+            throw Rejected(path, Math.Max(csv.Parser.Row, 1), null, null, "the file is not valid UTF-8 from about here on (save it as UTF-8)");
         }
         catch (CsvImportException e)
         {

@@ -44,11 +44,14 @@ public sealed record Period
         {
             throw new QueryValidationException("days", $"days must be between 1 and 3660; got {days}.");
         }
-        if (end < Earliest || end > Latest)
-        {
-            // Checked before counting back: DateOnly.MinValue minus a day is out of range, not a period.
-            throw new QueryValidationException("end", $"Dates must lie between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}; got {end:yyyy-MM-dd}.");
-        }
-        return new Period(end.AddDays(1 - days), end);
+        // Checked before counting back: DateOnly.MinValue minus a day is out of range, not a period.
+        return new Period(InRange("end", end).AddDays(1 - days), end);
     }
+
+    /// <summary>Returns <paramref name="day"/> when it lies in the range a period may cover, so that
+    /// counting days from it cannot overflow <see cref="DateOnly"/>; throws <see cref="QueryValidationException"/> naming <paramref name="field"/> otherwise.</summary>
+    internal static DateOnly InRange(string field, DateOnly day) =>
+        day >= Earliest && day <= Latest
+            ? day
+            : throw new QueryValidationException(field, $"Dates must lie between {Earliest:yyyy-MM-dd} and {Latest:yyyy-MM-dd}; got {day:yyyy-MM-dd}.");
 }

@@ -6,10 +6,26 @@ internal static class Sql
     /// <summary>Dapper 2.1 cannot send DateOnly; a DateTime at midnight compares with date columns through PostgreSQL's cross-type operators, index included.</summary>
     public static DateTime Date(DateOnly day) => day.ToDateTime(TimeOnly.MinValue);
 
-    /// <summary>Throws <see cref="QueryValidationException"/> for text PostgreSQL cannot hold (NUL) instead of a server error.</summary>
-    public static string? Text(string field, string? value) => value is not null && value.Contains('\0', StringComparison.Ordinal)
-        ? throw new QueryValidationException(field, $"{field} must not contain a NUL character.")
-        : value;
+    /// <summary>Throws <see cref="QueryValidationException"/> for text PostgreSQL cannot hold (NUL, or a lone UTF-16 surrogate, which has no UTF-8 form) instead of a server or encoding error.</summary>
+    public static string? Text(string field, string? value) => value switch
+    {
+        null => null,
+        _ when value.Contains('\0', StringComparison.Ordinal) => throw new QueryValidationException(field, $"{field} must not contain a NUL character."),
+        _ when !IsWellFormed(value) => throw new QueryValidationException(field, $"{field} holds a lone UTF-16 surrogate, which is not text."),
+        _ => value,
+    };
+
+    private static bool IsWellFormed(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsSurrogate(value[i]) && !char.IsSurrogatePair(value, i++))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>A LIKE pattern that finds <paramref name="text"/> literally: %, _ and \ match themselves (use with ESCAPE '\').</summary>
     public static string Contains(string text) =>

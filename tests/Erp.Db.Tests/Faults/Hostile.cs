@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using CsCheck;
 
 namespace Erp.Db.Tests.Faults;
@@ -32,6 +33,30 @@ internal static class Hostile
         (1, Gen.Decimal.Select(d => d.ToString(CultureInfo.InvariantCulture))),
         (1, Gen.Double.Select(d => d.ToString("R", CultureInfo.InvariantCulture))),
         (1, Gen.DateOnly.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))));
+
+    /// <summary>Writes <paramref name="text"/> as UTF-8, except that a lone surrogate (which UTF-8 cannot hold) is written as the
+    /// three bytes a careless encoder would produce: an invalid byte sequence, as files from other systems may contain.</summary>
+    public static Task WriteFileAsync(string path, string text)
+    {
+        var bytes = new List<byte>(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsSurrogatePair(text, i))
+            {
+                bytes.AddRange(Encoding.UTF8.GetBytes(text.Substring(i++, 2)));
+            }
+            else if (char.IsSurrogate(c))
+            {
+                bytes.AddRange([(byte)(0xE0 | (c >> 12)), (byte)(0x80 | ((c >> 6) & 0x3F)), (byte)(0x80 | (c & 0x3F))]);
+            }
+            else
+            {
+                bytes.AddRange(Encoding.UTF8.GetBytes(c.ToString()));
+            }
+        }
+        return File.WriteAllBytesAsync(path, bytes.ToArray());
+    }
 
     /// <summary>A CSV field holding <paramref name="value"/> verbatim.</summary>
     public static string CsvField(string value) => "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

@@ -78,7 +78,7 @@ public class HostileInputTests
                 var file = Path.Combine(dir, "orders.csv");
                 var cells = ValidOrder.ToArray();
                 cells[column] = value;
-                await File.WriteAllTextAsync(file, string.Join(",", OrderColumns) + "\n" + string.Join(",", cells.Select(Hostile.CsvField)) + "\n");
+                await Hostile.WriteFileAsync(file, string.Join(",", OrderColumns) + "\n" + string.Join(",", cells.Select(Hostile.CsvField)) + "\n");
                 var run = await CliRun.RunAsync("import", "orders", file, "--format", "json", "--connection", db.ConnectionString);
                 Assert.True(run.ExitCode == 2, $"exit {run.ExitCode}: {run.Output}{run.Error}");
                 Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
@@ -98,7 +98,7 @@ public class HostileInputTests
                 var file = Path.Combine(dir, "orders.csv");
                 var cells = ValidOrder.ToArray();
                 cells[column] = value;
-                await File.WriteAllTextAsync(file, string.Join(",", OrderColumns) + "\n" + string.Join(",", cells.Select(Hostile.CsvField)) + "\n");
+                await Hostile.WriteFileAsync(file, string.Join(",", OrderColumns) + "\n" + string.Join(",", cells.Select(Hostile.CsvField)) + "\n");
                 var snapshot = await DatabaseChecksum.ReadAsync(db);
                 var run = await CliRun.RunAsync("import", "orders", file, "--format", "json", "--connection", db.ConnectionString);
                 AssertValidationErrorOrSuccess(run, plainText: false);
@@ -216,8 +216,10 @@ public class HostileInputTests
         Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
     }
 
+    // A blank cell (whitespace, NEL included, is trimmed) is not hostile: it takes the column's default.
     private static bool NotANumberOrDate(string value) =>
-        !decimal.TryParse(value, NumberStyles.Any, CultureInfo.InvariantCulture, out _)
+        !string.IsNullOrWhiteSpace(value)
+        && !decimal.TryParse(value, NumberStyles.Any, CultureInfo.InvariantCulture, out _)
         && !DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
         && !DateOnly.TryParse(value, CultureInfo.InvariantCulture, out _);
 

@@ -7,10 +7,19 @@ namespace Erp.Db.Queries.Reports;
 public sealed record ReportQuery(long MerchantId, ReportType Type, DateOnly Date)
 {
     /// <summary>The days the report covers.</summary>
-    public Period Period => Type switch
+    public Period Period
     {
-        ReportType.Weekly => new Period(Date.AddDays(-(((int)Date.DayOfWeek + 6) % 7)), Date.AddDays(-(((int)Date.DayOfWeek + 6) % 7) + 6)),
-        ReportType.Monthly => new Period(new DateOnly(Date.Year, Date.Month, 1), new DateOnly(Date.Year, Date.Month, 1).AddMonths(1).AddDays(-1)),
-        _ => new Period(Date, Date),
-    };
+        get
+        {
+            var day = Period.InRange("date", Date);
+            var monday = day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+            var firstOfMonth = new DateOnly(day.Year, day.Month, 1);
+            return Type switch
+            {
+                ReportType.Weekly => new Period(monday, monday.AddDays(6)),
+                ReportType.Monthly => new Period(firstOfMonth, firstOfMonth.AddMonths(1).AddDays(-1)),
+                _ => new Period(day, day),
+            };
+        }
+    }
 }
