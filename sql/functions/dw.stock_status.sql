@@ -2,7 +2,7 @@
 -- low_stock when what is available is at or below the safety stock, else normal.
 -- requires: nothing (dw.fact_inventory.quantity_available and safety_stock, 0006_facts_inventory_finance)
 -- Used by the low-stock check (dw.check_stock_levels), mart.mv_inventory_summary and the
--- inventory query (erpdb inventory). An IMMUTABLE single-expression SQL function: inlined.
+-- inventory query (erpdb inventory, through dw.stock_status_class). An IMMUTABLE single-expression SQL function: inlined.
 
 CREATE OR REPLACE FUNCTION dw.stock_status(quantity_available bigint, safety_stock bigint)
 RETURNS text

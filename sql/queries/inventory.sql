@@ -1,19 +1,17 @@
--- inventory: the stock totals of the scoped merchant, a page of products by stock status, then the total count of that filter.
+-- inventory: the stock totals of the scoped merchant (per status: they give the page's total count),
+-- then a page of products of one status or all.
 -- reads: mart.inventory_summary (definitions in sql/views/mart.mv_inventory_summary.sql);
---        out and low are dw.stock_status (the one definition of low stock)
+--        the status of a product is dw.stock_status_class (out and low from dw.stock_status, the one
+--        definition of low stock)
 -- parameters: :threshold (integer, NULL = the safety stock of each product), :overstock_days (integer),
---             :category_id (bigint, NULL = all), :status ('out', 'low', 'overstock', 'normal'; NULL = all),
+--             :category_id (bigint, NULL = all), :status ('out', 'low', 'overstock'; NULL = all),
 --             :limit, :offset (integers); :sort (an ORDER BY expression from the closed list in
 --             InventorySql.cs, e.g. quantity_available ASC; substituted as text, never a user value)
 -- run: see docs/queries.md
 WITH classified AS (
     SELECT i.*,
-           CASE
-               WHEN dw.stock_status(i.quantity_available, coalesce(:threshold::integer, i.safety_stock)) = 'out_of_stock' THEN 'out'
-               WHEN dw.stock_status(i.quantity_available, coalesce(:threshold::integer, i.safety_stock)) = 'low_stock' THEN 'low'
-               WHEN i.days_of_cover > :overstock_days::integer THEN 'overstock'
-               ELSE 'normal'
-           END AS status
+           dw.stock_status_class(i.quantity_available, coalesce(:threshold::integer, i.safety_stock), i.days_of_cover,
+                              :overstock_days::integer) AS status
       FROM mart.inventory_summary AS i
      WHERE :category_id::bigint IS NULL OR i.category_id = :category_id::bigint
 )
@@ -26,12 +24,8 @@ SELECT count(*) AS totalproducts,
   FROM classified;
 WITH classified AS (
     SELECT i.*,
-           CASE
-               WHEN dw.stock_status(i.quantity_available, coalesce(:threshold::integer, i.safety_stock)) = 'out_of_stock' THEN 'out'
-               WHEN dw.stock_status(i.quantity_available, coalesce(:threshold::integer, i.safety_stock)) = 'low_stock' THEN 'low'
-               WHEN i.days_of_cover > :overstock_days::integer THEN 'overstock'
-               ELSE 'normal'
-           END AS status
+           dw.stock_status_class(i.quantity_available, coalesce(:threshold::integer, i.safety_stock), i.days_of_cover,
+                              :overstock_days::integer) AS status
       FROM mart.inventory_summary AS i
      WHERE :category_id::bigint IS NULL OR i.category_id = :category_id::bigint
 )
@@ -42,15 +36,3 @@ SELECT product_id AS productid, sku, product_name AS name, category_name AS cate
  WHERE :status::text IS NULL OR status = :status::text
  ORDER BY :sort, product_id
  LIMIT :limit OFFSET :offset;
-WITH classified AS (
-    SELECT i.*,
-           CASE
-               WHEN dw.stock_status(i.quantity_available, coalesce(:threshold::integer, i.safety_stock)) = 'out_of_stock' THEN 'out'
-               WHEN dw.stock_status(i.quantity_available, coalesce(:threshold::integer, i.safety_stock)) = 'low_stock' THEN 'low'
-               WHEN i.days_of_cover > :overstock_days::integer THEN 'overstock'
-               ELSE 'normal'
-           END AS status
-      FROM mart.inventory_summary AS i
-     WHERE :category_id::bigint IS NULL OR i.category_id = :category_id::bigint
-)
-SELECT count(*) FROM classified WHERE :status::text IS NULL OR status = :status::text;

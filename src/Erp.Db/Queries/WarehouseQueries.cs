@@ -164,6 +164,10 @@ public sealed class WarehouseQueries
         {
             throw new QueryValidationException("overstockDays", $"overstockDays must be between 1 and 3660; got {query.OverstockDays}.");
         }
+        if (!Enum.IsDefined(query.Status))
+        {
+            throw new QueryValidationException("status", $"status must be one of {string.Join(", ", Enum.GetNames<StockFilter>())}; got {query.Status}.");
+        }
         var parameters = new
         {
             threshold = query.Threshold,
@@ -177,7 +181,13 @@ public sealed class WarehouseQueries
         {
             var summary = await grid.ReadSingleAsync<InventorySummary>();
             var items = (await grid.ReadAsync<StockPositionRow>()).ToList();
-            var total = await grid.ReadSingleAsync<long>();
+            var total = query.Status switch
+            {
+                StockFilter.Low => summary.LowStockProducts,
+                StockFilter.Out => summary.OutOfStockProducts,
+                StockFilter.Overstock => summary.OverstockProducts,
+                _ => summary.TotalProducts,
+            };
             return new InventoryReport(summary, new PagedResult<StockPositionRow>(items, total, paging.Page, paging.PageSize));
         }, cancellationToken);
     }

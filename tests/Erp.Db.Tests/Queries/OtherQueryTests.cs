@@ -45,6 +45,24 @@ public class OtherQueryTests
         Assert.Equal("SKU-201", Assert.Single(merchant2Out.Products.Items).Sku);
         Assert.Equal(2, strict.Products.Total);
         await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.InventoryAsync(new InventoryQuery { MerchantId = 1, Threshold = -1 }));
+        await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.InventoryAsync(new InventoryQuery { MerchantId = 1, Status = (StockFilter)9 }));
+    }
+
+    [Theory]
+    [InlineData(StockFilter.All)]
+    [InlineData(StockFilter.Low)]
+    [InlineData(StockFilter.Out)]
+    [InlineData(StockFilter.Overstock)]
+    public async Task Inventory_page_total_counts_the_products_of_the_filter(StockFilter status)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        foreach (var merchant in new long[] { 1, 2 })
+        {
+            var report = (await f.Erp.Queries.InventoryAsync(new InventoryQuery { MerchantId = merchant, Status = status, OverstockDays = 5, Paging = new Paging(1, 500) })).Data;
+
+            Assert.Equal(report.Products.Items.Count, report.Products.Total);
+            Assert.All(report.Products.Items, p => Assert.True(status == StockFilter.All || string.Equals(p.Status, status.ToString(), StringComparison.OrdinalIgnoreCase), $"{p.Sku} is {p.Status}"));
+        }
     }
 
     [Theory]
