@@ -19,8 +19,15 @@ public class OtherQueryTests
 
         const string valid = "merchant_id = 1 AND dw.is_valid_sale(status)";
         Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(DISTINCT customer_id) FROM dw.fact_sales_orders WHERE {valid}"), all.Summary.TotalCustomers);
-        Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(*) FROM (SELECT customer_id FROM dw.fact_sales_orders WHERE {valid} GROUP BY customer_id HAVING count(*) >= 2) AS r"), all.Summary.RepeatCustomers);
+        var withTwoOrders = await f.Db.ScalarAsync<long>($"SELECT count(*) FROM (SELECT customer_id FROM dw.fact_sales_orders WHERE {valid} GROUP BY customer_id HAVING count(*) >= 2) AS r");
+        Assert.Equal(Math.Round((decimal)withTwoOrders / all.Summary.TotalCustomers, 4), all.Summary.RepeatRate);
         Assert.Equal(all.Summary.TotalCustomers, all.Segments.Values.Sum(s => s.Count));
+        // One definition of each segment: the summary's counts are the segments' and add up to the total.
+        var s = all.Summary;
+        Assert.Equal(s.TotalCustomers, s.NewCustomers + s.RepeatCustomers + s.ChurnedCustomers + s.VipCustomers + s.OneTimeCustomers);
+        Assert.Equal(
+            [s.ChurnedCustomers, s.NewCustomers, s.OneTimeCustomers, s.RepeatCustomers, s.VipCustomers],
+            new[] { "churned", "new", "one_time", "repeat", "vip" }.Select(k => all.Segments.TryGetValue(k, out var v) ? v.Count : 0));
         Assert.Equal(all.Summary.TotalCustomers, all.Customers.Count);
         Assert.True(all.Customers.Zip(all.Customers.Skip(1)).All(p => p.First.OrderCount >= p.Second.OrderCount));
         Assert.Contains(fresh.Customers, c => c.CustomerCode == "c1011");

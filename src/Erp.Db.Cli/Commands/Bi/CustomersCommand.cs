@@ -8,7 +8,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 /// <summary><c>erpdb customers</c>: customer segments and a list.</summary>
 internal sealed class CustomersCommand : Command
 {
-    private readonly Option<CustomerSegment> segment = new("--segment") { Description = "all, new, repeat, churned, vip or onetime.", DefaultValueFactory = _ => CustomerSegment.All };
+    private readonly Option<CustomerSegment> segment = new("--segment") { Description = "all, new, repeat, churned, vip or onetime. Each customer is in one segment, the first that matches: churned (no order in 90 days), vip (lifetime spend at or above the platinum level), new (first order within 30 days), repeat (2+ orders), onetime.", DefaultValueFactory = _ => CustomerSegment.All };
     private readonly Option<int> period = new("--period") { Description = "Days for \"active customers\" (1-3660).", DefaultValueFactory = _ => 30 };
     private readonly Option<CustomerSort> sortBy = new("--sort-by") { Description = "revenue, orders or lastorder.", DefaultValueFactory = _ => CustomerSort.Revenue };
     private readonly Option<int> limit = new("--limit") { Description = "How many customers to list (1-500).", DefaultValueFactory = _ => 100 };
@@ -42,7 +42,8 @@ internal sealed class CustomersCommand : Command
             ["Customer", "Segment", "Revenue", "Orders", "First", "Last"],
             [.. result.Data.Customers.Select(c => BiResult.Row(c.CustomerCode, c.Segment, Cells.Money(c.TotalRevenue), Cells.Count(c.OrderCount), $"{c.FirstOrderDate:yyyy-MM-dd}", $"{c.LastOrderDate:yyyy-MM-dd}"))],
             $"{Cells.Count(s.TotalCustomers)} customers: {Cells.Count(s.NewCustomers)} new, {Cells.Count(s.RepeatCustomers)} repeat, "
-            + $"{Cells.Count(s.ChurnedCustomers)} churned, {Cells.Count(s.VipCustomers)} VIP; repeat rate {Cells.Percent(s.RepeatRate)}.");
+            + $"{Cells.Count(s.ChurnedCustomers)} churned, {Cells.Count(s.VipCustomers)} VIP, {Cells.Count(s.OneTimeCustomers)} one-time; "
+            + $"repeat rate (2+ orders, any segment) {Cells.Percent(s.RepeatRate)}.");
         return BiResult.From(result, table);
     }
 }

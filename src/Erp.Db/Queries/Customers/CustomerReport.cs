@@ -18,16 +18,19 @@ public sealed record CustomerSummary
     /// <summary>Segment new.</summary>
     public long NewCustomers { get; init; }
 
-    /// <summary>Customers with two or more orders (whatever their segment).</summary>
+    /// <summary>Segment repeat: 2+ orders, and neither churned, VIP nor new.</summary>
     public long RepeatCustomers { get; init; }
 
     /// <summary>Segment churned.</summary>
     public long ChurnedCustomers { get; init; }
 
-    /// <summary>Customers at or above the VIP spend (whatever their segment).</summary>
+    /// <summary>Segment vip: at or above the VIP spend and not churned.</summary>
     public long VipCustomers { get; init; }
 
-    /// <summary>Repeat customers / total customers.</summary>
+    /// <summary>Segment one_time: the rest. The five segment counts add up to <see cref="TotalCustomers"/>.</summary>
+    public long OneTimeCustomers { get; init; }
+
+    /// <summary>Customers with 2 or more valid orders, whatever their segment, / total customers.</summary>
     public decimal RepeatRate { get; init; }
 }
 
