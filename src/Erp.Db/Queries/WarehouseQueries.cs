@@ -53,7 +53,7 @@ public sealed class WarehouseQueries
         {
             throw new QueryValidationException("topProducts", $"topProducts must be between 0 and 100; got {query.TopProducts}.");
         }
-        var previous = query.Period.Previous();
+        var previous = query.ComparedTo ?? query.Period.Previous();
         var parameters = new
         {
             start = Sql.Date(query.Period.Start),
@@ -76,6 +76,7 @@ public sealed class WarehouseQueries
             return new SalesReport
             {
                 Period = new PeriodInfo(query.Period.Start, query.Period.End, query.Period.Days),
+                ComparedTo = new PeriodInfo(previous.Start, previous.End, previous.Days),
                 Metrics = metrics with
                 {
                     GrowthRate = metrics.PreviousPeriodRevenue == 0 ? null : Math.Round((metrics.TotalRevenue - metrics.PreviousPeriodRevenue) / metrics.PreviousPeriodRevenue, 4),
@@ -227,12 +228,16 @@ public sealed class WarehouseQueries
     {
         ArgumentNullException.ThrowIfNull(query);
         var period = query.Period;
-        var sales = await SalesAsync(new SalesQuery(query.MerchantId, period, SalesGrouping.Day, TopProducts: 5), cancellationToken);
+        var sales = await SalesAsync(new SalesQuery(query.MerchantId, period, SalesGrouping.Day, TopProducts: 5) { ComparedTo = query.ComparedTo }, cancellationToken);
         var inventory = await InventoryAsync(new InventoryQuery { MerchantId = query.MerchantId, Paging = new Paging(1, 1) }, cancellationToken);
         var customers = await CustomersAsync(new CustomerQuery(query.MerchantId, Limit: 1, PeriodDays: period.Days), cancellationToken);
         var finance = await FinanceAsync(new FinanceQuery(query.MerchantId, period), cancellationToken);
         var report = new BusinessReport(query.Type, sales.Data.Period, sales.Data.Metrics, sales.Data.TopProducts,
-            inventory.Data.Summary, customers.Data.Summary, finance.Data.Totals);
+            inventory.Data.Summary, customers.Data.Summary, finance.Data.Totals)
+        {
+            Complete = query.Complete,
+            ComparedTo = sales.Data.ComparedTo,
+        };
         return new QueryResult<BusinessReport>(report, [.. sales.Freshness, .. inventory.Freshness, .. customers.Freshness, .. finance.Freshness]);
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Erp.Db.Queries;
 using Erp.Db.Queries.Customers;
 using Erp.Db.Queries.Finance;
@@ -108,15 +109,51 @@ public class OtherQueryTests
     public async Task A_weekly_report_covers_monday_to_sunday_and_agrees_with_the_sales_query()
     {
         await using var f = await QueryFixture.CreateAsync();
-        var query = new ReportQuery(1, ReportType.Weekly, QueryFixture.Today);
+        // As of the week's Sunday: the whole week.
+        var sunday = QueryFixture.Today.AddDays((7 - (int)QueryFixture.Today.DayOfWeek) % 7);
+        var query = new ReportQuery(1, ReportType.Weekly, QueryFixture.Today) { AsOf = sunday };
 
         var report = await f.Erp.Queries.ReportAsync(query);
         var sales = await f.Erp.Queries.SalesAsync(new Erp.Db.Queries.Sales.SalesQuery(1, query.Period));
 
         Assert.Equal(DayOfWeek.Monday, report.Data.Period.Start.DayOfWeek);
         Assert.Equal(7, report.Data.Period.Days);
+        Assert.True(report.Data.Complete);
         Assert.Equal(sales.Data.Metrics.TotalRevenue, report.Data.Sales.TotalRevenue);
         Assert.Equal(2, report.Data.Inventory.TotalProducts);
         Assert.Contains(report.Freshness, v => v.View == "mart.mv_inventory_summary");
+    }
+
+    [Theory]
+    [InlineData(ReportType.Daily, "2026-03-18", "2026-03-18", "2026-03-18", "2026-03-17", "2026-03-17", true)]
+    [InlineData(ReportType.Weekly, "2026-03-18", "2026-03-16", "2026-03-18", "2026-03-09", "2026-03-11", false)]
+    [InlineData(ReportType.Monthly, "2026-03-18", "2026-03-01", "2026-03-18", "2026-02-01", "2026-02-18", false)]
+    [InlineData(ReportType.Monthly, "2026-04-15", "2026-03-01", "2026-03-31", "2026-02-01", "2026-02-28", true)]
+    public void A_report_of_a_running_period_covers_it_to_date_against_the_same_days_before(
+        ReportType type, string asOf, string start, string end, string comparedStart, string comparedEnd, bool complete)
+    {
+        var query = new ReportQuery(1, type, new DateOnly(2026, 3, 18)) { AsOf = DateOnly.Parse(asOf, CultureInfo.InvariantCulture) };
+
+        Assert.Equal((DateOnly.Parse(start, CultureInfo.InvariantCulture), DateOnly.Parse(end, CultureInfo.InvariantCulture)), (query.Period.Start, query.Period.End));
+        Assert.Equal((DateOnly.Parse(comparedStart, CultureInfo.InvariantCulture), DateOnly.Parse(comparedEnd, CultureInfo.InvariantCulture)), (query.ComparedTo.Start, query.ComparedTo.End));
+        Assert.Equal(complete, query.Complete);
+    }
+
+    [Fact]
+    public async Task A_month_to_date_report_measures_growth_against_the_same_days_of_the_month_before()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var today = QueryFixture.Today;
+        var query = new ReportQuery(1, ReportType.Monthly, today) { AsOf = today };
+
+        var report = (await f.Erp.Queries.ReportAsync(query)).Data;
+
+        var previous = await f.Db.ScalarAsync<decimal>(
+            "SELECT coalesce(sum(gmv_cny), 0) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND dw.is_valid_sale(status) "
+            + "AND order_date BETWEEN date_trunc('month', CURRENT_DATE - interval '1 month')::date AND (CURRENT_DATE - interval '1 month')::date");
+        Assert.Equal(new DateOnly(today.Year, today.Month, 1), report.Period.Start);
+        Assert.Equal(today, report.Period.End);
+        Assert.Equal(today.Day == DateTime.DaysInMonth(today.Year, today.Month), report.Complete);
+        Assert.Equal(previous, report.Sales.PreviousPeriodRevenue);
     }
 }

@@ -9,7 +9,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 internal sealed class ReportCommand : Command
 {
     private readonly Option<ReportType> type = new("--type") { Description = "daily, weekly or monthly.", DefaultValueFactory = _ => ReportType.Daily };
-    private readonly Option<DateOnly?> date = new("--date") { Description = "A day in the period to report (yyyy-MM-dd). Default: today." };
+    private readonly Option<DateOnly?> date = new("--date") { Description = "A day in the period to report (yyyy-MM-dd). Default: today. A week or month still running is reported to date and compared with the same days of the week or month before." };
     private readonly Database database;
     private readonly MerchantOption merchant;
 
@@ -40,7 +40,8 @@ internal sealed class ReportCommand : Command
             BiResult.Row("Low / out of stock", $"{Cells.Count(r.Inventory.LowStockProducts)} / {Cells.Count(r.Inventory.OutOfStockProducts)}"),
             BiResult.Row("Customers (churned)", $"{Cells.Count(r.Customers.TotalCustomers)} ({Cells.Count(r.Customers.ChurnedCustomers)})"),
             BiResult.Row("Overdue receivables", Cells.Money(r.Finance.Overdue)),
-        ], $"{r.Type} report {r.Period.Start:yyyy-MM-dd}..{r.Period.End:yyyy-MM-dd}.");
+        ], $"{r.Type} report {r.Period.Start:yyyy-MM-dd}..{r.Period.End:yyyy-MM-dd}{(r.Complete ? "" : " (to date: the period is still running)")}"
+            + $"{(r.ComparedTo is { } c ? $", growth against {c.Start:yyyy-MM-dd}..{c.End:yyyy-MM-dd}" : "")}.");
         var top = new TableView(["Top product", "Revenue", "Units"], [.. r.TopProducts.Select(p => BiResult.Row($"{p.Sku} {p.Name}", Cells.Money(p.Revenue), Cells.Count(p.Quantity)))]);
         return BiResult.From(result, table, top);
     }

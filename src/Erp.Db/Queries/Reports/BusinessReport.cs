@@ -8,7 +8,7 @@ namespace Erp.Db.Queries.Reports;
 /// <summary>A business report: sales with growth and best sellers, stock alerts, customers and finance of one period.</summary>
 /// <param name="Type">Daily, weekly or monthly.</param>
 /// <param name="Period">The days covered.</param>
-/// <param name="Sales">Sales totals and growth against the previous period of the same length.</param>
+/// <param name="Sales">Sales totals and growth against <see cref="ComparedTo"/>.</param>
 /// <param name="TopProducts">The five best sellers.</param>
 /// <param name="Inventory">Stock totals now (low, out, overstock).</param>
 /// <param name="Customers">Customer totals now.</param>
@@ -20,4 +20,11 @@ public sealed record BusinessReport(
     IReadOnlyList<TopProduct> TopProducts,
     InventorySummary Inventory,
     CustomerSummary Customers,
-    FinanceMonth Finance);
+    FinanceMonth Finance)
+{
+    /// <summary>False when the week or month is still running: <see cref="Period"/> ends on the report's as-of day.</summary>
+    public bool Complete { get; init; } = true;
+
+    /// <summary>The days the growth is measured against: the day before, the same weekdays of the week before, or the same days of the month before.</summary>
+    public PeriodInfo? ComparedTo { get; init; }
+}

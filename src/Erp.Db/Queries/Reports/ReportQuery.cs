@@ -6,8 +6,33 @@ namespace Erp.Db.Queries.Reports;
 /// <param name="Date">A day inside the period to report.</param>
 public sealed record ReportQuery(long MerchantId, ReportType Type, DateOnly Date)
 {
-    /// <summary>The days the report covers.</summary>
-    public Period Period
+    /// <summary>The last day that counts; default today on this machine. A period still running on it (this week, this month)
+    /// is cut there ("to date") and compared with the same days of the period before, so like is compared with like.</summary>
+    public DateOnly? AsOf { get; init; }
+
+    /// <summary>The days the report covers: the day, week (Monday to Sunday) or month of <see cref="Date"/>, cut at <see cref="AsOf"/> when that falls inside it.</summary>
+    public Period Period => Cut(Whole);
+
+    /// <summary>False when <see cref="Period"/> was cut at <see cref="AsOf"/>: the week or month is still running.</summary>
+    public bool Complete => Period.End == Whole.End;
+
+    /// <summary>What <see cref="Period"/> is compared with: the day before, the same weekdays of the week before, or the same days of the month before.</summary>
+    public Period ComparedTo
+    {
+        get
+        {
+            var period = Period;
+            return Type switch
+            {
+                ReportType.Weekly => new Period(period.Start.AddDays(-7), period.End.AddDays(-7)),
+                // AddMonths keeps the day, or the month's last day when it has fewer (31 March -> 28 February).
+                ReportType.Monthly => new Period(period.Start.AddMonths(-1), period.End.AddMonths(-1)),
+                _ => new Period(period.Start.AddDays(-1), period.End.AddDays(-1)),
+            };
+        }
+    }
+
+    private Period Whole
     {
         get
         {
@@ -21,5 +46,11 @@ public sealed record ReportQuery(long MerchantId, ReportType Type, DateOnly Date
                 _ => new Period(day, day),
             };
         }
+    }
+
+    private Period Cut(Period whole)
+    {
+        var asOf = AsOf ?? DateOnly.FromDateTime(DateTime.Now);
+        return asOf >= whole.Start && asOf < whole.End ? new Period(whole.Start, asOf) : whole;
     }
 }

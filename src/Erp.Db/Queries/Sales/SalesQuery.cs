@@ -6,4 +6,8 @@ namespace Erp.Db.Queries.Sales;
 /// <param name="GroupBy">The breakdown.</param>
 /// <param name="TopProducts">How many best-selling products to list (0..100).</param>
 /// <param name="Platforms">Only these platform codes (e.g. shopee); all when empty.</param>
-public sealed record SalesQuery(long MerchantId, Period Period, SalesGrouping GroupBy = SalesGrouping.Day, int TopProducts = 10, IReadOnlyList<string>? Platforms = null);
+public sealed record SalesQuery(long MerchantId, Period Period, SalesGrouping GroupBy = SalesGrouping.Day, int TopProducts = 10, IReadOnlyList<string>? Platforms = null)
+{
+    /// <summary>The period growth is measured against; default the period of the same length just before (<see cref="Period.Previous"/>).</summary>
+    public Period? ComparedTo { get; init; }
+}

@@ -6,6 +6,9 @@ public sealed record SalesReport
     /// <summary>The period covered.</summary>
     public required PeriodInfo Period { get; init; }
 
+    /// <summary>The period the growth is measured against.</summary>
+    public required PeriodInfo ComparedTo { get; init; }
+
     /// <summary>Totals and growth.</summary>
     public required SalesMetrics Metrics { get; init; }
 
