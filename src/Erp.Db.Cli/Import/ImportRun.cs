@@ -52,11 +52,15 @@ internal sealed partial class ImportRun(ImportSource source, string[] header, Im
             var row = map(record);
             if (shape is not null || record.Problems.Count > 0)
             {
+                // A line of the wrong shape has its cells shifted: what they fail to parse as is noise.
                 if (shape is not null)
                 {
                     Problems.Add(shape);
                 }
-                Problems.AddRange(record.Problems);
+                else
+                {
+                    Problems.AddRange(record.Problems);
+                }
                 if (Problems.Count >= Settings.MaxErrors)
                 {
                     break;
