@@ -1,17 +1,20 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using CsvHelper;
-using CsvHelper.Configuration;
 using Erp.Db.Cli.Connection;
 using Erp.Db.Cli.Import;
+using Erp.Db.Cli.Import.Sources;
 using Erp.Db.Cli.Output;
 using Erp.Db.Ingest;
-using Microsoft.Extensions.Logging;
 
 namespace Erp.Db.Cli.Commands;
 
-/// <summary><c>erpdb import ENTITY FILE.csv</c>: one CSV file, streamed as one ingest batch (all or nothing).</summary>
+/// <summary>
+/// <c>erpdb import ENTITY FILE</c>: one CSV, TSV or .xlsx file, streamed as one ingest batch (all or nothing). Every problem of the
+/// file (up to --max-errors) is reported at once; <c>--dry-run</c> runs the whole batch and rolls it back.
+/// </summary>
 internal sealed class ImportCommand : Command
 {
     private readonly Argument<string> entity = new("entity")
@@ -21,7 +24,38 @@ internal sealed class ImportCommand : Command
 
     private readonly Argument<string> file = new("file")
     {
-        Description = "The CSV file: a header of snake_case column names, then one row per line.",
+        Description = "The file: .csv, .tsv (or .tab, .txt with tabs) or .xlsx; a header of snake_case column names, then one row per record.",
+    };
+
+    private readonly Option<string?> delimiter = new("--delimiter")
+    {
+        Description = "Cell separator of a text file: ',', ';', '|' or 'tab'. Default: tab for .tsv/.tab, else ','.",
+    };
+
+    private readonly Option<string?> encoding = new("--encoding")
+    {
+        Description = "Text encoding: utf-8, gb18030 or gbk (read as gb18030, its superset). Default: detected (UTF-8 with or without BOM, else GB18030).",
+    };
+
+    private readonly Option<string?> sheet = new("--sheet")
+    {
+        Description = "The sheet of an .xlsx file to import. Default: the first.",
+    };
+
+    private readonly Option<string?> dateFormat = new("--date-format")
+    {
+        Description = "The file's date format, e.g. dd/MM/yyyy or MM/dd/yyyy (.NET custom format). Default: yyyy-MM-dd only, so 05/03/2026 is rejected as ambiguous.",
+    };
+
+    private readonly Option<int> maxErrors = new("--max-errors")
+    {
+        Description = "Report at most this many problems (default 100); reading stops there.",
+        DefaultValueFactory = _ => 100,
+    };
+
+    private readonly Option<bool> dryRun = new("--dry-run")
+    {
+        Description = "Validate everything against the database and report what would be inserted, updated and left unchanged; write nothing.",
     };
 
     private readonly Database database;
@@ -32,6 +66,12 @@ internal sealed class ImportCommand : Command
         this.database = database;
         Arguments.Add(entity);
         Arguments.Add(file);
+        Options.Add(delimiter);
+        Options.Add(encoding);
+        Options.Add(sheet);
+        Options.Add(dateFormat);
+        Options.Add(maxErrors);
+        Options.Add(dryRun);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
 
@@ -46,90 +86,218 @@ internal sealed class ImportCommand : Command
         {
             throw CliException.Validation($"File not found: {path}.", new { file = path });
         }
+        var settings = new ImportSettings(DateFormatOf(parseResult.GetValue(dateFormat)), parseResult.GetValue(maxErrors));
+        if (settings.MaxErrors < 1)
+        {
+            throw CliException.Validation($"--max-errors must be at least 1, not {settings.MaxErrors}.", new { maxErrors = settings.MaxErrors });
+        }
+        var dry = parseResult.GetValue(dryRun);
 
-        // Strict UTF-8: a byte sequence that is not UTF-8 rejects the file rather than being stored as U+FFFD.
-        using var reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
-        using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { TrimOptions = TrimOptions.Trim });
+        using var source = Open(path, parseResult);
+        var progress = Console.IsErrorRedirected ? null : new Progress(Stopwatch.GetTimestamp());
+        ImportRun? run = null;
         IngestResult result;
         try
         {
-            ReadHeader(csv, target, path);
-            var ingestor = (await database.GetErpAsync(parseResult, cancellationToken)).Ingest;
-            result = await target.ImportAsync(ingestor, csv, cancellationToken);
+            var header = ReadHeader(source, target, path);
+            run = new ImportRun(source, header, settings, progress is null ? null : progress.Report);
+            var ingestor = (await database.GetErpAsync(parseResult, cancellationToken)).Ingest
+                .With(new IngestOptions { DryRun = dry, MaxErrors = settings.MaxErrors });
+            result = await target.ImportAsync(ingestor, run, cancellationToken);
         }
         catch (DecoderFallbackException)
         {
             // The reader decodes ahead of the parser: the bad bytes are on the line the parser stood at or after it.
-            throw Rejected(path, Math.Max(csv.Parser.Row, 1), null, null, "the file is not valid UTF-8 from about here on (save it as UTF-8)");
+            var encodingName = source is CsvSource csv ? csv.Encoding : TextEncodings.Utf8Name;
+            var line = Math.Max(source is CsvSource c ? c.CurrentLine : 1, 1);
+            throw Rejected(path, [.. run?.Problems ?? [], new ImportProblem(line, null, null,
+                $"the file is not valid {(encodingName == TextEncodings.Utf8Name ? "UTF-8" : "GB18030/GBK")} from about here on (save it as UTF-8, or name its encoding with --encoding)")]);
         }
         catch (CsvImportException e)
         {
-            throw Rejected(path, e.Line, e.Column, null, e.Reason);
+            throw Rejected(path, e.Problems);
         }
         catch (IngestException e)
         {
-            throw Rejected(path, e.RowNumber + 1, e.Field, e.Constraint, e.Reason);
+            throw Rejected(path, [.. e.Errors.Select(x => new ImportProblem(run?.LineOf(x.RowNumber) ?? x.RowNumber + 1, x.Field, x.Constraint, x.Reason))]);
         }
         catch (CsvHelperException e)
         {
-            throw Rejected(path, e.Context?.Parser?.Row ?? 0, null, null, "the line is not valid CSV (check its quotes)");
+            throw Rejected(path, [new ImportProblem(e.Context?.Parser?.RawRow ?? 0, null, null, "the line is not valid CSV (check its quotes)")]);
+        }
+        finally
+        {
+            progress?.Done();
         }
 
+        var rate = result.Elapsed.TotalSeconds > 0 ? Math.Round(result.Total / result.Elapsed.TotalSeconds) : 0;
         var data = new
         {
             entity = target.Name,
             table = target.Table,
             file = Path.GetFullPath(path),
+            format = source.Description,
+            dryRun = dry,
+            rows = result.Total,
             inserted = result.Inserted,
             updated = result.Updated,
             unchanged = result.Unchanged,
             total = result.Total,
             elapsedMs = Math.Round(result.Elapsed.TotalMilliseconds, 1),
+            rowsPerSecond = rate,
         };
+        var summary = dry
+            ? $"Dry run: {result.Total} row(s) of {path} ({source.Description}) are valid; would insert {result.Inserted}, update {result.Updated}, leave {result.Unchanged} unchanged in {target.Table}. Nothing was written."
+            : $"Imported {result.Total} row(s) of {path} ({source.Description}) into {target.Table} in {result.Elapsed.TotalMilliseconds:0} ms ({rate:0} rows/s).";
         var table = new TableView(
             ["entity", "inserted", "updated", "unchanged", "total"],
             [[target.Name, Text(result.Inserted), Text(result.Updated), Text(result.Unchanged), Text(result.Total)]],
-            $"Imported {result.Total} row(s) of {path} into {target.Table} in {result.Elapsed.TotalMilliseconds:0} ms.");
+            summary);
         return new CommandResult(data, table);
     }
 
-    private static void ReadHeader(CsvReader csv, ImportEntity target, string path)
+    private ImportSource Open(string path, ParseResult parseResult)
     {
-        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        if (extension is ".xlsx" or ".xlsm")
         {
-            throw Rejected(path, 1, null, null, "the file is empty; the first line must be the header");
+            try
+            {
+                var xlsx = new XlsxSource(path, parseResult.GetValue(sheet));
+                if (parseResult.GetValue(sheet) is { } wanted && !xlsx.Sheets.Contains(wanted))
+                {
+                    throw CliException.Validation($"The workbook has no sheet '{wanted}'; its sheets are {string.Join(", ", xlsx.Sheets)}.",
+                        new { file = path, sheet = wanted, sheets = xlsx.Sheets });
+                }
+                return xlsx;
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or System.Xml.XmlException)
+            {
+                throw CliException.Validation($"{path} is not a readable .xlsx workbook: {e.Message}", new { file = path });
+            }
+        }
+        if (extension is ".xls")
+        {
+            throw CliException.Validation($"{path} is an Excel 97-2003 .xls file: save it as .xlsx or .csv.", new { file = path });
+        }
+        var separator = parseResult.GetValue(delimiter) switch
+        {
+            null => extension is ".tsv" or ".tab" ? "\t" : ",",
+            "tab" or "\\t" or "\t" => "\t",
+            "," or ";" or "|" => parseResult.GetValue(delimiter)!,
+            var other => throw CliException.Validation($"--delimiter '{other}' is not one of ',', ';', '|', 'tab'.", new { delimiter = other }),
+        };
+        string encodingName;
+        try
+        {
+            encodingName = TextEncodings.Resolve(path, parseResult.GetValue(encoding));
+        }
+        catch (ArgumentException)
+        {
+            throw CliException.Validation($"--encoding '{parseResult.GetValue(encoding)}' is not one of {string.Join(", ", TextEncodings.Names)}.",
+                new { encoding = parseResult.GetValue(encoding) });
+        }
+        return new CsvSource(path, encodingName, separator);
+    }
+
+    private static string? DateFormatOf(string? format)
+    {
+        if (format is null)
+        {
+            return null;
+        }
+        var probe = new DateOnly(2026, 11, 23);
+        string text;
+        try
+        {
+            text = probe.ToString(format, CultureInfo.InvariantCulture);
+        }
+        catch (FormatException)
+        {
+            text = "";
+        }
+        // The format must round-trip a date whose day and month differ, and carry a year, a month and a day.
+        if (!DateOnly.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var back) || back != probe)
+        {
+            throw CliException.Validation($"--date-format '{format}' is not a date format with a day, a month and a year (e.g. dd/MM/yyyy).", new { dateFormat = format });
+        }
+        return format;
+    }
+
+    private static string[] ReadHeader(ImportSource source, ImportEntity target, string path)
+    {
+        if (source.ReadHeader() is not { Length: > 0 } header || header.All(string.IsNullOrEmpty))
+        {
+            throw Rejected(path, [new ImportProblem(1, null, null, "the file is empty; the first line must be the header")]);
         }
         var unknown = header.Where(h => target.Columns.All(c => c.Name != h)).ToList();
         if (unknown.Count > 0)
         {
-            throw Rejected(path, 1, unknown[0], null,
-                $"unknown column(s) {string.Join(", ", unknown)}; the columns of {target.Name} are {string.Join(", ", target.Columns.Select(c => c.Name))}");
+            throw Rejected(path, [new ImportProblem(1, unknown[0], null,
+                $"unknown column(s) {string.Join(", ", unknown)}; the columns of {target.Name} are {string.Join(", ", target.Columns.Select(c => c.Name))}")]);
         }
         var missing = target.Columns.Where(c => c.Required && !header.Contains(c.Name)).Select(c => c.Name).ToList();
         if (missing.Count > 0)
         {
-            throw Rejected(path, 1, missing[0], null, $"missing required column(s) {string.Join(", ", missing)}");
+            throw Rejected(path, [new ImportProblem(1, missing[0], null, $"missing required column(s) {string.Join(", ", missing)}")]);
         }
+        var twice = header.GroupBy(h => h, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null)
+        {
+            throw Rejected(path, [new ImportProblem(1, twice.Key, null, $"column {twice.Key} appears more than once")]);
+        }
+        return header;
     }
 
-    private static CliException Rejected(string path, long line, string? column, string? constraint, string reason) =>
-        CliException.Validation(
-            $"Line {line}: {reason}{(constraint is null ? "" : $" ({constraint})")}. Nothing of {path} was imported.",
-            new { file = path, line, column, constraint, reason });
+    /// <summary>All problems, one line each in the message (the first line is the first problem), and as the details array.</summary>
+    private static CliException Rejected(string path, IReadOnlyList<ImportProblem> problems)
+    {
+        var sorted = problems.OrderBy(p => p.Line).ToList();
+        var lines = sorted.Select(p => $"Line {p.Line}: {p.Reason}{(p.Constraint is null ? "" : $" ({p.Constraint})")}.");
+        var message = sorted.Count == 1
+            ? $"{lines.First()} Nothing of {path} was imported."
+            : $"{string.Join("\n", lines)}\n{sorted.Count} problems; nothing of {path} was imported.";
+        return CliException.Validation(message,
+            sorted.Select(p => new { file = path, line = p.Line, column = p.Column, constraint = p.Constraint, reason = p.Reason }).ToList());
+    }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Help()
     {
-        var help = new StringBuilder("Import a CSV file into the warehouse as one batch: new keys are inserted, changed rows updated, "
-            + "identical rows left alone. A bad line (the header is line 1) fails the whole file and nothing is saved. "
-            + "Header names are snake_case; * = required; a blank cell takes the default. Dates yyyy-mm-dd, timestamps ISO 8601 "
-            + "(UTC without an offset), numbers with a '.' decimal point.");
+        var help = new StringBuilder("Import a CSV, TSV or Excel .xlsx file into the warehouse as one batch: new keys are inserted, changed rows "
+            + "updated, identical rows left alone. Any bad line (the header is line 1; in a sheet, its row) fails the whole file, every problem "
+            + "is reported at once (up to --max-errors) and nothing is saved. Header names are snake_case; * = required; a blank cell takes the "
+            + "default. Text files are UTF-8 (BOM or not) or GB18030/GBK, detected or named by --encoding. Dates yyyy-mm-dd (or --date-format), "
+            + "timestamps ISO 8601 (UTC without an offset), numbers with a '.' decimal point and no thousands separator. An order's order_date "
+            + "must be the date of ordered_at in the merchant's time zone; importing an order again with a corrected order_date moves it. "
+            + "See docs/importing.md.");
         foreach (var e in ImportEntities.All)
         {
             help.Append(CultureInfo.InvariantCulture, $"\n\n{e.Name} ({e.Table}):\n  ");
             help.AppendJoin(", ", e.Columns.Select(c => c.Required ? c.Name + "*" : c.Name));
         }
         return help.ToString();
+    }
+
+    /// <summary>Records read so far, on stderr, when stderr is a terminal.</summary>
+    private sealed class Progress(long started)
+    {
+        private bool shown;
+
+        public void Report(long records)
+        {
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"\r{records:N0} records read ({records / Math.Max(seconds, 0.001):N0}/s)   "));
+            shown = true;
+        }
+
+        public void Done()
+        {
+            if (shown)
+            {
+                Console.Error.WriteLine();
+            }
+        }
     }
 }

@@ -1,12 +1,13 @@
 namespace Erp.Db.Cli.Import;
 
-/// <summary>A value of an import file could not be read; <see cref="Line"/> counts the header as line 1.</summary>
-internal sealed class CsvImportException(long line, string? column, string reason)
-    : Exception($"Line {line}: {reason}.")
+/// <summary>An import file could not be read: every problem found (up to the limit), in file order.</summary>
+internal sealed class CsvImportException(IReadOnlyList<ImportProblem> problems)
+    : Exception($"Line {problems[0].Line}: {problems[0].Reason}.")
 {
-    public long Line { get; } = line;
+    public CsvImportException(long line, string? column, string reason)
+        : this([new ImportProblem(line, column, null, reason)])
+    {
+    }
 
-    public string? Column { get; } = column;
-
-    public string Reason { get; } = reason;
+    public IReadOnlyList<ImportProblem> Problems { get; } = problems;
 }

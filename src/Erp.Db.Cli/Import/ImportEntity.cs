@@ -1,9 +1,8 @@
-using CsvHelper;
 using Erp.Db.Ingest;
 
 namespace Erp.Db.Cli.Import;
 
-/// <summary>An entity <c>erpdb import</c> loads: its name, its CSV columns, and how a file becomes one ingest batch.</summary>
+/// <summary>An entity <c>erpdb import</c> loads: its name, its columns, and how a file becomes one ingest batch.</summary>
 internal abstract class ImportEntity(string name, string table, IReadOnlyList<CsvColumn> columns)
 {
     /// <summary>The name on the command line: orders, order-items, ...</summary>
@@ -14,6 +13,6 @@ internal abstract class ImportEntity(string name, string table, IReadOnlyList<Cs
 
     public IReadOnlyList<CsvColumn> Columns { get; } = columns;
 
-    /// <summary>Streams the records of <paramref name="csv"/> (header already read) into one ingest batch.</summary>
-    public abstract Task<IngestResult> ImportAsync(Ingestor ingestor, CsvReader csv, CancellationToken cancellationToken);
+    /// <summary>Streams the records of <paramref name="run"/> (header already read) into one ingest batch.</summary>
+    public abstract Task<IngestResult> ImportAsync(Ingestor ingestor, ImportRun run, CancellationToken cancellationToken);
 }

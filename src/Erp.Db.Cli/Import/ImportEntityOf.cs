@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using CsvHelper;
 using Erp.Db.Ingest;
 
 namespace Erp.Db.Cli.Import;
@@ -13,17 +12,16 @@ internal sealed class ImportEntityOf<TRow>(
     Func<Ingestor, IAsyncEnumerable<TRow>, CancellationToken, Task<IngestResult>> upsert)
     : ImportEntity(name, table, columns)
 {
-    public override Task<IngestResult> ImportAsync(Ingestor ingestor, CsvReader csv, CancellationToken cancellationToken) =>
-        upsert(ingestor, ReadAsync(csv, cancellationToken), cancellationToken);
+    public override Task<IngestResult> ImportAsync(Ingestor ingestor, ImportRun run, CancellationToken cancellationToken) =>
+        upsert(ingestor, ReadAsync(run, cancellationToken), cancellationToken);
 
-    private async IAsyncEnumerable<TRow> ReadAsync(CsvReader csv, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<TRow> ReadAsync(ImportRun run, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var record = new CsvRecord(csv, Columns) { Line = 1 };
-        while (await csv.ReadAsync())
+        foreach (var row in run.Rows(Columns, map))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            record.Line++;
-            yield return map(record);
+            yield return row;
         }
+        await Task.CompletedTask;
     }
 }

@@ -20,6 +20,16 @@ public sealed class IngestException : Exception
         Field = field;
         Constraint = constraint;
         Reason = reason;
+        Errors = [new IngestError(rowNumber, field, constraint, reason)];
+    }
+
+    /// <summary>Creates the exception for several bad rows of a batch; the first one is the exception's own row, field and reason.</summary>
+    /// <param name="errors">The bad rows, in input order; at least one.</param>
+    /// <param name="innerException">The database error behind them, if any.</param>
+    public IngestException(IReadOnlyList<IngestError> errors, Exception? innerException = null)
+        : this(First(errors).RowNumber, First(errors).Field, First(errors).Constraint, First(errors).Reason, innerException)
+    {
+        Errors = errors;
     }
 
     /// <summary>1-based position of the offending row in the input sequence.</summary>
@@ -34,6 +44,15 @@ public sealed class IngestException : Exception
     /// <summary>What is wrong with the row, without the row number and the constraint.</summary>
     public string Reason { get; }
 
+    /// <summary>Every bad row found (up to <see cref="IngestOptions.MaxErrors"/>), in input order; the first is this exception's row.</summary>
+    public IReadOnlyList<IngestError> Errors { get; }
+
     /// <summary>The PostgreSQL SQLSTATE of the underlying error, or null when the row failed a check before the insert.</summary>
     public string? SqlState => (InnerException as Npgsql.PostgresException)?.SqlState;
+
+    private static IngestError First(IReadOnlyList<IngestError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        return errors.Count > 0 ? errors[0] : throw new ArgumentException("At least one error is needed.", nameof(errors));
+    }
 }

@@ -17,16 +17,39 @@ namespace Erp.Db.Ingest;
 /// </summary>
 public sealed class Ingestor
 {
+    private readonly NpgsqlDataSource dataSource;
+    private readonly ILogger logger;
     private readonly BatchLoader loader;
 
     /// <summary>Creates an ingestor writing through <paramref name="dataSource"/> (not disposed by it).</summary>
     /// <param name="dataSource">The primary database's data source.</param>
     /// <param name="logger">Receives one line per batch; nothing when null.</param>
     public Ingestor(NpgsqlDataSource dataSource, ILogger<Ingestor>? logger = null)
+        : this(dataSource, (ILogger?)logger ?? NullLogger.Instance, IngestOptions.Default)
+    {
+    }
+
+    private Ingestor(NpgsqlDataSource dataSource, ILogger logger, IngestOptions options)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        loader = new BatchLoader(dataSource, (ILogger?)logger ?? NullLogger.Instance);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxErrors, 1, nameof(options));
+        this.dataSource = dataSource;
+        this.logger = logger;
+        Options = options;
+        loader = new BatchLoader(dataSource, logger, options);
     }
+
+    /// <summary>How this ingestor runs its batches.</summary>
+    public IngestOptions Options { get; }
+
+    /// <summary>
+    /// An ingestor over the same data source that runs its batches with <paramref name="options"/>, e.g.
+    /// <c>erp.Ingest.With(new IngestOptions { DryRun = true })</c> to validate a batch and count what it would change without writing.
+    /// </summary>
+    /// <param name="options">The options; <see cref="IngestOptions.MaxErrors"/> must be at least 1.</param>
+    /// <returns>A new ingestor; this one is unchanged.</returns>
+    public Ingestor With(IngestOptions options) => new(dataSource, logger, options);
 
     /// <summary>Upserts orders into <c>dw.fact_sales_orders</c>, keyed (merchant_id, shop_id, order_no, order_date).</summary>
     /// <param name="rows">The batch; enumerated once.</param>

@@ -70,8 +70,8 @@ public class ImportCommandTests
         var error = json.GetProperty("error");
         Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
         Assert.StartsWith("Line 4: shop_id 99 is not a shop of merchant 1 (fact_sales_orders_shop_fkey).", error.GetProperty("message").GetString());
-        Assert.Equal(4, error.GetProperty("details").GetProperty("line").GetInt64());
-        Assert.Equal("shop_id", error.GetProperty("details").GetProperty("column").GetString());
+        Assert.Equal(4, error.GetProperty("details")[0].GetProperty("line").GetInt64());
+        Assert.Equal("shop_id", error.GetProperty("details")[0].GetProperty("column").GetString());
         Assert.Equal(4L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders"));
         File.Delete(file);
     }

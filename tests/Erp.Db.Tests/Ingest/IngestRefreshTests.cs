@@ -16,7 +16,7 @@ public class IngestRefreshTests
         var before = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period))).Data.Metrics;
 
         var ingested = await f.Erp.Ingest.UpsertOrdersAsync([
-            new OrderRow(1, 11, "ingested-1", today, DateTimeOffset.Now, 1234.5m) { Status = "paid" },
+            new OrderRow(1, 11, "ingested-1", today, new DateTimeOffset(today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.FromHours(8)), 1234.5m) { Status = "paid" },
         ]);
         var dirty = await f.Db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_invalidations WHERE view_name = 'mart.mv_daily_sales'");
         var pending = await f.Erp.Queries.SalesAsync(new SalesQuery(1, period));

@@ -12,7 +12,7 @@ namespace Erp.Db.Ingest.Engine;
 /// INSERT ... ON CONFLICT DO UPDATE ... WHERE IS DISTINCT FROM that counts inserted and updated rows, then the entity's
 /// posting (orders drive the books), all committed together.
 /// </summary>
-internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger)
+internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, IngestOptions options)
 {
     private const string UpsertSavepoint = "ingest_upsert";
 
@@ -30,12 +30,21 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger)
             return new IngestResult(0, 0, 0, Stopwatch.GetElapsedTime(started));
         }
 
-        var failed = await connection.QueryFirstOrDefaultAsync<CheckFailure>(new CommandDefinition(
-            plan.Check, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
-        if (failed is not null)
+        var max = options.MaxErrors;
+        var failed = (await connection.QueryAsync<CheckFailure>(new CommandDefinition(
+            plan.Check, new { max }, transaction, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();
+        if (failed.Count > 0)
         {
-            var check = plan.Definition.Checks[failed.CheckNo];
-            throw new IngestException(failed.RowNo, check.Field, check.Constraint, failed.Message);
+            throw new IngestException(failed.Select(f =>
+            {
+                var check = plan.Definition.Checks[f.CheckNo];
+                return new IngestError(f.RowNo, check.Field, check.Constraint, f.Message);
+            }).ToList());
+        }
+
+        if (plan.Move is not null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(plan.Move, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         }
 
         await transaction.SaveAsync(UpsertSavepoint, cancellationToken);
@@ -47,6 +56,10 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger)
         catch (PostgresException e) when (FailureLocator.IsRowError(e))
         {
             await transaction.RollbackAsync(UpsertSavepoint, cancellationToken);
+            if (e.SqlState == PostgresErrorCodes.CardinalityViolation && await DuplicatesAsync(connection, transaction, plan, e, cancellationToken) is { } duplicates)
+            {
+                throw duplicates;
+            }
             var locator = new FailureLocator(connection, transaction, cancellationToken);
             throw await locator.LocateAsync(plan, count, e, (last, ct) => UpsertAsync(connection, transaction, plan, last, ct));
         }
@@ -58,10 +71,17 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger)
 
         // Views over the touched table are marked dirty by the statement-level triggers of the refresh layer,
         // inside this transaction: nothing else to do here.
-        await transaction.CommitAsync(cancellationToken);
+        if (options.DryRun)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+        }
+        else
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
         var result = new IngestResult(counts.Inserted, counts.Updated, count - counts.Inserted - counts.Updated, Stopwatch.GetElapsedTime(started));
-        logger.LogInformation("Ingested {Rows} {Entity} into {Table}: {Inserted} inserted, {Updated} updated, {Unchanged} unchanged in {Elapsed} ms",
-            count, plan.Entity, plan.Definition.Table, result.Inserted, result.Updated, result.Unchanged, (long)result.Elapsed.TotalMilliseconds);
+        logger.LogInformation("{Mode} {Rows} {Entity} into {Table}: {Inserted} inserted, {Updated} updated, {Unchanged} unchanged in {Elapsed} ms",
+            options.DryRun ? "Dry run (rolled back) of" : "Ingested", count, plan.Entity, plan.Definition.Table, result.Inserted, result.Updated, result.Unchanged, (long)result.Elapsed.TotalMilliseconds);
         return result;
     }
 
@@ -91,5 +111,23 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger)
         connection.QuerySingleAsync<UpsertCounts>(new CommandDefinition(
             plan.Upsert, new { last }, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
 
+    /// <summary>Every row (up to MaxErrors) that repeats an earlier row's natural key, or null when the key is not what collided.</summary>
+    private async Task<IngestException?> DuplicatesAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan,
+        PostgresException error, CancellationToken cancellationToken)
+    {
+        var duplicates = (await connection.QueryAsync<DuplicateRow>(new CommandDefinition(
+            plan.Duplicates, new { max = options.MaxErrors }, transaction, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();
+        if (duplicates.Count == 0)
+        {
+            return null;
+        }
+        var key = string.Join(", ", plan.Definition.KeyFields);
+        var errors = duplicates.Select(d => new IngestError(d.RowNo, key, null,
+            $"the key ({key}) is the same as row {d.FirstRow.ToString(System.Globalization.CultureInfo.InvariantCulture)}'s; a batch may hold each key once")).ToList();
+        return new IngestException(errors, error);
+    }
+
     private sealed record CheckFailure(int CheckNo, long RowNo, string Message);
+
+    private sealed record DuplicateRow(long RowNo, long FirstRow);
 }

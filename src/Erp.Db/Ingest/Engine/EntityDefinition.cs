@@ -34,6 +34,12 @@ internal sealed class EntityDefinition<TRow>
     /// </summary>
     public string? Post { get; init; }
 
+    /// <summary>
+    /// An UPDATE ... RETURNING the conflict columns, run after the checks and before the upsert, that gives stored rows a corrected key
+    /// (e.g. an order whose order_date changed), so the upsert updates them instead of inserting a second row. Null when keys never move.
+    /// </summary>
+    public string? Move { get; init; }
+
     /// <summary>Checks run before the upsert; the first failing row (then the first check) is reported.</summary>
     public required IReadOnlyList<RowCheck> Checks { get; init; }
 }

@@ -6,6 +6,9 @@ internal sealed class IngestPlan<TRow>
     /// <summary>The temp table every batch loads into; dropped at the end of the batch's transaction.</summary>
     public const string TempTable = "pg_temp.ingest_rows";
 
+    /// <summary>The keys (conflict columns) of the rows the entity's move step gave a new key: they count as updated.</summary>
+    public const string MovedTable = "pg_temp.ingest_moved";
+
     public IngestPlan(string entity, EntityDefinition<TRow> definition)
     {
         Entity = entity;
@@ -16,6 +19,20 @@ internal sealed class IngestPlan<TRow>
         Check = BuildCheck(definition.Checks);
         Upsert = BuildUpsert(definition);
         Post = definition.Post;
+        var keys = string.Join(", ", definition.KeyFields.Select(k => $"t.{k}"));
+        Duplicates = $"""
+            SELECT d.row_no AS rowno, d.first_row AS firstrow FROM (
+                SELECT t.row_no, min(t.row_no) OVER (PARTITION BY {keys}) AS first_row FROM {TempTable} AS t
+            ) AS d
+            WHERE d.row_no > d.first_row
+            ORDER BY d.row_no
+            LIMIT @max
+            """;
+        Move = definition.Move is null ? null : $"""
+            CREATE TEMP TABLE ingest_moved ON COMMIT DROP AS SELECT {string.Join(", ", definition.ConflictColumns)} FROM {definition.Table} WITH NO DATA;
+            WITH moved AS ({definition.Move})
+            INSERT INTO {MovedTable} SELECT {string.Join(", ", definition.ConflictColumns)} FROM moved
+            """;
         Duplicate = $"""
             SELECT min(o.row_no) FROM {TempTable} AS o JOIN {TempTable} AS t ON t.row_no = @row
             WHERE o.row_no < t.row_no AND ({string.Join(", ", definition.KeyFields.Select(k => $"o.{k}"))}) IS NOT DISTINCT FROM ({string.Join(", ", definition.KeyFields.Select(k => $"t.{k}"))})
@@ -33,7 +50,7 @@ internal sealed class IngestPlan<TRow>
     /// <summary>The binary COPY into the temp table.</summary>
     public string Copy { get; }
 
-    /// <summary>All checks in one query: (check_no, row_no, message) of the first failing row, or no row.</summary>
+    /// <summary>All checks in one query: (check_no, row_no, message) of the first @max failures in row order, or no row.</summary>
     public string Check { get; }
 
     /// <summary>The one upsert of rows 1..@last: returns (inserted, updated).</summary>
@@ -41,6 +58,12 @@ internal sealed class IngestPlan<TRow>
 
     /// <summary>The posting run after the upsert in the same transaction (reads the whole temp table), or null.</summary>
     public string? Post { get; }
+
+    /// <summary>The entity's move step (see <see cref="EntityDefinition{TRow}.Move"/>) recording what it moved, or null.</summary>
+    public string? Move { get; }
+
+    /// <summary>Up to @max rows (row_no, first_row) whose natural key an earlier row of the batch already has.</summary>
+    public string Duplicates { get; }
 
     /// <summary>The earliest row before @row with the same natural key.</summary>
     public string Duplicate { get; }
@@ -56,13 +79,13 @@ internal sealed class IngestPlan<TRow>
     private static string BuildCheck(IReadOnlyList<RowCheck> checks)
     {
         var branches = checks.Select((check, i) =>
-            $"(SELECT {i} AS check_no, t.row_no, ({check.Message})::text AS message FROM {TempTable} AS t WHERE {check.FailsWhen} ORDER BY t.row_no LIMIT 1)");
+            $"(SELECT {i} AS check_no, t.row_no, ({check.Message})::text AS message FROM {TempTable} AS t WHERE {check.FailsWhen} ORDER BY t.row_no LIMIT @max)");
         return $"""
             SELECT c.check_no AS checkno, c.row_no AS rowno, c.message FROM (
                 {string.Join("\n    UNION ALL\n    ", branches)}
             ) AS c
             ORDER BY c.row_no, c.check_no
-            LIMIT 1
+            LIMIT @max
             """;
     }
 
@@ -81,6 +104,11 @@ internal sealed class IngestPlan<TRow>
                 SET {string.Join(", ", updated.Select(c => $"{c} = EXCLUDED.{c}"))}
                 WHERE ({string.Join(", ", updated.Select(c => $"d.{c}"))}) IS DISTINCT FROM ({string.Join(", ", updated.Select(c => $"EXCLUDED.{c}"))})
                 """;
+        // A row the move step re-keyed counts as updated once, whether or not the upsert then changed it too.
+        var conflict = definition.ConflictColumns;
+        var returned = definition.Move is null ? "" : ", " + string.Join(", ", conflict.Select(c => $"d.{c}"));
+        var moved = definition.Move is null ? "" : $" + (SELECT count(*) FROM {MovedTable} AS m WHERE NOT EXISTS (SELECT 1 FROM upserted AS u WHERE "
+            + $"({string.Join(", ", conflict.Select(c => $"u.{c}"))}) = ({string.Join(", ", conflict.Select(c => $"m.{c}"))})))";
         return $"""
             WITH upserted AS (
                 INSERT INTO {definition.Table} AS d ({string.Join(", ", columns)})
@@ -88,9 +116,9 @@ internal sealed class IngestPlan<TRow>
                 FROM {TempTable} AS t{definition.Joins}
                 WHERE t.row_no <= @last
                 ON CONFLICT ({string.Join(", ", definition.ConflictColumns)}){predicate} {onConflict}
-                RETURNING d.created_at = now() AS inserted
+                RETURNING d.created_at = now() AS inserted{returned}
             )
-            SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM upserted
+            SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted){moved} AS updated FROM upserted
             """;
     }
 }

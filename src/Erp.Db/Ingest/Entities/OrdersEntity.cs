@@ -58,6 +58,24 @@ internal static class OrdersEntity
             new("cost_amount_cny", "coalesce(lines.cost_amount_cny, t.cost_amount_cny)", ["cost_amount_cny"]),
         ],
         ConflictColumns = ["merchant_id", "shop_id", "order_no", "order_date"],
+        // A corrected order_date moves the one stored order (its lines, stock movements, receivable and expenses follow by
+        // ON UPDATE CASCADE), when the batch holds that order once and it is stored once under another date.
+        Move = """
+            UPDATE dw.fact_sales_orders AS d SET order_date = m.new_date
+            FROM (
+                SELECT o.merchant_id, o.order_id, o.order_date AS old_date, t.order_date AS new_date
+                FROM (SELECT t.merchant_id, t.shop_id, t.order_no, min(t.order_date) AS order_date
+                      FROM pg_temp.ingest_rows AS t
+                      GROUP BY t.merchant_id, t.shop_id, t.order_no
+                      HAVING count(*) = 1) AS t
+                JOIN LATERAL (SELECT o.merchant_id, o.order_id, o.order_date, count(*) OVER () AS stored
+                              FROM dw.fact_sales_orders AS o
+                              WHERE o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no) AS o ON o.stored = 1
+                WHERE o.order_date <> t.order_date
+            ) AS m
+            WHERE d.merchant_id = m.merchant_id AND d.order_id = m.order_id AND d.order_date = m.old_date
+            RETURNING d.merchant_id, d.shop_id, d.order_no, d.order_date
+            """,
         Checks =
         [
             RowCheck.Required("order_no"),
@@ -65,6 +83,11 @@ internal static class OrdersEntity
             References.Shop("fact_sales_orders_shop_fkey"),
             References.Customer("fact_sales_orders_customer_fkey"),
             References.Currency("fact_sales_orders_currency_code_fkey"),
+            // The business day is cut in the merchant's time zone (dw.dim_merchants.timezone; shops have none of their own).
+            new("order_date",
+                "t.order_date <> (t.ordered_at AT TIME ZONE (SELECT m.timezone FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id))::date",
+                "(SELECT format('order_date %s does not match ordered_at %s, which is %s in the merchant''s time zone %s', t.order_date, t.ordered_at, "
+                + "(t.ordered_at AT TIME ZONE m.timezone)::date, m.timezone) FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id)"),
             new("exchange_rate",
                 "t.exchange_rate IS NULL AND dw.exchange_rate_on(t.currency_code, t.order_date) IS NULL",
                 "format('exchange_rate is missing and dw.fact_exchange_rates has no %s rate on or before %s', t.currency_code, t.order_date)",

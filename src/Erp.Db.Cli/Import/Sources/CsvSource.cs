@@ -1,0 +1,55 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace Erp.Db.Cli.Import.Sources;
+
+/// <summary>A CSV or TSV file, decoded strictly in <paramref name="encoding"/> (a UTF-8 BOM is skipped) and parsed by CsvHelper record by record.</summary>
+internal sealed class CsvSource(string path, string encoding, string delimiter) : ImportSource
+{
+    private readonly StreamReader reader = new(path, TextEncodings.Get(encoding), detectEncodingFromByteOrderMarks: encoding == TextEncodings.Utf8Name, 1 << 16);
+    private CsvParser? parser;
+
+    public string Encoding { get; } = encoding;
+
+    public override string Description => $"{(delimiter == "\t" ? "tsv" : "csv")}, {Encoding}";
+
+    public override bool ShortRecordsAllowed => false;
+
+    /// <summary>The line the parser stood at, for errors raised while decoding or parsing.</summary>
+    public long CurrentLine => parser?.RawRow ?? 1;
+
+    public override string[]? ReadHeader()
+    {
+        parser = new CsvParser(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            Delimiter = delimiter,
+            TrimOptions = TrimOptions.Trim,
+            DetectColumnCountChanges = false,
+        });
+        return parser.Read() ? parser.Record?.Select(h => h.Trim()).ToArray() : null;
+    }
+
+    public override IEnumerable<ImportLine> ReadLines()
+    {
+        var p = parser ?? throw new InvalidOperationException("Read the header first.");
+        while (p.Read())
+        {
+            var record = p.Record ?? [];
+            // RawRow is the record's last line; a quoted cell may span lines.
+            var raw = p.RawRecord.AsSpan().TrimEnd("\r\n");
+            var line = p.RawRow - raw.Count('\n');
+            yield return new ImportLine(line, Array.ConvertAll(record, c => (string?)c));
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            parser?.Dispose();
+            reader.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

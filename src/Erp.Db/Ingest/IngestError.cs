@@ -1,0 +1,8 @@
+namespace Erp.Db.Ingest;
+
+/// <summary>One bad row of a rejected batch.</summary>
+/// <param name="RowNumber">1-based position of the row in the input.</param>
+/// <param name="Field">The input field at fault (several separated by ", "), or null when unknown.</param>
+/// <param name="Constraint">The database constraint that rejected the row, or null.</param>
+/// <param name="Reason">What is wrong, without the row number.</param>
+public sealed record IngestError(long RowNumber, string? Field, string? Constraint, string Reason);

@@ -1,0 +1,249 @@
+using System.Text;
+using Erp.Db.Tests.Faults;
+using Erp.Db.Tests.Infrastructure;
+using Erp.Db.Tests.Ingest;
+using MiniExcelLibs;
+
+namespace Erp.Db.Tests.Cli;
+
+/// <summary>
+/// Files as merchants produce them (GBK, BOM, TSV, .xlsx), each malformed case rejected naming its line and column with the
+/// database unchanged, every problem reported at once, dry runs, and an order whose date was corrected.
+/// </summary>
+public class ImportFormatTests
+{
+    private const string OrdersHeader = "merchant_id,shop_id,order_no,order_date,ordered_at,gmv,status,currency_code,exchange_rate";
+
+    static ImportFormatTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("gbk")]
+    public async Task A_GBK_file_keeps_two_Chinese_order_numbers_apart(string? encoding)
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = Temp(".csv");
+        var bytes = Encoding.GetEncoding(936).GetBytes(string.Join("\n",
+            OrdersHeader,
+            "1,10,订单一号,2026-03-05,2026-03-05T09:30:00+08:00,100,paid,CNY,1",
+            "1,10,订单二号,2026-03-05,2026-03-05T10:30:00+08:00,200,paid,CNY,1") + "\n");
+        Assert.ThrowsAny<DecoderFallbackException>(() => new UTF8Encoding(false, true).GetString(bytes));
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var run = await CliRun.RunAsync([.. Import("orders", path, db), .. encoding is null ? Array.Empty<string>() : ["--encoding", encoding]]);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Equal(2, run.Json().GetProperty("data").GetProperty("inserted").GetInt64());
+        Assert.Equal("订单一号=100.00|订单二号=200.00", await db.ScalarAsync<string>(
+            "SELECT string_agg(order_no || '=' || gmv, '|' ORDER BY gmv) FROM dw.fact_sales_orders WHERE order_no LIKE '订单%'"));
+    }
+
+    [Fact]
+    public async Task A_file_with_a_BOM_and_a_TSV_file_import_like_plain_CSV()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var bom = Temp(".csv");
+        await File.WriteAllTextAsync(bom, OrdersHeader + "\n1,10,B-1,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1\n", new UTF8Encoding(true));
+        var tsv = Temp(".tsv");
+        await File.WriteAllTextAsync(tsv, OrdersHeader.Replace(',', '\t') + "\n1\t10\tT-1\t2026-03-05\t2026-03-05T09:30:00+08:00\t1234.50\tpaid\tCNY\t1\n");
+
+        var first = await CliRun.RunAsync(Import("orders", bom, db));
+        var second = await CliRun.RunAsync(Import("orders", tsv, db));
+
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Equal("tsv, utf-8", second.Json().GetProperty("data").GetProperty("format").GetString());
+        Assert.Equal("B-1=10.00|T-1=1234.50", await db.ScalarAsync<string>(
+            "SELECT string_agg(order_no || '=' || gmv, '|' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no IN ('B-1', 'T-1')"));
+    }
+
+    [Fact]
+    public async Task An_xlsx_sheet_imports_by_name_and_a_bad_cell_names_its_sheet_row()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = Temp(".xlsx");
+        var sheets = new Dictionary<string, object>
+        {
+            ["Notes"] = new[] { new Dictionary<string, object> { ["note"] = "not orders" } },
+            ["Orders"] = new[]
+            {
+                OrderCells("X-1", new DateTime(2026, 3, 5), 12.5),
+                OrderCells("X-2", "2026-03-05", "7.25"),
+            },
+        };
+        MiniExcel.SaveAs(path, sheets);
+        var bad = Temp(".xlsx");
+        MiniExcel.SaveAs(bad, new[] { OrderCells("X-3", "2026-03-05", 1), OrderCells("X-4", "2026-03-05", "1,234.50") }, sheetName: "Orders");
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var rejected = await CliRun.RunAsync(Import("orders", bad, db));
+        var unchanged = await DatabaseChecksum.ReadAsync(db);
+        var run = await CliRun.RunAsync([.. Import("orders", path, db), "--sheet", "Orders"]);
+
+        Assert.Equal(2, rejected.ExitCode);
+        var error = rejected.Json().GetProperty("error").GetProperty("details")[0];
+        Assert.Equal((3L, "gmv"), (error.GetProperty("line").GetInt64(), error.GetProperty("column").GetString()));
+        Assert.Contains("thousands separator", error.GetProperty("reason").GetString());
+        Assert.Equal(before, unchanged);
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Equal("xlsx, sheet Orders", run.Json().GetProperty("data").GetProperty("format").GetString());
+        Assert.Equal("X-1=12.50|X-2=7.25", await db.ScalarAsync<string>(
+            "SELECT string_agg(order_no || '=' || gmv, '|' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no LIKE 'X-%'"));
+    }
+
+    [Theory]
+    [InlineData("1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,1,234.50,paid,CNY,1", "gmv", "thousands separator")]
+    [InlineData("1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,\"1,234.50\",paid,CNY,1", "gmv", "thousands separator")]
+    [InlineData("1,10,M-2,05/03/2026,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "--date-format")]
+    [InlineData("1,10,M-2,2026-03-05,05/03/2026 09:30,10,paid,CNY,1", "ordered_at", "not a timestamp")]
+    [InlineData("1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1,extra", "cell 10", "10 cells but the header 9")]
+    [InlineData("1,10,M-2,2026-03-05,2026-03-05T20:00:00Z,10,paid,CNY,1", "order_date", "time zone Asia/Shanghai")]
+    public async Task Each_malformed_line_is_rejected_naming_line_and_column_and_nothing_changes(string line, string column, string reason)
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = await WriteAsync(OrdersHeader, "1,10,M-1,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1", line);
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var run = await CliRun.RunAsync(Import("orders", path, db));
+
+        Assert.Equal(2, run.ExitCode);
+        var error = run.Json().GetProperty("error");
+        Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
+        var details = error.GetProperty("details");
+        Assert.Equal(1, details.GetArrayLength());
+        Assert.Equal((3L, column), (details[0].GetProperty("line").GetInt64(), details[0].GetProperty("column").GetString()));
+        Assert.Contains(reason, details[0].GetProperty("reason").GetString());
+        Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
+    }
+
+    [Fact]
+    public async Task A_date_format_reads_the_merchants_dates()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = await WriteAsync(OrdersHeader, "1,10,D-1,05/03/2026,05/03/2026 09:30:00+08:00,10,paid,CNY,1");
+
+        var run = await CliRun.RunAsync([.. Import("orders", path, db), "--date-format", "dd/MM/yyyy"]);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Equal("2026-03-05", await db.ScalarAsync<string>("SELECT order_date::text FROM dw.fact_sales_orders WHERE order_no = 'D-1'"));
+    }
+
+    [Fact]
+    public async Task Every_problem_of_a_file_is_reported_at_once_up_to_the_limit()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var unreadable = await WriteAsync(OrdersHeader,
+            "1,10,E-1,2026-03-05,2026-03-05T09:30:00+08:00,ten,paid,CNY,1",
+            "1,10,E-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1",
+            "1,10,E-3,2026/03/05,2026-03-05T09:30:00+08:00,10,paid,CNY,1",
+            "x,10,E-4,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1");
+        var unknown = await WriteAsync(OrdersHeader,
+            "1,99,E-1,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1",
+            "1,10,E-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1",
+            "1,98,E-3,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1",
+            "1,10,E-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1");
+        var duplicates = await WriteAsync(OrdersHeader,
+            "1,10,E-1,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1",
+            "1,10,E-1,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1",
+            "1,10,E-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1",
+            "1,10,E-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1");
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var text = await CliRun.RunAsync("import", "orders", unreadable, "--connection", db.ConnectionString);
+        var json = await CliRun.RunAsync(Import("orders", unreadable, db));
+        var limited = await CliRun.RunAsync([.. Import("orders", unreadable, db), "--max-errors", "2"]);
+        var database = await CliRun.RunAsync(Import("orders", unknown, db));
+        var repeated = await CliRun.RunAsync(Import("orders", duplicates, db));
+
+        Assert.Equal((2, 2, 2, 2, 2), (text.ExitCode, json.ExitCode, limited.ExitCode, database.ExitCode, repeated.ExitCode));
+        Assert.Contains("Line 2: gmv 'ten' is not a number.\n", text.Error);
+        Assert.Contains("Line 4: order_date '2026/03/05' is not a date in yyyy-MM-dd.\n", text.Error);
+        Assert.Contains("Line 5: merchant_id 'x' is not a whole number.\n", text.Error);
+        Assert.Equal(["2:gmv", "4:order_date", "5:merchant_id"], Details(json));
+        Assert.Equal(["2:gmv", "4:order_date"], Details(limited));
+        Assert.Equal(["2:shop_id", "4:shop_id"], Details(database));
+        Assert.Equal(["3:merchant_id, shop_id, order_no, order_date", "5:merchant_id, shop_id, order_no, order_date"], Details(repeated));
+        Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
+    }
+
+    [Fact]
+    public async Task A_dry_run_reports_what_it_would_do_and_writes_nothing()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var first = await WriteAsync(OrdersHeader,
+            "1,10,R-1,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1",
+            "1,10,R-2,2026-03-05,2026-03-05T09:30:00+08:00,20,paid,CNY,1");
+        Assert.Equal(0, (await CliRun.RunAsync(Import("orders", first, db))).ExitCode);
+        var second = await WriteAsync(OrdersHeader,
+            "1,10,R-1,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1",
+            "1,10,R-2,2026-03-05,2026-03-05T09:30:00+08:00,25,paid,CNY,1",
+            "1,10,R-3,2026-03-05,2026-03-05T09:30:00+08:00,30,paid,CNY,1",
+            "1,10,R-4,2026-03-06,2026-03-06T09:30:00+08:00,40,paid,CNY,1");
+        var bad = await WriteAsync(OrdersHeader, "1,99,R-5,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1");
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var run = await CliRun.RunAsync([.. Import("orders", second, db), "--dry-run"]);
+        var rejected = await CliRun.RunAsync([.. Import("orders", bad, db), "--dry-run"]);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        var data = run.Json().GetProperty("data");
+        Assert.True(data.GetProperty("dryRun").GetBoolean());
+        Assert.Equal((2L, 1L, 1L), (data.GetProperty("inserted").GetInt64(), data.GetProperty("updated").GetInt64(), data.GetProperty("unchanged").GetInt64()));
+        Assert.Equal(2, rejected.ExitCode);
+        Assert.Equal(["2:shop_id"], Details(rejected));
+        Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
+    }
+
+    [Fact]
+    public async Task A_corrected_order_date_moves_the_order_with_its_lines()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var order = await WriteAsync(OrdersHeader, "1,10,K-1,2026-03-05,2026-03-05T23:30:00+08:00,100,paid,CNY,1");
+        var items = await WriteAsync("merchant_id,shop_id,order_no,order_date,line_no,sku,quantity,unit_price", "1,10,K-1,2026-03-05,1,A-1,2,50");
+        Assert.Equal(0, (await CliRun.RunAsync(Import("orders", order, db))).ExitCode);
+        Assert.Equal(0, (await CliRun.RunAsync(Import("order-items", items, db))).ExitCode);
+        var id = await db.ScalarAsync<long>("SELECT order_id FROM dw.fact_sales_orders WHERE order_no = 'K-1'");
+        var corrected = await WriteAsync(OrdersHeader, "1,10,K-1,2026-03-06,2026-03-06T00:30:00+08:00,100,paid,CNY,1");
+
+        var dry = await CliRun.RunAsync([.. Import("orders", corrected, db), "--dry-run"]);
+        var run = await CliRun.RunAsync(Import("orders", corrected, db));
+        var again = await CliRun.RunAsync(Import("orders", corrected, db));
+
+        Assert.Equal(1, dry.Json().GetProperty("data").GetProperty("updated").GetInt64());
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Equal((0L, 1L), (run.Json().GetProperty("data").GetProperty("inserted").GetInt64(), run.Json().GetProperty("data").GetProperty("updated").GetInt64()));
+        Assert.Equal(1, again.Json().GetProperty("data").GetProperty("unchanged").GetInt64());
+        Assert.Equal($"1|{id}|2026-03-06", await db.ScalarAsync<string>(
+            "SELECT count(*) || '|' || min(order_id) || '|' || min(order_date) FROM dw.fact_sales_orders WHERE order_no = 'K-1'"));
+        Assert.Equal("2026-03-06|2", await db.ScalarAsync<string>(
+            $"SELECT min(order_date) || '|' || sum(quantity) FROM dw.fact_order_items WHERE order_id = {id}"));
+    }
+
+    private static string[] Import(string entity, string path, TestDatabase db) =>
+        ["import", entity, path, "--connection", db.ConnectionString, "--format", "json"];
+
+    private static List<string> Details(CliRun run) =>
+        [.. run.Json().GetProperty("error").GetProperty("details").EnumerateArray()
+            .Select(d => $"{d.GetProperty("line").GetInt64()}:{d.GetProperty("column").GetString()}")];
+
+    private static Dictionary<string, object> OrderCells(string orderNo, object date, object gmv) => new()
+    {
+        ["merchant_id"] = 1,
+        ["shop_id"] = 10,
+        ["order_no"] = orderNo,
+        ["order_date"] = date,
+        ["ordered_at"] = "2026-03-05T09:30:00+08:00",
+        ["gmv"] = gmv,
+        ["status"] = "paid",
+        ["currency_code"] = "CNY",
+    };
+
+    private static string Temp(string extension) => Path.Combine(Path.GetTempPath(), $"erpdb-import-{Guid.NewGuid():N}{extension}");
+
+    private static async Task<string> WriteAsync(params string[] lines)
+    {
+        var path = Temp(".csv");
+        await File.WriteAllLinesAsync(path, lines);
+        return path;
+    }
+}
