@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Erp.Db.Queries;
+using Erp.Db.Queries.Receivables;
 using Erp.Db.Tests.Infrastructure;
 using Erp.Db.Tests.Queries;
 
@@ -262,5 +264,22 @@ public class ListCommandsTests
             Assert.Equal(0L, await unscoped.ScalarAsync<long>($"SELECT count(*) FROM {view}"));
         }
         Assert.Equal(0L, await f.Db.ScalarAsync<long>("SELECT count(*) FROM ops.merchant_isolation_problems()"));
+    }
+
+    [Fact]
+    public async Task The_library_refuses_an_undefined_status_and_a_bad_page_before_reading_anything()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var status = await Assert.ThrowsAsync<QueryValidationException>(() =>
+            f.Erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Status = (ReceivableStatus)42 }));
+        var page = await Assert.ThrowsAsync<QueryValidationException>(() =>
+            f.Erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Paging = new Paging(0, 10) }));
+        var merchant = await Assert.ThrowsAsync<QueryValidationException>(() =>
+            f.Erp.Queries.AlertsAsync(new Erp.Db.Queries.Alerts.AlertQuery { MerchantId = 0 }));
+
+        Assert.Equal("status", status.Field);
+        Assert.Equal("page", page.Field);
+        Assert.Equal("merchant", merchant.Field);
     }
 }
