@@ -63,6 +63,10 @@ internal static class ErpDbCli
         services.AddSingleton<Command, Commands.Bi.TrendsCommand>();
         services.AddSingleton<Command, Commands.Bi.FinanceCommand>();
         services.AddSingleton<Command, Commands.Bi.ReportCommand>();
+        services.AddSingleton<Command, Commands.Bi.ReceivablesCommand>();
+        services.AddSingleton<Command, Commands.Bi.AlertsCommand>();
+        services.AddSingleton<Command, Commands.Bi.TargetsCommand>();
+        services.AddSingleton<Command, Commands.Bi.CampaignsCommand>();
         services.AddSingleton<Command, ImportCommand>();
         services.AddSingleton<Command, RefreshCommand>();
         services.AddSingleton<Command, ViewsCommand>();

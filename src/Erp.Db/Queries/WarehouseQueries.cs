@@ -1,10 +1,15 @@
+using System.Text.Json;
 using Dapper;
+using Erp.Db.Queries.Alerts;
+using Erp.Db.Queries.Campaigns;
 using Erp.Db.Queries.Customers;
 using Erp.Db.Queries.Finance;
 using Erp.Db.Queries.Inventory;
 using Erp.Db.Queries.Products;
+using Erp.Db.Queries.Receivables;
 using Erp.Db.Queries.Reports;
 using Erp.Db.Queries.Sales;
+using Erp.Db.Queries.Targets;
 using Erp.Db.Queries.Trends;
 
 namespace Erp.Db.Queries;
@@ -240,6 +245,98 @@ public sealed class WarehouseQueries
         };
         return new QueryResult<BusinessReport>(report, [.. sales.Freshness, .. inventory.Freshness, .. customers.Freshness, .. finance.Freshness]);
     }
+
+    /// <summary>
+    /// The receivables one by one: invoice and order number, shop, amounts, due date, days overdue and
+    /// aging bucket as of today (<c>dw.receivable_aging_bucket</c>), most overdue first, then the largest;
+    /// totals and, when asked for, the aging summary over every matching receivable. Read from the facts:
+    /// always current, so no freshness entries.
+    /// </summary>
+    /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
+    public Task<QueryResult<ReceivableReport>> ReceivablesAsync(ReceivableQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var paging = query.Paging.Validated(database.Options.MaxPageSize);
+        var parameters = new
+        {
+            status = ReceivableSql.Status(query.Status),
+            aging = query.Aging,
+            limit = paging.PageSize,
+            offset = paging.Offset,
+        };
+        return MerchantScope.QueryAsync(database, query.MerchantId, ReceivableSql.Report, parameters, ReceivableSql.Views, async grid =>
+        {
+            var asOf = await grid.ReadSingleAsync<DateOnly>();
+            var totals = await grid.ReadSingleAsync<ReceivableTotals>();
+            var rows = (await grid.ReadAsync<ReceivableRow>()).ToList();
+            var aging = (await grid.ReadAsync<AgingBucket>()).ToList();
+            return new ReceivableReport(asOf, query.Status, totals, new PagedResult<ReceivableRow>(rows, totals.Count, paging.Page, paging.PageSize),
+                query.Aging ? aging : null);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The merchant's alerts (low stock, out of stock, stock shortage, overdue receivable), open first,
+    /// then the newest. Read from the alerts table: always current, so no freshness entries.
+    /// </summary>
+    /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
+    public Task<QueryResult<AlertReport>> AlertsAsync(AlertQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var paging = query.Paging.Validated(database.Options.MaxPageSize);
+        var parameters = new { open = query.OpenOnly, limit = paging.PageSize, offset = paging.Offset };
+        return MerchantScope.QueryAsync(database, query.MerchantId, AlertSql.Report, parameters, AlertSql.Views, async grid =>
+        {
+            var (total, open) = await grid.ReadSingleAsync<(long Total, long Open)>();
+            var rows = (await grid.ReadAsync<AlertRecord>())
+                .Select(a => new AlertRow(a.AlertId, a.Kind, a.Subject, a.MerchantId, Utc(a.RaisedAt), a.ResolvedAt is { } resolved ? Utc(resolved) : null,
+                    JsonDocument.Parse(a.Details).RootElement.Clone()))
+                .ToList();
+            return new AlertReport(total, open, new PagedResult<AlertRow>(rows, total, paging.Page, paging.PageSize));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The merchant's sales targets with actual value, achievement rate, elapsed share and status (the
+    /// C-class results recomputed after each due refresh); freshness is that of the views they are computed from.
+    /// </summary>
+    /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
+    public Task<QueryResult<PagedResult<TargetRow>>> TargetsAsync(TargetQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var paging = query.Paging.Validated(database.Options.MaxPageSize);
+        var parameters = new { limit = paging.PageSize, offset = paging.Offset };
+        return MerchantScope.QueryAsync(database, query.MerchantId, TargetSql.Page, parameters, TargetSql.Views, async grid =>
+        {
+            var rows = (await grid.ReadAsync<TargetRow>()).ToList();
+            var total = await grid.ReadSingleAsync<long>();
+            return new PagedResult<TargetRow>(rows, total, paging.Page, paging.PageSize);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The merchant's campaigns with GMV against target, budget, gross profit and ROI (the C-class results
+    /// recomputed after each due refresh); freshness is that of the view they are computed from.
+    /// </summary>
+    /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
+    public Task<QueryResult<CampaignReport>> CampaignsAsync(CampaignQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var paging = query.Paging.Validated(database.Options.MaxPageSize);
+        var parameters = new { limit = paging.PageSize, offset = paging.Offset };
+        return MerchantScope.QueryAsync(database, query.MerchantId, CampaignSql.Report, parameters, CampaignSql.Views, async grid =>
+        {
+            var totals = await grid.ReadSingleAsync<CampaignTotals>();
+            var rows = (await grid.ReadAsync<CampaignRow>()).ToList();
+            return new CampaignReport(totals, new PagedResult<CampaignRow>(rows, totals.Count, paging.Page, paging.PageSize));
+        }, cancellationToken);
+    }
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+#pragma warning disable CA1812 // Dapper creates it.
+    private sealed record AlertRecord(long AlertId, string Kind, string Subject, long MerchantId, DateTime RaisedAt, DateTime? ResolvedAt, string Details);
+#pragma warning restore CA1812
 
     private static string SnakeCase(string name) =>
         string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));

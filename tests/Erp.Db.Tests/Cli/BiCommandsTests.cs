@@ -37,6 +37,12 @@ public class BiCommandsTests
     [InlineData("customers", "--segment", "everyone")]
     [InlineData("inventory", "--threshold", "-1")]
     [InlineData("report", "--type", "hourly")]
+    [InlineData("receivables", "--status", "late")]
+    [InlineData("receivables", "--status", "1")]
+    [InlineData("receivables", "--page", "0")]
+    [InlineData("alerts", "--page-size", "0")]
+    [InlineData("targets", "--page", "-1")]
+    [InlineData("campaigns", "--page-size", "501")]
     public async Task Bad_input_exits_2_with_a_validation_error_and_changes_nothing(params string[] args)
     {
         await using var f = await QueryFixture.CreateAsync();
@@ -100,6 +106,10 @@ public class BiCommandsTests
     [InlineData("trends", "--days", "90", "--granularity", "week")]
     [InlineData("finance", "--days", "60")]
     [InlineData("report", "--type", "monthly")]
+    [InlineData("receivables", "--status", "all", "--aging")]
+    [InlineData("alerts", "--open")]
+    [InlineData("targets")]
+    [InlineData("campaigns")]
     public async Task Every_BI_command_answers_in_json_in_80_column_tables_and_in_csv(params string[] args)
     {
         await using var f = await QueryFixture.CreateAsync();

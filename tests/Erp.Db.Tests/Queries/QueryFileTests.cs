@@ -1,10 +1,14 @@
 using Erp.Db.Migrations;
 using Erp.Db.Queries;
+using Erp.Db.Queries.Alerts;
+using Erp.Db.Queries.Campaigns;
 using Erp.Db.Queries.Customers;
 using Erp.Db.Queries.Finance;
 using Erp.Db.Queries.Inventory;
 using Erp.Db.Queries.Products;
+using Erp.Db.Queries.Receivables;
 using Erp.Db.Queries.Sales;
+using Erp.Db.Queries.Targets;
 using Erp.Db.Queries.Trends;
 using Erp.Db.Tests.Infrastructure;
 
@@ -46,7 +50,12 @@ public class QueryFileTests
         Assert.Equal(["mart.mv_inventory_summary"], InventorySql.Views);
         Assert.Equal(["mart.mv_daily_sales"], TrendSql.Views);
         Assert.Equal(["mart.mv_financial_overview"], FinanceSql.Views);
-        Assert.All(SalesSql.Views.Concat(ProductSql.Views).Concat(CustomerSql.Views).Concat(InventorySql.Views).Concat(FinanceSql.Views),
+        Assert.Empty(ReceivableSql.Views);
+        Assert.Empty(AlertSql.Views);
+        Assert.Equal(["mart.mv_customer_segments", "mart.mv_daily_sales"], TargetSql.Views);
+        Assert.Equal(["mart.mv_daily_sales"], CampaignSql.Views);
+        Assert.All(SalesSql.Views.Concat(ProductSql.Views).Concat(CustomerSql.Views).Concat(InventorySql.Views).Concat(FinanceSql.Views)
+                .Concat(TargetSql.Views).Concat(CampaignSql.Views),
             v => Assert.Contains(v, registered));
     }
 }

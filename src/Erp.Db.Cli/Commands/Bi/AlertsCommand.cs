@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.Text.Json;
+using Erp.Db.Cli.Connection;
+using Erp.Db.Cli.Output;
+using Erp.Db.Queries.Alerts;
+
+namespace Erp.Db.Cli.Commands.Bi;
+
+/// <summary><c>erpdb alerts</c>: a merchant's open and resolved alerts.</summary>
+internal sealed class AlertsCommand : Command
+{
+    private readonly Option<bool> open = new("--open") { Description = "Only open alerts (not yet resolved)." };
+    private readonly Database database;
+    private readonly MerchantOption merchant;
+    private readonly PagingOptions paging;
+
+    public AlertsCommand(CommandRunner runner, Database database)
+        : base("alerts", "Alerts: low_stock, out_of_stock, stock_shortage and overdue_receivable, with subject, raised and resolved times and details; open first, then the newest. An alert resolves itself when its condition clears.")
+    {
+        this.database = database;
+        merchant = new MerchantOption(this);
+        Options.Add(open);
+        paging = new PagingOptions(this, defaultSize: 50);
+        SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
+    }
+
+    private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var erp = await database.GetErpAsync(parseResult, cancellationToken);
+        var query = new AlertQuery
+        {
+            MerchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken),
+            OpenOnly = parseResult.GetValue(open),
+            Paging = paging.Resolve(parseResult),
+        };
+        var result = await erp.Queries.AlertsAsync(query, cancellationToken);
+        var data = result.Data;
+        var table = new TableView(
+            ["Kind", "Subject", "Raised", "Resolved", "Details"],
+            [.. data.Alerts.Items.Select(a => BiResult.Row(a.Kind, a.Subject, Cells.Time(a.RaisedAt), a.ResolvedAt is { } resolved ? Cells.Time(resolved) : "open", Details(a.Details)))],
+            $"{Cells.Count(data.Total)} alerts, {Cells.Count(data.Open)} open. Page {data.Alerts.Page} of {Math.Max(1, data.Alerts.Pages)}.");
+        return BiResult.From(result, table);
+    }
+
+    /// <summary>The details object as "key=value" pairs on one line.</summary>
+    private static string Details(JsonElement details) => details.ValueKind == JsonValueKind.Object
+        ? string.Join(", ", details.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null)
+            .Select(p => $"{p.Name}={(p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText())}"))
+        : details.GetRawText();
+}

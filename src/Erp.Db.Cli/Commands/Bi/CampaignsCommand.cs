@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Erp.Db.Cli.Connection;
+using Erp.Db.Cli.Output;
+using Erp.Db.Queries.Campaigns;
+
+namespace Erp.Db.Cli.Commands.Bi;
+
+/// <summary><c>erpdb campaigns</c>: campaigns with GMV against target and ROI.</summary>
+internal sealed class CampaignsCommand : Command
+{
+    private readonly Database database;
+    private readonly MerchantOption merchant;
+    private readonly PagingOptions paging;
+
+    public CampaignsCommand(CommandRunner runner, Database database)
+        : base("campaigns", "Campaigns (dw.cfg_sales_campaigns, cancelled ones excluded) with valid sales in their window and scope: target GMV, GMV, achievement (GMV / target), budget, gross profit and ROI = (gross profit - budget) / budget, in CNY; latest start first. Recomputed after each due refresh and on every change of the campaigns.")
+    {
+        this.database = database;
+        merchant = new MerchantOption(this);
+        paging = new PagingOptions(this, defaultSize: 50);
+        SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
+    }
+
+    private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var erp = await database.GetErpAsync(parseResult, cancellationToken);
+        var result = await erp.Queries.CampaignsAsync(new CampaignQuery
+        {
+            MerchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken),
+            Paging = paging.Resolve(parseResult),
+        }, cancellationToken);
+        var data = result.Data;
+        var t = data.Totals;
+        var table = new TableView(
+            ["Campaign", "From", "To", "Target", "GMV", "Achieved", "Budget", "Gross profit", "ROI"],
+            [.. data.Campaigns.Items.Select(c => BiResult.Row(c.Code, $"{c.StartDate:yyyy-MM-dd}", $"{c.EndDate:yyyy-MM-dd}", c.TargetGmvCny is { } target ? Cells.Money(target) : "",
+                Cells.Money(c.GmvCny), Cells.Percent(c.AchievementRate), c.BudgetCny is { } budget ? Cells.Money(budget) : "", Cells.Money(c.GrossProfitCny), Cells.Percent(c.Roi)))],
+            $"{Cells.Count(t.Count)} campaigns (CNY): GMV {Cells.Money(t.GmvCny)} of target {Cells.Money(t.TargetGmvCny)}, gross profit {Cells.Money(t.GrossProfitCny)}, budget {Cells.Money(t.BudgetCny)}. "
+            + $"Page {data.Campaigns.Page} of {Math.Max(1, data.Campaigns.Pages)}.");
+        return BiResult.From(result, table);
+    }
+}

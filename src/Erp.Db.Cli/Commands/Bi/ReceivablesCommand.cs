@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Erp.Db.Cli.Connection;
+using Erp.Db.Cli.Output;
+using Erp.Db.Queries.Receivables;
+
+namespace Erp.Db.Cli.Commands.Bi;
+
+/// <summary><c>erpdb receivables</c>: receivables one by one with days overdue and aging buckets.</summary>
+internal sealed class ReceivablesCommand : Command
+{
+    private readonly Option<ReceivableStatus> status = new("--status")
+    {
+        Description = "open (not settled: open, partially paid or overdue), overdue (not settled and past the due date), paid, or all (cancelled and written off too). Default: open.",
+        DefaultValueFactory = _ => ReceivableStatus.Open,
+    };
+
+    private readonly Option<bool> aging = new("--aging")
+    {
+        Description = "Add the aging summary: receivables and outstanding CNY per bucket (current = not yet due; 0-30, 31-60, 61-90, 90+ days overdue) over every matching receivable.",
+    };
+
+    private readonly Database database;
+    private readonly MerchantOption merchant;
+    private readonly PagingOptions paging;
+
+    public ReceivablesCommand(CommandRunner runner, Database database)
+        : base("receivables", "Receivables one by one: invoice and order number, shop, amount, received and outstanding (CNY), due date, days overdue and aging bucket as of today, most overdue first, then the largest; with totals.")
+    {
+        this.database = database;
+        merchant = new MerchantOption(this);
+        Options.Add(status);
+        Options.Add(aging);
+        paging = new PagingOptions(this, defaultSize: 50);
+        SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
+    }
+
+    private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var erp = await database.GetErpAsync(parseResult, cancellationToken);
+        var query = new ReceivableQuery
+        {
+            MerchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken),
+            Status = parseResult.GetValue(status),
+            Aging = parseResult.GetValue(aging),
+            Paging = paging.Resolve(parseResult),
+        };
+        var result = await erp.Queries.ReceivablesAsync(query, cancellationToken);
+        var data = result.Data;
+        var t = data.Totals;
+        var table = new TableView(
+            ["Invoice", "Order", "Shop", "Amount", "Received", "Outstanding", "Due", "Days", "Aging", "Status"],
+            [.. data.Receivables.Items.Select(r => BiResult.Row(r.InvoiceNo ?? $"#{r.ReceivableId}", r.OrderNo, r.ShopName, Cells.Money(r.AmountCny), Cells.Money(r.ReceivedCny),
+                Cells.Money(r.OutstandingCny), $"{r.DueDate:yyyy-MM-dd}", r.DaysOverdue is { } days ? Cells.Count(days) : "", r.AgingBucket, r.Status))],
+            $"{Cells.Count(t.Count)} {query.Status.ToString().ToLowerInvariant()} receivables as of {data.AsOf:yyyy-MM-dd} (amounts in CNY): outstanding {Cells.Money(t.OutstandingCny)}, "
+            + $"{Cells.Money(t.OverdueCny)} overdue in {Cells.Count(t.OverdueCount)}. Page {data.Receivables.Page} of {Math.Max(1, data.Receivables.Pages)}.");
+        if (data.Aging is not { } buckets)
+        {
+            return BiResult.From(result, table);
+        }
+        var summary = new TableView(
+            ["Aging", "Receivables", "Outstanding"],
+            [.. buckets.Select(b => BiResult.Row(b.Bucket, Cells.Count(b.Count), Cells.Money(b.OutstandingCny))),
+             BiResult.Row("total", Cells.Count(buckets.Sum(b => b.Count)), Cells.Money(buckets.Sum(b => b.OutstandingCny)))],
+            "Aging: days past the due date as of today; current = not yet due.");
+        return BiResult.From(result, table, summary);
+    }
+}

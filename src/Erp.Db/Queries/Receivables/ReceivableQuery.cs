@@ -1,0 +1,17 @@
+namespace Erp.Db.Queries.Receivables;
+
+/// <summary>The receivables one by one with aging (<c>erpdb receivables</c>), over the reader view <c>mart.receivables</c>.</summary>
+public sealed record ReceivableQuery
+{
+    /// <summary>The merchant; isolation is enforced by the database.</summary>
+    public required long MerchantId { get; init; }
+
+    /// <summary>Which receivables to list. Default: the open (unsettled) ones.</summary>
+    public ReceivableStatus Status { get; init; } = ReceivableStatus.Open;
+
+    /// <summary>True to add the aging summary: count and outstanding per bucket over every matching receivable.</summary>
+    public bool Aging { get; init; }
+
+    /// <summary>Which page of rows; the totals and the aging summary cover every matching row.</summary>
+    public Paging Paging { get; init; } = new(1, 50);
+}
