@@ -63,6 +63,7 @@ internal static class ErpDbCli
         services.AddSingleton<Command, Commands.Bi.TrendsCommand>();
         services.AddSingleton<Command, Commands.Bi.FinanceCommand>();
         services.AddSingleton<Command, Commands.Bi.ReportCommand>();
+        services.AddSingleton<Command, Commands.Bi.ShopsCommand>();
         services.AddSingleton<Command, ImportCommand>();
         services.AddSingleton<Command, RefreshCommand>();
         services.AddSingleton<Command, ViewsCommand>();
