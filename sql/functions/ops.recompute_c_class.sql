@@ -126,7 +126,8 @@ BEGIN
                    count(*) FILTER (WHERE dw.is_valid_sale(o.status)) AS order_count,
                    coalesce(sum(o.gmv_cny) FILTER (WHERE dw.is_valid_sale(o.status)), 0) AS gmv_cny,
                    coalesce(sum(o.gross_profit_cny) FILTER (WHERE dw.is_valid_sale(o.status)), 0) AS gross_profit_cny,
-                   count(*) FILTER (WHERE o.status IN ('refunded', 'returned')) AS returned_orders,
+                   -- Returned: not a sale and not cancelled (refunded or returned).
+                   count(*) FILTER (WHERE NOT dw.is_valid_sale(o.status) AND o.status <> 'cancelled') AS returned_orders,
                    count(*) FILTER (WHERE o.status <> 'cancelled') AS kept_orders,
                    count(o.shipped_at) AS shipped_orders,
                    coalesce(sum(EXTRACT(epoch FROM o.shipped_at - o.ordered_at)), 0) AS ship_seconds
