@@ -67,6 +67,7 @@ internal static class ErpDbCli
         services.AddSingleton<Command, Commands.Bi.AlertsCommand>();
         services.AddSingleton<Command, Commands.Bi.TargetsCommand>();
         services.AddSingleton<Command, Commands.Bi.CampaignsCommand>();
+        services.AddSingleton<Command, Commands.Bi.ShopsCommand>();
         services.AddSingleton<Command, ImportCommand>();
         services.AddSingleton<Command, RefreshCommand>();
         services.AddSingleton<Command, ViewsCommand>();

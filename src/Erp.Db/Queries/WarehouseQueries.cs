@@ -19,7 +19,7 @@ namespace Erp.Db.Queries;
 /// is a parameter, sort keys come from closed lists, page sizes are capped, and the merchant scope
 /// is enforced by the database's reader views. Each result carries the freshness of what it read.
 /// </summary>
-public sealed class WarehouseQueries
+public sealed partial class WarehouseQueries
 {
     private readonly ErpDatabase database;
 

@@ -34,7 +34,10 @@ public class PlpgsqlLintTests
             SELECT format('%s: %s %s: %s%s', o.oid::regprocedure, c.level, coalesce(c.sqlstate, ''), c.message,
                           coalesce(' (line ' || c.lineno || ')', ''))
             FROM ours AS o
-            CROSS JOIN LATERAL plpgsql_check_function_tb(o.oid, CASE WHEN o.is_trigger THEN coalesce(o.relid, 0) ELSE 0 END) AS c
+            -- ops.config_changed reads the transition tables its cfg_* triggers declare (ops.enable_view_invalidation).
+            CROSS JOIN LATERAL plpgsql_check_function_tb(o.oid, CASE WHEN o.is_trigger THEN coalesce(o.relid, 0) ELSE 0 END,
+                oldtable => CASE WHEN o.oid = 'ops.config_changed()'::regprocedure THEN 'changed_old' END::name,
+                newtable => CASE WHEN o.oid = 'ops.config_changed()'::regprocedure THEN 'changed_new' END::name) AS c
             WHERE (NOT o.is_trigger OR o.relid IS NOT NULL)
               -- Known and intended, one line each with the reason:
               -- refresh_due probes with a COMMIT inside a handler whether it was CALLed in a transaction block;

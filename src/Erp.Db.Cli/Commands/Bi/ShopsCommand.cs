@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Erp.Db.Cli.Connection;
+using Erp.Db.Cli.Output;
+using Erp.Db.Queries.Shops;
+
+namespace Erp.Db.Cli.Commands.Bi;
+
+/// <summary><c>erpdb shops</c>: each shop's health score, its components and the shop rankings of one period.</summary>
+internal sealed class ShopsCommand : Command
+{
+    private readonly Option<ShopPeriod> period = new("--period") { Description = "day, week (ISO, from Monday) or month. Default: month.", DefaultValueFactory = _ => ShopPeriod.Month };
+    private readonly Option<DateOnly?> date = new("--date") { Description = "A day of the period to show (yyyy-MM-dd). Default: today. Kept: the last 90 days, 26 weeks, 24 months." };
+    private readonly Option<ShopSort> sortBy = new("--sort-by") { Description = "health, revenue or profit: by that rank, best first.", DefaultValueFactory = _ => ShopSort.Health };
+    private readonly Database database;
+    private readonly MerchantOption merchant;
+    private readonly PagingOptions paging;
+
+    public ShopsCommand(CommandRunner runner, Database database)
+        : base("shops", "Shops of one day, week or month: health score 0-100 with its components (sales growth, gross margin, fulfilment time, return rate, stock-out rate) and the ranks by health, revenue and profit. Scoring rule: docs/business-flows.md.")
+    {
+        this.database = database;
+        merchant = new MerchantOption(this);
+        Options.Add(period);
+        Options.Add(date);
+        Options.Add(sortBy);
+        paging = new PagingOptions(this, defaultSize: 50);
+        SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
+    }
+
+    private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var erp = await database.GetErpAsync(parseResult, cancellationToken);
+        var query = new ShopQuery
+        {
+            MerchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken),
+            Period = parseResult.GetValue(period),
+            Date = parseResult.GetValue(date),
+            SortBy = parseResult.GetValue(sortBy),
+            Paging = paging.Resolve(parseResult),
+        };
+        var result = await erp.Queries.ShopsAsync(query, cancellationToken);
+        var data = result.Data;
+        var table = new TableView(
+            ["Shop", "Platform", "Health", "Health rank", "Revenue", "Revenue rank", "Profit", "Profit rank", "Growth", "Margin", "Ship h", "Returns", "Stock-out"],
+            [.. data.Shops.Items.Select(s => BiResult.Row(s.ShopName, s.Platform, s.Score is { } score ? Cells.Money(score) : "n/a", s.HealthRank?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Cells.Money(s.Revenue), Cells.Count(s.RevenueRank), Cells.Money(s.GrossProfit), Cells.Count(s.ProfitRank),
+                Cells.Percent(s.Components.SalesGrowth.Value), Cells.Percent(s.Components.GrossMargin.Value),
+                s.Components.FulfilmentHours.Value is { } hours ? Cells.Money(hours) : "n/a",
+                Cells.Percent(s.Components.ReturnRate.Value), Cells.Percent(s.Components.StockOutRate.Value)))],
+            $"{data.Period} {data.Start:yyyy-MM-dd}..{data.End:yyyy-MM-dd}: {Cells.Count(data.Shops.Total)} shops.");
+        return BiResult.From(result, table);
+    }
+}

@@ -1,0 +1,36 @@
+using Erp.Db.Queries.Shops;
+
+namespace Erp.Db.Queries;
+
+/// <summary>The shop query of <see cref="WarehouseQueries"/>.</summary>
+public sealed partial class WarehouseQueries
+{
+    /// <summary>
+    /// The merchant's shops in one day, ISO week or month: health score 0-100 with its components (raw value,
+    /// score, weight) and the ranks by health, revenue and gross profit, sorted by one rank and paged.
+    /// </summary>
+    /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
+    public Task<QueryResult<ShopReport>> ShopsAsync(ShopQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var paging = query.Paging.Validated(database.Options.MaxPageSize);
+        if (!Enum.IsDefined(query.Period))
+        {
+            throw new QueryValidationException("period", $"period must be day, week or month; got {query.Period}.");
+        }
+        if (!Enum.IsDefined(query.SortBy))
+        {
+            throw new QueryValidationException("sortBy", $"sortBy must be health, revenue or profit; got {query.SortBy}.");
+        }
+        var day = Period.InRange("date", query.Date ?? DateOnly.FromDateTime(DateTime.Now));
+        var (start, end) = ShopSql.Bounds(query.Period, day);
+        var kind = query.Period.ToString().ToLowerInvariant();
+        var parameters = new { period_type = kind, period_start = Sql.Date(start), limit = paging.PageSize, offset = paging.Offset };
+        return MerchantScope.QueryAsync(database, query.MerchantId, ShopSql.Page(query.SortBy), parameters, ShopSql.Views, async grid =>
+        {
+            var items = (await grid.ReadAsync<ShopHealthRecord>()).Select(r => r.ToRow()).ToList();
+            var total = await grid.ReadSingleAsync<long>();
+            return new ShopReport(kind, start, end, new PagedResult<ShopHealthRow>(items, total, paging.Page, paging.PageSize));
+        }, cancellationToken);
+    }
+}

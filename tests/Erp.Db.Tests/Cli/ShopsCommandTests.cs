@@ -1,0 +1,89 @@
+using Erp.Db.Queries;
+using Erp.Db.Queries.Shops;
+using Erp.Db.Tests.Infrastructure;
+using Erp.Db.Tests.Results;
+
+namespace Erp.Db.Tests.Cli;
+
+public class ShopsCommandTests
+{
+    [Fact]
+    public async Task Shops_json_lists_health_components_and_ranks_equal_to_the_sql_answer()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await ShopHealthData.LoadAsync(db);
+
+        var run = await CliRun.RunAsync("shops", "--merchant", "1", "--period", "week", "--sort-by", "revenue", "--format", "json", "--connection", db.ConnectionString);
+
+        Assert.Equal(0, run.ExitCode);
+        var json = run.Json();
+        Assert.True(json.GetProperty("success").GetBoolean());
+        var data = json.GetProperty("data");
+        Assert.Equal("week", data.GetProperty("period").GetString());
+        Assert.Equal(await db.ScalarAsync<DateOnly>("SELECT date_trunc('week', CURRENT_DATE)::date"), DateOnly.Parse(data.GetProperty("start").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        var items = data.GetProperty("shops").GetProperty("items").EnumerateArray().Select(s =>
+        {
+            var c = s.GetProperty("components");
+            string Part(string name) => string.Join("/", new[] { "value", "score", "weight" }.Select(p => c.GetProperty(name).GetProperty(p) is { ValueKind: System.Text.Json.JsonValueKind.Number } v ? v.GetDecimal().ToString("0.######", System.Globalization.CultureInfo.InvariantCulture) : "-"));
+            return string.Join("|", s.GetProperty("shopId").GetInt64(), s.GetProperty("score").GetDecimal().ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+                s.GetProperty("healthRank").GetInt32(), s.GetProperty("revenueRank").GetInt32(), s.GetProperty("profitRank").GetInt32(),
+                s.GetProperty("revenue").GetDecimal().ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+                Part("salesGrowth"), Part("grossMargin"), Part("fulfilmentHours"), Part("returnRate"), Part("stockOutRate"));
+        });
+        static string P(string column, string score, string weight) =>
+            $"concat_ws('/', coalesce(trim_scale({column})::text, '-'), coalesce(trim_scale({score})::text, '-'), trim_scale({weight})::text)";
+        var expected = await db.ScalarAsync<string>($"""
+            SELECT string_agg(concat_ws('|', shop_id, score, health_rank, revenue_rank, profit_rank, gmv_cny::numeric(18, 2),
+                                        {P("sales_growth", "sales_growth_score", "sales_growth_weight")}, {P("gross_margin", "gross_margin_score", "gross_margin_weight")},
+                                        {P("fulfilment_hours", "fulfilment_score", "fulfilment_weight")}, {P("return_rate", "return_rate_score", "return_rate_weight")},
+                                        {P("stock_out_rate", "stock_out_score", "stock_out_weight")}), ',' ORDER BY revenue_rank, shop_id)
+            FROM mart.shop_health
+            WHERE merchant_id = 1 AND period_type = 'week' AND period_start = date_trunc('week', CURRENT_DATE)::date
+            """);
+        Assert.Equal(2, data.GetProperty("shops").GetProperty("total").GetInt64());
+        Assert.Equal(expected, string.Join(",", items));
+        Assert.Contains(json.GetProperty("meta").GetProperty("freshness").EnumerateArray(), v => v.GetProperty("view").GetString() == "mart.mv_daily_sales");
+    }
+
+    [Theory]
+    [InlineData("--period", "hourly")]
+    [InlineData("--date", "2026-02-30")]
+    [InlineData("--date", "1800-01-01")]
+    [InlineData("--sort-by", "name; DROP TABLE mart.shop_health")]
+    [InlineData("--page-size", "0")]
+    public async Task Bad_input_exits_2_with_a_validation_error(params string[] args)
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await Views.SalesDataset.LoadAsync(db);
+
+        var run = await CliRun.RunAsync(["shops", .. args, "--merchant", "1", "--format", "json", "--connection", db.ConnectionString]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM mart.shop_health") > 0);
+    }
+
+    [Fact]
+    public async Task The_library_query_of_a_scoped_reader_returns_its_merchant_and_its_periods()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await ShopHealthData.LoadAsync(db);
+        await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
+        await db.ExecuteAsync($"SELECT ops.grant_merchant_access('{reader.Name}', 2)");
+        var erp = new ErpDatabase(reader.DataSource);
+        var today = DateOnly.FromDateTime(DateTime.Now);
+
+        var month = await erp.Queries.ShopsAsync(new ShopQuery { MerchantId = 2, Period = ShopPeriod.Month, SortBy = ShopSort.Profit, Paging = new Paging(1, 1) });
+        var day = await erp.Queries.ShopsAsync(new ShopQuery { MerchantId = 2, Period = ShopPeriod.Day, Date = today.AddDays(-3) });
+        var other = await erp.Queries.ShopsAsync(new ShopQuery { MerchantId = 1, Period = ShopPeriod.Month });
+
+        Assert.Equal(new DateOnly(today.Year, today.Month, 1), month.Data.Start);
+        Assert.Equal(2, month.Data.Shops.Total);
+        var first = Assert.Single(month.Data.Shops.Items);
+        Assert.Equal(1, first.ProfitRank);
+        Assert.Equal(await db.ScalarAsync<long>("SELECT shop_id FROM mart.shop_health WHERE merchant_id = 2 AND period_type = 'month' AND period_start = date_trunc('month', CURRENT_DATE)::date ORDER BY profit_rank, shop_id LIMIT 1"), first.ShopId);
+        Assert.Equal(today.AddDays(-3), day.Data.Start);
+        Assert.Equal([21L, 22L], day.Data.Shops.Items.Select(s => s.ShopId).Order());
+        Assert.Empty(other.Data.Shops.Items);
+    }
+}
