@@ -1,5 +1,6 @@
 using Erp.Db.LocalServer;
 using Erp.Db.Scheduling;
+using Erp.Db.Tests.Infrastructure;
 using Npgsql;
 
 namespace Erp.Db.Tests.Scheduling;
@@ -23,7 +24,7 @@ public class CronJobNameTests
             await Execute(admin, $"CREATE DATABASE \"{other}\"");
             await using var shopSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(info.ConnectionString) { Database = shop }.ConnectionString);
             await using var otherSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(info.ConnectionString) { Database = other }.ConnectionString);
-            Skip.IfNot(info.PgCron, "pg_cron is not installed on this machine (.ci/run installs it)");
+            PgCronAvailability.SkipUnless(info.PgCron, "pg_cron is not installed on this machine (.ci/run installs it)");
 
             await new CronScheduler(otherSource, schedules).EnsureAsync();
             var otherTick = await Scalar<long>(admin, $"SELECT jobid FROM cron.job WHERE jobname = 'erpdb:{other}:tick'");
@@ -60,7 +61,7 @@ public class CronJobNameTests
         try
         {
             var info = await server.EnsureStartedAsync();
-            Skip.IfNot(info.PgCron, "pg_cron is not installed on this machine (.ci/run installs it)");
+            PgCronAvailability.SkipUnless(info.PgCron, "pg_cron is not installed on this machine (.ci/run installs it)");
             await using var admin = NpgsqlDataSource.Create(info.ConnectionString);
             await Execute(admin, $"CREATE DATABASE \"{shop}\"");
             await using var shopSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(info.ConnectionString) { Database = shop }.ConnectionString);
