@@ -51,6 +51,12 @@ public sealed class CronScheduler
         }
         var manual = ManualSql(probe, prefix, jobs);
 
+        if (probe.Available && probe.CronDatabase is null && !probe.ReadsAllSettings)
+        {
+            return [$"The refresh schedule was not registered: the login {probe.Login} may not read the server settings, so erpdb cannot tell "
+                + "whether pg_cron is loaded or which database holds its jobs (cron.database_name). If pg_cron is loaded, a DBA must run, "
+                + "as a superuser in that database:\n" + manual];
+        }
         if (!probe.Available || probe.CronDatabase is null || !await IsPreloadedAsync(connection, cancellationToken))
         {
             return [$"pg_cron is not installed and preloaded on this server, so views are not refreshed on a schedule. "
@@ -148,5 +154,5 @@ public sealed class CronScheduler
 
     private static string Identifier(string value) => "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private sealed record Probe(bool Available, string? CronDatabase, string DatabaseName, string Login);
+    private sealed record Probe(bool Available, string? CronDatabase, string DatabaseName, string Login, bool ReadsAllSettings);
 }

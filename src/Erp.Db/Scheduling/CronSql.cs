@@ -6,9 +6,13 @@ internal static class CronSql
     /// <summary>On the migrated database: can pg_cron be used on this server, and where does it live.</summary>
     public const string Probe = """
         SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = 'pg_cron') AS Available,
-               pg_catalog.current_setting('cron.database_name', true) AS CronDatabase,
+               -- cron.database_name is superuser-only: current_setting() raises 42501 for other logins even
+               -- with missing_ok, while pg_settings just leaves the row out.
+               (SELECT s.setting FROM pg_catalog.pg_settings AS s WHERE s.name = 'cron.database_name') AS CronDatabase,
                pg_catalog.current_database()::text AS DatabaseName,
-               session_user::text AS Login
+               session_user::text AS Login,
+               (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = session_user)
+                   OR pg_catalog.pg_has_role(session_user, 'pg_read_all_settings', 'USAGE') AS ReadsAllSettings
         """;
 
     /// <summary>Whether pg_cron is in shared_preload_libraries (needs pg_read_all_settings; 42501 otherwise).</summary>
