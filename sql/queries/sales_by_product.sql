@@ -1,13 +1,28 @@
--- sales_by_product: sales per product over [:start, :end], best first (at most 500 rows).
+-- sales_by_product: sales per product over [:start, :end], best first: the :top best products,
+-- then one row 'others' for the rest, so the rows still add up to the period's item revenue.
 -- reads: mart.product_sales_daily
--- parameters: :start, :end (dates), :platforms (text[], '{}' = all)
+-- parameters: :start, :end (dates), :top (integer), :platforms (text[], '{}' = all)
 -- run: see docs/queries.md
-SELECT product_id::text AS key, max(sku) || ' ' || max(product_name) AS label,
-       sum(revenue_cny) AS revenue, sum(order_count)::bigint AS orders,
-       coalesce(round(sum(revenue_cny) / nullif(sum(order_count), 0), 2), 0) AS aov
-  FROM mart.product_sales_daily
- WHERE sales_date BETWEEN :start::date AND :end::date
-   AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))
- GROUP BY product_id
- ORDER BY revenue DESC, key
- LIMIT 500;
+WITH per_product AS (
+    SELECT product_id::text AS key, max(sku) || ' ' || max(product_name) AS label,
+           sum(revenue_cny) AS revenue, sum(order_count)::bigint AS orders
+      FROM mart.product_sales_daily
+     WHERE sales_date BETWEEN :start::date AND :end::date
+       AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))
+     GROUP BY product_id
+),
+ranked AS (
+    SELECT *, row_number() OVER (ORDER BY revenue DESC, key) AS position FROM per_product
+)
+SELECT key, label, revenue, orders, aov
+  FROM (SELECT key, label, revenue, orders, coalesce(round(revenue / nullif(orders, 0), 2), 0) AS aov, position
+          FROM ranked
+         WHERE position <= :top::integer
+        UNION ALL
+        -- An order with several of these products counts once per product, as in the rows above.
+        SELECT 'others', count(*) || ' other products', sum(revenue), sum(orders),
+               coalesce(round(sum(revenue) / nullif(sum(orders), 0), 2), 0), NULL
+          FROM ranked
+         WHERE position > :top::integer
+        HAVING count(*) > 0) AS rows
+ ORDER BY position NULLS LAST;

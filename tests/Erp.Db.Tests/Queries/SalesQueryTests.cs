@@ -96,6 +96,23 @@ public class SalesQueryTests
     }
 
     [Fact]
+    public async Task Grouped_by_product_the_limit_keeps_the_best_and_sums_the_rest_as_others()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var period = Period.LastDays(30, QueryFixture.Today);
+        var all = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period, SalesGrouping.Product, TopProducts: 100))).Data.Breakdown;
+        Assert.True(all.Count >= 2, "the fixture needs two products that sold");
+
+        var limited = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period, SalesGrouping.Product, TopProducts: 1))).Data.Breakdown;
+
+        Assert.Equal(2, limited.Count);
+        Assert.Equal(all[0], limited[0]);
+        Assert.Equal("others", limited[1].Key);
+        Assert.Equal(all.Skip(1).Sum(r => r.Revenue), limited[1].Revenue);
+        Assert.Equal(all.Sum(r => r.Revenue), limited.Sum(r => r.Revenue));
+    }
+
+    [Fact]
     public async Task A_platform_filter_keeps_only_that_platform()
     {
         await using var f = await QueryFixture.CreateAsync();

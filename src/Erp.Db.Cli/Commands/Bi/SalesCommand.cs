@@ -17,7 +17,7 @@ internal sealed class SalesCommand : Command
 
     private readonly Option<int> top = new("--limit")
     {
-        Description = "How many top products to list (0-100).",
+        Description = "How many top products to list (0-100); with --group-by product also the rows of the breakdown, the rest summed in one row 'others'.",
         DefaultValueFactory = _ => 10,
     };
 

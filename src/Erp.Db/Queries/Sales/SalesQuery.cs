@@ -4,7 +4,7 @@ namespace Erp.Db.Queries.Sales;
 /// <param name="MerchantId">The merchant; isolation is enforced by the database.</param>
 /// <param name="Period">The days to cover, inclusive.</param>
 /// <param name="GroupBy">The breakdown.</param>
-/// <param name="TopProducts">How many best-selling products to list (0..100).</param>
+/// <param name="TopProducts">How many best-selling products to list (0..100); grouped by product, also the rows of the breakdown, the rest summed in one row with key <c>others</c>.</param>
 /// <param name="Platforms">Only these platform codes (e.g. shopee); all when empty.</param>
 public sealed record SalesQuery(long MerchantId, Period Period, SalesGrouping GroupBy = SalesGrouping.Day, int TopProducts = 10, IReadOnlyList<string>? Platforms = null)
 {
