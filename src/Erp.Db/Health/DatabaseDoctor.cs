@@ -51,6 +51,12 @@ public sealed class DatabaseDoctor
     private async Task<IReadOnlyList<HealthProblem>> CheckCronAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var probe = await connection.QuerySingleAsync<CronProbe>(new CommandDefinition(CronSql.Probe, cancellationToken: cancellationToken));
+        if (probe.Available && probe.CronDatabase is null && !probe.ReadsAllSettings)
+        {
+            return [new HealthProblem(HealthCodes.CronUnreadable, "warning", "cron.database_name",
+                $"the login {probe.Login} may not read the server settings, so whether pg_cron runs this database's jobs is unknown",
+                "Run erpdb doctor as a superuser or a member of pg_read_all_settings")];
+        }
         if (!probe.Available || probe.CronDatabase is null)
         {
             // No pg_cron: the due refresh runs from RefreshWorker or erpdb refresh --watch, which stale views reveal.
@@ -92,7 +98,7 @@ public sealed class DatabaseDoctor
         return problems;
     }
 
-    private sealed record CronProbe(bool Available, string? CronDatabase, string DatabaseName, string Login);
+    private sealed record CronProbe(bool Available, string? CronDatabase, string DatabaseName, string Login, bool ReadsAllSettings);
 
     private sealed record CronJobState(string JobName, string? LastStatus, string? LastMessage, long OldRuns);
 }

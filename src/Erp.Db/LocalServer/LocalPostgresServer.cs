@@ -166,7 +166,10 @@ public sealed class LocalPostgresServer
         }
         if (binaries.HasPgCron && options.PgCron)
         {
-            settings.AddRange(["shared_preload_libraries = 'pg_cron'", $"cron.database_name = {PostgresConf.Literal(options.Database)}", "cron.use_background_workers = on"]);
+            // Each running job takes a background worker: the default 8 is too few when several databases
+            // (test runs, a developer's copies) each run the every-minute refresh.
+            settings.AddRange(["shared_preload_libraries = 'pg_cron'", $"cron.database_name = {PostgresConf.Literal(options.Database)}", "cron.use_background_workers = on",
+                "max_worker_processes = 32"]);
         }
         await File.AppendAllLinesAsync(Path.Combine(DataDirectory, "postgresql.conf"), settings, cancellationToken);
         await ProcessRunner.GiveToServerUserAsync(DataDirectory, recursive: true, cancellationToken);
