@@ -2,12 +2,14 @@
 -- posting and the order import both use.
 -- requires: dw.fact_order_items (0005_facts_sales)
 -- No row when the order has no lines (then the order keeps the cost and item count it was
--- imported with).
+-- imported with). ROWS 1: at most one row; the default estimate of 1000 made a batch's upsert
+-- look a thousand times its size to the planner, which then spent seconds compiling it (JIT).
 
 CREATE OR REPLACE FUNCTION dw.order_line_totals(merchant bigint, order_key bigint, day date)
 RETURNS TABLE (cost_amount_cny numeric, item_count integer)
 LANGUAGE sql
 STABLE
+ROWS 1
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT sum(i.cost_amount), sum(i.quantity)::integer

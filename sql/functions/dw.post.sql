@@ -5,6 +5,8 @@
 --           dw.post_stock_counts, dw.settle_receivables
 -- Idempotent: a second run returns zeros. from_date/to_date bound the orders (inclusive); stock
 -- movements, counts and receivables are posted for the whole merchant, since they carry no order date.
+-- jit = off: its statements touch every partition of the facts, and compiling them (seconds)
+-- costs more than a posting run takes.
 
 CREATE OR REPLACE FUNCTION dw.post(
     merchant bigint DEFAULT NULL,
@@ -20,6 +22,7 @@ CREATE OR REPLACE FUNCTION dw.post(
     OUT stock_counts integer)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $$
 DECLARE
     selected dw.order_ref[];

@@ -32,6 +32,7 @@ BEGIN
     ),
     target AS (
         SELECT i.merchant_id, i.order_id, i.order_date, i.line_no, i.product_id, i.unit_cost,
+               o.order_no, o.timezone, o.ordered_at, o.paid_at, o.shipped_at, o.updated_at,
                CASE WHEN o.status IN ('paid', 'processing') THEN i.quantity ELSE 0 END AS reserved,
                CASE WHEN o.status IN ('shipped', 'delivered', 'completed') THEN i.quantity ELSE 0 END AS shipped
         FROM ord AS o
@@ -40,15 +41,19 @@ BEGIN
     ),
     posted AS (
         SELECT t.merchant_id, t.order_id, t.order_date, t.line_no, t.product_id,
+               o.order_no, o.timezone, o.ordered_at, o.paid_at, o.shipped_at, o.updated_at,
                coalesce(sum(t.quantity_change) FILTER (WHERE t.transaction_type IN ('reserve', 'release')), 0) AS reserved,
                coalesce(-sum(t.quantity_change) FILTER (WHERE t.transaction_type IN ('sale_out', 'return_in')), 0) AS shipped,
                max(t.unit_cost) FILTER (WHERE t.transaction_type = 'sale_out') AS unit_cost
-        FROM selected AS s
+        FROM ord AS o
         JOIN dw.fact_inventory_transactions AS t
-          ON t.merchant_id = s.merchant_id AND t.order_id = s.order_id AND t.order_date = s.order_date
+          ON t.merchant_id = o.merchant_id AND t.order_id = o.order_id AND t.order_date = o.order_date
         WHERE t.line_no IS NOT NULL
-        GROUP BY t.merchant_id, t.order_id, t.order_date, t.line_no, t.product_id
+        GROUP BY t.merchant_id, t.order_id, t.order_date, t.line_no, t.product_id,
+                 o.order_no, o.timezone, o.ordered_at, o.paid_at, o.shipped_at, o.updated_at
     ),
+    -- Each side carries its order's columns, so the movements need no second join with ord: with
+    -- the batch's orders estimated at one row, that join ran as a nested loop over every movement.
     delta AS (
         SELECT coalesce(tg.merchant_id, p.merchant_id) AS merchant_id,
                coalesce(tg.order_id, p.order_id) AS order_id,
@@ -56,6 +61,12 @@ BEGIN
                coalesce(tg.line_no, p.line_no) AS line_no,
                coalesce(tg.product_id, p.product_id) AS product_id,
                coalesce(tg.unit_cost, p.unit_cost) AS unit_cost,
+               coalesce(tg.order_no, p.order_no) AS order_no,
+               coalesce(tg.timezone, p.timezone) AS timezone,
+               coalesce(tg.ordered_at, p.ordered_at) AS ordered_at,
+               coalesce(tg.paid_at, p.paid_at) AS paid_at,
+               coalesce(tg.shipped_at, p.shipped_at) AS shipped_at,
+               coalesce(tg.updated_at, p.updated_at) AS updated_at,
                coalesce(tg.reserved, 0) - coalesce(p.reserved, 0) AS reserve_change,
                coalesce(tg.shipped, 0) - coalesce(p.shipped, 0) AS ship_change
         FROM target AS tg
@@ -73,19 +84,18 @@ BEGIN
         FROM delta AS d WHERE d.ship_change <> 0
     ),
     numbered AS (
-        SELECT mv.*, o.order_no, o.timezone,
+        SELECT mv.*,
                CASE mv.transaction_type
-                   WHEN 'reserve' THEN coalesce(o.paid_at, o.ordered_at)
-                   WHEN 'sale_out' THEN coalesce(o.shipped_at, o.paid_at, o.ordered_at)
-                   WHEN 'release' THEN CASE WHEN mv.ship_change > 0 THEN coalesce(o.shipped_at, o.updated_at) ELSE o.updated_at END
-                   ELSE o.updated_at
+                   WHEN 'reserve' THEN coalesce(mv.paid_at, mv.ordered_at)
+                   WHEN 'sale_out' THEN coalesce(mv.shipped_at, mv.paid_at, mv.ordered_at)
+                   WHEN 'release' THEN CASE WHEN mv.ship_change > 0 THEN coalesce(mv.shipped_at, mv.updated_at) ELSE mv.updated_at END
+                   ELSE mv.updated_at
                END AS occurred_at,
                (SELECT count(*) FROM dw.fact_inventory_transactions AS t
                 WHERE t.merchant_id = mv.merchant_id AND t.order_id = mv.order_id AND t.order_date = mv.order_date
                   AND t.line_no = mv.line_no AND t.transaction_type = mv.transaction_type)
                + row_number() OVER (PARTITION BY mv.merchant_id, mv.order_id, mv.line_no, mv.transaction_type ORDER BY mv.product_id) AS seq
         FROM moves AS mv
-        JOIN ord AS o ON o.merchant_id = mv.merchant_id AND o.order_id = mv.order_id AND o.order_date = mv.order_date
     )
     INSERT INTO dw.fact_inventory_transactions (
         merchant_id, transaction_date, product_id, warehouse_code, transaction_type, quantity_change, unit_cost,

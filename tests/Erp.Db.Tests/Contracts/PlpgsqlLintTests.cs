@@ -34,10 +34,14 @@ public class PlpgsqlLintTests
             SELECT format('%s: %s %s: %s%s', o.oid::regprocedure, c.level, coalesce(c.sqlstate, ''), c.message,
                           coalesce(' (line ' || c.lineno || ')', ''))
             FROM ours AS o
-            -- ops.config_changed reads the transition tables its cfg_* triggers declare (ops.enable_view_invalidation).
+            -- Statement triggers read the transition tables their CREATE TRIGGER declares: ops.config_changed
+            -- (ops.enable_view_invalidation), dw.check_order_references and dw.cascade_order_keys (0026).
             CROSS JOIN LATERAL plpgsql_check_function_tb(o.oid, CASE WHEN o.is_trigger THEN coalesce(o.relid, 0) ELSE 0 END,
-                oldtable => CASE WHEN o.oid = 'ops.config_changed()'::regprocedure THEN 'changed_old' END::name,
-                newtable => CASE WHEN o.oid = 'ops.config_changed()'::regprocedure THEN 'changed_new' END::name) AS c
+                oldtable => CASE o.oid WHEN 'ops.config_changed()'::regprocedure THEN 'changed_old'
+                                       WHEN 'dw.cascade_order_keys()'::regprocedure THEN 'old_orders' END::name,
+                newtable => CASE o.oid WHEN 'ops.config_changed()'::regprocedure THEN 'changed_new'
+                                       WHEN 'dw.cascade_order_keys()'::regprocedure THEN 'new_orders'
+                                       WHEN 'dw.check_order_references()'::regprocedure THEN 'referencing' END::name) AS c
             WHERE (NOT o.is_trigger OR o.relid IS NOT NULL)
               -- Known and intended, one line each with the reason:
               -- refresh_due probes with a COMMIT inside a handler whether it was CALLed in a transaction block;

@@ -6,6 +6,7 @@ using Erp.Db.Scheduling;
 using Erp.Db.Tests.Infrastructure;
 using Erp.Db.Tests.Ingest;
 using Erp.Db.Tests.Views;
+using Npgsql;
 
 namespace Erp.Db.Tests.Partitions;
 
@@ -46,9 +47,10 @@ public class PartitionKeepingTests
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT (SELECT count(*) FROM dw.fact_sales_orders_default) + (SELECT count(*) FROM dw.fact_order_items_default) + (SELECT count(*) FROM dw.fact_product_metrics_default)"));
         Assert.Equal(total, await db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM dw.fact_sales_orders"));
         Assert.Equal(50.00m, await db.ScalarAsync<decimal>("SELECT i.amount FROM dw.fact_order_items AS i JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date) WHERE o.order_no = 'ahead-1'"));
-        // The receivable still references its order, and the foreign key is back and validated.
+        // The receivable still references its order, which it still protects from deletion (dw.cascade_order_keys).
         Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable AS r JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date) WHERE o.order_no = 'ahead-1'"));
-        Assert.True(await db.ScalarAsync<bool>("SELECT convalidated FROM pg_constraint WHERE conname = 'fact_accounts_receivable_order_fkey' AND conrelid = 'dw.fact_accounts_receivable'::regclass"));
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsync("DELETE FROM dw.fact_sales_orders WHERE order_no = 'ahead-1'"));
+        Assert.Equal((PostgresErrorCodes.ForeignKeyViolation, "fact_accounts_receivable_order_fkey"), (refused.SqlState, refused.ConstraintName));
         // The new partitions are locked down like the others.
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM ops.merchant_isolation_problems()"));
         Assert.Equal(0, await new PartitionKeeper(writer.DataSource).EnsureAsync(4));

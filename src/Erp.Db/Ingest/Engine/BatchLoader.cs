@@ -23,12 +23,19 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
+        // JIT compiles the upsert and posting plans (an Append over every partition) for seconds, then runs them in milliseconds:
+        // measured at 13.7 s of 18 s for 20,000 orders. A batch's statements are set-based but short; compile nothing.
+        await connection.ExecuteAsync(new CommandDefinition("SET LOCAL jit = off", transaction: transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(plan.CreateTempTable, transaction: transaction, cancellationToken: cancellationToken));
         var count = await CopyAsync(connection, plan, rows, cancellationToken);
         if (count == 0)
         {
             return new IngestResult(0, 0, 0, Stopwatch.GetElapsedTime(started));
         }
+
+        // Statistics of the batch, so the checks, upsert and posting join it by hash or by index as its size asks
+        // (a never-analyzed temp table is planned as a thousand rows, whatever it holds).
+        await connection.ExecuteAsync(new CommandDefinition($"ANALYZE {IngestPlan<TRow>.TempTable}", transaction: transaction, cancellationToken: cancellationToken));
 
         var max = options.MaxErrors;
         var failed = (await connection.QueryAsync<CheckFailure>(new CommandDefinition(

@@ -59,7 +59,7 @@ internal static class OrdersEntity
         ],
         ConflictColumns = ["merchant_id", "shop_id", "order_no", "order_date"],
         // A corrected order_date moves the one stored order (its lines, stock movements, receivable and expenses follow by
-        // ON UPDATE CASCADE), when the batch holds that order once and it is stored once under another date.
+        // dw.cascade_order_keys), when the batch holds that order once and it is stored once under another date.
         Move = """
             UPDATE dw.fact_sales_orders AS d SET order_date = m.new_date
             FROM (
@@ -68,9 +68,11 @@ internal static class OrdersEntity
                       FROM pg_temp.ingest_rows AS t
                       GROUP BY t.merchant_id, t.shop_id, t.order_no
                       HAVING count(*) = 1) AS t
-                JOIN LATERAL (SELECT o.merchant_id, o.order_id, o.order_date, count(*) OVER () AS stored
-                              FROM dw.fact_sales_orders AS o
-                              WHERE o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no) AS o ON o.stored = 1
+                JOIN (SELECT o.merchant_id, o.shop_id, o.order_no, o.order_id, o.order_date,
+                             count(*) OVER (PARTITION BY o.merchant_id, o.shop_id, o.order_no) AS stored
+                      FROM dw.fact_sales_orders AS o
+                      WHERE (o.merchant_id, o.shop_id, o.order_no) IN (SELECT b.merchant_id, b.shop_id, b.order_no FROM pg_temp.ingest_rows AS b)) AS o
+                  ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.stored = 1
                 WHERE o.order_date <> t.order_date
             ) AS m
             WHERE d.merchant_id = m.merchant_id AND d.order_id = m.order_id AND d.order_date = m.old_date

@@ -1,0 +1,74 @@
+-- dw.cascade_order_keys: what the foreign keys from stock movements, receivables and expenses to
+-- their order did on the order's side, once per statement (0026_order_references_checked_per_statement).
+-- requires: dw.fact_sales_orders, dw.fact_inventory_transactions, dw.fact_accounts_receivable,
+--           dw.fact_expenses, dw.check_order_references (fired by the updates below)
+-- AFTER UPDATE (transition tables old_orders, new_orders): an order whose order_date changed (an
+-- import correcting it) takes its referencing rows to the new date, as ON UPDATE CASCADE did.
+-- AFTER DELETE (old_orders): deleting an order that such rows still name raises 23503, as a
+-- foreign key without an action did. Statement triggers fire for statements on dw.fact_sales_orders
+-- itself, not on one partition: dw.ensure_partitions moves orders out of DEFAULT that way and puts
+-- them back unchanged.
+
+CREATE OR REPLACE FUNCTION dw.cascade_order_keys()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    blocked record;
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        WITH moved AS (
+            SELECT o.merchant_id, o.order_id, o.order_date AS old_date, n.order_date AS new_date
+            FROM old_orders AS o
+            JOIN new_orders AS n ON n.merchant_id = o.merchant_id AND n.order_id = o.order_id
+            WHERE n.order_date <> o.order_date
+        ),
+        movements AS (
+            UPDATE dw.fact_inventory_transactions AS t SET order_date = m.new_date FROM moved AS m
+            WHERE t.merchant_id = m.merchant_id AND t.order_id = m.order_id AND t.order_date = m.old_date
+            RETURNING 1
+        ),
+        receivables AS (
+            UPDATE dw.fact_accounts_receivable AS r SET order_date = m.new_date FROM moved AS m
+            WHERE r.merchant_id = m.merchant_id AND r.order_id = m.order_id AND r.order_date = m.old_date
+            RETURNING 1
+        )
+        UPDATE dw.fact_expenses AS e SET order_date = m.new_date FROM moved AS m
+        WHERE e.merchant_id = m.merchant_id AND e.order_id = m.order_id AND e.order_date = m.old_date;
+        RETURN NULL;
+    END IF;
+
+    -- DELETE: like a foreign key without an action, refuse to leave rows naming a deleted order.
+    SELECT x.table_name, x.merchant_id, x.order_id, x.order_date INTO blocked
+    FROM (
+        SELECT 'fact_inventory_transactions' AS table_name, t.merchant_id, t.order_id, t.order_date
+        FROM old_orders AS o JOIN dw.fact_inventory_transactions AS t
+          ON t.merchant_id = o.merchant_id AND t.order_id = o.order_id AND t.order_date = o.order_date
+        UNION ALL
+        SELECT 'fact_accounts_receivable', r.merchant_id, r.order_id, r.order_date
+        FROM old_orders AS o JOIN dw.fact_accounts_receivable AS r
+          ON r.merchant_id = o.merchant_id AND r.order_id = o.order_id AND r.order_date = o.order_date
+        UNION ALL
+        SELECT 'fact_expenses', e.merchant_id, e.order_id, e.order_date
+        FROM old_orders AS o JOIN dw.fact_expenses AS e
+          ON e.merchant_id = o.merchant_id AND e.order_id = o.order_id AND e.order_date = o.order_date
+    ) AS x
+    WHERE NOT EXISTS (SELECT 1 FROM dw.fact_sales_orders AS s
+                      WHERE s.merchant_id = x.merchant_id AND s.order_id = x.order_id AND s.order_date = x.order_date)
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'update or delete on table "fact_sales_orders" violates foreign key constraint "%" on table "%"',
+                        blocked.table_name || '_order_fkey', blocked.table_name
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Key (merchant_id, order_id, order_date)=(%s, %s, %s) is still referenced from table "%s".',
+                                  blocked.merchant_id, blocked.order_id, blocked.order_date, blocked.table_name),
+                  SCHEMA = 'dw', TABLE = blocked.table_name, CONSTRAINT = blocked.table_name || '_order_fkey';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION dw.cascade_order_keys() IS
+    'Statement triggers of dw.fact_sales_orders (transition tables old_orders, new_orders): an order whose order_date changed takes its stock movements, receivable and expenses along; deleting an order they still name raises 23503.';
+REVOKE EXECUTE ON FUNCTION dw.cascade_order_keys() FROM PUBLIC;

@@ -1,0 +1,36 @@
+-- dw.check_order_references: the order check of the rows posting derives from orders (stock
+-- movements, receivables, expenses), once per statement (0026_order_references_checked_per_statement).
+-- requires: dw.fact_sales_orders
+-- Fired AFTER INSERT and AFTER UPDATE FOR EACH STATEMENT with the written rows as the transition
+-- table "referencing": one anti-join finds a row naming an order (merchant_id, order_id,
+-- order_date) that does not exist, and raises what the foreign key it replaces raised (23503,
+-- constraint <table>_order_fkey), so callers and error messages see no difference.
+
+CREATE OR REPLACE FUNCTION dw.check_order_references()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    missing record;
+BEGIN
+    SELECT r.merchant_id, r.order_id, r.order_date INTO missing
+    FROM referencing AS r
+    WHERE r.order_id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM dw.fact_sales_orders AS o
+                      WHERE o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date)
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'insert or update on table "%" violates foreign key constraint "%"', TG_TABLE_NAME, TG_TABLE_NAME || '_order_fkey'
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Key (merchant_id, order_id, order_date)=(%s, %s, %s) is not present in table "fact_sales_orders".',
+                                  missing.merchant_id, missing.order_id, missing.order_date),
+                  SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, CONSTRAINT = TG_TABLE_NAME || '_order_fkey';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION dw.check_order_references() IS
+    'Statement trigger (transition table "referencing") of the tables posting derives from orders: raises 23503, constraint <table>_order_fkey, when a written row names an order (merchant_id, order_id, order_date) that does not exist.';
+REVOKE EXECUTE ON FUNCTION dw.check_order_references() FROM PUBLIC;
