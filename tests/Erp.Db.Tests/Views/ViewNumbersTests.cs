@@ -42,8 +42,6 @@ public class ViewNumbersTests
         ("product revenue", "SELECT sum(revenue_cny) FROM mart.mv_product_sales_daily",
             "SELECT sum(round(i.amount * o.exchange_rate, 2)) FROM dw.fact_order_items AS i JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date) WHERE dw.is_valid_sale(o.status)"),
         ("product listings 90d", "SELECT count(*) FROM mart.mv_product_management", "SELECT count(*) FROM dw.fact_product_metrics WHERE metric_date >= CURRENT_DATE - 90"),
-        ("product out of stock", "SELECT count(*) FROM mart.mv_product_management WHERE stock_status = 'out_of_stock'", "SELECT count(*) FROM dw.fact_product_metrics WHERE metric_date >= CURRENT_DATE - 90 AND stock = 0"),
-        ("product low stock", "SELECT count(*) FROM mart.mv_product_management WHERE stock_status = 'low_stock'", "SELECT count(*) FROM dw.fact_product_metrics WHERE metric_date >= CURRENT_DATE - 90 AND stock BETWEEN 1 AND 9"),
         ("target achievement", "SELECT actual_value FROM mart.target_achievement WHERE merchant_id = 1 AND metric = 'gmv_cny'",
             "SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND order_date >= CURRENT_DATE - 29 AND dw.is_valid_sale(status)"),
     ];
