@@ -313,9 +313,10 @@ public class BiContractTests
 
         var sales = await CliRun.RunAsync(environment, ["sales", "--group-by", "product", "--format", "table", .. common]);
         var json = (await CliRun.RunAsync(["sales", "--group-by", "product", "--format", "json", .. common])).Json().GetProperty("data");
-        var alerts = await CliRun.RunAsync(environment, ["trends", "--forecast", "3", "--granularity", "week", "--format", "table", .. common]);
+        var trends = await CliRun.RunAsync(environment, ["trends", "--forecast", "3", "--granularity", "week", "--format", "table", .. common]);
+        var trendJson = (await CliRun.RunAsync(["trends", "--forecast", "3", "--granularity", "week", "--format", "json", .. common])).Json().GetProperty("data");
 
-        foreach (var run in new[] { sales, alerts })
+        foreach (var run in new[] { sales, trends })
         {
             Assert.Equal(0, run.ExitCode);
             Assert.All(run.Output.Split('\n'), l => Assert.True(l.TrimEnd('\r').Length <= int.Parse(columns, CultureInfo.InvariantCulture), $"too wide: {l}"));
@@ -325,6 +326,13 @@ public class BiContractTests
         {
             Assert.Contains(row.GetProperty("revenue").GetDecimal().ToString("#,0.00", CultureInfo.InvariantCulture), sales.Output, StringComparison.Ordinal);
         }
+        foreach (var point in trendJson.GetProperty("series").EnumerateArray().Where(p => p.GetProperty("forecast").GetBoolean()))
+        {
+            Assert.Contains(point.GetProperty("revenueLower").GetDecimal().ToString("#,0.00", CultureInfo.InvariantCulture), trends.Output, StringComparison.Ordinal);
+            Assert.Contains(point.GetProperty("revenueUpper").GetDecimal().ToString("#,0.00", CultureInfo.InvariantCulture), trends.Output, StringComparison.Ordinal);
+            Assert.Contains($"{point.GetProperty("bucket").GetString()} (forecast)", trends.Output, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("…", trends.Output, StringComparison.Ordinal);
         // Times carry their date and UTC offset.
         Assert.Matches(@"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} [+-][0-9]{2}:[0-9]{2}", sales.Output);
     }

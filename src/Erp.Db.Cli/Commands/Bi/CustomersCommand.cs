@@ -51,6 +51,9 @@ internal sealed class CustomersCommand : Command
             $"{Cells.Count(s.TotalCustomers)} customers: {Cells.Count(s.NewCustomers)} new, {Cells.Count(s.RepeatCustomers)} repeat, "
             + $"{Cells.Count(s.ChurnedCustomers)} churned, {Cells.Count(s.VipCustomers)} VIP, {Cells.Count(s.OneTimeCustomers)} one-time; "
             + $"repeat rate (2+ orders, any segment) {Cells.Percent(s.RepeatRate)}.");
-        return metrics.Apply(BiResult.From(result, table), chosen);
+        var today = DateOnly.FromDateTime(DateTime.Now);
+        var active = new PeriodMeta(today.AddDays(1 - query.PeriodDays), today, query.PeriodDays, "period", false,
+            "The active-customer window (--period) includes today, whose data is still coming in; segments and lifetime figures are as of today.");
+        return metrics.Apply(BiResult.From(result, active, table), chosen);
     }
 }

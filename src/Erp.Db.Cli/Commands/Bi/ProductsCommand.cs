@@ -55,9 +55,11 @@ internal sealed class ProductsCommand : Command
         var result = await erp.Queries.ProductsAsync(query, cancellationToken);
         var page = result.Data;
         var table = new TableView(
-            ["SKU", "Name", "Platform", "Price", "Platform stock", "Stock status", "Sold", "Revenue"],
-            [.. page.Items.Select(p => BiResult.Row(p.Sku, p.Name, p.Platform, Cells.Money(p.Price), Cells.Count(p.Stock), p.StockStatus, Cells.Count(p.SalesVolume), Cells.Money(p.Revenue)))],
-            $"Page {page.Page} of {page.Pages} ({Cells.Count(page.Total)} listings).");
+            ["SKU", "Name", "Platform", "Price", "Stock", "Status", "Sold", "Revenue"],
+            [.. page.Items.Select(p => BiResult.Row(p.Sku, p.Name, p.Platform, Cells.Money(p.Price), Cells.Count(p.Stock),
+                p.StockStatus.Replace("_stock", "", StringComparison.Ordinal), Cells.Count(p.SalesVolume), Cells.Money(p.Revenue)))],
+            $"Page {page.Page} of {page.Pages} ({Cells.Count(page.Total)} listings). Stock: the listing's stock on the platform; "
+            + "Status: the product's warehouse stock (low = available at or below the safety stock, as erpdb inventory).");
         return BiResult.From(result, table);
     }
 }

@@ -34,7 +34,7 @@ internal sealed class TrendsCommand : Command
         Options.Add(forecast);
         metrics = new MetricsOption(this,
             new Metric("revenue", "GMV of valid orders in CNY, its change per bucket, the direction and the forecast band",
-                ["revenue", "revenueChange", "revenueLower", "revenueUpper", "direction", "changeRate", "revenueSlope"], ["Revenue", "Change", "Revenue band"]),
+                ["revenue", "revenueChange", "revenueLower", "revenueUpper", "direction", "changeRate", "revenueSlope"], ["Revenue", "Change", "Revenue low", "Revenue high"]),
             new Metric("orders", "valid orders, and their forecast band", ["orders", "ordersLower", "ordersUpper"], ["Orders"]),
             new Metric("aov", "average order value, CNY", ["aov"], ["AOV"]),
             new Metric("netProfit", "net profit after fees, CNY", ["netProfit"], ["Net profit"]));
@@ -53,16 +53,17 @@ internal sealed class TrendsCommand : Command
         var data = result.Data;
         var grain = query.Granularity.ToString().ToLowerInvariant();
         var when = PeriodMeta.From(data.Period, grain, data.LastBucketComplete);
-        var headers = new List<string> { query.Granularity.ToString(), "Revenue", "Orders", "AOV", "Net profit", "Change", "Note" };
+        var headers = new List<string> { query.Granularity.ToString(), "Revenue", "Orders", "AOV", "Net profit", "Change" };
         if (data.Forecast is not null)
         {
-            headers.Insert(headers.Count - 1, "Revenue band");
+            headers.AddRange(["Revenue low", "Revenue high"]);
         }
+        // Figures stay in numeric columns (never shortened); the bucket says whether it is partial or forecast.
         var table = new TableView(headers,
             [.. data.Series.Select(p => BiResult.Row([
-                $"{p.Bucket:yyyy-MM-dd}", Cells.Money(p.Revenue), Cells.Count(p.Orders), Cells.Money(p.Aov), Cells.Money(p.NetProfit), p.Forecast ? "" : Cells.Percent(p.RevenueChange),
-                .. data.Forecast is null ? Array.Empty<string>() : [p.RevenueLower is { } low && p.RevenueUpper is { } high ? $"{Cells.Money(low)}..{Cells.Money(high)}" : ""],
-                p.Forecast ? "forecast" : p.Complete ? "" : "incomplete"]))],
+                $"{p.Bucket:yyyy-MM-dd}{(p.Forecast ? " (forecast)" : p.Complete ? "" : " (partial)")}",
+                Cells.Money(p.Revenue), Cells.Count(p.Orders), Cells.Money(p.Aov), Cells.Money(p.NetProfit), p.Forecast ? "" : Cells.Percent(p.RevenueChange),
+                .. data.Forecast is null ? Array.Empty<string>() : [p.RevenueLower is { } low ? Cells.Money(low) : "", p.RevenueUpper is { } high ? Cells.Money(high) : ""]]))],
             $"Trend {data.Direction} ({Cells.Percent(data.ChangeRate)}, second half of the complete {grain}s against the first).{when.Caption}"
             + (data.Forecast is { } f ? $" Forecast: {f.Buckets} {grain}s by a least-squares line through {f.FittedBuckets} complete {grain}s, 95% prediction band." : ""));
         return metrics.Apply(BiResult.From(result, when, table), chosen);
