@@ -1,18 +1,20 @@
 -- products: a page of listings at their latest day (of the last 90), filtered and sorted, then the total count.
--- reads: mart.product_management
+-- reads: mart.product_management, mart.inventory_summary (the product's stock status: dw.stock_status over
+--        its warehouse stock, the one definition of low stock, as erpdb inventory; untracked without an inventory row)
 -- parameters: :platform (text), :category_id (bigint), :status (listing status), :stock_status,
 --             :min_price, :max_price (numeric, CNY), :keyword (a LIKE pattern, \ escapes): each NULL = no filter;
 --             :limit, :offset (integers); :sort (an ORDER BY expression from the closed list in
 --             ProductSql.cs, e.g. estimated_revenue_cny DESC; substituted as text, never a user value)
 -- run: see docs/queries.md
 WITH filtered AS (
-    SELECT pm.*
+    SELECT pm.*, coalesce(i.stock_status, 'untracked') AS stock_status
       FROM mart.product_management AS pm
+      LEFT JOIN mart.inventory_summary AS i ON i.merchant_id = pm.merchant_id AND i.product_id = pm.product_id
      WHERE pm.is_latest
        AND (:platform::text IS NULL OR pm.platform_code = :platform::text)
        AND (:category_id::bigint IS NULL OR pm.category_id = :category_id::bigint)
        AND (:status::text IS NULL OR pm.listing_status = :status::text)
-       AND (:stock_status::text IS NULL OR pm.stock_status = :stock_status::text)
+       AND (:stock_status::text IS NULL OR coalesce(i.stock_status, 'untracked') = :stock_status::text)
        AND (:min_price::numeric IS NULL OR pm.price_cny >= :min_price::numeric)
        AND (:max_price::numeric IS NULL OR pm.price_cny <= :max_price::numeric)
        AND (:keyword::text IS NULL OR pm.sku ILIKE :keyword::text ESCAPE '\' OR pm.product_name ILIKE :keyword::text ESCAPE '\')
@@ -25,13 +27,14 @@ SELECT product_id AS productid, sku, product_name AS name, category_name AS cate
  ORDER BY :sort NULLS LAST, product_id, shop_id
  LIMIT :limit OFFSET :offset;
 WITH filtered AS (
-    SELECT pm.*
+    SELECT pm.*, coalesce(i.stock_status, 'untracked') AS stock_status
       FROM mart.product_management AS pm
+      LEFT JOIN mart.inventory_summary AS i ON i.merchant_id = pm.merchant_id AND i.product_id = pm.product_id
      WHERE pm.is_latest
        AND (:platform::text IS NULL OR pm.platform_code = :platform::text)
        AND (:category_id::bigint IS NULL OR pm.category_id = :category_id::bigint)
        AND (:status::text IS NULL OR pm.listing_status = :status::text)
-       AND (:stock_status::text IS NULL OR pm.stock_status = :stock_status::text)
+       AND (:stock_status::text IS NULL OR coalesce(i.stock_status, 'untracked') = :stock_status::text)
        AND (:min_price::numeric IS NULL OR pm.price_cny >= :min_price::numeric)
        AND (:max_price::numeric IS NULL OR pm.price_cny <= :max_price::numeric)
        AND (:keyword::text IS NULL OR pm.sku ILIKE :keyword::text ESCAPE '\' OR pm.product_name ILIKE :keyword::text ESCAPE '\')

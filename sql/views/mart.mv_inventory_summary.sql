@@ -7,8 +7,12 @@
 --   days_of_cover        = available / avg_daily_units (NULL without sales)
 --   turnover_30d         = cost of units sold / inventory value at average cost (NULL without stock)
 --   stock_status         = dw.stock_status(available, safety stock): out_of_stock, low_stock, normal
---   suggested_reorder_qty = max(0, safety_stock + 30 days of average sales - available - incoming):
---                          enough to cover a 30-day replenishment horizon above the safety stock.
+--   suggested_reorder_qty = max(0, safety_stock + units sold in the 30 days - available - incoming):
+--                          enough for 30 more days at the last 30 days' rate above the safety stock.
+--                          A product already at or below its safety stock (low or out) that sold in
+--                          those 30 days leaves incoming out: the stock in transit did not keep it
+--                          above its safety stock, so the suggestion is safety_stock + units sold -
+--                          available, never 0 while it still sells.
 -- It depends on CURRENT_DATE, so it changes daily even without writes: the interval refresh keeps it current.
 
 DROP MATERIALIZED VIEW IF EXISTS mart.mv_inventory_summary CASCADE;
@@ -56,7 +60,9 @@ SELECT s.merchant_id,
        round(s.quantity_available / nullif(coalesce(d.units_sold_30d, 0) / 30.0, 0), 1) AS days_of_cover,
        round(coalesce(d.cost_sold_30d, 0) / nullif(s.inventory_value_cny, 0), 4) AS turnover_30d,
        dw.stock_status(s.quantity_available, s.safety_stock) AS stock_status,
-       GREATEST(0, ceil(s.safety_stock + coalesce(d.units_sold_30d, 0) - s.quantity_available - s.quantity_incoming))::bigint
+       GREATEST(0, ceil(s.safety_stock + coalesce(d.units_sold_30d, 0) - s.quantity_available
+                        - CASE WHEN dw.stock_status(s.quantity_available, s.safety_stock) <> 'normal' AND coalesce(d.units_sold_30d, 0) > 0
+                               THEN 0 ELSE s.quantity_incoming END))::bigint
            AS suggested_reorder_qty
 FROM stock AS s
 JOIN dw.dim_products AS p ON p.merchant_id = s.merchant_id AND p.product_id = s.product_id
@@ -75,7 +81,7 @@ COMMENT ON COLUMN mart.mv_inventory_summary.units_sold_30d IS 'Units of valid or
 COMMENT ON COLUMN mart.mv_inventory_summary.days_of_cover IS 'quantity_available / avg_daily_units; NULL without sales.';
 COMMENT ON COLUMN mart.mv_inventory_summary.turnover_30d IS 'Cost of the units sold in 30 days / inventory value; NULL without stock value.';
 COMMENT ON COLUMN mart.mv_inventory_summary.stock_status IS 'out_of_stock (nothing available), low_stock (available <= safety stock) or normal.';
-COMMENT ON COLUMN mart.mv_inventory_summary.suggested_reorder_qty IS 'max(0, safety_stock + units_sold_30d - available - incoming): 30 days of average sales above the safety stock.';
+COMMENT ON COLUMN mart.mv_inventory_summary.suggested_reorder_qty IS 'max(0, safety_stock + units_sold_30d - available - incoming): 30 more days of sales at the last 30 days'' rate above the safety stock; for a low or out-of-stock product that sold in those days incoming is left out (it did not keep the product above its safety stock), so the suggestion is never 0 while it sells.';
 
 REVOKE ALL ON mart.mv_inventory_summary FROM PUBLIC;
 

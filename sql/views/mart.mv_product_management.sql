@@ -1,10 +1,11 @@
 -- mart.mv_product_management: the product management list: per merchant, shop,
--- product and day of the last 90 days, the listing's price, stock and stock status, sales,
+-- product and day of the last 90 days, the listing's price, platform stock, sales,
 -- traffic, conversion and rating, pre-joined with shop, platform, product and category.
 -- requires: dw.fact_product_metrics, dw.dim_shops, dw.dim_platforms, dw.dim_products, dw.dim_categories
 -- Why 90 days: the product screens work on recent listings, and the view (and its
 -- refresh, target < 30 s) is sized for a 90-day window; older history stays in the partitioned fact.
--- stock_status (the rule on the platform stock): out_of_stock at 0, low_stock below 10, else normal.
+-- No stock status here: low stock has one definition, dw.stock_status over the warehouse stock
+-- (mart.mv_inventory_summary); the product query joins it (sql/queries/products.sql).
 
 DROP MATERIALIZED VIEW IF EXISTS mart.mv_product_management CASCADE;
 
@@ -26,11 +27,6 @@ SELECT m.merchant_id,
        m.price,
        m.price_cny,
        m.stock,
-       CASE
-           WHEN m.stock = 0 THEN 'out_of_stock'
-           WHEN m.stock < 10 THEN 'low_stock'
-           ELSE 'normal'
-       END AS stock_status,
        m.sales_volume,
        m.sales_amount,
        m.sales_amount_cny,
@@ -63,20 +59,19 @@ CREATE INDEX mv_product_management_date_idx ON mart.mv_product_management (merch
 CREATE INDEX mv_product_management_platform_idx ON mart.mv_product_management (merchant_id, platform_code);
 CREATE INDEX mv_product_management_category_idx ON mart.mv_product_management (merchant_id, category_id);
 CREATE INDEX mv_product_management_listing_status_idx ON mart.mv_product_management (merchant_id, listing_status);
-CREATE INDEX mv_product_management_stock_status_idx ON mart.mv_product_management (merchant_id, stock_status);
 CREATE INDEX mv_product_management_price_idx ON mart.mv_product_management (merchant_id, price_cny);
 CREATE INDEX mv_product_management_sku_idx ON mart.mv_product_management (merchant_id, sku);
 
-COMMENT ON MATERIALIZED VIEW mart.mv_product_management IS 'Product management list: per merchant, shop, product and day of the last 90 days, price, stock and stock_status, sales, traffic, conversion, rating. Readers use mart.product_management.';
+COMMENT ON MATERIALIZED VIEW mart.mv_product_management IS 'Product management list: per merchant, shop, product and day of the last 90 days, price, platform stock, sales, traffic, conversion, rating. Readers use mart.product_management.';
 COMMENT ON COLUMN mart.mv_product_management.is_latest IS 'True on each listing''s latest day in the window: the row the product list shows.';
-COMMENT ON COLUMN mart.mv_product_management.stock_status IS 'out_of_stock (stock = 0), low_stock (stock < 10) or normal, on the platform stock.';
+COMMENT ON COLUMN mart.mv_product_management.stock IS 'The listing''s stock on the platform that day (not the warehouse stock; low stock is judged on the warehouse stock, mart.mv_inventory_summary).';
 COMMENT ON COLUMN mart.mv_product_management.page_conversion_pct IS 'sales_volume / page_views x 100; 0 without page views.';
 COMMENT ON COLUMN mart.mv_product_management.estimated_revenue_cny IS 'sales_volume x price_cny.';
 
 REVOKE ALL ON mart.mv_product_management FROM PUBLIC;
 
 SELECT ops.register_view('mart.mv_product_management', '$default_refresh_interval$', '$default_stale_after$', true,
-    'Product listings of the last 90 days with stock status.');
+    'Product listings of the last 90 days.');
 
 CREATE OR REPLACE VIEW mart.product_management WITH (security_barrier) AS
     SELECT * FROM mart.mv_product_management WHERE merchant_id = (SELECT ops.current_merchant_id());

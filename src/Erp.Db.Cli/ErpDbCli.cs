@@ -36,9 +36,10 @@ internal static class ErpDbCli
             environment("ERPDB_LOG_LEVEL") is { } level && Enum.TryParse<LogLevel>(level, true, out var parsed) ? parsed : LogLevel.Warning);
 
         var services = builder.Services;
-        services.AddSingleton(new CliConsole(output, error));
+        var console = new CliConsole(output, error, CliConsole.IsTerminalWriter(output));
+        services.AddSingleton(console);
         services.AddSingleton(new CliEnvironment(environment));
-        services.AddSingleton(s => new CommandOutput(output, error, TextTable.Width(environment, output)));
+        services.AddSingleton(s => new CommandOutput(output, error, TextTable.Width(environment, console.IsTerminal)));
         services.AddSingleton<GlobalOptions>();
         services.AddSingleton(s => new LocalPostgresServer(
             new LocalServerOptions { Home = environment("ERPDB_HOME") is { Length: > 0 } home ? home : LocalServerOptions.DefaultHome() },
@@ -87,7 +88,7 @@ internal static class ErpDbCli
         RejectEnumNumbers(root);
 
         var parseResult = root.Parse(args);
-        if (parseResult.Errors.Count > 0 && WantsJson(args))
+        if (parseResult.Errors.Count > 0 && OutputFormats.FromArgs(args, OutputFormats.Default(console.IsTerminal)) == OutputFormat.Json)
         {
             var messages = parseResult.Errors.Select(e => e.Message).ToList();
             host.Services.GetRequiredService<CommandOutput>().Failure(OutputFormat.Json, ErrorCodes.Validation,
@@ -118,18 +119,5 @@ internal static class ErpDbCli
         {
             RejectEnumNumbers(subcommand);
         }
-    }
-
-    /// <summary>True when the arguments ask for JSON, even if some other argument failed to parse.</summary>
-    private static bool WantsJson(string[] args)
-    {
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] is "--format=json" or "-f=json" || (args[i] is "--format" or "-f" && i + 1 < args.Length && args[i + 1].Equals("json", StringComparison.OrdinalIgnoreCase)))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 }

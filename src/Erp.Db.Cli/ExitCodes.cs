@@ -23,4 +23,7 @@ internal static class ExitCodes
 
     /// <summary>verify: the merchant isolation check lists problems (ops.merchant_isolation_problems()).</summary>
     public const int IsolationProblem = 6;
+
+    /// <summary>FORBIDDEN: the login may not read the merchant asked for (whether it exists is not said), or PostgreSQL refused a permission (SQLSTATE 42501).</summary>
+    public const int Forbidden = 7;
 }

@@ -28,7 +28,7 @@ internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals,
             {
                 meta[key] = value;
             }
-            output.Success(format, result.Data, [result.Table, .. result.Extra ?? []], meta);
+            output.Success(result.Format ?? format, result.Data, [result.Table, .. result.Extra ?? []], meta);
             return result.ExitCode;
         }
         catch (Exception e) when (Describe(e) is { } failure)
@@ -52,6 +52,8 @@ internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals,
         MigrationException migration => new CliException(ErrorCodes.MigrationFailed, migration.Message, ExitCodes.Failure),
         PostgresException { SqlState: "28P01" or "28000" } auth => new CliException(ErrorCodes.Unauthorized,
             $"The database refused the login: {auth.MessageText}. Check the user and password of the connection.", ExitCodes.Failure),
+        PostgresException { SqlState: "42501" } denied => new CliException(ErrorCodes.Forbidden,
+            $"This login lacks a permission it needs: {denied.MessageText}. Ask a DBA to grant it the right role (erp_reader for BI commands; docs/security.md).", ExitCodes.Forbidden),
         PostgresException { SqlState: "3D000" } missing => new CliException(ErrorCodes.NotFound,
             $"{missing.MessageText}. Create the database first (createdb) or fix the connection's Database.", ExitCodes.Failure),
         PostgresException { SqlState: "57014" } => new CliException(ErrorCodes.Timeout,

@@ -41,11 +41,12 @@ internal sealed class ScriptCommand : Command
             await File.WriteAllTextAsync(file.FullName, sql, cancellationToken);
             return new CommandResult(new { file = file.FullName, bytes = sql.Length }, new TableView([], [], $"Wrote the SQL to {file.FullName}."));
         }
-        if (parseResult.GetValue(globals.Format) == OutputFormat.Json)
+        // The SQL is meant for a file or a pipe: JSON only when asked for by name.
+        if (globals.FormatGiven(parseResult) && parseResult.GetValue(globals.Format) == OutputFormat.Json)
         {
             return new CommandResult(new { sql }, new TableView([], []));
         }
         await stdout.WriteAsync(sql);
-        return new CommandResult(new { }, new TableView([], [], "-- end of script"));
+        return new CommandResult(new { }, new TableView([], [], "-- end of script"), Format: OutputFormat.Table);
     }
 }

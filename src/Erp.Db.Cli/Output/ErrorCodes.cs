@@ -6,6 +6,10 @@ internal static class ErrorCodes
     public const string Validation = "VALIDATION_ERROR";
     public const string NotFound = "NOT_FOUND";
     public const string Unauthorized = "UNAUTHORIZED";
+
+    /// <summary>The login may not read what was asked: a merchant not granted to it (missing or another's, alike), or a permission error (SQLSTATE 42501). Exit code <see cref="ExitCodes.Forbidden"/>.</summary>
+    public const string Forbidden = "FORBIDDEN";
+
     public const string Server = "SERVER_ERROR";
     public const string Timeout = "TIMEOUT";
     public const string DbUnavailable = "DB_UNAVAILABLE";

@@ -132,13 +132,13 @@ internal static partial class TextTable
     private static partial Regex TimePattern();
 
     /// <summary>The width to render for: COLUMNS when set, the terminal's width, else 80.</summary>
-    public static int Width(Func<string, string?> environment, TextWriter output)
+    public static int Width(Func<string, string?> environment, bool isTerminal)
     {
         if (int.TryParse(environment("COLUMNS"), NumberStyles.None, CultureInfo.InvariantCulture, out var columns) && columns >= 20)
         {
             return columns;
         }
-        if (ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected)
+        if (isTerminal)
         {
             try
             {

@@ -49,6 +49,25 @@ public sealed partial class WarehouseQueries
         return result.Data;
     }
 
+    /// <summary>
+    /// Whether this login may read the merchant: <see cref="MerchantAccess.Forbidden"/> when it is not granted to
+    /// the login, the same whether it exists or not (a scoped reader learns nothing of other merchants);
+    /// <see cref="MerchantAccess.NotFound"/> only for a login that may name any merchant. Checked under that
+    /// merchant's scope: <c>ops.current_merchant_id()</c> is the merchant when the login may name it.
+    /// </summary>
+    public async Task<MerchantAccess> MerchantAccessAsync(long merchantId, CancellationToken cancellationToken = default)
+    {
+        var result = await MerchantScope.QueryAsync(database, merchantId,
+            "SELECT EXISTS (SELECT 1 FROM dw.dim_merchants WHERE merchant_id = @id) AS found, (SELECT ops.current_merchant_id()) IS NOT NULL AS granted;",
+            new { id = merchantId }, [], grid => grid.ReadSingleAsync<(bool Found, bool Granted)>(), cancellationToken);
+        return result.Data switch
+        {
+            { Found: true } => MerchantAccess.Granted,
+            { Granted: true } => MerchantAccess.NotFound,
+            _ => MerchantAccess.Forbidden,
+        };
+    }
+
     /// <summary>A merchant's sales over a period: totals, growth against the previous period, a breakdown and the best sellers.</summary>
     /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
     public Task<QueryResult<SalesReport>> SalesAsync(SalesQuery query, CancellationToken cancellationToken = default)
@@ -89,6 +108,7 @@ public sealed partial class WarehouseQueries
                 Daily = daily,
                 Breakdown = breakdown,
                 TopProducts = top,
+                LastBucketComplete = LastBucketComplete(query.Period, query.GroupBy),
             };
         }, cancellationToken);
     }
@@ -112,7 +132,8 @@ public sealed partial class WarehouseQueries
             platform = Sql.Text("platform", query.Platform),
             category_id = query.CategoryId,
             status = Sql.Text("status", query.Status),
-            stock_status = Sql.Text("stockStatus", query.StockStatus),
+            // low and out are the names erpdb inventory uses for the same statuses.
+            stock_status = Sql.Text("stockStatus", query.StockStatus) switch { "low" => "low_stock", "out" => "out_of_stock", var status => status },
             min_price = query.MinPrice,
             max_price = query.MaxPrice,
             keyword = Sql.Text("keyword", query.Keyword) is { } keyword && !string.IsNullOrWhiteSpace(keyword) ? Sql.Contains(keyword.Trim()) : null,
@@ -198,24 +219,57 @@ public sealed partial class WarehouseQueries
         }, cancellationToken);
     }
 
-    /// <summary>The trend query: revenue, orders and profit per day, week or month, and the direction.</summary>
+    /// <summary>
+    /// The trend query: revenue, orders and profit per day, week or month, each bucket marked complete or
+    /// not, the direction over the complete buckets and, when asked for, a forecast (<see cref="TrendForecast"/>).
+    /// </summary>
+    /// <exception cref="QueryValidationException">The forecast is out of range or has too few complete buckets to fit.</exception>
     public Task<QueryResult<TrendReport>> TrendsAsync(TrendQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var maxForecast = TrendQuery.MaxForecast(query.Granularity);
+        if (query.Forecast < 0 || query.Forecast > maxForecast)
+        {
+            throw new QueryValidationException("forecast", $"forecast must be between 0 and {maxForecast} {query.Granularity.ToString().ToLowerInvariant()}s; got {query.Forecast}.");
+        }
+        var today = query.Today ?? DateOnly.FromDateTime(DateTime.Now);
         var parameters = new { start = Sql.Date(query.Period.Start), end = Sql.Date(query.Period.End), unit = TrendSql.Unit(query.Granularity) };
         return MerchantScope.QueryAsync(database, query.MerchantId, TrendSql.Series, parameters, TrendSql.Views, async grid =>
         {
-            var series = (await grid.ReadAsync<TrendPoint>()).ToList();
-            var half = series.Count / 2;
-            var first = series.Take(half).Sum(p => p.Revenue);
-            var second = series.Skip(series.Count - half).Sum(p => p.Revenue);
+            var series = (await grid.ReadAsync<TrendPoint>())
+                .Select(p => p with { Complete = TrendBuckets.IsComplete(query.Granularity, p.Bucket, query.Period, today) })
+                .ToList();
+            var byBucket = series.ToDictionary(p => p.Bucket);
+            var buckets = TrendBuckets.All(query.Granularity, query.Period);
+            // Complete buckets with their index among all buckets; an empty bucket is a real 0.
+            var complete = buckets.Select((b, i) => (Index: i, Bucket: b, Point: byBucket.GetValueOrDefault(b) ?? new TrendPoint { Bucket = b, Complete = true }))
+                .Where(c => TrendBuckets.IsComplete(query.Granularity, c.Bucket, query.Period, today))
+                .ToList();
+            var half = complete.Count / 2;
+            var first = complete.Take(half).Sum(p => p.Point.Revenue);
+            var second = complete.Skip(complete.Count - half).Sum(p => p.Point.Revenue);
             decimal? change = first == 0 ? null : Math.Round((second - first) / first, 4);
             var direction = change switch { > 0.05m => "up", < -0.05m => "down", _ => "flat" };
-            return new TrendReport(new PeriodInfo(query.Period.Start, query.Period.End, query.Period.Days), query.Granularity, series, direction, change);
+            TrendForecast? model = null;
+            if (query.Forecast > 0)
+            {
+                var (points, fitted) = TrendForecaster.Forecast(query.Granularity, complete, buckets.Count, TrendBuckets.Next(query.Granularity, buckets[^1]), query.Forecast);
+                series.AddRange(points);
+                model = fitted;
+            }
+            return new TrendReport(new PeriodInfo(query.Period.Start, query.Period.End, query.Period.Days), query.Granularity, series, direction, change)
+            {
+                LastBucketComplete = TrendBuckets.IsComplete(query.Granularity, buckets[^1], query.Period, today),
+                Forecast = model,
+            };
         }, cancellationToken);
     }
 
-    /// <summary>Receivables, overdue, receipts, expenses and profit per month over the months a period touches.</summary>
+    /// <summary>
+    /// Receivables, receipts, expenses and profit per calendar month over the whole months a period touches
+    /// (<see cref="FinanceReport.From"/>..<see cref="FinanceReport.To"/>); the totals' outstanding and overdue are
+    /// as of today over every receivable, independent of the period.
+    /// </summary>
     public Task<QueryResult<FinanceReport>> FinanceAsync(FinanceQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -224,7 +278,14 @@ public sealed partial class WarehouseQueries
         {
             var months = (await grid.ReadAsync<FinanceMonth>()).ToList();
             var totals = await grid.ReadSingleAsync<FinanceMonth>();
-            return new FinanceReport(totals, months);
+            var owed = await grid.ReadSingleAsync<OwedRow>();
+            var from = new DateOnly(query.Period.Start.Year, query.Period.Start.Month, 1);
+            return new FinanceReport(totals with { Outstanding = owed.Outstanding, Overdue = owed.Overdue, OverdueCount = owed.OverdueCount }, months)
+            {
+                From = from,
+                To = new DateOnly(query.Period.End.Year, query.Period.End.Month, 1).AddMonths(1).AddDays(-1),
+                AsOf = owed.AsOf,
+            };
         }, cancellationToken);
     }
 
@@ -332,9 +393,39 @@ public sealed partial class WarehouseQueries
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Whether the last bucket of a sales breakdown is complete: the last day, week or month lies inside the
+    /// period and before today; for the other groupings (the period is the one bucket) the period ends before today.
+    /// </summary>
+    private static bool LastBucketComplete(Period period, SalesGrouping grouping)
+    {
+        var today = DateOnly.FromDateTime(DateTime.Now);
+        Granularity? granularity = grouping switch
+        {
+            SalesGrouping.Day => Granularity.Day,
+            SalesGrouping.Week => Granularity.Week,
+            SalesGrouping.Month => Granularity.Month,
+            _ => null,
+        };
+        return granularity is { } g
+            ? TrendBuckets.IsComplete(g, TrendBuckets.Start(g, period.End), period, today)
+            : period.End < today;
+    }
+
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
-#pragma warning disable CA1812 // Dapper creates it.
+#pragma warning disable CA1812 // Dapper creates them.
+    private sealed record OwedRow
+    {
+        public DateOnly AsOf { get; init; }
+
+        public decimal Outstanding { get; init; }
+
+        public decimal Overdue { get; init; }
+
+        public long OverdueCount { get; init; }
+    }
+
     private sealed record AlertRecord(long AlertId, string Kind, string Subject, long MerchantId, DateTime RaisedAt, DateTime? ResolvedAt, string Details);
 #pragma warning restore CA1812
 

@@ -85,8 +85,8 @@ public class BiCommandsTests
             await f.Db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 2 AND order_date >= CURRENT_DATE - 6 AND dw.is_valid_sale(status)"),
             appRun.Json().GetProperty("data").GetProperty("metrics").GetProperty("totalRevenue").GetDecimal());
         Assert.Equal(0, scopedOwn.ExitCode);
-        Assert.Equal(2, scopedOther.ExitCode);
-        Assert.Equal("NOT_FOUND", scopedOther.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(7, scopedOther.ExitCode);
+        Assert.Equal("FORBIDDEN", scopedOther.Json().GetProperty("error").GetProperty("code").GetString());
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public class BiCommandsTests
         string[] common = ["--merchant", "1", "--connection", f.Db.ConnectionString];
 
         var json = await CliRun.RunAsync([.. args, .. common, "--format", "json"]);
-        var table = await CliRun.RunAsync([.. args, .. common]);
+        var table = await CliRun.RunAsync([.. args, .. common, "--format", "table"]);
         var csv = await CliRun.RunAsync([.. args, .. common, "--format", "csv"]);
 
         Assert.Equal(0, json.ExitCode);

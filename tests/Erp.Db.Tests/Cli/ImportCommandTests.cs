@@ -17,7 +17,7 @@ public class ImportCommandTests
             "1,10,\"C-3\",2026-03-06,2026-03-06T08:00:00Z,30,completed,CNY,1");
 
         var first = await CliRun.RunAsync("import", "orders", file, "--connection", db.ConnectionString, "--format", "json");
-        var second = await CliRun.RunAsync("import", "orders", file, "--connection", db.ConnectionString);
+        var second = await CliRun.RunAsync("import", "orders", file, "--connection", db.ConnectionString, "--format", "table");
 
         Assert.Equal(0, first.ExitCode);
         var data = first.Json().GetProperty("data");
@@ -43,7 +43,7 @@ public class ImportCommandTests
             "1,10,C-3,2026-03-05,2026-03-05T09:30:00+08:00,lots,paid,CNY,1",
             "1,10,C-4,2026-03-05,2026-03-05T09:30:00+08:00,100,paid,CNY,1");
 
-        var run = await CliRun.RunAsync("import", "orders", file, "--connection", db.ConnectionString);
+        var run = await CliRun.RunAsync("import", "orders", file, "--connection", db.ConnectionString, "--format", "table");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("VALIDATION_ERROR", run.Error);
@@ -117,8 +117,8 @@ public class ImportCommandTests
         var missing = await WriteAsync("merchant_id,shop_id,order_date,ordered_at,gmv", "1,10,2026-03-05,2026-03-05T09:30:00Z,1");
         var unknown = await WriteAsync(OrdersHeader + ",colour", "1,10,C-1,2026-03-05,2026-03-05T09:30:00Z,1,paid,CNY,1,red");
 
-        var first = await CliRun.RunAsync("import", "orders", missing, "--connection", db.ConnectionString);
-        var second = await CliRun.RunAsync("import", "orders", unknown, "--connection", db.ConnectionString);
+        var first = await CliRun.RunAsync("import", "orders", missing, "--connection", db.ConnectionString, "--format", "table");
+        var second = await CliRun.RunAsync("import", "orders", unknown, "--connection", db.ConnectionString, "--format", "table");
 
         Assert.Equal((2, 2), (first.ExitCode, second.ExitCode));
         Assert.Contains("Line 1: missing required column(s) order_no", first.Error);

@@ -149,7 +149,7 @@ public class ImportFormatTests
             "1,10,E-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1");
         var before = await DatabaseChecksum.ReadAsync(db);
 
-        var text = await CliRun.RunAsync("import", "orders", unreadable, "--connection", db.ConnectionString);
+        var text = await CliRun.RunAsync("import", "orders", unreadable, "--connection", db.ConnectionString, "--format", "table");
         var json = await CliRun.RunAsync(Import("orders", unreadable, db));
         var limited = await CliRun.RunAsync([.. Import("orders", unreadable, db), "--max-errors", "2"]);
         var database = await CliRun.RunAsync(Import("orders", unknown, db));

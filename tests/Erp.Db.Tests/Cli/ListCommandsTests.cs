@@ -252,8 +252,8 @@ public class ListCommandsTests
         Assert.All(alertRows, a => Assert.Equal(1, a.GetProperty("merchantId").GetInt64()));
         Assert.Equal(["gmv_cny"], targets.Json().GetProperty("data").GetProperty("items").EnumerateArray().Select(t => t.GetProperty("metric").GetString()));
         Assert.Equal(["a"], campaigns.Json().GetProperty("data").GetProperty("campaigns").GetProperty("items").EnumerateArray().Select(c => c.GetProperty("code").GetString()));
-        Assert.Equal(2, other.ExitCode);
-        Assert.Equal("NOT_FOUND", other.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(7, other.ExitCode);
+        Assert.Equal("FORBIDDEN", other.Json().GetProperty("error").GetProperty("code").GetString());
 
         // The views themselves: scoped to merchant 1 whatever the caller asks for; nothing without a scope.
         await using var unscoped = await TestLogin.CreateAsync(f.Db, "erp_reader");

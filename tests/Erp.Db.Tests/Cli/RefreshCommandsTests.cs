@@ -13,7 +13,7 @@ public class RefreshCommandsTests
 
         var refresh = await CliRun.RunAsync("refresh", "--all", "--connection", db.ConnectionString, "--format", "json");
         var views = await CliRun.RunAsync("views", "--connection", db.ConnectionString, "--format", "json");
-        var table = await CliRun.RunAsync("views", "--connection", db.ConnectionString);
+        var table = await CliRun.RunAsync("views", "--connection", db.ConnectionString, "--format", "table");
 
         Assert.Equal(0, refresh.ExitCode);
         Assert.True(refresh.Json().GetProperty("success").GetBoolean());

@@ -13,7 +13,7 @@ public class SchemaCommandsTests
 
         var before = await CliRun.RunAsync("verify", "--connection", db.ConnectionString);
         var first = await CliRun.RunAsync("migrate", "--connection", db.ConnectionString, "--format", "json");
-        var second = await CliRun.RunAsync("migrate", "--connection", db.ConnectionString);
+        var second = await CliRun.RunAsync("migrate", "--connection", db.ConnectionString, "--format", "table");
         var verify = await CliRun.RunAsync("verify", "--connection", db.ConnectionString);
 
         Assert.Equal(3, before.ExitCode);

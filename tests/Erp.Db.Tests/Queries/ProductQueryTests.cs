@@ -51,7 +51,12 @@ public class ProductQueryTests
         Assert.All(sku.Items, i => Assert.Equal("SKU-101", i.Sku));
         Assert.Equal(await f.Db.ScalarAsync<long>("SELECT count(*) " + Latest + " AND price_cny <= 20"), cheap.Total);
         Assert.Equal(0, pricey.Total);
-        Assert.Equal(await f.Db.ScalarAsync<long>("SELECT count(*) " + Latest + " AND stock > 0 AND stock < 10"), low.Total);
+        // Low stock is the product's warehouse stock at or below its safety stock (dw.stock_status), not the listing's platform stock.
+        Assert.Equal(await f.Db.ScalarAsync<long>("SELECT count(*) " + Latest + """
+             AND product_id IN (SELECT product_id FROM dw.fact_inventory WHERE merchant_id = 1 GROUP BY product_id
+                                HAVING sum(quantity_available) > 0 AND sum(quantity_available) <= sum(safety_stock))
+            """), low.Total);
+        Assert.All(low.Items, i => Assert.Equal("low_stock", i.StockStatus));
         Assert.Equal(await f.Db.ScalarAsync<long>("SELECT count(*) " + Latest), category.Total);
         Assert.True(byPrice.Items.Zip(byPrice.Items.Skip(1)).All(p => p.First.Price <= p.Second.Price));
     }

@@ -44,8 +44,8 @@ public class QueryFileTests
         await using var db = await TestDatabase.CreateMigratedAsync();
         var registered = (await db.ScalarAsync<string[]>("SELECT array_agg(view_name) FROM ops.mv_registry")) ?? [];
 
-        Assert.Equal(["mart.mv_daily_sales", "mart.mv_product_sales_daily", "mart.mv_top_products"], SalesSql.Views);
-        Assert.Equal(["mart.mv_product_management"], ProductSql.Views);
+        Assert.Equal(["mart.mv_daily_sales", "mart.mv_hourly_sales", "mart.mv_product_sales_daily", "mart.mv_top_products"], SalesSql.Views);
+        Assert.Equal(["mart.mv_inventory_summary", "mart.mv_product_management"], ProductSql.Views);
         Assert.Equal(["mart.mv_customer_segments"], CustomerSql.Views);
         Assert.Equal(["mart.mv_inventory_summary"], InventorySql.Views);
         Assert.Equal(["mart.mv_daily_sales"], TrendSql.Views);

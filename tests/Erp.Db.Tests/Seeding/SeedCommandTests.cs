@@ -70,7 +70,7 @@ public class SeedCommandTests
     public async Task A_non_number_exits_2_and_the_table_format_prints_the_error_on_stderr()
     {
         var json = await CliRun.RunAsync("seed", "--orders", "many", "--format", "json");
-        var table = await CliRun.RunAsync("seed", "--orders", "0", "--connection", "Host=127.0.0.1;Port=1");
+        var table = await CliRun.RunAsync("seed", "--orders", "0", "--connection", "Host=127.0.0.1;Port=1", "--format", "table");
 
         Assert.Equal(2, json.ExitCode);
         Assert.Equal("VALIDATION_ERROR", json.Json().GetProperty("error").GetProperty("code").GetString());

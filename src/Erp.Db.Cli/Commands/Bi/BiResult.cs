@@ -3,12 +3,26 @@ using Erp.Db.Queries;
 
 namespace Erp.Db.Cli.Commands.Bi;
 
-/// <summary>Builds a BI command's result: the data, its tables, and the freshness of the views in meta.</summary>
+/// <summary>
+/// Builds a BI command's result: the data, its tables, and in meta the freshness of the views, the day
+/// the answer is as of (asOf, the machine's today) and, for a result over a period, the period (<see cref="PeriodMeta"/>).
+/// </summary>
 internal static class BiResult
 {
     public static CommandResult From<T>(QueryResult<T> result, TableView table, params TableView[] extra) where T : notnull =>
-        new(result.Data, table with { Caption = string.Join(" ", new[] { table.Caption, Cells.Freshness(result.Freshness) }.Where(c => !string.IsNullOrEmpty(c))) },
-            Meta: new Dictionary<string, object?> { ["freshness"] = result.Freshness }, Extra: extra);
+        From(result, period: null, table, extra);
+
+    public static CommandResult From<T>(QueryResult<T> result, PeriodMeta? period, TableView table, params TableView[] extra) where T : notnull
+    {
+        var meta = new Dictionary<string, object?> { ["asOf"] = DateOnly.FromDateTime(DateTime.Now) };
+        if (period is not null)
+        {
+            meta["period"] = period;
+        }
+        meta["freshness"] = result.Freshness;
+        return new(result.Data, table with { Caption = string.Join(" ", new[] { table.Caption, Cells.Freshness(result.Freshness) }.Where(c => !string.IsNullOrEmpty(c))) },
+            Meta: meta, Extra: extra);
+    }
 
     public static IReadOnlyList<string> Row(params string?[] cells) => [.. cells.Select(c => c ?? "")];
 }

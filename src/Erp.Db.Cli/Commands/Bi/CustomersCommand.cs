@@ -14,6 +14,7 @@ internal sealed class CustomersCommand : Command
     private readonly Option<int> limit = new("--limit") { Description = "How many customers to list (1-500).", DefaultValueFactory = _ => 100 };
     private readonly Database database;
     private readonly MerchantOption merchant;
+    private readonly MetricsOption metrics;
 
     public CustomersCommand(CommandRunner runner, Database database)
         : base("customers", "Customer counts per segment (new, repeat, churned, VIP) and a sorted list of one segment's customers.")
@@ -24,11 +25,17 @@ internal sealed class CustomersCommand : Command
         Options.Add(period);
         Options.Add(sortBy);
         Options.Add(limit);
+        metrics = new MetricsOption(this,
+            new Metric("count", "customers per segment, in the summary and the segments",
+                ["totalCustomers", "activeCustomers", "newCustomers", "repeatCustomers", "churnedCustomers", "vipCustomers", "oneTimeCustomers", "count"], []),
+            new Metric("revenue", "lifetime spend in CNY: per segment, per customer in the segment, per listed customer", ["revenue", "averageRevenue", "totalRevenue"], ["Revenue"]),
+            new Metric("frequency", "valid orders per listed customer and the repeat rate (share of customers with 2+ orders)", ["orderCount", "repeatRate"], ["Orders"]));
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
 
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
+        var chosen = metrics.Resolve(parseResult);
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
         var query = new CustomerQuery(
             await merchant.ResolveAsync(parseResult, erp, cancellationToken),
@@ -44,6 +51,9 @@ internal sealed class CustomersCommand : Command
             $"{Cells.Count(s.TotalCustomers)} customers: {Cells.Count(s.NewCustomers)} new, {Cells.Count(s.RepeatCustomers)} repeat, "
             + $"{Cells.Count(s.ChurnedCustomers)} churned, {Cells.Count(s.VipCustomers)} VIP, {Cells.Count(s.OneTimeCustomers)} one-time; "
             + $"repeat rate (2+ orders, any segment) {Cells.Percent(s.RepeatRate)}.");
-        return BiResult.From(result, table);
+        var today = DateOnly.FromDateTime(DateTime.Now);
+        var active = new PeriodMeta(today.AddDays(1 - query.PeriodDays), today, query.PeriodDays, "period", false,
+            "The active-customer window (--period) includes today, whose data is still coming in; segments and lifetime figures are as of today.");
+        return metrics.Apply(BiResult.From(result, active, table), chosen);
     }
 }

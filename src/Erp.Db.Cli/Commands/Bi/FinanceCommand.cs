@@ -13,7 +13,10 @@ internal sealed class FinanceCommand : Command
     private readonly PeriodOptions period;
 
     public FinanceCommand(CommandRunner runner, Database database)
-        : base("finance", "Receivables (invoiced, outstanding, overdue), receipts, expenses, profit and cash flow per month over a period.")
+        : base("finance", "Per calendar month, in CNY: invoiced receivables, receipts, expenses, revenue, net and operating profit and cash flow. "
+            + "A period that starts or ends mid-month reports those whole months (data.from..data.to says which). "
+            + "The totals' outstanding and overdue are as of today over every receivable, whatever the period (the same as 'erpdb receivables'); "
+            + "each month's are of the receivables invoiced in that month.")
     {
         this.database = database;
         merchant = new MerchantOption(this);
@@ -25,11 +28,18 @@ internal sealed class FinanceCommand : Command
     {
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
         var result = await erp.Queries.FinanceAsync(new FinanceQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), period.Resolve(parseResult)), cancellationToken);
-        var t = result.Data.Totals;
+        var data = result.Data;
+        var t = data.Totals;
+        var today = DateOnly.FromDateTime(DateTime.Now);
+        var asked = period.Resolve(parseResult);
+        var when = new PeriodMeta(data.From, data.To, data.To.DayNumber - data.From.DayNumber + 1, "month", data.To < today,
+            data.To < today ? null : $"The month of {data.To:yyyy-MM} is still running: it is reported to date.");
         var table = new TableView(
             ["Month", "Revenue", "Net profit", "Expenses", "Receipts", "Overdue"],
             [.. result.Data.Months.Select(m => BiResult.Row($"{m.Month:yyyy-MM}", Cells.Money(m.Revenue), Cells.Money(m.NetProfit), Cells.Money(m.Expenses), Cells.Money(m.Receipts), Cells.Money(m.Overdue)))],
-            $"Totals: revenue {Cells.Money(t.Revenue)}, operating profit {Cells.Money(t.OperatingProfit)}, outstanding {Cells.Money(t.Outstanding)} ({Cells.Money(t.Overdue)} overdue in {Cells.Count(t.OverdueCount)} receivables).");
-        return BiResult.From(result, table);
+            $"Whole months {data.From:yyyy-MM-dd}..{data.To:yyyy-MM-dd}{(data.From != asked.Start || data.To != asked.End ? $" (asked {asked.Start:yyyy-MM-dd}..{asked.End:yyyy-MM-dd})" : "")}: "
+            + $"revenue {Cells.Money(t.Revenue)}, operating profit {Cells.Money(t.OperatingProfit)}. Owed as of {data.AsOf:yyyy-MM-dd}, any period: "
+            + $"outstanding {Cells.Money(t.Outstanding)} ({Cells.Money(t.Overdue)} overdue in {Cells.Count(t.OverdueCount)} receivables).{when.Caption}");
+        return BiResult.From(result, when, table);
     }
 }

@@ -22,10 +22,15 @@ internal sealed class MerchantOption
         }
         if (requested is { } id)
         {
-            return await erp.Queries.MerchantAsync(id, cancellationToken) is not null
-                ? id
-                : throw new CliException(ErrorCodes.NotFound, $"Merchant {id} does not exist or is not visible to this login. "
-                    + Known(await erp.Queries.MerchantsAsync(cancellationToken)), ExitCodes.Usage);
+            return await erp.Queries.MerchantAccessAsync(id, cancellationToken) switch
+            {
+                Erp.Db.Queries.MerchantAccess.Granted => id,
+                Erp.Db.Queries.MerchantAccess.NotFound => throw new CliException(ErrorCodes.NotFound,
+                    $"Merchant {id} does not exist. " + Known(await erp.Queries.MerchantsAsync(cancellationToken)), ExitCodes.Usage),
+                // The same answer for a merchant that does not exist and one that is another's: nothing is revealed.
+                _ => throw new CliException(ErrorCodes.Forbidden, $"This login may not read merchant {id}. " + Known(await erp.Queries.MerchantsAsync(cancellationToken)),
+                    ExitCodes.Forbidden),
+            };
         }
         var visible = await erp.Queries.MerchantsAsync(cancellationToken);
         return visible.Count == 1

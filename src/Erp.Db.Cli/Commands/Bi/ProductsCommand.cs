@@ -12,7 +12,7 @@ internal sealed class ProductsCommand : Command
     private readonly Option<string?> platform = new("--platform") { Description = "Only this platform (shopee, tiktok, amazon, lazada, ...)." };
     private readonly Option<long?> category = new("--category") { Description = "Only this category id." };
     private readonly Option<string?> status = new("--status") { Description = "Only this listing status (active, inactive, ...)." };
-    private readonly Option<string?> stockStatus = new("--stock-status") { Description = "Only normal, low_stock or out_of_stock." };
+    private readonly Option<string?> stockStatus = new("--stock-status") { Description = "Only listings of products that are low_stock (warehouse stock available at or below the safety stock), out_of_stock (nothing available), normal, or untracked (no inventory record). The same rule as 'erpdb inventory --status' (dw.stock_status), which counts products where this lists listings (a product is listed once per shop)." };
     private readonly Option<decimal?> minPrice = new("--min-price") { Description = "Lowest price in CNY." };
     private readonly Option<decimal?> maxPrice = new("--max-price") { Description = "Highest price in CNY." };
     private readonly Option<string?> keyword = new("--keyword") { Description = "Text to find in the SKU or name (literal, case-insensitive)." };
@@ -23,7 +23,7 @@ internal sealed class ProductsCommand : Command
     private readonly PagingOptions paging;
 
     public ProductsCommand(CommandRunner runner, Database database)
-        : base("products", "The product list: each listing's latest day with price, stock status, sales, traffic and rating; filtered, sorted and paged.")
+        : base("products", "The product list: each listing (a product in a shop) at its latest day of the last 90: price in CNY, platform stock, the product's warehouse stock status, units sold and revenue that day, traffic and rating; filtered, sorted and paged.")
     {
         this.database = database;
         merchant = new MerchantOption(this);
@@ -55,9 +55,11 @@ internal sealed class ProductsCommand : Command
         var result = await erp.Queries.ProductsAsync(query, cancellationToken);
         var page = result.Data;
         var table = new TableView(
-            ["SKU", "Name", "Platform", "Price", "Stock", "Sold", "Revenue"],
-            [.. page.Items.Select(p => BiResult.Row(p.Sku, p.Name, p.Platform, Cells.Money(p.Price), $"{p.Stock} {p.StockStatus.Replace("_stock", "", StringComparison.Ordinal)}", Cells.Count(p.SalesVolume), Cells.Money(p.Revenue)))],
-            $"Page {page.Page} of {page.Pages} ({Cells.Count(page.Total)} listings).");
+            ["SKU", "Name", "Platform", "Price", "Stock", "Status", "Sold", "Revenue"],
+            [.. page.Items.Select(p => BiResult.Row(p.Sku, p.Name, p.Platform, Cells.Money(p.Price), Cells.Count(p.Stock),
+                p.StockStatus.Replace("_stock", "", StringComparison.Ordinal), Cells.Count(p.SalesVolume), Cells.Money(p.Revenue)))],
+            $"Page {page.Page} of {page.Pages} ({Cells.Count(page.Total)} listings). Stock: the listing's stock on the platform; "
+            + "Status: the product's warehouse stock (low = available at or below the safety stock, as erpdb inventory).");
         return BiResult.From(result, table);
     }
 }

@@ -43,6 +43,12 @@ internal sealed class ReportCommand : Command
         ], $"{r.Type} report {r.Period.Start:yyyy-MM-dd}..{r.Period.End:yyyy-MM-dd}{(r.Complete ? "" : " (to date: the period is still running)")}"
             + $"{(r.ComparedTo is { } c ? $", growth against {c.Start:yyyy-MM-dd}..{c.End:yyyy-MM-dd}" : "")}.");
         var top = new TableView(["Top product", "Revenue", "Units"], [.. r.TopProducts.Select(p => BiResult.Row($"{p.Sku} {p.Name}", Cells.Money(p.Revenue), Cells.Count(p.Quantity)))]);
-        return BiResult.From(result, table, top);
+        var grain = r.Type switch { ReportType.Weekly => "week", ReportType.Monthly => "month", _ => "day" };
+        var complete = r.Complete && r.Period.End < DateOnly.FromDateTime(DateTime.Now);
+        var when = complete ? PeriodMeta.From(r.Period, grain, true) : r.Complete
+            ? PeriodMeta.From(r.Period, grain, false)
+            : new PeriodMeta(r.Period.Start, r.Period.End, r.Period.Days, grain, false,
+                $"The {grain} is still running: reported to {r.Period.End:yyyy-MM-dd} and compared with the same days of the {grain} before.");
+        return BiResult.From(result, when, table, top);
     }
 }

@@ -10,9 +10,9 @@ internal sealed class SalesCommand : Command
 {
     private readonly Option<SalesGrouping> groupBy = new("--group-by")
     {
-        Description = "Breakdown: day, week, month, shop, platform, product or category.",
+        Description = "Breakdown: day, week (ISO, from Monday), month, hour (hour of the day 0-23 in the merchant's time zone, summed over the period's days), shop, platform, product or category.",
         DefaultValueFactory = _ => SalesGrouping.Day,
-        HelpName = "day|week|month|shop|platform|product|category",
+        HelpName = "day|week|month|hour|shop|platform|product|category",
     };
 
     private readonly Option<int> top = new("--limit")
@@ -30,6 +30,7 @@ internal sealed class SalesCommand : Command
     private readonly Database database;
     private readonly MerchantOption merchant;
     private readonly PeriodOptions period;
+    private readonly MetricsOption metrics;
 
     public SalesCommand(CommandRunner runner, Database database)
         : base("sales", "A merchant's sales over a period: revenue, orders, average order value, growth against the previous period, a breakdown and the top products.")
@@ -40,11 +41,19 @@ internal sealed class SalesCommand : Command
         Options.Add(groupBy);
         Options.Add(top);
         Options.Add(platforms);
+        metrics = new MetricsOption(this,
+            new Metric("revenue", "GMV of valid orders in CNY, with the previous period's and the growth rate", ["totalRevenue", "previousPeriodRevenue", "growthRate", "revenue"], ["Revenue"]),
+            new Metric("orders", "valid orders", ["totalOrders", "orders"], ["Orders"]),
+            new Metric("aov", "average order value, CNY", ["averageOrderValue", "aov"], ["AOV"]),
+            new Metric("grossProfit", "revenue minus cost of goods, CNY", ["grossProfit"], ["Gross profit"]),
+            new Metric("netProfit", "gross profit minus platform, payment and shipping fees, CNY", ["netProfit"], ["Net profit"]),
+            new Metric("units", "units sold of each top product", ["quantity"], ["Units"]));
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
 
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
+        var chosen = metrics.Resolve(parseResult);
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
         var query = new SalesQuery(
             await merchant.ResolveAsync(parseResult, erp, cancellationToken),
@@ -55,14 +64,46 @@ internal sealed class SalesCommand : Command
         var result = await erp.Queries.SalesAsync(query, cancellationToken);
         var report = result.Data;
         var m = report.Metrics;
+        var when = PeriodMeta.From(report.Period, Grain(query.GroupBy), report.LastBucketComplete);
+        bool Has(string metric) => MetricsOption.Has(chosen, metric);
+        var totals = new List<string>();
+        if (Has("revenue"))
+        {
+            totals.Add($"revenue {Cells.Money(m.TotalRevenue)} CNY");
+        }
+        if (Has("orders"))
+        {
+            totals.Add($"{Cells.Count(m.TotalOrders)} orders");
+        }
+        if (Has("aov"))
+        {
+            totals.Add($"AOV {Cells.Money(m.AverageOrderValue)}");
+        }
+        if (Has("netProfit"))
+        {
+            totals.Add($"net profit {Cells.Money(m.NetProfit)}");
+        }
+        if (Has("revenue"))
+        {
+            totals.Add($"growth {Cells.Percent(m.GrowthRate)} against {report.ComparedTo.Start:yyyy-MM-dd}..{report.ComparedTo.End:yyyy-MM-dd}");
+        }
         var breakdown = new TableView(
             [query.GroupBy.ToString(), "Revenue", "Orders", "AOV"],
             [.. report.Breakdown.Select(r => (IReadOnlyList<string>)[r.Label, Cells.Money(r.Revenue), Cells.Count(r.Orders), Cells.Money(r.Aov)])],
-            $"{report.Period.Start:yyyy-MM-dd}..{report.Period.End:yyyy-MM-dd}: revenue {Cells.Money(m.TotalRevenue)} CNY, {Cells.Count(m.TotalOrders)} orders, "
-            + $"AOV {Cells.Money(m.AverageOrderValue)}, growth {Cells.Percent(m.GrowthRate)}.");
+            $"{report.Period.Start:yyyy-MM-dd}..{report.Period.End:yyyy-MM-dd}: {string.Join(", ", totals)}.{when.Caption}");
         var products = new TableView(
             ["Top product", "Revenue", "Orders", "Units"],
             [.. report.TopProducts.Select(p => (IReadOnlyList<string>)[$"{p.Sku} {p.Name}", Cells.Money(p.Revenue), Cells.Count(p.Orders), Cells.Count(p.Quantity)])]);
-        return BiResult.From(result, breakdown, products);
+        return metrics.Apply(BiResult.From(result, when, breakdown, products), chosen);
     }
+
+    /// <summary>meta.period.grain: the breakdown's time bucket, or the whole period for the other groupings.</summary>
+    private static string Grain(SalesGrouping grouping) => grouping switch
+    {
+        SalesGrouping.Day => "day",
+        SalesGrouping.Week => "week",
+        SalesGrouping.Month => "month",
+        SalesGrouping.Hour => "hour",
+        _ => "period",
+    };
 }

@@ -48,6 +48,9 @@ internal sealed class ShopsCommand : Command
                 s.Components.FulfilmentHours.Value is { } hours ? Cells.Money(hours) : "n/a",
                 Cells.Percent(s.Components.ReturnRate.Value), Cells.Percent(s.Components.StockOutRate.Value)))],
             $"{data.Period} {data.Start:yyyy-MM-dd}..{data.End:yyyy-MM-dd}: {Cells.Count(data.Shops.Total)} shops.");
-        return BiResult.From(result, table);
+        var today = DateOnly.FromDateTime(DateTime.Now);
+        var when = new PeriodMeta(data.Start, data.End, data.End.DayNumber - data.Start.DayNumber + 1, data.Period, data.End < today,
+            data.End < today ? null : $"The {data.Period} is still running: its figures are to date.");
+        return BiResult.From(result, when, table);
     }
 }

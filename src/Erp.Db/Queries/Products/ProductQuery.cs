@@ -15,7 +15,7 @@ public sealed record ProductQuery
     /// <summary>Only this listing status (active, inactive, ...).</summary>
     public string? Status { get; init; }
 
-    /// <summary>Only this stock status: normal, low_stock or out_of_stock.</summary>
+    /// <summary>Only listings of products with this stock status (<see cref="ProductRow.StockStatus"/>): normal, low_stock, out_of_stock or untracked.</summary>
     public string? StockStatus { get; init; }
 
     /// <summary>Lowest price in CNY, inclusive.</summary>

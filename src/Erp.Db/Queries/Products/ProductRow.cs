@@ -30,7 +30,8 @@ public sealed record ProductRow
     /// <summary>Platform stock.</summary>
     public int Stock { get; init; }
 
-    /// <summary>out_of_stock at 0, low_stock below 10, else normal (platform stock; defined once in mart.mv_product_management).</summary>
+    /// <summary>The product's stock status over its warehouse stock (<c>dw.stock_status</c>, the one definition of low stock, as <c>erpdb inventory</c>):
+    /// out_of_stock (nothing available), low_stock (available at or below the safety stock), normal; untracked when the product has no inventory record.</summary>
     public string StockStatus { get; init; } = "";
 
     /// <summary>Units sold that day.</summary>

@@ -23,4 +23,7 @@ public enum SalesGrouping
 
     /// <summary>One row per product category.</summary>
     Category,
+
+    /// <summary>One row per hour of the day (0-23, in the merchant's time zone), summed over the period's days.</summary>
+    Hour,
 }

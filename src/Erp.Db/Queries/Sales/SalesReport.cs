@@ -20,6 +20,10 @@ public sealed record SalesReport
 
     /// <summary>The best-selling products by revenue.</summary>
     public required IReadOnlyList<TopProduct> TopProducts { get; init; }
+
+    /// <summary>False when the breakdown's last bucket is not complete: its day, week or month runs past the period's end or reaches today
+    /// (whose data is still coming in); for groupings that are not by time, when the period reaches today.</summary>
+    public bool LastBucketComplete { get; init; }
 }
 
 /// <summary>A period as reported: first and last day and its length.</summary>

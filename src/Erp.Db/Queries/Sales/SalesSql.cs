@@ -12,7 +12,7 @@ internal static class SalesSql
 
     /// <summary>The views every sales query reads (whatever the grouping, so freshness is the same).</summary>
     public static string[] Views { get; } = QuerySql.Views("sales_totals", "sales_daily", "sales_by_period", "sales_by_shop",
-        "sales_by_platform", "sales_by_product", "sales_by_category", "sales_top_products");
+        "sales_by_platform", "sales_by_product", "sales_by_category", "sales_by_hour", "sales_top_products");
 
     /// <summary>The value of <c>:unit</c> for sales_by_period.</summary>
     public static string Unit(SalesGrouping grouping) => grouping == SalesGrouping.Week ? "week" : "month";
@@ -24,6 +24,7 @@ internal static class SalesSql
         SalesGrouping.Platform => "sales_by_platform",
         SalesGrouping.Product => "sales_by_product",
         SalesGrouping.Category => "sales_by_category",
+        SalesGrouping.Hour => "sales_by_hour",
         _ => "sales_daily",
     };
 }

@@ -3,10 +3,33 @@ namespace Erp.Db.Queries.Trends;
 /// <summary>A trend series and its direction.</summary>
 /// <param name="Period">The period covered.</param>
 /// <param name="Granularity">Bucket size.</param>
-/// <param name="Series">One point per bucket with sales, oldest first.</param>
-/// <param name="Direction">up, down or flat: revenue of the second half of the series against the first (5% band).</param>
-/// <param name="ChangeRate">(second half - first half) / first half of revenue; null when the first half had none.</param>
-public sealed record TrendReport(Sales.PeriodInfo Period, Granularity Granularity, IReadOnlyList<TrendPoint> Series, string Direction, decimal? ChangeRate);
+/// <param name="Series">One point per bucket with sales, oldest first; then, when asked for, the forecast points (<see cref="TrendPoint.Forecast"/> true).</param>
+/// <param name="Direction">up, down or flat: revenue of the second half of the complete buckets against the first (5% band).</param>
+/// <param name="ChangeRate">(second half - first half) / first half of revenue over the complete buckets; null when the first half had none.</param>
+public sealed record TrendReport(Sales.PeriodInfo Period, Granularity Granularity, IReadOnlyList<TrendPoint> Series, string Direction, decimal? ChangeRate)
+{
+    /// <summary>False when the last bucket the period touches is not complete: it ends after the period, or reaches today (whose data is still coming in).</summary>
+    public bool LastBucketComplete { get; init; }
+
+    /// <summary>How the forecast was made; null without one.</summary>
+    public TrendForecast? Forecast { get; init; }
+}
+
+/// <summary>
+/// How a trend forecast is made: an ordinary least-squares line through the complete buckets of the
+/// period (empty buckets count as 0; buckets cut by the period's edges or reaching today are left out),
+/// one line per figure (revenue, orders, net profit), extended over the next buckets. The band is the
+/// 95% prediction interval of that line: value ± 1.96 × s × √(1 + 1/n + (x − x̄)² / Σ(x − x̄)²), s the
+/// residual standard error. Values and lower bounds are not below 0 (net profit excepted).
+/// </summary>
+/// <param name="Method">Always <c>linear_regression</c>.</param>
+/// <param name="Buckets">Buckets forecast.</param>
+/// <param name="FittedBuckets">Complete buckets the lines were fitted to.</param>
+/// <param name="FittedFrom">First day of the first fitted bucket.</param>
+/// <param name="FittedTo">First day of the last fitted bucket.</param>
+/// <param name="RevenueSlope">Revenue change per bucket of the fitted line, CNY.</param>
+/// <param name="Band">The band: <c>prediction_interval_95</c>.</param>
+public sealed record TrendForecast(string Method, int Buckets, int FittedBuckets, DateOnly FittedFrom, DateOnly FittedTo, decimal RevenueSlope, string Band);
 
 /// <summary>One bucket of a trend.</summary>
 public sealed record TrendPoint
@@ -28,4 +51,22 @@ public sealed record TrendPoint
 
     /// <summary>Revenue change against the previous bucket; null for the first or after an empty bucket.</summary>
     public decimal? RevenueChange { get; init; }
+
+    /// <summary>True when the bucket's whole range lies in the period and before today; false for a bucket cut by the period's edges or still running.</summary>
+    public bool Complete { get; init; }
+
+    /// <summary>True for a forecast point (not data): its figures come from <see cref="TrendReport.Forecast"/>.</summary>
+    public bool Forecast { get; init; }
+
+    /// <summary>Forecast points: lower end of the revenue band; null for data.</summary>
+    public decimal? RevenueLower { get; init; }
+
+    /// <summary>Forecast points: upper end of the revenue band; null for data.</summary>
+    public decimal? RevenueUpper { get; init; }
+
+    /// <summary>Forecast points: lower end of the orders band; null for data.</summary>
+    public decimal? OrdersLower { get; init; }
+
+    /// <summary>Forecast points: upper end of the orders band; null for data.</summary>
+    public decimal? OrdersUpper { get; init; }
 }

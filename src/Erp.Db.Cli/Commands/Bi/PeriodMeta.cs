@@ -1,0 +1,30 @@
+using Erp.Db.Queries.Sales;
+
+namespace Erp.Db.Cli.Commands.Bi;
+
+/// <summary>
+/// meta.period of a BI result: the days covered (start and end both included), the grain of its
+/// buckets, and whether the last bucket is complete, with a note saying why not.
+/// </summary>
+/// <param name="Start">First day, included.</param>
+/// <param name="End">Last day, included.</param>
+/// <param name="Days">Days from start to end.</param>
+/// <param name="Grain">day, week, month or hour (buckets of the series), or period (one figure for the whole period).</param>
+/// <param name="LastBucketComplete">False when the last bucket reaches today (data still coming in) or runs past the end.</param>
+/// <param name="Note">Why the last bucket is not complete; null when it is.</param>
+internal sealed record PeriodMeta(DateOnly Start, DateOnly End, int Days, string Grain, bool LastBucketComplete, string? Note)
+{
+    public static PeriodMeta From(PeriodInfo period, string grain, bool lastBucketComplete) =>
+        new(period.Start, period.End, period.Days, grain, lastBucketComplete, lastBucketComplete ? null : Why(period, grain));
+
+    /// <summary>The sentence a table caption ends with when the last bucket is not complete; "" when it is.</summary>
+    public string Caption => Note is null ? "" : " " + Note;
+
+    private static string Why(PeriodInfo period, string grain)
+    {
+        var today = DateOnly.FromDateTime(DateTime.Now);
+        return period.End >= today
+            ? $"Includes today ({today:yyyy-MM-dd}), whose data is still coming in: the last {grain} is incomplete."
+            : $"The last {grain} runs past {period.End:yyyy-MM-dd}: it is incomplete.";
+    }
+}

@@ -1,0 +1,339 @@
+using System.Globalization;
+using System.Text.Json;
+using Erp.Db.Cli.Output;
+using Erp.Db.Tests.Queries;
+
+namespace Erp.Db.Tests.Cli;
+
+/// <summary>
+/// The BI contract an assistant relies on: JSON when piped, --metrics, --group-by hour, trends --forecast,
+/// FORBIDDEN, explicit periods, finance windows, one definition of low stock. Answers are checked against
+/// SQL over the facts, not the views.
+/// </summary>
+public class BiContractTests
+{
+    private const string ValidSales = "merchant_id = 1 AND dw.is_valid_sale(status)";
+
+    private static DateOnly Today => QueryFixture.Today;
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Tables_are_for_terminals_and_json_for_pipes_unless_format_says_otherwise()
+    {
+        Assert.Equal(OutputFormat.Table, OutputFormats.Default(isTerminal: true));
+        Assert.Equal(OutputFormat.Json, OutputFormats.Default(isTerminal: false));
+        Assert.Equal(OutputFormat.Table, OutputFormats.FromArgs(["sales", "--format", "table"], OutputFormat.Json));
+        Assert.Equal(OutputFormat.Csv, OutputFormats.FromArgs(["sales", "-f=csv"], OutputFormat.Table));
+        Assert.Equal(OutputFormat.Json, OutputFormats.FromArgs(["sales", "--days", "x"], OutputFormat.Json));
+    }
+
+    [Fact]
+    public async Task Piped_output_is_the_json_envelope_and_format_table_still_prints_a_table()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var piped = await CliRun.RunAsync("sales", "--merchant", "1", "--connection", f.Db.ConnectionString);
+        var badInput = await CliRun.RunAsync("sales", "--merchant", "1", "--days", "abc", "--connection", f.Db.ConnectionString);
+        var table = await CliRun.RunAsync("sales", "--merchant", "1", "--format", "table", "--connection", f.Db.ConnectionString);
+
+        Assert.Equal(0, piped.ExitCode);
+        Assert.True(piped.Json().GetProperty("success").GetBoolean());
+        Assert.Equal(2, badInput.ExitCode);
+        Assert.Equal("VALIDATION_ERROR", badInput.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(0, table.ExitCode);
+        Assert.StartsWith("Day", table.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_select_the_fields_of_sales_in_json_and_in_tables()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        string[] common = ["sales", "--merchant", "1", "--days", "7", "--metrics", "revenue,orders", "--connection", f.Db.ConnectionString];
+
+        var json = (await CliRun.RunAsync([.. common, "--format", "json"])).Json();
+        var table = await CliRun.RunAsync([.. common, "--format", "table"]);
+
+        var metrics = json.GetProperty("data").GetProperty("metrics");
+        Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE {ValidSales} AND order_date >= CURRENT_DATE - 6"),
+            metrics.GetProperty("totalRevenue").GetDecimal());
+        Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(*) FROM dw.fact_sales_orders WHERE {ValidSales} AND order_date >= CURRENT_DATE - 6"),
+            metrics.GetProperty("totalOrders").GetInt64());
+        Assert.False(metrics.TryGetProperty("averageOrderValue", out _));
+        Assert.False(metrics.TryGetProperty("netProfit", out _));
+        var day = json.GetProperty("data").GetProperty("daily")[0];
+        Assert.True(day.TryGetProperty("revenue", out _));
+        Assert.True(day.TryGetProperty("key", out _));
+        Assert.False(day.TryGetProperty("aov", out _));
+        Assert.False(json.GetProperty("data").GetProperty("topProducts")[0].TryGetProperty("quantity", out _));
+        Assert.Equal(["revenue", "orders"], json.GetProperty("meta").GetProperty("metrics").EnumerateArray().Select(m => m.GetString()));
+        var header = table.Output.Split('\n')[0];
+        Assert.Contains("Revenue", header, StringComparison.Ordinal);
+        Assert.Contains("Orders", header, StringComparison.Ordinal);
+        Assert.DoesNotContain("AOV", table.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_select_the_fields_of_customers_and_trends()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var customers = (await CliRun.RunAsync("customers", "--merchant", "1", "--metrics", "count", "--format", "json", "--connection", f.Db.ConnectionString)).Json().GetProperty("data");
+        var trends = (await CliRun.RunAsync("trends", "--merchant", "1", "--days", "10", "--metrics", "orders", "--format", "json", "--connection", f.Db.ConnectionString)).Json().GetProperty("data");
+
+        Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(DISTINCT customer_id) FROM dw.fact_sales_orders WHERE {ValidSales}"),
+            customers.GetProperty("summary").GetProperty("totalCustomers").GetInt64());
+        Assert.False(customers.GetProperty("summary").TryGetProperty("repeatRate", out _));
+        Assert.All(customers.GetProperty("customers").EnumerateArray(), c => Assert.False(c.TryGetProperty("totalRevenue", out _)));
+        Assert.All(customers.GetProperty("customers").EnumerateArray(), c => Assert.True(c.TryGetProperty("customerCode", out _)));
+        Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(*) FROM dw.fact_sales_orders WHERE {ValidSales} AND order_date >= CURRENT_DATE - 9"),
+            trends.GetProperty("series").EnumerateArray().Sum(p => p.GetProperty("orders").GetInt64()));
+        Assert.All(trends.GetProperty("series").EnumerateArray(), p => Assert.False(p.TryGetProperty("revenue", out _)));
+        Assert.False(trends.TryGetProperty("direction", out _));
+    }
+
+    [Theory]
+    [InlineData("sales", "revenue,margin")]
+    [InlineData("customers", "count,spend")]
+    [InlineData("trends", "customers")]
+    [InlineData("trends", ",")]
+    public async Task An_unknown_metric_exits_2_listing_the_valid_ones(string command, string metrics)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var run = await CliRun.RunAsync(command, "--merchant", "1", "--metrics", metrics, "--format", "json", "--connection", f.Db.ConnectionString);
+
+        Assert.Equal(2, run.ExitCode);
+        var error = run.Json().GetProperty("error");
+        Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
+        Assert.Contains("Valid metrics: ", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(error.GetProperty("details").GetProperty("valid").EnumerateArray(), v => v.GetString() == "orders" || v.GetString() == "count");
+    }
+
+    [Fact]
+    public async Task Sales_by_hour_sums_each_hour_of_the_day_in_the_merchants_time_zone()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        // Orders at several hours, in a merchant time zone that is not the server's.
+        await f.Db.ExecuteAsync("""
+            UPDATE dw.dim_merchants SET timezone = 'America/New_York' WHERE merchant_id = 1;
+            UPDATE dw.fact_sales_orders SET ordered_at = order_date::timestamp AT TIME ZONE 'America/New_York' + make_interval(hours => (order_id % 24)::int)
+             WHERE merchant_id = 1;
+            CALL ops.refresh_all('test');
+            """);
+
+        var json = (await CliRun.RunAsync("sales", "--merchant", "1", "--days", "14", "--group-by", "hour", "--format", "json", "--connection", f.Db.ConnectionString)).Json();
+
+        var expected = (await f.Db.ScalarAsync<string>($"""
+            SELECT string_agg(h || '=' || revenue || '/' || orders, ',' ORDER BY h)
+              FROM (SELECT extract(hour FROM o.ordered_at AT TIME ZONE m.timezone)::int AS h, sum(o.gmv_cny) AS revenue, count(*) AS orders
+                      FROM dw.fact_sales_orders AS o JOIN dw.dim_merchants AS m USING (merchant_id)
+                     WHERE o.merchant_id = 1 AND dw.is_valid_sale(o.status) AND o.order_date >= CURRENT_DATE - 13
+                     GROUP BY 1) AS x
+            """))!;
+        var rows = json.GetProperty("data").GetProperty("breakdown").EnumerateArray()
+            .Select(r => $"{int.Parse(r.GetProperty("key").GetString()!, CultureInfo.InvariantCulture)}={r.GetProperty("revenue").GetDecimal()}/{r.GetProperty("orders").GetInt64()}");
+        Assert.Equal(expected, string.Join(",", rows));
+        Assert.True(expected.Split(',').Length > 5);
+        Assert.Equal("hour", json.GetProperty("meta").GetProperty("period").GetProperty("grain").GetString());
+    }
+
+    [Fact]
+    public async Task A_forecast_extends_the_series_by_the_least_squares_line_through_the_complete_days_with_a_band()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var json = (await CliRun.RunAsync("trends", "--merchant", "1", "--days", "30", "--forecast", "7", "--format", "json", "--connection", f.Db.ConnectionString)).Json();
+
+        var series = json.GetProperty("data").GetProperty("series").EnumerateArray().ToList();
+        var forecast = series.Where(p => p.GetProperty("forecast").GetBoolean()).ToList();
+        Assert.Equal(7, forecast.Count);
+        Assert.Equal(series.Count - 7, series.FindIndex(p => p.GetProperty("forecast").GetBoolean()));
+        Assert.Equal(Day(Today.AddDays(1)), forecast[0].GetProperty("bucket").GetString());
+        Assert.Equal(Day(Today.AddDays(7)), forecast[^1].GetProperty("bucket").GetString());
+        // The line through the 29 complete days (today is still running), x = days since the start, extended to x = 30..36.
+        for (var i = 0; i < 7; i++)
+        {
+            var expected = await f.Db.ScalarAsync<double>($"""
+                WITH days AS (SELECT d::date AS day FROM generate_series(CURRENT_DATE - 29, CURRENT_DATE - 1, interval '1 day') AS d),
+                     revenue AS (SELECT order_date, sum(gmv_cny) AS r FROM dw.fact_sales_orders WHERE {ValidSales} GROUP BY order_date)
+                SELECT regr_intercept(coalesce(r, 0)::float8, (day - (CURRENT_DATE - 29))::float8)
+                       + regr_slope(coalesce(r, 0)::float8, (day - (CURRENT_DATE - 29))::float8) * {30 + i}
+                  FROM days LEFT JOIN revenue ON revenue.order_date = days.day
+                """);
+            var point = forecast[i];
+            Assert.Equal(Math.Round(Math.Max(0, expected), 2), (double)point.GetProperty("revenue").GetDecimal(), 2);
+            Assert.True(point.GetProperty("revenueLower").GetDecimal() <= point.GetProperty("revenue").GetDecimal());
+            Assert.True(point.GetProperty("revenueUpper").GetDecimal() > point.GetProperty("revenue").GetDecimal());
+        }
+        var model = json.GetProperty("data").GetProperty("forecast");
+        Assert.Equal("linear_regression", model.GetProperty("method").GetString());
+        Assert.Equal(29, model.GetProperty("fittedBuckets").GetInt32());
+        Assert.All(series.Where(p => !p.GetProperty("forecast").GetBoolean()), p => Assert.False(p.TryGetProperty("revenueLower", out var v) && v.ValueKind != JsonValueKind.Null));
+    }
+
+    [Theory]
+    [InlineData("day", "91")]
+    [InlineData("month", "13")]
+    [InlineData("day", "-1")]
+    public async Task A_forecast_beyond_its_bound_exits_2(string granularity, string buckets)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var run = await CliRun.RunAsync("trends", "--merchant", "1", "--granularity", granularity, "--forecast", buckets, "--format", "json", "--connection", f.Db.ConnectionString);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_reader_gets_forbidden_alike_for_another_merchant_and_a_missing_one()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await using var scoped = await Infrastructure.TestLogin.CreateAsync(f.Db, "erp_reader");
+        await using var nobody = await Infrastructure.TestLogin.CreateAsync(f.Db, "pg_monitor");
+        await f.Db.ExecuteAsync($"SELECT ops.grant_merchant_access('{scoped.Name}', 1)");
+
+        var other = await CliRun.RunAsync("sales", "--merchant", "2", "--connection", scoped.ConnectionString);
+        var missing = await CliRun.RunAsync("sales", "--merchant", "999", "--connection", scoped.ConnectionString);
+        var ownerMissing = await CliRun.RunAsync("sales", "--merchant", "999", "--connection", f.Db.ConnectionString);
+        var noGrants = await CliRun.RunAsync("sales", "--merchant", "1", "--connection", nobody.ConnectionString);
+
+        Assert.Equal(7, other.ExitCode);
+        Assert.Equal(7, missing.ExitCode);
+        Assert.Equal("FORBIDDEN", other.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("FORBIDDEN", missing.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(
+            other.Json().GetProperty("error").GetProperty("message").GetString()!.Replace("merchant 2.", "merchant N.", StringComparison.Ordinal),
+            missing.Json().GetProperty("error").GetProperty("message").GetString()!.Replace("merchant 999.", "merchant N.", StringComparison.Ordinal));
+        Assert.DoesNotContain("Merchant two", other.Output, StringComparison.Ordinal);
+        Assert.Equal(2, ownerMissing.ExitCode);
+        Assert.Equal("NOT_FOUND", ownerMissing.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(7, noGrants.ExitCode);
+        Assert.Equal("FORBIDDEN", noGrants.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("permission", noGrants.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Every_period_result_states_its_days_its_grain_and_whether_the_last_bucket_is_complete()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        string[] common = ["--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString];
+
+        var lastWeek = (await CliRun.RunAsync(["sales", "--days", "7", .. common])).Json().GetProperty("meta");
+        var toYesterday = (await CliRun.RunAsync(["sales", "--days", "7", "--end", Day(Today.AddDays(-1)), "--group-by", "shop", .. common])).Json().GetProperty("meta");
+        var weeks = (await CliRun.RunAsync(["trends", "--days", "30", "--granularity", "week", .. common])).Json();
+        var report = (await CliRun.RunAsync(["report", "--type", "monthly", .. common])).Json().GetProperty("meta");
+        var inventory = (await CliRun.RunAsync(["inventory", .. common])).Json().GetProperty("meta");
+
+        var period = lastWeek.GetProperty("period");
+        Assert.Equal(Day(Today.AddDays(-6)), period.GetProperty("start").GetString());
+        Assert.Equal(Day(Today), period.GetProperty("end").GetString());
+        Assert.Equal(7, period.GetProperty("days").GetInt32());
+        Assert.Equal("day", period.GetProperty("grain").GetString());
+        Assert.False(period.GetProperty("lastBucketComplete").GetBoolean());
+        Assert.Contains("today", period.GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.True(toYesterday.GetProperty("period").GetProperty("lastBucketComplete").GetBoolean());
+        Assert.Equal("period", toYesterday.GetProperty("period").GetProperty("grain").GetString());
+        // Weeks: the first is cut by the start unless it is a Monday, the last runs into today.
+        var points = weeks.GetProperty("data").GetProperty("series").EnumerateArray().ToList();
+        Assert.Equal(Today.AddDays(-29).DayOfWeek == DayOfWeek.Monday, points[0].GetProperty("complete").GetBoolean());
+        Assert.False(points[^1].GetProperty("complete").GetBoolean());
+        Assert.All(points.Skip(1).SkipLast(1), p => Assert.True(p.GetProperty("complete").GetBoolean()));
+        Assert.Equal("week", weeks.GetProperty("meta").GetProperty("period").GetProperty("grain").GetString());
+        Assert.Equal("month", report.GetProperty("period").GetProperty("grain").GetString());
+        Assert.Equal(Today.Day, report.GetProperty("period").GetProperty("days").GetInt32());
+        Assert.False(report.GetProperty("period").GetProperty("lastBucketComplete").GetBoolean());
+        Assert.Equal(Day(Today), inventory.GetProperty("asOf").GetString());
+    }
+
+    [Fact]
+    public async Task Finance_says_which_whole_months_it_reports_and_its_overdue_total_does_not_depend_on_the_window()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var start = new DateOnly(Today.Year, Today.Month, 1).AddMonths(-2).AddDays(14);
+        var end = new DateOnly(Today.Year, Today.Month, 1).AddMonths(-1).AddDays(9);
+        string[] common = ["finance", "--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString];
+
+        var midMonth = (await CliRun.RunAsync([.. common, "--start", Day(start), "--end", Day(end)])).Json();
+        var oneDay = (await CliRun.RunAsync([.. common, "--days", "1"])).Json();
+        var year = (await CliRun.RunAsync([.. common, "--days", "365"])).Json();
+
+        var data = midMonth.GetProperty("data");
+        Assert.Equal(Day(new DateOnly(start.Year, start.Month, 1)), data.GetProperty("from").GetString());
+        Assert.Equal(Day(new DateOnly(end.Year, end.Month, 1).AddMonths(1).AddDays(-1)), data.GetProperty("to").GetString());
+        Assert.Equal(data.GetProperty("from").GetString(), midMonth.GetProperty("meta").GetProperty("period").GetProperty("start").GetString());
+        Assert.Equal("month", midMonth.GetProperty("meta").GetProperty("period").GetProperty("grain").GetString());
+        var overdue = await f.Db.ScalarAsync<decimal>("""
+            SELECT sum(round(outstanding_amount * exchange_rate, 2)) FROM dw.fact_accounts_receivable
+             WHERE merchant_id = 1 AND status IN ('open', 'partially_paid', 'overdue') AND due_date < CURRENT_DATE
+            """);
+        Assert.True(overdue > 0);
+        foreach (var run in new[] { midMonth, oneDay, year })
+        {
+            Assert.Equal(overdue, run.GetProperty("data").GetProperty("totals").GetProperty("overdue").GetDecimal());
+        }
+    }
+
+    [Fact]
+    public async Task Products_and_inventory_share_one_definition_of_low_stock_and_low_products_still_selling_get_a_reorder()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        // Product 102 is low (30 available, safety stock 50) and sells; a large delivery in transit must not hide it.
+        await f.Db.ExecuteAsync("UPDATE dw.fact_inventory SET quantity_incoming = 1000 WHERE merchant_id = 1 AND product_id = 102; CALL ops.refresh_all('test');");
+        string[] common = ["--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString];
+
+        var products = (await CliRun.RunAsync(["products", "--stock-status", "low_stock", "--page-size", "500", .. common])).Json().GetProperty("data");
+        var inventory = (await CliRun.RunAsync(["inventory", "--status", "low", .. common])).Json().GetProperty("data");
+
+        var lowFromFacts = await f.Db.ScalarAsync<long[]>("""
+            SELECT array_agg(product_id ORDER BY product_id) FROM (
+                SELECT product_id FROM dw.fact_inventory WHERE merchant_id = 1 GROUP BY product_id
+                HAVING sum(quantity_available) > 0 AND sum(quantity_available) <= sum(safety_stock)) AS low
+            """);
+        Assert.Equal(lowFromFacts, products.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("productId").GetInt64()).Distinct().Order().ToArray());
+        Assert.Equal(lowFromFacts, inventory.GetProperty("products").GetProperty("items").EnumerateArray().Select(p => p.GetProperty("productId").GetInt64()).Order().ToArray());
+        var sold = await f.Db.ScalarAsync<long>("""
+            SELECT sum(i.quantity) FROM dw.fact_order_items AS i JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date)
+             WHERE i.merchant_id = 1 AND i.product_id = 102 AND dw.is_valid_sale(o.status) AND i.order_date >= CURRENT_DATE - 30 AND i.order_date < CURRENT_DATE
+            """);
+        Assert.True(sold > 0);
+        var kite = inventory.GetProperty("products").GetProperty("items").EnumerateArray().Single(p => p.GetProperty("productId").GetInt64() == 102);
+        Assert.Equal(50 + sold - 30, kite.GetProperty("suggestedReorder").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("80")]
+    [InlineData("120")]
+    public async Task Tables_fit_80_and_120_columns_and_keep_figures_whole(string columns)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var environment = new Dictionary<string, string> { ["COLUMNS"] = columns };
+        string[] common = ["--merchant", "1", "--connection", f.Db.ConnectionString];
+
+        var sales = await CliRun.RunAsync(environment, ["sales", "--group-by", "product", "--format", "table", .. common]);
+        var json = (await CliRun.RunAsync(["sales", "--group-by", "product", "--format", "json", .. common])).Json().GetProperty("data");
+        var trends = await CliRun.RunAsync(environment, ["trends", "--forecast", "3", "--granularity", "week", "--format", "table", .. common]);
+        var trendJson = (await CliRun.RunAsync(["trends", "--forecast", "3", "--granularity", "week", "--format", "json", .. common])).Json().GetProperty("data");
+
+        foreach (var run in new[] { sales, trends })
+        {
+            Assert.Equal(0, run.ExitCode);
+            Assert.All(run.Output.Split('\n'), l => Assert.True(l.TrimEnd('\r').Length <= int.Parse(columns, CultureInfo.InvariantCulture), $"too wide: {l}"));
+        }
+        Assert.Contains(json.GetProperty("metrics").GetProperty("totalRevenue").GetDecimal().ToString("#,0.00", CultureInfo.InvariantCulture), sales.Output, StringComparison.Ordinal);
+        foreach (var row in json.GetProperty("breakdown").EnumerateArray())
+        {
+            Assert.Contains(row.GetProperty("revenue").GetDecimal().ToString("#,0.00", CultureInfo.InvariantCulture), sales.Output, StringComparison.Ordinal);
+        }
+        foreach (var point in trendJson.GetProperty("series").EnumerateArray().Where(p => p.GetProperty("forecast").GetBoolean()))
+        {
+            Assert.Contains(point.GetProperty("revenueLower").GetDecimal().ToString("#,0.00", CultureInfo.InvariantCulture), trends.Output, StringComparison.Ordinal);
+            Assert.Contains(point.GetProperty("revenueUpper").GetDecimal().ToString("#,0.00", CultureInfo.InvariantCulture), trends.Output, StringComparison.Ordinal);
+            Assert.Contains($"{point.GetProperty("bucket").GetString()} (forecast)", trends.Output, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("…", trends.Output, StringComparison.Ordinal);
+        // Times carry their date and UTC offset.
+        Assert.Matches(@"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} [+-][0-9]{2}:[0-9]{2}", sales.Output);
+    }
+}
