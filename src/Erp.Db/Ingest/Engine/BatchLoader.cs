@@ -30,6 +30,11 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
             return new IngestResult(0, 0, 0, Stopwatch.GetElapsedTime(started));
         }
 
+        foreach (var resolve in plan.Definition.Resolve)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(resolve, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        }
+
         var max = options.MaxErrors;
         var failed = (await connection.QueryAsync<CheckFailure>(new CommandDefinition(
             plan.Check, new { max }, transaction, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();
