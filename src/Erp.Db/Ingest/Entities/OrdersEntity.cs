@@ -54,10 +54,14 @@ internal static class OrdersEntity
             {
                 "merchant_id", "shop_id", "order_no", "order_date", "ordered_at", "gmv", "customer_id", "status", "currency_code",
                 "discount_amount", "platform_commission", "payment_fee", "shipping_fee",
-                "is_invoiced", "invoice_id", "is_paid", "payment_voucher_id", "paid_at", "shipped_at", "delivered_at",
+                "is_invoiced", "invoice_id", "paid_at", "shipped_at", "delivered_at",
             }.Select(TargetColumn.Same),
             new("exchange_rate", "coalesce(t.exchange_rate, dw.exchange_rate_on(t.currency_code, t.order_date))", ["exchange_rate"]),
             new("item_count", "coalesce(lines.item_count, t.item_count)", ["item_count"]),
+            // Settlement marks an order paid (dw.settle_receivables) and never unmarks it: a file without is_paid keeps that, so
+            // re-importing it unchanged writes nothing.
+            new("is_paid", "t.is_paid OR coalesce(o.is_paid, false)", ["is_paid"]),
+            new("payment_voucher_id", "coalesce(t.payment_voucher_id, o.payment_voucher_id)", ["payment_voucher_id"]),
             new("cost_amount_cny", "coalesce(lines.cost_amount_cny, t.cost_amount_cny)", ["cost_amount_cny"]),
         ],
         ConflictColumns = ["merchant_id", "shop_id", "order_no", "order_date"],
