@@ -23,6 +23,9 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
+        // JIT compiles the upsert and posting plans (an Append over every partition) for seconds, then runs them in milliseconds:
+        // measured at 13.7 s of 18 s for 20,000 orders. A batch's statements are set-based but short; compile nothing.
+        await connection.ExecuteAsync(new CommandDefinition("SET LOCAL jit = off", transaction: transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(plan.CreateTempTable, transaction: transaction, cancellationToken: cancellationToken));
         var count = await CopyAsync(connection, plan, rows, cancellationToken);
         if (count == 0)
