@@ -200,43 +200,43 @@ public sealed class Ingestor
     public Task<IngestResult> UpsertCategoriesAsync(IAsyncEnumerable<CategoryRow> rows, CancellationToken cancellationToken = default) =>
         loader.LoadAsync(CategoriesEntity.Plan, rows, cancellationToken);
 
-    /// <summary>Upserts products into <c>dw.dim_products</c>: see <see cref="ProductRow"/> for the key.</summary>
+    /// <summary>Upserts products into <c>dw.dim_products</c>: see <see cref="ProductMasterRow"/> for the key.</summary>
     /// <param name="rows">The batch; enumerated once.</param>
     /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
     /// <returns>Rows inserted, updated and unchanged.</returns>
     /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
-    public Task<IngestResult> UpsertProductsAsync(IEnumerable<ProductRow> rows, CancellationToken cancellationToken = default) =>
+    public Task<IngestResult> UpsertProductsAsync(IEnumerable<ProductMasterRow> rows, CancellationToken cancellationToken = default) =>
         loader.LoadAsync(ProductsEntity.Plan, Stream(rows), cancellationToken);
 
-    /// <inheritdoc cref="UpsertProductsAsync(IEnumerable{ProductRow}, CancellationToken)"/>
+    /// <inheritdoc cref="UpsertProductsAsync(IEnumerable{ProductMasterRow}, CancellationToken)"/>
     /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
-    public Task<IngestResult> UpsertProductsAsync(IAsyncEnumerable<ProductRow> rows, CancellationToken cancellationToken = default) =>
+    public Task<IngestResult> UpsertProductsAsync(IAsyncEnumerable<ProductMasterRow> rows, CancellationToken cancellationToken = default) =>
         loader.LoadAsync(ProductsEntity.Plan, rows, cancellationToken);
 
-    /// <summary>Upserts customers into <c>dw.dim_customers</c>: see <see cref="CustomerRow"/> for the key.</summary>
+    /// <summary>Upserts customers into <c>dw.dim_customers</c>: see <see cref="CustomerMasterRow"/> for the key.</summary>
     /// <param name="rows">The batch; enumerated once.</param>
     /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
     /// <returns>Rows inserted, updated and unchanged.</returns>
     /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
-    public Task<IngestResult> UpsertCustomersAsync(IEnumerable<CustomerRow> rows, CancellationToken cancellationToken = default) =>
+    public Task<IngestResult> UpsertCustomersAsync(IEnumerable<CustomerMasterRow> rows, CancellationToken cancellationToken = default) =>
         loader.LoadAsync(CustomersEntity.Plan, Stream(rows), cancellationToken);
 
-    /// <inheritdoc cref="UpsertCustomersAsync(IEnumerable{CustomerRow}, CancellationToken)"/>
+    /// <inheritdoc cref="UpsertCustomersAsync(IEnumerable{CustomerMasterRow}, CancellationToken)"/>
     /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
-    public Task<IngestResult> UpsertCustomersAsync(IAsyncEnumerable<CustomerRow> rows, CancellationToken cancellationToken = default) =>
+    public Task<IngestResult> UpsertCustomersAsync(IAsyncEnumerable<CustomerMasterRow> rows, CancellationToken cancellationToken = default) =>
         loader.LoadAsync(CustomersEntity.Plan, rows, cancellationToken);
 
-    /// <summary>Upserts receivables into <c>dw.fact_accounts_receivable</c>: see <see cref="ReceivableRow"/> for the key.</summary>
+    /// <summary>Upserts receivables into <c>dw.fact_accounts_receivable</c>: see <see cref="ReceivableEntryRow"/> for the key.</summary>
     /// <param name="rows">The batch; enumerated once.</param>
     /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
     /// <returns>Rows inserted, updated and unchanged.</returns>
     /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
-    public Task<IngestResult> UpsertReceivablesAsync(IEnumerable<ReceivableRow> rows, CancellationToken cancellationToken = default) =>
+    public Task<IngestResult> UpsertReceivablesAsync(IEnumerable<ReceivableEntryRow> rows, CancellationToken cancellationToken = default) =>
         loader.LoadAsync(ReceivablesEntity.Plan, Stream(rows), cancellationToken);
 
-    /// <inheritdoc cref="UpsertReceivablesAsync(IEnumerable{ReceivableRow}, CancellationToken)"/>
+    /// <inheritdoc cref="UpsertReceivablesAsync(IEnumerable{ReceivableEntryRow}, CancellationToken)"/>
     /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
-    public Task<IngestResult> UpsertReceivablesAsync(IAsyncEnumerable<ReceivableRow> rows, CancellationToken cancellationToken = default) =>
+    public Task<IngestResult> UpsertReceivablesAsync(IAsyncEnumerable<ReceivableEntryRow> rows, CancellationToken cancellationToken = default) =>
         loader.LoadAsync(ReceivablesEntity.Plan, rows, cancellationToken);
 
     /// <summary>Upserts traffic into <c>dw.fact_traffic_funnel</c>: see <see cref="TrafficRow"/> for the key.</summary>
@@ -278,17 +278,17 @@ public sealed class Ingestor
     public Task<IngestResult> UpsertSalesTargetsAsync(IAsyncEnumerable<SalesTargetRow> rows, CancellationToken cancellationToken = default) =>
         loader.LoadAsync(SalesTargetsEntity.Plan, rows, cancellationToken);
 
-    /// <summary>Upserts campaigns into <c>dw.cfg_sales_campaigns</c>: see <see cref="CampaignRow"/> for the key.</summary>
+    /// <summary>Upserts campaigns into <c>dw.cfg_sales_campaigns</c>: see <see cref="CampaignConfigRow"/> for the key.</summary>
     /// <param name="rows">The batch; enumerated once.</param>
     /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
     /// <returns>Rows inserted, updated and unchanged.</returns>
     /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
-    public Task<IngestResult> UpsertCampaignsAsync(IEnumerable<CampaignRow> rows, CancellationToken cancellationToken = default) =>
+    public Task<IngestResult> UpsertCampaignsAsync(IEnumerable<CampaignConfigRow> rows, CancellationToken cancellationToken = default) =>
         loader.LoadAsync(CampaignsEntity.Plan, Stream(rows), cancellationToken);
 
-    /// <inheritdoc cref="UpsertCampaignsAsync(IEnumerable{CampaignRow}, CancellationToken)"/>
+    /// <inheritdoc cref="UpsertCampaignsAsync(IEnumerable{CampaignConfigRow}, CancellationToken)"/>
     /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
-    public Task<IngestResult> UpsertCampaignsAsync(IAsyncEnumerable<CampaignRow> rows, CancellationToken cancellationToken = default) =>
+    public Task<IngestResult> UpsertCampaignsAsync(IAsyncEnumerable<CampaignConfigRow> rows, CancellationToken cancellationToken = default) =>
         loader.LoadAsync(CampaignsEntity.Plan, rows, cancellationToken);
 
     /// <summary>Upserts performance-configs into <c>dw.cfg_performance_configs</c>: see <see cref="PerformanceConfigRow"/> for the key.</summary>

@@ -2,10 +2,10 @@ using Erp.Db.Ingest;
 
 namespace Erp.Db.Cli.Import.Entities;
 
-/// <summary>campaigns: file columns of <see cref="CampaignRow"/>.</summary>
+/// <summary>campaigns: file columns of <see cref="CampaignConfigRow"/>.</summary>
 internal static class CampaignsCsv
 {
-    public static readonly ImportEntity Entity = new ImportEntityOf<CampaignRow>("campaigns", "dw.cfg_sales_campaigns",
+    public static readonly ImportEntity Entity = new ImportEntityOf<CampaignConfigRow>("campaigns", "dw.cfg_sales_campaigns",
     [
         .. KeyColumns.Merchant,
         new("campaign_code", true, "the campaign's code (the key)"),
@@ -23,9 +23,9 @@ internal static class CampaignsCsv
     Map,
     (ingestor, rows, ct) => ingestor.UpsertCampaignsAsync(rows, ct));
 
-    private static CampaignRow Map(CsvRecord r)
+    private static CampaignConfigRow Map(CsvRecord r)
     {
-        var row = new CampaignRow(r.LongOrNull("merchant_id") ?? 0, r.Text("campaign_code"), r.Text("campaign_name"), r.Date("start_date"), r.Date("end_date"));
+        var row = new CampaignConfigRow(r.LongOrNull("merchant_id") ?? 0, r.Text("campaign_code"), r.Text("campaign_name"), r.Date("start_date"), r.Date("end_date"));
         return row with
         {
             MerchantCode = r.TextOrNull("merchant_code"),

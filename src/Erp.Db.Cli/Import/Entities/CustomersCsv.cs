@@ -2,10 +2,10 @@ using Erp.Db.Ingest;
 
 namespace Erp.Db.Cli.Import.Entities;
 
-/// <summary>customers: file columns of <see cref="CustomerRow"/>.</summary>
+/// <summary>customers: file columns of <see cref="CustomerMasterRow"/>.</summary>
 internal static class CustomersCsv
 {
-    public static readonly ImportEntity Entity = new ImportEntityOf<CustomerRow>("customers", "dw.dim_customers",
+    public static readonly ImportEntity Entity = new ImportEntityOf<CustomerMasterRow>("customers", "dw.dim_customers",
     [
         .. KeyColumns.Merchant,
         new("customer_code", true, "the buyer's code (the key)"),
@@ -19,9 +19,9 @@ internal static class CustomersCsv
     Map,
     (ingestor, rows, ct) => ingestor.UpsertCustomersAsync(rows, ct));
 
-    private static CustomerRow Map(CsvRecord r)
+    private static CustomerMasterRow Map(CsvRecord r)
     {
-        var row = new CustomerRow(r.LongOrNull("merchant_id") ?? 0, r.Text("customer_code"));
+        var row = new CustomerMasterRow(r.LongOrNull("merchant_id") ?? 0, r.Text("customer_code"));
         return row with
         {
             MerchantCode = r.TextOrNull("merchant_code"),

@@ -2,10 +2,10 @@ using Erp.Db.Ingest;
 
 namespace Erp.Db.Cli.Import.Entities;
 
-/// <summary>products: file columns of <see cref="ProductRow"/>.</summary>
+/// <summary>products: file columns of <see cref="ProductMasterRow"/>.</summary>
 internal static class ProductsCsv
 {
-    public static readonly ImportEntity Entity = new ImportEntityOf<ProductRow>("products", "dw.dim_products",
+    public static readonly ImportEntity Entity = new ImportEntityOf<ProductMasterRow>("products", "dw.dim_products",
     [
         .. KeyColumns.Merchant,
         new("sku", true, "the SKU (the key)"),
@@ -20,9 +20,9 @@ internal static class ProductsCsv
     Map,
     (ingestor, rows, ct) => ingestor.UpsertProductsAsync(rows, ct));
 
-    private static ProductRow Map(CsvRecord r)
+    private static ProductMasterRow Map(CsvRecord r)
     {
-        var row = new ProductRow(r.LongOrNull("merchant_id") ?? 0, r.Text("sku"), r.Text("product_name"));
+        var row = new ProductMasterRow(r.LongOrNull("merchant_id") ?? 0, r.Text("sku"), r.Text("product_name"));
         return row with
         {
             MerchantCode = r.TextOrNull("merchant_code"),

@@ -2,10 +2,10 @@ using Erp.Db.Ingest;
 
 namespace Erp.Db.Cli.Import.Entities;
 
-/// <summary>receivables: file columns of <see cref="ReceivableRow"/>.</summary>
+/// <summary>receivables: file columns of <see cref="ReceivableEntryRow"/>.</summary>
 internal static class ReceivablesCsv
 {
-    public static readonly ImportEntity Entity = new ImportEntityOf<ReceivableRow>("receivables", "dw.fact_accounts_receivable",
+    public static readonly ImportEntity Entity = new ImportEntityOf<ReceivableEntryRow>("receivables", "dw.fact_accounts_receivable",
     [
         .. KeyColumns.Merchant,
         new("invoice_no", true, "invoice number (the key)"),
@@ -20,9 +20,9 @@ internal static class ReceivablesCsv
     Map,
     (ingestor, rows, ct) => ingestor.UpsertReceivablesAsync(rows, ct));
 
-    private static ReceivableRow Map(CsvRecord r)
+    private static ReceivableEntryRow Map(CsvRecord r)
     {
-        var row = new ReceivableRow(r.LongOrNull("merchant_id") ?? 0, r.Text("invoice_no"), r.Date("invoice_date"), r.Date("due_date"), r.Decimal("amount"));
+        var row = new ReceivableEntryRow(r.LongOrNull("merchant_id") ?? 0, r.Text("invoice_no"), r.Date("invoice_date"), r.Date("due_date"), r.Decimal("amount"));
         return row with
         {
             MerchantCode = r.TextOrNull("merchant_code"),

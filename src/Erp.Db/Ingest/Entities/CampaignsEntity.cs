@@ -8,25 +8,25 @@ namespace Erp.Db.Ingest.Entities;
 /// </summary>
 internal static class CampaignsEntity
 {
-    public static readonly IngestPlan<CampaignRow> Plan = new("campaigns", new EntityDefinition<CampaignRow>
+    public static readonly IngestPlan<CampaignConfigRow> Plan = new("campaigns", new EntityDefinition<CampaignConfigRow>
     {
         Table = "dw.cfg_sales_campaigns",
         Fields =
         [
-            Field.Id<CampaignRow>("merchant_id", r => r.MerchantId),
-            Field.Text<CampaignRow>("merchant_code", r => r.MerchantCode),
-            Field.Text<CampaignRow>("campaign_code", r => r.CampaignCode),
-            Field.Text<CampaignRow>("campaign_name", r => r.CampaignName),
-            Field.Date<CampaignRow>("start_date", r => r.StartDate),
-            Field.Date<CampaignRow>("end_date", r => r.EndDate),
-            Field.Text<CampaignRow>("campaign_type", r => r.CampaignType),
-            Field.Text<CampaignRow>("platform", r => r.Platform),
-            Field.Bigint<CampaignRow>("shop_id", r => r.ShopId),
-            Field.Text<CampaignRow>("shop_code", r => r.ShopCode),
-            Field.Numeric<CampaignRow>("target_gmv_cny", r => r.TargetGmvCny),
-            Field.Numeric<CampaignRow>("budget_cny", r => r.BudgetCny),
-            Field.Numeric<CampaignRow>("discount_rate", r => r.DiscountRate),
-            Field.Text<CampaignRow>("status", r => r.Status),
+            Field.Id<CampaignConfigRow>("merchant_id", r => r.MerchantId),
+            Field.Text<CampaignConfigRow>("merchant_code", r => r.MerchantCode),
+            Field.Text<CampaignConfigRow>("campaign_code", r => r.CampaignCode),
+            Field.Text<CampaignConfigRow>("campaign_name", r => r.CampaignName),
+            Field.Date<CampaignConfigRow>("start_date", r => r.StartDate),
+            Field.Date<CampaignConfigRow>("end_date", r => r.EndDate),
+            Field.Text<CampaignConfigRow>("campaign_type", r => r.CampaignType),
+            Field.Text<CampaignConfigRow>("platform", r => r.Platform),
+            Field.Bigint<CampaignConfigRow>("shop_id", r => r.ShopId),
+            Field.Text<CampaignConfigRow>("shop_code", r => r.ShopCode),
+            Field.Numeric<CampaignConfigRow>("target_gmv_cny", r => r.TargetGmvCny),
+            Field.Numeric<CampaignConfigRow>("budget_cny", r => r.BudgetCny),
+            Field.Numeric<CampaignConfigRow>("discount_rate", r => r.DiscountRate),
+            Field.Text<CampaignConfigRow>("status", r => r.Status),
         ],
         KeyFields = ["merchant_id", "campaign_code"],
         Joins = """

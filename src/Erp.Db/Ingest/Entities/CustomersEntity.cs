@@ -5,20 +5,20 @@ namespace Erp.Db.Ingest.Entities;
 /// <summary>Customers into dw.dim_customers, keyed (merchant_id, customer_code); level, region and channel by their codes.</summary>
 internal static class CustomersEntity
 {
-    public static readonly IngestPlan<CustomerRow> Plan = new("customers", new EntityDefinition<CustomerRow>
+    public static readonly IngestPlan<CustomerMasterRow> Plan = new("customers", new EntityDefinition<CustomerMasterRow>
     {
         Table = "dw.dim_customers",
         Fields =
         [
-            Field.Id<CustomerRow>("merchant_id", r => r.MerchantId),
-            Field.Text<CustomerRow>("merchant_code", r => r.MerchantCode),
-            Field.Text<CustomerRow>("customer_code", r => r.CustomerCode),
-            Field.Text<CustomerRow>("customer_name", r => r.CustomerName),
-            Field.Date<CustomerRow>("first_order_date", r => r.FirstOrderDate),
-            Field.Text<CustomerRow>("user_level", r => r.UserLevel),
-            Field.Text<CustomerRow>("region", r => r.Region),
-            Field.Text<CustomerRow>("channel", r => r.Channel),
-            Field.Text<CustomerRow>("country_code", r => r.CountryCode),
+            Field.Id<CustomerMasterRow>("merchant_id", r => r.MerchantId),
+            Field.Text<CustomerMasterRow>("merchant_code", r => r.MerchantCode),
+            Field.Text<CustomerMasterRow>("customer_code", r => r.CustomerCode),
+            Field.Text<CustomerMasterRow>("customer_name", r => r.CustomerName),
+            Field.Date<CustomerMasterRow>("first_order_date", r => r.FirstOrderDate),
+            Field.Text<CustomerMasterRow>("user_level", r => r.UserLevel),
+            Field.Text<CustomerMasterRow>("region", r => r.Region),
+            Field.Text<CustomerMasterRow>("channel", r => r.Channel),
+            Field.Text<CustomerMasterRow>("country_code", r => r.CountryCode),
         ],
         KeyFields = ["merchant_id", "customer_code"],
         Joins = """

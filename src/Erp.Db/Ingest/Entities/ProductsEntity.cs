@@ -5,21 +5,21 @@ namespace Erp.Db.Ingest.Entities;
 /// <summary>Products into dw.dim_products, keyed (merchant_id, sku); the category is found by its path.</summary>
 internal static class ProductsEntity
 {
-    public static readonly IngestPlan<ProductRow> Plan = new("products", new EntityDefinition<ProductRow>
+    public static readonly IngestPlan<ProductMasterRow> Plan = new("products", new EntityDefinition<ProductMasterRow>
     {
         Table = "dw.dim_products",
         Fields =
         [
-            Field.Id<ProductRow>("merchant_id", r => r.MerchantId),
-            Field.Text<ProductRow>("merchant_code", r => r.MerchantCode),
-            Field.Text<ProductRow>("sku", r => r.Sku),
-            Field.Text<ProductRow>("product_name", r => r.ProductName),
-            Field.Text<ProductRow>("category_path", r => r.CategoryPath),
-            Field.Text<ProductRow>("brand", r => r.Brand),
-            Field.Numeric<ProductRow>("unit_cost", r => r.UnitCost),
-            Field.Text<ProductRow>("cost_currency", r => r.CostCurrency),
-            Field.Integer<ProductRow>("safety_stock", r => r.SafetyStock),
-            Field.Text<ProductRow>("status", r => r.Status),
+            Field.Id<ProductMasterRow>("merchant_id", r => r.MerchantId),
+            Field.Text<ProductMasterRow>("merchant_code", r => r.MerchantCode),
+            Field.Text<ProductMasterRow>("sku", r => r.Sku),
+            Field.Text<ProductMasterRow>("product_name", r => r.ProductName),
+            Field.Text<ProductMasterRow>("category_path", r => r.CategoryPath),
+            Field.Text<ProductMasterRow>("brand", r => r.Brand),
+            Field.Numeric<ProductMasterRow>("unit_cost", r => r.UnitCost),
+            Field.Text<ProductMasterRow>("cost_currency", r => r.CostCurrency),
+            Field.Integer<ProductMasterRow>("safety_stock", r => r.SafetyStock),
+            Field.Text<ProductMasterRow>("status", r => r.Status),
         ],
         KeyFields = ["merchant_id", "sku"],
         Joins = """

@@ -8,23 +8,23 @@ namespace Erp.Db.Ingest.Entities;
 /// </summary>
 internal static class ReceivablesEntity
 {
-    public static readonly IngestPlan<ReceivableRow> Plan = new("receivables", new EntityDefinition<ReceivableRow>
+    public static readonly IngestPlan<ReceivableEntryRow> Plan = new("receivables", new EntityDefinition<ReceivableEntryRow>
     {
         Table = "dw.fact_accounts_receivable",
         Fields =
         [
-            Field.Id<ReceivableRow>("merchant_id", r => r.MerchantId),
-            Field.Text<ReceivableRow>("merchant_code", r => r.MerchantCode),
-            Field.Text<ReceivableRow>("invoice_no", r => r.InvoiceNo),
-            Field.Date<ReceivableRow>("invoice_date", r => r.InvoiceDate),
-            Field.Date<ReceivableRow>("due_date", r => r.DueDate),
-            Field.Numeric<ReceivableRow>("amount", r => r.Amount),
-            Field.Bigint<ReceivableRow>("shop_id", r => r.ShopId),
-            Field.Text<ReceivableRow>("shop_code", r => r.ShopCode),
-            Field.Bigint<ReceivableRow>("customer_id", r => r.CustomerId),
-            Field.Text<ReceivableRow>("customer_code", r => r.CustomerCode),
-            Field.Text<ReceivableRow>("currency_code", r => r.CurrencyCode),
-            Field.Numeric<ReceivableRow>("exchange_rate", r => r.ExchangeRate),
+            Field.Id<ReceivableEntryRow>("merchant_id", r => r.MerchantId),
+            Field.Text<ReceivableEntryRow>("merchant_code", r => r.MerchantCode),
+            Field.Text<ReceivableEntryRow>("invoice_no", r => r.InvoiceNo),
+            Field.Date<ReceivableEntryRow>("invoice_date", r => r.InvoiceDate),
+            Field.Date<ReceivableEntryRow>("due_date", r => r.DueDate),
+            Field.Numeric<ReceivableEntryRow>("amount", r => r.Amount),
+            Field.Bigint<ReceivableEntryRow>("shop_id", r => r.ShopId),
+            Field.Text<ReceivableEntryRow>("shop_code", r => r.ShopCode),
+            Field.Bigint<ReceivableEntryRow>("customer_id", r => r.CustomerId),
+            Field.Text<ReceivableEntryRow>("customer_code", r => r.CustomerCode),
+            Field.Text<ReceivableEntryRow>("currency_code", r => r.CurrencyCode),
+            Field.Numeric<ReceivableEntryRow>("exchange_rate", r => r.ExchangeRate),
         ],
         KeyFields = ["merchant_id", "invoice_no"],
         Columns =

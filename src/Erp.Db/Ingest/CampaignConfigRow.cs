@@ -1,7 +1,7 @@
 namespace Erp.Db.Ingest;
 
 /// <summary>
-/// One sales campaign (A-class configuration) for <see cref="Ingestor.UpsertCampaignsAsync(IEnumerable{CampaignRow},
+/// One sales campaign (A-class configuration) for <see cref="Ingestor.UpsertCampaignsAsync(IEnumerable{CampaignConfigRow},
 /// CancellationToken)"/> (table <c>dw.cfg_sales_campaigns</c>), keyed by (merchant, <paramref name="CampaignCode"/>). Writing it
 /// recomputes the merchant's campaign results.
 /// </summary>
@@ -10,7 +10,7 @@ namespace Erp.Db.Ingest;
 /// <param name="CampaignName">Display name.</param>
 /// <param name="StartDate">First day.</param>
 /// <param name="EndDate">Last day (inclusive), not before the first.</param>
-public sealed record CampaignRow(long MerchantId, string CampaignCode, string CampaignName, DateOnly StartDate, DateOnly EndDate)
+public sealed record CampaignConfigRow(long MerchantId, string CampaignCode, string CampaignName, DateOnly StartDate, DateOnly EndDate)
 {
     /// <summary>The merchant's code (dw.dim_merchants.merchant_code), instead of MerchantId (then 0) or with it (then both must name the same merchant).</summary>
     public string? MerchantCode { get; init; }

@@ -1,13 +1,13 @@
 namespace Erp.Db.Ingest;
 
 /// <summary>
-/// One customer for <see cref="Ingestor.UpsertCustomersAsync(IEnumerable{CustomerRow}, CancellationToken)"/> (table
+/// One customer for <see cref="Ingestor.UpsertCustomersAsync(IEnumerable{CustomerMasterRow}, CancellationToken)"/> (table
 /// <c>dw.dim_customers</c>), keyed by (merchant, <paramref name="CustomerCode"/>). No raw e-mail or phone: a platform user id or a
 /// hash.
 /// </summary>
 /// <param name="MerchantId">The merchant; 0 when <see cref="MerchantCode"/> names it.</param>
 /// <param name="CustomerCode">The buyer's code, unique per merchant; the key.</param>
-public sealed record CustomerRow(long MerchantId, string CustomerCode)
+public sealed record CustomerMasterRow(long MerchantId, string CustomerCode)
 {
     /// <summary>The merchant's code (dw.dim_merchants.merchant_code), instead of MerchantId (then 0) or with it (then both must name the same merchant).</summary>
     public string? MerchantCode { get; init; }

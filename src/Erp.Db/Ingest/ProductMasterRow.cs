@@ -1,13 +1,13 @@
 namespace Erp.Db.Ingest;
 
 /// <summary>
-/// One product for <see cref="Ingestor.UpsertProductsAsync(IEnumerable{ProductRow}, CancellationToken)"/> (table
+/// One product for <see cref="Ingestor.UpsertProductsAsync(IEnumerable{ProductMasterRow}, CancellationToken)"/> (table
 /// <c>dw.dim_products</c>), keyed by (merchant, <paramref name="Sku"/>).
 /// </summary>
 /// <param name="MerchantId">The merchant; 0 when <see cref="MerchantCode"/> names it.</param>
 /// <param name="Sku">The merchant's SKU, the key; required.</param>
 /// <param name="ProductName">Display name; required.</param>
-public sealed record ProductRow(long MerchantId, string Sku, string ProductName)
+public sealed record ProductMasterRow(long MerchantId, string Sku, string ProductName)
 {
     /// <summary>The merchant's code (dw.dim_merchants.merchant_code), instead of MerchantId (then 0) or with it (then both must name the same merchant).</summary>
     public string? MerchantCode { get; init; }

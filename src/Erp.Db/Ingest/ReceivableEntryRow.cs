@@ -1,7 +1,7 @@
 namespace Erp.Db.Ingest;
 
 /// <summary>
-/// One receivable (money owed) for <see cref="Ingestor.UpsertReceivablesAsync(IEnumerable{ReceivableRow}, CancellationToken)"/>
+/// One receivable (money owed) for <see cref="Ingestor.UpsertReceivablesAsync(IEnumerable{ReceivableEntryRow}, CancellationToken)"/>
 /// (table <c>dw.fact_accounts_receivable</c>), keyed by (merchant, <paramref name="InvoiceNo"/>). Received amount and status come
 /// from the payments applied to it (settled after each batch).
 /// </summary>
@@ -10,7 +10,7 @@ namespace Erp.Db.Ingest;
 /// <param name="InvoiceDate">Day of the invoice.</param>
 /// <param name="DueDate">Day the money is due; not before <paramref name="InvoiceDate"/>.</param>
 /// <param name="Amount">Amount due in <see cref="CurrencyCode"/>; not negative.</param>
-public sealed record ReceivableRow(long MerchantId, string InvoiceNo, DateOnly InvoiceDate, DateOnly DueDate, decimal Amount)
+public sealed record ReceivableEntryRow(long MerchantId, string InvoiceNo, DateOnly InvoiceDate, DateOnly DueDate, decimal Amount)
 {
     /// <summary>The merchant's code (dw.dim_merchants.merchant_code), instead of MerchantId (then 0) or with it (then both must name the same merchant).</summary>
     public string? MerchantCode { get; init; }
