@@ -20,7 +20,7 @@ internal static class BenchProgram
         var orders = new Option<int>("--orders") { Description = "Orders to seed for the data scenarios.", DefaultValueFactory = _ => 1_000_000 };
         var quick = new Option<bool>("--quick") { Description = $"A small run ({QuickOrders:N0} orders) that finishes in about a minute." };
         var outFile = new Option<FileInfo?>("--out") { Description = "Write the results as JSON to this file." };
-        var only = new Option<string[]>("--scenario") { Description = "Run only these scenarios (migrate, ingest, seed, query, refresh, readers); repeat for several. Default: all." };
+        var only = new Option<string[]>("--scenario") { Description = "Run only these scenarios (migrate, ingest, import, seed, query, refresh, readers); repeat for several. Default: all." };
         var root = new RootCommand("Erp.Db benchmark harness: Erp.Db beside the physical floor and the usual application approach, in one run.")
         {
             connection, orders, quick, outFile, only,
@@ -47,6 +47,7 @@ internal static class BenchProgram
     [
         new MigrateScenario(),
         new IngestScenario(),
+        new ImportScenario(),
         new SeedScenario(),
         new QueryScenario(),
         new RefreshScenario(),

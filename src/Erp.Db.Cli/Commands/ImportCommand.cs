@@ -236,7 +236,9 @@ internal sealed class ImportCommand : Command
             throw Rejected(path, [new ImportProblem(1, unknown[0], null,
                 $"unknown column(s) {string.Join(", ", unknown)}; the columns of {target.Name} are {string.Join(", ", target.Columns.Select(c => c.Name))}")]);
         }
-        var missing = target.Columns.Where(c => c.Required && !header.Contains(c.Name)).Select(c => c.Name).ToList();
+        var missing = target.Columns.Where(c => c.Required && !header.Contains(c.Name)).Select(c => c.Name)
+            .Concat(target.Columns.Where(c => c.Or is not null && !header.Contains(c.Name) && !header.Contains(c.Or)).Select(c => $"{c.Name} (or {c.Or})"))
+            .ToList();
         if (missing.Count > 0)
         {
             throw Rejected(path, [new ImportProblem(1, missing[0], null, $"missing required column(s) {string.Join(", ", missing)}")]);
@@ -275,7 +277,8 @@ internal sealed class ImportCommand : Command
         foreach (var e in ImportEntities.All)
         {
             help.Append(CultureInfo.InvariantCulture, $"\n\n{e.Name} ({e.Table}):\n  ");
-            help.AppendJoin(", ", e.Columns.Select(c => c.Required ? c.Name + "*" : c.Name));
+            help.AppendJoin(", ", e.Columns.Where(c => e.Columns.All(o => o.Or != c.Name))
+                .Select(c => c.Required ? c.Name + "*" : c.Or is not null ? $"{c.Name}|{c.Or}*" : c.Name));
         }
         return help.ToString();
     }

@@ -74,6 +74,9 @@ internal sealed partial class CsvRecord
         Parse(column, required: true, $"a date in {dateFormats[0]}", s => DateOnly.TryParseExact(s, dateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var v) ? v : (DateOnly?)null)
         ?? DateOnly.MinValue;
 
+    public DateOnly? DateOrNull(string column) =>
+        Parse(column, required: false, $"a date in {dateFormats[0]}", s => DateOnly.TryParseExact(s, dateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var v) ? v : (DateOnly?)null);
+
     public DateTimeOffset Timestamp(string column) => TimestampOrNull(column, required: true) ?? DateTimeOffset.MinValue;
 
     public DateTimeOffset? TimestampOrNull(string column, bool required = false) =>

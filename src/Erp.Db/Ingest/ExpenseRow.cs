@@ -26,4 +26,10 @@ public sealed record ExpenseRow(long MerchantId, string ReferenceNo, DateOnly Ex
 
     /// <summary>Who was paid, or null.</summary>
     public string? Vendor { get; init; }
+
+    /// <summary>The merchant's code (dw.dim_merchants.merchant_code), instead of MerchantId (then 0) or with it (then both must name the same merchant).</summary>
+    public string? MerchantCode { get; init; }
+
+    /// <summary>The shop's code within the merchant (dw.dim_shops.platform_shop_code), instead of ShopId (then 0 or null) or with it.</summary>
+    public string? ShopCode { get; init; }
 }

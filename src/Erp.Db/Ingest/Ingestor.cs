@@ -161,6 +161,149 @@ public sealed class Ingestor
     public Task<IngestResult> UpsertStockCountsAsync(IAsyncEnumerable<StockCountRow> rows, CancellationToken cancellationToken = default) =>
         loader.LoadAsync(StockCountsEntity.Plan, rows, cancellationToken);
 
+    /// <summary>Upserts merchants into <c>dw.dim_merchants</c>: see <see cref="MerchantRow"/> for the key.</summary>
+    /// <param name="rows">The batch; enumerated once.</param>
+    /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
+    /// <returns>Rows inserted, updated and unchanged.</returns>
+    /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
+    public Task<IngestResult> UpsertMerchantsAsync(IEnumerable<MerchantRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(MerchantsEntity.Plan, Stream(rows), cancellationToken);
+
+    /// <inheritdoc cref="UpsertMerchantsAsync(IEnumerable{MerchantRow}, CancellationToken)"/>
+    /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
+    public Task<IngestResult> UpsertMerchantsAsync(IAsyncEnumerable<MerchantRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(MerchantsEntity.Plan, rows, cancellationToken);
+
+    /// <summary>Upserts shops into <c>dw.dim_shops</c>: see <see cref="ShopRow"/> for the key.</summary>
+    /// <param name="rows">The batch; enumerated once.</param>
+    /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
+    /// <returns>Rows inserted, updated and unchanged.</returns>
+    /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
+    public Task<IngestResult> UpsertShopsAsync(IEnumerable<ShopRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(ShopsEntity.Plan, Stream(rows), cancellationToken);
+
+    /// <inheritdoc cref="UpsertShopsAsync(IEnumerable{ShopRow}, CancellationToken)"/>
+    /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
+    public Task<IngestResult> UpsertShopsAsync(IAsyncEnumerable<ShopRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(ShopsEntity.Plan, rows, cancellationToken);
+
+    /// <summary>Upserts categories into <c>dw.dim_categories</c>: see <see cref="CategoryRow"/> for the key.</summary>
+    /// <param name="rows">The batch; enumerated once.</param>
+    /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
+    /// <returns>Rows inserted, updated and unchanged.</returns>
+    /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
+    public Task<IngestResult> UpsertCategoriesAsync(IEnumerable<CategoryRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(CategoriesEntity.Plan, Stream(rows), cancellationToken);
+
+    /// <inheritdoc cref="UpsertCategoriesAsync(IEnumerable{CategoryRow}, CancellationToken)"/>
+    /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
+    public Task<IngestResult> UpsertCategoriesAsync(IAsyncEnumerable<CategoryRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(CategoriesEntity.Plan, rows, cancellationToken);
+
+    /// <summary>Upserts products into <c>dw.dim_products</c>: see <see cref="ProductMasterRow"/> for the key.</summary>
+    /// <param name="rows">The batch; enumerated once.</param>
+    /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
+    /// <returns>Rows inserted, updated and unchanged.</returns>
+    /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
+    public Task<IngestResult> UpsertProductsAsync(IEnumerable<ProductMasterRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(ProductsEntity.Plan, Stream(rows), cancellationToken);
+
+    /// <inheritdoc cref="UpsertProductsAsync(IEnumerable{ProductMasterRow}, CancellationToken)"/>
+    /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
+    public Task<IngestResult> UpsertProductsAsync(IAsyncEnumerable<ProductMasterRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(ProductsEntity.Plan, rows, cancellationToken);
+
+    /// <summary>Upserts customers into <c>dw.dim_customers</c>: see <see cref="CustomerMasterRow"/> for the key.</summary>
+    /// <param name="rows">The batch; enumerated once.</param>
+    /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
+    /// <returns>Rows inserted, updated and unchanged.</returns>
+    /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
+    public Task<IngestResult> UpsertCustomersAsync(IEnumerable<CustomerMasterRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(CustomersEntity.Plan, Stream(rows), cancellationToken);
+
+    /// <inheritdoc cref="UpsertCustomersAsync(IEnumerable{CustomerMasterRow}, CancellationToken)"/>
+    /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
+    public Task<IngestResult> UpsertCustomersAsync(IAsyncEnumerable<CustomerMasterRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(CustomersEntity.Plan, rows, cancellationToken);
+
+    /// <summary>Upserts receivables into <c>dw.fact_accounts_receivable</c>: see <see cref="ReceivableEntryRow"/> for the key.</summary>
+    /// <param name="rows">The batch; enumerated once.</param>
+    /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
+    /// <returns>Rows inserted, updated and unchanged.</returns>
+    /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
+    public Task<IngestResult> UpsertReceivablesAsync(IEnumerable<ReceivableEntryRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(ReceivablesEntity.Plan, Stream(rows), cancellationToken);
+
+    /// <inheritdoc cref="UpsertReceivablesAsync(IEnumerable{ReceivableEntryRow}, CancellationToken)"/>
+    /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
+    public Task<IngestResult> UpsertReceivablesAsync(IAsyncEnumerable<ReceivableEntryRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(ReceivablesEntity.Plan, rows, cancellationToken);
+
+    /// <summary>Upserts traffic into <c>dw.fact_traffic_funnel</c>: see <see cref="TrafficRow"/> for the key.</summary>
+    /// <param name="rows">The batch; enumerated once.</param>
+    /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
+    /// <returns>Rows inserted, updated and unchanged.</returns>
+    /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
+    public Task<IngestResult> UpsertTrafficAsync(IEnumerable<TrafficRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(TrafficEntity.Plan, Stream(rows), cancellationToken);
+
+    /// <inheritdoc cref="UpsertTrafficAsync(IEnumerable{TrafficRow}, CancellationToken)"/>
+    /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
+    public Task<IngestResult> UpsertTrafficAsync(IAsyncEnumerable<TrafficRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(TrafficEntity.Plan, rows, cancellationToken);
+
+    /// <summary>Upserts user-activity into <c>dw.fact_user_activity</c>: see <see cref="UserActivityRow"/> for the key.</summary>
+    /// <param name="rows">The batch; enumerated once.</param>
+    /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
+    /// <returns>Rows inserted, updated and unchanged.</returns>
+    /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
+    public Task<IngestResult> UpsertUserActivityAsync(IEnumerable<UserActivityRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(UserActivityEntity.Plan, Stream(rows), cancellationToken);
+
+    /// <inheritdoc cref="UpsertUserActivityAsync(IEnumerable{UserActivityRow}, CancellationToken)"/>
+    /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
+    public Task<IngestResult> UpsertUserActivityAsync(IAsyncEnumerable<UserActivityRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(UserActivityEntity.Plan, rows, cancellationToken);
+
+    /// <summary>Upserts sales-targets into <c>dw.cfg_sales_targets</c>: see <see cref="SalesTargetRow"/> for the key.</summary>
+    /// <param name="rows">The batch; enumerated once.</param>
+    /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
+    /// <returns>Rows inserted, updated and unchanged.</returns>
+    /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
+    public Task<IngestResult> UpsertSalesTargetsAsync(IEnumerable<SalesTargetRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(SalesTargetsEntity.Plan, Stream(rows), cancellationToken);
+
+    /// <inheritdoc cref="UpsertSalesTargetsAsync(IEnumerable{SalesTargetRow}, CancellationToken)"/>
+    /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
+    public Task<IngestResult> UpsertSalesTargetsAsync(IAsyncEnumerable<SalesTargetRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(SalesTargetsEntity.Plan, rows, cancellationToken);
+
+    /// <summary>Upserts campaigns into <c>dw.cfg_sales_campaigns</c>: see <see cref="CampaignConfigRow"/> for the key.</summary>
+    /// <param name="rows">The batch; enumerated once.</param>
+    /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
+    /// <returns>Rows inserted, updated and unchanged.</returns>
+    /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
+    public Task<IngestResult> UpsertCampaignsAsync(IEnumerable<CampaignConfigRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(CampaignsEntity.Plan, Stream(rows), cancellationToken);
+
+    /// <inheritdoc cref="UpsertCampaignsAsync(IEnumerable{CampaignConfigRow}, CancellationToken)"/>
+    /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
+    public Task<IngestResult> UpsertCampaignsAsync(IAsyncEnumerable<CampaignConfigRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(CampaignsEntity.Plan, rows, cancellationToken);
+
+    /// <summary>Upserts performance-configs into <c>dw.cfg_performance_configs</c>: see <see cref="PerformanceConfigRow"/> for the key.</summary>
+    /// <param name="rows">The batch; enumerated once.</param>
+    /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
+    /// <returns>Rows inserted, updated and unchanged.</returns>
+    /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
+    public Task<IngestResult> UpsertPerformanceConfigsAsync(IEnumerable<PerformanceConfigRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(PerformanceConfigsEntity.Plan, Stream(rows), cancellationToken);
+
+    /// <inheritdoc cref="UpsertPerformanceConfigsAsync(IEnumerable{PerformanceConfigRow}, CancellationToken)"/>
+    /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
+    public Task<IngestResult> UpsertPerformanceConfigsAsync(IAsyncEnumerable<PerformanceConfigRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(PerformanceConfigsEntity.Plan, rows, cancellationToken);
+
     private static IAsyncEnumerable<T> Stream<T>(IEnumerable<T> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);

@@ -27,4 +27,7 @@ public sealed record InventoryRow(long MerchantId, string Sku, int QuantityOnHan
 
     /// <summary>Time of the last physical count, or null.</summary>
     public DateTimeOffset? LastCountedAt { get; init; }
+
+    /// <summary>The merchant's code (dw.dim_merchants.merchant_code), instead of MerchantId (then 0) or with it (then both must name the same merchant).</summary>
+    public string? MerchantCode { get; init; }
 }

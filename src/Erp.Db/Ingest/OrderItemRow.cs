@@ -21,4 +21,10 @@ public sealed record OrderItemRow(long MerchantId, long ShopId, string OrderNo, 
 
     /// <summary>Cost of one unit in CNY at the time of sale; null (default) takes the product's weighted-average cost in the default warehouse, else its unit_cost.</summary>
     public decimal? UnitCost { get; init; }
+
+    /// <summary>The merchant's code (dw.dim_merchants.merchant_code), instead of MerchantId (then 0) or with it (then both must name the same merchant).</summary>
+    public string? MerchantCode { get; init; }
+
+    /// <summary>The shop's code within the merchant (dw.dim_shops.platform_shop_code), instead of ShopId (then 0 or null) or with it.</summary>
+    public string? ShopCode { get; init; }
 }

@@ -67,4 +67,13 @@ public sealed record OrderRow(long MerchantId, long ShopId, string OrderNo, Date
 
     /// <summary>When the order was delivered (not before <see cref="ShippedAt"/>), or null.</summary>
     public DateTimeOffset? DeliveredAt { get; init; }
+
+    /// <summary>The merchant's code (dw.dim_merchants.merchant_code), instead of MerchantId (then 0) or with it (then both must name the same merchant).</summary>
+    public string? MerchantCode { get; init; }
+
+    /// <summary>The shop's code within the merchant (dw.dim_shops.platform_shop_code), instead of ShopId (then 0 or null) or with it.</summary>
+    public string? ShopCode { get; init; }
+
+    /// <summary>The customer's code within the merchant (dw.dim_customers.customer_code), instead of CustomerId or with it.</summary>
+    public string? CustomerCode { get; init; }
 }

@@ -29,4 +29,7 @@ public sealed record PaymentRow(long MerchantId, string ReferenceNo, DateOnly Re
 
     /// <summary>The order_no of the order whose receivable this payment settles, when <see cref="InvoiceNo"/> is null; null (default) when none.</summary>
     public string? OrderNo { get; init; }
+
+    /// <summary>The merchant's code (dw.dim_merchants.merchant_code), instead of MerchantId (then 0) or with it (then both must name the same merchant).</summary>
+    public string? MerchantCode { get; init; }
 }

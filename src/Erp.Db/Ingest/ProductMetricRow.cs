@@ -43,4 +43,10 @@ public sealed record ProductMetricRow(long MerchantId, long ShopId, string Sku, 
 
     /// <summary>active (default), inactive, out_of_stock, banned or deleted.</summary>
     public string ListingStatus { get; init; } = "active";
+
+    /// <summary>The merchant's code (dw.dim_merchants.merchant_code), instead of MerchantId (then 0) or with it (then both must name the same merchant).</summary>
+    public string? MerchantCode { get; init; }
+
+    /// <summary>The shop's code within the merchant (dw.dim_shops.platform_shop_code), instead of ShopId (then 0 or null) or with it.</summary>
+    public string? ShopCode { get; init; }
 }

@@ -15,4 +15,7 @@ public sealed record PurchaseRow(long MerchantId, string ReferenceNo, string Sku
 {
     /// <summary>Warehouse that received the goods; default <c>default</c>.</summary>
     public string WarehouseCode { get; init; } = "default";
+
+    /// <summary>The merchant's code (dw.dim_merchants.merchant_code), instead of MerchantId (then 0) or with it (then both must name the same merchant).</summary>
+    public string? MerchantCode { get; init; }
 }

@@ -6,25 +6,23 @@ namespace Erp.Db.Tests.Warehouse;
 public class RoleAndIsolationTests
 {
     [Fact]
-    public async Task A_writer_may_write_staging_and_dw_but_cannot_touch_ops()
+    public async Task A_writer_may_write_dw_but_cannot_touch_ops()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
         await SampleData.InsertAsync(db);
         await using var writer = await TestLogin.CreateAsync(db, "erp_writer");
 
         await writer.ScalarAsync<object>("INSERT INTO dw.dim_customers (merchant_id, customer_code) VALUES (1, 'written')");
-        var staged = await writer.ScalarAsync<long>("SELECT count(*) FROM staging.orders");
         var journal = await Assert.ThrowsAsync<PostgresException>(() => writer.ScalarAsync<long>("SELECT count(*) FROM ops.schema_journal"));
         var access = await Assert.ThrowsAsync<PostgresException>(() => writer.ScalarAsync<object>("DELETE FROM ops.merchant_access"));
 
         Assert.Equal(1, await db.ScalarAsync<long>("SELECT count(*) FROM dw.dim_customers WHERE customer_code = 'written'"));
-        Assert.Equal(0, staged);
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, journal.SqlState);
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, access.SqlState);
     }
 
     [Fact]
-    public async Task A_reader_cannot_write_anywhere_or_read_staging()
+    public async Task A_reader_cannot_write_anywhere_or_read_partitions()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
         await SampleData.InsertAsync(db);
@@ -34,10 +32,9 @@ public class RoleAndIsolationTests
         var insert = await Assert.ThrowsAsync<PostgresException>(() => reader.ScalarAsync<object>(
             "INSERT INTO dw.dim_customers (merchant_id, customer_code) VALUES (1, 'sneaky')"));
         var update = await Assert.ThrowsAsync<PostgresException>(() => reader.ScalarAsync<object>("UPDATE dw.fact_sales_orders SET gmv = 0"));
-        var staging = await Assert.ThrowsAsync<PostgresException>(() => reader.ScalarAsync<long>("SELECT count(*) FROM staging.orders"));
         var partition = await Assert.ThrowsAsync<PostgresException>(() => reader.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders_p2026_03"));
 
-        Assert.All([insert, update, staging, partition], e => Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, e.SqlState));
+        Assert.All([insert, update, partition], e => Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, e.SqlState));
         Assert.Equal(999m, await db.ScalarAsync<decimal>("SELECT gmv FROM dw.fact_sales_orders WHERE order_id = 4"));
     }
 

@@ -7,12 +7,12 @@ internal static class ExpensesCsv
 {
     public static readonly ImportEntity Entity = new ImportEntityOf<ExpenseRow>("expenses", "dw.fact_expenses",
     [
-        new("merchant_id", true, "merchant id"),
+        .. KeyColumns.Merchant,
         new("reference_no", true, "bill number, unique per merchant (the key)"),
         new("expense_date", true, "day, yyyy-mm-dd"),
         new("category", true, "advertising, logistics, platform_fee, payment_fee, packaging, warehousing, salary, rent, software, tax, refund, other"),
         new("amount", true, "amount, not negative"),
-        new("shop_id", false, "empty for merchant-wide"),
+        .. KeyColumns.OptionalShop,
         new("currency_code", false, "default CNY"),
         new("exchange_rate", false, "CNY per unit, default 1"),
         new("description", false, ""),
@@ -23,9 +23,11 @@ internal static class ExpensesCsv
 
     private static ExpenseRow Map(CsvRecord r)
     {
-        var row = new ExpenseRow(r.Long("merchant_id"), r.Text("reference_no"), r.Date("expense_date"), r.Text("category"), r.Decimal("amount"));
+        var row = new ExpenseRow(r.LongOrNull("merchant_id") ?? 0, r.Text("reference_no"), r.Date("expense_date"), r.Text("category"), r.Decimal("amount"));
         return row with
         {
+            MerchantCode = r.TextOrNull("merchant_code"),
+            ShopCode = r.TextOrNull("shop_code"),
             ShopId = r.LongOrNull("shop_id"),
             CurrencyCode = r.TextOrNull("currency_code") ?? row.CurrencyCode,
             ExchangeRate = r.DecimalOrNull("exchange_rate") ?? row.ExchangeRate,

@@ -7,7 +7,7 @@ internal static class InventoryCsv
 {
     public static readonly ImportEntity Entity = new ImportEntityOf<InventoryRow>("inventory", "dw.fact_inventory",
     [
-        new("merchant_id", true, "merchant id"),
+        .. KeyColumns.Merchant,
         new("sku", true, "merchant SKU of the product"),
         new("quantity_on_hand", true, "units in the warehouse"),
         new("warehouse_code", false, "default 'default'"),
@@ -22,9 +22,10 @@ internal static class InventoryCsv
 
     private static InventoryRow Map(CsvRecord r)
     {
-        var row = new InventoryRow(r.Long("merchant_id"), r.Text("sku"), r.Int("quantity_on_hand"));
+        var row = new InventoryRow(r.LongOrNull("merchant_id") ?? 0, r.Text("sku"), r.Int("quantity_on_hand"));
         return row with
         {
+            MerchantCode = r.TextOrNull("merchant_code"),
             WarehouseCode = r.TextOrNull("warehouse_code") ?? row.WarehouseCode,
             QuantityReserved = r.IntOrNull("quantity_reserved") ?? row.QuantityReserved,
             QuantityIncoming = r.IntOrNull("quantity_incoming") ?? row.QuantityIncoming,

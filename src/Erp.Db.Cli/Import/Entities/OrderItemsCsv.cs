@@ -7,8 +7,8 @@ internal static class OrderItemsCsv
 {
     public static readonly ImportEntity Entity = new ImportEntityOf<OrderItemRow>("order-items", "dw.fact_order_items",
     [
-        new("merchant_id", true, "merchant id"),
-        new("shop_id", true, "shop of the order"),
+        .. KeyColumns.Merchant,
+        .. KeyColumns.Shop,
         new("order_no", true, "order number of an imported order"),
         new("order_date", true, "order date of that order, yyyy-mm-dd"),
         new("line_no", true, "line number in the order, from 1"),
@@ -23,10 +23,12 @@ internal static class OrderItemsCsv
 
     private static OrderItemRow Map(CsvRecord r)
     {
-        var row = new OrderItemRow(r.Long("merchant_id"), r.Long("shop_id"), r.Text("order_no"), r.Date("order_date"),
+        var row = new OrderItemRow(r.LongOrNull("merchant_id") ?? 0, r.LongOrNull("shop_id") ?? 0, r.Text("order_no"), r.Date("order_date"),
             r.Int("line_no"), r.Text("sku"), r.Int("quantity"), r.Decimal("unit_price"));
         return row with
         {
+            MerchantCode = r.TextOrNull("merchant_code"),
+            ShopCode = r.TextOrNull("shop_code"),
             DiscountAmount = r.DecimalOrNull("discount_amount") ?? row.DiscountAmount,
             UnitCost = r.DecimalOrNull("unit_cost"),
         };

@@ -7,13 +7,13 @@ internal static class OrdersCsv
 {
     public static readonly ImportEntity Entity = new ImportEntityOf<OrderRow>("orders", "dw.fact_sales_orders",
     [
-        new("merchant_id", true, "merchant id"),
-        new("shop_id", true, "shop id of that merchant"),
+        .. KeyColumns.Merchant,
+        .. KeyColumns.Shop,
         new("order_no", true, "order number on the platform"),
         new("order_date", true, "business day, yyyy-mm-dd"),
         new("ordered_at", true, "timestamp with offset (UTC if none)"),
         new("gmv", true, "goods value after discounts, order currency"),
-        new("customer_id", false, "customer id"),
+        .. KeyColumns.Customer,
         new("status", false, "pending (default), paid, processing, shipped, delivered, completed, cancelled, refunded, returned"),
         new("currency_code", false, "default CNY"),
         new("item_count", false, "default 0; the lines' quantities once the order has lines"),
@@ -36,9 +36,12 @@ internal static class OrdersCsv
 
     private static OrderRow Map(CsvRecord r)
     {
-        var row = new OrderRow(r.Long("merchant_id"), r.Long("shop_id"), r.Text("order_no"), r.Date("order_date"), r.Timestamp("ordered_at"), r.Decimal("gmv"));
+        var row = new OrderRow(r.LongOrNull("merchant_id") ?? 0, r.LongOrNull("shop_id") ?? 0, r.Text("order_no"), r.Date("order_date"), r.Timestamp("ordered_at"), r.Decimal("gmv"));
         return row with
         {
+            MerchantCode = r.TextOrNull("merchant_code"),
+            ShopCode = r.TextOrNull("shop_code"),
+            CustomerCode = r.TextOrNull("customer_code"),
             CustomerId = r.LongOrNull("customer_id"),
             Status = r.TextOrNull("status") ?? row.Status,
             CurrencyCode = r.TextOrNull("currency_code") ?? row.CurrencyCode,

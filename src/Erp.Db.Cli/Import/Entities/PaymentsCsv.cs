@@ -7,7 +7,7 @@ internal static class PaymentsCsv
 {
     public static readonly ImportEntity Entity = new ImportEntityOf<PaymentRow>("payments", "dw.fact_payment_receipts",
     [
-        new("merchant_id", true, "merchant id"),
+        .. KeyColumns.Merchant,
         new("reference_no", true, "bank/platform reference, unique per merchant (the key)"),
         new("receipt_date", true, "day, yyyy-mm-dd"),
         new("received_at", true, "timestamp"),
@@ -23,9 +23,10 @@ internal static class PaymentsCsv
 
     private static PaymentRow Map(CsvRecord r)
     {
-        var row = new PaymentRow(r.Long("merchant_id"), r.Text("reference_no"), r.Date("receipt_date"), r.Timestamp("received_at"), r.Decimal("amount"));
+        var row = new PaymentRow(r.LongOrNull("merchant_id") ?? 0, r.Text("reference_no"), r.Date("receipt_date"), r.Timestamp("received_at"), r.Decimal("amount"));
         return row with
         {
+            MerchantCode = r.TextOrNull("merchant_code"),
             CurrencyCode = r.TextOrNull("currency_code") ?? row.CurrencyCode,
             ExchangeRate = r.DecimalOrNull("exchange_rate") ?? row.ExchangeRate,
             PaymentMethod = r.TextOrNull("payment_method") ?? row.PaymentMethod,

@@ -7,8 +7,8 @@ internal static class ProductMetricsCsv
 {
     public static readonly ImportEntity Entity = new ImportEntityOf<ProductMetricRow>("product-metrics", "dw.fact_product_metrics",
     [
-        new("merchant_id", true, "merchant id"),
-        new("shop_id", true, "shop id of that merchant"),
+        .. KeyColumns.Merchant,
+        .. KeyColumns.Shop,
         new("sku", true, "merchant SKU of the product"),
         new("metric_date", true, "day, yyyy-mm-dd"),
         new("currency_code", false, "default CNY"),
@@ -28,9 +28,11 @@ internal static class ProductMetricsCsv
 
     private static ProductMetricRow Map(CsvRecord r)
     {
-        var row = new ProductMetricRow(r.Long("merchant_id"), r.Long("shop_id"), r.Text("sku"), r.Date("metric_date"));
+        var row = new ProductMetricRow(r.LongOrNull("merchant_id") ?? 0, r.LongOrNull("shop_id") ?? 0, r.Text("sku"), r.Date("metric_date"));
         return row with
         {
+            MerchantCode = r.TextOrNull("merchant_code"),
+            ShopCode = r.TextOrNull("shop_code"),
             CurrencyCode = r.TextOrNull("currency_code") ?? row.CurrencyCode,
             ExchangeRate = r.DecimalOrNull("exchange_rate") ?? row.ExchangeRate,
             Price = r.DecimalOrNull("price") ?? row.Price,

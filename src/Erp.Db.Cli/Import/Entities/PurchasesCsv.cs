@@ -7,7 +7,7 @@ internal static class PurchasesCsv
 {
     public static readonly ImportEntity Entity = new ImportEntityOf<PurchaseRow>("purchases", "dw.fact_inventory_transactions",
     [
-        new("merchant_id", true, "merchant id"),
+        .. KeyColumns.Merchant,
         new("reference_no", true, "receipt line number, unique per merchant among purchases (the key)"),
         new("sku", true, "the merchant's SKU"),
         new("quantity", true, "units received, more than 0"),
@@ -20,7 +20,11 @@ internal static class PurchasesCsv
 
     private static PurchaseRow Map(CsvRecord r)
     {
-        var row = new PurchaseRow(r.Long("merchant_id"), r.Text("reference_no"), r.Text("sku"), r.Int("quantity"), r.Decimal("unit_cost"), r.Date("received_date"));
-        return row with { WarehouseCode = r.TextOrNull("warehouse_code") ?? row.WarehouseCode };
+        var row = new PurchaseRow(r.LongOrNull("merchant_id") ?? 0, r.Text("reference_no"), r.Text("sku"), r.Int("quantity"), r.Decimal("unit_cost"), r.Date("received_date"));
+        return row with
+        {
+            MerchantCode = r.TextOrNull("merchant_code"),
+            WarehouseCode = r.TextOrNull("warehouse_code") ?? row.WarehouseCode,
+        };
     }
 }

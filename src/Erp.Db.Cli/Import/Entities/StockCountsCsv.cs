@@ -7,7 +7,7 @@ internal static class StockCountsCsv
 {
     public static readonly ImportEntity Entity = new ImportEntityOf<StockCountRow>("stock-counts", "dw.fact_stock_counts",
     [
-        new("merchant_id", true, "merchant id"),
+        .. KeyColumns.Merchant,
         new("sku", true, "the merchant's SKU"),
         new("counted_quantity", true, "units found, not negative"),
         new("counted_at", true, "timestamp of the count"),
@@ -18,7 +18,11 @@ internal static class StockCountsCsv
 
     private static StockCountRow Map(CsvRecord r)
     {
-        var row = new StockCountRow(r.Long("merchant_id"), r.Text("sku"), r.Int("counted_quantity"), r.Timestamp("counted_at"));
-        return row with { WarehouseCode = r.TextOrNull("warehouse_code") ?? row.WarehouseCode };
+        var row = new StockCountRow(r.LongOrNull("merchant_id") ?? 0, r.Text("sku"), r.Int("counted_quantity"), r.Timestamp("counted_at"));
+        return row with
+        {
+            MerchantCode = r.TextOrNull("merchant_code"),
+            WarehouseCode = r.TextOrNull("warehouse_code") ?? row.WarehouseCode,
+        };
     }
 }

@@ -37,6 +37,11 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         // (a never-analyzed temp table is planned as a thousand rows, whatever it holds).
         await connection.ExecuteAsync(new CommandDefinition($"ANALYZE {IngestPlan<TRow>.TempTable}", transaction: transaction, cancellationToken: cancellationToken));
 
+        foreach (var resolve in plan.Definition.Resolve)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(resolve, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        }
+
         var max = options.MaxErrors;
         var failed = (await connection.QueryAsync<CheckFailure>(new CommandDefinition(
             plan.Check, new { max }, transaction, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();

@@ -40,6 +40,12 @@ internal sealed class EntityDefinition<TRow>
     /// </summary>
     public string? Move { get; init; }
 
+    /// <summary>
+    /// Statements run on the temp table right after the COPY, before the checks: each fills an id from a natural key
+    /// (merchant_code, shop_code, customer_code, ...) with one set-based UPDATE ... FROM the dimension (see <see cref="NaturalKeys"/>).
+    /// </summary>
+    public IReadOnlyList<string> Resolve { get; init; } = [];
+
     /// <summary>Checks run before the upsert; the first failing row (then the first check) is reported.</summary>
     public required IReadOnlyList<RowCheck> Checks { get; init; }
 }

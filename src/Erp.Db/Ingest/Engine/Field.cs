@@ -9,6 +9,9 @@ internal static class Field
 
     public static IngestField<TRow> Bigint<TRow>(string name, Func<TRow, long?> get) => Of(name, NpgsqlDbType.Bigint, get);
 
+    /// <summary>An internal id where 0 means "not given" (the row names it by a natural key instead): written as NULL.</summary>
+    public static IngestField<TRow> Id<TRow>(string name, Func<TRow, long> get) => Of(name, NpgsqlDbType.Bigint, (TRow row) => get(row) is var id && id != 0 ? id : (long?)null);
+
     public static IngestField<TRow> Integer<TRow>(string name, Func<TRow, int> get) => Of(name, NpgsqlDbType.Integer, get);
 
     public static IngestField<TRow> Integer<TRow>(string name, Func<TRow, int?> get) => Of(name, NpgsqlDbType.Integer, get);
@@ -20,6 +23,8 @@ internal static class Field
     public static IngestField<TRow> Text<TRow>(string name, Func<TRow, string?> get) => Of(name, NpgsqlDbType.Text, get);
 
     public static IngestField<TRow> Date<TRow>(string name, Func<TRow, DateOnly> get) => Of(name, NpgsqlDbType.Date, get);
+
+    public static IngestField<TRow> Date<TRow>(string name, Func<TRow, DateOnly?> get) => Of(name, NpgsqlDbType.Date, get);
 
     public static IngestField<TRow> Boolean<TRow>(string name, Func<TRow, bool> get) => Of(name, NpgsqlDbType.Boolean, get);
 

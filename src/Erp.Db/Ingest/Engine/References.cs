@@ -1,29 +1,37 @@
 namespace Erp.Db.Ingest.Engine;
 
-/// <summary>The reference checks several entities share: shop, product by SKU, customer, currency.</summary>
+/// <summary>The reference checks several entities share: product by SKU, currency (merchant, shop and customer: NaturalKeys).</summary>
 internal static class References
 {
-    public static RowCheck Shop(string constraint, bool optional = false) => new(
-        "shop_id",
-        $"{(optional ? "t.shop_id IS NOT NULL AND " : "")}NOT EXISTS (SELECT 1 FROM dw.dim_shops AS s WHERE s.merchant_id = t.merchant_id AND s.shop_id = t.shop_id)",
-        "format('shop_id %s is not a shop of merchant %s', t.shop_id, t.merchant_id)",
-        constraint);
-
     public static RowCheck Sku(string constraint) => new(
         "sku",
         "NOT EXISTS (SELECT 1 FROM dw.dim_products AS p WHERE p.merchant_id = t.merchant_id AND p.sku = t.sku)",
         "format('sku %s is not a product of merchant %s', t.sku, t.merchant_id)",
         constraint);
 
-    public static RowCheck Customer(string constraint) => new(
-        "customer_id",
-        "t.customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_customers AS c WHERE c.merchant_id = t.merchant_id AND c.customer_id = t.customer_id)",
-        "format('customer_id %s is not a customer of merchant %s', t.customer_id, t.merchant_id)",
+    public static RowCheck Currency(string constraint, string field = "currency_code") => new(
+        field,
+        $"NOT EXISTS (SELECT 1 FROM dw.dim_currencies AS c WHERE c.currency_code::text = t.{field})",
+        $"format('{field} %s is not a known currency', coalesce(t.{field}, 'NULL'))",
         constraint);
 
-    public static RowCheck Currency(string constraint) => new(
-        "currency_code",
-        "NOT EXISTS (SELECT 1 FROM dw.dim_currencies AS c WHERE c.currency_code::text = t.currency_code)",
-        "format('currency_code %s is not a known currency', coalesce(t.currency_code, 'NULL'))",
+    /// <summary>An IANA time zone PostgreSQL knows (pg_timezone_names), when given.</summary>
+    public static RowCheck TimeZone(string field) => new(
+        field,
+        $"t.{field} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_timezone_names AS z WHERE z.name = t.{field})",
+        $"format('{field} %s is not an IANA time zone (e.g. Asia/Shanghai)', t.{field})");
+
+    /// <summary>A platform code of dw.dim_platforms; required unless <paramref name="optional"/>.</summary>
+    public static RowCheck Platform(string constraint, bool optional) => new(
+        "platform",
+        $"{(optional ? "t.platform IS NOT NULL AND " : "")}NOT EXISTS (SELECT 1 FROM dw.dim_platforms AS p WHERE p.platform_code = t.platform)",
+        "format('platform %s is not a platform (%s)', coalesce(t.platform, 'NULL'), (SELECT string_agg(p.platform_code, ', ' ORDER BY p.platform_id) FROM dw.dim_platforms AS p))",
+        constraint);
+
+    /// <summary>A code of a shared lookup (<paramref name="table"/>.<paramref name="column"/>), when given.</summary>
+    public static RowCheck Code(string field, string table, string column, string constraint) => new(
+        field,
+        $"t.{field} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {table} AS x WHERE x.{column} = t.{field})",
+        $"format('{field} %s is not one of %s', t.{field}, (SELECT string_agg(x.{column}, ', ' ORDER BY x.{column}) FROM {table} AS x))",
         constraint);
 }

@@ -10,12 +10,14 @@ internal static class ExpensesEntity
         Table = "dw.fact_expenses",
         Fields =
         [
-            Field.Bigint<ExpenseRow>("merchant_id", r => r.MerchantId),
+            Field.Id<ExpenseRow>("merchant_id", r => r.MerchantId),
+            Field.Text<ExpenseRow>("merchant_code", r => r.MerchantCode),
             Field.Text<ExpenseRow>("reference_no", r => r.ReferenceNo),
             Field.Date<ExpenseRow>("expense_date", r => r.ExpenseDate),
             Field.Text<ExpenseRow>("category", r => r.Category),
             Field.Numeric<ExpenseRow>("amount", r => r.Amount),
             Field.Bigint<ExpenseRow>("shop_id", r => r.ShopId),
+            Field.Text<ExpenseRow>("shop_code", r => r.ShopCode),
             Field.Text<ExpenseRow>("currency_code", r => r.CurrencyCode),
             Field.Numeric<ExpenseRow>("exchange_rate", r => r.ExchangeRate),
             Field.Text<ExpenseRow>("description", r => r.Description),
@@ -32,11 +34,13 @@ internal static class ExpensesEntity
         ],
         ConflictColumns = ["merchant_id", "reference_no"],
         ConflictPredicate = "reference_no IS NOT NULL",
+        Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveShop],
         Checks =
         [
+            .. NaturalKeys.Merchant(),
             RowCheck.Required("reference_no"),
             RowCheck.Required("category"),
-            References.Shop("fact_expenses_shop_fkey", optional: true),
+            .. NaturalKeys.Shop("fact_expenses_shop_fkey", optional: true),
             References.Currency("fact_expenses_currency_code_fkey"),
         ],
     });

@@ -10,7 +10,8 @@ internal static class InventoryEntity
         Table = "dw.fact_inventory",
         Fields =
         [
-            Field.Bigint<InventoryRow>("merchant_id", r => r.MerchantId),
+            Field.Id<InventoryRow>("merchant_id", r => r.MerchantId),
+            Field.Text<InventoryRow>("merchant_code", r => r.MerchantCode),
             Field.Text<InventoryRow>("sku", r => r.Sku),
             Field.Text<InventoryRow>("warehouse_code", r => r.WarehouseCode),
             Field.Integer<InventoryRow>("quantity_on_hand", r => r.QuantityOnHand),
@@ -38,8 +39,10 @@ internal static class InventoryEntity
             TargetColumn.Same("last_counted_at"),
         ],
         ConflictColumns = ["merchant_id", "product_id", "warehouse_code"],
+        Resolve = [NaturalKeys.ResolveMerchant],
         Checks =
         [
+            .. NaturalKeys.Merchant(),
             RowCheck.Required("sku"),
             RowCheck.Required("warehouse_code"),
             References.Sku("fact_inventory_product_fkey"),

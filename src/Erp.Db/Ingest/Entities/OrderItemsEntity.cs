@@ -13,8 +13,10 @@ internal static class OrderItemsEntity
         Table = "dw.fact_order_items",
         Fields =
         [
-            Field.Bigint<OrderItemRow>("merchant_id", r => r.MerchantId),
-            Field.Bigint<OrderItemRow>("shop_id", r => r.ShopId),
+            Field.Id<OrderItemRow>("merchant_id", r => r.MerchantId),
+            Field.Text<OrderItemRow>("merchant_code", r => r.MerchantCode),
+            Field.Id<OrderItemRow>("shop_id", r => r.ShopId),
+            Field.Text<OrderItemRow>("shop_code", r => r.ShopCode),
             Field.Text<OrderItemRow>("order_no", r => r.OrderNo),
             Field.Date<OrderItemRow>("order_date", r => r.OrderDate),
             Field.Integer<OrderItemRow>("line_no", r => r.LineNo),
@@ -45,8 +47,10 @@ internal static class OrderItemsEntity
             new("unit_cost", "coalesce(t.unit_cost, i.unit_cost, dw.product_unit_cost(p.merchant_id, p.product_id))", ["unit_cost"]),
         ],
         ConflictColumns = ["merchant_id", "order_id", "line_no", "order_date"],
+        Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveShop],
         Checks =
         [
+            .. NaturalKeys.Merchant(),
             RowCheck.Required("order_no"),
             RowCheck.Required("sku"),
             RowCheck.BusinessDate("order_date"),

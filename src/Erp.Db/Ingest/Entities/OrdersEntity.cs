@@ -13,13 +13,16 @@ internal static class OrdersEntity
         Table = "dw.fact_sales_orders",
         Fields =
         [
-            Field.Bigint<OrderRow>("merchant_id", r => r.MerchantId),
-            Field.Bigint<OrderRow>("shop_id", r => r.ShopId),
+            Field.Id<OrderRow>("merchant_id", r => r.MerchantId),
+            Field.Text<OrderRow>("merchant_code", r => r.MerchantCode),
+            Field.Id<OrderRow>("shop_id", r => r.ShopId),
+            Field.Text<OrderRow>("shop_code", r => r.ShopCode),
             Field.Text<OrderRow>("order_no", r => r.OrderNo),
             Field.Date<OrderRow>("order_date", r => r.OrderDate),
             Field.Timestamp<OrderRow>("ordered_at", r => r.OrderedAt),
             Field.Numeric<OrderRow>("gmv", r => r.Gmv),
             Field.Bigint<OrderRow>("customer_id", r => r.CustomerId),
+            Field.Text<OrderRow>("customer_code", r => r.CustomerCode),
             Field.Text<OrderRow>("status", r => r.Status),
             Field.Text<OrderRow>("currency_code", r => r.CurrencyCode),
             Field.Integer<OrderRow>("item_count", r => r.ItemCount),
@@ -51,10 +54,14 @@ internal static class OrdersEntity
             {
                 "merchant_id", "shop_id", "order_no", "order_date", "ordered_at", "gmv", "customer_id", "status", "currency_code",
                 "discount_amount", "platform_commission", "payment_fee", "shipping_fee",
-                "is_invoiced", "invoice_id", "is_paid", "payment_voucher_id", "paid_at", "shipped_at", "delivered_at",
+                "is_invoiced", "invoice_id", "paid_at", "shipped_at", "delivered_at",
             }.Select(TargetColumn.Same),
             new("exchange_rate", "coalesce(t.exchange_rate, dw.exchange_rate_on(t.currency_code, t.order_date))", ["exchange_rate"]),
             new("item_count", "coalesce(lines.item_count, t.item_count)", ["item_count"]),
+            // Settlement marks an order paid (dw.settle_receivables) and never unmarks it: a file without is_paid keeps that, so
+            // re-importing it unchanged writes nothing.
+            new("is_paid", "t.is_paid OR coalesce(o.is_paid, false)", ["is_paid"]),
+            new("payment_voucher_id", "coalesce(t.payment_voucher_id, o.payment_voucher_id)", ["payment_voucher_id"]),
             new("cost_amount_cny", "coalesce(lines.cost_amount_cny, t.cost_amount_cny)", ["cost_amount_cny"]),
         ],
         ConflictColumns = ["merchant_id", "shop_id", "order_no", "order_date"],
@@ -78,18 +85,22 @@ internal static class OrdersEntity
             WHERE d.merchant_id = m.merchant_id AND d.order_id = m.order_id AND d.order_date = m.old_date
             RETURNING d.merchant_id, d.shop_id, d.order_no, d.order_date
             """,
+        Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveShop, NaturalKeys.ResolveCustomer],
         Checks =
         [
+            .. NaturalKeys.Merchant(),
             RowCheck.Required("order_no"),
             RowCheck.BusinessDate("order_date"),
-            References.Shop("fact_sales_orders_shop_fkey"),
-            References.Customer("fact_sales_orders_customer_fkey"),
+            .. NaturalKeys.Shop("fact_sales_orders_shop_fkey"),
+            .. NaturalKeys.Customer("fact_sales_orders_customer_fkey"),
             References.Currency("fact_sales_orders_currency_code_fkey"),
-            // The business day is cut in the merchant's time zone (dw.dim_merchants.timezone; shops have none of their own).
+            // The business day is cut in the shop's time zone, or the merchant's when the shop has none (dw.dim_shops.timezone).
             new("order_date",
-                "t.order_date <> (t.ordered_at AT TIME ZONE (SELECT m.timezone FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id))::date",
-                "(SELECT format('order_date %s does not match ordered_at %s, which is %s in the merchant''s time zone %s', t.order_date, t.ordered_at, "
-                + "(t.ordered_at AT TIME ZONE m.timezone)::date, m.timezone) FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id)"),
+                "t.order_date <> (t.ordered_at AT TIME ZONE (SELECT coalesce(s.timezone, m.timezone) FROM dw.dim_merchants AS m "
+                + "LEFT JOIN dw.dim_shops AS s ON s.merchant_id = m.merchant_id AND s.shop_id = t.shop_id WHERE m.merchant_id = t.merchant_id))::date",
+                "(SELECT format('order_date %s does not match ordered_at %s, which is %s in the shop''s time zone %s', t.order_date, t.ordered_at, "
+                + "(t.ordered_at AT TIME ZONE z.zone)::date, z.zone) FROM (SELECT coalesce(s.timezone, m.timezone) AS zone FROM dw.dim_merchants AS m "
+                + "LEFT JOIN dw.dim_shops AS s ON s.merchant_id = m.merchant_id AND s.shop_id = t.shop_id WHERE m.merchant_id = t.merchant_id) AS z)"),
             new("exchange_rate",
                 "t.exchange_rate IS NULL AND dw.exchange_rate_on(t.currency_code, t.order_date) IS NULL",
                 "format('exchange_rate is missing and dw.fact_exchange_rates has no %s rate on or before %s', t.currency_code, t.order_date)",

@@ -13,7 +13,8 @@ internal static class PaymentsEntity
         Table = "dw.fact_payment_receipts",
         Fields =
         [
-            Field.Bigint<PaymentRow>("merchant_id", r => r.MerchantId),
+            Field.Id<PaymentRow>("merchant_id", r => r.MerchantId),
+            Field.Text<PaymentRow>("merchant_code", r => r.MerchantCode),
             Field.Text<PaymentRow>("reference_no", r => r.ReferenceNo),
             Field.Date<PaymentRow>("receipt_date", r => r.ReceiptDate),
             Field.Timestamp<PaymentRow>("received_at", r => r.ReceivedAt),
@@ -39,8 +40,10 @@ internal static class PaymentsEntity
         ],
         ConflictColumns = ["merchant_id", "reference_no"],
         ConflictPredicate = "reference_no IS NOT NULL",
+        Resolve = [NaturalKeys.ResolveMerchant],
         Checks =
         [
+            .. NaturalKeys.Merchant(),
             RowCheck.Required("reference_no"),
             new("invoice_no",
                 "t.invoice_no IS NOT NULL AND dw.find_receivable(t.merchant_id, t.invoice_no, NULL) IS NULL",

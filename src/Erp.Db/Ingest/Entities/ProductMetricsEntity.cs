@@ -10,8 +10,10 @@ internal static class ProductMetricsEntity
         Table = "dw.fact_product_metrics",
         Fields =
         [
-            Field.Bigint<ProductMetricRow>("merchant_id", r => r.MerchantId),
-            Field.Bigint<ProductMetricRow>("shop_id", r => r.ShopId),
+            Field.Id<ProductMetricRow>("merchant_id", r => r.MerchantId),
+            Field.Text<ProductMetricRow>("merchant_code", r => r.MerchantCode),
+            Field.Id<ProductMetricRow>("shop_id", r => r.ShopId),
+            Field.Text<ProductMetricRow>("shop_code", r => r.ShopCode),
             Field.Text<ProductMetricRow>("sku", r => r.Sku),
             Field.Date<ProductMetricRow>("metric_date", r => r.MetricDate),
             Field.Text<ProductMetricRow>("currency_code", r => r.CurrencyCode),
@@ -43,11 +45,13 @@ internal static class ProductMetricsEntity
             }.Select(TargetColumn.Same),
         ],
         ConflictColumns = ["merchant_id", "shop_id", "product_id", "metric_date"],
+        Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveShop],
         Checks =
         [
+            .. NaturalKeys.Merchant(),
             RowCheck.Required("sku"),
             RowCheck.BusinessDate("metric_date"),
-            References.Shop("fact_product_metrics_shop_fkey"),
+            .. NaturalKeys.Shop("fact_product_metrics_shop_fkey"),
             References.Sku("fact_product_metrics_product_fkey"),
             References.Currency("fact_product_metrics_currency_code_fkey"),
         ],

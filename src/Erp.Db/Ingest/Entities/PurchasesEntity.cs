@@ -14,7 +14,8 @@ internal static class PurchasesEntity
         Table = "dw.fact_inventory_transactions",
         Fields =
         [
-            Field.Bigint<PurchaseRow>("merchant_id", r => r.MerchantId),
+            Field.Id<PurchaseRow>("merchant_id", r => r.MerchantId),
+            Field.Text<PurchaseRow>("merchant_code", r => r.MerchantCode),
             Field.Text<PurchaseRow>("reference_no", r => r.ReferenceNo),
             Field.Text<PurchaseRow>("sku", r => r.Sku),
             Field.Integer<PurchaseRow>("quantity", r => r.Quantity),
@@ -43,8 +44,10 @@ internal static class PurchasesEntity
         ],
         ConflictColumns = ["merchant_id", "transaction_type", "reference_no"],
         ConflictPredicate = "reference_no IS NOT NULL",
+        Resolve = [NaturalKeys.ResolveMerchant],
         Checks =
         [
+            .. NaturalKeys.Merchant(),
             RowCheck.Required("reference_no"),
             RowCheck.Required("sku"),
             RowCheck.Required("warehouse_code"),

@@ -10,7 +10,8 @@ internal static class StockCountsEntity
         Table = "dw.fact_stock_counts",
         Fields =
         [
-            Field.Bigint<StockCountRow>("merchant_id", r => r.MerchantId),
+            Field.Id<StockCountRow>("merchant_id", r => r.MerchantId),
+            Field.Text<StockCountRow>("merchant_code", r => r.MerchantCode),
             Field.Text<StockCountRow>("sku", r => r.Sku),
             Field.Integer<StockCountRow>("counted_quantity", r => r.CountedQuantity),
             Field.Timestamp<StockCountRow>("counted_at", r => r.CountedAt),
@@ -31,8 +32,10 @@ internal static class StockCountsEntity
             new("counted_quantity", "t.counted_quantity", ["counted_quantity"]) { InsertOnly = true },
         ],
         ConflictColumns = ["merchant_id", "product_id", "warehouse_code", "counted_at"],
+        Resolve = [NaturalKeys.ResolveMerchant],
         Checks =
         [
+            .. NaturalKeys.Merchant(),
             RowCheck.Required("sku"),
             RowCheck.Required("warehouse_code"),
             References.Sku("fact_stock_counts_product") with { Constraint = null },

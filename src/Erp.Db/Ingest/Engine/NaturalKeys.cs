@@ -1,0 +1,67 @@
+namespace Erp.Db.Ingest.Engine;
+
+/// <summary>
+/// The natural keys a row may carry instead of internal ids: merchant_code, shop_code (the shop's platform_shop_code, unique per
+/// merchant), customer_code. Each is resolved for the whole batch by one UPDATE of the temp table (only rows without the id), then
+/// checked: an unknown code, or a code that names another row than the id given with it, is an error naming the code's field.
+/// </summary>
+internal static class NaturalKeys
+{
+    public const string ResolveMerchant = """
+        UPDATE pg_temp.ingest_rows AS t SET merchant_id = m.merchant_id
+        FROM dw.dim_merchants AS m
+        WHERE t.merchant_id IS NULL AND t.merchant_code IS NOT NULL AND m.merchant_code = t.merchant_code
+        """;
+
+    public const string ResolveShop = """
+        UPDATE pg_temp.ingest_rows AS t SET shop_id = s.shop_id
+        FROM dw.dim_shops AS s
+        WHERE t.shop_id IS NULL AND t.shop_code IS NOT NULL AND s.merchant_id = t.merchant_id AND s.platform_shop_code = t.shop_code
+        """;
+
+    public const string ResolveCustomer = """
+        UPDATE pg_temp.ingest_rows AS t SET customer_id = c.customer_id
+        FROM dw.dim_customers AS c
+        WHERE t.customer_id IS NULL AND t.customer_code IS NOT NULL AND c.merchant_id = t.merchant_id AND c.customer_code = t.customer_code
+        """;
+
+    /// <summary>merchant_id or merchant_code is required; the code must name a merchant (the one of merchant_id, when both are given).</summary>
+    public static IReadOnlyList<RowCheck> Merchant() =>
+    [
+        new("merchant_code",
+            "t.merchant_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id AND m.merchant_code = t.merchant_code)",
+            "CASE WHEN t.merchant_id IS NULL THEN format('merchant_code %s is not a merchant', t.merchant_code) "
+            + "ELSE format('merchant_code %s is not merchant_id %s', t.merchant_code, t.merchant_id) END"),
+        new("merchant_id",
+            "t.merchant_code IS NULL AND (t.merchant_id IS NULL OR NOT EXISTS (SELECT 1 FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id))",
+            "CASE WHEN t.merchant_id IS NULL THEN 'merchant_id or merchant_code is missing' ELSE format('merchant_id %s is not a merchant', t.merchant_id) END"),
+    ];
+
+    /// <summary>shop_id or shop_code (required unless <paramref name="optional"/>) must be a shop of the row's merchant.</summary>
+    public static IReadOnlyList<RowCheck> Shop(string constraint, bool optional = false) =>
+    [
+        new("shop_code",
+            "t.shop_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_shops AS s WHERE s.merchant_id = t.merchant_id AND s.shop_id = t.shop_id AND s.platform_shop_code = t.shop_code)",
+            "CASE WHEN t.shop_id IS NULL THEN format('shop_code %s is not a shop of merchant %s', t.shop_code, coalesce(t.merchant_code, t.merchant_id::text)) "
+            + "ELSE format('shop_code %s is not shop_id %s of merchant %s', t.shop_code, t.shop_id, coalesce(t.merchant_code, t.merchant_id::text)) END",
+            constraint),
+        new("shop_id",
+            $"t.shop_code IS NULL AND ({(optional ? "false" : "t.shop_id IS NULL")} OR (t.shop_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_shops AS s WHERE s.merchant_id = t.merchant_id AND s.shop_id = t.shop_id)))",
+            "CASE WHEN t.shop_id IS NULL THEN 'shop_id or shop_code is missing' ELSE format('shop_id %s is not a shop of merchant %s', t.shop_id, t.merchant_id) END",
+            constraint),
+    ];
+
+    /// <summary>customer_id or customer_code, when given, must be a customer of the row's merchant.</summary>
+    public static IReadOnlyList<RowCheck> Customer(string constraint) =>
+    [
+        new("customer_code",
+            "t.customer_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_customers AS c WHERE c.merchant_id = t.merchant_id AND c.customer_id = t.customer_id AND c.customer_code = t.customer_code)",
+            "CASE WHEN t.customer_id IS NULL THEN format('customer_code %s is not a customer of merchant %s', t.customer_code, coalesce(t.merchant_code, t.merchant_id::text)) "
+            + "ELSE format('customer_code %s is not customer_id %s', t.customer_code, t.customer_id) END",
+            constraint),
+        new("customer_id",
+            "t.customer_code IS NULL AND t.customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_customers AS c WHERE c.merchant_id = t.merchant_id AND c.customer_id = t.customer_id)",
+            "format('customer_id %s is not a customer of merchant %s', t.customer_id, t.merchant_id)",
+            constraint),
+    ];
+}

@@ -1,0 +1,30 @@
+using Erp.Db.Ingest.Engine;
+
+namespace Erp.Db.Ingest.Entities;
+
+/// <summary>Merchants into dw.dim_merchants, keyed by merchant_code.</summary>
+internal static class MerchantsEntity
+{
+    public static readonly IngestPlan<MerchantRow> Plan = new("merchants", new EntityDefinition<MerchantRow>
+    {
+        Table = "dw.dim_merchants",
+        Fields =
+        [
+            Field.Text<MerchantRow>("merchant_code", r => r.MerchantCode),
+            Field.Text<MerchantRow>("merchant_name", r => r.MerchantName),
+            Field.Text<MerchantRow>("base_currency", r => r.BaseCurrency),
+            Field.Text<MerchantRow>("timezone", r => r.Timezone),
+            Field.Text<MerchantRow>("status", r => r.Status),
+        ],
+        KeyFields = ["merchant_code"],
+        Columns = [.. new[] { "merchant_code", "merchant_name", "base_currency", "timezone", "status" }.Select(TargetColumn.Same)],
+        ConflictColumns = ["merchant_code"],
+        Checks =
+        [
+            RowCheck.Required("merchant_code"),
+            RowCheck.Required("merchant_name"),
+            References.Currency("dim_merchants_base_currency_fkey", "base_currency"),
+            References.TimeZone("timezone"),
+        ],
+    });
+}

@@ -1,0 +1,56 @@
+using Erp.Db.Ingest.Engine;
+
+namespace Erp.Db.Ingest.Entities;
+
+/// <summary>
+/// Receivables into dw.fact_accounts_receivable, keyed (merchant_id, invoice_no): the partial unique index fact_accounts_receivable_invoice_unique.
+/// received_amount and status are not imported: the batch's receivables are settled from their payments (dw.settle_receivables).
+/// </summary>
+internal static class ReceivablesEntity
+{
+    public static readonly IngestPlan<ReceivableEntryRow> Plan = new("receivables", new EntityDefinition<ReceivableEntryRow>
+    {
+        Table = "dw.fact_accounts_receivable",
+        Fields =
+        [
+            Field.Id<ReceivableEntryRow>("merchant_id", r => r.MerchantId),
+            Field.Text<ReceivableEntryRow>("merchant_code", r => r.MerchantCode),
+            Field.Text<ReceivableEntryRow>("invoice_no", r => r.InvoiceNo),
+            Field.Date<ReceivableEntryRow>("invoice_date", r => r.InvoiceDate),
+            Field.Date<ReceivableEntryRow>("due_date", r => r.DueDate),
+            Field.Numeric<ReceivableEntryRow>("amount", r => r.Amount),
+            Field.Bigint<ReceivableEntryRow>("shop_id", r => r.ShopId),
+            Field.Text<ReceivableEntryRow>("shop_code", r => r.ShopCode),
+            Field.Bigint<ReceivableEntryRow>("customer_id", r => r.CustomerId),
+            Field.Text<ReceivableEntryRow>("customer_code", r => r.CustomerCode),
+            Field.Text<ReceivableEntryRow>("currency_code", r => r.CurrencyCode),
+            Field.Numeric<ReceivableEntryRow>("exchange_rate", r => r.ExchangeRate),
+        ],
+        KeyFields = ["merchant_id", "invoice_no"],
+        Columns =
+        [
+            .. new[] { "merchant_id", "invoice_no", "invoice_date", "due_date", "amount", "shop_id", "customer_id", "currency_code" }.Select(TargetColumn.Same),
+            new("exchange_rate", "coalesce(t.exchange_rate, dw.exchange_rate_on(t.currency_code, t.invoice_date))", ["exchange_rate"]),
+        ],
+        ConflictColumns = ["merchant_id", "invoice_no"],
+        ConflictPredicate = "invoice_no IS NOT NULL",
+        Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveShop, NaturalKeys.ResolveCustomer],
+        Checks =
+        [
+            .. NaturalKeys.Merchant(),
+            RowCheck.Required("invoice_no"),
+            .. NaturalKeys.Shop("fact_accounts_receivable_shop_fkey", optional: true),
+            .. NaturalKeys.Customer("fact_accounts_receivable_customer_fkey"),
+            References.Currency("fact_accounts_receivable_currency_code_fkey"),
+            new("exchange_rate",
+                "t.exchange_rate IS NULL AND dw.exchange_rate_on(t.currency_code, t.invoice_date) IS NULL",
+                "format('exchange_rate is missing and dw.fact_exchange_rates has no %s rate on or before %s', t.currency_code, t.invoice_date)",
+                "fact_accounts_receivable_exchange_rate_positive"),
+        ],
+        Post = """
+            SELECT dw.settle_receivables(NULL, ARRAY(
+                SELECT r.receivable_id FROM pg_temp.ingest_rows AS t
+                JOIN dw.fact_accounts_receivable AS r ON r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_no))
+            """,
+    });
+}

@@ -1,0 +1,19 @@
+namespace Erp.Db.Ingest;
+
+/// <summary>
+/// One merchant (tenant) for <see cref="Ingestor.UpsertMerchantsAsync(IEnumerable{MerchantRow}, CancellationToken)"/> (table
+/// <c>dw.dim_merchants</c>), keyed by <paramref name="MerchantCode"/>.
+/// </summary>
+/// <param name="MerchantCode">The merchant's stable code, the key; required, not empty.</param>
+/// <param name="MerchantName">Display name; required.</param>
+public sealed record MerchantRow(string MerchantCode, string MerchantName)
+{
+    /// <summary>Currency the merchant reports in (dw.dim_currencies); default CNY.</summary>
+    public string BaseCurrency { get; init; } = "CNY";
+
+    /// <summary>IANA time zone in which the merchant's business day is cut; default Asia/Shanghai.</summary>
+    public string Timezone { get; init; } = "Asia/Shanghai";
+
+    /// <summary>active (default), suspended or closed.</summary>
+    public string Status { get; init; } = "active";
+}
