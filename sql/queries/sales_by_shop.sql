@@ -1,10 +1,15 @@
--- sales_by_shop: sales per shop over [:start, :end], best first.
+-- sales_by_shop: sales per shop over [:start, :end], best first, with gross and net profit and their
+-- margins (gross profit = revenue - cost of goods; net profit = gross profit - fees; margin = profit /
+-- revenue, null without revenue; the definitions of erpdb profit, sql/queries/profit.sql).
 -- reads: mart.daily_sales
 -- parameters: :start, :end (dates), :platforms (text[], '{}' = all)
 -- run: see docs/queries.md
 SELECT shop_id::text AS key, max(shop_name) || ' (' || max(platform_code) || ')' AS label,
        sum(gmv_cny) AS revenue, sum(order_count)::bigint AS orders,
-       coalesce(round(sum(gmv_cny) / nullif(sum(order_count), 0), 2), 0) AS aov
+       coalesce(round(sum(gmv_cny) / nullif(sum(order_count), 0), 2), 0) AS aov,
+       sum(gross_profit_cny) AS grossprofit, sum(net_profit_cny) AS netprofit,
+       round(sum(gross_profit_cny) / nullif(sum(gmv_cny), 0), 6) AS grossmargin,
+       round(sum(net_profit_cny) / nullif(sum(gmv_cny), 0), 6) AS netmargin
   FROM mart.daily_sales
  WHERE sales_date BETWEEN :start::date AND :end::date
    AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))

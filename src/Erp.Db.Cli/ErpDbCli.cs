@@ -69,6 +69,9 @@ internal static class ErpDbCli
         services.AddSingleton<Command, Commands.Bi.TargetsCommand>();
         services.AddSingleton<Command, Commands.Bi.CampaignsCommand>();
         services.AddSingleton<Command, Commands.Bi.ShopsCommand>();
+        services.AddSingleton<Command, Commands.Bi.UsersCommand>();
+        services.AddSingleton<Command, Commands.Bi.FunnelCommand>();
+        services.AddSingleton<Command, Commands.Bi.ProfitCommand>();
         services.AddSingleton<Command, ImportCommand>();
         services.AddSingleton<Command, RefreshCommand>();
         services.AddSingleton<Command, ViewsCommand>();

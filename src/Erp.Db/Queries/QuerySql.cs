@@ -37,6 +37,19 @@ internal static partial class QuerySql
         [.. names.SelectMany(n => ReaderView().Matches(Comment().Replace(Raw(n), "")).Select(m => "mart.mv_" + m.Groups[1].Value))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
+    /// <summary>
+    /// The metric definitions a query file states in its header: the comment lines after
+    /// <c>-- Definitions (...):</c> up to <c>-- reads:</c>, without the comment marks. One text for the SQL and for <c>--help</c>.
+    /// </summary>
+    public static string Definitions(string name)
+    {
+        var lines = Raw(name).Split('\n').Select(l => l.TrimEnd('\r'))
+            .SkipWhile(l => !l.StartsWith("-- Definitions", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => l.StartsWith("--", StringComparison.Ordinal) && !l.StartsWith("-- reads:", StringComparison.Ordinal))
+            .Select(l => l.Length > 3 ? l[3..] : "");
+        return string.Join("\n", lines);
+    }
+
     private static string Raw(string name) => Files.GetOrAdd(name, static n =>
     {
         var resource = $"sql/queries/{n}.sql";

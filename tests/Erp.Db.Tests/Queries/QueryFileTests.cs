@@ -54,8 +54,12 @@ public class QueryFileTests
         Assert.Empty(AlertSql.Views);
         Assert.Equal(["mart.mv_customer_segments", "mart.mv_daily_sales"], TargetSql.Views);
         Assert.Equal(["mart.mv_daily_sales"], CampaignSql.Views);
+        Assert.Equal(["mart.mv_customer_cohorts", "mart.mv_user_activity_daily"], Erp.Db.Queries.Users.UserSql.Views);
+        Assert.Equal(["mart.mv_traffic_funnel_daily"], Erp.Db.Queries.Funnel.FunnelSql.Views);
+        Assert.Equal(["mart.mv_daily_sales", "mart.mv_product_sales_daily", "mart.mv_profit_analysis", "mart.mv_weekly_sales"], Erp.Db.Queries.Profit.ProfitSql.Views);
         Assert.All(SalesSql.Views.Concat(ProductSql.Views).Concat(CustomerSql.Views).Concat(InventorySql.Views).Concat(FinanceSql.Views)
-                .Concat(TargetSql.Views).Concat(CampaignSql.Views),
+                .Concat(TargetSql.Views).Concat(CampaignSql.Views).Concat(Erp.Db.Queries.Users.UserSql.Views)
+                .Concat(Erp.Db.Queries.Funnel.FunnelSql.Views).Concat(Erp.Db.Queries.Profit.ProfitSql.Views),
             v => Assert.Contains(v, registered));
     }
 }

@@ -7,6 +7,9 @@ internal static class Cells
 {
     public static string Money(decimal value) => value.ToString("#,0.00", CultureInfo.InvariantCulture);
 
+    /// <summary>A nullable amount: n/a when there is none.</summary>
+    public static string Money(decimal? value) => value is { } v ? Money(v) : "n/a";
+
     public static string Count(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
 
     /// <summary>A point in time with its date and UTC offset, e.g. 2026-12-02 01:58 +00:00.</summary>

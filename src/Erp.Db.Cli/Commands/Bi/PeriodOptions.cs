@@ -8,8 +8,8 @@ namespace Erp.Db.Cli.Commands.Bi;
 internal sealed class PeriodOptions
 {
     private readonly Option<int> days;
-    private readonly Option<DateOnly?> start = new("--start") { Description = "First day (yyyy-MM-dd); with --end, overrides --days." };
-    private readonly Option<DateOnly?> end = new("--end") { Description = "Last day (yyyy-MM-dd). Default: today." };
+    private readonly Option<DateOnly?> start = new("--start", "--from") { Description = "First day (yyyy-MM-dd); overrides --days." };
+    private readonly Option<DateOnly?> end = new("--end", "--to") { Description = "Last day (yyyy-MM-dd). Default: today." };
 
     public PeriodOptions(Command command, int defaultDays)
     {

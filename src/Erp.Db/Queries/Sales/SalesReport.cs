@@ -71,6 +71,18 @@ public sealed record SalesRow
 
     /// <summary>Revenue per order.</summary>
     public decimal Aov { get; init; }
+
+    /// <summary>Revenue minus cost of goods, CNY; in the shop breakdown only (null in the others).</summary>
+    public decimal? GrossProfit { get; init; }
+
+    /// <summary>Gross profit minus fees, CNY; in the shop breakdown only (null in the others).</summary>
+    public decimal? NetProfit { get; init; }
+
+    /// <summary>Gross profit / revenue (0.25 = 25 %); in the shop breakdown only, null there without revenue.</summary>
+    public decimal? GrossMargin { get; init; }
+
+    /// <summary>Net profit / revenue; in the shop breakdown only, null there without revenue.</summary>
+    public decimal? NetMargin { get; init; }
 }
 
 /// <summary>A best-selling product.</summary>

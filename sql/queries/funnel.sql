@@ -1,0 +1,44 @@
+-- funnel: the traffic funnel over [:start, :end] per :by ('period': per :unit bucket 'day', 'week'
+-- or 'month', oldest first; 'shop' or 'platform': most visitors first), only groups with traffic;
+-- then the totals of the whole period.
+-- Definitions (one place, also shown by erpdb funnel --help):
+--   visitors       visits (sessions) as the platform counts them; unique_visitors: distinct per day, summed
+--   add_to_cart, checkout: visits that added to cart, that started checkout
+--   orders         orders as the traffic report counts them
+--   visitor_to_cart_rate = add_to_cart / visitors; cart_to_checkout_rate = checkout / add_to_cart;
+--   checkout_to_order_rate = orders / checkout; conversion_rate (overall) = orders / visitors;
+--   each null when its denominator is 0
+-- reads: mart.traffic_funnel_daily
+-- parameters: :start, :end (dates), :unit ('day', 'week' or 'month'), :by ('period', 'shop' or 'platform')
+-- run: see docs/queries.md
+WITH keyed AS (
+    SELECT CASE :by::text WHEN 'shop' THEN f.shop_id::text WHEN 'platform' THEN f.platform_code
+                ELSE to_char(date_trunc(:unit::text, f.traffic_date), 'YYYY-MM-DD') END AS key,
+           CASE :by::text WHEN 'shop' THEN f.shop_name || ' (' || f.platform_code || ')' WHEN 'platform' THEN f.platform_code
+                ELSE to_char(date_trunc(:unit::text, f.traffic_date),
+                             CASE :unit::text WHEN 'week' THEN 'IYYY-"W"IW' WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY-MM-DD' END) END AS label,
+           f.visitors, f.unique_visitors, f.add_to_cart, f.checkout, f.orders
+      FROM mart.traffic_funnel_daily AS f
+     WHERE f.traffic_date BETWEEN :start::date AND :end::date
+),
+grouped AS (
+    SELECT key, label, sum(visitors)::bigint AS visitors, sum(unique_visitors)::bigint AS uniquevisitors,
+           sum(add_to_cart)::bigint AS addtocart, sum(checkout)::bigint AS checkout, sum(orders)::bigint AS orders
+      FROM keyed
+     GROUP BY key, label
+)
+SELECT key, label, visitors, uniquevisitors, addtocart, checkout, orders,
+       round(addtocart::numeric / nullif(visitors, 0), 6) AS visitortocartrate,
+       round(checkout::numeric / nullif(addtocart, 0), 6) AS carttocheckoutrate,
+       round(orders::numeric / nullif(checkout, 0), 6) AS checkouttoorderrate,
+       round(orders::numeric / nullif(visitors, 0), 6) AS conversionrate
+  FROM grouped
+ ORDER BY CASE WHEN :by::text = 'period' THEN key END, visitors DESC, key;
+SELECT 'total' AS key, 'Total' AS label, coalesce(sum(visitors), 0)::bigint AS visitors, coalesce(sum(unique_visitors), 0)::bigint AS uniquevisitors,
+       coalesce(sum(add_to_cart), 0)::bigint AS addtocart, coalesce(sum(checkout), 0)::bigint AS checkout, coalesce(sum(orders), 0)::bigint AS orders,
+       round(sum(add_to_cart)::numeric / nullif(sum(visitors), 0), 6) AS visitortocartrate,
+       round(sum(checkout)::numeric / nullif(sum(add_to_cart), 0), 6) AS carttocheckoutrate,
+       round(sum(orders)::numeric / nullif(sum(checkout), 0), 6) AS checkouttoorderrate,
+       round(sum(orders)::numeric / nullif(sum(visitors), 0), 6) AS conversionrate
+  FROM mart.traffic_funnel_daily
+ WHERE traffic_date BETWEEN :start::date AND :end::date;

@@ -1,0 +1,67 @@
+-- profit: revenue, cost, fees, gross and net profit, margins, expenses, operating profit and the
+-- ROI of expenses over [:start, :end] per :by ('shop' or 'platform': largest revenue first;
+-- 'period': per :unit bucket 'day', 'week' or 'month', oldest first).
+-- Each grain reads its view: whole months in the period from mart.profit_analysis (per shop and
+-- month; for 'shop', 'platform' and month buckets), whole ISO weeks from mart.weekly_sales, the
+-- days of partial weeks and months from mart.daily_sales, so the edges are exact.
+-- Definitions (one place, also shown by erpdb profit --help):
+--   revenue        GMV of valid orders (dw.is_valid_sale), CNY; cost: their cost of goods;
+--   fees           their platform commission, payment fee and shipping
+--   gross_profit   revenue - cost; net_profit: gross_profit - fees
+--   gross_margin, net_margin = gross_profit / revenue, net_profit / revenue (null without revenue)
+--   expenses       dw.fact_expenses without the order fees (order_id set: already in net profit);
+--                  those of no shop form their own row ('' / '(no shop)') by shop and platform
+--   operating_profit = net_profit - expenses; expense_roi = gross_profit / expenses (null without expenses)
+-- reads: mart.profit_analysis, mart.weekly_sales, mart.daily_sales, dw.fact_expenses, dw.dim_shops, dw.dim_platforms
+-- parameters: :start, :end (dates), :unit ('day', 'week' or 'month'; 'month' for shop and platform),
+--             :by ('period', 'shop' or 'platform')
+-- The merchant filter on dw.fact_expenses repeats what row level security enforces for readers:
+-- the owner bypasses RLS, and the scope still has to apply to it.
+-- run: see docs/queries.md
+WITH sales AS (
+    SELECT shop_id, shop_name, platform_code, month_start AS day, gmv_cny, cost_cny, fees_cny, gross_profit_cny, net_profit_cny
+      FROM mart.profit_analysis
+     WHERE :unit::text = 'month' AND month_start >= :start::date AND (month_start + interval '1 month')::date - 1 <= :end::date
+    UNION ALL
+    SELECT shop_id, shop_name, platform_code, week_start, gmv_cny, cost_cny, fees_cny, gross_profit_cny, net_profit_cny
+      FROM mart.weekly_sales
+     WHERE :unit::text = 'week' AND week_start >= :start::date AND week_start + 6 <= :end::date
+    UNION ALL
+    SELECT shop_id, shop_name, platform_code, sales_date, gmv_cny, cost_cny, fees_cny, gross_profit_cny, net_profit_cny
+      FROM mart.daily_sales
+     WHERE sales_date BETWEEN :start::date AND :end::date
+       AND NOT (:unit::text IN ('week', 'month') AND date_trunc(:unit::text, sales_date)::date >= :start::date
+                AND (date_trunc(:unit::text, sales_date) + ('1 ' || :unit::text)::interval)::date - 1 <= :end::date)
+),
+expenses AS (
+    SELECT e.shop_id, s.shop_name, p.platform_code, e.expense_date AS day, e.amount_cny
+      FROM dw.fact_expenses AS e
+      LEFT JOIN dw.dim_shops AS s ON s.merchant_id = e.merchant_id AND s.shop_id = e.shop_id
+      LEFT JOIN dw.dim_platforms AS p ON p.platform_id = s.platform_id
+     WHERE e.merchant_id = (SELECT ops.current_merchant_id()) AND e.order_id IS NULL
+       AND e.expense_date BETWEEN :start::date AND :end::date
+),
+lines AS (
+    SELECT shop_id, shop_name, platform_code, day, gmv_cny, cost_cny, fees_cny, gross_profit_cny, net_profit_cny, 0::numeric AS expenses_cny FROM sales
+    UNION ALL
+    SELECT shop_id, shop_name, platform_code, day, 0, 0, 0, 0, 0, amount_cny FROM expenses
+),
+grouped AS (
+    SELECT CASE :by::text WHEN 'shop' THEN coalesce(shop_id::text, '') WHEN 'platform' THEN coalesce(platform_code, '')
+                ELSE to_char(date_trunc(:unit::text, day), 'YYYY-MM-DD') END AS key,
+           CASE :by::text WHEN 'shop' THEN coalesce(shop_name || ' (' || platform_code || ')', '(no shop)')
+                WHEN 'platform' THEN coalesce(platform_code, '(no shop)')
+                ELSE to_char(date_trunc(:unit::text, day),
+                             CASE :unit::text WHEN 'week' THEN 'IYYY-"W"IW' WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY-MM-DD' END) END AS label,
+           sum(gmv_cny) AS revenue, sum(cost_cny) AS cost, sum(fees_cny) AS fees, sum(gross_profit_cny) AS grossprofit,
+           sum(net_profit_cny) AS netprofit, sum(expenses_cny) AS expenses
+      FROM lines
+     GROUP BY 1, 2
+)
+SELECT key, label, round(revenue, 2) AS revenue, round(cost, 2) AS cost, round(fees, 2) AS fees,
+       round(grossprofit, 2) AS grossprofit, round(netprofit, 2) AS netprofit,
+       round(grossprofit / nullif(revenue, 0), 6) AS grossmargin, round(netprofit / nullif(revenue, 0), 6) AS netmargin,
+       round(expenses, 2) AS expenses, round(netprofit - expenses, 2) AS operatingprofit,
+       round(grossprofit / nullif(expenses, 0), 6) AS expenseroi
+  FROM grouped
+ ORDER BY CASE WHEN :by::text = 'period' THEN key END, revenue DESC, key;

@@ -1,0 +1,53 @@
+-- users: user activity per :unit ('day', 'week' or 'month') bucket of [:start, :end] that has data,
+-- oldest first; the buckets at the edges are cut to the period.
+-- Definitions (one place, also shown by erpdb users --help):
+--   dau            active users per day: the bucket's daily active users / its days in the period
+--   mau            users active in the 30 days ending the bucket's last day, estimated from daily
+--                  counts (the facts hold no user ids): the users new in those 30 days plus the
+--                  returning users of the first of those days; a lower bound
+--   new_users, returning_users: summed over the bucket's days
+--   avg_session_seconds: total session length / sessions
+--   retention_d1/d7/d30: of the users new on the bucket's days whose day N later is past (before
+--                  today), the share active again exactly N days later; null when none is
+--   arpu           revenue / daily active users summed over the bucket (per active user per day)
+--   arppu          revenue / paying users summed over the bucket (per paying user per day)
+--   revenue        GMV of valid orders (dw.is_valid_sale), CNY
+--   Shops are summed: a user active in two shops counts twice.
+-- reads: mart.user_activity_daily
+-- parameters: :start, :end (dates), :unit ('day', 'week' or 'month')
+-- run: see docs/queries.md
+WITH days AS (
+    SELECT a.*, greatest(date_trunc(:unit::text, a.activity_date)::date, :start::date) AS bucket_first,
+           least((date_trunc(:unit::text, a.activity_date) + ('1 ' || :unit::text)::interval)::date - 1, :end::date) AS bucket_last
+      FROM mart.user_activity_daily AS a
+     WHERE a.activity_date BETWEEN :start::date AND :end::date
+),
+buckets AS (
+    SELECT date_trunc(:unit::text, activity_date)::date AS bucket, min(bucket_first) AS first_day, min(bucket_last) AS last_day,
+           sum(active_users) AS active_users, sum(new_users) AS new_users, sum(returning_users) AS returning_users,
+           sum(paying_users) AS paying_users, sum(sessions) AS sessions, sum(timed_sessions) AS timed_sessions,
+           sum(session_seconds) AS session_seconds, sum(revenue_cny) AS revenue,
+           sum(d1_retained) FILTER (WHERE activity_date + 1 < CURRENT_DATE) AS d1_retained,
+           sum(d1_cohort) FILTER (WHERE activity_date + 1 < CURRENT_DATE) AS d1_cohort,
+           sum(d7_retained) FILTER (WHERE activity_date + 7 < CURRENT_DATE) AS d7_retained,
+           sum(d7_cohort) FILTER (WHERE activity_date + 7 < CURRENT_DATE) AS d7_cohort,
+           sum(d30_retained) FILTER (WHERE activity_date + 30 < CURRENT_DATE) AS d30_retained,
+           sum(d30_cohort) FILTER (WHERE activity_date + 30 < CURRENT_DATE) AS d30_cohort
+      FROM days
+     GROUP BY 1
+)
+SELECT b.bucket, b.first_day AS firstday, b.last_day AS lastday,
+       round(b.active_users::numeric / (b.last_day - b.first_day + 1), 2) AS dau,
+       (SELECT coalesce(sum(m.new_users), 0) + coalesce(sum(m.returning_users) FILTER (WHERE m.activity_date = b.last_day - 29), 0)
+          FROM mart.user_activity_daily AS m
+         WHERE m.activity_date BETWEEN b.last_day - 29 AND b.last_day)::bigint AS mau,
+       b.new_users::bigint AS newusers, b.returning_users::bigint AS returningusers, b.paying_users::bigint AS payingusers,
+       round(b.session_seconds / nullif(b.timed_sessions, 0), 2) AS avgsessionseconds,
+       round(b.d1_retained / nullif(b.d1_cohort, 0), 6) AS retentiond1,
+       round(b.d7_retained / nullif(b.d7_cohort, 0), 6) AS retentiond7,
+       round(b.d30_retained / nullif(b.d30_cohort, 0), 6) AS retentiond30,
+       round(b.revenue, 2) AS revenue,
+       round(b.revenue / nullif(b.active_users, 0), 4) AS arpu,
+       round(b.revenue / nullif(b.paying_users, 0), 4) AS arppu
+  FROM buckets AS b
+ ORDER BY b.bucket;

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Erp.Db.Cli.Connection;
+using Erp.Db.Cli.Output;
+using Erp.Db.Queries;
+using Erp.Db.Queries.Funnel;
+using Erp.Db.Queries.Trends;
+
+namespace Erp.Db.Cli.Commands.Bi;
+
+/// <summary><c>erpdb funnel</c>: visitors, cart, checkout and orders with each step's conversion.</summary>
+internal sealed class FunnelCommand : Command
+{
+    private readonly Option<Granularity> grain = new("--grain") { Description = "day, week (ISO, from Monday) or month, for --by period.", DefaultValueFactory = _ => Granularity.Day };
+    private readonly Option<FunnelGrouping> by = new("--by") { Description = "period, shop or platform.", DefaultValueFactory = _ => FunnelGrouping.Period };
+    private readonly Database database;
+    private readonly MerchantOption merchant;
+    private readonly PeriodOptions period;
+
+    public FunnelCommand(CommandRunner runner, Database database)
+        : base("funnel", "The traffic funnel visitors -> add to cart -> checkout -> orders with each step's conversion and the overall rate, "
+            + "per period, shop or platform (groups without traffic are left out), and the totals.\n" + MetricDefinitions.Funnel)
+    {
+        this.database = database;
+        merchant = new MerchantOption(this);
+        period = new PeriodOptions(this, defaultDays: 30);
+        Options.Add(grain);
+        Options.Add(by);
+        SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
+    }
+
+    private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var erp = await database.GetErpAsync(parseResult, cancellationToken);
+        var query = new FunnelQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), period.Resolve(parseResult), parseResult.GetValue(grain), parseResult.GetValue(by));
+        var result = await erp.Queries.FunnelAsync(query, cancellationToken);
+        var data = result.Data;
+        var table = new TableView(
+            [query.By == FunnelGrouping.Period ? query.Grain.ToString() : query.By.ToString(), "Visitors", "Cart", "Checkout", "Orders", "Cart %", "Checkout %", "Order %", "Conversion"],
+            [.. data.Rows.Append(data.Totals).Select(r => BiResult.Row(r.Label, Cells.Count(r.Visitors), Cells.Count(r.AddToCart), Cells.Count(r.Checkout), Cells.Count(r.Orders),
+                Cells.Percent(r.VisitorToCartRate), Cells.Percent(r.CartToCheckoutRate), Cells.Percent(r.CheckoutToOrderRate), Cells.Percent(r.ConversionRate)))],
+            $"{data.Period.Start:yyyy-MM-dd}..{data.Period.End:yyyy-MM-dd}: cart % = cart / visitors, checkout % = checkout / cart, order % = orders / checkout, conversion = orders / visitors.");
+        return BiResult.From(result, table);
+    }
+}

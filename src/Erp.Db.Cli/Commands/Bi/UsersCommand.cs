@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Erp.Db.Cli.Connection;
+using Erp.Db.Cli.Output;
+using Erp.Db.Queries;
+using Erp.Db.Queries.Trends;
+using Erp.Db.Queries.Users;
+
+namespace Erp.Db.Cli.Commands.Bi;
+
+/// <summary><c>erpdb users</c>: DAU, MAU, new and returning users, sessions, retention, ARPU, ARPPU and cohort LTV.</summary>
+internal sealed class UsersCommand : Command
+{
+    private readonly Option<Granularity> grain = new("--grain") { Description = "day, week (ISO, from Monday) or month.", DefaultValueFactory = _ => Granularity.Day };
+    private readonly Database database;
+    private readonly MerchantOption merchant;
+    private readonly PeriodOptions period;
+
+    public UsersCommand(CommandRunner runner, Database database)
+        : base("users", "User activity per day, week or month: DAU, MAU, new and returning users, average session, D1/D7/D30 retention, ARPU and ARPPU; "
+            + "and LTV 30/90/365 days of the first-order cohorts of the months the period touches. Buckets without data are left out.\n"
+            + MetricDefinitions.Users)
+    {
+        this.database = database;
+        merchant = new MerchantOption(this);
+        period = new PeriodOptions(this, defaultDays: 30);
+        Options.Add(grain);
+        SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
+    }
+
+    private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var erp = await database.GetErpAsync(parseResult, cancellationToken);
+        var query = new UserQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), period.Resolve(parseResult), parseResult.GetValue(grain));
+        var result = await erp.Queries.UsersAsync(query, cancellationToken);
+        var data = result.Data;
+        var table = new TableView(
+            [query.Grain.ToString(), "DAU", "MAU", "New", "Returning", "Avg session s", "D1", "D7", "D30", "Revenue", "ARPU", "ARPPU"],
+            [.. data.Buckets.Select(b => BiResult.Row($"{b.Bucket:yyyy-MM-dd}", Cells.Money(b.Dau), Cells.Count(b.Mau), Cells.Count(b.NewUsers), Cells.Count(b.ReturningUsers),
+                Cells.Money(b.AvgSessionSeconds), Cells.Percent(b.RetentionD1), Cells.Percent(b.RetentionD7), Cells.Percent(b.RetentionD30),
+                Cells.Money(b.Revenue), Cells.Money(b.Arpu), Cells.Money(b.Arppu)))],
+            $"{data.Period.Start:yyyy-MM-dd}..{data.Period.End:yyyy-MM-dd}: {Cells.Count(data.Buckets.Count)} buckets with data.");
+        var cohorts = new TableView(
+            ["Cohort", "Customers", "LTV 30d", "LTV 90d", "LTV 365d"],
+            [.. data.Cohorts.Select(c => BiResult.Row($"{c.CohortMonth:yyyy-MM}", Cells.Count(c.Customers), Cells.Money(c.Ltv30), Cells.Money(c.Ltv90), Cells.Money(c.Ltv365)))],
+            "LTV by first-order month (n/a: not yet elapsed).");
+        return BiResult.From(result, table, cohorts);
+    }
+}

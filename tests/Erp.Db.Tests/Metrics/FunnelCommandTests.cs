@@ -1,0 +1,109 @@
+using Erp.Db.Queries;
+using Erp.Db.Queries.Funnel;
+using Erp.Db.Queries.Trends;
+using Erp.Db.Tests.Infrastructure;
+using static Erp.Db.Tests.Metrics.SeededMetrics;
+
+namespace Erp.Db.Tests.Metrics;
+
+public class FunnelCommandTests(SeededMetrics seeded) : IClassFixture<SeededMetrics>
+{
+    private static readonly string[] Fields =
+        ["key", "label", "visitors", "uniqueVisitors", "addToCart", "checkout", "orders", "visitorToCartRate", "cartToCheckoutRate", "checkoutToOrderRate", "conversionRate"];
+
+    private static string Measures => string.Join(", ",
+        S("v"), S("uv"), S("c"), S("ch"), S("o"),
+        S("round(c::numeric / nullif(v, 0), 6)"), S("round(ch::numeric / nullif(c, 0), 6)"),
+        S("round(o::numeric / nullif(ch, 0), 6)"), S("round(o::numeric / nullif(v, 0), 6)"));
+
+    /// <summary>The same question asked of the facts: the rows, then the totals.</summary>
+    private static string FactsSql(long merchant, DateOnly from, DateOnly to, string by, string unit)
+    {
+        var key = by switch
+        {
+            "shop" => "f.shop_id::text",
+            "platform" => "p.platform_code",
+            _ => $"date_trunc('{unit}', f.traffic_date)::date::text",
+        };
+        var label = by switch
+        {
+            "shop" => "s.shop_name || ' (' || p.platform_code || ')'",
+            "platform" => "p.platform_code",
+            _ => $"to_char(date_trunc('{unit}', f.traffic_date), '{(unit == "week" ? "IYYY-\"W\"IW" : unit == "month" ? "YYYY-MM" : "YYYY-MM-DD")}')",
+        };
+        var order = by == "period" ? "key" : "v DESC, key";
+        return $"""
+            WITH g AS (
+                SELECT {key} AS key, {label} AS label, sum(f.visitors) AS v, sum(f.unique_visitors) AS uv, sum(f.add_to_cart) AS c,
+                       sum(f.checkout) AS ch, sum(f.orders) AS o
+                  FROM dw.fact_traffic_funnel AS f
+                  JOIN dw.dim_shops AS s ON s.merchant_id = f.merchant_id AND s.shop_id = f.shop_id
+                  JOIN dw.dim_platforms AS p ON p.platform_id = s.platform_id
+                 WHERE f.merchant_id = {merchant} AND f.traffic_date BETWEEN DATE '{D(from)}' AND DATE '{D(to)}'
+                 GROUP BY 1, 2),
+            t AS (SELECT 'total' AS key, 'Total' AS label, coalesce(sum(v), 0) AS v, coalesce(sum(uv), 0) AS uv, coalesce(sum(c), 0) AS c,
+                         coalesce(sum(ch), 0) AS ch, coalesce(sum(o), 0) AS o FROM g)
+            SELECT coalesce((SELECT string_agg(concat_ws('|', key, label, {Measures}), ',' ORDER BY {order}) FROM g), '')
+                   || '/' || (SELECT concat_ws('|', key, label, {Measures}) FROM t)
+            """;
+    }
+
+    [Theory]
+    [InlineData("period", "day", 20, 0)]
+    [InlineData("period", "week", 70, 2)]
+    [InlineData("period", "month", 120, 0)]
+    [InlineData("shop", "day", 45, 1)]
+    [InlineData("platform", "day", 45, 0)]
+    [InlineData("shop", "day", 0, 7)]
+    public async Task Funnel_json_equals_the_same_question_asked_of_the_facts(string by, string grain, int daysBack, int endBack)
+    {
+        var to = Yesterday.AddDays(-endBack);
+        var from = to.AddDays(-daysBack);
+
+        var data = await seeded.DataAsync("funnel", "--merchant", "2", "--from", D(from), "--to", D(to), "--by", by, "--grain", grain);
+
+        Assert.True(data.GetProperty("rows").GetArrayLength() > 0);
+        Assert.Equal(await seeded.Db.ScalarAsync<string>(FactsSql(2, from, to, by, grain)),
+            Rows(data.GetProperty("rows"), Fields) + "/" + Rows(System.Text.Json.JsonDocument.Parse("[" + data.GetProperty("totals").GetRawText() + "]").RootElement, Fields));
+    }
+
+    [Fact]
+    public async Task An_empty_period_has_no_rows_and_zero_totals_without_rates()
+    {
+        var data = await seeded.DataAsync("funnel", "--merchant", "1", "--from", "2005-01-01", "--to", "2005-01-31", "--by", "shop");
+
+        Assert.Equal(0, data.GetProperty("rows").GetArrayLength());
+        Assert.Equal(0, data.GetProperty("totals").GetProperty("visitors").GetInt64());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, data.GetProperty("totals").GetProperty("conversionRate").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_reader_of_merchant_A_gets_none_of_Bs_rows()
+    {
+        await using var reader = await TestLogin.CreateAsync(seeded.Db, "erp_reader");
+        await seeded.Db.ExecuteAsync($"SELECT ops.grant_merchant_access('{reader.Name}', 1)");
+        var erp = new ErpDatabase(reader.DataSource);
+        var period = new Period(Yesterday.AddDays(-30), Yesterday);
+
+        var own = await erp.Queries.FunnelAsync(new FunnelQuery(1, period, Granularity.Day, FunnelGrouping.Shop));
+        var other = await erp.Queries.FunnelAsync(new FunnelQuery(2, period, Granularity.Day, FunnelGrouping.Shop));
+
+        Assert.NotEmpty(own.Data.Rows);
+        Assert.Empty(other.Data.Rows);
+        Assert.Equal(0, other.Data.Totals.Visitors);
+        Assert.Equal(0L, await reader.ScalarAsync<long>("SELECT count(*) FROM mart.traffic_funnel_daily WHERE merchant_id = 2"));
+        Assert.True(await reader.ScalarAsync<long>("SELECT count(*) FROM mart.traffic_funnel_daily") > 0);
+    }
+
+    [Theory]
+    [InlineData("--by", "category")]
+    [InlineData("--by", "shop; DROP TABLE dw.fact_traffic_funnel")]
+    [InlineData("--grain", "hour")]
+    public async Task Bad_input_exits_2_with_a_validation_error(params string[] args)
+    {
+        var run = await Cli.CliRun.RunAsync(["funnel", .. args, "--merchant", "1", "--format", "json", "--connection", seeded.Db.ConnectionString]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
+    }
+}
