@@ -17,47 +17,54 @@ AS $$
 DECLARE
     blocked record;
 BEGIN
+    -- EXECUTE, not static queries: PL/pgSQL keeps a static query's first plan for the session, made for the
+    -- first statement's transition tables (often a few rows), and joined 100,000 old and new rows with it
+    -- by nested loop.
     IF TG_OP = 'UPDATE' THEN
-        WITH moved AS (
-            SELECT o.merchant_id, o.order_id, o.order_date AS old_date, n.order_date AS new_date
-            FROM old_orders AS o
-            JOIN new_orders AS n ON n.merchant_id = o.merchant_id AND n.order_id = o.order_id
-            WHERE n.order_date <> o.order_date
-        ),
-        movements AS (
-            UPDATE dw.fact_inventory_transactions AS t SET order_date = m.new_date FROM moved AS m
-            WHERE t.merchant_id = m.merchant_id AND t.order_id = m.order_id AND t.order_date = m.old_date
-            RETURNING 1
-        ),
-        receivables AS (
-            UPDATE dw.fact_accounts_receivable AS r SET order_date = m.new_date FROM moved AS m
-            WHERE r.merchant_id = m.merchant_id AND r.order_id = m.order_id AND r.order_date = m.old_date
-            RETURNING 1
-        )
-        UPDATE dw.fact_expenses AS e SET order_date = m.new_date FROM moved AS m
-        WHERE e.merchant_id = m.merchant_id AND e.order_id = m.order_id AND e.order_date = m.old_date;
+        EXECUTE $q$
+            WITH moved AS (
+                SELECT o.merchant_id, o.order_id, o.order_date AS old_date, n.order_date AS new_date
+                FROM old_orders AS o
+                JOIN new_orders AS n ON n.merchant_id = o.merchant_id AND n.order_id = o.order_id
+                WHERE n.order_date <> o.order_date
+            ),
+            movements AS (
+                UPDATE dw.fact_inventory_transactions AS t SET order_date = m.new_date FROM moved AS m
+                WHERE t.merchant_id = m.merchant_id AND t.order_id = m.order_id AND t.order_date = m.old_date
+                RETURNING 1
+            ),
+            receivables AS (
+                UPDATE dw.fact_accounts_receivable AS r SET order_date = m.new_date FROM moved AS m
+                WHERE r.merchant_id = m.merchant_id AND r.order_id = m.order_id AND r.order_date = m.old_date
+                RETURNING 1
+            )
+            UPDATE dw.fact_expenses AS e SET order_date = m.new_date FROM moved AS m
+            WHERE e.merchant_id = m.merchant_id AND e.order_id = m.order_id AND e.order_date = m.old_date
+            $q$;
         RETURN NULL;
     END IF;
 
     -- DELETE: like a foreign key without an action, refuse to leave rows naming a deleted order.
-    SELECT x.table_name, x.merchant_id, x.order_id, x.order_date INTO blocked
-    FROM (
-        SELECT 'fact_inventory_transactions' AS table_name, t.merchant_id, t.order_id, t.order_date
-        FROM old_orders AS o JOIN dw.fact_inventory_transactions AS t
-          ON t.merchant_id = o.merchant_id AND t.order_id = o.order_id AND t.order_date = o.order_date
-        UNION ALL
-        SELECT 'fact_accounts_receivable', r.merchant_id, r.order_id, r.order_date
-        FROM old_orders AS o JOIN dw.fact_accounts_receivable AS r
-          ON r.merchant_id = o.merchant_id AND r.order_id = o.order_id AND r.order_date = o.order_date
-        UNION ALL
-        SELECT 'fact_expenses', e.merchant_id, e.order_id, e.order_date
-        FROM old_orders AS o JOIN dw.fact_expenses AS e
-          ON e.merchant_id = o.merchant_id AND e.order_id = o.order_id AND e.order_date = o.order_date
-    ) AS x
-    WHERE NOT EXISTS (SELECT 1 FROM dw.fact_sales_orders AS s
-                      WHERE s.merchant_id = x.merchant_id AND s.order_id = x.order_id AND s.order_date = x.order_date)
-    LIMIT 1;
-    IF FOUND THEN
+    EXECUTE $q$
+        SELECT x.table_name, x.merchant_id, x.order_id, x.order_date
+        FROM (
+            SELECT 'fact_inventory_transactions' AS table_name, t.merchant_id, t.order_id, t.order_date
+            FROM old_orders AS o JOIN dw.fact_inventory_transactions AS t
+              ON t.merchant_id = o.merchant_id AND t.order_id = o.order_id AND t.order_date = o.order_date
+            UNION ALL
+            SELECT 'fact_accounts_receivable', r.merchant_id, r.order_id, r.order_date
+            FROM old_orders AS o JOIN dw.fact_accounts_receivable AS r
+              ON r.merchant_id = o.merchant_id AND r.order_id = o.order_id AND r.order_date = o.order_date
+            UNION ALL
+            SELECT 'fact_expenses', e.merchant_id, e.order_id, e.order_date
+            FROM old_orders AS o JOIN dw.fact_expenses AS e
+              ON e.merchant_id = o.merchant_id AND e.order_id = o.order_id AND e.order_date = o.order_date
+        ) AS x
+        WHERE NOT EXISTS (SELECT 1 FROM dw.fact_sales_orders AS s
+                          WHERE s.merchant_id = x.merchant_id AND s.order_id = x.order_id AND s.order_date = x.order_date)
+        LIMIT 1
+        $q$ INTO blocked;
+    IF blocked.table_name IS NOT NULL THEN
         RAISE EXCEPTION 'update or delete on table "fact_sales_orders" violates foreign key constraint "%" on table "%"',
                         blocked.table_name || '_order_fkey', blocked.table_name
             USING ERRCODE = 'foreign_key_violation',

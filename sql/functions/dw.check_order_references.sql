@@ -14,13 +14,17 @@ AS $$
 DECLARE
     missing record;
 BEGIN
-    SELECT r.merchant_id, r.order_id, r.order_date INTO missing
-    FROM referencing AS r
-    WHERE r.order_id IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM dw.fact_sales_orders AS o
-                      WHERE o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date)
-    LIMIT 1;
-    IF FOUND THEN
+    -- EXECUTE, not a static query: PL/pgSQL keeps a static query's first plan for the session, made for
+    -- the first statement's transition table (often a handful of rows), and reused it for 200,000.
+    EXECUTE $q$
+        SELECT r.merchant_id, r.order_id, r.order_date
+        FROM referencing AS r
+        WHERE r.order_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM dw.fact_sales_orders AS o
+                          WHERE o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date)
+        LIMIT 1
+        $q$ INTO missing;
+    IF missing.merchant_id IS NOT NULL THEN
         RAISE EXCEPTION 'insert or update on table "%" violates foreign key constraint "%"', TG_TABLE_NAME, TG_TABLE_NAME || '_order_fkey'
             USING ERRCODE = 'foreign_key_violation',
                   DETAIL = format('Key (merchant_id, order_id, order_date)=(%s, %s, %s) is not present in table "fact_sales_orders".',
