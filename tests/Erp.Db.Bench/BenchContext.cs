@@ -21,7 +21,8 @@ internal sealed class BenchContext(string adminConnectionString, int orders, Tex
         await using var admin = NpgsqlDataSource.Create(AdminConnectionString);
         await admin.CreateCommand($"CREATE DATABASE {name} TEMPLATE template0").ExecuteNonQueryAsync();
         created.Add(name);
-        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
+        // No command timeout: a floor (COPY of 400,000 order lines, each checked against its order) can run for minutes.
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, CommandTimeout = 0 }.ConnectionString;
     }
 
     private Task<SeededDatabase>? seeded;
