@@ -38,7 +38,7 @@ public class NaturalKeyImportTests
         await using var db = await IngestSample.CreateAsync();
         var file = await WriteAsync("shop_code,order_no,order_date,ordered_at,gmv", "a-shopee,K-1,2026-03-05,2026-03-05T10:00:00+08:00,10");
 
-        var run = await CliRun.RunAsync("import", "orders", file, "--connection", db.ConnectionString);
+        var run = await CliRun.RunAsync("import", "orders", file, "--connection", db.ConnectionString, "--format", "table");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("Line 1: missing required column(s) merchant_code (or merchant_id)", run.Error);
@@ -57,7 +57,7 @@ public class NaturalKeyImportTests
             "m-a,a-us,US-2,2026-03-06,2026-03-06T02:00:00+08:00,10");
 
         var shop = await CliRun.RunAsync("import", "shops", shops, "--connection", db.ConnectionString);
-        var run = await CliRun.RunAsync("import", "orders", orders, "--connection", db.ConnectionString);
+        var run = await CliRun.RunAsync("import", "orders", orders, "--connection", db.ConnectionString, "--format", "table");
 
         Assert.Equal(0, shop.ExitCode);
         Assert.Equal(2, run.ExitCode);
@@ -76,7 +76,7 @@ public class NaturalKeyImportTests
         var good = await WriteAsync("merchant_code,category_path,category_name", "m-a,Garden/Tools,", "m-a,Garden,花园");
         var products = await WriteAsync("merchant_code,sku,product_name,category_path,unit_cost", "m-a,G-1,Rake,Garden/Tools,3.5");
 
-        var refused = await CliRun.RunAsync("import", "categories", bad, "--connection", db.ConnectionString);
+        var refused = await CliRun.RunAsync("import", "categories", bad, "--connection", db.ConnectionString, "--format", "table");
         var imported = await CliRun.RunAsync("import", "categories", good, "--connection", db.ConnectionString);
         var product = await CliRun.RunAsync("import", "products", products, "--connection", db.ConnectionString);
 
