@@ -42,11 +42,12 @@ internal static class OrdersEntity
         ],
         KeyFields = ["merchant_id", "shop_id", "order_no", "order_date"],
         // An order already loaded with lines keeps the cost and units of its lines (dw.order_line_totals), so re-importing
-        // it unchanged writes nothing.
+        // it unchanged writes nothing. A new order has no lines yet: the WHERE (kept in the subquery by OFFSET 0) becomes a
+        // one-time filter, so the function runs only for stored orders, not once per row of a batch of new ones.
         Joins = """
 
                 LEFT JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
-                LEFT JOIN LATERAL dw.order_line_totals(o.merchant_id, o.order_id, o.order_date) AS lines ON true
+                LEFT JOIN LATERAL (SELECT * FROM dw.order_line_totals(o.merchant_id, o.order_id, o.order_date) WHERE o.order_id IS NOT NULL OFFSET 0) AS lines ON true
             """,
         Columns =
         [
