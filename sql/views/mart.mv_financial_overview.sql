@@ -1,70 +1,28 @@
 -- mart.mv_financial_overview: finance per merchant and month: receivables invoiced, still
 -- outstanding and overdue, money received, expenses, sales profit and operating profit.
--- requires: mart.mv_daily_sales, dw.fact_accounts_receivable, dw.fact_payment_receipts, dw.fact_expenses
--- Receivables are grouped by invoice month; outstanding and overdue are as of today (open,
--- partially paid or overdue items; overdue = due_date before today), so the view changes daily and
--- the interval refresh keeps it current. Written-off and cancelled receivables are excluded.
--- Each fee counts once: expenses with order_id set (the order fees posting writes) are already in
--- the orders' net_profit_cny, so expenses_cny and operating profit leave them out; cash flow
--- counts every expense, since the fees are paid either way (docs/metrics.md).
+-- requires: mart.mv_financial_daily
+-- Summed from mart.mv_financial_daily, never from the facts, so days and months always agree; the
+-- rules (invoice-date grouping, outstanding and overdue as of today, each fee counted once) are
+-- that view's. Amounts are sums of the days' rounded amounts.
 
 DROP MATERIALIZED VIEW IF EXISTS mart.mv_financial_overview CASCADE;
 
 CREATE MATERIALIZED VIEW mart.mv_financial_overview AS
-WITH receivables AS (
-    SELECT r.merchant_id, date_trunc('month', r.invoice_date)::date AS month_start,
-           sum(r.amount_cny) AS invoiced_cny,
-           sum(round(r.outstanding_amount * r.exchange_rate, 2))
-               FILTER (WHERE r.status IN ('open', 'partially_paid', 'overdue')) AS outstanding_cny,
-           sum(round(r.outstanding_amount * r.exchange_rate, 2))
-               FILTER (WHERE r.status IN ('open', 'partially_paid', 'overdue') AND r.due_date < CURRENT_DATE) AS overdue_cny,
-           count(*) FILTER (WHERE r.status IN ('open', 'partially_paid', 'overdue') AND r.due_date < CURRENT_DATE) AS overdue_count
-    FROM dw.fact_accounts_receivable AS r
-    WHERE r.status NOT IN ('written_off', 'cancelled')
-    GROUP BY r.merchant_id, date_trunc('month', r.invoice_date)
-),
-receipts AS (
-    SELECT p.merchant_id, date_trunc('month', p.receipt_date)::date AS month_start, sum(p.amount_cny) AS receipts_cny
-    FROM dw.fact_payment_receipts AS p
-    GROUP BY p.merchant_id, date_trunc('month', p.receipt_date)
-),
-expenses AS (
-    SELECT e.merchant_id, date_trunc('month', e.expense_date)::date AS month_start,
-           sum(e.amount_cny) FILTER (WHERE e.order_id IS NULL) AS expenses_cny,
-           sum(e.amount_cny) AS all_expenses_cny
-    FROM dw.fact_expenses AS e
-    GROUP BY e.merchant_id, date_trunc('month', e.expense_date)
-),
-sales AS (
-    SELECT d.merchant_id, date_trunc('month', d.sales_date)::date AS month_start,
-           sum(d.gmv_cny) AS gmv_cny, sum(d.gross_profit_cny) AS gross_profit_cny, sum(d.net_profit_cny) AS net_profit_cny
-    FROM mart.mv_daily_sales AS d
-    GROUP BY d.merchant_id, date_trunc('month', d.sales_date)
-),
-months AS (
-    SELECT merchant_id, month_start FROM receivables
-    UNION SELECT merchant_id, month_start FROM receipts
-    UNION SELECT merchant_id, month_start FROM expenses
-    UNION SELECT merchant_id, month_start FROM sales
-)
-SELECT m.merchant_id,
-       m.month_start,
-       round(coalesce(r.invoiced_cny, 0), 2) AS invoiced_cny,
-       round(coalesce(r.outstanding_cny, 0), 2) AS outstanding_cny,
-       round(coalesce(r.overdue_cny, 0), 2) AS overdue_cny,
-       coalesce(r.overdue_count, 0) AS overdue_count,
-       round(coalesce(p.receipts_cny, 0), 2) AS receipts_cny,
-       round(coalesce(e.expenses_cny, 0), 2) AS expenses_cny,
-       round(coalesce(s.gmv_cny, 0), 2) AS gmv_cny,
-       round(coalesce(s.gross_profit_cny, 0), 2) AS gross_profit_cny,
-       round(coalesce(s.net_profit_cny, 0), 2) AS net_profit_cny,
-       round(coalesce(s.net_profit_cny, 0) - coalesce(e.expenses_cny, 0), 2) AS operating_profit_cny,
-       round(coalesce(p.receipts_cny, 0) - coalesce(e.all_expenses_cny, 0), 2) AS net_cash_flow_cny
-FROM months AS m
-LEFT JOIN receivables AS r ON r.merchant_id = m.merchant_id AND r.month_start = m.month_start
-LEFT JOIN receipts AS p ON p.merchant_id = m.merchant_id AND p.month_start = m.month_start
-LEFT JOIN expenses AS e ON e.merchant_id = m.merchant_id AND e.month_start = m.month_start
-LEFT JOIN sales AS s ON s.merchant_id = m.merchant_id AND s.month_start = m.month_start
+SELECT d.merchant_id,
+       date_trunc('month', d.day)::date AS month_start,
+       sum(d.invoiced_cny) AS invoiced_cny,
+       sum(d.outstanding_cny) AS outstanding_cny,
+       sum(d.overdue_cny) AS overdue_cny,
+       sum(d.overdue_count)::bigint AS overdue_count,
+       sum(d.receipts_cny) AS receipts_cny,
+       sum(d.expenses_cny) AS expenses_cny,
+       sum(d.gmv_cny) AS gmv_cny,
+       sum(d.gross_profit_cny) AS gross_profit_cny,
+       sum(d.net_profit_cny) AS net_profit_cny,
+       sum(d.operating_profit_cny) AS operating_profit_cny,
+       sum(d.net_cash_flow_cny) AS net_cash_flow_cny
+FROM mart.mv_financial_daily AS d
+GROUP BY d.merchant_id, date_trunc('month', d.day)
 WITH DATA;
 
 CREATE UNIQUE INDEX mv_financial_overview_key ON mart.mv_financial_overview (merchant_id, month_start);

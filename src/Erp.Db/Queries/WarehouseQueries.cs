@@ -266,9 +266,9 @@ public sealed partial class WarehouseQueries
     }
 
     /// <summary>
-    /// Receivables, receipts, expenses and profit per calendar month over the whole months a period touches
-    /// (<see cref="FinanceReport.From"/>..<see cref="FinanceReport.To"/>); the totals' outstanding and overdue are
-    /// as of today over every receivable, independent of the period.
+    /// Receivables, receipts, expenses and profit over exactly the days of a period, per calendar month (a month the
+    /// period cuts counts only its days in it) and in total; the totals' outstanding and overdue are as of today over
+    /// every receivable, independent of the period.
     /// </summary>
     public Task<QueryResult<FinanceReport>> FinanceAsync(FinanceQuery query, CancellationToken cancellationToken = default)
     {
@@ -279,11 +279,10 @@ public sealed partial class WarehouseQueries
             var months = (await grid.ReadAsync<FinanceMonth>()).ToList();
             var totals = await grid.ReadSingleAsync<FinanceMonth>();
             var owed = await grid.ReadSingleAsync<OwedRow>();
-            var from = new DateOnly(query.Period.Start.Year, query.Period.Start.Month, 1);
             return new FinanceReport(totals with { Outstanding = owed.Outstanding, Overdue = owed.Overdue, OverdueCount = owed.OverdueCount }, months)
             {
-                From = from,
-                To = new DateOnly(query.Period.End.Year, query.Period.End.Month, 1).AddMonths(1).AddDays(-1),
+                From = query.Period.Start,
+                To = query.Period.End,
                 AsOf = owed.AsOf,
             };
         }, cancellationToken);

@@ -248,7 +248,7 @@ public class BiContractTests
     }
 
     [Fact]
-    public async Task Finance_says_which_whole_months_it_reports_and_its_overdue_total_does_not_depend_on_the_window()
+    public async Task Finance_counts_exactly_the_days_of_a_mid_month_window_and_its_overdue_total_does_not_depend_on_the_window()
     {
         await using var f = await QueryFixture.CreateAsync();
         var start = new DateOnly(Today.Year, Today.Month, 1).AddMonths(-2).AddDays(14);
@@ -260,10 +260,28 @@ public class BiContractTests
         var year = (await CliRun.RunAsync([.. common, "--days", "365"])).Json();
 
         var data = midMonth.GetProperty("data");
-        Assert.Equal(Day(new DateOnly(start.Year, start.Month, 1)), data.GetProperty("from").GetString());
-        Assert.Equal(Day(new DateOnly(end.Year, end.Month, 1).AddMonths(1).AddDays(-1)), data.GetProperty("to").GetString());
-        Assert.Equal(data.GetProperty("from").GetString(), midMonth.GetProperty("meta").GetProperty("period").GetProperty("start").GetString());
-        Assert.Equal("month", midMonth.GetProperty("meta").GetProperty("period").GetProperty("grain").GetString());
+        Assert.Equal(Day(start), data.GetProperty("from").GetString());
+        Assert.Equal(Day(end), data.GetProperty("to").GetString());
+        Assert.Equal(Day(start), midMonth.GetProperty("meta").GetProperty("period").GetProperty("start").GetString());
+        Assert.Equal(Day(end), midMonth.GetProperty("meta").GetProperty("period").GetProperty("end").GetString());
+        // Each month row says which of its days it counts: the window cuts the first and the last.
+        var months = data.GetProperty("months").EnumerateArray().ToList();
+        Assert.Equal(Day(start), months[0].GetProperty("from").GetString());
+        Assert.Equal(Day(end), months[^1].GetProperty("to").GetString());
+
+        // The same window asked of the facts: only its days count.
+        var window = $"BETWEEN DATE '{Day(start)}' AND DATE '{Day(end)}'";
+        var revenue = await f.Db.ScalarAsync<decimal>($"SELECT coalesce(sum(gmv_cny), 0) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND dw.is_valid_sale(status) AND order_date {window}");
+        var wholeMonths = await f.Db.ScalarAsync<decimal>($"SELECT coalesce(sum(gmv_cny), 0) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND dw.is_valid_sale(status) AND order_date BETWEEN DATE '{Day(new DateOnly(start.Year, start.Month, 1))}' AND DATE '{Day(new DateOnly(end.Year, end.Month, 1).AddMonths(1).AddDays(-1))}'");
+        Assert.True(revenue > 0 && revenue < wholeMonths, $"the window's revenue {revenue} should be part of its whole months' {wholeMonths}");
+        var totals = data.GetProperty("totals");
+        Assert.Equal(revenue, totals.GetProperty("revenue").GetDecimal());
+        Assert.Equal(revenue, months.Sum(m => m.GetProperty("revenue").GetDecimal()));
+        Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT coalesce(sum(amount_cny), 0) FROM dw.fact_payment_receipts WHERE merchant_id = 1 AND receipt_date {window}"),
+            totals.GetProperty("receipts").GetDecimal());
+        Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT coalesce(sum(amount_cny), 0) FROM dw.fact_expenses WHERE merchant_id = 1 AND order_id IS NULL AND expense_date {window}"),
+            totals.GetProperty("expenses").GetDecimal());
+
         var overdue = await f.Db.ScalarAsync<decimal>("""
             SELECT sum(round(outstanding_amount * exchange_rate, 2)) FROM dw.fact_accounts_receivable
              WHERE merchant_id = 1 AND status IN ('open', 'partially_paid', 'overdue') AND due_date < CURRENT_DATE

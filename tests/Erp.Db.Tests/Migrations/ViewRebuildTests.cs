@@ -19,7 +19,7 @@ public class ViewRebuildTests
         var result = await new MigrationRunner(db.DataSource, scripts.Catalog()).MigrateAsync();
 
         Assert.Equal(
-            ["views/mart.mv_daily_sales.sql", "views/mart.mv_financial_overview.sql", "views/mart.mv_monthly_sales.sql",
+            ["views/mart.mv_daily_sales.sql", "views/mart.mv_financial_daily.sql", "views/mart.mv_financial_overview.sql", "views/mart.mv_monthly_sales.sql",
              "views/mart.mv_profit_analysis.sql", "views/mart.mv_user_activity_daily.sql", "views/mart.mv_weekly_sales.sql"],
             result.Scripts.Select(s => s.Name).Order());
         Assert.Equal(gmv, await db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM mart.mv_weekly_sales"));

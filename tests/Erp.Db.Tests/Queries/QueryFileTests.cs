@@ -49,7 +49,7 @@ public class QueryFileTests
         Assert.Equal(["mart.mv_customer_segments"], CustomerSql.Views);
         Assert.Equal(["mart.mv_inventory_summary"], InventorySql.Views);
         Assert.Equal(["mart.mv_daily_sales"], TrendSql.Views);
-        Assert.Equal(["mart.mv_financial_overview"], FinanceSql.Views);
+        Assert.Equal(["mart.mv_financial_daily"], FinanceSql.Views);
         Assert.Empty(ReceivableSql.Views);
         Assert.Empty(AlertSql.Views);
         Assert.Equal(["mart.mv_customer_segments", "mart.mv_daily_sales"], TargetSql.Views);

@@ -9,7 +9,7 @@ public class ReaderIsolationTests
     private static readonly string[] ReaderViews =
     [
         "daily_sales", "weekly_sales", "monthly_sales", "profit_analysis", "inventory_summary",
-        "financial_overview", "customer_segments", "product_sales_daily", "product_management",
+        "financial_daily", "financial_overview", "customer_segments", "product_sales_daily", "product_management",
     ];
 
     [Fact]

@@ -14,7 +14,7 @@ internal sealed class FinanceCommand : Command
 
     public FinanceCommand(CommandRunner runner, Database database)
         : base("finance", "Per calendar month, in CNY: invoiced receivables, receipts, expenses, revenue, net and operating profit and cash flow. "
-            + "A period that starts or ends mid-month reports those whole months (data.from..data.to says which). "
+            + "Exactly the days of the period count: a month the period cuts counts only its days in it (each month's from..to says which). "
             + "The totals' outstanding and overdue are as of today over every receivable, whatever the period (the same as 'erpdb receivables'); "
             + "each month's are of the receivables invoiced in that month.")
     {
@@ -31,13 +31,12 @@ internal sealed class FinanceCommand : Command
         var data = result.Data;
         var t = data.Totals;
         var today = DateOnly.FromDateTime(DateTime.Now);
-        var asked = period.Resolve(parseResult);
         var when = new PeriodMeta(data.From, data.To, data.To.DayNumber - data.From.DayNumber + 1, "month", data.To < today,
-            data.To < today ? null : $"The month of {data.To:yyyy-MM} is still running: it is reported to date.");
+            data.To < today ? null : $"The period ends on {data.To:yyyy-MM-dd}, a day not over yet: it is reported to date.");
         var table = new TableView(
-            ["Month", "Revenue", "Net profit", "Expenses", "Receipts", "Overdue"],
-            [.. result.Data.Months.Select(m => BiResult.Row($"{m.Month:yyyy-MM}", Cells.Money(m.Revenue), Cells.Money(m.NetProfit), Cells.Money(m.Expenses), Cells.Money(m.Receipts), Cells.Money(m.Overdue)))],
-            $"Whole months {data.From:yyyy-MM-dd}..{data.To:yyyy-MM-dd}{(data.From != asked.Start || data.To != asked.End ? $" (asked {asked.Start:yyyy-MM-dd}..{asked.End:yyyy-MM-dd})" : "")}: "
+            ["Month", "Days", "Revenue", "Net profit", "Expenses", "Receipts", "Overdue"],
+            [.. result.Data.Months.Select(m => BiResult.Row($"{m.Month:yyyy-MM}", $"{m.From:dd}-{m.To:dd}", Cells.Money(m.Revenue), Cells.Money(m.NetProfit), Cells.Money(m.Expenses), Cells.Money(m.Receipts), Cells.Money(m.Overdue)))],
+            $"{data.From:yyyy-MM-dd}..{data.To:yyyy-MM-dd}: "
             + $"revenue {Cells.Money(t.Revenue)}, operating profit {Cells.Money(t.OperatingProfit)}. Owed as of {data.AsOf:yyyy-MM-dd}, any period: "
             + $"outstanding {Cells.Money(t.Outstanding)} ({Cells.Money(t.Overdue)} overdue in {Cells.Count(t.OverdueCount)} receivables).{when.Caption}");
         return BiResult.From(result, when, table);

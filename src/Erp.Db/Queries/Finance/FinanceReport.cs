@@ -1,19 +1,19 @@
 namespace Erp.Db.Queries.Finance;
 
 /// <summary>
-/// Finance per calendar month over the whole months a period touches, and their totals. A window that starts or
-/// ends mid-month still reports those whole months (<see cref="From"/>..<see cref="To"/> say which); what is owed
-/// (<see cref="FinanceMonth.Outstanding"/>, <see cref="FinanceMonth.Overdue"/>, <see cref="FinanceMonth.OverdueCount"/>)
+/// Finance over exactly the days of a period (<see cref="From"/>..<see cref="To"/>), per calendar month and in total.
+/// A month the period cuts counts only its days in the period (<see cref="FinanceMonth.From"/>..<see cref="FinanceMonth.To"/>).
+/// What is owed (<see cref="FinanceMonth.Outstanding"/>, <see cref="FinanceMonth.Overdue"/>, <see cref="FinanceMonth.OverdueCount"/>)
 /// is, in the totals, as of <see cref="AsOf"/> over every receivable, whatever the window.
 /// </summary>
-/// <param name="Totals">Sums over the months; outstanding and overdue as of <see cref="AsOf"/> over every receivable.</param>
-/// <param name="Months">One row per month with data, oldest first; each month's outstanding and overdue are of the receivables invoiced in it, as of today.</param>
+/// <param name="Totals">Sums over the period's days; outstanding and overdue as of <see cref="AsOf"/> over every receivable.</param>
+/// <param name="Months">One row per month with data, oldest first; each month's outstanding and overdue are of the receivables invoiced in its days of the period, as of today.</param>
 public sealed record FinanceReport(FinanceMonth Totals, IReadOnlyList<FinanceMonth> Months)
 {
-    /// <summary>First day of the first month reported (the month of the period's start).</summary>
+    /// <summary>First day of the period.</summary>
     public DateOnly From { get; init; }
 
-    /// <summary>Last day of the last month reported (the month of the period's end); later than the period's end when it ends mid-month.</summary>
+    /// <summary>Last day of the period.</summary>
     public DateOnly To { get; init; }
 
     /// <summary>The day outstanding and overdue are counted as of: the database's today.</summary>
@@ -25,6 +25,12 @@ public sealed record FinanceMonth
 {
     /// <summary>First day of the month; null for totals.</summary>
     public DateOnly? Month { get; init; }
+
+    /// <summary>First day of the month counted: the month's first day, or the period's start when the period cuts the month; null for totals.</summary>
+    public DateOnly? From { get; init; }
+
+    /// <summary>Last day of the month counted: the month's last day, or the period's end when the period cuts the month; null for totals.</summary>
+    public DateOnly? To { get; init; }
 
     /// <summary>Invoiced receivables.</summary>
     public decimal Invoiced { get; init; }
