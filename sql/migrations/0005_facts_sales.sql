@@ -1,6 +1,7 @@
--- 0005_facts_sales: sales facts at daily grain: dw.fact_sales_orders (the enriched order of seed
--- 001: fees, exchange rate, CNY amounts, cost, profit, invoicing and payment flags),
--- dw.fact_order_items and dw.fact_product_metrics (seed 000: per product, shop and day).
+-- erpdb:reworded-from 514672e179fbda896a47631069ba20f06723ed73df8a071748c572ff4cba96da cd50dfef03bd4cad961ecbcbe19d7f4be08cc3442feacb9dcb56999cf287cae5
+-- 0005_facts_sales: sales facts at daily grain: dw.fact_sales_orders (the enriched order: fees,
+-- exchange rate, CNY amounts, cost, profit, invoicing and payment flags), dw.fact_order_items and
+-- dw.fact_product_metrics (per product, shop and day, as the platforms report it).
 -- requires: 0003_ops_support (ops.set_updated_at), 0004_dimensions (dw.dim_*)
 --
 -- All three are PARTITIONED BY RANGE on their date column, one partition per month. This file
@@ -77,9 +78,9 @@ CREATE INDEX fact_sales_orders_shop_date_idx ON dw.fact_sales_orders (merchant_i
 CREATE INDEX fact_sales_orders_status_date_idx ON dw.fact_sales_orders (merchant_id, status, order_date);
 CREATE INDEX fact_sales_orders_customer_date_idx ON dw.fact_sales_orders (merchant_id, customer_id, order_date)
     WHERE customer_id IS NOT NULL;
--- Seed 001's ix_fact_sales_time: time-range queries on the exact order timestamp.
+-- Time-range queries on the exact order timestamp.
 CREATE INDEX fact_sales_orders_ordered_at_idx ON dw.fact_sales_orders (merchant_id, ordered_at);
--- Seed 001's ix_fact_sales_financial: orders still to invoice or to collect. Partial, because
+-- Orders still to invoice or to collect. Partial, because
 -- almost every old order is invoiced and paid and need not be in the index.
 CREATE INDEX fact_sales_orders_financial_idx ON dw.fact_sales_orders (merchant_id, order_date)
     INCLUDE (is_invoiced, is_paid)
@@ -103,7 +104,7 @@ COMMENT ON COLUMN dw.fact_sales_orders.gross_profit_cny IS 'Generated: gmv_cny -
 COMMENT ON COLUMN dw.fact_sales_orders.net_profit_cny IS 'Generated: gmv_cny - cost_amount_cny - fees_cny.';
 COMMENT ON COLUMN dw.fact_sales_orders.invoice_id IS 'Identifier of the invoice once issued (is_invoiced).';
 COMMENT ON COLUMN dw.fact_sales_orders.payment_voucher_id IS 'Identifier of the payment voucher once the money is received (is_paid).';
-COMMENT ON COLUMN dw.fact_sales_orders.inventory_deducted IS 'True once the order''s quantities were deducted from dw.fact_inventory (seed 001 order automation), so a re-import never deducts twice.';
+COMMENT ON COLUMN dw.fact_sales_orders.inventory_deducted IS 'True once the order''s quantities were deducted from dw.fact_inventory (order posting), so a re-import never deducts twice.';
 
 CREATE TRIGGER fact_sales_orders_set_updated_at BEFORE UPDATE ON dw.fact_sales_orders
     FOR EACH ROW EXECUTE FUNCTION ops.set_updated_at();
@@ -205,7 +206,7 @@ CREATE TABLE dw.fact_product_metrics_default PARTITION OF dw.fact_product_metric
 CREATE INDEX fact_product_metrics_merchant_date_idx ON dw.fact_product_metrics (merchant_id, metric_date);
 CREATE INDEX fact_product_metrics_product_date_idx ON dw.fact_product_metrics (merchant_id, product_id, metric_date);
 
-COMMENT ON TABLE dw.fact_product_metrics IS 'Per product, shop and day (seed 000): listing price, stock, sales, page views, visitors, rating and reviews as the platform reports them. Partitioned by month of metric_date.';
+COMMENT ON TABLE dw.fact_product_metrics IS 'Per product, shop and day: listing price, stock, sales, page views, visitors, rating and reviews as the platform reports them. Partitioned by month of metric_date.';
 COMMENT ON COLUMN dw.fact_product_metrics.exchange_rate IS 'CNY per unit of currency_code for this day (1 for CNY).';
 COMMENT ON COLUMN dw.fact_product_metrics.price IS 'Listing price on that day, in currency_code.';
 COMMENT ON COLUMN dw.fact_product_metrics.stock IS 'Stock the platform showed for the listing that day (the warehouse position is dw.fact_inventory).';

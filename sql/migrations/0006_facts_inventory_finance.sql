@@ -1,5 +1,6 @@
+-- erpdb:reworded-from 6059666d952ae63fc9d803bc4be6c27c4afecd4345ac1373d606682a18318db2 4ad0d935d7e43c6627f67ad7e3fdf937e4062cb8ff5025950afc3b393340d673
 -- 0006_facts_inventory_finance: inventory (current position and movements) and finance
--- (receivables, payment receipts, expenses), the ERP domains of seed 001.
+-- (receivables, payment receipts, expenses), the ERP side of the warehouse.
 -- requires: 0003_ops_support (ops.set_updated_at), 0004_dimensions (dw.dim_*),
 --           0005_facts_sales (dw.fact_sales_orders)
 -- Not partitioned: these tables grow far slower than orders and product metrics (see
@@ -32,7 +33,7 @@ CREATE TABLE dw.fact_inventory (
     CONSTRAINT fact_inventory_average_cost_nonnegative CHECK (average_unit_cost >= 0)
 );
 
--- Seed 001's low-stock index. Partial on purpose: at any time only a few products are at or below
+-- The low-stock index. Partial on purpose: at any time only a few products are at or below
 -- their safety stock, so the index stays tiny and the low-stock alert (every 6 hours) and
 -- mv_inventory_summary read just those rows instead of scanning the whole inventory.
 -- (Both sides are columns of the same row, so the predicate is allowed and kept up to date.)
@@ -40,7 +41,7 @@ CREATE INDEX fact_inventory_low_stock_idx ON dw.fact_inventory (merchant_id, pro
     INCLUDE (quantity_available, safety_stock)
     WHERE quantity_available <= safety_stock;
 
-COMMENT ON TABLE dw.fact_inventory IS 'Current stock position per product and warehouse (seed 001''s real-time inventory); its history is dw.fact_inventory_transactions.';
+COMMENT ON TABLE dw.fact_inventory IS 'Current stock position per product and warehouse (the real-time inventory); its history is dw.fact_inventory_transactions.';
 COMMENT ON COLUMN dw.fact_inventory.warehouse_code IS 'Warehouse or fulfilment centre; ''default'' when the merchant has one.';
 COMMENT ON COLUMN dw.fact_inventory.quantity_on_hand IS 'Units physically in the warehouse.';
 COMMENT ON COLUMN dw.fact_inventory.quantity_reserved IS 'Units ordered but not yet shipped; never more than on hand.';
@@ -151,7 +152,7 @@ CREATE TABLE dw.fact_accounts_receivable (
 );
 
 CREATE INDEX fact_accounts_receivable_merchant_date_idx ON dw.fact_accounts_receivable (merchant_id, invoice_date);
--- The daily overdue check (seed 001) reads open items by due date only.
+-- The daily overdue check reads open items by due date only.
 CREATE INDEX fact_accounts_receivable_open_due_idx ON dw.fact_accounts_receivable (merchant_id, due_date)
     WHERE status IN ('open', 'partially_paid', 'overdue');
 CREATE INDEX fact_accounts_receivable_order_idx ON dw.fact_accounts_receivable (merchant_id, order_id, order_date)

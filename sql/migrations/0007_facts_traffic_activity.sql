@@ -1,4 +1,5 @@
--- 0007_facts_traffic_activity: traffic funnel and user activity per shop and day (seed 002).
+-- erpdb:reworded-from 53f001f2f72de3c33a6f84c55de869d7f40e34809cec714a4d92d76a675f4a2e dcc94a19282833f1286e896da454dbb6daa003b51c482aae5ade5a291b230654
+-- 0007_facts_traffic_activity: traffic funnel and user activity per shop and day.
 -- requires: 0003_ops_support (ops.set_updated_at), 0004_dimensions (dw.dim_shops)
 -- Ratios that can be derived from the counts of the same row are GENERATED; monthly figures
 -- (MAU, monthly funnel) are derived by views, never stored (daily grain only).
@@ -82,7 +83,7 @@ CREATE TABLE dw.fact_user_activity (
 
 CREATE INDEX fact_user_activity_merchant_date_idx ON dw.fact_user_activity (merchant_id, activity_date);
 
-COMMENT ON TABLE dw.fact_user_activity IS 'User activity per shop and day (seed 002): DAU, new and returning users, sessions, retention of the day''s cohort. MAU is derived over distinct users elsewhere, not stored.';
+COMMENT ON TABLE dw.fact_user_activity IS 'User activity per shop and day: DAU, new and returning users, sessions, retention of the day''s cohort. MAU is derived over distinct users elsewhere, not stored.';
 COMMENT ON COLUMN dw.fact_user_activity.active_users IS 'Daily active users (DAU).';
 COMMENT ON COLUMN dw.fact_user_activity.paying_users IS 'Users who paid at least one order that day (the denominator of ARPPU).';
 COMMENT ON COLUMN dw.fact_user_activity.retention_d1 IS 'Share (0..1) of this day''s new users active again 1 day later; NULL until known.';

@@ -1,4 +1,5 @@
--- 0008_config: A-class configuration of seed 003 (sales campaigns, sales targets, performance
+-- erpdb:reworded-from 87dfdde9dc89f868f7f9599141e8da40d21864fb434595a50ed4704fa49ad5c9 65e93896d44c7be7be5545fa060fce893bf135ae55aff201c3c24c4694c7f396
+-- 0008_config: A-class configuration (sales campaigns, sales targets, performance
 -- configs). Written by people through the app; a change recomputes the C-class results in mart.
 -- requires: 0003_ops_support (ops.set_updated_at), 0004_dimensions (dw.dim_merchants, dw.dim_shops,
 --           dw.dim_platforms)

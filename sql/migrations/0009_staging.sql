@@ -1,3 +1,4 @@
+-- erpdb:reworded-from 85f17dbff7d662dff56efe5c4eeff06be68f750679465238effa2f9d7ee28406 8cf2a30bd0647c4515f1a9b88f3d1298a490d62ea07d6045dd5773ab63e3272d
 -- 0009_staging: ODS landing tables for imports (CSV, Excel exports of the platforms), before
 -- cleaning. Types are loose on purpose: every business column is text, exactly as the file had
 -- it, so that a load never fails on a bad value; the cleaning step casts, validates, rejects rows
@@ -129,7 +130,7 @@ CREATE TABLE staging.product_metrics (
     CONSTRAINT product_metrics_pkey PRIMARY KEY (batch_id, row_no)
 );
 
-COMMENT ON TABLE staging.product_metrics IS 'Landing table for the platforms'' product performance exports (seed 000''s staging_product_metrics).';
+COMMENT ON TABLE staging.product_metrics IS 'Landing table for the platforms'' product performance exports.';
 
 CREATE TABLE staging.inventory (
     batch_id           uuid        NOT NULL REFERENCES staging.import_batches (batch_id) ON DELETE CASCADE,

@@ -1,7 +1,8 @@
+-- erpdb:reworded-from 8d86f7dcdd75494f975e2c871f92e8a903b8d62232103a3a915700556f24e916 e5e7fe0bcd2d89bbddc3e7bd5478c74b7355ca68a7f34f552e7ce8d7ee268208
 -- 0012_refresh_registry: what keeps the materialized views fresh (docs/refresh.md):
 -- ops.mv_registry (one row per mart.mv_*, written by ops.register_view from each view file),
--- ops.mv_refresh_log (seed 000's refresh log), ops.mv_invalidations (the dirty marks of the
--- event-driven flow of seed 003, written by statement triggers on every dw table), and the C-class
+-- ops.mv_refresh_log (every refresh attempt), ops.mv_invalidations (the dirty marks of the
+-- event-driven refresh, written by statement triggers on every dw table), and the C-class
 -- result table mart.target_achievement (A-class dw.cfg_sales_targets against the sales views).
 -- requires: 0002_roles (roles), 0003_ops_support (ops.set_updated_at), 0004..0008 (dw tables),
 --           0010_merchant_isolation (ops.enable_merchant_isolation)
@@ -73,7 +74,7 @@ CREATE TABLE ops.mv_refresh_log (
 CREATE INDEX mv_refresh_log_view_started_idx ON ops.mv_refresh_log (view_name, started_at DESC);
 CREATE INDEX mv_refresh_log_started_idx ON ops.mv_refresh_log (started_at);
 
-COMMENT ON TABLE ops.mv_refresh_log IS 'One row per refresh attempt (seed 000 mv_refresh_log): started, finished, duration, rows, status, error, what triggered it. Bounded by ops.purge_refresh_log, which every due refresh calls.';
+COMMENT ON TABLE ops.mv_refresh_log IS 'One row per refresh attempt: started, finished, duration, rows, status, error, what triggered it. Bounded by ops.purge_refresh_log, which every due refresh calls.';
 COMMENT ON COLUMN ops.mv_refresh_log.view_name IS 'The view refreshed (or the C-class result recomputed, e.g. mart.target_achievement).';
 COMMENT ON COLUMN ops.mv_refresh_log.status IS 'succeeded; failed (error_message says why); skipped (another refresh of the same view held its lock).';
 COMMENT ON COLUMN ops.mv_refresh_log.row_count IS 'Rows in the view after a successful refresh.';
@@ -128,7 +129,7 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    -- A-class configuration changed: recompute the C-class results now (seed 003's synchronous
+    -- A-class configuration changed: recompute the C-class results now (the synchronous
     -- path). The recompute function is repeatable (sql/functions) and may not exist yet while the
     -- first migrate of a database runs; then the first due refresh computes them.
     IF pg_catalog.to_regprocedure('ops.recompute_c_class(text)') IS NOT NULL THEN
@@ -214,7 +215,7 @@ CREATE TABLE mart.target_achievement (
 
 CREATE INDEX target_achievement_period_idx ON mart.target_achievement (merchant_id, period_start, period_end);
 
-COMMENT ON TABLE mart.target_achievement IS 'C-class (seed 003): each sales target of dw.cfg_sales_targets with its actual value from mart.mv_daily_sales / mart.mv_customer_segments. Recomputed by ops.recompute_c_class after a due refresh and whenever a dw.cfg_* table changes. Row level security limits readers to their merchant.';
+COMMENT ON TABLE mart.target_achievement IS 'C-class: each sales target of dw.cfg_sales_targets with its actual value from mart.mv_daily_sales / mart.mv_customer_segments. Recomputed by ops.recompute_c_class after a due refresh and whenever a dw.cfg_* table changes. Row level security limits readers to their merchant.';
 COMMENT ON COLUMN mart.target_achievement.actual_value IS 'The metric over [period_start, min(period_end, today)], in the unit of the target.';
 COMMENT ON COLUMN mart.target_achievement.achievement_rate IS 'actual_value / target_value; NULL for a zero target.';
 COMMENT ON COLUMN mart.target_achievement.elapsed_share IS 'Share of the period''s days that have begun (0 before it starts, 1 once it ended).';

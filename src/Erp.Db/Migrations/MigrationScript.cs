@@ -14,6 +14,7 @@ public sealed record MigrationScript
 {
     private const string NoTransactionDirective = "-- erpdb:no-transaction";
     private const string RunAsLoginDirective = "-- erpdb:run-as-login";
+    private const string RewordedFromDirective = "-- erpdb:reworded-from ";
 
     /// <summary>Creates a script; line endings are normalized to LF so the checksum is the same on every OS.</summary>
     /// <param name="name">Path relative to <c>sql/</c>, e.g. <c>migrations/0001_schemas.sql</c>.</param>
@@ -27,6 +28,12 @@ public sealed record MigrationScript
         Sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Contents)));
         RunsInTransaction = !HasDirective(Contents, NoTransactionDirective);
         RunsAsLogin = HasDirective(Contents, RunAsLoginDirective);
+        Rewordings = [.. LeadingComments(Contents)
+            .Select(l => l.Trim())
+            .Where(l => l.StartsWith(RewordedFromDirective, StringComparison.Ordinal))
+            .Select(l => l[RewordedFromDirective.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(p => p.Length == 2)
+            .Select(p => new Rewording(p[0], p[1]))];
     }
 
     /// <summary>Path relative to <c>sql/</c>, e.g. <c>migrations/0001_schemas.sql</c>; the journal key.</summary>
@@ -50,6 +57,12 @@ public sealed record MigrationScript
     /// </summary>
     public bool RunsAsLogin { get; }
 
+    /// <summary>
+    /// Earlier texts of this migration that differ from this one in wording only, from its
+    /// <c>-- erpdb:reworded-from SHA256 CODE-SHA256</c> lines: a database that applied one of them is up to date.
+    /// </summary>
+    internal IReadOnlyList<Rewording> Rewordings { get; }
+
     /// <summary>True for functions and views, which run again when their text changes.</summary>
     public bool IsRepeatable => Kind != ScriptKind.Migration;
 
@@ -62,3 +75,6 @@ public sealed record MigrationScript
     private static IEnumerable<string> LeadingComments(string contents) =>
         contents.Split('\n').TakeWhile(l => l.TrimStart().StartsWith("--", StringComparison.Ordinal) || l.Trim().Length == 0);
 }
+
+/// <summary>An earlier text of a migration: its checksum, and the checksum of its code (<see cref="Engine.ScriptCode"/>).</summary>
+internal sealed record Rewording(string Sha256, string CodeSha256);

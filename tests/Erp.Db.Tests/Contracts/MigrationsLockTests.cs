@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Erp.Db.Migrations;
+using Erp.Db.Migrations.Engine;
 using Erp.Db.Tests.Infrastructure;
 
 namespace Erp.Db.Tests.Contracts;
@@ -40,6 +42,20 @@ public class MigrationsLockTests
         {
             problems.Add($"{name} is not locked: run `cd sql && sha256sum {name} >> migrations.lock`");
         }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void A_reworded_migration_has_the_code_of_the_text_it_was_reworded_from()
+    {
+        var problems = ScriptCatalog.Embedded().Scripts
+            .Where(s => s.Kind == ScriptKind.Migration)
+            .SelectMany(s => s.Rewordings
+                .Where(r => r.CodeSha256 != ScriptCode.Sha256(s.Contents))
+                .Select(r => $"{s.Name} claims to be a rewording of {r.Sha256} with code {r.CodeSha256}, but its code is {ScriptCode.Sha256(s.Contents)}: "
+                    + "only comments may change in an applied migration; put the change in a new migration"))
+            .ToList();
+
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 

@@ -1,4 +1,5 @@
 using Erp.Db.Migrations;
+using Erp.Db.Migrations.Engine;
 using Erp.Db.Tests.Infrastructure;
 
 namespace Erp.Db.Tests.Migrations;
@@ -77,6 +78,26 @@ public class MigrationRunnerTests
         Assert.Equal(ScriptState.Drifted, drifted.State);
         Assert.Contains("migrations/0003_table.sql", error.Message);
         Assert.Null(await db.ScalarAsync<string>("SELECT to_regclass('dw.more')::text"));
+    }
+
+    [Fact]
+    public async Task A_migration_reworded_in_its_comments_only_stays_applied_and_a_code_change_under_the_same_claim_is_drift()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        const string first = "-- 0003_table: a table named after a document users never see.\nCREATE TABLE dw.t (id int); -- see that document\nCOMMENT ON TABLE dw.t IS 'As that document says.';\n";
+        using var scripts = BaseScripts().Write("migrations/0003_table.sql", first);
+        await new MigrationRunner(db.DataSource, scripts.Catalog()).MigrateAsync();
+        var applied = new MigrationScript("migrations/0003_table.sql", ScriptKind.Migration, first);
+        var claim = $"-- erpdb:reworded-from {applied.Sha256} {ScriptCode.Sha256(first)}\n";
+
+        scripts.Write("migrations/0003_table.sql", claim + "-- 0003_table: a table of ids.\nCREATE TABLE dw.t (id int);\nCOMMENT ON TABLE dw.t IS 'Ids.';\n");
+        var reworded = await new MigrationRunner(db.DataSource, scripts.Catalog()).StatusAsync();
+        scripts.Write("migrations/0003_table.sql", claim + "-- 0003_table: a table of ids.\nCREATE TABLE dw.t (id bigint);\n");
+        var recoded = await new MigrationRunner(db.DataSource, scripts.Catalog()).StatusAsync();
+
+        Assert.Empty(reworded.Drift);
+        Assert.DoesNotContain(reworded.Scripts, s => s.WillRun);
+        Assert.Equal(ScriptState.Drifted, Assert.Single(recoded.Drift).State);
     }
 
     [Fact]

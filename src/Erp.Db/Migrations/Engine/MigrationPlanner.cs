@@ -78,7 +78,9 @@ internal static class MigrationPlanner
         }
         if (!script.IsRepeatable)
         {
-            return status with { State = ScriptState.Drifted, Reason = $"file changed after it was applied on {applied.AppliedAt:yyyy-MM-dd HH:mm:ss}Z" };
+            return IsRewordingOf(script, applied.Sha256)
+                ? status with { Reason = "applied from an earlier text that differs only in comments (erpdb:reworded-from)" }
+                : status with { State = ScriptState.Drifted, Reason = $"file changed after it was applied on {applied.AppliedAt:yyyy-MM-dd HH:mm:ss}Z" };
         }
         if (ToolVersion.IsNewer(applied.ErpdbVersion, ToolVersion.Current))
         {
@@ -90,6 +92,10 @@ internal static class MigrationPlanner
         }
         return status with { State = ScriptState.Changed, Reason = "text changed since it was last applied" };
     }
+
+    /// <summary>True when the script declares the applied text as an earlier wording and its code is still that text's code.</summary>
+    private static bool IsRewordingOf(MigrationScript script, string appliedSha256) =>
+        script.Rewordings.Any(r => r.Sha256 == appliedSha256 && r.CodeSha256 == ScriptCode.Sha256(script.Contents));
 
     private static MigrationScript Find(ScriptCatalog catalog, string name) => catalog.Scripts.First(s => s.Name == name);
 
