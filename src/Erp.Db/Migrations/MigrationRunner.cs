@@ -131,7 +131,7 @@ public sealed class MigrationRunner
     private async Task JournalProgressAsync(NpgsqlConnection session, MigrationScript script, int statementsApplied)
     {
         await session.ExecuteAsync(JournalSql.EnsureColumns);
-        await session.ExecuteAsync(JournalSql.Insert, new
+        await session.ExecuteAsync(JournalSql.Progress, new
         {
             name = script.Name,
             kind = JournalSql.KindName(script.Kind),

@@ -50,6 +50,36 @@ public class KillNineTests
     }
 
     [Fact]
+    public async Task Migrate_killed_inside_a_no_transaction_script_resumes_after_the_statements_it_committed()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await db.ExecuteAsync("CREATE TABLE public.nt_target (id int); ALTER TABLE public.nt_target OWNER TO erp_owner;");
+        using var scripts = Migrations.ViewRebuildTests.EmbeddedScripts();
+        // Statement 1 commits at once; statement 2 waits for the test's lock and is killed there.
+        const string script = "-- erpdb:no-transaction\nCREATE TABLE public.nt_first (id int);\nINSERT INTO public.nt_target VALUES (1);\nCREATE TABLE public.nt_second (id int);\n";
+        scripts.Write("migrations/0900_no_transaction.sql", script);
+        await using var blocker = await Blocker.LockAsync(db.ConnectionString, "ACCESS EXCLUSIVE", table: "public.nt_target");
+
+        using var run = ErpdbProcess.Start(db.ConnectionString, "migrate", "--scripts", scripts.Path);
+        await run.WaitForBackendAsync(db.ConnectionString, "wait_event_type = 'Lock'");
+        await run.KillAsync();
+        await blocker.ReleaseAsync();
+        Assert.Equal(0, await run.BackendsLeftAsync(db.ConnectionString));
+
+        // The killed run's backend may still finish statement 2 (it does here, once the lock is gone) but could not journal it:
+        // the journal knows statement 1, and the rerun starts at 2. Statements of such scripts are best idempotent (docs/migrations.md).
+        Assert.Equal(1, await db.ScalarAsync<int>(
+            "SELECT statements_applied FROM ops.schema_journal WHERE script_name = 'migrations/0900_no_transaction.sql' ORDER BY journal_id DESC LIMIT 1"));
+        var again = await CliRun.RunAsync("migrate", "--scripts", scripts.Path, "--connection", db.ConnectionString);
+
+        // Statement 1 did not run again (CREATE TABLE would have failed); the rest did.
+        Assert.True(again.ExitCode == 0, again.Output + again.Error);
+        Assert.Equal("nt_second", await db.ScalarAsync<string>("SELECT to_regclass('public.nt_second')::text"));
+        Assert.Null(await db.ScalarAsync<int?>(
+            "SELECT statements_applied FROM ops.schema_journal WHERE script_name = 'migrations/0900_no_transaction.sql' ORDER BY journal_id DESC LIMIT 1"));
+    }
+
+    [Fact]
     public async Task Refresh_all_killed_mid_view_leaves_no_lock_and_the_next_refresh_brings_every_view_in_step()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();

@@ -1,4 +1,5 @@
 using System.Data;
+using Dapper;
 using DbUp.Engine;
 using DbUp.Engine.Output;
 using DbUp.Engine.Transactions;
@@ -11,7 +12,8 @@ namespace Erp.Db.Migrations.Engine;
 /// DbUp's PostgreSQL executor with Erp.Db's variables (only declared <c>$name$</c> tokens are
 /// replaced, so <c>$tag$</c> dollar quotes pass through), errors that name the file and line and,
 /// for a no-transaction script, how many statements stay applied, and resuming such a script after
-/// the statements an earlier run applied.
+/// the statements an earlier run applied. A no-transaction script journals its progress after each
+/// statement commits, so a run killed mid-script (kill -9) resumes after the last committed one.
 /// </summary>
 internal sealed class ErpScriptExecutor(
     Func<IConnectionManager> connectionManager,
@@ -23,6 +25,10 @@ internal sealed class ErpScriptExecutor(
     ScriptTimer timer)
     : PostgresqlScriptExecutor(connectionManager, log, null, () => false, [], journal)
 {
+    private SqlScript? running;
+    private int statement;
+    private int statementCount;
+
     protected override string PreprocessScriptContents(SqlScript script, IDictionary<string, string> _) =>
         ScriptStatements.Preprocess(script.Contents, variables);
 
@@ -39,6 +45,27 @@ internal sealed class ErpScriptExecutor(
             Timeout = command.CommandTimeout,
         };
         batch.ExecuteNonQuery();
+        // The last statement needs no progress row: the script's own journal row follows at once.
+        if (withoutTransaction && statement > 0 && running is not null && statement < statementCount)
+        {
+            JournalProgress(npgsqlCommand.Connection!, running, statement);
+        }
+    }
+
+    /// <summary>Journals that the first <paramref name="applied"/> statements of a no-transaction script are committed.</summary>
+    private void JournalProgress(NpgsqlConnection connection, SqlScript script, int applied)
+    {
+        var kind = MigrationPlanner.KindOf(script.Name);
+        connection.Execute(JournalSql.EnsureColumns);
+        connection.Execute(JournalSql.Progress, new
+        {
+            name = script.Name,
+            kind = JournalSql.KindName(kind),
+            sha256 = ScriptStatements.PrefixSha256(new MigrationScript(script.Name, kind, script.Contents), variables, applied),
+            duration_ms = 0m,
+            erpdb_version = ToolVersion.Current,
+            statements_applied = applied,
+        });
     }
 
     protected override void ExecuteCommandsWithinExceptionHandler(int index, SqlScript script, Action executeCommand)
@@ -52,6 +79,12 @@ internal sealed class ErpScriptExecutor(
         {
             return; // applied and committed by an earlier run of this no-transaction script
         }
+        if (!ReferenceEquals(running, script))
+        {
+            running = script;
+            statementCount = SqlStatementSplitter.Split(PreprocessScriptContents(script, variables.ToDictionary())).Count;
+        }
+        statement = index;
         try
         {
             executeCommand();

@@ -59,6 +59,21 @@ internal static class JournalSql
         """;
 
     /// <summary>
+    /// How far a no-transaction script got: moves the script's newest row forward when that row is already such a
+    /// progress row, else adds one. One progress row per run, however many statements the script has.
+    /// </summary>
+    public const string Progress = """
+        WITH moved AS (
+            UPDATE ops.schema_journal AS j SET sha256 = @sha256, statements_applied = @statements_applied, erpdb_version = @erpdb_version
+            WHERE j.journal_id = (SELECT max(h.journal_id) FROM ops.schema_journal AS h WHERE h.script_name = @name)
+              AND j.statements_applied IS NOT NULL
+            RETURNING 1)
+        INSERT INTO ops.schema_journal (script_name, script_kind, sha256, duration_ms, erpdb_version, statements_applied)
+        SELECT @name, @kind, @sha256, @duration_ms, @erpdb_version, @statements_applied
+        WHERE NOT EXISTS (SELECT 1 FROM moved)
+        """;
+
+    /// <summary>
     /// Run before each script that runs as erp_owner. First it clears what an earlier script of the
     /// session set (<c>search_path</c> from pg_dump output, a role, any other setting): every
     /// script of a migrate shares the one session that holds the lock. Then, inside a transaction,

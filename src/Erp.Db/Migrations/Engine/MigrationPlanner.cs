@@ -69,7 +69,7 @@ internal static class MigrationPlanner
         {
             // A no-transaction script failed part way: its first statements are applied and committed.
             return ScriptStatements.PrefixSha256(script, variables, done) == applied.Sha256
-                ? status with { State = ScriptState.Pending, StatementsApplied = done, Reason = $"statements 1..{done} applied by a run that failed; resumes at statement {done + 1}" }
+                ? status with { State = ScriptState.Pending, StatementsApplied = done, Reason = $"statements 1..{done} applied by a run that failed or was killed; resumes at statement {done + 1}" }
                 : status with { State = ScriptState.Drifted, Reason = $"statements 1..{done} were applied (outside a transaction) from a text whose first {done} statements differ from this file's" };
         }
         if (applied.Sha256 == script.Sha256)
@@ -101,7 +101,7 @@ internal static class MigrationPlanner
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
-    private static ScriptKind KindOf(string name) => name.Split('/')[0] switch
+    internal static ScriptKind KindOf(string name) => name.Split('/')[0] switch
     {
         "functions" => ScriptKind.Function,
         "views" => ScriptKind.View,
