@@ -133,6 +133,7 @@ BEGIN
         SELECT * FROM (VALUES ('dw.fact_sales_orders', 'fact_sales_orders', 'order_date'),
                               ('dw.fact_order_items', 'fact_order_items', 'order_date'),
                               ('dw.fact_expenses', 'fact_expenses', 'expense_date'),
+                              ('dw.dim_merchants', 'dim_merchants', ''),
                               ('dw.dim_shops', 'dim_shops', ''),
                               ('dw.dim_platforms', 'dim_platforms', ''),
                               ('dw.dim_products', 'dim_products', '')) AS t (relation, table_name, day_column)

@@ -14,7 +14,7 @@ public class IncrementalAggregateTests
 {
     private static readonly string[] Aggregates =
     [
-        "mart.mv_daily_sales", "mart.mv_weekly_sales", "mart.mv_monthly_sales",
+        "mart.mv_daily_sales", "mart.mv_weekly_sales", "mart.mv_monthly_sales", "mart.mv_hourly_sales",
         "mart.mv_product_sales_daily", "mart.mv_top_products", "mart.mv_profit_analysis",
     ];
 
@@ -162,9 +162,12 @@ public class IncrementalAggregateTests
             7 => $"INSERT INTO dw.fact_expenses (merchant_id, expense_date, shop_id, category, amount) VALUES ({merchant}, {day}, {shop}, 'advertising', {w.A + 1})",
             8 => $"UPDATE dw.fact_expenses SET amount = amount + {w.A}, expense_date = expense_date - {w.C % 35} WHERE merchant_id = {merchant} AND expense_id % 3 = {w.B % 3}",
             9 => $"DELETE FROM dw.fact_expenses WHERE merchant_id = {merchant} AND expense_id % 4 = {w.B % 4} AND order_id IS NULL",
-            10 => w.A % 2 == 0
-                ? $"UPDATE dw.dim_shops SET shop_name = 'Shop {shop} v{w.C}' WHERE shop_id = {shop}"
-                : $"UPDATE dw.dim_products SET product_name = 'Product v{w.C}' WHERE merchant_id = {merchant} AND product_id = {(merchant == 1 ? 101 : 201) + (w.C % 2)}",
+            10 => (w.A % 3) switch
+            {
+                0 => $"UPDATE dw.dim_shops SET shop_name = 'Shop {shop} v{w.C}' WHERE shop_id = {shop}",
+                1 => $"UPDATE dw.dim_products SET product_name = 'Product v{w.C}' WHERE merchant_id = {merchant} AND product_id = {(merchant == 1 ? 101 : 201) + (w.C % 2)}",
+                _ => $"UPDATE dw.dim_merchants SET timezone = '{(w.C % 2 == 0 ? "UTC" : "Asia/Shanghai")}' WHERE merchant_id = {merchant}",
+            },
             // An unchanged upsert of a dimension logs nothing; a real change logs its merchant.
             11 => $"UPDATE dw.dim_shops SET shop_name = shop_name WHERE merchant_id = {merchant}",
             _ => (w.A % 3) switch

@@ -13,18 +13,18 @@ public class ViewRefresherTests
         await SalesDataset.LoadAsync(db);
         var refresher = new ViewRefresher(db.DataSource);
 
-        var one = await refresher.RefreshAsync(["mv_hourly_sales"], "test");
-        var hourlyRows = await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_hourly_sales");
+        var one = await refresher.RefreshAsync(["mv_customer_segments"], "test");
+        var segmentRows = await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_customer_segments");
         await SalesDataset.AddOrderAsync(db, "lib-1", 5m);
         var due = await refresher.RefreshDueAsync("test");
         var again = await refresher.RefreshDueAsync("test");
         var status = await refresher.GetStatusAsync();
 
         // A materialized view (incremental aggregates are tables: never CONCURRENTLY).
-        var hourly = Assert.Single(one);
-        Assert.Equal(RefreshStatus.Succeeded, hourly.Status);
-        Assert.True(hourly.Concurrently);
-        Assert.Equal(hourlyRows, hourly.RowCount);
+        var segments = Assert.Single(one);
+        Assert.Equal(RefreshStatus.Succeeded, segments.Status);
+        Assert.True(segments.Concurrently);
+        Assert.Equal(segmentRows, segments.RowCount);
         // An incremental aggregate keeps its row count from the rows it deleted and inserted.
         var dailyRows = await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_daily_sales");
         Assert.Contains(due, r => r.ViewName == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded && r.RowCount == dailyRows);
