@@ -1,5 +1,6 @@
 -- ops.refresh_all: refreshes every registered view in dependency order, due or not, each in its
--- own transaction, then recomputes the C-class results.
+-- own transaction, then recomputes the C-class results. Incremental aggregates are rebuilt from
+-- scratch (full_rebuild), whatever their invalidation log says.
 -- requires: ops.refresh_view, ops.views_to_refresh, ops.recompute_c_class
 -- A procedure for the same reasons as ops.refresh_due (COMMIT per view). Concurrent callers do
 -- not wait for each other: the per-view lock of ops.refresh_view logs the second one as skipped.
@@ -13,7 +14,7 @@ DECLARE
 BEGIN
     log_ids := '{}';
     FOR next_view IN SELECT v.view_name FROM ops.views_to_refresh(false) AS v ORDER BY v.refresh_level, v.view_name LOOP
-        logged := ops.refresh_view(next_view, refresh_trigger);
+        logged := ops.refresh_view(next_view, refresh_trigger, true);
         log_ids := log_ids || logged.log_id;
         COMMIT;
         -- A cancel is logged by ops.refresh_view; the run stops there.
@@ -30,6 +31,6 @@ END
 $$;
 
 COMMENT ON PROCEDURE ops.refresh_all(text, bigint[]) IS
-    'Refreshes every registered view in dependency order, one transaction per view, then recomputes the C-class results; a cancel stops it (logged as cancelled). log_ids returns the log rows written. CALL outside a transaction block.';
+    'Refreshes every registered view in dependency order (incremental aggregates rebuilt from scratch), one transaction per view, then recomputes the C-class results; a cancel stops it (logged as cancelled). log_ids returns the log rows written. CALL outside a transaction block.';
 REVOKE EXECUTE ON PROCEDURE ops.refresh_all(text, bigint[]) FROM PUBLIC;
 GRANT EXECUTE ON PROCEDURE ops.refresh_all(text, bigint[]) TO erp_writer;

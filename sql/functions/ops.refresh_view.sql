@@ -1,5 +1,9 @@
--- ops.refresh_view: refreshes one registered materialized view and logs the attempt.
--- requires: ops.mv_registry, ops.mv_refresh_log, ops.mv_invalidations (0012_refresh_registry)
+-- ops.refresh_view: refreshes one registered view (a materialized view, or an incremental
+-- aggregate through ops.refresh_aggregate) and logs the attempt.
+-- requires: ops.mv_registry, ops.mv_refresh_log, ops.mv_invalidations (0012_refresh_registry),
+--           ops.refresh_aggregate, ops.agg_invalidations (0027_incremental_aggregates)
+-- An incremental aggregate recomputes only the buckets its invalidation log names, unless
+-- full_rebuild (ops.refresh_all, erpdb refresh --full) asks for every row.
 -- Never raises for a failed refresh: the failure is logged (with its error) and returned, so a
 -- caller refreshing many views goes on with the next. A statement timeout is such a failure. A
 -- cancel (the caller's, e.g. Ctrl+C or a CancellationToken) is logged 'cancelled' and returned:
@@ -8,7 +12,10 @@
 -- call (ops.refresh_statement_timeout; ViewRefresher does): PostgreSQL arms the statement timer
 -- when a client statement starts, so a SET inside this call would not bound it.
 
-CREATE OR REPLACE FUNCTION ops.refresh_view(view_name text, refresh_trigger text DEFAULT 'manual')
+-- full_rebuild was added after the first version: the two-argument function goes.
+DROP FUNCTION IF EXISTS ops.refresh_view(text, text);
+
+CREATE OR REPLACE FUNCTION ops.refresh_view(view_name text, refresh_trigger text DEFAULT 'manual', full_rebuild boolean DEFAULT false)
 RETURNS ops.mv_refresh_log
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -26,6 +33,7 @@ DECLARE
     error_text        text;
     error_state       text;
     outcome           text;
+    mode              text := 'full';
     failed_at         timestamptz;
     logged            ops.mv_refresh_log;
 BEGIN
@@ -61,14 +69,19 @@ BEGIN
         END IF;
         SELECT reg.refresh_concurrently AND c.relispopulated INTO use_concurrently FROM pg_catalog.pg_class AS c WHERE c.oid = rel;
 
-        -- The dirty marks this refresh covers: those of transactions committed before it starts.
+        -- The dirty marks (and invalidated ranges) this refresh covers: those of transactions
+        -- committed before it starts.
         snapshot := pg_catalog.pg_current_snapshot();
-        IF use_concurrently THEN
+        IF reg.view_kind = 'incremental' THEN
+            SELECT a.row_count, a.refresh_mode INTO counted, mode
+            FROM ops.refresh_aggregate(reg.view_name, refresh_view.full_rebuild, snapshot) AS a;
+        ELSIF use_concurrently THEN
             EXECUTE pg_catalog.format('REFRESH MATERIALIZED VIEW CONCURRENTLY %s', rel);
+            EXECUTE pg_catalog.format('SELECT count(*) FROM %s', rel) INTO counted;
         ELSE
             EXECUTE pg_catalog.format('REFRESH MATERIALIZED VIEW %s', rel);
+            EXECUTE pg_catalog.format('SELECT count(*) FROM %s', rel) INTO counted;
         END IF;
-        EXECUTE pg_catalog.format('SELECT count(*) FROM %s', rel) INTO counted;
 
         DELETE FROM ops.mv_invalidations AS i
         WHERE i.view_name = reg.view_name AND pg_catalog.pg_visible_in_snapshot(i.xid, snapshot);
@@ -87,10 +100,11 @@ BEGIN
             retry_after = NULL
         WHERE r.view_name = reg.view_name;
 
-        INSERT INTO ops.mv_refresh_log (view_name, started_at, finished_at, duration_ms, row_count, status, was_concurrent, refresh_trigger)
+        INSERT INTO ops.mv_refresh_log (view_name, started_at, finished_at, duration_ms, row_count, status, was_concurrent,
+                                        refresh_trigger, refresh_mode)
         VALUES (reg.view_name, started, pg_catalog.clock_timestamp(),
                 pg_catalog.round((EXTRACT(epoch FROM pg_catalog.clock_timestamp() - started) * 1000)::numeric, 3),
-                counted, 'succeeded', use_concurrently, refresh_view.refresh_trigger)
+                counted, 'succeeded', use_concurrently, refresh_view.refresh_trigger, mode)
         RETURNING * INTO logged;
     EXCEPTION
         -- query_canceled is not part of OTHERS. A statement timeout is a failure of this view; any
@@ -127,7 +141,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION ops.refresh_view(text, text) IS
-    'Refreshes one registered view (CONCURRENTLY when registered so and populated) under a per-view advisory lock: a second caller at the same time is logged as skipped. Sets the lock timeout (the statement timeout is the caller''s: ops.refresh_statement_timeout), counts rows, clears the dirty marks it covered and marks dependent views dirty. A failure (a statement timeout included) is logged with its error, sets the retry backoff and is returned, never raised; a cancel is logged and returned as cancelled. Returns the log row.';
-REVOKE EXECUTE ON FUNCTION ops.refresh_view(text, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION ops.refresh_view(text, text) TO erp_writer;
+COMMENT ON FUNCTION ops.refresh_view(text, text, boolean) IS
+    'Refreshes one registered view (a materialized view CONCURRENTLY when registered so and populated; an incremental aggregate by recomputing only its invalidated buckets, or every row with full_rebuild) under a per-view advisory lock: a second caller at the same time is logged as skipped. Sets the lock timeout (the statement timeout is the caller''s: ops.refresh_statement_timeout), counts rows, clears the dirty marks it covered and marks dependent views dirty. A failure (a statement timeout included) is logged with its error, sets the retry backoff and is returned, never raised; a cancel is logged and returned as cancelled. Returns the log row.';
+REVOKE EXECUTE ON FUNCTION ops.refresh_view(text, text, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ops.refresh_view(text, text, boolean) TO erp_writer;

@@ -2,7 +2,8 @@
 -- sql/views file calls it right after creating its view.
 -- requires: ops.mv_registry, ops.mv_refresh_log, ops.mv_invalidations (0012_refresh_registry)
 -- What the view reads (depends_on, reads) comes from the catalog, not from the caller, so the
--- registry can never disagree with the view's SQL.
+-- registry can never disagree with the view's SQL. depends_on holds the materialized views and
+-- the registered incremental aggregates (tables, e.g. mart.mv_daily_sales) it reads.
 -- Like ops.refresh_view it clears only the dirty marks the view's data covers: those of
 -- transactions visible in the snapshot the migration runner records at the start of the script
 -- (erpdb.script_snapshot, taken before CREATE ... WITH DATA), or in the transaction snapshot
@@ -33,7 +34,9 @@ BEGIN
 
     -- Every relation the view's rewrite rule references, schema-qualified.
     SELECT coalesce(pg_catalog.array_agg(DISTINCT pg_catalog.format('%I.%I', n.nspname, c.relname)), '{}'),
-           coalesce(pg_catalog.array_agg(DISTINCT pg_catalog.format('%I.%I', n.nspname, c.relname)) FILTER (WHERE c.relkind = 'm'), '{}')
+           coalesce(pg_catalog.array_agg(DISTINCT pg_catalog.format('%I.%I', n.nspname, c.relname)) 
+               FILTER (WHERE c.relkind = 'm' OR EXISTS (SELECT 1 FROM ops.mv_registry AS g
+                                                        WHERE g.view_name = pg_catalog.format('%I.%I', n.nspname, c.relname))), '{}')
     INTO read_names, mv_names
     FROM pg_catalog.pg_rewrite AS r
     JOIN pg_catalog.pg_depend AS d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid
@@ -57,7 +60,11 @@ BEGIN
             last_success_at = EXCLUDED.last_success_at,
             last_row_count = EXCLUDED.last_row_count,
             consecutive_failures = 0,
-            retry_after = NULL
+            retry_after = NULL,
+            view_kind = 'materialized',
+            compute_function = NULL,
+            bucket_column = NULL,
+            bucket_width = NULL
     RETURNING * INTO registered;
 
     -- The view was just created WITH DATA in this transaction, from a snapshot that is not at hand

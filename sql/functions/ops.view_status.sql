@@ -48,16 +48,16 @@ AS $$
            dirty.since IS NOT NULL,
            dirty.since,
            r.consecutive_failures,
-           coalesce(c.relispopulated, false)
+           coalesce(c.relkind = 'r' OR c.relispopulated, false)
                AND r.consecutive_failures < 3
                AND r.last_success_at IS NOT NULL
                AND pg_catalog.now() - r.last_success_at <= r.stale_after,
-           coalesce(c.relispopulated, false),
+           coalesce(c.relkind = 'r' OR c.relispopulated, false),
            r.refresh_concurrently,
            r.depends_on,
            CASE WHEN r.retry_after > pg_catalog.now() THEN r.retry_after END
     FROM ops.mv_registry AS r
-    LEFT JOIN pg_catalog.pg_class AS c ON c.oid = pg_catalog.to_regclass(r.view_name) AND c.relkind = 'm'
+    LEFT JOIN pg_catalog.pg_class AS c ON c.oid = pg_catalog.to_regclass(r.view_name) AND c.relkind IN ('m', 'r')
     LEFT JOIN LATERAL (
         SELECT l.status, l.error_message, l.started_at
         FROM ops.mv_refresh_log AS l

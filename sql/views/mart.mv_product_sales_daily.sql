@@ -3,10 +3,36 @@
 -- requires: dw.fact_order_items, dw.fact_sales_orders, dw.dim_products, dw.dim_shops, dw.dim_platforms, dw.is_valid_sale
 -- Valid orders only (dw.is_valid_sale: not cancelled, refunded or returned). Revenue is the line amount converted
 -- with its order's exchange rate, rounded per line like the order's own CNY amounts.
+-- An incremental aggregate (docs/refresh.md): a table that only the refresh functions write; a due
+-- refresh recomputes only the (merchant, day) buckets that writes to lines, orders, products,
+-- shops or platforms invalidated (ops.agg_invalidations).
 
-DROP MATERIALIZED VIEW IF EXISTS mart.mv_product_sales_daily CASCADE;
+SELECT ops.drop_mart_relation('mart.mv_product_sales_daily');
 
-CREATE MATERIALIZED VIEW mart.mv_product_sales_daily AS
+CREATE TABLE mart.mv_product_sales_daily (
+    merchant_id       bigint  NOT NULL,
+    product_id        bigint  NOT NULL,
+    sku               text,
+    product_name      text,
+    category_id       bigint,
+    brand             text,
+    shop_id           bigint  NOT NULL,
+    platform_id       smallint,
+    platform_code     text,
+    sales_date        date    NOT NULL,
+    units_sold        bigint  NOT NULL,
+    order_count       bigint  NOT NULL,
+    revenue_cny       numeric NOT NULL,
+    cost_cny          numeric NOT NULL,
+    gross_profit_cny  numeric NOT NULL
+);
+
+-- The aggregate's rows for some merchants (NULL: all) and the days first_day..last_day.
+CREATE FUNCTION mart.mv_product_sales_daily_rows(merchants bigint[], first_day date, last_day date)
+RETURNS SETOF mart.mv_product_sales_daily
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
 SELECT it.merchant_id,
        it.product_id,
        p.sku,
@@ -29,23 +55,31 @@ JOIN dw.dim_products AS p ON p.merchant_id = it.merchant_id AND p.product_id = i
 JOIN dw.dim_shops AS s ON s.merchant_id = o.merchant_id AND s.shop_id = o.shop_id
 JOIN dw.dim_platforms AS pl ON pl.platform_id = s.platform_id
 WHERE dw.is_valid_sale(o.status)
+  AND (merchants IS NULL OR it.merchant_id = ANY (merchants))
+  AND it.order_date BETWEEN first_day AND last_day
+  AND o.order_date BETWEEN first_day AND last_day
 GROUP BY it.merchant_id, it.product_id, p.sku, p.product_name, p.category_id, p.brand,
-         o.shop_id, s.platform_id, pl.platform_code, it.order_date
-WITH DATA;
+         o.shop_id, s.platform_id, pl.platform_code, it.order_date;
+END;
+
+INSERT INTO mart.mv_product_sales_daily SELECT * FROM mart.mv_product_sales_daily_rows(NULL, '-infinity', 'infinity');
 
 CREATE UNIQUE INDEX mv_product_sales_daily_key ON mart.mv_product_sales_daily (merchant_id, product_id, shop_id, sales_date);
 CREATE INDEX mv_product_sales_daily_merchant_date_idx ON mart.mv_product_sales_daily (merchant_id, sales_date);
 CREATE INDEX mv_product_sales_daily_category_date_idx ON mart.mv_product_sales_daily (merchant_id, category_id, sales_date);
 CREATE INDEX mv_product_sales_daily_platform_date_idx ON mart.mv_product_sales_daily (merchant_id, platform_code, sales_date);
+ANALYZE mart.mv_product_sales_daily;
 
-COMMENT ON MATERIALIZED VIEW mart.mv_product_sales_daily IS 'Per merchant, product, shop and day: units, orders, revenue, cost and gross profit in CNY from order lines of valid orders; the base of the trends and top-products queries. Readers use mart.product_sales_daily.';
+COMMENT ON TABLE mart.mv_product_sales_daily IS 'Per merchant, product, shop and day: units, orders, revenue, cost and gross profit in CNY from order lines of valid orders; the base of the trends and top-products queries. An incremental aggregate that only the refresh functions write. Readers use mart.product_sales_daily.';
 COMMENT ON COLUMN mart.mv_product_sales_daily.revenue_cny IS 'Sum of line amounts (after line discounts) x the order''s exchange rate, rounded per line.';
 COMMENT ON COLUMN mart.mv_product_sales_daily.order_count IS 'Distinct orders with the product that day in that shop.';
+COMMENT ON FUNCTION mart.mv_product_sales_daily_rows(bigint[], date, date) IS 'The rows of mart.mv_product_sales_daily for the given merchants (NULL: all) and days: what its refresh inserts.';
 
 REVOKE ALL ON mart.mv_product_sales_daily FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION mart.mv_product_sales_daily_rows(bigint[], date, date) FROM PUBLIC;
 
-SELECT ops.register_view('mart.mv_product_sales_daily', '$default_refresh_interval$', '$default_stale_after$', true,
-    'Product sales per merchant, product, shop and day.');
+SELECT ops.register_aggregate('mart.mv_product_sales_daily', 'mart.mv_product_sales_daily_rows(bigint[], date, date)', 'sales_date', 'day',
+    '$default_refresh_interval$', '$default_stale_after$', 'Product sales per merchant, product, shop and day.');
 
 CREATE OR REPLACE VIEW mart.product_sales_daily WITH (security_barrier) AS
     SELECT * FROM mart.mv_product_sales_daily WHERE merchant_id = (SELECT ops.current_merchant_id());

@@ -6,39 +6,60 @@
 -- are in mart.mv_financial_overview. A shop with expenses but no sales in a month has a row too.
 -- Expenses with order_id set (order fees) are already in net_profit_cny and are left out, so each
 -- fee counts once (docs/metrics.md).
+-- An incremental aggregate by month (docs/refresh.md): the refresh of mart.mv_daily_sales and the
+-- triggers on dw.fact_expenses log the days that changed; a refresh recomputes those months only.
+-- Sales and expenses are summed from one UNION ALL (not a FULL JOIN of two sums, as before) so
+-- that the merchant and day bounds reach both sources' indexes.
 
-DROP MATERIALIZED VIEW IF EXISTS mart.mv_profit_analysis CASCADE;
+SELECT ops.drop_mart_relation('mart.mv_profit_analysis');
 
-CREATE MATERIALIZED VIEW mart.mv_profit_analysis AS
-WITH sales AS (
-    SELECT d.merchant_id, d.shop_id, date_trunc('month', d.sales_date)::date AS month_start,
-           sum(d.order_count)::bigint AS order_count,
-           sum(d.gmv_cny) AS gmv_cny, sum(d.cost_cny) AS cost_cny, sum(d.fees_cny) AS fees_cny,
-           sum(d.gross_profit_cny) AS gross_profit_cny, sum(d.net_profit_cny) AS net_profit_cny
-    FROM mart.mv_daily_sales AS d
-    GROUP BY d.merchant_id, d.shop_id, date_trunc('month', d.sales_date)
-),
-expenses AS (
-    SELECT e.merchant_id, e.shop_id, date_trunc('month', e.expense_date)::date AS month_start,
-           sum(e.amount_cny) AS expenses_cny
-    FROM dw.fact_expenses AS e
-    WHERE e.shop_id IS NOT NULL AND e.order_id IS NULL
-    GROUP BY e.merchant_id, e.shop_id, date_trunc('month', e.expense_date)
-),
-combined AS (
-    SELECT coalesce(s.merchant_id, x.merchant_id) AS merchant_id,
-           coalesce(s.shop_id, x.shop_id) AS shop_id,
-           coalesce(s.month_start, x.month_start) AS month_start,
-           coalesce(s.order_count, 0) AS order_count,
-           coalesce(s.gmv_cny, 0) AS gmv_cny,
-           coalesce(s.cost_cny, 0) AS cost_cny,
-           coalesce(s.fees_cny, 0) AS fees_cny,
-           coalesce(s.gross_profit_cny, 0) AS gross_profit_cny,
-           coalesce(s.net_profit_cny, 0) AS net_profit_cny,
-           coalesce(x.expenses_cny, 0) AS expenses_cny
-    FROM sales AS s
-    FULL JOIN expenses AS x
-        ON x.merchant_id = s.merchant_id AND x.shop_id = s.shop_id AND x.month_start = s.month_start
+CREATE TABLE mart.mv_profit_analysis (
+    merchant_id           bigint  NOT NULL,
+    shop_id               bigint  NOT NULL,
+    shop_name             text,
+    platform_id           smallint,
+    platform_code         text,
+    month_start           date    NOT NULL,
+    order_count           bigint  NOT NULL,
+    gmv_cny               numeric NOT NULL,
+    cost_cny              numeric NOT NULL,
+    fees_cny              numeric NOT NULL,
+    gross_profit_cny      numeric NOT NULL,
+    net_profit_cny        numeric NOT NULL,
+    expenses_cny          numeric NOT NULL,
+    operating_profit_cny  numeric NOT NULL,
+    gross_margin          numeric,
+    net_margin            numeric,
+    operating_margin      numeric
+);
+
+-- The aggregate's rows for some merchants (NULL: all) and the months within first_day..last_day
+-- (the refresh passes whole months).
+CREATE FUNCTION mart.mv_profit_analysis_rows(merchants bigint[], first_day date, last_day date)
+RETURNS SETOF mart.mv_profit_analysis
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
+WITH combined AS (
+    SELECT u.merchant_id, u.shop_id, u.month_start,
+           sum(u.order_count)::bigint AS order_count,
+           sum(u.gmv_cny) AS gmv_cny, sum(u.cost_cny) AS cost_cny, sum(u.fees_cny) AS fees_cny,
+           sum(u.gross_profit_cny) AS gross_profit_cny, sum(u.net_profit_cny) AS net_profit_cny,
+           sum(u.expenses_cny) AS expenses_cny
+    FROM (SELECT d.merchant_id, d.shop_id, date_trunc('month', d.sales_date)::date AS month_start,
+                 d.order_count, d.gmv_cny, d.cost_cny, d.fees_cny, d.gross_profit_cny, d.net_profit_cny,
+                 0::numeric AS expenses_cny
+          FROM mart.mv_daily_sales AS d
+          WHERE (merchants IS NULL OR d.merchant_id = ANY (merchants))
+            AND d.sales_date BETWEEN first_day AND last_day
+          UNION ALL
+          SELECT e.merchant_id, e.shop_id, date_trunc('month', e.expense_date)::date,
+                 0, 0, 0, 0, 0, 0, e.amount_cny
+          FROM dw.fact_expenses AS e
+          WHERE e.shop_id IS NOT NULL AND e.order_id IS NULL
+            AND (merchants IS NULL OR e.merchant_id = ANY (merchants))
+            AND e.expense_date BETWEEN first_day AND last_day) AS u
+    GROUP BY u.merchant_id, u.shop_id, u.month_start
 )
 SELECT c.merchant_id,
        c.shop_id,
@@ -59,24 +80,29 @@ SELECT c.merchant_id,
        round((c.net_profit_cny - c.expenses_cny) / nullif(c.gmv_cny, 0), 6) AS operating_margin
 FROM combined AS c
 JOIN dw.dim_shops AS sh ON sh.merchant_id = c.merchant_id AND sh.shop_id = c.shop_id
-JOIN dw.dim_platforms AS p ON p.platform_id = sh.platform_id
-WITH DATA;
+JOIN dw.dim_platforms AS p ON p.platform_id = sh.platform_id;
+END;
+
+INSERT INTO mart.mv_profit_analysis SELECT * FROM mart.mv_profit_analysis_rows(NULL, '-infinity', 'infinity');
 
 CREATE UNIQUE INDEX mv_profit_analysis_key ON mart.mv_profit_analysis (merchant_id, shop_id, month_start);
 CREATE INDEX mv_profit_analysis_merchant_month_idx ON mart.mv_profit_analysis (merchant_id, month_start);
 CREATE INDEX mv_profit_analysis_platform_month_idx ON mart.mv_profit_analysis (merchant_id, platform_code, month_start);
+ANALYZE mart.mv_profit_analysis;
 
-COMMENT ON MATERIALIZED VIEW mart.mv_profit_analysis IS 'Profit per merchant, shop and month: sales profit from mart.mv_daily_sales, shop expenses, operating profit and margins. Readers use mart.profit_analysis.';
+COMMENT ON TABLE mart.mv_profit_analysis IS 'Profit per merchant, shop and month: sales profit from mart.mv_daily_sales, shop expenses, operating profit and margins. An incremental aggregate that only the refresh functions write. Readers use mart.profit_analysis.';
 COMMENT ON COLUMN mart.mv_profit_analysis.expenses_cny IS 'Expenses attributed to the shop that month (dw.fact_expenses with shop_id), less order fees (order_id set), which net_profit_cny holds already.';
 COMMENT ON COLUMN mart.mv_profit_analysis.operating_profit_cny IS 'net_profit_cny - expenses_cny.';
 COMMENT ON COLUMN mart.mv_profit_analysis.gross_margin IS 'gross_profit_cny / gmv_cny (0.25 = 25 %); NULL without GMV.';
 COMMENT ON COLUMN mart.mv_profit_analysis.net_margin IS 'net_profit_cny / gmv_cny; NULL without GMV.';
 COMMENT ON COLUMN mart.mv_profit_analysis.operating_margin IS 'operating_profit_cny / gmv_cny; NULL without GMV.';
+COMMENT ON FUNCTION mart.mv_profit_analysis_rows(bigint[], date, date) IS 'The rows of mart.mv_profit_analysis for the given merchants (NULL: all) and the months within the given days: what its refresh inserts.';
 
 REVOKE ALL ON mart.mv_profit_analysis FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION mart.mv_profit_analysis_rows(bigint[], date, date) FROM PUBLIC;
 
-SELECT ops.register_view('mart.mv_profit_analysis', '$default_refresh_interval$', '$default_stale_after$', true,
-    'Profit per merchant, shop and month.');
+SELECT ops.register_aggregate('mart.mv_profit_analysis', 'mart.mv_profit_analysis_rows(bigint[], date, date)', 'month_start', 'month',
+    '$default_refresh_interval$', '$default_stale_after$', 'Profit per merchant, shop and month.');
 
 CREATE OR REPLACE VIEW mart.profit_analysis WITH (security_barrier) AS
     SELECT * FROM mart.mv_profit_analysis WHERE merchant_id = (SELECT ops.current_merchant_id());

@@ -7,10 +7,31 @@
 -- these windows ending on window_end and no platform filter applies; otherwise it sums the daily rows.
 -- window_end is CURRENT_DATE at refresh, so the view moves with the interval refresh; a request
 -- for a window ending on another day simply does not match and falls back.
+-- An incremental aggregate by merchant (docs/refresh.md): windows are not additive over days, so
+-- a refresh recomputes every row of the merchants whose product sales changed, and everything
+-- when the rows were computed on another day (window_end moved: once a day).
 
-DROP MATERIALIZED VIEW IF EXISTS mart.mv_top_products CASCADE;
+SELECT ops.drop_mart_relation('mart.mv_top_products');
 
-CREATE MATERIALIZED VIEW mart.mv_top_products AS
+CREATE TABLE mart.mv_top_products (
+    merchant_id   bigint  NOT NULL,
+    window_days   integer NOT NULL,
+    window_end    date    NOT NULL,
+    product_id    bigint  NOT NULL,
+    sku           text,
+    product_name  text,
+    revenue_cny   numeric NOT NULL,
+    order_count   bigint  NOT NULL,
+    units_sold    bigint  NOT NULL
+);
+
+-- The aggregate's rows for some merchants (NULL: all); the windows always end on CURRENT_DATE,
+-- so the days given only bound what is read (the refresh passes -infinity..infinity).
+CREATE FUNCTION mart.mv_top_products_rows(merchants bigint[], first_day date, last_day date)
+RETURNS SETOF mart.mv_top_products
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
 SELECT d.merchant_id,
        w.window_days,
        CURRENT_DATE AS window_end,
@@ -24,21 +45,29 @@ FROM mart.mv_product_sales_daily AS d
 CROSS JOIN (VALUES (7), (30), (90)) AS w (window_days)
 WHERE d.sales_date > CURRENT_DATE - w.window_days
   AND d.sales_date <= CURRENT_DATE
-GROUP BY d.merchant_id, w.window_days, d.product_id
-WITH DATA;
+  AND d.sales_date > CURRENT_DATE - 90
+  AND d.sales_date BETWEEN first_day AND last_day
+  AND (merchants IS NULL OR d.merchant_id = ANY (merchants))
+GROUP BY d.merchant_id, w.window_days, d.product_id;
+END;
+
+INSERT INTO mart.mv_top_products SELECT * FROM mart.mv_top_products_rows(NULL, '-infinity', 'infinity');
 
 CREATE UNIQUE INDEX mv_top_products_key ON mart.mv_top_products (merchant_id, window_days, product_id);
 CREATE INDEX mv_top_products_rank_idx ON mart.mv_top_products (merchant_id, window_days, revenue_cny DESC, product_id);
+ANALYZE mart.mv_top_products;
 
-COMMENT ON MATERIALIZED VIEW mart.mv_top_products IS 'Per merchant and product: revenue, orders and units over the last 7, 30 and 90 days up to window_end, from mart.mv_product_sales_daily. Readers use mart.top_products.';
+COMMENT ON TABLE mart.mv_top_products IS 'Per merchant and product: revenue, orders and units over the last 7, 30 and 90 days up to window_end, from mart.mv_product_sales_daily. An incremental aggregate (by merchant) that only the refresh functions write. Readers use mart.top_products.';
 COMMENT ON COLUMN mart.mv_top_products.window_days IS 'Length of the window in days: 7, 30 or 90, ending on window_end inclusive.';
 COMMENT ON COLUMN mart.mv_top_products.window_end IS 'The refresh day (CURRENT_DATE): the last day of every window.';
 COMMENT ON COLUMN mart.mv_top_products.order_count IS 'Sum of the daily per-shop order counts of the product (an order with the product in two lines counts once per day and shop).';
+COMMENT ON FUNCTION mart.mv_top_products_rows(bigint[], date, date) IS 'The rows of mart.mv_top_products for the given merchants (NULL: all), windows ending CURRENT_DATE: what its refresh inserts.';
 
 REVOKE ALL ON mart.mv_top_products FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION mart.mv_top_products_rows(bigint[], date, date) FROM PUBLIC;
 
-SELECT ops.register_view('mart.mv_top_products', '$default_refresh_interval$', '$default_stale_after$', true,
-    'Top products over the last 7, 30 and 90 days, from mart.mv_product_sales_daily.');
+SELECT ops.register_aggregate('mart.mv_top_products', 'mart.mv_top_products_rows(bigint[], date, date)', 'window_end', 'merchant',
+    '$default_refresh_interval$', '$default_stale_after$', 'Top products over the last 7, 30 and 90 days, from mart.mv_product_sales_daily.');
 
 CREATE OR REPLACE VIEW mart.top_products WITH (security_barrier) AS
     SELECT * FROM mart.mv_top_products WHERE merchant_id = (SELECT ops.current_merchant_id());

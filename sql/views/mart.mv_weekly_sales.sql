@@ -3,10 +3,37 @@
 -- Derived from mart.mv_daily_sales only, never from the facts, so days and weeks always agree.
 -- Distinct customers are not additive over days and are therefore not here (see
 -- mart.mv_customer_segments).
+-- An incremental aggregate (docs/refresh.md): the refresh of mart.mv_daily_sales logs the days it
+-- rewrote; this one widens them to whole weeks and recomputes only those.
 
-DROP MATERIALIZED VIEW IF EXISTS mart.mv_weekly_sales CASCADE;
+SELECT ops.drop_mart_relation('mart.mv_weekly_sales');
 
-CREATE MATERIALIZED VIEW mart.mv_weekly_sales AS
+CREATE TABLE mart.mv_weekly_sales (
+    merchant_id            bigint  NOT NULL,
+    shop_id                bigint  NOT NULL,
+    shop_name              text,
+    platform_id            smallint,
+    platform_code          text,
+    week_start             date    NOT NULL,
+    active_days            bigint  NOT NULL,
+    order_count            bigint  NOT NULL,
+    cancelled_order_count  bigint  NOT NULL,
+    item_count             bigint  NOT NULL,
+    gmv_cny                numeric NOT NULL,
+    fees_cny               numeric NOT NULL,
+    cost_cny               numeric NOT NULL,
+    gross_profit_cny       numeric NOT NULL,
+    net_profit_cny         numeric NOT NULL,
+    aov_cny                numeric
+);
+
+-- The aggregate's rows for some merchants (NULL: all) and the weeks within first_day..last_day
+-- (the refresh passes whole weeks).
+CREATE FUNCTION mart.mv_weekly_sales_rows(merchants bigint[], first_day date, last_day date)
+RETURNS SETOF mart.mv_weekly_sales
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
 SELECT d.merchant_id,
        d.shop_id,
        d.shop_name,
@@ -24,21 +51,28 @@ SELECT d.merchant_id,
        round(sum(d.net_profit_cny), 2) AS net_profit_cny,
        round(sum(d.gmv_cny) / nullif(sum(d.order_count), 0), 2) AS aov_cny
 FROM mart.mv_daily_sales AS d
-GROUP BY d.merchant_id, d.shop_id, d.shop_name, d.platform_id, d.platform_code, date_trunc('week', d.sales_date)
-WITH DATA;
+WHERE (merchants IS NULL OR d.merchant_id = ANY (merchants))
+  AND d.sales_date BETWEEN first_day AND last_day
+GROUP BY d.merchant_id, d.shop_id, d.shop_name, d.platform_id, d.platform_code, date_trunc('week', d.sales_date);
+END;
+
+INSERT INTO mart.mv_weekly_sales SELECT * FROM mart.mv_weekly_sales_rows(NULL, '-infinity', 'infinity');
 
 CREATE UNIQUE INDEX mv_weekly_sales_key ON mart.mv_weekly_sales (merchant_id, shop_id, week_start);
 CREATE INDEX mv_weekly_sales_merchant_week_idx ON mart.mv_weekly_sales (merchant_id, week_start);
 CREATE INDEX mv_weekly_sales_platform_week_idx ON mart.mv_weekly_sales (merchant_id, platform_code, week_start);
+ANALYZE mart.mv_weekly_sales;
 
-COMMENT ON MATERIALIZED VIEW mart.mv_weekly_sales IS 'Sales per merchant, shop and ISO week, summed from mart.mv_daily_sales. Readers use mart.weekly_sales.';
+COMMENT ON TABLE mart.mv_weekly_sales IS 'Sales per merchant, shop and ISO week, summed from mart.mv_daily_sales: an incremental aggregate that only the refresh functions write. Readers use mart.weekly_sales.';
 COMMENT ON COLUMN mart.mv_weekly_sales.week_start IS 'Monday of the ISO week.';
 COMMENT ON COLUMN mart.mv_weekly_sales.active_days IS 'Days of the week with at least one valid order.';
+COMMENT ON FUNCTION mart.mv_weekly_sales_rows(bigint[], date, date) IS 'The rows of mart.mv_weekly_sales for the given merchants (NULL: all) and the weeks within the given days: what its refresh inserts.';
 
 REVOKE ALL ON mart.mv_weekly_sales FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION mart.mv_weekly_sales_rows(bigint[], date, date) FROM PUBLIC;
 
-SELECT ops.register_view('mart.mv_weekly_sales', '$default_refresh_interval$', '$default_stale_after$', true,
-    'Sales per merchant, shop and ISO week, from mart.mv_daily_sales.');
+SELECT ops.register_aggregate('mart.mv_weekly_sales', 'mart.mv_weekly_sales_rows(bigint[], date, date)', 'week_start', 'week',
+    '$default_refresh_interval$', '$default_stale_after$', 'Sales per merchant, shop and ISO week, from mart.mv_daily_sales.');
 
 CREATE OR REPLACE VIEW mart.weekly_sales WITH (security_barrier) AS
     SELECT * FROM mart.mv_weekly_sales WHERE merchant_id = (SELECT ops.current_merchant_id());

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Erp.Db.Cli.Commands;
 
-/// <summary><c>erpdb refresh VIEW...|--all|--due|--watch [--interval 60s]</c>: refresh materialized views.</summary>
+/// <summary><c>erpdb refresh VIEW...|--all|--full|--due|--watch [--interval 60s]</c>: refresh materialized views and incremental aggregates.</summary>
 internal sealed class RefreshCommand : Command
 {
     private const string Trigger = "cli";
@@ -17,7 +17,9 @@ internal sealed class RefreshCommand : Command
         Arity = ArgumentArity.ZeroOrMore,
     };
 
-    private readonly Option<bool> all = new("--all") { Description = "Refresh every registered view." };
+    private readonly Option<bool> all = new("--all") { Description = "Refresh every registered view (incremental aggregates rebuilt from scratch)." };
+
+    private readonly Option<bool> full = new("--full") { Description = "Rebuild from scratch: alone, every view (as --all); with view names, those views, incremental aggregates recomputed in full instead of only their invalidated buckets." };
 
     private readonly Option<bool> due = new("--due") { Description = "Refresh what is due or dirty (what the pg_cron job runs every minute)." };
 
@@ -30,13 +32,14 @@ internal sealed class RefreshCommand : Command
     private readonly ILoggerFactory loggers;
 
     public RefreshCommand(CommandRunner runner, Database database, CommandOutput output, ILoggerFactory loggers)
-        : base("refresh", "Refresh materialized views: the ones named, --all, what is --due, or --watch to keep refreshing what is due. A failing view is reported and the others still refresh.")
+        : base("refresh", "Refresh materialized views and incremental aggregates: the ones named, --all (or --full: everything rebuilt from scratch), what is --due, or --watch to keep refreshing what is due. Incremental aggregates recompute only their invalidated buckets unless --full. A failing view is reported and the others still refresh.")
     {
         this.database = database;
         this.output = output;
         this.loggers = loggers;
         Arguments.Add(views);
         Options.Add(all);
+        Options.Add(full);
         Options.Add(due);
         Options.Add(watch);
         Options.Add(interval);
@@ -46,10 +49,12 @@ internal sealed class RefreshCommand : Command
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var names = parseResult.GetValue(views) ?? [];
-        var modes = (names.Length > 0 ? 1 : 0) + (parseResult.GetValue(all) ? 1 : 0) + (parseResult.GetValue(due) ? 1 : 0) + (parseResult.GetValue(watch) ? 1 : 0);
-        if (modes != 1)
+        var rebuild = parseResult.GetValue(full);
+        var everything = parseResult.GetValue(all) || (rebuild && names.Length == 0);
+        var modes = (names.Length > 0 ? 1 : 0) + (everything ? 1 : 0) + (parseResult.GetValue(due) ? 1 : 0) + (parseResult.GetValue(watch) ? 1 : 0);
+        if (modes != 1 || (rebuild && (parseResult.GetValue(due) || parseResult.GetValue(watch))))
         {
-            throw CliException.Validation("Say what to refresh: view names, --all, --due or --watch (exactly one).");
+            throw CliException.Validation("Say what to refresh: view names (optionally with --full), --all or --full, --due or --watch (exactly one).");
         }
         var every = parseResult.GetValue(watch) ? IntervalParser.Parse(parseResult.GetValue(interval)!) : TimeSpan.Zero;
         var refresher = (await database.GetErpAsync(parseResult, cancellationToken)).Refresh;
@@ -57,8 +62,9 @@ internal sealed class RefreshCommand : Command
         {
             return await WatchAsync(refresher, every, cancellationToken);
         }
-        var results = names.Length > 0 ? await refresher.RefreshAsync(names, Trigger, cancellationToken)
-            : parseResult.GetValue(all) ? await refresher.RefreshAllAsync(Trigger, cancellationToken)
+        var results = names.Length > 0 && rebuild ? await refresher.RebuildAsync(names, Trigger, cancellationToken)
+            : names.Length > 0 ? await refresher.RefreshAsync(names, Trigger, cancellationToken)
+            : everything ? await refresher.RefreshAllAsync(Trigger, cancellationToken)
             : await refresher.RefreshDueAsync(Trigger, cancellationToken);
         var failed = results.Where(r => r.Status == RefreshStatus.Failed).ToList();
         if (failed.Count > 0)

@@ -9,7 +9,8 @@ internal static class RefreshSql
         error_sqlstate AS ErrorSqlState, refresh_trigger AS Trigger
         """;
 
-    public const string RefreshView = "SELECT " + LogColumns + " FROM ops.refresh_view(@view, @trigger)";
+    /// <summary>One view; <c>@full</c> rebuilds an incremental aggregate from scratch instead of recomputing its invalidated buckets.</summary>
+    public const string RefreshView = "SELECT " + LogColumns + " FROM ops.refresh_view(@view, @trigger, @full)";
 
     /// <summary>
     /// Sets the view's registered statement timeout for the next statement (the refresh): PostgreSQL

@@ -48,15 +48,33 @@ public sealed class ViewRefresher
     /// <summary>
     /// Refreshes the given views, each in its own transaction, in dependency order whatever the
     /// order given, each bounded by its registered statement timeout. Names may omit the
-    /// <c>mart.</c> schema. A failed view is returned as failed, not thrown, and the others still
-    /// refresh. A failing view's retry backoff does not apply here.
+    /// <c>mart.</c> schema. An incremental aggregate recomputes only the buckets its invalidation
+    /// log names (see <see cref="RebuildAsync"/> to rebuild it from scratch). A failed view is
+    /// returned as failed, not thrown, and the others still refresh. A failing view's retry
+    /// backoff does not apply here.
     /// </summary>
     /// <param name="views">View names, e.g. <c>mart.mv_daily_sales</c> or <c>mv_daily_sales</c>.</param>
     /// <param name="trigger">What is asking, for the refresh log.</param>
     /// <param name="cancellationToken">Cancels the view being refreshed (logged as cancelled) and stops.</param>
     /// <exception cref="UnknownViewException">A name is not registered; nothing was refreshed.</exception>
     /// <exception cref="OperationCanceledException">The run was cancelled; the views after the current one were not refreshed.</exception>
-    public async Task<IReadOnlyList<RefreshResult>> RefreshAsync(IEnumerable<string> views, string trigger = "manual", CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RefreshResult>> RefreshAsync(IEnumerable<string> views, string trigger = "manual", CancellationToken cancellationToken = default) =>
+        RefreshNamedAsync(views, trigger, fullRebuild: false, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="RefreshAsync"/>, but rebuilds the given views from scratch: an incremental
+    /// aggregate recomputes every row, whatever its invalidation log says (a materialized view is
+    /// refreshed as usual: that is always a full rebuild).
+    /// </summary>
+    /// <param name="views">View names, e.g. <c>mart.mv_daily_sales</c> or <c>mv_daily_sales</c>.</param>
+    /// <param name="trigger">What is asking, for the refresh log.</param>
+    /// <param name="cancellationToken">Cancels the view being refreshed (logged as cancelled) and stops.</param>
+    /// <exception cref="UnknownViewException">A name is not registered; nothing was refreshed.</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled; the views after the current one were not refreshed.</exception>
+    public Task<IReadOnlyList<RefreshResult>> RebuildAsync(IEnumerable<string> views, string trigger = "manual", CancellationToken cancellationToken = default) =>
+        RefreshNamedAsync(views, trigger, fullRebuild: true, cancellationToken);
+
+    private async Task<IReadOnlyList<RefreshResult>> RefreshNamedAsync(IEnumerable<string> views, string trigger, bool fullRebuild, CancellationToken cancellationToken)
     {
         var known = await GetViewNamesAsync(cancellationToken);
         var wanted = views.Select(v => v.Contains('.', StringComparison.Ordinal) ? v : "mart." + v).Distinct().ToList();
@@ -72,7 +90,7 @@ public sealed class ViewRefresher
             var results = new List<RefreshResult>();
             foreach (var view in known.Where(wanted.Contains))
             {
-                var result = await RefreshOneAsync(connection, view, trigger, cancellationToken);
+                var result = await RefreshOneAsync(connection, view, trigger, fullRebuild, cancellationToken);
                 results.Add(result);
                 StopIfCancelled(result, cancellationToken);
             }
@@ -86,7 +104,8 @@ public sealed class ViewRefresher
 
     /// <summary>
     /// Refreshes every registered view in dependency order, each in its own transaction and bounded
-    /// by its statement timeout, then the C-class results.
+    /// by its statement timeout, then the C-class results. Incremental aggregates are rebuilt from
+    /// scratch, as <c>ops.refresh_all</c> does.
     /// </summary>
     /// <param name="trigger">What is asking, for the refresh log.</param>
     /// <param name="cancellationToken">Cancels the view being refreshed (logged as cancelled) and stops.</param>
@@ -101,7 +120,7 @@ public sealed class ViewRefresher
             var results = new List<RefreshResult>();
             foreach (var view in views)
             {
-                var result = await RefreshOneAsync(connection, view, trigger, cancellationToken);
+                var result = await RefreshOneAsync(connection, view, trigger, fullRebuild: true, cancellationToken);
                 results.Add(result);
                 StopIfCancelled(result, cancellationToken);
             }
@@ -140,7 +159,7 @@ public sealed class ViewRefresher
                 cancellationToken: cancellationToken)) is { } view)
             {
                 done.Add(view);
-                var result = await RefreshOneAsync(connection, view, trigger, cancellationToken);
+                var result = await RefreshOneAsync(connection, view, trigger, fullRebuild: false, cancellationToken);
                 results.Add(result);
                 StopIfCancelled(result, cancellationToken);
             }
@@ -165,12 +184,12 @@ public sealed class ViewRefresher
     }
 
     /// <summary>One view, bounded by its registered statement timeout.</summary>
-    private async Task<RefreshResult> RefreshOneAsync(NpgsqlConnection connection, string view, string trigger, CancellationToken cancellationToken)
+    private async Task<RefreshResult> RefreshOneAsync(NpgsqlConnection connection, string view, string trigger, bool fullRebuild, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         await connection.ExecuteAsync(new CommandDefinition(RefreshSql.SetTimeout, new { view }, cancellationToken: cancellationToken));
         var row = await connection.QuerySingleAsync<RefreshRows.Log>(new CommandDefinition(RefreshSql.RefreshView,
-            new { view, trigger }, commandTimeout: 0, cancellationToken: cancellationToken));
+            new { view, trigger, full = fullRebuild }, commandTimeout: 0, cancellationToken: cancellationToken));
         return Logged(row.ToResult());
     }
 

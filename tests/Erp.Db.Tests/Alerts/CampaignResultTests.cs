@@ -14,7 +14,7 @@ public class CampaignResultTests
             UPDATE dw.fact_sales_orders SET cost_amount_cny = 20 WHERE order_id = 1;
             INSERT INTO dw.fact_sales_orders (merchant_id, order_id, order_date, shop_id, customer_id, order_no, status, gmv, ordered_at)
                 VALUES (1, 5, '2026-03-03', 10, 1000, 'A-0005', 'cancelled', 70, '2026-03-03 10:00+08');
-            REFRESH MATERIALIZED VIEW mart.mv_daily_sales;
+            SELECT ops.refresh_view('mart.mv_daily_sales', 'test');
             INSERT INTO dw.cfg_sales_campaigns (merchant_id, campaign_code, campaign_name, start_date, end_date, target_gmv_cny, budget_cny)
                 VALUES (1, 'march', 'March', '2026-03-01', '2026-03-31', 300, 50),
                        (1, 'no-budget', 'No budget', '2026-04-01', '2026-04-30', NULL, NULL),

@@ -56,6 +56,31 @@ public class RefreshCommandsTests
     }
 
     [Fact]
+    public async Task Refresh_full_rebuilds_incremental_aggregates_from_scratch_and_a_named_refresh_only_what_changed()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        var before = await db.ScalarAsync<long>("SELECT coalesce(max(log_id), 0) FROM ops.mv_refresh_log");
+
+        await SalesDataset.AddOrderAsync(db, "cli-full-1", 10m);
+        var named = await CliRun.RunAsync("refresh", "mv_daily_sales", "--connection", db.ConnectionString, "--format", "json");
+        var namedFull = await CliRun.RunAsync("refresh", "mv_weekly_sales", "--full", "--connection", db.ConnectionString, "--format", "json");
+        var full = await CliRun.RunAsync("refresh", "--full", "--connection", db.ConnectionString, "--format", "json");
+        var dueFull = await CliRun.RunAsync("refresh", "--due", "--full", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(0, named.ExitCode);
+        Assert.Equal(0, namedFull.ExitCode);
+        Assert.Equal(0, full.ExitCode);
+        Assert.Equal(WarehouseViews.Count + 1, full.Json().GetProperty("data").GetProperty("results").GetArrayLength());
+        Assert.Equal(2, dueFull.ExitCode);
+        var modes = await db.ScalarAsync<string>($"""
+            SELECT string_agg(view_name || '=' || refresh_mode, ',' ORDER BY log_id) FROM ops.mv_refresh_log
+            WHERE log_id > {before} AND view_name IN ('mart.mv_daily_sales', 'mart.mv_weekly_sales')
+            """);
+        Assert.Equal("mart.mv_daily_sales=incremental,mart.mv_weekly_sales=full,mart.mv_daily_sales=full,mart.mv_weekly_sales=full", modes);
+    }
+
+    [Fact]
     public async Task An_unknown_view_is_a_validation_error_naming_the_known_views_with_exit_2()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();

@@ -13,11 +13,11 @@ public class FreshnessTests
         var query = new SalesQuery(1, Period.LastDays(7, QueryFixture.Today));
         await f.Db.ExecuteAsync("UPDATE ops.mv_registry SET lock_timeout = '100 ms' WHERE view_name = 'mart.mv_daily_sales'");
 
-        // A session holding the view's lock (an uncommitted plain REFRESH) makes two refreshes fail on their lock timeout.
+        // A session holding a lock on the aggregate's table that its refresh must wait for makes two refreshes fail on their lock timeout.
         await using (var blocker = await f.Db.DataSource.OpenConnectionAsync())
         await using (var transaction = await blocker.BeginTransactionAsync())
         {
-            await new NpgsqlCommand("REFRESH MATERIALIZED VIEW mart.mv_daily_sales", blocker, transaction).ExecuteNonQueryAsync();
+            await new NpgsqlCommand("LOCK TABLE mart.mv_daily_sales IN EXCLUSIVE MODE", blocker, transaction).ExecuteNonQueryAsync();
             await f.Db.ExecuteAsync("SELECT ops.refresh_view('mart.mv_daily_sales', 'test')");
             await f.Db.ExecuteAsync("SELECT ops.refresh_view('mart.mv_daily_sales', 'test')");
         }

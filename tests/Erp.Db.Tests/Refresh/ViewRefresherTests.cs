@@ -13,17 +13,21 @@ public class ViewRefresherTests
         await SalesDataset.LoadAsync(db);
         var refresher = new ViewRefresher(db.DataSource);
 
-        var one = await refresher.RefreshAsync(["mv_monthly_sales"], "test");
+        var one = await refresher.RefreshAsync(["mv_customer_segments"], "test");
+        var segmentRows = await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_customer_segments");
         await SalesDataset.AddOrderAsync(db, "lib-1", 5m);
         var due = await refresher.RefreshDueAsync("test");
         var again = await refresher.RefreshDueAsync("test");
         var status = await refresher.GetStatusAsync();
 
-        var monthly = Assert.Single(one);
-        Assert.Equal(RefreshStatus.Succeeded, monthly.Status);
-        Assert.True(monthly.Concurrently);
-        Assert.Equal(await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_monthly_sales"), monthly.RowCount);
-        Assert.Contains(due, r => r.ViewName == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded);
+        // A materialized view (incremental aggregates are tables: never CONCURRENTLY).
+        var segments = Assert.Single(one);
+        Assert.Equal(RefreshStatus.Succeeded, segments.Status);
+        Assert.True(segments.Concurrently);
+        Assert.Equal(segmentRows, segments.RowCount);
+        // An incremental aggregate keeps its row count from the rows it deleted and inserted.
+        var dailyRows = await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_daily_sales");
+        Assert.Contains(due, r => r.ViewName == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded && r.RowCount == dailyRows);
         Assert.Contains(due, r => r.ViewName == "mart.target_achievement");
         Assert.Empty(again);
         Assert.Equal(WarehouseViews.Count, status.Count);

@@ -60,12 +60,25 @@ public class IsolationCheckTests
     public async Task The_check_reports_a_materialized_view_granted_to_readers_even_by_column()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
+        await db.ExecuteAsync("GRANT SELECT ON mart.mv_customer_segments TO erp_reader; GRANT SELECT (merchant_id, shop_id) ON mart.mv_traffic_funnel_daily TO erp_reader");
+
+        var problems = await ProblemsAsync(db);
+
+        Assert.Equal(["mart.mv_customer_segments", "mart.mv_traffic_funnel_daily"], problems.Select(p => p.Name));
+        Assert.All(problems, p => Assert.Equal("materialized view", p.Kind));
+    }
+
+    [Fact]
+    public async Task The_check_reports_an_incremental_aggregate_table_granted_to_readers_even_by_column()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
         await db.ExecuteAsync("GRANT SELECT ON mart.mv_daily_sales TO erp_reader; GRANT SELECT (merchant_id, gmv_cny) ON mart.mv_weekly_sales TO erp_reader");
 
         var problems = await ProblemsAsync(db);
 
+        // Plain tables without row level security: readers would see every merchant's rows.
         Assert.Equal(["mart.mv_daily_sales", "mart.mv_weekly_sales"], problems.Select(p => p.Name));
-        Assert.All(problems, p => Assert.Equal("materialized view", p.Kind));
+        Assert.All(problems, p => Assert.Equal("table", p.Kind));
     }
 
     [Fact]

@@ -1,0 +1,131 @@
+-- ops.refresh_aggregate: the work of ops.refresh_view for an incremental aggregate: recomputes the
+-- buckets its invalidation log names, or every row (docs/refresh.md, "Incremental aggregates").
+-- requires: ops.mv_registry, ops.agg_invalidations (0027_incremental_aggregates)
+-- Runs inside ops.refresh_view's transaction (its advisory lock, log row and error handling), so
+-- readers see the old buckets or the new ones, never a mix. It consumes the ranges of the
+-- transactions the given snapshot saw (taken before anything is read): a write in flight keeps its
+-- ranges for the next refresh. For each aggregate built on this one it logs the ranges it rewrote.
+
+CREATE OR REPLACE FUNCTION ops.refresh_aggregate(
+    view_name text,
+    full_rebuild boolean,
+    covered pg_catalog.pg_snapshot,
+    OUT row_count bigint,
+    OUT refresh_mode text)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    reg       ops.mv_registry;
+    rel       regclass;
+    compute   text;
+    dependants text[];
+    range     record;
+    deleted   bigint;
+    inserted  bigint;
+    changed   bigint := 0;
+BEGIN
+    SELECT * INTO STRICT reg FROM ops.mv_registry AS r WHERE r.view_name = refresh_aggregate.view_name;
+    rel := pg_catalog.to_regclass(reg.view_name);
+    SELECT pg_catalog.format('%I.%I', n.nspname, p.proname) INTO STRICT compute
+    FROM pg_catalog.pg_proc AS p
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+    WHERE p.oid = pg_catalog.to_regprocedure(reg.compute_function);
+    -- The lock its DELETE and INSERT take anyway, taken first: a refresh waits for DDL (a migrate
+    -- rebuild) within the registry's lock timeout, whether or not it has buckets to recompute.
+    EXECUTE pg_catalog.format('LOCK TABLE %s IN ROW EXCLUSIVE MODE', rel);
+    SELECT coalesce(pg_catalog.array_agg(r.view_name ORDER BY r.view_name), '{}') INTO dependants
+    FROM ops.mv_registry AS r
+    WHERE r.view_kind = 'incremental' AND reg.view_name = ANY (r.depends_on);
+
+    -- Everything, when asked, when a range covers every merchant and day (a TRUNCATE), or, for
+    -- windows that end on the refresh day, when the rows were computed on another day.
+    IF NOT full_rebuild THEN
+        full_rebuild := reg.last_success_at IS NULL OR EXISTS (
+            SELECT 1 FROM ops.agg_invalidations AS i
+            WHERE i.view_name = reg.view_name AND pg_catalog.pg_visible_in_snapshot(i.xid, covered)
+              AND i.merchant_id IS NULL AND i.first_day = '-infinity' AND i.last_day = 'infinity');
+    END IF;
+    IF NOT full_rebuild AND reg.bucket_width = 'merchant' THEN
+        EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I IS DISTINCT FROM CURRENT_DATE)', rel, reg.bucket_column)
+            INTO full_rebuild;
+    END IF;
+
+    IF full_rebuild THEN
+        refresh_mode := 'full';
+        -- DELETE, not TRUNCATE: readers keep reading the old rows until this transaction commits.
+        EXECUTE pg_catalog.format('DELETE FROM %s', rel);
+        EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM %s(NULL, ''-infinity'', ''infinity'')', rel, compute);
+        GET DIAGNOSTICS row_count = ROW_COUNT;
+        INSERT INTO ops.agg_invalidations (view_name, merchant_id, first_day, last_day, source_name)
+        SELECT d.view_name, NULL, '-infinity', 'infinity', reg.view_name FROM pg_catalog.unnest(dependants) AS d (view_name);
+    ELSE
+        refresh_mode := 'incremental';
+        -- The ranges seen, widened to whole buckets, merged per merchant where they overlap or
+        -- touch, then grouped: one DELETE and one INSERT per distinct range, for all its merchants.
+        FOR range IN
+            WITH seen AS (
+                SELECT i.merchant_id,
+                       CASE WHEN NOT pg_catalog.isfinite(i.first_day) OR reg.bucket_width = 'merchant' THEN '-infinity'::date
+                            WHEN reg.bucket_width = 'day' THEN i.first_day
+                            ELSE pg_catalog.date_trunc(reg.bucket_width, i.first_day::timestamp)::date END AS first_day,
+                       CASE WHEN NOT pg_catalog.isfinite(i.last_day) OR reg.bucket_width = 'merchant' THEN 'infinity'::date
+                            WHEN reg.bucket_width = 'day' THEN i.last_day
+                            ELSE (pg_catalog.date_trunc(reg.bucket_width, i.last_day::timestamp)
+                                  + pg_catalog.concat('1 ', reg.bucket_width)::interval)::date - 1 END AS last_day
+                FROM ops.agg_invalidations AS i
+                WHERE i.view_name = reg.view_name AND pg_catalog.pg_visible_in_snapshot(i.xid, covered)
+            ),
+            ordered AS (
+                SELECT s.merchant_id, s.first_day, s.last_day,
+                       pg_catalog.max(s.last_day) OVER (PARTITION BY s.merchant_id ORDER BY s.first_day, s.last_day
+                                                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+                FROM seen AS s
+            ),
+            numbered AS (
+                SELECT o.merchant_id, o.first_day, o.last_day,
+                       pg_catalog.count(*) FILTER (WHERE o.reach IS NULL OR o.reach < o.first_day - 1)
+                           OVER (PARTITION BY o.merchant_id ORDER BY o.first_day, o.last_day) AS island
+                FROM ordered AS o
+            ),
+            merged AS (
+                SELECT n.merchant_id, pg_catalog.min(n.first_day) AS first_day, pg_catalog.max(n.last_day) AS last_day
+                FROM numbered AS n
+                GROUP BY n.merchant_id, n.island
+            )
+            SELECT m.first_day, m.last_day,
+                   CASE WHEN pg_catalog.bool_or(m.merchant_id IS NULL) THEN NULL
+                        ELSE pg_catalog.array_agg(m.merchant_id ORDER BY m.merchant_id) END AS merchants
+            FROM merged AS m
+            GROUP BY m.first_day, m.last_day
+            ORDER BY m.first_day, m.last_day
+        LOOP
+            EXECUTE pg_catalog.format('DELETE FROM %s WHERE ($1::bigint[] IS NULL OR merchant_id = ANY ($1)) AND %I BETWEEN $2 AND $3',
+                                      rel, reg.bucket_column)
+                USING range.merchants, range.first_day, range.last_day;
+            GET DIAGNOSTICS deleted = ROW_COUNT;
+            EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM %s($1, $2, $3)', rel, compute)
+                USING range.merchants, range.first_day, range.last_day;
+            GET DIAGNOSTICS inserted = ROW_COUNT;
+            changed := changed + inserted - deleted;
+            -- The aggregates built on this one: these days of these merchants changed.
+            INSERT INTO ops.agg_invalidations (view_name, merchant_id, first_day, last_day, source_name)
+            SELECT d.view_name, m.merchant_id, range.first_day, range.last_day, reg.view_name
+            FROM pg_catalog.unnest(dependants) AS d (view_name)
+            CROSS JOIN pg_catalog.unnest(coalesce(range.merchants, ARRAY[NULL::bigint])) AS m (merchant_id);
+        END LOOP;
+        IF reg.last_row_count IS NULL THEN
+            EXECUTE pg_catalog.format('SELECT count(*) FROM %s', rel) INTO row_count;
+        ELSE
+            row_count := reg.last_row_count + changed;
+        END IF;
+    END IF;
+
+    DELETE FROM ops.agg_invalidations AS i
+    WHERE i.view_name = reg.view_name AND pg_catalog.pg_visible_in_snapshot(i.xid, covered);
+END
+$$;
+
+COMMENT ON FUNCTION ops.refresh_aggregate(text, boolean, pg_catalog.pg_snapshot) IS
+    'Recomputes an incremental aggregate inside ops.refresh_view: the buckets named by the invalidation ranges the snapshot saw (widened to whole days, weeks or months, or whole merchants), each DELETEd and re-INSERTed from the compute function; or every row (full_rebuild, a TRUNCATE, windows computed on another day). Logs the rewritten ranges for the aggregates built on it and consumes the ranges it covered. Returns the row count and full or incremental.';
+REVOKE EXECUTE ON FUNCTION ops.refresh_aggregate(text, boolean, pg_catalog.pg_snapshot) FROM PUBLIC;
