@@ -1,10 +1,11 @@
 -- receivables: the scoped merchant's receivables one by one: the day aging counts to, totals over the filter, a page of
--- rows (most overdue first, then the largest outstanding), then the aging summary per bucket.
+-- rows (most overdue first, then the largest outstanding; :sort 'largest': the largest outstanding first), then the
+-- aging summary per bucket.
 -- reads: mart.receivables (sql/migrations/0021_list_reader_views.sql); buckets and days overdue
 --        come from dw.receivable_aging_bucket as of today (the one definition of aging; days
 --        overdue is kept only for receivables that have a bucket)
 -- parameters: :status ('open' = not settled, 'overdue' = not settled and past due, 'paid';
---             NULL = all), :aging (boolean: false returns no summary rows), :limit, :offset (integers)
+--             NULL = all), :sort ('overdue' or 'largest'), :aging (boolean: false returns no summary rows), :limit, :offset (integers)
 -- run: see docs/queries.md
 SELECT CURRENT_DATE AS as_of;
 WITH r AS (
@@ -42,7 +43,8 @@ SELECT receivable_id AS receivableid, invoice_no AS invoiceno, order_no AS order
            WHEN 'paid' THEN status = 'paid'
            ELSE true
        END
- ORDER BY days_overdue DESC NULLS LAST, outstanding_cny DESC, due_date, receivable_id
+ ORDER BY CASE WHEN :sort::text = 'largest' THEN outstanding_cny END DESC NULLS LAST,
+          days_overdue DESC NULLS LAST, outstanding_cny DESC, due_date, receivable_id
  LIMIT :limit OFFSET :offset;
 -- Every bucket dw.receivable_aging_bucket knows, in order, found by asking it about a receivable
 -- due 0 to 3660 days ago: no second list of bucket names to keep in step.

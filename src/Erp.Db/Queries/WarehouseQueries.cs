@@ -308,7 +308,8 @@ public sealed partial class WarehouseQueries
 
     /// <summary>
     /// The receivables one by one: invoice and order number, shop, amounts, due date, days overdue and
-    /// aging bucket as of today (<c>dw.receivable_aging_bucket</c>), most overdue first, then the largest;
+    /// aging bucket as of today (<c>dw.receivable_aging_bucket</c>), most overdue first, then the largest
+    /// (or the largest first: <see cref="ReceivableQuery.SortBy"/>);
     /// totals and, when asked for, the aging summary over every matching receivable. Read from the facts:
     /// always current, so no freshness entries.
     /// </summary>
@@ -320,6 +321,7 @@ public sealed partial class WarehouseQueries
         var parameters = new
         {
             status = ReceivableSql.Status(query.Status),
+            sort = ReceivableSql.Sort(query.SortBy),
             aging = query.Aging,
             limit = paging.PageSize,
             offset = paging.Offset,

@@ -8,10 +8,10 @@ namespace Erp.Db.Cli.Commands.Bi;
 /// <summary><c>erpdb inventory</c>: stock status, turnover and reorder suggestions.</summary>
 internal sealed class InventoryCommand : Command
 {
-    private readonly Option<StockFilter> status = new("--status") { Description = "all, low, out or overstock. Low stock (dw.stock_status, the rule of the low_stock alerts): available at or below the safety stock; out: nothing available.", DefaultValueFactory = _ => StockFilter.All };
+    private readonly Option<StockFilter> status = new("--status") { Description = "all, low, out or overstock. Low stock (dw.stock_status, the rule of the low_stock alerts): available at or below the safety stock, above 0; out: nothing available (not counted as low: ask for both to see everything to reorder, or sort all by reorder); overstock: more than 90 days of cover (products that did not sell in the 30 days have no cover and are never overstock).", DefaultValueFactory = _ => StockFilter.All };
     private readonly Option<int?> threshold = new("--threshold") { Description = "Low stock means available at or below this (default: each product's safety stock)." };
     private readonly Option<long?> category = new("--category") { Description = "Only this category id." };
-    private readonly Option<InventorySort> sortBy = new("--sort-by") { Description = "stock, turnover, sales or reorder.", DefaultValueFactory = _ => InventorySort.Stock };
+    private readonly Option<InventorySort> sortBy = new("--sort-by") { Description = "stock (least available first), turnover, sales or reorder (each largest first).", DefaultValueFactory = _ => InventorySort.Stock };
     private readonly Database database;
     private readonly MerchantOption merchant;
     private readonly PagingOptions paging;
@@ -19,7 +19,9 @@ internal sealed class InventoryCommand : Command
     public InventoryCommand(CommandRunner runner, Database database)
         : base("inventory", "Stock position per product over all warehouses: low, out of stock and overstocked products, 30-day sales and turnover, and suggested reorder quantities. "
             + "Reorder = max(0, safety stock + units sold in the last 30 days (today excluded) - available - incoming): 30 more days at the last 30 days' rate above the safety stock; "
-            + "for a low or out-of-stock product that sold in those 30 days incoming is left out (it did not keep the product above its safety stock), so the suggestion is never 0 while it still sells.")
+            + "for a low or out-of-stock product that sold in those 30 days incoming is left out (it did not keep the product above its safety stock), so the suggestion is never 0 while it still sells. "
+            + "Fields: currentStock = available (on hand - reserved, all warehouses); last30DaysSales = units sold in the 30 days; "
+            + "daysOfCover = currentStock / (last30DaysSales / 30), null without sales; turnoverRate = cost of the units sold in the 30 days / inventory value at average cost.")
     {
         this.database = database;
         merchant = new MerchantOption(this);

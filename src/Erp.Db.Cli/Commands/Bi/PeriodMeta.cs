@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Erp.Db.Queries.Sales;
 
 namespace Erp.Db.Cli.Commands.Bi;
@@ -17,7 +18,8 @@ internal sealed record PeriodMeta(DateOnly Start, DateOnly End, int Days, string
     public static PeriodMeta From(PeriodInfo period, string grain, bool lastBucketComplete) =>
         new(period.Start, period.End, period.Days, grain, lastBucketComplete, lastBucketComplete ? null : Why(period, grain));
 
-    /// <summary>The sentence a table caption ends with when the last bucket is not complete; "" when it is.</summary>
+    /// <summary>The sentence a table caption ends with when the last bucket is not complete; "" when it is. Tables only: JSON has <see cref="Note"/>.</summary>
+    [JsonIgnore]
     public string Caption => Note is null ? "" : " " + Note;
 
     private static string Why(PeriodInfo period, string grain)

@@ -9,11 +9,11 @@ internal sealed class PeriodOptions
 {
     private readonly Option<int> days;
     private readonly Option<DateOnly?> start = new("--start", "--from") { Description = "First day (yyyy-MM-dd); overrides --days." };
-    private readonly Option<DateOnly?> end = new("--end", "--to") { Description = "Last day (yyyy-MM-dd). Default: today." };
+    private readonly Option<DateOnly?> end = new("--end", "--to") { Description = "Last day (yyyy-MM-dd), included. Default: today, whose orders are still coming in (meta.period.lastBucketComplete is false): end at yesterday to count complete days only, e.g. when comparing with the period before." };
 
     public PeriodOptions(Command command, int defaultDays)
     {
-        days = new Option<int>("--days") { Description = $"The last N days up to --end (1-3660). Default: {defaultDays}.", DefaultValueFactory = _ => defaultDays };
+        days = new Option<int>("--days") { Description = $"The last N days up to --end, both included (1-3660). Default: {defaultDays}.", DefaultValueFactory = _ => defaultDays };
         command.Options.Add(days);
         command.Options.Add(start);
         command.Options.Add(end);

@@ -19,17 +19,24 @@ internal sealed class ReceivablesCommand : Command
         Description = "Add the aging summary: receivables and outstanding CNY per bucket (current = not yet due; 0-30, 31-60, 61-90, 90+ days overdue) over every matching receivable.",
     };
 
+    private readonly Option<ReceivableSort> sortBy = new("--sort-by")
+    {
+        Description = "overdue (most days overdue first, then the largest outstanding) or largest (largest outstanding CNY first, then the most overdue). Default: overdue.",
+        DefaultValueFactory = _ => ReceivableSort.Overdue,
+    };
+
     private readonly Database database;
     private readonly MerchantOption merchant;
     private readonly PagingOptions paging;
 
     public ReceivablesCommand(CommandRunner runner, Database database)
-        : base("receivables", "Receivables one by one: invoice and order number, shop, amount, received and outstanding (CNY), due date, days overdue and aging bucket as of today, most overdue first, then the largest; with totals.")
+        : base("receivables", "Receivables one by one: invoice and order number, shop, amount, received and outstanding (CNY), due date, days overdue and aging bucket as of today, most overdue first, then the largest (--sort-by largest: the largest first); with totals.")
     {
         this.database = database;
         merchant = new MerchantOption(this);
         Options.Add(status);
         Options.Add(aging);
+        Options.Add(sortBy);
         paging = new PagingOptions(this, defaultSize: 50);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
@@ -42,6 +49,7 @@ internal sealed class ReceivablesCommand : Command
             MerchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken),
             Status = parseResult.GetValue(status),
             Aging = parseResult.GetValue(aging),
+            SortBy = parseResult.GetValue(sortBy),
             Paging = paging.Resolve(parseResult),
         };
         var result = await erp.Queries.ReceivablesAsync(query, cancellationToken);

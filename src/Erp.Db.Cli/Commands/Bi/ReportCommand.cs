@@ -9,7 +9,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 internal sealed class ReportCommand : Command
 {
     private readonly Option<ReportType> type = new("--type") { Description = "daily, weekly or monthly.", DefaultValueFactory = _ => ReportType.Daily };
-    private readonly Option<DateOnly?> date = new("--date") { Description = "A day in the period to report (yyyy-MM-dd). Default: today. A week or month still running is reported to date and compared with the same days of the week or month before." };
+    private readonly Option<DateOnly?> date = new("--date") { Description = "A day in the period to report (yyyy-MM-dd). Default: today. A week or month still running is reported to date and compared with the same days of the week or month before. Today's orders are still coming in: for complete days only (month to yesterday against the same days of last month), pass yesterday's date." };
     private readonly Database database;
     private readonly MerchantOption merchant;
 

@@ -25,7 +25,7 @@ internal sealed class TrendsCommand : Command
     private readonly MetricsOption metrics;
 
     public TrendsCommand(CommandRunner runner, Database database)
-        : base("trends", "Revenue, orders, average order value and net profit per day, week or month (CNY, valid orders), with the change per bucket, whether each bucket is complete, the overall direction over the complete buckets and an optional forecast.")
+        : base("trends", "Revenue, orders, average order value and net profit per day, week or month (CNY, valid orders), with the change of revenue, orders and AOV against the bucket before (revenueChange, ordersChange, aovChange: fractions, 0.05 = +5%), whether each bucket is complete, the overall direction over the complete buckets and an optional forecast.")
     {
         this.database = database;
         merchant = new MerchantOption(this);
@@ -33,10 +33,10 @@ internal sealed class TrendsCommand : Command
         Options.Add(granularity);
         Options.Add(forecast);
         metrics = new MetricsOption(this,
-            new Metric("revenue", "GMV of valid orders in CNY, its change per bucket, the direction and the forecast band",
+            new Metric("revenue", "GMV of valid orders in CNY, its change per bucket (revenueChange), the direction and the forecast band",
                 ["revenue", "revenueChange", "revenueLower", "revenueUpper", "direction", "changeRate", "revenueSlope"], ["Revenue", "Change", "Revenue low", "Revenue high"]),
-            new Metric("orders", "valid orders, and their forecast band", ["orders", "ordersLower", "ordersUpper"], ["Orders"]),
-            new Metric("aov", "average order value, CNY", ["aov"], ["AOV"]),
+            new Metric("orders", "valid orders, their change per bucket (ordersChange) and their forecast band", ["orders", "ordersChange", "ordersLower", "ordersUpper"], ["Orders"]),
+            new Metric("aov", "average order value, CNY, and its change per bucket (aovChange)", ["aov", "aovChange"], ["AOV"]),
             new Metric("netProfit", "net profit after fees, CNY", ["netProfit"], ["Net profit"]));
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }

@@ -17,7 +17,7 @@ internal sealed class UsersCommand : Command
 
     public UsersCommand(CommandRunner runner, Database database)
         : base("users", "User activity per day, week or month: DAU, MAU, new and returning users, average session, D1/D7/D30 retention, ARPU and ARPPU; "
-            + "and LTV 30/90/365 days of the first-order cohorts of the months the period touches. Buckets without data are left out.\n"
+            + "and LTV 30/90/365 days of the first-order cohorts of the months the period touches. Buckets without data are left out. JSON fields are the camelCase of the names below (new_users is newUsers).\n"
             + MetricDefinitions.Users)
     {
         this.database = database;

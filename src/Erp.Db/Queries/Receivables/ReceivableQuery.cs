@@ -12,6 +12,9 @@ public sealed record ReceivableQuery
     /// <summary>True to add the aging summary: count and outstanding per bucket over every matching receivable.</summary>
     public bool Aging { get; init; }
 
+    /// <summary>The order of the rows. Default: most overdue first, then the largest outstanding.</summary>
+    public ReceivableSort SortBy { get; init; } = ReceivableSort.Overdue;
+
     /// <summary>Which page of rows; the totals and the aging summary cover every matching row.</summary>
     public Paging Paging { get; init; } = new(1, 50);
 }

@@ -16,4 +16,12 @@ internal static class ReceivableSql
         ReceivableStatus.All => null,
         _ => throw new QueryValidationException("status", $"status must be open, overdue, paid or all; got {status}."),
     };
+
+    /// <summary>The value of <c>:sort</c>.</summary>
+    public static string Sort(ReceivableSort sort) => sort switch
+    {
+        ReceivableSort.Overdue => "overdue",
+        ReceivableSort.Largest => "largest",
+        _ => throw new QueryValidationException("sortBy", $"sort must be overdue or largest; got {sort}."),
+    };
 }

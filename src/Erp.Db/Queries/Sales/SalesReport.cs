@@ -72,16 +72,16 @@ public sealed record SalesRow
     /// <summary>Revenue per order.</summary>
     public decimal Aov { get; init; }
 
-    /// <summary>Revenue minus cost of goods, CNY; in the shop breakdown only (null in the others).</summary>
+    /// <summary>Revenue minus cost of goods, CNY; null by product and category (order lines: see <c>erpdb profit --by product</c>).</summary>
     public decimal? GrossProfit { get; init; }
 
-    /// <summary>Gross profit minus fees, CNY; in the shop breakdown only (null in the others).</summary>
+    /// <summary>Gross profit minus fees, CNY; null by product and category (fees belong to orders, not lines).</summary>
     public decimal? NetProfit { get; init; }
 
-    /// <summary>Gross profit / revenue (0.25 = 25 %); in the shop breakdown only, null there without revenue.</summary>
+    /// <summary>Gross profit / revenue (0.25 = 25 %); null without revenue, and by product and category.</summary>
     public decimal? GrossMargin { get; init; }
 
-    /// <summary>Net profit / revenue; in the shop breakdown only, null there without revenue.</summary>
+    /// <summary>Net profit / revenue; null without revenue, and by product and category.</summary>
     public decimal? NetMargin { get; init; }
 }
 

@@ -52,6 +52,12 @@ public sealed record TrendPoint
     /// <summary>Revenue change against the previous bucket; null for the first or after an empty bucket.</summary>
     public decimal? RevenueChange { get; init; }
 
+    /// <summary>Change of the valid orders against the previous bucket, as <see cref="RevenueChange"/>; null for forecast points.</summary>
+    public decimal? OrdersChange { get; init; }
+
+    /// <summary>Change of the average order value against the previous bucket, as <see cref="RevenueChange"/>; null for forecast points.</summary>
+    public decimal? AovChange { get; init; }
+
     /// <summary>True when the bucket's whole range lies in the period and before today; false for a bucket cut by the period's edges or still running.</summary>
     public bool Complete { get; init; }
 

@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.Json;
+using Erp.Db.Tests.Queries;
+
+namespace Erp.Db.Tests.Cli;
+
+/// <summary>
+/// The gaps found when erpdb was used as an assistant would (docs/assistants.md, "Checked"): the largest overdue
+/// receivables, the change of AOV and orders per bucket, profit in every sales breakdown that can carry it, and a
+/// JSON meta without table text. Answers are checked against SQL over the facts, not the views.
+/// </summary>
+public class AssistantWalkthroughTests
+{
+    private static DateOnly Today => QueryFixture.Today;
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Money(JsonElement row, string field) =>
+        row.GetProperty(field).ValueKind == JsonValueKind.Null ? "null" : row.GetProperty(field).GetDecimal().ToString("0.######", CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task Receivables_sorted_by_largest_list_the_largest_overdue_first_as_the_facts_do()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        // Small and long overdue, large and just overdue, one in between partly paid: the two orders differ.
+        await f.Db.ExecuteAsync("""
+            INSERT INTO dw.fact_accounts_receivable (merchant_id, shop_id, invoice_no, amount, received_amount, invoice_date, due_date, status)
+            VALUES (1, 11, 'w-old-small', 100, 0, CURRENT_DATE - 90, CURRENT_DATE - 60, 'open'),
+                   (1, 11, 'w-new-large', 5000, 0, CURRENT_DATE - 30, CURRENT_DATE - 3, 'open'),
+                   (1, 12, 'w-mid', 2000, 500, CURRENT_DATE - 50, CURRENT_DATE - 30, 'partially_paid');
+            """);
+        string[] common = ["receivables", "--merchant", "1", "--status", "overdue", "--format", "json", "--connection", f.Db.ConnectionString];
+
+        var largest = (await CliRun.RunAsync([.. common, "--sort-by", "largest"])).Json().GetProperty("data");
+        var byDefault = (await CliRun.RunAsync(common)).Json().GetProperty("data");
+
+        string Invoices(JsonElement data) => string.Join(",", data.GetProperty("receivables").GetProperty("items").EnumerateArray()
+            .Select(r => $"{r.GetProperty("invoiceNo").GetString()}={r.GetProperty("outstandingCny").GetDecimal().ToString(CultureInfo.InvariantCulture)}"));
+        const string Overdue = """
+            FROM dw.fact_accounts_receivable
+            WHERE merchant_id = 1 AND status IN ('open', 'partially_paid', 'overdue') AND due_date < CURRENT_DATE
+            """;
+        var expectedLargest = await f.Db.ScalarAsync<string>($"""
+            SELECT string_agg(invoice_no || '=' || round(outstanding_amount * exchange_rate, 2), ','
+                              ORDER BY round(outstanding_amount * exchange_rate, 2) DESC, due_date, receivable_id) {Overdue}
+            """);
+        var expectedOverdue = await f.Db.ScalarAsync<string>($"""
+            SELECT string_agg(invoice_no || '=' || round(outstanding_amount * exchange_rate, 2), ','
+                              ORDER BY due_date, round(outstanding_amount * exchange_rate, 2) DESC, receivable_id) {Overdue}
+            """);
+        Assert.Equal(expectedLargest, Invoices(largest));
+        Assert.StartsWith("w-new-large=", Invoices(largest), StringComparison.Ordinal);
+        Assert.Equal(expectedOverdue, Invoices(byDefault));
+        Assert.StartsWith("w-old-small=", Invoices(byDefault), StringComparison.Ordinal);
+        // The sort changes the order only: the totals are the same.
+        Assert.Equal(byDefault.GetProperty("totals").GetRawText(), largest.GetProperty("totals").GetRawText());
+
+        var bad = await CliRun.RunAsync([.. common, "--sort-by", "oldest"]);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal("VALIDATION_ERROR", bad.Json().GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Trends_give_the_change_of_orders_and_aov_per_bucket_and_metrics_aov_keeps_its_change()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var start = Today.AddDays(-35);
+        var end = Today.AddDays(-1);
+        string[] common = ["trends", "--merchant", "1", "--start", Day(start), "--end", Day(end), "--granularity", "week", "--format", "json", "--connection", f.Db.ConnectionString];
+
+        var all = (await CliRun.RunAsync(common)).Json().GetProperty("data").GetProperty("series");
+        var aovOnly = (await CliRun.RunAsync([.. common, "--metrics", "aov"])).Json().GetProperty("data").GetProperty("series");
+
+        var expected = await f.Db.ScalarAsync<string>($"""
+            SELECT string_agg(w || '|' || orders || '|' || aov || '|' || coalesce(orders_change::text, 'null') || '|' || coalesce(aov_change::text, 'null'), ',' ORDER BY w)
+              FROM (SELECT w, orders, aov,
+                           round((orders - lag(orders) OVER (ORDER BY w))::numeric / lag(orders) OVER (ORDER BY w), 4) AS orders_change,
+                           round((aov - lag(aov) OVER (ORDER BY w)) / lag(aov) OVER (ORDER BY w), 4) AS aov_change
+                      FROM (SELECT date_trunc('week', order_date)::date AS w, count(*) AS orders, round(sum(gmv_cny) / count(*), 2) AS aov
+                              FROM dw.fact_sales_orders
+                             WHERE merchant_id = 1 AND dw.is_valid_sale(status) AND order_date BETWEEN DATE '{Day(start)}' AND DATE '{Day(end)}'
+                             GROUP BY 1) AS weeks) AS x
+            """);
+        var actual = string.Join(",", all.EnumerateArray().Select(p =>
+            $"{p.GetProperty("bucket").GetString()}|{p.GetProperty("orders").GetInt64()}|{Money(p, "aov")}|{Money(p, "ordersChange")}|{Money(p, "aovChange")}"));
+        Assert.Equal(Normalize(expected!), actual);
+        Assert.Contains(all.EnumerateArray(), p => p.GetProperty("aovChange").ValueKind == JsonValueKind.Number);
+        Assert.All(aovOnly.EnumerateArray(), p =>
+        {
+            Assert.True(p.TryGetProperty("aovChange", out _));
+            Assert.False(p.TryGetProperty("ordersChange", out _));
+            Assert.False(p.TryGetProperty("revenueChange", out _));
+        });
+    }
+
+    [Fact]
+    public async Task Sales_breakdowns_by_day_week_platform_and_hour_carry_profit_and_margins_and_meta_holds_no_table_text()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        string[] common = ["sales", "--merchant", "1", "--days", "14", "--end", Day(Today.AddDays(-1)), "--format", "json", "--connection", f.Db.ConnectionString];
+        var window = $"order_date BETWEEN DATE '{Day(Today.AddDays(-14))}' AND DATE '{Day(Today.AddDays(-1))}'";
+
+        // Days, weeks and platforms with only cancelled orders show at 0 (mart.daily_sales); hours count valid orders only.
+        foreach (var (groupBy, bucket, orders) in new[]
+        {
+            ("day", "to_char(o.order_date, 'YYYY-MM-DD')", "true"),
+            ("week", "to_char(date_trunc('week', o.order_date), 'YYYY-MM-DD')", "true"),
+            ("platform", "p.platform_code", "true"),
+            ("hour", "lpad(extract(hour FROM o.ordered_at AT TIME ZONE m.timezone)::int::text, 2, '0')", "dw.is_valid_sale(o.status)"),
+        })
+        {
+            var json = (await CliRun.RunAsync([.. common, "--group-by", groupBy])).Json();
+            var expected = await f.Db.ScalarAsync<string>($"""
+                SELECT string_agg(k || '|' || gross || '|' || net || '|' || coalesce(round(gross / nullif(revenue, 0), 6)::text, 'null')
+                                  || '|' || coalesce(round(net / nullif(revenue, 0), 6)::text, 'null'), ',' ORDER BY k COLLATE "C")
+                  FROM (SELECT {bucket} AS k, coalesce(sum(o.gmv_cny) FILTER (WHERE dw.is_valid_sale(o.status)), 0) AS revenue,
+                               coalesce(sum(o.gross_profit_cny) FILTER (WHERE dw.is_valid_sale(o.status)), 0) AS gross,
+                               coalesce(sum(o.net_profit_cny) FILTER (WHERE dw.is_valid_sale(o.status)), 0) AS net
+                          FROM dw.fact_sales_orders AS o
+                          JOIN dw.dim_merchants AS m USING (merchant_id)
+                          JOIN dw.dim_shops AS s ON s.merchant_id = o.merchant_id AND s.shop_id = o.shop_id
+                          JOIN dw.dim_platforms AS p ON p.platform_id = s.platform_id
+                         WHERE o.merchant_id = 1 AND {orders} AND o.{window}
+                         GROUP BY 1) AS x
+                """);
+            var rows = json.GetProperty("data").GetProperty("breakdown").EnumerateArray()
+                .Select(r => $"{r.GetProperty("key").GetString()}|{Money(r, "grossProfit")}|{Money(r, "netProfit")}|{Money(r, "grossMargin")}|{Money(r, "netMargin")}")
+                .Order(StringComparer.Ordinal);
+            Assert.Equal(Normalize(expected!), string.Join(",", rows));
+            Assert.False(json.GetProperty("meta").GetProperty("period").TryGetProperty("caption", out _));
+        }
+    }
+
+    /// <summary>SQL's numeric text with trailing zeros ("12.50") as the JSON figures print ("12.5").</summary>
+    private static string Normalize(string rows) => string.Join(",", rows.Split(',').Select(row => string.Join("|", row.Split('|').Select(cell =>
+        decimal.TryParse(cell, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) && cell.Contains('.', StringComparison.Ordinal)
+            ? d.ToString("0.######", CultureInfo.InvariantCulture)
+            : cell))));
+}
