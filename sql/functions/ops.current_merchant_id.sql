@@ -2,6 +2,10 @@
 -- requires: ops.merchant_access (0010_merchant_isolation); roles erp_owner, erp_reader, erp_writer (0002_roles)
 -- First created by 0010_merchant_isolation, redefined by 0013_owner_scopes_any_merchant; this file is its live definition.
 -- Same signature only: see docs/migrations.md (changing a function's signature).
+-- Every reader view and policy calls it once per statement (an InitPlan: `(SELECT ops.current_merchant_id())`),
+-- so it is kept cheap: no join with pg_roles, one membership test per matching grant. It cannot be an
+-- inlinable SQL function: it reads ops.merchant_access, which readers may not, so it must be SECURITY
+-- DEFINER, and PostgreSQL inlines neither those nor functions whose body reads a table.
 
 CREATE OR REPLACE FUNCTION ops.current_merchant_id()
 RETURNS bigint
@@ -28,13 +32,13 @@ BEGIN
         END IF;
 
         -- Otherwise the merchant must be granted to the login, or the login must hold an "any" row.
-        -- Joining pg_roles first makes a row of a dropped role simply not match.
+        -- Only those rows are checked, each with one membership test; a row of a dropped role has
+        -- no oid (to_regrole), so the test is NULL and the row does not match.
         IF EXISTS (
             SELECT 1
             FROM ops.merchant_access AS a
-            JOIN pg_catalog.pg_roles AS r ON r.rolname = a.role_name
             WHERE (a.merchant_id = requested OR a.merchant_id IS NULL)
-              AND pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER')
+              AND pg_catalog.pg_has_role(session_user, pg_catalog.to_regrole(pg_catalog.quote_ident(a.role_name)), 'MEMBER')
         ) THEN
             RETURN requested;
         END IF;
@@ -45,9 +49,8 @@ BEGIN
     SELECT min(a.merchant_id)
     INTO only_merchant
     FROM ops.merchant_access AS a
-    JOIN pg_catalog.pg_roles AS r ON r.rolname = a.role_name
     WHERE a.merchant_id IS NOT NULL
-      AND pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER')
+      AND pg_catalog.pg_has_role(session_user, pg_catalog.to_regrole(pg_catalog.quote_ident(a.role_name)), 'MEMBER')
     HAVING count(DISTINCT a.merchant_id) = 1;
 
     RETURN only_merchant;

@@ -6,37 +6,37 @@
 --             :limit, :offset (integers); :sort (an ORDER BY expression from the closed list in
 --             ProductSql.cs, e.g. estimated_revenue_cny DESC; substituted as text, never a user value)
 -- run: see docs/queries.md
+-- The stock status is looked up per listing (one index probe in mart.inventory_summary), for the
+-- page's rows only unless it is filtered on: a join would read every listing's stock through the
+-- reader view, whose security barrier keeps PostgreSQL from removing or postponing it.
 WITH filtered AS (
-    SELECT pm.*, coalesce(i.stock_status, 'untracked') AS stock_status
+    SELECT pm.*
       FROM mart.product_management AS pm
-      LEFT JOIN mart.inventory_summary AS i ON i.merchant_id = pm.merchant_id AND i.product_id = pm.product_id
      WHERE pm.is_latest
        AND (:platform::text IS NULL OR pm.platform_code = :platform::text)
        AND (:category_id::bigint IS NULL OR pm.category_id = :category_id::bigint)
        AND (:status::text IS NULL OR pm.listing_status = :status::text)
-       AND (:stock_status::text IS NULL OR coalesce(i.stock_status, 'untracked') = :stock_status::text)
+       AND (:stock_status::text IS NULL
+            OR coalesce((SELECT i.stock_status FROM mart.inventory_summary AS i WHERE i.product_id = pm.product_id), 'untracked') = :stock_status::text)
        AND (:min_price::numeric IS NULL OR pm.price_cny >= :min_price::numeric)
        AND (:max_price::numeric IS NULL OR pm.price_cny <= :max_price::numeric)
        AND (:keyword::text IS NULL OR pm.sku ILIKE :keyword::text ESCAPE '\' OR pm.product_name ILIKE :keyword::text ESCAPE '\')
 )
 SELECT product_id AS productid, sku, product_name AS name, category_name AS category, shop_id AS shopid,
-       platform_code AS platform, metric_date AS metricdate, price_cny AS price, stock, stock_status AS stockstatus,
+       platform_code AS platform, metric_date AS metricdate, price_cny AS price, stock,
+       coalesce((SELECT i.stock_status FROM mart.inventory_summary AS i WHERE i.product_id = page.product_id), 'untracked') AS stockstatus,
        sales_volume AS salesvolume, estimated_revenue_cny AS revenue, page_views AS pageviews, visitors,
        rating, listing_status AS listingstatus
-  FROM filtered
- ORDER BY :sort NULLS LAST, product_id, shop_id
- LIMIT :limit OFFSET :offset;
-WITH filtered AS (
-    SELECT pm.*, coalesce(i.stock_status, 'untracked') AS stock_status
-      FROM mart.product_management AS pm
-      LEFT JOIN mart.inventory_summary AS i ON i.merchant_id = pm.merchant_id AND i.product_id = pm.product_id
-     WHERE pm.is_latest
+  FROM (SELECT * FROM filtered ORDER BY :sort NULLS LAST, product_id, shop_id LIMIT :limit OFFSET :offset) AS page
+ ORDER BY :sort NULLS LAST, product_id, shop_id;
+SELECT count(*)
+  FROM mart.product_management AS pm
+ WHERE pm.is_latest
        AND (:platform::text IS NULL OR pm.platform_code = :platform::text)
        AND (:category_id::bigint IS NULL OR pm.category_id = :category_id::bigint)
        AND (:status::text IS NULL OR pm.listing_status = :status::text)
-       AND (:stock_status::text IS NULL OR coalesce(i.stock_status, 'untracked') = :stock_status::text)
+       AND (:stock_status::text IS NULL
+            OR coalesce((SELECT i.stock_status FROM mart.inventory_summary AS i WHERE i.product_id = pm.product_id), 'untracked') = :stock_status::text)
        AND (:min_price::numeric IS NULL OR pm.price_cny >= :min_price::numeric)
        AND (:max_price::numeric IS NULL OR pm.price_cny <= :max_price::numeric)
-       AND (:keyword::text IS NULL OR pm.sku ILIKE :keyword::text ESCAPE '\' OR pm.product_name ILIKE :keyword::text ESCAPE '\')
-)
-SELECT count(*) FROM filtered;
+       AND (:keyword::text IS NULL OR pm.sku ILIKE :keyword::text ESCAPE '\' OR pm.product_name ILIKE :keyword::text ESCAPE '\');

@@ -77,8 +77,9 @@ internal static class BenchProgram
     }
 
     public static string Markdown(IEnumerable<BenchResult> results) =>
-        "| scenario | value | unit | baseline | baseline value | ratio | goal |\n| --- | ---: | --- | --- | ---: | ---: | --- |\n"
-        + string.Join("\n", results.Select(r => $"| {r.Name} | {r.Value:0.##} | {r.Unit} | {r.Baseline} | {r.BaselineValue:0.##} | {r.Ratio:0.###} | {r.Goal} |"));
+        "| scenario | value | unit | baseline | baseline value | ratio | floor | floor value | floor ratio | goal |\n| --- | ---: | --- | --- | ---: | ---: | --- | ---: | ---: | --- |\n"
+        + string.Join("\n", results.Select(r =>
+            $"| {r.Name} | {r.Value:0.##} | {r.Unit} | {r.Baseline} | {r.BaselineValue:0.##} | {r.Ratio:0.###} | {r.Floor} | {r.FloorValue:0.##} | {r.FloorRatio:0.###} | {r.Goal} |"));
 
     private static async Task<string> LocalAdminAsync(CancellationToken cancellationToken)
     {

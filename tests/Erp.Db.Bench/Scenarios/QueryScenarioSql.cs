@@ -1,8 +1,46 @@
 namespace Erp.Db.Bench.Scenarios;
 
-/// <summary>The naive "before": the questions of the sales and product queries answered from the facts.</summary>
+/// <summary>
+/// The naive "before" (the questions of the sales and product queries answered from the facts) and
+/// the floor (the shortest hand-written SQL answering them from the same materialized views the
+/// library reads, filtered by merchant_id: what an app owning the database could send at best).
+/// </summary>
 internal static class QueryScenarioSql
 {
+    /// <summary>The dashboard from the views: totals with the previous period's GMV, one row per day, the top products of the 30-day window.</summary>
+    public const string DashboardFloor = """
+        SELECT coalesce(sum(gmv_cny), 0), coalesce(sum(order_count), 0)::bigint,
+               coalesce(round(sum(gmv_cny) / nullif(sum(order_count), 0), 2), 0),
+               coalesce(sum(gross_profit_cny), 0), coalesce(sum(net_profit_cny), 0),
+               (SELECT coalesce(sum(p.gmv_cny), 0) FROM mart.mv_daily_sales AS p
+                 WHERE p.merchant_id = @merchant AND p.sales_date BETWEEN @previous_start::date AND @previous_end::date)
+          FROM mart.mv_daily_sales
+         WHERE merchant_id = @merchant AND sales_date BETWEEN @start::date AND @end::date;
+        SELECT sales_date, sum(gmv_cny), sum(order_count)::bigint, coalesce(round(sum(gmv_cny) / nullif(sum(order_count), 0), 2), 0)
+          FROM mart.mv_daily_sales
+         WHERE merchant_id = @merchant AND sales_date BETWEEN @start::date AND @end::date
+         GROUP BY sales_date
+         ORDER BY sales_date;
+        SELECT product_id, sku, product_name, revenue_cny, order_count, units_sold
+          FROM mart.mv_top_products
+         WHERE merchant_id = @merchant AND window_days = @days AND window_end = @end::date
+         ORDER BY revenue_cny DESC, product_id
+         LIMIT @top
+        """;
+
+    /// <summary>Page 1 of one platform's listings at their latest day by revenue, with the product's stock status, and the count.</summary>
+    public const string ProductsFloor = """
+        SELECT pm.product_id, pm.sku, pm.product_name, pm.category_name, pm.shop_id, pm.platform_code, pm.metric_date, pm.price_cny,
+               pm.stock, coalesce(i.stock_status, 'untracked'), pm.sales_volume, pm.estimated_revenue_cny, pm.page_views, pm.visitors,
+               pm.rating, pm.listing_status
+          FROM mart.mv_product_management AS pm
+          LEFT JOIN mart.mv_inventory_summary AS i ON i.merchant_id = pm.merchant_id AND i.product_id = pm.product_id
+         WHERE pm.merchant_id = @merchant AND pm.is_latest AND pm.platform_code = @platform
+         ORDER BY pm.estimated_revenue_cny DESC NULLS LAST, pm.product_id, pm.shop_id
+         LIMIT @limit OFFSET @offset;
+        SELECT count(*) FROM mart.mv_product_management WHERE merchant_id = @merchant AND is_latest AND platform_code = @platform
+        """;
+
     public const string DashboardFromFacts = """
         SELECT coalesce(sum(gmv_cny), 0), count(*), coalesce(sum(gross_profit_cny), 0), coalesce(sum(net_profit_cny), 0),
                (SELECT coalesce(sum(p.gmv_cny), 0) FROM dw.fact_sales_orders AS p

@@ -30,4 +30,38 @@ public class FreshnessTests
         Assert.False(failing.Freshness.Single(v => v.View == "mart.mv_top_products").Failing);
         Assert.All(recovered.Freshness, v => Assert.False(v.Failing));
     }
+
+    [Fact]
+    public async Task A_query_reports_the_refresh_ops_mv_freshness_holds_which_every_refresh_and_registry_change_keeps_in_step()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var query = new SalesQuery(1, Period.LastDays(7, QueryFixture.Today));
+        const string Row = "SELECT last_success_at, refresh_epoch, is_failing, stale_after FROM ops.mv_freshness WHERE view_name = 'mart.mv_daily_sales'";
+        var (before, epochBefore) = await FreshnessRowAsync(f, Row);
+
+        await f.Db.ExecuteAsync("SELECT ops.refresh_view('mart.mv_daily_sales', 'test')");
+        var (after, epochAfter) = await FreshnessRowAsync(f, Row);
+        var registered = await f.Db.ScalarAsync<DateTime>("SELECT last_success_at FROM ops.mv_registry WHERE view_name = 'mart.mv_daily_sales'");
+        var reported = (await f.Erp.Queries.SalesAsync(query)).Freshness.Single(v => v.View == "mart.mv_daily_sales");
+        // A DBA's change of the registry (here: stale after a second, the last success two days ago) shows at once.
+        await f.Db.ExecuteAsync("UPDATE ops.mv_registry SET stale_after = '1 second', last_success_at = now() - interval '2 days' WHERE view_name = 'mart.mv_daily_sales'");
+        var stale = (await f.Erp.Queries.SalesAsync(query)).Freshness.Single(v => v.View == "mart.mv_daily_sales");
+
+        Assert.True(after > before);
+        Assert.Equal(epochBefore + 1, epochAfter);
+        Assert.Equal(registered, after);
+        Assert.Equal(new DateTimeOffset(DateTime.SpecifyKind(after, DateTimeKind.Utc)), reported.LastRefresh);
+        Assert.False(reported.Stale);
+        Assert.True(stale.Stale);
+        Assert.True(stale.AgeSeconds > 2 * 86400 - 60);
+        Assert.Equal(await f.Db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_registry"), await f.Db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_freshness"));
+    }
+
+    private static async Task<(DateTime LastSuccess, long Epoch)> FreshnessRowAsync(QueryFixture f, string sql)
+    {
+        await using var command = f.Db.DataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return (reader.GetDateTime(0), reader.GetInt64(1));
+    }
 }

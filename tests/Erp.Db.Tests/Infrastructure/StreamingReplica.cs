@@ -1,0 +1,92 @@
+using Erp.Db.LocalServer;
+using Npgsql;
+
+namespace Erp.Db.Tests.Infrastructure;
+
+/// <summary>
+/// A hot-standby streaming replica of the test server on loopback: <c>pg_basebackup -R</c> of the
+/// whole cluster into a folder of its own, started on a free port with the machine's PostgreSQL
+/// binaries (as the postgres user when we are root), stopped and deleted on dispose. The test
+/// server's defaults allow it: wal_level replica, max_wal_senders 10, and initdb's pg_hba lines
+/// for replication connections from 127.0.0.1.
+/// </summary>
+internal sealed class StreamingReplica : IAsyncDisposable
+{
+    private readonly PostgresBinaries binaries;
+    private readonly string dataDirectory;
+    private readonly string primaryAdmin;
+
+    private StreamingReplica(PostgresBinaries binaries, string dataDirectory, string primaryAdmin, int port)
+    {
+        this.binaries = binaries;
+        this.dataDirectory = dataDirectory;
+        this.primaryAdmin = primaryAdmin;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>Starts a replica of the server that <paramref name="primaryAdmin"/> (a superuser connection string) reaches.</summary>
+    public static async Task<StreamingReplica> StartAsync(string primaryAdmin)
+    {
+        var binaries = await PostgresBinaries.FindAsync(null, CancellationToken.None);
+        var primary = new NpgsqlConnectionStringBuilder(primaryAdmin);
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"erpdb-replica-{Guid.NewGuid():N}"[..28]);
+        // pg_basebackup runs as the server user and creates the folder (0700) itself; -R writes
+        // standby.signal and primary_conninfo, -X stream copies the WAL written meanwhile.
+        var conninfo = $"host={primary.Host} port={primary.Port} user={primary.Username} password={primary.Password} dbname=postgres";
+        var backup = await ProcessRunner.RunAsync(Path.Combine(binaries.BinDirectory, "pg_basebackup"),
+            ["-d", conninfo, "-D", dataDirectory, "-R", "-X", "stream", "-c", "fast", "--no-sync"], CancellationToken.None);
+        Assert.True(backup.ExitCode == 0, $"pg_basebackup failed: {backup.Output}");
+        var port = FreePort();
+        var replica = new StreamingReplica(binaries, dataDirectory, primaryAdmin, port);
+        var started = await ProcessRunner.RunAsync(binaries.PgCtl,
+            ["start", "-w", "-t", "120", "-D", dataDirectory, "-l", Path.Combine(dataDirectory, "replica.log"), "-o", $"-p {port}"], CancellationToken.None);
+        if (started.ExitCode != 0)
+        {
+            var log = File.Exists(Path.Combine(dataDirectory, "replica.log")) ? await File.ReadAllTextAsync(Path.Combine(dataDirectory, "replica.log")) : "";
+            await replica.DisposeAsync();
+            Assert.Fail($"The replica did not start: {started.Output}\n{log}");
+        }
+        return replica;
+    }
+
+    /// <summary>The same connection string with the replica's port: the same logins and databases, read-only.</summary>
+    public string ConnectionString(string primaryConnectionString) =>
+        new NpgsqlConnectionStringBuilder(primaryConnectionString) { Port = Port }.ConnectionString;
+
+    /// <summary>Waits until the replica has replayed everything the primary has written so far.</summary>
+    public async Task CatchUpAsync(string database)
+    {
+        await using var primary = NpgsqlDataSource.Create(primaryAdmin);
+        var target = (string)(await primary.CreateCommand("SELECT pg_current_wal_lsn()::text").ExecuteScalarAsync())!;
+        await using var replica = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(primaryAdmin) { Port = Port, Database = database, Pooling = false }.ConnectionString);
+        for (var attempt = 0; attempt < 1200; attempt++)
+        {
+            await using var command = replica.CreateCommand("SELECT pg_last_wal_replay_lsn() >= @target::pg_lsn");
+            command.Parameters.AddWithValue("target", target);
+            if (await command.ExecuteScalarAsync() is true)
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+        Assert.Fail($"The replica did not replay up to {target} within two minutes.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await ProcessRunner.RunAsync(binaries.PgCtl, ["stop", "-w", "-m", "immediate", "-D", dataDirectory], CancellationToken.None);
+        if (Directory.Exists(dataDirectory))
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
