@@ -44,6 +44,50 @@ internal static class BenchOrders
         await importer.CompleteAsync();
     }
 
+    /// <summary>
+    /// The floor of an upsert: binary COPY of the rows into a temp table, then one hand-written INSERT ... ON CONFLICT DO UPDATE
+    /// into the fact, in one transaction. No checks, no counts, no posting.
+    /// </summary>
+    public static async Task CopyThenUpsertAsync(NpgsqlDataSource dataSource, IEnumerable<OrderRow> rows)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var create = new NpgsqlCommand(
+            "CREATE TEMP TABLE floor_rows (merchant_id bigint, shop_id bigint, order_no text, order_date date, ordered_at timestamptz, gmv numeric, "
+            + "status text, item_count integer, platform_commission numeric) ON COMMIT DROP", connection, transaction))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "COPY floor_rows (merchant_id, shop_id, order_no, order_date, ordered_at, gmv, status, item_count, platform_commission) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var o in rows)
+            {
+                await importer.StartRowAsync();
+                await importer.WriteAsync(o.MerchantId, NpgsqlDbType.Bigint);
+                await importer.WriteAsync(o.ShopId, NpgsqlDbType.Bigint);
+                await importer.WriteAsync(o.OrderNo, NpgsqlDbType.Text);
+                await importer.WriteAsync(o.OrderDate, NpgsqlDbType.Date);
+                await importer.WriteAsync(o.OrderedAt, NpgsqlDbType.TimestampTz);
+                await importer.WriteAsync(o.Gmv, NpgsqlDbType.Numeric);
+                await importer.WriteAsync(o.Status, NpgsqlDbType.Text);
+                await importer.WriteAsync(o.ItemCount, NpgsqlDbType.Integer);
+                await importer.WriteAsync(o.PlatformCommission, NpgsqlDbType.Numeric);
+            }
+            await importer.CompleteAsync();
+        }
+        await using (var upsert = new NpgsqlCommand(
+            "INSERT INTO dw.fact_sales_orders (merchant_id, shop_id, order_no, order_date, ordered_at, gmv, status, item_count, platform_commission) "
+            + "SELECT merchant_id, shop_id, order_no, order_date, ordered_at, gmv, status, item_count, platform_commission FROM floor_rows "
+            + "ON CONFLICT (merchant_id, shop_id, order_no, order_date) DO UPDATE SET gmv = EXCLUDED.gmv, status = EXCLUDED.status,"
+            + " item_count = EXCLUDED.item_count, platform_commission = EXCLUDED.platform_commission, ordered_at = EXCLUDED.ordered_at", connection, transaction)
+        { CommandTimeout = 0 })
+        {
+            await upsert.ExecuteNonQueryAsync();
+        }
+        await transaction.CommitAsync();
+    }
+
     /// <summary>The usual application approach: batches of 1,000 rows in multi-row INSERT ... ON CONFLICT DO UPDATE statements, committed per batch.</summary>
     public static async Task MultiRowUpsertAsync(NpgsqlDataSource dataSource, IEnumerable<OrderRow> rows)
     {
