@@ -1,5 +1,5 @@
--- runner/drop_mart_views: not a migration. erpdb migrate runs it first, in the same transaction,
--- when migrations are pending and materialized views exist: every mart materialized view goes
+-- runner/drop_mart_views: not a migration. erpdb script (the SQL for review and psql -1) runs it first,
+-- when migrations are pending and views exist: every mart materialized view goes
 -- (with CASCADE, so their reader views too), the pending migrations then alter what the views
 -- read freely, and every view script runs again before the transaction commits (docs/view-rebuilds.md).
 -- The tables of incremental aggregates (ops.mv_registry.view_kind = 'incremental') go too: their

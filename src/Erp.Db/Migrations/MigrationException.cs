@@ -79,6 +79,9 @@ public sealed class MigrationScriptException : MigrationException
     /// </summary>
     public int StatementsApplied { get; }
 
+    /// <summary>The failing statement's text, when known (the view rebuild probes it for the views in its way).</summary>
+    internal string? Statement { get; init; }
+
     private static string Outcome(int applied, int count) => applied == 0
         ? "Nothing of this script was applied; fix it and run migrate again."
         : $"This script runs without a transaction (erpdb:no-transaction): statements 1..{applied} of {count} were applied and committed; "

@@ -51,22 +51,30 @@ public sealed class MigrationRunner
     {
         var journal = new Dictionary<string, JournalEntry>();
         var viewsExist = false;
+        IReadOnlyDictionary<string, string>? forecast = null;
         if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(JournalSql.Exists, cancellationToken: cancellationToken)))
         {
             var rows = await connection.QueryAsync<JournalEntry>(new CommandDefinition(JournalSql.Latest, cancellationToken: cancellationToken));
             journal = rows.ToDictionary(r => r.Name);
-            viewsExist = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(JournalSql.MaterializedViewsExist, cancellationToken: cancellationToken));
+            var viewNames = catalog.Scripts.Where(s => s.Kind == ScriptKind.View).Select(ViewOrder.ViewName).ToArray();
+            viewsExist = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(JournalSql.ViewsExist, new { names = viewNames }, cancellationToken: cancellationToken));
+            if (viewsExist)
+            {
+                var pending = catalog.Scripts.Where(s => s.Kind == ScriptKind.Migration && !journal.ContainsKey(s.Name));
+                forecast = await DependencyForecast.ForecastAsync(connection, pending, options.Variables, cancellationToken);
+            }
         }
-        return (MigrationPlanner.Compare(Database, catalog, journal, viewsExist, options.Variables), viewsExist);
+        return (MigrationPlanner.Compare(Database, catalog, journal, forecast, options.Variables), viewsExist);
     }
 
     /// <summary>
     /// Applies pending migrations, then changed functions, then changed views (with the views that
-    /// read them) in dependency order. Each migration and function runs in its own transaction; the
-    /// views run in one, so readers never see a view missing. When migrations are pending and
-    /// materialized views exist, everything runs in one transaction instead: every mart view is
-    /// dropped, the migrations run (free to alter or drop columns the views read), and every view
-    /// is re-created (docs/view-rebuilds.md).
+    /// read them) in dependency order. On a database without views each migration and function
+    /// runs in its own transaction and the views in one. Once views exist, the whole run is one
+    /// transaction that rebuilds only the views depending on what changed: a migration that fails
+    /// because a view reads what it drops or retypes is rolled back to a savepoint, that view and
+    /// its readers are dropped, and it runs again; views whose files changed are built beside the
+    /// old ones and swapped in at the end, so readers wait only for the swap (docs/view-rebuilds.md).
     /// </summary>
     /// <param name="dryRun">List what would run without running it.</param>
     /// <param name="cancellationToken">Stops waiting for the lock, or stops between scripts; a running script finishes or rolls back.</param>
@@ -89,21 +97,28 @@ public sealed class MigrationRunner
         {
             var byName = catalog.Scripts.ToDictionary(s => s.Name);
             var scripts = toRun.Select(s => byName[s.Name]).ToList();
-            var batches = MigrationPlanner.RebuildsViews(toRun, viewsExist) && scripts.All(s => s.RunsInTransaction)
-                ? [new Batch(BatchMode.Single, [RunnerScripts.DropMartViews(), .. scripts])]
-                : Batches(scripts);
             var resumeAfter = toRun.Where(s => s.StatementsApplied is not null).ToDictionary(s => s.Name, s => s.StatementsApplied!.Value);
-            foreach (var batch in batches)
+            if (viewsExist && scripts.Count > 0 && scripts.All(s => s.RunsInTransaction))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                try
+                // One transaction; only the views that depend on what changed are rebuilt, beside the old ones where they can be.
+                toRun = await new ViewRebuildRun(session.Connection, catalog,
+                    (pieces, journaled) => Task.Run(() => Run(session.Connection, pieces, BatchMode.InOpenTransaction, journaled, resumeAfter), cancellationToken),
+                    logger).RunAsync(toRun, cancellationToken);
+            }
+            else
+            {
+                foreach (var batch in Batches(scripts))
                 {
-                    await Task.Run(() => Run(session.Connection, batch.Scripts, batch.Mode, byName, resumeAfter), cancellationToken);
-                }
-                catch (MigrationScriptException e) when (e.StatementsApplied > resumeAfter.GetValueOrDefault(e.ScriptName))
-                {
-                    await JournalProgressAsync(session.Connection, byName[e.ScriptName], e.StatementsApplied);
-                    throw;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    try
+                    {
+                        await Task.Run(() => Run(session.Connection, [.. batch.Scripts.Select(s => new SqlScript(s.Name, s.Contents))], batch.Mode, byName, resumeAfter), cancellationToken);
+                    }
+                    catch (MigrationScriptException e) when (e.StatementsApplied > resumeAfter.GetValueOrDefault(e.ScriptName))
+                    {
+                        await JournalProgressAsync(session.Connection, byName[e.ScriptName], e.StatementsApplied);
+                        throw;
+                    }
                 }
             }
             logger.LogInformation("Applied {Count} scripts to {Database}", toRun.Count, Database);
@@ -145,7 +160,9 @@ public sealed class MigrationRunner
     /// <summary>
     /// The SQL migrate would run now, for review: exactly what migrate runs, in its order, each
     /// script after the session reset and role switch migrate runs before it, followed by its
-    /// journal entry, and led by the drop of every mart view when migrate would rebuild them.
+    /// journal entry. When migrations are pending and views exist it is more conservative than
+    /// migrate (which rebuilds only the views that depend on what changes, docs/view-rebuilds.md):
+    /// it drops every mart view first and re-creates them all, so psql needs no retry.
     /// Runnable with <c>psql -1 -f</c>; scripts marked no-transaction are flagged and must run on
     /// their own. pg_cron jobs are not part of it (migrate registers them after the scripts).
     /// </summary>
@@ -162,7 +179,15 @@ public sealed class MigrationRunner
         Refuse(report);
         var byName = catalog.Scripts.ToDictionary(s => s.Name);
         var toRun = report.ToRun;
-        var rebuild = MigrationPlanner.RebuildsViews(toRun, viewsExist) && toRun.All(s => byName[s.Name].RunsInTransaction);
+        // psql cannot catch a dependency error and retry as migrate does, so the review script
+        // rebuilds conservatively: pending migrations meeting views drop every view first and re-create them all.
+        var rebuild = viewsExist && toRun.Any(s => s.Kind == ScriptKind.Migration) && toRun.All(s => byName[s.Name].RunsInTransaction);
+        if (rebuild)
+        {
+            var planned = toRun.Where(s => s.Kind == ScriptKind.View).ToDictionary(s => s.Name);
+            toRun = [.. toRun.Where(s => s.Kind != ScriptKind.View), .. report.Scripts.Where(s => s.Kind == ScriptKind.View && s.State != ScriptState.Missing)
+                .Select(s => planned.GetValueOrDefault(s.Name) ?? s with { State = ScriptState.Changed, Reason = "re-created around pending migrations (this review script rebuilds every view; migrate rebuilds only the views that depend on what changes)" })];
+        }
         var sql = new StringBuilder()
             .AppendLine($"-- erpdb script: {toRun.Count} scripts that migrate would run on database {Database}, in one transaction with psql -1.")
             .AppendLine("-- Each script runs as erp_owner once that role exists (as the login when marked erpdb:run-as-login), as migrate does.");
@@ -201,6 +226,9 @@ public sealed class MigrationRunner
         PerScript,
         NoTransaction,
         Single,
+
+        /// <summary>Inside a transaction the caller opened (<see cref="ViewRebuildRun"/>).</summary>
+        InOpenTransaction,
     }
 
     private sealed record Batch(BatchMode Mode, List<MigrationScript> Scripts);
@@ -230,14 +258,15 @@ public sealed class MigrationRunner
         }
     }
 
-    private void Run(NpgsqlConnection session, List<MigrationScript> scripts, BatchMode mode,
-        IReadOnlyDictionary<string, MigrationScript> byName, IReadOnlyDictionary<string, int> resumeAfter)
+    /// <summary>Runs scripts with DbUp on the session; journals those found in <paramref name="journaled"/>.</summary>
+    private void Run(NpgsqlConnection session, IReadOnlyList<SqlScript> scripts, BatchMode mode,
+        IReadOnlyDictionary<string, MigrationScript> journaled, IReadOnlyDictionary<string, int> resumeAfter)
     {
         var timer = new ScriptTimer();
-        var journal = new ErpJournal(byName, timer);
+        var journal = new ErpJournal(journaled, timer);
         var builder = DeployChanges.To
             .PostgresqlDatabase(new ErpConnectionManager(session))
-            .WithScripts(scripts.Select(s => new SqlScript(s.Name, s.Contents)))
+            .WithScripts(scripts)
             .WithScriptSorter(s => s)
             .JournalTo(journal)
             .WithVariablesDisabled()
@@ -245,7 +274,7 @@ public sealed class MigrationRunner
             .LogTo(logger);
         builder = mode switch
         {
-            BatchMode.NoTransaction => builder.WithoutTransaction(),
+            BatchMode.NoTransaction or BatchMode.InOpenTransaction => builder.WithoutTransaction(),
             BatchMode.Single => builder.WithTransaction(),
             _ => builder.WithTransactionPerScript(),
         };

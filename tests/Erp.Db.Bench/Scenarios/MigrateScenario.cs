@@ -7,7 +7,8 @@ namespace Erp.Db.Bench.Scenarios;
 /// <summary>
 /// migrate.fresh: the library's migrate of an empty database against <c>psql -1 -f</c> of the SQL
 /// <c>erpdb script</c> prints (the floor for applying that schema); and the whole <c>erpdb migrate</c>
-/// process, fresh and no-op.
+/// process, fresh and no-op; and how long dashboard readers wait while a migration runs
+/// (<see cref="MigrationUnderReaders"/>).
 /// </summary>
 internal sealed class MigrateScenario : IScenario
 {
@@ -39,8 +40,11 @@ internal sealed class MigrateScenario : IScenario
         var cliFresh = await Timing.TimeProcessAsync("dotnet", [erpdb, "migrate", "--connection", cli], null, cancellationToken);
         var cliNoop = await Timing.TimeProcessAsync("dotnet", [erpdb, "migrate", "--connection", cli], null, cancellationToken);
 
+        var underReaders = await MigrationUnderReaders.RunAsync(context, cancellationToken);
+
         return
         [
+            .. underReaders,
             BenchResult.Compare("migrate.fresh", libraryTime.TotalMilliseconds, "ms", "psql -1 -f of erpdb script", psqlTime.TotalMilliseconds, "<= 2"),
             BenchResult.Compare("migrate.cli.fresh", cliFresh.TotalMilliseconds, "ms", "psql -1 -f of erpdb script", psqlTime.TotalMilliseconds),
             BenchResult.Compare("migrate.cli.noop", cliNoop.TotalMilliseconds, "ms", "erpdb migrate, fresh", cliFresh.TotalMilliseconds),

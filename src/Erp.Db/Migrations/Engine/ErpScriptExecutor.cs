@@ -97,7 +97,10 @@ internal sealed class ErpScriptExecutor(
                 : null;
             var message = e.MessageText + (e.Detail is null ? "" : $" ({e.Detail})") + (e.Where is null ? "" : $" [{e.Where}]");
             var applied = withoutTransaction ? Math.Max(index - 1, 0) : 0;
-            throw new MigrationScriptException(script.Name, line, e.SqlState, message, e, applied, statements.Count);
+            throw new MigrationScriptException(script.Name, line, e.SqlState, message, e, applied, statements.Count)
+            {
+                Statement = index >= 1 && index <= statements.Count ? statements[index - 1].Text : null,
+            };
         }
     }
 }

@@ -25,11 +25,9 @@ internal static class JournalSql
 
     public const string Exists = "SELECT to_regclass('ops.schema_journal') IS NOT NULL";
 
-    /// <summary>True when the mart schema holds a materialized view (pending migrations then rebuild the views).</summary>
-    public const string MaterializedViewsExist = """
-        SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class AS c
-                       JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
-                       WHERE n.nspname = 'mart' AND c.relkind = 'm')
+    /// <summary>True when an object that a view script makes exists (<c>@names</c>: the view scripts' names); migrate then rebuilds only what depends on what changes.</summary>
+    public const string ViewsExist = """
+        SELECT EXISTS (SELECT 1 FROM unnest(@names::text[]) AS v(name) WHERE pg_catalog.to_regclass(v.name) IS NOT NULL)
         """;
 
     /// <summary>

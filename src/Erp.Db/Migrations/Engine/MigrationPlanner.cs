@@ -6,24 +6,24 @@ internal static class MigrationPlanner
     /// <param name="database">The database inspected.</param>
     /// <param name="catalog">The scripts.</param>
     /// <param name="journal">The newest journal row per script.</param>
-    /// <param name="materializedViewsExist">
-    /// True when the database holds mart materialized views: then pending migrations run between a
-    /// drop and a re-creation of every view (<see cref="RebuildsViews"/>), so every view script runs.
+    /// <param name="forecast">
+    /// Views that pending migrations are expected to make migrate rebuild (they read a column or
+    /// table a migration drops or retypes, <see cref="DependencyForecast"/>), with why; migrate
+    /// itself finds them from dependency errors as it runs (docs/view-rebuilds.md).
     /// </param>
     /// <param name="variables">The run's variables, for the statements of a partly applied script.</param>
     public static MigrationStatusReport Compare(string database, ScriptCatalog catalog, IReadOnlyDictionary<string, JournalEntry> journal,
-        bool materializedViewsExist = false, IReadOnlyDictionary<string, string>? variables = null)
+        IReadOnlyDictionary<string, string>? forecast = null, IReadOnlyDictionary<string, string>? variables = null)
     {
         variables ??= MigrationOptions.DefaultVariables;
         var statuses = catalog.Scripts.Select(s => Compare(s, journal.GetValueOrDefault(s.Name), variables)).ToList();
-        if (RebuildsViews(statuses, materializedViewsExist))
+        for (var i = 0; i < statuses.Count; i++)
         {
-            for (var i = 0; i < statuses.Count; i++)
+            if (statuses[i].Kind == ScriptKind.View && forecast?.GetValueOrDefault(ViewOrder.ViewName(Find(catalog, statuses[i].Name))) is { } why)
             {
-                if (statuses[i].Kind == ScriptKind.View && statuses[i].State == ScriptState.Applied)
-                {
-                    statuses[i] = statuses[i] with { State = ScriptState.Changed, Reason = "re-created around pending migrations" };
-                }
+                statuses[i] = statuses[i].State == ScriptState.Applied
+                    ? statuses[i] with { State = ScriptState.Changed, Reason = why }
+                    : statuses[i] with { Reason = $"{statuses[i].Reason}; {why}" };
             }
         }
 
@@ -36,7 +36,7 @@ internal static class MigrationPlanner
             var status = statuses[i];
             if (status.Kind == ScriptKind.View && status.State == ScriptState.Applied && affected.Contains(ViewOrder.ViewName(Find(catalog, status.Name))))
             {
-                statuses[i] = status with { State = ScriptState.Changed, Reason = "reads a view that is re-created" };
+                statuses[i] = status with { State = ScriptState.Changed, Reason = "reads a view that is rebuilt" };
             }
         }
 
@@ -48,14 +48,6 @@ internal static class MigrationPlanner
                 "journaled as applied but the file no longer exists")));
         return new MigrationStatusReport(database, statuses);
     }
-
-    /// <summary>
-    /// True when pending migrations meet existing materialized views: migrate then drops every
-    /// mart view first and re-creates them all after the migrations, in one transaction, so a
-    /// migration may alter or drop a column a view reads (docs/view-rebuilds.md).
-    /// </summary>
-    public static bool RebuildsViews(IEnumerable<ScriptStatus> statuses, bool materializedViewsExist) =>
-        materializedViewsExist && statuses.Any(s => s.Kind == ScriptKind.Migration && s.WillRun);
 
     private static ScriptStatus Compare(MigrationScript script, JournalEntry? applied, IReadOnlyDictionary<string, string> variables)
     {

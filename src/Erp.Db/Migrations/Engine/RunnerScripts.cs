@@ -6,7 +6,7 @@ namespace Erp.Db.Migrations.Engine;
 /// </summary>
 internal static class RunnerScripts
 {
-    /// <summary>Drops every mart materialized view with CASCADE, before pending migrations that run with a view rebuild.</summary>
+    /// <summary>Drops every mart materialized view with CASCADE: how the review script (<c>erpdb script</c>) rebuilds views around pending migrations.</summary>
     public static MigrationScript DropMartViews() => Load("runner/drop_mart_views.sql");
 
     private static MigrationScript Load(string name)

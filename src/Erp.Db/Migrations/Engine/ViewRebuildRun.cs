@@ -1,0 +1,210 @@
+using System.Text.RegularExpressions;
+using Dapper;
+using DbUp.Engine;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Erp.Db.Migrations.Engine;
+
+/// <summary>
+/// One migrate transaction over a database that holds views (docs/view-rebuilds.md): migrations
+/// and functions run first, each under a savepoint; one that fails because a mart view depends on
+/// what it changes is rolled back to its savepoint, that view and the views that read it are
+/// dropped, and it runs again. Then only the views to rebuild are rebuilt: the ones dropped that
+/// way are re-created in place; the others (their files changed, or they read a view that did)
+/// are built beside the old ones under a temporary name and swapped in at the end, so readers
+/// wait only for the swap.
+/// </summary>
+/// <param name="session">The migrate session (holds the advisory lock).</param>
+/// <param name="catalog">Every script, for the view order and the view scripts.</param>
+/// <param name="run">Runs scripts on the session inside the open transaction; journals those in the dictionary.</param>
+/// <param name="logger">Where progress goes.</param>
+internal sealed partial class ViewRebuildRun(
+    NpgsqlConnection session,
+    ScriptCatalog catalog,
+    Func<IReadOnlyList<SqlScript>, IReadOnlyDictionary<string, MigrationScript>, Task> run,
+    ILogger logger)
+{
+    private const string Savepoint = "erpdb_script";
+
+    private readonly Dictionary<string, MigrationScript> byName = catalog.Scripts.ToDictionary(s => s.Name);
+    private readonly List<MigrationScript> views = [.. catalog.Scripts.Where(s => s.Kind == ScriptKind.View)];
+
+    /// <summary>Runs <paramref name="toRun"/> (no script of it marked no-transaction) and commits; returns what ran, rebuilt views included.</summary>
+    public async Task<IReadOnlyList<ScriptStatus>> RunAsync(IReadOnlyList<ScriptStatus> toRun, CancellationToken cancellationToken)
+    {
+        await using var transaction = await session.BeginTransactionAsync(cancellationToken);
+        var dropped = new Dictionary<string, string>(); // view -> why
+        foreach (var status in toRun.Where(s => s.Kind != ScriptKind.View))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await RunDroppingDependentViewsAsync(byName[status.Name], dropped, cancellationToken);
+        }
+
+        var rebuilt = await PlanViewsAsync(toRun, dropped, cancellationToken);
+        await RebuildAsync(rebuilt.Select(s => s.Name).ToList(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return [.. toRun.Where(s => s.Kind != ScriptKind.View), .. rebuilt];
+    }
+
+    private async Task RunDroppingDependentViewsAsync(MigrationScript script, Dictionary<string, string> dropped, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await session.ExecuteAsync(new CommandDefinition($"SAVEPOINT {Savepoint}", cancellationToken: cancellationToken));
+            try
+            {
+                await run([new SqlScript(script.Name, script.Contents)], byName);
+                await session.ExecuteAsync(new CommandDefinition($"RELEASE SAVEPOINT {Savepoint}", cancellationToken: cancellationToken));
+                return;
+            }
+            catch (MigrationScriptException e) when (e.SqlState is "2BP01" or "0A000" && e.Statement is not null)
+            {
+                await session.ExecuteAsync(new CommandDefinition($"ROLLBACK TO SAVEPOINT {Savepoint}", cancellationToken: cancellationToken));
+                var detail = await DependencyDetailAsync(e.Statement, cancellationToken);
+                var named = DependentLine().Matches(detail).Select(m => m.Groups["name"].Value).Distinct().ToList();
+                if (named.Count == 0)
+                {
+                    // The statement needs the script's earlier ones to fail the same way: read the views from pg_depend instead.
+                    var readers = await DependencyForecast.ViewsReadingAsync(session, [.. DependencyForecast.Targets(e.Statement)], cancellationToken);
+                    named = [.. readers.Select(r => r.View).Distinct()];
+                    detail = string.Join("; ", readers.Select(r => $"{r.View} reads {r.What.Split(',')[0]}").Distinct());
+                }
+                if (named.Count == 0)
+                {
+                    throw;
+                }
+                var ours = ViewNames((await session.QueryAsync<string>(new CommandDefinition(ViewRebuildSql.NamedAndRead, new { names = named.ToArray() }, cancellationToken: cancellationToken))).ToList());
+                if (ours.Count == 0 || ours.All(dropped.ContainsKey))
+                {
+                    throw; // an object no view script made (a user's own view) depends on it: a DBA decides
+                }
+                var closure = ViewNames([.. await session.QueryAsync<string>(new CommandDefinition(ViewRebuildSql.WithDependents, new { names = ours.ToArray() }, cancellationToken: cancellationToken))]);
+                closure = [.. views.Select(ViewOrder.ViewName).Where(ViewOrder.WithDependents(views, closure).Contains)];
+                var reason = $"depends on what {script.Name} changes: {detail.Split('\n')[0]}";
+                foreach (var view in closure.Where(v => !dropped.ContainsKey(v)))
+                {
+                    dropped[view] = ours.Contains(view) ? reason : $"reads a view that {script.Name} makes migrate drop";
+                }
+                logger.LogInformation("{Script} needs {Views} dropped ({Reason}); dropping them and running it again", script.Name, string.Join(", ", closure), detail.Split('\n')[0]);
+                await DropAsync(closure.AsEnumerable().Reverse().ToList(), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The views to rebuild, in dependency order: planned ones, dropped ones, and every view that reads one of them.</summary>
+    private async Task<List<ScriptStatus>> PlanViewsAsync(IReadOnlyList<ScriptStatus> toRun, Dictionary<string, string> dropped, CancellationToken cancellationToken)
+    {
+        var planned = toRun.Where(s => s.Kind == ScriptKind.View).ToDictionary(s => ViewOrder.ViewName(byName[s.Name]));
+        var names = planned.Keys.Concat(dropped.Keys).ToList();
+        var readers = ViewNames([.. await session.QueryAsync<string>(new CommandDefinition(ViewRebuildSql.WithDependents, new { names = names.ToArray() }, cancellationToken: cancellationToken))]);
+        var all = ViewOrder.WithDependents(views, names.Concat(readers));
+        var result = new List<ScriptStatus>();
+        foreach (var script in views.Where(v => all.Contains(ViewOrder.ViewName(v))))
+        {
+            var name = ViewOrder.ViewName(script);
+            var reason = dropped.GetValueOrDefault(name);
+            result.Add(planned.TryGetValue(name, out var status)
+                ? reason is null ? status : status with { Reason = $"{status.Reason}; {reason}" }
+                : new ScriptStatus(script.Name, ScriptKind.View, ScriptState.Changed, script.Sha256, script.Sha256, null, null,
+                    reason ?? "reads a view that is rebuilt"));
+        }
+        return result;
+    }
+
+    /// <summary>Builds beside what it can, swaps those in, then re-creates in place what it could not.</summary>
+    private async Task RebuildAsync(List<string> scriptNames, CancellationToken cancellationToken)
+    {
+        if (scriptNames.Count == 0)
+        {
+            return;
+        }
+        var snapshot = await session.ExecuteScalarAsync<string>(new CommandDefinition(ViewRebuildSql.Snapshot, cancellationToken: cancellationToken));
+        var beside = new List<(MigrationScript Script, ViewScriptParts Parts)>();
+        var inPlace = new List<MigrationScript>();
+        foreach (var script in scriptNames.Select(n => byName[n]))
+        {
+            var parts = ViewScriptParts.TrySplit(script);
+            var readsInPlace = ViewOrder.Requires(script).Any(r => inPlace.Any(p => ViewOrder.ViewName(p) == r));
+            if (parts is null || readsInPlace
+                || !await session.ExecuteScalarAsync<bool>(new CommandDefinition(ViewRebuildSql.Exists, new { name = parts.ViewName }, cancellationToken: cancellationToken)))
+            {
+                inPlace.Add(script);
+                continue;
+            }
+            logger.LogInformation("Building {View} beside the current one", parts.ViewName);
+            await run([new SqlScript(script.Name, parts.Build(beside.Select(b => b.Parts.ViewName)))], EmptyJournal);
+            beside.Add((script, parts));
+        }
+
+        // The swap: the only part readers of these views wait for.
+        await DropAsync(beside.Select(b => b.Parts.ViewName).Reverse().ToList(), cancellationToken);
+        foreach (var (script, parts) in beside)
+        {
+            var renames = await session.QueryAsync<string>(new CommandDefinition(ViewRebuildSql.RenameStatements,
+                new { temporary = ViewScriptParts.TemporaryName(parts.ViewName), name = parts.ViewName.Split('.')[1], suffix = ViewScriptParts.TemporarySuffix },
+                cancellationToken: cancellationToken));
+            foreach (var rename in renames.ToList())
+            {
+                await session.ExecuteAsync(new CommandDefinition(rename, cancellationToken: cancellationToken));
+            }
+            await run([new SqlScript(script.Name, ViewRebuildSql.SetSnapshot(snapshot!) + parts.Tail)], byName);
+        }
+
+        foreach (var script in inPlace)
+        {
+            logger.LogInformation("Re-creating {View} in place", ViewOrder.ViewName(script));
+            await run([new SqlScript(script.Name, script.Contents)], byName);
+        }
+        foreach (var name in scriptNames.Select(n => ViewOrder.ViewName(byName[n])))
+        {
+            if (!await session.ExecuteScalarAsync<bool>(new CommandDefinition(ViewRebuildSql.Exists, new { name }, cancellationToken: cancellationToken)))
+            {
+                throw new MigrationException($"View {name} is missing after its rebuild: another rebuilt view's script dropped it. Check that every view file's '-- requires:' header names the views it reads.");
+            }
+        }
+    }
+
+    private static readonly IReadOnlyDictionary<string, MigrationScript> EmptyJournal = new Dictionary<string, MigrationScript>();
+
+    private async Task DropAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        var drops = await session.QueryAsync<string>(new CommandDefinition(ViewRebuildSql.DropStatements, new { names = names.ToArray() }, cancellationToken: cancellationToken));
+        foreach (var drop in drops.ToList())
+        {
+            await session.ExecuteAsync(new CommandDefinition(drop, cancellationToken: cancellationToken));
+        }
+    }
+
+    /// <summary>The names that view scripts make, of those given, in script order.</summary>
+    private List<string> ViewNames(IReadOnlyCollection<string> names) =>
+        [.. views.Select(ViewOrder.ViewName).Where(names.Contains)];
+
+    /// <summary>
+    /// PostgreSQL's list of the objects that depend on what <paramref name="statement"/> drops or
+    /// retypes (SQLSTATE 2BP01 or 0A000), from <see cref="ViewRebuildSql.Probe"/>; empty when it fails otherwise.
+    /// </summary>
+    private async Task<string> DependencyDetailAsync(string statement, CancellationToken cancellationToken)
+    {
+        await session.ExecuteAsync(new CommandDefinition("SAVEPOINT erpdb_probe", cancellationToken: cancellationToken));
+        var detail = "";
+        try
+        {
+            await session.ExecuteAsync(new CommandDefinition(ViewRebuildSql.SetProbeStatement, new { statement }, cancellationToken: cancellationToken));
+            await session.ExecuteAsync(new CommandDefinition(ViewRebuildSql.Probe, cancellationToken: cancellationToken));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.RaiseException)
+        {
+            detail = e.MessageText;
+        }
+        catch (PostgresException)
+        {
+            // The statement fails otherwise on its own (it needs the script's earlier statements): no list.
+        }
+        await session.ExecuteAsync(new CommandDefinition("ROLLBACK TO SAVEPOINT erpdb_probe", cancellationToken: cancellationToken));
+        return detail;
+    }
+
+    [GeneratedRegex(@"(^|\n)(rule \S+ on )?(materialized view|view) (?<name>(""([^""]|"""")+""|[^\s.""]+)\.(""([^""]|"""")+""|[^\s.""]+)) depends on")]
+    private static partial Regex DependentLine();
+}

@@ -1,0 +1,108 @@
+namespace Erp.Db.Migrations.Engine;
+
+/// <summary>
+/// The catalog queries of a view rebuild (docs/view-rebuilds.md). Names go in as parameters and
+/// DDL comes back built by <c>format('%I')</c>: no name is concatenated into SQL in C#.
+/// </summary>
+internal static class ViewRebuildSql
+{
+    /// <summary>
+    /// The given relations that exist, and the relations their rewrite rules read (a reader view
+    /// named by an error leads to the materialized view it reads), as <c>schema.name</c>.
+    /// </summary>
+    public const string NamedAndRead = """
+        SELECT pg_catalog.format('%I.%I', n.nspname, c.relname)
+          FROM unnest(@names::text[]) AS x(name)
+          JOIN pg_catalog.pg_class AS named ON named.oid = pg_catalog.to_regclass(x.name)
+          CROSS JOIN LATERAL (
+                SELECT named.oid
+                UNION
+                SELECT d.refobjid
+                  FROM pg_catalog.pg_rewrite AS r
+                  JOIN pg_catalog.pg_depend AS d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid
+                                               AND d.refclassid = 'pg_catalog.pg_class'::regclass
+                 WHERE r.ev_class = named.oid) AS rel(oid)
+          JOIN pg_catalog.pg_class AS c ON c.oid = rel.oid
+          JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+        """;
+
+    /// <summary>The given relations and every relation whose rewrite rule reads one of them, directly or not, as <c>schema.name</c>.</summary>
+    public const string WithDependents = """
+        WITH RECURSIVE deps(oid) AS (
+            SELECT c.oid
+              FROM unnest(@names::text[]) AS x(name)
+              JOIN pg_catalog.pg_class AS c ON c.oid = pg_catalog.to_regclass(x.name)
+            UNION
+            SELECT r.ev_class
+              FROM deps
+              JOIN pg_catalog.pg_depend AS d ON d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = deps.oid
+                                           AND d.classid = 'pg_catalog.pg_rewrite'::regclass
+              JOIN pg_catalog.pg_rewrite AS r ON r.oid = d.objid
+        )
+        SELECT pg_catalog.format('%I.%I', n.nspname, c.relname)
+          FROM deps
+          JOIN pg_catalog.pg_class AS c ON c.oid = deps.oid
+          JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+        """;
+
+    /// <summary>The DROP of each given relation that exists, in the order given, matching its kind; CASCADE takes its reader view.</summary>
+    public const string DropStatements = """
+        SELECT pg_catalog.format('DROP %s IF EXISTS %I.%I CASCADE',
+                                 CASE c.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END,
+                                 n.nspname, c.relname)
+          FROM unnest(@names::text[]) WITH ORDINALITY AS x(name, ord)
+          JOIN pg_catalog.pg_class AS c ON c.oid = pg_catalog.to_regclass(x.name)
+          JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+         ORDER BY x.ord
+        """;
+
+    /// <summary>The renames that give a view built beside (<c>@temporary</c>) its real name, and each of its indexes the name without <c>@suffix</c>.</summary>
+    public const string RenameStatements = """
+        SELECT pg_catalog.format('ALTER INDEX %I.%I RENAME TO %I', n.nspname, i.relname,
+                                 left(i.relname, length(i.relname) - length(@suffix)))
+          FROM pg_catalog.pg_index AS x
+          JOIN pg_catalog.pg_class AS i ON i.oid = x.indexrelid
+          JOIN pg_catalog.pg_namespace AS n ON n.oid = i.relnamespace
+         WHERE x.indrelid = pg_catalog.to_regclass(@temporary) AND right(i.relname, length(@suffix)) = @suffix
+        UNION ALL
+        SELECT pg_catalog.format('ALTER %s %I.%I RENAME TO %I',
+                                 CASE c.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END,
+                                 n.nspname, c.relname, @name)
+          FROM pg_catalog.pg_class AS c
+          JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+         WHERE c.oid = pg_catalog.to_regclass(@temporary)
+        """;
+
+    /// <summary>Hands the failing statement to <see cref="Probe"/>.</summary>
+    public const string SetProbeStatement = "SELECT pg_catalog.set_config('erpdb.probe_statement', @statement, true)";
+
+    /// <summary>
+    /// Runs the failing statement again (under a savepoint the caller rolls back) and raises
+    /// PostgreSQL's error detail, the list of dependent objects, as the message (P0001): a client
+    /// sees the detail only with Include Error Detail, the message always. Raises an empty message
+    /// when the statement fails otherwise or succeeds on its own.
+    /// </summary>
+    public const string Probe = """
+        DO $probe$
+        DECLARE
+            detail text;
+        BEGIN
+            EXECUTE pg_catalog.current_setting('erpdb.probe_statement');
+            RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = '';
+        EXCEPTION WHEN dependent_objects_still_exist OR feature_not_supported THEN
+            GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+            RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = coalesce(detail, '');
+        END
+        $probe$
+        """;
+
+    /// <summary>True when the relation exists.</summary>
+    public const string Exists = "SELECT pg_catalog.to_regclass(@name) IS NOT NULL";
+
+    /// <summary>A snapshot taken before any view is built: the dirty marks it saw are the ones the rebuilt views cover.</summary>
+    public const string Snapshot = "SELECT pg_catalog.pg_current_snapshot()::text";
+
+    /// <summary>Sets the snapshot <c>ops.register_view</c> clears dirty marks by; prefixed to each swapped view's tail (after the runner's reset).</summary>
+    public static string SetSnapshot(string snapshot) =>
+        $"SELECT pg_catalog.set_config('erpdb.script_snapshot', '{snapshot.Replace("'", "''", StringComparison.Ordinal)}', true);";
+}
