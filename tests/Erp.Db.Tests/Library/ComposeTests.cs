@@ -75,9 +75,9 @@ public class ComposeTests
         await using var erp = ErpDatabase.Create(new ErpDbOptions { ConnectionString = db.ConnectionString, QueryTimeout = TimeSpan.FromSeconds(1) });
         await using var locker = await db.DataSource.OpenConnectionAsync();
         await using var transaction = await locker.BeginTransactionAsync();
-        // The sales query reads mart.mv_daily_sales (through its reader view) after the statement that sets the
-        // timeout; an uncommitted plain REFRESH holds the view's ACCESS EXCLUSIVE lock (LOCK TABLE refuses views).
-        await using (var lockView = new NpgsqlCommand("REFRESH MATERIALIZED VIEW mart.mv_daily_sales", locker, transaction))
+        // The sales query reads mart.mv_daily_sales (an incremental aggregate's table, through its reader view) after the
+        // statement that sets the timeout; this transaction holds the table's ACCESS EXCLUSIVE lock.
+        await using (var lockView = new NpgsqlCommand("LOCK TABLE mart.mv_daily_sales IN ACCESS EXCLUSIVE MODE", locker, transaction))
         {
             await lockView.ExecuteNonQueryAsync();
         }

@@ -63,6 +63,12 @@ internal sealed partial class ViewRebuildRun(
                 await session.ExecuteAsync(new CommandDefinition($"ROLLBACK TO SAVEPOINT {Savepoint}", cancellationToken: cancellationToken));
                 var detail = await DependencyDetailAsync(e.Statement, cancellationToken);
                 var named = DependentLine().Matches(detail).Select(m => m.Groups["name"].Value).Distinct().ToList();
+                // An incremental aggregate's table is read through its compute function (docs/refresh.md): the error names that.
+                var functions = FunctionDependentLine().Matches(detail).Select(m => m.Groups["name"].Value).Distinct().ToArray();
+                if (functions.Length > 0)
+                {
+                    named.AddRange(await session.QueryAsync<string>(new CommandDefinition(ViewRebuildSql.AggregatesComputedBy, new { functions }, cancellationToken: cancellationToken)));
+                }
                 if (named.Count == 0)
                 {
                     // The statement needs the script's earlier ones to fail the same way: read the views from pg_depend instead.
@@ -204,6 +210,9 @@ internal sealed partial class ViewRebuildRun(
         await session.ExecuteAsync(new CommandDefinition("ROLLBACK TO SAVEPOINT erpdb_probe", cancellationToken: cancellationToken));
         return detail;
     }
+
+    [GeneratedRegex(@"(^|\n)function (?<name>[^\s.(]+\.[^\s(]+)\(")]
+    private static partial Regex FunctionDependentLine();
 
     [GeneratedRegex(@"(^|\n)(rule \S+ on )?(materialized view|view) (?<name>(""([^""]|"""")+""|[^\s.""]+)\.(""([^""]|"""")+""|[^\s.""]+)) depends on")]
     private static partial Regex DependentLine();

@@ -26,6 +26,15 @@ internal static class ViewRebuildSql
           JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
         """;
 
+    /// <summary>The incremental aggregates (<c>ops.mv_registry.compute_function</c>) computed by the given functions (<c>schema.name</c>).</summary>
+    public const string AggregatesComputedBy = """
+        SELECT r.view_name
+          FROM ops.mv_registry AS r
+          JOIN pg_catalog.pg_proc AS p ON p.oid = pg_catalog.to_regprocedure(r.compute_function)
+          JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+         WHERE pg_catalog.format('%I.%I', n.nspname, p.proname) = ANY (@functions::text[])
+        """;
+
     /// <summary>The given relations and every relation whose rewrite rule reads one of them, directly or not, as <c>schema.name</c>.</summary>
     public const string WithDependents = """
         WITH RECURSIVE deps(oid) AS (
