@@ -7,6 +7,8 @@ namespace Erp.Db.Bench.Scenarios;
 /// <summary>Deterministic orders for the ingest scenarios, and the baselines that load them without Erp.Db.</summary>
 internal static class BenchOrders
 {
+    private const string Columns = "merchant_id, shop_id, order_no, order_date, ordered_at, gmv, status, item_count, platform_commission";
+
     private static readonly DateOnly FirstDay = DateOnly.FromDateTime(DateTime.Today).AddDays(-364);
 
     public static IEnumerable<OrderRow> Generate(int from, int count, decimal gmvOffset = 0) =>
@@ -27,7 +29,13 @@ internal static class BenchOrders
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var importer = await connection.BeginBinaryImportAsync(
-            "COPY dw.fact_sales_orders (merchant_id, shop_id, order_no, order_date, ordered_at, gmv, status, item_count, platform_commission) FROM STDIN (FORMAT BINARY)");
+            $"COPY dw.fact_sales_orders ({Columns}) FROM STDIN (FORMAT BINARY)");
+        await WriteAsync(importer, rows);
+    }
+
+    /// <summary>The rows' nine columns, in the order of <see cref="Columns"/>, then the end of the COPY.</summary>
+    private static async Task WriteAsync(NpgsqlBinaryImporter importer, IEnumerable<OrderRow> rows)
+    {
         foreach (var o in rows)
         {
             await importer.StartRowAsync();
@@ -59,22 +67,9 @@ internal static class BenchOrders
             await create.ExecuteNonQueryAsync();
         }
         await using (var importer = await connection.BeginBinaryImportAsync(
-            "COPY floor_rows (merchant_id, shop_id, order_no, order_date, ordered_at, gmv, status, item_count, platform_commission) FROM STDIN (FORMAT BINARY)"))
+            $"COPY floor_rows ({Columns}) FROM STDIN (FORMAT BINARY)"))
         {
-            foreach (var o in rows)
-            {
-                await importer.StartRowAsync();
-                await importer.WriteAsync(o.MerchantId, NpgsqlDbType.Bigint);
-                await importer.WriteAsync(o.ShopId, NpgsqlDbType.Bigint);
-                await importer.WriteAsync(o.OrderNo, NpgsqlDbType.Text);
-                await importer.WriteAsync(o.OrderDate, NpgsqlDbType.Date);
-                await importer.WriteAsync(o.OrderedAt, NpgsqlDbType.TimestampTz);
-                await importer.WriteAsync(o.Gmv, NpgsqlDbType.Numeric);
-                await importer.WriteAsync(o.Status, NpgsqlDbType.Text);
-                await importer.WriteAsync(o.ItemCount, NpgsqlDbType.Integer);
-                await importer.WriteAsync(o.PlatformCommission, NpgsqlDbType.Numeric);
-            }
-            await importer.CompleteAsync();
+            await WriteAsync(importer, rows);
         }
         await using (var upsert = new NpgsqlCommand(
             "INSERT INTO dw.fact_sales_orders (merchant_id, shop_id, order_no, order_date, ordered_at, gmv, status, item_count, platform_commission) "
