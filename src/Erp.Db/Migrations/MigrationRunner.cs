@@ -110,15 +110,8 @@ public sealed class MigrationRunner
                 foreach (var batch in Batches(scripts))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    try
-                    {
-                        await Task.Run(() => Run(session.Connection, [.. batch.Scripts.Select(s => new SqlScript(s.Name, s.Contents))], batch.Mode, byName, resumeAfter), cancellationToken);
-                    }
-                    catch (MigrationScriptException e) when (e.StatementsApplied > resumeAfter.GetValueOrDefault(e.ScriptName))
-                    {
-                        await JournalProgressAsync(session.Connection, byName[e.ScriptName], e.StatementsApplied);
-                        throw;
-                    }
+                    // A no-transaction script journals its progress itself, statement by statement (ErpScriptExecutor).
+                    await Task.Run(() => Run(session.Connection, [.. batch.Scripts.Select(s => new SqlScript(s.Name, s.Contents))], batch.Mode, byName, resumeAfter), cancellationToken);
                 }
             }
             logger.LogInformation("Applied {Count} scripts to {Database}", toRun.Count, Database);
@@ -140,21 +133,6 @@ public sealed class MigrationRunner
         {
             throw new MigrationDowngradeException(downgrades);
         }
-    }
-
-    /// <summary>Journals the statements a failed no-transaction script applied, so the next run resumes after them.</summary>
-    private async Task JournalProgressAsync(NpgsqlConnection session, MigrationScript script, int statementsApplied)
-    {
-        await session.ExecuteAsync(JournalSql.EnsureColumns);
-        await session.ExecuteAsync(JournalSql.Progress, new
-        {
-            name = script.Name,
-            kind = JournalSql.KindName(script.Kind),
-            sha256 = ScriptStatements.PrefixSha256(script, options.Variables, statementsApplied),
-            duration_ms = 0m,
-            erpdb_version = ToolVersion.Current,
-            statements_applied = statementsApplied,
-        });
     }
 
     /// <summary>
