@@ -28,6 +28,7 @@ internal sealed class ErpScriptExecutor(
     private SqlScript? running;
     private int statement;
     private int statementCount;
+    private bool journalColumnsEnsured;
 
     protected override string PreprocessScriptContents(SqlScript script, IDictionary<string, string> _) =>
         ScriptStatements.Preprocess(script.Contents, variables);
@@ -56,7 +57,11 @@ internal sealed class ErpScriptExecutor(
     private void JournalProgress(NpgsqlConnection connection, SqlScript script, int applied)
     {
         var kind = MigrationPlanner.KindOf(script.Name);
-        connection.Execute(JournalSql.EnsureColumns);
+        if (!journalColumnsEnsured)
+        {
+            connection.Execute(JournalSql.EnsureColumns);
+            journalColumnsEnsured = true;
+        }
         connection.Execute(JournalSql.Progress, new
         {
             name = script.Name,
