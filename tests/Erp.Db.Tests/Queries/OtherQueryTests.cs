@@ -73,6 +73,28 @@ public class OtherQueryTests
         }
     }
 
+    [Fact]
+    public async Task Stock_that_did_not_sell_in_30_days_is_overstock_and_only_above_its_safety_stock()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await f.Db.ExecuteAsync("""
+            INSERT INTO dw.dim_products (product_id, merchant_id, sku, product_name, category_id, unit_cost, safety_stock)
+            VALUES (103, 1, 'SKU-DEAD', 'Dead stock', 1, 3, 5), (104, 1, 'SKU-THIN', 'Thin stock', 1, 3, 5);
+            INSERT INTO dw.fact_inventory (merchant_id, product_id, warehouse_code, quantity_on_hand, safety_stock, average_unit_cost)
+            VALUES (1, 103, 'default', 60, 5, 3), (1, 104, 'default', 4, 5, 3);
+            SELECT ops.refresh_view('mart.mv_inventory_summary', 'test');
+            """);
+
+        var report = (await f.Erp.Queries.InventoryAsync(new InventoryQuery { MerchantId = 1, Paging = new Paging(1, 500) })).Data;
+
+        Assert.Equal("overstock", report.Products.Items.Single(p => p.Sku == "SKU-DEAD").Status);
+        Assert.Equal("low", report.Products.Items.Single(p => p.Sku == "SKU-THIN").Status);
+        Assert.Equal(await f.Db.ScalarAsync<long>("""
+            SELECT count(*) FROM mart.mv_inventory_summary
+             WHERE merchant_id = 1 AND quantity_available > safety_stock AND (days_of_cover IS NULL OR days_of_cover > 90)
+            """), report.Summary.OverstockProducts);
+    }
+
     [Theory]
     [InlineData(Granularity.Day)]
     [InlineData(Granularity.Week)]

@@ -15,7 +15,7 @@ public sealed record InventoryQuery
     /// <summary>Only this category id.</summary>
     public long? CategoryId { get; init; }
 
-    /// <summary>Days of cover above which a product counts as overstocked. Default 90.</summary>
+    /// <summary>Days of cover above which a product counts as overstocked. Default 90. Stock above the safety stock with no sales in the last 30 days (no cover) is always overstocked.</summary>
     public int OverstockDays { get; init; } = 90;
 
     /// <summary>Sort key.</summary>
