@@ -4,7 +4,7 @@ using Npgsql;
 namespace Erp.Db.Bench;
 
 /// <summary>What every scenario gets: the server, the sizes, and fresh databases on demand.</summary>
-internal sealed class BenchContext(string adminConnectionString, int orders, TextWriter log)
+internal sealed class BenchContext(string adminConnectionString, int orders, TextWriter log, bool keepSeeded = false)
 {
     private readonly List<string> created = [];
 
@@ -12,14 +12,17 @@ internal sealed class BenchContext(string adminConnectionString, int orders, Tex
 
     public TextWriter Log { get; } = log;
 
+    /// <summary>Copy the seeded database from a template kept between runs (<c>--keep-seeded</c>).</summary>
+    public bool KeepSeeded { get; } = keepSeeded;
+
     public string AdminConnectionString { get; } = adminConnectionString;
 
-    /// <summary>Creates an empty database and returns its connection string; it is dropped at the end of the run.</summary>
-    public async Task<string> CreateDatabaseAsync(string purpose)
+    /// <summary>Creates a database (empty, or a copy of <paramref name="template"/>) and returns its connection string; it is dropped at the end of the run.</summary>
+    public async Task<string> CreateDatabaseAsync(string purpose, string template = "template0")
     {
         var name = $"erpdb_bench_{purpose}_{Guid.NewGuid():N}"[..40];
         await using var admin = NpgsqlDataSource.Create(AdminConnectionString);
-        await admin.CreateCommand($"CREATE DATABASE {name} TEMPLATE template0").ExecuteNonQueryAsync();
+        await Admin.ExecuteAsync(admin, $"CREATE DATABASE {name} TEMPLATE {template}");
         created.Add(name);
         // No command timeout: a floor (COPY of 400,000 order lines, each checked against its order) can run for minutes.
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, CommandTimeout = 0 }.ConnectionString;

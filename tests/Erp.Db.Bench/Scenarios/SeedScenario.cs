@@ -16,6 +16,11 @@ internal sealed class SeedScenario : IScenario
     public async Task<IReadOnlyList<BenchResult>> RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
         var seeded = await context.SeededAsync();
+        if (seeded.Seed is null)
+        {
+            context.Log.WriteLine("seed: skipped: the seeded database is a copy of a kept template (--keep-seeded), loaded in another run.");
+            return [];
+        }
         await using var target = NpgsqlDataSource.Create(await context.CreateDatabaseAsync("seed_copy"));
         await new MigrationRunner(target, options: new MigrationOptions { Schedule = false }).MigrateAsync(cancellationToken: cancellationToken);
         await using var source = await seeded.DataSource.OpenConnectionAsync(cancellationToken);
