@@ -5,9 +5,12 @@
 -- or column privilege alike. Objects that belong to an extension are the extension's business.
 -- A relation readers may SELECT is fine when:
 --   table or foreign table: it has no merchant_id column (shared reference data), or row level
---     security is enabled and every policy that applies to readers calls ops.current_merchant_id();
---   view: it is security_invoker (the tables' row level security applies to the caller), or it is
---     a reader view: security_barrier and its definition calls ops.current_merchant_id();
+--     security is enabled and every policy that applies to readers calls ops.current_merchant_id()
+--     (the dw tables, and the incremental aggregates in mart: ops.enable_reader_scope);
+--   view: it is security_invoker (the tables' row level security applies to the caller; what it
+--     reads is checked on its own: a materialized view or a table without row level security under
+--     it is reported there, since the caller needs SELECT on it), or it is a reader view over a
+--     materialized view: security_barrier and its definition calls ops.current_merchant_id();
 --   materialized view: never (row level security does not apply to it; grant a reader view).
 -- A function readers may execute in a non-system schema is fine when it runs with the caller's
 -- rights and returns a scalar; else only when listed in allowed_functions below, with the reason.

@@ -78,12 +78,17 @@ COMMENT ON COLUMN mart.mv_daily_sales.aov_cny IS 'Average order value: gmv_cny /
 COMMENT ON FUNCTION mart.mv_daily_sales_rows(bigint[], date, date) IS 'The rows of mart.mv_daily_sales for the given merchants (NULL: all) and days: what its refresh inserts.';
 
 REVOKE ALL ON mart.mv_daily_sales FROM PUBLIC;
+-- Readers read the table itself under row level security (their scope), through mart.daily_sales.
+SELECT ops.enable_reader_scope('mart.mv_daily_sales');
 REVOKE EXECUTE ON FUNCTION mart.mv_daily_sales_rows(bigint[], date, date) FROM PUBLIC;
 
 SELECT ops.register_aggregate('mart.mv_daily_sales', 'mart.mv_daily_sales_rows(bigint[], date, date)', 'sales_date', 'day',
     '$default_refresh_interval$', '$default_stale_after$', 'Sales per merchant, shop and day.');
 
-CREATE OR REPLACE VIEW mart.daily_sales WITH (security_barrier) AS
+-- security_invoker, not security_barrier: the table's policy scopes readers inside the plan, so
+-- the view is flattened into the query (filters pushed, ORDER BY ... LIMIT walks an index). The
+-- filter scopes callers that row level security does not (the owner, an app login that owns).
+CREATE OR REPLACE VIEW mart.daily_sales WITH (security_invoker) AS
     SELECT * FROM mart.mv_daily_sales WHERE merchant_id = (SELECT ops.current_merchant_id());
-COMMENT ON VIEW mart.daily_sales IS 'Reader view of mart.mv_daily_sales: the rows of the transaction''s merchant only (ops.current_merchant_id(); mart.mv_daily_sales is granted to no reader).';
+COMMENT ON VIEW mart.daily_sales IS 'Reader view of mart.mv_daily_sales (security_invoker): the transaction''s merchant only, by its filter and, for readers, by the table''s row level security (ops.current_merchant_id()).';
 GRANT SELECT ON mart.daily_sales TO erp_reader;

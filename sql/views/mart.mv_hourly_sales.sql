@@ -59,12 +59,17 @@ COMMENT ON COLUMN mart.mv_hourly_sales.order_count IS 'Valid orders (dw.is_valid
 COMMENT ON FUNCTION mart.mv_hourly_sales_rows(bigint[], date, date) IS 'The rows of mart.mv_hourly_sales for the given merchants (NULL: all) and days: what its refresh inserts.';
 
 REVOKE ALL ON mart.mv_hourly_sales FROM PUBLIC;
+-- Readers read the table itself under row level security (their scope), through mart.hourly_sales.
+SELECT ops.enable_reader_scope('mart.mv_hourly_sales');
 REVOKE EXECUTE ON FUNCTION mart.mv_hourly_sales_rows(bigint[], date, date) FROM PUBLIC;
 
 SELECT ops.register_aggregate('mart.mv_hourly_sales', 'mart.mv_hourly_sales_rows(bigint[], date, date)', 'sales_date', 'day',
     '$default_refresh_interval$', '$default_stale_after$', 'Sales per merchant, shop, day and hour of the day.');
 
-CREATE OR REPLACE VIEW mart.hourly_sales WITH (security_barrier) AS
+-- security_invoker, not security_barrier: the table's policy scopes readers inside the plan, so
+-- the view is flattened into the query (filters pushed, ORDER BY ... LIMIT walks an index). The
+-- filter scopes callers that row level security does not (the owner, an app login that owns).
+CREATE OR REPLACE VIEW mart.hourly_sales WITH (security_invoker) AS
     SELECT * FROM mart.mv_hourly_sales WHERE merchant_id = (SELECT ops.current_merchant_id());
-COMMENT ON VIEW mart.hourly_sales IS 'Reader view of mart.mv_hourly_sales: the rows of the transaction''s merchant only (ops.current_merchant_id(); mart.mv_hourly_sales is granted to no reader).';
+COMMENT ON VIEW mart.hourly_sales IS 'Reader view of mart.mv_hourly_sales (security_invoker): the transaction''s merchant only, by its filter and, for readers, by the table''s row level security (ops.current_merchant_id()).';
 GRANT SELECT ON mart.hourly_sales TO erp_reader;

@@ -69,12 +69,17 @@ COMMENT ON COLUMN mart.mv_monthly_sales.active_days IS 'Days of the month with a
 COMMENT ON FUNCTION mart.mv_monthly_sales_rows(bigint[], date, date) IS 'The rows of mart.mv_monthly_sales for the given merchants (NULL: all) and the months within the given days: what its refresh inserts.';
 
 REVOKE ALL ON mart.mv_monthly_sales FROM PUBLIC;
+-- Readers read the table itself under row level security (their scope), through mart.monthly_sales.
+SELECT ops.enable_reader_scope('mart.mv_monthly_sales');
 REVOKE EXECUTE ON FUNCTION mart.mv_monthly_sales_rows(bigint[], date, date) FROM PUBLIC;
 
 SELECT ops.register_aggregate('mart.mv_monthly_sales', 'mart.mv_monthly_sales_rows(bigint[], date, date)', 'month_start', 'month',
     '$default_refresh_interval$', '$default_stale_after$', 'Sales per merchant, shop and calendar month, from mart.mv_daily_sales.');
 
-CREATE OR REPLACE VIEW mart.monthly_sales WITH (security_barrier) AS
+-- security_invoker, not security_barrier: the table's policy scopes readers inside the plan, so
+-- the view is flattened into the query (filters pushed, ORDER BY ... LIMIT walks an index). The
+-- filter scopes callers that row level security does not (the owner, an app login that owns).
+CREATE OR REPLACE VIEW mart.monthly_sales WITH (security_invoker) AS
     SELECT * FROM mart.mv_monthly_sales WHERE merchant_id = (SELECT ops.current_merchant_id());
-COMMENT ON VIEW mart.monthly_sales IS 'Reader view of mart.mv_monthly_sales: the transaction''s merchant only.';
+COMMENT ON VIEW mart.monthly_sales IS 'Reader view of mart.mv_monthly_sales (security_invoker): the transaction''s merchant only, by its filter and, for readers, by the table''s row level security (ops.current_merchant_id()).';
 GRANT SELECT ON mart.monthly_sales TO erp_reader;

@@ -76,12 +76,17 @@ COMMENT ON COLUMN mart.mv_product_sales_daily.order_count IS 'Distinct orders wi
 COMMENT ON FUNCTION mart.mv_product_sales_daily_rows(bigint[], date, date) IS 'The rows of mart.mv_product_sales_daily for the given merchants (NULL: all) and days: what its refresh inserts.';
 
 REVOKE ALL ON mart.mv_product_sales_daily FROM PUBLIC;
+-- Readers read the table itself under row level security (their scope), through mart.product_sales_daily.
+SELECT ops.enable_reader_scope('mart.mv_product_sales_daily');
 REVOKE EXECUTE ON FUNCTION mart.mv_product_sales_daily_rows(bigint[], date, date) FROM PUBLIC;
 
 SELECT ops.register_aggregate('mart.mv_product_sales_daily', 'mart.mv_product_sales_daily_rows(bigint[], date, date)', 'sales_date', 'day',
     '$default_refresh_interval$', '$default_stale_after$', 'Product sales per merchant, product, shop and day.');
 
-CREATE OR REPLACE VIEW mart.product_sales_daily WITH (security_barrier) AS
+-- security_invoker, not security_barrier: the table's policy scopes readers inside the plan, so
+-- the view is flattened into the query (filters pushed, ORDER BY ... LIMIT walks an index). The
+-- filter scopes callers that row level security does not (the owner, an app login that owns).
+CREATE OR REPLACE VIEW mart.product_sales_daily WITH (security_invoker) AS
     SELECT * FROM mart.mv_product_sales_daily WHERE merchant_id = (SELECT ops.current_merchant_id());
-COMMENT ON VIEW mart.product_sales_daily IS 'Reader view of mart.mv_product_sales_daily: the transaction''s merchant only.';
+COMMENT ON VIEW mart.product_sales_daily IS 'Reader view of mart.mv_product_sales_daily (security_invoker): the transaction''s merchant only, by its filter and, for readers, by the table''s row level security (ops.current_merchant_id()).';
 GRANT SELECT ON mart.product_sales_daily TO erp_reader;

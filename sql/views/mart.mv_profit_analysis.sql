@@ -99,12 +99,17 @@ COMMENT ON COLUMN mart.mv_profit_analysis.operating_margin IS 'operating_profit_
 COMMENT ON FUNCTION mart.mv_profit_analysis_rows(bigint[], date, date) IS 'The rows of mart.mv_profit_analysis for the given merchants (NULL: all) and the months within the given days: what its refresh inserts.';
 
 REVOKE ALL ON mart.mv_profit_analysis FROM PUBLIC;
+-- Readers read the table itself under row level security (their scope), through mart.profit_analysis.
+SELECT ops.enable_reader_scope('mart.mv_profit_analysis');
 REVOKE EXECUTE ON FUNCTION mart.mv_profit_analysis_rows(bigint[], date, date) FROM PUBLIC;
 
 SELECT ops.register_aggregate('mart.mv_profit_analysis', 'mart.mv_profit_analysis_rows(bigint[], date, date)', 'month_start', 'month',
     '$default_refresh_interval$', '$default_stale_after$', 'Profit per merchant, shop and month.');
 
-CREATE OR REPLACE VIEW mart.profit_analysis WITH (security_barrier) AS
+-- security_invoker, not security_barrier: the table's policy scopes readers inside the plan, so
+-- the view is flattened into the query (filters pushed, ORDER BY ... LIMIT walks an index). The
+-- filter scopes callers that row level security does not (the owner, an app login that owns).
+CREATE OR REPLACE VIEW mart.profit_analysis WITH (security_invoker) AS
     SELECT * FROM mart.mv_profit_analysis WHERE merchant_id = (SELECT ops.current_merchant_id());
-COMMENT ON VIEW mart.profit_analysis IS 'Reader view of mart.mv_profit_analysis: the transaction''s merchant only.';
+COMMENT ON VIEW mart.profit_analysis IS 'Reader view of mart.mv_profit_analysis (security_invoker): the transaction''s merchant only, by its filter and, for readers, by the table''s row level security (ops.current_merchant_id()).';
 GRANT SELECT ON mart.profit_analysis TO erp_reader;

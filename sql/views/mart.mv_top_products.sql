@@ -64,12 +64,17 @@ COMMENT ON COLUMN mart.mv_top_products.order_count IS 'Sum of the daily per-shop
 COMMENT ON FUNCTION mart.mv_top_products_rows(bigint[], date, date) IS 'The rows of mart.mv_top_products for the given merchants (NULL: all), windows ending CURRENT_DATE: what its refresh inserts.';
 
 REVOKE ALL ON mart.mv_top_products FROM PUBLIC;
+-- Readers read the table itself under row level security (their scope), through mart.top_products.
+SELECT ops.enable_reader_scope('mart.mv_top_products');
 REVOKE EXECUTE ON FUNCTION mart.mv_top_products_rows(bigint[], date, date) FROM PUBLIC;
 
 SELECT ops.register_aggregate('mart.mv_top_products', 'mart.mv_top_products_rows(bigint[], date, date)', 'window_end', 'merchant',
     '$default_refresh_interval$', '$default_stale_after$', 'Top products over the last 7, 30 and 90 days, from mart.mv_product_sales_daily.');
 
-CREATE OR REPLACE VIEW mart.top_products WITH (security_barrier) AS
+-- security_invoker, not security_barrier: the table's policy scopes readers inside the plan, so
+-- the view is flattened into the query (filters pushed, ORDER BY ... LIMIT walks an index). The
+-- filter scopes callers that row level security does not (the owner, an app login that owns).
+CREATE OR REPLACE VIEW mart.top_products WITH (security_invoker) AS
     SELECT * FROM mart.mv_top_products WHERE merchant_id = (SELECT ops.current_merchant_id());
-COMMENT ON VIEW mart.top_products IS 'Reader view of mart.mv_top_products: the transaction''s merchant only.';
+COMMENT ON VIEW mart.top_products IS 'Reader view of mart.mv_top_products (security_invoker): the transaction''s merchant only, by its filter and, for readers, by the table''s row level security (ops.current_merchant_id()).';
 GRANT SELECT ON mart.top_products TO erp_reader;

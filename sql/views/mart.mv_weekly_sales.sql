@@ -69,12 +69,17 @@ COMMENT ON COLUMN mart.mv_weekly_sales.active_days IS 'Days of the week with at 
 COMMENT ON FUNCTION mart.mv_weekly_sales_rows(bigint[], date, date) IS 'The rows of mart.mv_weekly_sales for the given merchants (NULL: all) and the weeks within the given days: what its refresh inserts.';
 
 REVOKE ALL ON mart.mv_weekly_sales FROM PUBLIC;
+-- Readers read the table itself under row level security (their scope), through mart.weekly_sales.
+SELECT ops.enable_reader_scope('mart.mv_weekly_sales');
 REVOKE EXECUTE ON FUNCTION mart.mv_weekly_sales_rows(bigint[], date, date) FROM PUBLIC;
 
 SELECT ops.register_aggregate('mart.mv_weekly_sales', 'mart.mv_weekly_sales_rows(bigint[], date, date)', 'week_start', 'week',
     '$default_refresh_interval$', '$default_stale_after$', 'Sales per merchant, shop and ISO week, from mart.mv_daily_sales.');
 
-CREATE OR REPLACE VIEW mart.weekly_sales WITH (security_barrier) AS
+-- security_invoker, not security_barrier: the table's policy scopes readers inside the plan, so
+-- the view is flattened into the query (filters pushed, ORDER BY ... LIMIT walks an index). The
+-- filter scopes callers that row level security does not (the owner, an app login that owns).
+CREATE OR REPLACE VIEW mart.weekly_sales WITH (security_invoker) AS
     SELECT * FROM mart.mv_weekly_sales WHERE merchant_id = (SELECT ops.current_merchant_id());
-COMMENT ON VIEW mart.weekly_sales IS 'Reader view of mart.mv_weekly_sales: the transaction''s merchant only.';
+COMMENT ON VIEW mart.weekly_sales IS 'Reader view of mart.mv_weekly_sales (security_invoker): the transaction''s merchant only, by its filter and, for readers, by the table''s row level security (ops.current_merchant_id()).';
 GRANT SELECT ON mart.weekly_sales TO erp_reader;

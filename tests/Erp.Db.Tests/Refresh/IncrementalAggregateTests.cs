@@ -15,7 +15,7 @@ public class IncrementalAggregateTests
     private static readonly string[] Aggregates =
     [
         "mart.mv_daily_sales", "mart.mv_weekly_sales", "mart.mv_monthly_sales", "mart.mv_hourly_sales",
-        "mart.mv_product_sales_daily", "mart.mv_top_products", "mart.mv_profit_analysis",
+        "mart.mv_product_sales_daily", "mart.mv_top_products", "mart.mv_profit_analysis", "mart.mv_product_management",
     ];
 
     private static readonly string[] Statuses = ["pending", "paid", "shipped", "completed", "cancelled", "refunded", "returned"];
@@ -23,7 +23,7 @@ public class IncrementalAggregateTests
     private static readonly int[] Shops = [11, 12, 21, 22];
 
     /// <summary>One write: a kind and three small numbers that pick rows, days and values.</summary>
-    private static readonly Gen<(int Kind, int A, int B, int C)> Write = Gen.Select(Gen.Int[0, 12], Gen.Int[0, 99], Gen.Int[0, 99], Gen.Int[0, 99]);
+    private static readonly Gen<(int Kind, int A, int B, int C)> Write = Gen.Select(Gen.Int[0, 14], Gen.Int[0, 99], Gen.Int[0, 99], Gen.Int[0, 99]);
 
     [Fact]
     public async Task After_random_writes_and_a_due_refresh_every_incremental_aggregate_equals_a_full_recompute()
@@ -170,6 +170,14 @@ public class IncrementalAggregateTests
             },
             // An unchanged upsert of a dimension logs nothing; a real change logs its merchant.
             11 => $"UPDATE dw.dim_shops SET shop_name = shop_name WHERE merchant_id = {merchant}",
+            // Listing metrics and categories (mart.mv_product_management): a changed day, a category
+            // renamed, or a listing's latest day deleted (its previous day becomes the latest).
+            13 => $"UPDATE dw.fact_product_metrics SET sales_volume = sales_volume + 1, price = price + {w.A % 5} WHERE merchant_id = {merchant} AND metric_date > CURRENT_DATE - {w.C}",
+            14 => (w.A % 2) switch
+            {
+                0 => $"UPDATE dw.dim_categories SET category_name = 'Category v{w.C}' WHERE merchant_id = {merchant}",
+                _ => $"DELETE FROM dw.fact_product_metrics WHERE merchant_id = {merchant} AND shop_id = {shop} AND metric_date = (SELECT max(metric_date) FROM dw.fact_product_metrics WHERE merchant_id = {merchant} AND shop_id = {shop})",
+            },
             _ => (w.A % 3) switch
             {
                 0 => "TRUNCATE dw.fact_order_items",

@@ -13,7 +13,7 @@ public class ReaderIsolationTests
     ];
 
     [Fact]
-    public async Task A_scoped_reader_sees_only_its_merchant_in_every_reader_view_an_unscoped_one_none_and_neither_the_views_themselves()
+    public async Task A_scoped_reader_sees_only_its_merchant_in_every_reader_view_an_unscoped_one_none_and_no_materialized_view_itself()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
         await SalesDataset.LoadAsync(db);
@@ -33,8 +33,17 @@ public class ReaderIsolationTests
                 Assert.Equal(expected, await Scalar<long>(scopedSource, $"SELECT count(*) FROM mart.{view}"));
                 Assert.Equal(0, await Scalar<long>(scopedSource, $"SELECT count(*) FROM mart.{view} WHERE merchant_id <> 2"));
                 Assert.Equal(0, await Scalar<long>(unscopedSource, $"SELECT count(*) FROM mart.{view}"));
-                var denied = await Assert.ThrowsAsync<PostgresException>(() => Scalar<long>(scopedSource, $"SELECT count(*) FROM mart.mv_{view}"));
-                Assert.Equal("42501", denied.SqlState);
+                if (await db.ScalarAsync<bool>($"SELECT relkind = 'r' FROM pg_class WHERE oid = 'mart.mv_{view}'::regclass"))
+                {
+                    // An incremental aggregate: readers may read the table, under row level security.
+                    Assert.Equal(expected, await Scalar<long>(scopedSource, $"SELECT count(*) FROM mart.mv_{view}"));
+                    Assert.Equal(0, await Scalar<long>(unscopedSource, $"SELECT count(*) FROM mart.mv_{view}"));
+                }
+                else
+                {
+                    var denied = await Assert.ThrowsAsync<PostgresException>(() => Scalar<long>(scopedSource, $"SELECT count(*) FROM mart.mv_{view}"));
+                    Assert.Equal("42501", denied.SqlState);
+                }
             }
             Assert.Equal(1, await Scalar<long>(scopedSource, "SELECT count(*) FROM mart.target_achievement"));
             Assert.Equal(0, await Scalar<long>(unscopedSource, "SELECT count(*) FROM mart.target_achievement"));
@@ -114,7 +123,7 @@ public class ReaderIsolationTests
         var readerDirty = await reader.ScalarAsync<long>("SELECT count(*) FROM ops.view_freshness() WHERE is_dirty IS NOT NULL");
         var appDirty = await app.ScalarAsync<bool>("SELECT is_dirty FROM ops.view_freshness() WHERE view_name = 'mart.mv_daily_sales'");
         var ownerDirty = await db.ScalarAsync<bool>("SELECT is_dirty FROM ops.view_freshness() WHERE view_name = 'mart.mv_daily_sales'");
-        await db.ExecuteAsync("REVOKE SELECT ON mart.weekly_sales FROM erp_reader");
+        await db.ExecuteAsync("REVOKE SELECT ON mart.weekly_sales, mart.mv_weekly_sales FROM erp_reader");
         var withoutWeekly = await reader.ScalarAsync<long>("SELECT count(*) FROM ops.view_freshness() WHERE view_name = 'mart.mv_weekly_sales'");
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, status.SqlState);
