@@ -26,6 +26,8 @@ public class CronScheduleTests
         Assert.Contains($"Scheduled pg_cron job erpdb:{db.Name}:refresh_due (* * * * *) in database {db.Name}.", first.Notices);
         Assert.Equal([$"Removed pg_cron job erpdb:{db.Name}:retired, no longer declared."], second.Notices);
         Assert.Equal("CALL ops.refresh_due('schedule')", await Scalar<string>(cron, $"SELECT command FROM cron.job WHERE jobname = 'erpdb:{db.Name}:refresh_due' AND database = '{db.Name}'"));
+        // The refresh watchdog runs beside it every minute, in the same database.
+        Assert.Equal("CALL ops.cancel_overrunning_refreshes()", await Scalar<string>(cron, $"SELECT command FROM cron.job WHERE jobname = 'erpdb:{db.Name}:cancel_overrunning_refreshes' AND database = '{db.Name}' AND schedule = '* * * * *'"));
         Assert.Equal("SELECT dw.ensure_partitions()", await Scalar<string>(cron, $"SELECT command FROM cron.job WHERE jobname = 'erpdb:{db.Name}:ensure_partitions' AND database = '{db.Name}'"));
         // One job per schedule file, no more (the retired one is gone).
         Assert.Equal(
