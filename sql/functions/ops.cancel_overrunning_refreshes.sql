@@ -70,11 +70,13 @@ BEGIN
             END LOOP;
         END IF;
 
-        -- Keep watching while keep_watching lasts, then while a refresh runs: another session
-        -- holds a view's refresh lock (ops.refresh_view) or the due run's lock (ops.refresh_due).
+        -- Keep watching while keep_watching lasts, then while a refresh runs: another active
+        -- session holds a view's refresh lock (ops.refresh_view) or the due run's lock
+        -- (ops.refresh_due). An idle holder runs nothing to cancel: it does not keep the job alive.
         EXIT WHEN pg_catalog.clock_timestamp() - watched >= coalesce(keep_watching, interval '0')
               AND (keep_watching IS NULL OR keep_watching <= interval '0' OR NOT EXISTS (
                   SELECT 1 FROM pg_catalog.pg_locks AS l
+                  JOIN pg_catalog.pg_stat_activity AS a ON a.pid = l.pid AND a.state = 'active'
                   WHERE l.locktype = 'advisory' AND l.granted AND l.pid <> pg_catalog.pg_backend_pid()
                     AND l.database = (SELECT d.oid FROM pg_catalog.pg_database AS d WHERE d.datname = pg_catalog.current_database())
                     AND ((l.objsubid = 2 AND l.classid = pg_catalog.hashtext('erpdb.refresh_view')::oid)
