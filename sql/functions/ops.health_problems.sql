@@ -2,7 +2,8 @@
 -- a stable code, the object, the problem and the fix (docs/doctor.md). Empty = healthy. erpdb
 -- doctor adds what the database cannot see itself: pending scripts, drift and pg_cron.
 -- requires: ops.merchant_isolation_problems (0010_merchant_isolation), ops.view_status,
---           ops.mv_registry (0012_refresh_registry), dw.business_date_problem
+--           ops.mv_registry (0012_refresh_registry), dw.business_date_problem,
+--           ops.overrunning_refreshes
 -- Run it as a member of erp_owner; it reads pg_locks and pg_stat_activity with the caller's
 -- rights (a superuser or pg_read_all_stats sees the age of every refresh lock).
 -- LANGUAGE plpgsql so that it is created even before the functions it calls (checked at run time).
@@ -46,32 +47,31 @@ BEGIN
     FROM ops.view_status() AS v
     WHERE NOT v.is_populated AND v.consecutive_failures < 3;
 
-    -- ERPDB005: refresh locks held longer than a refresh may run (its statement and lock timeouts;
-    -- for the due refresh, those of every view together). Age = since the holder's transaction or
-    -- statement began.
+    -- ERPDB005: refreshes past their limit. A view's: ops.overrunning_refreshes, the definition the
+    -- watchdog (ops.cancel_overrunning_refreshes) cancels by; reported here too, since only an
+    -- active refresh can be cancelled and only where the watchdog runs. The due refresh's run lock:
+    -- held longer than every view's statement and lock timeouts together, counted from the CALL.
     RETURN QUERY
-    WITH limits AS (
-        SELECT r.view_name, 'refresh lock of ' || r.view_name AS what, 2 AS subid,
-               hashtext('erpdb.refresh_view')::oid AS key1, hashtext(r.view_name)::oid AS key2,
-               r.statement_timeout + r.lock_timeout AS run_limit
-        FROM ops.mv_registry AS r
-        UNION ALL
-        SELECT 'ops.refresh_due', 'lock of the due refresh', 1,
-               (hashtextextended('erpdb.refresh_due', 0) >> 32)::integer::oid,
-               (hashtextextended('erpdb.refresh_due', 0) & 4294967295)::oid,
-               coalesce((SELECT sum(r.statement_timeout + r.lock_timeout) FROM ops.mv_registry AS r), interval '0')
-    )
-    SELECT 'ERPDB005', 'error', lim.view_name,
-           format('the %s is held by process %s (%s, %s) for %s, longer than its run limit %s',
-                  lim.what, l.pid, coalesce(a.usename::text, '?'), coalesce(a.state, '?'),
-                  date_trunc('second', now() - coalesce(a.xact_start, a.query_start)), lim.run_limit),
+    SELECT 'ERPDB005', 'error', o.view_name,
+           format('the refresh lock of %s is held by process %s (%s, %s) for %s, longer than its statement timeout %s',
+                  o.view_name, o.pid, coalesce(o.login, '?'), coalesce(o.state, '?'), date_trunc('second', o.running_for), o.run_limit),
+           format('An active refresh is cancelled within a minute by the watchdog (pg_cron job cancel_overrunning_refreshes or RefreshWorker): check that it runs. '
+                  || 'Otherwise find out why process %s holds it (SELECT * FROM pg_stat_activity WHERE pid = %s); if it is stuck: SELECT pg_terminate_backend(%s)',
+                  o.pid, o.pid, o.pid)
+    FROM ops.overrunning_refreshes() AS o
+    UNION ALL
+    SELECT 'ERPDB005', 'error', 'ops.refresh_due',
+           format('the lock of the due refresh is held by process %s (%s, %s) for %s, longer than its run limit %s',
+                  l.pid, coalesce(a.usename::text, '?'), coalesce(a.state, '?'),
+                  date_trunc('second', now() - coalesce(a.query_start, a.xact_start)), lim.run_limit),
            format('Find out why process %s holds it (SELECT * FROM pg_stat_activity WHERE pid = %s); if it is stuck: SELECT pg_terminate_backend(%s)',
                   l.pid, l.pid, l.pid)
-    FROM limits AS lim
+    FROM (SELECT coalesce(sum(r.statement_timeout + r.lock_timeout), interval '0') AS run_limit FROM ops.mv_registry AS r) AS lim
     JOIN pg_locks AS l ON l.locktype = 'advisory' AND l.granted AND l.database = (SELECT d.oid FROM pg_database AS d WHERE d.datname = current_database())
-                      AND l.classid = lim.key1 AND l.objid = lim.key2 AND l.objsubid = lim.subid
+                      AND l.classid = (hashtextextended('erpdb.refresh_due', 0) >> 32)::integer::oid
+                      AND l.objid = (hashtextextended('erpdb.refresh_due', 0) & 4294967295)::oid AND l.objsubid = 1
     JOIN pg_stat_activity AS a ON a.pid = l.pid
-    WHERE now() - coalesce(a.xact_start, a.query_start) > lim.run_limit;
+    WHERE now() - coalesce(a.query_start, a.xact_start) > lim.run_limit;
 
     -- ERPDB006: materialized views that cannot be refreshed CONCURRENTLY.
     RETURN QUERY

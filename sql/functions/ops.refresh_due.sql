@@ -1,7 +1,8 @@
 -- ops.refresh_due: the due refresh that pg_cron (every minute) runs: every due or dirty view in
 -- dependency order (failing views back off), each in its own transaction, then the C-class
 -- results, then the log purge. ViewRefresher drives the same run from the client, view by view,
--- so that each view's statement timeout bounds it (see docs/refresh.md).
+-- so that each view's statement timeout bounds it; here the watchdog
+-- ops.cancel_overrunning_refreshes (its own pg_cron job) cuts a view past it (docs/refresh-watchdog.md).
 -- requires: ops.refresh_view, ops.views_to_refresh, ops.recompute_c_class, ops.purge_refresh_log,
 --           ops.log_refresh_run
 -- A procedure, so that it can COMMIT after each view; procedures that COMMIT may be neither

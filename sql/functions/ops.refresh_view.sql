@@ -1,16 +1,20 @@
 -- ops.refresh_view: refreshes one registered view (a materialized view, or an incremental
 -- aggregate through ops.refresh_aggregate) and logs the attempt.
 -- requires: ops.mv_registry, ops.mv_refresh_log, ops.mv_invalidations (0012_refresh_registry),
---           ops.refresh_aggregate, ops.agg_invalidations (0027_incremental_aggregates)
+--           ops.refresh_aggregate, ops.agg_invalidations (0027_incremental_aggregates),
+--           ops.refresh_cuts (0029_refresh_cuts)
 -- An incremental aggregate recomputes only the buckets its invalidation log names, unless
 -- full_rebuild (ops.refresh_all, erpdb refresh --full) asks for every row.
 -- Never raises for a failed refresh: the failure is logged (with its error) and returned, so a
 -- caller refreshing many views goes on with the next. A statement timeout is such a failure. A
 -- cancel (the caller's, e.g. Ctrl+C or a CancellationToken) is logged 'cancelled' and returned:
 -- the caller stops its run there. It raises only for an unknown view name or an empty trigger.
--- The registry's statement_timeout bounds the refresh only when the caller sets it before the
--- call (ops.refresh_statement_timeout; ViewRefresher does): PostgreSQL arms the statement timer
--- when a client statement starts, so a SET inside this call would not bound it.
+-- The registry's statement_timeout bounds the refresh when the caller sets it before the call
+-- (ops.refresh_statement_timeout; ViewRefresher does): PostgreSQL arms the statement timer when a
+-- client statement starts, so a SET inside this call would not bound it. Under CALL
+-- ops.refresh_due (pg_cron) the watchdog ops.cancel_overrunning_refreshes bounds it instead: it
+-- commits a mark in ops.refresh_cuts (this process, this transaction) and cancels; a cancel with
+-- that mark is a timeout failure, not the caller's cancel.
 
 -- full_rebuild was added after the first version: the two-argument function goes.
 DROP FUNCTION IF EXISTS ops.refresh_view(text, text);
@@ -35,6 +39,7 @@ DECLARE
     outcome           text;
     mode              text := 'full';
     failed_at         timestamptz;
+    cut_limit         interval;
     logged            ops.mv_refresh_log;
 BEGIN
     IF pg_catalog.length(refresh_view.refresh_trigger) NOT BETWEEN 1 AND 100 OR refresh_view.refresh_trigger IS NULL THEN
@@ -107,14 +112,26 @@ BEGIN
                 counted, 'succeeded', use_concurrently, refresh_view.refresh_trigger, mode)
         RETURNING * INTO logged;
     EXCEPTION
-        -- query_canceled is not part of OTHERS. A statement timeout is a failure of this view; any
-        -- other cancel is the caller's, logged 'cancelled' (not a failure of the view) and returned
-        -- so that the caller stops. SQLSTATE 57014 is the same for both: the message tells them
-        -- apart, or (in another language) whether the caller's statement timeout has elapsed.
+        -- query_canceled is not part of OTHERS. A statement timeout is a failure of this view, and
+        -- so is the watchdog's cancel (its mark names this process and transaction); any other
+        -- cancel is the caller's, logged 'cancelled' (not a failure of the view) and returned so
+        -- that the caller stops. SQLSTATE 57014 is the same for all: the mark, the message, or (in
+        -- another language) whether the caller's statement timeout has elapsed tells them apart.
         WHEN query_canceled OR OTHERS THEN
             GET STACKED DIAGNOSTICS error_text = MESSAGE_TEXT, error_state = RETURNED_SQLSTATE;
             failed_at := pg_catalog.clock_timestamp();
+            IF error_state = '57014' THEN
+                DELETE FROM ops.refresh_cuts AS c
+                WHERE c.pid = pg_catalog.pg_backend_pid() AND c.backend_xact_start = pg_catalog.now()
+                RETURNING c.run_limit INTO cut_limit;
+                IF cut_limit IS NOT NULL THEN
+                    error_text := pg_catalog.format(
+                        'canceling refresh due to statement timeout: it ran longer than its registered statement timeout of %s and was cancelled by the refresh watchdog (ops.cancel_overrunning_refreshes)',
+                        cut_limit);
+                END IF;
+            END IF;
             outcome := CASE
+                WHEN cut_limit IS NOT NULL THEN 'failed'
                 WHEN error_state <> '57014' THEN 'failed'
                 WHEN error_text LIKE '%statement timeout%' THEN 'failed'
                 WHEN statement_ms > 0 AND failed_at - pg_catalog.statement_timestamp() >= statement_ms * interval '1 millisecond' THEN 'failed'
@@ -142,6 +159,6 @@ END
 $$;
 
 COMMENT ON FUNCTION ops.refresh_view(text, text, boolean) IS
-    'Refreshes one registered view (a materialized view CONCURRENTLY when registered so and populated; an incremental aggregate by recomputing only its invalidated buckets, or every row with full_rebuild) under a per-view advisory lock: a second caller at the same time is logged as skipped. Sets the lock timeout (the statement timeout is the caller''s: ops.refresh_statement_timeout), counts rows, clears the dirty marks it covered and marks dependent views dirty. A failure (a statement timeout included) is logged with its error, sets the retry backoff and is returned, never raised; a cancel is logged and returned as cancelled. Returns the log row.';
+    'Refreshes one registered view (a materialized view CONCURRENTLY when registered so and populated; an incremental aggregate by recomputing only its invalidated buckets, or every row with full_rebuild) under a per-view advisory lock: a second caller at the same time is logged as skipped. Sets the lock timeout (the statement timeout is the caller''s: ops.refresh_statement_timeout), counts rows, clears the dirty marks it covered and marks dependent views dirty. A failure (a statement timeout, or the watchdog''s cancel past it, included) is logged with its error, sets the retry backoff and is returned, never raised; any other cancel is logged and returned as cancelled. Returns the log row.';
 REVOKE EXECUTE ON FUNCTION ops.refresh_view(text, text, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ops.refresh_view(text, text, boolean) TO erp_writer;

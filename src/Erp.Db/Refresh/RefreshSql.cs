@@ -35,6 +35,9 @@ internal static class RefreshSql
 
     public const string RecomputeCClass = "SELECT " + LogColumns + " FROM ops.recompute_c_class(@trigger) WHERE log_id IS NOT NULL";
 
+    /// <summary>The refresh watchdog: cancels other sessions' view refreshes past their statement timeout; returns how many.</summary>
+    public const string CancelOverrunning = "CALL ops.cancel_overrunning_refreshes()";
+
     public const string MarkOverdue = "SELECT dw.mark_overdue_receivables()";
     public const string CheckStockLevels = "SELECT dw.check_stock_levels()";
     public const string Purge = "SELECT ops.purge_refresh_log()";

@@ -14,7 +14,10 @@ namespace Erp.Db.Refresh;
 /// (<c>dw.ensure_partitions</c>) every <see cref="RefreshWorkerOptions.PartitionInterval"/>, as the
 /// daily pg_cron job does, and runs the scheduled checks of the pg_cron jobs: the overdue check
 /// (<c>dw.mark_overdue_receivables</c>, daily) and the low-stock check (<c>dw.check_stock_levels</c>,
-/// every six hours). Several workers (or a worker and pg_cron) may run against one
+/// every six hours). At every tick, before the due refresh, it runs the refresh watchdog
+/// (<c>ops.cancel_overrunning_refreshes</c>, as the pg_cron job does every minute): refreshes of
+/// other sessions past their statement timeout, such as a <c>CALL ops.refresh_due</c>, are
+/// cancelled and logged as failed. Several workers (or a worker and pg_cron) may run against one
 /// database: overlapping due refreshes skip in the database. Stopping the worker cancels the
 /// run in progress: the view being refreshed is logged as cancelled and the run stops.
 /// </summary>
@@ -60,6 +63,8 @@ public sealed class RefreshWorker : BackgroundService
         using var timer = new PeriodicTimer(options.Interval);
         do
         {
+            // Its own refreshes are bounded by their statement timeouts; this bounds everyone else's.
+            await CancelOverrunningRefreshesAsync(stoppingToken);
             try
             {
                 var results = await refresher.RefreshDueAsync(options.Trigger, stoppingToken);
@@ -83,6 +88,24 @@ public sealed class RefreshWorker : BackgroundService
                 options.StockCheckInterval, stockCheckedAt, stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Runs the refresh watchdog; a failure (unreachable, not migrated, not allowed) is logged and retried at the next tick.</summary>
+    private async Task CancelOverrunningRefreshesAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var connection = await refresher.DataSource.OpenConnectionAsync(stoppingToken);
+            var cancelled = await connection.ExecuteScalarAsync<int>(new CommandDefinition(RefreshSql.CancelOverrunning, cancellationToken: stoppingToken));
+            if (cancelled > 0)
+            {
+                logger.LogWarning("Refresh watchdog: cancelled {Cancelled} view refreshes running past their statement timeout", cancelled);
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+        {
+            logger.LogError(e, "Refresh watchdog (ops.cancel_overrunning_refreshes) failed; retrying in {Interval}", options.Interval);
+        }
     }
 
     /// <summary>Runs dw.ensure_partitions at the first tick and then once every PartitionInterval.</summary>

@@ -26,6 +26,8 @@ public class CronScheduleTests
         Assert.Contains($"Scheduled pg_cron job erpdb:{db.Name}:refresh_due (* * * * *) in database {db.Name}.", first.Notices);
         Assert.Equal([$"Removed pg_cron job erpdb:{db.Name}:retired, no longer declared."], second.Notices);
         Assert.Equal("CALL ops.refresh_due('schedule')", await Scalar<string>(cron, $"SELECT command FROM cron.job WHERE jobname = 'erpdb:{db.Name}:refresh_due' AND database = '{db.Name}'"));
+        // The refresh watchdog runs beside it every minute, in the same database.
+        Assert.Equal("CALL ops.cancel_overrunning_refreshes(interval '50 seconds')", await Scalar<string>(cron, $"SELECT command FROM cron.job WHERE jobname = 'erpdb:{db.Name}:cancel_overrunning_refreshes' AND database = '{db.Name}' AND schedule = '* * * * *'"));
         Assert.Equal("SELECT dw.ensure_partitions()", await Scalar<string>(cron, $"SELECT command FROM cron.job WHERE jobname = 'erpdb:{db.Name}:ensure_partitions' AND database = '{db.Name}'"));
         // One job per schedule file, no more (the retired one is gone).
         Assert.Equal(
@@ -48,6 +50,43 @@ public class CronScheduleTests
             $"SELECT coalesce(string_agg(status || ': ' || coalesce(return_message, ''), '; '), 'no runs') FROM cron.job_run_details WHERE jobid IN (SELECT jobid FROM cron.job WHERE starts_with(jobname, 'erpdb:{db.Name}:'))"));
         Assert.Equal(await db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE dw.is_valid_sale(status)"),
             await db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM mart.mv_daily_sales"));
+    }
+
+    [SkippableFact]
+    public async Task Under_pg_cron_the_watchdog_job_cuts_a_view_past_its_limit_and_the_scheduled_run_goes_on()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var cronDatabase = await db.ScalarAsync<string>("SELECT current_setting('cron.database_name', true)");
+        PgCronAvailability.SkipUnless(cronDatabase is not null, "pg_cron is not installed and preloaded on the test server (.ci/run installs it)");
+        // A view first in the due run that sleeps ten minutes when refreshed, limited to one second; every view is due.
+        await db.ExecuteAsync("""
+            SET LOCAL ROLE erp_owner;
+            CREATE FUNCTION mart.test_delay() RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
+            CREATE MATERIALIZED VIEW mart.mv_aaa_test_slow AS SELECT 1 AS id, mart.test_delay() AS value;
+            CREATE UNIQUE INDEX mv_aaa_test_slow_key ON mart.mv_aaa_test_slow (id);
+            SELECT ops.register_view('mart.mv_aaa_test_slow', '1 minute', '1 hour');
+            CREATE OR REPLACE FUNCTION mart.test_delay() RETURNS integer LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(600); RETURN 2; END $$;
+            UPDATE ops.mv_registry SET statement_timeout = '1 second' WHERE view_name = 'mart.mv_aaa_test_slow';
+            UPDATE ops.mv_registry SET last_success_at = now() - interval '1 day';
+            """);
+        const string weeklyRefreshed = "SELECT count(*) FROM ops.mv_refresh_log WHERE refresh_trigger = 'schedule' AND view_name = 'mart.mv_weekly_sales' AND status = 'succeeded'";
+
+        await new MigrationRunner(db.DataSource).MigrateAsync();
+        string? slow = null;
+        for (var attempt = 0; attempt < 300 && (slow is null || await db.ScalarAsync<long>(weeklyRefreshed) == 0); attempt++)
+        {
+            slow ??= await db.ScalarAsync<string>("SELECT status || ' ' || error_sqlstate || ': ' || error_message FROM ops.mv_refresh_log WHERE refresh_trigger = 'schedule' AND view_name = 'mart.mv_aaa_test_slow'");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        await using var cron = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(db.AdminConnectionString) { Database = cronDatabase }.ConnectionString);
+        Assert.True(slow is not null, "The slow view was not cut within 300 s: " + await Scalar<string>(cron,
+            $"SELECT coalesce(string_agg(status || ': ' || coalesce(return_message, ''), '; '), 'no runs') FROM cron.job_run_details WHERE jobid IN (SELECT jobid FROM cron.job WHERE starts_with(jobname, 'erpdb:{db.Name}:'))"));
+
+        Assert.StartsWith("failed 57014: ", slow);
+        Assert.Contains("statement timeout of 00:00:01", slow);
+        // The same scheduled run went on with the views after it; nothing was logged as cancelled.
+        Assert.True(await db.ScalarAsync<long>(weeklyRefreshed) > 0);
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_refresh_log WHERE refresh_trigger = 'schedule' AND status = 'cancelled'"));
     }
 
     private static async Task<T> Scalar<T>(NpgsqlDataSource source, string sql)
