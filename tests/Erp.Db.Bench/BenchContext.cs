@@ -31,7 +31,7 @@ internal sealed class BenchContext(string adminConnectionString, int orders, Tex
     private Task<SeededDatabase>? seeded;
 
     /// <summary>The seeded database the data scenarios share, created on first use.</summary>
-    public Task<SeededDatabase> SeededAsync() => seeded ??= SeededDatabase.CreateAsync(this);
+    public Task<SeededDatabase> SeededAsync() => seeded ??= SeededDatabase.CreateAsync(this, "seeded");
 
     public async Task DropDatabasesAsync()
     {

@@ -12,13 +12,14 @@ namespace Erp.Db.Bench;
 /// </summary>
 internal sealed record SeededDatabase(NpgsqlDataSource DataSource, string ConnectionString, SeedReport? Seed, long MerchantId, DateOnly LastDay)
 {
-    public static async Task<SeededDatabase> CreateAsync(BenchContext context)
+    /// <summary>A new seeded database of the run's size, named for <paramref name="purpose"/>, dropped at the end of the run.</summary>
+    public static async Task<SeededDatabase> CreateAsync(BenchContext context, string purpose)
     {
         if (context.KeepSeeded)
         {
-            return await FromTemplateAsync(context);
+            return await FromTemplateAsync(context, purpose);
         }
-        var connectionString = await context.CreateDatabaseAsync("seeded");
+        var connectionString = await context.CreateDatabaseAsync(purpose);
         var (dataSource, report) = await SeedAsync(connectionString, context.Orders);
         return new SeededDatabase(dataSource, connectionString, report, 1, report.EndDate);
     }
@@ -38,7 +39,7 @@ internal sealed record SeededDatabase(NpgsqlDataSource DataSource, string Connec
     /// does not exist. The template is kept after the run, so a large seed is paid once; every run
     /// starts from the same rows, because scenarios write to their copy, never to the template.
     /// </summary>
-    private static async Task<SeededDatabase> FromTemplateAsync(BenchContext context)
+    private static async Task<SeededDatabase> FromTemplateAsync(BenchContext context, string purpose)
     {
         var template = $"erpdb_bench_seeded_{context.Orders}";
         await using (var admin = NpgsqlDataSource.Create(context.AdminConnectionString))
@@ -57,7 +58,7 @@ internal sealed record SeededDatabase(NpgsqlDataSource DataSource, string Connec
                 comment = $"erpdb bench seed: last day {report.EndDate:yyyy-MM-dd}";
             }
             NpgsqlConnection.ClearAllPools();
-            var copy = await context.CreateDatabaseAsync("seeded", template);
+            var copy = await context.CreateDatabaseAsync(purpose, template);
             var lastDay = DateOnly.ParseExact(comment[^10..], "yyyy-MM-dd", CultureInfo.InvariantCulture);
             var copied = NpgsqlDataSource.Create(copy);
             // The template may predate this build's scripts: bring the copy up to date, then refresh and

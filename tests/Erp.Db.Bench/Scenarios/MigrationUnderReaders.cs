@@ -3,7 +3,6 @@ using System.Diagnostics;
 using Erp.Db.Migrations;
 using Erp.Db.Queries;
 using Erp.Db.Queries.Sales;
-using Erp.Db.Seeding;
 using Npgsql;
 
 namespace Erp.Db.Bench.Scenarios;
@@ -22,12 +21,8 @@ internal static class MigrationUnderReaders
 
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var connectionString = await context.CreateDatabaseAsync("mig_readers");
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await new MigrationRunner(dataSource, options: new MigrationOptions { Schedule = false }).MigrateAsync(cancellationToken: cancellationToken);
-        var seed = await new Seeder(dataSource).SeedAsync(new SeedOptions { Orders = context.Orders, RandomSeed = 42, RefreshViews = false }, cancellationToken: cancellationToken);
-        await Admin.ExecuteAsync(dataSource, "CALL ops.refresh_all('bench')", cancellationToken);
-        await Admin.ExecuteAsync(dataSource, "VACUUM ANALYZE", cancellationToken);
+        var seeded = await SeededDatabase.CreateAsync(context, "mig_readers");
+        await using var dataSource = seeded.DataSource;
 
         var scripts = Path.Combine(Path.GetTempPath(), $"erpdb-bench-scripts-{Guid.NewGuid():N}");
         foreach (var script in ScriptCatalog.Embedded().Scripts)
@@ -41,7 +36,7 @@ internal static class MigrationUnderReaders
             Write(scripts, "migrations/9989_bench_warm_up.sql", "CREATE TABLE dw.bench_warm_up (id integer PRIMARY KEY);");
             await new MigrationRunner(dataSource, ScriptCatalog.FromDirectory(scripts), new MigrationOptions { Schedule = false }).MigrateAsync(cancellationToken: cancellationToken);
             var erp = new ErpDatabase(dataSource);
-            var query = new SalesQuery(1, Period.LastDays(30, seed.EndDate));
+            var query = new SalesQuery(1, Period.LastDays(30, seeded.LastDay));
             Write(scripts, "migrations/9990_bench_comment.sql",
                 "COMMENT ON TABLE dw.dim_products IS 'Products, described again by the bench.';\nCREATE TABLE dw.bench_probe (id integer PRIMARY KEY);");
             var unrelated = await MeasureAsync(dataSource, scripts, () => erp.Queries.SalesAsync(query, cancellationToken), cancellationToken);
