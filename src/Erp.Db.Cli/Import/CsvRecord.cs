@@ -18,25 +18,36 @@ internal sealed partial class CsvRecord
     private static readonly string[] Times = ["HH:mm:ss.FFFFFFF", "HH:mm:ss", "HH:mm"];
     private static readonly string[] Zones = ["zzz", "'Z'", ""];
 
+    /// <summary>Each declared column's cell in a record, or -1 when the file lacks the column: one lookup per value read.</summary>
     private readonly Dictionary<string, int> index;
-    private readonly HashSet<string> declared;
     private readonly string? dateFormat;
     private readonly string[] dateFormats;
     private readonly string[] timestampFormats;
+    private readonly string dateExpected;
+    private readonly string timestampExpected;
+    private readonly Func<string, DateOnly?> parseDate;
+    private readonly Func<string, DateTimeOffset?> parseTimestamp;
     private string?[] cells = [];
 
     public CsvRecord(IReadOnlyList<string> header, IReadOnlyList<CsvColumn> columns, ImportSettings settings)
     {
-        index = header.Select((h, i) => (h, i)).GroupBy(x => x.h, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
-        declared = new HashSet<string>(columns.Select(c => c.Name), StringComparer.Ordinal);
+        var positions = header.Select((h, i) => (h, i)).GroupBy(x => x.h, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
+        index = columns.DistinctBy(c => c.Name).ToDictionary(c => c.Name, c => positions.GetValueOrDefault(c.Name, -1), StringComparer.Ordinal);
         dateFormat = settings.DateFormat;
         dateFormats = [dateFormat ?? IsoDate];
-        timestampFormats =
-        [
-            .. from sep in Separators from time in Times from zone in Zones select $"{IsoDate}{sep}{time}{zone}",
-            .. dateFormat is null ? [] : from time in Times from zone in Zones select $"{dateFormat} {time}{zone}",
-        ];
+        timestampFormats = TimestampFormats(dateFormat);
+        dateExpected = $"a date in {dateFormats[0]}";
+        timestampExpected = $"a timestamp in ISO 8601 (2026-03-05T10:00:00+08:00{(dateFormat is null ? "" : $", or {dateFormat} HH:mm:ss")})";
+        parseDate = ParseDate;
+        parseTimestamp = ParseTimestamp;
     }
+
+    /// <summary>Every format a timestamp may have: ISO 8601 shapes, and with the file's date format that date and a time.</summary>
+    public static string[] TimestampFormats(string? dateFormat) =>
+    [
+        .. from sep in Separators from time in Times from zone in Zones select $"{IsoDate}{sep}{time}{zone}",
+        .. dateFormat is null ? [] : from time in Times from zone in Zones select $"{dateFormat} {time}{zone}",
+    ];
 
     /// <summary>The current line of the file (or row of the sheet): the header is 1.</summary>
     public long Line { get; private set; }
@@ -70,18 +81,13 @@ internal sealed partial class CsvRecord
     public decimal? DecimalOrNull(string column, bool required = false) =>
         Parse(column, required, "a number", s => decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) ? v : (decimal?)null);
 
-    public DateOnly Date(string column) =>
-        Parse(column, required: true, $"a date in {dateFormats[0]}", s => DateOnly.TryParseExact(s, dateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var v) ? v : (DateOnly?)null)
-        ?? DateOnly.MinValue;
+    public DateOnly Date(string column) => Parse(column, required: true, dateExpected, parseDate) ?? DateOnly.MinValue;
 
-    public DateOnly? DateOrNull(string column) =>
-        Parse(column, required: false, $"a date in {dateFormats[0]}", s => DateOnly.TryParseExact(s, dateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var v) ? v : (DateOnly?)null);
+    public DateOnly? DateOrNull(string column) => Parse(column, required: false, dateExpected, parseDate);
 
     public DateTimeOffset Timestamp(string column) => TimestampOrNull(column, required: true) ?? DateTimeOffset.MinValue;
 
-    public DateTimeOffset? TimestampOrNull(string column, bool required = false) =>
-        Parse(column, required, $"a timestamp in ISO 8601 (2026-03-05T10:00:00+08:00{(dateFormat is null ? "" : $", or {dateFormat} HH:mm:ss")})",
-            s => DateTimeOffset.TryParseExact(s, timestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var v) ? v : (DateTimeOffset?)null);
+    public DateTimeOffset? TimestampOrNull(string column, bool required = false) => Parse(column, required, timestampExpected, parseTimestamp);
 
     public bool? BoolOrNull(string column) =>
         Parse(column, required: false, "true or false", s => s.ToLowerInvariant() switch
@@ -128,13 +134,23 @@ internal sealed partial class CsvRecord
         return "";
     }
 
+    /// <summary>A date in the file's format; the common yyyy-MM-dd without the general parser (same values, same rejections).</summary>
+    private DateOnly? ParseDate(string s) =>
+        dateFormat is null && IsoText.TryDate(s, out var iso) ? iso
+        : DateOnly.TryParseExact(s, dateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var v) ? v : null;
+
+    /// <summary>A timestamp; the common yyyy-MM-ddTHH:mm:ss[Z|+hh:mm] without trying every format in turn (same values, same rejections).</summary>
+    private DateTimeOffset? ParseTimestamp(string s) =>
+        IsoText.TryTimestamp(s, out var iso) ? iso
+        : DateTimeOffset.TryParseExact(s, timestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var v) ? v : null;
+
     private string? Cell(string column, bool required)
     {
-        if (!declared.Contains(column))
+        if (!index.TryGetValue(column, out var i))
         {
             throw new InvalidOperationException($"Column {column} is read but not declared.");
         }
-        var cell = index.TryGetValue(column, out var i) && i < cells.Length ? cells[i]?.Trim() : null;
+        var cell = i >= 0 && i < cells.Length ? cells[i]?.Trim() : null;
         if (string.IsNullOrEmpty(cell))
         {
             if (required)

@@ -15,4 +15,7 @@ internal abstract class ImportEntity(string name, string table, IReadOnlyList<Cs
 
     /// <summary>Streams the records of <paramref name="run"/> (header already read) into one ingest batch.</summary>
     public abstract Task<IngestResult> ImportAsync(Ingestor ingestor, ImportRun run, CancellationToken cancellationToken);
+
+    /// <summary>Reads and parses every record of <paramref name="run"/> without a database, as an import would, and counts the rows (the benchmark's read-only figure).</summary>
+    public abstract long CountRows(ImportRun run, CancellationToken cancellationToken);
 }

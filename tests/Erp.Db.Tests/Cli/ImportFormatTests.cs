@@ -117,6 +117,22 @@ public class ImportFormatTests
     }
 
     [Fact]
+    public async Task A_quoted_cell_over_two_lines_keeps_the_line_numbers_of_the_file()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = await WriteAsync(OrdersHeader,
+            "1,10,\"Q-1", "second line\",2026-03-05,2026-03-05T09:30:00+08:00,ten,paid,CNY,1",
+            "1,10,Q-2,2026-03-05,2026-03-05T09:30:00+08:00,eleven,paid,CNY,1");
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var run = await CliRun.RunAsync(Import("orders", path, db));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(["2:gmv", "4:gmv"], Details(run));
+        Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
+    }
+
+    [Fact]
     public async Task A_date_format_reads_the_merchants_dates()
     {
         await using var db = await IngestSample.CreateAsync();

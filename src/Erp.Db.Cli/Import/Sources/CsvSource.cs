@@ -36,11 +36,27 @@ internal sealed class CsvSource(string path, string encoding, string delimiter) 
         while (p.Read())
         {
             var record = p.Record ?? [];
-            // RawRow is the record's last line; a quoted cell may span lines.
-            var raw = p.RawRecord.AsSpan().TrimEnd("\r\n");
-            var line = p.RawRow - raw.Count('\n');
-            yield return new ImportLine(line, Array.ConvertAll(record, c => (string?)c));
+            // RawRow is the record's last line; a quoted cell may span lines. Only then is the raw record (a copy of the line) needed.
+            var line = p.RawRow;
+            if (SpansLines(record))
+            {
+                var raw = p.RawRecord.AsSpan().TrimEnd("\r\n");
+                line -= raw.Count('\n');
+            }
+            yield return new ImportLine(line, record);
         }
+    }
+
+    private static bool SpansLines(string[] record)
+    {
+        foreach (var cell in record)
+        {
+            if (cell.AsSpan().ContainsAny('\n', '\r'))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     protected override void Dispose(bool disposing)

@@ -52,6 +52,16 @@ internal static class TextEncodings
         {
             for (var i = 0; i < read; i++)
             {
+                if (pending == 0)
+                {
+                    // Skip the ASCII run (most of a file) in one vectorized search.
+                    var next = buffer.AsSpan(i, read - i).IndexOfAnyExceptInRange((byte)0x00, (byte)0x7F);
+                    if (next < 0)
+                    {
+                        break;
+                    }
+                    i += next;
+                }
                 var b = buffer[i];
                 if (pending > 0)
                 {

@@ -1,0 +1,72 @@
+namespace Erp.Db.Cli.Import;
+
+/// <summary>
+/// The shapes almost every import file uses, read without the general format parser: <c>yyyy-MM-dd</c> and
+/// <c>yyyy-MM-ddTHH:mm:ss</c> (or a space for the T) with no offset (UTC), <c>Z</c> or <c>+hh:mm</c>/<c>-hh:mm</c>.
+/// Each accepts only text the format list of <see cref="CsvRecord"/> accepts, with the same value; anything else
+/// (fractions of a second, other offsets, out-of-range fields) returns false and goes to that list.
+/// </summary>
+internal static class IsoText
+{
+    public static bool TryDate(ReadOnlySpan<char> s, out DateOnly date)
+    {
+        date = default;
+        if (s.Length != 10 || s[4] != '-' || s[7] != '-'
+            || !TryDigits(s[..4], out var year) || !TryDigits(s.Slice(5, 2), out var month) || !TryDigits(s.Slice(8, 2), out var day)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+        date = new DateOnly(year, month, day);
+        return true;
+    }
+
+    public static bool TryTimestamp(ReadOnlySpan<char> s, out DateTimeOffset timestamp)
+    {
+        timestamp = default;
+        // yyyy-MM-ddTHH:mm:ss is 19 characters; then nothing, Z, or an offset of 6.
+        if (s.Length is not (19 or 20 or 25) || s[10] is not ('T' or ' ') || s[13] != ':' || s[16] != ':'
+            || !TryDate(s[..10], out var date)
+            || !TryDigits(s.Slice(11, 2), out var hour) || !TryDigits(s.Slice(14, 2), out var minute) || !TryDigits(s.Slice(17, 2), out var second)
+            || hour > 23 || minute > 59 || second > 59
+            // Far from the ends of the calendar, so that no offset can carry the instant out of DateTimeOffset's range.
+            || date.Year is < 2 or > 9998)
+        {
+            return false;
+        }
+        var offset = TimeSpan.Zero;
+        if (s.Length == 20 && s[19] != 'Z')
+        {
+            return false;
+        }
+        if (s.Length == 25)
+        {
+            if (s[19] is not ('+' or '-') || s[22] != ':' || !TryDigits(s.Slice(20, 2), out var offsetHours) || !TryDigits(s.Slice(23, 2), out var offsetMinutes)
+                || offsetMinutes > 59 || offsetHours * 60 + offsetMinutes > 14 * 60)
+            {
+                return false;
+            }
+            offset = new TimeSpan(offsetHours, offsetMinutes, 0);
+            if (s[19] == '-')
+            {
+                offset = -offset;
+            }
+        }
+        timestamp = new DateTimeOffset(date.Year, date.Month, date.Day, hour, minute, second, offset);
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<char> s, out int value)
+    {
+        value = 0;
+        foreach (var c in s)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return true;
+    }
+}

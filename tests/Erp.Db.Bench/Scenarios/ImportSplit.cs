@@ -1,0 +1,52 @@
+namespace Erp.Db.Bench.Scenarios;
+
+/// <summary>
+/// Where one <c>erpdb import</c> spent its time, from the statements its batch ran: reading the file and the binary COPY into the
+/// batch's temp table (the COPY, which lasts as long as the file is read), the checks (statistics,
+/// natural keys, the checks query), the move step, the upsert, the posting (everything after the upsert) and the rest
+/// (start-up, connection, commit).
+/// </summary>
+internal sealed record ImportSplit(TimeSpan ReadAndCopy, IReadOnlyList<(string Step, TimeSpan Time)> Steps)
+{
+    /// <summary>The split of <paramref name="total"/>, or null when the batch's statements are not found.</summary>
+    public static ImportSplit? Of(IReadOnlyList<StatementTimer.Statement> statements, TimeSpan total)
+    {
+        var copy = Find(statements, s => s.Sql.StartsWith("COPY pg_temp.ingest_rows", StringComparison.Ordinal), 0);
+        var move = Find(statements, s => s.Sql.Contains("CREATE TEMP TABLE ingest_moved", StringComparison.Ordinal), copy + 1);
+        var upsert = Find(statements, s => s.Sql.Contains("WITH upserted AS", StringComparison.Ordinal), copy + 1);
+        if (copy < 0 || upsert < 0)
+        {
+            return null;
+        }
+        var readAndCopy = statements[copy].Duration;
+        var checks = Sum(statements, copy + 1, move >= 0 ? move : upsert);
+        var moved = move >= 0 ? Sum(statements, move, upsert) : TimeSpan.Zero;
+        var upserted = statements[upsert].Duration;
+        var post = Sum(statements, upsert + 1, statements.Count);
+        var rest = total - readAndCopy - checks - moved - upserted - post;
+        return new ImportSplit(readAndCopy,
+            [("read_copy", readAndCopy), ("checks", checks), ("move", moved), ("upsert", upserted), ("post", post), ("rest", rest)]);
+    }
+
+    private static int Find(IReadOnlyList<StatementTimer.Statement> statements, Func<StatementTimer.Statement, bool> match, int from)
+    {
+        for (var i = Math.Max(from, 0); i < statements.Count; i++)
+        {
+            if (match(statements[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static TimeSpan Sum(IReadOnlyList<StatementTimer.Statement> statements, int from, int to)
+    {
+        var sum = TimeSpan.Zero;
+        for (var i = from; i < to; i++)
+        {
+            sum += statements[i].Duration;
+        }
+        return sum;
+    }
+}

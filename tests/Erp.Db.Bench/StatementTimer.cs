@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Erp.Db.Bench;
+
+/// <summary>
+/// Records every command Npgsql runs in this process while it is alive (through Npgsql's <c>ActivitySource</c>): when it
+/// started, how long it took and its SQL, so a scenario can say where its time went between the statements.
+/// </summary>
+internal sealed class StatementTimer : IDisposable
+{
+    private readonly ConcurrentQueue<Statement> statements = new();
+    private readonly ActivityListener listener;
+
+    public StatementTimer()
+    {
+        listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => statements.Enqueue(new Statement(
+                activity.StartTimeUtc, activity.Duration,
+                (activity.GetTagItem("db.query.text") ?? activity.GetTagItem("db.statement")) as string ?? activity.DisplayName)),
+        };
+        ActivitySource.AddActivityListener(listener);
+    }
+
+    /// <summary>The commands finished so far, in the order they started.</summary>
+    public IReadOnlyList<Statement> Statements => [.. statements.OrderBy(s => s.Started)];
+
+    public void Dispose() => listener.Dispose();
+
+    /// <summary>One command: its start (UTC), its duration and its SQL.</summary>
+    internal sealed record Statement(DateTime Started, TimeSpan Duration, string Sql)
+    {
+        public DateTime Ended => Started + Duration;
+    }
+}
