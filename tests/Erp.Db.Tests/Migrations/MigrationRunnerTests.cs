@@ -235,4 +235,21 @@ public class MigrationRunnerTests
         }
         return folder;
     }
+
+    [Fact]
+    public async Task A_copy_of_a_migrated_database_gets_its_database_grants_back_and_new_objects_stay_erp_owners()
+    {
+        // Test databases are copies of a migrated template (CREATE DATABASE ... TEMPLATE), which
+        // copies schemas and objects but not the database privileges migration 0002 granted.
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        Assert.False(await db.ScalarAsync<bool>("SELECT has_database_privilege('erp_owner', current_database(), 'CREATE')"));
+        using var scripts = ViewRebuildTests.EmbeddedScripts()
+            .Write("migrations/0900_copy_probe.sql", "CREATE TABLE dw.copy_probe (id int);");
+
+        await new MigrationRunner(db.DataSource, scripts.Catalog(), new MigrationOptions { Schedule = false }).MigrateAsync();
+
+        Assert.Equal("erp_owner", await db.ScalarAsync<string>("SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = 'dw.copy_probe'::regclass"));
+        Assert.True(await db.ScalarAsync<bool>("SELECT has_database_privilege('erp_owner', current_database(), 'CREATE')"));
+        Assert.True(await db.ScalarAsync<bool>("SELECT has_database_privilege('erp_reader', current_database(), 'CONNECT')"));
+    }
 }

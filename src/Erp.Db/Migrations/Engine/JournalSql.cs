@@ -79,6 +79,12 @@ internal static class JournalSql
     /// database, so erp_owner owns every object whoever migrates. Roles are cluster-wide, so the role
     /// alone may exist before this database has it. Outside a transaction (no-transaction scripts)
     /// the role switch has no effect and the script runs as the login.
+    /// A copy of a migrated database (<c>CREATE DATABASE ... TEMPLATE</c>, or a pg_dump restored
+    /// without <c>--create</c>) has its schemas but not the database privileges migration 0002 granted:
+    /// a database owned by erp_owner's schema <c>ops</c> is one migrate made, so the privileges are
+    /// granted again where the login may (superuser or the database's owner), and the role switch
+    /// happens either way; without it every object the script made would be owned by the login and
+    /// erp_owner's functions would be denied them.
     /// It also records the snapshot before the script (<c>erpdb.script_snapshot</c>, transaction-local):
     /// <c>ops.register_view</c> clears only the dirty marks that snapshot saw, so a write committed
     /// while a view file builds its view keeps the view dirty.
@@ -90,8 +96,20 @@ internal static class JournalSql
             PERFORM pg_catalog.set_config('role', 'none', false);
             PERFORM pg_catalog.set_config('erpdb.script_snapshot', pg_catalog.pg_current_snapshot()::text, true);
             IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'erp_owner')
+               AND NOT pg_catalog.has_database_privilege('erp_owner', pg_catalog.current_database(), 'CREATE')
+               AND EXISTS (SELECT 1 FROM pg_catalog.pg_namespace AS n JOIN pg_catalog.pg_roles AS r ON r.oid = n.nspowner
+                            WHERE n.nspname = 'ops' AND r.rolname = 'erp_owner')
+               AND EXISTS (SELECT 1 FROM pg_catalog.pg_database AS d WHERE d.datname = pg_catalog.current_database()
+                            AND pg_catalog.pg_has_role(session_user, d.datdba, 'MEMBER')) THEN
+                EXECUTE pg_catalog.format('GRANT CREATE, CONNECT, TEMPORARY ON DATABASE %I TO erp_owner', pg_catalog.current_database());
+                EXECUTE pg_catalog.format('GRANT CONNECT ON DATABASE %I TO erp_writer, erp_reader', pg_catalog.current_database());
+                EXECUTE pg_catalog.format('GRANT TEMPORARY ON DATABASE %I TO erp_writer', pg_catalog.current_database());
+            END IF;
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'erp_owner')
                AND pg_catalog.pg_has_role(session_user, 'erp_owner', 'MEMBER')
-               AND pg_catalog.has_database_privilege('erp_owner', pg_catalog.current_database(), 'CREATE') THEN
+               AND (pg_catalog.has_database_privilege('erp_owner', pg_catalog.current_database(), 'CREATE')
+                    OR EXISTS (SELECT 1 FROM pg_catalog.pg_namespace AS n JOIN pg_catalog.pg_roles AS r ON r.oid = n.nspowner
+                                WHERE n.nspname = 'ops' AND r.rolname = 'erp_owner')) THEN
                 PERFORM pg_catalog.set_config('role', 'erp_owner', true);
             END IF;
         END
