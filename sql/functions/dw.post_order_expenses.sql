@@ -4,6 +4,8 @@
 -- the order currency at the order's rate, dated the order date, reference order:<order_id>:<category>.
 -- A fee that became 0 removes its row. These rows repeat the fees already in the order's
 -- net_profit_cny: a report adding both must leave out expenses with order_id set.
+-- Its rows come from orders it has just read, so dw.check_order_references skips them
+-- (erpdb.rows_from_orders = 'on' around that statement only).
 
 CREATE OR REPLACE FUNCTION dw.post_order_expenses(orders dw.order_ref[])
 RETURNS integer
@@ -30,6 +32,7 @@ BEGIN
       AND f.amount = 0;
     GET DIAGNOSTICS deleted = ROW_COUNT;
 
+    PERFORM set_config('erpdb.rows_from_orders', 'on', true);
     INSERT INTO dw.fact_expenses AS e (
         merchant_id, expense_date, shop_id, category, description, currency_code, exchange_rate, amount,
         order_id, order_date, reference_no)
@@ -55,6 +58,7 @@ BEGIN
                                 EXCLUDED.currency_code, EXCLUDED.exchange_rate, EXCLUDED.amount, EXCLUDED.order_id,
                                 EXCLUDED.order_date);
     GET DIAGNOSTICS upserted = ROW_COUNT;
+    PERFORM set_config('erpdb.rows_from_orders', 'off', true);
     RETURN upserted + deleted;
 END
 $$;

@@ -4,6 +4,8 @@
 -- Amount = the order's gmv in its currency at its exchange rate; invoice_no = the order's
 -- invoice_id; invoice_date = order_date; due_date = invoice_date + the shop's settlement_days.
 -- Re-posting updates these from the order; received_amount and status are dw.settle_receivables'.
+-- Its rows come from orders it has just read, so dw.check_order_references skips them
+-- (erpdb.rows_from_orders = 'on' around that statement only).
 
 CREATE OR REPLACE FUNCTION dw.post_order_receivables(orders dw.order_ref[])
 RETURNS integer
@@ -13,6 +15,7 @@ AS $$
 DECLARE
     changed integer;
 BEGIN
+    PERFORM set_config('erpdb.rows_from_orders', 'on', true);
     INSERT INTO dw.fact_accounts_receivable AS r (
         merchant_id, shop_id, customer_id, order_id, order_date, invoice_no, currency_code, exchange_rate,
         amount, invoice_date, due_date)
@@ -36,6 +39,7 @@ BEGIN
               IS DISTINCT FROM (EXCLUDED.shop_id, EXCLUDED.customer_id, EXCLUDED.invoice_no, EXCLUDED.currency_code,
                                 EXCLUDED.exchange_rate, EXCLUDED.amount, r.invoice_date + (EXCLUDED.due_date - EXCLUDED.invoice_date));
     GET DIAGNOSTICS changed = ROW_COUNT;
+    PERFORM set_config('erpdb.rows_from_orders', 'off', true);
     RETURN changed;
 END
 $$;
