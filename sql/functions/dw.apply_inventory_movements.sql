@@ -5,6 +5,8 @@
 -- Applies quantity_change - quantity_posted of every movement where they differ (NULL = never:
 -- the writer kept the position itself), then sets quantity_posted = quantity_change: so it is
 -- idempotent, and a purchase re-imported with another quantity applies just the difference.
+-- A caller that wrote movements already applied (dw.post_order_stock) leaves their deltas in
+-- pg_temp.inventory_deltas; they move the positions together with the pending ones, and are consumed.
 -- Book balance = quantity_on_hand - shortage_on_hand (any sign); quantity_on_hand is its positive
 -- part, shortage_on_hand the units shipped beyond it. Book reservation = quantity_reserved +
 -- shortage_reserved; quantity_reserved never exceeds quantity_on_hand, the rest is short.
@@ -21,8 +23,9 @@ AS $$
 DECLARE
     changed integer;
 BEGIN
-    DROP TABLE IF EXISTS pg_temp.inventory_deltas;
-    CREATE TEMP TABLE inventory_deltas (
+    -- Deltas a caller already collected (dw.post_order_stock writes its movements applied and leaves
+    -- their deltas here) move the positions together with the pending movements, in one pass.
+    CREATE TEMP TABLE IF NOT EXISTS inventory_deltas (
         merchant_id bigint, product_id bigint, warehouse_code text,
         on_hand_change integer, reserved_change integer, received integer, received_value numeric
     ) ON COMMIT DROP;
@@ -51,9 +54,18 @@ BEGIN
     FROM applied AS a
     GROUP BY a.merchant_id, a.product_id, a.warehouse_code;
 
+    DROP TABLE IF EXISTS pg_temp.inventory_moves;
+    CREATE TEMP TABLE inventory_moves ON COMMIT DROP AS
+    SELECT d.merchant_id, d.product_id, d.warehouse_code, sum(d.on_hand_change) AS on_hand_change,
+           sum(d.reserved_change) AS reserved_change, sum(d.received) AS received, sum(d.received_value) AS received_value
+    FROM pg_temp.inventory_deltas AS d
+    WHERE merchant IS NULL OR d.merchant_id = merchant
+    GROUP BY d.merchant_id, d.product_id, d.warehouse_code;
+    DELETE FROM pg_temp.inventory_deltas AS d WHERE merchant IS NULL OR d.merchant_id = merchant;
+
     INSERT INTO dw.fact_inventory AS f (merchant_id, product_id, warehouse_code, safety_stock)
     SELECT d.merchant_id, d.product_id, d.warehouse_code, p.safety_stock
-    FROM pg_temp.inventory_deltas AS d
+    FROM pg_temp.inventory_moves AS d
     JOIN dw.dim_products AS p ON p.merchant_id = d.merchant_id AND p.product_id = d.product_id
     ON CONFLICT (merchant_id, product_id, warehouse_code) DO NOTHING;
 
@@ -70,7 +82,7 @@ BEGIN
             WHEN d.received > 0 THEN round(
                 (f.quantity_on_hand * f.average_unit_cost + d.received_value) / (f.quantity_on_hand + d.received), 4)
             ELSE f.average_unit_cost END
-    FROM pg_temp.inventory_deltas AS d
+    FROM pg_temp.inventory_moves AS d
     WHERE f.merchant_id = d.merchant_id AND f.product_id = d.product_id AND f.warehouse_code = d.warehouse_code
       AND (d.on_hand_change <> 0 OR d.reserved_change <> 0 OR d.received > 0);
     GET DIAGNOSTICS changed = ROW_COUNT;

@@ -1,5 +1,5 @@
--- dw.order_line_totals: an order's cost and units from its lines, the one definition that
--- posting and the order import both use.
+-- dw.order_line_totals: an order's cost and units from its lines, as the order import takes them
+-- for a stored order; dw.post_order_totals sums the same columns for a whole batch at once.
 -- requires: dw.fact_order_items (0005_facts_sales)
 -- No row when the order has no lines (then the order keeps the cost and item count it was
 -- imported with). ROWS 1: at most one row; the default estimate of 1000 made a batch's upsert

@@ -1,24 +1,35 @@
 -- dw.post_order_stock: the stock movements of orders, as the difference between what each line's
 -- status asks for and what was already posted for it. Posting twice posts nothing the second time.
 -- requires: dw.order_ref, dw.fact_inventory_transactions.line_no (0017_business_flows),
---           dw.fact_sales_orders, dw.fact_order_items, dw.dim_merchants
+--           dw.fact_sales_orders, dw.fact_order_items, dw.dim_merchants, dw.apply_inventory_movements
 -- Per line (and product, so a line whose SKU changed moves the old product back):
 --   reserved: the quantity while paid or processing, else 0      (reserve / release movements)
 --   shipped:  the quantity while shipped, delivered or completed  (sale_out / return_in movements)
 -- pending reserves nothing; cancelled, refunded and returned reserve and ship nothing, so they
--- release a reservation or take shipped goods back. Movements are inserted unapplied
--- (quantity_posted 0); dw.apply_inventory_movements moves the positions.
+-- release a reservation or take shipped goods back. Movements are written applied (quantity_posted
+-- = quantity_change) and their deltas handed to dw.apply_inventory_movements in pg_temp.inventory_deltas,
+-- which moves the positions by them and by the merchant's other pending movements in the same pass:
+-- writing them unapplied and then updating every one of them wrote each movement and its six
+-- indexes twice.
 -- Reference: order:<order_id>:<line_no>:<type>:<n>, n counting that type for that line, so the
 -- unique (merchant_id, transaction_type, reference_no) stops two concurrent postings of one order.
 
-CREATE OR REPLACE FUNCTION dw.post_order_stock(orders dw.order_ref[])
-RETURNS integer
+-- It returned the movements alone and left them for dw.apply_inventory_movements; a new result type needs a new function.
+DROP FUNCTION IF EXISTS dw.post_order_stock(dw.order_ref[]);
+
+CREATE OR REPLACE FUNCTION dw.post_order_stock(orders dw.order_ref[], OUT movements integer, OUT positions integer)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    inserted integer;
+    merchant bigint;
 BEGIN
+    -- The movements' effect on positions, as dw.apply_inventory_movements collects it (same columns).
+    CREATE TEMP TABLE IF NOT EXISTS inventory_deltas (
+        merchant_id bigint, product_id bigint, warehouse_code text,
+        on_hand_change integer, reserved_change integer, received integer, received_value numeric
+    ) ON COMMIT DROP;
+
     WITH selected AS (
         SELECT DISTINCT r.merchant_id, r.order_id, r.order_date FROM unnest(orders) AS r
     ),
@@ -97,19 +108,37 @@ BEGIN
                + row_number() OVER (PARTITION BY mv.merchant_id, mv.order_id, mv.line_no, mv.transaction_type ORDER BY mv.product_id) AS seq
         FROM moves AS mv
     )
-    INSERT INTO dw.fact_inventory_transactions (
-        merchant_id, transaction_date, product_id, warehouse_code, transaction_type, quantity_change, unit_cost,
-        order_id, order_date, line_no, reference_no, note, occurred_at, quantity_posted)
-    SELECT n.merchant_id, (n.occurred_at AT TIME ZONE n.timezone)::date, n.product_id, 'default', n.transaction_type,
-           n.quantity_change,
-           CASE WHEN n.transaction_type IN ('sale_out', 'return_in') THEN n.unit_cost END,
-           n.order_id, n.order_date, n.line_no,
-           format('order:%s:%s:%s:%s', n.order_id, n.line_no, n.transaction_type, n.seq),
-           format('order %s line %s', n.order_no, n.line_no),
-           n.occurred_at, 0
-    FROM numbered AS n
-    ORDER BY n.merchant_id, n.order_id, n.line_no, n.transaction_type;
-    GET DIAGNOSTICS inserted = ROW_COUNT;
+    ,
+    written AS (
+        INSERT INTO dw.fact_inventory_transactions (
+            merchant_id, transaction_date, product_id, warehouse_code, transaction_type, quantity_change, unit_cost,
+            order_id, order_date, line_no, reference_no, note, occurred_at, quantity_posted)
+        SELECT n.merchant_id, (n.occurred_at AT TIME ZONE n.timezone)::date, n.product_id, 'default', n.transaction_type,
+               n.quantity_change,
+               CASE WHEN n.transaction_type IN ('sale_out', 'return_in') THEN n.unit_cost END,
+               n.order_id, n.order_date, n.line_no,
+               format('order:%s:%s:%s:%s', n.order_id, n.line_no, n.transaction_type, n.seq),
+               format('order %s line %s', n.order_no, n.line_no),
+               n.occurred_at, n.quantity_change
+        FROM numbered AS n
+        ORDER BY n.merchant_id, n.order_id, n.line_no, n.transaction_type
+        RETURNING merchant_id, product_id, warehouse_code, transaction_type, quantity_change
+    )
+    INSERT INTO pg_temp.inventory_deltas (merchant_id, product_id, warehouse_code, on_hand_change, reserved_change, received, received_value)
+    SELECT w.merchant_id, w.product_id, w.warehouse_code,
+           CASE WHEN w.transaction_type IN ('reserve', 'release') THEN 0 ELSE w.quantity_change END,
+           CASE WHEN w.transaction_type IN ('reserve', 'release') THEN w.quantity_change ELSE 0 END,
+           0, 0
+    FROM written AS w;
+    GET DIAGNOSTICS movements = ROW_COUNT;
+
+    -- The positions move by these movements (and by any other pending one of the merchant, as before), now.
+    positions := 0;
+    IF movements > 0 THEN
+        FOR merchant IN SELECT DISTINCT d.merchant_id FROM pg_temp.inventory_deltas AS d ORDER BY 1 LOOP
+            positions := positions + dw.apply_inventory_movements(merchant);
+        END LOOP;
+    END IF;
 
     -- inventory_deducted: the order's goods are out of stock exactly when every line's shipped
     -- quantity is posted and at least one unit is.
@@ -125,11 +154,10 @@ BEGIN
     WHERE o.merchant_id = x.merchant_id AND o.order_id = x.order_id AND o.order_date = x.order_date
       AND o.inventory_deducted IS DISTINCT FROM x.deducted;
 
-    RETURN inserted;
 END
 $$;
 
 COMMENT ON FUNCTION dw.post_order_stock(dw.order_ref[]) IS
-    'Posts the reserve/release/sale_out/return_in movements that bring each line of the given orders to what its status asks for; returns the movements inserted (0 when already posted). Keeps inventory_deducted. Positions move in dw.apply_inventory_movements.';
+    'Posts the reserve/release/sale_out/return_in movements that bring each line of the given orders to what its status asks for, and moves the positions by them (dw.apply_inventory_movements); returns the movements inserted and positions changed (zeros when already posted). Keeps inventory_deducted.';
 REVOKE EXECUTE ON FUNCTION dw.post_order_stock(dw.order_ref[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dw.post_order_stock(dw.order_ref[]) TO erp_writer;

@@ -1,16 +1,24 @@
 -- dw.post_orders: posts the given orders to the books: cost and units from their lines, stock
 -- movements and positions, receivables and their settlement, fee expenses.
--- requires: dw.order_ref (0017_business_flows), dw.post_order_totals, dw.post_order_stock,
---           dw.apply_inventory_movements, dw.post_order_receivables, dw.settle_receivables,
+-- requires: dw.order_ref (0017_business_flows), dw.post_order_totals, dw.post_order_stock (which applies
+--           the movements), dw.post_order_receivables, dw.settle_receivables,
 --           dw.post_order_expenses
 -- Runs as the caller (erp_writer or the owner), inside the caller's transaction; every row it
 -- writes belongs to the merchant of the order it comes from. Idempotent: posting the same orders
 -- again changes nothing and returns zeros.
+-- totals = false skips dw.post_order_totals, for a caller that has just set each order's cost and
+-- units from its stored lines itself (the order import does, in its upsert). Steps that cannot
+-- change anything are skipped: positions when no movement was posted (dw.post applies any other
+-- pending movement), settlement when no order has a receivable.
 -- jit = off: its statements touch every partition of the facts, and compiling them (seconds)
 -- costs more than a posting run takes.
 
+-- The one-argument version became this one with a defaulted argument; two would make a call ambiguous.
+DROP FUNCTION IF EXISTS dw.post_orders(dw.order_ref[]);
+
 CREATE OR REPLACE FUNCTION dw.post_orders(
     orders dw.order_ref[],
+    totals boolean DEFAULT true,
     OUT orders_costed integer,
     OUT movements integer,
     OUT positions integer,
@@ -22,15 +30,10 @@ SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
 DECLARE
-    merchant bigint;
     receivable_ids bigint[];
 BEGIN
-    orders_costed := dw.post_order_totals(orders);
-    movements := dw.post_order_stock(orders);
-    positions := 0;
-    FOR merchant IN SELECT DISTINCT r.merchant_id FROM unnest(orders) AS r ORDER BY 1 LOOP
-        positions := positions + dw.apply_inventory_movements(merchant);
-    END LOOP;
+    orders_costed := CASE WHEN totals THEN dw.post_order_totals(orders) ELSE 0 END;
+    SELECT s.movements, s.positions INTO movements, positions FROM dw.post_order_stock(orders) AS s;
     receivables := dw.post_order_receivables(orders);
 
     SELECT array_agg(r.receivable_id) INTO receivable_ids
@@ -42,7 +45,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION dw.post_orders(dw.order_ref[]) IS
-    'Posts the given orders: cost and item_count from lines, stock movements and positions (with shortage alerts), receivables of invoiced orders and their settlement, fee expenses. Returns what changed per book; zeros when already posted.';
-REVOKE EXECUTE ON FUNCTION dw.post_orders(dw.order_ref[]) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION dw.post_orders(dw.order_ref[]) TO erp_writer;
+COMMENT ON FUNCTION dw.post_orders(dw.order_ref[], boolean) IS
+    'Posts the given orders: cost and item_count from lines (unless totals is false: the caller did), stock movements and positions (with shortage alerts), receivables of invoiced orders and their settlement, fee expenses. Returns what changed per book; zeros when already posted.';
+REVOKE EXECUTE ON FUNCTION dw.post_orders(dw.order_ref[], boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION dw.post_orders(dw.order_ref[], boolean) TO erp_writer;

@@ -3,10 +3,13 @@ namespace Erp.Db.Ingest.Engine;
 /// <summary>The posting SQL entities run after their upsert (see docs/business-flows.md).</summary>
 internal static class PostingSql
 {
-    /// <summary>Posts the orders <paramref name="orderKeys"/> selects (merchant_id, order_id, order_date) with dw.post_orders.</summary>
-    public static string Orders(string orderKeys) => $"""
+    /// <summary>
+    /// Posts the orders <paramref name="orderKeys"/> selects (merchant_id, order_id, order_date) with dw.post_orders; <paramref name="totals"/>
+    /// false when the entity's upsert already set each order's cost and units from its stored lines.
+    /// </summary>
+    public static string Orders(string orderKeys, bool totals = true) => $"""
         SELECT * FROM dw.post_orders(ARRAY(
-            SELECT DISTINCT ROW(k.merchant_id, k.order_id, k.order_date)::dw.order_ref FROM ({orderKeys}) AS k))
+            SELECT DISTINCT ROW(k.merchant_id, k.order_id, k.order_date)::dw.order_ref FROM ({orderKeys}) AS k), totals => {(totals ? "true" : "false")})
         """;
 
     /// <summary>Applies the stock movements the batch wrote (and any other pending one) of the batch's merchants.</summary>

@@ -3,7 +3,7 @@ using Erp.Db.Ingest.Engine;
 namespace Erp.Db.Ingest.Entities;
 
 /// <summary>
-/// Orders into dw.fact_sales_orders, keyed (merchant_id, shop_id, order_no, order_date), then posted (dw.post_orders). Generated CNY
+/// Orders into dw.fact_sales_orders, keyed (merchant_id, shop_id, order_no, order_date), then posted (dw.post_orders; the upsert itself sets cost and units from the stored lines). Generated CNY
 /// columns and inventory_deducted are never written; an order without exchange_rate takes the rate of its date.
 /// </summary>
 internal static class OrdersEntity
@@ -111,6 +111,6 @@ internal static class OrdersEntity
             SELECT o.merchant_id, o.order_id, o.order_date
             FROM pg_temp.ingest_rows AS t
             JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
-            """),
+            """, totals: false),
     });
 }
