@@ -54,8 +54,8 @@ internal sealed record SeededDatabase(NpgsqlDataSource DataSource, string Connec
                 var (dataSource, report) = await SeedAsync(new NpgsqlConnectionStringBuilder(context.AdminConnectionString) { Database = template, CommandTimeout = 0 }.ConnectionString, context.Orders);
                 await dataSource.DisposeAsync();
                 // The comment marks a complete seed: a run stopped half way leaves none, and the next run seeds again.
-                await Admin.ExecuteAsync(admin, $"COMMENT ON DATABASE {template} IS 'erpdb bench seed: last day {report.EndDate:yyyy-MM-dd}'");
                 comment = $"erpdb bench seed: last day {report.EndDate:yyyy-MM-dd}";
+                await Admin.ExecuteAsync(admin, $"COMMENT ON DATABASE {template} IS '{comment}'");
             }
             NpgsqlConnection.ClearAllPools();
             var copy = await context.CreateDatabaseAsync(purpose, template);
