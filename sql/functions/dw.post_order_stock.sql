@@ -79,7 +79,9 @@ BEGIN
                coalesce(tg.shipped_at, p.shipped_at) AS shipped_at,
                coalesce(tg.updated_at, p.updated_at) AS updated_at,
                coalesce(tg.reserved, 0) - coalesce(p.reserved, 0) AS reserve_change,
-               coalesce(tg.shipped, 0) - coalesce(p.shipped, 0) AS ship_change
+               coalesce(tg.shipped, 0) - coalesce(p.shipped, 0) AS ship_change,
+               bool_or(p.line_no IS NOT NULL) OVER (PARTITION BY coalesce(tg.merchant_id, p.merchant_id), coalesce(tg.order_id, p.order_id),
+                                                    coalesce(tg.order_date, p.order_date), coalesce(tg.line_no, p.line_no)) AS line_posted
         FROM target AS tg
         FULL JOIN posted AS p
           ON p.merchant_id = tg.merchant_id AND p.order_id = tg.order_id AND p.order_date = tg.order_date
@@ -102,9 +104,13 @@ BEGIN
                    WHEN 'release' THEN CASE WHEN mv.ship_change > 0 THEN coalesce(mv.shipped_at, mv.updated_at) ELSE mv.updated_at END
                    ELSE mv.updated_at
                END AS occurred_at,
-               (SELECT count(*) FROM dw.fact_inventory_transactions AS t
-                WHERE t.merchant_id = mv.merchant_id AND t.order_id = mv.order_id AND t.order_date = mv.order_date
-                  AND t.line_no = mv.line_no AND t.transaction_type = mv.transaction_type)
+               -- The line's earlier movements of the type are counted only for a line posted before
+               -- (under any product): a new batch's lines skip one probe of the partitions each.
+               CASE WHEN mv.line_posted THEN
+                   (SELECT count(*) FROM dw.fact_inventory_transactions AS t
+                    WHERE t.merchant_id = mv.merchant_id AND t.order_id = mv.order_id AND t.order_date = mv.order_date
+                      AND t.line_no = mv.line_no AND t.transaction_type = mv.transaction_type)
+               ELSE 0 END
                + row_number() OVER (PARTITION BY mv.merchant_id, mv.order_id, mv.line_no, mv.transaction_type ORDER BY mv.product_id) AS seq
         FROM moves AS mv
     )
@@ -139,25 +145,10 @@ BEGIN
             positions := positions + dw.apply_inventory_movements(merchant);
         END LOOP;
     END IF;
-
-    -- inventory_deducted: the order's goods are out of stock exactly when every line's shipped
-    -- quantity is posted and at least one unit is.
-    UPDATE dw.fact_sales_orders AS o
-    SET inventory_deducted = x.deducted
-    FROM (
-        SELECT s.merchant_id, s.order_id, s.order_date,
-               coalesce((SELECT -sum(t.quantity_change) FROM dw.fact_inventory_transactions AS t
-                         WHERE t.merchant_id = s.merchant_id AND t.order_id = s.order_id AND t.order_date = s.order_date
-                           AND t.transaction_type IN ('sale_out', 'return_in')), 0) > 0 AS deducted
-        FROM (SELECT DISTINCT r.merchant_id, r.order_id, r.order_date FROM unnest(orders) AS r) AS s
-    ) AS x
-    WHERE o.merchant_id = x.merchant_id AND o.order_id = x.order_id AND o.order_date = x.order_date
-      AND o.inventory_deducted IS DISTINCT FROM x.deducted;
-
 END
 $$;
 
 COMMENT ON FUNCTION dw.post_order_stock(dw.order_ref[]) IS
-    'Posts the reserve/release/sale_out/return_in movements that bring each line of the given orders to what its status asks for, and moves the positions by them (dw.apply_inventory_movements); returns the movements inserted and positions changed (zeros when already posted). Keeps inventory_deducted.';
+    'Posts the reserve/release/sale_out/return_in movements that bring each line of the given orders to what its status asks for, and moves the positions by them (dw.apply_inventory_movements); returns the movements inserted and positions changed (zeros when already posted). The order''s inventory_deducted follows in dw.post_order_totals.';
 REVOKE EXECUTE ON FUNCTION dw.post_order_stock(dw.order_ref[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dw.post_order_stock(dw.order_ref[]) TO erp_writer;

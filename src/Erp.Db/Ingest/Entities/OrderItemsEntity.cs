@@ -33,6 +33,7 @@ internal static class OrderItemsEntity
                 JOIN dw.dim_products AS p ON p.merchant_id = t.merchant_id AND p.sku = t.sku
                 LEFT JOIN dw.fact_order_items AS i ON i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.order_date = o.order_date
                     AND i.line_no = t.line_no AND i.product_id = p.product_id
+                LEFT JOIN LATERAL dw.product_unit_cost(p.merchant_id, p.product_id) AS c ON true
             """,
         Columns =
         [
@@ -44,7 +45,7 @@ internal static class OrderItemsEntity
             TargetColumn.Same("quantity"),
             TargetColumn.Same("unit_price"),
             TargetColumn.Same("discount_amount"),
-            new("unit_cost", "coalesce(t.unit_cost, i.unit_cost, dw.product_unit_cost(p.merchant_id, p.product_id))", ["unit_cost"]),
+            new("unit_cost", "coalesce(t.unit_cost, i.unit_cost, c.unit_cost)", ["unit_cost"]),
         ],
         ConflictColumns = ["merchant_id", "order_id", "line_no", "order_date"],
         Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveShop],
