@@ -8,7 +8,9 @@
 -- the order are generated from cost_amount_cny, so they follow.
 -- inventory_deducted: the order's goods are out of stock exactly when its posted sale_out minus
 -- return_in movements leave at least one unit out, so it runs after dw.post_order_stock.
--- Both in one UPDATE: two updates rewrote every order row of a batch and its eight indexes twice.
+-- Each order row is updated once at most: cost, units and the flag together where cost or units
+-- changed, the flag alone elsewhere (two updates in a row rewrote every order of a batch and its
+-- eight indexes twice).
 -- Returns the orders whose cost or units changed.
 
 -- It took the orders alone and set cost and units only; posting updated inventory_deducted apart.
@@ -22,8 +24,16 @@ AS $$
 DECLARE
     changed integer;
 BEGIN
-    -- For the whole batch in one pass, each sum by one aggregate over a join with the batch: calling
-    -- dw.order_line_totals per order, or a subquery per order, probed the partitions once per order.
+    -- What the lines and the movements say of each order of the batch, each sum by one aggregate over
+    -- a join with the batch: calling dw.order_line_totals per order, or a subquery per order, probed
+    -- the partitions once per order. Kept in a temporary table and analyzed, so that both updates
+    -- below join it with the orders by its real size: estimated from the array (a tenth of it), the
+    -- join ran as a nested loop that scanned a partition's orders for each order of the batch.
+    CREATE TEMP TABLE IF NOT EXISTS order_totals (
+        merchant_id bigint, order_id bigint, order_date date,
+        cost_amount_cny numeric, item_count integer, inventory_deducted boolean
+    ) ON COMMIT DROP;
+    TRUNCATE order_totals;
     WITH selected AS (
         SELECT DISTINCT r.merchant_id, r.order_id, r.order_date FROM unnest(orders) AS r
     ),
@@ -42,33 +52,33 @@ BEGIN
           ON t.merchant_id = s.merchant_id AND t.order_id = s.order_id AND t.order_date = s.order_date
         WHERE t.transaction_type IN ('sale_out', 'return_in')
         GROUP BY t.merchant_id, t.order_id, t.order_date
-    ),
-    target AS (
-        SELECT o.merchant_id, o.order_id, o.order_date,
-               coalesce(l.cost_amount_cny, o.cost_amount_cny) AS cost_amount_cny,
-               coalesce(l.item_count, o.item_count) AS item_count,
-               coalesce(sh.units, 0) > 0 AS inventory_deducted,
-               l.order_id IS NOT NULL AND (o.cost_amount_cny, o.item_count) IS DISTINCT FROM (l.cost_amount_cny, l.item_count) AS costed
-        FROM selected AS s
-        JOIN dw.fact_sales_orders AS o
-          ON o.merchant_id = s.merchant_id AND o.order_id = s.order_id AND o.order_date = s.order_date
-        LEFT JOIN line_sums AS l
-          ON l.merchant_id = s.merchant_id AND l.order_id = s.order_id AND l.order_date = s.order_date
-        LEFT JOIN shipped AS sh
-          ON sh.merchant_id = s.merchant_id AND sh.order_id = s.order_id AND sh.order_date = s.order_date
-        WHERE l.order_id IS NOT NULL AND (o.cost_amount_cny, o.item_count) IS DISTINCT FROM (l.cost_amount_cny, l.item_count)
-           OR o.inventory_deducted IS DISTINCT FROM (coalesce(sh.units, 0) > 0)
-    ),
-    updated AS (
-        UPDATE dw.fact_sales_orders AS o
-        SET cost_amount_cny = x.cost_amount_cny,
-            item_count = x.item_count,
-            inventory_deducted = x.inventory_deducted
-        FROM target AS x
-        WHERE o.merchant_id = x.merchant_id AND o.order_id = x.order_id AND o.order_date = x.order_date
-        RETURNING x.costed
     )
-    SELECT count(*) FILTER (WHERE u.costed) INTO changed FROM updated AS u;
+    INSERT INTO order_totals
+    SELECT s.merchant_id, s.order_id, s.order_date, l.cost_amount_cny, l.item_count, coalesce(sh.units, 0) > 0
+    FROM selected AS s
+    LEFT JOIN line_sums AS l
+      ON l.merchant_id = s.merchant_id AND l.order_id = s.order_id AND l.order_date = s.order_date
+    LEFT JOIN shipped AS sh
+      ON sh.merchant_id = s.merchant_id AND sh.order_id = s.order_id AND sh.order_date = s.order_date;
+    ANALYZE order_totals;
+
+    -- Orders with lines whose cost or units changed: all three columns at once.
+    UPDATE dw.fact_sales_orders AS o
+    SET cost_amount_cny = x.cost_amount_cny,
+        item_count = x.item_count,
+        inventory_deducted = x.inventory_deducted
+    FROM order_totals AS x
+    WHERE o.merchant_id = x.merchant_id AND o.order_id = x.order_id AND o.order_date = x.order_date
+      AND x.item_count IS NOT NULL
+      AND (o.cost_amount_cny, o.item_count) IS DISTINCT FROM (x.cost_amount_cny, x.item_count);
+    GET DIAGNOSTICS changed = ROW_COUNT;
+
+    -- The others whose stock flag changed (none of the rows above: they hold it already).
+    UPDATE dw.fact_sales_orders AS o
+    SET inventory_deducted = x.inventory_deducted
+    FROM order_totals AS x
+    WHERE o.merchant_id = x.merchant_id AND o.order_id = x.order_id AND o.order_date = x.order_date
+      AND o.inventory_deducted IS DISTINCT FROM x.inventory_deducted;
     RETURN changed;
 END
 $$;
