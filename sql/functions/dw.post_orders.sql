@@ -6,11 +6,10 @@
 -- Runs as the caller (erp_writer or the owner), inside the caller's transaction; every row it
 -- writes belongs to the merchant of the order it comes from. Idempotent: posting the same orders
 -- again changes nothing and returns zeros.
--- totals = false leaves cost and units to a caller that has just set them from the stored lines
--- itself (the order import does, in its upsert); dw.post_order_totals, after the stock, then sets
--- inventory_deducted alone. Steps that cannot change anything are skipped: positions when no
--- movement was posted (dw.post applies any other pending movement), settlement when no order has
--- a receivable.
+-- totals = false skips dw.post_order_totals, for a caller that has just set each order's cost and
+-- units from its stored lines itself (the order import does, in its upsert). Steps that cannot
+-- change anything are skipped: positions when no movement was posted (dw.post applies any other
+-- pending movement), settlement when no order has a receivable.
 -- jit = off: its statements touch every partition of the facts, and compiling them (seconds)
 -- costs more than a posting run takes.
 
@@ -33,8 +32,8 @@ AS $$
 DECLARE
     receivable_ids bigint[];
 BEGIN
+    orders_costed := CASE WHEN totals THEN dw.post_order_totals(orders) ELSE 0 END;
     SELECT s.movements, s.positions INTO movements, positions FROM dw.post_order_stock(orders) AS s;
-    orders_costed := dw.post_order_totals(orders, totals);
     receivables := dw.post_order_receivables(orders);
 
     SELECT array_agg(r.receivable_id) INTO receivable_ids
