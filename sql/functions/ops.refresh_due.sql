@@ -3,7 +3,7 @@
 -- results, then the log purge. ViewRefresher drives the same run from the client, view by view,
 -- so that each view's statement timeout bounds it; here the watchdog
 -- ops.cancel_overrunning_refreshes (its own pg_cron job) cuts a view past it (docs/refresh-watchdog.md).
--- requires: ops.refresh_view, ops.views_to_refresh, ops.recompute_c_class, ops.purge_refresh_log,
+-- requires: ops.refresh_view, ops.views_to_refresh, ops.recompute_changed_c_class, ops.purge_refresh_log,
 --           ops.log_refresh_run
 -- A procedure, so that it can COMMIT after each view; procedures that COMMIT may be neither
 -- SECURITY DEFINER nor carry SET search_path, so every name here is schema-qualified and the work
@@ -108,7 +108,7 @@ BEGIN
     IF failure_state IS NULL THEN
         BEGIN
             IF succeeded > 0 THEN
-                logged := ops.recompute_c_class(refresh_trigger);
+                logged := ops.recompute_changed_c_class(refresh_trigger);
                 IF logged.log_id IS NOT NULL THEN
                     log_ids := log_ids || logged.log_id;
                 END IF;
@@ -154,6 +154,6 @@ END
 $$;
 
 COMMENT ON PROCEDURE ops.refresh_due(text, bigint[]) IS
-    'Refreshes every due or dirty view in dependency order, one transaction per view (a failing view is logged, backs off, and the others go on), then recomputes the C-class results and purges the refresh log. Overlapping runs skip (advisory lock). A cancel stops the run; every failure is logged and the lock never outlives the run. log_ids returns the log rows written. CALL outside a transaction block.';
+    'Refreshes every due or dirty view in dependency order, one transaction per view (a failing view is logged, backs off, and the others go on), then recomputes the C-class results that changed and purges the refresh log. Overlapping runs skip (advisory lock). A cancel stops the run; every failure is logged and the lock never outlives the run. log_ids returns the log rows written. CALL outside a transaction block.';
 REVOKE EXECUTE ON PROCEDURE ops.refresh_due(text, bigint[]) FROM PUBLIC;
 GRANT EXECUTE ON PROCEDURE ops.refresh_due(text, bigint[]) TO erp_writer;

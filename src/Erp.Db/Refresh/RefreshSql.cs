@@ -33,7 +33,11 @@ internal static class RefreshSql
         WHERE v.view_name <> ALL (@done) ORDER BY v.refresh_level, v.view_name LIMIT 1
         """;
 
+    /// <summary>Every C-class result recomputed (after a full refresh).</summary>
     public const string RecomputeCClass = "SELECT " + LogColumns + " FROM ops.recompute_c_class(@trigger) WHERE log_id IS NOT NULL";
+
+    /// <summary>The C-class results of the periods whose facts changed (after a due refresh, as in <c>ops.refresh_due</c>).</summary>
+    public const string RecomputeChangedCClass = "SELECT " + LogColumns + " FROM ops.recompute_changed_c_class(@trigger) WHERE log_id IS NOT NULL";
 
     /// <summary>The refresh watchdog: cancels other sessions' view refreshes past their statement timeout; returns how many.</summary>
     public const string CancelOverrunning = "CALL ops.cancel_overrunning_refreshes()";

@@ -166,7 +166,7 @@ public sealed class ViewRefresher
             cancellationToken.ThrowIfCancellationRequested();
             if (results.Any(r => r.Status == RefreshStatus.Succeeded))
             {
-                results.AddRange(await QueryLogAsync(connection, RefreshSql.RecomputeCClass, new { trigger }, cancellationToken));
+                results.AddRange(await QueryLogAsync(connection, RefreshSql.RecomputeChangedCClass, new { trigger }, cancellationToken));
             }
             await connection.ExecuteAsync(new CommandDefinition(RefreshSql.Purge, cancellationToken: cancellationToken));
             return results;

@@ -36,11 +36,12 @@ public class PlpgsqlLintTests
             FROM ours AS o
             -- Statement triggers read the transition tables their CREATE TRIGGER declares: ops.config_changed
             -- (ops.enable_view_invalidation), dw.check_order_references (0026; its UPDATE triggers also the old rows, 0033)
-            -- and dw.cascade_order_keys (0026).
+            -- dw.cascade_order_keys (0026) and ops.note_c_class_changes (0038).
             CROSS JOIN LATERAL plpgsql_check_function_tb(o.oid, CASE WHEN o.is_trigger THEN coalesce(o.relid, 0) ELSE 0 END,
                 oldtable => CASE o.oid WHEN 'ops.config_changed()'::regprocedure THEN 'changed_old'
                                        WHEN 'dw.cascade_order_keys()'::regprocedure THEN 'old_orders'
-                                       WHEN 'dw.check_order_references()'::regprocedure THEN 'referenced_before' END::name,
+                                       WHEN 'dw.check_order_references()'::regprocedure THEN 'referenced_before'
+                                       WHEN 'ops.note_c_class_changes()'::regprocedure THEN 'consumed' END::name,
                 newtable => CASE o.oid WHEN 'ops.config_changed()'::regprocedure THEN 'changed_new'
                                        WHEN 'dw.cascade_order_keys()'::regprocedure THEN 'new_orders'
                                        WHEN 'dw.check_order_references()'::regprocedure THEN 'referencing' END::name) AS c
