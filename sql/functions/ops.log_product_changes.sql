@@ -25,6 +25,7 @@ DECLARE
     targets     text[];
     since       date;
     rows_sql    text;
+    dated       text;
     keys_sql    text;
 BEGIN
     SELECT pg_catalog.array_agg(r.view_name ORDER BY r.view_name),
@@ -43,21 +44,21 @@ BEGIN
         RETURN NULL;
     END IF;
 
+    -- The changed rows (dated inside a window a refresh can still use, when the table has a day):
+    -- new or deleted rows, or for an UPDATE the rows that differ between before and after.
+    dated := CASE WHEN day_column = '' THEN 'true' ELSE pg_catalog.format('%I >= $3', day_column) END;
     rows_sql := CASE TG_OP
-        WHEN 'INSERT' THEN 'SELECT * FROM new_rows'
-        WHEN 'DELETE' THEN 'SELECT * FROM old_rows'
+        WHEN 'INSERT' THEN pg_catalog.format('SELECT * FROM new_rows WHERE %s', dated)
+        WHEN 'DELETE' THEN pg_catalog.format('SELECT * FROM old_rows WHERE %s', dated)
         ELSE pg_catalog.format($sql$
-            SELECT (pg_catalog.jsonb_populate_record(NULL::%s, c.j)).*
-            FROM ((SELECT pg_catalog.to_jsonb(n) - 'updated_at' AS j FROM new_rows AS n
-                   EXCEPT SELECT pg_catalog.to_jsonb(o) - 'updated_at' FROM old_rows AS o)
+            SELECT (pg_catalog.jsonb_populate_record(NULL::%1$s, c.j)).*
+            FROM ((SELECT pg_catalog.to_jsonb(n) - 'updated_at' AS j FROM new_rows AS n WHERE %2$s
+                   EXCEPT SELECT pg_catalog.to_jsonb(o) - 'updated_at' FROM old_rows AS o WHERE %2$s)
                   UNION
-                  (SELECT pg_catalog.to_jsonb(o) - 'updated_at' FROM old_rows AS o
-                   EXCEPT SELECT pg_catalog.to_jsonb(n) - 'updated_at' FROM new_rows AS n)) AS c
-            $sql$, source)
+                  (SELECT pg_catalog.to_jsonb(o) - 'updated_at' FROM old_rows AS o WHERE %2$s
+                   EXCEPT SELECT pg_catalog.to_jsonb(n) - 'updated_at' FROM new_rows AS n WHERE %2$s)) AS c
+            $sql$, source, dated)
     END;
-    IF day_column <> '' THEN
-        rows_sql := pg_catalog.format('SELECT * FROM (%s) AS d WHERE d.%I >= $3', rows_sql, day_column);
-    END IF;
 
     keys_sql := CASE kind
         WHEN 'product' THEN pg_catalog.format('SELECT r.merchant_id, r.product_id FROM (%s) AS r', rows_sql)
