@@ -55,14 +55,14 @@ CREATE TABLE ops.agg_product_invalidations (
     product_id       bigint,
     source_name      text        NOT NULL,
     invalidated_at   timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT agg_product_invalidations_product_has_merchant CHECK (product_id IS NULL OR merchant_id IS NOT NULL)
+    CONSTRAINT agg_product_invalidations_product_and_merchant CHECK ((product_id IS NULL) = (merchant_id IS NULL))
 );
 
 CREATE INDEX agg_product_invalidations_view_idx ON ops.agg_product_invalidations (view_name, xid);
 
 COMMENT ON TABLE ops.agg_product_invalidations IS 'Invalidation log of the incremental aggregates kept per (merchant, product) (bucket width product, e.g. mart.mv_inventory_summary): the products whose rows must be recomputed. Written by the statement triggers ops.log_product_changes and by the aggregate''s date_moved_function; consumed by ops.refresh_product_aggregate.';
-COMMENT ON COLUMN ops.agg_product_invalidations.merchant_id IS 'The merchant; NULL for every merchant (a TRUNCATE).';
-COMMENT ON COLUMN ops.agg_product_invalidations.product_id IS 'The product; NULL for every product of the merchant.';
+COMMENT ON COLUMN ops.agg_product_invalidations.merchant_id IS 'The product''s merchant; NULL (with product_id NULL) for every product of every merchant (a TRUNCATE).';
+COMMENT ON COLUMN ops.agg_product_invalidations.product_id IS 'The product; NULL (with merchant_id NULL) for every product.';
 COMMENT ON COLUMN ops.agg_product_invalidations.xid IS 'The writing transaction; a refresh consumes the entries whose transaction its snapshot saw (pg_visible_in_snapshot).';
 
 REVOKE ALL ON ops.agg_product_invalidations FROM PUBLIC;

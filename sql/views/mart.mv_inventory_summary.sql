@@ -47,19 +47,14 @@ CREATE TABLE mart.mv_inventory_summary (
     suggested_reorder_qty  bigint
 );
 
--- The aggregate's rows for every product of some merchants and for some products ((NULL, NULL):
--- every row), with the 30 days of sales before as_of (today unless a test says otherwise).
+-- The aggregate's rows for some products of some merchants ((NULL, NULL): every row), with the 30
+-- days of sales before as_of (today unless a test says otherwise).
 CREATE FUNCTION mart.mv_inventory_summary_rows(merchants bigint[], products bigint[], as_of date DEFAULT CURRENT_DATE)
 RETURNS SETOF mart.mv_inventory_summary
 LANGUAGE sql
 STABLE
 BEGIN ATOMIC
-WITH keys AS (
-    SELECT p.merchant_id, p.product_id
-    FROM dw.dim_products AS p
-    WHERE (merchants IS NULL AND products IS NULL) OR p.merchant_id = ANY (merchants) OR p.product_id = ANY (products)
-),
-stock AS (
+WITH stock AS (
     SELECT i.merchant_id, i.product_id,
            count(*) AS warehouse_count,
            sum(i.quantity_on_hand)::bigint AS quantity_on_hand,
@@ -69,7 +64,7 @@ stock AS (
            sum(i.safety_stock)::bigint AS safety_stock,
            sum(round(i.quantity_on_hand * i.average_unit_cost, 2)) AS inventory_value_cny
     FROM dw.fact_inventory AS i
-    JOIN keys AS k ON k.merchant_id = i.merchant_id AND k.product_id = i.product_id
+    WHERE (merchants IS NULL AND products IS NULL) OR (i.merchant_id = ANY (merchants) AND i.product_id = ANY (products))
     GROUP BY i.merchant_id, i.product_id
 ),
 sold AS (
@@ -77,11 +72,12 @@ sold AS (
            sum(it.quantity)::bigint AS units_sold_30d,
            sum(it.cost_amount) AS cost_sold_30d
     FROM dw.fact_order_items AS it
-    JOIN keys AS k ON k.merchant_id = it.merchant_id AND k.product_id = it.product_id
     JOIN dw.fact_sales_orders AS o
         ON o.merchant_id = it.merchant_id AND o.order_id = it.order_id AND o.order_date = it.order_date
     WHERE it.order_date >= as_of - 30 AND it.order_date < as_of
+      AND o.order_date >= as_of - 30 AND o.order_date < as_of  -- the same days, so both prune partitions
       AND dw.is_valid_sale(o.status)
+      AND ((merchants IS NULL AND products IS NULL) OR (it.merchant_id = ANY (merchants) AND it.product_id = ANY (products)))
     GROUP BY it.merchant_id, it.product_id
 )
 SELECT s.merchant_id,
@@ -148,7 +144,7 @@ COMMENT ON COLUMN mart.mv_inventory_summary.turnover_30d IS 'Cost of the units s
 COMMENT ON COLUMN mart.mv_inventory_summary.stock_status IS 'out_of_stock (nothing available), low_stock (available <= safety stock) or normal.';
 COMMENT ON COLUMN mart.mv_inventory_summary.suggested_reorder_qty IS 'max(0, safety_stock + units_sold_30d - available - incoming): 30 more days of sales at the last 30 days'' rate above the safety stock; for a low or out-of-stock product that sold in those days incoming is left out (it did not keep the product above its safety stock), so the suggestion is never 0 while it sells.';
 
-COMMENT ON FUNCTION mart.mv_inventory_summary_rows(bigint[], bigint[], date) IS 'The rows of mart.mv_inventory_summary for every product of the given merchants and for the given products ((NULL, NULL): all), 30-day sales up to the day before as_of (default today): what its refresh inserts.';
+COMMENT ON FUNCTION mart.mv_inventory_summary_rows(bigint[], bigint[], date) IS 'The rows of mart.mv_inventory_summary for the given products of the given merchants ((NULL, NULL): all), 30-day sales up to the day before as_of (default today): what its refresh inserts.';
 COMMENT ON FUNCTION mart.mv_inventory_summary_date_moved(date, date) IS 'Date-moved function of mart.mv_inventory_summary (ops.mv_registry.date_moved_function): logs the products with order lines on the days that left or entered the 30-day window when the date moved between the two days.';
 
 REVOKE ALL ON mart.mv_inventory_summary FROM PUBLIC;
