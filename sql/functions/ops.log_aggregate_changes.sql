@@ -18,7 +18,8 @@ DECLARE
 BEGIN
     SELECT pg_catalog.array_agg(r.view_name ORDER BY r.view_name) INTO targets
     FROM ops.mv_registry AS r
-    WHERE r.view_kind = 'incremental' AND source = ANY (r.reads);
+    WHERE r.view_kind = 'incremental' AND source = ANY (r.reads)
+      AND r.bucket_width <> 'product';  -- those log products (ops.log_product_changes)
     IF targets IS NULL THEN
         RETURN NULL;
     END IF;

@@ -1,10 +1,12 @@
 -- ops.refresh_aggregate: the work of ops.refresh_view for an incremental aggregate: recomputes the
 -- buckets its invalidation log names, or every row (docs/refresh.md, "Incremental aggregates").
--- requires: ops.mv_registry, ops.agg_invalidations (0027_incremental_aggregates)
+-- requires: ops.mv_registry, ops.agg_invalidations (0027_incremental_aggregates), ops.refresh_product_aggregate
 -- Runs inside ops.refresh_view's transaction (its advisory lock, log row and error handling), so
 -- readers see the old buckets or the new ones, never a mix. It consumes the ranges of the
 -- transactions the given snapshot saw (taken before anything is read): a write in flight keeps its
 -- ranges for the next refresh. For each aggregate built on this one it logs the ranges it rewrote.
+-- An aggregate computed as of a day (date_moved_function) first logs, in this transaction, what the
+-- move of the date changed; one per product (bucket width product) is ops.refresh_product_aggregate's.
 
 CREATE OR REPLACE FUNCTION ops.refresh_aggregate(
     view_name text,
@@ -19,6 +21,7 @@ DECLARE
     reg       ops.mv_registry;
     rel       regclass;
     compute   text;
+    moved     text;
     dependants text[];
     range     record;
     deleted   bigint;
@@ -34,6 +37,26 @@ BEGIN
     -- The lock its DELETE and INSERT take anyway, taken first: a refresh waits for DDL (a migrate
     -- rebuild) within the registry's lock timeout, whether or not it has buckets to recompute.
     EXECUTE pg_catalog.format('LOCK TABLE %s IN ROW EXCLUSIVE MODE', rel);
+    -- Rows computed as of a day (as_of_date): when the date moved, log what that changed first
+    -- (in this transaction, so consumed below); unknown: rebuild.
+    IF reg.date_moved_function IS NOT NULL THEN
+        IF reg.as_of_date IS NULL THEN
+            full_rebuild := true;
+        ELSIF reg.as_of_date <> CURRENT_DATE THEN
+            SELECT pg_catalog.format('%I.%I', n.nspname, p.proname) INTO STRICT moved
+            FROM pg_catalog.pg_proc AS p
+            JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+            WHERE p.oid = pg_catalog.to_regprocedure(reg.date_moved_function);
+            EXECUTE pg_catalog.format('SELECT %s($1, $2)', moved) USING reg.as_of_date, CURRENT_DATE;
+        END IF;
+        UPDATE ops.mv_registry AS r SET as_of_date = CURRENT_DATE WHERE r.view_name = reg.view_name;
+    END IF;
+    IF reg.bucket_width = 'product' THEN
+        SELECT p.row_count, p.refresh_mode INTO row_count, refresh_mode
+        FROM ops.refresh_product_aggregate(reg.view_name, full_rebuild, covered) AS p;
+        RETURN;
+    END IF;
+
     SELECT coalesce(pg_catalog.array_agg(r.view_name ORDER BY r.view_name), '{}') INTO dependants
     FROM ops.mv_registry AS r
     WHERE r.view_kind = 'incremental' AND reg.view_name = ANY (r.depends_on);
@@ -43,7 +66,7 @@ BEGIN
     IF NOT full_rebuild THEN
         full_rebuild := reg.last_success_at IS NULL OR EXISTS (
             SELECT 1 FROM ops.agg_invalidations AS i
-            WHERE i.view_name = reg.view_name AND pg_catalog.pg_visible_in_snapshot(i.xid, covered)
+            WHERE i.view_name = reg.view_name AND (pg_catalog.pg_visible_in_snapshot(i.xid, covered) OR i.xid = pg_catalog.pg_current_xact_id_if_assigned())
               AND i.merchant_id IS NULL AND i.first_day = '-infinity' AND i.last_day = 'infinity');
     END IF;
     IF NOT full_rebuild AND reg.bucket_width = 'merchant' THEN
@@ -74,7 +97,7 @@ BEGIN
                             ELSE (pg_catalog.date_trunc(reg.bucket_width, i.last_day::timestamp)
                                   + pg_catalog.concat('1 ', reg.bucket_width)::interval)::date - 1 END AS last_day
                 FROM ops.agg_invalidations AS i
-                WHERE i.view_name = reg.view_name AND pg_catalog.pg_visible_in_snapshot(i.xid, covered)
+                WHERE i.view_name = reg.view_name AND (pg_catalog.pg_visible_in_snapshot(i.xid, covered) OR i.xid = pg_catalog.pg_current_xact_id_if_assigned())
             ),
             ordered AS (
                 SELECT s.merchant_id, s.first_day, s.last_day,
@@ -122,7 +145,7 @@ BEGIN
     END IF;
 
     DELETE FROM ops.agg_invalidations AS i
-    WHERE i.view_name = reg.view_name AND pg_catalog.pg_visible_in_snapshot(i.xid, covered);
+    WHERE i.view_name = reg.view_name AND (pg_catalog.pg_visible_in_snapshot(i.xid, covered) OR i.xid = pg_catalog.pg_current_xact_id_if_assigned());
 END
 $$;
 

@@ -41,6 +41,15 @@ internal sealed class RefreshScenario : IScenario
          WHERE l.refresh_trigger = $1
         """;
 
+    /// <summary>Each view's duration in the due run and in the full run, longest due first.</summary>
+    private const string ViewsMs = """
+        SELECT l.view_name, l.duration_ms::float8, coalesce(l.refresh_mode, l.status), coalesce(f.duration_ms, 0)::float8
+          FROM ops.mv_refresh_log AS l
+          LEFT JOIN ops.mv_refresh_log AS f ON f.view_name = l.view_name AND f.refresh_trigger = 'bench-full'
+         WHERE l.refresh_trigger = 'bench-due' AND l.view_name <> 'ops.refresh_due'
+         ORDER BY l.duration_ms DESC
+        """;
+
     public string Name => "refresh";
 
     public async Task<IReadOnlyList<BenchResult>> RunAsync(BenchContext context, CancellationToken cancellationToken)
@@ -54,6 +63,7 @@ internal sealed class RefreshScenario : IScenario
         var full = await Timing.TimeAsync(() => Admin.ExecuteAsync(dataSource, "CALL ops.refresh_all('bench-full')", cancellationToken));
         var dueAggregates = await AggregatesMsAsync(dataSource, "bench-due", cancellationToken);
         var fullAggregates = await AggregatesMsAsync(dataSource, "bench-full", cancellationToken);
+        await ReportViewsAsync(dataSource, cancellationToken);
 
         var erp = new ErpDatabase(dataSource);
         var query = new SalesQuery(seeded.MerchantId, Period.LastDays(30, DateOnly.FromDateTime(DateTime.Today)));
@@ -81,6 +91,18 @@ internal sealed class RefreshScenario : IScenario
             BenchResult.Compare("refresh.readers.p99", during.P99Ms, "ms", "dashboard p99 with no refresh running", idle.P99Ms, "<= 2"),
             new BenchResult("refresh.readers.errors", during.Errors, "errors", "none allowed", 0, during.Errors, "0"),
         ];
+    }
+
+    /// <summary>Writes each view's duration in the due and the full run to stderr (where progress goes), longest first.</summary>
+    private static async Task ReportViewsAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ViewsMs);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await Console.Error.WriteLineAsync("view | due ms (mode) | full ms");
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            await Console.Error.WriteLineAsync($"{reader.GetString(0)} | {reader.GetDouble(1):0.0} ({reader.GetString(2)}) | {reader.GetDouble(3):0.0}");
+        }
     }
 
     private static async Task<double> AggregatesMsAsync(NpgsqlDataSource dataSource, string trigger, CancellationToken cancellationToken)

@@ -76,7 +76,7 @@ public class ScheduledCheckTests
         Assert.Equal("1:A-1@default:resolved", await AlertsAsync(db, "out_of_stock"));
         Assert.Equal("2:B-1@default:open,1:A-1@default:resolved", await AlertsAsync(db, "low_stock"));
         // The inventory view says the same thing with the same function.
-        await db.ExecuteAsync("REFRESH MATERIALIZED VIEW mart.mv_inventory_summary");
+        await db.ExecuteAsync("SELECT ops.refresh_view('mart.mv_inventory_summary', 'test')");
         Assert.Equal("100:normal,200:low_stock", await db.ScalarAsync<string>(
             "SELECT string_agg(product_id || ':' || stock_status, ',' ORDER BY product_id) FROM mart.mv_inventory_summary"));
     }

@@ -16,14 +16,17 @@ public class IncrementalAggregateTests
     [
         "mart.mv_daily_sales", "mart.mv_weekly_sales", "mart.mv_monthly_sales", "mart.mv_hourly_sales",
         "mart.mv_product_sales_daily", "mart.mv_top_products", "mart.mv_profit_analysis", "mart.mv_product_management",
+        "mart.mv_financial_daily", "mart.mv_financial_overview", "mart.mv_inventory_summary",
     ];
+
+    private static readonly string[] ReceivableStatuses = ["open", "partially_paid", "paid", "overdue", "written_off", "cancelled"];
 
     private static readonly string[] Statuses = ["pending", "paid", "shipped", "completed", "cancelled", "refunded", "returned"];
 
     private static readonly int[] Shops = [11, 12, 21, 22];
 
     /// <summary>One write: a kind and three small numbers that pick rows, days and values.</summary>
-    private static readonly Gen<(int Kind, int A, int B, int C)> Write = Gen.Select(Gen.Int[0, 14], Gen.Int[0, 99], Gen.Int[0, 99], Gen.Int[0, 99]);
+    private static readonly Gen<(int Kind, int A, int B, int C)> Write = Gen.Select(Gen.Int[0, 22], Gen.Int[0, 99], Gen.Int[0, 99], Gen.Int[0, 99]);
 
     [Fact]
     public async Task After_random_writes_and_a_due_refresh_every_incremental_aggregate_equals_a_full_recompute()
@@ -45,11 +48,66 @@ public class IncrementalAggregateTests
 
             Assert.Equal(0, await db.ScalarAsync<long>($"SELECT count(*) FROM ops.mv_refresh_log WHERE log_id > {before} AND status <> 'succeeded'"));
             Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.agg_invalidations"));
+            Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.agg_product_invalidations"));
             foreach (var aggregate in Aggregates)
             {
                 Assert.True(await DifferenceAsync(db, aggregate) == 0, $"{aggregate} differs from a full recompute after: {string.Join("; ", writes.Select(Sql))}");
             }
         }, seed: "0N0XIzNsQ0O2", iter: 25, threads: 1, print: w => string.Join("; ", w.Select(Sql)));
+    }
+
+    /// <summary>Days back the finance and stock aggregates are made to look computed on: across due dates and the 30-day window.</summary>
+    private static readonly Gen<(int DaysBack, (int Kind, int A, int B, int C)[] Writes)> MovedDate = Gen.Select(Gen.Int[1, 45], Write.Where(w => w.Kind != 12 && w.Kind != 22).Array[0, 4]);
+
+    [Fact]
+    public async Task When_the_date_moved_a_due_refresh_recomputes_what_fell_due_or_left_the_window_and_equals_a_full_recompute()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        // Receivables due on every day around today, some paid, some not.
+        await db.ExecuteAsync("""
+            INSERT INTO dw.fact_accounts_receivable (merchant_id, shop_id, invoice_no, amount, received_amount, invoice_date, due_date, status)
+            SELECT s.merchant_id, s.shop_id, 'due-' || s.shop_id || '-' || d, 100 + d, d % 3 * 10, CURRENT_DATE - 60 + d, CURRENT_DATE - 50 + d,
+                   (ARRAY['open', 'partially_paid', 'overdue', 'paid'])[1 + d % 4]
+            FROM dw.dim_shops AS s CROSS JOIN generate_series(0, 60) AS d
+            """);
+        await db.ExecuteAsync("CALL ops.refresh_due('test')");
+
+        await MovedDate.SampleAsync(async sample =>
+        {
+            // The tables as a refresh on an earlier day left them (the sales aggregates are not date-bound here).
+            await db.ExecuteAsync($"""
+                DELETE FROM mart.mv_financial_daily;
+                INSERT INTO mart.mv_financial_daily SELECT * FROM mart.mv_financial_daily_rows(NULL, '-infinity', 'infinity', CURRENT_DATE - {sample.DaysBack});
+                DELETE FROM mart.mv_financial_overview;
+                INSERT INTO mart.mv_financial_overview SELECT * FROM mart.mv_financial_overview_rows(NULL, '-infinity', 'infinity');
+                DELETE FROM mart.mv_inventory_summary;
+                INSERT INTO mart.mv_inventory_summary SELECT * FROM mart.mv_inventory_summary_rows(NULL, NULL, CURRENT_DATE - {sample.DaysBack});
+                UPDATE ops.mv_registry SET as_of_date = CURRENT_DATE - {sample.DaysBack}
+                WHERE view_name IN ('mart.mv_financial_daily', 'mart.mv_inventory_summary');
+                """);
+            Assert.True(await DifferenceAsync(db, "mart.mv_financial_daily") > 0 || await DifferenceAsync(db, "mart.mv_inventory_summary") > 0 || sample.DaysBack > 40,
+                "the earlier day's rows should differ from today's");
+            var before = await db.ScalarAsync<long>("SELECT coalesce(max(log_id), 0) FROM ops.mv_refresh_log");
+            foreach (var write in sample.Writes)
+            {
+                await db.ExecuteAsync(Sql(write));
+            }
+            // Due or not, the interval refresh runs them; no truncate here, so every one is incremental.
+            await db.ExecuteAsync("UPDATE ops.mv_registry SET last_success_at = now() - interval '1 day'");
+            await db.ExecuteAsync("CALL ops.refresh_due('test')");
+
+            Assert.Equal(0, await db.ScalarAsync<long>($"SELECT count(*) FROM ops.mv_refresh_log WHERE log_id > {before} AND status <> 'succeeded'"));
+            Assert.Equal("incremental,incremental,incremental", await db.ScalarAsync<string>($"""
+                SELECT string_agg(refresh_mode, ',' ORDER BY view_name) FROM ops.mv_refresh_log
+                WHERE log_id > {before} AND view_name IN ('mart.mv_financial_daily', 'mart.mv_financial_overview', 'mart.mv_inventory_summary')
+                """));
+            Assert.Equal(2, await db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_registry WHERE as_of_date = CURRENT_DATE"));
+            foreach (var aggregate in Aggregates)
+            {
+                Assert.True(await DifferenceAsync(db, aggregate) == 0, $"{aggregate} differs from a full recompute {sample.DaysBack} days on, after: {string.Join("; ", sample.Writes.Select(Sql))}");
+            }
+        }, seed: "0N0XIzNsQ0O2", iter: 12, threads: 1, print: x => $"{x.DaysBack} days; " + string.Join("; ", x.Writes.Select(Sql)));
     }
 
     [Fact]
@@ -126,7 +184,7 @@ public class IncrementalAggregateTests
     /// <summary>Rows in the aggregate but not in a full recompute, plus the other way round (duplicates counted).</summary>
     private static async Task<long> DifferenceAsync(TestDatabase db, string aggregate)
     {
-        var compute = aggregate + "_rows(NULL, '-infinity', 'infinity')";
+        var compute = aggregate == "mart.mv_inventory_summary" ? aggregate + "_rows(NULL, NULL)" : aggregate + "_rows(NULL, '-infinity', 'infinity')";
         return await db.ScalarAsync<long>($"""
             SELECT (SELECT count(*) FROM (TABLE {aggregate} EXCEPT ALL SELECT * FROM {compute}) AS extra)
                  + (SELECT count(*) FROM (SELECT * FROM {compute} EXCEPT ALL TABLE {aggregate}) AS missing)
@@ -141,6 +199,7 @@ public class IncrementalAggregateTests
         var status = Statuses[w.A % Statuses.Length];
         var day = $"CURRENT_DATE - {w.C % 75}";
         var pick = $"order_id % {2 + (w.B % 5)} = {w.A % 2}";
+        var product = (merchant == 1 ? 101 : 201) + (w.C % 2);
         return w.Kind switch
         {
             // New orders, one line each, on one day of one shop.
@@ -178,11 +237,62 @@ public class IncrementalAggregateTests
                 0 => $"UPDATE dw.dim_categories SET category_name = 'Category v{w.C}' WHERE merchant_id = {merchant}",
                 _ => $"DELETE FROM dw.fact_product_metrics WHERE merchant_id = {merchant} AND shop_id = {shop} AND metric_date = (SELECT max(metric_date) FROM dw.fact_product_metrics WHERE merchant_id = {merchant} AND shop_id = {shop})",
             },
-            _ => (w.A % 3) switch
+            // Receivables (mart.mv_financial_daily): new ones due before or after today, status,
+            // due date, payment and invoice date changes, deletes.
+            15 => $"""
+                INSERT INTO dw.fact_accounts_receivable (merchant_id, shop_id, invoice_no, amount, received_amount, invoice_date, due_date, status)
+                SELECT {merchant}, {shop}, 'g-' || md5(random()::text), {100 + w.A} + g, {w.B % 50}, {day}, {day} + {w.A % 60} + g, '{ReceivableStatuses[w.B % ReceivableStatuses.Length]}'
+                FROM generate_series(0, {w.C % 3}) AS g
+                """,
+            16 => $"UPDATE dw.fact_accounts_receivable SET status = '{ReceivableStatuses[w.A % ReceivableStatuses.Length]}' WHERE merchant_id = {merchant} AND receivable_id % 3 = {w.B % 3}",
+            17 => $"""
+                UPDATE dw.fact_accounts_receivable
+                SET invoice_date = invoice_date - {w.C % 5}, due_date = GREATEST(invoice_date - {w.C % 5}, due_date + {(w.C % 21) - 10}),
+                    received_amount = LEAST(amount, received_amount + {w.A % 30})
+                WHERE merchant_id = {merchant} AND receivable_id % 2 = {w.B % 2}
+                """,
+            18 => $"""
+                DELETE FROM dw.fact_accounts_receivable AS r WHERE r.merchant_id = {merchant} AND r.receivable_id % 4 = {w.B % 4}
+                  AND NOT EXISTS (SELECT 1 FROM dw.fact_payment_receipts AS p WHERE p.merchant_id = r.merchant_id AND p.receivable_id = r.receivable_id)
+                """,
+            19 => (w.A % 3) switch
+            {
+                0 => $"INSERT INTO dw.fact_payment_receipts (merchant_id, receipt_date, received_at, amount) VALUES ({merchant}, {day}, now(), {w.B + 1})",
+                1 => $"UPDATE dw.fact_payment_receipts SET amount = amount + 1, receipt_date = receipt_date - {w.C % 10} WHERE merchant_id = {merchant}",
+                _ => $"DELETE FROM dw.fact_payment_receipts WHERE merchant_id = {merchant} AND receipt_id % 3 = {w.B % 3}",
+            },
+            // Stock (mart.mv_inventory_summary): quantities, a warehouse added or removed.
+            20 => (w.A % 3) switch
+            {
+                0 => $"UPDATE dw.fact_inventory SET quantity_on_hand = quantity_on_hand + {w.C % 20}, quantity_incoming = {w.B % 9}, safety_stock = {w.C % 30}, average_unit_cost = average_unit_cost + {w.A % 3} WHERE merchant_id = {merchant} AND product_id = {product}",
+                1 => $"INSERT INTO dw.fact_inventory (merchant_id, product_id, warehouse_code, quantity_on_hand, quantity_reserved, quantity_incoming, safety_stock, average_unit_cost) VALUES ({merchant}, {product}, 'w{w.C % 4}', {w.A}, 0, {w.B % 5}, {w.C % 10}, {w.B % 13}) ON CONFLICT DO NOTHING",
+                _ => $"DELETE FROM dw.fact_inventory WHERE merchant_id = {merchant} AND product_id = {product} AND warehouse_code <> 'default'",
+            },
+            // Products and categories: a brand, a new category for a product, a new product with stock.
+            21 => (w.A % 3) switch
+            {
+                0 => $"UPDATE dw.dim_products SET brand = 'Brand {w.C % 3}', sku = sku WHERE merchant_id = {merchant} AND product_id = {product}",
+                1 => $"""
+                    INSERT INTO dw.dim_categories (category_id, merchant_id, category_code, category_name, path)
+                    VALUES ({merchant * 100 + w.C % 3}, {merchant}, 'c{merchant * 100 + w.C % 3}', 'Cat {w.C % 3}', 'c{w.C % 3}') ON CONFLICT DO NOTHING;
+                    UPDATE dw.dim_products SET category_id = {merchant * 100 + w.C % 3} WHERE merchant_id = {merchant} AND product_id = {product}
+                    """,
+                _ => $"""
+                    WITH p AS (
+                        INSERT INTO dw.dim_products (merchant_id, sku, product_name, category_id, brand, unit_cost, safety_stock)
+                        VALUES ({merchant}, 'g-' || md5(random()::text), 'New', {merchant}, 'Acme', 3, 2) RETURNING merchant_id, product_id)
+                    INSERT INTO dw.fact_inventory (merchant_id, product_id, warehouse_code, quantity_on_hand, quantity_reserved, quantity_incoming, safety_stock, average_unit_cost)
+                    SELECT merchant_id, product_id, 'default', {w.B % 7}, 0, {w.C % 3}, 2, 3 FROM p
+                    """,
+            },
+            _ => (w.A % 6) switch
             {
                 0 => "TRUNCATE dw.fact_order_items",
                 1 => "TRUNCATE dw.fact_sales_orders CASCADE",
-                _ => "TRUNCATE dw.fact_expenses",
+                2 => "TRUNCATE dw.fact_expenses",
+                3 => "TRUNCATE dw.fact_inventory CASCADE",
+                4 => "TRUNCATE dw.fact_payment_receipts CASCADE",
+                _ => "TRUNCATE dw.fact_accounts_receivable CASCADE",
             },
         };
     }

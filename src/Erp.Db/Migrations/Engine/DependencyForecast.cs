@@ -25,6 +25,19 @@ internal static partial class DependencyForecast
          WHERE x.col IS NULL
             OR d.refobjsubid = (SELECT a.attnum FROM pg_catalog.pg_attribute AS a
                                  WHERE a.attrelid = t.oid AND a.attname = x.col AND NOT a.attisdropped)
+        UNION
+        -- An incremental aggregate reads through its compute function, which returns the table's rows.
+        SELECT pg_catalog.format('%I.%I', vn.nspname, v.relname), x.what
+          FROM unnest(@tables::text[], @columns::text[], @what::text[]) AS x(tbl, col, what)
+          JOIN pg_catalog.pg_class AS t ON t.oid = pg_catalog.to_regclass(x.tbl)
+          JOIN pg_catalog.pg_depend AS d ON d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = t.oid
+                                       AND d.classid = 'pg_catalog.pg_proc'::regclass
+          JOIN pg_catalog.pg_proc AS p ON p.oid = d.objid
+          JOIN pg_catalog.pg_class AS v ON v.reltype = p.prorettype AND v.relkind = 'r' AND v.oid <> t.oid
+          JOIN pg_catalog.pg_namespace AS vn ON vn.oid = v.relnamespace AND vn.nspname = 'mart'
+         WHERE x.col IS NULL
+            OR d.refobjsubid = (SELECT a.attnum FROM pg_catalog.pg_attribute AS a
+                                 WHERE a.attrelid = t.oid AND a.attname = x.col AND NOT a.attisdropped)
         """;
 
     /// <summary>View name to why a pending migration will make migrate rebuild it.</summary>
@@ -43,7 +56,7 @@ internal static partial class DependencyForecast
         return rows.GroupBy(r => r.View).ToDictionary(g => g.Key, g => "reads " + string.Join("; ", g.Select(r => r.What).Order(StringComparer.Ordinal)));
     }
 
-    /// <summary>The views whose rewrite rules read the given tables (or columns of them), each with the target's words.</summary>
+    /// <summary>The views whose rewrite rules read the given tables (or columns of them), and the incremental aggregates whose compute functions do, each with the target's words.</summary>
     public static async Task<IReadOnlyList<(string View, string What)>> ViewsReadingAsync(NpgsqlConnection connection,
         IReadOnlyCollection<(string Table, string? Column, string What)> targets, CancellationToken cancellationToken)
     {

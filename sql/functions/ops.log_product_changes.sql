@@ -1,0 +1,90 @@
+-- ops.log_product_changes: statement trigger that logs the (merchant, product) pairs a write changed
+-- in ops.agg_product_invalidations, for every per-product incremental aggregate reading the table
+-- (bucket width product, e.g. mart.mv_inventory_summary; docs/refresh.md).
+-- requires: ops.mv_registry, ops.agg_product_invalidations (0035_incremental_finance_inventory)
+-- First created by 0035_incremental_finance_inventory; this file is its live definition.
+-- Same signature only: see docs/migrations.md (changing a function's signature).
+-- TG_ARGV[0]: how a changed row names products: 'product' (the row has merchant_id, product_id),
+-- 'order' (an order: the products of its lines), 'category' (the products in the category).
+-- TG_ARGV[1]: a day column ('' for none); rows dated before the earliest start of a 30-day window
+-- a refresh can still use (the aggregates' as_of_date, or today, minus 30) are left out: they are
+-- in no window now or later, and a window that moves is the date_moved_function's business.
+-- An UPDATE logs only rows that really changed (an upsert rewriting a row unchanged logs nothing);
+-- a TRUNCATE logs every product of every merchant.
+
+CREATE OR REPLACE FUNCTION ops.log_product_changes()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    source      text := pg_catalog.format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME);
+    kind        text := TG_ARGV[0];
+    day_column  text := coalesce(TG_ARGV[1], '');
+    targets     text[];
+    since       date;
+    rows_sql    text;
+    dated       text;
+    keys_sql    text;
+BEGIN
+    SELECT pg_catalog.array_agg(r.view_name ORDER BY r.view_name),
+           CASE WHEN pg_catalog.bool_or(r.as_of_date IS NULL) THEN '-infinity'::date
+                ELSE LEAST(pg_catalog.min(r.as_of_date), CURRENT_DATE) - 30 END
+    INTO targets, since
+    FROM ops.mv_registry AS r
+    WHERE r.view_kind = 'incremental' AND r.bucket_width = 'product' AND source = ANY (r.reads);
+    IF targets IS NULL THEN
+        RETURN NULL;
+    END IF;
+
+    IF TG_OP = 'TRUNCATE' THEN
+        INSERT INTO ops.agg_product_invalidations (view_name, merchant_id, product_id, source_name)
+        SELECT t.view_name, NULL, NULL, source FROM pg_catalog.unnest(targets) AS t (view_name);
+        RETURN NULL;
+    END IF;
+
+    -- The changed rows (dated inside a window a refresh can still use, when the table has a day):
+    -- new or deleted rows, or for an UPDATE the rows that differ between before and after.
+    dated := CASE WHEN day_column = '' THEN 'true' ELSE pg_catalog.format('%I >= $3', day_column) END;
+    rows_sql := CASE TG_OP
+        WHEN 'INSERT' THEN pg_catalog.format('SELECT * FROM new_rows WHERE %s', dated)
+        WHEN 'DELETE' THEN pg_catalog.format('SELECT * FROM old_rows WHERE %s', dated)
+        ELSE pg_catalog.format($sql$
+            SELECT (pg_catalog.jsonb_populate_record(NULL::%1$s, c.j)).*
+            FROM ((SELECT pg_catalog.to_jsonb(n) - 'updated_at' AS j FROM new_rows AS n WHERE %2$s
+                   EXCEPT SELECT pg_catalog.to_jsonb(o) - 'updated_at' FROM old_rows AS o WHERE %2$s)
+                  UNION
+                  (SELECT pg_catalog.to_jsonb(o) - 'updated_at' FROM old_rows AS o WHERE %2$s
+                   EXCEPT SELECT pg_catalog.to_jsonb(n) - 'updated_at' FROM new_rows AS n WHERE %2$s)) AS c
+            $sql$, source, dated)
+    END;
+
+    keys_sql := CASE kind
+        WHEN 'product' THEN pg_catalog.format('SELECT r.merchant_id, r.product_id FROM (%s) AS r', rows_sql)
+        WHEN 'order' THEN pg_catalog.format(
+            'SELECT it.merchant_id, it.product_id FROM (%s) AS r '
+            'JOIN dw.fact_order_items AS it ON it.merchant_id = r.merchant_id AND it.order_id = r.order_id AND it.order_date = r.order_date',
+            rows_sql)
+        WHEN 'category' THEN pg_catalog.format(
+            'SELECT p.merchant_id, p.product_id FROM (%s) AS r '
+            'JOIN dw.dim_products AS p ON p.merchant_id = r.merchant_id AND p.category_id = r.category_id',
+            rows_sql)
+    END;
+    IF keys_sql IS NULL THEN
+        RAISE EXCEPTION 'ops.log_product_changes: unknown kind % on %', kind, source USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    EXECUTE pg_catalog.format($sql$
+        INSERT INTO ops.agg_product_invalidations (view_name, merchant_id, product_id, source_name)
+        SELECT t.view_name, k.merchant_id, k.product_id, $2
+        FROM (SELECT DISTINCT c.merchant_id, c.product_id FROM (%s) AS c) AS k
+        CROSS JOIN pg_catalog.unnest($1) AS t (view_name)
+        $sql$, keys_sql) USING targets, source, since;
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION ops.log_product_changes() IS
+    'AFTER ... FOR EACH STATEMENT trigger (transition tables new_rows/old_rows) on the tables per-product incremental aggregates read: logs the changed (merchant, product) pairs in ops.agg_product_invalidations for every aggregate of bucket width product reading the table. TG_ARGV[0]: product, order (via its lines) or category (via its products); TG_ARGV[1]: a day column bounding what can still be inside a 30-day window. TRUNCATE logs everything.';
+REVOKE EXECUTE ON FUNCTION ops.log_product_changes() FROM PUBLIC;
