@@ -15,8 +15,9 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    source   text := pg_catalog.format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME);
-    targets  text[];
+    source       text := pg_catalog.format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME);
+    targets      text[];
+    changed_sql  text;
 BEGIN
     SELECT pg_catalog.array_agg(r.view_name ORDER BY r.view_name) INTO targets
     FROM ops.mv_registry AS r
@@ -25,58 +26,52 @@ BEGIN
         RETURN NULL;
     END IF;
 
+    -- The transition tables are read by dynamic SQL: each trigger declares only those of its event,
+    -- and each source table has its own columns.
     IF TG_OP = 'TRUNCATE' OR source = 'dw.dim_user_levels' THEN
-        -- A level change that changes nothing (an upsert rewriting a row) logs nothing.
-        IF TG_OP = 'UPDATE' THEN
-            IF NOT EXISTS (SELECT pg_catalog.to_jsonb(n) - 'updated_at' FROM new_rows AS n
-                           EXCEPT SELECT pg_catalog.to_jsonb(o) - 'updated_at' FROM old_rows AS o) THEN
-                RETURN NULL;
-            END IF;
-        END IF;
-        INSERT INTO ops.customer_invalidations (view_name, merchant_id, customer_id, source_name)
-        SELECT t.view_name, NULL, NULL, source FROM pg_catalog.unnest(targets) AS t (view_name);
+        changed_sql := CASE TG_OP
+            -- A level change that changes nothing (an upsert rewriting a row) logs nothing.
+            WHEN 'UPDATE' THEN 'SELECT NULL::bigint, NULL::bigint
+                               WHERE EXISTS (SELECT pg_catalog.to_jsonb(n) - ''updated_at'' FROM new_rows AS n
+                                             EXCEPT SELECT pg_catalog.to_jsonb(o) - ''updated_at'' FROM old_rows AS o)'
+            ELSE 'SELECT NULL::bigint, NULL::bigint'
+        END;
     ELSIF source = 'dw.fact_sales_orders' THEN
-        IF TG_OP = 'INSERT' THEN
-            INSERT INTO ops.customer_invalidations (view_name, merchant_id, customer_id, source_name)
-            SELECT t.view_name, c.merchant_id, c.customer_id, source
-            FROM (SELECT DISTINCT n.merchant_id, n.customer_id FROM new_rows AS n WHERE n.customer_id IS NOT NULL) AS c
-            CROSS JOIN pg_catalog.unnest(targets) AS t (view_name);
-        ELSIF TG_OP = 'DELETE' THEN
-            INSERT INTO ops.customer_invalidations (view_name, merchant_id, customer_id, source_name)
-            SELECT t.view_name, c.merchant_id, c.customer_id, source
-            FROM (SELECT DISTINCT o.merchant_id, o.customer_id FROM old_rows AS o WHERE o.customer_id IS NOT NULL) AS c
-            CROSS JOIN pg_catalog.unnest(targets) AS t (view_name);
-        ELSE
-            INSERT INTO ops.customer_invalidations (view_name, merchant_id, customer_id, source_name)
-            SELECT t.view_name, c.merchant_id, c.customer_id, source
-            FROM (SELECT d.merchant_id, d.customer_id
+        changed_sql := CASE TG_OP
+            WHEN 'INSERT' THEN 'SELECT DISTINCT n.merchant_id, n.customer_id FROM new_rows AS n WHERE n.customer_id IS NOT NULL'
+            WHEN 'DELETE' THEN 'SELECT DISTINCT o.merchant_id, o.customer_id FROM old_rows AS o WHERE o.customer_id IS NOT NULL'
+            -- Of an update, the rows whose customer, day, status or amount changed, old and new.
+            ELSE 'SELECT d.merchant_id, d.customer_id
                   FROM ((SELECT n.order_id, n.merchant_id, n.customer_id, n.order_date, n.status, n.gmv_cny FROM new_rows AS n
                          EXCEPT SELECT o.order_id, o.merchant_id, o.customer_id, o.order_date, o.status, o.gmv_cny FROM old_rows AS o)
                         UNION
                         (SELECT o.order_id, o.merchant_id, o.customer_id, o.order_date, o.status, o.gmv_cny FROM old_rows AS o
                          EXCEPT SELECT n.order_id, n.merchant_id, n.customer_id, n.order_date, n.status, n.gmv_cny FROM new_rows AS n)) AS d
                   WHERE d.customer_id IS NOT NULL
-                  GROUP BY d.merchant_id, d.customer_id) AS c
-            CROSS JOIN pg_catalog.unnest(targets) AS t (view_name);
-        END IF;
-    ELSIF source = 'dw.dim_customers' AND TG_OP = 'UPDATE' THEN
-        -- Only rows that really changed (an upsert rewriting a row unchanged logs nothing), old
-        -- and new version (a customer moved to another merchant leaves the old one's rows).
-        INSERT INTO ops.customer_invalidations (view_name, merchant_id, customer_id, source_name)
-        SELECT t.view_name, c.merchant_id, c.customer_id, source
-        FROM (SELECT DISTINCT (d.j ->> 'merchant_id')::bigint AS merchant_id, (d.j ->> 'customer_id')::bigint AS customer_id
-              FROM ((SELECT pg_catalog.to_jsonb(n) - 'updated_at' AS j FROM new_rows AS n
-                     EXCEPT SELECT pg_catalog.to_jsonb(o) - 'updated_at' FROM old_rows AS o)
-                    UNION
-                    (SELECT pg_catalog.to_jsonb(o) - 'updated_at' FROM old_rows AS o
-                     EXCEPT SELECT pg_catalog.to_jsonb(n) - 'updated_at' FROM new_rows AS n)) AS d) AS c
-        CROSS JOIN pg_catalog.unnest(targets) AS t (view_name);
+                  GROUP BY d.merchant_id, d.customer_id'
+        END;
     ELSIF source = 'dw.dim_customers' THEN
-        INSERT INTO ops.customer_invalidations (view_name, merchant_id, customer_id, source_name)
-        SELECT t.view_name, c.merchant_id, c.customer_id, source
-        FROM (SELECT DISTINCT o.merchant_id, o.customer_id FROM old_rows AS o) AS c
-        CROSS JOIN pg_catalog.unnest(targets) AS t (view_name);
+        changed_sql := CASE TG_OP
+            -- Only rows that really changed (an upsert rewriting a row unchanged logs nothing), old
+            -- and new version (a customer moved to another merchant leaves the old one's rows).
+            WHEN 'UPDATE' THEN 'SELECT DISTINCT (d.j ->> ''merchant_id'')::bigint, (d.j ->> ''customer_id'')::bigint
+                                FROM ((SELECT pg_catalog.to_jsonb(n) - ''updated_at'' AS j FROM new_rows AS n
+                                       EXCEPT SELECT pg_catalog.to_jsonb(o) - ''updated_at'' FROM old_rows AS o)
+                                      UNION
+                                      (SELECT pg_catalog.to_jsonb(o) - ''updated_at'' FROM old_rows AS o
+                                       EXCEPT SELECT pg_catalog.to_jsonb(n) - ''updated_at'' FROM new_rows AS n)) AS d'
+            ELSE 'SELECT DISTINCT o.merchant_id, o.customer_id FROM old_rows AS o'
+        END;
+    ELSE
+        RETURN NULL;
     END IF;
+
+    EXECUTE pg_catalog.format($sql$
+        INSERT INTO ops.customer_invalidations (view_name, merchant_id, customer_id, source_name)
+        SELECT t.view_name, c.merchant_id, c.customer_id, $2
+        FROM (%s) AS c (merchant_id, customer_id)
+        CROSS JOIN pg_catalog.unnest($1) AS t (view_name)
+        $sql$, changed_sql) USING targets, source;
     RETURN NULL;
 END
 $$;
