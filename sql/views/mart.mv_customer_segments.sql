@@ -47,10 +47,16 @@ WITH valid AS (
     WHERE customers IS NULL AND (merchants IS NULL OR o.merchant_id = ANY (merchants))
       AND o.customer_id IS NOT NULL AND dw.is_valid_sale(o.status)
     UNION ALL
+    -- One index lookup per customer and partition (OFFSET 0 keeps the planner from hashing every
+    -- order instead, which it prefers for a few hundred customers over many partitions).
     SELECT o.merchant_id, o.customer_id, o.order_date, o.gmv_cny
     FROM unnest(merchants, customers) AS k (merchant_id, customer_id)
-    JOIN dw.fact_sales_orders AS o ON o.merchant_id = k.merchant_id AND o.customer_id = k.customer_id
-    WHERE customers IS NOT NULL AND dw.is_valid_sale(o.status)
+    CROSS JOIN LATERAL (
+        SELECT f.merchant_id, f.customer_id, f.order_date, f.gmv_cny
+        FROM dw.fact_sales_orders AS f
+        WHERE f.merchant_id = k.merchant_id AND f.customer_id = k.customer_id AND dw.is_valid_sale(f.status)
+        OFFSET 0) AS o
+    WHERE customers IS NOT NULL
 ),
 history AS (
     SELECT f.merchant_id, f.customer_id,
