@@ -30,12 +30,12 @@ public class DoctorCommandTests
         await using (var blocker = await db.DataSource.OpenConnectionAsync())
         await using (var transaction = await blocker.BeginTransactionAsync())
         {
-            // The refresh cannot read the orders within its lock_timeout: it fails, and is logged. (A materialized view:
-            // an incremental aggregate with nothing invalidated reads nothing and would succeed.)
+            // The refresh cannot read the orders within its lock_timeout: it fails, and is logged. (A full rebuild:
+            // an incremental refresh with nothing invalidated reads no orders and would succeed.)
             await new NpgsqlCommand("LOCK TABLE dw.fact_sales_orders IN ACCESS EXCLUSIVE MODE", blocker, transaction).ExecuteNonQueryAsync();
             for (var i = 0; i < 3; i++)
             {
-                Assert.Equal("failed", await db.ScalarAsync<string>("SELECT status FROM ops.refresh_view('mart.mv_customer_segments', 'test')"));
+                Assert.Equal("failed", await db.ScalarAsync<string>("SELECT status FROM ops.refresh_view('mart.mv_customer_segments', 'test', true)"));
             }
         }
 

@@ -51,7 +51,7 @@ public class SchemaCommandsTests
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
         var clean = await CliRun.RunAsync("verify", "--connection", db.ConnectionString);
-        await db.ExecuteAsync("GRANT SELECT ON mart.mv_customer_segments TO erp_reader");
+        await db.ExecuteAsync("GRANT SELECT ON mart.mv_user_activity_daily TO erp_reader");
 
         var json = await CliRun.RunAsync("verify", "--connection", db.ConnectionString, "--format", "json");
         var table = await CliRun.RunAsync("verify", "--connection", db.ConnectionString, "--format", "table");
@@ -62,10 +62,10 @@ public class SchemaCommandsTests
         var error = json.Json().GetProperty("error");
         Assert.Equal("ISOLATION_PROBLEM", error.GetProperty("code").GetString());
         var problem = Assert.Single(error.GetProperty("details").EnumerateArray());
-        Assert.Equal("mart.mv_customer_segments", problem.GetProperty("object").GetString());
+        Assert.Equal("mart.mv_user_activity_daily", problem.GetProperty("object").GetString());
         Assert.Equal("materialized view", problem.GetProperty("kind").GetString());
         Assert.Equal(6, table.ExitCode);
-        Assert.Contains("mart.mv_customer_segments (materialized view)", table.Error);
+        Assert.Contains("mart.mv_user_activity_daily (materialized view)", table.Error);
     }
 
     [Fact]

@@ -13,8 +13,8 @@ public class ViewRefresherTests
         await SalesDataset.LoadAsync(db);
         var refresher = new ViewRefresher(db.DataSource);
 
-        var one = await refresher.RefreshAsync(["mv_customer_segments"], "test");
-        var segmentRows = await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_customer_segments");
+        var one = await refresher.RefreshAsync(["mv_user_activity_daily"], "test");
+        var segmentRows = await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_user_activity_daily");
         await SalesDataset.AddOrderAsync(db, "lib-1", 5m);
         var due = await refresher.RefreshDueAsync("test");
         var again = await refresher.RefreshDueAsync("test");

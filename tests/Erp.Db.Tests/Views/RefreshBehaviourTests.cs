@@ -17,20 +17,20 @@ public class RefreshBehaviourTests
 
         await using (var transaction = await refresher.BeginTransactionAsync())
         {
-            var status = await Scalar<string>(refresher, "SELECT (ops.refresh_view('mart.mv_customer_segments', 'test')).status");
+            var status = await Scalar<string>(refresher, "SELECT (ops.refresh_view('mart.mv_user_activity_daily', 'test')).status");
             Assert.Equal("succeeded", status);
             Assert.True(await Scalar<bool>(refresher, "SELECT was_concurrent FROM ops.mv_refresh_log ORDER BY log_id DESC LIMIT 1"));
 
             // The refresh's transaction is still open, holding its locks: the reader still reads.
-            Assert.True(await Scalar<long>(reader, "SELECT count(*) FROM mart.mv_customer_segments") > 0);
+            Assert.True(await Scalar<long>(reader, "SELECT count(*) FROM mart.mv_user_activity_daily") > 0);
             await transaction.CommitAsync();
         }
 
         // The contrast: a plain REFRESH takes an exclusive lock that the reader has to wait for.
         await using (var transaction = await refresher.BeginTransactionAsync())
         {
-            await Execute(refresher, "REFRESH MATERIALIZED VIEW mart.mv_customer_segments");
-            var blocked = await Assert.ThrowsAsync<PostgresException>(() => Scalar<long>(reader, "SELECT count(*) FROM mart.mv_customer_segments"));
+            await Execute(refresher, "REFRESH MATERIALIZED VIEW mart.mv_user_activity_daily");
+            var blocked = await Assert.ThrowsAsync<PostgresException>(() => Scalar<long>(reader, "SELECT count(*) FROM mart.mv_user_activity_daily"));
             Assert.Equal("55P03", blocked.SqlState);
             await transaction.RollbackAsync();
         }
