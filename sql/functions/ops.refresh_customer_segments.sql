@@ -1,7 +1,7 @@
 -- ops.refresh_customer_segments: the work of ops.refresh_aggregate for mart.mv_customer_segments,
 -- the per-customer aggregate (bucket width customer; docs/refresh.md, "Per-customer aggregates").
 -- requires: ops.mv_registry, ops.agg_invalidations (0027_incremental_aggregates),
---           ops.customer_invalidations, ops.mv_registry.computed_as_of (0034_customer_invalidations),
+--           ops.customer_invalidations, ops.mv_registry.as_of_date (0035, 0036),
 --           dw.customer_segment
 -- Runs inside ops.refresh_view's transaction (its advisory lock, log row and error handling), so
 -- readers see every customer before or after, never a mix. It consumes the log entries of the
@@ -37,7 +37,7 @@ BEGIN
     -- Everything when asked, on a first refresh, or when an entry names every customer (a
     -- TRUNCATE of the orders, a changed user level).
     IF NOT full_rebuild THEN
-        full_rebuild := reg.last_success_at IS NULL OR reg.computed_as_of IS NULL OR EXISTS (
+        full_rebuild := reg.last_success_at IS NULL OR reg.as_of_date IS NULL OR EXISTS (
             SELECT 1 FROM ops.customer_invalidations AS i
             WHERE i.view_name = self AND pg_catalog.pg_visible_in_snapshot(i.xid, covered) AND i.customer_id IS NULL);
     END IF;
@@ -54,7 +54,7 @@ BEGIN
         refresh_mode := 'incremental';
         -- A new day: the segments move (churned after 90 days, new for 30); only rows whose
         -- segment changes are written.
-        IF reg.computed_as_of IS DISTINCT FROM today THEN
+        IF reg.as_of_date IS DISTINCT FROM today THEN
             UPDATE mart.mv_customer_segments AS s
             SET segment = dw.customer_segment(s.first_order_date, s.last_order_date, s.order_count, s.is_vip, today)
             WHERE s.segment IS DISTINCT FROM dw.customer_segment(s.first_order_date, s.last_order_date, s.order_count, s.is_vip, today);
@@ -107,7 +107,7 @@ BEGIN
         END IF;
     END IF;
 
-    UPDATE ops.mv_registry AS r SET computed_as_of = today WHERE r.view_name = self;
+    UPDATE ops.mv_registry AS r SET as_of_date = today WHERE r.view_name = self;
     DELETE FROM ops.customer_invalidations AS i
     WHERE i.view_name = self AND pg_catalog.pg_visible_in_snapshot(i.xid, covered);
     -- The day ranges the generic triggers log for every aggregate reading the orders: the

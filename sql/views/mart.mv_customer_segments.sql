@@ -105,7 +105,7 @@ CREATE INDEX mv_customer_segments_spend_idx ON mart.mv_customer_segments (mercha
 ANALYZE mart.mv_customer_segments;
 
 COMMENT ON TABLE mart.mv_customer_segments IS 'Per merchant and customer: first/last order, orders, spend, AOV, segment (dw.customer_segment: churned > vip > new > repeat > one_time) and the revenue within 30/90/365 days of the first order. A per-customer incremental aggregate that only the refresh functions write. Readers use mart.customer_segments. Base of mart.mv_customer_cohorts.';
-COMMENT ON COLUMN mart.mv_customer_segments.segment IS 'churned: no order in 90 days; vip: spend >= platinum level threshold; new: first order within 30 days; repeat: 2+ orders; one_time: otherwise. First match wins, as of ops.mv_registry.computed_as_of (dw.customer_segment).';
+COMMENT ON COLUMN mart.mv_customer_segments.segment IS 'churned: no order in 90 days; vip: spend >= platinum level threshold; new: first order within 30 days; repeat: 2+ orders; one_time: otherwise. First match wins, as of ops.mv_registry.as_of_date (dw.customer_segment).';
 COMMENT ON COLUMN mart.mv_customer_segments.is_vip IS 'Lifetime spend >= the platinum level threshold, whatever the segment.';
 COMMENT ON COLUMN mart.mv_customer_segments.total_spend_cny IS 'Lifetime GMV of the customer''s valid orders, in CNY.';
 COMMENT ON COLUMN mart.mv_customer_segments.revenue_30d_cny IS 'GMV of the customer''s valid orders on the day of their first order and the 29 days after, CNY (summed per cohort by mart.mv_customer_cohorts).';
@@ -121,7 +121,7 @@ REVOKE EXECUTE ON FUNCTION mart.mv_customer_segments_rows(bigint[], bigint[], da
 SELECT ops.register_aggregate('mart.mv_customer_segments', 'mart.mv_customer_segments_rows(bigint[], bigint[], date)', 'customer_id', 'customer',
     '$default_refresh_interval$', '$default_stale_after$', 'Customers per merchant with history and segment.');
 -- The fill above evaluated the segments for today.
-UPDATE ops.mv_registry SET computed_as_of = CURRENT_DATE WHERE view_name = 'mart.mv_customer_segments';
+UPDATE ops.mv_registry SET as_of_date = CURRENT_DATE WHERE view_name = 'mart.mv_customer_segments';
 
 -- security_invoker, not security_barrier: the table's policy scopes readers inside the plan. The
 -- filter scopes callers that row level security does not (the owner, an app login that owns).

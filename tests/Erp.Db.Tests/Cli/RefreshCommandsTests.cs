@@ -20,7 +20,8 @@ public class RefreshCommandsTests
         var results = refresh.Json().GetProperty("data").GetProperty("results").EnumerateArray().ToList();
         Assert.Equal(WarehouseViews.Count + 1, results.Count); // every view and mart.target_achievement
         Assert.All(results, r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
-        Assert.Equal("mart.mv_customer_cohorts", results[0].GetProperty("view").GetString());
+        // Dependency order, then by name: cohorts are built on segments, so segments come first.
+        Assert.Equal("mart.mv_customer_segments", results[0].GetProperty("view").GetString());
         Assert.Equal(await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_daily_sales"),
             results.Single(r => r.GetProperty("view").GetString() == "mart.mv_daily_sales").GetProperty("rows").GetInt64());
         Assert.Equal(WarehouseViews.Count, await db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_refresh_log WHERE refresh_trigger = 'cli' AND status = 'succeeded' AND view_name LIKE 'mart.mv\\_%'"));

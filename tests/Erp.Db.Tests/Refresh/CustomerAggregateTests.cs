@@ -155,11 +155,11 @@ public class CustomerAggregateTests
         // Segments evaluated 60 days ago: a due refresh today moves them (and only writes those that change).
         await db.ExecuteAsync("""
             UPDATE mart.mv_customer_segments SET segment = dw.customer_segment(first_order_date, last_order_date, order_count, is_vip, CURRENT_DATE - 60);
-            UPDATE ops.mv_registry SET computed_as_of = CURRENT_DATE - 60 WHERE view_name = 'mart.mv_customer_segments';
+            UPDATE ops.mv_registry SET as_of_date = CURRENT_DATE - 60 WHERE view_name = 'mart.mv_customer_segments';
             """);
         await db.ExecuteAsync("SELECT ops.refresh_view('mart.mv_customer_segments', 'test')");
         Assert.Equal(await db.ScalarAsync<DateTime>("SELECT CURRENT_DATE::timestamp"),
-            await db.ScalarAsync<DateTime>("SELECT computed_as_of::timestamp FROM ops.mv_registry WHERE view_name = 'mart.mv_customer_segments'"));
+            await db.ScalarAsync<DateTime>("SELECT as_of_date::timestamp FROM ops.mv_registry WHERE view_name = 'mart.mv_customer_segments'"));
 
         await db.ExecuteAsync("TRUNCATE dw.fact_sales_orders CASCADE");
         await db.ExecuteAsync("CALL ops.refresh_due('test')");
@@ -218,7 +218,7 @@ public class CustomerAggregateTests
             // The segments were evaluated some days ago (the day moved since): only the date-dependent column is as of then.
             11 => $"""
                 UPDATE mart.mv_customer_segments SET segment = dw.customer_segment(first_order_date, last_order_date, order_count, is_vip, CURRENT_DATE - {1 + (w.C % 60)});
-                UPDATE ops.mv_registry SET computed_as_of = CURRENT_DATE - {1 + (w.C % 60)} WHERE view_name = 'mart.mv_customer_segments'
+                UPDATE ops.mv_registry SET as_of_date = CURRENT_DATE - {1 + (w.C % 60)} WHERE view_name = 'mart.mv_customer_segments'
                 """,
             12 => $"""
                 INSERT INTO dw.fact_sales_orders (merchant_id, order_date, shop_id, customer_id, order_no, status, item_count, gmv, cost_amount_cny, ordered_at)
