@@ -102,23 +102,21 @@ BEGIN
             SELECT pg_catalog.round(LEAST(1, GREATEST(0, (CURRENT_DATE - t.period_start + 1)::numeric
                                                    / (t.period_end - t.period_start + 1))), 6) AS elapsed_share
         ) AS e
+        -- The day-grain sums of the target's period and scope, read once; the metric picks one.
+        CROSS JOIN LATERAL (
+            SELECT sum(d.gmv_cny) AS gmv_cny, sum(d.order_count) AS orders, sum(d.item_count) AS units,
+                   sum(d.gross_profit_cny) AS gross_profit_cny, sum(d.net_profit_cny) AS net_profit_cny
+            FROM mart.mv_daily_sales AS d
+            WHERE d.merchant_id = t.merchant_id AND (t.shop_id IS NULL OR d.shop_id = t.shop_id)
+              AND d.sales_date BETWEEN t.period_start AND t.period_end
+        ) AS ds
         CROSS JOIN LATERAL (
             SELECT coalesce(CASE t.metric
-                       WHEN 'gmv_cny' THEN (SELECT sum(d.gmv_cny) FROM mart.mv_daily_sales AS d
-                                            WHERE d.merchant_id = t.merchant_id AND (t.shop_id IS NULL OR d.shop_id = t.shop_id)
-                                              AND d.sales_date BETWEEN t.period_start AND t.period_end)
-                       WHEN 'orders' THEN (SELECT sum(d.order_count) FROM mart.mv_daily_sales AS d
-                                           WHERE d.merchant_id = t.merchant_id AND (t.shop_id IS NULL OR d.shop_id = t.shop_id)
-                                             AND d.sales_date BETWEEN t.period_start AND t.period_end)
-                       WHEN 'units' THEN (SELECT sum(d.item_count) FROM mart.mv_daily_sales AS d
-                                          WHERE d.merchant_id = t.merchant_id AND (t.shop_id IS NULL OR d.shop_id = t.shop_id)
-                                            AND d.sales_date BETWEEN t.period_start AND t.period_end)
-                       WHEN 'gross_profit_cny' THEN (SELECT sum(d.gross_profit_cny) FROM mart.mv_daily_sales AS d
-                                                     WHERE d.merchant_id = t.merchant_id AND (t.shop_id IS NULL OR d.shop_id = t.shop_id)
-                                                       AND d.sales_date BETWEEN t.period_start AND t.period_end)
-                       WHEN 'net_profit_cny' THEN (SELECT sum(d.net_profit_cny) FROM mart.mv_daily_sales AS d
-                                                   WHERE d.merchant_id = t.merchant_id AND (t.shop_id IS NULL OR d.shop_id = t.shop_id)
-                                                     AND d.sales_date BETWEEN t.period_start AND t.period_end)
+                       WHEN 'gmv_cny' THEN ds.gmv_cny
+                       WHEN 'orders' THEN ds.orders
+                       WHEN 'units' THEN ds.units
+                       WHEN 'gross_profit_cny' THEN ds.gross_profit_cny
+                       WHEN 'net_profit_cny' THEN ds.net_profit_cny
                        -- New customers are counted per merchant (a customer is new to the merchant, not to a shop).
                        WHEN 'new_customers' THEN (SELECT count(*) FROM mart.mv_customer_segments AS c
                                                   WHERE c.merchant_id = t.merchant_id
