@@ -1,13 +1,16 @@
--- dw.cascade_order_keys: what the foreign keys from stock movements, receivables and expenses to
--- their order did on the order's side, once per statement (0026_order_references_checked_per_statement).
--- requires: dw.fact_sales_orders, dw.fact_inventory_transactions, dw.fact_accounts_receivable,
---           dw.fact_expenses, dw.check_order_references (fired by the updates below)
+-- dw.cascade_order_keys: what the foreign keys from order lines, stock movements, receivables and
+-- expenses to their order did on the order's side, once per statement
+-- (0026_order_references_checked_per_statement; lines since 0037_order_lines_checked_per_statement).
+-- requires: dw.fact_sales_orders, dw.fact_order_items, dw.fact_inventory_transactions,
+--           dw.fact_accounts_receivable, dw.fact_expenses, dw.check_order_references (fired by the updates below)
 -- AFTER UPDATE (transition tables old_orders, new_orders): an order whose order_date changed (an
--- import correcting it) takes its referencing rows to the new date, as ON UPDATE CASCADE did.
--- AFTER DELETE (old_orders): deleting an order that such rows still name raises 23503, as a
--- foreign key without an action did. Statement triggers fire for statements on dw.fact_sales_orders
--- itself, not on one partition: dw.ensure_partitions moves orders out of DEFAULT that way and puts
--- them back unchanged.
+-- import correcting it) takes its lines and referencing rows to the new date, as ON UPDATE CASCADE did.
+-- AFTER DELETE (old_orders): deleting an order that movements, a receivable or expenses still name
+-- raises 23503, as a foreign key without an action did; otherwise its lines go with it (ON DELETE
+-- CASCADE). AFTER TRUNCATE: the lines are truncated too, as TRUNCATE ... CASCADE did.
+-- Statement triggers fire for statements on dw.fact_sales_orders itself, not on one partition:
+-- dw.ensure_partitions moves orders out of DEFAULT that way (their lines moved first) and puts them
+-- back unchanged.
 
 CREATE OR REPLACE FUNCTION dw.cascade_order_keys()
 RETURNS trigger
@@ -21,13 +24,22 @@ BEGIN
     -- EXECUTE, not static queries: PL/pgSQL keeps a static query's first plan for the session, made for the
     -- first statement's transition tables (often a few rows), and joined 100,000 old and new rows with it
     -- by nested loop.
+    IF TG_OP = 'TRUNCATE' THEN
+        -- Skipped when the same statement truncated the lines (TRUNCATE orders, lines).
+        IF EXISTS (SELECT 1 FROM dw.fact_order_items) THEN
+            TRUNCATE dw.fact_order_items;
+        END IF;
+        RETURN NULL;
+    END IF;
     IF TG_OP = 'UPDATE' THEN
         -- Nearly every update of an order keeps its date (posting, settlement, re-imports): find that out on the
-        -- transition tables alone, before planning three updates over every partition.
+        -- transition tables alone, before planning four updates over every partition. An aggregate, not
+        -- EXISTS: planned to stop at the first match, EXISTS joined the two tables by nested loop, which
+        -- for 100,000 updated orders ran for over 20 minutes; the aggregate hashes them.
         EXECUTE $q$
-            SELECT EXISTS (SELECT FROM old_orders AS o
-                           JOIN new_orders AS n ON n.merchant_id = o.merchant_id AND n.order_id = o.order_id
-                           WHERE n.order_date <> o.order_date)
+            SELECT coalesce(pg_catalog.bool_or(n.order_date <> o.order_date), false)
+            FROM old_orders AS o
+            JOIN new_orders AS n ON n.merchant_id = o.merchant_id AND n.order_id = o.order_id
             $q$ INTO date_changed;
         IF NOT date_changed THEN
             RETURN NULL;
@@ -38,6 +50,11 @@ BEGIN
                 FROM old_orders AS o
                 JOIN new_orders AS n ON n.merchant_id = o.merchant_id AND n.order_id = o.order_id
                 WHERE n.order_date <> o.order_date
+            ),
+            lines AS (
+                UPDATE dw.fact_order_items AS i SET order_date = m.new_date FROM moved AS m
+                WHERE i.merchant_id = m.merchant_id AND i.order_id = m.order_id AND i.order_date = m.old_date
+                RETURNING 1
             ),
             movements AS (
                 UPDATE dw.fact_inventory_transactions AS t SET order_date = m.new_date FROM moved AS m
@@ -83,10 +100,15 @@ BEGIN
                                   blocked.merchant_id, blocked.order_id, blocked.order_date, blocked.table_name),
                   SCHEMA = 'dw', TABLE = blocked.table_name, CONSTRAINT = blocked.table_name || '_order_fkey';
     END IF;
+    EXECUTE $q$
+        DELETE FROM dw.fact_order_items AS i
+        USING old_orders AS o
+        WHERE i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.order_date = o.order_date
+        $q$;
     RETURN NULL;
 END
 $$;
 
 COMMENT ON FUNCTION dw.cascade_order_keys() IS
-    'Statement triggers of dw.fact_sales_orders (transition tables old_orders, new_orders): an order whose order_date changed takes its stock movements, receivable and expenses along; deleting an order they still name raises 23503.';
+    'Statement triggers of dw.fact_sales_orders (transition tables old_orders, new_orders): an order whose order_date changed takes its lines, stock movements, receivable and expenses along; deleting an order that movements, a receivable or expenses still name raises 23503, else its lines are deleted with it; a TRUNCATE truncates the lines.';
 REVOKE EXECUTE ON FUNCTION dw.cascade_order_keys() FROM PUBLIC;

@@ -7,8 +7,8 @@
 -- Moving a month, in the caller's transaction (the DEFAULT partition is locked meanwhile):
 -- copy its rows to a temp table, delete them from DEFAULT, create the partition, insert them back
 -- through the parent. PostgreSQL refuses to create a partition while DEFAULT holds rows of its
--- range. Order items reference their order (ON DELETE CASCADE), so when orders move, every item
--- of that month moves with them; other foreign keys to moved orders are dropped and added back.
+-- range. Nothing references a partition: rows naming an order are checked against the parent
+-- (dw.check_order_references), so orders and lines move independently.
 
 CREATE OR REPLACE FUNCTION dw.ensure_partitions(months_ahead integer DEFAULT 3, from_month date DEFAULT NULL)
 RETURNS integer
@@ -27,10 +27,6 @@ DECLARE
     move_orders   boolean;
     move_items    boolean;
     move_metrics  boolean;
-    fk            record;
-    referenced    boolean;
-    dropped_fks   text[] := '{}'::text[];
-    statement     text;
     created       integer := 0;
     moved         bigint;
 BEGIN
@@ -52,39 +48,17 @@ BEGIN
         move_metrics := metrics_missing AND EXISTS (SELECT 1 FROM dw.fact_product_metrics_default AS d
                                                      WHERE d.metric_date >= month_start AND d.metric_date < month_end);
 
-        IF move_orders OR move_items THEN
-            -- Items first: deleting an order would cascade to its items.
+        IF move_items THEN
             CREATE TEMP TABLE erpdb_moved_items ON COMMIT DROP AS
-                SELECT * FROM dw.fact_order_items AS i WHERE i.order_date >= month_start AND i.order_date < month_end
-                  AND (move_orders OR i.tableoid = 'dw.fact_order_items_default'::regclass);
-            DELETE FROM dw.fact_order_items AS i
-            WHERE i.order_date >= month_start AND i.order_date < month_end
-              AND (move_orders OR i.tableoid = 'dw.fact_order_items_default'::regclass);
+                SELECT * FROM dw.fact_order_items_default AS d WHERE d.order_date >= month_start AND d.order_date < month_end;
+            DELETE FROM dw.fact_order_items_default AS d WHERE d.order_date >= month_start AND d.order_date < month_end;
         END IF;
         IF move_orders THEN
             CREATE TEMP TABLE erpdb_moved_orders ON COMMIT DROP AS
                 SELECT * FROM dw.fact_sales_orders_default AS d WHERE d.order_date >= month_start AND d.order_date < month_end;
-            -- Receivables, expenses and inventory movements of these orders would block the DELETE
-            -- (their check looks in the DEFAULT partition only, even when deferred): drop those
-            -- foreign keys and add them back, validated, once the orders are back.
-            FOR fk IN
-                SELECT c.conrelid::regclass AS table_name, c.conname, pg_catalog.pg_get_constraintdef(c.oid) AS definition,
-                       (SELECT string_agg(format('r.%I = o.%I', ra.attname, pa.attname), ' AND ')
-                        FROM unnest(c.conkey, c.confkey) AS k(r, p)
-                        JOIN pg_catalog.pg_attribute AS ra ON ra.attrelid = c.conrelid AND ra.attnum = k.r
-                        JOIN pg_catalog.pg_attribute AS pa ON pa.attrelid = c.confrelid AND pa.attnum = k.p) AS matches
-                FROM pg_catalog.pg_constraint AS c
-                WHERE c.contype = 'f' AND c.confrelid = 'dw.fact_sales_orders'::regclass AND c.conparentid = 0
-                  AND c.conrelid <> 'dw.fact_order_items'::regclass
-                ORDER BY c.conname
-            LOOP
-                EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s AS r JOIN pg_temp.erpdb_moved_orders AS o ON %s)', fk.table_name, fk.matches)
-                INTO referenced;
-                IF referenced THEN
-                    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', fk.table_name, fk.conname);
-                    dropped_fks := dropped_fks || format('ALTER TABLE %s ADD CONSTRAINT %I %s', fk.table_name, fk.conname, fk.definition);
-                END IF;
-            END LOOP;
+            -- A statement on a partition fires none of the parent's statement triggers: nothing
+            -- cascades to the rows naming these orders (lines, movements, ...), which name them
+            -- again once they are back.
             DELETE FROM dw.fact_sales_orders_default AS d WHERE d.order_date >= month_start AND d.order_date < month_end;
         END IF;
         IF move_metrics THEN
@@ -109,13 +83,9 @@ BEGIN
         -- Back through the parents, orders before items; generated columns are recomputed.
         IF move_orders THEN
             moved := dw.reinsert_moved_rows('fact_sales_orders', 'erpdb_moved_orders');
-            FOREACH statement IN ARRAY dropped_fks LOOP
-                EXECUTE statement;
-            END LOOP;
-            dropped_fks := '{}';
             RAISE NOTICE 'dw.ensure_partitions: moved % rows of % from dw.fact_sales_orders_default', moved, to_char(month_start, 'YYYY-MM');
         END IF;
-        IF move_orders OR move_items THEN
+        IF move_items THEN
             moved := dw.reinsert_moved_rows('fact_order_items', 'erpdb_moved_items');
             RAISE NOTICE 'dw.ensure_partitions: moved % rows of % of dw.fact_order_items', moved, to_char(month_start, 'YYYY-MM');
         END IF;

@@ -27,6 +27,10 @@ DECLARE
     rows_sql    text;
     dated       text;
     keys_sql    text;
+    merchants   bigint[];
+    orders      bigint[];
+    first_day   date;
+    last_day    date;
 BEGIN
     SELECT pg_catalog.array_agg(r.view_name ORDER BY r.view_name),
            CASE WHEN pg_catalog.bool_or(r.as_of_date IS NULL) THEN '-infinity'::date
@@ -50,22 +54,27 @@ BEGIN
     rows_sql := CASE TG_OP
         WHEN 'INSERT' THEN pg_catalog.format('SELECT * FROM new_rows WHERE %s', dated)
         WHEN 'DELETE' THEN pg_catalog.format('SELECT * FROM old_rows WHERE %s', dated)
+        -- Compared on the table's own columns but updated_at, not as jsonb: hashing typed rows
+        -- costs a fraction of building a jsonb document per row (75,000 orders: 23 s as jsonb).
         ELSE pg_catalog.format($sql$
-            SELECT (pg_catalog.jsonb_populate_record(NULL::%1$s, c.j)).*
-            FROM ((SELECT pg_catalog.to_jsonb(n) - 'updated_at' AS j FROM new_rows AS n WHERE %2$s
-                   EXCEPT SELECT pg_catalog.to_jsonb(o) - 'updated_at' FROM old_rows AS o WHERE %2$s)
-                  UNION
-                  (SELECT pg_catalog.to_jsonb(o) - 'updated_at' FROM old_rows AS o WHERE %2$s
-                   EXCEPT SELECT pg_catalog.to_jsonb(n) - 'updated_at' FROM new_rows AS n WHERE %2$s)) AS c
-            $sql$, source, dated)
+            (SELECT %1$s FROM new_rows WHERE %2$s EXCEPT SELECT %1$s FROM old_rows WHERE %2$s)
+            UNION
+            (SELECT %1$s FROM old_rows WHERE %2$s EXCEPT SELECT %1$s FROM new_rows WHERE %2$s)
+            $sql$,
+            (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum)
+             FROM pg_catalog.pg_attribute AS a
+             WHERE a.attrelid = TG_RELID AND a.attnum > 0 AND NOT a.attisdropped AND a.attname <> 'updated_at'),
+            dated)
     END;
 
     keys_sql := CASE kind
         WHEN 'product' THEN pg_catalog.format('SELECT r.merchant_id, r.product_id FROM (%s) AS r', rows_sql)
-        WHEN 'order' THEN pg_catalog.format(
-            'SELECT it.merchant_id, it.product_id FROM (%s) AS r '
-            'JOIN dw.fact_order_items AS it ON it.merchant_id = r.merchant_id AND it.order_id = r.order_id AND it.order_date = r.order_date',
-            rows_sql)
+        -- The lines of the changed orders, found by the orders' ids and date span ($4..$7, filled
+        -- below) rather than joined: the planner then knows the span and reads only its partitions,
+        -- where a join probed every partition once per order (75,000 orders: 35 s).
+        WHEN 'order' THEN
+            'SELECT it.merchant_id, it.product_id FROM dw.fact_order_items AS it '
+            'WHERE it.merchant_id = ANY ($4) AND it.order_id = ANY ($5) AND it.order_date BETWEEN $6 AND $7'
         WHEN 'category' THEN pg_catalog.format(
             'SELECT p.merchant_id, p.product_id FROM (%s) AS r '
             'JOIN dw.dim_products AS p ON p.merchant_id = r.merchant_id AND p.category_id = r.category_id',
@@ -75,12 +84,22 @@ BEGIN
         RAISE EXCEPTION 'ops.log_product_changes: unknown kind % on %', kind, source USING ERRCODE = 'invalid_parameter_value';
     END IF;
 
+    IF kind = 'order' THEN
+        EXECUTE pg_catalog.format(
+            'SELECT pg_catalog.array_agg(DISTINCT r.merchant_id), pg_catalog.array_agg(DISTINCT r.order_id), '
+            'pg_catalog.min(r.order_date), pg_catalog.max(r.order_date) FROM (%s) AS r', rows_sql)
+            INTO merchants, orders, first_day, last_day USING targets, source, since;
+        IF orders IS NULL THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+
     EXECUTE pg_catalog.format($sql$
         INSERT INTO ops.agg_product_invalidations (view_name, merchant_id, product_id, source_name)
         SELECT t.view_name, k.merchant_id, k.product_id, $2
         FROM (SELECT DISTINCT c.merchant_id, c.product_id FROM (%s) AS c) AS k
         CROSS JOIN pg_catalog.unnest($1) AS t (view_name)
-        $sql$, keys_sql) USING targets, source, since;
+        $sql$, keys_sql) USING targets, source, since, merchants, orders, first_day, last_day;
     RETURN NULL;
 END
 $$;
