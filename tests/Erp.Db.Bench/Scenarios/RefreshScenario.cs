@@ -17,22 +17,26 @@ internal sealed class RefreshScenario : IScenario
     /// <summary>One more day of data: yesterday's orders and their items again, dated the day after the last.</summary>
     private const string NewDay = """
         WITH last AS (SELECT max(order_date) AS day FROM dw.fact_sales_orders),
+        source AS MATERIALIZED (
+            SELECT o.*, nextval(pg_get_serial_sequence('dw.fact_sales_orders', 'order_id')) AS next_id
+              FROM dw.fact_sales_orders AS o, last WHERE o.order_date = last.day
+        ),
         copied AS (
-            INSERT INTO dw.fact_sales_orders (merchant_id, order_date, shop_id, customer_id, order_no, status, currency_code, item_count,
+            INSERT INTO dw.fact_sales_orders (order_id, merchant_id, order_date, shop_id, customer_id, order_no, status, currency_code, item_count,
                                               discount_amount, gmv, exchange_rate, platform_commission, payment_fee, shipping_fee,
                                               cost_amount_cny, ordered_at)
-            SELECT o.merchant_id, o.order_date + 1, o.shop_id, o.customer_id, o.order_no || '-next', o.status, o.currency_code, o.item_count,
-                   o.discount_amount, o.gmv, o.exchange_rate, o.platform_commission, o.payment_fee, o.shipping_fee, o.cost_amount_cny,
-                   o.ordered_at + interval '1 day'
-              FROM dw.fact_sales_orders AS o, last WHERE o.order_date = last.day
-            RETURNING merchant_id, order_id, order_date, order_no
+            OVERRIDING SYSTEM VALUE
+            SELECT s.next_id, s.merchant_id, s.order_date + 1, s.shop_id, s.customer_id, s.order_no || '-next', s.status, s.currency_code, s.item_count,
+                   s.discount_amount, s.gmv, s.exchange_rate, s.platform_commission, s.payment_fee, s.shipping_fee, s.cost_amount_cny,
+                   s.ordered_at + interval '1 day'
+              FROM source AS s
         )
         INSERT INTO dw.fact_order_items (merchant_id, order_date, order_id, line_no, product_id, quantity, unit_price, discount_amount, unit_cost)
-        SELECT c.merchant_id, c.order_date, c.order_id, i.line_no, i.product_id, i.quantity, i.unit_price, i.discount_amount, i.unit_cost
-          FROM copied AS c
-          JOIN dw.fact_sales_orders AS o ON o.merchant_id = c.merchant_id AND o.order_no || '-next' = c.order_no AND o.order_date = c.order_date - 1
-          JOIN dw.fact_order_items AS i ON i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.order_date = o.order_date
+        SELECT s.merchant_id, s.order_date + 1, s.next_id, i.line_no, i.product_id, i.quantity, i.unit_price, i.discount_amount, i.unit_cost
+          FROM source AS s
+          JOIN dw.fact_order_items AS i ON i.merchant_id = s.merchant_id AND i.order_id = s.order_id AND i.order_date = s.order_date
         """;
+
 
     /// <summary>Milliseconds the incremental aggregates took in the run logged with the given trigger.</summary>
     private const string AggregatesMs = """
