@@ -40,6 +40,16 @@ public sealed record ErpDbOptions
     /// </summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The size of the result cache of <see cref="ErpDatabase.Queries"/>, in rows (each held result counts 1 + its
+    /// rows; the least recently used go first). Default 50,000; 0 turns the cache off. Each <see cref="ErpDatabase"/>
+    /// has its own. Only the queries over refreshed views are cached (sales except by category, products, customers,
+    /// inventory, trends, funnel, users), keyed by the merchant, the query and the refresh epochs of the views it
+    /// reads: a refresh is a miss, and every call still asks the database for the merchant scope and the freshness
+    /// (one short statement), so isolation stays enforced there. See docs/result-cache.md.
+    /// </summary>
+    public int ResultCacheRows { get; init; } = 50_000;
+
     /// <summary>How <see cref="ErpDatabase.Migrations"/> runs: variables, timeout, schedules, script folder. Bound from <c>ErpDb:Migration</c>.</summary>
     public MigrationOptions Migration { get; init; } = new();
 
@@ -53,7 +63,7 @@ public sealed record ErpDbOptions
         builder.Append($"ConnectionString = {ConnectionStringRedaction.Redact(ConnectionString)}, ");
         builder.Append($"ReadConnectionString = {ConnectionStringRedaction.Redact(ReadConnectionString)}, ");
         builder.Append($"MigrationConnectionString = {ConnectionStringRedaction.Redact(MigrationConnectionString)}, ");
-        builder.Append($"MaxPageSize = {MaxPageSize}, QueryTimeout = {QueryTimeout}, Migration = {Migration}");
+        builder.Append($"MaxPageSize = {MaxPageSize}, QueryTimeout = {QueryTimeout}, ResultCacheRows = {ResultCacheRows}, Migration = {Migration}");
         return true;
     }
 }

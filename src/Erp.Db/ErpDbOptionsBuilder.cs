@@ -20,6 +20,9 @@ public sealed class ErpDbOptionsBuilder
     /// <inheritdoc cref="ErpDbOptions.QueryTimeout"/>
     public TimeSpan QueryTimeout { get; set; } = new ErpDbOptions().QueryTimeout;
 
+    /// <inheritdoc cref="ErpDbOptions.ResultCacheRows"/>
+    public int ResultCacheRows { get; set; } = new ErpDbOptions().ResultCacheRows;
+
     /// <inheritdoc cref="ErpDbOptions.Migration"/>
     public MigrationOptions Migration { get; set; } = new();
 
@@ -31,6 +34,7 @@ public sealed class ErpDbOptionsBuilder
         MigrationConnectionString = MigrationConnectionString,
         MaxPageSize = MaxPageSize,
         QueryTimeout = QueryTimeout,
+        ResultCacheRows = ResultCacheRows,
         Migration = Migration,
     };
 }

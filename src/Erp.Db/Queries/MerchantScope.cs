@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Dapper;
 
 namespace Erp.Db.Queries;
@@ -10,9 +11,12 @@ namespace Erp.Db.Queries;
 /// <c>set_config('erp.merchant_id', ..., true)</c>, so it lasts only for that transaction (safe
 /// behind a transaction-pooling PgBouncer), and the reader views filter rows in the database:
 /// isolation does not depend on a WHERE clause here. Freshness comes from
-/// <c>ops.view_freshness(views)</c> (one row per view from the small table <c>ops.mv_freshness</c>),
-/// which a reader scoped to a merchant may call; it is read before the data, so a refresh that
-/// commits in between makes the reported refresh older than the rows, never newer.
+/// <c>ops.view_epochs(views)</c> (one row per view from the small table <c>ops.mv_freshness</c>, with
+/// its refresh epoch), which a reader scoped to a merchant may call; it is read before the data, so a
+/// refresh that commits in between makes the reported refresh older than the rows, never newer.
+/// A cacheable query (<see cref="ResultCache"/>, docs/result-cache.md) whose result is held sends the
+/// first statement alone: the same scope, the merchant the database resolved for this login, the dates
+/// and the epochs; the held result is served when they match its version, else the whole batch runs.
 /// </summary>
 internal static class MerchantScope
 {
@@ -24,13 +28,19 @@ internal static class MerchantScope
 
     /// <summary>
     /// The scope and the freshness in one statement: the one-row scope is the preserved side of the
-    /// join, so it is set even when no view is listed; a later statement of the batch sees it.
+    /// join, so it is set even when no view is listed; a later statement of the batch sees it. The
+    /// lateral row reads the scope's value, so it runs after the scope is set: the login, the merchant
+    /// <c>ops.current_merchant_id()</c> resolves for it (NULL when the login may not read the merchant
+    /// asked for) and the server's date, which versions a cached result.
     /// </summary>
     private const string ScopeAndFreshness = """
-        SELECT f.view_name, f.last_refresh_at, extract(epoch FROM f.age)::float8 AS age_seconds, f.is_stale, f.is_dirty, f.is_failing
+        SELECT s.login, s.scope_merchant, s.today,
+               f.view_name, f.last_refresh_at, extract(epoch FROM f.age)::float8 AS age_seconds, f.is_stale, f.is_dirty, f.is_failing, f.refresh_epoch
           FROM (SELECT pg_catalog.set_config('erp.merchant_id', @erp_merchant, true) AS merchant,
                        pg_catalog.set_config('statement_timeout', @erp_timeout, true) AS timeout) AS scope
-          LEFT JOIN ops.view_freshness(@erp_views) AS f ON true
+         CROSS JOIN LATERAL (SELECT session_user::text AS login, ops.current_merchant_id() AS scope_merchant, CURRENT_DATE::text AS today
+                              WHERE scope.merchant IS NOT NULL OFFSET 0) AS s
+          LEFT JOIN ops.view_epochs(@erp_views) AS f ON true
          ORDER BY f.view_name;
 
         """;
@@ -41,6 +51,21 @@ internal static class MerchantScope
     /// </summary>
     public static string Batch(string sql, bool withFreshness = true) => (withFreshness ? ScopeAndFreshness : ScopeOnly) + sql;
 
+    /// <summary>Runs the query; never from the cache.</summary>
+    public static Task<QueryResult<T>> QueryAsync<T>(
+        ErpDatabase database,
+        long merchantId,
+        string sql,
+        object? parameters,
+        string[] views,
+        Func<SqlMapper.GridReader, Task<T>> read,
+        CancellationToken cancellationToken) =>
+        QueryAsync(database, merchantId, sql, parameters, views, read, cache: null, cancellationToken);
+
+    /// <summary>
+    /// Runs the query, or serves it from the database's result cache when <paramref name="cache"/> says it may
+    /// be cached (it reads only views behind a refresh epoch) and the cache is on.
+    /// </summary>
     public static async Task<QueryResult<T>> QueryAsync<T>(
         ErpDatabase database,
         long merchantId,
@@ -48,6 +73,7 @@ internal static class MerchantScope
         object? parameters,
         string[] views,
         Func<SqlMapper.GridReader, Task<T>> read,
+        Cacheable<T>? cache,
         CancellationToken cancellationToken)
     {
         if (merchantId < 1)
@@ -62,21 +88,46 @@ internal static class MerchantScope
             arguments.Add("erp_views", views);
         }
 
+        var results = views.Length > 0 && cache is not null ? database.Queries.Cache : null;
+        var key = results is null ? default : new ResultCache.Key(merchantId, cache!.Key);
         await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
+        if (results is not null && results.Holds(key))
+        {
+            // The scope statement alone: the login, the merchant resolved, the dates and the epochs.
+            using var scopeGrid = await connection.QueryMultipleAsync(new CommandDefinition(ScopeAndFreshness, arguments,
+                commandTimeout: ClientTimeout(database.Options), cancellationToken: cancellationToken));
+            var scope = Scope.Read(await scopeGrid.ReadAsync<ScopeRow>(), merchantId, views);
+            if (scope.Version is { } held && results.TryGet(key, held, out var value))
+            {
+                return new QueryResult<T>((T)value!, scope.Freshness);
+            }
+        }
+
         using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Batch(sql, views.Length > 0), arguments,
             commandTimeout: ClientTimeout(database.Options), cancellationToken: cancellationToken));
         // The first result: the freshness rows (none for a query that reads no view; one of NULLs when
         // the login may read none of the views named), or the scope's own row.
         List<ViewFreshness> freshness = [];
+        string? version = null;
         if (views.Length > 0)
         {
-            freshness = [.. (await grid.ReadAsync<FreshnessRow>()).Where(r => r.view_name is not null).Select(r => r.ToFreshness())];
+            var scope = Scope.Read(await grid.ReadAsync<ScopeRow>(), merchantId, views);
+            freshness = scope.Freshness;
+            version = scope.Version;
         }
         else
         {
             await grid.ReadAsync();
         }
         var data = await read(grid);
+        if (results is not null)
+        {
+            results.CountMiss();
+            if (version is not null)
+            {
+                results.Set(key, version, data!, cache!.Rows(data));
+            }
+        }
         return new QueryResult<T>(data, freshness);
     }
 
@@ -86,8 +137,48 @@ internal static class MerchantScope
     /// </summary>
     internal static int ClientTimeout(ErpDbOptions options) => options.CommandTimeoutSeconds == 0 ? 0 : options.CommandTimeoutSeconds + 2;
 
+    /// <summary>How a query may be cached: what else shapes its result besides the merchant, and how many rows a result holds.</summary>
+    /// <param name="Key">The query's kind and every value its result depends on (its query object, serialized).</param>
+    /// <param name="Rows">The rows of a result: its weight in the cache.</param>
+    internal sealed record Cacheable<T>(string Key, Func<T, int> Rows);
+
+    /// <summary>What the scope statement returned: the freshness to report and, when a result may be cached, its version.</summary>
+    private readonly record struct Scope(List<ViewFreshness> Freshness, string? Version)
+    {
+        /// <summary>
+        /// The version is null (nothing is served or held) unless the database resolved the scope to the merchant
+        /// asked for (a login that may not read it gets the batch, whose reader views return nothing) and listed
+        /// every view the query reads with an epoch. It holds the login, the merchant, the server's and this
+        /// machine's dates (results say which buckets are complete, and some figures count days to today) and each
+        /// view's epoch and last refresh (a restored database may count the same epoch again, never at the same instant).
+        /// </summary>
+        public static Scope Read(IEnumerable<ScopeRow> rows, long merchantId, string[] views)
+        {
+            var asRead = rows.ToList();
+            List<ViewFreshness> freshness = [.. asRead.Where(r => r.view_name is not null).Select(r => r.ToFreshness())];
+            var list = asRead.OrderBy(r => r.view_name, StringComparer.Ordinal).ToList();
+            var first = list.FirstOrDefault();
+            if (first is null || first.scope_merchant != merchantId || first.login is null || first.today is null
+                || list.Count != views.Length || list.Any(r => r.view_name is null || r.refresh_epoch is null)
+                || !views.Order(StringComparer.Ordinal).SequenceEqual(list.Select(r => r.view_name!), StringComparer.Ordinal))
+            {
+                return new Scope(freshness, null);
+            }
+            var version = new StringBuilder();
+            version.Append(first.login).Append('\n').Append(merchantId.ToString(CultureInfo.InvariantCulture))
+                .Append('\n').Append(first.today).Append('\n').Append(DateOnly.FromDateTime(DateTime.Now).ToString("O", CultureInfo.InvariantCulture));
+            foreach (var row in list)
+            {
+                version.Append('\n').Append(row.view_name).Append(' ').Append(row.refresh_epoch!.Value.ToString(CultureInfo.InvariantCulture))
+                    .Append(' ').Append(row.last_refresh_at?.Ticks.ToString(CultureInfo.InvariantCulture) ?? "-");
+            }
+            return new Scope(freshness, version.ToString());
+        }
+    }
+
 #pragma warning disable IDE1006, CA1812 // Dapper maps the snake_case columns onto these names.
-    private sealed record FreshnessRow(string? view_name, DateTime? last_refresh_at, double? age_seconds, bool? is_stale, bool? is_dirty, bool? is_failing)
+    private sealed record ScopeRow(string? login, long? scope_merchant, string? today, string? view_name, DateTime? last_refresh_at, double? age_seconds,
+        bool? is_stale, bool? is_dirty, bool? is_failing, long? refresh_epoch)
     {
         public ViewFreshness ToFreshness() => new(view_name!, last_refresh_at is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null,
             age_seconds, is_stale ?? true, is_dirty ?? false, is_failing ?? false);

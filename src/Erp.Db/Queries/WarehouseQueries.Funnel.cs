@@ -30,6 +30,6 @@ public sealed partial class WarehouseQueries
             var rows = (await grid.ReadAsync<FunnelRow>()).ToList();
             var totals = await grid.ReadSingleAsync<FunnelRow>();
             return new FunnelReport(new PeriodInfo(query.Period.Start, query.Period.End, query.Period.Days), query.Grain, query.By, rows, totals);
-        }, cancellationToken);
+        }, Cached<FunnelReport>("funnel", query, r => r.Rows.Count + 1), cancellationToken);
     }
 }

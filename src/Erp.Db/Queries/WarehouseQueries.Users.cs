@@ -26,6 +26,6 @@ public sealed partial class WarehouseQueries
             var buckets = (await grid.ReadAsync<UserBucket>()).ToList();
             var cohorts = (await grid.ReadAsync<CustomerCohort>()).ToList();
             return new UserReport(new PeriodInfo(query.Period.Start, query.Period.End, query.Period.Days), query.Grain, buckets, cohorts);
-        }, cancellationToken);
+        }, Cached<UserReport>("users", query, r => r.Buckets.Count + r.Cohorts.Count), cancellationToken);
     }
 }

@@ -23,7 +23,14 @@ public sealed partial class WarehouseQueries
 {
     private readonly ErpDatabase database;
 
-    internal WarehouseQueries(ErpDatabase database) => this.database = database;
+    internal WarehouseQueries(ErpDatabase database)
+    {
+        this.database = database;
+        Cache = database.Options.ResultCacheRows > 0 ? new ResultCache(database.Options.ResultCacheRows) : null;
+    }
+
+    /// <summary>The result cache of the queries over refreshed views (docs/result-cache.md); null when <see cref="ErpDbOptions.ResultCacheRows"/> is 0.</summary>
+    internal ResultCache? Cache { get; }
 
     /// <summary>The merchants this login may see (all of them for the owner), by id.</summary>
     public async Task<IReadOnlyList<Merchant>> MerchantsAsync(CancellationToken cancellationToken = default)
@@ -91,6 +98,9 @@ public sealed partial class WarehouseQueries
         };
         var byDay = query.GroupBy == SalesGrouping.Day;
         var sql = SalesSql.Report(query.GroupBy);
+        // By category the names come from dw.dim_categories as they are now, not as of a refresh: not cached.
+        var cacheable = query.GroupBy == SalesGrouping.Category ? null
+            : Cached<SalesReport>("sales", query, r => r.Daily.Count + (byDay ? 0 : r.Breakdown.Count) + r.TopProducts.Count);
         return MerchantScope.QueryAsync(database, query.MerchantId, sql, parameters, SalesSql.Views, async grid =>
         {
             var metrics = await grid.ReadSingleAsync<SalesMetrics>();
@@ -110,7 +120,7 @@ public sealed partial class WarehouseQueries
                 TopProducts = top,
                 LastBucketComplete = LastBucketComplete(query.Period, query.GroupBy),
             };
-        }, cancellationToken);
+        }, cacheable, cancellationToken);
     }
 
     /// <summary>The product list: each listing's latest day, filtered, sorted from a closed list and paged.</summary>
@@ -145,7 +155,7 @@ public sealed partial class WarehouseQueries
             var items = (await grid.ReadAsync<ProductRow>()).ToList();
             var total = await grid.ReadSingleAsync<long>();
             return new PagedResult<ProductRow>(items, total, paging.Page, paging.PageSize);
-        }, cancellationToken);
+        }, Cached<PagedResult<ProductRow>>("products", query, r => r.Items.Count), cancellationToken);
     }
 
     /// <summary>The customer query: counts per segment and a sorted list of one segment's customers.</summary>
@@ -174,7 +184,7 @@ public sealed partial class WarehouseQueries
                 .ToDictionary(s => s.Segment, s => new SegmentFigures { Count = s.Count, Revenue = s.Revenue, AverageRevenue = s.AverageRevenue });
             var customers = (await grid.ReadAsync<CustomerRow>()).ToList();
             return new CustomerReport(summary, segments, customers);
-        }, cancellationToken);
+        }, Cached<CustomerReport>("customers", query, r => r.Segments.Count + r.Customers.Count), cancellationToken);
     }
 
     /// <summary>The inventory query: stock totals and a page of products by stock status.</summary>
@@ -216,7 +226,7 @@ public sealed partial class WarehouseQueries
                 _ => summary.TotalProducts,
             };
             return new InventoryReport(summary, new PagedResult<StockPositionRow>(items, total, paging.Page, paging.PageSize));
-        }, cancellationToken);
+        }, Cached<InventoryReport>("inventory", query, r => r.Products.Items.Count), cancellationToken);
     }
 
     /// <summary>
@@ -262,7 +272,7 @@ public sealed partial class WarehouseQueries
                 LastBucketComplete = TrendBuckets.IsComplete(query.Granularity, buckets[^1], query.Period, today),
                 Forecast = model,
             };
-        }, cancellationToken);
+        }, Cached<TrendReport>("trends", query, r => r.Series.Count), cancellationToken);
     }
 
     /// <summary>
@@ -412,6 +422,16 @@ public sealed partial class WarehouseQueries
             ? TrendBuckets.IsComplete(g, TrendBuckets.Start(g, period.End), period, today)
             : period.End < today;
     }
+
+    /// <summary>
+    /// How a query over refreshed views is cached: under its kind and its query object as JSON (every value that
+    /// shapes the result: filters, period, paging, sort, forecast, as-of day); the merchant and the version are
+    /// added by <see cref="MerchantScope"/>. Null when the cache is off.
+    /// </summary>
+    private MerchantScope.Cacheable<T>? Cached<T>(string kind, object query, Func<T, int> rows) =>
+        Cache is null ? null : new(kind + "\n" + JsonSerializer.Serialize(query, query.GetType(), KeyJson), rows);
+
+    private static readonly JsonSerializerOptions KeyJson = new() { IncludeFields = true };
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 

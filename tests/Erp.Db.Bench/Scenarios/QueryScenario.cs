@@ -11,6 +11,9 @@ namespace Erp.Db.Bench.Scenarios;
 /// "before"), (b) the same SQL batch through plain Npgsql (the library's own overhead) and (c) the
 /// floor: the shortest hand-written SQL answering the same question from the same materialized
 /// views, filtered by <c>WHERE merchant_id = $1</c> (no scope, no reader views, no freshness).
+/// The library is measured as users get it by default: with its result cache on (docs/result-cache.md),
+/// whose hit ratio over the measured calls is reported (<c>.cacheHitRatio</c>); <c>.uncached.*</c> is the
+/// same library with the cache off, every call a full batch (what a call costs after a refresh).
 /// </summary>
 internal sealed class QueryScenario : IScenario
 {
@@ -22,27 +25,33 @@ internal sealed class QueryScenario : IScenario
     {
         var seeded = await context.SeededAsync();
         var erp = new ErpDatabase(seeded.DataSource);
+        var uncached = new ErpDatabase(seeded.DataSource, options: new ErpDbOptions { ResultCacheRows = 0 });
         var iterations = context.Orders >= 200_000 ? 200 : 40;
         var results = new List<BenchResult>();
 
         var period = Period.LastDays(30, DateOnly.FromDateTime(DateTime.Today));
         var sales = new SalesQuery(seeded.MerchantId, period);
         results.AddRange(await CompareAsync("query.dashboard", iterations,
+            erp,
             () => erp.Queries.SalesAsync(sales, cancellationToken),
+            () => uncached.Queries.SalesAsync(sales, cancellationToken),
             () => PlainAsync(seeded.DataSource, SalesSql.Report(SalesGrouping.Day), SalesSql.Views, SalesParameters(seeded.MerchantId, period)),
             () => PlainAsync(seeded.DataSource, QueryScenarioSql.DashboardFromFacts, [], SalesParameters(seeded.MerchantId, period)),
             () => PlainAsync(seeded.DataSource, QueryScenarioSql.DashboardFloor, [], SalesParameters(seeded.MerchantId, period))));
 
         var products = new ProductQuery { MerchantId = seeded.MerchantId, Platform = "shopee", SortBy = ProductSort.Revenue };
         results.AddRange(await CompareAsync("query.products", iterations,
+            erp,
             () => erp.Queries.ProductsAsync(products, cancellationToken),
+            () => uncached.Queries.ProductsAsync(products, cancellationToken),
             () => PlainAsync(seeded.DataSource, ProductSql.Page(ProductSort.Revenue, SortDirection.Descending), ProductSql.Views, ProductParameters(seeded.MerchantId)),
             () => PlainAsync(seeded.DataSource, QueryScenarioSql.ProductsFromFacts, [], ProductParameters(seeded.MerchantId)),
             () => PlainAsync(seeded.DataSource, QueryScenarioSql.ProductsFloor, [], ProductParameters(seeded.MerchantId))));
         return results;
     }
 
-    private static async Task<IReadOnlyList<BenchResult>> CompareAsync(string name, int iterations, Func<Task> library, Func<Task> plain, Func<Task> facts, Func<Task> floor)
+    private static async Task<IReadOnlyList<BenchResult>> CompareAsync(string name, int iterations, ErpDatabase erp, Func<Task> library, Func<Task> libraryUncached,
+        Func<Task> plain, Func<Task> facts, Func<Task> floor)
     {
         // Answering from the facts takes seconds at full size: a few rounds give its median.
         var fromFacts = await LatencyStats.MeasureAsync(Callers, iterations >= 200 ? 2 : 5, facts);
@@ -51,13 +60,21 @@ internal sealed class QueryScenario : IScenario
         // machine weighs on both alike.
         var floorRuns = new List<LatencyStats>();
         var libraryRuns = new List<LatencyStats>();
+        var uncachedRuns = new List<LatencyStats>();
+        var cache = erp.Queries.Cache;
+        long hits = 0, misses = 0;
         for (var half = 0; half < 2; half++)
         {
             floorRuns.Add(await LatencyStats.MeasureAsync(Callers, iterations / 2, floor));
+            var (hitsBefore, missesBefore) = (cache?.Hits ?? 0, cache?.Misses ?? 0);
             libraryRuns.Add(await LatencyStats.MeasureAsync(Callers, iterations / 2, library));
+            hits += (cache?.Hits ?? 0) - hitsBefore;
+            misses += (cache?.Misses ?? 0) - missesBefore;
+            uncachedRuns.Add(await LatencyStats.MeasureAsync(Callers, iterations / 2, libraryUncached));
         }
         var atFloor = LatencyStats.Combine(floorRuns);
         var viaLibrary = LatencyStats.Combine(libraryRuns);
+        var viaLibraryUncached = LatencyStats.Combine(uncachedRuns);
         const string Floor = "hand-written SQL over the same views, WHERE merchant_id = $1 (no scope, no freshness), same callers";
         return
         [
@@ -66,6 +83,11 @@ internal sealed class QueryScenario : IScenario
             BenchResult.Compare($"{name}.p99", viaLibrary.P99Ms, "ms", "same SQL via plain Npgsql, p99", viaNpgsql.P99Ms, "p99 < 10 ms")
                 .WithFloor(Floor + ", p99", atFloor.P99Ms),
             BenchResult.Compare($"{name}.throughput", viaLibrary.PerSecond, "queries/s", "same SQL via plain Npgsql", viaNpgsql.PerSecond, "floorRatio >= 0.67")
+                .WithFloor(Floor, atFloor.PerSecond),
+            BenchResult.Compare($"{name}.cacheHitRatio", hits, "calls", "library calls measured (warm-ups included): ratio = hit ratio", hits + misses),
+            BenchResult.Compare($"{name}.uncached.p99", viaLibraryUncached.P99Ms, "ms", "same SQL via plain Npgsql, p99", viaNpgsql.P99Ms)
+                .WithFloor(Floor + ", p99", atFloor.P99Ms),
+            BenchResult.Compare($"{name}.uncached.throughput", viaLibraryUncached.PerSecond, "queries/s", "same SQL via plain Npgsql", viaNpgsql.PerSecond)
                 .WithFloor(Floor, atFloor.PerSecond),
         ];
     }
