@@ -24,6 +24,10 @@ RETURNS ops.mv_refresh_log
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+-- No JIT for what a refresh runs: its statements span every monthly partition of the facts, and at
+-- 1,000,000 orders compiling them cost more than running them (top products: 1.7-4 s with JIT,
+-- 44 ms without; the customer segments 16 s against 8 s). As for dw.post_orders.
+SET jit = off
 AS $$
 DECLARE
     reg               ops.mv_registry;
