@@ -5,7 +5,7 @@ using Npgsql;
 namespace Erp.Db.Bench.Scenarios;
 
 /// <summary>
-/// refresh.incremental: the due refresh after one more day of orders (incremental aggregates
+/// refresh.incremental: the due refresh after one more day of orders, traffic and user activity (incremental aggregates
 /// recompute the invalidated buckets, dirty materialized views refresh whole, then the C-class
 /// results), against refresh.full: every view rebuilt from scratch (<c>ops.refresh_all</c>, also
 /// followed by the C-class results). refresh.incremental.aggregates: the same two runs counting
@@ -37,6 +37,21 @@ internal sealed class RefreshScenario : IScenario
           JOIN dw.fact_order_items AS i ON i.merchant_id = s.merchant_id AND i.order_id = s.order_id AND i.order_date = s.order_date
         """;
 
+    /// <summary>The same day of traffic and user activity: each shop's last day again, dated the day after it.</summary>
+    private const string NewTrafficDay = """
+        INSERT INTO dw.fact_traffic_funnel (merchant_id, shop_id, traffic_date, visitors, unique_visitors, page_views, add_to_cart, checkout, orders)
+        SELECT f.merchant_id, f.shop_id, f.traffic_date + 1, f.visitors, f.unique_visitors, f.page_views, f.add_to_cart, f.checkout, f.orders
+          FROM dw.fact_traffic_funnel AS f
+         WHERE f.traffic_date = (SELECT max(traffic_date) FROM dw.fact_traffic_funnel)
+        ON CONFLICT DO NOTHING;
+        INSERT INTO dw.fact_user_activity (merchant_id, shop_id, activity_date, active_users, new_users, returning_users, paying_users,
+                                           sessions, avg_session_seconds, page_views, retention_d1, retention_d7, retention_d30)
+        SELECT a.merchant_id, a.shop_id, a.activity_date + 1, a.active_users, a.new_users, a.returning_users, a.paying_users,
+               a.sessions, a.avg_session_seconds, a.page_views, NULL, NULL, NULL
+          FROM dw.fact_user_activity AS a
+         WHERE a.activity_date = (SELECT max(activity_date) FROM dw.fact_user_activity)
+        ON CONFLICT DO NOTHING
+        """;
 
     /// <summary>Milliseconds the incremental aggregates took in the run logged with the given trigger.</summary>
     private const string AggregatesMs = """
@@ -63,6 +78,7 @@ internal sealed class RefreshScenario : IScenario
         // Nothing left over from seeding: the due run below sees exactly one more day.
         await Admin.ExecuteAsync(dataSource, "CALL ops.refresh_due('bench-setup')", cancellationToken);
         await Admin.ExecuteAsync(dataSource, NewDay, cancellationToken);
+        await Admin.ExecuteAsync(dataSource, NewTrafficDay, cancellationToken);
         var due = await Timing.TimeAsync(() => Admin.ExecuteAsync(dataSource, "CALL ops.refresh_due('bench-due')", cancellationToken));
         var full = await Timing.TimeAsync(() => Admin.ExecuteAsync(dataSource, "CALL ops.refresh_all('bench-full')", cancellationToken));
         var dueAggregates = await AggregatesMsAsync(dataSource, "bench-due", cancellationToken);

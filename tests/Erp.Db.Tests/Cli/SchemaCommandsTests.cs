@@ -51,7 +51,12 @@ public class SchemaCommandsTests
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
         var clean = await CliRun.RunAsync("verify", "--connection", db.ConnectionString);
-        await db.ExecuteAsync("GRANT SELECT ON mart.mv_user_activity_daily TO erp_reader");
+        await db.ExecuteAsync("""
+            SET ROLE erp_owner;
+            CREATE MATERIALIZED VIEW mart.mv_test_orders AS SELECT merchant_id, count(*) AS orders FROM dw.fact_sales_orders GROUP BY merchant_id;
+            GRANT SELECT ON mart.mv_test_orders TO erp_reader;
+            RESET ROLE
+            """);
 
         var json = await CliRun.RunAsync("verify", "--connection", db.ConnectionString, "--format", "json");
         var table = await CliRun.RunAsync("verify", "--connection", db.ConnectionString, "--format", "table");
@@ -62,10 +67,10 @@ public class SchemaCommandsTests
         var error = json.Json().GetProperty("error");
         Assert.Equal("ISOLATION_PROBLEM", error.GetProperty("code").GetString());
         var problem = Assert.Single(error.GetProperty("details").EnumerateArray());
-        Assert.Equal("mart.mv_user_activity_daily", problem.GetProperty("object").GetString());
+        Assert.Equal("mart.mv_test_orders", problem.GetProperty("object").GetString());
         Assert.Equal("materialized view", problem.GetProperty("kind").GetString());
         Assert.Equal(6, table.ExitCode);
-        Assert.Contains("mart.mv_user_activity_daily (materialized view)", table.Error);
+        Assert.Contains("mart.mv_test_orders (materialized view)", table.Error);
     }
 
     [Fact]

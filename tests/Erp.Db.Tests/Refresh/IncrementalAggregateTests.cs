@@ -17,6 +17,7 @@ public class IncrementalAggregateTests
         "mart.mv_daily_sales", "mart.mv_weekly_sales", "mart.mv_monthly_sales", "mart.mv_hourly_sales",
         "mart.mv_product_sales_daily", "mart.mv_top_products", "mart.mv_profit_analysis", "mart.mv_product_management",
         "mart.mv_financial_daily", "mart.mv_financial_overview", "mart.mv_inventory_summary", "mart.mv_customer_cohorts",
+        "mart.mv_traffic_funnel_daily", "mart.mv_user_activity_daily",
     ];
 
     private static readonly string[] ReceivableStatuses = ["open", "partially_paid", "paid", "overdue", "written_off", "cancelled"];

@@ -14,17 +14,17 @@ public class ViewRefresherTests
         var refresher = new ViewRefresher(db.DataSource);
 
         var one = await refresher.RefreshAsync(["mv_user_activity_daily"], "test");
-        var segmentRows = await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_user_activity_daily");
+        var activityRows = await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_user_activity_daily");
         await SalesDataset.AddOrderAsync(db, "lib-1", 5m);
         var due = await refresher.RefreshDueAsync("test");
         var again = await refresher.RefreshDueAsync("test");
         var status = await refresher.GetStatusAsync();
 
-        // A materialized view (incremental aggregates are tables: never CONCURRENTLY).
-        var segments = Assert.Single(one);
-        Assert.Equal(RefreshStatus.Succeeded, segments.Status);
-        Assert.True(segments.Concurrently);
-        Assert.Equal(segmentRows, segments.RowCount);
+        // An incremental aggregate (a table: never CONCURRENTLY).
+        var activity = Assert.Single(one);
+        Assert.Equal(RefreshStatus.Succeeded, activity.Status);
+        Assert.False(activity.Concurrently);
+        Assert.Equal(activityRows, activity.RowCount);
         // An incremental aggregate keeps its row count from the rows it deleted and inserted.
         var dailyRows = await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_daily_sales");
         Assert.Contains(due, r => r.ViewName == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded && r.RowCount == dailyRows);

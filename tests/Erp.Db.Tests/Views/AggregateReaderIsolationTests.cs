@@ -14,6 +14,8 @@ public class AggregateReaderIsolationTests
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
         await SalesDataset.LoadAsync(db);
+        await SalesDataset.AddTrafficAndActivityAsync(db);
+        await db.ExecuteAsync("CALL ops.refresh_due('test')");
         await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
         await using var unscoped = await TestLogin.CreateAsync(db, "erp_reader");
         await db.ExecuteAsync($"SELECT ops.grant_merchant_access('{reader.Name}', 2)");

@@ -10,6 +10,13 @@ public class RefreshBehaviourTests
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
         await SalesDataset.LoadAsync(db);
+        // Every shipped mart is an incremental aggregate (a table): a materialized view registered like one a DBA adds.
+        await db.ExecuteAsync("""
+            SET LOCAL ROLE erp_owner;
+            CREATE MATERIALIZED VIEW mart.mv_test_orders AS SELECT merchant_id, order_date, count(*) AS orders FROM dw.fact_sales_orders GROUP BY merchant_id, order_date;
+            CREATE UNIQUE INDEX mv_test_orders_key ON mart.mv_test_orders (merchant_id, order_date);
+            SELECT ops.register_view('mart.mv_test_orders', '1 minute', '1 hour', true);
+            """);
         await using var refresher = await db.DataSource.OpenConnectionAsync();
         await using var reader = await db.DataSource.OpenConnectionAsync();
         // A reader that would wait for the refresh's lock fails fast instead of hanging the test.
@@ -17,20 +24,20 @@ public class RefreshBehaviourTests
 
         await using (var transaction = await refresher.BeginTransactionAsync())
         {
-            var status = await Scalar<string>(refresher, "SELECT (ops.refresh_view('mart.mv_user_activity_daily', 'test')).status");
+            var status = await Scalar<string>(refresher, "SELECT (ops.refresh_view('mart.mv_test_orders', 'test')).status");
             Assert.Equal("succeeded", status);
             Assert.True(await Scalar<bool>(refresher, "SELECT was_concurrent FROM ops.mv_refresh_log ORDER BY log_id DESC LIMIT 1"));
 
             // The refresh's transaction is still open, holding its locks: the reader still reads.
-            Assert.True(await Scalar<long>(reader, "SELECT count(*) FROM mart.mv_user_activity_daily") > 0);
+            Assert.True(await Scalar<long>(reader, "SELECT count(*) FROM mart.mv_test_orders") > 0);
             await transaction.CommitAsync();
         }
 
         // The contrast: a plain REFRESH takes an exclusive lock that the reader has to wait for.
         await using (var transaction = await refresher.BeginTransactionAsync())
         {
-            await Execute(refresher, "REFRESH MATERIALIZED VIEW mart.mv_user_activity_daily");
-            var blocked = await Assert.ThrowsAsync<PostgresException>(() => Scalar<long>(reader, "SELECT count(*) FROM mart.mv_user_activity_daily"));
+            await Execute(refresher, "REFRESH MATERIALIZED VIEW mart.mv_test_orders");
+            var blocked = await Assert.ThrowsAsync<PostgresException>(() => Scalar<long>(reader, "SELECT count(*) FROM mart.mv_test_orders"));
             Assert.Equal("55P03", blocked.SqlState);
             await transaction.RollbackAsync();
         }

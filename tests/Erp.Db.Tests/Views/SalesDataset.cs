@@ -25,6 +25,18 @@ internal static class SalesDataset
         SELECT merchant_id, order_date, order_id, 1, 101, 2, 5, 10 FROM o
         """);
 
+    /// <summary>Traffic and user activity for every shop on today and the 59 days before (not in <see cref="LoadAsync"/>: most view tests do not read them).</summary>
+    public static Task AddTrafficAndActivityAsync(TestDatabase db) => db.ExecuteAsync("""
+        INSERT INTO dw.fact_traffic_funnel (merchant_id, shop_id, traffic_date, visitors, unique_visitors, page_views, add_to_cart, checkout, orders)
+        SELECT s.merchant_id, s.shop_id, CURRENT_DATE - d, 100 + d, 80 + d, 300 + 2 * d, 30 + d % 7, 12 + d % 5, 5 + d % 3
+        FROM dw.dim_shops AS s CROSS JOIN generate_series(0, 59) AS d;
+        INSERT INTO dw.fact_user_activity (merchant_id, shop_id, activity_date, active_users, new_users, returning_users, paying_users,
+                                           sessions, avg_session_seconds, page_views, retention_d1, retention_d7, retention_d30)
+        SELECT s.merchant_id, s.shop_id, CURRENT_DATE - d, 50 + d, 10 + d % 4, 30, 5 + d % 6, 70 + d, CASE WHEN d % 5 <> 0 THEN 60.5 + d END,
+               200 + d, CASE WHEN d >= 1 THEN 0.4 END, CASE WHEN d >= 7 THEN 0.25 + (d % 3) * 0.01 END, CASE WHEN d >= 30 THEN 0.1 END
+        FROM dw.dim_shops AS s CROSS JOIN generate_series(0, 59) AS d;
+        """);
+
     private const string Sql = """
         INSERT INTO dw.dim_merchants (merchant_id, merchant_code, merchant_name) VALUES (1, 'm1', 'Merchant one'), (2, 'm2', 'Merchant two');
         INSERT INTO dw.dim_shops (shop_id, merchant_id, platform_id, platform_shop_code, shop_name, currency_code)
