@@ -23,6 +23,8 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     self        constant text := 'mart.mv_customer_segments';
+    cohorts     constant text := 'mart.mv_customer_cohorts';
+    add_to_cohorts boolean;
     reg         ops.mv_registry;
     today       date := CURRENT_DATE;
     dependants  text[];
@@ -75,12 +77,18 @@ BEGIN
             WHERE s.segment IS DISTINCT FROM dw.customer_segment(s.first_order_date, s.last_order_date, s.order_count, s.is_vip, today);
         END IF;
 
+        -- The cohorts (built on this table) are added to in this transaction, when their refresh
+        -- is not running: its per-view lock (ops.refresh_view's), held until this commits.
+        add_to_cohorts := cohorts = ANY (dependants)
+            AND pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtext('erpdb.refresh_view'), pg_catalog.hashtext(cohorts));
+
         -- 1. Appends. A customer whose entries the snapshot saw are all inserted orders, none dated
         -- before their first order, gets them added to their history row (or a new row: no row
         -- means no valid order before): counts, spend, last order, and the revenue of the new
         -- orders inside the 30/90/365-day windows after the first order. No order is read. The
-        -- entries added are consumed in the same statement; a cohort month is invalidated only
-        -- where a customer is new or a new order falls inside their 365-day window.
+        -- entries added are consumed in the same statement. A cohort month changes only where a
+        -- customer is new or a new order falls inside their 365-day window: its row gains the
+        -- same amounts here, or the month is re-summed by the cohorts' refresh.
         WITH seen AS (
             SELECT i.merchant_id, i.customer_id, i.order_date, i.order_count, i.gmv_cny
             FROM ops.customer_invalidations AS i
@@ -98,12 +106,10 @@ BEGIN
                    GREATEST(s.last_order_date, pg_catalog.max(e.order_date)) AS last_order_date,
                    coalesce(s.order_count, 0) + pg_catalog.sum(e.order_count)::bigint AS order_count,
                    coalesce(s.total_spend_cny, 0) + pg_catalog.sum(e.gmv_cny) AS total_spend_cny,
-                   coalesce(s.revenue_30d_cny, 0)
-                       + coalesce(pg_catalog.sum(e.gmv_cny) FILTER (WHERE e.order_date < coalesce(s.first_order_date, a.first_new) + 30), 0) AS revenue_30d_cny,
-                   coalesce(s.revenue_90d_cny, 0)
-                       + coalesce(pg_catalog.sum(e.gmv_cny) FILTER (WHERE e.order_date < coalesce(s.first_order_date, a.first_new) + 90), 0) AS revenue_90d_cny,
-                   coalesce(s.revenue_365d_cny, 0)
-                       + coalesce(pg_catalog.sum(e.gmv_cny) FILTER (WHERE e.order_date < coalesce(s.first_order_date, a.first_new) + 365), 0) AS revenue_365d_cny,
+                   coalesce(s.revenue_30d_cny, 0) AS old_30d, coalesce(s.revenue_90d_cny, 0) AS old_90d, coalesce(s.revenue_365d_cny, 0) AS old_365d,
+                   coalesce(pg_catalog.sum(e.gmv_cny) FILTER (WHERE e.order_date < coalesce(s.first_order_date, a.first_new) + 30), 0) AS add_30d,
+                   coalesce(pg_catalog.sum(e.gmv_cny) FILTER (WHERE e.order_date < coalesce(s.first_order_date, a.first_new) + 90), 0) AS add_90d,
+                   coalesce(pg_catalog.sum(e.gmv_cny) FILTER (WHERE e.order_date < coalesce(s.first_order_date, a.first_new) + 365), 0) AS add_365d,
                    pg_catalog.bool_or(e.order_date < coalesce(s.first_order_date, a.first_new) + 365) AS in_window
             FROM appendable AS a
             JOIN seen AS e ON e.merchant_id = a.merchant_id AND e.customer_id = a.customer_id
@@ -124,7 +130,7 @@ BEGIN
                    pg_catalog.round(n.total_spend_cny, 2), pg_catalog.round(n.total_spend_cny / n.order_count, 2),
                    n.total_spend_cny >= v.min_spend_cny,
                    dw.customer_segment(n.first_order_date, n.last_order_date, n.order_count, n.total_spend_cny >= v.min_spend_cny, today),
-                   n.revenue_30d_cny, n.revenue_90d_cny, n.revenue_365d_cny
+                   n.old_30d + n.add_30d, n.old_90d + n.add_90d, n.old_365d + n.add_365d
             FROM added AS n
             CROSS JOIN vip AS v
             JOIN dw.dim_customers AS c ON c.merchant_id = n.merchant_id AND c.customer_id = n.customer_id
@@ -146,12 +152,34 @@ BEGIN
             WHERE i.view_name = self AND i.merchant_id = n.merchant_id AND i.customer_id = n.customer_id
               AND pg_catalog.pg_visible_in_snapshot(i.xid, covered)
         ),
+        -- What the cohort months gain: customers (the new ones) and revenue inside the windows.
+        gains AS (
+            SELECT n.merchant_id, pg_catalog.date_trunc('month', n.first_order_date::timestamp)::date AS month_start,
+                   pg_catalog.count(*) FILTER (WHERE n.is_new) AS customers,
+                   pg_catalog.sum(n.add_30d) AS add_30d, pg_catalog.sum(n.add_90d) AS add_90d, pg_catalog.sum(n.add_365d) AS add_365d
+            FROM added AS n
+            WHERE n.is_new OR n.in_window
+            GROUP BY n.merchant_id, pg_catalog.date_trunc('month', n.first_order_date::timestamp)::date
+        ),
+        -- Existing cohort rows take the gains here (sums of cents: exact, as a re-sum would be).
+        cohorts_added AS (
+            UPDATE mart.mv_customer_cohorts AS c
+            SET customers = c.customers + g.customers,
+                revenue_30d_cny = c.revenue_30d_cny + g.add_30d,
+                revenue_90d_cny = c.revenue_90d_cny + g.add_90d,
+                revenue_365d_cny = c.revenue_365d_cny + g.add_365d
+            FROM gains AS g
+            WHERE add_to_cohorts AND c.merchant_id = g.merchant_id AND c.cohort_month = g.month_start
+        ),
+        -- The other months (all of them when the cohorts are not added to here) are re-summed by
+        -- the aggregates built on this one.
         logged AS (
             INSERT INTO ops.agg_invalidations (view_name, merchant_id, first_day, last_day, source_name)
-            SELECT d.view_name, m.merchant_id, m.month_start, (m.month_start + interval '1 month')::date - 1, self
-            FROM (SELECT DISTINCT n.merchant_id, pg_catalog.date_trunc('month', n.first_order_date::timestamp)::date AS month_start
-                  FROM added AS n WHERE n.is_new OR n.in_window) AS m
+            SELECT d.view_name, g.merchant_id, g.month_start, (g.month_start + interval '1 month')::date - 1, self
+            FROM gains AS g
             CROSS JOIN pg_catalog.unnest(dependants) AS d (view_name)
+            WHERE NOT (add_to_cohorts AND d.view_name = cohorts
+                       AND EXISTS (SELECT 1 FROM mart.mv_customer_cohorts AS c WHERE c.merchant_id = g.merchant_id AND c.cohort_month = g.month_start))
         )
         SELECT pg_catalog.count(*) FILTER (WHERE n.is_new) INTO inserted FROM added AS n;
 

@@ -297,10 +297,11 @@ public class CustomerAggregateTests
             9 => $"UPDATE dw.dim_user_levels SET min_spend_cny = {100 + w.C * 10} WHERE level_code = 'platinum'",
             // An unchanged upsert of customers logs nothing.
             10 => $"UPDATE dw.dim_customers SET customer_code = customer_code WHERE merchant_id = {merchant}",
-            // The segments were evaluated some days ago (the day moved since): only the date-dependent column is as of then.
+            // The segments were evaluated (last refreshed) some days ago: only the date-dependent column is as of then, and
+            // the refresh is due even when nothing else was written.
             11 => $"""
                 UPDATE mart.mv_customer_segments SET segment = dw.customer_segment(first_order_date, last_order_date, order_count, is_vip, CURRENT_DATE - {1 + (w.C % 60)});
-                UPDATE ops.mv_registry SET as_of_date = CURRENT_DATE - {1 + (w.C % 60)} WHERE view_name = 'mart.mv_customer_segments'
+                UPDATE ops.mv_registry SET as_of_date = CURRENT_DATE - {1 + (w.C % 60)}, last_success_at = now() - interval '1 day' WHERE view_name = 'mart.mv_customer_segments'
                 """,
             12 => $"""
                 INSERT INTO dw.fact_sales_orders (merchant_id, order_date, shop_id, customer_id, order_no, status, item_count, gmv, cost_amount_cny, ordered_at)
