@@ -1,7 +1,7 @@
 -- ops.log_product_changes: statement trigger that logs the (merchant, product) pairs a write changed
 -- in ops.agg_product_invalidations, for every per-product incremental aggregate reading the table
 -- (bucket width product, e.g. mart.mv_inventory_summary; docs/refresh.md).
--- requires: ops.mv_registry, ops.agg_product_invalidations (0035_incremental_finance_inventory)
+-- requires: ops.mv_registry, ops.agg_product_invalidations (0035_incremental_finance_inventory, 0041_product_sales_days)
 -- First created by 0035_incremental_finance_inventory; this file is its live definition.
 -- Same signature only: see docs/migrations.md (changing a function's signature).
 -- TG_ARGV[0]: how a changed row names products: 'product' (the row has merchant_id, product_id),
@@ -9,6 +9,8 @@
 -- TG_ARGV[1]: a day column ('' for none); rows dated before the earliest start of a 30-day window
 -- a refresh can still use (the aggregates' as_of_date, or today, minus 30) are left out: they are
 -- in no window now or later, and a window that moves is the date_moved_function's business.
+-- Entries from a table with a day carry the rows' day (sales_day, 0041), so that the refresh can
+-- leave those dated today or later in the log until the window reaches them.
 -- An UPDATE logs only rows that really changed (an upsert rewriting a row unchanged logs nothing);
 -- a TRUNCATE logs every product of every merchant.
 
@@ -27,6 +29,7 @@ DECLARE
     rows_sql    text;
     dated       text;
     keys_sql    text;
+    day_sql     text;
     merchants   bigint[];
     orders      bigint[];
     first_day   date;
@@ -67,18 +70,22 @@ BEGIN
             dated)
     END;
 
+    -- The changed rows' day, for tables that have one (0041: an entry waits until its day is in a window).
+    day_sql := CASE WHEN day_column = '' THEN 'NULL::date' ELSE pg_catalog.format('r.%I', day_column) END;
     keys_sql := CASE kind
-        WHEN 'product' THEN pg_catalog.format('SELECT r.merchant_id, r.product_id FROM (%s) AS r', rows_sql)
+        WHEN 'product' THEN pg_catalog.format('SELECT r.merchant_id, r.product_id, %s FROM (%s) AS r', day_sql, rows_sql)
         -- The lines of the changed orders, found by the orders' ids and date span ($4..$7, filled
         -- below) rather than joined: the planner then knows the span and reads only its partitions,
-        -- where a join probed every partition once per order (75,000 orders: 35 s).
-        WHEN 'order' THEN
-            'SELECT it.merchant_id, it.product_id FROM dw.fact_order_items AS it '
-            'WHERE it.merchant_id = ANY ($4) AND it.order_id = ANY ($5) AND it.order_date BETWEEN $6 AND $7'
+        -- where a join probed every partition once per order (75,000 orders: 35 s). A line's day is
+        -- its order's.
+        WHEN 'order' THEN pg_catalog.format(
+            'SELECT it.merchant_id, it.product_id, %s FROM dw.fact_order_items AS it '
+            'WHERE it.merchant_id = ANY ($4) AND it.order_id = ANY ($5) AND it.order_date BETWEEN $6 AND $7',
+            CASE WHEN day_column = '' THEN 'NULL::date' ELSE 'it.order_date' END)
         WHEN 'category' THEN pg_catalog.format(
-            'SELECT p.merchant_id, p.product_id FROM (%s) AS r '
+            'SELECT p.merchant_id, p.product_id, %s FROM (%s) AS r '
             'JOIN dw.dim_products AS p ON p.merchant_id = r.merchant_id AND p.category_id = r.category_id',
-            rows_sql)
+            day_sql, rows_sql)
     END;
     IF keys_sql IS NULL THEN
         RAISE EXCEPTION 'ops.log_product_changes: unknown kind % on %', kind, source USING ERRCODE = 'invalid_parameter_value';
@@ -95,9 +102,9 @@ BEGIN
     END IF;
 
     EXECUTE pg_catalog.format($sql$
-        INSERT INTO ops.agg_product_invalidations (view_name, merchant_id, product_id, source_name)
-        SELECT t.view_name, k.merchant_id, k.product_id, $2
-        FROM (SELECT DISTINCT c.merchant_id, c.product_id FROM (%s) AS c) AS k
+        INSERT INTO ops.agg_product_invalidations (view_name, merchant_id, product_id, sales_day, source_name)
+        SELECT t.view_name, k.merchant_id, k.product_id, k.sales_day, $2
+        FROM (SELECT DISTINCT c.merchant_id, c.product_id, c.sales_day FROM (%s) AS c (merchant_id, product_id, sales_day)) AS k
         CROSS JOIN pg_catalog.unnest($1) AS t (view_name)
         $sql$, keys_sql) USING targets, source, since, merchants, orders, first_day, last_day;
     RETURN NULL;

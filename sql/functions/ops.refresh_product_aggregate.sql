@@ -1,14 +1,15 @@
 -- ops.refresh_product_aggregate: the work of ops.refresh_aggregate for an incremental aggregate kept
 -- per (merchant, product) (bucket width product, e.g. mart.mv_inventory_summary): recomputes the rows
 -- of the products its invalidation log names, or every row (docs/refresh.md, "Incremental aggregates").
--- requires: ops.mv_registry, ops.agg_product_invalidations (0035_incremental_finance_inventory)
+-- requires: ops.mv_registry, ops.agg_product_invalidations (0035_incremental_finance_inventory, 0041_product_sales_days)
 -- Runs inside ops.refresh_view's transaction, after ops.refresh_aggregate has taken the table's lock
 -- and logged what a moved date changed. The compute function takes (merchants bigint[], products
 -- bigint[], as_of date): the rows of those products (of those merchants: product ids are unique,
 -- the merchants let the lookups use indexes led by merchant_id) as of that day; (NULL, NULL, day)
 -- is every row. Today goes in as a value, not CURRENT_DATE inside the
 -- function, so the planner prunes the facts' date partitions when it plans (planning over every
--- partition cost more than the work). It consumes the log entries of the transactions the snapshot saw, and its own.
+-- partition cost more than the work). It consumes the log entries of the transactions the snapshot saw, and its own,
+-- except those of order lines dated today or later (sales_day, 0041): no window holds them yet.
 
 CREATE OR REPLACE FUNCTION ops.refresh_product_aggregate(
     view_name text,
@@ -57,7 +58,8 @@ BEGIN
         INTO merchants, products
         FROM ops.agg_product_invalidations AS i
         WHERE i.view_name = reg.view_name
-          AND (pg_catalog.pg_visible_in_snapshot(i.xid, covered) OR i.xid = pg_catalog.pg_current_xact_id_if_assigned());
+          AND (pg_catalog.pg_visible_in_snapshot(i.xid, covered) OR i.xid = pg_catalog.pg_current_xact_id_if_assigned())
+          AND (i.sales_day IS NULL OR i.sales_day < CURRENT_DATE);
         IF pg_catalog.cardinality(products) > 0 THEN
             EXECUTE pg_catalog.format('DELETE FROM %s WHERE merchant_id = ANY ($1) AND product_id = ANY ($2)', rel)
                 USING merchants, products;
@@ -73,9 +75,12 @@ BEGIN
         END IF;
     END IF;
 
+    -- Entries of lines dated today or later wait: the window (up to yesterday) does not hold them
+    -- yet; the refresh on the day after theirs recomputes their products.
     DELETE FROM ops.agg_product_invalidations AS i
     WHERE i.view_name = reg.view_name
-      AND (pg_catalog.pg_visible_in_snapshot(i.xid, covered) OR i.xid = pg_catalog.pg_current_xact_id_if_assigned());
+      AND (pg_catalog.pg_visible_in_snapshot(i.xid, covered) OR i.xid = pg_catalog.pg_current_xact_id_if_assigned())
+      AND (i.sales_day IS NULL OR i.sales_day < CURRENT_DATE OR i.merchant_id IS NULL);
 END
 $$;
 

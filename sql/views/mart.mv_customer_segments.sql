@@ -9,8 +9,10 @@
 -- is_vip is the spend rule alone, so a churned VIP is still visible as one.
 -- A per-customer incremental aggregate (docs/refresh.md, "Per-customer aggregates"): a table that
 -- only the refresh functions write, filled by mart.mv_customer_segments_rows; a due refresh
--- recomputes only the customers whose orders or customer row changed (ops.customer_invalidations),
--- and on a new day re-evaluates the segments, writing the rows whose segment changes.
+-- adds the day's new orders to their customers' rows and recomputes from the orders only the
+-- customers whose orders were updated or deleted or whose customer row changed
+-- (ops.customer_invalidations), and on a new day re-evaluates the segments, writing the rows whose
+-- segment changes.
 -- days_since_last_order depends on the day of reading: the reader view computes it.
 
 SELECT ops.drop_mart_relation('mart.mv_customer_segments');
@@ -96,7 +98,15 @@ CROSS JOIN vip AS v
 JOIN dw.dim_customers AS c ON c.merchant_id = h.merchant_id AND c.customer_id = h.customer_id;
 END;
 
-INSERT INTO mart.mv_customer_segments SELECT * FROM mart.mv_customer_segments_rows(NULL, NULL, CURRENT_DATE);
+-- The fill consumes the log entries in the same statement (one snapshot): those of the orders it
+-- read go, so no inserted order is added to a history again by the next refresh.
+WITH filled AS (
+    INSERT INTO mart.mv_customer_segments SELECT * FROM mart.mv_customer_segments_rows(NULL, NULL, CURRENT_DATE) RETURNING 1
+),
+consumed AS (
+    DELETE FROM ops.customer_invalidations WHERE view_name = 'mart.mv_customer_segments'
+)
+SELECT count(*) FROM filled;
 
 CREATE UNIQUE INDEX mv_customer_segments_key ON mart.mv_customer_segments (merchant_id, customer_id);
 CREATE INDEX mv_customer_segments_segment_idx ON mart.mv_customer_segments (merchant_id, segment);

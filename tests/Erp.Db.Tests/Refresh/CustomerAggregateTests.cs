@@ -78,6 +78,11 @@ public class CustomerAggregateTests
     /// <summary>One write: a kind and three small numbers that pick rows, days and values.</summary>
     private static readonly Gen<(int Kind, int A, int B, int C)> Write = Gen.Select(Gen.Int[0, 14], Gen.Int[0, 99], Gen.Int[0, 99], Gen.Int[0, 399]);
 
+    /// <summary>Writes of a day of new orders: inserted orders six times in seven, any other write otherwise.</summary>
+    private static readonly Gen<(int Kind, int A, int B, int C)> MostlyInserts = Gen.Frequency(
+        (6, Gen.Select(Gen.Int[0, 1], Gen.Int[0, 99], Gen.Int[0, 99], Gen.Int[0, 399])),
+        (1, Gen.Select(Gen.Int[2, 14], Gen.Int[0, 99], Gen.Int[0, 99], Gen.Int[0, 399])));
+
     [Fact]
     public async Task After_random_writes_and_a_due_refresh_segments_and_cohorts_equal_a_fresh_recompute()
     {
@@ -139,6 +144,68 @@ public class CustomerAggregateTests
     }
 
     [Fact]
+    public async Task After_days_of_new_orders_alone_or_mixed_with_other_writes_the_tables_equal_a_fresh_recompute()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        await db.ExecuteAsync("CALL ops.refresh_due('test')");
+
+        // Mostly inserted orders (added to the histories), now and then another write (recomputed).
+        await MostlyInserts.Array[1, 8].SampleAsync(async writes =>
+        {
+            var before = await db.ScalarAsync<long>("SELECT coalesce(max(log_id), 0) FROM ops.mv_refresh_log");
+            foreach (var write in writes)
+            {
+                await db.ExecuteAsync(Sql(write));
+            }
+            // A statement of orders for several customers, one of them new to the merchant.
+            await db.ExecuteAsync(NewCustomerOrders(writes.Length));
+            await db.ExecuteAsync("CALL ops.refresh_due('test')");
+
+            var after = string.Join("; ", writes.Select(Sql));
+            Assert.Equal(0, await db.ScalarAsync<long>($"SELECT count(*) FROM ops.mv_refresh_log WHERE log_id > {before} AND status <> 'succeeded'"));
+            Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.customer_invalidations"));
+            Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.agg_invalidations"));
+            await AssertFreshAsync(db, after);
+        }, seed: "0N0XIzNsQ0O3", iter: 30, threads: 1, print: w => string.Join("; ", w.Select(Sql)));
+    }
+
+    [Fact]
+    public async Task Inserted_orders_are_logged_with_what_they_add_and_other_changes_without()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        await db.ExecuteAsync("CALL ops.refresh_due('test')");
+
+        // Valid orders per customer and day with their count and GMV; a cancelled order adds nothing.
+        await db.ExecuteAsync("""
+            INSERT INTO dw.fact_sales_orders (merchant_id, order_date, shop_id, customer_id, order_no, status, item_count, gmv, cost_amount_cny, ordered_at)
+            VALUES (1, CURRENT_DATE, 11, 1001, 'log-a', 'paid', 1, 10, 4, now()),
+                   (1, CURRENT_DATE, 11, 1001, 'log-b', 'shipped', 1, 15.5, 4, now()),
+                   (1, CURRENT_DATE - 1, 11, 1001, 'log-c', 'paid', 1, 7, 4, now()),
+                   (1, CURRENT_DATE, 11, 1002, 'log-d', 'cancelled', 1, 99, 4, now())
+            """);
+        var today = await db.ScalarAsync<DateTime>("SELECT CURRENT_DATE::timestamp");
+        Assert.Equal($"1001:{today.AddDays(-1):yyyy-MM-dd}:1:7,1001:{today:yyyy-MM-dd}:2:{25.5m.ToString(System.Globalization.CultureInfo.InvariantCulture)}", await db.ScalarAsync<string>("""
+            SELECT string_agg(customer_id || ':' || to_char(order_date, 'YYYY-MM-DD') || ':' || order_count || ':' || trim_scale(gmv_cny), ',' ORDER BY customer_id, order_date)
+            FROM ops.customer_invalidations
+            """));
+        var spend = await db.ScalarAsync<decimal>("SELECT total_spend_cny FROM mart.mv_customer_segments WHERE customer_id = 1001");
+        await db.ExecuteAsync("SELECT ops.refresh_view('mart.mv_customer_segments', 'test')");
+        Assert.Equal(spend + 32.5m, await db.ScalarAsync<decimal>("SELECT total_spend_cny FROM mart.mv_customer_segments WHERE customer_id = 1001"));
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.customer_invalidations"));
+
+        // A deleted valid order and a status change are logged without values (the customer is recomputed).
+        await db.ExecuteAsync("DELETE FROM dw.fact_sales_orders WHERE order_no = 'log-a'");
+        await db.ExecuteAsync("UPDATE dw.fact_sales_orders SET status = 'paid' WHERE order_no = 'log-d'");
+        Assert.Equal("1001:,1002:", await db.ScalarAsync<string>("""
+            SELECT string_agg(customer_id || ':' || coalesce(order_count::text, ''), ',' ORDER BY customer_id) FROM ops.customer_invalidations
+            """));
+        await db.ExecuteAsync("CALL ops.refresh_due('test')");
+        await AssertFreshAsync(db, "a delete and a status change");
+    }
+
+    [Fact]
     public async Task A_changed_vip_threshold_or_a_truncate_rebuilds_in_full_and_a_new_day_moves_only_the_changed_segments()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
@@ -188,6 +255,21 @@ public class CustomerAggregateTests
              + (SELECT count(*) FROM (({expected}) EXCEPT ALL ({actual})) AS missing)
         """);
 
+    /// <summary>Orders in one statement for a customer new to merchant 2, two known customers (one before their first order) and no customer.</summary>
+    private static string NewCustomerOrders(int day) => $"""
+        WITH created AS (
+            INSERT INTO dw.dim_customers (merchant_id, customer_code) VALUES (2, 'fresh-' || md5(random()::text)) RETURNING customer_id
+        )
+        INSERT INTO dw.fact_sales_orders (merchant_id, order_date, shop_id, customer_id, order_no, status, item_count, gmv, cost_amount_cny, ordered_at)
+        SELECT 2, CURRENT_DATE - {day} * v.back, 21, coalesce(v.customer_id, CASE WHEN v.known THEN NULL ELSE c.customer_id END),
+               'n-' || md5(random()::text), v.status, 1, v.gmv, 2, now()
+        FROM created AS c
+        CROSS JOIN (VALUES (NULL::bigint, false, 0, 'paid', 20), (NULL, false, 1, 'refunded', 30),
+                           ((SELECT min(customer_id) FROM dw.dim_customers WHERE merchant_id = 2), true, 2, 'completed', 40),
+                           ((SELECT max(customer_id) FROM dw.fact_sales_orders WHERE merchant_id = 2), true, 60, 'paid', 50),
+                           (NULL, true, 0, 'paid', 60)) AS v (customer_id, known, back, status, gmv)
+        """;
+
     /// <summary>The SQL of one generated write to what the per-customer aggregates read.</summary>
     private static string Sql((int Kind, int A, int B, int C) w)
     {
@@ -215,10 +297,11 @@ public class CustomerAggregateTests
             9 => $"UPDATE dw.dim_user_levels SET min_spend_cny = {100 + w.C * 10} WHERE level_code = 'platinum'",
             // An unchanged upsert of customers logs nothing.
             10 => $"UPDATE dw.dim_customers SET customer_code = customer_code WHERE merchant_id = {merchant}",
-            // The segments were evaluated some days ago (the day moved since): only the date-dependent column is as of then.
+            // The segments were evaluated (last refreshed) some days ago: only the date-dependent column is as of then, and
+            // the refresh is due even when nothing else was written.
             11 => $"""
                 UPDATE mart.mv_customer_segments SET segment = dw.customer_segment(first_order_date, last_order_date, order_count, is_vip, CURRENT_DATE - {1 + (w.C % 60)});
-                UPDATE ops.mv_registry SET as_of_date = CURRENT_DATE - {1 + (w.C % 60)} WHERE view_name = 'mart.mv_customer_segments'
+                UPDATE ops.mv_registry SET as_of_date = CURRENT_DATE - {1 + (w.C % 60)}, last_success_at = now() - interval '1 day' WHERE view_name = 'mart.mv_customer_segments'
                 """,
             12 => $"""
                 INSERT INTO dw.fact_sales_orders (merchant_id, order_date, shop_id, customer_id, order_no, status, item_count, gmv, cost_amount_cny, ordered_at)
