@@ -3,11 +3,15 @@
 -- sends before its data: the freshness a result carries, and the epochs its cached copy is keyed
 -- by (docs/result-cache.md). ops.view_freshness(text[]) is this without the epoch.
 -- requires: ops.mv_freshness (0028_view_freshness_table), ops.mv_invalidations (0012_refresh_registry),
---           ops.merchant_access (0010_merchant_isolation)
+--           ops.merchant_access (0010_merchant_isolation), ops.view_read_through_view
 -- A view is listed when the login may SELECT it or a view that reads it (its reader view): a query
 -- whose views are not all listed is never served from the cache. is_dirty is NULL for a login
 -- limited to particular merchants. The epoch is the same for every merchant and login (a count of
 -- refreshes, no more than last_refresh_at already tells): nothing about other merchants' rows.
+-- It is on the hit path of the result cache (docs/result-cache.md), so it is kept cheap to plan
+-- as well as to run: a pooled Npgsql connection is reset with DISCARD ALL, which drops the plans
+-- PL/pgSQL keeps, so each call plans its statement again. The owner's statement is one index scan
+-- with no privilege test; others test the view, then its reader view by name, then any view over it.
 
 CREATE OR REPLACE FUNCTION ops.view_epochs(view_names text[])
 RETURNS TABLE (
@@ -22,47 +26,59 @@ LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
--- One plan per session: the custom plans PostgreSQL would otherwise try first cost more to plan than to run.
-SET plan_cache_mode = force_generic_plan
 AS $$
+DECLARE
+    -- session_user, like ops.current_merchant_id(): SET ROLE changes nothing.
+    is_owner           boolean := pg_catalog.pg_has_role(session_user, 'erp_owner', 'MEMBER');
+    sees_every_merchant boolean;
 BEGIN
+    IF is_owner THEN
+        -- The owner reads everything: one index scan, no privilege test.
+        RETURN QUERY
+        SELECT f.view_name,
+               f.last_success_at,
+               pg_catalog.now() - f.last_success_at,
+               f.last_success_at IS NULL OR pg_catalog.now() - f.last_success_at > f.stale_after,
+               f.is_failing,
+               EXISTS (SELECT 1 FROM ops.mv_invalidations AS i WHERE i.view_name = f.view_name),
+               f.refresh_epoch
+        FROM ops.mv_freshness AS f
+        WHERE (view_epochs.view_names IS NULL OR f.view_name = ANY (view_epochs.view_names))
+          AND pg_catalog.to_regclass(f.view_name) IS NOT NULL
+        ORDER BY f.view_name;
+        RETURN;
+    END IF;
+
+    sees_every_merchant := pg_catalog.pg_has_role(session_user, 'erp_writer', 'MEMBER')
+        OR EXISTS (SELECT 1
+                   FROM ops.merchant_access AS a
+                   WHERE a.merchant_id IS NULL
+                     AND pg_catalog.pg_has_role(session_user, pg_catalog.to_regrole(pg_catalog.quote_ident(a.role_name)), 'MEMBER'));
+
     RETURN QUERY
-    WITH login AS (
-        -- session_user, like ops.current_merchant_id(): SET ROLE changes nothing.
-        SELECT pg_catalog.pg_has_role(session_user, 'erp_owner', 'MEMBER') AS is_owner,
-               pg_catalog.pg_has_role(session_user, 'erp_owner', 'MEMBER')
-               OR pg_catalog.pg_has_role(session_user, 'erp_writer', 'MEMBER')
-               OR EXISTS (SELECT 1
-                          FROM ops.merchant_access AS a
-                          JOIN pg_catalog.pg_roles AS r ON r.rolname = a.role_name
-                          WHERE a.merchant_id IS NULL
-                            AND pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER')) AS sees_every_merchant
-    )
     SELECT f.view_name,
            f.last_success_at,
            pg_catalog.now() - f.last_success_at,
            f.last_success_at IS NULL OR pg_catalog.now() - f.last_success_at > f.stale_after,
            f.is_failing,
-           CASE WHEN login.sees_every_merchant
+           CASE WHEN sees_every_merchant
                 THEN EXISTS (SELECT 1 FROM ops.mv_invalidations AS i WHERE i.view_name = f.view_name) END,
            f.refresh_epoch
     FROM ops.mv_freshness AS f
-    CROSS JOIN login
-    CROSS JOIN LATERAL (SELECT pg_catalog.to_regclass(f.view_name)::oid AS oid) AS rel
     WHERE (view_epochs.view_names IS NULL OR f.view_name = ANY (view_epochs.view_names))
-      -- A view that exists, and the login is the owner (who reads everything) or may SELECT the
-      -- view or a view over it. CASE, not OR: the cheap tests first, the catalog lookup last.
-      AND CASE WHEN rel.oid IS NULL THEN false
-               WHEN login.is_owner THEN true
-               WHEN pg_catalog.has_table_privilege(session_user, rel.oid, 'SELECT') THEN true
-               ELSE EXISTS (SELECT 1
-                            FROM pg_catalog.pg_depend AS d
-                            JOIN pg_catalog.pg_rewrite AS w ON w.oid = d.objid
-                            WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass
-                              AND d.refclassid = 'pg_catalog.pg_class'::regclass
-                              AND d.refobjid = rel.oid
-                              AND w.ev_class <> rel.oid
-                              AND pg_catalog.has_table_privilege(session_user, w.ev_class, 'SELECT'))
+      -- A view that exists, which the login may SELECT, or read through a view over it. CASE, not OR:
+      -- the cheap tests first. The common case, a reader granted the reader view mart.x of
+      -- mart.mv_x, is one privilege test on a name; only the owner creates relations in mart, and a
+      -- view listed here still gives only what the reader view returns to this login. The catalog
+      -- lookup (any view over it) comes last, in its own function: PostgreSQL plans a statement's
+      -- subqueries whether they run or not, and with a pooled connection (Npgsql sends DISCARD ALL
+      -- when it hands one out again) every call plans this statement anew.
+      AND CASE WHEN pg_catalog.to_regclass(f.view_name) IS NULL THEN false
+               WHEN pg_catalog.has_table_privilege(session_user, pg_catalog.to_regclass(f.view_name), 'SELECT') THEN true
+               WHEN f.view_name LIKE 'mart.mv\_%'
+                    AND pg_catalog.has_table_privilege(session_user,
+                            pg_catalog.to_regclass('mart.' || pg_catalog.substr(f.view_name, 9)), 'SELECT') THEN true
+               ELSE ops.view_read_through_view(pg_catalog.to_regclass(f.view_name))
           END
     ORDER BY f.view_name;
 END
