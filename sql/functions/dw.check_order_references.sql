@@ -22,8 +22,10 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    keys_sql text := 'SELECT DISTINCT n.merchant_id, n.order_id, n.order_date FROM referencing AS n WHERE n.order_id IS NOT NULL';
-    missing  record;
+    keys_sql         text := 'SELECT DISTINCT n.merchant_id, n.order_id, n.order_date FROM referencing AS n WHERE n.order_id IS NOT NULL';
+    missing_merchant bigint;
+    missing_order    bigint;
+    missing_date     date;
 BEGIN
     PERFORM FROM referencing AS r WHERE r.order_id IS NOT NULL LIMIT 1;
     IF NOT FOUND THEN
@@ -51,12 +53,12 @@ BEGIN
                           WHERE f.merchant_id = k.merchant_id AND f.order_id = k.order_id AND f.order_date = k.order_date)
         ORDER BY k.merchant_id, k.order_id, k.order_date
         LIMIT 1
-        $q$, keys_sql) INTO missing;
-    IF missing.merchant_id IS NOT NULL THEN
+        $q$, keys_sql) INTO missing_merchant, missing_order, missing_date;
+    IF missing_merchant IS NOT NULL THEN
         RAISE EXCEPTION 'insert or update on table "%" violates foreign key constraint "%"', TG_TABLE_NAME, TG_TABLE_NAME || '_order_fkey'
             USING ERRCODE = 'foreign_key_violation',
                   DETAIL = format('Key (merchant_id, order_id, order_date)=(%s, %s, %s) is not present in table "fact_sales_orders".',
-                                  missing.merchant_id, missing.order_id, missing.order_date),
+                                  missing_merchant, missing_order, missing_date),
                   SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, CONSTRAINT = TG_TABLE_NAME || '_order_fkey';
     END IF;
     RETURN NULL;
