@@ -1,7 +1,7 @@
 -- ops.refresh_aggregate: the work of ops.refresh_view for an incremental aggregate: recomputes the
 -- buckets its invalidation log names, or every row (docs/refresh.md, "Incremental aggregates").
 -- requires: ops.mv_registry, ops.agg_invalidations (0027_incremental_aggregates), ops.refresh_product_aggregate,
---           ops.refresh_customer_segments
+--           ops.refresh_customer_segments, ops.analyze_changed_partitions
 -- Runs inside ops.refresh_view's transaction (its advisory lock, log row and error handling), so
 -- readers see the old buckets or the new ones, never a mix. It consumes the ranges of the
 -- transactions the given snapshot saw (taken before anything is read): a write in flight keeps its
@@ -30,6 +30,10 @@ DECLARE
     changed   bigint := 0;
 BEGIN
     SELECT * INTO STRICT reg FROM ops.mv_registry AS r WHERE r.view_name = refresh_aggregate.view_name;
+    -- The facts of the newest days are what an incremental refresh reads: their statistics first.
+    IF NOT full_rebuild THEN
+        PERFORM ops.analyze_changed_partitions();
+    END IF;
     -- A per-customer aggregate has its own log and refresh (docs/refresh.md, "Per-customer aggregates").
     IF reg.bucket_width = 'customer' THEN
         SELECT c.row_count, c.refresh_mode INTO row_count, refresh_mode
