@@ -46,6 +46,7 @@ DECLARE
     read_first        date;
     read_last         date;
     base_first        date;
+    period            record;
 BEGIN
     -- While migrate re-creates the views (they are dropped for the length of its transaction),
     -- there is nothing to compute from; the next due refresh does it.
@@ -154,10 +155,13 @@ BEGIN
         IF full_pass THEN
             DELETE FROM mart.shop_health AS h WHERE merchant_ids IS NULL OR h.merchant_id = ANY (merchant_ids);
         ELSE
-            DELETE FROM mart.shop_health AS h
-            USING ops.c_class_periods(changed_merchants, changed_first, changed_last, CURRENT_DATE) AS k
-            WHERE h.merchant_id = k.merchant_id AND h.period_type = k.period_type
-              AND h.period_start BETWEEN k.first_start AND k.last_start;
+            -- One DELETE per run of periods, planned with its dates: an index range each. Joined
+            -- to the runs in one statement, the planner guessed the ranges' rows and scanned the table.
+            FOR period IN SELECT * FROM ops.c_class_periods(changed_merchants, changed_first, changed_last, CURRENT_DATE) LOOP
+                DELETE FROM mart.shop_health AS h
+                WHERE h.merchant_id = period.merchant_id AND h.period_type = period.period_type
+                  AND h.period_start BETWEEN period.first_start AND period.last_start;
+            END LOOP;
         END IF;
         INSERT INTO mart.shop_health (merchant_id, shop_id, period_type, period_start, period_end, order_count, gmv_cny,
                                       gross_profit_cny, previous_gmv_cny, sales_growth, sales_growth_score, sales_growth_weight,
@@ -295,10 +299,13 @@ BEGIN
         IF full_pass THEN
             DELETE FROM mart.product_rankings AS r WHERE merchant_ids IS NULL OR r.merchant_id = ANY (merchant_ids);
         ELSE
-            DELETE FROM mart.product_rankings AS r
-            USING ops.c_class_periods(changed_merchants, changed_first, changed_last, CURRENT_DATE) AS k
-            WHERE r.merchant_id = k.merchant_id AND r.period_type = k.period_type
-              AND r.period_start BETWEEN k.first_start AND k.last_start;
+            -- One DELETE per run of periods, planned with its dates: an index range each. Joined
+            -- to the runs in one statement, the planner guessed the ranges' rows and scanned the table.
+            FOR period IN SELECT * FROM ops.c_class_periods(changed_merchants, changed_first, changed_last, CURRENT_DATE) LOOP
+                DELETE FROM mart.product_rankings AS r
+                WHERE r.merchant_id = period.merchant_id AND r.period_type = period.period_type
+                  AND r.period_start BETWEEN period.first_start AND period.last_start;
+            END LOOP;
         END IF;
         IF full_pass THEN
             -- Every period of the windows: one window filter over the merchants' rows (the same
