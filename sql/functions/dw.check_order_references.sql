@@ -20,15 +20,23 @@ CREATE OR REPLACE FUNCTION dw.check_order_references()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+-- A merge join of the keys and the orders on (merchant, day) alone, then filtering by order id, is
+-- quadratic in the orders of a day: the planner chose it for 200,000 keys (164 million rows
+-- filtered, 37 s). Hashing or probing the primary key is linear, whatever the estimates.
+SET enable_mergejoin = off
 AS $$
 DECLARE
     keys_sql         text := 'SELECT DISTINCT n.merchant_id, n.order_id, n.order_date FROM referencing AS n WHERE n.order_id IS NOT NULL';
     missing_merchant bigint;
     missing_order    bigint;
     missing_date     date;
+    first_day        date;
+    last_day         date;
+    naming           bigint;
 BEGIN
-    PERFORM FROM referencing AS r WHERE r.order_id IS NOT NULL LIMIT 1;
-    IF NOT FOUND THEN
+    SELECT count(*), min(r.order_date), max(r.order_date) INTO naming, first_day, last_day
+    FROM referencing AS r WHERE r.order_id IS NOT NULL;
+    IF naming = 0 THEN
         RETURN NULL;
     END IF;
     IF TG_OP = 'UPDATE' THEN
@@ -39,12 +47,15 @@ BEGIN
     -- ORDER BY before LIMIT 1: a bare LIMIT 1 let the planner expect to stop at the first missing
     -- order and probe the partitions once per key (40,000 keys: 1-4 s); sorted, it costs the whole
     -- anti-join and hashes it when the batch is large (0.2 s), and names the first missing key.
+    -- The rows' first and last day, as literals, prune the orders to their partitions when planned:
+    -- without them a large batch hashed every order of the warehouse (1,000,000 orders: 4 s).
     EXECUTE format($q$
         WITH keys AS (%s),
         found AS (
             SELECT o.merchant_id, o.order_id, o.order_date
             FROM dw.fact_sales_orders AS o
             JOIN keys AS k ON k.merchant_id = o.merchant_id AND k.order_id = o.order_id AND k.order_date = o.order_date
+            WHERE o.order_date BETWEEN %L AND %L
             FOR KEY SHARE OF o
         )
         SELECT k.merchant_id, k.order_id, k.order_date
@@ -53,7 +64,7 @@ BEGIN
                           WHERE f.merchant_id = k.merchant_id AND f.order_id = k.order_id AND f.order_date = k.order_date)
         ORDER BY k.merchant_id, k.order_id, k.order_date
         LIMIT 1
-        $q$, keys_sql) INTO missing_merchant, missing_order, missing_date;
+        $q$, keys_sql, first_day, last_day) INTO missing_merchant, missing_order, missing_date;
     IF missing_merchant IS NOT NULL THEN
         RAISE EXCEPTION 'insert or update on table "%" violates foreign key constraint "%"', TG_TABLE_NAME, TG_TABLE_NAME || '_order_fkey'
             USING ERRCODE = 'foreign_key_violation',
