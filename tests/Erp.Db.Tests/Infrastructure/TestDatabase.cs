@@ -47,6 +47,13 @@ public sealed class TestDatabase : IAsyncDisposable
         return value is DBNull or null ? default : (T)value;
     }
 
+    /// <summary>The planner's row estimate for a query (EXPLAIN, not run).</summary>
+    public async Task<double> EstimatedRowsAsync(string query)
+    {
+        using var plan = System.Text.Json.JsonDocument.Parse((await ScalarAsync<string>($"EXPLAIN (FORMAT JSON) {query}"))!);
+        return plan.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
+    }
+
     public async Task ExecuteAsync(string sql)
     {
         await using var command = DataSource.CreateCommand(sql);

@@ -26,6 +26,19 @@ public class OrderIngestTests
     }
 
     [Fact]
+    public async Task A_batch_analyzes_the_partitions_it_filled_so_its_posting_and_the_next_plans_know_their_rows()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        const string Day = "SELECT * FROM dw.fact_sales_orders WHERE order_date = DATE '2026-03-05'";
+        var before = await db.EstimatedRowsAsync(Day);
+
+        await new Ingestor(db.DataSource).UpsertOrdersAsync(Enumerable.Range(1, 500).Select(n => IngestSample.Order($"B-{n}")));
+
+        Assert.True(before < 100, $"the statistics should not know the batch before it, estimated {before}");
+        Assert.True(await db.EstimatedRowsAsync(Day) > 300, "the batch should have analysed the partition it filled");
+    }
+
+    [Fact]
     public async Task Counts_are_exact_for_new_changed_and_unchanged_rows()
     {
         await using var db = await IngestSample.CreateAsync();

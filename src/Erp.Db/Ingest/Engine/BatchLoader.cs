@@ -36,6 +36,8 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         // Statistics of the batch, so the checks, upsert and posting join it by hash or by index as its size asks
         // (a never-analyzed temp table is planned as a thousand rows, whatever it holds).
         await connection.ExecuteAsync(new CommandDefinition($"ANALYZE {IngestPlan<TRow>.TempTable}", transaction: transaction, cancellationToken: cancellationToken));
+        // And of the facts the upsert joins, where earlier batches changed them since their last ANALYZE.
+        await AnalyzeChangedPartitionsAsync(connection, transaction, cancellationToken);
 
         foreach (var resolve in plan.Definition.Resolve)
         {
@@ -78,6 +80,8 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
 
         if (plan.Post is not null)
         {
+            // The posting reads what the upsert just wrote: its statistics first (a new month's partition is otherwise "empty").
+            await AnalyzeChangedPartitionsAsync(connection, transaction, cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(plan.Post, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         }
 
@@ -95,6 +99,18 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         logger.LogInformation("{Mode} {Rows} {Entity} into {Table}: {Inserted} inserted, {Updated} updated, {Unchanged} unchanged in {Elapsed} ms",
             options.DryRun ? "Dry run (rolled back) of" : "Ingested", count, plan.Entity, plan.Definition.Table, result.Inserted, result.Updated, result.Unchanged, (long)result.Elapsed.TotalMilliseconds);
         return result;
+    }
+
+    /// <summary>
+    /// <c>ops.analyze_changed_partitions()</c> (docs/refresh.md, "Statistics of the newest days"); not in a dry run, whose rollback
+    /// would undo the statistics but not PostgreSQL's count of the changes since them, leaving autovacuum to think them fresh.
+    /// </summary>
+    private async Task AnalyzeChangedPartitionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (!options.DryRun)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SELECT ops.analyze_changed_partitions()", transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        }
     }
 
     private static async Task<long> CopyAsync<TRow>(NpgsqlConnection connection, IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows, CancellationToken cancellationToken)
