@@ -220,6 +220,89 @@ public class IncrementalAggregateTests
             "SELECT count(*) FROM ops.agg_invalidations WHERE view_name = 'mart.mv_top_products' AND merchant_id IS NULL AND first_day = '-infinity' AND last_day = 'infinity'"));
     }
 
+    [Fact]
+    public async Task A_due_refresh_after_one_more_day_adds_its_deltas_to_the_top_products_rows_of_that_day_products()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        var stamp = await db.ScalarAsync<string>("SELECT string_agg(xmin::text, ',' ORDER BY merchant_id, window_days, product_id) FROM mart.mv_top_products");
+        var before = await db.ScalarAsync<long>("SELECT coalesce(max(log_id), 0) FROM ops.mv_refresh_log");
+
+        // One more day: orders of yesterday, one line each of product 101 (shop 11) and of a product
+        // that had no sale yet (203, shop 21): its rows appear.
+        await db.ExecuteAsync("""
+            INSERT INTO dw.dim_products (product_id, merchant_id, sku, product_name, category_id, brand, unit_cost, safety_stock)
+            VALUES (203, 2, 'SKU-203', 'Newcomer', 2, 'Acme', 3, 2);
+            WITH o AS (
+                INSERT INTO dw.fact_sales_orders (merchant_id, order_date, shop_id, customer_id, order_no, status, item_count, gmv, cost_amount_cny, ordered_at)
+                SELECT s.merchant_id, CURRENT_DATE - 1, s.shop_id, CASE WHEN s.merchant_id = 1 THEN 1001 ELSE 2001 END, 'day-' || s.shop_id || '-' || g, 'paid', 2, 20, 6, now() - interval '1 day'
+                FROM dw.dim_shops AS s CROSS JOIN generate_series(1, 3) AS g WHERE s.shop_id IN (11, 21)
+                RETURNING merchant_id, order_id, order_date)
+            INSERT INTO dw.fact_order_items (merchant_id, order_date, order_id, line_no, product_id, quantity, unit_price, unit_cost)
+            SELECT merchant_id, order_date, order_id, 1, CASE WHEN merchant_id = 1 THEN 101 ELSE 203 END, 2, 10, 3 FROM o
+            """);
+        await db.ExecuteAsync("CALL ops.refresh_due('test')");
+
+        Assert.Equal("incremental", await db.ScalarAsync<string>(
+            $"SELECT string_agg(refresh_mode, ',') FROM ops.mv_refresh_log WHERE log_id > {before} AND view_name = 'mart.mv_top_products'"));
+        Assert.Equal(0, await DifferenceAsync(db, "mart.mv_top_products"));
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.product_sales_deltas"));
+        // Only the rows of the two products sold that day were written (three windows each).
+        Assert.Equal("101/7,101/30,101/90,203/7,203/30,203/90", await db.ScalarAsync<string>($"""
+            SELECT string_agg(product_id || '/' || window_days, ',' ORDER BY product_id, window_days) FROM mart.mv_top_products
+            WHERE xmin::text <> ALL (string_to_array('{stamp}', ','))
+            """));
+        Assert.Equal("SKU-203 Newcomer 6", await db.ScalarAsync<string>(
+            "SELECT sku || ' ' || product_name || ' ' || units_sold FROM mart.mv_top_products WHERE product_id = 203 AND window_days = 7"));
+    }
+
+    /// <summary>Days back top products are made to look computed on (up to past the 90-day window), and writes to what its base reads.</summary>
+    private static readonly Gen<(int DaysBack, (int Kind, int A, int B, int C)[] Writes)> TopProductsDay =
+        Gen.Select(Gen.Int[0, 100], Write.Where(w => w.Kind <= 6 || w.Kind == 10).Array[0, 5]);
+
+    [Fact]
+    public async Task Top_products_follow_deltas_of_updated_deleted_and_moved_lines_and_a_moved_date_and_equal_a_full_recompute()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        // Sales around the edges of the windows: 6 to 8, 29 to 31 and 89 to 120 days back.
+        await db.ExecuteAsync("""
+            WITH o AS (
+                INSERT INTO dw.fact_sales_orders (merchant_id, order_date, shop_id, customer_id, order_no, status, item_count, gmv, cost_amount_cny, ordered_at)
+                SELECT s.merchant_id, CURRENT_DATE - d, s.shop_id, CASE WHEN s.merchant_id = 1 THEN 1001 ELSE 2001 END, 'edge-' || s.shop_id || '-' || d, 'paid', 1, 10 + d, 4, now() - d * interval '1 day'
+                FROM dw.dim_shops AS s CROSS JOIN (SELECT * FROM generate_series(6, 8) UNION ALL SELECT * FROM generate_series(29, 31)
+                                                   UNION ALL SELECT * FROM generate_series(89, 120, 3)) AS g (d)
+                RETURNING merchant_id, order_id, order_date)
+            INSERT INTO dw.fact_order_items (merchant_id, order_date, order_id, line_no, product_id, quantity, unit_price, unit_cost)
+            SELECT merchant_id, order_date, order_id, 1, CASE WHEN merchant_id = 1 THEN 101 ELSE 202 END, 1 + order_id % 3, 7, 2 FROM o
+            """);
+        await db.ExecuteAsync("CALL ops.refresh_due('test')");
+
+        await TopProductsDay.SampleAsync(async sample =>
+        {
+            // The table as a refresh sample.DaysBack days ago left it (the base is current).
+            await db.ExecuteAsync($"""
+                DELETE FROM mart.mv_top_products;
+                INSERT INTO mart.mv_top_products SELECT * FROM mart.mv_top_products_rows(NULL, '-infinity', 'infinity', CURRENT_DATE - {sample.DaysBack});
+                """);
+            var before = await db.ScalarAsync<long>("SELECT coalesce(max(log_id), 0) FROM ops.mv_refresh_log");
+            foreach (var write in sample.Writes)
+            {
+                await db.ExecuteAsync(Sql(write));
+            }
+            await db.ExecuteAsync("UPDATE ops.mv_registry SET last_success_at = now() - interval '1 day'");
+            await db.ExecuteAsync("CALL ops.refresh_due('test')");
+
+            Assert.Equal(0, await db.ScalarAsync<long>($"SELECT count(*) FROM ops.mv_refresh_log WHERE log_id > {before} AND status <> 'succeeded'"));
+            Assert.Equal(sample.DaysBack >= 90 ? "full" : "incremental", await db.ScalarAsync<string>(
+                $"SELECT string_agg(refresh_mode, ',') FROM ops.mv_refresh_log WHERE log_id > {before} AND view_name = 'mart.mv_top_products'"));
+            Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.product_sales_deltas"));
+            Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_top_products WHERE window_end <> CURRENT_DATE"));
+            Assert.True(await DifferenceAsync(db, "mart.mv_top_products") == 0,
+                $"mart.mv_top_products differs from a full recompute {sample.DaysBack} days on, after: {string.Join("; ", sample.Writes.Select(Sql))}");
+        }, seed: "0N0XIzNsQ0O2", iter: 25, threads: 1, print: x => $"{x.DaysBack} days; " + string.Join("; ", x.Writes.Select(Sql)));
+    }
+
     /// <summary>Rows in the aggregate but not in a full recompute, plus the other way round (duplicates counted).</summary>
     private static async Task<long> DifferenceAsync(TestDatabase db, string aggregate)
     {
