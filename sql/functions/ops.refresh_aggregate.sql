@@ -65,11 +65,6 @@ BEGIN
         END IF;
         UPDATE ops.mv_registry AS r SET as_of_date = CURRENT_DATE WHERE r.view_name = reg.view_name;
     END IF;
-    IF reg.bucket_width = 'product' THEN
-        SELECT p.row_count, p.refresh_mode INTO row_count, refresh_mode
-        FROM ops.refresh_product_aggregate(reg.view_name, full_rebuild, covered) AS p;
-        RETURN;
-    END IF;
     -- An aggregate that follows its base by deltas refreshes itself (it consumes its own ranges).
     IF reg.delta_function IS NOT NULL THEN
         SELECT pg_catalog.format('%I.%I', n.nspname, p.proname) INTO STRICT delta_fn
@@ -78,6 +73,11 @@ BEGIN
         WHERE p.oid = pg_catalog.to_regprocedure(reg.delta_function);
         EXECUTE pg_catalog.format('SELECT d.row_count, d.refresh_mode FROM %s($1, $2, $3) AS d', delta_fn)
             INTO row_count, refresh_mode USING reg.view_name, full_rebuild, covered;
+        RETURN;
+    END IF;
+    IF reg.bucket_width = 'product' THEN
+        SELECT p.row_count, p.refresh_mode INTO row_count, refresh_mode
+        FROM ops.refresh_product_aggregate(reg.view_name, full_rebuild, covered) AS p;
         RETURN;
     END IF;
 

@@ -1,7 +1,6 @@
 -- mart.mv_inventory_summary: stock position per merchant and product (all warehouses), with
 -- value, 30-day sales, days of cover, turnover, stock status and a suggested reorder quantity.
--- requires: dw.fact_inventory, dw.dim_products, dw.dim_categories, dw.fact_order_items, dw.fact_sales_orders, dw.is_valid_sale,
---           dw.stock_status
+-- requires: dw.fact_inventory, dw.dim_products, dw.dim_categories, mart.mv_product_sales_daily, dw.stock_status
 -- Definitions (all over the last 30 days, today excluded, valid orders only):
 --   avg_daily_units      = units sold / 30
 --   days_of_cover        = available / avg_daily_units (NULL without sales)
@@ -15,8 +14,10 @@
 --                          available, never 0 while it still sells.
 -- An incremental aggregate kept per product (docs/refresh.md): a table that only the refresh
 -- functions write, filled by mart.mv_inventory_summary_rows; statement triggers
--- (ops.log_product_changes) log the products whose stock, product or category row, order lines or
--- orders (inside the 30-day window) changed, and a due refresh recomputes only those products.
+-- (ops.log_product_changes) log the products whose stock, product or category row changed, and the
+-- refresh of mart.mv_product_sales_daily, which the 30-day sales are summed from (its units and
+-- cost per product and day are those of the valid order lines), logs the products whose sales
+-- rows it rewrote (ops.product_sales_deltas, 0043); a due refresh recomputes only those products.
 -- The window ends yesterday: the table remembers the day it is computed as of
 -- (ops.mv_registry.as_of_date), and when the date moved, mart.mv_inventory_summary_date_moved logs
 -- the products with sales on the days that left the window and on those that entered it, so the
@@ -68,17 +69,16 @@ WITH stock AS (
     GROUP BY i.merchant_id, i.product_id
 ),
 sold AS (
-    SELECT it.merchant_id, it.product_id,
-           sum(it.quantity)::bigint AS units_sold_30d,
-           sum(it.cost_amount) AS cost_sold_30d
-    FROM dw.fact_order_items AS it
-    JOIN dw.fact_sales_orders AS o
-        ON o.merchant_id = it.merchant_id AND o.order_id = it.order_id AND o.order_date = it.order_date
-    WHERE it.order_date >= as_of - 30 AND it.order_date < as_of
-      AND o.order_date >= as_of - 30 AND o.order_date < as_of  -- the same days, so both prune partitions
-      AND dw.is_valid_sale(o.status)
-      AND ((merchants IS NULL AND products IS NULL) OR (it.merchant_id = ANY (merchants) AND it.product_id = ANY (products)))
-    GROUP BY it.merchant_id, it.product_id
+    -- From the daily product sales (valid orders only; units and cost of the lines, cost already
+    -- in cents per line, so the per-day sums add up to the lines' sum): 30 days of rows per product
+    -- instead of every order line joined to its order.
+    SELECT d.merchant_id, d.product_id,
+           sum(d.units_sold)::bigint AS units_sold_30d,
+           sum(d.cost_cny) AS cost_sold_30d
+    FROM mart.mv_product_sales_daily AS d
+    WHERE d.sales_date >= as_of - 30 AND d.sales_date < as_of
+      AND ((merchants IS NULL AND products IS NULL) OR (d.merchant_id = ANY (merchants) AND d.product_id = ANY (products)))
+    GROUP BY d.merchant_id, d.product_id
 )
 SELECT s.merchant_id,
        s.product_id,
@@ -127,6 +127,8 @@ AS $$
           WHERE l.order_date >= LEAST(from_day, to_day) AND l.order_date < GREATEST(from_day, to_day)) AS it;
 $$;
 
+-- The fill consumes the deltas logged for the table it replaces, in the same statement.
+WITH consumed AS (DELETE FROM ops.product_sales_deltas WHERE view_name = 'mart.mv_inventory_summary')
 INSERT INTO mart.mv_inventory_summary SELECT * FROM mart.mv_inventory_summary_rows(NULL, NULL);
 
 CREATE UNIQUE INDEX mv_inventory_summary_key ON mart.mv_inventory_summary (merchant_id, product_id);
@@ -155,8 +157,11 @@ REVOKE EXECUTE ON FUNCTION mart.mv_inventory_summary_date_moved(date, date) FROM
 
 SELECT ops.register_aggregate('mart.mv_inventory_summary', 'mart.mv_inventory_summary_rows(bigint[], bigint[], date)', 'product_id', 'product',
     '$default_refresh_interval$', '$default_stale_after$', 'Stock, turnover and reorder suggestion per merchant and product.');
+-- delta_function: the refresh of its bucket width, named so that the base's refresh logs the
+-- products whose daily sales it rewrote for it (ops.product_sales_deltas).
 UPDATE ops.mv_registry
-SET date_moved_function = 'mart.mv_inventory_summary_date_moved(date, date)', as_of_date = CURRENT_DATE
+SET date_moved_function = 'mart.mv_inventory_summary_date_moved(date, date)', as_of_date = CURRENT_DATE,
+    delta_function = 'ops.refresh_product_aggregate(text, boolean, pg_catalog.pg_snapshot)'
 WHERE view_name = 'mart.mv_inventory_summary';
 
 -- security_invoker, not security_barrier: the table's policy scopes readers inside the plan, so

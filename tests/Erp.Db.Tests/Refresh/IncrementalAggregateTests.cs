@@ -54,6 +54,7 @@ public class IncrementalAggregateTests
             Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.agg_invalidations"));
             // Only entries of lines dated today or later wait (no window holds them yet).
             Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.agg_product_invalidations WHERE sales_day IS NULL OR sales_day < CURRENT_DATE"));
+            Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.product_sales_deltas WHERE view_name = 'mart.mv_top_products' OR sales_date < CURRENT_DATE"));
             foreach (var aggregate in Aggregates)
             {
                 Assert.True(await DifferenceAsync(db, aggregate) == 0, $"{aggregate} differs from a full recompute after: {string.Join("; ", writes.Select(Sql))}");
@@ -138,9 +139,11 @@ public class IncrementalAggregateTests
             """);
         await db.ExecuteAsync("CALL ops.refresh_due('test')");
 
-        // Today's product (101) waits with its day; yesterday's (202) was recomputed.
+        // Today's product (101) waits with its day in the base's deltas (0043: the 30-day sales are
+        // summed from mart.mv_product_sales_daily); yesterday's (202) was recomputed.
         Assert.Equal("101", await db.ScalarAsync<string>(
-            $"SELECT string_agg(DISTINCT product_id::text, ',') FROM ops.agg_product_invalidations WHERE invalidation_id > {logged} AND sales_day = CURRENT_DATE"));
+            "SELECT string_agg(DISTINCT product_id::text, ',') FROM ops.product_sales_deltas WHERE view_name = 'mart.mv_inventory_summary' AND sales_date = CURRENT_DATE"));
+        Assert.Equal(0, await db.ScalarAsync<long>($"SELECT count(*) FROM ops.agg_product_invalidations WHERE invalidation_id > {logged}"));
         Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.agg_product_invalidations WHERE sales_day IS NULL OR sales_day < CURRENT_DATE"));
         Assert.Equal("202", await db.ScalarAsync<string>($"""
             SELECT string_agg(product_id::text, ',') FROM mart.mv_inventory_summary
@@ -296,7 +299,7 @@ public class IncrementalAggregateTests
             Assert.Equal(0, await db.ScalarAsync<long>($"SELECT count(*) FROM ops.mv_refresh_log WHERE log_id > {before} AND status <> 'succeeded'"));
             Assert.Equal(sample.DaysBack >= 90 ? "full" : "incremental", await db.ScalarAsync<string>(
                 $"SELECT string_agg(refresh_mode, ',') FROM ops.mv_refresh_log WHERE log_id > {before} AND view_name = 'mart.mv_top_products'"));
-            Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.product_sales_deltas"));
+            Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.product_sales_deltas WHERE view_name = 'mart.mv_top_products'"));
             Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_top_products WHERE window_end <> CURRENT_DATE"));
             Assert.True(await DifferenceAsync(db, "mart.mv_top_products") == 0,
                 $"mart.mv_top_products differs from a full recompute {sample.DaysBack} days on, after: {string.Join("; ", sample.Writes.Select(Sql))}");
