@@ -63,6 +63,8 @@ BEGIN
             WHERE p.oid = pg_catalog.to_regprocedure(reg.date_moved_function);
             EXECUTE pg_catalog.format('SELECT %s($1, $2)', moved) USING reg.as_of_date, CURRENT_DATE;
         END IF;
+        -- Tells a delta_function that the date moved in this refresh (its deltas were of another window).
+        PERFORM pg_catalog.set_config('erpdb.date_moved', CASE WHEN reg.as_of_date <> CURRENT_DATE THEN reg.view_name ELSE '' END, true);
         UPDATE ops.mv_registry AS r SET as_of_date = CURRENT_DATE WHERE r.view_name = reg.view_name;
     END IF;
     -- An aggregate that follows its base by deltas refreshes itself (it consumes its own ranges).

@@ -1,8 +1,7 @@
 -- ops.refresh_product_aggregate: the work of ops.refresh_aggregate for an incremental aggregate kept
 -- per (merchant, product) (bucket width product, e.g. mart.mv_inventory_summary): recomputes the rows
 -- of the products its invalidation log names, or every row (docs/refresh.md, "Incremental aggregates").
--- requires: ops.mv_registry, ops.agg_product_invalidations (0035_incremental_finance_inventory, 0041_product_sales_days),
---           ops.agg_invalidations, the base's delta log (ops.mv_registry.delta_log, 0043_product_sales_deltas)
+-- requires: ops.mv_registry, ops.agg_product_invalidations (0035_incremental_finance_inventory, 0041_product_sales_days)
 -- Runs inside ops.refresh_view's transaction, after ops.refresh_aggregate has taken the table's lock
 -- and logged what a moved date changed. The compute function takes (merchants bigint[], products
 -- bigint[], as_of date): the rows of those products (of those merchants: product ids are unique,
@@ -11,13 +10,6 @@
 -- function, so the planner prunes the facts' date partitions when it plans (planning over every
 -- partition cost more than the work). It consumes the log entries of the transactions the snapshot saw, and its own,
 -- except those of order lines dated today or later (sales_day, 0041): no window holds them yet.
--- An aggregate built on a base with a delta log (0043: mart.mv_inventory_summary sums
--- mart.mv_product_sales_daily) also recomputes the products of the base's deltas logged for it
--- that do not cancel out (the same rule for days: those dated today or later wait), and takes the ranges the base logged
--- for it in ops.agg_invalidations: a range of bounded days is covered by the deltas, one of every
--- day of a merchant (no deltas logged) recomputes the merchant's rows, one of every merchant (a
--- TRUNCATE or full rebuild of the base) everything. Recomputing is idempotent, so the entries are
--- consumed by the covered snapshot, as the product entries are.
 
 CREATE OR REPLACE FUNCTION ops.refresh_product_aggregate(
     view_name text,
@@ -36,10 +28,6 @@ DECLARE
     products  bigint[];
     deleted   bigint;
     inserted  bigint;
-    delta_log regclass;
-    whole     bigint[];
-    log_cols  text;
-    seen      text := '(pg_catalog.pg_visible_in_snapshot(xid, $2) OR xid = pg_catalog.pg_current_xact_id_if_assigned())';
 BEGIN
     SELECT * INTO STRICT reg FROM ops.mv_registry AS r WHERE r.view_name = refresh_product_aggregate.view_name;
     rel := pg_catalog.to_regclass(reg.view_name);
@@ -48,28 +36,11 @@ BEGIN
     JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
     WHERE p.oid = pg_catalog.to_regprocedure(reg.compute_function);
 
-    -- The delta log of the base aggregate it reads, if any.
-    SELECT pg_catalog.to_regclass(b.delta_log) INTO delta_log
-    FROM ops.mv_registry AS b
-    WHERE b.view_name = ANY (reg.depends_on) AND b.delta_log IS NOT NULL
-    ORDER BY b.view_name LIMIT 1;
-    -- Its columns but the entry's own (id, consumer, transaction, sign): a row deleted and inserted
-    -- again unchanged (its day was rewritten for another product) cancels out on them.
-    SELECT pg_catalog.string_agg('d.' || pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO log_cols
-    FROM pg_catalog.pg_attribute AS a
-    WHERE a.attrelid = delta_log AND a.attnum > 0 AND NOT a.attisdropped AND a.attname NOT IN ('delta_id', 'view_name', 'xid', 'sign');
-
-    -- Everything, when asked, on a first refresh, or when an entry covers every merchant (a TRUNCATE
-    -- of a source, a full rebuild of the base).
+    -- Everything, when asked, on a first refresh, or when an entry covers every merchant (a TRUNCATE).
     IF NOT full_rebuild THEN
         full_rebuild := reg.last_success_at IS NULL OR EXISTS (
             SELECT 1 FROM ops.agg_product_invalidations AS i
             WHERE i.view_name = reg.view_name AND i.merchant_id IS NULL
-              AND (pg_catalog.pg_visible_in_snapshot(i.xid, covered) OR i.xid = pg_catalog.pg_current_xact_id_if_assigned()))
-        OR EXISTS (
-            SELECT 1 FROM ops.agg_invalidations AS i
-            WHERE i.view_name = reg.view_name AND i.merchant_id IS NULL
-              AND NOT (pg_catalog.isfinite(i.first_day) AND pg_catalog.isfinite(i.last_day))
               AND (pg_catalog.pg_visible_in_snapshot(i.xid, covered) OR i.xid = pg_catalog.pg_current_xact_id_if_assigned()));
     END IF;
 
@@ -83,23 +54,12 @@ BEGIN
         refresh_mode := 'incremental';
         -- The logged products, and their merchants: (merchant_id, product_id) lead the facts' and
         -- the table's indexes, so both arrays together make index lookups.
-        -- Merchants whose base rows were rewritten over every day: all their rows (which rows exist
-        -- does not depend on the base: the base only adds values to them).
-        SELECT coalesce(pg_catalog.array_agg(DISTINCT i.merchant_id), '{}') INTO whole
-        FROM ops.agg_invalidations AS i
-        WHERE i.view_name = reg.view_name AND NOT (pg_catalog.isfinite(i.first_day) AND pg_catalog.isfinite(i.last_day))
-          AND (pg_catalog.pg_visible_in_snapshot(i.xid, covered) OR i.xid = pg_catalog.pg_current_xact_id_if_assigned());
-        EXECUTE pg_catalog.format(
-            'SELECT coalesce(pg_catalog.array_agg(DISTINCT k.merchant_id), ''{}''), coalesce(pg_catalog.array_agg(DISTINCT k.product_id), ''{}'') '
-            'FROM (SELECT i.merchant_id, i.product_id FROM ops.agg_product_invalidations AS i '
-            '      WHERE i.view_name = $1 AND %2$s AND (i.sales_day IS NULL OR i.sales_day < CURRENT_DATE) '
-            '      UNION ALL SELECT t.merchant_id, t.product_id FROM %1$s AS t WHERE t.merchant_id = ANY ($3) %3$s) AS k',
-            rel, seen,
-            CASE WHEN delta_log IS NULL THEN ''
-                 ELSE pg_catalog.format('UNION ALL SELECT d.merchant_id, d.product_id FROM %s AS d WHERE d.view_name = $1 AND %s AND d.sales_date < CURRENT_DATE '
-                                        'GROUP BY %s HAVING pg_catalog.sum(d.sign) <> 0',
-                                        delta_log, seen, log_cols) END)
-        INTO merchants, products USING reg.view_name, covered, whole;
+        SELECT coalesce(pg_catalog.array_agg(DISTINCT i.merchant_id), '{}'), coalesce(pg_catalog.array_agg(DISTINCT i.product_id), '{}')
+        INTO merchants, products
+        FROM ops.agg_product_invalidations AS i
+        WHERE i.view_name = reg.view_name
+          AND (pg_catalog.pg_visible_in_snapshot(i.xid, covered) OR i.xid = pg_catalog.pg_current_xact_id_if_assigned())
+          AND (i.sales_day IS NULL OR i.sales_day < CURRENT_DATE);
         IF pg_catalog.cardinality(products) > 0 THEN
             EXECUTE pg_catalog.format('DELETE FROM %s WHERE merchant_id = ANY ($1) AND product_id = ANY ($2)', rel)
                 USING merchants, products;
@@ -121,13 +81,6 @@ BEGIN
     WHERE i.view_name = reg.view_name
       AND (pg_catalog.pg_visible_in_snapshot(i.xid, covered) OR i.xid = pg_catalog.pg_current_xact_id_if_assigned())
       AND (i.sales_day IS NULL OR i.sales_day < CURRENT_DATE OR i.merchant_id IS NULL);
-    IF delta_log IS NOT NULL THEN
-        EXECUTE pg_catalog.format('DELETE FROM %s AS d WHERE d.view_name = $1 AND %s AND d.sales_date < CURRENT_DATE', delta_log, seen)
-            USING reg.view_name, covered;
-    END IF;
-    DELETE FROM ops.agg_invalidations AS i
-    WHERE i.view_name = reg.view_name
-      AND (pg_catalog.pg_visible_in_snapshot(i.xid, covered) OR i.xid = pg_catalog.pg_current_xact_id_if_assigned());
 END
 $$;
 

@@ -16,8 +16,9 @@
 -- functions write, filled by mart.mv_inventory_summary_rows; statement triggers
 -- (ops.log_product_changes) log the products whose stock, product or category row changed, and the
 -- refresh of mart.mv_product_sales_daily, which the 30-day sales are summed from (its units and
--- cost per product and day are those of the valid order lines), logs the products whose sales
--- rows it rewrote (ops.product_sales_deltas, 0043); a due refresh recomputes only those products.
+-- cost per product and day are those of the valid order lines), logs the rows it rewrote, signed
+-- (ops.product_sales_deltas, 0043); a due refresh (ops.refresh_inventory_summary) recomputes the
+-- logged products and adds the deltas to the 30-day sums (units_sold_30d, cost_sold_30d) of the others.
 -- The window ends yesterday: the table remembers the day it is computed as of
 -- (ops.mv_registry.as_of_date), and when the date moved, mart.mv_inventory_summary_date_moved logs
 -- the products with sales on the days that left the window and on those that entered it, so the
@@ -45,7 +46,8 @@ CREATE TABLE mart.mv_inventory_summary (
     days_of_cover          numeric,
     turnover_30d           numeric,
     stock_status           text,
-    suggested_reorder_qty  bigint
+    suggested_reorder_qty  bigint,
+    cost_sold_30d          numeric
 );
 
 -- The aggregate's rows for some products of some merchants ((NULL, NULL): every row), with the 30
@@ -102,7 +104,8 @@ SELECT s.merchant_id,
        GREATEST(0, ceil(s.safety_stock + coalesce(d.units_sold_30d, 0) - s.quantity_available
                         - CASE WHEN dw.stock_status(s.quantity_available, s.safety_stock) <> 'normal' AND coalesce(d.units_sold_30d, 0) > 0
                                THEN 0 ELSE s.quantity_incoming END))::bigint
-           AS suggested_reorder_qty
+           AS suggested_reorder_qty,
+       coalesce(d.cost_sold_30d, 0) AS cost_sold_30d
 FROM stock AS s
 JOIN dw.dim_products AS p ON p.merchant_id = s.merchant_id AND p.product_id = s.product_id
 LEFT JOIN dw.dim_categories AS c ON c.merchant_id = p.merchant_id AND c.category_id = p.category_id
@@ -141,6 +144,7 @@ ANALYZE mart.mv_inventory_summary;
 COMMENT ON TABLE mart.mv_inventory_summary IS 'Stock per merchant and product over all warehouses with value, 30-day sales, days of cover, turnover, stock status and suggested reorder quantity (definitions in sql/views/mart.mv_inventory_summary.sql): an incremental aggregate kept per product that only the refresh functions write. Readers use mart.inventory_summary.';
 COMMENT ON COLUMN mart.mv_inventory_summary.inventory_value_cny IS 'On hand x weighted average unit cost, in CNY.';
 COMMENT ON COLUMN mart.mv_inventory_summary.units_sold_30d IS 'Units of valid orders over the 30 days before today.';
+COMMENT ON COLUMN mart.mv_inventory_summary.cost_sold_30d IS 'Cost (CNY) of the units of valid orders over the 30 days before today: kept so that the refresh can add a day''s deltas to it and derive turnover_30d again (ops.refresh_inventory_summary).';
 COMMENT ON COLUMN mart.mv_inventory_summary.days_of_cover IS 'quantity_available / avg_daily_units; NULL without sales.';
 COMMENT ON COLUMN mart.mv_inventory_summary.turnover_30d IS 'Cost of the units sold in 30 days / inventory value; NULL without stock value.';
 COMMENT ON COLUMN mart.mv_inventory_summary.stock_status IS 'out_of_stock (nothing available), low_stock (available <= safety stock) or normal.';
@@ -157,11 +161,11 @@ REVOKE EXECUTE ON FUNCTION mart.mv_inventory_summary_date_moved(date, date) FROM
 
 SELECT ops.register_aggregate('mart.mv_inventory_summary', 'mart.mv_inventory_summary_rows(bigint[], bigint[], date)', 'product_id', 'product',
     '$default_refresh_interval$', '$default_stale_after$', 'Stock, turnover and reorder suggestion per merchant and product.');
--- delta_function: the refresh of its bucket width, named so that the base's refresh logs the
--- products whose daily sales it rewrote for it (ops.product_sales_deltas).
+-- delta_function: its refresh adds the deltas of the base (ops.product_sales_deltas) to the 30-day
+-- sums of the products they name (ops.refresh_inventory_summary).
 UPDATE ops.mv_registry
 SET date_moved_function = 'mart.mv_inventory_summary_date_moved(date, date)', as_of_date = CURRENT_DATE,
-    delta_function = 'ops.refresh_product_aggregate(text, boolean, pg_catalog.pg_snapshot)'
+    delta_function = 'ops.refresh_inventory_summary(text, boolean, pg_catalog.pg_snapshot)'
 WHERE view_name = 'mart.mv_inventory_summary';
 
 -- security_invoker, not security_barrier: the table's policy scopes readers inside the plan, so

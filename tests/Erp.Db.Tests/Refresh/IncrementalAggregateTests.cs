@@ -224,11 +224,13 @@ public class IncrementalAggregateTests
     }
 
     [Fact]
-    public async Task A_due_refresh_after_one_more_day_adds_its_deltas_to_the_top_products_rows_of_that_day_products()
+    public async Task A_due_refresh_after_one_more_day_adds_its_deltas_to_the_top_products_and_stock_rows_of_that_day_products()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
         await SalesDataset.LoadAsync(db);
         var stamp = await db.ScalarAsync<string>("SELECT string_agg(xmin::text, ',' ORDER BY merchant_id, window_days, product_id) FROM mart.mv_top_products");
+        var stockStamp = await db.ScalarAsync<string>("SELECT string_agg(xmin::text, ',' ORDER BY merchant_id, product_id) FROM mart.mv_inventory_summary");
+        var units = await db.ScalarAsync<long>("SELECT units_sold_30d FROM mart.mv_inventory_summary WHERE product_id = 101");
         var before = await db.ScalarAsync<long>("SELECT coalesce(max(log_id), 0) FROM ops.mv_refresh_log");
 
         // One more day: orders of yesterday, one line each of product 101 (shop 11) and of a product
@@ -257,6 +259,16 @@ public class IncrementalAggregateTests
             """));
         Assert.Equal("SKU-203 Newcomer 6", await db.ScalarAsync<string>(
             "SELECT sku || ' ' || product_name || ' ' || units_sold FROM mart.mv_top_products WHERE product_id = 203 AND window_days = 7"));
+
+        // Stock: the day's deltas added to the 30-day sales of the one stocked product sold (101;
+        // 203 has no stock, so no row), nothing recomputed from the base.
+        Assert.Equal("incremental", await db.ScalarAsync<string>(
+            $"SELECT string_agg(refresh_mode, ',') FROM ops.mv_refresh_log WHERE log_id > {before} AND view_name = 'mart.mv_inventory_summary'"));
+        Assert.Equal(0, await DifferenceAsync(db, "mart.mv_inventory_summary"));
+        Assert.Equal($"101:{units + 6}", await db.ScalarAsync<string>($"""
+            SELECT string_agg(product_id || ':' || units_sold_30d, ',') FROM mart.mv_inventory_summary
+            WHERE xmin::text <> ALL (string_to_array('{stockStamp}', ','))
+            """));
     }
 
     /// <summary>Days back top products are made to look computed on (up to past the 90-day window), and writes to what its base reads.</summary>
