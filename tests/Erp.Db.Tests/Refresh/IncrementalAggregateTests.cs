@@ -271,6 +271,42 @@ public class IncrementalAggregateTests
             """));
     }
 
+    [Fact]
+    public async Task A_dependant_refresh_waits_for_a_base_refresh_in_flight_and_applies_its_deltas_once()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        await SalesDataset.AddOrderAsync(db, "in-flight-1", 80m);
+        await db.ExecuteAsync("UPDATE dw.fact_sales_orders SET order_date = CURRENT_DATE - 1 WHERE order_no = 'in-flight-1'");
+        // Its stock changed too: the stock refresh recomputes product 101 from the base, so it must
+        // not add the base's deltas for it later on top (they are consumed whole, not by snapshot).
+        await db.ExecuteAsync("UPDATE dw.fact_inventory SET quantity_incoming = quantity_incoming + 1 WHERE product_id = 101");
+        await using var baseRefresher = await db.DataSource.OpenConnectionAsync();
+        await using var topRefresher = await db.DataSource.OpenConnectionAsync();
+        await using var stockRefresher = await db.DataSource.OpenConnectionAsync();
+
+        // The base's refresh has written its rows and deltas but not committed: the dependants'
+        // refreshes (their snapshots taken before) wait for it at the SHARE lock on the base.
+        Task top, stock;
+        await using (var transaction = await baseRefresher.BeginTransactionAsync())
+        {
+            await new Npgsql.NpgsqlCommand("SELECT ops.refresh_view('mart.mv_product_sales_daily', 'test')", baseRefresher, transaction).ExecuteNonQueryAsync();
+            top = new Npgsql.NpgsqlCommand("SELECT ops.refresh_view('mart.mv_top_products', 'test')", topRefresher).ExecuteNonQueryAsync();
+            stock = new Npgsql.NpgsqlCommand("SELECT ops.refresh_view('mart.mv_inventory_summary', 'test')", stockRefresher).ExecuteNonQueryAsync();
+            await Task.Delay(1000);
+            Assert.False(top.IsCompleted || stock.IsCompleted, "the dependants' refreshes should wait for the base's refresh to commit");
+            await transaction.CommitAsync();
+        }
+        await Task.WhenAll(top, stock);
+
+        // It read and consumed the deltas committed while it waited: a later refresh adds nothing twice.
+        await db.ExecuteAsync("SELECT ops.refresh_view('mart.mv_top_products', 'test'), ops.refresh_view('mart.mv_inventory_summary', 'test')");
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.product_sales_deltas WHERE sales_date < CURRENT_DATE"));
+        Assert.Equal(0, await DifferenceAsync(db, "mart.mv_top_products"));
+        Assert.Equal(0, await DifferenceAsync(db, "mart.mv_inventory_summary"));
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_refresh_log WHERE status <> 'succeeded'"));
+    }
+
     /// <summary>Days back top products are made to look computed on (up to past the 90-day window), and writes to what its base reads.</summary>
     private static readonly Gen<(int DaysBack, (int Kind, int A, int B, int C)[] Writes)> TopProductsDay =
         Gen.Select(Gen.Int[0, 100], Write.Where(w => w.Kind <= 6 || w.Kind == 10).Array[0, 5]);
