@@ -8,6 +8,10 @@
 -- ranges for the next refresh. For each aggregate built on this one it logs the ranges it rewrote.
 -- An aggregate computed as of a day (date_moved_function) first logs, in this transaction, what the
 -- move of the date changed; one per product (bucket width product) is ops.refresh_product_aggregate's.
+-- Deltas (0043_product_sales_deltas): an aggregate with a delta_log writes the rows it deletes and
+-- inserts for a range of bounded days into that log, signed, once per dependant with a
+-- delta_function; a dependant with a delta_function is refreshed by that function instead of by
+-- buckets (docs/refresh.md, "Aggregates that follow their base by deltas").
 
 CREATE OR REPLACE FUNCTION ops.refresh_aggregate(
     view_name text,
@@ -24,6 +28,9 @@ DECLARE
     compute   text;
     moved     text;
     dependants text[];
+    consumers text[];
+    delta_fn  text;
+    log_cols  text;
     range     record;
     deleted   bigint;
     inserted  bigint;
@@ -60,7 +67,19 @@ BEGIN
             WHERE p.oid = pg_catalog.to_regprocedure(reg.date_moved_function);
             EXECUTE pg_catalog.format('SELECT %s($1, $2)', moved) USING reg.as_of_date, CURRENT_DATE;
         END IF;
+        -- Tells a delta_function that the date moved in this refresh (its deltas were of another window).
+        PERFORM pg_catalog.set_config('erpdb.date_moved', CASE WHEN reg.as_of_date <> CURRENT_DATE THEN reg.view_name ELSE '' END, true);
         UPDATE ops.mv_registry AS r SET as_of_date = CURRENT_DATE WHERE r.view_name = reg.view_name;
+    END IF;
+    -- An aggregate that follows its base by deltas refreshes itself (it consumes its own ranges).
+    IF reg.delta_function IS NOT NULL THEN
+        SELECT pg_catalog.format('%I.%I', n.nspname, p.proname) INTO STRICT delta_fn
+        FROM pg_catalog.pg_proc AS p
+        JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+        WHERE p.oid = pg_catalog.to_regprocedure(reg.delta_function);
+        EXECUTE pg_catalog.format('SELECT d.row_count, d.refresh_mode FROM %s($1, $2, $3) AS d', delta_fn)
+            INTO row_count, refresh_mode USING reg.view_name, full_rebuild, covered;
+        RETURN;
     END IF;
     IF reg.bucket_width = 'product' THEN
         SELECT p.row_count, p.refresh_mode INTO row_count, refresh_mode
@@ -68,9 +87,19 @@ BEGIN
         RETURN;
     END IF;
 
-    SELECT coalesce(pg_catalog.array_agg(r.view_name ORDER BY r.view_name), '{}') INTO dependants
+    SELECT coalesce(pg_catalog.array_agg(r.view_name ORDER BY r.view_name), '{}'),
+           coalesce(pg_catalog.array_agg(r.view_name ORDER BY r.view_name) FILTER (WHERE r.delta_function IS NOT NULL), '{}')
+    INTO dependants, consumers
     FROM ops.mv_registry AS r
     WHERE r.view_kind = 'incremental' AND reg.view_name = ANY (r.depends_on);
+    -- The delta log's columns that the aggregate has too (the rest: its id, consumer, xid, sign).
+    IF reg.delta_log IS NOT NULL AND pg_catalog.cardinality(consumers) > 0 THEN
+        SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO STRICT log_cols
+        FROM pg_catalog.pg_attribute AS a
+        WHERE a.attrelid = pg_catalog.to_regclass(reg.delta_log) AND a.attnum > 0 AND NOT a.attisdropped
+          AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute AS t
+                      WHERE t.attrelid = rel AND t.attname = a.attname AND t.attnum > 0 AND NOT t.attisdropped);
+    END IF;
 
     -- Everything, when asked, when a range covers every merchant and day (a TRUNCATE), or, for
     -- windows that end on the refresh day, when the rows were computed on another day.
@@ -134,15 +163,35 @@ BEGIN
             GROUP BY m.first_day, m.last_day
             ORDER BY m.first_day, m.last_day
         LOOP
-            EXECUTE pg_catalog.format('DELETE FROM %s WHERE ($1::bigint[] IS NULL OR merchant_id = ANY ($1)) AND %I BETWEEN $2 AND $3',
-                                      rel, reg.bucket_column)
-                USING range.merchants, range.first_day, range.last_day;
-            GET DIAGNOSTICS deleted = ROW_COUNT;
-            EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM %s($1, $2, $3)', rel, compute)
-                USING range.merchants, range.first_day, range.last_day;
-            GET DIAGNOSTICS inserted = ROW_COUNT;
+            IF log_cols IS NOT NULL AND pg_catalog.isfinite(range.first_day) AND pg_catalog.isfinite(range.last_day) THEN
+                -- The rows removed and added, signed, into the delta log for each consumer: two
+                -- statements (the DELETE's, then the INSERT's), each with one change to the table.
+                EXECUTE pg_catalog.format('WITH gone AS (DELETE FROM %1$s WHERE ($1::bigint[] IS NULL OR merchant_id = ANY ($1)) AND %2$I BETWEEN $2 AND $3 RETURNING *) '
+                                          'INSERT INTO %3$s (view_name, sign, %4$s) SELECT c.view_name, -1, g.* FROM (SELECT %4$s FROM gone) AS g '
+                                          'CROSS JOIN pg_catalog.unnest($4::text[]) AS c (view_name)',
+                                          rel, reg.bucket_column, pg_catalog.to_regclass(reg.delta_log), log_cols)
+                    USING range.merchants, range.first_day, range.last_day, consumers;
+                GET DIAGNOSTICS deleted = ROW_COUNT;
+                deleted := deleted / pg_catalog.cardinality(consumers);
+                EXECUTE pg_catalog.format('WITH added AS (INSERT INTO %1$s SELECT * FROM %2$s($1, $2, $3) RETURNING *) '
+                                          'INSERT INTO %3$s (view_name, sign, %4$s) SELECT c.view_name, 1, a.* FROM (SELECT %4$s FROM added) AS a '
+                                          'CROSS JOIN pg_catalog.unnest($4::text[]) AS c (view_name)',
+                                          rel, compute, pg_catalog.to_regclass(reg.delta_log), log_cols)
+                    USING range.merchants, range.first_day, range.last_day, consumers;
+                GET DIAGNOSTICS inserted = ROW_COUNT;
+                inserted := inserted / pg_catalog.cardinality(consumers);
+            ELSE
+                EXECUTE pg_catalog.format('DELETE FROM %s WHERE ($1::bigint[] IS NULL OR merchant_id = ANY ($1)) AND %I BETWEEN $2 AND $3',
+                                          rel, reg.bucket_column)
+                    USING range.merchants, range.first_day, range.last_day;
+                GET DIAGNOSTICS deleted = ROW_COUNT;
+                EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM %s($1, $2, $3)', rel, compute)
+                    USING range.merchants, range.first_day, range.last_day;
+                GET DIAGNOSTICS inserted = ROW_COUNT;
+            END IF;
             changed := changed + inserted - deleted;
-            -- The aggregates built on this one: these days of these merchants changed.
+            -- The aggregates built on this one: these days of these merchants changed (a consumer
+            -- of deltas recomputes a merchant when the range is unbounded: no deltas were logged).
             INSERT INTO ops.agg_invalidations (view_name, merchant_id, first_day, last_day, source_name)
             SELECT d.view_name, m.merchant_id, range.first_day, range.last_day, reg.view_name
             FROM pg_catalog.unnest(dependants) AS d (view_name)

@@ -1,7 +1,6 @@
 -- mart.mv_inventory_summary: stock position per merchant and product (all warehouses), with
 -- value, 30-day sales, days of cover, turnover, stock status and a suggested reorder quantity.
--- requires: dw.fact_inventory, dw.dim_products, dw.dim_categories, dw.fact_order_items, dw.fact_sales_orders, dw.is_valid_sale,
---           dw.stock_status
+-- requires: dw.fact_inventory, dw.dim_products, dw.dim_categories, mart.mv_product_sales_daily, dw.stock_status
 -- Definitions (all over the last 30 days, today excluded, valid orders only):
 --   avg_daily_units      = units sold / 30
 --   days_of_cover        = available / avg_daily_units (NULL without sales)
@@ -15,8 +14,11 @@
 --                          available, never 0 while it still sells.
 -- An incremental aggregate kept per product (docs/refresh.md): a table that only the refresh
 -- functions write, filled by mart.mv_inventory_summary_rows; statement triggers
--- (ops.log_product_changes) log the products whose stock, product or category row, order lines or
--- orders (inside the 30-day window) changed, and a due refresh recomputes only those products.
+-- (ops.log_product_changes) log the products whose stock, product or category row changed, and the
+-- refresh of mart.mv_product_sales_daily, which the 30-day sales are summed from (its units and
+-- cost per product and day are those of the valid order lines), logs the rows it rewrote, signed
+-- (ops.product_sales_deltas, 0043); a due refresh (ops.refresh_inventory_summary) recomputes the
+-- logged products and adds the deltas to the 30-day sums (units_sold_30d, cost_sold_30d) of the others.
 -- The window ends yesterday: the table remembers the day it is computed as of
 -- (ops.mv_registry.as_of_date), and when the date moved, mart.mv_inventory_summary_date_moved logs
 -- the products with sales on the days that left the window and on those that entered it, so the
@@ -44,7 +46,8 @@ CREATE TABLE mart.mv_inventory_summary (
     days_of_cover          numeric,
     turnover_30d           numeric,
     stock_status           text,
-    suggested_reorder_qty  bigint
+    suggested_reorder_qty  bigint,
+    cost_sold_30d          numeric
 );
 
 -- The aggregate's rows for some products of some merchants ((NULL, NULL): every row), with the 30
@@ -68,17 +71,16 @@ WITH stock AS (
     GROUP BY i.merchant_id, i.product_id
 ),
 sold AS (
-    SELECT it.merchant_id, it.product_id,
-           sum(it.quantity)::bigint AS units_sold_30d,
-           sum(it.cost_amount) AS cost_sold_30d
-    FROM dw.fact_order_items AS it
-    JOIN dw.fact_sales_orders AS o
-        ON o.merchant_id = it.merchant_id AND o.order_id = it.order_id AND o.order_date = it.order_date
-    WHERE it.order_date >= as_of - 30 AND it.order_date < as_of
-      AND o.order_date >= as_of - 30 AND o.order_date < as_of  -- the same days, so both prune partitions
-      AND dw.is_valid_sale(o.status)
-      AND ((merchants IS NULL AND products IS NULL) OR (it.merchant_id = ANY (merchants) AND it.product_id = ANY (products)))
-    GROUP BY it.merchant_id, it.product_id
+    -- From the daily product sales (valid orders only; units and cost of the lines, cost already
+    -- in cents per line, so the per-day sums add up to the lines' sum): 30 days of rows per product
+    -- instead of every order line joined to its order.
+    SELECT d.merchant_id, d.product_id,
+           sum(d.units_sold)::bigint AS units_sold_30d,
+           sum(d.cost_cny) AS cost_sold_30d
+    FROM mart.mv_product_sales_daily AS d
+    WHERE d.sales_date >= as_of - 30 AND d.sales_date < as_of
+      AND ((merchants IS NULL AND products IS NULL) OR (d.merchant_id = ANY (merchants) AND d.product_id = ANY (products)))
+    GROUP BY d.merchant_id, d.product_id
 )
 SELECT s.merchant_id,
        s.product_id,
@@ -102,7 +104,8 @@ SELECT s.merchant_id,
        GREATEST(0, ceil(s.safety_stock + coalesce(d.units_sold_30d, 0) - s.quantity_available
                         - CASE WHEN dw.stock_status(s.quantity_available, s.safety_stock) <> 'normal' AND coalesce(d.units_sold_30d, 0) > 0
                                THEN 0 ELSE s.quantity_incoming END))::bigint
-           AS suggested_reorder_qty
+           AS suggested_reorder_qty,
+       coalesce(d.cost_sold_30d, 0) AS cost_sold_30d
 FROM stock AS s
 JOIN dw.dim_products AS p ON p.merchant_id = s.merchant_id AND p.product_id = s.product_id
 LEFT JOIN dw.dim_categories AS c ON c.merchant_id = p.merchant_id AND c.category_id = p.category_id
@@ -127,6 +130,8 @@ AS $$
           WHERE l.order_date >= LEAST(from_day, to_day) AND l.order_date < GREATEST(from_day, to_day)) AS it;
 $$;
 
+-- The fill consumes the deltas logged for the table it replaces, in the same statement.
+WITH consumed AS (DELETE FROM ops.product_sales_deltas WHERE view_name = 'mart.mv_inventory_summary')
 INSERT INTO mart.mv_inventory_summary SELECT * FROM mart.mv_inventory_summary_rows(NULL, NULL);
 
 CREATE UNIQUE INDEX mv_inventory_summary_key ON mart.mv_inventory_summary (merchant_id, product_id);
@@ -139,6 +144,7 @@ ANALYZE mart.mv_inventory_summary;
 COMMENT ON TABLE mart.mv_inventory_summary IS 'Stock per merchant and product over all warehouses with value, 30-day sales, days of cover, turnover, stock status and suggested reorder quantity (definitions in sql/views/mart.mv_inventory_summary.sql): an incremental aggregate kept per product that only the refresh functions write. Readers use mart.inventory_summary.';
 COMMENT ON COLUMN mart.mv_inventory_summary.inventory_value_cny IS 'On hand x weighted average unit cost, in CNY.';
 COMMENT ON COLUMN mart.mv_inventory_summary.units_sold_30d IS 'Units of valid orders over the 30 days before today.';
+COMMENT ON COLUMN mart.mv_inventory_summary.cost_sold_30d IS 'Cost (CNY) of the units of valid orders over the 30 days before today: kept so that the refresh can add a day''s deltas to it and derive turnover_30d again (ops.refresh_inventory_summary).';
 COMMENT ON COLUMN mart.mv_inventory_summary.days_of_cover IS 'quantity_available / avg_daily_units; NULL without sales.';
 COMMENT ON COLUMN mart.mv_inventory_summary.turnover_30d IS 'Cost of the units sold in 30 days / inventory value; NULL without stock value.';
 COMMENT ON COLUMN mart.mv_inventory_summary.stock_status IS 'out_of_stock (nothing available), low_stock (available <= safety stock) or normal.';
@@ -155,8 +161,11 @@ REVOKE EXECUTE ON FUNCTION mart.mv_inventory_summary_date_moved(date, date) FROM
 
 SELECT ops.register_aggregate('mart.mv_inventory_summary', 'mart.mv_inventory_summary_rows(bigint[], bigint[], date)', 'product_id', 'product',
     '$default_refresh_interval$', '$default_stale_after$', 'Stock, turnover and reorder suggestion per merchant and product.');
+-- delta_function: its refresh adds the deltas of the base (ops.product_sales_deltas) to the 30-day
+-- sums of the products they name (ops.refresh_inventory_summary).
 UPDATE ops.mv_registry
-SET date_moved_function = 'mart.mv_inventory_summary_date_moved(date, date)', as_of_date = CURRENT_DATE
+SET date_moved_function = 'mart.mv_inventory_summary_date_moved(date, date)', as_of_date = CURRENT_DATE,
+    delta_function = 'ops.refresh_inventory_summary(text, boolean, pg_catalog.pg_snapshot)'
 WHERE view_name = 'mart.mv_inventory_summary';
 
 -- security_invoker, not security_barrier: the table's policy scopes readers inside the plan, so

@@ -5,7 +5,8 @@
 -- with its order's exchange rate, rounded per line like the order's own CNY amounts.
 -- An incremental aggregate (docs/refresh.md): a table that only the refresh functions write; a due
 -- refresh recomputes only the (merchant, day) buckets that writes to lines, orders, products,
--- shops or platforms invalidated (ops.agg_invalidations).
+-- shops or platforms invalidated (ops.agg_invalidations), and logs the rows it rewrote, signed, in
+-- ops.product_sales_deltas for mart.mv_top_products (0043_product_sales_deltas).
 
 SELECT ops.drop_mart_relation('mart.mv_product_sales_daily');
 
@@ -85,6 +86,8 @@ REVOKE EXECUTE ON FUNCTION mart.mv_product_sales_daily_rows(bigint[], date, date
 
 SELECT ops.register_aggregate('mart.mv_product_sales_daily', 'mart.mv_product_sales_daily_rows(bigint[], date, date)', 'sales_date', 'day',
     '$default_refresh_interval$', '$default_stale_after$', 'Product sales per merchant, product, shop and day.');
+-- Its refresh logs the rows it rewrites (signed) for the dependants that follow it by deltas (mart.mv_top_products).
+UPDATE ops.mv_registry SET delta_log = 'ops.product_sales_deltas' WHERE view_name = 'mart.mv_product_sales_daily';
 
 -- security_invoker, not security_barrier: the table's policy scopes readers inside the plan, so
 -- the view is flattened into the query (filters pushed, ORDER BY ... LIMIT walks an index). The

@@ -7,9 +7,12 @@
 -- these windows ending on window_end and no platform filter applies; otherwise it sums the daily rows.
 -- window_end is CURRENT_DATE at refresh, so the view moves with the interval refresh; a request
 -- for a window ending on another day simply does not match and falls back.
--- An incremental aggregate by merchant (docs/refresh.md): windows are not additive over days, so
--- a refresh recomputes every row of the merchants whose product sales changed, and everything
--- when the rows were computed on another day (window_end moved: once a day).
+-- An incremental aggregate that follows mart.mv_product_sales_daily by deltas (docs/refresh.md,
+-- "Aggregates that follow their base by deltas"): ops.refresh_top_products adds the signed rows the
+-- base's refresh rewrote (ops.product_sales_deltas) to the windows holding their days, and when the
+-- date moved, adds the days that entered each window and subtracts those that left it. A merchant
+-- whose base rows were rewritten over unbounded days (a product renamed), a full refresh, a
+-- TRUNCATE upstream or an empty table recompute from the compute function.
 
 SELECT ops.drop_mart_relation('mart.mv_top_products');
 
@@ -25,16 +28,17 @@ CREATE TABLE mart.mv_top_products (
     units_sold    bigint  NOT NULL
 );
 
--- The aggregate's rows for some merchants (NULL: all); the windows always end on CURRENT_DATE,
--- so the days given only bound what is read (the refresh passes -infinity..infinity).
-CREATE FUNCTION mart.mv_top_products_rows(merchants bigint[], first_day date, last_day date)
+-- The aggregate's rows for some merchants (NULL: all); the windows end on as_of (the refresh day),
+-- so the days given only bound what is read (the refresh passes -infinity..infinity). sku and
+-- product_name are the same on every row of a product in the base (a rename rewrites them all).
+CREATE FUNCTION mart.mv_top_products_rows(merchants bigint[], first_day date, last_day date, as_of date DEFAULT CURRENT_DATE)
 RETURNS SETOF mart.mv_top_products
 LANGUAGE sql
 STABLE
 BEGIN ATOMIC
 SELECT d.merchant_id,
        w.window_days,
-       CURRENT_DATE AS window_end,
+       as_of AS window_end,
        d.product_id,
        max(d.sku) AS sku,
        max(d.product_name) AS product_name,
@@ -43,14 +47,16 @@ SELECT d.merchant_id,
        sum(d.units_sold)::bigint AS units_sold
 FROM mart.mv_product_sales_daily AS d
 CROSS JOIN (VALUES (7), (30), (90)) AS w (window_days)
-WHERE d.sales_date > CURRENT_DATE - w.window_days
-  AND d.sales_date <= CURRENT_DATE
-  AND d.sales_date > CURRENT_DATE - 90
+WHERE d.sales_date > as_of - w.window_days
+  AND d.sales_date <= as_of
+  AND d.sales_date > as_of - 90
   AND d.sales_date BETWEEN first_day AND last_day
   AND (merchants IS NULL OR d.merchant_id = ANY (merchants))
 GROUP BY d.merchant_id, w.window_days, d.product_id;
 END;
 
+-- The fill consumes the deltas logged for the table it replaces, in the same statement (one snapshot).
+WITH consumed AS (DELETE FROM ops.product_sales_deltas WHERE view_name = 'mart.mv_top_products')
 INSERT INTO mart.mv_top_products SELECT * FROM mart.mv_top_products_rows(NULL, '-infinity', 'infinity');
 
 CREATE UNIQUE INDEX mv_top_products_key ON mart.mv_top_products (merchant_id, window_days, product_id);
@@ -61,15 +67,18 @@ COMMENT ON TABLE mart.mv_top_products IS 'Per merchant and product: revenue, ord
 COMMENT ON COLUMN mart.mv_top_products.window_days IS 'Length of the window in days: 7, 30 or 90, ending on window_end inclusive.';
 COMMENT ON COLUMN mart.mv_top_products.window_end IS 'The refresh day (CURRENT_DATE): the last day of every window.';
 COMMENT ON COLUMN mart.mv_top_products.order_count IS 'Sum of the daily per-shop order counts of the product (an order with the product in two lines counts once per day and shop).';
-COMMENT ON FUNCTION mart.mv_top_products_rows(bigint[], date, date) IS 'The rows of mart.mv_top_products for the given merchants (NULL: all), windows ending CURRENT_DATE: what its refresh inserts.';
+COMMENT ON FUNCTION mart.mv_top_products_rows(bigint[], date, date, date) IS 'The rows of mart.mv_top_products for the given merchants (NULL: all), windows ending as_of (default CURRENT_DATE): what its full refresh inserts.';
 
 REVOKE ALL ON mart.mv_top_products FROM PUBLIC;
 -- Readers read the table itself under row level security (their scope), through mart.top_products.
 SELECT ops.enable_reader_scope('mart.mv_top_products');
-REVOKE EXECUTE ON FUNCTION mart.mv_top_products_rows(bigint[], date, date) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION mart.mv_top_products_rows(bigint[], date, date, date) FROM PUBLIC;
 
-SELECT ops.register_aggregate('mart.mv_top_products', 'mart.mv_top_products_rows(bigint[], date, date)', 'window_end', 'merchant',
+SELECT ops.register_aggregate('mart.mv_top_products', 'mart.mv_top_products_rows(bigint[], date, date, date)', 'window_end', 'merchant',
     '$default_refresh_interval$', '$default_stale_after$', 'Top products over the last 7, 30 and 90 days, from mart.mv_product_sales_daily.');
+-- Refreshed by deltas of its base (ops.refresh_aggregate calls this instead of recomputing merchants).
+UPDATE ops.mv_registry SET delta_function = 'ops.refresh_top_products(text, boolean, pg_catalog.pg_snapshot)'
+WHERE view_name = 'mart.mv_top_products';
 
 -- security_invoker, not security_barrier: the table's policy scopes readers inside the plan, so
 -- the view is flattened into the query (filters pushed, ORDER BY ... LIMIT walks an index). The

@@ -54,6 +54,7 @@ public class IncrementalAggregateTests
             Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.agg_invalidations"));
             // Only entries of lines dated today or later wait (no window holds them yet).
             Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.agg_product_invalidations WHERE sales_day IS NULL OR sales_day < CURRENT_DATE"));
+            Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.product_sales_deltas WHERE view_name = 'mart.mv_top_products' OR sales_date < CURRENT_DATE"));
             foreach (var aggregate in Aggregates)
             {
                 Assert.True(await DifferenceAsync(db, aggregate) == 0, $"{aggregate} differs from a full recompute after: {string.Join("; ", writes.Select(Sql))}");
@@ -138,9 +139,11 @@ public class IncrementalAggregateTests
             """);
         await db.ExecuteAsync("CALL ops.refresh_due('test')");
 
-        // Today's product (101) waits with its day; yesterday's (202) was recomputed.
+        // Today's product (101) waits with its day in the base's deltas (0043: the 30-day sales are
+        // summed from mart.mv_product_sales_daily); yesterday's (202) was recomputed.
         Assert.Equal("101", await db.ScalarAsync<string>(
-            $"SELECT string_agg(DISTINCT product_id::text, ',') FROM ops.agg_product_invalidations WHERE invalidation_id > {logged} AND sales_day = CURRENT_DATE"));
+            "SELECT string_agg(DISTINCT product_id::text, ',') FROM ops.product_sales_deltas WHERE view_name = 'mart.mv_inventory_summary' AND sales_date = CURRENT_DATE"));
+        Assert.Equal(0, await db.ScalarAsync<long>($"SELECT count(*) FROM ops.agg_product_invalidations WHERE invalidation_id > {logged}"));
         Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.agg_product_invalidations WHERE sales_day IS NULL OR sales_day < CURRENT_DATE"));
         Assert.Equal("202", await db.ScalarAsync<string>($"""
             SELECT string_agg(product_id::text, ',') FROM mart.mv_inventory_summary
@@ -241,6 +244,137 @@ public class IncrementalAggregateTests
         // The base's full rebuild invalidated everything of the aggregate built on it.
         Assert.Equal(1, await db.ScalarAsync<long>(
             "SELECT count(*) FROM ops.agg_invalidations WHERE view_name = 'mart.mv_top_products' AND merchant_id IS NULL AND first_day = '-infinity' AND last_day = 'infinity'"));
+    }
+
+    [Fact]
+    public async Task A_due_refresh_after_one_more_day_adds_its_deltas_to_the_top_products_and_stock_rows_of_that_day_products()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        var stamp = await db.ScalarAsync<string>("SELECT string_agg(xmin::text, ',' ORDER BY merchant_id, window_days, product_id) FROM mart.mv_top_products");
+        var stockStamp = await db.ScalarAsync<string>("SELECT string_agg(xmin::text, ',' ORDER BY merchant_id, product_id) FROM mart.mv_inventory_summary");
+        var units = await db.ScalarAsync<long>("SELECT units_sold_30d FROM mart.mv_inventory_summary WHERE product_id = 101");
+        var before = await db.ScalarAsync<long>("SELECT coalesce(max(log_id), 0) FROM ops.mv_refresh_log");
+
+        // One more day: orders of yesterday, one line each of product 101 (shop 11) and of a product
+        // that had no sale yet (203, shop 21): its rows appear.
+        await db.ExecuteAsync("""
+            INSERT INTO dw.dim_products (product_id, merchant_id, sku, product_name, category_id, brand, unit_cost, safety_stock)
+            VALUES (203, 2, 'SKU-203', 'Newcomer', 2, 'Acme', 3, 2);
+            WITH o AS (
+                INSERT INTO dw.fact_sales_orders (merchant_id, order_date, shop_id, customer_id, order_no, status, item_count, gmv, cost_amount_cny, ordered_at)
+                SELECT s.merchant_id, CURRENT_DATE - 1, s.shop_id, CASE WHEN s.merchant_id = 1 THEN 1001 ELSE 2001 END, 'day-' || s.shop_id || '-' || g, 'paid', 2, 20, 6, now() - interval '1 day'
+                FROM dw.dim_shops AS s CROSS JOIN generate_series(1, 3) AS g WHERE s.shop_id IN (11, 21)
+                RETURNING merchant_id, order_id, order_date)
+            INSERT INTO dw.fact_order_items (merchant_id, order_date, order_id, line_no, product_id, quantity, unit_price, unit_cost)
+            SELECT merchant_id, order_date, order_id, 1, CASE WHEN merchant_id = 1 THEN 101 ELSE 203 END, 2, 10, 3 FROM o
+            """);
+        await db.ExecuteAsync("CALL ops.refresh_due('test')");
+
+        Assert.Equal("incremental", await db.ScalarAsync<string>(
+            $"SELECT string_agg(refresh_mode, ',') FROM ops.mv_refresh_log WHERE log_id > {before} AND view_name = 'mart.mv_top_products'"));
+        Assert.Equal(0, await DifferenceAsync(db, "mart.mv_top_products"));
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.product_sales_deltas"));
+        // Only the rows of the two products sold that day were written (three windows each).
+        Assert.Equal("101/7,101/30,101/90,203/7,203/30,203/90", await db.ScalarAsync<string>($"""
+            SELECT string_agg(product_id || '/' || window_days, ',' ORDER BY product_id, window_days) FROM mart.mv_top_products
+            WHERE xmin::text <> ALL (string_to_array('{stamp}', ','))
+            """));
+        Assert.Equal("SKU-203 Newcomer 6", await db.ScalarAsync<string>(
+            "SELECT sku || ' ' || product_name || ' ' || units_sold FROM mart.mv_top_products WHERE product_id = 203 AND window_days = 7"));
+
+        // Stock: the day's deltas added to the 30-day sales of the one stocked product sold (101;
+        // 203 has no stock, so no row), nothing recomputed from the base.
+        Assert.Equal("incremental", await db.ScalarAsync<string>(
+            $"SELECT string_agg(refresh_mode, ',') FROM ops.mv_refresh_log WHERE log_id > {before} AND view_name = 'mart.mv_inventory_summary'"));
+        Assert.Equal(0, await DifferenceAsync(db, "mart.mv_inventory_summary"));
+        Assert.Equal($"101:{units + 6}", await db.ScalarAsync<string>($"""
+            SELECT string_agg(product_id || ':' || units_sold_30d, ',') FROM mart.mv_inventory_summary
+            WHERE xmin::text <> ALL (string_to_array('{stockStamp}', ','))
+            """));
+    }
+
+    [Fact]
+    public async Task A_dependant_refresh_waits_for_a_base_refresh_in_flight_and_applies_its_deltas_once()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        await SalesDataset.AddOrderAsync(db, "in-flight-1", 80m);
+        await db.ExecuteAsync("UPDATE dw.fact_sales_orders SET order_date = CURRENT_DATE - 1 WHERE order_no = 'in-flight-1'");
+        // Its stock changed too: the stock refresh recomputes product 101 from the base, so it must
+        // not add the base's deltas for it later on top (they are consumed whole, not by snapshot).
+        await db.ExecuteAsync("UPDATE dw.fact_inventory SET quantity_incoming = quantity_incoming + 1 WHERE product_id = 101");
+        await using var baseRefresher = await db.DataSource.OpenConnectionAsync();
+        await using var topRefresher = await db.DataSource.OpenConnectionAsync();
+        await using var stockRefresher = await db.DataSource.OpenConnectionAsync();
+
+        // The base's refresh has written its rows and deltas but not committed: the dependants'
+        // refreshes (their snapshots taken before) wait for it at the SHARE lock on the base.
+        Task top, stock;
+        await using (var transaction = await baseRefresher.BeginTransactionAsync())
+        {
+            await new Npgsql.NpgsqlCommand("SELECT ops.refresh_view('mart.mv_product_sales_daily', 'test')", baseRefresher, transaction).ExecuteNonQueryAsync();
+            top = new Npgsql.NpgsqlCommand("SELECT ops.refresh_view('mart.mv_top_products', 'test')", topRefresher).ExecuteNonQueryAsync();
+            stock = new Npgsql.NpgsqlCommand("SELECT ops.refresh_view('mart.mv_inventory_summary', 'test')", stockRefresher).ExecuteNonQueryAsync();
+            await Task.Delay(1000);
+            Assert.False(top.IsCompleted || stock.IsCompleted, "the dependants' refreshes should wait for the base's refresh to commit");
+            await transaction.CommitAsync();
+        }
+        await Task.WhenAll(top, stock);
+
+        // It read and consumed the deltas committed while it waited: a later refresh adds nothing twice.
+        await db.ExecuteAsync("SELECT ops.refresh_view('mart.mv_top_products', 'test'), ops.refresh_view('mart.mv_inventory_summary', 'test')");
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.product_sales_deltas WHERE sales_date < CURRENT_DATE"));
+        Assert.Equal(0, await DifferenceAsync(db, "mart.mv_top_products"));
+        Assert.Equal(0, await DifferenceAsync(db, "mart.mv_inventory_summary"));
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_refresh_log WHERE status <> 'succeeded'"));
+    }
+
+    /// <summary>Days back top products are made to look computed on (up to past the 90-day window), and writes to what its base reads.</summary>
+    private static readonly Gen<(int DaysBack, (int Kind, int A, int B, int C)[] Writes)> TopProductsDay =
+        Gen.Select(Gen.Int[0, 100], Write.Where(w => w.Kind <= 6 || w.Kind == 10).Array[0, 5]);
+
+    [Fact]
+    public async Task Top_products_follow_deltas_of_updated_deleted_and_moved_lines_and_a_moved_date_and_equal_a_full_recompute()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        // Sales around the edges of the windows: 6 to 8, 29 to 31 and 89 to 120 days back.
+        await db.ExecuteAsync("""
+            WITH o AS (
+                INSERT INTO dw.fact_sales_orders (merchant_id, order_date, shop_id, customer_id, order_no, status, item_count, gmv, cost_amount_cny, ordered_at)
+                SELECT s.merchant_id, CURRENT_DATE - d, s.shop_id, CASE WHEN s.merchant_id = 1 THEN 1001 ELSE 2001 END, 'edge-' || s.shop_id || '-' || d, 'paid', 1, 10 + d, 4, now() - d * interval '1 day'
+                FROM dw.dim_shops AS s CROSS JOIN (SELECT * FROM generate_series(6, 8) UNION ALL SELECT * FROM generate_series(29, 31)
+                                                   UNION ALL SELECT * FROM generate_series(89, 120, 3)) AS g (d)
+                RETURNING merchant_id, order_id, order_date)
+            INSERT INTO dw.fact_order_items (merchant_id, order_date, order_id, line_no, product_id, quantity, unit_price, unit_cost)
+            SELECT merchant_id, order_date, order_id, 1, CASE WHEN merchant_id = 1 THEN 101 ELSE 202 END, 1 + order_id % 3, 7, 2 FROM o
+            """);
+        await db.ExecuteAsync("CALL ops.refresh_due('test')");
+
+        await TopProductsDay.SampleAsync(async sample =>
+        {
+            // The table as a refresh sample.DaysBack days ago left it (the base is current).
+            await db.ExecuteAsync($"""
+                DELETE FROM mart.mv_top_products;
+                INSERT INTO mart.mv_top_products SELECT * FROM mart.mv_top_products_rows(NULL, '-infinity', 'infinity', CURRENT_DATE - {sample.DaysBack});
+                """);
+            var before = await db.ScalarAsync<long>("SELECT coalesce(max(log_id), 0) FROM ops.mv_refresh_log");
+            foreach (var write in sample.Writes)
+            {
+                await db.ExecuteAsync(Sql(write));
+            }
+            await db.ExecuteAsync("UPDATE ops.mv_registry SET last_success_at = now() - interval '1 day'");
+            await db.ExecuteAsync("CALL ops.refresh_due('test')");
+
+            Assert.Equal(0, await db.ScalarAsync<long>($"SELECT count(*) FROM ops.mv_refresh_log WHERE log_id > {before} AND status <> 'succeeded'"));
+            Assert.Equal(sample.DaysBack >= 90 ? "full" : "incremental", await db.ScalarAsync<string>(
+                $"SELECT string_agg(refresh_mode, ',') FROM ops.mv_refresh_log WHERE log_id > {before} AND view_name = 'mart.mv_top_products'"));
+            Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.product_sales_deltas WHERE view_name = 'mart.mv_top_products'"));
+            Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_top_products WHERE window_end <> CURRENT_DATE"));
+            Assert.True(await DifferenceAsync(db, "mart.mv_top_products") == 0,
+                $"mart.mv_top_products differs from a full recompute {sample.DaysBack} days on, after: {string.Join("; ", sample.Writes.Select(Sql))}");
+        }, seed: "0N0XIzNsQ0O2", iter: 25, threads: 1, print: x => $"{x.DaysBack} days; " + string.Join("; ", x.Writes.Select(Sql)));
     }
 
     /// <summary>Rows in the aggregate but not in a full recompute, plus the other way round (duplicates counted).</summary>
