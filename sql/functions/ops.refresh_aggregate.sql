@@ -109,8 +109,11 @@ BEGIN
             WHERE i.view_name = reg.view_name AND (pg_catalog.pg_visible_in_snapshot(i.xid, covered) OR i.xid = pg_catalog.pg_current_xact_id_if_assigned())
               AND i.merchant_id IS NULL AND i.first_day = '-infinity' AND i.last_day = 'infinity');
     END IF;
+    -- Every row holds the same day: a refresh on another day rebuilds them all, one on the same day
+    -- rewrites merchants with that day. So one row tells (a scan of all of them for a row of
+    -- another day cost 0.17 s at 1,000,000 orders, every refresh).
     IF NOT full_rebuild AND reg.bucket_width = 'merchant' THEN
-        EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I IS DISTINCT FROM CURRENT_DATE)', rel, reg.bucket_column)
+        EXECUTE pg_catalog.format('SELECT coalesce((SELECT %I IS DISTINCT FROM CURRENT_DATE FROM %s LIMIT 1), false)', reg.bucket_column, rel)
             INTO full_rebuild;
     END IF;
 
