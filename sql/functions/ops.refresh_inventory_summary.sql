@@ -3,7 +3,8 @@
 -- and adds the deltas of mart.mv_product_sales_daily (ops.product_sales_deltas) to the 30-day
 -- sales of the others (docs/refresh.md, "Aggregates that follow their base by deltas").
 -- requires: ops.mv_registry, ops.agg_product_invalidations, ops.agg_invalidations, ops.product_sales_deltas
---           (0043_product_sales_deltas), mart.mv_inventory_summary, mart.mv_product_sales_daily
+--           (0043_product_sales_deltas), mart.mv_inventory_summary, mart.mv_product_sales_daily,
+--           dw.suggested_reorder_qty
 -- Runs inside ops.refresh_view's transaction, after ops.refresh_aggregate locked the table, logged
 -- what a moved date changed and set erpdb.date_moved to this view's name when the date moved.
 -- - Recomputed from the compute function (which sums the base): the products of the entries of
@@ -92,8 +93,7 @@ BEGIN
                 avg_daily_units = pg_catalog.round(n.units_sold_30d / 30.0, 4),
                 days_of_cover = pg_catalog.round(t.quantity_available / NULLIF(n.units_sold_30d / 30.0, 0), 1),
                 turnover_30d = pg_catalog.round(n.cost_sold_30d / NULLIF(t.inventory_value_cny, 0), 4),
-                suggested_reorder_qty = GREATEST(0, pg_catalog.ceil(t.safety_stock + n.units_sold_30d - t.quantity_available
-                    - CASE WHEN t.stock_status <> 'normal' AND n.units_sold_30d > 0 THEN 0 ELSE t.quantity_incoming END))::bigint
+                suggested_reorder_qty = dw.suggested_reorder_qty(t.safety_stock, n.units_sold_30d, t.quantity_available, t.quantity_incoming)
             FROM (SELECT c.merchant_id, c.product_id, r.units_sold_30d + c.units AS units_sold_30d, r.cost_sold_30d + c.cost AS cost_sold_30d
                   FROM (SELECT d.merchant_id, d.product_id,
                                pg_catalog.sum(d.sign * d.units_sold)::bigint AS units, pg_catalog.sum(d.sign * d.cost_cny) AS cost

@@ -1,17 +1,15 @@
 -- mart.mv_inventory_summary: stock position per merchant and product (all warehouses), with
 -- value, 30-day sales, days of cover, turnover, stock status and a suggested reorder quantity.
--- requires: dw.fact_inventory, dw.dim_products, dw.dim_categories, mart.mv_product_sales_daily, dw.stock_status
+-- requires: dw.fact_inventory, dw.dim_products, dw.dim_categories, mart.mv_product_sales_daily, dw.stock_status,
+--           dw.suggested_reorder_qty
 -- Definitions (all over the last 30 days, today excluded, valid orders only):
 --   avg_daily_units      = units sold / 30
 --   days_of_cover        = available / avg_daily_units (NULL without sales)
 --   turnover_30d         = cost of units sold / inventory value at average cost (NULL without stock)
 --   stock_status         = dw.stock_status(available, safety stock): out_of_stock, low_stock, normal
---   suggested_reorder_qty = max(0, safety_stock + units sold in the 30 days - available - incoming):
---                          enough for 30 more days at the last 30 days' rate above the safety stock.
---                          A product already at or below its safety stock (low or out) that sold in
---                          those 30 days leaves incoming out: the stock in transit did not keep it
---                          above its safety stock, so the suggestion is safety_stock + units sold -
---                          available, never 0 while it still sells.
+--   suggested_reorder_qty = dw.suggested_reorder_qty: max(0, safety_stock + units sold in the 30
+--                          days - available - incoming), incoming left out for a product at or
+--                          below its safety stock that still sells (the rule in its file).
 -- An incremental aggregate kept per product (docs/refresh.md): a table that only the refresh
 -- functions write, filled by mart.mv_inventory_summary_rows; statement triggers
 -- (ops.log_product_changes) log the products whose stock, product or category row changed, and the
@@ -101,9 +99,7 @@ SELECT s.merchant_id,
        round(s.quantity_available / nullif(coalesce(d.units_sold_30d, 0) / 30.0, 0), 1) AS days_of_cover,
        round(coalesce(d.cost_sold_30d, 0) / nullif(s.inventory_value_cny, 0), 4) AS turnover_30d,
        dw.stock_status(s.quantity_available, s.safety_stock) AS stock_status,
-       GREATEST(0, ceil(s.safety_stock + coalesce(d.units_sold_30d, 0) - s.quantity_available
-                        - CASE WHEN dw.stock_status(s.quantity_available, s.safety_stock) <> 'normal' AND coalesce(d.units_sold_30d, 0) > 0
-                               THEN 0 ELSE s.quantity_incoming END))::bigint
+       dw.suggested_reorder_qty(s.safety_stock, coalesce(d.units_sold_30d, 0), s.quantity_available, s.quantity_incoming)
            AS suggested_reorder_qty,
        coalesce(d.cost_sold_30d, 0) AS cost_sold_30d
 FROM stock AS s
