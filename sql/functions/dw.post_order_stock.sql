@@ -145,28 +145,10 @@ BEGIN
             positions := positions + dw.apply_inventory_movements(merchant);
         END LOOP;
     END IF;
-
-    -- inventory_deducted: the order's goods are out of stock exactly when every line's shipped
-    -- quantity is posted and at least one unit is.
-    UPDATE dw.fact_sales_orders AS o
-    SET inventory_deducted = x.deducted
-    FROM (
-        -- A join and GROUP BY, not a sub-select per order: PostgreSQL ran that sub-select twice per
-        -- order (in the filter and in SET), 200,000 index probes for 100,000 orders.
-        SELECT s.merchant_id, s.order_id, s.order_date, coalesce(-sum(t.quantity_change), 0) > 0 AS deducted
-        FROM (SELECT DISTINCT r.merchant_id, r.order_id, r.order_date FROM unnest(orders) AS r) AS s
-        LEFT JOIN dw.fact_inventory_transactions AS t
-               ON t.merchant_id = s.merchant_id AND t.order_id = s.order_id AND t.order_date = s.order_date
-              AND t.transaction_type IN ('sale_out', 'return_in')
-        GROUP BY s.merchant_id, s.order_id, s.order_date
-    ) AS x
-    WHERE o.merchant_id = x.merchant_id AND o.order_id = x.order_id AND o.order_date = x.order_date
-      AND o.inventory_deducted IS DISTINCT FROM x.deducted;
-
 END
 $$;
 
 COMMENT ON FUNCTION dw.post_order_stock(dw.order_ref[]) IS
-    'Posts the reserve/release/sale_out/return_in movements that bring each line of the given orders to what its status asks for, and moves the positions by them (dw.apply_inventory_movements); returns the movements inserted and positions changed (zeros when already posted). Keeps inventory_deducted.';
+    'Posts the reserve/release/sale_out/return_in movements that bring each line of the given orders to what its status asks for, and moves the positions by them (dw.apply_inventory_movements); returns the movements inserted and positions changed (zeros when already posted). inventory_deducted is dw.post_order_totals''.';
 REVOKE EXECUTE ON FUNCTION dw.post_order_stock(dw.order_ref[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dw.post_order_stock(dw.order_ref[]) TO erp_writer;

@@ -6,9 +6,9 @@
 -- Runs as the caller (erp_writer or the owner), inside the caller's transaction; every row it
 -- writes belongs to the merchant of the order it comes from. Idempotent: posting the same orders
 -- again changes nothing and returns zeros.
--- totals = false skips dw.post_order_totals, for a caller that has just set each order's cost and
--- units from its stored lines itself (the order import does, in its upsert). Steps that cannot
--- change anything are skipped: positions when no movement was posted (dw.post applies any other
+-- totals = false leaves cost and units to a caller that has just set them from the stored lines
+-- itself (the order import does, in its upsert); inventory_deducted is set either way. Steps that
+-- cannot change anything are skipped: positions when no movement was posted (dw.post applies any other
 -- pending movement), settlement when no order has a receivable.
 -- jit = off: its statements touch every partition of the facts, and compiling them (seconds)
 -- costs more than a posting run takes.
@@ -37,7 +37,7 @@ AS $$
 DECLARE
     receivable_ids bigint[];
 BEGIN
-    orders_costed := CASE WHEN totals THEN dw.post_order_totals(orders) ELSE 0 END;
+    orders_costed := dw.post_order_totals(orders, totals);
     SELECT s.movements, s.positions INTO movements, positions FROM dw.post_order_stock(orders) AS s;
     receivables := dw.post_order_receivables(orders);
 
@@ -51,6 +51,6 @@ END
 $$;
 
 COMMENT ON FUNCTION dw.post_orders(dw.order_ref[], boolean) IS
-    'Posts the given orders: cost and item_count from lines (unless totals is false: the caller did), stock movements and positions (with shortage alerts), receivables of invoiced orders and their settlement, fee expenses. Returns what changed per book; zeros when already posted.';
+    'Posts the given orders: cost and item_count from lines (unless totals is false: the caller did) and inventory_deducted, stock movements and positions (with shortage alerts), receivables of invoiced orders and their settlement, fee expenses. Returns what changed per book; zeros when already posted.';
 REVOKE EXECUTE ON FUNCTION dw.post_orders(dw.order_ref[], boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dw.post_orders(dw.order_ref[], boolean) TO erp_writer;

@@ -2,7 +2,7 @@ namespace Erp.Db.Posting;
 
 /// <summary>What one posting run changed in the books; all zeros when they were already posted.</summary>
 /// <param name="Orders">Orders in scope (posted or found already posted).</param>
-/// <param name="OrdersCosted">Orders whose cost and item count were set from their lines.</param>
+/// <param name="OrdersCosted">Orders whose cost, item count or inventory_deducted flag were set from their lines.</param>
 /// <param name="Movements">Stock movements inserted (reserve, release, sale_out, return_in).</param>
 /// <param name="Positions">Stock positions (product and warehouse) moved.</param>
 /// <param name="Receivables">Receivables of invoiced orders inserted or changed.</param>
