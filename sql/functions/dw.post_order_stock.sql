@@ -1,10 +1,11 @@
 -- dw.post_order_stock: the stock movements of orders, as the difference between what each line's
 -- status asks for and what was already posted for it. Posting twice posts nothing the second time.
 -- requires: dw.order_ref, dw.fact_inventory_transactions.line_no (0017_business_flows),
---           dw.fact_sales_orders, dw.fact_order_items, dw.dim_merchants, dw.apply_inventory_movements
+--           dw.fact_sales_orders, dw.fact_order_items, dw.dim_merchants, dw.apply_inventory_movements,
+--           dw.ships_stock
 -- Per line (and product, so a line whose SKU changed moves the old product back):
 --   reserved: the quantity while paid or processing, else 0      (reserve / release movements)
---   shipped:  the quantity while shipped, delivered or completed  (sale_out / return_in movements)
+--   shipped:  the quantity while dw.ships_stock (shipped, delivered, completed) (sale_out / return_in)
 -- pending reserves nothing; cancelled, refunded and returned reserve and ship nothing, so they
 -- release a reservation or take shipped goods back. Movements are written applied (quantity_posted
 -- = quantity_change) and their deltas handed to dw.apply_inventory_movements in pg_temp.inventory_deltas,
@@ -45,7 +46,7 @@ BEGIN
         SELECT i.merchant_id, i.order_id, i.order_date, i.line_no, i.product_id, i.unit_cost,
                o.order_no, o.timezone, o.ordered_at, o.paid_at, o.shipped_at, o.updated_at,
                CASE WHEN o.status IN ('paid', 'processing') THEN i.quantity ELSE 0 END AS reserved,
-               CASE WHEN o.status IN ('shipped', 'delivered', 'completed') THEN i.quantity ELSE 0 END AS shipped
+               CASE WHEN dw.ships_stock(o.status) THEN i.quantity ELSE 0 END AS shipped
         FROM ord AS o
         JOIN dw.fact_order_items AS i
           ON i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.order_date = o.order_date
