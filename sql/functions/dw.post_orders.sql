@@ -7,9 +7,12 @@
 -- writes belongs to the merchant of the order it comes from. Idempotent: posting the same orders
 -- again changes nothing and returns zeros.
 -- totals = false leaves cost and units to a caller that has just set them from the stored lines
--- itself (the order import does, in its upsert); inventory_deducted is set either way. Steps that
--- cannot change anything are skipped: positions when no movement was posted (dw.post applies any other
--- pending movement), settlement when no order has a receivable.
+-- itself (the order import does, in its upsert); inventory_deducted is set either way.
+-- order_books = false skips the receivables, their settlement and the fee expenses, which follow
+-- the order's own columns only: for a caller that changed nothing but the orders' lines (the
+-- order-lines import). Steps that cannot change anything are skipped: positions when no movement
+-- was posted (dw.post applies any other pending movement), settlement when no order has a
+-- receivable.
 -- jit = off: its statements touch every partition of the facts, and compiling them (seconds)
 -- costs more than a posting run takes.
 -- enable_mergejoin = off: the batch's orders, estimated at a few hundred rows, were merged with
@@ -17,12 +20,14 @@
 -- day's orders (200,000 orders at 1,000,000: 219 million pairs, 43 s of the stock posting). Hash
 -- joins and key probes are linear whatever the estimates.
 
--- The one-argument version became this one with a defaulted argument; two would make a call ambiguous.
+-- Earlier versions had fewer (defaulted) arguments; keeping them would make a call ambiguous.
 DROP FUNCTION IF EXISTS dw.post_orders(dw.order_ref[]);
+DROP FUNCTION IF EXISTS dw.post_orders(dw.order_ref[], boolean, boolean);
 
 CREATE OR REPLACE FUNCTION dw.post_orders(
     orders dw.order_ref[],
     totals boolean DEFAULT true,
+    order_books boolean DEFAULT true,
     OUT orders_costed integer,
     OUT movements integer,
     OUT positions integer,
@@ -39,8 +44,14 @@ DECLARE
 BEGIN
     orders_costed := dw.post_order_totals(orders, totals);
     SELECT s.movements, s.positions INTO movements, positions FROM dw.post_order_stock(orders) AS s;
-    receivables := dw.post_order_receivables(orders);
+    receivables := 0;
+    settled := 0;
+    expenses := 0;
+    IF NOT order_books THEN
+        RETURN;
+    END IF;
 
+    receivables := dw.post_order_receivables(orders);
     SELECT array_agg(r.receivable_id) INTO receivable_ids
     FROM dw.fact_accounts_receivable AS r
     JOIN (SELECT DISTINCT x.merchant_id, x.order_id, x.order_date FROM unnest(orders) AS x) AS s
@@ -50,7 +61,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION dw.post_orders(dw.order_ref[], boolean) IS
-    'Posts the given orders: cost and item_count from lines (unless totals is false: the caller did) and inventory_deducted, stock movements and positions (with shortage alerts), receivables of invoiced orders and their settlement, fee expenses. Returns what changed per book; zeros when already posted.';
-REVOKE EXECUTE ON FUNCTION dw.post_orders(dw.order_ref[], boolean) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION dw.post_orders(dw.order_ref[], boolean) TO erp_writer;
+COMMENT ON FUNCTION dw.post_orders(dw.order_ref[], boolean, boolean) IS
+    'Posts the given orders: cost and item_count from lines (unless totals is false: the caller did) and inventory_deducted, stock movements and positions (with shortage alerts), and unless order_books is false (only lines changed) receivables of invoiced orders and their settlement and fee expenses. Returns what changed per book; zeros when already posted.';
+REVOKE EXECUTE ON FUNCTION dw.post_orders(dw.order_ref[], boolean, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION dw.post_orders(dw.order_ref[], boolean, boolean) TO erp_writer;

@@ -4,12 +4,15 @@ namespace Erp.Db.Ingest.Engine;
 internal static class PostingSql
 {
     /// <summary>
-    /// Posts the orders <paramref name="orderKeys"/> selects (merchant_id, order_id, order_date) with dw.post_orders; <paramref name="totals"/>
-    /// false when the entity's upsert already set each order's cost and units from its stored lines.
+    /// Posts the orders <paramref name="orderKeys"/> selects (merchant_id, order_id, order_date) with dw.post_orders.
+    /// <paramref name="linesOnly"/> true when the batch wrote the orders' lines: cost, units and stock follow from them, while the
+    /// receivables and fee expenses follow the order's own columns and are left alone. False when it wrote the orders
+    /// themselves, whose upsert already set each order's cost and units from its stored lines.
     /// </summary>
-    public static string Orders(string orderKeys, bool totals = true) => $"""
+    public static string Orders(string orderKeys, bool linesOnly) => $"""
         SELECT * FROM dw.post_orders(ARRAY(
-            SELECT DISTINCT ROW(k.merchant_id, k.order_id, k.order_date)::dw.order_ref FROM ({orderKeys}) AS k), totals => {(totals ? "true" : "false")})
+            SELECT DISTINCT ROW(k.merchant_id, k.order_id, k.order_date)::dw.order_ref FROM ({orderKeys}) AS k),
+            totals => {(linesOnly ? "true" : "false")}, order_books => {(linesOnly ? "false" : "true")})
         """;
 
     /// <summary>Applies the stock movements the batch wrote (and any other pending one) of the batch's merchants.</summary>

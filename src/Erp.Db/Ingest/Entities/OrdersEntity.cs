@@ -111,6 +111,6 @@ internal static class OrdersEntity
             SELECT o.merchant_id, o.order_id, o.order_date
             FROM pg_temp.ingest_rows AS t
             JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
-            """, totals: false),
+            """, linesOnly: false),
     });
 }
