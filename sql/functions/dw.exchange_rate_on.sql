@@ -3,12 +3,18 @@
 -- requires: dw.fact_exchange_rates (0004_dimensions)
 -- The rate of that day, else the latest one before it (weekends and holidays have none); 1 for
 -- CNY; NULL when the table has no rate on or before the day (the import then names the row).
+-- A set-returning SQL function (one row) with no SET clause, called in FROM (LEFT JOIN LATERAL
+-- ... ON true): PostgreSQL inlines it into the calling query, so an import pays an index probe per
+-- row, and nothing for CNY, instead of a function call per row (0.6 s per 200,000 orders, twice:
+-- in the checks and in the upsert). Every name is schema-qualified; it runs with the caller's rights.
 
-CREATE OR REPLACE FUNCTION dw.exchange_rate_on(currency text, on_date date)
-RETURNS numeric
+-- It returned a scalar before; a function's result type cannot be changed in place.
+DROP FUNCTION IF EXISTS dw.exchange_rate_on(text, date);
+
+CREATE FUNCTION dw.exchange_rate_on(currency text, on_date date)
+RETURNS TABLE (rate_to_cny numeric)
 LANGUAGE sql
 STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT CASE WHEN currency = 'CNY' THEN 1::numeric ELSE (
         SELECT r.rate_to_cny
@@ -19,6 +25,6 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION dw.exchange_rate_on(text, date) IS
-    'CNY per unit of currency on on_date from dw.fact_exchange_rates (the latest rate on or before that day); 1 for CNY; NULL when none is known.';
+    'CNY per unit of currency on on_date from dw.fact_exchange_rates (the latest rate on or before that day); 1 for CNY; NULL when none is known. One row; call it in FROM so it is inlined.';
 REVOKE EXECUTE ON FUNCTION dw.exchange_rate_on(text, date) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION dw.exchange_rate_on(text, date) TO erp_writer, erp_reader;
+GRANT EXECUTE ON FUNCTION dw.exchange_rate_on(text, date) TO erp_writer;

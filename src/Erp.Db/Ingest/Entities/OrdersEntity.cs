@@ -48,7 +48,7 @@ internal static class OrdersEntity
 
                 LEFT JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
                 LEFT JOIN LATERAL (SELECT * FROM dw.order_line_totals(o.merchant_id, o.order_id, o.order_date) WHERE o.order_id IS NOT NULL OFFSET 0) AS lines ON true
-            """,
+            """ + References.ExchangeRateJoin("order_date"),
         Columns =
         [
             .. new[]
@@ -57,7 +57,7 @@ internal static class OrdersEntity
                 "discount_amount", "platform_commission", "payment_fee", "shipping_fee",
                 "is_invoiced", "invoice_id", "paid_at", "shipped_at", "delivered_at",
             }.Select(TargetColumn.Same),
-            new("exchange_rate", "coalesce(t.exchange_rate, dw.exchange_rate_on(t.currency_code, t.order_date))", ["exchange_rate"]),
+            new("exchange_rate", "coalesce(t.exchange_rate, rate.rate_to_cny)", ["exchange_rate"]),
             new("item_count", "coalesce(lines.item_count, t.item_count)", ["item_count"]),
             // Settlement marks an order paid (dw.settle_receivables) and never unmarks it: a file without is_paid keeps that, so
             // re-importing it unchanged writes nothing.
@@ -102,10 +102,7 @@ internal static class OrdersEntity
                 "(SELECT format('order_date %s does not match ordered_at %s, which is %s in the shop''s time zone %s', t.order_date, t.ordered_at, "
                 + "(t.ordered_at AT TIME ZONE z.zone)::date, z.zone) FROM (SELECT coalesce(s.timezone, m.timezone) AS zone FROM dw.dim_merchants AS m "
                 + "LEFT JOIN dw.dim_shops AS s ON s.merchant_id = m.merchant_id AND s.shop_id = t.shop_id WHERE m.merchant_id = t.merchant_id) AS z)"),
-            new("exchange_rate",
-                "t.exchange_rate IS NULL AND dw.exchange_rate_on(t.currency_code, t.order_date) IS NULL",
-                "format('exchange_rate is missing and dw.fact_exchange_rates has no %s rate on or before %s', t.currency_code, t.order_date)",
-                "fact_sales_orders_exchange_rate_positive"),
+            References.ExchangeRate("order_date", "fact_sales_orders_exchange_rate_positive"),
         ],
         Post = PostingSql.Orders("""
             SELECT o.merchant_id, o.order_id, o.order_date

@@ -27,10 +27,11 @@ internal static class ReceivablesEntity
             Field.Numeric<ReceivableEntryRow>("exchange_rate", r => r.ExchangeRate),
         ],
         KeyFields = ["merchant_id", "invoice_no"],
+        Joins = References.ExchangeRateJoin("invoice_date"),
         Columns =
         [
             .. new[] { "merchant_id", "invoice_no", "invoice_date", "due_date", "amount", "shop_id", "customer_id", "currency_code" }.Select(TargetColumn.Same),
-            new("exchange_rate", "coalesce(t.exchange_rate, dw.exchange_rate_on(t.currency_code, t.invoice_date))", ["exchange_rate"]),
+            new("exchange_rate", "coalesce(t.exchange_rate, rate.rate_to_cny)", ["exchange_rate"]),
         ],
         ConflictColumns = ["merchant_id", "invoice_no"],
         ConflictPredicate = "invoice_no IS NOT NULL",
@@ -42,10 +43,7 @@ internal static class ReceivablesEntity
             .. NaturalKeys.Shop("fact_accounts_receivable_shop_fkey", optional: true),
             .. NaturalKeys.Customer("fact_accounts_receivable_customer_fkey"),
             References.Currency("fact_accounts_receivable_currency_code_fkey"),
-            new("exchange_rate",
-                "t.exchange_rate IS NULL AND dw.exchange_rate_on(t.currency_code, t.invoice_date) IS NULL",
-                "format('exchange_rate is missing and dw.fact_exchange_rates has no %s rate on or before %s', t.currency_code, t.invoice_date)",
-                "fact_accounts_receivable_exchange_rate_positive"),
+            References.ExchangeRate("invoice_date", "fact_accounts_receivable_exchange_rate_positive"),
         ],
         Post = """
             SELECT dw.settle_receivables(NULL, ARRAY(
