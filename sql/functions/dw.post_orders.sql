@@ -22,7 +22,7 @@
 
 -- Earlier versions had fewer (defaulted) arguments; keeping them would make a call ambiguous.
 DROP FUNCTION IF EXISTS dw.post_orders(dw.order_ref[]);
-DROP FUNCTION IF EXISTS dw.post_orders(dw.order_ref[], boolean, boolean);
+DROP FUNCTION IF EXISTS dw.post_orders(dw.order_ref[], boolean);
 
 CREATE OR REPLACE FUNCTION dw.post_orders(
     orders dw.order_ref[],
