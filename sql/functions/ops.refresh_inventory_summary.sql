@@ -4,7 +4,7 @@
 -- sales of the others (docs/refresh.md, "Aggregates that follow their base by deltas").
 -- requires: ops.mv_registry, ops.agg_product_invalidations, ops.agg_invalidations, ops.product_sales_deltas
 --           (0043_product_sales_deltas), mart.mv_inventory_summary, mart.mv_product_sales_daily,
---           dw.suggested_reorder_qty
+--           dw.suggested_reorder_qty, ops.consume_product_invalidations
 -- Runs inside ops.refresh_view's transaction, after ops.refresh_aggregate locked the table, logged
 -- what a moved date changed and set erpdb.date_moved to this view's name when the date moved.
 -- - Recomputed from the compute function (which sums the base): the products of the entries of
@@ -114,10 +114,7 @@ BEGIN
 
     -- Entries and deltas dated today or later wait (no window holds them yet). Under the lock every
     -- delta and range is committed and was read: the rest go.
-    DELETE FROM ops.agg_product_invalidations AS i
-    WHERE i.view_name = reg.view_name
-      AND (pg_catalog.pg_visible_in_snapshot(i.xid, covered) OR i.xid = pg_catalog.pg_current_xact_id_if_assigned())
-      AND (i.sales_day IS NULL OR i.sales_day < today OR i.merchant_id IS NULL);
+    PERFORM ops.consume_product_invalidations(reg.view_name, covered, today);
     DELETE FROM ops.product_sales_deltas AS d WHERE d.view_name = reg.view_name AND d.sales_date < today;
     DELETE FROM ops.agg_invalidations AS i WHERE i.view_name = reg.view_name;
 END

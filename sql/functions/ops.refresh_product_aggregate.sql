@@ -1,7 +1,8 @@
 -- ops.refresh_product_aggregate: the work of ops.refresh_aggregate for an incremental aggregate kept
 -- per (merchant, product) (bucket width product, e.g. mart.mv_inventory_summary): recomputes the rows
 -- of the products its invalidation log names, or every row (docs/refresh.md, "Incremental aggregates").
--- requires: ops.mv_registry, ops.agg_product_invalidations (0035_incremental_finance_inventory, 0041_product_sales_days)
+-- requires: ops.mv_registry, ops.agg_product_invalidations (0035_incremental_finance_inventory, 0041_product_sales_days),
+--           ops.consume_product_invalidations
 -- Runs inside ops.refresh_view's transaction, after ops.refresh_aggregate has taken the table's lock
 -- and logged what a moved date changed. The compute function takes (merchants bigint[], products
 -- bigint[], as_of date): the rows of those products (of those merchants: product ids are unique,
@@ -77,10 +78,7 @@ BEGIN
 
     -- Entries of lines dated today or later wait: the window (up to yesterday) does not hold them
     -- yet; the refresh on the day after theirs recomputes their products.
-    DELETE FROM ops.agg_product_invalidations AS i
-    WHERE i.view_name = reg.view_name
-      AND (pg_catalog.pg_visible_in_snapshot(i.xid, covered) OR i.xid = pg_catalog.pg_current_xact_id_if_assigned())
-      AND (i.sales_day IS NULL OR i.sales_day < CURRENT_DATE OR i.merchant_id IS NULL);
+    PERFORM ops.consume_product_invalidations(reg.view_name, covered, CURRENT_DATE);
 END
 $$;
 

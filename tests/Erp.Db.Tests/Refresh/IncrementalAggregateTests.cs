@@ -43,14 +43,7 @@ public class IncrementalAggregateTests
         // One database throughout: each sample writes on top of the previous ones, then refreshes and compares.
         await Write.Array[1, 8].SampleAsync(async writes =>
         {
-            var before = await db.ScalarAsync<long>("SELECT coalesce(max(log_id), 0) FROM ops.mv_refresh_log");
-            foreach (var write in writes)
-            {
-                await db.ExecuteAsync(Sql(write));
-            }
-            await db.ExecuteAsync("CALL ops.refresh_due('test')");
-
-            Assert.Equal(0, await db.ScalarAsync<long>($"SELECT count(*) FROM ops.mv_refresh_log WHERE log_id > {before} AND status <> 'succeeded'"));
+            var before = await WriteThenRefreshDueAsync(db, writes, everyViewDue: false);
             Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.agg_invalidations"));
             // Only entries of lines dated today or later wait (no window holds them yet).
             Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.agg_product_invalidations WHERE sales_day IS NULL OR sales_day < CURRENT_DATE"));
@@ -94,16 +87,8 @@ public class IncrementalAggregateTests
                 """);
             Assert.True(await DifferenceAsync(db, "mart.mv_financial_daily") > 0 || await DifferenceAsync(db, "mart.mv_inventory_summary") > 0 || sample.DaysBack > 40,
                 "the earlier day's rows should differ from today's");
-            var before = await db.ScalarAsync<long>("SELECT coalesce(max(log_id), 0) FROM ops.mv_refresh_log");
-            foreach (var write in sample.Writes)
-            {
-                await db.ExecuteAsync(Sql(write));
-            }
             // Due or not, the interval refresh runs them; no truncate here, so every one is incremental.
-            await db.ExecuteAsync("UPDATE ops.mv_registry SET last_success_at = now() - interval '1 day'");
-            await db.ExecuteAsync("CALL ops.refresh_due('test')");
-
-            Assert.Equal(0, await db.ScalarAsync<long>($"SELECT count(*) FROM ops.mv_refresh_log WHERE log_id > {before} AND status <> 'succeeded'"));
+            var before = await WriteThenRefreshDueAsync(db, sample.Writes, everyViewDue: true);
             Assert.Equal("incremental,incremental,incremental", await db.ScalarAsync<string>($"""
                 SELECT string_agg(refresh_mode, ',' ORDER BY view_name) FROM ops.mv_refresh_log
                 WHERE log_id > {before} AND view_name IN ('mart.mv_financial_daily', 'mart.mv_financial_overview', 'mart.mv_inventory_summary')
@@ -359,15 +344,7 @@ public class IncrementalAggregateTests
                 DELETE FROM mart.mv_top_products;
                 INSERT INTO mart.mv_top_products SELECT * FROM mart.mv_top_products_rows(NULL, '-infinity', 'infinity', CURRENT_DATE - {sample.DaysBack});
                 """);
-            var before = await db.ScalarAsync<long>("SELECT coalesce(max(log_id), 0) FROM ops.mv_refresh_log");
-            foreach (var write in sample.Writes)
-            {
-                await db.ExecuteAsync(Sql(write));
-            }
-            await db.ExecuteAsync("UPDATE ops.mv_registry SET last_success_at = now() - interval '1 day'");
-            await db.ExecuteAsync("CALL ops.refresh_due('test')");
-
-            Assert.Equal(0, await db.ScalarAsync<long>($"SELECT count(*) FROM ops.mv_refresh_log WHERE log_id > {before} AND status <> 'succeeded'"));
+            var before = await WriteThenRefreshDueAsync(db, sample.Writes, everyViewDue: true);
             Assert.Equal(sample.DaysBack >= 90 ? "full" : "incremental", await db.ScalarAsync<string>(
                 $"SELECT string_agg(refresh_mode, ',') FROM ops.mv_refresh_log WHERE log_id > {before} AND view_name = 'mart.mv_top_products'"));
             Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.product_sales_deltas WHERE view_name = 'mart.mv_top_products'"));
@@ -375,6 +352,26 @@ public class IncrementalAggregateTests
             Assert.True(await DifferenceAsync(db, "mart.mv_top_products") == 0,
                 $"mart.mv_top_products differs from a full recompute {sample.DaysBack} days on, after: {string.Join("; ", sample.Writes.Select(Sql))}");
         }, seed: "0N0XIzNsQ0O2", iter: 25, threads: 1, print: x => $"{x.DaysBack} days; " + string.Join("; ", x.Writes.Select(Sql)));
+    }
+
+    /// <summary>
+    /// Applies <paramref name="writes"/>, runs the due refresh (every view made due first when <paramref name="everyViewDue"/>) and
+    /// checks that none of its refreshes failed; returns the last refresh log id from before them.
+    /// </summary>
+    private static async Task<long> WriteThenRefreshDueAsync(TestDatabase db, IEnumerable<(int Kind, int A, int B, int C)> writes, bool everyViewDue)
+    {
+        var before = await db.ScalarAsync<long>("SELECT coalesce(max(log_id), 0) FROM ops.mv_refresh_log");
+        foreach (var write in writes)
+        {
+            await db.ExecuteAsync(Sql(write));
+        }
+        if (everyViewDue)
+        {
+            await db.ExecuteAsync("UPDATE ops.mv_registry SET last_success_at = now() - interval '1 day'");
+        }
+        await db.ExecuteAsync("CALL ops.refresh_due('test')");
+        Assert.Equal(0, await db.ScalarAsync<long>($"SELECT count(*) FROM ops.mv_refresh_log WHERE log_id > {before} AND status <> 'succeeded'"));
+        return before;
     }
 
     /// <summary>Rows in the aggregate but not in a full recompute, plus the other way round (duplicates counted).</summary>
