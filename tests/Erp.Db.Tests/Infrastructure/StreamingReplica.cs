@@ -8,19 +8,23 @@ namespace Erp.Db.Tests.Infrastructure;
 /// whole cluster into a folder of its own, started on a free port with the machine's PostgreSQL
 /// binaries (as the postgres user when we are root), stopped and deleted on dispose. The test
 /// server's defaults allow it: wal_level replica, max_wal_senders 10, and initdb's pg_hba lines
-/// for replication connections from 127.0.0.1.
+/// for replication connections from 127.0.0.1. A physical replication slot of its own keeps the
+/// primary from recycling WAL the replica has not received yet (the other tests' writes can fill
+/// segments faster than it streams them); dispose drops it.
 /// </summary>
 internal sealed class StreamingReplica : IAsyncDisposable
 {
     private readonly PostgresBinaries binaries;
     private readonly string dataDirectory;
     private readonly string primaryAdmin;
+    private readonly string slot;
 
-    private StreamingReplica(PostgresBinaries binaries, string dataDirectory, string primaryAdmin, int port)
+    private StreamingReplica(PostgresBinaries binaries, string dataDirectory, string primaryAdmin, string slot, int port)
     {
         this.binaries = binaries;
         this.dataDirectory = dataDirectory;
         this.primaryAdmin = primaryAdmin;
+        this.slot = slot;
         Port = port;
     }
 
@@ -31,15 +35,18 @@ internal sealed class StreamingReplica : IAsyncDisposable
     {
         var binaries = await PostgresBinaries.FindAsync(null, CancellationToken.None);
         var primary = new NpgsqlConnectionStringBuilder(primaryAdmin);
-        var dataDirectory = Path.Combine(Path.GetTempPath(), $"erpdb-replica-{Guid.NewGuid():N}"[..28]);
+        var id = Guid.NewGuid().ToString("N")[..14];
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"erpdb-replica-{id}");
+        var slot = $"erpdb_test_replica_{id}";
         // pg_basebackup runs as the server user and creates the folder (0700) itself; -R writes
-        // standby.signal and primary_conninfo, -X stream copies the WAL written meanwhile.
+        // standby.signal, primary_conninfo and primary_slot_name, -X stream copies the WAL written
+        // meanwhile, -C -S creates the slot.
         var conninfo = $"host={primary.Host} port={primary.Port} user={primary.Username} password={primary.Password} dbname=postgres";
         var backup = await ProcessRunner.RunAsync(Path.Combine(binaries.BinDirectory, "pg_basebackup"),
-            ["-d", conninfo, "-D", dataDirectory, "-R", "-X", "stream", "-c", "fast", "--no-sync"], CancellationToken.None);
+            ["-d", conninfo, "-D", dataDirectory, "-R", "-X", "stream", "-C", "-S", slot, "-c", "fast", "--no-sync"], CancellationToken.None);
         Assert.True(backup.ExitCode == 0, $"pg_basebackup failed: {backup.Output}");
         var port = FreePort();
-        var replica = new StreamingReplica(binaries, dataDirectory, primaryAdmin, port);
+        var replica = new StreamingReplica(binaries, dataDirectory, primaryAdmin, slot, port);
         var started = await ProcessRunner.RunAsync(binaries.PgCtl,
             ["start", "-w", "-t", "120", "-D", dataDirectory, "-l", Path.Combine(dataDirectory, "replica.log"), "-o", $"-p {port}"], CancellationToken.None);
         if (started.ExitCode != 0)
@@ -89,9 +96,34 @@ internal sealed class StreamingReplica : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await ProcessRunner.RunAsync(binaries.PgCtl, ["stop", "-w", "-m", "immediate", "-D", dataDirectory], CancellationToken.None);
+        await DropSlotAsync();
         if (Directory.Exists(dataDirectory))
         {
             Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>Drops the slot once its WAL sender, which may outlive the stopped replica a moment, has gone.</summary>
+    private async Task DropSlotAsync()
+    {
+        await using var primary = NpgsqlDataSource.Create(primaryAdmin);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var terminate = primary.CreateCommand(
+                "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1 AND active_pid IS NOT NULL");
+            terminate.Parameters.AddWithValue(slot);
+            await terminate.ExecuteNonQueryAsync();
+            await using var drop = primary.CreateCommand("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1");
+            drop.Parameters.AddWithValue(slot);
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 50)
+            {
+                await Task.Delay(100);
+            }
         }
     }
 
