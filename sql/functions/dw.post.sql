@@ -8,6 +8,9 @@
 -- jit = off: its statements touch every partition of the facts, and compiling them (seconds)
 -- costs more than a posting run takes.
 
+-- An earlier version also returned the fee expenses posted; a result column cannot be removed in place.
+DROP FUNCTION IF EXISTS dw.post(bigint, date, date);
+
 CREATE OR REPLACE FUNCTION dw.post(
     merchant bigint DEFAULT NULL,
     from_date date DEFAULT NULL,
@@ -18,7 +21,6 @@ CREATE OR REPLACE FUNCTION dw.post(
     OUT positions integer,
     OUT receivables integer,
     OUT settled integer,
-    OUT expenses integer,
     OUT stock_counts integer)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -45,7 +47,6 @@ BEGIN
     orders_costed := posted.orders_costed;
     movements := posted.movements;
     receivables := posted.receivables;
-    expenses := posted.expenses;
     positions := posted.positions + dw.apply_inventory_movements(merchant);
     stock_counts := dw.post_stock_counts(merchant);
     settled := posted.settled + dw.settle_receivables(merchant, NULL);

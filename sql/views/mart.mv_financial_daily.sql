@@ -1,15 +1,18 @@
 -- mart.mv_financial_daily: finance per merchant and day: receivables invoiced, still outstanding
 -- and overdue, money received, expenses, sales profit and operating profit.
--- requires: mart.mv_daily_sales, dw.fact_accounts_receivable, dw.fact_payment_receipts, dw.fact_expenses
+-- requires: mart.mv_daily_sales, dw.fact_accounts_receivable, dw.fact_payment_receipts, dw.fact_expenses,
+--           dw.order_fee_expenses
 -- The day grain lets a finance question over any window (the 15th to the 14th, the last 10 days)
 -- be answered exactly, not rounded out to whole months; mart.mv_financial_overview sums these
 -- days into months, so months and days always agree.
 -- Receivables are dated by invoice date; outstanding and overdue are as of today (open, partially
 -- paid or overdue items; overdue = due_date before today). Written-off and cancelled receivables
 -- are excluded.
--- Each fee counts once: expenses with order_id set (the order fees posting writes) are already in
--- the orders' net_profit_cny, so expenses_cny and operating profit leave them out; cash flow
--- counts every expense, since the fees are paid either way (docs/metrics.md).
+-- Each fee counts once: the order fees (dw.order_fee_expenses) and expenses imported with an
+-- order_id are already in the orders' net_profit_cny, so expenses_cny and operating profit leave
+-- them out; cash flow counts every expense, since the fees are paid either way (docs/metrics.md).
+-- A change of an order's fees reaches this table through mart.mv_daily_sales: the orders' triggers
+-- invalidate its day there, and its refresh passes the day on.
 -- An incremental aggregate (docs/refresh.md): a table that only the refresh functions write,
 -- filled by mart.mv_financial_daily_rows; a due refresh recomputes only the (merchant, day)
 -- buckets that writes to the finance facts invalidated and the days mart.mv_daily_sales rewrote.
@@ -66,13 +69,17 @@ receipts AS (
     GROUP BY p.merchant_id, p.receipt_date
 ),
 expenses AS (
-    SELECT e.merchant_id, e.expense_date AS day,
+    SELECT e.merchant_id, e.day,
            sum(e.amount_cny) FILTER (WHERE e.order_id IS NULL) AS expenses_cny,
            sum(e.amount_cny) AS all_expenses_cny
-    FROM dw.fact_expenses AS e
-    WHERE (merchants IS NULL OR e.merchant_id = ANY (merchants))
-      AND e.expense_date BETWEEN first_day AND last_day
-    GROUP BY e.merchant_id, e.expense_date
+    FROM (SELECT x.merchant_id, x.expense_date AS day, x.order_id, x.amount_cny
+          FROM dw.fact_expenses AS x
+          WHERE (merchants IS NULL OR x.merchant_id = ANY (merchants))
+            AND x.expense_date BETWEEN first_day AND last_day
+          UNION ALL
+          SELECT f.merchant_id, f.expense_date, f.order_id, f.amount_cny
+          FROM dw.order_fee_expenses(merchants, first_day, last_day) AS f) AS e
+    GROUP BY e.merchant_id, e.day
 ),
 sales AS (
     SELECT d.merchant_id, d.sales_date AS day,

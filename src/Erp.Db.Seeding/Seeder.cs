@@ -113,7 +113,7 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
 
     /// <summary>
     /// The books come from posting, as after an import: stock movements and positions, receivables
-    /// and their settlement, fee expenses, is_paid and inventory_deducted. It runs after the keys are
+    /// and their settlement, is_paid and inventory_deducted. It runs after the keys are
     /// back and the sequences moved past the loaded ids (posting inserts rows of its own), with fresh
     /// statistics of the loaded facts so its set-based joins are planned as such.
     /// </summary>

@@ -119,7 +119,7 @@ public sealed class ErpDatabase : IAsyncDisposable
     /// <summary>
     /// Re-posts the books from the facts (<c>dw.post</c>): for the orders of <paramref name="merchantId"/> (null = every merchant) dated
     /// <paramref name="from"/>..<paramref name="to"/> (inclusive, null = unbounded): cost and units from lines, stock movements and positions,
-    /// receivables and fee expenses; then pending stock movements and counts, and the settlement of the merchant's receivables. One
+    /// and receivables; then pending stock movements and counts, and the settlement of the merchant's receivables. One
     /// transaction; idempotent (a second run returns zeros). Ingest already posts what it writes: this is for history and repairs.
     /// Runs as the primary's login (<c>erp_writer</c> or the owner) and touches only the rows of the merchants in scope.
     /// </summary>

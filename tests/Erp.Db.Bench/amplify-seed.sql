@@ -10,8 +10,8 @@
 -- stopped half way and seeds it again. 4 copies of the 1,000,000-order seed: 27 minutes, 17 GB.
 -- Each copy repeats every order of the seed on the same day, shop, customer and products, with
 -- new ids and order numbers (order_no || '~k'), and everything posting wrote for it: lines, stock
--- movements, receivables, payments and fee expenses, their references renamed the way posting
--- names them. So the warehouse holds (copies + 1) times the orders per day of the same merchant,
+-- movements, receivables and payments, their references renamed the way posting names them (the
+-- order fees need no copy: dw.order_fee_expenses derives them from the orders). So the warehouse holds (copies + 1) times the orders per day of the same merchant,
 -- shops and catalogue. Not repeated: per-day and per-product rows that do not come from orders
 -- (product metrics, traffic, user activity, purchases and stock counts), and the stock positions,
 -- which therefore do not reconcile with the movements: a bench warehouse, not a ledger.
@@ -25,8 +25,7 @@ SELECT (SELECT max(order_id) FROM dw.fact_sales_orders) AS orders,
        (SELECT max(order_item_id) FROM dw.fact_order_items) AS lines,
        (SELECT max(transaction_id) FROM dw.fact_inventory_transactions) AS movements,
        (SELECT max(receivable_id) FROM dw.fact_accounts_receivable) AS receivables,
-       (SELECT max(receipt_id) FROM dw.fact_payment_receipts) AS receipts,
-       (SELECT max(expense_id) FROM dw.fact_expenses) AS expenses;
+       (SELECT max(receipt_id) FROM dw.fact_payment_receipts) AS receipts;
 
 -- INSERT ... SELECT of every stored column of a table from its own rows of the seed, with some
 -- columns replaced by expressions (over the row, aliased r, k = the copy and s = id_step).
@@ -74,11 +73,6 @@ BEGIN
         'reference_no', 'r.reference_no || ''~'' || c.k'),
         -- Not correlated with s, so PostgreSQL hashes the receivables once instead of scanning them per receipt.
         'r.receipt_id <= s.receipts AND r.receivable_id IN (SELECT a.receivable_id FROM dw.fact_accounts_receivable AS a WHERE a.order_id IS NOT NULL)');
-    PERFORM pg_temp.repeat_rows('dw.fact_expenses', k, jsonb_build_object(
-        'expense_id', 'r.expense_id + c.k * s.expenses',
-        'order_id', 'r.order_id + c.k * s.orders',
-        'reference_no', 'format(''order:%s:%s'', r.order_id + c.k * s.orders, r.category)'),
-        'r.order_id IS NOT NULL AND r.order_id <= s.orders');
 END
 $$;
 
@@ -90,8 +84,7 @@ SELECT setval(pg_get_serial_sequence('dw.fact_sales_orders', 'order_id'), (SELEC
        setval(pg_get_serial_sequence('dw.fact_order_items', 'order_item_id'), (SELECT max(order_item_id) FROM dw.fact_order_items)),
        setval(pg_get_serial_sequence('dw.fact_inventory_transactions', 'transaction_id'), (SELECT max(transaction_id) FROM dw.fact_inventory_transactions)),
        setval(pg_get_serial_sequence('dw.fact_accounts_receivable', 'receivable_id'), (SELECT max(receivable_id) FROM dw.fact_accounts_receivable)),
-       setval(pg_get_serial_sequence('dw.fact_payment_receipts', 'receipt_id'), (SELECT max(receipt_id) FROM dw.fact_payment_receipts)),
-       setval(pg_get_serial_sequence('dw.fact_expenses', 'expense_id'), (SELECT max(expense_id) FROM dw.fact_expenses));
+       setval(pg_get_serial_sequence('dw.fact_payment_receipts', 'receipt_id'), (SELECT max(receipt_id) FROM dw.fact_payment_receipts));
 
 CALL ops.refresh_all('bench');
 VACUUM ANALYZE;

@@ -18,7 +18,7 @@ internal sealed class PostCommand : Command
 
     public PostCommand(CommandRunner runner, Database database)
         : base("post", "Re-post orders to the books: cost and units from lines, stock movements and positions (shortages raise alerts), "
-            + "receivables of invoiced orders and their settlement by payments, fee expenses; then pending purchases and stock counts. "
+            + "receivables of invoiced orders and their settlement by payments; then pending purchases and stock counts. "
             + "Idempotent: posting again changes nothing. Imports already post what they write; this re-posts history. See docs/business-flows.md.")
     {
         this.database = database;
@@ -55,12 +55,11 @@ internal sealed class PostCommand : Command
             positions = result.Positions,
             receivables = result.Receivables,
             settled = result.Settled,
-            expenses = result.Expenses,
             stockCounts = result.StockCounts,
             nothingChanged = result.NothingChanged,
         };
-        string[] header = ["orders", "costed", "movements", "positions", "receivables", "settled", "expenses", "stock_counts"];
-        int[] values = [result.Orders, result.OrdersCosted, result.Movements, result.Positions, result.Receivables, result.Settled, result.Expenses, result.StockCounts];
+        string[] header = ["orders", "costed", "movements", "positions", "receivables", "settled", "stock_counts"];
+        int[] values = [result.Orders, result.OrdersCosted, result.Movements, result.Positions, result.Receivables, result.Settled, result.StockCounts];
         var table = new TableView(header, [values.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray()],
             result.NothingChanged ? "The books were already posted: nothing changed." : "Posted.");
         return new CommandResult(data, table);

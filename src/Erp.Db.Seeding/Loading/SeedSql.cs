@@ -62,7 +62,7 @@ internal static class SeedSql
         """;
 
     /// <summary>
-    /// Posts every order (cost, stock movements and positions, receivables, fee expenses), then
+    /// Posts every order (cost, stock movements and positions, receivables), then
     /// records the payments against the receivables their invoice numbers name and settles them
     /// (received amounts, statuses, the orders' is_paid): the books come from posting, as after an import.
     /// </summary>

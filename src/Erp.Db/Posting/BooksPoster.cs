@@ -9,7 +9,7 @@ internal sealed class BooksPoster(NpgsqlDataSource dataSource, ILogger logger)
 {
     // Dapper has no DateOnly parameters: the days go as timestamps (midnight) and are cast back.
     private const string Sql = """
-        SELECT orders, orders_costed AS orderscosted, movements, positions, receivables, settled, expenses, stock_counts AS stockcounts
+        SELECT orders, orders_costed AS orderscosted, movements, positions, receivables, settled, stock_counts AS stockcounts
         FROM dw.post(@merchant, CAST(@from AS date), CAST(@to AS date))
         """;
 

@@ -7,10 +7,9 @@ namespace Erp.Db.Posting;
 /// <param name="Positions">Stock positions (product and warehouse) moved.</param>
 /// <param name="Receivables">Receivables of invoiced orders inserted or changed.</param>
 /// <param name="Settled">Receivables whose received amount, status or settlement changed.</param>
-/// <param name="Expenses">Fee expense rows inserted, changed or removed.</param>
 /// <param name="StockCounts">Stock counts posted as adjustments.</param>
-public sealed record PostResult(int Orders, int OrdersCosted, int Movements, int Positions, int Receivables, int Settled, int Expenses, int StockCounts)
+public sealed record PostResult(int Orders, int OrdersCosted, int Movements, int Positions, int Receivables, int Settled, int StockCounts)
 {
     /// <summary>True when the run changed nothing (the books were already posted).</summary>
-    public bool NothingChanged => OrdersCosted + Movements + Positions + Receivables + Settled + Expenses + StockCounts == 0;
+    public bool NothingChanged => OrdersCosted + Movements + Positions + Receivables + Settled + StockCounts == 0;
 }

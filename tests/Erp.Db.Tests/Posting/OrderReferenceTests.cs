@@ -39,6 +39,7 @@ public class OrderReferenceTests
         var ingest = new Ingestor(db.DataSource);
         await ingest.UpsertOrdersAsync([Order("V-1", "shipped") with { IsInvoiced = true, InvoiceId = "INV-V-1", PlatformCommission = 3m }]);
         await ingest.UpsertOrderItemsAsync([Line("V-1", 1, 2)]);
+        await ExpenseOfOrderAsync(db, "V-1");
         const string Referencing = """
             SELECT (SELECT count(*) FROM dw.fact_order_items AS i JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date) WHERE o.order_no = 'V-1')
                 || '|' || (SELECT count(*) FROM dw.fact_inventory_transactions AS t JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date) WHERE o.order_no = 'V-1')
@@ -66,6 +67,7 @@ public class OrderReferenceTests
         var ingest = new Ingestor(db.DataSource);
         await ingest.UpsertOrdersAsync([Order("D-1", "pending") with { PlatformCommission = 2m }, Order("D-2", "pending")]);
         await ingest.UpsertOrderItemsAsync([Line("D-1", 1, 1), Line("D-2", 1, 1), Line("D-2", 2, 3)]);
+        await ExpenseOfOrderAsync(db, "D-1");
         const string Lines = "SELECT string_agg(o.order_no || '/' || i.line_no, ',' ORDER BY o.order_no, i.line_no) FROM dw.fact_order_items AS i JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date)";
 
         var error = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsync("DELETE FROM dw.fact_sales_orders WHERE order_no = 'D-1'"));
@@ -116,4 +118,10 @@ public class OrderReferenceTests
         Assert.Equal(PostgresErrorCodes.LockNotAvailable, error.SqlState);
         Assert.Equal(1L, await db.ScalarAsync<long>($"SELECT count(*) FROM dw.fact_order_items WHERE order_id = {order}"));
     }
+
+    /// <summary>An expense imported against the order (its packaging, say): a row that names the order.</summary>
+    private static Task ExpenseOfOrderAsync(Infrastructure.TestDatabase db, string orderNo) => db.ExecuteAsync($"""
+        INSERT INTO dw.fact_expenses (merchant_id, expense_date, category, amount, order_id, order_date)
+        SELECT merchant_id, order_date, 'packaging', 1, order_id, order_date FROM dw.fact_sales_orders WHERE order_no = '{orderNo}'
+        """);
 }

@@ -69,7 +69,8 @@ public class PostingPropertyTests
         WHERE r.received_amount <> coalesce(x.amount, 0)
         UNION ALL
         SELECT format('order %s: %s fee expense rows, fees %s', o.order_no, count(e.*), o.fees_cny)
-        FROM dw.fact_sales_orders AS o LEFT JOIN dw.fact_expenses AS e ON e.order_id = o.order_id AND e.merchant_id = o.merchant_id
+        FROM dw.fact_sales_orders AS o
+        LEFT JOIN dw.order_fee_expenses(ARRAY[1], '-infinity', 'infinity') AS e ON e.order_id = o.order_id AND e.merchant_id = o.merchant_id
         WHERE o.merchant_id = 1
         GROUP BY o.order_no, o.platform_commission, o.payment_fee, o.shipping_fee, o.fees_cny
         HAVING count(e.*) <> (o.platform_commission > 0)::int + (o.payment_fee > 0)::int + (o.shipping_fee > 0)::int

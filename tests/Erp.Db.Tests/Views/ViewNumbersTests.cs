@@ -32,6 +32,8 @@ public class ViewNumbersTests
             "SELECT sum(outstanding_amount * exchange_rate) FROM dw.fact_accounts_receivable WHERE status IN ('open', 'partially_paid', 'overdue') AND due_date < CURRENT_DATE"),
         ("finance receipts", "SELECT sum(receipts_cny) FROM mart.mv_financial_overview", "SELECT sum(amount_cny) FROM dw.fact_payment_receipts"),
         ("finance expenses", "SELECT sum(expenses_cny) FROM mart.mv_financial_overview", "SELECT sum(amount_cny) FROM dw.fact_expenses WHERE order_id IS NULL"),
+        ("finance expenses with order fees", "SELECT sum(all_expenses_cny) FROM mart.mv_financial_daily",
+            "SELECT (SELECT sum(amount_cny) FROM dw.fact_expenses) + (SELECT sum(round(platform_commission * exchange_rate, 2) + round(payment_fee * exchange_rate, 2) + round(shipping_fee * exchange_rate, 2)) FROM dw.fact_sales_orders)"),
         ("finance gmv", "SELECT sum(gmv_cny) FROM mart.mv_financial_overview", "SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE dw.is_valid_sale(status)"),
         ("customers", "SELECT count(*) FROM mart.mv_customer_segments", "SELECT count(DISTINCT (merchant_id, customer_id)) FROM dw.fact_sales_orders WHERE customer_id IS NOT NULL AND dw.is_valid_sale(status)"),
         ("customer spend", "SELECT sum(total_spend_cny) FROM mart.mv_customer_segments", "SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE customer_id IS NOT NULL AND dw.is_valid_sale(status)"),
@@ -62,6 +64,8 @@ public class ViewNumbersTests
         await SalesDataset.AddOrderAsync(db, "late-1", 250m);
         await db.ExecuteAsync("UPDATE dw.fact_inventory SET quantity_on_hand = 0, quantity_reserved = 0 WHERE merchant_id = 1 AND product_id = 102");
         await db.ExecuteAsync("INSERT INTO dw.fact_expenses (merchant_id, expense_date, shop_id, category, amount) VALUES (1, CURRENT_DATE, 12, 'logistics', 33)");
+        // A fee of a cancelled order: no sales number moves, but the day's cash-flow expenses do.
+        await db.ExecuteAsync("UPDATE dw.fact_sales_orders SET shipping_fee = shipping_fee + 2 WHERE order_no = 'o-11-7'");
         await db.ExecuteAsync("INSERT INTO dw.fact_product_metrics (merchant_id, shop_id, product_id, metric_date, price, stock) VALUES (1, 11, 101, CURRENT_DATE - 1, 9, 0)");
         var dirty = await db.ScalarAsync<long>("SELECT count(*) FROM ops.view_status() WHERE is_dirty");
         var lastLog = await db.ScalarAsync<long>("SELECT max(log_id) FROM ops.mv_refresh_log");
