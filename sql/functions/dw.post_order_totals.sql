@@ -1,22 +1,23 @@
--- dw.post_order_totals: the order columns that follow from its lines: cost and item count (when
--- totals is true) and inventory_deducted, in one UPDATE.
+-- dw.post_order_totals: the order columns that follow from its lines: cost and item count and
+-- inventory_deducted, in one UPDATE.
 -- requires: dw.order_ref (0017_business_flows), dw.fact_order_items, dw.fact_sales_orders,
---           dw.fact_inventory_transactions, dw.ships_stock
--- Cost and item count are the sums of dw.order_line_totals (which the order import uses per
--- stored order, passing totals = false); orders without lines keep what they were imported with.
+--           dw.fact_inventory_transactions, dw.stock_deducted
+-- Cost and item count are the sums of dw.order_line_totals, and the unlined movements those of
+-- dw.order_unlined_shipped: the order import reads both per stored order and sets all three
+-- columns in its upsert, so it does not call this. Orders without lines keep the cost and item
+-- count they were imported with.
 -- The profit columns of the order are generated from cost_amount_cny, so they follow.
--- inventory_deducted is true when the order's net shipped quantity is positive once
--- dw.post_order_stock has run: that posting brings every line to its target (the line's quantity
--- while dw.ships_stock, else 0), so the flag is known from the lines and the status before the
--- movements are written, plus any sale_out/return_in of the order that belongs to no line
--- (imported movements), which posting leaves alone. Setting it here, not after the
+-- inventory_deducted (dw.stock_deducted) is true when the order's net shipped quantity is positive
+-- once dw.post_order_stock has run: that posting brings every line to its target, so the flag is
+-- known from the lines and the status before the movements are written. Setting it here, not after the
 -- movements, writes each order once per posting instead of twice (an UPDATE of 200,000 orders
 -- and their seven indexes: 8-23 s at 1,000,000 orders).
 
--- The one-argument version became this one with a defaulted argument; two would make a call ambiguous.
-DROP FUNCTION IF EXISTS dw.post_order_totals(dw.order_ref[]);
+-- A version had a second argument, totals, for the order import, which now sets the columns itself;
+-- two versions would make a call ambiguous.
+DROP FUNCTION IF EXISTS dw.post_order_totals(dw.order_ref[], boolean);
 
-CREATE OR REPLACE FUNCTION dw.post_order_totals(orders dw.order_ref[], totals boolean DEFAULT true)
+CREATE OR REPLACE FUNCTION dw.post_order_totals(orders dw.order_ref[])
 RETURNS integer
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -34,11 +35,10 @@ BEGIN
     UPDATE dw.fact_sales_orders AS o
     SET cost_amount_cny = CASE WHEN x.lined THEN x.cost_amount_cny ELSE o.cost_amount_cny END,
         item_count = CASE WHEN x.lined THEN x.item_count ELSE o.item_count END,
-        inventory_deducted = CASE WHEN dw.ships_stock(o.status) THEN x.line_quantity ELSE 0 END + x.unlined_shipped > 0
+        inventory_deducted = dw.stock_deducted(o.status, x.item_count, x.unlined_shipped)
     FROM (
         SELECT s.merchant_id, s.order_id, s.order_date,
-               totals AND l.order_id IS NOT NULL AS lined, l.cost_amount_cny, l.item_count,
-               coalesce(l.item_count, 0) AS line_quantity, coalesce(u.shipped, 0) AS unlined_shipped
+               l.order_id IS NOT NULL AS lined, l.cost_amount_cny, l.item_count, u.shipped AS unlined_shipped
         FROM selected AS s
         LEFT JOIN (
             SELECT i.merchant_id, i.order_id, i.order_date, sum(i.cost_amount) AS cost_amount_cny,
@@ -59,14 +59,13 @@ BEGIN
     ) AS x
     WHERE o.merchant_id = x.merchant_id AND o.order_id = x.order_id AND o.order_date = x.order_date
       AND ((x.lined AND (o.cost_amount_cny, o.item_count) IS DISTINCT FROM (x.cost_amount_cny, x.item_count))
-           OR o.inventory_deducted IS DISTINCT FROM
-              (CASE WHEN dw.ships_stock(o.status) THEN x.line_quantity ELSE 0 END + x.unlined_shipped > 0));
+           OR o.inventory_deducted IS DISTINCT FROM dw.stock_deducted(o.status, x.item_count, x.unlined_shipped));
     GET DIAGNOSTICS changed = ROW_COUNT;
     RETURN changed;
 END
 $$;
 
-COMMENT ON FUNCTION dw.post_order_totals(dw.order_ref[], boolean) IS
-    'Sets cost_amount_cny and item_count of the given orders from their lines (when totals; orders without lines are left alone) and inventory_deducted from their lines, status and unlined movements; returns the orders changed.';
-REVOKE EXECUTE ON FUNCTION dw.post_order_totals(dw.order_ref[], boolean) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION dw.post_order_totals(dw.order_ref[], boolean) TO erp_writer;
+COMMENT ON FUNCTION dw.post_order_totals(dw.order_ref[]) IS
+    'Sets cost_amount_cny and item_count of the given orders from their lines (orders without lines are left alone) and inventory_deducted from their lines, status and unlined movements; returns the orders changed.';
+REVOKE EXECUTE ON FUNCTION dw.post_order_totals(dw.order_ref[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION dw.post_order_totals(dw.order_ref[]) TO erp_writer;

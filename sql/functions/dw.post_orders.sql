@@ -6,8 +6,9 @@
 -- Runs as the caller (erp_writer or the owner), inside the caller's transaction; every row it
 -- writes belongs to the merchant of the order it comes from. Idempotent: posting the same orders
 -- again changes nothing and returns zeros.
--- totals = false leaves cost and units to a caller that has just set them from the stored lines
--- itself (the order import does, in its upsert); inventory_deducted is set either way.
+-- totals = false skips dw.post_order_totals, for a caller that has just set cost, units and
+-- inventory_deducted from the stored lines itself (the order import does, in its upsert): an
+-- UPDATE-join over every order of the batch that would find nothing to change (2 s per 200,000).
 -- order_books = false skips the receivables and their settlement, which follow the order's own
 -- columns only: for a caller that changed nothing but the orders' lines (the
 -- order-lines import). Steps that cannot change anything are skipped: positions when no movement
@@ -43,7 +44,7 @@ AS $$
 DECLARE
     receivable_ids bigint[];
 BEGIN
-    orders_costed := dw.post_order_totals(orders, totals);
+    orders_costed := CASE WHEN totals THEN dw.post_order_totals(orders) ELSE 0 END;
     SELECT s.movements, s.positions INTO movements, positions FROM dw.post_order_stock(orders) AS s;
     receivables := 0;
     settled := 0;
@@ -61,6 +62,6 @@ END
 $$;
 
 COMMENT ON FUNCTION dw.post_orders(dw.order_ref[], boolean, boolean) IS
-    'Posts the given orders: cost and item_count from lines (unless totals is false: the caller did) and inventory_deducted, stock movements and positions (with shortage alerts), and unless order_books is false (only lines changed) receivables of invoiced orders and their settlement. Returns what changed per book; zeros when already posted.';
+    'Posts the given orders: cost, item_count and inventory_deducted from lines (unless totals is false: the caller set them), stock movements and positions (with shortage alerts), and unless order_books is false (only lines changed) receivables of invoiced orders and their settlement. Returns what changed per book; zeros when already posted.';
 REVOKE EXECUTE ON FUNCTION dw.post_orders(dw.order_ref[], boolean, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dw.post_orders(dw.order_ref[], boolean, boolean) TO erp_writer;

@@ -14,8 +14,8 @@ namespace Erp.Db.Tests.Contracts;
 /// </summary>
 public partial class ColumnListTests
 {
-    /// <summary>Columns of dw.fact_sales_orders that neither ingest nor seeding write: the key, the posting flag, the audit stamps.</summary>
-    private static readonly string[] OrderColumnsNotIngested = ["created_at", "inventory_deducted", "order_id", "updated_at"];
+    /// <summary>Columns of dw.fact_sales_orders that neither ingest nor seeding write: the key and the audit stamps.</summary>
+    private static readonly string[] OrderColumnsNotIngested = ["created_at", "order_id", "updated_at"];
 
     private static readonly string[] OrderColumnsNotSeeded = ["created_at", "updated_at"];
 

@@ -263,15 +263,15 @@ public class MigrationRunnerTests
         await db.ExecuteAsync("""
             CREATE FUNCTION dw.post_orders(orders dw.order_ref[], totals boolean) RETURNS void LANGUAGE sql AS 'SELECT';
             ALTER FUNCTION dw.post_orders(dw.order_ref[], boolean) OWNER TO erp_owner;
-            CREATE FUNCTION dw.post_order_totals(orders dw.order_ref[]) RETURNS integer LANGUAGE sql AS 'SELECT 0';
-            ALTER FUNCTION dw.post_order_totals(dw.order_ref[]) OWNER TO erp_owner;
+            CREATE FUNCTION dw.post_order_totals(orders dw.order_ref[], totals boolean) RETURNS integer LANGUAGE sql AS 'SELECT 0';
+            ALTER FUNCTION dw.post_order_totals(dw.order_ref[], boolean) OWNER TO erp_owner;
             DELETE FROM ops.schema_journal WHERE script_name IN ('functions/dw.post_orders.sql', 'functions/dw.post_order_totals.sql');
             """);
 
         var upgrade = await runner.MigrateAsync();
 
         Assert.Equal(2, upgrade.Scripts.Count);
-        Assert.Equal("dw.post_order_totals(dw.order_ref[],boolean), dw.post_orders(dw.order_ref[],boolean,boolean)", await db.ScalarAsync<string>("""
+        Assert.Equal("dw.post_order_totals(dw.order_ref[]), dw.post_orders(dw.order_ref[],boolean,boolean)", await db.ScalarAsync<string>("""
             SELECT string_agg(p.oid::regprocedure::text, ', ' ORDER BY 1) FROM pg_proc AS p
             WHERE p.pronamespace = 'dw'::regnamespace AND p.proname IN ('post_orders', 'post_order_totals')
             """));

@@ -144,4 +144,36 @@ public class StockPostingTests
         Assert.Equal("10|8", await db.ScalarAsync<string>("SELECT book_quantity || '|' || counted_quantity FROM dw.fact_stock_counts"));
         Assert.Equal(Morning.UtcDateTime, await db.ScalarAsync<DateTime>("SELECT last_counted_at FROM dw.fact_inventory"));
     }
+
+    [Fact]
+    public async Task A_shipped_movement_that_names_no_line_counts_for_inventory_deducted_in_the_import_and_in_posting()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        var erp = new ErpDatabase(db.DataSource);
+        const string Deducted = "SELECT inventory_deducted FROM dw.fact_sales_orders WHERE order_no = 'U-1'";
+        await ingest.UpsertOrdersAsync([Order("U-1", "pending")]);
+        // A movement imported against the order as a whole, not one of its lines: posting leaves it alone.
+        const string Movement = """
+            INSERT INTO dw.fact_inventory_transactions (merchant_id, transaction_date, product_id, transaction_type, quantity_change,
+                                                        order_id, order_date, reference_no, occurred_at)
+            SELECT merchant_id, order_date, 100, '{0}', {1}, order_id, order_date, 'wms:{0}', now() FROM dw.fact_sales_orders WHERE order_no = 'U-1'
+            """;
+        await db.ExecuteAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, Movement, "sale_out", -2));
+
+        var reimported = await ingest.UpsertOrdersAsync([Order("U-1", "pending")]);
+        var afterImport = await db.ScalarAsync<bool>(Deducted);
+        await db.ExecuteAsync("UPDATE dw.fact_sales_orders SET inventory_deducted = false WHERE order_no = 'U-1'");
+        var reposted = await erp.PostAsync();
+        var afterPost = await db.ScalarAsync<bool>(Deducted);
+        await db.ExecuteAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, Movement, "return_in", 2));
+        await ingest.UpsertOrdersAsync([Order("U-1", "pending")]);
+        var afterReturn = await db.ScalarAsync<bool>(Deducted);
+
+        Assert.Equal(1L, reimported.Updated);
+        Assert.True(afterImport);
+        Assert.Equal(1, reposted.OrdersCosted);
+        Assert.True(afterPost);
+        Assert.False(afterReturn);
+    }
 }

@@ -7,7 +7,7 @@ internal static class PostingSql
     /// Posts the orders <paramref name="orderKeys"/> selects (merchant_id, order_id, order_date) with dw.post_orders.
     /// <paramref name="linesOnly"/> true when the batch wrote the orders' lines: cost, units and stock follow from them, while the
     /// receivables follow the order's own columns and are left alone. False when it wrote the orders
-    /// themselves, whose upsert already set each order's cost and units from its stored lines.
+    /// themselves, whose upsert already set each order's cost, units and inventory_deducted from its stored lines.
     /// </summary>
     public static string Orders(string orderKeys, bool linesOnly) => $"""
         SELECT * FROM dw.post_orders(ARRAY(

@@ -3,8 +3,8 @@ using Erp.Db.Ingest.Engine;
 namespace Erp.Db.Ingest.Entities;
 
 /// <summary>
-/// Orders into dw.fact_sales_orders, keyed (merchant_id, shop_id, order_no, order_date), then posted (dw.post_orders; the upsert itself sets cost and units from the stored lines). Generated CNY
-/// columns and inventory_deducted are never written; an order without exchange_rate takes the rate of its date.
+/// Orders into dw.fact_sales_orders, keyed (merchant_id, shop_id, order_no, order_date), then posted (dw.post_orders; the upsert itself sets cost,
+/// units and inventory_deducted from the stored lines). Generated CNY columns are never written; an order without exchange_rate takes the rate of its date.
 /// </summary>
 internal static class OrdersEntity
 {
@@ -41,13 +41,16 @@ internal static class OrdersEntity
             Field.Timestamp<OrderRow>("delivered_at", r => r.DeliveredAt),
         ],
         KeyFields = ["merchant_id", "shop_id", "order_no", "order_date"],
-        // An order already loaded with lines keeps the cost and units of its lines (dw.order_line_totals), so re-importing
-        // it unchanged writes nothing. A new order has no lines yet: the WHERE (kept in the subquery by OFFSET 0) becomes a
-        // one-time filter, so the function runs only for stored orders, not once per row of a batch of new ones.
+        // An order already loaded with lines keeps the cost and units of its lines (dw.order_line_totals), and its
+        // inventory_deducted follows its status, lines and unlined movements (dw.stock_deducted), so re-importing it
+        // unchanged writes nothing and posting need not revisit it (totals: false). A new order has no lines or
+        // movements yet: the WHERE (kept in the subquery by OFFSET 0) becomes a one-time filter, so the functions run
+        // only for stored orders, not once per row of a batch of new ones.
         Joins = """
 
                 LEFT JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
                 LEFT JOIN LATERAL (SELECT * FROM dw.order_line_totals(o.merchant_id, o.order_id, o.order_date) WHERE o.order_id IS NOT NULL OFFSET 0) AS lines ON true
+                LEFT JOIN LATERAL (SELECT * FROM dw.order_unlined_shipped(o.merchant_id, o.order_id, o.order_date) WHERE o.order_id IS NOT NULL OFFSET 0) AS unlined ON true
             """ + References.ExchangeRateJoin("order_date"),
         Columns =
         [
@@ -64,6 +67,7 @@ internal static class OrdersEntity
             new("is_paid", "t.is_paid OR coalesce(o.is_paid, false)", ["is_paid"]),
             new("payment_voucher_id", "coalesce(t.payment_voucher_id, o.payment_voucher_id)", ["payment_voucher_id"]),
             new("cost_amount_cny", "coalesce(lines.cost_amount_cny, t.cost_amount_cny)", ["cost_amount_cny"]),
+            new("inventory_deducted", "dw.stock_deducted(t.status, lines.item_count, unlined.shipped)", ["status"]),
         ],
         ConflictColumns = ["merchant_id", "shop_id", "order_no", "order_date"],
         // A corrected order_date moves the one stored order (its lines, stock movements, receivable and expenses follow by

@@ -1,0 +1,26 @@
+-- dw.order_unlined_shipped: the net units shipped by an order's stock movements that name no line
+-- (sale_out and return_in imported as such; posting writes none), as the order import reads them
+-- for a stored order to set inventory_deducted (dw.stock_deducted); dw.post_order_totals sums the
+-- same movements for a whole batch at once.
+-- requires: dw.fact_inventory_transactions (0006_facts_inventory_finance)
+-- No row when there are none. ROWS 1, like dw.order_line_totals: the default estimate of 1000
+-- rows would make the import's upsert look a thousand times its size to the planner.
+
+CREATE OR REPLACE FUNCTION dw.order_unlined_shipped(merchant bigint, order_key bigint, day date)
+RETURNS TABLE (shipped bigint)
+LANGUAGE sql
+STABLE
+ROWS 1
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT -sum(t.quantity_change)
+    FROM dw.fact_inventory_transactions AS t
+    WHERE t.merchant_id = merchant AND t.order_id = order_key AND t.order_date = day
+      AND t.line_no IS NULL AND t.transaction_type IN ('sale_out', 'return_in')
+    HAVING count(*) > 0
+$$;
+
+COMMENT ON FUNCTION dw.order_unlined_shipped(bigint, bigint, date) IS
+    'Net units shipped (sale_out minus return_in) by the movements of one order that name no line; no row when there are none.';
+REVOKE EXECUTE ON FUNCTION dw.order_unlined_shipped(bigint, bigint, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION dw.order_unlined_shipped(bigint, bigint, date) TO erp_writer;
