@@ -9,12 +9,13 @@ namespace Erp.Db.Ingest.Engine;
 /// <summary>
 /// The one ingest mechanism all entities share: in one transaction, binary COPY of the rows into a temp table
 /// (streamed, with each row's position as row_no), one query of checks naming the first bad row, then one
-/// INSERT ... ON CONFLICT DO UPDATE ... WHERE IS DISTINCT FROM that counts inserted and updated rows, then the entity's
+/// plain INSERT of the new keys and an INSERT ... ON CONFLICT DO UPDATE ... WHERE IS DISTINCT FROM of the stored ones, counting inserted and updated rows, then the entity's
 /// posting (orders drive the books), all committed together.
 /// </summary>
 internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, IngestOptions options)
 {
     private const string UpsertSavepoint = "ingest_upsert";
+    private const string InsertSavepoint = "ingest_insert_new";
 
     public async Task<IngestResult> LoadAsync<TRow>(IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows, CancellationToken cancellationToken)
     {
@@ -135,9 +136,33 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         return rowNo;
     }
 
-    private static Task<UpsertCounts> UpsertAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, long last, CancellationToken cancellationToken) =>
-        connection.QuerySingleAsync<UpsertCounts>(new CommandDefinition(
-            plan.Upsert, new { last }, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+    /// <summary>
+    /// Writes the rows 1..<paramref name="last"/>: the new keys by plain INSERT, then, when some keys were stored already, the
+    /// upsert of those. A unique violation of the INSERT (a key another transaction stored meanwhile, or one the batch holds
+    /// twice) falls back to the one upsert of every row, which resolves the first and reports the second.
+    /// </summary>
+    private static async Task<UpsertCounts> UpsertAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, long last, CancellationToken cancellationToken)
+    {
+        var arguments = new { last };
+        await transaction.SaveAsync(InsertSavepoint, cancellationToken);
+        long inserted;
+        try
+        {
+            inserted = await connection.ExecuteAsync(new CommandDefinition(plan.InsertNew, arguments, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await transaction.RollbackAsync(InsertSavepoint, cancellationToken);
+            return await connection.QuerySingleAsync<UpsertCounts>(new CommandDefinition(plan.Upsert, arguments, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        }
+        await transaction.ReleaseAsync(InsertSavepoint, cancellationToken);
+        if (inserted == last)
+        {
+            return new UpsertCounts(inserted, 0);
+        }
+        var stored = await connection.QuerySingleAsync<UpsertCounts>(new CommandDefinition(plan.UpsertStored, arguments, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        return new UpsertCounts(inserted + stored.Inserted, stored.Updated);
+    }
 
     /// <summary>Every row (up to MaxErrors) that repeats an earlier row's natural key, or null when the key is not what collided.</summary>
     private async Task<IngestException?> DuplicatesAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan,

@@ -1,0 +1,46 @@
+using Erp.Db.Ingest;
+using Npgsql;
+
+namespace Erp.Db.Tests.Ingest;
+
+/// <summary>Ingest inserts new keys by plain INSERT; a key another transaction stores meanwhile must still end as one updated row.</summary>
+public class ConcurrentIngestTests
+{
+    [Fact]
+    public async Task An_order_another_writer_stores_while_the_batch_runs_is_updated_once_and_the_rest_inserted()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        await using var other = await db.DataSource.OpenConnectionAsync();
+        await using var otherTransaction = await other.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO dw.fact_sales_orders (merchant_id, shop_id, order_no, order_date, ordered_at, gmv, status, currency_code, exchange_rate)
+            VALUES (1, 10, 'C-1', '2026-03-05', '2026-03-05T01:30:00Z', 5, 'paid', 'USD', 7.1)
+            """, other, otherTransaction))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        // The batch does not see the other writer's row yet: its INSERT of C-1 waits on the key, then collides once that commits.
+        var ingest = new Ingestor(db.DataSource).UpsertOrdersAsync([IngestSample.Order("C-1", 12m), IngestSample.Order("C-2", 20m)]);
+        await WaitUntilBlockedAsync(db);
+        await otherTransaction.CommitAsync();
+        var result = await ingest;
+
+        Assert.Equal((1L, 1L, 0L), (result.Inserted, result.Updated, result.Unchanged));
+        Assert.Equal("C-1 12.00|C-2 20.00", await db.ScalarAsync<string>(
+            "SELECT string_agg(order_no || ' ' || gmv, '|' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no LIKE 'C-%'"));
+    }
+
+    private static async Task WaitUntilBlockedAsync(Infrastructure.TestDatabase db)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            if (await db.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0)
+            {
+                return;
+            }
+            await Task.Delay(50);
+        }
+        Assert.Fail("The ingest never waited on the other writer's key.");
+    }
+}
