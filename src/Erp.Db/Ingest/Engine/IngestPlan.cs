@@ -61,7 +61,7 @@ internal sealed class IngestPlan<TRow>
     /// <summary>All checks in one query: (check_no, row_no, message) of the first @max failures in row order, or no row.</summary>
     public string Check { get; }
 
-    /// <summary>The one upsert of rows 1..@last: returns (inserted, updated).</summary>
+    /// <summary>The one upsert of every row 1..@last, when <see cref="InsertNew"/> hit a unique violation: returns (inserted, updated).</summary>
     public string Upsert { get; }
 
     /// <summary>
