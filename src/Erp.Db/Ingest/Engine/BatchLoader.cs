@@ -137,13 +137,17 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
     }
 
     /// <summary>
-    /// Writes the rows 1..<paramref name="last"/>: the new keys by plain INSERT, then, when some keys were stored already, the
-    /// upsert of those. A unique violation of the INSERT (a key another transaction stored meanwhile, or one the batch holds
+    /// Writes the rows 1..<paramref name="last"/>: for an entity that can tell new keys from stored ones, the new keys by plain
+    /// INSERT, then, when some keys were stored already, the upsert of those; for the others, the one upsert. A unique violation of the INSERT (a key another transaction stored meanwhile, or one the batch holds
     /// twice) falls back to the one upsert of every row, which resolves the first and reports the second.
     /// </summary>
     private static async Task<UpsertCounts> UpsertAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, long last, CancellationToken cancellationToken)
     {
         var arguments = new { last };
+        if (plan.InsertNew is null || plan.UpsertStored is null)
+        {
+            return await connection.QuerySingleAsync<UpsertCounts>(new CommandDefinition(plan.Upsert, arguments, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        }
         await transaction.SaveAsync(InsertSavepoint, cancellationToken);
         long inserted;
         try

@@ -29,6 +29,14 @@ internal sealed class EntityDefinition<TRow>
     public string Joins { get; init; } = "";
 
     /// <summary>
+    /// The alias, among <see cref="Joins"/>, of the stored row with the batch row's conflict key (its columns NULL when there is
+    /// none), or null. With it, ingest inserts the rows whose key is not stored by plain INSERT (ON CONFLICT's speculative
+    /// insertion costs a quarter more per row) and upserts the others, telling them apart at no extra cost; without it, every
+    /// row goes through the upsert. (A NOT EXISTS probe instead cost more than it saved: 33 µs a row through the partitions.)
+    /// </summary>
+    public string? StoredRow { get; init; }
+
+    /// <summary>
     /// SQL run after a successful upsert, before the commit: posts what the batch wrote to the books (sql/functions dw.post_*),
     /// finding it through the temp table <c>pg_temp.ingest_rows</c>. Null when the entity posts nothing.
     /// </summary>

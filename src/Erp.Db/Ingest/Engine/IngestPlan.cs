@@ -18,14 +18,17 @@ internal sealed class IngestPlan<TRow>
         Copy = $"COPY {TempTable} (row_no, {string.Join(", ", fields)}) FROM STDIN (FORMAT BINARY)";
         Check = BuildCheck(definition.Checks);
         Upsert = BuildUpsert(definition, "");
-        var storedKey = string.Join(" AND ", definition.ConflictColumns.Select(c => $"e.{c} = {definition.Columns.Single(t => t.Name == c).Source}"));
-        InsertNew = $"""
-            INSERT INTO {definition.Table} ({string.Join(", ", definition.Columns.Select(c => c.Name))})
-            SELECT {string.Join(", ", definition.Columns.Select(c => c.Source))}
-            FROM {TempTable} AS t{definition.Joins}
-            WHERE t.row_no <= @last AND NOT EXISTS (SELECT 1 FROM {definition.Table} AS e WHERE {storedKey})
-            """;
-        UpsertStored = BuildUpsert(definition, $" AND NOT EXISTS (SELECT 1 FROM {definition.Table} AS e WHERE {storedKey} AND e.created_at = now())");
+        if (definition.StoredRow is { } stored)
+        {
+            // created_at is NOT NULL in every table ingest writes, and now() for the rows this transaction inserted.
+            InsertNew = $"""
+                INSERT INTO {definition.Table} ({string.Join(", ", definition.Columns.Select(c => c.Name))})
+                SELECT {string.Join(", ", definition.Columns.Select(c => c.Source))}
+                FROM {TempTable} AS t{definition.Joins}
+                WHERE t.row_no <= @last AND {stored}.created_at IS NULL
+                """;
+            UpsertStored = BuildUpsert(definition, $" AND {stored}.created_at <> now()");
+        }
         Post = definition.Post;
         var keys = string.Join(", ", definition.KeyFields.Select(k => $"t.{k}"));
         Duplicates = $"""
@@ -61,18 +64,18 @@ internal sealed class IngestPlan<TRow>
     /// <summary>All checks in one query: (check_no, row_no, message) of the first @max failures in row order, or no row.</summary>
     public string Check { get; }
 
-    /// <summary>The one upsert of every row 1..@last, when <see cref="InsertNew"/> hit a unique violation: returns (inserted, updated).</summary>
+    /// <summary>The one upsert of every row 1..@last (or, after <see cref="InsertNew"/> hit a unique violation, instead of it): returns (inserted, updated).</summary>
     public string Upsert { get; }
 
     /// <summary>
-    /// A plain INSERT of the rows 1..@last whose key is not stored: no ON CONFLICT, whose speculative insertion costs a
-    /// quarter more per row. A key stored meanwhile by another transaction, or held twice by the batch, makes it fail
+    /// A plain INSERT of the rows 1..@last whose key is not stored (see <see cref="EntityDefinition{TRow}.StoredRow"/>), or null
+    /// when the entity cannot tell. A key stored meanwhile by another transaction, or held twice by the batch, makes it fail
     /// with a unique violation; the caller then runs <see cref="Upsert"/> instead.
     /// </summary>
-    public string InsertNew { get; }
+    public string? InsertNew { get; }
 
-    /// <summary><see cref="Upsert"/> of the rows 1..@last that <see cref="InsertNew"/> did not just insert (created_at = now()).</summary>
-    public string UpsertStored { get; }
+    /// <summary><see cref="Upsert"/> of the rows 1..@last whose key was stored before this transaction, after <see cref="InsertNew"/>.</summary>
+    public string? UpsertStored { get; }
 
     /// <summary>The posting run after the upsert in the same transaction (reads the whole temp table), or null.</summary>
     public string? Post { get; }

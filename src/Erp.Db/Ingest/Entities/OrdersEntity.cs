@@ -70,6 +70,7 @@ internal static class OrdersEntity
             new("inventory_deducted", "dw.stock_deducted(t.status, lines.item_count, unlined.shipped)", ["status"]),
         ],
         ConflictColumns = ["merchant_id", "shop_id", "order_no", "order_date"],
+        StoredRow = "o",
         // A corrected order_date moves the one stored order (its lines, stock movements, receivable and expenses follow by
         // dw.cascade_order_keys), when the batch holds that order once and it is stored once under another date.
         Move = """
