@@ -9,8 +9,8 @@ namespace Erp.Db.Ingest.Engine;
 /// <summary>
 /// The one ingest mechanism all entities share: in one transaction, binary COPY of the rows into a temp table
 /// (streamed, with each row's position as row_no), one query of checks naming the first bad row, then one
-/// plain INSERT of the new keys and an INSERT ... ON CONFLICT DO UPDATE ... WHERE IS DISTINCT FROM of the stored ones, counting inserted and updated rows, then the entity's
-/// posting (orders drive the books), all committed together.
+/// plain INSERT of the new keys and an INSERT ... ON CONFLICT DO UPDATE ... WHERE IS DISTINCT FROM of the stored ones,
+/// counting inserted and updated rows, then the entity's posting (orders drive the books), all committed together.
 /// </summary>
 internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, IngestOptions options)
 {
@@ -138,33 +138,34 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
 
     /// <summary>
     /// Writes the rows 1..<paramref name="last"/>: for an entity that can tell new keys from stored ones, the new keys by plain
-    /// INSERT, then, when some keys were stored already, the upsert of those; for the others, the one upsert. A unique violation of the INSERT (a key another transaction stored meanwhile, or one the batch holds
-    /// twice) falls back to the one upsert of every row, which resolves the first and reports the second.
+    /// INSERT, then, when some keys were stored already, the upsert of those; for the others, the one upsert. A unique
+    /// violation of the INSERT (a key another transaction stored meanwhile, or one the batch holds twice) falls back to the one
+    /// upsert of every row, which resolves the first and reports the second.
     /// </summary>
     private static async Task<UpsertCounts> UpsertAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, long last, CancellationToken cancellationToken)
     {
-        var arguments = new { last };
+        CommandDefinition Command(string sql) => new(sql, new { last }, transaction, commandTimeout: 0, cancellationToken: cancellationToken);
         if (plan.InsertNew is null || plan.UpsertStored is null)
         {
-            return await connection.QuerySingleAsync<UpsertCounts>(new CommandDefinition(plan.Upsert, arguments, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+            return await connection.QuerySingleAsync<UpsertCounts>(Command(plan.Upsert));
         }
         await transaction.SaveAsync(InsertSavepoint, cancellationToken);
         long inserted;
         try
         {
-            inserted = await connection.ExecuteAsync(new CommandDefinition(plan.InsertNew, arguments, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+            inserted = await connection.ExecuteAsync(Command(plan.InsertNew));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             await transaction.RollbackAsync(InsertSavepoint, cancellationToken);
-            return await connection.QuerySingleAsync<UpsertCounts>(new CommandDefinition(plan.Upsert, arguments, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+            return await connection.QuerySingleAsync<UpsertCounts>(Command(plan.Upsert));
         }
         await transaction.ReleaseAsync(InsertSavepoint, cancellationToken);
         if (inserted == last)
         {
             return new UpsertCounts(inserted, 0);
         }
-        var stored = await connection.QuerySingleAsync<UpsertCounts>(new CommandDefinition(plan.UpsertStored, arguments, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        var stored = await connection.QuerySingleAsync<UpsertCounts>(Command(plan.UpsertStored));
         return new UpsertCounts(inserted + stored.Inserted, stored.Updated);
     }
 

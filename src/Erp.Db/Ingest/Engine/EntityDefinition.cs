@@ -33,6 +33,9 @@ internal sealed class EntityDefinition<TRow>
     /// none), or null. With it, ingest inserts the rows whose key is not stored by plain INSERT (ON CONFLICT's speculative
     /// insertion costs a quarter more per row) and upserts the others, telling them apart at no extra cost; without it, every
     /// row goes through the upsert. (A NOT EXISTS probe instead cost more than it saved: 33 µs a row through the partitions.)
+    /// Orders have it: their natural-key join is planned as one hash join. Order items do not: a look-up of the stored line
+    /// by its key without the product was planned on the (merchant_id, order_date) index, before the batch's statistics,
+    /// and read the day's lines per row (9.8 s against 6.8 s for 200,000 lines, in two auto_explain runs).
     /// </summary>
     public string? StoredRow { get; init; }
 
