@@ -1,17 +1,16 @@
 -- dw.order_unlined_shipped: the net units shipped by an order's stock movements that name no line
 -- (sale_out and return_in imported as such; posting writes none), as the order import reads them
--- for a stored order to set inventory_deducted (dw.stock_deducted); dw.post_order_totals sums the
--- same movements for a whole batch at once.
+-- for a stored order to set inventory_deducted (dw.stock_deducted), and dw.post_order_totals for
+-- each order of a posted batch.
 -- requires: dw.fact_inventory_transactions (0006_facts_inventory_finance)
--- No row when there are none. ROWS 1, like dw.order_line_totals: the default estimate of 1000
--- rows would make the import's upsert look a thousand times its size to the planner.
+-- No row when there are none. Inlined into the caller's query like dw.order_line_totals (a plain
+-- SQL body without SET, schema-qualified): one probe of fact_inventory_transactions_order_idx per order.
 
 CREATE OR REPLACE FUNCTION dw.order_unlined_shipped(merchant bigint, order_key bigint, day date)
 RETURNS TABLE (shipped bigint)
 LANGUAGE sql
 STABLE
 ROWS 1
-SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT -sum(t.quantity_change)
     FROM dw.fact_inventory_transactions AS t
