@@ -104,6 +104,30 @@ public class ReceivablePostingTests
             "SELECT (SELECT count(*) FROM dw.fact_payment_receipts WHERE receivable_id IS NULL) || '|' || (SELECT received_amount FROM dw.fact_accounts_receivable)"));
     }
 
+    [Fact]
+    public async Task An_order_number_two_shops_share_names_no_receivable_so_its_payment_must_give_the_invoice()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        await db.ExecuteAsync("""
+            INSERT INTO dw.dim_shops (shop_id, merchant_id, platform_id, platform_shop_code, shop_name)
+            SELECT 11, 1, platform_id, 'a-tiktok', 'a-tiktok' FROM dw.dim_platforms WHERE platform_code = 'tiktok'
+            """);
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1"), Invoiced("V-1", "INV-2") with { ShopId = 11 }, Invoiced("V-2", "INV-3")]);
+
+        var shared = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertPaymentsAsync([
+            new(1, "BANK-1", Day, Paid1, 10m) { OrderNo = "V-2" },
+            new(1, "BANK-2", Day, Paid1, 10m) { OrderNo = "V-1" }]));
+        await ingest.UpsertPaymentsAsync([
+            new(1, "BANK-1", Day, Paid1, 10m) { OrderNo = "V-2" },
+            new(1, "BANK-2", Day, Paid1, 30m) { InvoiceNo = "INV-2" }]);
+
+        Assert.Equal((2L, "order_no"), (shared.RowNumber, shared.Field));
+        Assert.Contains("order_no V-1 is not the order of exactly one receivable", shared.Message);
+        Assert.Equal("INV-1 0.00|INV-2 30.00|INV-3 10.00", await db.ScalarAsync<string>(
+            "SELECT string_agg(invoice_no || ' ' || received_amount, '|' ORDER BY invoice_no) FROM dw.fact_accounts_receivable"));
+    }
+
     private static Task<string?> StateAsync(Infrastructure.TestDatabase db) => db.ScalarAsync<string>("""
         SELECT r.received_amount || '|' || r.outstanding_amount || '|' || r.status || '|' || coalesce(r.settled_at::text, '') || '|' || o.is_paid
         FROM dw.fact_accounts_receivable AS r

@@ -53,7 +53,8 @@ internal sealed class EntityDefinition<TRow>
 
     /// <summary>
     /// Statements run on the temp table right after the COPY, before the checks: each fills an id from a natural key
-    /// (merchant_code, shop_code, customer_code, ...) with one set-based UPDATE ... FROM the dimension (see <see cref="NaturalKeys"/>).
+    /// (merchant_code, shop_code, customer_code, ...) with one set-based UPDATE ... FROM the dimension (see <see cref="NaturalKeys"/>),
+    /// or adds a column of the batch's own and fills it so (a payment's receivable, from its invoice or order number).
     /// </summary>
     public IReadOnlyList<string> Resolve { get; init; } = [];
 

@@ -4,10 +4,32 @@ namespace Erp.Db.Ingest.Entities;
 
 /// <summary>
 /// Payment receipts into dw.fact_payment_receipts, keyed (merchant_id, reference_no); the receivable is found by invoice_no or order_no
-/// (dw.find_receivable) and settled (dw.settle_receivables). An unknown receivable or an over-payment fails the batch.
+/// (<see cref="ResolveReceivable"/>) and settled (dw.settle_receivables). An unknown receivable or an over-payment fails the batch.
 /// </summary>
 internal static class PaymentsEntity
 {
+    /// <summary>
+    /// The receivable each row pays, into the batch's own receivable_id column, for the whole batch at once: by invoice_no when given;
+    /// else by order_no, when exactly one receivable of the merchant belongs to an order with that number; NULL when none (or several)
+    /// match. Orders are indexed by shop and number, not by number alone, so a look-up per row scanned the merchant's receivables and
+    /// their orders (2,000 payments by order_no: 67 s); joined once, the batch's numbers meet the orders in one hash join.
+    /// </summary>
+    private const string ResolveReceivable = """
+        ALTER TABLE pg_temp.ingest_rows ADD COLUMN IF NOT EXISTS receivable_id bigint;
+        UPDATE pg_temp.ingest_rows AS t SET receivable_id = r.receivable_id
+        FROM dw.fact_accounts_receivable AS r
+        WHERE t.invoice_no IS NOT NULL AND r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_no;
+        UPDATE pg_temp.ingest_rows AS t SET receivable_id = m.receivable_id
+        FROM (SELECT r.merchant_id, o.order_no, min(r.receivable_id) AS receivable_id
+              FROM dw.fact_accounts_receivable AS r
+              JOIN dw.fact_sales_orders AS o ON o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date
+              WHERE (o.merchant_id, o.order_no) IN (SELECT b.merchant_id, b.order_no FROM pg_temp.ingest_rows AS b
+                                                   WHERE b.invoice_no IS NULL AND b.order_no IS NOT NULL)
+              GROUP BY r.merchant_id, o.order_no
+              HAVING count(*) = 1) AS m
+        WHERE t.invoice_no IS NULL AND t.order_no IS NOT NULL AND m.merchant_id = t.merchant_id AND m.order_no = t.order_no
+        """;
+
     public static readonly IngestPlan<PaymentRow> Plan = new("payments", new EntityDefinition<PaymentRow>
     {
         Table = "dw.fact_payment_receipts",
@@ -36,21 +58,21 @@ internal static class PaymentsEntity
             TargetColumn.Same("currency_code"),
             TargetColumn.Same("exchange_rate"),
             TargetColumn.Same("payment_method"),
-            new("receivable_id", "dw.find_receivable(t.merchant_id, t.invoice_no, t.order_no)", ["invoice_no", "order_no"]),
+            new("receivable_id", "t.receivable_id", ["invoice_no", "order_no"]),
         ],
         ConflictColumns = ["merchant_id", "reference_no"],
         ConflictPredicate = "reference_no IS NOT NULL",
-        Resolve = [NaturalKeys.ResolveMerchant],
+        Resolve = [NaturalKeys.ResolveMerchant, ResolveReceivable],
         Checks =
         [
             .. NaturalKeys.Merchant(),
             RowCheck.Required("reference_no"),
             new("invoice_no",
-                "t.invoice_no IS NOT NULL AND dw.find_receivable(t.merchant_id, t.invoice_no, NULL) IS NULL",
+                "t.invoice_no IS NOT NULL AND t.receivable_id IS NULL",
                 "format('invoice_no %s is not a receivable of merchant %s', t.invoice_no, t.merchant_id)",
                 "fact_payment_receipts_receivable_fkey"),
             new("order_no",
-                "t.invoice_no IS NULL AND t.order_no IS NOT NULL AND dw.find_receivable(t.merchant_id, NULL, t.order_no) IS NULL",
+                "t.invoice_no IS NULL AND t.order_no IS NOT NULL AND t.receivable_id IS NULL",
                 "format('order_no %s is not the order of exactly one receivable of merchant %s', t.order_no, t.merchant_id)",
                 "fact_payment_receipts_receivable_fkey"),
             // Over-payment: the receipts of the receivable (other than this batch's references) plus this batch's rows up to
@@ -65,8 +87,7 @@ internal static class PaymentsEntity
                                            WHERE p.merchant_id = b.merchant_id AND p.receivable_id = b.receivable_id
                                              AND NOT EXISTS (SELECT 1 FROM pg_temp.ingest_rows AS o
                                                              WHERE o.merchant_id = p.merchant_id AND o.reference_no = p.reference_no)), 0) AS total
-                        FROM (SELECT i.row_no, i.merchant_id, i.amount, dw.find_receivable(i.merchant_id, i.invoice_no, i.order_no) AS receivable_id
-                              FROM pg_temp.ingest_rows AS i) AS b
+                        FROM pg_temp.ingest_rows AS b
                         JOIN dw.fact_accounts_receivable AS r ON r.merchant_id = b.merchant_id AND r.receivable_id = b.receivable_id
                     ) AS x
                     WHERE x.total > x.due)
