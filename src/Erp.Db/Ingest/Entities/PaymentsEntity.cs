@@ -76,19 +76,24 @@ internal static class PaymentsEntity
                 "format('order_no %s is not the order of exactly one receivable of merchant %s', t.order_no, t.merchant_id)",
                 "fact_payment_receipts_receivable_fkey"),
             // Over-payment: the receipts of the receivable (other than this batch's references) plus this batch's rows up to
-            // this one must not exceed its amount.
+            // this one must not exceed its amount. The earlier receipts are summed for the batch's receivables in one join:
+            // summed per row, the test "not one of this batch's references" ran as a scan of the batch per stored receipt
+            // (20,000 payments: 38 s).
             new("amount",
                 """
                 t.row_no IN (
                     SELECT x.row_no FROM (
                         SELECT b.row_no, r.amount AS due,
-                               sum(b.amount) OVER (PARTITION BY b.receivable_id ORDER BY b.row_no)
-                               + coalesce((SELECT sum(p.amount) FROM dw.fact_payment_receipts AS p
-                                           WHERE p.merchant_id = b.merchant_id AND p.receivable_id = b.receivable_id
-                                             AND NOT EXISTS (SELECT 1 FROM pg_temp.ingest_rows AS o
-                                                             WHERE o.merchant_id = p.merchant_id AND o.reference_no = p.reference_no)), 0) AS total
+                               sum(b.amount) OVER (PARTITION BY b.receivable_id ORDER BY b.row_no) + coalesce(e.paid, 0) AS total
                         FROM pg_temp.ingest_rows AS b
                         JOIN dw.fact_accounts_receivable AS r ON r.merchant_id = b.merchant_id AND r.receivable_id = b.receivable_id
+                        LEFT JOIN (SELECT p.merchant_id, p.receivable_id, sum(p.amount) AS paid
+                                   FROM dw.fact_payment_receipts AS p
+                                   WHERE (p.merchant_id, p.receivable_id) IN (SELECT i.merchant_id, i.receivable_id FROM pg_temp.ingest_rows AS i)
+                                     AND NOT EXISTS (SELECT 1 FROM pg_temp.ingest_rows AS o
+                                                     WHERE o.merchant_id = p.merchant_id AND o.reference_no = p.reference_no)
+                                   GROUP BY p.merchant_id, p.receivable_id) AS e
+                          ON e.merchant_id = b.merchant_id AND e.receivable_id = b.receivable_id
                     ) AS x
                     WHERE x.total > x.due)
                 """,
