@@ -4,6 +4,10 @@
 -- Each unposted count posts once, oldest first per position: adjustment = counted_quantity - the
 -- book balance (on hand - shortage) at posting, reference count:<product_id>:<warehouse>:<counted_at>;
 -- book_quantity and posted_at record it, last_counted_at moves on. A corrected count is a new count.
+-- All counts in one pass: the first count of a position finds the book as the pending movements
+-- leave it, and each later one finds the quantity counted before it (the earlier adjustment brought
+-- the book there). Posting them one at a time, with the positions and shortage alerts recomputed
+-- after each, took 150 ms a count (2,684 counts: 409 s).
 
 CREATE OR REPLACE FUNCTION dw.post_stock_counts(merchant bigint DEFAULT NULL)
 RETURNS integer
@@ -11,43 +15,47 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    posted integer := 0;
-    one    record;
-    book   integer;
+    posted integer;
 BEGIN
-    -- Oldest first, one at a time: a later count of the same position must see the earlier one.
-    FOR one IN
-        SELECT c.merchant_id, c.product_id, c.warehouse_code, c.counted_at, c.counted_quantity, m.timezone
+    -- Locked first, so a concurrent posting waits here and then finds them posted (each statement
+    -- below reads a snapshot taken after the lock).
+    PERFORM 1 FROM dw.fact_stock_counts AS c
+    WHERE c.posted_at IS NULL AND (merchant IS NULL OR c.merchant_id = merchant)
+    FOR UPDATE;
+    -- The book the first count of each position sees: every pending movement applied.
+    PERFORM dw.apply_inventory_movements(merchant);
+
+    WITH counts AS (
+        SELECT c.merchant_id, c.product_id, c.warehouse_code, c.counted_at, c.counted_quantity, m.timezone,
+               coalesce(lag(c.counted_quantity) OVER (PARTITION BY c.merchant_id, c.product_id, c.warehouse_code
+                                                      ORDER BY c.counted_at),
+                        f.quantity_on_hand - f.shortage_on_hand, 0) AS book
         FROM dw.fact_stock_counts AS c
         JOIN dw.dim_merchants AS m ON m.merchant_id = c.merchant_id
+        LEFT JOIN dw.fact_inventory AS f
+          ON f.merchant_id = c.merchant_id AND f.product_id = c.product_id AND f.warehouse_code = c.warehouse_code
         WHERE c.posted_at IS NULL AND (merchant IS NULL OR c.merchant_id = merchant)
-        ORDER BY c.merchant_id, c.product_id, c.warehouse_code, c.counted_at
-        FOR UPDATE OF c
-    LOOP
-        PERFORM dw.apply_inventory_movements(one.merchant_id);
-        SELECT f.quantity_on_hand - f.shortage_on_hand INTO book
-        FROM dw.fact_inventory AS f
-        WHERE f.merchant_id = one.merchant_id AND f.product_id = one.product_id AND f.warehouse_code = one.warehouse_code;
-        book := coalesce(book, 0);
-
-        IF one.counted_quantity <> book THEN
-            INSERT INTO dw.fact_inventory_transactions (
-                merchant_id, transaction_date, product_id, warehouse_code, transaction_type, quantity_change,
-                reference_no, note, occurred_at, quantity_posted)
-            VALUES (one.merchant_id, (one.counted_at AT TIME ZONE one.timezone)::date, one.product_id, one.warehouse_code,
-                    'adjustment', one.counted_quantity - book,
-                    format('count:%s:%s:%s', one.product_id, one.warehouse_code, to_char(one.counted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
-                    format('stock count: %s counted, %s in the books', one.counted_quantity, book),
-                    one.counted_at, 0)
-            ON CONFLICT (merchant_id, transaction_type, reference_no) WHERE reference_no IS NOT NULL DO NOTHING;
-        END IF;
-
-        UPDATE dw.fact_stock_counts AS c
-        SET book_quantity = book, posted_at = now()
-        WHERE c.merchant_id = one.merchant_id AND c.product_id = one.product_id
-          AND c.warehouse_code = one.warehouse_code AND c.counted_at = one.counted_at;
-        posted := posted + 1;
-    END LOOP;
+    ),
+    adjusted AS (
+        INSERT INTO dw.fact_inventory_transactions (
+            merchant_id, transaction_date, product_id, warehouse_code, transaction_type, quantity_change,
+            reference_no, note, occurred_at, quantity_posted)
+        SELECT k.merchant_id, (k.counted_at AT TIME ZONE k.timezone)::date, k.product_id, k.warehouse_code,
+               'adjustment', k.counted_quantity - k.book,
+               format('count:%s:%s:%s', k.product_id, k.warehouse_code, to_char(k.counted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
+               format('stock count: %s counted, %s in the books', k.counted_quantity, k.book),
+               k.counted_at, 0
+        FROM counts AS k
+        WHERE k.counted_quantity <> k.book
+        ORDER BY k.merchant_id, k.product_id, k.warehouse_code, k.counted_at
+        ON CONFLICT (merchant_id, transaction_type, reference_no) WHERE reference_no IS NOT NULL DO NOTHING
+    )
+    UPDATE dw.fact_stock_counts AS c
+    SET book_quantity = k.book, posted_at = now()
+    FROM counts AS k
+    WHERE c.merchant_id = k.merchant_id AND c.product_id = k.product_id
+      AND c.warehouse_code = k.warehouse_code AND c.counted_at = k.counted_at;
+    GET DIAGNOSTICS posted = ROW_COUNT;
 
     IF posted > 0 THEN
         PERFORM dw.apply_inventory_movements(merchant);

@@ -146,6 +146,23 @@ public class StockPostingTests
     }
 
     [Fact]
+    public async Task Counts_of_one_position_in_one_file_post_in_time_order_each_against_the_count_before_it()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(1, "A-1", 10)]);
+
+        // Listed out of order; the later count is posted against the earlier one, not against the books before both.
+        await ingest.UpsertStockCountsAsync([new(1, "A-1", 12, Morning.AddHours(2)), new(1, "A-1", 8, Morning)]);
+
+        Assert.Equal("adjustment:-2,adjustment:4", await MovementsAsync(db));
+        Assert.Equal("12|0|0|0", await PositionAsync(db));
+        Assert.Equal("10|8,8|12", await db.ScalarAsync<string>(
+            "SELECT string_agg(book_quantity || '|' || counted_quantity, ',' ORDER BY counted_at) FROM dw.fact_stock_counts"));
+        Assert.Equal(Morning.AddHours(2).UtcDateTime, await db.ScalarAsync<DateTime>("SELECT last_counted_at FROM dw.fact_inventory"));
+    }
+
+    [Fact]
     public async Task A_shipped_movement_that_names_no_line_counts_for_inventory_deducted_in_the_import_and_in_posting()
     {
         await using var db = await IngestSample.CreateAsync();
