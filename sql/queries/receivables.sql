@@ -7,7 +7,7 @@
 -- parameters: :status ('open' = not settled, 'overdue' = not settled and past due, 'paid';
 --             NULL = all), :sort ('overdue' or 'largest'), :aging (boolean: false returns no summary rows), :limit, :offset (integers)
 -- run: see docs/queries.md
-SELECT CURRENT_DATE AS as_of;
+SELECT CURRENT_DATE AS asof;
 WITH r AS (
     SELECT v.*, b.aging_bucket, CASE WHEN b.aging_bucket IS NOT NULL THEN greatest(CURRENT_DATE - v.due_date, 0) END AS days_overdue
       FROM mart.receivables AS v

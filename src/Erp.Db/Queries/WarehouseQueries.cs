@@ -338,7 +338,8 @@ public sealed partial class WarehouseQueries
         };
         return MerchantScope.QueryAsync(database, query.MerchantId, ReceivableSql.Report, parameters, ReceivableSql.Views, async grid =>
         {
-            var asOf = await grid.ReadSingleAsync<DateOnly>();
+            // Into a record: read as a lone DateOnly, Dapper maps the row onto a DateOnly's (absent) properties and returns 0001-01-01.
+            var asOf = (await grid.ReadSingleAsync<AsOfRow>()).AsOf;
             var totals = await grid.ReadSingleAsync<ReceivableTotals>();
             var rows = (await grid.ReadAsync<ReceivableRow>()).ToList();
             var aging = (await grid.ReadAsync<AgingBucket>()).ToList();
@@ -436,6 +437,11 @@ public sealed partial class WarehouseQueries
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
 #pragma warning disable CA1812 // Dapper creates them.
+    private sealed record AsOfRow
+    {
+        public DateOnly AsOf { get; init; }
+    }
+
     private sealed record OwedRow
     {
         public DateOnly AsOf { get; init; }

@@ -102,6 +102,7 @@ public class ListCommandsTests
 
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         var data = run.Json().GetProperty("data");
+        Assert.Equal(await f.Db.ScalarAsync<string>("SELECT CURRENT_DATE::text"), data.GetProperty("asOf").GetString());
         var aging = data.GetProperty("aging").EnumerateArray().ToList();
         Assert.Equal(["current", "0-30", "31-60", "61-90", "90+"], aging.Select(b => b.GetProperty("bucket").GetString()));
         var rows = data.GetProperty("receivables").GetProperty("items").EnumerateArray().ToList();
