@@ -2,13 +2,15 @@
 -- requires: nothing
 -- Days overdue = as_of - due_date. Not yet due: 'current'; then '0-30', '31-60', '61-90', '90+'
 -- days overdue. Settled or cancelled receivables have no bucket (NULL).
+-- A plain SQL expression without SET, so the planner inlines it into the queries that bucket every
+-- receivable (erpdb receivables --aging over 84,000 receivables: 3.3 s with a function call per row,
+-- 1.2 s inlined). It reads no table and pg_catalog is searched first for its operators.
 
 CREATE OR REPLACE FUNCTION dw.receivable_aging_bucket(due_date date, status text, as_of date)
 RETURNS text
 LANGUAGE sql
 IMMUTABLE
 PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT CASE
         WHEN status NOT IN ('open', 'partially_paid', 'overdue') THEN NULL
