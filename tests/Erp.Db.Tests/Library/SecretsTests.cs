@@ -49,8 +49,13 @@ public class SecretsTests
                 ["PGPASSFILE"] = passfile,
             }, "status", "--format", "json");
 
-            Assert.True(byOption.ExitCode == 0, byOption.Output + byOption.Error);
-            Assert.True(byLibpq.ExitCode == 0, byLibpq.Output + byLibpq.Error);
+            // This failed twice in 2026-12-03's CI runs (the server saw a wrong SCRAM password, four times) and never alone;
+            // Npgsql prefers the process's PGPASSWORD to the passfile, so a failure says whether it was set.
+            var context = $"\nprocess PGPASSWORD set: {Environment.GetEnvironmentVariable("PGPASSWORD") is not null}; "
+                + $"passfile entry for {full.Host}:{full.Port}:{full.Database}:{full.Username}; role exists: "
+                + await db.ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{full.Username}')");
+            Assert.True(byOption.ExitCode == 0, byOption.Output + byOption.Error + context);
+            Assert.True(byLibpq.ExitCode == 0, byLibpq.Output + byLibpq.Error + context);
             Assert.Contains(db.Name, byLibpq.Output);
         }
         finally
