@@ -49,8 +49,8 @@ public class SecretsTests
                 ["PGPASSFILE"] = passfile,
             }, "status", "--format", "json");
 
-            // This failed twice in 2026-12-03's CI runs (the server saw a wrong SCRAM password, four times) and never alone;
-            // Npgsql prefers the process's PGPASSWORD to the passfile, so a failure says whether it was set.
+            // This has failed intermittently in full CI runs (the server saw a wrong SCRAM password) and never alone; Npgsql
+            // prefers the process's PGPASSWORD to the passfile, so a failure says whether it was set and the role existed.
             var context = $"\nprocess PGPASSWORD set: {Environment.GetEnvironmentVariable("PGPASSWORD") is not null}; "
                 + $"passfile entry for {full.Host}:{full.Port}:{full.Database}:{full.Username}; role exists: "
                 + await db.ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{full.Username}')");
