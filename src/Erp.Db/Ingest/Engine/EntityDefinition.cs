@@ -40,6 +40,14 @@ internal sealed class EntityDefinition<TRow>
     public string? StoredRow { get; init; }
 
     /// <summary>
+    /// The order the rows are written in (an ORDER BY list over the temp row <c>t</c> and the joins), or null to write them
+    /// as the batch holds them. A partitioned fact sorted by its partition key first fills one partition, and its date-led
+    /// indexes, in key order instead of jumping between days: 200,000 orders of 365 interleaved days went in in 6.7-7.2 s
+    /// sorted against 8.2-10.0 s as given (docs/performance.md, "Rows written in key order").
+    /// </summary>
+    public string? WriteOrder { get; init; }
+
+    /// <summary>
     /// SQL run after a successful upsert, before the commit: posts what the batch wrote to the books (sql/functions dw.post_*),
     /// finding it through the temp table <c>pg_temp.ingest_rows</c>. Null when the entity posts nothing.
     /// </summary>

@@ -25,7 +25,7 @@ internal sealed class IngestPlan<TRow>
                 INSERT INTO {definition.Table} ({string.Join(", ", definition.Columns.Select(c => c.Name))})
                 SELECT {string.Join(", ", definition.Columns.Select(c => c.Source))}
                 FROM {TempTable} AS t{definition.Joins}
-                WHERE t.row_no <= @last AND {stored}.created_at IS NULL
+                WHERE t.row_no <= @last AND {stored}.created_at IS NULL{OrderBy(definition)}
                 """;
             UpsertStored = BuildUpsert(definition, $" AND {stored}.created_at <> now()");
         }
@@ -110,6 +110,9 @@ internal sealed class IngestPlan<TRow>
             """;
     }
 
+    private static string OrderBy(EntityDefinition<TRow> definition) =>
+        definition.WriteOrder is null ? "" : $"\n    ORDER BY {definition.WriteOrder}";
+
     private static string BuildUpsert(EntityDefinition<TRow> definition, string rowFilter)
     {
         var columns = definition.Columns.Select(c => c.Name).ToList();
@@ -135,7 +138,7 @@ internal sealed class IngestPlan<TRow>
                 INSERT INTO {definition.Table} AS d ({string.Join(", ", columns)})
                 SELECT {string.Join(", ", definition.Columns.Select(c => c.Source))}
                 FROM {TempTable} AS t{definition.Joins}
-                WHERE t.row_no <= @last{rowFilter}
+                WHERE t.row_no <= @last{rowFilter}{OrderBy(definition)}
                 ON CONFLICT ({string.Join(", ", definition.ConflictColumns)}){predicate} {onConflict}
                 RETURNING d.created_at = now() AS inserted{returned}
             )

@@ -71,6 +71,7 @@ internal static class OrdersEntity
         ],
         ConflictColumns = ["merchant_id", "shop_id", "order_no", "order_date"],
         StoredRow = "o",
+        WriteOrder = "t.merchant_id, t.order_date, t.shop_id, t.order_no",
         // A corrected order_date moves the one stored order (its lines, stock movements, receivable and expenses follow by
         // dw.cascade_order_keys), when the batch holds that order once and it is stored once under another date.
         Move = """
