@@ -1,13 +1,14 @@
 -- customers: the customer summary of the scoped merchant, the counts per segment and a sorted list of customers.
 -- reads: mart.customer_segments (segments defined in sql/views/mart.mv_customer_segments.sql)
--- parameters: :period_days (integer: active = ordered within it), :segment (text, NULL = all),
+-- parameters: :period_days (integer: active = last order within the last period_days days, today included,
+--             as meta.period says), :segment (text, NULL = all),
 --             :limit (integer), :sort (an ORDER BY expression from the closed list in CustomerSql.cs,
 --             e.g. total_spend_cny DESC; substituted as text, never a user value)
 -- run: see docs/queries.md
 -- The summary's segment counts are the segments' (first match wins, so they add up to the total with
 -- one_time); the repeat rate is the share with 2+ valid orders, whatever their segment.
 SELECT count(*) AS totalcustomers,
-       count(*) FILTER (WHERE last_order_date >= CURRENT_DATE - :period_days::integer) AS activecustomers,
+       count(*) FILTER (WHERE last_order_date > CURRENT_DATE - :period_days::integer) AS activecustomers,
        count(*) FILTER (WHERE segment = 'new') AS newcustomers,
        count(*) FILTER (WHERE segment = 'repeat') AS repeatcustomers,
        count(*) FILTER (WHERE segment = 'churned') AS churnedcustomers,

@@ -3,8 +3,10 @@
 -- parameters: :start, :end (dates), :platforms (text[], '{}' = all)
 -- run: see docs/queries.md
 SELECT coalesce(s.category_id::text, '') AS key, coalesce(max(c.category_name), '(none)') AS label,
-       sum(s.revenue_cny) AS revenue, sum(s.order_count)::bigint AS orders,
-       coalesce(round(sum(s.revenue_cny) / nullif(sum(s.order_count), 0), 2), 0) AS aov
+       sum(s.revenue_cny) AS revenue,
+       -- No orders (nor AOV): the view counts orders per product, and an order holding two
+       -- products of the category would count twice.
+       NULL::bigint AS orders, NULL::numeric AS aov
   FROM mart.product_sales_daily AS s
   LEFT JOIN dw.dim_categories AS c ON c.merchant_id = s.merchant_id AND c.category_id = s.category_id
  WHERE s.sales_date BETWEEN :start::date AND :end::date

@@ -1,5 +1,6 @@
 -- sales_by_product: sales per product over [:start, :end], best first: the :top best products,
--- then one row 'others' for the rest, so the rows still add up to the period's item revenue.
+-- then one row 'others' for the rest, so the rows still add up to the period's item revenue
+-- (its orders and AOV NULL: see below).
 -- reads: mart.product_sales_daily
 -- parameters: :start, :end (dates), :top (integer), :platforms (text[], '{}' = all)
 -- run: see docs/queries.md
@@ -19,9 +20,10 @@ SELECT key, label, revenue, orders, aov
           FROM ranked
          WHERE position <= :top::integer
         UNION ALL
-        -- An order with several of these products counts once per product, as in the rows above.
-        SELECT 'others', count(*) || ' other products', sum(revenue), sum(orders),
-               coalesce(round(sum(revenue) / nullif(sum(orders), 0), 2), 0), NULL
+        -- No orders (nor AOV) for the rest: summing the products' orders would count an order
+        -- holding two of them twice (more "orders" than the period had), and the per-product
+        -- view cannot say how many distinct orders they make.
+        SELECT 'others', count(*) || ' other products', sum(revenue), NULL::bigint, NULL::numeric, NULL
           FROM ranked
          WHERE position > :top::integer
         HAVING count(*) > 0) AS rows

@@ -27,6 +27,21 @@ internal static class Sql
         return true;
     }
 
+    /// <summary>
+    /// A platform code as dw.dim_platforms holds it (lower case: its CHECK), from what a user typed ("Shopee" is shopee); throws
+    /// <see cref="QueryValidationException"/> for text that cannot be a code, which would otherwise match nothing in silence.
+    /// </summary>
+    public static string? PlatformCode(string field, string? value)
+    {
+        if (Text(field, value)?.Trim().ToLowerInvariant() is not { } code)
+        {
+            return null;
+        }
+        return code.Length > 0 && code[0] is >= 'a' and <= 'z' && code.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '_')
+            ? code
+            : throw new QueryValidationException(field, $"'{value}' is not a platform code: codes are letters, digits and _ starting with a letter (shopee, tiktok, own_site, ...).");
+    }
+
     /// <summary>A LIKE pattern that finds <paramref name="text"/> literally: %, _ and \ match themselves (use with ESCAPE '\').</summary>
     public static string Contains(string text) =>
         "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";

@@ -91,7 +91,7 @@ public sealed partial class WarehouseQueries
             end = Sql.Date(query.Period.End),
             previous_start = Sql.Date(previous.Start),
             previous_end = Sql.Date(previous.End),
-            platforms = (query.Platforms ?? []).Select(p => Sql.Text("platforms", p)).ToArray(),
+            platforms = (query.Platforms ?? []).Select(p => Sql.PlatformCode("platforms", p)).ToArray(),
             top = query.TopProducts,
             days = query.Period.Days,
             unit = SalesSql.Unit(query.GroupBy),
@@ -139,11 +139,10 @@ public sealed partial class WarehouseQueries
         }
         var parameters = new
         {
-            platform = Sql.Text("platform", query.Platform),
+            platform = Sql.PlatformCode("platform", query.Platform),
             category_id = query.CategoryId,
             status = Sql.Text("status", query.Status),
-            // low and out are the names erpdb inventory uses for the same statuses.
-            stock_status = Sql.Text("stockStatus", query.StockStatus) switch { "low" => "low_stock", "out" => "out_of_stock", var status => status },
+            stock_status = StockStatus(query.StockStatus),
             min_price = query.MinPrice,
             max_price = query.MaxPrice,
             keyword = Sql.Text("keyword", query.Keyword) is { } keyword && !string.IsNullOrWhiteSpace(keyword) ? Sql.Contains(keyword.Trim()) : null,
@@ -297,6 +296,20 @@ public sealed partial class WarehouseQueries
             };
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// A product's stock status filter as dw.stock_status names it, in any case; low and out are the names erpdb inventory uses for
+    /// the same statuses. Anything else is a <see cref="QueryValidationException"/>, not a filter that silently matches nothing.
+    /// </summary>
+    private static string? StockStatus(string? value) => Sql.Text("stockStatus", value)?.Trim().ToLowerInvariant() switch
+    {
+        null => null,
+        "low" or "low_stock" => "low_stock",
+        "out" or "out_of_stock" => "out_of_stock",
+        "normal" => "normal",
+        "untracked" => "untracked",
+        _ => throw new QueryValidationException("stockStatus", $"'{value}' is not a stock status: normal, low_stock (low), out_of_stock (out) or untracked."),
+    };
 
     /// <summary>A daily, weekly or monthly business report: sales, best sellers, stock, customers and finance.</summary>
     public async Task<QueryResult<BusinessReport>> ReportAsync(ReportQuery query, CancellationToken cancellationToken = default)

@@ -114,6 +114,25 @@ public class OtherQueryTests
     }
 
     [Fact]
+    public async Task Active_customers_ordered_within_exactly_the_last_period_days_today_included()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var lastOrderDays = await f.Db.ScalarAsync<long>(
+            "SELECT count(DISTINCT order_date) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND order_date > CURRENT_DATE - 60");
+        Assert.True(lastOrderDays >= 2, "the fixture needs orders on two days of the last 60 for a window's edge to matter");
+
+        foreach (var days in new[] { 1, 2, 3, 7, 14, 30, 59 })
+        {
+            var active = (await f.Erp.Queries.CustomersAsync(new CustomerQuery(1, PeriodDays: days))).Data.Summary.ActiveCustomers;
+
+            // The window meta.period shows: the days from today - (days - 1) to today.
+            Assert.Equal(await f.Db.ScalarAsync<long>(
+                "SELECT count(DISTINCT customer_id) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND dw.is_valid_sale(status) "
+                + $"AND order_date BETWEEN CURRENT_DATE - {days - 1} AND CURRENT_DATE"), active);
+        }
+    }
+
+    [Fact]
     public async Task Finance_totals_match_receivables_receipts_and_expenses()
     {
         await using var f = await QueryFixture.CreateAsync();
@@ -131,9 +150,9 @@ public class OtherQueryTests
     public async Task A_weekly_report_covers_monday_to_sunday_and_agrees_with_the_sales_query()
     {
         await using var f = await QueryFixture.CreateAsync();
-        // As of the week's Sunday: the whole week.
+        // The week of this week's Sunday, as of the Monday after: the whole week, complete.
         var sunday = QueryFixture.Today.AddDays((7 - (int)QueryFixture.Today.DayOfWeek) % 7);
-        var query = new ReportQuery(1, ReportType.Weekly, QueryFixture.Today) { AsOf = sunday };
+        var query = new ReportQuery(1, ReportType.Weekly, sunday) { AsOf = sunday.AddDays(1) };
 
         var report = await f.Erp.Queries.ReportAsync(query);
         var sales = await f.Erp.Queries.SalesAsync(new Erp.Db.Queries.Sales.SalesQuery(1, query.Period));
@@ -147,18 +166,39 @@ public class OtherQueryTests
     }
 
     [Theory]
-    [InlineData(ReportType.Daily, "2026-03-18", "2026-03-18", "2026-03-18", "2026-03-17", "2026-03-17", true)]
-    [InlineData(ReportType.Weekly, "2026-03-18", "2026-03-16", "2026-03-18", "2026-03-09", "2026-03-11", false)]
-    [InlineData(ReportType.Monthly, "2026-03-18", "2026-03-01", "2026-03-18", "2026-02-01", "2026-02-18", false)]
-    [InlineData(ReportType.Monthly, "2026-04-15", "2026-03-01", "2026-03-31", "2026-02-01", "2026-02-28", true)]
-    public void A_report_of_a_running_period_covers_it_to_date_against_the_same_days_before(
-        ReportType type, string asOf, string start, string end, string comparedStart, string comparedEnd, bool complete)
+    // Today (the as-of day) is not over: a daily report of it is not complete.
+    [InlineData(ReportType.Daily, "2026-03-18", "2026-03-18", "2026-03-18", "2026-03-18", "2026-03-17", "2026-03-17", false)]
+    [InlineData(ReportType.Daily, "2026-03-18", "2026-03-19", "2026-03-18", "2026-03-18", "2026-03-17", "2026-03-17", true)]
+    [InlineData(ReportType.Weekly, "2026-03-18", "2026-03-18", "2026-03-16", "2026-03-18", "2026-03-09", "2026-03-11", false)]
+    [InlineData(ReportType.Monthly, "2026-03-18", "2026-03-18", "2026-03-01", "2026-03-18", "2026-02-01", "2026-02-18", false)]
+    // The date, not today, ends a running period: yesterday's date gives the complete days to yesterday.
+    [InlineData(ReportType.Monthly, "2026-03-17", "2026-03-18", "2026-03-01", "2026-03-17", "2026-02-01", "2026-02-17", false)]
+    [InlineData(ReportType.Weekly, "2026-03-17", "2026-03-18", "2026-03-16", "2026-03-17", "2026-03-09", "2026-03-10", false)]
+    // A complete month against the whole month before, whatever their lengths.
+    [InlineData(ReportType.Monthly, "2026-03-18", "2026-04-15", "2026-03-01", "2026-03-31", "2026-02-01", "2026-02-28", true)]
+    [InlineData(ReportType.Monthly, "2026-11-15", "2026-12-03", "2026-11-01", "2026-11-30", "2026-10-01", "2026-10-31", true)]
+    [InlineData(ReportType.Monthly, "2026-02-10", "2026-12-03", "2026-02-01", "2026-02-28", "2026-01-01", "2026-01-31", true)]
+    // A month cut on its 30th against the same days of a shorter month: to its end.
+    [InlineData(ReportType.Monthly, "2026-03-30", "2026-03-31", "2026-03-01", "2026-03-30", "2026-02-01", "2026-02-28", false)]
+    public void A_report_of_a_running_period_covers_it_to_its_date_against_the_same_days_before(
+        ReportType type, string date, string asOf, string start, string end, string comparedStart, string comparedEnd, bool complete)
     {
-        var query = new ReportQuery(1, type, new DateOnly(2026, 3, 18)) { AsOf = DateOnly.Parse(asOf, CultureInfo.InvariantCulture) };
+        var query = new ReportQuery(1, type, DateOnly.Parse(date, CultureInfo.InvariantCulture)) { AsOf = DateOnly.Parse(asOf, CultureInfo.InvariantCulture) };
 
         Assert.Equal((DateOnly.Parse(start, CultureInfo.InvariantCulture), DateOnly.Parse(end, CultureInfo.InvariantCulture)), (query.Period.Start, query.Period.End));
         Assert.Equal((DateOnly.Parse(comparedStart, CultureInfo.InvariantCulture), DateOnly.Parse(comparedEnd, CultureInfo.InvariantCulture)), (query.ComparedTo.Start, query.ComparedTo.End));
         Assert.Equal(complete, query.Complete);
+    }
+
+    [Fact]
+    public void A_report_of_a_day_after_today_is_refused_naming_the_date()
+    {
+        var query = new ReportQuery(1, ReportType.Monthly, new DateOnly(2030, 1, 1)) { AsOf = new DateOnly(2026, 12, 3) };
+
+        var error = Assert.Throws<QueryValidationException>(() => query.Period);
+
+        Assert.Equal("date", error.Field);
+        Assert.Contains("2030-01-01 is after today (2026-12-03)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -175,7 +215,7 @@ public class OtherQueryTests
             + "AND order_date BETWEEN date_trunc('month', CURRENT_DATE - interval '1 month')::date AND (CURRENT_DATE - interval '1 month')::date");
         Assert.Equal(new DateOnly(today.Year, today.Month, 1), report.Period.Start);
         Assert.Equal(today, report.Period.End);
-        Assert.Equal(today.Day == DateTime.DaysInMonth(today.Year, today.Month), report.Complete);
+        Assert.False(report.Complete);
         Assert.Equal(previous, report.Sales.PreviousPeriodRevenue);
     }
 }

@@ -41,10 +41,21 @@ public class ProductQueryTests
         var cheap = (await q.ProductsAsync(new ProductQuery { MerchantId = 1, MaxPrice = 20m })).Data;
         var pricey = (await q.ProductsAsync(new ProductQuery { MerchantId = 1, MinPrice = 1000m })).Data;
         var low = (await q.ProductsAsync(new ProductQuery { MerchantId = 1, StockStatus = "low_stock" })).Data;
+        var lowAsTyped = (await q.ProductsAsync(new ProductQuery { MerchantId = 1, StockStatus = "LOW" })).Data;
+        var unknownStatus = await Assert.ThrowsAsync<QueryValidationException>(() => q.ProductsAsync(new ProductQuery { MerchantId = 1, StockStatus = "lowish" }));
         var category = (await q.ProductsAsync(new ProductQuery { MerchantId = 1, CategoryId = 1, Status = "active" })).Data;
         var byPrice = (await q.ProductsAsync(new ProductQuery { MerchantId = 1, SortBy = ProductSort.Price, Direction = SortDirection.Ascending })).Data;
 
         Assert.All(shopee.Items, i => Assert.Equal("shopee", i.Platform));
+        Assert.Equal(low.Total, lowAsTyped.Total);
+        // The estimate (units x price) and what the platform reported sold, each from the metrics row shown.
+        foreach (var item in shopee.Items)
+        {
+            var row = $"FROM dw.fact_product_metrics WHERE merchant_id = 1 AND product_id = {item.ProductId} AND shop_id = {item.ShopId} AND metric_date = '{item.MetricDate:yyyy-MM-dd}'";
+            Assert.Equal(await f.Db.ScalarAsync<decimal>("SELECT sales_amount_cny " + row), item.SalesAmount);
+            Assert.Equal(await f.Db.ScalarAsync<decimal>("SELECT round(sales_volume * price_cny, 2) " + row), item.Revenue);
+        }
+        Assert.Equal("stockStatus", unknownStatus.Field);
         Assert.Equal(await f.Db.ScalarAsync<long>("SELECT count(*) " + Latest + " AND shop_id = 11"), shopee.Total);
         Assert.All(kite.Items, i => Assert.Equal("Kite", i.Name));
         Assert.NotEmpty(kite.Items);

@@ -110,6 +110,16 @@ public class SalesQueryTests
         Assert.Equal("others", limited[1].Key);
         Assert.Equal(all.Skip(1).Sum(r => r.Revenue), limited[1].Revenue);
         Assert.Equal(all.Sum(r => r.Revenue), limited.Sum(r => r.Revenue));
+        // A product's orders are the valid orders holding it; the rest has none: summing its products' orders would count an
+        // order holding two of them twice.
+        Assert.Equal(await f.Db.ScalarAsync<long>($"""
+            SELECT count(DISTINCT o.order_id) FROM dw.fact_order_items i JOIN dw.fact_sales_orders o USING (merchant_id, order_id, order_date)
+             WHERE o.merchant_id = 1 AND i.product_id = {all[0].Key} AND o.order_date BETWEEN CURRENT_DATE - 29 AND CURRENT_DATE AND dw.is_valid_sale(o.status)
+            """), all[0].Orders);
+        Assert.Null(limited[1].Orders);
+        Assert.Null(limited[1].Aov);
+        var categories = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period, SalesGrouping.Category))).Data.Breakdown;
+        Assert.All(categories, c => Assert.Null(c.Orders));
     }
 
     [Fact]
@@ -118,8 +128,14 @@ public class SalesQueryTests
         await using var f = await QueryFixture.CreateAsync();
 
         var report = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, QueryFixture.Today), SalesGrouping.Platform, Platforms: ["tiktok"]))).Data;
+        // As a user types it: codes are lower case (dim_platforms' CHECK), so "TikTok " is tiktok; what cannot be a code is refused.
+        var typed = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, QueryFixture.Today), SalesGrouping.Platform, Platforms: ["TikTok "]))).Data;
+        var refused = await Assert.ThrowsAsync<QueryValidationException>(() =>
+            f.Erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, QueryFixture.Today), Platforms: ["tik tok"])));
 
         Assert.Equal("tiktok", Assert.Single(report.Breakdown).Key);
+        Assert.Equal(report.Metrics.TotalRevenue, typed.Metrics.TotalRevenue);
+        Assert.Equal("platforms", refused.Field);
         Assert.Equal(await f.Db.ScalarAsync<decimal>(
             $"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND shop_id = 12 AND order_date >= CURRENT_DATE - 6 AND {ValidOrders}"),
             report.Metrics.TotalRevenue);

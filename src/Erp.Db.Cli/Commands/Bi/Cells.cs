@@ -12,6 +12,9 @@ internal static class Cells
 
     public static string Count(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
 
+    /// <summary>A nullable count: n/a when there is none.</summary>
+    public static string Count(long? value) => value is { } v ? Count(v) : "n/a";
+
     /// <summary>A point in time with its date and UTC offset, e.g. 2026-12-02 01:58 +00:00.</summary>
     public static string Time(DateTimeOffset value) => value.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture);
 

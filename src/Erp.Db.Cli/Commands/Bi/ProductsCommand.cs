@@ -23,7 +23,7 @@ internal sealed class ProductsCommand : Command
     private readonly PagingOptions paging;
 
     public ProductsCommand(CommandRunner runner, Database database)
-        : base("products", "The product list: each listing (a product in a shop) at its latest day of the last 90: price in CNY, platform stock, the product's warehouse stock status, units sold and revenue that day, traffic and rating; filtered, sorted and paged.")
+        : base("products", "The product list: each listing (a product in a shop) at its latest day of the last 90: price in CNY, platform stock, the product's warehouse stock status, units sold, estimated revenue (units x price, what --sort-by revenue orders by) and the sales the platform reported that day, traffic and rating; filtered, sorted and paged.")
     {
         this.database = database;
         merchant = new MerchantOption(this);
@@ -55,9 +55,9 @@ internal sealed class ProductsCommand : Command
         var result = await erp.Queries.ProductsAsync(query, cancellationToken);
         var page = result.Data;
         var table = new TableView(
-            ["SKU", "Name", "Platform", "Price", "Stock", "Status", "Sold", "Revenue"],
+            ["SKU", "Name", "Platform", "Price", "Stock", "Status", "Sold", "Est. revenue", "Sales"],
             [.. page.Items.Select(p => BiResult.Row(p.Sku, p.Name, p.Platform, Cells.Money(p.Price), Cells.Count(p.Stock),
-                p.StockStatus.Replace("_stock", "", StringComparison.Ordinal), Cells.Count(p.SalesVolume), Cells.Money(p.Revenue)))],
+                p.StockStatus.Replace("_stock", "", StringComparison.Ordinal), Cells.Count(p.SalesVolume), Cells.Money(p.Revenue), Cells.Money(p.SalesAmount)))],
             $"Page {page.Page} of {page.Pages} ({Cells.Count(page.Total)} listings). Stock: the listing's stock on the platform; "
             + "Status: the product's warehouse stock (low = available at or below the safety stock, as erpdb inventory).");
         return BiResult.From(result, table);

@@ -9,7 +9,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 internal sealed class ReportCommand : Command
 {
     private readonly Option<ReportType> type = new("--type") { Description = "daily, weekly or monthly.", DefaultValueFactory = _ => ReportType.Daily };
-    private readonly Option<DateOnly?> date = new("--date") { Description = "A day in the period to report (yyyy-MM-dd). Default: today. A week or month still running is reported to date and compared with the same days of the week or month before. Today's orders are still coming in: for complete days only (month to yesterday against the same days of last month), pass yesterday's date." };
+    private readonly Option<DateOnly?> date = new("--date") { Description = "A day in the period to report (yyyy-MM-dd). Default: today. A week or month still running is reported up to this day and compared with the same days of the week or month before; a complete month with the whole month before. Today's orders are still coming in: for complete days only (month to yesterday against the same days of last month), pass yesterday's date. A later day than today is an error." };
     private readonly Database database;
     private readonly MerchantOption merchant;
 
@@ -44,11 +44,19 @@ internal sealed class ReportCommand : Command
             + $"{(r.ComparedTo is { } c ? $", growth against {c.Start:yyyy-MM-dd}..{c.End:yyyy-MM-dd}" : "")}.");
         var top = new TableView(["Top product", "Revenue", "Units"], [.. r.TopProducts.Select(p => BiResult.Row($"{p.Sku} {p.Name}", Cells.Money(p.Revenue), Cells.Count(p.Quantity)))]);
         var grain = r.Type switch { ReportType.Weekly => "week", ReportType.Monthly => "month", _ => "day" };
-        var complete = r.Complete && r.Period.End < DateOnly.FromDateTime(DateTime.Now);
-        var when = complete ? PeriodMeta.From(r.Period, grain, true) : r.Complete
-            ? PeriodMeta.From(r.Period, grain, false)
-            : new PeriodMeta(r.Period.Start, r.Period.End, r.Period.Days, grain, false,
-                $"The {grain} is still running: reported to {r.Period.End:yyyy-MM-dd} and compared with the same days of the {grain} before.");
+        var when = r.Complete
+            ? PeriodMeta.From(r.Period, grain, true)
+            : new PeriodMeta(r.Period.Start, r.Period.End, r.Period.Days, grain, false, Running(r, grain));
         return BiResult.From(result, when, table, top);
+    }
+
+    /// <summary>meta.period's note for a report whose period is still running.</summary>
+    private static string Running(BusinessReport r, string grain)
+    {
+        var today = DateOnly.FromDateTime(DateTime.Now);
+        var coming = r.Period.End >= today ? $" Today's ({today:yyyy-MM-dd}) orders are still coming in." : "";
+        return r.Type == ReportType.Daily
+            ? $"The day is not over: it is compared with the whole day before.{coming}"
+            : $"The {grain} is still running: reported to {r.Period.End:yyyy-MM-dd} and compared with the same days of the {grain} before.{coming}";
     }
 }

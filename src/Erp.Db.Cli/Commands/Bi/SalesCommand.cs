@@ -17,7 +17,7 @@ internal sealed class SalesCommand : Command
 
     private readonly Option<int> top = new("--limit")
     {
-        Description = "How many top products to list (0-100); with --group-by product also the rows of the breakdown, the rest summed in one row 'others'.",
+        Description = "How many top products to list (0-100); with --group-by product also the rows of the breakdown, the rest summed in one row 'others' (its orders and AOV null: an order holding two of those products would count twice).",
         DefaultValueFactory = _ => 10,
     };
 
@@ -43,7 +43,7 @@ internal sealed class SalesCommand : Command
         Options.Add(platforms);
         metrics = new MetricsOption(this,
             new Metric("revenue", "GMV of valid orders in CNY, with the previous period's and the growth rate", ["totalRevenue", "previousPeriodRevenue", "growthRate", "revenue"], ["Revenue"]),
-            new Metric("orders", "valid orders", ["totalOrders", "orders"], ["Orders"]),
+            new Metric("orders", "valid orders (by product: the orders holding it; null by category and for 'others', where an order would count once per product)", ["totalOrders", "orders"], ["Orders"]),
             new Metric("aov", "average order value, CNY", ["averageOrderValue", "aov"], ["AOV"]),
             new Metric("grossProfit", "revenue minus cost of goods, CNY", ["grossProfit"], ["Gross profit"]),
             new Metric("netProfit", "gross profit minus platform, payment and shipping fees, CNY", ["netProfit"], ["Net profit"]),

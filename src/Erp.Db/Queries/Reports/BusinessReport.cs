@@ -22,9 +22,9 @@ public sealed record BusinessReport(
     CustomerSummary Customers,
     FinanceMonth Finance)
 {
-    /// <summary>False when the week or month is still running: <see cref="Period"/> ends on the report's as-of day.</summary>
+    /// <summary>False while the day, week or month is still running: <see cref="Period"/> ends on the report's date, its last day not over yet or not the period's own.</summary>
     public bool Complete { get; init; } = true;
 
-    /// <summary>The days the growth is measured against: the day before, the same weekdays of the week before, or the same days of the month before.</summary>
+    /// <summary>The days the growth is measured against: the day before, the same weekdays of the week before, the whole month before (a complete month) or the same days of the month before (a month to date).</summary>
     public PeriodInfo? ComparedTo { get; init; }
 }

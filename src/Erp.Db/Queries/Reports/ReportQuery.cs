@@ -6,17 +6,36 @@ namespace Erp.Db.Queries.Reports;
 /// <param name="Date">A day inside the period to report.</param>
 public sealed record ReportQuery(long MerchantId, ReportType Type, DateOnly Date)
 {
-    /// <summary>The last day that counts; default today on this machine. A period still running on it (this week, this month)
-    /// is cut there ("to date") and compared with the same days of the period before, so like is compared with like.</summary>
+    /// <summary>Today for this report; default today on this machine. A period still running on it (this week, this month, today)
+    /// is reported to <see cref="Date"/> ("to date") and compared with the same days of the period before, so like is compared with like.</summary>
     public DateOnly? AsOf { get; init; }
 
-    /// <summary>The days the report covers: the day, week (Monday to Sunday) or month of <see cref="Date"/>, cut at <see cref="AsOf"/> when that falls inside it.</summary>
-    public Period Period => Cut(Whole);
+    /// <summary>
+    /// The days the report covers: the day, week (Monday to Sunday) or month of <see cref="Date"/>; when that period is still
+    /// running on <see cref="AsOf"/>, its days up to <see cref="Date"/> (pass yesterday for complete days only).
+    /// </summary>
+    /// <exception cref="QueryValidationException"><see cref="Date"/> is after <see cref="AsOf"/>: nothing to report yet.</exception>
+    public Period Period
+    {
+        get
+        {
+            var whole = Whole;
+            var today = Today;
+            if (Date > today)
+            {
+                throw new QueryValidationException("date", $"{Date:yyyy-MM-dd} is after today ({today:yyyy-MM-dd}): there is nothing to report yet.");
+            }
+            return whole.End >= today ? new Period(whole.Start, Date) : whole;
+        }
+    }
 
-    /// <summary>False when <see cref="Period"/> was cut at <see cref="AsOf"/>: the week or month is still running.</summary>
-    public bool Complete => Period.End == Whole.End;
+    /// <summary>True when every day of <see cref="Period"/> is over and it is the whole day, week or month; false while it is still running.</summary>
+    public bool Complete => Period.End == Whole.End && Period.End < Today;
 
-    /// <summary>What <see cref="Period"/> is compared with: the day before, the same weekdays of the week before, or the same days of the month before.</summary>
+    /// <summary>
+    /// What <see cref="Period"/> is compared with: the day before, the same weekdays of the week before, the whole month before
+    /// (a complete month) or the same days of the month before (a month to date).
+    /// </summary>
     public Period ComparedTo
     {
         get
@@ -25,12 +44,15 @@ public sealed record ReportQuery(long MerchantId, ReportType Type, DateOnly Date
             return Type switch
             {
                 ReportType.Weekly => new Period(period.Start.AddDays(-7), period.End.AddDays(-7)),
-                // AddMonths keeps the day, or the month's last day when it has fewer (31 March -> 28 February).
+                ReportType.Monthly when period.End == Whole.End => new Period(period.Start.AddMonths(-1), period.Start.AddDays(-1)),
+                // AddMonths keeps the day, or the month's last day when it has fewer (30 March -> 28 February).
                 ReportType.Monthly => new Period(period.Start.AddMonths(-1), period.End.AddMonths(-1)),
                 _ => new Period(period.Start.AddDays(-1), period.End.AddDays(-1)),
             };
         }
     }
+
+    private DateOnly Today => AsOf ?? DateOnly.FromDateTime(DateTime.Now);
 
     private Period Whole
     {
@@ -46,11 +68,5 @@ public sealed record ReportQuery(long MerchantId, ReportType Type, DateOnly Date
                 _ => new Period(day, day),
             };
         }
-    }
-
-    private Period Cut(Period whole)
-    {
-        var asOf = AsOf ?? DateOnly.FromDateTime(DateTime.Now);
-        return asOf >= whole.Start && asOf < whole.End ? new Period(whole.Start, asOf) : whole;
     }
 }

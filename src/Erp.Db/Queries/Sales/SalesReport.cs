@@ -66,11 +66,14 @@ public sealed record SalesRow
     /// <summary>GMV in CNY.</summary>
     public decimal Revenue { get; init; }
 
-    /// <summary>Valid orders.</summary>
-    public long Orders { get; init; }
+    /// <summary>
+    /// Valid orders (by product: the orders holding the product). Null by category and in the 'others' row of the products: they
+    /// sum products, and an order holding two of them would count twice.
+    /// </summary>
+    public long? Orders { get; init; }
 
-    /// <summary>Revenue per order.</summary>
-    public decimal Aov { get; init; }
+    /// <summary>Revenue per order; null where <see cref="Orders"/> is.</summary>
+    public decimal? Aov { get; init; }
 
     /// <summary>Revenue minus cost of goods, CNY; null by product and category (order lines: see <c>erpdb profit --by product</c>).</summary>
     public decimal? GrossProfit { get; init; }
