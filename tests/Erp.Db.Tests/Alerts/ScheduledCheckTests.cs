@@ -31,9 +31,9 @@ public class ScheduledCheckTests
         var overdue = await db.ScalarAsync<string>("SELECT status FROM dw.fact_accounts_receivable");
         var raised = await AlertsAsync(db, "overdue_receivable");
         var details = await db.ScalarAsync<string>("SELECT (details ->> 'outstanding_amount') || '|' || (details ->> 'days_overdue') FROM dw.alerts WHERE kind = 'overdue_receivable'");
-        await ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid, 40m) { InvoiceNo = "INV-1" }]);
+        await ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid, 40m) { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = "INV-1" }]);
         var partlyPaid = await AlertsAsync(db, "overdue_receivable");
-        await ingest.UpsertPaymentsAsync([new(1, "BANK-2", Day, Paid, 60m) { InvoiceNo = "INV-1" }]);
+        await ingest.UpsertPaymentsAsync([new(1, "BANK-2", Day, Paid, 60m) { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = "INV-1" }]);
 
         Assert.Equal(0, onDueDay);
         Assert.Equal(1, dayAfter);

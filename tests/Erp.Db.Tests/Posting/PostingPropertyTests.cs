@@ -149,7 +149,7 @@ public class PostingPropertyTests
                 return $"no payment for {order}";
             }
             var amount = Math.Min(outstanding, random.Next(1, 80));
-            await ingest.UpsertPaymentsAsync([new(1, $"BANK-{seed}-{receipts++}", Day, Morning.AddDays(10), amount) { OrderNo = order }]);
+            await ingest.UpsertPaymentsAsync([new(1, $"BANK-{seed}-{receipts++}", Day, Morning.AddDays(10), amount) { CurrencyCode = "USD", ExchangeRate = 7.1m, OrderNo = order }]);
             return $"payment {amount} for {order}";
         }
     }

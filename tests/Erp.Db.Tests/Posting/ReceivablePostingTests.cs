@@ -51,11 +51,11 @@ public class ReceivablePostingTests
         var ingest = new Ingestor(db.DataSource);
         await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
 
-        await ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 40m) { InvoiceNo = "INV-1" }]);
+        await ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 40m) { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = "INV-1" }]);
         var partial = await StateAsync(db);
-        await ingest.UpsertPaymentsAsync([new(1, "BANK-2", Day, Paid2, 60m) { OrderNo = "V-1" }]);
+        await ingest.UpsertPaymentsAsync([new(1, "BANK-2", Day, Paid2, 60m) { CurrencyCode = "USD", ExchangeRate = 7.1m, OrderNo = "V-1" }]);
         var full = await StateAsync(db);
-        var reimport = await ingest.UpsertPaymentsAsync([new(1, "BANK-2", Day, Paid2, 60m) { OrderNo = "V-1" }]);
+        var reimport = await ingest.UpsertPaymentsAsync([new(1, "BANK-2", Day, Paid2, 60m) { CurrencyCode = "USD", ExchangeRate = 7.1m, OrderNo = "V-1" }]);
 
         Assert.Equal("40.00|60.00|partially_paid||false", partial);
         Assert.Equal($"100.00|0.00|paid|{Paid2.UtcDateTime:yyyy-MM-dd HH:mm:ss}+00|true", full);
@@ -75,16 +75,35 @@ public class ReceivablePostingTests
         await using var db = await IngestSample.CreateAsync();
         var ingest = new Ingestor(db.DataSource);
         await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
-        await ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 70m) { InvoiceNo = "INV-1" }]);
+        await ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 70m) { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = "INV-1" }]);
 
         var e = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertPaymentsAsync([
-            new(1, "BANK-2", Day, Paid2, 20m) { InvoiceNo = "INV-1" },
-            new(1, "BANK-3", Day, Paid2, 20m) { OrderNo = "V-1" }]));
+            new(1, "BANK-2", Day, Paid2, 20m) { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = "INV-1" },
+            new(1, "BANK-3", Day, Paid2, 20m) { CurrencyCode = "USD", ExchangeRate = 7.1m, OrderNo = "V-1" }]));
 
         Assert.Equal((2L, "amount"), (e.RowNumber, e.Field));
         Assert.Contains("over-pays the receivable of order_no V-1", e.Message);
         Assert.Equal("70.00|partially_paid|1", await db.ScalarAsync<string>(
             "SELECT r.received_amount || '|' || r.status || '|' || (SELECT count(*) FROM dw.fact_payment_receipts) FROM dw.fact_accounts_receivable AS r"));
+    }
+
+    [Fact]
+    public async Task A_payment_in_another_currency_than_its_receivable_is_rejected_naming_both()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
+        var currency = await db.ScalarAsync<string>("SELECT currency_code::text FROM dw.fact_accounts_receivable");
+        var other = currency == "CNY" ? "USD" : "CNY";
+
+        var e = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertPaymentsAsync([
+            new(1, "BANK-1", Day, Paid1, 10m) { InvoiceNo = "INV-1", CurrencyCode = currency! },
+            new(1, "BANK-2", Day, Paid1, 10m) { InvoiceNo = "INV-1", CurrencyCode = other, ExchangeRate = 7m }]));
+
+        Assert.Equal((2L, "currency_code"), (e.RowNumber, e.Field));
+        Assert.Contains($"currency_code {other} is not the currency of the receivable of invoice_no INV-1, {currency}", e.Message);
+        Assert.Equal("0.00|0", await db.ScalarAsync<string>(
+            "SELECT r.received_amount || '|' || (SELECT count(*) FROM dw.fact_payment_receipts) FROM dw.fact_accounts_receivable AS r"));
     }
 
     [Fact]
@@ -94,8 +113,8 @@ public class ReceivablePostingTests
         var ingest = new Ingestor(db.DataSource);
         await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
 
-        var invoice = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 5m) { InvoiceNo = "INV-9" }]));
-        var order = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 5m) { OrderNo = "V-9" }]));
+        var invoice = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 5m) { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = "INV-9" }]));
+        var order = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 5m) { CurrencyCode = "USD", ExchangeRate = 7.1m, OrderNo = "V-9" }]));
         await ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 5m)]);
 
         Assert.Equal((1L, "invoice_no"), (invoice.RowNumber, invoice.Field));
@@ -116,11 +135,11 @@ public class ReceivablePostingTests
         await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1"), Invoiced("V-1", "INV-2") with { ShopId = 11 }, Invoiced("V-2", "INV-3")]);
 
         var shared = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertPaymentsAsync([
-            new(1, "BANK-1", Day, Paid1, 10m) { OrderNo = "V-2" },
-            new(1, "BANK-2", Day, Paid1, 10m) { OrderNo = "V-1" }]));
+            new(1, "BANK-1", Day, Paid1, 10m) { CurrencyCode = "USD", ExchangeRate = 7.1m, OrderNo = "V-2" },
+            new(1, "BANK-2", Day, Paid1, 10m) { CurrencyCode = "USD", ExchangeRate = 7.1m, OrderNo = "V-1" }]));
         await ingest.UpsertPaymentsAsync([
-            new(1, "BANK-1", Day, Paid1, 10m) { OrderNo = "V-2" },
-            new(1, "BANK-2", Day, Paid1, 30m) { InvoiceNo = "INV-2" }]);
+            new(1, "BANK-1", Day, Paid1, 10m) { CurrencyCode = "USD", ExchangeRate = 7.1m, OrderNo = "V-2" },
+            new(1, "BANK-2", Day, Paid1, 30m) { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = "INV-2" }]);
 
         Assert.Equal((2L, "order_no"), (shared.RowNumber, shared.Field));
         Assert.Contains("order_no V-1 is not the order of exactly one receivable", shared.Message);

@@ -99,6 +99,14 @@ internal static class PaymentsEntity
                 """,
                 "format('amount %s over-pays the receivable of %s: with the payments before it, more than the amount due', t.amount, coalesce('invoice_no ' || t.invoice_no, 'order_no ' || t.order_no))"),
             References.Currency("fact_payment_receipts_currency_code_fkey"),
+            // A receipt settles its receivable in the receivable's currency: received_amount and outstanding are in it, so a
+            // receipt of 50 USD against a CNY receivable would count as 50 CNY.
+            new("currency_code",
+                "t.receivable_id IS NOT NULL AND t.currency_code IS DISTINCT FROM (SELECT r.currency_code::text FROM dw.fact_accounts_receivable AS r "
+                + "WHERE r.merchant_id = t.merchant_id AND r.receivable_id = t.receivable_id)",
+                "(SELECT format('currency_code %s is not the currency of the receivable of %s, %s: a payment settles a receivable in its own currency', "
+                + "coalesce(t.currency_code, 'NULL'), coalesce('invoice_no ' || t.invoice_no, 'order_no ' || t.order_no), r.currency_code) "
+                + "FROM dw.fact_accounts_receivable AS r WHERE r.merchant_id = t.merchant_id AND r.receivable_id = t.receivable_id)"),
         ],
         Post = """
             SELECT dw.settle_receivables(NULL, ARRAY(
