@@ -118,4 +118,30 @@ public class OtherEntityIngestTests
         Assert.Equal((1L, "invoice_no"), (unknown.RowNumber, unknown.Field));
         Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_payment_receipts WHERE receivable_id IS NOT NULL"));
     }
+
+    [Fact]
+    public async Task A_receivable_restated_by_import_keeps_its_payments_whole_and_an_orders_receivable_follows_its_order()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingestor = new Ingestor(db.DataSource);
+        await ingestor.UpsertReceivablesAsync([new(1, "INV-1", Day, Day.AddDays(30), 100m)]);
+        await ingestor.UpsertPaymentsAsync([new(1, "TX-1", Day, Noon, 60m) { InvoiceNo = "INV-1" }]);
+        await ingestor.UpsertOrdersAsync([IngestSample.Order("V-1") with { IsInvoiced = true, InvoiceId = "INV-2" }]);
+        var before = await db.ScalarAsync<string>("SELECT string_agg(invoice_no || ':' || amount || ':' || received_amount, ',' ORDER BY invoice_no) FROM dw.fact_accounts_receivable");
+
+        var belowReceived = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertReceivablesAsync([new(1, "INV-1", Day, Day.AddDays(30), 50m)]));
+        var otherCurrency = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertReceivablesAsync([new(1, "INV-1", Day, Day.AddDays(30), 100m) { CurrencyCode = "USD", ExchangeRate = 7m }]));
+        var ordersOwn = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertReceivablesAsync([new(1, "INV-2", Day, Day.AddDays(30), 1m)]));
+        var after = await db.ScalarAsync<string>("SELECT string_agg(invoice_no || ':' || amount || ':' || received_amount, ',' ORDER BY invoice_no) FROM dw.fact_accounts_receivable");
+        var restated = await ingestor.UpsertReceivablesAsync([new(1, "INV-1", Day, Day.AddDays(30), 80m)]);
+
+        Assert.Equal(("amount", "amount 50 is less than the 60.00 already received on invoice_no INV-1"), (belowReceived.Field, belowReceived.Errors[0].Reason));
+        Assert.Equal("currency_code", otherCurrency.Field);
+        Assert.Equal("invoice_no", ordersOwn.Field);
+        Assert.Contains("is the receivable of order V-1", ordersOwn.Message, StringComparison.Ordinal);
+        Assert.Equal(before, after);
+        Assert.Equal(1L, restated.Updated);
+        Assert.Equal("80.00|60.00|20.00", await db.ScalarAsync<string>(
+            "SELECT amount || '|' || received_amount || '|' || outstanding_amount FROM dw.fact_accounts_receivable WHERE invoice_no = 'INV-1'"));
+    }
 }

@@ -44,6 +44,24 @@ internal static class ReceivablesEntity
             .. NaturalKeys.Customer("fact_accounts_receivable_customer_fkey"),
             References.Currency("fact_accounts_receivable_currency_code_fkey"),
             References.ExchangeRate("invoice_date", "fact_accounts_receivable_exchange_rate_positive"),
+            // An order's receivable follows its order (dw.post_order_receivables): restated here, the next posting would put the
+            // order's amount, shop and customer back.
+            new("invoice_no",
+                "EXISTS (SELECT 1 FROM dw.fact_accounts_receivable AS r WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_no AND r.order_id IS NOT NULL)",
+                "(SELECT format('invoice_no %s is the receivable of order %s, which posting keeps equal to its order: change the order instead', t.invoice_no, o.order_no) "
+                + "FROM dw.fact_accounts_receivable AS r JOIN dw.fact_sales_orders AS o ON o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date "
+                + "WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_no)"),
+            // Restating a receivable that has payments: not below what was received, and in the payments' currency.
+            new("amount",
+                "t.amount < (SELECT sum(p.amount) FROM dw.fact_accounts_receivable AS r JOIN dw.fact_payment_receipts AS p "
+                + "ON p.merchant_id = r.merchant_id AND p.receivable_id = r.receivable_id WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_no)",
+                "(SELECT format('amount %s is less than the %s already received on invoice_no %s', t.amount, sum(p.amount), t.invoice_no) "
+                + "FROM dw.fact_accounts_receivable AS r JOIN dw.fact_payment_receipts AS p ON p.merchant_id = r.merchant_id AND p.receivable_id = r.receivable_id "
+                + "WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_no)"),
+            new("currency_code",
+                "EXISTS (SELECT 1 FROM dw.fact_accounts_receivable AS r JOIN dw.fact_payment_receipts AS p ON p.merchant_id = r.merchant_id AND p.receivable_id = r.receivable_id "
+                + "WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_no AND p.currency_code::text IS DISTINCT FROM t.currency_code)",
+                "format('currency_code %s is not the currency of the payments already received on invoice_no %s', coalesce(t.currency_code, 'NULL'), t.invoice_no)"),
         ],
         Post = """
             SELECT dw.settle_receivables(NULL, ARRAY(
