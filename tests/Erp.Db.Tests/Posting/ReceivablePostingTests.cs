@@ -88,6 +88,26 @@ public class ReceivablePostingTests
     }
 
     [Fact]
+    public async Task An_invoice_number_belongs_to_one_order_in_the_file_and_in_the_books()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
+
+        var inFile = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertOrdersAsync([Invoiced("V-2", "INV-2"), Invoiced("V-3", "INV-2")]));
+        var inBooks = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertOrdersAsync([Invoiced("V-4", "INV-1")]));
+        var again = await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
+
+        Assert.Equal((2L, "invoice_id"), (inFile.RowNumber, inFile.Field));
+        Assert.Contains("invoice_id INV-2 is also the invoice of an earlier row", inFile.Message, StringComparison.Ordinal);
+        Assert.Equal((1L, "invoice_id"), (inBooks.RowNumber, inBooks.Field));
+        Assert.Contains("invoice_id INV-1 is already the invoice_no of another receivable", inBooks.Message, StringComparison.Ordinal);
+        Assert.Equal(1L, again.Unchanged);
+        Assert.Equal("0|1", await db.ScalarAsync<string>(
+            "SELECT (SELECT count(*) FROM dw.fact_sales_orders WHERE order_no IN ('V-2', 'V-3', 'V-4')) || '|' || (SELECT count(*) FROM dw.fact_accounts_receivable)"));
+    }
+
+    [Fact]
     public async Task A_payment_in_another_currency_than_its_receivable_is_rejected_naming_both()
     {
         await using var db = await IngestSample.CreateAsync();

@@ -109,6 +109,28 @@ internal static class OrdersEntity
                 + "(t.ordered_at AT TIME ZONE z.zone)::date, z.zone) FROM (SELECT coalesce(s.timezone, m.timezone) AS zone FROM dw.dim_merchants AS m "
                 + "LEFT JOIN dw.dim_shops AS s ON s.merchant_id = m.merchant_id AND s.shop_id = t.shop_id WHERE m.merchant_id = t.merchant_id) AS z)"),
             References.ExchangeRate("order_date", "fact_sales_orders_exchange_rate_positive"),
+            // An invoiced order's invoice_id becomes its receivable's invoice_no (dw.post_order_receivables), unique per merchant:
+            // two invoiced orders of the file with one invoice_id, or one a receivable of another order (or none) already has,
+            // would fail the posting with a unique violation naming no row.
+            new("invoice_id",
+                """
+                t.row_no IN (SELECT d.row_no FROM (
+                    SELECT b.row_no, row_number() OVER (PARTITION BY b.merchant_id, b.invoice_id ORDER BY b.row_no) AS n
+                    FROM pg_temp.ingest_rows AS b WHERE b.is_invoiced AND b.invoice_id IS NOT NULL) AS d WHERE d.n > 1)
+                """,
+                "format('invoice_id %s is also the invoice of an earlier row of this file; an invoice belongs to one order', t.invoice_id)",
+                "fact_accounts_receivable_invoice_unique"),
+            new("invoice_id",
+                """
+                t.is_invoiced AND t.invoice_id IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM dw.fact_accounts_receivable AS r
+                    WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_id
+                      AND NOT EXISTS (SELECT 1 FROM dw.fact_sales_orders AS o
+                                      WHERE o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date
+                                        AND o.shop_id = t.shop_id AND o.order_no = t.order_no))
+                """,
+                "format('invoice_id %s is already the invoice_no of another receivable of merchant %s; an invoice belongs to one order', t.invoice_id, t.merchant_id)",
+                "fact_accounts_receivable_invoice_unique"),
         ],
         Post = PostingSql.Orders("""
             SELECT o.merchant_id, o.order_id, o.order_date
