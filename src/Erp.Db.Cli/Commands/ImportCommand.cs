@@ -197,6 +197,10 @@ internal sealed class ImportCommand : Command
             throw CliException.Validation($"--encoding '{parseResult.GetValue(encoding)}' is not one of {string.Join(", ", TextEncodings.Names)}.",
                 new { encoding = parseResult.GetValue(encoding) });
         }
+        catch (AmbiguousEncodingException e)
+        {
+            throw CliException.Validation(e.Message, new { file = path, asUtf8 = e.AsUtf8, asGbk = e.AsGbk });
+        }
         return new CsvSource(path, encodingName, separator);
     }
 

@@ -39,6 +39,35 @@ public class ImportFormatTests
     }
 
     [Fact]
+    public async Task A_GBK_file_that_also_reads_as_UTF_8_is_refused_naming_both_readings_and_imports_with_its_encoding_named()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        // 肖一 is D0 A4 D2 BB in GBK, which UTF-8 reads as Фһ: every character of the file is such a pair.
+        var ambiguous = Temp(".csv");
+        await File.WriteAllBytesAsync(ambiguous, Encoding.GetEncoding(936).GetBytes(
+            OrdersHeader + "\n1,10,肖一,2026-03-05,2026-03-05T09:30:00+08:00,100,paid,CNY,1\n"));
+        // Accented Latin letters stay UTF-8 without asking; 联 (C1 AA) cannot start UTF-8, so that file is GBK.
+        var latin = Temp(".csv");
+        await File.WriteAllTextAsync(latin, OrdersHeader + "\n1,10,Crème-Brûlée,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1\n");
+        var gbk = Temp(".csv");
+        await File.WriteAllBytesAsync(gbk, Encoding.GetEncoding(936).GetBytes(
+            OrdersHeader + "\n1,10,联通,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1\n"));
+
+        var refused = await CliRun.RunAsync(Import("orders", ambiguous, db));
+        var named = await CliRun.RunAsync([.. Import("orders", ambiguous, db), "--encoding", "gbk"]);
+        var latinRun = await CliRun.RunAsync(Import("orders", latin, db));
+        var gbkRun = await CliRun.RunAsync(Import("orders", gbk, db));
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("reads as UTF-8 (\"Фһ\") and as GBK (\"肖一\")", refused.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.True(named.ExitCode == 0, named.Output + named.Error);
+        Assert.True(latinRun.ExitCode == 0, latinRun.Output + latinRun.Error);
+        Assert.True(gbkRun.ExitCode == 0, gbkRun.Output + gbkRun.Error);
+        Assert.Equal("Crème-Brûlée|联通|肖一", await db.ScalarAsync<string>(
+            "SELECT string_agg(order_no, '|' ORDER BY order_no COLLATE \"C\") FROM dw.fact_sales_orders WHERE order_no IN ('肖一', 'Crème-Brûlée', '联通', 'Фһ')"));
+    }
+
+    [Fact]
     public async Task A_file_with_a_BOM_and_a_TSV_file_import_like_plain_CSV()
     {
         await using var db = await IngestSample.CreateAsync();
