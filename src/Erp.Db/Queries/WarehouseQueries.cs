@@ -250,9 +250,11 @@ public sealed partial class WarehouseQueries
                 .ToList();
             var byBucket = series.ToDictionary(p => p.Bucket);
             var buckets = TrendBuckets.All(query.Granularity, query.Period);
-            // Complete buckets with their index among all buckets; an empty bucket is a real 0.
+            // Complete buckets with their index among all buckets, from the first with sales: an empty bucket after it is a real 0,
+            // one before it is a time the merchant had no sales history yet (counted as 0, a wider period turned a falling series "up").
             var complete = buckets.Select((b, i) => (Index: i, Bucket: b, Point: byBucket.GetValueOrDefault(b) ?? new TrendPoint { Bucket = b, Complete = true }))
                 .Where(c => TrendBuckets.IsComplete(query.Granularity, c.Bucket, query.Period, today))
+                .SkipWhile(c => !byBucket.ContainsKey(c.Bucket))
                 .ToList();
             var half = complete.Count / 2;
             var first = complete.Take(half).Sum(p => p.Point.Revenue);

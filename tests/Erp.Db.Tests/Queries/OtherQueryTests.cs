@@ -114,6 +114,24 @@ public class OtherQueryTests
     }
 
     [Fact]
+    public async Task Months_before_the_first_sale_change_neither_the_direction_nor_the_forecast_of_a_trend()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var firstSale = DateOnly.FromDateTime(await f.Db.ScalarAsync<DateTime>(
+            "SELECT min(order_date)::timestamp FROM dw.fact_sales_orders WHERE merchant_id = 1 AND dw.is_valid_sale(status)"));
+        var end = QueryFixture.Today;
+        var monday = firstSale.AddDays(-(((int)firstSale.DayOfWeek + 6) % 7));
+        var fromFirstDay = new TrendQuery(1, new Period(monday, end), Granularity.Week) { Forecast = 2 };
+
+        var exact = (await f.Erp.Queries.TrendsAsync(fromFirstDay)).Data;
+        var wider = (await f.Erp.Queries.TrendsAsync(fromFirstDay with { Period = new Period(firstSale.AddMonths(-6), end) })).Data;
+
+        Assert.Equal((exact.Direction, exact.ChangeRate), (wider.Direction, wider.ChangeRate));
+        Assert.Equal(exact.Forecast!.FittedBuckets, wider.Forecast!.FittedBuckets);
+        Assert.Equal(exact.Series.Where(p => p.Forecast).Select(p => p.Revenue), wider.Series.Where(p => p.Forecast).Select(p => p.Revenue));
+    }
+
+    [Fact]
     public async Task Active_customers_ordered_within_exactly_the_last_period_days_today_included()
     {
         await using var f = await QueryFixture.CreateAsync();

@@ -4,7 +4,8 @@ namespace Erp.Db.Queries.Trends;
 /// <param name="Period">The period covered.</param>
 /// <param name="Granularity">Bucket size.</param>
 /// <param name="Series">One point per bucket with sales, oldest first; then, when asked for, the forecast points (<see cref="TrendPoint.Forecast"/> true).</param>
-/// <param name="Direction">up, down or flat: revenue of the second half of the complete buckets against the first (5% band).</param>
+/// <param name="Direction">up, down or flat: revenue of the second half of the complete buckets against the first (5% band); the complete
+/// buckets count from the first with sales (the buckets before it are no history, not zeros), as the forecast's do.</param>
 /// <param name="ChangeRate">(second half - first half) / first half of revenue over the complete buckets; null when the first half had none.</param>
 public sealed record TrendReport(Sales.PeriodInfo Period, Granularity Granularity, IReadOnlyList<TrendPoint> Series, string Direction, decimal? ChangeRate)
 {
@@ -17,7 +18,7 @@ public sealed record TrendReport(Sales.PeriodInfo Period, Granularity Granularit
 
 /// <summary>
 /// How a trend forecast is made: an ordinary least-squares line through the complete buckets of the
-/// period (empty buckets count as 0; buckets cut by the period's edges or reaching today are left out),
+/// period from the first with sales (empty buckets after it count as 0; buckets cut by the period's edges or reaching today are left out),
 /// one line per figure (revenue, orders, net profit), extended over the next buckets. The band is the
 /// 95% prediction interval of that line: value ± 1.96 × s × √(1 + 1/n + (x − x̄)² / Σ(x − x̄)²), s the
 /// residual standard error. Values and lower bounds are not below 0 (net profit excepted).
