@@ -119,7 +119,11 @@ internal sealed class ImportCommand : Command
         }
         catch (IngestException e)
         {
-            throw Rejected(path, [.. e.Errors.Select(x => new ImportProblem(run?.LineOf(x.RowNumber) ?? x.RowNumber + 1, x.Field, x.Constraint, x.Reason))]);
+            // A file speaks of lines: a repeated key names the line of the row it repeats, not that row's number.
+            long Line(long row) => run?.LineOf(row) ?? row + 1;
+            throw Rejected(path, [.. e.Errors.Select(x => new ImportProblem(Line(x.RowNumber), x.Field, x.Constraint, x.SameKeyAsRow is { } first
+                ? $"the key ({x.Field}) is the same as line {Line(first).ToString(System.Globalization.CultureInfo.InvariantCulture)}'s; a file may hold each key once"
+                : x.Reason))]);
         }
         catch (CsvHelperException e)
         {

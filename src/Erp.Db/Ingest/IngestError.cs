@@ -5,4 +5,8 @@ namespace Erp.Db.Ingest;
 /// <param name="Field">The input field at fault (several separated by ", "), or null when unknown.</param>
 /// <param name="Constraint">The database constraint that rejected the row, or null.</param>
 /// <param name="Reason">What is wrong, without the row number.</param>
-public sealed record IngestError(long RowNumber, string? Field, string? Constraint, string Reason);
+public sealed record IngestError(long RowNumber, string? Field, string? Constraint, string Reason)
+{
+    /// <summary>The earlier row whose key this one repeats (1-based, as <see cref="RowNumber"/>), or null when the error is not a repeated key.</summary>
+    public long? SameKeyAsRow { get; init; }
+}

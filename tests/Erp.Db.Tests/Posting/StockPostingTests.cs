@@ -136,9 +136,12 @@ public class StockPostingTests
         StockCountRow count = new(1, "A-1", 8, Morning);
 
         var first = await ingest.UpsertStockCountsAsync([count]);
-        var again = await ingest.UpsertStockCountsAsync([count with { CountedQuantity = 5 }]);
+        var again = await ingest.UpsertStockCountsAsync([count]);
+        var restated = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertStockCountsAsync([count with { CountedQuantity = 5 }]));
 
-        Assert.Equal((1L, 0L), (first.Inserted, again.Inserted));
+        Assert.Equal((1L, 0L, 1L), (first.Inserted, again.Inserted, again.Unchanged));
+        Assert.Equal((1L, "counted_quantity"), (restated.RowNumber, restated.Field));
+        Assert.Contains("is posted already with 8", restated.Message, StringComparison.Ordinal);
         Assert.Equal("adjustment:-2", await MovementsAsync(db));
         Assert.Equal("8|0|0|0", await PositionAsync(db));
         Assert.Equal("10|8", await db.ScalarAsync<string>("SELECT book_quantity || '|' || counted_quantity FROM dw.fact_stock_counts"));

@@ -181,7 +181,8 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         }
         var key = string.Join(", ", plan.Definition.KeyFields);
         var errors = duplicates.Select(d => new IngestError(d.RowNo, key, null,
-            $"the key ({key}) is the same as row {d.FirstRow.ToString(System.Globalization.CultureInfo.InvariantCulture)}'s; a batch may hold each key once")).ToList();
+            $"the key ({key}) is the same as row {d.FirstRow.ToString(System.Globalization.CultureInfo.InvariantCulture)}'s; a batch may hold each key once")
+        { SameKeyAsRow = d.FirstRow }).ToList();
         return new IngestException(errors, error);
     }
 

@@ -39,6 +39,17 @@ internal static class StockCountsEntity
             RowCheck.Required("sku"),
             RowCheck.Required("warehouse_code"),
             References.Sku("fact_stock_counts_product") with { Constraint = null },
+            // A posted count is history: restating it with another quantity would be left out in silence ("unchanged").
+            new("counted_quantity",
+                """
+                EXISTS (SELECT 1 FROM dw.fact_stock_counts AS c JOIN dw.dim_products AS p ON p.merchant_id = c.merchant_id AND p.product_id = c.product_id
+                        WHERE c.merchant_id = t.merchant_id AND p.sku = t.sku AND c.warehouse_code = t.warehouse_code AND c.counted_at = t.counted_at
+                          AND c.counted_quantity IS DISTINCT FROM t.counted_quantity)
+                """,
+                "(SELECT format('counted_quantity %s: the count of %s in %s at %s is posted already with %s; a posted count is not changed, import a new count with a later counted_at', "
+                + "t.counted_quantity, t.sku, t.warehouse_code, t.counted_at, c.counted_quantity) "
+                + "FROM dw.fact_stock_counts AS c JOIN dw.dim_products AS p ON p.merchant_id = c.merchant_id AND p.product_id = c.product_id "
+                + "WHERE c.merchant_id = t.merchant_id AND p.sku = t.sku AND c.warehouse_code = t.warehouse_code AND c.counted_at = t.counted_at)"),
         ],
         Post = """
             SELECT dw.post_stock_counts(m.merchant_id)
