@@ -247,6 +247,27 @@ public class BiContractTests
         Assert.Equal(Day(Today), inventory.GetProperty("asOf").GetString());
     }
 
+    [Theory]
+    [InlineData("profit", "period", "--by", "shop")]
+    [InlineData("profit", "day", "--by", "period", "--grain", "day")]
+    [InlineData("users", "day", "--grain", "day")]
+    [InlineData("funnel", "day", "--by", "period", "--grain", "day")]
+    [InlineData("funnel", "period", "--by", "shop")]
+    public async Task Profit_users_and_funnel_state_their_period_as_the_other_period_results_do(string command, string grain, params string[] grouping)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        string[] common = [command, "--merchant", "1", "--days", "7", .. grouping, "--format", "json", "--connection", f.Db.ConnectionString];
+
+        var toToday = (await CliRun.RunAsync(common)).Json().GetProperty("meta").GetProperty("period");
+        var toYesterday = (await CliRun.RunAsync([.. common, "--end", Day(Today.AddDays(-1))])).Json().GetProperty("meta").GetProperty("period");
+
+        Assert.Equal((Day(Today.AddDays(-6)), Day(Today), 7, grain), (toToday.GetProperty("start").GetString(), toToday.GetProperty("end").GetString(),
+            toToday.GetProperty("days").GetInt32(), toToday.GetProperty("grain").GetString()));
+        Assert.False(toToday.GetProperty("lastBucketComplete").GetBoolean());
+        Assert.Contains("today", toToday.GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.True(toYesterday.GetProperty("lastBucketComplete").GetBoolean());
+    }
+
     [Fact]
     public async Task Finance_counts_exactly_the_days_of_a_mid_month_window_and_its_overdue_total_does_not_depend_on_the_window()
     {

@@ -39,6 +39,6 @@ internal sealed class FunnelCommand : Command
             [.. data.Rows.Append(data.Totals).Select(r => BiResult.Row(r.Label, Cells.Count(r.Visitors), Cells.Count(r.AddToCart), Cells.Count(r.Checkout), Cells.Count(r.Orders),
                 Cells.Percent(r.VisitorToCartRate), Cells.Percent(r.CartToCheckoutRate), Cells.Percent(r.CheckoutToOrderRate), Cells.Percent(r.ConversionRate)))],
             $"{data.Period.Start:yyyy-MM-dd}..{data.Period.End:yyyy-MM-dd}: cart % = cart / visitors, checkout % = checkout / cart, order % = orders / checkout, conversion = orders / visitors.");
-        return BiResult.From(result, table);
+        return BiResult.From(result, PeriodMeta.Buckets(data.Period, query.By == FunnelGrouping.Period ? query.Grain : null), table);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Erp.Db.Queries.Sales;
+using Erp.Db.Queries.Trends;
 
 namespace Erp.Db.Cli.Commands.Bi;
 
@@ -17,6 +18,22 @@ internal sealed record PeriodMeta(DateOnly Start, DateOnly End, int Days, string
 {
     public static PeriodMeta From(PeriodInfo period, string grain, bool lastBucketComplete) =>
         new(period.Start, period.End, period.Days, grain, lastBucketComplete, lastBucketComplete ? null : Why(period, grain));
+
+    /// <summary>
+    /// meta.period of a result in buckets of <paramref name="grain"/> (null: one figure for the whole period): its last bucket is
+    /// complete when it ends inside the period and before today.
+    /// </summary>
+    public static PeriodMeta Buckets(PeriodInfo period, Granularity? grain)
+    {
+        var today = DateOnly.FromDateTime(DateTime.Now);
+        var lastDay = grain switch
+        {
+            Granularity.Week => period.End.AddDays(6 - (((int)period.End.DayOfWeek + 6) % 7)),
+            Granularity.Month => new DateOnly(period.End.Year, period.End.Month, 1).AddMonths(1).AddDays(-1),
+            _ => period.End,
+        };
+        return From(period, grain?.ToString().ToLowerInvariant() ?? "period", lastDay <= period.End && period.End < today);
+    }
 
     /// <summary>The sentence a table caption ends with when the last bucket is not complete; "" when it is. Tables only: JSON has <see cref="Note"/>.</summary>
     [JsonIgnore]

@@ -53,6 +53,6 @@ internal sealed class ProfitCommand : Command
             ["Campaign", "Start", "End", "Budget", "Revenue", "Gross profit", "ROI"],
             [.. data.Campaigns.Select(c => BiResult.Row(c.Name, $"{c.StartDate:yyyy-MM-dd}", $"{c.EndDate:yyyy-MM-dd}", Cells.Money(c.Budget), Cells.Money(c.Revenue), Cells.Money(c.GrossProfit), Cells.Percent(c.Roi)))],
             "Campaigns overlapping the period: ROI = (gross profit - budget) / budget.");
-        return BiResult.From(result, table, campaigns);
+        return BiResult.From(result, PeriodMeta.Buckets(data.Period, query.By == ProfitGrouping.Period ? query.Grain : null), table, campaigns);
     }
 }

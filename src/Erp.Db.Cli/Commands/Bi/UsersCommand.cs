@@ -43,6 +43,6 @@ internal sealed class UsersCommand : Command
             ["Cohort", "Customers", "LTV 30d", "LTV 90d", "LTV 365d"],
             [.. data.Cohorts.Select(c => BiResult.Row($"{c.CohortMonth:yyyy-MM}", Cells.Count(c.Customers), Cells.Money(c.Ltv30), Cells.Money(c.Ltv90), Cells.Money(c.Ltv365)))],
             "LTV by first-order month (n/a: not yet elapsed).");
-        return BiResult.From(result, table, cohorts);
+        return BiResult.From(result, PeriodMeta.Buckets(data.Period, query.Grain), table, cohorts);
     }
 }
