@@ -220,6 +220,17 @@ BEGIN
                                        ('month', pg_catalog.date_trunc('month', d.day)::date, interval '1 month'))
                 AS p(period_type, period_start, step)
             GROUP BY d.merchant_id, d.shop_id, p.period_type, p.period_start, p.step
+        ), running_previous AS (
+            -- The periods still running today are compared with the same days of the period before
+            -- (this month to date against last month to the same day), not with its whole: 3 days
+            -- of December against all of November scored every shop's growth at -90%.
+            SELECT d.merchant_id, d.shop_id, p.period_type, sum(d.gmv_cny) AS gmv_cny
+            FROM days AS d
+            JOIN (VALUES ('week', pg_catalog.date_trunc('week', CURRENT_DATE)::date - 7, CURRENT_DATE - 7),
+                         ('month', (pg_catalog.date_trunc('month', CURRENT_DATE) - interval '1 month')::date,
+                                   (CURRENT_DATE - interval '1 month')::date))
+                AS p(period_type, first_day, last_day) ON d.day BETWEEN p.first_day AND p.last_day
+            GROUP BY d.merchant_id, d.shop_id, p.period_type
         ), raw AS (
             SELECT c.merchant_id, c.shop_id, c.period_type, c.period_start, e.period_end, c.order_count, c.gmv_cny,
                    c.gross_profit_cny, coalesce(b.gmv_cny, 0) AS previous_gmv_cny,
@@ -237,9 +248,13 @@ BEGIN
             JOIN ops.c_class_periods(changed_merchants, changed_first, changed_last, CURRENT_DATE) AS k
                 ON k.merchant_id = c.merchant_id AND k.period_type = c.period_type AND c.period_start BETWEEN k.first_start AND k.last_start
             CROSS JOIN LATERAL (SELECT (c.period_start + c.step - interval '1 day')::date AS period_end) AS e
-            LEFT JOIN periods AS b
-                ON b.merchant_id = c.merchant_id AND b.shop_id = c.shop_id AND b.period_type = c.period_type
-               AND b.period_start = (c.period_start - c.step)::date
+            LEFT JOIN periods AS w
+                ON w.merchant_id = c.merchant_id AND w.shop_id = c.shop_id AND w.period_type = c.period_type
+               AND w.period_start = (c.period_start - c.step)::date
+            LEFT JOIN running_previous AS r
+                ON r.merchant_id = c.merchant_id AND r.shop_id = c.shop_id AND r.period_type = c.period_type
+            -- The period before: its same days while this one is still running (weeks and months), else its whole.
+            CROSS JOIN LATERAL (SELECT CASE WHEN e.period_end >= CURRENT_DATE AND c.period_type <> 'day' THEN r.gmv_cny ELSE w.gmv_cny END AS gmv_cny) AS b
             -- The merchant's shop_health configuration in effect on the period's last day (today
             -- for the running period); none: the defaults.
             LEFT JOIN LATERAL (

@@ -164,9 +164,14 @@ BEGIN
                    (ops.shop_health_defaults() -> 'thresholds') || coalesce(g.thresholds, '{}') AS thresholds
             FROM periods AS c
             CROSS JOIN LATERAL (SELECT (c.period_start + c.step - interval '1 day')::date AS period_end) AS e
-            LEFT JOIN periods AS b
-                ON b.merchant_id = c.merchant_id AND b.shop_id = c.shop_id AND b.period_type = c.period_type
-               AND b.period_start = (c.period_start - c.step)::date
+            -- The period before; a week or month still running against the same days of the one before
+            -- (a rule added to both definitions after 0038).
+            CROSS JOIN LATERAL (
+                SELECT sum(p.gmv_cny) AS gmv_cny FROM days AS p
+                WHERE p.merchant_id = c.merchant_id AND p.shop_id = c.shop_id
+                  AND p.day >= (c.period_start - c.step)::date AND p.day < c.period_start
+                  AND (c.period_type = 'day' OR e.period_end < CURRENT_DATE OR p.day <= (CURRENT_DATE - c.step)::date)
+            ) AS b
             -- The merchant's shop_health configuration in effect on the period's last day (today
             -- for the running period); none: the defaults.
             LEFT JOIN LATERAL (

@@ -92,7 +92,10 @@ internal static class ShopHealthData
                 SELECT coalesce(sum(o.gmv_cny) FILTER (WHERE dw.is_valid_sale(o.status)), 0) AS gmv
                 FROM orders AS o
                 WHERE o.merchant_id = k.merchant_id AND o.shop_id = k.shop_id
-                  AND o.order_date >= k.period_start - k.step AND o.order_date < k.period_start) AS prev
+                  AND o.order_date >= k.period_start - k.step AND o.order_date < k.period_start
+                  -- A week or month still running: the same days of the one before.
+                  AND (k.period_type = 'day' OR k.period_start + k.step - interval '1 day' < CURRENT_DATE
+                       OR o.order_date <= (CURRENT_DATE - k.step)::date)) AS prev
             CROSS JOIN LATERAL (
                 SELECT count(*) AS listings, count(*) FILTER (WHERE m.stock = 0 OR m.listing_status = 'out_of_stock') AS oos
                 FROM listings AS m

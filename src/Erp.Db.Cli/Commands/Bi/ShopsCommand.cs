@@ -50,7 +50,7 @@ internal sealed class ShopsCommand : Command
             $"{data.Period} {data.Start:yyyy-MM-dd}..{data.End:yyyy-MM-dd}: {Cells.Count(data.Shops.Total)} shops.");
         var today = DateOnly.FromDateTime(DateTime.Now);
         var when = new PeriodMeta(data.Start, data.End, data.End.DayNumber - data.Start.DayNumber + 1, data.Period, data.End < today,
-            data.End < today ? null : $"The {data.Period} is still running: its figures are to date.");
+            data.End < today ? null : $"The {data.Period} is still running: its figures are to date, its sales growth against the same days of the {data.Period} before.");
         return BiResult.From(result, when, table);
     }
 }
