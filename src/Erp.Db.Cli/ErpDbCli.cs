@@ -93,14 +93,53 @@ internal static class ErpDbCli
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0 && OutputFormats.FromArgs(args, OutputFormats.Default(console.IsTerminal)) == OutputFormat.Json)
         {
-            var messages = parseResult.Errors.Select(e => e.Message).ToList();
+            var messages = parseResult.Errors.Select(e => Plain(e.Message)).ToList();
             host.Services.GetRequiredService<CommandOutput>().Failure(OutputFormat.Json, ErrorCodes.Validation,
-                $"{string.Join(" ", messages)} Run 'erpdb --help' for usage.", messages);
+                $"{string.Join(" ", messages)} {UsageHint(parseResult)}", messages);
+            return ExitCodes.Usage;
+        }
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var message in parseResult.Errors.Select(e => Plain(e.Message)))
+            {
+                await error.WriteLineAsync(message);
+            }
+            await error.WriteLineAsync(UsageHint(parseResult));
             return ExitCodes.Usage;
         }
         var exitCode = await parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
         return parseResult.Errors.Count > 0 ? ExitCodes.Usage : exitCode;
     }
+
+    /// <summary>
+    /// A parse error in the user's terms: System.CommandLine names the .NET type it expected
+    /// ("as expected type 'System.Nullable`1[System.DateOnly]'"); this names what to type instead.
+    /// </summary>
+    private static string Plain(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message,
+            @"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']*)' as expected type '(?:System\.Nullable`1\[)?System\.(?<type>\w+)\]?'\.$");
+        if (!match.Success)
+        {
+            return message;
+        }
+        var kind = match.Groups["type"].Value switch
+        {
+            "DateOnly" => "a date (yyyy-MM-dd)",
+            "Int32" or "Int64" => "a whole number",
+            "Decimal" => "a number (a dot for decimals, no thousands separator)",
+            var other => $"a {other}",
+        };
+        return $"'{match.Groups["value"].Value}' is not {kind}, as {match.Groups["option"].Value} must be.";
+    }
+
+    /// <summary>Where to read the usage of the command that failed to parse: "Run 'erpdb sales --help' for usage."</summary>
+    private static string UsageHint(ParseResult parseResult) =>
+        $"Run '{string.Join(' ', ["erpdb", .. CommandPath(parseResult.CommandResult.Command), "--help"])}' for usage.";
+
+    /// <summary>The names from the root's child down to <paramref name="command"/> (empty for the root).</summary>
+    private static IEnumerable<string> CommandPath(Command command) =>
+        command.Parents.OfType<Command>().Any() ? [.. CommandPath(command.Parents.OfType<Command>().First()), command.Name] : [];
 
     /// <summary>
     /// Enum options take names only. System.CommandLine parses with Enum.TryParse, which also accepts any number

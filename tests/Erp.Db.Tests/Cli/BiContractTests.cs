@@ -110,6 +110,20 @@ public class BiContractTests
         Assert.Contains(error.GetProperty("details").GetProperty("valid").EnumerateArray(), v => v.GetString() == "orders" || v.GetString() == "count");
     }
 
+    [Theory]
+    [InlineData("json", "--start", "2026-13-01", "'2026-13-01' is not a date (yyyy-MM-dd), as --start must be.")]
+    [InlineData("table", "--days", "seven", "'seven' is not a whole number, as --days must be.")]
+    public async Task A_value_of_the_wrong_kind_is_named_in_the_users_terms_with_the_commands_help(string format, string option, string value, string message)
+    {
+        var run = await CliRun.RunAsync("sales", "--merchant", "1", option, value, "--format", format, "--connection", "Host=127.0.0.1;Port=1;Database=none");
+
+        Assert.Equal(2, run.ExitCode);
+        var said = format == "json" ? run.Json().GetProperty("error").GetProperty("message").GetString()! : run.Error;
+        Assert.Contains(message, said, StringComparison.Ordinal);
+        Assert.Contains("Run 'erpdb sales --help' for usage.", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", said, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Sales_by_hour_sums_each_hour_of_the_day_in_the_merchants_time_zone()
     {
