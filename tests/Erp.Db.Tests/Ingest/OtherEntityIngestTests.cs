@@ -64,7 +64,8 @@ public class OtherEntityIngestTests
             [new(1, "A-1", 5) { QuantityReserved = 9 }]));
 
         Assert.Equal((1L, "fact_inventory_reserved_within_on_hand"), (e.RowNumber, e.Constraint));
-        Assert.Equal("quantity_reserved, quantity_on_hand", e.Field);
+        Assert.Equal("quantity_on_hand, quantity_reserved", e.Field);
+        Assert.Equal("quantity_on_hand 5, quantity_reserved 9 is not allowed: the rule is quantity_reserved <= quantity_on_hand", e.Errors[0].Reason);
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_inventory"));
     }
 

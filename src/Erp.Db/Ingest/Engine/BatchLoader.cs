@@ -47,14 +47,21 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
 
         var max = options.MaxErrors;
         var failed = (await connection.QueryAsync<CheckFailure>(new CommandDefinition(
-            plan.Check, new { max }, transaction, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();
-        if (failed.Count > 0)
-        {
-            throw new IngestException(failed.Select(f =>
+            plan.Check, new { max }, transaction, commandTimeout: 0, cancellationToken: cancellationToken))).Select(f =>
             {
                 var check = plan.Definition.Checks[f.CheckNo];
                 return new IngestError(f.RowNo, check.Field, check.Constraint, f.Message);
-            }).ToList());
+            }).ToList();
+        // The table's own rules too, every row at once (the upsert would stop at the first).
+        if (await ConstraintChecks.BuildAsync(connection, transaction, plan.Definition, cancellationToken) is { } constraints)
+        {
+            failed.AddRange((await connection.QueryAsync<ConstraintChecks.Failure>(new CommandDefinition(
+                constraints, new { max }, transaction, commandTimeout: 0, cancellationToken: cancellationToken)))
+                .Select(f => new IngestError(f.RowNo, f.Field, f.ConstraintName, f.Message)));
+        }
+        if (failed.Count > 0)
+        {
+            throw new IngestException([.. failed.OrderBy(f => f.RowNumber).Take(max)]);
         }
 
         if (plan.Move is not null)

@@ -118,8 +118,7 @@ internal static class OrdersEntity
                     SELECT b.row_no, row_number() OVER (PARTITION BY b.merchant_id, b.invoice_id ORDER BY b.row_no) AS n
                     FROM pg_temp.ingest_rows AS b WHERE b.is_invoiced AND b.invoice_id IS NOT NULL) AS d WHERE d.n > 1)
                 """,
-                "format('invoice_id %s is also the invoice of an earlier row of this file; an invoice belongs to one order', t.invoice_id)",
-                "fact_accounts_receivable_invoice_unique"),
+                "format('invoice_id %s is also the invoice of an earlier row of this file; an invoice belongs to one order', t.invoice_id)"),
             new("invoice_id",
                 """
                 t.is_invoiced AND t.invoice_id IS NOT NULL AND EXISTS (
@@ -129,8 +128,7 @@ internal static class OrdersEntity
                                       WHERE o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date
                                         AND o.shop_id = t.shop_id AND o.order_no = t.order_no))
                 """,
-                "format('invoice_id %s is already the invoice_no of another receivable of merchant %s; an invoice belongs to one order', t.invoice_id, t.merchant_id)",
-                "fact_accounts_receivable_invoice_unique"),
+                "format('invoice_id %s is already the invoice_no of another receivable of merchant %s; an invoice belongs to one order', t.invoice_id, t.merchant_id)"),
         ],
         Post = PostingSql.Orders("""
             SELECT o.merchant_id, o.order_id, o.order_date
