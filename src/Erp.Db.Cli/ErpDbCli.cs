@@ -90,25 +90,23 @@ internal static class ErpDbCli
         }
         RejectEnumNumbers(root);
 
-        var parseResult = root.Parse(args);
-        if (parseResult.Errors.Count > 0 && OutputFormats.FromArgs(args, OutputFormats.Default(console.IsTerminal)) == OutputFormat.Json)
-        {
-            var messages = parseResult.Errors.Select(e => Plain(e.Message)).ToList();
-            host.Services.GetRequiredService<CommandOutput>().Failure(OutputFormat.Json, ErrorCodes.Validation,
-                $"{string.Join(" ", messages)} {UsageHint(parseResult)}", messages);
-            return ExitCodes.Usage;
-        }
+        // No command at all: the overview of the commands, as --help gives it.
+        var parseResult = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parseResult.Errors.Count > 0)
         {
-            foreach (var message in parseResult.Errors.Select(e => Plain(e.Message)))
+            var messages = parseResult.Errors.Select(e => Plain(e.Message)).ToList();
+            if (OutputFormats.FromArgs(args, OutputFormats.Default(console.IsTerminal)) == OutputFormat.Json)
             {
-                await error.WriteLineAsync(message);
+                host.Services.GetRequiredService<CommandOutput>().Failure(OutputFormat.Json, ErrorCodes.Validation,
+                    $"{string.Join(" ", messages)} {UsageHint(parseResult)}", messages);
             }
-            await error.WriteLineAsync(UsageHint(parseResult));
+            else
+            {
+                await error.WriteLineAsync(string.Join(Environment.NewLine, [.. messages, UsageHint(parseResult)]));
+            }
             return ExitCodes.Usage;
         }
-        var exitCode = await parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
-        return parseResult.Errors.Count > 0 ? ExitCodes.Usage : exitCode;
+        return await parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
 
     /// <summary>
