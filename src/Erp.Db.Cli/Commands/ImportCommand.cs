@@ -234,15 +234,20 @@ internal sealed class ImportCommand : Command
 
     private static string[] ReadHeader(ImportSource source, ImportEntity target, string path)
     {
-        if (source.ReadHeader() is not { Length: > 0 } header || header.All(string.IsNullOrEmpty))
+        if (source.ReadHeader() is not { Length: > 0 } read || read.All(string.IsNullOrEmpty))
         {
             throw Rejected(path, [new ImportProblem(1, null, null, "the file is empty; the first line must be the header")]);
         }
+        // Names as spreadsheets write them: MERCHANT_CODE or Merchant_Code is merchant_code.
+        var header = read.Select(h => h.Trim().ToLowerInvariant()).ToArray();
         var unknown = header.Where(h => target.Columns.All(c => c.Name != h)).ToList();
         if (unknown.Count > 0)
         {
+            var hint = unknown.Any(h => h.Contains('\t', StringComparison.Ordinal) || h.Contains(';', StringComparison.Ordinal) || h.Contains('|', StringComparison.Ordinal))
+                ? " (the header holds another delimiter: name it with --delimiter tab, ';' or '|')"
+                : unknown.Contains("") ? " (an empty name: a delimiter at the end of the header?)" : "";
             throw Rejected(path, [new ImportProblem(1, unknown[0], null,
-                $"unknown column(s) {string.Join(", ", unknown)}; the columns of {target.Name} are {string.Join(", ", target.Columns.Select(c => c.Name))}")]);
+                $"unknown column(s) {string.Join(", ", unknown.Select(h => h.Length == 0 ? "''" : h))}{hint}; the columns of {target.Name} are {string.Join(", ", target.Columns.Select(c => c.Name))}")]);
         }
         var missing = target.Columns.Where(c => c.Required && !header.Contains(c.Name)).Select(c => c.Name)
             .Concat(target.Columns.Where(c => c.Or is not null && !header.Contains(c.Name) && !header.Contains(c.Or)).Select(c => $"{c.Name} (or {c.Or})"))

@@ -125,6 +125,25 @@ public class ImportCommandTests
         Assert.Contains("Line 1: unknown column(s) colour", second.Error);
     }
 
+    [Fact]
+    public async Task Header_names_in_any_case_import_and_a_header_of_another_delimiter_says_which_option_reads_it()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var upper = await WriteAsync(OrdersHeader.ToUpperInvariant(), "1,10,U-1,2026-03-05,2026-03-05T09:30:00Z,1,paid,CNY,1");
+        var tabs = await WriteAsync(OrdersHeader.Replace(',', '\t'), "1\t10\tU-2\t2026-03-05\t2026-03-05T09:30:00Z\t1\tpaid\tCNY\t1");
+        var trailing = await WriteAsync(OrdersHeader + ",", "1,10,U-3,2026-03-05,2026-03-05T09:30:00Z,1,paid,CNY,1,");
+
+        var upperRun = await CliRun.RunAsync("import", "orders", upper, "--connection", db.ConnectionString, "--format", "table");
+        var tabsRun = await CliRun.RunAsync("import", "orders", tabs, "--connection", db.ConnectionString, "--format", "table");
+        var trailingRun = await CliRun.RunAsync("import", "orders", trailing, "--connection", db.ConnectionString, "--format", "table");
+
+        Assert.True(upperRun.ExitCode == 0, upperRun.Error);
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no = 'U-1'"));
+        Assert.Equal((2, 2), (tabsRun.ExitCode, trailingRun.ExitCode));
+        Assert.Contains("name it with --delimiter tab", tabsRun.Error, StringComparison.Ordinal);
+        Assert.Contains("unknown column(s) '' (an empty name: a delimiter at the end of the header?)", trailingRun.Error, StringComparison.Ordinal);
+    }
+
     private static async Task<string> WriteAsync(params string[] lines)
     {
         var path = Path.Combine(Path.GetTempPath(), $"erpdb-import-{Guid.NewGuid():N}.csv");
