@@ -107,11 +107,11 @@ internal sealed class ImportCommand : Command
         }
         catch (DecoderFallbackException)
         {
-            // The reader decodes ahead of the parser: the bad bytes are on the line the parser stood at or after it.
+            // The reader decodes ahead of the parser, so the parser's line is not where the bad bytes are: find that line.
             var encodingName = source is CsvSource csv ? csv.Encoding : TextEncodings.Utf8Name;
-            var line = Math.Max(source is CsvSource c ? c.CurrentLine : 1, 1);
+            var line = TextEncodings.FirstInvalidLine(path, encodingName) ?? Math.Max(source is CsvSource c ? c.CurrentLine : 1, 1);
             throw Rejected(path, [.. run?.Problems ?? [], new ImportProblem(line, null, null,
-                $"the file is not valid {(encodingName == TextEncodings.Utf8Name ? "UTF-8" : "GB18030/GBK")} from about here on (save it as UTF-8, or name its encoding with --encoding)")]);
+                $"the line is not valid {(encodingName == TextEncodings.Utf8Name ? "UTF-8" : "GB18030/GBK")} (save the file as UTF-8, or name its encoding with --encoding)")]);
         }
         catch (CsvImportException e)
         {

@@ -68,6 +68,24 @@ public class ImportFormatTests
     }
 
     [Fact]
+    public async Task Bytes_that_are_not_valid_in_the_files_encoding_are_named_on_their_own_line()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = Temp(".csv");
+        var good = Enumerable.Range(1, 5).Select(i => $"1,10,L-{i},2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1");
+        var text = Encoding.UTF8.GetBytes(string.Join("\n", [OrdersHeader, .. good]) + "\n1,10,L-");
+        // ED A0 80: the shape of UTF-8 (so the file is read as UTF-8) encoding a lone surrogate, which UTF-8 never holds.
+        await File.WriteAllBytesAsync(path, [.. text, 0xED, 0xA0, 0x80, .. Encoding.UTF8.GetBytes(",2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1\n")]);
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var run = await CliRun.RunAsync("import", "orders", path, "--connection", db.ConnectionString, "--format", "table");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Line 7: the line is not valid UTF-8", run.Error, StringComparison.Ordinal);
+        Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
+    }
+
+    [Fact]
     public async Task A_file_with_a_BOM_and_a_TSV_file_import_like_plain_CSV()
     {
         await using var db = await IngestSample.CreateAsync();

@@ -52,6 +52,49 @@ internal static class TextEncodings
     }
 
     /// <summary>
+    /// The first line (1-based) that is not valid in <paramref name="encoding"/>, or null when every line is. Lines are cut at the
+    /// byte 0x0A, which is never part of a UTF-8 or GB18030 character; a UTF-8 BOM starting the file is skipped. For the message of a
+    /// file the reader refused: it decodes ahead of the parser, so the parser's line is not where the bad bytes are.
+    /// </summary>
+    public static long? FirstInvalidLine(string path, string encoding)
+    {
+        var decoder = Get(encoding);
+        using var stream = new BufferedStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
+        var line = new MemoryStream();
+        long number = 1;
+        int b;
+        var first = true;
+        while (true)
+        {
+            b = stream.ReadByte();
+            if (b is '\n' or -1)
+            {
+                var bytes = line.GetBuffer().AsSpan(0, (int)line.Length);
+                if (first && encoding == Utf8Name && bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+                {
+                    bytes = bytes[3..];
+                }
+                try
+                {
+                    decoder.GetCharCount(bytes);
+                }
+                catch (DecoderFallbackException)
+                {
+                    return number;
+                }
+                if (b == -1)
+                {
+                    return null;
+                }
+                (first, number) = (false, number + 1);
+                line.SetLength(0);
+                continue;
+            }
+            line.WriteByte((byte)b);
+        }
+    }
+
+    /// <summary>
     /// Streams the file once: whether every non-ASCII byte sits in a lead + continuation shape of UTF-8 (stopping at the first misfit), and
     /// when it does but every sequence is two bytes, the first run of them that reads beyond the Latin letters (null when none does, or when
     /// a three- or four-byte sequence shows the file is UTF-8: GBK text does not keep that shape for long).
