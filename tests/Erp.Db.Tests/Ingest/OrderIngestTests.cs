@@ -136,6 +136,21 @@ public class OrderIngestTests
     }
 
     [Fact]
+    public async Task A_stored_key_twice_with_its_stored_values_is_a_repeated_key_too_not_two_unchanged_rows()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingestor = new Ingestor(db.DataSource);
+        await ingestor.UpsertOrdersAsync([IngestSample.Order("D-1")]);
+
+        var again = await ingestor.UpsertOrdersAsync([IngestSample.Order("D-1")]);
+        var e = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertOrdersAsync([IngestSample.Order("D-2"), IngestSample.Order("D-1"), IngestSample.Order("D-1")]));
+
+        Assert.Equal(1L, again.Unchanged);
+        Assert.Equal((3L, 2L), (e.RowNumber, e.Errors[0].SameKeyAsRow));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no = 'D-2'"));
+    }
+
+    [Fact]
     public async Task Every_row_breaking_a_rule_of_the_table_is_named_at_once_with_the_rule()
     {
         await using var db = await IngestSample.CreateAsync();

@@ -98,6 +98,13 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
             throw await locator.LocateAsync(plan, count, e, (last, ct) => UpsertAsync(connection, transaction, plan, last, ct));
         }
 
+        // A key twice in the batch with the same values as the stored row changes nothing and raises nothing in the upsert
+        // (its ON CONFLICT ... WHERE IS DISTINCT FROM skips both): it would count as unchanged twice. Only then is it looked for.
+        if (counts.Inserted + counts.Updated < count && await DuplicatesAsync(connection, transaction, plan, null, cancellationToken) is { } repeated)
+        {
+            throw repeated;
+        }
+
         if (plan.Post is not null)
         {
             // The posting reads what the upsert just wrote: its statistics first (a new month's partition is otherwise "empty").
@@ -190,7 +197,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
 
     /// <summary>Every row (up to MaxErrors) that repeats an earlier row's natural key, or null when the key is not what collided.</summary>
     private async Task<IngestException?> DuplicatesAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan,
-        PostgresException error, CancellationToken cancellationToken)
+        PostgresException? error, CancellationToken cancellationToken)
     {
         var duplicates = (await connection.QueryAsync<DuplicateRow>(new CommandDefinition(
             plan.Duplicates, new { max = options.MaxErrors }, transaction, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();
