@@ -8,7 +8,8 @@ namespace Erp.Db.Ingest.Engine;
 
 /// <summary>
 /// The one ingest mechanism all entities share: in one transaction, binary COPY of the rows into a temp table
-/// (streamed, with each row's position as row_no), one query of checks naming the first bad row, then one
+/// (streamed, with each row's position as row_no), the entity's checks and the table's CHECK constraints naming every bad row
+/// (up to MaxErrors), then one
 /// plain INSERT of the new keys and an INSERT ... ON CONFLICT DO UPDATE ... WHERE IS DISTINCT FROM of the stored ones,
 /// counting inserted and updated rows, then the entity's posting (orders drive the books), all committed together.
 /// </summary>
