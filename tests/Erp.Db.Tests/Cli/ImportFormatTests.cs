@@ -224,7 +224,7 @@ public class ImportFormatTests
         Assert.Contains("Line 5: merchant_id 'x' is not a whole number.\n", text.Error);
         Assert.Equal(["2:gmv", "4:order_date", "5:merchant_id"], Details(json));
         Assert.Equal(["2:gmv", "4:order_date"], Details(limited));
-        Assert.Equal(["2:shop_id", "4:shop_id"], Details(database));
+        Assert.Equal(["2:shop_id", "4:shop_id", "5:merchant_id, shop_id, order_no, order_date"], Details(database));
         Assert.Equal(["3:merchant_id, shop_id, order_no, order_date", "5:merchant_id, shop_id, order_no, order_date"], Details(repeated));
         Assert.Contains("is the same as line 2's", repeated.Output, StringComparison.Ordinal);
         Assert.Contains("is the same as line 4's", repeated.Output, StringComparison.Ordinal);

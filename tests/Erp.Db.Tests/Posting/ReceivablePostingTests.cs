@@ -88,6 +88,22 @@ public class ReceivablePostingTests
     }
 
     [Fact]
+    public async Task A_payment_row_repeated_in_the_batch_is_named_as_a_repeat_not_as_an_over_payment()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
+        var payment = new PaymentRow(1, "BANK-1", Day, Paid1, 70m) { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = "INV-1" };
+
+        var e = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertPaymentsAsync([payment, payment]));
+
+        var error = Assert.Single(e.Errors);
+        Assert.Equal((2L, 1L), (error.RowNumber, error.SameKeyAsRow));
+        Assert.DoesNotContain("over-pays", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_payment_receipts"));
+    }
+
+    [Fact]
     public async Task An_invoice_number_belongs_to_one_order_in_the_file_and_in_the_books()
     {
         await using var db = await IngestSample.CreateAsync();

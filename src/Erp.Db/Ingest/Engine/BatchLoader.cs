@@ -74,6 +74,13 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         }
         if (failed.Count > 0)
         {
+            // A row that repeats an earlier key fails checks that count the batch's rows together (a repeated payment reads as
+            // an over-payment): its repetition is what the user must fix, so it is named instead.
+            if (await DuplicatesAsync(connection, transaction, plan, null, cancellationToken) is { } repeats)
+            {
+                var repeatedRows = repeats.Errors.Select(d => d.RowNumber).ToHashSet();
+                failed = [.. failed.Where(f => !repeatedRows.Contains(f.RowNumber)).Concat(repeats.Errors)];
+            }
             throw new IngestException([.. failed.OrderBy(f => f.RowNumber).Take(max)]);
         }
 
