@@ -123,6 +123,26 @@ public class OrderIngestTests
     }
 
     [Fact]
+    public async Task A_number_too_large_for_its_column_or_text_that_is_not_json_names_the_field_and_its_value()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingestor = new Ingestor(db.DataSource);
+        var orders = Enumerable.Range(1, 500).Select(i => IngestSample.Order($"N-{i}", i == 300 ? 1e17m : 10m)).ToList();
+        var config = new PerformanceConfigRow(1, "shop_health_score", "Health", new DateOnly(2026, 1, 1)) { Weights = "{\"growth\": 0.3" };
+
+        var overflow = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertOrdersAsync(orders));
+        var json = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertPerformanceConfigsAsync([config]));
+
+        Assert.Equal((300L, "gmv"), (overflow.RowNumber, overflow.Field));
+        Assert.StartsWith("Row 300: gmv 100000000000000000 cannot be stored in gmv, a numeric(18,2) of at most 16 digits before the decimal point",
+            overflow.Message, StringComparison.Ordinal);
+        Assert.Equal((1L, "weights"), (json.RowNumber, json.Field));
+        Assert.Contains("weights {\"growth\": 0.3 cannot be stored in weights, a jsonb: invalid input syntax for type json", json.Message, StringComparison.Ordinal);
+        Assert.Equal("4|0", await db.ScalarAsync<string>(
+            "SELECT (SELECT count(*) FROM dw.fact_sales_orders) || '|' || (SELECT count(*) FROM dw.cfg_performance_configs WHERE config_name = 'Health')"));
+    }
+
+    [Fact]
     public async Task A_key_twice_in_one_batch_names_both_rows()
     {
         await using var db = await IngestSample.CreateAsync();

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Dapper;
 using Npgsql;
 
@@ -8,7 +10,7 @@ namespace Erp.Db.Ingest.Engine;
 /// rolled back (O(log n) statements), until the shortest failing prefix is found; its last row is the culprit.
 /// Then names the field from the error's column or constraint.
 /// </summary>
-internal sealed class FailureLocator(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+internal sealed partial class FailureLocator(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
 {
     private const string ProbeSavepoint = "ingest_probe";
 
@@ -77,8 +79,57 @@ internal sealed class FailureLocator(NpgsqlConnection connection, NpgsqlTransact
             }
             return new IngestException(row, null, constraint, error.MessageText, error);
         }
+        if (error.SqlState.StartsWith("22", StringComparison.Ordinal) && error.ColumnName is null
+            && await CulpritColumnAsync(plan, row) is ({ } culprit, { } type, { } cause))
+        {
+            var fields = plan.FieldsOf(culprit).Where(f => plan.Definition.Fields.Any(d => d.Name == f)).Distinct().ToList();
+            var values = await ValuesAsync(plan, row, fields);
+            var shown = string.Join(", ", fields.Select((f, i) => $"{f} {values[i] ?? "NULL"}"));
+            return new IngestException(row, string.Join(", ", fields), null,
+                $"{shown} cannot be stored in {culprit}, a {type}{Limit(type)}: {cause.MessageText}", error);
+        }
         return new IngestException(row, error.ColumnName, null, error.MessageText, error);
     }
+
+    /// <summary>
+    /// The column whose value the row cannot take (a number too large for its precision, text that is not JSON), found by
+    /// converting each column's value of the row to the column's type, each try in a rolled-back savepoint; or nulls.
+    /// PostgreSQL names no column for such data errors.
+    /// </summary>
+    private async Task<(string? Column, string? Type, PostgresException? Cause)> CulpritColumnAsync<TRow>(IngestPlan<TRow> plan, long row)
+    {
+        var types = (await connection.QueryAsync<(string Name, string Type)>(new CommandDefinition("""
+            SELECT a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod)
+            FROM pg_catalog.pg_attribute AS a
+            WHERE a.attrelid = @table::regclass AND a.attnum > 0 AND NOT a.attisdropped
+            """, new { table = plan.Definition.Table }, transaction, cancellationToken: cancellationToken))).ToDictionary(c => c.Name, c => c.Type);
+        foreach (var column in plan.Definition.Columns.Where(c => types.ContainsKey(c.Name)))
+        {
+            await transaction.SaveAsync(ProbeSavepoint, cancellationToken);
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"SELECT CAST({column.Source} AS {types[column.Name]}) FROM {IngestPlan<TRow>.TempTable} AS t{plan.Definition.Joins} WHERE t.row_no = @row",
+                    new { row }, transaction, cancellationToken: cancellationToken));
+            }
+            catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal))
+            {
+                await transaction.RollbackAsync(ProbeSavepoint, cancellationToken);
+                return (column.Name, types[column.Name], e);
+            }
+            await transaction.RollbackAsync(ProbeSavepoint, cancellationToken);
+        }
+        return (null, null, null);
+    }
+
+    /// <summary>What a numeric(p,s) column can hold, in words (the server's own detail is redacted from clients by default).</summary>
+    private static string Limit(string type) =>
+        NumericType().Match(type) is { Success: true } m
+            ? $" of at most {int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) - int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)} digits before the decimal point"
+            : "";
+
+    [GeneratedRegex(@"^numeric\((\d+),(\d+)\)$")]
+    private static partial Regex NumericType();
 
     private async Task<string?[]> ValuesAsync<TRow>(IngestPlan<TRow> plan, long row, List<string> fields)
     {
