@@ -199,6 +199,9 @@ public class ListCommandsTests
             VALUES (1, 'all-10', 'Last ten days', NULL, CURRENT_DATE - 9, CURRENT_DATE, 5000, 300),
                    (1, 's11-20', 'Shop 11, twenty days', 11, CURRENT_DATE - 29, CURRENT_DATE - 10, 1000, NULL),
                    (2, 'b-10', 'Merchant two', NULL, CURRENT_DATE - 9, CURRENT_DATE, 100, 10);
+            INSERT INTO dw.cfg_sales_campaigns (merchant_id, campaign_code, campaign_name, platform_id, start_date, end_date, target_gmv_cny)
+            SELECT 1, 'next', 'Next week on one platform', s.platform_id, CURRENT_DATE + 1, CURRENT_DATE + 7, 100
+            FROM dw.dim_shops AS s WHERE s.merchant_id = 1 AND s.shop_id = 11;
             """);
 
         var run = await CliRun.RunAsync("campaigns", "--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString);
@@ -221,7 +224,10 @@ public class ListCommandsTests
         static string Rate(JsonElement r, string name) => r.GetProperty(name).ValueKind == JsonValueKind.Null ? "-" : r.GetProperty(name).GetDecimal().ToString("0.000000", CultureInfo.InvariantCulture);
         Assert.Equal(expected, string.Join(",", rows.OrderBy(r => r.GetProperty("code").GetString(), StringComparer.Ordinal).Select(r =>
             $"{r.GetProperty("code").GetString()}|{Money(r, "gmvCny")}|{Money(r, "grossProfitCny")}|{r.GetProperty("orderCount").GetInt64()}|{Rate(r, "achievementRate")}|{Rate(r, "roi")}")));
-        Assert.Equal(["all-10", "s11-20"], rows.Select(r => r.GetProperty("code").GetString()));
+        Assert.Equal(["next", "all-10", "s11-20"], rows.Select(r => r.GetProperty("code").GetString()));
+        Assert.Equal(
+            [await f.Db.ScalarAsync<string>("SELECT p.platform_code FROM dw.dim_shops AS s JOIN dw.dim_platforms AS p USING (platform_id) WHERE s.merchant_id = 1 AND s.shop_id = 11"), null, null],
+            rows.Select(r => r.GetProperty("platform").GetString()));
         Assert.Equal(rows.Sum(r => r.GetProperty("gmvCny").GetDecimal()), data.GetProperty("totals").GetProperty("gmvCny").GetDecimal());
         Assert.Contains(run.Json().GetProperty("meta").GetProperty("freshness").EnumerateArray(), v => v.GetProperty("view").GetString() == "mart.mv_daily_sales");
     }

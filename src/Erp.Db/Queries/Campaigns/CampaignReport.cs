@@ -48,6 +48,9 @@ public sealed record CampaignRow
     /// <summary>That shop's name.</summary>
     public string? ShopName { get; init; }
 
+    /// <summary>The platform it is limited to (its code, e.g. shopee); null for every platform.</summary>
+    public string? Platform { get; init; }
+
     /// <summary>First day.</summary>
     public DateOnly StartDate { get; init; }
 
