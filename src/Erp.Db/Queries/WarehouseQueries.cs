@@ -76,13 +76,19 @@ public sealed partial class WarehouseQueries
     }
 
     /// <summary>A merchant's sales over a period: totals, growth against the previous period, a breakdown and the best sellers.</summary>
-    /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
+    /// <exception cref="QueryValidationException">A parameter is out of range, or the period starts after today.</exception>
     public Task<QueryResult<SalesReport>> SalesAsync(SalesQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.TopProducts is < 0 or > 100)
         {
             throw new QueryValidationException("topProducts", $"topProducts must be between 0 and 100; got {query.TopProducts}.");
+        }
+        // A period that has not begun has no sales, and its "growth" against the one before would read -100%.
+        var today = DateOnly.FromDateTime(DateTime.Now);
+        if (query.Period.Start > today)
+        {
+            throw new QueryValidationException("start", $"The period starts on {query.Period.Start:yyyy-MM-dd}, after today ({today:yyyy-MM-dd}): there are no sales to report yet.");
         }
         var previous = query.ComparedTo ?? query.Period.Previous();
         var parameters = new

@@ -261,6 +261,26 @@ public class BiContractTests
         Assert.Equal(Day(Today), inventory.GetProperty("asOf").GetString());
     }
 
+    [Fact]
+    public async Task Sales_flags_a_first_week_the_start_cuts_and_refuses_a_period_that_has_not_begun()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        string[] common = ["sales", "--merchant", "1", "--group-by", "week", "--format", "json", "--connection", f.Db.ConnectionString];
+        var monday = Today.AddDays(-21 - (((int)Today.DayOfWeek + 6) % 7));
+
+        var cut = (await CliRun.RunAsync([.. common, "--start", Day(monday.AddDays(2)), "--end", Day(monday.AddDays(13))])).Json().GetProperty("meta").GetProperty("period");
+        var whole = (await CliRun.RunAsync([.. common, "--start", Day(monday), "--end", Day(monday.AddDays(13))])).Json().GetProperty("meta").GetProperty("period");
+        var future = await CliRun.RunAsync([.. common, "--start", Day(Today.AddDays(1)), "--end", Day(Today.AddDays(7))]);
+
+        Assert.False(cut.GetProperty("firstBucketComplete").GetBoolean());
+        Assert.True(cut.GetProperty("lastBucketComplete").GetBoolean());
+        Assert.Equal($"The first week starts before {Day(monday.AddDays(2))}: it counts only the days from then.", cut.GetProperty("note").GetString());
+        Assert.True(whole.GetProperty("firstBucketComplete").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, whole.GetProperty("note").ValueKind);
+        Assert.Equal(2, future.ExitCode);
+        Assert.Contains($"after today ({Day(Today)}): there are no sales to report yet", future.Output + future.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("profit", "period", "--by", "shop")]
     [InlineData("profit", "day", "--by", "period", "--grain", "day")]

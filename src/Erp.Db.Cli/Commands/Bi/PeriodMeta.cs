@@ -6,18 +6,36 @@ namespace Erp.Db.Cli.Commands.Bi;
 
 /// <summary>
 /// meta.period of a BI result: the days covered (start and end both included), the grain of its
-/// buckets, and whether the last bucket is complete, with a note saying why not.
+/// buckets, and whether the first and last buckets are complete, with a note saying why not.
 /// </summary>
 /// <param name="Start">First day, included.</param>
 /// <param name="End">Last day, included.</param>
 /// <param name="Days">Days from start to end.</param>
 /// <param name="Grain">day, week, month or hour (buckets of the series), or period (one figure for the whole period).</param>
 /// <param name="LastBucketComplete">False when the last bucket reaches today (data still coming in) or runs past the end.</param>
-/// <param name="Note">Why the last bucket is not complete; null when it is.</param>
+/// <param name="Note">Why the first or last bucket is not complete; null when both are.</param>
 internal sealed record PeriodMeta(DateOnly Start, DateOnly End, int Days, string Grain, bool LastBucketComplete, string? Note)
 {
-    public static PeriodMeta From(PeriodInfo period, string grain, bool lastBucketComplete) =>
-        new(period.Start, period.End, period.Days, grain, lastBucketComplete, lastBucketComplete ? null : Why(period, grain));
+    public static PeriodMeta From(PeriodInfo period, string grain, bool lastBucketComplete)
+    {
+        var notes = new[] { StartsOnBucket(period.Start, grain) ? null : $"The first {grain} starts before {period.Start:yyyy-MM-dd}: it counts only the days from then.",
+                            lastBucketComplete ? null : Why(period, grain) };
+        var note = string.Join(" ", notes.OfType<string>());
+        return new(period.Start, period.End, period.Days, grain, lastBucketComplete, note.Length == 0 ? null : note);
+    }
+
+    /// <summary>
+    /// False when the first bucket is a week or month that starts before the period (a period from a Wednesday cuts its first week):
+    /// that bucket counts only the period's days of it, and its key is the week's or month's first day.
+    /// </summary>
+    public bool FirstBucketComplete => StartsOnBucket(Start, Grain);
+
+    private static bool StartsOnBucket(DateOnly start, string grain) => grain switch
+    {
+        "week" => start.DayOfWeek == DayOfWeek.Monday,
+        "month" => start.Day == 1,
+        _ => true,
+    };
 
     /// <summary>
     /// meta.period of a result in buckets of <paramref name="grain"/> (null: one figure for the whole period): its last bucket is
