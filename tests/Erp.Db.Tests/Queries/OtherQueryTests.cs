@@ -162,6 +162,13 @@ public class OtherQueryTests
         Assert.Equal(await f.Db.ScalarAsync<decimal>("SELECT sum(amount) FROM dw.fact_payment_receipts WHERE merchant_id = 1"), finance.Totals.Receipts);
         Assert.Equal(600m, finance.Totals.Overdue);
         Assert.Equal(finance.Months.Sum(m => m.Revenue), finance.Totals.Revenue);
+        Assert.Equal(await f.Db.ScalarAsync<decimal>($"""
+            SELECT sum(round(fee * exchange_rate, 2)) FROM dw.fact_sales_orders
+            CROSS JOIN LATERAL unnest(ARRAY[platform_commission, payment_fee, shipping_fee]) AS fee
+            WHERE merchant_id = 1 AND order_date BETWEEN '{period.Start:yyyy-MM-dd}' AND '{period.End:yyyy-MM-dd}'
+            """), finance.Totals.OrderFees);
+        Assert.True(finance.Totals.OrderFees > 0);
+        Assert.Equal(finance.Totals.Receipts - finance.Totals.Expenses - finance.Totals.OrderFees, finance.Totals.NetCashFlow);
     }
 
     [Fact]

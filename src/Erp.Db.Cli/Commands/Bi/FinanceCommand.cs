@@ -34,8 +34,9 @@ internal sealed class FinanceCommand : Command
         var when = new PeriodMeta(data.From, data.To, data.To.DayNumber - data.From.DayNumber + 1, "month", data.To < today,
             data.To < today ? null : $"The period ends on {data.To:yyyy-MM-dd}, a day not over yet: it is reported to date.");
         var table = new TableView(
-            ["Month", "Days", "Revenue", "Net profit", "Expenses", "Receipts", "Overdue"],
-            [.. result.Data.Months.Select(m => BiResult.Row($"{m.Month:yyyy-MM}", $"{m.From:dd}-{m.To:dd}", Cells.Money(m.Revenue), Cells.Money(m.NetProfit), Cells.Money(m.Expenses), Cells.Money(m.Receipts), Cells.Money(m.Overdue)))],
+            ["Month", "Days", "Revenue", "Net profit", "Expenses", "Order fees", "Receipts", "Net cash flow", "Overdue"],
+            [.. result.Data.Months.Select(m => BiResult.Row($"{m.Month:yyyy-MM}", $"{m.From:dd}-{m.To:dd}", Cells.Money(m.Revenue), Cells.Money(m.NetProfit),
+                Cells.Money(m.Expenses), Cells.Money(m.OrderFees), Cells.Money(m.Receipts), Cells.Money(m.NetCashFlow), Cells.Money(m.Overdue)))],
             $"{data.From:yyyy-MM-dd}..{data.To:yyyy-MM-dd}: "
             + $"revenue {Cells.Money(t.Revenue)}, operating profit {Cells.Money(t.OperatingProfit)}. Owed as of {data.AsOf:yyyy-MM-dd}, any period: "
             + $"outstanding {Cells.Money(t.Outstanding)} ({Cells.Money(t.Overdue)} overdue in {Cells.Count(t.OverdueCount)} receivables).{when.Caption}");

@@ -47,8 +47,14 @@ public sealed record FinanceMonth
     /// <summary>Payments received.</summary>
     public decimal Receipts { get; init; }
 
-    /// <summary>Expenses.</summary>
+    /// <summary>Expenses as stored (imported), order fees not included.</summary>
     public decimal Expenses { get; init; }
+
+    /// <summary>
+    /// Platform commission, payment and shipping fees of the orders dated in the period, whatever their status (the platform charged
+    /// them). <see cref="NetProfit"/> already subtracts those of valid sales; <see cref="NetCashFlow"/> pays them all.
+    /// </summary>
+    public decimal OrderFees { get; init; }
 
     /// <summary>GMV.</summary>
     public decimal Revenue { get; init; }
@@ -62,6 +68,6 @@ public sealed record FinanceMonth
     /// <summary>Net profit minus expenses.</summary>
     public decimal OperatingProfit { get; init; }
 
-    /// <summary>Receipts minus expenses.</summary>
+    /// <summary>Receipts minus expenses minus order fees.</summary>
     public decimal NetCashFlow { get; init; }
 }
