@@ -50,9 +50,11 @@ BEGIN ATOMIC
 WITH receivables AS (
     SELECT r.merchant_id, r.invoice_date AS day,
            sum(r.amount_cny) AS invoiced_cny,
-           sum(round(r.outstanding_amount * r.exchange_rate, 2))
+           -- The balance in CNY is what was booked less what was paid, each in CNY (as mart.receivables,
+           -- migration 0046): rounding the balance on its own could differ from their difference by a cent.
+           sum(r.amount_cny - round(r.received_amount * r.exchange_rate, 2))
                FILTER (WHERE r.status IN ('open', 'partially_paid', 'overdue')) AS outstanding_cny,
-           sum(round(r.outstanding_amount * r.exchange_rate, 2))
+           sum(r.amount_cny - round(r.received_amount * r.exchange_rate, 2))
                FILTER (WHERE r.status IN ('open', 'partially_paid', 'overdue') AND r.due_date < as_of) AS overdue_cny,
            count(*) FILTER (WHERE r.status IN ('open', 'partially_paid', 'overdue') AND r.due_date < as_of) AS overdue_count
     FROM dw.fact_accounts_receivable AS r
