@@ -120,6 +120,8 @@ public class ProfitCommandTests(SeededMetrics seeded) : IClassFixture<SeededMetr
               FROM pg
             """);
         Assert.Equal(expected, data.GetProperty("rows").GetProperty("total").GetInt64() + "#" + Rows(data.GetProperty("rows").GetProperty("items"), Fields));
+        var table = await Cli.CliRun.RunAsync("profit", "--merchant", "2", "--from", D(from), "--to", D(to), "--by", "product", "--format", "table", "--connection", seeded.Db.ConnectionString);
+        Assert.Contains("the last row is the total of the orders: rows are order lines", string.Join(' ', table.Output.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -48,7 +48,10 @@ internal sealed class ProfitCommand : Command
             [query.By == ProfitGrouping.Period ? query.Grain.ToString() : query.By.ToString(), "Revenue", "Cost", "Fees", "Gross profit", "Net profit", "Gross margin", "Net margin", "Expenses", "Operating profit", "Expense ROI"],
             [.. data.Rows.Items.Append(data.Totals).Select(r => BiResult.Row(r.Label, Cells.Money(r.Revenue), Cells.Money(r.Cost), Cells.Money(r.Fees), Cells.Money(r.GrossProfit),
                 Cells.Money(r.NetProfit), Cells.Percent(r.GrossMargin), Cells.Percent(r.NetMargin), Cells.Money(r.Expenses), Cells.Money(r.OperatingProfit), Cells.Percent(r.ExpenseRoi)))],
-            $"{data.Period.Start:yyyy-MM-dd}..{data.Period.End:yyyy-MM-dd}, CNY: {Cells.Count(data.Rows.Total)} rows (page {data.Rows.Page} of {Math.Max(1, data.Rows.Pages)}); the last row is the total.");
+            $"{data.Period.Start:yyyy-MM-dd}..{data.Period.End:yyyy-MM-dd}, CNY: {Cells.Count(data.Rows.Total)} rows (page {data.Rows.Page} of {Math.Max(1, data.Rows.Pages)}); the last row is the total"
+            + (query.By is ProfitGrouping.Product or ProfitGrouping.Category
+                ? " of the orders: rows are order lines, each converted to CNY on its own, so they may add up to a few cents apart."
+                : "."));
         var campaigns = new TableView(
             ["Campaign", "Start", "End", "Budget", "Revenue", "Gross profit", "ROI"],
             [.. data.Campaigns.Select(c => BiResult.Row(c.Name, $"{c.StartDate:yyyy-MM-dd}", $"{c.EndDate:yyyy-MM-dd}", Cells.Money(c.Budget), Cells.Money(c.Revenue), Cells.Money(c.GrossProfit), Cells.Percent(c.Roi)))],
