@@ -47,6 +47,12 @@ internal sealed class ImportCommand : Command
         Description = "The file's date format, e.g. dd/MM/yyyy or MM/dd/yyyy (.NET custom format). Default: yyyy-MM-dd only, so 05/03/2026 is rejected as ambiguous.",
     };
 
+    private readonly Option<string?> timeZone = new("--time-zone")
+    {
+        Description = "The time zone of timestamps written without an offset, e.g. Asia/Shanghai for a file of Beijing times (IANA name). "
+            + "Default: UTC. A timestamp with an offset or Z keeps its own.",
+    };
+
     private readonly Option<int> maxErrors = new("--max-errors")
     {
         Description = "Report at most this many problems (default 100); reading stops there.",
@@ -70,6 +76,7 @@ internal sealed class ImportCommand : Command
         Options.Add(encoding);
         Options.Add(sheet);
         Options.Add(dateFormat);
+        Options.Add(timeZone);
         Options.Add(maxErrors);
         Options.Add(dryRun);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
@@ -86,7 +93,7 @@ internal sealed class ImportCommand : Command
         {
             throw CliException.Validation($"File not found: {path}.", new { file = path });
         }
-        var settings = new ImportSettings(DateFormatOf(parseResult.GetValue(dateFormat)), parseResult.GetValue(maxErrors));
+        var settings = new ImportSettings(DateFormatOf(parseResult.GetValue(dateFormat)), parseResult.GetValue(maxErrors), TimeZoneOf(parseResult.GetValue(timeZone)));
         if (settings.MaxErrors < 1)
         {
             throw CliException.Validation($"--max-errors must be at least 1, not {settings.MaxErrors}.", new { maxErrors = settings.MaxErrors });
@@ -208,6 +215,22 @@ internal sealed class ImportCommand : Command
         return new CsvSource(path, encodingName, separator);
     }
 
+    private static TimeZoneInfo? TimeZoneOf(string? name)
+    {
+        if (name is null)
+        {
+            return null;
+        }
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(name);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw CliException.Validation($"--time-zone '{name}' is not a time zone this machine knows: give an IANA name such as Asia/Shanghai or UTC.", new { timeZone = name });
+        }
+    }
+
     private static string? DateFormatOf(string? format)
     {
         if (format is null)
@@ -284,7 +307,7 @@ internal sealed class ImportCommand : Command
             + "updated, identical rows left alone. Any bad line (the header is line 1; in a sheet, its row) fails the whole file, every problem "
             + "is reported at once (up to --max-errors) and nothing is saved. Header names are snake_case; * = required; a blank cell takes the "
             + "default. Text files are UTF-8 (BOM or not) or GB18030/GBK, detected or named by --encoding. Dates yyyy-mm-dd (or --date-format), "
-            + "timestamps ISO 8601 (UTC without an offset), numbers with a '.' decimal point and no thousands separator. An order's order_date "
+            + "timestamps ISO 8601 (without an offset: UTC, or the --time-zone given), numbers with a '.' decimal point and no thousands separator. An order's order_date "
             + "must be the date of ordered_at in the merchant's time zone; importing an order again with a corrected order_date moves it. "
             + "See docs/importing.md.");
         foreach (var e in ImportEntities.All)

@@ -8,7 +8,7 @@ namespace Erp.Db.Cli.Import;
 /// A required cell that is missing or a value that does not parse is recorded in <see cref="Problems"/> (naming line and column) and
 /// read as a placeholder, so that every problem of the record is found; a record with problems is never imported. Strict formats:
 /// numbers invariant without thousands separators (1234.50), dates yyyy-MM-dd unless <see cref="ImportSettings.DateFormat"/>
-/// gives the file's, timestamps ISO 8601 (2026-03-05T10:00:00+08:00; without an offset UTC).
+/// gives the file's, timestamps ISO 8601 (2026-03-05T10:00:00+08:00; without an offset in <see cref="ImportSettings.TimeZone"/>, else UTC).
 /// </summary>
 internal sealed partial class CsvRecord
 {
@@ -27,6 +27,7 @@ internal sealed partial class CsvRecord
     private readonly string timestampExpected;
     private readonly Func<string, DateOnly?> parseDate;
     private readonly Func<string, DateTimeOffset?> parseTimestamp;
+    private readonly TimeZoneInfo? timeZone;
     private string?[] cells = [];
 
     public CsvRecord(IReadOnlyList<string> header, IReadOnlyList<CsvColumn> columns, ImportSettings settings)
@@ -34,6 +35,7 @@ internal sealed partial class CsvRecord
         var positions = header.Select((h, i) => (h, i)).GroupBy(x => x.h, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
         index = columns.DistinctBy(c => c.Name).ToDictionary(c => c.Name, c => positions.GetValueOrDefault(c.Name, -1), StringComparer.Ordinal);
         dateFormat = settings.DateFormat;
+        timeZone = settings.TimeZone;
         dateFormats = [dateFormat ?? IsoDate];
         timestampFormats = TimestampFormats(dateFormat);
         dateExpected = $"a date in {dateFormats[0]}";
@@ -140,9 +142,19 @@ internal sealed partial class CsvRecord
         : DateOnly.TryParseExact(s, dateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var v) ? v : null;
 
     /// <summary>A timestamp; the common yyyy-MM-ddTHH:mm:ss[Z|+hh:mm] without trying every format in turn (same values, same rejections).</summary>
-    private DateTimeOffset? ParseTimestamp(string s) =>
-        IsoText.TryTimestamp(s, out var iso) ? iso
-        : DateTimeOffset.TryParseExact(s, timestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var v) ? v : null;
+    private DateTimeOffset? ParseTimestamp(string s)
+    {
+        DateTimeOffset? read = IsoText.TryTimestamp(s, out var iso) ? iso
+            : DateTimeOffset.TryParseExact(s, timestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var v) ? v : null;
+        // Read as UTC when the text has no offset: in the file's time zone, the same wall-clock time at that zone's offset then.
+        return read is { } value && timeZone is not null && !Offset().IsMatch(s)
+            ? new DateTimeOffset(value.DateTime, timeZone.GetUtcOffset(value.DateTime))
+            : read;
+    }
+
+    /// <summary>A timestamp's own offset at its end: Z, +08:00 or -0500.</summary>
+    [GeneratedRegex(@"(Z|[+-]\d{2}:?\d{2})$")]
+    private static partial Regex Offset();
 
     private string? Cell(string column, bool required)
     {

@@ -39,6 +39,32 @@ public class ImportFormatTests
     }
 
     [Fact]
+    public async Task Timestamps_without_an_offset_are_read_in_the_time_zone_given_else_as_utc()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        Assert.Equal("Asia/Shanghai", await db.ScalarAsync<string>(
+            "SELECT coalesce(s.timezone, m.timezone) FROM dw.dim_shops AS s JOIN dw.dim_merchants AS m USING (merchant_id) WHERE s.shop_id = 10"));
+        // 20:30 in Beijing is 12:30 UTC the same day; read as UTC it is 04:30 the next day in Beijing, not the order date.
+        var path = await WriteAsync(OrdersHeader,
+            "1,10,TZ-1,2026-03-05,2026-03-05 20:30:00,100,paid,CNY,1",
+            "1,10,TZ-2,2026-03-05,2026-03-05T20:30:00+08:00,100,paid,CNY,1");
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var asUtc = await CliRun.RunAsync(Import("orders", path, db));
+        var unchanged = await DatabaseChecksum.ReadAsync(db);
+        var unknown = await CliRun.RunAsync([.. Import("orders", path, db), "--time-zone", "Mars/Olympus"]);
+        var beijing = await CliRun.RunAsync([.. Import("orders", path, db), "--time-zone", "Asia/Shanghai"]);
+
+        Assert.Equal((2, 2), (asUtc.ExitCode, unknown.ExitCode));
+        Assert.Equal(["2:order_date"], Details(asUtc));
+        Assert.Equal(before, unchanged);
+        Assert.Contains("--time-zone 'Mars/Olympus' is not a time zone", unknown.Output, StringComparison.Ordinal);
+        Assert.True(beijing.ExitCode == 0, beijing.Output + beijing.Error);
+        Assert.Equal("TZ-1=2026-03-05 12:30:00|TZ-2=2026-03-05 12:30:00", await db.ScalarAsync<string>(
+            "SELECT string_agg(order_no || '=' || to_char(ordered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), '|' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no LIKE 'TZ-%'"));
+    }
+
+    [Fact]
     public async Task A_GBK_file_that_also_reads_as_UTF_8_is_refused_naming_both_readings_and_imports_with_its_encoding_named()
     {
         await using var db = await IngestSample.CreateAsync();
