@@ -27,6 +27,11 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error, int tab
                 break;
             case OutputFormat.Csv:
                 WriteCsv(tables[0]);
+                if (tables.Count > 1)
+                {
+                    error.WriteLine($"CSV holds the first table only ({(tables[0].Headers.Count > 0 ? tables[0].Headers[0] : "rows")}); the totals and the other tables of "
+                        + "this answer are in --format json or table.");
+                }
                 break;
             default:
                 foreach (var table in tables)
@@ -56,6 +61,11 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error, int tab
     private void WriteCsv(TableView view)
     {
         using var csv = new CsvWriter(output, CultureInfo.InvariantCulture, leaveOpen: true);
+        if (view.Records is { } records)
+        {
+            WriteRecords(csv, records);
+            return;
+        }
         foreach (var header in view.Headers)
         {
             csv.WriteField(header);
@@ -66,6 +76,39 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error, int tab
             foreach (var cell in row)
             {
                 csv.WriteField(cell);
+            }
+            csv.NextRecord();
+        }
+    }
+
+    /// <summary>One column per property as JSON names it, raw values: numbers and dates as JSON writes them, null as empty, a nested object or list as its JSON.</summary>
+    private static void WriteRecords(CsvWriter csv, IEnumerable<object> records)
+    {
+        var rows = records.Select(r => JsonSerializer.SerializeToElement(r, r.GetType(), Json).EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.ValueKind switch
+            {
+                JsonValueKind.String => p.Value.GetString() ?? "",
+                JsonValueKind.Null or JsonValueKind.Undefined => "",
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                _ => p.Value.GetRawText(),
+            })).ToList();
+        // The columns of the record type, so that an empty list still writes its header line.
+        var type = records.GetType().GetInterfaces().Append(records.GetType())
+            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
+        var columns = type is null || type == typeof(object)
+            ? rows.SelectMany(r => r.Keys).Distinct().ToList()
+            : [.. Json.GetTypeInfo(type).Properties.Select(p => p.Name)];
+        foreach (var column in columns)
+        {
+            csv.WriteField(column);
+        }
+        csv.NextRecord();
+        foreach (var row in rows)
+        {
+            foreach (var column in columns)
+            {
+                csv.WriteField(row.GetValueOrDefault(column, ""));
             }
             csv.NextRecord();
         }

@@ -9,6 +9,6 @@ internal enum OutputFormat
     /// <summary>The envelope {success, data, meta} for scripts and AI assistants.</summary>
     Json,
 
-    /// <summary>RFC 4180 rows with a header line.</summary>
+    /// <summary>RFC 4180 rows with a header line: the first table's data, raw (<see cref="TableView.Records"/>), or its cells.</summary>
     Csv,
 }

@@ -1,4 +1,12 @@
 namespace Erp.Db.Cli.Output;
 
 /// <summary>Rows as text, for the table and CSV formats.</summary>
-internal sealed record TableView(IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows, string? Caption = null);
+/// <param name="Headers">Column titles for people.</param>
+/// <param name="Rows">Each row's cells as displayed (thousands separators, percentages, n/a).</param>
+/// <param name="Caption">A sentence under the table: totals, notes, freshness.</param>
+/// <param name="Records">
+/// The data the rows show, when they show a list: CSV writes these instead of the display cells, one column per property named as
+/// in JSON and raw values (1234.5, 0.1234, 2026-12-02, empty for none), so that a spreadsheet or script reads numbers.
+/// </param>
+internal sealed record TableView(IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows, string? Caption = null,
+    IEnumerable<object>? Records = null);

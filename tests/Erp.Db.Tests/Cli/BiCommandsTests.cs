@@ -126,4 +126,36 @@ public class BiCommandsTests
         Assert.Equal(0, csv.ExitCode);
         Assert.Contains(',', csv.Output.Split('\n')[0]);
     }
+
+    [Fact]
+    public async Task Csv_writes_the_rows_data_with_raw_values_and_says_what_it_leaves_out()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        string[] args = ["sales", "--group-by", "platform", "--days", "90", "--merchant", "1", "--connection", f.Db.ConnectionString];
+
+        var json = (await CliRun.RunAsync([.. args, "--format", "json"])).Json().GetProperty("data").GetProperty("breakdown").EnumerateArray().ToList();
+        var csv = await CliRun.RunAsync([.. args, "--format", "csv"]);
+        var none = await CliRun.RunAsync("campaigns", "--merchant", "1", "--format", "csv", "--connection", f.Db.ConnectionString);
+
+        Assert.Equal(0, csv.ExitCode);
+        var lines = csv.Output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        var header = lines[0].Split(',');
+        Assert.Equal(json[0].EnumerateObject().Select(p => p.Name), header);
+        Assert.True(json.Count > 0 && json.Count == lines.Length - 1);
+        // Each cell is the JSON value as written (no thousands separator, no %, empty for null).
+        for (var i = 0; i < json.Count; i++)
+        {
+            Assert.Equal(json[i].EnumerateObject().Select(p => p.Value.ValueKind switch
+            {
+                System.Text.Json.JsonValueKind.String => p.Value.GetString(),
+                System.Text.Json.JsonValueKind.Null => "",
+                _ => p.Value.GetRawText(),
+            }), lines[i + 1].Split(','));
+        }
+        Assert.Contains(json, r => r.GetProperty("revenue").GetDecimal() >= 1000m);
+        Assert.Contains("CSV holds the first table only", csv.Error, StringComparison.Ordinal);
+        Assert.Equal(0, none.ExitCode);
+        Assert.StartsWith("campaignId,code,name,", none.Output, StringComparison.Ordinal);
+        Assert.Single(none.Output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
+    }
 }

@@ -50,7 +50,7 @@ internal sealed class CustomersCommand : Command
             [.. result.Data.Customers.Select(c => BiResult.Row(c.CustomerCode, c.Segment, Cells.Money(c.TotalRevenue), Cells.Count(c.OrderCount), $"{c.FirstOrderDate:yyyy-MM-dd}", $"{c.LastOrderDate:yyyy-MM-dd}"))],
             $"{Cells.Count(s.TotalCustomers)} customers: {Cells.Count(s.NewCustomers)} new, {Cells.Count(s.RepeatCustomers)} repeat, "
             + $"{Cells.Count(s.ChurnedCustomers)} churned, {Cells.Count(s.VipCustomers)} VIP, {Cells.Count(s.OneTimeCustomers)} one-time; "
-            + $"repeat rate (2+ orders, any segment) {Cells.Percent(s.RepeatRate)}.");
+            + $"repeat rate (2+ orders, any segment) {Cells.Percent(s.RepeatRate)}.", Records: result.Data.Customers);
         var today = DateOnly.FromDateTime(DateTime.Now);
         var active = new PeriodMeta(today.AddDays(1 - query.PeriodDays), today, query.PeriodDays, "period", false,
             "The active-customer window (--period) includes today, whose data is still coming in; segments and lifetime figures are as of today.");

@@ -39,7 +39,7 @@ internal sealed class FinanceCommand : Command
                 Cells.Money(m.Expenses), Cells.Money(m.OrderFees), Cells.Money(m.Receipts), Cells.Money(m.NetCashFlow), Cells.Money(m.Overdue)))],
             $"{data.From:yyyy-MM-dd}..{data.To:yyyy-MM-dd}: "
             + $"revenue {Cells.Money(t.Revenue)}, operating profit {Cells.Money(t.OperatingProfit)}. Owed as of {data.AsOf:yyyy-MM-dd}, any period: "
-            + $"outstanding {Cells.Money(t.Outstanding)} ({Cells.Money(t.Overdue)} overdue in {Cells.Count(t.OverdueCount)} receivables).{when.Caption}");
+            + $"outstanding {Cells.Money(t.Outstanding)} ({Cells.Money(t.Overdue)} overdue in {Cells.Count(t.OverdueCount)} receivables).{when.Caption}", Records: result.Data.Months);
         return BiResult.From(result, when, table);
     }
 }

@@ -90,10 +90,10 @@ internal sealed class SalesCommand : Command
         var breakdown = new TableView(
             [query.GroupBy.ToString(), "Revenue", "Orders", "AOV"],
             [.. report.Breakdown.Select(r => (IReadOnlyList<string>)[r.Label, Cells.Money(r.Revenue), Cells.Count(r.Orders), Cells.Money(r.Aov)])],
-            $"{report.Period.Start:yyyy-MM-dd}..{report.Period.End:yyyy-MM-dd}: {string.Join(", ", totals)}.{when.Caption}");
+            $"{report.Period.Start:yyyy-MM-dd}..{report.Period.End:yyyy-MM-dd}: {string.Join(", ", totals)}.{when.Caption}", Records: report.Breakdown);
         var products = new TableView(
             ["Top product", "Revenue", "Orders", "Units"],
-            [.. report.TopProducts.Select(p => (IReadOnlyList<string>)[$"{p.Sku} {p.Name}", Cells.Money(p.Revenue), Cells.Count(p.Orders), Cells.Count(p.Quantity)])]);
+            [.. report.TopProducts.Select(p => (IReadOnlyList<string>)[$"{p.Sku} {p.Name}", Cells.Money(p.Revenue), Cells.Count(p.Orders), Cells.Count(p.Quantity)])], Records: report.TopProducts);
         return metrics.Apply(BiResult.From(result, when, breakdown, products), chosen);
     }
 

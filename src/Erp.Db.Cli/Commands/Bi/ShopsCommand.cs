@@ -47,7 +47,7 @@ internal sealed class ShopsCommand : Command
                 Cells.Percent(s.Components.SalesGrowth.Value), Cells.Percent(s.Components.GrossMargin.Value),
                 s.Components.FulfilmentHours.Value is { } hours ? Cells.Money(hours) : "n/a",
                 Cells.Percent(s.Components.ReturnRate.Value), Cells.Percent(s.Components.StockOutRate.Value)))],
-            $"{data.Period} {data.Start:yyyy-MM-dd}..{data.End:yyyy-MM-dd}: {Cells.Count(data.Shops.Total)} shops.");
+            $"{data.Period} {data.Start:yyyy-MM-dd}..{data.End:yyyy-MM-dd}: {Cells.Count(data.Shops.Total)} shops.", Records: data.Shops.Items);
         var today = DateOnly.FromDateTime(DateTime.Now);
         var when = new PeriodMeta(data.Start, data.End, data.End.DayNumber - data.Start.DayNumber + 1, data.Period, data.End < today,
             data.End < today ? null : $"The {data.Period} is still running: its figures are to date, its sales growth against the same days of the {data.Period} before.");

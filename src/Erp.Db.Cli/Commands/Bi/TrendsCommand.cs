@@ -65,7 +65,7 @@ internal sealed class TrendsCommand : Command
                 Cells.Money(p.Revenue), Cells.Count(p.Orders), Cells.Money(p.Aov), Cells.Money(p.NetProfit), p.Forecast ? "" : Cells.Percent(p.RevenueChange),
                 .. data.Forecast is null ? Array.Empty<string>() : [p.RevenueLower is { } low ? Cells.Money(low) : "", p.RevenueUpper is { } high ? Cells.Money(high) : ""]]))],
             $"Trend {data.Direction} ({Cells.Percent(data.ChangeRate)}, second half of the complete {grain}s against the first).{when.Caption}"
-            + (data.Forecast is { } f ? $" Forecast: {f.Buckets} {grain}s by a least-squares line through {f.FittedBuckets} complete {grain}s, 95% prediction band." : ""));
+            + (data.Forecast is { } f ? $" Forecast: {f.Buckets} {grain}s by a least-squares line through {f.FittedBuckets} complete {grain}s, 95% prediction band." : ""), Records: data.Series);
         return metrics.Apply(BiResult.From(result, when, table), chosen);
     }
 }

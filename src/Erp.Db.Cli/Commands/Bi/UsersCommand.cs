@@ -38,11 +38,11 @@ internal sealed class UsersCommand : Command
             [.. data.Buckets.Select(b => BiResult.Row($"{b.Bucket:yyyy-MM-dd}", Cells.Money(b.Dau), Cells.Count(b.Mau), Cells.Count(b.NewUsers), Cells.Count(b.ReturningUsers),
                 Cells.Money(b.AvgSessionSeconds), Cells.Percent(b.RetentionD1), Cells.Percent(b.RetentionD7), Cells.Percent(b.RetentionD30),
                 Cells.Money(b.Revenue), Cells.Money(b.Arpu), Cells.Money(b.Arppu)))],
-            $"{data.Period.Start:yyyy-MM-dd}..{data.Period.End:yyyy-MM-dd}: {Cells.Count(data.Buckets.Count)} buckets with data.");
+            $"{data.Period.Start:yyyy-MM-dd}..{data.Period.End:yyyy-MM-dd}: {Cells.Count(data.Buckets.Count)} buckets with data.", Records: data.Buckets);
         var cohorts = new TableView(
             ["Cohort", "Customers", "LTV 30d", "LTV 90d", "LTV 365d"],
             [.. data.Cohorts.Select(c => BiResult.Row($"{c.CohortMonth:yyyy-MM}", Cells.Count(c.Customers), Cells.Money(c.Ltv30), Cells.Money(c.Ltv90), Cells.Money(c.Ltv365)))],
-            "LTV by first-order month (n/a: not yet elapsed).");
+            "LTV by first-order month (n/a: not yet elapsed).", Records: data.Cohorts);
         return BiResult.From(result, PeriodMeta.Buckets(data.Period, query.Grain), table, cohorts);
     }
 }
