@@ -33,6 +33,29 @@ public class NaturalKeyImportTests
     }
 
     [Fact]
+    public async Task Messages_name_the_merchant_and_shop_by_the_codes_the_file_used()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var items = await WriteAsync("merchant_code,shop_code,order_no,order_date,line_no,sku,quantity,unit_price",
+            "m-a,a-shopee,NOPE-1,2026-03-05,1,NO-SKU,1,10");
+        var payments = await WriteAsync("merchant_code,reference_no,receipt_date,received_at,amount,invoice_no",
+            "m-a,BANK-9,2026-03-05,2026-03-05T10:00:00+08:00,10,NO-INVOICE");
+
+        var itemRun = await CliRun.RunAsync("import", "order-items", items, "--connection", db.ConnectionString, "--format", "json");
+        var paymentRun = await CliRun.RunAsync("import", "payments", payments, "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal((2, 2), (itemRun.ExitCode, paymentRun.ExitCode));
+        var reasons = new[] { itemRun, paymentRun }.SelectMany(r => r.Json().GetProperty("error").GetProperty("details").EnumerateArray())
+            .Select(d => d.GetProperty("reason").GetString()).ToList();
+        Assert.Equal([
+            "order_no NOPE-1 (shop_code a-shopee, order_date 2026-03-05) is not an order of merchant m-a",
+            "sku NO-SKU is not a product of merchant m-a",
+            "invoice_no NO-INVOICE is not a receivable of merchant m-a"], reasons);
+        File.Delete(items);
+        File.Delete(payments);
+    }
+
+    [Fact]
     public async Task A_file_without_merchant_id_or_merchant_code_is_refused_on_line_1()
     {
         await using var db = await IngestSample.CreateAsync();

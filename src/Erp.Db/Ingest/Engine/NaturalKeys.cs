@@ -7,6 +7,9 @@ namespace Erp.Db.Ingest.Engine;
 /// </summary>
 internal static class NaturalKeys
 {
+    /// <summary>The merchant as a message names it: by the code the file gave, else by its id.</summary>
+    public const string MerchantNamed = "coalesce(t.merchant_code, t.merchant_id::text)";
+
     public const string ResolveMerchant = """
         UPDATE pg_temp.ingest_rows AS t SET merchant_id = m.merchant_id
         FROM dw.dim_merchants AS m
@@ -42,12 +45,12 @@ internal static class NaturalKeys
     [
         new("shop_code",
             "t.shop_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_shops AS s WHERE s.merchant_id = t.merchant_id AND s.shop_id = t.shop_id AND s.platform_shop_code = t.shop_code)",
-            "CASE WHEN t.shop_id IS NULL THEN format('shop_code %s is not a shop of merchant %s', t.shop_code, coalesce(t.merchant_code, t.merchant_id::text)) "
-            + "ELSE format('shop_code %s is not shop_id %s of merchant %s', t.shop_code, t.shop_id, coalesce(t.merchant_code, t.merchant_id::text)) END",
+            "CASE WHEN t.shop_id IS NULL THEN format('shop_code %s is not a shop of merchant %s', t.shop_code, " + MerchantNamed + ") "
+            + "ELSE format('shop_code %s is not shop_id %s of merchant %s', t.shop_code, t.shop_id, " + MerchantNamed + ") END",
             constraint),
         new("shop_id",
             $"t.shop_code IS NULL AND ({(optional ? "false" : "t.shop_id IS NULL")} OR (t.shop_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_shops AS s WHERE s.merchant_id = t.merchant_id AND s.shop_id = t.shop_id)))",
-            "CASE WHEN t.shop_id IS NULL THEN 'shop_id or shop_code is missing' ELSE format('shop_id %s is not a shop of merchant %s', t.shop_id, t.merchant_id) END",
+            "CASE WHEN t.shop_id IS NULL THEN 'shop_id or shop_code is missing' ELSE format('shop_id %s is not a shop of merchant %s', t.shop_id, " + MerchantNamed + ") END",
             constraint),
     ];
 
@@ -56,12 +59,12 @@ internal static class NaturalKeys
     [
         new("customer_code",
             "t.customer_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_customers AS c WHERE c.merchant_id = t.merchant_id AND c.customer_id = t.customer_id AND c.customer_code = t.customer_code)",
-            "CASE WHEN t.customer_id IS NULL THEN format('customer_code %s is not a customer of merchant %s', t.customer_code, coalesce(t.merchant_code, t.merchant_id::text)) "
+            "CASE WHEN t.customer_id IS NULL THEN format('customer_code %s is not a customer of merchant %s', t.customer_code, " + MerchantNamed + ") "
             + "ELSE format('customer_code %s is not customer_id %s', t.customer_code, t.customer_id) END",
             constraint),
         new("customer_id",
             "t.customer_code IS NULL AND t.customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_customers AS c WHERE c.merchant_id = t.merchant_id AND c.customer_id = t.customer_id)",
-            "format('customer_id %s is not a customer of merchant %s', t.customer_id, t.merchant_id)",
+            "format('customer_id %s is not a customer of merchant %s', t.customer_id, " + MerchantNamed + ")",
             constraint),
     ];
 }

@@ -8,7 +8,7 @@ internal static class References
     public static RowCheck Sku(string constraint) => new(
         "sku",
         "NOT EXISTS (SELECT 1 FROM dw.dim_products AS p WHERE p.merchant_id = t.merchant_id AND p.sku = t.sku)",
-        "format('sku %s is not a product of merchant %s', t.sku, t.merchant_id)",
+        "format('sku %s is not a product of merchant %s', t.sku, " + NaturalKeys.MerchantNamed + ")",
         constraint);
 
     public static RowCheck Currency(string constraint, string field = "currency_code") => new(

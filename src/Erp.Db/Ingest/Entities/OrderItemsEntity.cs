@@ -61,7 +61,7 @@ internal static class OrderItemsEntity
             RowCheck.BusinessDate("order_date"),
             new("order_no",
                 "NOT EXISTS (SELECT 1 FROM dw.fact_sales_orders AS o WHERE o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date)",
-                "format('order_no %s (shop_id %s, order_date %s) is not an order of merchant %s', t.order_no, t.shop_id, t.order_date, t.merchant_id)",
+                "format('order_no %s (%s, order_date %s) is not an order of merchant %s', t.order_no, coalesce('shop_code ' || t.shop_code, 'shop_id ' || t.shop_id), t.order_date, " + NaturalKeys.MerchantNamed + ")",
                 "fact_order_items_order_fkey"),
             References.Sku("fact_order_items_product_fkey"),
             // Checked here too because PostgreSQL tests CHECKs in name order: a negative quantity would first fail

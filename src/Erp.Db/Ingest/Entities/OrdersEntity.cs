@@ -128,7 +128,7 @@ internal static class OrdersEntity
                                       WHERE o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date
                                         AND o.shop_id = t.shop_id AND o.order_no = t.order_no))
                 """,
-                "format('invoice_id %s is already the invoice_no of another receivable of merchant %s; an invoice belongs to one order', t.invoice_id, t.merchant_id)"),
+                "format('invoice_id %s is already the invoice_no of another receivable of merchant %s; an invoice belongs to one order', t.invoice_id, " + NaturalKeys.MerchantNamed + ")"),
         ],
         Post = PostingSql.Orders("""
             SELECT o.merchant_id, o.order_id, o.order_date

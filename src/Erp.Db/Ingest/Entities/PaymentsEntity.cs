@@ -69,11 +69,11 @@ internal static class PaymentsEntity
             RowCheck.Required("reference_no"),
             new("invoice_no",
                 "t.invoice_no IS NOT NULL AND t.receivable_id IS NULL",
-                "format('invoice_no %s is not a receivable of merchant %s', t.invoice_no, t.merchant_id)",
+                "format('invoice_no %s is not a receivable of merchant %s', t.invoice_no, " + NaturalKeys.MerchantNamed + ")",
                 "fact_payment_receipts_receivable_fkey"),
             new("order_no",
                 "t.invoice_no IS NULL AND t.order_no IS NOT NULL AND t.receivable_id IS NULL",
-                "format('order_no %s is not the order of exactly one receivable of merchant %s', t.order_no, t.merchant_id)",
+                "format('order_no %s is not the order of exactly one receivable of merchant %s', t.order_no, " + NaturalKeys.MerchantNamed + ")",
                 "fact_payment_receipts_receivable_fkey"),
             // Over-payment: the receipts of the receivable (other than this batch's references) plus this batch's rows up to
             // this one must not exceed its amount. The earlier receipts are summed for the batch's receivables in one join:

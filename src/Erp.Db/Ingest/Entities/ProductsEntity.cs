@@ -43,7 +43,7 @@ internal static class ProductsEntity
             RowCheck.Required("product_name"),
             new("category_path",
                 "t.category_path IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_categories AS c WHERE c.merchant_id = t.merchant_id AND c.path = t.category_path)",
-                "format('category_path %s is not a category of merchant %s', t.category_path, coalesce(t.merchant_code, t.merchant_id::text))",
+                "format('category_path %s is not a category of merchant %s', t.category_path, " + NaturalKeys.MerchantNamed + ")",
                 "dim_products_category_fkey"),
             References.Currency("dim_products_cost_currency_fkey", "cost_currency"),
         ],
