@@ -143,6 +143,31 @@ public class OrderIngestTests
     }
 
     [Fact]
+    public async Task A_corrected_date_moves_an_order_only_when_the_batch_and_the_books_each_hold_its_number_once()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingestor = new Ingestor(db.DataSource);
+        static OrderRow On(string orderNo, int day) =>
+            IngestSample.Order(orderNo) with
+            {
+                OrderDate = new DateOnly(2026, 3, day),
+                OrderedAt = new DateTimeOffset(2026, 3, day, 9, 30, 0, TimeSpan.FromHours(8)),
+                PaidAt = new DateTimeOffset(2026, 3, day, 9, 35, 0, TimeSpan.FromHours(8)),
+            };
+        await ingestor.UpsertOrdersAsync([On("M-1", 5), On("M-2", 5), On("M-3", 5), On("M-4", 5), On("M-4", 6)]);
+        var ids = await db.ScalarAsync<string>("SELECT string_agg(order_no || '=' || order_id, ',' ORDER BY order_no, order_date) FROM dw.fact_sales_orders WHERE order_no LIKE 'M-%'");
+
+        // M-1 moves; M-2 is twice in the batch (no move: which date?); M-3 is unchanged; M-4 is stored twice (no move: which order?).
+        var result = await ingestor.UpsertOrdersAsync([On("M-1", 7), On("M-2", 7), On("M-2", 8), On("M-3", 5), On("M-4", 9)]);
+
+        Assert.Equal((3L, 1L, 1L), (result.Inserted, result.Updated, result.Unchanged));
+        Assert.Equal("M-1=7,M-2=5,M-2=7,M-2=8,M-3=5,M-4=5,M-4=6,M-4=9", await db.ScalarAsync<string>(
+            "SELECT string_agg(order_no || '=' || extract(day FROM order_date), ',' ORDER BY order_no, order_date) FROM dw.fact_sales_orders WHERE order_no LIKE 'M-%'"));
+        Assert.StartsWith(ids!.Split(',')[0], await db.ScalarAsync<string>(
+            "SELECT string_agg(order_no || '=' || order_id, ',' ORDER BY order_no, order_date) FROM dw.fact_sales_orders WHERE order_no LIKE 'M-%'"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_key_twice_in_one_batch_names_both_rows()
     {
         await using var db = await IngestSample.CreateAsync();

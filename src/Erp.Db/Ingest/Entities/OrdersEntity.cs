@@ -74,20 +74,33 @@ internal static class OrdersEntity
         WriteOrder = "t.merchant_id, t.order_date, t.shop_id, t.order_no",
         // A corrected order_date moves the one stored order (its lines, stock movements, receivable and expenses follow by
         // dw.cascade_order_keys), when the batch holds that order once and it is stored once under another date.
+        // The candidates are found first, by one hash join of the batch with the orders on number and a differing date: usually
+        // none, and the rules below then cost nothing. Grouping the whole batch and counting every stored number first took
+        // 0.8 s per 200,000 rows, four times the join. The rules are asked of the few candidates only: planned as one row, a
+        // test against the whole batch ran as a scan of it per candidate, hence the batch's repeats are collected first.
         Move = """
+            WITH candidate AS MATERIALIZED (
+                SELECT t.merchant_id, t.shop_id, t.order_no, t.order_date AS new_date, o.order_id, o.order_date AS old_date
+                FROM pg_temp.ingest_rows AS t
+                JOIN dw.fact_sales_orders AS o
+                  ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date <> t.order_date
+            ),
+            repeated AS MATERIALIZED (
+                SELECT b.merchant_id, b.shop_id, b.order_no
+                FROM pg_temp.ingest_rows AS b
+                WHERE (b.merchant_id, b.shop_id, b.order_no) IN (SELECT c.merchant_id, c.shop_id, c.order_no FROM candidate AS c)
+                GROUP BY b.merchant_id, b.shop_id, b.order_no
+                HAVING count(*) > 1
+            )
             UPDATE dw.fact_sales_orders AS d SET order_date = m.new_date
             FROM (
-                SELECT o.merchant_id, o.order_id, o.order_date AS old_date, t.order_date AS new_date
-                FROM (SELECT t.merchant_id, t.shop_id, t.order_no, min(t.order_date) AS order_date
-                      FROM pg_temp.ingest_rows AS t
-                      GROUP BY t.merchant_id, t.shop_id, t.order_no
-                      HAVING count(*) = 1) AS t
-                JOIN (SELECT o.merchant_id, o.shop_id, o.order_no, o.order_id, o.order_date,
-                             count(*) OVER (PARTITION BY o.merchant_id, o.shop_id, o.order_no) AS stored
-                      FROM dw.fact_sales_orders AS o
-                      WHERE (o.merchant_id, o.shop_id, o.order_no) IN (SELECT b.merchant_id, b.shop_id, b.order_no FROM pg_temp.ingest_rows AS b)) AS o
-                  ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.stored = 1
-                WHERE o.order_date <> t.order_date
+                SELECT c.merchant_id, c.order_id, c.old_date, c.new_date
+                FROM candidate AS c
+                WHERE NOT EXISTS (SELECT 1 FROM repeated AS r
+                                  WHERE r.merchant_id = c.merchant_id AND r.shop_id = c.shop_id AND r.order_no = c.order_no)
+                  AND NOT EXISTS (SELECT 1 FROM dw.fact_sales_orders AS s
+                                  WHERE s.merchant_id = c.merchant_id AND s.shop_id = c.shop_id AND s.order_no = c.order_no
+                                    AND s.order_id <> c.order_id)
             ) AS m
             WHERE d.merchant_id = m.merchant_id AND d.order_id = m.order_id AND d.order_date = m.old_date
             RETURNING d.merchant_id, d.shop_id, d.order_no, d.order_date
