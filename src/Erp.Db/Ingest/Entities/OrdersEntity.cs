@@ -115,9 +115,12 @@ internal static class OrdersEntity
             .. NaturalKeys.Customer("fact_sales_orders_customer_fkey"),
             References.Currency("fact_sales_orders_currency_code_fkey"),
             // The business day is cut in the shop's time zone, or the merchant's when the shop has none (dw.dim_shops.timezone).
+            // Asked as EXISTS, a semi-join of the batch with the few shops: a zone looked up per row took 0.4 s per 200,000 rows.
+            // A shop that is not the merchant's is reported by the shop check; this one then stays silent.
             new("order_date",
-                "t.order_date <> (t.ordered_at AT TIME ZONE (SELECT coalesce(s.timezone, m.timezone) FROM dw.dim_merchants AS m "
-                + "LEFT JOIN dw.dim_shops AS s ON s.merchant_id = m.merchant_id AND s.shop_id = t.shop_id WHERE m.merchant_id = t.merchant_id))::date",
+                "EXISTS (SELECT 1 FROM dw.dim_shops AS s JOIN dw.dim_merchants AS m ON m.merchant_id = s.merchant_id "
+                + "WHERE s.merchant_id = t.merchant_id AND s.shop_id = t.shop_id "
+                + "AND t.order_date <> (t.ordered_at AT TIME ZONE coalesce(s.timezone, m.timezone))::date)",
                 "(SELECT format('order_date %s does not match ordered_at %s, which is %s in the shop''s time zone %s', t.order_date, t.ordered_at, "
                 + "(t.ordered_at AT TIME ZONE z.zone)::date, z.zone) FROM (SELECT coalesce(s.timezone, m.timezone) AS zone FROM dw.dim_merchants AS m "
                 + "LEFT JOIN dw.dim_shops AS s ON s.merchant_id = m.merchant_id AND s.shop_id = t.shop_id WHERE m.merchant_id = t.merchant_id) AS z)"),
