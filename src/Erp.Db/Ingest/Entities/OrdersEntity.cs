@@ -127,12 +127,15 @@ internal static class OrdersEntity
             References.ExchangeRate("order_date", "fact_sales_orders_exchange_rate_positive"),
             // An invoiced order's invoice_id becomes its receivable's invoice_no (dw.post_order_receivables), unique per merchant:
             // two invoiced orders of the file with one invoice_id, or one a receivable of another order (or none) already has,
-            // would fail the posting with a unique violation naming no row.
+            // would fail the posting with a unique violation naming no row. Repeats are found by hashing the invoices (numbering
+            // them in order sorted the whole batch, twice as long).
             new("invoice_id",
                 """
-                t.row_no IN (SELECT d.row_no FROM (
-                    SELECT b.row_no, row_number() OVER (PARTITION BY b.merchant_id, b.invoice_id ORDER BY b.row_no) AS n
-                    FROM pg_temp.ingest_rows AS b WHERE b.is_invoiced AND b.invoice_id IS NOT NULL) AS d WHERE d.n > 1)
+                t.is_invoiced AND t.invoice_id IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM (SELECT b.merchant_id, b.invoice_id, min(b.row_no) AS first_row FROM pg_temp.ingest_rows AS b
+                                   WHERE b.is_invoiced AND b.invoice_id IS NOT NULL
+                                   GROUP BY b.merchant_id, b.invoice_id HAVING count(*) > 1) AS d
+                    WHERE d.merchant_id = t.merchant_id AND d.invoice_id = t.invoice_id AND t.row_no > d.first_row)
                 """,
                 "format('invoice_id %s is also the invoice of an earlier row of this file; an invoice belongs to one order', t.invoice_id)"),
             new("invoice_id",
