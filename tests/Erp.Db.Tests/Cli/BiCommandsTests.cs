@@ -136,6 +136,7 @@ public class BiCommandsTests
         var json = (await CliRun.RunAsync([.. args, "--format", "json"])).Json().GetProperty("data").GetProperty("breakdown").EnumerateArray().ToList();
         var csv = await CliRun.RunAsync([.. args, "--format", "csv"]);
         var none = await CliRun.RunAsync("campaigns", "--merchant", "1", "--format", "csv", "--connection", f.Db.ConnectionString);
+        var revenueOnly = await CliRun.RunAsync([.. args, "--metrics", "revenue", "--format", "csv"]);
 
         Assert.Equal(0, csv.ExitCode);
         var lines = csv.Output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
@@ -157,5 +158,7 @@ public class BiCommandsTests
         Assert.Equal(0, none.ExitCode);
         Assert.StartsWith("campaignId,code,name,", none.Output, StringComparison.Ordinal);
         Assert.Single(none.Output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
+        // --metrics leaves out the other metrics' fields in CSV as in JSON.
+        Assert.Equal(header.Where(h => h is not ("orders" or "aov" or "grossProfit" or "netProfit")), revenueOnly.Output.ReplaceLineEndings("\n").Split('\n')[0].Split(','));
     }
 }

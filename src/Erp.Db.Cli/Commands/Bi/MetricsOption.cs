@@ -65,8 +65,8 @@ internal sealed class MetricsOption
         return result with
         {
             Data = data ?? new JsonObject(),
-            Table = Keep(result.Table, columns),
-            Extra = result.Extra?.Select(t => Keep(t, columns)).ToList(),
+            Table = Keep(result.Table, columns, fields),
+            Extra = result.Extra?.Select(t => Keep(t, columns, fields)).ToList(),
             Meta = meta,
         };
     }
@@ -98,13 +98,20 @@ internal sealed class MetricsOption
         }
     }
 
-    private static TableView Keep(TableView table, HashSet<string> columns)
+    /// <summary>The table without the dropped metrics' columns, and its records (what CSV writes) without their fields.</summary>
+    private static TableView Keep(TableView table, HashSet<string> columns, HashSet<string> fields)
     {
         var keep = Enumerable.Range(0, table.Headers.Count).Where(c => !columns.Contains(table.Headers[c])).ToArray();
-        return keep.Length == table.Headers.Count ? table : table with
+        return table with
         {
             Headers = [.. keep.Select(c => table.Headers[c])],
             Rows = [.. table.Rows.Select(r => (IReadOnlyList<string>)[.. keep.Select(c => r[c])])],
+            Records = table.Records?.Select(r =>
+            {
+                var record = JsonSerializer.SerializeToNode(r, r.GetType(), CommandOutput.Json);
+                Drop(record, fields);
+                return (object)(record ?? new JsonObject());
+            }).ToList(),
         };
     }
 }
