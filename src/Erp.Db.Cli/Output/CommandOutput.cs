@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using CsvHelper;
 
 namespace Erp.Db.Cli.Output;
@@ -14,6 +15,8 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error, int tab
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        // Set, not left to the first serialization: CSV asks for a type's properties before writing any (an empty list).
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
 
     public TextWriter Error => error;
@@ -27,10 +30,10 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error, int tab
                 break;
             case OutputFormat.Csv:
                 WriteCsv(tables[0]);
-                if (tables.Count > 1)
+                if (tables[0].Records is not null || tables.Count > 1)
                 {
-                    error.WriteLine($"CSV holds the first table only ({(tables[0].Headers.Count > 0 ? tables[0].Headers[0] : "rows")}); the totals and the other tables of "
-                        + "this answer are in --format json or table.");
+                    error.WriteLine($"CSV holds the rows of the first table only ({(tables[0].Headers.Count > 0 ? tables[0].Headers[0] : "rows")}); totals, "
+                        + "summaries and any other table of this answer are in --format json or table.");
                 }
                 break;
             default:
@@ -81,7 +84,7 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error, int tab
         }
     }
 
-    /// <summary>One column per property as JSON names it, raw values: numbers and dates as JSON writes them, null as empty, a nested object or list as its JSON.</summary>
+    /// <summary>One column per property as JSON names it, raw values: numbers and dates as JSON writes them, null as empty, a nested object or list as its JSON on one line.</summary>
     private static void WriteRecords(CsvWriter csv, IEnumerable<object> records)
     {
         var rows = records.Select(r => JsonSerializer.SerializeToElement(r, r.GetType(), Json).EnumerateObject()
@@ -91,7 +94,8 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error, int tab
                 JsonValueKind.Null or JsonValueKind.Undefined => "",
                 JsonValueKind.True => "true",
                 JsonValueKind.False => "false",
-                _ => p.Value.GetRawText(),
+                JsonValueKind.Number => p.Value.GetRawText(),
+                _ => JsonSerializer.Serialize(p.Value), // an object or list: its JSON on one line
             })).ToList();
         // The columns of the record type, so that an empty list still writes its header line.
         var type = records.GetType().GetInterfaces().Append(records.GetType())

@@ -11,4 +11,7 @@ public sealed class QueryValidationException : ArgumentException
 
     /// <summary>The parameter that was wrong.</summary>
     public string Field { get; }
+
+    /// <summary>What was wrong and what is allowed (without the "(Parameter ...)" an <see cref="ArgumentException"/> appends: see <see cref="Field"/>).</summary>
+    public override string Message => base.Message.Replace($" (Parameter '{Field}')", "", StringComparison.Ordinal);
 }

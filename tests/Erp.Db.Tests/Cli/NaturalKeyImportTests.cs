@@ -41,7 +41,10 @@ public class NaturalKeyImportTests
         var payments = await WriteAsync("merchant_code,reference_no,receipt_date,received_at,amount,invoice_no",
             "m-a,BANK-9,2026-03-05,2026-03-05T10:00:00+08:00,10,NO-INVOICE");
 
+        var repeated = await WriteAsync("merchant_code,shop_code,order_no,order_date,ordered_at,gmv",
+            "m-a,a-shopee,R-1,2026-03-05,2026-03-05T10:00:00+08:00,10", "m-a,a-shopee,R-1,2026-03-05,2026-03-05T10:00:00+08:00,10");
         var itemRun = await CliRun.RunAsync("import", "order-items", items, "--connection", db.ConnectionString, "--format", "json");
+        var repeatedRun = await CliRun.RunAsync("import", "orders", repeated, "--connection", db.ConnectionString, "--format", "json");
         var paymentRun = await CliRun.RunAsync("import", "payments", payments, "--connection", db.ConnectionString, "--format", "json");
 
         Assert.Equal((2, 2), (itemRun.ExitCode, paymentRun.ExitCode));
@@ -51,6 +54,11 @@ public class NaturalKeyImportTests
             "order_no NOPE-1 (shop_code a-shopee, order_date 2026-03-05) is not an order of merchant m-a",
             "sku NO-SKU is not a product of merchant m-a",
             "invoice_no NO-INVOICE is not a receivable of merchant m-a"], reasons);
+        Assert.Equal(2, repeatedRun.ExitCode);
+        var detail = repeatedRun.Json().GetProperty("error").GetProperty("details")[0];
+        Assert.Equal("merchant_code, shop_code, order_no, order_date", detail.GetProperty("column").GetString());
+        Assert.StartsWith("the key (merchant_code, shop_code, order_no, order_date) is the same as line 2's", detail.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        File.Delete(repeated);
         File.Delete(items);
         File.Delete(payments);
     }
@@ -148,6 +156,22 @@ public class NaturalKeyImportTests
         {
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task A_campaign_of_a_shop_on_another_platform_than_its_own_is_refused()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var campaigns = await WriteAsync("merchant_code,campaign_code,campaign_name,start_date,end_date,platform,shop_code",
+            "m-a,WRONG,Never sells,2026-03-01,2026-03-02,amazon,a-shopee");
+
+        var run = await CliRun.RunAsync("import", "campaigns", campaigns, "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("platform amazon is not the platform of shop a-shopee, shopee: leave platform empty for a shop's campaign",
+            run.Json().GetProperty("error").GetProperty("details")[0].GetProperty("reason").GetString());
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.cfg_sales_campaigns WHERE campaign_code = 'WRONG'"));
+        File.Delete(campaigns);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ internal sealed class FunnelCommand : Command
             [query.By == FunnelGrouping.Period ? query.Grain.ToString() : query.By.ToString(), "Visitors", "Cart", "Checkout", "Orders", "Cart %", "Checkout %", "Order %", "Conversion"],
             [.. data.Rows.Append(data.Totals).Select(r => BiResult.Row(r.Label, Cells.Count(r.Visitors), Cells.Count(r.AddToCart), Cells.Count(r.Checkout), Cells.Count(r.Orders),
                 Cells.Percent(r.VisitorToCartRate), Cells.Percent(r.CartToCheckoutRate), Cells.Percent(r.CheckoutToOrderRate), Cells.Percent(r.ConversionRate)))],
-            $"{data.Period.Start:yyyy-MM-dd}..{data.Period.End:yyyy-MM-dd}: cart % = cart / visitors, checkout % = checkout / cart, order % = orders / checkout, conversion = orders / visitors.", Records: data.Rows.Append(data.Totals));
+            $"{data.Period.Start:yyyy-MM-dd}..{data.Period.End:yyyy-MM-dd}: cart % = cart / visitors, checkout % = checkout / cart, order % = orders / checkout, conversion = orders / visitors.", Records: data.Rows);
         return BiResult.From(result, PeriodMeta.Buckets(data.Period, query.By == FunnelGrouping.Period ? query.Grain : null), table);
     }
 }

@@ -45,8 +45,8 @@ internal sealed class SalesCommand : Command
             new Metric("revenue", "GMV of valid orders in CNY, with the previous period's and the growth rate", ["totalRevenue", "previousPeriodRevenue", "growthRate", "revenue"], ["Revenue"]),
             new Metric("orders", "valid orders (by product: the orders holding it; null by category and for 'others', where an order would count once per product)", ["totalOrders", "orders"], ["Orders"]),
             new Metric("aov", "average order value, CNY", ["averageOrderValue", "aov"], ["AOV"]),
-            new Metric("grossProfit", "revenue minus cost of goods, CNY", ["grossProfit"], ["Gross profit"]),
-            new Metric("netProfit", "gross profit minus platform, payment and shipping fees, CNY", ["netProfit"], ["Net profit"]),
+            new Metric("grossProfit", "revenue minus cost of goods, CNY, and its margin over revenue", ["grossProfit", "grossMargin"], ["Gross profit"]),
+            new Metric("netProfit", "gross profit minus platform, payment and shipping fees, CNY, and its margin over revenue", ["netProfit", "netMargin"], ["Net profit"]),
             new Metric("units", "units sold of each top product", ["quantity"], ["Units"]));
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }

@@ -213,14 +213,13 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         {
             return null;
         }
-        var key = string.Join(", ", plan.Definition.KeyFields);
-        var errors = duplicates.Select(d => new IngestError(d.RowNo, key, null,
-            $"the key ({key}) is the same as row {d.FirstRow.ToString(System.Globalization.CultureInfo.InvariantCulture)}'s; a batch may hold each key once")
+        var errors = duplicates.Select(d => new IngestError(d.RowNo, d.KeyNames, null,
+            $"the key ({d.KeyNames}) is the same as row {d.FirstRow.ToString(System.Globalization.CultureInfo.InvariantCulture)}'s; a batch may hold each key once")
         { SameKeyAsRow = d.FirstRow }).ToList();
         return new IngestException(errors, error);
     }
 
     private sealed record CheckFailure(int CheckNo, long RowNo, string Message);
 
-    private sealed record DuplicateRow(long RowNo, long FirstRow);
+    private sealed record DuplicateRow(long RowNo, long FirstRow, string KeyNames);
 }

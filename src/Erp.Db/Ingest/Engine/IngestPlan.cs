@@ -31,9 +31,15 @@ internal sealed class IngestPlan<TRow>
         }
         Post = definition.Post;
         var keys = string.Join(", ", definition.KeyFields.Select(k => $"t.{k}"));
+        // The key as the row gave it: merchant_code rather than merchant_id when the file named the merchant by its code.
+        var keyNames = string.Join(", ", definition.KeyFields.Select(k =>
+            k.EndsWith("_id", StringComparison.Ordinal) && fields.Contains(k[..^3] + "_code")
+                ? $"CASE WHEN t.{k[..^3]}_code IS NOT NULL THEN '{k[..^3]}_code' ELSE '{k}' END"
+                : $"'{k}'"));
         Duplicates = $"""
-            SELECT d.row_no AS rowno, d.first_row AS firstrow FROM (
-                SELECT t.row_no, min(t.row_no) OVER (PARTITION BY {keys}) AS first_row FROM {TempTable} AS t
+            SELECT d.row_no AS rowno, d.first_row AS firstrow, d.key_names AS keynames FROM (
+                SELECT t.row_no, min(t.row_no) OVER (PARTITION BY {keys}) AS first_row, concat_ws(', ', {keyNames}) AS key_names
+                FROM {TempTable} AS t
             ) AS d
             WHERE d.row_no > d.first_row
             ORDER BY d.row_no
@@ -83,7 +89,7 @@ internal sealed class IngestPlan<TRow>
     /// <summary>The entity's move step (see <see cref="EntityDefinition{TRow}.Move"/>) recording what it moved, or null.</summary>
     public string? Move { get; }
 
-    /// <summary>Up to @max rows (row_no, first_row) whose natural key an earlier row of the batch already has.</summary>
+    /// <summary>Up to @max rows (row_no, first_row, key_names) whose natural key an earlier row of the batch already has; key_names names the key's fields as the row gave them.</summary>
     public string Duplicates { get; }
 
     /// <summary>The earliest row before @row with the same natural key.</summary>

@@ -48,6 +48,14 @@ internal static class CampaignsEntity
             RowCheck.Required("campaign_name"),
             .. NaturalKeys.Shop("cfg_sales_campaigns_shop_fkey", optional: true),
             References.Platform("cfg_sales_campaigns_platform_id_fkey", optional: true),
+            // A campaign limited to a shop and a platform counts the shop's sales on that platform: another platform's shop would
+            // make a campaign that can never sell.
+            new("platform",
+                "t.platform IS NOT NULL AND t.shop_id IS NOT NULL AND EXISTS (SELECT 1 FROM dw.dim_shops AS s JOIN dw.dim_platforms AS p ON p.platform_id = s.platform_id "
+                + "WHERE s.merchant_id = t.merchant_id AND s.shop_id = t.shop_id AND p.platform_code <> t.platform)",
+                "(SELECT format('platform %s is not the platform of shop %s, %s: leave platform empty for a shop''s campaign', t.platform, "
+                + "coalesce(t.shop_code, t.shop_id::text), p.platform_code) FROM dw.dim_shops AS s JOIN dw.dim_platforms AS p ON p.platform_id = s.platform_id "
+                + "WHERE s.merchant_id = t.merchant_id AND s.shop_id = t.shop_id)"),
         ],
     });
 }
