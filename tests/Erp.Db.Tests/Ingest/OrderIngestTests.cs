@@ -131,11 +131,16 @@ public class OrderIngestTests
         var config = new PerformanceConfigRow(1, "shop_health_score", "Health", new DateOnly(2026, 1, 1)) { Weights = "{\"growth\": 0.3" };
 
         var overflow = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertOrdersAsync(orders));
+        // Within gmv's precision, but gmv_cny = gmv x exchange_rate (a generated column) is not.
+        var converted = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertOrdersAsync(
+            [IngestSample.Order("N-BIG", 9999999999999999.99m) with { ExchangeRate = 100m }]));
         var json = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertPerformanceConfigsAsync([config]));
 
         Assert.Equal((300L, "gmv"), (overflow.RowNumber, overflow.Field));
         Assert.StartsWith("Row 300: gmv 100000000000000000 cannot be stored in gmv, a numeric(18,2) of at most 16 digits before the decimal point",
             overflow.Message, StringComparison.Ordinal);
+        Assert.Equal((1L, "gmv, exchange_rate"), (converted.RowNumber, converted.Field));
+        Assert.Contains("gmv 9999999999999999.99, exchange_rate 100 cannot be stored in gmv_cny, a numeric(18,2) of at most 16 digits", converted.Message, StringComparison.Ordinal);
         Assert.Equal((1L, "weights"), (json.RowNumber, json.Field));
         Assert.Contains("weights {\"growth\": 0.3 cannot be stored in weights, a jsonb: invalid input syntax for type json", json.Message, StringComparison.Ordinal);
         Assert.Equal("4|0", await db.ScalarAsync<string>(

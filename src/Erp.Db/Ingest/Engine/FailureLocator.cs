@@ -80,9 +80,9 @@ internal sealed partial class FailureLocator(NpgsqlConnection connection, Npgsql
             return new IngestException(row, null, constraint, error.MessageText, error);
         }
         if (error.SqlState.StartsWith("22", StringComparison.Ordinal) && error.ColumnName is null
-            && await CulpritColumnAsync(plan, row) is ({ } culprit, { } type, { } cause))
+            && await CulpritColumnAsync(plan, row) is ({ } culprit, { } type, { } from, { } cause))
         {
-            var fields = plan.FieldsOf(culprit).Where(f => plan.Definition.Fields.Any(d => d.Name == f)).Distinct().ToList();
+            var fields = from.Where(f => plan.Definition.Fields.Any(d => d.Name == f)).Distinct().ToList();
             var values = await ValuesAsync(plan, row, fields);
             var shown = string.Join(", ", fields.Select((f, i) => $"{f} {values[i] ?? "NULL"}"));
             return new IngestException(row, string.Join(", ", fields), null,
@@ -92,34 +92,48 @@ internal sealed partial class FailureLocator(NpgsqlConnection connection, Npgsql
     }
 
     /// <summary>
-    /// The column whose value the row cannot take (a number too large for its precision, text that is not JSON), found by
-    /// converting each column's value of the row to the column's type, each try in a rolled-back savepoint; or nulls.
+    /// The column whose value the row cannot take (a number too large for its precision, text that is not JSON) and the input
+    /// fields it comes from, found by converting each written column's value of the row to the column's type, then each generated
+    /// column's expression over those values (gmv_cny = gmv x exchange_rate), each try in a rolled-back savepoint; or nulls.
     /// PostgreSQL names no column for such data errors.
     /// </summary>
-    private async Task<(string? Column, string? Type, PostgresException? Cause)> CulpritColumnAsync<TRow>(IngestPlan<TRow> plan, long row)
+    private async Task<(string? Column, string? Type, IReadOnlyList<string>? Fields, PostgresException? Cause)> CulpritColumnAsync<TRow>(
+        IngestPlan<TRow> plan, long row)
     {
-        var types = (await connection.QueryAsync<(string Name, string Type)>(new CommandDefinition("""
-            SELECT a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod)
+        var table = (await connection.QueryAsync<(string Name, string Type, string? Generated)>(new CommandDefinition("""
+            SELECT a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod),
+                   CASE WHEN a.attgenerated = 's' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END
             FROM pg_catalog.pg_attribute AS a
+            LEFT JOIN pg_catalog.pg_attrdef AS d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             WHERE a.attrelid = @table::regclass AND a.attnum > 0 AND NOT a.attisdropped
-            """, new { table = plan.Definition.Table }, transaction, cancellationToken: cancellationToken))).ToDictionary(c => c.Name, c => c.Type);
-        foreach (var column in plan.Definition.Columns.Where(c => types.ContainsKey(c.Name)))
+            ORDER BY a.attnum
+            """, new { table = plan.Definition.Table }, transaction, cancellationToken: cancellationToken))).ToList();
+        var types = table.ToDictionary(c => c.Name, c => c.Type);
+        var written = plan.Definition.Columns.Where(c => types.ContainsKey(c.Name)).ToList();
+        var from = $"FROM {IngestPlan<TRow>.TempTable} AS t{plan.Definition.Joins} WHERE t.row_no = @row";
+        var probes = written.Select(c => (c.Name, Sql: $"SELECT CAST({c.Source} AS {types[c.Name]}) {from}", Fields: (IReadOnlyList<string>)plan.FieldsOf(c.Name)));
+        var stored = $"SELECT {string.Join(", ", written.Select(c => $"CAST({c.Source} AS {types[c.Name]}) AS {c.Name}"))} {from}";
+        probes = probes.Concat(table.Where(c => c.Generated is not null).Select(g => (g.Name, Sql: $"SELECT CAST(({g.Generated}) AS {g.Type}) FROM ({stored}) AS x",
+            Fields: (IReadOnlyList<string>)[.. written.Where(c => Regex.IsMatch(g.Generated!, $@"\b{c.Name}\b")).SelectMany(c => plan.FieldsOf(c.Name))])));
+        foreach (var (name, sql, fields) in probes)
         {
             await transaction.SaveAsync(ProbeSavepoint, cancellationToken);
             try
             {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    $"SELECT CAST({column.Source} AS {types[column.Name]}) FROM {IngestPlan<TRow>.TempTable} AS t{plan.Definition.Joins} WHERE t.row_no = @row",
-                    new { row }, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(sql, new { row }, transaction, cancellationToken: cancellationToken));
             }
             catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal))
             {
                 await transaction.RollbackAsync(ProbeSavepoint, cancellationToken);
-                return (column.Name, types[column.Name], e);
+                return (name, types[name], fields, e);
+            }
+            catch (PostgresException e) when (e.SqlState.StartsWith("42", StringComparison.Ordinal))
+            {
+                // A generated column reading a column the ingest does not write: it cannot be asked here.
             }
             await transaction.RollbackAsync(ProbeSavepoint, cancellationToken);
         }
-        return (null, null, null);
+        return (null, null, null, null);
     }
 
     /// <summary>What a numeric(p,s) column can hold, in words (the server's own detail is redacted from clients by default).</summary>
