@@ -103,6 +103,10 @@ internal sealed partial class CsvRecord
     [GeneratedRegex(@"^[-+]?\d{1,3}([,' \u00A0]\d{3})+([.,]\d+)?$")]
     private static partial Regex ThousandsSeparated();
 
+    /// <summary>1.23457E+11, 1e20: a number in scientific notation.</summary>
+    [GeneratedRegex(@"^[-+]?\d+(\.\d+)?[eE][-+]?\d+$")]
+    private static partial Regex Exponent();
+
     /// <summary>05/03/2026, 5.3.2026, 03-05-26: a day and a month whose order the text does not tell.</summary>
     [GeneratedRegex(@"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}")]
     private static partial Regex DayMonthAmbiguous();
@@ -127,7 +131,10 @@ internal sealed partial class CsvRecord
     {
         if (expected.StartsWith("a number", StringComparison.Ordinal) || expected.StartsWith("a whole", StringComparison.Ordinal))
         {
-            return ThousandsSeparated().IsMatch(cell) ? ": it has a thousands separator; write it without one, e.g. 1234.50" : "";
+            return ThousandsSeparated().IsMatch(cell) ? ": it has a thousands separator; write it without one, e.g. 1234.50"
+                : Exponent().IsMatch(cell) ? ": it has an exponent, as a spreadsheet writes a long number it has shortened (digits may be lost); "
+                    + "format the column as a number with all its digits, or as text, and export again"
+                : "";
         }
         if (dateFormat is null && expected.StartsWith("a date", StringComparison.Ordinal) && DayMonthAmbiguous().IsMatch(cell))
         {

@@ -167,6 +167,7 @@ public class ImportFormatTests
     [Theory]
     [InlineData("1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,1,234.50,paid,CNY,1", "gmv", "thousands separator")]
     [InlineData("1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,\"1,234.50\",paid,CNY,1", "gmv", "thousands separator")]
+    [InlineData("1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,1.23457E+11,paid,CNY,1", "gmv", "an exponent")]
     [InlineData("1,10,M-2,05/03/2026,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "--date-format")]
     [InlineData("1,10,M-2,2026-03-05,05/03/2026 09:30,10,paid,CNY,1", "ordered_at", "not a timestamp")]
     [InlineData("1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1,extra", "cell 10", "10 cells but the header 9")]
