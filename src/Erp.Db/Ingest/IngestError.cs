@@ -9,4 +9,10 @@ public sealed record IngestError(long RowNumber, string? Field, string? Constrai
 {
     /// <summary>The earlier row whose key this one repeats (1-based, as <see cref="RowNumber"/>), or null when the error is not a repeated key.</summary>
     public long? SameKeyAsRow { get; init; }
+
+    /// <summary>The error of a row that repeats an earlier row's key, the key named by <paramref name="keyNames"/> as the row gave it.</summary>
+    internal static IngestError RepeatedKey(long rowNumber, string keyNames, long? firstRow) =>
+        new(rowNumber, keyNames, null,
+            $"the key ({keyNames}) is the same as row {firstRow?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}'s; a batch may hold each key once")
+        { SameKeyAsRow = firstRow };
 }

@@ -213,10 +213,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         {
             return null;
         }
-        var errors = duplicates.Select(d => new IngestError(d.RowNo, d.KeyNames, null,
-            $"the key ({d.KeyNames}) is the same as row {d.FirstRow.ToString(System.Globalization.CultureInfo.InvariantCulture)}'s; a batch may hold each key once")
-        { SameKeyAsRow = d.FirstRow }).ToList();
-        return new IngestException(errors, error);
+        return new IngestException([.. duplicates.Select(d => IngestError.RepeatedKey(d.RowNo, d.KeyNames, d.FirstRow))], error);
     }
 
     private sealed record CheckFailure(int CheckNo, long RowNo, string Message);

@@ -46,9 +46,7 @@ internal sealed partial class FailureLocator(NpgsqlConnection connection, Npgsql
         if (error.SqlState == PostgresErrorCodes.CardinalityViolation)
         {
             var first = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(plan.Duplicate, new { row }, transaction, cancellationToken: cancellationToken));
-            var key = string.Join(", ", plan.Definition.KeyFields);
-            return new IngestException(row, key, null,
-                $"the key ({key}) is the same as row {first?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}'s; a batch may hold each key once", error);
+            return new IngestException([IngestError.RepeatedKey(row, string.Join(", ", plan.Definition.KeyFields), first)], error);
         }
         if (error.SqlState == PostgresErrorCodes.NotNullViolation && error.ColumnName is { } column)
         {
