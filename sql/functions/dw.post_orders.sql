@@ -44,6 +44,10 @@ AS $$
 DECLARE
     receivable_ids bigint[];
 BEGIN
+    IF coalesce(cardinality(orders), 0) = 0 THEN
+        SELECT 0, 0, 0, 0, 0 INTO orders_costed, movements, positions, receivables, settled;
+        RETURN;
+    END IF;
     orders_costed := CASE WHEN totals THEN dw.post_order_totals(orders) ELSE 0 END;
     SELECT s.movements, s.positions INTO movements, positions FROM dw.post_order_stock(orders) AS s;
     receivables := 0;

@@ -149,10 +149,13 @@ internal static class OrdersEntity
                 """,
                 "format('invoice_id %s is already the invoice_no of another receivable of merchant %s; an invoice belongs to one order', t.invoice_id, " + NaturalKeys.MerchantNamed + ")"),
         ],
+        // An order this batch inserted (created_at = now()) has no lines or movements yet, so only its receivable, if
+        // invoiced, can need posting: the rest are left out (200,000 new orders: 0.7 s of posting that found nothing).
         Post = PostingSql.Orders("""
             SELECT o.merchant_id, o.order_id, o.order_date
             FROM pg_temp.ingest_rows AS t
             JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
+            WHERE o.created_at <> now() OR o.is_invoiced
             """, linesOnly: false),
     });
 }
