@@ -62,13 +62,15 @@ public partial class ColumnListTests
         var missing = new List<string>();
         foreach (var (table, constraint) in checks)
         {
-            // A key to the orders is a statement check (dw.check_order_references) raising under the key's old name.
+            // A key to the orders or, from lines and movements, to the products is a statement check (dw.check_order_references,
+            // dw.check_product_references) raising under the key's old name.
             var found = await connection.ExecuteScalarAsync<bool>(
                 """
                 SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = @table::regclass AND conname = @constraint)
                     OR EXISTS (SELECT 1 FROM pg_catalog.pg_trigger AS t JOIN pg_catalog.pg_class AS c ON c.oid = t.tgrelid
-                               WHERE t.tgrelid = @table::regclass AND t.tgfoid = 'dw.check_order_references'::regproc
-                                 AND @constraint = c.relname || '_order_fkey')
+                               WHERE t.tgrelid = @table::regclass
+                                 AND (t.tgfoid = 'dw.check_order_references'::regproc AND @constraint = c.relname || '_order_fkey'
+                                      OR t.tgfoid = 'dw.check_product_references'::regproc AND @constraint = c.relname || '_product_fkey'))
                 """,
                 new { table, constraint });
             if (!found)

@@ -74,7 +74,7 @@ public class SeederTests
         await new Seeder(db.DataSource).SeedAsync(Small);
 
         Assert.Equal(before, await db.ScalarAsync<string>(keys));
-        Assert.Contains("fact_order_items_product_fkey", before);
+        Assert.Contains("fact_inventory_product_fkey", before);
     }
 
     [Fact]
