@@ -47,14 +47,16 @@ BEGIN
                                 GROUP BY n.merchant_id, n.customer_id, n.order_date'
             WHEN 'DELETE' THEN 'SELECT DISTINCT o.merchant_id, o.customer_id, NULL::date, NULL::bigint, NULL::numeric
                                 FROM old_rows AS o WHERE o.customer_id IS NOT NULL AND dw.is_valid_sale(o.status)'
-            -- Of an update, the rows whose customer, day, status or amount changed, old and new.
+            -- Of an update, the rows whose customer, day, status or amount changed, old and new. Versions
+            -- without a customer are left out before comparing: they log nothing, and a row with a customer
+            -- never equals one without (orders of marketplaces that give no customer: 0.5 s -> 0.05 s per
+            -- 200,000 updated).
             ELSE 'SELECT d.merchant_id, d.customer_id, NULL::date, NULL::bigint, NULL::numeric
-                  FROM ((SELECT n.order_id, n.merchant_id, n.customer_id, n.order_date, n.status, n.gmv_cny FROM new_rows AS n
-                         EXCEPT SELECT o.order_id, o.merchant_id, o.customer_id, o.order_date, o.status, o.gmv_cny FROM old_rows AS o)
+                  FROM ((SELECT n.order_id, n.merchant_id, n.customer_id, n.order_date, n.status, n.gmv_cny FROM new_rows AS n WHERE n.customer_id IS NOT NULL
+                         EXCEPT SELECT o.order_id, o.merchant_id, o.customer_id, o.order_date, o.status, o.gmv_cny FROM old_rows AS o WHERE o.customer_id IS NOT NULL)
                         UNION
-                        (SELECT o.order_id, o.merchant_id, o.customer_id, o.order_date, o.status, o.gmv_cny FROM old_rows AS o
-                         EXCEPT SELECT n.order_id, n.merchant_id, n.customer_id, n.order_date, n.status, n.gmv_cny FROM new_rows AS n)) AS d
-                  WHERE d.customer_id IS NOT NULL
+                        (SELECT o.order_id, o.merchant_id, o.customer_id, o.order_date, o.status, o.gmv_cny FROM old_rows AS o WHERE o.customer_id IS NOT NULL
+                         EXCEPT SELECT n.order_id, n.merchant_id, n.customer_id, n.order_date, n.status, n.gmv_cny FROM new_rows AS n WHERE n.customer_id IS NOT NULL)) AS d
                   GROUP BY d.merchant_id, d.customer_id'
         END;
     ELSIF source = 'dw.dim_customers' THEN
