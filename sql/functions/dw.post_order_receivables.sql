@@ -3,7 +3,8 @@
 --           (0017_business_flows), dw.fact_sales_orders
 -- Amount = the order's gmv in its currency at its exchange rate; invoice_no = the order's
 -- invoice_id; invoice_date = order_date; due_date = invoice_date + the shop's settlement_days.
--- Re-posting updates these from the order; received_amount and status are dw.settle_receivables'.
+-- Re-posting updates these from the order (an order whose date was corrected moves its invoice and
+-- due dates along); received_amount and status are dw.settle_receivables'.
 
 CREATE OR REPLACE FUNCTION dw.post_order_receivables(orders dw.order_ref[])
 RETURNS integer
@@ -37,7 +38,8 @@ BEGIN
       AND (cur.receivable_id IS NULL
            OR (cur.shop_id, cur.customer_id, cur.invoice_no, cur.currency_code, cur.exchange_rate, cur.amount, cur.due_date)
               IS DISTINCT FROM (o.shop_id, o.customer_id, o.invoice_id, o.currency_code, o.exchange_rate, o.gmv,
-                                cur.invoice_date + sh.settlement_days))
+                                o.order_date + sh.settlement_days)
+           OR cur.invoice_date IS DISTINCT FROM o.order_date)
     ORDER BY o.merchant_id, o.order_id
     ON CONFLICT (merchant_id, order_id, order_date) WHERE order_id IS NOT NULL DO UPDATE
         SET shop_id = EXCLUDED.shop_id,
@@ -46,10 +48,11 @@ BEGIN
             currency_code = EXCLUDED.currency_code,
             exchange_rate = EXCLUDED.exchange_rate,
             amount = EXCLUDED.amount,
-            due_date = r.invoice_date + (EXCLUDED.due_date - EXCLUDED.invoice_date)
-        WHERE (r.shop_id, r.customer_id, r.invoice_no, r.currency_code, r.exchange_rate, r.amount, r.due_date)
+            invoice_date = EXCLUDED.invoice_date,
+            due_date = EXCLUDED.due_date
+        WHERE (r.shop_id, r.customer_id, r.invoice_no, r.currency_code, r.exchange_rate, r.amount, r.invoice_date, r.due_date)
               IS DISTINCT FROM (EXCLUDED.shop_id, EXCLUDED.customer_id, EXCLUDED.invoice_no, EXCLUDED.currency_code,
-                                EXCLUDED.exchange_rate, EXCLUDED.amount, r.invoice_date + (EXCLUDED.due_date - EXCLUDED.invoice_date));
+                                EXCLUDED.exchange_rate, EXCLUDED.amount, EXCLUDED.invoice_date, EXCLUDED.due_date);
     GET DIAGNOSTICS changed = ROW_COUNT;
     RETURN changed;
 END

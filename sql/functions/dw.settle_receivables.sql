@@ -3,7 +3,8 @@
 -- requires: dw.fact_accounts_receivable, dw.fact_payment_receipts, dw.fact_sales_orders, dw.is_valid_sale,
 --           dw.resolve_receivable_alerts
 -- received_amount = sum of the receipts applied (so Σ outstanding = Σ invoiced - Σ applied).
--- status: written_off stays; an order that is no longer a valid sale (dw.is_valid_sale) -> cancelled; fully
+-- status: written_off stays; an order that is no longer a valid sale (dw.is_valid_sale), or no longer
+-- invoiced (its invoice withdrawn), -> cancelled; fully
 -- received -> paid (settled_at = the last receipt); else overdue stays overdue (the overdue check
 -- owns it); some received -> partially_paid; nothing -> open. A paid order-receivable sets the
 -- order's is_paid (and payment_voucher_id, when empty, to the last receipt's reference).
@@ -34,6 +35,7 @@ BEGIN
                CASE
                    WHEN x.status = 'written_off' THEN 'written_off'
                    WHEN NOT dw.is_valid_sale(o.status) THEN 'cancelled'
+                   WHEN NOT o.is_invoiced THEN 'cancelled'
                    WHEN x.received_amount >= x.amount THEN 'paid'
                    WHEN x.status = 'overdue' THEN 'overdue'
                    WHEN x.received_amount > 0 THEN 'partially_paid'

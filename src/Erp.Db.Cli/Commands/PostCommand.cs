@@ -43,6 +43,10 @@ internal sealed class PostCommand : Command
         }
 
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
+        if (merchantId is { } id)
+        {
+            await Bi.MerchantOption.EnsureAccessAsync(erp, id, cancellationToken);
+        }
         var result = await erp.PostAsync(merchantId, first, last, cancellationToken);
         var data = new
         {

@@ -270,9 +270,10 @@ public class BiContractTests
 
         var cut = (await CliRun.RunAsync([.. common, "--start", Day(monday.AddDays(2)), "--end", Day(monday.AddDays(13))])).Json().GetProperty("meta").GetProperty("period");
         var whole = (await CliRun.RunAsync([.. common, "--start", Day(monday), "--end", Day(monday.AddDays(13))])).Json().GetProperty("meta").GetProperty("period");
-        var future = await CliRun.RunAsync([.. common, "--start", Day(Today.AddDays(2)), "--end", Day(Today.AddDays(7))]);
-        // Tomorrow may already be today in the merchant's time zone: not refused.
-        var tomorrow = await CliRun.RunAsync([.. common, "--start", Day(Today.AddDays(1)), "--end", Day(Today.AddDays(1))]);
+        // The latest date that is today somewhere (UTC+14) is not refused; the day after it is, whatever the hour here.
+        var latestToday = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(14));
+        var future = await CliRun.RunAsync([.. common, "--start", Day(latestToday.AddDays(1)), "--end", Day(latestToday.AddDays(6))]);
+        var tomorrow = await CliRun.RunAsync([.. common, "--start", Day(latestToday), "--end", Day(latestToday)]);
 
         Assert.False(cut.GetProperty("firstBucketComplete").GetBoolean());
         Assert.True(cut.GetProperty("lastBucketComplete").GetBoolean());

@@ -40,4 +40,16 @@ public class PostCommandTests
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
     }
+
+    [Fact]
+    public async Task Post_for_a_merchant_that_does_not_exist_exits_2_not_found()
+    {
+        await using var db = await IngestSample.CreateAsync();
+
+        var run = await CliRun.RunAsync("post", "--merchant", "99", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("NOT_FOUND", run.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("Merchant 99 does not exist", run.Json().GetProperty("error").GetProperty("message").GetString());
+    }
 }

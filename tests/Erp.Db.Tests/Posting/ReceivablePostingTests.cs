@@ -119,6 +119,60 @@ public class ReceivablePostingTests
     }
 
     [Fact]
+    public async Task An_order_lowered_below_what_its_invoice_received_is_rejected_naming_the_row_and_nothing_is_saved()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
+        await ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 70m) { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = "INV-1" }]);
+        const string Books = "SELECT o.gmv || '|' || r.amount || '|' || r.received_amount || '|' || r.status FROM dw.fact_sales_orders AS o JOIN dw.fact_accounts_receivable AS r USING (merchant_id, order_id, order_date)";
+        var before = await db.ScalarAsync<string>(Books);
+
+        var e = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertOrdersAsync([Invoiced("V-0", "INV-0"), Invoiced("V-1", "INV-1") with { Gmv = 60m }]));
+        var lowered = await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1") with { Gmv = 70m }]);
+
+        Assert.Equal((2L, "gmv"), (e.RowNumber, e.Field));
+        Assert.Contains("gmv 60 is less than the 70.00 already received on its invoice INV-1", e.Message);
+        Assert.Equal("100.00|100.00|70.00|partially_paid", before);
+        Assert.Equal(1L, lowered.Updated);
+        Assert.Equal("70.00|70.00|70.00|paid", await db.ScalarAsync<string>(Books));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no = 'V-0'"));
+    }
+
+    [Fact]
+    public async Task An_order_no_longer_invoiced_cancels_its_receivable_and_invoiced_again_reopens_it()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
+        const string Receivable = "SELECT count(*) || '|' || string_agg(status, ',') FROM dw.fact_accounts_receivable";
+
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1") with { IsInvoiced = false, InvoiceId = null }]);
+        var withdrawn = await db.ScalarAsync<string>(Receivable);
+        var again = await new ErpDatabase(db.DataSource).PostAsync(merchantId: 1);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
+
+        Assert.Equal("1|cancelled", withdrawn);
+        Assert.True(again.NothingChanged, again.ToString());
+        Assert.Equal("1|open", await db.ScalarAsync<string>(Receivable));
+    }
+
+    [Fact]
+    public async Task A_corrected_order_date_moves_its_receivables_invoice_and_due_dates()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
+        var orderedAt = new DateTimeOffset(2026, 3, 20, 9, 30, 0, TimeSpan.FromHours(8));
+        var moved = Invoiced("V-1", "INV-1") with { OrderDate = new DateOnly(2026, 3, 20), OrderedAt = orderedAt, PaidAt = orderedAt, ShippedAt = orderedAt.AddHours(5) };
+
+        await ingest.UpsertOrdersAsync([moved]);
+
+        Assert.Equal("2026-03-20|2026-03-20|2026-04-03", await db.ScalarAsync<string>(
+            "SELECT r.order_date || '|' || r.invoice_date || '|' || r.due_date FROM dw.fact_accounts_receivable AS r"));
+    }
+
+    [Fact]
     public async Task A_payment_row_repeated_in_the_batch_is_named_as_a_repeat_not_as_an_over_payment()
     {
         await using var db = await IngestSample.CreateAsync();

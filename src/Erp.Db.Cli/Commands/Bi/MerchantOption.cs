@@ -22,20 +22,29 @@ internal sealed class MerchantOption
         }
         if (requested is { } id)
         {
-            return await erp.Queries.MerchantAccessAsync(id, cancellationToken) switch
-            {
-                Erp.Db.Queries.MerchantAccess.Granted => id,
-                Erp.Db.Queries.MerchantAccess.NotFound => throw new CliException(ErrorCodes.NotFound,
-                    $"Merchant {id} does not exist. " + Known(await erp.Queries.MerchantsAsync(cancellationToken)), ExitCodes.Usage),
-                // The same answer for a merchant that does not exist and one that is another's: nothing is revealed.
-                _ => throw new CliException(ErrorCodes.Forbidden, $"This login may not read merchant {id}. " + Known(await erp.Queries.MerchantsAsync(cancellationToken)),
-                    ExitCodes.Forbidden),
-            };
+            await EnsureAccessAsync(erp, id, cancellationToken);
+            return id;
         }
         var visible = await erp.Queries.MerchantsAsync(cancellationToken);
         return visible.Count == 1
             ? visible[0].MerchantId
             : throw CliException.Validation($"--merchant is required: this login sees {visible.Count} merchants. {Known(visible)}");
+    }
+
+    /// <summary>Refuses a merchant that does not exist (NOT_FOUND) or that this login may not read (FORBIDDEN), naming the ones it sees.</summary>
+    public static async Task EnsureAccessAsync(ErpDatabase erp, long id, CancellationToken cancellationToken)
+    {
+        switch (await erp.Queries.MerchantAccessAsync(id, cancellationToken))
+        {
+            case Erp.Db.Queries.MerchantAccess.Granted:
+                return;
+            case Erp.Db.Queries.MerchantAccess.NotFound:
+                throw new CliException(ErrorCodes.NotFound, $"Merchant {id} does not exist. " + Known(await erp.Queries.MerchantsAsync(cancellationToken)), ExitCodes.Usage);
+            default:
+                // The same answer for a merchant that does not exist and one that is another's: nothing is revealed.
+                throw new CliException(ErrorCodes.Forbidden, $"This login may not read merchant {id}. " + Known(await erp.Queries.MerchantsAsync(cancellationToken)),
+                    ExitCodes.Forbidden);
+        }
     }
 
     private static string Known(IReadOnlyList<Erp.Db.Queries.Merchant> visible) => visible.Count == 0

@@ -148,6 +148,18 @@ internal static class OrdersEntity
                       AND (o.order_id IS NULL OR o.shop_id <> t.shop_id OR o.order_no <> t.order_no))
                 """,
                 "format('invoice_id %s is already the invoice_no of another receivable of merchant %s; an invoice belongs to one order', t.invoice_id, " + NaturalKeys.MerchantNamed + ")"),
+            // The receivable's amount follows the order's gmv (dw.post_order_receivables): not below what its payments
+            // already brought in, or its balance would turn negative. Found by its invoice number (the check above keeps it this
+            // order's), a probe of one small index per invoiced row.
+            new("gmv",
+                """
+                t.is_invoiced AND t.invoice_id IS NOT NULL AND dw.is_valid_sale(coalesce(t.status, 'pending')) AND EXISTS (
+                    SELECT 1 FROM dw.fact_accounts_receivable AS r
+                    WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_id AND r.order_id IS NOT NULL
+                      AND r.received_amount > t.gmv)
+                """,
+                "(SELECT format('gmv %s is less than the %s already received on its invoice %s: correct the payments first', t.gmv, r.received_amount, t.invoice_id) "
+                + "FROM dw.fact_accounts_receivable AS r WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_id)"),
         ],
         // An order this batch inserted (created_at = now()) has no lines or movements yet, so only its receivable, if
         // invoiced, can need posting: the rest are left out (200,000 new orders: 0.7 s of posting that found nothing).
