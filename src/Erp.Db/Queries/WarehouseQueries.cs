@@ -43,6 +43,24 @@ public sealed partial class WarehouseQueries
     }
 
     /// <summary>
+    /// The given platform codes, once each is known to dw.dim_platforms: a code no platform has would filter every row away
+    /// and answer zeros in silence.
+    /// </summary>
+    private async Task<string[]> KnownPlatformsAsync(string field, string[] codes, CancellationToken cancellationToken)
+    {
+        if (codes.Length == 0)
+        {
+            return codes;
+        }
+        await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
+        var known = (await connection.QueryAsync<string>(new CommandDefinition("SELECT platform_code FROM dw.dim_platforms ORDER BY platform_code",
+            commandTimeout: MerchantScope.ClientTimeout(database.Options), cancellationToken: cancellationToken))).ToList();
+        return codes.FirstOrDefault(c => !known.Contains(c)) is { } unknown
+            ? throw new QueryValidationException(field, $"'{unknown}' is not a platform. Known: {string.Join(", ", known)}.")
+            : codes;
+    }
+
+    /// <summary>
     /// The merchant, when this login may read it: the check runs under that merchant's scope, so a
     /// login allowed any merchant (chosen per transaction) finds it and a login scoped to another
     /// merchant does not. Null when it does not exist or is not visible.
@@ -77,7 +95,7 @@ public sealed partial class WarehouseQueries
 
     /// <summary>A merchant's sales over a period: totals, growth against the previous period, a breakdown and the best sellers.</summary>
     /// <exception cref="QueryValidationException">A parameter is out of range, or the period starts after today.</exception>
-    public Task<QueryResult<SalesReport>> SalesAsync(SalesQuery query, CancellationToken cancellationToken = default)
+    public async Task<QueryResult<SalesReport>> SalesAsync(SalesQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.TopProducts is < 0 or > 100)
@@ -98,7 +116,7 @@ public sealed partial class WarehouseQueries
             end = Sql.Date(query.Period.End),
             previous_start = Sql.Date(previous.Start),
             previous_end = Sql.Date(previous.End),
-            platforms = (query.Platforms ?? []).Select(p => Sql.PlatformCode("platforms", p)).ToArray(),
+            platforms = await KnownPlatformsAsync("platforms", (query.Platforms ?? []).Select(p => Sql.PlatformCode("platforms", p)!).ToArray(), cancellationToken),
             top = query.TopProducts,
             days = query.Period.Days,
             unit = SalesSql.Unit(query.GroupBy),
@@ -108,7 +126,7 @@ public sealed partial class WarehouseQueries
         // By category the names come from dw.dim_categories as they are now, not as of a refresh: not cached.
         var cacheable = query.GroupBy == SalesGrouping.Category ? null
             : Cached<SalesReport>("sales", query, r => r.Daily.Count + (byDay ? 0 : r.Breakdown.Count) + r.TopProducts.Count);
-        return MerchantScope.QueryAsync(database, query.MerchantId, sql, parameters, SalesSql.Views, async grid =>
+        return await MerchantScope.QueryAsync(database, query.MerchantId, sql, parameters, SalesSql.Views, async grid =>
         {
             var metrics = await grid.ReadSingleAsync<SalesMetrics>();
             var daily = (await grid.ReadAsync<SalesRow>()).ToList();
@@ -132,7 +150,7 @@ public sealed partial class WarehouseQueries
 
     /// <summary>The product list: each listing's latest day, filtered, sorted from a closed list and paged.</summary>
     /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
-    public Task<QueryResult<PagedResult<ProductRow>>> ProductsAsync(ProductQuery query, CancellationToken cancellationToken = default)
+    public async Task<QueryResult<PagedResult<ProductRow>>> ProductsAsync(ProductQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         var paging = query.Paging.Validated(database.Options.MaxPageSize);
@@ -146,7 +164,7 @@ public sealed partial class WarehouseQueries
         }
         var parameters = new
         {
-            platform = Sql.PlatformCode("platform", query.Platform),
+            platform = Sql.PlatformCode("platform", query.Platform) is { } code ? (await KnownPlatformsAsync("platform", [code], cancellationToken))[0] : null,
             category_id = query.CategoryId,
             status = Sql.Text("status", query.Status),
             stock_status = StockStatus(query.StockStatus),
@@ -156,7 +174,7 @@ public sealed partial class WarehouseQueries
             limit = paging.PageSize,
             offset = paging.Offset,
         };
-        return MerchantScope.QueryAsync(database, query.MerchantId, ProductSql.Page(query.SortBy, query.Direction), parameters, ProductSql.Views, async grid =>
+        return await MerchantScope.QueryAsync(database, query.MerchantId, ProductSql.Page(query.SortBy, query.Direction), parameters, ProductSql.Views, async grid =>
         {
             var items = (await grid.ReadAsync<ProductRow>()).ToList();
             var total = await grid.ReadSingleAsync<long>();

@@ -261,6 +261,23 @@ public class BiContractTests
         Assert.Equal(Day(Today), inventory.GetProperty("asOf").GetString());
     }
 
+    [Theory]
+    [InlineData("sales")]
+    [InlineData("products")]
+    public async Task A_platform_no_platform_has_is_refused_naming_the_known_ones_and_a_known_one_answers(string command)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var bogus = await CliRun.RunAsync(command, "--merchant", "1", "--platform", "bogus", "--format", "json", "--connection", f.Db.ConnectionString);
+        var known = await CliRun.RunAsync(command, "--merchant", "1", "--platform", "Shopee", "--format", "json", "--connection", f.Db.ConnectionString);
+
+        Assert.Equal(2, bogus.ExitCode);
+        Assert.Equal("VALIDATION_ERROR", bogus.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("'bogus' is not a platform. Known: ", bogus.Json().GetProperty("error").GetProperty("message").GetString());
+        Assert.Contains("shopee", bogus.Json().GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(0, known.ExitCode);
+    }
+
     [Fact]
     public async Task Sales_flags_a_first_week_the_start_cuts_and_refuses_a_period_that_has_not_begun()
     {
