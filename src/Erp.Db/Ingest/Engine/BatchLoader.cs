@@ -61,8 +61,12 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
             await transaction.SaveAsync(ConstraintsSavepoint, cancellationToken);
             try
             {
+                // A row a check above already named keeps that message alone: the table's rules would repeat it in other
+                // words, or report what follows from it (a negative quantity also breaks the line's discount bound).
+                var named = failed.Select(f => f.RowNumber).ToHashSet();
                 failed.AddRange((await connection.QueryAsync<ConstraintChecks.Failure>(new CommandDefinition(
                     constraints, new { max }, transaction, commandTimeout: 0, cancellationToken: cancellationToken)))
+                    .Where(f => !named.Contains(f.RowNo))
                     .Select(f => new IngestError(f.RowNo, f.Field, f.ConstraintName, f.Message)));
                 await transaction.ReleaseAsync(ConstraintsSavepoint, cancellationToken);
             }
