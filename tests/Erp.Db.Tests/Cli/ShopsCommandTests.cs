@@ -45,6 +45,21 @@ public class ShopsCommandTests
         Assert.Contains(json.GetProperty("meta").GetProperty("freshness").EnumerateArray(), v => v.GetProperty("view").GetString() == "mart.mv_daily_sales");
     }
 
+    [Fact]
+    public async Task A_day_older_than_the_results_kept_answers_an_empty_list_that_says_why()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await ShopHealthData.LoadAsync(db);
+        var old = DateOnly.FromDateTime(DateTime.Now).AddDays(-200).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        var run = await CliRun.RunAsync("shops", "--merchant", "1", "--period", "day", "--date", old, "--format", "json", "--connection", db.ConnectionString);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(0, run.Json().GetProperty("data").GetProperty("shops").GetProperty("total").GetInt64());
+        Assert.StartsWith("No shop results for this day", run.Json().GetProperty("meta").GetProperty("period").GetProperty("note").GetString());
+        Assert.Equal(0L, await db.ScalarAsync<long>($"SELECT count(*) FROM mart.shop_health WHERE merchant_id = 1 AND period_type = 'day' AND period_start = '{old}'"));
+    }
+
     [Theory]
     [InlineData("--period", "hourly")]
     [InlineData("--date", "2026-02-30")]

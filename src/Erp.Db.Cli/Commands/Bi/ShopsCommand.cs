@@ -49,8 +49,11 @@ internal sealed class ShopsCommand : Command
                 Cells.Percent(s.Components.ReturnRate.Value), Cells.Percent(s.Components.StockOutRate.Value)))],
             $"{data.Period} {data.Start:yyyy-MM-dd}..{data.End:yyyy-MM-dd}: {Cells.Count(data.Shops.Total)} shops.", Records: data.Shops.Items);
         var today = DateOnly.FromDateTime(DateTime.Now);
-        var when = new PeriodMeta(data.Start, data.End, data.End.DayNumber - data.Start.DayNumber + 1, data.Period, data.End < today,
-            data.End < today ? null : $"The {data.Period} is still running: its figures are to date, its sales growth against the same days of the {data.Period} before.");
+        // An empty list says why it may be empty: otherwise it reads as shops that sold nothing.
+        var note = data.Shops.Total == 0
+            ? $"No shop results for this {data.Period}: it is older than the results kept (see --help), or they are not computed yet (erpdb refresh)."
+            : data.End < today ? null : $"The {data.Period} is still running: its figures are to date, its sales growth against the same days of the {data.Period} before.";
+        var when = new PeriodMeta(data.Start, data.End, data.End.DayNumber - data.Start.DayNumber + 1, data.Period, data.End < today, note);
         return BiResult.From(result, when, table);
     }
 }
