@@ -109,7 +109,7 @@ internal sealed class ImportCommand : Command
             var header = ReadHeader(source, target, path);
             run = new ImportRun(source, header, settings, progress is null ? null : progress.Report);
             var ingestor = (await database.GetErpAsync(parseResult, cancellationToken)).Ingest
-                .With(new IngestOptions { DryRun = dry, MaxErrors = settings.MaxErrors });
+                .With(new IngestOptions { DryRun = dry, MaxErrors = settings.MaxErrors, SuppliedFields = header.ToHashSet(StringComparer.Ordinal) });
             result = await target.ImportAsync(ingestor, run, cancellationToken);
         }
         catch (DecoderFallbackException)

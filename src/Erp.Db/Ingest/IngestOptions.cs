@@ -12,6 +12,16 @@ public sealed record IngestOptions
     /// </summary>
     public bool DryRun { get; init; }
 
+    /// <summary>
+    /// The input fields the rows carry values for, by their snake_case names (a CSV header's: <c>sku</c>, <c>unit_cost</c>,
+    /// <c>shop_code</c>; docs/importing.md lists each entity's), or null (the default) when they carry all of them. A stored row
+    /// keeps what it holds in every column that comes only from fields not named here; a new row takes the record's values for
+    /// them (its defaults). So a file of <c>sku, product_name</c> renames products without resetting their unit cost and safety
+    /// stock, and orders without a <c>status</c> column keep their status. <c>erpdb import</c> passes the file's header.
+    /// A name that is not a field of the entity fails the batch with <see cref="ArgumentException"/>.
+    /// </summary>
+    public IReadOnlySet<string>? SuppliedFields { get; init; }
+
     /// <summary>How many bad rows a rejected batch reports at most in <see cref="IngestException.Errors"/> (at least 1; default 100).</summary>
     public int MaxErrors { get; init; } = 100;
 }

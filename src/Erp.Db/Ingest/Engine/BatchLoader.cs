@@ -22,6 +22,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
     public async Task<IngestResult> LoadAsync<TRow>(IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        plan = plan.Supplying(options.SuppliedFields);
         var started = Stopwatch.GetTimestamp();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

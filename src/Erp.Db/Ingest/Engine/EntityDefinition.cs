@@ -5,7 +5,7 @@ namespace Erp.Db.Ingest.Engine;
 /// the target table and how its columns are filled, the conflict key, and the checks that name bad rows.
 /// Identifiers here are constants of the entity's file, never input.
 /// </summary>
-internal sealed class EntityDefinition<TRow>
+internal sealed record EntityDefinition<TRow>
 {
     /// <summary>The schema-qualified target table, e.g. <c>dw.fact_sales_orders</c>.</summary>
     public required string Table { get; init; }

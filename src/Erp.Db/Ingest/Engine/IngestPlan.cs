@@ -95,6 +95,33 @@ internal sealed class IngestPlan<TRow>
     /// <summary>The earliest row before @row with the same natural key.</summary>
     public string Duplicate { get; }
 
+    /// <summary>
+    /// This plan, or, for rows that carry values for <paramref name="supplied"/> fields only (<see cref="IngestOptions.SuppliedFields"/>), one
+    /// whose upsert leaves a stored row's columns as they are where every field they come from is missing: written when a row is
+    /// inserted, never by an update. A field named <c>X_code</c> supplies the column <c>X_id</c> it resolves to. Columns that come
+    /// from no field, or are <see cref="TargetColumn.DerivedWhenMissing"/>, are written as always.
+    /// </summary>
+    /// <exception cref="ArgumentException">A supplied name is not a field of the entity.</exception>
+    public IngestPlan<TRow> Supplying(IReadOnlySet<string>? supplied)
+    {
+        if (supplied is null)
+        {
+            return this;
+        }
+        var fields = Definition.Fields.Select(f => f.Name).ToHashSet();
+        if (supplied.FirstOrDefault(f => !fields.Contains(f)) is { } unknown)
+        {
+            throw new ArgumentException(
+                $"'{unknown}' is not a field of {Entity}; its fields are {string.Join(", ", fields)}.", nameof(supplied));
+        }
+        bool Supplied(string field) => supplied.Contains(field)
+            || (field.EndsWith("_id", StringComparison.Ordinal) && supplied.Contains(field[..^3] + "_code"));
+        var kept = Definition.Columns.Where(c => !c.InsertOnly && !c.DerivedWhenMissing && c.Fields.Count > 0 && !c.Fields.Any(Supplied)).ToHashSet();
+        return kept.Count == 0
+            ? this
+            : new IngestPlan<TRow>(Entity, Definition with { Columns = [.. Definition.Columns.Select(c => kept.Contains(c) ? c with { InsertOnly = true } : c)] });
+    }
+
     /// <summary>The input fields the given target column comes from (the column itself when it is not written).</summary>
     public IReadOnlyList<string> FieldsOf(string column) =>
         Definition.Columns.FirstOrDefault(c => c.Name == column)?.Fields ?? [column];

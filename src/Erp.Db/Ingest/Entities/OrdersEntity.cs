@@ -60,7 +60,7 @@ internal static class OrdersEntity
                 "discount_amount", "platform_commission", "payment_fee", "shipping_fee",
                 "is_invoiced", "invoice_id", "paid_at", "shipped_at", "delivered_at",
             }.Select(TargetColumn.Same),
-            new("exchange_rate", "coalesce(t.exchange_rate, rate.rate_to_cny)", ["exchange_rate"]),
+            new("exchange_rate", "coalesce(t.exchange_rate, rate.rate_to_cny)", ["exchange_rate"]) { DerivedWhenMissing = true },
             new("item_count", "coalesce(lines.item_count, t.item_count)", ["item_count"]),
             // Settlement marks an order paid (dw.settle_receivables) and never unmarks it: a file without is_paid keeps that, so
             // re-importing it unchanged writes nothing.

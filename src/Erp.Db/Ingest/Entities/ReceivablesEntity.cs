@@ -31,7 +31,7 @@ internal static class ReceivablesEntity
         Columns =
         [
             .. new[] { "merchant_id", "invoice_no", "invoice_date", "due_date", "amount", "shop_id", "customer_id", "currency_code" }.Select(TargetColumn.Same),
-            new("exchange_rate", "coalesce(t.exchange_rate, rate.rate_to_cny)", ["exchange_rate"]),
+            new("exchange_rate", "coalesce(t.exchange_rate, rate.rate_to_cny)", ["exchange_rate"]) { DerivedWhenMissing = true },
         ],
         ConflictColumns = ["merchant_id", "invoice_no"],
         ConflictPredicate = "invoice_no IS NOT NULL",
