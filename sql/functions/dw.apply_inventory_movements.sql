@@ -12,8 +12,9 @@
 -- shortage_reserved; quantity_reserved never exceeds quantity_on_hand, the rest is short.
 -- So per product and warehouse, at any time: quantity_on_hand - shortage_on_hand = opening +
 -- applied on-hand movements, and quantity_reserved + shortage_reserved = opening reserved +
--- applied reserve/release movements. A purchase (purchase_in) moves average_unit_cost to the
--- weighted average of the stock on hand and the units received.
+-- applied reserve/release movements. A position opens at its product's unit cost; a purchase
+-- (purchase_in) moves average_unit_cost to the weighted average of the stock on hand and the units
+-- received.
 
 CREATE OR REPLACE FUNCTION dw.apply_inventory_movements(merchant bigint DEFAULT NULL)
 RETURNS integer
@@ -63,8 +64,11 @@ BEGIN
     GROUP BY d.merchant_id, d.product_id, d.warehouse_code;
     DELETE FROM pg_temp.inventory_deltas AS d WHERE merchant IS NULL OR d.merchant_id = merchant;
 
-    INSERT INTO dw.fact_inventory AS f (merchant_id, product_id, warehouse_code, safety_stock)
-    SELECT d.merchant_id, d.product_id, d.warehouse_code, p.safety_stock
+    -- A position opens at the product's safety stock and unit cost: a count or an order's return
+    -- that opens it brings no cost, and stock valued at 0 would drag the next purchase's weighted
+    -- average down (100 counted units, then 10 bought at 5: 0.45 a unit instead of the product's cost).
+    INSERT INTO dw.fact_inventory AS f (merchant_id, product_id, warehouse_code, safety_stock, average_unit_cost)
+    SELECT d.merchant_id, d.product_id, d.warehouse_code, p.safety_stock, p.unit_cost
     FROM pg_temp.inventory_moves AS d
     JOIN dw.dim_products AS p ON p.merchant_id = d.merchant_id AND p.product_id = d.product_id
     ON CONFLICT (merchant_id, product_id, warehouse_code) DO NOTHING;

@@ -22,7 +22,7 @@ public sealed record InventoryRow(long MerchantId, string Sku, int QuantityOnHan
     /// <summary>Low-stock threshold; null (default) takes the product's safety_stock.</summary>
     public int? SafetyStock { get; init; }
 
-    /// <summary>Weighted average cost of one unit in CNY; default 0.</summary>
+    /// <summary>Weighted average cost of one unit in CNY; 0 (the default) means unknown: the product's unit cost is stored.</summary>
     public decimal AverageUnitCost { get; init; }
 
     /// <summary>Time of the last physical count, or null.</summary>

@@ -37,19 +37,21 @@ public class PlpgsqlLintTests
             -- Statement triggers read the transition tables their CREATE TRIGGER declares: ops.config_changed
             -- (ops.enable_view_invalidation), dw.check_order_references (0026; its UPDATE triggers also the old rows, 0033)
             -- dw.cascade_order_keys (0026), ops.note_c_class_changes (0038), dw.check_product_references and
-            -- dw.restrict_product_keys (0047).
+            -- dw.restrict_product_keys (0047), dw.follow_product_safety_stock (0048).
             CROSS JOIN LATERAL plpgsql_check_function_tb(o.oid, CASE WHEN o.is_trigger THEN coalesce(o.relid, 0) ELSE 0 END,
                 oldtable => CASE o.oid WHEN 'ops.config_changed()'::regprocedure THEN 'changed_old'
                                        WHEN 'dw.cascade_order_keys()'::regprocedure THEN 'old_orders'
                                        WHEN 'dw.check_order_references()'::regprocedure THEN 'referenced_before'
                                        WHEN 'dw.check_product_references()'::regprocedure THEN 'referenced_before'
                                        WHEN 'dw.restrict_product_keys()'::regprocedure THEN 'old_products'
+                                       WHEN 'dw.follow_product_safety_stock()'::regprocedure THEN 'old_products'
                                        WHEN 'ops.note_c_class_changes()'::regprocedure THEN 'consumed' END::name,
                 newtable => CASE o.oid WHEN 'ops.config_changed()'::regprocedure THEN 'changed_new'
                                        WHEN 'dw.cascade_order_keys()'::regprocedure THEN 'new_orders'
                                        WHEN 'dw.check_order_references()'::regprocedure THEN 'referencing'
                                        WHEN 'dw.check_product_references()'::regprocedure THEN 'referencing'
-                                       WHEN 'dw.restrict_product_keys()'::regprocedure THEN 'new_products' END::name) AS c
+                                       WHEN 'dw.restrict_product_keys()'::regprocedure THEN 'new_products'
+                                       WHEN 'dw.follow_product_safety_stock()'::regprocedure THEN 'new_products' END::name) AS c
             WHERE (NOT o.is_trigger OR o.relid IS NOT NULL)
               -- Known and intended, one line each with the reason:
               -- refresh_due probes with a COMMIT inside a handler whether it was CALLed in a transaction block;

@@ -35,7 +35,9 @@ internal static class InventoryEntity
             TargetColumn.Same("quantity_reserved"),
             TargetColumn.Same("quantity_incoming"),
             new("safety_stock", "coalesce(t.safety_stock, p.safety_stock)", ["safety_stock"]),
-            TargetColumn.Same("average_unit_cost"),
+            // Stock without a cost (0: the column left out) is valued at the product's unit cost, as a position the
+            // movements open is (dw.apply_inventory_movements): at 0 it would drag the next purchase's weighted average down.
+            new("average_unit_cost", "coalesce(nullif(t.average_unit_cost, 0), p.unit_cost)", ["average_unit_cost"]),
             TargetColumn.Same("last_counted_at"),
         ],
         ConflictColumns = ["merchant_id", "product_id", "warehouse_code"],
