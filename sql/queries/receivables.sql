@@ -1,6 +1,7 @@
 -- receivables: the scoped merchant's receivables one by one: the day aging counts to, totals over the filter, a page of
 -- rows (most overdue first, then the largest outstanding; :sort 'largest': the largest outstanding first), then the
--- aging summary per bucket.
+-- aging summary per bucket. The totals' amounts leave out cancelled and written-off receivables
+-- (dw.receivable_counts_as_invoiced), as finance's invoiced does; their count is of every row listed.
 -- reads: mart.receivables (sql/migrations/0021_list_reader_views.sql); buckets and days overdue
 --        come from dw.receivable_aging_bucket as of today (the one definition of aging; days
 --        overdue is kept only for receivables that have a bucket)
@@ -14,8 +15,8 @@ WITH r AS (
      CROSS JOIN LATERAL (SELECT dw.receivable_aging_bucket(v.due_date, v.status, CURRENT_DATE) AS aging_bucket) AS b
 )
 SELECT count(*) AS count,
-       coalesce(sum(amount_cny), 0) AS amountcny,
-       coalesce(sum(received_cny), 0) AS receivedcny,
+       coalesce(sum(amount_cny) FILTER (WHERE dw.receivable_counts_as_invoiced(status)), 0) AS amountcny,
+       coalesce(sum(received_cny) FILTER (WHERE dw.receivable_counts_as_invoiced(status)), 0) AS receivedcny,
        coalesce(sum(outstanding_cny) FILTER (WHERE aging_bucket IS NOT NULL), 0) AS outstandingcny,
        count(*) FILTER (WHERE days_overdue > 0) AS overduecount,
        coalesce(sum(outstanding_cny) FILTER (WHERE days_overdue > 0), 0) AS overduecny

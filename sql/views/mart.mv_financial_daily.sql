@@ -1,13 +1,13 @@
 -- mart.mv_financial_daily: finance per merchant and day: receivables invoiced, still outstanding
 -- and overdue, money received, expenses, sales profit and operating profit.
--- requires: mart.mv_daily_sales, dw.fact_accounts_receivable, dw.fact_payment_receipts, dw.fact_expenses,
+-- requires: mart.mv_daily_sales, dw.fact_accounts_receivable, dw.receivable_counts_as_invoiced, dw.fact_payment_receipts, dw.fact_expenses,
 --           dw.order_fee_expenses
 -- The day grain lets a finance question over any window (the 15th to the 14th, the last 10 days)
 -- be answered exactly, not rounded out to whole months; mart.mv_financial_overview sums these
 -- days into months, so months and days always agree.
 -- Receivables are dated by invoice date; outstanding and overdue are as of today (open, partially
 -- paid or overdue items; overdue = due_date before today). Written-off and cancelled receivables
--- are excluded.
+-- are excluded (dw.receivable_counts_as_invoiced, the rule the receivables list's totals share).
 -- Each fee counts once: the order fees (dw.order_fee_expenses) and expenses imported with an
 -- order_id are already in the orders' net_profit_cny, so expenses_cny and operating profit leave
 -- them out; cash flow counts every expense, since the fees are paid either way (docs/metrics.md).
@@ -58,7 +58,7 @@ WITH receivables AS (
                FILTER (WHERE r.status IN ('open', 'partially_paid', 'overdue') AND r.due_date < as_of) AS overdue_cny,
            count(*) FILTER (WHERE r.status IN ('open', 'partially_paid', 'overdue') AND r.due_date < as_of) AS overdue_count
     FROM dw.fact_accounts_receivable AS r
-    WHERE r.status NOT IN ('written_off', 'cancelled')
+    WHERE dw.receivable_counts_as_invoiced(r.status)
       AND (merchants IS NULL OR r.merchant_id = ANY (merchants))
       AND r.invoice_date BETWEEN first_day AND last_day
     GROUP BY r.merchant_id, r.invoice_date

@@ -1,4 +1,7 @@
 using Erp.Db.Ingest;
+using Erp.Db.Queries;
+using Erp.Db.Queries.Finance;
+using Erp.Db.Queries.Receivables;
 using Erp.Db.Tests.Ingest;
 using Npgsql;
 using static Erp.Db.Tests.Posting.PostingSample;
@@ -98,6 +101,25 @@ public class ReceivablePostingTests
         // Some balances rounded on their own differ by a cent: the rule is exercised, not passed by luck.
         Assert.NotEqual("0", result[2]);
         Assert.Equal("true", result[3]);
+    }
+
+    [Fact]
+    public async Task The_receivables_totals_count_as_invoiced_what_finance_does_leaving_out_cancelled_ones()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1"), Invoiced("V-2", "INV-2") with { Gmv = 40m }, Invoiced("V-3", "INV-3") with { Gmv = 7m }]);
+        await ingest.UpsertOrdersAsync([Invoiced("V-2", "INV-2") with { Gmv = 40m, IsInvoiced = false, InvoiceId = null }]);
+        await db.ExecuteAsync("SELECT ops.refresh_view('mart.mv_financial_daily', 'test')");
+        var erp = new ErpDatabase(db.DataSource);
+
+        var list = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Status = ReceivableStatus.All })).Data.Totals;
+        var finance = (await erp.Queries.FinanceAsync(new FinanceQuery(1, new Period(Day, Day)))).Data.Totals;
+
+        Assert.Equal(3, list.Count);
+        Assert.Equal(await db.ScalarAsync<decimal>("SELECT sum(amount_cny) FROM dw.fact_accounts_receivable WHERE status <> 'cancelled'"), list.AmountCny);
+        Assert.Equal(finance.Invoiced, list.AmountCny);
+        Assert.Equal(107m * 7.1m, list.AmountCny);
     }
 
     [Fact]

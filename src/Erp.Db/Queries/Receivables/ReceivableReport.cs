@@ -15,10 +15,10 @@ public sealed record ReceivableTotals
     /// <summary>Receivables that match.</summary>
     public long Count { get; init; }
 
-    /// <summary>Amounts invoiced.</summary>
+    /// <summary>Amounts invoiced: cancelled and written-off receivables left out, as finance counts its invoiced (one rule, <c>dw.receivable_counts_as_invoiced</c>).</summary>
     public decimal AmountCny { get; init; }
 
-    /// <summary>Amounts received.</summary>
+    /// <summary>Amounts received on those.</summary>
     public decimal ReceivedCny { get; init; }
 
     /// <summary>Outstanding on the unsettled receivables (those with an aging bucket); equals the sum of the aging summary.</summary>
