@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Dapper;
+using Npgsql;
 
 namespace Erp.Db.Queries;
 
@@ -66,6 +67,22 @@ internal static class MerchantScope
     /// Runs the query, or serves it from the database's result cache when <paramref name="cache"/> says it may
     /// be cached (it reads only views behind a refresh epoch) and the cache is on.
     /// </summary>
+    public static Task<QueryResult<T>> QueryAsync<T>(
+        ErpDatabase database,
+        long merchantId,
+        string sql,
+        object? parameters,
+        string[] views,
+        Func<SqlMapper.GridReader, Task<T>> read,
+        Cacheable<T>? cache,
+        CancellationToken cancellationToken) =>
+        QueryAsync(database, merchantId, sql, parameters, views, read, cache, check: null, cancellationToken);
+
+    /// <summary>
+    /// Runs the query as above, after <paramref name="check"/> (a check of the parameters against the database, which
+    /// throws <see cref="QueryValidationException"/>) on the same connection. A result served from the cache skips the
+    /// check: it was computed for the same parameters after the check passed.
+    /// </summary>
     public static async Task<QueryResult<T>> QueryAsync<T>(
         ErpDatabase database,
         long merchantId,
@@ -74,6 +91,7 @@ internal static class MerchantScope
         string[] views,
         Func<SqlMapper.GridReader, Task<T>> read,
         Cacheable<T>? cache,
+        Func<NpgsqlConnection, CancellationToken, Task>? check,
         CancellationToken cancellationToken)
     {
         if (merchantId < 1)
@@ -103,6 +121,10 @@ internal static class MerchantScope
             }
         }
 
+        if (check is not null)
+        {
+            await check(connection, cancellationToken);
+        }
         using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Batch(sql, views.Length > 0), arguments,
             commandTimeout: ClientTimeout(database.Options), cancellationToken: cancellationToken));
         // The first result: the freshness rows (none for a query that reads no view; one of NULLs when

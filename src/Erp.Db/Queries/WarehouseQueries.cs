@@ -11,6 +11,7 @@ using Erp.Db.Queries.Reports;
 using Erp.Db.Queries.Sales;
 using Erp.Db.Queries.Targets;
 using Erp.Db.Queries.Trends;
+using Npgsql;
 
 namespace Erp.Db.Queries;
 
@@ -43,22 +44,19 @@ public sealed partial class WarehouseQueries
     }
 
     /// <summary>
-    /// The given platform codes, once each is known to dw.dim_platforms: a code no platform has would filter every row away
-    /// and answer zeros in silence.
+    /// A check that each platform code is known to dw.dim_platforms (a code no platform has would filter every row away
+    /// and answer zeros in silence), run by <see cref="MerchantScope"/> on the query's connection; null when there are none.
     /// </summary>
-    private async Task<string[]> KnownPlatformsAsync(string field, string[] codes, CancellationToken cancellationToken)
-    {
-        if (codes.Length == 0)
+    private Func<NpgsqlConnection, CancellationToken, Task>? KnownPlatforms(string field, string[] codes) => codes.Length == 0 ? null
+        : async (connection, cancellationToken) =>
         {
-            return codes;
-        }
-        await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
-        var known = (await connection.QueryAsync<string>(new CommandDefinition("SELECT platform_code FROM dw.dim_platforms ORDER BY platform_code",
-            commandTimeout: MerchantScope.ClientTimeout(database.Options), cancellationToken: cancellationToken))).ToList();
-        return codes.FirstOrDefault(c => !known.Contains(c)) is { } unknown
-            ? throw new QueryValidationException(field, $"'{unknown}' is not a platform. Known: {string.Join(", ", known)}.")
-            : codes;
-    }
+            var known = (await connection.QueryAsync<string>(new CommandDefinition("SELECT platform_code FROM dw.dim_platforms ORDER BY platform_code",
+                commandTimeout: MerchantScope.ClientTimeout(database.Options), cancellationToken: cancellationToken))).ToList();
+            if (codes.FirstOrDefault(c => !known.Contains(c)) is { } unknown)
+            {
+                throw new QueryValidationException(field, $"'{unknown}' is not a platform. Known: {string.Join(", ", known)}.");
+            }
+        };
 
     /// <summary>
     /// The merchant, when this login may read it: the check runs under that merchant's scope, so a
@@ -110,13 +108,14 @@ public sealed partial class WarehouseQueries
             throw new QueryValidationException("start", $"The period starts on {query.Period.Start:yyyy-MM-dd}, after today in every time zone ({today:yyyy-MM-dd}): there are no sales to report yet.");
         }
         var previous = query.ComparedTo ?? query.Period.Previous();
+        var platforms = (query.Platforms ?? []).Select(p => Sql.PlatformCode("platforms", p)!).ToArray();
         var parameters = new
         {
             start = Sql.Date(query.Period.Start),
             end = Sql.Date(query.Period.End),
             previous_start = Sql.Date(previous.Start),
             previous_end = Sql.Date(previous.End),
-            platforms = await KnownPlatformsAsync("platforms", (query.Platforms ?? []).Select(p => Sql.PlatformCode("platforms", p)!).ToArray(), cancellationToken),
+            platforms,
             top = query.TopProducts,
             days = query.Period.Days,
             unit = SalesSql.Unit(query.GroupBy),
@@ -145,7 +144,7 @@ public sealed partial class WarehouseQueries
                 TopProducts = top,
                 LastBucketComplete = LastBucketComplete(query.Period, query.GroupBy),
             };
-        }, cacheable, cancellationToken);
+        }, cacheable, KnownPlatforms("platforms", platforms), cancellationToken);
     }
 
     /// <summary>The product list: each listing's latest day, filtered, sorted from a closed list and paged.</summary>
@@ -162,9 +161,10 @@ public sealed partial class WarehouseQueries
         {
             throw new QueryValidationException("keyword", "keyword may be at most 100 characters.");
         }
+        var platform = Sql.PlatformCode("platform", query.Platform);
         var parameters = new
         {
-            platform = Sql.PlatformCode("platform", query.Platform) is { } code ? (await KnownPlatformsAsync("platform", [code], cancellationToken))[0] : null,
+            platform,
             category_id = query.CategoryId,
             status = Sql.Text("status", query.Status),
             stock_status = StockStatus(query.StockStatus),
@@ -179,7 +179,7 @@ public sealed partial class WarehouseQueries
             var items = (await grid.ReadAsync<ProductRow>()).ToList();
             var total = await grid.ReadSingleAsync<long>();
             return new PagedResult<ProductRow>(items, total, paging.Page, paging.PageSize);
-        }, Cached<PagedResult<ProductRow>>("products", query, r => r.Items.Count), cancellationToken);
+        }, Cached<PagedResult<ProductRow>>("products", query, r => r.Items.Count), KnownPlatforms("platform", platform is null ? [] : [platform]), cancellationToken);
     }
 
     /// <summary>The customer query: counts per segment and a sorted list of one segment's customers.</summary>

@@ -50,6 +50,31 @@ public class ResultCacheTests
     }
 
     [Fact]
+    public async Task A_known_platform_is_served_from_the_cache_and_an_unknown_one_is_refused_every_time_with_nothing_held()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var cache = f.Erp.Queries.Cache!;
+        var shopee = new ProductQuery { MerchantId = 1, Platform = "shopee" };
+        var bogus = new ProductQuery { MerchantId = 1, Platform = "bogus" };
+
+        var first = await f.Erp.Queries.ProductsAsync(shopee);
+        var second = await f.Erp.Queries.ProductsAsync(shopee);
+        var refused = await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.ProductsAsync(bogus));
+        var refusedAgain = await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.ProductsAsync(bogus));
+        var salesRefused = await Assert.ThrowsAsync<QueryValidationException>(
+            () => f.Erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, QueryFixture.Today)) { Platforms = ["shopee", "bogus"] }));
+
+        Assert.Same(first.Data, second.Data);
+        Assert.Equal(await f.Db.ScalarAsync<long>(
+            "SELECT count(*) FROM mart.mv_product_management WHERE merchant_id = 1 AND is_latest AND platform_code = 'shopee'"), first.Data.Total);
+        Assert.Equal("platform", refused.Field);
+        Assert.Contains("'bogus' is not a platform", refusedAgain.Message);
+        Assert.Equal("platforms", salesRefused.Field);
+        Assert.Equal(1, cache.Hits);
+        Assert.Equal(1, cache.Misses);
+    }
+
+    [Fact]
     public async Task The_owner_choosing_a_merchant_per_call_gets_each_merchants_own_rows()
     {
         await using var f = await QueryFixture.CreateAsync();
