@@ -1,6 +1,7 @@
 -- ops.current_merchant_id: the merchant the current transaction may see (reader views and row level security filter by it).
 -- requires: ops.merchant_access (0010_merchant_isolation); roles erp_owner, erp_reader, erp_writer (0002_roles)
 -- First created by 0010_merchant_isolation, redefined by 0013_owner_scopes_any_merchant; this file is its live definition.
+-- Requires ops.merchant_access.role_oid (0049_merchant_access_by_role_oid).
 -- Same signature only: see docs/migrations.md (changing a function's signature).
 -- Every reader view and policy calls it once per statement (an InitPlan: `(SELECT ops.current_merchant_id())`),
 -- so it is kept cheap: no join with pg_roles, one membership test per matching grant. It cannot be an
@@ -32,13 +33,15 @@ BEGIN
         END IF;
 
         -- Otherwise the merchant must be granted to the login, or the login must hold an "any" row.
-        -- Only those rows are checked, each with one membership test; a row of a dropped role has
-        -- no oid (to_regrole), so the test is NULL and the row does not match.
+        -- Only those rows are checked, each with one membership test. A grant counts while a role of
+        -- its name has its oid: a role dropped and created again under the name (roles are
+        -- cluster-wide) has another oid and does not inherit the old one's grants.
         IF EXISTS (
             SELECT 1
             FROM ops.merchant_access AS a
             WHERE (a.merchant_id = requested OR a.merchant_id IS NULL)
-              AND pg_catalog.pg_has_role(session_user, pg_catalog.to_regrole(pg_catalog.quote_ident(a.role_name)), 'MEMBER')
+              AND pg_catalog.to_regrole(pg_catalog.quote_ident(a.role_name)) = a.role_oid
+              AND pg_catalog.pg_has_role(session_user, a.role_oid, 'MEMBER')
         ) THEN
             RETURN requested;
         END IF;
@@ -50,7 +53,8 @@ BEGIN
     INTO only_merchant
     FROM ops.merchant_access AS a
     WHERE a.merchant_id IS NOT NULL
-      AND pg_catalog.pg_has_role(session_user, pg_catalog.to_regrole(pg_catalog.quote_ident(a.role_name)), 'MEMBER')
+      AND pg_catalog.to_regrole(pg_catalog.quote_ident(a.role_name)) = a.role_oid
+      AND pg_catalog.pg_has_role(session_user, a.role_oid, 'MEMBER')
     HAVING count(DISTINCT a.merchant_id) = 1;
 
     RETURN only_merchant;

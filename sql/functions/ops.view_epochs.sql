@@ -3,11 +3,13 @@
 -- sends before its data: the freshness a result carries, and the epochs its cached copy is keyed
 -- by (docs/result-cache.md). ops.view_freshness(text[]) is this without the epoch.
 -- requires: ops.mv_freshness (0028_view_freshness_table), ops.mv_invalidations (0012_refresh_registry),
---           ops.merchant_access (0010_merchant_isolation), ops.view_read_through_view
+--           ops.merchant_access (0010_merchant_isolation; role_oid: 0049), ops.view_read_through_view
 -- A view is listed when the login may SELECT it or a view that reads it (its reader view): a query
 -- whose views are not all listed is never served from the cache. is_dirty is NULL for a login
 -- limited to particular merchants. The epoch is the same for every merchant and login (a count of
--- refreshes, no more than last_refresh_at already tells): nothing about other merchants' rows.
+-- refreshes, no more than last_refresh_at already tells) and carries no other merchant's rows; but
+-- a due refresh rebuilds only views with changes, so a scoped reader watching epochs learns when
+-- some merchant's rows of a view changed, to within a refresh (docs/security.md, accepted).
 -- It is on the hit path of the result cache (docs/result-cache.md), so it is kept cheap to plan
 -- as well as to run: a pooled Npgsql connection is reset with DISCARD ALL, which drops the plans
 -- PL/pgSQL keeps, so each call plans its statement again. The owner's statement is one index scan
@@ -53,7 +55,8 @@ BEGIN
         OR EXISTS (SELECT 1
                    FROM ops.merchant_access AS a
                    WHERE a.merchant_id IS NULL
-                     AND pg_catalog.pg_has_role(session_user, pg_catalog.to_regrole(pg_catalog.quote_ident(a.role_name)), 'MEMBER'));
+                     AND pg_catalog.to_regrole(pg_catalog.quote_ident(a.role_name)) = a.role_oid
+                     AND pg_catalog.pg_has_role(session_user, a.role_oid, 'MEMBER'));
 
     RETURN QUERY
     SELECT f.view_name,
@@ -85,6 +88,6 @@ END
 $$;
 
 COMMENT ON FUNCTION ops.view_epochs(text[]) IS
-    'ops.view_freshness(view_names) plus refresh_epoch, which grows with every successful refresh of the view: a result computed from the view is current while the epoch is unchanged (the query result cache''s key). Safe for readers: nothing about other merchants'' activity.';
+    'ops.view_freshness(view_names) plus refresh_epoch, which grows with every successful refresh of the view: a result computed from the view is current while the epoch is unchanged (the query result cache''s key). Carries no merchant''s rows; as it moves only when a refresh found changes, a reader learns when some merchant''s rows of the view changed (docs/security.md).';
 REVOKE EXECUTE ON FUNCTION ops.view_epochs(text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ops.view_epochs(text[]) TO erp_reader, erp_writer;

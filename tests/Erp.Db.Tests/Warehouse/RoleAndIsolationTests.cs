@@ -59,6 +59,33 @@ public class RoleAndIsolationTests
     }
 
     [Fact]
+    public async Task A_login_dropped_and_created_again_under_its_name_does_not_inherit_the_old_ones_merchants()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SampleData.InsertAsync(db);
+        await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
+        var password = new NpgsqlConnectionStringBuilder(reader.ConnectionString).Password;
+        await db.ExecuteAsync($"SELECT ops.grant_merchant_access('{reader.Name}', {SampleData.MerchantA})");
+        var before = await reader.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders");
+
+        // Roles are cluster-wide: the same name may come back for someone else, here or in another database.
+        await db.ExecuteAsync($"DROP ROLE {reader.Name}; CREATE ROLE {reader.Name} LOGIN PASSWORD '{password}' IN ROLE erp_reader");
+        var scope = await reader.ScalarAsync<long?>("SELECT ops.current_merchant_id()");
+        var asked = await reader.InTransactionAsync<long>(
+            $"SELECT set_config('erp.merchant_id', '{SampleData.MerchantA}', true)", "SELECT count(*) FROM dw.fact_sales_orders");
+        var regranted = await db.ScalarAsync<bool>($"SELECT ops.grant_merchant_access('{reader.Name}', {SampleData.MerchantA})");
+        var again = await db.ScalarAsync<bool>($"SELECT ops.grant_merchant_access('{reader.Name}', {SampleData.MerchantA})");
+        var after = await reader.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders");
+
+        Assert.Equal(3, before);
+        Assert.Null(scope);
+        Assert.Equal(0, asked);
+        Assert.True(regranted);
+        Assert.False(again);
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
     public async Task A_reader_without_a_merchant_scope_sees_nothing()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
