@@ -66,6 +66,37 @@ public class PartialImportTests
     }
 
     [Fact]
+    public async Task A_line_reimported_without_unit_cost_keeps_its_cost_while_its_sku_stays_and_takes_the_new_products_when_it_changes()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var files = new[]
+        {
+            ("products", await WriteAsync("merchant_code,sku,product_name,unit_cost", "m-a,P-1,Pen,3", "m-a,P-2,Pad,8")),
+            ("orders", await WriteAsync("merchant_code,shop_code,order_no,order_date,ordered_at,gmv,status",
+                "m-a,a-shopee,S-1,2026-03-05,2026-03-05T10:00:00+08:00,40,paid")),
+            ("order-items", await WriteAsync("merchant_code,shop_code,order_no,order_date,line_no,sku,quantity,unit_price",
+                "m-a,a-shopee,S-1,2026-03-05,1,P-1,2,10", "m-a,a-shopee,S-1,2026-03-05,2,P-1,2,10")),
+            ("products", await WriteAsync("merchant_code,sku,product_name,unit_cost", "m-a,P-1,Pen,5")),
+            ("order-items", await WriteAsync("merchant_code,shop_code,order_no,order_date,line_no,sku,quantity,unit_price",
+                "m-a,a-shopee,S-1,2026-03-05,1,P-1,2,10", "m-a,a-shopee,S-1,2026-03-05,2,P-2,2,10")),
+        };
+        foreach (var (entity, file) in files)
+        {
+            var run = await CliRun.RunAsync("import", entity, file, "--connection", db.ConnectionString, "--format", "json");
+            Assert.True(run.ExitCode == 0, run.Output + run.Error);
+            File.Delete(file);
+        }
+
+        // Line 1 kept the cost it was posted at (P-1's 3, not its new 5); line 2 moved to P-2 and takes P-2's 8.
+        Assert.Equal("1 P-1 3.0000|2 P-2 8.0000", await db.ScalarAsync<string>("""
+            SELECT string_agg(concat_ws(' ', i.line_no, p.sku, i.unit_cost), '|' ORDER BY i.line_no)
+            FROM dw.fact_order_items AS i JOIN dw.fact_sales_orders AS o USING (order_id) JOIN dw.dim_products AS p USING (product_id)
+            WHERE o.order_no = 'S-1'
+            """));
+        Assert.Equal(2 * 3m + 2 * 8m, await db.ScalarAsync<decimal>("SELECT cost_amount_cny FROM dw.fact_sales_orders WHERE order_no = 'S-1'"));
+    }
+
+    [Fact]
     public async Task A_supplied_field_the_entity_does_not_have_is_refused_and_nothing_is_saved()
     {
         await using var db = await IngestSample.CreateAsync();

@@ -4,7 +4,7 @@ namespace Erp.Db.Ingest.Entities;
 
 /// <summary>
 /// Order lines into dw.fact_order_items: the order is found by its natural key, the product by SKU; a line without unit_cost takes the
-/// product's weighted-average cost (dw.product_unit_cost) when new, and keeps its cost on re-import. Their orders are then posted (dw.post_orders).
+/// product's weighted-average cost (dw.product_unit_cost) when new, and keeps its cost on re-import while its product is the same. Their orders are then posted (dw.post_orders).
 /// </summary>
 internal static class OrderItemsEntity
 {
@@ -49,7 +49,9 @@ internal static class OrderItemsEntity
             TargetColumn.Same("quantity"),
             TargetColumn.Same("unit_price"),
             TargetColumn.Same("discount_amount"),
-            new("unit_cost", "coalesce(t.unit_cost, i.unit_cost, c.unit_cost)", ["unit_cost"]),
+            // Written even when a file leaves unit_cost out: the stored cost is kept only while the line's product is the same
+            // (i is NULL otherwise), so a line moved to another SKU takes that product's cost.
+            new("unit_cost", "coalesce(t.unit_cost, i.unit_cost, c.unit_cost)", ["unit_cost"]) { DerivedWhenMissing = true },
         ],
         ConflictColumns = ["merchant_id", "order_id", "line_no", "order_date"],
         Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveShop],
