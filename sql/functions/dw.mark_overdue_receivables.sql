@@ -1,6 +1,8 @@
 -- dw.mark_overdue_receivables: the overdue check (daily): an open or partially paid receivable
 -- past its due date with something outstanding becomes overdue and gets an overdue_receivable
--- alert; the open alerts of receivables no longer overdue (paid, cancelled, written off) resolve.
+-- alert; an overdue receivable whose due date is no longer past (its order's date was corrected, so
+-- its due date moved) is open again, or partially paid; the open alerts of receivables no longer
+-- overdue (paid, cancelled, written off, due again) resolve.
 -- requires: dw.alerts (0017_business_flows), dw.fact_accounts_receivable
 -- Subject: the invoice number, else receivable:<receivable_id>. dw.settle_receivables resolves
 -- the alert at once when a payment settles the receivable.
@@ -13,6 +15,11 @@ AS $$
 DECLARE
     marked integer;
 BEGIN
+    UPDATE dw.fact_accounts_receivable AS r
+    SET status = CASE WHEN r.received_amount > 0 THEN 'partially_paid' ELSE 'open' END
+    WHERE r.status = 'overdue' AND r.due_date >= as_of
+      AND (merchant IS NULL OR r.merchant_id = merchant);
+
     UPDATE dw.fact_accounts_receivable AS r
     SET status = 'overdue'
     WHERE r.status IN ('open', 'partially_paid') AND r.due_date < as_of AND r.outstanding_amount > 0
@@ -36,6 +43,6 @@ END
 $$;
 
 COMMENT ON FUNCTION dw.mark_overdue_receivables(date, bigint) IS
-    'The overdue check: marks open/partially paid receivables past due (as of a day, default today) overdue, raises an overdue_receivable alert per overdue receivable and resolves those no longer overdue; one merchant or all. Returns the receivables marked.';
+    'The overdue check: marks open/partially paid receivables past due (as of a day, default today) overdue and overdue ones no longer past due open again, raises an overdue_receivable alert per overdue receivable and resolves those no longer overdue; one merchant or all. Returns the receivables marked.';
 REVOKE EXECUTE ON FUNCTION dw.mark_overdue_receivables(date, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dw.mark_overdue_receivables(date, bigint) TO erp_writer;

@@ -49,6 +49,33 @@ public class ScheduledCheckTests
     }
 
     [Fact]
+    public async Task An_overdue_receivable_whose_due_date_moves_ahead_is_due_again_and_its_alert_resolves()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        var order = Order("V-2", "completed", gmv: 100m) with { IsInvoiced = true, InvoiceId = "INV-2" };
+        await ingest.UpsertOrdersAsync([order]);
+        await db.ScalarAsync<int>("SELECT dw.mark_overdue_receivables(DATE '2026-03-25')");
+        await ingest.UpsertPaymentsAsync([new(1, "BANK-3", Day, Paid, 40m) { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = "INV-2" }]);
+        var overdue = await db.ScalarAsync<string>("SELECT status FROM dw.fact_accounts_receivable");
+
+        // The order's date was wrong: it is 2026-03-20, so the receivable is due 2026-04-03.
+        await ingest.UpsertOrdersAsync([order with { OrderDate = new DateOnly(2026, 3, 20), OrderedAt = Morning.AddDays(15), PaidAt = Morning.AddDays(15).AddMinutes(5), ShippedAt = Morning.AddDays(15).AddHours(5) }]);
+        var unmarked = await db.ScalarAsync<int>("SELECT dw.mark_overdue_receivables(DATE '2026-03-25')");
+        var dueAgain = await db.ScalarAsync<string>("SELECT status || ' ' || due_date FROM dw.fact_accounts_receivable");
+        var resolved = await AlertsAsync(db, "overdue_receivable");
+        var pastNewDueDate = await db.ScalarAsync<int>("SELECT dw.mark_overdue_receivables(DATE '2026-04-04')");
+
+        Assert.Equal("overdue", overdue);
+        Assert.Equal(0, unmarked);
+        Assert.Equal("partially_paid 2026-04-03", dueAgain);
+        Assert.Equal("1:INV-2:resolved", resolved);
+        Assert.Equal(1, pastNewDueDate);
+        Assert.Equal("1:INV-2:resolved,1:INV-2:open", await AlertsAsync(db, "overdue_receivable"));
+        Assert.Equal("1", await db.ScalarAsync<string>("SELECT details ->> 'days_overdue' FROM dw.alerts WHERE resolved_at IS NULL"));
+    }
+
+    [Fact]
     public async Task Low_stock_raises_then_out_of_stock_replaces_it_and_restocking_resolves_both()
     {
         await using var db = await IngestSample.CreateAsync();
