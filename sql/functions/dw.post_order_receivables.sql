@@ -4,7 +4,10 @@
 -- Amount = the order's gmv in its currency at its exchange rate; invoice_no = the order's
 -- invoice_id; invoice_date = order_date; due_date = invoice_date + the shop's settlement_days.
 -- Re-posting updates these from the order (an order whose date was corrected moves its invoice and
--- due dates along); received_amount and status are dw.settle_receivables'.
+-- due dates along); received_amount and status are dw.settle_receivables'. The term is the one in
+-- force when the receivable was invoiced, as on an invoice: a receivable keeps its due date while
+-- its invoice date stays, so a shop's new settlement_days reaches the receivables invoiced after it
+-- (and one whose order date is corrected), and re-posting after the change changes nothing.
 
 CREATE OR REPLACE FUNCTION dw.post_order_receivables(orders dw.order_ref[])
 RETURNS integer
@@ -18,7 +21,7 @@ BEGIN
         merchant_id, shop_id, customer_id, order_id, order_date, invoice_no, currency_code, exchange_rate,
         amount, invoice_date, due_date)
     SELECT o.merchant_id, o.shop_id, o.customer_id, o.order_id, o.order_date, o.invoice_id, o.currency_code,
-           o.exchange_rate, o.gmv, o.order_date, o.order_date + sh.settlement_days
+           o.exchange_rate, o.gmv, o.order_date, due.due_date
     FROM (SELECT DISTINCT x.merchant_id, x.order_id, x.order_date FROM unnest(orders) AS x) AS s
     JOIN dw.fact_sales_orders AS o
       ON o.merchant_id = s.merchant_id AND o.order_id = s.order_id AND o.order_date = s.order_date
@@ -31,6 +34,8 @@ BEGIN
     LEFT JOIN dw.fact_accounts_receivable AS cur
       ON cur.merchant_id = o.merchant_id AND cur.order_id = o.order_id AND cur.order_date = o.order_date
      AND cur.order_id IS NOT NULL
+    CROSS JOIN LATERAL (SELECT CASE WHEN cur.invoice_date = o.order_date THEN cur.due_date
+                                    ELSE o.order_date + sh.settlement_days END AS due_date) AS due
     WHERE o.is_invoiced
       -- Receivables that already agree with their order are left out before the insert: each would
       -- cost a speculative insertion, a conflict and a row lock only to change nothing (the same
@@ -38,7 +43,7 @@ BEGIN
       AND (cur.receivable_id IS NULL
            OR (cur.shop_id, cur.customer_id, cur.invoice_no, cur.currency_code, cur.exchange_rate, cur.amount, cur.due_date)
               IS DISTINCT FROM (o.shop_id, o.customer_id, o.invoice_id, o.currency_code, o.exchange_rate, o.gmv,
-                                o.order_date + sh.settlement_days)
+                                due.due_date)
            OR cur.invoice_date IS DISTINCT FROM o.order_date)
     ORDER BY o.merchant_id, o.order_id
     ON CONFLICT (merchant_id, order_id, order_date) WHERE order_id IS NOT NULL DO UPDATE
@@ -59,6 +64,6 @@ END
 $$;
 
 COMMENT ON FUNCTION dw.post_order_receivables(dw.order_ref[]) IS
-    'Creates or updates the receivable of each given invoiced order: gmv in the order currency, invoice_no = invoice_id, due = order_date + the shop''s settlement_days. Returns receivables inserted or changed.';
+    'Creates or updates the receivable of each given invoiced order: gmv in the order currency, invoice_no = invoice_id, due = order_date + the shop''s settlement_days when invoiced (kept while the invoice date stays). Returns receivables inserted or changed.';
 REVOKE EXECUTE ON FUNCTION dw.post_order_receivables(dw.order_ref[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dw.post_order_receivables(dw.order_ref[]) TO erp_writer;

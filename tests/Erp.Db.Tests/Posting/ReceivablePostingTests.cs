@@ -25,11 +25,18 @@ public class ReceivablePostingTests
         var byDefault = await db.ScalarAsync<string>(
             "SELECT count(*) || '|' || max(invoice_no) || '|' || max(amount) || '|' || max(amount_cny) || '|' || max(due_date) || '|' || max(status) FROM dw.fact_accounts_receivable");
 
+        // A new term reaches the receivables invoiced after it, as on an invoice; re-posting leaves the others alone.
         await db.ExecuteAsync("UPDATE dw.dim_shops SET settlement_days = 30 WHERE shop_id = 10");
-        await new ErpDatabase(db.DataSource).PostAsync(merchantId: 1);
+        var reposted = await new ErpDatabase(db.DataSource).PostAsync(merchantId: 1);
+        await ingest.UpsertOrdersAsync([Invoiced("V-3", "INV-3")]);
+        var bothTerms = await db.ScalarAsync<string>("SELECT string_agg(invoice_no || ' ' || due_date, '|' ORDER BY invoice_no) FROM dw.fact_accounts_receivable");
+        // A corrected order date re-invoices the receivable, under the term now in force.
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1") with { OrderDate = new DateOnly(2026, 3, 6), OrderedAt = Morning.AddDays(1), PaidAt = Morning.AddDays(1).AddMinutes(5), ShippedAt = Morning.AddDays(1).AddHours(5) }]);
 
         Assert.Equal("1|INV-1|100.00|710.00|2026-03-19|open", byDefault);
-        Assert.Equal("1|2026-04-04", await db.ScalarAsync<string>("SELECT count(*) || '|' || max(due_date) FROM dw.fact_accounts_receivable"));
+        Assert.True(reposted.NothingChanged, $"re-posting after a term change changed {reposted}");
+        Assert.Equal("INV-1 2026-03-19|INV-3 2026-04-04", bothTerms);
+        Assert.Equal("2026-04-05", await db.ScalarAsync<string>("SELECT due_date::text FROM dw.fact_accounts_receivable WHERE invoice_no = 'INV-1'"));
     }
 
     [Theory]
