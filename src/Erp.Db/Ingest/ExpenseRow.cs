@@ -15,11 +15,17 @@ public sealed record ExpenseRow(long MerchantId, string ReferenceNo, DateOnly Ex
     /// <summary>The shop the expense is attributed to; null (default) for merchant-wide expenses.</summary>
     public long? ShopId { get; init; }
 
-    /// <summary>Currency of <see cref="Amount"/>; default CNY.</summary>
-    public string CurrencyCode { get; init; } = "CNY";
+    /// <summary>
+    /// Currency of <see cref="Amount"/>; null (default) keeps a stored expense's currency when the batch leaves currency_code out
+    /// (<see cref="IngestOptions.SuppliedFields"/>), else takes the currency of <see cref="ShopId"/>'s shop, else CNY (no shop).
+    /// </summary>
+    public string? CurrencyCode { get; init; }
 
-    /// <summary>CNY per unit of <see cref="CurrencyCode"/>; default 1.</summary>
-    public decimal ExchangeRate { get; init; } = 1m;
+    /// <summary>
+    /// CNY per unit of <see cref="CurrencyCode"/>; null (default) takes the rate of <see cref="ExpenseDate"/> (or the latest before it)
+    /// from <c>dw.fact_exchange_rates</c>, 1 for CNY.
+    /// </summary>
+    public decimal? ExchangeRate { get; init; }
 
     /// <summary>Free text, or null.</summary>
     public string? Description { get; init; }

@@ -20,8 +20,11 @@ public sealed record OrderRow(long MerchantId, long ShopId, string OrderNo, Date
     /// <summary>pending (default), paid, processing, shipped, delivered, completed, cancelled, refunded or returned.</summary>
     public string Status { get; init; } = "pending";
 
-    /// <summary>Currency of the amounts (dw.dim_currencies); default CNY.</summary>
-    public string CurrencyCode { get; init; } = "CNY";
+    /// <summary>
+    /// Currency of the amounts (dw.dim_currencies); null (default) keeps a stored order's currency when the batch leaves currency_code
+    /// out (<see cref="IngestOptions.SuppliedFields"/>), else takes the shop's currency (dw.dim_shops.currency_code).
+    /// </summary>
+    public string? CurrencyCode { get; init; }
 
     /// <summary>Number of items in the order; default 0. Posting replaces it by the sum of the lines' quantities once the order has lines.</summary>
     public int ItemCount { get; init; }
@@ -31,7 +34,8 @@ public sealed record OrderRow(long MerchantId, long ShopId, string OrderNo, Date
 
     /// <summary>
     /// CNY per unit of <see cref="CurrencyCode"/>; null (default) takes the rate of <see cref="OrderDate"/> (or the latest before it)
-    /// from <c>dw.fact_exchange_rates</c>, 1 for CNY. Fixed at import: re-posting never changes it.
+    /// from <c>dw.fact_exchange_rates</c>, 1 for CNY; that of the stored currency when the batch leaves currency_code out. Fixed at
+    /// import: re-posting never changes it.
     /// </summary>
     public decimal? ExchangeRate { get; init; }
 

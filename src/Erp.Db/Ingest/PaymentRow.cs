@@ -12,11 +12,17 @@ namespace Erp.Db.Ingest;
 /// <param name="Amount">Amount in <see cref="CurrencyCode"/>; more than 0.</param>
 public sealed record PaymentRow(long MerchantId, string ReferenceNo, DateOnly ReceiptDate, DateTimeOffset ReceivedAt, decimal Amount)
 {
-    /// <summary>Currency of <see cref="Amount"/>; default CNY.</summary>
-    public string CurrencyCode { get; init; } = "CNY";
+    /// <summary>
+    /// Currency of <see cref="Amount"/>; null (default) keeps a stored payment's currency when the batch leaves currency_code out
+    /// (<see cref="IngestOptions.SuppliedFields"/>), else takes the currency of the receivable it settles, else CNY (an unapplied receipt).
+    /// </summary>
+    public string? CurrencyCode { get; init; }
 
-    /// <summary>CNY per unit of <see cref="CurrencyCode"/>; default 1.</summary>
-    public decimal ExchangeRate { get; init; } = 1m;
+    /// <summary>
+    /// CNY per unit of <see cref="CurrencyCode"/>; null (default) takes the rate of <see cref="ReceiptDate"/> (or the latest before it)
+    /// from <c>dw.fact_exchange_rates</c>, 1 for CNY.
+    /// </summary>
+    public decimal? ExchangeRate { get; init; }
 
     /// <summary>platform_settlement (default), bank_transfer, card, cash, e_wallet or other.</summary>
     public string PaymentMethod { get; init; } = "platform_settlement";

@@ -11,11 +11,17 @@ namespace Erp.Db.Ingest;
 /// <param name="MetricDate">The day the figures are for.</param>
 public sealed record ProductMetricRow(long MerchantId, long ShopId, string Sku, DateOnly MetricDate)
 {
-    /// <summary>Currency of <see cref="Price"/> and <see cref="SalesAmount"/>; default CNY.</summary>
-    public string CurrencyCode { get; init; } = "CNY";
+    /// <summary>
+    /// Currency of <see cref="Price"/> and <see cref="SalesAmount"/>; null (default) keeps a stored row's currency when the batch
+    /// leaves currency_code out (<see cref="IngestOptions.SuppliedFields"/>), else takes the shop's currency (dw.dim_shops.currency_code).
+    /// </summary>
+    public string? CurrencyCode { get; init; }
 
-    /// <summary>CNY per unit of <see cref="CurrencyCode"/>; default 1.</summary>
-    public decimal ExchangeRate { get; init; } = 1m;
+    /// <summary>
+    /// CNY per unit of <see cref="CurrencyCode"/>; null (default) takes the rate of <see cref="MetricDate"/> (or the latest before it)
+    /// from <c>dw.fact_exchange_rates</c>, 1 for CNY.
+    /// </summary>
+    public decimal? ExchangeRate { get; init; }
 
     /// <summary>Listing price that day; default 0.</summary>
     public decimal Price { get; init; }

@@ -27,9 +27,15 @@ public sealed record ReceivableEntryRow(long MerchantId, string InvoiceNo, DateO
     /// <summary>The customer's code within the merchant (dw.dim_customers.customer_code), instead of CustomerId or with it.</summary>
     public string? CustomerCode { get; init; }
 
-    /// <summary>Currency of the amount; default CNY.</summary>
-    public string CurrencyCode { get; init; } = "CNY";
+    /// <summary>
+    /// Currency of the amount; null (default) keeps a stored receivable's currency when the batch leaves currency_code out
+    /// (<see cref="IngestOptions.SuppliedFields"/>), else takes the currency of <see cref="ShopId"/>'s shop, else CNY (no shop).
+    /// </summary>
+    public string? CurrencyCode { get; init; }
 
-    /// <summary>CNY per unit; null (default) = the rate of the invoice date.</summary>
+    /// <summary>
+    /// CNY per unit of <see cref="CurrencyCode"/>; null (default) takes the rate of the invoice date (or the latest before it) from
+    /// <c>dw.fact_exchange_rates</c>, 1 for CNY.
+    /// </summary>
     public decimal? ExchangeRate { get; init; }
 }

@@ -251,7 +251,7 @@ public class ReceivablePostingTests
         var other = currency == "CNY" ? "USD" : "CNY";
 
         var e = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertPaymentsAsync([
-            new(1, "BANK-1", Day, Paid1, 10m) { InvoiceNo = "INV-1", CurrencyCode = currency! },
+            new(1, "BANK-1", Day, Paid1, 10m) { InvoiceNo = "INV-1", CurrencyCode = currency!, ExchangeRate = 7.1m },
             new(1, "BANK-2", Day, Paid1, 10m) { InvoiceNo = "INV-1", CurrencyCode = other, ExchangeRate = 7m }]));
 
         Assert.Equal((2L, "currency_code"), (e.RowNumber, e.Field));

@@ -15,7 +15,7 @@ internal static class OrdersCsv
         new("gmv", true, "goods value after discounts, order currency"),
         .. KeyColumns.Customer,
         new("status", false, "pending (default), paid, processing, shipped, delivered, completed, cancelled, refunded, returned"),
-        new("currency_code", false, "default CNY"),
+        new("currency_code", false, "default the shop's currency; a stored row keeps its own when the file has no currency_code column"),
         new("item_count", false, "default 0; the lines' quantities once the order has lines"),
         new("discount_amount", false, "default 0"),
         new("exchange_rate", false, "CNY per unit; default the order date's rate from dw.fact_exchange_rates (1 for CNY)"),

@@ -14,7 +14,7 @@ internal static class ReceivablesCsv
         new("amount", true, "amount due, not negative"),
         .. KeyColumns.OptionalShop,
         .. KeyColumns.Customer,
-        new("currency_code", false, "default CNY"),
+        new("currency_code", false, "default the shop's currency, CNY without a shop; a stored row keeps its own when the file has no currency_code column"),
         new("exchange_rate", false, "default the invoice date's rate"),
     ],
     Map,

@@ -43,7 +43,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         // And of the facts the upsert joins, where earlier batches changed them since their last ANALYZE.
         await AnalyzeChangedPartitionsAsync(connection, transaction, cancellationToken);
 
-        foreach (var resolve in plan.Definition.Resolve)
+        foreach (var resolve in plan.Resolve)
         {
             await connection.ExecuteAsync(new CommandDefinition(resolve, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         }

@@ -66,6 +66,12 @@ internal sealed record EntityDefinition<TRow>
     /// </summary>
     public IReadOnlyList<string> Resolve { get; init; } = [];
 
+    /// <summary>
+    /// The currency rule of an entity with amounts in a currency (currency_code and exchange_rate), or null: its fill runs after
+    /// <see cref="Resolve"/>, so the checks and the upsert read the currency and rate the row will be stored with.
+    /// </summary>
+    public CurrencyRule? Currency { get; init; }
+
     /// <summary>Checks run before the upsert; the first failing row (then the first check) is reported.</summary>
     public required IReadOnlyList<RowCheck> Checks { get; init; }
 }

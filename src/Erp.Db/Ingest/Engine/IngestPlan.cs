@@ -10,9 +10,16 @@ internal sealed class IngestPlan<TRow>
     public const string MovedTable = "pg_temp.ingest_moved";
 
     public IngestPlan(string entity, EntityDefinition<TRow> definition)
+        : this(entity, definition, keepStoredCurrency: false)
+    {
+    }
+
+    private IngestPlan(string entity, EntityDefinition<TRow> definition, bool keepStoredCurrency)
     {
         Entity = entity;
         Definition = definition;
+        KeepsStoredCurrency = keepStoredCurrency;
+        Resolve = definition.Currency is { } currency ? [.. definition.Resolve, currency.Fill(keepStoredCurrency)] : definition.Resolve;
         var fields = definition.Fields.Select(f => f.Name).ToList();
         CreateTempTable = $"CREATE TEMP TABLE ingest_rows (row_no bigint NOT NULL, {string.Join(", ", definition.Fields.Select(f => $"{f.Name} {f.SqlType}"))}) ON COMMIT DROP";
         Copy = $"COPY {TempTable} (row_no, {string.Join(", ", fields)}) FROM STDIN (FORMAT BINARY)";
@@ -61,6 +68,15 @@ internal sealed class IngestPlan<TRow>
 
     public EntityDefinition<TRow> Definition { get; }
 
+    /// <summary>
+    /// The statements run on the temp table after the COPY, before the checks: the entity's <see cref="EntityDefinition{TRow}.Resolve"/>,
+    /// then the fill of its <see cref="EntityDefinition{TRow}.Currency"/> rule.
+    /// </summary>
+    public IReadOnlyList<string> Resolve { get; }
+
+    /// <summary>Whether a row without currency_code keeps the stored row's currency: the batch leaves currency_code out.</summary>
+    private bool KeepsStoredCurrency { get; }
+
     /// <summary>CREATE TEMP TABLE ingest_rows (row_no, fields...) ON COMMIT DROP.</summary>
     public string CreateTempTable { get; }
 
@@ -99,7 +115,8 @@ internal sealed class IngestPlan<TRow>
     /// This plan, or, for rows that carry values for <paramref name="supplied"/> fields only (<see cref="IngestOptions.SuppliedFields"/>), one
     /// whose upsert leaves a stored row's columns as they are where every field they come from is missing: written when a row is
     /// inserted, never by an update. A field named <c>X_code</c> supplies the column <c>X_id</c> it resolves to. Columns that come
-    /// from no field, or are <see cref="TargetColumn.DerivedWhenMissing"/>, are written as always.
+    /// from no field, or are <see cref="TargetColumn.DerivedWhenMissing"/>, are written as always. Without currency_code, a stored row
+    /// also keeps its currency for the rules that read it (its exchange rate, derived again, is its currency's; see <see cref="CurrencyRule"/>).
     /// </summary>
     /// <exception cref="ArgumentException">A supplied name is not a field of the entity.</exception>
     public IngestPlan<TRow> Supplying(IReadOnlySet<string>? supplied)
@@ -117,9 +134,11 @@ internal sealed class IngestPlan<TRow>
         bool Supplied(string field) => supplied.Contains(field)
             || (field.EndsWith("_id", StringComparison.Ordinal) && supplied.Contains(field[..^3] + "_code"));
         var kept = Definition.Columns.Where(c => !c.InsertOnly && !c.DerivedWhenMissing && c.Fields.Count > 0 && !c.Fields.Any(Supplied)).ToHashSet();
-        return kept.Count == 0
+        var keepStoredCurrency = Definition.Currency is not null && !supplied.Contains("currency_code");
+        return kept.Count == 0 && keepStoredCurrency == KeepsStoredCurrency
             ? this
-            : new IngestPlan<TRow>(Entity, Definition with { Columns = [.. Definition.Columns.Select(c => kept.Contains(c) ? c with { InsertOnly = true } : c)] });
+            : new IngestPlan<TRow>(Entity, Definition with { Columns = [.. Definition.Columns.Select(c => kept.Contains(c) ? c with { InsertOnly = true } : c)] },
+                keepStoredCurrency);
     }
 
     /// <summary>The input fields the given target column comes from (the column itself when it is not written).</summary>

@@ -1,7 +1,7 @@
 namespace Erp.Db.Ingest.Engine;
 
 /// <summary>
-/// The reference checks several entities share: product by SKU, currency, exchange rate (merchant, shop and customer: NaturalKeys).
+/// The reference checks several entities share: product by SKU, currency (the exchange rate: CurrencyRule; merchant, shop and customer: NaturalKeys).
 /// </summary>
 internal static class References
 {
@@ -15,22 +15,6 @@ internal static class References
         field,
         $"NOT EXISTS (SELECT 1 FROM dw.dim_currencies AS c WHERE c.currency_code::text = t.{field})",
         $"format('{field} %s is not a known currency', coalesce(t.{field}, 'NULL'))",
-        constraint);
-
-    /// <summary>
-    /// The join giving each row the rate of <paramref name="dateField"/> (<c>rate.rate_to_cny</c>, NULL when none is known), which a
-    /// row without exchange_rate takes: dw.exchange_rate_on, inlined into the upsert.
-    /// </summary>
-    public static string ExchangeRateJoin(string dateField) => $"""
-
-                LEFT JOIN LATERAL dw.exchange_rate_on(t.currency_code, t.{dateField}) AS rate ON true
-        """;
-
-    /// <summary>A row without exchange_rate needs a rate of its currency on or before <paramref name="dateField"/>.</summary>
-    public static RowCheck ExchangeRate(string dateField, string constraint) => new(
-        "exchange_rate",
-        $"t.exchange_rate IS NULL AND NOT EXISTS (SELECT 1 FROM dw.exchange_rate_on(t.currency_code, t.{dateField}) AS r WHERE r.rate_to_cny IS NOT NULL)",
-        $"format('exchange_rate is missing and dw.fact_exchange_rates has no %s rate on or before %s', t.currency_code, t.{dateField})",
         constraint);
 
     /// <summary>An IANA time zone PostgreSQL knows (pg_timezone_names), when given.</summary>

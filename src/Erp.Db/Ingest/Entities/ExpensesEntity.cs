@@ -5,6 +5,11 @@ namespace Erp.Db.Ingest.Entities;
 /// <summary>Expenses into dw.fact_expenses, keyed (merchant_id, reference_no): the partial unique index fact_expenses_reference_unique.</summary>
 internal static class ExpensesEntity
 {
+    /// <summary>An expense's currency defaults to its shop's (CNY for a merchant-wide expense).</summary>
+    private static readonly CurrencyRule Money = new("expense_date",
+        "dw.fact_expenses AS stored ON stored.merchant_id = t.merchant_id AND stored.reference_no = t.reference_no",
+        "dw.dim_shops AS home ON home.merchant_id = t.merchant_id AND home.shop_id = t.shop_id");
+
     public static readonly IngestPlan<ExpenseRow> Plan = new("expenses", new EntityDefinition<ExpenseRow>
     {
         Table = "dw.fact_expenses",
@@ -28,20 +33,21 @@ internal static class ExpensesEntity
         [
             .. new[]
             {
-                "merchant_id", "reference_no", "expense_date", "category", "amount", "shop_id", "currency_code",
-                "exchange_rate", "description", "vendor",
+                "merchant_id", "reference_no", "expense_date", "category", "amount", "shop_id", "description", "vendor",
             }.Select(TargetColumn.Same),
+            .. Money.Columns,
         ],
         ConflictColumns = ["merchant_id", "reference_no"],
         ConflictPredicate = "reference_no IS NOT NULL",
         Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveShop],
+        Currency = Money,
         Checks =
         [
             .. NaturalKeys.Merchant(),
             RowCheck.Required("reference_no"),
             RowCheck.Required("category"),
             .. NaturalKeys.Shop("fact_expenses_shop_fkey", optional: true),
-            References.Currency("fact_expenses_currency_code_fkey"),
+            .. Money.Checks("fact_expenses_currency_code_fkey", "fact_expenses_exchange_rate_positive"),
         ],
     });
 }

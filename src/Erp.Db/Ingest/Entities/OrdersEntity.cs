@@ -4,10 +4,15 @@ namespace Erp.Db.Ingest.Entities;
 
 /// <summary>
 /// Orders into dw.fact_sales_orders, keyed (merchant_id, shop_id, order_no, order_date), then posted (dw.post_orders; the upsert itself sets cost,
-/// units and inventory_deducted from the stored lines). Generated CNY columns are never written; an order without exchange_rate takes the rate of its date.
+/// units and inventory_deducted from the stored lines). Generated CNY columns are never written; currency and rate follow <see cref="CurrencyRule"/>.
 /// </summary>
 internal static class OrdersEntity
 {
+    /// <summary>An order's currency defaults to its shop's.</summary>
+    private static readonly CurrencyRule Money = new("order_date",
+        "dw.fact_sales_orders AS stored ON stored.merchant_id = t.merchant_id AND stored.shop_id = t.shop_id AND stored.order_no = t.order_no AND stored.order_date = t.order_date",
+        "dw.dim_shops AS home ON home.merchant_id = t.merchant_id AND home.shop_id = t.shop_id");
+
     public static readonly IngestPlan<OrderRow> Plan = new("orders", new EntityDefinition<OrderRow>
     {
         Table = "dw.fact_sales_orders",
@@ -51,16 +56,16 @@ internal static class OrdersEntity
                 LEFT JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
                 LEFT JOIN LATERAL (SELECT * FROM dw.order_line_totals(o.merchant_id, o.order_id, o.order_date) WHERE o.order_id IS NOT NULL OFFSET 0) AS lines ON true
                 LEFT JOIN LATERAL (SELECT * FROM dw.order_unlined_shipped(o.merchant_id, o.order_id, o.order_date) WHERE o.order_id IS NOT NULL OFFSET 0) AS unlined ON true
-            """ + References.ExchangeRateJoin("order_date"),
+            """,
         Columns =
         [
             .. new[]
             {
-                "merchant_id", "shop_id", "order_no", "order_date", "ordered_at", "gmv", "customer_id", "status", "currency_code",
+                "merchant_id", "shop_id", "order_no", "order_date", "ordered_at", "gmv", "customer_id", "status",
                 "discount_amount", "platform_commission", "payment_fee", "shipping_fee",
                 "is_invoiced", "invoice_id", "paid_at", "shipped_at", "delivered_at",
             }.Select(TargetColumn.Same),
-            new("exchange_rate", "coalesce(t.exchange_rate, rate.rate_to_cny)", ["exchange_rate"]) { DerivedWhenMissing = true },
+            .. Money.Columns,
             new("item_count", "coalesce(lines.item_count, t.item_count)", ["item_count"]),
             // Settlement marks an order paid (dw.settle_receivables) and never unmarks it: a file without is_paid keeps that, so
             // re-importing it unchanged writes nothing.
@@ -106,6 +111,7 @@ internal static class OrdersEntity
             RETURNING d.merchant_id, d.shop_id, d.order_no, d.order_date
             """,
         Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveShop, NaturalKeys.ResolveCustomer],
+        Currency = Money,
         Checks =
         [
             .. NaturalKeys.Merchant(),
@@ -113,7 +119,7 @@ internal static class OrdersEntity
             RowCheck.BusinessDate("order_date"),
             .. NaturalKeys.Shop("fact_sales_orders_shop_fkey"),
             .. NaturalKeys.Customer("fact_sales_orders_customer_fkey"),
-            References.Currency("fact_sales_orders_currency_code_fkey"),
+            .. Money.Checks("fact_sales_orders_currency_code_fkey", "fact_sales_orders_exchange_rate_positive"),
             // The business day is cut in the shop's time zone, or the merchant's when the shop has none (dw.dim_shops.timezone).
             // Asked as EXISTS, a semi-join of the batch with the few shops: a zone looked up per row took 0.4 s per 200,000 rows.
             // A shop that is not the merchant's is reported by the shop check; this one then stays silent.
@@ -124,7 +130,6 @@ internal static class OrdersEntity
                 "(SELECT format('order_date %s does not match ordered_at %s, which is %s in the shop''s time zone %s', t.order_date, t.ordered_at, "
                 + "(t.ordered_at AT TIME ZONE z.zone)::date, z.zone) FROM (SELECT coalesce(s.timezone, m.timezone) AS zone FROM dw.dim_merchants AS m "
                 + "LEFT JOIN dw.dim_shops AS s ON s.merchant_id = m.merchant_id AND s.shop_id = t.shop_id WHERE m.merchant_id = t.merchant_id) AS z)"),
-            References.ExchangeRate("order_date", "fact_sales_orders_exchange_rate_positive"),
             // An invoiced order's invoice_id becomes its receivable's invoice_no (dw.post_order_receivables), unique per merchant:
             // two invoiced orders of the file with one invoice_id, or one a receivable of another order (or none) already has,
             // would fail the posting with a unique violation naming no row. Repeats are found by hashing the invoices (numbering

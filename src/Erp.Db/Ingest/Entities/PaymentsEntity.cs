@@ -30,6 +30,11 @@ internal static class PaymentsEntity
         WHERE t.invoice_no IS NULL AND t.order_no IS NOT NULL AND m.merchant_id = t.merchant_id AND m.order_no = t.order_no
         """;
 
+    /// <summary>A payment's currency defaults to its receivable's (CNY for an unapplied receipt).</summary>
+    private static readonly CurrencyRule Money = new("receipt_date",
+        "dw.fact_payment_receipts AS stored ON stored.merchant_id = t.merchant_id AND stored.reference_no = t.reference_no",
+        "dw.fact_accounts_receivable AS home ON home.merchant_id = t.merchant_id AND home.receivable_id = t.receivable_id");
+
     public static readonly IngestPlan<PaymentRow> Plan = new("payments", new EntityDefinition<PaymentRow>
     {
         Table = "dw.fact_payment_receipts",
@@ -55,14 +60,14 @@ internal static class PaymentsEntity
             TargetColumn.Same("receipt_date"),
             TargetColumn.Same("received_at"),
             TargetColumn.Same("amount"),
-            TargetColumn.Same("currency_code"),
-            TargetColumn.Same("exchange_rate"),
+            .. Money.Columns,
             TargetColumn.Same("payment_method"),
             new("receivable_id", "t.receivable_id", ["invoice_no", "order_no"]),
         ],
         ConflictColumns = ["merchant_id", "reference_no"],
         ConflictPredicate = "reference_no IS NOT NULL",
         Resolve = [NaturalKeys.ResolveMerchant, ResolveReceivable],
+        Currency = Money,
         Checks =
         [
             .. NaturalKeys.Merchant(),
@@ -98,7 +103,7 @@ internal static class PaymentsEntity
                     WHERE x.total > x.due)
                 """,
                 "format('amount %s over-pays the receivable of %s: with the payments before it, more than the amount due', t.amount, coalesce('invoice_no ' || t.invoice_no, 'order_no ' || t.order_no))"),
-            References.Currency("fact_payment_receipts_currency_code_fkey"),
+            .. Money.Checks("fact_payment_receipts_currency_code_fkey", "fact_payment_receipts_exchange_rate_positive"),
             // A receipt settles its receivable in the receivable's currency: received_amount and outstanding are in it, so a
             // receipt of 50 USD against a CNY receivable would count as 50 CNY.
             new("currency_code",

@@ -5,6 +5,12 @@ namespace Erp.Db.Ingest.Entities;
 /// <summary>Daily product figures into dw.fact_product_metrics, keyed (merchant_id, shop_id, product of sku, metric_date).</summary>
 internal static class ProductMetricsEntity
 {
+    /// <summary>A product's figures are in its shop's currency unless they say otherwise.</summary>
+    private static readonly CurrencyRule Money = new("metric_date",
+        "(dw.fact_product_metrics AS stored JOIN dw.dim_products AS stored_product ON stored_product.merchant_id = stored.merchant_id AND stored_product.product_id = stored.product_id) "
+        + "ON stored.merchant_id = t.merchant_id AND stored.shop_id = t.shop_id AND stored_product.sku = t.sku AND stored.metric_date = t.metric_date",
+        "dw.dim_shops AS home ON home.merchant_id = t.merchant_id AND home.shop_id = t.shop_id");
+
     public static readonly IngestPlan<ProductMetricRow> Plan = new("product-metrics", new EntityDefinition<ProductMetricRow>
     {
         Table = "dw.fact_product_metrics",
@@ -40,12 +46,14 @@ internal static class ProductMetricsEntity
             new("product_id", "p.product_id", ["sku"]),
             .. new[]
             {
-                "metric_date", "currency_code", "exchange_rate", "price", "stock", "sales_volume", "sales_amount",
+                "metric_date", "price", "stock", "sales_volume", "sales_amount",
                 "page_views", "visitors", "rating", "review_count", "listing_status",
             }.Select(TargetColumn.Same),
+            .. Money.Columns,
         ],
         ConflictColumns = ["merchant_id", "shop_id", "product_id", "metric_date"],
         Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveShop],
+        Currency = Money,
         Checks =
         [
             .. NaturalKeys.Merchant(),
@@ -53,7 +61,7 @@ internal static class ProductMetricsEntity
             RowCheck.BusinessDate("metric_date"),
             .. NaturalKeys.Shop("fact_product_metrics_shop_fkey"),
             References.Sku("fact_product_metrics_product_fkey"),
-            References.Currency("fact_product_metrics_currency_code_fkey"),
+            .. Money.Checks("fact_product_metrics_currency_code_fkey", "fact_product_metrics_exchange_rate_positive"),
         ],
     });
 }

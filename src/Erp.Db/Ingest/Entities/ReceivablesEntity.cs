@@ -8,6 +8,11 @@ namespace Erp.Db.Ingest.Entities;
 /// </summary>
 internal static class ReceivablesEntity
 {
+    /// <summary>A receivable's currency defaults to its shop's (CNY without a shop).</summary>
+    private static readonly CurrencyRule Money = new("invoice_date",
+        "dw.fact_accounts_receivable AS stored ON stored.merchant_id = t.merchant_id AND stored.invoice_no = t.invoice_no",
+        "dw.dim_shops AS home ON home.merchant_id = t.merchant_id AND home.shop_id = t.shop_id");
+
     public static readonly IngestPlan<ReceivableEntryRow> Plan = new("receivables", new EntityDefinition<ReceivableEntryRow>
     {
         Table = "dw.fact_accounts_receivable",
@@ -27,23 +32,22 @@ internal static class ReceivablesEntity
             Field.Numeric<ReceivableEntryRow>("exchange_rate", r => r.ExchangeRate),
         ],
         KeyFields = ["merchant_id", "invoice_no"],
-        Joins = References.ExchangeRateJoin("invoice_date"),
         Columns =
         [
-            .. new[] { "merchant_id", "invoice_no", "invoice_date", "due_date", "amount", "shop_id", "customer_id", "currency_code" }.Select(TargetColumn.Same),
-            new("exchange_rate", "coalesce(t.exchange_rate, rate.rate_to_cny)", ["exchange_rate"]) { DerivedWhenMissing = true },
+            .. new[] { "merchant_id", "invoice_no", "invoice_date", "due_date", "amount", "shop_id", "customer_id" }.Select(TargetColumn.Same),
+            .. Money.Columns,
         ],
         ConflictColumns = ["merchant_id", "invoice_no"],
         ConflictPredicate = "invoice_no IS NOT NULL",
         Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveShop, NaturalKeys.ResolveCustomer],
+        Currency = Money,
         Checks =
         [
             .. NaturalKeys.Merchant(),
             RowCheck.Required("invoice_no"),
             .. NaturalKeys.Shop("fact_accounts_receivable_shop_fkey", optional: true),
             .. NaturalKeys.Customer("fact_accounts_receivable_customer_fkey"),
-            References.Currency("fact_accounts_receivable_currency_code_fkey"),
-            References.ExchangeRate("invoice_date", "fact_accounts_receivable_exchange_rate_positive"),
+            .. Money.Checks("fact_accounts_receivable_currency_code_fkey", "fact_accounts_receivable_exchange_rate_positive"),
             // An order's receivable follows its order (dw.post_order_receivables): restated here, the next posting would put the
             // order's amount, shop and customer back.
             new("invoice_no",

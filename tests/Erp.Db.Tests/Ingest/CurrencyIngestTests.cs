@@ -1,0 +1,155 @@
+using System.Collections;
+using System.Reflection;
+using Erp.Db.Ingest;
+using Erp.Db.Ingest.Engine;
+using Erp.Db.Ingest.Entities;
+using Erp.Db.Tests.Infrastructure;
+
+namespace Erp.Db.Tests.Ingest;
+
+/// <summary>
+/// Every entity with amounts in a currency follows one rule: the row's currency, else its shop's (a payment: its receivable's),
+/// else CNY; the row's rate, else the rate table's for that currency and the row's date. Before, payments, expenses and product
+/// figures without a rate were stored at 1 (20 USD counted as 20 CNY), and a row without a currency was CNY even in a USD shop.
+/// </summary>
+public class CurrencyIngestTests
+{
+    /// <summary>A shop of merchant 1 that sells in USD.</summary>
+    internal const long UsdShop = 11;
+
+    private static readonly DateOnly Day = new(2026, 3, 5);
+    private static readonly DateTimeOffset Noon = new(2026, 3, 5, 12, 0, 0, TimeSpan.FromHours(8));
+
+    /// <summary>The sample warehouse with the USD shop a-amazon and rates of USD (none on 5 March: the 4th's applies) and EUR.</summary>
+    internal static async Task<TestDatabase> CreateAsync()
+    {
+        var db = await IngestSample.CreateAsync();
+        await db.ExecuteAsync($"""
+            INSERT INTO dw.dim_shops (shop_id, merchant_id, platform_id, platform_shop_code, shop_name, currency_code)
+                SELECT {UsdShop}, 1, p.platform_id, 'a-amazon', 'A on Amazon', 'USD' FROM dw.dim_platforms AS p WHERE p.platform_code = 'amazon';
+            INSERT INTO dw.fact_exchange_rates (currency_code, rate_date, rate_to_cny)
+                VALUES ('USD', '2026-03-03', 7.15), ('USD', '2026-03-04', 7.2), ('USD', '2026-03-06', 7.3), ('EUR', '2026-03-05', 7.8);
+            """);
+        return db;
+    }
+
+    /// <summary>The rate table's rate of a currency on a day, asked of the table itself: the latest on or before it, 1 for CNY.</summary>
+    internal static string RateOf(string currency, string day) =>
+        $"(CASE WHEN {currency} = 'CNY' THEN 1 ELSE (SELECT r.rate_to_cny FROM dw.fact_exchange_rates AS r "
+        + $"WHERE r.currency_code = {currency} AND r.rate_date <= {day} ORDER BY r.rate_date DESC LIMIT 1) END)";
+
+    [Fact]
+    public async Task Payments_expenses_and_product_figures_without_a_rate_take_the_rate_of_their_currency_and_date()
+    {
+        await using var db = await CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertReceivablesAsync([new(1, "INV-U", Day, Day.AddDays(30), 100m) { ShopId = UsdShop }]);
+
+        await ingest.UpsertPaymentsAsync([
+            new(1, "TX-1", Day, Noon, 20m) { InvoiceNo = "INV-U" },
+            new(1, "TX-2", Day.AddDays(1), Noon.AddDays(1), 5m) { CurrencyCode = "EUR" },
+            new(1, "TX-3", Day, Noon, 8m),
+            new(1, "TX-4", Day, Noon, 10m) { CurrencyCode = "USD", ExchangeRate = 7m }]);
+        await ingest.UpsertExpensesAsync([
+            new(1, "BILL-1", Day.AddDays(1), "advertising", 50m) { ShopId = UsdShop },
+            new(1, "BILL-2", Day, "rent", 1000m),
+            new(1, "BILL-3", Day, "software", 30m) { CurrencyCode = "USD" }]);
+        await ingest.UpsertProductMetricsAsync([
+            new(1, UsdShop, IngestSample.Sku, Day) { Price = 10m, SalesAmount = 30m },
+            new(1, IngestSample.Shop, IngestSample.Sku, Day) { Price = 10m, SalesAmount = 30m }]);
+
+        Assert.Equal("INV-U USD 7.20000000 720.00", await db.ScalarAsync<string>(
+            "SELECT concat_ws(' ', invoice_no, currency_code, exchange_rate, amount_cny) FROM dw.fact_accounts_receivable"));
+        Assert.Equal("TX-1 USD 7.20000000 144.00|TX-2 EUR 7.80000000 39.00|TX-3 CNY 1.00000000 8.00|TX-4 USD 7.00000000 70.00", await db.ScalarAsync<string>(
+            "SELECT string_agg(concat_ws(' ', reference_no, currency_code, exchange_rate, amount_cny), '|' ORDER BY reference_no) FROM dw.fact_payment_receipts"));
+        Assert.Equal("BILL-1 USD 7.30000000 365.00|BILL-2 CNY 1.00000000 1000.00|BILL-3 USD 7.20000000 216.00", await db.ScalarAsync<string>(
+            "SELECT string_agg(concat_ws(' ', reference_no, currency_code, exchange_rate, amount_cny), '|' ORDER BY reference_no) FROM dw.fact_expenses"));
+        Assert.Equal("10 CNY 1.00000000 10.00 30.00|11 USD 7.20000000 72.00 216.00", await db.ScalarAsync<string>(
+            "SELECT string_agg(concat_ws(' ', shop_id, currency_code, exchange_rate, price_cny, sales_amount_cny), '|' ORDER BY shop_id) FROM dw.fact_product_metrics"));
+        // The same question asked of the rate table: every converted amount is the amount at its date's rate, save the given rate.
+        Assert.True(await db.ScalarAsync<bool>($"""
+            SELECT bool_and(p.amount_cny = round(p.amount * {RateOf("p.currency_code::text", "p.receipt_date")}, 2)) FILTER (WHERE p.reference_no <> 'TX-4')
+               AND (SELECT bool_and(e.amount_cny = round(e.amount * {RateOf("e.currency_code::text", "e.expense_date")}, 2)) FROM dw.fact_expenses AS e)
+               AND (SELECT bool_and(m.sales_amount_cny = round(m.sales_amount * {RateOf("m.currency_code::text", "m.metric_date")}, 2)) FROM dw.fact_product_metrics AS m)
+            FROM dw.fact_payment_receipts AS p
+            """));
+    }
+
+    [Fact]
+    public async Task A_row_without_a_rate_whose_currency_has_none_by_its_date_is_rejected_naming_it()
+    {
+        await using var db = await CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+
+        var payment = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertPaymentsAsync([
+            new(1, "TX-1", Day, Noon, 20m) { CurrencyCode = "USD" },
+            new(1, "TX-2", Day, Noon, 20m) { CurrencyCode = "GBP" }]));
+        var expense = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertExpensesAsync([
+            new(1, "BILL-1", new DateOnly(2026, 3, 1), "rent", 10m) { CurrencyCode = "USD" }]));
+
+        Assert.Equal((2L, "exchange_rate", "fact_payment_receipts_exchange_rate_positive"), (payment.RowNumber, payment.Field, payment.Constraint));
+        Assert.Contains("no GBP rate on or before 2026-03-05", payment.Message, StringComparison.Ordinal);
+        Assert.Equal((1L, "exchange_rate"), (expense.RowNumber, expense.Field));
+        Assert.Contains("no USD rate on or before 2026-03-01", expense.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT (SELECT count(*) FROM dw.fact_payment_receipts) + (SELECT count(*) FROM dw.fact_expenses)"));
+    }
+
+    [Fact]
+    public async Task An_order_without_a_currency_is_in_its_shops_currency_at_the_rate_of_its_date()
+    {
+        await using var db = await CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+
+        await ingest.UpsertOrdersAsync([
+            IngestSample.Order("U-1", 100m, UsdShop) with { CurrencyCode = null, ExchangeRate = null },
+            IngestSample.Order("C-1", 100m) with { CurrencyCode = null, ExchangeRate = null }]);
+
+        Assert.Equal("C-1 CNY 1.00000000 100.00|U-1 USD 7.20000000 720.00", await db.ScalarAsync<string>(
+            "SELECT string_agg(concat_ws(' ', order_no, currency_code, exchange_rate, gmv_cny), '|' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no IN ('U-1', 'C-1')"));
+    }
+
+    [Fact]
+    public async Task An_order_the_batch_gives_no_currency_keeps_its_stored_currency_and_that_currencys_rate()
+    {
+        await using var db = await CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([IngestSample.Order("U-1", 100m) with { CurrencyCode = "USD", ExchangeRate = null }]);
+        var withoutCurrency = ingest.With(new IngestOptions
+        {
+            SuppliedFields = new HashSet<string> { "merchant_id", "shop_id", "order_no", "order_date", "ordered_at", "gmv" },
+        });
+
+        var result = await withoutCurrency.UpsertOrdersAsync([IngestSample.Order("U-1", 110m) with { CurrencyCode = null, ExchangeRate = null }]);
+
+        Assert.Equal((0L, 1L), (result.Inserted, result.Updated));
+        Assert.Equal("USD 7.20000000 792.00", await db.ScalarAsync<string>(
+            "SELECT concat_ws(' ', currency_code, exchange_rate, gmv_cny) FROM dw.fact_sales_orders WHERE order_no = 'U-1'"));
+    }
+
+    /// <summary>Every entity whose rows carry a currency and a rate follows the one rule: its fill, its columns and its checks.</summary>
+    [Fact]
+    public void Every_entity_with_a_currency_and_a_rate_has_the_currency_rule()
+    {
+        var plans = typeof(OrdersEntity).Assembly.GetTypes()
+            .Where(t => t.Namespace == typeof(OrdersEntity).Namespace)
+            .Select(t => t.GetField("Plan", BindingFlags.Public | BindingFlags.Static)?.GetValue(null))
+            .OfType<object>()
+            .ToList();
+        object? Get(object target, string property) => target.GetType().GetProperty(property)!.GetValue(target);
+
+        var withRates = plans.Where(plan => ((IEnumerable)Get(Get(plan, "Definition")!, "Fields")!).Cast<object>()
+            .Any(f => (string)Get(f, "Name")! == "exchange_rate")).ToList();
+
+        Assert.Equal(["expenses", "orders", "payments", "product-metrics", "receivables"], withRates.Select(p => (string)Get(p, "Entity")!).Order());
+        foreach (var plan in withRates)
+        {
+            var definition = Get(plan, "Definition")!;
+            var rule = Assert.IsType<CurrencyRule>(Get(definition, "Currency"));
+            var columns = ((IEnumerable)Get(definition, "Columns")!).Cast<TargetColumn>().ToList();
+            var checks = ((IEnumerable)Get(definition, "Checks")!).Cast<RowCheck>().ToList();
+            Assert.All(rule.Columns, column => Assert.Contains(column, columns));
+            Assert.All(rule.Checks("", ""), check => Assert.Contains(checks, c => c.Field == check.Field && c.FailsWhen == check.FailsWhen));
+            Assert.Equal(rule.Fill(false), ((IReadOnlyList<string>)Get(plan, "Resolve")!)[^1]);
+        }
+    }
+}
