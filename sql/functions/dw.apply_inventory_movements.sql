@@ -1,10 +1,14 @@
 -- dw.apply_inventory_movements: moves the stock positions by the movements not yet applied, and
 -- keeps the weighted-average cost and the shortages.
 -- requires: dw.fact_inventory.shortage_* and dw.fact_inventory_transactions.quantity_posted
---           (0017_business_flows), dw.dim_products
+--           (0017_business_flows), dw.fact_inventory_transactions.posted_* (0050), dw.dim_products
 -- Applies quantity_change - quantity_posted of every movement where they differ (NULL = never:
 -- the writer kept the position itself), then sets quantity_posted = quantity_change: so it is
 -- idempotent, and a purchase re-imported with another quantity applies just the difference.
+-- A movement also keeps the product and warehouse it was applied to (posted_product_id,
+-- posted_warehouse_code, 0050; NULL = where it stands): one re-imported with another SKU or
+-- warehouse takes its quantity_posted units back from the old position and posts quantity_change
+-- to the new one, so on hand = opening + the movements per product and warehouse still holds.
 -- A caller that wrote movements already applied (dw.post_order_stock) leaves their deltas in
 -- pg_temp.inventory_deltas; they move the positions together with the pending ones, and are consumed.
 -- Book balance = quantity_on_hand - shortage_on_hand (any sign); quantity_on_hand is its positive
@@ -31,29 +35,51 @@ BEGIN
         on_hand_change integer, reserved_change integer, received integer, received_value numeric
     ) ON COMMIT DROP;
 
+    -- A movement is pending while its units, place or cost differ from what was applied (the posted_*
+    -- columns; NULL = where it stands). The predicate is the partial index's (0050), word for word.
     WITH pending AS (
-        SELECT t.merchant_id, t.transaction_id, t.quantity_posted
+        SELECT t.merchant_id, t.transaction_id, t.quantity_posted,
+               coalesce(t.posted_product_id, t.product_id) AS posted_product_id,
+               coalesce(t.posted_warehouse_code, t.warehouse_code) AS posted_warehouse_code,
+               coalesce(t.posted_unit_cost, t.unit_cost) AS posted_unit_cost
         FROM dw.fact_inventory_transactions AS t
-        WHERE t.quantity_posted <> t.quantity_change
+        WHERE (t.quantity_posted <> t.quantity_change OR t.posted_product_id <> t.product_id
+               OR t.posted_warehouse_code <> t.warehouse_code OR t.posted_unit_cost <> t.unit_cost)
           AND (merchant IS NULL OR t.merchant_id = merchant)
         FOR UPDATE
     ),
     applied AS (
         UPDATE dw.fact_inventory_transactions AS t
-        SET quantity_posted = t.quantity_change
+        SET quantity_posted = t.quantity_change, posted_product_id = t.product_id,
+            posted_warehouse_code = t.warehouse_code, posted_unit_cost = t.unit_cost
         FROM pending AS p
         WHERE t.merchant_id = p.merchant_id AND t.transaction_id = p.transaction_id
-        RETURNING t.merchant_id, t.product_id, t.warehouse_code, t.transaction_type, t.unit_cost,
-                  t.quantity_change - p.quantity_posted AS delta
+        RETURNING t.merchant_id, t.product_id, t.warehouse_code, t.transaction_type, t.unit_cost, t.quantity_change,
+                  p.posted_product_id, p.posted_warehouse_code, p.quantity_posted,
+                  -- the units posted that stay where they are: none when the movement moved
+                  CASE WHEN t.product_id = p.posted_product_id AND t.warehouse_code = p.posted_warehouse_code
+                       THEN p.quantity_posted ELSE 0 END AS staying
+    ),
+    -- Where a movement now stands it brings quantity_change - staying; where it was posted before
+    -- (when it moved to another product or warehouse) it takes back the quantity_posted units.
+    legs AS (
+        SELECT a.merchant_id, a.product_id, a.warehouse_code, a.transaction_type, a.unit_cost,
+               a.quantity_change - a.staying AS delta
+        FROM applied AS a
+        UNION ALL
+        SELECT a.merchant_id, a.posted_product_id, a.posted_warehouse_code, a.transaction_type, NULL,
+               -a.quantity_posted
+        FROM applied AS a
+        WHERE (a.posted_product_id <> a.product_id OR a.posted_warehouse_code <> a.warehouse_code) AND a.quantity_posted <> 0
     )
     INSERT INTO pg_temp.inventory_deltas
-    SELECT a.merchant_id, a.product_id, a.warehouse_code,
-           coalesce(sum(a.delta) FILTER (WHERE a.transaction_type NOT IN ('reserve', 'release')), 0),
-           coalesce(sum(a.delta) FILTER (WHERE a.transaction_type IN ('reserve', 'release')), 0),
-           coalesce(sum(a.delta) FILTER (WHERE a.transaction_type = 'purchase_in' AND a.delta > 0), 0),
-           coalesce(sum(a.delta * coalesce(a.unit_cost, 0)) FILTER (WHERE a.transaction_type = 'purchase_in' AND a.delta > 0), 0)
-    FROM applied AS a
-    GROUP BY a.merchant_id, a.product_id, a.warehouse_code;
+    SELECT l.merchant_id, l.product_id, l.warehouse_code,
+           coalesce(sum(l.delta) FILTER (WHERE l.transaction_type NOT IN ('reserve', 'release')), 0),
+           coalesce(sum(l.delta) FILTER (WHERE l.transaction_type IN ('reserve', 'release')), 0),
+           coalesce(sum(l.delta) FILTER (WHERE l.transaction_type = 'purchase_in' AND l.delta > 0), 0),
+           coalesce(sum(l.delta * coalesce(l.unit_cost, 0)) FILTER (WHERE l.transaction_type = 'purchase_in' AND l.delta > 0), 0)
+    FROM legs AS l
+    GROUP BY l.merchant_id, l.product_id, l.warehouse_code;
 
     DROP TABLE IF EXISTS pg_temp.inventory_moves;
     CREATE TEMP TABLE inventory_moves ON COMMIT DROP AS

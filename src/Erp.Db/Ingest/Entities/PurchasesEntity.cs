@@ -4,8 +4,9 @@ namespace Erp.Db.Ingest.Entities;
 
 /// <summary>
 /// Purchases as purchase_in movements of dw.fact_inventory_transactions, keyed (merchant_id, 'purchase_in', reference_no), then applied to
-/// the positions (dw.apply_inventory_movements). quantity_posted is written 0 on insert and never by the import afterwards, so a
-/// re-import with another quantity applies just the difference.
+/// the positions (dw.apply_inventory_movements). quantity_posted (and the posted_* columns) are written on insert at most and never by
+/// the import afterwards, so a re-import with another quantity applies just the difference, and one with another SKU or warehouse
+/// moves the posted units from the old position to the new one.
 /// </summary>
 internal static class PurchasesEntity
 {
