@@ -26,9 +26,12 @@ DECLARE
     merchant bigint;
 BEGIN
     -- The movements' effect on positions, as dw.apply_inventory_movements collects it (same columns).
+    -- The same definition as dw.apply_inventory_movements' (whichever runs first in the transaction creates it).
     CREATE TEMP TABLE IF NOT EXISTS inventory_deltas (
         merchant_id bigint, product_id bigint, warehouse_code text,
-        on_hand_change integer, reserved_change integer, received integer, received_value numeric
+        on_hand_change integer, reserved_change integer, received integer, received_value numeric,
+        taken_back integer NOT NULL DEFAULT 0, taken_back_value numeric NOT NULL DEFAULT 0,
+        repriced integer NOT NULL DEFAULT 0, repriced_value numeric NOT NULL DEFAULT 0
     ) ON COMMIT DROP;
 
     WITH selected AS (

@@ -64,6 +64,75 @@ public class PurchaseCorrectionTests
             "SELECT kind || '|' || subject || '|' || (details->>'shortage_on_hand') FROM dw.alerts WHERE resolved_at IS NULL"));
     }
 
+    [Fact]
+    public async Task A_corrected_unit_cost_moves_the_average_by_the_value_difference()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(Merchant, "A-1", 10)]);
+        PurchaseRow purchase = new(Merchant, "PO-1/1", "A-1", 10, 10m, Day);
+        await ingest.UpsertPurchasesAsync([purchase]);
+        var bought = await CostAsync(db);
+
+        await ingest.UpsertPurchasesAsync([purchase with { UnitCost = 14m }]);
+
+        // 10 opening units at the product's 12.5 + 10 bought at 10: 225 / 20 = 11.25.
+        Assert.Equal("20 11.2500", bought);
+        // + 10 x (14 - 10) = 40: 265 / 20 = 13.25, as if the purchase had come at 14.
+        Assert.Equal("20 13.2500", await CostAsync(db));
+        Assert.Equal("14.0000 14.0000", await db.ScalarAsync<string>(
+            "SELECT unit_cost || ' ' || posted_unit_cost FROM dw.fact_inventory_transactions WHERE reference_no = 'PO-1/1'"));
+    }
+
+    [Fact]
+    public async Task A_corrected_unit_cost_after_sales_reprices_only_the_units_still_on_hand()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(Merchant, "A-1", 10)]);
+        PurchaseRow purchase = new(Merchant, "PO-1/1", "A-1", 10, 10m, Day);
+        await ingest.UpsertPurchasesAsync([purchase]);
+        await ingest.UpsertOrdersAsync([Order("S-1", "shipped")]);
+        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 15)]);
+        var shipped = await CostAsync(db);
+
+        await ingest.UpsertPurchasesAsync([purchase with { UnitCost = 14m }]);
+
+        Assert.Equal("5 11.2500", shipped);
+        // 5 units left worth 56.25; at most 5 of the purchase's 10 can be among them: + 5 x 4 = 20, 76.25 / 5 = 15.25.
+        // The other 5 x 4 belongs to units shipped, whose line cost (11.25) is not re-posted.
+        Assert.Equal("5 15.2500", await CostAsync(db));
+        Assert.Equal(11.25m, await db.ScalarAsync<decimal>("SELECT unit_cost FROM dw.fact_order_items"));
+    }
+
+    [Fact]
+    public async Task A_lowered_quantity_or_another_sku_takes_the_units_back_at_their_purchase_cost()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertProductsAsync([new ProductMasterRow(Merchant, "A-2", "Cup") { UnitCost = 3m }]);
+        await ingest.UpsertInventoryAsync([new(Merchant, "A-1", 10)]);
+        PurchaseRow purchase = new(Merchant, "PO-1/1", "A-1", 10, 10m, Day);
+        await ingest.UpsertPurchasesAsync([purchase]);
+
+        await ingest.UpsertPurchasesAsync([purchase with { Quantity = 6, UnitCost = 14m }]);
+        var lowered = await CostAsync(db);
+        await ingest.UpsertPurchasesAsync([purchase with { Quantity = 6, UnitCost = 14m, Sku = "A-2" }]);
+
+        // 225 - 4 taken back at 10 = 185 over 16, + 6 re-priced by 4 = 209 / 16 = 13.0625 (= (125 + 6 x 14) / 16).
+        Assert.Equal("16 13.0625", lowered);
+        // A-1: 209 - 6 x 14 = 125 over 10: the opening stock at 12.5 again; A-2 opens at 3 with none and takes 6 at 14.
+        Assert.Equal("10 12.5000", await CostAsync(db));
+        Assert.Equal("6 14.0000", await CostAsync(db, "A-2"));
+        Assert.Equal(0L, await UnreconciledAsync(db, "('A-1', 'default', 10)"));
+    }
+
+    private static Task<string?> CostAsync(TestDatabase db, string sku = "A-1") => db.ScalarAsync<string>($"""
+        SELECT f.quantity_on_hand || ' ' || f.average_unit_cost
+        FROM dw.fact_inventory AS f JOIN dw.dim_products AS p USING (merchant_id, product_id)
+        WHERE f.merchant_id = 1 AND p.sku = '{sku}' AND f.warehouse_code = 'default'
+        """);
+
     /// <summary>sku@warehouse on_hand|... of merchant 1, every position.</summary>
     internal static Task<string?> PositionsAsync(TestDatabase db) => db.ScalarAsync<string>("""
         SELECT string_agg(p.sku || '@' || f.warehouse_code || ' ' || f.quantity_on_hand, '|' ORDER BY p.sku, f.warehouse_code)
