@@ -2,7 +2,7 @@
 -- keeps the weighted-average cost and the shortages.
 -- requires: dw.fact_inventory.shortage_* and dw.fact_inventory_transactions.quantity_posted
 --           (0017_business_flows), dw.fact_inventory_transactions.posted_* (0050), dw.dim_products,
---           dw.average_cost_after_purchases
+--           dw.average_cost_after_purchases, dw.product_cost_cny
 -- Applies quantity_change - quantity_posted of every movement where they differ (NULL = never:
 -- the writer kept the position itself), then sets quantity_posted = quantity_change: so it is
 -- idempotent, and a purchase re-imported with another quantity applies just the difference.
@@ -17,7 +17,8 @@
 -- shortage_reserved; quantity_reserved never exceeds quantity_on_hand, the rest is short.
 -- So per product and warehouse, at any time: quantity_on_hand - shortage_on_hand = opening +
 -- applied on-hand movements, and quantity_reserved + shortage_reserved = opening reserved +
--- applied reserve/release movements. A position opens at its product's unit cost; a purchase
+-- applied reserve/release movements. A position opens at its product's unit cost (in CNY at the
+-- rate of its first movement's day: dw.product_cost_cny); a purchase
 -- (purchase_in) moves average_unit_cost to the weighted average of the stock on hand and the units
 -- received, and a corrected one (taken back, re-priced: posted_unit_cost) by the rule of
 -- dw.average_cost_after_purchases.
@@ -29,6 +30,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     changed integer;
+    unvalued record;
 BEGIN
     -- Deltas a caller already collected (dw.post_order_stock writes its movements applied and leaves
     -- their deltas here) move the positions together with the pending movements, in one pass.
@@ -37,7 +39,7 @@ BEGIN
         merchant_id bigint, product_id bigint, warehouse_code text,
         on_hand_change integer, reserved_change integer, received integer, received_value numeric,
         taken_back integer NOT NULL DEFAULT 0, taken_back_value numeric NOT NULL DEFAULT 0,
-        repriced integer NOT NULL DEFAULT 0, repriced_value numeric NOT NULL DEFAULT 0
+        repriced integer NOT NULL DEFAULT 0, repriced_value numeric NOT NULL DEFAULT 0, moved_on date
     ) ON COMMIT DROP;
 
     -- A movement is pending while its units, place or cost differ from what was applied (the posted_*
@@ -59,7 +61,7 @@ BEGIN
             posted_warehouse_code = t.warehouse_code, posted_unit_cost = t.unit_cost
         FROM pending AS p
         WHERE t.merchant_id = p.merchant_id AND t.transaction_id = p.transaction_id
-        RETURNING t.merchant_id, t.product_id, t.warehouse_code, t.transaction_type, t.unit_cost, t.quantity_change,
+        RETURNING t.merchant_id, t.product_id, t.warehouse_code, t.transaction_type, t.unit_cost, t.quantity_change, t.transaction_date,
                   p.posted_product_id, p.posted_warehouse_code, p.quantity_posted, p.posted_unit_cost,
                   -- the units posted that stay where they are: none when the movement moved
                   CASE WHEN t.product_id = p.posted_product_id AND t.warehouse_code = p.posted_warehouse_code
@@ -71,7 +73,7 @@ BEGIN
     -- unit_cost, units taken back at the cost they were posted with, and the staying units re-priced
     -- by unit_cost - posted_unit_cost.
     legs AS (
-        SELECT a.merchant_id, a.product_id, a.warehouse_code, a.transaction_type,
+        SELECT a.merchant_id, a.product_id, a.warehouse_code, a.transaction_type, a.transaction_date,
                a.quantity_change - a.staying AS delta,
                greatest(a.quantity_change - a.staying, 0) AS received,
                greatest(a.quantity_change - a.staying, 0) * coalesce(a.unit_cost, 0) AS received_value,
@@ -81,7 +83,7 @@ BEGIN
                least(a.staying, a.quantity_change) * (coalesce(a.unit_cost, 0) - coalesce(a.posted_unit_cost, 0)) AS repriced_value
         FROM applied AS a
         UNION ALL
-        SELECT a.merchant_id, a.posted_product_id, a.posted_warehouse_code, a.transaction_type,
+        SELECT a.merchant_id, a.posted_product_id, a.posted_warehouse_code, a.transaction_type, a.transaction_date,
                -a.quantity_posted, 0, 0, a.quantity_posted, a.quantity_posted * coalesce(a.posted_unit_cost, 0), 0, 0
         FROM applied AS a
         WHERE (a.posted_product_id <> a.product_id OR a.posted_warehouse_code <> a.warehouse_code) AND a.quantity_posted <> 0
@@ -95,7 +97,8 @@ BEGIN
            coalesce(sum(l.taken_back) FILTER (WHERE l.transaction_type = 'purchase_in'), 0),
            coalesce(sum(l.taken_back_value) FILTER (WHERE l.transaction_type = 'purchase_in'), 0),
            coalesce(sum(l.repriced) FILTER (WHERE l.transaction_type = 'purchase_in'), 0),
-           coalesce(sum(l.repriced_value) FILTER (WHERE l.transaction_type = 'purchase_in'), 0)
+           coalesce(sum(l.repriced_value) FILTER (WHERE l.transaction_type = 'purchase_in'), 0),
+           min(l.transaction_date)
     FROM legs AS l
     GROUP BY l.merchant_id, l.product_id, l.warehouse_code;
 
@@ -104,7 +107,7 @@ BEGIN
     SELECT d.merchant_id, d.product_id, d.warehouse_code, sum(d.on_hand_change) AS on_hand_change,
            sum(d.reserved_change) AS reserved_change, sum(d.received) AS received, sum(d.received_value) AS received_value,
            sum(d.taken_back) AS taken_back, sum(d.taken_back_value) AS taken_back_value,
-           sum(d.repriced) AS repriced, sum(d.repriced_value) AS repriced_value
+           sum(d.repriced) AS repriced, sum(d.repriced_value) AS repriced_value, min(d.moved_on) AS moved_on
     FROM pg_temp.inventory_deltas AS d
     WHERE merchant IS NULL OR d.merchant_id = merchant
     GROUP BY d.merchant_id, d.product_id, d.warehouse_code;
@@ -113,10 +116,28 @@ BEGIN
     -- A position opens at the product's safety stock and unit cost: a count or an order's return
     -- that opens it brings no cost, and stock valued at 0 would drag the next purchase's weighted
     -- average down (100 counted units, then 10 bought at 5: 0.45 a unit instead of the product's cost).
-    INSERT INTO dw.fact_inventory AS f (merchant_id, product_id, warehouse_code, safety_stock, average_unit_cost)
-    SELECT d.merchant_id, d.product_id, d.warehouse_code, p.safety_stock, p.unit_cost
+    -- The product's cost is in its cost_currency: it opens at that cost in CNY at the rate of the day
+    -- of the earliest movement opening it (dw.product_cost_cny). With no rate of that currency on or
+    -- before that day the posting fails, naming the product, as an order without a rate is rejected.
+    SELECT p.sku, d.warehouse_code, p.cost_currency, d.moved_on INTO unvalued
     FROM pg_temp.inventory_moves AS d
     JOIN dw.dim_products AS p ON p.merchant_id = d.merchant_id AND p.product_id = d.product_id
+    CROSS JOIN LATERAL dw.product_cost_cny(p.unit_cost, p.cost_currency::text, d.moved_on) AS c
+    WHERE c.unit_cost IS NULL
+      AND NOT EXISTS (SELECT 1 FROM dw.fact_inventory AS f
+                      WHERE f.merchant_id = d.merchant_id AND f.product_id = d.product_id AND f.warehouse_code = d.warehouse_code)
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'sku % costs in % and dw.fact_exchange_rates has no % rate on or before %: its new stock position %@% cannot be valued in CNY',
+            unvalued.sku, unvalued.cost_currency, unvalued.cost_currency, unvalued.moved_on, unvalued.sku, unvalued.warehouse_code
+            USING ERRCODE = 'data_exception', HINT = 'Add the rate to dw.fact_exchange_rates and import or post again.';
+    END IF;
+
+    INSERT INTO dw.fact_inventory AS f (merchant_id, product_id, warehouse_code, safety_stock, average_unit_cost)
+    SELECT d.merchant_id, d.product_id, d.warehouse_code, p.safety_stock, c.unit_cost
+    FROM pg_temp.inventory_moves AS d
+    JOIN dw.dim_products AS p ON p.merchant_id = d.merchant_id AND p.product_id = d.product_id
+    CROSS JOIN LATERAL dw.product_cost_cny(p.unit_cost, p.cost_currency::text, d.moved_on) AS c
     ON CONFLICT (merchant_id, product_id, warehouse_code) DO NOTHING;
 
     -- book = on hand - shortage + change; reservation = reserved + short + change (never below 0).

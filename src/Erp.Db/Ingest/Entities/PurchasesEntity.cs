@@ -53,6 +53,12 @@ internal static class PurchasesEntity
             RowCheck.Required("sku"),
             RowCheck.Required("warehouse_code"),
             References.Sku("fact_inventory_transactions_product_fkey"),
+            // A purchase that opens a position opens it at the product's cost in CNY, at the rate of the day it was received.
+            References.ProductCostRate("sku", """
+                NOT EXISTS (SELECT 1 FROM dw.dim_products AS ip
+                            JOIN dw.fact_inventory AS f ON f.merchant_id = ip.merchant_id AND f.product_id = ip.product_id
+                            WHERE ip.merchant_id = t.merchant_id AND ip.sku = t.sku AND f.warehouse_code = t.warehouse_code)
+                """, "t.received_date"),
             new("quantity", "t.quantity <= 0", "format('quantity %s is not positive', t.quantity)", "fact_inventory_transactions_sign_matches_type"),
         ],
         Post = PostingSql.InventoryMovements,
