@@ -26,9 +26,12 @@ DECLARE
     merchant bigint;
 BEGIN
     -- The movements' effect on positions, as dw.apply_inventory_movements collects it (same columns).
+    -- The same definition as dw.apply_inventory_movements' (whichever runs first in the transaction creates it).
     CREATE TEMP TABLE IF NOT EXISTS inventory_deltas (
         merchant_id bigint, product_id bigint, warehouse_code text,
-        on_hand_change integer, reserved_change integer, received integer, received_value numeric
+        on_hand_change integer, reserved_change integer, received integer, received_value numeric,
+        taken_back integer NOT NULL DEFAULT 0, taken_back_value numeric NOT NULL DEFAULT 0,
+        repriced integer NOT NULL DEFAULT 0, repriced_value numeric NOT NULL DEFAULT 0, moved_on date
     ) ON COMMIT DROP;
 
     WITH selected AS (
@@ -129,13 +132,13 @@ BEGIN
                n.occurred_at, n.quantity_change
         FROM numbered AS n
         ORDER BY n.merchant_id, n.order_id, n.line_no, n.transaction_type
-        RETURNING merchant_id, product_id, warehouse_code, transaction_type, quantity_change
+        RETURNING merchant_id, product_id, warehouse_code, transaction_type, quantity_change, transaction_date
     )
-    INSERT INTO pg_temp.inventory_deltas (merchant_id, product_id, warehouse_code, on_hand_change, reserved_change, received, received_value)
+    INSERT INTO pg_temp.inventory_deltas (merchant_id, product_id, warehouse_code, on_hand_change, reserved_change, received, received_value, moved_on)
     SELECT w.merchant_id, w.product_id, w.warehouse_code,
            CASE WHEN w.transaction_type IN ('reserve', 'release') THEN 0 ELSE w.quantity_change END,
            CASE WHEN w.transaction_type IN ('reserve', 'release') THEN w.quantity_change ELSE 0 END,
-           0, 0
+           0, 0, w.transaction_date
     FROM written AS w;
     GET DIAGNOSTICS movements = ROW_COUNT;
 

@@ -17,6 +17,21 @@ internal static class References
         $"format('{field} %s is not a known currency', coalesce(t.{field}, 'NULL'))",
         constraint);
 
+    /// <summary>
+    /// The row needs its product's unit cost in CNY (<c>dw.product_cost_cny</c>: the cost converted from the product's cost_currency
+    /// at the rate of <paramref name="dateExpression"/>) when <paramref name="needsCost"/>, and that currency has no rate on or before
+    /// the day: rejected, as an order without a rate is (<see cref="CurrencyRule"/>). <paramref name="costOf"/> is the set-returning
+    /// call (over the product <c>p</c>) whose unit_cost is NULL then.
+    /// </summary>
+    public static RowCheck ProductCostRate(string field, string needsCost, string dateExpression, string? costOf = null) => new(
+        field,
+        $"{needsCost} AND EXISTS (SELECT 1 FROM dw.dim_products AS p CROSS JOIN LATERAL "
+        + (costOf ?? $"dw.product_cost_cny(p.unit_cost, p.cost_currency::text, {dateExpression})")
+        + " AS c WHERE p.merchant_id = t.merchant_id AND p.sku = t.sku AND c.unit_cost IS NULL)",
+        $"format('sku %s costs in %s and dw.fact_exchange_rates has no %s rate on or before %s to value it in CNY', t.sku, {CostCurrency}, {CostCurrency}, {dateExpression})");
+
+    private const string CostCurrency = "(SELECT p.cost_currency FROM dw.dim_products AS p WHERE p.merchant_id = t.merchant_id AND p.sku = t.sku)";
+
     /// <summary>An IANA time zone PostgreSQL knows (pg_timezone_names), when given.</summary>
     public static RowCheck TimeZone(string field) => new(
         field,

@@ -25,6 +25,7 @@ internal static class InventoryEntity
         Joins = """
 
                 JOIN dw.dim_products AS p ON p.merchant_id = t.merchant_id AND p.sku = t.sku
+                LEFT JOIN LATERAL dw.product_cost_cny(p.unit_cost, p.cost_currency::text, current_date) AS c ON true
             """,
         Columns =
         [
@@ -37,7 +38,8 @@ internal static class InventoryEntity
             new("safety_stock", "coalesce(t.safety_stock, p.safety_stock)", ["safety_stock"]),
             // Stock without a cost (0: the column left out) is valued at the product's unit cost, as a position the
             // movements open is (dw.apply_inventory_movements): at 0 it would drag the next purchase's weighted average down.
-            new("average_unit_cost", "coalesce(nullif(t.average_unit_cost, 0), p.unit_cost)", ["average_unit_cost"]),
+            // The product's cost is in its cost_currency: in CNY at the rate of the import day (the snapshot is the stock now).
+            new("average_unit_cost", "coalesce(nullif(t.average_unit_cost, 0), c.unit_cost)", ["average_unit_cost"]),
             TargetColumn.Same("last_counted_at"),
         ],
         ConflictColumns = ["merchant_id", "product_id", "warehouse_code"],
@@ -48,6 +50,7 @@ internal static class InventoryEntity
             RowCheck.Required("sku"),
             RowCheck.Required("warehouse_code"),
             References.Sku("fact_inventory_product_fkey"),
+            References.ProductCostRate("average_unit_cost", "coalesce(t.average_unit_cost, 0) = 0", "current_date"),
         ],
     });
 }

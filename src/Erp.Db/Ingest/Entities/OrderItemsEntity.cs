@@ -4,7 +4,8 @@ namespace Erp.Db.Ingest.Entities;
 
 /// <summary>
 /// Order lines into dw.fact_order_items: the order is found by its natural key, the product by SKU; a line without unit_cost takes the
-/// product's weighted-average cost (dw.product_unit_cost) when new, and keeps its cost on re-import while its product is the same. Their orders are then posted (dw.post_orders).
+/// product's weighted-average cost, else its unit cost in CNY at the rate of the order date (dw.product_unit_cost), when new, and keeps its
+/// cost on re-import while its product is the same. Their orders are then posted (dw.post_orders).
 /// </summary>
 internal static class OrderItemsEntity
 {
@@ -37,7 +38,7 @@ internal static class OrderItemsEntity
                 LEFT JOIN LATERAL (SELECT i.unit_cost FROM dw.fact_order_items AS i
                                    WHERE i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.line_no = t.line_no
                                      AND i.order_date = o.order_date AND i.product_id = p.product_id OFFSET 0) AS i ON true
-                LEFT JOIN LATERAL dw.product_unit_cost(p.merchant_id, p.product_id) AS c ON true
+                LEFT JOIN LATERAL dw.product_unit_cost(p.merchant_id, p.product_id, t.order_date) AS c ON true
             """,
         Columns =
         [
@@ -66,6 +67,15 @@ internal static class OrderItemsEntity
                 "format('order_no %s (%s, order_date %s) is not an order of merchant %s', t.order_no, coalesce('shop_code ' || t.shop_code, 'shop_id ' || t.shop_id), t.order_date, " + NaturalKeys.MerchantNamed + ")",
                 "fact_order_items_order_fkey"),
             References.Sku("fact_order_items_product_fkey"),
+            // A new line without cost takes the product's (dw.product_unit_cost): in CNY at the rate of its order date.
+            References.ProductCostRate("unit_cost", """
+                t.unit_cost IS NULL AND NOT EXISTS (
+                    SELECT 1 FROM dw.fact_sales_orders AS o
+                    JOIN dw.fact_order_items AS i ON i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.order_date = o.order_date
+                    JOIN dw.dim_products AS ip ON ip.merchant_id = i.merchant_id AND ip.product_id = i.product_id
+                    WHERE o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
+                      AND i.line_no = t.line_no AND ip.sku = t.sku)
+                """, "t.order_date", "dw.product_unit_cost(p.merchant_id, p.product_id, t.order_date)"),
             // Checked here too because PostgreSQL tests CHECKs in name order: a negative quantity would first fail
             // fact_order_items_discount_within_line, naming three fields instead of the one at fault.
             new("quantity", "t.quantity <= 0", "format('quantity %s is not positive', t.quantity)", "fact_order_items_quantity_positive"),

@@ -4,8 +4,9 @@ namespace Erp.Db.Ingest.Entities;
 
 /// <summary>
 /// Purchases as purchase_in movements of dw.fact_inventory_transactions, keyed (merchant_id, 'purchase_in', reference_no), then applied to
-/// the positions (dw.apply_inventory_movements). quantity_posted is written 0 on insert and never by the import afterwards, so a
-/// re-import with another quantity applies just the difference.
+/// the positions (dw.apply_inventory_movements). quantity_posted (and the posted_* columns) are written on insert at most and never by
+/// the import afterwards, so a re-import with another quantity applies just the difference, and one with another SKU or warehouse
+/// moves the posted units from the old position to the new one.
 /// </summary>
 internal static class PurchasesEntity
 {
@@ -52,6 +53,12 @@ internal static class PurchasesEntity
             RowCheck.Required("sku"),
             RowCheck.Required("warehouse_code"),
             References.Sku("fact_inventory_transactions_product_fkey"),
+            // A purchase that opens a position opens it at the product's cost in CNY, at the rate of the day it was received.
+            References.ProductCostRate("sku", """
+                NOT EXISTS (SELECT 1 FROM dw.dim_products AS ip
+                            JOIN dw.fact_inventory AS f ON f.merchant_id = ip.merchant_id AND f.product_id = ip.product_id
+                            WHERE ip.merchant_id = t.merchant_id AND ip.sku = t.sku AND f.warehouse_code = t.warehouse_code)
+                """, "t.received_date"),
             new("quantity", "t.quantity <= 0", "format('quantity %s is not positive', t.quantity)", "fact_inventory_transactions_sign_matches_type"),
         ],
         Post = PostingSql.InventoryMovements,
