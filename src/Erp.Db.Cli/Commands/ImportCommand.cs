@@ -116,9 +116,7 @@ internal sealed class ImportCommand : Command
         {
             // The reader decodes ahead of the parser, so the parser's line is not where the bad bytes are: find that line.
             var encodingName = source is CsvSource csv ? csv.Encoding : TextEncodings.Utf8Name;
-            var line = TextEncodings.FirstInvalidLine(path, encodingName) ?? Math.Max(source is CsvSource c ? c.CurrentLine : 1, 1);
-            throw Rejected(path, [.. run?.Problems ?? [], new ImportProblem(line, null, null,
-                $"the line is not valid {(encodingName == TextEncodings.Utf8Name ? "UTF-8" : "GB18030/GBK")} (save the file as UTF-8, or name its encoding with --encoding)")]);
+            throw Rejected(path, [.. run?.Problems ?? [], InvalidEncoding(path, encodingName, parseResult.GetValue(encoding) is not null, source)]);
         }
         catch (CsvImportException e)
         {
@@ -285,6 +283,36 @@ internal sealed class ImportCommand : Command
             throw Rejected(path, [new ImportProblem(1, twice.Key, null, $"column {twice.Key} appears more than once")]);
         }
         return header;
+    }
+
+    /// <summary>
+    /// The line whose bytes are not valid in the file's encoding, the column they are in and advice that fits: a UTF-8 file holds a damaged
+    /// or cut-off character there (or is in another encoding); a file read as GB18030 is neither UTF-8 nor GBK there.
+    /// </summary>
+    private static ImportProblem InvalidEncoding(string path, string encodingName, bool named, ImportSource source)
+    {
+        var bad = TextEncodings.FirstInvalidLine(path, encodingName);
+        var line = bad?.Line ?? Math.Max(source is CsvSource c ? c.CurrentLine : 1, 1);
+        string? column = null;
+        if (bad?.FirstLine is { } first && source is CsvSource csv)
+        {
+            // The header as ReadHeader reads it (the reader decodes ahead, so it may have failed before the header was parsed).
+            var header = first.Split(csv.Delimiter).Select(h => h.Trim().Trim('"').Trim().ToLowerInvariant()).ToArray();
+            // The cells before the bad bytes, counted outside quotes, name the column they are in.
+            var cells = 0;
+            var quoted = false;
+            foreach (var ch in bad.Before)
+            {
+                quoted ^= ch == '"';
+                cells += !quoted && csv.Delimiter.Length == 1 && ch == csv.Delimiter[0] ? 1 : 0;
+            }
+            column = cells < header.Length ? header[cells] : null;
+        }
+        var where = $"{(column is null ? "the line" : column)} has the bytes {bad?.Hex ?? "?"}";
+        var reason = encodingName == TextEncodings.Utf8Name
+            ? $"the line is not valid UTF-8: {where}, which are not a UTF-8 character (cut off or damaged); correct them{(named ? ", or name the file's real encoding with --encoding gbk" : ", or if the file is not UTF-8, name its encoding with --encoding gbk")}"
+            : $"the line is not valid GB18030/GBK: {where}, which are not a GBK character; correct them, or if the file is in another encoding, save it as UTF-8{(named ? " or name it with --encoding utf-8" : "")}";
+        return new ImportProblem(line, column, null, reason);
     }
 
     /// <summary>All problems, one line each in the message (the first line is the first problem), and as the details array.</summary>

@@ -112,6 +112,38 @@ public class ImportFormatTests
     }
 
     [Fact]
+    public async Task A_UTF_8_file_with_one_cut_off_character_is_refused_naming_its_line_and_column_not_read_as_GBK()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        const string Header = "merchant_id,customer_code,customer_name,region";
+        var damaged = Temp(".csv");
+        // 李 is E6 9D 8E in UTF-8: cut after two bytes, the rest of the file is good UTF-8. Read as GBK, 张三 would be 寮犱笁.
+        await File.WriteAllBytesAsync(damaged, [
+            .. Encoding.UTF8.GetBytes($"{Header}\n1,C21,张三,\n1,C22,"), 0xE6, 0x9D, .. Encoding.UTF8.GetBytes(",\n1,C23,王五,\n")]);
+        var gbk = Temp(".csv");
+        await File.WriteAllBytesAsync(gbk, Encoding.GetEncoding(936).GetBytes($"{Header}\n1,C21,张三,\n1,C22,李四,\n1,C23,王五,\n"));
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var refused = await CliRun.RunAsync(Import("customers", damaged, db));
+        var unchanged = await DatabaseChecksum.ReadAsync(db);
+        var read = await CliRun.RunAsync(Import("customers", gbk, db));
+
+        Assert.Equal(2, refused.ExitCode);
+        var details = refused.Json().GetProperty("error").GetProperty("details");
+        Assert.Equal(1, details.GetArrayLength());
+        Assert.Equal((3L, "customer_name"), (details[0].GetProperty("line").GetInt64(), details[0].GetProperty("column").GetString()));
+        var reason = details[0].GetProperty("reason").GetString()!;
+        Assert.Contains("not valid UTF-8: customer_name has the bytes E6 9D", reason, StringComparison.Ordinal);
+        Assert.Contains("--encoding gbk", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("GB18030", reason, StringComparison.Ordinal);
+        Assert.Equal(before, unchanged);
+        Assert.True(read.ExitCode == 0, read.Output + read.Error);
+        Assert.Equal("gb18030", read.Json().GetProperty("data").GetProperty("format").GetString()![5..]);
+        Assert.Equal("C21=张三|C22=李四|C23=王五", await db.ScalarAsync<string>(
+            "SELECT string_agg(customer_code || '=' || customer_name, '|' ORDER BY customer_code) FROM dw.dim_customers WHERE customer_code IN ('C21', 'C22', 'C23')"));
+    }
+
+    [Fact]
     public async Task A_file_with_a_BOM_and_a_TSV_file_import_like_plain_CSV()
     {
         await using var db = await IngestSample.CreateAsync();
