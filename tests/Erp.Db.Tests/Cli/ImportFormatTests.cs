@@ -223,6 +223,32 @@ public class ImportFormatTests
     }
 
     [Fact]
+    public async Task A_value_with_more_decimals_than_its_column_keeps_is_refused_and_a_rate_keeps_its_own()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        // gmv and discount_amount are numeric(18,2); exchange_rate numeric(18,8); trailing zeros lose nothing.
+        var rounded = await WriteAsync(OrdersHeader + ",discount_amount",
+            "1,10,S-1,2026-03-05,2026-03-05T09:30:00+08:00,5.50,paid,CNY,1,0",
+            "1,10,S-2,2026-03-05,2026-03-05T09:30:00+08:00,5.555,paid,CNY,1,0",
+            "1,10,S-3,2026-03-05,2026-03-05T09:30:00+08:00,7.1,paid,CNY,1,0.125");
+        var exact = await WriteAsync(OrdersHeader, "1,10,S-4,2026-03-05,2026-03-05T09:30:00+08:00,5.550,paid,USD,7.12345678");
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var refused = await CliRun.RunAsync(Import("orders", rounded, db));
+        var unchanged = await DatabaseChecksum.ReadAsync(db);
+        var run = await CliRun.RunAsync(Import("orders", exact, db));
+
+        Assert.Equal(2, refused.ExitCode);
+        var details = refused.Json().GetProperty("error").GetProperty("details");
+        Assert.Equal(["3:gmv", "4:discount_amount"], Details(refused));
+        Assert.Equal("gmv 5.555 has 3 decimals; at most 2", details[0].GetProperty("reason").GetString());
+        Assert.Equal("discount_amount 0.125 has 3 decimals; at most 2", details[1].GetProperty("reason").GetString());
+        Assert.Equal(before, unchanged);
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Equal("5.55|7.12345678", await db.ScalarAsync<string>("SELECT gmv || '|' || exchange_rate FROM dw.fact_sales_orders WHERE order_no = 'S-4'"));
+    }
+
+    [Fact]
     public async Task A_quoted_cell_over_two_lines_keeps_the_line_numbers_of_the_file()
     {
         await using var db = await IngestSample.CreateAsync();
