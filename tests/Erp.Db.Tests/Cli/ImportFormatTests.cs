@@ -249,6 +249,21 @@ public class ImportFormatTests
     }
 
     [Fact]
+    public async Task A_text_longer_than_its_column_is_refused_naming_the_column_and_its_limit()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = await WriteAsync("merchant_id,customer_code,country_code", "1,C31,CHN", "1,C32,CN", "1,C33,USA");
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var run = await CliRun.RunAsync(Import("customers", path, db));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(["2:country_code", "4:country_code"], Details(run));
+        Assert.Equal("country_code CHN has 3 characters; at most 2", run.Json().GetProperty("error").GetProperty("details")[0].GetProperty("reason").GetString());
+        Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
+    }
+
+    [Fact]
     public async Task A_quoted_cell_over_two_lines_keeps_the_line_numbers_of_the_file()
     {
         await using var db = await IngestSample.CreateAsync();

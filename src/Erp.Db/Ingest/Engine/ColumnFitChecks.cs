@@ -7,7 +7,8 @@ namespace Erp.Db.Ingest.Engine;
 /// <summary>
 /// Whether each row's values fit the target columns they are written to, by the columns' own declared types: a number with more
 /// decimals than its numeric(p,s) column keeps would be rounded by the upsert without a word (gmv 5.555 stored as 5.56), so it is
-/// an error instead, naming the decimals the column keeps. The scale is read from the catalog, never restated per entity: an
+/// an error instead, naming the decimals the column keeps; text longer than its character(n) or varchar(n) column fails the upsert
+/// naming no column (country_code CHN into character(2)), so it is named here with the length. The limits are read from the catalog, never restated per entity: an
 /// exchange rate or a unit cost keeps the decimals its own column has. Asked of every input field that a target column takes as
 /// it is (its source reads <c>t.field</c>, alone or in a coalesce), one scan of the batch for all of them.
 /// </summary>
@@ -15,7 +16,8 @@ internal static class ColumnFitChecks
 {
     private const string Catalog = """
         SELECT a.attname::text AS name,
-               CASE WHEN a.atttypid = 'pg_catalog.numeric'::regtype AND a.atttypmod >= 4 THEN (a.atttypmod - 4) & 65535 END AS scale
+               CASE WHEN a.atttypid = 'pg_catalog.numeric'::regtype AND a.atttypmod >= 4 THEN (a.atttypmod - 4) & 65535 END AS scale,
+               CASE WHEN a.atttypid IN ('pg_catalog.bpchar'::regtype, 'pg_catalog.varchar'::regtype) AND a.atttypmod >= 4 THEN a.atttypmod - 4 END AS length
         FROM pg_catalog.pg_attribute AS a
         WHERE a.attrelid = @table::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
         """;
@@ -40,6 +42,12 @@ internal static class ColumnFitChecks
                 checks.Add((field, $"t.{field} <> round(t.{field}, {scale})",
                     $"format('{field} %s has %s decimals; at most {scale}', t.{field}, scale(trim_scale(t.{field})))"));
             }
+            // PostgreSQL cuts trailing spaces past the length without an error, so only the rest counts.
+            if (limit.Length is { } length && type == "text")
+            {
+                checks.Add((field, $"char_length(rtrim(t.{field}, ' ')) > {length}",
+                    $"format('{field} %s has %s characters; at most {length}', t.{field}, char_length(rtrim(t.{field}, ' ')))"));
+            }
         }
         if (checks.Count == 0)
         {
@@ -55,7 +63,7 @@ internal static class ColumnFitChecks
             """;
     }
 
-    private sealed record Limit(string Name, int? Scale);
+    private sealed record Limit(string Name, int? Scale, int? Length);
 
     /// <summary>One value that does not fit its column.</summary>
     public sealed record Failure(string Field, long RowNo, string Message);
