@@ -15,7 +15,7 @@ namespace Erp.Db.Cli.Commands;
 /// <c>erpdb import ENTITY FILE</c>: one CSV, TSV or .xlsx file, streamed as one ingest batch (all or nothing). Every problem of the
 /// file (up to --max-errors) is reported at once; <c>--dry-run</c> runs the whole batch and rolls it back.
 /// </summary>
-internal sealed class ImportCommand : Command
+internal sealed class ImportCommand : Command, IArgumentHelp
 {
     private readonly Argument<string> entity = new("entity")
     {
@@ -327,17 +327,30 @@ internal sealed class ImportCommand : Command
             sorted.Select(p => new { file = path, line = p.Line, column = p.Column, constraint = p.Constraint, reason = p.Reason }).ToList());
     }
 
+    /// <summary><c>erpdb import ENTITY --help</c>: that entity's columns, each with its note and default, instead of every entity's names.</summary>
+    public void DescribeFor(ParseResult parseResult)
+    {
+        if (parseResult.GetResult(entity)?.Tokens is [var token, ..] && ImportEntities.Find(token.Value) is { } named)
+        {
+            Description = $"{named.Help()}\n\n{Common}";
+        }
+    }
+
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>What every import shares: one batch, every problem at once, the formats of values.</summary>
+    private const string Common = "Import a CSV, TSV or Excel .xlsx file into the warehouse as one batch: new keys are inserted, changed rows "
+        + "updated, identical rows left alone. Any bad line (the header is line 1; in a sheet, its row) fails the whole file, every problem "
+        + "is reported at once (up to --max-errors) and nothing is saved. Header names are snake_case; * = required; a blank cell takes the "
+        + "default. Text files are UTF-8 (BOM or not) or GB18030/GBK, detected or named by --encoding. Dates yyyy-mm-dd (or --date-format), "
+        + "timestamps ISO 8601 (without an offset: UTC, or the --time-zone given), numbers with a '.' decimal point, no thousands separator "
+        + "and no more decimals than the column keeps. An order's order_date must be the date of ordered_at in the shop's time zone (the "
+        + "merchant's when the shop has none); importing an order again with a corrected order_date moves it. See docs/importing.md.";
 
     private static string Help()
     {
-        var help = new StringBuilder("Import a CSV, TSV or Excel .xlsx file into the warehouse as one batch: new keys are inserted, changed rows "
-            + "updated, identical rows left alone. Any bad line (the header is line 1; in a sheet, its row) fails the whole file, every problem "
-            + "is reported at once (up to --max-errors) and nothing is saved. Header names are snake_case; * = required; a blank cell takes the "
-            + "default. Text files are UTF-8 (BOM or not) or GB18030/GBK, detected or named by --encoding. Dates yyyy-mm-dd (or --date-format), "
-            + "timestamps ISO 8601 (without an offset: UTC, or the --time-zone given), numbers with a '.' decimal point and no thousands separator. An order's order_date "
-            + "must be the date of ordered_at in the merchant's time zone; importing an order again with a corrected order_date moves it. "
-            + "See docs/importing.md.");
+        var help = new StringBuilder(Common);
+        help.Append("\n\n'erpdb import ENTITY --help' shows an entity's columns with their notes and defaults.");
         foreach (var e in ImportEntities.All)
         {
             help.Append(CultureInfo.InvariantCulture, $"\n\n{e.Name} ({e.Table}):\n  ");
