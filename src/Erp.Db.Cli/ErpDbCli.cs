@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Erp.Db.Cli.Commands;
 using Erp.Db.Cli.Connection;
 using Erp.Db.Cli.Output;
@@ -89,6 +90,10 @@ internal static class ErpDbCli
             root.Subcommands.Add(command);
         }
         RejectEnumNumbers(root);
+        foreach (var help in root.Options.OfType<HelpOption>())
+        {
+            help.Action = help.Action is HelpAction action ? new ArgumentHelpAction(action) : help.Action;
+        }
 
         // No command at all: the overview of the commands, as --help gives it.
         var parseResult = root.Parse(args.Length == 0 ? ["--help"] : args);

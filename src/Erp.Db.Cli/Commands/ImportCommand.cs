@@ -15,7 +15,7 @@ namespace Erp.Db.Cli.Commands;
 /// <c>erpdb import ENTITY FILE</c>: one CSV, TSV or .xlsx file, streamed as one ingest batch (all or nothing). Every problem of the
 /// file (up to --max-errors) is reported at once; <c>--dry-run</c> runs the whole batch and rolls it back.
 /// </summary>
-internal sealed class ImportCommand : Command
+internal sealed class ImportCommand : Command, IArgumentHelp
 {
     private readonly Argument<string> entity = new("entity")
     {
@@ -116,9 +116,7 @@ internal sealed class ImportCommand : Command
         {
             // The reader decodes ahead of the parser, so the parser's line is not where the bad bytes are: find that line.
             var encodingName = source is CsvSource csv ? csv.Encoding : TextEncodings.Utf8Name;
-            var line = TextEncodings.FirstInvalidLine(path, encodingName) ?? Math.Max(source is CsvSource c ? c.CurrentLine : 1, 1);
-            throw Rejected(path, [.. run?.Problems ?? [], new ImportProblem(line, null, null,
-                $"the line is not valid {(encodingName == TextEncodings.Utf8Name ? "UTF-8" : "GB18030/GBK")} (save the file as UTF-8, or name its encoding with --encoding)")]);
+            throw Rejected(path, [.. run?.Problems ?? [], InvalidEncoding(path, encodingName, parseResult.GetValue(encoding) is not null, source)]);
         }
         catch (CsvImportException e)
         {
@@ -287,6 +285,36 @@ internal sealed class ImportCommand : Command
         return header;
     }
 
+    /// <summary>
+    /// The line whose bytes are not valid in the file's encoding, the column they are in and advice that fits: a UTF-8 file holds a damaged
+    /// or cut-off character there (or is in another encoding); a file read as GB18030 is neither UTF-8 nor GBK there.
+    /// </summary>
+    private static ImportProblem InvalidEncoding(string path, string encodingName, bool named, ImportSource source)
+    {
+        var bad = TextEncodings.FirstInvalidLine(path, encodingName);
+        var line = bad?.Line ?? Math.Max(source is CsvSource c ? c.CurrentLine : 1, 1);
+        string? column = null;
+        if (bad?.FirstLine is { } first && source is CsvSource csv)
+        {
+            // The header as ReadHeader reads it (the reader decodes ahead, so it may have failed before the header was parsed).
+            var header = first.Split(csv.Delimiter).Select(h => h.Trim().Trim('"').Trim().ToLowerInvariant()).ToArray();
+            // The cells before the bad bytes, counted outside quotes, name the column they are in.
+            var cells = 0;
+            var quoted = false;
+            foreach (var ch in bad.Before)
+            {
+                quoted ^= ch == '"';
+                cells += !quoted && csv.Delimiter.Length == 1 && ch == csv.Delimiter[0] ? 1 : 0;
+            }
+            column = cells < header.Length ? header[cells] : null;
+        }
+        var where = $"{(column is null ? "the line" : column)} has the bytes {bad?.Hex ?? "?"}";
+        var reason = encodingName == TextEncodings.Utf8Name
+            ? $"the line is not valid UTF-8: {where}, which are not a UTF-8 character (cut off or damaged); correct them{(named ? ", or name the file's real encoding with --encoding gbk" : ", or if the file is not UTF-8, name its encoding with --encoding gbk")}"
+            : $"the line is not valid GB18030/GBK: {where}, which are not a GBK character; correct them, or if the file is in another encoding, save it as UTF-8{(named ? " or name it with --encoding utf-8" : "")}";
+        return new ImportProblem(line, column, null, reason);
+    }
+
     /// <summary>All problems, one line each in the message (the first line is the first problem), and as the details array.</summary>
     private static CliException Rejected(string path, IReadOnlyList<ImportProblem> problems)
     {
@@ -299,17 +327,30 @@ internal sealed class ImportCommand : Command
             sorted.Select(p => new { file = path, line = p.Line, column = p.Column, constraint = p.Constraint, reason = p.Reason }).ToList());
     }
 
+    /// <summary><c>erpdb import ENTITY --help</c>: that entity's columns, each with its note and default, instead of every entity's names.</summary>
+    public void DescribeFor(ParseResult parseResult)
+    {
+        if (parseResult.GetResult(entity)?.Tokens is [var token, ..] && ImportEntities.Find(token.Value) is { } named)
+        {
+            Description = $"{named.Help()}\n\n{Common}";
+        }
+    }
+
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>What every import shares: one batch, every problem at once, the formats of values.</summary>
+    private const string Common = "Import a CSV, TSV or Excel .xlsx file into the warehouse as one batch: new keys are inserted, changed rows "
+        + "updated, identical rows left alone. Any bad line (the header is line 1; in a sheet, its row) fails the whole file, every problem "
+        + "is reported at once (up to --max-errors) and nothing is saved. Header names are snake_case; * = required; a blank cell takes the "
+        + "default. Text files are UTF-8 (BOM or not) or GB18030/GBK, detected or named by --encoding. Dates yyyy-mm-dd (or --date-format), "
+        + "timestamps ISO 8601 (without an offset: UTC, or the --time-zone given), numbers with a '.' decimal point, no thousands separator "
+        + "and no more decimals than the column keeps. An order's order_date must be the date of ordered_at in the shop's time zone (the "
+        + "merchant's when the shop has none); importing an order again with a corrected order_date moves it. See docs/importing.md.";
 
     private static string Help()
     {
-        var help = new StringBuilder("Import a CSV, TSV or Excel .xlsx file into the warehouse as one batch: new keys are inserted, changed rows "
-            + "updated, identical rows left alone. Any bad line (the header is line 1; in a sheet, its row) fails the whole file, every problem "
-            + "is reported at once (up to --max-errors) and nothing is saved. Header names are snake_case; * = required; a blank cell takes the "
-            + "default. Text files are UTF-8 (BOM or not) or GB18030/GBK, detected or named by --encoding. Dates yyyy-mm-dd (or --date-format), "
-            + "timestamps ISO 8601 (without an offset: UTC, or the --time-zone given), numbers with a '.' decimal point and no thousands separator. An order's order_date "
-            + "must be the date of ordered_at in the merchant's time zone; importing an order again with a corrected order_date moves it. "
-            + "See docs/importing.md.");
+        var help = new StringBuilder(Common);
+        help.Append("\n\n'erpdb import ENTITY --help' shows an entity's columns with their notes and defaults.");
         foreach (var e in ImportEntities.All)
         {
             help.Append(CultureInfo.InvariantCulture, $"\n\n{e.Name} ({e.Table}):\n  ");

@@ -96,6 +96,25 @@ public class ImportCommandTests
         Assert.Equal(43L, await db.ScalarAsync<long>("SELECT sum(quantity_on_hand) FROM dw.fact_inventory"));
     }
 
+    [Fact]
+    public async Task Help_for_an_entity_shows_its_columns_with_their_notes_and_defaults()
+    {
+        var orders = await CliRun.RunAsync("import", "orders", "--help");
+        var merchants = await CliRun.RunAsync("import", "merchants", "--help");
+        var general = await CliRun.RunAsync("import", "--help");
+
+        Assert.Equal((0, 0, 0), (orders.ExitCode, merchants.ExitCode, general.ExitCode));
+        Assert.Contains("erpdb import orders FILE: loads dw.fact_sales_orders.", orders.Output, StringComparison.Ordinal);
+        Assert.Matches(@"\n +order_no\* +order number on the platform\n", orders.Output);
+        Assert.Matches(@"\n +shop_code \| shop_id\* +the shop's code within the merchant \(or shop_id\); shop_id: internal shop id", orders.Output);
+        Assert.Matches(@"\n +exchange_rate +CNY per unit; default the order date's rate", orders.Output);
+        Assert.Contains("in the shop's time zone", orders.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("in the merchant's time zone", general.Output, StringComparison.Ordinal);
+        Assert.Matches(@"\n +timezone +IANA zone, default Asia/Shanghai\n", merchants.Output);
+        Assert.DoesNotContain("order_no", merchants.Output, StringComparison.Ordinal);
+        Assert.Contains("'erpdb import ENTITY --help' shows an entity's columns", general.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("invoices", "Unknown entity 'invoices'")]
     [InlineData("orders", "File not found")]

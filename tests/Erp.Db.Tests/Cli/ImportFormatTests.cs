@@ -112,6 +112,38 @@ public class ImportFormatTests
     }
 
     [Fact]
+    public async Task A_UTF_8_file_with_one_cut_off_character_is_refused_naming_its_line_and_column_not_read_as_GBK()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        const string Header = "merchant_id,customer_code,customer_name,region";
+        var damaged = Temp(".csv");
+        // 李 is E6 9D 8E in UTF-8: cut after two bytes, the rest of the file is good UTF-8. Read as GBK, 张三 would be 寮犱笁.
+        await File.WriteAllBytesAsync(damaged, [
+            .. Encoding.UTF8.GetBytes($"{Header}\n1,C21,张三,\n1,C22,"), 0xE6, 0x9D, .. Encoding.UTF8.GetBytes(",\n1,C23,王五,\n")]);
+        var gbk = Temp(".csv");
+        await File.WriteAllBytesAsync(gbk, Encoding.GetEncoding(936).GetBytes($"{Header}\n1,C21,张三,\n1,C22,李四,\n1,C23,王五,\n"));
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var refused = await CliRun.RunAsync(Import("customers", damaged, db));
+        var unchanged = await DatabaseChecksum.ReadAsync(db);
+        var read = await CliRun.RunAsync(Import("customers", gbk, db));
+
+        Assert.Equal(2, refused.ExitCode);
+        var details = refused.Json().GetProperty("error").GetProperty("details");
+        Assert.Equal(1, details.GetArrayLength());
+        Assert.Equal((3L, "customer_name"), (details[0].GetProperty("line").GetInt64(), details[0].GetProperty("column").GetString()));
+        var reason = details[0].GetProperty("reason").GetString()!;
+        Assert.Contains("not valid UTF-8: customer_name has the bytes E6 9D", reason, StringComparison.Ordinal);
+        Assert.Contains("--encoding gbk", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("GB18030", reason, StringComparison.Ordinal);
+        Assert.Equal(before, unchanged);
+        Assert.True(read.ExitCode == 0, read.Output + read.Error);
+        Assert.Equal("gb18030", read.Json().GetProperty("data").GetProperty("format").GetString()![5..]);
+        Assert.Equal("C21=张三|C22=李四|C23=王五", await db.ScalarAsync<string>(
+            "SELECT string_agg(customer_code || '=' || customer_name, '|' ORDER BY customer_code) FROM dw.dim_customers WHERE customer_code IN ('C21', 'C22', 'C23')"));
+    }
+
+    [Fact]
     public async Task A_file_with_a_BOM_and_a_TSV_file_import_like_plain_CSV()
     {
         await using var db = await IngestSample.CreateAsync();
@@ -187,6 +219,47 @@ public class ImportFormatTests
         Assert.Equal(1, details.GetArrayLength());
         Assert.Equal((3L, column), (details[0].GetProperty("line").GetInt64(), details[0].GetProperty("column").GetString()));
         Assert.Contains(reason, details[0].GetProperty("reason").GetString());
+        Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
+    }
+
+    [Fact]
+    public async Task A_value_with_more_decimals_than_its_column_keeps_is_refused_and_a_rate_keeps_its_own()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        // gmv and discount_amount are numeric(18,2); exchange_rate numeric(18,8); trailing zeros lose nothing.
+        var rounded = await WriteAsync(OrdersHeader + ",discount_amount",
+            "1,10,S-1,2026-03-05,2026-03-05T09:30:00+08:00,5.50,paid,CNY,1,0",
+            "1,10,S-2,2026-03-05,2026-03-05T09:30:00+08:00,5.555,paid,CNY,1,0",
+            "1,10,S-3,2026-03-05,2026-03-05T09:30:00+08:00,7.1,paid,CNY,1,0.125");
+        var exact = await WriteAsync(OrdersHeader, "1,10,S-4,2026-03-05,2026-03-05T09:30:00+08:00,5.550,paid,USD,7.12345678");
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var refused = await CliRun.RunAsync(Import("orders", rounded, db));
+        var unchanged = await DatabaseChecksum.ReadAsync(db);
+        var run = await CliRun.RunAsync(Import("orders", exact, db));
+
+        Assert.Equal(2, refused.ExitCode);
+        var details = refused.Json().GetProperty("error").GetProperty("details");
+        Assert.Equal(["3:gmv", "4:discount_amount"], Details(refused));
+        Assert.Equal("gmv 5.555 has 3 decimals; at most 2", details[0].GetProperty("reason").GetString());
+        Assert.Equal("discount_amount 0.125 has 3 decimals; at most 2", details[1].GetProperty("reason").GetString());
+        Assert.Equal(before, unchanged);
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Equal("5.55|7.12345678", await db.ScalarAsync<string>("SELECT gmv || '|' || exchange_rate FROM dw.fact_sales_orders WHERE order_no = 'S-4'"));
+    }
+
+    [Fact]
+    public async Task A_text_longer_than_its_column_is_refused_naming_the_column_and_its_limit()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = await WriteAsync("merchant_id,customer_code,country_code", "1,C31,CHN", "1,C32,CN", "1,C33,USA");
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var run = await CliRun.RunAsync(Import("customers", path, db));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(["2:country_code", "4:country_code"], Details(run));
+        Assert.Equal("country_code CHN has 3 characters; at most 2", run.Json().GetProperty("error").GetProperty("details")[0].GetProperty("reason").GetString());
         Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
     }
 

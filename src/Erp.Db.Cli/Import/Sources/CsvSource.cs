@@ -12,7 +12,10 @@ internal sealed class CsvSource(string path, string encoding, string delimiter) 
 
     public string Encoding { get; } = encoding;
 
-    public override string Description => $"{(delimiter == "\t" ? "tsv" : "csv")}, {Encoding}";
+    /// <summary>The cell separator.</summary>
+    public string Delimiter { get; } = delimiter;
+
+    public override string Description => $"{(Delimiter == "\t" ? "tsv" : "csv")}, {Encoding}";
 
     public override bool ShortRecordsAllowed => false;
 
@@ -23,7 +26,7 @@ internal sealed class CsvSource(string path, string encoding, string delimiter) 
     {
         parser = new CsvParser(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
         {
-            Delimiter = delimiter,
+            Delimiter = Delimiter,
             TrimOptions = TrimOptions.Trim,
             DetectColumnCountChanges = false,
         });

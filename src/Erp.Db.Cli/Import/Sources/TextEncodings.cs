@@ -52,11 +52,12 @@ internal static class TextEncodings
     }
 
     /// <summary>
-    /// The first line (1-based) that is not valid in <paramref name="encoding"/>, or null when every line is. Lines are cut at the
-    /// byte 0x0A, which is never part of a UTF-8 or GB18030 character; a UTF-8 BOM starting the file is skipped. For the message of a
-    /// file the reader refused: it decodes ahead of the parser, so the parser's line is not where the bad bytes are.
+    /// The first line (1-based) that is not valid in <paramref name="encoding"/>, with the text before the bad bytes, the bad bytes
+    /// themselves and the first line's text, or null when every line is valid. Lines are cut at the byte 0x0A, which is never part of a UTF-8 or GB18030
+    /// character; a UTF-8 BOM starting the file is skipped. For the message of a file the reader refused: it decodes ahead of the parser,
+    /// so the parser's line is not where the bad bytes are.
     /// </summary>
-    public static long? FirstInvalidLine(string path, string encoding)
+    public static InvalidBytes? FirstInvalidLine(string path, string encoding)
     {
         var decoder = Get(encoding);
         using var stream = new BufferedStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
@@ -64,6 +65,7 @@ internal static class TextEncodings
         long number = 1;
         int b;
         var first = true;
+        string? firstLine = null;
         while (true)
         {
             b = stream.ReadByte();
@@ -78,14 +80,16 @@ internal static class TextEncodings
                 {
                     decoder.GetCharCount(bytes);
                 }
-                catch (DecoderFallbackException)
+                catch (DecoderFallbackException e)
                 {
-                    return number;
+                    var bad = e.BytesUnknown ?? [];
+                    return new InvalidBytes(number, decoder.GetString(bytes[..BadStart(decoder, bytes, bad)]), bad) { FirstLine = firstLine };
                 }
                 if (b == -1)
                 {
                     return null;
                 }
+                firstLine ??= decoder.GetString(bytes).TrimEnd('\r');
                 (first, number) = (false, number + 1);
                 line.SetLength(0);
                 continue;
@@ -94,76 +98,213 @@ internal static class TextEncodings
         }
     }
 
+    /// <summary>Where in <paramref name="bytes"/> the first invalid sequence, <paramref name="bad"/>, starts: fed byte by byte, the decoder fails at it or at the byte after.</summary>
+    private static int BadStart(Encoding encoding, ReadOnlySpan<byte> bytes, byte[] bad)
+    {
+        var decoder = encoding.GetDecoder();
+        Span<char> chars = stackalloc char[4];
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            try
+            {
+                decoder.GetChars(bytes.Slice(i, 1), chars, flush: false);
+            }
+            catch (DecoderFallbackException)
+            {
+                var start = i + 1 - bad.Length;
+                return Math.Max(start >= 0 && bytes[start..(i + 1)].SequenceEqual(bad) ? start : i - bad.Length, 0);
+            }
+        }
+        return Math.Max(bytes.Length - bad.Length, 0);
+    }
+
     /// <summary>
-    /// Streams the file once: whether every non-ASCII byte sits in a lead + continuation shape of UTF-8 (stopping at the first misfit), and
-    /// when it does but every sequence is two bytes, the first run of them that reads beyond the Latin letters (null when none does, or when
-    /// a three- or four-byte sequence shows the file is UTF-8: GBK text does not keep that shape for long).
+    /// Streams the file once and weighs what its non-ASCII bytes say. UTF-8 when every one sits in a lead + continuation shape of UTF-8;
+    /// then, when every sequence is two bytes, the first run of them that reads beyond the Latin letters is returned as ambiguous (null when
+    /// none does, or when a three- or four-byte sequence shows the file is UTF-8: GBK text does not keep that shape for long). A file with
+    /// misfits is damaged UTF-8, not GBK, when its well-formed sequences are at least eight per misfit, or at least one per misfit while
+    /// more than a tenth of what GB18030 would read is outside GB2312: read as GBK, UTF-8 Chinese gives rare characters (张三 as 寮犱笁),
+    /// and GBK text breaks the UTF-8 shape every few characters. Else GB18030.
     /// </summary>
     private static (bool Utf8Shaped, byte[]? Ambiguous) Scan(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         var buffer = new byte[1 << 16];
-        var pending = 0;
-        var longSequence = false;
-        byte lead = 0;
-        List<byte>? sample = null;
-        var sampling = false;
+        var utf8 = new Utf8Shape();
+        var gbk = new GbkShape();
         int read;
         while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
         {
-            for (var i = 0; i < read; i++)
+            var span = buffer.AsSpan(0, read);
+            for (var i = 0; i < span.Length; i++)
             {
-                if (pending == 0)
+                if (utf8.Pending == 0 && gbk.Pending == 0)
                 {
                     // Skip the ASCII run (most of a file) in one vectorized search; ASCII ends the sampled run.
-                    var next = buffer.AsSpan(i, read - i).IndexOfAnyExceptInRange((byte)0x00, (byte)0x7F);
-                    sampling &= next == 0;
+                    var next = span[i..].IndexOfAnyExceptInRange((byte)0x00, (byte)0x7F);
+                    utf8.Sampling &= next == 0;
                     if (next < 0)
                     {
                         break;
                     }
                     i += next;
                 }
-                var b = buffer[i];
-                if (pending > 0)
-                {
-                    if (b is < 0x80 or > 0xBF)
-                    {
-                        return (false, null);
-                    }
-                    if (--pending == 0 && lead <= 0xDF)
-                    {
-                        // A two-byte character; from the first beyond Latin Extended-B (U+024F), the run it starts is the sample.
-                        if (sample is null && (((lead & 0x1F) << 6) | (b & 0x3F)) > 0x24F)
-                        {
-                            (sample, sampling) = ([], true);
-                        }
-                        if (sampling && sample!.Count < 16)
-                        {
-                            sample.Add(lead);
-                            sample.Add(b);
-                        }
-                    }
-                    continue;
-                }
-                // C0 and C1 only ever start overlong forms, F5 and above code points past U+10FFFF: never UTF-8.
-                pending = b switch
-                {
-                    >= 0xC2 and <= 0xDF => 1,
-                    >= 0xE0 and <= 0xEF => 2,
-                    >= 0xF0 and <= 0xF4 => 3,
-                    _ => -1,
-                };
-                if (pending < 0)
-                {
-                    return (false, null);
-                }
-                longSequence |= pending > 1;
-                sampling &= pending == 1;
-                lead = b;
+                utf8.Add(span[i]);
+                gbk.Add(span[i]);
             }
         }
-        return (true, longSequence ? null : sample?.ToArray());
+        utf8.End();
+        gbk.End();
+        if (utf8.Misfits == 0)
+        {
+            return (true, utf8.LongSequence ? null : utf8.Sample?.ToArray());
+        }
+        var damaged = utf8.Sequences >= 8L * utf8.Misfits || (utf8.Sequences >= utf8.Misfits && gbk.Rare * 10 > gbk.Common + gbk.Rare);
+        return (damaged, null);
+    }
+
+    /// <summary>The UTF-8 reading of a file's non-ASCII bytes: well-formed sequences, misfits (a byte breaking the shape), and the sample of two-byte ones.</summary>
+    private sealed class Utf8Shape
+    {
+        private byte lead;
+
+        public int Pending { get; private set; }
+
+        public long Sequences { get; private set; }
+
+        public long Misfits { get; private set; }
+
+        public bool LongSequence { get; private set; }
+
+        public List<byte>? Sample { get; private set; }
+
+        public bool Sampling { get; set; }
+
+        public void Add(byte b)
+        {
+            if (Pending > 0)
+            {
+                if (b is >= 0x80 and <= 0xBF)
+                {
+                    if (--Pending == 0)
+                    {
+                        Sequences++;
+                        if (lead <= 0xDF)
+                        {
+                            TwoBytes(b);
+                        }
+                    }
+                    return;
+                }
+                // The sequence broke off: the byte starts afresh.
+                (Misfits, Pending) = (Misfits + 1, 0);
+            }
+            if (b < 0x80)
+            {
+                Sampling = false;
+                return;
+            }
+            // C0 and C1 only ever start overlong forms, F5 and above code points past U+10FFFF, 80-BF continue: never a lead.
+            Pending = b switch
+            {
+                >= 0xC2 and <= 0xDF => 1,
+                >= 0xE0 and <= 0xEF => 2,
+                >= 0xF0 and <= 0xF4 => 3,
+                _ => 0,
+            };
+            if (Pending == 0)
+            {
+                Misfits++;
+                return;
+            }
+            LongSequence |= Pending > 1;
+            Sampling &= Pending == 1;
+            lead = b;
+        }
+
+        public void End()
+        {
+            if (Pending > 0)
+            {
+                (Misfits, Pending) = (Misfits + 1, 0);
+            }
+        }
+
+        private void TwoBytes(byte b)
+        {
+            // A two-byte character; from the first beyond Latin Extended-B (U+024F), the run it starts is the sample.
+            if (Sample is null && (((lead & 0x1F) << 6) | (b & 0x3F)) > 0x24F)
+            {
+                (Sample, Sampling) = ([], true);
+            }
+            if (Sampling && Sample!.Count < 16)
+            {
+                Sample.Add(lead);
+                Sample.Add(b);
+            }
+        }
+    }
+
+    /// <summary>The GB18030 reading of a file's non-ASCII bytes: characters of GB2312 (what Chinese text is made of), and the rest.</summary>
+    private sealed class GbkShape
+    {
+        private byte lead;
+        private int expected;
+
+        public int Pending { get; private set; }
+
+        public long Common { get; private set; }
+
+        public long Rare { get; private set; }
+
+        public void Add(byte b)
+        {
+            if (Pending > 0)
+            {
+                if (expected == 2 && Pending == 1 && b is >= 0x30 and <= 0x39)
+                {
+                    // A four-byte GB18030 character: rare in Chinese text.
+                    (expected, Pending) = (4, 2);
+                    return;
+                }
+                if (--Pending > 0)
+                {
+                    return;
+                }
+                if (expected == 4)
+                {
+                    Rare++;
+                }
+                else if (b is >= 0x40 and <= 0xFE and not 0x7F)
+                {
+                    Common += lead is >= 0xA1 and <= 0xF7 && b >= 0xA1 ? 1 : 0;
+                    Rare += lead is >= 0xA1 and <= 0xF7 && b >= 0xA1 ? 0 : 1;
+                }
+                else
+                {
+                    Rare++;
+                }
+                return;
+            }
+            if (b < 0x80)
+            {
+                return;
+            }
+            if (b is 0x80 or 0xFF)
+            {
+                Rare++;
+                return;
+            }
+            (lead, expected, Pending) = (b, 2, 1);
+        }
+
+        public void End()
+        {
+            if (Pending > 0)
+            {
+                (Rare, Pending) = (Rare + 1, 0);
+            }
+        }
     }
 }
 
@@ -174,4 +315,16 @@ internal sealed class AmbiguousEncodingException(string asUtf8, string asGbk)
     public string AsUtf8 { get; } = asUtf8;
 
     public string AsGbk { get; } = asGbk;
+}
+
+/// <summary>Where a text file first breaks its encoding: the line, the text of the line before the bad bytes, and the bytes.</summary>
+internal sealed record InvalidBytes(long Line, string Before, byte[] Bytes)
+{
+    /// <summary>The text of the file's first line (its header), or null when the bad bytes are in it.</summary>
+    public string? FirstLine { get; init; }
+
+    /// <summary>The bytes as hex, e.g. E6 9D.</summary>
+    public string Hex => Convert.ToHexString(Bytes) is var hex && hex.Length > 0
+        ? string.Join(' ', Enumerable.Range(0, hex.Length / 2).Select(i => hex.Substring(i * 2, 2)))
+        : "?";
 }

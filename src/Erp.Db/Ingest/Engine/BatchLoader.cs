@@ -55,6 +55,13 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
                 var check = plan.Definition.Checks[f.CheckNo];
                 return new IngestError(f.RowNo, check.Field, check.Constraint, f.Message);
             }).ToList();
+        // Values the target columns would round or cut without a word (more decimals than a numeric column keeps), every row at once.
+        if (await ColumnFitChecks.BuildAsync(connection, transaction, plan.Definition, cancellationToken) is { } fit)
+        {
+            failed.AddRange((await connection.QueryAsync<ColumnFitChecks.Failure>(new CommandDefinition(
+                fit, new { max }, transaction, commandTimeout: 0, cancellationToken: cancellationToken)))
+                .Select(f => new IngestError(f.RowNo, f.Field, null, f.Message)));
+        }
         // The table's own rules too, every row at once (the upsert would stop at the first). An expression the temp row's types
         // cannot take (class 42: a function or operator of the column's type only) leaves those rules to the upsert and bisection.
         if (await ConstraintChecks.BuildAsync(connection, transaction, plan.Definition, cancellationToken) is { } constraints)
