@@ -19,7 +19,10 @@ internal static class BenchOrderLines
 
     public static IEnumerable<OrderItemRow> Generate(IEnumerable<OrderRow> orders) =>
         orders.SelectMany((o, i) => Enumerable.Range(1, o.ItemCount).Select(line =>
-            new OrderItemRow(o.MerchantId, o.ShopId, o.OrderNo, o.OrderDate, line, Sku(i + line), 1, o.Gmv / o.ItemCount)));
+            new OrderItemRow(o.MerchantId, o.ShopId, o.OrderNo, o.OrderDate, line, Sku(i + line), 1, UnitPrice(o))));
+
+    /// <summary>A line's price: the order's GMV spread over its lines, at the 4 decimals unit_price keeps (the ingest refuses more).</summary>
+    private static decimal UnitPrice(OrderRow o) => Math.Round(o.Gmv / o.ItemCount, 4);
 
     /// <summary>The floor: binary COPY of the orders (with explicit ids) and of their lines straight into the indexed tables.</summary>
     public static async Task CopyAsync(NpgsqlDataSource dataSource, IReadOnlyList<OrderRow> orders)
@@ -71,7 +74,7 @@ internal static class BenchOrderLines
                     await importer.WriteAsync(line, NpgsqlDbType.Integer);
                     await importer.WriteAsync(products[Sku(i + line)], NpgsqlDbType.Bigint);
                     await importer.WriteAsync(1, NpgsqlDbType.Integer);
-                    await importer.WriteAsync(o.Gmv / o.ItemCount, NpgsqlDbType.Numeric);
+                    await importer.WriteAsync(UnitPrice(o), NpgsqlDbType.Numeric);
                 }
             }
             await importer.CompleteAsync();
