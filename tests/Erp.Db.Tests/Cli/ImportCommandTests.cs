@@ -53,6 +53,34 @@ public class ImportCommandTests
     }
 
     [Fact]
+    public async Task A_rule_the_database_enforces_is_reported_with_the_values_the_row_writes_not_the_cells_it_left_blank()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        // HOME, without a code, takes its path as code: the code of the category Home.
+        var categories = await WriteAsync("merchant_code,category_path,category_code", "m-a,Home,HOME", "m-a,HOME,");
+        var orders = await WriteAsync("merchant_code,shop_code,order_no,order_date,ordered_at,gmv,status,paid_at",
+            "m-a,a-shopee,K-1,2026-03-05,2026-03-05T09:00:00+08:00,10,paid,2026-03-05T09:30:00+08:00");
+        // Without paid_at the stored payment time stays, and the new order time is after it.
+        var later = await WriteAsync("merchant_code,shop_code,order_no,order_date,ordered_at,gmv,status",
+            "m-a,a-shopee,K-1,2026-03-05,2026-03-05T10:00:00+08:00,10,paid");
+        Assert.Equal(0, (await CliRun.RunAsync("import", "orders", orders, "--connection", db.ConnectionString, "--format", "json")).ExitCode);
+        var before = await Faults.DatabaseChecksum.ReadAsync(db);
+
+        var category = await CliRun.RunAsync("import", "categories", categories, "--connection", db.ConnectionString, "--format", "json");
+        var order = await CliRun.RunAsync("import", "orders", later, "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(2, category.ExitCode);
+        Assert.Contains("category_code HOME violates UNIQUE", category.Json().GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(2, order.ExitCode);
+        Assert.Matches(@"paid_at 2026-03-05 \S+ \(stored, kept\), ordered_at 2026-03-05 \S+ violates CHECK", order.Json().GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(before, await Faults.DatabaseChecksum.ReadAsync(db));
+        foreach (var file in new[] { categories, orders, later })
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task A_row_the_database_rejects_names_its_line_in_the_json_envelope()
     {
         await using var db = await IngestSample.CreateAsync();

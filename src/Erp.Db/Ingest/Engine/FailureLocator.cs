@@ -70,8 +70,7 @@ internal sealed partial class FailureLocator(NpgsqlConnection connection, Npgsql
                     .Where(f => plan.Definition.Fields.Any(d => d.Name == f)).Distinct().ToList();
                 if (fields.Count > 0)
                 {
-                    var values = await ValuesAsync(plan, row, fields);
-                    var shown = string.Join(", ", fields.Select((f, i) => $"{f} {values[i] ?? "NULL"}"));
+                    var shown = await WrittenAsync(plan, row, (info.Columns ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
                     return new IngestException(row, string.Join(", ", fields), constraint, $"{shown} violates {info.Definition}", error);
                 }
             }
@@ -142,6 +141,41 @@ internal sealed partial class FailureLocator(NpgsqlConnection connection, Npgsql
 
     [GeneratedRegex(@"^numeric\((\d+),(\d+)\)$")]
     private static partial Regex NumericType();
+
+    /// <summary>
+    /// The values row @row leaves in the constraint's columns, each named by its column: as the upsert computes them (a category's
+    /// code derived from its path, not the blank the file had) and, in a column the batch leaves out of a row already stored
+    /// (<see cref="TargetColumn.InsertOnly"/>), the stored value, which the upsert keeps.
+    /// </summary>
+    private async Task<string> WrittenAsync<TRow>(IngestPlan<TRow> plan, long row, IReadOnlyList<string> columns)
+    {
+        var definition = plan.Definition;
+        var written = columns.Select(c => definition.Columns.FirstOrDefault(t => t.Name == c)).OfType<TargetColumn>().ToList();
+        var keys = definition.ConflictColumns.Select(k => definition.Columns.FirstOrDefault(c => c.Name == k)).ToList();
+        var storedOn = keys.All(k => k is not null) ? string.Join(" AND ", keys.Select(k => $"stored_row.{k!.Name} = ({k.Source})")) : "false";
+        var sql = $"""
+            SELECT stored_row.ctid IS NOT NULL,
+                   {string.Join(", ", written.Select(c => c.InsertOnly ? $"(CASE WHEN stored_row.ctid IS NOT NULL THEN stored_row.{c.Name} ELSE {c.Source} END)::text" : $"({c.Source})::text"))}
+            FROM {IngestPlan<TRow>.TempTable} AS t{definition.Joins}
+            LEFT JOIN {definition.Table} AS stored_row ON {storedOn}
+            WHERE t.row_no = @row
+            """;
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.AddWithValue("row", row);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return string.Join(", ", written.Select(c => c.Name));
+        }
+        var stored = reader.GetBoolean(0);
+        var shown = new List<string>();
+        for (var i = 0; i < written.Count; i++)
+        {
+            var value = await reader.IsDBNullAsync(i + 1, cancellationToken) ? "NULL" : reader.GetString(i + 1);
+            shown.Add(stored && written[i].InsertOnly ? $"{written[i].Name} {value} (stored, kept)" : $"{written[i].Name} {value}");
+        }
+        return string.Join(", ", shown);
+    }
 
     private async Task<string?[]> ValuesAsync<TRow>(IngestPlan<TRow> plan, long row, List<string> fields)
     {
