@@ -1,12 +1,13 @@
--- dw.exchange_rate_on: CNY per unit of a currency on a day, the rate orders without one of their
--- own are converted at.
+-- dw.exchange_rate_on: CNY per unit of a currency on a day, the rate a row without one of its own
+-- is converted at (orders, receivables, payments, expenses, product metrics: the ingest's currency
+-- rule, CurrencyRule.cs) and a product's cost in its cost_currency (dw.product_cost_cny).
 -- requires: dw.fact_exchange_rates (0004_dimensions)
 -- The rate of that day, else the latest one before it (weekends and holidays have none); 1 for
 -- CNY; NULL when the table has no rate on or before the day (the import then names the row).
--- A set-returning SQL function (one row) with no SET clause, called in FROM (LEFT JOIN LATERAL
--- ... ON true): PostgreSQL inlines it into the calling query, so an import pays an index probe per
--- row, and nothing for CNY, instead of a function call per row (0.6 s per 200,000 orders, twice:
--- in the checks and in the upsert). Every name is schema-qualified; it runs with the caller's rights.
+-- A set-returning SQL function (one row) with no SET clause, called in FROM: PostgreSQL inlines it
+-- into the calling query, so an import pays an index probe per row that needs a rate, and nothing
+-- for CNY, instead of a function call per row (0.6 s per 200,000 orders when it was a scalar
+-- function). Every name is schema-qualified; it runs with the caller's rights.
 
 -- It returned a scalar before; a function's result type cannot be changed in place.
 DROP FUNCTION IF EXISTS dw.exchange_rate_on(text, date);
