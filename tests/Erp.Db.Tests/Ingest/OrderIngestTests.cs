@@ -1,5 +1,6 @@
 using Erp.Db.Ingest;
 using Erp.Db.Tests.Infrastructure;
+using Npgsql;
 
 namespace Erp.Db.Tests.Ingest;
 
@@ -40,6 +41,27 @@ public class OrderIngestTests
         Assert.True(before < 100, $"the statistics should not know the batch before it, estimated {before}");
         Assert.True(await db.EstimatedRowsAsync(Day) > 300, "the batch should have analysed the partition it filled");
         Assert.Equal(gmvBefore, await db.ScalarAsync<string>(GmvStatistics));
+    }
+
+    [Fact]
+    public async Task A_batch_on_a_connection_that_used_a_temp_table_before_runs_with_the_buffers_it_has()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        // One physical connection: the pool hands the batch the session whose temp buffers its first temp table fixed at 8 MB.
+        await using var single = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(db.ConnectionString) { MaxPoolSize = 1 }.ConnectionString);
+        var pid = await BackendAsync(single, "CREATE TEMP TABLE scratch (n int); INSERT INTO scratch VALUES (1); SELECT pg_backend_pid()");
+
+        var result = await new Ingestor(single).UpsertOrdersAsync([IngestSample.Order("T-1"), IngestSample.Order("T-2")]);
+
+        Assert.Equal(2L, result.Inserted);
+        Assert.Equal(pid, await BackendAsync(single, "SELECT pg_backend_pid()"));
+        Assert.Equal(2L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'T-%'"));
+
+        static async Task<object?> BackendAsync(NpgsqlDataSource dataSource, string sql)
+        {
+            await using var command = dataSource.CreateCommand(sql);
+            return await command.ExecuteScalarAsync();
+        }
     }
 
     [Fact]
