@@ -54,12 +54,17 @@ internal static class BenchOrders
 
     /// <summary>
     /// The floor of an upsert: binary COPY of the rows into a temp table, then one hand-written INSERT ... ON CONFLICT DO UPDATE
-    /// into the fact, in one transaction. No checks, no counts, no posting.
+    /// into the fact, in one transaction. No checks, no counts, no posting. The temp table gets the same buffers the ingest gives its
+    /// own (BatchLoader.TempBuffers), so that the floor is what a hand-writer who knows the setting would send.
     /// </summary>
     public static async Task CopyThenUpsertAsync(NpgsqlDataSource dataSource, IEnumerable<OrderRow> rows)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
+        await using (var buffers = new NpgsqlCommand("SET LOCAL temp_buffers = '256MB'", connection, transaction))
+        {
+            await buffers.ExecuteNonQueryAsync();
+        }
         await using (var create = new NpgsqlCommand(
             "CREATE TEMP TABLE floor_rows (merchant_id bigint, shop_id bigint, order_no text, order_date date, ordered_at timestamptz, gmv numeric, "
             + "status text, item_count integer, platform_commission numeric) ON COMMIT DROP", connection, transaction))
