@@ -71,23 +71,30 @@ public sealed class ErpDatabase : IAsyncDisposable
             throw new ArgumentException("ErpDbOptions.ConnectionString is empty: set ErpDb:ConnectionString in configuration or pass a connection string to AddErpDb.", nameof(options));
         }
         var owned = new List<NpgsqlDataSource>();
-        NpgsqlDataSource Own(string connectionString, int commandTimeout)
+        NpgsqlDataSource Own(string connectionString, int commandTimeout, bool forQueries = false)
         {
-            var built = Build(connectionString, commandTimeout, loggerFactory);
+            var built = Build(connectionString, commandTimeout, loggerFactory, forQueries);
             owned.Add(built);
             return built;
         }
+        // Queries get a pool of their own that prepares what it runs often; ingest, refresh and migrations send statements
+        // built per batch or run once, and keep the primary's pool (a caller's own primary is left as it is, queries included).
+        var queries = !string.IsNullOrWhiteSpace(options.ReadConnectionString) ? Own(options.ReadConnectionString, options.CommandTimeoutSeconds, forQueries: true)
+            : primary is null ? Own(options.ConnectionString, options.CommandTimeoutSeconds, forQueries: true)
+            : null;
         // Migrations keep Npgsql's own default: their statements are bounded by MigrationOptions.CommandTimeout.
         primary ??= Own(options.ConnectionString, options.CommandTimeoutSeconds);
-        var replica = string.IsNullOrWhiteSpace(options.ReadConnectionString) ? null : Own(options.ReadConnectionString, options.CommandTimeoutSeconds);
         var migrator = string.IsNullOrWhiteSpace(options.MigrationConnectionString) ? null : Own(options.MigrationConnectionString, commandTimeout: -1);
-        return new ErpDatabase(primary, replica, migrator, options, loggerFactory, owned);
+        return new ErpDatabase(primary, queries, migrator, options, loggerFactory, owned);
     }
 
     /// <summary>The primary data source.</summary>
     public NpgsqlDataSource DataSource { get; }
 
-    /// <summary>The data source queries use: the replica when configured, else the primary.</summary>
+    /// <summary>
+    /// The data source queries use: the replica when configured; else, when <see cref="Create(ErpDbOptions, ILoggerFactory?)"/> built the
+    /// primary from its connection string, a second pool to the primary that prepares the statements it runs often; else the primary.
+    /// </summary>
     public NpgsqlDataSource ReadDataSource { get; }
 
     /// <summary>The data source migrations use: the migration login when configured, else the primary.</summary>
@@ -141,8 +148,12 @@ public sealed class ErpDatabase : IAsyncDisposable
         }
     }
 
-    /// <summary>A data source for <paramref name="connectionString"/>; <paramref name="commandTimeout"/> in seconds (0 = none, -1 = the string's own).</summary>
-    private static NpgsqlDataSource Build(string connectionString, int commandTimeout, ILoggerFactory? loggerFactory)
+    /// <summary>
+    /// A data source for <paramref name="connectionString"/>; <paramref name="commandTimeout"/> in seconds (0 = none, -1 = the string's own).
+    /// One <paramref name="forQueries"/> prepares up to <see cref="PreparedQueries"/> statements per connection unless the string sets
+    /// <c>Max Auto Prepare</c> itself (docs/prepared-queries.md).
+    /// </summary>
+    private static NpgsqlDataSource Build(string connectionString, int commandTimeout, ILoggerFactory? loggerFactory, bool forQueries = false)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "Erp.Db";
@@ -150,10 +161,22 @@ public sealed class ErpDatabase : IAsyncDisposable
         {
             builder.ConnectionStringBuilder.CommandTimeout = commandTimeout;
         }
+        if (forQueries && !SetsMaxAutoPrepare(connectionString))
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = PreparedQueries;
+        }
         if (loggerFactory is not null)
         {
             builder.UseLoggerFactory(loggerFactory);
         }
         return builder.Build();
     }
+
+    /// <summary>Statements a query connection keeps prepared: the library's queries, their scope statement and platform check, with room to spare.</summary>
+    internal const int PreparedQueries = 64;
+
+    /// <summary>Whether the string names Max Auto Prepare (either spelling), so that an explicit 0 keeps preparation off.</summary>
+    private static bool SetsMaxAutoPrepare(string connectionString) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
 }

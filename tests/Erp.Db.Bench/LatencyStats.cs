@@ -12,12 +12,16 @@ internal sealed record LatencyStats(double P50Ms, double P99Ms, double PerSecond
     public double ElapsedSeconds { get; init; }
 
     /// <summary>Runs <paramref name="call"/> from <paramref name="callers"/> concurrent callers, <paramref name="iterations"/> times each, after one warm-up call each.</summary>
-    public static async Task<LatencyStats> MeasureAsync(int callers, int iterations, Func<Task> call, Func<bool>? keepGoing = null)
+    public static async Task<LatencyStats> MeasureAsync(int callers, int iterations, Func<Task> call, Func<bool>? keepGoing = null, int warmUps = 1)
     {
         var samples = new List<double>[callers];
         var errors = 0;
-        // Warm-up first, outside the clock: every caller's connection open and its first call made.
-        await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => call()));
+        // Warm-up first, outside the clock: every caller's connection open and its first calls made (enough of them, where
+        // asked, for a pool that prepares statements on their fifth use to have prepared them).
+        for (var w = 0; w < warmUps; w++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => call()));
+        }
         var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, callers).Select(async c =>
         {

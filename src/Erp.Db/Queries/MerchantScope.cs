@@ -109,48 +109,51 @@ internal static class MerchantScope
         var results = views.Length > 0 && cache is not null ? database.Queries.Cache : null;
         var key = results is null ? default : new ResultCache.Key(merchantId, cache!.Key);
         await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
-        if (results is not null && results.Holds(key))
+        return await ReplannedRead.RunAsync(async () =>
         {
-            // The scope statement alone: the login, the merchant resolved, the dates and the epochs.
-            using var scopeGrid = await connection.QueryMultipleAsync(new CommandDefinition(ScopeAndFreshness, arguments,
-                commandTimeout: ClientTimeout(database.Options), cancellationToken: cancellationToken));
-            var scope = Scope.Read(await scopeGrid.ReadAsync<ScopeRow>(), merchantId, views);
-            if (scope.Version is { } held && results.TryGet(key, held, out var value))
+            if (results is not null && results.Holds(key))
             {
-                return new QueryResult<T>((T)value!, scope.Freshness);
+                // The scope statement alone: the login, the merchant resolved, the dates and the epochs.
+                using var scopeGrid = await connection.QueryMultipleAsync(new CommandDefinition(ScopeAndFreshness, arguments,
+                    commandTimeout: ClientTimeout(database.Options), cancellationToken: cancellationToken));
+                var scope = Scope.Read(await scopeGrid.ReadAsync<ScopeRow>(), merchantId, views);
+                if (scope.Version is { } held && results.TryGet(key, held, out var value))
+                {
+                    return new QueryResult<T>((T)value!, scope.Freshness);
+                }
             }
-        }
 
-        if (check is not null)
-        {
-            await check(connection, cancellationToken);
-        }
-        using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Batch(sql, views.Length > 0), arguments,
-            commandTimeout: ClientTimeout(database.Options), cancellationToken: cancellationToken));
-        // The first result: the freshness rows (none for a query that reads no view; one of NULLs when
-        // the login may read none of the views named), or the scope's own row.
-        List<ViewFreshness> freshness = [];
-        string? version = null;
-        if (views.Length > 0)
-        {
-            var scope = Scope.Read(await grid.ReadAsync<ScopeRow>(), merchantId, views);
-            freshness = scope.Freshness;
-            version = scope.Version;
-        }
-        else
-        {
-            await grid.ReadAsync();
-        }
-        var data = await read(grid);
-        if (results is not null)
-        {
-            results.CountMiss();
-            if (version is not null)
+            if (check is not null)
             {
-                results.Set(key, version, data!, cache!.Rows(data));
+                await check(connection, cancellationToken);
             }
-        }
-        return new QueryResult<T>(data, freshness);
+            using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Batch(sql, views.Length > 0), arguments,
+                commandTimeout: ClientTimeout(database.Options), cancellationToken: cancellationToken));
+            // The first result: the freshness rows (none for a query that reads no view; one of NULLs when
+            // the login may read none of the views named), or the scope's own row.
+            List<ViewFreshness> freshness = [];
+            string? version = null;
+            if (views.Length > 0)
+            {
+                var scope = Scope.Read(await grid.ReadAsync<ScopeRow>(), merchantId, views);
+                freshness = scope.Freshness;
+                version = scope.Version;
+            }
+            else
+            {
+                await grid.ReadAsync();
+            }
+            var data = await read(grid);
+            if (results is not null)
+            {
+                results.CountMiss();
+                if (version is not null)
+                {
+                    results.Set(key, version, data!, cache!.Rows(data));
+                }
+            }
+            return new QueryResult<T>(data, freshness);
+        });
     }
 
     /// <summary>

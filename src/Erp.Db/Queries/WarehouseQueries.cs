@@ -37,9 +37,9 @@ public sealed partial class WarehouseQueries
     public async Task<IReadOnlyList<Merchant>> MerchantsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long Id, string Code, string Name)>(new CommandDefinition(
+        var rows = await ReplannedRead.RunAsync(() => connection.QueryAsync<(long Id, string Code, string Name)>(new CommandDefinition(
             "SELECT merchant_id, merchant_code, merchant_name FROM dw.dim_merchants ORDER BY merchant_id",
-            commandTimeout: MerchantScope.ClientTimeout(database.Options), cancellationToken: cancellationToken));
+            commandTimeout: MerchantScope.ClientTimeout(database.Options), cancellationToken: cancellationToken)));
         return [.. rows.Select(r => new Merchant(r.Id, r.Code, r.Name))];
     }
 

@@ -1,0 +1,29 @@
+using Npgsql;
+
+namespace Erp.Db.Queries;
+
+/// <summary>
+/// Runs a read again when PostgreSQL refused a prepared statement whose result changed shape. The query pool prepares the
+/// statements it runs often (<see cref="ErpDatabase.Create(ErpDbOptions, Microsoft.Extensions.Logging.ILoggerFactory?)"/>); after
+/// a migration changes the columns or types one of them returns, each connection that prepared it gets
+/// <c>0A000 cached plan must not change result type</c> once, and Npgsql prepares it again on its next use. A read has
+/// nothing to undo, so it runs again, as many times as a batch has statements that can go stale, and then fails as it is.
+/// </summary>
+internal static class ReplannedRead
+{
+    private const int Attempts = 4;
+
+    public static async Task<T> RunAsync<T>(Func<Task<T>> read)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await read();
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.FeatureNotSupported && attempt < Attempts)
+            {
+            }
+        }
+    }
+}
