@@ -2,6 +2,7 @@ using Erp.Db.Queries;
 using Erp.Db.Queries.Products;
 using Erp.Db.Queries.Sales;
 using Erp.Db.Tests.Infrastructure;
+using Erp.Db.Tests.Views;
 using Npgsql;
 
 namespace Erp.Db.Tests.Queries;
@@ -34,6 +35,41 @@ public class PreparedQueryTests
         var unprepared = await f.Erp.Queries.SalesAsync(sales);
         Assert.All(answers, a => Assert.Equal((unprepared.Data.Metrics.TotalRevenue, unprepared.Data.Metrics.TotalOrders), (a.Revenue, a.Orders)));
         Assert.Single(answers.Select(a => a.Products).Distinct());
+    }
+
+    [Fact]
+    public async Task Prepared_statements_on_one_connection_answer_each_merchant_with_its_own_rows_and_follow_a_revoke()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        await using var both = await TestLogin.CreateAsync(db, "erp_reader");
+        await using var onlyTwo = await TestLogin.CreateAsync(db, "erp_reader");
+        await db.ExecuteAsync($"SELECT ops.grant_merchant_access('{both.Name}', 1), ops.grant_merchant_access('{both.Name}', 2), ops.grant_merchant_access('{onlyTwo.Name}', 2)");
+        // One pooled connection each (test logins do not pool by default), cache off: every call runs the batch, prepared from its fifth use on.
+        await using var shared = ErpDatabase.Create(new ErpDbOptions { ConnectionString = new NpgsqlConnectionStringBuilder(both.ConnectionString) { Pooling = true, MaxPoolSize = 1 }.ConnectionString, ResultCacheRows = 0 });
+        await using var other = ErpDatabase.Create(new ErpDbOptions { ConnectionString = new NpgsqlConnectionStringBuilder(onlyTwo.ConnectionString) { Pooling = true, MaxPoolSize = 1 }.ConnectionString, ResultCacheRows = 0 });
+        var period = Period.LastDays(7, QueryFixture.Today);
+        const string Window = "order_date BETWEEN CURRENT_DATE - 6 AND CURRENT_DATE AND dw.is_valid_sale(status)";
+        var revenueOf1 = await db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND {Window}");
+        var revenueOf2 = await db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 2 AND {Window}");
+
+        var answers = new List<(decimal One, decimal Two, decimal OtherAsksForOne)>();
+        for (var call = 0; call < 8; call++)
+        {
+            answers.Add(((await shared.Queries.SalesAsync(new SalesQuery(1, period))).Data.Metrics.TotalRevenue,
+                (await shared.Queries.SalesAsync(new SalesQuery(2, period))).Data.Metrics.TotalRevenue,
+                (await other.Queries.SalesAsync(new SalesQuery(1, period))).Data.Metrics.TotalRevenue));
+        }
+        await db.ExecuteAsync($"SELECT ops.revoke_merchant_access('{both.Name}', 1)");
+        var afterRevoke = await shared.Queries.SalesAsync(new SalesQuery(1, period));
+
+        Assert.True(revenueOf1 > 0 && revenueOf2 > 0 && revenueOf1 != revenueOf2);
+        Assert.All(answers, a => Assert.Equal((revenueOf1, revenueOf2, 0m), a));
+        Assert.Equal(0m, afterRevoke.Data.Metrics.TotalRevenue);
+        Assert.Empty(afterRevoke.Data.Daily);
+        await using var connection = await shared.ReadDataSource.OpenConnectionAsync();
+        await using var prepared = new NpgsqlCommand("SELECT count(*) FROM pg_prepared_statements", connection);
+        Assert.True((long)(await prepared.ExecuteScalarAsync())! > 0, "the calls should have run prepared");
     }
 
     [Fact]
