@@ -23,19 +23,11 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
     /// Room in memory for the batch's temp table. Temp tables live in the session's own buffers, 8 MB by default, so a batch of
     /// 200,000 orders (about 40 MB) went to disk and back in each pass over it: the COPY, the currency fill, the checks, the upsert.
     /// With 256 MB its passes run in memory (about 1.5 s less per 200,000 orders). The buffers are taken as the table grows,
-    /// not up front, and stay with the connection until it closes. PostgreSQL fixes the size at the session's first use of a
-    /// temp table, so on a connection that used one before (with another size) the setting is refused and the batch runs with
-    /// the buffers it has; the block swallows only that refusal.
+    /// not up front, and stay with the connection until it closes. PostgreSQL fixes their number at the session's first use of a
+    /// temp table and refuses another afterwards, so the setting is asked only of a session that has no temp schema yet (a
+    /// pooled connection that ran a batch before keeps the 256 MB it fixed then; one that used temp tables otherwise keeps its own).
     /// </summary>
-    private const string TempBuffers = """
-        DO $$
-        BEGIN
-            PERFORM set_config('temp_buffers', '256MB', true);
-        EXCEPTION WHEN invalid_parameter_value THEN
-            NULL;
-        END
-        $$
-        """;
+    private const string TempBuffers = "SELECT CASE WHEN pg_catalog.pg_my_temp_schema() = 0 THEN pg_catalog.set_config('temp_buffers', '256MB', true) END";
 
     public async Task<IngestResult> LoadAsync<TRow>(IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows, CancellationToken cancellationToken)
     {
