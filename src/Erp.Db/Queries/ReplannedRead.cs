@@ -8,10 +8,14 @@ namespace Erp.Db.Queries;
 /// a migration changes the columns or types one of them returns, each connection that prepared it gets
 /// <c>0A000 cached plan must not change result type</c> once, and Npgsql prepares it again on its next use. A read has
 /// nothing to undo, so it runs again, as many times as a batch has statements that can go stale, and then fails as it is.
+/// Only that refusal (raised by the server's plan revalidation) is retried; any other 0A000 is an error of the query itself.
 /// </summary>
 internal static class ReplannedRead
 {
     private const int Attempts = 4;
+
+    /// <summary>The server routine that refuses a prepared statement whose result changed shape (not localized, unlike the message).</summary>
+    private const string StalePlanRoutine = "RevalidateCachedQuery";
 
     public static async Task<T> RunAsync<T>(Func<Task<T>> read)
     {
@@ -21,7 +25,7 @@ internal static class ReplannedRead
             {
                 return await read();
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.FeatureNotSupported && attempt < Attempts)
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.FeatureNotSupported && e.Routine == StalePlanRoutine && attempt < Attempts)
             {
             }
         }

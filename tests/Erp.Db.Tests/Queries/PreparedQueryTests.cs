@@ -108,6 +108,7 @@ public class PreparedQueryTests
 
         var stale = await Assert.ThrowsAsync<PostgresException>(() => ReadAsync(plain));
         Assert.Equal(PostgresErrorCodes.FeatureNotSupported, stale.SqlState);
+        Assert.Equal("RevalidateCachedQuery", stale.Routine);
         Assert.Equal("7 Int64", await ReplannedRead.RunAsync(() => ReadAsync(retrying)));
     }
 }

@@ -29,6 +29,13 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
     /// </summary>
     private const string TempBuffers = "SELECT CASE WHEN pg_catalog.pg_my_temp_schema() = 0 THEN pg_catalog.set_config('temp_buffers', '256MB', true) END";
 
+    /// <summary>
+    /// The batch's settings, in one round trip. JIT compiles the upsert and posting plans (an Append over every partition) for
+    /// seconds, then runs them in milliseconds: measured at 13.7 s of 18 s for 20,000 orders. A batch's statements are set-based but
+    /// short; compile nothing. Then the temp buffers (<see cref="TempBuffers"/>).
+    /// </summary>
+    private const string BatchSettings = "SET LOCAL jit = off; " + TempBuffers;
+
     public async Task<IngestResult> LoadAsync<TRow>(IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -37,10 +44,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // JIT compiles the upsert and posting plans (an Append over every partition) for seconds, then runs them in milliseconds:
-        // measured at 13.7 s of 18 s for 20,000 orders. A batch's statements are set-based but short; compile nothing.
-        await connection.ExecuteAsync(new CommandDefinition("SET LOCAL jit = off", transaction: transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(TempBuffers, transaction: transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(BatchSettings, transaction: transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(plan.CreateTempTable, transaction: transaction, cancellationToken: cancellationToken));
         var count = await CopyAsync(connection, plan, rows, cancellationToken);
         if (count == 0)
