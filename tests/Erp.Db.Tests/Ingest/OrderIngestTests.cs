@@ -64,6 +64,27 @@ public class OrderIngestTests
         }
     }
 
+    [Theory]
+    [InlineData(null, "64MB")]
+    [InlineData("256MB", "256MB")]
+    public async Task A_batch_runs_with_at_least_64MB_of_work_mem_and_keeps_a_session_s_larger_setting(string? session, string expected)
+    {
+        await using var db = await IngestSample.CreateAsync();
+        // What the batch's own statements run with, seen from inside its transaction by a trigger of this test database.
+        await db.ExecuteAsync("""
+            CREATE TABLE public.seen_work_mem (setting text);
+            CREATE FUNCTION public.note_work_mem() RETURNS trigger LANGUAGE plpgsql AS
+                $$ BEGIN INSERT INTO public.seen_work_mem VALUES (current_setting('work_mem')); RETURN NULL; END $$;
+            CREATE TRIGGER note_work_mem AFTER INSERT ON dw.fact_sales_orders FOR EACH STATEMENT EXECUTE FUNCTION public.note_work_mem();
+            """);
+        var connection = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Options = session is null ? null : $"-c work_mem={session}" };
+        await using var dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
+
+        await new Ingestor(dataSource).UpsertOrdersAsync([IngestSample.Order("W-1")]);
+
+        Assert.Equal(expected, await db.ScalarAsync<string>("SELECT string_agg(DISTINCT setting, ',') FROM public.seen_work_mem"));
+    }
+
     [Fact]
     public async Task Counts_are_exact_for_new_changed_and_unchanged_rows()
     {
