@@ -23,4 +23,26 @@ internal static class BenchDatabase
         await Admin.ExecuteAsync(dataSource, Dimensions);
         return dataSource;
     }
+
+    /// <summary>
+    /// Times <paramref name="step"/> in a database of its own: created and migrated, loaded by <paramref name="prepare"/> (untimed),
+    /// with the server at rest (<see cref="BenchContext.QuietAsync"/>), then dropped before the next step.
+    /// </summary>
+    public static async Task<TimeSpan> TimeStepAsync(BenchContext context, string purpose, Func<NpgsqlDataSource, Task>? prepare, Func<NpgsqlDataSource, Task> step)
+    {
+        await using var dataSource = await CreateAsync(context, purpose);
+        try
+        {
+            if (prepare is not null)
+            {
+                await prepare(dataSource);
+            }
+            await context.QuietAsync();
+            return await Timing.TimeAsync(() => step(dataSource));
+        }
+        finally
+        {
+            await context.DropDatabaseAsync(dataSource);
+        }
+    }
 }

@@ -11,14 +11,21 @@ internal sealed record LatencyStats(double P50Ms, double P99Ms, double PerSecond
     /// <summary>How long the measured calls took, all callers together (s).</summary>
     public double ElapsedSeconds { get; init; }
 
-    /// <summary>Runs <paramref name="call"/> from <paramref name="callers"/> concurrent callers, <paramref name="iterations"/> times each, after one warm-up call each.</summary>
-    public static async Task<LatencyStats> MeasureAsync(int callers, int iterations, Func<Task> call, Func<bool>? keepGoing = null, int warmUps = 1)
+    /// <summary>
+    /// Runs <paramref name="call"/> from <paramref name="callers"/> concurrent callers, <paramref name="iterations"/> times each, after
+    /// <paramref name="warmUps"/> warm-up calls each, and warm-up rounds for at least <paramref name="warmUpFor"/>.
+    /// </summary>
+    public static async Task<LatencyStats> MeasureAsync(int callers, int iterations, Func<Task> call, Func<bool>? keepGoing = null, int warmUps = 1,
+        TimeSpan warmUpFor = default)
     {
         var samples = new List<double>[callers];
         var errors = 0;
         // Warm-up first, outside the clock: every caller's connection open and its first calls made (enough of them, where
-        // asked, for a pool that prepares statements on their fifth use to have prepared them).
-        for (var w = 0; w < warmUps; w++)
+        // asked, for a pool that prepares statements on their fifth use to have prepared them, and for long enough that .NET has
+        // compiled the hot code at its final tier: it recompiles a method on a background thread after its 30th call, which
+        // would otherwise take one of the two cores in the middle of the measurement).
+        var warming = Stopwatch.StartNew();
+        for (var w = 0; w < warmUps || warming.Elapsed < warmUpFor; w++)
         {
             await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => call()));
         }

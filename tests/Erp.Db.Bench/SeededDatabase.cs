@@ -21,6 +21,7 @@ internal sealed record SeededDatabase(NpgsqlDataSource DataSource, string Connec
         }
         var connectionString = await context.CreateDatabaseAsync(purpose);
         var (dataSource, report) = await SeedAsync(connectionString, context.Orders);
+        await context.QuietAsync();
         return new SeededDatabase(dataSource, connectionString, report, 1, report.EndDate);
     }
 
@@ -70,6 +71,7 @@ internal sealed record SeededDatabase(NpgsqlDataSource DataSource, string Connec
                 await Admin.ExecuteAsync(copied, "CALL ops.refresh_all('bench')");
                 await Admin.ExecuteAsync(copied, "VACUUM ANALYZE");
             }
+            await context.QuietAsync();
             return new SeededDatabase(copied, copy, null, 1, lastDay);
         }
     }

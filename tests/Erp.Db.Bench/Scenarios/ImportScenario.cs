@@ -28,27 +28,30 @@ internal sealed class ImportScenario : IScenario
         {
             await WriteAsync(file, rows, cancellationToken);
 
-            await using var copyDb = await BenchDatabase.CreateAsync(context, "imp_copy");
-            var target = WithPassword(context, copyDb);
-            var copy = await Timing.TimeProcessAsync("psql",
-                ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", target.Host!, "-p", target.Port.ToString(CultureInfo.InvariantCulture), "-U", target.Username!, "-d", target.Database!,
-                    "-c", $"\\copy dw.fact_sales_orders ({Columns}) FROM '{file}' WITH (FORMAT csv, HEADER true)"],
-                new Dictionary<string, string> { ["PGPASSWORD"] = target.Password ?? "" }, cancellationToken);
+            // Each side in a database of its own, with the server at rest, dropped after it (BenchDatabase.TimeStepAsync).
+            var copy = TimeSpan.Zero;
+            await BenchDatabase.TimeStepAsync(context, "imp_copy", null, async copyDb =>
+            {
+                var target = WithPassword(context, copyDb);
+                copy = await Timing.TimeProcessAsync("psql",
+                    ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", target.Host!, "-p", target.Port.ToString(CultureInfo.InvariantCulture), "-U", target.Username!, "-d", target.Database!,
+                        "-c", $"\\copy dw.fact_sales_orders ({Columns}) FROM '{file}' WITH (FORMAT csv, HEADER true)"],
+                    new Dictionary<string, string> { ["PGPASSWORD"] = target.Password ?? "" }, cancellationToken);
+            });
 
             var read = await Timing.TimeAsync(() => Task.FromResult(ReadOnly(file, cancellationToken)));
 
-            await using var importDb = await BenchDatabase.CreateAsync(context, "imp_cli");
             using var output = new StringWriter();
             using var error = new StringWriter();
             var exit = 0;
-            TimeSpan import;
-            IReadOnlyList<StatementTimer.Statement> statements;
-            using (var timer = new StatementTimer())
+            IReadOnlyList<StatementTimer.Statement> statements = [];
+            var import = await BenchDatabase.TimeStepAsync(context, "imp_cli", null, async importDb =>
             {
-                import = await Timing.TimeAsync(async () => exit = await ErpDbCli.RunAsync(
-                    ["import", "orders", file, "--connection", WithPassword(context, importDb).ConnectionString, "--format", "json"], output, error, _ => null, cancellationToken));
+                using var timer = new StatementTimer();
+                exit = await ErpDbCli.RunAsync(
+                    ["import", "orders", file, "--connection", WithPassword(context, importDb).ConnectionString, "--format", "json"], output, error, _ => null, cancellationToken);
                 statements = timer.Statements;
-            }
+            });
             if (exit != 0)
             {
                 throw new InvalidOperationException($"erpdb import exited {exit}: {error}{output}");
