@@ -46,8 +46,13 @@ public class PreparedQueryTests
         await using var onlyTwo = await TestLogin.CreateAsync(db, "erp_reader");
         await db.ExecuteAsync($"SELECT ops.grant_merchant_access('{both.Name}', 1), ops.grant_merchant_access('{both.Name}', 2), ops.grant_merchant_access('{onlyTwo.Name}', 2)");
         // One pooled connection each (test logins do not pool by default), cache off: every call runs the batch, prepared from its fifth use on.
-        await using var shared = ErpDatabase.Create(new ErpDbOptions { ConnectionString = new NpgsqlConnectionStringBuilder(both.ConnectionString) { Pooling = true, MaxPoolSize = 1 }.ConnectionString, ResultCacheRows = 0 });
-        await using var other = ErpDatabase.Create(new ErpDbOptions { ConnectionString = new NpgsqlConnectionStringBuilder(onlyTwo.ConnectionString) { Pooling = true, MaxPoolSize = 1 }.ConnectionString, ResultCacheRows = 0 });
+        static ErpDatabase OnOneConnection(TestLogin login) => ErpDatabase.Create(new ErpDbOptions
+        {
+            ConnectionString = new NpgsqlConnectionStringBuilder(login.ConnectionString) { Pooling = true, MaxPoolSize = 1 }.ConnectionString,
+            ResultCacheRows = 0,
+        });
+        await using var shared = OnOneConnection(both);
+        await using var other = OnOneConnection(onlyTwo);
         var period = Period.LastDays(7, QueryFixture.Today);
         const string Window = "order_date BETWEEN CURRENT_DATE - 6 AND CURRENT_DATE AND dw.is_valid_sale(status)";
         var revenueOf1 = await db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND {Window}");
