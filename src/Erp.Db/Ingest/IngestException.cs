@@ -32,6 +32,18 @@ public sealed class IngestException : Exception
         Errors = errors;
     }
 
+    private IngestException(IngestException rows, string input)
+        : base($"Row {rows.RowNumber} of the {input}: {rows.Reason}{(rows.Constraint is null ? "" : $" ({rows.Constraint})")}. Nothing of this batch was saved.",
+            rows.InnerException)
+    {
+        RowNumber = rows.RowNumber;
+        Field = rows.Field;
+        Constraint = rows.Constraint;
+        Reason = rows.Reason;
+        Errors = rows.Errors;
+        Input = input;
+    }
+
     /// <summary>1-based position of the offending row in the input sequence.</summary>
     public long RowNumber { get; }
 
@@ -47,8 +59,18 @@ public sealed class IngestException : Exception
     /// <summary>Every bad row found (up to <see cref="IngestOptions.MaxErrors"/>), in input order; the first is this exception's row.</summary>
     public IReadOnlyList<IngestError> Errors { get; }
 
+    /// <summary>
+    /// Which input of a call that takes several the rows belong to (<c>orders</c> or <c>order-items</c> for
+    /// <see cref="Ingestor.UpsertOrdersWithItemsAsync(IEnumerable{OrderRow}, IEnumerable{OrderItemRow}, System.Threading.CancellationToken)"/>);
+    /// null for a call with one input.
+    /// </summary>
+    public string? Input { get; }
+
     /// <summary>The PostgreSQL SQLSTATE of the underlying error, or null when the row failed a check before the insert.</summary>
     public string? SqlState => (InnerException as Npgsql.PostgresException)?.SqlState;
+
+    /// <summary>The same rows, named as rows of <paramref name="input"/> (one input of a call that takes several).</summary>
+    internal IngestException Of(string input) => new(this, input);
 
     private static IngestError First(IReadOnlyList<IngestError> errors)
     {

@@ -77,6 +77,32 @@ public sealed class Ingestor
     public Task<IngestResult> UpsertOrderItemsAsync(IAsyncEnumerable<OrderItemRow> rows, CancellationToken cancellationToken = default) =>
         loader.LoadAsync(OrderItemsEntity.Plan, rows, cancellationToken);
 
+    /// <summary>
+    /// Upserts orders and their lines in one batch, one transaction: what <see cref="UpsertOrdersAsync(IEnumerable{OrderRow}, CancellationToken)"/>
+    /// and then <see cref="UpsertOrderItemsAsync(IEnumerable{OrderItemRow}, CancellationToken)"/> do, with the same checks, counts and
+    /// posting, but each new order is written once, its cost, units and <c>inventory_deducted</c> already taken from its lines
+    /// (in two calls, the lines' posting writes every order of the batch a second time). Nothing is saved unless both inputs are valid.
+    /// A line may belong to an order stored before; an order may come without lines.
+    /// </summary>
+    /// <param name="orders">The orders; enumerated once, after the lines.</param>
+    /// <param name="items">The order lines; enumerated once, first.</param>
+    /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
+    /// <returns>What the call did to the orders and to the lines; each result's Elapsed is the whole call's.</returns>
+    /// <exception cref="IngestException">A row of either input is invalid (<see cref="IngestException.Input"/> says which); nothing was saved.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="IngestOptions.SuppliedFields"/> is set: it applies to a call with one input.</exception>
+    public Task<OrdersWithItemsResult> UpsertOrdersWithItemsAsync(IEnumerable<OrderRow> orders, IEnumerable<OrderItemRow> items, CancellationToken cancellationToken = default) =>
+        UpsertOrdersWithItemsAsync(Stream(orders), Stream(items), cancellationToken);
+
+    /// <inheritdoc cref="UpsertOrdersWithItemsAsync(IEnumerable{OrderRow}, IEnumerable{OrderItemRow}, CancellationToken)"/>
+    /// <remarks>The rows are streamed into the database as they arrive, the lines first; the input is never held in memory.</remarks>
+    public async Task<OrdersWithItemsResult> UpsertOrdersWithItemsAsync(IAsyncEnumerable<OrderRow> orders, IAsyncEnumerable<OrderItemRow> items,
+        CancellationToken cancellationToken = default)
+    {
+        var (ordersResult, itemsResult) = await loader.LoadWithChildrenAsync(
+            OrdersEntity.PlanWithItems, orders, OrderItemsEntity.Plan, items, OrderItemsEntity.SummarizeBatchLines, cancellationToken);
+        return new OrdersWithItemsResult(ordersResult, itemsResult);
+    }
+
     /// <summary>Upserts daily product figures into <c>dw.fact_product_metrics</c>, keyed (merchant_id, shop_id, sku, metric_date).</summary>
     /// <param name="rows">The batch; enumerated once.</param>
     /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>

@@ -6,8 +6,9 @@ using static Erp.Db.Tests.Posting.PostingSample;
 namespace Erp.Db.Tests.Posting;
 
 /// <summary>
-/// Random order lifecycles (any status after any other, lines changing quantity and product, purchases, payments), each
-/// step followed by the reconciliation invariants of the books: they must hold whatever the history.
+/// Random order lifecycles (any status after any other, lines changing quantity and product, new and stored orders with their
+/// lines in one call, purchases, payments), each step followed by the reconciliation invariants of the books: they must hold
+/// whatever the history.
 /// </summary>
 public class PostingPropertyTests
 {
@@ -91,18 +92,19 @@ public class PostingPropertyTests
         var ingest = new Ingestor(db.DataSource);
         var erp = new ErpDatabase(db.DataSource);
         await ingest.UpsertInventoryAsync([new(1, "A-1", 5)]);
-        var orders = Enumerable.Range(1, 4).Select(i => $"P-{i}").ToArray();
+        var orders = Enumerable.Range(1, 4).Select(i => $"P-{i}").ToList();
         await ingest.UpsertOrdersAsync(orders.Select(o => Order(o, "pending") with { IsInvoiced = true, InvoiceId = "INV-" + o }));
         var receipts = 0;
 
         for (var step = 0; step < 14; step++)
         {
-            var action = random.Next(5);
+            var action = random.Next(6);
             var what = action switch
             {
                 0 or 1 => await ChangeStatusesAsync(),
                 2 => await ChangeLinesAsync(),
                 3 => await PurchaseAsync(),
+                4 => await ChangeOrdersWithLinesAsync(),
                 _ => await PayAsync(),
             };
 
@@ -130,10 +132,22 @@ public class PostingPropertyTests
 
         async Task<string> ChangeLinesAsync()
         {
-            var order = orders[random.Next(orders.Length)];
+            var order = orders[random.Next(orders.Count)];
             var rows = Enumerable.Range(1, random.Next(1, 3)).Select(line => Line(order, line, random.Next(1, 6), Skus[random.Next(2)])).ToList();
             await ingest.UpsertOrderItemsAsync(rows);
             return $"lines of {order}: " + string.Join(",", rows.Select(r => $"{r.LineNo}:{r.Sku}x{r.Quantity}"));
+        }
+
+        // Some stored orders and a new one, each in any status, with 0-2 lines, in one call.
+        async Task<string> ChangeOrdersWithLinesAsync()
+        {
+            var chosen = orders.Where(_ => random.Next(3) == 0).Append($"P-{orders.Count + 1}").ToList();
+            orders.Add(chosen[^1]);
+            var rows = chosen.Select(o => Order(o, Statuses[random.Next(Statuses.Length)]) with { IsInvoiced = true, InvoiceId = "INV-" + o }).ToList();
+            var lines = chosen.SelectMany(o => Enumerable.Range(1, random.Next(3)).Select(line => Line(o, line, random.Next(1, 6), Skus[random.Next(2)]))).ToList();
+            await ingest.UpsertOrdersWithItemsAsync(rows, lines);
+            return "orders with lines " + string.Join(",", rows.Select(r => $"{r.OrderNo}={r.Status}"))
+                + ": " + string.Join(",", lines.Select(l => $"{l.OrderNo}/{l.LineNo}:{l.Sku}x{l.Quantity}"));
         }
 
         async Task<string> PurchaseAsync()
@@ -146,7 +160,7 @@ public class PostingPropertyTests
 
         async Task<string> PayAsync()
         {
-            var order = orders[random.Next(orders.Length)];
+            var order = orders[random.Next(orders.Count)];
             var outstanding = await db.ScalarAsync<decimal>($"SELECT outstanding_amount FROM dw.fact_accounts_receivable WHERE invoice_no = 'INV-{order}'");
             if (outstanding <= 0)
             {

@@ -51,20 +51,126 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         plan = plan.Supplying(options.SuppliedFields);
         var started = Stopwatch.GetTimestamp();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-        await connection.ExecuteAsync(new CommandDefinition(BatchSettings, transaction: transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(plan.CreateTempTable, transaction: transaction, cancellationToken: cancellationToken));
-        var count = await CopyAsync(connection, plan, rows, cancellationToken);
+        await using var transaction = await BeginAsync(connection, cancellationToken);
+        var count = await StageAsync(connection, transaction, plan, rows, cancellationToken);
         if (count == 0)
         {
             return new IngestResult(0, 0, 0, Stopwatch.GetElapsedTime(started));
         }
+        var counts = await WriteAsync(connection, transaction, plan, count, cancellationToken);
+        await EndAsync(transaction, cancellationToken);
+        return Report(plan, count, counts, started);
+    }
 
-        // Statistics of the batch, so the checks, upsert and posting join it by hash or by index as its size asks
-        // (a never-analyzed temp table is planned as a thousand rows, whatever it holds).
-        await connection.ExecuteAsync(new CommandDefinition($"ANALYZE {IngestPlan<TRow>.TempTable}", transaction: transaction, cancellationToken: cancellationToken));
-        // And of the facts the upsert joins, where earlier batches changed them since their last ANALYZE.
+    /// <summary>
+    /// Parents and their children in one transaction, so each parent is written once with what its children make of it. The
+    /// children are staged first (COPY into the temp table) and summed by <paramref name="childSummary"/> (statements that fill a temp
+    /// table the parent plan joins); then the parents are written and posted, then the children, as two batches of their own would be.
+    /// An order's cost and units come from its lines: written separately, every order of a batch is written again when its lines
+    /// arrive (docs/batch-plans.md, "Orders with their lines"). A bad row of either fails the whole call, its error naming which.
+    /// </summary>
+    public async Task<(IngestResult Parents, IngestResult Children)> LoadWithChildrenAsync<TParent, TChild>(
+        IngestPlan<TParent> parentPlan, IAsyncEnumerable<TParent> parents, IngestPlan<TChild> childPlan, IAsyncEnumerable<TChild> children,
+        IReadOnlyList<string> childSummary, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parents);
+        ArgumentNullException.ThrowIfNull(children);
+        if (options.SuppliedFields is not null)
+        {
+            throw new InvalidOperationException(
+                "IngestOptions.SuppliedFields names the fields of one entity; upsert the orders and their lines in two calls to supply part of their fields.");
+        }
+        var started = Stopwatch.GetTimestamp();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await BeginAsync(connection, cancellationToken);
+        Task Execute(string sql) => connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+
+        var childCount = await StageAsync(connection, transaction, childPlan, children, cancellationToken);
+        foreach (var statement in childSummary)
+        {
+            await Execute(statement);
+        }
+        await Execute($"ALTER TABLE {IngestPlan<TChild>.TempTable} RENAME TO {StagedChildren}");
+
+        var parentCount = await StageAsync(connection, transaction, parentPlan, parents, cancellationToken);
+        var parentCounts = parentCount == 0 ? new UpsertCounts(0, 0) : await WriteOfAsync(connection, transaction, parentPlan, parentCount, cancellationToken);
+        await Execute($"DROP TABLE {IngestPlan<TParent>.TempTable}; DROP TABLE IF EXISTS {IngestPlan<TParent>.MovedTable}; "
+            + $"ALTER TABLE pg_temp.{StagedChildren} RENAME TO {IngestPlan<TChild>.TempTableName}");
+        var childCounts = childCount == 0 ? new UpsertCounts(0, 0) : await WriteOfAsync(connection, transaction, childPlan, childCount, cancellationToken);
+
+        await EndAsync(transaction, cancellationToken);
+        return (Report(parentPlan, parentCount, parentCounts, started), Report(childPlan, childCount, childCounts, started));
+    }
+
+    /// <summary>The temp table the children of <see cref="LoadWithChildrenAsync"/> wait in while their parents are written.</summary>
+    private const string StagedChildren = "ingest_staged_children";
+
+    /// <summary><see cref="WriteAsync"/>, its row errors naming the entity they come from.</summary>
+    private async Task<UpsertCounts> WriteOfAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, long count, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WriteAsync(connection, transaction, plan, count, cancellationToken);
+        }
+        catch (IngestException e)
+        {
+            throw e.Of(plan.Entity);
+        }
+    }
+
+    /// <summary>Opens the batch's transaction with its settings (<see cref="BatchSettings"/>).</summary>
+    private static async Task<NpgsqlTransaction> BeginAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(BatchSettings, transaction: transaction, cancellationToken: cancellationToken));
+        return transaction;
+    }
+
+    /// <summary>Commits the batch, or rolls it back in a dry run.</summary>
+    private async Task EndAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        // Views over the touched tables are marked dirty by the statement-level triggers of the refresh layer,
+        // inside this transaction: nothing else to do here.
+        if (options.DryRun)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+        }
+        else
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    private IngestResult Report<TRow>(IngestPlan<TRow> plan, long count, UpsertCounts counts, long started)
+    {
+        var result = new IngestResult(counts.Inserted, counts.Updated, count - counts.Inserted - counts.Updated, Stopwatch.GetElapsedTime(started));
+        logger.LogInformation("{Mode} {Rows} {Entity} into {Table}: {Inserted} inserted, {Updated} updated, {Unchanged} unchanged in {Elapsed} ms",
+            options.DryRun ? "Dry run (rolled back) of" : "Ingested", count, plan.Entity, plan.Definition.Table, result.Inserted, result.Updated, result.Unchanged, (long)result.Elapsed.TotalMilliseconds);
+        return result;
+    }
+
+    /// <summary>Creates the batch's temp table and streams the rows into it; returns their number.</summary>
+    private static async Task<long> StageAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows,
+        CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(plan.CreateTempTable, transaction: transaction, cancellationToken: cancellationToken));
+        var count = await CopyAsync(connection, plan, rows, cancellationToken);
+        if (count > 0)
+        {
+            // Statistics of the batch, so the summaries, checks, upsert and posting join it by hash or by index as its size asks
+            // (a never-analyzed temp table is planned as a thousand rows, whatever it holds).
+            await connection.ExecuteAsync(new CommandDefinition($"ANALYZE {IngestPlan<TRow>.TempTable}", transaction: transaction, cancellationToken: cancellationToken));
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// The staged batch into its table: natural keys resolved, every check, the upsert (bisected to the bad row when the database
+    /// refuses one), then the entity's posting. Throws <see cref="IngestException"/> for bad rows.
+    /// </summary>
+    private async Task<UpsertCounts> WriteAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, long count, CancellationToken cancellationToken)
+    {
+        // The statistics of the facts the upsert joins, where earlier batches changed them since their last ANALYZE.
         await AnalyzeChangedPartitionsAsync(connection, transaction, cancellationToken);
 
         foreach (var resolve in plan.Resolve)
@@ -156,20 +262,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
             await connection.ExecuteAsync(new CommandDefinition(plan.Post, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         }
 
-        // Views over the touched table are marked dirty by the statement-level triggers of the refresh layer,
-        // inside this transaction: nothing else to do here.
-        if (options.DryRun)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-        }
-        else
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
-        var result = new IngestResult(counts.Inserted, counts.Updated, count - counts.Inserted - counts.Updated, Stopwatch.GetElapsedTime(started));
-        logger.LogInformation("{Mode} {Rows} {Entity} into {Table}: {Inserted} inserted, {Updated} updated, {Unchanged} unchanged in {Elapsed} ms",
-            options.DryRun ? "Dry run (rolled back) of" : "Ingested", count, plan.Entity, plan.Definition.Table, result.Inserted, result.Updated, result.Unchanged, (long)result.Elapsed.TotalMilliseconds);
-        return result;
+        return counts;
     }
 
     /// <summary>

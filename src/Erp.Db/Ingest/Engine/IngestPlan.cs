@@ -3,8 +3,11 @@ namespace Erp.Db.Ingest.Engine;
 /// <summary>The SQL of one entity's ingest, built once from its <see cref="EntityDefinition{TRow}"/>.</summary>
 internal sealed class IngestPlan<TRow>
 {
+    /// <summary>The name of the temp table every batch loads into (<see cref="TempTable"/>).</summary>
+    public const string TempTableName = "ingest_rows";
+
     /// <summary>The temp table every batch loads into; dropped at the end of the batch's transaction.</summary>
-    public const string TempTable = "pg_temp.ingest_rows";
+    public const string TempTable = "pg_temp." + TempTableName;
 
     /// <summary>The keys (conflict columns) of the rows the entity's move step gave a new key: they count as updated.</summary>
     public const string MovedTable = "pg_temp.ingest_moved";
@@ -21,7 +24,7 @@ internal sealed class IngestPlan<TRow>
         KeepsStoredCurrency = keepStoredCurrency;
         Resolve = definition.Currency is { } currency ? [.. definition.Resolve, currency.Fill(keepStoredCurrency)] : definition.Resolve;
         var fields = definition.Fields.Select(f => f.Name).ToList();
-        CreateTempTable = $"CREATE TEMP TABLE ingest_rows (row_no bigint NOT NULL, {string.Join(", ", definition.Fields.Select(f => $"{f.Name} {f.SqlType}"))}) ON COMMIT DROP";
+        CreateTempTable = $"CREATE TEMP TABLE {TempTableName} (row_no bigint NOT NULL, {string.Join(", ", definition.Fields.Select(f => $"{f.Name} {f.SqlType}"))}) ON COMMIT DROP";
         Copy = $"COPY {TempTable} (row_no, {string.Join(", ", fields)}) FROM STDIN (FORMAT BINARY)";
         Check = BuildCheck(definition.Checks);
         Upsert = BuildUpsert(definition, "");

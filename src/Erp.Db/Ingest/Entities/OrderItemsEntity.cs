@@ -27,6 +27,42 @@ internal static class OrderItemsEntity
           AND i.product_id = p.product_id
         """;
 
+    /// <summary>A line's product by SKU (p), and the unit cost in CNY a line takes from it when it states none (c).</summary>
+    private const string ProductJoins = """
+
+                JOIN dw.dim_products AS p ON p.merchant_id = t.merchant_id AND p.sku = t.sku
+                LEFT JOIN LATERAL dw.product_unit_cost(p.merchant_id, p.product_id, t.order_date) AS c ON true
+        """;
+
+    /// <summary>The temp table of <see cref="SummarizeBatchLines"/>: cost and units per order of the batch's lines.</summary>
+    public const string BatchLines = "pg_temp." + BatchLinesName;
+
+    private const string BatchLinesName = "ingest_order_lines";
+
+    /// <summary>
+    /// Run on the staged lines of a call that brings their orders too, before the orders are written
+    /// (<see cref="OrdersEntity.PlanWithItems"/>): each order's cost and units from the batch's lines, as dw.order_line_totals will
+    /// find them once the lines are stored: quantity x unit cost at the 4 decimals unit_cost keeps, rounded to the cent per line
+    /// (fact_order_items.cost_amount). Only an order without stored lines takes them, and such an order's lines have no stored cost
+    /// to keep, so a line's cost is the one it states, else its product's. Lines of an unknown SKU are left out: the lines' checks
+    /// reject them before anything is committed. Should this ever differ from the stored lines' sums, dw.post_order_totals, which
+    /// the lines' posting runs, corrects the order; it then writes it a second time, as two separate calls do.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SummarizeBatchLines =
+    [
+        NaturalKeys.ResolveMerchant,
+        NaturalKeys.ResolveShop,
+        $"""
+        CREATE TEMP TABLE {BatchLinesName} ON COMMIT DROP AS
+        SELECT t.merchant_id, t.shop_id, t.order_no, t.order_date,
+               sum(round(t.quantity * coalesce(t.unit_cost, c.unit_cost)::numeric(18, 4), 2)) AS cost_amount_cny,
+               sum(t.quantity)::integer AS item_count
+        FROM {IngestPlan<OrderItemRow>.TempTable} AS t{ProductJoins}
+        GROUP BY t.merchant_id, t.shop_id, t.order_no, t.order_date;
+        ANALYZE {BatchLines}
+        """,
+    ];
+
     public static readonly IngestPlan<OrderItemRow> Plan = new("order-items", new EntityDefinition<OrderItemRow>
     {
         Table = "dw.fact_order_items",
@@ -49,9 +85,7 @@ internal static class OrderItemsEntity
         Joins = """
 
                 JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
-                JOIN dw.dim_products AS p ON p.merchant_id = t.merchant_id AND p.sku = t.sku
-                LEFT JOIN LATERAL dw.product_unit_cost(p.merchant_id, p.product_id, t.order_date) AS c ON true
-            """,
+            """ + ProductJoins,
         Columns =
         [
             TargetColumn.Same("merchant_id"),

@@ -1,0 +1,121 @@
+using Erp.Db.Ingest;
+using Erp.Db.Tests.Infrastructure;
+using static Erp.Db.Tests.Posting.PostingSample;
+
+namespace Erp.Db.Tests.Ingest;
+
+public class OrdersWithItemsIngestTests
+{
+    /// <summary>Orders of several statuses, one invoiced, one without lines; lines with and without a cost (3 x 3.3333 rounds to 10.00).</summary>
+    private static readonly OrderRow[] Orders =
+    [
+        Order("W-1", "completed"),
+        Order("W-2", "paid") with { IsInvoiced = true, InvoiceId = "INV-W-2" },
+        Order("W-3", "pending"),
+        Order("W-4", "shipped", gmv: 55m),
+    ];
+
+    private static readonly OrderItemRow[] Lines =
+    [
+        Line("W-1", 1, 2),
+        Line("W-1", 2, 3, unitCost: 3.3333m),
+        Line("W-2", 1, 1, unitCost: 7.25m),
+        Line("W-4", 1, 4),
+    ];
+
+    /// <summary>Counts the orders every UPDATE statement rewrites.</summary>
+    private const string CountOrderUpdates = """
+        CREATE TABLE public.order_updates (orders bigint);
+        CREATE FUNCTION public.count_order_updates() RETURNS trigger LANGUAGE plpgsql AS
+            $$ BEGIN INSERT INTO public.order_updates SELECT count(*) FROM new_rows; RETURN NULL; END $$;
+        CREATE TRIGGER count_order_updates AFTER UPDATE ON dw.fact_sales_orders REFERENCING NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION public.count_order_updates();
+        """;
+
+    /// <summary>The books without ids and timestamps: orders, lines, movements, positions, receivables.</summary>
+    private static Task<string?> BooksAsync(TestDatabase db) => db.ScalarAsync<string>("""
+        SELECT concat_ws(E'\n',
+            (SELECT string_agg(concat_ws('|', order_no, status, item_count, cost_amount_cny, net_profit_cny, inventory_deducted), E'\n' ORDER BY order_no)
+             FROM dw.fact_sales_orders),
+            (SELECT string_agg(concat_ws('|', o.order_no, i.line_no, i.product_id, i.quantity, i.unit_cost, i.cost_amount), E'\n' ORDER BY o.order_no, i.line_no)
+             FROM dw.fact_order_items AS i JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date)),
+            (SELECT string_agg(concat_ws('|', o.order_no, t.line_no, t.transaction_type, t.quantity_change, t.unit_cost), E'\n' ORDER BY o.order_no, t.line_no, t.transaction_type)
+             FROM dw.fact_inventory_transactions AS t JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date)),
+            (SELECT string_agg(concat_ws('|', product_id, quantity_on_hand, quantity_reserved, shortage_on_hand, shortage_reserved), E'\n' ORDER BY product_id)
+             FROM dw.fact_inventory),
+            (SELECT string_agg(concat_ws('|', invoice_no, amount, received_amount), E'\n' ORDER BY invoice_no) FROM dw.fact_accounts_receivable))
+        """);
+
+    [Fact]
+    public async Task One_call_writes_each_new_order_once_and_books_what_two_calls_book()
+    {
+        await using var together = await IngestSample.CreateAsync();
+        await using var apart = await IngestSample.CreateAsync();
+        await together.ExecuteAsync(CountOrderUpdates);
+        await apart.ExecuteAsync(CountOrderUpdates);
+
+        var result = await new Ingestor(together.DataSource).UpsertOrdersWithItemsAsync(Orders, Lines);
+        var ingest = new Ingestor(apart.DataSource);
+        await ingest.UpsertOrdersAsync(Orders);
+        await ingest.UpsertOrderItemsAsync(Lines);
+
+        Assert.Equal((4L, 0L, 0L), (result.Orders.Inserted, result.Orders.Updated, result.Orders.Unchanged));
+        Assert.Equal((4L, 0L, 0L), (result.Items.Inserted, result.Items.Updated, result.Items.Unchanged));
+        Assert.Equal(await BooksAsync(apart), await BooksAsync(together));
+        // W-1: 2 x the product's 12.5 + 3 x 3.3333 (10.00): cost 35.00, 5 units, shipped.
+        Assert.Equal("5|35.00|t", await together.ScalarAsync<string>(
+            "SELECT concat_ws('|', item_count, cost_amount_cny, inventory_deducted) FROM dw.fact_sales_orders WHERE order_no = 'W-1'"));
+        // Two calls write the orders a second time when their lines arrive; one call writes them once.
+        Assert.True(await apart.ScalarAsync<long>("SELECT coalesce(sum(orders), 0)::bigint FROM public.order_updates") >= 3);
+        Assert.Equal(0L, await together.ScalarAsync<long>("SELECT coalesce(sum(orders), 0)::bigint FROM public.order_updates"));
+    }
+
+    [Fact]
+    public async Task The_same_call_again_changes_nothing_and_changed_lines_of_stored_orders_restate_them()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersWithItemsAsync(Orders, Lines);
+        var books = await BooksAsync(db);
+
+        var again = await ingest.UpsertOrdersWithItemsAsync(Orders, Lines);
+        Assert.Equal((0L, 0L, 4L), (again.Orders.Inserted, again.Orders.Updated, again.Orders.Unchanged));
+        Assert.Equal((0L, 0L, 4L), (again.Items.Inserted, again.Items.Updated, again.Items.Unchanged));
+        Assert.Equal(books, await BooksAsync(db));
+
+        // W-1's first line grows to 6 units, and W-3 gets its first line: the stored orders follow their lines.
+        await ingest.UpsertOrdersWithItemsAsync([Orders[0], Orders[2]], [Line("W-1", 1, 6), Line("W-3", 1, 1, unitCost: 2m)]);
+        Assert.Equal("W-1|9|85.00|t\nW-3|1|2.00|f", await db.ScalarAsync<string>("""
+            SELECT string_agg(concat_ws('|', order_no, item_count, cost_amount_cny, inventory_deducted), E'\n' ORDER BY order_no)
+            FROM dw.fact_sales_orders WHERE order_no IN ('W-1', 'W-3')
+            """));
+    }
+
+    [Fact]
+    public async Task A_bad_line_saves_neither_the_orders_nor_the_lines_and_names_the_input()
+    {
+        await using var db = await IngestSample.CreateAsync();
+
+        var e = await Assert.ThrowsAsync<IngestException>(() => new Ingestor(db.DataSource).UpsertOrdersWithItemsAsync(
+            Orders, [Lines[0], Line("W-1", 2, -2), Lines[2]]));
+
+        Assert.Equal(("order-items", 2L, "quantity"), (e.Input, e.RowNumber, e.Field));
+        Assert.Equal("Row 2 of the order-items: quantity -2 is not positive (fact_order_items_quantity_positive). Nothing of this batch was saved.", e.Message);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'W-%'"));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_order_items"));
+    }
+
+    [Fact]
+    public async Task A_bad_order_saves_nothing_and_names_the_input()
+    {
+        await using var db = await IngestSample.CreateAsync();
+
+        var e = await Assert.ThrowsAsync<IngestException>(() => new Ingestor(db.DataSource).UpsertOrdersWithItemsAsync(
+            [Orders[0], Orders[1] with { ShopId = 99 }], Lines.Take(3)));
+
+        Assert.Equal(("orders", 2L, "shop_id"), (e.Input, e.RowNumber, e.Field));
+        Assert.StartsWith("Row 2 of the orders: shop_id 99", e.Message);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'W-%'"));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_order_items"));
+    }
+}
