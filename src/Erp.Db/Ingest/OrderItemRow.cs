@@ -3,7 +3,8 @@ namespace Erp.Db.Ingest;
 /// <summary>
 /// One order line for <see cref="Ingestor.UpsertOrderItemsAsync(IEnumerable{OrderItemRow}, CancellationToken)"/> (table
 /// <c>dw.fact_order_items</c>). The order is named by its key (<paramref name="MerchantId"/>, <paramref name="ShopId"/>,
-/// <paramref name="OrderNo"/>, <paramref name="OrderDate"/>) and must already be loaded; the product by its
+/// <paramref name="OrderNo"/>, <paramref name="OrderDate"/>) and must already be loaded, or come in the same call of
+/// <see cref="Ingestor.UpsertOrdersWithItemsAsync(IEnumerable{OrderRow}, IEnumerable{OrderItemRow}, CancellationToken)"/>; the product by its
 /// <paramref name="Sku"/>. The line's key is the order and <paramref name="LineNo"/>.
 /// </summary>
 /// <param name="MerchantId">The merchant.</param>

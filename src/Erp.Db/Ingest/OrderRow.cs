@@ -1,7 +1,8 @@
 namespace Erp.Db.Ingest;
 
 /// <summary>
-/// One order for <see cref="Ingestor.UpsertOrdersAsync(IEnumerable{OrderRow}, CancellationToken)"/> (table
+/// One order for <see cref="Ingestor.UpsertOrdersAsync(IEnumerable{OrderRow}, CancellationToken)"/> or, with its lines,
+/// <see cref="Ingestor.UpsertOrdersWithItemsAsync(IEnumerable{OrderRow}, IEnumerable{OrderItemRow}, CancellationToken)"/> (table
 /// <c>dw.fact_sales_orders</c>). The key is (<paramref name="MerchantId"/>, <paramref name="ShopId"/>,
 /// <paramref name="OrderNo"/>, <paramref name="OrderDate"/>): a row with an existing key updates that order.
 /// The CNY amounts and profits are computed by the database and cannot be set.
