@@ -5,6 +5,7 @@ using System.Text;
 using CsvHelper;
 using Erp.Db.Cli.Connection;
 using Erp.Db.Cli.Import;
+using Erp.Db.Cli.Import.Entities;
 using Erp.Db.Cli.Import.Sources;
 using Erp.Db.Cli.Output;
 using Erp.Db.Ingest;
@@ -59,6 +60,12 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         DefaultValueFactory = _ => 100,
     };
 
+    private readonly Option<string?> items = new("--items")
+    {
+        Description = "With entity orders: a file of their lines (the columns of order-items), imported with the orders in one transaction. "
+            + "Each new order is written once, with its lines' cost and units; nothing of either file is saved unless both are valid.",
+    };
+
     private readonly Option<bool> dryRun = new("--dry-run")
     {
         Description = "Validate everything against the database and report what would be inserted, updated and left unchanged; write nothing.",
@@ -78,6 +85,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         Options.Add(dateFormat);
         Options.Add(timeZone);
         Options.Add(maxErrors);
+        Options.Add(items);
         Options.Add(dryRun);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
@@ -99,6 +107,18 @@ internal sealed class ImportCommand : Command, IArgumentHelp
             throw CliException.Validation($"--max-errors must be at least 1, not {settings.MaxErrors}.", new { maxErrors = settings.MaxErrors });
         }
         var dry = parseResult.GetValue(dryRun);
+        if (parseResult.GetValue(items) is { } itemsPath)
+        {
+            if (target != OrdersCsv.Entity)
+            {
+                throw CliException.Validation($"--items goes with entity orders (it names their lines' file), not {target.Name}.", new { entity = target.Name, items = itemsPath });
+            }
+            if (!File.Exists(itemsPath))
+            {
+                throw CliException.Validation($"File not found: {itemsPath}.", new { file = itemsPath });
+            }
+            return await ImportOrdersWithItemsAsync(parseResult, path, itemsPath, settings, dry, cancellationToken);
+        }
 
         using var source = Open(path, parseResult);
         var progress = Console.IsErrorRedirected ? null : new Progress(Stopwatch.GetTimestamp());
@@ -124,11 +144,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         }
         catch (IngestException e)
         {
-            // A file speaks of lines: a repeated key names the line of the row it repeats, not that row's number.
-            long Line(long row) => run?.LineOf(row) ?? row + 1;
-            throw Rejected(path, [.. e.Errors.Select(x => new ImportProblem(Line(x.RowNumber), x.Field, x.Constraint, x.SameKeyAsRow is { } first
-                ? $"the key ({x.Field}) is the same as line {Line(first).ToString(System.Globalization.CultureInfo.InvariantCulture)}'s; a file may hold each key once"
-                : x.Reason))]);
+            throw Rejected(path, run, e);
         }
         catch (CsvHelperException e)
         {
@@ -251,6 +267,82 @@ internal sealed class ImportCommand : Command, IArgumentHelp
             throw CliException.Validation($"--date-format '{format}' is not a date format with a day, a month and a year (e.g. dd/MM/yyyy).", new { dateFormat = format });
         }
         return format;
+    }
+
+    /// <summary>
+    /// <c>erpdb import orders FILE --items FILE</c>: both files in one call (Ingestor.UpsertOrdersWithItemsAsync), the lines read
+    /// first. A problem names the file and line it is in; nothing of either file is saved unless both are valid.
+    /// </summary>
+    private async Task<CommandResult> ImportOrdersWithItemsAsync(ParseResult parseResult, string path, string itemsPath, ImportSettings settings, bool dry,
+        CancellationToken cancellationToken)
+    {
+        using var source = Open(path, parseResult);
+        using var itemsSource = Open(itemsPath, parseResult);
+        var header = ReadHeader(source, OrdersCsv.Entity, path);
+        var itemsHeader = ReadHeader(itemsSource, OrderItemsCsv.Entity, itemsPath);
+        var run = new ImportRun(source, header, settings);
+        var itemsRun = new ImportRun(itemsSource, itemsHeader, settings);
+        OrdersWithItemsResult result;
+        try
+        {
+            var ingestor = (await database.GetErpAsync(parseResult, cancellationToken)).Ingest.With(new IngestOptions
+            {
+                DryRun = dry,
+                MaxErrors = settings.MaxErrors,
+                SuppliedFields = header.ToHashSet(StringComparer.Ordinal),
+                SuppliedItemFields = itemsHeader.ToHashSet(StringComparer.Ordinal),
+            });
+            result = await ingestor.UpsertOrdersWithItemsAsync(OrdersCsv.Entity.Rows(run, cancellationToken), OrderItemsCsv.Entity.Rows(itemsRun, cancellationToken), cancellationToken);
+        }
+        catch (CsvImportException e)
+        {
+            // The lines are read first: problems of theirs stop the call before the orders are read.
+            throw Rejected(itemsRun.Problems.Count > 0 ? itemsPath : path, e.Problems);
+        }
+        catch (IngestException e) when (e.Input == OrderItemsCsv.Entity.Name)
+        {
+            throw Rejected(itemsPath, itemsRun, e);
+        }
+        catch (IngestException e)
+        {
+            throw Rejected(path, run, e);
+        }
+        catch (Exception e) when (e is DecoderFallbackException or CsvHelperException)
+        {
+            throw CliException.Validation($"{itemsPath} or {path} cannot be read ({e.Message}): import each alone to find the line. Nothing was imported.",
+                new { file = path, items = itemsPath });
+        }
+
+        var data = new
+        {
+            entity = OrdersCsv.Entity.Name,
+            file = Path.GetFullPath(path),
+            items = Path.GetFullPath(itemsPath),
+            dryRun = dry,
+            orders = new { inserted = result.Orders.Inserted, updated = result.Orders.Updated, unchanged = result.Orders.Unchanged, total = result.Orders.Total },
+            orderItems = new { inserted = result.Items.Inserted, updated = result.Items.Updated, unchanged = result.Items.Unchanged, total = result.Items.Total },
+            elapsedMs = Math.Round(result.Orders.Elapsed.TotalMilliseconds, 1),
+        };
+        var summary = dry
+            ? $"Dry run: {result.Orders.Total} order(s) of {path} and {result.Items.Total} line(s) of {itemsPath} are valid. Nothing was written."
+            : $"Imported {result.Orders.Total} order(s) of {path} and {result.Items.Total} line(s) of {itemsPath} in one transaction in {result.Orders.Elapsed.TotalMilliseconds:0} ms.";
+        var table = new TableView(
+            ["entity", "inserted", "updated", "unchanged", "total"],
+            [
+                [OrdersCsv.Entity.Name, Text(result.Orders.Inserted), Text(result.Orders.Updated), Text(result.Orders.Unchanged), Text(result.Orders.Total)],
+                [OrderItemsCsv.Entity.Name, Text(result.Items.Inserted), Text(result.Items.Updated), Text(result.Items.Unchanged), Text(result.Items.Total)],
+            ],
+            summary);
+        return new CommandResult(data, table);
+    }
+
+    /// <summary>The rows the database refused, as lines of the file: a repeated key names the line of the row it repeats, not that row's number.</summary>
+    private static CliException Rejected(string path, ImportRun? run, IngestException e)
+    {
+        long Line(long row) => run?.LineOf(row) ?? row + 1;
+        return Rejected(path, [.. e.Errors.Select(x => new ImportProblem(Line(x.RowNumber), x.Field, x.Constraint, x.SameKeyAsRow is { } first
+            ? $"the key ({x.Field}) is the same as line {Line(first).ToString(System.Globalization.CultureInfo.InvariantCulture)}'s; a file may hold each key once"
+            : x.Reason))]);
     }
 
     private static string[] ReadHeader(ImportSource source, ImportEntity target, string path)

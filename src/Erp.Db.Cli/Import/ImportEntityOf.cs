@@ -26,6 +26,9 @@ internal sealed class ImportEntityOf<TRow>(
     public override Task<IngestResult> ImportAsync(Ingestor ingestor, ImportRun run, CancellationToken cancellationToken) =>
         upsert(ingestor, ReadAsync(run, cancellationToken), cancellationToken);
 
+    /// <summary>The rows of <paramref name="run"/> (header already read), read ahead as <see cref="ImportAsync"/> reads them, for a call that takes several inputs.</summary>
+    public IAsyncEnumerable<TRow> Rows(ImportRun run, CancellationToken cancellationToken) => ReadAsync(run, cancellationToken);
+
     public override long CountRows(ImportRun run, CancellationToken cancellationToken)
     {
         long count = 0;

@@ -22,6 +22,13 @@ public sealed record IngestOptions
     /// </summary>
     public IReadOnlySet<string>? SuppliedFields { get; init; }
 
+    /// <summary>
+    /// For <see cref="Ingestor.UpsertOrdersWithItemsAsync(IEnumerable{OrderRow}, IEnumerable{OrderItemRow}, System.Threading.CancellationToken)"/>:
+    /// the fields the order lines carry values for, as <see cref="SuppliedFields"/> names the orders' (null: all of them). Ignored by
+    /// the calls with one input. <c>erpdb import orders FILE --items FILE</c> passes the lines file's header.
+    /// </summary>
+    public IReadOnlySet<string>? SuppliedItemFields { get; init; }
+
     /// <summary>How many bad rows a rejected batch reports at most in <see cref="IngestException.Errors"/> (at least 1; default 100).</summary>
     public int MaxErrors { get; init; } = 100;
 }

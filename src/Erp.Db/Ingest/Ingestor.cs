@@ -89,7 +89,8 @@ public sealed class Ingestor
     /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
     /// <returns>What the call did to the orders and to the lines; each result's Elapsed is the whole call's.</returns>
     /// <exception cref="IngestException">A row of either input is invalid (<see cref="IngestException.Input"/> says which); nothing was saved.</exception>
-    /// <exception cref="InvalidOperationException"><see cref="IngestOptions.SuppliedFields"/> is set: it applies to a call with one input.</exception>
+    /// <exception cref="ArgumentException"><see cref="IngestOptions.SuppliedFields"/> or <see cref="IngestOptions.SuppliedItemFields"/> names a field the
+    /// orders, or the lines, do not have.</exception>
     public Task<OrdersWithItemsResult> UpsertOrdersWithItemsAsync(IEnumerable<OrderRow> orders, IEnumerable<OrderItemRow> items, CancellationToken cancellationToken = default) =>
         UpsertOrdersWithItemsAsync(Stream(orders), Stream(items), cancellationToken);
 
@@ -99,7 +100,7 @@ public sealed class Ingestor
         CancellationToken cancellationToken = default)
     {
         var (ordersResult, itemsResult) = await loader.LoadWithChildrenAsync(
-            OrdersEntity.PlanWithItems, orders, OrderItemsEntity.Plan, items, OrderItemsEntity.SummarizeBatchLines, cancellationToken);
+            OrdersEntity.PlanWithItems, orders, OrderItemsEntity.Plan, items, Options.SuppliedItemFields, OrderItemsEntity.SummarizeBatchLines, cancellationToken);
         return new OrdersWithItemsResult(ordersResult, itemsResult);
     }
 

@@ -191,6 +191,56 @@ public class ImportCommandTests
         Assert.Contains("unknown column(s) '' (an empty name: a delimiter at the end of the header?)", trailingRun.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Orders_with_their_lines_file_import_in_one_transaction_with_the_lines_costs()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var orders = await WriteAsync(OrdersHeader,
+            "1,10,L-1,2026-03-05,2026-03-05T09:30:00+08:00,100,completed,CNY,1",
+            "1,10,L-2,2026-03-05,2026-03-05T10:30:00+08:00,40,paid,CNY,1");
+        var lines = await WriteAsync("merchant_id,shop_id,order_no,order_date,line_no,sku,quantity,unit_price,unit_cost",
+            "1,10,L-1,2026-03-05,1,A-1,2,30,",
+            "1,10,L-1,2026-03-05,2,A-1,1,40,6.5",
+            "1,10,L-2,2026-03-05,1,A-1,4,10,");
+
+        var run = await CliRun.RunAsync("import", "orders", orders, "--items", lines, "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(0, run.ExitCode);
+        var data = run.Json().GetProperty("data");
+        Assert.Equal(2, data.GetProperty("orders").GetProperty("inserted").GetInt64());
+        Assert.Equal(3, data.GetProperty("orderItems").GetProperty("inserted").GetInt64());
+        // L-1: 2 x the product's 12.50 + 6.50, 3 units, shipped; L-2: 4 x 12.50, reserved.
+        Assert.Equal("L-1|3|31.50|t\nL-2|4|50.00|f", await db.ScalarAsync<string>("""
+            SELECT string_agg(concat_ws('|', order_no, item_count, cost_amount_cny, inventory_deducted), E'\n' ORDER BY order_no)
+            FROM dw.fact_sales_orders WHERE order_no LIKE 'L-%'
+            """));
+        File.Delete(orders);
+        File.Delete(lines);
+    }
+
+    [Fact]
+    public async Task A_bad_line_of_the_items_file_names_that_file_and_line_and_saves_neither_file()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var orders = await WriteAsync(OrdersHeader, "1,10,L-1,2026-03-05,2026-03-05T09:30:00+08:00,100,completed,CNY,1");
+        var lines = await WriteAsync("merchant_id,shop_id,order_no,order_date,line_no,sku,quantity,unit_price",
+            "1,10,L-1,2026-03-05,1,A-1,2,30",
+            "1,10,L-1,2026-03-05,2,NOPE,1,40");
+
+        var run = await CliRun.RunAsync("import", "orders", orders, "--items", lines, "--connection", db.ConnectionString, "--format", "json");
+        var wrongEntity = await CliRun.RunAsync("import", "shops", orders, "--items", lines, "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(2, run.ExitCode);
+        var error = run.Json().GetProperty("error");
+        Assert.StartsWith("Line 3: sku NOPE is not a product of merchant 1", error.GetProperty("message").GetString());
+        Assert.Equal(lines, error.GetProperty("details")[0].GetProperty("file").GetString());
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no = 'L-1'"));
+        Assert.Equal(2, wrongEntity.ExitCode);
+        Assert.Contains("--items goes with entity orders", wrongEntity.Json().GetProperty("error").GetProperty("message").GetString());
+        File.Delete(orders);
+        File.Delete(lines);
+    }
+
     private static async Task<string> WriteAsync(params string[] lines)
     {
         var path = Path.Combine(Path.GetTempPath(), $"erpdb-import-{Guid.NewGuid():N}.csv");

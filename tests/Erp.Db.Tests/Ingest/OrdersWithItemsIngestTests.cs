@@ -92,6 +92,28 @@ public class OrdersWithItemsIngestTests
     }
 
     [Fact]
+    public async Task Supplied_fields_are_named_per_input()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersWithItemsAsync([Orders[0] with { DiscountAmount = 5m }], [Lines[0] with { DiscountAmount = 1m }]);
+
+        // Both entities have a discount_amount: the orders' input leaves it out, the lines' carries it.
+        var supplied = new IngestOptions
+        {
+            SuppliedFields = new HashSet<string> { "merchant_id", "shop_id", "order_no", "order_date", "ordered_at", "gmv", "status", "currency_code", "exchange_rate", "paid_at", "shipped_at" },
+            SuppliedItemFields = new HashSet<string> { "merchant_id", "shop_id", "order_no", "order_date", "line_no", "sku", "quantity", "unit_price", "discount_amount" },
+        };
+        await ingest.With(supplied).UpsertOrdersWithItemsAsync([Orders[0]], [Lines[0] with { DiscountAmount = 2m }]);
+
+        Assert.Equal("5.00|2.00", await db.ScalarAsync<string>("""
+            SELECT o.discount_amount || '|' || i.discount_amount
+            FROM dw.fact_sales_orders AS o JOIN dw.fact_order_items AS i USING (merchant_id, order_id, order_date)
+            WHERE o.order_no = 'W-1' AND i.line_no = 1
+            """));
+    }
+
+    [Fact]
     public async Task A_bad_line_saves_neither_the_orders_nor_the_lines_and_names_the_input()
     {
         await using var db = await IngestSample.CreateAsync();

@@ -5,7 +5,7 @@ namespace Erp.Db.Cli.Import.Entities;
 /// <summary>order-items: CSV columns of <see cref="OrderItemRow"/>.</summary>
 internal static class OrderItemsCsv
 {
-    public static readonly ImportEntity Entity = new ImportEntityOf<OrderItemRow>("order-items", "dw.fact_order_items",
+    public static readonly ImportEntityOf<OrderItemRow> Entity = new("order-items", "dw.fact_order_items",
     [
         .. KeyColumns.Merchant,
         .. KeyColumns.Shop,

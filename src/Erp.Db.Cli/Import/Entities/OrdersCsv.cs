@@ -5,7 +5,7 @@ namespace Erp.Db.Cli.Import.Entities;
 /// <summary>orders: CSV columns of <see cref="OrderRow"/>.</summary>
 internal static class OrdersCsv
 {
-    public static readonly ImportEntity Entity = new ImportEntityOf<OrderRow>("orders", "dw.fact_sales_orders",
+    public static readonly ImportEntityOf<OrderRow> Entity = new("orders", "dw.fact_sales_orders",
     [
         .. KeyColumns.Merchant,
         .. KeyColumns.Shop,

@@ -68,18 +68,16 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
     /// table the parent plan joins); then the parents are written and posted, then the children, as two batches of their own would be.
     /// An order's cost and units come from its lines: written separately, every order of a batch is written again when its lines
     /// arrive (docs/batch-plans.md, "Orders with their lines"). A bad row of either fails the whole call, its error naming which.
+    /// The parents carry <see cref="IngestOptions.SuppliedFields"/>, the children <paramref name="childSupplied"/>.
     /// </summary>
     public async Task<(IngestResult Parents, IngestResult Children)> LoadWithChildrenAsync<TParent, TChild>(
         IngestPlan<TParent> parentPlan, IAsyncEnumerable<TParent> parents, IngestPlan<TChild> childPlan, IAsyncEnumerable<TChild> children,
-        IReadOnlyList<string> childSummary, CancellationToken cancellationToken)
+        IReadOnlySet<string>? childSupplied, IReadOnlyList<string> childSummary, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parents);
         ArgumentNullException.ThrowIfNull(children);
-        if (options.SuppliedFields is not null)
-        {
-            throw new InvalidOperationException(
-                "IngestOptions.SuppliedFields names the fields of one entity; upsert the orders and their lines in two calls to supply part of their fields.");
-        }
+        parentPlan = parentPlan.Supplying(options.SuppliedFields);
+        childPlan = childPlan.Supplying(childSupplied);
         var started = Stopwatch.GetTimestamp();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await BeginAsync(connection, cancellationToken);
