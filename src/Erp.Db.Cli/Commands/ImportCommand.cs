@@ -63,7 +63,8 @@ internal sealed class ImportCommand : Command, IArgumentHelp
     private readonly Option<string?> items = new("--items")
     {
         Description = "With entity orders: a file of their lines (the columns of order-items), imported with the orders in one transaction. "
-            + "Each new order is written once, with its lines' cost and units; nothing of either file is saved unless both are valid.",
+            + "Each new order is written once, with its lines' cost and units; nothing of either file is saved unless both are valid. "
+            + "Both files are read with the same --delimiter, --encoding, --sheet, --date-format and --time-zone.",
     };
 
     private readonly Option<bool> dryRun = new("--dry-run")
