@@ -14,33 +14,27 @@ public sealed class IngestException : Exception
     /// <param name="reason">What is wrong, without the row number.</param>
     /// <param name="innerException">The database error behind it, if any.</param>
     public IngestException(long rowNumber, string? field, string? constraint, string reason, Exception? innerException = null)
-        : base($"Row {rowNumber}: {reason}{(constraint is null ? "" : $" ({constraint})")}. Nothing of this batch was saved.", innerException)
+        : this([new IngestError(rowNumber, field, constraint, reason)], null, innerException)
     {
-        RowNumber = rowNumber;
-        Field = field;
-        Constraint = constraint;
-        Reason = reason;
-        Errors = [new IngestError(rowNumber, field, constraint, reason)];
     }
 
     /// <summary>Creates the exception for several bad rows of a batch; the first one is the exception's own row, field and reason.</summary>
     /// <param name="errors">The bad rows, in input order; at least one.</param>
     /// <param name="innerException">The database error behind them, if any.</param>
     public IngestException(IReadOnlyList<IngestError> errors, Exception? innerException = null)
-        : this(First(errors).RowNumber, First(errors).Field, First(errors).Constraint, First(errors).Reason, innerException)
+        : this(errors, null, innerException)
     {
-        Errors = errors;
     }
 
-    private IngestException(IngestException rows, string input)
-        : base($"Row {rows.RowNumber} of the {input}: {rows.Reason}{(rows.Constraint is null ? "" : $" ({rows.Constraint})")}. Nothing of this batch was saved.",
-            rows.InnerException)
+    private IngestException(IReadOnlyList<IngestError> errors, string? input, Exception? innerException)
+        : base(MessageOf(First(errors), input), innerException)
     {
-        RowNumber = rows.RowNumber;
-        Field = rows.Field;
-        Constraint = rows.Constraint;
-        Reason = rows.Reason;
-        Errors = rows.Errors;
+        var first = errors[0];
+        RowNumber = first.RowNumber;
+        Field = first.Field;
+        Constraint = first.Constraint;
+        Reason = first.Reason;
+        Errors = errors;
         Input = input;
     }
 
@@ -70,7 +64,10 @@ public sealed class IngestException : Exception
     public string? SqlState => (InnerException as Npgsql.PostgresException)?.SqlState;
 
     /// <summary>The same rows, named as rows of <paramref name="input"/> (one input of a call that takes several).</summary>
-    internal IngestException Of(string input) => new(this, input);
+    internal IngestException Of(string input) => new(Errors, input, InnerException);
+
+    private static string MessageOf(IngestError first, string? input) =>
+        $"Row {first.RowNumber}{(input is null ? "" : $" of the {input}")}: {first.Reason}{(first.Constraint is null ? "" : $" ({first.Constraint})")}. Nothing of this batch was saved.";
 
     private static IngestError First(IReadOnlyList<IngestError> errors)
     {
