@@ -34,8 +34,17 @@ BEGIN
         repriced integer NOT NULL DEFAULT 0, repriced_value numeric NOT NULL DEFAULT 0, moved_on date
     ) ON COMMIT DROP;
 
+    -- The batch's orders, in an analyzed temp table: read from the array, their DISTINCT was
+    -- estimated at a tenth (or less) of the batch, and the orders and their lines were then probed
+    -- key by key through every partition (200,000 orders: 4 s of runtime pruning and index probes,
+    -- against 0.5 s for the hash joins the planner picks once it knows the batch's size).
+    DROP TABLE IF EXISTS pg_temp.posting_orders;
+    CREATE TEMP TABLE posting_orders ON COMMIT DROP AS
+    SELECT DISTINCT r.merchant_id, r.order_id, r.order_date FROM unnest(orders) AS r;
+    ANALYZE pg_temp.posting_orders;
+
     WITH selected AS (
-        SELECT DISTINCT r.merchant_id, r.order_id, r.order_date FROM unnest(orders) AS r
+        SELECT s.merchant_id, s.order_id, s.order_date FROM pg_temp.posting_orders AS s
     ),
     ord AS (
         SELECT o.merchant_id, o.order_id, o.order_date, o.order_no, o.status, o.ordered_at, o.paid_at,
