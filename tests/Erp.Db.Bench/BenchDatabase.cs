@@ -9,7 +9,7 @@ internal static class BenchDatabase
     public const long Merchant = 1;
     public const int Shops = 4;
 
-    private const string Dimensions = """
+    internal const string Dimensions = """
         INSERT INTO dw.dim_merchants (merchant_id, merchant_code, merchant_name) VALUES (1, 'bench', 'Bench merchant');
         INSERT INTO dw.dim_shops (shop_id, merchant_id, platform_id, platform_shop_code, shop_name)
         SELECT s, 1, (SELECT platform_id FROM dw.dim_platforms WHERE platform_code = 'shopee'), 'shop-' || s, 'Shop ' || s

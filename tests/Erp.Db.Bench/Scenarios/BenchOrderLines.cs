@@ -24,22 +24,48 @@ internal static class BenchOrderLines
     /// <summary>A line's price: the order's GMV spread over its lines, at the 4 decimals unit_price keeps (the ingest refuses more).</summary>
     private static decimal UnitPrice(OrderRow o) => Math.Round(o.Gmv / o.ItemCount, 4);
 
-    /// <summary>The floor: binary COPY of the orders (with explicit ids) and of their lines straight into the indexed tables.</summary>
-    public static async Task CopyAsync(NpgsqlDataSource dataSource, IReadOnlyList<OrderRow> orders)
+    /// <summary>The baseline: binary COPY of the orders (with explicit ids) and of their lines straight into the indexed tables.</summary>
+    public static Task CopyAsync(NpgsqlDataSource dataSource, IReadOnlyList<OrderRow> orders) => CopyAsync(dataSource, orders, posted: false);
+
+    /// <summary>
+    /// The floor of the posted load: the rows it writes, by hand. Binary COPY of the orders with their cost and
+    /// <c>inventory_deducted</c>, of their lines with the product's cost, and of one <c>sale_out</c> movement per line (every bench
+    /// order is completed, so each line ships), then the positions and their shortage alerts (a row per product) in one INSERT
+    /// each. No checks, no look-ups, no triggers' work beyond the tables' own.
+    /// </summary>
+    public static async Task CopyPostedAsync(NpgsqlDataSource dataSource, IReadOnlyList<OrderRow> orders)
+    {
+        await CopyAsync(dataSource, orders, posted: true);
+        await Admin.ExecuteAsync(dataSource, """
+            INSERT INTO dw.fact_inventory (merchant_id, product_id, warehouse_code, shortage_on_hand, average_unit_cost)
+            SELECT t.merchant_id, t.product_id, 'default', -sum(t.quantity_change), min(p.unit_cost)
+            FROM dw.fact_inventory_transactions AS t JOIN dw.dim_products AS p USING (merchant_id, product_id)
+            GROUP BY t.merchant_id, t.product_id;
+            INSERT INTO dw.alerts (kind, merchant_id, subject, details)
+            SELECT 'stock_shortage', f.merchant_id, p.sku || '@default',
+                   jsonb_build_object('sku', p.sku, 'product_id', p.product_id, 'warehouse_code', 'default', 'quantity_on_hand', 0,
+                                      'shortage_on_hand', f.shortage_on_hand, 'shortage_reserved', 0)
+            FROM dw.fact_inventory AS f JOIN dw.dim_products AS p USING (merchant_id, product_id);
+            """);
+    }
+
+    private static async Task CopyAsync(NpgsqlDataSource dataSource, IReadOnlyList<OrderRow> orders, bool posted)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        var products = new Dictionary<string, long>();
-        await using (var command = new NpgsqlCommand("SELECT sku, product_id FROM dw.dim_products", connection))
+        var products = new Dictionary<string, (long Id, decimal UnitCost)>();
+        await using (var command = new NpgsqlCommand("SELECT sku, product_id, unit_cost FROM dw.dim_products", connection))
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
-                products[reader.GetString(0)] = reader.GetInt64(1);
+                products[reader.GetString(0)] = (reader.GetInt64(1), reader.GetDecimal(2));
             }
         }
+        (long Id, decimal UnitCost) Product(int order, int line) => products[Sku(order + line)];
 
-        await using (var importer = await connection.BeginBinaryImportAsync(
-            "COPY dw.fact_sales_orders (merchant_id, order_id, shop_id, order_no, order_date, ordered_at, gmv, status, item_count, platform_commission) FROM STDIN (FORMAT BINARY)"))
+        var orderColumns = "merchant_id, order_id, shop_id, order_no, order_date, ordered_at, gmv, status, item_count, platform_commission"
+            + (posted ? ", cost_amount_cny, inventory_deducted" : "");
+        await using (var importer = await connection.BeginBinaryImportAsync($"COPY dw.fact_sales_orders ({orderColumns}) FROM STDIN (FORMAT BINARY)"))
         {
             for (var i = 0; i < orders.Count; i++)
             {
@@ -55,12 +81,18 @@ internal static class BenchOrderLines
                 await importer.WriteAsync(o.Status, NpgsqlDbType.Text);
                 await importer.WriteAsync(o.ItemCount, NpgsqlDbType.Integer);
                 await importer.WriteAsync(o.PlatformCommission, NpgsqlDbType.Numeric);
+                if (posted)
+                {
+                    var order = i;
+                    await importer.WriteAsync(Enumerable.Range(1, o.ItemCount).Sum(line => Product(order, line).UnitCost), NpgsqlDbType.Numeric);
+                    await importer.WriteAsync(true, NpgsqlDbType.Boolean);
+                }
             }
             await importer.CompleteAsync();
         }
 
-        await using (var importer = await connection.BeginBinaryImportAsync(
-            "COPY dw.fact_order_items (merchant_id, order_date, order_id, line_no, product_id, quantity, unit_price) FROM STDIN (FORMAT BINARY)"))
+        var lineColumns = "merchant_id, order_date, order_id, line_no, product_id, quantity, unit_price" + (posted ? ", unit_cost" : "");
+        await using (var importer = await connection.BeginBinaryImportAsync($"COPY dw.fact_order_items ({lineColumns}) FROM STDIN (FORMAT BINARY)"))
         {
             for (var i = 0; i < orders.Count; i++)
             {
@@ -72,9 +104,45 @@ internal static class BenchOrderLines
                     await importer.WriteAsync(o.OrderDate, NpgsqlDbType.Date);
                     await importer.WriteAsync((long)i + 1, NpgsqlDbType.Bigint);
                     await importer.WriteAsync(line, NpgsqlDbType.Integer);
-                    await importer.WriteAsync(products[Sku(i + line)], NpgsqlDbType.Bigint);
+                    await importer.WriteAsync(Product(i, line).Id, NpgsqlDbType.Bigint);
                     await importer.WriteAsync(1, NpgsqlDbType.Integer);
                     await importer.WriteAsync(UnitPrice(o), NpgsqlDbType.Numeric);
+                    if (posted)
+                    {
+                        await importer.WriteAsync(Product(i, line).UnitCost, NpgsqlDbType.Numeric);
+                    }
+                }
+            }
+            await importer.CompleteAsync();
+        }
+        if (!posted)
+        {
+            return;
+        }
+
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "COPY dw.fact_inventory_transactions (merchant_id, transaction_date, product_id, transaction_type, quantity_change, unit_cost, "
+            + "order_id, order_date, line_no, reference_no, note, occurred_at, quantity_posted) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (var i = 0; i < orders.Count; i++)
+            {
+                var o = orders[i];
+                for (var line = 1; line <= o.ItemCount; line++)
+                {
+                    await importer.StartRowAsync();
+                    await importer.WriteAsync(o.MerchantId, NpgsqlDbType.Bigint);
+                    await importer.WriteAsync(o.OrderDate, NpgsqlDbType.Date);
+                    await importer.WriteAsync(Product(i, line).Id, NpgsqlDbType.Bigint);
+                    await importer.WriteAsync("sale_out", NpgsqlDbType.Text);
+                    await importer.WriteAsync(-1, NpgsqlDbType.Integer);
+                    await importer.WriteAsync(Product(i, line).UnitCost, NpgsqlDbType.Numeric);
+                    await importer.WriteAsync((long)i + 1, NpgsqlDbType.Bigint);
+                    await importer.WriteAsync(o.OrderDate, NpgsqlDbType.Date);
+                    await importer.WriteAsync(line, NpgsqlDbType.Integer);
+                    await importer.WriteAsync($"order:{i + 1}:{line}:sale_out:1", NpgsqlDbType.Text);
+                    await importer.WriteAsync($"order {o.OrderNo} line {line}", NpgsqlDbType.Text);
+                    await importer.WriteAsync(o.OrderedAt, NpgsqlDbType.TimestampTz);
+                    await importer.WriteAsync(-1, NpgsqlDbType.Integer);
                 }
             }
             await importer.CompleteAsync();

@@ -9,7 +9,8 @@ namespace Erp.Db.Bench.Scenarios;
 /// batches of 1,000 rows in multi-row INSERT ... ON CONFLICT DO UPDATE statements, with its floor: COPY into a temp
 /// table and one hand-written INSERT ... ON CONFLICT of the same rows. ingest.posted: orders
 /// and their lines through the ingest API in one call, which posts them (cost, units, stock, receivables,
-/// expenses), against raw binary COPY of the same orders and lines (the floor, which posts nothing); ingest.posted.twoCalls: the same
+/// expenses), against raw binary COPY of the same orders and lines (the baseline the goal names, which posts nothing) and against
+/// the same work by hand (the floor: COPY of every row the load writes, movements included); ingest.posted.twoCalls: the same
 /// orders and lines in a call each, which writes every order twice. ingest.posted.analyzedEmpty:
 /// the same load after a VACUUM ANALYZE of the empty warehouse, against ingest.posted: the plans must not trust statistics that
 /// say a table is empty while the batch fills it.
@@ -52,6 +53,7 @@ internal sealed class IngestScenario : IScenario
             await ingestor.UpsertOrdersAsync(orders, cancellationToken);
             await ingestor.UpsertOrderItemsAsync(lines, cancellationToken);
         }
+        var postedFloor = await Step("ing_posted_floor", Catalog, db => BenchOrderLines.CopyPostedAsync(db, orders));
         var posted = await Step("ing_posted", Catalog, PostAsync);
         var postedInTwoCalls = await Step("ing_posted_two", Catalog, PostInTwoCallsAsync);
         // The same load after a VACUUM ANALYZE of the empty warehouse (what a DBA may run after a migrate, and the state of a new
@@ -69,7 +71,8 @@ internal sealed class IngestScenario : IScenario
             BenchResult.Compare("ingest.new", RowsPerSecond(ingest), "rows/s", "raw binary COPY into the indexed table", RowsPerSecond(copy), ">= 0.7"),
             BenchResult.Compare("ingest.mixed", RowsPerSecond(mixed), "rows/s", "1,000-row multi-row INSERT ... ON CONFLICT (app batches)", RowsPerSecond(batches), "floorRatio >= 0.9")
                 .WithFloor("COPY into a temp table + one hand-written INSERT ... ON CONFLICT (no checks, no posting)", RowsPerSecond(floor)),
-            BenchResult.Compare("ingest.posted", PostedRowsPerSecond(posted), "rows/s", "raw binary COPY of the same orders and lines (no posting)", PostedRowsPerSecond(linesCopy), ">= 0.5"),
+            BenchResult.Compare("ingest.posted", PostedRowsPerSecond(posted), "rows/s", "raw binary COPY of the same orders and lines (no posting)", PostedRowsPerSecond(linesCopy), ">= 0.5")
+                .WithFloor("raw binary COPY of every row the load writes: the orders with their totals, the lines, a stock movement per line; positions and alerts by one INSERT each (no checks)", PostedRowsPerSecond(postedFloor)),
             BenchResult.Compare("ingest.posted.twoCalls", PostedRowsPerSecond(postedInTwoCalls), "rows/s", "ingest.posted: orders and lines in one call", PostedRowsPerSecond(posted)),
             BenchResult.Compare("ingest.posted.analyzedEmpty", PostedRowsPerSecond(postedAnalyzed), "rows/s", "ingest.posted: the same load into a warehouse never analyzed", PostedRowsPerSecond(posted), ">= 0.8"),
         ];
