@@ -4,7 +4,7 @@ using Npgsql;
 namespace Erp.Db.Bench;
 
 /// <summary>What every scenario gets: the server, the sizes, and fresh databases on demand.</summary>
-internal sealed class BenchContext(string adminConnectionString, int orders, TextWriter log, bool keepSeeded = false)
+internal sealed class BenchContext(string adminConnectionString, int orders, TextWriter log, bool keepSeeded = false, int repeat = 1)
 {
     private readonly List<string> created = [];
 
@@ -14,6 +14,12 @@ internal sealed class BenchContext(string adminConnectionString, int orders, Tex
 
     /// <summary>Copy the seeded database from a template kept between runs (<c>--keep-seeded</c>).</summary>
     public bool KeepSeeded { get; } = keepSeeded;
+
+    /// <summary>
+    /// How many times each ingest and import step runs (<c>--repeat</c>), the fastest counting: a step slowed by the machine
+    /// (another tenant of the host, a checkpoint) then does not decide a ratio alone.
+    /// </summary>
+    public int Repeat { get; } = Math.Max(1, repeat);
 
     public string AdminConnectionString { get; } = adminConnectionString;
 

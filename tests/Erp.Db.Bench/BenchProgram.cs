@@ -22,15 +22,17 @@ internal static class BenchProgram
         var outFile = new Option<FileInfo?>("--out") { Description = "Write the results as JSON to this file." };
         var only = new Option<string[]>("--scenario") { Description = "Run only these scenarios (migrate, ingest, import, seed, query, refresh, readers); repeat for several. Default: all." };
         var keepSeeded = new Option<bool>("--keep-seeded") { Description = "Keep the seeded database as a template (erpdb_bench_seeded_<orders>) and copy it in later runs instead of seeding again; the seed scenario is then skipped. Drop the template by hand when the schema or the seeder changes." };
+        var repeat = new Option<int>("--repeat") { Description = "Run each ingest and import step (ours and its baseline alike) this many times, each in a fresh database, and keep the fastest. Default: 1.", DefaultValueFactory = _ => 1 };
         var root = new RootCommand("Erp.Db benchmark harness: Erp.Db beside the physical floor and the usual application approach, in one run.")
         {
-            connection, orders, quick, outFile, only, keepSeeded,
+            connection, orders, quick, outFile, only, keepSeeded, repeat,
         };
         root.SetAction(async (parseResult, ct) =>
         {
             var admin = parseResult.GetValue(connection) ?? await LocalAdminAsync(ct);
             var size = parseResult.GetValue(quick) ? QuickOrders : parseResult.GetValue(orders);
-            var results = await RunScenariosAsync(admin, size, output, ct, parseResult.GetValue(only), parseResult.GetValue(keepSeeded));
+            var results = await RunScenariosAsync(admin, size, output, ct, parseResult.GetValue(only), parseResult.GetValue(keepSeeded),
+                parseResult.GetValue(repeat));
             if (parseResult.GetValue(outFile) is { } file)
             {
                 await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(new { orders = size, results }, JsonOptions), ct);
@@ -56,9 +58,10 @@ internal static class BenchProgram
     ];
 
     public static async Task<IReadOnlyList<BenchResult>> RunScenariosAsync(
-        string adminConnectionString, int orders, TextWriter log, CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null, bool keepSeeded = false)
+        string adminConnectionString, int orders, TextWriter log, CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null, bool keepSeeded = false,
+        int repeat = 1)
     {
-        var context = new BenchContext(adminConnectionString, orders, log, keepSeeded);
+        var context = new BenchContext(adminConnectionString, orders, log, keepSeeded, repeat);
         var results = new List<BenchResult>();
         try
         {

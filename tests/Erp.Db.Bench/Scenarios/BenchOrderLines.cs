@@ -92,61 +92,59 @@ internal static class BenchOrderLines
         }
 
         var lineColumns = "merchant_id, order_date, order_id, line_no, product_id, quantity, unit_price" + (posted ? ", unit_cost" : "");
-        await using (var importer = await connection.BeginBinaryImportAsync($"COPY dw.fact_order_items ({lineColumns}) FROM STDIN (FORMAT BINARY)"))
+        await CopyPerLineAsync(connection, $"COPY dw.fact_order_items ({lineColumns}) FROM STDIN (FORMAT BINARY)", orders, async (importer, i, o, line) =>
         {
-            for (var i = 0; i < orders.Count; i++)
+            await importer.WriteAsync(o.MerchantId, NpgsqlDbType.Bigint);
+            await importer.WriteAsync(o.OrderDate, NpgsqlDbType.Date);
+            await importer.WriteAsync((long)i + 1, NpgsqlDbType.Bigint);
+            await importer.WriteAsync(line, NpgsqlDbType.Integer);
+            await importer.WriteAsync(Product(i, line).Id, NpgsqlDbType.Bigint);
+            await importer.WriteAsync(1, NpgsqlDbType.Integer);
+            await importer.WriteAsync(UnitPrice(o), NpgsqlDbType.Numeric);
+            if (posted)
             {
-                var o = orders[i];
-                for (var line = 1; line <= o.ItemCount; line++)
-                {
-                    await importer.StartRowAsync();
-                    await importer.WriteAsync(o.MerchantId, NpgsqlDbType.Bigint);
-                    await importer.WriteAsync(o.OrderDate, NpgsqlDbType.Date);
-                    await importer.WriteAsync((long)i + 1, NpgsqlDbType.Bigint);
-                    await importer.WriteAsync(line, NpgsqlDbType.Integer);
-                    await importer.WriteAsync(Product(i, line).Id, NpgsqlDbType.Bigint);
-                    await importer.WriteAsync(1, NpgsqlDbType.Integer);
-                    await importer.WriteAsync(UnitPrice(o), NpgsqlDbType.Numeric);
-                    if (posted)
-                    {
-                        await importer.WriteAsync(Product(i, line).UnitCost, NpgsqlDbType.Numeric);
-                    }
-                }
+                await importer.WriteAsync(Product(i, line).UnitCost, NpgsqlDbType.Numeric);
             }
-            await importer.CompleteAsync();
-        }
+        });
         if (!posted)
         {
             return;
         }
 
-        await using (var importer = await connection.BeginBinaryImportAsync(
-            "COPY dw.fact_inventory_transactions (merchant_id, transaction_date, product_id, transaction_type, quantity_change, unit_cost, "
-            + "order_id, order_date, line_no, reference_no, note, occurred_at, quantity_posted) FROM STDIN (FORMAT BINARY)"))
+        const string Movements = "COPY dw.fact_inventory_transactions (merchant_id, transaction_date, product_id, transaction_type, quantity_change, "
+            + "unit_cost, order_id, order_date, line_no, reference_no, note, occurred_at, quantity_posted) FROM STDIN (FORMAT BINARY)";
+        await CopyPerLineAsync(connection, Movements, orders, async (importer, i, o, line) =>
         {
-            for (var i = 0; i < orders.Count; i++)
+            await importer.WriteAsync(o.MerchantId, NpgsqlDbType.Bigint);
+            await importer.WriteAsync(o.OrderDate, NpgsqlDbType.Date);
+            await importer.WriteAsync(Product(i, line).Id, NpgsqlDbType.Bigint);
+            await importer.WriteAsync("sale_out", NpgsqlDbType.Text);
+            await importer.WriteAsync(-1, NpgsqlDbType.Integer);
+            await importer.WriteAsync(Product(i, line).UnitCost, NpgsqlDbType.Numeric);
+            await importer.WriteAsync((long)i + 1, NpgsqlDbType.Bigint);
+            await importer.WriteAsync(o.OrderDate, NpgsqlDbType.Date);
+            await importer.WriteAsync(line, NpgsqlDbType.Integer);
+            await importer.WriteAsync($"order:{i + 1}:{line}:sale_out:1", NpgsqlDbType.Text);
+            await importer.WriteAsync($"order {o.OrderNo} line {line}", NpgsqlDbType.Text);
+            await importer.WriteAsync(o.OrderedAt, NpgsqlDbType.TimestampTz);
+            await importer.WriteAsync(-1, NpgsqlDbType.Integer);
+        });
+    }
+
+    /// <summary>One binary COPY with a row per order line (order index, order, line number), written by <paramref name="writeRow"/>.</summary>
+    private static async Task CopyPerLineAsync(NpgsqlConnection connection, string copy, IReadOnlyList<OrderRow> orders,
+        Func<NpgsqlBinaryImporter, int, OrderRow, int, Task> writeRow)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(copy);
+        for (var i = 0; i < orders.Count; i++)
+        {
+            for (var line = 1; line <= orders[i].ItemCount; line++)
             {
-                var o = orders[i];
-                for (var line = 1; line <= o.ItemCount; line++)
-                {
-                    await importer.StartRowAsync();
-                    await importer.WriteAsync(o.MerchantId, NpgsqlDbType.Bigint);
-                    await importer.WriteAsync(o.OrderDate, NpgsqlDbType.Date);
-                    await importer.WriteAsync(Product(i, line).Id, NpgsqlDbType.Bigint);
-                    await importer.WriteAsync("sale_out", NpgsqlDbType.Text);
-                    await importer.WriteAsync(-1, NpgsqlDbType.Integer);
-                    await importer.WriteAsync(Product(i, line).UnitCost, NpgsqlDbType.Numeric);
-                    await importer.WriteAsync((long)i + 1, NpgsqlDbType.Bigint);
-                    await importer.WriteAsync(o.OrderDate, NpgsqlDbType.Date);
-                    await importer.WriteAsync(line, NpgsqlDbType.Integer);
-                    await importer.WriteAsync($"order:{i + 1}:{line}:sale_out:1", NpgsqlDbType.Text);
-                    await importer.WriteAsync($"order {o.OrderNo} line {line}", NpgsqlDbType.Text);
-                    await importer.WriteAsync(o.OrderedAt, NpgsqlDbType.TimestampTz);
-                    await importer.WriteAsync(-1, NpgsqlDbType.Integer);
-                }
+                await importer.StartRowAsync();
+                await writeRow(importer, i, orders[i], line);
             }
-            await importer.CompleteAsync();
         }
+        await importer.CompleteAsync();
     }
 
     private static string Sku(int n) => $"SKU-{1 + n % Products}";
