@@ -36,8 +36,8 @@ BEGIN
 
     -- The batch's orders, in an analyzed temp table: read from the array, their DISTINCT was
     -- estimated at a tenth (or less) of the batch, and the orders and their lines were then probed
-    -- key by key through every partition (200,000 orders: 4 s of runtime pruning and index probes,
-    -- against 0.5 s for the hash joins the planner picks once it knows the batch's size).
+    -- key by key through every partition. Knowing the batch's size, the planner hashes them
+    -- (200,000 orders in psql: the function's median 12.5 s, 9.5 s with the table).
     DROP TABLE IF EXISTS pg_temp.posting_orders;
     CREATE TEMP TABLE posting_orders ON COMMIT DROP AS
     SELECT DISTINCT r.merchant_id, r.order_id, r.order_date FROM unnest(orders) AS r;

@@ -19,7 +19,7 @@ internal sealed class BenchContext(string adminConnectionString, int orders, Tex
     /// How many times each ingest and import step runs (<c>--repeat</c>), the fastest counting: a step slowed by the machine
     /// (another tenant of the host, a checkpoint) then does not decide a ratio alone.
     /// </summary>
-    public int Repeat { get; } = Math.Max(1, repeat);
+    public int Repeat { get; } = repeat >= 1 ? repeat : throw new ArgumentOutOfRangeException(nameof(repeat), repeat, "Each step runs at least once.");
 
     public string AdminConnectionString { get; } = adminConnectionString;
 

@@ -22,7 +22,14 @@ internal static class BenchProgram
         var outFile = new Option<FileInfo?>("--out") { Description = "Write the results as JSON to this file." };
         var only = new Option<string[]>("--scenario") { Description = "Run only these scenarios (migrate, ingest, import, seed, query, refresh, readers); repeat for several. Default: all." };
         var keepSeeded = new Option<bool>("--keep-seeded") { Description = "Keep the seeded database as a template (erpdb_bench_seeded_<orders>) and copy it in later runs instead of seeding again; the seed scenario is then skipped. Drop the template by hand when the schema or the seeder changes." };
-        var repeat = new Option<int>("--repeat") { Description = "Run each ingest and import step (ours and its baseline alike) this many times, each in a fresh database, and keep the fastest. Default: 1.", DefaultValueFactory = _ => 1 };
+        var repeat = new Option<int>("--repeat") { Description = "Run each ingest and import step (ours and its baseline alike) this many times, each in a fresh database, and keep the fastest.", DefaultValueFactory = _ => 1 };
+        repeat.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--repeat must be at least 1 (the number of times each ingest and import step runs).");
+            }
+        });
         var root = new RootCommand("Erp.Db benchmark harness: Erp.Db beside the physical floor and the usual application approach, in one run.")
         {
             connection, orders, quick, outFile, only, keepSeeded, repeat,
