@@ -23,7 +23,9 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    merchant bigint;
+    merchant  bigint;
+    first_day date;
+    last_day  date;
 BEGIN
     -- The movements' effect on positions, as dw.apply_inventory_movements collects it (same columns).
     -- The same definition as dw.apply_inventory_movements' (whichever runs first in the transaction creates it).
@@ -42,6 +44,11 @@ BEGIN
     CREATE TEMP TABLE posting_orders ON COMMIT DROP AS
     SELECT DISTINCT r.merchant_id, r.order_id, r.order_date FROM unnest(orders) AS r;
     ANALYZE pg_temp.posting_orders;
+    -- The batch's first and last order day bound the orders and lines read, so that only their
+    -- partitions are scanned: the join of the batch with the orders on three columns is still
+    -- estimated at a few rows, and a day's 4,764 orders at 1,000,000 were hashed against every
+    -- order of the warehouse (1.5 s) instead of one month's.
+    SELECT min(s.order_date), max(s.order_date) INTO first_day, last_day FROM pg_temp.posting_orders AS s;
 
     WITH selected AS (
         SELECT s.merchant_id, s.order_id, s.order_date FROM pg_temp.posting_orders AS s
@@ -53,6 +60,7 @@ BEGIN
         JOIN dw.fact_sales_orders AS o
           ON o.merchant_id = s.merchant_id AND o.order_id = s.order_id AND o.order_date = s.order_date
         JOIN dw.dim_merchants AS m ON m.merchant_id = o.merchant_id
+        WHERE o.order_date BETWEEN first_day AND last_day
     ),
     target AS (
         SELECT i.merchant_id, i.order_id, i.order_date, i.line_no, i.product_id, i.unit_cost,
@@ -62,6 +70,7 @@ BEGIN
         FROM ord AS o
         JOIN dw.fact_order_items AS i
           ON i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.order_date = o.order_date
+        WHERE i.order_date BETWEEN first_day AND last_day
     ),
     posted AS (
         SELECT t.merchant_id, t.order_id, t.order_date, t.line_no, t.product_id,
