@@ -97,11 +97,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         var target = ImportEntities.Find(name) ?? throw CliException.Validation(
             $"Unknown entity '{name}'. Choose one of: {string.Join(", ", ImportEntities.All.Select(e => e.Name))}.",
             new { entity = name, entities = ImportEntities.All.Select(e => e.Name) });
-        var path = parseResult.GetValue(file)!;
-        if (!File.Exists(path))
-        {
-            throw CliException.Validation($"File not found: {path}.", new { file = path });
-        }
+        var path = ExistingFile(parseResult.GetValue(file)!);
         var settings = new ImportSettings(DateFormatOf(parseResult.GetValue(dateFormat)), parseResult.GetValue(maxErrors), TimeZoneOf(parseResult.GetValue(timeZone)));
         if (settings.MaxErrors < 1)
         {
@@ -114,11 +110,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
             {
                 throw CliException.Validation($"--items goes with entity orders (it names their lines' file), not {target.Name}.", new { entity = target.Name, items = itemsPath });
             }
-            if (!File.Exists(itemsPath))
-            {
-                throw CliException.Validation($"File not found: {itemsPath}.", new { file = itemsPath });
-            }
-            return await ImportOrdersWithItemsAsync(parseResult, path, itemsPath, settings, dry, cancellationToken);
+            return await ImportOrdersWithItemsAsync(parseResult, path, ExistingFile(itemsPath), settings, dry, cancellationToken);
         }
 
         using var source = Open(path, parseResult);
@@ -345,6 +337,10 @@ internal sealed class ImportCommand : Command, IArgumentHelp
             ? $"the key ({x.Field}) is the same as line {Line(first).ToString(System.Globalization.CultureInfo.InvariantCulture)}'s; a file may hold each key once"
             : x.Reason))]);
     }
+
+    private static string ExistingFile(string path) => File.Exists(path)
+        ? path
+        : throw CliException.Validation($"File not found: {path} (a relative path starts from {Environment.CurrentDirectory}).", new { file = path });
 
     private static string[] ReadHeader(ImportSource source, ImportEntity target, string path)
     {
