@@ -76,6 +76,8 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
             await CopyStreamer.CopyAsync(connection, generator.Expenses(), 0, progress, cancellationToken),
             await CopyStreamer.CopyAsync(connection, generator.TrafficFunnel(), (long)generator.Shops.Count * options.Days, progress, cancellationToken),
             await CopyStreamer.CopyAsync(connection, generator.UserActivity(), (long)generator.Shops.Count * options.Days, progress, cancellationToken),
+            await CopyStreamer.CopyAsync(connection, generator.SalesTargets(), 0, progress, cancellationToken),
+            await CopyStreamer.CopyAsync(connection, generator.Campaigns(), 0, progress, cancellationToken),
         ]);
         await ExecuteEachAsync(connection, transaction, foreignKeys.Select(k => k.AddSql), cancellationToken);
         await MoveSequencesAsync(connection, transaction, tables, cancellationToken);

@@ -41,6 +41,19 @@ internal static class DemandCalendar
         };
     }
 
+    /// <summary>
+    /// The year's festivals as campaign windows: the days <see cref="EventFactor"/> raises above a promotion's, in date order.
+    /// The demo's campaigns (dw.cfg_sales_campaigns) run over them.
+    /// </summary>
+    public static IEnumerable<Festival> Festivals(int year)
+    {
+        var blackFriday = BlackFriday(year);
+        yield return new("618", "6.18 mid-year sale", "festival", new DateOnly(year, 6, 17), new DateOnly(year, 6, 18));
+        yield return new("D11", "Double 11", "festival", new DateOnly(year, 11, 10), new DateOnly(year, 11, 12));
+        yield return new("BFCM", "Black Friday to Cyber Monday", "promotion", blackFriday, blackFriday.AddDays(3));
+        yield return new("D12", "Double 12", "flash_sale", new DateOnly(year, 12, 12), new DateOnly(year, 12, 12));
+    }
+
     /// <summary>The day after the fourth Thursday of November.</summary>
     private static DateOnly BlackFriday(int year)
     {
@@ -49,3 +62,11 @@ internal static class DemandCalendar
         return firstThursday.AddDays(22);
     }
 }
+
+/// <summary>A shopping festival's window.</summary>
+/// <param name="Code">Short code, unique within a year.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="CampaignType">The campaign type a merchant runs for it (dw.cfg_sales_campaigns.campaign_type).</param>
+/// <param name="Start">First day.</param>
+/// <param name="End">Last day.</param>
+internal sealed record Festival(string Code, string Name, string CampaignType, DateOnly Start, DateOnly End);

@@ -96,6 +96,12 @@ internal sealed class DemoDataGenerator
     /// <summary>Rows of dw.fact_user_activity: one per shop and day.</summary>
     public IEnumerable<UserActivityRow> UserActivity() => TrafficFacts.Activity(model, summary.Value);
 
+    /// <summary>dw.cfg_sales_targets: monthly targets per merchant (GMV) and shop (orders).</summary>
+    public IEnumerable<SalesTargetRow> SalesTargets() => PlanFacts.SalesTargets(model, summary.Value);
+
+    /// <summary>dw.cfg_sales_campaigns: a campaign per merchant and festival in the range.</summary>
+    public IEnumerable<CampaignRow> Campaigns() => PlanFacts.Campaigns(model, summary.Value);
+
     private IEnumerable<OrderDetail> Details()
     {
         var factory = new OrderFactory(model);

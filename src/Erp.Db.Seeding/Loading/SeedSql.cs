@@ -114,5 +114,6 @@ internal static class SeedSql
         ("dw.dim_products", "product_id"), ("dw.dim_customers", "customer_id"), ("dw.fact_sales_orders", "order_id"),
         ("dw.fact_order_items", "order_item_id"), ("dw.fact_inventory_transactions", "transaction_id"),
         ("dw.fact_payment_receipts", "receipt_id"), ("dw.fact_expenses", "expense_id"),
+        ("dw.cfg_sales_targets", "target_id"), ("dw.cfg_sales_campaigns", "campaign_id"),
     ];
 }

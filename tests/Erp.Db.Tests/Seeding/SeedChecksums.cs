@@ -15,6 +15,7 @@ internal static class SeedChecksums
         ("dw.fact_inventory_transactions", "merchant_id, transaction_id"), ("dw.fact_accounts_receivable", "merchant_id, receivable_id"),
         ("dw.fact_payment_receipts", "merchant_id, receipt_id"), ("dw.fact_expenses", "merchant_id, expense_id"),
         ("dw.fact_traffic_funnel", "merchant_id, shop_id, traffic_date"), ("dw.fact_user_activity", "merchant_id, shop_id, activity_date"),
+        ("dw.cfg_sales_targets", "merchant_id, target_id"), ("dw.cfg_sales_campaigns", "merchant_id, campaign_id"),
     ];
 
     public static async Task<IReadOnlyDictionary<string, string>> ReadAsync(TestDatabase db)

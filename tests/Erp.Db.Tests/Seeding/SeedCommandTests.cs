@@ -26,7 +26,7 @@ public class SeedCommandTests
         Assert.Equal("2025-04-02", data.GetProperty("startDate").GetString());
         Assert.Equal("2025-06-30", data.GetProperty("endDate").GetString());
         Assert.Equal(3, data.GetProperty("seed").GetInt32());
-        Assert.Equal(15, data.GetProperty("tables").GetArrayLength());
+        Assert.Equal(17, data.GetProperty("tables").GetArrayLength());
         var orders = data.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("table").GetString() == "dw.fact_sales_orders");
         Assert.Equal(500, orders.GetProperty("rows").GetInt64());
         Assert.True(data.GetProperty("rowsPerSecond").GetDouble() > 0);

@@ -15,7 +15,7 @@ public class SeederTests
 
         var report = await new Seeder(db.DataSource).SeedAsync(Small);
 
-        Assert.Equal(15, report.Tables.Count);
+        Assert.Equal(17, report.Tables.Count);
         Assert.All(report.Tables, t => Assert.True(t.Rows > 0, $"{t.Table} is empty"));
         // The report counts the rows loaded; posting adds the order movements.
         string[] posted = ["dw.fact_inventory_transactions"];
