@@ -18,7 +18,8 @@ public sealed class SeededMetrics : IAsyncLifetime
     {
         db = await TestDatabase.CreateMigratedAsync();
         await new Seeder(db.DataSource).SeedAsync(new SeedOptions { Orders = 1_500, Days = 150 });
-        // The seed has no campaigns: one in the last weeks per merchant and one long ago (its results are computed at once).
+        // Campaigns besides the seeded festival ones: one in the last weeks per merchant, one long ago (its results are computed at
+        // once) and one without a target.
         await db.ExecuteAsync($"""
             INSERT INTO dw.cfg_sales_campaigns (merchant_id, campaign_code, campaign_name, start_date, end_date, target_gmv_cny, budget_cny)
             VALUES (1, 'recent', 'Recent', DATE '{D(Yesterday.AddDays(-40))}', DATE '{D(Yesterday.AddDays(-20))}', 50000, 1000),
