@@ -65,6 +65,9 @@ internal static class SeedSql
     /// Posts every order (cost, stock movements and positions, receivables), then
     /// records the payments against the receivables their invoice numbers name and settles them
     /// (received amounts, statuses, the orders' is_paid): the books come from posting, as after an import.
+    /// Then the scheduled checks run once, as the schedule would at its next run (sql/schedules): receivables past due with
+    /// money outstanding become overdue, and they and the low and empty positions get their open alerts, so the demo's
+    /// erpdb alerts and erpdb receivables --status overdue show what a running warehouse shows.
     /// </summary>
     public const string Post = """
         SELECT count(*) FROM dw.post();
@@ -76,6 +79,8 @@ internal static class SeedSql
         JOIN dw.fact_accounts_receivable AS r ON r.merchant_id = p.merchant_id AND r.invoice_no = p.invoice_no
         ORDER BY p.merchant_id, p.receipt_id;
         SELECT dw.settle_receivables(NULL, NULL);
+        SELECT dw.mark_overdue_receivables();
+        SELECT dw.check_stock_levels();
         """;
 
     public const string CalendarCovered = "SELECT count(*) FROM dw.dim_date WHERE calendar_date BETWEEN @from AND @to";

@@ -28,7 +28,26 @@ public class SeededBooksTests
         Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_inventory_transactions WHERE transaction_type = 'reserve'") > 0);
         // The purchases cover the orders: nothing is short, so no shortage alert.
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_inventory WHERE shortage_on_hand > 0 OR shortage_reserved > 0"));
-        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.alerts"));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.alerts WHERE kind = 'stock_shortage'"));
+        // The seed ran the scheduled checks once: an open alert per low or empty position and per receivable past due, and
+        // those receivables overdue; nothing else alerted.
+        Assert.Equal("low_stock,out_of_stock,overdue_receivable", await db.ScalarAsync<string>(
+            "SELECT string_agg(DISTINCT kind, ',' ORDER BY kind) FROM dw.alerts WHERE resolved_at IS NULL"));
+        Assert.Equal(0L, await db.ScalarAsync<long>("""
+            SELECT count(*)
+            FROM (SELECT f.merchant_id, dw.stock_status(f.quantity_available, f.safety_stock) AS kind, p.sku || '@' || f.warehouse_code AS subject
+                  FROM dw.fact_inventory AS f JOIN dw.dim_products AS p USING (merchant_id, product_id)
+                  WHERE dw.stock_status(f.quantity_available, f.safety_stock) <> 'normal'
+                  UNION ALL
+                  SELECT merchant_id, 'overdue_receivable', invoice_no
+                  FROM dw.fact_accounts_receivable WHERE due_date < CURRENT_DATE AND outstanding_amount > 0) AS expected
+            FULL JOIN (SELECT merchant_id, kind, subject FROM dw.alerts WHERE resolved_at IS NULL) AS raised
+              USING (merchant_id, kind, subject)
+            WHERE expected.kind IS NULL OR raised.kind IS NULL
+            """));
+        Assert.Equal(
+            await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable WHERE due_date < CURRENT_DATE AND outstanding_amount > 0"),
+            await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable WHERE status = 'overdue'"));
         // Units shipped per product = the lines of shipped, delivered and completed orders.
         Assert.Equal(
             await db.ScalarAsync<long>("SELECT sum(i.quantity) FROM dw.fact_order_items AS i JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date) WHERE o.status IN ('shipped', 'delivered', 'completed')"),

@@ -89,7 +89,7 @@ public class SeederTests
         Assert.True(await db.ScalarAsync<bool>("SELECT avg((quantity_available > safety_stock)::int) > 0.7 FROM dw.fact_inventory"));
 
         // Receivables: some past due with money outstanding, most paid, receipts match.
-        Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable WHERE status IN ('open', 'partially_paid') AND due_date < DATE '2025-12-31' AND outstanding_amount > 0") >= 3);
+        Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable WHERE status = 'overdue' AND due_date < DATE '2025-12-31' AND outstanding_amount > 0") >= 3);
         Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable WHERE status = 'paid' AND outstanding_amount = 0") >= 50);
         Assert.Equal(0L, await db.ScalarAsync<long>("""
             SELECT count(*) FROM dw.fact_accounts_receivable AS r
