@@ -2,7 +2,7 @@
 -- keeps the weighted-average cost and the shortages.
 -- requires: dw.fact_inventory.shortage_* and dw.fact_inventory_transactions.quantity_posted
 --           (0017_business_flows), dw.fact_inventory_transactions.posted_* (0050), dw.dim_products,
---           dw.average_cost_after_purchases, dw.product_cost_cny
+--           dw.average_cost_after_purchases, dw.product_cost_cny, dw.open_inventory_deltas
 -- Applies quantity_change - quantity_posted of every movement where they differ (NULL = never:
 -- the writer kept the position itself), then sets quantity_posted = quantity_change: so it is
 -- idempotent, and a purchase re-imported with another quantity applies just the difference.
@@ -34,13 +34,7 @@ DECLARE
 BEGIN
     -- Deltas a caller already collected (dw.post_order_stock writes its movements applied and leaves
     -- their deltas here) move the positions together with the pending movements, in one pass.
-    -- The same definition as dw.post_order_stock's (whichever runs first in the transaction creates it).
-    CREATE TEMP TABLE IF NOT EXISTS inventory_deltas (
-        merchant_id bigint, product_id bigint, warehouse_code text,
-        on_hand_change integer, reserved_change integer, received integer, received_value numeric,
-        taken_back integer NOT NULL DEFAULT 0, taken_back_value numeric NOT NULL DEFAULT 0,
-        repriced integer NOT NULL DEFAULT 0, repriced_value numeric NOT NULL DEFAULT 0, moved_on date
-    ) ON COMMIT DROP;
+    PERFORM dw.open_inventory_deltas();
 
     -- A movement is pending while its units, place or cost differ from what was applied (the posted_*
     -- columns; NULL = where it stands). The predicate is the partial index's (0050), word for word.

@@ -2,7 +2,7 @@
 -- status asks for and what was already posted for it. Posting twice posts nothing the second time.
 -- requires: dw.order_ref, dw.fact_inventory_transactions.line_no (0017_business_flows),
 --           dw.fact_sales_orders, dw.fact_order_items, dw.dim_merchants, dw.apply_inventory_movements,
---           dw.ships_stock
+--           dw.ships_stock, dw.open_inventory_deltas
 -- Per line (and product, so a line whose SKU changed moves the old product back):
 --   reserved: the quantity while paid or processing, else 0      (reserve / release movements)
 --   shipped:  the quantity while dw.ships_stock (shipped, delivered, completed) (sale_out / return_in)
@@ -28,13 +28,7 @@ DECLARE
     last_day  date;
 BEGIN
     -- The movements' effect on positions, as dw.apply_inventory_movements collects it (same columns).
-    -- The same definition as dw.apply_inventory_movements' (whichever runs first in the transaction creates it).
-    CREATE TEMP TABLE IF NOT EXISTS inventory_deltas (
-        merchant_id bigint, product_id bigint, warehouse_code text,
-        on_hand_change integer, reserved_change integer, received integer, received_value numeric,
-        taken_back integer NOT NULL DEFAULT 0, taken_back_value numeric NOT NULL DEFAULT 0,
-        repriced integer NOT NULL DEFAULT 0, repriced_value numeric NOT NULL DEFAULT 0, moved_on date
-    ) ON COMMIT DROP;
+    PERFORM dw.open_inventory_deltas();
 
     -- The batch's orders, in an analyzed temp table: read from the array, their DISTINCT was
     -- estimated at a tenth (or less) of the batch, and the orders and their lines were then probed
