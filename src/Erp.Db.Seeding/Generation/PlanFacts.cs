@@ -26,14 +26,7 @@ internal static class PlanFacts
             var end = month.AddMonths(1).AddDays(-1);
             for (var m = 0; m < model.Options.Merchants; m++)
             {
-                var gmv = 0m;
-                foreach (var shop in model.Shops.Where(s => s.MerchantIndex == m))
-                {
-                    for (var day = firstDay; day <= lastDay; day++)
-                    {
-                        gmv += summary.ShopDayGmv[shop.Index, day] * model.Rates.Rate(shop.Row.CurrencyCode, day);
-                    }
-                }
+                var gmv = MerchantGmvCny(model, summary, m, firstDay, lastDay);
                 var growth = Growth(model, 70, m, i);
                 rows.Add(new SalesTargetRow(m + 1, 0, null, "gmv_cny", "month", month, end,
                     Hundreds(gmv / covered * days * (decimal)growth), $"{before:yyyy-MM} daily GMV x {days} days, +{growth - 1:P0}"));
@@ -71,14 +64,7 @@ internal static class PlanFacts
             var windowDays = festival.End.DayNumber - festival.Start.DayNumber + 1;
             for (var m = 0; m < model.Options.Merchants; m++)
             {
-                var gmv = 0m;
-                foreach (var shop in model.Shops.Where(s => s.MerchantIndex == m))
-                {
-                    for (var day = first; day <= last; day++)
-                    {
-                        gmv += summary.ShopDayGmv[shop.Index, day] * model.Rates.Rate(shop.Row.CurrencyCode, day);
-                    }
-                }
+                var gmv = MerchantGmvCny(model, summary, m, first, last);
                 var random = SeedHash.Random(model.Seed, 72, m, festival.Start.DayNumber);
                 var target = Hundreds(gmv / (last - first + 1) * windowDays * (decimal)random.Uniform(0.8, 1.25));
                 rows.Add(new CampaignRow(m + 1, 0, $"{festival.Code}-{festival.Start.Year}", $"{festival.Name} {festival.Start.Year}",
@@ -99,6 +85,20 @@ internal static class PlanFacts
             var last = Math.Min(month.AddMonths(1).DayNumber - 1, model.EndDate.DayNumber) - model.StartDate.DayNumber;
             yield return (month, first, last);
         }
+    }
+
+    /// <summary>GMV in CNY (each day at its rate) of merchant <paramref name="merchant"/>'s orders not cancelled, days <paramref name="first"/>..<paramref name="last"/>.</summary>
+    private static decimal MerchantGmvCny(DemoModel model, SalesSummary summary, int merchant, int first, int last)
+    {
+        var gmv = 0m;
+        foreach (var shop in model.Shops.Where(s => s.MerchantIndex == merchant))
+        {
+            for (var day = first; day <= last; day++)
+            {
+                gmv += summary.ShopDayGmv[shop.Index, day] * model.Rates.Rate(shop.Row.CurrencyCode, day);
+            }
+        }
+        return gmv;
     }
 
     /// <summary>Rounded to hundreds, as a plan is.</summary>

@@ -15,7 +15,7 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="TargetGmvCny">GMV aimed at, CNY.</param>
 /// <param name="BudgetCny">Spend, CNY.</param>
 /// <param name="DiscountRate">Discount offered, 0..1.</param>
-/// <param name="Status">planned, active, finished.</param>
+/// <param name="Status">active or finished.</param>
 internal sealed record CampaignRow(
     long MerchantId, long CampaignId, string CampaignCode, string CampaignName, string CampaignType, DateOnly StartDate, DateOnly EndDate,
     decimal TargetGmvCny, decimal BudgetCny, decimal DiscountRate, string Status)
