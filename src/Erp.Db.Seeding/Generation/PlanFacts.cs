@@ -10,7 +10,9 @@ internal static class PlanFacts
 {
     /// <summary>
     /// Per merchant, a GMV target (CNY) for every month after the first; per shop, an orders target. Each is set as a merchant
-    /// sets it before the month: the month before's daily rate over the new month's days, plus 2-15 % growth. Some months
+    /// sets it before the month: the month before's daily rate over the new month's days, plus 2-15 % growth. The rate is of the
+    /// orders placed and the GMV of those not cancelled, as the note says; the results compare the target with valid sales
+    /// (refunds and returns out too), a few percent less than that basis. Some months
     /// beat it (the festival months), some fall short (February).
     /// </summary>
     public static IEnumerable<SalesTargetRow> SalesTargets(DemoModel model, SalesSummary summary)
@@ -29,7 +31,7 @@ internal static class PlanFacts
                 var gmv = MerchantGmvCny(model, summary, m, firstDay, lastDay);
                 var growth = Growth(model, 70, m, i);
                 rows.Add(new SalesTargetRow(m + 1, 0, null, "gmv_cny", "month", month, end,
-                    Hundreds(gmv / covered * days * (decimal)growth), $"{before:yyyy-MM} daily GMV x {days} days, +{growth - 1:P0}"));
+                    Hundreds(gmv / covered * days * (decimal)growth), $"{before:yyyy-MM} daily GMV of orders not cancelled x {days} days, +{growth - 1:P0}"));
             }
             foreach (var shop in model.Shops)
             {
@@ -40,7 +42,7 @@ internal static class PlanFacts
                 }
                 var growth = Growth(model, 71, shop.Index, i);
                 rows.Add(new SalesTargetRow(shop.Row.MerchantId, 0, shop.Row.ShopId, "orders", "month", month, end,
-                    Math.Round((decimal)orders / covered * days * (decimal)growth), $"{before:yyyy-MM} daily orders x {days} days, +{growth - 1:P0}"));
+                    Math.Round((decimal)orders / covered * days * (decimal)growth), $"{before:yyyy-MM} daily orders placed x {days} days, +{growth - 1:P0}"));
             }
         }
         return rows.Select((r, i) => r with { TargetId = i + 1 });
