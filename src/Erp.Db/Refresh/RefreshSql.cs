@@ -12,6 +12,9 @@ internal static class RefreshSql
     /// <summary>One view; <c>@full</c> rebuilds an incremental aggregate from scratch instead of recomputing its invalidated buckets.</summary>
     public const string RefreshView = "SELECT " + LogColumns + " FROM ops.refresh_view(@view, @trigger, @full)";
 
+    /// <summary>Cancels what a session of the same login is running; the session lives on.</summary>
+    public const string CancelBackend = "SELECT pg_cancel_backend(@pid)";
+
     /// <summary>
     /// Sets the view's registered statement timeout for the next statement (the refresh): PostgreSQL
     /// arms the timer when a client statement starts, so a timeout set inside the refresh would not bound it.

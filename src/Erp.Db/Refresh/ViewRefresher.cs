@@ -183,14 +183,41 @@ public sealed class ViewRefresher
         }
     }
 
-    /// <summary>One view, bounded by its registered statement timeout.</summary>
+    /// <summary>
+    /// One view, bounded by its registered statement timeout. The token cancels the refresh in the
+    /// server, which logs it and answers 'cancelled'; the driver's own cancel is not used, because it
+    /// breaks the connection when that answer takes longer than its cancellation timeout (2 s by
+    /// default, easily reached on a loaded server), and the session would end with its log row unwritten.
+    /// </summary>
     private async Task<RefreshResult> RefreshOneAsync(NpgsqlConnection connection, string view, string trigger, bool fullRebuild, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         await connection.ExecuteAsync(new CommandDefinition(RefreshSql.SetTimeout, new { view }, cancellationToken: cancellationToken));
-        var row = await connection.QuerySingleAsync<RefreshRows.Log>(new CommandDefinition(RefreshSql.RefreshView,
-            new { view, trigger, full = fullRebuild }, commandTimeout: 0, cancellationToken: cancellationToken));
+        var pid = connection.ProcessID;
+        var cancelling = Task.CompletedTask;
+        RefreshRows.Log row;
+        await using (cancellationToken.Register(() => cancelling = CancelBackendAsync(pid)))
+        {
+            row = await connection.QuerySingleAsync<RefreshRows.Log>(new CommandDefinition(RefreshSql.RefreshView,
+                new { view, trigger, full = fullRebuild }, commandTimeout: 0, cancellationToken: CancellationToken.None));
+        }
+        // The cancel has reached the server before this connection runs anything else.
+        await cancelling;
         return Logged(row.ToResult());
+    }
+
+    /// <summary>Cancels what the given session of this login is running (<c>pg_cancel_backend</c>).</summary>
+    private async Task CancelBackendAsync(int pid)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await connection.ExecuteAsync(RefreshSql.CancelBackend, new { pid });
+        }
+        catch (NpgsqlException e)
+        {
+            logger.LogWarning(e, "Could not cancel the refresh running in session {Pid}; it goes on until its statement timeout", pid);
+        }
     }
 
     /// <summary>A view cancelled in the database (by our token, or someone cancelled this session) stops the run.</summary>
