@@ -39,6 +39,26 @@ public class ReceivablePostingTests
         Assert.Equal("2026-04-05", await db.ScalarAsync<string>("SELECT due_date::text FROM dw.fact_accounts_receivable WHERE invoice_no = 'INV-1'"));
     }
 
+    [Fact]
+    public async Task New_orders_none_invoiced_skip_the_posting_and_its_statistics_and_an_invoiced_one_among_them_is_posted()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        const string March = "dw.fact_sales_orders_p2026_03";
+        // Only an ingest may analyze the partition here: autovacuum is kept away from it.
+        await db.ExecuteAsync($"ALTER TABLE {March} SET (autovacuum_enabled = false)");
+        var statistics = $"SELECT reltuples::bigint FROM pg_class WHERE oid = '{March}'::regclass";
+        var ingest = new Ingestor(db.DataSource);
+        var before = await db.ScalarAsync<long>(statistics);
+
+        await ingest.UpsertOrdersAsync([.. Enumerable.Range(1, 150).Select(i => Order($"N-{i}", "completed"))]);
+        var afterUninvoiced = await db.ScalarAsync<long>(statistics);
+        await ingest.UpsertOrdersAsync([.. Enumerable.Range(1, 150).Select(i => Order($"M-{i}", "completed")), Invoiced("M-INV", "INV-9")]);
+
+        Assert.Equal(before, afterUninvoiced);
+        Assert.Equal(await db.ScalarAsync<long>($"SELECT count(*) FROM {March}"), await db.ScalarAsync<long>(statistics));
+        Assert.Equal("INV-9 100.00", await db.ScalarAsync<string>("SELECT string_agg(invoice_no || ' ' || amount, ',') FROM dw.fact_accounts_receivable"));
+    }
+
     [Theory]
     [InlineData("2026-04-04", "open", "current")]
     [InlineData("2026-04-05", "open", "0-30")]

@@ -253,7 +253,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
             throw repeated;
         }
 
-        if (plan.Post is not null)
+        if (plan.Post is not null && await NeedsPostingAsync(connection, transaction, plan, count, counts, cancellationToken))
         {
             // The posting reads what the upsert just wrote: its statistics first (a new month's partition is otherwise "empty").
             await AnalyzeChangedPartitionsAsync(connection, transaction, cancellationToken);
@@ -262,6 +262,12 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
 
         return counts;
     }
+
+    /// <summary>Whether the batch has anything to post: rows stored before it always may, its new rows as the entity says (<see cref="EntityDefinition{TRow}.PostsNewRowsWhen"/>).</summary>
+    private static async Task<bool> NeedsPostingAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, long count,
+        UpsertCounts counts, CancellationToken cancellationToken) =>
+        counts.Inserted < count || plan.Definition.PostsNewRowsWhen is not { } newRows
+        || await connection.ExecuteScalarAsync<bool>(new CommandDefinition(newRows, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
 
     /// <summary>
     /// <c>ops.analyze_changed_partitions</c> of the indexed columns only (docs/refresh.md, "Statistics of the newest days"); not in a dry run, whose rollback

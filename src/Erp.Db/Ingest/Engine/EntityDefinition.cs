@@ -54,6 +54,13 @@ internal sealed record EntityDefinition<TRow>
     public string? Post { get; init; }
 
     /// <summary>
+    /// A query (one boolean, over <c>pg_temp.ingest_rows</c>) saying whether rows the batch inserted can need the <see cref="Post"/>;
+    /// null when they always can. A batch whose every row was new skips the posting, and the statistics taken for it, when this
+    /// says false.
+    /// </summary>
+    public string? PostsNewRowsWhen { get; init; }
+
+    /// <summary>
     /// An UPDATE ... RETURNING the conflict columns, run after the checks and before the upsert, that gives stored rows a corrected key
     /// (e.g. an order whose order_date changed), so the upsert updates them instead of inserting a second row. Null when keys never move.
     /// </summary>

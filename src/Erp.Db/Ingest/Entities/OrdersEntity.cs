@@ -193,6 +193,9 @@ internal static class OrdersEntity
                 JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
                 WHERE o.created_at <> now() OR o.is_invoiced
                 """, linesOnly: false),
+            // So a batch of new orders none of which is invoiced posts nothing: it skips the posting's statistics too (200,000 new
+            // orders: 0.3 s of ANALYZE).
+            PostsNewRowsWhen = "SELECT EXISTS (SELECT 1 FROM pg_temp.ingest_rows AS t WHERE t.is_invoiced)",
         };
     }
 }
