@@ -8,7 +8,7 @@ internal static class ExpensesEntity
     /// <summary>An expense's currency defaults to its shop's (CNY for a merchant-wide expense).</summary>
     private static readonly CurrencyRule Money = new("expense_date",
         "dw.fact_expenses AS stored ON stored.merchant_id = t.merchant_id AND stored.reference_no = t.reference_no",
-        "dw.dim_shops AS home ON home.merchant_id = t.merchant_id AND home.shop_id = t.shop_id");
+        "dw.dim_shops", ["merchant_id", "shop_id"]);
 
     public static readonly IngestPlan<ExpenseRow> Plan = new("expenses", new EntityDefinition<ExpenseRow>
     {

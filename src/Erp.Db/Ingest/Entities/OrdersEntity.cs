@@ -11,7 +11,7 @@ internal static class OrdersEntity
     /// <summary>An order's currency defaults to its shop's.</summary>
     private static readonly CurrencyRule Money = new("order_date",
         "dw.fact_sales_orders AS stored ON stored.merchant_id = t.merchant_id AND stored.shop_id = t.shop_id AND stored.order_no = t.order_no AND stored.order_date = t.order_date",
-        "dw.dim_shops AS home ON home.merchant_id = t.merchant_id AND home.shop_id = t.shop_id");
+        "dw.dim_shops", ["merchant_id", "shop_id"]);
 
     /// <summary>The columns written as the row gives them.</summary>
     private static readonly string[] CopiedColumns =

@@ -33,7 +33,7 @@ internal static class PaymentsEntity
     /// <summary>A payment's currency defaults to its receivable's (CNY for an unapplied receipt).</summary>
     private static readonly CurrencyRule Money = new("receipt_date",
         "dw.fact_payment_receipts AS stored ON stored.merchant_id = t.merchant_id AND stored.reference_no = t.reference_no",
-        "dw.fact_accounts_receivable AS home ON home.merchant_id = t.merchant_id AND home.receivable_id = t.receivable_id");
+        "dw.fact_accounts_receivable", ["merchant_id", "receivable_id"]);
 
     public static readonly IngestPlan<PaymentRow> Plan = new("payments", new EntityDefinition<PaymentRow>
     {

@@ -9,7 +9,7 @@ internal static class ProductMetricsEntity
     private static readonly CurrencyRule Money = new("metric_date",
         "(dw.fact_product_metrics AS stored JOIN dw.dim_products AS stored_product ON stored_product.merchant_id = stored.merchant_id AND stored_product.product_id = stored.product_id) "
         + "ON stored.merchant_id = t.merchant_id AND stored.shop_id = t.shop_id AND stored_product.sku = t.sku AND stored.metric_date = t.metric_date",
-        "dw.dim_shops AS home ON home.merchant_id = t.merchant_id AND home.shop_id = t.shop_id");
+        "dw.dim_shops", ["merchant_id", "shop_id"]);
 
     public static readonly IngestPlan<ProductMetricRow> Plan = new("product-metrics", new EntityDefinition<ProductMetricRow>
     {

@@ -11,7 +11,7 @@ internal static class ReceivablesEntity
     /// <summary>A receivable's currency defaults to its shop's (CNY without a shop).</summary>
     private static readonly CurrencyRule Money = new("invoice_date",
         "dw.fact_accounts_receivable AS stored ON stored.merchant_id = t.merchant_id AND stored.invoice_no = t.invoice_no",
-        "dw.dim_shops AS home ON home.merchant_id = t.merchant_id AND home.shop_id = t.shop_id");
+        "dw.dim_shops", ["merchant_id", "shop_id"]);
 
     public static readonly IngestPlan<ReceivableEntryRow> Plan = new("receivables", new EntityDefinition<ReceivableEntryRow>
     {
