@@ -1,10 +1,10 @@
 using System.Collections;
 using System.Reflection;
+using CsCheck;
+using Dapper;
 using Erp.Db.Ingest;
 using Erp.Db.Ingest.Engine;
 using Erp.Db.Ingest.Entities;
-using CsCheck;
-using Dapper;
 using Erp.Db.Tests.Infrastructure;
 
 namespace Erp.Db.Tests.Ingest;
