@@ -265,6 +265,21 @@ public class OrderIngestTests
     }
 
     [Fact]
+    public async Task Every_row_failing_a_check_is_named_in_row_order_whether_the_check_asks_the_row_alone_or_other_tables()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var early = new DateOnly(1999, 12, 31);
+
+        var e = await Assert.ThrowsAsync<IngestException>(() => new Ingestor(db.DataSource).UpsertOrdersAsync(
+            [IngestSample.Order(""), IngestSample.Order("F-2"),
+             IngestSample.Order("F-3") with { OrderDate = early, OrderedAt = new DateTimeOffset(early.ToDateTime(new TimeOnly(12, 0)), TimeSpan.FromHours(8)) },
+             IngestSample.Order("F-4", shop: 99), IngestSample.Order("") with { CurrencyCode = "XXX", OrderDate = new DateOnly(2026, 3, 6), OrderedAt = new DateTimeOffset(2026, 3, 6, 9, 30, 0, TimeSpan.FromHours(8)) }]));
+
+        Assert.Equal([(1L, "order_no"), (3L, "order_date"), (4L, "shop_id"), (5L, "order_no"), (5L, "currency_code")],
+            e.Errors.Select(x => (x.RowNumber, x.Field)));
+    }
+
+    [Fact]
     public async Task Async_input_is_streamed_and_counted()
     {
         await using var db = await IngestSample.CreateAsync();
