@@ -214,8 +214,9 @@ public sealed class ViewRefresher
             await using var connection = await dataSource.OpenConnectionAsync();
             await connection.ExecuteAsync(RefreshSql.CancelBackend, new { pid });
         }
-        catch (NpgsqlException e)
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
+            // No connection to ask with (the server is gone, the pool exhausted, the data source disposed): the refresh goes on.
             logger.LogWarning(e, "Could not cancel the refresh running in session {Pid}; it goes on until its statement timeout", pid);
         }
     }
