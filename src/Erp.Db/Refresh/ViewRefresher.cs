@@ -196,13 +196,21 @@ public sealed class ViewRefresher
         var pid = connection.ProcessID;
         var cancelling = Task.CompletedTask;
         RefreshRows.Log row;
-        await using (cancellationToken.Register(() => cancelling = CancelBackendAsync(pid)))
+        try
         {
-            row = await connection.QuerySingleAsync<RefreshRows.Log>(new CommandDefinition(RefreshSql.RefreshView,
-                new { view, trigger, full = fullRebuild }, commandTimeout: 0, cancellationToken: CancellationToken.None));
+            await using (cancellationToken.Register(() => cancelling = CancelBackendAsync(pid)))
+            {
+                // Cancelled just before the registration: its cancel found the session idle, and would not stop the refresh.
+                cancellationToken.ThrowIfCancellationRequested();
+                row = await connection.QuerySingleAsync<RefreshRows.Log>(new CommandDefinition(RefreshSql.RefreshView,
+                    new { view, trigger, full = fullRebuild }, commandTimeout: 0, cancellationToken: CancellationToken.None));
+            }
         }
-        // The cancel has reached the server before this connection runs anything else.
-        await cancelling;
+        finally
+        {
+            // The cancel has reached the server before this connection runs anything else.
+            await cancelling;
+        }
         return Logged(row.ToResult());
     }
 
