@@ -96,7 +96,9 @@ internal static class ErpDbCli
         }
 
         // No command at all: the overview of the commands, as --help gives it.
-        var parseResult = root.Parse(args.Length == 0 ? ["--help"] : args);
+        // No bundling of short options: erpdb has none to bundle, and with it any word starting with "-h" or "-?" (an
+        // entity or a path typed by mistake, or hostile) asked for help and exited 0 instead of being refused.
+        var parseResult = root.Parse(args.Length == 0 ? ["--help"] : args, new ParserConfiguration { EnablePosixBundling = false });
         if (parseResult.Errors.Count > 0)
         {
             var messages = parseResult.Errors.Select(e => Plain(e.Message)).ToList();

@@ -210,6 +210,25 @@ public class HostileInputTests
         Assert.Equal(before, await DatabaseChecksum.ReadAsync(f.Db));
     }
 
+    /// <summary>
+    /// A word that only starts like a help option (an entity or path typed by mistake, or hostile; the first found by the
+    /// generator above) is refused. With short options bundled, "-?B..." read as "-?" and "-B...", and erpdb printed help and exited 0.
+    /// </summary>
+    [Theory]
+    [InlineData("-?B%)_9]RvBV+78j7it3Q+xwuD0:!32 ~:")]
+    [InlineData("-hx")]
+    public async Task A_word_that_only_starts_like_a_help_option_is_refused_not_answered_with_help(string entity)
+    {
+        var run = await CliRun.RunAsync("import", entity, "1e400", "--format", "json", "--connection", "Host=127.0.0.1;Port=1");
+        var help = await CliRun.RunAsync("import", "-?");
+
+        Assert.True(run.ExitCode == 2, $"exit {run.ExitCode}: {run.Output}{run.Error}");
+        Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains($"Unknown entity '{entity}'", run.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, help.ExitCode);
+        Assert.StartsWith("Description:", help.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_last_N_days_period_ending_at_the_edge_of_the_calendar_is_a_validation_error()
     {
