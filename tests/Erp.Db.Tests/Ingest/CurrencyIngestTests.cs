@@ -182,12 +182,14 @@ public class CurrencyIngestTests
         static string Sql(object? value) => value switch { null => "NULL", string text => $"'{text}'", _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)! };
     }
 
-    private static List<object> CurrencyPlans() => typeof(OrdersEntity).Assembly.GetTypes()
+    /// <summary>The ingest plan of every entity (<c>IngestPlan&lt;TRow&gt;</c>, one per row type, hence as objects).</summary>
+    private static List<object> Plans() => typeof(OrdersEntity).Assembly.GetTypes()
         .Where(t => t.Namespace == typeof(OrdersEntity).Namespace)
         .Select(t => t.GetField("Plan", BindingFlags.Public | BindingFlags.Static)?.GetValue(null))
         .OfType<object>()
-        .Where(plan => Get(Get(plan, "Definition")!, "Currency") is not null)
         .ToList();
+
+    private static List<object> CurrencyPlans() => [.. Plans().Where(plan => Get(Get(plan, "Definition")!, "Currency") is not null)];
 
     private static object? Get(object target, string property) => target.GetType().GetProperty(property)!.GetValue(target);
 
@@ -195,14 +197,7 @@ public class CurrencyIngestTests
     [Fact]
     public void Every_entity_with_a_currency_and_a_rate_has_the_currency_rule()
     {
-        var plans = typeof(OrdersEntity).Assembly.GetTypes()
-            .Where(t => t.Namespace == typeof(OrdersEntity).Namespace)
-            .Select(t => t.GetField("Plan", BindingFlags.Public | BindingFlags.Static)?.GetValue(null))
-            .OfType<object>()
-            .ToList();
-        object? Get(object target, string property) => target.GetType().GetProperty(property)!.GetValue(target);
-
-        var withRates = plans.Where(plan => ((IEnumerable)Get(Get(plan, "Definition")!, "Fields")!).Cast<object>()
+        var withRates = Plans().Where(plan => ((IEnumerable)Get(Get(plan, "Definition")!, "Fields")!).Cast<object>()
             .Any(f => (string)Get(f, "Name")! == "exchange_rate")).ToList();
 
         Assert.Equal(["expenses", "orders", "payments", "product-metrics", "receivables"], withRates.Select(p => (string)Get(p, "Entity")!).Order());

@@ -44,15 +44,12 @@ internal sealed record CurrencyRule(string DateField, string Stored, string? Def
     private string FillByKey => $"""
         CREATE TEMP TABLE {FillKeysTable} ON COMMIT DROP AS
         WITH keyed AS (
-            SELECT t.*, CASE WHEN t.no_currency THEN coalesce({(Default is null ? "" : "home.currency_code::text, ")}'CNY') ELSE t.given END AS currency_code
+            SELECT t.*, {Currency("CASE WHEN t.no_currency THEN NULL ELSE t.given END", keepStored: false)} AS currency_code
             FROM (SELECT DISTINCT {string.Join("", DefaultKeys.Select(k => $"t.{k}, "))}t.currency_code IS NULL AS no_currency, coalesce(t.currency_code, '') AS given, t.{DateField} AS rate_date
                   FROM {IngestPlan<object>.TempTable} AS t
                   WHERE (t.currency_code IS NULL OR t.exchange_rate IS NULL) AND {Keyed}) AS t{(Default is null ? "" : $"\n    LEFT JOIN {Default}")}
         ),
-        rates AS (
-            SELECT p.currency_code, p.rate_date, (SELECT r.rate_to_cny FROM dw.exchange_rate_on(p.currency_code, p.rate_date) AS r) AS rate_to_cny
-            FROM (SELECT DISTINCT k.currency_code, k.rate_date FROM keyed AS k) AS p
-        )
+        {Rates("SELECT DISTINCT k.currency_code, k.rate_date FROM keyed AS k")}
         SELECT k.*, r.rate_to_cny FROM keyed AS k JOIN rates AS r ON r.currency_code = k.currency_code AND r.rate_date = k.rate_date;
         ANALYZE {FillKeysTable};
         UPDATE {IngestPlan<object>.TempTable} AS t
@@ -64,6 +61,18 @@ internal sealed record CurrencyRule(string DateField, string Stored, string? Def
         """;
 
     private const string FillKeysTable = "pg_temp.ingest_fill_keys";
+
+    /// <summary>The currency rule over the temp row <c>t</c>: the one <paramref name="given"/>, else the stored row's (when <paramref name="keepStored"/>), else the default row's, else CNY.</summary>
+    private string Currency(string given, bool keepStored) =>
+        $"coalesce({given}{(keepStored ? ", stored.currency_code::text" : "")}{(Default is null ? "" : ", home.currency_code::text")}, 'CNY')";
+
+    /// <summary>The CTE <c>rates</c>: each (currency_code, rate_date) pair that <paramref name="pairs"/> selects with its rate, asked once.</summary>
+    private static string Rates(string pairs) => $"""
+        rates AS (
+            SELECT p.currency_code, p.rate_date, (SELECT r.rate_to_cny FROM dw.exchange_rate_on(p.currency_code, p.rate_date) AS r) AS rate_to_cny
+            FROM ({pairs}) AS p
+        )
+        """;
 
     /// <summary>Whether the fill per key can name the row <c>t</c>: its date and every default key given.</summary>
     private string Keyed => string.Join(" AND ", DefaultKeys.Append(DateField).Select(k => $"t.{k} IS NOT NULL"));
@@ -78,13 +87,10 @@ internal sealed record CurrencyRule(string DateField, string Stored, string? Def
         WITH filled AS MATERIALIZED (
             SELECT t.row_no, c.currency_code, t.exchange_rate, t.{DateField} AS rate_date
             FROM {IngestPlan<object>.TempTable} AS t{(keepStored ? $"\n    LEFT JOIN {Stored}" : "")}{(Default is null ? "" : $"\n    LEFT JOIN {Default}")}
-            CROSS JOIN LATERAL (SELECT coalesce(t.currency_code{(keepStored ? ", stored.currency_code::text" : "")}{(Default is null ? "" : ", home.currency_code::text")}, 'CNY') AS currency_code) AS c
+            CROSS JOIN LATERAL (SELECT {Currency("t.currency_code", keepStored)} AS currency_code) AS c
             WHERE (t.currency_code IS NULL OR t.exchange_rate IS NULL){(unkeyedOnly ? $" AND NOT ({Keyed})" : "")}
         ),
-        rates AS (
-            SELECT p.currency_code, p.rate_date, (SELECT r.rate_to_cny FROM dw.exchange_rate_on(p.currency_code, p.rate_date) AS r) AS rate_to_cny
-            FROM (SELECT DISTINCT f.currency_code, f.rate_date FROM filled AS f WHERE f.exchange_rate IS NULL AND f.rate_date IS NOT NULL) AS p
-        )
+        {Rates("SELECT DISTINCT f.currency_code, f.rate_date FROM filled AS f WHERE f.exchange_rate IS NULL AND f.rate_date IS NOT NULL")}
         UPDATE {IngestPlan<object>.TempTable} AS u
         SET currency_code = f.currency_code,
             exchange_rate = coalesce(f.exchange_rate, CASE WHEN f.rate_date IS NULL
