@@ -56,8 +56,10 @@ internal static class BenchOrders
     /// The floor of an upsert: binary COPY of the rows into a temp table, then one hand-written INSERT ... ON CONFLICT DO UPDATE
     /// into the fact, in one transaction. No checks, no counts, no posting. The temp table gets the same buffers the ingest gives its
     /// own (BatchLoader.TempBuffers), so that the floor is what a hand-writer who knows the setting would send.
+    /// <paramref name="changedOnly"/>: the update skips a row whose values are those stored (WHERE ... IS DISTINCT FROM), as a
+    /// hand-writer would for rows that mostly come back unchanged.
     /// </summary>
-    public static async Task CopyThenUpsertAsync(NpgsqlDataSource dataSource, IEnumerable<OrderRow> rows)
+    public static async Task CopyThenUpsertAsync(NpgsqlDataSource dataSource, IEnumerable<OrderRow> rows, bool changedOnly = false)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -77,10 +79,14 @@ internal static class BenchOrders
             await WriteAsync(importer, rows);
         }
         await using (var upsert = new NpgsqlCommand(
-            "INSERT INTO dw.fact_sales_orders (merchant_id, shop_id, order_no, order_date, ordered_at, gmv, status, item_count, platform_commission) "
+            "INSERT INTO dw.fact_sales_orders AS d (merchant_id, shop_id, order_no, order_date, ordered_at, gmv, status, item_count, platform_commission) "
             + "SELECT merchant_id, shop_id, order_no, order_date, ordered_at, gmv, status, item_count, platform_commission FROM floor_rows "
             + "ON CONFLICT (merchant_id, shop_id, order_no, order_date) DO UPDATE SET gmv = EXCLUDED.gmv, status = EXCLUDED.status,"
-            + " item_count = EXCLUDED.item_count, platform_commission = EXCLUDED.platform_commission, ordered_at = EXCLUDED.ordered_at", connection, transaction)
+            + " item_count = EXCLUDED.item_count, platform_commission = EXCLUDED.platform_commission, ordered_at = EXCLUDED.ordered_at"
+            + (changedOnly
+                ? " WHERE (d.gmv, d.status, d.item_count, d.platform_commission, d.ordered_at)"
+                  + " IS DISTINCT FROM (EXCLUDED.gmv, EXCLUDED.status, EXCLUDED.item_count, EXCLUDED.platform_commission, EXCLUDED.ordered_at)"
+                : ""), connection, transaction)
         { CommandTimeout = 0 })
         {
             await upsert.ExecuteNonQueryAsync();

@@ -13,7 +13,8 @@ namespace Erp.Db.Bench.Scenarios;
 /// the same work by hand (the floor: COPY of every row the load writes, movements included); ingest.posted.twoCalls: the same
 /// orders and lines in a call each, which writes every order twice. ingest.posted.analyzedEmpty:
 /// the same load after a VACUUM ANALYZE of the empty warehouse, against ingest.posted: the plans must not trust statistics that
-/// say a table is empty while the batch fills it.
+/// say a table is empty while the batch fills it. ingest.unchanged: the stored rows imported again as they are, against its floor:
+/// COPY into a temp table and one hand-written upsert that skips rows equal to the stored ones.
 /// </summary>
 internal sealed class IngestScenario : IScenario
 {
@@ -41,6 +42,10 @@ internal sealed class IngestScenario : IScenario
         var batches = await Step("ing_batches", Stored, db => BenchOrders.MultiRowUpsertAsync(db, changed));
         var floor = await Step("ing_floor", Stored, db => BenchOrders.CopyThenUpsertAsync(db, changed));
         var mixed = await Step("ing_mixed", Stored, db => new Ingestor(db).UpsertOrdersAsync(changed, cancellationToken));
+        // Unchanged: the stored rows imported again as they are, as a daily export that overlaps the last one brings most rows back.
+        var same = BenchOrders.Generate(0, rows);
+        var unchangedFloor = await Step("ing_unchanged_floor", Stored, db => BenchOrders.CopyThenUpsertAsync(db, same, changedOnly: true));
+        var unchanged = await Step("ing_unchanged", Stored, db => new Ingestor(db).UpsertOrdersAsync(same, cancellationToken));
 
         var orders = BenchOrders.Generate(0, rows).ToList();
         var lines = BenchOrderLines.Generate(orders).ToList();
@@ -71,6 +76,8 @@ internal sealed class IngestScenario : IScenario
             BenchResult.Compare("ingest.new", RowsPerSecond(ingest), "rows/s", "raw binary COPY into the indexed table", RowsPerSecond(copy), ">= 0.7"),
             BenchResult.Compare("ingest.mixed", RowsPerSecond(mixed), "rows/s", "1,000-row multi-row INSERT ... ON CONFLICT (app batches)", RowsPerSecond(batches), "floorRatio >= 0.9")
                 .WithFloor("COPY into a temp table + one hand-written INSERT ... ON CONFLICT (no checks, no posting)", RowsPerSecond(floor)),
+            BenchResult.Compare("ingest.unchanged", RowsPerSecond(unchanged), "rows/s",
+                "COPY into a temp table + one hand-written INSERT ... ON CONFLICT DO UPDATE ... WHERE IS DISTINCT FROM (no checks, no posting)", RowsPerSecond(unchangedFloor)),
             BenchResult.Compare("ingest.posted", PostedRowsPerSecond(posted), "rows/s", "raw binary COPY of the same orders and lines (no posting)", PostedRowsPerSecond(linesCopy), ">= 0.5")
                 .WithFloor("raw binary COPY of every row the load writes: the orders with their totals, the lines, a stock movement per line; positions and alerts by one INSERT each (no checks)", PostedRowsPerSecond(postedFloor)),
             BenchResult.Compare("ingest.posted.twoCalls", PostedRowsPerSecond(postedInTwoCalls), "rows/s", "ingest.posted: orders and lines in one call", PostedRowsPerSecond(posted)),

@@ -90,6 +90,38 @@ public class StockPostingTests
     }
 
     [Fact]
+    public async Task Orders_and_lines_imported_again_unchanged_are_left_to_erpdb_post_and_a_changed_order_beside_them_is_posted()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        var erp = new ErpDatabase(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(1, "A-1", 10)]);
+        await ingest.UpsertOrdersAsync([Order("S-1", "paid"), Order("S-2", "paid")]);
+        OrderItemRow[] lines = [Line("S-1", 1, 2), Line("S-2", 1, 3)];
+        await ingest.UpsertOrderItemsAsync(lines);
+        // Both shipped behind the ingest's back, by a hand-written UPDATE of what the file below says: nothing posted their stock.
+        await db.ExecuteAsync("UPDATE dw.fact_sales_orders SET status = 'shipped', shipped_at = TIMESTAMPTZ '2026-03-05 14:30+08', inventory_deducted = true "
+            + "WHERE order_no IN ('S-1', 'S-2')");
+        var unposted = await MovementsAsync(db);
+
+        var reimport = await ingest.UpsertOrdersAsync([Order("S-1", "shipped"), Order("S-2", "shipped") with { ShippingFee = 4m }]);
+        var linesReimport = await ingest.UpsertOrderItemsAsync(lines);
+        var afterReimport = await db.ScalarAsync<string>(
+            "SELECT string_agg(o.order_no || ':' || t.transaction_type, ',' ORDER BY o.order_no, t.transaction_id) FROM dw.fact_inventory_transactions AS t "
+            + "JOIN dw.fact_sales_orders AS o ON o.order_id = t.order_id AND o.order_date = t.order_date");
+        var positionAfterReimport = await PositionAsync(db);
+        var posted = await erp.PostAsync(merchantId: 1);
+
+        Assert.Equal("reserve:2,reserve:3", unposted);
+        Assert.Equal((0L, 1L, 1L), (reimport.Inserted, reimport.Updated, reimport.Unchanged));
+        Assert.Equal((0L, 0L, 2L), (linesReimport.Inserted, linesReimport.Updated, linesReimport.Unchanged));
+        Assert.Equal("S-1:reserve,S-2:reserve,S-2:release,S-2:sale_out", afterReimport);
+        Assert.Equal("7|2|0|0", positionAfterReimport);
+        Assert.Equal(2, posted.Movements);
+        Assert.Equal("5|0|0|0", await PositionAsync(db));
+    }
+
+    [Fact]
     public async Task Short_stock_is_recorded_and_alerted_never_rejected_and_a_purchase_resolves_it()
     {
         await using var db = await IngestSample.CreateAsync();

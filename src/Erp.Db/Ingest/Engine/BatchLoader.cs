@@ -263,11 +263,17 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         return counts;
     }
 
-    /// <summary>Whether the batch has anything to post: rows stored before it always may, its new rows as the entity says (<see cref="EntityDefinition{TRow}.PostsNewRowsWhen"/>).</summary>
+    /// <summary>
+    /// Whether the batch has anything to post: its stored rows always may, or only those it changed
+    /// (<see cref="EntityDefinition{TRow}.PostsChangedRowsOnly"/>); its new rows as the entity says (<see cref="EntityDefinition{TRow}.PostsNewRowsWhen"/>).
+    /// </summary>
     private static async Task<bool> NeedsPostingAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, long count,
-        UpsertCounts counts, CancellationToken cancellationToken) =>
-        counts.Inserted < count || plan.Definition.PostsNewRowsWhen is not { } newRows
-        || await connection.ExecuteScalarAsync<bool>(new CommandDefinition(newRows, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        UpsertCounts counts, CancellationToken cancellationToken)
+    {
+        var stored = plan.Definition.PostsChangedRowsOnly ? counts.Updated > 0 : counts.Inserted < count;
+        return stored || (counts.Inserted > 0 && (plan.Definition.PostsNewRowsWhen is not { } newRows
+            || await connection.ExecuteScalarAsync<bool>(new CommandDefinition(newRows, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken))));
+    }
 
     /// <summary>
     /// <c>ops.analyze_changed_partitions</c> of the indexed columns only (docs/refresh.md, "Statistics of the newest days"); not in a dry run, whose rollback

@@ -61,6 +61,13 @@ internal sealed record EntityDefinition<TRow>
     public string? PostsNewRowsWhen { get; init; }
 
     /// <summary>
+    /// Whether a stored row the batch left as it was needs no posting: the call that last wrote it posted it, and the posting reads
+    /// nothing else a re-import could have changed. A batch that changed no stored row (updated or moved) then posts only when
+    /// <see cref="PostsNewRowsWhen"/> says its new rows need it. False when an unchanged row can still need posting.
+    /// </summary>
+    public bool PostsChangedRowsOnly { get; init; }
+
+    /// <summary>
     /// An UPDATE ... RETURNING the conflict columns, run after the checks and before the upsert, that gives stored rows a corrected key
     /// (e.g. an order whose order_date changed), so the upsert updates them instead of inserting a second row. Null when keys never move.
     /// </summary>

@@ -126,5 +126,8 @@ internal static class OrderItemsEntity
             FROM pg_temp.ingest_rows AS t
             JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
             """, linesOnly: true),
+        // Lines imported again unchanged post nothing: their orders' cost, units and stock follow from them as the call that last
+        // wrote them posted them (a changed order posts its own stock).
+        PostsChangedRowsOnly = true,
     });
 }
