@@ -115,11 +115,19 @@ public sealed class MigrationRunner
                 }
             }
             logger.LogInformation("Applied {Count} scripts to {Database}", toRun.Count, Database);
+            toRun = await JournaledAsync(session.Connection, toRun, cancellationToken);
         }
         IReadOnlyList<string> notices = !dryRun && options.Schedule
             ? await new CronScheduler(dataSource, logger: logger).EnsureAsync(cancellationToken)
             : [];
         return new MigrationResult(Database, dryRun, toRun, Stopwatch.GetElapsedTime(started), notices);
+    }
+
+    /// <summary>The scripts that ran as the journal now holds them (applied, when, how long), each with why it ran; read under the lock.</summary>
+    private async Task<IReadOnlyList<ScriptStatus>> JournaledAsync(NpgsqlConnection session, IReadOnlyList<ScriptStatus> ran, CancellationToken cancellationToken)
+    {
+        var now = (await InspectAsync(session, cancellationToken)).Report.Scripts.ToDictionary(s => s.Name);
+        return [.. ran.Select(s => now.TryGetValue(s.Name, out var journaled) ? journaled with { Reason = s.Reason } : s)];
     }
 
     private void Refuse(MigrationStatusReport report)

@@ -8,7 +8,7 @@ namespace Erp.Db.Migrations;
 /// <param name="AppliedSha256">Checksum journaled when it was last applied; null if never applied.</param>
 /// <param name="AppliedAt">When it was last applied; null if never applied.</param>
 /// <param name="DurationMs">How long its last run took, in milliseconds; null if never applied.</param>
-/// <param name="Reason">Why it will run (or why it is an error), in words; null when applied.</param>
+/// <param name="Reason">Why it will run (or why it is an error), in words; null when applied, except in a <see cref="MigrationResult"/>, where it says why the script ran.</param>
 public sealed record ScriptStatus(
     string Name,
     ScriptKind Kind,

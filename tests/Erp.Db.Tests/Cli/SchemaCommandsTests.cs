@@ -27,6 +27,31 @@ public class SchemaCommandsTests
     }
 
     [Fact]
+    public async Task Migrate_shows_the_scripts_it_ran_as_applied_with_the_journal_time_and_duration()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        await using var other = await TestDatabase.CreateEmptyAsync();
+
+        var json = await CliRun.RunAsync("migrate", "--connection", db.ConnectionString, "--format", "json");
+        var table = await CliRun.RunAsync("migrate", "--connection", other.ConnectionString, "--format", "table");
+
+        Assert.Equal(0, json.ExitCode);
+        var applied = json.Json().GetProperty("data").GetProperty("applied").EnumerateArray().ToList();
+        Assert.Equal(ScriptCatalog.Embedded().Scripts.Count, applied.Count);
+        Assert.All(applied, s => Assert.Equal("applied", s.GetProperty("state").GetString()));
+        var schemas = applied.Single(s => s.GetProperty("name").GetString() == "migrations/0001_schemas.sql");
+        Assert.Equal(await db.ScalarAsync<DateTime>("SELECT applied_at FROM ops.schema_journal WHERE script_name = 'migrations/0001_schemas.sql'"),
+            schemas.GetProperty("appliedAt").GetDateTimeOffset().UtcDateTime);
+        Assert.Equal(await db.ScalarAsync<decimal>("SELECT duration_ms FROM ops.schema_journal WHERE script_name = 'migrations/0001_schemas.sql'"),
+            schemas.GetProperty("durationMs").GetDecimal());
+        Assert.Equal(await db.ScalarAsync<string>("SELECT sha256 FROM ops.schema_journal WHERE script_name = 'migrations/0001_schemas.sql'"),
+            schemas.GetProperty("appliedSha256").GetString());
+        Assert.Equal(0, table.ExitCode);
+        Assert.DoesNotContain("pending", table.Output);
+        Assert.Contains("applied", table.Output);
+    }
+
+    [Fact]
     public async Task Drift_makes_verify_exit_4_status_report_it_and_migrate_refuse()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
