@@ -14,7 +14,11 @@ internal static class ErrorCodes
     public const string Timeout = "TIMEOUT";
     public const string DbUnavailable = "DB_UNAVAILABLE";
     public const string MigrationFailed = "MIGRATION_FAILED";
+    /// <summary>An applied migration was changed or removed: migrate refuses (exit <see cref="ExitCodes.Failure"/>), verify fails (exit <see cref="ExitCodes.Drift"/>).</summary>
     public const string Drift = "DRIFT";
+
+    /// <summary>verify: scripts are pending (exit <see cref="ExitCodes.Pending"/>); run migrate.</summary>
+    public const string Pending = "PENDING";
     public const string Downgrade = "DOWNGRADE";
     public const string RefreshFailed = "REFRESH_FAILED";
     public const string IsolationProblem = "ISOLATION_PROBLEM";

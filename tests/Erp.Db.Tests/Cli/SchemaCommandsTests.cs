@@ -72,6 +72,47 @@ public class SchemaCommandsTests
     }
 
     [Fact]
+    public async Task Verify_with_pending_scripts_exits_3_with_a_PENDING_error_listing_them()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await db.ExecuteAsync("DELETE FROM ops.schema_journal WHERE script_name = 'functions/ops.view_status.sql'");
+
+        var json = await CliRun.RunAsync("verify", "--connection", db.ConnectionString, "--format", "json");
+        var table = await CliRun.RunAsync("verify", "--connection", db.ConnectionString, "--format", "table");
+
+        Assert.Equal(3, json.ExitCode);
+        Assert.False(json.Json().GetProperty("success").GetBoolean());
+        var error = json.Json().GetProperty("error");
+        Assert.Equal("PENDING", error.GetProperty("code").GetString());
+        Assert.Equal(1, error.GetProperty("details").GetProperty("pending").GetInt32());
+        var script = Assert.Single(error.GetProperty("details").GetProperty("scripts").EnumerateArray());
+        Assert.Equal("functions/ops.view_status.sql", script.GetProperty("name").GetString());
+        Assert.Equal("pending", script.GetProperty("state").GetString());
+        Assert.Contains("erpdb migrate", error.GetProperty("message").GetString());
+        Assert.Equal(3, table.ExitCode);
+        Assert.Contains("functions/ops.view_status.sql (pending)", table.Error);
+    }
+
+    [Fact]
+    public async Task Verify_with_drift_exits_4_with_a_DRIFT_error_listing_the_drifted_script()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await db.ExecuteAsync("UPDATE ops.schema_journal SET sha256 = repeat('0', 64) WHERE script_name = 'migrations/0001_schemas.sql'");
+
+        var json = await CliRun.RunAsync("verify", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(4, json.ExitCode);
+        Assert.False(json.Json().GetProperty("success").GetBoolean());
+        var error = json.Json().GetProperty("error");
+        Assert.Equal("DRIFT", error.GetProperty("code").GetString());
+        Assert.Equal(1, error.GetProperty("details").GetProperty("drifted").GetInt32());
+        var script = Assert.Single(error.GetProperty("details").GetProperty("scripts").EnumerateArray());
+        Assert.Equal("migrations/0001_schemas.sql", script.GetProperty("name").GetString());
+        Assert.Equal("drifted", script.GetProperty("state").GetString());
+        Assert.Contains("migrations/0001_schemas.sql (drifted)", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task Verify_exits_6_and_lists_what_breaks_merchant_isolation()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
