@@ -9,7 +9,7 @@ internal static class ExitCodes
     /// <summary>Anything that is not the caller's input: the database, a script, the server.</summary>
     public const int Failure = 1;
 
-    /// <summary>Bad usage or input: unknown option, malformed value.</summary>
+    /// <summary>Bad usage or input: unknown option, malformed value, a merchant or the connection's database that does not exist (NOT_FOUND).</summary>
     public const int Usage = 2;
 
     /// <summary>verify: scripts are pending.</summary>

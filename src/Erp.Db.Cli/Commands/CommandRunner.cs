@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Erp.Db.Cli.Connection;
 using Erp.Db.Cli.Output;
 using Erp.Db.Migrations;
@@ -10,7 +11,7 @@ using Npgsql;
 namespace Erp.Db.Cli.Commands;
 
 /// <summary>Runs a command's body and turns its result or failure into output and an exit code.</summary>
-internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals, Database database)
+internal sealed partial class CommandRunner(CommandOutput output, GlobalOptions globals, Database database)
 {
     public async Task<int> RunAsync(ParseResult parseResult, Func<CancellationToken, Task<CommandResult>> execute, CancellationToken cancellationToken)
     {
@@ -31,14 +32,14 @@ internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals,
             output.Success(result.Format ?? format, result.Data, [result.Table, .. result.Extra ?? []], meta);
             return result.ExitCode;
         }
-        catch (Exception e) when (Describe(e) is { } failure)
+        catch (Exception e) when (Describe(e, database.Target) is { } failure)
         {
             output.Failure(format, failure.Code, failure.Message, failure.Details);
             return failure.ExitCode;
         }
     }
 
-    private static CliException? Describe(Exception e) => e switch
+    private static CliException? Describe(Exception e, ConnectionTarget? target) => e switch
     {
         CliException cli => cli,
         Erp.Db.Queries.QueryValidationException query => CliException.Validation(query.Message, new { field = query.Field }),
@@ -55,16 +56,26 @@ internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals,
         PostgresException { SqlState: "42501" } denied => new CliException(ErrorCodes.Forbidden,
             $"This login lacks a permission it needs: {denied.MessageText}. Ask a DBA to grant it the right role (erp_reader for BI commands; docs/security.md).", ExitCodes.Forbidden),
         PostgresException { SqlState: "3D000" } missing => new CliException(ErrorCodes.NotFound,
-            $"{missing.MessageText}. Create the database first (createdb) or fix the connection's Database.", ExitCodes.Failure),
+            $"{missing.MessageText}. Create the database first (createdb) or fix the connection's Database.", ExitCodes.Usage),
+        PostgresException { SqlState: "42P01" or "3F000" } undefined when WarehouseObject().IsMatch(undefined.MessageText) => new CliException(ErrorCodes.NotMigrated,
+            $"The database{Tried(target)} is not migrated, or not up to date with this erpdb: {undefined.MessageText}. "
+                + "Run 'erpdb migrate' on it first; 'erpdb status' lists what is pending.", ExitCodes.Failure),
         PostgresException { SqlState: "57014" } => new CliException(ErrorCodes.Timeout,
             "The statement was cancelled by a timeout. Retry, or narrow the request.", ExitCodes.Failure),
         PostgresException pg => new CliException(ErrorCodes.Server, $"PostgreSQL error {pg.SqlState}: {pg.MessageText}", ExitCodes.Failure),
         NpgsqlException { InnerException: TimeoutException } => new CliException(ErrorCodes.Timeout,
-            "Timed out waiting for the database. Check that it is reachable, or raise Timeout in the connection string.", ExitCodes.Failure),
+            $"Timed out waiting for the database{Tried(target)}. Check that it is reachable, or raise Timeout in the connection string.", ExitCodes.Failure),
         NpgsqlException { InnerException: SocketException or IOException } or SocketException => new CliException(ErrorCodes.DbUnavailable,
-            $"Cannot reach the database: {e.InnerException?.Message ?? e.Message}. Check the host and port, and that PostgreSQL is running.", ExitCodes.Failure),
+            $"Cannot reach the database{Tried(target)}: {e.InnerException?.Message ?? e.Message}. Check the host and port, and that PostgreSQL is running.", ExitCodes.Failure),
         OperationCanceledException => new CliException(ErrorCodes.Timeout, "Cancelled before it finished; nothing of the unfinished step was committed.", ExitCodes.Failure),
         InvalidOperationException or IOException or UnauthorizedAccessException => new CliException(ErrorCodes.Server, e.Message, ExitCodes.Failure),
         _ => null,
     };
+
+    /// <summary>Where erpdb tried to connect and where that connection came from (never the password).</summary>
+    private static string Tried(ConnectionTarget? target) => target is null ? "" : $" {target.Display} (connection from {target.Source})";
+
+    /// <summary>An undefined relation or schema of the warehouse's own (dw, mart, ops): the database lacks the scripts.</summary>
+    [GeneratedRegex("""^(relation|schema) "(dw|mart|ops)[."]""")]
+    private static partial Regex WarehouseObject();
 }

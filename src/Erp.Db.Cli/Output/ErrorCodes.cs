@@ -1,6 +1,6 @@
 namespace Erp.Db.Cli.Output;
 
-/// <summary>The error codes of the JSON envelope (docs/cli.md lists them).</summary>
+/// <summary>The error codes of the JSON envelope (docs/assistants.md lists them).</summary>
 internal static class ErrorCodes
 {
     public const string Validation = "VALIDATION_ERROR";
@@ -13,6 +13,9 @@ internal static class ErrorCodes
     public const string Server = "SERVER_ERROR";
     public const string Timeout = "TIMEOUT";
     public const string DbUnavailable = "DB_UNAVAILABLE";
+
+    /// <summary>A warehouse table, view or schema (dw, mart, ops) does not exist: the database was never migrated, or by an older erpdb.</summary>
+    public const string NotMigrated = "NOT_MIGRATED";
     public const string MigrationFailed = "MIGRATION_FAILED";
     /// <summary>An applied migration was changed or removed: migrate refuses (exit <see cref="ExitCodes.Failure"/>), verify fails (exit <see cref="ExitCodes.Drift"/>).</summary>
     public const string Drift = "DRIFT";

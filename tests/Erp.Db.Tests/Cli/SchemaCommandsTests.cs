@@ -201,6 +201,63 @@ public class SchemaCommandsTests
     }
 
     [Fact]
+    public async Task An_unreachable_database_is_named_with_its_host_port_and_where_the_connection_came_from()
+    {
+        var fromOption = await CliRun.RunAsync("status", "--connection", "Host=127.0.0.1;Port=1;Username=x;Password=topsecret;Timeout=3", "--format", "json");
+        var fromVariables = await CliRun.RunAsync(new Dictionary<string, string>
+        {
+            ["PGHOST"] = "127.0.0.1",
+            ["PGPORT"] = "1",
+            ["PGUSER"] = "x",
+            ["PGPASSWORD"] = "othersecret",
+        }, "sales", "--merchant", "1", "--format", "json");
+
+        Assert.Equal(1, fromOption.ExitCode);
+        var message = fromOption.Json().GetProperty("error").GetProperty("message").GetString();
+        Assert.Contains("127.0.0.1:1", message);
+        Assert.Contains("--connection", message);
+        Assert.DoesNotContain("topsecret", fromOption.Output + fromOption.Error);
+        Assert.Equal(1, fromVariables.ExitCode);
+        Assert.Equal("DB_UNAVAILABLE", fromVariables.Json().GetProperty("error").GetProperty("code").GetString());
+        message = fromVariables.Json().GetProperty("error").GetProperty("message").GetString();
+        Assert.Contains("127.0.0.1:1", message);
+        Assert.Contains("PG* environment variables", message);
+        Assert.DoesNotContain("othersecret", fromVariables.Output + fromVariables.Error);
+    }
+
+    [Fact]
+    public async Task A_database_that_does_not_exist_is_NOT_FOUND_with_exit_2()
+    {
+        var server = await TestServer.GetAsync();
+        var missing = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Database = $"erpdb_missing_{Guid.NewGuid():N}"[..24] }.ConnectionString;
+
+        var run = await CliRun.RunAsync("status", "--connection", missing, "--format", "json");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("NOT_FOUND", run.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("createdb", run.Json().GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_database_never_migrated_is_NOT_MIGRATED_and_says_to_run_migrate()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+
+        var sales = await CliRun.RunAsync("sales", "--merchant", "1", "--connection", db.ConnectionString, "--format", "json");
+        var views = await CliRun.RunAsync("views", "--connection", db.ConnectionString, "--format", "json");
+
+        foreach (var run in new[] { sales, views })
+        {
+            Assert.Equal(1, run.ExitCode);
+            var error = run.Json().GetProperty("error");
+            Assert.Equal("NOT_MIGRATED", error.GetProperty("code").GetString());
+            Assert.Contains("erpdb migrate", error.GetProperty("message").GetString());
+            Assert.Contains(db.Name, error.GetProperty("message").GetString());
+        }
+        Assert.Contains("dw.dim_merchants", sales.Json().GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task Libpq_environment_variables_choose_the_database()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
