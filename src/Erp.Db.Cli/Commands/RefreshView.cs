@@ -63,6 +63,16 @@ internal static class RefreshView
             s.RetryAfter?.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) ?? ""])],
         caption);
 
+    public static TableView Freshness(IReadOnlyList<Erp.Db.Queries.ViewFreshness> views, string caption) => new(
+        ["View", "Last refresh", "Age", "Stale", "Failing"],
+        [.. views.Select(v => (IReadOnlyList<string>)[
+            v.View.Replace("mart.", "", StringComparison.Ordinal),
+            v.LastRefresh is { } at ? Bi.Cells.Time(at) : "never",
+            v.AgeSeconds is { } seconds ? Age(TimeSpan.FromSeconds(seconds)) : "",
+            v.Stale ? "yes" : "no",
+            v.Failing ? "yes" : "no"])],
+        caption);
+
     private static string Age(TimeSpan age) =>
         age.TotalMinutes < 1 ? $"{age.TotalSeconds:0}s" : age.TotalHours < 1 ? $"{age.TotalMinutes:0}m" : age.TotalDays < 1 ? $"{age.TotalHours:0.#}h" : $"{age.TotalDays:0.#}d";
 }

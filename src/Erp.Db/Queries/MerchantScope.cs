@@ -205,8 +205,7 @@ internal static class MerchantScope
     private sealed record ScopeRow(string? login, long? scope_merchant, string? today, string? view_name, DateTime? last_refresh_at, double? age_seconds,
         bool? is_stale, bool? is_dirty, bool? is_failing, long? refresh_epoch)
     {
-        public ViewFreshness ToFreshness() => new(view_name!, last_refresh_at is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null,
-            age_seconds, is_stale ?? true, is_dirty ?? false, is_failing ?? false);
+        public ViewFreshness ToFreshness() => ViewFreshness.FromRow(view_name!, last_refresh_at, age_seconds, is_stale, is_dirty, is_failing);
     }
 #pragma warning restore IDE1006, CA1812
 }

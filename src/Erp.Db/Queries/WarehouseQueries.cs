@@ -44,6 +44,20 @@ public sealed partial class WarehouseQueries
     }
 
     /// <summary>
+    /// Every registered view this login may read, with its freshness (<c>ops.view_freshness()</c>): last
+    /// refresh, age, stale, failing and, except for a login limited to particular merchants, pending changes.
+    /// Readers may call it; the full health (rows, durations, errors) is <see cref="Refresh.ViewRefresher.GetStatusAsync"/>, for writers and the owner.
+    /// </summary>
+    public async Task<IReadOnlyList<ViewFreshness>> FreshnessAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await ReplannedRead.RunAsync(() => connection.QueryAsync<(string View, DateTime? LastRefreshAt, double? AgeSeconds, bool? IsStale, bool? IsDirty, bool? IsFailing)>(new CommandDefinition(
+            "SELECT view_name, last_refresh_at, extract(epoch FROM age)::float8, is_stale, is_dirty, is_failing FROM ops.view_freshness() ORDER BY view_name",
+            commandTimeout: MerchantScope.ClientTimeout(database.Options), cancellationToken: cancellationToken)));
+        return [.. rows.Select(r => ViewFreshness.FromRow(r.View, r.LastRefreshAt, r.AgeSeconds, r.IsStale, r.IsDirty, r.IsFailing))];
+    }
+
+    /// <summary>
     /// A check that each platform code is known to dw.dim_platforms (a code no platform has would filter every row away
     /// and answer zeros in silence), run by <see cref="MerchantScope"/> on the query's connection; null when there are none.
     /// </summary>

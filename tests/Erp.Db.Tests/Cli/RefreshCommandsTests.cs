@@ -39,6 +39,38 @@ public class RefreshCommandsTests
     }
 
     [Fact]
+    public async Task Views_for_a_reader_shows_the_freshness_it_may_see_and_says_so()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        var refresh = await CliRun.RunAsync("refresh", "mart.mv_daily_sales", "--connection", db.ConnectionString, "--format", "json");
+        await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
+        await db.ExecuteAsync($"SELECT ops.grant_merchant_access('{reader.Name}', 1)");
+
+        var json = await CliRun.RunAsync("views", "--connection", reader.ConnectionString, "--format", "json");
+        var table = await CliRun.RunAsync("views", "--connection", reader.ConnectionString, "--format", "table");
+        var owner = await CliRun.RunAsync("views", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(0, refresh.ExitCode);
+        Assert.True(json.ExitCode == 0, json.Output + json.Error);
+        Assert.Equal("ops.view_freshness()", json.Json().GetProperty("data").GetProperty("source").GetString());
+        var views = json.Json().GetProperty("data").GetProperty("views").EnumerateArray().ToList();
+        Assert.Equal(await reader.ScalarAsync<long>("SELECT count(*) FROM ops.view_freshness()"), views.Count);
+        var daily = views.Single(v => v.GetProperty("view").GetString() == "mart.mv_daily_sales");
+        Assert.Equal(await db.ScalarAsync<DateTime>("SELECT last_success_at FROM ops.mv_registry WHERE view_name = 'mart.mv_daily_sales'"),
+            daily.GetProperty("lastRefresh").GetDateTimeOffset().UtcDateTime);
+        Assert.False(daily.GetProperty("stale").GetBoolean());
+        Assert.False(daily.GetProperty("failing").GetBoolean());
+        Assert.False(daily.TryGetProperty("rows", out _)); // row counts would tell a scoped reader about other merchants
+        Assert.Equal(views.Count(v => v.GetProperty("stale").GetBoolean() || v.GetProperty("failing").GetBoolean()),
+            json.Json().GetProperty("data").GetProperty("unhealthy").GetInt32());
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("mv_daily_sales", table.Output);
+        Assert.Contains("freshness only", table.Output);
+        Assert.Equal("ops.view_status()", owner.Json().GetProperty("data").GetProperty("source").GetString());
+    }
+
+    [Fact]
     public async Task Refresh_of_named_views_runs_them_in_dependency_order_and_due_refreshes_what_is_dirty()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
