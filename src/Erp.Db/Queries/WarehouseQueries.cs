@@ -196,7 +196,10 @@ public sealed partial class WarehouseQueries
         }, Cached<PagedResult<ProductRow>>("products", query, r => r.Items.Count), KnownPlatforms("platform", platform is null ? [] : [platform]), cancellationToken);
     }
 
-    /// <summary>The customer query: counts per segment and a sorted list of one segment's customers.</summary>
+    /// <summary>
+    /// The customer query: counts per segment, the customers who ordered in the active period (counted from the orders,
+    /// so not cached) and a sorted list of one segment's customers.
+    /// </summary>
     /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
     public Task<QueryResult<CustomerReport>> CustomersAsync(CustomerQuery query, CancellationToken cancellationToken = default)
     {
@@ -209,11 +212,13 @@ public sealed partial class WarehouseQueries
         {
             throw new QueryValidationException("period", $"period must be between 1 and 3660 days; got {query.PeriodDays}.");
         }
+        var active = query.ActivePeriod ?? Period.LastDays(query.PeriodDays, DateOnly.FromDateTime(DateTime.Now));
         var parameters = new
         {
             segment = query.Segment == CustomerSegment.All ? null : SnakeCase(query.Segment.ToString()),
             limit = query.Limit,
-            period_days = query.PeriodDays,
+            start = Sql.Date(active.Start),
+            end = Sql.Date(active.End),
         };
         return MerchantScope.QueryAsync(database, query.MerchantId, CustomerSql.Report(query.SortBy), parameters, CustomerSql.Views, async grid =>
         {
@@ -222,7 +227,7 @@ public sealed partial class WarehouseQueries
                 .ToDictionary(s => s.Segment, s => new SegmentFigures { Count = s.Count, Revenue = s.Revenue, AverageRevenue = s.AverageRevenue });
             var customers = (await grid.ReadAsync<CustomerRow>()).ToList();
             return new CustomerReport(summary, segments, customers);
-        }, Cached<CustomerReport>("customers", query, r => r.Segments.Count + r.Customers.Count), cancellationToken);
+        }, cancellationToken);
     }
 
     /// <summary>The inventory query: stock totals and a page of products by stock status.</summary>
@@ -359,7 +364,7 @@ public sealed partial class WarehouseQueries
         var period = query.Period;
         var sales = await SalesAsync(new SalesQuery(query.MerchantId, period, SalesGrouping.Day, TopProducts: 5) { ComparedTo = query.ComparedTo }, cancellationToken);
         var inventory = await InventoryAsync(new InventoryQuery { MerchantId = query.MerchantId, Paging = new Paging(1, 1) }, cancellationToken);
-        var customers = await CustomersAsync(new CustomerQuery(query.MerchantId, Limit: 1, PeriodDays: period.Days), cancellationToken);
+        var customers = await CustomersAsync(new CustomerQuery(query.MerchantId, Limit: 1) { ActivePeriod = period }, cancellationToken);
         var finance = await FinanceAsync(new FinanceQuery(query.MerchantId, period), cancellationToken);
         var report = new BusinessReport(query.Type, sales.Data.Period, sales.Data.Metrics, sales.Data.TopProducts,
             inventory.Data.Summary, customers.Data.Summary, finance.Data.Totals)

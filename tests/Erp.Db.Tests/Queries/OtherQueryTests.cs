@@ -150,6 +150,23 @@ public class OtherQueryTests
         }
     }
 
+    [Theory]
+    [InlineData(ReportType.Daily, 3)]
+    [InlineData(ReportType.Weekly, 14)]
+    [InlineData(ReportType.Monthly, 35)]
+    public async Task A_reports_active_customers_are_those_who_ordered_in_its_period_not_in_the_days_before_today(ReportType type, int daysAgo)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var report = (await f.Erp.Queries.ReportAsync(new ReportQuery(1, type, QueryFixture.Today.AddDays(-daysAgo)))).Data;
+
+        var ordered = await f.Db.ScalarAsync<long>(
+            "SELECT count(DISTINCT customer_id) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND dw.is_valid_sale(status) "
+            + $"AND order_date BETWEEN '{report.Period.Start:yyyy-MM-dd}' AND '{report.Period.End:yyyy-MM-dd}'");
+        Assert.True(report.Period.End < QueryFixture.Today && ordered > 0);
+        Assert.Equal(ordered, report.Customers.ActiveCustomers);
+    }
+
     [Fact]
     public async Task Finance_totals_match_receivables_receipts_and_expenses()
     {

@@ -12,7 +12,10 @@ public sealed record CustomerSummary
     /// <summary>Customers with at least one valid order.</summary>
     public long TotalCustomers { get; init; }
 
-    /// <summary>Customers whose last order falls within the period.</summary>
+    /// <summary>
+    /// Customers with a valid order on a day of the active period (<see cref="CustomerQuery.ActivePeriod"/>, else the last
+    /// <see cref="CustomerQuery.PeriodDays"/> days), counted from the orders themselves: current, not as of the segments' last refresh.
+    /// </summary>
     public long ActiveCustomers { get; init; }
 
     /// <summary>Segment new.</summary>

@@ -11,7 +11,7 @@ namespace Erp.Db.Queries.Reports;
 /// <param name="Sales">Sales totals and growth against <see cref="ComparedTo"/>.</param>
 /// <param name="TopProducts">The five best sellers.</param>
 /// <param name="Inventory">Stock totals now (low, out, overstock).</param>
-/// <param name="Customers">Customer totals now.</param>
+/// <param name="Customers">Customer totals now; the active customers are those who ordered in <see cref="Period"/>.</param>
 /// <param name="Finance">Finance totals over the months the period touches.</param>
 public sealed record BusinessReport(
     ReportType Type,
