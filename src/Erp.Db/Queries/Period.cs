@@ -34,6 +34,22 @@ public sealed record Period
     /// <summary>Number of days in the period.</summary>
     public int Days => End.DayNumber - Start.DayNumber + 1;
 
+    /// <summary>
+    /// Throws <see cref="QueryValidationException"/> naming <paramref name="field"/> when the period starts after today in every time
+    /// zone: a period that has not begun has no data yet. Today is the latest date anywhere (UTC+14): a merchant's today may be ahead
+    /// of this machine's.
+    /// </summary>
+    /// <param name="field">What set the start, as the caller names it to its user (<c>start</c>, <c>--start</c>, <c>--date</c>).</param>
+    public void ThrowIfNotBegun(string field)
+    {
+        var latestToday = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(14));
+        if (Start > latestToday)
+        {
+            throw new QueryValidationException(field,
+                $"The period starts on {Start:yyyy-MM-dd}, after today in every time zone ({latestToday:yyyy-MM-dd}): there is nothing to report yet; give an earlier {field}.");
+        }
+    }
+
     /// <summary>The period of the same length just before this one.</summary>
     public Period Previous() => new(Start.AddDays(-Days), Start.AddDays(-1));
 

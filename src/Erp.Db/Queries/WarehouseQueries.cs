@@ -114,13 +114,8 @@ public sealed partial class WarehouseQueries
         {
             throw new QueryValidationException("topProducts", $"topProducts must be between 0 and 100; got {query.TopProducts}.");
         }
-        // A period that has not begun has no sales, and its "growth" against the one before would read -100%. Today is the
-        // latest date anywhere (UTC+14): a merchant's today may be ahead of this machine's.
-        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(14));
-        if (query.Period.Start > today)
-        {
-            throw new QueryValidationException("start", $"The period starts on {query.Period.Start:yyyy-MM-dd}, after today in every time zone ({today:yyyy-MM-dd}): there are no sales to report yet.");
-        }
+        // A period that has not begun has no sales, and its "growth" against the one before would read -100%.
+        query.Period.ThrowIfNotBegun("start");
         var previous = query.ComparedTo ?? query.Period.Previous();
         var platforms = (query.Platforms ?? []).Select(p => Sql.PlatformCode("platforms", p)!).ToArray();
         var parameters = new

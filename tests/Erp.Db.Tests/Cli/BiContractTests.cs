@@ -304,6 +304,75 @@ public class BiContractTests
     }
 
     [Theory]
+    [InlineData("sales")]
+    [InlineData("trends")]
+    [InlineData("profit")]
+    [InlineData("users")]
+    [InlineData("funnel")]
+    [InlineData("finance")]
+    public async Task Every_period_command_refuses_a_period_that_has_not_begun_naming_the_option_that_set_its_start(string command)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        string[] common = [command, "--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString];
+        // The day after the latest date that is today somewhere (UTC+14), whatever the hour here.
+        var future = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(14)).AddDays(1);
+
+        var byStart = await CliRun.RunAsync([.. common, "--start", Day(future), "--end", Day(future.AddDays(30))]);
+        var byEnd = await CliRun.RunAsync([.. common, "--days", "7", "--end", Day(future.AddDays(6))]);
+        var begun = await CliRun.RunAsync([.. common, "--start", Day(Today.AddDays(-6)), "--end", Day(future.AddDays(30))]);
+
+        foreach (var (run, option) in new[] { (byStart, "--start"), (byEnd, "--end") })
+        {
+            Assert.Equal(2, run.ExitCode);
+            var error = run.Json().GetProperty("error");
+            Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
+            Assert.Contains($"The period starts on {Day(future)}, after today in every time zone", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.Contains($"give an earlier {option}", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+        Assert.Equal(0, begun.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("day")]
+    [InlineData("week")]
+    [InlineData("month")]
+    public async Task Shops_refuses_a_date_whose_period_has_not_begun_and_shows_one_that_has(string period)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        string[] common = ["shops", "--merchant", "1", "--period", period, "--format", "json", "--connection", f.Db.ConnectionString];
+        var latestToday = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(14));
+        // The first day of the next day, week or month after the latest today anywhere: its period starts after today everywhere.
+        var next = period switch
+        {
+            "day" => latestToday.AddDays(1),
+            "week" => latestToday.AddDays(7 - (((int)latestToday.DayOfWeek + 6) % 7)),
+            _ => new DateOnly(latestToday.Year, latestToday.Month, 1).AddMonths(1),
+        };
+
+        var refused = await CliRun.RunAsync([.. common, "--date", Day(next.AddDays(period == "day" ? 0 : 2))]);
+        var current = await CliRun.RunAsync([.. common, "--date", Day(Today)]);
+
+        Assert.Equal(2, refused.ExitCode);
+        var error = refused.Json().GetProperty("error");
+        Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
+        Assert.Contains($"The period starts on {Day(next)}, after today in every time zone", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("give an earlier --date", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, current.ExitCode);
+    }
+
+    [Fact]
+    public void A_period_that_starts_after_today_here_never_says_it_includes_today()
+    {
+        var tomorrow = Today.AddDays(1);
+
+        var note = Erp.Db.Cli.Commands.Bi.PeriodMeta.Buckets(new Erp.Db.Queries.Sales.PeriodInfo(tomorrow, tomorrow.AddDays(6), 7), null).Note;
+
+        Assert.NotNull(note);
+        Assert.DoesNotContain("Includes today", note, StringComparison.Ordinal);
+        Assert.Contains($"after today here ({Day(Today)})", note, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("profit", "period", "--by", "shop")]
     [InlineData("profit", "day", "--by", "period", "--grain", "day")]
     [InlineData("users", "day", "--grain", "day")]

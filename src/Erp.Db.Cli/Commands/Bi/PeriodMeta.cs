@@ -60,7 +60,10 @@ internal sealed record PeriodMeta(DateOnly Start, DateOnly End, int Days, string
     private static string Why(PeriodInfo period, string grain)
     {
         var today = DateOnly.FromDateTime(DateTime.Now);
-        return period.End >= today
+        // A period that starts after today here is accepted only while it is already today somewhere (PeriodOptions).
+        return period.Start > today
+            ? $"Starts after today here ({today:yyyy-MM-dd}), on a day begun only in time zones ahead of this one: its data is still coming in, the last {grain} is incomplete."
+            : period.End >= today
             ? $"Includes today ({today:yyyy-MM-dd}), whose data is still coming in: the last {grain} is incomplete."
             : $"The last {grain} runs past {period.End:yyyy-MM-dd}: it is incomplete.";
     }

@@ -8,7 +8,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 internal sealed class PeriodOptions
 {
     private readonly Option<int> days;
-    private readonly Option<DateOnly?> start = new("--start", "--from") { Description = "First day (yyyy-MM-dd); overrides --days." };
+    private readonly Option<DateOnly?> start = new("--start", "--from") { Description = "First day (yyyy-MM-dd); overrides --days. A period that starts after today in every time zone is an error." };
     private readonly Option<DateOnly?> end = new("--end", "--to") { Description = "Last day (yyyy-MM-dd), included. Default: today, whose orders are still coming in (meta.period.lastBucketComplete is false): end at yesterday to count complete days only, e.g. when comparing with the period before." };
 
     public PeriodOptions(Command command, int defaultDays)
@@ -24,9 +24,11 @@ internal sealed class PeriodOptions
         var last = parseResult.GetValue(end) ?? DateOnly.FromDateTime(DateTime.Now);
         try
         {
-            return parseResult.GetValue(start) is { } first
-                ? new Period(first, last)
-                : Period.LastDays(parseResult.GetValue(days), last);
+            var first = parseResult.GetValue(start);
+            var period = first is { } day ? new Period(day, last) : Period.LastDays(parseResult.GetValue(days), last);
+            // One rule for every period command: a period that has not begun is refused, naming the option its start came from.
+            period.ThrowIfNotBegun(first is null ? "--end" : "--start");
+            return period;
         }
         catch (QueryValidationException e)
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Erp.Db.Cli.Connection;
 using Erp.Db.Cli.Output;
+using Erp.Db.Queries;
 using Erp.Db.Queries.Shops;
 
 namespace Erp.Db.Cli.Commands.Bi;
@@ -9,7 +10,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 internal sealed class ShopsCommand : Command
 {
     private readonly Option<ShopPeriod> period = new("--period") { Description = "day, week (ISO, from Monday) or month. Default: month.", DefaultValueFactory = _ => ShopPeriod.Month };
-    private readonly Option<DateOnly?> date = new("--date") { Description = "A day of the period to show (yyyy-MM-dd). Default: today. Kept: the last 90 days, 26 weeks, 24 months." };
+    private readonly Option<DateOnly?> date = new("--date") { Description = "A day of the period to show (yyyy-MM-dd). Default: today. Kept: the last 90 days, 26 weeks, 24 months. A day, week or month that starts after today in every time zone is an error." };
     private readonly Option<ShopSort> sortBy = new("--sort-by") { Description = "health, revenue or profit: by that rank, best first.", DefaultValueFactory = _ => ShopSort.Health };
     private readonly Database database;
     private readonly MerchantOption merchant;
@@ -40,6 +41,8 @@ internal sealed class ShopsCommand : Command
         };
         var result = await erp.Queries.ShopsAsync(query, cancellationToken);
         var data = result.Data;
+        // The rule of the period options (PeriodOptions): a day, week or month that has not begun is refused, not shown as an empty list.
+        new Period(data.Start, data.End).ThrowIfNotBegun("--date");
         var table = new TableView(
             ["Shop", "Platform", "Health", "Health rank", "Revenue", "Revenue rank", "Profit", "Profit rank", "Growth", "Margin", "Ship h", "Returns", "Stock-out"],
             [.. data.Shops.Items.Select(s => BiResult.Row(s.ShopName, s.Platform, s.Score is { } score ? Cells.Money(score) : "n/a", s.HealthRank?.ToString(System.Globalization.CultureInfo.InvariantCulture),
