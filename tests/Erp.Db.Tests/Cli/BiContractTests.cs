@@ -372,6 +372,38 @@ public class BiContractTests
         Assert.Contains($"after today here ({Day(Today)})", note, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Finance_and_trends_by_month_agree_on_which_months_of_a_period_are_complete()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var firstOfMonth = new DateOnly(Today.Year, Today.Month, 1);
+        (DateOnly Start, DateOnly End)[] periods =
+        [
+            (firstOfMonth.AddMonths(-2).AddDays(9), firstOfMonth.AddMonths(-1).AddDays(14)), // cut at both ends, in the past
+            (firstOfMonth.AddMonths(-2), firstOfMonth.AddDays(-1)), // whole months, in the past
+            (firstOfMonth.AddMonths(-1), Today), // to today
+        ];
+        foreach (var (start, end) in periods)
+        {
+            string[] common = ["--merchant", "1", "--start", Day(start), "--end", Day(end), "--format", "json", "--connection", f.Db.ConnectionString];
+
+            var finance = (await CliRun.RunAsync(["finance", .. common])).Json().GetProperty("meta").GetProperty("period");
+            var trends = (await CliRun.RunAsync(["trends", "--granularity", "month", .. common])).Json().GetProperty("meta").GetProperty("period");
+
+            Assert.Equal((trends.GetProperty("grain").GetString(), trends.GetProperty("firstBucketComplete").GetBoolean(), trends.GetProperty("lastBucketComplete").GetBoolean()),
+                (finance.GetProperty("grain").GetString(), finance.GetProperty("firstBucketComplete").GetBoolean(), finance.GetProperty("lastBucketComplete").GetBoolean()));
+            if (trends.GetProperty("note").GetString() is { } note)
+            {
+                // Finance says what trends says, then its own sentence.
+                Assert.StartsWith(note + " ", finance.GetProperty("note").GetString(), StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Equal(JsonValueKind.Null, finance.GetProperty("note").ValueKind);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("profit", "period", "--by", "shop")]
     [InlineData("profit", "day", "--by", "period", "--grain", "day")]

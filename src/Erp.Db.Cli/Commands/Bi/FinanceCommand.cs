@@ -2,6 +2,8 @@ using System.CommandLine;
 using Erp.Db.Cli.Connection;
 using Erp.Db.Cli.Output;
 using Erp.Db.Queries.Finance;
+using Erp.Db.Queries.Sales;
+using Erp.Db.Queries.Trends;
 
 namespace Erp.Db.Cli.Commands.Bi;
 
@@ -30,9 +32,9 @@ internal sealed class FinanceCommand : Command
         var result = await erp.Queries.FinanceAsync(new FinanceQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), period.Resolve(parseResult)), cancellationToken);
         var data = result.Data;
         var t = data.Totals;
-        var today = DateOnly.FromDateTime(DateTime.Now);
-        var when = new PeriodMeta(data.From, data.To, data.To.DayNumber - data.From.DayNumber + 1, "month", data.To < today,
-            data.To < today ? null : $"The period ends on {data.To:yyyy-MM-dd}, a day not over yet: it is reported to date.");
+        // The months' completeness as every monthly result states it, then what it means for finance's rows.
+        var when = PeriodMeta.Buckets(new PeriodInfo(data.From, data.To, data.To.DayNumber - data.From.DayNumber + 1), Granularity.Month);
+        when = when.Note is null ? when : when with { Note = $"{when.Note} Each month counts only its days in the period (its from..to)." };
         var table = new TableView(
             ["Month", "Days", "Revenue", "Net profit", "Expenses", "Order fees", "Receipts", "Net cash flow", "Overdue"],
             [.. result.Data.Months.Select(m => BiResult.Row($"{m.Month:yyyy-MM}", $"{m.From:dd}-{m.To:dd}", Cells.Money(m.Revenue), Cells.Money(m.NetProfit),
