@@ -404,6 +404,33 @@ public class BiContractTests
         }
     }
 
+    [Fact]
+    public async Task Report_csv_writes_one_row_per_figure_with_its_place_in_the_json_and_its_raw_value()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        string[] args = ["report", "--type", "monthly", "--date", Day(Today.AddDays(-35)), "--merchant", "1", "--connection", f.Db.ConnectionString];
+
+        var data = (await CliRun.RunAsync([.. args, "--format", "json"])).Json().GetProperty("data");
+        var csv = await CliRun.RunAsync([.. args, "--format", "csv"]);
+
+        Assert.Equal(0, csv.ExitCode);
+        var lines = csv.Output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        Assert.Equal("field,name,value", lines[0]);
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.All(rows, r => Assert.Equal(3, r.Length));
+        // Each value is the JSON's, as written: no thousands separator, no %, empty for null.
+        foreach (var row in rows)
+        {
+            var value = row[0].Split('.').Aggregate(data, (element, name) => element.GetProperty(name));
+            Assert.Equal(value.ValueKind == JsonValueKind.Null ? "" : value.GetRawText(), row[2]);
+        }
+        Assert.Equal(
+            ["sales.totalRevenue", "sales.totalOrders", "sales.averageOrderValue", "sales.growthRate", "sales.netProfit", "inventory.lowStockProducts",
+             "inventory.outOfStockProducts", "customers.totalCustomers", "customers.activeCustomers", "customers.churnedCustomers", "finance.overdue"],
+            rows.Select(r => r[0]));
+        Assert.True(data.GetProperty("sales").GetProperty("totalRevenue").GetDecimal() >= 1000m);
+    }
+
     [Theory]
     [InlineData("profit", "period", "--by", "shop")]
     [InlineData("profit", "day", "--by", "period", "--grain", "day")]

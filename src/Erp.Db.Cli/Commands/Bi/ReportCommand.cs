@@ -30,18 +30,24 @@ internal sealed class ReportCommand : Command
             parseResult.GetValue(date) ?? DateOnly.FromDateTime(DateTime.Now));
         var result = await erp.Queries.ReportAsync(query, cancellationToken);
         var r = result.Data;
-        var table = new TableView(["Figure", "Value"],
+        // One row per figure: the table shows its text, CSV its place in data's JSON and its raw value.
+        (string Field, string Name, decimal? Value, string Text)[] figures =
         [
-            BiResult.Row("Revenue (CNY)", Cells.Money(r.Sales.TotalRevenue)),
-            BiResult.Row("Orders", Cells.Count(r.Sales.TotalOrders)),
-            BiResult.Row("Average order value", Cells.Money(r.Sales.AverageOrderValue)),
-            BiResult.Row("Growth vs previous", Cells.Percent(r.Sales.GrowthRate)),
-            BiResult.Row("Net profit", Cells.Money(r.Sales.NetProfit)),
-            BiResult.Row("Low / out of stock", $"{Cells.Count(r.Inventory.LowStockProducts)} / {Cells.Count(r.Inventory.OutOfStockProducts)}"),
-            BiResult.Row("Customers (churned)", $"{Cells.Count(r.Customers.TotalCustomers)} ({Cells.Count(r.Customers.ChurnedCustomers)})"),
-            BiResult.Row("Overdue receivables", Cells.Money(r.Finance.Overdue)),
-        ], $"{r.Type} report {r.Period.Start:yyyy-MM-dd}..{r.Period.End:yyyy-MM-dd}{(r.Complete ? "" : " (to date: the period is still running)")}"
-            + $"{(r.ComparedTo is { } c ? $", growth against {c.Start:yyyy-MM-dd}..{c.End:yyyy-MM-dd}" : "")}.");
+            ("sales.totalRevenue", "Revenue (CNY)", r.Sales.TotalRevenue, Cells.Money(r.Sales.TotalRevenue)),
+            ("sales.totalOrders", "Orders", r.Sales.TotalOrders, Cells.Count(r.Sales.TotalOrders)),
+            ("sales.averageOrderValue", "Average order value", r.Sales.AverageOrderValue, Cells.Money(r.Sales.AverageOrderValue)),
+            ("sales.growthRate", "Growth vs previous", r.Sales.GrowthRate, Cells.Percent(r.Sales.GrowthRate)),
+            ("sales.netProfit", "Net profit", r.Sales.NetProfit, Cells.Money(r.Sales.NetProfit)),
+            ("inventory.lowStockProducts", "Low stock", r.Inventory.LowStockProducts, Cells.Count(r.Inventory.LowStockProducts)),
+            ("inventory.outOfStockProducts", "Out of stock", r.Inventory.OutOfStockProducts, Cells.Count(r.Inventory.OutOfStockProducts)),
+            ("customers.totalCustomers", "Customers", r.Customers.TotalCustomers, Cells.Count(r.Customers.TotalCustomers)),
+            ("customers.activeCustomers", "Active customers", r.Customers.ActiveCustomers, Cells.Count(r.Customers.ActiveCustomers)),
+            ("customers.churnedCustomers", "Churned customers", r.Customers.ChurnedCustomers, Cells.Count(r.Customers.ChurnedCustomers)),
+            ("finance.overdue", "Overdue receivables", r.Finance.Overdue, Cells.Money(r.Finance.Overdue)),
+        ];
+        var table = new TableView(["Figure", "Value"], [.. figures.Select(f => BiResult.Row(f.Name, f.Text))],
+            $"{r.Type} report {r.Period.Start:yyyy-MM-dd}..{r.Period.End:yyyy-MM-dd}{(r.Complete ? "" : " (to date: the period is still running)")}"
+            + $"{(r.ComparedTo is { } c ? $", growth against {c.Start:yyyy-MM-dd}..{c.End:yyyy-MM-dd}" : "")}.", Records: figures.Select(f => new Figure(f.Field, f.Name, f.Value)));
         var top = new TableView(["Top product", "Revenue", "Units"], [.. r.TopProducts.Select(p => BiResult.Row($"{p.Sku} {p.Name}", Cells.Money(p.Revenue), Cells.Count(p.Quantity)))]);
         var grain = r.Type switch { ReportType.Weekly => "week", ReportType.Monthly => "month", _ => "day" };
         var when = r.Complete
@@ -49,6 +55,9 @@ internal sealed class ReportCommand : Command
             : new PeriodMeta(r.Period.Start, r.Period.End, r.Period.Days, grain, false, Running(r, grain));
         return BiResult.From(result, when, table, top);
     }
+
+    /// <summary>One figure of the report in CSV: where it is in data (a JSON path), its name for people and its raw value.</summary>
+    private sealed record Figure(string Field, string Name, decimal? Value);
 
     /// <summary>meta.period's note for a report whose period is still running.</summary>
     private static string Running(BusinessReport r, string grain)
