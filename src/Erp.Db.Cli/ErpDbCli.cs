@@ -89,7 +89,7 @@ internal static class ErpDbCli
         {
             root.Subcommands.Add(command);
         }
-        RejectEnumNumbers(root);
+        ChoiceOptions.Apply(root);
         foreach (var help in root.Options.OfType<HelpOption>())
         {
             help.Action = help.Action is HelpAction action ? new ArgumentHelpAction(action) : help.Action;
@@ -145,26 +145,4 @@ internal static class ErpDbCli
     /// <summary>The names from the root's child down to <paramref name="command"/> (empty for the root).</summary>
     private static IEnumerable<string> CommandPath(Command command) =>
         command.Parents.OfType<Command>().Any() ? [.. CommandPath(command.Parents.OfType<Command>().First()), command.Name] : [];
-
-    /// <summary>
-    /// Enum options take names only. System.CommandLine parses with Enum.TryParse, which also accepts any number
-    /// ("--format -52143" would become an undefined format and quietly print a table); a number is refused instead.
-    /// </summary>
-    private static void RejectEnumNumbers(Command command)
-    {
-        foreach (var option in command.Options.Where(o => o.ValueType.IsEnum))
-        {
-            option.Validators.Add(result =>
-            {
-                foreach (var token in result.Tokens.Where(t => t.Value.Trim() is [var first, ..] && (char.IsDigit(first) || first is '-' or '+')))
-                {
-                    result.AddError($"'{token.Value}' is not a value of {option.Name}; use one of: {string.Join(", ", Enum.GetNames(option.ValueType).Select(n => n.ToLowerInvariant()))}.");
-                }
-            });
-        }
-        foreach (var subcommand in command.Subcommands)
-        {
-            RejectEnumNumbers(subcommand);
-        }
-    }
 }

@@ -8,9 +8,9 @@ namespace Erp.Db.Cli.Commands.Bi;
 /// <summary><c>erpdb customers</c>: customer segments and a list.</summary>
 internal sealed class CustomersCommand : Command
 {
-    private readonly Option<CustomerSegment> segment = new("--segment") { Description = "all, new, repeat, churned, vip or onetime. Each customer is in one segment, the first that matches: churned (no order in 90 days), vip (lifetime spend at or above the platinum level), new (first order within 30 days), repeat (2+ orders), onetime.", DefaultValueFactory = _ => CustomerSegment.All };
+    private readonly Option<CustomerSegment> segment = new("--segment") { Description = "all, new, repeat, churned, vip or one_time. Each customer is in one segment, the first that matches: churned (no order in 90 days), vip (lifetime spend at or above the platinum level), new (first order within 30 days), repeat (2+ orders), one_time.", DefaultValueFactory = _ => CustomerSegment.All };
     private readonly Option<int> period = new("--period") { Description = "Days for \"active customers\" (1-3660).", DefaultValueFactory = _ => 30 };
-    private readonly Option<CustomerSort> sortBy = new("--sort-by") { Description = "revenue, orders or lastorder.", DefaultValueFactory = _ => CustomerSort.Revenue };
+    private readonly Option<CustomerSort> sortBy = new("--sort-by") { Description = "revenue, orders or last_order.", DefaultValueFactory = _ => CustomerSort.Revenue };
     private readonly Option<int> limit = new("--limit") { Description = "How many customers to list (1-500).", DefaultValueFactory = _ => 100 };
     private readonly Database database;
     private readonly MerchantOption merchant;
