@@ -32,17 +32,17 @@ internal sealed partial class CommandRunner(CommandOutput output, GlobalOptions 
             output.Success(result.Format ?? format, result.Data, [result.Table, .. result.Extra ?? []], meta);
             return result.ExitCode;
         }
-        catch (Exception e) when (Describe(e, database.Target) is { } failure)
+        catch (Exception e) when (Describe(e, database.Target, parseResult) is { } failure)
         {
             output.Failure(format, failure.Code, failure.Message, failure.Details);
             return failure.ExitCode;
         }
     }
 
-    private static CliException? Describe(Exception e, ConnectionTarget? target) => e switch
+    private static CliException? Describe(Exception e, ConnectionTarget? target, ParseResult parseResult) => e switch
     {
         CliException cli => cli,
-        Erp.Db.Queries.QueryValidationException query => CliException.Validation(query.Message, new { field = query.Field }),
+        Erp.Db.Queries.QueryValidationException query => QueryFields.Validation(parseResult, query),
         UnknownViewException view => CliException.Validation(view.Message, new { unknown = view.Unknown, known = view.Known }),
         MigrationDriftException drift => new CliException(ErrorCodes.Drift, drift.Message, ExitCodes.Failure,
             drift.Drift.Select(d => new { script = d.Name, state = d.State, reason = d.Reason })),

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Erp.Db.Cli.Output;
 using Erp.Db.Queries;
 
 namespace Erp.Db.Cli.Commands.Bi;
@@ -22,17 +21,10 @@ internal sealed class PeriodOptions
     public Period Resolve(ParseResult parseResult)
     {
         var last = parseResult.GetValue(end) ?? DateOnly.FromDateTime(DateTime.Now);
-        try
-        {
-            var first = parseResult.GetValue(start);
-            var period = first is { } day ? new Period(day, last) : Period.LastDays(parseResult.GetValue(days), last);
-            // One rule for every period command: a period that has not begun is refused, naming the option its start came from.
-            period.ThrowIfNotBegun(first is null ? "--end" : "--start");
-            return period;
-        }
-        catch (QueryValidationException e)
-        {
-            throw CliException.Validation(e.Message, new { field = e.Field });
-        }
+        var first = parseResult.GetValue(start);
+        var period = first is { } day ? new Period(day, last) : Period.LastDays(parseResult.GetValue(days), last);
+        // One rule for every period command: a period that has not begun is refused, naming the option its start came from.
+        period.ThrowIfNotBegun(first is null ? "--end" : "--start");
+        return period;
     }
 }

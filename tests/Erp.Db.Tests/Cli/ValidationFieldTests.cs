@@ -1,0 +1,30 @@
+using Erp.Db.Tests.Queries;
+
+namespace Erp.Db.Tests.Cli;
+
+/// <summary>A value the query refuses is named as the option the user typed, in the message and in details.field, never as a library parameter.</summary>
+public class ValidationFieldTests
+{
+    [Theory]
+    [InlineData("--limit", "--limit must be between 0 and 100; got 101.", "sales", "--limit", "101")]
+    [InlineData("--platform", "--platform: 'nope' is not a platform. Known: ", "sales", "--platform", "shopee", "--platform", "nope")]
+    [InlineData("--from", "--from: the start 2026-05-02 is after the end 2026-05-01.", "sales", "--from", "2026-05-02", "--to", "2026-05-01")]
+    [InlineData("--days", "--days must be between 1 and 3660; got 0.", "trends", "--days", "0")]
+    [InlineData("--page-size", "--page-size must be between 1 and 500; got 0.", "products", "--page-size", "0")]
+    [InlineData("--min-price", "--min-price: the price range 5..1 is not valid: prices are >= 0 and min <= max.", "products", "--min-price", "5", "--max-price", "1")]
+    [InlineData("--stock-status", "--stock-status: 'lots' is not a stock status: ", "products", "--stock-status", "lots")]
+    [InlineData("--limit", "--limit must be between 1 and 500; got 0.", "customers", "--limit", "0")]
+    [InlineData("--threshold", "--threshold must be between 0 and 1000000; got -1.", "inventory", "--threshold", "-1")]
+    public async Task A_refused_value_names_the_option_typed(string field, string message, params string[] args)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var run = await CliRun.RunAsync([.. args, "--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString]);
+
+        Assert.Equal(2, run.ExitCode);
+        var error = run.Json().GetProperty("error");
+        Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
+        Assert.StartsWith(message, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(field, error.GetProperty("details").GetProperty("field").GetString());
+    }
+}
