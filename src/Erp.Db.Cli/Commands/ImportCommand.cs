@@ -125,11 +125,9 @@ internal sealed class ImportCommand : Command, IArgumentHelp
                 .With(new IngestOptions { DryRun = dry, MaxErrors = settings.MaxErrors, SuppliedFields = header.ToHashSet(StringComparer.Ordinal) });
             result = await target.ImportAsync(ingestor, run, cancellationToken);
         }
-        catch (DecoderFallbackException)
+        catch (DecoderFallbackException e)
         {
-            // The reader decodes ahead of the parser, so the parser's line is not where the bad bytes are: find that line.
-            var encodingName = source is CsvSource csv ? csv.Encoding : TextEncodings.Utf8Name;
-            throw Rejected(path, [.. run?.Problems ?? [], InvalidEncoding(path, encodingName, parseResult.GetValue(encoding) is not null, source)]);
+            throw Rejected(path, [.. run?.Problems ?? [], Unreadable(e, path, source, parseResult.GetValue(encoding) is not null)]);
         }
         catch (CsvImportException e)
         {
@@ -137,11 +135,11 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         }
         catch (IngestException e)
         {
-            throw Rejected(path, run, e);
+            throw Rejected(path, Refused(run, e));
         }
         catch (CsvHelperException e)
         {
-            throw Rejected(path, [new ImportProblem(e.Context?.Parser?.RawRow ?? 0, null, null, "the line is not valid CSV (check its quotes)")]);
+            throw Rejected(path, [Unreadable(e, path, source, parseResult.GetValue(encoding) is not null)]);
         }
         finally
         {
@@ -287,18 +285,24 @@ internal sealed class ImportCommand : Command, IArgumentHelp
             });
             result = await ingestor.UpsertOrdersWithItemsAsync(OrdersCsv.Entity.Rows(run, cancellationToken), OrderItemsCsv.Entity.Rows(itemsRun, cancellationToken), cancellationToken);
         }
-        catch (CsvImportException e)
+        catch (CsvImportException)
         {
-            // The lines are read first: problems of theirs stop the call before the orders are read.
-            throw Rejected(itemsRun.Problems.Count > 0 ? itemsPath : path, e.Problems);
+            // The lines are read first, and problems of theirs stop the call before the orders are read: read the orders now
+            // (up to --max-errors in all), so that the problems of both files are reported at once.
+            var left = settings.MaxErrors - itemsRun.Problems.Count;
+            var orderProblems = itemsRun.Problems.Count > 0 && run.Records == 0 && left > 0
+                ? ProblemsOf(OrdersCsv.Entity, new ImportRun(source, header, settings with { MaxErrors = left }), path, source, parseResult.GetValue(encoding) is not null, cancellationToken)
+                : [.. run.Problems.Take(settings.MaxErrors)];
+            throw Rejected([(path, orderProblems), (itemsPath, [.. itemsRun.Problems.Take(settings.MaxErrors)])]);
         }
         catch (IngestException e) when (e.Input == OrderItemsCsv.Entity.Name)
         {
-            throw Rejected(itemsPath, itemsRun, e);
+            throw Rejected([(path, []), (itemsPath, Refused(itemsRun, e))]);
         }
         catch (IngestException e)
         {
-            throw Rejected(path, run, e);
+            // The lines are checked against the database after their orders are written: refused orders leave them unchecked.
+            throw Rejected([(path, Refused(run, e)), (itemsPath, [])]);
         }
         catch (Exception e) when (e is DecoderFallbackException or CsvHelperException)
         {
@@ -330,13 +334,38 @@ internal sealed class ImportCommand : Command, IArgumentHelp
     }
 
     /// <summary>The rows the database refused, as lines of the file: a repeated key names the line of the row it repeats, not that row's number.</summary>
-    private static CliException Rejected(string path, ImportRun? run, IngestException e)
+    private static List<ImportProblem> Refused(ImportRun? run, IngestException e)
     {
         long Line(long row) => run?.LineOf(row) ?? row + 1;
-        return Rejected(path, [.. e.Errors.Select(x => new ImportProblem(Line(x.RowNumber), x.Field, x.Constraint, x.SameKeyAsRow is { } first
+        return [.. e.Errors.Select(x => new ImportProblem(Line(x.RowNumber), x.Field, x.Constraint, x.SameKeyAsRow is { } first
             ? $"the key ({x.Field}) is the same as line {Line(first).ToString(System.Globalization.CultureInfo.InvariantCulture)}'s; a file may hold each key once"
-            : x.Reason))]);
+            : x.Reason))];
     }
+
+    /// <summary>The problems of a file read to its end (or to <paramref name="run"/>'s --max-errors) without importing it.</summary>
+    private static IReadOnlyList<ImportProblem> ProblemsOf(ImportEntity target, ImportRun run, string path, ImportSource source, bool encodingNamed,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            target.CountRows(run, cancellationToken);
+            return [];
+        }
+        catch (CsvImportException e)
+        {
+            return e.Problems;
+        }
+        catch (Exception e) when (e is DecoderFallbackException or CsvHelperException)
+        {
+            return [.. run.Problems, Unreadable(e, path, source, encodingNamed)];
+        }
+    }
+
+    /// <summary>The line a file could not be read at: bytes not valid in its encoding, or a line that is not CSV.</summary>
+    private static ImportProblem Unreadable(Exception e, string path, ImportSource source, bool encodingNamed) => e is CsvHelperException csv
+        ? new ImportProblem(csv.Context?.Parser?.RawRow ?? 0, null, null, "the line is not valid CSV (check its quotes)")
+        // The reader decodes ahead of the parser, so the parser's line is not where the bad bytes are: InvalidEncoding finds that line.
+        : InvalidEncoding(path, source is CsvSource text ? text.Encoding : TextEncodings.Utf8Name, encodingNamed, source);
 
     private static string ExistingFile(string path) => File.Exists(path)
         ? path
@@ -405,15 +434,22 @@ internal sealed class ImportCommand : Command, IArgumentHelp
     }
 
     /// <summary>All problems, one line each in the message (the first line is the first problem), and as the details array.</summary>
-    private static CliException Rejected(string path, IReadOnlyList<ImportProblem> problems)
+    private static CliException Rejected(string path, IReadOnlyList<ImportProblem> problems) => Rejected([(path, problems)]);
+
+    /// <summary>
+    /// All problems of the files of one import, file by file: one line each in the message (the first line is the first problem;
+    /// with several files each line names its file), and as the details array. Nothing of any of the files was imported.
+    /// </summary>
+    private static CliException Rejected(IReadOnlyList<(string Path, IReadOnlyList<ImportProblem> Problems)> files)
     {
-        var sorted = problems.OrderBy(p => p.Line).ToList();
-        var lines = sorted.Select(p => $"Line {p.Line}: {p.Reason}{(p.Constraint is null ? "" : $" ({p.Constraint})")}.");
+        var sorted = files.SelectMany(f => f.Problems.OrderBy(p => p.Line).Select(p => (f.Path, Problem: p))).ToList();
+        var lines = sorted.Select(x => $"{(files.Count > 1 ? $"{x.Path} line" : "Line")} {x.Problem.Line}: {x.Problem.Reason}{(x.Problem.Constraint is null ? "" : $" ({x.Problem.Constraint})")}.");
+        var paths = string.Join(" or of ", files.Select(f => f.Path));
         var message = sorted.Count == 1
-            ? $"{lines.First()} Nothing of {path} was imported."
-            : $"{string.Join("\n", lines)}\n{sorted.Count} problems; nothing of {path} was imported.";
+            ? $"{lines.First()} Nothing of {paths} was imported."
+            : $"{string.Join("\n", lines)}\n{sorted.Count} problems; nothing of {paths} was imported.";
         return CliException.Validation(message,
-            sorted.Select(p => new { file = path, line = p.Line, column = p.Column, constraint = p.Constraint, reason = p.Reason }).ToList());
+            sorted.Select(x => new { file = x.Path, line = x.Problem.Line, column = x.Problem.Column, constraint = x.Problem.Constraint, reason = x.Problem.Reason }).ToList());
     }
 
     /// <summary><c>erpdb import ENTITY --help</c>: that entity's columns, each with its note and default, instead of every entity's names.</summary>

@@ -232,11 +232,66 @@ public class ImportCommandTests
 
         Assert.Equal(2, run.ExitCode);
         var error = run.Json().GetProperty("error");
-        Assert.StartsWith("Line 3: sku NOPE is not a product of merchant 1", error.GetProperty("message").GetString());
+        Assert.StartsWith($"{lines} line 3: sku NOPE is not a product of merchant 1", error.GetProperty("message").GetString());
+        Assert.EndsWith($"Nothing of {orders} or of {lines} was imported.", error.GetProperty("message").GetString());
         Assert.Equal(lines, error.GetProperty("details")[0].GetProperty("file").GetString());
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no = 'L-1'"));
         Assert.Equal(2, wrongEntity.ExitCode);
         Assert.Contains("--items goes with entity orders", wrongEntity.Json().GetProperty("error").GetProperty("message").GetString());
+        File.Delete(orders);
+        File.Delete(lines);
+    }
+
+    [Fact]
+    public async Task Bad_lines_in_both_files_are_reported_at_once_each_naming_its_file_and_line()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var orders = await WriteAsync(OrdersHeader,
+            "1,10,L-1,2026-03-05,2026-03-05T09:30:00+08:00,100,completed,CNY,1",
+            "1,10,L-2,2026-03-05,2026-03-05T10:30:00+08:00,lots,paid,CNY,1",
+            "1,10,L-3,2026-03-05,2026-03-05T11:30:00+08:00,40,paid,CNY,1");
+        var lines = await WriteAsync("merchant_id,shop_id,order_no,order_date,line_no,sku,quantity,unit_price",
+            "1,10,L-1,2026-03-05,1,A-1,two,30",
+            "1,10,L-3,2026-03-05,1,A-1,1,40");
+
+        var json = await CliRun.RunAsync("import", "orders", orders, "--items", lines, "--connection", db.ConnectionString, "--format", "json");
+        var table = await CliRun.RunAsync("import", "orders", orders, "--items", lines, "--connection", db.ConnectionString, "--format", "table");
+
+        Assert.Equal(2, json.ExitCode);
+        var error = json.Json().GetProperty("error");
+        Assert.Equal([$"{orders}:3:gmv", $"{lines}:2:quantity"], error.GetProperty("details").EnumerateArray()
+            .Select(d => $"{d.GetProperty("file").GetString()}:{d.GetProperty("line").GetInt64()}:{d.GetProperty("column").GetString()}"));
+        var message = error.GetProperty("message").GetString()!.Split('\n');
+        Assert.Equal($"{orders} line 3: gmv 'lots' is not a number.", message[0]);
+        Assert.StartsWith($"{lines} line 2: quantity 'two' ", message[1], StringComparison.Ordinal);
+        Assert.Equal($"2 problems; nothing of {orders} or of {lines} was imported.", message[2]);
+        Assert.Equal(2, table.ExitCode);
+        Assert.Contains($"{orders} line 3: gmv 'lots' is not a number.", table.Error, StringComparison.Ordinal);
+        Assert.Contains($"{lines} line 2: quantity 'two' ", table.Error, StringComparison.Ordinal);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'L-%'"));
+        File.Delete(orders);
+        File.Delete(lines);
+    }
+
+    [Fact]
+    public async Task An_order_the_database_refuses_says_nothing_of_either_file_was_imported()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var orders = await WriteAsync(OrdersHeader,
+            "1,10,L-1,2026-03-05,2026-03-05T09:30:00+08:00,100,completed,CNY,1",
+            "1,99,L-2,2026-03-05,2026-03-05T10:30:00+08:00,40,paid,CNY,1");
+        var lines = await WriteAsync("merchant_id,shop_id,order_no,order_date,line_no,sku,quantity,unit_price",
+            "1,10,L-1,2026-03-05,1,A-1,2,30");
+
+        var run = await CliRun.RunAsync("import", "orders", orders, "--items", lines, "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(2, run.ExitCode);
+        var error = run.Json().GetProperty("error");
+        Assert.StartsWith($"{orders} line 3: shop_id 99 ", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith($" Nothing of {orders} or of {lines} was imported.", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal([(orders, 3L)], error.GetProperty("details").EnumerateArray().Select(d => (d.GetProperty("file").GetString(), d.GetProperty("line").GetInt64())));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'L-%'"));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_order_items AS i JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date) WHERE o.order_no LIKE 'L-%'"));
         File.Delete(orders);
         File.Delete(lines);
     }
