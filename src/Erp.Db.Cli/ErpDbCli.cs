@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using Erp.Db.Cli.Commands;
 using Erp.Db.Cli.Connection;
 using Erp.Db.Cli.Output;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using CommandResult = System.CommandLine.Parsing.CommandResult;
 
 namespace Erp.Db.Cli;
 
@@ -101,7 +103,7 @@ internal static class ErpDbCli
         var parseResult = root.Parse(args.Length == 0 ? ["--help"] : args, new ParserConfiguration { EnablePosixBundling = false });
         if (parseResult.Errors.Count > 0)
         {
-            var messages = parseResult.Errors.Select(e => Plain(e.Message)).ToList();
+            var messages = Messages(parseResult);
             if (OutputFormats.FromArgs(args, OutputFormats.Default(console.IsTerminal)) == OutputFormat.Json)
             {
                 host.Services.GetRequiredService<CommandOutput>().Failure(OutputFormat.Json, ErrorCodes.Validation,
@@ -114,6 +116,24 @@ internal static class ErpDbCli
             return ExitCodes.Usage;
         }
         return await parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The parse errors in the user's terms. The arguments a command misses are named, in one message: System.CommandLine
+    /// says "Required argument missing for command: 'import'." once per missing argument, naming none.
+    /// </summary>
+    private static List<string> Messages(ParseResult parseResult)
+    {
+        var missing = parseResult.Errors.Select(e => e.SymbolResult).OfType<ArgumentResult>()
+            .Where(a => a.Parent is CommandResult && a.Tokens.Count < a.Argument.Arity.MinimumNumberOfValues)
+            .Select(a => a.Argument).Distinct().ToList();
+        List<string> messages = [.. parseResult.Errors.Where(e => e.SymbolResult is not ArgumentResult a || !missing.Contains(a.Argument)).Select(e => Plain(e.Message))];
+        if (missing.Count > 0)
+        {
+            var names = string.Join(" and ", missing.Select(a => $"<{a.HelpName ?? a.Name}>"));
+            messages.Insert(0, missing.Count == 1 ? $"The argument {names} is missing." : $"The arguments {names} are missing.");
+        }
+        return messages;
     }
 
     /// <summary>

@@ -296,6 +296,22 @@ public class ImportCommandTests
         File.Delete(lines);
     }
 
+    [Theory]
+    [InlineData("The arguments <entity> and <file> are missing.")]
+    [InlineData("The argument <file> is missing.", "orders")]
+    public async Task Missing_arguments_are_named_once(string message, params string[] args)
+    {
+        var json = await CliRun.RunAsync(["import", .. args, "--format", "json"]);
+        var table = await CliRun.RunAsync(["import", .. args, "--format", "table"]);
+
+        Assert.Equal(2, json.ExitCode);
+        var error = json.Json().GetProperty("error");
+        Assert.Equal($"{message} Run 'erpdb import --help' for usage.", error.GetProperty("message").GetString());
+        Assert.Equal([message], error.GetProperty("details").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal(2, table.ExitCode);
+        Assert.Equal($"{message}\nRun 'erpdb import --help' for usage.\n", table.Error.ReplaceLineEndings("\n"));
+    }
+
     private static async Task<string> WriteAsync(params string[] lines)
     {
         var path = Path.Combine(Path.GetTempPath(), $"erpdb-import-{Guid.NewGuid():N}.csv");
