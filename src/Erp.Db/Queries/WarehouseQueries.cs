@@ -175,7 +175,7 @@ public sealed partial class WarehouseQueries
         {
             platform,
             category_id = query.CategoryId,
-            status = Sql.Text("status", query.Status),
+            status = ListingStatus(query.Status),
             stock_status = StockStatus(query.StockStatus),
             min_price = query.MinPrice,
             max_price = query.MaxPrice,
@@ -350,6 +350,20 @@ public sealed partial class WarehouseQueries
         "normal" => "normal",
         "untracked" => "untracked",
         _ => throw new QueryValidationException("stockStatus", $"'{value}' is not a stock status: normal, low_stock (low), out_of_stock (out) or untracked."),
+    };
+
+    /// <summary>The statuses a listing may have: those dw.fact_product_metrics allows (its CHECK fact_product_metrics_listing_status_known).</summary>
+    internal static readonly string[] ListingStatuses = ["active", "inactive", "out_of_stock", "banned", "deleted"];
+
+    /// <summary>
+    /// A listing status filter, in any case. Anything else is a <see cref="QueryValidationException"/>, not a filter that silently
+    /// matches nothing (as a platform or a stock status).
+    /// </summary>
+    private static string? ListingStatus(string? value) => Sql.Text("status", value)?.Trim().ToLowerInvariant() switch
+    {
+        null => null,
+        var status when ListingStatuses.Contains(status) => status,
+        _ => throw new QueryValidationException("status", $"'{value}' is not a listing status: {string.Join(", ", ListingStatuses)}."),
     };
 
     /// <summary>A daily, weekly or monthly business report: sales, best sellers, stock, customers and finance.</summary>

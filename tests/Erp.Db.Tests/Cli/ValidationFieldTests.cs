@@ -12,6 +12,7 @@ public class ValidationFieldTests
     [InlineData("--days", "--days must be between 1 and 3660; got 0.", "trends", "--days", "0")]
     [InlineData("--page-size", "--page-size must be between 1 and 500; got 0.", "products", "--page-size", "0")]
     [InlineData("--min-price", "--min-price: the price range 5..1 is not valid: prices are >= 0 and min <= max.", "products", "--min-price", "5", "--max-price", "1")]
+    [InlineData("--status", "--status: 'bogus' is not a listing status: active, inactive, out_of_stock, banned, deleted.", "products", "--status", "bogus")]
     [InlineData("--stock-status", "--stock-status: 'lots' is not a stock status: ", "products", "--stock-status", "lots")]
     [InlineData("--limit", "--limit must be between 1 and 500; got 0.", "customers", "--limit", "0")]
     [InlineData("--threshold", "--threshold must be between 0 and 1000000; got -1.", "inventory", "--threshold", "-1")]

@@ -72,6 +72,31 @@ public class ProductQueryTests
         Assert.True(byPrice.Items.Zip(byPrice.Items.Skip(1)).All(p => p.First.Price <= p.Second.Price));
     }
 
+    [Fact]
+    public async Task A_listing_status_is_one_the_table_allows_in_any_case_and_another_is_refused()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        // One listing of product 102 in shop 12 inactive on its latest day.
+        await f.Db.ExecuteAsync("""
+            UPDATE dw.fact_product_metrics SET listing_status = 'inactive'
+             WHERE merchant_id = 1 AND product_id = 102 AND shop_id = 12 AND metric_date = CURRENT_DATE;
+            CALL ops.refresh_all('test');
+            """);
+        var q = f.Erp.Queries;
+
+        var allowed = (await f.Db.ScalarAsync<string>(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'fact_product_metrics_listing_status_known'"))!;
+        var inactive = (await q.ProductsAsync(new ProductQuery { MerchantId = 1, Status = " Inactive" })).Data;
+        var bogus = await Assert.ThrowsAsync<QueryValidationException>(() => q.ProductsAsync(new ProductQuery { MerchantId = 1, Status = "bogus" }));
+
+        Assert.Equal(System.Text.RegularExpressions.Regex.Matches(allowed, @"'([a-z_]+)'::text").Select(m => m.Groups[1].Value).Order(),
+            WarehouseQueries.ListingStatuses.Order());
+        Assert.Equal([(102L, 12L)], inactive.Items.Select(i => (i.ProductId, i.ShopId)));
+        Assert.Equal(await f.Db.ScalarAsync<long>("SELECT count(*) " + Latest + " AND listing_status = 'inactive'"), inactive.Total);
+        Assert.Equal("status", bogus.Field);
+        Assert.Equal("'bogus' is not a listing status: active, inactive, out_of_stock, banned, deleted.", bogus.Message);
+    }
+
     [Theory]
     [InlineData("'; DROP TABLE dw.dim_products; --")]
     [InlineData("%")]

@@ -12,7 +12,7 @@ public sealed record ProductQuery
     /// <summary>Only this category id.</summary>
     public long? CategoryId { get; init; }
 
-    /// <summary>Only this listing status (active, inactive, ...).</summary>
+    /// <summary>Only this listing status: active, inactive, out_of_stock, banned or deleted (any case; another is a <see cref="QueryValidationException"/>).</summary>
     public string? Status { get; init; }
 
     /// <summary>Only listings of products with this stock status (<see cref="ProductRow.StockStatus"/>): normal, low_stock, out_of_stock or untracked.</summary>
