@@ -34,6 +34,25 @@ internal sealed class BenchContext(string adminConnectionString, int orders, Tex
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, CommandTimeout = 0 }.ConnectionString;
     }
 
+    private Task<string>? stepTemplate;
+
+    /// <summary>
+    /// The name of the database the steps' databases are copied from, made by <paramref name="build"/> on first use (later calls
+    /// get that one) and dropped at the end of the run.
+    /// </summary>
+    public Task<string> StepTemplateAsync(Func<NpgsqlDataSource, Task> build) => stepTemplate ??= BuildStepTemplateAsync(build);
+
+    private async Task<string> BuildStepTemplateAsync(Func<NpgsqlDataSource, Task> build)
+    {
+        var connectionString = await CreateDatabaseAsync("step_template");
+        // Disposed before any copy: CREATE DATABASE refuses a template another session is connected to.
+        await using (var dataSource = NpgsqlDataSource.Create(connectionString))
+        {
+            await build(dataSource);
+        }
+        return new NpgsqlConnectionStringBuilder(connectionString).Database!;
+    }
+
     private Task<SeededDatabase>? seeded;
 
     /// <summary>The seeded database the data scenarios share, created on first use.</summary>
