@@ -57,7 +57,7 @@ internal sealed partial class CommandRunner(CommandOutput output, GlobalOptions 
             $"This login lacks a permission it needs: {denied.MessageText}. Ask a DBA to grant it the right role (erp_reader for BI commands; docs/security.md).", ExitCodes.Forbidden),
         PostgresException { SqlState: "3D000" } missing => new CliException(ErrorCodes.NotFound,
             $"{missing.MessageText}. Create the database first (createdb) or fix the connection's Database.", ExitCodes.Usage),
-        PostgresException { SqlState: "42P01" or "3F000" } undefined when WarehouseObject().IsMatch(undefined.MessageText) => new CliException(ErrorCodes.NotMigrated,
+        PostgresException { SqlState: "42P01" or "3F000" or "42883" } undefined when WarehouseObject().IsMatch(undefined.MessageText) => new CliException(ErrorCodes.NotMigrated,
             $"The database{Tried(target)} is not migrated, or not up to date with this erpdb: {undefined.MessageText}. "
                 + "Run 'erpdb migrate' on it first; 'erpdb status' lists what is pending.", ExitCodes.Failure),
         PostgresException { SqlState: "57014" } => new CliException(ErrorCodes.Timeout,
@@ -75,7 +75,10 @@ internal sealed partial class CommandRunner(CommandOutput output, GlobalOptions 
     /// <summary>Where erpdb tried to connect and where that connection came from (never the password).</summary>
     private static string Tried(ConnectionTarget? target) => target is null ? "" : $" {target.Display} (connection from {target.Source})";
 
-    /// <summary>An undefined relation or schema of the warehouse's own (dw, mart, ops): the database lacks the scripts.</summary>
-    [GeneratedRegex("""^(relation|schema) "(dw|mart|ops)[."]""")]
+    /// <summary>
+    /// An undefined relation, schema or function of the warehouse's own (dw, mart, ops): the database lacks the scripts, or has
+    /// those of an older erpdb.
+    /// </summary>
+    [GeneratedRegex("""^((relation|schema) "(dw|mart|ops)[."]|function (dw|mart|ops)\.)""")]
     private static partial Regex WarehouseObject();
 }

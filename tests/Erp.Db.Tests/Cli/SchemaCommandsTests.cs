@@ -258,6 +258,22 @@ public class SchemaCommandsTests
     }
 
     [Fact]
+    public async Task A_database_missing_a_function_of_the_scripts_is_NOT_MIGRATED()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        // As a database migrated by an older erpdb, before the function existed.
+        await db.ExecuteAsync("DROP FUNCTION ops.view_status()");
+
+        var views = await CliRun.RunAsync("views", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(1, views.ExitCode);
+        var error = views.Json().GetProperty("error");
+        Assert.Equal("NOT_MIGRATED", error.GetProperty("code").GetString());
+        Assert.Contains("ops.view_status()", error.GetProperty("message").GetString());
+        Assert.Contains("erpdb migrate", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task Libpq_environment_variables_choose_the_database()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
