@@ -15,8 +15,12 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    changed integer;
+    changed   integer;
+    first_day date;
+    last_day  date;
 BEGIN
+    -- The batch's first and last day prune the orders to their partitions when planned (as dw.post_order_totals).
+    SELECT min(r.order_date), max(r.order_date) INTO first_day, last_day FROM unnest(orders) AS r;
     INSERT INTO dw.fact_accounts_receivable AS r (
         merchant_id, shop_id, customer_id, order_id, order_date, invoice_no, currency_code, exchange_rate,
         amount, invoice_date, due_date)
@@ -37,6 +41,7 @@ BEGIN
     CROSS JOIN LATERAL (SELECT CASE WHEN cur.invoice_date = o.order_date THEN cur.due_date
                                     ELSE o.order_date + sh.settlement_days END AS due_date) AS due
     WHERE o.is_invoiced
+      AND o.order_date BETWEEN first_day AND last_day
       -- Receivables that already agree with their order are left out before the insert: each would
       -- cost a speculative insertion, a conflict and a row lock only to change nothing (the same
       -- re-post: 6.0 s -> 5.0 s). ON CONFLICT stays for a receivable written meanwhile.

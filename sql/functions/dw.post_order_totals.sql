@@ -23,8 +23,14 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    changed integer;
+    changed   integer;
+    first_day date;
+    last_day  date;
 BEGIN
+    -- The batch's first and last day prune the orders to their partitions when the UPDATE is planned:
+    -- unbounded, it was planned over every partition of the orders and their indexes (one order: about
+    -- 20 ms of planning, more than the update).
+    SELECT min(r.order_date), max(r.order_date) INTO first_day, last_day FROM unnest(orders) AS r;
     -- One inlined probe of the lines and one of the unlined movements per order (dw.order_line_totals,
     -- dw.order_unlined_shipped): linear in the batch whatever the estimates. A batch-wide aggregate joined
     -- back to the orders was planned, on fresh statistics, as a nested loop rescanning the aggregate for
@@ -40,6 +46,7 @@ BEGIN
     LEFT JOIN LATERAL dw.order_line_totals(s.merchant_id, s.order_id, s.order_date) AS l ON true
     LEFT JOIN LATERAL dw.order_unlined_shipped(s.merchant_id, s.order_id, s.order_date) AS u ON true
     WHERE o.merchant_id = s.merchant_id AND o.order_id = s.order_id AND o.order_date = s.order_date
+      AND o.order_date BETWEEN first_day AND last_day
       AND ((o.cost_amount_cny, o.item_count) IS DISTINCT FROM (coalesce(l.cost_amount_cny, o.cost_amount_cny), coalesce(l.item_count, o.item_count))
            OR o.inventory_deducted IS DISTINCT FROM dw.stock_deducted(o.status, l.item_count, u.shipped));
     GET DIAGNOSTICS changed = ROW_COUNT;

@@ -15,8 +15,18 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    changed integer;
+    changed   integer;
+    first_day date;
+    last_day  date;
 BEGIN
+    -- The first and last order day of the receivables in scope prune the orders to their partitions
+    -- when planned: unbounded, each statement was planned over every partition of the orders and their
+    -- indexes (one receivable: 33 ms a call, most of it planning).
+    SELECT min(r.order_date), max(r.order_date) INTO first_day, last_day
+    FROM dw.fact_accounts_receivable AS r
+    WHERE (merchant IS NULL OR r.merchant_id = merchant)
+      AND (receivables IS NULL OR r.receivable_id = ANY (receivables));
+
     -- One pass over the receivables in scope, grouped by their key so that their own columns come
     -- along: joining the grouped rows back to the table made the planner expect a few rows and
     -- look up each one's order by a loop over every partition (20 s for 840,000 receivables).
@@ -45,6 +55,7 @@ BEGIN
         FROM received AS x
         LEFT JOIN dw.fact_sales_orders AS o
           ON o.merchant_id = x.merchant_id AND o.order_id = x.order_id AND o.order_date = x.order_date
+         AND o.order_date BETWEEN first_day AND last_day
     )
     UPDATE dw.fact_accounts_receivable AS r
     SET received_amount = n.received_amount,
@@ -67,6 +78,7 @@ BEGIN
       AND (merchant IS NULL OR r.merchant_id = merchant)
       AND (receivables IS NULL OR r.receivable_id = ANY (receivables))
       AND o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date
+      AND o.order_date BETWEEN first_day AND last_day
       AND NOT o.is_paid;
 
     -- A receivable paid (or cancelled) is no longer overdue: its alert resolves now.
