@@ -48,10 +48,13 @@ BEGIN
                                    WHERE i.indrelid = c.oid))
         FROM pg_catalog.pg_class AS c
         JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
-        JOIN pg_catalog.pg_stat_user_tables AS s ON s.relid = c.oid
-        JOIN pg_catalog.pg_stat_xact_user_tables AS x ON x.relid = c.oid
         WHERE n.nspname = 'dw' AND c.relispartition AND c.relkind = 'r'
-          AND s.n_mod_since_analyze + x.n_tup_ins + x.n_tup_upd + x.n_tup_del > 100 + 0.01 * GREATEST(c.reltuples, 0)
+          -- The counters of pg_stat_user_tables (n_mod_since_analyze) and pg_stat_xact_user_tables (this
+          -- transaction's writes), read for the partitions only: the views compute twenty counters of every
+          -- table of the database, 18 ms per call with a warehouse's hundreds of partitions, twice per batch.
+          AND pg_catalog.pg_stat_get_mod_since_analyze(c.oid) + pg_catalog.pg_stat_get_xact_tuples_inserted(c.oid)
+              + pg_catalog.pg_stat_get_xact_tuples_updated(c.oid) + pg_catalog.pg_stat_get_xact_tuples_deleted(c.oid)
+              > 100 + 0.01 * GREATEST(c.reltuples, 0)
         ORDER BY c.oid
     LOOP
         EXECUTE pg_catalog.format('ANALYZE (SKIP_LOCKED) %s%s', partition,

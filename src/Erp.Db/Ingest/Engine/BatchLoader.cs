@@ -226,7 +226,12 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
 
         if (plan.Move is not null)
         {
-            await connection.ExecuteAsync(new CommandDefinition(plan.Move, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+            CommandDefinition Command(string sql) => new(sql, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken);
+            await connection.ExecuteAsync(Command(plan.CreateMovedTable!));
+            if (plan.Definition.MoveWhen is not { } moves || await connection.ExecuteScalarAsync<bool>(Command(moves)))
+            {
+                await connection.ExecuteAsync(Command(plan.Move));
+            }
         }
 
         await transaction.SaveAsync(UpsertSavepoint, cancellationToken);

@@ -74,6 +74,12 @@ internal sealed record EntityDefinition<TRow>
     public string? Move { get; init; }
 
     /// <summary>
+    /// A query (one boolean, over <c>pg_temp.ingest_rows</c>) saying whether the batch moves any stored key; the <see cref="Move"/>
+    /// runs only when it says true. Null when the Move always runs.
+    /// </summary>
+    public string? MoveWhen { get; init; }
+
+    /// <summary>
     /// Statements run on the temp table right after the COPY, before the checks: each fills an id from a natural key
     /// (merchant_code, shop_code, customer_code, ...) with one set-based UPDATE ... FROM the dimension (see <see cref="NaturalKeys"/>),
     /// or adds a column of the batch's own and fills it so (a payment's receivable, from its invoice or order number).
