@@ -170,15 +170,18 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
     {
         // The statistics of the facts the upsert joins, where earlier batches changed them since their last ANALYZE.
         await AnalyzeChangedPartitionsAsync(connection, transaction, cancellationToken);
+        var days = plan.Definition.DaysField is { } daysField
+            ? await connection.QuerySingleAsync<BatchDays>(new CommandDefinition(BatchDays.Query(daysField), transaction: transaction, cancellationToken: cancellationToken))
+            : BatchDays.None;
 
         foreach (var resolve in plan.Resolve)
         {
-            await connection.ExecuteAsync(new CommandDefinition(resolve, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(resolve, days.With(), transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         }
 
         var max = options.MaxErrors;
         var failed = (await connection.QueryAsync<CheckFailure>(new CommandDefinition(
-            plan.Check, new { max }, transaction, commandTimeout: 0, cancellationToken: cancellationToken))).Select(f =>
+            plan.Check, days.With(new { max }), transaction, commandTimeout: 0, cancellationToken: cancellationToken))).Select(f =>
             {
                 var check = plan.Definition.Checks[f.CheckNo];
                 return new IngestError(f.RowNo, check.Field, check.Constraint, f.Message);
@@ -238,7 +241,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         UpsertCounts counts;
         try
         {
-            counts = await UpsertAsync(connection, transaction, plan, count, cancellationToken);
+            counts = await UpsertAsync(connection, transaction, plan, days, count, cancellationToken);
         }
         catch (PostgresException e) when (FailureLocator.IsRowError(e))
         {
@@ -247,8 +250,8 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
             {
                 throw duplicates;
             }
-            var locator = new FailureLocator(connection, transaction, cancellationToken);
-            throw await locator.LocateAsync(plan, count, e, (last, ct) => UpsertAsync(connection, transaction, plan, last, ct));
+            var locator = new FailureLocator(connection, transaction, days, cancellationToken);
+            throw await locator.LocateAsync(plan, count, e, (last, ct) => UpsertAsync(connection, transaction, plan, days, last, ct));
         }
 
         // A key twice in the batch with the same values as the stored row changes nothing and raises nothing in the upsert
@@ -262,7 +265,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         {
             // The posting reads what the upsert just wrote: its statistics first (a new month's partition is otherwise "empty").
             await AnalyzeChangedPartitionsAsync(connection, transaction, cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(plan.Post, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(plan.Post, days.With(), transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         }
 
         return counts;
@@ -320,9 +323,10 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
     /// violation of the INSERT (a key another transaction stored meanwhile, or one the batch holds twice) falls back to the one
     /// upsert of every row, which resolves the first and reports the second.
     /// </summary>
-    private static async Task<UpsertCounts> UpsertAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, long last, CancellationToken cancellationToken)
+    private static async Task<UpsertCounts> UpsertAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, BatchDays days, long last,
+        CancellationToken cancellationToken)
     {
-        CommandDefinition Command(string sql) => new(sql, new { last }, transaction, commandTimeout: 0, cancellationToken: cancellationToken);
+        CommandDefinition Command(string sql) => new(sql, days.With(new { last }), transaction, commandTimeout: 0, cancellationToken: cancellationToken);
         if (plan.InsertNew is null || plan.UpsertStored is null)
         {
             return await connection.QuerySingleAsync<UpsertCounts>(Command(plan.Upsert));

@@ -68,6 +68,12 @@ internal sealed record EntityDefinition<TRow>
     public bool PostsChangedRowsOnly { get; init; }
 
     /// <summary>
+    /// The date field whose first and last value in the batch bound the statements that read a date-partitioned fact by the rows'
+    /// days (<see cref="BatchDays"/>), or null when the entity's statements read none so.
+    /// </summary>
+    public string? DaysField { get; init; }
+
+    /// <summary>
     /// An UPDATE ... RETURNING the conflict columns, run after the checks and before the upsert, that gives stored rows a corrected key
     /// (e.g. an order whose order_date changed), so the upsert updates them instead of inserting a second row. Null when keys never move.
     /// </summary>

@@ -10,7 +10,7 @@ namespace Erp.Db.Ingest.Engine;
 /// rolled back (O(log n) statements), until the shortest failing prefix is found; its last row is the culprit.
 /// Then names the field from the error's column or constraint.
 /// </summary>
-internal sealed partial class FailureLocator(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+internal sealed partial class FailureLocator(NpgsqlConnection connection, NpgsqlTransaction transaction, BatchDays days, CancellationToken cancellationToken)
 {
     private const string ProbeSavepoint = "ingest_probe";
 
@@ -117,7 +117,7 @@ internal sealed partial class FailureLocator(NpgsqlConnection connection, Npgsql
             await transaction.SaveAsync(ProbeSavepoint, cancellationToken);
             try
             {
-                await connection.ExecuteAsync(new CommandDefinition(sql, new { row }, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(sql, days.With(new { row }), transaction, cancellationToken: cancellationToken));
             }
             catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal))
             {
@@ -162,6 +162,7 @@ internal sealed partial class FailureLocator(NpgsqlConnection connection, Npgsql
             """;
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.AddWithValue("row", row);
+        days.AddTo(command.Parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {

@@ -17,7 +17,7 @@ internal static class OrderItemsEntity
     /// scan per row over the lines the same statement had written so far (400,000 new lines at 1,000,000 orders: 161 s instead of
     /// 40 s). Lines that are new match nothing, and only the rows of stored lines are rewritten.
     /// </summary>
-    private const string ResolveStoredCost = """
+    private const string ResolveStoredCost = $"""
         ALTER TABLE pg_temp.ingest_rows ADD COLUMN IF NOT EXISTS stored_unit_cost numeric;
         UPDATE pg_temp.ingest_rows AS t SET stored_unit_cost = i.unit_cost
         FROM dw.fact_sales_orders AS o, dw.dim_products AS p, dw.fact_order_items AS i
@@ -25,6 +25,7 @@ internal static class OrderItemsEntity
           AND p.merchant_id = t.merchant_id AND p.sku = t.sku
           AND i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.line_no = t.line_no AND i.order_date = o.order_date
           AND i.product_id = p.product_id
+          AND o.order_date {BatchDays.Range} AND i.order_date {BatchDays.Range}
         """;
 
     /// <summary>A line's product by SKU (p), and the unit cost in CNY a line takes from it when it states none (c).</summary>
@@ -82,9 +83,10 @@ internal static class OrderItemsEntity
             Field.Numeric<OrderItemRow>("unit_cost", r => r.UnitCost),
         ],
         KeyFields = ["merchant_id", "shop_id", "order_no", "order_date", "line_no"],
-        Joins = """
+        Joins = $"""
 
                 JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
+                 AND o.order_date {BatchDays.Range}
             """ + ProductJoins,
         Columns =
         [
@@ -101,6 +103,7 @@ internal static class OrderItemsEntity
             new("unit_cost", "coalesce(t.unit_cost, t.stored_unit_cost, c.unit_cost)", ["unit_cost"]) { DerivedWhenMissing = true },
         ],
         ConflictColumns = ["merchant_id", "order_id", "line_no", "order_date"],
+        DaysField = "order_date",
         Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveShop, ResolveStoredCost],
         Checks =
         [
@@ -109,7 +112,8 @@ internal static class OrderItemsEntity
             RowCheck.Required("sku"),
             RowCheck.BusinessDate("order_date"),
             new("order_no",
-                "NOT EXISTS (SELECT 1 FROM dw.fact_sales_orders AS o WHERE o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date)",
+                "NOT EXISTS (SELECT 1 FROM dw.fact_sales_orders AS o WHERE o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date "
+                + $"AND o.order_date {BatchDays.Range})",
                 "format('order_no %s (%s, order_date %s) is not an order of merchant %s', t.order_no, coalesce('shop_code ' || t.shop_code, 'shop_id ' || t.shop_id), t.order_date, " + NaturalKeys.MerchantNamed + ")",
                 "fact_order_items_order_fkey"),
             References.Sku("fact_order_items_product_fkey"),
@@ -121,10 +125,11 @@ internal static class OrderItemsEntity
             // fact_order_items_discount_within_line, naming three fields instead of the one at fault.
             new("quantity", "t.quantity <= 0", "format('quantity %s is not positive', t.quantity)", "fact_order_items_quantity_positive"),
         ],
-        Post = PostingSql.Orders("""
+        Post = PostingSql.Orders($"""
             SELECT o.merchant_id, o.order_id, o.order_date
             FROM pg_temp.ingest_rows AS t
             JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
+             AND o.order_date {BatchDays.Range}
             """, linesOnly: true),
         // Lines imported again unchanged post nothing: their orders' cost, units and stock follow from them as the call that last
         // wrote them posted them (a changed order posts its own stock).

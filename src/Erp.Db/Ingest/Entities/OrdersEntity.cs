@@ -83,9 +83,10 @@ internal static class OrdersEntity
             // unchanged writes nothing and posting need not revisit it (totals: false). A new order has no lines or
             // movements yet: the WHERE (kept in the subquery by OFFSET 0) becomes a one-time filter, so the functions run
             // only for stored orders, not once per row of a batch of new ones.
-            Joins = """
+            Joins = $"""
 
                     LEFT JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
+                     AND o.order_date {BatchDays.Range}
                     LEFT JOIN LATERAL (SELECT * FROM dw.order_line_totals(o.merchant_id, o.order_id, o.order_date) WHERE o.order_id IS NOT NULL OFFSET 0) AS lines ON true
                     LEFT JOIN LATERAL (SELECT * FROM dw.order_unlined_shipped(o.merchant_id, o.order_id, o.order_date) WHERE o.order_id IS NOT NULL OFFSET 0) AS unlined ON true
                 """ + batchJoin,
@@ -102,6 +103,7 @@ internal static class OrdersEntity
                 new("inventory_deducted", $"dw.stock_deducted(t.status, {units}, unlined.shipped)", ["status"]),
             ],
             ConflictColumns = ["merchant_id", "shop_id", "order_no", "order_date"],
+            DaysField = "order_date",
             StoredRow = "o",
             WriteOrder = "t.merchant_id, t.order_date, t.shop_id, t.order_no",
             // A corrected order_date moves the one stored order (its lines, stock movements, receivable and expenses follow by
@@ -196,10 +198,11 @@ internal static class OrdersEntity
             // A stored order the upsert left as it was (updated_at before now(): the upsert writes only rows that differ, and the
             // trigger stamps every row it writes) was posted by the call that last wrote it, and its lines by theirs: posting
             // reads nothing else that a re-import could have changed, so it is left out too.
-            Post = PostingSql.Orders("""
+            Post = PostingSql.Orders($"""
                 SELECT o.merchant_id, o.order_id, o.order_date
                 FROM pg_temp.ingest_rows AS t
                 JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
+                 AND o.order_date {BatchDays.Range}
                 WHERE o.updated_at = now() AND (o.created_at <> now() OR o.is_invoiced)
                 """, linesOnly: false),
             // So a batch of new orders none of which is invoiced posts nothing: it skips the posting's statistics too (200,000 new
