@@ -7,6 +7,9 @@ public sealed record Paging(int Page = 1, int PageSize = 20)
 {
     internal int Offset => (Page - 1) * PageSize;
 
+    /// <summary>This page of <paramref name="rows"/>, every row of the result read into memory (a grouped report of a few hundred rows).</summary>
+    internal PagedResult<T> Of<T>(IReadOnlyList<T> rows) => new([.. rows.Skip(Offset).Take(PageSize)], rows.Count, Page, PageSize);
+
     internal Paging Validated(int maxPageSize)
     {
         if (Page < 1)

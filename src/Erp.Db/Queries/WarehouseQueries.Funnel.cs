@@ -9,13 +9,14 @@ public sealed partial class WarehouseQueries
 {
     /// <summary>
     /// Visitors, add to cart, checkout and orders with each step's conversion and the overall rate, per day, ISO week
-    /// or month, per shop or per platform, and for the whole period. Definitions: <see cref="MetricDefinitions.Funnel"/>.
+    /// or month, per shop or per platform (a page of them), and for the whole period. Definitions: <see cref="MetricDefinitions.Funnel"/>.
     /// </summary>
     /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
     public Task<QueryResult<FunnelReport>> FunnelAsync(FunnelQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(query.Period);
+        var paging = query.Paging.Validated(database.Options.MaxPageSize);
         if (!Enum.IsDefined(query.Grain))
         {
             throw new QueryValidationException("grain", $"grain must be day, week or month; got {query.Grain}.");
@@ -29,7 +30,7 @@ public sealed partial class WarehouseQueries
         {
             var rows = (await grid.ReadAsync<FunnelRow>()).ToList();
             var totals = await grid.ReadSingleAsync<FunnelRow>();
-            return new FunnelReport(new PeriodInfo(query.Period.Start, query.Period.End, query.Period.Days), query.Grain, query.By, rows, totals);
-        }, Cached<FunnelReport>("funnel", query, r => r.Rows.Count + 1), cancellationToken);
+            return new FunnelReport(new PeriodInfo(query.Period.Start, query.Period.End, query.Period.Days), query.Grain, query.By, paging.Of(rows), totals);
+        }, Cached<FunnelReport>("funnel", query, r => r.Rows.Items.Count + 1), cancellationToken);
     }
 }

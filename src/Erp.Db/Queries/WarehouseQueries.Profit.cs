@@ -39,11 +39,9 @@ public sealed partial class WarehouseQueries
         {
             var totals = await grid.ReadSingleAsync<ProfitRow>();
             var rows = (await grid.ReadAsync<ProfitRow>()).ToList();
-            long total = perLine ? await grid.ReadSingleAsync<long>() : rows.Count;
-            var page = perLine ? rows : [.. rows.Skip(paging.Offset).Take(paging.PageSize)];
+            var page = perLine ? new PagedResult<ProfitRow>(rows, await grid.ReadSingleAsync<long>(), paging.Page, paging.PageSize) : paging.Of(rows);
             var campaigns = (await grid.ReadAsync<CampaignRoi>()).ToList();
-            return new ProfitReport(new PeriodInfo(query.Period.Start, query.Period.End, query.Period.Days), query.By, query.Grain, totals,
-                new PagedResult<ProfitRow>(page, total, paging.Page, paging.PageSize), campaigns);
+            return new ProfitReport(new PeriodInfo(query.Period.Start, query.Period.End, query.Period.Days), query.By, query.Grain, totals, page, campaigns);
         }, cancellationToken);
     }
 }

@@ -62,9 +62,36 @@ public class FunnelCommandTests(SeededMetrics seeded) : IClassFixture<SeededMetr
 
         var data = await seeded.DataAsync("funnel", "--merchant", "2", "--from", D(from), "--to", D(to), "--by", by, "--grain", grain);
 
-        Assert.True(data.GetProperty("rows").GetArrayLength() > 0);
+        Assert.True(data.GetProperty("rows").GetProperty("items").GetArrayLength() > 0);
         Assert.Equal(await seeded.Db.ScalarAsync<string>(FactsSql(2, from, to, by, grain)),
-            Rows(data.GetProperty("rows"), Fields) + "/" + Rows(System.Text.Json.JsonDocument.Parse("[" + data.GetProperty("totals").GetRawText() + "]").RootElement, Fields));
+            Rows(data.GetProperty("rows").GetProperty("items"), Fields) + "/" + Rows(System.Text.Json.JsonDocument.Parse("[" + data.GetProperty("totals").GetRawText() + "]").RootElement, Fields));
+    }
+
+    [Fact]
+    public async Task Rows_are_a_page_as_profits_are_and_the_totals_stay_the_whole_periods()
+    {
+        var to = Yesterday;
+        var from = to.AddDays(-20);
+        string[] common = ["--merchant", "2", "--from", D(from), "--to", D(to), "--by", "period", "--grain", "day"];
+
+        var all = await seeded.DataAsync(["funnel", .. common]);
+        var second = await seeded.DataAsync(["funnel", .. common, "--page", "2", "--page-size", "5"]);
+        var profit = await seeded.DataAsync(["profit", .. common, "--page", "2", "--page-size", "5"]);
+
+        var days = await seeded.Db.ScalarAsync<long>(
+            $"SELECT count(DISTINCT traffic_date) FROM dw.fact_traffic_funnel WHERE merchant_id = 2 AND traffic_date BETWEEN DATE '{D(from)}' AND DATE '{D(to)}'");
+
+        // The same page object as profit's (items, total, page, pageSize, pages); the page is the rows' 6th to 10th.
+        Assert.Equal(Names(profit.GetProperty("rows")), Names(second.GetProperty("rows")));
+        var page = second.GetProperty("rows");
+        Assert.True(days > 10);
+        Assert.Equal((days, 2, 5, (days + 4) / 5), (page.GetProperty("total").GetInt64(), page.GetProperty("page").GetInt32(),
+            page.GetProperty("pageSize").GetInt32(), page.GetProperty("pages").GetInt64()));
+        Assert.Equal(all.GetProperty("rows").GetProperty("items").EnumerateArray().Skip(5).Take(5).Select(r => r.GetProperty("key").GetString()),
+            second.GetProperty("rows").GetProperty("items").EnumerateArray().Select(r => r.GetProperty("key").GetString()));
+        Assert.Equal(all.GetProperty("totals").GetRawText(), second.GetProperty("totals").GetRawText());
+
+        static string[] Names(System.Text.Json.JsonElement page) => [.. page.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
     }
 
     [Fact]
@@ -72,7 +99,8 @@ public class FunnelCommandTests(SeededMetrics seeded) : IClassFixture<SeededMetr
     {
         var data = await seeded.DataAsync("funnel", "--merchant", "1", "--from", "2005-01-01", "--to", "2005-01-31", "--by", "shop");
 
-        Assert.Equal(0, data.GetProperty("rows").GetArrayLength());
+        Assert.Equal(0, data.GetProperty("rows").GetProperty("items").GetArrayLength());
+        Assert.Equal(0, data.GetProperty("rows").GetProperty("total").GetInt64());
         Assert.Equal(0, data.GetProperty("totals").GetProperty("visitors").GetInt64());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, data.GetProperty("totals").GetProperty("conversionRate").ValueKind);
     }
@@ -88,8 +116,8 @@ public class FunnelCommandTests(SeededMetrics seeded) : IClassFixture<SeededMetr
         var own = await erp.Queries.FunnelAsync(new FunnelQuery(1, period, Granularity.Day, FunnelGrouping.Shop));
         var other = await erp.Queries.FunnelAsync(new FunnelQuery(2, period, Granularity.Day, FunnelGrouping.Shop));
 
-        Assert.NotEmpty(own.Data.Rows);
-        Assert.Empty(other.Data.Rows);
+        Assert.NotEmpty(own.Data.Rows.Items);
+        Assert.Empty(other.Data.Rows.Items);
         Assert.Equal(0, other.Data.Totals.Visitors);
         Assert.Equal(0L, await reader.ScalarAsync<long>("SELECT count(*) FROM mart.traffic_funnel_daily WHERE merchant_id = 2"));
         Assert.True(await reader.ScalarAsync<long>("SELECT count(*) FROM mart.traffic_funnel_daily") > 0);

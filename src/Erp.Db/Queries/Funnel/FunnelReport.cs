@@ -3,13 +3,13 @@ using Erp.Db.Queries.Trends;
 
 namespace Erp.Db.Queries.Funnel;
 
-/// <summary>The funnel of a period: its rows (only groups with traffic) and the totals.</summary>
+/// <summary>The funnel of a period: a page of its rows (only groups with traffic) and the totals.</summary>
 /// <param name="Period">The period covered.</param>
 /// <param name="Grain">Bucket size of period rows.</param>
 /// <param name="By">What the rows are.</param>
-/// <param name="Rows">The rows.</param>
+/// <param name="Rows">The page of rows.</param>
 /// <param name="Totals">The whole period (key <c>total</c>).</param>
-public sealed record FunnelReport(PeriodInfo Period, Granularity Grain, FunnelGrouping By, IReadOnlyList<FunnelRow> Rows, FunnelRow Totals);
+public sealed record FunnelReport(PeriodInfo Period, Granularity Grain, FunnelGrouping By, PagedResult<FunnelRow> Rows, FunnelRow Totals);
 
 /// <summary>One group of the funnel: visitors, carts, checkouts, orders and the rates between them (null when the denominator is 0).</summary>
 public sealed record FunnelRow
