@@ -14,7 +14,9 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error, int tab
     {
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase), new CamelCaseJsonConverter() },
+        // Keys that are data (a dictionary's, a jsonb object's from the database) are camelCase too: one_time is oneTime.
+        DictionaryKeyPolicy = CamelCaseKeys.Instance,
         // Set, not left to the first serialization: CSV asks for a type's properties before writing any (an empty list).
         TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };

@@ -65,6 +65,10 @@ public class ChoiceOptionTests
         var customers = Codes(snake);
         Assert.Equal(["c1012"], customers);
         Assert.Equal("one_time", snake.Json().GetProperty("data").GetProperty("customers")[0].GetProperty("segment").GetString());
+        // The segments' keys are JSON field names, camelCase as every other; the value a customer's segment has stays as typed.
+        var segments = snake.Json().GetProperty("data").GetProperty("segments");
+        Assert.True(segments.GetProperty("oneTime").GetProperty("count").GetInt64() >= 1);
+        Assert.DoesNotContain(segments.EnumerateObject(), s => s.Name.Contains('_', StringComparison.Ordinal));
         Assert.Equal(customers, Codes(before));
         Assert.Equal(customers, Codes(pascal));
     }

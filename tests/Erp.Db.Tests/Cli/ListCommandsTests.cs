@@ -149,7 +149,7 @@ public class ListCommandsTests
         static string Rows(CliRun run) => string.Join(",", run.Json().GetProperty("data").GetProperty("alerts").GetProperty("items").EnumerateArray().Select(a =>
             $"{a.GetProperty("alertId").GetInt64()}|{a.GetProperty("kind").GetString()}|{a.GetProperty("subject").GetString()}|"
             + $"{(a.GetProperty("resolvedAt").ValueKind == JsonValueKind.Null ? "true" : "false")}|"
-            + $"{(a.GetProperty("details").TryGetProperty("days_overdue", out var days) ? days.GetRawText() : "-")}"));
+            + $"{(a.GetProperty("details").TryGetProperty("daysOverdue", out var days) ? days.GetRawText() : "-")}"));
         Assert.Equal(await f.Db.ScalarAsync<string>(Expected), Rows(all));
         Assert.Equal(await f.Db.ScalarAsync<string>(Expected.Replace("WHERE merchant_id = 1", "WHERE merchant_id = 1 AND resolved_at IS NULL", StringComparison.Ordinal)), Rows(open));
         Assert.Contains("overdue_receivable|inv-120|true|120", Rows(all), StringComparison.Ordinal);
