@@ -14,8 +14,9 @@
 -- (ops.c_class_periods) of the ranges in ops.c_class_changes, or every period when the last full
 -- recompute was on another day (the windows end on CURRENT_DATE) or a range names every merchant.
 -- Targets and campaigns (one row per config row, index lookups) are always recomputed whole.
--- A run for every merchant consumes the ranges it saw. A failure is logged in ops.mv_refresh_log,
--- never raised, so a config write or a refresh run is not undone by it.
+-- A run for every merchant consumes the ranges it saw. Each run is logged in ops.mv_refresh_log as
+-- view_name 'ops.compute_c_class' (a step of the refresh runs, not a view one may refresh by name);
+-- a failure is logged there, never raised, so a config write or a refresh run is not undone by it.
 
 CREATE OR REPLACE FUNCTION ops.compute_c_class(refresh_trigger text, merchant_ids bigint[], changed_only boolean)
 RETURNS ops.mv_refresh_log
@@ -387,7 +388,7 @@ BEGIN
 
         INSERT INTO ops.mv_refresh_log (view_name, started_at, finished_at, duration_ms, row_count, status, refresh_trigger,
                                         refresh_mode)
-        VALUES ('mart.target_achievement', started, pg_catalog.clock_timestamp(),
+        VALUES ('ops.compute_c_class', started, pg_catalog.clock_timestamp(),
                 pg_catalog.round((EXTRACT(epoch FROM pg_catalog.clock_timestamp() - started) * 1000)::numeric, 3),
                 computed, 'succeeded', refresh_trigger, CASE WHEN full_pass THEN 'full' ELSE 'incremental' END)
         RETURNING * INTO logged;
@@ -396,7 +397,7 @@ BEGIN
             GET STACKED DIAGNOSTICS error_text = MESSAGE_TEXT, error_state = RETURNED_SQLSTATE;
             INSERT INTO ops.mv_refresh_log (view_name, started_at, finished_at, duration_ms, status, error_message,
                                             error_sqlstate, refresh_trigger)
-            VALUES ('mart.target_achievement', started, pg_catalog.clock_timestamp(),
+            VALUES ('ops.compute_c_class', started, pg_catalog.clock_timestamp(),
                     pg_catalog.round((EXTRACT(epoch FROM pg_catalog.clock_timestamp() - started) * 1000)::numeric, 3),
                     'failed', error_text, error_state, refresh_trigger)
             RETURNING * INTO logged;

@@ -18,7 +18,7 @@ public class RefreshCommandsTests
         Assert.Equal(0, refresh.ExitCode);
         Assert.True(refresh.Json().GetProperty("success").GetBoolean());
         var results = refresh.Json().GetProperty("data").GetProperty("results").EnumerateArray().ToList();
-        Assert.Equal(WarehouseViews.Count + 1, results.Count); // every view and mart.target_achievement
+        Assert.Equal(WarehouseViews.Count + 1, results.Count); // every view and the C-class step
         Assert.All(results, r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
         // Dependency order, then by name: cohorts are built on segments, so segments come first.
         Assert.Equal("mart.mv_customer_segments", results[0].GetProperty("view").GetString());
@@ -36,6 +36,24 @@ public class RefreshCommandsTests
         Assert.Equal(0, table.ExitCode);
         Assert.Contains("mv_daily_sales", table.Output);
         Assert.Contains("all healthy", table.Output);
+    }
+
+    [Fact]
+    public async Task Refresh_all_reports_views_refresh_takes_by_name_and_the_c_class_step_as_a_step()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+
+        var all = await CliRun.RunAsync("refresh", "--all", "--connection", db.ConnectionString, "--format", "json");
+        var reported = all.Json().GetProperty("data").GetProperty("results").EnumerateArray().Select(r => r.GetProperty("view").GetString()!).ToList();
+        string[] views = [.. reported.SkipLast(1)];
+        var named = await CliRun.RunAsync(["refresh", .. views, "--connection", db.ConnectionString, "--format", "json"]);
+
+        Assert.Equal(0, all.ExitCode);
+        // The C-class recompute comes last under its step's name, not under one of the tables it writes (mart.target_achievement).
+        Assert.Equal("ops.compute_c_class", reported[^1]);
+        Assert.True(named.ExitCode == 0, named.Output);
+        Assert.Equal(views, named.Json().GetProperty("data").GetProperty("results").EnumerateArray().Select(r => r.GetProperty("view").GetString()));
     }
 
     [Fact]

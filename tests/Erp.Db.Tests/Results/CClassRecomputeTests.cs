@@ -54,7 +54,7 @@ public class CClassRecomputeTests
 
         // The runs above were incremental, except after a truncate or the day forced back.
         Assert.True(await db.ScalarAsync<long>("""
-            SELECT count(*) FROM ops.mv_refresh_log WHERE view_name = 'mart.target_achievement' AND refresh_trigger = 'test' AND refresh_mode = 'incremental'
+            SELECT count(*) FROM ops.mv_refresh_log WHERE view_name = 'ops.compute_c_class' AND refresh_trigger = 'test' AND refresh_mode = 'incremental'
             """) > 10);
     }
 
@@ -81,7 +81,7 @@ public class CClassRecomputeTests
         await db.ExecuteAsync("CALL ops.refresh_due('test')");
 
         Assert.Equal("incremental", await db.ScalarAsync<string>(
-            "SELECT refresh_mode FROM ops.mv_refresh_log WHERE view_name = 'mart.target_achievement' ORDER BY log_id DESC LIMIT 1"));
+            "SELECT refresh_mode FROM ops.mv_refresh_log WHERE view_name = 'ops.compute_c_class' ORDER BY log_id DESC LIMIT 1"));
         // Rewritten: today, this week and this month of both merchants; nothing else.
         Assert.Equal(0, await db.ScalarAsync<long>(string.Format(System.Globalization.CultureInfo.InvariantCulture, """
             SELECT count(*) FROM (
@@ -102,7 +102,7 @@ public class CClassRecomputeTests
         await using var db = await TestDatabase.CreateMigratedAsync();
         await ShopHealthData.LoadAsync(db);
         await db.ExecuteAsync("CALL ops.refresh_due('test')");
-        const string lastMode = "SELECT refresh_mode FROM ops.mv_refresh_log WHERE view_name = 'mart.target_achievement' ORDER BY log_id DESC LIMIT 1";
+        const string lastMode = "SELECT refresh_mode FROM ops.mv_refresh_log WHERE view_name = 'ops.compute_c_class' ORDER BY log_id DESC LIMIT 1";
 
         await db.ExecuteAsync("UPDATE ops.c_class_state SET computed_for = CURRENT_DATE - 1");
         await db.ExecuteAsync("UPDATE dw.fact_sales_orders SET status = 'cancelled' WHERE order_id % 7 = 0");
