@@ -23,7 +23,7 @@ internal sealed partial class CommandRunner(CommandOutput output, GlobalOptions 
             var meta = new Dictionary<string, object?>
             {
                 ["executionMs"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1),
-                ["database"] = database.Target?.Display,
+                ["database"] = database.Used?.Display,
             };
             foreach (var (key, value) in result.Meta ?? new Dictionary<string, object?>())
             {
@@ -32,7 +32,7 @@ internal sealed partial class CommandRunner(CommandOutput output, GlobalOptions 
             output.Success(result.Format ?? format, result.Data, [result.Table, .. result.Extra ?? []], meta);
             return result.ExitCode;
         }
-        catch (Exception e) when (Describe(e, database.Target, parseResult) is { } failure)
+        catch (Exception e) when (Describe(e, database.Used, parseResult) is { } failure)
         {
             output.Failure(format, failure.Code, failure.Message, failure.Details);
             return failure.ExitCode;

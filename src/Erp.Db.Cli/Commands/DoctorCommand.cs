@@ -21,7 +21,7 @@ internal sealed class DoctorCommand : Command
 
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var problems = await (await database.GetErpAsync(parseResult, cancellationToken)).Doctor.CheckAsync(cancellationToken);
+        var problems = await (await database.GetMigratorAsync(parseResult, cancellationToken)).Doctor.CheckAsync(cancellationToken);
         var caption = problems.Count == 0 ? "Healthy: nothing to act on."
             : $"{problems.Count} problem(s) to act on ({problems.Count(p => p.Severity == "error")} error(s)); codes in docs/doctor.md.";
         var table = new TableView(

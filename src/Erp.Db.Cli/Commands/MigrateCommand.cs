@@ -32,7 +32,7 @@ internal sealed class MigrateCommand : Command
 
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var erp = await database.GetErpAsync(parseResult, cancellationToken, SchemaOptions.Migration(parseResult, scripts, allowDowngrade));
+        var erp = await database.GetMigratorAsync(parseResult, cancellationToken, SchemaOptions.Migration(parseResult, scripts, allowDowngrade));
         var result = await erp.Migrations.MigrateAsync(parseResult.GetValue(dryRun), cancellationToken);
         var verb = result.DryRun ? "Would apply" : "Applied";
         // What a DBA must know (a schedule that could not be registered, say) goes to stderr in every format.

@@ -33,7 +33,7 @@ internal sealed class ScriptCommand : Command
 
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var erp = await database.GetErpAsync(parseResult, cancellationToken, SchemaOptions.Migration(parseResult, scripts, allowDowngrade));
+        var erp = await database.GetMigratorAsync(parseResult, cancellationToken, SchemaOptions.Migration(parseResult, scripts, allowDowngrade));
         var sql = await erp.Migrations.ScriptAsync(cancellationToken);
         var file = parseResult.GetValue(outputFile);
         if (file is not null)

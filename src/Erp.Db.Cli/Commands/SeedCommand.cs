@@ -85,7 +85,7 @@ internal sealed class SeedCommand : Command
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var options = ReadOptions(parseResult);
-        var dataSource = (await database.GetErpAsync(parseResult, cancellationToken)).MigrationDataSource;
+        var dataSource = (await database.GetMigratorAsync(parseResult, cancellationToken)).MigrationDataSource;
         var seeder = new Seeder(dataSource, loggers.CreateLogger<Seeder>());
         SeedReport report;
         try

@@ -25,7 +25,7 @@ internal sealed class VerifyCommand : Command
 
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var erp = await database.GetErpAsync(parseResult, cancellationToken, SchemaOptions.Migration(parseResult, scripts));
+        var erp = await database.GetMigratorAsync(parseResult, cancellationToken, SchemaOptions.Migration(parseResult, scripts));
         var dataSource = erp.MigrationDataSource;
         var report = await erp.Migrations.StatusAsync(cancellationToken);
         if (!report.IsUpToDate)

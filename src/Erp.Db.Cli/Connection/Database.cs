@@ -14,7 +14,15 @@ internal sealed class Database(ConnectionResolver resolver, GlobalOptions global
 {
     private Func<MigrationOptions, MigrationOptions>? migration;
 
+    private ConnectionTarget? migrationTarget;
+
     public ConnectionTarget? Target { get; private set; }
+
+    /// <summary>
+    /// The connection the command works through, for its messages: the configured migration connection when the command
+    /// asked for it (<see cref="GetMigratorAsync"/>) and one is set, else <see cref="Target"/>.
+    /// </summary>
+    public ConnectionTarget? Used => migrationTarget ?? Target;
 
     /// <summary>The library's entry object for this run.</summary>
     /// <param name="parseResult">The command line (for <c>--connection</c>).</param>
@@ -29,6 +37,26 @@ internal sealed class Database(ConnectionResolver resolver, GlobalOptions global
             Target = await resolver.ResolveAsync(parseResult.GetValue(globals.Connection), cancellationToken);
         }
         return services.GetRequiredService<ErpDatabase>();
+    }
+
+    /// <summary>
+    /// The library's entry object for a command that works through its <see cref="ErpDatabase.MigrationDataSource"/> (migrate,
+    /// status, verify, script, doctor, seed): when <c>ErpDb:MigrationConnectionString</c> is set, that is the connection the
+    /// command's failures name (<see cref="Used"/>).
+    /// </summary>
+    /// <param name="parseResult">The command line (for <c>--connection</c>).</param>
+    /// <param name="cancellationToken">Cancels starting the local server.</param>
+    /// <param name="migration">Changes the command line makes to the configured migration options.</param>
+    public async Task<ErpDatabase> GetMigratorAsync(System.CommandLine.ParseResult parseResult, CancellationToken cancellationToken,
+        Func<MigrationOptions, MigrationOptions>? migration = null)
+    {
+        var erp = await GetErpAsync(parseResult, cancellationToken, migration);
+        if (!string.IsNullOrWhiteSpace(erp.Options.MigrationConnectionString))
+        {
+            migrationTarget = new ConnectionTarget(erp.Options.MigrationConnectionString,
+                $"{ErpDbOptions.SectionName}:{nameof(ErpDbOptions.MigrationConnectionString)} in erpdb.json/appsettings.json");
+        }
+        return erp;
     }
 
     /// <summary>Applies the resolved connection and the command line to the options <c>AddErpDb</c> bound (a PostConfigure step).</summary>

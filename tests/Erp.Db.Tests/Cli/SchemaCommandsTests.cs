@@ -226,6 +226,38 @@ public class SchemaCommandsTests
     }
 
     [Fact]
+    public async Task An_unreachable_migration_connection_is_named_not_the_main_one()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        var main = new NpgsqlConnectionStringBuilder(db.ConnectionString);
+        var directory = Directory.CreateTempSubdirectory("erpdb-migration-connection-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "erpdb.json"), """
+                { "ErpDb": { "MigrationConnectionString": "Host=127.0.0.1;Port=1;Database=erp_schema;Username=migrator;Password=migsecret;Timeout=3" } }
+                """);
+
+            var migrate = await CliRun.RunInAsync(directory.FullName, "migrate", "--connection", db.ConnectionString, "--format", "json");
+            var status = await CliRun.RunInAsync(directory.FullName, "status", "--connection", db.ConnectionString, "--format", "json");
+
+            foreach (var run in new[] { migrate, status })
+            {
+                Assert.Equal(1, run.ExitCode);
+                var error = run.Json().GetProperty("error");
+                Assert.Equal("DB_UNAVAILABLE", error.GetProperty("code").GetString());
+                var message = error.GetProperty("message").GetString()!;
+                Assert.Contains("migrator@127.0.0.1:1/erp_schema (connection from ErpDb:MigrationConnectionString in erpdb.json/appsettings.json)", message, StringComparison.Ordinal);
+                Assert.DoesNotContain($"{main.Username}@{main.Host}:{main.Port}/{main.Database}", message, StringComparison.Ordinal);
+                Assert.DoesNotContain("migsecret", run.Output + run.Error, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_database_that_does_not_exist_is_NOT_FOUND_with_exit_2()
     {
         var server = await TestServer.GetAsync();
