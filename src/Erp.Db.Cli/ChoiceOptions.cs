@@ -23,6 +23,8 @@ internal static class ChoiceOptions
 
     private static readonly MethodInfo UseMethod = typeof(ChoiceOptions).GetMethod(nameof(Use), BindingFlags.NonPublic | BindingFlags.Static)!;
 
+    private static readonly MethodInfo DescribeDefaultMethod = typeof(ChoiceOptions).GetMethod(nameof(DescribeDefault), BindingFlags.NonPublic | BindingFlags.Static)!;
+
     /// <summary>Gives every enum option of <paramref name="command"/> and of its subcommands this parser, and a help name listing its values.</summary>
     public static void Apply(Command command)
     {
@@ -36,6 +38,24 @@ internal static class ChoiceOptions
         }
     }
 
+    /// <summary>
+    /// Before --help is written: the default of every enum option of <paramref name="command"/> and of its subcommands as the user types
+    /// it ([default: revenue]). System.CommandLine prints the .NET name ([default: Revenue]) and offers no way to change that text (its
+    /// HelpBuilder is internal), so the default moves into the description and the option's own is dropped: help ends the run, nothing
+    /// reads the value after it.
+    /// </summary>
+    public static void DescribeDefaults(Command command)
+    {
+        foreach (var option in command.Options.Where(o => o.ValueType.IsEnum && o.HasDefaultValue))
+        {
+            DescribeDefaultMethod.MakeGenericMethod(option.ValueType).Invoke(null, [option]);
+        }
+        foreach (var subcommand in command.Subcommands)
+        {
+            DescribeDefaults(subcommand);
+        }
+    }
+
     /// <summary>The value's name as the user types it (and the JSON output writes it): OneTime is one_time.</summary>
     public static string Name<T>(T value)
         where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
@@ -45,6 +65,13 @@ internal static class ChoiceOptions
     {
         option.HelpName ??= string.Join('|', Enum.GetValues<T>().Select(Name));
         option.CustomParser = result => Parse<T>(result, option);
+    }
+
+    private static void DescribeDefault<T>(Option<T> option)
+        where T : struct, Enum
+    {
+        option.Description = $"{option.Description} [default: {Name((T)option.GetDefaultValue()!)}]";
+        option.DefaultValueFactory = null;
     }
 
     private static T Parse<T>(ArgumentResult result, Option<T> option)

@@ -44,6 +44,22 @@ public class ChoiceOptionTests
         Assert.Contains("--sort-by <revenue|orders|last_order>", run.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("customers", "--sort-by <revenue|orders|last_order>", "revenue")]
+    [InlineData("profit", "--by <shop|platform|product|category|period>", "shop")]
+    [InlineData("funnel", "--grain <day|week|month>", "day")]
+    [InlineData("inventory", "--status <all|low|out|overstock>", "all")]
+    [InlineData("status", "-f, --format <table|json|csv>", "json")]
+    public async Task Help_shows_a_default_as_it_is_typed(string command, string usage, string typed)
+    {
+        var run = await CliRun.RunAsync(command, "--help");
+
+        Assert.Equal(0, run.ExitCode);
+        var line = run.Output.Split('\n').Single(l => l.TrimStart().StartsWith(usage, StringComparison.Ordinal));
+        Assert.EndsWith($"[default: {typed}]", line.TrimEnd(), StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\[default: [A-Z]", run.Output);
+    }
+
     [Fact]
     public async Task A_segment_is_typed_as_the_json_writes_it_and_as_before()
     {
