@@ -269,8 +269,13 @@ internal sealed class ImportCommand : Command, IArgumentHelp
     {
         using var source = Open(path, parseResult);
         using var itemsSource = Open(itemsPath, parseResult);
-        var header = ReadHeader(source, OrdersCsv.Entity, path);
-        var itemsHeader = ReadHeader(itemsSource, OrderItemsCsv.Entity, itemsPath);
+        // Both headers are checked before either file is read, so that a problem in each is reported in one run.
+        var headerProblem = HeaderProblem(source, OrdersCsv.Entity, out var header);
+        var itemsHeaderProblem = HeaderProblem(itemsSource, OrderItemsCsv.Entity, out var itemsHeader);
+        if (headerProblem is not null || itemsHeaderProblem is not null)
+        {
+            throw Rejected([(path, headerProblem is null ? [] : [headerProblem]), (itemsPath, itemsHeaderProblem is null ? [] : [itemsHeaderProblem])]);
+        }
         var run = new ImportRun(source, header, settings);
         var itemsRun = new ImportRun(itemsSource, itemsHeader, settings);
         OrdersWithItemsResult result;
@@ -371,36 +376,40 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         ? path
         : throw CliException.Validation($"File not found: {path} (a relative path starts from {Environment.CurrentDirectory}).", new { file = path });
 
-    private static string[] ReadHeader(ImportSource source, ImportEntity target, string path)
+    private static string[] ReadHeader(ImportSource source, ImportEntity target, string path) =>
+        HeaderProblem(source, target, out var header) is { } problem ? throw Rejected(path, [problem]) : header;
+
+    /// <summary>
+    /// Reads the header (names as spreadsheets write them: MERCHANT_CODE or Merchant_Code is merchant_code) and returns what is
+    /// wrong with it for <paramref name="target"/>, or null when nothing is.
+    /// </summary>
+    private static ImportProblem? HeaderProblem(ImportSource source, ImportEntity target, out string[] header)
     {
+        header = [];
         if (source.ReadHeader() is not { Length: > 0 } read || read.All(string.IsNullOrEmpty))
         {
-            throw Rejected(path, [new ImportProblem(1, null, null, "the file is empty; the first line must be the header")]);
+            return new ImportProblem(1, null, null, "the file is empty; the first line must be the header");
         }
-        // Names as spreadsheets write them: MERCHANT_CODE or Merchant_Code is merchant_code.
-        var header = read.Select(h => h.Trim().ToLowerInvariant()).ToArray();
-        var unknown = header.Where(h => target.Columns.All(c => c.Name != h)).ToList();
+        var names = read.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+        header = names;
+        var unknown = names.Where(h => target.Columns.All(c => c.Name != h)).ToList();
         if (unknown.Count > 0)
         {
             var hint = unknown.Any(h => h.Contains('\t', StringComparison.Ordinal) || h.Contains(';', StringComparison.Ordinal) || h.Contains('|', StringComparison.Ordinal))
                 ? " (the header holds another delimiter: name it with --delimiter tab, ';' or '|')"
                 : unknown.Contains("") ? " (an empty name: a delimiter at the end of the header?)" : "";
-            throw Rejected(path, [new ImportProblem(1, unknown[0], null,
-                $"unknown column(s) {string.Join(", ", unknown.Select(h => h.Length == 0 ? "''" : h))}{hint}; the columns of {target.Name} are {string.Join(", ", target.Columns.Select(c => c.Name))}")]);
+            return new ImportProblem(1, unknown[0], null,
+                $"unknown column(s) {string.Join(", ", unknown.Select(h => h.Length == 0 ? "''" : h))}{hint}; the columns of {target.Name} are {string.Join(", ", target.Columns.Select(c => c.Name))}");
         }
-        var missing = target.Columns.Where(c => c.Required && !header.Contains(c.Name)).Select(c => c.Name)
-            .Concat(target.Columns.Where(c => c.Or is not null && !header.Contains(c.Name) && !header.Contains(c.Or)).Select(c => $"{c.Name} (or {c.Or})"))
+        var missing = target.Columns.Where(c => c.Required && !names.Contains(c.Name)).Select(c => c.Name)
+            .Concat(target.Columns.Where(c => c.Or is not null && !names.Contains(c.Name) && !names.Contains(c.Or)).Select(c => $"{c.Name} (or {c.Or})"))
             .ToList();
         if (missing.Count > 0)
         {
-            throw Rejected(path, [new ImportProblem(1, missing[0], null, $"missing required column(s) {string.Join(", ", missing)}")]);
+            return new ImportProblem(1, missing[0], null, $"missing required column(s) {string.Join(", ", missing)}");
         }
-        var twice = header.GroupBy(h => h, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (twice is not null)
-        {
-            throw Rejected(path, [new ImportProblem(1, twice.Key, null, $"column {twice.Key} appears more than once")]);
-        }
-        return header;
+        var twice = names.GroupBy(h => h, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        return twice is null ? null : new ImportProblem(1, twice.Key, null, $"column {twice.Key} appears more than once");
     }
 
     /// <summary>

@@ -274,6 +274,28 @@ public class ImportCommandTests
     }
 
     [Fact]
+    public async Task Header_problems_of_both_files_are_reported_at_once_each_naming_its_file()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var orders = await WriteAsync(OrdersHeader + ",colour", "1,10,L-1,2026-03-05,2026-03-05T09:30:00+08:00,100,completed,CNY,1,red");
+        var lines = await WriteAsync("merchant_id,shop_id,order_no,order_date,line_no,sku,unit_price", "1,10,L-1,2026-03-05,1,A-1,30");
+
+        var run = await CliRun.RunAsync("import", "orders", orders, "--items", lines, "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(2, run.ExitCode);
+        var error = run.Json().GetProperty("error");
+        Assert.Equal([$"{orders}:1:colour", $"{lines}:1:quantity"], error.GetProperty("details").EnumerateArray()
+            .Select(d => $"{d.GetProperty("file").GetString()}:{d.GetProperty("line").GetInt64()}:{d.GetProperty("column").GetString()}"));
+        var message = error.GetProperty("message").GetString()!.Split('\n');
+        Assert.StartsWith($"{orders} line 1: unknown column(s) colour", message[0], StringComparison.Ordinal);
+        Assert.Equal($"{lines} line 1: missing required column(s) quantity.", message[1]);
+        Assert.Equal($"2 problems; nothing of {orders} or of {lines} was imported.", message[2]);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'L-%'"));
+        File.Delete(orders);
+        File.Delete(lines);
+    }
+
+    [Fact]
     public async Task An_order_the_database_refuses_says_nothing_of_either_file_was_imported()
     {
         await using var db = await IngestSample.CreateAsync();
