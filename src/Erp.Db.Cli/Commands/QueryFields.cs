@@ -28,9 +28,10 @@ internal static class QueryFields
         }
         var typed = parseResult.GetResult(option)?.IdentifierToken?.Value ?? option.Name;
         var message = e.Message;
-        // "topProducts must be between 0 and 100" is "--limit must be ..."; any other message is prefixed with the option.
-        message = message.StartsWith(e.Field + " ", StringComparison.Ordinal)
-            ? typed + message[e.Field.Length..]
+        // "topProducts must be between 0 and 100" is "--limit must be ..." and "... give an earlier date." is "... give an earlier
+        // --date."; any other message is prefixed with the option.
+        message = message.StartsWith(e.Field + " ", StringComparison.Ordinal) ? typed + message[e.Field.Length..]
+            : message.EndsWith($" {e.Field}.", StringComparison.Ordinal) ? $"{message[..^(e.Field.Length + 1)]}{typed}."
             : $"{typed}: {(message is [var first, var second, ..] && char.IsUpper(first) && char.IsLower(second) ? char.ToLowerInvariant(first) + message[1..] : message)}";
         return CliException.Validation(message, new { field = typed });
     }

@@ -40,13 +40,16 @@ public sealed record Period
     /// of this machine's.
     /// </summary>
     /// <param name="field">What set the start, as the caller names it to its user (<c>start</c>, <c>--start</c>, <c>--date</c>).</param>
-    public void ThrowIfNotBegun(string field)
+    public void ThrowIfNotBegun(string field) => ThrowIfNotBegun(Start, field);
+
+    /// <summary>The rule of <see cref="ThrowIfNotBegun(string)"/> for a period that starts on <paramref name="start"/>.</summary>
+    internal static void ThrowIfNotBegun(DateOnly start, string field)
     {
         var latestToday = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(14));
-        if (Start > latestToday)
+        if (start > latestToday)
         {
             throw new QueryValidationException(field,
-                $"The period starts on {Start:yyyy-MM-dd}, after today in every time zone ({latestToday:yyyy-MM-dd}): there is nothing to report yet; give an earlier {field}.");
+                $"The period starts on {start:yyyy-MM-dd}, after today in every time zone ({latestToday:yyyy-MM-dd}): there is nothing to report yet; give an earlier {field}.");
         }
     }
 

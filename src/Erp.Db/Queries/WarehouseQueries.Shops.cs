@@ -9,7 +9,7 @@ public sealed partial class WarehouseQueries
     /// The merchant's shops in one day, ISO week or month: health score 0-100 with its components (raw value,
     /// score, weight) and the ranks by health, revenue and gross profit, sorted by one rank and paged.
     /// </summary>
-    /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
+    /// <exception cref="QueryValidationException">A parameter is out of range, or the period of <see cref="ShopQuery.Date"/> starts after today in every time zone.</exception>
     public Task<QueryResult<ShopReport>> ShopsAsync(ShopQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -24,6 +24,8 @@ public sealed partial class WarehouseQueries
         }
         var day = Period.InRange("date", query.Date ?? DateOnly.FromDateTime(DateTime.Now));
         var (start, end) = ShopSql.Bounds(query.Period, day);
+        // A day, week or month that has not begun has no results yet: refused, not answered with an empty list.
+        Period.ThrowIfNotBegun(start, "date");
         var kind = query.Period.ToString().ToLowerInvariant();
         var parameters = new { period_type = kind, period_start = Sql.Date(start), limit = paging.PageSize, offset = paging.Offset };
         return MerchantScope.QueryAsync(database, query.MerchantId, ShopSql.Page(query.SortBy), parameters, ShopSql.Views, async grid =>

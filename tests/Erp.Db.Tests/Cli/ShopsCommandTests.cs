@@ -101,4 +101,26 @@ public class ShopsCommandTests
         Assert.Equal([21L, 22L], day.Data.Shops.Items.Select(s => s.ShopId).Order());
         Assert.Empty(other.Data.Shops.Items);
     }
+
+    [Theory]
+    [InlineData(ShopPeriod.Day)]
+    [InlineData(ShopPeriod.Week)]
+    [InlineData(ShopPeriod.Month)]
+    public async Task The_library_refuses_a_period_that_has_not_begun_before_it_queries(ShopPeriod period)
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await using var unreachable = Npgsql.NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Database=none;Username=none;Timeout=3");
+        // The month after the latest today anywhere (UTC+14) starts after today everywhere, as do its week and day.
+        var latestToday = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(14));
+        var future = new DateOnly(latestToday.Year, latestToday.Month, 1).AddMonths(1).AddDays(7);
+        var query = new ShopQuery { MerchantId = 1, Period = period, Date = future };
+
+        var refused = await Assert.ThrowsAsync<QueryValidationException>(() => new ErpDatabase(db.DataSource).Queries.ShopsAsync(query));
+        var beforeConnecting = await Assert.ThrowsAsync<QueryValidationException>(() => new ErpDatabase(unreachable).Queries.ShopsAsync(query));
+
+        Assert.Equal("date", refused.Field);
+        Assert.Contains("after today in every time zone", refused.Message, StringComparison.Ordinal);
+        Assert.EndsWith("give an earlier date.", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(refused.Message, beforeConnecting.Message);
+    }
 }

@@ -41,8 +41,6 @@ internal sealed class ShopsCommand : Command
         };
         var result = await erp.Queries.ShopsAsync(query, cancellationToken);
         var data = result.Data;
-        // The rule of the period options (PeriodOptions): a day, week or month that has not begun is refused, not shown as an empty list.
-        new Period(data.Start, data.End).ThrowIfNotBegun("--date");
         var table = new TableView(
             ["Shop", "Platform", "Health", "Health rank", "Revenue", "Revenue rank", "Profit", "Profit rank", "Growth", "Margin", "Ship h", "Returns", "Stock-out"],
             [.. data.Shops.Items.Select(s => BiResult.Row(s.ShopName, s.Platform, s.Score is { } score ? Cells.Money(score) : "n/a", s.HealthRank?.ToString(System.Globalization.CultureInfo.InvariantCulture),
