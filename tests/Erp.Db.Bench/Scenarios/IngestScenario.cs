@@ -14,7 +14,8 @@ namespace Erp.Db.Bench.Scenarios;
 /// orders and lines in a call each, which writes every order twice. ingest.posted.analyzedEmpty:
 /// the same load after a VACUUM ANALYZE of the empty warehouse, against ingest.posted: the plans must not trust statistics that
 /// say a table is empty while the batch fills it. ingest.unchanged: the stored rows imported again as they are, against its floor:
-/// COPY into a temp table and one hand-written upsert that skips rows equal to the stored ones.
+/// COPY into a temp table and one hand-written upsert that skips rows equal to the stored ones. ingest.single: one order with its
+/// lines per call (<see cref="BenchSingleOrder"/>).
 /// </summary>
 internal sealed class IngestScenario : IScenario
 {
@@ -69,6 +70,7 @@ internal sealed class IngestScenario : IScenario
             await Admin.ExecuteAsync(db, "VACUUM ANALYZE", cancellationToken);
         }, PostAsync);
         double PostedRowsPerSecond(TimeSpan t) => (orders.Count + lines.Count) / t.TotalSeconds;
+        var (single, singleFloor) = await BenchSingleOrder.MeasureAsync(context, Math.Clamp(rows / 1_000, 20, 200), cancellationToken);
 
         double RowsPerSecond(TimeSpan t) => rows / t.TotalSeconds;
         return
@@ -81,6 +83,8 @@ internal sealed class IngestScenario : IScenario
             BenchResult.Compare("ingest.posted", PostedRowsPerSecond(posted), "rows/s", "raw binary COPY of the same orders and lines (no posting)", PostedRowsPerSecond(linesCopy), ">= 0.5")
                 .WithFloor("raw binary COPY of every row the load writes: the orders with their totals, the lines, a stock movement per line; positions and alerts by one INSERT each (no checks)", PostedRowsPerSecond(postedFloor)),
             BenchResult.Compare("ingest.posted.twoCalls", PostedRowsPerSecond(postedInTwoCalls), "rows/s", "ingest.posted: orders and lines in one call", PostedRowsPerSecond(posted)),
+            BenchResult.Compare("ingest.single.p50", single.P50Ms, "ms",
+                "the same order and lines by two hand-written INSERTs in one transaction (no checks, no posting)", singleFloor.P50Ms),
             BenchResult.Compare("ingest.posted.analyzedEmpty", PostedRowsPerSecond(postedAnalyzed), "rows/s", "ingest.posted: the same load into a warehouse never analyzed", PostedRowsPerSecond(posted), ">= 0.8"),
         ];
     }
