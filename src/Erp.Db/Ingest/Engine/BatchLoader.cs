@@ -230,7 +230,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         if (plan.Move is not null)
         {
             CommandDefinition Command(string sql) => new(sql, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken);
-            await connection.ExecuteAsync(Command(plan.CreateMovedTable!));
+            await connection.ExecuteAsync(Command(plan.CreateMovedTable));
             if (plan.Definition.MoveWhen is not { } moves || await connection.ExecuteScalarAsync<bool>(Command(moves)))
             {
                 await connection.ExecuteAsync(Command(plan.Move));

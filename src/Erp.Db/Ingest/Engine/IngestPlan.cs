@@ -55,8 +55,7 @@ internal sealed class IngestPlan<TRow>
             ORDER BY d.row_no
             LIMIT @max
             """;
-        CreateMovedTable = definition.Move is null ? null
-            : $"CREATE TEMP TABLE ingest_moved ON COMMIT DROP AS SELECT {string.Join(", ", definition.ConflictColumns)} FROM {definition.Table} WITH NO DATA";
+        CreateMovedTable = $"CREATE TEMP TABLE ingest_moved ON COMMIT DROP AS SELECT {string.Join(", ", definition.ConflictColumns)} FROM {definition.Table} WITH NO DATA";
         Move = definition.Move is null ? null : $"""
             WITH moved AS ({definition.Move})
             INSERT INTO {MovedTable} SELECT {string.Join(", ", definition.ConflictColumns)} FROM moved
@@ -109,8 +108,8 @@ internal sealed class IngestPlan<TRow>
     /// <summary>The entity's move step (see <see cref="EntityDefinition{TRow}.Move"/>) recording what it moved in <see cref="MovedTable"/>, or null.</summary>
     public string? Move { get; }
 
-    /// <summary>Creates the empty <see cref="MovedTable"/>, which the upsert counts read whether or not <see cref="Move"/> runs; null without a move step.</summary>
-    public string? CreateMovedTable { get; }
+    /// <summary>Creates the empty <see cref="MovedTable"/> of an entity with a <see cref="Move"/>, which its upsert counts read whether or not the Move runs.</summary>
+    public string CreateMovedTable { get; }
 
     /// <summary>Up to @max rows (row_no, first_row, key_names) whose natural key an earlier row of the batch already has; key_names names the key's fields as the row gave them.</summary>
     public string Duplicates { get; }
