@@ -113,8 +113,10 @@ internal static class OrdersEntity
             // 0.8 s per 200,000 rows, four times the join. The rules are asked of the few candidates only: planned as one row, a
             // test against the whole batch ran as a scan of it per candidate, hence the batch's repeats are collected first.
             // Asked first, on its own: planning the UPDATE over every partition of the orders took 60-75 ms, more than the rest of
-            // a one-order batch's write, for a step that usually moves nothing.
-            MoveWhen = $"SELECT EXISTS ({MoveCandidates})",
+            // a one-order batch's write, for a step that usually moves nothing. Counted, not asked as EXISTS: planned to stop at a
+            // first candidate, which a batch without one never finds, EXISTS probed each partition per row (200,000 stored orders
+            // imported again: 35 s, against 0.14 s for the count's hash join).
+            MoveWhen = $"SELECT count(*) > 0 FROM ({MoveCandidates}) AS c",
             Move = $"""
                 WITH candidate AS MATERIALIZED ({MoveCandidates}),
                 repeated AS MATERIALIZED (
