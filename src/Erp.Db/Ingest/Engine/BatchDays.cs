@@ -15,7 +15,7 @@ internal sealed record BatchDays(DateTime? FirstDay, DateTime? LastDay)
     /// <summary>No bound: an entity without <see cref="EntityDefinition{TRow}.DaysField"/> reads no fact by its rows' days.</summary>
     public static readonly BatchDays None = new(null, null);
 
-    /// <summary>The query of the temp table's first and last <paramref name="field"/>.</summary>
+    /// <summary>The query of the temp table's first and last <paramref name="field"/>, as timestamps (what Dapper reads into DateTime).</summary>
     public static string Query(string field) =>
         $"SELECT min(t.{field})::timestamp AS firstday, max(t.{field})::timestamp AS lastday FROM {IngestPlan<object>.TempTable} AS t";
 
