@@ -8,6 +8,12 @@
 -- force when the receivable was invoiced, as on an invoice: a receivable keeps its due date while
 -- its invoice date stays, so a shop's new settlement_days reaches the receivables invoiced after it
 -- (and one whose order date is corrected), and re-posting after the change changes nothing.
+-- Receipts already applied bind the receivable: an invoiced order whose receivable has received
+-- something cannot take another currency (the receipts are in the old one, and would count one for
+-- one in the new), nor, while it is a sale, a gmv below what was received (the balance would turn
+-- negative). The order import refuses both naming the row when the file gives the order's invoice;
+-- this check also holds when it does not (a file without is_invoiced or invoice_id keeps the stored
+-- ones) and for an order changed by hand and re-posted: the posting fails and nothing is written.
 
 CREATE OR REPLACE FUNCTION dw.post_order_receivables(orders dw.order_ref[])
 RETURNS integer
@@ -18,9 +24,33 @@ DECLARE
     changed   integer;
     first_day date;
     last_day  date;
+    bound     record;
 BEGIN
     -- The batch's first and last day prune the orders to their partitions when planned (as dw.post_order_totals).
     SELECT min(r.order_date), max(r.order_date) INTO first_day, last_day FROM unnest(orders) AS r;
+
+    -- Only receivables that received something can conflict: they are found first (most have none).
+    SELECT o.order_no, o.order_date, o.currency_code AS order_currency, o.gmv, cur.invoice_no,
+           cur.currency_code AS receivable_currency, cur.received_amount
+    INTO bound
+    FROM (SELECT DISTINCT x.merchant_id, x.order_id, x.order_date FROM unnest(orders) AS x) AS s
+    JOIN dw.fact_accounts_receivable AS cur
+      ON cur.merchant_id = s.merchant_id AND cur.order_id = s.order_id AND cur.order_date = s.order_date
+    JOIN dw.fact_sales_orders AS o
+      ON o.merchant_id = cur.merchant_id AND o.order_id = cur.order_id AND o.order_date = cur.order_date
+    WHERE cur.received_amount > 0 AND o.is_invoiced
+      AND o.order_date BETWEEN first_day AND last_day
+      AND (o.currency_code <> cur.currency_code OR (dw.is_valid_sale(o.status) AND o.gmv < cur.received_amount))
+    ORDER BY o.merchant_id, o.order_id
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'order % of %: its receivable % has received % % already, so the order cannot be % %',
+            bound.order_no, bound.order_date, bound.invoice_no, bound.received_amount, bound.receivable_currency,
+            CASE WHEN bound.order_currency <> bound.receivable_currency THEN 'in' ELSE 'of gmv' END,
+            CASE WHEN bound.order_currency <> bound.receivable_currency THEN bound.order_currency::text ELSE bound.gmv::text END
+            USING ERRCODE = 'check_violation', HINT = 'Correct the payments of the invoice first, then the order.';
+    END IF;
+
     INSERT INTO dw.fact_accounts_receivable AS r (
         merchant_id, shop_id, customer_id, order_id, order_date, invoice_no, currency_code, exchange_rate,
         amount, invoice_date, due_date)

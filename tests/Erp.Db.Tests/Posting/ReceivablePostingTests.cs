@@ -189,6 +189,37 @@ public class ReceivablePostingTests
     }
 
     [Fact]
+    public async Task An_order_whose_invoice_received_payments_keeps_its_currency_and_a_file_without_its_invoice_cannot_lower_it()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await db.ExecuteAsync("INSERT INTO dw.fact_exchange_rates (currency_code, rate_date, rate_to_cny) VALUES ('EUR', DATE '2026-03-01', 7.8)");
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
+        await ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 60m) { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = "INV-1" }]);
+        const string Books = "SELECT o.currency_code || ' ' || o.gmv || '|' || r.currency_code || ' ' || r.amount || '|' || r.received_amount || '|' || r.status FROM dw.fact_sales_orders AS o JOIN dw.fact_accounts_receivable AS r USING (merchant_id, order_id, order_date)";
+        var before = await db.ScalarAsync<string>(Books);
+
+        // 60 USD received would count as 60 EUR on a receivable turned EUR.
+        var euro = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1") with { CurrencyCode = "EUR", ExchangeRate = null }]));
+        // A file that leaves is_invoiced and invoice_id out keeps the stored ones: the posting holds the receivable.
+        var partial = ingest.With(new IngestOptions
+        {
+            SuppliedFields = new HashSet<string> { "merchant_id", "shop_id", "order_no", "order_date", "ordered_at", "gmv", "currency_code", "exchange_rate" },
+        });
+        var lowered = await Assert.ThrowsAsync<PostgresException>(() => partial.UpsertOrdersAsync([Order("V-1", "completed", gmv: 30m)]));
+        var turned = await Assert.ThrowsAsync<PostgresException>(() => partial.UpsertOrdersAsync([Order("V-1", "completed") with { CurrencyCode = "EUR", ExchangeRate = null }]));
+        // A change that keeps both is posted as before.
+        await partial.UpsertOrdersAsync([Order("V-1", "completed", gmv: 80m)]);
+
+        Assert.Equal((1L, "currency_code"), (euro.RowNumber, euro.Field));
+        Assert.Contains("currency_code EUR is not the currency of the 60.00 USD already received on its invoice INV-1", euro.Message);
+        Assert.Equal("USD 100.00|USD 100.00|60.00|partially_paid", before);
+        Assert.Contains("order V-1 of 2026-03-05: its receivable INV-1 has received 60.00 USD already, so the order cannot be of gmv 30", lowered.MessageText);
+        Assert.Contains("so the order cannot be in EUR", turned.MessageText);
+        Assert.Equal("USD 80.00|USD 80.00|60.00|partially_paid", await db.ScalarAsync<string>(Books));
+    }
+
+    [Fact]
     public async Task An_order_no_longer_invoiced_cancels_its_receivable_and_invoiced_again_reopens_it()
     {
         await using var db = await IngestSample.CreateAsync();

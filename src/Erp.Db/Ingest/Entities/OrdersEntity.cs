@@ -194,6 +194,19 @@ internal static class OrdersEntity
                     """,
                     "(SELECT format('gmv %s is less than the %s already received on its invoice %s: correct the payments first', t.gmv, r.received_amount, t.invoice_id) "
                     + "FROM dw.fact_accounts_receivable AS r WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_id)"),
+                // Nor in another currency than its receipts: received_amount is their sum in the receivable's currency, so 60 USD
+                // received on an order turned EUR would count as 60 EUR. (t.currency_code is the stored one when the file has none.)
+                // A row that does not say the order is invoiced is held by dw.post_order_receivables, which fails the batch.
+                new("currency_code",
+                    """
+                    t.is_invoiced AND t.invoice_id IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM dw.fact_accounts_receivable AS r
+                        WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_id AND r.order_id IS NOT NULL
+                          AND r.received_amount > 0 AND r.currency_code::text IS DISTINCT FROM t.currency_code)
+                    """,
+                    "(SELECT format('currency_code %s is not the currency of the %s %s already received on its invoice %s: correct the payments first', "
+                    + "t.currency_code, r.received_amount, r.currency_code, t.invoice_id) "
+                    + "FROM dw.fact_accounts_receivable AS r WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_id)"),
             ],
             // An order this batch inserted (created_at = now()) has no lines or movements yet, so only its receivable, if
             // invoiced, can need posting: the rest are left out (200,000 new orders: 0.7 s of posting that found nothing).
