@@ -4,6 +4,10 @@
 -- Each unposted count posts once, oldest first per position: adjustment = counted_quantity - the
 -- book balance (on hand - shortage) at posting, reference count:<product_id>:<warehouse>:<counted_at>;
 -- book_quantity and posted_at record it, last_counted_at moves on. A corrected count is a new count.
+-- A count older than one already posted for its position (a late file) is superseded: it is
+-- recorded as posted with the book it found, but adjusts nothing, since the newer count already
+-- set the book and posting the older one would undo it (7 counted on the 9th, then 9 counted on the
+-- 8th imported: the book must stay 7, not become 9).
 -- All counts in one pass: the first count of a position finds the book as the pending movements
 -- leave it, and each later one finds the quantity counted before it (the earlier adjustment brought
 -- the book there). Posting them one at a time, with the positions and shortage alerts recomputed
@@ -25,16 +29,27 @@ BEGIN
     -- The book the first count of each position sees: every pending movement applied.
     PERFORM dw.apply_inventory_movements(merchant);
 
-    WITH counts AS (
+    WITH pending AS (
         SELECT c.merchant_id, c.product_id, c.warehouse_code, c.counted_at, c.counted_quantity, m.timezone,
-               coalesce(lag(c.counted_quantity) OVER (PARTITION BY c.merchant_id, c.product_id, c.warehouse_code
-                                                      ORDER BY c.counted_at),
-                        f.quantity_on_hand - f.shortage_on_hand, 0) AS book
+               coalesce(f.quantity_on_hand - f.shortage_on_hand, 0) AS position_book,
+               coalesce(c.counted_at < l.last_posted, false) AS superseded
         FROM dw.fact_stock_counts AS c
         JOIN dw.dim_merchants AS m ON m.merchant_id = c.merchant_id
         LEFT JOIN dw.fact_inventory AS f
           ON f.merchant_id = c.merchant_id AND f.product_id = c.product_id AND f.warehouse_code = c.warehouse_code
+        LEFT JOIN LATERAL (SELECT max(p.counted_at) AS last_posted FROM dw.fact_stock_counts AS p
+                           WHERE p.merchant_id = c.merchant_id AND p.product_id = c.product_id
+                             AND p.warehouse_code = c.warehouse_code AND p.posted_at IS NOT NULL) AS l ON true
         WHERE c.posted_at IS NULL AND (merchant IS NULL OR c.merchant_id = merchant)
+    ),
+    -- The counts that adjust find the one counted before them (among themselves), else the book; a
+    -- superseded count finds the book and adjusts nothing.
+    counts AS (
+        SELECT k.*,
+               CASE WHEN k.superseded THEN k.position_book
+                    ELSE coalesce(lag(k.counted_quantity) OVER (PARTITION BY k.merchant_id, k.product_id, k.warehouse_code, k.superseded
+                                                                ORDER BY k.counted_at), k.position_book) END AS book
+        FROM pending AS k
     ),
     adjusted AS (
         INSERT INTO dw.fact_inventory_transactions (
@@ -46,7 +61,7 @@ BEGIN
                format('stock count: %s counted, %s in the books', k.counted_quantity, k.book),
                k.counted_at, 0
         FROM counts AS k
-        WHERE k.counted_quantity <> k.book
+        WHERE k.counted_quantity <> k.book AND NOT k.superseded
         ORDER BY k.merchant_id, k.product_id, k.warehouse_code, k.counted_at
         ON CONFLICT (merchant_id, transaction_type, reference_no) WHERE reference_no IS NOT NULL DO NOTHING
     )

@@ -198,6 +198,25 @@ public class StockPostingTests
     }
 
     [Fact]
+    public async Task A_count_older_than_one_already_posted_is_superseded_and_adjusts_nothing()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(1, "A-1", 10)]);
+        await ingest.UpsertStockCountsAsync([new(1, "A-1", 7, Morning.AddHours(2))]);
+
+        // A late file: a count taken before the one posted, and one after it. The older one must not undo the newer.
+        await ingest.UpsertStockCountsAsync([new(1, "A-1", 9, Morning), new(1, "A-1", 6, Morning.AddHours(3))]);
+
+        Assert.Equal("adjustment:-3,adjustment:-1", await MovementsAsync(db));
+        Assert.Equal("6|0|0|0", await PositionAsync(db));
+        Assert.Equal("7|9,10|7,7|6", await db.ScalarAsync<string>(
+            "SELECT string_agg(book_quantity || '|' || counted_quantity, ',' ORDER BY counted_at) FROM dw.fact_stock_counts"));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_stock_counts WHERE posted_at IS NULL"));
+        Assert.Equal(Morning.AddHours(3).UtcDateTime, await db.ScalarAsync<DateTime>("SELECT last_counted_at FROM dw.fact_inventory"));
+    }
+
+    [Fact]
     public async Task A_shipped_movement_that_names_no_line_counts_for_inventory_deducted_in_the_import_and_in_posting()
     {
         await using var db = await IngestSample.CreateAsync();
