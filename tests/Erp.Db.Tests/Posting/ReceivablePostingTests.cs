@@ -220,6 +220,25 @@ public class ReceivablePostingTests
     }
 
     [Fact]
+    public async Task A_payment_moved_to_another_invoice_leaves_the_first_one_unpaid_again_and_is_counted_once()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1"), Invoiced("V-2", "INV-2")]);
+        PaymentRow payment = new(1, "BANK-1", Day, Paid1, 100m) { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = "INV-1" };
+        await ingest.UpsertPaymentsAsync([payment]);
+        const string Receivables = "SELECT string_agg(invoice_no || ' ' || received_amount || ' ' || status, '|' ORDER BY invoice_no) FROM dw.fact_accounts_receivable";
+
+        await ingest.UpsertPaymentsAsync([payment with { InvoiceNo = "INV-2" }]);
+        var moved = await db.ScalarAsync<string>(Receivables);
+        await ingest.UpsertPaymentsAsync([payment with { InvoiceNo = null }]);
+
+        Assert.Equal("INV-1 0.00 open|INV-2 100.00 paid", moved);
+        Assert.Equal("INV-1 0.00 open|INV-2 0.00 open", await db.ScalarAsync<string>(Receivables));
+        Assert.True((await new ErpDatabase(db.DataSource).PostAsync(merchantId: 1)).NothingChanged);
+    }
+
+    [Fact]
     public async Task An_order_no_longer_invoiced_cancels_its_receivable_and_invoiced_again_reopens_it()
     {
         await using var db = await IngestSample.CreateAsync();

@@ -13,9 +13,15 @@ internal static class PaymentsEntity
     /// else by order_no, when exactly one receivable of the merchant belongs to an order with that number; NULL when none (or several)
     /// match. Orders are indexed by shop and number, not by number alone, so a look-up per row scanned the merchant's receivables and
     /// their orders (2,000 payments by order_no: 67 s); joined once, the batch's numbers meet the orders in one hash join.
+    /// The receivable a stored receipt paid before goes into previous_receivable_id, so that a receipt moved to another invoice is
+    /// taken off the one it left when the batch is posted.
     /// </summary>
     private const string ResolveReceivable = """
         ALTER TABLE pg_temp.ingest_rows ADD COLUMN IF NOT EXISTS receivable_id bigint;
+        ALTER TABLE pg_temp.ingest_rows ADD COLUMN IF NOT EXISTS previous_receivable_id bigint;
+        UPDATE pg_temp.ingest_rows AS t SET previous_receivable_id = p.receivable_id
+        FROM dw.fact_payment_receipts AS p
+        WHERE p.merchant_id = t.merchant_id AND p.reference_no = t.reference_no AND p.receivable_id IS NOT NULL;
         UPDATE pg_temp.ingest_rows AS t SET receivable_id = r.receivable_id
         FROM dw.fact_accounts_receivable AS r
         WHERE t.invoice_no IS NOT NULL AND r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_no;
@@ -113,11 +119,15 @@ internal static class PaymentsEntity
                 + "coalesce(t.currency_code, 'NULL'), coalesce('invoice_no ' || t.invoice_no, 'order_no ' || t.order_no), r.currency_code) "
                 + "FROM dw.fact_accounts_receivable AS r WHERE r.merchant_id = t.merchant_id AND r.receivable_id = t.receivable_id)"),
         ],
+        // The receivables the batch's receipts pay now, and those they paid before: a receipt moved to another invoice (or
+        // made unapplied) leaves its old receivable, whose received_amount would otherwise still count it, twice over.
         Post = """
             SELECT dw.settle_receivables(NULL, ARRAY(
-                SELECT DISTINCT p.receivable_id FROM pg_temp.ingest_rows AS t
+                SELECT p.receivable_id FROM pg_temp.ingest_rows AS t
                 JOIN dw.fact_payment_receipts AS p ON p.merchant_id = t.merchant_id AND p.reference_no = t.reference_no
-                WHERE p.receivable_id IS NOT NULL))
+                WHERE p.receivable_id IS NOT NULL
+                UNION
+                SELECT t.previous_receivable_id FROM pg_temp.ingest_rows AS t WHERE t.previous_receivable_id IS NOT NULL))
             """,
     });
 }
