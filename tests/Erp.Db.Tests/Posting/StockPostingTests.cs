@@ -210,10 +210,37 @@ public class StockPostingTests
 
         Assert.Equal("adjustment:-3,adjustment:-1", await MovementsAsync(db));
         Assert.Equal("6|0|0|0", await PositionAsync(db));
-        Assert.Equal("7|9,10|7,7|6", await db.ScalarAsync<string>(
+        // The late count records the book of its time: 10, before the newer count's adjustment of -3.
+        Assert.Equal("10|9,10|7,7|6", await db.ScalarAsync<string>(
             "SELECT string_agg(book_quantity || '|' || counted_quantity, ',' ORDER BY counted_at) FROM dw.fact_stock_counts"));
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_stock_counts WHERE posted_at IS NULL"));
         Assert.Equal(Morning.AddHours(3).UtcDateTime, await db.ScalarAsync<DateTime>("SELECT last_counted_at FROM dw.fact_inventory"));
+    }
+
+    [Fact]
+    public async Task A_count_imported_after_later_shipments_adjusts_the_book_as_it_stood_when_counted()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(1, "A-1", 10)]);
+        // 3 units shipped at Morning + 5 h; then the counts of Morning + 2 h (9 found) and Morning + 6 h (6 found) arrive.
+        await ingest.UpsertOrdersAsync([Order("S-1", "shipped")]);
+        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 3)]);
+
+        await ingest.UpsertStockCountsAsync([new(1, "A-1", 9, Morning.AddHours(2)), new(1, "A-1", 6, Morning.AddHours(6))]);
+        var posted = await PositionAsync(db);
+        var again = await db.ScalarAsync<int>("SELECT dw.post_stock_counts()");
+
+        // At Morning + 2 h the book was 10 (the shipment came later): -1. The shipment took the book to 9 - 3 = 6, as counted
+        // at Morning + 6 h: no second adjustment. Against the book at posting (7), the first count would have undone the shipment.
+        Assert.Equal("sale_out:-3,adjustment:-1", await MovementsAsync(db));
+        Assert.Equal("6|0|0|0", posted);
+        Assert.Equal("10|9,6|6", await db.ScalarAsync<string>(
+            "SELECT string_agg(book_quantity || '|' || counted_quantity, ',' ORDER BY counted_at) FROM dw.fact_stock_counts"));
+        Assert.Equal(0, again);
+        // On hand = opening + every movement still holds.
+        Assert.Equal(6L, await db.ScalarAsync<long>(
+            "SELECT 10 + sum(quantity_change) FILTER (WHERE transaction_type NOT IN ('reserve', 'release')) FROM dw.fact_inventory_transactions"));
     }
 
     [Fact]
