@@ -32,7 +32,7 @@ internal static partial class TextTable
             .Select(c => c == 0 || numeric[c] || rows.All(r => r[c].Length == 0 || TimePattern().IsMatch(r[c])))
             .ToArray();
         var widths = Enumerable.Range(0, headers.Length)
-            .Select(c => rows.Select(r => r[c].Length).Append(numeric[c] ? headers[c].Length : Math.Min(headers[c].Length, MinTextWidth)).Max())
+            .Select(c => rows.Select(r => TerminalText.Width(r[c])).Append(numeric[c] ? TerminalText.Width(headers[c]) : Math.Min(TerminalText.Width(headers[c]), MinTextWidth)).Max())
             .ToArray();
 
         if (Fit(widths, whole, width))
@@ -80,14 +80,14 @@ internal static partial class TextTable
         var line = string.Join(Gap, cells.Select((cell, c) =>
         {
             var value = numeric[c] && !shortenHeaders ? cell : Shorten(cell, widths[c]);
-            return numeric[c] ? value.PadLeft(widths[c]) : value.PadRight(widths[c]);
+            return numeric[c] ? TerminalText.PadLeft(value, widths[c]) : TerminalText.PadRight(value, widths[c]);
         }));
         text.AppendLine(line.TrimEnd());
     }
 
     private static void AppendVertical(StringBuilder text, string[] headers, string[][] rows)
     {
-        var labelWidth = headers.Max(h => h.Length);
+        var labelWidth = headers.Max(TerminalText.Width);
         for (var r = 0; r < rows.Length; r++)
         {
             if (r > 0)
@@ -96,7 +96,7 @@ internal static partial class TextTable
             }
             for (var c = 0; c < headers.Length; c++)
             {
-                text.Append(headers[c].PadRight(labelWidth)).Append(" : ").AppendLine(rows[r][c]);
+                text.Append(TerminalText.PadRight(headers[c], labelWidth)).Append(" : ").AppendLine(rows[r][c]);
             }
         }
     }
@@ -107,7 +107,7 @@ internal static partial class TextTable
         var line = new StringBuilder();
         foreach (var word in OneLine(prose).Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (line.Length > 0 && line.Length + 1 + word.Length > width)
+            if (line.Length > 0 && TerminalText.Width(line.ToString()) + 1 + TerminalText.Width(word) > width)
             {
                 text.AppendLine(line.ToString());
                 line.Clear();
@@ -117,10 +117,10 @@ internal static partial class TextTable
         text.AppendLine(line.ToString());
     }
 
-    private static string Shorten(string value, int width) =>
-        value.Length <= width ? value : value[..(width - 1)] + "…";
+    private static string Shorten(string value, int width) => TerminalText.Shorten(value, width);
 
-    private static string OneLine(string value) => value.ReplaceLineEndings(" ");
+    /// <summary>A cell on one line: line breaks and tabs (which a terminal widens to its next stop) become spaces.</summary>
+    private static string OneLine(string value) => value.ReplaceLineEndings(" ").Replace('\t', ' ');
 
     private static bool IsNumber(string value) =>
         value == "n/a" || NumberPattern().IsMatch(value);

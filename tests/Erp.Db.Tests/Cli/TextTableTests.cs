@@ -50,6 +50,40 @@ public class TextTableTests
         Assert.Contains("Shop     : Shenzhen Consumer Electronics Flagship Store (official)", text);
     }
 
+    private static readonly TableView Chinese = new(
+        ["Customer", "Name", "Revenue"],
+        [
+            ["C-001", "张三的超级保温杯, 大号 \"特价\" 超长名称测试", "3,433.34"],
+            ["C-002", "Bloc 😀😀 building\tblocks", "367.68"],
+            ["C-003", "Latin name", "12.00"],
+        ]);
+
+    [Theory]
+    [InlineData(40)]
+    [InlineData(60)]
+    [InlineData(120)]
+    public void Chinese_characters_and_emoji_count_two_columns_so_lines_fit_and_numbers_line_up(int width)
+    {
+        var lines = TextTable.Render(Chinese, width).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+
+        Assert.All(lines, l => Assert.True(TerminalText.Width(l) <= width, $"{TerminalText.Width(l)} columns > {width}: {l}"));
+        // Every row's revenue ends in the same terminal column, whatever the name before it holds.
+        var ends = lines.Skip(2).Select(l => TerminalText.Width(l)).Distinct();
+        Assert.Single(ends);
+        // An ellipsis never cuts an emoji in half (a lone surrogate is not text).
+        Assert.All(lines, l => Assert.True(l.EnumerateRunes().All(r => r != System.Text.Rune.ReplacementChar), l));
+        Assert.All(lines, l => Assert.DoesNotContain('\t', l));
+    }
+
+    [Fact]
+    public void A_name_is_shortened_by_columns_without_splitting_an_emoji()
+    {
+        Assert.Equal(7, TerminalText.Width("张三 ab"));
+        Assert.Equal("张三…", TerminalText.Shorten("张三的超级保温杯", 6));
+        Assert.Equal("a😀…", TerminalText.Shorten("a😀😀😀", 5));
+        Assert.Equal("a😀😀", TerminalText.Shorten("a😀😀", 5));
+    }
+
     [Theory]
     [InlineData("80")]
     [InlineData("120")]
