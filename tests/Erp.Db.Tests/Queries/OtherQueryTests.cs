@@ -114,6 +114,30 @@ public class OtherQueryTests
     }
 
     [Fact]
+    public async Task A_bucket_after_a_day_without_orders_has_no_change_rather_than_one_against_an_older_bucket()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        // Merchant 1 sold every day; take the orders of 10 days ago away, so that day has no row in the daily sales.
+        await f.Db.ExecuteAsync("DELETE FROM dw.fact_sales_orders WHERE merchant_id = 1 AND order_date = CURRENT_DATE - 10");
+        await f.Db.ExecuteAsync("CALL ops.refresh_all('test')");
+        var today = QueryFixture.Today;
+
+        var trend = (await f.Erp.Queries.TrendsAsync(new TrendQuery(1, new Period(today.AddDays(-12), today.AddDays(-8)), Granularity.Day))).Data;
+
+        Assert.Equal([today.AddDays(-12), today.AddDays(-11), today.AddDays(-9), today.AddDays(-8)], trend.Series.Select(p => p.Bucket));
+        var afterGap = trend.Series.Single(p => p.Bucket == today.AddDays(-9));
+        // The bucket before it is the empty day (0 revenue, 0 orders): no change, not the change against 11 days ago.
+        Assert.Equal((null, null, null), (afterGap.RevenueChange, afterGap.OrdersChange, afterGap.AovChange));
+        // The next day's change is against the day just before, as the facts give it.
+        var revenue = await f.Db.ScalarAsync<decimal>("""
+            SELECT round((sum(gmv_cny) FILTER (WHERE order_date = CURRENT_DATE - 8) - sum(gmv_cny) FILTER (WHERE order_date = CURRENT_DATE - 9))
+                         / sum(gmv_cny) FILTER (WHERE order_date = CURRENT_DATE - 9), 4)
+              FROM dw.fact_sales_orders WHERE merchant_id = 1 AND dw.is_valid_sale(status)
+            """);
+        Assert.Equal(revenue, trend.Series.Single(p => p.Bucket == today.AddDays(-8)).RevenueChange);
+    }
+
+    [Fact]
     public async Task Months_before_the_first_sale_change_neither_the_direction_nor_the_forecast_of_a_trend()
     {
         await using var f = await QueryFixture.CreateAsync();
