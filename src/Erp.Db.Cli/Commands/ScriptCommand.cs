@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using Erp.Db.Cli.Connection;
 using Erp.Db.Cli.Output;
 using Erp.Db.Migrations;
@@ -38,8 +39,10 @@ internal sealed class ScriptCommand : Command
         var file = parseResult.GetValue(outputFile);
         if (file is not null)
         {
-            await File.WriteAllTextAsync(file.FullName, sql, cancellationToken);
-            return new CommandResult(new { file = file.FullName, bytes = sql.Length }, new TableView([], [], $"Wrote the SQL to {file.FullName}."));
+            // The file's size in bytes (UTF-8), not the text's length: the scripts hold non-ASCII characters.
+            var bytes = Encoding.UTF8.GetBytes(sql);
+            await File.WriteAllBytesAsync(file.FullName, bytes, cancellationToken);
+            return new CommandResult(new { file = file.FullName, bytes = bytes.Length }, new TableView([], [], $"Wrote the SQL to {file.FullName}."));
         }
         // The SQL is meant for a file or a pipe: JSON only when asked for by name.
         if (globals.FormatGiven(parseResult) && parseResult.GetValue(globals.Format) == OutputFormat.Json)

@@ -162,9 +162,13 @@ public class SchemaCommandsTests
 
         Assert.Equal(0, run.ExitCode);
         var sql = await File.ReadAllTextAsync(file);
+        var length = new FileInfo(file).Length;
         File.Delete(file);
         Assert.Contains("-- ==== migrations/0001_schemas.sql", sql);
         Assert.Contains("CREATE SCHEMA IF NOT EXISTS dw", sql);
+        // data.bytes is the file's size: the scripts hold non-ASCII text, so it is more than the characters.
+        Assert.True(length > sql.Length, "the scripts are expected to hold non-ASCII characters");
+        Assert.Equal(length, run.Json().GetProperty("data").GetProperty("bytes").GetInt64());
     }
 
     [Theory]
