@@ -41,7 +41,15 @@ internal sealed class ScriptCommand : Command
         {
             // The file's size in bytes (UTF-8), not the text's length: the scripts hold non-ASCII characters.
             var bytes = Encoding.UTF8.GetBytes(sql);
-            await File.WriteAllBytesAsync(file.FullName, bytes, cancellationToken);
+            try
+            {
+                await File.WriteAllBytesAsync(file.FullName, bytes, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A path the user typed that cannot be written is bad input (exit 2), not a failure of the database.
+                throw CliException.Validation($"--output: cannot write {file.FullName}: {e.Message}", new { field = "--output", file = file.FullName });
+            }
             return new CommandResult(new { file = file.FullName, bytes = bytes.Length }, new TableView([], [], $"Wrote the SQL to {file.FullName}."));
         }
         // The SQL is meant for a file or a pipe: JSON only when asked for by name.

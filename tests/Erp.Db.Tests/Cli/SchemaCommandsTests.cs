@@ -171,6 +171,22 @@ public class SchemaCommandsTests
         Assert.Equal(length, run.Json().GetProperty("data").GetProperty("bytes").GetInt64());
     }
 
+    [Fact]
+    public async Task Script_to_a_path_that_cannot_be_written_is_bad_input_naming_the_option()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        var file = Path.Combine(Path.GetTempPath(), $"erpdb-no-such-dir-{Guid.NewGuid():N}", "script.sql");
+
+        var run = await CliRun.RunAsync("script", "--output", file, "--connection", db.ConnectionString);
+
+        Assert.Equal(2, run.ExitCode);
+        var error = run.Json().GetProperty("error");
+        Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
+        Assert.Equal("--output", error.GetProperty("details").GetProperty("field").GetString());
+        Assert.Contains(file, error.GetProperty("message").GetString());
+        Assert.False(File.Exists(file));
+    }
+
     [Theory]
     [InlineData("migrate", "--no-such-option")]
     [InlineData("status", "--format", "xml")]
