@@ -101,7 +101,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         var settings = new ImportSettings(DateFormatOf(parseResult.GetValue(dateFormat)), parseResult.GetValue(maxErrors), TimeZoneOf(parseResult.GetValue(timeZone)));
         if (settings.MaxErrors < 1)
         {
-            throw CliException.Validation($"--max-errors must be at least 1, not {settings.MaxErrors}.", new { maxErrors = settings.MaxErrors });
+            throw CliException.Validation($"--max-errors must be at least 1, not {settings.MaxErrors}.", new { field = "--max-errors", maxErrors = settings.MaxErrors });
         }
         var dry = parseResult.GetValue(dryRun);
         if (parseResult.GetValue(items) is { } itemsPath)
@@ -201,7 +201,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
             null => extension is ".tsv" or ".tab" ? "\t" : ",",
             "tab" or "\\t" or "\t" => "\t",
             "," or ";" or "|" => parseResult.GetValue(delimiter)!,
-            var other => throw CliException.Validation($"--delimiter '{other}' is not one of ',', ';', '|', 'tab'.", new { delimiter = other }),
+            var other => throw CliException.Validation($"--delimiter '{other}' is not one of ',', ';', '|', 'tab'.", new { field = "--delimiter", delimiter = other }),
         };
         string encodingName;
         try
@@ -211,7 +211,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         catch (ArgumentException)
         {
             throw CliException.Validation($"--encoding '{parseResult.GetValue(encoding)}' is not one of {string.Join(", ", TextEncodings.Names)}.",
-                new { encoding = parseResult.GetValue(encoding) });
+                new { field = "--encoding", encoding = parseResult.GetValue(encoding) });
         }
         catch (AmbiguousEncodingException e)
         {
@@ -232,7 +232,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         }
         catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
-            throw CliException.Validation($"--time-zone '{name}' is not a time zone this machine knows: give an IANA name such as Asia/Shanghai or UTC.", new { timeZone = name });
+            throw CliException.Validation($"--time-zone '{name}' is not a time zone this machine knows: give an IANA name such as Asia/Shanghai or UTC.", new { field = "--time-zone", timeZone = name });
         }
     }
 
@@ -255,7 +255,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         // The format must round-trip a date whose day and month differ, and carry a year, a month and a day.
         if (!DateOnly.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var back) || back != probe)
         {
-            throw CliException.Validation($"--date-format '{format}' is not a date format with a day, a month and a year (e.g. dd/MM/yyyy).", new { dateFormat = format });
+            throw CliException.Validation($"--date-format '{format}' is not a date format with a day, a month and a year (e.g. dd/MM/yyyy).", new { field = "--date-format", dateFormat = format });
         }
         return format;
     }

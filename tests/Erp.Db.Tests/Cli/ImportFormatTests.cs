@@ -384,6 +384,28 @@ public class ImportFormatTests
             $"SELECT min(order_date) || '|' || sum(quantity) FROM dw.fact_order_items WHERE order_id = {id}"));
     }
 
+    [Theory]
+    [InlineData("--max-errors", "0")]
+    [InlineData("--delimiter", "x")]
+    [InlineData("--encoding", "latin1")]
+    [InlineData("--time-zone", "Mars/Olympus")]
+    [InlineData("--date-format", "yyyy")]
+    public async Task A_bad_import_option_is_named_in_details_field_and_nothing_is_imported(string option, string value)
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = await WriteAsync(OrdersHeader, "1,10,OPT-1,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1");
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var run = await CliRun.RunAsync([.. Import("orders", path, db), option, value]);
+
+        Assert.Equal(2, run.ExitCode);
+        var error = run.Json().GetProperty("error");
+        Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
+        Assert.Equal(option, error.GetProperty("details").GetProperty("field").GetString());
+        Assert.StartsWith(option, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
+    }
+
     private static string[] Import(string entity, string path, TestDatabase db) =>
         ["import", entity, path, "--connection", db.ConnectionString, "--format", "json"];
 
