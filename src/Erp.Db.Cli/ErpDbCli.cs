@@ -101,7 +101,7 @@ internal static class ErpDbCli
         // No bundling of short options: erpdb has none to bundle, and with it any word starting with "-h" or "-?" (an
         // entity or a path typed by mistake, or hostile) asked for help and exited 0 instead of being refused.
         var parseResult = root.Parse(args.Length == 0 ? ["--help"] : args, new ParserConfiguration { EnablePosixBundling = false });
-        if (parseResult.Errors.Count > 0)
+        if (parseResult.Errors.Count > 0 || OptionLikeValues(parseResult).Count > 0)
         {
             var messages = Messages(parseResult);
             if (OutputFormats.FromArgs(args, OutputFormats.Default(console.IsTerminal)) == OutputFormat.Json)
@@ -127,7 +127,9 @@ internal static class ErpDbCli
         var missing = parseResult.Errors.Select(e => e.SymbolResult).OfType<ArgumentResult>()
             .Where(a => a.Parent is CommandResult && a.Tokens.Count < a.Argument.Arity.MinimumNumberOfValues)
             .Select(a => a.Argument).Distinct().ToList();
-        List<string> messages = [.. parseResult.Errors.Where(e => e.SymbolResult is not ArgumentResult a || !missing.Contains(a.Argument)).Select(e => Plain(e.Message))];
+        // An option taken as a value comes first: the words after it were then left over, and are reported as such.
+        List<string> messages = [.. OptionLikeValues(parseResult).Select(v => $"Unrecognized option '{v}'."),
+            .. parseResult.Errors.Where(e => e.SymbolResult is not ArgumentResult a || !missing.Contains(a.Argument)).Select(e => Plain(e.Message))];
         if (missing.Count > 0)
         {
             var names = string.Join(" and ", missing.Select(a => $"<{a.HelpName ?? a.Name}>"));
@@ -135,6 +137,15 @@ internal static class ErpDbCli
         }
         return messages;
     }
+
+    /// <summary>
+    /// Words a command's arguments took that look like options. An argument that takes any word (refresh's view names, import's
+    /// file) takes an option erpdb does not have as its value, and the command then answered about the wrong thing:
+    /// <c>refresh --merchant 1</c> said "Unknown view(s): mart.--merchant, mart.1". A lone "-" and a negative number stay values.
+    /// </summary>
+    private static List<string> OptionLikeValues(ParseResult parseResult) =>
+        [.. parseResult.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens).Select(t => t.Value)
+            .Where(v => v.Length > 1 && v[0] == '-' && !char.IsAsciiDigit(v[1]) && v[1] != '.')];
 
     /// <summary>
     /// A parse error in the user's terms: System.CommandLine names the .NET type it expected

@@ -28,4 +28,23 @@ public class ValidationFieldTests
         Assert.StartsWith(message, error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(field, error.GetProperty("details").GetProperty("field").GetString());
     }
+
+    [Theory]
+    [InlineData("refresh", "--merchant", "1")]
+    [InlineData("import", "orders", "--bogus", "orders.csv")]
+    [InlineData("refresh", "-m")]
+    public async Task An_option_the_command_lacks_is_refused_as_one_not_taken_as_a_value(params string[] args)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var typed = args.First(a => a.StartsWith('-'));
+        var journal = await f.Db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_refresh_log");
+
+        var run = await CliRun.RunAsync([.. args, "--format", "json", "--connection", f.Db.ConnectionString]);
+
+        Assert.Equal(2, run.ExitCode);
+        var error = run.Json().GetProperty("error");
+        Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
+        Assert.StartsWith($"Unrecognized option '{typed}'.", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(journal, await f.Db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_refresh_log"));
+    }
 }
