@@ -1,8 +1,14 @@
 -- ops.merchant_isolation_problems: everything that would let a reader scoped to one merchant see
 -- another merchant's rows, or write (erpdb verify fails on any row; docs/merchant-isolation.md).
 -- requires: ops.current_merchant_id (0010_merchant_isolation), 0014_reader_grants_explicit
--- "Reachable by readers" means granted to erp_reader or to PUBLIC (every reader has both), table
--- or column privilege alike. Objects that belong to an extension are the extension's business.
+-- "Reachable by readers" means granted, table or column privilege alike, to a role whose privileges
+-- a scoped reader can use: PUBLIC and erp_reader (every reader has both), any role that is a member
+-- of erp_reader but of neither erp_owner nor erp_writer (a reader login, or a group of them; owners
+-- and writers see every merchant anyway), and every role erp_reader or such a role is a member of,
+-- directly or not (it inherits its privileges or may SET ROLE to it). A view granted to a
+-- per-merchant group role or to the login itself reads as its owner all the same. Such a reader
+-- that bypasses row level security or is a member of pg_read_all_data or pg_write_all_data is
+-- reported too. Objects that belong to an extension are the extension's business.
 -- A relation readers may SELECT is fine when:
 --   table or foreign table: it has no merchant_id column (shared reference data), or row level
 --     security is enabled and every policy that applies to readers calls ops.current_merchant_id()
@@ -23,7 +29,7 @@ LANGUAGE sql
 STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    WITH
+    WITH RECURSIVE
     -- The one list of functions readers may call although they run as their owner or return rows.
     allowed_functions (signature, reason) AS (
         VALUES ('ops.current_merchant_id()', 'returns only the merchant of the caller''s own transaction'),
@@ -34,23 +40,76 @@ AS $$
     scope_function AS (
         SELECT pg_catalog.to_regprocedure('ops.current_merchant_id()')::oid AS oid
     ),
+    -- Roles in erp_reader that are scoped readers (logins, or groups of them): not owners, writers
+    -- or superusers. erp_reader itself is one.
+    reader_logins AS (
+        SELECT r.oid, r.rolname, r.rolbypassrls
+        FROM pg_catalog.pg_roles AS r
+        WHERE pg_catalog.pg_has_role(r.oid, 'erp_reader', 'MEMBER')
+          AND NOT r.rolsuper
+          AND NOT pg_catalog.pg_has_role(r.oid, 'erp_owner', 'MEMBER')
+          AND NOT pg_catalog.pg_has_role(r.oid, 'erp_writer', 'MEMBER')
+    ),
+    -- Every role whose privileges a scoped reader can use: PUBLIC (0), the readers and every role
+    -- they are members of. through_erp_reader: PUBLIC, erp_reader or a role erp_reader is in, which
+    -- every reader has (the problems then name PUBLIC or erp_reader).
+    reader_roles (oid, through_erp_reader) AS (
+        SELECT 0::oid, true
+        UNION
+        SELECT l.oid, l.oid = 'erp_reader'::regrole FROM reader_logins AS l
+        UNION
+        SELECT m.roleid, r.through_erp_reader
+        FROM pg_catalog.pg_auth_members AS m
+        JOIN reader_roles AS r ON r.oid = m.member
+    ),
+    -- How the problems name a grantee readers use, and which name comes first when several hold a
+    -- privilege: PUBLIC, then erp_reader, then the role itself.
+    reader_grantees AS (
+        SELECT r.oid,
+               CASE WHEN r.oid = 0 THEN 'PUBLIC'
+                    WHEN pg_catalog.bool_or(r.through_erp_reader) THEN 'erp_reader'
+                    ELSE (SELECT pg_catalog.format('%I', g.rolname) FROM pg_catalog.pg_roles AS g WHERE g.oid = r.oid) END AS label,
+               CASE WHEN r.oid = 0 THEN 0 WHEN pg_catalog.bool_or(r.through_erp_reader) THEN 1 ELSE 2 END AS rank
+        FROM reader_roles AS r
+        GROUP BY r.oid
+    ),
     schemas AS (
         SELECT n.oid, n.nspname
         FROM pg_catalog.pg_namespace AS n
         WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
           AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
     ),
+    -- The privileges readers hold on relations (table or column privilege), from the ACLs (the owner's
+    -- implicit ones included), each with the first name of a reader grantee holding it.
+    relation_privileges AS (
+        SELECT p.oid, p.privilege_type, (pg_catalog.array_agg(g.label ORDER BY g.rank, g.label))[1] AS grantee
+        FROM (SELECT c.oid, a.privilege_type, a.grantee
+              FROM pg_catalog.pg_class AS c
+              JOIN schemas AS s ON s.oid = c.relnamespace
+              CROSS JOIN LATERAL pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))) AS a
+              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+              UNION
+              SELECT c.oid, a.privilege_type, a.grantee
+              FROM pg_catalog.pg_class AS c
+              JOIN schemas AS s ON s.oid = c.relnamespace
+              JOIN pg_catalog.pg_attribute AS t ON t.attrelid = c.oid AND t.attnum > 0 AND NOT t.attisdropped AND t.attacl IS NOT NULL
+              CROSS JOIN LATERAL pg_catalog.aclexplode(t.attacl) AS a
+              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')) AS p
+        JOIN reader_grantees AS g ON g.oid = p.grantee
+        GROUP BY p.oid, p.privilege_type
+    ),
     relations AS (
         SELECT c.oid, s.nspname, c.relname, c.relkind, c.relrowsecurity, c.relispartition, c.reloptions,
                pg_catalog.format('%I.%I', s.nspname, c.relname) AS object_name,
                CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
                               WHEN 'f' THEN 'foreign table' ELSE 'table' END AS object_kind,
-               pg_catalog.has_any_column_privilege('erp_reader', c.oid, 'SELECT') AS reader_selects,
-               CASE WHEN pg_catalog.has_any_column_privilege('public', c.oid, 'SELECT') THEN 'PUBLIC' ELSE 'erp_reader' END AS grantee,
+               rp.grantee IS NOT NULL AS reader_selects,
+               rp.grantee,
                EXISTS (SELECT 1 FROM pg_catalog.pg_attribute AS a
                        WHERE a.attrelid = c.oid AND a.attname = 'merchant_id' AND NOT a.attisdropped) AS has_merchant_id
         FROM pg_catalog.pg_class AS c
         JOIN schemas AS s ON s.oid = c.relnamespace
+        LEFT JOIN relation_privileges AS rp ON rp.oid = c.oid AND rp.privilege_type = 'SELECT'
         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d
                           WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
@@ -80,7 +139,7 @@ AS $$
         WHERE r.relkind IN ('r', 'p') AND r.reader_selects AND r.has_merchant_id AND r.relrowsecurity
           AND p.polpermissive AND p.polcmd IN ('r', '*')
           AND EXISTS (SELECT 1 FROM pg_catalog.unnest(p.polroles) AS role_oid
-                      WHERE role_oid = 0 OR pg_catalog.pg_has_role('erp_reader', role_oid, 'MEMBER'))
+                      WHERE role_oid IN (SELECT rr.oid FROM reader_roles AS rr))
           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d, scope_function AS f
                           WHERE d.classid = 'pg_catalog.pg_policy'::regclass AND d.objid = p.oid
                             AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid = f.oid)
@@ -113,51 +172,71 @@ AS $$
         FROM relations AS r
         WHERE r.relkind = 'm' AND r.reader_selects
         UNION ALL
-        -- erp_reader must not read staging or ops, nor write anywhere
-        SELECT r.object_name, r.object_kind, 'erp_reader has ' || priv.name
+        -- readers must not read staging or ops, nor write anywhere
+        SELECT r.object_name, r.object_kind, rp.grantee || ' has ' || rp.privilege_type
         FROM relations AS r
-        CROSS JOIN (VALUES ('SELECT'), ('INSERT'), ('UPDATE'), ('DELETE'), ('TRUNCATE')) AS priv(name)
+        JOIN relation_privileges AS rp ON rp.oid = r.oid
         WHERE r.nspname IN ('staging', 'dw', 'ops', 'mart') AND r.relkind IN ('r', 'p', 'v', 'm', 'f')
-          AND (priv.name <> 'SELECT' OR r.nspname IN ('staging', 'ops'))
-          AND CASE WHEN priv.name IN ('DELETE', 'TRUNCATE') THEN pg_catalog.has_table_privilege('erp_reader', r.oid, priv.name)
-                   ELSE pg_catalog.has_any_column_privilege('erp_reader', r.oid, priv.name) END
+          AND (rp.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')
+               OR (rp.privilege_type = 'SELECT' AND r.nspname IN ('staging', 'ops')))
         UNION ALL
         -- functions readers may execute that run as their owner or return rows
         SELECT pg_catalog.format('%I.%I(%s)', s.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)),
                CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
-               'executable by ' || CASE WHEN pg_catalog.has_function_privilege('public', p.oid, 'EXECUTE') THEN 'PUBLIC' ELSE 'erp_reader' END
+               'executable by ' || fx.grantee
                    || CASE WHEN p.prosecdef THEN ' and SECURITY DEFINER' ELSE ' and returns rows' END
                    || ' without an entry in the allowed functions of ops.merchant_isolation_problems()'
         FROM pg_catalog.pg_proc AS p
         JOIN schemas AS s ON s.oid = p.pronamespace
+        CROSS JOIN LATERAL (
+            SELECT (pg_catalog.array_agg(g.label ORDER BY g.rank, g.label))[1] AS grantee
+            FROM pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) AS a
+            JOIN reader_grantees AS g ON g.oid = a.grantee
+            WHERE a.privilege_type = 'EXECUTE'
+        ) AS fx
         WHERE p.prokind IN ('f', 'p')
           AND p.prorettype NOT IN ('pg_catalog.trigger'::regtype, 'pg_catalog.event_trigger'::regtype)
           AND (p.prosecdef OR p.proretset OR p.prorettype = 'pg_catalog.record'::regtype
                OR EXISTS (SELECT 1 FROM pg_catalog.pg_type AS t WHERE t.oid = p.prorettype AND t.typtype = 'c'))
-          AND pg_catalog.has_function_privilege('erp_reader', p.oid, 'EXECUTE')
+          AND fx.grantee IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM allowed_functions AS a WHERE pg_catalog.to_regprocedure(a.signature) = p.oid)
           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d
                           WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
         UNION ALL
         -- readers must not create objects (a view or function of theirs could shadow ours)
-        SELECT pg_catalog.format('%I', s.nspname), 'schema',
-               CASE WHEN pg_catalog.has_schema_privilege('public', s.oid, 'CREATE') THEN 'PUBLIC' ELSE 'erp_reader' END || ' may create objects in it'
+        SELECT pg_catalog.format('%I', s.nspname), 'schema', sx.grantee || ' may create objects in it'
         FROM schemas AS s
-        WHERE pg_catalog.has_schema_privilege('erp_reader', s.oid, 'CREATE')
+        JOIN pg_catalog.pg_namespace AS n ON n.oid = s.oid
+        CROSS JOIN LATERAL (
+            SELECT (pg_catalog.array_agg(g.label ORDER BY g.rank, g.label))[1] AS grantee
+            FROM pg_catalog.aclexplode(coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))) AS a
+            JOIN reader_grantees AS g ON g.oid = a.grantee
+            WHERE a.privilege_type = 'CREATE'
+        ) AS sx
+        WHERE sx.grantee IS NOT NULL
         UNION ALL
         -- default privileges that would open later relations or functions to readers
         SELECT pg_catalog.format('%I', g.rolname) || CASE WHEN d.defaclnamespace = 0 THEN ''
                                                           ELSE ' in schema ' || pg_catalog.format('%I', n.nspname) END,
                'default privileges',
                'later ' || CASE d.defaclobjtype WHEN 'r' THEN 'tables and views' WHEN 'f' THEN 'functions' END
-                   || ' are granted ' || a.privilege_type || ' to '
-                   || CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE 'erp_reader' END
+                   || ' are granted ' || a.privilege_type || ' to ' || rg.label
         FROM pg_catalog.pg_default_acl AS d
         JOIN pg_catalog.pg_roles AS g ON g.oid = d.defaclrole
         LEFT JOIN pg_catalog.pg_namespace AS n ON n.oid = d.defaclnamespace
         CROSS JOIN LATERAL pg_catalog.aclexplode(d.defaclacl) AS a
+        JOIN reader_grantees AS rg ON rg.oid = a.grantee
         WHERE d.defaclobjtype IN ('r', 'f')
-          AND (a.grantee = 0 OR a.grantee = 'erp_reader'::regrole)
+        UNION ALL
+        -- readers that row level security does not hold, or that read or write every table
+        SELECT pg_catalog.format('%I', l.rolname), 'role', 'a member of erp_reader that bypasses row level security'
+        FROM reader_logins AS l
+        WHERE l.rolbypassrls
+        UNION ALL
+        SELECT pg_catalog.format('%I', l.rolname), 'role', 'a member of erp_reader that is a member of ' || d.rolname
+        FROM reader_logins AS l
+        CROSS JOIN (VALUES ('pg_read_all_data'::name), ('pg_write_all_data'::name)) AS d (rolname)
+        WHERE pg_catalog.pg_has_role(l.oid, d.rolname, 'MEMBER')
     )
     SELECT p.object_name, p.object_kind, p.problem
     FROM problems AS p
@@ -165,6 +244,6 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION ops.merchant_isolation_problems() IS
-    'Lists what would let a scoped reader see another merchant''s rows or write: dw tables with merchant_id lacking RLS or the reader policy; readable tables with merchant_id without RLS or under a policy that ignores the scope; readable views neither security_invoker nor security_barrier filtering by ops.current_merchant_id(); readable materialized views; directly readable partitions; reader privileges on staging/ops or write privileges; reader-executable SECURITY DEFINER or row-returning functions not allow-listed; reader CREATE on schemas; default privileges granting to erp_reader or PUBLIC. Empty = fine; erpdb verify fails otherwise.';
+    'Lists what would let a scoped reader see another merchant''s rows or write: dw tables with merchant_id lacking RLS or the reader policy; readable tables with merchant_id without RLS or under a policy that ignores the scope; readable views neither security_invoker nor security_barrier filtering by ops.current_merchant_id(); readable materialized views; directly readable partitions; reader privileges on staging/ops or write privileges; reader-executable SECURITY DEFINER or row-returning functions not allow-listed; reader CREATE on schemas; default privileges granting to readers; readers bypassing row level security or members of pg_read_all_data/pg_write_all_data. Readers: PUBLIC, erp_reader, its scoped members (neither owner nor writer) and every role they are in. Empty = fine; erpdb verify fails otherwise.';
 REVOKE EXECUTE ON FUNCTION ops.merchant_isolation_problems() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ops.merchant_isolation_problems() TO erp_writer;

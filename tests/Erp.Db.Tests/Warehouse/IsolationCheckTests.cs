@@ -144,6 +144,92 @@ public class IsolationCheckTests
             problems.Select(p => (p.Name, p.Kind, p.Problem)));
     }
 
+    [Fact]
+    public async Task The_check_reports_what_is_granted_to_a_scoped_readers_group_role_or_to_the_login_itself()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SampleData.InsertAsync(db);
+        await using var reader = await ScopedReaderAsync(db);
+        await using var both = await TestLogin.CreateAsync(db, "erp_reader, erp_writer");
+        var group = $"t_group_{Guid.NewGuid():N}"[..20];
+        await db.ExecuteAsync($"CREATE ROLE {group} NOLOGIN; GRANT {group} TO {reader.Name}");
+        try
+        {
+            // A per-merchant group role, the login itself: privileges a scoped reader uses as much as erp_reader's.
+            await db.ExecuteAsync($"""
+                SET ROLE erp_owner;
+                CREATE VIEW mart.v_group_orders AS SELECT * FROM dw.fact_sales_orders;
+                GRANT SELECT ON mart.v_group_orders TO {group};
+                CREATE VIEW mart.v_login_orders AS SELECT * FROM dw.fact_sales_orders;
+                GRANT SELECT (merchant_id, order_id) ON mart.v_login_orders TO {reader.Name};
+                CREATE FUNCTION mart.all_orders() RETURNS SETOF dw.fact_sales_orders
+                    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS 'SELECT * FROM dw.fact_sales_orders';
+                GRANT EXECUTE ON FUNCTION mart.all_orders() TO {reader.Name};
+                GRANT INSERT ON dw.fact_expenses TO {group};
+                GRANT CREATE ON SCHEMA mart TO {group};
+                CREATE VIEW mart.v_writer_orders AS SELECT * FROM dw.fact_sales_orders;
+                GRANT SELECT ON mart.v_writer_orders TO {both.Name};
+                RESET ROLE
+                """);
+
+            // Why they are problems: both views and the function read every merchant's rows.
+            Assert.Equal(2, await reader.ScalarAsync<long>("SELECT count(DISTINCT merchant_id) FROM mart.v_group_orders"));
+            Assert.Equal(2, await reader.ScalarAsync<long>("SELECT count(DISTINCT merchant_id) FROM mart.v_login_orders"));
+            Assert.Equal(2, await reader.ScalarAsync<long>("SELECT count(DISTINCT merchant_id) FROM mart.all_orders()"));
+
+            var problems = await ProblemsAsync(db);
+
+            // A login that is a writer too sees every merchant anyway (docs/security.md): not a finding.
+            const string View = "but neither security_invoker nor a security_barrier view filtering by ops.current_merchant_id()";
+            Assert.Equal(
+                [
+                    ("dw.fact_expenses", "table", $"{group} has INSERT"),
+                    ("mart", "schema", $"{group} may create objects in it"),
+                    ("mart.all_orders()", "function", $"executable by {reader.Name} and SECURITY DEFINER without an entry in the allowed functions of ops.merchant_isolation_problems()"),
+                    ("mart.v_group_orders", "view", $"readable by {group} {View}"),
+                    ("mart.v_login_orders", "view", $"readable by {reader.Name} {View}"),
+                ],
+                problems.Select(p => (p.Name, p.Kind, p.Problem)));
+        }
+        finally
+        {
+            await db.ExecuteAsync($"DROP OWNED BY {group}; DROP ROLE {group}");
+        }
+    }
+
+    [Fact]
+    public async Task The_check_reports_a_reader_that_bypasses_row_level_security_or_reads_all_data()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        // Roles are the whole server's: made and checked in one transaction that is rolled back, so
+        // that no other test's database sees them.
+        var bypassing = $"t_login_{Guid.NewGuid():N}"[..20];
+        var readingAll = $"t_login_{Guid.NewGuid():N}"[..20];
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var create = new NpgsqlCommand(
+            $"CREATE ROLE {bypassing} LOGIN BYPASSRLS IN ROLE erp_reader; CREATE ROLE {readingAll} LOGIN IN ROLE erp_reader, pg_read_all_data",
+            connection, transaction))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var problems = new List<(string, string, string)>();
+        await using (var check = new NpgsqlCommand(
+            "SELECT object_name, object_kind, problem FROM ops.merchant_isolation_problems() WHERE object_kind = 'role'", connection, transaction))
+        await using (var rows = await check.ExecuteReaderAsync())
+        {
+            while (await rows.ReadAsync())
+            {
+                problems.Add((rows.GetString(0), rows.GetString(1), rows.GetString(2)));
+            }
+        }
+        await transaction.RollbackAsync();
+
+        Assert.Contains((bypassing, "role", "a member of erp_reader that bypasses row level security"), problems);
+        Assert.Contains((readingAll, "role", "a member of erp_reader that is a member of pg_read_all_data"), problems);
+    }
+
     private static async Task<TestLogin> ScopedReaderAsync(TestDatabase db)
     {
         var reader = await TestLogin.CreateAsync(db, "erp_reader");
