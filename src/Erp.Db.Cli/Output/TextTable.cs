@@ -79,7 +79,7 @@ internal static partial class TextTable
     {
         var line = string.Join(Gap, cells.Select((cell, c) =>
         {
-            var value = numeric[c] && !shortenHeaders ? cell : Shorten(cell, widths[c]);
+            var value = numeric[c] && !shortenHeaders ? cell : TerminalText.Shorten(cell, widths[c]);
             return numeric[c] ? TerminalText.PadLeft(value, widths[c]) : TerminalText.PadRight(value, widths[c]);
         }));
         text.AppendLine(line.TrimEnd());
@@ -116,8 +116,6 @@ internal static partial class TextTable
         }
         text.AppendLine(line.ToString());
     }
-
-    private static string Shorten(string value, int width) => TerminalText.Shorten(value, width);
 
     /// <summary>A cell on one line: line breaks and tabs (which a terminal widens to its next stop) become spaces.</summary>
     private static string OneLine(string value) => value.ReplaceLineEndings(" ").Replace('\t', ' ');
