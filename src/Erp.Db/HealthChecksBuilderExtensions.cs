@@ -11,6 +11,8 @@ public static class HealthChecksBuilderExtensions
     /// Adds a check of the materialized views of the registered <see cref="ErpDatabase"/> (call <c>AddErpDb</c> too):
     /// Healthy when every view is populated, fresh and refreshing; Degraded when one is stale; Unhealthy when one
     /// failed to refresh 3 times in a row, is not populated, or no view is registered. Its data holds each view's state.
+    /// A login that may not call <c>ops.view_status()</c> (an <c>erp_reader</c>) is checked with <c>ops.view_freshness()</c>
+    /// instead: Degraded when a view is stale or its last refresh failed, Healthy otherwise.
     /// </summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="name">The check's name. Default <c>erpdb</c>.</param>

@@ -3,7 +3,12 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Erp.Db.Health;
 
-/// <summary>Reports the health of the materialized views (<c>ops.view_status()</c>) as an <see cref="IHealthCheck"/>.</summary>
+/// <summary>
+/// Reports the health of the materialized views (<c>ops.view_status()</c>) as an <see cref="IHealthCheck"/>. A login that may
+/// not call it (an <c>erp_reader</c>, the documented login of a reading app) gets the readers' narrow counterpart,
+/// <c>ops.view_freshness()</c>: stale or failing views are Degraded (it does not say how many times a refresh failed, nor
+/// whether a view is populated), so a reading app is not reported Unhealthy for the rights it was meant to have.
+/// </summary>
 internal sealed class ViewHealthCheck(ErpDatabase database) : IHealthCheck
 {
     /// <summary>Consecutive failed refreshes from which a view is unhealthy (as <c>ops.view_status()</c>'s is_healthy).</summary>
@@ -16,9 +21,13 @@ internal sealed class ViewHealthCheck(ErpDatabase database) : IHealthCheck
         {
             views = await database.Refresh.GetStatusAsync(cancellationToken);
         }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InsufficientPrivilege)
+        {
+            return await ReaderCheckAsync(context, cancellationToken);
+        }
         catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, "The view status could not be read.", e);
+            return new HealthCheckResult(context.Registration.FailureStatus, $"The view status could not be read: {e.Message}", e);
         }
         if (views.Count == 0)
         {
@@ -49,6 +58,40 @@ internal sealed class ViewHealthCheck(ErpDatabase database) : IHealthCheck
         }
         return stale.Count > 0
             ? HealthCheckResult.Degraded($"Stale views: {string.Join(", ", stale)}.", data: data)
+            : HealthCheckResult.Healthy($"{views.Count} views fresh.", data: data);
+    }
+
+    /// <summary>The check as a login that may read the views' freshness but not <c>ops.view_status()</c>.</summary>
+    private async Task<HealthCheckResult> ReaderCheckAsync(HealthCheckContext context, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Queries.ViewFreshness> views;
+        try
+        {
+            views = await database.Queries.FreshnessAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, $"The view freshness could not be read: {e.Message}", e);
+        }
+        if (views.Count == 0)
+        {
+            return HealthCheckResult.Unhealthy("No materialized view this login may read is registered: the database is not migrated, or the login is not a member of erp_reader.");
+        }
+        var data = new Dictionary<string, object>(StringComparer.Ordinal);
+        var degraded = new List<string>();
+        foreach (var view in views)
+        {
+            var state = view.Failing ? "failing: its last refresh failed"
+                : view.Stale ? $"stale (age {(view.AgeSeconds is { } age ? TimeSpan.FromSeconds(Math.Round(age)).ToString() : "never refreshed")})"
+                : "healthy";
+            data[view.View] = state;
+            if (view.Failing || view.Stale)
+            {
+                degraded.Add(view.View);
+            }
+        }
+        return degraded.Count > 0
+            ? HealthCheckResult.Degraded($"Stale or failing views: {string.Join(", ", degraded)} (read as a reader: ops.view_freshness()).", data: data)
             : HealthCheckResult.Healthy($"{views.Count} views fresh.", data: data);
     }
 }

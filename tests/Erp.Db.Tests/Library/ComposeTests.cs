@@ -153,6 +153,33 @@ public class ComposeTests
     }
 
     [Fact]
+    public async Task The_health_check_of_a_reader_login_reads_the_views_freshness()
+    {
+        // A reading app's own login (erp_reader, as docs/library.md sets it up) may not call ops.view_status().
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
+        await using (var owner = ErpDatabase.Create(new ErpDbOptions { ConnectionString = db.ConnectionString }))
+        {
+            await owner.Refresh.RefreshAllAsync("test");
+        }
+        var services = new ServiceCollection().AddLogging();
+        services.AddErpDb(reader.ConnectionString);
+        services.AddHealthChecks().AddErpDb();
+        await using var provider = services.BuildServiceProvider();
+        var health = provider.GetRequiredService<HealthCheckService>();
+
+        var fresh = (await health.CheckHealthAsync()).Entries["erpdb"];
+        await db.ExecuteAsync("UPDATE ops.mv_registry SET last_success_at = now() - interval '2 days' WHERE view_name = 'mart.mv_daily_sales'");
+        var stale = (await health.CheckHealthAsync()).Entries["erpdb"];
+
+        Assert.Equal(HealthStatus.Healthy, fresh.Status);
+        Assert.Equal("healthy", fresh.Data["mart.mv_daily_sales"]);
+        Assert.Equal(HealthStatus.Degraded, stale.Status);
+        Assert.StartsWith("stale", (string)stale.Data["mart.mv_daily_sales"]);
+        Assert.Equal("healthy", stale.Data["mart.mv_weekly_sales"]);
+    }
+
+    [Fact]
     public async Task The_cli_honours_the_ErpDb_section_of_erpdb_json()
     {
         await using var empty = await TestDatabase.CreateEmptyAsync();
