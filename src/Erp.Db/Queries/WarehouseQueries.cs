@@ -110,6 +110,7 @@ public sealed partial class WarehouseQueries
     public async Task<QueryResult<SalesReport>> SalesAsync(SalesQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        ThrowIfUndefined("groupBy", query.GroupBy);
         if (query.TopProducts is < 0 or > 100)
         {
             throw new QueryValidationException("topProducts", $"topProducts must be between 0 and 100; got {query.TopProducts}.");
@@ -162,6 +163,8 @@ public sealed partial class WarehouseQueries
     {
         ArgumentNullException.ThrowIfNull(query);
         var paging = query.Paging.Validated(database.Options.MaxPageSize);
+        ThrowIfUndefined("sortBy", query.SortBy);
+        ThrowIfUndefined("direction", query.Direction);
         if (query.MinPrice is < 0 || query.MaxPrice is < 0 || query.MinPrice > query.MaxPrice)
         {
             throw new QueryValidationException("minPrice", $"The price range {query.MinPrice}..{query.MaxPrice} is not valid: prices are >= 0 and min <= max.");
@@ -199,6 +202,8 @@ public sealed partial class WarehouseQueries
     public Task<QueryResult<CustomerReport>> CustomersAsync(CustomerQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        ThrowIfUndefined("sortBy", query.SortBy);
+        ThrowIfUndefined("segment", query.Segment);
         if (query.Limit < 1 || query.Limit > database.Options.MaxPageSize)
         {
             throw new QueryValidationException("limit", $"limit must be between 1 and {database.Options.MaxPageSize}; got {query.Limit}.");
@@ -239,10 +244,8 @@ public sealed partial class WarehouseQueries
         {
             throw new QueryValidationException("overstockDays", $"overstockDays must be between 1 and 3660; got {query.OverstockDays}.");
         }
-        if (!Enum.IsDefined(query.Status))
-        {
-            throw new QueryValidationException("status", $"status must be one of {string.Join(", ", Enum.GetNames<StockFilter>())}; got {query.Status}.");
-        }
+        ThrowIfUndefined("status", query.Status);
+        ThrowIfUndefined("sortBy", query.SortBy);
         var parameters = new
         {
             threshold = query.Threshold,
@@ -275,6 +278,7 @@ public sealed partial class WarehouseQueries
     public Task<QueryResult<TrendReport>> TrendsAsync(TrendQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        ThrowIfUndefined("granularity", query.Granularity);
         var maxForecast = TrendQuery.MaxForecast(query.Granularity);
         if (query.Forecast < 0 || query.Forecast > maxForecast)
         {
@@ -501,6 +505,19 @@ public sealed partial class WarehouseQueries
         Cache is null ? null : new(kind + "\n" + JsonSerializer.Serialize(query, query.GetType(), KeyJson), rows);
 
     private static readonly JsonSerializerOptions KeyJson = new() { IncludeFields = true };
+
+    /// <summary>
+    /// Refuses a value that is none of <typeparamref name="TEnum"/>'s members (an int bound from a request), which the closed
+    /// lists of sort orders and groupings would otherwise answer as another member, or a segment with nothing.
+    /// </summary>
+    private static void ThrowIfUndefined<TEnum>(string field, TEnum value)
+        where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+        {
+            throw new QueryValidationException(field, $"{field} must be one of {string.Join(", ", Enum.GetNames<TEnum>())}; got {value}.");
+        }
+    }
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
