@@ -18,7 +18,7 @@ namespace Erp.Db;
 /// <see cref="Migrations"/>, <see cref="Queries"/>, <see cref="Ingest"/>, <see cref="Refresh"/>,
 /// <see cref="Doctor"/>, <see cref="Partitions"/> and <see cref="PostAsync"/>.
 /// </summary>
-public sealed class ErpDatabase : IAsyncDisposable
+public sealed class ErpDatabase : IAsyncDisposable, IDisposable
 {
     /// <summary>The data sources this instance built and disposes (none when the caller passed them in).</summary>
     private readonly IReadOnlyList<NpgsqlDataSource> owned;
@@ -139,12 +139,24 @@ public sealed class ErpDatabase : IAsyncDisposable
     public Task<PostResult> PostAsync(long? merchantId = null, DateOnly? from = null, DateOnly? to = null, CancellationToken cancellationToken = default) =>
         new BooksPoster(DataSource, LoggerFactory.CreateLogger<BooksPoster>()).PostAsync(merchantId, from, to, cancellationToken);
 
-    /// <inheritdoc />
+    /// <summary>Disposes the data sources this instance built (none of those passed in). Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
         foreach (var dataSource in owned)
         {
             await dataSource.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Disposes the data sources this instance built, as <see cref="DisposeAsync"/> does, for a container disposed synchronously
+    /// (<c>using var provider = services.BuildServiceProvider()</c>), which refuses a singleton that is only asynchronously disposable.
+    /// </summary>
+    public void Dispose()
+    {
+        foreach (var dataSource in owned)
+        {
+            dataSource.Dispose();
         }
     }
 

@@ -37,4 +37,24 @@ public class AddErpDbTests
 
         Assert.Contains("ErpDb:ConnectionString", error.Message);
     }
+
+    [Fact]
+    public async Task A_container_disposed_synchronously_disposes_the_database_and_its_pools()
+    {
+        // A console app's `using var provider = services.BuildServiceProvider()` disposes synchronously: a singleton that is
+        // only IAsyncDisposable makes that throw InvalidOperationException.
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var services = new ServiceCollection().AddLogging();
+        services.AddErpDb(db.ConnectionString);
+        var provider = services.BuildServiceProvider();
+        var erp = provider.GetRequiredService<ErpDatabase>();
+        Assert.True((await erp.Migrations.StatusAsync()).IsUpToDate);
+        Assert.NotEmpty(await erp.Queries.FreshnessAsync());
+
+        provider.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await erp.DataSource.OpenConnectionAsync());
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await erp.ReadDataSource.OpenConnectionAsync());
+        await erp.DisposeAsync();
+    }
 }
