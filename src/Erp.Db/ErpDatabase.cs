@@ -29,6 +29,7 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
     /// <param name="options">Limits and timeouts; defaults when null.</param>
     /// <param name="loggerFactory">Where logs go; nowhere when null.</param>
     /// <param name="migrationDataSource">The login that migrates (a member of <c>erp_owner</c>); <paramref name="dataSource"/> when null.</param>
+    /// <exception cref="ArgumentException"><see cref="ErpDbOptions.MaxPageSize"/> is below 1.</exception>
     public ErpDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource? readDataSource = null, ErpDbOptions? options = null, ILoggerFactory? loggerFactory = null,
         NpgsqlDataSource? migrationDataSource = null)
         : this(dataSource, readDataSource, migrationDataSource, options, loggerFactory, owned: [])
@@ -39,6 +40,7 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
         ILoggerFactory? loggerFactory, IReadOnlyList<NpgsqlDataSource> owned)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
+        ThrowIfInvalid(options);
         DataSource = dataSource;
         ReadDataSource = readDataSource ?? dataSource;
         MigrationDataSource = migrationDataSource ?? dataSource;
@@ -55,7 +57,7 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Builds the data sources from <paramref name="options"/>; they are disposed with this object.</summary>
-    /// <exception cref="ArgumentException">The connection string is missing or malformed.</exception>
+    /// <exception cref="ArgumentException">The connection string is missing or malformed, or <see cref="ErpDbOptions.MaxPageSize"/> is below 1.</exception>
     public static ErpDatabase Create(ErpDbOptions options, ILoggerFactory? loggerFactory = null) => Create(options, loggerFactory, primary: null);
 
     /// <summary>
@@ -70,6 +72,7 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
         {
             throw new ArgumentException("ErpDbOptions.ConnectionString is empty: set ErpDb:ConnectionString in configuration or pass a connection string to AddErpDb.", nameof(options));
         }
+        ThrowIfInvalid(options);
         var owned = new List<NpgsqlDataSource>();
         NpgsqlDataSource Own(string connectionString, int commandTimeout, bool forQueries = false)
         {
@@ -182,6 +185,20 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
             builder.UseLoggerFactory(loggerFactory);
         }
         return builder.Build();
+    }
+
+    /// <summary>
+    /// Refuses settings no query could run with, when the database is built rather than on every call: a <see cref="ErpDbOptions.MaxPageSize"/>
+    /// below 1 would make each paged query fail with "pageSize must be between 1 and 0", blaming the caller's page.
+    /// </summary>
+    private static void ThrowIfInvalid(ErpDbOptions? options)
+    {
+        if (options is { MaxPageSize: < 1 })
+        {
+            throw new ArgumentException(
+                $"ErpDbOptions.MaxPageSize is {options.MaxPageSize}: set ErpDb:MaxPageSize to at least 1 (the largest page a query may ask for; default 500), or leave it out.",
+                nameof(options));
+        }
     }
 
     /// <summary>Statements a query connection keeps prepared: the library's queries, their scope statement and platform check, with room to spare.</summary>

@@ -1,3 +1,5 @@
+using Erp.Db.Queries;
+using Erp.Db.Queries.Products;
 using Erp.Db.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,5 +58,28 @@ public class AddErpDbTests
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await erp.DataSource.OpenConnectionAsync());
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await erp.ReadDataSource.OpenConnectionAsync());
         await erp.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public async Task A_MaxPageSize_below_1_is_refused_when_the_database_is_built(int maxPageSize)
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var services = new ServiceCollection().AddLogging();
+        services.AddErpDb(o =>
+        {
+            o.ConnectionString = db.ConnectionString;
+            o.MaxPageSize = maxPageSize;
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        // Accepted, every paged query would fail later with "pageSize must be between 1 and 0", blaming the caller's page.
+        var error = Assert.Throws<ArgumentException>(() => provider.GetRequiredService<ErpDatabase>());
+
+        Assert.Contains("ErpDb:MaxPageSize", error.Message);
+        Assert.Contains(maxPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+        await using var erp = ErpDatabase.Create(new ErpDbOptions { ConnectionString = db.ConnectionString, MaxPageSize = 1 });
+        Assert.Equal(1, (await erp.Queries.ProductsAsync(new ProductQuery { MerchantId = 1, Paging = new Paging(1, 1) })).Data.PageSize);
     }
 }
