@@ -3,8 +3,16 @@ namespace Erp.Db.Migrations;
 /// <summary>Settings of a migrate run. Immutable once built.</summary>
 public sealed record MigrationOptions
 {
-    /// <summary>Values for <c>$name$</c> tokens in scripts. Only these names are replaced; other <c>$tag$</c> dollar quotes pass through.</summary>
-    public IReadOnlyDictionary<string, string> Variables { get; init; } = DefaultVariables;
+    /// <summary>
+    /// Values for <c>$name$</c> tokens in scripts, over <see cref="DefaultVariables"/>: a name not given keeps its default, as
+    /// when bound from <c>ErpDb:Migration:Variables</c>. Only these names are replaced; other <c>$tag$</c> dollar quotes pass
+    /// through. Held as a read-only copy.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Variables
+    {
+        get;
+        init => field = WithDefaults(value);
+    } = DefaultVariables;
 
     /// <summary>Longest a single statement may run; a script that needs longer fails and is rolled back. Default 30 minutes.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(30);
@@ -34,5 +42,20 @@ public sealed record MigrationOptions
     {
         ["default_refresh_interval"] = "5 minutes",
         ["default_stale_after"] = "30 minutes",
-    };
+    }.AsReadOnly();
+
+    /// <summary>
+    /// <paramref name="variables"/> over the defaults, in a copy no one can change: without it a dictionary set in code that left
+    /// out a default sent its <c>$name$</c> to PostgreSQL as it is, and the script using it failed.
+    /// </summary>
+    private static System.Collections.ObjectModel.ReadOnlyDictionary<string, string> WithDefaults(IReadOnlyDictionary<string, string> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        var merged = new Dictionary<string, string>(DefaultVariables);
+        foreach (var (name, value) in variables)
+        {
+            merged[name] = value;
+        }
+        return merged.AsReadOnly();
+    }
 }

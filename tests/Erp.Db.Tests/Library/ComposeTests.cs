@@ -1,3 +1,4 @@
+using Erp.Db.Migrations;
 using Erp.Db.Queries;
 using Erp.Db.Queries.Sales;
 using Erp.Db.Refresh;
@@ -53,6 +54,32 @@ public class ComposeTests
         Assert.Equal("30 minutes", erp.Options.Migration.Variables["default_stale_after"]);
         Assert.Equal(TimeSpan.FromMinutes(7),
             await db.ScalarAsync<TimeSpan>("SELECT refresh_interval FROM ops.mv_registry WHERE view_name = 'mart.mv_monthly_sales'"));
+    }
+
+    [Fact]
+    public async Task Migration_variables_set_in_code_keep_the_defaults_of_the_others()
+    {
+        // The configuration binder merges ErpDb:Migration:Variables into the defaults; a dictionary set in code replaced them,
+        // so '$default_stale_after$' reached PostgreSQL as it is and the first view script failed on it.
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        var services = new ServiceCollection().AddLogging();
+        services.AddErpDb(o =>
+        {
+            o.ConnectionString = db.ConnectionString;
+            o.Migration = new MigrationOptions { Schedule = false, Variables = new Dictionary<string, string> { ["default_refresh_interval"] = "7 minutes" } };
+        });
+        await using var provider = services.BuildServiceProvider();
+        var erp = provider.GetRequiredService<ErpDatabase>();
+
+        await erp.Migrations.MigrateAsync();
+
+        Assert.Equal("30 minutes", erp.Options.Migration.Variables["default_stale_after"]);
+        Assert.Equal((TimeSpan.FromMinutes(7), TimeSpan.FromMinutes(30)), (
+            await db.ScalarAsync<TimeSpan>("SELECT refresh_interval FROM ops.mv_registry WHERE view_name = 'mart.mv_monthly_sales'"),
+            await db.ScalarAsync<TimeSpan>("SELECT stale_after FROM ops.mv_registry WHERE view_name = 'mart.mv_monthly_sales'")));
+        // Neither the defaults every MigrationOptions shares nor the variables an instance holds can be changed through a cast.
+        Assert.False(MigrationOptions.DefaultVariables is IDictionary<string, string> { IsReadOnly: false });
+        Assert.False(erp.Options.Migration.Variables is IDictionary<string, string> { IsReadOnly: false });
     }
 
     [Fact]
