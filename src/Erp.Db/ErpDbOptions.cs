@@ -43,8 +43,8 @@ public sealed record ErpDbOptions
     /// <summary>
     /// The size of the result cache of <see cref="ErpDatabase.Queries"/>, in rows (each held result counts 1 + its
     /// rows; the least recently used go first). Default 50,000; 0 turns the cache off. Each <see cref="ErpDatabase"/>
-    /// has its own. Only the queries over refreshed views are cached (sales except by category, products, customers,
-    /// inventory, trends, funnel, users), keyed by the merchant, the query and the refresh epochs of the views it
+    /// has its own. Only the queries over refreshed views are cached (sales except by category, products,
+    /// inventory, trends, funnel, users; not customers, whose active customers are counted from the orders), keyed by the merchant, the query and the refresh epochs of the views it
     /// reads: a refresh is a miss, and every call still asks the database for the merchant scope and the freshness
     /// (one short statement), so isolation stays enforced there. See docs/result-cache.md.
     /// </summary>
