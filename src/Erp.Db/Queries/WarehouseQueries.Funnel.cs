@@ -17,14 +17,8 @@ public sealed partial class WarehouseQueries
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(query.Period);
         var paging = query.Paging.Validated(database.Options.MaxPageSize);
-        if (!Enum.IsDefined(query.Grain))
-        {
-            throw new QueryValidationException("grain", $"grain must be day, week or month; got {query.Grain}.");
-        }
-        if (!Enum.IsDefined(query.By))
-        {
-            throw new QueryValidationException("by", $"by must be period, shop or platform; got {query.By}.");
-        }
+        ThrowIfUndefined("grain", query.Grain);
+        ThrowIfUndefined("by", query.By);
         var parameters = new { start = Sql.Date(query.Period.Start), end = Sql.Date(query.Period.End), unit = TrendSql.Unit(query.Grain), by = FunnelSql.By(query.By) };
         return MerchantScope.QueryAsync(database, query.MerchantId, FunnelSql.Report, parameters, FunnelSql.Views, async grid =>
         {

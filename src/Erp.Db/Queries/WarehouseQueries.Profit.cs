@@ -17,14 +17,8 @@ public sealed partial class WarehouseQueries
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(query.Period);
         var paging = query.Paging.Validated(database.Options.MaxPageSize);
-        if (!Enum.IsDefined(query.By))
-        {
-            throw new QueryValidationException("by", $"by must be shop, platform, product, category or period; got {query.By}.");
-        }
-        if (!Enum.IsDefined(query.Grain))
-        {
-            throw new QueryValidationException("grain", $"grain must be day, week or month; got {query.Grain}.");
-        }
+        ThrowIfUndefined("by", query.By);
+        ThrowIfUndefined("grain", query.Grain);
         var perLine = query.By is ProfitGrouping.Product or ProfitGrouping.Category;
         var parameters = new
         {

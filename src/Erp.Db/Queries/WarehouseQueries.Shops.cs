@@ -14,14 +14,8 @@ public sealed partial class WarehouseQueries
     {
         ArgumentNullException.ThrowIfNull(query);
         var paging = query.Paging.Validated(database.Options.MaxPageSize);
-        if (!Enum.IsDefined(query.Period))
-        {
-            throw new QueryValidationException("period", $"period must be day, week or month; got {query.Period}.");
-        }
-        if (!Enum.IsDefined(query.SortBy))
-        {
-            throw new QueryValidationException("sortBy", $"sortBy must be health, revenue or profit; got {query.SortBy}.");
-        }
+        ThrowIfUndefined("period", query.Period);
+        ThrowIfUndefined("sortBy", query.SortBy);
         var day = Period.InRange("date", query.Date ?? DateOnly.FromDateTime(DateTime.Now));
         var (start, end) = ShopSql.Bounds(query.Period, day);
         // A day, week or month that has not begun has no results yet: refused, not answered with an empty list.

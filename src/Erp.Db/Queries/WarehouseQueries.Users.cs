@@ -16,10 +16,7 @@ public sealed partial class WarehouseQueries
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(query.Period);
-        if (!Enum.IsDefined(query.Grain))
-        {
-            throw new QueryValidationException("grain", $"grain must be day, week or month; got {query.Grain}.");
-        }
+        ThrowIfUndefined("grain", query.Grain);
         var parameters = new { start = Sql.Date(query.Period.Start), end = Sql.Date(query.Period.End), unit = UserSql.Unit(query.Grain) };
         return MerchantScope.QueryAsync(database, query.MerchantId, UserSql.Report, parameters, UserSql.Views, async grid =>
         {

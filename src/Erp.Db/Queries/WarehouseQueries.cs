@@ -508,14 +508,16 @@ public sealed partial class WarehouseQueries
 
     /// <summary>
     /// Refuses a value that is none of <typeparamref name="TEnum"/>'s members (an int bound from a request), which the closed
-    /// lists of sort orders and groupings would otherwise answer as another member, or a segment with nothing.
+    /// lists of sort orders and groupings would otherwise answer as another member, or a segment with nothing. The members are
+    /// named as the CLI and JSON spell them: "grain must be day, week or month; got 7."
     /// </summary>
     private static void ThrowIfUndefined<TEnum>(string field, TEnum value)
         where TEnum : struct, Enum
     {
         if (!Enum.IsDefined(value))
         {
-            throw new QueryValidationException(field, $"{field} must be one of {string.Join(", ", Enum.GetNames<TEnum>())}; got {value}.");
+            var names = Enum.GetNames<TEnum>().Select(JsonNamingPolicy.SnakeCaseLower.ConvertName).ToList();
+            throw new QueryValidationException(field, $"{field} must be {string.Join(", ", names[..^1])} or {names[^1]}; got {value}.");
         }
     }
 

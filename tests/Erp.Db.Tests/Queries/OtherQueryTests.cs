@@ -2,6 +2,7 @@ using System.Globalization;
 using Erp.Db.Queries;
 using Erp.Db.Queries.Customers;
 using Erp.Db.Queries.Finance;
+using Erp.Db.Queries.Funnel;
 using Erp.Db.Queries.Inventory;
 using Erp.Db.Queries.Products;
 using Erp.Db.Queries.Reports;
@@ -63,6 +64,9 @@ public class OtherQueryTests
             Assert.Equal(field, error.Field);
             Assert.Contains("must be", error.Message, StringComparison.Ordinal);
         }
+        // One message for all of them, the members spelled as the CLI and JSON spell them.
+        var funnel = await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.FunnelAsync(new FunnelQuery(1, period, (Granularity)7)));
+        Assert.Equal(("grain", "grain must be day, week or month; got 7."), (funnel.Field, funnel.Message));
         // The defined values still answer.
         Assert.NotEmpty((await f.Erp.Queries.CustomersAsync(new CustomerQuery(1, CustomerSegment.New))).Data.Customers);
     }
