@@ -79,24 +79,35 @@ AS $$
         WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
           AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
     ),
-    -- The privileges readers hold on relations (table or column privilege), from the ACLs (the owner's
-    -- implicit ones included), each with the first name of a reader grantee holding it.
-    relation_privileges AS (
-        SELECT p.oid, p.privilege_type, (pg_catalog.array_agg(g.label ORDER BY g.rank, g.label))[1] AS grantee
-        FROM (SELECT c.oid, a.privilege_type, a.grantee
+    -- The privileges readers hold on relations (table or column privilege), functions and schemas, from
+    -- the ACLs (the owner's implicit ones included), each with the first name of a reader grantee
+    -- holding it. classid says which catalog the object is in.
+    reader_privileges AS (
+        SELECT p.classid, p.oid, p.privilege_type, (pg_catalog.array_agg(g.label ORDER BY g.rank, g.label))[1] AS grantee
+        FROM (SELECT 'pg_catalog.pg_class'::regclass AS classid, c.oid, a.privilege_type, a.grantee
               FROM pg_catalog.pg_class AS c
               JOIN schemas AS s ON s.oid = c.relnamespace
               CROSS JOIN LATERAL pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))) AS a
               WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
               UNION
-              SELECT c.oid, a.privilege_type, a.grantee
+              SELECT 'pg_catalog.pg_class'::regclass, c.oid, a.privilege_type, a.grantee
               FROM pg_catalog.pg_class AS c
               JOIN schemas AS s ON s.oid = c.relnamespace
               JOIN pg_catalog.pg_attribute AS t ON t.attrelid = c.oid AND t.attnum > 0 AND NOT t.attisdropped AND t.attacl IS NOT NULL
               CROSS JOIN LATERAL pg_catalog.aclexplode(t.attacl) AS a
-              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')) AS p
+              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+              UNION
+              SELECT 'pg_catalog.pg_proc'::regclass, f.oid, a.privilege_type, a.grantee
+              FROM pg_catalog.pg_proc AS f
+              JOIN schemas AS s ON s.oid = f.pronamespace
+              CROSS JOIN LATERAL pg_catalog.aclexplode(coalesce(f.proacl, pg_catalog.acldefault('f', f.proowner))) AS a
+              UNION
+              SELECT 'pg_catalog.pg_namespace'::regclass, n.oid, a.privilege_type, a.grantee
+              FROM pg_catalog.pg_namespace AS n
+              JOIN schemas AS s ON s.oid = n.oid
+              CROSS JOIN LATERAL pg_catalog.aclexplode(coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))) AS a) AS p
         JOIN reader_grantees AS g ON g.oid = p.grantee
-        GROUP BY p.oid, p.privilege_type
+        GROUP BY p.classid, p.oid, p.privilege_type
     ),
     relations AS (
         SELECT c.oid, s.nspname, c.relname, c.relkind, c.relrowsecurity, c.relispartition, c.reloptions,
@@ -109,7 +120,8 @@ AS $$
                        WHERE a.attrelid = c.oid AND a.attname = 'merchant_id' AND NOT a.attisdropped) AS has_merchant_id
         FROM pg_catalog.pg_class AS c
         JOIN schemas AS s ON s.oid = c.relnamespace
-        LEFT JOIN relation_privileges AS rp ON rp.oid = c.oid AND rp.privilege_type = 'SELECT'
+        LEFT JOIN reader_privileges AS rp
+          ON rp.classid = 'pg_catalog.pg_class'::regclass AND rp.oid = c.oid AND rp.privilege_type = 'SELECT'
         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d
                           WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
@@ -175,7 +187,7 @@ AS $$
         -- readers must not read staging or ops, nor write anywhere
         SELECT r.object_name, r.object_kind, rp.grantee || ' has ' || rp.privilege_type
         FROM relations AS r
-        JOIN relation_privileges AS rp ON rp.oid = r.oid
+        JOIN reader_privileges AS rp ON rp.classid = 'pg_catalog.pg_class'::regclass AND rp.oid = r.oid
         WHERE r.nspname IN ('staging', 'dw', 'ops', 'mart') AND r.relkind IN ('r', 'p', 'v', 'm', 'f')
           AND (rp.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')
                OR (rp.privilege_type = 'SELECT' AND r.nspname IN ('staging', 'ops')))
@@ -188,17 +200,12 @@ AS $$
                    || ' without an entry in the allowed functions of ops.merchant_isolation_problems()'
         FROM pg_catalog.pg_proc AS p
         JOIN schemas AS s ON s.oid = p.pronamespace
-        CROSS JOIN LATERAL (
-            SELECT (pg_catalog.array_agg(g.label ORDER BY g.rank, g.label))[1] AS grantee
-            FROM pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))) AS a
-            JOIN reader_grantees AS g ON g.oid = a.grantee
-            WHERE a.privilege_type = 'EXECUTE'
-        ) AS fx
+        JOIN reader_privileges AS fx
+          ON fx.classid = 'pg_catalog.pg_proc'::regclass AND fx.oid = p.oid AND fx.privilege_type = 'EXECUTE'
         WHERE p.prokind IN ('f', 'p')
           AND p.prorettype NOT IN ('pg_catalog.trigger'::regtype, 'pg_catalog.event_trigger'::regtype)
           AND (p.prosecdef OR p.proretset OR p.prorettype = 'pg_catalog.record'::regtype
                OR EXISTS (SELECT 1 FROM pg_catalog.pg_type AS t WHERE t.oid = p.prorettype AND t.typtype = 'c'))
-          AND fx.grantee IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM allowed_functions AS a WHERE pg_catalog.to_regprocedure(a.signature) = p.oid)
           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend AS d
                           WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
@@ -206,14 +213,8 @@ AS $$
         -- readers must not create objects (a view or function of theirs could shadow ours)
         SELECT pg_catalog.format('%I', s.nspname), 'schema', sx.grantee || ' may create objects in it'
         FROM schemas AS s
-        JOIN pg_catalog.pg_namespace AS n ON n.oid = s.oid
-        CROSS JOIN LATERAL (
-            SELECT (pg_catalog.array_agg(g.label ORDER BY g.rank, g.label))[1] AS grantee
-            FROM pg_catalog.aclexplode(coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner))) AS a
-            JOIN reader_grantees AS g ON g.oid = a.grantee
-            WHERE a.privilege_type = 'CREATE'
-        ) AS sx
-        WHERE sx.grantee IS NOT NULL
+        JOIN reader_privileges AS sx
+          ON sx.classid = 'pg_catalog.pg_namespace'::regclass AND sx.oid = s.oid AND sx.privilege_type = 'CREATE'
         UNION ALL
         -- default privileges that would open later relations or functions to readers
         SELECT pg_catalog.format('%I', g.rolname) || CASE WHEN d.defaclnamespace = 0 THEN ''
