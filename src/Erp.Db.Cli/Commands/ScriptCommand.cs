@@ -48,7 +48,7 @@ internal sealed class ScriptCommand : Command
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // A path the user typed that cannot be written is bad input (exit 2), not a failure of the database.
-                throw CliException.Validation($"--output: cannot write {file.FullName}: {e.Message}", new { field = "--output", file = file.FullName });
+                throw CliException.Validation($"--output: cannot write {file.FullName}: {e.Message} Give a file in a folder that exists and that this user may write to.", new { field = "--output", file = file.FullName });
             }
             return new CommandResult(new { file = file.FullName, bytes = bytes.Length }, new TableView([], [], $"Wrote the SQL to {file.FullName}."));
         }
