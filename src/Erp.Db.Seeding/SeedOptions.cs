@@ -52,34 +52,28 @@ public sealed record SeedOptions
     public int ResolveProductsPerMerchant() =>
         ProductsPerMerchant ?? (int)Math.Clamp(Math.Round(3 * Math.Sqrt(Orders)), 30, 20_000);
 
-    /// <summary>Checks every value's range; returns one message per problem (empty when valid).</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>Checks every value's range; returns one problem per value out of range (empty when valid).</summary>
+    public IReadOnlyList<SeedOptionProblem> Validate()
     {
-        var problems = new List<string>();
-        if (Orders is < 1 or > MaxOrders)
+        var problems = new List<SeedOptionProblem>();
+        void Check(bool outOfRange, string option, string range, object? value)
         {
-            problems.Add($"--orders must be between 1 and {MaxOrders:N0}, got {Orders}.");
+            if (outOfRange)
+            {
+                problems.Add(new SeedOptionProblem(option, $"{option} must be between {range}; got {value}."));
+            }
         }
-        if (Days is < 1 or > MaxDays)
-        {
-            problems.Add($"--days must be between 1 and {MaxDays}, got {Days}.");
-        }
-        if (Merchants is < 1 or > 100)
-        {
-            problems.Add($"--merchants must be between 1 and 100, got {Merchants}.");
-        }
-        if (ShopsPerMerchant is < 1 or > 50)
-        {
-            problems.Add($"--shops must be between 1 and 50, got {ShopsPerMerchant}.");
-        }
-        if (ProductsPerMerchant is < 5 or > 1_000_000)
-        {
-            problems.Add($"--products must be between 5 and 1,000,000, got {ProductsPerMerchant}.");
-        }
-        if (EndDate is { } end && (end.Year < 1990 || end.Year > 2100))
-        {
-            problems.Add($"--end-date must be between 1990 and 2100, got {end:yyyy-MM-dd}.");
-        }
+        Check(Orders is < 1 or > MaxOrders, "--orders", $"1 and {MaxOrders:N0}", Orders);
+        Check(Days is < 1 or > MaxDays, "--days", $"1 and {MaxDays}", Days);
+        Check(Merchants is < 1 or > 100, "--merchants", "1 and 100", Merchants);
+        Check(ShopsPerMerchant is < 1 or > 50, "--shops", "1 and 50", ShopsPerMerchant);
+        Check(ProductsPerMerchant is < 5 or > 1_000_000, "--products", "5 and 1,000,000", ProductsPerMerchant);
+        Check(EndDate is { } end && (end.Year < 1990 || end.Year > 2100), "--end-date", "1990 and 2100", $"{EndDate:yyyy-MM-dd}");
         return problems;
     }
 }
+
+/// <summary>A seed option out of range: the option as erpdb seed spells it, and a sentence saying what it must be.</summary>
+/// <param name="Option">The option, e.g. <c>--orders</c>.</param>
+/// <param name="Message">What is wrong, e.g. "--orders must be between 1 and 50,000,000; got -5."</param>
+public sealed record SeedOptionProblem(string Option, string Message);

@@ -38,7 +38,7 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
         ArgumentNullException.ThrowIfNull(options);
         if (options.Validate() is { Count: > 0 } problems)
         {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+            throw new ArgumentException(string.Join(" ", problems.Select(p => p.Message)), nameof(options));
         }
         var started = Stopwatch.GetTimestamp();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -128,7 +128,9 @@ internal sealed class SeedCommand : Command
         var problems = options.Validate();
         if (problems.Count > 0)
         {
-            throw CliException.Validation(string.Join(" ", problems), problems);
+            // details.field names the (first) option, as for every other command's value out of range.
+            throw CliException.Validation(string.Join(" ", problems.Select(p => p.Message)),
+                new { field = problems[0].Option, problems = problems.Select(p => new { field = p.Option, message = p.Message }) });
         }
         return options;
     }

@@ -24,7 +24,7 @@ internal sealed class DemoDataGenerator
         ArgumentNullException.ThrowIfNull(reference);
         if (options.Validate() is { Count: > 0 } problems)
         {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+            throw new ArgumentException(string.Join(" ", problems.Select(p => p.Message)), nameof(options));
         }
         model = new DemoModel(options, reference);
         summary = new Lazy<SalesSummary>(() => SalesSummary.Build(model, Details()), LazyThreadSafetyMode.ExecutionAndPublication);

@@ -63,7 +63,7 @@ public class SeedDeterminismTests
         var problems = new SeedOptions { Orders = -5, Days = 0, Merchants = 0, ShopsPerMerchant = 51, ProductsPerMerchant = 1 }.Validate();
 
         Assert.Equal(5, problems.Count);
-        Assert.Contains(problems, p => p.StartsWith("--orders must be between 1", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Option == "--orders" && p.Message.StartsWith("--orders must be between 1", StringComparison.Ordinal));
         Assert.Throws<ArgumentException>(() => new DemoDataGenerator(new SeedOptions { Orders = 0 }, SeedReferenceData.Default));
     }
 }
