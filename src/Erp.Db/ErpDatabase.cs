@@ -139,8 +139,9 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
     /// <param name="cancellationToken">Cancels the run; nothing of it is saved.</param>
     /// <returns>What changed, per book.</returns>
     /// <exception cref="ArgumentException"><paramref name="to"/> is before <paramref name="from"/>.</exception>
+    /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
     public Task<PostResult> PostAsync(long? merchantId = null, DateOnly? from = null, DateOnly? to = null, CancellationToken cancellationToken = default) =>
-        new BooksPoster(DataSource, LoggerFactory.CreateLogger<BooksPoster>()).PostAsync(merchantId, from, to, cancellationToken);
+        WarehouseErrors.GuardAsync(() => new BooksPoster(DataSource, LoggerFactory.CreateLogger<BooksPoster>()).PostAsync(merchantId, from, to, cancellationToken));
 
     /// <summary>Disposes the data sources this instance built (none of those passed in). Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using Erp.Db.Cli.Connection;
 using Erp.Db.Cli.Output;
 using Erp.Db.Migrations;
@@ -11,7 +10,7 @@ using Npgsql;
 namespace Erp.Db.Cli.Commands;
 
 /// <summary>Runs a command's body and turns its result or failure into output and an exit code.</summary>
-internal sealed partial class CommandRunner(CommandOutput output, GlobalOptions globals, Database database)
+internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals, Database database)
 {
     public async Task<int> RunAsync(ParseResult parseResult, Func<CancellationToken, Task<CommandResult>> execute, CancellationToken cancellationToken)
     {
@@ -57,11 +56,14 @@ internal sealed partial class CommandRunner(CommandOutput output, GlobalOptions 
             $"This login lacks a permission it needs: {denied.MessageText}. Ask a DBA to grant it the right role (erp_reader for BI commands; docs/security.md).", ExitCodes.Forbidden),
         PostgresException { SqlState: "3D000" } missing => new CliException(ErrorCodes.NotFound,
             $"{missing.MessageText}. Create the database first (createdb) or fix the connection's Database.", ExitCodes.Usage),
-        PostgresException { SqlState: "42P01" or "3F000" or "42883" } undefined when WarehouseObject().IsMatch(undefined.MessageText) => new CliException(ErrorCodes.NotMigrated,
-            $"The database{Tried(target)} is not migrated, or not up to date with this erpdb: {undefined.MessageText}. "
+        WarehouseNotMigratedException notMigrated => new CliException(ErrorCodes.NotMigrated,
+            $"The database{Tried(target)} is not migrated, or not up to date with this erpdb: {notMigrated.Missing}. "
                 + "Run 'erpdb migrate' on it first; 'erpdb status' lists what is pending.", ExitCodes.Failure),
-        PostgresException { SqlState: "57014" } => new CliException(ErrorCodes.Timeout,
-            "The statement was cancelled by a timeout. Retry, or narrow the request.", ExitCodes.Failure),
+        TimeoutException { InnerException: PostgresException } timeout => new CliException(ErrorCodes.Timeout,
+            $"{timeout.Message} erpdb reads ErpDb:QueryTimeout from erpdb.json or appsettings.json.", ExitCodes.Failure),
+        PostgresException { SqlState: "57014" } cancelled => new CliException(ErrorCodes.Timeout,
+            $"The server cancelled the statement: {cancelled.MessageText} (a statement timeout of the server or login, or a DBA's cancel). Retry, or narrow the request.",
+            ExitCodes.Failure),
         PostgresException pg => new CliException(ErrorCodes.Server, $"PostgreSQL error {pg.SqlState}: {pg.MessageText}", ExitCodes.Failure),
         NpgsqlException { InnerException: TimeoutException } => new CliException(ErrorCodes.Timeout,
             $"Timed out waiting for the database{Tried(target)}. Check that it is reachable, or raise Timeout in the connection string.", ExitCodes.Failure),
@@ -74,11 +76,4 @@ internal sealed partial class CommandRunner(CommandOutput output, GlobalOptions 
 
     /// <summary>Where erpdb tried to connect and where that connection came from (never the password).</summary>
     private static string Tried(ConnectionTarget? target) => target is null ? "" : $" {target.Display} (connection from {target.Source})";
-
-    /// <summary>
-    /// An undefined relation, schema or function of the warehouse's own (dw, mart, ops): the database lacks the scripts, or has
-    /// those of an older erpdb.
-    /// </summary>
-    [GeneratedRegex("""^((relation|schema) "(dw|mart|ops)[."]|function (dw|mart|ops)\.)""")]
-    private static partial Regex WarehouseObject();
 }

@@ -7,7 +7,9 @@ namespace Erp.Db.Health;
 /// Reports the health of the materialized views (<c>ops.view_status()</c>) as an <see cref="IHealthCheck"/>. A login that may
 /// not call it (an <c>erp_reader</c>, the documented login of a reading app) gets the readers' narrow counterpart,
 /// <c>ops.view_freshness()</c>: stale or failing views are Degraded (it does not say how many times a refresh failed, nor
-/// whether a view is populated), so a reading app is not reported Unhealthy for the rights it was meant to have.
+/// whether a view is populated), so a reading app is not reported Unhealthy for the rights it was meant to have. A database
+/// that is not migrated (or older than this library) is the registration's failure status, its exception the
+/// <see cref="WarehouseNotMigratedException"/> that says to migrate.
 /// </summary>
 internal sealed class ViewHealthCheck(ErpDatabase database) : IHealthCheck
 {
@@ -24,6 +26,10 @@ internal sealed class ViewHealthCheck(ErpDatabase database) : IHealthCheck
         catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InsufficientPrivilege)
         {
             return await ReaderCheckAsync(context, cancellationToken);
+        }
+        catch (WarehouseNotMigratedException e)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, e.Message, e);
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
         {
@@ -68,6 +74,10 @@ internal sealed class ViewHealthCheck(ErpDatabase database) : IHealthCheck
         try
         {
             views = await database.Queries.FreshnessAsync(cancellationToken);
+        }
+        catch (WarehouseNotMigratedException e)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, e.Message, e);
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
         {

@@ -20,7 +20,11 @@ public sealed class PartitionKeeper
     /// <summary>Creates the missing partitions from this month to this month + <paramref name="monthsAhead"/>; returns how many it created.</summary>
     /// <param name="monthsAhead">Months ahead of this one; at least 0.</param>
     /// <param name="cancellationToken">Cancels the call (nothing is committed then).</param>
-    public async Task<int> EnsureAsync(int monthsAhead = 3, CancellationToken cancellationToken = default)
+    /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
+    public Task<int> EnsureAsync(int monthsAhead = 3, CancellationToken cancellationToken = default) =>
+        WarehouseErrors.GuardAsync(() => EnsureAheadAsync(monthsAhead, cancellationToken));
+
+    private async Task<int> EnsureAheadAsync(int monthsAhead, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(monthsAhead);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -109,7 +109,7 @@ internal static class MerchantScope
         var results = views.Length > 0 && cache is not null ? database.Queries.Cache : null;
         var key = results is null ? default : new ResultCache.Key(merchantId, cache!.Key);
         await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
-        return await ReplannedRead.RunAsync(async () =>
+        return await ReplannedRead.RunAsync(database.Options, async () =>
         {
             if (results is not null && results.Holds(key))
             {

@@ -37,7 +37,7 @@ public sealed partial class WarehouseQueries
     public async Task<IReadOnlyList<Merchant>> MerchantsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await ReplannedRead.RunAsync(() => connection.QueryAsync<(long Id, string Code, string Name)>(new CommandDefinition(
+        var rows = await ReplannedRead.RunAsync(database.Options, () => connection.QueryAsync<(long Id, string Code, string Name)>(new CommandDefinition(
             "SELECT merchant_id, merchant_code, merchant_name FROM dw.dim_merchants ORDER BY merchant_id",
             commandTimeout: MerchantScope.ClientTimeout(database.Options), cancellationToken: cancellationToken)));
         return [.. rows.Select(r => new Merchant(r.Id, r.Code, r.Name))];
@@ -51,7 +51,7 @@ public sealed partial class WarehouseQueries
     public async Task<IReadOnlyList<ViewFreshness>> FreshnessAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await ReplannedRead.RunAsync(() => connection.QueryAsync<(string View, DateTime? LastRefreshAt, double? AgeSeconds, bool? IsStale, bool? IsDirty, bool? IsFailing)>(new CommandDefinition(
+        var rows = await ReplannedRead.RunAsync(database.Options, () => connection.QueryAsync<(string View, DateTime? LastRefreshAt, double? AgeSeconds, bool? IsStale, bool? IsDirty, bool? IsFailing)>(new CommandDefinition(
             "SELECT view_name, last_refresh_at, extract(epoch FROM age)::float8, is_stale, is_dirty, is_failing FROM ops.view_freshness() ORDER BY view_name",
             commandTimeout: MerchantScope.ClientTimeout(database.Options), cancellationToken: cancellationToken)));
         return [.. rows.Select(r => ViewFreshness.FromRow(r.View, r.LastRefreshAt, r.AgeSeconds, r.IsStale, r.IsDirty, r.IsFailing))];

@@ -74,9 +74,10 @@ public sealed class RefreshWorker : BackgroundService
                     results.Count(r => r.Status == RefreshStatus.Skipped));
                 RunCompleted?.Invoke(this, results);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException or WarehouseNotMigratedException
+                && !stoppingToken.IsCancellationRequested)
             {
-                // The database is unreachable or busy, or someone cancelled the run there (it is
+                // The database is unreachable, busy or not migrated yet, or someone cancelled the run there (it is
                 // logged): try again at the next tick. Stopping the worker cancels the current run.
                 logger.LogError(e, "Due refresh failed; retrying in {Interval}", options.Interval);
             }
@@ -123,9 +124,9 @@ public sealed class RefreshWorker : BackgroundService
             logger.LogInformation("Partitions kept ahead: {Created} created", created);
             PartitionsEnsured?.Invoke(this, created);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or WarehouseNotMigratedException && !stoppingToken.IsCancellationRequested)
         {
-            // Unreachable, busy, or not allowed (the login lacks erp_writer): retry at the next tick.
+            // Unreachable, busy, not migrated yet, or not allowed (the login lacks erp_writer): retry at the next tick.
             logger.LogError(e, "dw.ensure_partitions failed; retrying in {Interval}", options.Interval);
         }
     }

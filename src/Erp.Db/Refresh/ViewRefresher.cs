@@ -31,7 +31,11 @@ public sealed class ViewRefresher
     internal NpgsqlDataSource DataSource => dataSource;
 
     /// <summary>Every registered view with its rows, last refresh, age, staleness, failures and health.</summary>
-    public async Task<IReadOnlyList<ViewStatus>> GetStatusAsync(CancellationToken cancellationToken = default)
+    /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
+    public Task<IReadOnlyList<ViewStatus>> GetStatusAsync(CancellationToken cancellationToken = default) =>
+        WarehouseErrors.GuardAsync(() => ReadStatusAsync(cancellationToken));
+
+    private async Task<IReadOnlyList<ViewStatus>> ReadStatusAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<RefreshRows.Status>(new CommandDefinition(RefreshSql.Status, cancellationToken: cancellationToken));
@@ -39,7 +43,11 @@ public sealed class ViewRefresher
     }
 
     /// <summary>The registered views, in dependency order (a view after the views it reads).</summary>
-    public async Task<IReadOnlyList<string>> GetViewNamesAsync(CancellationToken cancellationToken = default)
+    /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
+    public Task<IReadOnlyList<string>> GetViewNamesAsync(CancellationToken cancellationToken = default) =>
+        WarehouseErrors.GuardAsync(() => ReadViewNamesAsync(cancellationToken));
+
+    private async Task<IReadOnlyList<string>> ReadViewNamesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return [.. await connection.QueryAsync<string>(new CommandDefinition(RefreshSql.Order, cancellationToken: cancellationToken))];
@@ -58,8 +66,9 @@ public sealed class ViewRefresher
     /// <param name="cancellationToken">Cancels the view being refreshed (logged as cancelled) and stops.</param>
     /// <exception cref="UnknownViewException">A name is not registered; nothing was refreshed.</exception>
     /// <exception cref="OperationCanceledException">The run was cancelled; the views after the current one were not refreshed.</exception>
+    /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
     public Task<IReadOnlyList<RefreshResult>> RefreshAsync(IEnumerable<string> views, string trigger = "manual", CancellationToken cancellationToken = default) =>
-        RefreshNamedAsync(views, trigger, fullRebuild: false, cancellationToken);
+        WarehouseErrors.GuardAsync(() => RefreshNamedAsync(views, trigger, fullRebuild: false, cancellationToken));
 
     /// <summary>
     /// Like <see cref="RefreshAsync"/>, but rebuilds the given views from scratch: an incremental
@@ -71,12 +80,13 @@ public sealed class ViewRefresher
     /// <param name="cancellationToken">Cancels the view being refreshed (logged as cancelled) and stops.</param>
     /// <exception cref="UnknownViewException">A name is not registered; nothing was refreshed.</exception>
     /// <exception cref="OperationCanceledException">The run was cancelled; the views after the current one were not refreshed.</exception>
+    /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
     public Task<IReadOnlyList<RefreshResult>> RebuildAsync(IEnumerable<string> views, string trigger = "manual", CancellationToken cancellationToken = default) =>
-        RefreshNamedAsync(views, trigger, fullRebuild: true, cancellationToken);
+        WarehouseErrors.GuardAsync(() => RefreshNamedAsync(views, trigger, fullRebuild: true, cancellationToken));
 
     private async Task<IReadOnlyList<RefreshResult>> RefreshNamedAsync(IEnumerable<string> views, string trigger, bool fullRebuild, CancellationToken cancellationToken)
     {
-        var known = await GetViewNamesAsync(cancellationToken);
+        var known = await ReadViewNamesAsync(cancellationToken);
         var wanted = views.Select(v => v.Contains('.', StringComparison.Ordinal) ? v : "mart." + v).Distinct().ToList();
         var unknown = wanted.Where(v => !known.Contains(v)).ToList();
         if (unknown.Count > 0)
@@ -110,9 +120,13 @@ public sealed class ViewRefresher
     /// <param name="trigger">What is asking, for the refresh log.</param>
     /// <param name="cancellationToken">Cancels the view being refreshed (logged as cancelled) and stops.</param>
     /// <exception cref="OperationCanceledException">The run was cancelled; the views after the current one were not refreshed.</exception>
-    public async Task<IReadOnlyList<RefreshResult>> RefreshAllAsync(string trigger = "manual", CancellationToken cancellationToken = default)
+    /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
+    public Task<IReadOnlyList<RefreshResult>> RefreshAllAsync(string trigger = "manual", CancellationToken cancellationToken = default) =>
+        WarehouseErrors.GuardAsync(() => RefreshEveryAsync(trigger, cancellationToken));
+
+    private async Task<IReadOnlyList<RefreshResult>> RefreshEveryAsync(string trigger, CancellationToken cancellationToken)
     {
-        var views = await GetViewNamesAsync(cancellationToken);
+        var views = await ReadViewNamesAsync(cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var timeout = await GetTimeoutAsync(connection, cancellationToken);
         try
@@ -143,7 +157,11 @@ public sealed class ViewRefresher
     /// <param name="trigger">What is asking, for the refresh log.</param>
     /// <param name="cancellationToken">Cancels the view being refreshed (logged as cancelled) and stops the run.</param>
     /// <exception cref="OperationCanceledException">The run was cancelled; the views after the current one were not refreshed.</exception>
-    public async Task<IReadOnlyList<RefreshResult>> RefreshDueAsync(string trigger = "manual", CancellationToken cancellationToken = default)
+    /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
+    public Task<IReadOnlyList<RefreshResult>> RefreshDueAsync(string trigger = "manual", CancellationToken cancellationToken = default) =>
+        WarehouseErrors.GuardAsync(() => RefreshDueRunAsync(trigger, cancellationToken));
+
+    private async Task<IReadOnlyList<RefreshResult>> RefreshDueRunAsync(string trigger, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var timeout = await GetTimeoutAsync(connection, cancellationToken);

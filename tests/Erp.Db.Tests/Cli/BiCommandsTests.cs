@@ -161,4 +161,35 @@ public class BiCommandsTests
         // --metrics leaves out the other metrics' fields in CSV as in JSON.
         Assert.Equal(header.Where(h => h is not ("orders" or "aov" or "grossProfit" or "grossMargin" or "netProfit" or "netMargin")), revenueOnly.Output.ReplaceLineEndings("\n").Split('\n')[0].Split(','));
     }
+
+    [Fact]
+    public async Task A_query_past_QueryTimeout_is_TIMEOUT_with_exit_1_and_names_the_setting()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var directory = Directory.CreateTempSubdirectory("erpdb-timeout-");
+        await using var locker = await f.Db.DataSource.OpenConnectionAsync();
+        await using var transaction = await locker.BeginTransactionAsync();
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "erpdb.json"), """{ "ErpDb": { "QueryTimeout": "00:00:01" } }""");
+            // The sales query waits for this lock after the statement that sets its timeout.
+            await using (var lockView = new Npgsql.NpgsqlCommand("LOCK TABLE mart.mv_daily_sales IN ACCESS EXCLUSIVE MODE", locker, transaction))
+            {
+                await lockView.ExecuteNonQueryAsync();
+            }
+
+            var run = await CliRun.RunInAsync(directory.FullName, "sales", "--days", "7", "--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString);
+
+            Assert.Equal(1, run.ExitCode);
+            var error = run.Json().GetProperty("error");
+            Assert.Equal("TIMEOUT", error.GetProperty("code").GetString());
+            Assert.Contains("limit of 1 s", error.GetProperty("message").GetString());
+            Assert.Contains("ErpDb:QueryTimeout", error.GetProperty("message").GetString());
+            Assert.Contains("erpdb.json", error.GetProperty("message").GetString());
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 }

@@ -110,10 +110,14 @@ public class ComposeTests
         }
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var error = await Assert.ThrowsAsync<PostgresException>(() =>
+        var error = await Assert.ThrowsAsync<TimeoutException>(() =>
             erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, today), SalesGrouping.Platform)));
 
-        Assert.Equal(PostgresErrorCodes.QueryCanceled, error.SqlState);
+        // The server's cancel inside; the message names the limit and the option that raises it.
+        Assert.Equal(PostgresErrorCodes.QueryCanceled, Assert.IsType<PostgresException>(error.InnerException).SqlState);
+        Assert.Contains("limit of 1 s", error.Message);
+        Assert.Contains("ErpDbOptions.QueryTimeout", error.Message);
+        Assert.Contains("ErpDb:QueryTimeout", error.Message);
     }
 
     [Fact]

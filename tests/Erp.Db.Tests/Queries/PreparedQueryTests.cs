@@ -114,6 +114,6 @@ public class PreparedQueryTests
         var stale = await Assert.ThrowsAsync<PostgresException>(() => ReadAsync(plain));
         Assert.Equal(PostgresErrorCodes.FeatureNotSupported, stale.SqlState);
         Assert.Equal("RevalidateCachedQuery", stale.Routine);
-        Assert.Equal("7 Int64", await ReplannedRead.RunAsync(() => ReadAsync(retrying)));
+        Assert.Equal("7 Int64", await ReplannedRead.RunAsync(new ErpDbOptions(), () => ReadAsync(retrying)));
     }
 }

@@ -45,7 +45,11 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
     /// </summary>
     private const string BatchSettings = "SET LOCAL jit = off; SELECT " + TempBuffers + ", " + WorkMem;
 
-    public async Task<IngestResult> LoadAsync<TRow>(IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows, CancellationToken cancellationToken)
+    /// <summary>Loads one entity's batch; a database without the warehouse's tables throws <see cref="WarehouseNotMigratedException"/>.</summary>
+    public Task<IngestResult> LoadAsync<TRow>(IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows, CancellationToken cancellationToken) =>
+        WarehouseErrors.GuardAsync(() => LoadOneAsync(plan, rows, cancellationToken));
+
+    private async Task<IngestResult> LoadOneAsync<TRow>(IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
         plan = plan.Supplying(options.SuppliedFields);
@@ -68,9 +72,15 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
     /// table the parent plan joins); then the parents are written and posted, then the children, as two batches of their own would be.
     /// An order's cost and units come from its lines: written separately, every order of a batch is written again when its lines
     /// arrive (docs/batch-plans.md, "Orders with their lines"). A bad row of either fails the whole call, its error naming which.
-    /// The parents carry <see cref="IngestOptions.SuppliedFields"/>, the children <paramref name="childSupplied"/>.
+    /// The parents carry <see cref="IngestOptions.SuppliedFields"/>, the children <paramref name="childSupplied"/>. A database without the
+    /// warehouse's tables throws <see cref="WarehouseNotMigratedException"/>.
     /// </summary>
-    public async Task<(IngestResult Parents, IngestResult Children)> LoadWithChildrenAsync<TParent, TChild>(
+    public Task<(IngestResult Parents, IngestResult Children)> LoadWithChildrenAsync<TParent, TChild>(
+        IngestPlan<TParent> parentPlan, IAsyncEnumerable<TParent> parents, IngestPlan<TChild> childPlan, IAsyncEnumerable<TChild> children,
+        IReadOnlySet<string>? childSupplied, IReadOnlyList<string> childSummary, CancellationToken cancellationToken) =>
+        WarehouseErrors.GuardAsync(() => LoadBothAsync(parentPlan, parents, childPlan, children, childSupplied, childSummary, cancellationToken));
+
+    private async Task<(IngestResult Parents, IngestResult Children)> LoadBothAsync<TParent, TChild>(
         IngestPlan<TParent> parentPlan, IAsyncEnumerable<TParent> parents, IngestPlan<TChild> childPlan, IAsyncEnumerable<TChild> children,
         IReadOnlySet<string>? childSupplied, IReadOnlyList<string> childSummary, CancellationToken cancellationToken)
     {
