@@ -1,17 +1,23 @@
 -- sales_by_hour: sales per hour of the day (0-23, in the merchant's time zone) summed over the
--- days [:start, :end]; hours without orders are left out.
+-- days [:start, :end]: always 24 rows, an hour without orders at 0 with no AOV or margins (NULL).
 -- With gross and net profit and their margins, as in sales_by_shop.sql.
 -- reads: mart.hourly_sales (valid orders only, see docs/metrics.md)
 -- parameters: :start, :end (dates), :platforms (text[], '{}' = all)
 -- run: see docs/queries.md
-SELECT lpad(sales_hour::text, 2, '0') AS key, lpad(sales_hour::text, 2, '0') || ':00' AS label,
-       sum(gmv_cny) AS revenue, sum(order_count)::bigint AS orders,
-       coalesce(round(sum(gmv_cny) / nullif(sum(order_count), 0), 2), 0) AS aov,
-       sum(gross_profit_cny) AS grossprofit, sum(net_profit_cny) AS netprofit,
-       round(sum(gross_profit_cny) / nullif(sum(gmv_cny), 0), 6) AS grossmargin,
-       round(sum(net_profit_cny) / nullif(sum(gmv_cny), 0), 6) AS netmargin
-  FROM mart.hourly_sales
- WHERE sales_date BETWEEN :start::date AND :end::date
-   AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))
- GROUP BY sales_hour
- ORDER BY sales_hour;
+WITH sales AS (
+    SELECT sales_hour, sum(gmv_cny) AS revenue, sum(order_count)::bigint AS orders,
+           sum(gross_profit_cny) AS grossprofit, sum(net_profit_cny) AS netprofit
+      FROM mart.hourly_sales
+     WHERE sales_date BETWEEN :start::date AND :end::date
+       AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))
+     GROUP BY sales_hour
+)
+SELECT lpad(h.hour::text, 2, '0') AS key, lpad(h.hour::text, 2, '0') || ':00' AS label,
+       coalesce(s.revenue, 0) AS revenue, coalesce(s.orders, 0) AS orders,
+       round(s.revenue / nullif(s.orders, 0), 2) AS aov,
+       coalesce(s.grossprofit, 0) AS grossprofit, coalesce(s.netprofit, 0) AS netprofit,
+       round(s.grossprofit / nullif(s.revenue, 0), 6) AS grossmargin,
+       round(s.netprofit / nullif(s.revenue, 0), 6) AS netmargin
+  FROM generate_series(0, 23) AS h(hour)
+  LEFT JOIN sales AS s ON s.sales_hour = h.hour
+ ORDER BY h.hour;

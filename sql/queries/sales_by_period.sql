@@ -1,17 +1,32 @@
--- sales_by_period: sales per ISO week (:unit 'week', Monday start) or calendar month (:unit 'month').
+-- sales_by_period: sales per ISO week (:unit 'week', Monday start) or calendar month (:unit 'month'):
+-- one row per week or month the period touches, under its first day (a first or last bucket the period
+-- cuts counts only the period's days); a bucket without orders has revenue, orders and profit 0 and
+-- no AOV or margins (NULL). The rows add up to sales_totals.sql.
 -- With gross and net profit and their margins, as in sales_by_shop.sql.
 -- reads: mart.daily_sales
 -- parameters: :start, :end (dates), :platforms (text[], '{}' = all), :unit ('week' or 'month')
 -- run: see docs/queries.md
-SELECT to_char(date_trunc(:unit::text, sales_date), 'YYYY-MM-DD') AS key,
-       to_char(date_trunc(:unit::text, sales_date), CASE :unit::text WHEN 'week' THEN 'IYYY-"W"IW' ELSE 'YYYY-MM' END) AS label,
-       sum(gmv_cny) AS revenue, sum(order_count)::bigint AS orders,
-       coalesce(round(sum(gmv_cny) / nullif(sum(order_count), 0), 2), 0) AS aov,
-       sum(gross_profit_cny) AS grossprofit, sum(net_profit_cny) AS netprofit,
-       round(sum(gross_profit_cny) / nullif(sum(gmv_cny), 0), 6) AS grossmargin,
-       round(sum(net_profit_cny) / nullif(sum(gmv_cny), 0), 6) AS netmargin
-  FROM mart.daily_sales
- WHERE sales_date BETWEEN :start::date AND :end::date
-   AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))
- GROUP BY 1, 2
- ORDER BY 1;
+WITH sales AS (
+    SELECT date_trunc(:unit::text, sales_date::timestamp)::date AS bucket,
+           sum(gmv_cny) AS revenue, sum(order_count)::bigint AS orders,
+           sum(gross_profit_cny) AS grossprofit, sum(net_profit_cny) AS netprofit
+      FROM mart.daily_sales
+     WHERE sales_date BETWEEN :start::date AND :end::date
+       AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))
+     GROUP BY 1
+),
+buckets AS (
+    -- Timestamps without time zone: a daylight saving change of the session's time zone never shifts a bucket.
+    SELECT b::date AS bucket
+      FROM generate_series(date_trunc(:unit::text, :start::date::timestamp), :end::date::timestamp, ('1 ' || :unit::text)::interval) AS b
+)
+SELECT to_char(b.bucket, 'YYYY-MM-DD') AS key,
+       to_char(b.bucket, CASE :unit::text WHEN 'week' THEN 'IYYY-"W"IW' ELSE 'YYYY-MM' END) AS label,
+       coalesce(s.revenue, 0) AS revenue, coalesce(s.orders, 0) AS orders,
+       round(s.revenue / nullif(s.orders, 0), 2) AS aov,
+       coalesce(s.grossprofit, 0) AS grossprofit, coalesce(s.netprofit, 0) AS netprofit,
+       round(s.grossprofit / nullif(s.revenue, 0), 6) AS grossmargin,
+       round(s.netprofit / nullif(s.revenue, 0), 6) AS netmargin
+  FROM buckets AS b
+  LEFT JOIN sales AS s ON s.bucket = b.bucket
+ ORDER BY b.bucket;

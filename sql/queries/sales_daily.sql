@@ -1,16 +1,24 @@
--- sales_daily: one row per day of [:start, :end] that has orders (days with only cancelled orders too, at 0).
+-- sales_daily: one row per day of [:start, :end], every day of the period: a day without orders has
+-- revenue, orders and profit 0 and no AOV or margins (NULL: nothing to divide by), so a chart or an
+-- average over the rows sees the quiet days. The rows add up to sales_totals.sql.
 -- With gross and net profit and their margins, as in sales_by_shop.sql.
 -- reads: mart.daily_sales
 -- parameters: :start, :end (dates), :platforms (text[], '{}' = all)
 -- run: see docs/queries.md
-SELECT to_char(sales_date, 'YYYY-MM-DD') AS key, to_char(sales_date, 'YYYY-MM-DD Dy') AS label,
-       sum(gmv_cny) AS revenue, sum(order_count)::bigint AS orders,
-       coalesce(round(sum(gmv_cny) / nullif(sum(order_count), 0), 2), 0) AS aov,
-       sum(gross_profit_cny) AS grossprofit, sum(net_profit_cny) AS netprofit,
-       round(sum(gross_profit_cny) / nullif(sum(gmv_cny), 0), 6) AS grossmargin,
-       round(sum(net_profit_cny) / nullif(sum(gmv_cny), 0), 6) AS netmargin
-  FROM mart.daily_sales
- WHERE sales_date BETWEEN :start::date AND :end::date
-   AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))
- GROUP BY sales_date
- ORDER BY sales_date;
+WITH sales AS (
+    SELECT sales_date, sum(gmv_cny) AS revenue, sum(order_count)::bigint AS orders,
+           sum(gross_profit_cny) AS grossprofit, sum(net_profit_cny) AS netprofit
+      FROM mart.daily_sales
+     WHERE sales_date BETWEEN :start::date AND :end::date
+       AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))
+     GROUP BY sales_date
+)
+SELECT to_char(d.day, 'YYYY-MM-DD') AS key, to_char(d.day, 'YYYY-MM-DD Dy') AS label,
+       coalesce(s.revenue, 0) AS revenue, coalesce(s.orders, 0) AS orders,
+       round(s.revenue / nullif(s.orders, 0), 2) AS aov,
+       coalesce(s.grossprofit, 0) AS grossprofit, coalesce(s.netprofit, 0) AS netprofit,
+       round(s.grossprofit / nullif(s.revenue, 0), 6) AS grossmargin,
+       round(s.netprofit / nullif(s.revenue, 0), 6) AS netmargin
+  FROM (SELECT :start::date + n AS day FROM generate_series(0, :end::date - :start::date) AS n) AS d
+  LEFT JOIN sales AS s ON s.sales_date = d.day
+ ORDER BY d.day;

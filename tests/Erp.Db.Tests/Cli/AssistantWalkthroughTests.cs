@@ -100,20 +100,23 @@ public class AssistantWalkthroughTests
         string[] common = ["sales", "--merchant", "1", "--days", "14", "--end", Day(Today.AddDays(-1)), "--format", "json", "--connection", f.Db.ConnectionString];
         var window = $"order_date BETWEEN DATE '{Day(Today.AddDays(-14))}' AND DATE '{Day(Today.AddDays(-1))}'";
 
-        // Days, weeks and platforms with only cancelled orders show at 0 (mart.daily_sales); hours count valid orders only.
-        foreach (var (groupBy, bucket, orders) in new[]
+        // Every day, week and hour of the period has a row, at 0 without orders; platforms with only cancelled orders show
+        // at 0 (mart.daily_sales), platforms without any do not.
+        var days = $"generate_series(DATE '{Day(Today.AddDays(-14))}', DATE '{Day(Today.AddDays(-1))}', interval '1 day') AS d";
+        foreach (var (groupBy, bucket, orders, keys) in new[]
         {
-            ("day", "to_char(o.order_date, 'YYYY-MM-DD')", "true"),
-            ("week", "to_char(date_trunc('week', o.order_date), 'YYYY-MM-DD')", "true"),
-            ("platform", "p.platform_code", "true"),
-            ("hour", "lpad(extract(hour FROM o.ordered_at AT TIME ZONE m.timezone)::int::text, 2, '0')", "dw.is_valid_sale(o.status)"),
+            ("day", "to_char(o.order_date, 'YYYY-MM-DD')", "true", $"SELECT to_char(d, 'YYYY-MM-DD') FROM {days}"),
+            ("week", "to_char(date_trunc('week', o.order_date), 'YYYY-MM-DD')", "true", $"SELECT DISTINCT to_char(date_trunc('week', d), 'YYYY-MM-DD') FROM {days}"),
+            ("platform", "p.platform_code", "true", "SELECT NULL::text WHERE false"),
+            ("hour", "lpad(extract(hour FROM o.ordered_at AT TIME ZONE m.timezone)::int::text, 2, '0')", "dw.is_valid_sale(o.status)",
+             "SELECT lpad(h::text, 2, '0') FROM generate_series(0, 23) AS h"),
         })
         {
             var json = (await CliRun.RunAsync([.. common, "--group-by", groupBy])).Json();
             var expected = await f.Db.ScalarAsync<string>($"""
-                SELECT string_agg(k || '|' || gross || '|' || net || '|' || coalesce(round(gross / nullif(revenue, 0), 6)::text, 'null')
+                SELECT string_agg(k || '|' || coalesce(gross, 0) || '|' || coalesce(net, 0) || '|' || coalesce(round(gross / nullif(revenue, 0), 6)::text, 'null')
                                   || '|' || coalesce(round(net / nullif(revenue, 0), 6)::text, 'null'), ',' ORDER BY k COLLATE "C")
-                  FROM (SELECT {bucket} AS k, coalesce(sum(o.gmv_cny) FILTER (WHERE dw.is_valid_sale(o.status)), 0) AS revenue,
+                  FROM ({keys}) AS every(k) FULL JOIN (SELECT {bucket} AS k, coalesce(sum(o.gmv_cny) FILTER (WHERE dw.is_valid_sale(o.status)), 0) AS revenue,
                                coalesce(sum(o.gross_profit_cny) FILTER (WHERE dw.is_valid_sale(o.status)), 0) AS gross,
                                coalesce(sum(o.net_profit_cny) FILTER (WHERE dw.is_valid_sale(o.status)), 0) AS net
                           FROM dw.fact_sales_orders AS o
@@ -121,7 +124,7 @@ public class AssistantWalkthroughTests
                           JOIN dw.dim_shops AS s ON s.merchant_id = o.merchant_id AND s.shop_id = o.shop_id
                           JOIN dw.dim_platforms AS p ON p.platform_id = s.platform_id
                          WHERE o.merchant_id = 1 AND {orders} AND o.{window}
-                         GROUP BY 1) AS x
+                         GROUP BY 1) AS x USING (k)
                 """);
             var rows = json.GetProperty("data").GetProperty("breakdown").EnumerateArray()
                 .Select(r => $"{r.GetProperty("key").GetString()}|{Money(r, "grossProfit")}|{Money(r, "netProfit")}|{Money(r, "grossMargin")}|{Money(r, "netMargin")}")

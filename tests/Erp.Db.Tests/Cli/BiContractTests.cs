@@ -139,16 +139,19 @@ public class BiContractTests
         var json = (await CliRun.RunAsync("sales", "--merchant", "1", "--days", "14", "--group-by", "hour", "--format", "json", "--connection", f.Db.ConnectionString)).Json();
 
         var expected = (await f.Db.ScalarAsync<string>($"""
-            SELECT string_agg(h || '=' || revenue || '/' || orders, ',' ORDER BY h)
-              FROM (SELECT extract(hour FROM o.ordered_at AT TIME ZONE m.timezone)::int AS h, sum(o.gmv_cny) AS revenue, count(*) AS orders
-                      FROM dw.fact_sales_orders AS o JOIN dw.dim_merchants AS m USING (merchant_id)
-                     WHERE o.merchant_id = 1 AND dw.is_valid_sale(o.status) AND o.order_date >= CURRENT_DATE - 13
-                     GROUP BY 1) AS x
+            SELECT string_agg(h || '=' || coalesce(revenue, 0) || '/' || coalesce(orders, 0), ',' ORDER BY h)
+              FROM generate_series(0, 23) AS h
+              LEFT JOIN (SELECT extract(hour FROM o.ordered_at AT TIME ZONE m.timezone)::int AS hour, sum(o.gmv_cny) AS revenue, count(*) AS orders
+                           FROM dw.fact_sales_orders AS o JOIN dw.dim_merchants AS m USING (merchant_id)
+                          WHERE o.merchant_id = 1 AND dw.is_valid_sale(o.status) AND o.order_date >= CURRENT_DATE - 13
+                          GROUP BY 1) AS x ON x.hour = h
             """))!;
         var rows = json.GetProperty("data").GetProperty("breakdown").EnumerateArray()
             .Select(r => $"{int.Parse(r.GetProperty("key").GetString()!, CultureInfo.InvariantCulture)}={r.GetProperty("revenue").GetDecimal()}/{r.GetProperty("orders").GetInt64()}");
         Assert.Equal(expected, string.Join(",", rows));
-        Assert.True(expected.Split(',').Length > 5);
+        // All 24 hours are rows, those without orders at 0; the orders fall in more than 5 of them.
+        Assert.Equal(24, expected.Split(',').Length);
+        Assert.True(expected.Split(',').Count(h => !h.EndsWith("=0/0", StringComparison.Ordinal)) > 5);
         Assert.Equal("hour", json.GetProperty("meta").GetProperty("period").GetProperty("grain").GetString());
     }
 

@@ -71,7 +71,9 @@ public class PreparedQueryTests
         Assert.True(revenueOf1 > 0 && revenueOf2 > 0 && revenueOf1 != revenueOf2);
         Assert.All(answers, a => Assert.Equal((revenueOf1, revenueOf2, 0m), a));
         Assert.Equal(0m, afterRevoke.Data.Metrics.TotalRevenue);
-        Assert.Empty(afterRevoke.Data.Daily);
+        // Every day of the period has a row; none holds anything of the merchant.
+        Assert.Equal(7, afterRevoke.Data.Daily.Count);
+        Assert.All(afterRevoke.Data.Daily, d => Assert.Equal((0m, 0L), (d.Revenue, d.Orders!.Value)));
         await using var connection = await shared.ReadDataSource.OpenConnectionAsync();
         await using var prepared = new NpgsqlCommand("SELECT count(*) FROM pg_prepared_statements", connection);
         Assert.True((long)(await prepared.ExecuteScalarAsync())! > 0, "the calls should have run prepared");

@@ -137,7 +137,9 @@ public class ResultCacheTests
         Assert.Equal(revenueOf1, aOwn.Data.Metrics.TotalRevenue);
         Assert.Same(aOwn.Data, aOwnAgain.Data);
         Assert.Equal(0m, bAsksForA.Data.Metrics.TotalRevenue);
-        Assert.Empty(bAsksForA.Data.Daily);
+        // Every day of the period has a row; none holds anything of the merchant.
+        Assert.Equal(7, bAsksForA.Data.Daily.Count);
+        Assert.All(bAsksForA.Data.Daily, d => Assert.Equal((0m, 0L), (d.Revenue, d.Orders!.Value)));
         Assert.Empty(bAsksForA.Data.TopProducts);
         Assert.Equal(0m, bAsksForAAgain.Data.Metrics.TotalRevenue);
         Assert.Equal(0, erpB.Queries.Cache!.Hits);
@@ -149,7 +151,9 @@ public class ResultCacheTests
         Assert.Equal(revenueOf2, shared2.Data.Metrics.TotalRevenue);
         Assert.Equal(1, hitsBeforeRevoke);
         Assert.Equal(0m, sharedAfterRevoke.Data.Metrics.TotalRevenue);
-        Assert.Empty(sharedAfterRevoke.Data.Daily);
+        // Every day of the period has a row; none holds anything of the merchant.
+        Assert.Equal(7, sharedAfterRevoke.Data.Daily.Count);
+        Assert.All(sharedAfterRevoke.Data.Daily, d => Assert.Equal((0m, 0L), (d.Revenue, d.Orders!.Value)));
         Assert.Equal(0m, sharedAfterRevokeAgain.Data.Metrics.TotalRevenue);
         Assert.Same(shared2.Data, shared2AfterRevoke.Data);
         Assert.Equal(2, shared.Queries.Cache.Hits);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Erp.Db.Queries;
 using Erp.Db.Queries.Sales;
 using Erp.Db.Tests.Infrastructure;
@@ -157,7 +158,9 @@ public class SalesQueryTests
         Assert.Equal(owner.Data.Metrics.TotalRevenue, own.Data.Metrics.TotalRevenue);
         Assert.True(own.Data.Metrics.TotalRevenue > 0);
         Assert.Equal(0, other.Data.Metrics.TotalRevenue);
-        Assert.Empty(other.Data.Daily);
+        // Every day of the period is listed, and the other merchant's days are all empty to this reader.
+        Assert.Equal(7, other.Data.Daily.Count);
+        Assert.All(other.Data.Daily, d => Assert.Equal((0m, 0L, (decimal?)null), (d.Revenue, d.Orders!.Value, d.Aov)));
         Assert.Empty(other.Data.TopProducts);
         Assert.Equal(owner.Freshness.Select(v => (v.View, v.LastRefresh, v.Stale)), own.Freshness.Select(v => (v.View, v.LastRefresh, v.Stale)));
         Assert.NotEmpty(own.Freshness);
@@ -174,5 +177,102 @@ public class SalesQueryTests
         await using var f = await QueryFixture.CreateAsync();
         await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.SalesAsync(new SalesQuery(0, Period.LastDays(7, QueryFixture.Today))));
         await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, QueryFixture.Today), TopProducts: 1000)));
+    }
+    [Fact]
+    public async Task By_day_every_day_of_the_period_has_a_row_the_quiet_ones_at_zero_and_the_rows_add_up_to_the_facts()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await QuietDaysDataset.LoadAsync(f.Db);
+        var monday = QuietDaysDataset.Monday;
+        var period = new Period(monday, monday.AddDays(6));
+
+        var report = (await f.Erp.Queries.SalesAsync(new SalesQuery(QuietDaysDataset.Merchant, period))).Data;
+
+        // Orders on days 1, 2 and 5 only (day 3 holds a cancelled one): still 7 rows, one per day, in order.
+        Assert.Equal(Enumerable.Range(0, 7).Select(d => monday.AddDays(d).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), report.Daily.Select(r => r.Key));
+        Assert.Same(report.Daily, report.Breakdown);
+        foreach (var quiet in new[] { 2, 3, 5, 6 }.Select(d => report.Daily[d]))
+        {
+            Assert.Equal((0m, 0L, 0m, 0m), (quiet.Revenue, quiet.Orders!.Value, quiet.GrossProfit!.Value, quiet.NetProfit!.Value));
+            Assert.Equal(((decimal?)null, (decimal?)null, (decimal?)null), (quiet.Aov, quiet.GrossMargin, quiet.NetMargin));
+        }
+        // The days with orders and the totals are the facts', the rows add up to the totals.
+        var window = $"merchant_id = 3 AND order_date BETWEEN '{monday:yyyy-MM-dd}' AND '{monday.AddDays(6):yyyy-MM-dd}' AND {ValidOrders}";
+        foreach (var day in new[] { 0, 1, 4 })
+        {
+            var row = report.Daily[day];
+            var facts = $"merchant_id = 3 AND order_date = '{monday.AddDays(day):yyyy-MM-dd}' AND {ValidOrders}";
+            Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE {facts}"), row.Revenue);
+            Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(*) FROM dw.fact_sales_orders WHERE {facts}"), row.Orders);
+            Assert.Equal(Math.Round(row.Revenue / row.Orders!.Value, 2), row.Aov);
+        }
+        Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE {window}"), report.Metrics.TotalRevenue);
+        Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(*) FROM dw.fact_sales_orders WHERE {window}"), report.Metrics.TotalOrders);
+        Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(net_profit_cny) FROM dw.fact_sales_orders WHERE {window}"), report.Metrics.NetProfit);
+        Assert.Equal(report.Metrics.TotalRevenue, report.Daily.Sum(r => r.Revenue));
+        Assert.Equal(report.Metrics.TotalOrders, report.Daily.Sum(r => r.Orders!.Value));
+        Assert.Equal(report.Metrics.GrossProfit, report.Daily.Sum(r => r.GrossProfit!.Value));
+        Assert.Equal(report.Metrics.NetProfit, report.Daily.Sum(r => r.NetProfit!.Value));
+        Assert.Equal(350m, report.Metrics.TotalRevenue);
+    }
+
+    [Fact]
+    public async Task By_hour_all_24_hours_have_a_row_and_add_up_to_the_facts_hours()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await QuietDaysDataset.LoadAsync(f.Db);
+        var monday = QuietDaysDataset.Monday;
+        var period = new Period(monday, monday.AddDays(6));
+
+        var report = (await f.Erp.Queries.SalesAsync(new SalesQuery(QuietDaysDataset.Merchant, period, SalesGrouping.Hour))).Data;
+
+        Assert.Equal(Enumerable.Range(0, 24).Select(h => h.ToString("00", CultureInfo.InvariantCulture)), report.Breakdown.Select(r => r.Key));
+        var hours = $"""
+            SELECT extract(hour FROM o.ordered_at AT TIME ZONE 'Asia/Shanghai')::int AS hour, sum(o.gmv_cny) AS revenue, count(*) AS orders
+              FROM dw.fact_sales_orders AS o
+             WHERE o.merchant_id = 3 AND o.order_date BETWEEN '{monday:yyyy-MM-dd}' AND '{monday.AddDays(6):yyyy-MM-dd}' AND dw.is_valid_sale(o.status)
+             GROUP BY 1
+            """;
+        Assert.Equal(await f.Db.ScalarAsync<string>($"SELECT string_agg(lpad(hour::text, 2, '0') || '=' || revenue || '/' || orders, ',' ORDER BY hour) FROM ({hours}) AS h"),
+            string.Join(",", report.Breakdown.Where(r => r.Orders > 0).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key}={r.Revenue}/{r.Orders}"))));
+        Assert.Equal(3, report.Breakdown.Count(r => r.Orders > 0));
+        Assert.All(report.Breakdown.Where(r => r.Orders == 0), r => Assert.Equal((0m, (decimal?)null, (decimal?)null), (r.Revenue, r.Aov, r.GrossMargin)));
+        Assert.Equal(report.Metrics.TotalRevenue, report.Breakdown.Sum(r => r.Revenue));
+        Assert.Equal(report.Metrics.TotalOrders, report.Breakdown.Sum(r => r.Orders!.Value));
+    }
+
+    [Theory]
+    [InlineData(SalesGrouping.Week)]
+    [InlineData(SalesGrouping.Month)]
+    public async Task By_week_or_month_every_bucket_the_period_touches_has_a_row_under_its_first_day(SalesGrouping grouping)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await QuietDaysDataset.LoadAsync(f.Db);
+        var monday = QuietDaysDataset.Monday;
+        // From a Wednesday (the first week and month are cut) to a day of the third week, and, by month, three months before.
+        var period = new Period(grouping == SalesGrouping.Week ? monday.AddDays(2) : monday.AddMonths(-3), monday.AddDays(16));
+
+        var report = (await f.Erp.Queries.SalesAsync(new SalesQuery(QuietDaysDataset.Merchant, period, grouping))).Data;
+
+        var expected = new List<DateOnly>();
+        for (var bucket = grouping == SalesGrouping.Week ? monday : new DateOnly(period.Start.Year, period.Start.Month, 1); bucket <= period.End;
+             bucket = grouping == SalesGrouping.Week ? bucket.AddDays(7) : bucket.AddMonths(1))
+        {
+            expected.Add(bucket);
+        }
+        Assert.Equal(expected.Select(b => b.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), report.Breakdown.Select(r => r.Key));
+        Assert.Contains(report.Breakdown, r => r.Orders == 0);
+        Assert.All(report.Breakdown.Where(r => r.Orders == 0), r => Assert.Equal((0m, 0m, (decimal?)null, (decimal?)null), (r.Revenue, r.NetProfit!.Value, r.Aov, r.NetMargin)));
+        var facts = $"merchant_id = 3 AND order_date BETWEEN '{period.Start:yyyy-MM-dd}' AND '{period.End:yyyy-MM-dd}' AND {ValidOrders}";
+        Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE {facts}"), report.Breakdown.Sum(r => r.Revenue));
+        Assert.Equal(report.Metrics.TotalRevenue, report.Breakdown.Sum(r => r.Revenue));
+        Assert.Equal(report.Metrics.TotalOrders, report.Breakdown.Sum(r => r.Orders!.Value));
+        if (grouping == SalesGrouping.Week)
+        {
+            // The cut first week counts from the Wednesday: day 5's order only; the second week is quiet.
+            Assert.Equal((120m, 0m, 120m), (report.Breakdown[0].Revenue, report.Breakdown[1].Revenue, report.Breakdown[2].Revenue));
+            var week = monday.ToDateTime(TimeOnly.MinValue);
+            Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"{ISOWeek.GetYear(week)}-W{ISOWeek.GetWeekOfYear(week):00}"), report.Breakdown[0].Label);
+        }
     }
 }

@@ -10,7 +10,9 @@ internal sealed class SalesCommand : Command
 {
     private readonly Option<SalesGrouping> groupBy = new("--group-by")
     {
-        Description = "Breakdown: day, week (ISO, from Monday), month, hour (hour of the day 0-23 in the merchant's time zone, summed over the period's days), shop, platform, product or category.",
+        Description = "Breakdown: day, week (ISO, from Monday), month, hour (hour of the day 0-23 in the merchant's time zone, summed over the period's days), shop, platform, product or category. "
+            + "By day, week and month every bucket of the period is a row and by hour all 24 hours: one without orders has revenue, orders and profit 0 and AOV and margins null; "
+            + "by shop, platform, product and category only groups with sales.",
         DefaultValueFactory = _ => SalesGrouping.Day,
         HelpName = "day|week|month|hour|shop|platform|product|category",
     };

@@ -12,10 +12,13 @@ public sealed record SalesReport
     /// <summary>Totals and growth.</summary>
     public required SalesMetrics Metrics { get; init; }
 
-    /// <summary>One row per day of the period that had sales.</summary>
+    /// <summary>One row per day of the period, oldest first; a day without orders has revenue, orders and profit 0 (AOV and margins null).</summary>
     public required IReadOnlyList<SalesRow> Daily { get; init; }
 
-    /// <summary>The breakdown asked for (the same as <see cref="Daily"/> when grouped by day).</summary>
+    /// <summary>
+    /// The breakdown asked for (the same as <see cref="Daily"/> when grouped by day). By day, week and month every bucket the period
+    /// touches, and by hour all 24 hours, have a row (at 0 without orders); by shop, platform, product and category only those with sales.
+    /// </summary>
     public required IReadOnlyList<SalesRow> Breakdown { get; init; }
 
     /// <summary>The best-selling products by revenue.</summary>
@@ -72,7 +75,7 @@ public sealed record SalesRow
     /// </summary>
     public long? Orders { get; init; }
 
-    /// <summary>Revenue per order; null where <see cref="Orders"/> is.</summary>
+    /// <summary>Revenue per order; null where <see cref="Orders"/> is, and in a day, week, month or hour without orders.</summary>
     public decimal? Aov { get; init; }
 
     /// <summary>Revenue minus cost of goods, CNY; null by product and category (order lines: see <c>erpdb profit --by product</c>).</summary>
