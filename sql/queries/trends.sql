@@ -1,23 +1,33 @@
 -- trends: revenue, orders, AOV and net profit per :unit ('day', 'week' or 'month') over [:start, :end],
--- with the change of revenue, orders and AOV against the bucket just before. Buckets without orders have no row;
--- the bucket after one has no change (NULL), as against an empty bucket's 0, not against an older bucket.
+-- one row per bucket the period touches (under its first day; a bucket the period cuts counts only the
+-- period's days), with the change of revenue, orders and AOV against the bucket just before. A bucket
+-- without orders has revenue, orders, AOV and net profit 0; the change from it is NULL (nothing to divide
+-- by), the change into it from a bucket with sales is -1. hasorders: the bucket has a row in the daily
+-- sales (orders, if only cancelled ones), so the direction and forecast can start at the first of them.
 -- Exact at the edges of the period (summed from days).
 -- reads: mart.daily_sales
 -- parameters: :start, :end (dates), :unit ('day', 'week' or 'month')
 -- run: see docs/queries.md
-SELECT bucket, revenue, orders, aov, netprofit,
-       CASE WHEN lag(bucket) OVER w = (bucket - ('1 ' || :unit::text)::interval)::date
-            THEN round((revenue - lag(revenue) OVER w) / nullif(lag(revenue) OVER w, 0), 4) END AS revenuechange,
-       CASE WHEN lag(bucket) OVER w = (bucket - ('1 ' || :unit::text)::interval)::date
-            THEN round((orders - lag(orders) OVER w)::numeric / nullif(lag(orders) OVER w, 0), 4) END AS orderschange,
-       CASE WHEN lag(bucket) OVER w = (bucket - ('1 ' || :unit::text)::interval)::date
-            THEN round((aov - lag(aov) OVER w) / nullif(lag(aov) OVER w, 0), 4) END AS aovchange
-  FROM (SELECT date_trunc(:unit::text, sales_date)::date AS bucket,
-               sum(gmv_cny) AS revenue, sum(order_count)::bigint AS orders,
-               coalesce(round(sum(gmv_cny) / nullif(sum(order_count), 0), 2), 0) AS aov,
-               sum(net_profit_cny) AS netprofit
-          FROM mart.daily_sales
-         WHERE sales_date BETWEEN :start::date AND :end::date
-         GROUP BY 1) AS buckets
+WITH sales AS (
+    SELECT date_trunc(:unit::text, sales_date::timestamp)::date AS bucket,
+           sum(gmv_cny) AS revenue, sum(order_count)::bigint AS orders,
+           coalesce(round(sum(gmv_cny) / nullif(sum(order_count), 0), 2), 0) AS aov,
+           sum(net_profit_cny) AS netprofit
+      FROM mart.daily_sales
+     WHERE sales_date BETWEEN :start::date AND :end::date
+     GROUP BY 1
+),
+buckets AS (
+    -- Timestamps without time zone: a daylight saving change of the session's time zone never shifts a bucket.
+    SELECT b::date AS bucket, coalesce(s.revenue, 0) AS revenue, coalesce(s.orders, 0) AS orders,
+           coalesce(s.aov, 0) AS aov, coalesce(s.netprofit, 0) AS netprofit, s.bucket IS NOT NULL AS hasorders
+      FROM generate_series(date_trunc(:unit::text, :start::date::timestamp), :end::date::timestamp, ('1 ' || :unit::text)::interval) AS b
+      LEFT JOIN sales AS s ON s.bucket = b::date
+)
+SELECT bucket, revenue, orders, aov, netprofit, hasorders,
+       round((revenue - lag(revenue) OVER w) / nullif(lag(revenue) OVER w, 0), 4) AS revenuechange,
+       round((orders - lag(orders) OVER w)::numeric / nullif(lag(orders) OVER w, 0), 4) AS orderschange,
+       round((aov - lag(aov) OVER w) / nullif(lag(aov) OVER w, 0), 4) AS aovchange
+  FROM buckets
 WINDOW w AS (ORDER BY bucket)
  ORDER BY bucket;

@@ -288,16 +288,19 @@ public sealed partial class WarehouseQueries
         var parameters = new { start = Sql.Date(query.Period.Start), end = Sql.Date(query.Period.End), unit = TrendSql.Unit(query.Granularity) };
         return MerchantScope.QueryAsync(database, query.MerchantId, TrendSql.Series, parameters, TrendSql.Views, async grid =>
         {
-            var series = (await grid.ReadAsync<TrendPoint>())
-                .Select(p => p with { Complete = TrendBuckets.IsComplete(query.Granularity, p.Bucket, query.Period, today) })
-                .ToList();
-            var byBucket = series.ToDictionary(p => p.Bucket);
+            var rows = (await grid.ReadAsync<TrendSql.Row>()).ToList();
+            var series = rows.Select(r => r.Point(TrendBuckets.IsComplete(query.Granularity, r.Bucket, query.Period, today))).ToList();
             var buckets = TrendBuckets.All(query.Granularity, query.Period);
+            // The SQL fills in every bucket the period touches (empty ones at 0), so point i is bucket i, each once.
+            if (!series.Select(p => p.Bucket).SequenceEqual(buckets))
+            {
+                throw new InvalidOperationException($"trends.sql returned {series.Count} buckets where the period has {buckets.Count}.");
+            }
             // Complete buckets with their index among all buckets, from the first with sales: an empty bucket after it is a real 0,
             // one before it is a time the merchant had no sales history yet (counted as 0, a wider period turned a falling series "up").
-            var complete = buckets.Select((b, i) => (Index: i, Bucket: b, Point: byBucket.GetValueOrDefault(b) ?? new TrendPoint { Bucket = b, Complete = true }))
-                .Where(c => TrendBuckets.IsComplete(query.Granularity, c.Bucket, query.Period, today))
-                .SkipWhile(c => !byBucket.ContainsKey(c.Bucket))
+            var complete = series.Select((p, i) => (Index: i, p.Bucket, Point: p))
+                .Where(c => c.Point.Complete)
+                .SkipWhile(c => !rows[c.Index].HasOrders)
                 .ToList();
             var half = complete.Count / 2;
             var first = complete.Take(half).Sum(p => p.Point.Revenue);

@@ -148,7 +148,7 @@ public class OtherQueryTests
     }
 
     [Fact]
-    public async Task A_bucket_after_a_day_without_orders_has_no_change_rather_than_one_against_an_older_bucket()
+    public async Task A_day_without_orders_is_a_bucket_at_zero_its_change_is_minus_one_and_the_change_from_it_is_null()
     {
         await using var f = await QueryFixture.CreateAsync();
         // Merchant 1 sold every day; take the orders of 10 days ago away, so that day has no row in the daily sales.
@@ -158,9 +158,12 @@ public class OtherQueryTests
 
         var trend = (await f.Erp.Queries.TrendsAsync(new TrendQuery(1, new Period(today.AddDays(-12), today.AddDays(-8)), Granularity.Day))).Data;
 
-        Assert.Equal([today.AddDays(-12), today.AddDays(-11), today.AddDays(-9), today.AddDays(-8)], trend.Series.Select(p => p.Bucket));
+        Assert.Equal([today.AddDays(-12), today.AddDays(-11), today.AddDays(-10), today.AddDays(-9), today.AddDays(-8)], trend.Series.Select(p => p.Bucket));
+        var empty = trend.Series.Single(p => p.Bucket == today.AddDays(-10));
+        Assert.Equal((0m, 0L, 0m, 0m), (empty.Revenue, empty.Orders, empty.Aov, empty.NetProfit));
+        // A drop to nothing is -100%; from nothing there is no change (nothing to divide by), not one against an older day.
+        Assert.Equal(((decimal?)-1m, (decimal?)-1m, (decimal?)-1m), (empty.RevenueChange, empty.OrdersChange, empty.AovChange));
         var afterGap = trend.Series.Single(p => p.Bucket == today.AddDays(-9));
-        // The bucket before it is the empty day (0 revenue, 0 orders): no change, not the change against 11 days ago.
         Assert.Equal((null, null, null), (afterGap.RevenueChange, afterGap.OrdersChange, afterGap.AovChange));
         // The next day's change is against the day just before, as the facts give it.
         var revenue = await f.Db.ScalarAsync<decimal>("""
@@ -169,6 +172,61 @@ public class OtherQueryTests
               FROM dw.fact_sales_orders WHERE merchant_id = 1 AND dw.is_valid_sale(status)
             """);
         Assert.Equal(revenue, trend.Series.Single(p => p.Bucket == today.AddDays(-8)).RevenueChange);
+    }
+
+    [Fact]
+    public async Task By_week_a_quiet_week_is_a_point_at_zero_its_change_minus_one_and_the_next_weeks_change_null()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await QuietDaysDataset.LoadAsync(f.Db);
+        var monday = QuietDaysDataset.Monday;
+        var period = new Period(monday, monday.AddDays(20));
+
+        var trend = (await f.Erp.Queries.TrendsAsync(new TrendQuery(QuietDaysDataset.Merchant, period, Granularity.Week))).Data;
+
+        Assert.Equal([monday, monday.AddDays(7), monday.AddDays(14)], trend.Series.Select(p => p.Bucket));
+        Assert.All(trend.Series, p => Assert.True(p.Complete));
+        var (first, quiet, next) = (trend.Series[0], trend.Series[1], trend.Series[2]);
+        Assert.Equal((350m, 4L), (first.Revenue, first.Orders));
+        Assert.Equal((0m, 0L, 0m, 0m), (quiet.Revenue, quiet.Orders, quiet.Aov, quiet.NetProfit));
+        Assert.Equal(((decimal?)-1m, (decimal?)-1m, (decimal?)-1m), (quiet.RevenueChange, quiet.OrdersChange, quiet.AovChange));
+        Assert.Equal((120m, 2L), (next.Revenue, next.Orders));
+        Assert.Equal((null, null, null), (next.RevenueChange, next.OrdersChange, next.AovChange));
+        Assert.Equal(await f.Db.ScalarAsync<decimal>($"""
+            SELECT sum(gmv_cny) FROM dw.fact_sales_orders
+             WHERE merchant_id = 3 AND order_date BETWEEN '{period.Start:yyyy-MM-dd}' AND '{period.End:yyyy-MM-dd}' AND dw.is_valid_sale(status)
+            """), trend.Series.Sum(p => p.Revenue));
+        // Halves of the complete weeks: the first week against the last (the middle one is in neither).
+        Assert.Equal(Math.Round((120m - 350m) / 350m, 4), trend.ChangeRate);
+    }
+
+    [Fact]
+    public async Task A_forecast_over_quiet_days_counts_each_day_once_at_its_value_or_zero()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await QuietDaysDataset.LoadAsync(f.Db);
+        var monday = QuietDaysDataset.Monday;
+        // A day before the first sale, then 21 days from it: the day before is no history and is not fitted.
+        var period = new Period(monday.AddDays(-1), monday.AddDays(20));
+
+        var trend = (await f.Erp.Queries.TrendsAsync(new TrendQuery(QuietDaysDataset.Merchant, period, Granularity.Day) { Forecast = 3 })).Data;
+
+        Assert.Equal(22 + 3, trend.Series.Count);
+        Assert.Equal(period.Days, trend.Series.Count(p => !p.Forecast));
+        Assert.Equal((21, monday, monday.AddDays(20)), (trend.Forecast!.FittedBuckets, trend.Forecast.FittedFrom, trend.Forecast.FittedTo));
+        var forecast = trend.Series.Where(p => p.Forecast).ToList();
+        for (var i = 0; i < 3; i++)
+        {
+            // x = the day's index among the period's days (the day before the first sale is index 0).
+            var expected = await f.Db.ScalarAsync<double>($"""
+                WITH days AS (SELECT d::date AS day FROM generate_series('{monday:yyyy-MM-dd}'::date, '{monday.AddDays(20):yyyy-MM-dd}'::date, interval '1 day') AS d),
+                     revenue AS (SELECT order_date, sum(gmv_cny) AS r FROM dw.fact_sales_orders WHERE merchant_id = 3 AND dw.is_valid_sale(status) GROUP BY order_date)
+                SELECT regr_intercept(coalesce(r, 0)::float8, (day - '{period.Start:yyyy-MM-dd}'::date)::float8)
+                       + regr_slope(coalesce(r, 0)::float8, (day - '{period.Start:yyyy-MM-dd}'::date)::float8) * {22 + i}
+                  FROM days LEFT JOIN revenue ON order_date = day
+                """);
+            Assert.Equal(Math.Max(0, expected), (double)forecast[i].Revenue, 0.006);
+        }
     }
 
     [Fact]

@@ -3,7 +3,7 @@ namespace Erp.Db.Queries.Trends;
 /// <summary>A trend series and its direction.</summary>
 /// <param name="Period">The period covered.</param>
 /// <param name="Granularity">Bucket size.</param>
-/// <param name="Series">One point per bucket with sales, oldest first; then, when asked for, the forecast points (<see cref="TrendPoint.Forecast"/> true).</param>
+/// <param name="Series">One point per bucket the period touches (at 0 without orders), oldest first; then, when asked for, the forecast points (<see cref="TrendPoint.Forecast"/> true).</param>
 /// <param name="Direction">up, down or flat: revenue of the second half of the complete buckets against the first (5% band); the complete
 /// buckets count from the first with sales (the buckets before it are no history, not zeros), as the forecast's do.</param>
 /// <param name="ChangeRate">(second half - first half) / first half of revenue over the complete buckets; null when the first half had none.</param>
@@ -44,13 +44,13 @@ public sealed record TrendPoint
     /// <summary>Valid orders.</summary>
     public long Orders { get; init; }
 
-    /// <summary>Revenue per order.</summary>
+    /// <summary>Revenue per order; 0 without orders.</summary>
     public decimal Aov { get; init; }
 
     /// <summary>Net profit, CNY.</summary>
     public decimal NetProfit { get; init; }
 
-    /// <summary>Revenue change against the previous bucket; null for the first or after an empty bucket.</summary>
+    /// <summary>Revenue change against the previous bucket; null for the first or after a bucket without orders (no denominator), -1 for a bucket without orders after one with.</summary>
     public decimal? RevenueChange { get; init; }
 
     /// <summary>Change of the valid orders against the previous bucket, as <see cref="RevenueChange"/>; null for forecast points.</summary>

@@ -14,4 +14,40 @@ internal static class TrendSql
         Granularity.Month => "month",
         _ => "day",
     };
+
+    /// <summary>One row of trends.sql: a bucket's point and whether the daily sales have a row in it.</summary>
+    internal sealed record Row
+    {
+        public DateOnly Bucket { get; init; }
+
+        public decimal Revenue { get; init; }
+
+        public long Orders { get; init; }
+
+        public decimal Aov { get; init; }
+
+        public decimal NetProfit { get; init; }
+
+        /// <summary>The bucket has orders (if only cancelled ones); false for a bucket the series fills in at 0.</summary>
+        public bool HasOrders { get; init; }
+
+        public decimal? RevenueChange { get; init; }
+
+        public decimal? OrdersChange { get; init; }
+
+        public decimal? AovChange { get; init; }
+
+        public TrendPoint Point(bool complete) => new()
+        {
+            Bucket = Bucket,
+            Revenue = Revenue,
+            Orders = Orders,
+            Aov = Aov,
+            NetProfit = NetProfit,
+            RevenueChange = RevenueChange,
+            OrdersChange = OrdersChange,
+            AovChange = AovChange,
+            Complete = complete,
+        };
+    }
 }
