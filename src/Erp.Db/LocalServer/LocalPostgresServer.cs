@@ -12,7 +12,7 @@ namespace Erp.Db.LocalServer;
 /// configured: its own data folder, a free port on 127.0.0.1, a generated password, and pg_cron
 /// preloaded when installed. As root the server runs as the postgres user (PostgreSQL refuses root).
 /// </summary>
-internal sealed class LocalPostgresServer
+public sealed class LocalPostgresServer
 {
     private const string SuperUser = "postgres";
     private readonly LocalServerOptions options;

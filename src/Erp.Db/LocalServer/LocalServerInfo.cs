@@ -9,7 +9,7 @@ namespace Erp.Db.LocalServer;
 /// <param name="Version">The server binaries' version, e.g. "15.18".</param>
 /// <param name="PgCron">True when pg_cron is preloaded.</param>
 /// <param name="StartedNow">True when this call started it; false when it was already running.</param>
-internal sealed record LocalServerInfo(string ConnectionString, int Port, string DataDirectory, string Version, bool PgCron, bool StartedNow)
+public sealed record LocalServerInfo(string ConnectionString, int Port, string DataDirectory, string Version, bool PgCron, bool StartedNow)
 {
     private bool PrintMembers(StringBuilder builder)
     {

@@ -1,7 +1,7 @@
 namespace Erp.Db.LocalServer;
 
 /// <summary>Where and how the private local PostgreSQL runs. Immutable once built.</summary>
-internal sealed record LocalServerOptions
+public sealed record LocalServerOptions
 {
     /// <summary>The folder that holds the cluster (data/), its password and its port; by default <see cref="DefaultHome"/>.</summary>
     public string Home { get; init; } = DefaultHome();
