@@ -11,13 +11,13 @@ public class PackageSurfaceTests
     private static readonly Assembly Seeding = typeof(Seeder).Assembly;
 
     [Fact]
-    public void Seeding_lives_in_its_own_assembly_and_exports_only_the_seeder_and_its_options_and_report()
+    public void Seeding_lives_in_its_own_assembly_and_exports_only_the_seeder_its_options_and_their_problems_and_report()
     {
         Assert.NotEqual(Library, Seeding);
         Assert.Equal("Erp.Db.Seeding", Seeding.GetName().Name);
         Assert.DoesNotContain(Library.GetTypes(), t => t.Namespace?.StartsWith("Erp.Db.Seeding", StringComparison.Ordinal) == true);
         Assert.Equal(
-            ["ExistingDataPolicy", "SeedOptions", "SeedProgress", "SeedReport", "SeedTableReport", "SeedTargetNotEmptyException", "Seeder"],
+            ["ExistingDataPolicy", "SeedOptionProblem", "SeedOptions", "SeedProgress", "SeedReport", "SeedTableReport", "SeedTargetNotEmptyException", "Seeder"],
             Seeding.GetExportedTypes().Select(t => t.Name).Order(StringComparer.Ordinal));
     }
 
