@@ -143,6 +143,20 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
     public Task<PostResult> PostAsync(long? merchantId = null, DateOnly? from = null, DateOnly? to = null, CancellationToken cancellationToken = default) =>
         WarehouseErrors.GuardAsync(() => new BooksPoster(DataSource, LoggerFactory.CreateLogger<BooksPoster>()).PostAsync(merchantId, from, to, cancellationToken));
 
+    /// <summary>
+    /// The warehouse's today: the date in the database's time zone (its <c>TimeZone</c> setting, which a DBA sets with
+    /// <c>ALTER DATABASE ... SET timezone = 'Asia/Shanghai'</c>), which is what <c>CURRENT_DATE</c> returns on the server and so
+    /// the day receivables age to, overdue marking and the refreshed windows end on; not this machine's date. The queries'
+    /// default periods use the same day (<see cref="QueryResult{T}.AsOf"/>); end a period here on it (docs/today.md).
+    /// Read on a connection of <see cref="ReadDataSource"/>: usually without a round trip, from the time zone the server reports.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<DateOnly> TodayAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await QueryConnection.OpenAsync(this, cancellationToken);
+        return connection.Today;
+    }
+
     /// <summary>Disposes the data sources this instance built (none of those passed in). Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {

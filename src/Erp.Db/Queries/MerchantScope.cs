@@ -78,11 +78,7 @@ internal static class MerchantScope
         CancellationToken cancellationToken) =>
         QueryAsync(database, merchantId, sql, parameters, views, read, cache, check: null, cancellationToken);
 
-    /// <summary>
-    /// Runs the query as above, after <paramref name="check"/> (a check of the parameters against the database, which
-    /// throws <see cref="QueryValidationException"/>) on the same connection. A result served from the cache skips the
-    /// check: it was computed for the same parameters after the check passed.
-    /// </summary>
+    /// <summary>Runs the query as below, on a connection of its own.</summary>
     public static async Task<QueryResult<T>> QueryAsync<T>(
         ErpDatabase database,
         long merchantId,
@@ -94,10 +90,31 @@ internal static class MerchantScope
         Func<NpgsqlConnection, CancellationToken, Task>? check,
         CancellationToken cancellationToken)
     {
-        if (merchantId < 1)
-        {
-            throw new QueryValidationException("merchant", $"merchant must be a positive merchant id; got {merchantId}.");
-        }
+        ThrowIfNotMerchant(merchantId);
+        await using var connection = await QueryConnection.OpenAsync(database, cancellationToken);
+        return await QueryAsync(connection, merchantId, sql, parameters, views, read, cache, check, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the query on <paramref name="connection"/> (whose today a query's parameters may depend on), after
+    /// <paramref name="check"/> (a check of the parameters against the database, which throws
+    /// <see cref="QueryValidationException"/>) on the same connection. A result served from the cache skips the
+    /// check: it was computed for the same parameters after the check passed. The result is as of the connection's today.
+    /// </summary>
+    public static async Task<QueryResult<T>> QueryAsync<T>(
+        QueryConnection connection,
+        long merchantId,
+        string sql,
+        object? parameters,
+        string[] views,
+        Func<SqlMapper.GridReader, Task<T>> read,
+        Cacheable<T>? cache,
+        Func<NpgsqlConnection, CancellationToken, Task>? check,
+        CancellationToken cancellationToken)
+    {
+        ThrowIfNotMerchant(merchantId);
+        var database = connection.Database;
+        var today = connection.Today;
         var arguments = new DynamicParameters(parameters);
         arguments.Add("erp_merchant", merchantId.ToString(CultureInfo.InvariantCulture));
         arguments.Add("erp_timeout", (database.Options.CommandTimeoutSeconds == 0 ? 0L : (long)database.Options.QueryTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
@@ -108,26 +125,26 @@ internal static class MerchantScope
 
         var results = views.Length > 0 && cache is not null ? database.Queries.Cache : null;
         var key = results is null ? default : new ResultCache.Key(merchantId, cache!.Key);
-        await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
+        var session = connection.Connection;
         return await ReplannedRead.RunAsync(database.Options, async () =>
         {
             if (results is not null && results.Holds(key))
             {
                 // The scope statement alone: the login, the merchant resolved, the dates and the epochs.
-                using var scopeGrid = await connection.QueryMultipleAsync(new CommandDefinition(ScopeAndFreshness, arguments,
+                using var scopeGrid = await session.QueryMultipleAsync(new CommandDefinition(ScopeAndFreshness, arguments,
                     commandTimeout: ClientTimeout(database.Options), cancellationToken: cancellationToken));
-                var scope = Scope.Read(await scopeGrid.ReadAsync<ScopeRow>(), merchantId, views);
+                var scope = Scope.Read(await scopeGrid.ReadAsync<ScopeRow>(), merchantId, views, today);
                 if (scope.Version is { } held && results.TryGet(key, held, out var value))
                 {
-                    return new QueryResult<T>((T)value!, scope.Freshness);
+                    return new QueryResult<T>((T)value!, scope.Freshness) { AsOf = today };
                 }
             }
 
             if (check is not null)
             {
-                await check(connection, cancellationToken);
+                await check(session, cancellationToken);
             }
-            using var grid = await connection.QueryMultipleAsync(new CommandDefinition(Batch(sql, views.Length > 0), arguments,
+            using var grid = await session.QueryMultipleAsync(new CommandDefinition(Batch(sql, views.Length > 0), arguments,
                 commandTimeout: ClientTimeout(database.Options), cancellationToken: cancellationToken));
             // The first result: the freshness rows (none for a query that reads no view; one of NULLs when
             // the login may read none of the views named), or the scope's own row.
@@ -135,7 +152,7 @@ internal static class MerchantScope
             string? version = null;
             if (views.Length > 0)
             {
-                var scope = Scope.Read(await grid.ReadAsync<ScopeRow>(), merchantId, views);
+                var scope = Scope.Read(await grid.ReadAsync<ScopeRow>(), merchantId, views, today);
                 freshness = scope.Freshness;
                 version = scope.Version;
             }
@@ -152,8 +169,16 @@ internal static class MerchantScope
                     results.Set(key, version, data!, cache!.Rows(data));
                 }
             }
-            return new QueryResult<T>(data, freshness);
+            return new QueryResult<T>(data, freshness) { AsOf = today };
         });
+    }
+
+    private static void ThrowIfNotMerchant(long merchantId)
+    {
+        if (merchantId < 1)
+        {
+            throw new QueryValidationException("merchant", $"merchant must be a positive merchant id; got {merchantId}.");
+        }
     }
 
     /// <summary>
@@ -173,11 +198,12 @@ internal static class MerchantScope
         /// <summary>
         /// The version is null (nothing is served or held) unless the database resolved the scope to the merchant
         /// asked for (a login that may not read it gets the batch, whose reader views return nothing) and listed
-        /// every view the query reads with an epoch. It holds the login, the merchant, the server's and this
-        /// machine's dates (results say which buckets are complete, and some figures count days to today) and each
+        /// every view the query reads with an epoch. It holds the login, the merchant, the server's <c>CURRENT_DATE</c> and
+        /// <paramref name="today"/>, the warehouse's today the result was computed with (results say which buckets are complete,
+        /// and some figures count days to today: the same day, but for a clock here a moment off the server's at midnight) and each
         /// view's epoch and last refresh (a restored database may count the same epoch again, never at the same instant).
         /// </summary>
-        public static Scope Read(IEnumerable<ScopeRow> rows, long merchantId, string[] views)
+        public static Scope Read(IEnumerable<ScopeRow> rows, long merchantId, string[] views, DateOnly today)
         {
             var asRead = rows.ToList();
             List<ViewFreshness> freshness = [.. asRead.Where(r => r.view_name is not null).Select(r => r.ToFreshness())];
@@ -191,7 +217,7 @@ internal static class MerchantScope
             }
             var version = new StringBuilder();
             version.Append(first.login).Append('\n').Append(merchantId.ToString(CultureInfo.InvariantCulture))
-                .Append('\n').Append(first.today).Append('\n').Append(DateOnly.FromDateTime(DateTime.Now).ToString("O", CultureInfo.InvariantCulture));
+                .Append('\n').Append(first.today).Append('\n').Append(today.ToString("O", CultureInfo.InvariantCulture));
             foreach (var row in list)
             {
                 version.Append('\n').Append(row.view_name).Append(' ').Append(row.refresh_epoch!.Value.ToString(CultureInfo.InvariantCulture))

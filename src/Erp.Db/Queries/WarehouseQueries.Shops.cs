@@ -10,23 +10,24 @@ public sealed partial class WarehouseQueries
     /// score, weight) and the ranks by health, revenue and gross profit, sorted by one rank and paged.
     /// </summary>
     /// <exception cref="QueryValidationException">A parameter is out of range, or the period of <see cref="ShopQuery.Date"/> starts after today in every time zone.</exception>
-    public Task<QueryResult<ShopReport>> ShopsAsync(ShopQuery query, CancellationToken cancellationToken = default)
+    public async Task<QueryResult<ShopReport>> ShopsAsync(ShopQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         var paging = query.Paging.Validated(database.Options.MaxPageSize);
         ThrowIfUndefined("period", query.Period);
         ThrowIfUndefined("sortBy", query.SortBy);
-        var day = Period.InRange("date", query.Date ?? DateOnly.FromDateTime(DateTime.Now));
+        await using var connection = await QueryConnection.OpenAsync(database, cancellationToken);
+        var day = Period.InRange("date", query.Date ?? connection.Today);
         var (start, end) = ShopSql.Bounds(query.Period, day);
         // A day, week or month that has not begun has no results yet: refused, not answered with an empty list.
         Period.ThrowIfNotBegun(start, "date");
         var kind = query.Period.ToString().ToLowerInvariant();
         var parameters = new { period_type = kind, period_start = Sql.Date(start), limit = paging.PageSize, offset = paging.Offset };
-        return MerchantScope.QueryAsync(database, query.MerchantId, ShopSql.Page(query.SortBy), parameters, ShopSql.Views, async grid =>
+        return await MerchantScope.QueryAsync(connection, query.MerchantId, ShopSql.Page(query.SortBy), parameters, ShopSql.Views, async grid =>
         {
             var items = (await grid.ReadAsync<ShopHealthRecord>()).Select(r => r.ToRow()).ToList();
             var total = await grid.ReadSingleAsync<long>();
             return new ShopReport(kind, start, end, new PagedResult<ShopHealthRow>(items, total, paging.Page, paging.PageSize));
-        }, cancellationToken);
+        }, cache: null, check: null, cancellationToken);
     }
 }

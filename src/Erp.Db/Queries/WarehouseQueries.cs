@@ -135,7 +135,8 @@ public sealed partial class WarehouseQueries
         // By category the names come from dw.dim_categories as they are now, not as of a refresh: not cached.
         var cacheable = query.GroupBy == SalesGrouping.Category ? null
             : Cached<SalesReport>("sales", query, r => r.Daily.Count + (byDay ? 0 : r.Breakdown.Count) + r.TopProducts.Count);
-        return await MerchantScope.QueryAsync(database, query.MerchantId, sql, parameters, SalesSql.Views, async grid =>
+        await using var connection = await QueryConnection.OpenAsync(database, cancellationToken);
+        return await MerchantScope.QueryAsync(connection, query.MerchantId, sql, parameters, SalesSql.Views, async grid =>
         {
             var metrics = await grid.ReadSingleAsync<SalesMetrics>();
             var daily = (await grid.ReadAsync<SalesRow>()).ToList();
@@ -152,7 +153,7 @@ public sealed partial class WarehouseQueries
                 Daily = daily,
                 Breakdown = breakdown,
                 TopProducts = top,
-                LastBucketComplete = LastBucketComplete(query.Period, query.GroupBy),
+                LastBucketComplete = LastBucketComplete(query.Period, query.GroupBy, connection.Today),
             };
         }, cacheable, KnownPlatforms("platforms", platforms), cancellationToken);
     }
@@ -199,7 +200,7 @@ public sealed partial class WarehouseQueries
     /// so not cached) and a sorted list of one segment's customers.
     /// </summary>
     /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
-    public Task<QueryResult<CustomerReport>> CustomersAsync(CustomerQuery query, CancellationToken cancellationToken = default)
+    public async Task<QueryResult<CustomerReport>> CustomersAsync(CustomerQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         ThrowIfUndefined("sortBy", query.SortBy);
@@ -212,7 +213,8 @@ public sealed partial class WarehouseQueries
         {
             throw new QueryValidationException("period", $"period must be between 1 and 3660 days; got {query.PeriodDays}.");
         }
-        var active = query.ActivePeriod ?? Period.LastDays(query.PeriodDays, DateOnly.FromDateTime(DateTime.Now));
+        await using var connection = await QueryConnection.OpenAsync(database, cancellationToken);
+        var active = query.ActivePeriod ?? Period.LastDays(query.PeriodDays, connection.Today);
         var parameters = new
         {
             segment = query.Segment == CustomerSegment.All ? null : SnakeCase(query.Segment.ToString()),
@@ -220,14 +222,14 @@ public sealed partial class WarehouseQueries
             start = Sql.Date(active.Start),
             end = Sql.Date(active.End),
         };
-        return MerchantScope.QueryAsync(database, query.MerchantId, CustomerSql.Report(query.SortBy), parameters, CustomerSql.Views, async grid =>
+        return await MerchantScope.QueryAsync(connection, query.MerchantId, CustomerSql.Report(query.SortBy), parameters, CustomerSql.Views, async grid =>
         {
             var summary = await grid.ReadSingleAsync<CustomerSummary>();
             var segments = (await grid.ReadAsync<(string Segment, long Count, decimal Revenue, decimal AverageRevenue)>())
                 .ToDictionary(s => s.Segment, s => new SegmentFigures { Count = s.Count, Revenue = s.Revenue, AverageRevenue = s.AverageRevenue });
             var customers = (await grid.ReadAsync<CustomerRow>()).ToList();
             return new CustomerReport(summary, segments, customers);
-        }, cancellationToken);
+        }, cache: null, check: null, cancellationToken);
     }
 
     /// <summary>The inventory query: stock totals and a page of products by stock status.</summary>
@@ -275,7 +277,7 @@ public sealed partial class WarehouseQueries
     /// not, the direction over the complete buckets and, when asked for, a forecast (<see cref="TrendForecast"/>).
     /// </summary>
     /// <exception cref="QueryValidationException">The forecast is out of range or has too few complete buckets to fit.</exception>
-    public Task<QueryResult<TrendReport>> TrendsAsync(TrendQuery query, CancellationToken cancellationToken = default)
+    public async Task<QueryResult<TrendReport>> TrendsAsync(TrendQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         ThrowIfUndefined("granularity", query.Granularity);
@@ -284,9 +286,10 @@ public sealed partial class WarehouseQueries
         {
             throw new QueryValidationException("forecast", $"forecast must be between 0 and {maxForecast} {query.Granularity.ToString().ToLowerInvariant()}s; got {query.Forecast}.");
         }
-        var today = query.Today ?? DateOnly.FromDateTime(DateTime.Now);
         var parameters = new { start = Sql.Date(query.Period.Start), end = Sql.Date(query.Period.End), unit = TrendSql.Unit(query.Granularity) };
-        return MerchantScope.QueryAsync(database, query.MerchantId, TrendSql.Series, parameters, TrendSql.Views, async grid =>
+        await using var connection = await QueryConnection.OpenAsync(database, cancellationToken);
+        var today = query.Today ?? connection.Today;
+        return await MerchantScope.QueryAsync(connection, query.MerchantId, TrendSql.Series, parameters, TrendSql.Views, async grid =>
         {
             var rows = (await grid.ReadAsync<TrendSql.Row>()).ToList();
             var series = rows.Select(r => r.Point(TrendBuckets.IsComplete(query.Granularity, r.Bucket, query.Period, today))).ToList();
@@ -319,7 +322,7 @@ public sealed partial class WarehouseQueries
                 LastBucketComplete = TrendBuckets.IsComplete(query.Granularity, buckets[^1], query.Period, today),
                 Forecast = model,
             };
-        }, Cached<TrendReport>("trends", query, r => r.Series.Count), cancellationToken);
+        }, Cached<TrendReport>("trends", query, r => r.Series.Count), check: null, cancellationToken);
     }
 
     /// <summary>
@@ -373,10 +376,15 @@ public sealed partial class WarehouseQueries
         _ => throw new QueryValidationException("status", $"'{value}' is not a listing status: {string.Join(", ", ListingStatuses)}."),
     };
 
-    /// <summary>A daily, weekly or monthly business report: sales, best sellers, stock, customers and finance.</summary>
+    /// <summary>
+    /// A daily, weekly or monthly business report: sales, best sellers, stock, customers and finance, as of <see cref="ReportQuery.AsOf"/>
+    /// or, when it is null, the warehouse's today (<see cref="ErpDatabase.TodayAsync"/>).
+    /// </summary>
+    /// <exception cref="QueryValidationException">The date is after the as-of day, or a parameter is out of range.</exception>
     public async Task<QueryResult<BusinessReport>> ReportAsync(ReportQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        query = query with { AsOf = query.AsOf ?? await database.TodayAsync(cancellationToken) };
         var period = query.Period;
         var sales = await SalesAsync(new SalesQuery(query.MerchantId, period, SalesGrouping.Day, TopProducts: 5) { ComparedTo = query.ComparedTo }, cancellationToken);
         var inventory = await InventoryAsync(new InventoryQuery { MerchantId = query.MerchantId, Paging = new Paging(1, 1) }, cancellationToken);
@@ -388,7 +396,10 @@ public sealed partial class WarehouseQueries
             Complete = query.Complete,
             ComparedTo = sales.Data.ComparedTo,
         };
-        return new QueryResult<BusinessReport>(report, [.. sales.Freshness, .. inventory.Freshness, .. customers.Freshness, .. finance.Freshness]);
+        return new QueryResult<BusinessReport>(report, [.. sales.Freshness, .. inventory.Freshness, .. customers.Freshness, .. finance.Freshness])
+        {
+            AsOf = query.AsOf.Value,
+        };
     }
 
     /// <summary>
@@ -482,11 +493,10 @@ public sealed partial class WarehouseQueries
 
     /// <summary>
     /// Whether the last bucket of a sales breakdown is complete: the last day, week or month lies inside the
-    /// period and before today; for the other groupings (the period is the one bucket) the period ends before today.
+    /// period and before <paramref name="today"/>; for the other groupings (the period is the one bucket) the period ends before today.
     /// </summary>
-    private static bool LastBucketComplete(Period period, SalesGrouping grouping)
+    private static bool LastBucketComplete(Period period, SalesGrouping grouping, DateOnly today)
     {
-        var today = DateOnly.FromDateTime(DateTime.Now);
         Granularity? granularity = grouping switch
         {
             SalesGrouping.Day => Granularity.Day,

@@ -364,15 +364,15 @@ public class BiContractTests
     }
 
     [Fact]
-    public void A_period_that_starts_after_today_here_never_says_it_includes_today()
+    public void A_period_that_starts_after_the_warehouse_today_never_says_it_includes_today()
     {
         var tomorrow = Today.AddDays(1);
 
-        var note = Erp.Db.Cli.Commands.Bi.PeriodMeta.Buckets(new Erp.Db.Queries.Sales.PeriodInfo(tomorrow, tomorrow.AddDays(6), 7), null).Note;
+        var note = Erp.Db.Cli.Commands.Bi.PeriodMeta.Buckets(new Erp.Db.Queries.Sales.PeriodInfo(tomorrow, tomorrow.AddDays(6), 7), null, Today).Note;
 
         Assert.NotNull(note);
         Assert.DoesNotContain("Includes today", note, StringComparison.Ordinal);
-        Assert.Contains($"after today here ({Day(Today)})", note, StringComparison.Ordinal);
+        Assert.Contains($"after today in the database's time zone ({Day(Today)})", note, StringComparison.Ordinal);
     }
 
     [Fact]

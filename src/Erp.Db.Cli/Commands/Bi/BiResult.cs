@@ -5,7 +5,8 @@ namespace Erp.Db.Cli.Commands.Bi;
 
 /// <summary>
 /// Builds a BI command's result: the data, its tables, and in meta the freshness of the views, the day
-/// the answer is as of (asOf, the machine's today) and, for a result over a period, the period (<see cref="PeriodMeta"/>).
+/// the answer is as of (asOf, the warehouse's today: the database's date, <see cref="QueryResult{T}.AsOf"/>; docs/today.md)
+/// and, for a result over a period, the period (<see cref="PeriodMeta"/>).
 /// </summary>
 internal static class BiResult
 {
@@ -14,7 +15,7 @@ internal static class BiResult
 
     public static CommandResult From<T>(QueryResult<T> result, PeriodMeta? period, TableView table, params TableView[] extra) where T : notnull
     {
-        var meta = new Dictionary<string, object?> { ["asOf"] = DateOnly.FromDateTime(DateTime.Now) };
+        var meta = new Dictionary<string, object?> { ["asOf"] = result.AsOf };
         if (period is not null)
         {
             meta["period"] = period;

@@ -51,7 +51,8 @@ internal sealed class CustomersCommand : Command
             $"{Cells.Count(s.TotalCustomers)} customers: {Cells.Count(s.NewCustomers)} new, {Cells.Count(s.RepeatCustomers)} repeat, "
             + $"{Cells.Count(s.ChurnedCustomers)} churned, {Cells.Count(s.VipCustomers)} VIP, {Cells.Count(s.OneTimeCustomers)} one-time; "
             + $"repeat rate (2+ orders, any segment) {Cells.Percent(s.RepeatRate)}.", Records: result.Data.Customers);
-        var today = DateOnly.FromDateTime(DateTime.Now);
+        // The window the library counted: the last --period days to the warehouse's today on the query's connection.
+        var today = result.AsOf;
         var active = new PeriodMeta(today.AddDays(1 - query.PeriodDays), today, query.PeriodDays, "period", false,
             "The active-customer window (--period) includes today, whose data is still coming in; segments and lifetime figures are as of today.");
         return metrics.Apply(BiResult.From(result, active, table), chosen);

@@ -29,11 +29,11 @@ internal sealed class FinanceCommand : Command
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
-        var result = await erp.Queries.FinanceAsync(new FinanceQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), period.Resolve(parseResult)), cancellationToken);
+        var result = await erp.Queries.FinanceAsync(new FinanceQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), await period.ResolveAsync(parseResult, erp, cancellationToken)), cancellationToken);
         var data = result.Data;
         var t = data.Totals;
         // The months' completeness as every monthly result states it, then what it means for finance's rows.
-        var when = PeriodMeta.Buckets(new PeriodInfo(data.From, data.To, data.To.DayNumber - data.From.DayNumber + 1), Granularity.Month);
+        var when = PeriodMeta.Buckets(new PeriodInfo(data.From, data.To, data.To.DayNumber - data.From.DayNumber + 1), Granularity.Month, result.AsOf);
         when = when.Note is null ? when : when with { Note = $"{when.Note} Each month counts only its days in the period (its from..to)." };
         var table = new TableView(
             ["Month", "Days", "Revenue", "Net profit", "Expenses", "Order fees", "Receipts", "Net cash flow", "Overdue"],

@@ -33,7 +33,7 @@ internal sealed class FunnelCommand : Command
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
-        var query = new FunnelQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), period.Resolve(parseResult), parseResult.GetValue(grain), parseResult.GetValue(by))
+        var query = new FunnelQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), await period.ResolveAsync(parseResult, erp, cancellationToken), parseResult.GetValue(grain), parseResult.GetValue(by))
         {
             Paging = paging.Resolve(parseResult),
         };
@@ -45,6 +45,6 @@ internal sealed class FunnelCommand : Command
                 Cells.Percent(r.VisitorToCartRate), Cells.Percent(r.CartToCheckoutRate), Cells.Percent(r.CheckoutToOrderRate), Cells.Percent(r.ConversionRate)))],
             $"{data.Period.Start:yyyy-MM-dd}..{data.Period.End:yyyy-MM-dd}: {Cells.Count(data.Rows.Total)} rows (page {data.Rows.Page} of {Math.Max(1, data.Rows.Pages)}); the last row is the total. "
             + "Cart % = cart / visitors, checkout % = checkout / cart, order % = orders / checkout, conversion = orders / visitors.", Records: data.Rows.Items);
-        return BiResult.From(result, PeriodMeta.Buckets(data.Period, query.By == FunnelGrouping.Period ? query.Grain : null), table);
+        return BiResult.From(result, PeriodMeta.Buckets(data.Period, query.By == FunnelGrouping.Period ? query.Grain : null, result.AsOf), table);
     }
 }

@@ -12,14 +12,15 @@ namespace Erp.Db.Cli.Commands.Bi;
 /// <param name="End">Last day, included.</param>
 /// <param name="Days">Days from start to end.</param>
 /// <param name="Grain">day, week, month or hour (buckets of the series), or period (one figure for the whole period).</param>
-/// <param name="LastBucketComplete">False when the last bucket reaches today (data still coming in) or runs past the end.</param>
+/// <param name="LastBucketComplete">False when the last bucket reaches today (the warehouse's, <see cref="Queries.QueryResult{T}.AsOf"/>: data still coming in) or runs past the end.</param>
 /// <param name="Note">Why the first or last bucket is not complete; null when both are.</param>
 internal sealed record PeriodMeta(DateOnly Start, DateOnly End, int Days, string Grain, bool LastBucketComplete, string? Note)
 {
-    public static PeriodMeta From(PeriodInfo period, string grain, bool lastBucketComplete)
+    /// <summary>meta.period of a result whose last bucket is complete or not as <paramref name="lastBucketComplete"/> says, as of <paramref name="today"/>.</summary>
+    public static PeriodMeta From(PeriodInfo period, string grain, bool lastBucketComplete, DateOnly today)
     {
         var notes = new[] { StartsOnBucket(period.Start, grain) ? null : $"The first {grain} starts before {period.Start:yyyy-MM-dd}: it counts only the days from then.",
-                            lastBucketComplete ? null : Why(period, grain) };
+                            lastBucketComplete ? null : Why(period, grain, today) };
         var note = string.Join(" ", notes.OfType<string>());
         return new(period.Start, period.End, period.Days, grain, lastBucketComplete, note.Length == 0 ? null : note);
     }
@@ -39,30 +40,28 @@ internal sealed record PeriodMeta(DateOnly Start, DateOnly End, int Days, string
 
     /// <summary>
     /// meta.period of a result in buckets of <paramref name="grain"/> (null: one figure for the whole period): its last bucket is
-    /// complete when it ends inside the period and before today.
+    /// complete when it ends inside the period and before <paramref name="today"/>.
     /// </summary>
-    public static PeriodMeta Buckets(PeriodInfo period, Granularity? grain)
+    public static PeriodMeta Buckets(PeriodInfo period, Granularity? grain, DateOnly today)
     {
-        var today = DateOnly.FromDateTime(DateTime.Now);
         var lastDay = grain switch
         {
             Granularity.Week => period.End.AddDays(6 - (((int)period.End.DayOfWeek + 6) % 7)),
             Granularity.Month => new DateOnly(period.End.Year, period.End.Month, 1).AddMonths(1).AddDays(-1),
             _ => period.End,
         };
-        return From(period, grain?.ToString().ToLowerInvariant() ?? "period", lastDay <= period.End && period.End < today);
+        return From(period, grain?.ToString().ToLowerInvariant() ?? "period", lastDay <= period.End && period.End < today, today);
     }
 
     /// <summary>The sentence a table caption ends with when the last bucket is not complete; "" when it is. Tables only: JSON has <see cref="Note"/>.</summary>
     [JsonIgnore]
     public string Caption => Note is null ? "" : " " + Note;
 
-    private static string Why(PeriodInfo period, string grain)
+    private static string Why(PeriodInfo period, string grain, DateOnly today)
     {
-        var today = DateOnly.FromDateTime(DateTime.Now);
-        // A period that starts after today here is accepted only while it is already today somewhere (PeriodOptions).
+        // A period that starts after the warehouse's today is accepted only while it is already today somewhere (PeriodOptions).
         return period.Start > today
-            ? $"Starts after today here ({today:yyyy-MM-dd}), on a day begun only in time zones ahead of this one: its data is still coming in, the last {grain} is incomplete."
+            ? $"Starts after today in the database's time zone ({today:yyyy-MM-dd}), on a day begun only in time zones ahead of it: its data is still coming in, the last {grain} is incomplete."
             : period.End >= today
             ? $"Includes today ({today:yyyy-MM-dd}), whose data is still coming in: the last {grain} is incomplete."
             : $"The last {grain} runs past {period.End:yyyy-MM-dd}: it is incomplete.";

@@ -37,7 +37,7 @@ internal sealed class ProfitCommand : Command
         var query = new ProfitQuery
         {
             MerchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken),
-            Period = period.Resolve(parseResult),
+            Period = await period.ResolveAsync(parseResult, erp, cancellationToken),
             By = parseResult.GetValue(by),
             Grain = parseResult.GetValue(grain),
             Paging = paging.Resolve(parseResult),
@@ -56,6 +56,6 @@ internal sealed class ProfitCommand : Command
             ["Campaign", "Start", "End", "Budget", "Revenue", "Gross profit", "ROI"],
             [.. data.Campaigns.Select(c => BiResult.Row(c.Name, $"{c.StartDate:yyyy-MM-dd}", $"{c.EndDate:yyyy-MM-dd}", Cells.Money(c.Budget), Cells.Money(c.Revenue), Cells.Money(c.GrossProfit), Cells.Percent(c.Roi)))],
             "Campaigns overlapping the period: ROI = (gross profit - budget) / budget.", Records: data.Campaigns);
-        return BiResult.From(result, PeriodMeta.Buckets(data.Period, query.By == ProfitGrouping.Period ? query.Grain : null), table, campaigns);
+        return BiResult.From(result, PeriodMeta.Buckets(data.Period, query.By == ProfitGrouping.Period ? query.Grain : null, result.AsOf), table, campaigns);
     }
 }

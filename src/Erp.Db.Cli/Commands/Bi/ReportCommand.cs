@@ -9,7 +9,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 internal sealed class ReportCommand : Command
 {
     private readonly Option<ReportType> type = new("--type") { Description = "daily, weekly or monthly.", DefaultValueFactory = _ => ReportType.Daily };
-    private readonly Option<DateOnly?> date = new("--date") { Description = "A day in the period to report (yyyy-MM-dd). Default: today. A week or month still running is reported up to this day and compared with the same days of the week or month before; a complete month with the whole month before. Today's orders are still coming in: for complete days only (month to yesterday against the same days of last month), pass yesterday's date. A later day than today is an error." };
+    private readonly Option<DateOnly?> date = new("--date") { Description = "A day in the period to report (yyyy-MM-dd). Default: today (the database's date: docs/today.md). A week or month still running is reported up to this day and compared with the same days of the week or month before; a complete month with the whole month before. Today's orders are still coming in: for complete days only (month to yesterday against the same days of last month), pass yesterday's date. A later day than today is an error." };
     private readonly Database database;
     private readonly MerchantOption merchant;
 
@@ -26,8 +26,11 @@ internal sealed class ReportCommand : Command
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
-        var query = new ReportQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), parseResult.GetValue(type),
-            parseResult.GetValue(date) ?? DateOnly.FromDateTime(DateTime.Now));
+        var merchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken);
+        // Without --date, the report of the warehouse's today, as of that day; with it, ReportAsync asks for today itself.
+        var asked = parseResult.GetValue(date);
+        DateOnly? today = asked is null ? await erp.TodayAsync(cancellationToken) : null;
+        var query = new ReportQuery(merchantId, parseResult.GetValue(type), asked ?? today!.Value) { AsOf = today };
         var result = await erp.Queries.ReportAsync(query, cancellationToken);
         var r = result.Data;
         // One row per figure: the table shows its text, CSV its place in data's JSON and its raw value.
@@ -51,8 +54,8 @@ internal sealed class ReportCommand : Command
         var top = new TableView(["Top product", "Revenue", "Units"], [.. r.TopProducts.Select(p => BiResult.Row($"{p.Sku} {p.Name}", Cells.Money(p.Revenue), Cells.Count(p.Quantity)))]);
         var grain = r.Type switch { ReportType.Weekly => "week", ReportType.Monthly => "month", _ => "day" };
         var when = r.Complete
-            ? PeriodMeta.From(r.Period, grain, true)
-            : new PeriodMeta(r.Period.Start, r.Period.End, r.Period.Days, grain, false, Running(r, grain));
+            ? PeriodMeta.From(r.Period, grain, true, result.AsOf)
+            : new PeriodMeta(r.Period.Start, r.Period.End, r.Period.Days, grain, false, Running(r, grain, result.AsOf));
         return BiResult.From(result, when, table, top);
     }
 
@@ -60,9 +63,8 @@ internal sealed class ReportCommand : Command
     private sealed record Figure(string Field, string Name, decimal? Value);
 
     /// <summary>meta.period's note for a report whose period is still running.</summary>
-    private static string Running(BusinessReport r, string grain)
+    private static string Running(BusinessReport r, string grain, DateOnly today)
     {
-        var today = DateOnly.FromDateTime(DateTime.Now);
         var coming = r.Period.End >= today ? $" Today's ({today:yyyy-MM-dd}) orders are still coming in." : "";
         return r.Type == ReportType.Daily
             ? $"The day is not over: it is compared with the whole day before.{coming}"

@@ -59,14 +59,14 @@ internal sealed class SalesCommand : Command
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
         var query = new SalesQuery(
             await merchant.ResolveAsync(parseResult, erp, cancellationToken),
-            period.Resolve(parseResult),
+            await period.ResolveAsync(parseResult, erp, cancellationToken),
             parseResult.GetValue(groupBy),
             parseResult.GetValue(top),
             parseResult.GetValue(platforms));
         var result = await erp.Queries.SalesAsync(query, cancellationToken);
         var report = result.Data;
         var m = report.Metrics;
-        var when = PeriodMeta.From(report.Period, Grain(query.GroupBy), report.LastBucketComplete);
+        var when = PeriodMeta.From(report.Period, Grain(query.GroupBy), report.LastBucketComplete, result.AsOf);
         bool Has(string metric) => MetricsOption.Has(chosen, metric);
         var totals = new List<string>();
         if (Has("revenue"))

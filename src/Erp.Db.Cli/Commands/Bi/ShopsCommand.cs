@@ -10,7 +10,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 internal sealed class ShopsCommand : Command
 {
     private readonly Option<ShopPeriod> period = new("--period") { Description = "day, week (ISO, from Monday) or month. Default: month.", DefaultValueFactory = _ => ShopPeriod.Month };
-    private readonly Option<DateOnly?> date = new("--date") { Description = "A day of the period to show (yyyy-MM-dd). Default: today. Kept: the last 90 days, 26 weeks, 24 months. A day, week or month that starts after today in every time zone is an error." };
+    private readonly Option<DateOnly?> date = new("--date") { Description = "A day of the period to show (yyyy-MM-dd). Default: today (the database's date: docs/today.md). Kept: the last 90 days, 26 weeks, 24 months. A day, week or month that starts after today in every time zone is an error." };
     private readonly Option<ShopSort> sortBy = new("--sort-by") { Description = "health, revenue or profit: by that rank, best first.", DefaultValueFactory = _ => ShopSort.Health };
     private readonly Database database;
     private readonly MerchantOption merchant;
@@ -49,7 +49,7 @@ internal sealed class ShopsCommand : Command
                 s.Components.FulfilmentHours.Value is { } hours ? Cells.Money(hours) : "n/a",
                 Cells.Percent(s.Components.ReturnRate.Value), Cells.Percent(s.Components.StockOutRate.Value)))],
             $"{data.Period} {data.Start:yyyy-MM-dd}..{data.End:yyyy-MM-dd}: {Cells.Count(data.Shops.Total)} shops.", Records: data.Shops.Items);
-        var today = DateOnly.FromDateTime(DateTime.Now);
+        var today = result.AsOf;
         // An empty list says why it may be empty: otherwise it reads as shops that sold nothing.
         var note = data.Shops.Total == 0
             ? $"No shop results for this {data.Period}: it is older than the results kept (see --help), or they are not computed yet (erpdb refresh)."

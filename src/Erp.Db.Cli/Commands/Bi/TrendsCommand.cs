@@ -45,14 +45,14 @@ internal sealed class TrendsCommand : Command
     {
         var chosen = metrics.Resolve(parseResult);
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
-        var query = new TrendQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), period.Resolve(parseResult), parseResult.GetValue(granularity))
+        var query = new TrendQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), await period.ResolveAsync(parseResult, erp, cancellationToken), parseResult.GetValue(granularity))
         {
             Forecast = parseResult.GetValue(forecast),
         };
         var result = await erp.Queries.TrendsAsync(query, cancellationToken);
         var data = result.Data;
         var grain = query.Granularity.ToString().ToLowerInvariant();
-        var when = PeriodMeta.From(data.Period, grain, data.LastBucketComplete);
+        var when = PeriodMeta.From(data.Period, grain, data.LastBucketComplete, result.AsOf);
         var headers = new List<string> { query.Granularity.ToString(), "Revenue", "Orders", "AOV", "Net profit", "Change" };
         if (data.Forecast is not null)
         {

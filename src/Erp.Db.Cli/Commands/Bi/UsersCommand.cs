@@ -30,7 +30,7 @@ internal sealed class UsersCommand : Command
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
-        var query = new UserQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), period.Resolve(parseResult), parseResult.GetValue(grain));
+        var query = new UserQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), await period.ResolveAsync(parseResult, erp, cancellationToken), parseResult.GetValue(grain));
         var result = await erp.Queries.UsersAsync(query, cancellationToken);
         var data = result.Data;
         var table = new TableView(
@@ -43,6 +43,6 @@ internal sealed class UsersCommand : Command
             ["Cohort", "Customers", "LTV 30d", "LTV 90d", "LTV 365d"],
             [.. data.Cohorts.Select(c => BiResult.Row($"{c.CohortMonth:yyyy-MM}", Cells.Count(c.Customers), Cells.Money(c.Ltv30), Cells.Money(c.Ltv90), Cells.Money(c.Ltv365)))],
             "LTV by first-order month (n/a: not yet elapsed).", Records: data.Cohorts);
-        return BiResult.From(result, PeriodMeta.Buckets(data.Period, query.Grain), table, cohorts);
+        return BiResult.From(result, PeriodMeta.Buckets(data.Period, query.Grain, result.AsOf), table, cohorts);
     }
 }

@@ -10,7 +10,7 @@ public sealed record CustomerQuery(long MerchantId, CustomerSegment Segment = Cu
 {
     /// <summary>
     /// The days "active customers" counts the customers who ordered on (a report's period); null, the default: the last
-    /// <see cref="PeriodDays"/> days, today included.
+    /// <see cref="PeriodDays"/> days, the warehouse's today included (<see cref="QueryResult{T}.AsOf"/>).
     /// </summary>
     public Period? ActivePeriod { get; init; }
 }

@@ -6,8 +6,12 @@ namespace Erp.Db.Queries.Reports;
 /// <param name="Date">A day inside the period to report.</param>
 public sealed record ReportQuery(long MerchantId, ReportType Type, DateOnly Date)
 {
-    /// <summary>Today for this report; default today on this machine. A period still running on it (this week, this month, today)
-    /// is reported to <see cref="Date"/> ("to date") and compared with the same days of the period before, so like is compared with like.</summary>
+    /// <summary>
+    /// Today for this report. A period still running on it (this week, this month, today) is reported to <see cref="Date"/>
+    /// ("to date") and compared with the same days of the period before, so like is compared with like. Null, the default:
+    /// <see cref="WarehouseQueries.ReportAsync"/> takes the warehouse's today (<see cref="ErpDatabase.TodayAsync"/>, docs/today.md);
+    /// <see cref="Period"/>, <see cref="Complete"/> and <see cref="ComparedTo"/> need it set.
+    /// </summary>
     public DateOnly? AsOf { get; init; }
 
     /// <summary>
@@ -15,6 +19,7 @@ public sealed record ReportQuery(long MerchantId, ReportType Type, DateOnly Date
     /// running on <see cref="AsOf"/>, its days up to <see cref="Date"/> (pass yesterday for complete days only).
     /// </summary>
     /// <exception cref="QueryValidationException"><see cref="Date"/> is after <see cref="AsOf"/>: nothing to report yet.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="AsOf"/> is null.</exception>
     public Period Period
     {
         get
@@ -30,12 +35,14 @@ public sealed record ReportQuery(long MerchantId, ReportType Type, DateOnly Date
     }
 
     /// <summary>True when every day of <see cref="Period"/> is over and it is the whole day, week or month; false while it is still running.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="AsOf"/> is null.</exception>
     public bool Complete => Period.End == Whole.End && Period.End < Today;
 
     /// <summary>
     /// What <see cref="Period"/> is compared with: the day before, the same weekdays of the week before, the whole month before
     /// (a complete month) or the same days of the month before (a month to date).
     /// </summary>
+    /// <exception cref="InvalidOperationException"><see cref="AsOf"/> is null.</exception>
     public Period ComparedTo
     {
         get
@@ -52,7 +59,8 @@ public sealed record ReportQuery(long MerchantId, ReportType Type, DateOnly Date
         }
     }
 
-    private DateOnly Today => AsOf ?? DateOnly.FromDateTime(DateTime.Now);
+    private DateOnly Today => AsOf
+        ?? throw new InvalidOperationException("The report's AsOf is not set: set it to today (await erp.TodayAsync(), the warehouse's today), or pass the query to ReportAsync, which does.");
 
     private Period Whole
     {

@@ -9,7 +9,7 @@ public sealed record ShopQuery
     /// <summary>Day, ISO week or month.</summary>
     public ShopPeriod Period { get; init; } = ShopPeriod.Month;
 
-    /// <summary>A day of the period to report; today when null. Results exist for the last 90 days, 26 weeks and 24 months.</summary>
+    /// <summary>A day of the period to report; the warehouse's today when null (<see cref="QueryResult{T}.AsOf"/>, docs/today.md). Results exist for the last 90 days, 26 weeks and 24 months.</summary>
     public DateOnly? Date { get; init; }
 
     /// <summary>Sort key (each sorts by its rank, best first).</summary>

@@ -10,7 +10,7 @@ public sealed record TrendQuery(long MerchantId, Period Period, Granularity Gran
     /// Method: <see cref="TrendForecast"/>.</summary>
     public int Forecast { get; init; }
 
-    /// <summary>The last day whose data is complete is the day before this one; default today on this machine. A bucket that reaches it is incomplete.</summary>
+    /// <summary>The last day whose data is complete is the day before this one; default the warehouse's today (<see cref="QueryResult{T}.AsOf"/>, docs/today.md). A bucket that reaches it is incomplete.</summary>
     public DateOnly? Today { get; init; }
 
     /// <summary>The most buckets a forecast may extend a series by: 90 days, 26 weeks or 12 months.</summary>
