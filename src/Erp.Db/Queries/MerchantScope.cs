@@ -90,9 +90,18 @@ internal static class MerchantScope
         Func<NpgsqlConnection, CancellationToken, Task>? check,
         CancellationToken cancellationToken)
     {
-        ThrowIfNotMerchant(merchantId);
-        await using var connection = await QueryConnection.OpenAsync(database, cancellationToken);
+        await using var connection = await OpenAsync(database, merchantId, cancellationToken);
         return await QueryAsync(connection, merchantId, sql, parameters, views, read, cache, check, cancellationToken);
+    }
+
+    /// <summary>
+    /// A connection for a query of <paramref name="merchantId"/>, with the warehouse's today on it, for a query whose
+    /// parameters depend on that day; a merchant id that cannot be one is refused before connecting.
+    /// </summary>
+    public static Task<QueryConnection> OpenAsync(ErpDatabase database, long merchantId, CancellationToken cancellationToken)
+    {
+        ThrowIfNotMerchant(merchantId);
+        return QueryConnection.OpenAsync(database, cancellationToken);
     }
 
     /// <summary>

@@ -16,11 +16,10 @@ public sealed partial class WarehouseQueries
         var paging = query.Paging.Validated(database.Options.MaxPageSize);
         ThrowIfUndefined("period", query.Period);
         ThrowIfUndefined("sortBy", query.SortBy);
-        await using var connection = await QueryConnection.OpenAsync(database, cancellationToken);
-        var day = Period.InRange("date", query.Date ?? connection.Today);
-        var (start, end) = ShopSql.Bounds(query.Period, day);
-        // A day, week or month that has not begun has no results yet: refused, not answered with an empty list.
-        Period.ThrowIfNotBegun(start, "date");
+        // A date given is checked before connecting; without one, the day is the warehouse's today on the query's connection.
+        var given = query.Date is { } date ? Bounds(query.Period, date) : ((DateOnly Start, DateOnly End)?)null;
+        await using var connection = await MerchantScope.OpenAsync(database, query.MerchantId, cancellationToken);
+        var (start, end) = given ?? Bounds(query.Period, connection.Today);
         var kind = query.Period.ToString().ToLowerInvariant();
         var parameters = new { period_type = kind, period_start = Sql.Date(start), limit = paging.PageSize, offset = paging.Offset };
         return await MerchantScope.QueryAsync(connection, query.MerchantId, ShopSql.Page(query.SortBy), parameters, ShopSql.Views, async grid =>
@@ -29,5 +28,16 @@ public sealed partial class WarehouseQueries
             var total = await grid.ReadSingleAsync<long>();
             return new ShopReport(kind, start, end, new PagedResult<ShopHealthRow>(items, total, paging.Page, paging.PageSize));
         }, cache: null, check: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The first and last day of the day, week or month of <paramref name="day"/>. One that has not begun has no results yet:
+    /// refused, not answered with an empty list.
+    /// </summary>
+    private static (DateOnly Start, DateOnly End) Bounds(ShopPeriod period, DateOnly day)
+    {
+        var (start, end) = ShopSql.Bounds(period, Period.InRange("date", day));
+        Period.ThrowIfNotBegun(start, "date");
+        return (start, end);
     }
 }

@@ -135,7 +135,7 @@ public sealed partial class WarehouseQueries
         // By category the names come from dw.dim_categories as they are now, not as of a refresh: not cached.
         var cacheable = query.GroupBy == SalesGrouping.Category ? null
             : Cached<SalesReport>("sales", query, r => r.Daily.Count + (byDay ? 0 : r.Breakdown.Count) + r.TopProducts.Count);
-        await using var connection = await QueryConnection.OpenAsync(database, cancellationToken);
+        await using var connection = await MerchantScope.OpenAsync(database, query.MerchantId, cancellationToken);
         return await MerchantScope.QueryAsync(connection, query.MerchantId, sql, parameters, SalesSql.Views, async grid =>
         {
             var metrics = await grid.ReadSingleAsync<SalesMetrics>();
@@ -213,7 +213,7 @@ public sealed partial class WarehouseQueries
         {
             throw new QueryValidationException("period", $"period must be between 1 and 3660 days; got {query.PeriodDays}.");
         }
-        await using var connection = await QueryConnection.OpenAsync(database, cancellationToken);
+        await using var connection = await MerchantScope.OpenAsync(database, query.MerchantId, cancellationToken);
         var active = query.ActivePeriod ?? Period.LastDays(query.PeriodDays, connection.Today);
         var parameters = new
         {
@@ -287,7 +287,7 @@ public sealed partial class WarehouseQueries
             throw new QueryValidationException("forecast", $"forecast must be between 0 and {maxForecast} {query.Granularity.ToString().ToLowerInvariant()}s; got {query.Forecast}.");
         }
         var parameters = new { start = Sql.Date(query.Period.Start), end = Sql.Date(query.Period.End), unit = TrendSql.Unit(query.Granularity) };
-        await using var connection = await QueryConnection.OpenAsync(database, cancellationToken);
+        await using var connection = await MerchantScope.OpenAsync(database, query.MerchantId, cancellationToken);
         var today = query.Today ?? connection.Today;
         return await MerchantScope.QueryAsync(connection, query.MerchantId, TrendSql.Series, parameters, TrendSql.Views, async grid =>
         {
