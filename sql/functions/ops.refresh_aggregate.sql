@@ -2,7 +2,7 @@
 -- buckets its invalidation log names, or every row (docs/refresh.md, "Incremental aggregates").
 -- requires: ops.mv_registry, ops.agg_invalidations (0027_incremental_aggregates), ops.refresh_product_aggregate,
 --           ops.refresh_customer_segments, ops.analyze_changed_partitions
--- Runs inside ops.refresh_view's transaction (its advisory lock, log row and error handling), so
+-- Runs inside ops.refresh_view's transaction (its per-view lock, log row and error handling), so
 -- readers see the old buckets or the new ones, never a mix. It consumes the ranges of the
 -- transactions the given snapshot saw (taken before anything is read): a write in flight keeps its
 -- ranges for the next refresh. For each aggregate built on this one it logs the ranges it rewrote.

@@ -2,8 +2,8 @@
 -- the per-customer aggregate (bucket width customer; docs/refresh.md, "Per-customer aggregates").
 -- requires: ops.mv_registry, ops.agg_invalidations (0027_incremental_aggregates),
 --           ops.customer_invalidations (0034, 0040), ops.mv_registry.as_of_date (0035, 0036),
---           dw.customer_segment, dw.dim_customers, dw.dim_user_levels
--- Runs inside ops.refresh_view's transaction (its advisory lock, log row and error handling), so
+--           dw.customer_segment, dw.dim_customers, dw.dim_user_levels, ops.lock_view_refresh
+-- Runs inside ops.refresh_view's transaction (its per-view lock, log row and error handling), so
 -- readers see every customer before or after, never a mix. It works from the log entries of the
 -- transactions the given snapshot saw (taken before anything is read): a write in flight keeps its
 -- entries for the next refresh. A customer whose entries are all inserted orders (migration 0040)
@@ -78,9 +78,12 @@ BEGIN
         END IF;
 
         -- The cohorts (built on this table) are added to in this transaction, when their refresh
-        -- is not running: its per-view lock (ops.refresh_view's), held until this commits.
-        add_to_cohorts := cohorts = ANY (dependants)
-            AND pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtext('erpdb.refresh_view'), pg_catalog.hashtext(cohorts));
+        -- is not running: its per-view lock (ops.refresh_view's, ops.lock_view_refresh), held until
+        -- this commits.
+        add_to_cohorts := false;
+        IF cohorts = ANY (dependants) THEN
+            add_to_cohorts := ops.lock_view_refresh(cohorts);
+        END IF;
 
         -- 1. Appends. A customer whose entries the snapshot saw are all inserted orders, none dated
         -- before their first order, gets them added to their history row (or a new row: no row

@@ -2,7 +2,7 @@
 -- aggregate through ops.refresh_aggregate) and logs the attempt.
 -- requires: ops.mv_registry, ops.mv_refresh_log, ops.mv_invalidations (0012_refresh_registry),
 --           ops.refresh_aggregate, ops.agg_invalidations (0027_incremental_aggregates),
---           ops.refresh_cuts (0029_refresh_cuts)
+--           ops.refresh_cuts (0029_refresh_cuts), ops.lock_view_refresh
 -- An incremental aggregate recomputes only the buckets its invalidation log names, unless
 -- full_rebuild (ops.refresh_all, erpdb refresh --full) asks for every row.
 -- Never raises for a failed refresh: the failure is logged (with its error) and returned, so a
@@ -58,14 +58,18 @@ BEGIN
                                                   FROM ops.mv_registry AS r);
     END IF;
 
-    -- One refresh per view at a time, across sessions; the lock ends with the transaction.
-    IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtext('erpdb.refresh_view'), pg_catalog.hashtext(reg.view_name)) THEN
+    -- One refresh per view at a time, across sessions; the lock (the view's registry row, then the
+    -- advisory mark monitoring reads) ends with the transaction. Only refreshers can hold the row:
+    -- a login that merely holds the advisory key does not stop the refresh (ops.lock_view_refresh).
+    IF NOT ops.lock_view_refresh(reg.view_name) THEN
         INSERT INTO ops.mv_refresh_log (view_name, started_at, finished_at, duration_ms, status, error_message, refresh_trigger)
         VALUES (reg.view_name, started, pg_catalog.clock_timestamp(), 0, 'skipped',
                 'another refresh of this view was running', refresh_view.refresh_trigger)
         RETURNING * INTO logged;
         RETURN logged;
     END IF;
+    -- Read again under the lock: a refresh that ended meanwhile may have changed it.
+    SELECT * INTO STRICT reg FROM ops.mv_registry AS r WHERE r.view_name = refresh_view.view_name;
 
     BEGIN
         -- lock_timeout applies at once (restored below); statement_timeout is the caller's to set.
@@ -163,6 +167,6 @@ END
 $$;
 
 COMMENT ON FUNCTION ops.refresh_view(text, text, boolean) IS
-    'Refreshes one registered view (a materialized view CONCURRENTLY when registered so and populated; an incremental aggregate by recomputing only its invalidated buckets, or every row with full_rebuild) under a per-view advisory lock: a second caller at the same time is logged as skipped. Sets the lock timeout (the statement timeout is the caller''s: ops.refresh_statement_timeout), counts rows, clears the dirty marks it covered and marks dependent views dirty. A failure (a statement timeout, or the watchdog''s cancel past it, included) is logged with its error, sets the retry backoff and is returned, never raised; any other cancel is logged and returned as cancelled. Returns the log row.';
+    'Refreshes one registered view (a materialized view CONCURRENTLY when registered so and populated; an incremental aggregate by recomputing only its invalidated buckets, or every row with full_rebuild) under a per-view lock (ops.lock_view_refresh: the registry row, which only refreshers can lock, and the advisory lock monitoring reads): a second caller at the same time is logged as skipped. Sets the lock timeout (the statement timeout is the caller''s: ops.refresh_statement_timeout), counts rows, clears the dirty marks it covered and marks dependent views dirty. A failure (a statement timeout, or the watchdog''s cancel past it, included) is logged with its error, sets the retry backoff and is returned, never raised; any other cancel is logged and returned as cancelled. Returns the log row.';
 REVOKE EXECUTE ON FUNCTION ops.refresh_view(text, text, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ops.refresh_view(text, text, boolean) TO erp_writer;
