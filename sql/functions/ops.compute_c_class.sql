@@ -57,8 +57,16 @@ BEGIN
     END IF;
 
     BEGIN
-        -- One run at a time: two runs deleting and inserting the same rows would collide.
-        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('erpdb.compute_c_class', 0));
+        -- One run at a time: two runs deleting and inserting the same rows would collide. The lock
+        -- is the one row of ops.c_class_state, waited for and held until the transaction ends: only
+        -- its owner may lock it (an advisory key, which any login may take and keep, could hang the
+        -- due run). The first run ever creates the row ('-infinity': never computed in full).
+        PERFORM 1 FROM ops.c_class_state AS s FOR UPDATE;
+        IF NOT FOUND THEN
+            INSERT INTO ops.c_class_state AS s (computed_for) VALUES ('-infinity')
+            ON CONFLICT ON CONSTRAINT c_class_state_pkey DO NOTHING;
+            PERFORM 1 FROM ops.c_class_state AS s FOR UPDATE;
+        END IF;
         IF merchant_ids IS NULL THEN
             SELECT pg_catalog.array_agg(c.change_id), pg_catalog.bool_or(c.merchant_id IS NULL)
             INTO change_ids, every_merchant

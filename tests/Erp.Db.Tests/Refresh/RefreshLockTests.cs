@@ -11,6 +11,7 @@ namespace Erp.Db.Tests.Refresh;
 public class RefreshLockTests
 {
     private const string ViewKey = "hashtext('erpdb.refresh_view'), hashtext('mart.mv_daily_sales')";
+    private const string CClassKey = "hashtextextended('erpdb.compute_c_class', 0)";
 
     [Fact]
     public async Task A_reader_holding_a_views_refresh_key_does_not_stop_its_refresh()
@@ -54,6 +55,31 @@ public class RefreshLockTests
         }
 
         Assert.Equal("succeeded", await Scalar<string>(second, "SELECT (ops.refresh_view('mart.mv_daily_sales', 'test')).status"));
+    }
+
+    [Fact]
+    public async Task A_reader_holding_the_c_class_key_does_not_hang_the_recompute_but_two_recomputes_still_take_turns()
+    {
+        await using var db = await ReadyAsync();
+        await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
+        await using var writer = await TestLogin.CreateAsync(db, "erp_writer");
+        await using var squatter = await SquatAsync(reader, CClassKey);
+        await using var first = await writer.DataSource.OpenConnectionAsync();
+        await using var second = await writer.DataSource.OpenConnectionAsync();
+        // A regression waits for the reader's key: the timeout ends the test instead of hanging it.
+        await Execute(first, "SET statement_timeout = '10s'");
+        await Execute(second, "SET lock_timeout = '1s'");
+
+        await using (var transaction = await first.BeginTransactionAsync())
+        {
+            Assert.Equal("succeeded", await Scalar<string>(first, "SELECT status FROM ops.recompute_c_class('test')"));
+            // The first run's transaction is open: the second waits for it, here until its lock timeout.
+            Assert.Equal("failed 55P03", await Scalar<string>(second, "SELECT status || ' ' || error_sqlstate FROM ops.recompute_c_class('test')"));
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal("succeeded", await Scalar<string>(second, "SELECT status FROM ops.recompute_c_class('test')"));
+        Assert.Equal(1, await HeldAsync(db, squatter));
     }
 
     /// <summary>A migrated database with the sales dataset, every view refreshed and nothing due.</summary>
