@@ -4,7 +4,7 @@
 -- so that each view's statement timeout bounds it; here the watchdog
 -- ops.cancel_overrunning_refreshes (its own pg_cron job) cuts a view past it (docs/refresh-watchdog.md).
 -- requires: ops.refresh_view, ops.views_to_refresh, ops.recompute_changed_c_class, ops.purge_refresh_log,
---           ops.log_refresh_run
+--           ops.log_refresh_run, ops.try_lock_due_run
 -- A procedure, so that it can COMMIT after each view; procedures that COMMIT may be neither
 -- SECURITY DEFINER nor carry SET search_path, so every name here is schema-qualified and the work
 -- is done by the SECURITY DEFINER functions it calls. CALL it outside a transaction block.
@@ -65,8 +65,10 @@ BEGIN
         RAISE EXCEPTION USING MESSAGE = failure_text, ERRCODE = failure_state, HINT = 'Logged in ops.mv_refresh_log.';
     END IF;
 
+    -- The run lock: held by another due refresh, skip; held by a login that may not run due
+    -- refreshes (any login may take the key), run without it (ops.try_lock_due_run warns).
     BEGIN
-        IF NOT pg_catalog.pg_try_advisory_lock(run_lock) THEN
+        IF ops.try_lock_due_run() = 'running' THEN
             RAISE NOTICE 'ops.refresh_due: another due refresh is running; skipped';
             RETURN;
         END IF;
@@ -154,6 +156,6 @@ END
 $$;
 
 COMMENT ON PROCEDURE ops.refresh_due(text, bigint[]) IS
-    'Refreshes every due or dirty view in dependency order, one transaction per view (a failing view is logged, backs off, and the others go on), then recomputes the C-class results that changed and purges the refresh log. Overlapping runs skip (advisory lock). A cancel stops the run; every failure is logged and the lock never outlives the run. log_ids returns the log rows written. CALL outside a transaction block.';
+    'Refreshes every due or dirty view in dependency order, one transaction per view (a failing view is logged, backs off, and the others go on), then recomputes the C-class results that changed and purges the refresh log. Overlapping runs skip (the advisory run lock, ops.try_lock_due_run; a holder that may not run due refreshes is bypassed with a WARNING). A cancel stops the run; every failure is logged and the lock never outlives the run. log_ids returns the log rows written. CALL outside a transaction block.';
 REVOKE EXECUTE ON PROCEDURE ops.refresh_due(text, bigint[]) FROM PUBLIC;
 GRANT EXECUTE ON PROCEDURE ops.refresh_due(text, bigint[]) TO erp_writer;

@@ -25,8 +25,12 @@ internal static class RefreshSql
 
     public const string RestoreTimeout = "SELECT pg_catalog.set_config('statement_timeout', @timeout, false)";
 
-    /// <summary>The lock of <c>ops.refresh_due</c>: a due run from here and one from pg_cron never overlap.</summary>
-    public const string TryLockDueRun = "SELECT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtextextended('erpdb.refresh_due', 0))";
+    /// <summary>
+    /// The lock of <c>ops.refresh_due</c>: a due run from here and one from pg_cron never overlap.
+    /// <c>locked</c> (held now: unlock it), <c>running</c> (another due run holds it: skip) or
+    /// <c>bypassed</c> (a login that may not run due refreshes holds it: run without it).
+    /// </summary>
+    public const string TryLockDueRun = "SELECT ops.try_lock_due_run()";
 
     public const string UnlockDueRun = "SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtextextended('erpdb.refresh_due', 0))";
 

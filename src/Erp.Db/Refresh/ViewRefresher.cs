@@ -152,7 +152,9 @@ public sealed class ViewRefresher
     /// interval has elapsed or whose sources changed (except failing views backing off), in
     /// dependency order, each bounded by its statement timeout, then the C-class results and the
     /// log purge. Returns nothing when another due refresh is running (it skips). The run lock is
-    /// released whatever happens, and a run that fails or is cancelled is logged.
+    /// released whatever happens, and a run that fails or is cancelled is logged. A login that may
+    /// not run due refreshes (a reader) holding the lock's key does not stop the run: it goes on
+    /// without the lock, with a warning.
     /// </summary>
     /// <param name="trigger">What is asking, for the refresh log.</param>
     /// <param name="cancellationToken">Cancels the view being refreshed (logged as cancelled) and stops the run.</param>
@@ -165,9 +167,14 @@ public sealed class ViewRefresher
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var timeout = await GetTimeoutAsync(connection, cancellationToken);
-        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(RefreshSql.TryLockDueRun, cancellationToken: cancellationToken)))
+        var runLock = await connection.ExecuteScalarAsync<string>(new CommandDefinition(RefreshSql.TryLockDueRun, cancellationToken: cancellationToken));
+        if (runLock == "running")
         {
             return [];
+        }
+        if (runLock == "bypassed")
+        {
+            logger.LogWarning("The due refresh's lock is held by a login that may not run due refreshes; running without it (see pg_locks and pg_stat_activity)");
         }
         var results = new List<RefreshResult>();
         try
@@ -197,7 +204,7 @@ public sealed class ViewRefresher
         }
         finally
         {
-            await RestoreAsync(connection, timeout, unlockDueRun: true);
+            await RestoreAsync(connection, timeout, unlockDueRun: runLock == "locked");
         }
     }
 

@@ -1,3 +1,4 @@
+using Erp.Db.Refresh;
 using Erp.Db.Tests.Infrastructure;
 using Erp.Db.Tests.Views;
 using Npgsql;
@@ -11,6 +12,8 @@ namespace Erp.Db.Tests.Refresh;
 public class RefreshLockTests
 {
     private const string ViewKey = "hashtext('erpdb.refresh_view'), hashtext('mart.mv_daily_sales')";
+    private const string CohortsKey = "hashtext('erpdb.refresh_view'), hashtext('mart.mv_customer_cohorts')";
+    private const string DueKey = "hashtextextended('erpdb.refresh_due', 0)";
     private const string CClassKey = "hashtextextended('erpdb.compute_c_class', 0)";
 
     [Fact]
@@ -55,6 +58,62 @@ public class RefreshLockTests
         }
 
         Assert.Equal("succeeded", await Scalar<string>(second, "SELECT (ops.refresh_view('mart.mv_daily_sales', 'test')).status"));
+    }
+
+    [Fact]
+    public async Task A_reader_holding_the_due_runs_keys_does_not_stop_the_due_refresh()
+    {
+        await using var db = await ReadyAsync();
+        await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
+        await using var writer = await TestLogin.CreateAsync(db, "erp_writer");
+        await using var squatter = await SquatAsync(reader, ViewKey, CohortsKey, DueKey, CClassKey);
+        await SalesDataset.AddOrderAsync(db, "LOCK-DUE-1", 77m);
+        var before = await MaxLogIdAsync(db);
+
+        await using var session = await writer.DataSource.OpenConnectionAsync();
+        var warnings = Warnings(session);
+        // A regression would hang on the C-class lock: fail fast instead.
+        await Execute(session, "SET statement_timeout = '30s'");
+        await Execute(session, "CALL ops.refresh_due('test')");
+
+        var logged = await LoggedAsync(db, before);
+        Assert.Contains(("mart.mv_daily_sales", "succeeded"), logged);
+        Assert.Contains(("mart.mv_customer_segments", "succeeded"), logged);
+        Assert.Contains(("mart.mv_customer_cohorts", "succeeded"), logged);
+        Assert.Contains(("ops.compute_c_class", "succeeded"), logged);
+        Assert.DoesNotContain(logged, l => l.Status != "succeeded");
+        Assert.Equal(0, await DifferenceAsync(db, "mart.mv_daily_sales"));
+        Assert.Contains(warnings, w => w.Contains("due refresh") && w.Contains($"process {squatter.ProcessID} ({reader.Name}"));
+        Assert.Contains(warnings, w => w.Contains("mart.mv_daily_sales") && w.Contains($"process {squatter.ProcessID} ({reader.Name}"));
+
+        // The library's due run (RefreshWorker, erpdb refresh --due) goes on too, and leaves the reader's lock alone.
+        await SalesDataset.AddOrderAsync(db, "LOCK-DUE-2", 88m);
+        var results = await new ViewRefresher(writer.DataSource).RefreshDueAsync("test");
+        Assert.Contains(results, r => r.ViewName == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded);
+        Assert.Equal(0, await DifferenceAsync(db, "mart.mv_daily_sales"));
+        Assert.Equal(4, await HeldAsync(db, squatter));
+    }
+
+    [Fact]
+    public async Task A_due_run_still_skips_while_another_due_refresher_holds_the_run_lock()
+    {
+        await using var db = await ReadyAsync();
+        await using var writer = await TestLogin.CreateAsync(db, "erp_writer");
+        await using var running = await writer.DataSource.OpenConnectionAsync();
+        Assert.Equal("locked", await Scalar<string>(running, "SELECT ops.try_lock_due_run()"));
+        await SalesDataset.AddOrderAsync(db, "LOCK-DUE-3", 55m);
+        var before = await MaxLogIdAsync(db);
+
+        await using var session = await writer.DataSource.OpenConnectionAsync();
+        Assert.Equal("running", await Scalar<string>(session, "SELECT ops.try_lock_due_run()"));
+        await Execute(session, "CALL ops.refresh_due('test')");
+        Assert.Empty(await new ViewRefresher(writer.DataSource).RefreshDueAsync("test"));
+        Assert.Empty(await LoggedAsync(db, before));
+
+        await Execute(running, $"SELECT pg_advisory_unlock({DueKey})");
+        await Execute(session, "CALL ops.refresh_due('test')");
+        Assert.Contains(("mart.mv_daily_sales", "succeeded"), await LoggedAsync(db, before));
+        Assert.Equal(0, await HeldAsync(db, session));
     }
 
     [Fact]
@@ -111,6 +170,22 @@ public class RefreshLockTests
         SELECT (SELECT count(*) FROM (TABLE {aggregate} EXCEPT ALL SELECT * FROM {aggregate}_rows(NULL, '-infinity', 'infinity')) AS extra)
              + (SELECT count(*) FROM (SELECT * FROM {aggregate}_rows(NULL, '-infinity', 'infinity') EXCEPT ALL TABLE {aggregate}) AS missing)
         """);
+
+    private static async Task<List<(string View, string Status)>> LoggedAsync(TestDatabase db, long after)
+    {
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand($"SELECT view_name, status FROM ops.mv_refresh_log WHERE log_id > {after} ORDER BY log_id", connection);
+        await using var rows = await command.ExecuteReaderAsync();
+        var logged = new List<(string, string)>();
+        while (await rows.ReadAsync())
+        {
+            logged.Add((rows.GetString(0), rows.GetString(1)));
+        }
+        return logged;
+    }
+
+    private static async Task<long> MaxLogIdAsync(TestDatabase db) =>
+        await db.ScalarAsync<long>("SELECT coalesce(max(log_id), 0) FROM ops.mv_refresh_log");
 
     /// <summary>The WARNINGs the server sends this session from now on.</summary>
     private static List<string> Warnings(NpgsqlConnection connection)
