@@ -1,6 +1,7 @@
 -- profit: revenue, cost, fees, gross and net profit, margins, expenses, operating profit and the
 -- ROI of expenses over [:start, :end] per :by ('shop' or 'platform': largest revenue first;
--- 'period': per :unit bucket 'day', 'week' or 'month', oldest first).
+-- 'period': per :unit bucket 'day', 'week' or 'month', oldest first: every bucket the period touches,
+-- under its first day, a bucket without sales or expenses with its sums 0 and its ratios NULL).
 -- Each grain reads its view: whole months in the period from mart.profit_analysis (per shop and
 -- month; for 'shop', 'platform' and month buckets), whole ISO weeks from mart.weekly_sales, the
 -- days of partial weeks and months from mart.daily_sales, so the edges are exact.
@@ -57,11 +58,29 @@ grouped AS (
            sum(net_profit_cny) AS netprofit, sum(expenses_cny) AS expenses
       FROM lines
      GROUP BY 1, 2
+),
+buckets AS (
+    -- By period only: the buckets come from the parameters (the figures only from the reader views), so a period
+    -- without sales still has a row per bucket. Timestamps without time zone: a daylight saving change never shifts a bucket.
+    SELECT to_char(b, 'YYYY-MM-DD') AS key,
+           to_char(b, CASE :unit::text WHEN 'week' THEN 'IYYY-"W"IW' WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY-MM-DD' END) AS label
+      FROM generate_series(date_trunc(:unit::text, :start::date::timestamp), :end::date::timestamp, ('1 ' || :unit::text)::interval) AS b
+     WHERE :by::text = 'period'
+),
+filled AS (
+    SELECT b.key, b.label, coalesce(g.revenue, 0) AS revenue, coalesce(g.cost, 0) AS cost, coalesce(g.fees, 0) AS fees,
+           coalesce(g.grossprofit, 0) AS grossprofit, coalesce(g.netprofit, 0) AS netprofit, coalesce(g.expenses, 0) AS expenses
+      FROM buckets AS b
+      LEFT JOIN grouped AS g ON g.key = b.key
+    UNION ALL
+    SELECT key, label, revenue, cost, fees, grossprofit, netprofit, expenses
+      FROM grouped
+     WHERE :by::text <> 'period'
 )
 SELECT key, label, round(revenue, 2) AS revenue, round(cost, 2) AS cost, round(fees, 2) AS fees,
        round(grossprofit, 2) AS grossprofit, round(netprofit, 2) AS netprofit,
        round(grossprofit / nullif(revenue, 0), 6) AS grossmargin, round(netprofit / nullif(revenue, 0), 6) AS netmargin,
        round(expenses, 2) AS expenses, round(netprofit - expenses, 2) AS operatingprofit,
        round(grossprofit / nullif(expenses, 0), 6) AS expenseroi
-  FROM grouped
+  FROM filled
  ORDER BY CASE WHEN :by::text = 'period' THEN key END, revenue DESC, key;

@@ -31,6 +31,13 @@ public class ProfitCommandTests(SeededMetrics seeded) : IClassFixture<SeededMetr
             _ => $"to_char(date_trunc('{unit}', l.day), '{(unit == "week" ? "IYYY-\"W\"IW" : unit == "month" ? "YYYY-MM" : "YYYY-MM-DD")}')",
         };
         var order = by == "period" ? "key" : "r DESC, key";
+        // By period every bucket the period touches is a row, one without sales or expenses at 0.
+        var groups = by != "period" ? "SELECT * FROM d" : $"""
+            SELECT to_char(b, 'YYYY-MM-DD') AS key, to_char(b, '{(unit == "week" ? "IYYY-\"W\"IW" : unit == "month" ? "YYYY-MM" : "YYYY-MM-DD")}') AS label,
+                   coalesce(d.r, 0) AS r, coalesce(d.c, 0) AS c, coalesce(d.f, 0) AS f, coalesce(d.gp, 0) AS gp, coalesce(d.np, 0) AS np, coalesce(d.ex, 0) AS ex
+              FROM generate_series(date_trunc('{unit}', DATE '{D(from)}'::timestamp), DATE '{D(to)}'::timestamp, interval '1 {unit}') AS b
+              LEFT JOIN d ON d.key = to_char(b, 'YYYY-MM-DD')
+            """;
         return $"""
             WITH s AS (
                 SELECT o.shop_id, o.order_date AS day,
@@ -48,8 +55,9 @@ public class ProfitCommandTests(SeededMetrics seeded) : IClassFixture<SeededMetr
             l AS (SELECT s.*, sh.shop_name, p.platform_code FROM s
                     LEFT JOIN dw.dim_shops AS sh ON sh.merchant_id = {merchant} AND sh.shop_id = s.shop_id
                     LEFT JOIN dw.dim_platforms AS p ON p.platform_id = sh.platform_id),
-            g AS (SELECT {key} AS key, {label} AS label, sum(r) AS r, sum(c) AS c, sum(f) AS f, sum(gp) AS gp, sum(np) AS np, sum(ex) AS ex
+            d AS (SELECT {key} AS key, {label} AS label, sum(r) AS r, sum(c) AS c, sum(f) AS f, sum(gp) AS gp, sum(np) AS np, sum(ex) AS ex
                     FROM l GROUP BY 1, 2),
+            g AS ({groups}),
             t AS (SELECT 'total' AS key, 'Total' AS label, coalesce(sum(r), 0) AS r, coalesce(sum(c), 0) AS c, coalesce(sum(f), 0) AS f,
                          coalesce(sum(gp), 0) AS gp, coalesce(sum(np), 0) AS np, coalesce(sum(ex), 0) AS ex FROM g)
             SELECT coalesce((SELECT string_agg(concat_ws('|', key, label, {Measures}), ',' ORDER BY {order}) FROM g), '')
@@ -142,11 +150,14 @@ public class ProfitCommandTests(SeededMetrics seeded) : IClassFixture<SeededMetr
     }
 
     [Fact]
-    public async Task An_empty_period_has_no_rows_and_zero_totals_without_margins()
+    public async Task An_empty_period_has_its_buckets_at_zero_and_zero_totals_without_margins()
     {
         var data = await seeded.DataAsync("profit", "--merchant", "1", "--from", "2005-03-01", "--to", "2005-03-31", "--by", "period");
 
-        Assert.Equal(0, data.GetProperty("rows").GetProperty("total").GetInt64());
+        // By period every month of the period is a row, at 0 without margins.
+        Assert.Equal(1, data.GetProperty("rows").GetProperty("total").GetInt64());
+        var month = data.GetProperty("rows").GetProperty("items")[0];
+        Assert.Equal(("2005-03-01", 0m, JsonValueKind.Null), (month.GetProperty("key").GetString(), month.GetProperty("revenue").GetDecimal(), month.GetProperty("grossMargin").ValueKind));
         Assert.Equal(0m, data.GetProperty("totals").GetProperty("revenue").GetDecimal());
         Assert.Equal(JsonValueKind.Null, data.GetProperty("totals").GetProperty("grossMargin").ValueKind);
         Assert.Equal(0, data.GetProperty("campaigns").GetArrayLength());

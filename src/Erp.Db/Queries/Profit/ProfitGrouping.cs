@@ -15,6 +15,9 @@ public enum ProfitGrouping
     /// <summary>One row per product category, like <see cref="Product"/>.</summary>
     Category,
 
-    /// <summary>One row per day, ISO week or month (the query's grain), oldest first.</summary>
+    /// <summary>
+    /// One row per day, ISO week or month (the query's grain) the period touches, oldest first, under its first day: a bucket without
+    /// sales or expenses has its amounts 0 and its margins and expense ROI null.
+    /// </summary>
     Period,
 }

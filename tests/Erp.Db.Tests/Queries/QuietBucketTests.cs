@@ -1,0 +1,104 @@
+using System.Globalization;
+using Erp.Db.Queries;
+using Erp.Db.Queries.Profit;
+using Erp.Db.Queries.Trends;
+
+namespace Erp.Db.Tests.Queries;
+
+/// <summary>
+/// The time-grouped answers besides sales and trends list every bucket of the period too: a quiet bucket has its sums 0 and its ratios
+/// null, and the rows add up to the totals and to the facts (<see cref="QuietDaysDataset"/>).
+/// </summary>
+public class QuietBucketTests
+{
+    private const long Merchant = QuietDaysDataset.Merchant;
+
+    /// <summary>By day the first week; by week from its Wednesday (a cut first week) into the third; by month from three months before.</summary>
+    private static Period PeriodOf(Granularity grain)
+    {
+        var monday = QuietDaysDataset.Monday;
+        return grain switch
+        {
+            Granularity.Day => new Period(monday, monday.AddDays(6)),
+            Granularity.Week => new Period(monday.AddDays(2), monday.AddDays(16)),
+            _ => new Period(monday.AddMonths(-3), monday.AddDays(16)),
+        };
+    }
+
+    /// <summary>The first day of every bucket the period touches.</summary>
+    private static List<DateOnly> Buckets(Granularity grain, Period period)
+    {
+        var first = grain switch
+        {
+            Granularity.Day => period.Start,
+            Granularity.Week => period.Start.AddDays(-(((int)period.Start.DayOfWeek + 6) % 7)),
+            _ => new DateOnly(period.Start.Year, period.Start.Month, 1),
+        };
+        var buckets = new List<DateOnly>();
+        for (var bucket = first; bucket <= period.End; bucket = grain switch { Granularity.Day => bucket.AddDays(1), Granularity.Week => bucket.AddDays(7), _ => bucket.AddMonths(1) })
+        {
+            buckets.Add(bucket);
+        }
+        return buckets;
+    }
+
+    private static string D(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>A value as <see cref="S"/> writes it in SQL: a number without trailing zeros, or '-' for null.</summary>
+    private static string N(decimal? value) => value?.ToString("0.##########", CultureInfo.InvariantCulture) ?? "-";
+
+    private static string S(string expression) => $"coalesce(trim_scale(({expression})::numeric)::text, '-')";
+
+    /// <summary>The buckets of the period in SQL, each with its first and last day in the period (b, first_day, last_day).</summary>
+    private static string BucketsSql(Granularity grain, Period period)
+    {
+        var unit = grain.ToString().ToLowerInvariant();
+        return $"""
+            (SELECT g::date AS b, greatest(g::date, DATE '{D(period.Start)}') AS first_day,
+                    least((g + interval '1 {unit}')::date - 1, DATE '{D(period.End)}') AS last_day
+               FROM generate_series(date_trunc('{unit}', DATE '{D(period.Start)}'::timestamp), DATE '{D(period.End)}'::timestamp, interval '1 {unit}') AS g) AS k
+            """;
+    }
+
+    [Theory]
+    [InlineData(Granularity.Day)]
+    [InlineData(Granularity.Week)]
+    [InlineData(Granularity.Month)]
+    public async Task Profit_by_period_has_a_row_for_every_bucket_quiet_ones_at_zero_adding_up_to_the_totals_and_the_facts(Granularity grain)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await QuietDaysDataset.LoadAsync(f.Db);
+        var period = PeriodOf(grain);
+        var buckets = Buckets(grain, period);
+
+        var report = (await f.Erp.Queries.ProfitAsync(new ProfitQuery { MerchantId = Merchant, Period = period, By = ProfitGrouping.Period, Grain = grain, Paging = new Paging(1, 100) })).Data;
+        var page = (await f.Erp.Queries.ProfitAsync(new ProfitQuery { MerchantId = Merchant, Period = period, By = ProfitGrouping.Period, Grain = grain, Paging = new Paging(2, 2) })).Data;
+
+        var rows = report.Rows.Items;
+        Assert.Equal(buckets.Select(D), rows.Select(r => r.Key));
+        Assert.Equal(buckets.Count, report.Rows.Total);
+        // The total counts the filled rows, and a page is a slice of them.
+        Assert.Equal(buckets.Count, page.Rows.Total);
+        Assert.Equal(rows.Skip(2).Take(2).Select(r => r.Key), page.Rows.Items.Select(r => r.Key));
+        var quiet = rows.Where(r => r.Revenue == 0 && r.Expenses == 0).ToList();
+        Assert.NotEmpty(quiet);
+        Assert.All(quiet, r => Assert.Equal((0m, 0m, 0m, 0m, 0m, 0m), (r.Cost, r.Fees!.Value, r.GrossProfit, r.NetProfit!.Value, r.Expenses!.Value, r.OperatingProfit!.Value)));
+        Assert.All(quiet, r => Assert.Equal(((decimal?)null, (decimal?)null, (decimal?)null), (r.GrossMargin, r.NetMargin, r.ExpenseRoi)));
+        var totals = report.Totals;
+        Assert.Equal((totals.Revenue, totals.Cost, totals.Fees, totals.GrossProfit, totals.NetProfit, totals.Expenses, totals.OperatingProfit),
+            (rows.Sum(r => r.Revenue), rows.Sum(r => r.Cost), rows.Sum(r => r.Fees), rows.Sum(r => r.GrossProfit), rows.Sum(r => r.NetProfit), rows.Sum(r => r.Expenses), rows.Sum(r => r.OperatingProfit)));
+        Assert.True(totals.Revenue > 0 && totals.Expenses > 0);
+        // The same question asked of the orders and expenses, bucket by bucket.
+        var expected = await f.Db.ScalarAsync<string>($"""
+            SELECT string_agg(concat_ws('|', to_char(k.b, 'YYYY-MM-DD'), {S("o.r")}, {S("o.c")}, {S("o.np")}, {S("round(o.gp / nullif(o.r, 0), 6)")}, {S("e.ex")},
+                                        {S("round(o.gp / nullif(e.ex, 0), 6)")}), ',' ORDER BY k.b)
+              FROM {BucketsSql(grain, period)}
+             CROSS JOIN LATERAL (SELECT coalesce(sum(gmv_cny), 0) AS r, coalesce(sum(cost_amount_cny), 0) AS c, coalesce(sum(gross_profit_cny), 0) AS gp,
+                                        coalesce(sum(net_profit_cny), 0) AS np
+                                   FROM dw.fact_sales_orders WHERE merchant_id = {Merchant} AND dw.is_valid_sale(status) AND order_date BETWEEN k.first_day AND k.last_day) AS o
+             CROSS JOIN LATERAL (SELECT coalesce(sum(amount_cny), 0) AS ex
+                                   FROM dw.fact_expenses WHERE merchant_id = {Merchant} AND order_id IS NULL AND expense_date BETWEEN k.first_day AND k.last_day) AS e
+            """);
+        Assert.Equal(expected, string.Join(",", rows.Select(r => string.Join("|", r.Key, N(r.Revenue), N(r.Cost), N(r.NetProfit), N(r.GrossMargin), N(r.Expenses), N(r.ExpenseRoi)))));
+    }
+}
