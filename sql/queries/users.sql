@@ -1,5 +1,7 @@
--- users: user activity per :unit ('day', 'week' or 'month') bucket of [:start, :end] that has data,
--- oldest first; the buckets at the edges are cut to the period.
+-- users: user activity per :unit ('day', 'week' or 'month') bucket of [:start, :end], oldest first:
+-- every bucket the period touches, under its first day; the buckets at the edges are cut to the period.
+-- A bucket without data has its counts, DAU and revenue 0 and its ratios NULL (nothing to divide);
+-- its MAU still counts the 30 days ending its last day.
 -- Definitions (one place, also shown by erpdb users --help):
 --   dau            active users per day: the bucket's daily active users / its days in the period
 --   mau            users active in the 30 days ending the bucket's last day, estimated from daily
@@ -16,14 +18,15 @@
 -- reads: mart.user_activity_daily
 -- parameters: :start, :end (dates), :unit ('day', 'week' or 'month')
 -- run: see docs/queries.md
-WITH days AS (
-    SELECT a.*, greatest(date_trunc(:unit::text, a.activity_date)::date, :start::date) AS bucket_first,
-           least((date_trunc(:unit::text, a.activity_date) + ('1 ' || :unit::text)::interval)::date - 1, :end::date) AS bucket_last
-      FROM mart.user_activity_daily AS a
-     WHERE a.activity_date BETWEEN :start::date AND :end::date
+WITH periods AS (
+    -- Every bucket from the parameters alone (the figures only from the reader view). Timestamps without time zone:
+    -- a daylight saving change never shifts a bucket.
+    SELECT b::date AS bucket, greatest(b::date, :start::date) AS first_day,
+           least((b + ('1 ' || :unit::text)::interval)::date - 1, :end::date) AS last_day
+      FROM generate_series(date_trunc(:unit::text, :start::date::timestamp), :end::date::timestamp, ('1 ' || :unit::text)::interval) AS b
 ),
 buckets AS (
-    SELECT date_trunc(:unit::text, activity_date)::date AS bucket, min(bucket_first) AS first_day, min(bucket_last) AS last_day,
+    SELECT date_trunc(:unit::text, activity_date::timestamp)::date AS bucket,
            sum(active_users) AS active_users, sum(new_users) AS new_users, sum(returning_users) AS returning_users,
            sum(paying_users) AS paying_users, sum(sessions) AS sessions, sum(timed_sessions) AS timed_sessions,
            sum(session_seconds) AS session_seconds, sum(revenue_cny) AS revenue,
@@ -33,21 +36,24 @@ buckets AS (
            sum(d7_cohort) FILTER (WHERE activity_date + 7 < CURRENT_DATE) AS d7_cohort,
            sum(d30_retained) FILTER (WHERE activity_date + 30 < CURRENT_DATE) AS d30_retained,
            sum(d30_cohort) FILTER (WHERE activity_date + 30 < CURRENT_DATE) AS d30_cohort
-      FROM days
+      FROM mart.user_activity_daily
+     WHERE activity_date BETWEEN :start::date AND :end::date
      GROUP BY 1
 )
-SELECT b.bucket, b.first_day AS firstday, b.last_day AS lastday,
-       round(b.active_users::numeric / (b.last_day - b.first_day + 1), 2) AS dau,
-       (SELECT coalesce(sum(m.new_users), 0) + coalesce(sum(m.returning_users) FILTER (WHERE m.activity_date = b.last_day - 29), 0)
+SELECT p.bucket, p.first_day AS firstday, p.last_day AS lastday,
+       round(coalesce(b.active_users, 0)::numeric / (p.last_day - p.first_day + 1), 2) AS dau,
+       (SELECT coalesce(sum(m.new_users), 0) + coalesce(sum(m.returning_users) FILTER (WHERE m.activity_date = p.last_day - 29), 0)
           FROM mart.user_activity_daily AS m
-         WHERE m.activity_date BETWEEN b.last_day - 29 AND b.last_day)::bigint AS mau,
-       b.new_users::bigint AS newusers, b.returning_users::bigint AS returningusers, b.paying_users::bigint AS payingusers,
+         WHERE m.activity_date BETWEEN p.last_day - 29 AND p.last_day)::bigint AS mau,
+       coalesce(b.new_users, 0)::bigint AS newusers, coalesce(b.returning_users, 0)::bigint AS returningusers,
+       coalesce(b.paying_users, 0)::bigint AS payingusers,
        round(b.session_seconds / nullif(b.timed_sessions, 0), 2) AS avgsessionseconds,
        round(b.d1_retained / nullif(b.d1_cohort, 0), 6) AS retentiond1,
        round(b.d7_retained / nullif(b.d7_cohort, 0), 6) AS retentiond7,
        round(b.d30_retained / nullif(b.d30_cohort, 0), 6) AS retentiond30,
-       round(b.revenue, 2) AS revenue,
+       round(coalesce(b.revenue, 0), 2) AS revenue,
        round(b.revenue / nullif(b.active_users, 0), 4) AS arpu,
        round(b.revenue / nullif(b.paying_users, 0), 4) AS arppu
-  FROM buckets AS b
- ORDER BY b.bucket;
+  FROM periods AS p
+  LEFT JOIN buckets AS b ON b.bucket = p.bucket
+ ORDER BY p.bucket;

@@ -12,15 +12,12 @@ public class UsersCommandTests(SeededMetrics seeded) : IClassFixture<SeededMetri
         ["bucket", "firstDay", "lastDay", "dau", "mau", "newUsers", "returningUsers", "payingUsers", "avgSessionSeconds",
          "retentionD1", "retentionD7", "retentionD30", "revenue", "arpu", "arppu"];
 
-    /// <summary>The same question asked of the facts: per bucket of [from, to] with activity or orders.</summary>
+    /// <summary>The same question asked of the facts: per bucket [from, to] touches, with or without activity or orders.</summary>
     private static string FactsSql(long merchant, DateOnly from, DateOnly to, string unit) => $"""
         WITH act AS (SELECT * FROM dw.fact_user_activity WHERE merchant_id = {merchant}),
         rev AS (SELECT order_date AS day, gmv_cny, status FROM dw.fact_sales_orders WHERE merchant_id = {merchant}),
-        days AS (SELECT activity_date AS day FROM act UNION SELECT day FROM rev),
-        b AS (SELECT date_trunc('{unit}', day)::date AS bucket,
-                     greatest(date_trunc('{unit}', day)::date, DATE '{D(from)}') AS f,
-                     least((date_trunc('{unit}', day) + interval '1 {unit}')::date - 1, DATE '{D(to)}') AS l
-                FROM days WHERE day BETWEEN DATE '{D(from)}' AND DATE '{D(to)}' GROUP BY 1, 2, 3),
+        b AS (SELECT g::date AS bucket, greatest(g::date, DATE '{D(from)}') AS f, least((g + interval '1 {unit}')::date - 1, DATE '{D(to)}') AS l
+                FROM generate_series(date_trunc('{unit}', DATE '{D(from)}'::timestamp), DATE '{D(to)}'::timestamp, interval '1 {unit}') AS g),
         x AS (
             SELECT b.*,
                    (SELECT coalesce(sum(active_users), 0) FROM act WHERE activity_date BETWEEN b.f AND b.l) AS au,
@@ -30,8 +27,8 @@ public class UsersCommandTests(SeededMetrics seeded) : IClassFixture<SeededMetri
         SELECT coalesce(string_agg(concat_ws('|', x.bucket, x.f, x.l,
                    {S("round(x.au::numeric / (x.l - x.f + 1), 2)")},
                    {S("(SELECT coalesce(sum(new_users), 0) FROM act WHERE activity_date BETWEEN x.l - 29 AND x.l) + (SELECT coalesce(sum(returning_users), 0) FROM act WHERE activity_date = x.l - 29)")},
-                   {S("(SELECT sum(new_users) FROM act WHERE activity_date BETWEEN x.f AND x.l)")},
-                   {S("(SELECT sum(returning_users) FROM act WHERE activity_date BETWEEN x.f AND x.l)")},
+                   {S("(SELECT coalesce(sum(new_users), 0) FROM act WHERE activity_date BETWEEN x.f AND x.l)")},
+                   {S("(SELECT coalesce(sum(returning_users), 0) FROM act WHERE activity_date BETWEEN x.f AND x.l)")},
                    {S("x.pu")},
                    {S("(SELECT round(sum(avg_session_seconds * sessions) / nullif(sum(sessions) FILTER (WHERE avg_session_seconds IS NOT NULL), 0), 2) FROM act WHERE activity_date BETWEEN x.f AND x.l)")},
                    {S("(SELECT round(sum(retention_d1 * new_users) / nullif(sum(new_users), 0), 6) FROM act WHERE activity_date BETWEEN x.f AND x.l AND retention_d1 IS NOT NULL AND activity_date + 1 < CURRENT_DATE)")},
@@ -93,11 +90,13 @@ public class UsersCommandTests(SeededMetrics seeded) : IClassFixture<SeededMetri
     }
 
     [Fact]
-    public async Task An_empty_period_has_no_buckets_and_no_cohorts()
+    public async Task An_empty_period_has_its_buckets_at_zero_and_no_cohorts()
     {
         var data = await seeded.DataAsync("users", "--merchant", "1", "--from", "2005-01-01", "--to", "2005-03-31", "--grain", "month");
 
-        Assert.Equal(0, data.GetProperty("buckets").GetArrayLength());
+        // Every month of the period, without activity: counts 0, ratios null.
+        Assert.Equal(["2005-01-01", "2005-02-01", "2005-03-01"], data.GetProperty("buckets").EnumerateArray().Select(b => b.GetProperty("bucket").GetString()));
+        Assert.All(data.GetProperty("buckets").EnumerateArray(), b => Assert.Equal(("0", "0", "0", "-"), (V(b.GetProperty("dau")), V(b.GetProperty("mau")), V(b.GetProperty("revenue")), V(b.GetProperty("arpu")))));
         Assert.Equal(0, data.GetProperty("cohorts").GetArrayLength());
     }
 
@@ -114,7 +113,9 @@ public class UsersCommandTests(SeededMetrics seeded) : IClassFixture<SeededMetri
 
         Assert.NotEmpty(own.Data.Buckets);
         Assert.NotEmpty(own.Data.Cohorts);
-        Assert.Empty(other.Data.Buckets);
+        // Every week of the period, none with anything of merchant B.
+        Assert.Equal(own.Data.Buckets.Select(b => b.Bucket), other.Data.Buckets.Select(b => b.Bucket));
+        Assert.All(other.Data.Buckets, b => Assert.Equal((0m, 0L, 0L, 0m), (b.Dau, b.Mau, b.NewUsers, b.Revenue)));
         Assert.Empty(other.Data.Cohorts);
         Assert.Contains(own.Freshness, v => v.View == "mart.mv_user_activity_daily");
         Assert.Equal(0L, await seeded.Db.ScalarAsync<long>("SELECT count(*) FROM ops.merchant_isolation_problems()"));

@@ -2,6 +2,7 @@ using System.Globalization;
 using Erp.Db.Queries;
 using Erp.Db.Queries.Profit;
 using Erp.Db.Queries.Trends;
+using Erp.Db.Queries.Users;
 
 namespace Erp.Db.Tests.Queries;
 
@@ -100,5 +101,47 @@ public class QuietBucketTests
                                    FROM dw.fact_expenses WHERE merchant_id = {Merchant} AND order_id IS NULL AND expense_date BETWEEN k.first_day AND k.last_day) AS e
             """);
         Assert.Equal(expected, string.Join(",", rows.Select(r => string.Join("|", r.Key, N(r.Revenue), N(r.Cost), N(r.NetProfit), N(r.GrossMargin), N(r.Expenses), N(r.ExpenseRoi)))));
+    }
+
+    [Theory]
+    [InlineData(Granularity.Day)]
+    [InlineData(Granularity.Week)]
+    [InlineData(Granularity.Month)]
+    public async Task Users_have_a_bucket_for_every_bucket_of_the_period_quiet_ones_at_zero_and_equal_the_facts(Granularity grain)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await QuietDaysDataset.LoadAsync(f.Db);
+        var period = PeriodOf(grain);
+        var buckets = Buckets(grain, period);
+
+        var report = (await f.Erp.Queries.UsersAsync(new UserQuery(Merchant, period, grain))).Data;
+
+        var rows = report.Buckets;
+        Assert.Equal(buckets, rows.Select(b => b.Bucket));
+        var quiet = rows.Where(b => b.Dau == 0 && b.Revenue == 0).ToList();
+        Assert.NotEmpty(quiet);
+        Assert.All(quiet, b => Assert.Equal((0L, 0L, 0L), (b.NewUsers, b.ReturningUsers, b.PayingUsers)));
+        Assert.All(quiet, b => Assert.Equal(((decimal?)null, (decimal?)null, (decimal?)null, (decimal?)null, (decimal?)null), (b.AvgSessionSeconds, b.RetentionD1, b.RetentionD7, b.Arpu, b.Arppu)));
+        if (grain != Granularity.Month)
+        {
+            // A quiet day or week after activity still counts the users of the 30 days ending it.
+            Assert.Contains(quiet, b => b.Mau > 0);
+        }
+        // The same question asked of the activity and the orders, bucket by bucket; the buckets add up to the period.
+        var expected = await f.Db.ScalarAsync<string>($"""
+            SELECT string_agg(concat_ws('|', k.b, k.first_day, k.last_day, {S("round(a.active / (k.last_day - k.first_day + 1), 2)")}, m.mau, a.new_users, a.paying,
+                                        {S("o.r")}, {S("round(o.r / nullif(a.active, 0), 4)")}), ',' ORDER BY k.b)
+                   || '/' || sum(a.new_users) || '|' || {S("sum(o.r)")}
+              FROM {BucketsSql(grain, period)}
+             CROSS JOIN LATERAL (SELECT coalesce(sum(active_users), 0)::numeric AS active, coalesce(sum(new_users), 0) AS new_users, coalesce(sum(paying_users), 0) AS paying
+                                   FROM dw.fact_user_activity WHERE merchant_id = {Merchant} AND activity_date BETWEEN k.first_day AND k.last_day) AS a
+             CROSS JOIN LATERAL (SELECT coalesce(sum(new_users), 0) + coalesce(sum(returning_users) FILTER (WHERE activity_date = k.last_day - 29), 0) AS mau
+                                   FROM dw.fact_user_activity WHERE merchant_id = {Merchant} AND activity_date BETWEEN k.last_day - 29 AND k.last_day) AS m
+             CROSS JOIN LATERAL (SELECT coalesce(sum(gmv_cny), 0) AS r
+                                   FROM dw.fact_sales_orders WHERE merchant_id = {Merchant} AND dw.is_valid_sale(status) AND order_date BETWEEN k.first_day AND k.last_day) AS o
+            """);
+        Assert.Equal(expected,
+            string.Join(",", rows.Select(b => string.Join("|", D(b.Bucket), D(b.FirstDay), D(b.LastDay), N(b.Dau), b.Mau, b.NewUsers, b.PayingUsers, N(b.Revenue), N(b.Arpu))))
+            + "/" + rows.Sum(b => b.NewUsers) + "|" + N(rows.Sum(b => b.Revenue)));
     }
 }

@@ -17,7 +17,7 @@ internal sealed class UsersCommand : Command
 
     public UsersCommand(CommandRunner runner, Database database)
         : base("users", "User activity per day, week or month: DAU, MAU, new and returning users, average session, D1/D7/D30 retention, ARPU and ARPPU; "
-            + "and LTV 30/90/365 days of the first-order cohorts of the months the period touches. Buckets without data are left out. JSON fields are the camelCase of the names below (new_users is newUsers).\n"
+            + "and LTV 30/90/365 days of the first-order cohorts of the months the period touches. Every day, week or month of the period is a bucket: one without data has its counts, DAU and revenue 0 and its ratios (avg session, retention, ARPU, ARPPU) null; its MAU still counts the 30 days ending it. JSON fields are the camelCase of the names below (new_users is newUsers).\n"
             + MetricDefinitions.Users)
     {
         this.database = database;
@@ -38,7 +38,7 @@ internal sealed class UsersCommand : Command
             [.. data.Buckets.Select(b => BiResult.Row($"{b.Bucket:yyyy-MM-dd}", Cells.Money(b.Dau), Cells.Count(b.Mau), Cells.Count(b.NewUsers), Cells.Count(b.ReturningUsers),
                 Cells.Money(b.AvgSessionSeconds), Cells.Percent(b.RetentionD1), Cells.Percent(b.RetentionD7), Cells.Percent(b.RetentionD30),
                 Cells.Money(b.Revenue), Cells.Money(b.Arpu), Cells.Money(b.Arppu)))],
-            $"{data.Period.Start:yyyy-MM-dd}..{data.Period.End:yyyy-MM-dd}: {Cells.Count(data.Buckets.Count)} buckets with data.", Records: data.Buckets);
+            $"{data.Period.Start:yyyy-MM-dd}..{data.Period.End:yyyy-MM-dd}: {Cells.Count(data.Buckets.Count)} buckets.", Records: data.Buckets);
         var cohorts = new TableView(
             ["Cohort", "Customers", "LTV 30d", "LTV 90d", "LTV 365d"],
             [.. data.Cohorts.Select(c => BiResult.Row($"{c.CohortMonth:yyyy-MM}", Cells.Count(c.Customers), Cells.Money(c.Ltv30), Cells.Money(c.Ltv90), Cells.Money(c.Ltv365)))],

@@ -6,7 +6,10 @@ namespace Erp.Db.Queries.Users;
 /// <summary>User activity per bucket and the LTV of the first-order cohorts of a period.</summary>
 /// <param name="Period">The period covered.</param>
 /// <param name="Grain">Bucket size.</param>
-/// <param name="Buckets">One row per bucket with data, oldest first.</param>
+/// <param name="Buckets">
+/// One row per day, ISO week or month the period touches, oldest first; a bucket without data has its counts, DAU and revenue 0 and
+/// its session length, retention, ARPU and ARPPU null (its MAU still counts the 30 days ending its last day).
+/// </param>
 /// <param name="Cohorts">One row per first-order month the period touches, oldest first.</param>
 public sealed record UserReport(PeriodInfo Period, Granularity Grain, IReadOnlyList<UserBucket> Buckets, IReadOnlyList<CustomerCohort> Cohorts);
 
