@@ -1,5 +1,6 @@
 -- funnel: the traffic funnel over [:start, :end] per :by ('period': per :unit bucket 'day', 'week'
--- or 'month', oldest first; 'shop' or 'platform': most visitors first), only groups with traffic;
+-- or 'month', oldest first, every bucket the period touches under its first day, one without traffic
+-- with counts 0 and rates NULL; 'shop' or 'platform': most visitors first, only groups with traffic);
 -- then the totals of the whole period.
 -- Definitions (one place, also shown by erpdb funnel --help):
 --   visitors       visits (sessions) as the platform counts them; unique_visitors: distinct per day, summed
@@ -26,13 +27,31 @@ grouped AS (
            sum(add_to_cart)::bigint AS addtocart, sum(checkout)::bigint AS checkout, sum(orders)::bigint AS orders
       FROM keyed
      GROUP BY key, label
+),
+buckets AS (
+    -- By period only: the buckets come from the parameters (the counts only from the reader view), so a period
+    -- without traffic still has a row per bucket. Timestamps without time zone: a daylight saving change never shifts a bucket.
+    SELECT to_char(b, 'YYYY-MM-DD') AS key,
+           to_char(b, CASE :unit::text WHEN 'week' THEN 'IYYY-"W"IW' WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY-MM-DD' END) AS label
+      FROM generate_series(date_trunc(:unit::text, :start::date::timestamp), :end::date::timestamp, ('1 ' || :unit::text)::interval) AS b
+     WHERE :by::text = 'period'
+),
+filled AS (
+    SELECT b.key, b.label, coalesce(g.visitors, 0) AS visitors, coalesce(g.uniquevisitors, 0) AS uniquevisitors,
+           coalesce(g.addtocart, 0) AS addtocart, coalesce(g.checkout, 0) AS checkout, coalesce(g.orders, 0) AS orders
+      FROM buckets AS b
+      LEFT JOIN grouped AS g ON g.key = b.key
+    UNION ALL
+    SELECT key, label, visitors, uniquevisitors, addtocart, checkout, orders
+      FROM grouped
+     WHERE :by::text <> 'period'
 )
 SELECT key, label, visitors, uniquevisitors, addtocart, checkout, orders,
        round(addtocart::numeric / nullif(visitors, 0), 6) AS visitortocartrate,
        round(checkout::numeric / nullif(addtocart, 0), 6) AS carttocheckoutrate,
        round(orders::numeric / nullif(checkout, 0), 6) AS checkouttoorderrate,
        round(orders::numeric / nullif(visitors, 0), 6) AS conversionrate
-  FROM grouped
+  FROM filled
  ORDER BY CASE WHEN :by::text = 'period' THEN key END, visitors DESC, key;
 SELECT 'total' AS key, 'Total' AS label, coalesce(sum(visitors), 0)::bigint AS visitors, coalesce(sum(unique_visitors), 0)::bigint AS uniquevisitors,
        coalesce(sum(add_to_cart), 0)::bigint AS addtocart, coalesce(sum(checkout), 0)::bigint AS checkout, coalesce(sum(orders), 0)::bigint AS orders,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Erp.Db.Queries;
+using Erp.Db.Queries.Funnel;
 using Erp.Db.Queries.Profit;
 using Erp.Db.Queries.Trends;
 using Erp.Db.Queries.Users;
@@ -143,5 +144,44 @@ public class QuietBucketTests
         Assert.Equal(expected,
             string.Join(",", rows.Select(b => string.Join("|", D(b.Bucket), D(b.FirstDay), D(b.LastDay), N(b.Dau), b.Mau, b.NewUsers, b.PayingUsers, N(b.Revenue), N(b.Arpu))))
             + "/" + rows.Sum(b => b.NewUsers) + "|" + N(rows.Sum(b => b.Revenue)));
+    }
+
+    [Theory]
+    [InlineData(Granularity.Day)]
+    [InlineData(Granularity.Week)]
+    [InlineData(Granularity.Month)]
+    public async Task The_funnel_by_period_has_a_row_for_every_bucket_quiet_ones_at_zero_adding_up_to_the_totals_and_the_facts(Granularity grain)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await QuietDaysDataset.LoadAsync(f.Db);
+        var period = PeriodOf(grain);
+        var buckets = Buckets(grain, period);
+
+        var report = (await f.Erp.Queries.FunnelAsync(new FunnelQuery(Merchant, period, grain) { Paging = new Paging(1, 100) })).Data;
+        var page = (await f.Erp.Queries.FunnelAsync(new FunnelQuery(Merchant, period, grain) { Paging = new Paging(2, 2) })).Data;
+        var byShop = (await f.Erp.Queries.FunnelAsync(new FunnelQuery(Merchant, period, grain, FunnelGrouping.Shop))).Data;
+
+        var rows = report.Rows.Items;
+        Assert.Equal(buckets.Select(D), rows.Select(r => r.Key));
+        Assert.Equal(buckets.Count, report.Rows.Total);
+        Assert.Equal(buckets.Count, page.Rows.Total);
+        Assert.Equal(rows.Skip(2).Take(2).Select(r => r.Key), page.Rows.Items.Select(r => r.Key));
+        var quiet = rows.Where(r => r.Visitors == 0).ToList();
+        Assert.NotEmpty(quiet);
+        Assert.All(quiet, r => Assert.Equal((0L, 0L, 0L, 0L), (r.UniqueVisitors, r.AddToCart, r.Checkout, r.Orders)));
+        Assert.All(quiet, r => Assert.Equal(((decimal?)null, (decimal?)null, (decimal?)null, (decimal?)null), (r.VisitorToCartRate, r.CartToCheckoutRate, r.CheckoutToOrderRate, r.ConversionRate)));
+        var totals = report.Totals;
+        Assert.Equal((totals.Visitors, totals.UniqueVisitors, totals.AddToCart, totals.Checkout, totals.Orders),
+            (rows.Sum(r => r.Visitors), rows.Sum(r => r.UniqueVisitors), rows.Sum(r => r.AddToCart), rows.Sum(r => r.Checkout), rows.Sum(r => r.Orders)));
+        Assert.True(totals.Visitors > 0);
+        // Shops stay groups with traffic: the one shop, as before.
+        Assert.Equal(["31"], byShop.Rows.Items.Select(r => r.Key));
+        var expected = await f.Db.ScalarAsync<string>($"""
+            SELECT string_agg(concat_ws('|', to_char(k.b, 'YYYY-MM-DD'), t.v, t.c, t.o, {S("round(t.c::numeric / nullif(t.v, 0), 6)")}, {S("round(t.o::numeric / nullif(t.v, 0), 6)")}), ',' ORDER BY k.b)
+              FROM {BucketsSql(grain, period)}
+             CROSS JOIN LATERAL (SELECT coalesce(sum(visitors), 0) AS v, coalesce(sum(add_to_cart), 0) AS c, coalesce(sum(orders), 0) AS o
+                                   FROM dw.fact_traffic_funnel WHERE merchant_id = {Merchant} AND traffic_date BETWEEN k.first_day AND k.last_day) AS t
+            """);
+        Assert.Equal(expected, string.Join(",", rows.Select(r => string.Join("|", r.Key, r.Visitors, r.AddToCart, r.Orders, N(r.VisitorToCartRate), N(r.ConversionRate)))));
     }
 }

@@ -3,7 +3,10 @@ using Erp.Db.Queries.Trends;
 
 namespace Erp.Db.Queries.Funnel;
 
-/// <summary>The funnel of a period: a page of its rows (only groups with traffic) and the totals.</summary>
+/// <summary>
+/// The funnel of a period: a page of its rows and the totals. By period every day, ISO week or month of the period is a row (one without
+/// traffic has its counts 0 and its rates null); by shop and platform only groups with traffic.
+/// </summary>
 /// <param name="Period">The period covered.</param>
 /// <param name="Grain">Bucket size of period rows.</param>
 /// <param name="By">What the rows are.</param>
