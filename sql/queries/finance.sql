@@ -1,5 +1,6 @@
 -- finance: receivables, overdue, receipts, expenses and profit per month over the days [:start, :end]
 -- exactly (a month the window cuts counts only its days in the window), then their totals (month NULL).
+-- Every month the window touches has a row, one without data with its sums 0, so the months add up to the totals.
 -- expenses are those stored; orderfees, the platform, payment and shipping fees of the orders dated
 -- in the window whatever their status (the platform charged them), are the rest of all_expenses_cny.
 -- netprofit subtracts the fees of valid sales only; the cash flow pays every fee:
@@ -7,18 +8,32 @@
 -- reads: mart.financial_daily
 -- parameters: :start, :end (dates)
 -- run: see docs/queries.md
-SELECT date_trunc('month', day)::date AS month,
-       greatest(date_trunc('month', day)::date, :start::date) AS "from",
-       least((date_trunc('month', day) + interval '1 month - 1 day')::date, :end::date) AS "to",
-       sum(invoiced_cny) AS invoiced, sum(outstanding_cny) AS outstanding, sum(overdue_cny) AS overdue,
-       sum(overdue_count)::bigint AS overduecount, sum(receipts_cny) AS receipts, sum(expenses_cny) AS expenses,
-       sum(all_expenses_cny - expenses_cny) AS orderfees, sum(gmv_cny) AS revenue,
-       sum(gross_profit_cny) AS grossprofit, sum(net_profit_cny) AS netprofit, sum(operating_profit_cny) AS operatingprofit,
-       sum(net_cash_flow_cny) AS netcashflow
-  FROM mart.financial_daily
- WHERE day BETWEEN :start::date AND :end::date
- GROUP BY date_trunc('month', day)
- ORDER BY 1;
+WITH days AS (
+    SELECT date_trunc('month', day::timestamp)::date AS month,
+           sum(invoiced_cny) AS invoiced, sum(outstanding_cny) AS outstanding, sum(overdue_cny) AS overdue,
+           sum(overdue_count)::bigint AS overduecount, sum(receipts_cny) AS receipts, sum(expenses_cny) AS expenses,
+           sum(all_expenses_cny - expenses_cny) AS orderfees, sum(gmv_cny) AS revenue,
+           sum(gross_profit_cny) AS grossprofit, sum(net_profit_cny) AS netprofit, sum(operating_profit_cny) AS operatingprofit,
+           sum(net_cash_flow_cny) AS netcashflow
+      FROM mart.financial_daily
+     WHERE day BETWEEN :start::date AND :end::date
+     GROUP BY 1
+),
+months AS (
+    -- Every month the window touches, from the parameters alone (the figures only from the reader view).
+    -- Timestamps without time zone: a daylight saving change never shifts a month.
+    SELECT m::date AS month, greatest(m::date, :start::date) AS first_day,
+           least((m + interval '1 month - 1 day')::date, :end::date) AS last_day
+      FROM generate_series(date_trunc('month', :start::date::timestamp), :end::date::timestamp, interval '1 month') AS m
+)
+SELECT m.month, m.first_day AS "from", m.last_day AS "to",
+       coalesce(d.invoiced, 0) AS invoiced, coalesce(d.outstanding, 0) AS outstanding, coalesce(d.overdue, 0) AS overdue,
+       coalesce(d.overduecount, 0) AS overduecount, coalesce(d.receipts, 0) AS receipts, coalesce(d.expenses, 0) AS expenses,
+       coalesce(d.orderfees, 0) AS orderfees, coalesce(d.revenue, 0) AS revenue, coalesce(d.grossprofit, 0) AS grossprofit,
+       coalesce(d.netprofit, 0) AS netprofit, coalesce(d.operatingprofit, 0) AS operatingprofit, coalesce(d.netcashflow, 0) AS netcashflow
+  FROM months AS m
+  LEFT JOIN days AS d ON d.month = m.month
+ ORDER BY m.month;
 SELECT NULL::date AS month, coalesce(sum(invoiced_cny), 0) AS invoiced, coalesce(sum(outstanding_cny), 0) AS outstanding,
        coalesce(sum(overdue_cny), 0) AS overdue, coalesce(sum(overdue_count), 0)::bigint AS overduecount,
        coalesce(sum(receipts_cny), 0) AS receipts, coalesce(sum(expenses_cny), 0) AS expenses,

@@ -1,9 +1,11 @@
 using System.Globalization;
 using Erp.Db.Queries;
+using Erp.Db.Queries.Finance;
 using Erp.Db.Queries.Funnel;
 using Erp.Db.Queries.Profit;
 using Erp.Db.Queries.Trends;
 using Erp.Db.Queries.Users;
+using Erp.Db.Tests.Infrastructure;
 
 namespace Erp.Db.Tests.Queries;
 
@@ -183,5 +185,74 @@ public class QuietBucketTests
                                    FROM dw.fact_traffic_funnel WHERE merchant_id = {Merchant} AND traffic_date BETWEEN k.first_day AND k.last_day) AS t
             """);
         Assert.Equal(expected, string.Join(",", rows.Select(r => string.Join("|", r.Key, r.Visitors, r.AddToCart, r.Orders, N(r.VisitorToCartRate), N(r.ConversionRate)))));
+    }
+
+    [Fact]
+    public async Task Finance_has_every_month_of_the_period_quiet_ones_at_zero_adding_up_to_the_totals_and_the_facts()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await QuietDaysDataset.LoadAsync(f.Db);
+        var period = PeriodOf(Granularity.Month);
+        var months = Buckets(Granularity.Month, period);
+
+        var report = (await f.Erp.Queries.FinanceAsync(new FinanceQuery(Merchant, period))).Data;
+
+        var rows = report.Months;
+        Assert.Equal(months, rows.Select(m => m.Month!.Value));
+        Assert.Equal(period.Start, rows[0].From);
+        Assert.Equal(period.End, rows[^1].To);
+        Assert.All(rows.Skip(1), m => Assert.Equal(m.Month, m.From));
+        Assert.All(rows.SkipLast(1), m => Assert.Equal(m.Month!.Value.AddMonths(1).AddDays(-1), m.To));
+        var quiet = rows.Where(m => m.Revenue == 0 && m.OrderFees == 0 && m.Expenses == 0).ToList();
+        Assert.NotEmpty(quiet);
+        Assert.All(quiet, m => Assert.Equal((0m, 0m, 0m, 0L, 0m, 0m, 0m, 0m, 0m),
+            (m.Invoiced, m.Outstanding, m.Overdue, m.OverdueCount, m.Receipts, m.GrossProfit, m.NetProfit, m.OperatingProfit, m.NetCashFlow)));
+        var t = report.Totals;
+        Assert.Equal((t.Invoiced, t.Receipts, t.Expenses, t.OrderFees, t.Revenue, t.GrossProfit, t.NetProfit, t.OperatingProfit, t.NetCashFlow),
+            (rows.Sum(m => m.Invoiced), rows.Sum(m => m.Receipts), rows.Sum(m => m.Expenses), rows.Sum(m => m.OrderFees), rows.Sum(m => m.Revenue),
+             rows.Sum(m => m.GrossProfit), rows.Sum(m => m.NetProfit), rows.Sum(m => m.OperatingProfit), rows.Sum(m => m.NetCashFlow)));
+        Assert.True(t.Revenue > 0);
+        var expected = await f.Db.ScalarAsync<string>($"""
+            SELECT string_agg(concat_ws('|', k.b, {S("o.r")}, {S("o.np")}, {S("e.ex")}, {S("o.np - e.ex")}), ',' ORDER BY k.b)
+              FROM {BucketsSql(Granularity.Month, period)}
+             CROSS JOIN LATERAL (SELECT coalesce(sum(gmv_cny), 0) AS r, coalesce(sum(net_profit_cny), 0) AS np
+                                   FROM dw.fact_sales_orders WHERE merchant_id = {Merchant} AND dw.is_valid_sale(status) AND order_date BETWEEN k.first_day AND k.last_day) AS o
+             CROSS JOIN LATERAL (SELECT coalesce(sum(amount_cny), 0) AS ex
+                                   FROM dw.fact_expenses WHERE merchant_id = {Merchant} AND order_id IS NULL AND expense_date BETWEEN k.first_day AND k.last_day) AS e
+            """);
+        Assert.Equal(expected, string.Join(",", rows.Select(m => string.Join("|", D(m.Month!.Value), N(m.Revenue), N(m.NetProfit), N(m.Expenses), N(m.OperatingProfit)))));
+    }
+
+    [Fact]
+    public async Task A_window_without_data_or_another_merchants_data_lists_its_buckets_at_zero()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await QuietDaysDataset.LoadAsync(f.Db);
+        await using var reader = await TestLogin.CreateAsync(f.Db, "erp_reader");
+        await f.Db.ExecuteAsync($"SELECT ops.grant_merchant_access('{reader.Name}', 1)");
+        var erp = new ErpDatabase(reader.DataSource);
+        var empty = new Period(new DateOnly(2020, 1, 1), new DateOnly(2020, 1, 5));
+        var others = PeriodOf(Granularity.Day);
+
+        foreach (var (db, merchant, period) in new[] { (f.Erp, Merchant, empty), (erp, Merchant, others) })
+        {
+            var days = Buckets(Granularity.Day, period).Select(D).ToList();
+            var profit = (await db.Queries.ProfitAsync(new ProfitQuery { MerchantId = merchant, Period = period, By = ProfitGrouping.Period, Grain = Granularity.Day })).Data;
+            var users = (await db.Queries.UsersAsync(new UserQuery(merchant, period))).Data;
+            var funnel = (await db.Queries.FunnelAsync(new FunnelQuery(merchant, period))).Data;
+            var finance = (await db.Queries.FinanceAsync(new FinanceQuery(merchant, period))).Data;
+
+            Assert.Equal(days, profit.Rows.Items.Select(r => r.Key));
+            Assert.All(profit.Rows.Items, r => Assert.Equal((0m, 0m, (decimal?)null), (r.Revenue, r.Expenses!.Value, r.NetMargin)));
+            Assert.Equal(0m, profit.Totals.Revenue);
+            Assert.Equal(days, users.Buckets.Select(b => D(b.Bucket)));
+            Assert.All(users.Buckets, b => Assert.Equal((0m, 0L, 0L, 0m, (decimal?)null), (b.Dau, b.Mau, b.NewUsers, b.Revenue, b.Arpu)));
+            Assert.Equal(days, funnel.Rows.Items.Select(r => r.Key));
+            Assert.All(funnel.Rows.Items, r => Assert.Equal((0L, (decimal?)null), (r.Visitors, r.ConversionRate)));
+            Assert.Equal(0L, funnel.Totals.Visitors);
+            Assert.Equal(Buckets(Granularity.Month, period), finance.Months.Select(m => m.Month!.Value));
+            Assert.Equal((period.Start, period.End), (finance.Months[0].From!.Value, finance.Months[^1].To!.Value));
+            Assert.All(finance.Months, m => Assert.Equal((0m, 0m, 0m), (m.Revenue, m.Expenses, m.NetCashFlow)));
+        }
     }
 }

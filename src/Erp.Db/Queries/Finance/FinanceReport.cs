@@ -7,7 +7,11 @@ namespace Erp.Db.Queries.Finance;
 /// is, in the totals, as of <see cref="AsOf"/> over every receivable, whatever the window.
 /// </summary>
 /// <param name="Totals">Sums over the period's days; outstanding and overdue as of <see cref="AsOf"/> over every receivable.</param>
-/// <param name="Months">One row per month with data, oldest first; each month's outstanding and overdue are of the receivables invoiced in its days of the period, as of today.</param>
+/// <param name="Months">
+/// One row per calendar month the period touches, oldest first, a month without data with its sums 0, so the months add up to the totals
+/// (but for the totals' outstanding and overdue); each month's outstanding and overdue are of the receivables invoiced in its days of the
+/// period, as of today.
+/// </param>
 public sealed record FinanceReport(FinanceMonth Totals, IReadOnlyList<FinanceMonth> Months)
 {
     /// <summary>First day of the period.</summary>
