@@ -66,9 +66,9 @@ internal static class BenchProgram
 
     public static async Task<IReadOnlyList<BenchResult>> RunScenariosAsync(
         string adminConnectionString, int orders, TextWriter log, CancellationToken cancellationToken, IReadOnlyCollection<string>? only = null, bool keepSeeded = false,
-        int repeat = 1)
+        int repeat = 1, bool atRest = true)
     {
-        var context = new BenchContext(adminConnectionString, orders, log, keepSeeded, repeat);
+        var context = new BenchContext(adminConnectionString, orders, log, keepSeeded, repeat, atRest);
         var results = new List<BenchResult>();
         try
         {
