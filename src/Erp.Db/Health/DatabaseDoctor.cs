@@ -8,7 +8,8 @@ namespace Erp.Db.Health;
 /// <summary>
 /// Lists everything a DBA should act on (<c>erpdb doctor</c>, docs/doctor.md): the database's own
 /// checks (<c>ops.health_problems()</c>: isolation, views, refresh locks, partitions), scripts that
-/// are pending or drifted, and, where pg_cron is installed, this database's jobs. Empty = healthy.
+/// are pending or drifted, and, where pg_cron is installed, this database's jobs and the erpdb jobs
+/// left behind by databases that no longer exist. Empty = healthy.
 /// The login should be a member of <c>erp_owner</c>.
 /// </summary>
 public sealed class DatabaseDoctor
@@ -64,12 +65,15 @@ public sealed class DatabaseDoctor
         }
         var prefix = CronScheduler.JobPrefix(probe.DatabaseName);
         List<CronJobState> jobs;
+        List<OrphanedCronJob> orphans;
         try
         {
             var builder = new NpgsqlConnectionStringBuilder(connection.ConnectionString) { Database = probe.CronDatabase, Pooling = false };
             await using var cron = connection.CloneWith(builder.ConnectionString);
             await cron.OpenAsync(cancellationToken);
             jobs = [.. await cron.QueryAsync<CronJobState>(new CommandDefinition(HealthSql.CronJobs, new { prefix }, cancellationToken: cancellationToken))];
+            orphans = [.. await cron.QueryAsync<OrphanedCronJob>(new CommandDefinition(HealthSql.OrphanedCronJobs,
+                new { start = CronScheduler.JobNameStart }, cancellationToken: cancellationToken))];
         }
         catch (PostgresException e) when (e.SqlState is "42501" or "3F000" or "42P01" or "28000" or "28P01" or "3D000")
         {
@@ -95,10 +99,21 @@ public sealed class DatabaseDoctor
                 $"cron.job_run_details holds {job.OldRuns} runs older than 8 days: the daily purge is not running",
                 $"Check the job {prefix}purge_run_details (erpdb migrate registers it)"));
         }
+        // Jobs of a database dropped (or renamed) without removing them first: no database's own check would ever see them.
+        foreach (var dropped in orphans.GroupBy(j => j.Database))
+        {
+            problems.Add(new HealthProblem(HealthCodes.CronJobsOrphaned, "warning", $"database {dropped.Key}",
+                $"pg_cron still starts {dropped.Count()} erpdb job(s) of this database, which no longer exists (dropped or renamed): every run in it fails. Jobs: "
+                + string.Join(", ", dropped.Select(j => j.JobName)),
+                $"In the cron database {probe.CronDatabase}, as a superuser or the jobs' owner: SELECT cron.unschedule(jobid) FROM cron.job WHERE jobid IN ("
+                + string.Join(", ", dropped.Select(j => j.JobId)) + ")"));
+        }
         return problems;
     }
 
     private sealed record CronProbe(bool Available, string? CronDatabase, string DatabaseName, string Login, bool ReadsAllSettings);
 
     private sealed record CronJobState(string JobName, string? LastStatus, string? LastMessage, long OldRuns);
+
+    private sealed record OrphanedCronJob(string Database, string JobName, long JobId);
 }

@@ -23,4 +23,10 @@ public static class HealthCodes
 
     /// <summary>pg_cron is installed but the login may not read its jobs.</summary>
     public const string CronUnreadable = "ERPDB015";
+
+    /// <summary>
+    /// pg_cron still runs erpdb jobs for a database that no longer exists (dropped or renamed without removing its jobs);
+    /// reported by the doctor of any warehouse of the server.
+    /// </summary>
+    public const string CronJobsOrphaned = "ERPDB016";
 }

@@ -23,4 +23,18 @@ internal static class HealthSql
         ) AS last ON true
         WHERE starts_with(j.jobname, @prefix)
         """;
+
+    /// <summary>
+    /// In the cron database: the erpdb jobs (named <c>erpdb:&lt;database&gt;:&lt;schedule&gt;</c>, the schedule without a
+    /// colon) whose database no longer exists, with that database's name. pg_cron starts them all the same: those that run
+    /// in it fail, the purge (which runs in the cron database) goes on purging for nothing.
+    /// </summary>
+    public const string OrphanedCronJobs = """
+        SELECT o.database AS Database, o.jobname AS JobName, o.jobid AS JobId
+        FROM (SELECT j.jobid, j.jobname, substring(j.jobname FROM length(@start) + 1 FOR length(j.jobname) - length(@start) - strpos(reverse(j.jobname), ':')) AS database
+              FROM cron.job AS j
+              WHERE starts_with(j.jobname, @start)) AS o
+        WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_database AS d WHERE d.datname = o.database)
+        ORDER BY o.database, o.jobname
+        """;
 }

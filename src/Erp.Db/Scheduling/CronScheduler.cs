@@ -33,8 +33,11 @@ public sealed class CronScheduler
         this.logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>What the name of every job erpdb registers starts with, whatever its database.</summary>
+    internal const string JobNameStart = "erpdb:";
+
     /// <summary>The prefix of every job of a database.</summary>
-    public static string JobPrefix(string database) => $"erpdb:{database}:";
+    public static string JobPrefix(string database) => $"{JobNameStart}{database}:";
 
     /// <summary>Makes pg_cron hold exactly the declared jobs of this database; returns what a DBA should know.</summary>
     public async Task<IReadOnlyList<string>> EnsureAsync(CancellationToken cancellationToken = default)

@@ -1,4 +1,5 @@
 using Erp.Db.Migrations;
+using Erp.Db.Scheduling;
 using Erp.Db.Tests.Infrastructure;
 using Erp.Db.Tests.Views;
 using Npgsql;
@@ -127,6 +128,36 @@ public class DoctorCommandTests
     }
 
     /// <summary>A migrated database with data and fresh views: doctor finds nothing in it.</summary>
+    [SkippableFact]
+    public async Task The_jobs_of_a_dropped_database_are_ERPDB016_in_any_warehouse_until_unscheduled_by_its_fix()
+    {
+        await using var db = await HealthyAsync();
+        var cronDatabase = await db.ScalarAsync<string>("SELECT current_setting('cron.database_name', true)");
+        PgCronAvailability.SkipUnless(cronDatabase is not null, "pg_cron is not installed and preloaded on the test server (.ci/run installs it)");
+        // A second warehouse, migrated (which registers its jobs), then dropped as a DBA would who forgot its jobs.
+        await using var dropped = await TestDatabase.CreateMigratedAsync();
+        await new MigrationRunner(dropped.DataSource).MigrateAsync();
+        await dropped.DataSource.DisposeAsync();
+        await using (var admin = NpgsqlDataSource.Create(db.AdminConnectionString))
+        {
+            await admin.CreateCommand($"DROP DATABASE {dropped.Name} WITH (FORCE)").ExecuteNonQueryAsync();
+        }
+        await using var cron = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(db.AdminConnectionString) { Database = cronDatabase }.ConnectionString);
+        var left = (long)(await cron.CreateCommand($"SELECT count(*) FROM cron.job WHERE starts_with(jobname, 'erpdb:{dropped.Name}:')").ExecuteScalarAsync())!;
+
+        var before = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+        var problem = Assert.Single(Problems(before));
+        await cron.CreateCommand(problem.Fix[(problem.Fix.IndexOf("SELECT", StringComparison.Ordinal))..]).ExecuteNonQueryAsync();
+        var after = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(ScheduleScript.Embedded().Count, left);
+        Assert.Equal(5, before.ExitCode);
+        Assert.Equal(("ERPDB016", $"database {dropped.Name}"), (problem.Code, problem.Object));
+        Assert.Contains($"erpdb:{dropped.Name}:refresh_due", problem.Problem);
+        Assert.Equal(0, (long)(await cron.CreateCommand($"SELECT count(*) FROM cron.job WHERE starts_with(jobname, 'erpdb:{dropped.Name}:')").ExecuteScalarAsync())!);
+        Assert.Equal(0, after.ExitCode);
+    }
+
     private static async Task<TestDatabase> HealthyAsync()
     {
         var db = await TestDatabase.CreateMigratedAsync();
