@@ -22,7 +22,36 @@ internal static class TestServer
     {
         var admin = Patient(Environment.GetEnvironmentVariable("ERPDB_TEST_CONNECTION") is { Length: > 0 } configured ? configured
             : await TryDockerAsync() ?? await StartLocalAsync());
+        await RemoveJobsOfDroppedTestDatabasesAsync(admin);
         return new Server(admin, await CreateTemplateAsync(admin));
+    }
+
+    /// <summary>
+    /// A test run killed before its databases were disposed leaves their pg_cron jobs behind once they are dropped; doctor then
+    /// reports them in every test database (ERPDB016). Removes those of test databases that no longer exist, and only those.
+    /// </summary>
+    private static async Task RemoveJobsOfDroppedTestDatabasesAsync(string adminConnectionString)
+    {
+        await using var admin = NpgsqlDataSource.Create(adminConnectionString);
+        if (await admin.CreateCommand("SELECT current_setting('cron.database_name', true)").ExecuteScalarAsync() is not string cronDatabase)
+        {
+            return;
+        }
+        await using var cron = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = cronDatabase, Pooling = false }.ConnectionString);
+        await cron.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT count(cron.unschedule(j.jobid)) FROM cron.job AS j
+            WHERE starts_with(j.jobname, 'erpdb:erpdb_t_')
+              AND NOT EXISTS (SELECT 1 FROM pg_database AS d WHERE starts_with(j.jobname, 'erpdb:' || d.datname || ':'))
+            """, cron);
+        try
+        {
+            await command.ExecuteScalarAsync();
+        }
+        catch (PostgresException e) when (e.SqlState == "42P01")
+        {
+            // pg_cron is preloaded but its extension was never created in the cron database: no jobs.
+        }
     }
 
     /// <summary>
