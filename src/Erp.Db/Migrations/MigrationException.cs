@@ -88,3 +88,25 @@ public sealed class MigrationScriptException : MigrationException
             + $"statement {applied + 1} failed. The journal records that, and the next migrate resumes at statement {applied + 1}: "
             + $"fix that statement (leave statements 1..{applied} unchanged) and run migrate again.";
 }
+
+/// <summary>
+/// Migrate did not wait for its advisory lock because a session that may not migrate holds it (a
+/// reader, say): that session would be waited for without end. Nothing was run. End the session
+/// (<c>SELECT pg_terminate_backend(pid)</c>) and migrate again. Sessions that may migrate
+/// themselves (a superuser, this login, members of the database's or the warehouse schemas' owner)
+/// are waited for instead (docs/migrations.md).
+/// </summary>
+public sealed class MigrationLockedException : MigrationException
+{
+    /// <summary>Creates the exception for the holders of the lock on <paramref name="database"/>.</summary>
+    public MigrationLockedException(string database, IReadOnlyList<MigrationLockHolder> holders)
+        : base($"Refusing to wait for the migrate lock of {database}: it is held by {string.Join(", ", holders)}, "
+            + "a session whose login may not migrate (not a superuser, nor this login, nor a member of the role that owns the database or the warehouse schemas), "
+            + "so migrate would wait for it without end. Nothing was run. End that session ("
+            + string.Join("; ", holders.Select(h => h.ProcessId is int pid ? $"SELECT pg_terminate_backend({pid})" : "ROLLBACK PREPARED its gid"))
+            + ") and run migrate again.")
+        => Holders = holders;
+
+    /// <summary>The sessions holding the lock, none of which may migrate.</summary>
+    public IReadOnlyList<MigrationLockHolder> Holders { get; }
+}

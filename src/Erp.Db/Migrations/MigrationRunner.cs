@@ -89,7 +89,7 @@ public sealed class MigrationRunner
     {
         var started = Stopwatch.GetTimestamp();
         // Every script runs on the session that holds the lock, so the lock lives as long as the work.
-        await using var session = await MigrationLock.AcquireAsync(dataSource, cancellationToken);
+        await using var session = await MigrationLock.AcquireAsync(dataSource, Database, logger, cancellationToken);
         var (report, viewsExist) = await InspectAsync(session.Connection, cancellationToken);
         Refuse(report);
         var toRun = report.ToRun;
