@@ -3,7 +3,7 @@
 -- doctor adds what the database cannot see itself: pending scripts, drift and pg_cron.
 -- requires: ops.merchant_isolation_problems (0010_merchant_isolation), ops.view_status,
 --           ops.mv_registry (0012_refresh_registry), dw.business_date_problem,
---           ops.overrunning_refreshes
+--           ops.overrunning_refreshes, ops.advisory_lock_holders
 -- Run it as a member of erp_owner; it reads pg_locks and pg_stat_activity with the caller's
 -- rights (a superuser or pg_read_all_stats sees the age of every refresh lock).
 -- LANGUAGE plpgsql so that it is created even before the functions it calls (checked at run time).
@@ -61,17 +61,14 @@ BEGIN
     FROM ops.overrunning_refreshes() AS o
     UNION ALL
     SELECT 'ERPDB005', 'error', 'ops.refresh_due',
-           format('the lock of the due refresh is held by process %s (%s, %s) for %s, longer than its run limit %s',
-                  l.pid, coalesce(a.usename::text, '?'), coalesce(a.state, '?'),
-                  date_trunc('second', now() - coalesce(a.query_start, a.xact_start)), lim.run_limit),
+           format('the lock of the due refresh is held by %s for %s, longer than its run limit %s',
+                  h.description, date_trunc('second', now() - coalesce(h.query_start, h.xact_start)), lim.run_limit),
            format('Find out why process %s holds it (SELECT * FROM pg_stat_activity WHERE pid = %s); if it is stuck: SELECT pg_terminate_backend(%s)',
-                  l.pid, l.pid, l.pid)
+                  h.pid, h.pid, h.pid)
     FROM (SELECT coalesce(sum(r.statement_timeout + r.lock_timeout), interval '0') AS run_limit FROM ops.mv_registry AS r) AS lim
-    JOIN pg_locks AS l ON l.locktype = 'advisory' AND l.granted AND l.database = (SELECT d.oid FROM pg_database AS d WHERE d.datname = current_database())
-                      AND l.classid = (hashtextextended('erpdb.refresh_due', 0) >> 32)::integer::oid
-                      AND l.objid = (hashtextextended('erpdb.refresh_due', 0) & 4294967295)::oid AND l.objsubid = 1
-    JOIN pg_stat_activity AS a ON a.pid = l.pid
-    WHERE now() - coalesce(a.query_start, a.xact_start) > lim.run_limit;
+    CROSS JOIN LATERAL ops.advisory_lock_holders(((hashtextextended('erpdb.refresh_due', 0) >> 32) & 4294967295)::bigint::oid,
+                                                 (hashtextextended('erpdb.refresh_due', 0) & 4294967295)::oid, 1) AS h
+    WHERE h.listed AND now() - coalesce(h.query_start, h.xact_start) > lim.run_limit;
 
     -- ERPDB006: materialized views that cannot be refreshed CONCURRENTLY.
     RETURN QUERY

@@ -1,6 +1,6 @@
 -- ops.lock_view_refresh: the per-view refresh lock of ops.refresh_view (and of
 -- ops.refresh_customer_segments for the cohorts it adds to), held until the transaction ends.
--- requires: ops.mv_registry (0012_refresh_registry)
+-- requires: ops.mv_registry (0012_refresh_registry), ops.advisory_lock_holders
 -- The exclusion is the view's row of ops.mv_registry, locked FOR NO KEY UPDATE SKIP LOCKED: only
 -- its owner may lock it (row locks need UPDATE on the table; readers and writers have no right on
 -- ops), so only the refresh functions (SECURITY DEFINER, as erp_owner) exclude each other. NO KEY:
@@ -26,15 +26,10 @@ BEGIN
         RETURN false;
     END IF;
     IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtext('erpdb.refresh_view'), pg_catalog.hashtext(lock_view_refresh.view_name)) THEN
-        SELECT pg_catalog.string_agg(pg_catalog.format('process %s (%s, %s)', coalesce(l.pid::text, 'of a prepared transaction'),
-                                                       coalesce(a.usename::text, '?'), coalesce(a.state, '?')), ', ' ORDER BY l.pid)
+        SELECT pg_catalog.string_agg(h.description, ', ' ORDER BY h.pid)
         INTO holder
-        FROM pg_catalog.pg_locks AS l
-        LEFT JOIN pg_catalog.pg_stat_activity AS a ON a.pid = l.pid
-        WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
-          AND l.database = (SELECT d.oid FROM pg_catalog.pg_database AS d WHERE d.datname = pg_catalog.current_database())
-          AND l.classid = pg_catalog.hashtext('erpdb.refresh_view')::oid
-          AND l.objid = pg_catalog.hashtext(lock_view_refresh.view_name)::oid;
+        FROM ops.advisory_lock_holders(pg_catalog.hashtext('erpdb.refresh_view')::oid,
+                                       pg_catalog.hashtext(lock_view_refresh.view_name)::oid, 2) AS h;
         RAISE WARNING 'the advisory refresh lock of % is held by %, which is not refreshing it; refreshing without that lock, so the refresh watchdog cannot see or bound this refresh',
             lock_view_refresh.view_name, coalesce(holder, 'a process that has just let go')
             USING HINT = 'Any login may take advisory locks; find out why it holds this one (SELECT * FROM pg_stat_activity WHERE pid = ...) and end that session.';

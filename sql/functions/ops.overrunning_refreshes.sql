@@ -1,7 +1,7 @@
 -- ops.overrunning_refreshes: the one definition of a view refresh that has run past its limit,
 -- used by the watchdog (ops.cancel_overrunning_refreshes, which cancels the active ones) and by
 -- erpdb doctor (ops.health_problems, ERPDB005, which reports them all).
--- requires: ops.refresh_limits
+-- requires: ops.refresh_limits, ops.advisory_lock_holders
 -- Overrunning = a backend holds the view's refresh lock (taken by ops.refresh_view, held until its
 -- transaction ends) and has been at it longer than the view's registered statement timeout,
 -- counted from the later of its transaction start and its statement start: ops.refresh_due
@@ -21,14 +21,11 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-    SELECT lim.view_name, l.pid, a.usename::text, a.state, a.xact_start,
-           clock_timestamp() - greatest(a.xact_start, a.query_start), lim.run_limit
+    SELECT lim.view_name, h.pid, h.usename, h.state, h.xact_start,
+           clock_timestamp() - greatest(h.xact_start, h.query_start), lim.run_limit
     FROM ops.refresh_limits() AS lim
-    JOIN pg_locks AS l ON l.locktype = 'advisory' AND l.granted
-                      AND l.database = (SELECT d.oid FROM pg_database AS d WHERE d.datname = current_database())
-                      AND l.classid = lim.lock_classid AND l.objid = lim.lock_objid AND l.objsubid = 2
-    JOIN pg_stat_activity AS a ON a.pid = l.pid
-    WHERE clock_timestamp() - greatest(a.xact_start, a.query_start) > lim.run_limit;
+    CROSS JOIN LATERAL ops.advisory_lock_holders(lim.lock_classid, lim.lock_objid, 2) AS h
+    WHERE h.listed AND clock_timestamp() - greatest(h.xact_start, h.query_start) > lim.run_limit;
 END
 $$;
 

@@ -1,6 +1,6 @@
 -- ops.try_lock_due_run: the run lock of the due refresh, taken by ops.refresh_due and by
 -- ViewRefresher.RefreshDueAsync from the client: one due run at a time.
--- requires: ops.refresh_due
+-- requires: ops.refresh_due, ops.advisory_lock_holders
 -- A session-level advisory lock (it must survive the due run's COMMITs), key
 -- hashtextextended('erpdb.refresh_due', 0); the caller releases it. Any login may take advisory
 -- locks, so when the key is held, the holder counts only if it may run due refreshes itself (its
@@ -30,18 +30,12 @@ BEGIN
             RETURN 'locked';
         END IF;
         PERFORM pg_catalog.pg_stat_clear_snapshot();
-        SELECT pg_catalog.bool_or(a.usesysid IS NOT NULL
-                                  AND pg_catalog.has_function_privilege(a.usesysid, 'ops.refresh_due(text, bigint[])', 'EXECUTE')),
-               pg_catalog.bool_or(l.pid IS NOT NULL AND a.pid IS NULL),
-               pg_catalog.string_agg(pg_catalog.format('process %s (%s, %s)', coalesce(l.pid::text, 'of a prepared transaction'),
-                                                       coalesce(a.usename::text, '?'), coalesce(a.state, '?')), ', ' ORDER BY l.pid)
+        SELECT pg_catalog.bool_or(h.usesysid IS NOT NULL
+                                  AND pg_catalog.has_function_privilege(h.usesysid, 'ops.refresh_due(text, bigint[])', 'EXECUTE')),
+               pg_catalog.bool_or(h.pid IS NOT NULL AND NOT h.listed),
+               pg_catalog.string_agg(h.description, ', ' ORDER BY h.pid)
         INTO refresher, vanished, holders
-        FROM pg_catalog.pg_locks AS l
-        LEFT JOIN pg_catalog.pg_stat_activity AS a ON a.pid = l.pid
-        WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-          AND l.database = (SELECT d.oid FROM pg_catalog.pg_database AS d WHERE d.datname = pg_catalog.current_database())
-          AND l.classid = ((run_lock >> 32) & 4294967295)::bigint::oid
-          AND l.objid = (run_lock & 4294967295)::oid;
+        FROM ops.advisory_lock_holders(((run_lock >> 32) & 4294967295)::bigint::oid, (run_lock & 4294967295)::oid, 1) AS h;
         IF refresher THEN
             RETURN 'running';
         END IF;

@@ -127,6 +127,32 @@ public class DoctorCommandTests
         Assert.Contains($"pg_terminate_backend({pid})", problem.Fix);
     }
 
+    [Fact]
+    public async Task The_due_refreshs_lock_held_longer_than_its_run_limit_is_ERPDB005_naming_the_holder()
+    {
+        await using var db = await HealthyAsync();
+        // The due run's limit is the sum of every view's statement and lock timeouts: make it short.
+        await db.ExecuteAsync("UPDATE ops.mv_registry SET statement_timeout = '10 ms', lock_timeout = '10 ms'");
+        await using var holder = await db.DataSource.OpenConnectionAsync();
+        await new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended('erpdb.refresh_due', 0))", holder).ExecuteNonQueryAsync();
+        var pid = holder.ProcessID;
+        var login = await db.ScalarAsync<string>("SELECT current_user::text");
+        while (await db.ScalarAsync<bool>(
+            $"SELECT now() - query_start <= (SELECT sum(statement_timeout + lock_timeout) FROM ops.mv_registry) FROM pg_stat_activity WHERE pid = {pid}"))
+        {
+            await Task.Delay(100);
+        }
+
+        var run = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(5, run.ExitCode);
+        var problem = Assert.Single(Problems(run), p => p.Code == "ERPDB005");
+        Assert.Equal("ops.refresh_due", problem.Object);
+        Assert.StartsWith($"the lock of the due refresh is held by process {pid} ({login}, idle) for ", problem.Problem);
+        Assert.Contains($"pg_terminate_backend({pid})", problem.Fix);
+        await new NpgsqlCommand("SELECT pg_advisory_unlock_all()", holder).ExecuteNonQueryAsync();
+    }
+
     /// <summary>A migrated database with data and fresh views: doctor finds nothing in it.</summary>
     [SkippableFact]
     public async Task The_jobs_of_a_dropped_database_are_ERPDB016_in_any_warehouse_until_unscheduled_by_its_fix()

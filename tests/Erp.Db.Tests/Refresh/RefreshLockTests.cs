@@ -142,6 +142,26 @@ public class RefreshLockTests
     }
 
     /// <summary>A migrated database with the sales dataset, every view refreshed and nothing due.</summary>
+    [Fact]
+    public async Task Writers_may_list_a_keys_holders_and_readers_may_not()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
+        await using var writer = await TestLogin.CreateAsync(db, "erp_writer");
+        await using var squatter = await SquatAsync(reader, DueKey, ViewKey);
+        static string Holders(string key) => $"SELECT string_agg(h.description, ', ' ORDER BY h.pid) FROM ops.advisory_lock_holders({key}) AS h";
+        var dueKey = Holders($"(({DueKey} >> 32) & 4294967295)::bigint::oid, ({DueKey} & 4294967295)::oid, 1");
+        var viewKey = Holders("hashtext('erpdb.refresh_view')::oid, hashtext('mart.mv_daily_sales')::oid, 2");
+
+        var denied = await Assert.ThrowsAsync<PostgresException>(() => reader.ScalarAsync<string>(dueKey));
+
+        Assert.Equal("42501", denied.SqlState);
+        Assert.Equal($"process {squatter.ProcessID} ({reader.Name}, idle)", await db.ScalarAsync<string>(dueKey));
+        Assert.Equal($"process {squatter.ProcessID} ({reader.Name}, idle)", await db.ScalarAsync<string>(viewKey));
+        // A writer sees the holder's login, not the state of another login's session.
+        Assert.Equal($"process {squatter.ProcessID} ({reader.Name}, ?)", await writer.ScalarAsync<string>(viewKey));
+    }
+
     private static async Task<TestDatabase> ReadyAsync()
     {
         var db = await TestDatabase.CreateMigratedAsync();
