@@ -27,7 +27,7 @@ internal sealed class MigrationLock : IAsyncDisposable
     /// Takes the lock. While a session that may migrate itself holds it (another migrate), waits,
     /// and says once through <paramref name="logger"/> whom it waits for. When a session that may
     /// not migrate holds it (any login may take an advisory key: a reader, say), throws
-    /// <see cref="MigrationLockedException"/> at once rather than wait for it without end
+    /// <see cref="MigrationLockedException"/> within a second rather than wait for it without end
     /// (<see cref="MigrationLockHolders"/> says who may migrate).
     /// </summary>
     public static async Task<MigrationLock> AcquireAsync(NpgsqlDataSource dataSource, string database, ILogger logger, CancellationToken cancellationToken)
@@ -36,6 +36,7 @@ internal sealed class MigrationLock : IAsyncDisposable
         try
         {
             var waitingFor = "";
+            var blocked = false;
             while (true)
             {
                 if (await TryLockAsync(connection, cancellationToken))
@@ -51,8 +52,20 @@ internal sealed class MigrationLock : IAsyncDisposable
                 }
                 if (holders.Any(h => !h.MayMigrate))
                 {
-                    throw new MigrationLockedException(database, [.. holders.Where(h => !h.MayMigrate).Select(h => h.ToPublic())]);
+                    // Fail only when such a holder is still there one wait slice later: a session that is just ending can still be
+                    // listed with its lock for a moment.
+                    if (blocked)
+                    {
+                        throw new MigrationLockedException(database, [.. holders.Where(h => !h.MayMigrate).Select(h => h.ToPublic())]);
+                    }
+                    blocked = true;
+                    if (await WaitAsync(connection, cancellationToken))
+                    {
+                        return new MigrationLock(connection);
+                    }
+                    continue;
                 }
+                blocked = false;
                 var described = string.Join(", ", holders.Select(h => h.ToPublic()));
                 if (waitingFor.Length == 0)
                 {
