@@ -5,7 +5,7 @@
 -- in the window whatever their status (the platform charged them), are the rest of all_expenses_cny.
 -- netprofit subtracts the fees of valid sales only; the cash flow pays every fee:
 -- netcashflow = receipts - expenses - orderfees.
--- reads: mart.financial_daily
+-- reads: mart.financial_daily; the months from mart.period_buckets
 -- parameters: :start, :end (dates)
 -- run: see docs/queries.md
 WITH days AS (
@@ -21,10 +21,8 @@ WITH days AS (
 ),
 months AS (
     -- Every month the window touches, from the parameters alone (the figures only from the reader view).
-    -- Timestamps without time zone: a daylight saving change never shifts a month.
-    SELECT m::date AS month, greatest(m::date, :start::date) AS first_day,
-           least((m + interval '1 month - 1 day')::date, :end::date) AS last_day
-      FROM generate_series(date_trunc('month', :start::date::timestamp), :end::date::timestamp, interval '1 month') AS m
+    SELECT b.bucket AS month, b.first_day, b.last_day
+      FROM mart.period_buckets('month', :start::date, :end::date) AS b
 )
 SELECT m.month, m.first_day AS "from", m.last_day AS "to",
        coalesce(d.invoiced, 0) AS invoiced, coalesce(d.outstanding, 0) AS outstanding, coalesce(d.overdue, 0) AS overdue,

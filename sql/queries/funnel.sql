@@ -9,38 +9,36 @@
 --   visitor_to_cart_rate = add_to_cart / visitors; cart_to_checkout_rate = checkout / add_to_cart;
 --   checkout_to_order_rate = orders / checkout; conversion_rate (overall) = orders / visitors;
 --   each null when its denominator is 0
--- reads: mart.traffic_funnel_daily
+-- reads: mart.traffic_funnel_daily; the buckets by period from mart.period_buckets
 -- parameters: :start, :end (dates), :unit ('day', 'week' or 'month'), :by ('period', 'shop' or 'platform')
 -- run: see docs/queries.md
 WITH keyed AS (
-    SELECT CASE :by::text WHEN 'shop' THEN f.shop_id::text WHEN 'platform' THEN f.platform_code
-                ELSE to_char(date_trunc(:unit::text, f.traffic_date), 'YYYY-MM-DD') END AS key,
-           CASE :by::text WHEN 'shop' THEN f.shop_name || ' (' || f.platform_code || ')' WHEN 'platform' THEN f.platform_code
-                ELSE to_char(date_trunc(:unit::text, f.traffic_date),
-                             CASE :unit::text WHEN 'week' THEN 'IYYY-"W"IW' WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY-MM-DD' END) END AS label,
+    -- By period: keyed by the bucket's first day (key and label come with the bucket); by shop or platform: by key and label.
+    SELECT CASE :by::text WHEN 'shop' THEN f.shop_id::text WHEN 'platform' THEN f.platform_code END AS key,
+           CASE :by::text WHEN 'shop' THEN f.shop_name || ' (' || f.platform_code || ')' WHEN 'platform' THEN f.platform_code END AS label,
+           CASE WHEN :by::text = 'period' THEN date_trunc(:unit::text, f.traffic_date::timestamp)::date END AS bucket,
            f.visitors, f.unique_visitors, f.add_to_cart, f.checkout, f.orders
       FROM mart.traffic_funnel_daily AS f
      WHERE f.traffic_date BETWEEN :start::date AND :end::date
 ),
 grouped AS (
-    SELECT key, label, sum(visitors)::bigint AS visitors, sum(unique_visitors)::bigint AS uniquevisitors,
+    SELECT key, label, bucket, sum(visitors)::bigint AS visitors, sum(unique_visitors)::bigint AS uniquevisitors,
            sum(add_to_cart)::bigint AS addtocart, sum(checkout)::bigint AS checkout, sum(orders)::bigint AS orders
       FROM keyed
-     GROUP BY key, label
+     GROUP BY key, label, bucket
 ),
 buckets AS (
     -- By period only: the buckets come from the parameters (the counts only from the reader view), so a period
-    -- without traffic still has a row per bucket. Timestamps without time zone: a daylight saving change never shifts a bucket.
-    SELECT to_char(b, 'YYYY-MM-DD') AS key,
-           to_char(b, CASE :unit::text WHEN 'week' THEN 'IYYY-"W"IW' WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY-MM-DD' END) AS label
-      FROM generate_series(date_trunc(:unit::text, :start::date::timestamp), :end::date::timestamp, ('1 ' || :unit::text)::interval) AS b
+    -- without traffic still has a row per bucket.
+    SELECT b.bucket, b.key, b.label
+      FROM mart.period_buckets(:unit::text, :start::date, :end::date) AS b
      WHERE :by::text = 'period'
 ),
 filled AS (
     SELECT b.key, b.label, coalesce(g.visitors, 0) AS visitors, coalesce(g.uniquevisitors, 0) AS uniquevisitors,
            coalesce(g.addtocart, 0) AS addtocart, coalesce(g.checkout, 0) AS checkout, coalesce(g.orders, 0) AS orders
       FROM buckets AS b
-      LEFT JOIN grouped AS g ON g.key = b.key
+      LEFT JOIN grouped AS g ON g.bucket = b.bucket
     UNION ALL
     SELECT key, label, visitors, uniquevisitors, addtocart, checkout, orders
       FROM grouped

@@ -13,7 +13,8 @@
 --   expenses       dw.fact_expenses without the order fees (order_id set: already in net profit);
 --                  those of no shop form their own row ('' / '(no shop)') by shop and platform
 --   operating_profit = net_profit - expenses; expense_roi = gross_profit / expenses (null without expenses)
--- reads: mart.profit_analysis, mart.weekly_sales, mart.daily_sales, dw.fact_expenses, dw.dim_shops, dw.dim_platforms
+-- reads: mart.profit_analysis, mart.weekly_sales, mart.daily_sales, dw.fact_expenses, dw.dim_shops, dw.dim_platforms;
+--        the buckets by period from mart.period_buckets
 -- parameters: :start, :end (dates), :unit ('day', 'week' or 'month'; 'month' for shop and platform),
 --             :by ('period', 'shop' or 'platform')
 -- The merchant filter on dw.fact_expenses repeats what row level security enforces for readers:
@@ -48,30 +49,28 @@ lines AS (
     SELECT shop_id, shop_name, platform_code, day, 0, 0, 0, 0, 0, amount_cny FROM expenses
 ),
 grouped AS (
-    SELECT CASE :by::text WHEN 'shop' THEN coalesce(shop_id::text, '') WHEN 'platform' THEN coalesce(platform_code, '')
-                ELSE to_char(date_trunc(:unit::text, day), 'YYYY-MM-DD') END AS key,
+    -- By period: keyed by the bucket's first day (key and label come with the bucket); by shop or platform: by key and label.
+    SELECT CASE :by::text WHEN 'shop' THEN coalesce(shop_id::text, '') WHEN 'platform' THEN coalesce(platform_code, '') END AS key,
            CASE :by::text WHEN 'shop' THEN coalesce(shop_name || ' (' || platform_code || ')', '(no shop)')
-                WHEN 'platform' THEN coalesce(platform_code, '(no shop)')
-                ELSE to_char(date_trunc(:unit::text, day),
-                             CASE :unit::text WHEN 'week' THEN 'IYYY-"W"IW' WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY-MM-DD' END) END AS label,
+                WHEN 'platform' THEN coalesce(platform_code, '(no shop)') END AS label,
+           CASE WHEN :by::text = 'period' THEN date_trunc(:unit::text, day::timestamp)::date END AS bucket,
            sum(gmv_cny) AS revenue, sum(cost_cny) AS cost, sum(fees_cny) AS fees, sum(gross_profit_cny) AS grossprofit,
            sum(net_profit_cny) AS netprofit, sum(expenses_cny) AS expenses
       FROM lines
-     GROUP BY 1, 2
+     GROUP BY 1, 2, 3
 ),
 buckets AS (
     -- By period only: the buckets come from the parameters (the figures only from the reader views), so a period
-    -- without sales still has a row per bucket. Timestamps without time zone: a daylight saving change never shifts a bucket.
-    SELECT to_char(b, 'YYYY-MM-DD') AS key,
-           to_char(b, CASE :unit::text WHEN 'week' THEN 'IYYY-"W"IW' WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY-MM-DD' END) AS label
-      FROM generate_series(date_trunc(:unit::text, :start::date::timestamp), :end::date::timestamp, ('1 ' || :unit::text)::interval) AS b
+    -- without sales still has a row per bucket.
+    SELECT b.bucket, b.key, b.label
+      FROM mart.period_buckets(:unit::text, :start::date, :end::date) AS b
      WHERE :by::text = 'period'
 ),
 filled AS (
     SELECT b.key, b.label, coalesce(g.revenue, 0) AS revenue, coalesce(g.cost, 0) AS cost, coalesce(g.fees, 0) AS fees,
            coalesce(g.grossprofit, 0) AS grossprofit, coalesce(g.netprofit, 0) AS netprofit, coalesce(g.expenses, 0) AS expenses
       FROM buckets AS b
-      LEFT JOIN grouped AS g ON g.key = b.key
+      LEFT JOIN grouped AS g ON g.bucket = b.bucket
     UNION ALL
     SELECT key, label, revenue, cost, fees, grossprofit, netprofit, expenses
       FROM grouped

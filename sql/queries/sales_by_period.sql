@@ -3,7 +3,7 @@
 -- cuts counts only the period's days); a bucket without orders has revenue, orders and profit 0 and
 -- no AOV or margins (NULL). The rows add up to sales_totals.sql.
 -- With gross and net profit and their margins, as in sales_by_shop.sql.
--- reads: mart.daily_sales
+-- reads: mart.daily_sales; the buckets from mart.period_buckets
 -- parameters: :start, :end (dates), :platforms (text[], '{}' = all), :unit ('week' or 'month')
 -- run: see docs/queries.md
 WITH sales AS (
@@ -14,19 +14,13 @@ WITH sales AS (
      WHERE sales_date BETWEEN :start::date AND :end::date
        AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))
      GROUP BY 1
-),
-buckets AS (
-    -- Timestamps without time zone: a daylight saving change of the session's time zone never shifts a bucket.
-    SELECT b::date AS bucket
-      FROM generate_series(date_trunc(:unit::text, :start::date::timestamp), :end::date::timestamp, ('1 ' || :unit::text)::interval) AS b
 )
-SELECT to_char(b.bucket, 'YYYY-MM-DD') AS key,
-       to_char(b.bucket, CASE :unit::text WHEN 'week' THEN 'IYYY-"W"IW' ELSE 'YYYY-MM' END) AS label,
+SELECT b.key, b.label,
        coalesce(s.revenue, 0) AS revenue, coalesce(s.orders, 0) AS orders,
        round(s.revenue / nullif(s.orders, 0), 2) AS aov,
        coalesce(s.grossprofit, 0) AS grossprofit, coalesce(s.netprofit, 0) AS netprofit,
        round(s.grossprofit / nullif(s.revenue, 0), 6) AS grossmargin,
        round(s.netprofit / nullif(s.revenue, 0), 6) AS netmargin
-  FROM buckets AS b
+  FROM mart.period_buckets(:unit::text, :start::date, :end::date) AS b
   LEFT JOIN sales AS s ON s.bucket = b.bucket
  ORDER BY b.bucket;

@@ -2,7 +2,7 @@
 -- revenue, orders and profit 0 and no AOV or margins (NULL: nothing to divide by), so a chart or an
 -- average over the rows sees the quiet days. The rows add up to sales_totals.sql.
 -- With gross and net profit and their margins, as in sales_by_shop.sql.
--- reads: mart.daily_sales
+-- reads: mart.daily_sales; the days from mart.period_buckets (labelled with the weekday here)
 -- parameters: :start, :end (dates), :platforms (text[], '{}' = all)
 -- run: see docs/queries.md
 WITH sales AS (
@@ -13,12 +13,12 @@ WITH sales AS (
        AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))
      GROUP BY sales_date
 )
-SELECT to_char(d.day, 'YYYY-MM-DD') AS key, to_char(d.day, 'YYYY-MM-DD Dy') AS label,
+SELECT d.key, to_char(d.bucket, 'YYYY-MM-DD Dy') AS label,
        coalesce(s.revenue, 0) AS revenue, coalesce(s.orders, 0) AS orders,
        round(s.revenue / nullif(s.orders, 0), 2) AS aov,
        coalesce(s.grossprofit, 0) AS grossprofit, coalesce(s.netprofit, 0) AS netprofit,
        round(s.grossprofit / nullif(s.revenue, 0), 6) AS grossmargin,
        round(s.netprofit / nullif(s.revenue, 0), 6) AS netmargin
-  FROM (SELECT :start::date + n AS day FROM generate_series(0, :end::date - :start::date) AS n) AS d
-  LEFT JOIN sales AS s ON s.sales_date = d.day
- ORDER BY d.day;
+  FROM mart.period_buckets('day', :start::date, :end::date) AS d
+  LEFT JOIN sales AS s ON s.sales_date = d.bucket
+ ORDER BY d.bucket;

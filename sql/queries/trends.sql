@@ -5,7 +5,7 @@
 -- by), the change into it from a bucket with sales is -1. hasorders: the bucket has a row in the daily
 -- sales (orders, if only cancelled ones), so the direction and forecast can start at the first of them.
 -- Exact at the edges of the period (summed from days).
--- reads: mart.daily_sales
+-- reads: mart.daily_sales; the buckets from mart.period_buckets
 -- parameters: :start, :end (dates), :unit ('day', 'week' or 'month')
 -- run: see docs/queries.md
 WITH sales AS (
@@ -18,11 +18,10 @@ WITH sales AS (
      GROUP BY 1
 ),
 buckets AS (
-    -- Timestamps without time zone: a daylight saving change of the session's time zone never shifts a bucket.
-    SELECT b::date AS bucket, coalesce(s.revenue, 0) AS revenue, coalesce(s.orders, 0) AS orders,
+    SELECT b.bucket, coalesce(s.revenue, 0) AS revenue, coalesce(s.orders, 0) AS orders,
            coalesce(s.aov, 0) AS aov, coalesce(s.netprofit, 0) AS netprofit, s.bucket IS NOT NULL AS hasorders
-      FROM generate_series(date_trunc(:unit::text, :start::date::timestamp), :end::date::timestamp, ('1 ' || :unit::text)::interval) AS b
-      LEFT JOIN sales AS s ON s.bucket = b::date
+      FROM mart.period_buckets(:unit::text, :start::date, :end::date) AS b
+      LEFT JOIN sales AS s ON s.bucket = b.bucket
 )
 SELECT bucket, revenue, orders, aov, netprofit, hasorders,
        round((revenue - lag(revenue) OVER w) / nullif(lag(revenue) OVER w, 0), 4) AS revenuechange,

@@ -15,15 +15,13 @@
 --   arppu          revenue / paying users summed over the bucket (per paying user per day)
 --   revenue        GMV of valid orders (dw.is_valid_sale), CNY
 --   Shops are summed: a user active in two shops counts twice.
--- reads: mart.user_activity_daily
+-- reads: mart.user_activity_daily; the buckets from mart.period_buckets
 -- parameters: :start, :end (dates), :unit ('day', 'week' or 'month')
 -- run: see docs/queries.md
 WITH periods AS (
-    -- Every bucket from the parameters alone (the figures only from the reader view). Timestamps without time zone:
-    -- a daylight saving change never shifts a bucket.
-    SELECT b::date AS bucket, greatest(b::date, :start::date) AS first_day,
-           least((b + ('1 ' || :unit::text)::interval)::date - 1, :end::date) AS last_day
-      FROM generate_series(date_trunc(:unit::text, :start::date::timestamp), :end::date::timestamp, ('1 ' || :unit::text)::interval) AS b
+    -- Every bucket from the parameters alone (the figures only from the reader view), with its days in the period.
+    SELECT b.bucket, b.first_day, b.last_day
+      FROM mart.period_buckets(:unit::text, :start::date, :end::date) AS b
 ),
 buckets AS (
     SELECT date_trunc(:unit::text, activity_date::timestamp)::date AS bucket,

@@ -31,7 +31,7 @@ internal static partial class QuerySql
 
     /// <summary>
     /// The materialized views the named files read, for freshness: each reader view <c>mart.x</c> in their SQL
-    /// (comments excluded) is the reader view of <c>mart.mv_x</c>.
+    /// (comments excluded; a function <c>mart.f(...)</c> is none) is the reader view of <c>mart.mv_x</c>.
     /// </summary>
     public static string[] Views(params string[] names) =>
         [.. names.SelectMany(n => ReaderView().Matches(Comment().Replace(Raw(n), "")).Select(m => "mart.mv_" + m.Groups[1].Value))
@@ -63,8 +63,8 @@ internal static partial class QuerySql
     [GeneratedRegex(@"(?<![:\w]):([A-Za-z_]\w*)", RegexOptions.CultureInvariant)]
     private static partial Regex Variable();
 
-    /// <summary>A reader view: <c>mart.</c> and a name that does not start with <c>mv_</c>.</summary>
-    [GeneratedRegex(@"\bmart\.(?!mv_)([a-z_]\w*)", RegexOptions.CultureInvariant)]
+    /// <summary>A reader view: <c>mart.</c> and a name that does not start with <c>mv_</c>, not called (<c>mart.period_buckets(</c> is a function).</summary>
+    [GeneratedRegex(@"\bmart\.(?!mv_)([a-z_]\w*)\b(?!\s*\()", RegexOptions.CultureInvariant)]
     private static partial Regex ReaderView();
 
     [GeneratedRegex(@"--[^\n]*", RegexOptions.CultureInvariant)]
