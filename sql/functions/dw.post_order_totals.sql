@@ -43,8 +43,8 @@ BEGIN
         item_count = coalesce(l.item_count, o.item_count),
         inventory_deducted = dw.stock_deducted(o.status, l.item_count, u.shipped)
     FROM selected AS s
-    LEFT JOIN LATERAL dw.order_line_totals(s.merchant_id, s.order_id, s.order_date) AS l ON true
-    LEFT JOIN LATERAL dw.order_unlined_shipped(s.merchant_id, s.order_id, s.order_date) AS u ON true
+    LEFT JOIN LATERAL dw.order_line_totals(s.merchant_id, s.order_id, s.order_date, first_day, last_day) AS l ON true
+    LEFT JOIN LATERAL dw.order_unlined_shipped(s.merchant_id, s.order_id, s.order_date, first_day, last_day) AS u ON true
     WHERE o.merchant_id = s.merchant_id AND o.order_id = s.order_id AND o.order_date = s.order_date
       AND o.order_date BETWEEN first_day AND last_day
       AND ((o.cost_amount_cny, o.item_count) IS DISTINCT FROM (coalesce(l.cost_amount_cny, o.cost_amount_cny), coalesce(l.item_count, o.item_count))

@@ -9,8 +9,14 @@ namespace Erp.Db.Ingest.Engine;
 /// </summary>
 internal sealed record BatchDays(DateTime? FirstDay, DateTime? LastDay)
 {
+    /// <summary>The batch's first day, as an argument.</summary>
+    public const string First = "CAST(@firstDay AS date)";
+
+    /// <summary>The batch's last day, as an argument.</summary>
+    public const string Last = "CAST(@lastDay AS date)";
+
     /// <summary>The bound, after a partition key column: <c>o.order_date {Range}</c>.</summary>
-    public const string Range = "BETWEEN CAST(@firstDay AS date) AND CAST(@lastDay AS date)";
+    public const string Range = $"BETWEEN {First} AND {Last}";
 
     /// <summary>No bound: an entity without <see cref="EntityDefinition{TRow}.DaysField"/> reads no fact by its rows' days.</summary>
     public static readonly BatchDays None = new(null, null);

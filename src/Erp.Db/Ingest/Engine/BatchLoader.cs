@@ -56,14 +56,14 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         var started = Stopwatch.GetTimestamp();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await BeginAsync(connection, cancellationToken);
-        var count = await StageAsync(connection, transaction, plan, rows, cancellationToken);
-        if (count == 0)
+        var staged = await StageAsync(connection, transaction, plan, rows, cancellationToken);
+        if (staged.Count == 0)
         {
             return new IngestResult(0, 0, 0, Stopwatch.GetElapsedTime(started));
         }
-        var counts = await WriteAsync(connection, transaction, plan, count, cancellationToken);
+        var counts = await WriteAsync(connection, transaction, plan, staged, cancellationToken);
         await EndAsync(transaction, cancellationToken);
-        return Report(plan, count, counts, started);
+        return Report(plan, staged.Count, counts, started);
     }
 
     /// <summary>
@@ -93,32 +93,32 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         await using var transaction = await BeginAsync(connection, cancellationToken);
         Task Execute(string sql) => connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
 
-        var childCount = await StageAsync(connection, transaction, childPlan, children, cancellationToken);
+        var stagedChildren = await StageAsync(connection, transaction, childPlan, children, cancellationToken);
         foreach (var statement in childSummary)
         {
             await Execute(statement);
         }
         await Execute($"ALTER TABLE {IngestPlan<TChild>.TempTable} RENAME TO {StagedChildren}");
 
-        var parentCount = await StageAsync(connection, transaction, parentPlan, parents, cancellationToken);
-        var parentCounts = parentCount == 0 ? new UpsertCounts(0, 0) : await WriteOfAsync(connection, transaction, parentPlan, parentCount, cancellationToken);
+        var stagedParents = await StageAsync(connection, transaction, parentPlan, parents, cancellationToken);
+        var parentCounts = stagedParents.Count == 0 ? new UpsertCounts(0, 0) : await WriteOfAsync(connection, transaction, parentPlan, stagedParents, cancellationToken);
         await Execute($"DROP TABLE {IngestPlan<TParent>.TempTable}; DROP TABLE IF EXISTS {IngestPlan<TParent>.MovedTable}; "
             + $"ALTER TABLE pg_temp.{StagedChildren} RENAME TO {IngestPlan<TChild>.TempTableName}");
-        var childCounts = childCount == 0 ? new UpsertCounts(0, 0) : await WriteOfAsync(connection, transaction, childPlan, childCount, cancellationToken);
+        var childCounts = stagedChildren.Count == 0 ? new UpsertCounts(0, 0) : await WriteOfAsync(connection, transaction, childPlan, stagedChildren, cancellationToken);
 
         await EndAsync(transaction, cancellationToken);
-        return (Report(parentPlan, parentCount, parentCounts, started), Report(childPlan, childCount, childCounts, started));
+        return (Report(parentPlan, stagedParents.Count, parentCounts, started), Report(childPlan, stagedChildren.Count, childCounts, started));
     }
 
     /// <summary>The temp table the children of <see cref="LoadWithChildrenAsync"/> wait in while their parents are written.</summary>
     private const string StagedChildren = "ingest_staged_children";
 
     /// <summary><see cref="WriteAsync"/>, its row errors naming the entity they come from.</summary>
-    private async Task<UpsertCounts> WriteOfAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, long count, CancellationToken cancellationToken)
+    private async Task<UpsertCounts> WriteOfAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, StagedRows staged, CancellationToken cancellationToken)
     {
         try
         {
-            return await WriteAsync(connection, transaction, plan, count, cancellationToken);
+            return await WriteAsync(connection, transaction, plan, staged, cancellationToken);
         }
         catch (IngestException e)
         {
@@ -157,27 +157,28 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         return result;
     }
 
-    /// <summary>Creates the batch's temp table and streams the rows into it; returns their number.</summary>
-    private static async Task<long> StageAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows,
+    /// <summary>Creates the batch's temp table and streams the rows into it; returns their number and the watched fields they give.</summary>
+    private static async Task<StagedRows> StageAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows,
         CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync(new CommandDefinition(plan.CreateTempTable, transaction: transaction, cancellationToken: cancellationToken));
-        var count = await CopyAsync(connection, plan, rows, cancellationToken);
-        if (count > 0)
+        var staged = await CopyAsync(connection, plan, rows, cancellationToken);
+        if (staged.Count > 0)
         {
             // Statistics of the batch, so the summaries, checks, upsert and posting join it by hash or by index as its size asks
             // (a never-analyzed temp table is planned as a thousand rows, whatever it holds).
             await connection.ExecuteAsync(new CommandDefinition($"ANALYZE {IngestPlan<TRow>.TempTable}", transaction: transaction, cancellationToken: cancellationToken));
         }
-        return count;
+        return staged;
     }
 
     /// <summary>
     /// The staged batch into its table: natural keys resolved, every check, the upsert (bisected to the bad row when the database
     /// refuses one), then the entity's posting. Throws <see cref="IngestException"/> for bad rows.
     /// </summary>
-    private async Task<UpsertCounts> WriteAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, long count, CancellationToken cancellationToken)
+    private async Task<UpsertCounts> WriteAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, StagedRows staged, CancellationToken cancellationToken)
     {
+        var count = staged.Count;
         // The statistics of the facts the upsert joins, where earlier batches changed them since their last ANALYZE.
         await AnalyzeChangedPartitionsAsync(connection, transaction, cancellationToken);
         var days = plan.Definition.DaysField is { } daysField
@@ -191,7 +192,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
 
         var max = options.MaxErrors;
         var failed = (await connection.QueryAsync<CheckFailure>(new CommandDefinition(
-            plan.Check, days.With(new { max }), transaction, commandTimeout: 0, cancellationToken: cancellationToken))).Select(f =>
+            plan.CheckOf(staged.Given), days.With(new { max }), transaction, commandTimeout: 0, cancellationToken: cancellationToken))).Select(f =>
             {
                 var check = plan.Definition.Checks[f.CheckNo];
                 return new IngestError(f.RowNo, check.Field, check.Constraint, f.Message);
@@ -305,9 +306,11 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         }
     }
 
-    private static async Task<long> CopyAsync<TRow>(NpgsqlConnection connection, IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows, CancellationToken cancellationToken)
+    private static async Task<StagedRows> CopyAsync<TRow>(NpgsqlConnection connection, IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows, CancellationToken cancellationToken)
     {
         long rowNo = 0;
+        var given = new HashSet<string>();
+        var unseen = plan.Watched.ToList();
         await using var importer = await connection.BeginBinaryImportAsync(plan.Copy, cancellationToken);
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
@@ -322,9 +325,17 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
             {
                 await field.WriteAsync(importer, row, cancellationToken);
             }
+            for (var i = unseen.Count - 1; i >= 0; i--)
+            {
+                if (unseen[i].IsGiven(row))
+                {
+                    given.Add(unseen[i].Name);
+                    unseen.RemoveAt(i);
+                }
+            }
         }
         await importer.CompleteAsync(cancellationToken);
-        return rowNo;
+        return new StagedRows(rowNo, given);
     }
 
     /// <summary>
@@ -377,4 +388,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
     private sealed record CheckFailure(int CheckNo, long RowNo, string Message);
 
     private sealed record DuplicateRow(long RowNo, long FirstRow, string KeyNames);
+
+    /// <summary>A staged batch: how many rows, and which of the plan's <see cref="IngestPlan{TRow}.Watched"/> fields some row gives.</summary>
+    private sealed record StagedRows(long Count, IReadOnlySet<string> Given);
 }

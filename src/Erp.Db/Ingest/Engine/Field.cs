@@ -37,5 +37,5 @@ internal static class Field
         Of(name, NpgsqlDbType.TimestampTz, (TRow row) => get(row)?.ToUniversalTime());
 
     private static IngestField<TRow> Of<TRow, TValue>(string name, NpgsqlDbType type, Func<TRow, TValue> get) =>
-        new(name, type, (importer, row, ct) => importer.WriteAsync(get(row), type, ct));
+        new(name, type, (importer, row, ct) => importer.WriteAsync(get(row), type, ct), row => get(row) is not null);
 }

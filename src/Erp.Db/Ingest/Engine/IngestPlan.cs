@@ -26,7 +26,8 @@ internal sealed class IngestPlan<TRow>
         var fields = definition.Fields.Select(f => f.Name).ToList();
         CreateTempTable = $"CREATE TEMP TABLE {TempTableName} (row_no bigint NOT NULL, {string.Join(", ", definition.Fields.Select(f => $"{f.Name} {f.SqlType}"))}) ON COMMIT DROP";
         Copy = $"COPY {TempTable} (row_no, {string.Join(", ", fields)}) FROM STDIN (FORMAT BINARY)";
-        Check = BuildCheck(definition.Checks);
+        Check = BuildCheck(definition.Checks, _ => true);
+        Watched = [.. definition.Fields.Where(f => definition.Checks.Any(c => c.OnlyWhenGiven == f.Name))];
         Upsert = BuildUpsert(definition, "");
         if (definition.StoredRow is { } stored)
         {
@@ -88,6 +89,13 @@ internal sealed class IngestPlan<TRow>
 
     /// <summary>All checks in one query: (check_no, row_no, message) of the first @max failures in row order, or no row.</summary>
     public string Check { get; }
+
+    /// <summary>The fields some check needs given (<see cref="RowCheck.OnlyWhenGiven"/>): the COPY notes whether any row gives them.</summary>
+    public IReadOnlyList<IngestField<TRow>> Watched { get; }
+
+    /// <summary><see cref="Check"/> without the checks whose <see cref="RowCheck.OnlyWhenGiven"/> field no row gave.</summary>
+    public string CheckOf(IReadOnlySet<string> given) =>
+        Watched.All(f => given.Contains(f.Name)) ? Check : BuildCheck(Definition.Checks, c => c.OnlyWhenGiven is not { } field || given.Contains(field));
 
     /// <summary>The one upsert of every row 1..@last (or, after <see cref="InsertNew"/> hit a unique violation, instead of it): returns (inserted, updated).</summary>
     public string Upsert { get; }
@@ -155,10 +163,11 @@ internal sealed class IngestPlan<TRow>
     public string ValuesOf(IReadOnlyList<string> fields) =>
         $"SELECT {string.Join(", ", fields.Select(f => Definition.Fields.Single(d => d.Name == f).Name).Select(f => $"t.{f}::text"))} FROM {TempTable} AS t WHERE t.row_no = @row";
 
-    private static string BuildCheck(IReadOnlyList<RowCheck> checks)
+    /// <summary>The checks <paramref name="included"/> in one query; check_no stays the check's position in <paramref name="checks"/>.</summary>
+    private static string BuildCheck(IReadOnlyList<RowCheck> checks, Func<RowCheck, bool> included)
     {
-        var branches = checks.Select((check, i) =>
-            $"(SELECT {i} AS check_no, t.row_no, ({check.Message})::text AS message FROM {TempTable} AS t WHERE {check.FailsWhen} ORDER BY t.row_no LIMIT @max)");
+        var branches = checks.Select((check, i) => (check, i)).Where(c => included(c.check)).Select(c =>
+            $"(SELECT {c.i} AS check_no, t.row_no, ({c.check.Message})::text AS message FROM {TempTable} AS t WHERE {c.check.FailsWhen} ORDER BY t.row_no LIMIT @max)");
         return $"""
             SELECT c.check_no AS checkno, c.row_no AS rowno, c.message FROM (
                 {string.Join("\n    UNION ALL\n    ", branches)}

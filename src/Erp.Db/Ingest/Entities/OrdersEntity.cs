@@ -87,8 +87,8 @@ internal static class OrdersEntity
 
                     LEFT JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
                      AND o.order_date {BatchDays.Range}
-                    LEFT JOIN LATERAL (SELECT * FROM dw.order_line_totals(o.merchant_id, o.order_id, o.order_date) WHERE o.order_id IS NOT NULL OFFSET 0) AS lines ON true
-                    LEFT JOIN LATERAL (SELECT * FROM dw.order_unlined_shipped(o.merchant_id, o.order_id, o.order_date) WHERE o.order_id IS NOT NULL OFFSET 0) AS unlined ON true
+                    LEFT JOIN LATERAL (SELECT * FROM dw.order_line_totals(o.merchant_id, o.order_id, o.order_date, {BatchDays.First}, {BatchDays.Last}) WHERE o.order_id IS NOT NULL OFFSET 0) AS lines ON true
+                    LEFT JOIN LATERAL (SELECT * FROM dw.order_unlined_shipped(o.merchant_id, o.order_id, o.order_date, {BatchDays.First}, {BatchDays.Last}) WHERE o.order_id IS NOT NULL OFFSET 0) AS unlined ON true
                 """ + batchJoin,
             Columns =
             [
@@ -172,7 +172,7 @@ internal static class OrdersEntity
                                        GROUP BY b.merchant_id, b.invoice_id HAVING count(*) > 1) AS d
                         WHERE d.merchant_id = t.merchant_id AND d.invoice_id = t.invoice_id AND t.row_no > d.first_row)
                     """,
-                    "format('invoice_id %s is also the invoice of an earlier row of this file; an invoice belongs to one order', t.invoice_id)"),
+                    "format('invoice_id %s is also the invoice of an earlier row of this file; an invoice belongs to one order', t.invoice_id)") { OnlyWhenGiven = "invoice_id" },
                 new("invoice_id",
                     """
                     t.is_invoiced AND t.invoice_id IS NOT NULL AND EXISTS (
@@ -181,7 +181,7 @@ internal static class OrdersEntity
                         WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_id
                           AND (o.order_id IS NULL OR o.shop_id <> t.shop_id OR o.order_no <> t.order_no))
                     """,
-                    "format('invoice_id %s is already the invoice_no of another receivable of merchant %s; an invoice belongs to one order', t.invoice_id, " + NaturalKeys.MerchantNamed + ")"),
+                    "format('invoice_id %s is already the invoice_no of another receivable of merchant %s; an invoice belongs to one order', t.invoice_id, " + NaturalKeys.MerchantNamed + ")") { OnlyWhenGiven = "invoice_id" },
                 // The receivable's amount follows the order's gmv (dw.post_order_receivables): not below what its payments
                 // already brought in, or its balance would turn negative. Found by its invoice number (the check above keeps it this
                 // order's), a probe of one small index per invoiced row.
@@ -193,7 +193,7 @@ internal static class OrdersEntity
                           AND r.received_amount > t.gmv)
                     """,
                     "(SELECT format('gmv %s is less than the %s already received on its invoice %s: correct the payments first', t.gmv, r.received_amount, t.invoice_id) "
-                    + "FROM dw.fact_accounts_receivable AS r WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_id)"),
+                    + "FROM dw.fact_accounts_receivable AS r WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_id)") { OnlyWhenGiven = "invoice_id" },
                 // Nor in another currency than its receipts: received_amount is their sum in the receivable's currency, so 60 USD
                 // received on an order turned EUR would count as 60 EUR. (t.currency_code is the stored one when the file has none.)
                 // A row that does not say the order is invoiced is held by dw.post_order_receivables, which fails the batch.
@@ -206,7 +206,7 @@ internal static class OrdersEntity
                     """,
                     "(SELECT format('currency_code %s is not the currency of the %s %s already received on its invoice %s: correct the payments first', "
                     + "t.currency_code, r.received_amount, r.currency_code, t.invoice_id) "
-                    + "FROM dw.fact_accounts_receivable AS r WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_id)"),
+                    + "FROM dw.fact_accounts_receivable AS r WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_id)") { OnlyWhenGiven = "invoice_id" },
             ],
             // An order this batch inserted (created_at = now()) has no lines or movements yet, so only its receivable, if
             // invoiced, can need posting: the rest are left out (200,000 new orders: 0.7 s of posting that found nothing).
