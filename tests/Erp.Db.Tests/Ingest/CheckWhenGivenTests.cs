@@ -45,6 +45,19 @@ public partial class CheckWhenGivenTests
         Assert.DoesNotContain("dw.fact_accounts_receivable", without, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_check_waiting_for_a_field_the_entity_does_not_have_is_refused_rather_than_never_run()
+    {
+        var definition = OrdersEntity.Plan.Definition;
+        var misnamed = definition with
+        {
+            Checks = [.. definition.Checks, new RowCheck("invoice_id", "t.invoice_no IS NOT NULL AND true", "'never'") { OnlyWhenGiven = "invoice_no" }],
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => new IngestPlan<Erp.Db.Ingest.OrderRow>("orders", misnamed));
+        Assert.Contains("'invoice_no'", error.Message, StringComparison.Ordinal);
+    }
+
     private static IEnumerable<int> CheckNumbers(string sql) =>
         CheckNumber().Matches(sql).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
 

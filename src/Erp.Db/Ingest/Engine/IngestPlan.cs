@@ -27,6 +27,11 @@ internal sealed class IngestPlan<TRow>
         CreateTempTable = $"CREATE TEMP TABLE {TempTableName} (row_no bigint NOT NULL, {string.Join(", ", definition.Fields.Select(f => $"{f.Name} {f.SqlType}"))}) ON COMMIT DROP";
         Copy = $"COPY {TempTable} (row_no, {string.Join(", ", fields)}) FROM STDIN (FORMAT BINARY)";
         Check = BuildCheck(definition.Checks, _ => true);
+        // A check whose field is not an input field would never be watched, so never run: refuse the definition instead.
+        if (definition.Checks.FirstOrDefault(c => c.OnlyWhenGiven is { } field && !fields.Contains(field)) is { } unwatched)
+        {
+            throw new ArgumentException($"A check of {entity} runs only when '{unwatched.OnlyWhenGiven}' is given, which is not one of its fields.", nameof(definition));
+        }
         Watched = [.. definition.Fields.Where(f => definition.Checks.Any(c => c.OnlyWhenGiven == f.Name))];
         Upsert = BuildUpsert(definition, "");
         if (definition.StoredRow is { } stored)
