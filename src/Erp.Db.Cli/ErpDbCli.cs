@@ -84,7 +84,7 @@ internal static class ErpDbCli
         var host = builder.Build();
         await using var disposeHost = (IAsyncDisposable)host;
         var globals = host.Services.GetRequiredService<GlobalOptions>();
-        var root = new RootCommand("erpdb: migrate, verify, refresh and query the Erp.Db PostgreSQL warehouse.");
+        var root = new RootCommand("erpdb: migrate, verify, refresh and query the Erp.Db PostgreSQL warehouse. 'erpdb COMMAND --help' describes a command in full.");
         root.Options.Add(globals.Connection);
         root.Options.Add(globals.Format);
         foreach (var command in host.Services.GetServices<Command>())

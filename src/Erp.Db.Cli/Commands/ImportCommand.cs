@@ -473,7 +473,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>What every import shares: one batch, every problem at once, the formats of values.</summary>
-    private const string Common = "Import a CSV, TSV or Excel .xlsx file into the warehouse as one batch: new keys are inserted, changed rows "
+    private const string Common = "Import a CSV, TSV or Excel .xlsx file into the warehouse as one batch.\nNew keys are inserted, changed rows "
         + "updated, identical rows left alone. Any bad line (the header is line 1; in a sheet, its row) fails the whole file, every problem "
         + "is reported at once (up to --max-errors) and nothing is saved. Header names are snake_case; * = required; a blank cell takes the "
         + "default. Text files are UTF-8 (BOM or not) or GB18030/GBK, detected or named by --encoding. Dates yyyy-mm-dd (or --date-format), "

@@ -17,9 +17,10 @@ internal sealed class PostCommand : Command
     private readonly Database database;
 
     public PostCommand(CommandRunner runner, Database database)
-        : base("post", "Re-post orders to the books: cost and units from lines, stock movements and positions (shortages raise alerts), "
-            + "receivables of invoiced orders and their settlement by payments; then pending purchases and stock counts. "
-            + "Idempotent: posting again changes nothing. Imports already post what they write; this re-posts history. See docs/business-flows.md.")
+        : base("post", "Re-post orders to the books, then pending purchases and stock counts; posting again changes nothing.\n"
+            + "Orders: cost and units from lines, stock movements and positions (shortages raise alerts), "
+            + "receivables of invoiced orders and their settlement by payments. "
+            + "Imports already post what they write; this re-posts history. See docs/business-flows.md.")
     {
         this.database = database;
         Options.Add(merchant);

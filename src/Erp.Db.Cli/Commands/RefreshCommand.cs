@@ -32,7 +32,7 @@ internal sealed class RefreshCommand : Command
     private readonly ILoggerFactory loggers;
 
     public RefreshCommand(CommandRunner runner, Database database, CommandOutput output, ILoggerFactory loggers)
-        : base("refresh", "Refresh materialized views and incremental aggregates: the ones named, --all (or --full: everything rebuilt from scratch), what is --due, or --watch to keep refreshing what is due. Incremental aggregates recompute only their invalidated buckets unless --full. A failing view is reported and the others still refresh.")
+        : base("refresh", "Refresh materialized views and incremental aggregates.\nThe ones named, --all (or --full: everything rebuilt from scratch), what is --due, or --watch to keep refreshing what is due. Incremental aggregates recompute only their invalidated buckets unless --full. A failing view is reported and the others still refresh.")
     {
         this.database = database;
         this.output = output;

@@ -63,8 +63,8 @@ internal sealed class SeedCommand : Command
     private readonly ILoggerFactory loggers;
 
     public SeedCommand(CommandRunner runner, Database database, CliConsole console, ILoggerFactory loggers)
-        : base("seed", "Load realistic, deterministic demo data (merchants, shops on several platforms, products, customers, orders with "
-            + "seasonality, items, product metrics, inventory, receivables, payments, expenses, traffic, activity, monthly sales targets, festival campaigns) with binary COPY, "
+        : base("seed", "Load realistic, deterministic demo data into an empty warehouse.\n"
+            + "Merchants, shops on several platforms, products, customers, orders with seasonality, items, product metrics, inventory, receivables, payments, expenses, traffic, activity, monthly sales targets, festival campaigns, with binary COPY, "
             + "in one transaction, then ANALYZE and a refresh of the views. Refuses a database that already has data unless --replace. A progress bar shows on "
             + "stderr when it is a terminal.")
     {

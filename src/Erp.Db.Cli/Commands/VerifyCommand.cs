@@ -16,7 +16,7 @@ internal sealed class VerifyCommand : Command
     private readonly Database database;
 
     public VerifyCommand(CommandRunner runner, Database database)
-        : base("verify", "Check the database against the scripts for CI: exit 0 when up to date, 3 when scripts are pending (PENDING), 4 when an applied migration was changed or removed (DRIFT), 6 when the merchant isolation check finds something a scoped reader could use to see other merchants' rows (ISOLATION_PROBLEM).")
+        : base("verify", "Check the database against the scripts, for CI.\nExit 0 when up to date, 3 when scripts are pending (PENDING), 4 when an applied migration was changed or removed (DRIFT), 6 when the merchant isolation check finds something a scoped reader could use to see other merchants' rows (ISOLATION_PROBLEM).")
     {
         this.database = database;
         Options.Add(scripts);

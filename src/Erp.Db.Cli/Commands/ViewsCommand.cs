@@ -15,7 +15,7 @@ internal sealed class ViewsCommand : Command
     private readonly Database database;
 
     public ViewsCommand(CommandRunner runner, Database database)
-        : base("views", "List the materialized views: rows, last refresh, duration, status, age, stale, consecutive failures. "
+        : base("views", "List the materialized views: rows, last refresh, duration, status, age, stale, consecutive failures.\n"
             + "A reader (erp_reader), which may not see rows, durations or errors, gets the freshness of the views it may read: last refresh, age, stale, failing (data.source says which).")
     {
         this.database = database;

@@ -15,7 +15,7 @@ internal sealed class AlertsCommand : Command
     private readonly PagingOptions paging;
 
     public AlertsCommand(CommandRunner runner, Database database)
-        : base("alerts", "Alerts: low_stock, out_of_stock, stock_shortage and overdue_receivable, with subject, raised and resolved times and details; open first, then the newest. An alert resolves itself when its condition clears.")
+        : base("alerts", "Alerts: low_stock, out_of_stock, stock_shortage and overdue_receivable; open first, then the newest.\nEach with its subject, raised and resolved times and details. An alert resolves itself when its condition clears.")
     {
         this.database = database;
         merchant = new MerchantOption(this);

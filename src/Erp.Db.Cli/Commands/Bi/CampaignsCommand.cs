@@ -13,7 +13,7 @@ internal sealed class CampaignsCommand : Command
     private readonly PagingOptions paging;
 
     public CampaignsCommand(CommandRunner runner, Database database)
-        : base("campaigns", "Campaigns (dw.cfg_sales_campaigns, cancelled ones excluded) with valid sales in their window and scope: target GMV, GMV, achievement (GMV / target), budget, gross profit and ROI = (gross profit - budget) / budget, in CNY; latest start first. Recomputed after each due refresh and on every change of the campaigns.")
+        : base("campaigns", "Campaigns with their GMV, achievement and ROI; latest start first.\nFrom dw.cfg_sales_campaigns, cancelled ones excluded, with the valid sales in their window and scope: target GMV, GMV, achievement (GMV / target), budget, gross profit and ROI = (gross profit - budget) / budget, in CNY. Recomputed after each due refresh and on every change of the campaigns.")
     {
         this.database = database;
         merchant = new MerchantOption(this);

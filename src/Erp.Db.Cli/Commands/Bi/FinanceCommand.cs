@@ -15,7 +15,7 @@ internal sealed class FinanceCommand : Command
     private readonly PeriodOptions period;
 
     public FinanceCommand(CommandRunner runner, Database database)
-        : base("finance", "Per calendar month, in CNY: invoiced receivables, receipts, expenses, revenue, net and operating profit and cash flow. "
+        : base("finance", "Per calendar month, in CNY: invoiced receivables, receipts, expenses, revenue, net and operating profit and cash flow.\n"
             + "Exactly the days of the period count: a month the period cuts counts only its days in it (each month's from..to says which). "
             + "Every month the period touches is a row, one without data with its sums 0. "
             + "The totals' outstanding and overdue are as of today over every receivable, whatever the period (the same as 'erpdb receivables'); "

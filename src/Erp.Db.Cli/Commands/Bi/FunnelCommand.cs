@@ -18,8 +18,8 @@ internal sealed class FunnelCommand : Command
     private readonly PagingOptions paging;
 
     public FunnelCommand(CommandRunner runner, Database database)
-        : base("funnel", "The traffic funnel visitors -> add to cart -> checkout -> orders with each step's conversion and the overall rate, "
-            + "per period, shop or platform (a page of them, in data.rows as for profit: by period every day, week or month of the period, one without traffic with counts 0 and rates null; by shop and platform only those with traffic), and the totals. JSON fields are the camelCase of the names below (visitor_to_cart_rate is visitorToCartRate).\n" + MetricDefinitions.Funnel)
+        : base("funnel", "The traffic funnel visitors -> add to cart -> checkout -> orders, with conversion rates, per period, shop or platform.\n"
+            + "Each step's conversion and the overall rate, per period, shop or platform (a page of them, in data.rows as for profit: by period every day, week or month of the period, one without traffic with counts 0 and rates null; by shop and platform only those with traffic), and the totals. JSON fields are the camelCase of the names below (visitor_to_cart_rate is visitorToCartRate).\n" + MetricDefinitions.Funnel)
     {
         this.database = database;
         merchant = new MerchantOption(this);

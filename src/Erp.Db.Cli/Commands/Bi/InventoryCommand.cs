@@ -17,7 +17,7 @@ internal sealed class InventoryCommand : Command
     private readonly PagingOptions paging;
 
     public InventoryCommand(CommandRunner runner, Database database)
-        : base("inventory", "Stock position per product over all warehouses: low, out of stock and overstocked products, 30-day sales and turnover, and suggested reorder quantities. "
+        : base("inventory", "Stock position per product over all warehouses: low, out of stock and overstocked products, 30-day sales and turnover, and suggested reorder quantities.\n"
             + "Reorder = max(0, safety stock + units sold in the last 30 days (today excluded) - available - incoming): 30 more days at the last 30 days' rate above the safety stock; "
             + "for a low or out-of-stock product that sold in those 30 days incoming is left out (it did not keep the product above its safety stock), so the suggestion is never 0 while it still sells. "
             + "Fields: currentStock = available (on hand - reserved, all warehouses); last30DaysSales = units sold in the 30 days; "

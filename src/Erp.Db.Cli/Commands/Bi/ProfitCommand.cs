@@ -23,8 +23,8 @@ internal sealed class ProfitCommand : Command
     private readonly PagingOptions paging;
 
     public ProfitCommand(CommandRunner runner, Database database)
-        : base("profit", "Revenue, cost, fees, gross and net profit, margins, expenses, operating profit and the ROI of expenses per shop, platform, "
-            + "product, category or period, the totals, and the ROI of the campaigns that overlap the period. By product and category the figures "
+        : base("profit", "Revenue, cost, fees, profit, margins, expenses and ROI per shop, platform, product, category or period.\n"
+            + "Gross and net profit, margins, expenses, operating profit and the ROI of expenses per row, the totals, and the ROI of the campaigns that overlap the period. By product and category the figures "
             + "are the order lines' (no fees, net profit or expenses). JSON fields are the camelCase of the names below (gross_profit is grossProfit).\n" + MetricDefinitions.Profit)
     {
         this.database = database;

@@ -30,7 +30,7 @@ internal sealed class ReceivablesCommand : Command
     private readonly PagingOptions paging;
 
     public ReceivablesCommand(CommandRunner runner, Database database)
-        : base("receivables", "Receivables one by one: invoice and order number, shop, amount, received and outstanding (CNY), due date, days overdue and aging bucket as of today, most overdue first, then the largest (--sort-by largest: the largest first); with totals.")
+        : base("receivables", "Receivables one by one with their aging as of today, and their totals.\nEach with invoice and order number, shop, amount, received and outstanding (CNY), due date, days overdue and aging bucket as of today, most overdue first, then the largest (--sort-by largest: the largest first); with totals.")
     {
         this.database = database;
         merchant = new MerchantOption(this);

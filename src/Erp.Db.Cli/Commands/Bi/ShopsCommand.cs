@@ -17,7 +17,7 @@ internal sealed class ShopsCommand : Command
     private readonly PagingOptions paging;
 
     public ShopsCommand(CommandRunner runner, Database database)
-        : base("shops", "Shops of one day, week or month: health score 0-100 with its components (sales growth, gross margin, fulfilment time, return rate, stock-out rate) and the ranks by health, revenue and profit. Scoring rule: docs/business-flows.md.")
+        : base("shops", "Shops of one day, week or month: health score 0-100 with its components, and the ranks by health, revenue and profit.\nThe components: sales growth, gross margin, fulfilment time, return rate, stock-out rate. Scoring rule: docs/business-flows.md.")
     {
         this.database = database;
         merchant = new MerchantOption(this);

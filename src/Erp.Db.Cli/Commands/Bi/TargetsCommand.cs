@@ -13,7 +13,7 @@ internal sealed class TargetsCommand : Command
     private readonly PagingOptions paging;
 
     public TargetsCommand(CommandRunner runner, Database database)
-        : base("targets", "Sales targets (dw.cfg_sales_targets) against actual valid sales: target, actual, achievement rate, elapsed share of the period and status (not_started, achieved, on_track = rate at least the elapsed share, behind, missed); latest period first. Recomputed after each due refresh and on every change of the targets.")
+        : base("targets", "Sales targets against actual valid sales: achievement rate and status; latest period first.\nFrom dw.cfg_sales_targets: target, actual, achievement rate, elapsed share of the period and status (not_started, achieved, on_track = rate at least the elapsed share, behind, missed). Recomputed after each due refresh and on every change of the targets.")
     {
         this.database = database;
         merchant = new MerchantOption(this);

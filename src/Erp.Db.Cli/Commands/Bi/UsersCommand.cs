@@ -16,8 +16,8 @@ internal sealed class UsersCommand : Command
     private readonly PeriodOptions period;
 
     public UsersCommand(CommandRunner runner, Database database)
-        : base("users", "User activity per day, week or month: DAU, MAU, new and returning users, average session, D1/D7/D30 retention, ARPU and ARPPU; "
-            + "and LTV 30/90/365 days of the first-order cohorts of the months the period touches. Every day, week or month of the period is a bucket: one without data has its counts, DAU and revenue 0 and its ratios (avg session, retention, ARPU, ARPPU) null; its MAU still counts the 30 days ending it. JSON fields are the camelCase of the names below (new_users is newUsers).\n"
+        : base("users", "User activity per day, week or month: DAU, MAU, new and returning users, sessions, retention, ARPU, ARPPU and cohort LTV.\n"
+            + "Average session, D1/D7/D30 retention, ARPU and ARPPU per bucket, and LTV 30/90/365 days of the first-order cohorts of the months the period touches. Every day, week or month of the period is a bucket: one without data has its counts, DAU and revenue 0 and its ratios (avg session, retention, ARPU, ARPPU) null; its MAU still counts the 30 days ending it. JSON fields are the camelCase of the names below (new_users is newUsers).\n"
             + MetricDefinitions.Users)
     {
         this.database = database;

@@ -1,0 +1,34 @@
+using System.Text.RegularExpressions;
+
+namespace Erp.Db.Tests.Cli;
+
+public class HelpOverviewTests
+{
+    [Fact]
+    public async Task The_overview_lists_each_command_by_its_summary_and_the_commands_own_help_gives_the_rest()
+    {
+        var overview = await CliRun.RunAsync("--help");
+        var alone = await CliRun.RunAsync();
+
+        Assert.Equal(0, overview.ExitCode);
+        Assert.Equal(overview.Output, alone.Output);
+        var listing = overview.Output.ReplaceLineEndings("\n").Split("Commands:\n")[1].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // One line per command: none of the listing's lines carries on a command's description.
+        var commands = listing.Select(line => Regex.Match(line, @"^  ([a-z]+)(?: <[a-z]+>)* +(\S.*)$")).ToList();
+        Assert.All(commands, (match, i) => Assert.True(match.Success, $"not a command and its summary: '{listing[i]}'"));
+        Assert.Contains(commands, c => c.Groups[1].Value == "users");
+        Assert.Contains(commands, c => c.Groups[1].Value == "import");
+        foreach (var command in commands)
+        {
+            var (name, summary) = (command.Groups[1].Value, command.Groups[2].Value);
+            var own = await CliRun.RunAsync(name, "--help");
+            Assert.Equal(0, own.ExitCode);
+            Assert.StartsWith($"Description:\n  {summary}", own.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        }
+        // The definitions stay in the command's own help.
+        Assert.DoesNotContain("retention_d1", overview.Output, StringComparison.Ordinal);
+        Assert.Contains("retention_d1", (await CliRun.RunAsync("users", "--help")).Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("merchant_code|merchant_id*", overview.Output, StringComparison.Ordinal);
+        Assert.Contains("merchant_code|merchant_id*", (await CliRun.RunAsync("import", "--help")).Output, StringComparison.Ordinal);
+    }
+}
