@@ -1,5 +1,6 @@
 using Dapper;
 using Erp.Db.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Erp.Db.Tests.Contracts;
 
@@ -9,7 +10,7 @@ namespace Erp.Db.Tests.Contracts;
 /// table or column, no type mismatch, no unreachable code that PostgreSQL would only find when
 /// the function runs.
 /// </summary>
-public class PlpgsqlLintTests
+public class PlpgsqlLintTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Every_plpgsql_function_passes_plpgsql_check()
@@ -21,7 +22,7 @@ public class PlpgsqlLintTests
 
         // Trigger functions are checked against a table they are attached to; others on their own.
         // Warnings count as findings too: they are where a cast or a dead branch hides a bug.
-        var findings = (await db.DataSource.OpenConnection().QueryAsync<string>("""
+        const string Check = """
             WITH ours AS (
                 SELECT p.oid,
                        p.prorettype = 'pg_catalog.trigger'::regtype AS is_trigger,
@@ -61,7 +62,17 @@ public class PlpgsqlLintTests
               -- Posting functions read temp tables their caller fills in the same transaction.
               AND NOT (c.sqlstate = '42P01' AND c.message LIKE 'relation "pg\_temp.%" does not exist')
             ORDER BY 1
-            """)).ToList();
+            """;
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        var findings = (await connection.QueryAsync<string>(Check)).ToList();
+        if (findings.Count > 0)
+        {
+            // The check is static: a real finding comes back every time. Once in about twenty suite runs a statement trigger's
+            // transition table was reported missing (dw.cascade_order_keys, 42P01 "old_orders"), and never again when asked
+            // again; so the findings of a first check count only if a second check repeats them.
+            output.WriteLine("First check, not repeated unless listed below:\n" + string.Join("\n", findings));
+            findings = (await connection.QueryAsync<string>(Check)).ToList();
+        }
 
         Assert.True(findings.Count == 0, string.Join("\n", findings));
     }
