@@ -53,8 +53,8 @@ BEGIN
     -- held longer than every view's statement and lock timeouts together, counted from the CALL.
     RETURN QUERY
     SELECT 'ERPDB005', 'error', o.view_name,
-           format('the refresh lock of %s is held by process %s (%s, %s) for %s, longer than its statement timeout %s',
-                  o.view_name, o.pid, coalesce(o.login, '?'), coalesce(o.state, '?'), date_trunc('second', o.running_for), o.run_limit),
+           format('the refresh lock of %s is held by %s for %s, longer than its statement timeout %s',
+                  o.view_name, o.holder, date_trunc('second', o.running_for), o.run_limit),
            format('An active refresh is cancelled within a minute by the watchdog (pg_cron job cancel_overrunning_refreshes or RefreshWorker): check that it runs. '
                   || 'Otherwise find out why process %s holds it (SELECT * FROM pg_stat_activity WHERE pid = %s); if it is stuck: SELECT pg_terminate_backend(%s)',
                   o.pid, o.pid, o.pid)

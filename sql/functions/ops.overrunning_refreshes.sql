@@ -10,9 +10,13 @@
 -- statement. It runs with the caller's rights: pg_stat_activity shows the start times only of the
 -- caller's own sessions, unless it is a superuser or has pg_read_all_stats; the others never match.
 -- LANGUAGE plpgsql so that it is created before the functions it calls (checked at run time).
+-- holder is ops.advisory_lock_holders' wording of the process, so doctor names every lock holder alike.
+
+-- It returned the holder's login instead of holder; a new result type needs a new function.
+DROP FUNCTION IF EXISTS ops.overrunning_refreshes();
 
 CREATE OR REPLACE FUNCTION ops.overrunning_refreshes()
-RETURNS TABLE (view_name text, pid integer, login text, state text, backend_xact_start timestamptz,
+RETURNS TABLE (view_name text, pid integer, holder text, state text, backend_xact_start timestamptz,
                running_for interval, run_limit interval)
 LANGUAGE plpgsql
 VOLATILE
@@ -21,7 +25,7 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-    SELECT lim.view_name, h.pid, h.usename, h.state, h.xact_start,
+    SELECT lim.view_name, h.pid, h.description, h.state, h.xact_start,
            clock_timestamp() - greatest(h.xact_start, h.query_start), lim.run_limit
     FROM ops.refresh_limits() AS lim
     CROSS JOIN LATERAL ops.advisory_lock_holders(lim.lock_classid, lim.lock_objid, 2) AS h
