@@ -30,5 +30,5 @@ internal sealed class ArgumentHelpAction(HelpAction help) : SynchronousCommandLi
     }
 
     /// <summary>The first line of a command's description.</summary>
-    internal static string? Summary(string? description) => description?.Split('\n', 2)[0];
+    private static string? Summary(string? description) => description?.Split('\n', 2)[0];
 }
