@@ -16,15 +16,18 @@ internal static class OrderItemsEntity
     /// before the upsert: for a partition analyzed while empty or small (a new month, or a database vacuumed by hand), a sequential
     /// scan per row over the lines the same statement had written so far (400,000 new lines at 1,000,000 orders: 161 s instead of
     /// 40 s). Lines that are new match nothing, and only the rows of stored lines are rewritten.
+    /// The stored line is found by its key alone and its product compared after: with the product among the join's conditions the
+    /// planner could read the line through the product's index, every line of that product on that day per row, and it did when the
+    /// statistics put few lines on a product and day (a product in 19,000 lines of one day: 1,000 lines of it imported again took 6.9 s
+    /// instead of 12 ms).
     /// </summary>
     private const string ResolveStoredCost = $"""
         ALTER TABLE pg_temp.ingest_rows ADD COLUMN IF NOT EXISTS stored_unit_cost numeric;
-        UPDATE pg_temp.ingest_rows AS t SET stored_unit_cost = i.unit_cost
+        UPDATE pg_temp.ingest_rows AS t SET stored_unit_cost = CASE WHEN i.product_id = p.product_id THEN i.unit_cost END
         FROM dw.fact_sales_orders AS o, dw.dim_products AS p, dw.fact_order_items AS i
         WHERE o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
           AND p.merchant_id = t.merchant_id AND p.sku = t.sku
           AND i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.line_no = t.line_no AND i.order_date = o.order_date
-          AND i.product_id = p.product_id
           AND o.order_date {BatchDays.Range} AND i.order_date {BatchDays.Range}
         """;
 
