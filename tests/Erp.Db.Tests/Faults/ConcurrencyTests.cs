@@ -1,3 +1,4 @@
+using Erp.Db.Ingest;
 using Erp.Db.Migrations;
 using Erp.Db.Queries;
 using Erp.Db.Queries.Products;
@@ -5,13 +6,83 @@ using Erp.Db.Queries.Sales;
 using Erp.Db.Queries.Trends;
 using Erp.Db.Tests.Cli;
 using Erp.Db.Tests.Infrastructure;
+using Erp.Db.Tests.Ingest;
 using Erp.Db.Tests.Queries;
+using static Erp.Db.Tests.Posting.PostingSample;
 
 namespace Erp.Db.Tests.Faults;
 
-/// <summary>Many runs at once: migrations serialize on their lock; readers never fail while views refresh.</summary>
+/// <summary>
+/// Many runs at once: migrations serialize on their lock; readers never fail while views refresh; writers posting orders of the
+/// same products never fail and leave the books as posting them one by one would.
+/// </summary>
 public class ConcurrencyTests
 {
+    /// <summary>
+    /// An application posting orders as they arrive from several workers: each call one order with lines of the same two products,
+    /// taken in opposite orders by half the workers (what would deadlock on row locks taken in call order).
+    /// </summary>
+    [Fact]
+    public async Task Four_workers_posting_orders_of_the_same_products_all_succeed_and_the_books_add_up()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        await db.ExecuteAsync("INSERT INTO dw.dim_products (product_id, merchant_id, sku, product_name, unit_cost) VALUES (300, 1, 'A-2', 'Plate', 4)");
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(1, "A-1", 50), new(1, "A-2", 50)]);
+
+        var statuses = new[] { "paid", "completed", "processing", "shipped", "cancelled" };
+        var failures = await Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            var errors = new List<string>();
+            for (var call = 0; call < 10; call++)
+            {
+                var no = $"W{worker}-{call}";
+                var (first, second) = worker % 2 == 0 ? ("A-1", "A-2") : ("A-2", "A-1");
+                try
+                {
+                    await ingest.UpsertOrdersWithItemsAsync([Order(no, statuses[call % statuses.Length])], [Line(no, 1, 1 + call % 3, first), Line(no, 2, 2, second)]);
+                }
+                catch (Exception e)
+                {
+                    errors.Add($"{no}: {e.Message}");
+                }
+            }
+            return errors;
+        })));
+
+        Assert.Empty(failures.SelectMany(f => f));
+        Assert.Equal(40L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'W%'"));
+        // Each line has exactly the movements its order's status asks for: reserved while paid or processing, shipped while
+        // shipped or completed, nothing for cancelled (never posted otherwise, so nothing to release).
+        Assert.Equal(0L, await db.ScalarAsync<long>("""
+            SELECT count(*)
+            FROM dw.fact_sales_orders AS o
+            JOIN dw.fact_order_items AS i ON i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.order_date = o.order_date
+            CROSS JOIN LATERAL (
+                SELECT coalesce(sum(t.quantity_change) FILTER (WHERE t.transaction_type IN ('reserve', 'release')), 0) AS reserved,
+                       coalesce(-sum(t.quantity_change) FILTER (WHERE t.transaction_type IN ('sale_out', 'return_in')), 0) AS shipped
+                FROM dw.fact_inventory_transactions AS t
+                WHERE t.merchant_id = i.merchant_id AND t.order_id = i.order_id AND t.line_no = i.line_no) AS m
+            WHERE o.order_no LIKE 'W%'
+              AND (m.reserved <> CASE WHEN o.status IN ('paid', 'processing') THEN i.quantity ELSE 0 END
+                   OR m.shipped <> CASE WHEN o.status IN ('shipped', 'completed') THEN i.quantity ELSE 0 END)
+            """));
+        // Each position is its opening stock moved by its movements: book balance (on hand - shortage) = 50 + the on-hand
+        // movements, book reservation (reserved + short) = the reserve and release movements.
+        Assert.Equal(0L, await db.ScalarAsync<long>("""
+            SELECT count(*)
+            FROM dw.fact_inventory AS f
+            CROSS JOIN LATERAL (
+                SELECT coalesce(sum(t.quantity_change) FILTER (WHERE t.transaction_type NOT IN ('reserve', 'release')), 0) AS on_hand,
+                       coalesce(sum(t.quantity_change) FILTER (WHERE t.transaction_type IN ('reserve', 'release')), 0) AS reserved
+                FROM dw.fact_inventory_transactions AS t
+                WHERE t.merchant_id = f.merchant_id AND t.product_id = f.product_id AND t.warehouse_code = f.warehouse_code
+                  AND t.order_id IS NOT NULL) AS m
+            WHERE f.merchant_id = 1 AND f.product_id IN (100, 300)
+              AND (f.quantity_on_hand - f.shortage_on_hand <> 50 + m.on_hand OR f.quantity_reserved + f.shortage_reserved <> m.reserved)
+            """));
+    }
+
     [Fact]
     public async Task Eight_concurrent_migrates_all_succeed_and_apply_each_script_once()
     {
