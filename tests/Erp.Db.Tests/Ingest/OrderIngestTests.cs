@@ -46,6 +46,34 @@ public class OrderIngestTests
     }
 
     [Fact]
+    public async Task A_partition_analysed_earlier_in_the_transaction_is_analysed_again_only_after_as_many_new_writes()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        const string Analyze = "SELECT ops.analyze_changed_partitions(indexed_columns_only => true)";
+        static string Insert(string prefix, int count) =>
+            "INSERT INTO dw.fact_sales_orders (merchant_id, shop_id, order_no, order_date, ordered_at, gmv, status) "
+            + $"SELECT 1, 10, '{prefix}-' || n, DATE '2026-03-05', TIMESTAMPTZ '2026-03-05 09:30+08', 10, 'paid' FROM generate_series(1, {count}) AS n";
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        async Task<int> Run(string sql) => Convert.ToInt32(await new NpgsqlCommand(sql, connection).ExecuteScalarAsync() ?? 0);
+
+        await Run("BEGIN");
+        await Run(Insert("A", 500));
+        var first = await Run(Analyze);
+        var again = await Run(Analyze);
+        await Run(Insert("B", 50));
+        var fewMore = await Run(Analyze);
+        await Run(Insert("C", 500));
+        var manyMore = await Run(Analyze);
+        await Run("COMMIT");
+        // The next transaction counts the committed writes, as before: the statistics of a column-restricted ANALYZE leave them.
+        await Run("BEGIN");
+        var nextTransaction = await Run(Analyze);
+        await Run("COMMIT");
+
+        Assert.Equal((1, 0, 0, 1, 1), (first, again, fewMore, manyMore, nextTransaction));
+    }
+
+    [Fact]
     public async Task A_batch_on_a_connection_that_used_a_temp_table_before_runs_with_the_buffers_it_has()
     {
         await using var db = await IngestSample.CreateAsync();
