@@ -31,7 +31,9 @@
 -- transaction's writes at each such ANALYZE are kept in the setting erpdb.analyzed_partitions,
 -- keyed by the transaction's start so that a later transaction of the session ignores them: the
 -- function's own SET clause would undo a SET LOCAL at its exit, so the setting is session-wide. A
--- rollback to a savepoint undoes it together with the statistics.
+-- rollback to a savepoint undoes it together with the statistics. A partition SKIP_LOCKED passed
+-- (another transaction was analysing it) is noted too, so the rest of this transaction plans on the
+-- statistics that transaction leaves; the next transaction's call counts its writes again.
 
 -- An earlier version took no argument; two versions would make a call without one ambiguous.
 DROP FUNCTION IF EXISTS ops.analyze_changed_partitions();
