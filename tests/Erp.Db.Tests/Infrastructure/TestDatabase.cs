@@ -5,6 +5,9 @@ namespace Erp.Db.Tests.Infrastructure;
 /// <summary>A database of its own for one test, dropped when the test ends, so tests run in parallel.</summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
+    /// <summary>What the name of every test database starts with.</summary>
+    public const string NamePrefix = "erpdb_t_";
+
     private readonly string adminConnectionString;
 
     private TestDatabase(string adminConnectionString, string name)
@@ -34,7 +37,7 @@ public sealed class TestDatabase : IAsyncDisposable
     private static async Task<TestDatabase> CreateAsync(string? template)
     {
         var server = await TestServer.GetAsync();
-        var name = $"erpdb_t_{Guid.NewGuid():N}"[..24];
+        var name = $"{NamePrefix}{Guid.NewGuid():N}"[..24];
         await using var admin = NpgsqlDataSource.Create(server.AdminConnectionString);
         await admin.CreateCommand($"CREATE DATABASE {name} TEMPLATE {template ?? server.TemplateDatabase}").ExecuteNonQueryAsync();
         return new TestDatabase(server.AdminConnectionString, name);

@@ -1,5 +1,7 @@
+using Erp.Db.Health;
 using Erp.Db.LocalServer;
 using Erp.Db.Migrations;
+using Erp.Db.Scheduling;
 using Npgsql;
 using Testcontainers.PostgreSql;
 
@@ -39,11 +41,11 @@ internal static class TestServer
         }
         await using var cron = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = cronDatabase, Pooling = false }.ConnectionString);
         await cron.OpenAsync();
-        await using var command = new NpgsqlCommand("""
-            SELECT count(cron.unschedule(j.jobid)) FROM cron.job AS j
-            WHERE starts_with(j.jobname, 'erpdb:erpdb_t_')
-              AND NOT EXISTS (SELECT 1 FROM pg_database AS d WHERE starts_with(j.jobname, 'erpdb:' || d.datname || ':'))
-            """, cron);
+        // The jobs doctor reports as ERPDB016 (HealthSql.OrphanedCronJobs), of test databases only.
+        await using var command = new NpgsqlCommand(
+            $"SELECT count(cron.unschedule(o.jobid)) FROM ({HealthSql.OrphanedCronJobs}) AS o WHERE starts_with(o.database, @prefix)", cron);
+        command.Parameters.AddWithValue("start", CronScheduler.JobNameStart);
+        command.Parameters.AddWithValue("prefix", TestDatabase.NamePrefix);
         try
         {
             await command.ExecuteScalarAsync();
