@@ -34,3 +34,19 @@ COMMENT ON FUNCTION ops.advisory_lock_holders(oid, oid, integer) IS
     'The granted holders of an advisory key in this database, by its pg_locks coordinates (classid, objid, objsubid: 2 for the two-integer form, 1 for the bigint form): pid (null for a prepared transaction), login, state and start times as the caller may see them, whether pg_stat_activity lists it, and the wording ''process PID (login, state)''. Internal to the refresh locks and doctor.';
 REVOKE EXECUTE ON FUNCTION ops.advisory_lock_holders(oid, oid, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ops.advisory_lock_holders(oid, oid, integer) TO erp_writer;
+
+-- The same for a key taken by pg_advisory_lock(bigint): the one place that splits it as pg_locks shows it.
+CREATE OR REPLACE FUNCTION ops.advisory_lock_holders(lock_key bigint)
+RETURNS TABLE (pid integer, usesysid oid, usename text, state text, xact_start timestamptz, query_start timestamptz,
+               listed boolean, description text)
+LANGUAGE sql
+VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT * FROM ops.advisory_lock_holders(((lock_key >> 32) & 4294967295)::bigint::oid, (lock_key & 4294967295)::oid, 1)
+$$;
+
+COMMENT ON FUNCTION ops.advisory_lock_holders(bigint) IS
+    'ops.advisory_lock_holders(classid, objid, 1) of a key taken by pg_advisory_lock(bigint). Internal to the due refresh''s run lock and doctor.';
+REVOKE EXECUTE ON FUNCTION ops.advisory_lock_holders(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ops.advisory_lock_holders(bigint) TO erp_writer;

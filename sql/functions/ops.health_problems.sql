@@ -66,8 +66,7 @@ BEGIN
            format('Find out why process %s holds it (SELECT * FROM pg_stat_activity WHERE pid = %s); if it is stuck: SELECT pg_terminate_backend(%s)',
                   h.pid, h.pid, h.pid)
     FROM (SELECT coalesce(sum(r.statement_timeout + r.lock_timeout), interval '0') AS run_limit FROM ops.mv_registry AS r) AS lim
-    CROSS JOIN LATERAL ops.advisory_lock_holders(((hashtextextended('erpdb.refresh_due', 0) >> 32) & 4294967295)::bigint::oid,
-                                                 (hashtextextended('erpdb.refresh_due', 0) & 4294967295)::oid, 1) AS h
+    CROSS JOIN LATERAL ops.advisory_lock_holders(hashtextextended('erpdb.refresh_due', 0)) AS h
     WHERE h.listed AND now() - coalesce(h.query_start, h.xact_start) > lim.run_limit;
 
     -- ERPDB006: materialized views that cannot be refreshed CONCURRENTLY.

@@ -35,7 +35,7 @@ BEGIN
                pg_catalog.bool_or(h.pid IS NOT NULL AND NOT h.listed),
                pg_catalog.string_agg(h.description, ', ' ORDER BY h.pid)
         INTO refresher, vanished, holders
-        FROM ops.advisory_lock_holders(((run_lock >> 32) & 4294967295)::bigint::oid, (run_lock & 4294967295)::oid, 1) AS h;
+        FROM ops.advisory_lock_holders(run_lock) AS h;
         IF refresher THEN
             RETURN 'running';
         END IF;

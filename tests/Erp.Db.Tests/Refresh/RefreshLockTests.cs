@@ -150,7 +150,7 @@ public class RefreshLockTests
         await using var writer = await TestLogin.CreateAsync(db, "erp_writer");
         await using var squatter = await SquatAsync(reader, DueKey, ViewKey);
         static string Holders(string key) => $"SELECT string_agg(h.description, ', ' ORDER BY h.pid) FROM ops.advisory_lock_holders({key}) AS h";
-        var dueKey = Holders($"(({DueKey} >> 32) & 4294967295)::bigint::oid, ({DueKey} & 4294967295)::oid, 1");
+        var dueKey = Holders($"{DueKey}"); // the bigint form, as pg_advisory_lock(bigint) takes it
         var viewKey = Holders("hashtext('erpdb.refresh_view')::oid, hashtext('mart.mv_daily_sales')::oid, 2");
 
         var denied = await Assert.ThrowsAsync<PostgresException>(() => reader.ScalarAsync<string>(dueKey));
