@@ -4,7 +4,7 @@
 -- (SQLSTATE 57014, backoff) and a due run goes on with the next view, where a cancel from anyone
 -- else stops the run. CALL ops.refresh_due (one client statement) cannot bound each view with
 -- statement_timeout itself (docs/refresh-watchdog.md).
--- requires: ops.overrunning_refreshes, ops.note_refresh_cut
+-- requires: ops.overrunning_refreshes, ops.note_refresh_cut, ops.refresh_limits, ops.advisory_lock_holders, ops.due_run_lock_key
 -- keep_watching = 0 (RefreshWorker at every tick, a DBA): one pass. The pg_cron job
 -- (sql/schedules/cancel_overrunning_refreshes.sql) passes 50 seconds: it checks every second for
 -- at least that long, and after that for as long as a refresh runs. pg_cron 1.4 running jobs as
@@ -22,7 +22,7 @@ CREATE OR REPLACE PROCEDURE ops.cancel_overrunning_refreshes(keep_watching inter
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    run_lock constant bigint := pg_catalog.hashtextextended('erpdb.refresh_due', 0);
+    run_lock constant bigint := ops.due_run_lock_key();
     watched  constant timestamptz := pg_catalog.clock_timestamp();
     overrun  record;
     pids     integer[];
@@ -75,13 +75,12 @@ BEGIN
         -- (ops.refresh_due). An idle holder runs nothing to cancel: it does not keep the job alive.
         EXIT WHEN pg_catalog.clock_timestamp() - watched >= coalesce(keep_watching, interval '0')
               AND (keep_watching IS NULL OR keep_watching <= interval '0' OR NOT EXISTS (
-                  SELECT 1 FROM pg_catalog.pg_locks AS l
-                  JOIN pg_catalog.pg_stat_activity AS a ON a.pid = l.pid AND a.state = 'active'
-                  WHERE l.locktype = 'advisory' AND l.granted AND l.pid <> pg_catalog.pg_backend_pid()
-                    AND l.database = (SELECT d.oid FROM pg_catalog.pg_database AS d WHERE d.datname = pg_catalog.current_database())
-                    AND ((l.objsubid = 2 AND l.classid = pg_catalog.hashtext('erpdb.refresh_view')::oid)
-                      OR (l.objsubid = 1 AND l.classid = ((run_lock >> 32) & 4294967295)::bigint::oid
-                                         AND l.objid = (run_lock & 4294967295)::oid))));
+                  SELECT 1
+                  FROM (SELECT h.* FROM ops.refresh_limits() AS lim
+                        CROSS JOIN LATERAL ops.advisory_lock_holders(lim.lock_classid, lim.lock_objid, 2) AS h
+                        UNION ALL
+                        SELECT h.* FROM ops.advisory_lock_holders(run_lock) AS h) AS holder
+                  WHERE holder.state = 'active' AND holder.pid <> pg_catalog.pg_backend_pid()));
         COMMIT;
         PERFORM pg_catalog.pg_sleep(1);
         PERFORM pg_catalog.pg_stat_clear_snapshot();

@@ -3,7 +3,7 @@
 -- doctor adds what the database cannot see itself: pending scripts, drift and pg_cron.
 -- requires: ops.merchant_isolation_problems (0010_merchant_isolation), ops.view_status,
 --           ops.mv_registry (0012_refresh_registry), dw.business_date_problem,
---           ops.overrunning_refreshes, ops.advisory_lock_holders
+--           ops.overrunning_refreshes, ops.advisory_lock_holders, ops.due_run_lock_key
 -- Run it as a member of erp_owner; it reads pg_locks and pg_stat_activity with the caller's
 -- rights (a superuser or pg_read_all_stats sees the age of every refresh lock).
 -- LANGUAGE plpgsql so that it is created even before the functions it calls (checked at run time).
@@ -66,7 +66,7 @@ BEGIN
            format('Find out why process %s holds it (SELECT * FROM pg_stat_activity WHERE pid = %s); if it is stuck: SELECT pg_terminate_backend(%s)',
                   h.pid, h.pid, h.pid)
     FROM (SELECT coalesce(sum(r.statement_timeout + r.lock_timeout), interval '0') AS run_limit FROM ops.mv_registry AS r) AS lim
-    CROSS JOIN LATERAL ops.advisory_lock_holders(hashtextextended('erpdb.refresh_due', 0)) AS h
+    CROSS JOIN LATERAL ops.advisory_lock_holders(ops.due_run_lock_key()) AS h
     WHERE h.listed AND now() - coalesce(h.query_start, h.xact_start) > lim.run_limit;
 
     -- ERPDB006: materialized views that cannot be refreshed CONCURRENTLY.

@@ -4,7 +4,7 @@
 -- so that each view's statement timeout bounds it; here the watchdog
 -- ops.cancel_overrunning_refreshes (its own pg_cron job) cuts a view past it (docs/refresh-watchdog.md).
 -- requires: ops.refresh_view, ops.views_to_refresh, ops.recompute_changed_c_class, ops.purge_refresh_log,
---           ops.log_refresh_run, ops.try_lock_due_run
+--           ops.log_refresh_run, ops.try_lock_due_run, ops.due_run_lock_key, ops.advisory_lock_holders
 -- A procedure, so that it can COMMIT after each view; procedures that COMMIT may be neither
 -- SECURITY DEFINER nor carry SET search_path, so every name here is schema-qualified and the work
 -- is done by the SECURITY DEFINER functions it calls. CALL it outside a transaction block.
@@ -18,7 +18,7 @@ CREATE OR REPLACE PROCEDURE ops.refresh_due(refresh_trigger text DEFAULT 'manual
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    run_lock      constant bigint := pg_catalog.hashtextextended('erpdb.refresh_due', 0);
+    run_lock      constant bigint := ops.due_run_lock_key();
     next_view     text;
     done          text[] := '{}'::text[];
     logged        ops.mv_refresh_log;
@@ -136,10 +136,7 @@ BEGIN
     -- Release every hold this session has on the run lock (a cancel may arrive here too).
     FOR attempt IN 1..3 LOOP
         BEGIN
-            WHILE EXISTS (SELECT 1 FROM pg_catalog.pg_locks AS l
-                          WHERE l.locktype = 'advisory' AND l.pid = pg_catalog.pg_backend_pid() AND l.objsubid = 1
-                            AND l.classid = ((run_lock >> 32) & 4294967295)::bigint::oid
-                            AND l.objid = (run_lock & 4294967295)::oid) LOOP
+            WHILE EXISTS (SELECT 1 FROM ops.advisory_lock_holders(run_lock) AS h WHERE h.pid = pg_catalog.pg_backend_pid()) LOOP
                 PERFORM pg_catalog.pg_advisory_unlock(run_lock);
             END LOOP;
             EXIT;

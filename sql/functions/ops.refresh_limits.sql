@@ -1,9 +1,9 @@
 -- ops.refresh_limits: every registered view with its statement timeout (the limit of one
 -- refresh) and the key of the advisory lock ops.refresh_view holds while it refreshes the view.
 -- requires: ops.mv_registry (0012_refresh_registry)
--- The one place that derives the lock key from the view name as ops.refresh_view does
--- (pg_try_advisory_xact_lock(hashtext('erpdb.refresh_view'), hashtext(view_name)): in pg_locks,
--- classid and objid with objsubid 2). SECURITY DEFINER so that writers (RefreshWorker) read the
+-- The one place that derives the lock key from the view name: ops.lock_view_refresh takes
+-- pg_try_advisory_xact_lock(hashtext('erpdb.refresh_view'), hashtext(view_name)) from it; in
+-- pg_locks, classid and objid with objsubid 2. SECURITY DEFINER so that writers (RefreshWorker) read the
 -- limits without reading the registry; ops.overrunning_refreshes joins them with pg_locks.
 
 CREATE OR REPLACE FUNCTION ops.refresh_limits()

@@ -1,8 +1,8 @@
 -- ops.try_lock_due_run: the run lock of the due refresh, taken by ops.refresh_due and by
 -- ViewRefresher.RefreshDueAsync from the client: one due run at a time.
--- requires: ops.refresh_due, ops.advisory_lock_holders
+-- requires: ops.refresh_due, ops.advisory_lock_holders, ops.due_run_lock_key
 -- A session-level advisory lock (it must survive the due run's COMMITs), key
--- hashtextextended('erpdb.refresh_due', 0); the caller releases it. Any login may take advisory
+-- ops.due_run_lock_key(); the caller releases it. Any login may take advisory
 -- locks, so when the key is held, the holder counts only if it may run due refreshes itself (its
 -- login may execute ops.refresh_due: writers, the owner, superusers; pg_locks and
 -- pg_stat_activity.usesysid show that to every login). Anyone else (a reader) does not stop the
@@ -19,7 +19,7 @@ VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    run_lock  constant bigint := pg_catalog.hashtextextended('erpdb.refresh_due', 0);
+    run_lock  constant bigint := ops.due_run_lock_key();
     holders   text;
     refresher boolean;
     vanished  boolean;
@@ -51,6 +51,6 @@ END
 $$;
 
 COMMENT ON FUNCTION ops.try_lock_due_run() IS
-    'Takes the due refresh''s session-level run lock (advisory key hashtextextended(''erpdb.refresh_due'', 0)) for ops.refresh_due and ViewRefresher: ''locked'' = taken (the caller releases it), ''running'' = a login that may run due refreshes holds it (skip), ''bypassed'' = a login that may not (a reader) holds it: a WARNING names it and the caller runs without the lock.';
+    'Takes the due refresh''s session-level run lock (advisory key ops.due_run_lock_key()) for ops.refresh_due and ViewRefresher: ''locked'' = taken (the caller releases it), ''running'' = a login that may run due refreshes holds it (skip), ''bypassed'' = a login that may not (a reader) holds it: a WARNING names it and the caller runs without the lock.';
 REVOKE EXECUTE ON FUNCTION ops.try_lock_due_run() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ops.try_lock_due_run() TO erp_writer;

@@ -32,7 +32,7 @@ internal static class RefreshSql
     /// </summary>
     public const string TryLockDueRun = "SELECT ops.try_lock_due_run()";
 
-    public const string UnlockDueRun = "SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtextextended('erpdb.refresh_due', 0))";
+    public const string UnlockDueRun = "SELECT pg_catalog.pg_advisory_unlock(ops.due_run_lock_key())";
 
     /// <summary>The next due or dirty view not yet refreshed in this run (as in <c>ops.refresh_due</c>).</summary>
     public const string NextDue = """
