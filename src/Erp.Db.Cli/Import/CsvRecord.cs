@@ -16,7 +16,8 @@ internal sealed partial class CsvRecord
 
     private static readonly string[] Separators = ["'T'", " "];
     private static readonly string[] Times = ["HH:mm:ss.FFFFFFF", "HH:mm:ss", "HH:mm"];
-    private static readonly string[] Zones = ["zzz", "'Z'", ""];
+    // zzz: +08:00 or +0800; zz: +08, as PostgreSQL writes a whole-hour offset (psql \copy of a timestamptz: 2026-03-05 02:00:00+00).
+    private static readonly string[] Zones = ["zzz", "zz", "'Z'", ""];
 
     /// <summary>Each declared column's cell in a record, or -1 when the file lacks the column: one lookup per value read.</summary>
     private readonly Dictionary<string, int> index;
@@ -159,8 +160,8 @@ internal sealed partial class CsvRecord
             : read;
     }
 
-    /// <summary>A timestamp's own offset at its end: Z, +08:00 or -0500.</summary>
-    [GeneratedRegex(@"(Z|[+-]\d{2}:?\d{2})$")]
+    /// <summary>A timestamp's own offset at its end: Z, +08:00, -0500 or +08.</summary>
+    [GeneratedRegex(@"(Z|[+-]\d{2}(:?\d{2})?)$")]
     private static partial Regex Offset();
 
     private string? Cell(string column, bool required)

@@ -39,7 +39,7 @@ public class ImportFormatTests
     }
 
     [Fact]
-    public async Task Timestamps_without_an_offset_are_read_in_the_time_zone_given_else_as_utc()
+    public async Task Timestamps_without_an_offset_are_read_in_the_time_zone_given_else_as_utc_and_ones_with_an_offset_as_written()
     {
         await using var db = await IngestSample.CreateAsync();
         Assert.Equal("Asia/Shanghai", await db.ScalarAsync<string>(
@@ -47,7 +47,9 @@ public class ImportFormatTests
         // 20:30 in Beijing is 12:30 UTC the same day; read as UTC it is 04:30 the next day in Beijing, not the order date.
         var path = await WriteAsync(OrdersHeader,
             "1,10,TZ-1,2026-03-05,2026-03-05 20:30:00,100,paid,CNY,1",
-            "1,10,TZ-2,2026-03-05,2026-03-05T20:30:00+08:00,100,paid,CNY,1");
+            "1,10,TZ-2,2026-03-05,2026-03-05T20:30:00+08:00,100,paid,CNY,1",
+            // As psql's \copy writes a timestamptz: its own offset, whole hours, so the time zone given does not apply.
+            "1,10,TZ-3,2026-03-05,2026-03-05 12:30:00+00,100,paid,CNY,1");
         var before = await DatabaseChecksum.ReadAsync(db);
 
         var asUtc = await CliRun.RunAsync(Import("orders", path, db));
@@ -60,7 +62,7 @@ public class ImportFormatTests
         Assert.Equal(before, unchanged);
         Assert.Contains("--time-zone 'Mars/Olympus' is not a time zone", unknown.Output, StringComparison.Ordinal);
         Assert.True(beijing.ExitCode == 0, beijing.Output + beijing.Error);
-        Assert.Equal("TZ-1=2026-03-05 12:30:00|TZ-2=2026-03-05 12:30:00", await db.ScalarAsync<string>(
+        Assert.Equal("TZ-1=2026-03-05 12:30:00|TZ-2=2026-03-05 12:30:00|TZ-3=2026-03-05 12:30:00", await db.ScalarAsync<string>(
             "SELECT string_agg(order_no || '=' || to_char(ordered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), '|' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no LIKE 'TZ-%'"));
     }
 
