@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Erp.Db.Cli.Import;
 
 /// <summary>
-/// Typed access to the current record of an import file. A blank cell or a column the file lacks gives null (the row's default).
+/// Typed access to the current record of an import file. A blank cell, <c>\N</c> or a column the file lacks gives null (the row's default).
 /// A required cell that is missing or a value that does not parse is recorded in <see cref="Problems"/> (naming line and column) and
 /// read as a placeholder, so that every problem of the record is found; a record with problems is never imported. Strict formats:
 /// numbers invariant without thousands separators (1234.50), dates yyyy-MM-dd unless <see cref="ImportSettings.DateFormat"/>
@@ -13,6 +13,12 @@ namespace Erp.Db.Cli.Import;
 internal sealed partial class CsvRecord
 {
     private const string IsoDate = "yyyy-MM-dd";
+
+    /// <summary>
+    /// How PostgreSQL's text COPY (psql's <c>\copy ... TO</c> without CSV) and MySQL's exports write NULL. Read as a blank cell, so
+    /// that such a file's missing invoice or customer is missing, not a value <c>\N</c>.
+    /// </summary>
+    private const string NullMarker = @"\N";
 
     private static readonly string[] Separators = ["'T'", " "];
     private static readonly string[] Times = ["HH:mm:ss.FFFFFFF", "HH:mm:ss", "HH:mm"];
@@ -171,7 +177,7 @@ internal sealed partial class CsvRecord
             throw new InvalidOperationException($"Column {column} is read but not declared.");
         }
         var cell = i >= 0 && i < cells.Length ? cells[i]?.Trim() : null;
-        if (string.IsNullOrEmpty(cell))
+        if (string.IsNullOrEmpty(cell) || cell == NullMarker)
         {
             if (required)
             {

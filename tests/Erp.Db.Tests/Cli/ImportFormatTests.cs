@@ -165,6 +165,29 @@ public class ImportFormatTests
     }
 
     [Fact]
+    public async Task A_cell_written_as_backslash_N_is_missing_as_postgresql_text_exports_write_null()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        // As psql's \copy (SELECT ...) TO 'file' writes it: tab-separated, NULL as \N, timestamps with a whole-hour offset.
+        const string header = "merchant_id\tshop_id\torder_no\torder_date\tordered_at\tgmv\tstatus\tcustomer_code\tinvoice_id\tpaid_at";
+        var tsv = Temp(".tsv");
+        await File.WriteAllTextAsync(tsv, header + "\n1\t10\tN-1\t2026-03-05\t2026-03-05 01:30:00+00\t10.00\tpaid\t\\N\t\\N\t\\N\n");
+        var required = Temp(".tsv");
+        await File.WriteAllTextAsync(required, header + "\n1\t10\tN-2\t2026-03-05\t2026-03-05 01:30:00+00\t\\N\tpaid\t\\N\t\\N\t\\N\n");
+
+        var imported = await CliRun.RunAsync(Import("orders", tsv, db));
+        var refused = await CliRun.RunAsync(Import("orders", required, db));
+
+        Assert.True(imported.ExitCode == 0, imported.Output + imported.Error);
+        Assert.Equal("N-1 customer=true invoice=true paid_at=true invoiced=false", await db.ScalarAsync<string>(
+            "SELECT order_no || ' customer=' || (customer_id IS NULL) || ' invoice=' || (invoice_id IS NULL) || ' paid_at=' || (paid_at IS NULL)"
+            + " || ' invoiced=' || is_invoiced FROM dw.fact_sales_orders WHERE order_no = 'N-1'"));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Equal(["2:gmv"], Details(refused));
+        Assert.Contains("gmv is missing", refused.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_xlsx_sheet_imports_by_name_and_a_bad_cell_names_its_sheet_row()
     {
         await using var db = await IngestSample.CreateAsync();
