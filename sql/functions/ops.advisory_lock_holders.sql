@@ -8,8 +8,9 @@
 -- pg_stat_activity shows usesysid and usename of every session, state and the start times only of
 -- the caller's own sessions, unless it is a superuser or has pg_read_all_stats ('?' then).
 -- Internal: used by ops.lock_view_refresh, ops.try_lock_due_run (writers call it), ops.refresh_due,
--- ops.cancel_overrunning_refreshes, ops.overrunning_refreshes and ops.health_problems. Migrate's own lock is not read here: migrate
--- looks at it before anything is applied, so it sends its own SQL (MigrationLockHolders.cs).
+-- ops.cancel_overrunning_refreshes, ops.overrunning_refreshes and ops.health_problems. Migrate's
+-- own lock is not read here: migrate looks at it before anything is applied, so it sends its own
+-- SQL (MigrationLockHolders.cs).
 
 CREATE OR REPLACE FUNCTION ops.advisory_lock_holders(lock_classid oid, lock_objid oid, lock_objsubid integer)
 RETURNS TABLE (pid integer, usesysid oid, usename text, state text, xact_start timestamptz, query_start timestamptz,
