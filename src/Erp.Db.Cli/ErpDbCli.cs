@@ -92,6 +92,7 @@ internal static class ErpDbCli
             root.Subcommands.Add(command);
         }
         ChoiceOptions.Apply(root);
+        DateOptions.Apply(root);
         foreach (var help in root.Options.OfType<HelpOption>())
         {
             help.Action = help.Action is HelpAction action ? new ArgumentHelpAction(action) : help.Action;

@@ -113,6 +113,8 @@ public class BiContractTests
     [Theory]
     [InlineData("json", "--start", "2026-13-01", "'2026-13-01' is not a date (yyyy-MM-dd), as --start must be.")]
     [InlineData("table", "--days", "seven", "'seven' is not a whole number, as --days must be.")]
+    [InlineData("json", "--from", "05/11/2026", "'05/11/2026' is not a date (yyyy-MM-dd), as --from must be.")]
+    [InlineData("json", "--end", "Nov 30 2026", "'Nov 30 2026' is not a date (yyyy-MM-dd), as --end must be.")]
     public async Task A_value_of_the_wrong_kind_is_named_in_the_users_terms_with_the_commands_help(string format, string option, string value, string message)
     {
         var run = await CliRun.RunAsync("sales", "--merchant", "1", option, value, "--format", format, "--connection", "Host=127.0.0.1;Port=1;Database=none");
@@ -122,6 +124,25 @@ public class BiContractTests
         Assert.Contains(message, said, StringComparison.Ordinal);
         Assert.Contains("Run 'erpdb sales --help' for usage.", said, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", said, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A day is yyyy-MM-dd in every command that takes one: a day-first '05/11/2026' was read month first, as 11 May, and the
+    /// answer covered another period than the one meant, without a word.
+    /// </summary>
+    [Theory]
+    [InlineData("--date", "05/11/2026", "shops", "--merchant", "1")]
+    [InlineData("--date", "2026/11/05", "report", "--merchant", "1")]
+    [InlineData("--to", "05/11/2026", "trends", "--merchant", "1")]
+    [InlineData("--from", "05/11/2026", "post")]
+    public async Task A_day_in_another_shape_than_yyyy_MM_dd_is_refused_by_every_command(string option, string value, params string[] command)
+    {
+        var run = await CliRun.RunAsync([.. command, option, value, "--format", "json", "--connection", "Host=127.0.0.1;Port=1;Database=none"]);
+
+        Assert.Equal(2, run.ExitCode);
+        var error = run.Json().GetProperty("error");
+        Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
+        Assert.StartsWith($"'{value}' is not a date (yyyy-MM-dd), as {option} must be.", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
