@@ -22,6 +22,9 @@ internal sealed partial class CsvRecord
 
     private static readonly string[] Separators = ["'T'", " "];
     private static readonly string[] Times = ["HH:mm:ss.FFFFFFF", "HH:mm:ss", "HH:mm"];
+    // After the file's own date format, the hour may have one digit: a spreadsheet writes 2026/3/5 9:05 (h:mm), and a format
+    // that reads 2026/3/5 takes its times as written.
+    private static readonly string[] LocalTimes = ["H:mm:ss.FFFFFFF", "H:mm:ss", "H:mm"];
     // zzz: +08:00 or +0800; zz: +08, as PostgreSQL writes a whole-hour offset (psql \copy of a timestamptz: 2026-03-05 02:00:00+00).
     private static readonly string[] Zones = ["zzz", "zz", "'Z'", ""];
 
@@ -46,7 +49,7 @@ internal sealed partial class CsvRecord
         dateFormats = [dateFormat ?? IsoDate];
         timestampFormats = TimestampFormats(dateFormat);
         dateExpected = $"a date in {dateFormats[0]}";
-        timestampExpected = $"a timestamp in ISO 8601 (2026-03-05T10:00:00+08:00{(dateFormat is null ? "" : $", or {dateFormat} HH:mm:ss")})";
+        timestampExpected = $"a timestamp in ISO 8601 (2026-03-05T10:00:00+08:00{(dateFormat is null ? "" : $", or {dateFormat} H:mm:ss")})";
         parseDate = ParseDate;
         parseTimestamp = ParseTimestamp;
     }
@@ -55,7 +58,7 @@ internal sealed partial class CsvRecord
     public static string[] TimestampFormats(string? dateFormat) =>
     [
         .. from sep in Separators from time in Times from zone in Zones select $"{IsoDate}{sep}{time}{zone}",
-        .. dateFormat is null ? [] : from time in Times from zone in Zones select $"{dateFormat} {time}{zone}",
+        .. dateFormat is null ? [] : from time in LocalTimes from zone in Zones select $"{dateFormat} {time}{zone}",
     ];
 
     /// <summary>The current line of the file (or row of the sheet): the header is 1.</summary>

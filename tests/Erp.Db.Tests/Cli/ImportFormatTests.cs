@@ -316,6 +316,28 @@ public class ImportFormatTests
         Assert.Equal("2026-03-05", await db.ScalarAsync<string>("SELECT order_date::text FROM dw.fact_sales_orders WHERE order_no = 'D-1'"));
     }
 
+    /// <summary>
+    /// A spreadsheet that writes dates as 2026/3/5 writes times as 9:05 (h:mm): with the file's date format, an hour of one digit is
+    /// read as written, not refused on the morning rows only.
+    /// </summary>
+    [Fact]
+    public async Task A_date_format_reads_a_time_whose_hour_has_one_digit()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = await WriteAsync(OrdersHeader,
+            "1,10,H-1,2026/3/5,2026/3/5 9:05+08:00,10,paid,CNY,1",
+            "1,10,H-2,2026/3/5,2026/3/5 12:30:15+08:00,10,paid,CNY,1",
+            "1,10,H-3,2026/3/5,2026/3/5 0:07,10,paid,CNY,1");
+
+        var run = await CliRun.RunAsync([.. Import("orders", path, db), "--date-format", "yyyy/M/d"]);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Equal("H-1 2026-03-05 2026-03-05 01:05:00+00, H-2 2026-03-05 2026-03-05 04:30:15+00, H-3 2026-03-05 2026-03-05 00:07:00+00", await db.ScalarAsync<string>("""
+            SELECT string_agg(order_no || ' ' || order_date || ' ' || to_char(ordered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || '+00', ', ' ORDER BY order_no)
+              FROM dw.fact_sales_orders WHERE order_no LIKE 'H-%'
+            """));
+    }
+
     [Fact]
     public async Task Every_problem_of_a_file_is_reported_at_once_up_to_the_limit()
     {
