@@ -164,6 +164,36 @@ public class ImportFormatTests
             "SELECT string_agg(order_no || '=' || gmv, '|' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no IN ('B-1', 'T-1')"));
     }
 
+    /// <summary>
+    /// A spreadsheet saved as CSV writes a row it kept formatted as delimiters only (",,,,"), in the middle or at the end, with
+    /// CRLF line ends: such a record holds nothing and is skipped, as a blank line and a sheet's empty row are, and a bad line
+    /// after it is still named by its own line.
+    /// </summary>
+    [Fact]
+    public async Task A_record_of_empty_cells_only_is_skipped_like_a_blank_line()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = Temp(".csv");
+        await File.WriteAllTextAsync(path, string.Join("\r\n",
+            OrdersHeader,
+            "1,10,R-1,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1",
+            ",,,,,,,,",
+            "1,10,R-2,2026-03-05,2026-03-05T09:30:00+08:00,20,paid,CNY,1",
+            ", ,,,,,,,",
+            "") + "\r\n", new UTF8Encoding(true));
+        var bad = await WriteAsync(OrdersHeader, ",,,,,,,,", "1,10,R-3,2026-03-05,2026-03-05T09:30:00+08:00,ten,paid,CNY,1");
+
+        var run = await CliRun.RunAsync(Import("orders", path, db));
+        var refused = await CliRun.RunAsync(Import("orders", bad, db));
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Equal(2, run.Json().GetProperty("data").GetProperty("rows").GetInt32());
+        Assert.Equal("R-1=10.00|R-2=20.00", await db.ScalarAsync<string>(
+            "SELECT string_agg(order_no || '=' || gmv, '|' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no LIKE 'R-%'"));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Equal(["3:gmv"], Details(refused));
+    }
+
     [Fact]
     public async Task A_cell_written_as_backslash_N_is_missing_as_postgresql_text_exports_write_null()
     {

@@ -4,7 +4,7 @@ using CsvHelper.Configuration;
 
 namespace Erp.Db.Cli.Import.Sources;
 
-/// <summary>A CSV or TSV file, decoded strictly in <paramref name="encoding"/> (a UTF-8 BOM is skipped) and parsed by CsvHelper record by record.</summary>
+/// <summary>A CSV or TSV file, decoded strictly in <paramref name="encoding"/> (a UTF-8 BOM is skipped) and parsed by CsvHelper record by record; blank lines and records of empty cells only are skipped.</summary>
 internal sealed class CsvSource(string path, string encoding, string delimiter) : ImportSource
 {
     private readonly StreamReader reader = new(path, TextEncodings.Get(encoding), detectEncodingFromByteOrderMarks: encoding == TextEncodings.Utf8Name, 1 << 16);
@@ -39,6 +39,12 @@ internal sealed class CsvSource(string path, string encoding, string delimiter) 
         while (p.Read())
         {
             var record = p.Record ?? [];
+            // A record of empty cells only (",,,,": what a spreadsheet saves for a row it kept formatted or once used) holds no
+            // value, as a blank line does: skipped, as a sheet's empty row is.
+            if (Array.TrueForAll(record, string.IsNullOrWhiteSpace))
+            {
+                continue;
+            }
             // RawRow is the record's last line; a quoted cell may span lines. Only then is the raw record (a copy of the line) needed.
             var line = p.RawRow;
             if (SpansLines(record))
