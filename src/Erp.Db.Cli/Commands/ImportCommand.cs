@@ -203,6 +203,11 @@ internal sealed class ImportCommand : Command, IArgumentHelp
             "," or ";" or "|" => parseResult.GetValue(delimiter)!,
             var other => throw CliException.Validation($"--delimiter '{other}' is not one of ',', ';', '|', 'tab'.", new { field = "--delimiter", delimiter = other }),
         };
+        if (TextEncodings.HasUtf16Bom(path))
+        {
+            throw CliException.Validation($"{path} is UTF-16 text (what Excel saves as 'Unicode Text'), which import does not read: "
+                + "save it as 'CSV UTF-8' (or tab-separated in UTF-8), or convert it, e.g. iconv -f UTF-16 -t UTF-8.", new { file = path, encoding = "utf-16" });
+        }
         string encodingName;
         try
         {

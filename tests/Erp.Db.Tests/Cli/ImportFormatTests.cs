@@ -95,6 +95,30 @@ public class ImportFormatTests
             "SELECT string_agg(order_no, '|' ORDER BY order_no COLLATE \"C\") FROM dw.fact_sales_orders WHERE order_no IN ('肖一', 'Crème-Brûlée', '联通', 'Фһ')"));
     }
 
+    /// <summary>
+    /// Excel's "Unicode Text" is UTF-16 with a byte order mark: it is named as such, with what to save instead, rather than
+    /// refused as a GBK file with a bad byte FF; with --encoding too, and nothing is saved.
+    /// </summary>
+    [Fact]
+    public async Task A_utf16_file_is_named_as_utf16_with_what_to_save_instead()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = Temp(".txt");
+        await File.WriteAllTextAsync(path, OrdersHeader.Replace(',', '\t') + "\r\n1\t10\tU-1\t2026-03-05\t2026-03-05T09:30:00+08:00\t10\tpaid\tCNY\t1\r\n", Encoding.Unicode);
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var run = await CliRun.RunAsync([.. Import("orders", path, db), "--delimiter", "tab"]);
+        var named = await CliRun.RunAsync([.. Import("orders", path, db), "--delimiter", "tab", "--encoding", "gbk"]);
+
+        Assert.Equal((2, 2), (run.ExitCode, named.ExitCode));
+        var error = run.Json().GetProperty("error");
+        Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
+        Assert.Contains("is UTF-16 text", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("save it as 'CSV UTF-8'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("is UTF-16 text", named.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
+    }
+
     [Fact]
     public async Task Bytes_that_are_not_valid_in_the_files_encoding_are_named_on_their_own_line()
     {

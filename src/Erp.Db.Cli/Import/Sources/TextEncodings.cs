@@ -52,6 +52,17 @@ internal static class TextEncodings
     }
 
     /// <summary>
+    /// Whether the file starts with a UTF-16 byte order mark (FF FE or FE FF; UTF-32's FF FE 00 00 too): Excel's "Unicode Text",
+    /// whose every other byte is 00. Read as UTF-8 or GBK it could only be refused for a byte FF, as if it were a damaged GBK file.
+    /// </summary>
+    public static bool HasUtf16Bom(string path)
+    {
+        Span<byte> start = stackalloc byte[2];
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return stream.ReadAtLeast(start, 2, throwOnEndOfStream: false) == 2 && (start is [0xFF, 0xFE] or [0xFE, 0xFF]);
+    }
+
+    /// <summary>
     /// The first line (1-based) that is not valid in <paramref name="encoding"/>, with the text before the bad bytes, the bad bytes
     /// themselves and the first line's text, or null when every line is valid. Lines are cut at the byte 0x0A, which is never part of a UTF-8 or GB18030
     /// character; a UTF-8 BOM starting the file is skipped. For the message of a file the reader refused: it decodes ahead of the parser,
