@@ -253,6 +253,35 @@ public class BiContractTests
     }
 
     [Fact]
+    public async Task A_merchant_is_named_by_its_code_as_by_its_id_and_a_code_the_login_does_not_see_is_not_found_alike()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await using var scoped = await Infrastructure.TestLogin.CreateAsync(f.Db, "erp_reader");
+        await f.Db.ExecuteAsync($"SELECT ops.grant_merchant_access('{scoped.Name}', 1)");
+        var code = (await f.Db.ScalarAsync<string>("SELECT merchant_code FROM dw.dim_merchants WHERE merchant_id = 1"))!;
+        var otherCode = (await f.Db.ScalarAsync<string>("SELECT merchant_code FROM dw.dim_merchants WHERE merchant_id = 2"))!;
+        string[] sales = ["sales", "--days", "7", "--format", "json"];
+
+        var byId = await CliRun.RunAsync([.. sales, "--merchant", "1", "--connection", f.Db.ConnectionString]);
+        var byCode = await CliRun.RunAsync([.. sales, "--merchant", code, "--connection", f.Db.ConnectionString]);
+        var scopedByCode = await CliRun.RunAsync([.. sales, "-m", code, "--connection", scoped.ConnectionString]);
+        var unknown = await CliRun.RunAsync([.. sales, "--merchant", "no-such-code", "--connection", f.Db.ConnectionString]);
+        var scopedOther = await CliRun.RunAsync([.. sales, "--merchant", otherCode, "--connection", scoped.ConnectionString]);
+        var scopedUnknown = await CliRun.RunAsync([.. sales, "--merchant", "no-such-code", "--connection", scoped.ConnectionString]);
+
+        Assert.True(byCode.ExitCode == 0, byCode.Output + byCode.Error);
+        Assert.Equal(byId.Json().GetProperty("data").GetRawText(), byCode.Json().GetProperty("data").GetRawText());
+        Assert.Equal(0, scopedByCode.ExitCode);
+        Assert.Equal((2, "NOT_FOUND"), (unknown.ExitCode, unknown.Json().GetProperty("error").GetProperty("code").GetString()));
+        Assert.Contains($"1 {code} (", unknown.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal((2, "NOT_FOUND"), (scopedOther.ExitCode, scopedOther.Json().GetProperty("error").GetProperty("code").GetString()));
+        Assert.Equal(
+            scopedOther.Json().GetProperty("error").GetProperty("message").GetString()!.Replace(otherCode, "X", StringComparison.Ordinal),
+            scopedUnknown.Json().GetProperty("error").GetProperty("message").GetString()!.Replace("no-such-code", "X", StringComparison.Ordinal));
+        Assert.DoesNotContain("Merchant two", scopedOther.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Every_period_result_states_its_days_its_grain_and_whether_the_last_bucket_is_complete()
     {
         await using var f = await QueryFixture.CreateAsync();

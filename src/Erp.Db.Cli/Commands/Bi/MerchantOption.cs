@@ -1,31 +1,42 @@
 using System.CommandLine;
+using System.Globalization;
 using Erp.Db.Cli.Output;
 
 namespace Erp.Db.Cli.Commands.Bi;
 
-/// <summary>--merchant: whose data a BI command reads; optional when the login sees exactly one merchant.</summary>
+/// <summary>
+/// --merchant: whose data a BI command reads, by id or by the code files name it by (merchant_code); optional when the login sees
+/// exactly one merchant.
+/// </summary>
 internal sealed class MerchantOption
 {
-    private readonly Option<long?> merchant = new("--merchant", "-m")
+    private readonly Option<string?> merchant = new("--merchant", "-m")
     {
-        Description = "Merchant id. Every BI query reads one merchant; optional when only one merchant is visible.",
+        Description = "Merchant id or code. Every BI query reads one merchant; optional when only one merchant is visible.",
     };
 
     public MerchantOption(Command command) => command.Options.Add(merchant);
 
     public async Task<long> ResolveAsync(ParseResult parseResult, ErpDatabase erp, CancellationToken cancellationToken)
     {
-        var requested = parseResult.GetValue(merchant);
-        if (requested is < 1)
+        var requested = parseResult.GetValue(merchant)?.Trim();
+        if (long.TryParse(requested, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id))
         {
-            throw CliException.Validation($"--merchant must be a positive merchant id; got {requested}.");
-        }
-        if (requested is { } id)
-        {
+            if (id < 1)
+            {
+                throw CliException.Validation($"--merchant must be a positive merchant id or a merchant code; got {id}.");
+            }
             await EnsureAccessAsync(erp, id, cancellationToken);
             return id;
         }
         var visible = await erp.Queries.MerchantsAsync(cancellationToken);
+        if (!string.IsNullOrEmpty(requested))
+        {
+            // Only the merchants this login sees are searched, so a code of another merchant's and a code no merchant has get the
+            // same answer: nothing is revealed.
+            return visible.SingleOrDefault(m => m.Code == requested)?.MerchantId
+                ?? throw new CliException(ErrorCodes.NotFound, $"No merchant this login sees has the code '{requested}'. " + Known(visible), ExitCodes.Usage);
+        }
         return visible.Count == 1
             ? visible[0].MerchantId
             : throw CliException.Validation($"--merchant is required: this login sees {visible.Count} merchants. {Known(visible)}");
@@ -49,5 +60,5 @@ internal sealed class MerchantOption
 
     private static string Known(IReadOnlyList<Erp.Db.Queries.Merchant> visible) => visible.Count == 0
         ? "No merchants are visible: load data (erpdb seed) or ask a DBA for access."
-        : $"Known: {string.Join(", ", visible.Take(20).Select(m => $"{m.MerchantId} ({m.Name})"))}{(visible.Count > 20 ? ", ..." : "")}.";
+        : $"Known: {string.Join(", ", visible.Take(20).Select(m => $"{m.MerchantId} {m.Code} ({m.Name})"))}{(visible.Count > 20 ? ", ..." : "")}.";
 }
