@@ -5,10 +5,10 @@ using Erp.Db.Cli.Output;
 
 namespace Erp.Db.Cli.Commands;
 
-/// <summary><c>erpdb post [--merchant ID] [--from DATE] [--to DATE]</c>: re-post the books from the facts (idempotent).</summary>
+/// <summary><c>erpdb post [--merchant ID|CODE] [--from DATE] [--to DATE]</c>: re-post the books from the facts (idempotent).</summary>
 internal sealed class PostCommand : Command
 {
-    private readonly Option<long?> merchant = new("--merchant", "-m") { Description = "Merchant id to post; default: every merchant." };
+    private readonly Option<string?> merchant = new("--merchant", "-m") { Description = "Merchant id or code to post; default: every merchant." };
 
     private readonly Option<DateOnly?> from = new("--from") { Description = "First order date to post (yyyy-MM-dd); default: the first." };
 
@@ -31,11 +31,6 @@ internal sealed class PostCommand : Command
 
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var merchantId = parseResult.GetValue(merchant);
-        if (merchantId is < 1)
-        {
-            throw CliException.Validation($"--merchant must be a positive merchant id; got {merchantId}.", new { merchant = merchantId });
-        }
         var first = parseResult.GetValue(from);
         var last = parseResult.GetValue(to);
         if (first is { } f && last is { } l && l < f)
@@ -44,10 +39,9 @@ internal sealed class PostCommand : Command
         }
 
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
-        if (merchantId is { } id)
-        {
-            await Bi.MerchantOption.EnsureAccessAsync(erp, id, cancellationToken);
-        }
+        long? merchantId = parseResult.GetValue(merchant) is { } requested && !string.IsNullOrWhiteSpace(requested)
+            ? await Bi.MerchantOption.ResolveAsync(erp, requested, cancellationToken)
+            : null;
         var result = await erp.PostAsync(merchantId, first, last, cancellationToken);
         var data = new
         {

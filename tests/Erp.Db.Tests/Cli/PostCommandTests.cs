@@ -52,4 +52,19 @@ public class PostCommandTests
         Assert.Equal("NOT_FOUND", run.Json().GetProperty("error").GetProperty("code").GetString());
         Assert.Contains("Merchant 99 does not exist", run.Json().GetProperty("error").GetProperty("message").GetString());
     }
+
+    [Fact]
+    public async Task Post_names_a_merchant_by_its_code_as_by_its_id()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var code = (await db.ScalarAsync<string>("SELECT merchant_code FROM dw.dim_merchants WHERE merchant_id = 1"))!;
+
+        var byCode = await CliRun.RunAsync("post", "--merchant", code, "--connection", db.ConnectionString, "--format", "json");
+        var unknown = await CliRun.RunAsync("post", "--merchant", "no-such-code", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.True(byCode.ExitCode == 0, byCode.Output + byCode.Error);
+        Assert.Equal(1, byCode.Json().GetProperty("data").GetProperty("merchant").GetInt64());
+        Assert.Equal((2, "NOT_FOUND"), (unknown.ExitCode, unknown.Json().GetProperty("error").GetProperty("code").GetString()));
+        Assert.Contains($"1 {code} (", unknown.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -19,7 +19,24 @@ internal sealed class MerchantOption
 
     public async Task<long> ResolveAsync(ParseResult parseResult, ErpDatabase erp, CancellationToken cancellationToken)
     {
-        var requested = parseResult.GetValue(merchant)?.Trim();
+        if (parseResult.GetValue(merchant) is { } requested && !string.IsNullOrWhiteSpace(requested))
+        {
+            return await ResolveAsync(erp, requested, cancellationToken);
+        }
+        var visible = await erp.Queries.MerchantsAsync(cancellationToken);
+        return visible.Count == 1
+            ? visible[0].MerchantId
+            : throw CliException.Validation($"--merchant is required: this login sees {visible.Count} merchants. {Known(visible)}");
+    }
+
+    /// <summary>
+    /// The merchant a --merchant value names (every command's): an id, refused unless it exists and the login may read it
+    /// (<see cref="EnsureAccessAsync"/>), or else a code, looked up among the merchants the login sees only, so that a code of
+    /// another merchant's and a code no merchant has get the same NOT_FOUND: nothing is revealed.
+    /// </summary>
+    public static async Task<long> ResolveAsync(ErpDatabase erp, string requested, CancellationToken cancellationToken)
+    {
+        requested = requested.Trim();
         if (long.TryParse(requested, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id))
         {
             if (id < 1)
@@ -30,16 +47,8 @@ internal sealed class MerchantOption
             return id;
         }
         var visible = await erp.Queries.MerchantsAsync(cancellationToken);
-        if (!string.IsNullOrEmpty(requested))
-        {
-            // Only the merchants this login sees are searched, so a code of another merchant's and a code no merchant has get the
-            // same answer: nothing is revealed.
-            return visible.SingleOrDefault(m => m.Code == requested)?.MerchantId
-                ?? throw new CliException(ErrorCodes.NotFound, $"No merchant this login sees has the code '{requested}'. " + Known(visible), ExitCodes.Usage);
-        }
-        return visible.Count == 1
-            ? visible[0].MerchantId
-            : throw CliException.Validation($"--merchant is required: this login sees {visible.Count} merchants. {Known(visible)}");
+        return visible.SingleOrDefault(m => m.Code == requested)?.MerchantId
+            ?? throw new CliException(ErrorCodes.NotFound, $"No merchant this login sees has the code '{requested}'. " + Known(visible), ExitCodes.Usage);
     }
 
     /// <summary>Refuses a merchant that does not exist (NOT_FOUND) or that this login may not read (FORBIDDEN), naming the ones it sees.</summary>
