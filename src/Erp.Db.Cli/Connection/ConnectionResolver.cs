@@ -10,6 +10,7 @@ namespace Erp.Db.Cli.Connection;
 /// (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD: Npgsql reads only some, so they are mapped
 /// here), ConnectionStrings:ErpDb, then ErpDb:ConnectionString (the library's own setting) in erpdb.json or
 /// appsettings.json, else the local server.
+/// A connection string may be Npgsql's (Host=...;Database=...), or libpq's URI or keyword=value form (as psql takes it).
 /// A connection string without a password takes it from libpq's password file: PGPASSFILE, else
 /// ~/.pgpass (lines host:port:database:user:password), so no password need be on the command line.
 /// </summary>
@@ -82,6 +83,7 @@ internal sealed class ConnectionResolver(IConfiguration configuration, CliEnviro
 
     private static ConnectionTarget Validated(string connectionString, string source)
     {
+        connectionString = LibpqConnectionString.ToNpgsql(connectionString, source) ?? connectionString;
         try
         {
             _ = new NpgsqlConnectionStringBuilder(connectionString);
@@ -89,7 +91,8 @@ internal sealed class ConnectionResolver(IConfiguration configuration, CliEnviro
         catch (ArgumentException e)
         {
             // The message names the bad keyword, never the value (which may be a password).
-            throw CliException.Validation($"The connection string from {source} is malformed: {e.Message} Use the form 'Host=...;Port=5432;Database=...;Username=...;Password=...'.");
+            throw CliException.Validation($"The connection string from {source} is malformed: {e.Message} "
+                + "Use 'Host=...;Port=5432;Database=...;Username=...;Password=...', libpq's 'host=... port=5432 dbname=... user=...' or 'postgresql://user@host:5432/dbname'.");
         }
         return new ConnectionTarget(connectionString, source);
     }

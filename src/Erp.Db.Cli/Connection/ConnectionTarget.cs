@@ -14,7 +14,9 @@ internal sealed record ConnectionTarget(string ConnectionString, string Source)
         get
         {
             var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
-            return $"{builder.Username ?? "(default user)"}@{builder.Host}:{builder.Port}/{builder.Database}";
+            // A host with spaces or '=' is a string Npgsql misread (libpq pairs glued into Host): it may hold the password.
+            var host = builder.Host is { } name && name.Any(c => char.IsWhiteSpace(c) || c == '=') ? "(unreadable host)" : builder.Host;
+            return $"{builder.Username ?? "(default user)"}@{host}:{builder.Port}/{builder.Database}";
         }
     }
 
