@@ -10,7 +10,8 @@ namespace Erp.Db.Cli.Connection;
 /// (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD: Npgsql reads only some, so they are mapped
 /// here), ConnectionStrings:ErpDb, then ErpDb:ConnectionString (the library's own setting) in erpdb.json or
 /// appsettings.json, else the local server.
-/// A connection string may be Npgsql's (Host=...;Database=...), or libpq's URI or keyword=value form (as psql takes it).
+/// A connection string may be Npgsql's (Host=...;Database=...), or libpq's URI or keyword=value form (as psql takes it);
+/// without a host it means localhost.
 /// A connection string without a password takes it from libpq's password file: PGPASSFILE, else
 /// ~/.pgpass (lines host:port:database:user:password), so no password need be on the command line.
 /// </summary>
@@ -86,7 +87,14 @@ internal sealed class ConnectionResolver(IConfiguration configuration, CliEnviro
         connectionString = LibpqConnectionString.ToNpgsql(connectionString, source) ?? connectionString;
         try
         {
-            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            // Without a host Npgsql throws when the data source is built (a stack trace); libpq and the PG* variables
+            // default to the local machine, and so does erpdb.
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            if (string.IsNullOrWhiteSpace(builder.Host))
+            {
+                builder.Host = "localhost";
+                connectionString = builder.ConnectionString;
+            }
         }
         catch (ArgumentException e)
         {

@@ -46,6 +46,21 @@ public class ConnectionFormTests
     }
 
     [Theory]
+    [InlineData("Port=1;Username=ops;Password=nohostsecret;Database=erp;Timeout=3")]
+    [InlineData("postgresql://ops:nohostsecret@:1/erp?connect_timeout=3")]
+    public async Task A_connection_without_a_host_means_localhost_as_in_libpq_not_a_stack_trace(string connection)
+    {
+        var run = await CliRun.RunAsync("status", "--connection", connection, "--format", "json");
+
+        Assert.Equal(1, run.ExitCode);
+        var error = run.Json().GetProperty("error");
+        Assert.Equal("DB_UNAVAILABLE", error.GetProperty("code").GetString());
+        Assert.Contains("ops@localhost:1/erp", error.GetProperty("message").GetString());
+        Assert.DoesNotContain("nohostsecret", run.Output + run.Error);
+        Assert.DoesNotContain("   at ", run.Output + run.Error);
+    }
+
+    [Theory]
     [InlineData("host=127.0.0.1 user=ops passwd=kvsecret42 dbname=erp", "'passwd'")]
     [InlineData("postgresql://ops:kvsecret42@127.0.0.1/erp?sslmode=sometimes", "sslmode")]
     [InlineData("host=127.0.0.1 password='kvsecret42", "no closing quote")]
