@@ -27,7 +27,8 @@ internal sealed class DoctorCommand : Command
         var table = new TableView(
             ["Code", "Object", "Problem and fix"],
             [.. problems.Select(p => (IReadOnlyList<string>)[p.Code, p.ObjectName, $"{p.Problem}\nFix: {p.Fix}"])],
-            caption);
+            caption,
+            WrapText: true);
         var data = new
         {
             healthy = problems.Count == 0,

@@ -28,7 +28,8 @@ internal static class RefreshView
             r.RowCount?.ToString(CultureInfo.InvariantCulture) ?? "",
             r.DurationMs.ToString("0", CultureInfo.InvariantCulture),
             r.Error ?? ""])],
-        caption);
+        caption,
+        WrapText: results.Any(r => r.Error is not null));
 
     public static object Status(ViewStatus s) => new
     {

@@ -9,6 +9,7 @@ namespace Erp.Db.Cli.Output;
 /// a number or a word across lines: numeric columns are right-aligned and never shortened, nor
 /// are times or the first column (what the row is about); other text columns are shortened with an
 /// ellipsis, and when even that cannot fit, each row is printed vertically as "header : value" lines.
+/// A view whose text must be read whole (<see cref="TableView.WrapText"/>) is printed vertically, wrapped, rather than shortened.
 /// </summary>
 internal static partial class TextTable
 {
@@ -35,7 +36,12 @@ internal static partial class TextTable
             .Select(c => rows.Select(r => TerminalText.Width(r[c])).Append(numeric[c] ? TerminalText.Width(headers[c]) : Math.Min(TerminalText.Width(headers[c]), MinTextWidth)).Max())
             .ToArray();
 
-        if (Fit(widths, whole, width))
+        var natural = widths.ToArray();
+        if (view.WrapText && (!Fit(widths, whole, width) || !widths.SequenceEqual(natural)))
+        {
+            AppendVerticalWrapped(text, headers, view.Rows, width);
+        }
+        else if (Fit(widths, whole, width))
         {
             AppendLine(text, headers, widths, numeric, shortenHeaders: true);
             text.AppendLine(string.Join(Gap, widths.Select(w => new string('-', w))).TrimEnd());
@@ -97,6 +103,38 @@ internal static partial class TextTable
             for (var c = 0; c < headers.Length; c++)
             {
                 text.Append(TerminalText.PadRight(headers[c], labelWidth)).Append(" : ").AppendLine(rows[r][c]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each row as "header : value" lines, a value wrapped at the width (its continuation lines indented under it) and its
+    /// own line breaks kept: nothing is shortened.
+    /// </summary>
+    private static void AppendVerticalWrapped(StringBuilder text, string[] headers, IReadOnlyList<IReadOnlyList<string>> rows, int width)
+    {
+        var labelWidth = headers.Max(TerminalText.Width);
+        var indent = new string(' ', labelWidth + 3);
+        var valueWidth = Math.Max(MinTextWidth, width - indent.Length);
+        for (var r = 0; r < rows.Count; r++)
+        {
+            if (r > 0)
+            {
+                text.AppendLine();
+            }
+            for (var c = 0; c < headers.Length; c++)
+            {
+                var value = new StringBuilder();
+                foreach (var line in rows[r][c].ReplaceLineEndings("\n").Split('\n'))
+                {
+                    AppendWrapped(value, line, valueWidth);
+                }
+                var lines = value.ToString().TrimEnd().Split(Environment.NewLine);
+                text.Append(TerminalText.PadRight(headers[c], labelWidth)).Append(" : ").AppendLine(lines[0]);
+                foreach (var more in lines.Skip(1))
+                {
+                    text.Append(indent).AppendLine(more);
+                }
             }
         }
     }

@@ -91,6 +91,27 @@ public class DoctorCommandTests
     }
 
     [Fact]
+    public async Task The_table_shows_each_problem_and_its_fix_whole_within_80_columns()
+    {
+        await using var db = await HealthyAsync();
+        await db.ExecuteAsync("CREATE MATERIALIZED VIEW mart.mv_doctor_probe AS SELECT 1 AS one");
+
+        var json = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+        var table = await CliRun.RunAsync(new Dictionary<string, string> { ["COLUMNS"] = "80" }, "doctor", "--connection", db.ConnectionString, "--format", "table");
+
+        Assert.Equal(5, table.ExitCode);
+        Assert.All(table.Output.Split('\n'), line => Assert.True(line.TrimEnd().Length <= 80, $"longer than 80 columns: {line}"));
+        // Every word of every problem and fix is there, in order, however the lines were wrapped.
+        var shown = string.Join(' ', table.Output.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+        foreach (var problem in Problems(json))
+        {
+            Assert.Contains(string.Join(' ', problem.Problem.Split(' ', StringSplitOptions.RemoveEmptyEntries)), shown);
+            Assert.Contains(string.Join(' ', problem.Fix.Split(' ', StringSplitOptions.RemoveEmptyEntries)), shown);
+        }
+        Assert.DoesNotContain("…", table.Output);
+    }
+
+    [Fact]
     public async Task A_pending_script_is_ERPDB010()
     {
         await using var db = await HealthyAsync();

@@ -50,6 +50,22 @@ public class TextTableTests
         Assert.Contains("Shop     : Shenzhen Consumer Electronics Flagship Store (official)", text);
     }
 
+    [Fact]
+    public void Sentences_to_read_whole_are_wrapped_under_their_header_rather_than_shortened()
+    {
+        const string error = "canceling statement due to lock timeout while refreshing mart.mv_daily_sales; another session holds its lock";
+        var rows = new TableView(["View", "Status", "Error"], [["mart.mv_daily_sales", "failed", error], ["mart.mv_weekly_sales", "succeeded", ""]], WrapText: true);
+        var fits = new TableView(["View", "Status", "Error"], [["mart.mv_daily_sales", "failed", "timeout"]], WrapText: true);
+
+        var text = TextTable.Render(rows, 60);
+
+        Assert.All(text.Split('\n'), l => Assert.True(l.TrimEnd('\r').Length <= 60, l));
+        Assert.DoesNotContain("…", text);
+        Assert.Contains(error, string.Join(' ', text.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Contains("Error  : canceling statement", text);
+        Assert.StartsWith("View                 Status  Error", TextTable.Render(fits, 60));
+    }
+
     private static readonly TableView Chinese = new(
         ["Customer", "Name", "Revenue"],
         [
