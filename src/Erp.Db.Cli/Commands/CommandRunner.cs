@@ -55,7 +55,10 @@ internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals,
         PostgresException { SqlState: "28P01" or "28000" } auth => new CliException(ErrorCodes.Unauthorized,
             $"The database refused the login: {auth.MessageText}. Check the user and password of the connection.", ExitCodes.Failure),
         PostgresException { SqlState: "42501" } denied => new CliException(ErrorCodes.Forbidden,
-            $"This login lacks a permission it needs: {denied.MessageText}. Ask a DBA to grant it the right role (erp_reader for BI commands; docs/security.md).", ExitCodes.Forbidden),
+            $"This login lacks a permission it needs: {denied.MessageText}. {RoleHint(parseResult)}", ExitCodes.Forbidden),
+        // PostgreSQL refuses COPY FROM into a table whose row level security applies to the login: seed as a writer.
+        PostgresException { SqlState: "0A000" } copy when copy.MessageText.Contains("row-level security", StringComparison.Ordinal) => new CliException(
+            ErrorCodes.Forbidden, $"This login may not load the tables with COPY: {copy.MessageText}. {RoleHint(parseResult)}", ExitCodes.Forbidden),
         PostgresException { SqlState: "3D000" } missing => new CliException(ErrorCodes.NotFound,
             $"{missing.MessageText}. Create the database first (createdb) or fix the connection's Database.", ExitCodes.Usage),
         WarehouseNotMigratedException notMigrated => new CliException(ErrorCodes.NotMigrated,
@@ -74,6 +77,16 @@ internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals,
         OperationCanceledException => new CliException(ErrorCodes.Timeout, "Cancelled before it finished; nothing of the unfinished step was committed.", ExitCodes.Failure),
         InvalidOperationException or IOException or UnauthorizedAccessException => new CliException(ErrorCodes.Server, e.Message, ExitCodes.Failure),
         _ => null,
+    };
+
+    /// <summary>Which role the command needs, for a login PostgreSQL refused (docs/security.md says who may do what).</summary>
+    private static string RoleHint(ParseResult parseResult) => parseResult.CommandResult.Command.Name switch
+    {
+        "migrate" or "status" or "verify" or "script" or "doctor" or "seed" =>
+            $"'erpdb {parseResult.CommandResult.Command.Name}' needs the login that migrates: a member of erp_owner, or a superuser (docs/security.md).",
+        "refresh" or "post" or "import" =>
+            $"'erpdb {parseResult.CommandResult.Command.Name}' needs a login in erp_writer (docs/security.md).",
+        _ => "BI commands need a login in erp_reader with a merchant grant, ops.grant_merchant_access (docs/security.md).",
     };
 
     /// <summary>Where erpdb tried to connect and where that connection came from (never the password).</summary>

@@ -1,0 +1,28 @@
+using Erp.Db.Tests.Infrastructure;
+
+namespace Erp.Db.Tests.Cli;
+
+/// <summary>A login without the rights a command needs is told which role the command needs: FORBIDDEN, exit 7.</summary>
+public class LoginRoleTests
+{
+    [Fact]
+    public async Task Each_command_a_login_may_not_run_names_the_role_it_needs()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await using var writer = await TestLogin.CreateAsync(db, "erp_writer");
+        await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
+
+        var status = await CliRun.RunAsync("status", "--connection", writer.ConnectionString, "--format", "json");
+        var seed = await CliRun.RunAsync("seed", "--orders", "50", "--days", "5", "--connection", writer.ConnectionString, "--format", "json");
+        var refresh = await CliRun.RunAsync("refresh", "--due", "--connection", reader.ConnectionString, "--format", "json");
+
+        foreach (var (run, role) in new[] { (status, "erp_owner"), (seed, "erp_owner"), (refresh, "erp_writer") })
+        {
+            Assert.True(run.ExitCode == 7, run.Output + run.Error);
+            var error = run.Json().GetProperty("error");
+            Assert.Equal("FORBIDDEN", error.GetProperty("code").GetString());
+            Assert.Contains(role, error.GetProperty("message").GetString());
+        }
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders"));
+    }
+}
