@@ -28,6 +28,7 @@ internal sealed class DoctorCommand : Command
             ["Code", "Object", "Problem and fix"],
             [.. problems.Select(p => (IReadOnlyList<string>)[p.Code, p.ObjectName, $"{p.Problem}\nFix: {p.Fix}"])],
             caption,
+            Records: problems,
             WrapText: true);
         var data = new
         {

@@ -4,7 +4,7 @@ using Erp.Db.Refresh;
 
 namespace Erp.Db.Cli.Commands;
 
-/// <summary>How refresh and views show their rows.</summary>
+/// <summary>How refresh and views show their rows (in CSV, as the JSON's raw values).</summary>
 internal static class RefreshView
 {
     public static object Result(RefreshResult r) => new
@@ -29,6 +29,7 @@ internal static class RefreshView
             r.DurationMs.ToString("0", CultureInfo.InvariantCulture),
             r.Error ?? ""])],
         caption,
+        Records: results.Select(Result),
         WrapText: results.Any(r => r.Error is not null));
 
     public static object Status(ViewStatus s) => new
@@ -62,7 +63,8 @@ internal static class RefreshView
             s.IsStale ? "yes" : "no",
             s.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture),
             s.RetryAfter?.ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) ?? ""])],
-        caption);
+        caption,
+        Records: statuses.Select(Status));
 
     public static TableView Freshness(IReadOnlyList<Erp.Db.Queries.ViewFreshness> views, string caption) => new(
         ["View", "Last refresh", "Age", "Stale", "Failing"],
@@ -72,7 +74,8 @@ internal static class RefreshView
             v.AgeSeconds is { } seconds ? Age(TimeSpan.FromSeconds(seconds)) : "",
             v.Stale ? "yes" : "no",
             v.Failing ? "yes" : "no"])],
-        caption);
+        caption,
+        Records: views);
 
     private static string Age(TimeSpan age) =>
         age.TotalMinutes < 1 ? $"{age.TotalSeconds:0}s" : age.TotalHours < 1 ? $"{age.TotalMinutes:0}m" : age.TotalDays < 1 ? $"{age.TotalHours:0.#}h" : $"{age.TotalDays:0.#}d";

@@ -3,7 +3,7 @@ using Erp.Db.Migrations;
 
 namespace Erp.Db.Cli.Commands;
 
-/// <summary>How status, verify and migrate show scripts.</summary>
+/// <summary>How status, verify and migrate show scripts (in CSV, as the JSON's raw values).</summary>
 internal static class StatusView
 {
     public static object Data(MigrationStatusReport report) => new
@@ -32,10 +32,12 @@ internal static class StatusView
         [.. scripts.Select(s => (IReadOnlyList<string>)[
             s.Name,
             s.Kind.ToString().ToLowerInvariant(),
-            s.State.ToString().ToLowerInvariant(),
+            // Why a script drifted (changed or removed after it was applied) is what the DBA acts on.
+            s.State == ScriptState.Drifted && s.Reason is { } reason ? $"drifted: {reason}" : s.State.ToString().ToLowerInvariant(),
             s.AppliedAt is { } at ? Bi.Cells.Time(at) : "",
             s.DurationMs?.ToString("0") ?? ""])],
-        caption);
+        caption,
+        Records: scripts.Select(Script));
 
     public static string Summary(MigrationStatusReport report) =>
         report.Drift.Count > 0 ? $"DRIFT: {report.Drift.Count} applied migration(s) changed or removed; {report.ToRun.Count} script(s) pending."

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Erp.Db.Tests.Infrastructure;
 using Erp.Db.Tests.Views;
 
@@ -14,6 +15,7 @@ public class RefreshCommandsTests
         var refresh = await CliRun.RunAsync("refresh", "--all", "--connection", db.ConnectionString, "--format", "json");
         var views = await CliRun.RunAsync("views", "--connection", db.ConnectionString, "--format", "json");
         var table = await CliRun.RunAsync("views", "--connection", db.ConnectionString, "--format", "table");
+        var csv = await CliRun.RunAsync("views", "--connection", db.ConnectionString, "--format", "csv");
 
         Assert.Equal(0, refresh.ExitCode);
         Assert.True(refresh.Json().GetProperty("success").GetBoolean());
@@ -36,6 +38,13 @@ public class RefreshCommandsTests
         Assert.Equal(0, table.ExitCode);
         Assert.Contains("mv_daily_sales", table.Output);
         Assert.Contains("all healthy", table.Output);
+        // CSV: the JSON's names and raw values (a full view name, an ISO timestamp, true/false), not the table's display text.
+        var lines = csv.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("view,rows,lastRefresh,lastDurationMs,status,", lines[0], StringComparison.Ordinal);
+        var daily = lines.Single(l => l.StartsWith("mart.mv_daily_sales,", StringComparison.Ordinal)).Split(',');
+        Assert.Equal(await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_daily_sales"), long.Parse(daily[1], CultureInfo.InvariantCulture));
+        Assert.True(DateTimeOffset.TryParse(daily[2], CultureInfo.InvariantCulture, DateTimeStyles.None, out _), daily[2]);
+        Assert.Equal(WarehouseViews.Count + 1, lines.Length);
     }
 
     [Fact]

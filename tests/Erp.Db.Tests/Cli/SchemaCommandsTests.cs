@@ -59,12 +59,19 @@ public class SchemaCommandsTests
 
         var verify = await CliRun.RunAsync("verify", "--connection", db.ConnectionString);
         var status = await CliRun.RunAsync("status", "--connection", db.ConnectionString, "--format", "json");
+        var table = await CliRun.RunAsync("status", "--connection", db.ConnectionString, "--format", "table");
+        var csv = await CliRun.RunAsync("status", "--connection", db.ConnectionString, "--format", "csv");
         var migrate = await CliRun.RunAsync("migrate", "--connection", db.ConnectionString, "--format", "json");
 
         Assert.Equal(4, verify.ExitCode);
         var drifted = status.Json().GetProperty("data").GetProperty("scripts").EnumerateArray()
             .Single(s => s.GetProperty("state").GetString() == "drifted");
         Assert.Equal("migrations/0001_schemas.sql", drifted.GetProperty("name").GetString());
+        // The table says why, not only that it drifted; CSV has the JSON's raw values, the reason among them.
+        var reason = drifted.GetProperty("reason").GetString()!;
+        Assert.Contains($"drifted: {reason}", table.Output.Replace("\n", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.StartsWith("name,kind,state,sha256,appliedSha256,appliedAt,durationMs,reason", csv.Output, StringComparison.Ordinal);
+        Assert.Contains(reason, csv.Output, StringComparison.Ordinal);
         Assert.Equal(1, migrate.ExitCode);
         Assert.False(migrate.Json().GetProperty("success").GetBoolean());
         Assert.Equal("DRIFT", migrate.Json().GetProperty("error").GetProperty("code").GetString());
