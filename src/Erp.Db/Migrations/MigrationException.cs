@@ -51,7 +51,7 @@ public sealed class MigrationScriptException : MigrationException
     /// <summary>Creates the exception; <paramref name="statementsApplied"/> of <paramref name="statementCount"/> statements stay applied.</summary>
     public MigrationScriptException(string scriptName, int? line, string? sqlState, string databaseMessage, Exception inner, int statementsApplied, int statementCount)
         : base($"{scriptName}{(line is null ? "" : $", line {line}")}: {databaseMessage}"
-            + $"{(sqlState is null ? "" : $" (SQLSTATE {sqlState})")}. " + Outcome(statementsApplied, statementCount), inner)
+            + $"{(sqlState is null ? "" : $" (SQLSTATE {sqlState})")}. " + Outcome(statementsApplied, statementCount, sqlState), inner)
     {
         ScriptName = scriptName;
         Line = line;
@@ -82,11 +82,29 @@ public sealed class MigrationScriptException : MigrationException
     /// <summary>The failing statement's text, when known (the view rebuild probes it for the views in its way).</summary>
     internal string? Statement { get; init; }
 
-    private static string Outcome(int applied, int count) => applied == 0
-        ? "Nothing of this script was applied; fix it and run migrate again."
+    private static string Outcome(int applied, int count, string? sqlState) => applied == 0
+        ? sqlState == InsufficientPrivilege
+            ? $"Nothing of this script was applied. {PrivilegeHint} Then run migrate again."
+            : "Nothing of this script was applied; fix it and run migrate again."
         : $"This script runs without a transaction (erpdb:no-transaction): statements 1..{applied} of {count} were applied and committed; "
             + $"statement {applied + 1} failed. The journal records that, and the next migrate resumes at statement {applied + 1}: "
-            + $"fix that statement (leave statements 1..{applied} unchanged) and run migrate again.";
+            + (sqlState == InsufficientPrivilege
+                ? $"{PrivilegeHint} Then run migrate again."
+                : $"fix that statement (leave statements 1..{applied} unchanged) and run migrate again.");
+
+    /// <summary>SQLSTATE 42501: the server refused the login a privilege, which no edit of the script fixes.</summary>
+    private const string InsufficientPrivilege = "42501";
+
+    /// <summary>
+    /// What to do when the migrating login lacks a privilege: the script is usually right, the login is not. Migration 0002
+    /// creates the group roles when absent, comments them and makes the login a member of erp_owner, which needs CREATEROLE
+    /// (on PostgreSQL 16 and later also ADMIN OPTION on roles that already exist); later scripts run as erp_owner.
+    /// </summary>
+    private const string PrivilegeHint =
+        "PostgreSQL refused the migrating login a privilege the script needs. Migrate as a superuser, or as the "
+        + "database's owner with CREATEROLE (ALTER ROLE <login> CREATEROLE; on PostgreSQL 16 and later, when erp_owner, erp_writer "
+        + "and erp_reader already exist, also GRANT them to the login WITH ADMIN OPTION): the first migrate creates those roles "
+        + "and makes the login a member of erp_owner, and every later script runs as erp_owner (docs/migrations.md, \"Who may migrate\").";
 }
 
 /// <summary>

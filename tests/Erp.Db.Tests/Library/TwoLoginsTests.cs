@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using Erp.Db.Migrations;
 using Erp.Db.Tests.Infrastructure;
 using Erp.Db.Tests.Views;
 using Npgsql;
@@ -29,5 +31,46 @@ public class TwoLoginsTests
         Assert.Equal([1L], seen);
         Assert.Equal("42501", refused.SqlState);
         Assert.Equal(app.Name, (string?)await erp.DataSource.CreateCommand("SELECT session_user::text").ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task The_documented_migration_login_is_told_it_needs_CREATEROLE_and_with_it_migrates_an_empty_database()
+    {
+        // docs/library.md: CREATE ROLE erp_migrate LOGIN CREATEROLE ...; CREATE DATABASE erp OWNER erp_migrate. Without
+        // CREATEROLE, 0002 stops; the message must send the DBA to the login's rights, not to the script.
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        var login = $"t_mig_{Guid.NewGuid():N}"[..20];
+        var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        await db.ExecuteAsync($"CREATE ROLE {login} LOGIN PASSWORD '{password}'");
+        try
+        {
+            await db.ExecuteAsync($"ALTER DATABASE {db.Name} OWNER TO {login}");
+            var options = new ErpDbOptions
+            {
+                ConnectionString = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Username = login, Password = password, Pooling = false }.ConnectionString,
+                Migration = new MigrationOptions { Schedule = false },
+            };
+            MigrationScriptException refused;
+            await using (var erp = ErpDatabase.Create(options))
+            {
+                refused = await Assert.ThrowsAsync<MigrationScriptException>(() => erp.Migrations.MigrateAsync());
+            }
+            await db.ExecuteAsync($"ALTER ROLE {login} CREATEROLE");
+            await using var again = ErpDatabase.Create(options);
+            await again.Migrations.MigrateAsync();
+
+            Assert.Equal("migrations/0002_roles.sql", refused.ScriptName);
+            Assert.Equal("42501", refused.SqlState);
+            Assert.Contains("CREATEROLE", refused.Message);
+            Assert.Contains("refused the migrating login a privilege", refused.Message);
+            Assert.DoesNotContain("fix it", refused.Message);
+            Assert.True((await again.Migrations.StatusAsync()).IsUpToDate);
+            Assert.True(await db.ScalarAsync<bool>($"SELECT pg_has_role('{login}', 'erp_owner', 'MEMBER')"));
+        }
+        finally
+        {
+            await db.ExecuteAsync($"ALTER DATABASE {db.Name} OWNER TO CURRENT_USER");
+            await db.ExecuteAsync($"REASSIGN OWNED BY {login} TO CURRENT_USER; DROP OWNED BY {login}; DROP ROLE {login}");
+        }
     }
 }
