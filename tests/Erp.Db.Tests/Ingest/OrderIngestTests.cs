@@ -178,6 +178,20 @@ public class OrderIngestTests
     }
 
     [Fact]
+    public async Task An_order_no_of_only_whitespace_is_missing_as_erpdb_import_reads_it()
+    {
+        // A char(n) column of another system pads an empty number with spaces; stored, it would be a key of blanks.
+        await using var db = await IngestSample.CreateAsync();
+
+        var e = await Assert.ThrowsAsync<IngestException>(() => new Ingestor(db.DataSource).UpsertOrdersAsync(
+            [IngestSample.Order("N-1"), IngestSample.Order("   "), IngestSample.Order("\t"), IngestSample.Order(" N-2 ")]));
+
+        Assert.Equal([(2L, "order_no"), (3L, "order_no")], e.Errors.Select(x => (x.RowNumber, x.Field)));
+        Assert.StartsWith("Row 2: order_no is missing.", e.Message);
+        Assert.Equal(4L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders"));
+    }
+
+    [Fact]
     public async Task A_check_violation_deep_in_a_large_batch_is_found_by_bisection()
     {
         await using var db = await IngestSample.CreateAsync();

@@ -14,8 +14,11 @@ internal sealed record RowCheck(string Field, string FailsWhen, string Message, 
     /// </summary>
     public string? OnlyWhenGiven { get; init; }
 
-    /// <summary>A text key that must be present and not empty.</summary>
-    public static RowCheck Required(string field) => new(field, $"t.{field} IS NULL OR t.{field} = ''", $"'{field} is missing'");
+    /// <summary>
+    /// A text key that must be present and not blank: a value of only whitespace (a padded <c>char(n)</c> of another system)
+    /// is missing, as <c>erpdb import</c> reads such a cell, instead of a key no one can tell from the next blank one.
+    /// </summary>
+    public static RowCheck Required(string field) => new(field, $"t.{field} IS NULL OR t.{field} !~ '[^[:space:]]'", $"'{field} is missing'");
 
     /// <summary>A date inside the business date range that <c>dw.business_date_problem</c> defines (docs/partitioning.md).</summary>
     public static RowCheck BusinessDate(string field) => new(field, $"dw.business_date_problem(t.{field}) IS NOT NULL",
