@@ -79,7 +79,7 @@ public sealed class RefreshWorker : BackgroundService
             {
                 // The database is unreachable, busy or not migrated yet, or someone cancelled the run there (it is
                 // logged): try again at the next tick. Stopping the worker cancels the current run.
-                logger.LogError(e, "Due refresh failed; retrying in {Interval}", options.Interval);
+                LogFailure(e, "Due refresh");
             }
             // After the due refresh, so that it never delays one.
             await EnsurePartitionsIfDueAsync(stoppingToken);
@@ -105,7 +105,7 @@ public sealed class RefreshWorker : BackgroundService
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
         {
-            logger.LogError(e, "Refresh watchdog (ops.cancel_overrunning_refreshes) failed; retrying in {Interval}", options.Interval);
+            LogFailure(e, "Refresh watchdog (ops.cancel_overrunning_refreshes)");
         }
     }
 
@@ -127,7 +127,7 @@ public sealed class RefreshWorker : BackgroundService
         catch (Exception e) when (e is NpgsqlException or TimeoutException or WarehouseNotMigratedException && !stoppingToken.IsCancellationRequested)
         {
             // Unreachable, busy, not migrated yet, or not allowed (the login lacks erp_writer): retry at the next tick.
-            logger.LogError(e, "dw.ensure_partitions failed; retrying in {Interval}", options.Interval);
+            LogFailure(e, "dw.ensure_partitions");
         }
     }
 
@@ -148,8 +148,26 @@ public sealed class RefreshWorker : BackgroundService
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
         {
-            logger.LogError(e, "{Check} failed; retrying in {Interval}", name, options.Interval);
+            LogFailure(e, name);
             return last;
         }
+    }
+
+    /// <summary>
+    /// Logs a failed step that the next tick retries. A login the database refuses (SQLSTATE 42501: a reading app's
+    /// <c>erp_reader</c> login, say) gets one line that names the role the worker needs instead of a stack trace at every tick:
+    /// no retry fixes it, the registration does.
+    /// </summary>
+    private void LogFailure(Exception e, string step)
+    {
+        var denied = e as PostgresException ?? e.InnerException as PostgresException;
+        if (denied?.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            logger.LogError("{Step} failed: {Reason}. The refresh worker needs a login in erp_writer (or the owner); this one may not run it. "
+                + "Register AddErpDbRefreshWorker in an app whose ErpDb:ConnectionString is such a login, or leave refreshing to pg_cron "
+                + "(docs/library.md). Retrying in {Interval}", step, denied.MessageText, options.Interval);
+            return;
+        }
+        logger.LogError(e, "{Step} failed; retrying in {Interval}", step, options.Interval);
     }
 }

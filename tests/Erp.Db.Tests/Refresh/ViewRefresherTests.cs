@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using Erp.Db.Refresh;
 using Erp.Db.Tests.Infrastructure;
 using Erp.Db.Tests.Views;
+using Microsoft.Extensions.Logging;
 
 namespace Erp.Db.Tests.Refresh;
 
@@ -53,5 +55,48 @@ public class ViewRefresherTests
         Assert.Contains(results, r => r.ViewName == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded && r.Trigger == "worker");
         Assert.True(worker.Runs >= 1);
         Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.view_status() WHERE is_dirty"));
+    }
+
+    [Fact]
+    public async Task A_worker_on_a_reading_login_names_the_role_it_needs_once_per_step_without_a_stack_trace()
+    {
+        // docs/library.md registers the worker next to AddErpDb; with a reading app's login every step is refused.
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
+        var log = new ListLogger();
+        var worker = new RefreshWorker(new ViewRefresher(reader.DataSource), new RefreshWorkerOptions { Interval = TimeSpan.FromHours(1) }, log);
+
+        await worker.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => log.Entries.Count(e => e.Level == LogLevel.Error) >= 5);
+        await worker.StopAsync(CancellationToken.None);
+
+        var errors = log.Entries.Where(e => e.Level == LogLevel.Error).ToList();
+        Assert.Equal(5, errors.Count); // watchdog, due refresh, partitions, overdue check, stock check
+        Assert.All(errors, e => Assert.Contains("needs a login in erp_writer", e.Message));
+        Assert.All(errors, e => Assert.Null(e.Exception));
+        Assert.Contains(errors, e => e.Message.StartsWith("Due refresh failed: permission denied", StringComparison.Ordinal));
+        Assert.Equal(0, worker.Runs);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+    }
+
+    private sealed class ListLogger : ILogger<RefreshWorker>
+    {
+        public ConcurrentQueue<(LogLevel Level, string Message, Exception? Exception)> Entries { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Enqueue((logLevel, formatter(state, exception), exception));
     }
 }
