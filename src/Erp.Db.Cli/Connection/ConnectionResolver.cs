@@ -99,8 +99,7 @@ internal sealed class ConnectionResolver(IConfiguration configuration, CliEnviro
         catch (ArgumentException e)
         {
             // The message names the bad keyword, never the value (which may be a password).
-            throw CliException.Validation($"The connection string from {source} is malformed: {e.Message} "
-                + "Use 'Host=...;Port=5432;Database=...;Username=...;Password=...', libpq's 'host=... port=5432 dbname=... user=...' or 'postgresql://user@host:5432/dbname'.");
+            throw CliException.Validation($"The connection string from {source} is malformed: {e.Message} {LibpqConnectionString.Forms}");
         }
         return new ConnectionTarget(connectionString, source);
     }
