@@ -120,11 +120,13 @@ public class WarehouseErrorTests
         }
 
         var query = erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, Today), SalesGrouping.Platform));
-        // A DBA cancels the waiting query (pg_cancel_backend), long before its 5 minutes.
+        // A DBA cancels the waiting query (pg_cancel_backend), long before its 5 minutes. Only in this database: the test
+        // databases are copies of one template, so another test's table has the same oid in pg_locks.
         await using var dba = await db.DataSource.OpenConnectionAsync();
         await using var cancel = new NpgsqlCommand("""
             SELECT pg_catalog.pg_cancel_backend(l.pid) FROM pg_catalog.pg_locks l
              WHERE NOT l.granted AND l.relation = 'mart.mv_daily_sales'::regclass
+               AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
             """, dba);
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (await cancel.ExecuteScalarAsync() is not true)
