@@ -40,7 +40,7 @@ internal sealed class PostCommand : Command
 
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
         long? merchantId = parseResult.GetValue(merchant) is { } requested && !string.IsNullOrWhiteSpace(requested)
-            ? await Bi.MerchantOption.ResolveAsync(erp, requested, cancellationToken)
+            ? await Bi.MerchantOption.ResolveAsync(erp, requested, cancellationToken, toWrite: true)
             : null;
         var result = await erp.PostAsync(merchantId, first, last, cancellationToken);
         var data = new

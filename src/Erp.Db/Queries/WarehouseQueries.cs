@@ -88,7 +88,7 @@ public sealed partial class WarehouseQueries
 
     /// <summary>
     /// Whether this login may read the merchant: <see cref="MerchantAccess.Forbidden"/> when it is not granted to
-    /// the login, the same whether it exists or not (a scoped reader learns nothing of other merchants);
+    /// the login (even when the login sees its row, as one in erp_writer does), the same whether it exists or not (a scoped reader learns nothing of other merchants);
     /// <see cref="MerchantAccess.NotFound"/> only for a login that may name any merchant. Checked under that
     /// merchant's scope: <c>ops.current_merchant_id()</c> is the merchant when the login may name it.
     /// </summary>
@@ -97,11 +97,14 @@ public sealed partial class WarehouseQueries
         var result = await MerchantScope.QueryAsync(database, merchantId,
             "SELECT EXISTS (SELECT 1 FROM dw.dim_merchants WHERE merchant_id = @id) AS found, (SELECT ops.current_merchant_id()) IS NOT NULL AS granted;",
             new { id = merchantId }, [], grid => grid.ReadSingleAsync<(bool Found, bool Granted)>(), cancellationToken);
+        // The grant decides, not the row: a login in erp_writer too sees every merchant's dim_merchants row (the
+        // writers' policy), yet the reader views filter by ops.current_merchant_id(), so an ungranted merchant
+        // would answer zeros in silence.
         return result.Data switch
         {
+            { Granted: false } => MerchantAccess.Forbidden,
             { Found: true } => MerchantAccess.Granted,
-            { Granted: true } => MerchantAccess.NotFound,
-            _ => MerchantAccess.Forbidden,
+            _ => MerchantAccess.NotFound,
         };
     }
 

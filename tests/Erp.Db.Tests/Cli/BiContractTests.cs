@@ -253,6 +253,31 @@ public class BiContractTests
     }
 
     [Fact]
+    public async Task A_login_that_also_writes_is_forbidden_a_merchant_it_is_not_granted_instead_of_answered_zeros()
+    {
+        // A login in erp_writer sees every merchant's dim_merchants row (the writers' policy), but the reader views
+        // answer only the merchants ops.merchant_access grants it: merchant 2 read as zeros, exit 0.
+        await using var f = await QueryFixture.CreateAsync();
+        await using var both = await Infrastructure.TestLogin.CreateAsync(f.Db, "erp_reader, erp_writer");
+        await f.Db.ExecuteAsync($"SELECT ops.grant_merchant_access('{both.Name}', 1)");
+        var otherCode = (await f.Db.ScalarAsync<string>("SELECT merchant_code FROM dw.dim_merchants WHERE merchant_id = 2"))!;
+        string[] sales = ["sales", "--days", "7", "--format", "json", "--connection", both.ConnectionString];
+
+        var own = await CliRun.RunAsync([.. sales, "--merchant", "1"]);
+        var otherById = await CliRun.RunAsync([.. sales, "--merchant", "2"]);
+        var otherByCode = await CliRun.RunAsync([.. sales, "--merchant", otherCode]);
+        var missing = await CliRun.RunAsync([.. sales, "--merchant", "999"]);
+
+        Assert.True(own.ExitCode == 0, own.Output + own.Error);
+        Assert.True(own.Json().GetProperty("data").GetProperty("metrics").GetProperty("totalOrders").GetInt64() > 0, own.Output);
+        foreach (var run in new[] { otherById, otherByCode, missing })
+        {
+            Assert.True(run.ExitCode == 7, run.Output + run.Error);
+            Assert.Equal("FORBIDDEN", run.Json().GetProperty("error").GetProperty("code").GetString());
+        }
+    }
+
+    [Fact]
     public async Task A_merchant_is_named_by_its_code_as_by_its_id_and_a_code_the_login_does_not_see_is_not_found_alike()
     {
         await using var f = await QueryFixture.CreateAsync();

@@ -67,4 +67,22 @@ public class PostCommandTests
         Assert.Equal((2, "NOT_FOUND"), (unknown.ExitCode, unknown.Json().GetProperty("error").GetProperty("code").GetString()));
         Assert.Contains($"1 {code} (", unknown.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_writer_without_a_merchant_grant_posts_a_merchant_named_by_id_or_code()
+    {
+        // Writers write every merchant's rows and need no grant: post checks only that the merchant exists.
+        await using var db = await IngestSample.CreateAsync();
+        await using var writer = await Infrastructure.TestLogin.CreateAsync(db, "erp_writer");
+        var code = (await db.ScalarAsync<string>("SELECT merchant_code FROM dw.dim_merchants WHERE merchant_id = 1"))!;
+
+        var byId = await CliRun.RunAsync("post", "--merchant", "1", "--connection", writer.ConnectionString, "--format", "json");
+        var byCode = await CliRun.RunAsync("post", "--merchant", code, "--connection", writer.ConnectionString, "--format", "json");
+        var missing = await CliRun.RunAsync("post", "--merchant", "99", "--connection", writer.ConnectionString, "--format", "json");
+
+        Assert.True(byId.ExitCode == 0, byId.Output + byId.Error);
+        Assert.True(byCode.ExitCode == 0, byCode.Output + byCode.Error);
+        Assert.Equal(1, byCode.Json().GetProperty("data").GetProperty("merchant").GetInt64());
+        Assert.Equal((2, "NOT_FOUND"), (missing.ExitCode, missing.Json().GetProperty("error").GetProperty("code").GetString()));
+    }
 }

@@ -32,9 +32,11 @@ internal sealed class MerchantOption
     /// <summary>
     /// The merchant a --merchant value names (every command's): an id, refused unless it exists and the login may read it
     /// (<see cref="EnsureAccessAsync"/>), or else a code, looked up among the merchants the login sees only, so that a code of
-    /// another merchant's and a code no merchant has get the same NOT_FOUND: nothing is revealed.
+    /// another merchant's and a code no merchant has get the same NOT_FOUND: nothing is revealed; the merchant of a code must
+    /// be granted too. With <paramref name="toWrite"/> (erpdb post, for writers, who need no grant) it need only exist
+    /// among the merchants the login sees.
     /// </summary>
-    public static async Task<long> ResolveAsync(ErpDatabase erp, string requested, CancellationToken cancellationToken)
+    public static async Task<long> ResolveAsync(ErpDatabase erp, string requested, CancellationToken cancellationToken, bool toWrite = false)
     {
         requested = requested.Trim();
         if (long.TryParse(requested, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id))
@@ -43,12 +45,24 @@ internal sealed class MerchantOption
             {
                 throw CliException.Validation($"--merchant must be a positive merchant id or a merchant code; got {id}.");
             }
+            if (toWrite)
+            {
+                var seen = await erp.Queries.MerchantsAsync(cancellationToken);
+                return seen.Any(m => m.MerchantId == id) ? id
+                    : throw new CliException(ErrorCodes.NotFound, $"Merchant {id} does not exist. " + Known(seen), ExitCodes.Usage);
+            }
             await EnsureAccessAsync(erp, id, cancellationToken);
             return id;
         }
         var visible = await erp.Queries.MerchantsAsync(cancellationToken);
-        return visible.SingleOrDefault(m => m.Code == requested)?.MerchantId
+        var byCode = visible.SingleOrDefault(m => m.Code == requested)?.MerchantId
             ?? throw new CliException(ErrorCodes.NotFound, $"No merchant this login sees has the code '{requested}'. " + Known(visible), ExitCodes.Usage);
+        // Seeing a merchant's row is not being granted it: a login in erp_writer too sees every merchant's row.
+        if (!toWrite)
+        {
+            await EnsureAccessAsync(erp, byCode, cancellationToken);
+        }
+        return byCode;
     }
 
     /// <summary>Refuses a merchant that does not exist (NOT_FOUND) or that this login may not read (FORBIDDEN), naming the ones it sees.</summary>
