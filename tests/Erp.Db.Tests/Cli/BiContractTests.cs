@@ -278,6 +278,24 @@ public class BiContractTests
     }
 
     [Fact]
+    public async Task A_reader_granted_two_merchants_is_told_to_name_one_by_id_not_that_none_is_visible()
+    {
+        // Unscoped, such a login sees no merchant row (ops.current_merchant_id() is NULL): the CLI said "No merchants
+        // are visible: load data (erpdb seed) or ask a DBA for access", though both are granted and --merchant 2 works.
+        await using var f = await QueryFixture.CreateAsync();
+        await using var two = await Infrastructure.TestLogin.CreateAsync(f.Db, "erp_reader");
+        await f.Db.ExecuteAsync($"SELECT ops.grant_merchant_access('{two.Name}', 1); SELECT ops.grant_merchant_access('{two.Name}', 2)");
+        string[] sales = ["sales", "--days", "7", "--format", "json", "--connection", two.ConnectionString];
+
+        var unnamed = await CliRun.RunAsync(sales);
+        var byId = await CliRun.RunAsync([.. sales, "--merchant", "2"]);
+
+        Assert.Equal((2, "VALIDATION_ERROR"), (unnamed.ExitCode, unnamed.Json().GetProperty("error").GetProperty("code").GetString()));
+        Assert.Contains("--merchant ID", unnamed.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.True(byId.ExitCode == 0, byId.Output + byId.Error);
+    }
+
+    [Fact]
     public async Task A_merchant_is_named_by_its_code_as_by_its_id_and_a_code_the_login_does_not_see_is_not_found_alike()
     {
         await using var f = await QueryFixture.CreateAsync();
