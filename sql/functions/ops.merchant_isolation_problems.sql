@@ -36,7 +36,8 @@ AS $$
                ('ops.view_freshness()', 'freshness of the views the caller may read: no row counts, errors or dirty times of other merchants'),
                ('ops.view_freshness(text[])', 'the same for the views named (what each query reads)'),
                ('ops.view_epochs(text[])', 'the same with each view''s refresh epoch, a count of its refreshes that is the same for every merchant (what each query reads)'),
-               ('mart.period_buckets(text,date,date)', 'the buckets of a period from its arguments alone: reads no table')
+               ('mart.period_buckets(text,date,date)', 'the buckets of a period from its arguments alone: reads no table'),
+               ('ops.readable_merchants()', 'the merchants the caller may name itself, by the rule of ops.current_merchant_id()')
     ),
     scope_function AS (
         SELECT pg_catalog.to_regprocedure('ops.current_merchant_id()')::oid AS oid

@@ -33,12 +33,15 @@ public sealed partial class WarehouseQueries
     /// <summary>The result cache of the queries over refreshed views (docs/result-cache.md); null when <see cref="ErpDbOptions.ResultCacheRows"/> is 0.</summary>
     internal ResultCache? Cache { get; }
 
-    /// <summary>The merchants this login may see (all of them for the owner), by id.</summary>
+    /// <summary>
+    /// The merchants this login sees or may name, by id: every one for the owner and writers, else those granted to it
+    /// (<c>ops.readable_merchants()</c>; a login granted several sees none of their rows before it names one).
+    /// </summary>
     public async Task<IReadOnlyList<Merchant>> MerchantsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
         var rows = await ReplannedRead.RunAsync(database.Options, () => connection.QueryAsync<(long Id, string Code, string Name)>(new CommandDefinition(
-            "SELECT merchant_id, merchant_code, merchant_name FROM dw.dim_merchants ORDER BY merchant_id",
+            "SELECT merchant_id, merchant_code, merchant_name FROM dw.dim_merchants UNION SELECT merchant_id, merchant_code, merchant_name FROM ops.readable_merchants() ORDER BY merchant_id",
             commandTimeout: MerchantScope.ClientTimeout(database.Options), cancellationToken: cancellationToken)));
         return [.. rows.Select(r => new Merchant(r.Id, r.Code, r.Name))];
     }

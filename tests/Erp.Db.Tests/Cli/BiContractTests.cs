@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Dapper;
 using Erp.Db.Cli.Output;
 using Erp.Db.Tests.Queries;
 
@@ -278,21 +279,39 @@ public class BiContractTests
     }
 
     [Fact]
-    public async Task A_reader_granted_two_merchants_is_told_to_name_one_by_id_not_that_none_is_visible()
+    public async Task A_reader_granted_two_merchants_is_listed_both_and_names_either_by_code_but_no_other()
     {
-        // Unscoped, such a login sees no merchant row (ops.current_merchant_id() is NULL): the CLI said "No merchants
-        // are visible: load data (erpdb seed) or ask a DBA for access", though both are granted and --merchant 2 works.
+        // Unscoped, such a login sees no dim_merchants row (ops.current_merchant_id() is NULL): the CLI said "No merchants
+        // are visible", and a code of its own merchants was NOT_FOUND, though --merchant 2 worked.
         await using var f = await QueryFixture.CreateAsync();
+        await f.Db.ExecuteAsync("INSERT INTO dw.dim_merchants (merchant_id, merchant_code, merchant_name) VALUES (3, 'm3', 'Merchant three')");
         await using var two = await Infrastructure.TestLogin.CreateAsync(f.Db, "erp_reader");
         await f.Db.ExecuteAsync($"SELECT ops.grant_merchant_access('{two.Name}', 1); SELECT ops.grant_merchant_access('{two.Name}', 2)");
         string[] sales = ["sales", "--days", "7", "--format", "json", "--connection", two.ConnectionString];
 
         var unnamed = await CliRun.RunAsync(sales);
+        var byCode = await CliRun.RunAsync([.. sales, "--merchant", "m2"]);
         var byId = await CliRun.RunAsync([.. sales, "--merchant", "2"]);
+        var notGranted = await CliRun.RunAsync([.. sales, "--merchant", "m3"]);
+        var unknown = await CliRun.RunAsync([.. sales, "--merchant", "m9"]);
 
         Assert.Equal((2, "VALIDATION_ERROR"), (unnamed.ExitCode, unnamed.Json().GetProperty("error").GetProperty("code").GetString()));
-        Assert.Contains("--merchant ID", unnamed.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.True(byId.ExitCode == 0, byId.Output + byId.Error);
+        var listed = unnamed.Json().GetProperty("error").GetProperty("message").GetString()!;
+        Assert.Contains("1 m1 (Merchant one)", listed, StringComparison.Ordinal);
+        Assert.Contains("2 m2 (Merchant two)", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain("m3", listed, StringComparison.Ordinal);
+        Assert.True(byCode.ExitCode == 0, byCode.Output + byCode.Error);
+        Assert.Equal(byId.Json().GetProperty("data").ToString(), byCode.Json().GetProperty("data").ToString());
+        Assert.Equal(
+            (unknown.ExitCode, unknown.Json().GetProperty("error").GetProperty("code").GetString(), unknown.Json().GetProperty("error").GetProperty("message").GetString()!.Replace("m9", "?", StringComparison.Ordinal)),
+            (notGranted.ExitCode, notGranted.Json().GetProperty("error").GetProperty("code").GetString(), notGranted.Json().GetProperty("error").GetProperty("message").GetString()!.Replace("m3", "?", StringComparison.Ordinal)));
+        // The function itself, asked as the login, answers its grants; as the owner, every merchant.
+        await using (var asLogin = await two.DataSource.OpenConnectionAsync())
+        {
+            Assert.Equal([1L, 2L], await asLogin.QueryAsync<long>("SELECT merchant_id FROM ops.readable_merchants()"));
+        }
+        await using var asOwner = await f.Db.DataSource.OpenConnectionAsync();
+        Assert.Equal([1L, 2L, 3L], await asOwner.QueryAsync<long>("SELECT merchant_id FROM ops.readable_merchants()"));
     }
 
     [Fact]

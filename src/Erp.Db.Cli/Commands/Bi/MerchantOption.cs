@@ -82,9 +82,6 @@ internal sealed class MerchantOption
     }
 
     private static string Known(IReadOnlyList<Erp.Db.Queries.Merchant> visible) => visible.Count == 0
-        // A login granted several merchants, or any, sees none until a transaction names one (ops.current_merchant_id()),
-        // so its merchants cannot be listed or found by code: it must name them by id.
-        ? "No merchants are visible without naming one: a login granted several merchants (or any) must pass --merchant ID, "
-          + "by id; otherwise load data (erpdb seed) or ask a DBA for access."
+        ? "No merchants are visible: load data (erpdb seed) or ask a DBA for access."
         : $"Known: {string.Join(", ", visible.Take(20).Select(m => $"{m.MerchantId} {m.Code} ({m.Name})"))}{(visible.Count > 20 ? ", ..." : "")}.";
 }
