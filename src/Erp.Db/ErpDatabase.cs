@@ -52,7 +52,7 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
         Queries = new WarehouseQueries(this);
         Ingest = new Ingestor(dataSource, LoggerFactory.CreateLogger<Ingestor>());
         Refresh = new ViewRefresher(dataSource, LoggerFactory.CreateLogger<ViewRefresher>());
-        Doctor = new DatabaseDoctor(MigrationDataSource, catalog);
+        Doctor = new DatabaseDoctor(MigrationDataSource, Migrations);
         Partitions = new PartitionKeeper(dataSource);
     }
 

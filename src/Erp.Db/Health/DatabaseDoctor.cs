@@ -15,24 +15,30 @@ namespace Erp.Db.Health;
 public sealed class DatabaseDoctor
 {
     private readonly NpgsqlDataSource dataSource;
-    private readonly ScriptCatalog? catalog;
+    private readonly MigrationRunner migrations;
     private readonly IReadOnlyList<ScheduleScript> schedules;
 
-    /// <summary>Creates a doctor for the database of <paramref name="dataSource"/>.</summary>
+    /// <summary>Creates a doctor for the database of <paramref name="dataSource"/>; scripts are compared with the default migrate variables.</summary>
     /// <param name="dataSource">The warehouse database.</param>
     /// <param name="catalog">The scripts to compare with; by default the embedded ones.</param>
     /// <param name="schedules">The pg_cron jobs that should exist; by default the embedded <c>sql/schedules/</c>.</param>
     public DatabaseDoctor(NpgsqlDataSource dataSource, ScriptCatalog? catalog = null, IReadOnlyList<ScheduleScript>? schedules = null)
+        : this(dataSource, new MigrationRunner(dataSource, catalog), schedules)
+    {
+    }
+
+    /// <summary>A doctor that compares scripts as <paramref name="migrations"/> does (its scripts and variables, <see cref="ErpDatabase.Doctor"/>).</summary>
+    internal DatabaseDoctor(NpgsqlDataSource dataSource, MigrationRunner migrations, IReadOnlyList<ScheduleScript>? schedules = null)
     {
         this.dataSource = dataSource;
-        this.catalog = catalog;
+        this.migrations = migrations;
         this.schedules = schedules ?? ScheduleScript.Embedded();
     }
 
     /// <summary>Every problem found, database checks first, then scripts, then pg_cron.</summary>
     public async Task<IReadOnlyList<HealthProblem>> CheckAsync(CancellationToken cancellationToken = default)
     {
-        var status = await new MigrationRunner(dataSource, catalog).StatusAsync(cancellationToken);
+        var status = await migrations.StatusAsync(cancellationToken);
         var problems = new List<HealthProblem>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(

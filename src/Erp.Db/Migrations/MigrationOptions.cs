@@ -6,7 +6,8 @@ public sealed record MigrationOptions
     /// <summary>
     /// Values for <c>$name$</c> tokens in scripts, over <see cref="DefaultVariables"/>: a name not given keeps its default, as
     /// when bound from <c>ErpDb:Migration:Variables</c>. Only these names are replaced; other <c>$tag$</c> dollar quotes pass
-    /// through. Held as a read-only copy.
+    /// through. Held as a read-only copy. The journal records the values each script used: a function or view that uses one
+    /// configured otherwise runs again on the next migrate; a migration keeps the values it ran with.
     /// </summary>
     public IReadOnlyDictionary<string, string> Variables
     {

@@ -202,7 +202,7 @@ public sealed class MigrationRunner
                 .AppendLine(text.TrimEnd())
                 .AppendLine(";")
                 .AppendLine(JournalSql.EnsureColumns + ";")
-                .AppendLine(JournalSql.InsertLiteral(script));
+                .AppendLine(JournalSql.InsertLiteral(script, options.Variables));
         }
         return sql.ToString();
     }
@@ -249,7 +249,7 @@ public sealed class MigrationRunner
         IReadOnlyDictionary<string, MigrationScript> journaled, IReadOnlyDictionary<string, int> resumeAfter)
     {
         var timer = new ScriptTimer();
-        var journal = new ErpJournal(journaled, timer);
+        var journal = new ErpJournal(journaled, options.Variables, timer);
         var builder = DeployChanges.To
             .PostgresqlDatabase(new ErpConnectionManager(session))
             .WithScripts(scripts)

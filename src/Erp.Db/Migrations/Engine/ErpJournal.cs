@@ -4,11 +4,11 @@ using DbUp.Engine;
 namespace Erp.Db.Migrations.Engine;
 
 /// <summary>
-/// DbUp journal that writes <c>ops.schema_journal</c> with each script's kind, SHA-256, duration
-/// and the erpdb version, in the script's own transaction. Which scripts run is decided by <see cref="MigrationPlanner"/>,
+/// DbUp journal that writes <c>ops.schema_journal</c> with each script's kind, SHA-256, duration,
+/// the erpdb version and the values of the variables it used, in the script's own transaction. Which scripts run is decided by <see cref="MigrationPlanner"/>,
 /// so DbUp is told that nothing has run yet.
 /// </summary>
-internal sealed class ErpJournal(IReadOnlyDictionary<string, MigrationScript> scripts, ScriptTimer timer) : IJournal
+internal sealed class ErpJournal(IReadOnlyDictionary<string, MigrationScript> scripts, IReadOnlyDictionary<string, string> variables, ScriptTimer timer) : IJournal
 {
     public string[] GetExecutedScripts() => [];
 
@@ -36,6 +36,7 @@ internal sealed class ErpJournal(IReadOnlyDictionary<string, MigrationScript> sc
         AddParameter(command, "duration_ms", timer.ElapsedMilliseconds);
         AddParameter(command, "erpdb_version", ToolVersion.Current);
         AddParameter(command, "statements_applied", DBNull.Value);
+        AddParameter(command, "variables", (object?)ScriptStatements.UsedJson(source.Contents, variables) ?? DBNull.Value);
         command.ExecuteNonQuery();
     }
 

@@ -19,6 +19,12 @@ internal sealed record JournalEntry
     /// <summary>Set when a no-transaction script failed part way: how many of its statements stay applied.</summary>
     public int? StatementsApplied { get; init; }
 
+    /// <summary>
+    /// The variables the script used and their values when applied (JSON object text); null when it used none, or for rows
+    /// written before erpdb recorded them.
+    /// </summary>
+    public string? Variables { get; init; }
+
     /// <summary>Every checksum the script was ever completely applied with.</summary>
     public string[] AppliedHashes { get; init; } = [];
 }

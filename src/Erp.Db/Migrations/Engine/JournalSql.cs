@@ -2,7 +2,7 @@ namespace Erp.Db.Migrations.Engine;
 
 /// <summary>
 /// The SQL that reads and writes <c>ops.schema_journal</c> (created by migration 0001; the columns
-/// <c>erpdb_version</c> and <c>statements_applied</c> are added by the runner itself, see <see cref="EnsureColumns"/>).
+/// <c>erpdb_version</c>, <c>statements_applied</c> and <c>variables</c> are added by the runner itself, see <see cref="EnsureColumns"/>).
 /// </summary>
 internal static class JournalSql
 {
@@ -18,7 +18,8 @@ internal static class JournalSql
           FROM (SELECT DISTINCT ON (script_name)
                        script_name AS Name, sha256 AS Sha256, applied_at AS AppliedAt, duration_ms AS DurationMs,
                        to_jsonb(j) ->> 'erpdb_version' AS ErpdbVersion,
-                       (to_jsonb(j) ->> 'statements_applied')::integer AS StatementsApplied
+                       (to_jsonb(j) ->> 'statements_applied')::integer AS StatementsApplied,
+                       to_jsonb(j) ->> 'variables' AS Variables
                   FROM ops.schema_journal AS j
                  ORDER BY script_name, journal_id DESC) AS l
         """;
@@ -32,28 +33,31 @@ internal static class JournalSql
 
     /// <summary>
     /// Adds the runner's own journal columns when they are missing (a journal written by an older
-    /// erpdb): which erpdb applied a script (refusing downgrades of repeatable scripts), and how
-    /// many statements of a failed no-transaction script were applied (resuming it). Checked first
-    /// so an up-to-date journal is never locked by ALTER TABLE.
+    /// erpdb): which erpdb applied a script (refusing downgrades of repeatable scripts), how
+    /// many statements of a failed no-transaction script were applied (resuming it), and the
+    /// values of the variables the script used (re-running a repeatable script when one changes).
+    /// Checked first (the newest column) so an up-to-date journal is never locked by ALTER TABLE.
     /// </summary>
     public const string EnsureColumns = """
         DO $$
         BEGIN
             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
-                           WHERE attrelid = 'ops.schema_journal'::regclass AND attname = 'statements_applied' AND NOT attisdropped) THEN
+                           WHERE attrelid = 'ops.schema_journal'::regclass AND attname = 'variables' AND NOT attisdropped) THEN
                 ALTER TABLE ops.schema_journal
                     ADD COLUMN IF NOT EXISTS erpdb_version text,
-                    ADD COLUMN IF NOT EXISTS statements_applied integer CHECK (statements_applied > 0);
+                    ADD COLUMN IF NOT EXISTS statements_applied integer CHECK (statements_applied > 0),
+                    ADD COLUMN IF NOT EXISTS variables jsonb;
                 COMMENT ON COLUMN ops.schema_journal.erpdb_version IS 'Informational version of the erpdb (Erp.Db) that applied the script; an older erpdb refuses to re-apply a repeatable script a newer one applied.';
                 COMMENT ON COLUMN ops.schema_journal.statements_applied IS 'Set when a no-transaction script failed: its first N statements were applied and committed, and sha256 is the checksum of those N statements; migrate resumes at statement N + 1. NULL: the whole script was applied.';
+                COMMENT ON COLUMN ops.schema_journal.variables IS 'The migrate variables ($name$) the script used and their values when it was applied, e.g. {"default_refresh_interval": "5 minutes"}; a function or view runs again when one is configured otherwise. NULL: it used none, or was applied before erpdb recorded them (then taken as the defaults).';
             END IF;
         END
         $$
         """;
 
     public const string Insert = """
-        INSERT INTO ops.schema_journal (script_name, script_kind, sha256, duration_ms, erpdb_version, statements_applied)
-        VALUES (@name, @kind, @sha256, @duration_ms, @erpdb_version, @statements_applied)
+        INSERT INTO ops.schema_journal (script_name, script_kind, sha256, duration_ms, erpdb_version, statements_applied, variables)
+        VALUES (@name, @kind, @sha256, @duration_ms, @erpdb_version, @statements_applied, @variables::jsonb)
         """;
 
     /// <summary>
@@ -132,8 +136,9 @@ internal static class JournalSql
     public static string KindName(ScriptKind kind) => kind.ToString().ToLowerInvariant();
 
     /// <summary>The journal insert with literal values, for the reviewable SQL that <c>erpdb script</c> prints.</summary>
-    public static string InsertLiteral(MigrationScript script) =>
-        $"INSERT INTO ops.schema_journal (script_name, script_kind, sha256, duration_ms, erpdb_version)\nVALUES ('{Literal(script.Name)}', '{KindName(script.Kind)}', '{script.Sha256}', 0, '{Literal(ToolVersion.Current)}');";
+    public static string InsertLiteral(MigrationScript script, IReadOnlyDictionary<string, string> variables) =>
+        $"INSERT INTO ops.schema_journal (script_name, script_kind, sha256, duration_ms, erpdb_version, variables)\nVALUES ('{Literal(script.Name)}', '{KindName(script.Kind)}', '{script.Sha256}', 0, '{Literal(ToolVersion.Current)}', "
+        + (ScriptStatements.UsedJson(script.Contents, variables) is { } used ? $"'{Literal(used)}'" : "NULL") + ");";
 
     private static string Literal(string value) => value.Replace("'", "''", StringComparison.Ordinal);
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Erp.Db.Migrations.Engine;
 
 /// <summary>Compares the scripts with the journal: what is applied, pending, changed or drifted.</summary>
@@ -66,7 +68,11 @@ internal static class MigrationPlanner
         }
         if (applied.Sha256 == script.Sha256)
         {
-            return status;
+            // A function or view runs with its variables in it: one configured otherwise than applied makes it run again.
+            // A migration runs once, whatever they are now.
+            return script.IsRepeatable && ChangedVariables(script, applied, variables) is { } changed
+                ? status with { State = ScriptState.Changed, Reason = changed }
+                : status;
         }
         if (!script.IsRepeatable)
         {
@@ -83,6 +89,28 @@ internal static class MigrationPlanner
             return status with { State = ScriptState.Changed, IsDowngrade = true, Reason = $"this text was applied before and replaced by a newer one on {applied.AppliedAt:yyyy-MM-dd HH:mm:ss}Z" };
         }
         return status with { State = ScriptState.Changed, Reason = "text changed since it was last applied" };
+    }
+
+    /// <summary>
+    /// Which variables the script uses with other values than it was applied with, in words; null when none. A row journaled before
+    /// erpdb recorded variables (no <see cref="JournalEntry.Variables"/>) was applied with the defaults, unless configured otherwise:
+    /// until then migrate had no way to apply another value to a script whose text was unchanged.
+    /// </summary>
+    private static string? ChangedVariables(MigrationScript script, JournalEntry applied, IReadOnlyDictionary<string, string> variables)
+    {
+        var used = ScriptStatements.Used(script.Contents, variables);
+        if (used.Count == 0)
+        {
+            return null;
+        }
+        var recorded = applied.Variables is { } json ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) : null;
+        var assumed = recorded is null ? " (the default; the journal row predates recorded variables)" : "";
+        var before = (IReadOnlyDictionary<string, string>?)recorded ?? MigrationOptions.DefaultVariables;
+        var changes = used
+            .Where(v => before.TryGetValue(v.Key, out var was) && was != v.Value)
+            .Select(v => $"variable {v.Key} is configured as '{v.Value}' but was applied as '{before[v.Key]}'{assumed}")
+            .ToList();
+        return changes.Count == 0 ? null : string.Join("; ", changes);
     }
 
     /// <summary>True when the script declares the applied text as an earlier wording and its code is still that text's code.</summary>
