@@ -21,6 +21,6 @@ internal sealed class StatusCommand : Command
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var report = await (await database.GetMigratorAsync(parseResult, cancellationToken, SchemaOptions.Migration(parseResult, scripts))).Migrations.StatusAsync(cancellationToken);
-        return new CommandResult(StatusView.Data(report), StatusView.Table(report.Scripts, StatusView.Summary(report)));
+        return new CommandResult(StatusView.Data(report), StatusView.Attention(report));
     }
 }

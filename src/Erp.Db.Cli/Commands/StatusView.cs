@@ -39,6 +39,51 @@ internal static class StatusView
         caption,
         Records: scripts.Select(Script));
 
+    /// <summary>Columns a reason takes under its script: with the state column before it, a row fits 80 columns.</summary>
+    private const int ReasonWidth = 68;
+
+    /// <summary>
+    /// <c>erpdb status</c> as a table: the scripts that are not applied (pending, changed, drifted, missing), each with why on
+    /// the lines under its name; the applied ones are counted in the caption. Listing all of them made a table too wide for
+    /// 80 columns (names run to 60), printed vertically, with the few that matter lost among them. CSV, from
+    /// <see cref="TableView.Records"/>, still holds every script.
+    /// </summary>
+    public static TableView Attention(MigrationStatusReport report)
+    {
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var script in report.Scripts.Where(s => s.State != ScriptState.Applied))
+        {
+            rows.Add([script.State.ToString().ToLowerInvariant(), script.Name]);
+            rows.AddRange(Wrap(script.Reason ?? "", ReasonWidth).Select(line => (IReadOnlyList<string>)["", "  " + line]));
+        }
+        var applied = report.Scripts.Where(s => s.State == ScriptState.Applied).ToList();
+        var kinds = string.Join(", ", applied.GroupBy(s => s.Kind).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}s"));
+        var last = applied.Max(s => s.AppliedAt);
+        var caption = (report.IsUpToDate ? $"Up to date: {applied.Count} scripts applied" : $"{Summary(report)} {applied.Count} of {report.Scripts.Count} scripts applied")
+            + (applied.Count > 0 ? $" ({kinds}), the last on {Bi.Cells.Time(last!.Value)}" : "")
+            + ". Every script with its checksums and times: --format json or csv.";
+        return new TableView(["State", "Script"], rows, caption, Records: report.Scripts.Select(Script));
+    }
+
+    /// <summary>Prose in lines of at most <paramref name="width"/> columns, broken at spaces (a longer word keeps a line of its own).</summary>
+    private static IEnumerable<string> Wrap(string prose, int width)
+    {
+        var line = "";
+        foreach (var word in prose.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && TerminalText.Width(line) + 1 + TerminalText.Width(word) > width)
+            {
+                yield return line;
+                line = "";
+            }
+            line = line.Length > 0 ? $"{line} {word}" : word;
+        }
+        if (line.Length > 0)
+        {
+            yield return line;
+        }
+    }
+
     public static string Summary(MigrationStatusReport report) =>
         report.Drift.Count > 0 ? $"DRIFT: {report.Drift.Count} applied migration(s) changed or removed; {report.ToRun.Count} script(s) pending."
         : report.ToRun.Count > 0 ? $"{report.ToRun.Count} script(s) pending; run 'erpdb migrate'."

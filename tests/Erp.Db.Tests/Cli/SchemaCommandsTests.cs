@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Erp.Db.Migrations;
 using Erp.Db.Tests.Infrastructure;
 using Npgsql;
@@ -69,13 +70,50 @@ public class SchemaCommandsTests
         Assert.Equal("migrations/0001_schemas.sql", drifted.GetProperty("name").GetString());
         // The table says why, not only that it drifted; CSV has the JSON's raw values, the reason among them.
         var reason = drifted.GetProperty("reason").GetString()!;
-        Assert.Contains($"drifted: {reason}", table.Output.Replace("\n", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains(table.Output.Split('\n'), l => l.StartsWith("drifted", StringComparison.Ordinal) && l.Contains("migrations/0001_schemas.sql", StringComparison.Ordinal));
+        Assert.Contains(reason, Regex.Replace(table.Output, @"\s+", " "), StringComparison.Ordinal);
         Assert.StartsWith("name,kind,state,sha256,appliedSha256,appliedAt,durationMs,reason", csv.Output, StringComparison.Ordinal);
         Assert.Contains(reason, csv.Output, StringComparison.Ordinal);
         Assert.Equal(1, migrate.ExitCode);
         Assert.False(migrate.Json().GetProperty("success").GetBoolean());
         Assert.Equal("DRIFT", migrate.Json().GetProperty("error").GetProperty("code").GetString());
         Assert.Contains("migrations/0001_schemas.sql", migrate.Json().GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Status_as_a_table_fits_80_columns_and_names_each_script_to_run_or_drifted_with_why()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var longest = ScriptCatalog.Embedded().Scripts.MaxBy(s => s.Name.Length)!.Name;
+        await db.ExecuteAsync($"""
+            UPDATE ops.schema_journal SET sha256 = repeat('0', 64)
+             WHERE script_name IN ('migrations/0001_schemas.sql', 'views/mart.mv_daily_sales.sql');
+            DELETE FROM ops.schema_journal WHERE script_name IN ('{longest}', 'functions/ops.view_status.sql');
+            """);
+        var columns80 = new Dictionary<string, string> { ["COLUMNS"] = "80" };
+
+        var table = await CliRun.RunAsync(columns80, "status", "--connection", db.ConnectionString, "--format", "table");
+        var json = await CliRun.RunAsync(columns80, "status", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(0, table.ExitCode);
+        var lines = table.Output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.All(lines, l => Assert.True(l.Length <= 80, $"{l.Length} columns: {l}"));
+        var listed = json.Json().GetProperty("data").GetProperty("scripts").EnumerateArray()
+            .Where(s => s.GetProperty("state").GetString() != "applied").ToList();
+        Assert.True(listed.Count >= 6, $"{listed.Count} scripts not applied");
+        var prose = Regex.Replace(table.Output, @"\s+", " ");
+        foreach (var script in listed)
+        {
+            var name = script.GetProperty("name").GetString()!;
+            var state = script.GetProperty("state").GetString()!;
+            Assert.Contains(lines, l => l.StartsWith(state, StringComparison.Ordinal) && l.EndsWith(" " + name, StringComparison.Ordinal));
+            Assert.Contains(script.GetProperty("reason").GetString()!, prose, StringComparison.Ordinal);
+        }
+        Assert.Contains(lines, l => l.EndsWith(" " + longest, StringComparison.Ordinal));
+        // Horizontal, with the applied scripts counted rather than listed.
+        Assert.DoesNotContain(lines, l => l.StartsWith("Script", StringComparison.Ordinal) && l.Contains(" : ", StringComparison.Ordinal));
+        Assert.DoesNotContain("migrations/0002_roles.sql", table.Output, StringComparison.Ordinal);
+        Assert.Contains($"{ScriptCatalog.Embedded().Scripts.Count - listed.Count} of {ScriptCatalog.Embedded().Scripts.Count} scripts applied", prose, StringComparison.Ordinal);
     }
 
     [Fact]
