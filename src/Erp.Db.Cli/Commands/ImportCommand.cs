@@ -402,7 +402,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         {
             var hint = unknown.Any(h => h.Contains('\t', StringComparison.Ordinal) || h.Contains(';', StringComparison.Ordinal) || h.Contains('|', StringComparison.Ordinal))
                 ? " (the header holds another delimiter: name it with --delimiter tab, ';' or '|')"
-                : unknown.Contains("") ? " (an empty name: a delimiter at the end of the header?)" : "";
+                : unknown.Contains("") ? " (an empty name between two columns: name that column, or delete it)" : "";
             return new ImportProblem(1, unknown[0], null,
                 $"unknown column(s) {string.Join(", ", unknown.Select(h => h.Length == 0 ? "''" : h))}{hint}; the columns of {target.Name} are {string.Join(", ", target.Columns.Select(c => c.Name))}");
         }

@@ -101,6 +101,15 @@ internal sealed partial class ImportRun(ImportSource source, string[] header, Im
                         $"the line has {cells.Length} cells but the header {header.Length}: {header[i]} '{cells[i]},{cells[i + 1]}' looks like a number with a thousands separator; write it without one (1234.50)");
                 }
             }
+            // Under one of the header's unnamed columns at its end (which the source has left out): a value whose column has no name.
+            var unnamed = cells.Length <= header.Length + source.UnnamedColumns
+                ? Array.FindIndex(cells, header.Length, c => !string.IsNullOrWhiteSpace(c))
+                : -1;
+            if (unnamed >= 0)
+            {
+                return new ImportProblem(line, $"cell {unnamed + 1}", null,
+                    $"cell {unnamed + 1} holds '{cells[unnamed]}' but its column has no name in the header; name the column (or clear the cell)");
+            }
             return new ImportProblem(line, $"cell {header.Length + 1}", null,
                 $"the line has {cells.Length} cells but the header {header.Length} (an unquoted separator inside a value?)");
         }

@@ -275,6 +275,49 @@ public class ImportFormatTests
             "SELECT string_agg(order_no || '=' || gmv, '|' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no LIKE 'X-%'"));
     }
 
+    [Fact]
+    public async Task Empty_columns_at_the_end_of_the_header_import_from_a_csv_as_from_a_sheet_and_a_value_under_one_is_refused()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        // As a spreadsheet saves a sheet whose empty columns kept a format: the header and its rows end in ",,,".
+        var csv = await WriteAsync(OrdersHeader + ",,,",
+            "1,10,E-1,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1,,,",
+            "1,10,E-2,2026-03-05,2026-03-05T10:30:00+08:00,20,paid,CNY,1, ,",
+            "1,10,E-3,2026-03-05,2026-03-05T11:30:00+08:00,30,paid,CNY,1",
+            ",,,,,,,,,,,");
+        var sheet = Temp(".xlsx");
+        string[] names = [.. OrdersHeader.Split(','), "", "", ""];
+        MiniExcel.SaveAs(sheet, new[]
+        {
+            SheetRow(names),
+            SheetRow(["1", "10", "E-4", "2026-03-05", "2026-03-05T12:30:00+08:00", "40", "paid", "CNY", "1", "", "", ""]),
+        }, printHeader: false);
+        var valued = await WriteAsync(OrdersHeader + ",,,", "1,10,E-5,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1,,checked,");
+        var valuedSheet = Temp(".xlsx");
+        MiniExcel.SaveAs(valuedSheet, new[]
+        {
+            SheetRow(names),
+            SheetRow(["1", "10", "E-6", "2026-03-05", "2026-03-05T12:30:00+08:00", "40", "paid", "CNY", "1", "", "checked", ""]),
+        }, printHeader: false);
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var refused = await CliRun.RunAsync(Import("orders", valued, db));
+        var refusedSheet = await CliRun.RunAsync(Import("orders", valuedSheet, db));
+        var unchanged = await DatabaseChecksum.ReadAsync(db);
+        var fromCsv = await CliRun.RunAsync(Import("orders", csv, db));
+        var fromSheet = await CliRun.RunAsync(Import("orders", sheet, db));
+
+        Assert.Equal((2, 2), (refused.ExitCode, refusedSheet.ExitCode));
+        Assert.Equal(["2:cell 11"], Details(refused));
+        Assert.Equal(["2:cell 11"], Details(refusedSheet));
+        Assert.Contains("cell 11 holds 'checked' but its column has no name in the header", refused.Output, StringComparison.Ordinal);
+        Assert.Equal(before, unchanged);
+        Assert.True(fromCsv.ExitCode == 0, fromCsv.Output + fromCsv.Error);
+        Assert.True(fromSheet.ExitCode == 0, fromSheet.Output + fromSheet.Error);
+        Assert.Equal("E-1=10.00|E-2=20.00|E-3=30.00|E-4=40.00", await db.ScalarAsync<string>(
+            "SELECT string_agg(order_no || '=' || gmv, '|' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no LIKE 'E-%'"));
+    }
+
     [Theory]
     [InlineData("1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,1,234.50,paid,CNY,1", "gmv", "thousands separator")]
     [InlineData("1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,\"1,234.50\",paid,CNY,1", "gmv", "thousands separator")]
@@ -525,6 +568,10 @@ public class ImportFormatTests
         ["status"] = "paid",
         ["currency_code"] = "CNY",
     };
+
+    /// <summary>A sheet row of text cells, keyed by column letter, for a sheet written without a header of its own.</summary>
+    private static Dictionary<string, object> SheetRow(string[] cells) =>
+        cells.Select((c, i) => (Key: ((char)('A' + i)).ToString(), Value: (object)c)).ToDictionary(x => x.Key, x => x.Value);
 
     private static string Temp(string extension) => Path.Combine(Path.GetTempPath(), $"erpdb-import-{Guid.NewGuid():N}{extension}");
 

@@ -4,11 +4,16 @@ using CsvHelper.Configuration;
 
 namespace Erp.Db.Cli.Import.Sources;
 
-/// <summary>A CSV or TSV file, decoded strictly in <paramref name="encoding"/> (a UTF-8 BOM is skipped) and parsed by CsvHelper record by record; blank lines and records of empty cells only are skipped.</summary>
+/// <summary>
+/// A CSV or TSV file, decoded strictly in <paramref name="encoding"/> (a UTF-8 BOM is skipped) and parsed by CsvHelper record by record;
+/// blank lines and records of empty cells only are skipped. Empty cells at the end of the header name no column and are left out, as a
+/// sheet's are; so are a record's cells under them when they are empty.
+/// </summary>
 internal sealed class CsvSource(string path, string encoding, string delimiter) : ImportSource
 {
     private readonly StreamReader reader = new(path, TextEncodings.Get(encoding), detectEncodingFromByteOrderMarks: encoding == TextEncodings.Utf8Name, 1 << 16);
     private CsvParser? parser;
+    private int named;
 
     public string Encoding { get; } = encoding;
 
@@ -30,7 +35,14 @@ internal sealed class CsvSource(string path, string encoding, string delimiter) 
             TrimOptions = TrimOptions.Trim,
             DetectColumnCountChanges = false,
         });
-        return parser.Read() ? parser.Record?.Select(h => h.Trim()).ToArray() : null;
+        if (!parser.Read() || parser.Record is not { } record)
+        {
+            return null;
+        }
+        var header = record.Select(h => h.Trim()).ToArray();
+        named = Array.FindLastIndex(header, h => h.Length > 0) + 1;
+        UnnamedColumns = header.Length - named;
+        return header[..named];
     }
 
     public override IEnumerable<ImportLine> ReadLines()
@@ -44,6 +56,13 @@ internal sealed class CsvSource(string path, string encoding, string delimiter) 
             if (Array.TrueForAll(record, string.IsNullOrWhiteSpace))
             {
                 continue;
+            }
+            // The cells under the header's unnamed columns at its end (",,," after the last value, as a spreadsheet saves a sheet
+            // with formatted empty columns) hold nothing when empty: left out. A value there, or a cell beyond the header, stays for
+            // the shape check to report.
+            if (record.Length > named && record.Length <= named + UnnamedColumns && Array.TrueForAll(record[named..], string.IsNullOrWhiteSpace))
+            {
+                record = record[..named];
             }
             // RawRow is the record's last line; a quoted cell may span lines. Only then is the raw record (a copy of the line) needed.
             var line = p.RawRow;

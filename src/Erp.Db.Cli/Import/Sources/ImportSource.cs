@@ -9,7 +9,13 @@ internal abstract class ImportSource : IDisposable
     /// <summary>Whether a record may have fewer cells than the header (a sheet leaves trailing empty cells out).</summary>
     public abstract bool ShortRecordsAllowed { get; }
 
-    /// <summary>The header cells, or null when the file is empty.</summary>
+    /// <summary>
+    /// Empty cells at the end of the header, which <see cref="ReadHeader"/> leaves out: what a spreadsheet saves for columns it kept
+    /// formatted (<c>sku,quantity,,,</c>). They name no column, so a record's cells under them must be empty.
+    /// </summary>
+    public int UnnamedColumns { get; protected set; }
+
+    /// <summary>The header cells up to the last named one, or null when the file is empty.</summary>
     public abstract string[]? ReadHeader();
 
     /// <summary>The records after the header, blank ones skipped; enumerated once.</summary>

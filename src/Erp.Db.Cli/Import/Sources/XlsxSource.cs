@@ -37,6 +37,7 @@ internal sealed class XlsxSource(string path, string? sheet) : ImportSource
         row = 1;
         var header = Cells(rows.Current);
         var length = Array.FindLastIndex(header, c => !string.IsNullOrEmpty(c)) + 1;
+        UnnamedColumns = header.Length - length;
         return header.Take(length).Select(c => c ?? "").ToArray();
     }
 
