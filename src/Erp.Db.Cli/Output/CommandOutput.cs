@@ -37,6 +37,12 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error, int tab
                     error.WriteLine($"CSV holds the rows of the first table only ({(tables[0].Headers.Count > 0 ? tables[0].Headers[0] : "rows")}); totals, "
                         + "summaries and any other table of this answer are in --format json or table.");
                 }
+                if (tables[0].Page is { Pages: > 1 } page)
+                {
+                    // A spreadsheet made of this file would look like the whole list: say that it is one page of it.
+                    error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CSV holds page {page.Page} of {page.Pages} ({page.Rows} of the "
+                        + $"{page.Total} rows): the other pages with --page, more rows per page with --page-size."));
+                }
                 break;
             default:
                 foreach (var table in tables)

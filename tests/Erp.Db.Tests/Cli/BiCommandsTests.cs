@@ -1,3 +1,4 @@
+using System.Globalization;
 using Erp.Db.Tests.Queries;
 
 namespace Erp.Db.Tests.Cli;
@@ -160,6 +161,27 @@ public class BiCommandsTests
         Assert.Single(none.Output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
         // --metrics leaves out the other metrics' fields in CSV as in JSON.
         Assert.Equal(header.Where(h => h is not ("orders" or "aov" or "grossProfit" or "grossMargin" or "netProfit" or "netMargin")), revenueOnly.Output.ReplaceLineEndings("\n").Split('\n')[0].Split(','));
+    }
+
+    [Fact]
+    public async Task Csv_of_one_page_of_a_longer_list_says_which_page_it_holds_of_how_many()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        string[] args = ["receivables", "--status", "all", "--merchant", "1", "--connection", f.Db.ConnectionString, "--format", "csv"];
+        var total = await f.Db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable WHERE merchant_id = 1");
+        Assert.True(total > 1, "the fixture needs two receivables");
+
+        var first = await CliRun.RunAsync([.. args, "--page-size", "1"]);
+        var last = await CliRun.RunAsync([.. args, "--page-size", "1", "--page", total.ToString(CultureInfo.InvariantCulture)]);
+        var whole = await CliRun.RunAsync(args);
+
+        Assert.Equal((0, 0, 0), (first.ExitCode, last.ExitCode, whole.ExitCode));
+        // The file has the header and one row, which a spreadsheet would show as the whole list: stderr says it is one page.
+        Assert.Equal(2, first.Output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n').Length);
+        Assert.Contains($"CSV holds page 1 of {total} (1 of the {total} rows): the other pages with --page", first.Error, StringComparison.Ordinal);
+        Assert.Contains($"CSV holds page {total} of {total} (1 of the {total} rows)", last.Error, StringComparison.Ordinal);
+        Assert.Equal(total + 1, whole.Output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n').Length);
+        Assert.DoesNotContain("CSV holds page", whole.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ internal sealed class AlertsCommand : Command
         var table = new TableView(
             ["Kind", "Subject", "Raised", "Resolved", "Details"],
             [.. data.Alerts.Items.Select(a => BiResult.Row(a.Kind, a.Subject, Cells.Time(a.RaisedAt), a.ResolvedAt is { } resolved ? Cells.Time(resolved) : "open", Details(a.Details)))],
-            $"{Cells.Count(data.Total)} alerts, {Cells.Count(data.Open)} open. Page {data.Alerts.Page} of {Math.Max(1, data.Alerts.Pages)}.", Records: data.Alerts.Items);
+            $"{Cells.Count(data.Total)} alerts, {Cells.Count(data.Open)} open. Page {data.Alerts.Page} of {Math.Max(1, data.Alerts.Pages)}.", Records: data.Alerts.Items, Page: PageOf.From(data.Alerts));
         return BiResult.From(result, table);
     }
 

@@ -36,7 +36,7 @@ internal sealed class CampaignsCommand : Command
             [.. data.Campaigns.Items.Select(c => BiResult.Row(c.Platform is { } platform ? $"{c.Code} ({platform})" : c.Code, $"{c.StartDate:yyyy-MM-dd}", $"{c.EndDate:yyyy-MM-dd}", c.TargetGmvCny is { } target ? Cells.Money(target) : "",
                 Cells.Money(c.GmvCny), Cells.Percent(c.AchievementRate), c.BudgetCny is { } budget ? Cells.Money(budget) : "", Cells.Money(c.GrossProfitCny), Cells.Percent(c.Roi)))],
             $"{Cells.Count(t.Count)} campaigns (CNY): GMV {Cells.Money(t.GmvCny)} of target {Cells.Money(t.TargetGmvCny)}, gross profit {Cells.Money(t.GrossProfitCny)}, budget {Cells.Money(t.BudgetCny)}. "
-            + $"Page {data.Campaigns.Page} of {Math.Max(1, data.Campaigns.Pages)}.", Records: data.Campaigns.Items);
+            + $"Page {data.Campaigns.Page} of {Math.Max(1, data.Campaigns.Pages)}.", Records: data.Campaigns.Items, Page: PageOf.From(data.Campaigns));
         return BiResult.From(result, table);
     }
 }

@@ -44,7 +44,7 @@ internal sealed class FunnelCommand : Command
             [.. data.Rows.Items.Append(data.Totals).Select(r => BiResult.Row(r.Label, Cells.Count(r.Visitors), Cells.Count(r.AddToCart), Cells.Count(r.Checkout), Cells.Count(r.Orders),
                 Cells.Percent(r.VisitorToCartRate), Cells.Percent(r.CartToCheckoutRate), Cells.Percent(r.CheckoutToOrderRate), Cells.Percent(r.ConversionRate)))],
             $"{data.Period.Start:yyyy-MM-dd}..{data.Period.End:yyyy-MM-dd}: {Cells.Count(data.Rows.Total)} rows (page {data.Rows.Page} of {Math.Max(1, data.Rows.Pages)}); the last row is the total. "
-            + "Cart % = cart / visitors, checkout % = checkout / cart, order % = orders / checkout, conversion = orders / visitors.", Records: data.Rows.Items);
+            + "Cart % = cart / visitors, checkout % = checkout / cart, order % = orders / checkout, conversion = orders / visitors.", Records: data.Rows.Items, Page: PageOf.From(data.Rows));
         return BiResult.From(result, PeriodMeta.Buckets(data.Period, query.By == FunnelGrouping.Period ? query.Grain : null, result.AsOf), table);
     }
 }

@@ -50,7 +50,7 @@ internal sealed class InventoryCommand : Command
         var table = new TableView(
             ["SKU", "Name", "Stock", "Safety", "Sold 30d", "Status", "Reorder"],
             [.. result.Data.Products.Items.Select(p => BiResult.Row(p.Sku, p.Name, Cells.Count(p.CurrentStock), Cells.Count(p.SafetyStock), Cells.Count(p.Last30DaysSales), p.Status, Cells.Count(p.SuggestedReorder)))],
-            $"{Cells.Count(s.TotalProducts)} products: {Cells.Count(s.LowStockProducts)} low, {Cells.Count(s.OutOfStockProducts)} out, {Cells.Count(s.OverstockProducts)} overstocked; value {Cells.Money(s.InventoryValue)} CNY.", Records: result.Data.Products.Items);
+            $"{Cells.Count(s.TotalProducts)} products: {Cells.Count(s.LowStockProducts)} low, {Cells.Count(s.OutOfStockProducts)} out, {Cells.Count(s.OverstockProducts)} overstocked; value {Cells.Money(s.InventoryValue)} CNY.", Records: result.Data.Products.Items, Page: PageOf.From(result.Data.Products));
         return BiResult.From(result, table);
     }
 }

@@ -56,7 +56,7 @@ internal sealed class ProfitCommand : Command
             $"{data.Period.Start:yyyy-MM-dd}..{data.Period.End:yyyy-MM-dd}, CNY: {Cells.Count(data.Rows.Total)} rows (page {data.Rows.Page} of {Math.Max(1, data.Rows.Pages)}); the last row is the total"
             + (query.By is ProfitGrouping.Product or ProfitGrouping.Category
                 ? " of the orders: rows are order lines, each converted to CNY on its own, so they may add up to a few cents apart."
-                : "."), Records: data.Rows.Items);
+                : "."), Records: data.Rows.Items, Page: PageOf.From(data.Rows));
         var campaigns = new TableView(
             ["Campaign", "Start", "End", "Budget", "Revenue", "Gross profit", "ROI"],
             [.. data.Campaigns.Select(c => BiResult.Row(c.Name, $"{c.StartDate:yyyy-MM-dd}", $"{c.EndDate:yyyy-MM-dd}", Cells.Money(c.Budget), Cells.Money(c.Revenue), Cells.Money(c.GrossProfit), Cells.Percent(c.Roi)))],

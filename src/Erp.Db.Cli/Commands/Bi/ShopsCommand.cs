@@ -48,7 +48,7 @@ internal sealed class ShopsCommand : Command
                 Cells.Percent(s.Components.SalesGrowth.Value), Cells.Percent(s.Components.GrossMargin.Value),
                 s.Components.FulfilmentHours.Value is { } hours ? Cells.Money(hours) : "n/a",
                 Cells.Percent(s.Components.ReturnRate.Value), Cells.Percent(s.Components.StockOutRate.Value)))],
-            $"{data.Period} {data.Start:yyyy-MM-dd}..{data.End:yyyy-MM-dd}: {Cells.Count(data.Shops.Total)} shops.", Records: data.Shops.Items);
+            $"{data.Period} {data.Start:yyyy-MM-dd}..{data.End:yyyy-MM-dd}: {Cells.Count(data.Shops.Total)} shops.", Records: data.Shops.Items, Page: PageOf.From(data.Shops));
         var today = result.AsOf;
         // An empty list says why it may be empty: otherwise it reads as shops that sold nothing.
         var note = data.Shops.Total == 0
