@@ -347,9 +347,13 @@ internal sealed class ImportCommand : Command, IArgumentHelp
     private static List<ImportProblem> Refused(ImportRun? run, IngestException e)
     {
         long Line(long row) => run?.LineOf(row) ?? row + 1;
+        // An order_date a day off its ordered_at, when the file's times had no offset: they were local times more often than not.
+        string Hint(IngestError x) => x.Field == "order_date" && run?.ReadAsUtc == true && x.Reason.Contains("does not match ordered_at", StringComparison.Ordinal)
+            ? "; ordered_at without an offset is read as UTC: if the file's times are local, name their zone with --time-zone (e.g. Asia/Shanghai)"
+            : "";
         return [.. e.Errors.Select(x => new ImportProblem(Line(x.RowNumber), x.Field, x.Constraint, x.SameKeyAsRow is { } first
             ? $"the key ({x.Field}) is the same as line {Line(first).ToString(System.Globalization.CultureInfo.InvariantCulture)}'s; a file may hold each key once"
-            : x.Reason))];
+            : x.Reason + Hint(x)))];
     }
 
     /// <summary>The problems of a file read to its end (or to <paramref name="run"/>'s --max-errors) without importing it.</summary>

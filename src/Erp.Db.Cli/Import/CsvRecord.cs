@@ -64,6 +64,9 @@ internal sealed partial class CsvRecord
     /// <summary>The current line of the file (or row of the sheet): the header is 1.</summary>
     public long Line { get; private set; }
 
+    /// <summary>Whether a timestamp written without an offset was read as UTC, no time zone being given (<c>--time-zone</c>).</summary>
+    public bool ReadAsUtc { get; private set; }
+
     /// <summary>The problems of the current record.</summary>
     public List<ImportProblem> Problems { get; } = [];
 
@@ -164,6 +167,10 @@ internal sealed partial class CsvRecord
         DateTimeOffset? read = IsoText.TryTimestamp(s, out var iso) ? iso
             : DateTimeOffset.TryParseExact(s, timestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var v) ? v : null;
         // Read as UTC when the text has no offset: in the file's time zone, the same wall-clock time at that zone's offset then.
+        if (!ReadAsUtc && read is not null && timeZone is null && !Offset().IsMatch(s))
+        {
+            ReadAsUtc = true;
+        }
         return read is { } value && timeZone is not null && !Offset().IsMatch(s)
             ? new DateTimeOffset(value.DateTime, timeZone.GetUtcOffset(value.DateTime))
             : read;

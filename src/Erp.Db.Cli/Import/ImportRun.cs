@@ -17,6 +17,9 @@ internal sealed partial class ImportRun(ImportSource source, string[] header, Im
 
     public List<ImportProblem> Problems { get; } = [];
 
+    /// <summary>Whether a timestamp of the file without an offset was read as UTC (no <c>--time-zone</c>).</summary>
+    public bool ReadAsUtc { get; private set; }
+
     /// <summary>Records read (rows passed on plus rows with problems).</summary>
     public long Records { get; private set; }
 
@@ -68,6 +71,7 @@ internal sealed partial class ImportRun(ImportSource source, string[] header, Im
                 continue;
             }
             rows++;
+            ReadAsUtc |= record.ReadAsUtc;
             if (line - rows != lastOffset)
             {
                 lastOffset = line - rows;

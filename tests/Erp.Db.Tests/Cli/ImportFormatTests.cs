@@ -50,8 +50,11 @@ public class ImportFormatTests
             "1,10,TZ-2,2026-03-05,2026-03-05T20:30:00+08:00,100,paid,CNY,1",
             // As psql's \copy writes a timestamptz: its own offset, whole hours, so the time zone given does not apply.
             "1,10,TZ-3,2026-03-05,2026-03-05 12:30:00+00,100,paid,CNY,1");
+        // 20:30 UTC is 04:30 the next day in Beijing too, but the file said so: no hint about --time-zone.
+        var offsets = await WriteAsync(OrdersHeader, "1,10,TZ-4,2026-03-05,2026-03-05T20:30:00Z,100,paid,CNY,1");
         var before = await DatabaseChecksum.ReadAsync(db);
 
+        var withOffset = await CliRun.RunAsync(Import("orders", offsets, db));
         var asUtc = await CliRun.RunAsync(Import("orders", path, db));
         var unchanged = await DatabaseChecksum.ReadAsync(db);
         var unknown = await CliRun.RunAsync([.. Import("orders", path, db), "--time-zone", "Mars/Olympus"]);
@@ -59,6 +62,11 @@ public class ImportFormatTests
 
         Assert.Equal((2, 2), (asUtc.ExitCode, unknown.ExitCode));
         Assert.Equal(["2:order_date"], Details(asUtc));
+        Assert.Contains("ordered_at without an offset is read as UTC: if the file's times are local, name their zone with --time-zone",
+            asUtc.Output, StringComparison.Ordinal);
+        Assert.Equal(2, withOffset.ExitCode);
+        Assert.Equal(["2:order_date"], Details(withOffset));
+        Assert.DoesNotContain("--time-zone", withOffset.Output, StringComparison.Ordinal);
         Assert.Equal(before, unchanged);
         Assert.Contains("--time-zone 'Mars/Olympus' is not a time zone", unknown.Output, StringComparison.Ordinal);
         Assert.True(beijing.ExitCode == 0, beijing.Output + beijing.Error);
