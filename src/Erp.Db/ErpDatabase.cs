@@ -140,8 +140,9 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
     /// <returns>What changed, per book.</returns>
     /// <exception cref="ArgumentException"><paramref name="to"/> is before <paramref name="from"/>.</exception>
     /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
+    /// <exception cref="WarehouseAccessException">The login is not in erp_writer (nor the owner), the server refused the login, or the database does not exist.</exception>
     public Task<PostResult> PostAsync(long? merchantId = null, DateOnly? from = null, DateOnly? to = null, CancellationToken cancellationToken = default) =>
-        WarehouseErrors.GuardAsync(() => new BooksPoster(DataSource, LoggerFactory.CreateLogger<BooksPoster>()).PostAsync(merchantId, from, to, cancellationToken));
+        WarehouseErrors.GuardAsync(RequiredRole.Writer, () => new BooksPoster(DataSource, LoggerFactory.CreateLogger<BooksPoster>()).PostAsync(merchantId, from, to, cancellationToken));
 
     /// <summary>
     /// The warehouse's today: the date in the database's time zone (its <c>TimeZone</c> setting, which a DBA sets with

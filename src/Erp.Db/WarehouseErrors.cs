@@ -5,10 +5,11 @@ using Npgsql;
 namespace Erp.Db;
 
 /// <summary>
-/// The one place that turns server errors of the library's entry points (queries, ingest, refresh, posting, partitions, the
-/// health check) into exceptions that say what to do: an undefined object of the warehouse becomes
+/// The one place that turns server errors of the library's entry points (queries, ingest, refresh, posting, partitions,
+/// migrations, the doctor, the health check) into exceptions that say what to do: an undefined object of the warehouse becomes
 /// <see cref="WarehouseNotMigratedException"/>, a query the server cancelled at <see cref="ErpDbOptions.QueryTimeout"/> a
-/// <see cref="TimeoutException"/>. Each keeps the <see cref="PostgresException"/> as its inner exception.
+/// <see cref="TimeoutException"/>, a refused permission, login or database a <see cref="WarehouseAccessException"/>. Each
+/// keeps the <see cref="PostgresException"/> as its inner exception.
 /// </summary>
 internal static partial class WarehouseErrors
 {
@@ -29,16 +30,51 @@ internal static partial class WarehouseErrors
     public static bool IsQueryTimeout(PostgresException error, ErpDbOptions options, TimeSpan elapsed) =>
         error.SqlState == PostgresErrorCodes.QueryCanceled && options.CommandTimeoutSeconds > 0 && elapsed >= options.QueryTimeout;
 
+    /// <summary>
+    /// The <see cref="WarehouseAccessException"/> for a refused permission (42501), login (28P01, 28000) or database (3D000), saying
+    /// what to do; null for any other error. <paramref name="role"/> is what the failing call needs. The message holds the server's
+    /// words and never the connection string (so never its password).
+    /// </summary>
+    public static WarehouseAccessException? ForAccess(PostgresException error, RequiredRole role) => error.SqlState switch
+    {
+        PostgresErrorCodes.InsufficientPrivilege => new WarehouseAccessException(WarehouseAccessReason.PermissionDenied,
+            $"The database refused this login a permission: {error.MessageText}. {RoleHint(role)}", error),
+        PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification => new WarehouseAccessException(
+            WarehouseAccessReason.AuthenticationFailed,
+            $"The database server refused the login: {error.MessageText}. Check the user name and password of the connection string "
+            + "(ErpDb:ConnectionString, ErpDb:ReadConnectionString or ErpDb:MigrationConnectionString), that the role exists and may log in, "
+            + "and that the server's pg_hba.conf admits it from this host.", error),
+        PostgresErrorCodes.InvalidCatalogName => new WarehouseAccessException(WarehouseAccessReason.DatabaseMissing,
+            $"{error.MessageText} on the server the connection string names. Create it (createdb, or CREATE DATABASE <name> OWNER <migrating login>) "
+            + "and migrate it (ErpDatabase.Migrations.MigrateAsync() or `erpdb migrate`), or fix the Database of the connection string.", error),
+        _ => null,
+    };
+
+    /// <summary>Which role a call of the library needs, and how to give it (docs/security.md says who may do what).</summary>
+    private static string RoleHint(RequiredRole role) => role switch
+    {
+        RequiredRole.Reader => "Queries need a login in erp_reader (GRANT erp_reader TO <login>) with a merchant grant "
+            + "(SELECT ops.grant_merchant_access('<login>', <merchant id>)), or the owner (docs/security.md).",
+        RequiredRole.Writer => "Ingest, refresh, posting and partitions need a login in erp_writer (GRANT erp_writer TO <login>), "
+            + "or the owner; a reading app's erp_reader login may not run them (docs/security.md).",
+        _ => "Migrations, their status and the doctor need the login that migrates: a member of erp_owner, or a superuser "
+            + "(ErpDb:MigrationConnectionString; docs/migrations.md, \"Who may migrate\").",
+    };
+
     /// <summary>What a query's <paramref name="error"/> should surface as, or null when it should surface as it is.</summary>
     public static Exception? ForQuery(PostgresException error, ErpDbOptions options, TimeSpan elapsed) =>
         IsNotMigrated(error) ? new WarehouseNotMigratedException(error)
+        : ForAccess(error, RequiredRole.Reader) is { } access ? access
         : IsQueryTimeout(error, options, elapsed) ? new TimeoutException(
             $"The query ran longer than its limit of {options.QueryTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s and the server cancelled it. "
             + "Raise ErpDbOptions.QueryTimeout (configuration key ErpDb:QueryTimeout), or ask for less (a shorter period, a smaller page).", error)
         : null;
 
-    /// <summary>Runs <paramref name="run"/>; an undefined object of the warehouse surfaces as <see cref="WarehouseNotMigratedException"/>.</summary>
-    public static async Task<T> GuardAsync<T>(Func<Task<T>> run)
+    /// <summary>
+    /// Runs <paramref name="run"/> (a call that needs <paramref name="role"/>); an undefined object of the warehouse surfaces as
+    /// <see cref="WarehouseNotMigratedException"/>, a refused permission, login or database as <see cref="WarehouseAccessException"/>.
+    /// </summary>
+    public static async Task<T> GuardAsync<T>(RequiredRole role, Func<Task<T>> run)
     {
         try
         {
@@ -47,6 +83,39 @@ internal static partial class WarehouseErrors
         catch (PostgresException e) when (IsNotMigrated(e))
         {
             throw new WarehouseNotMigratedException(e);
+        }
+        catch (PostgresException e) when (ForAccess(e, role) is { } access)
+        {
+            throw access;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> (a call that needs <paramref name="role"/>); a refused permission, login or database surfaces as
+    /// <see cref="WarehouseAccessException"/>. For the migrations, whose own missing objects are no sign of a missing migration.
+    /// </summary>
+    public static async Task<T> GuardAccessAsync<T>(RequiredRole role, Func<Task<T>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (PostgresException e) when (ForAccess(e, role) is { } access)
+        {
+            throw access;
+        }
+    }
+
+    /// <summary>Opens a connection of <paramref name="dataSource"/>; a refused login or database surfaces as <see cref="WarehouseAccessException"/>.</summary>
+    public static async Task<NpgsqlConnection> OpenAsync(NpgsqlDataSource dataSource, RequiredRole role, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await dataSource.OpenConnectionAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (ForAccess(e, role) is { } access)
+        {
+            throw access;
         }
     }
 

@@ -52,6 +52,8 @@ internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals,
         MigrationLockedException locked => new CliException(ErrorCodes.MigrationFailed, locked.Message, ExitCodes.Failure,
             new { holders = locked.Holders.Select(h => new { pid = h.ProcessId, login = h.Login, state = h.State }) }),
         MigrationException migration => new CliException(ErrorCodes.MigrationFailed, migration.Message, ExitCodes.Failure),
+        // The library's refused permission, login or database: the same answer as the server's error itself, with the role this command needs.
+        WarehouseAccessException { InnerException: PostgresException refused } => Describe(refused, target, parseResult),
         PostgresException { SqlState: "28P01" or "28000" } auth => new CliException(ErrorCodes.Unauthorized,
             $"The database refused the login: {auth.MessageText}. Check the user and password of the connection.", ExitCodes.Failure),
         PostgresException { SqlState: "42501" } denied => new CliException(ErrorCodes.Forbidden,

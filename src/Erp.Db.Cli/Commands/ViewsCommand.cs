@@ -2,7 +2,6 @@ using System.CommandLine;
 using Erp.Db.Cli.Connection;
 using Erp.Db.Queries;
 using Erp.Db.Refresh;
-using Npgsql;
 
 namespace Erp.Db.Cli.Commands;
 
@@ -30,7 +29,7 @@ internal sealed class ViewsCommand : Command
         {
             statuses = await erp.Refresh.GetStatusAsync(cancellationToken);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        catch (WarehouseAccessException e) when (e.Reason == WarehouseAccessReason.PermissionDenied)
         {
             // ops.view_status shows every merchant's activity, so readers may not call it; they may see how fresh their views are.
             return Freshness(await erp.Queries.FreshnessAsync(cancellationToken));

@@ -36,7 +36,11 @@ public sealed class DatabaseDoctor
     }
 
     /// <summary>Every problem found, database checks first, then scripts, then pg_cron.</summary>
-    public async Task<IReadOnlyList<HealthProblem>> CheckAsync(CancellationToken cancellationToken = default)
+    /// <exception cref="WarehouseAccessException">The login is not the migrating login (a member of erp_owner), the server refused the login, or the database does not exist.</exception>
+    public Task<IReadOnlyList<HealthProblem>> CheckAsync(CancellationToken cancellationToken = default) =>
+        WarehouseErrors.GuardAccessAsync(RequiredRole.Owner, () => RunChecksAsync(cancellationToken));
+
+    private async Task<IReadOnlyList<HealthProblem>> RunChecksAsync(CancellationToken cancellationToken)
     {
         var status = await migrations.StatusAsync(cancellationToken);
         var problems = new List<HealthProblem>();

@@ -9,7 +9,8 @@ namespace Erp.Db.Health;
 /// <c>ops.view_freshness()</c>: stale or failing views are Degraded (it does not say how many times a refresh failed, nor
 /// whether a view is populated), so a reading app is not reported Unhealthy for the rights it was meant to have. A database
 /// that is not migrated (or older than this library) is the registration's failure status, its exception the
-/// <see cref="WarehouseNotMigratedException"/> that says to migrate.
+/// <see cref="WarehouseNotMigratedException"/> that says to migrate; so is a login the server refuses, or a database that does not
+/// exist, with the <see cref="WarehouseAccessException"/> that says what to fix.
 /// </summary>
 internal sealed class ViewHealthCheck(ErpDatabase database) : IHealthCheck
 {
@@ -23,11 +24,11 @@ internal sealed class ViewHealthCheck(ErpDatabase database) : IHealthCheck
         {
             views = await database.Refresh.GetStatusAsync(cancellationToken);
         }
-        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InsufficientPrivilege)
+        catch (WarehouseAccessException e) when (e.Reason == WarehouseAccessReason.PermissionDenied)
         {
             return await ReaderCheckAsync(context, cancellationToken);
         }
-        catch (WarehouseNotMigratedException e)
+        catch (Exception e) when (e is WarehouseNotMigratedException or WarehouseAccessException)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, e.Message, e);
         }
@@ -75,7 +76,7 @@ internal sealed class ViewHealthCheck(ErpDatabase database) : IHealthCheck
         {
             views = await database.Queries.FreshnessAsync(cancellationToken);
         }
-        catch (WarehouseNotMigratedException e)
+        catch (Exception e) when (e is WarehouseNotMigratedException or WarehouseAccessException)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, e.Message, e);
         }

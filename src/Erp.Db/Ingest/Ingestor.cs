@@ -12,7 +12,8 @@ namespace Erp.Db.Ingest;
 /// into a temporary table, checked, then merged into the fact table by one <c>INSERT ... ON CONFLICT DO UPDATE</c>
 /// that skips rows whose values did not change, so the same batch twice changes nothing. A bad row fails the whole
 /// batch with an <see cref="IngestException"/> naming its position and field; nothing of a failed batch is saved.
-/// Runs as the data source's login, which needs <c>erp_writer</c> (or ownership). Thread-safe; get it from
+/// Runs as the data source's login, which needs <c>erp_writer</c> (or ownership): a login without it, a login the server refuses
+/// and a database that does not exist fail every call with a <see cref="WarehouseAccessException"/>. Thread-safe; get it from
 /// <see cref="ErpDatabase.Ingest"/> or construct it over a data source.
 /// </summary>
 public sealed class Ingestor

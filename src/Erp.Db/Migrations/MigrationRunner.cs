@@ -41,7 +41,11 @@ public sealed class MigrationRunner
     private string Database => new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database ?? "";
 
     /// <summary>Every script's state: applied, pending, changed, drifted or missing.</summary>
-    public async Task<MigrationStatusReport> StatusAsync(CancellationToken cancellationToken = default)
+    /// <exception cref="WarehouseAccessException">The login may not read the journal (it is not the migrating login), the server refused the login, or the database does not exist.</exception>
+    public Task<MigrationStatusReport> StatusAsync(CancellationToken cancellationToken = default) =>
+        WarehouseErrors.GuardAccessAsync(RequiredRole.Owner, () => ReadStatusAsync(cancellationToken));
+
+    private async Task<MigrationStatusReport> ReadStatusAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return (await InspectAsync(connection, cancellationToken)).Report;
@@ -85,7 +89,14 @@ public sealed class MigrationRunner
     /// no-transaction script keeps the statements before the failing one; they are journaled and
     /// the next run resumes at the failing statement.
     /// </exception>
-    public async Task<MigrationResult> MigrateAsync(bool dryRun = false, CancellationToken cancellationToken = default)
+    /// <exception cref="WarehouseAccessException">
+    /// The login may not migrate (it is not a member of erp_owner, nor a superuser), the server refused the login, or the database
+    /// does not exist; nothing was run. A script refused a privilege is a <see cref="MigrationScriptException"/> instead.
+    /// </exception>
+    public Task<MigrationResult> MigrateAsync(bool dryRun = false, CancellationToken cancellationToken = default) =>
+        WarehouseErrors.GuardAccessAsync(RequiredRole.Owner, () => RunMigrateAsync(dryRun, cancellationToken));
+
+    private async Task<MigrationResult> RunMigrateAsync(bool dryRun, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         // Every script runs on the session that holds the lock, so the lock lives as long as the work.
@@ -154,7 +165,11 @@ public sealed class MigrationRunner
     /// </summary>
     /// <exception cref="MigrationDriftException">An applied migration was changed or removed: migrate would refuse.</exception>
     /// <exception cref="MigrationDowngradeException">Migrate would refuse to roll back repeatable scripts.</exception>
-    public async Task<string> ScriptAsync(CancellationToken cancellationToken = default)
+    /// <exception cref="WarehouseAccessException">The login may not read the journal (it is not the migrating login), the server refused the login, or the database does not exist.</exception>
+    public Task<string> ScriptAsync(CancellationToken cancellationToken = default) =>
+        WarehouseErrors.GuardAccessAsync(RequiredRole.Owner, () => WriteScriptAsync(cancellationToken));
+
+    private async Task<string> WriteScriptAsync(CancellationToken cancellationToken)
     {
         MigrationStatusReport report;
         bool viewsExist;

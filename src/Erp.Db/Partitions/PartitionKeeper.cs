@@ -21,8 +21,9 @@ public sealed class PartitionKeeper
     /// <param name="monthsAhead">Months ahead of this one; at least 0.</param>
     /// <param name="cancellationToken">Cancels the call (nothing is committed then).</param>
     /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
+    /// <exception cref="WarehouseAccessException">The login is not in erp_writer (nor the owner), the server refused the login, or the database does not exist.</exception>
     public Task<int> EnsureAsync(int monthsAhead = 3, CancellationToken cancellationToken = default) =>
-        WarehouseErrors.GuardAsync(() => EnsureAheadAsync(monthsAhead, cancellationToken));
+        WarehouseErrors.GuardAsync(RequiredRole.Writer, () => EnsureAheadAsync(monthsAhead, cancellationToken));
 
     private async Task<int> EnsureAheadAsync(int monthsAhead, CancellationToken cancellationToken)
     {

@@ -25,7 +25,7 @@ internal sealed class QueryConnection : IAsyncDisposable
 
     public static async Task<QueryConnection> OpenAsync(ErpDatabase database, CancellationToken cancellationToken)
     {
-        var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
+        var connection = await WarehouseErrors.OpenAsync(database.ReadDataSource, RequiredRole.Reader, cancellationToken);
         try
         {
             return new QueryConnection(database, connection, await WarehouseClock.TodayAsync(connection, MerchantScope.ClientTimeout(database.Options), cancellationToken));

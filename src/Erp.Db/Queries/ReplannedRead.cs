@@ -10,8 +10,8 @@ namespace Erp.Db.Queries;
 /// <c>0A000 cached plan must not change result type</c> once, and Npgsql prepares it again on its next use. A read has
 /// nothing to undo, so it runs again, as many times as a batch has statements that can go stale, and then fails as it is.
 /// Only that refusal (raised by the server's plan revalidation) is retried; any other 0A000 is an error of the query itself.
-/// Every query's read runs here, so here too a missing warehouse object or the server's cancel at the query timeout becomes the
-/// exception that says what to do (<see cref="WarehouseErrors.ForQuery"/>).
+/// Every query's read runs here, so here too a missing warehouse object, a refused permission or the server's cancel at the query
+/// timeout becomes the exception that says what to do (<see cref="WarehouseErrors.ForQuery"/>).
 /// </summary>
 internal static class ReplannedRead
 {

@@ -19,6 +19,8 @@ namespace Erp.Db.Queries;
 /// Typed queries over the warehouse's materialized views, for one merchant at a time. Every value
 /// is a parameter, sort keys come from closed lists, page sizes are capped, and the merchant scope
 /// is enforced by the database's reader views. Each result carries the freshness of what it read.
+/// A login the marts are not granted to (one not in <c>erp_reader</c>, say a writer's), a login the server refuses and a database
+/// that does not exist fail every query with a <see cref="WarehouseAccessException"/>.
 /// </summary>
 public sealed partial class WarehouseQueries
 {
@@ -39,7 +41,7 @@ public sealed partial class WarehouseQueries
     /// </summary>
     public async Task<IReadOnlyList<Merchant>> MerchantsAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await WarehouseErrors.OpenAsync(database.ReadDataSource, RequiredRole.Reader, cancellationToken);
         var rows = await ReplannedRead.RunAsync(database.Options, () => connection.QueryAsync<(long Id, string Code, string Name)>(new CommandDefinition(
             "SELECT merchant_id, merchant_code, merchant_name FROM dw.dim_merchants UNION SELECT merchant_id, merchant_code, merchant_name FROM ops.readable_merchants() ORDER BY merchant_id",
             commandTimeout: MerchantScope.ClientTimeout(database.Options), cancellationToken: cancellationToken)));
@@ -53,7 +55,7 @@ public sealed partial class WarehouseQueries
     /// </summary>
     public async Task<IReadOnlyList<ViewFreshness>> FreshnessAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.ReadDataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await WarehouseErrors.OpenAsync(database.ReadDataSource, RequiredRole.Reader, cancellationToken);
         var rows = await ReplannedRead.RunAsync(database.Options, () => connection.QueryAsync<(string View, DateTime? LastRefreshAt, double? AgeSeconds, bool? IsStale, bool? IsDirty, bool? IsFailing)>(new CommandDefinition(
             "SELECT view_name, last_refresh_at, extract(epoch FROM age)::float8, is_stale, is_dirty, is_failing FROM ops.view_freshness() ORDER BY view_name",
             commandTimeout: MerchantScope.ClientTimeout(database.Options), cancellationToken: cancellationToken)));

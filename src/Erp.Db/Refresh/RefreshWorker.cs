@@ -75,7 +75,7 @@ public sealed class RefreshWorker : BackgroundService
                 RunCompleted?.Invoke(this, results);
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException or WarehouseNotMigratedException
-                && !stoppingToken.IsCancellationRequested)
+                or WarehouseAccessException && !stoppingToken.IsCancellationRequested)
             {
                 // The database is unreachable, busy or not migrated yet, or someone cancelled the run there (it is
                 // logged): try again at the next tick. Stopping the worker cancels the current run.
@@ -124,7 +124,8 @@ public sealed class RefreshWorker : BackgroundService
             logger.LogInformation("Partitions kept ahead: {Created} created", created);
             PartitionsEnsured?.Invoke(this, created);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or WarehouseNotMigratedException && !stoppingToken.IsCancellationRequested)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or WarehouseNotMigratedException or WarehouseAccessException
+            && !stoppingToken.IsCancellationRequested)
         {
             // Unreachable, busy, not migrated yet, or not allowed (the login lacks erp_writer): retry at the next tick.
             LogFailure(e, "dw.ensure_partitions");

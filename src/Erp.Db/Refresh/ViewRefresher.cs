@@ -32,8 +32,9 @@ public sealed class ViewRefresher
 
     /// <summary>Every registered view with its rows, last refresh, age, staleness, failures and health.</summary>
     /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
+    /// <exception cref="WarehouseAccessException">The login is not in erp_writer (nor the owner), the server refused the login, or the database does not exist.</exception>
     public Task<IReadOnlyList<ViewStatus>> GetStatusAsync(CancellationToken cancellationToken = default) =>
-        WarehouseErrors.GuardAsync(() => ReadStatusAsync(cancellationToken));
+        WarehouseErrors.GuardAsync(RequiredRole.Writer, () => ReadStatusAsync(cancellationToken));
 
     private async Task<IReadOnlyList<ViewStatus>> ReadStatusAsync(CancellationToken cancellationToken)
     {
@@ -44,8 +45,9 @@ public sealed class ViewRefresher
 
     /// <summary>The registered views, in dependency order (a view after the views it reads).</summary>
     /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
+    /// <exception cref="WarehouseAccessException">The login is not in erp_writer (nor the owner), the server refused the login, or the database does not exist.</exception>
     public Task<IReadOnlyList<string>> GetViewNamesAsync(CancellationToken cancellationToken = default) =>
-        WarehouseErrors.GuardAsync(() => ReadViewNamesAsync(cancellationToken));
+        WarehouseErrors.GuardAsync(RequiredRole.Writer, () => ReadViewNamesAsync(cancellationToken));
 
     private async Task<IReadOnlyList<string>> ReadViewNamesAsync(CancellationToken cancellationToken)
     {
@@ -67,8 +69,9 @@ public sealed class ViewRefresher
     /// <exception cref="UnknownViewException">A name is not registered; nothing was refreshed.</exception>
     /// <exception cref="OperationCanceledException">The run was cancelled; the views after the current one were not refreshed.</exception>
     /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
+    /// <exception cref="WarehouseAccessException">The login is not in erp_writer (nor the owner), the server refused the login, or the database does not exist.</exception>
     public Task<IReadOnlyList<RefreshResult>> RefreshAsync(IEnumerable<string> views, string trigger = "manual", CancellationToken cancellationToken = default) =>
-        WarehouseErrors.GuardAsync(() => RefreshNamedAsync(views, trigger, fullRebuild: false, cancellationToken));
+        WarehouseErrors.GuardAsync(RequiredRole.Writer, () => RefreshNamedAsync(views, trigger, fullRebuild: false, cancellationToken));
 
     /// <summary>
     /// Like <see cref="RefreshAsync"/>, but rebuilds the given views from scratch: an incremental
@@ -81,8 +84,9 @@ public sealed class ViewRefresher
     /// <exception cref="UnknownViewException">A name is not registered; nothing was refreshed.</exception>
     /// <exception cref="OperationCanceledException">The run was cancelled; the views after the current one were not refreshed.</exception>
     /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
+    /// <exception cref="WarehouseAccessException">The login is not in erp_writer (nor the owner), the server refused the login, or the database does not exist.</exception>
     public Task<IReadOnlyList<RefreshResult>> RebuildAsync(IEnumerable<string> views, string trigger = "manual", CancellationToken cancellationToken = default) =>
-        WarehouseErrors.GuardAsync(() => RefreshNamedAsync(views, trigger, fullRebuild: true, cancellationToken));
+        WarehouseErrors.GuardAsync(RequiredRole.Writer, () => RefreshNamedAsync(views, trigger, fullRebuild: true, cancellationToken));
 
     private async Task<IReadOnlyList<RefreshResult>> RefreshNamedAsync(IEnumerable<string> views, string trigger, bool fullRebuild, CancellationToken cancellationToken)
     {
@@ -121,8 +125,9 @@ public sealed class ViewRefresher
     /// <param name="cancellationToken">Cancels the view being refreshed (logged as cancelled) and stops.</param>
     /// <exception cref="OperationCanceledException">The run was cancelled; the views after the current one were not refreshed.</exception>
     /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
+    /// <exception cref="WarehouseAccessException">The login is not in erp_writer (nor the owner), the server refused the login, or the database does not exist.</exception>
     public Task<IReadOnlyList<RefreshResult>> RefreshAllAsync(string trigger = "manual", CancellationToken cancellationToken = default) =>
-        WarehouseErrors.GuardAsync(() => RefreshEveryAsync(trigger, cancellationToken));
+        WarehouseErrors.GuardAsync(RequiredRole.Writer, () => RefreshEveryAsync(trigger, cancellationToken));
 
     private async Task<IReadOnlyList<RefreshResult>> RefreshEveryAsync(string trigger, CancellationToken cancellationToken)
     {
@@ -160,8 +165,9 @@ public sealed class ViewRefresher
     /// <param name="cancellationToken">Cancels the view being refreshed (logged as cancelled) and stops the run.</param>
     /// <exception cref="OperationCanceledException">The run was cancelled; the views after the current one were not refreshed.</exception>
     /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
+    /// <exception cref="WarehouseAccessException">The login is not in erp_writer (nor the owner), the server refused the login, or the database does not exist.</exception>
     public Task<IReadOnlyList<RefreshResult>> RefreshDueAsync(string trigger = "manual", CancellationToken cancellationToken = default) =>
-        WarehouseErrors.GuardAsync(() => RefreshDueRunAsync(trigger, cancellationToken));
+        WarehouseErrors.GuardAsync(RequiredRole.Writer, () => RefreshDueRunAsync(trigger, cancellationToken));
 
     private async Task<IReadOnlyList<RefreshResult>> RefreshDueRunAsync(string trigger, CancellationToken cancellationToken)
     {

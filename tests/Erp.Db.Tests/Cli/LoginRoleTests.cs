@@ -1,4 +1,5 @@
 using Erp.Db.Tests.Infrastructure;
+using Npgsql;
 
 namespace Erp.Db.Tests.Cli;
 
@@ -24,5 +25,21 @@ public class LoginRoleTests
             Assert.Contains(role, error.GetProperty("message").GetString());
         }
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders"));
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_UNAUTHORIZED_with_exit_1_and_never_printed()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await using var writer = await TestLogin.CreateAsync(db, "erp_writer");
+        const string Wrong = "wrong-pw-8d2e4b";
+        var wrong = new NpgsqlConnectionStringBuilder(writer.ConnectionString) { Password = Wrong }.ConnectionString;
+
+        var refused = await CliRun.RunAsync("sales", "--merchant", "1", "--connection", wrong, "--format", "json");
+
+        Assert.True(refused.ExitCode == 1, refused.Output + refused.Error);
+        Assert.Equal("UNAUTHORIZED", refused.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("password authentication failed", refused.Json().GetProperty("error").GetProperty("message").GetString());
+        Assert.DoesNotContain(Wrong, refused.Output + refused.Error, StringComparison.Ordinal);
     }
 }

@@ -47,7 +47,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
 
     /// <summary>Loads one entity's batch; a database without the warehouse's tables throws <see cref="WarehouseNotMigratedException"/>.</summary>
     public Task<IngestResult> LoadAsync<TRow>(IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows, CancellationToken cancellationToken) =>
-        WarehouseErrors.GuardAsync(() => LoadOneAsync(plan, rows, cancellationToken));
+        WarehouseErrors.GuardAsync(RequiredRole.Writer, () => LoadOneAsync(plan, rows, cancellationToken));
 
     private async Task<IngestResult> LoadOneAsync<TRow>(IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows, CancellationToken cancellationToken)
     {
@@ -78,7 +78,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
     public Task<(IngestResult Parents, IngestResult Children)> LoadWithChildrenAsync<TParent, TChild>(
         IngestPlan<TParent> parentPlan, IAsyncEnumerable<TParent> parents, IngestPlan<TChild> childPlan, IAsyncEnumerable<TChild> children,
         IReadOnlySet<string>? childSupplied, IReadOnlyList<string> childSummary, CancellationToken cancellationToken) =>
-        WarehouseErrors.GuardAsync(() => LoadBothAsync(parentPlan, parents, childPlan, children, childSupplied, childSummary, cancellationToken));
+        WarehouseErrors.GuardAsync(RequiredRole.Writer, () => LoadBothAsync(parentPlan, parents, childPlan, children, childSupplied, childSummary, cancellationToken));
 
     private async Task<(IngestResult Parents, IngestResult Children)> LoadBothAsync<TParent, TChild>(
         IngestPlan<TParent> parentPlan, IAsyncEnumerable<TParent> parents, IngestPlan<TChild> childPlan, IAsyncEnumerable<TChild> children,
