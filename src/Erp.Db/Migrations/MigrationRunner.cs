@@ -98,6 +98,28 @@ public sealed class MigrationRunner
 
     private async Task<MigrationResult> RunMigrateAsync(bool dryRun, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await ApplyAsync(dryRun, cancellationToken);
+        }
+        catch (MigrationScriptException e)
+        {
+            // The one entry for a script that failed for good (DbUp's own are Debug, MigrationLog); the exception keeps the detail.
+            var error = e.DatabaseMessage.ReplaceLineEndings(" ");
+            if (e.SqlState is null)
+            {
+                logger.LogError("Migration script {Script} failed: {Error}", e.ScriptName, error);
+            }
+            else
+            {
+                logger.LogError("Migration script {Script} failed with SQLSTATE {SqlState}: {Error}", e.ScriptName, e.SqlState, error);
+            }
+            throw;
+        }
+    }
+
+    private async Task<MigrationResult> ApplyAsync(bool dryRun, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
         // Every script runs on the session that holds the lock, so the lock lives as long as the work.
         await using var session = await MigrationLock.AcquireAsync(dataSource, Database, logger, cancellationToken);
@@ -272,7 +294,7 @@ public sealed class MigrationRunner
             .JournalTo(journal)
             .WithVariablesDisabled()
             .WithExecutionTimeout(options.CommandTimeout)
-            .LogTo(logger);
+            .LogTo(new MigrationLog(logger));
         builder = mode switch
         {
             BatchMode.NoTransaction or BatchMode.InOpenTransaction => builder.WithoutTransaction(),

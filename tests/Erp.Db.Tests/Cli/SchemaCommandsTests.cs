@@ -1,6 +1,9 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Erp.Db.Migrations;
+using Erp.Db.Tests.Faults;
 using Erp.Db.Tests.Infrastructure;
+using Erp.Db.Tests.Migrations;
 using Npgsql;
 
 namespace Erp.Db.Tests.Cli;
@@ -320,6 +323,27 @@ public class SchemaCommandsTests
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task A_failing_script_prints_its_one_error_and_no_stack_trace_on_stderr()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        using var scripts = MigrationRunnerTests.BaseScripts()
+            .Write("migrations/0003_broken.sql", "CREATE TABLE dw.half_done (id int);\nSELECT no_such_column FROM dw.half_done;\n");
+
+        // A process of its own: erpdb's log goes to the real stderr, as a DBA sees it.
+        using var run = ErpdbProcess.Start(db.ConnectionString, "migrate", "--scripts", scripts.Path, "--format", "json");
+        var exitCode = await run.WaitAsync();
+
+        Assert.True(exitCode == 1, run.Output + run.Error);
+        var error = JsonDocument.Parse(run.Output).RootElement.GetProperty("error");
+        Assert.Equal("MIGRATION_FAILED", error.GetProperty("code").GetString());
+        Assert.Equal("42703", error.GetProperty("details").GetProperty("sqlState").GetString());
+        var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(lines.Length <= 4, run.Error);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+        Assert.Contains("migrations/0003_broken.sql", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
