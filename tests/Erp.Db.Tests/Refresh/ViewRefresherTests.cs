@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Erp.Db.Refresh;
 using Erp.Db.Tests.Infrastructure;
 using Erp.Db.Tests.Views;
@@ -63,7 +62,7 @@ public class ViewRefresherTests
         // docs/library.md registers the worker next to AddErpDb; with a reading app's login every step is refused.
         await using var db = await TestDatabase.CreateMigratedAsync();
         await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
-        var log = new ListLogger();
+        var log = new ListLogger<RefreshWorker>();
         var worker = new RefreshWorker(new ViewRefresher(reader.DataSource), new RefreshWorkerOptions { Interval = TimeSpan.FromHours(1) }, log);
 
         await worker.StartAsync(CancellationToken.None);
@@ -85,18 +84,5 @@ public class ViewRefresherTests
         {
             await Task.Delay(50);
         }
-    }
-
-    private sealed class ListLogger : ILogger<RefreshWorker>
-    {
-        public ConcurrentQueue<(LogLevel Level, string Message, Exception? Exception)> Entries { get; } = new();
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Enqueue((logLevel, formatter(state, exception), exception));
     }
 }
