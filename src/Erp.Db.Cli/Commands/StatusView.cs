@@ -27,14 +27,17 @@ internal static class StatusView
         reason = s.Reason,
     };
 
+    /// <summary>
+    /// <c>erpdb migrate</c> as a table: each script run, its state and milliseconds. Its kind is its folder and the time it was
+    /// applied is the run's, so neither has a column: with them a fresh migrate's 156 rows were too wide for 80 columns and
+    /// printed vertically, 900 lines. CSV, from <see cref="TableView.Records"/>, keeps every field.
+    /// </summary>
     public static TableView Table(IEnumerable<ScriptStatus> scripts, string caption) => new(
-        ["Script", "Kind", "State", "Applied", "ms"],
+        ["Script", "State", "ms"],
         [.. scripts.Select(s => (IReadOnlyList<string>)[
             s.Name,
-            s.Kind.ToString().ToLowerInvariant(),
             // Why a script drifted (changed or removed after it was applied) is what the DBA acts on.
             s.State == ScriptState.Drifted && s.Reason is { } reason ? $"drifted: {reason}" : s.State.ToString().ToLowerInvariant(),
-            s.AppliedAt is { } at ? Bi.Cells.Time(at) : "",
             s.DurationMs?.ToString("0") ?? ""])],
         caption,
         Records: scripts.Select(Script));

@@ -120,6 +120,22 @@ public class SchemaCommandsTests
     }
 
     [Fact]
+    public async Task Migrate_of_a_fresh_database_as_a_table_lists_each_script_on_one_line_within_80_columns()
+    {
+        // With its kind and applied-time columns the table was too wide for 80 columns and printed vertically: 900 lines.
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        var scripts = ScriptCatalog.Embedded().Scripts;
+
+        var run = await CliRun.RunAsync(new Dictionary<string, string> { ["COLUMNS"] = "80" }, "migrate", "--connection", db.ConnectionString, "--format", "table");
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        var lines = run.Output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.All(lines, l => Assert.True(l.Length <= 80, $"{l.Length} columns: {l}"));
+        Assert.All(scripts, s => Assert.Single(lines, l => l.StartsWith(s.Name + " ", StringComparison.Ordinal) && l.Contains(" applied ", StringComparison.Ordinal)));
+        Assert.True(lines.Count < scripts.Count + 10, $"{lines.Count} lines for {scripts.Count} scripts");
+    }
+
+    [Fact]
     public async Task Verify_with_pending_scripts_exits_3_with_a_PENDING_error_listing_them()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
