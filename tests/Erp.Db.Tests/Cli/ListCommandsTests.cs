@@ -264,7 +264,7 @@ public class ListCommandsTests
 
         // The views themselves: scoped to merchant 1 whatever the caller asks for; nothing without a scope.
         await using var unscoped = await TestLogin.CreateAsync(f.Db, "erp_reader");
-        foreach (var view in new[] { "mart.receivables", "mart.targets", "mart.campaigns" })
+        foreach (var view in new[] { "mart.receivables", "mart.receipts", "mart.targets", "mart.campaigns" })
         {
             Assert.Equal(0L, await reader.ScalarAsync<long>($"SELECT count(*) FROM {view} WHERE merchant_id <> 1"));
             Assert.True(await reader.ScalarAsync<long>($"SELECT count(*) FROM {view}") > 0, view);
