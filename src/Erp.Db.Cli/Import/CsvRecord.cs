@@ -26,7 +26,8 @@ internal sealed partial class CsvRecord
     // that reads 2026/3/5 takes its times as written.
     private static readonly string[] LocalTimes = ["H:mm:ss.FFFFFFF", "H:mm:ss", "H:mm"];
     // zzz: +08:00 or +0800; zz: +08, as PostgreSQL writes a whole-hour offset (psql \copy of a timestamptz: 2026-03-05 02:00:00+00).
-    private static readonly string[] Zones = ["zzz", "zz", "'Z'", ""];
+    // An offset may follow one space, as .NET writes a DateTimeOffset and erpdb's tables a time (2026-03-05 10:00 +08:00).
+    private static readonly string[] Zones = ["zzz", "zz", " zzz", " zz", "'Z'", ""];
 
     /// <summary>Each declared column's cell in a record, or -1 when the file lacks the column: one lookup per value read.</summary>
     private readonly Dictionary<string, int> index;

@@ -3,7 +3,8 @@ namespace Erp.Db.Cli.Import;
 /// <summary>
 /// The shapes almost every import file uses, read without the general format parser: <c>yyyy-MM-dd</c> and
 /// <c>yyyy-MM-ddTHH:mm:ss</c> (or a space for the T) with no offset (UTC), <c>Z</c>, <c>+hh:mm</c>/<c>-hh:mm</c> or
-/// <c>+hh</c>/<c>-hh</c> (PostgreSQL's own output: <c>2026-03-05 02:00:00+00</c>).
+/// <c>+hh</c>/<c>-hh</c> (PostgreSQL's own output: <c>2026-03-05 02:00:00+00</c>), the offset right after the time or after one
+/// space (.NET's and erpdb's own output: <c>2026-03-05 10:00:00 +08:00</c>).
 /// Each accepts only text the format list of <see cref="CsvRecord"/> accepts, with the same value; anything else
 /// (fractions of a second, other offsets, out-of-range fields) returns false and goes to that list.
 /// </summary>
@@ -25,8 +26,11 @@ internal static class IsoText
     public static bool TryTimestamp(ReadOnlySpan<char> s, out DateTimeOffset timestamp)
     {
         timestamp = default;
-        // yyyy-MM-ddTHH:mm:ss is 19 characters; then nothing, Z, or an offset of 3 or 6.
-        if (s.Length is not (19 or 20 or 22 or 25) || s[10] is not ('T' or ' ') || s[13] != ':' || s[16] != ':'
+        // yyyy-MM-ddTHH:mm:ss is 19 characters; then nothing, Z, or an offset of 3 or 6, the offset after one space or none.
+        var zone = s.Length > 19 && s[19] == ' ' ? 20 : 19;
+        var zoneLength = s.Length - zone;
+        if (s.Length < 19 || (zone == 20 ? zoneLength is not (3 or 6) : zoneLength is not (0 or 1 or 3 or 6))
+            || s[10] is not ('T' or ' ') || s[13] != ':' || s[16] != ':'
             || !TryDate(s[..10], out var date)
             || !TryDigits(s.Slice(11, 2), out var hour) || !TryDigits(s.Slice(14, 2), out var minute) || !TryDigits(s.Slice(17, 2), out var second)
             || hour > 23 || minute > 59 || second > 59
@@ -36,21 +40,21 @@ internal static class IsoText
             return false;
         }
         var offset = TimeSpan.Zero;
-        if (s.Length == 20 && s[19] != 'Z')
+        if (zoneLength == 1 && s[zone] != 'Z')
         {
             return false;
         }
-        if (s.Length is 22 or 25)
+        if (zoneLength is 3 or 6)
         {
             var offsetMinutes = 0;
-            if (s[19] is not ('+' or '-') || !TryDigits(s.Slice(20, 2), out var offsetHours)
-                || (s.Length == 25 && (s[22] != ':' || !TryDigits(s.Slice(23, 2), out offsetMinutes)))
+            if (s[zone] is not ('+' or '-') || !TryDigits(s.Slice(zone + 1, 2), out var offsetHours)
+                || (zoneLength == 6 && (s[zone + 3] != ':' || !TryDigits(s.Slice(zone + 4, 2), out offsetMinutes)))
                 || offsetMinutes > 59 || offsetHours * 60 + offsetMinutes > 14 * 60)
             {
                 return false;
             }
             offset = new TimeSpan(offsetHours, offsetMinutes, 0);
-            if (s[19] == '-')
+            if (s[zone] == '-')
             {
                 offset = -offset;
             }

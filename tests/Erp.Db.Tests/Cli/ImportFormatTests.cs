@@ -443,6 +443,28 @@ public class ImportFormatTests
             """));
     }
 
+    /// <summary>
+    /// .NET writes a DateTimeOffset, and erpdb's own tables a time, with a space before the offset: such times import as written,
+    /// with seconds or without, offset with or without a colon, or in whole hours.
+    /// </summary>
+    [Fact]
+    public async Task A_timestamp_with_one_space_before_its_offset_imports_as_written()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = await WriteAsync(OrdersHeader,
+            "1,10,SP-1,2026-03-05,2026-03-05 10:00:00 +08:00,10,paid,CNY,1",
+            "1,10,SP-2,2026-03-05,2026-03-05 10:00:00 +0800,10,paid,CNY,1",
+            "1,10,SP-3,2026-03-05,2026-03-05 10:00 +08:00,10,paid,CNY,1",
+            "1,10,SP-4,2026-03-05,2026-03-05T10:00:00 +08,10,paid,CNY,1",
+            "1,10,SP-5,2026-03-05,2026-03-05 02:00 +00:00,10,paid,CNY,1");
+
+        var run = await CliRun.RunAsync(Import("orders", path, db));
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Equal("SP-1 02:00|SP-2 02:00|SP-3 02:00|SP-4 02:00|SP-5 02:00", await db.ScalarAsync<string>(
+            "SELECT string_agg(order_no || ' ' || to_char(ordered_at AT TIME ZONE 'UTC', 'HH24:MI'), '|' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no LIKE 'SP-%'"));
+    }
+
     [Fact]
     public async Task Every_problem_of_a_file_is_reported_at_once_up_to_the_limit()
     {

@@ -15,7 +15,8 @@ public class ImportValueShapeTests
 
     private static readonly string[] Times = ["00:00:00", "23:59:59", "24:00:00", "10:60:00", "10:00:60", "10:00", "9:05:07", "10:00:00.5"];
 
-    private static readonly string[] Zones = ["", "Z", "z", "+08:00", "-05:30", "+14:00", "+14:01", "-00:00", "+0800", "+08", "-05", "+15", "+00:60"];
+    private static readonly string[] Zones = ["", "Z", "z", "+08:00", "-05:30", "+14:00", "+14:01", "-00:00", "+0800", "+08", "-05", "+15", "+00:60",
+        " +08:00", " -05:30", " +0800", " +08", " Z", "  +08:00", " +15:00"];
 
     [Fact]
     public void A_date_read_fast_is_the_date_the_format_reads()
@@ -51,6 +52,11 @@ public class ImportValueShapeTests
         Assert.True(IsoText.TryTimestamp("2026-03-05T09:30:00", out var plain) && plain.Offset == TimeSpan.Zero);
         // As psql's \copy writes a timestamptz whose zone is a whole number of hours.
         Assert.True(IsoText.TryTimestamp("2026-03-05 01:30:00+00", out var postgres) && postgres == new DateTimeOffset(2026, 3, 5, 1, 30, 0, TimeSpan.Zero));
+        // As .NET writes a DateTimeOffset: one space before the offset.
+        Assert.True(IsoText.TryTimestamp("2026-03-05 09:30:00 +08:00", out var dotnet) && dotnet == shanghai && dotnet.Offset == TimeSpan.FromHours(8));
+        Assert.True(IsoText.TryTimestamp("2026-03-05 09:30:00 -05", out var hours) && hours == new DateTimeOffset(2026, 3, 5, 14, 30, 0, TimeSpan.Zero));
+        Assert.True(DateTimeOffset.TryParseExact("2026-03-05 09:30 +0800", formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var table)
+            && table == new DateTimeOffset(2026, 3, 5, 1, 30, 0, TimeSpan.Zero));
         Assert.True(DateTimeOffset.TryParseExact("2026-03-05 09:30:00.25-05", formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var fraction)
             && fraction == new DateTimeOffset(2026, 3, 5, 14, 30, 0, 250, TimeSpan.Zero));
     }
