@@ -465,6 +465,33 @@ public class ImportFormatTests
             "SELECT string_agg(order_no || ' ' || to_char(ordered_at AT TIME ZONE 'UTC', 'HH24:MI'), '|' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no LIKE 'SP-%'"));
     }
 
+    /// <summary>
+    /// Platforms export a status as PAID or Completed: a code of a fixed list imports in any case and is stored as the list writes
+    /// it, in lower case; a value not on the list is still refused.
+    /// </summary>
+    [Fact]
+    public async Task A_status_or_category_in_any_case_imports_as_its_lowercase_code()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var orders = await WriteAsync(OrdersHeader,
+            "1,10,CASE-1,2026-03-05,2026-03-05T09:30:00+08:00,10,PAID,CNY,1",
+            "1,10,CASE-2,2026-03-05,2026-03-05T09:30:00+08:00,10,Completed,CNY,1");
+        var expenses = await WriteAsync("merchant_id,reference_no,expense_date,category,amount", "1,EXP-CASE,2026-03-05,Advertising,5");
+        var unknown = await WriteAsync(OrdersHeader, "1,10,CASE-3,2026-03-05,2026-03-05T09:30:00+08:00,10,Bezahlt,CNY,1");
+
+        var ordersRun = await CliRun.RunAsync(Import("orders", orders, db));
+        var expensesRun = await CliRun.RunAsync(Import("expenses", expenses, db));
+        var unknownRun = await CliRun.RunAsync(Import("orders", unknown, db));
+
+        Assert.True(ordersRun.ExitCode == 0, ordersRun.Output + ordersRun.Error);
+        Assert.True(expensesRun.ExitCode == 0, expensesRun.Output + expensesRun.Error);
+        Assert.Equal("CASE-1=paid|CASE-2=completed", await db.ScalarAsync<string>(
+            "SELECT string_agg(order_no || '=' || status, '|' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no LIKE 'CASE-%'"));
+        Assert.Equal("advertising", await db.ScalarAsync<string>("SELECT category FROM dw.fact_expenses WHERE reference_no = 'EXP-CASE'"));
+        Assert.Equal(2, unknownRun.ExitCode);
+        Assert.Contains("status bezahlt is not allowed", unknownRun.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Every_problem_of_a_file_is_reported_at_once_up_to_the_limit()
     {

@@ -19,7 +19,7 @@ internal static class ExpensesEntity
             Field.Text<ExpenseRow>("merchant_code", r => r.MerchantCode),
             Field.Text<ExpenseRow>("reference_no", r => r.ReferenceNo),
             Field.Date<ExpenseRow>("expense_date", r => r.ExpenseDate),
-            Field.Text<ExpenseRow>("category", r => r.Category),
+            Field.Code<ExpenseRow>("category", r => r.Category),
             Field.Numeric<ExpenseRow>("amount", r => r.Amount),
             Field.Bigint<ExpenseRow>("shop_id", r => r.ShopId),
             Field.Text<ExpenseRow>("shop_code", r => r.ShopCode),

@@ -14,7 +14,7 @@ internal static class MerchantsEntity
             Field.Text<MerchantRow>("merchant_name", r => r.MerchantName),
             Field.Text<MerchantRow>("base_currency", r => r.BaseCurrency),
             Field.Text<MerchantRow>("timezone", r => r.Timezone),
-            Field.Text<MerchantRow>("status", r => r.Status),
+            Field.Code<MerchantRow>("status", r => r.Status),
         ],
         KeyFields = ["merchant_code"],
         Columns = [.. new[] { "merchant_code", "merchant_name", "base_currency", "timezone", "status" }.Select(TargetColumn.Same)],

@@ -60,7 +60,7 @@ internal static class OrdersEntity
                 Field.Numeric<OrderRow>("gmv", r => r.Gmv),
                 Field.Bigint<OrderRow>("customer_id", r => r.CustomerId),
                 Field.Text<OrderRow>("customer_code", r => r.CustomerCode),
-                Field.Text<OrderRow>("status", r => r.Status),
+                Field.Code<OrderRow>("status", r => r.Status),
                 Field.Text<OrderRow>("currency_code", r => r.CurrencyCode),
                 Field.Integer<OrderRow>("item_count", r => r.ItemCount),
                 Field.Numeric<OrderRow>("discount_amount", r => r.DiscountAmount),

@@ -54,7 +54,7 @@ internal static class PaymentsEntity
             Field.Numeric<PaymentRow>("amount", r => r.Amount),
             Field.Text<PaymentRow>("currency_code", r => r.CurrencyCode),
             Field.Numeric<PaymentRow>("exchange_rate", r => r.ExchangeRate),
-            Field.Text<PaymentRow>("payment_method", r => r.PaymentMethod),
+            Field.Code<PaymentRow>("payment_method", r => r.PaymentMethod),
             Field.Text<PaymentRow>("invoice_no", r => r.InvoiceNo),
             Field.Text<PaymentRow>("order_no", r => r.OrderNo),
         ],

@@ -18,7 +18,7 @@ internal static class PerformanceConfigsEntity
             Field.Text<PerformanceConfigRow>("config_code", r => r.ConfigCode),
             Field.Text<PerformanceConfigRow>("config_name", r => r.ConfigName),
             Field.Date<PerformanceConfigRow>("effective_from", r => r.EffectiveFrom),
-            Field.Text<PerformanceConfigRow>("scope", r => r.Scope),
+            Field.Code<PerformanceConfigRow>("scope", r => r.Scope),
             Field.Text<PerformanceConfigRow>("weights", r => r.Weights),
             Field.Text<PerformanceConfigRow>("thresholds", r => r.Thresholds),
             Field.Date<PerformanceConfigRow>("effective_to", r => r.EffectiveTo),

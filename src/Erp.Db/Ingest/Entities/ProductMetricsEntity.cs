@@ -32,7 +32,7 @@ internal static class ProductMetricsEntity
             Field.Integer<ProductMetricRow>("visitors", r => r.Visitors),
             Field.Numeric<ProductMetricRow>("rating", r => r.Rating),
             Field.Integer<ProductMetricRow>("review_count", r => r.ReviewCount),
-            Field.Text<ProductMetricRow>("listing_status", r => r.ListingStatus),
+            Field.Code<ProductMetricRow>("listing_status", r => r.ListingStatus),
         ],
         KeyFields = ["merchant_id", "shop_id", "sku", "metric_date"],
         Joins = """

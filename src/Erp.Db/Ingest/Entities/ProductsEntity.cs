@@ -19,7 +19,7 @@ internal static class ProductsEntity
             Field.Numeric<ProductMasterRow>("unit_cost", r => r.UnitCost),
             Field.Text<ProductMasterRow>("cost_currency", r => r.CostCurrency),
             Field.Integer<ProductMasterRow>("safety_stock", r => r.SafetyStock),
-            Field.Text<ProductMasterRow>("status", r => r.Status),
+            Field.Code<ProductMasterRow>("status", r => r.Status),
         ],
         KeyFields = ["merchant_id", "sku"],
         Joins = """

@@ -15,8 +15,8 @@ internal static class SalesTargetsEntity
         [
             Field.Id<SalesTargetRow>("merchant_id", r => r.MerchantId),
             Field.Text<SalesTargetRow>("merchant_code", r => r.MerchantCode),
-            Field.Text<SalesTargetRow>("metric", r => r.Metric),
-            Field.Text<SalesTargetRow>("period_type", r => r.PeriodType),
+            Field.Code<SalesTargetRow>("metric", r => r.Metric),
+            Field.Code<SalesTargetRow>("period_type", r => r.PeriodType),
             Field.Date<SalesTargetRow>("period_start", r => r.PeriodStart),
             Field.Date<SalesTargetRow>("period_end", r => r.PeriodEnd),
             Field.Numeric<SalesTargetRow>("target_value", r => r.TargetValue),

@@ -19,7 +19,7 @@ internal static class ShopsEntity
             Field.Text<ShopRow>("timezone", r => r.Timezone),
             Field.Integer<ShopRow>("settlement_days", r => r.SettlementDays),
             Field.Text<ShopRow>("site_country_code", r => r.SiteCountryCode),
-            Field.Text<ShopRow>("status", r => r.Status),
+            Field.Code<ShopRow>("status", r => r.Status),
         ],
         KeyFields = ["merchant_id", "shop_code"],
         Joins = """
