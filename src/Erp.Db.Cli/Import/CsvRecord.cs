@@ -106,10 +106,10 @@ internal sealed partial class CsvRecord
     public DateTimeOffset? TimestampOrNull(string column, bool required = false) => Parse(column, required, timestampExpected, parseTimestamp);
 
     public bool? BoolOrNull(string column) =>
-        Parse(column, required: false, "true or false", s => s.ToLowerInvariant() switch
+        Parse(column, required: false, "true or false (t/f, yes/no, y/n, 1/0)", s => s.ToLowerInvariant() switch
         {
-            "true" or "t" or "1" or "yes" => true,
-            "false" or "f" or "0" or "no" => false,
+            "true" or "t" or "1" or "yes" or "y" => true,
+            "false" or "f" or "0" or "no" or "n" => false,
             _ => (bool?)null,
         });
 

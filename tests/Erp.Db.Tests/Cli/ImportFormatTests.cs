@@ -492,6 +492,29 @@ public class ImportFormatTests
         Assert.Contains("status bezahlt is not allowed", unknownRun.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>A yes/no column reads y and n, in any case, as it reads yes and no; anything else is refused naming what it takes.</summary>
+    [Fact]
+    public async Task A_flag_written_y_or_n_imports_as_true_or_false()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        const string header = OrdersHeader + ",is_paid";
+        var path = await WriteAsync(header,
+            "1,10,YN-1,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1,y",
+            "1,10,YN-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1,N",
+            "1,10,YN-3,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1,Y",
+            "1,10,YN-4,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1,n");
+        var bad = await WriteAsync(header, "1,10,YN-5,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1,ja");
+
+        var run = await CliRun.RunAsync(Import("orders", path, db));
+        var badRun = await CliRun.RunAsync(Import("orders", bad, db));
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Equal("YN-1=true|YN-2=false|YN-3=true|YN-4=false", await db.ScalarAsync<string>(
+            "SELECT string_agg(order_no || '=' || is_paid, '|' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no LIKE 'YN-%'"));
+        Assert.Equal(2, badRun.ExitCode);
+        Assert.Contains("is_paid 'ja' is not true or false (t/f, yes/no, y/n, 1/0)", badRun.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Every_problem_of_a_file_is_reported_at_once_up_to_the_limit()
     {
