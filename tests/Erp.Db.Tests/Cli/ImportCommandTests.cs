@@ -124,6 +124,31 @@ public class ImportCommandTests
         Assert.Equal(43L, await db.ScalarAsync<long>("SELECT sum(quantity_on_hand) FROM dw.fact_inventory"));
     }
 
+    /// <summary>
+    /// A warehouse code is compared without case: a count in Default counts the position default instead of opening a second one
+    /// beside it (the SKU's stock then counted twice), and a purchase into wh-sz goes to the position the merchant spells WH-SZ.
+    /// </summary>
+    [Fact]
+    public async Task A_warehouse_code_in_another_case_names_the_same_position()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var inventory = await WriteAsync("sku,merchant_id,quantity_on_hand,warehouse_code", "A-1,1,40,default");
+        var count = await WriteAsync("merchant_id,sku,counted_quantity,counted_at,warehouse_code", "1,A-1,35,2026-03-05T09:30:00+08:00,Default");
+        var purchase = await WriteAsync("merchant_id,reference_no,sku,quantity,unit_cost,received_date,warehouse_code", "1,PO-CASE,A-1,5,12.5,2026-03-05,wh-sz");
+
+        var inventoryRun = await CliRun.RunAsync("import", "inventory", inventory, "--connection", db.ConnectionString);
+        await db.ExecuteAsync("INSERT INTO dw.fact_inventory (merchant_id, product_id, warehouse_code, quantity_on_hand, average_unit_cost) VALUES (1, 100, 'WH-SZ', 7, 12.5)");
+        var countRun = await CliRun.RunAsync("import", "stock-counts", count, "--connection", db.ConnectionString);
+        var purchaseRun = await CliRun.RunAsync("import", "purchases", purchase, "--connection", db.ConnectionString);
+
+        Assert.True(inventoryRun.ExitCode == 0, inventoryRun.Output + inventoryRun.Error);
+        Assert.True(countRun.ExitCode == 0, countRun.Output + countRun.Error);
+        Assert.True(purchaseRun.ExitCode == 0, purchaseRun.Output + purchaseRun.Error);
+        Assert.Equal("WH-SZ=12|default=35", await db.ScalarAsync<string>(
+            "SELECT string_agg(warehouse_code || '=' || quantity_on_hand, '|' ORDER BY warehouse_code COLLATE \"C\") FROM dw.fact_inventory WHERE product_id = 100"));
+        Assert.Equal("default", await db.ScalarAsync<string>("SELECT string_agg(warehouse_code, '|') FROM dw.fact_stock_counts"));
+    }
+
     [Fact]
     public async Task Help_for_an_entity_shows_its_columns_with_their_notes_and_defaults()
     {

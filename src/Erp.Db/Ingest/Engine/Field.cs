@@ -23,8 +23,9 @@ internal static class Field
     public static IngestField<TRow> Text<TRow>(string name, Func<TRow, string?> get) => Of(name, NpgsqlDbType.Text, get);
 
     /// <summary>
-    /// A value of a fixed list of lowercase codes (a CHECK of the table: an order's status, a payment method, ...): written in lower
-    /// case, so that <c>PAID</c> or <c>Completed</c>, as platforms export them, is checked and stored as <c>paid</c> or <c>completed</c>.
+    /// A code compared without case, written in lower case: a value of a fixed list (a CHECK of the table: an order's status, a payment
+    /// method, ...), so that <c>PAID</c> or <c>Completed</c>, as platforms export them, is checked and stored as <c>paid</c> or
+    /// <c>completed</c>; a warehouse code (<see cref="NaturalKeys.ResolveWarehouse"/>).
     /// </summary>
     public static IngestField<TRow> Code<TRow>(string name, Func<TRow, string?> get) => Of(name, NpgsqlDbType.Text, (TRow row) => get(row)?.ToLowerInvariant());
 

@@ -28,6 +28,23 @@ internal static class NaturalKeys
         WHERE t.customer_id IS NULL AND t.customer_code IS NOT NULL AND c.merchant_id = t.merchant_id AND c.customer_code = t.customer_code
         """;
 
+    /// <summary>
+    /// A warehouse code is compared without case. The field is written in lower case (<see cref="Field.Code{TRow}"/>), so that
+    /// <c>Default</c> is the position <c>default</c>; a code the merchant's positions already spell otherwise (stored before codes
+    /// were folded, e.g. <c>WH-SZ</c>) takes that spelling, unless a lowercase position is stored too, so no position is split.
+    /// Only stored codes with a capital take part: usually none, and the update then scans nothing of the batch.
+    /// </summary>
+    public const string ResolveWarehouse = """
+        UPDATE pg_temp.ingest_rows AS t SET warehouse_code = s.warehouse_code
+        FROM (SELECT DISTINCT ON (f.merchant_id, lower(f.warehouse_code)) f.merchant_id, f.warehouse_code
+              FROM dw.fact_inventory AS f
+              WHERE f.warehouse_code <> lower(f.warehouse_code)
+                AND f.merchant_id IN (SELECT DISTINCT b.merchant_id FROM pg_temp.ingest_rows AS b)
+                AND NOT EXISTS (SELECT 1 FROM dw.fact_inventory AS g WHERE g.merchant_id = f.merchant_id AND g.warehouse_code = lower(f.warehouse_code))
+              ORDER BY f.merchant_id, lower(f.warehouse_code), f.warehouse_code) AS s
+        WHERE s.merchant_id = t.merchant_id AND lower(s.warehouse_code) = t.warehouse_code
+        """;
+
     /// <summary>merchant_id or merchant_code is required; the code must name a merchant (the one of merchant_id, when both are given).</summary>
     public static IReadOnlyList<RowCheck> Merchant() =>
     [

@@ -13,7 +13,7 @@ internal static class InventoryEntity
             Field.Id<InventoryRow>("merchant_id", r => r.MerchantId),
             Field.Text<InventoryRow>("merchant_code", r => r.MerchantCode),
             Field.Text<InventoryRow>("sku", r => r.Sku),
-            Field.Text<InventoryRow>("warehouse_code", r => r.WarehouseCode),
+            Field.Code<InventoryRow>("warehouse_code", r => r.WarehouseCode),
             Field.Integer<InventoryRow>("quantity_on_hand", r => r.QuantityOnHand),
             Field.Integer<InventoryRow>("quantity_reserved", r => r.QuantityReserved),
             Field.Integer<InventoryRow>("quantity_incoming", r => r.QuantityIncoming),
@@ -43,7 +43,7 @@ internal static class InventoryEntity
             TargetColumn.Same("last_counted_at"),
         ],
         ConflictColumns = ["merchant_id", "product_id", "warehouse_code"],
-        Resolve = [NaturalKeys.ResolveMerchant],
+        Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveWarehouse],
         Checks =
         [
             .. NaturalKeys.Merchant(),

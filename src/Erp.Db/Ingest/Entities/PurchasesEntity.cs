@@ -22,7 +22,7 @@ internal static class PurchasesEntity
             Field.Integer<PurchaseRow>("quantity", r => r.Quantity),
             Field.Numeric<PurchaseRow>("unit_cost", r => r.UnitCost),
             Field.Date<PurchaseRow>("received_date", r => r.ReceivedDate),
-            Field.Text<PurchaseRow>("warehouse_code", r => r.WarehouseCode),
+            Field.Code<PurchaseRow>("warehouse_code", r => r.WarehouseCode),
         ],
         KeyFields = ["merchant_id", "reference_no"],
         Joins = """
@@ -45,7 +45,7 @@ internal static class PurchasesEntity
         ],
         ConflictColumns = ["merchant_id", "transaction_type", "reference_no"],
         ConflictPredicate = "reference_no IS NOT NULL",
-        Resolve = [NaturalKeys.ResolveMerchant],
+        Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveWarehouse],
         Checks =
         [
             .. NaturalKeys.Merchant(),

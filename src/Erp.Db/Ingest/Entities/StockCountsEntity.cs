@@ -15,7 +15,7 @@ internal static class StockCountsEntity
             Field.Text<StockCountRow>("sku", r => r.Sku),
             Field.Integer<StockCountRow>("counted_quantity", r => r.CountedQuantity),
             Field.Timestamp<StockCountRow>("counted_at", r => r.CountedAt),
-            Field.Text<StockCountRow>("warehouse_code", r => r.WarehouseCode),
+            Field.Code<StockCountRow>("warehouse_code", r => r.WarehouseCode),
         ],
         KeyFields = ["merchant_id", "sku", "warehouse_code", "counted_at"],
         Joins = """
@@ -32,7 +32,7 @@ internal static class StockCountsEntity
             new("counted_quantity", "t.counted_quantity", ["counted_quantity"]) { InsertOnly = true },
         ],
         ConflictColumns = ["merchant_id", "product_id", "warehouse_code", "counted_at"],
-        Resolve = [NaturalKeys.ResolveMerchant],
+        Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveWarehouse],
         Checks =
         [
             .. NaturalKeys.Merchant(),
