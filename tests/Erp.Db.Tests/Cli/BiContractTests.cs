@@ -567,6 +567,30 @@ public class BiContractTests
         Assert.True(toYesterday.GetProperty("lastBucketComplete").GetBoolean());
     }
 
+    /// <summary>
+    /// Every BI command that groups names the option --group-by, and takes --by as well, with the same answer; help names it once.
+    /// </summary>
+    [Theory]
+    [InlineData("sales", "shop")]
+    [InlineData("profit", "shop")]
+    [InlineData("funnel", "platform")]
+    public async Task Every_grouping_is_group_by_and_by_alike_and_help_names_it_once(string command, string grouping)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        string[] common = [command, "--merchant", "1", "--days", "30", "--end", Day(Today.AddDays(-1)), "--format", "json", "--connection", f.Db.ConnectionString];
+
+        var groupBy = await CliRun.RunAsync([.. common, "--group-by", grouping]);
+        var by = await CliRun.RunAsync([.. common, "--by", grouping]);
+        var help = await CliRun.RunAsync(command, "--help");
+
+        Assert.True(groupBy.ExitCode == 0, groupBy.Output + groupBy.Error);
+        Assert.True(by.ExitCode == 0, by.Output + by.Error);
+        Assert.Equal(groupBy.Json().GetProperty("data").GetRawText(), by.Json().GetProperty("data").GetRawText());
+        Assert.Equal(0, help.ExitCode);
+        Assert.Single(help.Output.Split('\n'), l => l.TrimStart().StartsWith("--group-by <", StringComparison.Ordinal));
+        Assert.DoesNotContain("--by", help.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Finance_counts_exactly_the_days_of_a_mid_month_window_and_its_overdue_total_does_not_depend_on_the_window()
     {

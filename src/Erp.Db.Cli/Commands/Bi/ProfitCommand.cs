@@ -10,13 +10,11 @@ namespace Erp.Db.Cli.Commands.Bi;
 /// <summary><c>erpdb profit</c>: revenue, cost, fees, profits, margins and ROI by shop, platform, product, category or period.</summary>
 internal sealed class ProfitCommand : Command
 {
-    private readonly Option<ProfitGrouping> by = new("--by")
-    {
-        Description = "shop, platform, product, category or period. By period every day, week or month of the period is a row (a page of them), "
+    private readonly Option<ProfitGrouping> by = GroupByOption.Create(
+        "shop, platform, product, category or period. By period every day, week or month of the period is a row (a page of them), "
             + "one without sales or expenses with its amounts 0 and margins and expense ROI null; by shop, platform, product and category only groups with sales or expenses.",
-        DefaultValueFactory = _ => ProfitGrouping.Shop,
-    };
-    private readonly Option<Granularity> grain = new("--grain") { Description = "day, week (ISO, from Monday) or month, for --by period. Default: month.", DefaultValueFactory = _ => Granularity.Month };
+        ProfitGrouping.Shop);
+    private readonly Option<Granularity> grain = new("--grain") { Description = "day, week (ISO, from Monday) or month, for --group-by period. Default: month.", DefaultValueFactory = _ => Granularity.Month };
     private readonly Database database;
     private readonly MerchantOption merchant;
     private readonly PeriodOptions period;

@@ -8,14 +8,12 @@ namespace Erp.Db.Cli.Commands.Bi;
 /// <summary><c>erpdb sales</c>: a merchant's sales over a period with growth, a breakdown and top products.</summary>
 internal sealed class SalesCommand : Command
 {
-    private readonly Option<SalesGrouping> groupBy = new("--group-by")
-    {
-        Description = "Breakdown: day, week (ISO, from Monday), month, hour (hour of the day 0-23 in the merchant's time zone, summed over the period's days), shop, platform, product or category. "
+    private readonly Option<SalesGrouping> groupBy = GroupByOption.Create(
+        "Breakdown: day, week (ISO, from Monday), month, hour (hour of the day 0-23 in the merchant's time zone, summed over the period's days), shop, platform, product or category. "
             + "By day, week and month every bucket of the period is a row and by hour all 24 hours: one without orders has revenue, orders and profit 0 and AOV and margins null; "
             + "by shop, platform, product and category only groups with sales.",
-        DefaultValueFactory = _ => SalesGrouping.Day,
-        HelpName = "day|week|month|hour|shop|platform|product|category",
-    };
+        SalesGrouping.Day,
+        "day|week|month|hour|shop|platform|product|category");
 
     private readonly Option<int> top = new("--limit")
     {
