@@ -146,7 +146,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
             progress?.Done();
         }
 
-        var rate = result.Elapsed.TotalSeconds > 0 ? Math.Round(result.Total / result.Elapsed.TotalSeconds) : 0;
+        var rate = ImportRate.Value(result.Total, result.Elapsed);
         var data = new
         {
             entity = target.Name,
@@ -164,7 +164,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         };
         var summary = dry
             ? $"Dry run: {result.Total} row(s) of {path} ({source.Description}) are valid; would insert {result.Inserted}, update {result.Updated}, leave {result.Unchanged} unchanged in {target.Table}. Nothing was written."
-            : $"Imported {result.Total} row(s) of {path} ({source.Description}) into {target.Table} in {result.Elapsed.TotalMilliseconds:0} ms ({rate:0} rows/s).";
+            : $"Imported {result.Total} row(s) of {path} ({source.Description}) into {target.Table} in {result.Elapsed.TotalMilliseconds:0} ms ({ImportRate.Text(result.Total, result.Elapsed)}).";
         var table = new TableView(
             ["entity", "inserted", "updated", "unchanged", "total"],
             [[target.Name, Text(result.Inserted), Text(result.Updated), Text(result.Unchanged), Text(result.Total)]],

@@ -149,6 +149,18 @@ public class ImportCommandTests
         Assert.Equal("default", await db.ScalarAsync<string>("SELECT string_agg(warehouse_code, '|') FROM dw.fact_stock_counts"));
     }
 
+    /// <summary>A slow small import states its rate with a decimal, not as 0 rows/s; a large one in whole rows.</summary>
+    [Theory]
+    [InlineData(1, 2408, "0.4 rows/s", 0.42)]
+    [InlineData(3, 1000, "3.0 rows/s", 3.0)]
+    [InlineData(1, 60000, "under 0.1 rows/s", 0.02)]
+    [InlineData(200000, 4000, "50000 rows/s", 50000.0)]
+    public void The_rate_of_an_import_is_not_rounded_to_0(long rows, int milliseconds, string text, double value)
+    {
+        Assert.Equal(text, Erp.Db.Cli.Commands.ImportRate.Text(rows, TimeSpan.FromMilliseconds(milliseconds)));
+        Assert.Equal(value, Erp.Db.Cli.Commands.ImportRate.Value(rows, TimeSpan.FromMilliseconds(milliseconds)));
+    }
+
     [Fact]
     public async Task Help_for_an_entity_shows_its_columns_with_their_notes_and_defaults()
     {
