@@ -6,8 +6,7 @@ namespace Erp.Db.Cli.Commands;
 
 /// <summary>
 /// --help as System.CommandLine writes it, after an <see cref="IArgumentHelp"/> command has described what its arguments name and
-/// with the defaults of options that take a value from a list as they are typed (<see cref="ChoiceOptions.DescribeDefaults"/>), and
-/// a grouping option under its one name (<see cref="Bi.GroupByOption"/>).
+/// with the defaults of options that take a value from a list as they are typed (<see cref="ChoiceOptions.DescribeDefaults"/>).
 /// The overview (<c>erpdb --help</c>, or erpdb alone) lists each command by the first line of its description, its summary; the
 /// command's own --help gives all of it (definitions of its fields, rules, exit codes).
 /// </summary>
@@ -19,7 +18,6 @@ internal sealed class ArgumentHelpAction(HelpAction help) : SynchronousCommandLi
     {
         (parseResult.CommandResult.Command as IArgumentHelp)?.DescribeFor(parseResult);
         ChoiceOptions.DescribeDefaults(parseResult.RootCommandResult.Command);
-        Bi.GroupByOption.HideAlias(parseResult.RootCommandResult.Command);
         if (parseResult.CommandResult.Command is RootCommand root)
         {
             // Help ends the run: the commands are not described again.

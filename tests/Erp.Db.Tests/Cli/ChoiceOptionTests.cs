@@ -46,7 +46,7 @@ public class ChoiceOptionTests
 
     [Theory]
     [InlineData("customers", "--sort-by <revenue|orders|last_order>", "revenue")]
-    [InlineData("profit", "--group-by <shop|platform|product|category|period>", "shop")]
+    [InlineData("profit", "--by, --group-by <shop|platform|product|category|period>", "shop")]
     [InlineData("funnel", "--grain <day|week|month>", "day")]
     [InlineData("inventory", "--status <all|low|out|overstock>", "all")]
     [InlineData("status", "-f, --format <table|json|csv>", "json")]
