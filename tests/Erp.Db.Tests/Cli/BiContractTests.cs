@@ -351,7 +351,7 @@ public class BiContractTests
 
         var lastWeek = (await CliRun.RunAsync(["sales", "--days", "7", .. common])).Json().GetProperty("meta");
         var toYesterday = (await CliRun.RunAsync(["sales", "--days", "7", "--end", Day(Today.AddDays(-1)), "--group-by", "shop", .. common])).Json().GetProperty("meta");
-        var weeks = (await CliRun.RunAsync(["trends", "--days", "30", "--granularity", "week", .. common])).Json();
+        var weeks = (await CliRun.RunAsync(["trends", "--days", "30", "--grain", "week", .. common])).Json();
         var report = (await CliRun.RunAsync(["report", "--type", "monthly", .. common])).Json().GetProperty("meta");
         var inventory = (await CliRun.RunAsync(["inventory", .. common])).Json().GetProperty("meta");
 
@@ -503,7 +503,7 @@ public class BiContractTests
             string[] common = ["--merchant", "1", "--start", Day(start), "--end", Day(end), "--format", "json", "--connection", f.Db.ConnectionString];
 
             var finance = (await CliRun.RunAsync(["finance", .. common])).Json().GetProperty("meta").GetProperty("period");
-            var trends = (await CliRun.RunAsync(["trends", "--granularity", "month", .. common])).Json().GetProperty("meta").GetProperty("period");
+            var trends = (await CliRun.RunAsync(["trends", "--grain", "month", .. common])).Json().GetProperty("meta").GetProperty("period");
 
             Assert.Equal((trends.GetProperty("grain").GetString(), trends.GetProperty("firstBucketComplete").GetBoolean(), trends.GetProperty("lastBucketComplete").GetBoolean()),
                 (finance.GetProperty("grain").GetString(), finance.GetProperty("firstBucketComplete").GetBoolean(), finance.GetProperty("lastBucketComplete").GetBoolean()));

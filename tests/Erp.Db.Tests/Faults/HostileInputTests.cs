@@ -32,7 +32,7 @@ public class HostileInputTests
         ("customers", "--merchant"), ("customers", "--segment"), ("customers", "--period"), ("customers", "--sort-by"), ("customers", "--limit"),
         ("inventory", "--merchant"), ("inventory", "--status"), ("inventory", "--threshold"), ("inventory", "--category"), ("inventory", "--sort-by"),
         ("inventory", "--page"), ("inventory", "--page-size"),
-        ("trends", "--merchant"), ("trends", "--granularity"), ("trends", "--days"), ("trends", "--start"), ("trends", "--end"),
+        ("trends", "--merchant"), ("trends", "--grain"), ("trends", "--days"), ("trends", "--start"), ("trends", "--end"),
         ("finance", "--merchant"), ("finance", "--days"), ("finance", "--start"), ("finance", "--end"),
         ("report", "--merchant"), ("report", "--type"), ("report", "--date"),
         ("sales", "--format"), ("products", "--format"),
