@@ -105,6 +105,14 @@ internal sealed partial class CsvRecord
 
     public DateTimeOffset? TimestampOrNull(string column, bool required = false) => Parse(column, required, timestampExpected, parseTimestamp);
 
+    /// <summary>
+    /// A timestamp, or a day alone read as its last second (23:59:59, in the file's time zone like any time without an offset):
+    /// a count dated a day counts what that day left on the shelf.
+    /// </summary>
+    public DateTimeOffset TimestampOrDayEnd(string column) =>
+        Parse(column, required: true, $"{timestampExpected} or a day ({dateFormats[0]}, read as 23:59:59)",
+            s => ParseDate(s) is { } day ? ParseTimestamp(day.ToString(IsoDate, CultureInfo.InvariantCulture) + "T23:59:59") : ParseTimestamp(s)) ?? DateTimeOffset.MinValue;
+
     public bool? BoolOrNull(string column) =>
         Parse(column, required: false, "true or false (t/f, yes/no, y/n, 1/0)", s => s.ToLowerInvariant() switch
         {

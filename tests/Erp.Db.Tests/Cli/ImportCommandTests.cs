@@ -149,6 +149,19 @@ public class ImportCommandTests
         Assert.Equal("default", await db.ScalarAsync<string>("SELECT string_agg(warehouse_code, '|') FROM dw.fact_stock_counts"));
     }
 
+    /// <summary>A count dated by its day alone is read as that day's last second in the file's zone: it counts what the day left on the shelf.</summary>
+    [Fact]
+    public async Task A_count_dated_by_its_day_is_read_as_the_end_of_that_day()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var count = await WriteAsync("merchant_id,sku,counted_quantity,counted_at", "1,A-1,35,2026-03-05");
+
+        var run = await CliRun.RunAsync("import", "stock-counts", count, "--time-zone", "Asia/Shanghai", "--connection", db.ConnectionString);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Equal("2026-03-05 15:59:59", await db.ScalarAsync<string>("SELECT to_char(counted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM dw.fact_stock_counts"));
+    }
+
     /// <summary>A slow small import states its rate with a decimal, not as 0 rows/s; a large one in whole rows.</summary>
     [Theory]
     [InlineData(1, 2408, "0.4 rows/s", 0.42)]

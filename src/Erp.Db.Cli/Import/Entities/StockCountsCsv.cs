@@ -10,7 +10,7 @@ internal static class StockCountsCsv
         .. KeyColumns.Merchant,
         new("sku", true, "the merchant's SKU"),
         new("counted_quantity", true, "units found, not negative"),
-        new("counted_at", true, "timestamp of the count"),
+        new("counted_at", true, "timestamp of the count, or its day alone (read as 23:59:59 that day: after the day's shipments)"),
         new("warehouse_code", false, "default 'default'"),
     ],
     Map,
@@ -18,7 +18,7 @@ internal static class StockCountsCsv
 
     private static StockCountRow Map(CsvRecord r)
     {
-        var row = new StockCountRow(r.LongOrNull("merchant_id") ?? 0, r.Text("sku"), r.Int("counted_quantity"), r.Timestamp("counted_at"));
+        var row = new StockCountRow(r.LongOrNull("merchant_id") ?? 0, r.Text("sku"), r.Int("counted_quantity"), r.TimestampOrDayEnd("counted_at"));
         return row with
         {
             MerchantCode = r.TextOrNull("merchant_code"),
