@@ -470,17 +470,19 @@ public class ImportFormatTests
     /// it, in lower case; a value not on the list is still refused.
     /// </summary>
     [Fact]
-    public async Task A_status_or_category_in_any_case_imports_as_its_lowercase_code()
+    public async Task A_status_category_or_platform_in_any_case_imports_as_its_lowercase_code()
     {
         await using var db = await IngestSample.CreateAsync();
         var orders = await WriteAsync(OrdersHeader,
             "1,10,CASE-1,2026-03-05,2026-03-05T09:30:00+08:00,10,PAID,CNY,1",
             "1,10,CASE-2,2026-03-05,2026-03-05T09:30:00+08:00,10,Completed,CNY,1");
         var expenses = await WriteAsync("merchant_id,reference_no,expense_date,category,amount", "1,EXP-CASE,2026-03-05,Advertising,5");
+        var shops = await WriteAsync("merchant_id,shop_code,shop_name,platform", "1,case-shop,Case shop,Shopee");
         var unknown = await WriteAsync(OrdersHeader, "1,10,CASE-3,2026-03-05,2026-03-05T09:30:00+08:00,10,Bezahlt,CNY,1");
 
         var ordersRun = await CliRun.RunAsync(Import("orders", orders, db));
         var expensesRun = await CliRun.RunAsync(Import("expenses", expenses, db));
+        var shopsRun = await CliRun.RunAsync(Import("shops", shops, db));
         var unknownRun = await CliRun.RunAsync(Import("orders", unknown, db));
 
         Assert.True(ordersRun.ExitCode == 0, ordersRun.Output + ordersRun.Error);
@@ -488,6 +490,9 @@ public class ImportFormatTests
         Assert.Equal("CASE-1=paid|CASE-2=completed", await db.ScalarAsync<string>(
             "SELECT string_agg(order_no || '=' || status, '|' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no LIKE 'CASE-%'"));
         Assert.Equal("advertising", await db.ScalarAsync<string>("SELECT category FROM dw.fact_expenses WHERE reference_no = 'EXP-CASE'"));
+        Assert.True(shopsRun.ExitCode == 0, shopsRun.Output + shopsRun.Error);
+        Assert.Equal("shopee", await db.ScalarAsync<string>(
+            "SELECT p.platform_code FROM dw.dim_shops AS s JOIN dw.dim_platforms AS p USING (platform_id) WHERE s.platform_shop_code = 'case-shop'"));
         Assert.Equal(2, unknownRun.ExitCode);
         Assert.Contains("status bezahlt is not allowed", unknownRun.Output, StringComparison.Ordinal);
     }

@@ -24,8 +24,8 @@ internal static class Field
 
     /// <summary>
     /// A code compared without case, written in lower case: a value of a fixed list (a CHECK of the table: an order's status, a payment
-    /// method, ...), so that <c>PAID</c> or <c>Completed</c>, as platforms export them, is checked and stored as <c>paid</c> or
-    /// <c>completed</c>; a warehouse code (<see cref="NaturalKeys.ResolveWarehouse"/>).
+    /// method, a platform of dw.dim_platforms, ...), so that <c>PAID</c> or <c>Completed</c>, as platforms export them, is checked and
+    /// stored as <c>paid</c> or <c>completed</c>, and <c>Shopee</c> as <c>shopee</c>; a warehouse code (<see cref="NaturalKeys.ResolveWarehouse"/>).
     /// </summary>
     public static IngestField<TRow> Code<TRow>(string name, Func<TRow, string?> get) => Of(name, NpgsqlDbType.Text, (TRow row) => get(row)?.ToLowerInvariant());
 

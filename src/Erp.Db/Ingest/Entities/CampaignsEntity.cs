@@ -20,7 +20,7 @@ internal static class CampaignsEntity
             Field.Date<CampaignConfigRow>("start_date", r => r.StartDate),
             Field.Date<CampaignConfigRow>("end_date", r => r.EndDate),
             Field.Code<CampaignConfigRow>("campaign_type", r => r.CampaignType),
-            Field.Text<CampaignConfigRow>("platform", r => r.Platform),
+            Field.Code<CampaignConfigRow>("platform", r => r.Platform),
             Field.Bigint<CampaignConfigRow>("shop_id", r => r.ShopId),
             Field.Text<CampaignConfigRow>("shop_code", r => r.ShopCode),
             Field.Numeric<CampaignConfigRow>("target_gmv_cny", r => r.TargetGmvCny),

@@ -14,7 +14,7 @@ internal static class ShopsEntity
             Field.Text<ShopRow>("merchant_code", r => r.MerchantCode),
             Field.Text<ShopRow>("shop_code", r => r.ShopCode),
             Field.Text<ShopRow>("shop_name", r => r.ShopName),
-            Field.Text<ShopRow>("platform", r => r.Platform),
+            Field.Code<ShopRow>("platform", r => r.Platform),
             Field.Text<ShopRow>("currency_code", r => r.CurrencyCode),
             Field.Text<ShopRow>("timezone", r => r.Timezone),
             Field.Integer<ShopRow>("settlement_days", r => r.SettlementDays),
