@@ -36,7 +36,8 @@ public class ComposeTests
     [Fact]
     public async Task Migration_options_from_the_ErpDb_section_reach_the_migrations()
     {
-        await using var db = await TestDatabase.CreateEmptyAsync();
+        // Migrated with the defaults: the view scripts that use the variable run again with its configured value.
+        await using var db = await TestDatabase.CreateMigratedAsync();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ErpDb:ConnectionString"] = db.ConnectionString,
@@ -61,7 +62,8 @@ public class ComposeTests
     {
         // The configuration binder merges ErpDb:Migration:Variables into the defaults; a dictionary set in code replaced them,
         // so '$default_stale_after$' reached PostgreSQL as it is and the first view script failed on it.
-        await using var db = await TestDatabase.CreateEmptyAsync();
+        // Migrated with the defaults: the view scripts that use the variable run again with its configured value.
+        await using var db = await TestDatabase.CreateMigratedAsync();
         var services = new ServiceCollection().AddLogging();
         services.AddErpDb(o =>
         {

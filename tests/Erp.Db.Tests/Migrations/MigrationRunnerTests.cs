@@ -7,39 +7,6 @@ namespace Erp.Db.Tests.Migrations;
 public class MigrationRunnerTests
 {
     [Fact]
-    public async Task Migrates_an_empty_database_and_a_second_run_applies_nothing()
-    {
-        await using var db = await TestDatabase.CreateEmptyAsync();
-        var runner = new MigrationRunner(db.DataSource);
-
-        var first = await runner.MigrateAsync();
-        var second = await runner.MigrateAsync();
-
-        var expected = ScriptCatalog.Embedded().Scripts.Count;
-        Assert.Equal(expected, first.Scripts.Count);
-        Assert.Empty(second.Scripts);
-        Assert.Equal(expected, await db.ScalarAsync<long>("SELECT count(*) FROM ops.schema_journal"));
-        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.schema_journal WHERE sha256 !~ '^[0-9a-f]{64}$' OR duration_ms < 0"));
-        Assert.True((await runner.StatusAsync()).IsUpToDate);
-        Assert.Equal("erp_owner", await db.ScalarAsync<string>("SELECT pg_get_userbyid(nspowner)::text FROM pg_namespace WHERE nspname = 'dw'"));
-    }
-
-    [Fact]
-    public async Task Two_migrations_started_together_both_succeed_and_apply_each_script_once()
-    {
-        await using var db = await TestDatabase.CreateEmptyAsync();
-
-        var runs = await Task.WhenAll(
-            Task.Run(() => new MigrationRunner(db.DataSource).MigrateAsync()),
-            Task.Run(() => new MigrationRunner(db.DataSource).MigrateAsync()));
-
-        var expected = ScriptCatalog.Embedded().Scripts.Count;
-        Assert.Equal(expected, runs.Sum(r => r.Scripts.Count));
-        Assert.Equal(expected, await db.ScalarAsync<long>("SELECT count(DISTINCT script_name) FROM ops.schema_journal"));
-        Assert.Equal(expected, await db.ScalarAsync<long>("SELECT count(*) FROM ops.schema_journal"));
-    }
-
-    [Fact]
     public async Task A_failing_script_leaves_nothing_of_itself_and_names_file_line_and_message()
     {
         await using var db = await TestDatabase.CreateEmptyAsync();

@@ -4,13 +4,13 @@ using Erp.Db.Tests.Infrastructure;
 namespace Erp.Db.Tests.Seeding;
 
 /// <summary>The seeded books come from posting: they reconcile, every view tells the same totals, and posting again changes nothing.</summary>
-public class SeededBooksTests
+[Collection(SharesSmallSeed.Name)]
+public class SeededBooksTests(SmallSeed seed)
 {
     [Fact]
     public async Task Seeded_books_reconcile_the_views_agree_and_posting_again_changes_nothing()
     {
-        await using var db = await TestDatabase.CreateMigratedAsync();
-        await new Seeder(db.DataSource).SeedAsync(SeederTests.Small);
+        var db = seed.Db;
 
         // Stock: everything applied; per product and warehouse, book balance = opening (0) + Σ on-hand
         // movements and book reservation = Σ reserve/release; no line ships more than it holds.

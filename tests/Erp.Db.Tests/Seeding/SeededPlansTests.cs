@@ -5,13 +5,13 @@ using Erp.Db.Tests.Infrastructure;
 namespace Erp.Db.Tests.Seeding;
 
 /// <summary>The demo's plans: monthly sales targets and festival campaigns, set from the seeded sales and reported by the C-class results.</summary>
-public class SeededPlansTests
+[Collection(SharesSmallSeed.Name)]
+public class SeededPlansTests(SmallSeed seed)
 {
     [Fact]
     public async Task Seed_sets_a_target_per_month_from_the_month_before_and_the_results_report_every_one()
     {
-        await using var db = await TestDatabase.CreateMigratedAsync();
-        await new Seeder(db.DataSource).SeedAsync(SeederTests.Small); // 2025-01-01..2025-12-31, 2 merchants of 4 shops
+        var db = seed.Db; // 2025-01-01..2025-12-31, 2 merchants of 4 shops
 
         // Every month after the first: a GMV target per merchant, an orders target per shop.
         Assert.Equal(2 * 11L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.cfg_sales_targets WHERE shop_id IS NULL AND metric = 'gmv_cny' AND period_type = 'month'"));
@@ -39,8 +39,7 @@ public class SeededPlansTests
     [Fact]
     public async Task Seed_runs_a_campaign_per_merchant_and_festival_and_its_gmv_is_the_windows_valid_sales()
     {
-        await using var db = await TestDatabase.CreateMigratedAsync();
-        await new Seeder(db.DataSource).SeedAsync(SeederTests.Small);
+        var db = seed.Db;
 
         Assert.Equal("1:618-2025,BFCM-2025,D11-2025,D12-2025|2:618-2025,BFCM-2025,D11-2025,D12-2025", await db.ScalarAsync<string>("""
             SELECT string_agg(codes, '|' ORDER BY merchant_id) FROM (
