@@ -2,6 +2,7 @@
 -- a stable code, the object, the problem and the fix (docs/doctor.md). Empty = healthy. erpdb
 -- doctor adds what the database cannot see itself: pending scripts, drift and pg_cron.
 -- requires: ops.merchant_isolation_problems (0010_merchant_isolation), ops.view_status,
+--           dw.alerts (0017_business_flows; slow_refresh alerts, 0019_alerts_and_results),
 --           ops.mv_registry (0012_refresh_registry), dw.business_date_problem,
 --           ops.overrunning_refreshes, ops.advisory_lock_holders, ops.due_run_lock_key
 -- Run it as a member of erp_owner; it reads pg_locks and pg_stat_activity with the caller's
@@ -46,6 +47,20 @@ BEGIN
            'Run erpdb migrate (creates it), then: erpdb refresh ' || v.view_name
     FROM ops.view_status() AS v
     WHERE NOT v.is_populated AND v.consecutive_failures < 3;
+
+    -- ERPDB017: the open slow_refresh alerts (raised by the trigger on ops.mv_registry): alerts about
+    -- views have no merchant, so erpdb alerts never shows them; this is where a DBA sees them.
+    RETURN QUERY
+    SELECT 'ERPDB017', 'warning', a.subject,
+           format('the last successful refresh took %s, longer than its slow_after %s (slow since %s)',
+                  coalesce(date_trunc('milliseconds', r.last_duration_ms * interval '1 millisecond')::text, 'unknown'),
+                  coalesce(r.slow_after::text, a.details ->> 'slow_after'), date_trunc('second', a.raised_at)),
+           format('Find out why it got slow (its durations: SELECT started_at, duration_ms, refresh_mode FROM ops.mv_refresh_log WHERE view_name = %L ORDER BY started_at DESC). '
+                  || 'The next refresh within the limit resolves this; if the duration is expected, raise the limit: UPDATE ops.mv_registry SET slow_after = ''15 minutes'' WHERE view_name = %L',
+                  a.subject, a.subject)
+    FROM dw.alerts AS a
+    LEFT JOIN ops.mv_registry AS r ON r.view_name = a.subject
+    WHERE a.kind = 'slow_refresh' AND a.resolved_at IS NULL;
 
     -- ERPDB005: refreshes past their limit. A view's: ops.overrunning_refreshes, the definition the
     -- watchdog (ops.cancel_overrunning_refreshes) cancels by; reported here too, since only an
@@ -133,5 +148,5 @@ END
 $$;
 
 COMMENT ON FUNCTION ops.health_problems() IS
-    'What a DBA should act on in this database, one row per problem: code (ERPDB001.., docs/doctor.md), severity, object_name, problem, fix. Covers merchant isolation, failing/stale/missing views, refresh locks held too long, materialized views without a unique index, rows in DEFAULT partitions and partitions not ahead. Empty = healthy. erpdb doctor adds pending scripts, drift and pg_cron.';
+    'What a DBA should act on in this database, one row per problem: code (ERPDB001.., docs/doctor.md), severity, object_name, problem, fix. Covers merchant isolation, failing/stale/missing/slow views, refresh locks held too long, materialized views without a unique index, rows in DEFAULT partitions and partitions not ahead. Empty = healthy. erpdb doctor adds pending scripts, drift and pg_cron.';
 REVOKE EXECUTE ON FUNCTION ops.health_problems() FROM PUBLIC;

@@ -1,4 +1,5 @@
 using Erp.Db.Migrations;
+using Erp.Db.Refresh;
 using Erp.Db.Scheduling;
 using Erp.Db.Tests.Infrastructure;
 using Erp.Db.Tests.Views;
@@ -47,6 +48,27 @@ public class DoctorCommandTests
         Assert.Equal("mart.mv_customer_segments", problem.Object);
         Assert.Contains("3 refreshes in a row failed", problem.Problem);
         Assert.Contains("erpdb refresh mart.mv_customer_segments", problem.Fix);
+    }
+
+    [Fact]
+    public async Task An_open_slow_refresh_alert_is_ERPDB017_until_a_refresh_is_within_its_limit()
+    {
+        // The alert has no merchant, so erpdb alerts never lists it: the doctor is where a DBA sees it.
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await db.ExecuteAsync("UPDATE ops.mv_registry SET slow_after = '1 microsecond' WHERE view_name = 'mart.mv_daily_sales'");
+        await new ViewRefresher(db.DataSource).RefreshAsync(["mart.mv_daily_sales"]);
+
+        var slow = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+        await db.ExecuteAsync("UPDATE ops.mv_registry SET slow_after = '1 hour' WHERE view_name = 'mart.mv_daily_sales'");
+        var resolved = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(5, slow.ExitCode);
+        var problem = Assert.Single(Problems(slow), p => p.Code == "ERPDB017");
+        Assert.Equal("mart.mv_daily_sales", problem.Object);
+        Assert.Contains("longer than its slow_after 00:00:00.000001", problem.Problem);
+        Assert.Contains("UPDATE ops.mv_registry SET slow_after", problem.Fix);
+        Assert.Equal(1, await db.ScalarAsync<long>("SELECT count(*) FROM dw.alerts WHERE kind = 'slow_refresh' AND resolved_at IS NOT NULL"));
+        Assert.DoesNotContain(Problems(resolved), p => p.Code == "ERPDB017");
     }
 
     [Fact]
