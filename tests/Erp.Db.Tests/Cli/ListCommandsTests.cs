@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Erp.Db.Queries;
 using Erp.Db.Queries.Receivables;
+using Erp.Db.Refresh;
+using Erp.Db.Scheduling;
 using Erp.Db.Tests.Infrastructure;
 using Erp.Db.Tests.Queries;
 
@@ -155,6 +158,14 @@ public class ListCommandsTests
         Assert.Contains("overdue_receivable|inv-120|true|120", Rows(all), StringComparison.Ordinal);
         Assert.Equal(await f.Db.ScalarAsync<long>("SELECT count(*) FROM dw.alerts WHERE merchant_id = 1 AND resolved_at IS NULL"),
             open.Json().GetProperty("data").GetProperty("open").GetInt64());
+
+        // The help says when each kind changes, as scheduled: stock alerts only at the stock check, not at once.
+        var help = Regex.Replace((await CliRun.RunAsync("alerts", "--help")).Output, @"\s+", " ");  // as wrapped at any width
+        Assert.Equal("23 */6 * * *", ScheduleScript.Embedded().Single(s => s.Name == "check_stock_levels").Cron);
+        Assert.Equal(TimeSpan.FromHours(6), new RefreshWorkerOptions().StockCheckInterval);
+        Assert.Contains("low_stock and out_of_stock at the scheduled stock check (every 6 hours by default)", help, StringComparison.Ordinal);
+        Assert.Contains("overdue_receivable at the daily overdue check", help, StringComparison.Ordinal);
+        Assert.DoesNotContain("resolves itself when its condition clears", help, StringComparison.Ordinal);
     }
 
     [Fact]
