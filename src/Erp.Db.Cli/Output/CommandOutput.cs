@@ -61,11 +61,12 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error, int tab
         }
         else
         {
-            error.WriteLine($"error [{code}]: {message}");
+            // A message may quote a file's cell or the server's text: printed as a table is, never as terminal commands.
+            error.WriteLine($"error [{code}]: {TerminalText.Printable(message, keepLineBreaks: true)}");
         }
     }
 
-    public void Note(string message) => error.WriteLine(message);
+    public void Note(string message) => error.WriteLine(TerminalText.Printable(message, keepLineBreaks: true));
 
     private void WriteTable(TableView view) => output.Write(TextTable.Render(view, tableWidth));
 

@@ -43,6 +43,42 @@ internal static class TerminalText
         return kept.Append('…').ToString();
     }
 
+    /// <summary>
+    /// <paramref name="text"/> safe to print on a terminal: every control character (C0 but a line break when
+    /// <paramref name="keepLineBreaks"/>, DEL, C1) and every bidirectional override or isolate is written as the escape a
+    /// programmer reads (<c>\x1B</c>, <c>\u202E</c>), as psql does. Names come from files and platforms: an ESC in a product
+    /// name would otherwise be a terminal command (colour, window title, clipboard, a cursor move that overwrites the numbers
+    /// printed before it), and a right-to-left override would show 00.321 for 123.00.
+    /// </summary>
+    public static string Printable(string text, bool keepLineBreaks = false)
+    {
+        if (!text.Any(c => NeedsEscape(c, keepLineBreaks)))
+        {
+            return text;
+        }
+        var printable = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if (!NeedsEscape(c, keepLineBreaks))
+            {
+                printable.Append(c);
+            }
+            else if (c <= 0xFF)
+            {
+                printable.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:X2}");
+            }
+            else
+            {
+                printable.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+            }
+        }
+        return printable.ToString();
+    }
+
+    private static bool NeedsEscape(char c, bool keepLineBreaks) =>
+        (char.IsControl(c) && !(keepLineBreaks && c is '\n' or '\r'))
+        || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
+
     /// <summary><paramref name="text"/> with spaces on the left up to <paramref name="width"/> columns.</summary>
     public static string PadLeft(string text, int width) => new string(' ', Math.Max(0, width - Width(text))) + text;
 

@@ -155,8 +155,11 @@ internal static partial class TextTable
         text.AppendLine(line.ToString());
     }
 
-    /// <summary>A cell on one line: line breaks and tabs (which a terminal widens to its next stop) become spaces.</summary>
-    private static string OneLine(string value) => value.ReplaceLineEndings(" ").Replace('\t', ' ');
+    /// <summary>
+    /// A cell on one line: line breaks and tabs (which a terminal widens to its next stop) become spaces, other control
+    /// characters their escapes (<see cref="TerminalText.Printable"/>).
+    /// </summary>
+    private static string OneLine(string value) => TerminalText.Printable(value.ReplaceLineEndings(" ").Replace('\t', ' '));
 
     private static bool IsNumber(string value) =>
         value == "n/a" || NumberPattern().IsMatch(value);

@@ -100,6 +100,39 @@ public class TextTableTests
         Assert.Equal("a😀😀", TerminalText.Shorten("a😀😀", 5));
     }
 
+    [Fact]
+    public void Control_characters_and_direction_overrides_in_names_are_printed_as_escapes_not_sent_to_the_terminal()
+    {
+        // A product name as a writer or a platform may store it: colour, a window title (OSC ... BEL), a cursor move up
+        // that would overwrite the line printed before it, and a right-to-left override that would show 123.00 reversed.
+        const string name = "Evil\u001b[31mRED\u001b]0;pwned\u0007\u001b[1A\u009b2K \u202e123.00";
+        const string printed = @"Evil\x1B[31mRED\x1B]0;pwned\x07\x1B[1A\x9B2K \u202E123.00";
+        var view = new TableView(["SKU", "Name", "Price"], [["M1-BUI-000001", name, "156.31"]], $"Caption {name}");
+        var wrapped = new TableView(["View", "Error"], [["mart.mv_daily_sales", $"failed on {name}\nsecond line"]], WrapText: true);
+
+        foreach (var text in new[] { TextTable.Render(view, 120), TextTable.Render(view, 30), TextTable.Render(wrapped, 40) })
+        {
+            Assert.DoesNotContain(text, c => char.IsControl(c) && c is not '\n' and not '\r');
+            Assert.DoesNotContain('\u202E', text);
+        }
+        Assert.Contains(printed, TextTable.Render(view, 120));
+        Assert.Contains($"Name  : {printed}", TextTable.Render(view, 30));
+        Assert.Contains($"Caption {printed}", TextTable.Render(view, 120));
+        Assert.Equal("张三 😀 plain", TerminalText.Printable("张三 😀 plain"));
+        Assert.Equal("two\nlines\\x1B", TerminalText.Printable("two\nlines\u001b", keepLineBreaks: true));
+    }
+
+    [Fact]
+    public async Task An_error_quoting_a_control_character_is_printed_with_its_escape()
+    {
+        // The message quotes the path as typed; a file name may hold anything but a slash.
+        var run = await CliRun.RunAsync("import", "orders", "/nonexistent/orders\u001b]0;pwned\u0007.csv", "--format", "table");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.DoesNotContain(run.Error, c => char.IsControl(c) && c is not '\n' and not '\r');
+        Assert.Contains(@"/nonexistent/orders\x1B]0;pwned\x07.csv", run.Error);
+    }
+
     [Theory]
     [InlineData("80")]
     [InlineData("120")]
