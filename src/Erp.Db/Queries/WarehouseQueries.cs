@@ -49,6 +49,21 @@ public sealed partial class WarehouseQueries
     }
 
     /// <summary>
+    /// The merchants this login may read through the reader views (<c>ops.readable_merchants()</c>): every one for the
+    /// owner and a grant of any merchant, else those <c>ops.merchant_access</c> grants it. Unlike
+    /// <see cref="MerchantsAsync"/>, a login in erp_writer too is not listed every merchant whose row it sees: the grant
+    /// decides what the queries answer, so this is the list to choose a merchant to query from.
+    /// </summary>
+    public async Task<IReadOnlyList<Merchant>> ReadableMerchantsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await WarehouseErrors.OpenAsync(database.ReadDataSource, RequiredRole.Reader, cancellationToken);
+        var rows = await ReplannedRead.RunAsync(database.Options, () => connection.QueryAsync<(long Id, string Code, string Name)>(new CommandDefinition(
+            "SELECT merchant_id, merchant_code, merchant_name FROM ops.readable_merchants() ORDER BY merchant_id",
+            commandTimeout: MerchantScope.ClientTimeout(database.Options), cancellationToken: cancellationToken)));
+        return [.. rows.Select(r => new Merchant(r.Id, r.Code, r.Name))];
+    }
+
+    /// <summary>
     /// Every registered view this login may read, with its freshness (<c>ops.view_freshness()</c>): last
     /// refresh, age, stale, failing and, except for a login limited to particular merchants, pending changes.
     /// Readers may call it; the full health (rows, durations, errors) is <see cref="Refresh.ViewRefresher.GetStatusAsync"/>, for writers and the owner.

@@ -265,17 +265,24 @@ public class BiContractTests
         string[] sales = ["sales", "--days", "7", "--format", "json", "--connection", both.ConnectionString];
 
         var own = await CliRun.RunAsync([.. sales, "--merchant", "1"]);
+        var unnamed = await CliRun.RunAsync(sales);
         var otherById = await CliRun.RunAsync([.. sales, "--merchant", "2"]);
         var otherByCode = await CliRun.RunAsync([.. sales, "--merchant", otherCode]);
         var missing = await CliRun.RunAsync([.. sales, "--merchant", "999"]);
 
         Assert.True(own.ExitCode == 0, own.Output + own.Error);
         Assert.True(own.Json().GetProperty("data").GetProperty("metrics").GetProperty("totalOrders").GetInt64() > 0, own.Output);
+        // Its one granted merchant needs no --merchant, as for a reader: it was told to choose among every row it sees,
+        // merchant 2 included, which it may not read.
+        Assert.True(unnamed.ExitCode == 0, unnamed.Output + unnamed.Error);
+        Assert.Equal(own.Json().GetProperty("data").GetProperty("metrics").GetRawText(), unnamed.Json().GetProperty("data").GetProperty("metrics").GetRawText());
         foreach (var run in new[] { otherById, otherByCode, missing })
         {
             Assert.True(run.ExitCode == 7, run.Output + run.Error);
             Assert.Equal("FORBIDDEN", run.Json().GetProperty("error").GetProperty("code").GetString());
         }
+        // The merchants it may read are listed, not merchant 2, which it was just refused.
+        Assert.DoesNotContain($"2 {otherCode} (", otherById.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,10 +23,12 @@ internal sealed class MerchantOption
         {
             return await ResolveAsync(erp, requested, cancellationToken);
         }
-        var visible = await erp.Queries.MerchantsAsync(cancellationToken);
-        return visible.Count == 1
-            ? visible[0].MerchantId
-            : throw CliException.Validation($"--merchant is required: this login sees {visible.Count} merchants. {Known(visible)}");
+        // The merchants it may read, not every row it sees: a login in erp_writer too sees every merchant's row, yet the
+        // reader views answer only the merchants granted to it.
+        var readable = await erp.Queries.ReadableMerchantsAsync(cancellationToken);
+        return readable.Count == 1
+            ? readable[0].MerchantId
+            : throw CliException.Validation($"--merchant is required: this login may read {readable.Count} merchants. {Known(readable)}");
     }
 
     /// <summary>
@@ -76,7 +78,7 @@ internal sealed class MerchantOption
                 throw new CliException(ErrorCodes.NotFound, $"Merchant {id} does not exist. " + Known(await erp.Queries.MerchantsAsync(cancellationToken)), ExitCodes.Usage);
             default:
                 // The same answer for a merchant that does not exist and one that is another's: nothing is revealed.
-                throw new CliException(ErrorCodes.Forbidden, $"This login may not read merchant {id}. " + Known(await erp.Queries.MerchantsAsync(cancellationToken)),
+                throw new CliException(ErrorCodes.Forbidden, $"This login may not read merchant {id}. " + Known(await erp.Queries.ReadableMerchantsAsync(cancellationToken)),
                     ExitCodes.Forbidden);
         }
     }
