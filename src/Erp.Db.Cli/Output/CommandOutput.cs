@@ -87,19 +87,22 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error, int tab
         {
             foreach (var cell in row)
             {
-                csv.WriteField(cell);
+                csv.WriteField(SpreadsheetText.Guard(cell));
             }
             csv.NextRecord();
         }
     }
 
-    /// <summary>One column per property as JSON names it, raw values: numbers and dates as JSON writes them, null as empty, a nested object or list as its JSON on one line.</summary>
+    /// <summary>
+    /// One column per property as JSON names it, raw values: numbers and dates as JSON writes them, null as empty, a nested object or
+    /// list as its JSON on one line; a text a spreadsheet would run as a formula guarded (<see cref="SpreadsheetText"/>).
+    /// </summary>
     private static void WriteRecords(CsvWriter csv, IEnumerable<object> records)
     {
         var rows = records.Select(r => JsonSerializer.SerializeToElement(r, r.GetType(), Json).EnumerateObject()
             .ToDictionary(p => p.Name, p => p.Value.ValueKind switch
             {
-                JsonValueKind.String => p.Value.GetString() ?? "",
+                JsonValueKind.String => SpreadsheetText.Guard(p.Value.GetString() ?? ""),
                 JsonValueKind.Null or JsonValueKind.Undefined => "",
                 JsonValueKind.True => "true",
                 JsonValueKind.False => "false",

