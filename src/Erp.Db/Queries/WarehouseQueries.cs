@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using Erp.Db.Queries.Alerts;
@@ -91,41 +90,6 @@ public sealed partial class WarehouseQueries
             {
                 throw new QueryValidationException(field, $"'{unknown}' is not a platform. Known: {string.Join(", ", known)}.");
             }
-        };
-
-    /// <summary>
-    /// A check that the category is one of the merchant's (an id no category of the merchant has would filter every row away
-    /// and answer zeros in silence, as an unknown platform would), run under the merchant's scope on the query's connection;
-    /// null without a category. A category of another merchant, which a scoped reader cannot see, gets the same answer as an
-    /// id no category has.
-    /// </summary>
-    private Func<NpgsqlConnection, CancellationToken, Task>? KnownCategory(long merchantId, long? categoryId) => categoryId is not { } id ? null
-        : async (connection, cancellationToken) =>
-        {
-            using var grid = await connection.QueryMultipleAsync(new CommandDefinition(
-                MerchantScope.Batch("SELECT EXISTS (SELECT 1 FROM dw.dim_categories WHERE merchant_id = @merchant AND category_id = @category);", withFreshness: false),
-                new
-                {
-                    erp_merchant = merchantId.ToString(CultureInfo.InvariantCulture),
-                    erp_timeout = (database.Options.CommandTimeoutSeconds == 0 ? 0L : (long)database.Options.QueryTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
-                    merchant = merchantId,
-                    category = id,
-                },
-                commandTimeout: MerchantScope.ClientTimeout(database.Options), cancellationToken: cancellationToken));
-            await grid.ReadAsync();
-            if (!await grid.ReadSingleAsync<bool>())
-            {
-                throw new QueryValidationException("categoryId",
-                    $"categoryId {id} is not a category of merchant {merchantId}; sales grouped by category list its categories with their ids.");
-            }
-        };
-
-    /// <summary>Both checks, one after the other; null when neither is needed.</summary>
-    private static Func<NpgsqlConnection, CancellationToken, Task>? Both(Func<NpgsqlConnection, CancellationToken, Task>? first, Func<NpgsqlConnection, CancellationToken, Task>? second) =>
-        first is null ? second : second is null ? first : async (connection, cancellationToken) =>
-        {
-            await first(connection, cancellationToken);
-            await second(connection, cancellationToken);
         };
 
     /// <summary>
@@ -251,8 +215,7 @@ public sealed partial class WarehouseQueries
             var items = (await grid.ReadAsync<ProductRow>()).ToList();
             var total = await grid.ReadSingleAsync<long>();
             return new PagedResult<ProductRow>(items, total, paging.Page, paging.PageSize);
-        }, Cached<PagedResult<ProductRow>>("products", query, r => r.Items.Count),
-            Both(KnownPlatforms("platform", platform is null ? [] : [platform]), KnownCategory(query.MerchantId, query.CategoryId)), cancellationToken);
+        }, Cached<PagedResult<ProductRow>>("products", query, r => r.Items.Count), KnownPlatforms("platform", platform is null ? [] : [platform]), cancellationToken);
     }
 
     /// <summary>
@@ -329,7 +292,7 @@ public sealed partial class WarehouseQueries
                 _ => summary.TotalProducts,
             };
             return new InventoryReport(summary, new PagedResult<StockPositionRow>(items, total, paging.Page, paging.PageSize));
-        }, Cached<InventoryReport>("inventory", query, r => r.Products.Items.Count), KnownCategory(query.MerchantId, query.CategoryId), cancellationToken);
+        }, Cached<InventoryReport>("inventory", query, r => r.Products.Items.Count), cancellationToken);
     }
 
     /// <summary>

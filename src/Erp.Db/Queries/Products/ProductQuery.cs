@@ -9,7 +9,7 @@ public sealed record ProductQuery
     /// <summary>Only this platform code (shopee, tiktok, ...).</summary>
     public string? Platform { get; init; }
 
-    /// <summary>Only this category id: products filed under it, not under its subcategories. An id that is not one of the merchant's categories is a <see cref="QueryValidationException"/> (it would answer no rows).</summary>
+    /// <summary>Only this category id.</summary>
     public long? CategoryId { get; init; }
 
     /// <summary>Only this listing status: active, inactive, out_of_stock, banned or deleted (any case; another is a <see cref="QueryValidationException"/>).</summary>
