@@ -597,6 +597,29 @@ public class BiContractTests
         Assert.Single(help.Output.Split('\n'), l => l.TrimStart().StartsWith("--by, --group-by <", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Every BI command with buckets takes their size as --grain and as --granularity (trends' name, and its JSON field), with the
+    /// same answer: an assistant that learnt one spelling from one command is not refused by the next.
+    /// </summary>
+    [Fact]
+    public async Task Every_grain_is_grain_and_granularity_alike()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        string[][] commands = [["trends"], ["users"], ["funnel", "--group-by", "period"], ["profit", "--group-by", "period"]];
+        foreach (var command in commands)
+        {
+            string[] common = [.. command, "--merchant", "1", "--days", "30", "--end", Day(Today.AddDays(-1)), "--format", "json", "--connection", f.Db.ConnectionString];
+
+            var grain = await CliRun.RunAsync([.. common, "--grain", "week"]);
+            var granularity = await CliRun.RunAsync([.. common, "--granularity", "week"]);
+
+            Assert.True(grain.ExitCode == 0, command[0] + ": " + grain.Output + grain.Error);
+            Assert.True(granularity.ExitCode == 0, command[0] + ": " + granularity.Output + granularity.Error);
+            Assert.Equal("week", granularity.Json().GetProperty("meta").GetProperty("period").GetProperty("grain").GetString());
+            Assert.Equal(grain.Json().GetProperty("data").GetRawText(), granularity.Json().GetProperty("data").GetRawText());
+        }
+    }
+
     [Fact]
     public async Task Finance_counts_exactly_the_days_of_a_mid_month_window_and_its_overdue_total_does_not_depend_on_the_window()
     {

@@ -47,7 +47,7 @@ public class ChoiceOptionTests
     [Theory]
     [InlineData("customers", "--sort-by <revenue|orders|last_order>", "revenue")]
     [InlineData("profit", "--by, --group-by <shop|platform|product|category|period>", "shop")]
-    [InlineData("funnel", "--grain <day|week|month>", "day")]
+    [InlineData("funnel", "--grain, --granularity <day|week|month>", "day")]
     [InlineData("inventory", "--status <all|low|out|overstock>", "all")]
     [InlineData("status", "-f, --format <table|json|csv>", "json")]
     public async Task Help_shows_a_default_as_it_is_typed(string command, string usage, string typed)

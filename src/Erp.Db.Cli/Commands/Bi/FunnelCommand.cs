@@ -10,7 +10,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 /// <summary><c>erpdb funnel</c>: visitors, cart, checkout and orders with each step's conversion.</summary>
 internal sealed class FunnelCommand : Command
 {
-    private readonly Option<Granularity> grain = new("--grain") { Description = "day, week (ISO, from Monday) or month, for --group-by period.", DefaultValueFactory = _ => Granularity.Day };
+    private readonly Option<Granularity> grain = GrainOption.Create("day, week (ISO, from Monday) or month, for --group-by period.", Granularity.Day);
     private readonly Option<FunnelGrouping> by = GroupByOption.Create("period, shop or platform.", FunnelGrouping.Period);
     private readonly Database database;
     private readonly MerchantOption merchant;

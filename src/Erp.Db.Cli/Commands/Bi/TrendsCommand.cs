@@ -8,7 +8,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 /// <summary><c>erpdb trends</c>: revenue, orders and profit per day, week or month, optionally forecast.</summary>
 internal sealed class TrendsCommand : Command
 {
-    private readonly Option<Granularity> granularity = new("--grain", "--granularity") { Description = "day, week (ISO, from Monday) or month. --granularity is the older name.", DefaultValueFactory = _ => Granularity.Day };
+    private readonly Option<Granularity> granularity = GrainOption.Create("day, week (ISO, from Monday) or month.", Granularity.Day);
 
     private readonly Option<int> forecast = new("--forecast")
     {

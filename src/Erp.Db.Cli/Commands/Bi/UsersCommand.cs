@@ -10,7 +10,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 /// <summary><c>erpdb users</c>: DAU, MAU, new and returning users, sessions, retention, ARPU, ARPPU and cohort LTV.</summary>
 internal sealed class UsersCommand : Command
 {
-    private readonly Option<Granularity> grain = new("--grain") { Description = "day, week (ISO, from Monday) or month.", DefaultValueFactory = _ => Granularity.Day };
+    private readonly Option<Granularity> grain = GrainOption.Create("day, week (ISO, from Monday) or month.", Granularity.Day);
     private readonly Database database;
     private readonly MerchantOption merchant;
     private readonly PeriodOptions period;
