@@ -1,7 +1,7 @@
 -- products: a page of listings at their latest day (of the last 90), filtered and sorted, then the total count.
--- reads: mart.product_management, mart.inventory_summary (the product's stock status: dw.stock_status over
+-- reads: mart.product_management, dw.dim_categories (the --category filter), mart.inventory_summary (the product's stock status: dw.stock_status over
 --        its warehouse stock, the one definition of low stock, as erpdb inventory; untracked without an inventory row)
--- parameters: :platform (text), :category_id (bigint), :status (listing status), :stock_status,
+-- parameters: :platform (text), :category_id (bigint: it and its subcategories, dw.category_subtree), :status (listing status), :stock_status,
 --             :min_price, :max_price (numeric, CNY), :keyword (a LIKE pattern, \ escapes): each NULL = no filter;
 --             :limit, :offset (integers); :sort (an ORDER BY expression from the closed list in
 --             ProductSql.cs, e.g. estimated_revenue_cny DESC; substituted as text, never a user value)
@@ -9,12 +9,22 @@
 -- The stock status is looked up per listing (one index probe in mart.inventory_summary), for the
 -- page's rows only unless it is filtered on: a join would read every listing's stock through the
 -- reader view, whose security barrier keeps PostgreSQL from removing or postponing it.
+-- First: whether :category_id (when given) is a category of the scoped merchant (one that is not is refused,
+-- naming the merchant's top-level categories).
+SELECT :category_id::bigint IS NULL
+       OR EXISTS (SELECT FROM dw.dim_categories AS c
+                   WHERE c.category_id = :category_id::bigint AND c.merchant_id = (SELECT ops.current_merchant_id())) AS known,
+       CASE WHEN :category_id::bigint IS NOT NULL THEN
+           (SELECT string_agg(c.category_id || ' ' || c.category_name, ', ' ORDER BY c.category_id)
+              FROM dw.dim_categories AS c
+             WHERE c.parent_id IS NULL AND c.merchant_id = (SELECT ops.current_merchant_id()))
+       END AS toplevel;
 WITH filtered AS (
     SELECT pm.*
       FROM mart.product_management AS pm
      WHERE pm.is_latest
        AND (:platform::text IS NULL OR pm.platform_code = :platform::text)
-       AND (:category_id::bigint IS NULL OR pm.category_id = :category_id::bigint)
+       AND (:category_id::bigint IS NULL OR pm.category_id = ANY((SELECT dw.category_subtree(:category_id::bigint))::bigint[]))
        AND (:status::text IS NULL OR pm.listing_status = :status::text)
        AND (:stock_status::text IS NULL
             OR coalesce((SELECT i.stock_status FROM mart.inventory_summary AS i WHERE i.product_id = pm.product_id), 'untracked') = :stock_status::text)
@@ -36,7 +46,7 @@ SELECT count(*)
   FROM mart.product_management AS pm
  WHERE pm.is_latest
        AND (:platform::text IS NULL OR pm.platform_code = :platform::text)
-       AND (:category_id::bigint IS NULL OR pm.category_id = :category_id::bigint)
+       AND (:category_id::bigint IS NULL OR pm.category_id = ANY((SELECT dw.category_subtree(:category_id::bigint))::bigint[]))
        AND (:status::text IS NULL OR pm.listing_status = :status::text)
        AND (:stock_status::text IS NULL
             OR coalesce((SELECT i.stock_status FROM mart.inventory_summary AS i WHERE i.product_id = pm.product_id), 'untracked') = :stock_status::text)

@@ -16,6 +16,7 @@ internal static class QueryFields
     {
         ["topProducts"] = "--limit",
         ["platforms"] = "--platform",
+        ["categoryId"] = "--category",
     };
 
     /// <summary>The validation error, its message and details.field naming the option (as typed: --from for --start); the parameter when no option sets it.</summary>

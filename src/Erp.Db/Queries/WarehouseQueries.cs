@@ -93,6 +93,20 @@ public sealed partial class WarehouseQueries
         };
 
     /// <summary>
+    /// Reads a query's first result, whether its category filter names a category of the merchant, and refuses one that does not:
+    /// an unknown id would filter every row away and answer an empty list in silence. The message names the top-level categories.
+    /// </summary>
+    private static async Task ThrowIfUnknownCategoryAsync(SqlMapper.GridReader grid, long? categoryId)
+    {
+        var (known, topLevel) = await grid.ReadSingleAsync<(bool Known, string? TopLevel)>();
+        if (!known)
+        {
+            throw new QueryValidationException("categoryId",
+                $"{categoryId} is not a category of this merchant. Its top-level categories: {topLevel ?? "none"}.");
+        }
+    }
+
+    /// <summary>
     /// The merchant, when this login may read it: the check runs under that merchant's scope, so a
     /// login allowed any merchant (chosen per transaction) finds it and a login scoped to another
     /// merchant does not. Null when it does not exist or is not visible.
@@ -212,6 +226,7 @@ public sealed partial class WarehouseQueries
         };
         return await MerchantScope.QueryAsync(database, query.MerchantId, ProductSql.Page(query.SortBy, query.Direction), parameters, ProductSql.Views, async grid =>
         {
+            await ThrowIfUnknownCategoryAsync(grid, query.CategoryId);
             var items = (await grid.ReadAsync<ProductRow>()).ToList();
             var total = await grid.ReadSingleAsync<long>();
             return new PagedResult<ProductRow>(items, total, paging.Page, paging.PageSize);
@@ -282,6 +297,7 @@ public sealed partial class WarehouseQueries
         };
         return MerchantScope.QueryAsync(database, query.MerchantId, InventorySql.Report(query.SortBy), parameters, InventorySql.Views, async grid =>
         {
+            await ThrowIfUnknownCategoryAsync(grid, query.CategoryId);
             var summary = await grid.ReadSingleAsync<InventorySummary>();
             var items = (await grid.ReadAsync<StockPositionRow>()).ToList();
             var total = query.Status switch

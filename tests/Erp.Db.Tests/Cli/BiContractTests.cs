@@ -620,6 +620,42 @@ public class BiContractTests
         }
     }
 
+    /// <summary>
+    /// products and inventory --category select the category and its subcategories, so a top-level category is not an empty list;
+    /// an id that is not one of the merchant's categories (another merchant's, or none) is refused naming the top-level ones.
+    /// </summary>
+    [Fact]
+    public async Task A_category_filter_takes_its_subcategories_and_refuses_an_unknown_category()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        // Toys (1) moves under a new top-level category, Leisure (3); the products stay in Toys.
+        await f.Db.ExecuteAsync("""
+            INSERT INTO dw.dim_categories (category_id, merchant_id, category_code, category_name, path) VALUES (3, 1, 'leisure', 'Leisure', 'leisure');
+            UPDATE dw.dim_categories SET parent_id = 3, level = 2, path = 'leisure/toys' WHERE category_id = 1;
+            """);
+        string[] common = ["--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString];
+        var listings = await f.Db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_product_management WHERE merchant_id = 1 AND is_latest AND category_id = 1");
+        var products = await f.Db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_inventory_summary WHERE merchant_id = 1 AND category_id = 1");
+        Assert.True(listings > 0 && products > 0, $"the dataset should have Toys listings ({listings}) and stock ({products})");
+
+        var productsOfParent = await CliRun.RunAsync(["products", "--category", "3", .. common]);
+        var inventoryOfParent = await CliRun.RunAsync(["inventory", "--category", "3", .. common]);
+        Assert.True(productsOfParent.ExitCode == 0, productsOfParent.Output + productsOfParent.Error);
+        Assert.Equal(listings, productsOfParent.Json().GetProperty("data").GetProperty("total").GetInt64());
+        Assert.True(inventoryOfParent.ExitCode == 0, inventoryOfParent.Output + inventoryOfParent.Error);
+        Assert.Equal(products, inventoryOfParent.Json().GetProperty("data").GetProperty("summary").GetProperty("totalProducts").GetInt64());
+
+        foreach (var (command, category) in new[] { ("products", "2"), ("inventory", "999") })
+        {
+            var unknown = await CliRun.RunAsync([command, "--category", category, .. common]);
+            Assert.Equal(2, unknown.ExitCode);
+            var error = unknown.Json().GetProperty("error");
+            Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
+            Assert.Equal($"--category: {category} is not a category of this merchant. Its top-level categories: 3 Leisure.", error.GetProperty("message").GetString());
+            Assert.Equal("--category", error.GetProperty("details").GetProperty("field").GetString());
+        }
+    }
+
     [Fact]
     public async Task Finance_counts_exactly_the_days_of_a_mid_month_window_and_its_overdue_total_does_not_depend_on_the_window()
     {

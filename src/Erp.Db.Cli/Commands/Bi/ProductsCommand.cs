@@ -10,7 +10,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 internal sealed class ProductsCommand : Command
 {
     private readonly Option<string?> platform = new("--platform") { Description = "Only this platform (shopee, tiktok, amazon, lazada, ...)." };
-    private readonly Option<long?> category = new("--category") { Description = "Only this category id." };
+    private readonly Option<long?> category = new("--category") { Description = "Only this category (its id, as sales and profit --group-by category key it) and its subcategories: a top-level category selects all below it. An id that is not one of the merchant's categories is an error naming its top-level categories." };
     private readonly Option<string?> status = new("--status") { Description = "Only this listing status on the platform: active, inactive, out_of_stock, banned or deleted." };
     private readonly Option<string?> stockStatus = new("--stock-status") { Description = "Only listings of products that are low_stock (warehouse stock available at or below the safety stock), out_of_stock (nothing available), normal, or untracked (no inventory record). The same rule as 'erpdb inventory --status' (dw.stock_status), which counts products where this lists listings (a product is listed once per shop)." };
     private readonly Option<decimal?> minPrice = new("--min-price") { Description = "Lowest price in CNY." };

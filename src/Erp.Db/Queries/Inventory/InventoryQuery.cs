@@ -12,7 +12,7 @@ public sealed record InventoryQuery
     /// <summary>Low stock means available at or below this; the product's safety stock when null.</summary>
     public int? Threshold { get; init; }
 
-    /// <summary>Only this category id.</summary>
+    /// <summary>Only this category id and its subcategories (<c>dw.category_subtree</c>); an id that is not a category of the merchant is a <see cref="QueryValidationException"/>.</summary>
     public long? CategoryId { get; init; }
 
     /// <summary>Days of cover above which a product counts as overstocked. Default 90. Stock above the safety stock with no sales in the last 30 days (no cover) is always overstocked.</summary>

@@ -9,7 +9,7 @@ public sealed record ProductQuery
     /// <summary>Only this platform code (shopee, tiktok, ...).</summary>
     public string? Platform { get; init; }
 
-    /// <summary>Only this category id.</summary>
+    /// <summary>Only this category id and its subcategories (<c>dw.category_subtree</c>); an id that is not a category of the merchant is a <see cref="QueryValidationException"/>.</summary>
     public long? CategoryId { get; init; }
 
     /// <summary>Only this listing status: active, inactive, out_of_stock, banned or deleted (any case; another is a <see cref="QueryValidationException"/>).</summary>
