@@ -494,6 +494,26 @@ public class BiContractTests
         Assert.Contains($"after today in the database's time zone ({Day(Today)})", note, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A period typed as a whole month still running (--start the 1st --end the 31st) runs past today: its note says how many days have
+    /// no data yet, not "the last day is incomplete", so a growth of -80% against the whole month before is not read as a collapse.
+    /// </summary>
+    [Fact]
+    public void A_period_that_ends_after_today_says_how_many_of_its_days_have_no_data_yet()
+    {
+        var period = new Erp.Db.Queries.Sales.PeriodInfo(Today.AddDays(-5), Today.AddDays(25), 31);
+
+        var byDay = Erp.Db.Cli.Commands.Bi.PeriodMeta.Buckets(period, null, Today);
+        var toTomorrow = Erp.Db.Cli.Commands.Bi.PeriodMeta.Buckets(new Erp.Db.Queries.Sales.PeriodInfo(Today.AddDays(-5), Today.AddDays(1), 7), null, Today);
+
+        Assert.False(byDay.LastBucketComplete);
+        Assert.NotNull(byDay.Note);
+        Assert.DoesNotContain("Includes today", byDay.Note, StringComparison.Ordinal);
+        Assert.StartsWith($"Runs 25 days past today ({Day(Today)}) to {Day(Today.AddDays(25))}: those days have no data yet", byDay.Note, StringComparison.Ordinal);
+        Assert.Contains("end at today or yesterday to compare like with like", byDay.Note, StringComparison.Ordinal);
+        Assert.StartsWith($"Runs 1 day past today ({Day(Today)})", toTomorrow.Note, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Finance_and_trends_by_month_agree_on_which_months_of_a_period_are_complete()
     {

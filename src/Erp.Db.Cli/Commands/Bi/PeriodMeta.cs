@@ -62,7 +62,11 @@ internal sealed record PeriodMeta(DateOnly Start, DateOnly End, int Days, string
         // A period that starts after the warehouse's today is accepted only while it is already today somewhere (PeriodOptions).
         return period.Start > today
             ? $"Starts after today in the database's time zone ({today:yyyy-MM-dd}), on a day begun only in time zones ahead of it: its data is still coming in, the last {grain} is incomplete."
-            : period.End >= today
+            : period.End > today
+            ? $"Runs {period.End.DayNumber - today.DayNumber} day{(period.End.DayNumber - today.DayNumber == 1 ? "" : "s")} past today ({today:yyyy-MM-dd}) to {period.End:yyyy-MM-dd}: "
+              + $"those days have no data yet and today's is still coming in, so the last {grain} is incomplete and the figures cover only the days to today. "
+              + "A comparison with the period before (of the same length, all of it past) sets these few days against a whole period: end at today or yesterday to compare like with like."
+            : period.End == today
             ? $"Includes today ({today:yyyy-MM-dd}), whose data is still coming in: the last {grain} is incomplete."
             : $"The last {grain} runs past {period.End:yyyy-MM-dd}: it is incomplete.";
     }
