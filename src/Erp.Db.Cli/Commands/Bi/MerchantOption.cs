@@ -33,7 +33,7 @@ internal sealed class MerchantOption
 
     /// <summary>
     /// The merchant a --merchant value names (every command's): an id, refused unless it exists and the login may read it
-    /// (<see cref="EnsureAccessAsync"/>), or else a code, looked up among the merchants the login sees only, so that a code of
+    /// (<see cref="EnsureAccessAsync"/>), or else a code (in any case, unless two codes differ only by it), looked up among the merchants the login sees only, so that a code of
     /// another merchant's and a code no merchant has get the same NOT_FOUND: nothing is revealed; the merchant of a code must
     /// be granted too. With <paramref name="toWrite"/> (erpdb post, for writers, who need no grant) it need only exist
     /// among the merchants the login sees.
@@ -57,7 +57,9 @@ internal sealed class MerchantOption
             return id;
         }
         var visible = await erp.Queries.MerchantsAsync(cancellationToken);
-        var byCode = visible.SingleOrDefault(m => m.Code == requested)?.MerchantId
+        // The code as stored, else in any case when that names one merchant only (DEMO_M001 is demo_m001).
+        var matches = visible.Where(m => string.Equals(m.Code, requested, StringComparison.OrdinalIgnoreCase)).ToList();
+        var byCode = (matches.SingleOrDefault(m => m.Code == requested) ?? (matches.Count == 1 ? matches[0] : null))?.MerchantId
             ?? throw new CliException(ErrorCodes.NotFound, $"No merchant this login sees has the code '{requested}'. " + Known(visible), ExitCodes.Usage);
         // Seeing a merchant's row is not being granted it: a login in erp_writer too sees every merchant's row.
         if (!toWrite)
