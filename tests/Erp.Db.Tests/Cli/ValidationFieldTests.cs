@@ -8,6 +8,7 @@ public class ValidationFieldTests
     [Theory]
     [InlineData("--limit", "--limit must be between 0 and 100; got 101.", "sales", "--limit", "101")]
     [InlineData("--platform", "--platform: 'nope' is not a platform. Known: ", "sales", "--platform", "shopee", "--platform", "nope")]
+    [InlineData("--platform", "--platform: 'nope' is not a platform. Known: ", "sales", "--platform", "shopee,nope")]
     [InlineData("--from", "--from: the start 2026-05-02 is after the end 2026-05-01.", "sales", "--from", "2026-05-02", "--to", "2026-05-01")]
     [InlineData("--days", "--days must be between 1 and 3660; got 0.", "trends", "--days", "0")]
     [InlineData("--page-size", "--page-size must be between 1 and 500; got 0.", "products", "--page-size", "0")]

@@ -23,7 +23,7 @@ internal sealed class SalesCommand : Command
 
     private readonly Option<string[]> platforms = new("--platform")
     {
-        Description = "Only these platforms (shopee, tiktok, amazon, lazada, ...); repeat for several.",
+        Description = "Only these platforms (shopee, tiktok, amazon, lazada, ...): several separated by commas (shopee,tiktok), by spaces or by repeating the option.",
         AllowMultipleArgumentsPerToken = true,
     };
 
@@ -60,7 +60,7 @@ internal sealed class SalesCommand : Command
             await period.ResolveAsync(parseResult, erp, cancellationToken),
             parseResult.GetValue(groupBy),
             parseResult.GetValue(top),
-            parseResult.GetValue(platforms));
+            [.. (parseResult.GetValue(platforms) ?? []).SelectMany(p => p.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))]);
         var result = await erp.Queries.SalesAsync(query, cancellationToken);
         var report = result.Data;
         var m = report.Metrics;
