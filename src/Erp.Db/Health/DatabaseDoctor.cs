@@ -103,6 +103,17 @@ public sealed class DatabaseDoctor
             problems.Add(new HealthProblem(HealthCodes.CronJobFailing, "error", job.JobName,
                 $"its last run failed: {job.LastMessage}", "Fix the cause; see SELECT * FROM cron.job_run_details in the cron database"));
         }
+        foreach (var job in jobs)
+        {
+            if (Idle(job) is { } idle)
+            {
+                problems.Add(new HealthProblem(HealthCodes.CronJobIdle, "warning", job.JobName, idle,
+                    job.Active
+                        ? "Check that pg_cron's scheduler runs (cron.job_run_details, the server log); with pg_cron 1.4 and background workers every job "
+                          + "waits for the longest running one of the server (docs/refresh-watchdog.md): pg_cron 1.5 or cron.use_background_workers = off avoids it"
+                        : $"Start it again, in the cron database {probe.CronDatabase}: UPDATE cron.job SET active = true WHERE jobname = '{job.JobName}'"));
+            }
+        }
         foreach (var job in jobs.Where(j => j.OldRuns > 0))
         {
             problems.Add(new HealthProblem(HealthCodes.CronHistoryGrowing, "warning", job.JobName,
@@ -123,7 +134,56 @@ public sealed class DatabaseDoctor
 
     private sealed record CronProbe(bool Available, string? CronDatabase, string DatabaseName, string Login, bool ReadsAllSettings);
 
-    private sealed record CronJobState(string JobName, string? LastStatus, string? LastMessage, long OldRuns);
+    /// <summary>
+    /// Why pg_cron is not starting <paramref name="job"/>, or null: it is inactive, or no run has started for twice its schedule's
+    /// period and ten minutes more (a job that never ran may just be new, and is left to ERPDB003's stale views).
+    /// </summary>
+    private static string? Idle(CronJobState job)
+    {
+        if (!job.Active)
+        {
+            return $"the job is inactive (cron.job.active = false): pg_cron does not start it ({job.Schedule})";
+        }
+        if (job.LastStart is not { } lastStart || CronPeriod(job.Schedule) is not { } period)
+        {
+            return null;
+        }
+        var since = job.Now - lastStart;
+        return since > 2 * period + TimeSpan.FromMinutes(10)
+            ? $"no run has started for {Math.Floor(since.TotalMinutes):0} minutes, though it is scheduled {job.Schedule} (every {period.TotalMinutes:0} minutes)"
+            : null;
+    }
+
+    /// <summary>
+    /// The time between two starts of a schedule of the shapes sql/schedules uses: every minute (<c>* * * * *</c>), at a minute of
+    /// every hour, of every N hours (<c>23 */6 * * *</c>) or of one hour a day; null for any other shape.
+    /// </summary>
+    internal static TimeSpan? CronPeriod(string schedule)
+    {
+        var fields = schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length != 5 || fields[2..].Any(f => f != "*"))
+        {
+            return null;
+        }
+        if (fields[0] == "*")
+        {
+            return fields[1] == "*" ? TimeSpan.FromMinutes(1) : null;
+        }
+        if (!int.TryParse(fields[0], System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            return null;
+        }
+        return fields[1] switch
+        {
+            "*" => TimeSpan.FromHours(1),
+            ['*', '/', .. var every] when int.TryParse(every, System.Globalization.CultureInfo.InvariantCulture, out var hours) && hours > 0 => TimeSpan.FromHours(hours),
+            var hour when int.TryParse(hour, System.Globalization.CultureInfo.InvariantCulture, out _) => TimeSpan.FromDays(1),
+            _ => null,
+        };
+    }
+
+    private sealed record CronJobState(string JobName, string? LastStatus, string? LastMessage, long OldRuns, string Schedule, bool Active,
+        DateTime? LastStart, DateTime Now);
 
     private sealed record OrphanedCronJob(string Database, string JobName, long JobId);
 }

@@ -29,4 +29,10 @@ public static class HealthCodes
     /// reported by the doctor of any warehouse of the server.
     /// </summary>
     public const string CronJobsOrphaned = "ERPDB016";
+
+    /// <summary>
+    /// pg_cron does not start a job of this database: it is inactive, or no run has started for twice its period and ten minutes
+    /// more (a scheduler that stopped, or one waiting for a long job of another database).
+    /// </summary>
+    public const string CronJobIdle = "ERPDB018";
 }

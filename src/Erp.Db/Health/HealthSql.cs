@@ -8,13 +8,20 @@ internal static class HealthSql
         FROM ops.health_problems()
         """;
 
-    /// <summary>In the cron database: this database's jobs with their last run and their run history older than the purge keeps.</summary>
+    /// <summary>
+    /// In the cron database: this database's jobs with their schedule, whether pg_cron starts them, their last run, when a run
+    /// last started and their run history older than the purge keeps.
+    /// </summary>
     public const string CronJobs = """
         SELECT j.jobname AS JobName,
                last.status AS LastStatus,
                last.return_message AS LastMessage,
                (SELECT count(*) FROM cron.job_run_details AS d
-                WHERE d.jobid = j.jobid AND d.end_time < now() - interval '8 days') AS OldRuns
+                WHERE d.jobid = j.jobid AND d.end_time < now() - interval '8 days') AS OldRuns,
+               j.schedule AS Schedule,
+               j.active AS Active,
+               (SELECT max(d.start_time) FROM cron.job_run_details AS d WHERE d.jobid = j.jobid) AS LastStart,
+               now() AS Now
         FROM cron.job AS j
         LEFT JOIN LATERAL (
             SELECT d.status, d.return_message FROM cron.job_run_details AS d

@@ -229,6 +229,44 @@ public class DoctorCommandTests
         Assert.Equal(0, after.ExitCode);
     }
 
+    /// <summary>
+    /// A job pg_cron does not start is ERPDB018: one a DBA made inactive (its fix starts it again), and one whose last run started
+    /// longer ago than twice its period and ten minutes (here a daily schedule, set 12 hours away so that pg_cron cannot start it
+    /// during the test, with its last run three days ago).
+    /// </summary>
+    [SkippableFact]
+    public async Task A_job_pg_cron_does_not_start_is_ERPDB018_until_it_is_active_again()
+    {
+        await using var db = await HealthyAsync();
+        var cronDatabase = await db.ScalarAsync<string>("SELECT current_setting('cron.database_name', true)");
+        PgCronAvailability.SkipUnless(cronDatabase is not null, "pg_cron is not installed and preloaded on the test server (.ci/run installs it)");
+        await using var cron = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(db.AdminConnectionString) { Database = cronDatabase }.ConnectionString);
+        var away = DateTime.UtcNow.AddHours(12);
+        await cron.CreateCommand($"""
+            UPDATE cron.job SET active = false WHERE jobname = 'erpdb:{db.Name}:refresh_due';
+            UPDATE cron.job SET schedule = '{away.Minute} {away.Hour} * * *' WHERE jobname = 'erpdb:{db.Name}:check_stock_levels';
+            DELETE FROM cron.job_run_details WHERE jobid = (SELECT jobid FROM cron.job WHERE jobname = 'erpdb:{db.Name}:check_stock_levels');
+            INSERT INTO cron.job_run_details (jobid, runid, database, username, command, status, start_time, end_time)
+            SELECT jobid, nextval('cron.runid_seq'), database, username, command, 'succeeded', now() - interval '3 days', now() - interval '3 days'
+            FROM cron.job WHERE jobname = 'erpdb:{db.Name}:check_stock_levels';
+            """).ExecuteNonQueryAsync();
+
+        var before = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+        var inactive = Assert.Single(Problems(before), p => p.Object == $"erpdb:{db.Name}:refresh_due");
+        await cron.CreateCommand(inactive.Fix[inactive.Fix.IndexOf("UPDATE", StringComparison.Ordinal)..]).ExecuteNonQueryAsync();
+        var after = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(5, before.ExitCode);
+        Assert.Equal(["ERPDB018", "ERPDB018"], Problems(before).Select(p => p.Code));
+        Assert.StartsWith("the job is inactive (cron.job.active = false)", inactive.Problem);
+        var idle = Assert.Single(Problems(before), p => p.Object == $"erpdb:{db.Name}:check_stock_levels");
+        Assert.Matches(@"^no run has started for 43\d\d minutes, though it is scheduled \d+ \d+ \* \* \* \(every 1440 minutes\)$", idle.Problem);
+        Assert.Equal("check_stock_levels", Assert.Single(Problems(after)).Object.Split(':')[^1]);
+        Assert.Equal((TimeSpan?)TimeSpan.FromHours(6), Erp.Db.Health.DatabaseDoctor.CronPeriod("23 */6 * * *"));
+        Assert.Equal((TimeSpan?)TimeSpan.FromMinutes(1), Erp.Db.Health.DatabaseDoctor.CronPeriod("* * * * *"));
+        Assert.Null(Erp.Db.Health.DatabaseDoctor.CronPeriod("0 0 1 * *"));
+    }
+
     private static async Task<TestDatabase> HealthyAsync()
     {
         var db = await TestDatabase.CreateMigratedAsync();
