@@ -39,14 +39,9 @@ public sealed partial class WarehouseQueries
     /// The merchants this login sees or may name, by id: every one for the owner and writers, else those granted to it
     /// (<c>ops.readable_merchants()</c>; a login granted several sees none of their rows before it names one).
     /// </summary>
-    public async Task<IReadOnlyList<Merchant>> MerchantsAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await WarehouseErrors.OpenAsync(database.ReadDataSource, RequiredRole.Reader, cancellationToken);
-        var rows = await ReplannedRead.RunAsync(database.Options, () => connection.QueryAsync<(long Id, string Code, string Name)>(new CommandDefinition(
-            "SELECT merchant_id, merchant_code, merchant_name FROM dw.dim_merchants UNION SELECT merchant_id, merchant_code, merchant_name FROM ops.readable_merchants() ORDER BY merchant_id",
-            commandTimeout: MerchantScope.ClientTimeout(database.Options), cancellationToken: cancellationToken)));
-        return [.. rows.Select(r => new Merchant(r.Id, r.Code, r.Name))];
-    }
+    public Task<IReadOnlyList<Merchant>> MerchantsAsync(CancellationToken cancellationToken = default) => MerchantListAsync(
+        "SELECT merchant_id, merchant_code, merchant_name FROM dw.dim_merchants UNION SELECT merchant_id, merchant_code, merchant_name FROM ops.readable_merchants() ORDER BY merchant_id",
+        cancellationToken);
 
     /// <summary>
     /// The merchants this login may read through the reader views (<c>ops.readable_merchants()</c>): every one for the
@@ -54,12 +49,14 @@ public sealed partial class WarehouseQueries
     /// <see cref="MerchantsAsync"/>, a login in erp_writer too is not listed every merchant whose row it sees: the grant
     /// decides what the queries answer, so this is the list to choose a merchant to query from.
     /// </summary>
-    public async Task<IReadOnlyList<Merchant>> ReadableMerchantsAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Merchant>> ReadableMerchantsAsync(CancellationToken cancellationToken = default) => MerchantListAsync(
+        "SELECT merchant_id, merchant_code, merchant_name FROM ops.readable_merchants() ORDER BY merchant_id", cancellationToken);
+
+    private async Task<IReadOnlyList<Merchant>> MerchantListAsync(string sql, CancellationToken cancellationToken)
     {
         await using var connection = await WarehouseErrors.OpenAsync(database.ReadDataSource, RequiredRole.Reader, cancellationToken);
         var rows = await ReplannedRead.RunAsync(database.Options, () => connection.QueryAsync<(long Id, string Code, string Name)>(new CommandDefinition(
-            "SELECT merchant_id, merchant_code, merchant_name FROM ops.readable_merchants() ORDER BY merchant_id",
-            commandTimeout: MerchantScope.ClientTimeout(database.Options), cancellationToken: cancellationToken)));
+            sql, commandTimeout: MerchantScope.ClientTimeout(database.Options), cancellationToken: cancellationToken)));
         return [.. rows.Select(r => new Merchant(r.Id, r.Code, r.Name))];
     }
 
