@@ -1,6 +1,6 @@
 -- inventory: the stock totals of the scoped merchant (per status: they give the page's total count),
 -- then a page of products of one status or all.
--- reads: mart.inventory_summary (definitions in sql/views/mart.mv_inventory_summary.sql), dw.dim_categories (the category filter);
+-- reads: mart.inventory_summary (definitions in sql/views/mart.mv_inventory_summary.sql);
 --        the status of a product is dw.stock_status_class (out and low from dw.stock_status, the one
 --        definition of low stock)
 -- parameters: :threshold (integer, NULL = the safety stock of each product), :overstock_days (integer),
@@ -8,16 +8,9 @@
 --             :limit, :offset (integers); :sort (an ORDER BY expression from the closed list in
 --             InventorySql.cs, e.g. quantity_available ASC; substituted as text, never a user value)
 -- run: see docs/queries.md
--- First: whether :category_id (when given) is a category of the scoped merchant (one that is not is refused,
--- naming the merchant's top-level categories).
-SELECT :category_id::bigint IS NULL
-       OR EXISTS (SELECT FROM dw.dim_categories AS c
-                   WHERE c.category_id = :category_id::bigint AND c.merchant_id = (SELECT ops.current_merchant_id())) AS known,
-       CASE WHEN :category_id::bigint IS NOT NULL THEN
-           (SELECT string_agg(c.category_id || ' ' || c.category_name, ', ' ORDER BY c.category_id)
-              FROM dw.dim_categories AS c
-             WHERE c.parent_id IS NULL AND c.merchant_id = (SELECT ops.current_merchant_id()))
-       END AS toplevel;
+-- First: why the category filter cannot be answered, or NULL (dw.category_filter_problem: an id that is not one of
+-- the merchant's categories is refused).
+SELECT dw.category_filter_problem(:category_id::bigint) AS problem;
 WITH classified AS (
     SELECT i.*,
            dw.stock_status_class(i.quantity_available, coalesce(:threshold::integer, i.safety_stock), i.days_of_cover,

@@ -1,5 +1,5 @@
 -- products: a page of listings at their latest day (of the last 90), filtered and sorted, then the total count.
--- reads: mart.product_management, dw.dim_categories (the --category filter), mart.inventory_summary (the product's stock status: dw.stock_status over
+-- reads: mart.product_management, mart.inventory_summary (the product's stock status: dw.stock_status over
 --        its warehouse stock, the one definition of low stock, as erpdb inventory; untracked without an inventory row)
 -- parameters: :platform (text), :category_id (bigint: it and its subcategories, dw.category_subtree), :status (listing status), :stock_status,
 --             :min_price, :max_price (numeric, CNY), :keyword (a LIKE pattern, \ escapes): each NULL = no filter;
@@ -9,16 +9,9 @@
 -- The stock status is looked up per listing (one index probe in mart.inventory_summary), for the
 -- page's rows only unless it is filtered on: a join would read every listing's stock through the
 -- reader view, whose security barrier keeps PostgreSQL from removing or postponing it.
--- First: whether :category_id (when given) is a category of the scoped merchant (one that is not is refused,
--- naming the merchant's top-level categories).
-SELECT :category_id::bigint IS NULL
-       OR EXISTS (SELECT FROM dw.dim_categories AS c
-                   WHERE c.category_id = :category_id::bigint AND c.merchant_id = (SELECT ops.current_merchant_id())) AS known,
-       CASE WHEN :category_id::bigint IS NOT NULL THEN
-           (SELECT string_agg(c.category_id || ' ' || c.category_name, ', ' ORDER BY c.category_id)
-              FROM dw.dim_categories AS c
-             WHERE c.parent_id IS NULL AND c.merchant_id = (SELECT ops.current_merchant_id()))
-       END AS toplevel;
+-- First: why the category filter cannot be answered, or NULL (dw.category_filter_problem: an id that is not one of
+-- the merchant's categories is refused).
+SELECT dw.category_filter_problem(:category_id::bigint) AS problem;
 WITH filtered AS (
     SELECT pm.*
       FROM mart.product_management AS pm

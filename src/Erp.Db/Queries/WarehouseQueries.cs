@@ -90,16 +90,14 @@ public sealed partial class WarehouseQueries
         };
 
     /// <summary>
-    /// Reads a query's first result, whether its category filter names a category of the merchant, and refuses one that does not:
-    /// an unknown id would filter every row away and answer an empty list in silence. The message names the top-level categories.
+    /// Reads a query's first result, why its category filter cannot be answered (<c>dw.category_filter_problem</c>: the id is
+    /// not one of the merchant's categories, which would answer an empty list in silence), and refuses the query with it.
     /// </summary>
-    private static async Task ThrowIfUnknownCategoryAsync(SqlMapper.GridReader grid, long? categoryId)
+    private static async Task ThrowIfUnknownCategoryAsync(SqlMapper.GridReader grid)
     {
-        var (known, topLevel) = await grid.ReadSingleAsync<(bool Known, string? TopLevel)>();
-        if (!known)
+        if (await grid.ReadSingleAsync<string?>() is { } problem)
         {
-            throw new QueryValidationException("categoryId",
-                $"{categoryId} is not a category of this merchant. Its top-level categories: {topLevel ?? "none"}.");
+            throw new QueryValidationException("categoryId", problem);
         }
     }
 
@@ -223,7 +221,7 @@ public sealed partial class WarehouseQueries
         };
         return await MerchantScope.QueryAsync(database, query.MerchantId, ProductSql.Page(query.SortBy, query.Direction), parameters, ProductSql.Views, async grid =>
         {
-            await ThrowIfUnknownCategoryAsync(grid, query.CategoryId);
+            await ThrowIfUnknownCategoryAsync(grid);
             var items = (await grid.ReadAsync<ProductRow>()).ToList();
             var total = await grid.ReadSingleAsync<long>();
             return new PagedResult<ProductRow>(items, total, paging.Page, paging.PageSize);
@@ -294,7 +292,7 @@ public sealed partial class WarehouseQueries
         };
         return MerchantScope.QueryAsync(database, query.MerchantId, InventorySql.Report(query.SortBy), parameters, InventorySql.Views, async grid =>
         {
-            await ThrowIfUnknownCategoryAsync(grid, query.CategoryId);
+            await ThrowIfUnknownCategoryAsync(grid);
             var summary = await grid.ReadSingleAsync<InventorySummary>();
             var items = (await grid.ReadAsync<StockPositionRow>()).ToList();
             var total = query.Status switch
