@@ -7,7 +7,7 @@ internal static class ImportEntities
 {
     public static readonly IReadOnlyList<ImportEntity> All =
         [
-            MerchantsCsv.Entity, ShopsCsv.Entity, CategoriesCsv.Entity, ProductsCsv.Entity, CustomersCsv.Entity,
+            MerchantsCsv.Entity, ShopsCsv.Entity, CategoriesCsv.Entity, ProductsCsv.Entity, CustomersCsv.Entity, ExchangeRatesCsv.Entity,
             OrdersCsv.Entity, OrderItemsCsv.Entity, ProductMetricsCsv.Entity, InventoryCsv.Entity, ExpensesCsv.Entity, PaymentsCsv.Entity, PurchasesCsv.Entity, StockCountsCsv.Entity,
             ReceivablesCsv.Entity, TrafficCsv.Entity, UserActivityCsv.Entity, SalesTargetsCsv.Entity, CampaignsCsv.Entity, PerformanceConfigsCsv.Entity,
         ];

@@ -189,6 +189,23 @@ public sealed class Ingestor
     public Task<IngestResult> UpsertStockCountsAsync(IAsyncEnumerable<StockCountRow> rows, CancellationToken cancellationToken = default) =>
         loader.LoadAsync(StockCountsEntity.Plan, rows, cancellationToken);
 
+    /// <summary>
+    /// Upserts exchange rates into <c>dw.fact_exchange_rates</c>, keyed (currency_code, rate_date): see <see cref="ExchangeRateRow"/>.
+    /// The rates are shared by every merchant. Rows already stored keep the rate they were imported with; a row imported again
+    /// without an exchange_rate takes the rate of its date as the table now holds it.
+    /// </summary>
+    /// <param name="rows">The batch; enumerated once.</param>
+    /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>
+    /// <returns>Rows inserted, updated and unchanged.</returns>
+    /// <exception cref="IngestException">A row is invalid; nothing was saved.</exception>
+    public Task<IngestResult> UpsertExchangeRatesAsync(IEnumerable<ExchangeRateRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(ExchangeRatesEntity.Plan, Stream(rows), cancellationToken);
+
+    /// <inheritdoc cref="UpsertExchangeRatesAsync(IEnumerable{ExchangeRateRow}, CancellationToken)"/>
+    /// <remarks>The rows are streamed into the database as they arrive; the input is never held in memory.</remarks>
+    public Task<IngestResult> UpsertExchangeRatesAsync(IAsyncEnumerable<ExchangeRateRow> rows, CancellationToken cancellationToken = default) =>
+        loader.LoadAsync(ExchangeRatesEntity.Plan, rows, cancellationToken);
+
     /// <summary>Upserts merchants into <c>dw.dim_merchants</c>: see <see cref="MerchantRow"/> for the key.</summary>
     /// <param name="rows">The batch; enumerated once.</param>
     /// <param name="cancellationToken">Cancels the batch; nothing of it is saved.</param>

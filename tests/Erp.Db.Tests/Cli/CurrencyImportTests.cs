@@ -92,6 +92,49 @@ public class CurrencyImportTests
         Delete(receivables, payments, restated);
     }
 
+    /// <summary>
+    /// A rate missing for a day is added later by importing it (exchange-rates, shared by every merchant): an order imported
+    /// before took the day before's rate, and imported again without exchange_rate it takes the added one. Before, rates could
+    /// only be written by hand in SQL.
+    /// </summary>
+    [Fact]
+    public async Task A_rate_added_later_by_import_reaches_an_order_imported_again()
+    {
+        await using var db = await CurrencyIngestTests.CreateAsync();
+        var order = await WriteAsync(OrdersHeader, "m-a,a-amazon,U-1,2026-03-05,2026-03-05T10:00:00+08:00,100");
+        var rates = await WriteAsync("currency_code,rate_date,rate_to_cny,source", "usd,2026-03-05,7.25,bank", "EUR,2026-03-04,7.75,");
+        await ImportAsync(db, "orders", order);
+        Assert.Equal("7.20000000", await db.ScalarAsync<string>("SELECT exchange_rate::text FROM dw.fact_sales_orders WHERE order_no = 'U-1'"));
+
+        var added = await ImportAsync(db, "exchange-rates", rates);
+        var again = await ImportAsync(db, "exchange-rates", rates);
+        await ImportAsync(db, "orders", order);
+
+        Assert.Equal(2, added.Json().GetProperty("data").GetProperty("inserted").GetInt32());
+        Assert.Equal(2, again.Json().GetProperty("data").GetProperty("unchanged").GetInt32());
+        Assert.Equal("EUR 2026-03-04 7.75000000 manual|USD 2026-03-05 7.25000000 bank", await db.ScalarAsync<string>(
+            "SELECT string_agg(concat_ws(' ', currency_code, rate_date, rate_to_cny, source), '|' ORDER BY currency_code) FROM dw.fact_exchange_rates WHERE (currency_code, rate_date) IN (('USD', '2026-03-05'), ('EUR', '2026-03-04'))"));
+        Assert.Equal("USD 7.25000000 725.00", await db.ScalarAsync<string>(
+            "SELECT concat_ws(' ', currency_code, exchange_rate, gmv_cny) FROM dw.fact_sales_orders WHERE order_no = 'U-1'"));
+        Delete(order, rates);
+    }
+
+    /// <summary>A rate of an unknown currency, or a CNY rate other than 1, names its line and nothing of the file is saved.</summary>
+    [Fact]
+    public async Task A_bad_rate_names_its_line_and_saves_nothing()
+    {
+        await using var db = await CurrencyIngestTests.CreateAsync();
+        var rates = await WriteAsync("currency_code,rate_date,rate_to_cny", "USD,2026-03-07,7.3", "XXX,2026-03-07,1", "CNY,2026-03-07,7");
+
+        var run = await CliRun.RunAsync("import", "exchange-rates", rates, "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("currency_code XXX is not a known currency", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Line 4", run.Output, StringComparison.Ordinal);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_exchange_rates WHERE rate_date = '2026-03-07'"));
+        Delete(rates);
+    }
+
     private static async Task<CliRun> ImportAsync(TestDatabase db, string entity, string file)
     {
         var run = await CliRun.RunAsync("import", entity, file, "--connection", db.ConnectionString, "--format", "json");
