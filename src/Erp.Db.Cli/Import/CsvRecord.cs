@@ -113,6 +113,14 @@ internal sealed partial class CsvRecord
         Parse(column, required: true, $"{timestampExpected} or a day ({dateFormats[0]}, read as 23:59:59)",
             s => ParseDate(s) is { } day ? ParseTimestamp(day.ToString(IsoDate, CultureInfo.InvariantCulture) + "T23:59:59") : ParseTimestamp(s)) ?? DateTimeOffset.MinValue;
 
+    /// <summary>
+    /// The day of a cell that holds a day alone, when the file names no time zone (<c>--time-zone</c>): whose last second is then the
+    /// end of that day in the merchant's zone, which the database knows. Null for a timestamp, a blank cell, or a file with a zone.
+    /// Registers no problem (the cell is read by <see cref="TimestampOrDayEnd"/> too).
+    /// </summary>
+    public DateOnly? DayWithoutZone(string column) =>
+        timeZone is null && Cell(column, required: false) is { } cell ? ParseDate(cell) : null;
+
     public bool? BoolOrNull(string column) =>
         Parse(column, required: false, "true or false (t/f, yes/no, y/n, 1/0)", s => s.ToLowerInvariant() switch
         {

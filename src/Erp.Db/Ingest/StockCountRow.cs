@@ -15,6 +15,13 @@ public sealed record StockCountRow(long MerchantId, string Sku, int CountedQuant
     /// <summary>Warehouse counted; default <c>default</c>.</summary>
     public string WarehouseCode { get; init; } = "default";
 
+    /// <summary>
+    /// The day of the count when only its day is known: the count is then taken at the last second of that day in the merchant's
+    /// time zone (<c>dw.dim_merchants.timezone</c>, the zone its stock movements are dated in), after the day's shipments, and
+    /// <see cref="CountedAt"/> is not used. Null (default): the count is at <see cref="CountedAt"/>.
+    /// </summary>
+    public DateOnly? CountedOn { get; init; }
+
     /// <summary>The merchant's code (dw.dim_merchants.merchant_code), instead of MerchantId (then 0) or with it (then both must name the same merchant).</summary>
     public string? MerchantCode { get; init; }
 }

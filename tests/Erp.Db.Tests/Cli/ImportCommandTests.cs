@@ -149,17 +149,30 @@ public class ImportCommandTests
         Assert.Equal("default", await db.ScalarAsync<string>("SELECT string_agg(warehouse_code, '|') FROM dw.fact_stock_counts"));
     }
 
-    /// <summary>A count dated by its day alone is read as that day's last second in the file's zone: it counts what the day left on the shelf.</summary>
+    /// <summary>
+    /// A count dated by its day alone is read as that day's last second in the file's zone (--time-zone), else in the merchant's,
+    /// the zone its movements are dated in: it counts what the day left on the shelf. Before, a file without --time-zone read it in
+    /// UTC, so a count of a New York day was dated 19:00 that day, before the evening's shipments.
+    /// </summary>
     [Fact]
     public async Task A_count_dated_by_its_day_is_read_as_the_end_of_that_day()
     {
         await using var db = await IngestSample.CreateAsync();
+        await db.ExecuteAsync("UPDATE dw.dim_merchants SET timezone = 'America/New_York' WHERE merchant_id = 1");
         var count = await WriteAsync("merchant_id,sku,counted_quantity,counted_at", "1,A-1,35,2026-03-05");
+        var merchantsDay = await WriteAsync("merchant_id,sku,counted_quantity,counted_at", "1,A-1,30,2026-03-06");
 
         var run = await CliRun.RunAsync("import", "stock-counts", count, "--time-zone", "Asia/Shanghai", "--connection", db.ConnectionString);
+        var merchantsRun = await CliRun.RunAsync("import", "stock-counts", merchantsDay, "--connection", db.ConnectionString);
+        var again = await CliRun.RunAsync("import", "stock-counts", merchantsDay, "--connection", db.ConnectionString, "--format", "json");
 
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
-        Assert.Equal("2026-03-05 15:59:59", await db.ScalarAsync<string>("SELECT to_char(counted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM dw.fact_stock_counts"));
+        Assert.True(merchantsRun.ExitCode == 0, merchantsRun.Output + merchantsRun.Error);
+        Assert.Equal(1, again.Json().GetProperty("data").GetProperty("unchanged").GetInt32());
+        Assert.Equal("2026-03-05 15:59:59|2026-03-07 04:59:59", await db.ScalarAsync<string>(
+            "SELECT string_agg(to_char(counted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), '|' ORDER BY counted_at) FROM dw.fact_stock_counts"));
+        Assert.Equal("2026-03-06", await db.ScalarAsync<string>(
+            "SELECT transaction_date::text FROM dw.fact_inventory_transactions WHERE transaction_type = 'adjustment' AND quantity_change = -5"));
     }
 
     /// <summary>A slow small import states its rate with a decimal, not as 0 rows/s; a large one in whole rows.</summary>

@@ -5,6 +5,17 @@ namespace Erp.Db.Ingest.Entities;
 /// <summary>Stock counts into dw.fact_stock_counts, keyed (merchant_id, product of sku, warehouse_code, counted_at), then posted (dw.post_stock_counts).</summary>
 internal static class StockCountsEntity
 {
+    /// <summary>
+    /// A count known by its day alone (counted_on) is taken at that day's last second in the merchant's zone, the zone its movements
+    /// are dated in: read in UTC instead, a count of Asia/Shanghai's day would be dated 08:00 the next morning, and the next
+    /// morning's shipments taken as counted.
+    /// </summary>
+    private const string CountedOnDayEnd = """
+        UPDATE pg_temp.ingest_rows AS t SET counted_at = ((t.counted_on + 1)::timestamp - interval '1 second') AT TIME ZONE m.timezone
+        FROM dw.dim_merchants AS m
+        WHERE t.counted_on IS NOT NULL AND m.merchant_id = t.merchant_id
+        """;
+
     public static readonly IngestPlan<StockCountRow> Plan = new("stock-counts", new EntityDefinition<StockCountRow>
     {
         Table = "dw.fact_stock_counts",
@@ -16,6 +27,7 @@ internal static class StockCountsEntity
             Field.Integer<StockCountRow>("counted_quantity", r => r.CountedQuantity),
             Field.Timestamp<StockCountRow>("counted_at", r => r.CountedAt),
             Field.Code<StockCountRow>("warehouse_code", r => r.WarehouseCode),
+            Field.Date<StockCountRow>("counted_on", r => r.CountedOn),
         ],
         KeyFields = ["merchant_id", "sku", "warehouse_code", "counted_at"],
         Joins = """
@@ -32,7 +44,7 @@ internal static class StockCountsEntity
             new("counted_quantity", "t.counted_quantity", ["counted_quantity"]) { InsertOnly = true },
         ],
         ConflictColumns = ["merchant_id", "product_id", "warehouse_code", "counted_at"],
-        Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveWarehouse],
+        Resolve = [NaturalKeys.ResolveMerchant, CountedOnDayEnd, NaturalKeys.ResolveWarehouse],
         Checks =
         [
             .. NaturalKeys.Merchant(),
