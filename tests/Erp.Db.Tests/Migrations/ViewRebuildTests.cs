@@ -16,10 +16,19 @@ public class ViewRebuildTests
         using var scripts = EmbeddedScripts();
         var gmv = await db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM mart.mv_weekly_sales");
         var before = await ViewOidsAsync(db);
+        // A DBA's own BI role, granted a rebuilt reader view and a rebuilt view by hand: the view scripts do not grant it.
+        var bi = $"t_bi_{Guid.NewGuid():N}"[..16];
+        await db.ExecuteAsync($"CREATE ROLE {bi} NOLOGIN; GRANT SELECT ON mart.weekly_sales TO {bi}; GRANT SELECT, REFERENCES ON mart.mv_daily_sales TO {bi} WITH GRANT OPTION");
 
         scripts.Write("views/mart.mv_daily_sales.sql", Embedded("views/mart.mv_daily_sales.sql") + "\n-- changed\n");
         var result = await new MigrationRunner(db.DataSource, scripts.Catalog()).MigrateAsync();
         var after = await ViewOidsAsync(db);
+        var biGrants = await db.ScalarAsync<string>($"""
+            SELECT string_agg(c.relname || ':' || a.privilege_type || ':' || a.is_grantable, ',' ORDER BY c.relname, a.privilege_type)
+              FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
+             WHERE c.relnamespace = 'mart'::regnamespace AND a.grantee = '{bi}'::regrole
+            """);
+        await db.ExecuteAsync($"DROP OWNED BY {bi}; DROP ROLE {bi}");
 
         Assert.Equal(
             ["views/mart.mv_daily_sales.sql", "views/mart.mv_financial_daily.sql", "views/mart.mv_financial_overview.sql", "views/mart.mv_monthly_sales.sql",
@@ -40,6 +49,8 @@ public class ViewRebuildTests
             FROM pg_class AS c WHERE c.oid = 'mart.mv_weekly_sales'::regclass
             """));
         Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.merchant_isolation_problems()"));
+        // The hand-made grants survive the rebuild, grant option included.
+        Assert.Equal("mv_daily_sales:REFERENCES:true,mv_daily_sales:SELECT:true,weekly_sales:SELECT:false", biGrants);
     }
 
     [Fact]

@@ -34,6 +34,7 @@ internal sealed partial class ViewRebuildRun(
     public async Task<IReadOnlyList<ScriptStatus>> RunAsync(IReadOnlyList<ScriptStatus> toRun, CancellationToken cancellationToken)
     {
         await using var transaction = await session.BeginTransactionAsync(cancellationToken);
+        var grants = (await session.QueryAsync<OwnGrant>(new CommandDefinition(ViewRebuildSql.OwnGrants, cancellationToken: cancellationToken))).ToList();
         var dropped = new Dictionary<string, string>(); // view -> why
         foreach (var status in toRun.Where(s => s.Kind != ScriptKind.View))
         {
@@ -43,6 +44,7 @@ internal sealed partial class ViewRebuildRun(
 
         var rebuilt = await PlanViewsAsync(toRun, dropped, cancellationToken);
         await RebuildAsync(rebuilt.Select(s => s.Name).ToList(), cancellationToken);
+        await RestoreGrantsAsync(grants, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return [.. toRun.Where(s => s.Kind != ScriptKind.View), .. rebuilt];
     }
@@ -170,6 +172,33 @@ internal sealed partial class ViewRebuildRun(
             }
         }
     }
+
+    /// <summary>
+    /// Grants again what a DBA had granted by hand on mart relations that a rebuild dropped and
+    /// re-created (a view script grants only the warehouse's roles): a BI role keeps its access.
+    /// </summary>
+    private async Task RestoreGrantsAsync(List<OwnGrant> grants, CancellationToken cancellationToken)
+    {
+        if (grants.Count == 0)
+        {
+            return;
+        }
+        var statements = (await session.QueryAsync<string>(new CommandDefinition(ViewRebuildSql.RestoreGrants, new
+        {
+            relations = grants.Select(g => g.Relation).ToArray(),
+            grantees = grants.Select(g => g.Grantee).ToArray(),
+            privileges = grants.Select(g => g.Privilege).ToArray(),
+            grantables = grants.Select(g => g.Grantable).ToArray(),
+        }, cancellationToken: cancellationToken))).ToList();
+        foreach (var grant in statements)
+        {
+            logger.LogInformation("Granting again what the rebuild dropped: {Grant}", grant);
+            await session.ExecuteAsync(new CommandDefinition(grant, cancellationToken: cancellationToken));
+        }
+    }
+
+    /// <summary>A privilege on a mart relation held by a role of the DBA's (<see cref="ViewRebuildSql.OwnGrants"/>).</summary>
+    private sealed record OwnGrant(string Relation, string Grantee, string Privilege, bool Grantable);
 
     private static readonly IReadOnlyDictionary<string, MigrationScript> EmptyJournal = new Dictionary<string, MigrationScript>();
 

@@ -82,6 +82,34 @@ internal static class ViewRebuildSql
          WHERE c.oid = pg_catalog.to_regclass(@temporary)
         """;
 
+    /// <summary>
+    /// The privileges on mart relations held by roles other than PUBLIC, the owner and the
+    /// warehouse's own roles: what a DBA granted by hand (a BI role on a reader view), which the
+    /// view scripts do not grant again and a rebuild would drop with the old relation.
+    /// </summary>
+    public const string OwnGrants = """
+        SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) AS relation,
+               a.grantee::regrole::text AS grantee, a.privilege_type AS privilege, a.is_grantable AS grantable
+          FROM pg_catalog.pg_class AS c
+          JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+         CROSS JOIN LATERAL pg_catalog.aclexplode(c.relacl) AS a
+         WHERE n.nspname = 'mart' AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
+           AND a.grantee <> 0 AND a.grantee <> c.relowner
+           AND a.grantee NOT IN (SELECT r.oid FROM pg_catalog.pg_roles AS r WHERE r.rolname IN ('erp_owner', 'erp_writer', 'erp_reader'))
+        """;
+
+    /// <summary>The GRANTs that give back the privileges <see cref="OwnGrants"/> read, on the relations that still exist and lack them.</summary>
+    public const string RestoreGrants = """
+        SELECT pg_catalog.format('GRANT %s ON %s TO %s%s', x.privilege, x.relation, x.grantee,
+                                 CASE WHEN x.grantable THEN ' WITH GRANT OPTION' ELSE '' END)
+          FROM unnest(@relations::text[], @grantees::text[], @privileges::text[], @grantables::boolean[])
+               AS x(relation, grantee, privilege, grantable)
+          JOIN pg_catalog.pg_class AS c ON c.oid = pg_catalog.to_regclass(x.relation)
+         WHERE pg_catalog.to_regrole(x.grantee) IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.aclexplode(c.relacl) AS a
+                            WHERE a.grantee = pg_catalog.to_regrole(x.grantee) AND a.privilege_type = x.privilege)
+        """;
+
     /// <summary>Hands the failing statement to <see cref="Probe"/>.</summary>
     public const string SetProbeStatement = "SELECT pg_catalog.set_config('erpdb.probe_statement', @statement, true)";
 
