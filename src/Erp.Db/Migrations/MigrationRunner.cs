@@ -81,7 +81,11 @@ public sealed class MigrationRunner
     /// old ones and swapped in at the end, so readers wait only for the swap (docs/view-rebuilds.md).
     /// </summary>
     /// <param name="dryRun">List what would run without running it.</param>
-    /// <param name="cancellationToken">Stops waiting for the lock, or stops between scripts; a running script finishes or rolls back.</param>
+    /// <param name="cancellationToken">
+    /// Stops waiting for the lock, or stops between scripts; a running script's statement is
+    /// cancelled on the server (<c>pg_cancel_backend</c>) and the script rolled back, then
+    /// <see cref="OperationCanceledException"/> is thrown.
+    /// </param>
     /// <exception cref="MigrationDriftException">An applied migration was changed or removed; nothing was run.</exception>
     /// <exception cref="MigrationDowngradeException">Repeatable scripts would be rolled back to an older text and <see cref="MigrationOptions.AllowDowngrade"/> is off; nothing was run.</exception>
     /// <exception cref="MigrationScriptException">
@@ -101,6 +105,11 @@ public sealed class MigrationRunner
         try
         {
             return await ApplyAsync(dryRun, cancellationToken);
+        }
+        catch (MigrationScriptException e) when (cancellationToken.IsCancellationRequested && e.SqlState == "57014")
+        {
+            logger.LogWarning("Migrate was cancelled while {Script} ran; it was rolled back", e.ScriptName);
+            throw new OperationCanceledException($"Cancelled while {e.ScriptName} ran; it was rolled back and not journaled.", e, cancellationToken);
         }
         catch (MigrationScriptException e)
         {
@@ -128,6 +137,10 @@ public sealed class MigrationRunner
         var toRun = report.ToRun;
         if (!dryRun)
         {
+            // DbUp cannot cancel the statement it runs: without this, a cancelled migrate would wait for
+            // the running script to end, and a process killed meanwhile leaves it running on the server.
+            var pid = session.Connection.ProcessID;
+            await using var cancelRunning = cancellationToken.Register(() => _ = CancelBackendAsync(pid));
             var byName = catalog.Scripts.ToDictionary(s => s.Name);
             var scripts = toRun.Select(s => byName[s.Name]).ToList();
             var resumeAfter = toRun.Where(s => s.StatementsApplied is not null).ToDictionary(s => s.Name, s => s.StatementsApplied!.Value);
@@ -154,6 +167,20 @@ public sealed class MigrationRunner
             ? await new CronScheduler(dataSource, logger: logger).EnsureAsync(cancellationToken)
             : [];
         return new MigrationResult(Database, dryRun, toRun, Stopwatch.GetElapsedTime(started), notices);
+    }
+
+    /// <summary>Cancels the statement the migrate session runs, from another connection; best effort (the session may be idle or gone).</summary>
+    private async Task CancelBackendAsync(int pid)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await connection.ExecuteAsync("SELECT pg_catalog.pg_cancel_backend(@pid)", new { pid });
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            logger.LogWarning("Could not cancel the running migrate statement (backend {Pid}): {Error}", pid, e.Message);
+        }
     }
 
     /// <summary>The scripts that ran as the journal now holds them (applied, when, how long), each with why it ran; read under the lock.</summary>

@@ -182,6 +182,32 @@ public class ViewRebuildTests
         Assert.Null(await db.ScalarAsync<string>("SELECT to_regclass('dw.rebuild_probe')::text"));
     }
 
+    [Fact]
+    public async Task Cancelling_migrate_while_a_script_runs_cancels_it_on_the_server_and_commits_nothing()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        using var scripts = EmbeddedScripts()
+            .Write("migrations/0900_slow.sql", "CREATE TABLE dw.cancel_probe (id int);\nSELECT pg_sleep(30);");
+        using var cancellation = new CancellationTokenSource();
+        var migrate = new MigrationRunner(db.DataSource, scripts.Catalog(), new MigrationOptions { Schedule = false }).MigrateAsync(cancellationToken: cancellation.Token);
+        const string sleeping = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND state = 'active' AND pid <> pg_backend_pid()";
+        while (await db.ScalarAsync<long>(sleeping) == 0)
+        {
+            Assert.False(migrate.IsCompleted, "migrate ended before its slow script ran");
+            await Task.Delay(50);
+        }
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await cancellation.CancelAsync();
+
+        // Not after the 30 s the script would take: its statement is cancelled on the server, where nothing keeps running.
+        var cancelled = await Assert.ThrowsAsync<OperationCanceledException>(() => migrate);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"cancelled after {started.Elapsed}");
+        Assert.Contains("migrations/0900_slow.sql", cancelled.Message);
+        Assert.Equal(0L, await db.ScalarAsync<long>(sleeping));
+        Assert.Null(await db.ScalarAsync<string>("SELECT to_regclass('dw.cancel_probe')::text"));
+        Assert.Equal(["migrations/0900_slow.sql"], (await new MigrationRunner(db.DataSource, scripts.Catalog()).StatusAsync()).ToRun.Select(s => s.Name));
+    }
+
     /// <summary>The materialized views in mart plus the tables of the registered incremental aggregates.</summary>
     private const string MartViewCount = """
         SELECT (SELECT count(*) FROM pg_matviews WHERE schemaname = 'mart')
