@@ -208,7 +208,8 @@ public sealed class MigrationRunner
     /// script after the session reset and role switch migrate runs before it, followed by its
     /// journal entry. When migrations are pending and views exist it is more conservative than
     /// migrate (which rebuilds only the views that depend on what changes, docs/view-rebuilds.md):
-    /// it drops every mart view first and re-creates them all, so psql needs no retry.
+    /// it drops every mart view first and re-creates them all, so psql needs no retry; privileges
+    /// granted by hand on mart relations are saved before and granted again at the end, as migrate does.
     /// Runnable with <c>psql -1 -f</c>; scripts marked no-transaction are flagged and must run on
     /// their own. pg_cron jobs are not part of it (migrate registers them after the scripts).
     /// </summary>
@@ -247,6 +248,8 @@ public sealed class MigrationRunner
             sql.AppendLine()
                 .AppendLine($"-- ==== {drop.Name}: migrations are pending and materialized views exist, so every mart view is dropped first and re-created below.")
                 .AppendLine(JournalSql.RunAsOwner + ";")
+                .AppendLine("-- The privileges granted by hand on mart relations, granted again at the end (docs/view-rebuilds.md).")
+                .AppendLine(ViewRebuildSql.SaveGrantsInScript)
                 .AppendLine(drop.Contents.TrimEnd());
         }
         foreach (var status in toRun)
@@ -267,6 +270,13 @@ public sealed class MigrationRunner
                 .AppendLine(";")
                 .AppendLine(JournalSql.EnsureColumns + ";")
                 .AppendLine(JournalSql.InsertLiteral(script, options.Variables));
+        }
+        if (rebuild)
+        {
+            sql.AppendLine()
+                .AppendLine("-- ==== The privileges granted by hand on mart relations that the drop above took, granted again.")
+                .AppendLine(JournalSql.RunAsOwner + ";")
+                .AppendLine(ViewRebuildSql.RestoreGrantsInScript);
         }
         return sql.ToString();
     }

@@ -18,21 +18,40 @@ public class ReviewScriptTests
         // As migration 0002 leaves a real database: owned by erp_owner, so every script runs as erp_owner. (A clone
         // belongs to the admin that made it, and then scripts run as the login: the review script, which re-creates
         // every view, and migrate, which rebuilds only the views that depend on what changes, would own different views.)
+        // A DBA's own BI role granted a reader view and a view by hand: migrate grants them again after the rebuild, and so must the script.
+        var bi = $"t_bi_{Guid.NewGuid():N}"[..16];
+        await migrated.ExecuteAsync($"CREATE ROLE {bi} NOLOGIN");
         foreach (var db in new[] { migrated, applied })
         {
             await db.ExecuteAsync($"ALTER DATABASE {db.Name} OWNER TO erp_owner");
+            await db.ExecuteAsync($"GRANT SELECT ON mart.top_products TO {bi}; GRANT SELECT ON mart.mv_inventory_summary TO {bi} WITH GRANT OPTION");
         }
 
         var script = await CliRun.RunAsync("script", "--connection", applied.ConnectionString, "--scripts", scripts.Path, "--output", file);
         var psql = await PgTools.PsqlFileAsync(applied.ConnectionString, file);
         await new MigrationRunner(migrated.DataSource, scripts.Catalog(), new MigrationOptions { Schedule = false }).MigrateAsync();
         var verify = await CliRun.RunAsync("verify", "--connection", applied.ConnectionString, "--scripts", scripts.Path);
+        const string biGrants = """
+            SELECT string_agg(c.relname || ':' || a.privilege_type || ':' || a.is_grantable, ',' ORDER BY c.relname)
+              FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
+             WHERE c.relnamespace = 'mart'::regnamespace AND a.grantee::regrole::text LIKE 't\_bi\_%'
+            """;
+        var appliedGrants = await applied.ScalarAsync<string>(biGrants);
+        var migratedGrants = await migrated.ScalarAsync<string>(biGrants);
+        var dumps = (await PgTools.SchemaDumpAsync(migrated.ConnectionString), await PgTools.SchemaDumpAsync(applied.ConnectionString));
+        foreach (var db in new[] { migrated, applied })
+        {
+            await db.ExecuteAsync($"DROP OWNED BY {bi}");
+        }
+        await migrated.ExecuteAsync($"DROP ROLE {bi}");
 
         Assert.Equal(0, script.ExitCode);
         Assert.Contains("-- ==== runner/drop_mart_views.sql", await File.ReadAllTextAsync(file));
         Assert.True(psql.ExitCode == 0, psql.Error);
         Assert.Equal(0, verify.ExitCode);
-        Assert.Equal(await PgTools.SchemaDumpAsync(migrated.ConnectionString), await PgTools.SchemaDumpAsync(applied.ConnectionString));
+        Assert.Equal("mv_inventory_summary:SELECT:true,top_products:SELECT:false", appliedGrants);
+        Assert.Equal(migratedGrants, appliedGrants);
+        Assert.Equal(dumps.Item1, dumps.Item2);
         // The same state per script (the review script journals every view it re-creates, migrate only those it rebuilt).
         const string state = "SELECT string_agg(script_name || ' ' || sha256, ',' ORDER BY script_name) FROM (SELECT DISTINCT ON (script_name) script_name, sha256 FROM ops.schema_journal ORDER BY script_name, journal_id DESC) AS j";
         Assert.Equal(await migrated.ScalarAsync<string>(state), await applied.ScalarAsync<string>(state));

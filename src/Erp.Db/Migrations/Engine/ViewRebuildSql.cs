@@ -100,10 +100,38 @@ internal static class ViewRebuildSql
 
     /// <summary>The GRANTs that give back the privileges <see cref="OwnGrants"/> read, on the relations that still exist and lack them.</summary>
     public const string RestoreGrants = """
+        WITH x(relation, grantee, privilege, grantable) AS (
+            SELECT * FROM unnest(@relations::text[], @grantees::text[], @privileges::text[], @grantables::boolean[]))
+        """ + RestoreGrantsBody;
+
+    /// <summary>
+    /// <c>erpdb script</c>'s way (one psql transaction, no client between): <see cref="OwnGrants"/>
+    /// saved in a temporary table before every mart view is dropped, and granted again at the end.
+    /// </summary>
+    public const string SaveGrantsInScript = "CREATE TEMPORARY TABLE erpdb_own_grants ON COMMIT DROP AS " + OwnGrants + ";";
+
+    /// <summary>The end of <see cref="SaveGrantsInScript"/>: runs the GRANTs of <see cref="RestoreGrants"/> from the temporary table.</summary>
+    public const string RestoreGrantsInScript = """
+        DO $erpdb_grants$
+        DECLARE
+            grant_statement text;
+        BEGIN
+            FOR grant_statement IN
+                WITH x AS (SELECT * FROM pg_temp.erpdb_own_grants)
+        """ + RestoreGrantsBody + """
+
+            LOOP
+                EXECUTE grant_statement;
+            END LOOP;
+        END
+        $erpdb_grants$;
+        """;
+
+    private const string RestoreGrantsBody = """
+
         SELECT pg_catalog.format('GRANT %s ON %s TO %s%s', x.privilege, x.relation, x.grantee,
                                  CASE WHEN x.grantable THEN ' WITH GRANT OPTION' ELSE '' END)
-          FROM unnest(@relations::text[], @grantees::text[], @privileges::text[], @grantables::boolean[])
-               AS x(relation, grantee, privilege, grantable)
+          FROM x
           JOIN pg_catalog.pg_class AS c ON c.oid = pg_catalog.to_regclass(x.relation)
          WHERE pg_catalog.to_regrole(x.grantee) IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM pg_catalog.aclexplode(c.relacl) AS a
