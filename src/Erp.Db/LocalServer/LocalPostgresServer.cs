@@ -166,10 +166,11 @@ public sealed class LocalPostgresServer
         }
         if (binaries.HasPgCron && options.PgCron)
         {
-            // Each running job takes a background worker: the default 8 is too few when several databases
-            // (test runs, a developer's copies) each run the every-minute refresh.
+            // Each running job takes a background worker, and each warehouse's refresh watchdog holds one about 50 seconds of
+            // every minute (docs/refresh-watchdog.md): the default 8 workers and 32 running jobs are too few when many databases
+            // (a test run's dozens, a developer's copies) each run the every-minute jobs; their runs then did not start at all.
             settings.AddRange(["shared_preload_libraries = 'pg_cron'", $"cron.database_name = {PostgresConf.Literal(options.Database)}", "cron.use_background_workers = on",
-                "max_worker_processes = 32"]);
+                "max_worker_processes = 96", "cron.max_running_jobs = 80"]);
         }
         await File.AppendAllLinesAsync(Path.Combine(DataDirectory, "postgresql.conf"), settings, cancellationToken);
         await ProcessRunner.GiveToServerUserAsync(DataDirectory, recursive: true, cancellationToken);
