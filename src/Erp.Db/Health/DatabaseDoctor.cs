@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Erp.Db.Migrations;
 using Erp.Db.Scheduling;
@@ -169,15 +170,15 @@ public sealed class DatabaseDoctor
         {
             return fields[1] == "*" ? TimeSpan.FromMinutes(1) : null;
         }
-        if (!int.TryParse(fields[0], System.Globalization.CultureInfo.InvariantCulture, out _))
+        if (!int.TryParse(fields[0], CultureInfo.InvariantCulture, out _))
         {
             return null;
         }
         return fields[1] switch
         {
             "*" => TimeSpan.FromHours(1),
-            ['*', '/', .. var every] when int.TryParse(every, System.Globalization.CultureInfo.InvariantCulture, out var hours) && hours > 0 => TimeSpan.FromHours(hours),
-            var hour when int.TryParse(hour, System.Globalization.CultureInfo.InvariantCulture, out _) => TimeSpan.FromDays(1),
+            ['*', '/', .. var every] when int.TryParse(every, CultureInfo.InvariantCulture, out var hours) && hours > 0 => TimeSpan.FromHours(hours),
+            var hour when int.TryParse(hour, CultureInfo.InvariantCulture, out _) => TimeSpan.FromDays(1),
             _ => null,
         };
     }
