@@ -40,4 +40,14 @@ internal static class CronSql
     public const string ScheduleInDatabase = "SELECT cron.schedule_in_database(@name, @schedule, @command, @database)";
 
     public const string ScheduleHere = "SELECT cron.schedule(@name, @schedule, @command)";
+
+    /// <summary>
+    /// Makes pg_cron's scheduler reload its job list (its SIGHUP handler marks the list stale), where the login may send the signal:
+    /// true when sent. pg_reload_conf() is the one way SQL sends a SIGHUP, and it goes to every process of the server, which also
+    /// re-read the configuration files (docs/refresh-watchdog.md, "New jobs and pg_cron 1.4").
+    /// </summary>
+    public const string ReloadScheduler = """
+        SELECT CASE WHEN pg_catalog.has_function_privilege('pg_catalog.pg_reload_conf()', 'EXECUTE')
+                    THEN pg_catalog.pg_reload_conf() ELSE false END
+        """;
 }

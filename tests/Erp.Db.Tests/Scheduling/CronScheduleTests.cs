@@ -17,7 +17,10 @@ public class CronScheduleTests
         var cronDatabase = await db.ScalarAsync<string>("SELECT current_setting('cron.database_name', true)");
         // Without pg_cron, migrate's advice is proven by LocalPostgresServerTests.Without_pg_cron_migrate_succeeds_and_says_what_to_do_instead.
         PgCronAvailability.SkipUnless(cronDatabase is not null, "pg_cron is not installed and preloaded on the test server (.ci/run installs it)");
+        var loadedBefore = await db.ScalarAsync<DateTime>("SELECT pg_conf_load_time()");
         var first = await new MigrationRunner(db.DataSource).MigrateAsync();
+        // New jobs are followed by a SIGHUP that makes pg_cron 1.4's scheduler reload its jobs (a new session sees the reload).
+        Assert.True(await db.ScalarAsync<DateTime>("SELECT pg_conf_load_time()") > loadedBefore, "migrate did not signal pg_cron to reload its jobs");
         await using var cron = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(db.AdminConnectionString) { Database = cronDatabase }.ConnectionString);
         await Execute(cron, $"SELECT cron.schedule_in_database('erpdb:{db.Name}:retired', '0 0 1 1 *', 'SELECT 1', '{db.Name}')");
 
