@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Reflection;
 using System.Text.Json;
+using Erp.Db.Queries;
 using Erp.Db.Queries.Inventory;
 
 namespace Erp.Db.Cli;
@@ -14,11 +15,16 @@ namespace Erp.Db.Cli;
 /// </summary>
 internal static class ChoiceOptions
 {
-    /// <summary>More names of a value, where the JSON output names the same thing otherwise (products' stockStatus: low_stock, out_of_stock).</summary>
+    /// <summary>
+    /// More names of a value, where the JSON output names the same thing otherwise (products' stockStatus: low_stock, out_of_stock),
+    /// or where users type the short name SQL and most tools take (--order asc, desc).
+    /// </summary>
     private static readonly Dictionary<Enum, string[]> Aliases = new()
     {
         [StockFilter.Low] = ["low_stock"],
         [StockFilter.Out] = ["out_of_stock"],
+        [SortDirection.Descending] = ["desc"],
+        [SortDirection.Ascending] = ["asc"],
     };
 
     private static readonly MethodInfo UseMethod = typeof(ChoiceOptions).GetMethod(nameof(Use), BindingFlags.NonPublic | BindingFlags.Static)!;

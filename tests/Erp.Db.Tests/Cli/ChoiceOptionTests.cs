@@ -12,7 +12,7 @@ public class ChoiceOptionTests
 
     [Theory]
     [InlineData("sales", "--group-by", "foo", "'foo' is not a value of --group-by; use one of: day, week, month, shop, platform, product, category, hour.")]
-    [InlineData("products", "--order", "asc", "'asc' is not a value of --order; use one of: descending, ascending.")]
+    [InlineData("products", "--order", "up", "'up' is not a value of --order; use one of: descending (or desc), ascending (or asc).")]
     [InlineData("status", "--format", "xml", "'xml' is not a value of --format; use one of: table, json, csv.")]
     [InlineData("customers", "--segment", "onetime,vip", "'onetime,vip' is not a value of --segment; use one of: all, new, repeat, churned, vip, one_time.")]
     [InlineData("inventory", "--status", "3", "'3' is not a value of --status; use one of: all, low (or low_stock), out (or out_of_stock), overstock.")]
@@ -109,6 +109,32 @@ public class ChoiceOptionTests
         Assert.NotEmpty(Products(lowStock));
         Assert.NotEmpty(Products(outOfStock));
     }
+
+    [Fact]
+    public async Task Products_order_takes_asc_and_desc_and_sorts_as_sql_does()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        string[] common = ["products", "--merchant", "1", "--sort-by", "price", "--page-size", "500", "--format", "json", "--connection", f.Db.ConnectionString];
+
+        var asc = await CliRun.RunAsync([.. common, "--order", "asc"]);
+        var ascending = await CliRun.RunAsync([.. common, "--order", "ascending"]);
+        var desc = await CliRun.RunAsync([.. common, "--order", "DESC"]);
+
+        Assert.True(asc.ExitCode == 0, asc.Output);
+        Assert.True(desc.ExitCode == 0, desc.Output);
+        var prices = Prices(asc);
+        Assert.True(prices.Count > 1);
+        Assert.Equal(prices.Order(), prices);
+        Assert.Equal(prices, Prices(ascending));
+        Assert.Equal(prices.OrderDescending(), Prices(desc));
+        // The same question in SQL: the listings' latest prices, lowest first.
+        Assert.Equal(
+            await f.Db.ScalarAsync<decimal[]>("SELECT array_agg(price_cny ORDER BY price_cny) FROM mart.mv_product_management WHERE merchant_id = 1 AND is_latest AND price_cny IS NOT NULL"),
+            prices);
+    }
+
+    private static List<decimal> Prices(CliRun run) =>
+        [.. run.Json().GetProperty("data").GetProperty("items").EnumerateArray().Select(p => p.GetProperty("price").GetDecimal())];
 
     /// <summary>The products of a merchant whose stock over all warehouses meets <paramref name="having"/>, from the facts.</summary>
     private static async Task<long[]> Stock(QueryFixture f, int merchant, string having) => (await f.Db.ScalarAsync<long[]>($"""

@@ -17,7 +17,7 @@ internal sealed class ProductsCommand : Command
     private readonly Option<decimal?> maxPrice = new("--max-price") { Description = "Highest price in CNY." };
     private readonly Option<string?> keyword = new("--keyword") { Description = "Text to find in the SKU or name (literal, case-insensitive)." };
     private readonly Option<ProductSort> sortBy = new("--sort-by") { Description = "revenue, sales, price, stock, rating, views, conversion or sku.", DefaultValueFactory = _ => ProductSort.Revenue };
-    private readonly Option<SortDirection> order = new("--order") { Description = "descending or ascending.", DefaultValueFactory = _ => SortDirection.Descending };
+    private readonly Option<SortDirection> order = new("--order") { Description = "descending (desc) or ascending (asc): the order of --sort-by; listings without the figure (no rating, no views) come last either way.", DefaultValueFactory = _ => SortDirection.Descending };
     private readonly Database database;
     private readonly MerchantOption merchant;
     private readonly PagingOptions paging;
