@@ -1,5 +1,6 @@
 -- finance: receivables, overdue, receipts, expenses and profit per month over the days [:start, :end]
--- exactly (a month the window cuts counts only its days in the window), then their totals (month NULL).
+-- exactly (a month the window cuts counts only its days in the window), then their totals: "from" and "to" the
+-- window's days, month the month's first day when the window lies in one calendar month (a monthly report), else NULL.
 -- Every month the window touches has a row, one without data with its sums 0, so the months add up to the totals.
 -- expenses are those stored; orderfees, the platform, payment and shipping fees of the orders dated
 -- in the window whatever their status (the platform charged them), are the rest of all_expenses_cny.
@@ -32,7 +33,9 @@ SELECT m.month, m.first_day AS "from", m.last_day AS "to",
   FROM months AS m
   LEFT JOIN days AS d ON d.month = m.month
  ORDER BY m.month;
-SELECT NULL::date AS month, coalesce(sum(invoiced_cny), 0) AS invoiced, coalesce(sum(outstanding_cny), 0) AS outstanding,
+SELECT CASE WHEN date_trunc('month', :start::date) = date_trunc('month', :end::date)
+            THEN date_trunc('month', :start::date)::date END AS month,
+       :start::date AS "from", :end::date AS "to", coalesce(sum(invoiced_cny), 0) AS invoiced, coalesce(sum(outstanding_cny), 0) AS outstanding,
        coalesce(sum(overdue_cny), 0) AS overdue, coalesce(sum(overdue_count), 0)::bigint AS overduecount,
        coalesce(sum(receipts_cny), 0) AS receipts, coalesce(sum(expenses_cny), 0) AS expenses,
        coalesce(sum(all_expenses_cny - expenses_cny), 0) AS orderfees, coalesce(sum(gmv_cny), 0) AS revenue,

@@ -573,6 +573,13 @@ public class BiContractTests
              "inventory.outOfStockProducts", "customers.totalCustomers", "customers.activeCustomers", "customers.churnedCustomers", "finance.overdue"],
             rows.Select(r => r[0]));
         Assert.True(data.GetProperty("sales").GetProperty("totalRevenue").GetDecimal() >= 1000m);
+        // The finance figures say which days they are of: the report's month (over, so all of it).
+        var day = Today.AddDays(-35);
+        var month = new DateOnly(day.Year, day.Month, 1);
+        var finance = data.GetProperty("finance");
+        Assert.Equal((Day(month), Day(month), Day(month.AddMonths(1).AddDays(-1))),
+            (finance.GetProperty("month").GetString(), finance.GetProperty("from").GetString(), finance.GetProperty("to").GetString()));
+        Assert.Equal(data.GetProperty("period").GetProperty("end").GetString(), finance.GetProperty("to").GetString());
     }
 
     [Theory]
@@ -707,6 +714,9 @@ public class BiContractTests
         Assert.True(revenue > 0 && revenue < wholeMonths, $"the window's revenue {revenue} should be part of its whole months' {wholeMonths}");
         var totals = data.GetProperty("totals");
         Assert.Equal(revenue, totals.GetProperty("revenue").GetDecimal());
+        // The totals are of the whole window: its days, and no one month (it spans two).
+        Assert.Equal((Day(start), Day(end), JsonValueKind.Null),
+            (totals.GetProperty("from").GetString(), totals.GetProperty("to").GetString(), totals.GetProperty("month").ValueKind));
         Assert.Equal(revenue, months.Sum(m => m.GetProperty("revenue").GetDecimal()));
         Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT coalesce(sum(amount_cny), 0) FROM dw.fact_payment_receipts WHERE merchant_id = 1 AND receipt_date {window}"),
             totals.GetProperty("receipts").GetDecimal());

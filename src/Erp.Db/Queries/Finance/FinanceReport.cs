@@ -27,13 +27,13 @@ public sealed record FinanceReport(FinanceMonth Totals, IReadOnlyList<FinanceMon
 /// <summary>Finance figures of one month (or their totals), CNY.</summary>
 public sealed record FinanceMonth
 {
-    /// <summary>First day of the month; null for totals.</summary>
+    /// <summary>First day of the month; in the totals, the month's first day when the period lies in one calendar month, else null.</summary>
     public DateOnly? Month { get; init; }
 
-    /// <summary>First day of the month counted: the month's first day, or the period's start when the period cuts the month; null for totals.</summary>
+    /// <summary>First day of the month counted: the month's first day, or the period's start when the period cuts the month; in the totals, the period's first day.</summary>
     public DateOnly? From { get; init; }
 
-    /// <summary>Last day of the month counted: the month's last day, or the period's end when the period cuts the month; null for totals.</summary>
+    /// <summary>Last day of the month counted: the month's last day, or the period's end when the period cuts the month; in the totals, the period's last day.</summary>
     public DateOnly? To { get; init; }
 
     /// <summary>Invoiced receivables.</summary>
