@@ -11,7 +11,8 @@
 --   gross_profit   revenue - cost; net_profit: gross_profit - fees
 --   gross_margin, net_margin = gross_profit / revenue, net_profit / revenue (null without revenue)
 --   expenses       dw.fact_expenses without the order fees (order_id set: already in net profit);
---                  those of no shop form their own row ('' / '(no shop)') by shop and platform
+--                  those of no shop (shared: rent, salaries, tools) form their own row by shop and platform,
+--                  key 'shared', label 'Shared (no shop)', so the rows add up to the totals
 --   operating_profit = net_profit - expenses; expense_roi = gross_profit / expenses (null without expenses)
 -- reads: mart.profit_analysis, mart.weekly_sales, mart.daily_sales, dw.fact_expenses, dw.dim_shops, dw.dim_platforms;
 --        the buckets by period from mart.period_buckets
@@ -50,9 +51,10 @@ lines AS (
 ),
 grouped AS (
     -- By period: keyed by the bucket's first day (key and label come with the bucket); by shop or platform: by key and label.
-    SELECT CASE :by::text WHEN 'shop' THEN coalesce(shop_id::text, '') WHEN 'platform' THEN coalesce(platform_code, '') END AS key,
-           CASE :by::text WHEN 'shop' THEN coalesce(shop_name || ' (' || platform_code || ')', '(no shop)')
-                WHEN 'platform' THEN coalesce(platform_code, '(no shop)') END AS label,
+    -- Expenses of no shop: key 'shared' (never a shop id, which is digits, nor a platform code, which names a platform).
+    SELECT CASE :by::text WHEN 'shop' THEN coalesce(shop_id::text, 'shared') WHEN 'platform' THEN coalesce(platform_code, 'shared') END AS key,
+           CASE :by::text WHEN 'shop' THEN coalesce(shop_name || ' (' || platform_code || ')', 'Shared (no shop)')
+                WHEN 'platform' THEN coalesce(platform_code, 'Shared (no shop)') END AS label,
            CASE WHEN :by::text = 'period' THEN date_trunc(:unit::text, day::timestamp)::date END AS bucket,
            sum(gmv_cny) AS revenue, sum(cost_cny) AS cost, sum(fees_cny) AS fees, sum(gross_profit_cny) AS grossprofit,
            sum(net_profit_cny) AS netprofit, sum(expenses_cny) AS expenses

@@ -20,14 +20,14 @@ public class ProfitCommandTests(SeededMetrics seeded) : IClassFixture<SeededMetr
     {
         var key = by switch
         {
-            "shop" => "coalesce(l.shop_id::text, '')",
-            "platform" => "coalesce(l.platform_code, '')",
+            "shop" => "coalesce(l.shop_id::text, 'shared')",
+            "platform" => "coalesce(l.platform_code, 'shared')",
             _ => $"date_trunc('{unit}', l.day)::date::text",
         };
         var label = by switch
         {
-            "shop" => "coalesce(l.shop_name || ' (' || l.platform_code || ')', '(no shop)')",
-            "platform" => "coalesce(l.platform_code, '(no shop)')",
+            "shop" => "coalesce(l.shop_name || ' (' || l.platform_code || ')', 'Shared (no shop)')",
+            "platform" => "coalesce(l.platform_code, 'Shared (no shop)')",
             _ => $"to_char(date_trunc('{unit}', l.day), '{(unit == "week" ? "IYYY-\"W\"IW" : unit == "month" ? "YYYY-MM" : "YYYY-MM-DD")}')",
         };
         var order = by == "period" ? "key" : "r DESC, key";
@@ -85,6 +85,20 @@ public class ProfitCommandTests(SeededMetrics seeded) : IClassFixture<SeededMetr
 
         Assert.True(data.GetProperty("rows").GetProperty("total").GetInt64() > 0);
         Assert.Equal(await seeded.Db.ScalarAsync<string>(FactsSql(1, from, to, by, grain)), Json(data));
+        if (by != "period")
+        {
+            // Shared expenses (no shop) are the row keyed "shared", never an empty key, and the rows add up to the totals.
+            var rows = data.GetProperty("rows").GetProperty("items").EnumerateArray().ToList();
+            Assert.DoesNotContain(rows, r => r.GetProperty("key").GetString() == "");
+            var shared = Assert.Single(rows, r => r.GetProperty("key").GetString() == "shared");
+            Assert.Equal(await seeded.Db.ScalarAsync<decimal>($"SELECT sum(amount_cny) FROM dw.fact_expenses WHERE merchant_id = 1 AND shop_id IS NULL AND order_id IS NULL AND expense_date BETWEEN DATE '{D(from)}' AND DATE '{D(to)}'"),
+                shared.GetProperty("expenses").GetDecimal());
+            var totals = data.GetProperty("totals");
+            foreach (var field in new[] { "revenue", "expenses", "operatingProfit" })
+            {
+                Assert.Equal(totals.GetProperty(field).GetDecimal(), rows.Sum(r => r.GetProperty(field).GetDecimal()));
+            }
+        }
     }
 
     [Fact]

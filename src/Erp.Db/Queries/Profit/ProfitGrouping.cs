@@ -3,10 +3,10 @@ namespace Erp.Db.Queries.Profit;
 /// <summary>What the profit report's rows are.</summary>
 public enum ProfitGrouping
 {
-    /// <summary>One row per shop (and one for expenses of no shop), largest revenue first.</summary>
+    /// <summary>One row per shop (and one, key "shared", for expenses of no shop), largest revenue first.</summary>
     Shop,
 
-    /// <summary>One row per platform (and one for expenses of no shop), largest revenue first.</summary>
+    /// <summary>One row per platform (and one, key "shared", for expenses of no shop), largest revenue first.</summary>
     Platform,
 
     /// <summary>One row per product, largest revenue first; line amounts, so no fees, net profit or expenses.</summary>

@@ -15,7 +15,7 @@ public sealed record ProfitReport(PeriodInfo Period, ProfitGrouping By, Granular
 /// <summary>One group's profit, CNY (definitions in <see cref="MetricDefinitions.Profit"/>); ratios are 0..1 and null without a denominator.</summary>
 public sealed record ProfitRow
 {
-    /// <summary>The group: a shop id, platform code, product id, category id, or a date (yyyy-MM-dd, first day of the bucket); empty for expenses of no shop.</summary>
+    /// <summary>The group: a shop id, platform code, product id, category id, or a date (yyyy-MM-dd, first day of the bucket); "shared" for expenses of no shop (by shop or platform: their own row, so the rows add up to the totals).</summary>
     public string Key { get; init; } = "";
 
     /// <summary>A readable name of the group.</summary>
