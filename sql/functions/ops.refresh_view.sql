@@ -2,7 +2,7 @@
 -- aggregate through ops.refresh_aggregate) and logs the attempt.
 -- requires: ops.mv_registry, ops.mv_refresh_log, ops.mv_invalidations (0012_refresh_registry),
 --           ops.refresh_aggregate, ops.agg_invalidations (0027_incremental_aggregates),
---           ops.refresh_cuts (0029_refresh_cuts), ops.lock_view_refresh
+--           ops.refresh_cuts (0029_refresh_cuts), ops.lock_view_refresh, ops.log_refresh_failure
 -- An incremental aggregate recomputes only the buckets its invalidation log names, unless
 -- full_rebuild (ops.refresh_all, erpdb refresh --full) asks for every row.
 -- Never raises for a failed refresh: the failure is logged (with its error) and returned, so a
@@ -15,6 +15,12 @@
 -- ops.refresh_due (pg_cron) the watchdog ops.cancel_overrunning_refreshes bounds it instead: it
 -- commits a mark in ops.refresh_cuts (this process, this transaction) and cancels; a cancel with
 -- that mark is a timeout failure, not the caller's cancel.
+-- A statement timeout so short that it fires before the refresh starts (reading the registry,
+-- taking the lock) is logged as a failure too: the function's outermost block catches it, and
+-- DECLARE has no initial values (they are evaluated before that block's handler is in place, and
+-- the first call in a session plans them, which a 1 ms timeout can cut). One cut this cannot log:
+-- PostgreSQL checks for a pending cancel as the function starts, before any handler; the client
+-- logs that one with ops.log_refresh_timeout (ViewRefresher does).
 
 -- full_rebuild was added after the first version: the two-argument function goes.
 DROP FUNCTION IF EXISTS ops.refresh_view(text, text);
@@ -30,22 +36,22 @@ SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
 DECLARE
+    -- No initial values: see the header.
     reg               ops.mv_registry;
     rel               regclass;
-    started           timestamptz := pg_catalog.clock_timestamp();
+    started           timestamptz;
     use_concurrently  boolean;
     snapshot          pg_catalog.pg_snapshot;
     counted           bigint;
-    statement_ms      bigint := (EXTRACT(epoch FROM pg_catalog.current_setting('statement_timeout')::interval) * 1000)::bigint;
-    old_lock          text := pg_catalog.current_setting('lock_timeout');
+    old_lock          text;
     error_text        text;
     error_state       text;
-    outcome           text;
-    mode              text := 'full';
-    failed_at         timestamptz;
-    cut_limit         interval;
+    mode              text;
     logged            ops.mv_refresh_log;
 BEGIN
+    started := pg_catalog.clock_timestamp();
+    mode := 'full';
+    old_lock := pg_catalog.current_setting('lock_timeout');
     IF pg_catalog.length(refresh_view.refresh_trigger) NOT BETWEEN 1 AND 100 OR refresh_view.refresh_trigger IS NULL THEN
         RAISE EXCEPTION 'refresh trigger must be 1 to 100 characters, not %', coalesce(pg_catalog.quote_literal(refresh_view.refresh_trigger), 'NULL')
             USING ERRCODE = 'invalid_parameter_value';
@@ -121,48 +127,29 @@ BEGIN
         RETURNING * INTO logged;
     EXCEPTION
         -- query_canceled is not part of OTHERS. A statement timeout is a failure of this view, and
-        -- so is the watchdog's cancel (its mark names this process and transaction); any other
-        -- cancel is the caller's, logged 'cancelled' (not a failure of the view) and returned so
-        -- that the caller stops. SQLSTATE 57014 is the same for all: the mark, the message, or (in
-        -- another language) whether the caller's statement timeout has elapsed tells them apart.
+        -- so is the watchdog's cancel; any other cancel is the caller's, logged 'cancelled' (not a
+        -- failure of the view) and returned so that the caller stops (ops.log_refresh_failure tells
+        -- them apart). The view's lock is still held while the failure is logged.
         WHEN query_canceled OR OTHERS THEN
             GET STACKED DIAGNOSTICS error_text = MESSAGE_TEXT, error_state = RETURNED_SQLSTATE;
-            failed_at := pg_catalog.clock_timestamp();
-            IF error_state = '57014' THEN
-                DELETE FROM ops.refresh_cuts AS c
-                WHERE c.pid = pg_catalog.pg_backend_pid() AND c.backend_xact_start = pg_catalog.now()
-                RETURNING c.run_limit INTO cut_limit;
-                IF cut_limit IS NOT NULL THEN
-                    error_text := pg_catalog.format(
-                        'canceling refresh due to statement timeout: it ran longer than its registered statement timeout of %s and was cancelled by the refresh watchdog (ops.cancel_overrunning_refreshes)',
-                        cut_limit);
-                END IF;
-            END IF;
-            outcome := CASE
-                WHEN cut_limit IS NOT NULL THEN 'failed'
-                WHEN error_state <> '57014' THEN 'failed'
-                WHEN error_text LIKE '%statement timeout%' THEN 'failed'
-                WHEN statement_ms > 0 AND failed_at - pg_catalog.statement_timestamp() >= statement_ms * interval '1 millisecond' THEN 'failed'
-                ELSE 'cancelled'
-            END;
-            IF outcome = 'failed' THEN
-                -- Backoff: due refreshes retry after min(interval * 2^(failures - 1), 1 hour).
-                UPDATE ops.mv_registry AS r
-                SET consecutive_failures = r.consecutive_failures + 1,
-                    retry_after = failed_at + LEAST(r.refresh_interval * pg_catalog.power(2, LEAST(r.consecutive_failures, 20)),
-                                                    interval '1 hour')
-                WHERE r.view_name = reg.view_name;
-            END IF;
-            INSERT INTO ops.mv_refresh_log (view_name, started_at, finished_at, duration_ms, status, was_concurrent,
-                                            error_message, error_sqlstate, refresh_trigger)
-            VALUES (reg.view_name, started, failed_at,
-                    pg_catalog.round((EXTRACT(epoch FROM failed_at - started) * 1000)::numeric, 3),
-                    outcome, use_concurrently, error_text, error_state, refresh_view.refresh_trigger)
-            RETURNING * INTO logged;
+            logged := ops.log_refresh_failure(reg.view_name, started, use_concurrently, error_text, error_state, refresh_view.refresh_trigger);
     END;
 
     PERFORM pg_catalog.set_config('lock_timeout', old_lock, true);
     RETURN logged;
+EXCEPTION
+    -- Cut before the refresh started (the function's start, the registry read, the lock) or while a
+    -- failure was being logged: what this block did is undone (the lock too), and the cut is logged
+    -- as above. A statement timeout fires once per statement, so this handler runs to the end. An
+    -- invalid trigger or a name that is not registered has nothing to log against: the cancel stands.
+    WHEN query_canceled THEN
+        GET STACKED DIAGNOSTICS error_text = MESSAGE_TEXT, error_state = RETURNED_SQLSTATE;
+        SELECT * INTO reg FROM ops.mv_registry AS r WHERE r.view_name = refresh_view.view_name;
+        IF NOT FOUND OR coalesce(pg_catalog.length(refresh_view.refresh_trigger) NOT BETWEEN 1 AND 100, true) THEN
+            RAISE;
+        END IF;
+        RETURN ops.log_refresh_failure(reg.view_name, coalesce(started, pg_catalog.statement_timestamp()), use_concurrently,
+                                       error_text, error_state, refresh_view.refresh_trigger);
 END
 $$;
 

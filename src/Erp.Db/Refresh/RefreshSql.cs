@@ -12,6 +12,9 @@ internal static class RefreshSql
     /// <summary>One view; <c>@full</c> rebuilds an incremental aggregate from scratch instead of recomputing its invalidated buckets.</summary>
     public const string RefreshView = "SELECT " + LogColumns + " FROM ops.refresh_view(@view, @trigger, @full)";
 
+    /// <summary>A refresh its statement timeout cut as <c>ops.refresh_view</c> started, before the function could log it.</summary>
+    public const string LogTimeout = "SELECT " + LogColumns + " FROM ops.log_refresh_timeout(@view, @trigger, @error, @started)";
+
     /// <summary>Cancels what a session of the same login is running; the session lives on.</summary>
     public const string CancelBackend = "SELECT pg_cancel_backend(@pid)";
 

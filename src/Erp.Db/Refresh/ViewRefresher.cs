@@ -104,7 +104,7 @@ public sealed class ViewRefresher
             var results = new List<RefreshResult>();
             foreach (var view in known.Where(wanted.Contains))
             {
-                var result = await RefreshOneAsync(connection, view, trigger, fullRebuild, cancellationToken);
+                var result = await RefreshOneAsync(connection, view, trigger, fullRebuild, timeout, cancellationToken);
                 results.Add(result);
                 StopIfCancelled(result, cancellationToken);
             }
@@ -139,7 +139,7 @@ public sealed class ViewRefresher
             var results = new List<RefreshResult>();
             foreach (var view in views)
             {
-                var result = await RefreshOneAsync(connection, view, trigger, fullRebuild: true, cancellationToken);
+                var result = await RefreshOneAsync(connection, view, trigger, fullRebuild: true, timeout, cancellationToken);
                 results.Add(result);
                 StopIfCancelled(result, cancellationToken);
             }
@@ -190,7 +190,7 @@ public sealed class ViewRefresher
                 cancellationToken: cancellationToken)) is { } view)
             {
                 done.Add(view);
-                var result = await RefreshOneAsync(connection, view, trigger, fullRebuild: false, cancellationToken);
+                var result = await RefreshOneAsync(connection, view, trigger, fullRebuild: false, timeout, cancellationToken);
                 results.Add(result);
                 StopIfCancelled(result, cancellationToken);
             }
@@ -220,12 +220,13 @@ public sealed class ViewRefresher
     /// breaks the connection when that answer takes longer than its cancellation timeout (2 s by
     /// default, easily reached on a loaded server), and the session would end with its log row unwritten.
     /// </summary>
-    private async Task<RefreshResult> RefreshOneAsync(NpgsqlConnection connection, string view, string trigger, bool fullRebuild, CancellationToken cancellationToken)
+    private async Task<RefreshResult> RefreshOneAsync(NpgsqlConnection connection, string view, string trigger, bool fullRebuild, string callerTimeout, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         await connection.ExecuteAsync(new CommandDefinition(RefreshSql.SetTimeout, new { view }, cancellationToken: cancellationToken));
         var pid = connection.ProcessID;
         var cancelling = Task.CompletedTask;
+        var started = DateTimeOffset.UtcNow;
         RefreshRows.Log row;
         try
         {
@@ -236,6 +237,15 @@ public sealed class ViewRefresher
                 row = await connection.QuerySingleAsync<RefreshRows.Log>(new CommandDefinition(RefreshSql.RefreshView,
                     new { view, trigger, full = fullRebuild }, commandTimeout: 0, cancellationToken: CancellationToken.None));
             }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && !cancellationToken.IsCancellationRequested)
+        {
+            // The view's statement timeout cut ops.refresh_view as it started, before its handlers were in place (a timeout of a few
+            // milliseconds: the first call in a session compiles the function): log it as the function logs every other cut, with
+            // the caller's timeout back (the view's would cut this too), and go on with the next view.
+            await connection.ExecuteAsync(new CommandDefinition(RefreshSql.RestoreTimeout, new { timeout = callerTimeout }, cancellationToken: CancellationToken.None));
+            row = await connection.QuerySingleAsync<RefreshRows.Log>(new CommandDefinition(RefreshSql.LogTimeout,
+                new { view, trigger, error = e.MessageText, started }, cancellationToken: CancellationToken.None));
         }
         finally
         {

@@ -118,6 +118,57 @@ public class RefreshReliabilityTests
     }
 
     [Fact]
+    public async Task A_refresh_cut_by_a_statement_timeout_of_a_millisecond_is_logged_failed_and_the_next_view_runs()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        const string cut = "mart.mv_customer_cohorts";
+        await db.ExecuteAsync($"UPDATE ops.mv_registry SET statement_timeout = '1 millisecond' WHERE view_name = '{cut}'");
+        var before = await MaxLogIdAsync(db);
+
+        // A new session's first call compiles and plans ops.refresh_view: 1 ms runs out before the function starts, or in it.
+        var results = await new ViewRefresher(db.DataSource).RefreshAsync([cut, "mart.mv_top_products"], "test");
+
+        var failed = results.Single(r => r.ViewName == cut);
+        Assert.Equal((RefreshStatus.Failed, "57014"), (failed.Status, failed.ErrorSqlState));
+        Assert.Equal("failed", await db.ScalarAsync<string>($"SELECT string_agg(status, ',') FROM ops.mv_refresh_log WHERE log_id > {before} AND view_name = '{cut}'"));
+        Assert.Equal(1, await db.ScalarAsync<int>($"SELECT consecutive_failures FROM ops.mv_registry WHERE view_name = '{cut}'"));
+        Assert.Equal(RefreshStatus.Succeeded, results.Single(r => r.ViewName == "mart.mv_top_products").Status);
+        Assert.Equal(0, await db.ScalarAsync<long>(AdvisoryLocks));
+    }
+
+    [Fact]
+    public async Task A_statement_timeout_that_fires_before_the_refresh_starts_is_logged_by_the_function_itself()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        const string view = "mart.mv_top_products";
+        var before = await MaxLogIdAsync(db);
+        await using var refresher = await db.DataSource.OpenConnectionAsync();
+        await using (var warm = refresher.CreateCommand())
+        {
+            // Compiled and planned in this session, so that the cut comes where the test puts it: reading the registry.
+            warm.CommandText = $"SELECT status FROM ops.refresh_view('{view}', 'test')";
+            Assert.Equal("succeeded", await warm.ExecuteScalarAsync());
+        }
+        await using var blocker = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await blocker.BeginTransactionAsync();
+        await using (var lockRegistry = blocker.CreateCommand())
+        {
+            lockRegistry.CommandText = "LOCK TABLE ops.mv_registry IN ACCESS EXCLUSIVE MODE";
+            await lockRegistry.ExecuteNonQueryAsync();
+        }
+
+        await using var refresh = refresher.CreateCommand();
+        refresh.CommandText = $"SET statement_timeout = '200ms'; SELECT status || ' ' || error_sqlstate FROM ops.refresh_view('{view}', 'test')";
+        var running = refresh.ExecuteScalarAsync();
+        await Task.Delay(600);
+        await transaction.RollbackAsync();
+
+        Assert.Equal("failed 57014", await running);
+        Assert.Equal("succeeded,failed", await db.ScalarAsync<string>($"SELECT string_agg(status, ',' ORDER BY log_id) FROM ops.mv_refresh_log WHERE log_id > {before} AND view_name = '{view}'"));
+        Assert.Equal(1, await db.ScalarAsync<int>($"SELECT consecutive_failures FROM ops.mv_registry WHERE view_name = '{view}'"));
+    }
+
+    [Fact]
     public async Task Cancelling_a_due_run_logs_cancelled_stops_the_run_and_releases_its_lock()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
