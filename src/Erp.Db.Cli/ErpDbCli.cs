@@ -42,7 +42,7 @@ internal static class ErpDbCli
         var console = new CliConsole(output, error, CliConsole.IsTerminalWriter(output));
         services.AddSingleton(console);
         services.AddSingleton(new CliEnvironment(environment));
-        services.AddSingleton(s => new CommandOutput(output, error, TextTable.Width(environment, console.IsTerminal)));
+        services.AddSingleton(s => new CommandOutput(output, error, TextTable.Width(environment, console.IsTerminal), csvByteOrderMark: !console.IsTerminal));
         services.AddSingleton<GlobalOptions>();
         services.AddSingleton(s => new LocalPostgresServer(
             new LocalServerOptions { Home = environment("ERPDB_HOME") is { Length: > 0 } home ? home : LocalServerOptions.DefaultHome() },

@@ -8,8 +8,19 @@ using CsvHelper;
 namespace Erp.Db.Cli.Output;
 
 /// <summary>Writes a command's result or error on stdout in the chosen format; progress and notes go to stderr.</summary>
-internal sealed class CommandOutput(TextWriter output, TextWriter error, int tableWidth = 80)
+/// <param name="output">Standard output.</param>
+/// <param name="error">Standard error.</param>
+/// <param name="tableWidth">Columns a table may take.</param>
+/// <param name="csvByteOrderMark">
+/// Whether CSV starts with the UTF-8 byte order mark (U+FEFF): true unless stdout is a terminal. A CSV is written for a spreadsheet,
+/// and Excel reads a CSV without it in the system's ANSI code page, garbling Chinese (any non-ASCII) names; the cost is that a program
+/// reading the file must skip it (Python's utf-8-sig does). docs/assistants.md.
+/// </param>
+internal sealed class CommandOutput(TextWriter output, TextWriter error, int tableWidth = 80, bool csvByteOrderMark = false)
 {
+    /// <summary>The UTF-8 byte order mark as a character: the writer encodes it as EF BB BF.</summary>
+    public const char ByteOrderMark = '\uFEFF';
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
@@ -72,6 +83,10 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error, int tab
 
     private void WriteCsv(TableView view)
     {
+        if (csvByteOrderMark)
+        {
+            output.Write(ByteOrderMark);
+        }
         using var csv = new CsvWriter(output, CultureInfo.InvariantCulture, leaveOpen: true);
         if (view.Records is { } records)
         {

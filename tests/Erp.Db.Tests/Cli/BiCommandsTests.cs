@@ -132,7 +132,7 @@ public class BiCommandsTests
         Assert.Equal(0, table.ExitCode);
         Assert.All(table.Output.Split('\n'), line => Assert.True(line.TrimEnd().Length <= 80, $"too wide: {line}"));
         Assert.Equal(0, csv.ExitCode);
-        Assert.Contains(',', csv.Output.Split('\n')[0]);
+        Assert.Contains(',', csv.Csv().Split('\n')[0]);
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public class BiCommandsTests
         var revenueOnly = await CliRun.RunAsync([.. args, "--metrics", "revenue", "--format", "csv"]);
 
         Assert.Equal(0, csv.ExitCode);
-        var lines = csv.Output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        var lines = csv.Csv().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
         var header = lines[0].Split(',');
         Assert.Equal(json[0].EnumerateObject().Select(p => p.Name), header);
         Assert.True(json.Count > 0 && json.Count == lines.Length - 1);
@@ -164,10 +164,10 @@ public class BiCommandsTests
         Assert.Contains(json, r => r.GetProperty("revenue").GetDecimal() >= 1000m);
         Assert.Contains("CSV holds the rows of the first table only", csv.Error, StringComparison.Ordinal);
         Assert.Equal(0, none.ExitCode);
-        Assert.StartsWith("campaignId,code,name,", none.Output, StringComparison.Ordinal);
-        Assert.Single(none.Output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("campaignId,code,name,", none.Csv(), StringComparison.Ordinal);
+        Assert.Single(none.Csv().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
         // --metrics leaves out the other metrics' fields in CSV as in JSON.
-        Assert.Equal(header.Where(h => h is not ("orders" or "aov" or "grossProfit" or "grossMargin" or "netProfit" or "netMargin")), revenueOnly.Output.ReplaceLineEndings("\n").Split('\n')[0].Split(','));
+        Assert.Equal(header.Where(h => h is not ("orders" or "aov" or "grossProfit" or "grossMargin" or "netProfit" or "netMargin")), revenueOnly.Csv().ReplaceLineEndings("\n").Split('\n')[0].Split(','));
     }
 
     [Fact]
@@ -184,10 +184,10 @@ public class BiCommandsTests
 
         Assert.Equal((0, 0, 0), (first.ExitCode, last.ExitCode, whole.ExitCode));
         // The file has the header and one row, which a spreadsheet would show as the whole list: stderr says it is one page.
-        Assert.Equal(2, first.Output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n').Length);
+        Assert.Equal(2, first.Csv().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n').Length);
         Assert.Contains($"CSV holds page 1 of {total} (1 of the {total} rows): the other pages with --page", first.Error, StringComparison.Ordinal);
         Assert.Contains($"CSV holds page {total} of {total} (1 of the {total} rows)", last.Error, StringComparison.Ordinal);
-        Assert.Equal(total + 1, whole.Output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n').Length);
+        Assert.Equal(total + 1, whole.Csv().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n').Length);
         Assert.DoesNotContain("CSV holds page", whole.Error, StringComparison.Ordinal);
     }
 

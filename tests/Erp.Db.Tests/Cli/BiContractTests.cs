@@ -558,7 +558,7 @@ public class BiContractTests
         var csv = await CliRun.RunAsync([.. args, "--format", "csv"]);
 
         Assert.Equal(0, csv.ExitCode);
-        var lines = csv.Output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        var lines = csv.Csv().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
         Assert.Equal("field,name,value", lines[0]);
         var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
         Assert.All(rows, r => Assert.Equal(3, r.Length));

@@ -29,6 +29,16 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
         return new CliRun(exitCode, output.ToString(), error.ToString());
     }
 
+    /// <summary>stdout as CSV: it starts with the UTF-8 byte order mark (for Excel: stdout is not a terminal here), returned without it.</summary>
+    public string Csv()
+    {
+        if (!Output.StartsWith(Erp.Db.Cli.Output.CommandOutput.ByteOrderMark))
+        {
+            throw new InvalidOperationException($"CSV without the UTF-8 byte order mark: {Output}\nstderr: {Error}");
+        }
+        return Output[1..];
+    }
+
     public JsonElement Json()
     {
         try

@@ -39,7 +39,7 @@ public class RefreshCommandsTests
         Assert.Contains("mv_daily_sales", table.Output);
         Assert.Contains("all healthy", table.Output);
         // CSV: the JSON's names and raw values (a full view name, an ISO timestamp, true/false), not the table's display text.
-        var lines = csv.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = csv.Csv().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("view,rows,lastRefresh,lastDurationMs,status,", lines[0], StringComparison.Ordinal);
         var daily = lines.Single(l => l.StartsWith("mart.mv_daily_sales,", StringComparison.Ordinal)).Split(',');
         Assert.Equal(await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_daily_sales"), long.Parse(daily[1], CultureInfo.InvariantCulture));

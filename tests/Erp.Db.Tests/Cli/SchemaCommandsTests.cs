@@ -67,8 +67,8 @@ public class SchemaCommandsTests
         var reason = drifted.GetProperty("reason").GetString()!;
         Assert.Contains(table.Output.Split('\n'), l => l.StartsWith("drifted", StringComparison.Ordinal) && l.Contains("migrations/0001_schemas.sql", StringComparison.Ordinal));
         Assert.Contains(reason, Regex.Replace(table.Output, @"\s+", " "), StringComparison.Ordinal);
-        Assert.StartsWith("name,kind,state,sha256,appliedSha256,appliedAt,durationMs,reason", csv.Output, StringComparison.Ordinal);
-        Assert.Contains(reason, csv.Output, StringComparison.Ordinal);
+        Assert.StartsWith("name,kind,state,sha256,appliedSha256,appliedAt,durationMs,reason", csv.Csv(), StringComparison.Ordinal);
+        Assert.Contains(reason, csv.Csv(), StringComparison.Ordinal);
         Assert.Equal(1, migrate.ExitCode);
         Assert.False(migrate.Json().GetProperty("success").GetBoolean());
         Assert.Equal("DRIFT", migrate.Json().GetProperty("error").GetProperty("code").GetString());

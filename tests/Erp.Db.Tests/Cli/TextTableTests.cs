@@ -145,6 +145,31 @@ public class TextTableTests
         Assert.Equal(string.Join("\r\n", "Name,Change", "'=1+1,-3.5%", "plain,\"-1,234.50\"", ""), rows.ToString());
     }
 
+    /// <summary>CSV for a file or a pipe starts with the UTF-8 byte order mark, so that Excel reads a Chinese name as UTF-8; on a terminal it does not.</summary>
+    [Fact]
+    public void Csv_for_a_file_starts_with_the_utf8_byte_order_mark_and_keeps_chinese_names()
+    {
+        var records = new[] { new { Sku = "M1-TEA-001", Name = "龙井茶 特级", Price = 128.5m } };
+        using var file = new MemoryStream();
+        using var error = new StringWriter();
+        using var terminal = new StringWriter();
+
+        using (var writer = new StreamWriter(file, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true))
+        {
+            new CommandOutput(writer, error, csvByteOrderMark: true).Success(OutputFormat.Csv, records, [new TableView(["SKU"], [], Records: records)],
+                new Dictionary<string, object?>());
+        }
+        new CommandOutput(terminal, error, csvByteOrderMark: false).Success(OutputFormat.Csv, records, [new TableView(["SKU"], [], Records: records)],
+            new Dictionary<string, object?>());
+
+        var bytes = file.ToArray();
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        Assert.Equal("sku,name,price\r\nM1-TEA-001,龙井茶 特级,128.5\r\n", System.Text.Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3));
+        // Exactly one mark, and none where a person reads the CSV on a terminal.
+        Assert.Equal(1, System.Text.Encoding.UTF8.GetString(bytes).Count(c => c == CommandOutput.ByteOrderMark));
+        Assert.Equal("sku,name,price\r\nM1-TEA-001,龙井茶 特级,128.5\r\n", terminal.ToString());
+    }
+
     [Fact]
     public async Task An_error_quoting_a_control_character_is_printed_with_its_escape()
     {
