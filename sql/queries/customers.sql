@@ -22,7 +22,7 @@ SELECT count(*) AS totalcustomers,
        count(*) FILTER (WHERE segment = 'churned') AS churnedcustomers,
        count(*) FILTER (WHERE segment = 'vip') AS vipcustomers,
        count(*) FILTER (WHERE segment = 'one_time') AS onetimecustomers,
-       coalesce(round(count(*) FILTER (WHERE order_count >= 2)::numeric / nullif(count(*), 0), 4), 0) AS repeatrate
+       coalesce(mart.rate(count(*) FILTER (WHERE order_count >= 2), count(*)), 0) AS repeatrate
   FROM mart.customer_segments;
 SELECT segment, count(*) AS count, coalesce(sum(total_spend_cny), 0) AS revenue,
        coalesce(round(avg(total_spend_cny), 2), 0) AS averagerevenue

@@ -45,17 +45,17 @@ filled AS (
      WHERE :by::text <> 'period'
 )
 SELECT key, label, visitors, uniquevisitors, addtocart, checkout, orders,
-       round(addtocart::numeric / nullif(visitors, 0), 6) AS visitortocartrate,
-       round(checkout::numeric / nullif(addtocart, 0), 6) AS carttocheckoutrate,
-       round(orders::numeric / nullif(checkout, 0), 6) AS checkouttoorderrate,
-       round(orders::numeric / nullif(visitors, 0), 6) AS conversionrate
+       mart.rate(addtocart, visitors) AS visitortocartrate,
+       mart.rate(checkout, addtocart) AS carttocheckoutrate,
+       mart.rate(orders, checkout) AS checkouttoorderrate,
+       mart.rate(orders, visitors) AS conversionrate
   FROM filled
  ORDER BY CASE WHEN :by::text = 'period' THEN key END, visitors DESC, key;
 SELECT 'total' AS key, 'Total' AS label, coalesce(sum(visitors), 0)::bigint AS visitors, coalesce(sum(unique_visitors), 0)::bigint AS uniquevisitors,
        coalesce(sum(add_to_cart), 0)::bigint AS addtocart, coalesce(sum(checkout), 0)::bigint AS checkout, coalesce(sum(orders), 0)::bigint AS orders,
-       round(sum(add_to_cart)::numeric / nullif(sum(visitors), 0), 6) AS visitortocartrate,
-       round(sum(checkout)::numeric / nullif(sum(add_to_cart), 0), 6) AS carttocheckoutrate,
-       round(sum(orders)::numeric / nullif(sum(checkout), 0), 6) AS checkouttoorderrate,
-       round(sum(orders)::numeric / nullif(sum(visitors), 0), 6) AS conversionrate
+       mart.rate(sum(add_to_cart), sum(visitors)) AS visitortocartrate,
+       mart.rate(sum(checkout), sum(add_to_cart)) AS carttocheckoutrate,
+       mart.rate(sum(orders), sum(checkout)) AS checkouttoorderrate,
+       mart.rate(sum(orders), sum(visitors)) AS conversionrate
   FROM mart.traffic_funnel_daily
  WHERE traffic_date BETWEEN :start::date AND :end::date;

@@ -17,7 +17,7 @@ WITH grouped AS (
 )
 SELECT key, label, round(revenue, 2) AS revenue, round(cost, 2) AS cost, NULL::numeric AS fees,
        round(grossprofit, 2) AS grossprofit, NULL::numeric AS netprofit,
-       round(grossprofit / nullif(revenue, 0), 6) AS grossmargin, NULL::numeric AS netmargin,
+       mart.rate(grossprofit, revenue) AS grossmargin, NULL::numeric AS netmargin,
        NULL::numeric AS expenses, NULL::numeric AS operatingprofit, NULL::numeric AS expenseroi
   FROM grouped
  ORDER BY revenue DESC, key

@@ -17,7 +17,7 @@ expenses AS (
 )
 SELECT 'total' AS key, 'Total' AS label, round(revenue, 2) AS revenue, round(cost, 2) AS cost, round(fees, 2) AS fees,
        round(grossprofit, 2) AS grossprofit, round(netprofit, 2) AS netprofit,
-       round(grossprofit / nullif(revenue, 0), 6) AS grossmargin, round(netprofit / nullif(revenue, 0), 6) AS netmargin,
+       mart.rate(grossprofit, revenue) AS grossmargin, mart.rate(netprofit, revenue) AS netmargin,
        round(expenses, 2) AS expenses, round(netprofit - expenses, 2) AS operatingprofit,
-       round(grossprofit / nullif(expenses, 0), 6) AS expenseroi
+       mart.rate(grossprofit, expenses) AS expenseroi
   FROM sales, expenses;

@@ -14,10 +14,10 @@ WITH sales AS (
 )
 SELECT lpad(h.hour::text, 2, '0') AS key, lpad(h.hour::text, 2, '0') || ':00' AS label,
        coalesce(s.revenue, 0) AS revenue, coalesce(s.orders, 0) AS orders,
-       round(s.revenue / nullif(s.orders, 0), 2) AS aov,
+       mart.aov(s.revenue, s.orders) AS aov,
        coalesce(s.grossprofit, 0) AS grossprofit, coalesce(s.netprofit, 0) AS netprofit,
-       round(s.grossprofit / nullif(s.revenue, 0), 6) AS grossmargin,
-       round(s.netprofit / nullif(s.revenue, 0), 6) AS netmargin
+       mart.rate(s.grossprofit, s.revenue) AS grossmargin,
+       mart.rate(s.netprofit, s.revenue) AS netmargin
   FROM generate_series(0, 23) AS h(hour)
   LEFT JOIN sales AS s ON s.sales_hour = h.hour
  ORDER BY h.hour;

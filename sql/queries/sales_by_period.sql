@@ -17,10 +17,10 @@ WITH sales AS (
 )
 SELECT b.key, b.label,
        coalesce(s.revenue, 0) AS revenue, coalesce(s.orders, 0) AS orders,
-       round(s.revenue / nullif(s.orders, 0), 2) AS aov,
+       mart.aov(s.revenue, s.orders) AS aov,
        coalesce(s.grossprofit, 0) AS grossprofit, coalesce(s.netprofit, 0) AS netprofit,
-       round(s.grossprofit / nullif(s.revenue, 0), 6) AS grossmargin,
-       round(s.netprofit / nullif(s.revenue, 0), 6) AS netmargin
+       mart.rate(s.grossprofit, s.revenue) AS grossmargin,
+       mart.rate(s.netprofit, s.revenue) AS netmargin
   FROM mart.period_buckets(:unit::text, :start::date, :end::date) AS b
   LEFT JOIN sales AS s ON s.bucket = b.bucket
  ORDER BY b.bucket;

@@ -5,10 +5,10 @@
 -- run: see docs/queries.md
 SELECT platform_code AS key, platform_code AS label,
        sum(gmv_cny) AS revenue, sum(order_count)::bigint AS orders,
-       coalesce(round(sum(gmv_cny) / nullif(sum(order_count), 0), 2), 0) AS aov,
+       mart.aov(sum(gmv_cny), sum(order_count)) AS aov,
        sum(gross_profit_cny) AS grossprofit, sum(net_profit_cny) AS netprofit,
-       round(sum(gross_profit_cny) / nullif(sum(gmv_cny), 0), 6) AS grossmargin,
-       round(sum(net_profit_cny) / nullif(sum(gmv_cny), 0), 6) AS netmargin
+       mart.rate(sum(gross_profit_cny), sum(gmv_cny)) AS grossmargin,
+       mart.rate(sum(net_profit_cny), sum(gmv_cny)) AS netmargin
   FROM mart.daily_sales
  WHERE sales_date BETWEEN :start::date AND :end::date
    AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))

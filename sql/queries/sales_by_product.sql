@@ -16,7 +16,7 @@ ranked AS (
     SELECT *, row_number() OVER (ORDER BY revenue DESC, key) AS position FROM per_product
 )
 SELECT key, label, revenue, orders, aov
-  FROM (SELECT key, label, revenue, orders, coalesce(round(revenue / nullif(orders, 0), 2), 0) AS aov, position
+  FROM (SELECT key, label, revenue, orders, mart.aov(revenue, orders) AS aov, position
           FROM ranked
          WHERE position <= :top::integer
         UNION ALL

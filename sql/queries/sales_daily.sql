@@ -15,10 +15,10 @@ WITH sales AS (
 )
 SELECT d.key, to_char(d.bucket, 'YYYY-MM-DD Dy') AS label,
        coalesce(s.revenue, 0) AS revenue, coalesce(s.orders, 0) AS orders,
-       round(s.revenue / nullif(s.orders, 0), 2) AS aov,
+       mart.aov(s.revenue, s.orders) AS aov,
        coalesce(s.grossprofit, 0) AS grossprofit, coalesce(s.netprofit, 0) AS netprofit,
-       round(s.grossprofit / nullif(s.revenue, 0), 6) AS grossmargin,
-       round(s.netprofit / nullif(s.revenue, 0), 6) AS netmargin
+       mart.rate(s.grossprofit, s.revenue) AS grossmargin,
+       mart.rate(s.netprofit, s.revenue) AS netmargin
   FROM mart.period_buckets('day', :start::date, :end::date) AS d
   LEFT JOIN sales AS s ON s.sales_date = d.bucket
  ORDER BY d.bucket;

@@ -1,8 +1,9 @@
 -- trends: revenue, orders, AOV and net profit per :unit ('day', 'week' or 'month') over [:start, :end],
 -- one row per bucket the period touches (under its first day; a bucket the period cuts counts only the
--- period's days), with the change of revenue, orders and AOV against the bucket just before. A bucket
--- without orders has revenue, orders, AOV and net profit 0; the change from it is NULL (nothing to divide
--- by), the change into it from a bucket with sales is -1. hasorders: the bucket has a row in the daily
+-- period's days), with the change of revenue, orders and AOV against the bucket just before (rates:
+-- mart.rate). A bucket without orders has revenue, orders and net profit 0 and no AOV (NULL: there is no
+-- average of nothing, as in every command); the change from it is NULL (nothing to divide by), the
+-- change of revenue and orders into it from a bucket with sales is -1, of AOV NULL. hasorders: the bucket has a row in the daily
 -- sales (orders, if only cancelled ones), so the direction and forecast can start at the first of them.
 -- Exact at the edges of the period (summed from days).
 -- reads: mart.daily_sales; the buckets from mart.period_buckets
@@ -11,7 +12,7 @@
 WITH sales AS (
     SELECT date_trunc(:unit::text, sales_date::timestamp)::date AS bucket,
            sum(gmv_cny) AS revenue, sum(order_count)::bigint AS orders,
-           coalesce(round(sum(gmv_cny) / nullif(sum(order_count), 0), 2), 0) AS aov,
+           mart.aov(sum(gmv_cny), sum(order_count)) AS aov,
            sum(net_profit_cny) AS netprofit
       FROM mart.daily_sales
      WHERE sales_date BETWEEN :start::date AND :end::date
@@ -19,14 +20,14 @@ WITH sales AS (
 ),
 buckets AS (
     SELECT b.bucket, coalesce(s.revenue, 0) AS revenue, coalesce(s.orders, 0) AS orders,
-           coalesce(s.aov, 0) AS aov, coalesce(s.netprofit, 0) AS netprofit, s.bucket IS NOT NULL AS hasorders
+           s.aov, coalesce(s.netprofit, 0) AS netprofit, s.bucket IS NOT NULL AS hasorders
       FROM mart.period_buckets(:unit::text, :start::date, :end::date) AS b
       LEFT JOIN sales AS s ON s.bucket = b.bucket
 )
 SELECT bucket, revenue, orders, aov, netprofit, hasorders,
-       round((revenue - lag(revenue) OVER w) / nullif(lag(revenue) OVER w, 0), 4) AS revenuechange,
-       round((orders - lag(orders) OVER w)::numeric / nullif(lag(orders) OVER w, 0), 4) AS orderschange,
-       round((aov - lag(aov) OVER w) / nullif(lag(aov) OVER w, 0), 4) AS aovchange
+       mart.rate(revenue - lag(revenue) OVER w, lag(revenue) OVER w) AS revenuechange,
+       mart.rate(orders - lag(orders) OVER w, lag(orders) OVER w) AS orderschange,
+       mart.rate(aov - lag(aov) OVER w, lag(aov) OVER w) AS aovchange
   FROM buckets
 WINDOW w AS (ORDER BY bucket)
  ORDER BY bucket;

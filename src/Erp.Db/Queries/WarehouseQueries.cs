@@ -149,8 +149,14 @@ public sealed partial class WarehouseQueries
         }
         // A period that has not begun has no sales, and its "growth" against the one before would read -100%.
         query.Period.ThrowIfNotBegun("start");
-        var previous = query.ComparedTo ?? query.Period.Previous();
         var platforms = (query.Platforms ?? []).Select(p => Sql.PlatformCode("platforms", p)!).ToArray();
+        var byDay = query.GroupBy == SalesGrouping.Day;
+        var sql = SalesSql.Report(query.GroupBy);
+        // By category the names come from dw.dim_categories as they are now, not as of a refresh: not cached.
+        var cacheable = query.GroupBy == SalesGrouping.Category ? null
+            : Cached<SalesReport>("sales", query, r => r.Daily.Count + (byDay ? 0 : r.Breakdown.Count) + r.TopProducts.Count);
+        await using var connection = await MerchantScope.OpenAsync(database, query.MerchantId, cancellationToken);
+        var previous = query.ComparedTo ?? ComparedTo(query.Period, connection.Today);
         var parameters = new
         {
             start = Sql.Date(query.Period.Start),
@@ -162,12 +168,6 @@ public sealed partial class WarehouseQueries
             days = query.Period.Days,
             unit = SalesSql.Unit(query.GroupBy),
         };
-        var byDay = query.GroupBy == SalesGrouping.Day;
-        var sql = SalesSql.Report(query.GroupBy);
-        // By category the names come from dw.dim_categories as they are now, not as of a refresh: not cached.
-        var cacheable = query.GroupBy == SalesGrouping.Category ? null
-            : Cached<SalesReport>("sales", query, r => r.Daily.Count + (byDay ? 0 : r.Breakdown.Count) + r.TopProducts.Count);
-        await using var connection = await MerchantScope.OpenAsync(database, query.MerchantId, cancellationToken);
         return await MerchantScope.QueryAsync(connection, query.MerchantId, sql, parameters, SalesSql.Views, async grid =>
         {
             var metrics = await grid.ReadSingleAsync<SalesMetrics>();
@@ -178,16 +178,30 @@ public sealed partial class WarehouseQueries
             {
                 Period = new PeriodInfo(query.Period.Start, query.Period.End, query.Period.Days),
                 ComparedTo = new PeriodInfo(previous.Start, previous.End, previous.Days),
-                Metrics = metrics with
-                {
-                    GrowthRate = metrics.PreviousPeriodRevenue == 0 ? null : Math.Round((metrics.TotalRevenue - metrics.PreviousPeriodRevenue) / metrics.PreviousPeriodRevenue, 4),
-                },
+                Metrics = metrics,
                 Daily = daily,
                 Breakdown = breakdown,
                 TopProducts = top,
                 LastBucketComplete = LastBucketComplete(query.Period, query.GroupBy, connection.Today),
             };
         }, cacheable, KnownPlatforms("platforms", platforms), cancellationToken);
+    }
+
+    /// <summary>
+    /// What sales' growth compares <paramref name="period"/> with: the period of the same length just before; for a period that ends
+    /// after <paramref name="today"/>, only as many of its first days as the period has up to today (today included), so that the
+    /// days with data are set against as many days, never a few days against a whole period (docs/assistants.md, "Periods").
+    /// </summary>
+    internal static Period ComparedTo(Period period, DateOnly today)
+    {
+        var before = period.Previous();
+        if (period.End <= today)
+        {
+            return before;
+        }
+        // A period starting after the database's today (begun only in time zones ahead of it) compares its first day.
+        var elapsed = Math.Max(1, today.DayNumber - period.Start.DayNumber + 1);
+        return new Period(before.Start, before.Start.AddDays(elapsed - 1));
     }
 
     /// <summary>The product list: each listing's latest day, filtered, sorted from a closed list and paged.</summary>
@@ -342,7 +356,7 @@ public sealed partial class WarehouseQueries
             var half = complete.Count / 2;
             var first = complete.Take(half).Sum(p => p.Point.Revenue);
             var second = complete.Skip(complete.Count - half).Sum(p => p.Point.Revenue);
-            decimal? change = first == 0 ? null : Math.Round((second - first) / first, 4);
+            var change = Rate.Of(second - first, first);
             var direction = change switch { > 0.05m => "up", < -0.05m => "down", _ => "flat" };
             TrendForecast? model = null;
             if (query.Forecast > 0)

@@ -71,14 +71,14 @@ public class AssistantWalkthroughTests
         var all = (await CliRun.RunAsync(common)).Json().GetProperty("data").GetProperty("series");
         var aovOnly = (await CliRun.RunAsync([.. common, "--metrics", "aov"])).Json().GetProperty("data").GetProperty("series");
 
-        // Every week the period touches, at 0 without orders (which week the period starts in, and whether it has orders, depends
-        // on today's weekday); no change against a week of none.
+        // Every week the period touches, at 0 without orders and with no AOV (which week the period starts in, and whether it has
+        // orders, depends on today's weekday); no change against a week of none.
         var expected = await f.Db.ScalarAsync<string>($"""
-            SELECT string_agg(w || '|' || orders || '|' || aov || '|' || coalesce(orders_change::text, 'null') || '|' || coalesce(aov_change::text, 'null'), ',' ORDER BY w)
+            SELECT string_agg(w || '|' || orders || '|' || coalesce(aov::text, 'null') || '|' || coalesce(orders_change::text, 'null') || '|' || coalesce(aov_change::text, 'null'), ',' ORDER BY w)
               FROM (SELECT w, orders, aov,
-                           round((orders - lag(orders) OVER (ORDER BY w))::numeric / nullif(lag(orders) OVER (ORDER BY w), 0), 4) AS orders_change,
-                           round((aov - lag(aov) OVER (ORDER BY w)) / nullif(lag(aov) OVER (ORDER BY w), 0), 4) AS aov_change
-                      FROM (SELECT g.w::date AS w, coalesce(o.orders, 0) AS orders, coalesce(o.aov, 0) AS aov
+                           round((orders - lag(orders) OVER (ORDER BY w))::numeric / nullif(lag(orders) OVER (ORDER BY w), 0), 6) AS orders_change,
+                           round((aov - lag(aov) OVER (ORDER BY w)) / nullif(lag(aov) OVER (ORDER BY w), 0), 6) AS aov_change
+                      FROM (SELECT g.w::date AS w, coalesce(o.orders, 0) AS orders, o.aov
                               FROM generate_series(date_trunc('week', DATE '{Day(start)}'), DATE '{Day(end)}', interval '1 week') AS g (w)
                               LEFT JOIN (SELECT date_trunc('week', order_date)::date AS w, count(*) AS orders, round(sum(gmv_cny) / count(*), 2) AS aov
                                            FROM dw.fact_sales_orders

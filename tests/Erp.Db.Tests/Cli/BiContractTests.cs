@@ -512,7 +512,7 @@ public class BiContractTests
         Assert.NotNull(byDay.Note);
         Assert.DoesNotContain("Includes today", byDay.Note, StringComparison.Ordinal);
         Assert.StartsWith($"Runs 25 days past today ({Day(Today)}) to {Day(Today.AddDays(25))}: those days have no data yet", byDay.Note, StringComparison.Ordinal);
-        Assert.Contains("end at today or yesterday to compare like with like", byDay.Note, StringComparison.Ordinal);
+        Assert.Contains("sales compares these days with as many days at the start of the period before (data.comparedTo)", byDay.Note, StringComparison.Ordinal);
         Assert.StartsWith($"Runs 1 day past today ({Day(Today)})", toTomorrow.Note, StringComparison.Ordinal);
     }
 

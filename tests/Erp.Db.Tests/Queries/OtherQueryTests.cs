@@ -24,7 +24,7 @@ public class OtherQueryTests
         const string valid = "merchant_id = 1 AND dw.is_valid_sale(status)";
         Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(DISTINCT customer_id) FROM dw.fact_sales_orders WHERE {valid}"), all.Summary.TotalCustomers);
         var withTwoOrders = await f.Db.ScalarAsync<long>($"SELECT count(*) FROM (SELECT customer_id FROM dw.fact_sales_orders WHERE {valid} GROUP BY customer_id HAVING count(*) >= 2) AS r");
-        Assert.Equal(Math.Round((decimal)withTwoOrders / all.Summary.TotalCustomers, 4), all.Summary.RepeatRate);
+        Assert.Equal(Math.Round((decimal)withTwoOrders / all.Summary.TotalCustomers, 6, MidpointRounding.AwayFromZero), all.Summary.RepeatRate);
         Assert.Equal(all.Summary.TotalCustomers, all.Segments.Values.Sum(s => s.Count));
         // One definition of each segment: the summary's counts are the segments' and add up to the total.
         var s = all.Summary;
@@ -160,15 +160,16 @@ public class OtherQueryTests
 
         Assert.Equal([today.AddDays(-12), today.AddDays(-11), today.AddDays(-10), today.AddDays(-9), today.AddDays(-8)], trend.Series.Select(p => p.Bucket));
         var empty = trend.Series.Single(p => p.Bucket == today.AddDays(-10));
-        Assert.Equal((0m, 0L, 0m, 0m), (empty.Revenue, empty.Orders, empty.Aov, empty.NetProfit));
-        // A drop to nothing is -100%; from nothing there is no change (nothing to divide by), not one against an older day.
-        Assert.Equal(((decimal?)-1m, (decimal?)-1m, (decimal?)-1m), (empty.RevenueChange, empty.OrdersChange, empty.AovChange));
+        // No orders, no average: AOV null, as in every command.
+        Assert.Equal((0m, 0L, (decimal?)null, 0m), (empty.Revenue, empty.Orders, empty.Aov, empty.NetProfit));
+        // A drop to nothing is -100%; from nothing there is no change (nothing to divide by), not one against an older day; AOV has none either way.
+        Assert.Equal(((decimal?)-1m, (decimal?)-1m, (decimal?)null), (empty.RevenueChange, empty.OrdersChange, empty.AovChange));
         var afterGap = trend.Series.Single(p => p.Bucket == today.AddDays(-9));
         Assert.Equal((null, null, null), (afterGap.RevenueChange, afterGap.OrdersChange, afterGap.AovChange));
         // The next day's change is against the day just before, as the facts give it.
         var revenue = await f.Db.ScalarAsync<decimal>("""
             SELECT round((sum(gmv_cny) FILTER (WHERE order_date = CURRENT_DATE - 8) - sum(gmv_cny) FILTER (WHERE order_date = CURRENT_DATE - 9))
-                         / sum(gmv_cny) FILTER (WHERE order_date = CURRENT_DATE - 9), 4)
+                         / sum(gmv_cny) FILTER (WHERE order_date = CURRENT_DATE - 9), 6)
               FROM dw.fact_sales_orders WHERE merchant_id = 1 AND dw.is_valid_sale(status)
             """);
         Assert.Equal(revenue, trend.Series.Single(p => p.Bucket == today.AddDays(-8)).RevenueChange);
@@ -188,8 +189,8 @@ public class OtherQueryTests
         Assert.All(trend.Series, p => Assert.True(p.Complete));
         var (first, quiet, next) = (trend.Series[0], trend.Series[1], trend.Series[2]);
         Assert.Equal((350m, 4L), (first.Revenue, first.Orders));
-        Assert.Equal((0m, 0L, 0m, 0m), (quiet.Revenue, quiet.Orders, quiet.Aov, quiet.NetProfit));
-        Assert.Equal(((decimal?)-1m, (decimal?)-1m, (decimal?)-1m), (quiet.RevenueChange, quiet.OrdersChange, quiet.AovChange));
+        Assert.Equal((0m, 0L, (decimal?)null, 0m), (quiet.Revenue, quiet.Orders, quiet.Aov, quiet.NetProfit));
+        Assert.Equal(((decimal?)-1m, (decimal?)-1m, (decimal?)null), (quiet.RevenueChange, quiet.OrdersChange, quiet.AovChange));
         Assert.Equal((120m, 2L), (next.Revenue, next.Orders));
         Assert.Equal((null, null, null), (next.RevenueChange, next.OrdersChange, next.AovChange));
         Assert.Equal(await f.Db.ScalarAsync<decimal>($"""
@@ -197,7 +198,7 @@ public class OtherQueryTests
              WHERE merchant_id = 3 AND order_date BETWEEN '{period.Start:yyyy-MM-dd}' AND '{period.End:yyyy-MM-dd}' AND dw.is_valid_sale(status)
             """), trend.Series.Sum(p => p.Revenue));
         // Halves of the complete weeks: the first week against the last (the middle one is in neither).
-        Assert.Equal(Math.Round((120m - 350m) / 350m, 4), trend.ChangeRate);
+        Assert.Equal(Math.Round((120m - 350m) / 350m, 6, MidpointRounding.AwayFromZero), trend.ChangeRate);
     }
 
     [Fact]

@@ -65,7 +65,7 @@ internal sealed record PeriodMeta(DateOnly Start, DateOnly End, int Days, string
             : period.End > today
             ? $"Runs {period.End.DayNumber - today.DayNumber} day{(period.End.DayNumber - today.DayNumber == 1 ? "" : "s")} past today ({today:yyyy-MM-dd}) to {period.End:yyyy-MM-dd}: "
               + $"those days have no data yet and today's is still coming in, so the last {grain} is incomplete and the figures cover only the days to today. "
-              + "A comparison with the period before (of the same length, all of it past) sets these few days against a whole period: end at today or yesterday to compare like with like."
+              + "sales compares these days with as many days at the start of the period before (data.comparedTo), not with all of it."
             : period.End == today
             ? $"Includes today ({today:yyyy-MM-dd}), whose data is still coming in: the last {grain} is incomplete."
             : $"The last {grain} runs past {period.End:yyyy-MM-dd}: it is incomplete.";

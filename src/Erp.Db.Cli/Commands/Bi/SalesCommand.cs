@@ -33,7 +33,7 @@ internal sealed class SalesCommand : Command
     private readonly MetricsOption metrics;
 
     public SalesCommand(CommandRunner runner, Database database)
-        : base("sales", "A merchant's sales over a period: revenue, orders, average order value, growth against the previous period, a breakdown and the top products.")
+        : base("sales", "A merchant's sales over a period: revenue, orders, average order value, growth against the previous period (of the same length; for a period ending after today, as many days at its start as the period has to today: data.comparedTo), a breakdown and the top products. Rates have 6 decimal places; AOV is null without orders.")
     {
         this.database = database;
         merchant = new MerchantOption(this);

@@ -8,6 +8,9 @@ namespace Erp.Db.Queries.Sales;
 /// <param name="Platforms">Only these platform codes (e.g. shopee); all when empty.</param>
 public sealed record SalesQuery(long MerchantId, Period Period, SalesGrouping GroupBy = SalesGrouping.Day, int TopProducts = 10, IReadOnlyList<string>? Platforms = null)
 {
-    /// <summary>The period growth is measured against; default the period of the same length just before (<see cref="Period.Previous"/>).</summary>
+    /// <summary>
+    /// The period growth is measured against; default the period of the same length just before (<see cref="Period.Previous"/>), and for
+    /// a period that ends after today only as many of its first days as the period has up to today: like days against like.
+    /// </summary>
     public Period? ComparedTo { get; init; }
 }

@@ -41,8 +41,8 @@ public sealed record SalesMetrics
     /// <summary>Valid orders.</summary>
     public long TotalOrders { get; init; }
 
-    /// <summary>Revenue per order; 0 without orders.</summary>
-    public decimal AverageOrderValue { get; init; }
+    /// <summary>Revenue per order (<c>mart.aov</c>); null without orders (there is no average of nothing).</summary>
+    public decimal? AverageOrderValue { get; init; }
 
     /// <summary>Revenue minus cost of goods.</summary>
     public decimal GrossProfit { get; init; }
@@ -53,7 +53,7 @@ public sealed record SalesMetrics
     /// <summary>Revenue of the period of the same length just before.</summary>
     public decimal PreviousPeriodRevenue { get; init; }
 
-    /// <summary>(revenue - previous) / previous; null when the previous period had no revenue.</summary>
+    /// <summary>(revenue - previous) / previous, a rate (<c>mart.rate</c>: 6 decimal places); null when the previous period had no revenue.</summary>
     public decimal? GrowthRate { get; init; }
 }
 

@@ -31,7 +31,7 @@ internal static class TrendForecaster
                 Bucket = bucket,
                 Revenue = Money(value),
                 Orders = roundedOrders,
-                Aov = roundedOrders == 0 ? 0 : Money(value / roundedOrders),
+                Aov = roundedOrders == 0 ? null : Money(value / roundedOrders),
                 NetProfit = Money(profit.At(at)),
                 Complete = false,
                 Forecast = true,

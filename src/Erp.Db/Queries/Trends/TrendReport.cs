@@ -44,8 +44,8 @@ public sealed record TrendPoint
     /// <summary>Valid orders.</summary>
     public long Orders { get; init; }
 
-    /// <summary>Revenue per order; 0 without orders.</summary>
-    public decimal Aov { get; init; }
+    /// <summary>Revenue per order; null without orders (there is no average of nothing).</summary>
+    public decimal? Aov { get; init; }
 
     /// <summary>Net profit, CNY.</summary>
     public decimal NetProfit { get; init; }
@@ -56,7 +56,7 @@ public sealed record TrendPoint
     /// <summary>Change of the valid orders against the previous bucket, as <see cref="RevenueChange"/>; null for forecast points.</summary>
     public decimal? OrdersChange { get; init; }
 
-    /// <summary>Change of the average order value against the previous bucket, as <see cref="RevenueChange"/>; null for forecast points.</summary>
+    /// <summary>Change of the average order value against the previous bucket, as <see cref="RevenueChange"/> but null into or out of a bucket without orders (no AOV); null for forecast points.</summary>
     public decimal? AovChange { get; init; }
 
     /// <summary>True when the bucket's whole range lies in the period and before today; false for a bucket cut by the period's edges or still running.</summary>

@@ -24,7 +24,7 @@ internal static class TrendSql
 
         public long Orders { get; init; }
 
-        public decimal Aov { get; init; }
+        public decimal? Aov { get; init; }
 
         public decimal NetProfit { get; init; }
 
