@@ -108,6 +108,8 @@ public class BiContractTests
         var error = run.Json().GetProperty("error");
         Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
         Assert.Contains("Valid metrics: ", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("--metrics", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("--metrics", error.GetProperty("details").GetProperty("field").GetString());
         Assert.Contains(error.GetProperty("details").GetProperty("valid").EnumerateArray(), v => v.GetString() == "orders" || v.GetString() == "count");
     }
 

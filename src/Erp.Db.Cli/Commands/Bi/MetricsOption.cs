@@ -40,8 +40,8 @@ internal sealed class MetricsOption
         {
             var valid = metrics.Select(m => m.Name).ToList();
             throw CliException.Validation(
-                $"{(names.Length == 0 ? "--metrics names no metric" : $"Unknown metric{(unknown.Count > 1 ? "s" : "")}: {string.Join(", ", unknown)}")}. Valid metrics: {string.Join(", ", valid)}.",
-                new { unknown, valid });
+                $"{(names.Length == 0 ? "--metrics names no metric" : $"--metrics: unknown metric{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown)}")}. Valid metrics: {string.Join(", ", valid)} (one or more, comma-separated).",
+                new { field = "--metrics", unknown, valid });
         }
         return [.. metrics.Where(m => names.Any(n => Find(n) == m))];
     }
