@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Erp.Db.Cli.Output;
 using Erp.Db.LocalServer;
+using Npgsql;
 
 namespace Erp.Db.Cli.Commands;
 
@@ -11,10 +12,10 @@ internal sealed class ServerCommand : Command
         : base("server", "Manage the private local PostgreSQL that erpdb starts when no connection is configured.")
     {
         var start = new Command("start", "Start the local server (creating it the first time) and print where it listens.");
-        start.SetAction((parseResult, ct) => runner.RunAsync(parseResult, async token => Describe(await server.EnsureStartedAsync(token)), ct));
+        start.SetAction((parseResult, ct) => runner.RunAsync(parseResult, async token => Describe(await server.EnsureStartedAsync(token), server.PasswordFile), ct));
 
         var status = new Command("status", "Say whether the local server is running, on which port and where its data is.");
-        status.SetAction((parseResult, ct) => runner.RunAsync(parseResult, async token => Describe(await server.StatusAsync(token)), ct));
+        status.SetAction((parseResult, ct) => runner.RunAsync(parseResult, async token => Describe(await server.StatusAsync(token), server.PasswordFile), ct));
 
         var stop = new Command("stop", "Stop the local server; its data stays for the next start.");
         stop.SetAction((parseResult, ct) => runner.RunAsync(parseResult, async token =>
@@ -28,17 +29,33 @@ internal sealed class ServerCommand : Command
         Subcommands.Add(stop);
     }
 
-    private static CommandResult Describe(LocalServerInfo? info)
+    private static CommandResult Describe(LocalServerInfo? info, string passwordFile)
     {
         if (info is null)
         {
             return new CommandResult(new { running = false }, new TableView([], [], "Local server is not running; any erpdb command without a connection starts it."));
         }
-        var data = new { running = true, host = "127.0.0.1", port = info.Port, database = "erpdb", dataDirectory = info.DataDirectory, version = info.Version, pgCron = info.PgCron };
+        // The connection string an app or psql needs, without the password: that stays in its file.
+        var connection = new NpgsqlConnectionStringBuilder(info.ConnectionString) { Password = null };
+        var data = new
+        {
+            running = true,
+            host = connection.Host,
+            port = info.Port,
+            database = connection.Database,
+            user = connection.Username,
+            connectionString = connection.ConnectionString,
+            passwordFile,
+            dataDirectory = info.DataDirectory,
+            version = info.Version,
+            pgCron = info.PgCron,
+        };
         var table = new TableView(["Setting", "Value"],
         [
             ["running", "yes"],
             ["listens on", $"127.0.0.1:{info.Port}"],
+            ["connection", connection.ConnectionString],
+            ["password file", passwordFile],
             ["data", info.DataDirectory],
             ["version", info.Version],
             ["pg_cron", info.PgCron ? "preloaded" : "not installed"],

@@ -27,7 +27,8 @@ public sealed class LocalPostgresServer
 
     private string DataDirectory => Path.Combine(options.Home, "data");
 
-    private string PasswordFile => Path.Combine(options.Home, "password");
+    /// <summary>The file holding the superuser's password (mode 0600): what a connection string to the server leaves out when printed.</summary>
+    public string PasswordFile => Path.Combine(options.Home, "password");
 
     private string PortFile => Path.Combine(options.Home, "port");
 

@@ -433,6 +433,20 @@ public class SchemaCommandsTests
             var before = await CliRun.RunAsync(environment, "server", "status", "--format", "json");
             var migrate = await CliRun.RunAsync(environment, "migrate", "--format", "json");
             var running = await CliRun.RunAsync(environment, "server", "status", "--format", "json");
+            // What docs/library.md tells an app to connect with: the printed connection string plus the password file.
+            var printed = running.Json().GetProperty("data");
+            Assert.Equal(Path.Combine(home, "password"), printed.GetProperty("passwordFile").GetString());
+            var reconnect = new Npgsql.NpgsqlConnectionStringBuilder(printed.GetProperty("connectionString").GetString())
+            {
+                Password = File.ReadAllText(printed.GetProperty("passwordFile").GetString()!).Trim(),
+            };
+            string? reached;
+            await using (var connection = new Npgsql.NpgsqlConnection(reconnect.ConnectionString))
+            {
+                await connection.OpenAsync();
+                await using var command = new Npgsql.NpgsqlCommand("SELECT current_database()", connection);
+                reached = (string?)await command.ExecuteScalarAsync();
+            }
             var stop = await CliRun.RunAsync(environment, "server", "stop", "--format", "json");
 
             Assert.False(before.Json().GetProperty("data").GetProperty("running").GetBoolean());
@@ -441,6 +455,7 @@ public class SchemaCommandsTests
             Assert.Contains("started now", migrate.Error);
             Assert.Equal("erpdb", migrate.Json().GetProperty("data").GetProperty("database").GetString());
             Assert.True(running.Json().GetProperty("data").GetProperty("running").GetBoolean());
+            Assert.Equal("erpdb", reached);
             Assert.True(stop.Json().GetProperty("data").GetProperty("stopped").GetBoolean());
             Assert.DoesNotContain(File.ReadAllText(Path.Combine(home, "password")).Trim(), migrate.Output + migrate.Error + running.Output);
         }
