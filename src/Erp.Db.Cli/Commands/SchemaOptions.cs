@@ -7,11 +7,44 @@ namespace Erp.Db.Cli.Commands;
 internal static class SchemaOptions
 {
     /// <summary><c>--scripts DIR</c>: a folder laid out like the repository's sql/, instead of the scripts built into erpdb.</summary>
-    public static Option<DirectoryInfo?> Scripts() => new("--scripts")
+    public static Option<DirectoryInfo?> Scripts()
     {
-        Description = "Use the scripts of this folder (holding migrations/, functions/, views/, like the repository's sql/) instead of the ones built into erpdb.",
-        HelpName = "dir",
-    };
+        var option = new Option<DirectoryInfo?>("--scripts")
+        {
+            Description = "Use the scripts of this folder (holding migrations/, functions/, views/, like the repository's sql/) instead of the ones built into erpdb.",
+            HelpName = "dir",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<DirectoryInfo?>() is { } folder && ScriptsFolderProblem(folder) is { } problem)
+            {
+                result.AddError(problem);
+            }
+        });
+        return option;
+    }
+
+    /// <summary>
+    /// Why <paramref name="folder"/> cannot be a scripts folder, or null. A folder without migrations/ (the repository's root
+    /// instead of its sql/) would make every applied migration look removed: status would list them all as missing and
+    /// migrate refuse them as drift, so it is refused here, naming the folder that would do.
+    /// </summary>
+    internal static string? ScriptsFolderProblem(DirectoryInfo folder)
+    {
+        const string Layout = "point it at a folder laid out like the repository's sql/ (migrations/, functions/, views/)";
+        if (!folder.Exists)
+        {
+            return $"--scripts: the folder '{folder.FullName}' does not exist; {Layout}.";
+        }
+        if (Directory.Exists(Path.Combine(folder.FullName, "migrations")))
+        {
+            return null;
+        }
+        var sql = Path.Combine(folder.FullName, "sql");
+        return Directory.Exists(Path.Combine(sql, "migrations"))
+            ? $"--scripts: '{folder.FullName}' has no migrations/ folder; did you mean '{sql}'?"
+            : $"--scripts: '{folder.FullName}' has no migrations/ folder; {Layout}.";
+    }
 
     /// <summary><c>--allow-downgrade</c>: re-apply repeatable scripts over newer texts of them.</summary>
     public static Option<bool> AllowDowngrade() => new("--allow-downgrade")

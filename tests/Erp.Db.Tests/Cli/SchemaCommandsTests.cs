@@ -423,6 +423,38 @@ public class SchemaCommandsTests
         Assert.DoesNotContain(target.Password!, run.Output + run.Error);
     }
 
+    [Theory]
+    [InlineData("status", "missing", "does not exist")]
+    [InlineData("migrate", "root", "did you mean")]
+    [InlineData("verify", "empty", "has no migrations/ folder")]
+    public async Task A_scripts_folder_without_migrations_is_refused_as_bad_input_naming_the_option(string command, string folder, string said)
+    {
+        // Parsing refuses it before any connection: the server named here is never reached.
+        var root = Directory.CreateTempSubdirectory("erpdb-scripts-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "sql", "migrations"));
+            var dir = folder switch { "missing" => Path.Combine(root, "nothing-here"), "root" => root, _ => Path.Combine(root, "sql", "migrations") };
+
+            var run = await CliRun.RunAsync(command, "--scripts", dir, "--format", "json", "--connection", "Host=127.0.0.1;Port=1;Database=none");
+
+            Assert.Equal(2, run.ExitCode);
+            var error = run.Json().GetProperty("error");
+            Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
+            var message = error.GetProperty("message").GetString()!;
+            Assert.StartsWith("--scripts: ", message, StringComparison.Ordinal);
+            Assert.Contains(said, message, StringComparison.Ordinal);
+            if (folder == "root")
+            {
+                Assert.Contains(Path.Combine(root, "sql"), message, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Without_a_connection_erpdb_starts_its_local_server_says_so_and_stops_it()
     {
