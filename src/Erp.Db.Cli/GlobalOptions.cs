@@ -20,7 +20,7 @@ internal sealed class GlobalOptions
 
     public Option<string?> Connection { get; } = new("--connection", "-c")
     {
-        Description = "PostgreSQL connection string. Default: ERPDB_CONNECTION, then PGHOST/PGPORT/PGDATABASE/PGUSER/PGPASSWORD, then ConnectionStrings:ErpDb in erpdb.json, else a local server erpdb starts itself. Without a password, the password file PGPASSFILE or ~/.pgpass is read.",
+        Description = "PostgreSQL connection string: Npgsql's (Host=db;Port=5432;Database=erp;Username=app) or libpq's (host=db dbname=erp user=app, or postgresql://app@db:5432/erp). Default: ERPDB_CONNECTION, then PGHOST/PGPORT/PGDATABASE/PGUSER/PGPASSWORD, then ConnectionStrings:ErpDb or ErpDb:ConnectionString in erpdb.json or appsettings.json (current folder), else a local server erpdb starts itself (erpdb server status). Without a password, the password file PGPASSFILE or ~/.pgpass is read.",
         Recursive = true,
     };
 

@@ -31,4 +31,17 @@ public class HelpOverviewTests
         Assert.DoesNotContain("merchant_code|merchant_id*", overview.Output, StringComparison.Ordinal);
         Assert.Contains("merchant_code|merchant_id*", (await CliRun.RunAsync("import", "--help")).Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_connection_option_names_every_place_a_connection_is_read_from_as_the_README_does()
+    {
+        var help = (await CliRun.RunAsync("--help")).Output;
+
+        // README "Connecting": first found wins, in this order.
+        var places = new[] { "ERPDB_CONNECTION", "PGHOST", "ConnectionStrings:ErpDb", "ErpDb:ConnectionString", "erpdb.json", "appsettings.json", "local server" };
+        var at = places.Select(p => help.IndexOf(p, StringComparison.Ordinal)).ToList();
+        Assert.All(at, (index, i) => Assert.True(index >= 0, $"--connection's help does not name {places[i]}"));
+        Assert.Equal(at.Take(4).Order(), at.Take(4));
+        Assert.Contains("postgresql://", help, StringComparison.Ordinal);
+    }
 }
