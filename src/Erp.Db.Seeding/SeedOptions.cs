@@ -18,7 +18,7 @@ public sealed record SeedOptions
     /// <summary>Length of the date range in days, ending at <see cref="EndDate"/>. Default 365.</summary>
     public int Days { get; init; } = 365;
 
-    /// <summary>Last day of the range (the merchants' business day); default yesterday (UTC).</summary>
+    /// <summary>Last day of the range (the merchants' business day); default the day before the database's today (<c>CURRENT_DATE</c>, docs/today.md), set by <see cref="Seeder.SeedAsync"/>.</summary>
     public DateOnly? EndDate { get; init; }
 
     /// <summary>Number of merchants (tenants). Default 2.</summary>
@@ -42,7 +42,7 @@ public sealed record SeedOptions
     /// </summary>
     public bool RefreshViews { get; init; } = true;
 
-    /// <summary>The last day of the range: <see cref="EndDate"/> or yesterday (UTC).</summary>
+    /// <summary>The last day of the range: <see cref="EndDate"/> or, when none is set (the seeder sets it from the database), yesterday (UTC).</summary>
     public DateOnly ResolveEndDate() => EndDate ?? DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
 
     /// <summary>The first day of the range: <see cref="ResolveEndDate"/> minus <see cref="Days"/> - 1.</summary>

@@ -43,13 +43,23 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
         var started = Stopwatch.GetTimestamp();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The warehouse's today is the database's (docs/today.md), not this machine's: the default range ends the day before it,
+        // so that the BI commands' "today" is the first day without data, whatever the zones of this machine and the server.
+        DateOnly databaseToday;
+        await using (var todayCommand = new NpgsqlCommand("SELECT CURRENT_DATE", connection, transaction))
+        await using (var reader = await todayCommand.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            databaseToday = reader.GetFieldValue<DateOnly>(0);
+        }
+        options = options with { EndDate = options.EndDate ?? databaseToday.AddDays(-1) };
         await connection.ExecuteAsync(new CommandDefinition(SeedSql.Lock, new { key = SeedSql.LockKey }, transaction, cancellationToken: cancellationToken));
         var replaced = await PrepareTargetAsync(connection, transaction, options.ExistingData, cancellationToken);
         var reference = await ReferenceDataReader.ReadAsync(connection, transaction, cancellationToken);
         var generator = await Task.Run(() => new DemoDataGenerator(options, reference), cancellationToken);
         logger.LogInformation("Seeding {Orders} orders ({Items} lines) over {Start}..{End} into {Database}",
             generator.OrderCount, generator.OrderItemCount, generator.StartDate, generator.EndDate, connection.Database);
-        await PrepareCalendarAsync(connection, transaction, generator.StartDate, generator.EndDate, cancellationToken);
+        await PrepareCalendarAsync(connection, transaction, generator.StartDate, generator.EndDate, databaseToday, cancellationToken);
 
         var tables = new List<SeedTableReport>
         {
@@ -164,7 +174,7 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
             $"database already has {what}; use --replace to truncate dw facts/dims first or seed an empty database");
     }
 
-    private static async Task PrepareCalendarAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    private static async Task PrepareCalendarAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateOnly from, DateOnly to, DateOnly today, CancellationToken cancellationToken)
     {
         // Dapper has no DateOnly mapping (and the library adds no global type handlers): typed Npgsql parameters.
         await using var covered = new NpgsqlCommand(SeedSql.CalendarCovered, connection, transaction);
@@ -177,7 +187,6 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
             fill.Parameters.Add(new NpgsqlParameter<DateOnly>("to", to));
             await fill.ExecuteNonQueryAsync(cancellationToken);
         }
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
         await using var partitions = new NpgsqlCommand(SeedSql.EnsurePartitions, connection, transaction);
         partitions.Parameters.Add(new NpgsqlParameter<int>("monthsAhead", Math.Max(3, ((to.Year - today.Year) * 12) + to.Month - today.Month + 1)));
         partitions.Parameters.Add(new NpgsqlParameter<DateOnly>("fromMonth", new DateOnly(from.Year, from.Month, 1)));

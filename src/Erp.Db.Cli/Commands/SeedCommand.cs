@@ -49,7 +49,7 @@ internal sealed class SeedCommand : Command
 
     private readonly Option<string?> endDate = new("--end-date")
     {
-        Description = "Last day of the data, yyyy-MM-dd. Default: yesterday (UTC).",
+        Description = "Last day of the data, yyyy-MM-dd. Default: yesterday, the day before the database's today (its time zone's CURRENT_DATE, as the BI commands count days: docs/today.md).",
         HelpName = "yyyy-MM-dd",
     };
 

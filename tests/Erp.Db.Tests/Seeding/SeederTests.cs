@@ -195,6 +195,25 @@ public class SeederTests
     }
 
     [Fact]
+    public async Task The_default_range_ends_the_day_before_the_databases_today_not_this_machines()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        // A zone on another date than UTC's at this instant: UTC+14 or UTC-12, 26 hours apart, one of them always is.
+        var utc = DateOnly.FromDateTime(DateTime.UtcNow);
+        var zone = WarehouseClock.TodayIn("Etc/GMT-14", DateTimeOffset.UtcNow) != utc ? "Etc/GMT-14" : "Etc/GMT+12";
+        await db.ExecuteAsync($"ALTER DATABASE {db.Name} SET timezone = '{zone}'");
+        db.DataSource.Clear();
+        var yesterday = (await db.ScalarAsync<DateOnly>("SELECT CURRENT_DATE")).AddDays(-1);
+        Assert.NotEqual(utc.AddDays(-1), yesterday);
+
+        // One day of data: every order is on the range's last day.
+        await new Seeder(db.DataSource).SeedAsync(new SeedOptions { Orders = 30, Days = 1, Merchants = 1, ShopsPerMerchant = 1, RefreshViews = false });
+
+        Assert.Equal(yesterday, await db.ScalarAsync<DateOnly>("SELECT min(order_date) FROM dw.fact_sales_orders"));
+        Assert.Equal(yesterday, await db.ScalarAsync<DateOnly>("SELECT max(order_date) FROM dw.fact_sales_orders"));
+    }
+
+    [Fact]
     public async Task An_end_date_before_the_migrated_calendar_fills_dim_date_and_creates_the_partitions()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
