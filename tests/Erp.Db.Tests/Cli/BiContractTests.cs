@@ -487,6 +487,22 @@ public class BiContractTests
     }
 
     [Fact]
+    public async Task Shops_says_why_a_period_has_no_results_in_its_table_too_not_only_in_json()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        string[] common = ["shops", "--merchant", "1", "--period", "month", "--date", "2001-01-15", "--connection", f.Db.ConnectionString];
+
+        var json = (await CliRun.RunAsync([.. common, "--format", "json"])).Json();
+        var table = await CliRun.RunAsync([.. common, "--format", "table"]);
+
+        Assert.Equal(0, json.GetProperty("data").GetProperty("shops").GetProperty("total").GetInt64());
+        var note = json.GetProperty("meta").GetProperty("period").GetProperty("note").GetString()!;
+        Assert.StartsWith("No shop results for this month", note, StringComparison.Ordinal);
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("No shop results for this month", table.Output.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_period_that_starts_after_the_warehouse_today_never_says_it_includes_today()
     {
         var tomorrow = Today.AddDays(1);

@@ -41,6 +41,12 @@ internal sealed class ShopsCommand : Command
         };
         var result = await erp.Queries.ShopsAsync(query, cancellationToken);
         var data = result.Data;
+        var today = result.AsOf;
+        // An empty list says why it may be empty: otherwise it reads as shops that sold nothing.
+        var note = data.Shops.Total == 0
+            ? $"No shop results for this {data.Period}: it is older than the results kept (see --help), or they are not computed yet (erpdb refresh)."
+            : data.End < today ? null : $"The {data.Period} is still running: its figures are to date, its sales growth against the same days of the {data.Period} before.";
+        var when = new PeriodMeta(data.Start, data.End, data.End.DayNumber - data.Start.DayNumber + 1, data.Period, data.End < today, note);
         var table = new TableView(
             ["Shop", "Platform", "Health", "Health rank", "Revenue", "Revenue rank", "Profit", "Profit rank", "Growth", "Margin", "Ship h", "Returns", "Stock-out"],
             [.. data.Shops.Items.Select(s => BiResult.Row(s.ShopName, s.Platform, s.Score is { } score ? Cells.Money(score) : "n/a", s.HealthRank?.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -48,13 +54,7 @@ internal sealed class ShopsCommand : Command
                 Cells.Percent(s.Components.SalesGrowth.Value), Cells.Percent(s.Components.GrossMargin.Value),
                 s.Components.FulfilmentHours.Value is { } hours ? Cells.Money(hours) : "n/a",
                 Cells.Percent(s.Components.ReturnRate.Value), Cells.Percent(s.Components.StockOutRate.Value)))],
-            $"{data.Period} {data.Start:yyyy-MM-dd}..{data.End:yyyy-MM-dd}: {Cells.Count(data.Shops.Total)} shops.", Records: data.Shops.Items, Page: PageOf.From(data.Shops));
-        var today = result.AsOf;
-        // An empty list says why it may be empty: otherwise it reads as shops that sold nothing.
-        var note = data.Shops.Total == 0
-            ? $"No shop results for this {data.Period}: it is older than the results kept (see --help), or they are not computed yet (erpdb refresh)."
-            : data.End < today ? null : $"The {data.Period} is still running: its figures are to date, its sales growth against the same days of the {data.Period} before.";
-        var when = new PeriodMeta(data.Start, data.End, data.End.DayNumber - data.Start.DayNumber + 1, data.Period, data.End < today, note);
+            $"{data.Period} {data.Start:yyyy-MM-dd}..{data.End:yyyy-MM-dd}: {Cells.Count(data.Shops.Total)} shops.{when.Caption}", Records: data.Shops.Items, Page: PageOf.From(data.Shops));
         return BiResult.From(result, when, table);
     }
 }
