@@ -24,17 +24,15 @@ internal sealed class DoctorCommand : Command
         var problems = await (await database.GetMigratorAsync(parseResult, cancellationToken)).Doctor.CheckAsync(cancellationToken);
         var caption = problems.Count == 0 ? "Healthy: nothing to act on."
             : $"{problems.Count} problem(s) to act on ({problems.Count(p => p.Severity == "error")} error(s)); codes in docs/doctor.md.";
+        // One shape for JSON's problems and CSV's records, so CSV has one column per JSON field (object, not objectName).
+        var rows = problems.Select(p => new { code = p.Code, severity = p.Severity, @object = p.ObjectName, problem = p.Problem, fix = p.Fix }).ToList();
         var table = new TableView(
             ["Code", "Object", "Problem and fix"],
             [.. problems.Select(p => (IReadOnlyList<string>)[p.Code, p.ObjectName, $"{p.Problem}\nFix: {p.Fix}"])],
             caption,
-            Records: problems,
+            Records: rows,
             WrapText: true);
-        var data = new
-        {
-            healthy = problems.Count == 0,
-            problems = problems.Select(p => new { code = p.Code, severity = p.Severity, @object = p.ObjectName, problem = p.Problem, fix = p.Fix }),
-        };
+        var data = new { healthy = problems.Count == 0, problems = rows };
         return new CommandResult(data, table, problems.Count == 0 ? ExitCodes.Ok : ExitCodes.NeedsAction);
     }
 }

@@ -48,6 +48,11 @@ public class DoctorCommandTests
         Assert.Equal("mart.mv_customer_segments", problem.Object);
         Assert.Contains("3 refreshes in a row failed", problem.Problem);
         Assert.Contains("erpdb refresh mart.mv_customer_segments", problem.Fix);
+        // CSV has one column per JSON field, named as in JSON (docs/assistants.md).
+        var csv = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "csv");
+        var lines = csv.Output.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("code,severity,object,problem,fix", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("ERPDB002,error,mart.mv_customer_segments,", StringComparison.Ordinal));
     }
 
     [Fact]
