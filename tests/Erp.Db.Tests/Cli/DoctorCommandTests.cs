@@ -50,7 +50,7 @@ public class DoctorCommandTests
         Assert.Contains("erpdb refresh mart.mv_customer_segments", problem.Fix);
         // CSV has one column per JSON field, named as in JSON (docs/assistants.md).
         var csv = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "csv");
-        var lines = csv.Output.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = csv.Csv().ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("code,severity,object,problem,fix", lines[0]);
         Assert.Contains(lines, l => l.StartsWith("ERPDB002,error,mart.mv_customer_segments,", StringComparison.Ordinal));
     }
