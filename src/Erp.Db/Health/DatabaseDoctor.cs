@@ -93,6 +93,12 @@ public sealed class DatabaseDoctor
                 "Run erpdb doctor as a login that may read schema cron in the cron database, or have a DBA run erpdb migrate")];
         }
 
+        // When migrate scheduled each job (by job id): a job that never started is reported from then on.
+        var scheduledAt = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(HealthSql.HasCronJobSchedules, cancellationToken: cancellationToken))
+            ? (await connection.QueryAsync<CronJobSchedule>(new CommandDefinition(HealthSql.CronJobSchedules, cancellationToken: cancellationToken)))
+                .ToDictionary(s => s.JobId, s => s.ScheduledAt)
+            : [];
+
         var problems = new List<HealthProblem>();
         foreach (var schedule in schedules.Where(s => jobs.All(j => j.JobName != prefix + s.Name)))
         {
@@ -106,7 +112,15 @@ public sealed class DatabaseDoctor
         }
         foreach (var job in jobs)
         {
-            if (Idle(job) is { } idle)
+            if (NeverStarted(job, scheduledAt.TryGetValue(job.JobId, out var at) ? at : null) is { } never)
+            {
+                problems.Add(new HealthProblem(HealthCodes.CronJobIdle, "warning", job.JobName, never,
+                    $"In the cron database {probe.CronDatabase}, as a superuser: SELECT pg_reload_conf() (pg_cron 1.4 may not start jobs added after its "
+                    + "scheduler started, until it reloads them: docs/refresh-watchdog.md); then check that runs appear: "
+                    + $"SELECT status, start_time, return_message FROM cron.job_run_details WHERE jobid = {job.JobId} ORDER BY start_time DESC LIMIT 5. "
+                    + "If none appear within its period, see the server log and whether pg_cron's scheduler runs"));
+            }
+            else if (Idle(job) is { } idle)
             {
                 problems.Add(new HealthProblem(HealthCodes.CronJobIdle, "warning", job.JobName, idle,
                     job.Active
@@ -136,8 +150,27 @@ public sealed class DatabaseDoctor
     private sealed record CronProbe(bool Available, string? CronDatabase, string DatabaseName, string Login, bool ReadsAllSettings);
 
     /// <summary>
+    /// Why pg_cron has never started the active <paramref name="job"/>, or null: no run of it in <c>cron.job_run_details</c> though
+    /// erpdb migrate scheduled it (<paramref name="scheduledAt"/>, from <c>ops.cron_job_schedules</c> for its job id) longer ago than
+    /// twice its period and ten minutes. Without a recorded time (a job scheduled by hand, or before migration 0065) it cannot tell a
+    /// new job from a stuck one, and says nothing.
+    /// </summary>
+    private static string? NeverStarted(CronJobState job, DateTime? scheduledAt)
+    {
+        if (!job.Active || job.LastStart is not null || scheduledAt is not { } at || CronPeriod(job.Schedule) is not { } period)
+        {
+            return null;
+        }
+        var since = job.Now - at;
+        return since > 2 * period + TimeSpan.FromMinutes(10)
+            ? $"no run has ever started (none in cron.job_run_details), though erpdb migrate scheduled it {Math.Floor(since.TotalMinutes):0} minutes ago "
+              + $"({job.Schedule}, every {period.TotalMinutes:0} minutes)"
+            : null;
+    }
+
+    /// <summary>
     /// Why pg_cron is not starting <paramref name="job"/>, or null: it is inactive, or no run has started for twice its schedule's
-    /// period and ten minutes more (a job that never ran may just be new, and is left to ERPDB003's stale views).
+    /// period and ten minutes more (a job that never ran is judged by <see cref="NeverStarted"/>).
     /// </summary>
     private static string? Idle(CronJobState job)
     {
@@ -184,7 +217,9 @@ public sealed class DatabaseDoctor
     }
 
     private sealed record CronJobState(string JobName, string? LastStatus, string? LastMessage, long OldRuns, string Schedule, bool Active,
-        DateTime? LastStart, DateTime Now);
+        DateTime? LastStart, DateTime Now, long JobId);
+
+    private sealed record CronJobSchedule(long JobId, DateTime ScheduledAt);
 
     private sealed record OrphanedCronJob(string Database, string JobName, long JobId);
 }

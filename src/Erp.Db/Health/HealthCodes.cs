@@ -32,7 +32,8 @@ public static class HealthCodes
 
     /// <summary>
     /// pg_cron does not start a job of this database: it is inactive, or no run has started for twice its period and ten minutes
-    /// more (a scheduler that stopped, or one waiting for a long job of another database).
+    /// more (a scheduler that stopped, or one waiting for a long job of another database), or none ever started though migrate
+    /// scheduled it longer ago than that (<c>ops.cron_job_schedules</c>; pg_cron 1.4 not reloading its jobs).
     /// </summary>
     public const string CronJobIdle = "ERPDB018";
 }

@@ -21,7 +21,8 @@ internal static class HealthSql
                j.schedule AS Schedule,
                j.active AS Active,
                (SELECT max(d.start_time) FROM cron.job_run_details AS d WHERE d.jobid = j.jobid) AS LastStart,
-               now() AS Now
+               now() AS Now,
+               j.jobid AS JobId
         FROM cron.job AS j
         LEFT JOIN LATERAL (
             SELECT d.status, d.return_message FROM cron.job_run_details AS d
@@ -30,6 +31,17 @@ internal static class HealthSql
         ) AS last ON true
         WHERE starts_with(j.jobname, @prefix)
         """;
+
+    /// <summary>
+    /// On the warehouse: when erpdb migrate (re)scheduled each of its pg_cron jobs, by job id (<c>ops.cron_job_schedules</c>, migration
+    /// 0065; nothing before it).
+    /// </summary>
+    public const string CronJobSchedules = """
+        SELECT s.job_id AS JobId, s.scheduled_at AS ScheduledAt
+        FROM ops.cron_job_schedules AS s
+        """;
+
+    public const string HasCronJobSchedules = "SELECT pg_catalog.to_regclass('ops.cron_job_schedules') IS NOT NULL";
 
     /// <summary>
     /// In the cron database: the erpdb jobs (named <c>erpdb:&lt;database&gt;:&lt;schedule&gt;</c>, the schedule without a

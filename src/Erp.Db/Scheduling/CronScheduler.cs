@@ -72,7 +72,7 @@ public sealed class CronScheduler
             var cronConnectionString = new NpgsqlConnectionStringBuilder(connection.ConnectionString) { Database = probe.CronDatabase, Pooling = false }.ConnectionString;
             await using var cron = connection.CloneWith(cronConnectionString);
             await cron.OpenAsync(cancellationToken);
-            return await SyncAsync(cron, probe, prefix, jobs, cancellationToken);
+            return await SyncAsync(connection, cron, probe, prefix, jobs, cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState is "42501" or "3F000" or "42883" or "42P01" or "28000" or "28P01" or "3D000")
         {
@@ -82,10 +82,15 @@ public sealed class CronScheduler
         }
     }
 
-    private async Task<IReadOnlyList<string>> SyncAsync(NpgsqlConnection cron, Probe probe, string prefix,
+    /// <summary>
+    /// Makes the cron database hold exactly the declared jobs, and records in <c>ops.cron_job_schedules</c> of the migrated database
+    /// (<paramref name="connection"/>) when each was scheduled: doctor reports a job that never started from that time on (ERPDB018).
+    /// </summary>
+    private async Task<IReadOnlyList<string>> SyncAsync(NpgsqlConnection connection, NpgsqlConnection cron, Probe probe, string prefix,
         List<(ScheduleScript Schedule, string Command)> jobs, CancellationToken cancellationToken)
     {
         var notices = new List<string>();
+        var records = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(CronSql.RecordsSchedules, cancellationToken: cancellationToken));
         if (!await cron.ExecuteScalarAsync<bool>(new CommandDefinition(CronSql.ExtensionExists, cancellationToken: cancellationToken)))
         {
             await cron.ExecuteAsync(new CommandDefinition(CronSql.CreateExtension, cancellationToken: cancellationToken));
@@ -102,14 +107,24 @@ public sealed class CronScheduler
             var current = existing.FirstOrDefault(j => j.JobName == name);
             if (current is not null && current.Schedule == schedule.Cron && current.Command == command && current.DatabaseName == database)
             {
+                if (records)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(CronSql.RecordSchedule,
+                        new { name, jobId = current.JobId, rescheduled = false }, cancellationToken: cancellationToken));
+                }
                 continue;
             }
             if (current is not null)
             {
                 await cron.ExecuteAsync(new CommandDefinition(CronSql.Unschedule, new { jobId = current.JobId }, cancellationToken: cancellationToken));
             }
-            await cron.ExecuteAsync(new CommandDefinition(CronSql.ScheduleInDatabase,
+            var jobId = await cron.ExecuteScalarAsync<long>(new CommandDefinition(CronSql.ScheduleInDatabase,
                 new { name, schedule = schedule.Cron, command, database }, cancellationToken: cancellationToken));
+            if (records)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(CronSql.RecordSchedule,
+                    new { name, jobId, rescheduled = true }, cancellationToken: cancellationToken));
+            }
             notices.Add($"Scheduled pg_cron job {name} ({schedule.Cron}) in database {database}.");
             changed = true;
             logger.LogInformation("Scheduled pg_cron job {Job}", name);
@@ -119,6 +134,10 @@ public sealed class CronScheduler
             await cron.ExecuteAsync(new CommandDefinition(CronSql.Unschedule, new { jobId = stale.JobId }, cancellationToken: cancellationToken));
             notices.Add($"Removed pg_cron job {stale.JobName}, no longer declared.");
             changed = true;
+        }
+        if (records)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(CronSql.ForgetSchedules, new { declared = declared.ToArray() }, cancellationToken: cancellationToken));
         }
         if (changed)
         {

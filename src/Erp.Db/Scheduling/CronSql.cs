@@ -35,6 +35,27 @@ internal static class CronSql
         WHERE starts_with(jobname, @prefix) AND strpos(substr(jobname, length(@prefix) + 1), ':') = 0
         """;
 
+    /// <summary>
+    /// On the migrated database: whether it has <c>ops.cron_job_schedules</c> (migration 0065) and the login may write it.
+    /// </summary>
+    public const string RecordsSchedules = """
+        SELECT pg_catalog.to_regclass('ops.cron_job_schedules') IS NOT NULL
+               AND pg_catalog.has_table_privilege('ops.cron_job_schedules', 'INSERT, UPDATE, DELETE')
+        """;
+
+    /// <summary>
+    /// On the migrated database: records that a job was scheduled now (<c>@rescheduled</c>), or, for a job left as it was, that it
+    /// is scheduled at least since now when no time is recorded for its job id yet (scheduled before 0065, or by hand).
+    /// </summary>
+    public const string RecordSchedule = """
+        INSERT INTO ops.cron_job_schedules AS s (job_name, job_id, scheduled_at) VALUES (@name, @jobId, now())
+        ON CONFLICT (job_name) DO UPDATE SET job_id = excluded.job_id, scheduled_at = excluded.scheduled_at
+        WHERE @rescheduled OR s.job_id IS DISTINCT FROM excluded.job_id
+        """;
+
+    /// <summary>On the migrated database: forgets the jobs no longer scheduled.</summary>
+    public const string ForgetSchedules = "DELETE FROM ops.cron_job_schedules WHERE NOT (job_name = ANY(@declared))";
+
     public const string Unschedule = "SELECT cron.unschedule(@jobId)";
 
     public const string ScheduleInDatabase = "SELECT cron.schedule_in_database(@name, @schedule, @command, @database)";
