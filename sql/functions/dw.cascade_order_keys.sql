@@ -4,7 +4,8 @@
 -- requires: dw.fact_sales_orders, dw.fact_order_items, dw.fact_inventory_transactions,
 --           dw.fact_accounts_receivable, dw.fact_expenses, dw.check_order_references (fired by the updates below)
 -- AFTER UPDATE (transition tables old_orders, new_orders): an order whose order_date changed (an
--- import correcting it) takes its lines and referencing rows to the new date, as ON UPDATE CASCADE did.
+-- import correcting it) takes its lines and referencing rows to the new date, as ON UPDATE CASCADE did;
+-- its stock movements also move by as many days (never past now), so stock as of a day follows the order.
 -- AFTER DELETE (old_orders): deleting an order that movements, a receivable or expenses still name
 -- raises 23503, as a foreign key without an action did; otherwise its lines go with it (ON DELETE
 -- CASCADE). AFTER TRUNCATE: the lines are truncated too, as TRUNCATE ... CASCADE did.
@@ -46,7 +47,8 @@ BEGIN
         END IF;
         EXECUTE $q$
             WITH moved AS (
-                SELECT o.merchant_id, o.order_id, o.order_date AS old_date, n.order_date AS new_date
+                SELECT o.merchant_id, o.order_id, o.order_date AS old_date, n.order_date AS new_date,
+                       pg_catalog.make_interval(days => n.order_date - o.order_date) AS shift
                 FROM old_orders AS o
                 JOIN new_orders AS n ON n.merchant_id = o.merchant_id AND n.order_id = o.order_id
                 WHERE n.order_date <> o.order_date
@@ -56,8 +58,17 @@ BEGIN
                 WHERE i.merchant_id = m.merchant_id AND i.order_id = m.order_id AND i.order_date = m.old_date
                 RETURNING 1
             ),
+            -- The order's stock movements move by as many days as the order (docs/business-flows.md, "Stock movements
+            -- follow a corrected order"), but not past now: a cancellation recorded today does not move into the future.
             movements AS (
-                UPDATE dw.fact_inventory_transactions AS t SET order_date = m.new_date FROM moved AS m
+                UPDATE dw.fact_inventory_transactions AS t
+                SET order_date = m.new_date,
+                    occurred_at = least(t.occurred_at + m.shift, greatest(t.occurred_at, pg_catalog.now())),
+                    transaction_date = CASE WHEN t.occurred_at + m.shift <= greatest(t.occurred_at, pg_catalog.now())
+                                            THEN t.transaction_date + (m.new_date - m.old_date)
+                                            ELSE (pg_catalog.now() AT TIME ZONE z.timezone)::date END
+                FROM moved AS m
+                JOIN dw.dim_merchants AS z ON z.merchant_id = m.merchant_id
                 WHERE t.merchant_id = m.merchant_id AND t.order_id = m.order_id AND t.order_date = m.old_date
                 RETURNING 1
             ),

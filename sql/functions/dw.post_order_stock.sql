@@ -12,6 +12,8 @@
 -- which moves the positions by them and by the merchant's other pending movements in the same pass:
 -- writing them unapplied and then updating every one of them wrote each movement and its six
 -- indexes twice.
+-- What a line posted for a product it no longer has (a deleted line, a corrected SKU) is reversed
+-- as of the time it was posted (docs/business-flows.md, "Correcting what was imported").
 -- Reference: order:<order_id>:<line_no>:<type>:<n>, n counting that type for that line, so the
 -- unique (merchant_id, transaction_type, reference_no) stops two concurrent postings of one order.
 
@@ -71,7 +73,9 @@ BEGIN
                o.order_no, o.timezone, o.ordered_at, o.paid_at, o.shipped_at, o.updated_at,
                coalesce(sum(t.quantity_change) FILTER (WHERE t.transaction_type IN ('reserve', 'release')), 0) AS reserved,
                coalesce(-sum(t.quantity_change) FILTER (WHERE t.transaction_type IN ('sale_out', 'return_in')), 0) AS shipped,
-               max(t.unit_cost) FILTER (WHERE t.transaction_type = 'sale_out') AS unit_cost
+               max(t.unit_cost) FILTER (WHERE t.transaction_type = 'sale_out') AS unit_cost,
+               max(t.occurred_at) FILTER (WHERE t.transaction_type = 'reserve') AS reserve_posted_at,
+               max(t.occurred_at) FILTER (WHERE t.transaction_type = 'sale_out') AS ship_posted_at
         FROM ord AS o
         JOIN dw.fact_inventory_transactions AS t
           ON t.merchant_id = o.merchant_id AND t.order_id = o.order_id AND t.order_date = o.order_date
@@ -94,6 +98,11 @@ BEGIN
                coalesce(tg.paid_at, p.paid_at) AS paid_at,
                coalesce(tg.shipped_at, p.shipped_at) AS shipped_at,
                coalesce(tg.updated_at, p.updated_at) AS updated_at,
+               -- What a line posted for a product it no longer has (the line was deleted, or its SKU corrected) is taken
+               -- back as of when it was posted: a correction of the import, not an event of its own, so stock as of the
+               -- days between shows what the order really moved.
+               CASE WHEN tg.line_no IS NULL THEN p.reserve_posted_at END AS reserve_undone_at,
+               CASE WHEN tg.line_no IS NULL THEN p.ship_posted_at END AS ship_undone_at,
                coalesce(tg.reserved, 0) - coalesce(p.reserved, 0) AS reserve_change,
                coalesce(tg.shipped, 0) - coalesce(p.shipped, 0) AS ship_change,
                bool_or(p.line_no IS NOT NULL) OVER (PARTITION BY coalesce(tg.merchant_id, p.merchant_id), coalesce(tg.order_id, p.order_id),
@@ -114,12 +123,15 @@ BEGIN
     ),
     numbered AS (
         SELECT mv.*,
+               CASE WHEN mv.transaction_type IN ('reserve', 'release') AND mv.reserve_undone_at IS NOT NULL THEN mv.reserve_undone_at
+                    WHEN mv.transaction_type IN ('sale_out', 'return_in') AND mv.ship_undone_at IS NOT NULL THEN mv.ship_undone_at
+                    ELSE
                CASE mv.transaction_type
                    WHEN 'reserve' THEN coalesce(mv.paid_at, mv.ordered_at)
                    WHEN 'sale_out' THEN coalesce(mv.shipped_at, mv.paid_at, mv.ordered_at)
                    WHEN 'release' THEN CASE WHEN mv.ship_change > 0 THEN coalesce(mv.shipped_at, mv.updated_at) ELSE mv.updated_at END
                    ELSE mv.updated_at
-               END AS occurred_at,
+               END END AS occurred_at,
                -- The line's earlier movements of the type are counted only for a line posted before
                -- (under any product): a new batch's lines skip one probe of the partitions each.
                CASE WHEN mv.line_posted THEN

@@ -67,6 +67,13 @@ internal sealed class ImportCommand : Command, IArgumentHelp
             + "Both files are read with the same --delimiter, --encoding, --sheet, --date-format and --time-zone.",
     };
 
+    private readonly Option<bool> replace = new("--replace")
+    {
+        Description = "With entity order-items (or orders --items): the file's lines of each order it names are that order's whole set of lines. "
+            + "Stored lines of those orders that the file lacks (by line_no) are deleted, and their stock, cost and units are taken back. "
+            + "Orders the file does not name keep their lines. Without it, a file never removes a line.",
+    };
+
     private readonly Option<bool> dryRun = new("--dry-run")
     {
         Description = "Validate everything against the database and report what would be inserted, updated and left unchanged; write nothing.",
@@ -87,6 +94,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         Options.Add(timeZone);
         Options.Add(maxErrors);
         Options.Add(items);
+        Options.Add(replace);
         Options.Add(dryRun);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
@@ -104,6 +112,12 @@ internal sealed class ImportCommand : Command, IArgumentHelp
             throw CliException.Validation($"--max-errors must be at least 1, not {settings.MaxErrors}.", new { field = "--max-errors", maxErrors = settings.MaxErrors });
         }
         var dry = parseResult.GetValue(dryRun);
+        var replaceLines = parseResult.GetValue(replace);
+        if (replaceLines && target != OrderItemsCsv.Entity && !(target == OrdersCsv.Entity && parseResult.GetValue(items) is not null))
+        {
+            throw CliException.Validation($"--replace goes with entity order-items (or orders with --items): it makes the file each order's whole set of lines, not {target.Name}.",
+                new { entity = target.Name, field = "--replace" });
+        }
         if (parseResult.GetValue(items) is { } itemsPath)
         {
             if (target != OrdersCsv.Entity)
@@ -122,7 +136,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
             var header = ReadHeader(source, target, path);
             run = new ImportRun(source, header, settings, progress is null ? null : progress.Report);
             var ingestor = (await database.GetErpAsync(parseResult, cancellationToken)).Ingest
-                .With(new IngestOptions { DryRun = dry, MaxErrors = settings.MaxErrors, SuppliedFields = header.ToHashSet(StringComparer.Ordinal) });
+                .With(new IngestOptions { DryRun = dry, MaxErrors = settings.MaxErrors, SuppliedFields = header.ToHashSet(StringComparer.Ordinal), ReplaceOrderLines = replaceLines });
             result = await target.ImportAsync(ingestor, run, cancellationToken);
         }
         catch (DecoderFallbackException e)
@@ -159,12 +173,15 @@ internal sealed class ImportCommand : Command, IArgumentHelp
             updated = result.Updated,
             unchanged = result.Unchanged,
             total = result.Total,
+            // Stored rows deleted: lines a --replace file no longer has; 0 for every other import.
+            deleted = result.Deleted,
             elapsedMs = Math.Round(result.Elapsed.TotalMilliseconds, 1),
             rowsPerSecond = rate,
         };
-        var summary = dry
+        var deletedText = replaceLines ? $" {(dry ? "Would delete" : "Deleted")} {result.Deleted} stored line(s) the file no longer has." : "";
+        var summary = (dry
             ? $"Dry run: {result.Total} row(s) of {path} ({source.Description}) are valid; would insert {result.Inserted}, update {result.Updated}, leave {result.Unchanged} unchanged in {target.Table}. Nothing was written."
-            : $"Imported {result.Total} row(s) of {path} ({source.Description}) into {target.Table} in {result.Elapsed.TotalMilliseconds:0} ms ({ImportRate.Text(result.Total, result.Elapsed)}).";
+            : $"Imported {result.Total} row(s) of {path} ({source.Description}) into {target.Table} in {result.Elapsed.TotalMilliseconds:0} ms ({ImportRate.Text(result.Total, result.Elapsed)}).") + deletedText;
         var table = new TableView(
             ["entity", "inserted", "updated", "unchanged", "total"],
             [[target.Name, Text(result.Inserted), Text(result.Updated), Text(result.Unchanged), Text(result.Total)]],
@@ -292,6 +309,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
                 MaxErrors = settings.MaxErrors,
                 SuppliedFields = header.ToHashSet(StringComparer.Ordinal),
                 SuppliedItemFields = itemsHeader.ToHashSet(StringComparer.Ordinal),
+                ReplaceOrderLines = parseResult.GetValue(replace),
             });
             result = await ingestor.UpsertOrdersWithItemsAsync(OrdersCsv.Entity.Rows(run, cancellationToken), OrderItemsCsv.Entity.Rows(itemsRun, cancellationToken), cancellationToken);
         }
@@ -327,7 +345,14 @@ internal sealed class ImportCommand : Command, IArgumentHelp
             items = Path.GetFullPath(itemsPath),
             dryRun = dry,
             orders = new { inserted = result.Orders.Inserted, updated = result.Orders.Updated, unchanged = result.Orders.Unchanged, total = result.Orders.Total },
-            orderItems = new { inserted = result.Items.Inserted, updated = result.Items.Updated, unchanged = result.Items.Unchanged, total = result.Items.Total },
+            orderItems = new
+            {
+                inserted = result.Items.Inserted,
+                updated = result.Items.Updated,
+                unchanged = result.Items.Unchanged,
+                total = result.Items.Total,
+                deleted = result.Items.Deleted,
+            },
             elapsedMs = Math.Round(result.Orders.Elapsed.TotalMilliseconds, 1),
         };
         var summary = dry

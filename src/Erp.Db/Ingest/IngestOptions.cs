@@ -29,6 +29,16 @@ public sealed record IngestOptions
     /// </summary>
     public IReadOnlySet<string>? SuppliedItemFields { get; init; }
 
+    /// <summary>
+    /// For the order-lines calls (<see cref="Ingestor.UpsertOrderItemsAsync(IEnumerable{OrderItemRow}, System.Threading.CancellationToken)"/>,
+    /// and the lines of <see cref="Ingestor.UpsertOrdersWithItemsAsync(IEnumerable{OrderRow}, IEnumerable{OrderItemRow}, System.Threading.CancellationToken)"/>):
+    /// the lines of each order the batch names are that order's whole set. Its stored lines the batch does not name (by
+    /// <c>line_no</c>) are deleted, and posting takes back what they had posted: their stock movements are reversed, and the order's
+    /// cost and units follow its remaining lines. Orders the batch does not name keep all their lines. Default false: a batch leaves
+    /// the lines it lacks as they are. <see cref="IngestResult.Deleted"/> counts the lines deleted. <c>erpdb import order-items --replace</c>.
+    /// </summary>
+    public bool ReplaceOrderLines { get; init; }
+
     /// <summary>How many bad rows a rejected batch reports at most in <see cref="IngestException.Errors"/> (at least 1; default 100).</summary>
     public int MaxErrors { get; init; } = 100;
 }

@@ -151,7 +151,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
 
     private IngestResult Report<TRow>(IngestPlan<TRow> plan, long count, UpsertCounts counts, long started)
     {
-        var result = new IngestResult(counts.Inserted, counts.Updated, count - counts.Inserted - counts.Updated, Stopwatch.GetElapsedTime(started));
+        var result = new IngestResult(counts.Inserted, counts.Updated, count - counts.Inserted - counts.Updated, Stopwatch.GetElapsedTime(started)) { Deleted = counts.Deleted };
         logger.LogInformation("{Mode} {Rows} {Entity} into {Table}: {Inserted} inserted, {Updated} updated, {Unchanged} unchanged in {Elapsed} ms",
             options.DryRun ? "Dry run (rolled back) of" : "Ingested", count, plan.Entity, plan.Definition.Table, result.Inserted, result.Updated, result.Unchanged, (long)result.Elapsed.TotalMilliseconds);
         return result;
@@ -272,7 +272,17 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
             throw repeated;
         }
 
-        if (plan.Post is not null && await NeedsPostingAsync(connection, transaction, plan, count, counts, cancellationToken))
+        // A replacing batch (an order's whole set of lines) deletes the stored rows it does not name; what they posted is taken back
+        // by the posting, which runs whenever something was deleted.
+        if (options.ReplaceOrderLines && plan.Definition.ReplaceSet is { } replace)
+        {
+            counts = counts with
+            {
+                Deleted = await connection.ExecuteAsync(new CommandDefinition(replace, days.With(), transaction, commandTimeout: 0, cancellationToken: cancellationToken)),
+            };
+        }
+
+        if (plan.Post is not null && (counts.Deleted > 0 || await NeedsPostingAsync(connection, transaction, plan, count, counts, cancellationToken)))
         {
             // The posting reads what the upsert just wrote: its statistics first (a new month's partition is otherwise "empty").
             await AnalyzeChangedPartitionsAsync(connection, transaction, cancellationToken);

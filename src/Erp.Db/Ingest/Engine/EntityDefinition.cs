@@ -68,6 +68,14 @@ internal sealed record EntityDefinition<TRow>
     public bool PostsChangedRowsOnly { get; init; }
 
     /// <summary>
+    /// A DELETE run after the upsert when <see cref="IngestOptions.ReplaceOrderLines"/> is set: the stored rows of the batch's parents
+    /// (an order's lines) that the batch does not name, so that the batch is each parent's whole set. Its row count is reported as
+    /// <see cref="IngestResult.Deleted"/>, and a batch that deleted a row is posted (the <see cref="Post"/> takes back what the row had
+    /// posted). Null when the entity has no such set.
+    /// </summary>
+    public string? ReplaceSet { get; init; }
+
+    /// <summary>
     /// The date field whose first and last value in the batch bound the statements that read a date-partitioned fact by the rows'
     /// days (<see cref="BatchDays"/>), or null when the entity's statements read none so.
     /// </summary>

@@ -134,6 +134,23 @@ internal static class OrderItemsEntity
             JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
              AND o.order_date {BatchDays.Range}
             """, linesOnly: true),
+        // The batch's lines are its orders' whole set (IngestOptions.ReplaceOrderLines): after the upsert every line of the batch is
+        // stored, so a stored line of one of its orders that no batch row names is one the file no longer has. One statement for the
+        // batch, and only when asked for: an ordinary import never runs it.
+        ReplaceSet = $"""
+            WITH batch AS MATERIALIZED (
+                SELECT o.merchant_id, o.order_id, o.order_date, t.line_no
+                FROM pg_temp.ingest_rows AS t
+                JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
+                 AND o.order_date {BatchDays.Range}
+            ),
+            orders AS (SELECT DISTINCT b.merchant_id, b.order_id, b.order_date FROM batch AS b)
+            DELETE FROM dw.fact_order_items AS i
+            USING orders AS b
+            WHERE i.merchant_id = b.merchant_id AND i.order_id = b.order_id AND i.order_date = b.order_date AND i.order_date {BatchDays.Range}
+              AND NOT EXISTS (SELECT 1 FROM batch AS k
+                              WHERE k.merchant_id = i.merchant_id AND k.order_id = i.order_id AND k.order_date = i.order_date AND k.line_no = i.line_no)
+            """,
         // Lines imported again unchanged post nothing: their orders' cost, units and stock follow from them as the call that last
         // wrote them posted them (a changed order posts its own stock).
         PostsChangedRowsOnly = true,

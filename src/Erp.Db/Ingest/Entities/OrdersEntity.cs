@@ -37,6 +37,17 @@ internal static class OrdersEntity
           ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date <> t.order_date
         """;
 
+    /// <summary>Re-dates the posted stock movements of the orders the move step moved (<see cref="IngestPlan{TRow}.MovedTable"/>).</summary>
+    private const string RedateMoved = $"""
+        SELECT dw.redate_order_movements(ARRAY(
+            SELECT ROW(o.merchant_id, o.order_id, o.order_date)::dw.order_ref
+            FROM {IngestPlan<OrderRow>.MovedTable} AS m
+            JOIN dw.fact_sales_orders AS o ON o.merchant_id = m.merchant_id AND o.shop_id = m.shop_id AND o.order_no = m.order_no AND o.order_date = m.order_date
+             AND o.order_date {BatchDays.Range}))
+        WHERE EXISTS (SELECT 1 FROM {IngestPlan<OrderRow>.MovedTable});
+
+        """;
+
     private static EntityDefinition<OrderRow> Definition(bool withBatchLines)
     {
         // The lines an order's totals come from: its stored ones, else (with the batch's lines) those of the batch.
@@ -213,7 +224,10 @@ internal static class OrdersEntity
             // A stored order the upsert left as it was (updated_at before now(): the upsert writes only rows that differ, and the
             // trigger stamps every row it writes) was posted by the call that last wrote it, and its lines by theirs: posting
             // reads nothing else that a re-import could have changed, so it is left out too.
-            Post = PostingSql.Orders($"""
+            // An order whose order_date the batch corrected (the move step recorded it) takes its posted stock movements to its
+            // new dates first (dw.redate_order_movements). The one-time EXISTS keeps the usual batch, which moved nothing, from
+            // reading anything for it.
+            Post = RedateMoved + PostingSql.Orders($"""
                 SELECT o.merchant_id, o.order_id, o.order_date
                 FROM pg_temp.ingest_rows AS t
                 JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date

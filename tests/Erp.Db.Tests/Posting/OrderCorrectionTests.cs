@@ -1,0 +1,155 @@
+using Erp.Db.Ingest;
+using Erp.Db.Tests.Cli;
+using Erp.Db.Tests.Infrastructure;
+using Erp.Db.Tests.Ingest;
+using static Erp.Db.Tests.Posting.PostingSample;
+
+namespace Erp.Db.Tests.Posting;
+
+/// <summary>
+/// Corrections of imported orders keep the books right (docs/business-flows.md, "Correcting what was imported"): a corrected
+/// order date takes the posted stock movements along, and a line removed by a replacing import is taken back as of when it was posted.
+/// </summary>
+public class OrderCorrectionTests
+{
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+
+    /// <summary>S-1 shipped, moved from 5 to 2 March: ordered and paid on the 2nd, shipped on the 3rd.</summary>
+    private static OrderRow Moved(string orderNo) => Order(orderNo, "shipped") with
+    {
+        OrderDate = new DateOnly(2026, 3, 2),
+        OrderedAt = new DateTimeOffset(2026, 3, 2, 9, 30, 0, China),
+        PaidAt = new DateTimeOffset(2026, 3, 2, 9, 35, 0, China),
+        ShippedAt = new DateTimeOffset(2026, 3, 3, 10, 0, 0, China),
+    };
+
+    /// <summary>type:change@day (merchant's day) of S-1's movements, and the order_date they name.</summary>
+    private static Task<string?> DatedMovementsAsync(TestDatabase db, string orderNo = "S-1") => db.ScalarAsync<string>($"""
+        SELECT string_agg(t.transaction_type || ':' || t.quantity_change || '@' || t.transaction_date
+                          || '/' || to_char(t.occurred_at AT TIME ZONE 'Asia/Shanghai', 'MM-DD HH24:MI') || '/' || t.order_date,
+                          ',' ORDER BY t.transaction_id)
+        FROM dw.fact_inventory_transactions AS t
+        JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.order_id = t.order_id AND o.order_date = t.order_date
+        WHERE o.order_no = '{orderNo}'
+        """);
+
+    private static async Task<TestDatabase> ShippedOrderAsync()
+    {
+        var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(1, "A-1", 10)]);
+        await ingest.UpsertOrdersAsync([Order("S-1", "paid")]);
+        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 3)]);
+        await ingest.UpsertOrdersAsync([Order("S-1", "shipped")]);
+        return db;
+    }
+
+    [Fact]
+    public async Task A_corrected_order_date_takes_the_posted_movements_to_the_order_s_new_days_and_a_re_post_changes_nothing()
+    {
+        await using var db = await ShippedOrderAsync();
+        var before = await DatedMovementsAsync(db);
+
+        var result = await new Ingestor(db.DataSource).UpsertOrdersAsync([Moved("S-1")]);
+        var after = await DatedMovementsAsync(db);
+        var books = await BooksAsync(db);
+        var posted = await new ErpDatabase(db.DataSource).PostAsync();
+
+        Assert.Equal("reserve:3@2026-03-05/03-05 09:35/2026-03-05,release:-3@2026-03-05/03-05 14:30/2026-03-05,sale_out:-3@2026-03-05/03-05 14:30/2026-03-05", before);
+        Assert.Equal((0L, 1L), (result.Inserted, result.Updated));
+        // Reserved when paid, released and shipped when shipped: the days of the corrected order.
+        Assert.Equal("reserve:3@2026-03-02/03-02 09:35/2026-03-02,release:-3@2026-03-03/03-03 10:00/2026-03-02,sale_out:-3@2026-03-03/03-03 10:00/2026-03-02", after);
+        Assert.Equal("7|0|0|0", await PositionAsync(db));
+        Assert.True(posted.NothingChanged, posted.ToString());
+        Assert.Equal(books, await BooksAsync(db));
+        // Stock as of 4 March (before the old shipping day) now shows the shipment: on hand at the end of the 4th = 10 - 3.
+        Assert.Equal(-3L, await db.ScalarAsync<long>(
+            "SELECT sum(quantity_change) FROM dw.fact_inventory_transactions WHERE transaction_type IN ('sale_out', 'return_in') AND transaction_date <= '2026-03-04'"));
+    }
+
+    [Fact]
+    public async Task An_order_date_changed_by_hand_moves_the_movements_by_as_many_days_and_a_re_post_changes_nothing()
+    {
+        await using var db = await ShippedOrderAsync();
+        await db.ExecuteAsync("""
+            UPDATE dw.fact_sales_orders SET order_date = '2026-03-02', ordered_at = '2026-03-02 09:30+08', paid_at = '2026-03-02 09:35+08',
+                   shipped_at = '2026-03-03 10:00+08'
+            WHERE order_no = 'S-1'
+            """);
+        var moved = await DatedMovementsAsync(db);
+
+        var posted = await new ErpDatabase(db.DataSource).PostAsync(merchantId: 1);
+
+        // Three days earlier, as the order: the trigger that moves an order's rows knows the days, not the file's times.
+        Assert.Equal("reserve:3@2026-03-02/03-02 09:35/2026-03-02,release:-3@2026-03-02/03-02 14:30/2026-03-02,sale_out:-3@2026-03-02/03-02 14:30/2026-03-02", moved);
+        Assert.True(posted.NothingChanged, posted.ToString());
+        Assert.Equal(moved, await DatedMovementsAsync(db));
+        Assert.Equal("7|0|0|0", await PositionAsync(db));
+    }
+
+    [Fact]
+    public async Task Replacing_an_order_s_lines_deletes_the_ones_the_batch_lacks_and_takes_back_their_stock_and_cost_as_of_when_posted()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        var erp = new ErpDatabase(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(1, "A-1", 10)]);
+        await ingest.UpsertOrdersAsync([Order("S-1", "shipped"), Order("S-2", "shipped")]);
+        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 2, unitCost: 5m), Line("S-1", 2, 3, unitCost: 7m), Line("S-2", 1, 1, unitCost: 5m)]);
+        var replacing = ingest.With(new IngestOptions { ReplaceOrderLines = true });
+
+        var plain = await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 2, unitCost: 5m)]);
+        var dry = await ingest.With(new IngestOptions { ReplaceOrderLines = true, DryRun = true }).UpsertOrderItemsAsync([Line("S-1", 1, 2, unitCost: 5m)]);
+        var afterPlainAndDry = (await PositionAsync(db), await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_order_items WHERE order_id > 1000"));
+        var replaced = await replacing.UpsertOrderItemsAsync([Line("S-1", 1, 2, unitCost: 5m)]);
+        var books = await BooksAsync(db);
+        var again = await replacing.UpsertOrderItemsAsync([Line("S-1", 1, 2, unitCost: 5m)]);
+        var posted = await erp.PostAsync();
+
+        Assert.Equal((1L, 0L), (plain.Unchanged, plain.Deleted));
+        Assert.Equal(1L, dry.Deleted);
+        Assert.Equal(("4|0|0|0", 3L), afterPlainAndDry);
+        Assert.Equal((0L, 0L, 1L, 1L), (replaced.Inserted, replaced.Updated, replaced.Unchanged, replaced.Deleted));
+        // S-1 is what its one line makes it; S-2, not in the batch, keeps its line.
+        Assert.Equal("S-1:1:10.00:2,S-2:1:5.00:1", await db.ScalarAsync<string>("""
+            SELECT string_agg(o.order_no || ':' || (SELECT count(*) FROM dw.fact_order_items AS i WHERE i.order_id = o.order_id AND i.order_date = o.order_date)
+                              || ':' || o.cost_amount_cny || ':' || o.item_count, ',' ORDER BY o.order_no)
+            FROM dw.fact_sales_orders AS o WHERE o.order_no IN ('S-1', 'S-2')
+            """));
+        Assert.Equal("7|0|0|0", await PositionAsync(db));
+        // The removed line's shipment comes back on the day and time it was posted, at the cost it left with.
+        Assert.Equal("return_in:3:2:7.0000", await db.ScalarAsync<string>("""
+            SELECT string_agg(r.transaction_type || ':' || r.quantity_change || ':' || r.line_no || ':' || r.unit_cost, ',')
+            FROM dw.fact_inventory_transactions AS r
+            JOIN dw.fact_inventory_transactions AS s ON s.order_id = r.order_id AND s.line_no = r.line_no AND s.transaction_type = 'sale_out'
+             AND s.occurred_at = r.occurred_at AND s.transaction_date = r.transaction_date
+            WHERE r.transaction_type = 'return_in'
+            """));
+        Assert.Equal(0L, again.Deleted);
+        Assert.True(posted.NothingChanged, posted.ToString());
+        Assert.Equal(books, await BooksAsync(db));
+    }
+
+    [Fact]
+    public async Task Erpdb_import_order_items_replace_deletes_the_lines_the_file_lacks_and_is_refused_for_other_entities()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Order("S-1", "paid")]);
+        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 2), Line("S-1", 2, 3)]);
+        var file = Path.Combine(Path.GetTempPath(), $"erpdb-replace-{Guid.NewGuid():N}.csv");
+        await File.WriteAllLinesAsync(file, ["merchant_id,shop_id,order_no,order_date,line_no,sku,quantity,unit_price", "1,10,S-1,2026-03-05,1,A-1,2,20"]);
+
+        var refused = await CliRun.RunAsync("import", "orders", file, "--replace", "--connection", db.ConnectionString, "--format", "json");
+        var run = await CliRun.RunAsync("import", "order-items", file, "--replace", "--connection", db.ConnectionString, "--format", "json");
+        File.Delete(file);
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--replace goes with entity order-items", refused.Output + refused.Error);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(1L, run.Json().GetProperty("data").GetProperty("deleted").GetInt64());
+        Assert.Equal("1:2", await db.ScalarAsync<string>(
+            "SELECT string_agg(line_no || ':' || quantity, ',') FROM dw.fact_order_items AS i JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date) WHERE o.order_no = 'S-1'"));
+        Assert.Equal("reserve:2,reserve:3,release:-3", await MovementsAsync(db));
+    }
+}
