@@ -6,8 +6,9 @@
 -- Re-posting updates these from the order (an order whose date was corrected moves its invoice and
 -- due dates along); received_amount and status are dw.settle_receivables'. The term is the one in
 -- force when the receivable was invoiced, as on an invoice: a receivable keeps its due date while
--- its invoice date stays, so a shop's new settlement_days reaches the receivables invoiced after it
--- (and one whose order date is corrected), and re-posting after the change changes nothing.
+-- its invoice date and shop stay, so a shop's new settlement_days reaches the receivables invoiced after
+-- it (and one whose order date or shop is corrected: an order moved to its right shop is due under that
+-- shop's term), and re-posting after the change changes nothing.
 -- Receipts already applied bind the receivable: an invoiced order whose receivable has received
 -- something cannot take another currency (the receipts are in the old one, and would count one for
 -- one in the new), nor, while it is a sale, a gmv below what was received (the balance would turn
@@ -46,7 +47,9 @@ BEGIN
         LEFT JOIN dw.fact_accounts_receivable AS cur
           ON cur.merchant_id = o.merchant_id AND cur.order_id = o.order_id AND cur.order_date = o.order_date
          AND cur.order_id IS NOT NULL
-        CROSS JOIN LATERAL (SELECT CASE WHEN cur.invoice_date = o.order_date THEN cur.due_date
+        -- A receivable keeps its due date while its invoice date and shop stay: an order moved to the right shop
+        -- is due under that shop's term.
+        CROSS JOIN LATERAL (SELECT CASE WHEN cur.invoice_date = o.order_date AND cur.shop_id = o.shop_id THEN cur.due_date
                                         ELSE o.order_date + sh.settlement_days END AS due_date) AS due
         WHERE o.is_invoiced
           AND o.order_date BETWEEN first_day AND last_day
@@ -106,6 +109,6 @@ END
 $$;
 
 COMMENT ON FUNCTION dw.post_order_receivables(dw.order_ref[]) IS
-    'Creates or updates the receivable of each given invoiced order: gmv in the order currency, invoice_no = invoice_id, due = order_date + the shop''s settlement_days when invoiced (kept while the invoice date stays). Returns receivables inserted or changed.';
+    'Creates or updates the receivable of each given invoiced order: gmv in the order currency, invoice_no = invoice_id, due = order_date + the shop''s settlement_days when invoiced (kept while the invoice date and shop stay). Returns receivables inserted or changed.';
 REVOKE EXECUTE ON FUNCTION dw.post_order_receivables(dw.order_ref[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dw.post_order_receivables(dw.order_ref[]) TO erp_writer;

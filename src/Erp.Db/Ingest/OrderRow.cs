@@ -81,4 +81,11 @@ public sealed record OrderRow(long MerchantId, long ShopId, string OrderNo, Date
 
     /// <summary>The customer's code within the merchant (dw.dim_customers.customer_code), instead of CustomerId or with it.</summary>
     public string? CustomerCode { get; init; }
+
+    /// <summary>
+    /// The code of the shop this order was imported under by mistake, or null: the order stored under that shop with this
+    /// <see cref="OrderNo"/> moves to <see cref="ShopId"/>/<see cref="ShopCode"/>, with its receivable (same invoice, receipts still
+    /// applied; its due date under the new shop's settlement term). Refused when the new shop already has an order of that number.
+    /// </summary>
+    public string? PreviousShopCode { get; init; }
 }

@@ -152,4 +152,60 @@ public class OrderCorrectionTests
             "SELECT string_agg(line_no || ':' || quantity, ',') FROM dw.fact_order_items AS i JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date) WHERE o.order_no = 'S-1'"));
         Assert.Equal("reserve:2,reserve:3,release:-3", await MovementsAsync(db));
     }
+
+    [Fact]
+    public async Task An_invoiced_order_moved_to_the_right_shop_keeps_its_receivable_and_receipts_and_is_due_under_that_shop_s_term()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        await db.ExecuteAsync("""
+            INSERT INTO dw.dim_shops (shop_id, merchant_id, platform_id, platform_shop_code, shop_name, settlement_days)
+            SELECT 11, 1, platform_id, 'a-tiktok', 'a-tiktok', 7 FROM dw.dim_platforms WHERE platform_code = 'tiktok'
+            """);
+        var ingest = new Ingestor(db.DataSource);
+        var invoiced = Order("S-1", "shipped") with { IsInvoiced = true, InvoiceId = "INV-1" };
+        await ingest.UpsertOrdersAsync([invoiced, Order("S-2", "paid"), Order("S-2", "paid") with { ShopId = 11 }]);
+        await ingest.UpsertPaymentsAsync([new PaymentRow(1, "BANK-1", Day, Morning.AddHours(8), 30m) { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = "INV-1" }]);
+        var before = await db.ScalarAsync<string>("SELECT order_id || '|' || receivable_id FROM dw.fact_accounts_receivable WHERE invoice_no = 'INV-1'");
+        var corrected = invoiced with { ShopId = 11, PreviousShopCode = "a-shopee" };
+
+        var moved = await ingest.UpsertOrdersAsync([corrected]);
+        var again = await ingest.UpsertOrdersAsync([corrected]);
+        var posted = await new ErpDatabase(db.DataSource).PostAsync();
+        var both = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertOrdersAsync([Order("S-2", "paid") with { ShopId = 11, PreviousShopCode = "a-shopee" }]));
+        var unknown = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertOrdersAsync([corrected with { PreviousShopCode = "nowhere" }]));
+
+        Assert.Equal((0L, 1L), (moved.Inserted, moved.Updated));
+        Assert.Equal((0L, 0L, 1L), (again.Inserted, again.Updated, again.Unchanged));
+        Assert.True(posted.NothingChanged, posted.ToString());
+        Assert.Equal("11", await db.ScalarAsync<string>("SELECT string_agg(shop_id::text, ',') FROM dw.fact_sales_orders WHERE order_no = 'S-1'"));
+        // The same receivable (and order), now the right shop's: its receipt still applied, due 7 days after the invoice.
+        Assert.Equal(before + "|11|2026-03-12|30.00|70.00|partially_paid", await db.ScalarAsync<string>("""
+            SELECT order_id || '|' || receivable_id || '|' || shop_id || '|' || due_date || '|' || received_amount || '|' || outstanding_amount || '|' || status
+            FROM dw.fact_accounts_receivable WHERE invoice_no = 'INV-1'
+            """));
+        Assert.Contains("is stored under shop 11 and under previous_shop_code a-shopee", both.Message);
+        Assert.Equal("previous_shop_code", unknown.Errors[0].Field);
+    }
+
+    [Fact]
+    public async Task A_corrected_product_cost_leaves_booked_lines_at_their_cost_until_a_line_is_imported_with_one()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Order("S-1", "shipped")]);
+        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 2)]);
+        var booked = await db.ScalarAsync<string>("SELECT i.unit_cost || '|' || o.cost_amount_cny FROM dw.fact_order_items AS i JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date) WHERE o.order_no = 'S-1'");
+
+        await ingest.UpsertProductsAsync([new ProductMasterRow(1, "A-1", "Mug") { UnitCost = 20m }]);
+        var reimported = await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 2)]);
+        var posted = await new ErpDatabase(db.DataSource).PostAsync();
+        var kept = await db.ScalarAsync<string>("SELECT i.unit_cost || '|' || o.cost_amount_cny FROM dw.fact_order_items AS i JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date) WHERE o.order_no = 'S-1'");
+        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 2, unitCost: 20m)]);
+
+        Assert.Equal("12.5000|25.00", booked);
+        Assert.Equal(1L, reimported.Unchanged);
+        Assert.True(posted.NothingChanged, posted.ToString());
+        Assert.Equal(booked, kept);
+        Assert.Equal("20.0000|40.00", await db.ScalarAsync<string>("SELECT i.unit_cost || '|' || o.cost_amount_cny FROM dw.fact_order_items AS i JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date) WHERE o.order_no = 'S-1'"));
+    }
 }

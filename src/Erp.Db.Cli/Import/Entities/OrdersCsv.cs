@@ -30,6 +30,7 @@ internal static class OrdersCsv
         new("paid_at", false, "timestamp"),
         new("shipped_at", false, "timestamp"),
         new("delivered_at", false, "timestamp"),
+        new("previous_shop_code", false, "the shop the order was imported under by mistake: the stored order moves to shop_code, its receivable along"),
     ],
     Map,
     (ingestor, rows, ct) => ingestor.UpsertOrdersAsync(rows, ct));
@@ -59,6 +60,7 @@ internal static class OrdersCsv
             PaidAt = r.TimestampOrNull("paid_at"),
             ShippedAt = r.TimestampOrNull("shipped_at"),
             DeliveredAt = r.TimestampOrNull("delivered_at"),
+            PreviousShopCode = r.TextOrNull("previous_shop_code"),
         };
     }
 }

@@ -29,12 +29,23 @@ internal static class OrdersEntity
     /// </summary>
     public static readonly IngestPlan<OrderRow> PlanWithItems = new("orders", Definition(withBatchLines: true));
 
-    /// <summary>The stored orders a batch row names by number under another date: those whose order_date the batch corrects.</summary>
+    /// <summary>
+    /// The stored orders a batch row names by number under another date (those whose order_date the batch corrects), and those it
+    /// names under the shop it says the order was imported under by mistake (previous_shop_code: those whose shop it corrects). The
+    /// second branch reads only the rows that give previous_shop_code, so a batch without one keeps the first branch's plan alone
+    /// (the batch's statistics put the code's null fraction at 1).
+    /// </summary>
     private const string MoveCandidates = """
-        SELECT t.merchant_id, t.shop_id, t.order_no, t.order_date AS new_date, o.order_id, o.order_date AS old_date
+        SELECT t.merchant_id, t.shop_id, t.order_no, t.order_date AS new_date, o.order_id, o.order_date AS old_date, o.shop_id AS old_shop_id
         FROM pg_temp.ingest_rows AS t
         JOIN dw.fact_sales_orders AS o
           ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date <> t.order_date
+        UNION ALL
+        SELECT t.merchant_id, t.shop_id, t.order_no, t.order_date, o.order_id, o.order_date, o.shop_id
+        FROM pg_temp.ingest_rows AS t
+        JOIN dw.dim_shops AS p ON p.merchant_id = t.merchant_id AND p.platform_shop_code = t.previous_shop_code AND p.shop_id <> t.shop_id
+        JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = p.shop_id AND o.order_no = t.order_no
+        WHERE t.previous_shop_code IS NOT NULL
         """;
 
     /// <summary>Re-dates the posted stock movements of the orders the move step moved (<see cref="IngestPlan{TRow}.MovedTable"/>).</summary>
@@ -87,6 +98,7 @@ internal static class OrdersEntity
                 Field.Timestamp<OrderRow>("paid_at", r => r.PaidAt),
                 Field.Timestamp<OrderRow>("shipped_at", r => r.ShippedAt),
                 Field.Timestamp<OrderRow>("delivered_at", r => r.DeliveredAt),
+                Field.Text<OrderRow>("previous_shop_code", r => r.PreviousShopCode),
             ],
             KeyFields = ["merchant_id", "shop_id", "order_no", "order_date"],
             // An order already loaded with lines keeps the cost and units of its lines (dw.order_line_totals), and its
@@ -117,7 +129,7 @@ internal static class OrdersEntity
             DaysField = "order_date",
             StoredRow = "o",
             WriteOrder = "t.merchant_id, t.order_date, t.shop_id, t.order_no",
-            // A corrected order_date moves the one stored order (its lines, stock movements, receivable and expenses follow by
+            // A corrected order_date (or a previous_shop_code: a corrected shop) moves the one stored order (its lines, stock movements, receivable and expenses follow by
             // dw.cascade_order_keys), when the batch holds that order once and it is stored once under another date.
             // The candidates are found first, by one hash join of the batch with the orders on number and a differing date: usually
             // none, and the rules below then cost nothing. Grouping the whole batch and counting every stored number first took
@@ -137,14 +149,14 @@ internal static class OrdersEntity
                     GROUP BY b.merchant_id, b.shop_id, b.order_no
                     HAVING count(*) > 1
                 )
-                UPDATE dw.fact_sales_orders AS d SET order_date = m.new_date
+                UPDATE dw.fact_sales_orders AS d SET order_date = m.new_date, shop_id = m.shop_id
                 FROM (
-                    SELECT c.merchant_id, c.order_id, c.old_date, c.new_date
+                    SELECT c.merchant_id, c.order_id, c.old_date, c.new_date, c.shop_id
                     FROM candidate AS c
                     WHERE NOT EXISTS (SELECT 1 FROM repeated AS r
                                       WHERE r.merchant_id = c.merchant_id AND r.shop_id = c.shop_id AND r.order_no = c.order_no)
                       AND NOT EXISTS (SELECT 1 FROM dw.fact_sales_orders AS s
-                                      WHERE s.merchant_id = c.merchant_id AND s.shop_id = c.shop_id AND s.order_no = c.order_no
+                                      WHERE s.merchant_id = c.merchant_id AND s.shop_id IN (c.shop_id, c.old_shop_id) AND s.order_no = c.order_no
                                         AND s.order_id <> c.order_id)
                 ) AS m
                 WHERE d.merchant_id = m.merchant_id AND d.order_id = m.order_id AND d.order_date = m.old_date
@@ -170,6 +182,21 @@ internal static class OrdersEntity
                     "(SELECT format('order_date %s does not match ordered_at %s, which is %s in the shop''s time zone %s', t.order_date, t.ordered_at, "
                     + "(t.ordered_at AT TIME ZONE z.zone)::date, z.zone) FROM (SELECT coalesce(s.timezone, m.timezone) AS zone FROM dw.dim_merchants AS m "
                     + "LEFT JOIN dw.dim_shops AS s ON s.merchant_id = m.merchant_id AND s.shop_id = t.shop_id WHERE m.merchant_id = t.merchant_id) AS z)"),
+                // A shop correction names a shop of the merchant, and cannot merge two stored orders: when the new shop has the
+                // order too, the wrong one is to be cancelled instead (the move step would leave both).
+                new("previous_shop_code",
+                    "t.previous_shop_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_shops AS s WHERE s.merchant_id = t.merchant_id AND s.platform_shop_code = t.previous_shop_code)",
+                    "format('previous_shop_code %s is not a shop of merchant %s', t.previous_shop_code, " + NaturalKeys.MerchantNamed + ")",
+                    "fact_sales_orders_shop_fkey") { OnlyWhenGiven = "previous_shop_code" },
+                new("previous_shop_code",
+                    """
+                    t.previous_shop_code IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM dw.dim_shops AS p JOIN dw.fact_sales_orders AS o ON o.merchant_id = p.merchant_id AND o.shop_id = p.shop_id
+                        WHERE p.merchant_id = t.merchant_id AND p.platform_shop_code = t.previous_shop_code AND p.shop_id <> t.shop_id AND o.order_no = t.order_no)
+                    AND EXISTS (SELECT 1 FROM dw.fact_sales_orders AS s WHERE s.merchant_id = t.merchant_id AND s.shop_id = t.shop_id AND s.order_no = t.order_no)
+                    """,
+                    "format('order_no %s is stored under shop %s and under previous_shop_code %s: import the wrong one as cancelled instead of moving it', "
+                    + "t.order_no, coalesce(t.shop_code, t.shop_id::text), t.previous_shop_code)") { OnlyWhenGiven = "previous_shop_code" },
                 // An invoiced order's invoice_id becomes its receivable's invoice_no (dw.post_order_receivables), unique per merchant:
                 // two invoiced orders of the file with one invoice_id, or one a receivable of another order (or none) already has,
                 // would fail the posting with a unique violation naming no row. Repeats are found by hashing the invoices (numbering
@@ -190,7 +217,9 @@ internal static class OrdersEntity
                         SELECT 1 FROM dw.fact_accounts_receivable AS r
                         LEFT JOIN dw.fact_sales_orders AS o ON o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date
                         WHERE r.merchant_id = t.merchant_id AND r.invoice_no = t.invoice_id
-                          AND (o.order_id IS NULL OR o.shop_id <> t.shop_id OR o.order_no <> t.order_no))
+                          AND (o.order_id IS NULL OR o.order_no <> t.order_no
+                               OR (o.shop_id <> t.shop_id AND NOT EXISTS (SELECT 1 FROM dw.dim_shops AS p WHERE p.merchant_id = t.merchant_id
+                                                                          AND p.shop_id = o.shop_id AND p.platform_shop_code = t.previous_shop_code))))
                     """,
                     "format('invoice_id %s is already the invoice_no of another receivable of merchant %s; an invoice belongs to one order', t.invoice_id, " + NaturalKeys.MerchantNamed + ")") { OnlyWhenGiven = "invoice_id" },
                 // The receivable's amount follows the order's gmv (dw.post_order_receivables): not below what its payments
