@@ -242,9 +242,11 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         {
             CommandDefinition Command(string sql) => new(sql, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken);
             await connection.ExecuteAsync(Command(plan.CreateMovedTable));
-            if (plan.Definition.MoveWhen is not { } moves || await connection.ExecuteScalarAsync<bool>(Command(moves)))
+            var withField = plan.Definition.MoveField is { } moveField && staged.Given.Contains(moveField) && plan.MoveWithField is not null;
+            var moveWhen = withField ? plan.Definition.MoveWhenWithField : plan.Definition.MoveWhen;
+            if (moveWhen is not { } moves || await connection.ExecuteScalarAsync<bool>(Command(moves)))
             {
-                await connection.ExecuteAsync(Command(plan.Move));
+                await connection.ExecuteAsync(Command(withField ? plan.MoveWithField! : plan.Move));
             }
         }
 

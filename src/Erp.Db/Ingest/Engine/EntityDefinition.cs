@@ -95,6 +95,19 @@ internal sealed record EntityDefinition<TRow>
     public string? MoveWhen { get; init; }
 
     /// <summary>
+    /// A field whose rows can move stored keys in another way (an order's previous_shop_code), or null. When some row of the batch
+    /// gives it (it must be watched: a check's <see cref="RowCheck.OnlyWhenGiven"/>), <see cref="MoveWhenWithField"/> and
+    /// <see cref="MoveWithField"/> run instead of <see cref="MoveWhen"/> and <see cref="Move"/>, so a batch without it plans only the usual move.
+    /// </summary>
+    public string? MoveField { get; init; }
+
+    /// <summary><see cref="MoveWhen"/> for a batch that gives <see cref="MoveField"/>.</summary>
+    public string? MoveWhenWithField { get; init; }
+
+    /// <summary><see cref="Move"/> for a batch that gives <see cref="MoveField"/>.</summary>
+    public string? MoveWithField { get; init; }
+
+    /// <summary>
     /// Statements run on the temp table right after the COPY, before the checks: each fills an id from a natural key
     /// (merchant_code, shop_code, customer_code, ...) with one set-based UPDATE ... FROM the dimension (see <see cref="NaturalKeys"/>),
     /// or adds a column of the batch's own and fills it so (a payment's receivable, from its invoice or order number).

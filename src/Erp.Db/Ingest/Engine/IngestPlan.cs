@@ -66,6 +66,10 @@ internal sealed class IngestPlan<TRow>
             WITH moved AS ({definition.Move})
             INSERT INTO {MovedTable} SELECT {string.Join(", ", definition.ConflictColumns)} FROM moved
             """;
+        MoveWithField = definition.MoveWithField is null ? null : $"""
+            WITH moved AS ({definition.MoveWithField})
+            INSERT INTO {MovedTable} SELECT {string.Join(", ", definition.ConflictColumns)} FROM moved
+            """;
         Duplicate = $"""
             SELECT min(o.row_no) FROM {TempTable} AS o JOIN {TempTable} AS t ON t.row_no = @row
             WHERE o.row_no < t.row_no AND ({string.Join(", ", definition.KeyFields.Select(k => $"o.{k}"))}) IS NOT DISTINCT FROM ({string.Join(", ", definition.KeyFields.Select(k => $"t.{k}"))})
@@ -120,6 +124,9 @@ internal sealed class IngestPlan<TRow>
 
     /// <summary>The entity's move step (see <see cref="EntityDefinition{TRow}.Move"/>) recording what it moved in <see cref="MovedTable"/>, or null.</summary>
     public string? Move { get; }
+
+    /// <summary><see cref="Move"/> for a batch that gives <see cref="EntityDefinition{TRow}.MoveField"/>, or null.</summary>
+    public string? MoveWithField { get; }
 
     /// <summary>Creates the empty <see cref="MovedTable"/> of an entity with a <see cref="Move"/>, which its upsert counts read whether or not the Move runs.</summary>
     public string CreateMovedTable { get; }
