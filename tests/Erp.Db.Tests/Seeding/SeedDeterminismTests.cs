@@ -4,16 +4,17 @@ using Erp.Db.Tests.Infrastructure;
 
 namespace Erp.Db.Tests.Seeding;
 
-public class SeedDeterminismTests
+/// <summary>The first of the two databases seeded alike is the shared seed of <see cref="SeederTests.Small"/> (<see cref="SmallSeed"/>).</summary>
+[Collection(SharesSmallSeed.Name)]
+public class SeedDeterminismTests(SmallSeed seed)
 {
     [Fact]
     public async Task The_same_seed_loads_the_same_data_into_two_databases_and_another_seed_different_data()
     {
-        await using var first = await TestDatabase.CreateMigratedAsync();
+        var first = seed.Db;
         await using var second = await TestDatabase.CreateMigratedAsync();
         await using var other = await TestDatabase.CreateMigratedAsync();
 
-        await new Seeder(first.DataSource).SeedAsync(SeederTests.Small);
         await new Seeder(second.DataSource).SeedAsync(SeederTests.Small);
         await new Seeder(other.DataSource).SeedAsync(SeederTests.Small with { RandomSeed = 7 });
 

@@ -1,19 +1,25 @@
 using Erp.Db.Refresh;
 using Erp.Db.Seeding;
 using Erp.Db.Tests.Infrastructure;
+using Npgsql;
 
 namespace Erp.Db.Tests.Seeding;
 
-public class SeederTests
+/// <summary>
+/// The seeder. The tests that only read a seed of <see cref="Small"/> read the shared one (<see cref="SmallSeed"/>); those that
+/// seed other sizes, or seed twice, get a database of their own.
+/// </summary>
+[Trait("Category", "Slow")]
+[Collection(SharesSmallSeed.Name)]
+public class SeederTests(SmallSeed seed)
 {
     internal static readonly SeedOptions Small = new() { Orders = 2_000, EndDate = new DateOnly(2025, 12, 31) };
 
     [Fact]
     public async Task Seed_loads_every_table_reports_the_rows_and_moves_the_identities_past_them()
     {
-        await using var db = await TestDatabase.CreateMigratedAsync();
-
-        var report = await new Seeder(db.DataSource).SeedAsync(Small);
+        var db = seed.Db;
+        var report = seed.Report;
 
         Assert.Equal(17, report.Tables.Count);
         Assert.All(report.Tables, t => Assert.True(t.Rows > 0, $"{t.Table} is empty"));
@@ -28,8 +34,15 @@ public class SeederTests
         Assert.Equal(2_000, report.Tables.Single(t => t.Table == "dw.fact_sales_orders").Rows);
         Assert.Equal(new DateOnly(2025, 1, 1), report.StartDate);
         Assert.True(report.RowsPerSecond > 0);
-        // New rows from apps get fresh ids after the seeded ones.
-        Assert.Equal(3L, await db.ScalarAsync<long>("INSERT INTO dw.dim_merchants (merchant_code, merchant_name) VALUES ('new', 'New') RETURNING merchant_id"));
+        // New rows from apps get fresh ids after the seeded ones (rolled back: the seed is shared).
+        await using (var connection = await db.DataSource.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO dw.dim_merchants (merchant_code, merchant_name) VALUES ('new', 'New') RETURNING merchant_id", connection, transaction);
+            Assert.Equal(3L, await insert.ExecuteScalarAsync());
+            await transaction.RollbackAsync();
+        }
         // Orders sit in their monthly partitions, none in the DEFAULT partition.
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders_default"));
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM pg_catalog.pg_constraint WHERE connamespace = 'dw'::regnamespace AND NOT convalidated"));
@@ -60,7 +73,8 @@ public class SeederTests
     [Fact]
     public async Task The_foreign_keys_dropped_for_the_load_come_back_validated_under_the_same_names()
     {
-        await using var db = await TestDatabase.CreateMigratedAsync();
+        // Before: a copy of the template the shared seed's database was copied from, as that one was before its seed.
+        await using var unseeded = await TestDatabase.CreateMigratedAsync();
         const string keys = """
             SELECT string_agg(format('%s %s %s %s', con.conrelid::regclass, con.conname, con.convalidated, pg_get_constraintdef(con.oid)), E'\n'
                               ORDER BY con.conrelid::regclass::text, con.conname)
@@ -69,19 +83,16 @@ public class SeederTests
                -- PostgreSQL's internal clones towards each referenced partition are numbered as they are created.
                AND NOT r.relispartition
             """;
-        var before = await db.ScalarAsync<string>(keys);
+        var before = await unseeded.ScalarAsync<string>(keys);
 
-        await new Seeder(db.DataSource).SeedAsync(Small);
-
-        Assert.Equal(before, await db.ScalarAsync<string>(keys));
+        Assert.Equal(before, await seed.Db.ScalarAsync<string>(keys));
         Assert.Contains("fact_inventory_product_fkey", before);
     }
 
     [Fact]
     public async Task Seeded_data_has_the_shapes_the_views_need()
     {
-        await using var db = await TestDatabase.CreateMigratedAsync();
-        await new Seeder(db.DataSource).SeedAsync(Small);
+        var db = seed.Db;
 
         // Inventory: some low (0 < available <= safety stock), some out of stock, most healthy.
         Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_inventory WHERE quantity_available > 0 AND quantity_available <= safety_stock") >= 5);
