@@ -1,4 +1,3 @@
-using Erp.Db.Migrations;
 using Npgsql;
 
 namespace Erp.Db.Bench;
@@ -21,11 +20,8 @@ internal static class BenchDatabase
     /// (<see cref="BenchContext.StepTemplateAsync"/>). Migrating each step's database took seconds a step.
     /// </summary>
     public static async Task<NpgsqlDataSource> CreateAsync(BenchContext context, string purpose) =>
-        NpgsqlDataSource.Create(await context.CreateDatabaseAsync(purpose, await context.StepTemplateAsync(async dataSource =>
-        {
-            await new MigrationRunner(dataSource, options: new MigrationOptions { Schedule = false }).MigrateAsync();
-            await Admin.ExecuteAsync(dataSource, Dimensions);
-        })));
+        NpgsqlDataSource.Create(await context.CreateDatabaseAsync(purpose, await context.StepTemplateAsync(
+            dataSource => Admin.ExecuteAsync(dataSource, Dimensions))));
 
     /// <summary>
     /// Times <paramref name="step"/> in a database of its own (<see cref="CreateAsync"/>), loaded by <paramref name="prepare"/> (untimed),

@@ -19,16 +19,32 @@ internal sealed record SeededDatabase(NpgsqlDataSource DataSource, string Connec
         {
             return await FromTemplateAsync(context, purpose);
         }
-        var connectionString = await context.CreateDatabaseAsync(purpose);
-        var (dataSource, report) = await SeedAsync(connectionString, context.Orders);
+        var connectionString = await context.CreateMigratedDatabaseAsync(purpose);
+        var (dataSource, report) = await SeedAsync(connectionString, context.Orders, migrate: false);
         await context.QuietAsync();
         return new SeededDatabase(dataSource, connectionString, report, 1, report.EndDate);
     }
 
-    private static async Task<(NpgsqlDataSource DataSource, SeedReport Report)> SeedAsync(string connectionString, int orders)
+    /// <summary>
+    /// A copy of <paramref name="source"/> (CREATE DATABASE ... TEMPLATE) for <paramref name="purpose"/>, dropped at the end of the
+    /// run: the same rows without a second seed, for a scenario that changes them. <see cref="Seed"/> is the source's load.
+    /// </summary>
+    public static async Task<SeededDatabase> CopyAsync(BenchContext context, SeededDatabase source, string purpose)
+    {
+        // CREATE DATABASE refuses a template another session is connected to: the source's idle pooled connections go first.
+        source.DataSource.Clear();
+        var copy = await context.CreateDatabaseAsync(purpose, new NpgsqlConnectionStringBuilder(source.ConnectionString).Database!);
+        await context.QuietAsync();
+        return source with { DataSource = NpgsqlDataSource.Create(copy), ConnectionString = copy };
+    }
+
+    private static async Task<(NpgsqlDataSource DataSource, SeedReport Report)> SeedAsync(string connectionString, int orders, bool migrate = true)
     {
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        await new MigrationRunner(dataSource, options: new MigrationOptions { Schedule = false }).MigrateAsync();
+        if (migrate)
+        {
+            await new MigrationRunner(dataSource, options: new MigrationOptions { Schedule = false }).MigrateAsync();
+        }
         var report = await new Seeder(dataSource).SeedAsync(new SeedOptions { Orders = orders, RandomSeed = 42, RefreshViews = false });
         await Admin.ExecuteAsync(dataSource, "CALL ops.refresh_all('bench')");
         await Admin.ExecuteAsync(dataSource, "VACUUM ANALYZE");

@@ -39,6 +39,11 @@ internal sealed class MigrateScenario : IScenario
         var erpdb = typeof(ErpDbCli).Assembly.Location;
         var cliFresh = await Timing.TimeProcessAsync("dotnet", [erpdb, "migrate", "--connection", cli], null, cancellationToken);
         var cliNoop = await Timing.TimeProcessAsync("dotnet", [erpdb, "migrate", "--connection", cli], null, cancellationToken);
+        // Dropped now, not at the end of the run: the CLI's migrate registered pg_cron jobs that run every minute in its database.
+        foreach (var migrated in new[] { library, floor, cli })
+        {
+            await context.DropDatabaseAsync(migrated);
+        }
 
         var underReaders = await MigrationUnderReaders.RunAsync(context, cancellationToken);
 

@@ -13,7 +13,7 @@ namespace Erp.Db.Bench.Scenarios;
 /// table), then one that drops a column exactly one view reads (with that view's file changed to
 /// stop reading it). maxWait is the longest single dashboard query that overlapped the migrate
 /// run, against the longest one in 2 quiet seconds before it (after 2 s of warm-up); views rebuilt
-/// are counted from migrate's result; a poller samples sessions waiting on a lock every 10 ms. A database of its own, seeded at the run's size (the shared one stays as it is).
+/// are counted from migrate's result; a poller samples sessions waiting on a lock every 10 ms. A copy of the shared seeded database (which stays as it is).
 /// </summary>
 internal static class MigrationUnderReaders
 {
@@ -21,7 +21,7 @@ internal static class MigrationUnderReaders
 
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var seeded = await SeededDatabase.CreateAsync(context, "mig_readers");
+        var seeded = await SeededDatabase.CopyAsync(context, await context.SeededAsync(), "mig_readers");
         await using var dataSource = seeded.DataSource;
 
         var scripts = Path.Combine(Path.GetTempPath(), $"erpdb-bench-scripts-{Guid.NewGuid():N}");

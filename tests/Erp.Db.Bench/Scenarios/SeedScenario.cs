@@ -1,4 +1,3 @@
-using Erp.Db.Migrations;
 using Npgsql;
 
 namespace Erp.Db.Bench.Scenarios;
@@ -21,8 +20,7 @@ internal sealed class SeedScenario : IScenario
             context.Log.WriteLine("seed: skipped: the seeded database is a copy of a kept template (--keep-seeded), loaded in another run.");
             return [];
         }
-        await using var target = NpgsqlDataSource.Create(await context.CreateDatabaseAsync("seed_copy"));
-        await new MigrationRunner(target, options: new MigrationOptions { Schedule = false }).MigrateAsync(cancellationToken: cancellationToken);
+        await using var target = NpgsqlDataSource.Create(await context.CreateMigratedDatabaseAsync("seed_copy"));
         await using var source = await seeded.DataSource.OpenConnectionAsync(cancellationToken);
         await using var sink = await target.OpenConnectionAsync(cancellationToken);
         foreach (var table in Dimensions)
