@@ -6,7 +6,8 @@ using static Erp.Db.Tests.Metrics.SeededMetrics;
 
 namespace Erp.Db.Tests.Metrics;
 
-public class FunnelCommandTests(SeededMetrics seeded) : IClassFixture<SeededMetrics>
+[Collection(SharesSeededMetrics.Name)]
+public class FunnelCommandTests(SeededMetrics seeded)
 {
     private static readonly string[] Fields =
         ["key", "label", "visitors", "uniqueVisitors", "addToCart", "checkout", "orders", "visitorToCartRate", "cartToCheckoutRate", "checkoutToOrderRate", "conversionRate"];

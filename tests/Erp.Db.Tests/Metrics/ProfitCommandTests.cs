@@ -6,7 +6,8 @@ using static Erp.Db.Tests.Metrics.SeededMetrics;
 
 namespace Erp.Db.Tests.Metrics;
 
-public class ProfitCommandTests(SeededMetrics seeded) : IClassFixture<SeededMetrics>
+[Collection(SharesSeededMetrics.Name)]
+public class ProfitCommandTests(SeededMetrics seeded)
 {
     private static readonly string[] Fields =
         ["key", "label", "revenue", "cost", "fees", "grossProfit", "netProfit", "grossMargin", "netMargin", "expenses", "operatingProfit", "expenseRoi"];

@@ -5,7 +5,7 @@ using Erp.Db.Tests.Infrastructure;
 
 namespace Erp.Db.Tests.Metrics;
 
-/// <summary>One seeded database (two merchants, 150 days ending yesterday, views refreshed) shared by the read-only metric tests.</summary>
+/// <summary>One seeded database (two merchants, 150 days ending yesterday, views refreshed) shared by the read-only metric tests (<see cref="SharesSeededMetrics"/>).</summary>
 public sealed class SeededMetrics : IAsyncLifetime
 {
     private TestDatabase? db;
@@ -62,4 +62,11 @@ public sealed class SeededMetrics : IAsyncLifetime
     public static string S(string expression) => $"coalesce(trim_scale(({expression})::numeric)::text, '-')";
 
     public static string D(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The classes that share <see cref="SeededMetrics"/>: one seed for all three instead of one each.</summary>
+[CollectionDefinition(Name)]
+public sealed class SharesSeededMetrics : ICollectionFixture<SeededMetrics>
+{
+    public const string Name = "seeded metrics";
 }

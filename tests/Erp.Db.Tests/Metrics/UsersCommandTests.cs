@@ -6,7 +6,8 @@ using static Erp.Db.Tests.Metrics.SeededMetrics;
 
 namespace Erp.Db.Tests.Metrics;
 
-public class UsersCommandTests(SeededMetrics seeded) : IClassFixture<SeededMetrics>
+[Collection(SharesSeededMetrics.Name)]
+public class UsersCommandTests(SeededMetrics seeded)
 {
     private static readonly string[] BucketFields =
         ["bucket", "firstDay", "lastDay", "dau", "mau", "newUsers", "returningUsers", "payingUsers", "avgSessionSeconds",

@@ -9,7 +9,6 @@ namespace Erp.Db.Tests.Seeding;
 /// The seeder. The tests that only read a seed of <see cref="Small"/> read the shared one (<see cref="SmallSeed"/>); those that
 /// seed other sizes, or seed twice, get a database of their own.
 /// </summary>
-[Trait("Category", "Slow")]
 [Collection(SharesSmallSeed.Name)]
 public class SeederTests(SmallSeed seed)
 {

@@ -34,8 +34,8 @@ public sealed class SmallSeed : IAsyncLifetime
 }
 
 /// <summary>
-/// The classes that share <see cref="SmallSeed"/>. They run one after the other, so the collection is started first
-/// (<see cref="SlowClassesFirst"/>: <see cref="SeederTests"/> is marked slow).
+/// The classes that share <see cref="SmallSeed"/>. They run one after the other, so the collection starts among the slow
+/// classes (<see cref="SlowClassesFirst"/>).
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class SharesSmallSeed : ICollectionFixture<SmallSeed>
