@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using Erp.Db.Cli.Output;
+using Erp.Db.Tests.Infrastructure;
 using Erp.Db.Tests.Queries;
+using Erp.Db.Tests.Views;
 
 namespace Erp.Db.Tests.Cli;
 
@@ -11,7 +13,8 @@ namespace Erp.Db.Tests.Cli;
 /// FORBIDDEN, explicit periods, finance windows, one definition of low stock. Answers are checked against
 /// SQL over the facts, not the views.
 /// </summary>
-public class BiContractTests
+/// <remarks>The theories whose cases only read the sales dataset share one database loaded with it (<see cref="SharedDatabase"/>).</remarks>
+public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDatabase>
 {
     private const string ValidSales = "merchant_id = 1 AND dw.is_valid_sale(status)";
 
@@ -100,9 +103,9 @@ public class BiContractTests
     [InlineData("trends", ",")]
     public async Task An_unknown_metric_exits_2_listing_the_valid_ones(string command, string metrics)
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var db = await shared.GetAsync(SalesDataset.LoadAsync);
 
-        var run = await CliRun.RunAsync(command, "--merchant", "1", "--metrics", metrics, "--format", "json", "--connection", f.Db.ConnectionString);
+        var run = await CliRun.RunAsync(command, "--merchant", "1", "--metrics", metrics, "--format", "json", "--connection", db.ConnectionString);
 
         Assert.Equal(2, run.ExitCode);
         var error = run.Json().GetProperty("error");
@@ -219,9 +222,9 @@ public class BiContractTests
     [InlineData("day", "-1")]
     public async Task A_forecast_beyond_its_bound_exits_2(string granularity, string buckets)
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var db = await shared.GetAsync(SalesDataset.LoadAsync);
 
-        var run = await CliRun.RunAsync("trends", "--merchant", "1", "--granularity", granularity, "--forecast", buckets, "--format", "json", "--connection", f.Db.ConnectionString);
+        var run = await CliRun.RunAsync("trends", "--merchant", "1", "--granularity", granularity, "--forecast", buckets, "--format", "json", "--connection", db.ConnectionString);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
@@ -392,10 +395,10 @@ public class BiContractTests
     [InlineData("products")]
     public async Task A_platform_no_platform_has_is_refused_naming_the_known_ones_and_a_known_one_answers(string command)
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var db = await shared.GetAsync(SalesDataset.LoadAsync);
 
-        var bogus = await CliRun.RunAsync(command, "--merchant", "1", "--platform", "bogus", "--format", "json", "--connection", f.Db.ConnectionString);
-        var known = await CliRun.RunAsync(command, "--merchant", "1", "--platform", "Shopee", "--format", "json", "--connection", f.Db.ConnectionString);
+        var bogus = await CliRun.RunAsync(command, "--merchant", "1", "--platform", "bogus", "--format", "json", "--connection", db.ConnectionString);
+        var known = await CliRun.RunAsync(command, "--merchant", "1", "--platform", "Shopee", "--format", "json", "--connection", db.ConnectionString);
 
         Assert.Equal(2, bogus.ExitCode);
         Assert.Equal("VALIDATION_ERROR", bogus.Json().GetProperty("error").GetProperty("code").GetString());
@@ -438,8 +441,8 @@ public class BiContractTests
     [InlineData("finance")]
     public async Task Every_period_command_refuses_a_period_that_has_not_begun_naming_the_option_that_set_its_start(string command)
     {
-        await using var f = await QueryFixture.CreateAsync();
-        string[] common = [command, "--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString];
+        var db = await shared.GetAsync(SalesDataset.LoadAsync);
+        string[] common = [command, "--merchant", "1", "--format", "json", "--connection", db.ConnectionString];
         // The day after the latest date that is today somewhere (UTC+14), whatever the hour here.
         var future = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(14)).AddDays(1);
 
@@ -464,8 +467,8 @@ public class BiContractTests
     [InlineData("month")]
     public async Task Shops_refuses_a_date_whose_period_has_not_begun_and_shows_one_that_has(string period)
     {
-        await using var f = await QueryFixture.CreateAsync();
-        string[] common = ["shops", "--merchant", "1", "--period", period, "--format", "json", "--connection", f.Db.ConnectionString];
+        var db = await shared.GetAsync(SalesDataset.LoadAsync);
+        string[] common = ["shops", "--merchant", "1", "--period", period, "--format", "json", "--connection", db.ConnectionString];
         var latestToday = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(14));
         // The first day of the next day, week or month after the latest today anywhere: its period starts after today everywhere.
         var next = period switch
@@ -608,8 +611,8 @@ public class BiContractTests
     [InlineData("funnel", "period", "--by", "shop")]
     public async Task Profit_users_and_funnel_state_their_period_as_the_other_period_results_do(string command, string grain, params string[] grouping)
     {
-        await using var f = await QueryFixture.CreateAsync();
-        string[] common = [command, "--merchant", "1", "--days", "7", .. grouping, "--format", "json", "--connection", f.Db.ConnectionString];
+        var db = await shared.GetAsync(SalesDataset.LoadAsync);
+        string[] common = [command, "--merchant", "1", "--days", "7", .. grouping, "--format", "json", "--connection", db.ConnectionString];
 
         var toToday = (await CliRun.RunAsync(common)).Json().GetProperty("meta").GetProperty("period");
         var toYesterday = (await CliRun.RunAsync([.. common, "--end", Day(Today.AddDays(-1))])).Json().GetProperty("meta").GetProperty("period");
@@ -630,8 +633,8 @@ public class BiContractTests
     [InlineData("funnel", "platform")]
     public async Task Every_grouping_is_group_by_and_by_alike_and_help_names_both(string command, string grouping)
     {
-        await using var f = await QueryFixture.CreateAsync();
-        string[] common = [command, "--merchant", "1", "--days", "30", "--end", Day(Today.AddDays(-1)), "--format", "json", "--connection", f.Db.ConnectionString];
+        var db = await shared.GetAsync(SalesDataset.LoadAsync);
+        string[] common = [command, "--merchant", "1", "--days", "30", "--end", Day(Today.AddDays(-1)), "--format", "json", "--connection", db.ConnectionString];
 
         var groupBy = await CliRun.RunAsync([.. common, "--group-by", grouping]);
         var by = await CliRun.RunAsync([.. common, "--by", grouping]);

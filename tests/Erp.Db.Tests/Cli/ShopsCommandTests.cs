@@ -5,7 +5,8 @@ using Erp.Db.Tests.Results;
 
 namespace Erp.Db.Tests.Cli;
 
-public class ShopsCommandTests
+/// <remarks>The cases of the bad-input theory share one database: each command is refused before it reads (<see cref="SharedDatabase"/>).</remarks>
+public class ShopsCommandTests(SharedDatabase shared) : IClassFixture<SharedDatabase>
 {
     [Fact]
     public async Task Shops_json_lists_health_components_and_ranks_equal_to_the_sql_answer()
@@ -68,8 +69,7 @@ public class ShopsCommandTests
     [InlineData("--page-size", "0")]
     public async Task Bad_input_exits_2_with_a_validation_error(params string[] args)
     {
-        await using var db = await TestDatabase.CreateMigratedAsync();
-        await Views.SalesDataset.LoadAsync(db);
+        var db = await shared.GetAsync(Views.SalesDataset.LoadAsync);
 
         var run = await CliRun.RunAsync(["shops", .. args, "--merchant", "1", "--format", "json", "--connection", db.ConnectionString]);
 

@@ -13,8 +13,16 @@ namespace Erp.Db.Tests.Queries;
 /// The time-grouped answers besides sales and trends list every bucket of the period too: a quiet bucket has its sums 0 and its ratios
 /// null, and the rows add up to the totals and to the facts (<see cref="QuietDaysDataset"/>).
 /// </summary>
-public class QuietBucketTests
+/// <remarks>The tests that only read the quiet days share one database loaded with them (<see cref="SharedDatabase"/>).</remarks>
+public class QuietBucketTests(SharedDatabase shared) : IClassFixture<SharedDatabase>
 {
+    /// <summary>What <see cref="QueryFixture"/> loads, and the quiet days.</summary>
+    private static async Task LoadAsync(TestDatabase db)
+    {
+        await Views.SalesDataset.LoadAsync(db);
+        await QuietDaysDataset.LoadAsync(db);
+    }
+
     private const long Merchant = QuietDaysDataset.Merchant;
 
     /// <summary>By day the first week; by week from its Wednesday (a cut first week) into the third; by month from three months before.</summary>
@@ -70,13 +78,13 @@ public class QuietBucketTests
     [InlineData(Granularity.Month)]
     public async Task Profit_by_period_has_a_row_for_every_bucket_quiet_ones_at_zero_adding_up_to_the_totals_and_the_facts(Granularity grain)
     {
-        await using var f = await QueryFixture.CreateAsync();
-        await QuietDaysDataset.LoadAsync(f.Db);
+        var db = await shared.GetAsync(LoadAsync);
+        var erp = new ErpDatabase(db.DataSource);
         var period = PeriodOf(grain);
         var buckets = Buckets(grain, period);
 
-        var report = (await f.Erp.Queries.ProfitAsync(new ProfitQuery { MerchantId = Merchant, Period = period, By = ProfitGrouping.Period, Grain = grain, Paging = new Paging(1, 100) })).Data;
-        var page = (await f.Erp.Queries.ProfitAsync(new ProfitQuery { MerchantId = Merchant, Period = period, By = ProfitGrouping.Period, Grain = grain, Paging = new Paging(2, 2) })).Data;
+        var report = (await erp.Queries.ProfitAsync(new ProfitQuery { MerchantId = Merchant, Period = period, By = ProfitGrouping.Period, Grain = grain, Paging = new Paging(1, 100) })).Data;
+        var page = (await erp.Queries.ProfitAsync(new ProfitQuery { MerchantId = Merchant, Period = period, By = ProfitGrouping.Period, Grain = grain, Paging = new Paging(2, 2) })).Data;
 
         var rows = report.Rows.Items;
         Assert.Equal(buckets.Select(D), rows.Select(r => r.Key));
@@ -93,7 +101,7 @@ public class QuietBucketTests
             (rows.Sum(r => r.Revenue), rows.Sum(r => r.Cost), rows.Sum(r => r.Fees), rows.Sum(r => r.GrossProfit), rows.Sum(r => r.NetProfit), rows.Sum(r => r.Expenses), rows.Sum(r => r.OperatingProfit)));
         Assert.True(totals.Revenue > 0 && totals.Expenses > 0);
         // The same question asked of the orders and expenses, bucket by bucket.
-        var expected = await f.Db.ScalarAsync<string>($"""
+        var expected = await db.ScalarAsync<string>($"""
             SELECT string_agg(concat_ws('|', to_char(k.b, 'YYYY-MM-DD'), {S("o.r")}, {S("o.c")}, {S("o.np")}, {S("round(o.gp / nullif(o.r, 0), 6)")}, {S("e.ex")},
                                         {S("round(o.gp / nullif(e.ex, 0), 6)")}), ',' ORDER BY k.b)
               FROM {BucketsSql(grain, period)}
@@ -112,12 +120,12 @@ public class QuietBucketTests
     [InlineData(Granularity.Month)]
     public async Task Users_have_a_bucket_for_every_bucket_of_the_period_quiet_ones_at_zero_and_equal_the_facts(Granularity grain)
     {
-        await using var f = await QueryFixture.CreateAsync();
-        await QuietDaysDataset.LoadAsync(f.Db);
+        var db = await shared.GetAsync(LoadAsync);
+        var erp = new ErpDatabase(db.DataSource);
         var period = PeriodOf(grain);
         var buckets = Buckets(grain, period);
 
-        var report = (await f.Erp.Queries.UsersAsync(new UserQuery(Merchant, period, grain))).Data;
+        var report = (await erp.Queries.UsersAsync(new UserQuery(Merchant, period, grain))).Data;
 
         var rows = report.Buckets;
         Assert.Equal(buckets, rows.Select(b => b.Bucket));
@@ -131,7 +139,7 @@ public class QuietBucketTests
             Assert.Contains(quiet, b => b.Mau > 0);
         }
         // The same question asked of the activity and the orders, bucket by bucket; the buckets add up to the period.
-        var expected = await f.Db.ScalarAsync<string>($"""
+        var expected = await db.ScalarAsync<string>($"""
             SELECT string_agg(concat_ws('|', k.b, k.first_day, k.last_day, {S("round(a.active / (k.last_day - k.first_day + 1), 2)")}, m.mau, a.new_users, a.paying,
                                         {S("o.r")}, {S("round(o.r / nullif(a.active, 0), 4)")}), ',' ORDER BY k.b)
                    || '/' || sum(a.new_users) || '|' || {S("sum(o.r)")}
@@ -154,14 +162,14 @@ public class QuietBucketTests
     [InlineData(Granularity.Month)]
     public async Task The_funnel_by_period_has_a_row_for_every_bucket_quiet_ones_at_zero_adding_up_to_the_totals_and_the_facts(Granularity grain)
     {
-        await using var f = await QueryFixture.CreateAsync();
-        await QuietDaysDataset.LoadAsync(f.Db);
+        var db = await shared.GetAsync(LoadAsync);
+        var erp = new ErpDatabase(db.DataSource);
         var period = PeriodOf(grain);
         var buckets = Buckets(grain, period);
 
-        var report = (await f.Erp.Queries.FunnelAsync(new FunnelQuery(Merchant, period, grain) { Paging = new Paging(1, 100) })).Data;
-        var page = (await f.Erp.Queries.FunnelAsync(new FunnelQuery(Merchant, period, grain) { Paging = new Paging(2, 2) })).Data;
-        var byShop = (await f.Erp.Queries.FunnelAsync(new FunnelQuery(Merchant, period, grain, FunnelGrouping.Shop))).Data;
+        var report = (await erp.Queries.FunnelAsync(new FunnelQuery(Merchant, period, grain) { Paging = new Paging(1, 100) })).Data;
+        var page = (await erp.Queries.FunnelAsync(new FunnelQuery(Merchant, period, grain) { Paging = new Paging(2, 2) })).Data;
+        var byShop = (await erp.Queries.FunnelAsync(new FunnelQuery(Merchant, period, grain, FunnelGrouping.Shop))).Data;
 
         var rows = report.Rows.Items;
         Assert.Equal(buckets.Select(D), rows.Select(r => r.Key));
@@ -178,7 +186,7 @@ public class QuietBucketTests
         Assert.True(totals.Visitors > 0);
         // Shops stay groups with traffic: the one shop, as before.
         Assert.Equal(["31"], byShop.Rows.Items.Select(r => r.Key));
-        var expected = await f.Db.ScalarAsync<string>($"""
+        var expected = await db.ScalarAsync<string>($"""
             SELECT string_agg(concat_ws('|', to_char(k.b, 'YYYY-MM-DD'), t.v, t.c, t.o, {S("round(t.c::numeric / nullif(t.v, 0), 6)")}, {S("round(t.o::numeric / nullif(t.v, 0), 6)")}), ',' ORDER BY k.b)
               FROM {BucketsSql(grain, period)}
              CROSS JOIN LATERAL (SELECT coalesce(sum(visitors), 0) AS v, coalesce(sum(add_to_cart), 0) AS c, coalesce(sum(orders), 0) AS o
@@ -190,12 +198,12 @@ public class QuietBucketTests
     [Fact]
     public async Task Finance_has_every_month_of_the_period_quiet_ones_at_zero_adding_up_to_the_totals_and_the_facts()
     {
-        await using var f = await QueryFixture.CreateAsync();
-        await QuietDaysDataset.LoadAsync(f.Db);
+        var db = await shared.GetAsync(LoadAsync);
+        var erp = new ErpDatabase(db.DataSource);
         var period = PeriodOf(Granularity.Month);
         var months = Buckets(Granularity.Month, period);
 
-        var report = (await f.Erp.Queries.FinanceAsync(new FinanceQuery(Merchant, period))).Data;
+        var report = (await erp.Queries.FinanceAsync(new FinanceQuery(Merchant, period))).Data;
 
         var rows = report.Months;
         Assert.Equal(months, rows.Select(m => m.Month!.Value));
@@ -212,7 +220,7 @@ public class QuietBucketTests
             (rows.Sum(m => m.Invoiced), rows.Sum(m => m.Receipts), rows.Sum(m => m.Expenses), rows.Sum(m => m.OrderFees), rows.Sum(m => m.Revenue),
              rows.Sum(m => m.GrossProfit), rows.Sum(m => m.NetProfit), rows.Sum(m => m.OperatingProfit), rows.Sum(m => m.NetCashFlow)));
         Assert.True(t.Revenue > 0);
-        var expected = await f.Db.ScalarAsync<string>($"""
+        var expected = await db.ScalarAsync<string>($"""
             SELECT string_agg(concat_ws('|', k.b, {S("o.r")}, {S("o.np")}, {S("e.ex")}, {S("o.np - e.ex")}), ',' ORDER BY k.b)
               FROM {BucketsSql(Granularity.Month, period)}
              CROSS JOIN LATERAL (SELECT coalesce(sum(gmv_cny), 0) AS r, coalesce(sum(net_profit_cny), 0) AS np

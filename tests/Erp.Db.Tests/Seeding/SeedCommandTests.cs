@@ -3,7 +3,8 @@ using Erp.Db.Tests.Infrastructure;
 
 namespace Erp.Db.Tests.Seeding;
 
-public class SeedCommandTests
+/// <remarks>The cases of the out-of-range theory share one database: each must write nothing into it (<see cref="SharedDatabase"/>).</remarks>
+public class SeedCommandTests(SharedDatabase shared) : IClassFixture<SharedDatabase>
 {
     [Fact]
     public async Task Seed_exits_0_with_the_summary_in_the_JSON_envelope_then_refuses_a_second_run_without_replace()
@@ -55,7 +56,7 @@ public class SeedCommandTests
     [InlineData("--end-date", "31/12/2025", "--end-date must be a date as yyyy-MM-dd")]
     public async Task Out_of_range_values_exit_2_with_a_validation_error_and_write_nothing(string option, string value, string message)
     {
-        await using var db = await TestDatabase.CreateMigratedAsync();
+        var db = await shared.GetAsync();
 
         var run = await CliRun.RunAsync("seed", option, value, "--connection", db.ConnectionString, "--format", "json");
 

@@ -3,7 +3,8 @@ using Npgsql;
 
 namespace Erp.Db.Tests.Warehouse;
 
-public class ConstraintTests
+/// <remarks>The cases of the constraint theory share one database: each statement is refused, so none changes it (<see cref="SharedDatabase"/>).</remarks>
+public class ConstraintTests(SharedDatabase shared) : IClassFixture<SharedDatabase>
 {
     [Theory]
     [InlineData("INSERT INTO dw.fact_sales_orders (merchant_id, order_date, shop_id, order_no, gmv, ordered_at) VALUES (1, '2026-03-05', 10, 'X1', -1, now())", "fact_sales_orders_gmv_nonnegative")]
@@ -19,8 +20,7 @@ public class ConstraintTests
     [InlineData("INSERT INTO dw.dim_products (merchant_id, sku, product_name) VALUES (1, 'A-1', 'Duplicate SKU')", "dim_products_sku_unique")]
     public async Task Each_constraint_rejects_what_can_never_be_true_and_names_itself(string sql, string constraint)
     {
-        await using var db = await TestDatabase.CreateMigratedAsync();
-        await SampleData.InsertAsync(db);
+        var db = await shared.GetAsync(SampleData.InsertAsync);
 
         var error = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsync(sql));
 
