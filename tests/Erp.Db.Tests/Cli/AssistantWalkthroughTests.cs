@@ -9,7 +9,8 @@ namespace Erp.Db.Tests.Cli;
 /// receivables, the change of AOV and orders per bucket, profit in every sales breakdown that can carry it, and a
 /// JSON meta without table text. Answers are checked against SQL over the facts, not the views.
 /// </summary>
-public class AssistantWalkthroughTests
+/// <remarks>The tests that only read the sales dataset share one (<see cref="SharedQueryFixture"/>); those that change it, add logins or hold locks have their own.</remarks>
+public class AssistantWalkthroughTests(SharedQueryFixture shared) : IClassFixture<SharedQueryFixture>
 {
     private static DateOnly Today => QueryFixture.Today;
 
@@ -63,7 +64,7 @@ public class AssistantWalkthroughTests
     [Fact]
     public async Task Trends_give_the_change_of_orders_and_aov_per_bucket_and_metrics_aov_keeps_its_change()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         var start = Today.AddDays(-35);
         var end = Today.AddDays(-1);
         string[] common = ["trends", "--merchant", "1", "--start", Day(start), "--end", Day(end), "--granularity", "week", "--format", "json", "--connection", f.Db.ConnectionString];
@@ -100,7 +101,7 @@ public class AssistantWalkthroughTests
     [Fact]
     public async Task Sales_breakdowns_by_day_week_platform_and_hour_carry_profit_and_margins_and_meta_holds_no_table_text()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         string[] common = ["sales", "--merchant", "1", "--days", "14", "--end", Day(Today.AddDays(-1)), "--format", "json", "--connection", f.Db.ConnectionString];
         var window = $"order_date BETWEEN DATE '{Day(Today.AddDays(-14))}' AND DATE '{Day(Today.AddDays(-1))}'";
 

@@ -3,12 +3,13 @@ using Erp.Db.Tests.Queries;
 
 namespace Erp.Db.Tests.Cli;
 
-public class BiCommandsTests
+/// <remarks>The tests that only read the sales dataset share one (<see cref="SharedQueryFixture"/>); those that change it, add logins or hold locks have their own.</remarks>
+public class BiCommandsTests(SharedQueryFixture shared) : IClassFixture<SharedQueryFixture>
 {
     [Fact]
     public async Task Sales_prints_the_envelope_with_totals_daily_rows_top_products_and_freshness()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
 
         var run = await CliRun.RunAsync("sales", "--days", "7", "--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString);
 
@@ -50,7 +51,7 @@ public class BiCommandsTests
     [InlineData("campaigns", "--page-size", "501")]
     public async Task Bad_input_exits_2_with_a_validation_error_and_changes_nothing(params string[] args)
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
 
         var run = await CliRun.RunAsync([.. args, "--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString]);
 
@@ -62,7 +63,7 @@ public class BiCommandsTests
     [Fact]
     public async Task The_merchant_must_be_named_when_several_are_visible_and_must_exist()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
 
         var unnamed = await CliRun.RunAsync("sales", "--format", "json", "--connection", f.Db.ConnectionString);
         var unknown = await CliRun.RunAsync("sales", "--merchant", "999", "--format", "json", "--connection", f.Db.ConnectionString);
@@ -120,7 +121,7 @@ public class BiCommandsTests
     [InlineData("campaigns")]
     public async Task Every_BI_command_answers_in_json_in_80_column_tables_and_in_csv(params string[] args)
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         string[] common = ["--merchant", "1", "--connection", f.Db.ConnectionString];
 
         var json = await CliRun.RunAsync([.. args, .. common, "--format", "json"]);
@@ -138,7 +139,7 @@ public class BiCommandsTests
     [Fact]
     public async Task Csv_writes_the_rows_data_with_raw_values_and_says_what_it_leaves_out()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         string[] args = ["sales", "--group-by", "platform", "--days", "90", "--merchant", "1", "--connection", f.Db.ConnectionString];
 
         var json = (await CliRun.RunAsync([.. args, "--format", "json"])).Json().GetProperty("data").GetProperty("breakdown").EnumerateArray().ToList();
@@ -173,7 +174,7 @@ public class BiCommandsTests
     [Fact]
     public async Task Csv_of_one_page_of_a_longer_list_says_which_page_it_holds_of_how_many()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         string[] args = ["receivables", "--status", "all", "--merchant", "1", "--connection", f.Db.ConnectionString, "--format", "csv"];
         var total = await f.Db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable WHERE merchant_id = 1");
         Assert.True(total > 1, "the fixture needs two receivables");

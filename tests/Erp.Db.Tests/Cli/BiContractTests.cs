@@ -13,8 +13,8 @@ namespace Erp.Db.Tests.Cli;
 /// FORBIDDEN, explicit periods, finance windows, one definition of low stock. Answers are checked against
 /// SQL over the facts, not the views.
 /// </summary>
-/// <remarks>The theories whose cases only read the sales dataset share one database loaded with it (<see cref="SharedDatabase"/>).</remarks>
-public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDatabase>
+/// <remarks>The tests that only read the sales dataset share one (<see cref="SharedQueryFixture"/>); those that change it, add logins or hold locks have their own.</remarks>
+public class BiContractTests(SharedQueryFixture shared) : IClassFixture<SharedQueryFixture>
 {
     private const string ValidSales = "merchant_id = 1 AND dw.is_valid_sale(status)";
 
@@ -35,7 +35,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [Fact]
     public async Task Piped_output_is_the_json_envelope_and_format_table_still_prints_a_table()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
 
         var piped = await CliRun.RunAsync("sales", "--merchant", "1", "--connection", f.Db.ConnectionString);
         var badInput = await CliRun.RunAsync("sales", "--merchant", "1", "--days", "abc", "--connection", f.Db.ConnectionString);
@@ -52,7 +52,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [Fact]
     public async Task Metrics_select_the_fields_of_sales_in_json_and_in_tables()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         string[] common = ["sales", "--merchant", "1", "--days", "7", "--metrics", "revenue,orders", "--connection", f.Db.ConnectionString];
 
         var json = (await CliRun.RunAsync([.. common, "--format", "json"])).Json();
@@ -80,7 +80,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [Fact]
     public async Task Metrics_select_the_fields_of_customers_and_trends()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
 
         var customers = (await CliRun.RunAsync("customers", "--merchant", "1", "--metrics", "count", "--format", "json", "--connection", f.Db.ConnectionString)).Json().GetProperty("data");
         var trends = (await CliRun.RunAsync("trends", "--merchant", "1", "--days", "10", "--metrics", "orders", "--format", "json", "--connection", f.Db.ConnectionString)).Json().GetProperty("data");
@@ -103,7 +103,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [InlineData("trends", ",")]
     public async Task An_unknown_metric_exits_2_listing_the_valid_ones(string command, string metrics)
     {
-        var db = await shared.GetAsync(SalesDataset.LoadAsync);
+        var db = (await shared.GetAsync()).Db;
 
         var run = await CliRun.RunAsync(command, "--merchant", "1", "--metrics", metrics, "--format", "json", "--connection", db.ConnectionString);
 
@@ -185,7 +185,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [Fact]
     public async Task A_forecast_extends_the_series_by_the_least_squares_line_through_the_complete_days_with_a_band()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
 
         var json = (await CliRun.RunAsync("trends", "--merchant", "1", "--days", "30", "--forecast", "7", "--format", "json", "--connection", f.Db.ConnectionString)).Json();
 
@@ -222,7 +222,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [InlineData("day", "-1")]
     public async Task A_forecast_beyond_its_bound_exits_2(string granularity, string buckets)
     {
-        var db = await shared.GetAsync(SalesDataset.LoadAsync);
+        var db = (await shared.GetAsync()).Db;
 
         var run = await CliRun.RunAsync("trends", "--merchant", "1", "--granularity", granularity, "--forecast", buckets, "--format", "json", "--connection", db.ConnectionString);
 
@@ -360,7 +360,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [Fact]
     public async Task Every_period_result_states_its_days_its_grain_and_whether_the_last_bucket_is_complete()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         string[] common = ["--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString];
 
         var lastWeek = (await CliRun.RunAsync(["sales", "--days", "7", .. common])).Json().GetProperty("meta");
@@ -395,7 +395,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [InlineData("products")]
     public async Task A_platform_no_platform_has_is_refused_naming_the_known_ones_and_a_known_one_answers(string command)
     {
-        var db = await shared.GetAsync(SalesDataset.LoadAsync);
+        var db = (await shared.GetAsync()).Db;
 
         var bogus = await CliRun.RunAsync(command, "--merchant", "1", "--platform", "bogus", "--format", "json", "--connection", db.ConnectionString);
         var known = await CliRun.RunAsync(command, "--merchant", "1", "--platform", "Shopee", "--format", "json", "--connection", db.ConnectionString);
@@ -410,7 +410,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [Fact]
     public async Task Sales_flags_a_first_week_the_start_cuts_and_refuses_a_period_that_has_not_begun()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         string[] common = ["sales", "--merchant", "1", "--group-by", "week", "--format", "json", "--connection", f.Db.ConnectionString];
         var monday = Today.AddDays(-21 - (((int)Today.DayOfWeek + 6) % 7));
 
@@ -441,7 +441,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [InlineData("finance")]
     public async Task Every_period_command_refuses_a_period_that_has_not_begun_naming_the_option_that_set_its_start(string command)
     {
-        var db = await shared.GetAsync(SalesDataset.LoadAsync);
+        var db = (await shared.GetAsync()).Db;
         string[] common = [command, "--merchant", "1", "--format", "json", "--connection", db.ConnectionString];
         // The day after the latest date that is today somewhere (UTC+14), whatever the hour here.
         var future = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(14)).AddDays(1);
@@ -467,7 +467,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [InlineData("month")]
     public async Task Shops_refuses_a_date_whose_period_has_not_begun_and_shows_one_that_has(string period)
     {
-        var db = await shared.GetAsync(SalesDataset.LoadAsync);
+        var db = (await shared.GetAsync()).Db;
         string[] common = ["shops", "--merchant", "1", "--period", period, "--format", "json", "--connection", db.ConnectionString];
         var latestToday = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(14));
         // The first day of the next day, week or month after the latest today anywhere: its period starts after today everywhere.
@@ -540,7 +540,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [Fact]
     public async Task Finance_and_trends_by_month_agree_on_which_months_of_a_period_are_complete()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         var firstOfMonth = new DateOnly(Today.Year, Today.Month, 1);
         (DateOnly Start, DateOnly End)[] periods =
         [
@@ -572,7 +572,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [Fact]
     public async Task Report_csv_writes_one_row_per_figure_with_its_place_in_the_json_and_its_raw_value()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         string[] args = ["report", "--type", "monthly", "--date", Day(Today.AddDays(-35)), "--merchant", "1", "--connection", f.Db.ConnectionString];
 
         var data = (await CliRun.RunAsync([.. args, "--format", "json"])).Json().GetProperty("data");
@@ -611,7 +611,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [InlineData("funnel", "period", "--by", "shop")]
     public async Task Profit_users_and_funnel_state_their_period_as_the_other_period_results_do(string command, string grain, params string[] grouping)
     {
-        var db = await shared.GetAsync(SalesDataset.LoadAsync);
+        var db = (await shared.GetAsync()).Db;
         string[] common = [command, "--merchant", "1", "--days", "7", .. grouping, "--format", "json", "--connection", db.ConnectionString];
 
         var toToday = (await CliRun.RunAsync(common)).Json().GetProperty("meta").GetProperty("period");
@@ -633,7 +633,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [InlineData("funnel", "platform")]
     public async Task Every_grouping_is_group_by_and_by_alike_and_help_names_both(string command, string grouping)
     {
-        var db = await shared.GetAsync(SalesDataset.LoadAsync);
+        var db = (await shared.GetAsync()).Db;
         string[] common = [command, "--merchant", "1", "--days", "30", "--end", Day(Today.AddDays(-1)), "--format", "json", "--connection", db.ConnectionString];
 
         var groupBy = await CliRun.RunAsync([.. common, "--group-by", grouping]);
@@ -654,7 +654,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [Fact]
     public async Task Every_grain_is_grain_and_granularity_alike()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         string[][] commands = [["trends"], ["users"], ["funnel", "--group-by", "period"], ["profit", "--group-by", "period"]];
         foreach (var command in commands)
         {
@@ -709,7 +709,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [Fact]
     public async Task Finance_counts_exactly_the_days_of_a_mid_month_window_and_its_overdue_total_does_not_depend_on_the_window()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         var start = new DateOnly(Today.Year, Today.Month, 1).AddMonths(-2).AddDays(14);
         var end = new DateOnly(Today.Year, Today.Month, 1).AddMonths(-1).AddDays(9);
         string[] common = ["finance", "--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString];
@@ -787,7 +787,7 @@ public class BiContractTests(SharedDatabase shared) : IClassFixture<SharedDataba
     [InlineData("120")]
     public async Task Tables_fit_80_and_120_columns_and_keep_figures_whole(string columns)
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         var environment = new Dictionary<string, string> { ["COLUMNS"] = columns };
         string[] common = ["--merchant", "1", "--connection", f.Db.ConnectionString];
 

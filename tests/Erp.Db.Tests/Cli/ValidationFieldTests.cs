@@ -3,7 +3,8 @@ using Erp.Db.Tests.Queries;
 namespace Erp.Db.Tests.Cli;
 
 /// <summary>A value the query refuses is named as the option the user typed, in the message and in details.field, never as a library parameter.</summary>
-public class ValidationFieldTests
+/// <remarks>The tests that only read the sales dataset share one (<see cref="SharedQueryFixture"/>); those that change it, add logins or hold locks have their own.</remarks>
+public class ValidationFieldTests(SharedQueryFixture shared) : IClassFixture<SharedQueryFixture>
 {
     [Theory]
     [InlineData("--limit", "--limit must be between 0 and 100; got 101.", "sales", "--limit", "101")]
@@ -19,7 +20,7 @@ public class ValidationFieldTests
     [InlineData("--threshold", "--threshold must be between 0 and 1000000; got -1.", "inventory", "--threshold", "-1")]
     public async Task A_refused_value_names_the_option_typed(string field, string message, params string[] args)
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
 
         var run = await CliRun.RunAsync([.. args, "--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString]);
 
@@ -36,7 +37,7 @@ public class ValidationFieldTests
     [InlineData("refresh", "-m")]
     public async Task An_option_the_command_lacks_is_refused_as_one_not_taken_as_a_value(params string[] args)
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         var typed = args.First(a => a.StartsWith('-'));
         var journal = await f.Db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_refresh_log");
 

@@ -11,12 +11,13 @@ using Erp.Db.Queries.Trends;
 
 namespace Erp.Db.Tests.Queries;
 
-public class OtherQueryTests
+/// <remarks>The tests that only read the sales dataset share one (<see cref="SharedQueryFixture"/>); those that change it or add the quiet days have their own.</remarks>
+public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQueryFixture>
 {
     [Fact]
     public async Task Customer_counts_and_list_match_the_facts()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
 
         var all = (await f.Erp.Queries.CustomersAsync(new CustomerQuery(1, SortBy: CustomerSort.Orders))).Data;
         var fresh = (await f.Erp.Queries.CustomersAsync(new CustomerQuery(1, CustomerSegment.New))).Data;
@@ -45,7 +46,7 @@ public class OtherQueryTests
     {
         // An enum value bound from an int (a query string, JSON) may be none of the listed ones. Funnel, profit, users and shops
         // refused it; these answered as if another value had been asked for, the segment with an empty list.
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         var period = Period.LastDays(30, QueryFixture.Today);
         var calls = new (string Field, Func<Task> Call)[]
         {
@@ -74,7 +75,7 @@ public class OtherQueryTests
     [Fact]
     public async Task Inventory_statuses_follow_available_stock_and_the_threshold()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
 
         var merchant1 = (await f.Erp.Queries.InventoryAsync(new InventoryQuery { MerchantId = 1 })).Data;
         var merchant2Out = (await f.Erp.Queries.InventoryAsync(new InventoryQuery { MerchantId = 2, Status = StockFilter.Out })).Data;
@@ -97,7 +98,7 @@ public class OtherQueryTests
     [InlineData(StockFilter.Overstock)]
     public async Task Inventory_page_total_counts_the_products_of_the_filter(StockFilter status)
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         foreach (var merchant in new long[] { 1, 2 })
         {
             var report = (await f.Erp.Queries.InventoryAsync(new InventoryQuery { MerchantId = merchant, Status = status, OverstockDays = 5, Paging = new Paging(1, 500) })).Data;
@@ -135,7 +136,7 @@ public class OtherQueryTests
     [InlineData(Granularity.Month)]
     public async Task Trend_buckets_add_up_to_the_period_total(Granularity granularity)
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         var period = Period.LastDays(30, QueryFixture.Today);
 
         var trend = (await f.Erp.Queries.TrendsAsync(new TrendQuery(1, period, granularity))).Data;
@@ -233,7 +234,7 @@ public class OtherQueryTests
     [Fact]
     public async Task Months_before_the_first_sale_change_neither_the_direction_nor_the_forecast_of_a_trend()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         var firstSale = DateOnly.FromDateTime(await f.Db.ScalarAsync<DateTime>(
             "SELECT min(order_date)::timestamp FROM dw.fact_sales_orders WHERE merchant_id = 1 AND dw.is_valid_sale(status)"));
         var end = QueryFixture.Today;
@@ -251,7 +252,7 @@ public class OtherQueryTests
     [Fact]
     public async Task Active_customers_ordered_within_exactly_the_last_period_days_today_included()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         var lastOrderDays = await f.Db.ScalarAsync<long>(
             "SELECT count(DISTINCT order_date) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND order_date > CURRENT_DATE - 60");
         Assert.True(lastOrderDays >= 2, "the fixture needs orders on two days of the last 60 for a window's edge to matter");
@@ -273,7 +274,7 @@ public class OtherQueryTests
     [InlineData(ReportType.Monthly, 35)]
     public async Task A_reports_active_customers_are_those_who_ordered_in_its_period_not_in_the_days_before_today(ReportType type, int daysAgo)
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
 
         var report = (await f.Erp.Queries.ReportAsync(new ReportQuery(1, type, QueryFixture.Today.AddDays(-daysAgo)))).Data;
 
@@ -287,7 +288,7 @@ public class OtherQueryTests
     [Fact]
     public async Task Finance_totals_match_receivables_receipts_and_expenses()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         var period = new Period(QueryFixture.Today.AddDays(-60), QueryFixture.Today);
 
         var finance = (await f.Erp.Queries.FinanceAsync(new FinanceQuery(1, period))).Data;
@@ -308,7 +309,7 @@ public class OtherQueryTests
     [Fact]
     public async Task A_weekly_report_covers_monday_to_sunday_and_agrees_with_the_sales_query()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         // The week of this week's Sunday, as of the Monday after: the whole week, complete.
         var sunday = QueryFixture.Today.AddDays((7 - (int)QueryFixture.Today.DayOfWeek) % 7);
         var query = new ReportQuery(1, ReportType.Weekly, sunday) { AsOf = sunday.AddDays(1) };
@@ -363,7 +364,7 @@ public class OtherQueryTests
     [Fact]
     public async Task A_month_to_date_report_measures_growth_against_the_same_days_of_the_month_before()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         var today = QueryFixture.Today;
         var query = new ReportQuery(1, ReportType.Monthly, today) { AsOf = today };
 

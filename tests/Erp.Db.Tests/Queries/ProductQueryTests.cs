@@ -3,7 +3,8 @@ using Erp.Db.Queries.Products;
 
 namespace Erp.Db.Tests.Queries;
 
-public class ProductQueryTests
+/// <remarks>The tests that only read the sales dataset share one (<see cref="SharedQueryFixture"/>); the listing status test changes it and has its own.</remarks>
+public class ProductQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQueryFixture>
 {
     /// <summary>Each listing's latest day within the view's 90-day window, from the facts.</summary>
     private const string Latest = """
@@ -16,7 +17,7 @@ public class ProductQueryTests
     [Fact]
     public async Task Lists_each_listing_on_its_latest_day_with_paging_and_totals()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
 
         var first = (await f.Erp.Queries.ProductsAsync(new ProductQuery { MerchantId = 1, SortBy = ProductSort.Sku, Direction = SortDirection.Ascending, Paging = new Paging(1, 3) })).Data;
         var second = (await f.Erp.Queries.ProductsAsync(new ProductQuery { MerchantId = 1, SortBy = ProductSort.Sku, Direction = SortDirection.Ascending, Paging = new Paging(2, 3) })).Data;
@@ -32,7 +33,7 @@ public class ProductQueryTests
     [Fact]
     public async Task Every_filter_narrows_to_what_the_facts_say()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         var q = f.Erp.Queries;
 
         var shopee = (await q.ProductsAsync(new ProductQuery { MerchantId = 1, Platform = "shopee" })).Data;
@@ -105,7 +106,7 @@ public class ProductQueryTests
     [InlineData("Robot' OR '1'='1")]
     public async Task Hostile_keywords_find_nothing_and_change_nothing(string keyword)
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
 
         var result = (await f.Erp.Queries.ProductsAsync(new ProductQuery { MerchantId = 1, Keyword = keyword })).Data;
 
@@ -122,7 +123,7 @@ public class ProductQueryTests
     [InlineData(int.MaxValue, 500)]
     public async Task Bad_paging_is_refused_with_the_field_named(int page, int pageSize)
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
 
         var error = await Assert.ThrowsAsync<QueryValidationException>(() =>
             f.Erp.Queries.ProductsAsync(new ProductQuery { MerchantId = 1, Paging = new Paging(page, pageSize) }));
@@ -133,7 +134,7 @@ public class ProductQueryTests
     [Fact]
     public async Task An_unknown_merchant_gets_an_empty_page()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
 
         var result = (await f.Erp.Queries.ProductsAsync(new ProductQuery { MerchantId = 999 })).Data;
 

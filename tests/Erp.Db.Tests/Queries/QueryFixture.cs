@@ -4,7 +4,7 @@ using Erp.Db.Tests.Views;
 namespace Erp.Db.Tests.Queries;
 
 /// <summary>A migrated database with the views' test dataset, refreshed, and an <see cref="ErpDatabase"/> over it.</summary>
-internal sealed class QueryFixture : IAsyncDisposable
+public sealed class QueryFixture : IAsyncDisposable
 {
     private QueryFixture(TestDatabase db)
     {

@@ -5,14 +5,15 @@ using Erp.Db.Tests.Infrastructure;
 
 namespace Erp.Db.Tests.Queries;
 
-public class SalesQueryTests
+/// <remarks>The tests that only read the sales dataset share one (<see cref="SharedQueryFixture"/>).</remarks>
+public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQueryFixture>
 {
     private const string ValidOrders = "dw.is_valid_sale(status)";
 
     [Fact]
     public async Task Totals_growth_breakdowns_and_top_products_equal_the_facts()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         var period = Period.LastDays(7, QueryFixture.Today);
 
         var result = await f.Erp.Queries.SalesAsync(new SalesQuery(1, period, SalesGrouping.Shop, TopProducts: 5));
@@ -43,7 +44,7 @@ public class SalesQueryTests
     [Fact]
     public async Task Top_products_are_the_same_whether_precomputed_or_summed_from_days()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         var period = Period.LastDays(30, QueryFixture.Today);
 
         var precomputed = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period, TopProducts: 5))).Data.TopProducts;
@@ -77,7 +78,7 @@ public class SalesQueryTests
     [InlineData(SalesGrouping.Category)]
     public async Task Every_grouping_adds_up_to_the_total(SalesGrouping grouping)
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
 
         var report = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(30, QueryFixture.Today), grouping))).Data;
 
@@ -99,7 +100,7 @@ public class SalesQueryTests
     [Fact]
     public async Task Grouped_by_product_the_limit_keeps_the_best_and_sums_the_rest_as_others()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         var period = Period.LastDays(30, QueryFixture.Today);
         var all = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period, SalesGrouping.Product, TopProducts: 100))).Data.Breakdown;
         Assert.True(all.Count >= 2, "the fixture needs two products that sold");
@@ -126,7 +127,7 @@ public class SalesQueryTests
     [Fact]
     public async Task A_platform_filter_keeps_only_that_platform()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
 
         var report = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, QueryFixture.Today), SalesGrouping.Platform, Platforms: ["tiktok"]))).Data;
         // As a user types it: codes are lower case (dim_platforms' CHECK), so "TikTok " is tiktok; what cannot be a code is refused.
@@ -174,7 +175,7 @@ public class SalesQueryTests
         Assert.Throws<QueryValidationException>(() => Period.LastDays(-5, QueryFixture.Today));
         Assert.Throws<QueryValidationException>(() => new Period(new DateOnly(2026, 2, 1), new DateOnly(2026, 1, 1)));
         Assert.Throws<QueryValidationException>(() => new Period(new DateOnly(1900, 1, 1), new DateOnly(1900, 1, 2)));
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.SalesAsync(new SalesQuery(0, Period.LastDays(7, QueryFixture.Today))));
         await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, QueryFixture.Today), TopProducts: 1000)));
     }
