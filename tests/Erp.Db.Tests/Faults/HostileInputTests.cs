@@ -20,7 +20,8 @@ namespace Erp.Db.Tests.Faults;
 /// login was not granted, FORBIDDEN: exit 7), never anything else, and the database is unchanged. A failure
 /// prints the CsCheck seed that reproduces it.
 /// </summary>
-public class HostileInputTests
+/// <remarks>The query tests share one sales dataset (<see cref="SharedQueryFixture"/>): each checks that it changed nothing.</remarks>
+public class HostileInputTests(SharedQueryFixture shared) : IClassFixture<SharedQueryFixture>
 {
     /// <summary>Every value-taking option of every BI command (the global --connection aside).</summary>
     private static readonly (string Command, string Option)[] BiOptions =
@@ -41,7 +42,7 @@ public class HostileInputTests
     [Fact]
     public async Task Hostile_values_for_every_BI_option_give_a_validation_error_or_a_result_and_change_nothing()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         var before = await DatabaseChecksum.ReadAsync(f.Db);
 
         await Gen.Select(Gen.OneOf(BiOptions), Hostile.Text).SampleAsync(async (target, value) =>
@@ -130,7 +131,7 @@ public class HostileInputTests
     [Fact]
     public async Task Hostile_query_objects_give_a_validation_exception_or_a_correct_result_and_change_nothing()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
         var q = f.Erp.Queries;
         var before = await DatabaseChecksum.ReadAsync(f.Db);
         var ints = Gen.Frequency((3, (IGen<int>)Gen.OneOf(0, -1, 1, 100, 101, 500, 501, 3660, 3661, int.MaxValue, int.MinValue)), (1, Gen.Int));
@@ -233,7 +234,7 @@ public class HostileInputTests
     [Fact]
     public async Task A_last_N_days_period_ending_at_the_edge_of_the_calendar_is_a_validation_error()
     {
-        await using var f = await QueryFixture.CreateAsync();
+        var f = await shared.GetAsync();
 
         var run = await CliRun.RunAsync("sales", "--merchant", "1", "--end", "0001-01-01", "--days", "5", "--format", "json", "--connection", f.Db.ConnectionString);
 
