@@ -1,4 +1,5 @@
--- stock_movements: the scoped merchant's stock movements one by one: whether the SKU filter names a product, totals
+-- stock_movements: the scoped merchant's stock movements one by one: whether the SKU, order and warehouse filters name
+-- something of the merchant's, totals
 -- over the filter, then a page of rows, newest first, each with the book balance on hand right after it.
 -- reads: mart.stock_movements (sql/migrations/0058_stock_movements_reader_view.sql); dw.dim_products and
 --        dw.fact_sales_orders by the scoped merchant (a reader's row level security scopes them too)
@@ -11,9 +12,25 @@
 -- of the same product and warehouse that came after it (by occurred_at, then id). It is the book's running balance
 -- as long as the position was built by movements alone; an inventory file that overwrote the position breaks the
 -- chain before that import (docs/business-flows.md, "Tracing a stock figure").
+-- An order number or warehouse code no order or position of the merchant has is a typo, not an empty answer: named
+-- like an unknown SKU (the warehouses then listed with the codes the merchant's positions and movements have).
 SELECT :sku::text IS NULL
        OR EXISTS (SELECT FROM dw.dim_products AS p
-                   WHERE p.merchant_id = (SELECT ops.current_merchant_id()) AND p.sku = :sku::text) AS skuknown;
+                   WHERE p.merchant_id = (SELECT ops.current_merchant_id()) AND p.sku = :sku::text) AS skuknown,
+       :order_no::text IS NULL
+       OR EXISTS (SELECT FROM dw.fact_sales_orders AS o
+                   WHERE o.merchant_id = (SELECT ops.current_merchant_id()) AND o.order_no = :order_no::text) AS orderknown,
+       CASE WHEN :warehouse::text IS NOT NULL
+             AND NOT EXISTS (SELECT FROM dw.fact_inventory AS i
+                              WHERE i.merchant_id = (SELECT ops.current_merchant_id()) AND i.warehouse_code = :warehouse::text)
+             AND NOT EXISTS (SELECT FROM dw.fact_inventory_transactions AS t
+                              WHERE t.merchant_id = (SELECT ops.current_merchant_id()) AND t.warehouse_code = :warehouse::text)
+            THEN (SELECT coalesce(string_agg(w.code, ', ' ORDER BY w.code), '')
+                    FROM (SELECT i.warehouse_code FROM dw.fact_inventory AS i WHERE i.merchant_id = (SELECT ops.current_merchant_id())
+                          UNION
+                          SELECT t.warehouse_code FROM dw.fact_inventory_transactions AS t
+                           WHERE t.merchant_id = (SELECT ops.current_merchant_id())) AS w(code))
+       END AS knownwarehouses;
 SELECT count(*) AS count,
        coalesce(sum(quantity_change) FILTER (WHERE transaction_type NOT IN ('reserve', 'release') AND quantity_change > 0), 0) AS onhandin,
        coalesce(-sum(quantity_change) FILTER (WHERE transaction_type NOT IN ('reserve', 'release') AND quantity_change < 0), 0) AS onhandout,

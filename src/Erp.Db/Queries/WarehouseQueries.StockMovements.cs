@@ -13,7 +13,9 @@ public sealed partial class WarehouseQueries
     /// </summary>
     /// <exception cref="QueryValidationException">A parameter is out of range: a page, a transaction type that is not one of
     /// <see cref="StockMovementQuery.Types"/>, a date outside 2000-01-01..2100-12-31, <see cref="StockMovementQuery.From"/> after
-    /// <see cref="StockMovementQuery.To"/>, or a <see cref="StockMovementQuery.Sku"/> that is not one of the merchant's products.</exception>
+    /// <see cref="StockMovementQuery.To"/>, a <see cref="StockMovementQuery.Sku"/> that is not one of the merchant's products, an
+    /// <see cref="StockMovementQuery.OrderNo"/> that is not one of its orders, or a <see cref="StockMovementQuery.Warehouse"/> that
+    /// none of its positions or movements has.</exception>
     public Task<QueryResult<StockMovementReport>> StockMovementsAsync(StockMovementQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -48,13 +50,27 @@ public sealed partial class WarehouseQueries
         };
         return MerchantScope.QueryAsync(database, query.MerchantId, StockMovementSql.Report, parameters, StockMovementSql.Views, async grid =>
         {
-            if (!await grid.ReadSingleAsync<bool>())
+            var known = await grid.ReadSingleAsync<FiltersKnown>();
+            if (!known.SkuKnown)
             {
                 throw new QueryValidationException("sku", $"{query.Sku} is not a SKU of merchant {query.MerchantId}.");
+            }
+            if (!known.OrderKnown)
+            {
+                throw new QueryValidationException("orderNo", $"{query.OrderNo} is not an order number of merchant {query.MerchantId}.");
+            }
+            if (known.KnownWarehouses is { } warehouses)
+            {
+                throw new QueryValidationException("warehouse", $"{query.Warehouse} is not a warehouse of merchant {query.MerchantId}; "
+                    + (warehouses.Length == 0 ? "it has no stock positions yet." : $"its warehouses: {warehouses}."));
             }
             var totals = await grid.ReadSingleAsync<StockMovementTotals>();
             var rows = (await grid.ReadAsync<StockMovementRow>()).ToList();
             return new StockMovementReport(query, totals, new PagedResult<StockMovementRow>(rows, totals.Count, paging.Page, paging.PageSize));
         }, cancellationToken);
     }
+
+    /// <summary>Whether the SKU and order number filters name the merchant's (true when not asked); the merchant's warehouse codes
+    /// when the warehouse filter names none of them, else null.</summary>
+    private sealed record FiltersKnown(bool SkuKnown, bool OrderKnown, string? KnownWarehouses);
 }

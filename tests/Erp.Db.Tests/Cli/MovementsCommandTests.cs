@@ -156,6 +156,43 @@ public class MovementsCommandTests
     }
 
     [Fact]
+    public async Task An_order_number_or_warehouse_the_merchant_does_not_have_is_a_validation_error_not_an_empty_list()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await PostAsync(f.Db);
+        string[] common = ["--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString];
+        var otherOrder = await f.Db.ScalarAsync<string>("SELECT min(order_no) FROM dw.fact_sales_orders WHERE merchant_id = 2");
+        var quietOrder = await f.Db.ScalarAsync<string>("""
+            SELECT min(o.order_no) FROM dw.fact_sales_orders AS o WHERE o.merchant_id = 1
+               AND NOT EXISTS (SELECT FROM dw.fact_inventory_transactions AS t WHERE t.merchant_id = 1 AND t.order_id = o.order_id)
+            """);
+        var warehouses = await f.Db.ScalarAsync<string>(
+            "SELECT string_agg(DISTINCT warehouse_code, ', ' ORDER BY warehouse_code) FROM dw.fact_inventory WHERE merchant_id = 1");
+
+        var unknownOrder = await CliRun.RunAsync(["movements", "--order-no", "no-such-order", .. common]);
+        var othersOrder = await CliRun.RunAsync(["movements", "--order-no", otherOrder!, .. common]);
+        var unknownWarehouse = await CliRun.RunAsync(["movements", "--warehouse", "no-such-warehouse", .. common]);
+        var known = await CliRun.RunAsync(["movements", "--warehouse", warehouses!.Split(", ")[0], .. common]);
+
+        foreach (var (run, option) in new[] { (unknownOrder, "--order-no"), (othersOrder, "--order-no"), (unknownWarehouse, "--warehouse") })
+        {
+            Assert.Equal((2, "VALIDATION_ERROR", option), (run.ExitCode, run.Json().GetProperty("error").GetProperty("code").GetString(),
+                run.Json().GetProperty("error").GetProperty("details").GetProperty("field").GetString()));
+        }
+        Assert.Contains("no-such-order is not an order number of merchant 1", unknownOrder.Output, StringComparison.Ordinal);
+        Assert.Contains($"no-such-warehouse is not a warehouse of merchant 1; its warehouses: {warehouses}.", unknownWarehouse.Output,
+            StringComparison.Ordinal);
+        Assert.True(known.ExitCode == 0, known.Output + known.Error);
+        if (quietOrder is not null)
+        {
+            // An order of the merchant that moved no stock (pending, or cancelled before it was paid) is an empty answer, not an error.
+            var quiet = await CliRun.RunAsync(["movements", "--order-no", quietOrder, .. common]);
+            Assert.True(quiet.ExitCode == 0, quiet.Output + quiet.Error);
+            Assert.Equal(0, quiet.Json().GetProperty("data").GetProperty("totals").GetProperty("count").GetInt64());
+        }
+    }
+
+    [Fact]
     public async Task A_reader_scoped_to_one_merchant_never_sees_the_others_movements()
     {
         await using var f = await QueryFixture.CreateAsync();

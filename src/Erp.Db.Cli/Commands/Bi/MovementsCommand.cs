@@ -9,7 +9,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 internal sealed class MovementsCommand : Command
 {
     private readonly Option<string?> sku = new("--sku") { Description = "Only this product's movements (its SKU, exactly as imported). Default: every product." };
-    private readonly Option<string?> warehouse = new("--warehouse") { Description = "Only this warehouse's movements (its code; orders ship from 'default'). Default: every warehouse." };
+    private readonly Option<string?> warehouse = new("--warehouse") { Description = "Only this warehouse's movements (its code; orders ship from 'default'); a code none of the merchant's positions or movements has is an error listing those it has. Default: every warehouse." };
 
     private readonly Option<string[]> types = new("--type")
     {
@@ -18,7 +18,7 @@ internal sealed class MovementsCommand : Command
         AllowMultipleArgumentsPerToken = true,
     };
 
-    private readonly Option<string?> orderNo = new("--order-no") { Description = "Only the movements that post this order (its order number). Default: any movement." };
+    private readonly Option<string?> orderNo = new("--order-no") { Description = "Only the movements that post this order (its order number; an order that moved no stock lists none, a number that is not one of the merchant's orders is an error). Default: any movement." };
     private readonly Option<DateOnly?> from = new("--from", "--start") { Description = "First transaction date (yyyy-MM-dd), included. Default: no lower bound." };
     private readonly Option<DateOnly?> to = new("--to", "--end") { Description = "Last transaction date (yyyy-MM-dd), included. Default: no upper bound." };
 
