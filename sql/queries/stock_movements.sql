@@ -14,6 +14,7 @@
 -- chain before that import (docs/business-flows.md, "Tracing a stock figure").
 -- An order number or warehouse code no order or position of the merchant has is a typo, not an empty answer: named
 -- like an unknown SKU (the warehouses then listed with the codes the merchant's positions and movements have).
+-- Warehouse codes compare without case, as imports fold them (docs/importing.md): --warehouse DEFAULT is 'default'.
 SELECT :sku::text IS NULL
        OR EXISTS (SELECT FROM dw.dim_products AS p
                    WHERE p.merchant_id = (SELECT ops.current_merchant_id()) AND p.sku = :sku::text) AS skuknown,
@@ -22,9 +23,9 @@ SELECT :sku::text IS NULL
                    WHERE o.merchant_id = (SELECT ops.current_merchant_id()) AND o.order_no = :order_no::text) AS orderknown,
        CASE WHEN :warehouse::text IS NOT NULL
              AND NOT EXISTS (SELECT FROM dw.fact_inventory AS i
-                              WHERE i.merchant_id = (SELECT ops.current_merchant_id()) AND i.warehouse_code = :warehouse::text)
+                              WHERE i.merchant_id = (SELECT ops.current_merchant_id()) AND lower(i.warehouse_code) = lower(:warehouse::text))
              AND NOT EXISTS (SELECT FROM dw.fact_inventory_transactions AS t
-                              WHERE t.merchant_id = (SELECT ops.current_merchant_id()) AND t.warehouse_code = :warehouse::text)
+                              WHERE t.merchant_id = (SELECT ops.current_merchant_id()) AND lower(t.warehouse_code) = lower(:warehouse::text))
             THEN (SELECT coalesce(string_agg(w.code, ', ' ORDER BY w.code), '')
                     FROM (SELECT i.warehouse_code FROM dw.fact_inventory AS i WHERE i.merchant_id = (SELECT ops.current_merchant_id())
                           UNION
@@ -38,7 +39,7 @@ SELECT count(*) AS count,
        coalesce(sum(quantity_change) FILTER (WHERE transaction_type IN ('reserve', 'release')), 0) AS reservedchange
   FROM mart.stock_movements
  WHERE (:sku::text IS NULL OR sku = :sku::text)
-   AND (:warehouse::text IS NULL OR warehouse_code = :warehouse::text)
+   AND (:warehouse::text IS NULL OR lower(warehouse_code) = lower(:warehouse::text))
    AND (:types::text[] IS NULL OR transaction_type = ANY(:types::text[]))
    AND (:order_no::text IS NULL OR order_id IN (SELECT o.order_id FROM dw.fact_sales_orders AS o
                                                  WHERE o.merchant_id = (SELECT ops.current_merchant_id()) AND o.order_no = :order_no::text))
@@ -54,7 +55,7 @@ WITH page AS (
      WHERE t.merchant_id = (SELECT ops.current_merchant_id())
        AND (:sku::text IS NULL OR t.product_id = (SELECT p.product_id FROM dw.dim_products AS p
                                                    WHERE p.merchant_id = (SELECT ops.current_merchant_id()) AND p.sku = :sku::text))
-       AND (:warehouse::text IS NULL OR t.warehouse_code = :warehouse::text)
+       AND (:warehouse::text IS NULL OR lower(t.warehouse_code) = lower(:warehouse::text))
        AND (:types::text[] IS NULL OR t.transaction_type = ANY(:types::text[]))
        AND (:order_no::text IS NULL OR t.order_id IN (SELECT o.order_id FROM dw.fact_sales_orders AS o
                                                        WHERE o.merchant_id = (SELECT ops.current_merchant_id()) AND o.order_no = :order_no::text))

@@ -183,6 +183,11 @@ public class MovementsCommandTests
         Assert.Contains($"no-such-warehouse is not a warehouse of merchant 1; its warehouses: {warehouses}.", unknownWarehouse.Output,
             StringComparison.Ordinal);
         Assert.True(known.ExitCode == 0, known.Output + known.Error);
+        // Imports fold warehouse codes to lower case; the filter compares without case, so a capitalised code is the same warehouse.
+        var shouted = await CliRun.RunAsync(["movements", "--warehouse", warehouses.Split(", ")[0].ToUpperInvariant(), .. common]);
+        Assert.True(shouted.ExitCode == 0, shouted.Output + shouted.Error);
+        Assert.Equal(Totals(known.Json().GetProperty("data")), Totals(shouted.Json().GetProperty("data")));
+        Assert.NotEqual(0, known.Json().GetProperty("data").GetProperty("totals").GetProperty("count").GetInt64());
         if (quietOrder is not null)
         {
             // An order of the merchant that moved no stock (pending, or cancelled before it was paid) is an empty answer, not an error.
