@@ -37,9 +37,13 @@ internal sealed class FinanceCommand : Command
         var when = PeriodMeta.Buckets(new PeriodInfo(data.From, data.To, data.To.DayNumber - data.From.DayNumber + 1), Granularity.Month, result.AsOf);
         when = when.Note is null ? when : when with { Note = $"{when.Note} Each month counts only its days in the period (its from..to)." };
         var table = new TableView(
-            ["Month", "Days", "Revenue", "Net profit", "Expenses", "Order fees", "Receipts", "Net cash flow", "Overdue"],
+            // Net profit is the orders' (before expenses); operating profit, the footer's figure, is it less the expenses: both shown, so
+            // that the month's rows add up to the footer. A month's overdue is of the receivables invoiced in it; the footer's, of all.
+            ["Month", "Days", "Revenue", "Orders' net profit", "Expenses", "Operating profit", "Order fees", "Receipts", "Net cash flow",
+                "Overdue of month's invoices"],
             [.. result.Data.Months.Select(m => BiResult.Row($"{m.Month:yyyy-MM}", $"{m.From:dd}-{m.To:dd}", Cells.Money(m.Revenue), Cells.Money(m.NetProfit),
-                Cells.Money(m.Expenses), Cells.Money(m.OrderFees), Cells.Money(m.Receipts), Cells.Money(m.NetCashFlow), Cells.Money(m.Overdue)))],
+                Cells.Money(m.Expenses), Cells.Money(m.OperatingProfit), Cells.Money(m.OrderFees), Cells.Money(m.Receipts), Cells.Money(m.NetCashFlow),
+                Cells.Money(m.Overdue)))],
             $"{data.From:yyyy-MM-dd}..{data.To:yyyy-MM-dd}: "
             + $"revenue {Cells.Money(t.Revenue)}, operating profit {Cells.Money(t.OperatingProfit)}. Owed as of {data.AsOf:yyyy-MM-dd}, any period: "
             + $"outstanding {Cells.Money(t.Outstanding)} ({Cells.Money(t.Overdue)} overdue in {Cells.Count(t.OverdueCount)} receivables).{when.Caption}", Records: result.Data.Months);
