@@ -27,5 +27,16 @@ public class FinanceTableTests
         }
         Assert.Contains("Orders' net profit", text, StringComparison.Ordinal);
         Assert.Contains("Overdue of month's invoices", text, StringComparison.Ordinal);
+        Assert.Contains("Order fees (all orders)", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Finance_help_says_order_fees_count_every_order_unlike_the_fees_profit_subtracts()
+    {
+        var help = await CliRun.RunAsync("finance", "--help");
+
+        var text = string.Join(" ", help.Output.Split((char[])['\n', ' '], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("cancelled and refunded ones included", text, StringComparison.Ordinal);
+        Assert.Contains("netCashFlow = receipts - expenses - orderFees", text, StringComparison.Ordinal);
     }
 }

@@ -19,7 +19,10 @@ internal sealed class FinanceCommand : Command
             + "Exactly the days of the period count: a month the period cuts counts only its days in it (each month's from..to says which). "
             + "Every month the period touches is a row, one without data with its sums 0. "
             + "The totals' outstanding and overdue are as of today over every receivable, whatever the period (the same as 'erpdb receivables'); "
-            + "each month's are of the receivables invoiced in that month.")
+            + "each month's are of the receivables invoiced in that month. "
+            + "netProfit and operatingProfit (netProfit - expenses) count valid sales only, as 'erpdb profit' does; orderFees are the fees of "
+            + "every order, cancelled and refunded ones included (paid either way), so more than the fees profit subtracts: "
+            + "netCashFlow = receipts - expenses - orderFees.")
     {
         this.database = database;
         merchant = new MerchantOption(this);
@@ -39,7 +42,7 @@ internal sealed class FinanceCommand : Command
         var table = new TableView(
             // Net profit is the orders' (before expenses); operating profit, the footer's figure, is it less the expenses: both shown, so
             // that the month's rows add up to the footer. A month's overdue is of the receivables invoiced in it; the footer's, of all.
-            ["Month", "Days", "Revenue", "Orders' net profit", "Expenses", "Operating profit", "Order fees", "Receipts", "Net cash flow",
+            ["Month", "Days", "Revenue", "Orders' net profit", "Expenses", "Operating profit", "Order fees (all orders)", "Receipts", "Net cash flow",
                 "Overdue of month's invoices"],
             [.. result.Data.Months.Select(m => BiResult.Row($"{m.Month:yyyy-MM}", $"{m.From:dd}-{m.To:dd}", Cells.Money(m.Revenue), Cells.Money(m.NetProfit),
                 Cells.Money(m.Expenses), Cells.Money(m.OperatingProfit), Cells.Money(m.OrderFees), Cells.Money(m.Receipts), Cells.Money(m.NetCashFlow),
