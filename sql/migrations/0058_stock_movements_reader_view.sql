@@ -6,12 +6,15 @@
 -- Like mart.receipts (0057): the library may run as the owner, whom row level security does not bind, so the view runs
 -- as its owner and filters by the transaction's merchant itself (security_barrier): every caller sees one merchant's
 -- movements, an unscoped one none.
+-- It reads as few columns as it needs (the product's name is looked up by the query): migrate rebuilds the views of
+-- sql/views that a migration's ALTER COLUMN ... TYPE or DROP COLUMN meets (docs/view-rebuilds.md), not a view a
+-- migration made, so a later migration changing a column this view reads must drop and re-create it itself.
 -- book_on_hand_now is the position's quantity_on_hand - shortage_on_hand: what the applied on-hand movements add up to
 -- from its opening (docs/business-flows.md, "The books reconcile"), negative while goods were shipped that the book
 -- did not have. A position that never had one is 0.
 
 CREATE VIEW mart.stock_movements WITH (security_barrier) AS
-    SELECT t.merchant_id, t.transaction_id, t.transaction_date, t.occurred_at, t.product_id, p.sku, p.product_name,
+    SELECT t.merchant_id, t.transaction_id, t.transaction_date, t.occurred_at, t.product_id, p.sku,
            t.warehouse_code, t.transaction_type, t.quantity_change, t.unit_cost,
            t.order_id, t.order_date, o.order_no, t.line_no, t.reference_no, t.note,
            coalesce(f.quantity_on_hand - f.shortage_on_hand, 0) AS book_on_hand_now

@@ -65,7 +65,9 @@ WITH page AS (
      LIMIT :limit OFFSET :offset
 )
 SELECT m.transaction_id AS transactionid, m.transaction_date AS transactiondate, m.occurred_at AS occurredat,
-       m.sku, m.product_name AS productname, m.warehouse_code AS warehouse, m.transaction_type AS type,
+       m.sku,
+       (SELECT p.product_name FROM dw.dim_products AS p WHERE p.merchant_id = m.merchant_id AND p.product_id = m.product_id) AS productname,
+       m.warehouse_code AS warehouse, m.transaction_type AS type,
        m.quantity_change AS quantitychange, m.unit_cost AS unitcost, m.order_no AS orderno, m.line_no AS lineno,
        m.reference_no AS referenceno, m.note,
        m.book_on_hand_now - (SELECT coalesce(sum(l.quantity_change), 0)
