@@ -164,7 +164,7 @@ public sealed class DatabaseDoctor
         var since = job.Now - at;
         return since > 2 * period + TimeSpan.FromMinutes(10)
             ? $"no run has ever started (none in cron.job_run_details), though erpdb migrate scheduled it {Math.Floor(since.TotalMinutes):0} minutes ago "
-              + $"({job.Schedule}, every {period.TotalMinutes:0} minutes)"
+              + $"({job.Schedule}, {Every(period)})"
             : null;
     }
 
@@ -184,9 +184,18 @@ public sealed class DatabaseDoctor
         }
         var since = job.Now - lastStart;
         return since > 2 * period + TimeSpan.FromMinutes(10)
-            ? $"no run has started for {Math.Floor(since.TotalMinutes):0} minutes, though it is scheduled {job.Schedule} (every {period.TotalMinutes:0} minutes)"
+            ? $"no run has started for {Math.Floor(since.TotalMinutes):0} minutes, though it is scheduled {job.Schedule} ({Every(period)})"
             : null;
     }
+
+    /// <summary>A schedule's period in words: every minute, every 5 minutes, every hour, every 6 hours.</summary>
+    private static string Every(TimeSpan period) => period.TotalMinutes switch
+    {
+        1 => "every minute",
+        < 60 => $"every {period.TotalMinutes:0} minutes",
+        60 => "every hour",
+        _ => $"every {period.TotalHours:0} hours",
+    };
 
     /// <summary>
     /// The time between two starts of a schedule of the shapes sql/schedules uses: every minute (<c>* * * * *</c>), at a minute of

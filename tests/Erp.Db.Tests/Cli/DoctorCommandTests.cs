@@ -265,7 +265,7 @@ public class DoctorCommandTests
         Assert.Equal(["ERPDB018", "ERPDB018"], Problems(before).Select(p => p.Code));
         Assert.StartsWith("the job is inactive (cron.job.active = false)", inactive.Problem);
         var idle = Assert.Single(Problems(before), p => p.Object == $"erpdb:{db.Name}:check_stock_levels");
-        Assert.Matches(@"^no run has started for 43\d\d minutes, though it is scheduled \d+ \d+ \* \* \* \(every 1440 minutes\)$", idle.Problem);
+        Assert.Matches(@"^no run has started for 43\d\d minutes, though it is scheduled \d+ \d+ \* \* \* \(every 24 hours\)$", idle.Problem);
         Assert.Equal("check_stock_levels", Assert.Single(Problems(after)).Object.Split(':')[^1]);
         Assert.Equal((TimeSpan?)TimeSpan.FromHours(6), Erp.Db.Health.DatabaseDoctor.CronPeriod("23 */6 * * *"));
         Assert.Equal((TimeSpan?)TimeSpan.FromMinutes(1), Erp.Db.Health.DatabaseDoctor.CronPeriod("* * * * *"));
@@ -312,7 +312,7 @@ public class DoctorCommandTests
         Assert.Equal(5, before.ExitCode);
         var problem = Assert.Single(Problems(before), p => p.Code == "ERPDB018" && p.Object.StartsWith($"erpdb:{db.Name}:", StringComparison.Ordinal));
         Assert.Equal(never, problem.Object);
-        Assert.Matches(@"^no run has ever started \(none in cron.job_run_details\), though erpdb migrate scheduled it 43\d\d minutes ago \(\d+ \d+ \* \* \*, every 1440 minutes\)$", problem.Problem);
+        Assert.Matches(@"^no run has ever started \(none in cron.job_run_details\), though erpdb migrate scheduled it 43\d\d minutes ago \(\d+ \d+ \* \* \*, every 24 hours\)$", problem.Problem);
         Assert.StartsWith($"In the cron database {cronDatabase}, as a superuser: SELECT pg_reload_conf()", problem.Fix);
         Assert.Contains("FROM cron.job_run_details WHERE jobid = ", problem.Fix);
         Assert.DoesNotContain(Problems(after), p => p.Code == "ERPDB018" && p.Object.StartsWith($"erpdb:{db.Name}:", StringComparison.Ordinal));
