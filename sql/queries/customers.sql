@@ -8,7 +8,7 @@
 --             e.g. total_spend_cny DESC; substituted as text, never a user value)
 -- run: see docs/queries.md
 -- The summary's segment counts are the segments' (first match wins, so they add up to the total with
--- one_time); the repeat rate is the share with 2+ valid orders, whatever their segment.
+-- one_time); the repeat rate is the share with 2+ valid orders, whatever their segment (NULL without customers).
 -- The active customers are counted from the orders: a customer's first and last order cannot say whether
 -- they ordered in a period that ended before their last order. The merchant filter on dw.fact_sales_orders
 -- repeats what row level security enforces for readers: the owner bypasses RLS, and the scope still has to apply to it.
@@ -22,7 +22,7 @@ SELECT count(*) AS totalcustomers,
        count(*) FILTER (WHERE segment = 'churned') AS churnedcustomers,
        count(*) FILTER (WHERE segment = 'vip') AS vipcustomers,
        count(*) FILTER (WHERE segment = 'one_time') AS onetimecustomers,
-       coalesce(mart.rate(count(*) FILTER (WHERE order_count >= 2), count(*)), 0) AS repeatrate
+       mart.rate(count(*) FILTER (WHERE order_count >= 2), count(*)) AS repeatrate
   FROM mart.customer_segments;
 SELECT segment, count(*) AS count, coalesce(sum(total_spend_cny), 0) AS revenue,
        coalesce(round(avg(total_spend_cny), 2), 0) AS averagerevenue

@@ -90,6 +90,23 @@ public class ConsistentAnswersTests
     }
 
     [Fact]
+    public async Task A_merchant_without_customers_has_no_repeat_rate_rather_than_a_rate_of_zero()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await f.Db.ExecuteAsync("INSERT INTO dw.dim_merchants (merchant_id, merchant_code, merchant_name) VALUES (3, 'm3', 'Merchant three')");
+
+        var none = await CliRun.RunAsync("customers", "--merchant", "3", "--format", "json", "--connection", f.Db.ConnectionString);
+        var table = await CliRun.RunAsync("customers", "--merchant", "3", "--format", "table", "--connection", f.Db.ConnectionString);
+        var some = await DataAsync(f, "customers");
+
+        Assert.Equal(0, none.ExitCode);
+        var summary = none.Json().GetProperty("data").GetProperty("summary");
+        Assert.Equal((0, JsonValueKind.Null), (summary.GetProperty("totalCustomers").GetInt64(), summary.GetProperty("repeatRate").ValueKind));
+        Assert.Contains("repeat rate (2+ orders, any segment) n/a", string.Join(' ', table.Output.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Number, some.GetProperty("summary").GetProperty("repeatRate").ValueKind);
+    }
+
+    [Fact]
     public async Task The_library_rounds_a_rate_as_mart_rate_does()
     {
         await using var f = await QueryFixture.CreateAsync();

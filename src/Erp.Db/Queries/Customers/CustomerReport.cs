@@ -33,8 +33,8 @@ public sealed record CustomerSummary
     /// <summary>Segment one_time: the rest. The five segment counts add up to <see cref="TotalCustomers"/>.</summary>
     public long OneTimeCustomers { get; init; }
 
-    /// <summary>Customers with 2 or more valid orders, whatever their segment, / total customers.</summary>
-    public decimal RepeatRate { get; init; }
+    /// <summary>Customers with 2 or more valid orders, whatever their segment, / total customers; null without customers (a rate of nothing).</summary>
+    public decimal? RepeatRate { get; init; }
 }
 
 /// <summary>Count and revenue of one segment.</summary>
