@@ -11,7 +11,7 @@ internal sealed class PagingOptions
 
     public PagingOptions(Command command, int defaultSize)
     {
-        pageSize = new Option<int>("--page-size") { Description = $"Rows per page (1-500). Default: {defaultSize}.", DefaultValueFactory = _ => defaultSize };
+        pageSize = new Option<int>("--page-size") { Description = "Rows per page (1-500).", DefaultValueFactory = _ => defaultSize };
         command.Options.Add(page);
         command.Options.Add(pageSize);
     }

@@ -12,7 +12,7 @@ internal sealed class PeriodOptions
 
     public PeriodOptions(Command command, int defaultDays)
     {
-        days = new Option<int>("--days") { Description = $"The last N days up to --end, both included (1-3660). Default: {defaultDays}.", DefaultValueFactory = _ => defaultDays };
+        days = new Option<int>("--days") { Description = "The last N days up to --end, both included (1-3660).", DefaultValueFactory = _ => defaultDays };
         command.Options.Add(days);
         command.Options.Add(start);
         command.Options.Add(end);

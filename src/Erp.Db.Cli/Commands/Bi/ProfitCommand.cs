@@ -14,7 +14,7 @@ internal sealed class ProfitCommand : Command
         "shop, platform, product, category or period. By period every day, week or month of the period is a row (a page of them), "
             + "one without sales or expenses with its amounts 0 and margins and expense ROI null; by shop, platform, product and category only groups with sales or expenses.",
         ProfitGrouping.Shop);
-    private readonly Option<Granularity> grain = GrainOption.Create("day, week (ISO, from Monday) or month, for --group-by period. Default: month.", Granularity.Month);
+    private readonly Option<Granularity> grain = GrainOption.Create("day, week (ISO, from Monday) or month, for --group-by period.", Granularity.Month);
     private readonly Database database;
     private readonly MerchantOption merchant;
     private readonly PeriodOptions period;

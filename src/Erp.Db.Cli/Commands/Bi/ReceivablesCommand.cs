@@ -10,7 +10,7 @@ internal sealed class ReceivablesCommand : Command
 {
     private readonly Option<ReceivableStatus> status = new("--status")
     {
-        Description = "open (not settled: open, partially paid or overdue), overdue (not settled and past the due date), paid, or all (cancelled and written off too). Default: open.",
+        Description = "open (not settled: open, partially paid or overdue), overdue (not settled and past the due date), paid, or all (cancelled and written off too).",
         DefaultValueFactory = _ => ReceivableStatus.Open,
     };
 
@@ -21,7 +21,7 @@ internal sealed class ReceivablesCommand : Command
 
     private readonly Option<ReceivableSort> sortBy = new("--sort-by")
     {
-        Description = "overdue (most days overdue first, then the largest outstanding) or largest (largest outstanding CNY first, then the most overdue). Default: overdue.",
+        Description = "overdue (most days overdue first, then the largest outstanding) or largest (largest outstanding CNY first, then the most overdue).",
         DefaultValueFactory = _ => ReceivableSort.Overdue,
     };
 

@@ -9,7 +9,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 /// <summary><c>erpdb shops</c>: each shop's health score, its components and the shop rankings of one period.</summary>
 internal sealed class ShopsCommand : Command
 {
-    private readonly Option<ShopPeriod> period = new("--period") { Description = "day, week (ISO, from Monday) or month. Default: month.", DefaultValueFactory = _ => ShopPeriod.Month };
+    private readonly Option<ShopPeriod> period = new("--period") { Description = "day, week (ISO, from Monday) or month.", DefaultValueFactory = _ => ShopPeriod.Month };
     private readonly Option<DateOnly?> date = new("--date") { Description = "A day of the period to show (yyyy-MM-dd). Default: today (the database's date: docs/today.md). Kept: the last 90 days, 26 weeks, 24 months. A day, week or month that starts after today in every time zone is an error." };
     private readonly Option<ShopSort> sortBy = new("--sort-by") { Description = "health, revenue or profit: by that rank, best first.", DefaultValueFactory = _ => ShopSort.Health };
     private readonly Database database;
