@@ -4,19 +4,26 @@
 --        the status of a product is dw.stock_status_class (out and low from dw.stock_status, the one
 --        definition of low stock)
 -- parameters: :threshold (integer, NULL = the safety stock of each product), :overstock_days (integer),
---             :category_id (bigint: it and its subcategories, dw.category_subtree; NULL = all), :status ('out', 'low', 'overstock'; NULL = all),
+--             :category_id (bigint: it and its subcategories, dw.category_subtree; NULL = all), :sku (text: one product; NULL = all), :status ('out', 'low', 'overstock'; NULL = all),
 --             :limit, :offset (integers); :sort (an ORDER BY expression from the closed list in
 --             InventorySql.cs, e.g. quantity_available ASC; substituted as text, never a user value)
 -- run: see docs/queries.md
 -- First: why the category filter cannot be answered, or NULL (dw.category_filter_problem: an id that is not one of
 -- the merchant's categories is refused).
 SELECT dw.category_filter_problem(:category_id::bigint) AS problem;
+-- Then why the SKU filter cannot be answered: a SKU that is none of the merchant's products would answer an empty list.
+SELECT CASE WHEN :sku::text IS NOT NULL
+             AND NOT EXISTS (SELECT FROM dw.dim_products AS p
+                              WHERE p.merchant_id = (SELECT ops.current_merchant_id()) AND p.sku = :sku::text)
+            THEN pg_catalog.format('%s is not a SKU of merchant %s.', :sku::text, (SELECT ops.current_merchant_id()))
+       END AS problem;
 WITH classified AS (
     SELECT i.*,
            dw.stock_status_class(i.quantity_available, coalesce(:threshold::integer, i.safety_stock), i.days_of_cover,
                               :overstock_days::integer) AS status
       FROM mart.inventory_summary AS i
-     WHERE :category_id::bigint IS NULL OR i.category_id = ANY((SELECT dw.category_subtree(:category_id::bigint))::bigint[])
+     WHERE (:category_id::bigint IS NULL OR i.category_id = ANY((SELECT dw.category_subtree(:category_id::bigint))::bigint[]))
+       AND (:sku::text IS NULL OR i.sku = :sku::text)
 )
 SELECT count(*) AS totalproducts,
        count(*) FILTER (WHERE status = 'low') AS lowstockproducts,
@@ -30,7 +37,8 @@ WITH classified AS (
            dw.stock_status_class(i.quantity_available, coalesce(:threshold::integer, i.safety_stock), i.days_of_cover,
                               :overstock_days::integer) AS status
       FROM mart.inventory_summary AS i
-     WHERE :category_id::bigint IS NULL OR i.category_id = ANY((SELECT dw.category_subtree(:category_id::bigint))::bigint[])
+     WHERE (:category_id::bigint IS NULL OR i.category_id = ANY((SELECT dw.category_subtree(:category_id::bigint))::bigint[]))
+       AND (:sku::text IS NULL OR i.sku = :sku::text)
 )
 SELECT product_id AS productid, sku, product_name AS name, category_name AS category,
        quantity_available AS currentstock, safety_stock AS safetystock, units_sold_30d AS last30dayssales,

@@ -300,6 +300,7 @@ public sealed partial class WarehouseQueries
             threshold = query.Threshold,
             overstock_days = query.OverstockDays,
             category_id = query.CategoryId,
+            sku = query.Sku,
             status = query.Status == StockFilter.All ? null : query.Status.ToString().ToLowerInvariant(),
             limit = paging.PageSize,
             offset = paging.Offset,
@@ -307,6 +308,10 @@ public sealed partial class WarehouseQueries
         return MerchantScope.QueryAsync(database, query.MerchantId, InventorySql.Report(query.SortBy), parameters, InventorySql.Views, async grid =>
         {
             await ThrowIfUnknownCategoryAsync(grid);
+            if (await grid.ReadSingleAsync<string?>() is { } skuProblem)
+            {
+                throw new QueryValidationException("sku", skuProblem);
+            }
             var summary = await grid.ReadSingleAsync<InventorySummary>();
             var items = (await grid.ReadAsync<StockPositionRow>()).ToList();
             var total = query.Status switch

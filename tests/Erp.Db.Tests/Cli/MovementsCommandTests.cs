@@ -232,4 +232,31 @@ public class MovementsCommandTests
             WHERE t.merchant_id = 2
             """), string.Join(",", owner.Data.Movements.Items.Select(m => m.Sku).Distinct().Order(StringComparer.Ordinal)));
     }
+
+    [Fact]
+    public async Task Inventory_sku_shows_that_product_alone_beside_the_book_its_movements_leave_and_refuses_an_unknown_sku()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await PostAsync(f.Db);
+        await f.Db.ExecuteAsync("CALL ops.refresh_all()");
+        string[] common = ["--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString];
+
+        var inventory = await CliRun.RunAsync(["inventory", "--sku", "SKU-102", .. common]);
+        var movements = await CliRun.RunAsync(["movements", "--sku", "SKU-102", "--warehouse", "default", "--page-size", "1", .. common]);
+        var unknown = await CliRun.RunAsync(["inventory", "--sku", "SKU-999", .. common]);
+
+        Assert.True(inventory.ExitCode == 0, inventory.Output + inventory.Error);
+        var data = inventory.Json().GetProperty("data");
+        var product = Assert.Single(data.GetProperty("products").GetProperty("items").EnumerateArray());
+        Assert.Equal(("SKU-102", 1L), (product.GetProperty("sku").GetString(), data.GetProperty("summary").GetProperty("totalProducts").GetInt64()));
+        // Inventory's stock is what is available (on hand less reserved, all warehouses); the newest movement's balance is the
+        // default warehouse's book (on hand less any shortage: SKU-102 ships more than it has).
+        Assert.Equal(await f.Db.ScalarAsync<long>("SELECT sum(quantity_available) FROM dw.fact_inventory WHERE merchant_id = 1 AND product_id = 102"),
+            product.GetProperty("currentStock").GetInt64());
+        var newest = Assert.Single(movements.Json().GetProperty("data").GetProperty("movements").GetProperty("items").EnumerateArray());
+        Assert.Equal(await f.Db.ScalarAsync<long>("SELECT (quantity_on_hand - shortage_on_hand)::bigint FROM dw.fact_inventory WHERE merchant_id = 1 AND product_id = 102 AND warehouse_code = 'default'"),
+            newest.GetProperty("onHandAfter").GetInt64());
+        Assert.Equal((2, "--sku"), (unknown.ExitCode, unknown.Json().GetProperty("error").GetProperty("details").GetProperty("field").GetString()));
+        Assert.Contains("SKU-999 is not a SKU of merchant 1", unknown.Output, StringComparison.Ordinal);
+    }
 }

@@ -10,6 +10,7 @@ internal sealed class InventoryCommand : Command
 {
     private readonly Option<StockFilter> status = new("--status") { Description = "all, low (or low_stock), out (or out_of_stock) or overstock. Low stock (dw.stock_status, the rule of the low_stock alerts): available at or below the safety stock, above 0; out: nothing available (not counted as low: ask for both to see everything to reorder, or sort all by reorder); overstock: more than 90 days of cover, or stock above the safety stock with no sales in the last 30 days (dead stock).", DefaultValueFactory = _ => StockFilter.All };
     private readonly Option<int?> threshold = new("--threshold") { Description = "Low stock means available at or below this (default: each product's safety stock)." };
+    private readonly Option<string?> sku = new("--sku") { Description = "Only this product (its SKU, exactly as imported; an unknown SKU is an error). Its movements: erpdb movements --sku." };
     private readonly Option<long?> category = new("--category") { Description = "Only this category (its id, as sales and profit --group-by category key it) and its subcategories: a top-level category selects all below it. An id that is not one of the merchant's categories is an error naming its top-level categories." };
     private readonly Option<InventorySort> sortBy = new("--sort-by") { Description = "stock (least available first), turnover, sales or reorder (each largest first).", DefaultValueFactory = _ => InventorySort.Stock };
     private readonly Database database;
@@ -28,6 +29,7 @@ internal sealed class InventoryCommand : Command
         Options.Add(status);
         Options.Add(threshold);
         Options.Add(category);
+        Options.Add(sku);
         Options.Add(sortBy);
         paging = new PagingOptions(this, defaultSize: 50);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
@@ -42,6 +44,7 @@ internal sealed class InventoryCommand : Command
             Status = parseResult.GetValue(status),
             Threshold = parseResult.GetValue(threshold),
             CategoryId = parseResult.GetValue(category),
+            Sku = parseResult.GetValue(sku),
             SortBy = parseResult.GetValue(sortBy),
             Paging = paging.Resolve(parseResult),
         };

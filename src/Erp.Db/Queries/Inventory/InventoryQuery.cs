@@ -15,6 +15,9 @@ public sealed record InventoryQuery
     /// <summary>Only this category id and its subcategories (<c>dw.category_subtree</c>); an id that is not a category of the merchant is a <see cref="QueryValidationException"/>.</summary>
     public long? CategoryId { get; init; }
 
+    /// <summary>Only this product (its SKU, exactly as imported); a SKU that is not one of the merchant's products is a <see cref="QueryValidationException"/>.</summary>
+    public string? Sku { get; init; }
+
     /// <summary>Days of cover above which a product counts as overstocked. Default 90. Stock above the safety stock with no sales in the last 30 days (no cover) is always overstocked.</summary>
     public int OverstockDays { get; init; } = 90;
 
