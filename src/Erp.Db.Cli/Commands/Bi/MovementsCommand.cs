@@ -11,12 +11,9 @@ internal sealed class MovementsCommand : Command
     private readonly Option<string?> sku = new("--sku") { Description = "Only this product's movements (its SKU, exactly as imported). Default: every product." };
     private readonly Option<string?> warehouse = new("--warehouse") { Description = "Only this warehouse's movements (its code, without case; orders ship from 'default'); a code none of the merchant's positions or movements has is an error listing those it has. Default: every warehouse." };
 
-    private readonly Option<string[]> types = new("--type")
-    {
-        Description = $"Only these transaction types: {string.Join(", ", StockMovementQuery.Types)}; several separated by commas, by spaces or by "
-            + "repeating the option. reserve and release move the reserved quantity, every other type the goods on hand. Default: all.",
-        AllowMultipleArgumentsPerToken = true,
-    };
+    private readonly Option<string[]> types = ListOption.Create("--type",
+        $"Only these transaction types: {string.Join(", ", StockMovementQuery.Types)}; several separated by commas, by spaces or by "
+        + "repeating the option. reserve and release move the reserved quantity, every other type the goods on hand. Default: all.");
 
     private readonly Option<string?> orderNo = new("--order-no") { Description = "Only the movements that post this order (its order number; an order that moved no stock lists none, a number that is not one of the merchant's orders is an error). Default: any movement." };
     private readonly Option<DateOnly?> from = new("--from", "--start") { Description = "First transaction date (yyyy-MM-dd), included. Default: no lower bound." };
@@ -54,7 +51,7 @@ internal sealed class MovementsCommand : Command
             MerchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken),
             Sku = parseResult.GetValue(sku),
             Warehouse = parseResult.GetValue(warehouse),
-            TransactionTypes = [.. (parseResult.GetValue(types) ?? []).SelectMany(t => t.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))],
+            TransactionTypes = ListOption.Values(parseResult, types),
             OrderNo = parseResult.GetValue(orderNo),
             From = parseResult.GetValue(from),
             To = parseResult.GetValue(to),

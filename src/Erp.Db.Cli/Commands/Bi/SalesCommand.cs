@@ -21,11 +21,8 @@ internal sealed class SalesCommand : Command
         DefaultValueFactory = _ => 10,
     };
 
-    private readonly Option<string[]> platforms = new("--platform")
-    {
-        Description = "Only these platforms (shopee, tiktok, amazon, lazada, ...): several separated by commas (shopee,tiktok), by spaces or by repeating the option.",
-        AllowMultipleArgumentsPerToken = true,
-    };
+    private readonly Option<string[]> platforms = ListOption.Create("--platform",
+        "Only these platforms (shopee, tiktok, amazon, lazada, ...): several separated by commas (shopee,tiktok), by spaces or by repeating the option.");
 
     private readonly Database database;
     private readonly MerchantOption merchant;
@@ -60,7 +57,7 @@ internal sealed class SalesCommand : Command
             await period.ResolveAsync(parseResult, erp, cancellationToken),
             parseResult.GetValue(groupBy),
             parseResult.GetValue(top),
-            [.. (parseResult.GetValue(platforms) ?? []).SelectMany(p => p.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))]);
+            ListOption.Values(parseResult, platforms));
         var result = await erp.Queries.SalesAsync(query, cancellationToken);
         var report = result.Data;
         var m = report.Metrics;
