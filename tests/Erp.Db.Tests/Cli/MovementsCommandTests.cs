@@ -153,6 +153,12 @@ public class MovementsCommandTests
         Assert.Contains("no-such-sku is not a SKU of merchant 1", unknownSku.Output, StringComparison.Ordinal);
         Assert.Equal((2, "--type"), (unknownType.ExitCode, unknownType.Json().GetProperty("error").GetProperty("details").GetProperty("field").GetString()));
         Assert.Contains("'stolen' is not a transaction type", unknownType.Output, StringComparison.Ordinal);
+        // The types the library accepts are the ones the table's CHECK constraint allows, no more and no fewer.
+        Assert.Equal(await f.Db.ScalarAsync<string>("""
+                SELECT string_agg(t, ',' ORDER BY t COLLATE "C")
+                FROM regexp_matches(pg_get_constraintdef((SELECT oid FROM pg_constraint WHERE conname = 'fact_inventory_transactions_type_known')),
+                                    '''(\w+)''', 'g') AS m(v), unnest(m.v) AS t
+                """), string.Join(",", StockMovementQuery.Types.Order(StringComparer.Ordinal)));
     }
 
     [Fact]
