@@ -95,7 +95,7 @@ internal sealed class DemoModel
                 var id = shops.Count + 1;
                 var name = round == 1 ? $"M{m + 1} {template.Name}" : $"M{m + 1} {template.Name} {round}";
                 var row = new ShopRow(id, m + 1, platformId, $"{template.Platform}-{template.Country.ToLowerInvariant()}-{m + 1:D3}{s + 1:D2}",
-                    name, template.Country, currency);
+                    name, template.Country, currency, Settlement.TermDays);
                 var (commission, paymentFee) = Catalog.Fees(template.Platform);
                 shops.Add(new DemoShop(shops.Count, m, row, template.Platform, template.Weight * random.Uniform(0.8, 1.25),
                     commission, paymentFee, Catalog.OrderPrefix(template.Platform)));

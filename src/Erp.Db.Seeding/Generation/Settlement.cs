@@ -7,6 +7,14 @@ namespace Erp.Db.Seeding.Generation;
 /// </summary>
 internal sealed record Settlement(int Shop, int Week, bool Invoiced, int InvoiceDay, int DueDay, string Status, int? PaidDay, double ReceivedShare)
 {
+    /// <summary>
+    /// The seeded shops' settlement term (dw.dim_shops.settlement_days): posting dates a receivable's due date
+    /// this many days after its order. A week's orders are paid about 28-34 days after they were placed (two
+    /// weeks after the invoices of two weeks after the week), so the newest invoiced receivables are not yet
+    /// due: under the column's default of 14 days every receivable would be born overdue.
+    /// </summary>
+    public const int TermDays = 30;
+
     public bool IsPaid => Status == "paid";
 
     public static Settlement For(DemoModel model, int shop, int week)

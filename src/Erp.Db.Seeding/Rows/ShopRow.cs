@@ -12,13 +12,15 @@ namespace Erp.Db.Seeding.Rows;
 /// <param name="ShopName">Display name.</param>
 /// <param name="SiteCountryCode">Marketplace site country.</param>
 /// <param name="CurrencyCode">Currency of the shop's orders.</param>
-internal sealed record ShopRow(long ShopId, long MerchantId, short PlatformId, string PlatformShopCode, string ShopName, string SiteCountryCode, string CurrencyCode)
+/// <param name="SettlementDays">Days from an order to its receivable's due date.</param>
+internal sealed record ShopRow(long ShopId, long MerchantId, short PlatformId, string PlatformShopCode, string ShopName, string SiteCountryCode, string CurrencyCode,
+    int SettlementDays)
     : ICopyRow<ShopRow>
 {
     static string ICopyRow<ShopRow>.Table => "dw.dim_shops";
 
     static string ICopyRow<ShopRow>.CopyCommand =>
-        "COPY dw.dim_shops (shop_id, merchant_id, platform_id, platform_shop_code, shop_name, site_country_code, currency_code) FROM STDIN (FORMAT BINARY)";
+        "COPY dw.dim_shops (shop_id, merchant_id, platform_id, platform_shop_code, shop_name, site_country_code, currency_code, settlement_days) FROM STDIN (FORMAT BINARY)";
 
     async Task ICopyRow<ShopRow>.WriteAsync(NpgsqlBinaryImporter w, CancellationToken ct)
     {
@@ -29,5 +31,6 @@ internal sealed record ShopRow(long ShopId, long MerchantId, short PlatformId, s
         await w.WriteAsync(ShopName, NpgsqlDbType.Text, ct);
         await w.WriteAsync(SiteCountryCode, NpgsqlDbType.Char, ct);
         await w.WriteAsync(CurrencyCode, NpgsqlDbType.Char, ct);
+        await w.WriteAsync(SettlementDays, NpgsqlDbType.Integer, ct);
     }
 }

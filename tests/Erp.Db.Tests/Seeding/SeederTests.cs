@@ -101,6 +101,12 @@ public class SeederTests(SmallSeed seed)
         // Receivables: some past due with money outstanding, most paid, receipts match.
         Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable WHERE status = 'overdue' AND due_date < DATE '2025-12-31' AND outstanding_amount > 0") >= 3);
         Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable WHERE status = 'paid' AND outstanding_amount = 0") >= 50);
+        // ... and some invoiced late in the range not yet due at its end: the shops' settlement term is longer than the
+        // weeks the platform takes to invoice, so not every unpaid receivable is born overdue.
+        Assert.True(await db.ScalarAsync<long>("""
+            SELECT count(*) FROM dw.fact_accounts_receivable
+            WHERE outstanding_amount > 0 AND due_date > (SELECT max(order_date) FROM dw.fact_sales_orders)
+            """) >= 3);
         Assert.Equal(0L, await db.ScalarAsync<long>("""
             SELECT count(*) FROM dw.fact_accounts_receivable AS r
             WHERE r.received_amount <> coalesce((SELECT sum(p.amount) FROM dw.fact_payment_receipts AS p
