@@ -45,7 +45,8 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error, int tab
                 WriteCsv(tables[0]);
                 if (tables[0].Records is not null || tables.Count > 1)
                 {
-                    error.WriteLine($"CSV holds the rows of the first table only ({(tables[0].Headers.Count > 0 ? tables[0].Headers[0] : "rows")}); totals, "
+                    // Its columns say which table it is; a table's first header ("Time", "Day") would not.
+                    error.WriteLine("CSV holds the rows of the first table only (the list the table format prints first); totals, "
                         + "summaries and any other table of this answer are in --format json or table.");
                 }
                 if (tables[0].Page is { Pages: > 1 } page)
