@@ -8,7 +8,7 @@
 --           dw.fact_sales_orders, dw.fact_product_metrics, dw.dim_merchants,
 --           mart.mv_daily_sales, mart.mv_customer_segments, mart.mv_product_sales_daily (sql/views),
 --           ops.shop_health_defaults, ops.health_component_score, ops.c_class_periods,
---           ops.c_class_spans, dw.is_valid_sale
+--           ops.c_class_spans, dw.is_valid_sale, ops.relation_lock_holders
 -- Which periods: merchant_ids given = every period of those merchants (a config change); NULL and
 -- not changed_only = every period of every merchant; NULL and changed_only = the periods
 -- (ops.c_class_periods) of the ranges in ops.c_class_changes, or every period when the last full
@@ -17,6 +17,7 @@
 -- A run for every merchant consumes the ranges it saw. Each run is logged in ops.mv_refresh_log as
 -- view_name 'ops.compute_c_class' (a step of the refresh runs, not a view one may refresh by name);
 -- a failure is logged there, never raised, so a config write or a refresh run is not undone by it.
+-- A lock it could not get within the caller's lock_timeout is logged skipped (docs/refresh-watchdog.md).
 
 CREATE OR REPLACE FUNCTION ops.compute_c_class(refresh_trigger text, merchant_ids bigint[], changed_only boolean)
 RETURNS ops.mv_refresh_log
@@ -403,11 +404,25 @@ BEGIN
     EXCEPTION
         WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS error_text = MESSAGE_TEXT, error_state = RETURNED_SQLSTATE;
+            -- A lock not free within the caller's lock_timeout (a scheduled run's,
+            -- ops.scheduled_lock_timeout; a config trigger's transaction has none): skipped. The
+            -- changed ranges were not consumed, so the next run computes them.
+            IF error_state = '55P03' THEN
+                SELECT pg_catalog.format('skipped: a lock it needs was not free within %s (this run''s lock timeout), held by %s; the changed periods wait for the next run (%s)',
+                                         pg_catalog.current_setting('lock_timeout'),
+                                         coalesce(pg_catalog.string_agg(h.description, '; '), 'another transaction'), error_text)
+                INTO error_text
+                FROM ops.relation_lock_holders('{ops.c_class_state,mart.target_achievement,mart.campaign_results,mart.shop_health,mart.product_rankings,
+                                                 dw.cfg_sales_targets,dw.cfg_sales_campaigns,dw.cfg_performance_configs,dw.fact_sales_orders,
+                                                 dw.fact_product_metrics,dw.dim_merchants,mart.mv_daily_sales,mart.mv_customer_segments,
+                                                 mart.mv_product_sales_daily}',
+                                               '{RowShareLock,ShareLock,ShareRowExclusiveLock,ExclusiveLock,AccessExclusiveLock}') AS h;
+            END IF;
             INSERT INTO ops.mv_refresh_log (view_name, started_at, finished_at, duration_ms, status, error_message,
                                             error_sqlstate, refresh_trigger)
             VALUES ('ops.compute_c_class', started, pg_catalog.clock_timestamp(),
                     pg_catalog.round((EXTRACT(epoch FROM pg_catalog.clock_timestamp() - started) * 1000)::numeric, 3),
-                    'failed', error_text, error_state, refresh_trigger)
+                    CASE WHEN error_state = '55P03' THEN 'skipped' ELSE 'failed' END, error_text, error_state, refresh_trigger)
             RETURNING * INTO logged;
     END;
     RETURN logged;

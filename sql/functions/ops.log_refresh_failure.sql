@@ -1,5 +1,7 @@
--- ops.log_refresh_failure: logs a view refresh that failed or was cancelled, and sets the view's retry backoff.
--- requires: ops.mv_registry, ops.mv_refresh_log (0012_refresh_registry), ops.refresh_cuts (0029_refresh_cuts)
+-- ops.log_refresh_failure: logs a view refresh that failed, was cancelled or could not get a lock in
+-- a scheduled run's time, and sets the view's retry backoff after a failure.
+-- requires: ops.mv_registry, ops.mv_refresh_log (0012_refresh_registry), ops.refresh_cuts (0029_refresh_cuts),
+--           ops.relation_lock_holders
 -- Called by ops.refresh_view (and ops.log_refresh_timeout), with the error it caught, whether the refresh had started or was cut
 -- before (by a very short statement timeout). SQLSTATE 57014 is the same for a statement timeout, the
 -- refresh watchdog's cancel and the caller's cancel: the watchdog's mark in ops.refresh_cuts (this
@@ -7,6 +9,10 @@
 -- timeout has elapsed tells them apart. A timeout or the watchdog's cut is 'failed' (counts toward the
 -- backoff and the health check's consecutive failures); any other cancel is 'cancelled'. timed_out
 -- says it is a statement timeout whatever the message (ops.log_refresh_timeout, logging for a client).
+-- A lock the caller would not wait for (SQLSTATE 55P03 while the caller's lock_timeout is shorter than
+-- the view's registered one: the due run's ops.scheduled_lock_timeout) is 'skipped': not a failure of
+-- the view, no backoff; the refresh was undone, so the view stays dirty for the next run. The message
+-- names the processes holding strong locks on what the view reads or writes.
 
 CREATE OR REPLACE FUNCTION ops.log_refresh_failure(view_name text, started timestamptz, was_concurrent boolean,
                                                    error_text text, error_state text, refresh_trigger text,
@@ -21,6 +27,10 @@ DECLARE
     statement_ms bigint := (EXTRACT(epoch FROM pg_catalog.current_setting('statement_timeout')::interval) * 1000)::bigint;
     message      text := log_refresh_failure.error_text;
     cut_limit    interval;
+    caller_lock  interval := pg_catalog.current_setting('lock_timeout')::interval;
+    reg          ops.mv_registry;
+    holders      text;
+    lock_skipped boolean := false;
     outcome      text;
     logged       ops.mv_refresh_log;
 BEGIN
@@ -34,7 +44,21 @@ BEGIN
                 cut_limit);
         END IF;
     END IF;
+    SELECT * INTO reg FROM ops.mv_registry AS r WHERE r.view_name = log_refresh_failure.view_name;
+    IF log_refresh_failure.error_state = '55P03' AND caller_lock > interval '0' AND caller_lock < reg.lock_timeout THEN
+        lock_skipped := true;
+        SELECT pg_catalog.string_agg(h.description, '; ')
+        INTO holders
+        FROM ops.relation_lock_holders(
+                 ARRAY(SELECT pg_catalog.to_regclass(n) FROM pg_catalog.unnest(reg.reads || reg.view_name) AS n
+                       WHERE pg_catalog.to_regclass(n) IS NOT NULL),
+                 '{ShareLock,ShareRowExclusiveLock,ExclusiveLock,AccessExclusiveLock}') AS h;
+        message := pg_catalog.format(
+            'skipped: a lock it needs was not free within %s (this run''s lock timeout), held by %s; the view stays dirty and the next due run tries again (%s)',
+            pg_catalog.current_setting('lock_timeout'), coalesce(holders, 'another transaction'), log_refresh_failure.error_text);
+    END IF;
     outcome := CASE
+        WHEN lock_skipped THEN 'skipped'
         WHEN cut_limit IS NOT NULL OR log_refresh_failure.timed_out THEN 'failed'
         WHEN log_refresh_failure.error_state <> '57014' THEN 'failed'
         WHEN message LIKE '%statement timeout%' THEN 'failed'
@@ -60,5 +84,5 @@ END
 $$;
 
 COMMENT ON FUNCTION ops.log_refresh_failure(text, timestamptz, boolean, text, text, text, boolean) IS
-    'Logs a view refresh that failed or was cancelled (started, or cut before it started by a very short statement timeout) and, for a failure (a statement timeout and the refresh watchdog''s cut included), counts it and sets the retry backoff; a cancel by the caller is logged cancelled. Called by ops.refresh_view and ops.log_refresh_timeout only. Returns the log row.';
+    'Logs a view refresh that failed or was cancelled (started, or cut before it started by a very short statement timeout) and, for a failure (a statement timeout and the refresh watchdog''s cut included), counts it and sets the retry backoff; a cancel by the caller is logged cancelled; a lock not free within the caller''s shorter lock_timeout (a scheduled run) is logged skipped, naming the holders, without backoff. Called by ops.refresh_view and ops.log_refresh_timeout only. Returns the log row.';
 REVOKE EXECUTE ON FUNCTION ops.log_refresh_failure(text, timestamptz, boolean, text, text, text, boolean) FROM PUBLIC;

@@ -4,7 +4,8 @@
 -- so that each view's statement timeout bounds it; here the watchdog
 -- ops.cancel_overrunning_refreshes (its own pg_cron job) cuts a view past it (docs/refresh-watchdog.md).
 -- requires: ops.refresh_view, ops.views_to_refresh, ops.recompute_changed_c_class, ops.purge_refresh_log,
---           ops.log_refresh_run, ops.try_lock_due_run, ops.due_run_lock_key, ops.advisory_lock_holders
+--           ops.log_refresh_run, ops.try_lock_due_run, ops.due_run_lock_key, ops.advisory_lock_holders,
+--           ops.scheduled_lock_timeout
 -- A procedure, so that it can COMMIT after each view; procedures that COMMIT may be neither
 -- SECURITY DEFINER nor carry SET search_path, so every name here is schema-qualified and the work
 -- is done by the SECURITY DEFINER functions it calls. CALL it outside a transaction block.
@@ -27,6 +28,7 @@ DECLARE
     failure_text  text;
     failure_state text;
     failure_kind  text;
+    caller_lock   text;
 BEGIN
     log_ids := '{}'::bigint[];
 
@@ -75,6 +77,16 @@ BEGIN
     EXCEPTION WHEN query_canceled OR OTHERS THEN
         GET STACKED DIAGNOSTICS failure_text = MESSAGE_TEXT, failure_state = RETURNED_SQLSTATE;
     END;
+
+    -- Short lock waits for the run; the caller's setting comes back at the end.
+    IF failure_state IS NULL THEN
+        BEGIN
+            caller_lock := pg_catalog.current_setting('lock_timeout');
+            PERFORM pg_catalog.set_config('lock_timeout', ops.scheduled_lock_timeout(), false);
+        EXCEPTION WHEN query_canceled OR OTHERS THEN
+            GET STACKED DIAGNOSTICS failure_text = MESSAGE_TEXT, failure_state = RETURNED_SQLSTATE;
+        END;
+    END IF;
 
     -- Re-evaluated after each view: a refreshed view makes the views reading it dirty, and they
     -- come later in dependency order. Each view is refreshed at most once per run.
@@ -131,6 +143,10 @@ BEGIN
             RAISE WARNING 'ops.refresh_due: could not log the failure: %', SQLERRM;
         END;
     END IF;
+    -- The caller's lock timeout back, committed (the RAISE below aborts the transaction it runs in).
+    IF caller_lock IS NOT NULL THEN
+        PERFORM pg_catalog.set_config('lock_timeout', caller_lock, false);
+    END IF;
     COMMIT;
 
     -- Release every hold this session has on the run lock (a cancel may arrive here too).
@@ -153,6 +169,6 @@ END
 $$;
 
 COMMENT ON PROCEDURE ops.refresh_due(text, bigint[]) IS
-    'Refreshes every due or dirty view in dependency order, one transaction per view (a failing view is logged, backs off, and the others go on), then recomputes the C-class results that changed and purges the refresh log. Overlapping runs skip (the advisory run lock, ops.try_lock_due_run; a holder that may not run due refreshes is bypassed with a WARNING). A cancel stops the run; every failure is logged and the lock never outlives the run. log_ids returns the log rows written. CALL outside a transaction block.';
+    'Refreshes every due or dirty view in dependency order, one transaction per view (a failing view is logged, backs off, and the others go on; a view or C-class step whose locks are not free within ops.scheduled_lock_timeout() is logged skipped and stays dirty), then recomputes the C-class results that changed and purges the refresh log. Overlapping runs skip (the advisory run lock, ops.try_lock_due_run; a holder that may not run due refreshes is bypassed with a WARNING). A cancel stops the run; every failure is logged and the lock never outlives the run. log_ids returns the log rows written. CALL outside a transaction block.';
 REVOKE EXECUTE ON PROCEDURE ops.refresh_due(text, bigint[]) FROM PUBLIC;
 GRANT EXECUTE ON PROCEDURE ops.refresh_due(text, bigint[]) TO erp_writer;

@@ -78,8 +78,12 @@ BEGIN
     SELECT * INTO STRICT reg FROM ops.mv_registry AS r WHERE r.view_name = refresh_view.view_name;
 
     BEGIN
-        -- lock_timeout applies at once (restored below); statement_timeout is the caller's to set.
-        PERFORM pg_catalog.set_config('lock_timeout', (EXTRACT(epoch FROM reg.lock_timeout) * 1000)::bigint::text, true);
+        -- lock_timeout applies at once (restored below); statement_timeout is the caller's to set. A
+        -- caller's shorter lock_timeout stands (a scheduled run's, ops.scheduled_lock_timeout): running
+        -- out of it is logged skipped, not failed (ops.log_refresh_failure).
+        PERFORM pg_catalog.set_config('lock_timeout',
+            (EXTRACT(epoch FROM CASE WHEN old_lock::interval > interval '0' THEN LEAST(old_lock::interval, reg.lock_timeout)
+                                     ELSE reg.lock_timeout END) * 1000)::bigint::text, true);
 
         rel := pg_catalog.to_regclass(reg.view_name);
         IF rel IS NULL THEN
@@ -154,6 +158,6 @@ END
 $$;
 
 COMMENT ON FUNCTION ops.refresh_view(text, text, boolean) IS
-    'Refreshes one registered view (a materialized view CONCURRENTLY when registered so and populated; an incremental aggregate by recomputing only its invalidated buckets, or every row with full_rebuild) under a per-view lock (ops.lock_view_refresh: the registry row, which only refreshers can lock, and the advisory lock monitoring reads): a second caller at the same time is logged as skipped. Sets the lock timeout (the statement timeout is the caller''s: ops.refresh_statement_timeout), counts rows, clears the dirty marks it covered and marks dependent views dirty. A failure (a statement timeout, or the watchdog''s cancel past it, included) is logged with its error, sets the retry backoff and is returned, never raised; any other cancel is logged and returned as cancelled. Returns the log row.';
+    'Refreshes one registered view (a materialized view CONCURRENTLY when registered so and populated; an incremental aggregate by recomputing only its invalidated buckets, or every row with full_rebuild) under a per-view lock (ops.lock_view_refresh: the registry row, which only refreshers can lock, and the advisory lock monitoring reads): a second caller at the same time is logged as skipped. Sets the lock timeout, or keeps the caller''s shorter one (a scheduled run''s: a lock not free within it is logged skipped, without backoff, and the view stays dirty); the statement timeout is the caller''s (ops.refresh_statement_timeout). counts rows, clears the dirty marks it covered and marks dependent views dirty. A failure (a statement timeout, or the watchdog''s cancel past it, included) is logged with its error, sets the retry backoff and is returned, never raised; any other cancel is logged and returned as cancelled. Returns the log row.';
 REVOKE EXECUTE ON FUNCTION ops.refresh_view(text, text, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ops.refresh_view(text, text, boolean) TO erp_writer;

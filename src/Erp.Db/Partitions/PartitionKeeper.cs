@@ -25,11 +25,27 @@ public sealed class PartitionKeeper
     public Task<int> EnsureAsync(int monthsAhead = 3, CancellationToken cancellationToken = default) =>
         WarehouseErrors.GuardAsync(RequiredRole.Writer, () => EnsureAheadAsync(monthsAhead, cancellationToken));
 
-    private async Task<int> EnsureAheadAsync(int monthsAhead, CancellationToken cancellationToken)
+    /// <summary>
+    /// As <see cref="EnsureAsync"/>, for a scheduler: its lock waits are bounded by <c>ops.scheduled_lock_timeout</c>, so that
+    /// behind a long transaction it fails this time (PostgresException 55P03) instead of waiting, with every reader and writer
+    /// of the fact queued behind its request, for as long as that transaction lasts.
+    /// </summary>
+    internal Task<int> EnsureScheduledAsync(CancellationToken cancellationToken) =>
+        WarehouseErrors.GuardAsync(RequiredRole.Writer, () => EnsureAheadAsync(3, cancellationToken, scheduled: true));
+
+    private async Task<int> EnsureAheadAsync(int monthsAhead, CancellationToken cancellationToken, bool scheduled = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(monthsAhead);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT dw.ensure_partitions(@monthsAhead)",
-            new { monthsAhead }, commandTimeout: 0, cancellationToken: cancellationToken));
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (scheduled)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(Refresh.RefreshSql.SetScheduledLockTimeout, new { local = true }, transaction,
+                cancellationToken: cancellationToken));
+        }
+        var created = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT dw.ensure_partitions(@monthsAhead)",
+            new { monthsAhead }, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return created;
     }
 }

@@ -26,6 +26,17 @@ internal static class RefreshSql
 
     public const string GetTimeout = "SELECT pg_catalog.current_setting('statement_timeout')";
 
+    public const string GetLockTimeout = "SELECT pg_catalog.current_setting('lock_timeout')";
+
+    /// <summary>
+    /// The lock timeout of scheduled runs (<c>ops.scheduled_lock_timeout</c>), for the session (a due run, as
+    /// <c>ops.refresh_due</c> sets it) or with <c>@local</c> for the transaction (a scheduled check): a step that cannot get
+    /// a lock in time gives up this round instead of waiting for a long transaction that holds it.
+    /// </summary>
+    public const string SetScheduledLockTimeout = "SELECT pg_catalog.set_config('lock_timeout', ops.scheduled_lock_timeout(), @local)";
+
+    public const string RestoreLockTimeout = "SELECT pg_catalog.set_config('lock_timeout', @timeout, false)";
+
     public const string RestoreTimeout = "SELECT pg_catalog.set_config('statement_timeout', @timeout, false)";
 
     /// <summary>

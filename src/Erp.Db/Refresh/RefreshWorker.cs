@@ -19,7 +19,9 @@ namespace Erp.Db.Refresh;
 /// other sessions past their statement timeout, such as a <c>CALL ops.refresh_due</c>, are
 /// cancelled and logged as failed. Several workers (or a worker and pg_cron) may run against one
 /// database: overlapping due refreshes skip in the database. Stopping the worker cancels the
-/// run in progress: the view being refreshed is logged as cancelled and the run stops.
+/// run in progress: the view being refreshed is logged as cancelled and the run stops. As the pg_cron
+/// jobs, no step waits long for a lock (<c>ops.scheduled_lock_timeout</c>): behind a long transaction
+/// (a seed, an import, DDL) a view is logged as skipped and a check or the partitions run again later.
 /// </summary>
 public sealed class RefreshWorker : BackgroundService
 {
@@ -119,7 +121,7 @@ public sealed class RefreshWorker : BackgroundService
         }
         try
         {
-            var created = await partitions.EnsureAsync(cancellationToken: stoppingToken);
+            var created = await partitions.EnsureScheduledAsync(stoppingToken);
             partitionsEnsuredAt = DateTimeOffset.UtcNow;
             logger.LogInformation("Partitions kept ahead: {Created} created", created);
             PartitionsEnsured?.Invoke(this, created);
@@ -141,8 +143,12 @@ public sealed class RefreshWorker : BackgroundService
         }
         try
         {
+            // As the pg_cron jobs: bounded lock waits, so that behind a long transaction the check fails and runs again at the next tick.
             await using var connection = await refresher.DataSource.OpenConnectionAsync(stoppingToken);
-            var count = await connection.ExecuteScalarAsync<int>(new CommandDefinition(sql, commandTimeout: 0, cancellationToken: stoppingToken));
+            await using var transaction = await connection.BeginTransactionAsync(stoppingToken);
+            await connection.ExecuteAsync(new CommandDefinition(RefreshSql.SetScheduledLockTimeout, new { local = true }, transaction, cancellationToken: stoppingToken));
+            var count = await connection.ExecuteScalarAsync<int>(new CommandDefinition(sql, transaction: transaction, commandTimeout: 0, cancellationToken: stoppingToken));
+            await transaction.CommitAsync(stoppingToken);
             logger.LogInformation("{Check}: {Count}", name, count);
             CheckCompleted?.Invoke(this, name);
             return DateTimeOffset.UtcNow;

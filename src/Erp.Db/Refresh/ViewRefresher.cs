@@ -156,7 +156,9 @@ public sealed class ViewRefresher
     /// Runs the due refresh, as <c>ops.refresh_due</c> does and under its lock: every view whose
     /// interval has elapsed or whose sources changed (except failing views backing off), in
     /// dependency order, each bounded by its statement timeout, then the C-class results and the
-    /// log purge. Returns nothing when another due refresh is running (it skips). The run lock is
+    /// log purge. No step waits long for a lock (<c>ops.scheduled_lock_timeout</c>): a view or the C-class step
+    /// that another transaction holds (a seed, an import, DDL) is returned and logged as skipped, naming the holder,
+    /// and stays dirty for the next run. Returns nothing when another due refresh is running (it skips). The run lock is
     /// released whatever happens, and a run that fails or is cancelled is logged. A login that may
     /// not run due refreshes (a reader) holding the lock's key does not stop the run: it goes on
     /// without the lock, with a warning.
@@ -178,6 +180,8 @@ public sealed class ViewRefresher
         {
             return [];
         }
+        // As ops.refresh_due: no step waits long for a lock; one that cannot get it in time is logged skipped and stays dirty.
+        string? lockTimeout = null;
         if (runLock == "bypassed")
         {
             logger.LogWarning("The due refresh's lock is held by a login that may not run due refreshes; running without it (see pg_locks and pg_stat_activity)");
@@ -185,6 +189,8 @@ public sealed class ViewRefresher
         var results = new List<RefreshResult>();
         try
         {
+            lockTimeout = await connection.ExecuteScalarAsync<string>(new CommandDefinition(RefreshSql.GetLockTimeout, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(RefreshSql.SetScheduledLockTimeout, new { local = false }, cancellationToken: cancellationToken));
             var done = new List<string>();
             while (await connection.ExecuteScalarAsync<string?>(new CommandDefinition(RefreshSql.NextDue, new { done = done.ToArray() },
                 cancellationToken: cancellationToken)) is { } view)
@@ -210,7 +216,7 @@ public sealed class ViewRefresher
         }
         finally
         {
-            await RestoreAsync(connection, timeout, unlockDueRun: runLock == "locked");
+            await RestoreAsync(connection, timeout, unlockDueRun: runLock == "locked", lockTimeout);
         }
     }
 
@@ -307,12 +313,16 @@ public sealed class ViewRefresher
         }
     }
 
-    /// <summary>Restores the session's statement timeout and releases the due-run lock, whatever happened.</summary>
-    private async Task RestoreAsync(NpgsqlConnection connection, string timeout, bool unlockDueRun)
+    /// <summary>Restores the session's statement timeout (and lock timeout, when given) and releases the due-run lock, whatever happened.</summary>
+    private async Task RestoreAsync(NpgsqlConnection connection, string timeout, bool unlockDueRun, string? lockTimeout = null)
     {
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(RefreshSql.RestoreTimeout, new { timeout }, cancellationToken: CancellationToken.None));
+            if (lockTimeout is not null)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(RefreshSql.RestoreLockTimeout, new { timeout = lockTimeout }, cancellationToken: CancellationToken.None));
+            }
             if (unlockDueRun)
             {
                 await connection.ExecuteAsync(new CommandDefinition(RefreshSql.UnlockDueRun, cancellationToken: CancellationToken.None));

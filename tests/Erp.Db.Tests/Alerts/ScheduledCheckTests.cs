@@ -163,9 +163,9 @@ public class ScheduledCheckTests
         var schedules = ScheduleScript.Embedded().ToDictionary(s => s.Name);
 
         Assert.Equal("17 1 * * *", schedules["mark_overdue_receivables"].Cron);
-        Assert.Equal("SELECT dw.mark_overdue_receivables()", schedules["mark_overdue_receivables"].CommandTemplate);
+        Assert.Equal("SELECT pg_catalog.set_config('lock_timeout', ops.scheduled_lock_timeout(), false); SELECT dw.mark_overdue_receivables()", schedules["mark_overdue_receivables"].CommandTemplate);
         Assert.Equal("23 */6 * * *", schedules["check_stock_levels"].Cron);
-        Assert.Equal("SELECT dw.check_stock_levels()", schedules["check_stock_levels"].CommandTemplate);
+        Assert.Equal("SELECT pg_catalog.set_config('lock_timeout', ops.scheduled_lock_timeout(), false); SELECT dw.check_stock_levels()", schedules["check_stock_levels"].CommandTemplate);
     }
 
     [Fact]

@@ -133,12 +133,130 @@ public class RefreshLockTests
         {
             Assert.Equal("succeeded", await Scalar<string>(first, "SELECT status FROM ops.recompute_c_class('test')"));
             // The first run's transaction is open: the second waits for it, here until its lock timeout.
-            Assert.Equal("failed 55P03", await Scalar<string>(second, "SELECT status || ' ' || error_sqlstate FROM ops.recompute_c_class('test')"));
+            // Giving up at the caller's own lock timeout is a skip, not a failure: the changed ranges wait for the next run.
+            Assert.Equal("skipped 55P03", await Scalar<string>(second, "SELECT status || ' ' || error_sqlstate FROM ops.recompute_c_class('test')"));
             await transaction.CommitAsync();
         }
 
         Assert.Equal("succeeded", await Scalar<string>(second, "SELECT status FROM ops.recompute_c_class('test')"));
         Assert.Equal(1, await HeldAsync(db, squatter));
+    }
+
+    [Fact]
+    public async Task A_due_run_skips_what_a_long_transaction_holds_instead_of_waiting_and_refreshes_it_once_released()
+    {
+        await using var db = await ReadyAsync();
+        await using var writer = await TestLogin.CreateAsync(db, "erp_writer");
+        await using var session = await writer.DataSource.OpenConnectionAsync();
+        // A regression waits for the holder: the statement timeout ends the test instead of hanging it.
+        await Execute(session, "SET statement_timeout = '60s'");
+        await using var holder = await db.DataSource.OpenConnectionAsync();
+
+        // What a seed holds for its whole load (it truncates dw.alerts): every refresh updates the registry, whose trigger
+        // maintains the view alerts there. The refresh leaves them for later rather than wait.
+        await SalesDataset.AddOrderAsync(db, "LOCK-LONG-1", 42m);
+        var before = await MaxLogIdAsync(db);
+        await using (var seed = await holder.BeginTransactionAsync())
+        {
+            await Execute(holder, "LOCK TABLE dw.alerts IN ACCESS EXCLUSIVE MODE");
+            await Execute(session, "CALL ops.refresh_due('test')");
+            Assert.Contains(("mart.mv_daily_sales", "succeeded"), await LoggedAsync(db, before));
+            Assert.Equal(0, await DifferenceAsync(db, "mart.mv_daily_sales"));
+            await seed.RollbackAsync();
+        }
+
+        // A transaction holding a fact the views read: the due run skips them, naming the holder, and they stay dirty.
+        await SalesDataset.AddOrderAsync(db, "LOCK-LONG-2", 43m);
+        before = await MaxLogIdAsync(db);
+        await using (var seed = await holder.BeginTransactionAsync())
+        {
+            await Execute(holder, "LOCK TABLE dw.fact_sales_orders IN ACCESS EXCLUSIVE MODE");
+            await Execute(session, "CALL ops.refresh_due('test')");
+
+            var skipped = await db.ScalarAsync<string>($"""
+                SELECT status || ' ' || error_sqlstate || ' ' || error_message FROM ops.mv_refresh_log
+                WHERE log_id > {before} AND view_name = 'mart.mv_daily_sales'
+                """);
+            Assert.StartsWith("skipped 55P03 skipped: a lock it needs was not free within 2s", skipped);
+            Assert.Contains($"process {holder.ProcessID} (", skipped);
+            Assert.Contains("AccessExclusiveLock on dw.fact_sales_orders", skipped);
+            Assert.True(await db.ScalarAsync<bool>("SELECT is_dirty FROM ops.view_status() WHERE view_name = 'mart.mv_daily_sales'"));
+            // Not a failure: no backoff, nothing counted.
+            Assert.Equal("0 ", await db.ScalarAsync<string>(
+                "SELECT consecutive_failures || ' ' || coalesce(retry_after::text, '') FROM ops.mv_registry WHERE view_name = 'mart.mv_daily_sales'"));
+            // The caller's own lock timeout is back.
+            Assert.Equal("0", await Scalar<string>(session, "SHOW lock_timeout"));
+
+            // The library's due run (RefreshWorker, erpdb refresh --due) does the same.
+            var results = await new ViewRefresher(writer.DataSource).RefreshDueAsync("test");
+            var result = Assert.Single(results, r => r.ViewName == "mart.mv_daily_sales");
+            Assert.Equal(RefreshStatus.Skipped, result.Status);
+            Assert.Contains($"process {holder.ProcessID} (", result.Error);
+            await seed.RollbackAsync();
+        }
+
+        // Released: the view is still behind the facts, and the next run catches up.
+        Assert.True(await DifferenceAsync(db, "mart.mv_daily_sales") > 0);
+        before = await MaxLogIdAsync(db);
+        await Execute(session, "CALL ops.refresh_due('test')");
+        Assert.Contains(("mart.mv_daily_sales", "succeeded"), await LoggedAsync(db, before));
+        Assert.Equal(0, await DifferenceAsync(db, "mart.mv_daily_sales"));
+        Assert.False(await db.ScalarAsync<bool>("SELECT is_dirty FROM ops.view_status() WHERE view_name = 'mart.mv_daily_sales'"));
+    }
+
+    [Fact]
+    public async Task A_due_run_skips_the_c_class_step_while_a_config_change_in_flight_holds_it_and_computes_it_later()
+    {
+        await using var db = await ReadyAsync();
+        await using var writer = await TestLogin.CreateAsync(db, "erp_writer");
+        await using var session = await writer.DataSource.OpenConnectionAsync();
+        await Execute(session, "SET statement_timeout = '60s'");
+        // The C-class state row exists once a recompute ran; a config write's trigger locks it until its transaction ends.
+        Assert.Equal("succeeded", await db.ScalarAsync<string>("SELECT status FROM ops.recompute_c_class('test')"));
+        await using var holder = await db.DataSource.OpenConnectionAsync();
+        await SalesDataset.AddOrderAsync(db, "LOCK-CCLASS-1", 44m);
+        var before = await MaxLogIdAsync(db);
+
+        await using (var config = await holder.BeginTransactionAsync())
+        {
+            Assert.Equal(1L, await Scalar<long>(holder, "SELECT count(*) FROM (SELECT 1 FROM ops.c_class_state FOR UPDATE) AS s"));
+            await Execute(session, "CALL ops.refresh_due('test')");
+
+            Assert.Contains(("mart.mv_daily_sales", "succeeded"), await LoggedAsync(db, before));
+            var skipped = await db.ScalarAsync<string>(
+                $"SELECT status || ' ' || error_sqlstate || ' ' || error_message FROM ops.mv_refresh_log WHERE log_id > {before} AND view_name = 'ops.compute_c_class'");
+            Assert.StartsWith("skipped 55P03 skipped:", skipped);
+            Assert.Contains($"process {holder.ProcessID} (", skipped);
+            Assert.Contains("RowShareLock on ops.c_class_state", skipped);
+            // The periods the new order changed wait for the next run.
+            Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM ops.c_class_changes") > 0);
+            await config.RollbackAsync();
+        }
+
+        await SalesDataset.AddOrderAsync(db, "LOCK-CCLASS-2", 45m);
+        before = await MaxLogIdAsync(db);
+        await Execute(session, "CALL ops.refresh_due('test')");
+        Assert.Contains(("ops.compute_c_class", "succeeded"), await LoggedAsync(db, before));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM ops.c_class_changes"));
+    }
+
+    [Fact]
+    public async Task The_scheduled_checks_give_up_at_the_scheduled_lock_timeout_instead_of_waiting()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await using var holder = await db.DataSource.OpenConnectionAsync();
+        await using var job = await db.DataSource.OpenConnectionAsync();
+        await Execute(job, "SET statement_timeout = '60s'");
+        await using var seed = await holder.BeginTransactionAsync();
+        await Execute(holder, "LOCK TABLE dw.alerts IN ACCESS EXCLUSIVE MODE");
+
+        // Each check's job command, as pg_cron runs it.
+        foreach (var schedule in Erp.Db.Scheduling.ScheduleScript.Embedded().Where(s => s.Name is "check_stock_levels" or "mark_overdue_receivables"))
+        {
+            var failed = await Assert.ThrowsAsync<PostgresException>(() => Execute(job, schedule.CommandTemplate));
+            Assert.Equal("55P03", failed.SqlState);
+        }
+        await seed.RollbackAsync();
     }
 
     /// <summary>A migrated database with the sales dataset, every view refreshed and nothing due.</summary>

@@ -31,7 +31,7 @@ public class CronScheduleTests
         Assert.Equal("CALL ops.refresh_due('schedule')", await Scalar<string>(cron, $"SELECT command FROM cron.job WHERE jobname = 'erpdb:{db.Name}:refresh_due' AND database = '{db.Name}'"));
         // The refresh watchdog runs beside it every minute, in the same database.
         Assert.Equal("CALL ops.cancel_overrunning_refreshes(interval '50 seconds')", await Scalar<string>(cron, $"SELECT command FROM cron.job WHERE jobname = 'erpdb:{db.Name}:cancel_overrunning_refreshes' AND database = '{db.Name}' AND schedule = '* * * * *'"));
-        Assert.Equal("SELECT dw.ensure_partitions()", await Scalar<string>(cron, $"SELECT command FROM cron.job WHERE jobname = 'erpdb:{db.Name}:ensure_partitions' AND database = '{db.Name}'"));
+        Assert.Equal("SELECT pg_catalog.set_config('lock_timeout', ops.scheduled_lock_timeout(), false); SELECT dw.ensure_partitions()", await Scalar<string>(cron, $"SELECT command FROM cron.job WHERE jobname = 'erpdb:{db.Name}:ensure_partitions' AND database = '{db.Name}'"));
         // One job per schedule file, no more (the retired one is gone).
         Assert.Equal(
             ScheduleScript.Embedded().Select(s => $"erpdb:{db.Name}:{s.Name}").Order(StringComparer.Ordinal),
