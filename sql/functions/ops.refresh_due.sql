@@ -143,9 +143,14 @@ BEGIN
             RAISE WARNING 'ops.refresh_due: could not log the failure: %', SQLERRM;
         END;
     END IF;
-    -- The caller's lock timeout back, committed (the RAISE below aborts the transaction it runs in).
+    -- The caller's lock timeout back, committed (the RAISE below aborts the transaction it runs in),
+    -- in a block: nothing here may keep the run lock from being released.
     IF caller_lock IS NOT NULL THEN
-        PERFORM pg_catalog.set_config('lock_timeout', caller_lock, false);
+        BEGIN
+            PERFORM pg_catalog.set_config('lock_timeout', caller_lock, false);
+        EXCEPTION WHEN query_canceled OR OTHERS THEN
+            RAISE WARNING 'ops.refresh_due: could not set lock_timeout back to %: %', caller_lock, SQLERRM;
+        END;
     END IF;
     COMMIT;
 
