@@ -18,6 +18,9 @@ public class ValidationFieldTests(SharedQueryFixture shared) : IClassFixture<Sha
     [InlineData("--stock-status", "--stock-status: 'lots' is not a stock status: ", "products", "--stock-status", "lots")]
     [InlineData("--limit", "--limit must be between 1 and 500; got 0.", "customers", "--limit", "0")]
     [InlineData("--threshold", "--threshold must be between 0 and 1000000; got -1.", "inventory", "--threshold", "-1")]
+    [InlineData("--days", "--days and --start together: give the period as --start with --end (default today), or as --days up to --end, not both "
+        + "(--days 3 from --start 2026-05-01 is --start 2026-05-01 --end 2026-05-03).", "sales", "--start", "2026-05-01", "--days", "3")]
+    [InlineData("--days", "--days and --from together: ", "profit", "--days", "7", "--from", "2026-05-01", "--to", "2026-05-31")]
     public async Task A_refused_value_names_the_option_typed(string field, string message, params string[] args)
     {
         var f = await shared.GetAsync();
