@@ -35,6 +35,26 @@ public class ValidationFieldTests(SharedQueryFixture shared) : IClassFixture<Sha
     }
 
     [Theory]
+    [InlineData("NOT_FOUND", "sales", "--merchant", "99")]
+    [InlineData("NOT_FOUND", "inventory", "--merchant", "no_such_code")]
+    [InlineData("VALIDATION_ERROR", "trends")]
+    public async Task A_merchant_error_names_the_option_and_lists_the_merchants_as_data(string code, params string[] args)
+    {
+        var f = await shared.GetAsync();
+        var merchants = await f.Db.ScalarAsync<string>("SELECT string_agg(merchant_id || ' ' || merchant_code, ', ' ORDER BY (merchant_id || ' ' || merchant_code) COLLATE \"C\") FROM dw.dim_merchants");
+
+        var run = await CliRun.RunAsync([.. args, "--format", "json", "--connection", f.Db.ConnectionString]);
+
+        Assert.Equal(2, run.ExitCode);
+        var error = run.Json().GetProperty("error");
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        var details = error.GetProperty("details");
+        Assert.Equal("--merchant", details.GetProperty("field").GetString());
+        Assert.Equal(merchants, string.Join(", ", details.GetProperty("merchants").EnumerateArray()
+            .Select(m => $"{m.GetProperty("merchantId").GetInt64()} {m.GetProperty("code").GetString()}").Order(StringComparer.Ordinal)));
+    }
+
+    [Theory]
     [InlineData("refresh", "--merchant", "1")]
     [InlineData("import", "orders", "--bogus", "orders.csv")]
     [InlineData("refresh", "-m")]

@@ -15,6 +15,8 @@ internal sealed class MerchantOption
         Description = "Merchant id or code. Every BI query reads one merchant; optional when only one merchant is visible.",
     };
 
+    private const string Field = "--merchant";
+
     public MerchantOption(Command command) => command.Options.Add(merchant);
 
     public async Task<long> ResolveAsync(ParseResult parseResult, ErpDatabase erp, CancellationToken cancellationToken)
@@ -28,7 +30,7 @@ internal sealed class MerchantOption
         var readable = await erp.Queries.ReadableMerchantsAsync(cancellationToken);
         return readable.Count == 1
             ? readable[0].MerchantId
-            : throw CliException.Validation($"--merchant is required: this login may read {readable.Count} merchants. {Known(readable)}");
+            : throw CliException.Validation($"--merchant is required: this login may read {readable.Count} merchants. {Known(readable)}", Details(readable));
     }
 
     /// <summary>
@@ -45,13 +47,13 @@ internal sealed class MerchantOption
         {
             if (id < 1)
             {
-                throw CliException.Validation($"--merchant must be a positive merchant id or a merchant code; got {id}.");
+                throw CliException.Validation($"--merchant must be a positive merchant id or a merchant code; got {id}.", new { field = Field });
             }
             if (toWrite)
             {
                 var seen = await erp.Queries.MerchantsAsync(cancellationToken);
                 return seen.Any(m => m.MerchantId == id) ? id
-                    : throw new CliException(ErrorCodes.NotFound, $"Merchant {id} does not exist. " + Known(seen), ExitCodes.Usage);
+                    : throw new CliException(ErrorCodes.NotFound, $"Merchant {id} does not exist. " + Known(seen), ExitCodes.Usage, Details(seen));
             }
             await EnsureAccessAsync(erp, id, cancellationToken);
             return id;
@@ -60,7 +62,7 @@ internal sealed class MerchantOption
         // The code as stored, else in any case when that names one merchant only (DEMO_M001 is demo_m001).
         var matches = visible.Where(m => string.Equals(m.Code, requested, StringComparison.OrdinalIgnoreCase)).ToList();
         var byCode = (matches.SingleOrDefault(m => m.Code == requested) ?? (matches.Count == 1 ? matches[0] : null))?.MerchantId
-            ?? throw new CliException(ErrorCodes.NotFound, $"No merchant this login sees has the code '{requested}'. " + Known(visible), ExitCodes.Usage);
+            ?? throw new CliException(ErrorCodes.NotFound, $"No merchant this login sees has the code '{requested}'. " + Known(visible), ExitCodes.Usage, Details(visible));
         // Seeing a merchant's row is not being granted it: a login in erp_writer too sees every merchant's row.
         if (!toWrite)
         {
@@ -77,13 +79,18 @@ internal sealed class MerchantOption
             case Erp.Db.Queries.MerchantAccess.Granted:
                 return;
             case Erp.Db.Queries.MerchantAccess.NotFound:
-                throw new CliException(ErrorCodes.NotFound, $"Merchant {id} does not exist. " + Known(await erp.Queries.MerchantsAsync(cancellationToken)), ExitCodes.Usage);
+                var seen = await erp.Queries.MerchantsAsync(cancellationToken);
+                throw new CliException(ErrorCodes.NotFound, $"Merchant {id} does not exist. " + Known(seen), ExitCodes.Usage, Details(seen));
             default:
                 // The same answer for a merchant that does not exist and one that is another's: nothing is revealed.
-                throw new CliException(ErrorCodes.Forbidden, $"This login may not read merchant {id}. " + Known(await erp.Queries.ReadableMerchantsAsync(cancellationToken)),
-                    ExitCodes.Forbidden);
+                var readable = await erp.Queries.ReadableMerchantsAsync(cancellationToken);
+                throw new CliException(ErrorCodes.Forbidden, $"This login may not read merchant {id}. " + Known(readable), ExitCodes.Forbidden, Details(readable));
         }
     }
+
+    /// <summary>details of a --merchant error: the option, and the merchants the message names, for a program to choose from.</summary>
+    private static object Details(IReadOnlyList<Erp.Db.Queries.Merchant> listed) =>
+        new { field = Field, merchants = listed.Take(20).Select(m => new { merchantId = m.MerchantId, code = m.Code, name = m.Name }).ToList() };
 
     private static string Known(IReadOnlyList<Erp.Db.Queries.Merchant> visible) => visible.Count == 0
         ? "No merchants are visible: load data (erpdb seed) or ask a DBA for access."
