@@ -11,7 +11,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 internal sealed class FunnelCommand : Command
 {
     private readonly Option<Granularity> grain = GrainOption.Create("day, week (ISO, from Monday) or month, for --group-by period.", Granularity.Day);
-    private readonly Option<FunnelGrouping> by = GroupByOption.Create("period, shop or platform.", FunnelGrouping.Period);
+    private readonly Option<FunnelGrouping> by = GroupByOption.Create("period (oldest first), shop or platform (most visitors first).", FunnelGrouping.Period);
     private readonly Database database;
     private readonly MerchantOption merchant;
     private readonly PeriodOptions period;

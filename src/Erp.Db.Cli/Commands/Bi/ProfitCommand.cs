@@ -12,7 +12,7 @@ internal sealed class ProfitCommand : Command
 {
     private readonly Option<ProfitGrouping> by = GroupByOption.Create(
         "shop, platform, product, category or period. By period every day, week or month of the period is a row (a page of them), "
-            + "one without sales or expenses with its amounts 0 and margins and expense ROI null; by shop, platform, product and category only groups with sales or expenses.",
+            + "one without sales or expenses with its amounts 0 and margins and expense ROI null; by shop, platform, product and category only groups with sales or expenses, largest revenue first (to rank by profit, sort the rows by grossProfit or netProfit).",
         ProfitGrouping.Shop);
     private readonly Option<Granularity> grain = GrainOption.Create("day, week (ISO, from Monday) or month, for --group-by period.", Granularity.Month);
     private readonly Database database;
