@@ -127,6 +127,10 @@ internal static class ErpDbCli
     /// </summary>
     private static List<string> Messages(ParseResult parseResult)
     {
+        if (UnknownCommand(parseResult) is { } unknown)
+        {
+            return [unknown];
+        }
         var missing = parseResult.Errors.Select(e => e.SymbolResult).OfType<ArgumentResult>()
             .Where(a => a.Parent is CommandResult && a.Tokens.Count < a.Argument.Arity.MinimumNumberOfValues)
             .Select(a => a.Argument).Distinct().ToList();
@@ -139,6 +143,41 @@ internal static class ErpDbCli
             messages.Insert(0, missing.Count == 1 ? $"The argument {names} is missing." : $"The arguments {names} are missing.");
         }
         return messages;
+    }
+
+    /// <summary>
+    /// A first word that is no command, in one sentence naming the nearest and every command: System.CommandLine says
+    /// "Required command was not provided. Unrecognized command or argument 'salez'.", which reads as if a command were missing.
+    /// </summary>
+    private static string? UnknownCommand(ParseResult parseResult)
+    {
+        // The root takes no arguments: a word left over there was meant as a command.
+        if (parseResult.CommandResult.Command is not RootCommand root || parseResult.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith('-')) is not { } word)
+        {
+            return null;
+        }
+        var names = root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+        var nearest = names.Select(n => (Name: n, Distance: EditDistance(word.ToLowerInvariant(), n))).MinBy(n => n.Distance);
+        var guess = nearest.Distance <= Math.Max(1, nearest.Name.Length / 3) ? $" Did you mean '{nearest.Name}'?" : "";
+        return $"'{word}' is not an erpdb command.{guess} The commands: {string.Join(", ", names)}.";
+    }
+
+    /// <summary>Levenshtein distance: the fewest single-character insertions, deletions and substitutions from one word to the other.</summary>
+    private static int EditDistance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var diagonal = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.Length];
     }
 
     /// <summary>

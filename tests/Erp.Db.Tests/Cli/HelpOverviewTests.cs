@@ -32,6 +32,25 @@ public class HelpOverviewTests
         Assert.Contains("merchant_code|merchant_id*", (await CliRun.RunAsync("import", "--help")).Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("salez", " Did you mean 'sales'?")]
+    [InlineData("recievables", " Did you mean 'receivables'?")]
+    [InlineData("weather", "")]
+    public async Task A_word_that_is_no_command_is_named_as_such_with_the_nearest_command_and_the_list(string word, string guess)
+    {
+        var overview = (await CliRun.RunAsync("--help")).Output.ReplaceLineEndings("\n").Split("Commands:\n")[1];
+        var commands = Regex.Matches(overview, @"^  ([a-z]+)", RegexOptions.Multiline).Select(m => m.Groups[1].Value);
+
+        var run = await CliRun.RunAsync(word, "--format", "json");
+
+        Assert.Equal(2, run.ExitCode);
+        var error = run.Json().GetProperty("error");
+        Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
+        var message = $"'{word}' is not an erpdb command.{guess} The commands: {string.Join(", ", commands)}.";
+        Assert.Equal([message], error.GetProperty("details").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal($"{message} Run 'erpdb --help' for usage.", error.GetProperty("message").GetString());
+    }
+
     [Fact]
     public async Task The_connection_option_names_every_place_a_connection_is_read_from_as_the_README_does()
     {
