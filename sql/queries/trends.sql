@@ -5,7 +5,8 @@
 -- average of nothing, as in every command); the change from it is NULL (nothing to divide by), the
 -- change of revenue and orders into it from a bucket with sales is -1, of AOV NULL. hasorders: the bucket has a row in the daily
 -- sales (orders, if only cancelled ones), so the direction and forecast can start at the first of them.
--- Exact at the edges of the period (summed from days).
+-- Exact at the edges of the period (summed from days). The library keeps the change of revenue and orders only
+-- between two complete buckets (TrendSql.Row.Point): one cut by the period's edges or reaching today has fewer days.
 -- reads: mart.daily_sales; the buckets from mart.period_buckets
 -- parameters: :start, :end (dates), :unit ('day', 'week' or 'month')
 -- run: see docs/queries.md

@@ -345,7 +345,8 @@ public sealed partial class WarehouseQueries
         return await MerchantScope.QueryAsync(connection, query.MerchantId, TrendSql.Series, parameters, TrendSql.Views, async grid =>
         {
             var rows = (await grid.ReadAsync<TrendSql.Row>()).ToList();
-            var series = rows.Select(r => r.Point(TrendBuckets.IsComplete(query.Granularity, r.Bucket, query.Period, today))).ToList();
+            var whole = rows.Select(r => TrendBuckets.IsComplete(query.Granularity, r.Bucket, query.Period, today)).ToList();
+            var series = rows.Select((r, i) => r.Point(whole[i], i > 0 && whole[i - 1])).ToList();
             var buckets = TrendBuckets.All(query.Granularity, query.Period);
             // The SQL fills in every bucket the period touches (empty ones at 0), so point i is bucket i, each once.
             if (!series.Select(p => p.Bucket).SequenceEqual(buckets))

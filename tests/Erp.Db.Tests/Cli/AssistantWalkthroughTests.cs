@@ -73,13 +73,16 @@ public class AssistantWalkthroughTests(SharedQueryFixture shared) : IClassFixtur
         var aovOnly = (await CliRun.RunAsync([.. common, "--metrics", "aov"])).Json().GetProperty("data").GetProperty("series");
 
         // Every week the period touches, at 0 without orders and with no AOV (which week the period starts in, and whether it has
-        // orders, depends on today's weekday); no change against a week of none.
+        // orders, depends on today's weekday); no change against a week of none, and no change of orders unless both weeks are
+        // whole in the period (a week the start cuts has fewer days).
         var expected = await f.Db.ScalarAsync<string>($"""
             SELECT string_agg(w || '|' || orders || '|' || coalesce(aov::text, 'null') || '|' || coalesce(orders_change::text, 'null') || '|' || coalesce(aov_change::text, 'null'), ',' ORDER BY w)
               FROM (SELECT w, orders, aov,
-                           round((orders - lag(orders) OVER (ORDER BY w))::numeric / nullif(lag(orders) OVER (ORDER BY w), 0), 6) AS orders_change,
+                           CASE WHEN whole AND lag(whole) OVER (ORDER BY w)
+                                THEN round((orders - lag(orders) OVER (ORDER BY w))::numeric / nullif(lag(orders) OVER (ORDER BY w), 0), 6) END AS orders_change,
                            round((aov - lag(aov) OVER (ORDER BY w)) / nullif(lag(aov) OVER (ORDER BY w), 0), 6) AS aov_change
-                      FROM (SELECT g.w::date AS w, coalesce(o.orders, 0) AS orders, o.aov
+                      FROM (SELECT g.w::date AS w, coalesce(o.orders, 0) AS orders, o.aov,
+                                   g.w::date >= DATE '{Day(start)}' AND g.w::date + 6 <= DATE '{Day(end)}' AS whole
                               FROM generate_series(date_trunc('week', DATE '{Day(start)}'), DATE '{Day(end)}', interval '1 week') AS g (w)
                               LEFT JOIN (SELECT date_trunc('week', order_date)::date AS w, count(*) AS orders, round(sum(gmv_cny) / count(*), 2) AS aov
                                            FROM dw.fact_sales_orders
@@ -137,6 +140,41 @@ public class AssistantWalkthroughTests(SharedQueryFixture shared) : IClassFixtur
             Assert.Equal(Normalize(expected!), string.Join(",", rows));
             Assert.False(json.GetProperty("meta").GetProperty("period").TryGetProperty("caption", out _));
         }
+    }
+
+    [Fact]
+    public async Task Trends_give_no_change_of_revenue_or_orders_against_or_into_a_week_with_fewer_days()
+    {
+        var f = await shared.GetAsync();
+        // From a Wednesday four weeks back to today: the first week has five days in the period, the last runs today.
+        var monday = Today.AddDays(-28 - ((int)Today.DayOfWeek + 6) % 7);
+        var start = monday.AddDays(2);
+        string[] common = ["trends", "--merchant", "1", "--start", Day(start), "--grain", "week", "--format", "json", "--connection", f.Db.ConnectionString];
+
+        var series = (await CliRun.RunAsync(common)).Json().GetProperty("data").GetProperty("series").EnumerateArray().ToList();
+
+        Assert.Equal(5, series.Count);
+        Assert.Equal([false, true, true, true, false], series.Select(p => p.GetProperty("complete").GetBoolean()));
+        // The first whole week after the cut one, and the running week after a whole one: no change of sums, the AOV's kept.
+        foreach (var p in new[] { series[1], series[4] })
+        {
+            Assert.Equal(("null", "null"), (Money(p, "revenueChange"), Money(p, "ordersChange")));
+        }
+        Assert.NotEqual("null", Money(series[1], "aovChange"));
+        // Between whole weeks, the change the facts give.
+        var changes = await f.Db.ScalarAsync<string>($"""
+            SELECT string_agg(change, ',' ORDER BY week)
+              FROM (SELECT week, round((revenue - lag(revenue) OVER w) / lag(revenue) OVER w, 6) || '|'
+                                 || round((orders - lag(orders) OVER w)::numeric / lag(orders) OVER w, 6) AS change
+                      FROM (SELECT date_trunc('week', order_date)::date AS week, sum(gmv_cny) AS revenue, count(*) AS orders
+                              FROM dw.fact_sales_orders
+                             WHERE merchant_id = 1 AND dw.is_valid_sale(status)
+                               AND order_date BETWEEN DATE '{Day(monday.AddDays(7))}' AND DATE '{Day(monday.AddDays(27))}'
+                             GROUP BY 1) AS weeks
+                    WINDOW w AS (ORDER BY week)) AS changes
+             WHERE week > DATE '{Day(monday.AddDays(7))}'
+            """);
+        Assert.Equal(Normalize(changes!), string.Join(",", series[2..4].Select(p => $"{Money(p, "revenueChange")}|{Money(p, "ordersChange")}")));
     }
 
     /// <summary>SQL's numeric text with trailing zeros ("12.50") as the JSON figures print ("12.5").</summary>

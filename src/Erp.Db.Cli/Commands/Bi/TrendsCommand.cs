@@ -25,7 +25,7 @@ internal sealed class TrendsCommand : Command
     private readonly MetricsOption metrics;
 
     public TrendsCommand(CommandRunner runner, Database database)
-        : base("trends", "Revenue, orders, average order value and net profit per day, week or month, with their changes, direction and a forecast.\nIn CNY, of valid orders, one point per bucket of the period (a bucket without orders at 0, its AOV null: no average of nothing), with the change of revenue, orders and AOV against the bucket before (revenueChange, ordersChange, aovChange: fractions to 6 decimal places, 0.05 = +5%; null after a bucket without orders, -1 into one, aovChange null into one), whether each bucket is complete, the overall direction over the complete buckets and an optional forecast.")
+        : base("trends", "Revenue, orders, average order value and net profit per day, week or month, with their changes, direction and a forecast.\nIn CNY, of valid orders, one point per bucket of the period (a bucket without orders at 0, its AOV null: no average of nothing), with the change of revenue, orders and AOV against the bucket before (revenueChange, ordersChange, aovChange: fractions to 6 decimal places, 0.05 = +5%; null after a bucket without orders, -1 into one, aovChange null into one; revenueChange and ordersChange null unless both buckets are complete: one cut by the period or reaching today has fewer days), whether each bucket is complete, the overall direction over the complete buckets and an optional forecast.")
     {
         this.database = database;
         merchant = new MerchantOption(this);

@@ -50,7 +50,11 @@ public sealed record TrendPoint
     /// <summary>Net profit, CNY.</summary>
     public decimal NetProfit { get; init; }
 
-    /// <summary>Revenue change against the previous bucket; null for the first or after a bucket without orders (no denominator), -1 for a bucket without orders after one with.</summary>
+    /// <summary>
+    /// Revenue change against the previous bucket; null for the first or after a bucket without orders (no denominator), -1 for a
+    /// bucket without orders after one with; null too unless both buckets are <see cref="Complete"/> (a bucket with fewer days is no
+    /// measure of the next).
+    /// </summary>
     public decimal? RevenueChange { get; init; }
 
     /// <summary>Change of the valid orders against the previous bucket, as <see cref="RevenueChange"/>; null for forecast points.</summary>

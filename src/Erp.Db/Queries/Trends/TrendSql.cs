@@ -37,15 +37,21 @@ internal static class TrendSql
 
         public decimal? AovChange { get; init; }
 
-        public TrendPoint Point(bool complete) => new()
+        /// <summary>
+        /// The point; the change of revenue and orders only between two complete buckets (<paramref name="complete"/> and
+        /// <paramref name="previousComplete"/>): a bucket cut by the period's edges or reaching today has fewer days of sales, and
+        /// a change against it would measure the days, not the sales (a whole week after a 4-day first one "grew" 120%). AOV, an
+        /// average, compares any two buckets with orders.
+        /// </summary>
+        public TrendPoint Point(bool complete, bool previousComplete) => new()
         {
             Bucket = Bucket,
             Revenue = Revenue,
             Orders = Orders,
             Aov = Aov,
             NetProfit = NetProfit,
-            RevenueChange = RevenueChange,
-            OrdersChange = OrdersChange,
+            RevenueChange = complete && previousComplete ? RevenueChange : null,
+            OrdersChange = complete && previousComplete ? OrdersChange : null,
             AovChange = AovChange,
             Complete = complete,
         };
