@@ -177,6 +177,41 @@ public class AssistantWalkthroughTests(SharedQueryFixture shared) : IClassFixtur
         Assert.Equal(Normalize(changes!), string.Join(",", series[2..4].Select(p => $"{Money(p, "revenueChange")}|{Money(p, "ordersChange")}")));
     }
 
+    [Theory]
+    [InlineData("product", "it.product_id::text")]
+    [InlineData("category", "coalesce(p.category_id::text, '')")]
+    public async Task Sales_by_product_and_category_carry_the_lines_gross_profit_and_margin_as_the_facts_and_profit_give_them(string groupBy, string key)
+    {
+        var f = await shared.GetAsync();
+        string[] window = ["--merchant", "1", "--start", Day(Today.AddDays(-20)), "--end", Day(Today.AddDays(-1)), "--group-by", groupBy, "--format", "json", "--connection", f.Db.ConnectionString];
+
+        var sales = (await CliRun.RunAsync(["sales", .. window, "--limit", "1"])).Json().GetProperty("data").GetProperty("breakdown").EnumerateArray().ToList();
+        var profit = (await CliRun.RunAsync(["profit", .. window, "--page-size", "500"])).Json().GetProperty("data").GetProperty("rows").GetProperty("items").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("key").GetString()!, r => $"{Money(r, "grossProfit")}|{Money(r, "grossMargin")}");
+
+        // By product the best and the rest as 'others'; by category every category.
+        var listed = sales.Select(r => r.GetProperty("key").GetString()!).Where(k => k != "others").ToList();
+        var keys = "{" + string.Join(",", listed.Select(k => $"\"{k}\"")) + "}";
+        var expected = await f.Db.ScalarAsync<string>($"""
+            SELECT string_agg(k || '|' || round(gross, 2) || '|' || coalesce(round(gross / nullif(revenue, 0), 6)::text, 'null'), ','
+                              ORDER BY k = 'others', revenue DESC, k COLLATE "C")
+              FROM (SELECT CASE WHEN {key} = ANY('{keys}'::text[]) THEN {key} ELSE 'others' END AS k,
+                           sum(round(it.amount * o.exchange_rate, 2)) AS revenue, sum(round(it.amount * o.exchange_rate, 2) - it.cost_amount) AS gross
+                      FROM dw.fact_order_items AS it
+                      JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date)
+                      JOIN dw.dim_products AS p USING (merchant_id, product_id)
+                     WHERE it.merchant_id = 1 AND dw.is_valid_sale(o.status) AND it.order_date BETWEEN DATE '{Day(Today.AddDays(-20))}' AND DATE '{Day(Today.AddDays(-1))}'
+                     GROUP BY 1) AS g
+            """);
+        Assert.Equal(groupBy == "product", sales.Any(r => r.GetProperty("key").GetString() == "others"));
+        Assert.Equal(Normalize(expected!), string.Join(",", sales.OrderBy(r => r.GetProperty("key").GetString() == "others")
+            .ThenByDescending(r => r.GetProperty("revenue").GetDecimal()).ThenBy(r => r.GetProperty("key").GetString(), StringComparer.Ordinal)
+            .Select(r => $"{r.GetProperty("key").GetString()}|{Money(r, "grossProfit")}|{Money(r, "grossMargin")}")));
+        Assert.All(sales, r => Assert.Equal(("null", "null"), (Money(r, "netProfit"), Money(r, "netMargin"))));
+        // The same figures as profit's, row by row.
+        Assert.All(listed, k => Assert.Equal(profit[k], $"{Money(sales.Single(r => r.GetProperty("key").GetString() == k), "grossProfit")}|{Money(sales.Single(r => r.GetProperty("key").GetString() == k), "grossMargin")}"));
+    }
+
     /// <summary>SQL's numeric text with trailing zeros ("12.50") as the JSON figures print ("12.5").</summary>
     private static string Normalize(string rows) => string.Join(",", rows.Split(',').Select(row => string.Join("|", row.Split('|').Select(cell =>
         decimal.TryParse(cell, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) && cell.Contains('.', StringComparison.Ordinal)

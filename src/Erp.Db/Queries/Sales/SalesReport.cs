@@ -78,13 +78,13 @@ public sealed record SalesRow
     /// <summary>Revenue per order; null where <see cref="Orders"/> is, and in a day, week, month or hour without orders.</summary>
     public decimal? Aov { get; init; }
 
-    /// <summary>Revenue minus cost of goods, CNY; null by product and category (order lines: see <c>erpdb profit --by product</c>).</summary>
+    /// <summary>Revenue minus cost of goods, CNY; by product and category the order lines' (as <c>erpdb profit --by product</c>).</summary>
     public decimal? GrossProfit { get; init; }
 
     /// <summary>Gross profit minus fees, CNY; null by product and category (fees belong to orders, not lines).</summary>
     public decimal? NetProfit { get; init; }
 
-    /// <summary>Gross profit / revenue (0.25 = 25 %); null without revenue, and by product and category.</summary>
+    /// <summary>Gross profit / revenue (0.25 = 25 %); null without revenue.</summary>
     public decimal? GrossMargin { get; init; }
 
     /// <summary>Net profit / revenue; null without revenue, and by product and category.</summary>
