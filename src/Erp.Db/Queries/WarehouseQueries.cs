@@ -490,14 +490,19 @@ public sealed partial class WarehouseQueries
 
     /// <summary>
     /// The merchant's alerts (low stock, out of stock, stock shortage, overdue receivable), open first,
-    /// then the newest. Read from the alerts table: always current, so no freshness entries.
+    /// then the newest, with the counts per kind. Read from the alerts table: always current, so no freshness entries.
     /// </summary>
-    /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
+    /// <exception cref="QueryValidationException">A parameter is out of range, or a kind is not one of <see cref="AlertQuery.Kinds"/>.</exception>
     public Task<QueryResult<AlertReport>> AlertsAsync(AlertQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         var paging = query.Paging.Validated(database.Options.MaxPageSize);
-        var parameters = new { open = query.OpenOnly, limit = paging.PageSize, offset = paging.Offset };
+        var kinds = query.OnlyKinds is { Count: > 0 } asked ? asked.Distinct(StringComparer.Ordinal).ToArray() : null;
+        if (kinds?.FirstOrDefault(k => !AlertQuery.Kinds.Contains(k, StringComparer.Ordinal)) is { } unknown)
+        {
+            throw new QueryValidationException("kind", $"'{unknown}' is not an alert kind; use {string.Join(", ", AlertQuery.Kinds)}.");
+        }
+        var parameters = new { open = query.OpenOnly, kinds, limit = paging.PageSize, offset = paging.Offset };
         return MerchantScope.QueryAsync(database, query.MerchantId, AlertSql.Report, parameters, AlertSql.Views, async grid =>
         {
             var (total, open) = await grid.ReadSingleAsync<(long Total, long Open)>();
@@ -505,7 +510,8 @@ public sealed partial class WarehouseQueries
                 .Select(a => new AlertRow(a.AlertId, a.Kind, a.Subject, a.MerchantId, Utc(a.RaisedAt), a.ResolvedAt is { } resolved ? Utc(resolved) : null,
                     JsonDocument.Parse(a.Details).RootElement.Clone()))
                 .ToList();
-            return new AlertReport(total, open, new PagedResult<AlertRow>(rows, total, paging.Page, paging.PageSize));
+            var byKind = (await grid.ReadAsync<AlertKindCount>()).ToList();
+            return new AlertReport(total, open, new PagedResult<AlertRow>(rows, total, paging.Page, paging.PageSize)) { ByKind = byKind };
         }, cancellationToken);
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Erp.Db.Queries;
+using Erp.Db.Queries.Alerts;
 using Erp.Db.Queries.Receivables;
 using Erp.Db.Refresh;
 using Erp.Db.Scheduling;
@@ -158,6 +159,31 @@ public class ListCommandsTests
         Assert.Contains("overdue_receivable|inv-120|true|120", Rows(all), StringComparison.Ordinal);
         Assert.Equal(await f.Db.ScalarAsync<long>("SELECT count(*) FROM dw.alerts WHERE merchant_id = 1 AND resolved_at IS NULL"),
             open.Json().GetProperty("data").GetProperty("open").GetInt64());
+
+        // One kind: its rows only; the counts per kind, over the same filter, as the table gives them.
+        var lowStock = await CliRun.RunAsync(["alerts", "--kind", "low_stock", .. common]);
+        Assert.Equal(await f.Db.ScalarAsync<string>(Expected.Replace("WHERE merchant_id = 1", "WHERE merchant_id = 1 AND kind = 'low_stock'", StringComparison.Ordinal)), Rows(lowStock));
+        static string ByKind(CliRun run) => string.Join(",", run.Json().GetProperty("data").GetProperty("byKind").EnumerateArray()
+            .Select(k => $"{k.GetProperty("kind").GetString()}:{k.GetProperty("total").GetInt64()}:{k.GetProperty("open").GetInt64()}"));
+        const string PerKind = """
+            SELECT string_agg(kind || ':' || total || ':' || open, ',' ORDER BY kind)
+              FROM (SELECT kind, count(*) AS total, count(*) FILTER (WHERE resolved_at IS NULL) AS open FROM dw.alerts WHERE merchant_id = 1 GROUP BY kind) AS k
+            """;
+        Assert.Equal(await f.Db.ScalarAsync<string>(PerKind), ByKind(all));
+        Assert.Contains(",", ByKind(all), StringComparison.Ordinal);
+        Assert.Equal(await f.Db.ScalarAsync<string>(PerKind.Replace("WHERE merchant_id = 1", "WHERE merchant_id = 1 AND kind = 'low_stock'", StringComparison.Ordinal)), ByKind(lowStock));
+        var unknown = await CliRun.RunAsync(["alerts", "--kind", "low_stock,late_payment", .. common]);
+        Assert.Equal(2, unknown.ExitCode);
+        var error = unknown.Json().GetProperty("error");
+        Assert.Equal(("VALIDATION_ERROR", "--kind"), (error.GetProperty("code").GetString(), error.GetProperty("details").GetProperty("field").GetString()));
+        Assert.Equal("--kind: 'late_payment' is not an alert kind; use low_stock, out_of_stock, stock_shortage, overdue_receivable.", error.GetProperty("message").GetString());
+        // The kinds --kind accepts are those the table's CHECK constraint allows, but the two about views (no merchant's).
+        Assert.Equal(await f.Db.ScalarAsync<string>("""
+                SELECT string_agg(k, ',' ORDER BY k COLLATE "C")
+                FROM regexp_matches(pg_get_constraintdef((SELECT oid FROM pg_constraint WHERE conname = 'alerts_kind_known')), '''(\w+)''', 'g') AS m(v),
+                     unnest(m.v) AS k
+                WHERE k NOT IN ('view_failing', 'slow_refresh')
+                """), string.Join(",", AlertQuery.Kinds.Order(StringComparer.Ordinal)));
 
         // The help says when each kind changes, as scheduled: stock alerts only at the stock check, not at once.
         var help = Regex.Replace((await CliRun.RunAsync("alerts", "--help")).Output, @"\s+", " ");  // as wrapped at any width

@@ -10,6 +10,9 @@ namespace Erp.Db.Cli.Commands.Bi;
 internal sealed class AlertsCommand : Command
 {
     private readonly Option<bool> open = new("--open") { Description = "Only open alerts (not yet resolved)." };
+    private readonly Option<string[]> kinds = ListOption.Create("--kind",
+        $"Only these kinds: {string.Join(", ", AlertQuery.Kinds)}; several separated by commas, by spaces or by repeating the option. Default: all. "
+        + "data.byKind counts each kind (total and open) over the same filter.");
     private readonly Database database;
     private readonly MerchantOption merchant;
     private readonly PagingOptions paging;
@@ -22,6 +25,7 @@ internal sealed class AlertsCommand : Command
         this.database = database;
         merchant = new MerchantOption(this);
         Options.Add(open);
+        Options.Add(kinds);
         paging = new PagingOptions(this, defaultSize: 50);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
@@ -33,6 +37,7 @@ internal sealed class AlertsCommand : Command
         {
             MerchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken),
             OpenOnly = parseResult.GetValue(open),
+            OnlyKinds = ListOption.Values(parseResult, kinds),
             Paging = paging.Resolve(parseResult),
         };
         var result = await erp.Queries.AlertsAsync(query, cancellationToken);
@@ -40,7 +45,7 @@ internal sealed class AlertsCommand : Command
         var table = new TableView(
             ["Kind", "Subject", "Raised", "Resolved", "Details"],
             [.. data.Alerts.Items.Select(a => BiResult.Row(a.Kind, a.Subject, Cells.Time(a.RaisedAt), a.ResolvedAt is { } resolved ? Cells.Time(resolved) : "open", Details(a.Details)))],
-            $"{Cells.Count(data.Total)} alerts, {Cells.Count(data.Open)} open. Page {data.Alerts.Page} of {Math.Max(1, data.Alerts.Pages)}.", Records: data.Alerts.Items, Page: PageOf.From(data.Alerts));
+            $"{Cells.Count(data.Total)} alerts, {Cells.Count(data.Open)} open{(data.ByKind.Count > 0 ? $" ({string.Join(", ", data.ByKind.Select(k => $"{k.Kind} {Cells.Count(k.Open)} open of {Cells.Count(k.Total)}"))})" : "")}. Page {data.Alerts.Page} of {Math.Max(1, data.Alerts.Pages)}.", Records: data.Alerts.Items, Page: PageOf.From(data.Alerts));
         return BiResult.From(result, table);
     }
 
