@@ -251,6 +251,11 @@ public class BiContractTests(SharedQueryFixture shared) : IClassFixture<SharedQu
             other.Json().GetProperty("error").GetProperty("message").GetString()!.Replace("merchant 2.", "merchant N.", StringComparison.Ordinal),
             missing.Json().GetProperty("error").GetProperty("message").GetString()!.Replace("merchant 999.", "merchant N.", StringComparison.Ordinal));
         Assert.DoesNotContain("Merchant two", other.Output, StringComparison.Ordinal);
+        // The details list, as data, only the merchants granted, the same for both.
+        var details = other.Json().GetProperty("error").GetProperty("details");
+        Assert.Equal(details.GetRawText(), missing.Json().GetProperty("error").GetProperty("details").GetRawText());
+        Assert.Equal(("--merchant", "1"), (details.GetProperty("field").GetString(),
+            string.Join(",", details.GetProperty("merchants").EnumerateArray().Select(m => m.GetProperty("merchantId").GetInt64()))));
         Assert.Equal(2, ownerMissing.ExitCode);
         Assert.Equal("NOT_FOUND", ownerMissing.Json().GetProperty("error").GetProperty("code").GetString());
         Assert.Equal(7, noGrants.ExitCode);
