@@ -29,6 +29,7 @@ internal sealed partial class ViewRebuildRun(
 
     private readonly Dictionary<string, MigrationScript> byName = catalog.Scripts.ToDictionary(s => s.Name);
     private readonly List<MigrationScript> views = [.. catalog.Scripts.Where(s => s.Kind == ScriptKind.View)];
+    private readonly KeptViews kept = new(session, KeptViews.ScriptMade(catalog.Scripts.Where(s => s.Kind == ScriptKind.View)), logger);
 
     /// <summary>Runs <paramref name="toRun"/> (no script of it marked no-transaction) and commits; returns what ran, rebuilt views included.</summary>
     public async Task<IReadOnlyList<ScriptStatus>> RunAsync(IReadOnlyList<ScriptStatus> toRun, CancellationToken cancellationToken)
@@ -44,10 +45,16 @@ internal sealed partial class ViewRebuildRun(
 
         var rebuilt = await PlanViewsAsync(toRun, dropped, cancellationToken);
         await RebuildAsync(rebuilt.Select(s => s.Name).ToList(), cancellationToken);
+        await kept.RecreateAsync(all: true, cancellationToken);
         await RestoreGrantsAsync(grants, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return [.. toRun.Where(s => s.Kind != ScriptKind.View), .. rebuilt];
+        return [.. toRun.Where(s => s.Kind != ScriptKind.View).Concat(rebuilt).Select(WithKeptViews)];
     }
+
+    /// <summary>The status with the plain views re-created because of its script, if any, added to why it ran.</summary>
+    private ScriptStatus WithKeptViews(ScriptStatus status) => kept.RecreatedFor.TryGetValue(status.Name, out var names)
+        ? status with { Reason = $"{status.Reason}; kept the plain views {string.Join(", ", names)} (dropped and re-created as they were)" }
+        : status;
 
     private async Task RunDroppingDependentViewsAsync(MigrationScript script, Dictionary<string, string> dropped, CancellationToken cancellationToken)
     {
@@ -58,6 +65,7 @@ internal sealed partial class ViewRebuildRun(
             {
                 await run([new SqlScript(script.Name, script.Contents)], byName);
                 await session.ExecuteAsync(new CommandDefinition($"RELEASE SAVEPOINT {Savepoint}", cancellationToken: cancellationToken));
+                await kept.RecreateAsync(all: false, cancellationToken);
                 return;
             }
             catch (MigrationScriptException e) when (e.SqlState is "2BP01" or "0A000" && e.Statement is not null)
@@ -82,19 +90,25 @@ internal sealed partial class ViewRebuildRun(
                 {
                     throw;
                 }
-                var ours = ViewNames((await session.QueryAsync<string>(new CommandDefinition(ViewRebuildSql.NamedAndRead, new { names = named.ToArray() }, cancellationToken: cancellationToken))).ToList());
-                if (ours.Count == 0 || ours.All(dropped.ContainsKey))
-                {
-                    throw; // an object no view script made (a user's own view) depends on it: a DBA decides
-                }
+                // Plain views no view script makes (a migration's reader view, a DBA's own) are kept: saved, dropped, re-created after.
+                var plain = await kept.PlainAmongAsync(named, cancellationToken);
+                var ours = ViewNames([
+                    .. await session.QueryAsync<string>(new CommandDefinition(ViewRebuildSql.NamedAndRead, new { names = named.Except(plain).ToArray() }, cancellationToken: cancellationToken)),
+                    .. await session.QueryAsync<string>(new CommandDefinition(ViewRebuildSql.WithDependents, new { names = plain.ToArray() }, cancellationToken: cancellationToken))]);
                 var closure = ViewNames([.. await session.QueryAsync<string>(new CommandDefinition(ViewRebuildSql.WithDependents, new { names = ours.ToArray() }, cancellationToken: cancellationToken))]);
                 closure = [.. views.Select(ViewOrder.ViewName).Where(ViewOrder.WithDependents(views, closure).Contains)];
+                var saved = await kept.SaveAsync([.. plain, .. closure], script.Name, cancellationToken);
+                if (saved.Count == 0 && ours.All(dropped.ContainsKey))
+                {
+                    throw; // nothing left to drop: an object that is neither a view script's nor a plain view (a user's materialized view) depends on it, a DBA decides
+                }
                 var reason = $"depends on what {script.Name} changes: {detail.Split('\n')[0]}";
                 foreach (var view in closure.Where(v => !dropped.ContainsKey(v)))
                 {
                     dropped[view] = ours.Contains(view) ? reason : $"reads a view that {script.Name} makes migrate drop";
                 }
-                logger.LogInformation("{Script} needs {Views} dropped ({Reason}); dropping them and running it again", script.Name, string.Join(", ", closure), detail.Split('\n')[0]);
+                logger.LogInformation("{Script} needs {Views} dropped ({Reason}); dropping them and running it again", script.Name, string.Join(", ", saved.Concat(closure)), detail.Split('\n')[0]);
+                await kept.DropAsync(saved, cancellationToken);
                 await DropAsync(closure.AsEnumerable().Reverse().ToList(), cancellationToken);
             }
         }
@@ -126,6 +140,11 @@ internal sealed partial class ViewRebuildRun(
         if (scriptNames.Count == 0)
         {
             return;
+        }
+        // Plain views no view script makes that read these (a DBA's own view over a reader view): the drops below take them with CASCADE.
+        foreach (var script in scriptNames.Select(n => byName[n]))
+        {
+            await kept.SaveAsync([ViewOrder.ViewName(script)], script.Name, cancellationToken);
         }
         var snapshot = await session.ExecuteScalarAsync<string>(new CommandDefinition(ViewRebuildSql.Snapshot, cancellationToken: cancellationToken));
         var beside = new List<(MigrationScript Script, ViewScriptParts Parts)>();
