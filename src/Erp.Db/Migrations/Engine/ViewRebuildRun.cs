@@ -71,6 +71,8 @@ internal sealed partial class ViewRebuildRun(
             catch (MigrationScriptException e) when (e.SqlState is "2BP01" or "0A000" && e.Statement is not null)
             {
                 await session.ExecuteAsync(new CommandDefinition($"ROLLBACK TO SAVEPOINT {Savepoint}", cancellationToken: cancellationToken));
+                // As the login, whatever role an earlier script left the transaction in: a DBA's view may sit in a schema erp_owner cannot see.
+                await session.ExecuteAsync(new CommandDefinition("SELECT pg_catalog.set_config('role', 'none', true)", cancellationToken: cancellationToken));
                 var detail = await DependencyDetailAsync(e.Statement, cancellationToken);
                 var named = DependentLine().Matches(detail).Select(m => m.Groups["name"].Value).Distinct().ToList();
                 // An incremental aggregate's table is read through its compute function (docs/refresh.md): the error names that.
