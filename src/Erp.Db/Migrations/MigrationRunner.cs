@@ -48,10 +48,13 @@ public sealed class MigrationRunner
     private async Task<MigrationStatusReport> ReadStatusAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await InspectAsync(connection, cancellationToken)).Report;
+        return (await InspectAsync(connection, cancellationToken, forecastKeptViews: true)).Report;
     }
 
-    private async Task<(MigrationStatusReport Report, bool ViewsExist)> InspectAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <param name="connection">Where to read the journal.</param>
+    /// <param name="cancellationToken">Stops the reading.</param>
+    /// <param name="forecastKeptViews">Add to the scripts that will run the plain views migrate will keep because of them (status, dry run).</param>
+    private async Task<(MigrationStatusReport Report, bool ViewsExist)> InspectAsync(NpgsqlConnection connection, CancellationToken cancellationToken, bool forecastKeptViews = false)
     {
         var journal = new Dictionary<string, JournalEntry>();
         var viewsExist = false;
@@ -68,7 +71,28 @@ public sealed class MigrationRunner
                 forecast = await DependencyForecast.ForecastAsync(connection, pending, options.Variables, cancellationToken);
             }
         }
-        return (MigrationPlanner.Compare(Database, catalog, journal, forecast, options.Variables), viewsExist);
+        var report = MigrationPlanner.Compare(Database, catalog, journal, forecast, options.Variables);
+        if (viewsExist && forecastKeptViews)
+        {
+            report = await WithKeptViewsAsync(connection, report, journal, cancellationToken);
+        }
+        return (report, viewsExist);
+    }
+
+    /// <summary>The report with, on each script that will run, the plain views migrate will keep because of it (docs/view-rebuilds.md, "Plain views").</summary>
+    private async Task<MigrationStatusReport> WithKeptViewsAsync(NpgsqlConnection connection, MigrationStatusReport report,
+        Dictionary<string, JournalEntry> journal, CancellationToken cancellationToken)
+    {
+        var viewScripts = catalog.Scripts.Where(s => s.Kind == ScriptKind.View).ToList();
+        var rebuilt = viewScripts.Where(v => report.ToRun.Any(s => s.Name == v.Name)).Select(v => (v.Name, ViewOrder.ViewName(v)));
+        var pending = catalog.Scripts.Where(s => s.Kind == ScriptKind.Migration && !journal.ContainsKey(s.Name));
+        var kept = await DependencyForecast.KeptViewsAsync(connection, pending, options.Variables, rebuilt, KeptViews.ScriptMade(viewScripts), cancellationToken);
+        return kept.Count == 0 ? report : report with
+        {
+            Scripts = [.. report.Scripts.Select(s => s.WillRun && kept.TryGetValue(s.Name, out var views)
+                ? s with { Reason = $"{s.Reason}; keeps the plain views {string.Join(", ", views)} (drops and re-creates them as they are)" }
+                : s)],
+        };
     }
 
     /// <summary>
@@ -132,7 +156,7 @@ public sealed class MigrationRunner
         var started = Stopwatch.GetTimestamp();
         // Every script runs on the session that holds the lock, so the lock lives as long as the work.
         await using var session = await MigrationLock.AcquireAsync(dataSource, Database, logger, cancellationToken);
-        var (report, viewsExist) = await InspectAsync(session.Connection, cancellationToken);
+        var (report, viewsExist) = await InspectAsync(session.Connection, cancellationToken, forecastKeptViews: dryRun);
         Refuse(report);
         var toRun = report.ToRun;
         if (!dryRun)

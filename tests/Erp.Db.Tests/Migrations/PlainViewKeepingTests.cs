@@ -42,8 +42,12 @@ public class PlainViewKeepingTests
             ALTER TABLE dw.fact_inventory_transactions ALTER COLUMN reference_no TYPE varchar(120);
             """);
 
-        var result = await new MigrationRunner(db.DataSource, scripts.Catalog(), new MigrationOptions { Schedule = false }).MigrateAsync();
+        var runner = new MigrationRunner(db.DataSource, scripts.Catalog(), new MigrationOptions { Schedule = false });
+        var planned = (await runner.StatusAsync()).Scripts.Single(s => s.Name == "migrations/0900_widen_references.sql").Reason;
 
+        var result = await runner.MigrateAsync();
+
+        Assert.Contains("keeps the plain views mart.receipts, mart.stock_movements", planned);
         // Re-created (new relations), and the same in every respect: definition text, security_barrier, owner, comments, grants.
         Assert.NotEqual(oids, await db.ScalarAsync<string>(Oids(views)));
         Assert.Equal(before, await db.ScalarAsync<string>(Described(views)));
@@ -105,8 +109,14 @@ public class PlainViewKeepingTests
                 .Write("migrations/0900_widen_receipt_reference.sql", "ALTER TABLE dw.fact_payment_receipts ALTER COLUMN reference_no TYPE varchar(150);");
             scripts.Write("views/mart.mv_customer_cohorts.sql", ScriptCatalog.Embedded().Scripts.Single(s => s.Name == "views/mart.mv_customer_cohorts.sql").Contents + "\n-- changed\n");
 
-            var result = await new MigrationRunner(db.DataSource, scripts.Catalog(), new MigrationOptions { Schedule = false }).MigrateAsync();
+            var runner = new MigrationRunner(db.DataSource, scripts.Catalog(), new MigrationOptions { Schedule = false });
+            var planned = (await runner.MigrateAsync(dryRun: true)).Scripts;
 
+            var result = await runner.MigrateAsync();
+
+            // The dry run foresaw them: the views reading the retyped column, and the view over the rebuilt reader view.
+            Assert.Contains($"keeps the plain views {schema}.big_receipt_refs, {schema}.big_receipts", planned.Single(s => s.Name == "migrations/0900_widen_receipt_reference.sql").Reason);
+            Assert.Contains($"keeps the plain views {schema}.cohorts", planned.Single(s => s.Name == "views/mart.mv_customer_cohorts.sql").Reason);
             Assert.NotEqual(oids, await db.ScalarAsync<string>(Oids(views)));
             Assert.Equal(before, await db.ScalarAsync<string>(Described(views)));
             Assert.True(await db.ScalarAsync<bool>($"SELECT has_table_privilege('{role}', '{schema}.big_receipts', 'SELECT WITH GRANT OPTION') AND has_table_privilege('{role}', '{schema}.cohorts', 'SELECT')"));

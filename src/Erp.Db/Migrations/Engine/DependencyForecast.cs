@@ -56,6 +56,32 @@ internal static partial class DependencyForecast
         return rows.GroupBy(r => r.View).ToDictionary(g => g.Key, g => "reads " + string.Join("; ", g.Select(r => r.What).Order(StringComparer.Ordinal)));
     }
 
+    /// <summary>
+    /// Script name to the plain views no view script makes (<paramref name="scriptMade"/>) that migrate will keep (drop and
+    /// re-create as they are, <see cref="KeptViews"/>) because of it: those that read, directly or through other views, what
+    /// a pending migration drops or retypes, or a view of <paramref name="rebuilt"/> (script name, view name).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, List<string>>> KeptViewsAsync(NpgsqlConnection connection,
+        IEnumerable<MigrationScript> pendingMigrations, IReadOnlyDictionary<string, string> variables,
+        IEnumerable<(string Script, string View)> rebuilt, IReadOnlyCollection<string> scriptMade, CancellationToken cancellationToken)
+    {
+        var targets = pendingMigrations
+            .SelectMany(script => ScriptStatements.Split(script, variables).SelectMany(statement => Targets(statement.Text).Select(t => (t.Table, t.Column, script.Name))))
+            .ToList();
+        var roots = (await ViewsReadingAsync(connection, targets, cancellationToken)).Select(r => (Root: r.View, Script: r.What)).Concat(rebuilt.Select(v => (Root: v.View, v.Script))).ToList();
+        if (roots.Count == 0)
+        {
+            return new Dictionary<string, List<string>>();
+        }
+        var rows = await connection.QueryAsync<(string Script, string View)>(new CommandDefinition(KeptViewSql.KeptReaders, new
+        {
+            roots = roots.Select(r => r.Root).ToArray(),
+            scripts = roots.Select(r => r.Script).ToArray(),
+            scriptMade = scriptMade.ToArray(),
+        }, cancellationToken: cancellationToken));
+        return rows.GroupBy(r => r.Script).ToDictionary(g => g.Key, g => g.Select(r => r.View).Distinct().Order(StringComparer.Ordinal).ToList());
+    }
+
     /// <summary>The views whose rewrite rules read the given tables (or columns of them), and the incremental aggregates whose compute functions do, each with the target's words.</summary>
     public static async Task<IReadOnlyList<(string View, string What)>> ViewsReadingAsync(NpgsqlConnection connection,
         IReadOnlyCollection<(string Table, string? Column, string What)> targets, CancellationToken cancellationToken)

@@ -125,6 +125,29 @@ internal static class KeptViewSql
          WHERE pg_catalog.format('%I.%I', n.nspname, c.relname) <> ALL (@scriptMade::text[])
         """;
 
+    /// <summary>
+    /// For <c>status</c> and the dry run: each root relation's script (<c>@roots</c>, <c>@scripts</c>) with the plain
+    /// views no view script makes (<c>@scriptMade</c>) among the root and the views that read it, directly or not.
+    /// </summary>
+    public const string KeptReaders = """
+        WITH RECURSIVE deps(script, oid) AS (
+            SELECT x.script, c.oid
+              FROM unnest(@roots::text[], @scripts::text[]) AS x(name, script)
+              JOIN pg_catalog.pg_class AS c ON c.oid = pg_catalog.to_regclass(x.name)
+            UNION
+            SELECT deps.script, r.ev_class
+              FROM deps
+              JOIN pg_catalog.pg_depend AS d ON d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = deps.oid
+                                           AND d.classid = 'pg_catalog.pg_rewrite'::regclass
+              JOIN pg_catalog.pg_rewrite AS r ON r.oid = d.objid
+        )
+        SELECT DISTINCT deps.script, pg_catalog.format('%I.%I', n.nspname, c.relname)
+          FROM deps
+          JOIN pg_catalog.pg_class AS c ON c.oid = deps.oid AND c.relkind = 'v'
+          JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+         WHERE pg_catalog.format('%I.%I', n.nspname, c.relname) <> ALL (@scriptMade::text[])
+        """;
+
     /// <summary>The DROP of a kept view: no CASCADE, so an object migrate does not re-create (a function over its row type) stops it.</summary>
     public const string Drop = """
         SELECT pg_catalog.format('DROP VIEW %I.%I', n.nspname, c.relname)
