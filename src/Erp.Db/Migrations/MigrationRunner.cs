@@ -103,6 +103,9 @@ public sealed class MigrationRunner
     /// because a view reads what it drops or retypes is rolled back to a savepoint, that view and
     /// its readers are dropped, and it runs again; views whose files changed are built beside the
     /// old ones and swapped in at the end, so readers wait only for the swap (docs/view-rebuilds.md).
+    /// Plain views no view script makes (the reader views migrations made, a DBA's own views) that
+    /// a migration or a rebuild would take are saved, dropped and re-created as they were (options,
+    /// owner, comments, privileges); one that cannot be (it reads a dropped column) fails the run.
     /// </summary>
     /// <param name="dryRun">List what would run without running it.</param>
     /// <param name="cancellationToken">

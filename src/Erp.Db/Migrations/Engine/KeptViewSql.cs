@@ -131,9 +131,10 @@ internal static class KeptViewSql
     /// </summary>
     public const string KeptReaders = """
         WITH RECURSIVE deps(script, oid) AS (
+            -- Matched by name, not to_regclass: status must not fail on a DBA's schema the login may not use.
             SELECT x.script, c.oid
               FROM unnest(@roots::text[], @scripts::text[]) AS x(name, script)
-              JOIN pg_catalog.pg_class AS c ON c.oid = pg_catalog.to_regclass(x.name)
+              JOIN pg_catalog.pg_class AS c ON pg_catalog.format('%I.%I', (SELECT n.nspname FROM pg_catalog.pg_namespace AS n WHERE n.oid = c.relnamespace), c.relname) = x.name
             UNION
             SELECT deps.script, r.ev_class
               FROM deps

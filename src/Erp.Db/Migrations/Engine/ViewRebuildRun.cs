@@ -13,7 +13,8 @@ namespace Erp.Db.Migrations.Engine;
 /// dropped, and it runs again. Then only the views to rebuild are rebuilt: the ones dropped that
 /// way are re-created in place; the others (their files changed, or they read a view that did)
 /// are built beside the old ones under a temporary name and swapped in at the end, so readers
-/// wait only for the swap.
+/// wait only for the swap. Plain views no view script makes (a migration's reader view, a DBA's
+/// own) that stand in the way are kept (<see cref="KeptViews"/>): dropped and re-created as they were.
 /// </summary>
 /// <param name="session">The migrate session (holds the advisory lock).</param>
 /// <param name="catalog">Every script, for the view order and the view scripts.</param>
