@@ -132,6 +132,53 @@ public class PlainViewKeepingTests
     }
 
     [Fact]
+    public async Task A_DBAs_view_over_a_reader_view_survives_a_migration_that_makes_migrate_rebuild_the_view_under_it()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        var schema = $"bi_{Guid.NewGuid():N}"[..12];
+        var role = $"t_bi_{Guid.NewGuid():N}"[..16];
+        await db.ExecuteAsync($"""
+            CREATE ROLE {role} NOLOGIN;
+            CREATE SCHEMA {schema};
+            CREATE VIEW {schema}.hourly WITH (security_invoker) AS SELECT merchant_id, sales_hour, order_count FROM mart.hourly_sales;
+            COMMENT ON VIEW {schema}.hourly IS 'Sales hours.';
+            GRANT SELECT ON {schema}.hourly TO {role};
+            """);
+        try
+        {
+            var before = await db.ScalarAsync<string>(Described($"{schema}.hourly"));
+            var oids = await db.ScalarAsync<string>(Oids($"{schema}.hourly", "mart.mv_hourly_sales"));
+            // mart.mv_hourly_sales reads the merchant's time zone: migrate drops it (mart.hourly_sales with it) to run this, and rebuilds it.
+            using var scripts = ViewRebuildTests.EmbeddedScripts()
+                .Write("migrations/0900_timezone_varchar.sql", "ALTER TABLE dw.dim_merchants ALTER COLUMN timezone TYPE varchar(64);");
+
+            var result = await new MigrationRunner(db.DataSource, scripts.Catalog(), new MigrationOptions { Schedule = false }).MigrateAsync();
+
+            Assert.Contains("views/mart.mv_hourly_sales.sql", result.Scripts.Select(s => s.Name));
+            Assert.Contains($"{schema}.hourly", result.Scripts.Single(s => s.Name == "migrations/0900_timezone_varchar.sql").Reason);
+            Assert.NotEqual(oids, await db.ScalarAsync<string>(Oids($"{schema}.hourly", "mart.mv_hourly_sales")));
+            Assert.Equal(before, await db.ScalarAsync<string>(Described($"{schema}.hourly")));
+            Assert.True(await db.ScalarAsync<bool>($"SELECT has_table_privilege('{role}', '{schema}.hourly', 'SELECT')"));
+            // It reads the rebuilt view: merchant 1's hours, as the facts say.
+            var expected = await db.ScalarAsync<long>("SELECT coalesce(sum(order_count), 0)::bigint FROM mart.mv_hourly_sales WHERE merchant_id = 1");
+            Assert.True(expected > 0);
+            await using var connection = await db.DataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var scope = new NpgsqlCommand("SELECT set_config('erp.merchant_id', '1', true)", connection, transaction))
+            {
+                await scope.ExecuteNonQueryAsync();
+            }
+            await using var read = new NpgsqlCommand($"SELECT coalesce(sum(order_count), 0)::bigint FROM {schema}.hourly", connection, transaction);
+            Assert.Equal(expected, Convert.ToInt64(await read.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            await db.ExecuteAsync($"DROP SCHEMA {schema} CASCADE; DROP OWNED BY {role}; DROP ROLE {role}");
+        }
+    }
+
+    [Fact]
     public async Task A_migration_dropping_a_column_a_DBAs_view_reads_fails_naming_view_column_and_script_and_applies_nothing()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();

@@ -101,8 +101,13 @@ internal sealed partial class KeptViews(NpgsqlConnection session, IReadOnlyColle
     /// <paramref name="all"/>, every one left (the end of the run), failing on the first that cannot be.
     /// A view that exists again (the migration re-created it) is left as the migration made it.
     /// </summary>
-    public async Task RecreateAsync(bool all, CancellationToken cancellationToken) =>
-        await AsRoleAsync(null, () => RecreateAsLoginAsync(all, cancellationToken), cancellationToken);
+    public async Task RecreateAsync(bool all, CancellationToken cancellationToken)
+    {
+        if (pending.Count > 0)
+        {
+            await AsRoleAsync(null, () => RecreateAsLoginAsync(all, cancellationToken), cancellationToken);
+        }
+    }
 
     private async Task RecreateAsLoginAsync(bool all, CancellationToken cancellationToken)
     {
