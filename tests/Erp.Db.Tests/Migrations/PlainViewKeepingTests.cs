@@ -179,6 +179,49 @@ public class PlainViewKeepingTests
     }
 
     [Fact]
+    public async Task A_view_the_migration_makes_again_is_left_as_made_and_a_view_with_a_trigger_is_refused_by_name()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var schema = $"bi_{Guid.NewGuid():N}"[..12];
+        await db.ExecuteAsync($"""
+            CREATE SCHEMA {schema} AUTHORIZATION erp_owner;
+            SET ROLE erp_owner;
+            CREATE VIEW {schema}.receipt_refs AS SELECT merchant_id, receipt_id, reference_no FROM dw.fact_payment_receipts;
+            COMMENT ON VIEW {schema}.receipt_refs IS 'Before.';
+            RESET ROLE;
+            """);
+        // The migration changes the column and re-creates the view itself, with a column more: its view wins.
+        using var scripts = ViewRebuildTests.EmbeddedScripts().Write("migrations/0900_widen.sql", $"""
+            ALTER TABLE dw.fact_payment_receipts ALTER COLUMN reference_no TYPE varchar(130);
+            CREATE OR REPLACE VIEW {schema}.receipt_refs AS SELECT merchant_id, receipt_id, reference_no, amount FROM dw.fact_payment_receipts;
+            COMMENT ON VIEW {schema}.receipt_refs IS 'Made by the migration.';
+            """);
+        var runner = new MigrationRunner(db.DataSource, scripts.Catalog(), new MigrationOptions { Schedule = false });
+
+        await runner.MigrateAsync();
+
+        Assert.Equal("Made by the migration.", await db.ScalarAsync<string>($"SELECT obj_description('{schema}.receipt_refs'::regclass, 'pg_class')"));
+        Assert.Equal(4L, await db.ScalarAsync<long>($"SELECT count(*) FROM pg_attribute WHERE attrelid = '{schema}.receipt_refs'::regclass AND attnum > 0"));
+
+        // A view with an INSTEAD OF trigger: migrate could not re-create the trigger, so it refuses, naming the view, and applies nothing.
+        await db.ExecuteAsync($"""
+            CREATE FUNCTION {schema}.ignore() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END';
+            CREATE TRIGGER ignore_writes INSTEAD OF INSERT ON {schema}.receipt_refs FOR EACH ROW EXECUTE FUNCTION {schema}.ignore();
+            """);
+        var journal = await db.ScalarAsync<long>("SELECT count(*) FROM ops.schema_journal");
+        scripts.Write("migrations/0901_widen_more.sql", "ALTER TABLE dw.fact_payment_receipts ALTER COLUMN reference_no TYPE varchar(140);");
+
+        var error = await Assert.ThrowsAsync<MigrationException>(() => new MigrationRunner(db.DataSource, scripts.Catalog(), new MigrationOptions { Schedule = false }).MigrateAsync());
+
+        Assert.Contains($"view {schema}.receipt_refs", error.Message);
+        Assert.Contains("triggers", error.Message);
+        Assert.Contains("migrations/0901_widen_more.sql", error.Message);
+        Assert.Equal(journal, await db.ScalarAsync<long>("SELECT count(*) FROM ops.schema_journal"));
+        Assert.Equal("character varying(130)", await db.ScalarAsync<string>("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'dw.fact_payment_receipts'::regclass AND attname = 'reference_no'"));
+        Assert.Equal(1L, await db.ScalarAsync<long>($"SELECT count(*) FROM pg_trigger WHERE tgrelid = '{schema}.receipt_refs'::regclass"));
+    }
+
+    [Fact]
     public async Task A_migration_dropping_a_column_a_DBAs_view_reads_fails_naming_view_column_and_script_and_applies_nothing()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
