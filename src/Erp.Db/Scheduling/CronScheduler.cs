@@ -57,8 +57,7 @@ public sealed class CronScheduler
         if (probe.Available && probe.CronDatabase is null && !probe.ReadsAllSettings)
         {
             return [$"The refresh schedule was not registered: the login {probe.Login} may not read the server settings, so erpdb cannot tell "
-                + "whether pg_cron is loaded or which database holds its jobs (cron.database_name). If pg_cron is loaded, a DBA must run, "
-                + "as a superuser in that database:\n" + manual];
+                + "whether pg_cron is loaded or which database holds its jobs (cron.database_name). If pg_cron is loaded, a DBA must run:\n" + manual];
         }
         if (!probe.Available || probe.CronDatabase is null || !await IsPreloadedAsync(connection, cancellationToken))
         {
@@ -78,7 +77,7 @@ public sealed class CronScheduler
         {
             logger.LogWarning(e, "Could not register the pg_cron jobs of {Database}", probe.DatabaseName);
             return [$"The refresh schedule was not registered: {e.MessageText} (SQLSTATE {e.SqlState}). "
-                + $"A DBA must run, as a superuser in database {probe.CronDatabase}:\n" + manual];
+                + "A DBA must run:\n" + manual];
         }
     }
 
@@ -181,18 +180,31 @@ public sealed class CronScheduler
         }
     }
 
+    /// <summary>
+    /// What a superuser runs in the cron database when migrate could not register the jobs. Each job names the login as its user:
+    /// pg_cron runs a job as the user it names, and one scheduled by a superuser without a user would run as that superuser the
+    /// routines the login (a member of erp_owner) may replace, so the login could make itself superuser. The database of a job that
+    /// runs in the cron database is <c>current_database()</c> when erpdb cannot tell which it is, so the lines run as printed.
+    /// </summary>
     private static string ManualSql(Probe probe, string prefix, IEnumerable<(ScheduleScript Schedule, string Command)> jobs)
     {
+        var login = Identifier(probe.Login);
         var lines = new List<string>
         {
+            $"-- as a superuser, in the cron database ({probe.CronDatabase ?? "SHOW cron.database_name"}); each job runs as {login}, never as the superuser",
             "CREATE EXTENSION IF NOT EXISTS pg_cron;",
-            $"GRANT USAGE ON SCHEMA cron TO {Identifier(probe.Login)};  -- or run the lines below as a superuser",
+            $"GRANT USAGE ON SCHEMA cron TO {login};  -- its purge job deletes its own runs; doctor reads its jobs",
         };
+        if (!probe.ReadsAllSettings)
+        {
+            lines.Add($"GRANT pg_read_all_settings TO {login};  -- lets erpdb migrate and doctor find cron.database_name and check these jobs");
+        }
         foreach (var (schedule, command) in jobs)
         {
-            var database = schedule.RunsInCronDatabase ? probe.CronDatabase ?? "<cron database>" : probe.DatabaseName;
-            lines.Add($"SELECT cron.schedule_in_database({Literal(prefix + schedule.Name)}, {Literal(schedule.Cron)}, {Literal(command)}, {Literal(database)});");
+            var database = schedule.RunsInCronDatabase ? (probe.CronDatabase is { } cron ? Literal(cron) : "current_database()") : Literal(probe.DatabaseName);
+            lines.Add($"SELECT cron.schedule_in_database({Literal(prefix + schedule.Name)}, {Literal(schedule.Cron)}, {Literal(command)}, {database}, {Literal(probe.Login)});");
         }
+        lines.Add("SELECT pg_reload_conf();  -- pg_cron 1.4 starts new jobs only once its scheduler reloads");
         return string.Join('\n', lines);
     }
 

@@ -105,7 +105,7 @@ public class PartitionKeepingTests
         if (cronDatabase is null)
         {
             // Without pg_cron, migrate prints what a DBA must run, this job included.
-            Assert.Contains(result.Notices, n => n.Contains($"cron.schedule_in_database('erpdb:{db.Name}:ensure_partitions', '41 0 * * *', 'SELECT pg_catalog.set_config(''lock_timeout'', ops.scheduled_lock_timeout(), false); SELECT dw.ensure_partitions()', '{db.Name}')"));
+            Assert.Contains(result.Notices, n => n.Contains($"cron.schedule_in_database('erpdb:{db.Name}:ensure_partitions', '41 0 * * *', 'SELECT pg_catalog.set_config(''lock_timeout'', ops.scheduled_lock_timeout(), false); SELECT dw.ensure_partitions()', '{db.Name}', '"));
             return;
         }
         Assert.Contains($"Scheduled pg_cron job erpdb:{db.Name}:ensure_partitions (41 0 * * *) in database {db.Name}.", result.Notices);

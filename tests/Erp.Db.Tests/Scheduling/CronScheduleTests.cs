@@ -93,6 +93,37 @@ public class CronScheduleTests
         Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_refresh_log WHERE refresh_trigger = 'schedule' AND status = 'cancelled'"));
     }
 
+    [SkippableFact]
+    public async Task The_sql_printed_for_a_login_that_may_not_schedule_runs_its_jobs_as_that_login_not_as_the_superuser()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var cronDatabase = await db.ScalarAsync<string>("SELECT current_setting('cron.database_name', true)");
+        PgCronAvailability.SkipUnless(cronDatabase is not null, "pg_cron is not installed and preloaded on the test server (.ci/run installs it)");
+        await using var owner = await TestLogin.CreateAsync(db, "erp_owner");
+        await using var cron = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(db.AdminConnectionString) { Database = cronDatabase }.ConnectionString);
+        try
+        {
+            var notice = Assert.Single(await new CronScheduler(owner.DataSource).EnsureAsync());
+            var manual = notice[(notice.IndexOf("must run:\n", StringComparison.Ordinal) + "must run:\n".Length)..];
+
+            // What the DBA does: run the printed lines, unchanged, as a superuser in the cron database.
+            await Execute(cron, manual);
+
+            // Run as the superuser, the jobs would call routines the login may replace (it is an erp_owner) with superuser rights.
+            Assert.Equal([owner.Name], await Scalar<string[]>(cron,
+                $"SELECT array_agg(DISTINCT username) FROM cron.job WHERE starts_with(jobname, 'erpdb:{db.Name}:')"));
+            Assert.Equal(ScheduleScript.Embedded().Count, (int)await Scalar<long>(cron, $"SELECT count(*) FROM cron.job WHERE starts_with(jobname, 'erpdb:{db.Name}:')"));
+            Assert.Equal(cronDatabase, await Scalar<string>(cron, $"SELECT database FROM cron.job WHERE jobname = 'erpdb:{db.Name}:purge_run_details'"));
+            // The login now finds its jobs itself: migrate says nothing more is to be done.
+            Assert.Empty(await new CronScheduler(owner.DataSource).EnsureAsync());
+        }
+        finally
+        {
+            await Execute(cron, $"SELECT count(cron.unschedule(jobid)) FROM cron.job WHERE starts_with(jobname, 'erpdb:{db.Name}:')");
+            await Execute(cron, $"REVOKE USAGE ON SCHEMA cron FROM {owner.Name}; REVOKE pg_read_all_settings FROM {owner.Name}");
+        }
+    }
+
     private static async Task<T> Scalar<T>(NpgsqlDataSource source, string sql)
     {
         await using var command = source.CreateCommand(sql);
