@@ -75,7 +75,8 @@ public sealed class CronScheduler
         }
         catch (PostgresException e) when (e.SqlState is "42501" or "3F000" or "42883" or "42P01" or "28000" or "28P01" or "3D000")
         {
-            logger.LogWarning(e, "Could not register the pg_cron jobs of {Database}", probe.DatabaseName);
+            // One line: the notice says what to do, and a stack trace of an expected refusal is noise (docs/migrations.md, what a failure logs).
+            logger.LogWarning("Could not register the pg_cron jobs of {Database}: {Message} (SQLSTATE {SqlState})", probe.DatabaseName, e.MessageText, e.SqlState);
             return [$"The refresh schedule was not registered: {e.MessageText} (SQLSTATE {e.SqlState}). "
                 + "A DBA must run:\n" + manual];
         }

@@ -2,6 +2,7 @@ using Erp.Db.Migrations;
 using Erp.Db.Scheduling;
 using Erp.Db.Tests.Infrastructure;
 using Erp.Db.Tests.Views;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Erp.Db.Tests.Scheduling;
@@ -116,6 +117,16 @@ public class CronScheduleTests
             Assert.Equal(cronDatabase, await Scalar<string>(cron, $"SELECT database FROM cron.job WHERE jobname = 'erpdb:{db.Name}:purge_run_details'"));
             // The login now finds its jobs itself: migrate says nothing more is to be done.
             Assert.Empty(await new CronScheduler(owner.DataSource).EnsureAsync());
+
+            // A job missing later (removed by hand, or new in a later erpdb) the login may not schedule: the notice again, and one
+            // warning line without the exception's stack trace.
+            await Execute(cron, $"SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = 'erpdb:{db.Name}:refresh_due'");
+            var logger = new ListLogger();
+            var again = Assert.Single(await new CronScheduler(owner.DataSource, logger: logger).EnsureAsync());
+            Assert.Contains("permission denied for function schedule_in_database", again);
+            Assert.Contains($"'erpdb:{db.Name}:refresh_due', '* * * * *', 'CALL ops.refresh_due(''schedule'')', '{db.Name}', '{owner.Name}');", again);
+            var warning = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
+            Assert.Null(warning.Exception);
         }
         finally
         {
