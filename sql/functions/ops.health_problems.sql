@@ -4,7 +4,8 @@
 -- requires: ops.merchant_isolation_problems (0010_merchant_isolation), ops.view_status,
 --           dw.alerts (0017_business_flows; slow_refresh alerts, 0019_alerts_and_results),
 --           ops.mv_registry (0012_refresh_registry), dw.business_date_problem,
---           ops.overrunning_refreshes, ops.advisory_lock_holders, ops.due_run_lock_key
+--           ops.overrunning_refreshes, ops.advisory_lock_holders, ops.due_run_lock_key,
+--           ops.merchant_access.role_oid (0049_merchant_access_by_role_oid)
 -- Run it as a member of erp_owner; it reads pg_locks and pg_stat_activity with the caller's
 -- rights (a superuser or pg_read_all_stats sees the age of every refresh lock).
 -- LANGUAGE plpgsql so that it is created even before the functions it calls (checked at run time).
@@ -61,6 +62,18 @@ BEGIN
     FROM dw.alerts AS a
     LEFT JOIN ops.mv_registry AS r ON r.view_name = a.subject
     WHERE a.kind = 'slow_refresh' AND a.resolved_at IS NULL;
+
+    -- ERPDB019: merchant grants that count for no role (ops.current_merchant_id() matches a grant by
+    -- role oid): the role was dropped, renamed or created again, or the database was restored into
+    -- another server, whose roles have other oids. Its logins see nothing: safe, but an outage.
+    RETURN QUERY
+    SELECT 'ERPDB019', 'warning', a.role_name::text,
+           format('its grant of %s counts for no role: no role of that name has the oid it was made to (dropped, renamed or created again, or the database was restored into another server); its logins see nothing of it',
+                  coalesce('merchant ' || a.merchant_id, 'any merchant')),
+           format('If the role %s should read it, grant it again: SELECT ops.grant_merchant_access(%L, %s); if not, remove it: SELECT ops.revoke_merchant_access(%L, %s)',
+                  a.role_name, a.role_name, coalesce(a.merchant_id::text, 'NULL'), a.role_name, coalesce(a.merchant_id::text, 'NULL'))
+    FROM ops.merchant_access AS a
+    WHERE to_regrole(quote_ident(a.role_name)) IS DISTINCT FROM a.role_oid;
 
     -- ERPDB005: refreshes past their limit. A view's: ops.overrunning_refreshes, the definition the
     -- watchdog (ops.cancel_overrunning_refreshes) cancels by; reported here too, since only an
@@ -148,5 +161,5 @@ END
 $$;
 
 COMMENT ON FUNCTION ops.health_problems() IS
-    'What a DBA should act on in this database, one row per problem: code (ERPDB001.., docs/doctor.md), severity, object_name, problem, fix. Covers merchant isolation, failing/stale/missing/slow views, refresh locks held too long, materialized views without a unique index, rows in DEFAULT partitions and partitions not ahead. Empty = healthy. erpdb doctor adds pending scripts, drift and pg_cron.';
+    'What a DBA should act on in this database, one row per problem: code (ERPDB001.., docs/doctor.md), severity, object_name, problem, fix. Covers merchant isolation, merchant grants that count for no role, failing/stale/missing/slow views, refresh locks held too long, materialized views without a unique index, rows in DEFAULT partitions and partitions not ahead. Empty = healthy. erpdb doctor adds pending scripts, drift and pg_cron.';
 REVOKE EXECUTE ON FUNCTION ops.health_problems() FROM PUBLIC;

@@ -164,6 +164,7 @@ public sealed class MigrationRunner
         var toRun = report.ToRun;
         if (!dryRun)
         {
+            await session.Connection.ExecuteAsync(new CommandDefinition(JournalSql.RegrantToCopy, cancellationToken: cancellationToken));
             // DbUp cannot cancel the statement it runs: without this, a cancelled migrate would wait for
             // the running script to end, and a process killed meanwhile leaves it running on the server.
             var pid = session.Connection.ProcessID;

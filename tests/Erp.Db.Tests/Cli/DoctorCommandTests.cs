@@ -325,6 +325,30 @@ public class DoctorCommandTests
         Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.cron_job_schedules WHERE scheduled_at < now() - interval '1 hour' OR job_name LIKE '%:retired'"));
     }
 
+    [Fact]
+    public async Task A_merchant_grant_whose_role_was_created_again_is_ERPDB019_until_its_fix_grants_it_again()
+    {
+        // What a restore into another server does to every grant: the roles there have other oids (docs/migrations.md).
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
+        await db.ExecuteAsync($"SELECT ops.grant_merchant_access('{reader.Name}', 7)");
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.health_problems() WHERE code = 'ERPDB019'"));
+        await db.ExecuteAsync($"DROP ROLE {reader.Name}; CREATE ROLE {reader.Name} LOGIN PASSWORD 'again' IN ROLE erp_reader");
+        await using var again = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(db.ConnectionString) { Username = reader.Name, Password = "again", Pooling = false }.ConnectionString);
+        Assert.Null(await again.CreateCommand("SELECT ops.current_merchant_id()").ExecuteScalarAsync() as long?);
+
+        var run = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(5, run.ExitCode);
+        var problem = Assert.Single(Problems(run), p => p.Code == "ERPDB019");
+        Assert.Equal(reader.Name, problem.Object);
+        Assert.Contains("its grant of merchant 7 counts for no role", problem.Problem);
+        var start = problem.Fix.IndexOf("SELECT ops.grant_merchant_access(", StringComparison.Ordinal);
+        await db.ExecuteAsync(problem.Fix[start..problem.Fix.IndexOf(';', start)]);
+        Assert.Equal(7L, await again.CreateCommand("SELECT ops.current_merchant_id()").ExecuteScalarAsync());
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.health_problems() WHERE code = 'ERPDB019'"));
+    }
+
     private static async Task<TestDatabase> HealthyAsync()
     {
         var db = await TestDatabase.CreateMigratedAsync();

@@ -221,6 +221,24 @@ public class MigrationRunnerTests
     }
 
     [Fact]
+    public async Task A_copy_that_is_up_to_date_gets_its_database_grants_back_from_a_migrate_that_applies_nothing()
+    {
+        // A backup restored into a new database, which the DBA locked down as docs/security.md says, before any script is pending.
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await db.ExecuteAsync("REVOKE TEMPORARY ON DATABASE " + db.Name + " FROM PUBLIC");
+        Assert.False(await db.ScalarAsync<bool>("SELECT has_database_privilege('erp_writer', current_database(), 'TEMPORARY')"));
+
+        var result = await new MigrationRunner(db.DataSource, options: new MigrationOptions { Schedule = false }).MigrateAsync();
+
+        Assert.Empty(result.Scripts);
+        // Ingest writes through temporary tables: without TEMPORARY every import of the writer is refused.
+        Assert.True(await db.ScalarAsync<bool>("SELECT has_database_privilege('erp_writer', current_database(), 'TEMPORARY')"));
+        Assert.True(await db.ScalarAsync<bool>("SELECT has_database_privilege('erp_owner', current_database(), 'CREATE')"));
+        Assert.True(await db.ScalarAsync<bool>("SELECT has_database_privilege('erp_reader', current_database(), 'CONNECT')"));
+        Assert.False(await db.ScalarAsync<bool>("SELECT has_database_privilege('erp_reader', current_database(), 'TEMPORARY')"));
+    }
+
+    [Fact]
     public async Task A_function_script_that_changed_its_arguments_leaves_no_older_overload_behind()
     {
         await using var db = await TestDatabase.CreateEmptyAsync();

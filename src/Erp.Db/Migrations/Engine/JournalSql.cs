@@ -99,6 +99,36 @@ internal static class JournalSql
             EXECUTE 'RESET ALL';
             PERFORM pg_catalog.set_config('role', 'none', false);
             PERFORM pg_catalog.set_config('erpdb.script_snapshot', pg_catalog.pg_current_snapshot()::text, true);
+
+        """ + RegrantToCopyBlock + """
+
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'erp_owner')
+               AND pg_catalog.pg_has_role(session_user, 'erp_owner', 'MEMBER')
+               AND (pg_catalog.has_database_privilege('erp_owner', pg_catalog.current_database(), 'CREATE')
+                    OR EXISTS (SELECT 1 FROM pg_catalog.pg_namespace AS n JOIN pg_catalog.pg_roles AS r ON r.oid = n.nspowner
+                                WHERE n.nspname = 'ops' AND r.rolname = 'erp_owner')) THEN
+                PERFORM pg_catalog.set_config('role', 'erp_owner', true);
+            END IF;
+        END
+        $$
+        """;
+
+    /// <summary>
+    /// Run once by every migrate, before it plans, so a copy gets its database privileges back even when no script is pending (a
+    /// restored backup that is up to date): the part of <see cref="RunAsOwner"/> that grants them.
+    /// </summary>
+    public const string RegrantToCopy = """
+        DO $$
+        BEGIN
+
+        """ + RegrantToCopyBlock + """
+
+        END
+        $$
+        """;
+
+    /// <summary>The statement of <see cref="RunAsOwner"/> and <see cref="RegrantToCopy"/> that grants a copy's database privileges.</summary>
+    private const string RegrantToCopyBlock = """
             IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'erp_owner')
                AND NOT pg_catalog.has_database_privilege('erp_owner', pg_catalog.current_database(), 'CREATE')
                AND EXISTS (SELECT 1 FROM pg_catalog.pg_namespace AS n JOIN pg_catalog.pg_roles AS r ON r.oid = n.nspowner
@@ -109,15 +139,6 @@ internal static class JournalSql
                 EXECUTE pg_catalog.format('GRANT CONNECT ON DATABASE %I TO erp_writer, erp_reader', pg_catalog.current_database());
                 EXECUTE pg_catalog.format('GRANT TEMPORARY ON DATABASE %I TO erp_writer', pg_catalog.current_database());
             END IF;
-            IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'erp_owner')
-               AND pg_catalog.pg_has_role(session_user, 'erp_owner', 'MEMBER')
-               AND (pg_catalog.has_database_privilege('erp_owner', pg_catalog.current_database(), 'CREATE')
-                    OR EXISTS (SELECT 1 FROM pg_catalog.pg_namespace AS n JOIN pg_catalog.pg_roles AS r ON r.oid = n.nspowner
-                                WHERE n.nspname = 'ops' AND r.rolname = 'erp_owner')) THEN
-                PERFORM pg_catalog.set_config('role', 'erp_owner', true);
-            END IF;
-        END
-        $$
         """;
 
     /// <summary>Run before each script marked <c>-- erpdb:run-as-login</c>: clears the session's settings, as <see cref="RunAsOwner"/> does, and acts as the login.</summary>
