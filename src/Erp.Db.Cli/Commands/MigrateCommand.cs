@@ -34,7 +34,6 @@ internal sealed class MigrateCommand : Command
     {
         var erp = await database.GetMigratorAsync(parseResult, cancellationToken, SchemaOptions.Migration(parseResult, scripts, allowDowngrade));
         var result = await erp.Migrations.MigrateAsync(parseResult.GetValue(dryRun), cancellationToken);
-        var verb = result.DryRun ? "Would apply" : "Applied";
         // What a DBA must know (a schedule that could not be registered, say) goes to stderr in every format.
         foreach (var notice in result.Notices)
         {
@@ -42,7 +41,9 @@ internal sealed class MigrateCommand : Command
         }
         var caption = result.Scripts.Count == 0
             ? $"Nothing to apply: {result.Database} is up to date."
-            : $"{verb} {result.Scripts.Count} script(s) to {result.Database} in {result.Elapsed.TotalMilliseconds:0} ms.";
+            : result.DryRun
+                ? $"Would apply {result.Scripts.Count} script(s) to {result.Database}, in this order; nothing was applied."
+                : $"Applied {result.Scripts.Count} script(s) to {result.Database} in {result.Elapsed.TotalMilliseconds:0} ms.";
         var data = new
         {
             database = result.Database,
@@ -51,6 +52,6 @@ internal sealed class MigrateCommand : Command
             elapsedMs = Math.Round(result.Elapsed.TotalMilliseconds, 1),
             notices = result.Notices,
         };
-        return new CommandResult(data, StatusView.Table(result.Scripts, caption));
+        return new CommandResult(data, result.DryRun ? StatusView.Plan(result.Scripts, caption) : StatusView.Table(result.Scripts, caption));
     }
 }

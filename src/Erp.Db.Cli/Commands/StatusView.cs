@@ -53,12 +53,7 @@ internal static class StatusView
     /// </summary>
     public static TableView Attention(MigrationStatusReport report)
     {
-        var rows = new List<IReadOnlyList<string>>();
-        foreach (var script in report.Scripts.Where(s => s.State != ScriptState.Applied))
-        {
-            rows.Add([script.State.ToString().ToLowerInvariant(), script.Name]);
-            rows.AddRange(Wrap(script.Reason ?? "", ReasonWidth).Select(line => (IReadOnlyList<string>)["", "  " + line]));
-        }
+        var rows = WithReasons(report.Scripts.Where(s => s.State != ScriptState.Applied));
         var applied = report.Scripts.Where(s => s.State == ScriptState.Applied).ToList();
         var kinds = string.Join(", ", applied.GroupBy(s => s.Kind).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}s"));
         var last = applied.Max(s => s.AppliedAt);
@@ -66,6 +61,25 @@ internal static class StatusView
             + (applied.Count > 0 ? $" ({kinds}), the last on {Bi.Cells.Time(last!.Value)}" : "")
             + ". Every script with its checksums and times: --format json or csv.";
         return new TableView(["State", "Script"], rows, caption, Records: report.Scripts.Select(Script));
+    }
+
+    /// <summary>
+    /// <c>erpdb migrate --dry-run</c> as a table: what would run, in order, each with why on the lines under its name (never
+    /// applied, text changed, reads a view that is rebuilt), as <see cref="Attention"/> shows them. Durations are left out: those of
+    /// the journal are how long a script took when it last ran, and read as if it had just run.
+    /// </summary>
+    public static TableView Plan(IReadOnlyList<ScriptStatus> scripts, string caption) =>
+        new(["State", "Script"], WithReasons(scripts), caption, Records: scripts.Select(Script));
+
+    private static List<IReadOnlyList<string>> WithReasons(IEnumerable<ScriptStatus> scripts)
+    {
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var script in scripts)
+        {
+            rows.Add([script.State.ToString().ToLowerInvariant(), script.Name]);
+            rows.AddRange(Wrap(script.Reason ?? "", ReasonWidth).Select(line => (IReadOnlyList<string>)["", "  " + line]));
+        }
+        return rows;
     }
 
     /// <summary>Prose in lines of at most <paramref name="width"/> columns, broken at spaces (a longer word keeps a line of its own).</summary>

@@ -209,6 +209,27 @@ public class SchemaCommandsTests
     }
 
     [Fact]
+    public async Task Dry_run_as_a_table_says_why_each_script_would_run_and_that_nothing_ran()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await db.ExecuteAsync("DELETE FROM ops.schema_journal WHERE script_name = 'views/mart.mv_daily_sales.sql'");
+
+        var run = await CliRun.RunAsync("migrate", "--dry-run", "--connection", db.ConnectionString, "--format", "table");
+
+        Assert.Equal(0, run.ExitCode);
+        var lines = run.Output.ReplaceLineEndings("\n").Split('\n');
+        var at = Array.FindIndex(lines, l => l.StartsWith("pending  views/mart.mv_daily_sales.sql", StringComparison.Ordinal));
+        Assert.True(at >= 0, run.Output);
+        Assert.Equal("never applied", lines[at + 1].Trim());
+        Assert.Contains(lines, l => l.StartsWith("changed  views/mart.mv_weekly_sales.sql", StringComparison.Ordinal));
+        Assert.Contains("reads a view that is rebuilt", run.Output);
+        // The caption wraps at 80 columns.
+        Assert.Contains("; nothing was applied.", string.Join(' ', run.Output.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)));
+        Assert.DoesNotContain(" ms", run.Output);
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.schema_journal WHERE script_name = 'views/mart.mv_daily_sales.sql'"));
+    }
+
+    [Fact]
     public async Task Script_writes_the_pending_SQL_to_a_file()
     {
         await using var db = await TestDatabase.CreateEmptyAsync();
