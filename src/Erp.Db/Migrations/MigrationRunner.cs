@@ -194,6 +194,10 @@ public sealed class MigrationRunner
         IReadOnlyList<string> notices = !dryRun && options.Schedule
             ? await new CronScheduler(dataSource, logger: logger).EnsureAsync(cancellationToken)
             : [];
+        if (!dryRun)
+        {
+            notices = [.. notices, .. await LoginNotices.ReadAsync(session.Connection, cancellationToken)];
+        }
         return new MigrationResult(Database, dryRun, toRun, Stopwatch.GetElapsedTime(started), notices);
     }
 
