@@ -59,10 +59,12 @@ public sealed class MigrationRunner
         var journal = new Dictionary<string, JournalEntry>();
         var viewsExist = false;
         IReadOnlyDictionary<string, string>? forecast = null;
+        IReadOnlyDictionary<string, string?>? definitions = null;
         if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(JournalSql.Exists, cancellationToken: cancellationToken)))
         {
             var rows = await connection.QueryAsync<JournalEntry>(new CommandDefinition(JournalSql.Latest, cancellationToken: cancellationToken));
             journal = rows.ToDictionary(r => r.Name);
+            definitions = await CurrentDefinitionsAsync(connection, [.. journal.Values.Where(j => j.DefinitionMd5 is not null).Select(j => j.Name)], cancellationToken);
             var viewNames = catalog.Scripts.Where(s => s.Kind == ScriptKind.View).Select(ViewOrder.ViewName).ToArray();
             viewsExist = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(JournalSql.ViewsExist, new { names = viewNames }, cancellationToken: cancellationToken));
             if (viewsExist)
@@ -71,7 +73,7 @@ public sealed class MigrationRunner
                 forecast = await DependencyForecast.ForecastAsync(connection, pending, options.Variables, cancellationToken);
             }
         }
-        var report = MigrationPlanner.Compare(Database, catalog, journal, forecast, options.Variables);
+        var report = MigrationPlanner.Compare(Database, catalog, journal, forecast, options.Variables, definitions);
         if (viewsExist && forecastKeptViews)
         {
             report = await WithKeptViewsAsync(connection, report, journal, cancellationToken);
@@ -93,6 +95,20 @@ public sealed class MigrationRunner
                 ? s with { Reason = $"{s.Reason}; keeps the plain views {string.Join(", ", views)} (drops and re-creates them as they are)" }
                 : s)],
         };
+    }
+
+    /// <summary>The definitions (MD5) the database holds now of the functions of these function scripts, read with a fixed search path.</summary>
+    private static async Task<IReadOnlyDictionary<string, string?>> CurrentDefinitionsAsync(NpgsqlConnection connection, string[] names, CancellationToken cancellationToken)
+    {
+        if (names.Length == 0)
+        {
+            return new Dictionary<string, string?>();
+        }
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("SET LOCAL search_path = pg_catalog", transaction: transaction, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<(string Name, string? Md5)>(new CommandDefinition(JournalSql.CurrentDefinitions, new { names }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return rows.ToDictionary(r => r.Name, r => r.Md5);
     }
 
     /// <summary>
@@ -189,6 +205,11 @@ public sealed class MigrationRunner
                 }
             }
             logger.LogInformation("Applied {Count} scripts to {Database}", toRun.Count, Database);
+            if (await session.Connection.ExecuteScalarAsync<bool>(new CommandDefinition(JournalSql.Exists, cancellationToken: cancellationToken)))
+            {
+                await session.Connection.ExecuteAsync(new CommandDefinition(JournalSql.EnsureColumns, cancellationToken: cancellationToken));
+                await session.Connection.ExecuteAsync(new CommandDefinition(JournalSql.RecordDefinitions, cancellationToken: cancellationToken));
+            }
             toRun = await JournaledAsync(session.Connection, toRun, cancellationToken);
         }
         IReadOnlyList<string> notices = !dryRun && options.Schedule
@@ -309,6 +330,13 @@ public sealed class MigrationRunner
                 .AppendLine("-- ==== The privileges granted by hand on mart relations that the drop above took, granted again.")
                 .AppendLine(JournalSql.RunAsOwner + ";")
                 .AppendLine(ViewRebuildSql.RestoreGrantsInScript);
+        }
+        if (toRun.Count > 0)
+        {
+            sql.AppendLine()
+                .AppendLine("-- ==== The definitions of the functions the function scripts made, for status to notice a later change by hand.")
+                .AppendLine(JournalSql.RunAsOwner + ";")
+                .AppendLine(JournalSql.RecordDefinitions + ";");
         }
         return sql.ToString();
     }

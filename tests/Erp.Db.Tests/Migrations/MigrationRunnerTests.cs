@@ -239,6 +239,30 @@ public class MigrationRunnerTests
     }
 
     [Fact]
+    public async Task A_function_replaced_by_hand_is_changed_in_status_and_migrate_applies_its_file_again()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var runner = new MigrationRunner(db.DataSource, options: new MigrationOptions { Schedule = false });
+        await runner.MigrateAsync();
+        Assert.True((await runner.StatusAsync()).IsUpToDate);
+        // Replaced so, every scoped reader would read merchant 2: the isolation check cannot tell, the journal's definitions can.
+        await db.ExecuteAsync("""
+            CREATE OR REPLACE FUNCTION ops.current_merchant_id() RETURNS bigint
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS 'SELECT 2::bigint'
+            """);
+
+        var status = await runner.StatusAsync();
+        var result = await runner.MigrateAsync();
+
+        var changed = Assert.Single(status.ToRun);
+        Assert.Equal(("functions/ops.current_merchant_id.sql", ScriptState.Changed), (changed.Name, changed.State));
+        Assert.Contains("its functions in the database differ from what migrate applied", changed.Reason);
+        Assert.Equal(["functions/ops.current_merchant_id.sql"], result.Scripts.Select(s => s.Name));
+        Assert.True((await runner.StatusAsync()).IsUpToDate);
+        Assert.DoesNotContain("SELECT 2", await db.ScalarAsync<string>("SELECT pg_get_functiondef('ops.current_merchant_id()'::regprocedure)"));
+    }
+
+    [Fact]
     public async Task A_function_script_that_changed_its_arguments_leaves_no_older_overload_behind()
     {
         await using var db = await TestDatabase.CreateEmptyAsync();

@@ -25,6 +25,9 @@ internal sealed record JournalEntry
     /// </summary>
     public string? Variables { get; init; }
 
+    /// <summary>For a function script: MD5 of its functions' definitions after the run that applied it; null when not recorded.</summary>
+    public string? DefinitionMd5 { get; init; }
+
     /// <summary>Every checksum the script was ever completely applied with.</summary>
     public string[] AppliedHashes { get; init; } = [];
 }

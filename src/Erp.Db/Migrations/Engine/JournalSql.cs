@@ -19,7 +19,8 @@ internal static class JournalSql
                        script_name AS Name, sha256 AS Sha256, applied_at AS AppliedAt, duration_ms AS DurationMs,
                        to_jsonb(j) ->> 'erpdb_version' AS ErpdbVersion,
                        (to_jsonb(j) ->> 'statements_applied')::integer AS StatementsApplied,
-                       to_jsonb(j) ->> 'variables' AS Variables
+                       to_jsonb(j) ->> 'variables' AS Variables,
+                       to_jsonb(j) ->> 'definition_md5' AS DefinitionMd5
                   FROM ops.schema_journal AS j
                  ORDER BY script_name, journal_id DESC) AS l
         """;
@@ -42,17 +43,52 @@ internal static class JournalSql
         DO $$
         BEGIN
             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
-                           WHERE attrelid = 'ops.schema_journal'::regclass AND attname = 'variables' AND NOT attisdropped) THEN
+                           WHERE attrelid = 'ops.schema_journal'::regclass AND attname = 'definition_md5' AND NOT attisdropped) THEN
                 ALTER TABLE ops.schema_journal
                     ADD COLUMN IF NOT EXISTS erpdb_version text,
                     ADD COLUMN IF NOT EXISTS statements_applied integer CHECK (statements_applied > 0),
-                    ADD COLUMN IF NOT EXISTS variables jsonb;
+                    ADD COLUMN IF NOT EXISTS variables jsonb,
+                    ADD COLUMN IF NOT EXISTS definition_md5 text;
+                COMMENT ON COLUMN ops.schema_journal.definition_md5 IS 'For a function script: MD5 of pg_get_functiondef of the functions named by the file (<schema>.<name>), recorded after the run that applied it; status shows the script changed when the database''s functions no longer match (replaced or dropped by hand), and migrate applies it again. NULL: not recorded yet.';
                 COMMENT ON COLUMN ops.schema_journal.erpdb_version IS 'Informational version of the erpdb (Erp.Db) that applied the script; an older erpdb refuses to re-apply a repeatable script a newer one applied.';
                 COMMENT ON COLUMN ops.schema_journal.statements_applied IS 'Set when a no-transaction script failed: its first N statements were applied and committed, and sha256 is the checksum of those N statements; migrate resumes at statement N + 1. NULL: the whole script was applied.';
                 COMMENT ON COLUMN ops.schema_journal.variables IS 'The migrate variables ($name$) the script used and their values when it was applied, e.g. {"default_refresh_interval": "5 minutes"}; a function or view runs again when one is configured otherwise. NULL: it used none, or was applied before erpdb recorded them (then taken as the defaults).';
             END IF;
         END
         $$
+        """;
+
+    /// <summary>
+    /// MD5 of the definitions (<c>pg_get_functiondef</c>) of the functions and procedures a function script names
+    /// (<c>functions/&lt;schema&gt;.&lt;name&gt;.sql</c>), every overload; NULL when there are none. <paramref name="scriptName"/> is an SQL
+    /// expression. Argument types print qualified only outside the search path, so it is read with <c>search_path = pg_catalog</c>.
+    /// </summary>
+    private static string DefinitionOf(string scriptName) => $"""
+        (SELECT pg_catalog.md5(pg_catalog.string_agg(pg_catalog.pg_get_functiondef(p.oid), E'\n' ORDER BY p.oid::pg_catalog.regprocedure::text))
+           FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+          WHERE n.nspname = pg_catalog.split_part(pg_catalog.substr({scriptName}, 11), '.', 1)
+            AND p.proname = pg_catalog.split_part(pg_catalog.substr({scriptName}, 11), '.', 2)
+            AND p.prokind IN ('f', 'p', 'w'))
+        """;
+
+    /// <summary>
+    /// Run after every migrate (and at the end of <c>erpdb script</c>): records the definitions of the functions each function script made,
+    /// in its newest journal row where none is recorded yet (the scripts this run applied, and those applied before erpdb recorded them).
+    /// </summary>
+    public static readonly string RecordDefinitions = $$"""
+        DO $$
+        BEGIN
+            PERFORM pg_catalog.set_config('search_path', 'pg_catalog', true);
+            UPDATE ops.schema_journal AS j SET definition_md5 = {{DefinitionOf("j.script_name")}}
+             WHERE j.script_kind = 'function' AND j.definition_md5 IS NULL AND j.statements_applied IS NULL
+               AND j.journal_id = (SELECT max(h.journal_id) FROM ops.schema_journal AS h WHERE h.script_name = j.script_name);
+        END
+        $$
+        """;
+
+    /// <summary>The definitions the database holds now, per function script (<c>@names</c>); run with <c>search_path = pg_catalog</c>.</summary>
+    public static readonly string CurrentDefinitions = $"""
+        SELECT s.name AS Name, {DefinitionOf("s.name")} AS Md5 FROM pg_catalog.unnest(@names::text[]) AS s(name)
         """;
 
     public const string Insert = """

@@ -14,11 +14,16 @@ internal static class MigrationPlanner
     /// itself finds them from dependency errors as it runs (docs/view-rebuilds.md).
     /// </param>
     /// <param name="variables">The run's variables, for the statements of a partly applied script.</param>
+    /// <param name="definitions">
+    /// What the database holds now of the functions of the function scripts whose definitions the journal recorded (MD5, null when none
+    /// exists): a script whose functions differ from the recorded ones was changed or dropped by hand, and runs again.
+    /// </param>
     public static MigrationStatusReport Compare(string database, ScriptCatalog catalog, IReadOnlyDictionary<string, JournalEntry> journal,
-        IReadOnlyDictionary<string, string>? forecast = null, IReadOnlyDictionary<string, string>? variables = null)
+        IReadOnlyDictionary<string, string>? forecast = null, IReadOnlyDictionary<string, string>? variables = null,
+        IReadOnlyDictionary<string, string?>? definitions = null)
     {
         variables ??= MigrationOptions.DefaultVariables;
-        var statuses = catalog.Scripts.Select(s => Compare(s, journal.GetValueOrDefault(s.Name), variables)).ToList();
+        var statuses = catalog.Scripts.Select(s => Compare(s, journal.GetValueOrDefault(s.Name), variables, definitions)).ToList();
         for (var i = 0; i < statuses.Count; i++)
         {
             if (statuses[i].Kind == ScriptKind.View && forecast?.GetValueOrDefault(ViewOrder.ViewName(Find(catalog, statuses[i].Name))) is { } why)
@@ -51,7 +56,8 @@ internal static class MigrationPlanner
         return new MigrationStatusReport(database, statuses);
     }
 
-    private static ScriptStatus Compare(MigrationScript script, JournalEntry? applied, IReadOnlyDictionary<string, string> variables)
+    private static ScriptStatus Compare(MigrationScript script, JournalEntry? applied, IReadOnlyDictionary<string, string> variables,
+        IReadOnlyDictionary<string, string?>? definitions)
     {
         var status = new ScriptStatus(script.Name, script.Kind, ScriptState.Applied, script.Sha256,
             applied?.Sha256, applied is null ? null : Utc(applied.AppliedAt), applied?.DurationMs, null);
@@ -70,8 +76,18 @@ internal static class MigrationPlanner
         {
             // A function or view runs with its variables in it: one configured otherwise than applied makes it run again.
             // A migration runs once, whatever they are now.
-            return script.IsRepeatable && ChangedVariables(script, applied, variables) is { } changed
-                ? status with { State = ScriptState.Changed, Reason = changed }
+            if (script.IsRepeatable && ChangedVariables(script, applied, variables) is { } changed)
+            {
+                return status with { State = ScriptState.Changed, Reason = changed };
+            }
+            return applied.DefinitionMd5 is { } recorded && definitions is not null && definitions.TryGetValue(script.Name, out var now) && now != recorded
+                ? status with
+                {
+                    State = ScriptState.Changed,
+                    Reason = now is null
+                        ? $"its functions are missing from the database (dropped since migrate applied it on {applied.AppliedAt:yyyy-MM-dd HH:mm:ss}Z)"
+                        : $"its functions in the database differ from what migrate applied on {applied.AppliedAt:yyyy-MM-dd HH:mm:ss}Z (replaced by hand?)",
+                }
                 : status;
         }
         if (!script.IsRepeatable)
