@@ -192,7 +192,7 @@ public sealed class CronScheduler
         var login = Identifier(probe.Login);
         var lines = new List<string>
         {
-            $"-- as a superuser, in the cron database ({probe.CronDatabase ?? "SHOW cron.database_name"}); each job runs as {login}, never as the superuser",
+            $"-- as a superuser, in the cron database ({probe.CronDatabase ?? "SHOW cron.database_name"}); each job runs as {login}, the login that migrates, whoever runs these lines",
             "CREATE EXTENSION IF NOT EXISTS pg_cron;",
             $"GRANT USAGE ON SCHEMA cron TO {login};  -- its purge job deletes its own runs; doctor reads its jobs",
         };
