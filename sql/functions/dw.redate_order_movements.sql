@@ -1,6 +1,7 @@
 -- dw.redate_order_movements: dates the stock movements already posted for order lines by the paid
 -- and shipped times their order now gives, after a corrected order date moved them (by as many days
--- as the order, dw.cascade_order_keys), so that stock as of a day agrees with the corrected order.
+-- as the order, dw.cascade_order_keys) or a corrected time left them behind, so that stock as of a
+-- day agrees with the corrected order.
 -- requires: dw.order_ref (0017_business_flows), dw.fact_sales_orders, dw.fact_inventory_transactions,
 --           dw.dim_merchants; the movements as dw.post_order_stock writes them
 -- The rule, per movement of an order line (line_no set), as dw.post_order_stock dates new ones:
@@ -16,8 +17,10 @@
 -- counts on changes. Movements naming no line (written by hand or another system) are left as
 -- they are. A movement already dated right is not written: calling it twice changes nothing.
 -- Called by the order import for the orders whose order_date the file corrected (the move step
--- lists them); not by every posting, which would read every movement of a batch for nothing, nor by
--- dw.post: a paid or shipped time corrected alone leaves the movements where they were posted.
+-- lists them), and after its posting for the stored orders it changed whose posting wrote no movement
+-- (a paid or shipped time corrected without a date change: the same order, the same stock); not by
+-- dw.post, which has no file saying what was corrected, nor by every posting (a status change is an
+-- event: its earlier movements keep their times).
 
 CREATE OR REPLACE FUNCTION dw.redate_order_movements(orders dw.order_ref[])
 RETURNS integer

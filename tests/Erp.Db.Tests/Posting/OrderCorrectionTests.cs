@@ -67,6 +67,43 @@ public class OrderCorrectionTests
             "SELECT sum(quantity_change) FROM dw.fact_inventory_transactions WHERE transaction_type IN ('sale_out', 'return_in') AND transaction_date <= '2026-03-04'"));
     }
 
+    [Theory]
+    [InlineData("2026-03-05T18:10:00+08:00")] // later the same day
+    [InlineData("2026-03-06T00:40:00+08:00")] // past midnight in the merchant's zone: 16:40 UTC, still the 5th in UTC
+    public async Task A_corrected_shipped_time_on_the_same_order_date_dates_the_posted_movements_as_a_fresh_import_would(string shipped)
+    {
+        await using var db = await ShippedOrderAsync();
+        var ingest = new Ingestor(db.DataSource);
+        var correctedAt = DateTimeOffset.Parse(shipped, System.Globalization.CultureInfo.InvariantCulture);
+        var corrected = Order("S-1", "shipped") with { ShippedAt = correctedAt };
+        // The same order's life imported with the right time from the start, as S-2.
+        await ingest.UpsertOrdersAsync([Order("S-2", "paid")]);
+        await ingest.UpsertOrderItemsAsync([Line("S-2", 1, 3)]);
+        await ingest.UpsertOrdersAsync([Order("S-2", "shipped") with { ShippedAt = correctedAt }]);
+        var before = await DatedMovementsAsync(db);
+
+        var result = await ingest.UpsertOrdersAsync([corrected]);
+        var after = await DatedMovementsAsync(db);
+        var books = await BooksAsync(db);
+        var again = await ingest.UpsertOrdersAsync([corrected]);
+        var afterAgain = await BooksAsync(db);
+        var posted = await new ErpDatabase(db.DataSource).PostAsync();
+
+        Assert.Equal((0L, 1L), (result.Inserted, result.Updated));
+        Assert.NotEqual(before, after);
+        Assert.Equal((await DatedMovementsAsync(db, "S-2"))!.Replace("/2026-03-05", "", StringComparison.Ordinal), after!.Replace("/2026-03-05", "", StringComparison.Ordinal));
+        // The shipment's day is the corrected time's day in the merchant's zone.
+        Assert.Equal(correctedAt.ToOffset(China).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), await db.ScalarAsync<string>("""
+            SELECT t.transaction_date::text FROM dw.fact_inventory_transactions AS t JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date)
+            WHERE o.order_no = 'S-1' AND t.transaction_type = 'sale_out'
+            """));
+        Assert.Equal((0L, 0L, 1L), (again.Inserted, again.Updated, again.Unchanged));
+        Assert.Equal(books, afterAgain);
+        Assert.True(posted.NothingChanged, posted.ToString());
+        Assert.Equal(books, await BooksAsync(db));
+        Assert.Equal("4|0|0|0", await PositionAsync(db));
+    }
+
     [Fact]
     public async Task An_order_date_changed_by_hand_moves_the_movements_by_as_many_days_and_a_re_post_changes_nothing()
     {

@@ -86,6 +86,25 @@ internal static class OrdersEntity
 
         """;
 
+    /// <summary>
+    /// Re-dates, after the posting, the posted stock movements of the stored orders the batch changed when the posting wrote no
+    /// movement for them: their paid or shipped time may have been corrected without a date change (a status change is an event
+    /// whose new movements are dated when recorded, and its earlier ones keep their times).
+    /// </summary>
+    private const string RedateRetimed = $"""
+
+        ;
+        SELECT dw.redate_order_movements(ARRAY(
+            SELECT ROW(o.merchant_id, o.order_id, o.order_date)::dw.order_ref
+            FROM pg_temp.ingest_rows AS t
+            JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
+             AND o.order_date {BatchDays.Range}
+            WHERE o.updated_at = now() AND o.created_at <> now()
+              AND NOT EXISTS (SELECT 1 FROM dw.fact_inventory_transactions AS m
+                              WHERE m.merchant_id = o.merchant_id AND m.order_id = o.order_id AND m.order_date = o.order_date
+                                AND m.order_id IS NOT NULL AND m.created_at = now())))
+        """;
+
     private static EntityDefinition<OrderRow> Definition(bool withBatchLines)
     {
         // The lines an order's totals come from: its stored ones, else (with the batch's lines) those of the batch.
@@ -265,13 +284,15 @@ internal static class OrdersEntity
             // An order whose order_date the batch corrected (the move step recorded it) takes its posted stock movements to its
             // new dates first (dw.redate_order_movements). The one-time EXISTS keeps the usual batch, which moved nothing, from
             // reading anything for it.
+            // Then a stored order the batch changed whose posting wrote no movement (a paid or shipped time corrected alone) takes
+            // its posted movements to its corrected times (the same function): re-posting, or the file again, then changes nothing.
             Post = RedateMoved + PostingSql.Orders($"""
                 SELECT o.merchant_id, o.order_id, o.order_date
                 FROM pg_temp.ingest_rows AS t
                 JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
                  AND o.order_date {BatchDays.Range}
                 WHERE o.updated_at = now() AND (o.created_at <> now() OR o.is_invoiced)
-                """, linesOnly: false),
+                """, linesOnly: false) + RedateRetimed,
             // So a batch of new orders none of which is invoiced posts nothing: it skips the posting's statistics too (200,000 new
             // orders: 0.3 s of ANALYZE). So does a file imported again unchanged.
             PostsNewRowsWhen = "SELECT EXISTS (SELECT 1 FROM pg_temp.ingest_rows AS t WHERE t.is_invoiced)",
