@@ -71,7 +71,8 @@ internal sealed class ImportCommand : Command, IArgumentHelp
     {
         Description = "With entity order-items (or orders --items): the file's lines of each order it names are that order's whole set of lines. "
             + "Stored lines of those orders that the file lacks (by line_no) are deleted, and their stock, cost and units are taken back. "
-            + "Orders the file does not name keep their lines. Without it, a file never removes a line.",
+            + "Orders the file does not name keep their lines. A row with the order's key and line_no, sku, quantity and unit_price all blank "
+            + "says the order has no lines: every line of it is deleted, and its cost and units become 0. Without it, a file never removes a line.",
     };
 
     private readonly Option<bool> dryRun = new("--dry-run")

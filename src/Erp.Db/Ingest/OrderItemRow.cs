@@ -28,4 +28,22 @@ public sealed record OrderItemRow(long MerchantId, long ShopId, string OrderNo, 
 
     /// <summary>The shop's code within the merchant (dw.dim_shops.platform_shop_code), instead of ShopId (then 0 or null) or with it.</summary>
     public string? ShopCode { get; init; }
+
+    /// <summary>
+    /// True for a row that names its order only, to say that the order now has no lines (made by <see cref="NoLinesOf"/>): with
+    /// <see cref="IngestOptions.ReplaceOrderLines"/> every stored line of the order is deleted, what they posted is taken back and
+    /// the order's cost and units become 0. <see cref="LineNo"/>, <see cref="Sku"/>, <see cref="Quantity"/>, <see cref="UnitPrice"/>,
+    /// <see cref="DiscountAmount"/> and <see cref="UnitCost"/> are then ignored. Refused without ReplaceOrderLines, and beside a line
+    /// of the same order in the batch.
+    /// </summary>
+    public bool NoLines { get; init; }
+
+    /// <summary>A row saying that the order (<paramref name="merchantId"/>, <paramref name="shopId"/>, <paramref name="orderNo"/>, <paramref name="orderDate"/>) has no lines: see <see cref="NoLines"/>.</summary>
+    /// <param name="merchantId">The merchant (0 when <see cref="MerchantCode"/> names it).</param>
+    /// <param name="shopId">The shop of the order (0 when <see cref="ShopCode"/> names it).</param>
+    /// <param name="orderNo">The order number.</param>
+    /// <param name="orderDate">The order date.</param>
+    /// <returns>The row, with <see cref="NoLines"/> set.</returns>
+    public static OrderItemRow NoLinesOf(long merchantId, long shopId, string orderNo, DateOnly orderDate) =>
+        new(merchantId, shopId, orderNo, orderDate, 0, "", 0, 0m) { NoLines = true };
 }

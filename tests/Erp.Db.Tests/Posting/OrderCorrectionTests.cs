@@ -191,6 +191,77 @@ public class OrderCorrectionTests
     }
 
     [Fact]
+    public async Task A_replacing_row_of_no_lines_empties_its_order_takes_back_its_stock_as_posted_and_bad_rows_save_nothing()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(1, "A-1", 10)]);
+        await ingest.UpsertOrdersAsync([Order("S-1", "shipped"), Order("S-2", "shipped")]);
+        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 2, unitCost: 5m), Line("S-1", 2, 3, unitCost: 7m), Line("S-2", 1, 1, unitCost: 5m)]);
+        const string Header = "merchant_id,shop_id,order_no,order_date,line_no,sku,quantity,unit_price";
+        async Task<CliRun> ImportAsync(bool replace, params string[] rows)
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"erpdb-nolines-{Guid.NewGuid():N}.csv");
+            await File.WriteAllLinesAsync(file, [Header, .. rows]);
+            try
+            {
+                return await CliRun.RunAsync(["import", "order-items", file, .. (replace ? new[] { "--replace" } : []), "--connection", db.ConnectionString, "--format", "json"]);
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+        }
+        var before = await BooksAsync(db);
+
+        var unknown = await ImportAsync(true, "1,10,S-2,2026-03-05,1,A-1,1,20", "1,10,S-9,2026-03-05,,,,");
+        var notReplacing = await ImportAsync(false, "1,10,S-1,2026-03-05,,,,");
+        var both = await ImportAsync(true, "1,10,S-1,2026-03-05,,,,", "1,10,S-1,2026-03-05,1,A-1,2,20");
+        var refusedBooks = await BooksAsync(db);
+        var emptied = await ImportAsync(true, "1,10,S-1,2026-03-05,,,,", "1,10,S-2,2026-03-05,1,A-1,1,20");
+        var books = await BooksAsync(db);
+        var again = await ImportAsync(true, "1,10,S-1,2026-03-05,,,,", "1,10,S-2,2026-03-05,1,A-1,1,20");
+        var posted = await new ErpDatabase(db.DataSource).PostAsync();
+
+        foreach (var (refused, line, text) in new[] { (unknown, 3, "order_no S-9"), (notReplacing, 2, "--replace"), (both, 2, "has lines in this batch") })
+        {
+            Assert.Equal(2, refused.ExitCode);
+            var error = refused.Json().GetProperty("error");
+            Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
+            var detail = error.GetProperty("details").EnumerateArray().Single();
+            Assert.Equal(line, detail.GetProperty("line").GetInt32());
+            Assert.Contains(text, detail.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        }
+        Assert.Equal(before, refusedBooks);
+        Assert.Equal(0, emptied.ExitCode);
+        Assert.Equal(2L, emptied.Json().GetProperty("data").GetProperty("deleted").GetInt64());
+        // S-1 has no line, no cost, no units and deducts nothing; S-2 is as it was.
+        Assert.Equal("S-1:0:0.00:0:false,S-2:1:5.00:1:true", await db.ScalarAsync<string>("""
+            SELECT string_agg(o.order_no || ':' || (SELECT count(*) FROM dw.fact_order_items AS i WHERE i.order_id = o.order_id AND i.order_date = o.order_date)
+                              || ':' || o.cost_amount_cny || ':' || o.item_count || ':' || o.inventory_deducted, ',' ORDER BY o.order_no)
+            FROM dw.fact_sales_orders AS o WHERE o.order_no IN ('S-1', 'S-2')
+            """));
+        // What S-1's lines shipped is back, each line's units at the time and cost they left with; the position is the movements'.
+        Assert.Equal(0L, await db.ScalarAsync<long>("""
+            SELECT count(*) FROM (
+                SELECT t.line_no, sum(t.quantity_change) AS net,
+                       count(DISTINCT (t.occurred_at, t.transaction_date, t.unit_cost)) AS times
+                FROM dw.fact_inventory_transactions AS t JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date)
+                WHERE o.order_no = 'S-1' GROUP BY t.line_no) AS l
+            WHERE l.net <> 0 OR l.times <> 1
+            """));
+        Assert.Equal(await db.ScalarAsync<string>("""
+            SELECT (10 + sum(quantity_change))::text || '|0|0|0' FROM dw.fact_inventory_transactions
+            WHERE merchant_id = 1 AND transaction_type IN ('sale_out', 'return_in')
+            """), await PositionAsync(db));
+        Assert.Equal("9|0|0|0", await PositionAsync(db));
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal(0L, again.Json().GetProperty("data").GetProperty("deleted").GetInt64());
+        Assert.True(posted.NothingChanged, posted.ToString());
+        Assert.Equal(books, await BooksAsync(db));
+    }
+
+    [Fact]
     public async Task An_invoiced_order_moved_to_the_right_shop_keeps_its_receivable_and_receipts_and_is_due_under_that_shop_s_term()
     {
         await using var db = await IngestSample.CreateAsync();

@@ -192,7 +192,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
 
         var max = options.MaxErrors;
         var failed = (await connection.QueryAsync<CheckFailure>(new CommandDefinition(
-            plan.CheckOf(staged.Given), days.With(new { max }), transaction, commandTimeout: 0, cancellationToken: cancellationToken))).Select(f =>
+            plan.CheckOf(staged.Given), days.With(new { max, replaceLines = options.ReplaceOrderLines }), transaction, commandTimeout: 0, cancellationToken: cancellationToken))).Select(f =>
             {
                 var check = plan.Definition.Checks[f.CheckNo];
                 return new IngestError(f.RowNo, check.Field, check.Constraint, f.Message);
@@ -280,7 +280,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         {
             counts = counts with
             {
-                Deleted = await connection.ExecuteAsync(new CommandDefinition(replace, days.With(), transaction, commandTimeout: 0, cancellationToken: cancellationToken)),
+                Deleted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(replace, days.With(), transaction, commandTimeout: 0, cancellationToken: cancellationToken)),
             };
         }
 

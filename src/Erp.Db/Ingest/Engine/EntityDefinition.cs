@@ -69,7 +69,8 @@ internal sealed record EntityDefinition<TRow>
 
     /// <summary>
     /// A DELETE run after the upsert when <see cref="IngestOptions.ReplaceOrderLines"/> is set: the stored rows of the batch's parents
-    /// (an order's lines) that the batch does not name, so that the batch is each parent's whole set. Its row count is reported as
+    /// (an order's lines) that the batch does not name, so that the batch is each parent's whole set. A query whose one value, the
+    /// number of rows it deleted, is reported as
     /// <see cref="IngestResult.Deleted"/>, and a batch that deleted a row is posted (the <see cref="Post"/> takes back what the row had
     /// posted). Null when the entity has no such set.
     /// </summary>

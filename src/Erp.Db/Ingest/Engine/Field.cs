@@ -35,6 +35,8 @@ internal static class Field
 
     public static IngestField<TRow> Boolean<TRow>(string name, Func<TRow, bool> get) => Of(name, NpgsqlDbType.Boolean, get);
 
+    public static IngestField<TRow> Boolean<TRow>(string name, Func<TRow, bool?> get) => Of(name, NpgsqlDbType.Boolean, get);
+
     /// <summary>timestamptz: Npgsql writes only UTC offsets, so the value is converted (same instant).</summary>
     public static IngestField<TRow> Timestamp<TRow>(string name, Func<TRow, DateTimeOffset> get) =>
         Of(name, NpgsqlDbType.TimestampTz, (TRow row) => get(row).ToUniversalTime());

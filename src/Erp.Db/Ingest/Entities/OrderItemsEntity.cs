@@ -31,6 +31,9 @@ internal static class OrderItemsEntity
           AND o.order_date {BatchDays.Range} AND i.order_date {BatchDays.Range}
         """;
 
+    /// <summary>A check of a line, which a row of no lines (<see cref="OrderItemRow.NoLines"/>, no sku) does not need to pass.</summary>
+    private static RowCheck OfALine(RowCheck check) => check with { FailsWhen = $"t.no_lines IS NOT TRUE AND ({check.FailsWhen})" };
+
     /// <summary>A line's product by SKU (p), and the unit cost in CNY a line takes from it when it states none (c).</summary>
     private const string ProductJoins = """
 
@@ -78,12 +81,15 @@ internal static class OrderItemsEntity
             Field.Text<OrderItemRow>("shop_code", r => r.ShopCode),
             Field.Text<OrderItemRow>("order_no", r => r.OrderNo),
             Field.Date<OrderItemRow>("order_date", r => r.OrderDate),
-            Field.Integer<OrderItemRow>("line_no", r => r.LineNo),
-            Field.Text<OrderItemRow>("sku", r => r.Sku),
-            Field.Integer<OrderItemRow>("quantity", r => r.Quantity),
-            Field.Numeric<OrderItemRow>("unit_price", r => r.UnitPrice),
-            Field.Numeric<OrderItemRow>("discount_amount", r => r.DiscountAmount),
-            Field.Numeric<OrderItemRow>("unit_cost", r => r.UnitCost),
+            // A row of no lines (OrderItemRow.NoLines) stages its order's key only: the upsert's join with the products (by sku) leaves
+            // it out, and ReplaceSet deletes every stored line of its order.
+            Field.Integer<OrderItemRow>("line_no", r => r.NoLines ? null : r.LineNo),
+            Field.Text<OrderItemRow>("sku", r => r.NoLines ? null : r.Sku),
+            Field.Integer<OrderItemRow>("quantity", r => r.NoLines ? null : r.Quantity),
+            Field.Numeric<OrderItemRow>("unit_price", r => r.NoLines ? null : r.UnitPrice),
+            Field.Numeric<OrderItemRow>("discount_amount", r => r.NoLines ? null : r.DiscountAmount),
+            Field.Numeric<OrderItemRow>("unit_cost", r => r.NoLines ? null : r.UnitCost),
+            Field.Boolean<OrderItemRow>("no_lines", r => r.NoLines ? true : null),
         ],
         KeyFields = ["merchant_id", "shop_id", "order_no", "order_date", "line_no"],
         Joins = $"""
@@ -112,14 +118,24 @@ internal static class OrderItemsEntity
         [
             .. NaturalKeys.Merchant(),
             RowCheck.Required("order_no"),
-            RowCheck.Required("sku"),
+            OfALine(RowCheck.Required("sku")),
             RowCheck.BusinessDate("order_date"),
             new("order_no",
                 "NOT EXISTS (SELECT 1 FROM dw.fact_sales_orders AS o WHERE o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date "
                 + $"AND o.order_date {BatchDays.Range})",
                 "format('order_no %s (%s, order_date %s) is not an order of merchant %s', t.order_no, coalesce('shop_code ' || t.shop_code, 'shop_id ' || t.shop_id), t.order_date, " + NaturalKeys.MerchantNamed + ")",
                 "fact_order_items_order_fkey"),
-            References.Sku("fact_order_items_product_fkey"),
+            OfALine(References.Sku("fact_order_items_product_fkey")),
+            // A row of no lines empties its order only in a replacing batch (@replaceLines: IngestOptions.ReplaceOrderLines), and
+            // cannot stand beside a line of the same order: the batch would say both that it has lines and that it has none.
+            new("sku", "t.no_lines AND NOT CAST(@replaceLines AS boolean)",
+                "format('order_no %s has no line_no, sku, quantity or unit_price: such a row says the order has no lines, which only a replacing import (--replace) may say', t.order_no)")
+            { OnlyWhenGiven = "no_lines" },
+            new("sku",
+                "t.no_lines AND EXISTS (SELECT 1 FROM pg_temp.ingest_rows AS b WHERE b.merchant_id = t.merchant_id AND b.shop_id = t.shop_id "
+                + "AND b.order_no = t.order_no AND b.order_date = t.order_date AND b.no_lines IS NOT TRUE)",
+                "format('order_no %s (order_date %s) has lines in this batch and a row saying it has none: leave out one or the other', t.order_no, t.order_date)")
+            { OnlyWhenGiven = "no_lines" },
             // A new line without cost takes the product's (dw.product_unit_cost): in CNY at the rate of its order date.
             // (A stored line of the same product keeps its cost: ResolveStoredCost found it; unit_cost is NOT NULL.)
             References.ProductCostRate("unit_cost", "t.unit_cost IS NULL AND t.stored_unit_cost IS NULL",
@@ -137,19 +153,34 @@ internal static class OrderItemsEntity
         // The batch's lines are its orders' whole set (IngestOptions.ReplaceOrderLines): after the upsert every line of the batch is
         // stored, so a stored line of one of its orders that no batch row names is one the file no longer has. One statement for the
         // batch, and only when asked for: an ordinary import never runs it.
+        // A row of no lines names its order with no line_no, so every stored line of that order is deleted; an order whose lines it
+        // deleted sold nothing from lines any more: its cost and units become 0 in the same statement (dw.post_order_totals leaves an
+        // order without lines as it was imported, which here would be the deleted lines' sums).
         ReplaceSet = $"""
             WITH batch AS MATERIALIZED (
-                SELECT o.merchant_id, o.order_id, o.order_date, t.line_no
+                SELECT o.merchant_id, o.order_id, o.order_date, t.line_no, t.no_lines
                 FROM pg_temp.ingest_rows AS t
                 JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
                  AND o.order_date {BatchDays.Range}
             ),
-            orders AS (SELECT DISTINCT b.merchant_id, b.order_id, b.order_date FROM batch AS b)
-            DELETE FROM dw.fact_order_items AS i
-            USING orders AS b
-            WHERE i.merchant_id = b.merchant_id AND i.order_id = b.order_id AND i.order_date = b.order_date AND i.order_date {BatchDays.Range}
-              AND NOT EXISTS (SELECT 1 FROM batch AS k
-                              WHERE k.merchant_id = i.merchant_id AND k.order_id = i.order_id AND k.order_date = i.order_date AND k.line_no = i.line_no)
+            orders AS (SELECT DISTINCT b.merchant_id, b.order_id, b.order_date FROM batch AS b),
+            deleted AS (
+                DELETE FROM dw.fact_order_items AS i
+                USING orders AS b
+                WHERE i.merchant_id = b.merchant_id AND i.order_id = b.order_id AND i.order_date = b.order_date AND i.order_date {BatchDays.Range}
+                  AND NOT EXISTS (SELECT 1 FROM batch AS k
+                                  WHERE k.merchant_id = i.merchant_id AND k.order_id = i.order_id AND k.order_date = i.order_date AND k.line_no = i.line_no)
+                RETURNING i.merchant_id, i.order_id, i.order_date
+            ),
+            emptied AS (
+                UPDATE dw.fact_sales_orders AS o SET cost_amount_cny = 0, item_count = 0
+                FROM (SELECT DISTINCT d.merchant_id, d.order_id, d.order_date FROM deleted AS d
+                      WHERE EXISTS (SELECT 1 FROM batch AS b WHERE b.no_lines AND b.merchant_id = d.merchant_id AND b.order_id = d.order_id
+                                      AND b.order_date = d.order_date)) AS e
+                WHERE o.merchant_id = e.merchant_id AND o.order_id = e.order_id AND o.order_date = e.order_date AND o.order_date {BatchDays.Range}
+                  AND (o.cost_amount_cny, o.item_count) IS DISTINCT FROM (0, 0)
+            )
+            SELECT count(*) FROM deleted
             """,
         // Lines imported again unchanged post nothing: their orders' cost, units and stock follow from them as the call that last
         // wrote them posted them (a changed order posts its own stock).
