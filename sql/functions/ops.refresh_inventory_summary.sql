@@ -85,8 +85,7 @@ BEGIN
 
         IF NOT moved THEN
             -- The others: their window's deltas added, the derived columns derived again (the
-            -- expressions of mart.mv_inventory_summary_rows; inventory_value_cny is a sum of
-            -- amounts in cents, so its rounding changed nothing there).
+            -- expressions of mart.mv_inventory_summary_rows, over the same unrounded inventory_value_cny).
             UPDATE mart.mv_inventory_summary AS t
             SET units_sold_30d = n.units_sold_30d,
                 cost_sold_30d = n.cost_sold_30d,

@@ -30,7 +30,8 @@ SELECT count(*) AS totalproducts,
        count(*) FILTER (WHERE status = 'out') AS outofstockproducts,
        count(*) FILTER (WHERE status = 'overstock') AS overstockproducts,
        round(avg(turnover_30d), 4) AS averageturnoverrate,
-       coalesce(sum(inventory_value_cny), 0) AS inventoryvalue
+       -- Rounded once, over the exact values: the figure SQL gives as round(sum(quantity_on_hand * average_unit_cost), 2).
+       coalesce(round(sum(inventory_value_cny), 2), 0) AS inventoryvalue
   FROM classified;
 WITH classified AS (
     SELECT i.*,

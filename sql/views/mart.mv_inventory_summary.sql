@@ -63,7 +63,9 @@ WITH stock AS (
            sum(i.quantity_available)::bigint AS quantity_available,
            sum(i.quantity_incoming)::bigint AS quantity_incoming,
            sum(i.safety_stock)::bigint AS safety_stock,
-           sum(round(i.quantity_on_hand * i.average_unit_cost, 2)) AS inventory_value_cny
+           -- Exact (on hand x a cost of 4 decimals): rounded per position and then summed, the merchant's total drifted from
+           -- the positions' own sum by cents (0.12 over 424 positions); readers round a sum once, at the end.
+           sum(i.quantity_on_hand * i.average_unit_cost) AS inventory_value_cny
     FROM dw.fact_inventory AS i
     WHERE (merchants IS NULL AND products IS NULL) OR (i.merchant_id = ANY (merchants) AND i.product_id = ANY (products))
     GROUP BY i.merchant_id, i.product_id
@@ -93,7 +95,7 @@ SELECT s.merchant_id,
        s.quantity_available,
        s.quantity_incoming,
        s.safety_stock,
-       round(s.inventory_value_cny, 2) AS inventory_value_cny,
+       s.inventory_value_cny,
        coalesce(d.units_sold_30d, 0) AS units_sold_30d,
        round(coalesce(d.units_sold_30d, 0) / 30.0, 4) AS avg_daily_units,
        round(s.quantity_available / nullif(coalesce(d.units_sold_30d, 0) / 30.0, 0), 1) AS days_of_cover,
@@ -138,7 +140,7 @@ CREATE INDEX mv_inventory_summary_product_idx ON mart.mv_inventory_summary (prod
 ANALYZE mart.mv_inventory_summary;
 
 COMMENT ON TABLE mart.mv_inventory_summary IS 'Stock per merchant and product over all warehouses with value, 30-day sales, days of cover, turnover, stock status and suggested reorder quantity (definitions in sql/views/mart.mv_inventory_summary.sql): an incremental aggregate kept per product that only the refresh functions write. Readers use mart.inventory_summary.';
-COMMENT ON COLUMN mart.mv_inventory_summary.inventory_value_cny IS 'On hand x weighted average unit cost, in CNY.';
+COMMENT ON COLUMN mart.mv_inventory_summary.inventory_value_cny IS 'On hand x weighted average unit cost, in CNY, summed over the warehouses unrounded (4 decimals): round a sum of it once, at the end, and it equals the positions'' own sum.';
 COMMENT ON COLUMN mart.mv_inventory_summary.units_sold_30d IS 'Units of valid orders over the 30 days before today.';
 COMMENT ON COLUMN mart.mv_inventory_summary.cost_sold_30d IS 'Cost (CNY) of the units of valid orders over the 30 days before today: kept so that the refresh can add a day''s deltas to it and derive turnover_30d again (ops.refresh_inventory_summary).';
 COMMENT ON COLUMN mart.mv_inventory_summary.days_of_cover IS 'quantity_available / avg_daily_units; NULL without sales.';

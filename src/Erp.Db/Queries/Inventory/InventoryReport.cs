@@ -23,7 +23,7 @@ public sealed record InventorySummary
     /// <summary>Average 30-day turnover of products that have one.</summary>
     public decimal? AverageTurnoverRate { get; init; }
 
-    /// <summary>Stock value at average cost, CNY.</summary>
+    /// <summary>Stock value at average cost, CNY: on hand x average unit cost summed over the selected positions, rounded once to the cent.</summary>
     public decimal InventoryValue { get; init; }
 }
 
