@@ -145,6 +145,27 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
         WarehouseErrors.GuardAsync(RequiredRole.Writer, () => new BooksPoster(DataSource, LoggerFactory.CreateLogger<BooksPoster>()).PostAsync(merchantId, from, to, cancellationToken));
 
     /// <summary>
+    /// Re-costs booked order lines on purpose (<c>dw.recost_order_lines</c>): each line of the orders of <paramref name="merchantId"/>
+    /// (null = every merchant) dated <paramref name="from"/>..<paramref name="to"/> (inclusive, null = unbounded), numbered
+    /// <paramref name="orderNo"/> when given, takes its product's current <c>unit_cost</c> in CNY at the rate of the order date, and the
+    /// orders whose lines changed are posted, so their cost and profit follow. Booked costs are otherwise frozen: neither a re-import nor
+    /// <see cref="PostAsync"/> changes them (docs/business-flows.md, "Booked costs stay booked"). Stock positions and the movements'
+    /// costs do not move. One transaction; idempotent (a second run re-costs nothing).
+    /// </summary>
+    /// <param name="merchantId">One merchant, or null for all.</param>
+    /// <param name="from">First order date, or null.</param>
+    /// <param name="to">Last order date, or null.</param>
+    /// <param name="orderNo">Only the orders with this number, or null for all in the range.</param>
+    /// <param name="cancellationToken">Cancels the run; nothing of it is saved.</param>
+    /// <returns>The orders selected, lines re-costed and orders whose cost changed.</returns>
+    /// <exception cref="ArgumentException"><paramref name="to"/> is before <paramref name="from"/>.</exception>
+    /// <exception cref="Npgsql.PostgresException">A product's cost is in a currency with no rate on or before an order date (SQLSTATE 22000, naming the SKU); nothing changed.</exception>
+    /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
+    /// <exception cref="WarehouseAccessException">The login is not in erp_writer (nor the owner), the server refused the login, or the database does not exist.</exception>
+    public Task<RecostResult> RecostAsync(long? merchantId = null, DateOnly? from = null, DateOnly? to = null, string? orderNo = null, CancellationToken cancellationToken = default) =>
+        WarehouseErrors.GuardAsync(RequiredRole.Writer, () => new BooksPoster(DataSource, LoggerFactory.CreateLogger<BooksPoster>()).RecostAsync(merchantId, from, to, orderNo, cancellationToken));
+
+    /// <summary>
     /// The warehouse's today: the date in the database's time zone (its <c>TimeZone</c> setting, which a DBA sets with
     /// <c>ALTER DATABASE ... SET timezone = 'Asia/Shanghai'</c>), which is what <c>CURRENT_DATE</c> returns on the server and so
     /// the day receivables age to, overdue marking and the refreshed windows end on; not this machine's date. The queries'

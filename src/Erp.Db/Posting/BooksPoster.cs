@@ -13,6 +13,28 @@ internal sealed class BooksPoster(NpgsqlDataSource dataSource, ILogger logger)
         FROM dw.post(@merchant, CAST(@from AS date), CAST(@to AS date))
         """;
 
+    private const string RecostSql = """
+        SELECT orders, lines, orders_costed AS orderscosted
+        FROM dw.recost_order_lines(@merchant, CAST(@from AS date), CAST(@to AS date), @orderNo)
+        """;
+
+    public async Task<RecostResult> RecostAsync(long? merchantId, DateOnly? from, DateOnly? to, string? orderNo, CancellationToken cancellationToken)
+    {
+        if (from is { } f && to is { } t && t < f)
+        {
+            throw new ArgumentException($"to ({t:yyyy-MM-dd}) is before from ({f:yyyy-MM-dd}).", nameof(to));
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await connection.QuerySingleAsync<RecostResult>(new CommandDefinition(
+            RecostSql, new { merchant = merchantId, from = from?.ToDateTime(TimeOnly.MinValue), to = to?.ToDateTime(TimeOnly.MinValue), orderNo },
+            transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Re-costed {Lines} line(s) of {Orders} order(s) of merchant {Merchant}: {Result}", result.Lines, result.Orders,
+            merchantId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all", result);
+        return result;
+    }
+
     public async Task<PostResult> PostAsync(long? merchantId, DateOnly? from, DateOnly? to, CancellationToken cancellationToken)
     {
         if (from is { } f && to is { } t && t < f)

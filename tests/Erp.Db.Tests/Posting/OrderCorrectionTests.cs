@@ -296,6 +296,61 @@ public class OrderCorrectionTests
     }
 
     [Fact]
+    public async Task Erpdb_post_recost_restates_booked_lines_at_their_product_s_cost_now_and_a_second_run_changes_nothing()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Order("S-1", "shipped"), Order("S-2", "shipped")]);
+        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 2), Line("S-1", 2, 1), Line("S-2", 1, 3)]);
+        await ingest.UpsertProductsAsync([new ProductMasterRow(1, "A-1", "Mug") { UnitCost = 20m }]);
+        // Each order as text, and whether every line and order of the day agrees with the question asked in SQL: a line at its product's cost
+        // in CNY at the order date, an order's cost the sum of its lines and its gross profit revenue less that cost.
+        Task<string?> StateAsync() => db.ScalarAsync<string>("""
+            SELECT string_agg(o.order_no || ':' || o.cost_amount_cny || ':' || o.gross_profit_cny || ':'
+                              || (SELECT string_agg(i.unit_cost::text, '/' ORDER BY i.line_no) FROM dw.fact_order_items AS i
+                                  WHERE i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.order_date = o.order_date)
+                              || ':' || (o.cost_amount_cny = (SELECT sum(i.cost_amount) FROM dw.fact_order_items AS i
+                                                              WHERE i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.order_date = o.order_date)
+                                         AND o.gross_profit_cny = o.gmv_cny - o.cost_amount_cny
+                                         AND NOT EXISTS (SELECT 1 FROM dw.fact_order_items AS i JOIN dw.dim_products AS p USING (merchant_id, product_id)
+                                                         CROSS JOIN LATERAL dw.product_cost_cny(p.unit_cost, p.cost_currency::text, i.order_date) AS c
+                                                         WHERE i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.order_date = o.order_date
+                                                           AND i.unit_cost <> c.unit_cost)),
+                              ',' ORDER BY o.order_no)
+            FROM dw.fact_sales_orders AS o WHERE o.order_no IN ('S-1', 'S-2')
+            """);
+        var booked = await StateAsync();
+        var stock = await MovementsAsync(db);
+        string[] Recost(params string[] args) => ["post", "--recost", "--merchant", "1", .. args, "--connection", db.ConnectionString, "--format", "json"];
+
+        var one = await CliRun.RunAsync(Recost("--order-no", "S-1"));
+        var afterOne = await StateAsync();
+        var unknown = await CliRun.RunAsync(Recost("--order-no", "S-9"));
+        var alone = await CliRun.RunAsync("post", "--order-no", "S-1", "--connection", db.ConnectionString, "--format", "json");
+        var day = await CliRun.RunAsync(Recost("--from", "2026-03-05", "--to", "2026-03-05"));
+        var books = await BooksAsync(db);
+        var again = await new ErpDatabase(db.DataSource).RecostAsync(1, new DateOnly(2026, 3, 5), new DateOnly(2026, 3, 5));
+        var posted = await new ErpDatabase(db.DataSource).PostAsync();
+
+        Assert.Equal("S-1:37.50:672.50:12.5000/12.5000:false,S-2:37.50:672.50:12.5000:false", booked);
+        Assert.Equal(0, one.ExitCode);
+        var data = one.Json().GetProperty("data");
+        Assert.Equal((1, 2, 1), (data.GetProperty("orders").GetInt32(), data.GetProperty("lines").GetInt32(), data.GetProperty("ordersCosted").GetInt32()));
+        Assert.Equal("S-1:60.00:650.00:20.0000/20.0000:true,S-2:37.50:672.50:12.5000:false", afterOne);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("--order-no S-9 is not an order", unknown.Output + unknown.Error);
+        Assert.Equal(2, alone.ExitCode);
+        Assert.Equal(0, day.ExitCode);
+        Assert.Equal(1, day.Json().GetProperty("data").GetProperty("lines").GetInt32());
+        Assert.Equal("S-1:60.00:650.00:20.0000/20.0000:true,S-2:60.00:650.00:20.0000:true", await StateAsync());
+        // Positions and movements are not re-costed: the stock is what it was.
+        Assert.Equal(stock, await MovementsAsync(db));
+        Assert.True(again.NothingChanged, again.ToString());
+        Assert.True(posted.NothingChanged, posted.ToString());
+        Assert.Equal(books, await BooksAsync(db));
+    }
+
+    [Fact]
     public async Task A_corrected_product_cost_leaves_booked_lines_at_their_cost_until_a_line_is_imported_with_one()
     {
         await using var db = await IngestSample.CreateAsync();
