@@ -1,3 +1,4 @@
+using CsCheck;
 using Erp.Db.Ingest;
 using Erp.Db.Tests.Cli;
 using Erp.Db.Tests.Infrastructure;
@@ -102,6 +103,50 @@ public class OrderCorrectionTests
         Assert.True(posted.NothingChanged, posted.ToString());
         Assert.Equal(books, await BooksAsync(db));
         Assert.Equal("4|0|0|0", await PositionAsync(db));
+    }
+
+    /// <summary>
+    /// Property: whatever paid and shipped times a re-import corrects (either or both, later the same day or days later, across the
+    /// merchant's midnight) and whichever shipping status it ends in, the order's posted movements stand where those of the same life
+    /// imported with the right times from the start stand (type, units, time and day), and the same file again changes nothing.
+    /// </summary>
+    [Fact]
+    public async Task Movements_of_an_order_whose_times_were_corrected_match_a_fresh_import_of_the_corrected_order()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        var n = 0;
+        var gen = Gen.Select(Gen.Int[0, 14 * 60], Gen.Int[0, 3 * 24 * 60], Gen.Int[0, 2], Gen.Int[1, 3], Gen.Int[0, 2]);
+        await gen.SampleAsync(async sample =>
+        {
+            var (paidAfter, shippedAfter, which, quantity, status) = sample;
+            var (corrected, fresh) = ($"T-{++n}", $"F-{n}");
+            var paid = which == 1 ? Morning.AddMinutes(5) : Morning.AddMinutes(paidAfter);
+            var shipped = which == 0 ? Morning.AddHours(5) : paid.AddMinutes(shippedAfter);
+            var final = new[] { "shipped", "delivered", "completed" }[status];
+            OrderRow Right(string orderNo) => Order(orderNo, final) with { PaidAt = paid, ShippedAt = shipped };
+            await ingest.UpsertOrdersAsync([Order(corrected, "paid"), Order(fresh, "paid") with { PaidAt = paid }]);
+            await ingest.UpsertOrderItemsAsync([Line(corrected, 1, quantity), Line(fresh, 1, quantity)]);
+            await ingest.UpsertOrdersAsync([Order(corrected, "shipped"), Right(fresh)]);
+
+            await ingest.UpsertOrdersAsync([Right(corrected)]);
+            var books = await BooksAsync(db);
+            var again = await ingest.UpsertOrdersAsync([Right(corrected)]);
+
+            var dated = await db.ScalarAsync<string>($"""
+                SELECT string_agg(o.order_no || '=' || m.moves, E'\n' ORDER BY o.order_no)
+                FROM dw.fact_sales_orders AS o
+                CROSS JOIN LATERAL (SELECT string_agg(t.transaction_type || ':' || t.quantity_change || '@' || t.occurred_at || '/' || t.transaction_date,
+                                                      ',' ORDER BY t.transaction_type, t.occurred_at) AS moves
+                                    FROM dw.fact_inventory_transactions AS t
+                                    WHERE t.merchant_id = o.merchant_id AND t.order_id = o.order_id AND t.order_date = o.order_date) AS m
+                WHERE o.order_no IN ('{corrected}', '{fresh}')
+                """);
+            var both = dated!.Split('\n').Select(d => d[(d.IndexOf('=', StringComparison.Ordinal) + 1)..]).ToArray();
+            Assert.Equal(both[1], both[0]);
+            Assert.Equal(1L, again.Unchanged);
+            Assert.Equal(books, await BooksAsync(db));
+        }, iter: 12, threads: 1, print: t => t.ToString());
     }
 
     [Fact]
