@@ -17,10 +17,10 @@
 -- counts on changes. Movements naming no line (written by hand or another system) are left as
 -- they are. A movement already dated right is not written: calling it twice changes nothing.
 -- Called by the order import for the orders whose order_date the file corrected (the move step
--- lists them), and after its posting for the stored orders it changed whose posting wrote no movement
--- (a paid or shipped time corrected without a date change: the same order, the same stock); not by
--- dw.post, which has no file saying what was corrected, nor by every posting (a status change is an
--- event: its earlier movements keep their times).
+-- lists them), and after its posting for the orders whose paid or shipped time it corrected without a
+-- date change, when that posting wrote no movement for them and no line of theirs was reserved or shipped
+-- at two times (OrdersEntity.RedateRetimed); not by dw.post, which has no file saying what was corrected,
+-- nor by every posting (a status change is an event: its earlier movements keep their times).
 
 CREATE OR REPLACE FUNCTION dw.redate_order_movements(orders dw.order_ref[])
 RETURNS integer

@@ -150,6 +150,24 @@ public class OrderCorrectionTests
     }
 
     [Fact]
+    public async Task An_order_that_shipped_twice_keeps_its_shipments_where_posted_when_its_shipped_time_is_corrected()
+    {
+        await using var db = await ShippedOrderAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Order("S-1", "returned")]);
+        var again = Order("S-1", "shipped") with { ShippedAt = Morning.AddHours(8) };
+        await ingest.UpsertOrdersAsync([again]);
+        var history = await DatedMovementsAsync(db);
+
+        var corrected = await ingest.UpsertOrdersAsync([again with { ShippedAt = Morning.AddHours(9) }]);
+
+        Assert.Equal(1L, corrected.Updated);
+        // Two shipments and a return between them: the one shipped_at the order holds cannot date both, so none is moved.
+        Assert.Equal(2, history!.Split("sale_out").Length - 1);
+        Assert.Equal(history, await DatedMovementsAsync(db));
+    }
+
+    [Fact]
     public async Task An_order_date_changed_by_hand_moves_the_movements_by_as_many_days_and_a_re_post_changes_nothing()
     {
         await using var db = await ShippedOrderAsync();

@@ -87,9 +87,24 @@ internal static class OrdersEntity
         """;
 
     /// <summary>
-    /// Re-dates, after the posting, the posted stock movements of the stored orders the batch changed when the posting wrote no
-    /// movement for them: their paid or shipped time may have been corrected without a date change (a status change is an event
-    /// whose new movements are dated when recorded, and its earlier ones keep their times).
+    /// Marks the rows whose stored order (same key) the batch gives another paid_at or shipped_at (times_corrected), before the upsert
+    /// overwrites them: one join of the batch with its stored orders, bounded by the batch's days. A time the row leaves out (the file has
+    /// no such column, or a blank) is not a correction: the re-dating keeps a movement's time where the order has none.
+    /// </summary>
+    private const string ResolveCorrectedTimes = $"""
+        ALTER TABLE pg_temp.ingest_rows ADD COLUMN IF NOT EXISTS times_corrected boolean;
+        UPDATE pg_temp.ingest_rows AS t SET times_corrected = true
+        FROM dw.fact_sales_orders AS o
+        WHERE o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
+          AND o.order_date {BatchDays.Range}
+          AND ((t.paid_at IS NOT NULL AND t.paid_at IS DISTINCT FROM o.paid_at) OR (t.shipped_at IS NOT NULL AND t.shipped_at IS DISTINCT FROM o.shipped_at))
+        """;
+
+    /// <summary>
+    /// Re-dates, after the posting, the posted stock movements of the orders whose paid or shipped time the batch corrected
+    /// (<see cref="ResolveCorrectedTimes"/>) without changing what they move: left out are an order the posting wrote a movement for (a
+    /// status change is an event, dated when recorded; its earlier movements keep their times) and an order with a line reserved or
+    /// shipped at more than one time (it shipped, came back and shipped again: the one shipped_at it holds cannot date each shipment).
     /// </summary>
     private const string RedateRetimed = $"""
 
@@ -99,10 +114,16 @@ internal static class OrdersEntity
             FROM pg_temp.ingest_rows AS t
             JOIN dw.fact_sales_orders AS o ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date = t.order_date
              AND o.order_date {BatchDays.Range}
-            WHERE o.updated_at = now() AND o.created_at <> now()
+            WHERE t.times_corrected
               AND NOT EXISTS (SELECT 1 FROM dw.fact_inventory_transactions AS m
                               WHERE m.merchant_id = o.merchant_id AND m.order_id = o.order_id AND m.order_date = o.order_date
-                                AND m.order_id IS NOT NULL AND m.created_at = now())))
+                                AND m.order_id IS NOT NULL AND m.created_at = now())
+              AND NOT EXISTS (SELECT 1 FROM dw.fact_inventory_transactions AS m
+                              WHERE m.merchant_id = o.merchant_id AND m.order_id = o.order_id AND m.order_date = o.order_date
+                                AND m.order_id IS NOT NULL AND m.transaction_type IN ('reserve', 'sale_out')
+                              GROUP BY m.line_no, m.product_id, m.transaction_type
+                              HAVING count(DISTINCT m.occurred_at) > 1)))
+        WHERE EXISTS (SELECT 1 FROM pg_temp.ingest_rows AS t WHERE t.times_corrected);
         """;
 
     private static EntityDefinition<OrderRow> Definition(bool withBatchLines)
@@ -190,7 +211,7 @@ internal static class OrdersEntity
             MoveField = "previous_shop_code",
             MoveWhenWithField = $"SELECT count(*) > 0 FROM ({MoveCandidatesWithShops}) AS c",
             MoveWithField = MoveOf(MoveCandidatesWithShops),
-            Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveShop, NaturalKeys.ResolveCustomer],
+            Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveShop, NaturalKeys.ResolveCustomer, ResolveCorrectedTimes],
             Currency = Money,
             Checks =
             [
@@ -284,8 +305,8 @@ internal static class OrdersEntity
             // An order whose order_date the batch corrected (the move step recorded it) takes its posted stock movements to its
             // new dates first (dw.redate_order_movements). The one-time EXISTS keeps the usual batch, which moved nothing, from
             // reading anything for it.
-            // Then a stored order the batch changed whose posting wrote no movement (a paid or shipped time corrected alone) takes
-            // its posted movements to its corrected times (the same function): re-posting, or the file again, then changes nothing.
+            // Then an order whose paid or shipped time the batch corrected, and whose posting wrote no movement, takes its posted
+            // movements to its corrected times (RedateRetimed, the same function): re-posting, or the file again, then changes nothing.
             Post = RedateMoved + PostingSql.Orders($"""
                 SELECT o.merchant_id, o.order_id, o.order_date
                 FROM pg_temp.ingest_rows AS t
