@@ -9,6 +9,8 @@
 --   product's cost as the accountant corrected it), not a position's weighted average, which a corrected
 --   product cost does not restate (an inventory snapshot or the next purchases do);
 -- - a line already at that cost is not written, so running it twice changes nothing the second time;
+-- - a product without a cost (unit_cost 0, what a product imported without one gets) leaves its lines as
+--   they are: their cost came from a stock position or the line itself, and 0 would wipe it;
 -- - stock movements keep the unit cost they were posted with (a later return takes the line's new cost,
 --   as after a line import with unit_cost); positions and their average cost do not move;
 -- - a product whose cost is in a currency without a rate on or before the order date fails the run,
@@ -52,7 +54,7 @@ BEGIN
     JOIN dw.fact_order_items AS i ON i.merchant_id = s.merchant_id AND i.order_id = s.order_id AND i.order_date = s.order_date
     JOIN dw.dim_products AS p ON p.merchant_id = i.merchant_id AND p.product_id = i.product_id
     CROSS JOIN LATERAL dw.product_cost_cny(p.unit_cost, p.cost_currency::text, i.order_date) AS c
-    WHERE c.unit_cost IS NULL
+    WHERE p.unit_cost > 0 AND c.unit_cost IS NULL
     LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'sku % costs in % and dw.fact_exchange_rates has no % rate on or before %: its order lines cannot be re-costed in CNY',
@@ -68,7 +70,7 @@ BEGIN
               JOIN dw.fact_order_items AS l ON l.merchant_id = s.merchant_id AND l.order_id = s.order_id AND l.order_date = s.order_date
               JOIN dw.dim_products AS p ON p.merchant_id = l.merchant_id AND p.product_id = l.product_id
               CROSS JOIN LATERAL dw.product_cost_cny(p.unit_cost, p.cost_currency::text, l.order_date) AS c
-              WHERE l.unit_cost <> c.unit_cost) AS n
+              WHERE p.unit_cost > 0 AND l.unit_cost <> c.unit_cost) AS n
         WHERE i.merchant_id = n.merchant_id AND i.order_id = n.order_id AND i.order_date = n.order_date AND i.line_no = n.line_no
         RETURNING i.merchant_id, i.order_id, i.order_date
     )
@@ -83,6 +85,6 @@ END
 $$;
 
 COMMENT ON FUNCTION dw.recost_order_lines(bigint, date, date, text) IS
-    'Restates the unit_cost of the selected orders'' lines (merchant NULL = all, order dates from_date..to_date, order_number NULL = any) as their product''s unit_cost in CNY at the order date (dw.product_cost_cny) and posts the orders whose lines changed; returns the orders selected, lines re-costed and orders whose cost changed (zeros for lines and orders_costed when already at that cost). Fails, changing nothing, when a product''s currency has no rate. See docs/business-flows.md, "Booked costs stay booked".';
+    'Restates the unit_cost of the selected orders'' lines (merchant NULL = all, order dates from_date..to_date, order_number NULL = any) as their product''s unit_cost in CNY at the order date (dw.product_cost_cny; a product of cost 0 leaves its lines alone) and posts the orders whose lines changed; returns the orders selected, lines re-costed and orders whose cost changed (zeros for lines and orders_costed when already at that cost). Fails, changing nothing, when a product''s currency has no rate. See docs/business-flows.md, "Booked costs stay booked".';
 REVOKE EXECUTE ON FUNCTION dw.recost_order_lines(bigint, date, date, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dw.recost_order_lines(bigint, date, date, text) TO erp_writer;

@@ -364,7 +364,9 @@ public class OrderCorrectionTests
         await using var db = await IngestSample.CreateAsync();
         var ingest = new Ingestor(db.DataSource);
         await ingest.UpsertOrdersAsync([Order("S-1", "shipped"), Order("S-2", "shipped")]);
-        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 2), Line("S-1", 2, 1), Line("S-2", 1, 3)]);
+        // A-2 has no cost (0): its line's own cost stays.
+        await ingest.UpsertProductsAsync([new ProductMasterRow(1, "A-2", "Gift")]);
+        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 2), Line("S-1", 2, 1), Line("S-2", 1, 3), Line("S-2", 2, 1, sku: "A-2", unitCost: 3m)]);
         await ingest.UpsertProductsAsync([new ProductMasterRow(1, "A-1", "Mug") { UnitCost = 20m }]);
         // Each order as text, and whether every line and order of the day agrees with the question asked in SQL: a line at its product's cost
         // in CNY at the order date, an order's cost the sum of its lines and its gross profit revenue less that cost.
@@ -378,7 +380,7 @@ public class OrderCorrectionTests
                                          AND NOT EXISTS (SELECT 1 FROM dw.fact_order_items AS i JOIN dw.dim_products AS p USING (merchant_id, product_id)
                                                          CROSS JOIN LATERAL dw.product_cost_cny(p.unit_cost, p.cost_currency::text, i.order_date) AS c
                                                          WHERE i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.order_date = o.order_date
-                                                           AND i.unit_cost <> c.unit_cost)),
+                                                           AND p.unit_cost > 0 AND i.unit_cost <> c.unit_cost)),
                               ',' ORDER BY o.order_no)
             FROM dw.fact_sales_orders AS o WHERE o.order_no IN ('S-1', 'S-2')
             """);
@@ -395,17 +397,17 @@ public class OrderCorrectionTests
         var again = await new ErpDatabase(db.DataSource).RecostAsync(1, new DateOnly(2026, 3, 5), new DateOnly(2026, 3, 5));
         var posted = await new ErpDatabase(db.DataSource).PostAsync();
 
-        Assert.Equal("S-1:37.50:672.50:12.5000/12.5000:false,S-2:37.50:672.50:12.5000:false", booked);
+        Assert.Equal("S-1:37.50:672.50:12.5000/12.5000:false,S-2:40.50:669.50:12.5000/3.0000:false", booked);
         Assert.Equal(0, one.ExitCode);
         var data = one.Json().GetProperty("data");
         Assert.Equal((1, 2, 1), (data.GetProperty("orders").GetInt32(), data.GetProperty("lines").GetInt32(), data.GetProperty("ordersCosted").GetInt32()));
-        Assert.Equal("S-1:60.00:650.00:20.0000/20.0000:true,S-2:37.50:672.50:12.5000:false", afterOne);
+        Assert.Equal("S-1:60.00:650.00:20.0000/20.0000:true,S-2:40.50:669.50:12.5000/3.0000:false", afterOne);
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("--order-no S-9 is not an order", unknown.Output + unknown.Error);
         Assert.Equal(2, alone.ExitCode);
         Assert.Equal(0, day.ExitCode);
         Assert.Equal(1, day.Json().GetProperty("data").GetProperty("lines").GetInt32());
-        Assert.Equal("S-1:60.00:650.00:20.0000/20.0000:true,S-2:60.00:650.00:20.0000:true", await StateAsync());
+        Assert.Equal("S-1:60.00:650.00:20.0000/20.0000:true,S-2:63.00:647.00:20.0000/3.0000:true", await StateAsync());
         // Positions and movements are not re-costed: the stock is what it was.
         Assert.Equal(stock, await MovementsAsync(db));
         Assert.True(again.NothingChanged, again.ToString());
