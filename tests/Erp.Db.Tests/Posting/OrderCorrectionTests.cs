@@ -413,6 +413,13 @@ public class OrderCorrectionTests
         Assert.True(again.NothingChanged, again.ToString());
         Assert.True(posted.NothingChanged, posted.ToString());
         Assert.Equal(books, await BooksAsync(db));
+
+        // A cost in a currency without a rate on the order date cannot be valued in CNY: the run fails naming it and saves nothing.
+        await ingest.UpsertProductsAsync([new ProductMasterRow(1, "A-1", "Mug") { UnitCost = 3m, CostCurrency = "GBP" }]);
+        var state = await StateAsync();
+        var noRate = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => new ErpDatabase(db.DataSource).RecostAsync(1));
+        Assert.Contains("sku A-1 costs in GBP and dw.fact_exchange_rates has no GBP rate on or before 2026-03-05", noRate.MessageText, StringComparison.Ordinal);
+        Assert.Equal(state, await StateAsync());
     }
 
     [Fact]
