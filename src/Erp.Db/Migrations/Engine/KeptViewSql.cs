@@ -16,18 +16,8 @@ internal static class KeptViewSql
     /// re-create (triggers, rules, column defaults), if anything. Run with <c>search_path</c> set to
     /// <c>pg_catalog</c>, so the definition names every relation with its schema.
     /// </summary>
-    public const string Save = """
-        WITH RECURSIVE deps(oid) AS (
-            SELECT c.oid
-              FROM unnest(@names::text[]) AS x(name)
-              JOIN pg_catalog.pg_class AS c ON c.oid = pg_catalog.to_regclass(x.name)
-            UNION
-            SELECT r.ev_class
-              FROM deps
-              JOIN pg_catalog.pg_depend AS d ON d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = deps.oid
-                                           AND d.classid = 'pg_catalog.pg_rewrite'::regclass
-              JOIN pg_catalog.pg_rewrite AS r ON r.oid = d.objid
-        ), kept AS (
+    public const string Save = ViewRebuildSql.DependentsCte + """
+        , kept AS (
             SELECT c.oid, n.nspname, c.relname, c.relowner, c.reloptions, c.relacl,
                    pg_catalog.format('%I.%I', n.nspname, c.relname) AS name
               FROM deps

@@ -35,8 +35,11 @@ internal static class ViewRebuildSql
          WHERE pg_catalog.format('%I.%I', n.nspname, p.proname) = ANY (@functions::text[])
         """;
 
-    /// <summary>The given relations and every relation whose rewrite rule reads one of them, directly or not, as <c>schema.name</c>.</summary>
-    public const string WithDependents = """
+    /// <summary>
+    /// <c>deps(oid)</c>: the relations named in <c>@names</c> and every relation whose rewrite rule (a view's query) reads one of them,
+    /// directly or not. The head of a query, to be followed by its SELECT from <c>deps</c>.
+    /// </summary>
+    public const string DependentsCte = """
         WITH RECURSIVE deps(oid) AS (
             SELECT c.oid
               FROM unnest(@names::text[]) AS x(name)
@@ -48,6 +51,11 @@ internal static class ViewRebuildSql
                                            AND d.classid = 'pg_catalog.pg_rewrite'::regclass
               JOIN pg_catalog.pg_rewrite AS r ON r.oid = d.objid
         )
+        """;
+
+    /// <summary>The given relations and every relation whose rewrite rule reads one of them, directly or not, as <c>schema.name</c>.</summary>
+    public const string WithDependents = DependentsCte + """
+
         SELECT pg_catalog.format('%I.%I', n.nspname, c.relname)
           FROM deps
           JOIN pg_catalog.pg_class AS c ON c.oid = deps.oid
