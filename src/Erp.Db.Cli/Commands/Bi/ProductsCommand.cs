@@ -23,7 +23,7 @@ internal sealed class ProductsCommand : Command
     private readonly PagingOptions paging;
 
     public ProductsCommand(CommandRunner runner, Database database)
-        : base("products", "The product list: each listing (a product in a shop) at its latest day of the last 90, filtered, sorted and paged.\nPrice in CNY, platform stock, the product's warehouse stock status, units sold, estimated revenue (units x price, what --sort-by revenue orders by) and the sales the platform reported that day, traffic and rating.")
+        : base("products", "The product list: each listing (a product in a shop) at its latest day of the last 90, filtered, sorted and paged.\nPrice in CNY, platform stock, the product's warehouse stock status, units sold, estimated revenue (that day's units x price, what --sort-by revenue orders by: best sellers over a period are 'erpdb sales --group-by product') and the sales the platform reported that day, traffic and rating.")
     {
         this.database = database;
         merchant = new MerchantOption(this);
