@@ -32,6 +32,13 @@ public sealed class LocalPostgresServer
 
     private string PortFile => Path.Combine(options.Home, "port");
 
+    /// <summary>
+    /// The password file of the server's own libpq connections (pg_cron's jobs), given to the postmaster as PGPASSFILE: the
+    /// superuser's line for 127.0.0.1. Absolute, because the postmaster runs in the data folder. Servers created before it
+    /// have none and run their jobs as background workers (docs/refresh-watchdog.md).
+    /// </summary>
+    private string JobPasswordFile => Path.GetFullPath(Path.Combine(DataDirectory, "pgpass"));
+
     /// <summary>Starts the server unless it runs already (creating the cluster the first time) and returns how to reach it.</summary>
     public async Task<LocalServerInfo> EnsureStartedAsync(CancellationToken cancellationToken = default)
     {
@@ -53,7 +60,8 @@ public sealed class LocalPostgresServer
         await PrivateFiles.WriteAllTextAsync(PortFile, port.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
         logger.LogInformation("Starting local PostgreSQL {Version} on 127.0.0.1:{Port} (data in {DataDirectory})", binaries.Version, port, DataDirectory);
         var started = await ProcessRunner.RunAsync(binaries.PgCtl,
-            ["start", "-w", "-t", "60", "-D", DataDirectory, "-l", Path.Combine(DataDirectory, "server.log"), "-o", $"-p {port}"], cancellationToken);
+            ["start", "-w", "-t", "60", "-D", DataDirectory, "-l", Path.Combine(DataDirectory, "server.log"), "-o", $"-p {port}"], cancellationToken,
+            File.Exists(JobPasswordFile) ? new Dictionary<string, string> { ["PGPASSFILE"] = JobPasswordFile } : new Dictionary<string, string>());
         if (started.ExitCode != 0)
         {
             throw new InvalidOperationException($"The local PostgreSQL did not start: {started.Output}. See {Path.Combine(DataDirectory, "server.log")}.");
@@ -151,12 +159,14 @@ public sealed class LocalPostgresServer
             Directory.Delete(setup, recursive: true);
         }
 
+        var cron = binaries.HasPgCron && options.PgCron;
         var settings = new List<string>
         {
             "# Written by erpdb for its private local server.",
             "listen_addresses = '127.0.0.1'",
             "unix_socket_directories = ''",
-            "max_connections = 200",
+            // pg_cron's running jobs are connections too (below): clients keep their 200.
+            cron ? "max_connections = 280" : "max_connections = 200",
             "shared_buffers = 256MB",
             "max_wal_size = 4GB",
             "synchronous_commit = off",
@@ -165,13 +175,18 @@ public sealed class LocalPostgresServer
         {
             settings.AddRange(["fsync = off", "full_page_writes = off"]);
         }
-        if (binaries.HasPgCron && options.PgCron)
+        if (cron)
         {
-            // Each running job takes a background worker, and each warehouse's refresh watchdog holds one about 50 seconds of
-            // every minute (docs/refresh-watchdog.md): the default 8 workers and 32 running jobs are too few when many databases
-            // (a test run's dozens, a developer's copies) each run the every-minute jobs; their runs then did not start at all.
-            settings.AddRange(["shared_preload_libraries = 'pg_cron'", $"cron.database_name = {PostgresConf.Literal(options.Database)}", "cron.use_background_workers = on",
-                "max_worker_processes = 96", "cron.max_running_jobs = 80"]);
+            // pg_cron runs each job as a libpq connection to 127.0.0.1 (the server has no unix socket), logging in with the password
+            // file the postmaster gets as PGPASSFILE; pg_hba stays scram-sha-256 for every login. Not background workers: pg_cron
+            // 1.4 reads a worker's output with a blocking wait, so every round of jobs of every database waited for the longest
+            // one, and a refresh watchdog lasts 50 seconds (docs/refresh-watchdog.md). Each running job is a connection, and each
+            // warehouse's watchdog holds one about 50 seconds of every minute: the default 32 running jobs are too few when many
+            // databases (a test run's dozens, a developer's copies) each run the every-minute jobs; 80 fit in max_connections
+            // beside the clients' 200.
+            settings.AddRange(["shared_preload_libraries = 'pg_cron'", $"cron.database_name = {PostgresConf.Literal(options.Database)}",
+                "cron.use_background_workers = off", "cron.host = '127.0.0.1'", "cron.max_running_jobs = 80"]);
+            await PrivateFiles.WriteAllTextAsync(JobPasswordFile, $"127.0.0.1:*:*:{SuperUser}:{password}\n", cancellationToken);
         }
         await File.AppendAllLinesAsync(Path.Combine(DataDirectory, "postgresql.conf"), settings, cancellationToken);
         await ProcessRunner.GiveToServerUserAsync(DataDirectory, recursive: true, cancellationToken);
@@ -205,6 +220,10 @@ public sealed class LocalPostgresServer
                 await using var create = new NpgsqlCommand($"CREATE DATABASE \"{options.Database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
                 await create.ExecuteNonQueryAsync(cancellationToken);
             }
+        }
+        if (startedNow)
+        {
+            await LocalCronJobs.FollowPortAsync(ConnectionString(port, options.Database), logger, cancellationToken);
         }
         return new LocalServerInfo(ConnectionString(port, options.Database), port, DataDirectory, binaries.Version, binaries.HasPgCron && ConfiguredWithPgCron(), startedNow);
     }

@@ -9,7 +9,13 @@ internal static class ProcessRunner
 
     public sealed record Result(int ExitCode, string Output);
 
-    public static async Task<Result> RunAsync(string file, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="file"/> and returns its exit code and output. With <paramref name="libpqEnvironment"/>, the process
+    /// (and the postmaster pg_ctl starts, whose pg_cron connects through libpq) gets none of the caller's PG* variables, only
+    /// these: a PGPASSWORD or PGHOST meant for another server must never steer the server's own connections.
+    /// </summary>
+    public static async Task<Result> RunAsync(string file, IEnumerable<string> arguments, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? libpqEnvironment = null)
     {
         var start = new ProcessStartInfo
         {
@@ -30,6 +36,18 @@ internal static class ProcessRunner
             start.ArgumentList.Add(argument);
         }
         start.Environment["LC_ALL"] = "C";
+        if (libpqEnvironment is not null)
+        {
+            // runuser keeps the environment (it resets only HOME, SHELL, USER and LOGNAME), so these reach the server as root too.
+            foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("PG", StringComparison.Ordinal)).ToList())
+            {
+                start.Environment.Remove(inherited);
+            }
+            foreach (var (name, value) in libpqEnvironment)
+            {
+                start.Environment[name] = value;
+            }
+        }
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
