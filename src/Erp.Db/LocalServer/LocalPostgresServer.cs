@@ -10,7 +10,8 @@ namespace Erp.Db.LocalServer;
 /// <summary>
 /// A private PostgreSQL cluster started from the machine's binaries, for when no connection is
 /// configured: its own data folder, a free port on 127.0.0.1, a generated password, and pg_cron
-/// preloaded when installed. As root the server runs as the postgres user (PostgreSQL refuses root).
+/// preloaded when installed, its jobs run as connections that log in with the superuser's password
+/// (docs/refresh-watchdog.md). As root the server runs as the postgres user (PostgreSQL refuses root).
 /// </summary>
 public sealed class LocalPostgresServer
 {
