@@ -153,16 +153,21 @@ public sealed partial class WarehouseQueries
         var byDay = query.GroupBy == SalesGrouping.Day;
         var sql = SalesSql.Report(query.GroupBy);
         // By category the names come from dw.dim_categories as they are now, not as of a refresh: not cached.
-        var cacheable = query.GroupBy == SalesGrouping.Category ? null
-            : Cached<SalesReport>("sales", query, r => r.Daily.Count + (byDay ? 0 : r.Breakdown.Count) + r.TopProducts.Count);
         await using var connection = await MerchantScope.OpenAsync(database, query.MerchantId, cancellationToken);
         var previous = query.ComparedTo ?? ComparedTo(query.Period, connection.Today);
+        // A period that includes today compares its last day with today's counterpart up to now's time of day (sales_totals.sql):
+        // an answer that moves with the clock, not only with a refresh, so it is not cached.
+        var cut = query.Period.Start <= connection.Today && connection.Today <= query.Period.End;
+        var cacheable = query.GroupBy == SalesGrouping.Category || cut ? null
+            : Cached<SalesReport>("sales", query, r => r.Daily.Count + (byDay ? 0 : r.Breakdown.Count) + r.TopProducts.Count);
         var parameters = new
         {
             start = Sql.Date(query.Period.Start),
             end = Sql.Date(query.Period.End),
             previous_start = Sql.Date(previous.Start),
             previous_end = Sql.Date(previous.End),
+            today = Sql.Date(connection.Today),
+            cut,
             platforms,
             top = query.TopProducts,
             days = query.Period.Days,
@@ -177,7 +182,7 @@ public sealed partial class WarehouseQueries
             return new SalesReport
             {
                 Period = new PeriodInfo(query.Period.Start, query.Period.End, query.Period.Days),
-                ComparedTo = new PeriodInfo(previous.Start, previous.End, previous.Days),
+                ComparedTo = new PeriodInfo(previous.Start, previous.End, previous.Days) { Through = metrics.PreviousThrough },
                 Metrics = metrics,
                 Daily = daily,
                 Breakdown = breakdown,

@@ -135,20 +135,23 @@ public class ConsistentAnswersTests
         var compared = data.GetProperty("comparedTo");
         Assert.Equal((Day(start.AddDays(-31)), Day(start.AddDays(-26)), 6),
             (compared.GetProperty("start").GetString(), compared.GetProperty("end").GetString(), compared.GetProperty("days").GetInt32()));
-        var (now, then) = ($"order_date BETWEEN DATE '{Day(start)}' AND CURRENT_DATE", $"order_date BETWEEN DATE '{Day(start.AddDays(-31))}' AND DATE '{Day(start.AddDays(-26))}'");
+        // The last of them, today's counterpart, only up to now's time of day (docs/metrics.md): comparedTo.through.
+        var through = compared.GetProperty("through").GetDateTime();
+        var then = await LikeForLikeGrowthTests.WholeDaysAsync(f.Db, start.AddDays(-31), start.AddDays(-27))
+            + await LikeForLikeGrowthTests.SoFarAsync(f.Db, start.AddDays(-26), through);
         var metrics = data.GetProperty("metrics");
-        Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE {ValidSales} AND {then}"),
-            metrics.GetProperty("previousPeriodRevenue").GetDecimal());
+        Assert.Equal(then, metrics.GetProperty("previousPeriodRevenue").GetDecimal());
         Assert.Equal(
             await f.Db.ScalarAsync<decimal>($"""
-                SELECT round((sum(gmv_cny) FILTER (WHERE {now}) - sum(gmv_cny) FILTER (WHERE {then})) / sum(gmv_cny) FILTER (WHERE {then}), 6)
-                  FROM dw.fact_sales_orders WHERE {ValidSales}
+                SELECT round((sum(gmv_cny) - {then.ToString(CultureInfo.InvariantCulture)}) / {then.ToString(CultureInfo.InvariantCulture)}, 6)
+                  FROM dw.fact_sales_orders WHERE {ValidSales} AND order_date BETWEEN DATE '{Day(start)}' AND CURRENT_DATE
                 """),
             metrics.GetProperty("growthRate").GetDecimal());
         Assert.Contains("as many days at the start of the period before", run.Json().GetProperty("meta").GetProperty("period").GetProperty("note").GetString(), StringComparison.Ordinal);
         // A period that ends today or before compares with the whole period before, as always.
         var past = await DataAsync(f, "sales", "--start", Day(start.AddDays(-40)), "--end", Day(start.AddDays(-10)));
         Assert.Equal((Day(start.AddDays(-71)), 31), (past.GetProperty("comparedTo").GetProperty("start").GetString(), past.GetProperty("comparedTo").GetProperty("days").GetInt32()));
+        Assert.False(past.GetProperty("comparedTo").TryGetProperty("through", out _));
     }
 
     private static string Six(JsonElement row, string field) => row.GetProperty(field).GetDecimal().ToString("0.000000", CultureInfo.InvariantCulture);

@@ -370,9 +370,12 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
 
         var report = (await f.Erp.Queries.ReportAsync(query)).Data;
 
-        var previous = await f.Db.ScalarAsync<decimal>(
-            "SELECT coalesce(sum(gmv_cny), 0) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND dw.is_valid_sale(status) "
-            + "AND order_date BETWEEN date_trunc('month', CURRENT_DATE - interval '1 month')::date AND (CURRENT_DATE - interval '1 month')::date");
+        // The same days of last month, today's counterpart only up to now's time of day (docs/metrics.md).
+        var compared = report.ComparedTo!;
+        var sameDay = today.AddMonths(-1);
+        Assert.Equal((new DateOnly(sameDay.Year, sameDay.Month, 1), sameDay), (compared.Start, compared.End));
+        var previous = await LikeForLikeGrowthTests.WholeDaysAsync(f.Db, compared.Start, sameDay.AddDays(-1))
+            + await LikeForLikeGrowthTests.SoFarAsync(f.Db, sameDay, compared.Through!.Value);
         Assert.Equal(new DateOnly(today.Year, today.Month, 1), report.Period.Start);
         Assert.Equal(today, report.Period.End);
         Assert.False(report.Complete);

@@ -13,20 +13,24 @@ namespace Erp.Db.Tests.Queries;
 /// <summary>The result cache of <see cref="WarehouseQueries"/> (docs/result-cache.md): who gets what, and when a refresh shows.</summary>
 public class ResultCacheTests
 {
-    private const string Window = "order_date BETWEEN CURRENT_DATE - 6 AND CURRENT_DATE AND dw.is_valid_sale(status)";
+    // The 7 days to yesterday: sales over a period that includes today is not cached (its growth compares today's counterpart up to
+    // now's time of day, which moves with the clock: docs/metrics.md), see A_sales_period_that_includes_today_is_not_cached.
+    private const string Window = "order_date BETWEEN CURRENT_DATE - 7 AND CURRENT_DATE - 1 AND dw.is_valid_sale(status)";
+
+    private static Period Week => Period.LastDays(7, QueryFixture.Today.AddDays(-1));
 
     [Fact]
     public async Task A_second_call_is_served_from_the_cache_with_live_freshness_and_a_refresh_gives_the_new_rows()
     {
         await using var f = await QueryFixture.CreateAsync();
         var cache = f.Erp.Queries.Cache!;
-        var sales = new SalesQuery(1, Period.LastDays(7, QueryFixture.Today));
+        var sales = new SalesQuery(1, Week);
 
         var first = await f.Erp.Queries.SalesAsync(sales);
         var second = await f.Erp.Queries.SalesAsync(sales);
         // New facts: the view is not refreshed yet, so the cached rows are still the view's rows, and the
         // freshness (read live on every call) says newer data is pending.
-        await SalesDataset.AddOrderAsync(f.Db, "o-cache-1", 1000m);
+        await SalesDataset.AddOrderAsync(f.Db, "o-cache-1", 1000m, daysAgo: 1);
         var pending = await f.Erp.Queries.SalesAsync(sales);
         var hitsBeforeRefresh = cache.Hits;
         await f.Db.ExecuteAsync("CALL ops.refresh_due('test')");
@@ -62,7 +66,7 @@ public class ResultCacheTests
         var refused = await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.ProductsAsync(bogus));
         var refusedAgain = await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.ProductsAsync(bogus));
         var salesRefused = await Assert.ThrowsAsync<QueryValidationException>(
-            () => f.Erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, QueryFixture.Today)) { Platforms = ["shopee", "bogus"] }));
+            () => f.Erp.Queries.SalesAsync(new SalesQuery(1, Week) { Platforms = ["shopee", "bogus"] }));
 
         Assert.Same(first.Data, second.Data);
         Assert.Equal(await f.Db.ScalarAsync<long>(
@@ -78,7 +82,7 @@ public class ResultCacheTests
     public async Task The_owner_choosing_a_merchant_per_call_gets_each_merchants_own_rows()
     {
         await using var f = await QueryFixture.CreateAsync();
-        var period = Period.LastDays(7, QueryFixture.Today);
+        var period = Week;
 
         var one = await f.Erp.Queries.SalesAsync(new SalesQuery(1, period));
         var oneAgain = await f.Erp.Queries.SalesAsync(new SalesQuery(1, period));
@@ -111,7 +115,7 @@ public class ResultCacheTests
         await using var erpA = ErpDatabase.Create(new ErpDbOptions { ConnectionString = loginA.ConnectionString });
         await using var erpB = ErpDatabase.Create(new ErpDbOptions { ConnectionString = loginB.ConnectionString });
         await using var shared = ErpDatabase.Create(new ErpDbOptions { ConnectionString = both.ConnectionString });
-        var period = Period.LastDays(7, QueryFixture.Today);
+        var period = Week;
         var revenueOf1 = await db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND {Window}");
         var revenueOf2 = await db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 2 AND {Window}");
 
@@ -163,7 +167,7 @@ public class ResultCacheTests
     public async Task Queries_over_facts_results_or_live_dimensions_are_never_cached()
     {
         await using var f = await QueryFixture.CreateAsync();
-        var period = Period.LastDays(7, QueryFixture.Today);
+        var period = Week;
 
         for (var i = 0; i < 2; i++)
         {
@@ -188,7 +192,7 @@ public class ResultCacheTests
     {
         await using var f = await QueryFixture.CreateAsync();
         await using var off = new ErpDatabase(f.Db.DataSource, options: new ErpDbOptions { ResultCacheRows = 0 });
-        var sales = new SalesQuery(1, Period.LastDays(7, QueryFixture.Today));
+        var sales = new SalesQuery(1, Week);
 
         var cached = await f.Erp.Queries.SalesAsync(sales);
         var uncached = await off.Queries.SalesAsync(sales);
@@ -199,6 +203,23 @@ public class ResultCacheTests
         Assert.Equal(cached.Data.Metrics, uncached.Data.Metrics);
         Assert.Equal(cached.Data.Daily, uncached.Data.Daily);
         Assert.Equal(cached.Freshness.Select(v => v.View), uncached.Freshness.Select(v => v.View));
+    }
+
+    [Fact]
+    public async Task A_sales_period_that_includes_today_is_not_cached_its_growth_moves_with_the_clock()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var toToday = new SalesQuery(1, Period.LastDays(7, QueryFixture.Today));
+
+        var first = await f.Erp.Queries.SalesAsync(toToday);
+        var second = await f.Erp.Queries.SalesAsync(toToday);
+        var past = await f.Erp.Queries.SalesAsync(new SalesQuery(1, Week));
+        var pastAgain = await f.Erp.Queries.SalesAsync(new SalesQuery(1, Week));
+
+        Assert.NotNull(first.Data.ComparedTo.Through);
+        Assert.NotSame(first.Data, second.Data);
+        Assert.Same(past.Data, pastAgain.Data);
+        Assert.Equal(1, f.Erp.Queries.Cache!.Hits);
     }
 
     [Fact]

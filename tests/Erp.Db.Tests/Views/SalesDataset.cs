@@ -15,11 +15,11 @@ internal static class SalesDataset
         await db.ExecuteAsync("CALL ops.refresh_all('test')");
     }
 
-    /// <summary>Adds one more order (with one line) for merchant 1, shop 11, product 101 today.</summary>
-    public static Task AddOrderAsync(TestDatabase db, string orderNo, decimal gmv) => db.ExecuteAsync($"""
+    /// <summary>Adds one more order (with one line) for merchant 1, shop 11, product 101 today (or <paramref name="daysAgo"/> days before).</summary>
+    public static Task AddOrderAsync(TestDatabase db, string orderNo, decimal gmv, int daysAgo = 0) => db.ExecuteAsync($"""
         WITH o AS (
             INSERT INTO dw.fact_sales_orders (merchant_id, order_date, shop_id, customer_id, order_no, status, item_count, gmv, cost_amount_cny, ordered_at)
-            VALUES (1, CURRENT_DATE, 11, 1001, '{orderNo}', 'paid', 2, {gmv.ToString(System.Globalization.CultureInfo.InvariantCulture)}, 20, now())
+            VALUES (1, CURRENT_DATE - {daysAgo}, 11, 1001, '{orderNo}', 'paid', 2, {gmv.ToString(System.Globalization.CultureInfo.InvariantCulture)}, 20, now() - make_interval(days => {daysAgo}))
             RETURNING merchant_id, order_id, order_date)
         INSERT INTO dw.fact_order_items (merchant_id, order_date, order_id, line_no, product_id, quantity, unit_price, unit_cost)
         SELECT merchant_id, order_date, order_id, 1, 101, 2, 5, 10 FROM o

@@ -65,9 +65,11 @@ internal sealed record PeriodMeta(DateOnly Start, DateOnly End, int Days, string
             : period.End > today
             ? $"Runs {period.End.DayNumber - today.DayNumber} day{(period.End.DayNumber - today.DayNumber == 1 ? "" : "s")} past today ({today:yyyy-MM-dd}) to {period.End:yyyy-MM-dd}: "
               + $"those days have no data yet and today's is still coming in, so the last {grain} is incomplete and the figures cover only the days to today. "
-              + "sales compares these days with as many days at the start of the period before (data.comparedTo), not with all of it."
+              + "sales compares these days with as many days at the start of the period before (data.comparedTo), not with all of it, "
+              + "the last of them only up to the same time of day as now (data.comparedTo.through)."
             : period.End == today
-            ? $"Includes today ({today:yyyy-MM-dd}), whose data is still coming in: the last {grain} is incomplete."
+            ? $"Includes today ({today:yyyy-MM-dd}), whose data is still coming in: the last {grain} is incomplete; "
+              + "sales' growth counts today's counterpart only up to the same time of day (data.comparedTo.through)."
             : $"The last {grain} runs past {period.End:yyyy-MM-dd}: it is incomplete.";
     }
 }

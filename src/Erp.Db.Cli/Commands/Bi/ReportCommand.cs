@@ -50,7 +50,7 @@ internal sealed class ReportCommand : Command
         ];
         var table = new TableView(["Figure", "Value"], [.. figures.Select(f => BiResult.Row(f.Name, f.Text))],
             $"{r.Type} report {r.Period.Start:yyyy-MM-dd}..{r.Period.End:yyyy-MM-dd}{(r.Complete ? "" : " (to date: the period is still running)")}"
-            + $"{(r.ComparedTo is { } c ? $", growth against {c.Start:yyyy-MM-dd}..{c.End:yyyy-MM-dd}" : "")}.", Records: figures.Select(f => new Figure(f.Field, f.Name, f.Value)));
+            + $"{(r.ComparedTo is { } c ? $", growth against {c.Start:yyyy-MM-dd}..{c.End:yyyy-MM-dd}{SalesCommand.Through(c)}" : "")}.", Records: figures.Select(f => new Figure(f.Field, f.Name, f.Value)));
         var top = new TableView(["Top product", "Revenue", "Units"], [.. r.TopProducts.Select(p => BiResult.Row($"{p.Sku} {p.Name}", Cells.Money(p.Revenue), Cells.Count(p.Quantity)))]);
         var grain = r.Type switch { ReportType.Weekly => "week", ReportType.Monthly => "month", _ => "day" };
         var when = r.Complete
@@ -66,8 +66,11 @@ internal sealed class ReportCommand : Command
     private static string Running(BusinessReport r, string grain, DateOnly today)
     {
         var coming = r.Period.End >= today ? $" Today's ({today:yyyy-MM-dd}) orders are still coming in." : "";
+        var through = r.ComparedTo?.Through is { } at
+            ? $" Growth compares like with like: {r.ComparedTo.End:yyyy-MM-dd} counts only up to {at:yyyy-MM-dd HH:mm} in the merchant's time zone, the time of day now (data.comparedTo.through; whole hours, the current one prorated by the minutes elapsed)."
+            : "";
         return r.Type == ReportType.Daily
-            ? $"The day is not over: it is compared with the whole day before.{coming}"
-            : $"The {grain} is still running: reported to {r.Period.End:yyyy-MM-dd} and compared with the same days of the {grain} before.{coming}";
+            ? $"The day is not over.{coming}{through}"
+            : $"The {grain} is still running: reported to {r.Period.End:yyyy-MM-dd} and compared with the same days of the {grain} before.{coming}{through}";
     }
 }

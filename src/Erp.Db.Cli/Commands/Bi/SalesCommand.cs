@@ -30,7 +30,7 @@ internal sealed class SalesCommand : Command
     private readonly MetricsOption metrics;
 
     public SalesCommand(CommandRunner runner, Database database)
-        : base("sales", "A merchant's sales over a period: revenue, orders, average order value, growth against the previous period (of the same length; for a period ending after today, as many days at its start as the period has to today: data.comparedTo), a breakdown and the top products. Rates have 6 decimal places; AOV is null without orders.")
+        : base("sales", "A merchant's sales over a period: revenue, orders, average order value, growth against the previous period (of the same length; for a period ending after today, as many days at its start as the period has to today: data.comparedTo; for a period including today, today's counterpart counted only up to the same time of day in the merchant's time zone: data.comparedTo.through), a breakdown and the top products. Rates have 6 decimal places; AOV is null without orders.")
     {
         this.database = database;
         merchant = new MerchantOption(this);
@@ -82,7 +82,7 @@ internal sealed class SalesCommand : Command
         }
         if (Has("revenue"))
         {
-            totals.Add($"growth {Cells.Percent(m.GrowthRate)} against {report.ComparedTo.Start:yyyy-MM-dd}..{report.ComparedTo.End:yyyy-MM-dd}");
+            totals.Add($"growth {Cells.Percent(m.GrowthRate)} against {report.ComparedTo.Start:yyyy-MM-dd}..{report.ComparedTo.End:yyyy-MM-dd}{Through(report.ComparedTo)}");
         }
         var breakdown = new TableView(
             [query.GroupBy.ToString(), "Revenue", "Orders", "AOV"],
@@ -103,4 +103,8 @@ internal sealed class SalesCommand : Command
         SalesGrouping.Hour => "hour",
         _ => "period",
     };
+
+    /// <summary>" up to HH:mm" when the comparison's last day was cut at today's time of day (docs/metrics.md); "" when it counts whole.</summary>
+    internal static string Through(PeriodInfo compared) =>
+        compared.Through is { } at ? $" (its last day up to {at:HH:mm}, the time of day now)" : "";
 }

@@ -40,7 +40,8 @@ public sealed record ReportQuery(long MerchantId, ReportType Type, DateOnly Date
 
     /// <summary>
     /// What <see cref="Period"/> is compared with: the day before, the same weekdays of the week before, the whole month before
-    /// (a complete month) or the same days of the month before (a month to date).
+    /// (a complete month) or the same days of the month before (a month to date). When the period includes today, the last of these
+    /// days counts only up to now's time of day (<see cref="Sales.PeriodInfo.Through"/> of <see cref="BusinessReport.ComparedTo"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException"><see cref="AsOf"/> is null.</exception>
     public Period ComparedTo

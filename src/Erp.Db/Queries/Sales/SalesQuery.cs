@@ -10,7 +10,9 @@ public sealed record SalesQuery(long MerchantId, Period Period, SalesGrouping Gr
 {
     /// <summary>
     /// The period growth is measured against; default the period of the same length just before (<see cref="Period.Previous"/>), and for
-    /// a period that ends after today only as many of its first days as the period has up to today: like days against like.
+    /// a period that ends after today only as many of its first days as the period has up to today: like days against like. When the
+    /// period includes today, the comparison's last day is taken as today's counterpart and counted only up to now's time of day in the
+    /// merchant's time zone (<see cref="PeriodInfo.Through"/>; docs/metrics.md).
     /// </summary>
     public Period? ComparedTo { get; init; }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Erp.Db.Queries.Sales;
 
 /// <summary>A merchant's sales over a period: totals with growth against the previous period, a breakdown and the best sellers.</summary>
@@ -30,7 +32,17 @@ public sealed record SalesReport
 }
 
 /// <summary>A period as reported: first and last day and its length.</summary>
-public sealed record PeriodInfo(DateOnly Start, DateOnly End, int Days);
+public sealed record PeriodInfo(DateOnly Start, DateOnly End, int Days)
+{
+    /// <summary>
+    /// Of a comparison period (<see cref="SalesReport.ComparedTo"/>) when the period compared includes today: the instant, in the
+    /// merchant's time zone, up to which its last day (today's counterpart) is counted, the same time of day as now, to the minute
+    /// (its hours before that whole, that hour prorated by the minutes elapsed: docs/metrics.md). Null, and left out of JSON, when
+    /// every day counts whole.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTime? Through { get; init; }
+}
 
 /// <summary>Sales totals of a period, in CNY.</summary>
 public sealed record SalesMetrics
@@ -50,8 +62,15 @@ public sealed record SalesMetrics
     /// <summary>Gross profit minus platform, payment and shipping fees.</summary>
     public decimal NetProfit { get; init; }
 
-    /// <summary>Revenue of the period of the same length just before.</summary>
+    /// <summary>
+    /// Revenue of the period compared with (<see cref="SalesReport.ComparedTo"/>); when the period includes today, its last day only
+    /// up to <see cref="PeriodInfo.Through"/>.
+    /// </summary>
     public decimal PreviousPeriodRevenue { get; init; }
+
+    /// <summary>Where the comparison's last day was cut (sales_totals.sql), for <see cref="PeriodInfo.Through"/>; not part of the metrics.</summary>
+    [JsonIgnore]
+    internal DateTime? PreviousThrough { get; init; }
 
     /// <summary>(revenue - previous) / previous, a rate (<c>mart.rate</c>: 6 decimal places); null when the previous period had no revenue.</summary>
     public decimal? GrowthRate { get; init; }
