@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using Erp.Db.Queries.Alerts;
@@ -155,11 +156,13 @@ public sealed partial class WarehouseQueries
         // By category the names come from dw.dim_categories as they are now, not as of a refresh: not cached.
         await using var connection = await MerchantScope.OpenAsync(database, query.MerchantId, cancellationToken);
         var previous = query.ComparedTo ?? ComparedTo(query.Period, connection.Today);
-        // A period that includes today compares its last day with today's counterpart up to now's time of day (sales_totals.sql):
-        // an answer that moves with the clock, not only with a refresh, so it is not cached.
+        // A period that includes today compares its last day with today's counterpart up to now's time of day, to the minute
+        // (sales_totals.sql): an answer that moves with the clock, not only with a refresh, so it is cached for its minute only
+        // (a dashboard asking "the last 7 days" many times a minute still reads it once).
         var cut = query.Period.Start <= connection.Today && connection.Today <= query.Period.End;
-        var cacheable = query.GroupBy == SalesGrouping.Category || cut ? null
-            : Cached<SalesReport>("sales", query, r => r.Daily.Count + (byDay ? 0 : r.Breakdown.Count) + r.TopProducts.Count);
+        var cacheable = query.GroupBy == SalesGrouping.Category ? null
+            : Cached<SalesReport>(cut ? string.Create(CultureInfo.InvariantCulture, $"sales cut at {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm}") : "sales", query,
+                r => r.Daily.Count + (byDay ? 0 : r.Breakdown.Count) + r.TopProducts.Count);
         var parameters = new
         {
             start = Sql.Date(query.Period.Start),
