@@ -36,4 +36,10 @@ public static class HealthCodes
     /// scheduled it longer ago than that (<c>ops.cron_job_schedules</c>; pg_cron 1.4 not reloading its jobs).
     /// </summary>
     public const string CronJobIdle = "ERPDB018";
+
+    /// <summary>
+    /// An index, trigger, constraint, row level security policy or flag that erpdb migrate left (<c>ops.schema_objects</c>) is missing
+    /// or defined otherwise now: dropped or changed by hand. The fix gives the statement that makes it again.
+    /// </summary>
+    public const string SchemaObjectChanged = "ERPDB020";
 }

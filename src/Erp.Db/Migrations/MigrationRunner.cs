@@ -181,6 +181,8 @@ public sealed class MigrationRunner
         if (!dryRun)
         {
             await session.Connection.ExecuteAsync(new CommandDefinition(JournalSql.RegrantToCopy, cancellationToken: cancellationToken));
+            // What was dropped or changed by hand since the last migrate stays recorded as migrate left it (doctor, ERPDB020).
+            var handEdits = await SchemaObjects.DriftAsync(session.Connection, cancellationToken);
             // DbUp cannot cancel the statement it runs: without this, a cancelled migrate would wait for
             // the running script to end, and a process killed meanwhile leaves it running on the server.
             var pid = session.Connection.ProcessID;
@@ -209,6 +211,12 @@ public sealed class MigrationRunner
             {
                 await session.Connection.ExecuteAsync(new CommandDefinition(JournalSql.EnsureColumns, cancellationToken: cancellationToken));
                 await session.Connection.ExecuteAsync(new CommandDefinition(JournalSql.RecordDefinitions, cancellationToken: cancellationToken));
+                await SchemaObjects.RecordAsync(session.Connection, handEdits, cancellationToken);
+                foreach (var edit in await SchemaObjects.DriftAsync(session.Connection, cancellationToken))
+                {
+                    logger.LogWarning("The {Kind} {Name} on {Table} was {Edit} by hand since the last migrate and is not repaired by it: erpdb doctor (ERPDB020) gives the fix",
+                        edit.Kind, edit.Name, edit.TableName, edit.Current is null ? "dropped" : "changed");
+                }
             }
             toRun = await JournaledAsync(session.Connection, toRun, cancellationToken);
         }

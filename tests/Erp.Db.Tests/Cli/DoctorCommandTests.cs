@@ -349,6 +349,123 @@ public class DoctorCommandTests
         Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.health_problems() WHERE code = 'ERPDB019'"));
     }
 
+    [Fact]
+    public async Task A_unique_index_a_trigger_and_a_check_constraint_dropped_by_hand_are_ERPDB020_until_their_fixes_run()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var runner = new MigrationRunner(db.DataSource, options: new MigrationOptions { Schedule = false });
+        await runner.MigrateAsync();
+        await db.ExecuteAsync("""
+            DROP INDEX mart.mv_daily_sales_key;
+            DROP TRIGGER fact_inventory_transactions_mark_views_dirty ON dw.fact_inventory_transactions;
+            ALTER TABLE dw.dim_date DROP CONSTRAINT dim_date_month_range;
+            """);
+
+        var run = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+        // A migrate that applies nothing records the warehouse again, but does not take a hand drop for its own.
+        var migrated = await runner.MigrateAsync();
+        var again = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(5, run.ExitCode);
+        var found = Problems(run).Where(p => p.Code == "ERPDB020").OrderBy(p => p.Object, StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            [("constraint dim_date_month_range on dw.dim_date", "warning"),
+             ("index mv_daily_sales_key on mart.mv_daily_sales", "error"),
+             ("trigger fact_inventory_transactions_mark_views_dirty on dw.fact_inventory_transactions", "error")],
+            found.Select(p => (p.Object, SeverityOf(run, p))));
+        Assert.All(found, p => Assert.Contains("missing", p.Problem));
+        Assert.Contains("ALTER TABLE dw.dim_date ADD CONSTRAINT dim_date_month_range CHECK", found[0].Fix);
+        Assert.Contains("CREATE UNIQUE INDEX mv_daily_sales_key ON mart.mv_daily_sales USING btree (merchant_id, shop_id, sales_date)", found[1].Fix);
+        Assert.Contains("CREATE TRIGGER fact_inventory_transactions_mark_views_dirty AFTER ", found[2].Fix);
+        Assert.Contains(" ON dw.fact_inventory_transactions FOR EACH STATEMENT EXECUTE FUNCTION ops.mark_views_dirty()", found[2].Fix);
+        Assert.Empty(migrated.Scripts);
+        Assert.Equal(found, Problems(again).Where(p => p.Code == "ERPDB020").OrderBy(p => p.Object, StringComparer.Ordinal));
+
+        foreach (var problem in found)
+        {
+            await db.ExecuteAsync(Statement(problem.Fix));
+        }
+        var repaired = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+        Assert.DoesNotContain(Problems(repaired), p => p.Code == "ERPDB020");
+        Assert.Equal(1, await db.ScalarAsync<long>("""
+            SELECT count(*) FROM pg_trigger WHERE tgname = 'fact_inventory_transactions_mark_views_dirty' AND tgrelid = 'dw.fact_inventory_transactions'::regclass
+            """));
+        Assert.Equal(1, await db.ScalarAsync<long>("SELECT count(*) FROM pg_index WHERE indexrelid = 'mart.mv_daily_sales_key'::regclass AND indisunique"));
+        Assert.Equal(1, await db.ScalarAsync<long>("SELECT count(*) FROM pg_constraint WHERE conname = 'dim_date_month_range' AND conrelid = 'dw.dim_date'::regclass AND convalidated"));
+    }
+
+    [Fact]
+    public async Task An_index_added_by_hand_is_not_ERPDB020_but_one_redefined_by_hand_is_until_its_fix_runs()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await new MigrationRunner(db.DataSource, options: new MigrationOptions { Schedule = false }).MigrateAsync();
+        Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM ops.schema_objects WHERE object_kind = 'row level security'") > 0);
+        await db.ExecuteAsync("""
+            CREATE INDEX doctor_probe_idx ON dw.fact_expenses (merchant_id);
+            DROP INDEX mart.mv_daily_sales_merchant_date_idx;
+            CREATE INDEX mv_daily_sales_merchant_date_idx ON mart.mv_daily_sales (sales_date);
+            """);
+
+        var run = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        var problem = Assert.Single(Problems(run), p => p.Code == "ERPDB020");
+        Assert.Equal(("index mv_daily_sales_merchant_date_idx on mart.mv_daily_sales", "warning"), (problem.Object, SeverityOf(run, problem)));
+        Assert.Contains("differs", problem.Problem);
+        Assert.Contains("(sales_date)", problem.Problem);
+        Assert.StartsWith("Run, as a member of erp_owner: DROP INDEX mart.mv_daily_sales_merchant_date_idx; CREATE INDEX mv_daily_sales_merchant_date_idx ON mart.mv_daily_sales USING btree (merchant_id, sales_date);", problem.Fix);
+        await db.ExecuteAsync(Statement(problem.Fix));
+        Assert.DoesNotContain(Problems(await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json")), p => p.Code == "ERPDB020");
+    }
+
+    [Fact]
+    public async Task A_policy_a_row_level_security_flag_a_partitioned_index_a_foreign_key_and_a_transition_trigger_come_back_as_recorded_from_their_fixes()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await new MigrationRunner(db.DataSource, options: new MigrationOptions { Schedule = false }).MigrateAsync();
+        // One object of each shape whose recorded definition must make it again exactly: what the fixes run.
+        var picked = (await db.ScalarAsync<string[]>("""
+            SELECT ARRAY[
+                (SELECT format('DROP POLICY %I ON %s', object_name, table_name) FROM ops.schema_objects WHERE object_kind = 'policy' ORDER BY 1 LIMIT 1),
+                (SELECT format('ALTER TABLE %s DISABLE ROW LEVEL SECURITY; ALTER TABLE %1$s NO FORCE ROW LEVEL SECURITY', table_name)
+                   FROM ops.schema_objects WHERE object_kind = 'row level security' ORDER BY 1 LIMIT 1),
+                (SELECT format('DROP INDEX %s.%I', split_part(s.table_name, '.', 1), s.object_name) FROM ops.schema_objects AS s
+                  WHERE s.object_kind = 'index' AND (SELECT relkind FROM pg_class WHERE oid = s.table_name::regclass) = 'p' ORDER BY 1 LIMIT 1),
+                (SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', table_name, object_name) FROM ops.schema_objects
+                  WHERE object_kind = 'constraint' AND definition LIKE '% FOREIGN KEY %' ORDER BY 1 LIMIT 1),
+                (SELECT format('DROP TRIGGER %I ON %s', object_name, table_name) FROM ops.schema_objects
+                  WHERE object_kind = 'trigger' AND definition LIKE '% REFERENCING %' ORDER BY 1 LIMIT 1)]
+            """))!;
+        Assert.All(picked, Assert.NotNull);
+        await db.ExecuteAsync(string.Join(";\n", picked));
+
+        var run = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+        var found = Problems(run).Where(p => p.Code == "ERPDB020").ToList();
+        foreach (var problem in found)
+        {
+            await db.ExecuteAsync(Statement(problem.Fix));
+        }
+        var repaired = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(["constraint", "index", "policy", "row", "trigger"], found.Select(p => p.Object.Split(' ')[0]).Order(StringComparer.Ordinal));
+        Assert.Contains(found, p => p.Object.StartsWith("index ", StringComparison.Ordinal) && p.Fix.Contains(" INDEX ", StringComparison.Ordinal) && !p.Fix.Contains(" ON ONLY ", StringComparison.Ordinal));
+        // The partitioned index is made on the parent and every partition, not on the parent alone (ON ONLY leaves it invalid).
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM pg_index AS x JOIN pg_class AS c ON c.oid = x.indrelid WHERE c.relkind = 'p' AND NOT x.indisvalid"));
+        Assert.DoesNotContain(Problems(repaired), p => p.Code == "ERPDB020");
+    }
+
+    /// <summary>The statements an ERPDB020 fix gives to run.</summary>
+    private static string Statement(string fix)
+    {
+        const string start = "Run, as a member of erp_owner: ";
+        Assert.StartsWith(start, fix);
+        return fix[start.Length..fix.IndexOf("; (or, to keep the change", StringComparison.Ordinal)];
+    }
+
+    private static string SeverityOf(CliRun run, Found problem) =>
+        run.Json().GetProperty("data").GetProperty("problems").EnumerateArray()
+            .Single(p => p.GetProperty("code").GetString() == problem.Code && p.GetProperty("object").GetString() == problem.Object)
+            .GetProperty("severity").GetString()!;
+
     private static async Task<TestDatabase> HealthyAsync()
     {
         var db = await TestDatabase.CreateMigratedAsync();
