@@ -1,3 +1,4 @@
+using Erp.Db.Health;
 using Erp.Db.Migrations;
 using Erp.Db.Refresh;
 using Erp.Db.Scheduling;
@@ -353,8 +354,10 @@ public class DoctorCommandTests
     public async Task A_unique_index_a_trigger_and_a_check_constraint_dropped_by_hand_are_ERPDB020_until_their_fixes_run()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
-        var runner = new MigrationRunner(db.DataSource, options: new MigrationOptions { Schedule = false });
+        var log = new ListLogger();
+        var runner = new MigrationRunner(db.DataSource, options: new MigrationOptions { Schedule = false }, logger: log);
         await runner.MigrateAsync();
+        Assert.DoesNotContain(log.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
         await db.ExecuteAsync("""
             DROP INDEX mart.mv_daily_sales_key;
             DROP TRIGGER fact_inventory_transactions_mark_views_dirty ON dw.fact_inventory_transactions;
@@ -379,6 +382,8 @@ public class DoctorCommandTests
         Assert.Contains("CREATE TRIGGER fact_inventory_transactions_mark_views_dirty AFTER ", found[2].Fix);
         Assert.Contains(" ON dw.fact_inventory_transactions FOR EACH STATEMENT EXECUTE FUNCTION ops.mark_views_dirty()", found[2].Fix);
         Assert.Empty(migrated.Scripts);
+        Assert.Contains(log.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning
+            && e.Message.StartsWith("The trigger fact_inventory_transactions_mark_views_dirty on dw.fact_inventory_transactions was dropped by hand", StringComparison.Ordinal));
         Assert.Equal(found, Problems(again).Where(p => p.Code == "ERPDB020").OrderBy(p => p.Object, StringComparer.Ordinal));
 
         foreach (var problem in found)
@@ -451,6 +456,28 @@ public class DoctorCommandTests
         // The partitioned index is made on the parent and every partition, not on the parent alone (ON ONLY leaves it invalid).
         Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM pg_index AS x JOIN pg_class AS c ON c.oid = x.indrelid WHERE c.relkind = 'p' AND NOT x.indisvalid"));
         Assert.DoesNotContain(Problems(repaired), p => p.Code == "ERPDB020");
+    }
+
+    [Fact]
+    public async Task An_index_a_migration_drops_is_not_ERPDB020_and_nothing_is_judged_while_scripts_ran_after_the_record()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        using var scripts = Migrations.ViewRebuildTests.EmbeddedScripts().Write("migrations/0900_drop_expenses_index.sql", "DROP INDEX dw.fact_expenses_merchant_date_idx;");
+        var doctor = new DatabaseDoctor(db.DataSource, scripts.Catalog());
+        await db.ExecuteAsync("ALTER TABLE dw.dim_date DROP CONSTRAINT dim_date_month_range");
+
+        var result = await new MigrationRunner(db.DataSource, scripts.Catalog(), new MigrationOptions { Schedule = false }).MigrateAsync();
+        var afterMigrate = await doctor.CheckAsync();
+        // What erpdb script run with psql leaves: a journal row newer than the record.
+        await db.ExecuteAsync("""
+            INSERT INTO ops.schema_journal (script_name, script_kind, sha256, duration_ms)
+            SELECT script_name, script_kind, sha256, 0 FROM ops.schema_journal ORDER BY journal_id DESC LIMIT 1
+            """);
+        var afterScript = await doctor.CheckAsync();
+
+        Assert.Equal(["migrations/0900_drop_expenses_index.sql"], result.Scripts.Select(s => s.Name));
+        Assert.Equal(["constraint dim_date_month_range on dw.dim_date"], afterMigrate.Where(p => p.Code == HealthCodes.SchemaObjectChanged).Select(p => p.ObjectName));
+        Assert.DoesNotContain(afterScript, p => p.Code == HealthCodes.SchemaObjectChanged);
     }
 
     /// <summary>The statements an ERPDB020 fix gives to run.</summary>
