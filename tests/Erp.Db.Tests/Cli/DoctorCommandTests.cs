@@ -400,6 +400,23 @@ public class DoctorCommandTests
     }
 
     [Fact]
+    public async Task A_mark_views_dirty_trigger_disabled_by_hand_is_ERPDB020_until_its_fix_runs()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await db.ExecuteAsync("ALTER TABLE dw.fact_expenses DISABLE TRIGGER fact_expenses_mark_views_dirty");
+
+        var run = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        var problem = Assert.Single(Problems(run), p => p.Code == "ERPDB020");
+        Assert.Equal(("trigger fact_expenses_mark_views_dirty on dw.fact_expenses", "error"), (problem.Object, SeverityOf(run, problem)));
+        Assert.Contains("ALTER TABLE dw.fact_expenses DISABLE TRIGGER fact_expenses_mark_views_dirty", problem.Problem);
+        Assert.StartsWith("Run, as a member of erp_owner: DROP TRIGGER fact_expenses_mark_views_dirty ON dw.fact_expenses; CREATE TRIGGER fact_expenses_mark_views_dirty ", problem.Fix);
+        await db.ExecuteAsync(Statement(problem.Fix));
+        Assert.Equal("O", await db.ScalarAsync<string>("SELECT tgenabled::text FROM pg_trigger WHERE tgname = 'fact_expenses_mark_views_dirty' AND tgrelid = 'dw.fact_expenses'::regclass"));
+        Assert.DoesNotContain(Problems(await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json")), p => p.Code == "ERPDB020");
+    }
+
+    [Fact]
     public async Task An_index_added_by_hand_is_not_ERPDB020_but_one_redefined_by_hand_is_until_its_fix_runs()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();

@@ -10,7 +10,8 @@ internal static class SchemaObjectSql
     /// <summary>
     /// The objects the catalog holds now, as <c>kind, table_name, name, definition</c>: of the tables and materialized views in
     /// staging, dw, mart and ops, not partitions (their indexes, constraints and triggers follow the parent) nor temporary ones. An
-    /// index that backs a constraint is the constraint's; internal triggers (foreign keys) are the constraint's too. A partitioned
+    /// index that backs a constraint is the constraint's; internal triggers (foreign keys) are the constraint's too. A trigger not
+    /// enabled as usual (disabled by hand) reads as its <c>CREATE TRIGGER</c> and the <c>ALTER TABLE</c> that disables it. A partitioned
     /// index prints <c>ON ONLY</c>, which would make an index of the parent alone: its definition says <c>ON</c>.
     /// </summary>
     private const string Live = """
@@ -27,7 +28,11 @@ internal static class SchemaObjectSql
              WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint AS k
                                 WHERE k.conrelid = t.oid AND k.conindid = x.indexrelid AND k.contype IN ('p', 'u', 'x'))
             UNION ALL
-            SELECT 'trigger', t.table_name, g.tgname::text, pg_catalog.pg_get_triggerdef(g.oid)
+            SELECT 'trigger', t.table_name, g.tgname::text,
+                   pg_catalog.pg_get_triggerdef(g.oid)
+                   || CASE g.tgenabled WHEN 'O' THEN ''
+                           ELSE pg_catalog.format('; ALTER TABLE %s %s TRIGGER %I', t.table_name,
+                                                  CASE g.tgenabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN 'ENABLE REPLICA' ELSE 'ENABLE ALWAYS' END, g.tgname) END
               FROM tables AS t JOIN pg_catalog.pg_trigger AS g ON g.tgrelid = t.oid
              WHERE NOT g.tgisinternal
             UNION ALL
