@@ -170,6 +170,9 @@ public sealed class LocalPostgresServer
             cron ? "max_connections = 280" : "max_connections = 200",
             "shared_buffers = 256MB",
             "max_wal_size = 4GB",
+            // A replication slot whose standby is gone for good (a replica test killed mid-run, a developer's copy deleted) holds
+            // every WAL segment written after it: unbounded, it once filled a test machine's disk with 72 GB of WAL.
+            "max_slot_wal_keep_size = 8GB",
             "synchronous_commit = off",
         };
         if (!options.Durable)

@@ -138,6 +138,8 @@ internal sealed class QueryScenario : IScenario
     private static Dictionary<string, object> SalesParameters(long merchant, Period period)
     {
         var previous = period.Previous();
+        // As the library sends them: a period that includes today cuts its comparison at now's time of day (sales_totals.sql).
+        var today = DateOnly.FromDateTime(DateTime.Today);
         return new()
         {
             ["merchant"] = merchant,
@@ -145,6 +147,8 @@ internal sealed class QueryScenario : IScenario
             ["end"] = period.End.ToDateTime(TimeOnly.MinValue),
             ["previous_start"] = previous.Start.ToDateTime(TimeOnly.MinValue),
             ["previous_end"] = previous.End.ToDateTime(TimeOnly.MinValue),
+            ["today"] = today.ToDateTime(TimeOnly.MinValue),
+            ["cut"] = period.Start <= today && today <= period.End,
             ["platforms"] = Array.Empty<string>(),
             ["top"] = 10,
             ["days"] = period.Days,

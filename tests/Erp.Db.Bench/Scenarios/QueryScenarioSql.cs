@@ -7,13 +7,22 @@ namespace Erp.Db.Bench.Scenarios;
 /// </summary>
 internal static class QueryScenarioSql
 {
-    /// <summary>The dashboard from the views: totals with the previous period's GMV, one row per day, the top products of the 30-day window.</summary>
+    /// <summary>
+    /// The dashboard from the views: totals with the previous period's GMV (its last day cut at now's time of day when the period
+    /// includes today, from the hourly sales), one row per day, the top products of the 30-day window.
+    /// </summary>
     public const string DashboardFloor = """
         SELECT coalesce(sum(gmv_cny), 0), coalesce(sum(order_count), 0)::bigint,
                coalesce(round(sum(gmv_cny) / nullif(sum(order_count), 0), 2), 0),
                coalesce(sum(gross_profit_cny), 0), coalesce(sum(net_profit_cny), 0),
                (SELECT coalesce(sum(p.gmv_cny), 0) FROM mart.mv_daily_sales AS p
-                 WHERE p.merchant_id = @merchant AND p.sales_date BETWEEN @previous_start::date AND @previous_end::date)
+                 WHERE p.merchant_id = @merchant AND p.sales_date BETWEEN @previous_start::date AND @previous_end::date - @cut::int)
+               + (SELECT coalesce(sum(h.gmv_cny * CASE WHEN h.sales_hour < extract(hour FROM l.t) THEN 1
+                                                        WHEN h.sales_hour = extract(hour FROM l.t) THEN extract(minute FROM l.t) / 60
+                                                        ELSE 0 END), 0)
+                    FROM mart.mv_hourly_sales AS h
+                   CROSS JOIN (SELECT (now() AT TIME ZONE m.timezone)::time AS t FROM dw.dim_merchants AS m WHERE m.merchant_id = @merchant) AS l
+                   WHERE @cut AND h.merchant_id = @merchant AND h.sales_date = @previous_end::date)
           FROM mart.mv_daily_sales
          WHERE merchant_id = @merchant AND sales_date BETWEEN @start::date AND @end::date;
         SELECT sales_date, sum(gmv_cny), sum(order_count)::bigint, coalesce(round(sum(gmv_cny) / nullif(sum(order_count), 0), 2), 0)

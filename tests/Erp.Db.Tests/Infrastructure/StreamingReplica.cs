@@ -35,6 +35,16 @@ internal sealed class StreamingReplica : IAsyncDisposable
     {
         var binaries = await PostgresBinaries.FindAsync(null, CancellationToken.None);
         var primary = new NpgsqlConnectionStringBuilder(primaryAdmin);
+        // A run killed before DisposeAsync leaves its slot, which holds every WAL segment written after it: on the shared test
+        // server one such slot kept 72 GB of WAL and filled the disk. Only one test starts a replica (ReadReplicaTests), so any
+        // other replica slot not in use is such a leftover.
+        await using (var admin = new NpgsqlConnection(primaryAdmin))
+        {
+            await admin.OpenAsync();
+            await using var dropLeftovers = new NpgsqlCommand(
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name LIKE 'erpdb\\_test\\_replica\\_%' AND NOT active", admin);
+            await dropLeftovers.ExecuteNonQueryAsync();
+        }
         var id = Guid.NewGuid().ToString("N")[..14];
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"erpdb-replica-{id}");
         var slot = $"erpdb_test_replica_{id}";
