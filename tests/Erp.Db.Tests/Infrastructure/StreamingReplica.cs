@@ -35,25 +35,29 @@ internal sealed class StreamingReplica : IAsyncDisposable
     {
         var binaries = await PostgresBinaries.FindAsync(null, CancellationToken.None);
         var primary = new NpgsqlConnectionStringBuilder(primaryAdmin);
-        // A run killed before DisposeAsync leaves its slot, which holds every WAL segment written after it: on the shared test
-        // server one such slot kept 72 GB of WAL and filled the disk. Only one test starts a replica (ReadReplicaTests), so any
-        // other replica slot not in use is such a leftover.
+        var id = Guid.NewGuid().ToString("N")[..14];
+        var slot = $"erpdb_test_replica_{id}";
         await using (var admin = new NpgsqlConnection(primaryAdmin))
         {
             await admin.OpenAsync();
+            // A run killed before DisposeAsync leaves its slot, which holds every WAL segment written after it: on the shared test
+            // server one such slot kept 72 GB of WAL and filled the disk. Only one test starts a replica (ReadReplicaTests), so any
+            // other replica slot not in use is such a leftover.
             await using var dropLeftovers = new NpgsqlCommand(
                 "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name LIKE 'erpdb\\_test\\_replica\\_%' AND NOT active", admin);
             await dropLeftovers.ExecuteNonQueryAsync();
+            // The slot reserves WAL from now, before the backup starts: created by pg_basebackup -C it came after the backup's
+            // start, and a checkpoint in between (other tests write all the while) removed a segment the copy still needed.
+            await using var create = new NpgsqlCommand("SELECT pg_create_physical_replication_slot($1, true)", admin) { Parameters = { new() { Value = slot } } };
+            await create.ExecuteNonQueryAsync();
         }
-        var id = Guid.NewGuid().ToString("N")[..14];
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"erpdb-replica-{id}");
-        var slot = $"erpdb_test_replica_{id}";
         // pg_basebackup runs as the server user and creates the folder (0700) itself; -R writes
         // standby.signal, primary_conninfo and primary_slot_name, -X stream copies the WAL written
-        // meanwhile, -C -S creates the slot.
+        // meanwhile, -S streams it through the slot made above.
         var conninfo = $"host={primary.Host} port={primary.Port} user={primary.Username} password={primary.Password} dbname=postgres";
         var backup = await ProcessRunner.RunAsync(Path.Combine(binaries.BinDirectory, "pg_basebackup"),
-            ["-d", conninfo, "-D", dataDirectory, "-R", "-X", "stream", "-C", "-S", slot, "-c", "fast", "--no-sync"], CancellationToken.None);
+            ["-d", conninfo, "-D", dataDirectory, "-R", "-X", "stream", "-S", slot, "-c", "fast", "--no-sync"], CancellationToken.None);
         Assert.True(backup.ExitCode == 0, $"pg_basebackup failed: {backup.Output}");
         var port = FreePort();
         var replica = new StreamingReplica(binaries, dataDirectory, primaryAdmin, slot, port);
