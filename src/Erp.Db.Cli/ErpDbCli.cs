@@ -110,7 +110,7 @@ internal static class ErpDbCli
             if (OutputFormats.FromArgs(args, OutputFormats.Default(console.IsTerminal)) == OutputFormat.Json)
             {
                 host.Services.GetRequiredService<CommandOutput>().Failure(OutputFormat.Json, ErrorCodes.Validation,
-                    $"{string.Join(" ", messages)} {UsageHint(parseResult)}", messages);
+                    $"{string.Join(" ", messages)} {UsageHint(parseResult)}", new { problems = messages.Select(m => new { message = m }) });
             }
             else
             {

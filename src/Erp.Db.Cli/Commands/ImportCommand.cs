@@ -477,23 +477,23 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         return new ImportProblem(line, column, null, reason);
     }
 
-    /// <summary>All problems, one line each in the message (the first line is the first problem), and as the details array.</summary>
+    /// <summary>All problems, one line each in the message (the first line is the first problem), and as <c>details.problems</c>.</summary>
     private static CliException Rejected(string path, IReadOnlyList<ImportProblem> problems) => Rejected([(path, problems)]);
 
     /// <summary>
     /// All problems of the files of one import, file by file: one line each in the message (the first line is the first problem;
-    /// with several files each line names its file), and as the details array. Nothing of any of the files was imported.
+    /// with several files each line names its file), and as <c>details.problems</c>. Nothing of any of the files was imported.
     /// </summary>
     private static CliException Rejected(IReadOnlyList<(string Path, IReadOnlyList<ImportProblem> Problems)> files)
     {
         var sorted = files.SelectMany(f => f.Problems.OrderBy(p => p.Line).Select(p => (f.Path, Problem: p))).ToList();
-        var lines = sorted.Select(x => $"{(files.Count > 1 ? $"{x.Path} line" : "Line")} {x.Problem.Line}: {x.Problem.Reason}{(x.Problem.Constraint is null ? "" : $" ({x.Problem.Constraint})")}.");
+        var lines = sorted.Select(x => $"{(files.Count > 1 ? $"{x.Path} line" : "Line")} {x.Problem.Line}: {x.Problem.Reason}{(x.Problem.Constraint is null ? "" : $" ({x.Problem.Constraint})")}.").ToList();
         var paths = string.Join(" or of ", files.Select(f => f.Path));
         var message = sorted.Count == 1
             ? $"{lines.First()} Nothing of {paths} was imported."
             : $"{string.Join("\n", lines)}\n{sorted.Count} problems; nothing of {paths} was imported.";
         return CliException.Validation(message,
-            sorted.Select(x => new { file = x.Path, line = x.Problem.Line, column = x.Problem.Column, constraint = x.Problem.Constraint, reason = x.Problem.Reason }).ToList());
+            new { problems = sorted.Select((x, i) => new { file = x.Path, line = x.Problem.Line, column = x.Problem.Column, constraint = x.Problem.Constraint, reason = x.Problem.Reason, message = lines[i] }).ToList() });
     }
 
     /// <summary><c>erpdb import ENTITY --help</c>: that entity's columns, each with its note and default, instead of every entity's names.</summary>

@@ -71,7 +71,7 @@ internal sealed class RefreshCommand : Command
         {
             throw new CliException(ErrorCodes.RefreshFailed,
                 $"{failed.Count} of {results.Count} refresh(es) failed: {string.Join("; ", failed.Select(f => $"{f.ViewName}: {f.Error}"))}. The others succeeded or were skipped.",
-                ExitCodes.Failure, results.Select(RefreshView.Result));
+                ExitCodes.Failure, new { results = results.Select(RefreshView.Result) });
         }
         var caption = results.Count == 0 ? "Nothing was due." : $"{results.Count(r => r.Status == RefreshStatus.Succeeded)} refreshed, {results.Count(r => r.Status == RefreshStatus.Skipped)} skipped.";
         return new CommandResult(new { results = results.Select(RefreshView.Result) }, RefreshView.Results(results, caption));

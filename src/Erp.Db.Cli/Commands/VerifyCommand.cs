@@ -48,7 +48,7 @@ internal sealed class VerifyCommand : Command
                     $"The merchant isolation check found {isolation.Count} problem(s) (docs/merchant-isolation.md):"
                         + string.Concat(isolation.Select(p => $"{Environment.NewLine}  {p.ObjectName} ({p.ObjectKind}): {p.Description}")),
                     ExitCodes.IsolationProblem,
-                    isolation.Select(p => new { @object = p.ObjectName, kind = p.ObjectKind, problem = p.Description }).ToList());
+                    new { problems = isolation.Select(p => new { @object = p.ObjectName, kind = p.ObjectKind, message = p.Description }).ToList() });
             }
         }
         return new CommandResult(StatusView.Data(report), StatusView.Table([], StatusView.Summary(report)));

@@ -26,7 +26,7 @@ public class ChoiceOptionTests
         var error = json.Json().GetProperty("error");
         Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
         Assert.Equal($"{message} Run 'erpdb {command} --help' for usage.", error.GetProperty("message").GetString());
-        Assert.Equal([message], error.GetProperty("details").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal([message], error.GetProperty("details").GetProperty("problems").EnumerateArray().Select(d => d.GetProperty("message").GetString()));
         Assert.Equal(2, table.ExitCode);
         if (option != "--format")
         {

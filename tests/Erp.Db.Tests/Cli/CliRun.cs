@@ -39,15 +39,26 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
         return Output[1..];
     }
 
+    /// <summary>
+    /// stdout as JSON. An error envelope is checked against the contract every failure keeps (docs/assistants.md):
+    /// <c>error.details</c> is an object or null, never a bare list, so a program reads it one way.
+    /// </summary>
     public JsonElement Json()
     {
+        JsonElement root;
         try
         {
-            return JsonDocument.Parse(Output).RootElement;
+            root = JsonDocument.Parse(Output).RootElement;
         }
         catch (JsonException e)
         {
             throw new InvalidOperationException($"stdout is not JSON: {Output}\nstderr: {Error}", e);
         }
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error)
+            && error.TryGetProperty("details", out var details) && details.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+        {
+            throw new InvalidOperationException($"error.details is a {details.ValueKind}, not an object or null: {Output}");
+        }
+        return root;
     }
 }

@@ -47,7 +47,7 @@ public class HelpOverviewTests
         var error = run.Json().GetProperty("error");
         Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
         var message = $"'{word}' is not an erpdb command.{guess} The commands: {string.Join(", ", commands)}.";
-        Assert.Equal([message], error.GetProperty("details").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal([message], error.GetProperty("details").GetProperty("problems").EnumerateArray().Select(d => d.GetProperty("message").GetString()));
         Assert.Equal($"{message} Run 'erpdb --help' for usage.", error.GetProperty("message").GetString());
     }
 

@@ -98,8 +98,8 @@ public class ImportCommandTests
         var error = json.GetProperty("error");
         Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
         Assert.StartsWith("Line 4: shop_id 99 is not a shop of merchant 1 (fact_sales_orders_shop_fkey).", error.GetProperty("message").GetString());
-        Assert.Equal(4, error.GetProperty("details")[0].GetProperty("line").GetInt64());
-        Assert.Equal("shop_id", error.GetProperty("details")[0].GetProperty("column").GetString());
+        Assert.Equal(4, error.GetProperty("details").GetProperty("problems")[0].GetProperty("line").GetInt64());
+        Assert.Equal("shop_id", error.GetProperty("details").GetProperty("problems")[0].GetProperty("column").GetString());
         Assert.Equal(4L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders"));
         File.Delete(file);
     }
@@ -303,7 +303,7 @@ public class ImportCommandTests
         var error = run.Json().GetProperty("error");
         Assert.StartsWith($"{lines} line 3: sku NOPE is not a product of merchant 1", error.GetProperty("message").GetString());
         Assert.EndsWith($"Nothing of {orders} or of {lines} was imported.", error.GetProperty("message").GetString());
-        Assert.Equal(lines, error.GetProperty("details")[0].GetProperty("file").GetString());
+        Assert.Equal(lines, error.GetProperty("details").GetProperty("problems")[0].GetProperty("file").GetString());
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no = 'L-1'"));
         Assert.Equal(2, wrongEntity.ExitCode);
         Assert.Contains("--items goes with entity orders", wrongEntity.Json().GetProperty("error").GetProperty("message").GetString());
@@ -328,7 +328,7 @@ public class ImportCommandTests
 
         Assert.Equal(2, json.ExitCode);
         var error = json.Json().GetProperty("error");
-        Assert.Equal([$"{orders}:3:gmv", $"{lines}:2:quantity"], error.GetProperty("details").EnumerateArray()
+        Assert.Equal([$"{orders}:3:gmv", $"{lines}:2:quantity"], error.GetProperty("details").GetProperty("problems").EnumerateArray()
             .Select(d => $"{d.GetProperty("file").GetString()}:{d.GetProperty("line").GetInt64()}:{d.GetProperty("column").GetString()}"));
         var message = error.GetProperty("message").GetString()!.Split('\n');
         Assert.Equal($"{orders} line 3: gmv 'lots' is not a number.", message[0]);
@@ -353,7 +353,7 @@ public class ImportCommandTests
 
         Assert.Equal(2, run.ExitCode);
         var error = run.Json().GetProperty("error");
-        Assert.Equal([$"{orders}:1:colour", $"{lines}:1:quantity"], error.GetProperty("details").EnumerateArray()
+        Assert.Equal([$"{orders}:1:colour", $"{lines}:1:quantity"], error.GetProperty("details").GetProperty("problems").EnumerateArray()
             .Select(d => $"{d.GetProperty("file").GetString()}:{d.GetProperty("line").GetInt64()}:{d.GetProperty("column").GetString()}"));
         var message = error.GetProperty("message").GetString()!.Split('\n');
         Assert.StartsWith($"{orders} line 1: unknown column(s) colour", message[0], StringComparison.Ordinal);
@@ -380,7 +380,7 @@ public class ImportCommandTests
         var error = run.Json().GetProperty("error");
         Assert.StartsWith($"{orders} line 3: shop_id 99 ", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.EndsWith($" Nothing of {orders} or of {lines} was imported.", error.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal([(orders, 3L)], error.GetProperty("details").EnumerateArray().Select(d => (d.GetProperty("file").GetString(), d.GetProperty("line").GetInt64())));
+        Assert.Equal([(orders, 3L)], error.GetProperty("details").GetProperty("problems").EnumerateArray().Select(d => (d.GetProperty("file").GetString(), d.GetProperty("line").GetInt64())));
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'L-%'"));
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_order_items AS i JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date) WHERE o.order_no LIKE 'L-%'"));
         File.Delete(orders);
@@ -398,7 +398,7 @@ public class ImportCommandTests
         Assert.Equal(2, json.ExitCode);
         var error = json.Json().GetProperty("error");
         Assert.Equal($"{message} Run 'erpdb import --help' for usage.", error.GetProperty("message").GetString());
-        Assert.Equal([message], error.GetProperty("details").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal([message], error.GetProperty("details").GetProperty("problems").EnumerateArray().Select(d => d.GetProperty("message").GetString()));
         Assert.Equal(2, table.ExitCode);
         Assert.Equal($"{message}\nRun 'erpdb import --help' for usage.\n", table.Error.ReplaceLineEndings("\n"));
     }

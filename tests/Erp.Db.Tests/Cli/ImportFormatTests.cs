@@ -163,7 +163,7 @@ public class ImportFormatTests
         var read = await CliRun.RunAsync(Import("customers", gbk, db));
 
         Assert.Equal(2, refused.ExitCode);
-        var details = refused.Json().GetProperty("error").GetProperty("details");
+        var details = refused.Json().GetProperty("error").GetProperty("details").GetProperty("problems");
         Assert.Equal(1, details.GetArrayLength());
         Assert.Equal((3L, "customer_name"), (details[0].GetProperty("line").GetInt64(), details[0].GetProperty("column").GetString()));
         var reason = details[0].GetProperty("reason").GetString()!;
@@ -273,7 +273,7 @@ public class ImportFormatTests
         var run = await CliRun.RunAsync([.. Import("orders", path, db), "--sheet", "Orders"]);
 
         Assert.Equal(2, rejected.ExitCode);
-        var error = rejected.Json().GetProperty("error").GetProperty("details")[0];
+        var error = rejected.Json().GetProperty("error").GetProperty("details").GetProperty("problems")[0];
         Assert.Equal((3L, "gmv"), (error.GetProperty("line").GetInt64(), error.GetProperty("column").GetString()));
         Assert.Contains("thousands separator", error.GetProperty("reason").GetString());
         Assert.Equal(before, unchanged);
@@ -345,7 +345,7 @@ public class ImportFormatTests
         Assert.Equal(2, run.ExitCode);
         var error = run.Json().GetProperty("error");
         Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
-        var details = error.GetProperty("details");
+        var details = error.GetProperty("details").GetProperty("problems");
         Assert.Equal(1, details.GetArrayLength());
         Assert.Equal((3L, column), (details[0].GetProperty("line").GetInt64(), details[0].GetProperty("column").GetString()));
         Assert.Contains(reason, details[0].GetProperty("reason").GetString());
@@ -369,7 +369,7 @@ public class ImportFormatTests
         var run = await CliRun.RunAsync(Import("orders", exact, db));
 
         Assert.Equal(2, refused.ExitCode);
-        var details = refused.Json().GetProperty("error").GetProperty("details");
+        var details = refused.Json().GetProperty("error").GetProperty("details").GetProperty("problems");
         Assert.Equal(["3:gmv", "4:discount_amount"], Details(refused));
         Assert.Equal("gmv 5.555 has 3 decimals; at most 2", details[0].GetProperty("reason").GetString());
         Assert.Equal("discount_amount 0.125 has 3 decimals; at most 2", details[1].GetProperty("reason").GetString());
@@ -389,7 +389,7 @@ public class ImportFormatTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Equal(["2:country_code", "4:country_code"], Details(run));
-        Assert.Equal("country_code CHN has 3 characters; at most 2", run.Json().GetProperty("error").GetProperty("details")[0].GetProperty("reason").GetString());
+        Assert.Equal("country_code CHN has 3 characters; at most 2", run.Json().GetProperty("error").GetProperty("details").GetProperty("problems")[0].GetProperty("reason").GetString());
         Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
     }
 
@@ -639,7 +639,7 @@ public class ImportFormatTests
         ["import", entity, path, "--connection", db.ConnectionString, "--format", "json"];
 
     private static List<string> Details(CliRun run) =>
-        [.. run.Json().GetProperty("error").GetProperty("details").EnumerateArray()
+        [.. run.Json().GetProperty("error").GetProperty("details").GetProperty("problems").EnumerateArray()
             .Select(d => $"{d.GetProperty("line").GetInt64()}:{d.GetProperty("column").GetString()}")];
 
     private static Dictionary<string, object> OrderCells(string orderNo, object date, object gmv) => new()

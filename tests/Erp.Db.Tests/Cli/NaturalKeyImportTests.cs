@@ -21,7 +21,7 @@ public class NaturalKeyImportTests
         var run = await CliRun.RunAsync("import", "orders", file, "--connection", db.ConnectionString, "--format", "json");
 
         Assert.Equal(2, run.ExitCode);
-        var details = run.Json().GetProperty("error").GetProperty("details").EnumerateArray()
+        var details = run.Json().GetProperty("error").GetProperty("details").GetProperty("problems").EnumerateArray()
             .Select(d => (d.GetProperty("line").GetInt64(), d.GetProperty("column").GetString(), d.GetProperty("reason").GetString())).ToList();
         Assert.Contains((3L, "merchant_code", "merchant_code nobody is not a merchant"), details);
         // b-amazon is a shop of merchant m-b, not of m-a; cb is m-b's customer.
@@ -48,14 +48,14 @@ public class NaturalKeyImportTests
         var paymentRun = await CliRun.RunAsync("import", "payments", payments, "--connection", db.ConnectionString, "--format", "json");
 
         Assert.Equal((2, 2), (itemRun.ExitCode, paymentRun.ExitCode));
-        var reasons = new[] { itemRun, paymentRun }.SelectMany(r => r.Json().GetProperty("error").GetProperty("details").EnumerateArray())
+        var reasons = new[] { itemRun, paymentRun }.SelectMany(r => r.Json().GetProperty("error").GetProperty("details").GetProperty("problems").EnumerateArray())
             .Select(d => d.GetProperty("reason").GetString()).ToList();
         Assert.Equal([
             "order_no NOPE-1 (shop_code a-shopee, order_date 2026-03-05) is not an order of merchant m-a",
             "sku NO-SKU is not a product of merchant m-a",
             "invoice_no NO-INVOICE is not a receivable of merchant m-a"], reasons);
         Assert.Equal(2, repeatedRun.ExitCode);
-        var detail = repeatedRun.Json().GetProperty("error").GetProperty("details")[0];
+        var detail = repeatedRun.Json().GetProperty("error").GetProperty("details").GetProperty("problems")[0];
         Assert.Equal("merchant_code, shop_code, order_no, order_date", detail.GetProperty("column").GetString());
         Assert.StartsWith("the key (merchant_code, shop_code, order_no, order_date) is the same as line 2's", detail.GetProperty("reason").GetString(), StringComparison.Ordinal);
         File.Delete(repeated);
@@ -169,7 +169,7 @@ public class NaturalKeyImportTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("platform amazon is not the platform of shop a-shopee, shopee: leave platform empty for a shop's campaign",
-            run.Json().GetProperty("error").GetProperty("details")[0].GetProperty("reason").GetString());
+            run.Json().GetProperty("error").GetProperty("details").GetProperty("problems")[0].GetProperty("reason").GetString());
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.cfg_sales_campaigns WHERE campaign_code = 'WRONG'"));
         File.Delete(campaigns);
     }

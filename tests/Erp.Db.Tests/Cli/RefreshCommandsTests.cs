@@ -179,7 +179,7 @@ public class RefreshCommandsTests
         Assert.Equal("REFRESH_FAILED", error.GetProperty("code").GetString());
         Assert.Contains("broken on purpose", error.GetProperty("message").GetString());
         // Every warehouse view and the C-class recompute; only the added view fails.
-        Assert.Equal(WarehouseViews.Count + 1, error.GetProperty("details").EnumerateArray().Count(r => r.GetProperty("status").GetString() == "succeeded"));
+        Assert.Equal(WarehouseViews.Count + 1, error.GetProperty("details").GetProperty("results").EnumerateArray().Count(r => r.GetProperty("status").GetString() == "succeeded"));
     }
 
     [Fact]

@@ -188,7 +188,7 @@ public class SchemaCommandsTests
         Assert.False(json.Json().GetProperty("success").GetBoolean());
         var error = json.Json().GetProperty("error");
         Assert.Equal("ISOLATION_PROBLEM", error.GetProperty("code").GetString());
-        var problem = Assert.Single(error.GetProperty("details").EnumerateArray());
+        var problem = Assert.Single(error.GetProperty("details").GetProperty("problems").EnumerateArray());
         Assert.Equal("mart.mv_test_orders", problem.GetProperty("object").GetString());
         Assert.Equal("materialized view", problem.GetProperty("kind").GetString());
         Assert.Equal(6, table.ExitCode);

@@ -291,7 +291,7 @@ public class OrderCorrectionTests
             Assert.Equal(2, refused.ExitCode);
             var error = refused.Json().GetProperty("error");
             Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
-            var detail = error.GetProperty("details").EnumerateArray().Single();
+            var detail = error.GetProperty("details").GetProperty("problems").EnumerateArray().Single();
             Assert.Equal(line, detail.GetProperty("line").GetInt32());
             Assert.Contains(text, detail.GetProperty("reason").GetString(), StringComparison.Ordinal);
         }
