@@ -14,7 +14,7 @@ internal sealed class ServerCommand : Command
         var start = new Command("start", "Start the local server (creating it the first time) and print where it listens.");
         start.SetAction((parseResult, ct) => runner.RunAsync(parseResult, async token => Describe(await server.EnsureStartedAsync(token), server.PasswordFile), ct));
 
-        var status = new Command("status", "Say whether the local server is running, on which port and where its data is.");
+        var status = new Command("status", "Say whether the local server is running, on which port, where its data is and how pg_cron runs its jobs.");
         status.SetAction((parseResult, ct) => runner.RunAsync(parseResult, async token => Describe(await server.StatusAsync(token), server.PasswordFile), ct));
 
         var stop = new Command("stop", "Stop the local server; its data stays for the next start.");
@@ -49,6 +49,7 @@ internal sealed class ServerCommand : Command
             dataDirectory = info.DataDirectory,
             version = info.Version,
             pgCron = info.PgCron,
+            cron = info.Cron,
         };
         var table = new TableView(["Setting", "Value"],
         [
@@ -58,8 +59,32 @@ internal sealed class ServerCommand : Command
             ["password file", passwordFile],
             ["data", info.DataDirectory],
             ["version", info.Version],
-            ["pg_cron", info.PgCron ? "preloaded" : "not installed"],
-        ]);
+            .. CronRows(info.Cron),
+        ], info.Cron?.Warning is { } warning ? "Warning: " + warning : null);
         return new CommandResult(data, table);
+    }
+
+    private static IEnumerable<string[]> CronRows(LocalServerCron? cron)
+    {
+        if (cron is null)
+        {
+            yield break;
+        }
+        yield return ["pg_cron", cron.Preloaded ? "preloaded" : cron.Available ? "installed, not preloaded" : "not installed"];
+        if (!cron.Preloaded)
+        {
+            yield break;
+        }
+        yield return ["cron database", cron.Database ?? ""];
+        yield return ["cron.use_background_workers", cron.UseBackgroundWorkers == true ? "on" : "off"];
+        yield return ["cron.host", cron.Host ?? ""];
+        // How the jobs log in, and whose: any login, or (see the warning under the table) not every one.
+        yield return ["jobs run", cron.Mode switch
+        {
+            LocalCronMode.BackgroundWorkers => "as background workers",
+            LocalCronMode.PrivateSocket => "through the private socket",
+            LocalCronMode.Password => "over TCP, by password",
+            _ => "not at all",
+        } + (cron.AnyLogin ? ", any login" : ", not every login")];
     }
 }

@@ -10,8 +10,8 @@ namespace Erp.Db.LocalServer;
 /// <summary>
 /// A private PostgreSQL cluster started from the machine's binaries, for when no connection is
 /// configured: its own data folder, a free port on 127.0.0.1, a generated password, and pg_cron
-/// preloaded when installed, its jobs run as connections that log in with the superuser's password
-/// (docs/refresh-watchdog.md). As root the server runs as the postgres user (PostgreSQL refuses root).
+/// preloaded when installed, its jobs run as connections through a unix socket only the server's
+/// user can open (docs/refresh-watchdog.md). As root the server runs as the postgres user (PostgreSQL refuses root).
 /// </summary>
 public sealed class LocalPostgresServer
 {
@@ -40,6 +40,19 @@ public sealed class LocalPostgresServer
     /// </summary>
     private string JobPasswordFile => Path.GetFullPath(Path.Combine(DataDirectory, "pgpass"));
 
+    /// <summary>
+    /// The folder of the server's only unix socket, pg_cron's way in (<c>cron.host</c>): 0700 and the server user's, the socket
+    /// 0700 too, so no other operating system user can open it, and pg_hba trusts local connections. Absolute, because libpq takes
+    /// a host starting with '/' for a socket folder. Outside data/, so a base backup of the cluster does not copy it.
+    /// </summary>
+    private string SocketDirectory => Path.GetFullPath(Path.Combine(options.Home, "socket"));
+
+    /// <summary>The socket's path (the folder, then <c>/.s.PGSQL.&lt;port&gt;</c>) fits the 107 bytes of a unix socket address.</summary>
+    private bool SocketPathFits => System.Text.Encoding.UTF8.GetByteCount(SocketDirectory + "/.s.PGSQL.65535") <= 107;
+
+    /// <summary>The postgresql.conf line of the private socket, by which a start knows to make its folder.</summary>
+    private string SocketDirectoriesLine => $"unix_socket_directories = {PostgresConf.Literal(PostgresConf.ListElement(SocketDirectory))}";
+
     /// <summary>Starts the server unless it runs already (creating the cluster the first time) and returns how to reach it.</summary>
     public async Task<LocalServerInfo> EnsureStartedAsync(CancellationToken cancellationToken = default)
     {
@@ -56,6 +69,12 @@ public sealed class LocalPostgresServer
         if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
         {
             await InitAsync(binaries, cancellationToken);
+        }
+        if (ConfigurationHas(SocketDirectoriesLine))
+        {
+            // Made at init, and again should it be gone: without it the server does not start.
+            PrivateFiles.CreateFolder(SocketDirectory);
+            await ProcessRunner.GiveToServerUserAsync(SocketDirectory, recursive: false, cancellationToken);
         }
         var port = ReadPort() is int saved && IsFree(saved) ? saved : FreePort();
         await PrivateFiles.WriteAllTextAsync(PortFile, port.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
@@ -78,7 +97,7 @@ public sealed class LocalPostgresServer
             return null;
         }
         var binaries = await PostgresBinaries.FindAsync(options.BinDirectory, cancellationToken);
-        return new LocalServerInfo(ConnectionString(port, options.Database), port, DataDirectory, binaries.Version, binaries.HasPgCron && ConfiguredWithPgCron(), false);
+        return await InfoAsync(binaries, port, startedNow: false, cancellationToken);
     }
 
     /// <summary>Stops the server (fast shutdown: running transactions roll back). Returns false if it was not running.</summary>
@@ -134,6 +153,14 @@ public sealed class LocalPostgresServer
     {
         logger.LogInformation("Creating a local PostgreSQL cluster in {DataDirectory}", DataDirectory);
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var cron = binaries.HasPgCron && options.PgCron;
+        var privateSocket = cron && SocketPathFits;
+        if (cron && !privateSocket)
+        {
+            logger.LogWarning("The home {Home} is too deep for a unix socket ({Socket} is longer than 107 bytes): pg_cron's jobs will log in over TCP "
+                + "with the superuser's password, and the jobs of any other login will fail. Use a shorter ERPDB_HOME (docs/refresh-watchdog.md).",
+                options.Home, SocketDirectory + "/.s.PGSQL.<port>");
+        }
         await PrivateFiles.WriteAllTextAsync(PasswordFile, password, cancellationToken);
 
         // initdb reads the password from a file the server user can read (0600, given to that user
@@ -148,7 +175,8 @@ public sealed class LocalPostgresServer
             await ProcessRunner.GiveToServerUserAsync(DataDirectory, recursive: true, cancellationToken);
             await ProcessRunner.GiveToServerUserAsync(setup, recursive: true, cancellationToken);
             var init = await ProcessRunner.RunAsync(binaries.InitDb,
-                ["-D", DataDirectory, "-U", SuperUser, "--auth=scram-sha-256", $"--pwfile={passwordForInit}", "-E", "UTF8", "--no-locale", "--no-sync"],
+                ["-D", DataDirectory, "-U", SuperUser, "--auth-host=scram-sha-256", privateSocket ? "--auth-local=trust" : "--auth-local=scram-sha-256",
+                    $"--pwfile={passwordForInit}", "-E", "UTF8", "--no-locale", "--no-sync"],
                 cancellationToken);
             if (init.ExitCode != 0)
             {
@@ -160,12 +188,12 @@ public sealed class LocalPostgresServer
             Directory.Delete(setup, recursive: true);
         }
 
-        var cron = binaries.HasPgCron && options.PgCron;
         var settings = new List<string>
         {
             "# Written by erpdb for its private local server.",
             "listen_addresses = '127.0.0.1'",
-            "unix_socket_directories = ''",
+            // The private socket is pg_cron's (below); without it, no socket at all: clients use TCP.
+            privateSocket ? SocketDirectoriesLine : "unix_socket_directories = ''",
             // pg_cron's running jobs are connections too (below): clients keep their 200.
             cron ? "max_connections = 280" : "max_connections = 200",
             "shared_buffers = 256MB",
@@ -179,28 +207,40 @@ public sealed class LocalPostgresServer
         {
             settings.AddRange(["fsync = off", "full_page_writes = off"]);
         }
+        if (privateSocket)
+        {
+            settings.Add("unix_socket_permissions = 0700");
+        }
         if (cron)
         {
-            // pg_cron runs each job as a libpq connection to 127.0.0.1 (the server has no unix socket), logging in with the password
-            // file the postmaster gets as PGPASSFILE; pg_hba stays scram-sha-256 for every login. Not background workers: pg_cron
+            // pg_cron runs each job as a libpq connection, as the job's login, through the private socket (pg_hba trusts local
+            // connections, which only the server's operating system user can open; TCP stays scram-sha-256), so the jobs of any login
+            // connect and no password but the superuser's is stored. Where the socket's path is too long, over TCP to 127.0.0.1 with
+            // the password file the postmaster gets as PGPASSFILE, the superuser's jobs only. Not background workers: pg_cron
             // 1.4 reads a worker's output with a blocking wait, so every round of jobs of every database waited for the longest
             // one, and a refresh watchdog lasts 50 seconds (docs/refresh-watchdog.md). Each running job is a connection, and each
             // warehouse's watchdog holds one about 50 seconds of every minute: the default 32 running jobs are too few when many
             // databases (a test run's dozens, a developer's copies) each run the every-minute jobs; 80 fit in max_connections
             // beside the clients' 200.
             settings.AddRange(["shared_preload_libraries = 'pg_cron'", $"cron.database_name = {PostgresConf.Literal(options.Database)}",
-                "cron.use_background_workers = off", "cron.host = '127.0.0.1'", "cron.max_running_jobs = 80"]);
-            await PrivateFiles.WriteAllTextAsync(JobPasswordFile, $"127.0.0.1:*:*:{SuperUser}:{password}\n", cancellationToken);
+                "cron.use_background_workers = off", $"cron.host = {PostgresConf.Literal(privateSocket ? SocketDirectory : "127.0.0.1")}", "cron.max_running_jobs = 80"]);
+            if (!privateSocket)
+            {
+                await PrivateFiles.WriteAllTextAsync(JobPasswordFile, $"127.0.0.1:*:*:{SuperUser}:{password}\n", cancellationToken);
+            }
         }
         await File.AppendAllLinesAsync(Path.Combine(DataDirectory, "postgresql.conf"), settings, cancellationToken);
         await ProcessRunner.GiveToServerUserAsync(DataDirectory, recursive: true, cancellationToken);
     }
 
-    private bool ConfiguredWithPgCron()
+    private bool ConfiguredWithPgCron() => ConfigurationHas("shared_preload_libraries = 'pg_cron'");
+
+    /// <summary>The cluster's postgresql.conf holds <paramref name="line"/>, as erpdb wrote it.</summary>
+    private bool ConfigurationHas(string line)
     {
         try
         {
-            return File.ReadAllText(Path.Combine(DataDirectory, "postgresql.conf")).Contains("shared_preload_libraries = 'pg_cron'", StringComparison.Ordinal);
+            return File.ReadAllLines(Path.Combine(DataDirectory, "postgresql.conf")).Contains(line, StringComparer.Ordinal);
         }
         catch (IOException)
         {
@@ -229,8 +269,14 @@ public sealed class LocalPostgresServer
         {
             await LocalCronJobs.FollowPortAsync(ConnectionString(port, options.Database), logger, cancellationToken);
         }
-        return new LocalServerInfo(ConnectionString(port, options.Database), port, DataDirectory, binaries.Version, binaries.HasPgCron && ConfiguredWithPgCron(), startedNow);
+        return await InfoAsync(binaries, port, startedNow, cancellationToken);
     }
+
+    private async Task<LocalServerInfo> InfoAsync(PostgresBinaries binaries, int port, bool startedNow, CancellationToken cancellationToken) =>
+        new(ConnectionString(port, options.Database), port, DataDirectory, binaries.Version, binaries.HasPgCron && ConfiguredWithPgCron(), startedNow)
+        {
+            Cron = await LocalCronJobs.DescribeAsync(ConnectionString(port, options.Database), JobPasswordFile, cancellationToken),
+        };
 
     /// <summary>The connection string for one database of the server, password included.</summary>
     public string ConnectionString(int port, string database) => new NpgsqlConnectionStringBuilder

@@ -11,10 +11,13 @@ namespace Erp.Db.LocalServer;
 /// <param name="StartedNow">True when this call started it; false when it was already running.</param>
 public sealed record LocalServerInfo(string ConnectionString, int Port, string DataDirectory, string Version, bool PgCron, bool StartedNow)
 {
+    /// <summary>How pg_cron runs the server's jobs and whether the jobs of every login can connect; null when not read.</summary>
+    public LocalServerCron? Cron { get; init; }
+
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append($"ConnectionString = {ConnectionStringRedaction.Redact(ConnectionString)}, Port = {Port}, DataDirectory = {DataDirectory}, ");
-        builder.Append($"Version = {Version}, PgCron = {PgCron}, StartedNow = {StartedNow}");
+        builder.Append($"Version = {Version}, PgCron = {PgCron}, StartedNow = {StartedNow}, Cron = {Cron}");
         return true;
     }
 }

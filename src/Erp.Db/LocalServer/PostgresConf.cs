@@ -26,4 +26,10 @@ internal static class PostgresConf
         }
         return quoted.Append('\'').ToString();
     }
+
+    /// <summary>
+    /// One element of a list setting such as <c>unix_socket_directories</c>, double-quoted (quotes doubled) so that a comma or a
+    /// space in <paramref name="value"/> stays part of it; pass the result to <see cref="Literal"/>.
+    /// </summary>
+    public static string ListElement(string value) => "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
