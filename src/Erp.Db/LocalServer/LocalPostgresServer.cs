@@ -34,9 +34,10 @@ public sealed class LocalPostgresServer
     private string PortFile => Path.Combine(options.Home, "port");
 
     /// <summary>
-    /// The password file of the server's own libpq connections (pg_cron's jobs), given to the postmaster as PGPASSFILE: the
-    /// superuser's line for 127.0.0.1. Absolute, because the postmaster runs in the data folder. Servers created before it
-    /// have none and run their jobs as background workers (docs/refresh-watchdog.md).
+    /// The password file of the server's own libpq connections (pg_cron's jobs over TCP), given to the postmaster as PGPASSFILE:
+    /// the superuser's line for 127.0.0.1. Absolute, because the postmaster runs in the data folder. Written only where the private
+    /// socket's path would be too long, and by an older erpdb; a server with the socket needs none, one older still runs its jobs
+    /// as background workers (docs/refresh-watchdog.md).
     /// </summary>
     private string JobPasswordFile => Path.GetFullPath(Path.Combine(DataDirectory, "pgpass"));
 
@@ -275,7 +276,8 @@ public sealed class LocalPostgresServer
     private async Task<LocalServerInfo> InfoAsync(PostgresBinaries binaries, int port, bool startedNow, CancellationToken cancellationToken) =>
         new(ConnectionString(port, options.Database), port, DataDirectory, binaries.Version, binaries.HasPgCron && ConfiguredWithPgCron(), startedNow)
         {
-            Cron = await LocalCronJobs.DescribeAsync(ConnectionString(port, options.Database), JobPasswordFile, cancellationToken),
+            // Server-wide settings: read from the postgres database, which is there even when erpdb's own was dropped.
+            Cron = await LocalCronJobs.DescribeAsync(ConnectionString(port, "postgres"), JobPasswordFile, cancellationToken),
         };
 
     /// <summary>The connection string for one database of the server, password included.</summary>

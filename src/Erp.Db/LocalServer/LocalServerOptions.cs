@@ -3,7 +3,7 @@ namespace Erp.Db.LocalServer;
 /// <summary>Where and how the private local PostgreSQL runs. Immutable once built.</summary>
 public sealed record LocalServerOptions
 {
-    /// <summary>The folder that holds the cluster (data/), its password and its port; by default <see cref="DefaultHome"/>.</summary>
+    /// <summary>The folder that holds the cluster (data/), its password, its port and pg_cron's private socket (socket/); by default <see cref="DefaultHome"/>.</summary>
     public string Home { get; init; } = DefaultHome();
 
     /// <summary>The folder with initdb, pg_ctl and postgres; by default ERPDB_PG_BIN, else the newest /usr/lib/postgresql/*/bin, else PATH.</summary>
