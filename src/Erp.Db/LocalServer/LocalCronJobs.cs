@@ -96,11 +96,12 @@ internal static partial class LocalCronJobs
             return new LocalServerCron(true, true, database, false, host, LocalCronMode.Password, false,
                 $"pg_cron's jobs connect to {host} as their login and log in by password, and {jobPasswordFile} holds one for "
                 + (logins.Count == 0 ? "no login" : string.Join(", ", logins)) + " only: the jobs of any other login (a warehouse migrated "
-                + "by a login that is not a superuser) fail with 'connection failed'. This server was created by an older erpdb; "
-                + "docs/refresh-watchdog.md ('Servers created by an older erpdb') says how to give pg_cron the private socket.");
+                + "by a login that is not a superuser) fail with 'connection failed'. An older erpdb created this server, or its home's path "
+                + "is too long for a unix socket; docs/refresh-watchdog.md ('Servers created by an older erpdb') says how to give pg_cron the private socket.");
         }
-        var problem = SocketProblem(host, port, localTrust);
-        return new LocalServerCron(true, true, database, false, host, LocalCronMode.PrivateSocket, problem is null, problem);
+        // An open folder lets the jobs in as well (and everyone else): a warning, not a login that cannot connect.
+        var connects = File.Exists(Path.Combine(host, $".s.PGSQL.{port}")) && localTrust;
+        return new LocalServerCron(true, true, database, false, host, LocalCronMode.PrivateSocket, connects, SocketProblem(host, port, localTrust));
     }
 
     /// <summary>What is wrong with the private socket pg_cron connects through, or null.</summary>

@@ -147,6 +147,14 @@ public class LocalServerCronTests
         Assert.Contains("through the private socket, any login", freshTable.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Warning", freshTable.Output, StringComparison.Ordinal);
 
+        // A socket folder opened to others would let any of them in as any login.
+        File.SetUnixFileMode(home.SocketDirectory, File.GetUnixFileMode(home.SocketDirectory) | UnixFileMode.OtherExecute | UnixFileMode.OtherRead);
+        var open = (await CliRun.RunAsync(environment, "server", "status", "--format", "json")).Json().GetProperty("data").GetProperty("cron");
+        File.SetUnixFileMode(home.SocketDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        Assert.Equal(("privateSocket", true), (open.GetProperty("mode").GetString(), open.GetProperty("anyLogin").GetBoolean()));
+        Assert.Contains($"chmod 700 {home.SocketDirectory}", open.GetProperty("warning").GetString(), StringComparison.Ordinal);
+
         // The settings of a server an older erpdb created: no socket, jobs to 127.0.0.1, the superuser's password in data/pgpass.
         NpgsqlConnection.ClearAllPools();
         await home.Server.StopAsync();
