@@ -178,6 +178,26 @@ public class LocalServerCronTests
         Assert.DoesNotContain(File.ReadAllText(home.Server.PasswordFile).Trim(), table.Output + status, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A unix socket's path holds at most 107 bytes. A home too deep for one gets no socket (the server would not start) and the
+    /// jobs over TCP with the superuser's password, as servers of an older erpdb; status warns.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_home_too_deep_for_a_socket_runs_the_jobs_over_tcp_and_status_warns()
+    {
+        await using var home = await ServerHome.StartAsync(new string('d', 60));
+        await using var erpdb = NpgsqlDataSource.Create(home.Info.ConnectionString);
+
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(home.SocketDirectory + "/.s.PGSQL.65535") > 107);
+        Assert.Equal(("", "127.0.0.1"), (await Scalar<string>(erpdb, "SHOW unix_socket_directories"), await Scalar<string>(erpdb, "SHOW cron.host")));
+        Assert.Equal(["host scram-sha-256", "local scram-sha-256"], await Scalar<string[]>(erpdb,
+            "SELECT array_agg(DISTINCT type || ' ' || auth_method ORDER BY type || ' ' || auth_method) FROM pg_hba_file_rules") ?? []);
+        Assert.True(File.Exists(Path.Combine(home.Info.DataDirectory, "pgpass")));
+        Assert.False(Directory.Exists(home.SocketDirectory));
+        Assert.Equal((LocalCronMode.Password, false), (home.Info.Cron!.Mode, home.Info.Cron.AnyLogin));
+        Assert.Contains("holds one for postgres only", home.Info.Cron.Warning, StringComparison.Ordinal);
+    }
+
     /// <summary>psql as the operating system user <paramref name="osUser"/> through the server's socket, logging in as <paramref name="login"/>.</summary>
     private static async Task<(int ExitCode, string Output)> PsqlAsync(string osUser, ServerHome home, string login)
     {
@@ -228,7 +248,9 @@ public class LocalServerCronTests
     /// <summary>A new local server with pg_cron in a home of its own under the temp folder, stopped and deleted on dispose.</summary>
     private sealed class ServerHome : IAsyncDisposable
     {
-        private ServerHome(string path, LocalPostgresServer server, LocalServerInfo info) => (Path, Server, Info) = (path, server, info);
+        private readonly string top;
+
+        private ServerHome(string top, string path, LocalPostgresServer server, LocalServerInfo info) => (this.top, Path, Server, Info) = (top, path, server, info);
 
         public string Path { get; }
 
@@ -238,11 +260,19 @@ public class LocalServerCronTests
 
         public string SocketDirectory => System.IO.Path.Combine(Path, "socket");
 
-        public static async Task<ServerHome> StartAsync()
+        /// <summary>Starts a server whose home is <paramref name="leaf"/> under a new folder of the temp folder (that folder itself by default).</summary>
+        public static async Task<ServerHome> StartAsync(string leaf = "")
         {
-            var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"erpdb-server-test-{Guid.NewGuid():N}");
+            var top = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"erpdb-server-test-{Guid.NewGuid():N}");
+            var path = System.IO.Path.Combine(top, leaf);
+            if (leaf.Length > 0)
+            {
+                // As root the server runs as postgres, which must pass through it to the home.
+                PrivateFiles.CreateFolder(top);
+                await ProcessRunner.GiveToServerUserAsync(top, recursive: false, CancellationToken.None);
+            }
             var server = new LocalPostgresServer(new LocalServerOptions { Home = path, Durable = false });
-            var home = new ServerHome(path, server, await server.EnsureStartedAsync());
+            var home = new ServerHome(top, path, server, await server.EnsureStartedAsync());
             if (!home.Info.PgCron)
             {
                 await home.DisposeAsync();
@@ -255,7 +285,7 @@ public class LocalServerCronTests
         {
             NpgsqlConnection.ClearAllPools();
             await Server.StopAsync();
-            Directory.Delete(Path, recursive: true);
+            Directory.Delete(top, recursive: true);
         }
     }
 }
