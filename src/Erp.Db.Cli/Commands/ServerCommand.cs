@@ -12,7 +12,11 @@ internal sealed class ServerCommand : Command
         : base("server", "Manage the private local PostgreSQL that erpdb starts when no connection is configured.")
     {
         var start = new Command("start", "Start the local server (creating it the first time) and print where it listens.");
-        start.SetAction((parseResult, ct) => runner.RunAsync(parseResult, async token => Describe(await server.EnsureStartedAsync(token), server.PasswordFile), ct));
+        start.SetAction((parseResult, ct) => runner.RunAsync(parseResult, async token =>
+        {
+            await server.EnsureStartedAsync(token);
+            return Describe(await server.StatusAsync(token), server.PasswordFile);
+        }, ct));
 
         var status = new Command("status", "Say whether the local server is running, on which port, where its data is and how pg_cron runs its jobs.");
         status.SetAction((parseResult, ct) => runner.RunAsync(parseResult, async token => Describe(await server.StatusAsync(token), server.PasswordFile), ct));

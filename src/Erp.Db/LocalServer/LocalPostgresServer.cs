@@ -98,7 +98,11 @@ public sealed class LocalPostgresServer
             return null;
         }
         var binaries = await PostgresBinaries.FindAsync(options.BinDirectory, cancellationToken);
-        return await InfoAsync(binaries, port, startedNow: false, cancellationToken);
+        return InfoOf(binaries, port, startedNow: false) with
+        {
+            // Server-wide settings: read from the postgres database, which is there even when erpdb's own was dropped.
+            Cron = await LocalCronJobs.DescribeAsync(ConnectionString(port, "postgres"), JobPasswordFile, cancellationToken),
+        };
     }
 
     /// <summary>Stops the server (fast shutdown: running transactions roll back). Returns false if it was not running.</summary>
@@ -270,15 +274,11 @@ public sealed class LocalPostgresServer
         {
             await LocalCronJobs.FollowPortAsync(ConnectionString(port, options.Database), logger, cancellationToken);
         }
-        return await InfoAsync(binaries, port, startedNow, cancellationToken);
+        return InfoOf(binaries, port, startedNow);
     }
 
-    private async Task<LocalServerInfo> InfoAsync(PostgresBinaries binaries, int port, bool startedNow, CancellationToken cancellationToken) =>
-        new(ConnectionString(port, options.Database), port, DataDirectory, binaries.Version, binaries.HasPgCron && ConfiguredWithPgCron(), startedNow)
-        {
-            // Server-wide settings: read from the postgres database, which is there even when erpdb's own was dropped.
-            Cron = await LocalCronJobs.DescribeAsync(ConnectionString(port, "postgres"), JobPasswordFile, cancellationToken),
-        };
+    private LocalServerInfo InfoOf(PostgresBinaries binaries, int port, bool startedNow) =>
+        new(ConnectionString(port, options.Database), port, DataDirectory, binaries.Version, binaries.HasPgCron && ConfiguredWithPgCron(), startedNow);
 
     /// <summary>The connection string for one database of the server, password included.</summary>
     public string ConnectionString(int port, string database) => new NpgsqlConnectionStringBuilder

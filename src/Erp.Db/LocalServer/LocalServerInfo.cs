@@ -11,7 +11,11 @@ namespace Erp.Db.LocalServer;
 /// <param name="StartedNow">True when this call started it; false when it was already running.</param>
 public sealed record LocalServerInfo(string ConnectionString, int Port, string DataDirectory, string Version, bool PgCron, bool StartedNow)
 {
-    /// <summary>How pg_cron runs the server's jobs and whether the jobs of every login can connect; null when not read.</summary>
+    /// <summary>
+    /// How pg_cron runs the server's jobs and whether the jobs of every login can connect. Read by
+    /// <see cref="LocalPostgresServer.StatusAsync"/>; null from <see cref="LocalPostgresServer.EnsureStartedAsync"/>, which every
+    /// command without a connection calls and which so spares the extra connection it takes.
+    /// </summary>
     public LocalServerCron? Cron { get; init; }
 
     private bool PrintMembers(StringBuilder builder)

@@ -162,7 +162,8 @@ public class LocalServerCronTests
         var pgpass = Path.Combine(home.Info.DataDirectory, "pgpass");
         await PrivateFiles.WriteAllTextAsync(pgpass, $"127.0.0.1:*:*:postgres:{File.ReadAllText(home.Server.PasswordFile).Trim()}\n", CancellationToken.None);
         await ProcessRunner.GiveToServerUserAsync(pgpass, recursive: false, CancellationToken.None);
-        var old = await home.Server.EnsureStartedAsync();
+        Assert.Null((await home.Server.EnsureStartedAsync()).Cron);
+        var old = (await home.Server.StatusAsync())!;
 
         var status = (await CliRun.RunAsync(environment, "server", "status", "--format", "json")).Json().GetProperty("data").GetProperty("cron");
         var table = await CliRun.RunAsync(environment, "server", "status", "--format", "table");
@@ -272,7 +273,8 @@ public class LocalServerCronTests
                 await ProcessRunner.GiveToServerUserAsync(top, recursive: false, CancellationToken.None);
             }
             var server = new LocalPostgresServer(new LocalServerOptions { Home = path, Durable = false });
-            var home = new ServerHome(top, path, server, await server.EnsureStartedAsync());
+            await server.EnsureStartedAsync();
+            var home = new ServerHome(top, path, server, (await server.StatusAsync())!);
             if (!home.Info.PgCron)
             {
                 await home.DisposeAsync();
