@@ -149,22 +149,60 @@ public class OrderCorrectionTests
         }, iter: 12, threads: 1, print: t => t.ToString());
     }
 
-    [Fact]
-    public async Task An_order_that_shipped_twice_keeps_its_shipments_where_posted_when_its_shipped_time_is_corrected()
+    /// <summary>S-1 shipped (14:30 on 5 March), returned, and shipped again at 17:30 the same day.</summary>
+    private static async Task<TestDatabase> ReshippedOrderAsync()
     {
-        await using var db = await ShippedOrderAsync();
+        var db = await ShippedOrderAsync();
         var ingest = new Ingestor(db.DataSource);
         await ingest.UpsertOrdersAsync([Order("S-1", "returned")]);
-        var again = Order("S-1", "shipped") with { ShippedAt = Morning.AddHours(8) };
-        await ingest.UpsertOrdersAsync([again]);
-        var history = await DatedMovementsAsync(db);
+        await ingest.UpsertOrdersAsync([Order("S-1", "shipped") with { ShippedAt = Morning.AddHours(8) }]);
+        return db;
+    }
 
-        var corrected = await ingest.UpsertOrdersAsync([again with { ShippedAt = Morning.AddHours(9) }]);
+    [Fact]
+    public async Task An_order_shipped_again_moves_only_its_latest_shipment_to_a_corrected_shipped_time_and_keeps_its_history()
+    {
+        await using var db = await ReshippedOrderAsync();
+        var ingest = new Ingestor(db.DataSource);
+        var history = await DatedMovementsAsync(db);
+        // Past the merchant's midnight: the second shipment now counts on the 6th.
+        var fixedRow = Order("S-1", "shipped") with { ShippedAt = Morning.AddHours(15) };
+
+        var corrected = await ingest.UpsertOrdersAsync([fixedRow]);
+        var after = await DatedMovementsAsync(db);
+        var books = await BooksAsync(db);
+        var again = await ingest.UpsertOrdersAsync([fixedRow]);
+        var posted = await new ErpDatabase(db.DataSource).PostAsync();
 
         Assert.Equal(1L, corrected.Updated);
-        // Two shipments and a return between them: the one shipped_at the order holds cannot date both, so none is moved.
-        Assert.Equal(2, history!.Split("sale_out").Length - 1);
-        Assert.Equal(history, await DatedMovementsAsync(db));
+        Assert.StartsWith("reserve:3@2026-03-05/03-05 09:35/2026-03-05,release:-3@2026-03-05/03-05 14:30/2026-03-05,sale_out:-3@2026-03-05/03-05 14:30/2026-03-05,return_in:3@", history, StringComparison.Ordinal);
+        Assert.EndsWith(",sale_out:-3@2026-03-05/03-05 17:30/2026-03-05", history, StringComparison.Ordinal);
+        // The first shipment, its release and the return stay where posted; the shipment the order's shipped_at describes follows it.
+        Assert.Equal(history!.Replace(",sale_out:-3@2026-03-05/03-05 17:30/", ",sale_out:-3@2026-03-06/03-06 00:30/", StringComparison.Ordinal), after);
+        Assert.Equal((0L, 0L, 1L), (again.Inserted, again.Updated, again.Unchanged));
+        Assert.True(posted.NothingChanged, posted.ToString());
+        Assert.Equal(books, await BooksAsync(db));
+        Assert.Equal("7|0|0|0", await PositionAsync(db));
+        // Stock as of the end of 5 March: shipped 3, returned later, the second shipment not yet out.
+        Assert.Equal(-3L, await db.ScalarAsync<long>(
+            "SELECT sum(quantity_change) FROM dw.fact_inventory_transactions WHERE transaction_type IN ('sale_out', 'return_in') AND transaction_date <= '2026-03-05'"));
+    }
+
+    [Fact]
+    public async Task An_order_shipped_again_moved_to_another_date_moves_its_history_by_the_days_and_dates_its_latest_shipment_by_the_file()
+    {
+        await using var db = await ReshippedOrderAsync();
+        var returnedAt = await db.ScalarAsync<DateTime>("SELECT occurred_at FROM dw.fact_inventory_transactions WHERE transaction_type = 'return_in'");
+
+        await new Ingestor(db.DataSource).UpsertOrdersAsync([Moved("S-1")]);
+
+        var moved = await DatedMovementsAsync(db);
+        // Three days earlier, as the order; only the latest shipment takes the file's shipped_at (3 March, 10:00).
+        Assert.StartsWith("reserve:3@2026-03-02/03-02 09:35/2026-03-02,release:-3@2026-03-02/03-02 14:30/2026-03-02,sale_out:-3@2026-03-02/03-02 14:30/2026-03-02,return_in:3@", moved, StringComparison.Ordinal);
+        Assert.EndsWith(",sale_out:-3@2026-03-03/03-03 10:00/2026-03-02", moved, StringComparison.Ordinal);
+        Assert.Equal(returnedAt.AddDays(-3), await db.ScalarAsync<DateTime>("SELECT occurred_at FROM dw.fact_inventory_transactions WHERE transaction_type = 'return_in'"));
+        Assert.True((await new ErpDatabase(db.DataSource).PostAsync()).NothingChanged);
+        Assert.Equal("7|0|0|0", await PositionAsync(db));
     }
 
     [Fact]

@@ -103,8 +103,9 @@ internal static class OrdersEntity
     /// <summary>
     /// Re-dates, after the posting, the posted stock movements of the orders whose paid or shipped time the batch corrected
     /// (<see cref="ResolveCorrectedTimes"/>) without changing what they move: left out are an order the posting wrote a movement for (a
-    /// status change is an event, dated when recorded; its earlier movements keep their times) and an order with a line reserved or
-    /// shipped at more than one time (it shipped, came back and shipped again: the one shipped_at it holds cannot date each shipment).
+    /// status change is an event, dated when recorded; its earlier movements keep their times). Of an order that shipped, came back and
+    /// shipped again only the latest shipment (and reservation) follows the corrected time: the earlier ones are history
+    /// (dw.redate_order_movements).
     /// </summary>
     private const string RedateRetimed = $"""
 
@@ -117,12 +118,7 @@ internal static class OrdersEntity
             WHERE t.times_corrected
               AND NOT EXISTS (SELECT 1 FROM dw.fact_inventory_transactions AS m
                               WHERE m.merchant_id = o.merchant_id AND m.order_id = o.order_id AND m.order_date = o.order_date
-                                AND m.order_id IS NOT NULL AND m.created_at = now())
-              AND NOT EXISTS (SELECT 1 FROM dw.fact_inventory_transactions AS m
-                              WHERE m.merchant_id = o.merchant_id AND m.order_id = o.order_id AND m.order_date = o.order_date
-                                AND m.order_id IS NOT NULL AND m.transaction_type IN ('reserve', 'sale_out')
-                              GROUP BY m.line_no, m.product_id, m.transaction_type
-                              HAVING count(DISTINCT m.occurred_at) > 1)))
+                                AND m.order_id IS NOT NULL AND m.created_at = now())))
         WHERE EXISTS (SELECT 1 FROM pg_temp.ingest_rows AS t WHERE t.times_corrected);
         """;
 
