@@ -7,7 +7,8 @@
 --   reserved: the quantity while paid or processing, else 0      (reserve / release movements)
 --   shipped:  the quantity while dw.ships_stock (shipped, delivered, completed) (sale_out / return_in)
 -- pending reserves nothing; cancelled, refunded and returned reserve and ship nothing, so they
--- release a reservation or take shipped goods back. Movements are written applied (quantity_posted
+-- release a reservation or take shipped goods back (a return_in re-enters the weighted-average cost
+-- at the line's unit_cost, as a purchase at its price). Movements are written applied (quantity_posted
 -- = quantity_change) and their deltas handed to dw.apply_inventory_movements in pg_temp.inventory_deltas,
 -- which moves the positions by them and by the merchant's other pending movements in the same pass:
 -- writing them unapplied and then updating every one of them wrote each movement and its six
@@ -156,13 +157,18 @@ BEGIN
                n.occurred_at, n.quantity_change
         FROM numbered AS n
         ORDER BY n.merchant_id, n.order_id, n.line_no, n.transaction_type
-        RETURNING merchant_id, product_id, warehouse_code, transaction_type, quantity_change, transaction_date
+        RETURNING merchant_id, product_id, warehouse_code, transaction_type, quantity_change, unit_cost, transaction_date
     )
+    -- Goods that come back (return_in) re-enter the weighted-average cost at the cost they were sold
+    -- with (the line's unit_cost, the cost of goods sold the return takes back), as a purchase enters
+    -- at its price; one without a cost (0) enters at the position's average, as before.
     INSERT INTO pg_temp.inventory_deltas (merchant_id, product_id, warehouse_code, on_hand_change, reserved_change, received, received_value, moved_on)
     SELECT w.merchant_id, w.product_id, w.warehouse_code,
            CASE WHEN w.transaction_type IN ('reserve', 'release') THEN 0 ELSE w.quantity_change END,
            CASE WHEN w.transaction_type IN ('reserve', 'release') THEN w.quantity_change ELSE 0 END,
-           0, 0, w.transaction_date
+           CASE WHEN w.transaction_type = 'return_in' AND w.unit_cost > 0 THEN w.quantity_change ELSE 0 END,
+           CASE WHEN w.transaction_type = 'return_in' AND w.unit_cost > 0 THEN w.quantity_change * w.unit_cost ELSE 0 END,
+           w.transaction_date
     FROM written AS w;
     GET DIAGNOSTICS movements = ROW_COUNT;
 

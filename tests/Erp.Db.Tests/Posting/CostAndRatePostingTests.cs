@@ -25,6 +25,38 @@ public class CostAndRatePostingTests
         Assert.Equal("40|5|0|0", await PositionAsync(db));
     }
 
+    /// <summary>
+    /// Returned goods re-enter the weighted average at the cost they were sold with (the line's, the cost of goods sold the return
+    /// takes back), not at the average of the day they come back: 10 at 12.50, 2 sold at 12.50, 10 bought at 20 (18 at 16.6667),
+    /// the 2 returned: (8 x 12.50 + 10 x 20 + 2 x 12.50) / 20 = 16.25, where entering at the average left 16.6667.
+    /// </summary>
+    [Fact]
+    public async Task Returned_goods_re_enter_the_average_cost_at_the_cost_they_were_sold_with()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertPurchasesAsync([new(1, "PO-1/1", "A-1", 10, 12.5m, Day)]);
+        await ingest.UpsertOrdersAsync([Order("C-1", "paid")]);
+        await ingest.UpsertOrderItemsAsync([Line("C-1", 1, 2)]);
+        await ingest.UpsertOrdersAsync([Order("C-1", "shipped")]);
+        await ingest.UpsertPurchasesAsync([new(1, "PO-2/1", "A-1", 10, 20m, Day)]);
+        var beforeReturn = await db.ScalarAsync<decimal>("SELECT average_unit_cost FROM dw.fact_inventory");
+
+        await ingest.UpsertOrdersAsync([Order("C-1", "returned")]);
+        var posted = await new ErpDatabase(db.DataSource).PostAsync();
+
+        Assert.Equal(16.6667m, beforeReturn);
+        Assert.Equal("20|0|0|0", await PositionAsync(db));
+        // The value on hand is the facts': the purchases' value less what shipped at its line cost, plus what came back at it.
+        Assert.Equal(16.25m, await db.ScalarAsync<decimal>("SELECT average_unit_cost FROM dw.fact_inventory"));
+        Assert.Equal(16.25m, await db.ScalarAsync<decimal>("""
+            SELECT round(sum(quantity_change * unit_cost) / sum(quantity_change), 4)
+            FROM dw.fact_inventory_transactions WHERE transaction_type IN ('purchase_in', 'sale_out', 'return_in')
+            """));
+        Assert.Equal("12.5000", await db.ScalarAsync<string>("SELECT unit_cost::text FROM dw.fact_inventory_transactions WHERE transaction_type = 'return_in'"));
+        Assert.True(posted.NothingChanged, posted.ToString());
+    }
+
     [Fact]
     public async Task A_purchase_reimported_with_another_quantity_applies_just_the_difference()
     {
