@@ -466,7 +466,7 @@ public sealed partial class WarehouseQueries
 
     /// <summary>
     /// The receivables one by one: invoice and order number, shop, amounts, due date, days overdue and
-    /// aging bucket as of today (<c>dw.receivable_aging_bucket</c>), most overdue first, then the largest
+    /// aging bucket as of today or <see cref="ReceivableQuery.AsOf"/> (<c>dw.receivable_aging_bucket</c>), most overdue first, then the largest
     /// (or the largest first: <see cref="ReceivableQuery.SortBy"/>);
     /// totals and, when asked for, the aging summary over every matching receivable. Read from the facts:
     /// always current, so no freshness entries.
@@ -478,6 +478,7 @@ public sealed partial class WarehouseQueries
         var paging = query.Paging.Validated(database.Options.MaxPageSize);
         var parameters = new
         {
+            asof = query.AsOf is { } day ? Sql.Date(day) : (DateTime?)null,
             status = ReceivableSql.Status(query.Status),
             sort = ReceivableSql.Sort(query.SortBy),
             aging = query.Aging,

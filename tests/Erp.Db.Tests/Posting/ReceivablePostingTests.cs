@@ -149,6 +149,56 @@ public class ReceivablePostingTests
         Assert.Equal(107m * 7.1m, list.AmountCny);
     }
 
+    /// <summary>
+    /// A month end's aging read later (<see cref="ReceivableQuery.AsOf"/>): the receivables invoiced by then with the receipts dated by
+    /// then, whatever came after; today's as of today is the stored figures. V-1..V-3 invoiced 5 March (due 19 March), V-4 on 2 April.
+    /// </summary>
+    [Fact]
+    public async Task Receivables_as_of_a_month_end_count_the_invoices_and_receipts_dated_by_then_and_add_up_to_the_facts()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        var april = Morning.AddDays(28);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1"), Invoiced("V-2", "INV-2"), Invoiced("V-3", "INV-3"),
+            Invoiced("V-4", "INV-4") with { OrderDate = new DateOnly(2026, 4, 2), OrderedAt = april, PaidAt = april.AddMinutes(5), ShippedAt = april.AddHours(5) }]);
+        PaymentRow Paid(string reference, int day, decimal amount, string invoice) =>
+            new(1, reference, new DateOnly(2026, day > 31 ? 4 : 3, day > 31 ? day - 31 : day), new DateTimeOffset(2026, day > 31 ? 4 : 3, day > 31 ? day - 31 : day, 2, 0, 0, TimeSpan.Zero), amount)
+            { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = invoice };
+        await ingest.UpsertPaymentsAsync([Paid("BANK-1", 20, 40m, "INV-1"), Paid("BANK-2", 25, 60m, "INV-1"), Paid("BANK-3", 41, 100m, "INV-2"),
+            Paid("BANK-4", 28, 30m, "INV-3"), Paid("BANK-5", 34, 70m, "INV-3")]);
+        var erp = new ErpDatabase(db.DataSource);
+        var monthEnd = new DateOnly(2026, 3, 31);
+
+        var all = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Status = ReceivableStatus.All, AsOf = monthEnd })).Data;
+        var open = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Aging = true, AsOf = monthEnd })).Data;
+        var before = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, AsOf = new DateOnly(2026, 3, 4) })).Data;
+        var today = await erp.TodayAsync();
+        var now = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Status = ReceivableStatus.All, Aging = true })).Data;
+        var asOfToday = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Status = ReceivableStatus.All, Aging = true, AsOf = today })).Data;
+
+        Assert.Equal(monthEnd, all.AsOf);
+        Assert.Equal("INV-1 100.00 0.00 paid 2026-03-25|INV-2 0.00 100.00 overdue 0-30|INV-3 30.00 70.00 overdue 0-30", string.Join('|', all.Receivables.Items
+            .OrderBy(r => r.InvoiceNo, StringComparer.Ordinal)
+            .Select(r => $"{r.InvoiceNo} {r.Received:0.00} {r.Outstanding:0.00} {r.Status} {r.AgingBucket ?? $"{r.SettledAt:yyyy-MM-dd}"}")));
+        // The same question asked of the facts: invoiced by the month end, less what was received by then, at the invoice's rate.
+        var facts = await db.ScalarAsync<decimal>("""
+            SELECT sum(r.amount_cny - round(coalesce((SELECT sum(p.amount) FROM dw.fact_payment_receipts AS p
+                                                      WHERE p.receivable_id = r.receivable_id AND p.receipt_date <= '2026-03-31'), 0) * r.exchange_rate, 2))
+            FROM dw.fact_accounts_receivable AS r
+            WHERE r.invoice_date <= '2026-03-31' AND dw.receivable_counts_as_invoiced(r.status)
+            """);
+        Assert.Equal(1207.00m, facts);
+        Assert.Equal((2L, facts, 2L, facts), (open.Totals.Count, open.Totals.OutstandingCny, open.Totals.OverdueCount, open.Totals.OverdueCny));
+        Assert.Equal(facts, open.Aging!.Sum(b => b.OutstandingCny));
+        Assert.Equal(all.Totals.AmountCny - all.Totals.ReceivedCny, all.Totals.OutstandingCny);
+        Assert.Equal(0L, before.Totals.Count);
+        // As of today is what is stored now: every receipt counted (V-4 alone owes), the same rows and totals as without a day.
+        Assert.Equal(710m, now.Totals.OutstandingCny);
+        Assert.Equal(now.Totals, asOfToday.Totals);
+        Assert.Equal(now.Receivables.Items, asOfToday.Receivables.Items);
+        Assert.Equal(now.Aging, asOfToday.Aging);
+    }
+
     [Fact]
     public async Task An_over_payment_is_rejected_naming_the_row_and_nothing_of_the_batch_is_saved()
     {

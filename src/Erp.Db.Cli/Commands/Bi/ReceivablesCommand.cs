@@ -25,18 +25,24 @@ internal sealed class ReceivablesCommand : Command
         DefaultValueFactory = _ => ReceivableSort.Overdue,
     };
 
+    private readonly Option<DateOnly?> asOf = new("--as-of")
+    {
+        Description = "Age as of this day (yyyy-MM-dd), e.g. a month end: before today, the receivables invoiced by then with the receipts dated by then (cancelled and written-off ones as they are now); today or later, the stored figures aged as of that day. Default: today (the database's date: docs/today.md).",
+    };
+
     private readonly Database database;
     private readonly MerchantOption merchant;
     private readonly PagingOptions paging;
 
     public ReceivablesCommand(CommandRunner runner, Database database)
-        : base("receivables", "Receivables one by one with their aging as of today, and their totals.\nEach with invoice and order number, shop, amount, received and outstanding (CNY), due date, days overdue and aging bucket as of today, most overdue first, then the largest (--sort-by largest: the largest first); with totals.")
+        : base("receivables", "Receivables one by one with their aging as of today (or --as-of a month end), and their totals.\nEach with invoice and order number, shop, amount, received and outstanding (CNY), due date, days overdue and aging bucket as of today (or --as-of), most overdue first, then the largest (--sort-by largest: the largest first); with totals.")
     {
         this.database = database;
         merchant = new MerchantOption(this);
         Options.Add(status);
         Options.Add(aging);
         Options.Add(sortBy);
+        Options.Add(asOf);
         paging = new PagingOptions(this, defaultSize: 50);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
@@ -47,6 +53,7 @@ internal sealed class ReceivablesCommand : Command
         var query = new ReceivableQuery
         {
             MerchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken),
+            AsOf = parseResult.GetValue(asOf),
             Status = parseResult.GetValue(status),
             Aging = parseResult.GetValue(aging),
             SortBy = parseResult.GetValue(sortBy),
@@ -69,7 +76,7 @@ internal sealed class ReceivablesCommand : Command
             ["Aging", "Receivables", "Outstanding"],
             [.. buckets.Select(b => BiResult.Row(b.Bucket, Cells.Count(b.Count), Cells.Money(b.OutstandingCny))),
              BiResult.Row("total", Cells.Count(buckets.Sum(b => b.Count)), Cells.Money(buckets.Sum(b => b.OutstandingCny)))],
-            "Aging: days past the due date as of today; current = not yet due.", Records: buckets);
+            $"Aging: days past the due date as of {data.AsOf:yyyy-MM-dd}; current = not yet due.", Records: buckets);
         return BiResult.From(result, table, summary);
     }
 }

@@ -6,6 +6,13 @@ public sealed record ReceivableQuery
     /// <summary>The merchant; isolation is enforced by the database.</summary>
     public required long MerchantId { get; init; }
 
+    /// <summary>
+    /// The day to age as of, e.g. a month end: before today, the receivables invoiced on or before it, each with the receipts
+    /// dated on or before it (received, outstanding and status from them), cancelled and written-off ones as they are now. Null
+    /// (default): today (the database's date). Today or later: the stored figures, aged as of that day.
+    /// </summary>
+    public DateOnly? AsOf { get; init; }
+
     /// <summary>Which receivables to list. Default: the open (unsettled) ones.</summary>
     public ReceivableStatus Status { get; init; } = ReceivableStatus.Open;
 
