@@ -188,6 +188,62 @@ public class OrderCorrectionTests
             "SELECT sum(quantity_change) FROM dw.fact_inventory_transactions WHERE transaction_type IN ('sale_out', 'return_in') AND transaction_date <= '2026-03-05'"));
     }
 
+    /// <summary>
+    /// Property: however many times an order shipped and came back before its current shipment, and whatever shipped time a
+    /// re-import then corrects, only the current shipment moves (to the corrected time and its day in the merchant's zone): every
+    /// earlier movement keeps its time and day, the positions do not move, and the same file again or a re-post changes nothing.
+    /// </summary>
+    [Fact]
+    public async Task Of_an_order_shipped_again_a_corrected_shipped_time_moves_the_current_shipment_only()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(1, "A-1", 100)]);
+        var n = 0;
+        await Gen.Select(Gen.Int[1, 3], Gen.Int[0, 3 * 24 * 60], Gen.Int[1, 3]).SampleAsync(async sample =>
+        {
+            var (rounds, shippedAfter, quantity) = sample;
+            var orderNo = $"R-{++n}";
+            await ingest.UpsertOrdersAsync([Order(orderNo, "paid")]);
+            await ingest.UpsertOrderItemsAsync([Line(orderNo, 1, quantity)]);
+            await ingest.UpsertOrdersAsync([Order(orderNo, "shipped")]);
+            for (var i = 1; i <= rounds; i++)
+            {
+                await ingest.UpsertOrdersAsync([Order(orderNo, "returned")]);
+                await ingest.UpsertOrdersAsync([Order(orderNo, "shipped") with { ShippedAt = Morning.AddHours(5 + i) }]);
+            }
+            var moves = $"""
+                SELECT string_agg(t.transaction_id || ' ' || t.transaction_type || ' ' || t.quantity_change || ' ' || t.occurred_at || ' ' || t.transaction_date,
+                                  E'\n' ORDER BY t.transaction_id)
+                FROM dw.fact_inventory_transactions AS t JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date)
+                WHERE o.order_no = '{orderNo}'
+                """;
+            var current = $"""
+                SELECT t.transaction_id FROM dw.fact_inventory_transactions AS t JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date)
+                WHERE o.order_no = '{orderNo}' AND t.transaction_type = 'sale_out' ORDER BY t.occurred_at DESC, t.transaction_id DESC LIMIT 1
+                """;
+            var before = (await db.ScalarAsync<string>(moves))!.Split('\n');
+            var currentId = await db.ScalarAsync<long>(current);
+            var position = await PositionAsync(db);
+            var corrected = Order(orderNo, "shipped") with { ShippedAt = Morning.AddMinutes(shippedAfter) };
+
+            await ingest.UpsertOrdersAsync([corrected]);
+            var after = (await db.ScalarAsync<string>(moves))!.Split('\n');
+            var books = await BooksAsync(db);
+            var again = await ingest.UpsertOrdersAsync([corrected]);
+            var posted = await new ErpDatabase(db.DataSource).PostAsync();
+
+            Assert.Equal(rounds + 1, before.Count(m => m.Contains(" sale_out ", StringComparison.Ordinal)));
+            Assert.Equal(before.Where(m => !m.StartsWith($"{currentId} ", StringComparison.Ordinal)), after.Where(m => !m.StartsWith($"{currentId} ", StringComparison.Ordinal)));
+            Assert.Equal($"{corrected.ShippedAt!.Value.ToOffset(China):yyyy-MM-dd HH:mm}|{corrected.ShippedAt.Value.ToOffset(China):yyyy-MM-dd}", await db.ScalarAsync<string>(
+                $"SELECT to_char(occurred_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') || '|' || transaction_date FROM dw.fact_inventory_transactions WHERE transaction_id = {currentId}"));
+            Assert.Equal(position, await PositionAsync(db));
+            Assert.Equal((0L, 1L), (again.Updated, again.Unchanged));
+            Assert.True(posted.NothingChanged, posted.ToString());
+            Assert.Equal(books, await BooksAsync(db));
+        }, iter: 8, threads: 1, print: t => t.ToString());
+    }
+
     [Fact]
     public async Task An_order_shipped_again_moved_to_another_date_moves_its_history_by_the_days_and_dates_its_latest_shipment_by_the_file()
     {
