@@ -1,3 +1,4 @@
+using CsCheck;
 using Erp.Db.Ingest;
 using Erp.Db.Queries;
 using Erp.Db.Queries.Finance;
@@ -197,6 +198,67 @@ public class ReceivablePostingTests
         Assert.Equal(now.Totals, asOfToday.Totals);
         Assert.Equal(now.Receivables.Items, asOfToday.Receivables.Items);
         Assert.Equal(now.Aging, asOfToday.Aging);
+    }
+
+    /// <summary>
+    /// Property: for any receipts (none, part, all of an invoice, on any days) and any day to age as of, the list's totals are the
+    /// facts' (invoiced by then, less the receipts dated by then, at the invoice's rate), amount less received is outstanding, and the
+    /// aging buckets add up to it.
+    /// </summary>
+    [Fact]
+    public async Task Receivables_as_of_any_day_tie_to_the_facts_and_their_buckets_add_up()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        var erp = new ErpDatabase(db.DataSource);
+        var n = 0;
+        var receipt = Gen.Select(Gen.Int[0, 70], Gen.Int[1, 100]);
+        await Gen.Select(Gen.Int[1, 999].Array[3], receipt.Array[0, 4], Gen.Int[-3, 80]).SampleAsync(async sample =>
+        {
+            var (cents, receipts, asOfDays) = sample;
+            var batch = ++n;
+            var orders = cents.Select((c, i) => Invoiced($"P{batch}-{i}", $"INV-P{batch}-{i}") with { Gmv = 10m + (c / 100m) }).ToList();
+            await ingest.UpsertOrdersAsync(orders);
+            // Each receipt pays a share of what its invoice still owes (all of it at 100): never more.
+            var left = orders.ToDictionary(o => o.InvoiceId!, o => o.Gmv);
+            var payments = new List<PaymentRow>();
+            foreach (var (r, k) in receipts.Select((r, k) => (r, k)))
+            {
+                var invoice = orders[k % orders.Count].InvoiceId!;
+                var amount = Math.Round(left[invoice] * r.Item2 / 100m, 2);
+                if (amount <= 0m)
+                {
+                    continue;
+                }
+                left[invoice] -= amount;
+                var day = Day.AddDays(r.Item1);
+                payments.Add(new PaymentRow(1, $"BANK-P{batch}-{k}", day, new DateTimeOffset(day.ToDateTime(new TimeOnly(2, 0)), TimeSpan.Zero), amount)
+                { CurrencyCode = "USD", ExchangeRate = 7.05m + (r.Item1 / 1000m), InvoiceNo = invoice });
+            }
+            if (payments.Count > 0)
+            {
+                await ingest.UpsertPaymentsAsync(payments);
+            }
+            var asOf = Day.AddDays(asOfDays);
+
+            var all = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Status = ReceivableStatus.All, AsOf = asOf })).Data.Totals;
+            var open = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Aging = true, AsOf = asOf, Paging = new(1, 500) })).Data;
+            var facts = await db.ScalarAsync<string>($"""
+                SELECT count(*) || '|' || coalesce(sum(r.amount_cny), 0.00) || '|' || coalesce(sum(x.received_cny), 0.00) || '|'
+                       || count(*) FILTER (WHERE x.received < r.amount) || '|' || coalesce(sum(r.amount_cny - x.received_cny) FILTER (WHERE x.received < r.amount), 0.00)
+                FROM dw.fact_accounts_receivable AS r
+                CROSS JOIN LATERAL (SELECT coalesce(sum(p.amount), 0) AS received,
+                                           round(coalesce(sum(p.amount), 0) * r.exchange_rate, 2) AS received_cny
+                                    FROM dw.fact_payment_receipts AS p
+                                    WHERE p.receivable_id = r.receivable_id AND p.receipt_date <= '{asOf:yyyy-MM-dd}') AS x
+                WHERE r.invoice_date <= '{asOf:yyyy-MM-dd}' AND dw.receivable_counts_as_invoiced(r.status)
+                """);
+
+            Assert.Equal(facts, $"{all.Count}|{all.AmountCny:0.00}|{all.ReceivedCny:0.00}|{open.Totals.Count}|{open.Totals.OutstandingCny:0.00}");
+            Assert.Equal(all.AmountCny - all.ReceivedCny, all.OutstandingCny);
+            Assert.Equal(open.Totals.OutstandingCny, open.Aging!.Sum(b => b.OutstandingCny));
+            Assert.Equal(open.Totals.OutstandingCny, open.Receivables.Items.Sum(r => r.OutstandingCny));
+        }, iter: 10, threads: 1, print: t => t.ToString());
     }
 
     [Fact]
