@@ -6,14 +6,17 @@
 --           dw.cfg_sales_campaigns (0019, 0008), mart.shop_health, mart.product_rankings,
 --           dw.cfg_performance_configs (0020, 0008), ops.c_class_changes, ops.c_class_state (0038),
 --           dw.fact_sales_orders, dw.fact_product_metrics, dw.dim_merchants,
---           mart.mv_daily_sales, mart.mv_customer_segments, mart.mv_product_sales_daily (sql/views),
---           ops.shop_health_defaults, ops.health_component_score, ops.c_class_periods,
---           ops.c_class_spans, dw.is_valid_sale, ops.relation_lock_holders
+--           mart.mv_daily_sales, mart.mv_customer_segments, mart.mv_product_sales_daily,
+--           mart.mv_hourly_sales (sql/views), ops.shop_health_defaults, ops.health_component_score,
+--           ops.c_class_periods, ops.c_class_spans, dw.is_valid_sale, ops.relation_lock_holders,
+--           mart.day_cut, mart.minutes_counted, 0078 (mart.shop_health.previous_*)
 -- Which periods: merchant_ids given = every period of those merchants (a config change); NULL and
 -- not changed_only = every period of every merchant; NULL and changed_only = the periods
 -- (ops.c_class_periods) of the ranges in ops.c_class_changes, or every period when the last full
 -- recompute was on another day (the windows end on CURRENT_DATE) or a range names every merchant.
 -- Targets and campaigns (one row per config row, index lookups) are always recomputed whole.
+-- The periods that include today are recomputed by every run: their sales growth compares with today's
+-- counterpart cut at this run's time of day (now(), mart.day_cut), which the rows store (previous_through).
 -- A run for every merchant consumes the ranges it saw. Each run is logged in ops.mv_refresh_log as
 -- view_name 'ops.compute_c_class' (a step of the refresh runs, not a view one may refresh by name);
 -- a failure is logged there, never raised, so a config write or a refresh run is not undone by it.
@@ -49,11 +52,13 @@ DECLARE
     read_last         date;
     base_first        date;
     period            record;
+    -- The instant whose time of day cuts today's counterpart in the comparisons (docs/metrics.md): this run's.
+    cut_at            timestamptz := pg_catalog.now();
 BEGIN
     -- While migrate re-creates the views (they are dropped for the length of its transaction),
     -- there is nothing to compute from; the next due refresh does it.
     IF pg_catalog.to_regclass('mart.mv_daily_sales') IS NULL OR pg_catalog.to_regclass('mart.mv_customer_segments') IS NULL
-       OR pg_catalog.to_regclass('mart.mv_product_sales_daily') IS NULL THEN
+       OR pg_catalog.to_regclass('mart.mv_product_sales_daily') IS NULL OR pg_catalog.to_regclass('mart.mv_hourly_sales') IS NULL THEN
         RETURN NULL;
     END IF;
 
@@ -81,10 +86,16 @@ BEGIN
             FROM dw.dim_merchants AS m
             WHERE merchant_ids IS NULL OR m.merchant_id = ANY (merchant_ids);
         ELSE
-            SELECT pg_catalog.array_agg(c.merchant_id), pg_catalog.array_agg(c.first_day), pg_catalog.array_agg(c.last_day)
+            -- The changed ranges, and today for every merchant: the periods that include today are cut at
+            -- this run's time of day, so each run rewrites them (all of a merchant's share one cut).
+            SELECT pg_catalog.array_agg(r.merchant_id), pg_catalog.array_agg(r.first_day), pg_catalog.array_agg(r.last_day)
             INTO changed_merchants, changed_first, changed_last
-            FROM ops.c_class_changes AS c
-            WHERE c.change_id = ANY (change_ids);
+            FROM (SELECT c.merchant_id, c.first_day, c.last_day
+                  FROM ops.c_class_changes AS c
+                  WHERE c.change_id = ANY (change_ids)
+                  UNION ALL
+                  SELECT m.merchant_id, CURRENT_DATE, CURRENT_DATE
+                  FROM dw.dim_merchants AS m) AS r;
         END IF;
 
         SELECT pg_catalog.min(s.first_day), pg_catalog.max(s.last_day) INTO read_first, read_last
@@ -177,7 +188,8 @@ BEGIN
                                       gross_profit_cny, previous_gmv_cny, sales_growth, sales_growth_score, sales_growth_weight,
                                       gross_margin, gross_margin_score, gross_margin_weight, fulfilment_hours, fulfilment_score,
                                       fulfilment_weight, return_rate, return_rate_score, return_rate_weight, stock_out_rate,
-                                      stock_out_score, stock_out_weight, config_id, score, revenue_rank, profit_rank, health_rank)
+                                      stock_out_score, stock_out_weight, config_id, score, revenue_rank, profit_rank, health_rank,
+                                      previous_start, previous_end, previous_through)
         WITH sales_days AS (
             -- One row per merchant, shop and day with any order (cancelled ones included).
             SELECT d.merchant_id, d.shop_id, d.sales_date AS day, d.order_count, d.gmv_cny, d.gross_profit_cny
@@ -230,17 +242,37 @@ BEGIN
                                        ('month', pg_catalog.date_trunc('month', d.day)::date, interval '1 month'))
                 AS p(period_type, period_start, step)
             GROUP BY d.merchant_id, d.shop_id, p.period_type, p.period_start, p.step
-        ), running_previous AS (
-            -- The periods still running today are compared with the same days of the period before
+        ), running AS (
+            -- The periods that include today are compared with the same days of the period before
             -- (this month to date against last month to the same day), not with its whole: 3 days
-            -- of December against all of November scored every shop's growth at -90%.
-            SELECT d.merchant_id, d.shop_id, p.period_type, sum(d.gmv_cny) AS gmv_cny
-            FROM days AS d
-            JOIN (VALUES ('week', pg_catalog.date_trunc('week', CURRENT_DATE)::date - 7, CURRENT_DATE - 7),
+            -- of December against all of November scored every shop's growth at -90%. The last of
+            -- those days, today's counterpart, counts only up to now's time of day (cut_at): the
+            -- whole of yesterday against today so far read near -100% early in the day.
+            SELECT p.period_type, p.first_day, p.last_day
+            FROM (VALUES ('day', CURRENT_DATE - 1, CURRENT_DATE - 1),
+                         ('week', pg_catalog.date_trunc('week', CURRENT_DATE)::date - 7, CURRENT_DATE - 7),
                          ('month', (pg_catalog.date_trunc('month', CURRENT_DATE) - interval '1 month')::date,
                                    (CURRENT_DATE - interval '1 month')::date))
-                AS p(period_type, first_day, last_day) ON d.day BETWEEN p.first_day AND p.last_day
-            GROUP BY d.merchant_id, d.shop_id, p.period_type
+                AS p(period_type, first_day, last_day)
+        ), cuts AS (
+            -- How far today has run in each merchant's zone at cut_at (mart.day_cut, as sales_totals.sql cuts it).
+            SELECT m.merchant_id, mart.day_cut(m.timezone, CURRENT_DATE, cut_at) AS through
+            FROM dw.dim_merchants AS m
+            WHERE m.merchant_id = ANY (changed_merchants)
+        ), running_previous AS (
+            SELECT x.merchant_id, x.shop_id, x.period_type, sum(x.gmv_cny) AS gmv_cny
+            FROM (SELECT d.merchant_id, d.shop_id, p.period_type, d.gmv_cny
+                  FROM days AS d
+                  JOIN running AS p ON d.day >= p.first_day AND d.day < p.last_day
+                  UNION ALL
+                  -- The last day by hour: its hours before the cut's whole, the cut's hour by its minutes.
+                  SELECT h.merchant_id, h.shop_id, p.period_type,
+                         pg_catalog.round(sum(h.gmv_cny * mart.minutes_counted(h.sales_hour, u.through)) / 60, 2)
+                  FROM running AS p
+                  CROSS JOIN cuts AS u
+                  JOIN mart.mv_hourly_sales AS h ON h.merchant_id = u.merchant_id AND h.sales_date = p.last_day
+                  GROUP BY h.merchant_id, h.shop_id, p.period_type) AS x
+            GROUP BY x.merchant_id, x.shop_id, x.period_type
         ), raw AS (
             SELECT c.merchant_id, c.shop_id, c.period_type, c.period_start, e.period_end, c.order_count, c.gmv_cny,
                    c.gross_profit_cny, coalesce(b.gmv_cny, 0) AS previous_gmv_cny,
@@ -249,7 +281,8 @@ BEGIN
                    CASE WHEN c.shipped_orders > 0 THEN pg_catalog.round(c.ship_seconds / 3600 / c.shipped_orders, 2) END AS fulfilment_hours,
                    CASE WHEN c.kept_orders > 0 THEN pg_catalog.round(c.returned_orders::numeric / c.kept_orders, 6) END AS return_rate,
                    CASE WHEN c.listings > 0 THEN pg_catalog.round(c.out_of_stock::numeric / c.listings, 6) END AS stock_out_rate,
-                   g.config_id,
+                   g.config_id, coalesce(q.first_day, (c.period_start - c.step)::date) AS previous_start,
+                   coalesce(q.last_day, c.period_start - 1) AS previous_end, q.last_day + u.through AS previous_through,
                    (ops.shop_health_defaults() -> 'weights') || coalesce(g.weights, '{}') AS weights,
                    (ops.shop_health_defaults() -> 'thresholds') || coalesce(g.thresholds, '{}') AS thresholds
             FROM periods AS c
@@ -263,8 +296,10 @@ BEGIN
                AND w.period_start = (c.period_start - c.step)::date
             LEFT JOIN running_previous AS r
                 ON r.merchant_id = c.merchant_id AND r.shop_id = c.shop_id AND r.period_type = c.period_type
-            -- The period before: its same days while this one is still running (weeks and months), else its whole.
-            CROSS JOIN LATERAL (SELECT CASE WHEN e.period_end >= CURRENT_DATE AND c.period_type <> 'day' THEN r.gmv_cny ELSE w.gmv_cny END AS gmv_cny) AS b
+            -- The period before: its same days, the last cut, while this one includes today; else its whole.
+            LEFT JOIN running AS q ON q.period_type = c.period_type AND e.period_end >= CURRENT_DATE
+            LEFT JOIN cuts AS u ON u.merchant_id = c.merchant_id AND q.period_type IS NOT NULL
+            CROSS JOIN LATERAL (SELECT CASE WHEN q.period_type IS NOT NULL THEN r.gmv_cny ELSE w.gmv_cny END AS gmv_cny) AS b
             -- The merchant's shop_health configuration in effect on the period's last day (today
             -- for the running period); none: the defaults.
             LEFT JOIN LATERAL (
@@ -317,7 +352,8 @@ BEGIN
                rank() OVER (PARTITION BY t.merchant_id, t.period_type, t.period_start ORDER BY t.gross_profit_cny DESC),
                CASE WHEN t.score IS NOT NULL THEN
                    rank() OVER (PARTITION BY t.merchant_id, t.period_type, t.period_start ORDER BY t.score DESC NULLS LAST)
-               END
+               END,
+               t.previous_start, t.previous_end, t.previous_through
         FROM totals AS t;
 
         -- Products by revenue and units within their category, over all shops.
@@ -415,7 +451,7 @@ BEGIN
                 FROM ops.relation_lock_holders('{ops.c_class_state,mart.target_achievement,mart.campaign_results,mart.shop_health,mart.product_rankings,
                                                  dw.cfg_sales_targets,dw.cfg_sales_campaigns,dw.cfg_performance_configs,dw.fact_sales_orders,
                                                  dw.fact_product_metrics,dw.dim_merchants,mart.mv_daily_sales,mart.mv_customer_segments,
-                                                 mart.mv_product_sales_daily}',
+                                                 mart.mv_product_sales_daily,mart.mv_hourly_sales}',
                                                '{RowShareLock,ShareLock,ShareRowExclusiveLock,ExclusiveLock,AccessExclusiveLock}') AS h;
             END IF;
             INSERT INTO ops.mv_refresh_log (view_name, started_at, finished_at, duration_ms, status, error_message,
@@ -430,5 +466,5 @@ END
 $$;
 
 COMMENT ON FUNCTION ops.compute_c_class(text, bigint[], boolean) IS
-    'The C-class computation behind ops.recompute_c_class and ops.recompute_changed_c_class: targets and campaigns whole; shop health and rankings and product rankings for every period of merchant_ids (NULL: all), or with changed_only only the periods of the ranges in ops.c_class_changes (everything on a new day). Logs in ops.mv_refresh_log (refresh_mode full or incremental); a failure is logged, not raised.';
+    'The C-class computation behind ops.recompute_c_class and ops.recompute_changed_c_class: targets and campaigns whole; shop health and rankings and product rankings for every period of merchant_ids (NULL: all), or with changed_only only the periods of the ranges in ops.c_class_changes (everything on a new day), and always the periods that include today, their sales growth cut at the run''s time of day (previous_through). Logs in ops.mv_refresh_log (refresh_mode full or incremental); a failure is logged, not raised.';
 REVOKE EXECUTE ON FUNCTION ops.compute_c_class(text, bigint[], boolean) FROM PUBLIC;

@@ -1,5 +1,5 @@
 -- shops: the scoped merchant's shops in one day, ISO week or month with their health score, its
--- components and their ranks by health, revenue and gross profit; a page, then the total count.
+-- components and their ranks by health, revenue and gross profit; a page, then the total count and the period compared with.
 -- reads: mart.shop_health (a C-class result table, written by ops.recompute_c_class; the rule is in
 --        docs/business-flows.md, Shop health score), dw.dim_shops, dw.dim_platforms
 -- parameters: :period_type ('day', 'week' or 'month'), :period_start (date, the period's first day),
@@ -24,6 +24,10 @@ SELECT h.shop_id AS shopid, s.shop_name AS shopname, p.platform_code AS platform
    AND h.period_type = :period_type::text AND h.period_start = :period_start::date
  ORDER BY :sort, h.shop_id
  LIMIT :limit OFFSET :offset;
-SELECT count(*) FROM mart.shop_health AS h
+-- The count, and what the period's sales growth compares with (every shop of a merchant's period is computed by one run):
+-- previousthrough is set when the period included today when computed (its last day cut at that run's time of day).
+SELECT count(*) AS total, min(h.previous_start) AS previousstart, max(h.previous_end) AS previousend,
+       max(h.previous_through) AS previousthrough
+  FROM mart.shop_health AS h
  WHERE h.merchant_id = (SELECT ops.current_merchant_id())
    AND h.period_type = :period_type::text AND h.period_start = :period_start::date;

@@ -25,8 +25,11 @@ public sealed partial class WarehouseQueries
         return await MerchantScope.QueryAsync(connection, query.MerchantId, ShopSql.Page(query.SortBy), parameters, ShopSql.Views, async grid =>
         {
             var items = (await grid.ReadAsync<ShopHealthRecord>()).Select(r => r.ToRow()).ToList();
-            var total = await grid.ReadSingleAsync<long>();
-            return new ShopReport(kind, start, end, new PagedResult<ShopHealthRow>(items, total, paging.Page, paging.PageSize));
+            var totals = await grid.ReadSingleAsync<ShopTotalsRecord>();
+            return new ShopReport(kind, start, end, new PagedResult<ShopHealthRow>(items, totals.Total, paging.Page, paging.PageSize))
+            {
+                ComparedTo = totals.ComparedTo(),
+            };
         }, cache: null, check: null, cancellationToken);
     }
 

@@ -1,10 +1,14 @@
 -- The C-class recompute as it was before migration 0038 (sql/functions/ops.recompute_c_class.sql at
 -- that time): every period of the windows read from the facts, in full. CClassRecomputeTests
 -- compare the results of the recompute of a due refresh (only the periods that changed) with it.
+-- Amended since for rules added to both definitions: the periods that include today compare with
+-- the same days of the period before, the last of them cut at cut_at's time of day (0078), here
+-- from the orders by hour, not from mart.mv_hourly_sales and not with mart.day_cut.
 
 CREATE SCHEMA c_class_before;
 
-CREATE FUNCTION c_class_before.recompute_c_class(refresh_trigger text DEFAULT 'manual', merchant_ids bigint[] DEFAULT NULL)
+CREATE FUNCTION c_class_before.recompute_c_class(refresh_trigger text DEFAULT 'manual', merchant_ids bigint[] DEFAULT NULL,
+                                                 cut_at timestamptz DEFAULT now())
 RETURNS ops.mv_refresh_log
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -108,7 +112,8 @@ BEGIN
                                       gross_profit_cny, previous_gmv_cny, sales_growth, sales_growth_score, sales_growth_weight,
                                       gross_margin, gross_margin_score, gross_margin_weight, fulfilment_hours, fulfilment_score,
                                       fulfilment_weight, return_rate, return_rate_score, return_rate_weight, stock_out_rate,
-                                      stock_out_score, stock_out_weight, config_id, score, revenue_rank, profit_rank, health_rank)
+                                      stock_out_score, stock_out_weight, config_id, score, revenue_rank, profit_rank, health_rank,
+                                      previous_start, previous_end, previous_through)
         WITH order_days AS (
             SELECT o.merchant_id, o.shop_id, o.order_date AS day,
                    count(*) FILTER (WHERE dw.is_valid_sale(o.status)) AS order_count,
@@ -159,7 +164,9 @@ BEGIN
                    CASE WHEN c.shipped_orders > 0 THEN pg_catalog.round(c.ship_seconds / 3600 / c.shipped_orders, 2) END AS fulfilment_hours,
                    CASE WHEN c.kept_orders > 0 THEN pg_catalog.round(c.returned_orders::numeric / c.kept_orders, 6) END AS return_rate,
                    CASE WHEN c.listings > 0 THEN pg_catalog.round(c.out_of_stock::numeric / c.listings, 6) END AS stock_out_rate,
-                   g.config_id,
+                   g.config_id, (c.period_start - c.step)::date AS previous_start,
+                   CASE WHEN e.period_end >= CURRENT_DATE THEN (CURRENT_DATE - c.step)::date ELSE c.period_start - 1 END AS previous_end,
+                   t.through AS previous_through,
                    (ops.shop_health_defaults() -> 'weights') || coalesce(g.weights, '{}') AS weights,
                    (ops.shop_health_defaults() -> 'thresholds') || coalesce(g.thresholds, '{}') AS thresholds
             FROM periods AS c
@@ -170,8 +177,29 @@ BEGIN
                 SELECT sum(p.gmv_cny) AS gmv_cny FROM days AS p
                 WHERE p.merchant_id = c.merchant_id AND p.shop_id = c.shop_id
                   AND p.day >= (c.period_start - c.step)::date AND p.day < c.period_start
-                  AND (c.period_type = 'day' OR e.period_end < CURRENT_DATE OR p.day <= (CURRENT_DATE - c.step)::date)
-            ) AS b
+                  AND (e.period_end < CURRENT_DATE OR p.day < (CURRENT_DATE - c.step)::date)
+            ) AS b0
+            -- The last day compared while this period includes today, by the hour of each order in the
+            -- merchant's zone: up to cut_at's time of day there (00:00 before today begins there,
+            -- 24:00 after it ends), its hours before whole, that hour by minutes / 60.
+            LEFT JOIN LATERAL (
+                SELECT pg_catalog.round(coalesce(sum(o.gmv_cny) FILTER (WHERE EXTRACT(hour FROM o.ordered_at AT TIME ZONE m.timezone) < EXTRACT(hour FROM k.through)), 0)
+                                        + coalesce(sum(o.gmv_cny) FILTER (WHERE EXTRACT(hour FROM o.ordered_at AT TIME ZONE m.timezone) = EXTRACT(hour FROM k.through)), 0)
+                                          * EXTRACT(minute FROM k.through) / 60, 2) AS gmv_cny,
+                       (CURRENT_DATE - c.step)::date + k.through AS through
+                FROM dw.dim_merchants AS m
+                CROSS JOIN LATERAL (
+                    SELECT CASE WHEN (cut_at AT TIME ZONE m.timezone)::date < CURRENT_DATE THEN time '00:00'
+                                WHEN (cut_at AT TIME ZONE m.timezone)::date > CURRENT_DATE THEN time '24:00'
+                                ELSE pg_catalog.date_trunc('minute', cut_at AT TIME ZONE m.timezone)::time END AS through
+                ) AS k
+                LEFT JOIN dw.fact_sales_orders AS o
+                    ON o.merchant_id = m.merchant_id AND o.shop_id = c.shop_id AND o.order_date = (CURRENT_DATE - c.step)::date
+                   AND dw.is_valid_sale(o.status)
+                WHERE m.merchant_id = c.merchant_id
+                GROUP BY k.through
+            ) AS t ON e.period_end >= CURRENT_DATE
+            CROSS JOIN LATERAL (SELECT CASE WHEN e.period_end >= CURRENT_DATE THEN coalesce(b0.gmv_cny, 0) + t.gmv_cny ELSE b0.gmv_cny END AS gmv_cny) AS b
             -- The merchant's shop_health configuration in effect on the period's last day (today
             -- for the running period); none: the defaults.
             LEFT JOIN LATERAL (
@@ -225,7 +253,8 @@ BEGIN
                rank() OVER (PARTITION BY t.merchant_id, t.period_type, t.period_start ORDER BY t.gross_profit_cny DESC),
                CASE WHEN t.score IS NOT NULL THEN
                    rank() OVER (PARTITION BY t.merchant_id, t.period_type, t.period_start ORDER BY t.score DESC NULLS LAST)
-               END
+               END,
+               t.previous_start, t.previous_end, t.previous_through
         FROM totals AS t;
 
         -- Products by revenue and units within their category, over all shops.

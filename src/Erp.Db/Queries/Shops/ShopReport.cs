@@ -1,3 +1,5 @@
+using Erp.Db.Queries.Sales;
+
 namespace Erp.Db.Queries.Shops;
 
 /// <summary>The shops of one period with their health and ranks.</summary>
@@ -5,7 +7,15 @@ namespace Erp.Db.Queries.Shops;
 /// <param name="Start">First day of the period.</param>
 /// <param name="End">Last day of the period.</param>
 /// <param name="Shops">The page of shops.</param>
-public sealed record ShopReport(string Period, DateOnly Start, DateOnly End, PagedResult<ShopHealthRow> Shops);
+public sealed record ShopReport(string Period, DateOnly Start, DateOnly End, PagedResult<ShopHealthRow> Shops)
+{
+    /// <summary>
+    /// What the shops' sales growth compares with, as the results were computed (<see cref="ShopHealthRow.ComputedAt"/>): the period
+    /// before, or, when the period included today then, its same days with the last, today's counterpart, counted only up to the
+    /// time of day of that computation (<see cref="PeriodInfo.Through"/>, docs/metrics.md). Null without results.
+    /// </summary>
+    public PeriodInfo? ComparedTo { get; init; }
+}
 
 /// <summary>One shop's health score, components and ranks in a period (docs/business-flows.md, Shop health score).</summary>
 public sealed record ShopHealthRow
@@ -40,7 +50,7 @@ public sealed record ShopHealthRow
     /// <summary>Gross profit, CNY.</summary>
     public decimal GrossProfit { get; init; }
 
-    /// <summary>GMV of the period before, CNY.</summary>
+    /// <summary>GMV of the period compared with (<see cref="ShopReport.ComparedTo"/>), CNY.</summary>
     public decimal PreviousRevenue { get; init; }
 
     /// <summary>The components: raw value, score and weight each.</summary>
@@ -56,7 +66,7 @@ public sealed record ShopHealthRow
 /// <summary>The five components of the health score.</summary>
 public sealed record ShopHealthComponents
 {
-    /// <summary>(revenue - previous revenue) / previous revenue.</summary>
+    /// <summary>(revenue - previous revenue) / previous revenue: like with like (<see cref="ShopReport.ComparedTo"/>).</summary>
     public HealthComponent SalesGrowth { get; init; } = new(null, null, 0);
 
     /// <summary>Gross profit / revenue.</summary>
