@@ -16,7 +16,7 @@ public class LikeForLikeGrowthTests
 {
     // One merchant in the database's own zone, so that its today is the database's; an order at :30 of every hour of the 15 days
     // to today (today's only up to now), its GMV different each hour, and a cancelled one in each day's hour 0 that must not count.
-    private const string Setup = """
+    internal const string Setup = """
         INSERT INTO dw.dim_merchants (merchant_id, merchant_code, merchant_name, timezone) VALUES (1, 'm1', 'Merchant one', current_setting('TimeZone'));
         INSERT INTO dw.dim_shops (shop_id, merchant_id, platform_id, platform_shop_code, shop_name, currency_code)
         SELECT 11, 1, platform_id, 's11', 'Shop 11', 'CNY' FROM dw.dim_platforms WHERE platform_code = 'shopee';
@@ -87,7 +87,7 @@ public class LikeForLikeGrowthTests
             toToday.Metrics.PreviousPeriodRevenue);
     }
 
-    private static async Task<DateTime> LocalNowAsync(TestDatabase db) =>
+    internal static async Task<DateTime> LocalNowAsync(TestDatabase db) =>
         await db.ScalarAsync<DateTime>("SELECT date_trunc('minute', now() AT TIME ZONE timezone) FROM dw.dim_merchants WHERE merchant_id = 1");
 
     /// <summary>
