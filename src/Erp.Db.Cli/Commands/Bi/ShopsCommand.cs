@@ -18,7 +18,7 @@ internal sealed class ShopsCommand : Command
     private readonly PagingOptions paging;
 
     public ShopsCommand(CommandRunner runner, Database database)
-        : base("shops", "Shops of one day, week or month: health score 0-100 with its components, and the ranks by health, revenue and profit.\nThe components: sales growth, gross margin, fulfilment time, return rate, stock-out rate. Scoring rule: docs/business-flows.md.")
+        : base("shops", "Shops of one day, week or month: health score 0-100 with its components, and the ranks by health, revenue and profit.\nThe components: sales growth, gross margin, fulfilment time, return rate, stock-out rate. Scoring rule: docs/business-flows.md.\nSales growth of a period that includes today: against the same days of the period before, the last only up to the time of day the results were computed (data.comparedTo.through; docs/metrics.md).")
     {
         this.database = database;
         merchant = new MerchantOption(this);
