@@ -133,7 +133,20 @@ public class ShopHealthLikeForLikeTests
         Assert.Equal(new TimeSpan(15, 0, 0), through.TimeOfDay);
         var period = run.GetProperty("meta").GetProperty("period");
         Assert.False(period.GetProperty("lastBucketComplete").GetBoolean());
-        Assert.Contains("Computed while the day was still running", period.GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Computed on an earlier day, while the day was running", period.GetProperty("note").GetString(), StringComparison.Ordinal);
+
+        // This month's rows as yesterday's run would have left them: still running, but not cut at today's counterpart.
+        await db.ExecuteAsync("""
+            UPDATE mart.shop_health SET previous_end = (CURRENT_DATE - interval '1 month')::date - 1,
+                   previous_through = (CURRENT_DATE - interval '1 month')::date - 1 + time '15:00'
+             WHERE merchant_id = 1 AND period_type = 'month' AND period_start = date_trunc('month', CURRENT_DATE)::date
+            """);
+        var month = (await CliRun.RunAsync("shops", "--merchant", "1", "--period", "month", "--format", "json", "--connection", db.ConnectionString)).Json();
+        Assert.Contains("Computed on an earlier day, while the month was running", month.GetProperty("meta").GetProperty("period").GetProperty("note").GetString(), StringComparison.Ordinal);
+        // Read now, a fresh run's running month says it runs, cut at today's counterpart.
+        await db.ExecuteAsync("SELECT ops.recompute_c_class('test')");
+        month = (await CliRun.RunAsync("shops", "--merchant", "1", "--period", "month", "--format", "json", "--connection", db.ConnectionString)).Json();
+        Assert.StartsWith("The month is still running", month.GetProperty("meta").GetProperty("period").GetProperty("note").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

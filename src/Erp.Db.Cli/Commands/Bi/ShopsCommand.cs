@@ -44,17 +44,19 @@ internal sealed class ShopsCommand : Command
         var data = result.Data;
         var today = result.AsOf;
         // An empty list says why it may be empty: otherwise it reads as shops that sold nothing.
-        // A result computed while its period ran compares with today's counterpart cut at that time of day (comparedTo.through):
-        // said, so that one computed on an earlier day and read now is not mistaken for a complete period's.
+        // A result computed while its period ran compares with today's counterpart cut at that time of day (comparedTo.through).
+        // One computed on an earlier day (its counterpart is not today's) and read now says so: its figures stop at that run.
         var compared = data.ComparedTo;
         var cut = compared?.Through is { } through
             ? string.Create(CultureInfo.InvariantCulture, $"its sales growth against {compared.Start:yyyy-MM-dd}..{compared.End:yyyy-MM-dd}, the last day up to {through:HH:mm} (the time of day it was computed, the merchant's zone)")
             : null;
+        var counterpart = query.Period switch { ShopPeriod.Day => today.AddDays(-1), ShopPeriod.Week => today.AddDays(-7), _ => today.AddMonths(-1) };
+        var earlier = cut is not null && compared!.End != counterpart;
         var note = data.Shops.Total == 0
             ? $"No shop results for this {data.Period}: it is older than the results kept (see --help), or they are not computed yet (erpdb refresh)."
-            : data.End < today
-                ? cut is null ? null : $"Computed while the {data.Period} was still running: its figures stop at that time, {cut}; erpdb refresh recomputes it whole."
-                : $"The {data.Period} is still running: its figures are to date, {cut ?? $"its sales growth against the same days of the {data.Period} before"}.";
+            : earlier
+                ? $"Computed on an earlier day, while the {data.Period} was running: its figures stop at that time, {cut}; erpdb refresh recomputes it."
+                : data.End < today ? null : $"The {data.Period} is still running: its figures are to date, {cut ?? $"its sales growth against the same days of the {data.Period} before"}.";
         var when = new PeriodMeta(data.Start, data.End, data.End.DayNumber - data.Start.DayNumber + 1, data.Period, data.End < today && cut is null, note);
         var table = new TableView(
             ["Shop", "Platform", "Health", "Health rank", "Revenue", "Revenue rank", "Profit", "Profit rank", "Growth", "Margin", "Ship h", "Returns", "Stock-out"],
