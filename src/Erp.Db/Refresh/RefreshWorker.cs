@@ -71,7 +71,8 @@ public sealed class RefreshWorker : BackgroundService
             {
                 var results = await refresher.RefreshDueAsync(options.Trigger, stoppingToken);
                 Interlocked.Increment(ref runs);
-                logger.LogInformation("Due refresh: {Succeeded} refreshed, {Failed} failed, {Skipped} skipped",
+                // A tick with nothing due (most of them) is Debug: an app's log at Information shows only what changed.
+                logger.Log(results.Count == 0 ? LogLevel.Debug : LogLevel.Information, "Due refresh: {Succeeded} refreshed, {Failed} failed, {Skipped} skipped",
                     results.Count(r => r.Status == RefreshStatus.Succeeded), results.Count(r => r.Status == RefreshStatus.Failed),
                     results.Count(r => r.Status == RefreshStatus.Skipped));
                 RunCompleted?.Invoke(this, results);
@@ -85,9 +86,9 @@ public sealed class RefreshWorker : BackgroundService
             }
             // After the due refresh, so that it never delays one.
             await EnsurePartitionsIfDueAsync(stoppingToken);
-            overdueCheckedAt = await RunCheckIfDueAsync("dw.mark_overdue_receivables", RefreshSql.MarkOverdue,
+            overdueCheckedAt = await RunCheckIfDueAsync("dw.mark_overdue_receivables", "receivables marked overdue", RefreshSql.MarkOverdue,
                 options.OverdueCheckInterval, overdueCheckedAt, stoppingToken);
-            stockCheckedAt = await RunCheckIfDueAsync("dw.check_stock_levels", RefreshSql.CheckStockLevels,
+            stockCheckedAt = await RunCheckIfDueAsync("dw.check_stock_levels", "low or out of stock alerts raised or refreshed", RefreshSql.CheckStockLevels,
                 options.StockCheckInterval, stockCheckedAt, stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -123,7 +124,7 @@ public sealed class RefreshWorker : BackgroundService
         {
             var created = await partitions.EnsureScheduledAsync(stoppingToken);
             partitionsEnsuredAt = DateTimeOffset.UtcNow;
-            logger.LogInformation("Partitions kept ahead: {Created} created", created);
+            logger.Log(created == 0 ? LogLevel.Debug : LogLevel.Information, "Partitions kept ahead (dw.ensure_partitions): {Created} created", created);
             PartitionsEnsured?.Invoke(this, created);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or WarehouseNotMigratedException or WarehouseAccessException
@@ -135,7 +136,7 @@ public sealed class RefreshWorker : BackgroundService
     }
 
     /// <summary>Runs one scheduled check at the first tick and then once every interval; returns when it last ran.</summary>
-    private async Task<DateTimeOffset?> RunCheckIfDueAsync(string name, string sql, TimeSpan interval, DateTimeOffset? last, CancellationToken stoppingToken)
+    private async Task<DateTimeOffset?> RunCheckIfDueAsync(string name, string counted, string sql, TimeSpan interval, DateTimeOffset? last, CancellationToken stoppingToken)
     {
         if (interval == Timeout.InfiniteTimeSpan || (last is { } at && DateTimeOffset.UtcNow - at < interval))
         {
@@ -149,7 +150,7 @@ public sealed class RefreshWorker : BackgroundService
             await connection.ExecuteAsync(new CommandDefinition(RefreshSql.SetScheduledLockTimeout, new { local = true }, transaction, cancellationToken: stoppingToken));
             var count = await connection.ExecuteScalarAsync<int>(new CommandDefinition(sql, transaction: transaction, commandTimeout: 0, cancellationToken: stoppingToken));
             await transaction.CommitAsync(stoppingToken);
-            logger.LogInformation("{Check}: {Count}", name, count);
+            logger.Log(count == 0 ? LogLevel.Debug : LogLevel.Information, "{Check}: {Count} {Counted}", name, count, counted);
             CheckCompleted?.Invoke(this, name);
             return DateTimeOffset.UtcNow;
         }

@@ -3,6 +3,7 @@ using Erp.Db.Refresh;
 using Erp.Db.Scheduling;
 using Erp.Db.Tests.Infrastructure;
 using Erp.Db.Tests.Ingest;
+using Microsoft.Extensions.Logging;
 using static Erp.Db.Tests.Posting.PostingSample;
 
 namespace Erp.Db.Tests.Alerts;
@@ -174,7 +175,8 @@ public class ScheduledCheckTests
         await using var db = await IngestSample.CreateAsync();
         await new Ingestor(db.DataSource).UpsertOrdersAsync([Order("V-1", "completed", gmv: 100m) with { IsInvoiced = true, InvoiceId = "INV-1" }]);
         await db.ExecuteAsync("INSERT INTO dw.fact_inventory (merchant_id, product_id, quantity_on_hand, safety_stock) VALUES (1, 100, 2, 10)");
-        var worker = new RefreshWorker(new ViewRefresher(db.DataSource), new RefreshWorkerOptions { Interval = TimeSpan.FromMilliseconds(200) });
+        var log = new ListLogger<RefreshWorker>();
+        var worker = new RefreshWorker(new ViewRefresher(db.DataSource), new RefreshWorkerOptions { Interval = TimeSpan.FromMilliseconds(200) }, log);
         var overdue = new TaskCompletionSource();
         var stock = new TaskCompletionSource();
         worker.CheckCompleted += (_, name) => (name == "dw.mark_overdue_receivables" ? overdue : stock).TrySetResult();
@@ -186,5 +188,8 @@ public class ScheduledCheckTests
         Assert.Equal("overdue", await db.ScalarAsync<string>("SELECT status FROM dw.fact_accounts_receivable"));
         Assert.Equal("1:INV-1:open", await AlertsAsync(db, "overdue_receivable"));
         Assert.Equal("1:A-1@default:open", await AlertsAsync(db, "low_stock"));
+        // What a check did is logged at Information, saying what its count counts.
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Information && e.Message == "dw.mark_overdue_receivables: 1 receivables marked overdue");
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Information && e.Message == "dw.check_stock_levels: 1 low or out of stock alerts raised or refreshed");
     }
 }

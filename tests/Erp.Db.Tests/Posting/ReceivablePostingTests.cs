@@ -447,14 +447,19 @@ public class ReceivablePostingTests
     {
         await using var db = await IngestSample.CreateAsync();
         var ingest = new Ingestor(db.DataSource);
-        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1"), Order("V-2", "completed")]);
 
         var invoice = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 5m) { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = "INV-9" }]));
         var order = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 5m) { CurrencyCode = "USD", ExchangeRate = 7.1m, OrderNo = "V-9" }]));
+        var notInvoiced = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 5m) { OrderNo = "V-2" }]));
         await ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid1, 5m)]);
 
         Assert.Equal((1L, "invoice_no"), (invoice.RowNumber, invoice.Field));
         Assert.Equal((1L, "order_no"), (order.RowNumber, order.Field));
+        // An order that was never invoiced has no receivable: the message says how it gets one, and the other way out.
+        Assert.Equal((1L, "order_no"), (notInvoiced.RowNumber, notInvoiced.Field));
+        Assert.Contains("order_no V-2 is not the order of exactly one receivable of merchant 1: an order has a receivable once it is imported as invoiced "
+            + "(is_invoiced and invoice_id); name the receivable by its invoice_no, or give neither for an unapplied receipt", notInvoiced.Message);
         Assert.Equal("1|0.00", await db.ScalarAsync<string>(
             "SELECT (SELECT count(*) FROM dw.fact_payment_receipts WHERE receivable_id IS NULL) || '|' || (SELECT received_amount FROM dw.fact_accounts_receivable)"));
     }

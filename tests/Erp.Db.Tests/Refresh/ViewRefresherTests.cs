@@ -43,7 +43,8 @@ public class ViewRefresherTests
         await using var db = await TestDatabase.CreateMigratedAsync();
         await SalesDataset.LoadAsync(db);
         await SalesDataset.AddOrderAsync(db, "worker-1", 5m);
-        var worker = new RefreshWorker(new ViewRefresher(db.DataSource), new RefreshWorkerOptions { Interval = TimeSpan.FromMilliseconds(200) });
+        var log = new ListLogger<RefreshWorker>();
+        var worker = new RefreshWorker(new ViewRefresher(db.DataSource), new RefreshWorkerOptions { Interval = TimeSpan.FromMilliseconds(200) }, log);
         var firstRun = new TaskCompletionSource<IReadOnlyList<RefreshResult>>();
         worker.RunCompleted += (_, results) => firstRun.TrySetResult(results);
 
@@ -52,8 +53,39 @@ public class ViewRefresherTests
         await worker.StopAsync(CancellationToken.None);
 
         Assert.Contains(results, r => r.ViewName == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded && r.Trigger == "worker");
+        // A run that refreshed something is reported at Information.
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Information
+            && e.Message == $"Due refresh: {results.Count(r => r.Status == RefreshStatus.Succeeded)} refreshed, 0 failed, 0 skipped");
         Assert.True(worker.Runs >= 1);
         Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.view_status() WHERE is_dirty"));
+    }
+
+    [Fact]
+    public async Task A_tick_with_nothing_to_do_logs_at_debug_only()
+    {
+        // An app's log at Information (the templates' default) gets no line a minute from an idle worker.
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await new ViewRefresher(db.DataSource).RefreshAllAsync("test");
+        var log = new ListLogger<RefreshWorker>();
+        var worker = new RefreshWorker(new ViewRefresher(db.DataSource), new RefreshWorkerOptions { Interval = TimeSpan.FromHours(1) }, log);
+        var stockChecked = new TaskCompletionSource();
+        worker.CheckCompleted += (_, name) =>
+        {
+            if (name == "dw.check_stock_levels")
+            {
+                stockChecked.TrySetResult();
+            }
+        };
+
+        await worker.StartAsync(CancellationToken.None);
+        await stockChecked.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        await worker.StopAsync(CancellationToken.None);
+
+        Assert.Equal(
+            ["Due refresh: 0 refreshed, 0 failed, 0 skipped", "Partitions kept ahead (dw.ensure_partitions): 0 created",
+             "dw.mark_overdue_receivables: 0 receivables marked overdue", "dw.check_stock_levels: 0 low or out of stock alerts raised or refreshed"],
+            log.Entries.Select(e => e.Message));
+        Assert.All(log.Entries, e => Assert.Equal(LogLevel.Debug, e.Level));
     }
 
     [Fact]

@@ -84,7 +84,8 @@ internal static class PaymentsEntity
                 "fact_payment_receipts_receivable_fkey"),
             new("order_no",
                 "t.invoice_no IS NULL AND t.order_no IS NOT NULL AND t.receivable_id IS NULL",
-                "format('order_no %s is not the order of exactly one receivable of merchant %s', t.order_no, " + NaturalKeys.MerchantNamed + ")",
+                "format('order_no %s is not the order of exactly one receivable of merchant %s: an order has a receivable once it is imported as invoiced "
+                + "(is_invoiced and invoice_id); name the receivable by its invoice_no, or give neither for an unapplied receipt', t.order_no, " + NaturalKeys.MerchantNamed + ")",
                 "fact_payment_receipts_receivable_fkey"),
             // Over-payment: the receipts of the receivable (other than this batch's references) plus this batch's rows up to
             // this one must not exceed its amount. The earlier receipts are summed for the batch's receivables in one join:
