@@ -31,6 +31,36 @@ public class ConcurrentIngestTests
             "SELECT string_agg(order_no || ' ' || gmv, '|' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no LIKE 'C-%'"));
     }
 
+    [Fact]
+    public async Task Writers_sharing_one_ingestor_send_overlapping_orders_with_lines_at_once_and_none_fails()
+    {
+        // docs/library.md: an app ingests from several threads through its one ErpDatabase. Batches naming the same orders in
+        // other orders (with new quantities) wait for each other's keys; none deadlocks, and each order ends posted from its lines.
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        var numbers = Enumerable.Range(1, 20).Select(i => $"W-{i:00}").ToArray();
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(writer => Task.Run(async () =>
+        {
+            var random = new Random(writer);
+            for (var batch = 0; batch < 4; batch++)
+            {
+                var orders = numbers.OrderBy(_ => random.Next()).Take(12).ToList();
+                var lines = orders.SelectMany(no => new[] { IngestSample.Item(no, 1, random.Next(1, 5)), IngestSample.Item(no, 2, random.Next(1, 5)) });
+                await ingest.UpsertOrdersWithItemsAsync(orders.Select(no => IngestSample.Order(no, 50m)), lines);
+            }
+        })));
+
+        Assert.Equal(0L, await db.ScalarAsync<long>("""
+            SELECT count(*) FROM dw.fact_sales_orders AS o
+            LEFT JOIN LATERAL (SELECT sum(i.quantity)::int AS units, sum(i.cost_amount) AS cost, count(*) AS lines FROM dw.fact_order_items AS i
+                               WHERE i.merchant_id = o.merchant_id AND i.order_id = o.order_id AND i.order_date = o.order_date) AS l ON true
+            WHERE o.order_no LIKE 'W-%' AND (l.lines <> 2 OR (o.item_count, o.cost_amount_cny) IS DISTINCT FROM (l.units, l.cost))
+            """));
+        Assert.Equal("20|20", await db.ScalarAsync<string>(
+            "SELECT count(*) || '|' || count(DISTINCT order_no) FROM dw.fact_sales_orders WHERE order_no LIKE 'W-%'"));
+    }
+
     private static async Task WaitUntilBlockedAsync(Infrastructure.TestDatabase db)
     {
         for (var i = 0; i < 600; i++)
