@@ -54,7 +54,9 @@ internal static partial class WarehouseErrors
     private static string RoleHint(RequiredRole role) => role switch
     {
         RequiredRole.Reader => "Queries need a login in erp_reader (GRANT erp_reader TO <login>) with a merchant grant "
-            + "(SELECT ops.grant_merchant_access('<login>', <merchant id>)), or the owner (docs/security.md).",
+            + "(SELECT ops.grant_merchant_access('<login>', <merchant id>)), or the owner (docs/security.md). They run as the login of "
+            + "ErpDb:ReadConnectionString when it is set, else of ErpDb:ConnectionString: an app that ingests (erp_writer) and also reads "
+            + "sets ReadConnectionString to its reading login (docs/library.md).",
         RequiredRole.Writer => "Ingest, refresh, posting and partitions need a login in erp_writer (GRANT erp_writer TO <login>), "
             + "or the owner; a reading app's erp_reader login may not run them (docs/security.md).",
         _ => "Migrations, their status and the doctor need the login that migrates: a member of erp_owner, or a superuser "

@@ -40,7 +40,29 @@ public class WarehouseAccessTests
             AssertNoPassword(error, reader, writer);
         }
         Assert.Contains("permission denied for", query.Message, StringComparison.Ordinal);
+        Assert.Contains("an app that ingests (erp_writer) and also reads sets ReadConnectionString to its reading login", query.Message, StringComparison.Ordinal);
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.dim_merchants WHERE merchant_code = 'M9'"));
+    }
+
+    [Fact]
+    public async Task An_app_that_ingests_and_reads_queries_through_the_reading_login_of_ReadConnectionString()
+    {
+        // docs/library.md, "A worker app": one ErpDatabase writes as erp_writer and reads, merchant-scoped, as erp_reader.
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await using var writer = await TestLogin.CreateAsync(db, "erp_writer");
+        await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
+        await using var erp = ErpDatabase.Create(new ErpDbOptions { ConnectionString = writer.ConnectionString, ReadConnectionString = reader.ConnectionString });
+        await erp.Ingest.UpsertMerchantsAsync([new MerchantRow("M8", "Merchant eight"), new MerchantRow("M9", "Merchant nine")]);
+        var granted = await db.ScalarAsync<long>("SELECT merchant_id FROM dw.dim_merchants WHERE merchant_code = 'M9'");
+        await db.ExecuteAsync($"SELECT ops.grant_merchant_access('{reader.Name}', {granted})");
+
+        var merchants = await erp.Queries.MerchantsAsync();
+        var sales = await erp.Queries.SalesAsync(new SalesQuery(granted, Period.LastDays(7, await erp.TodayAsync())));
+
+        Assert.Equal(["M9"], merchants.Select(m => m.Code));
+        Assert.Equal(0m, sales.Data.Metrics.TotalRevenue);
+        Assert.Equal(MerchantAccess.Forbidden, await erp.Queries.MerchantAccessAsync(
+            await db.ScalarAsync<long>("SELECT merchant_id FROM dw.dim_merchants WHERE merchant_code = 'M8'")));
     }
 
     [Fact]
