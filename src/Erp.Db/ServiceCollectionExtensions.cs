@@ -9,7 +9,11 @@ using Npgsql;
 
 namespace Erp.Db;
 
-/// <summary>Registers <see cref="ErpDatabase"/> (and its refresh worker) in a service collection.</summary>
+/// <summary>
+/// Registers <see cref="ErpDatabase"/> (a singleton, and its refresh worker) in a service collection. The warehouse is the
+/// database of <see cref="ErpDbOptions.ConnectionString"/>; only when that is empty is an <see cref="NpgsqlDataSource"/>
+/// already registered (<c>AddNpgsqlDataSource</c>) used as the primary.
+/// </summary>
 public static class ServiceCollectionExtensions
 {
     /// <summary>Registers Erp.Db with a connection string to the primary.</summary>
@@ -55,12 +59,16 @@ public static class ServiceCollectionExtensions
     {
         // TryAdd: registering twice still makes one ErpDatabase. Every AddErpDb's options apply, in
         // order, to the same ErpDbOptionsBuilder, so where two set the same value the last one wins.
-        // An NpgsqlDataSource already in the container (AddNpgsqlDataSource) is the primary: it is
-        // shared, not copied into a second pool, and its owner (the container) disposes it.
-        services.TryAddSingleton(sp => ErpDatabase.Create(
-            sp.GetRequiredService<IOptions<ErpDbOptionsBuilder>>().Value.Build(),
-            sp.GetService<ILoggerFactory>(),
-            sp.GetService<NpgsqlDataSource>()));
+        // Without a ConnectionString, an NpgsqlDataSource already in the container (AddNpgsqlDataSource)
+        // is the primary: it is shared, not copied into a second pool, and its owner (the container)
+        // disposes it. With one, the string wins: an app's own data source usually points at the app's
+        // own database, and taking it would send the warehouse's calls there.
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ErpDbOptionsBuilder>>().Value.Build();
+            var shared = string.IsNullOrWhiteSpace(options.ConnectionString) ? sp.GetService<NpgsqlDataSource>() : null;
+            return ErpDatabase.Create(options, sp.GetService<ILoggerFactory>(), shared);
+        });
         return services;
     }
 }

@@ -34,6 +34,27 @@ public class ComposeTests
     }
 
     [Fact]
+    public async Task AddErpDb_with_a_connection_string_leaves_the_apps_own_NpgsqlDataSource_alone()
+    {
+        // An app's AddNpgsqlDataSource usually points at its own database, not the warehouse: the ErpDb connection string wins.
+        await using var warehouse = await TestDatabase.CreateMigratedAsync();
+        await using var appOwn = await TestDatabase.CreateEmptyAsync();
+        await using var appDataSource = NpgsqlDataSource.Create(appOwn.ConnectionString);
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton(appDataSource);
+        services.AddErpDb(warehouse.ConnectionString);
+        await using var provider = services.BuildServiceProvider();
+
+        var erp = provider.GetRequiredService<ErpDatabase>();
+
+        Assert.NotSame(appDataSource, erp.DataSource);
+        Assert.NotSame(appDataSource, erp.ReadDataSource);
+        Assert.Equal(new NpgsqlConnectionStringBuilder(warehouse.ConnectionString).Database,
+            new NpgsqlConnectionStringBuilder(erp.DataSource.ConnectionString).Database);
+        Assert.True((await erp.Migrations.StatusAsync()).IsUpToDate);
+    }
+
+    [Fact]
     public async Task Migration_options_from_the_ErpDb_section_reach_the_migrations()
     {
         // Migrated with the defaults: the view scripts that use the variable run again with its configured value.
