@@ -15,7 +15,7 @@ internal static class ExitCodes
     /// <summary>verify: scripts are pending.</summary>
     public const int Pending = 3;
 
-    /// <summary>verify: applied migrations were changed or removed.</summary>
+    /// <summary>verify: applied migrations were changed or removed, or objects changed by hand with error severity (ERPDB020).</summary>
     public const int Drift = 4;
 
     /// <summary>doctor: something needs a DBA's action.</summary>

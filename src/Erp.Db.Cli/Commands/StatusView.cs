@@ -13,6 +13,15 @@ internal static class StatusView
         pending = report.ToRun.Count,
         drifted = report.Drift.Count,
         scripts = report.Scripts.Select(Script),
+        objectDrift = ObjectDrift(report.ObjectDrift),
+    };
+
+    /// <summary>The objects changed by hand since the last migrate (ERPDB020, docs/doctor.md), counted by severity, each with its fix.</summary>
+    public static object ObjectDrift(IReadOnlyList<SchemaObjectDrift> drift) => new
+    {
+        errors = drift.Count(d => d.IsError),
+        warnings = drift.Count(d => !d.IsError),
+        objects = drift.Select(d => new { kind = d.Kind, table = d.TableName, name = d.Name, @object = d.ObjectName, severity = d.Severity, problem = d.Problem, fix = d.Fix }),
     };
 
     public static object Script(ScriptStatus s) => new
@@ -54,12 +63,22 @@ internal static class StatusView
     public static TableView Attention(MigrationStatusReport report)
     {
         var rows = WithReasons(report.Scripts.Where(s => s.State != ScriptState.Applied));
+        foreach (var drift in report.ObjectDrift)
+        {
+            // The object's name wraps too (a trigger on its table runs to 90 columns), its problem and fix under it.
+            var names = Wrap(drift.ObjectName, ReasonWidth + 2).ToList();
+            rows.Add([drift.Severity, names[0]]);
+            rows.AddRange(names.Skip(1).Select(line => (IReadOnlyList<string>)["", line]));
+            rows.AddRange(Wrap($"{drift.Problem}. {drift.Fix}", ReasonWidth).Select(line => (IReadOnlyList<string>)["", "  " + line]));
+        }
         var applied = report.Scripts.Where(s => s.State == ScriptState.Applied).ToList();
         var kinds = string.Join(", ", applied.GroupBy(s => s.Kind).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}s"));
         var last = applied.Max(s => s.AppliedAt);
         var caption = (report.IsUpToDate ? $"Up to date: {applied.Count} scripts applied" : $"{Summary(report)} {applied.Count} of {report.Scripts.Count} scripts applied")
             + (applied.Count > 0 ? $" ({kinds}), the last on {Bi.Cells.Time(last!.Value)}" : "")
-            + ". Every script with its checksums and times: --format json or csv.";
+            + "."
+            + (report.ObjectDrift.Count > 0 ? $" {ObjectSummary(report.ObjectDrift)}" : "")
+            + " Every script with its checksums and times: --format json or csv.";
         return new TableView(["State", "Script"], rows, caption, Records: report.Scripts.Select(Script));
     }
 
@@ -100,6 +119,10 @@ internal static class StatusView
             yield return line;
         }
     }
+
+    /// <summary>How many objects changed by hand, and that migrate does not repair them.</summary>
+    public static string ObjectSummary(IReadOnlyList<SchemaObjectDrift> drift) =>
+        $"{drift.Count} object(s) changed by hand since the last migrate ({drift.Count(d => d.IsError)} error(s)), listed above with their fixes; erpdb migrate does not repair them (ERPDB020).";
 
     public static string Summary(MigrationStatusReport report) =>
         report.Drift.Count > 0 ? $"DRIFT: {report.Drift.Count} applied migration(s) changed or removed; {report.ToRun.Count} script(s) pending."

@@ -7,8 +7,8 @@ namespace Erp.Db.Cli.Commands;
 
 /// <summary>
 /// <c>erpdb verify</c>: exit 0 when up to date and isolated; otherwise an error (success false) with the
-/// scripts or problems in its details: 3 <c>PENDING</c> when scripts are pending, 4 <c>DRIFT</c> on drift,
-/// 6 <c>ISOLATION_PROBLEM</c> when the merchant isolation check (run once the scripts are up to date) lists problems.
+/// scripts or problems in its details: 3 <c>PENDING</c> when scripts are pending, 4 <c>DRIFT</c> on drift (an applied migration
+/// changed or removed; or, checked last, an object changed by hand with error severity, ERPDB020: migrate repairs neither), 6 <c>ISOLATION_PROBLEM</c> when the merchant isolation check (run once the scripts are up to date) lists problems.
 /// </summary>
 internal sealed class VerifyCommand : Command
 {
@@ -16,7 +16,7 @@ internal sealed class VerifyCommand : Command
     private readonly Database database;
 
     public VerifyCommand(CommandRunner runner, Database database)
-        : base("verify", "Check the database against the scripts, for CI.\nExit 0 when up to date, 3 when scripts are pending (PENDING), 4 when an applied migration was changed or removed (DRIFT), 6 when the merchant isolation check finds something a scoped reader could use to see other merchants' rows (ISOLATION_PROBLEM).")
+        : base("verify", "Check the database against the scripts, for CI.\nExit 0 when up to date, 3 when scripts are pending (PENDING), 4 when an applied migration was changed or removed, or an index, trigger, constraint, policy, row level security flag, NOT NULL or privilege was dropped, changed or granted by hand since the last migrate (DRIFT; erpdb doctor gives the fixes, ERPDB020), 6 when the merchant isolation check finds something a scoped reader could use to see other merchants' rows (ISOLATION_PROBLEM).")
     {
         this.database = database;
         Options.Add(scripts);
@@ -37,6 +37,9 @@ internal sealed class VerifyCommand : Command
                 drift ? ExitCodes.Drift : ExitCodes.Pending,
                 new { database = report.Database, pending = report.ToRun.Count, drifted = report.Drift.Count, scripts = problems.Select(StatusView.Script) });
         }
+        var changed = report.ObjectDrift.Where(d => d.IsError).ToList();
+        // Each object changed by hand, with its fix: often the cause of an isolation problem too (a policy dropped, a hand grant).
+        var changedLines = string.Concat(changed.Select(d => $"{Environment.NewLine}  {d.ObjectName}: {d.Problem}. {d.Fix}"));
         if (report.Scripts.Any(s => s.Name == IsolationCheck.Script))
         {
             // Only an up-to-date schema has the current check; pending or drifted scripts come first.
@@ -46,10 +49,26 @@ internal sealed class VerifyCommand : Command
             {
                 throw new CliException(ErrorCodes.IsolationProblem,
                     $"The merchant isolation check found {isolation.Count} problem(s) (docs/merchant-isolation.md):"
-                        + string.Concat(isolation.Select(p => $"{Environment.NewLine}  {p.ObjectName} ({p.ObjectKind}): {p.Description}")),
+                        + string.Concat(isolation.Select(p => $"{Environment.NewLine}  {p.ObjectName} ({p.ObjectKind}): {p.Description}"))
+                        + (changed.Count > 0 ? $"{Environment.NewLine}And {changed.Count} object(s) changed by hand since the last migrate (ERPDB020):{changedLines}" : ""),
                     ExitCodes.IsolationProblem,
-                    new { problems = isolation.Select(p => new { @object = p.ObjectName, kind = p.ObjectKind, message = p.Description }).ToList() });
+                    new
+                    {
+                        problems = isolation.Select(p => new { @object = p.ObjectName, kind = p.ObjectKind, message = p.Description }).ToList(),
+                        objectDrift = changed.Count > 0 ? StatusView.ObjectDrift(report.ObjectDrift) : null,
+                    });
             }
+        }
+        if (changed.Count > 0)
+        {
+            // After the isolation check, whose problem is the sharper one (a hand grant that lets readers around isolation is both;
+            // its message lists these too).
+            // Migrate does not repair these, so PENDING (run migrate) would mislead: the schema differs from what the scripts made.
+            throw new CliException(ErrorCodes.Drift,
+                $"DRIFT: {changed.Count} object(s) changed by hand since the last migrate; erpdb migrate does not repair them, run each fix (erpdb doctor, ERPDB020):"
+                    + changedLines,
+                ExitCodes.Drift,
+                new { database = report.Database, pending = 0, drifted = 0, objectDrift = StatusView.ObjectDrift(report.ObjectDrift) });
         }
         return new CommandResult(StatusView.Data(report), StatusView.Table([], StatusView.Summary(report)));
     }

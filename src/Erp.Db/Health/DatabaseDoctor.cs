@@ -57,21 +57,13 @@ public sealed class DatabaseDoctor
         problems.AddRange(status.Drift.Select(s => new HealthProblem(HealthCodes.Drift, "error", s.Name,
             $"{s.State.ToString().ToLowerInvariant()}: {s.Reason ?? "the applied script differs from its file"}",
             "Restore the file as applied (migrations are append-only) and put the change in a new migration")));
-        problems.AddRange((await SchemaObjects.DriftAsync(connection, cancellationToken)).Select(Problem));
+        problems.AddRange(status.ObjectDrift.Select(Problem));
         problems.AddRange(await CheckCronAsync(connection, cancellationToken));
         return problems;
     }
 
-    /// <summary>ERPDB020: an index, trigger, constraint, policy or row level security flag dropped or changed since migrate recorded it.</summary>
-    private static HealthProblem Problem(SchemaObjectDrift drift) => new(HealthCodes.SchemaObjectChanged, drift.Severity,
-        drift.Kind == "row level security" ? $"row level security on {drift.TableName}" : $"{drift.Kind} {drift.Name} on {drift.TableName}",
-        drift.Current is null
-            ? $"erpdb migrate left this {drift.Kind} but it is missing now (dropped by hand?)"
-            : $"its definition differs from what erpdb migrate left; now: {drift.Current}",
-        "Run, as a member of erp_owner: "
-        + (drift.Current is not null && drift.DropStatement is { } drop ? $"{drop}; " : "")
-        + $"{drift.Recorded}; (or, to keep the change, forget it: DELETE FROM ops.schema_objects WHERE object_kind = '{drift.Kind}' "
-        + $"AND table_name = '{drift.TableName.Replace("'", "''", StringComparison.Ordinal)}' AND object_name = '{drift.Name.Replace("'", "''", StringComparison.Ordinal)}')");
+    /// <summary>ERPDB020: an index, trigger, constraint, policy, row level security flag, column NOT NULL or default, or privilege changed by hand since migrate recorded it.</summary>
+    private static HealthProblem Problem(SchemaObjectDrift drift) => new(HealthCodes.SchemaObjectChanged, drift.Severity, drift.ObjectName, drift.Problem, drift.Fix);
 
     private async Task<IReadOnlyList<HealthProblem>> CheckCronAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {

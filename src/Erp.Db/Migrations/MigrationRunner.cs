@@ -48,7 +48,8 @@ public sealed class MigrationRunner
     private async Task<MigrationStatusReport> ReadStatusAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return (await InspectAsync(connection, cancellationToken, forecastKeptViews: true)).Report;
+        var report = (await InspectAsync(connection, cancellationToken, forecastKeptViews: true)).Report;
+        return report with { ObjectDrift = await SchemaObjects.DriftAsync(connection, cancellationToken) };
     }
 
     /// <param name="connection">Where to read the journal.</param>
@@ -215,7 +216,7 @@ public sealed class MigrationRunner
                 foreach (var edit in await SchemaObjects.DriftAsync(session.Connection, cancellationToken))
                 {
                     logger.LogWarning("The {Kind} {Name} on {Table} was {Edit} by hand since the last migrate and is not repaired by it: erpdb doctor (ERPDB020) gives the fix",
-                        edit.Kind, edit.Name, edit.TableName, edit.Current is null ? "dropped" : "changed");
+                        edit.Kind, edit.Name, edit.TableName, edit.Recorded is null ? "granted" : edit.Current is null ? "dropped" : "changed");
                 }
             }
             toRun = await JournaledAsync(session.Connection, toRun, cancellationToken);

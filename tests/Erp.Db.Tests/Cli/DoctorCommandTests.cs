@@ -497,6 +497,67 @@ public class DoctorCommandTests
         Assert.DoesNotContain(afterScript, p => p.Code == HealthCodes.SchemaObjectChanged);
     }
 
+    [Fact]
+    public async Task Column_NOT_NULLs_defaults_and_privileges_changed_by_hand_are_ERPDB020_through_a_migrate_until_their_fixes_run()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var runner = new MigrationRunner(db.DataSource, options: new MigrationOptions { Schedule = false });
+        await db.ExecuteAsync("""
+            ALTER TABLE dw.fact_expenses ALTER COLUMN category DROP NOT NULL;
+            ALTER TABLE dw.dim_date ALTER COLUMN is_holiday SET DEFAULT true;
+            ALTER TABLE ops.mv_registry ALTER COLUMN refresh_concurrently DROP DEFAULT;
+            GRANT SELECT ON dw.fact_stock_counts TO erp_reader;
+            GRANT SELECT ON dw.fact_sales_orders TO PUBLIC;
+            REVOKE SELECT ON mart.mv_daily_sales FROM erp_reader;
+            """);
+
+        var run = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+        // A migrate in between takes neither a hand grant nor a hand drop for its own.
+        await runner.MigrateAsync();
+        var again = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        var found = Problems(run).Where(p => p.Code == "ERPDB020").OrderBy(p => p.Object, StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            [("default is_holiday on dw.dim_date", "warning"),
+             ("default refresh_concurrently on ops.mv_registry", "warning"),
+             ("not null category on dw.fact_expenses", "error"),
+             ("privilege SELECT to PUBLIC on dw.fact_sales_orders", "error"),
+             ("privilege SELECT to erp_reader on dw.fact_stock_counts", "error"),
+             ("privilege SELECT to erp_reader on mart.mv_daily_sales", "warning")],
+            found.Select(p => (p.Object, SeverityOf(run, p))));
+        Assert.Equal(found, Problems(again).Where(p => p.Code == "ERPDB020").OrderBy(p => p.Object, StringComparer.Ordinal));
+        Assert.Equal(
+            ["ALTER TABLE dw.dim_date ALTER COLUMN is_holiday SET DEFAULT false",
+             "ALTER TABLE ops.mv_registry ALTER COLUMN refresh_concurrently SET DEFAULT true",
+             "ALTER TABLE dw.fact_expenses ALTER COLUMN category SET NOT NULL",
+             "REVOKE SELECT ON TABLE dw.fact_sales_orders FROM PUBLIC",
+             "REVOKE SELECT ON TABLE dw.fact_stock_counts FROM erp_reader",
+             "GRANT SELECT ON TABLE mart.mv_daily_sales TO erp_reader"],
+            found.Select(p => Statement(p.Fix)));
+        Assert.Contains("granted by hand", found[3].Problem);
+
+        // Keeping a hand grant on purpose: the fix's INSERT records it.
+        var keep = found[4].Fix[(found[4].Fix.IndexOf("record it: ", StringComparison.Ordinal) + "record it: ".Length)..^1];
+        await db.ExecuteAsync(keep);
+        foreach (var problem in found.Where(p => p != found[4]))
+        {
+            await db.ExecuteAsync(Statement(problem.Fix));
+        }
+        var repaired = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.DoesNotContain(Problems(repaired), p => p.Code == "ERPDB020");
+        var restored = await db.ScalarAsync<bool[]>("""
+                SELECT ARRAY[has_table_privilege('erp_reader', 'mart.mv_daily_sales', 'SELECT'), has_table_privilege('public', 'dw.fact_sales_orders', 'SELECT'),
+                             has_table_privilege('erp_reader', 'dw.fact_stock_counts', 'SELECT'),
+                             (SELECT attnotnull FROM pg_attribute WHERE attrelid = 'dw.fact_expenses'::regclass AND attname = 'category')]
+                """);
+        Assert.Equal(new[] { true, false, true, true }, restored);
+        Assert.Equal("false", await db.ScalarAsync<string>("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'dw.dim_date'::regclass AND adnum = (SELECT attnum FROM pg_attribute WHERE attrelid = 'dw.dim_date'::regclass AND attname = 'is_holiday')"));
+        // What the snapshot holds stays the migrating login's: readers and writers cannot read it.
+        var readable = await db.ScalarAsync<bool[]>("SELECT ARRAY[has_table_privilege('erp_reader', 'ops.schema_objects', 'SELECT'), has_table_privilege('erp_writer', 'ops.schema_objects', 'SELECT')]");
+        Assert.Equal(new[] { false, false }, readable);
+    }
+
     /// <summary>The statements an ERPDB020 fix gives to run.</summary>
     private static string Statement(string fix)
     {

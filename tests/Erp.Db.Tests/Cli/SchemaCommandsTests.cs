@@ -169,6 +169,69 @@ public class SchemaCommandsTests
     }
 
     [Fact]
+    public async Task Objects_changed_by_hand_show_in_status_and_make_verify_exit_4_naming_them_until_their_fixes_run()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        var clean = await CliRun.RunAsync("verify", "--connection", db.ConnectionString, "--format", "json");
+        var policy = await db.ScalarAsync<string>("SELECT format('%s on %s', object_name, table_name) FROM ops.schema_objects WHERE object_kind = 'policy' ORDER BY 1 LIMIT 1");
+        await db.ExecuteAsync($"""
+            DROP INDEX mart.mv_daily_sales_key;
+            DROP TRIGGER fact_inventory_transactions_mark_views_dirty ON dw.fact_inventory_transactions;
+            ALTER TABLE dw.fact_expenses DISABLE TRIGGER fact_expenses_mark_views_dirty;
+            ALTER TABLE dw.dim_date DROP CONSTRAINT dim_date_month_range;
+            """);
+        string[] errors =
+        [
+            "index mv_daily_sales_key on mart.mv_daily_sales",
+            "trigger fact_expenses_mark_views_dirty on dw.fact_expenses",
+            "trigger fact_inventory_transactions_mark_views_dirty on dw.fact_inventory_transactions",
+        ];
+
+        var status = await CliRun.RunAsync("status", "--connection", db.ConnectionString, "--format", "json");
+        var table = await CliRun.RunAsync("status", "--connection", db.ConnectionString, "--format", "table");
+        var verify = await CliRun.RunAsync("verify", "--connection", db.ConnectionString, "--format", "json");
+        // A dropped policy is an isolation problem too: verify exits 6, and its message names the policy with its fix.
+        await db.ExecuteAsync($"DROP POLICY {policy}");
+        var isolation = await CliRun.RunAsync("verify", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(0, clean.ExitCode);
+        Assert.Equal(0, clean.Json().GetProperty("data").GetProperty("objectDrift").GetProperty("objects").GetArrayLength());
+        Assert.Equal(0, status.ExitCode);
+        var drift = status.Json().GetProperty("data").GetProperty("objectDrift");
+        Assert.Equal(3, drift.GetProperty("errors").GetInt32());
+        Assert.Equal(1, drift.GetProperty("warnings").GetInt32());
+        var objects = drift.GetProperty("objects").EnumerateArray().ToList();
+        Assert.Equal([.. errors, "constraint dim_date_month_range on dw.dim_date"],
+            objects.Select(o => o.GetProperty("object").GetString()!).OrderBy(o => o == "constraint dim_date_month_range on dw.dim_date").ThenBy(o => o, StringComparer.Ordinal));
+        Assert.All(errors, e => Assert.Contains($"error {e} ", Regex.Replace(table.Output, @"\s+", " "), StringComparison.Ordinal));
+        Assert.Contains("4 object(s) changed by hand since the last migrate (3 error(s))", Regex.Replace(table.Output, @"\s+", " "), StringComparison.Ordinal);
+        Assert.Equal(4, verify.ExitCode);
+        var error = verify.Json().GetProperty("error");
+        Assert.Equal("DRIFT", error.GetProperty("code").GetString());
+        Assert.All(errors, e => Assert.Contains(e, error.GetProperty("message").GetString(), StringComparison.Ordinal));
+        Assert.DoesNotContain("dim_date_month_range", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, error.GetProperty("details").GetProperty("objectDrift").GetProperty("errors").GetInt32());
+        Assert.Equal(6, isolation.ExitCode);
+        var message = isolation.Json().GetProperty("error").GetProperty("message").GetString()!;
+        Assert.Contains($"policy {policy}: erpdb migrate left this policy but it is missing now", message, StringComparison.Ordinal);
+        Assert.Contains("CREATE POLICY ", message, StringComparison.Ordinal);
+        Assert.All(errors, e => Assert.Contains(e, message, StringComparison.Ordinal));
+
+        // The fixes status gives make the errors go; the CHECK constraint left dropped is a warning, which verify lets pass.
+        var all = (await CliRun.RunAsync("status", "--connection", db.ConnectionString, "--format", "json")).Json().GetProperty("data").GetProperty("objectDrift").GetProperty("objects").EnumerateArray().ToList();
+        Assert.Equal(5, all.Count);
+        foreach (var o in all.Where(o => o.GetProperty("severity").GetString() == "error"))
+        {
+            var fix = o.GetProperty("fix").GetString()!;
+            await db.ExecuteAsync(fix["Run, as a member of erp_owner: ".Length..fix.IndexOf("; (or, to keep", StringComparison.Ordinal)]);
+        }
+        var repaired = await CliRun.RunAsync("verify", "--connection", db.ConnectionString, "--format", "json");
+        Assert.Equal(0, repaired.ExitCode);
+        Assert.Equal(1, repaired.Json().GetProperty("data").GetProperty("objectDrift").GetProperty("warnings").GetInt32());
+        Assert.Equal(0, repaired.Json().GetProperty("data").GetProperty("objectDrift").GetProperty("errors").GetInt32());
+    }
+
+    [Fact]
     public async Task Verify_exits_6_and_lists_what_breaks_merchant_isolation()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();

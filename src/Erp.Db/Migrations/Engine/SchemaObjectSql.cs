@@ -15,9 +15,9 @@ internal static class SchemaObjectSql
     /// index prints <c>ON ONLY</c>, which would make an index of the parent alone: its definition says <c>ON</c>.
     /// </summary>
     private const string Live = """
-        live AS (
+        live_all AS (
             WITH tables AS (
-                SELECT c.oid, pg_catalog.format('%I.%I', n.nspname, c.relname) AS table_name, n.nspname, c.relrowsecurity, c.relforcerowsecurity
+                SELECT c.oid, pg_catalog.format('%I.%I', n.nspname, c.relname) AS table_name, n.nspname, c.relkind, c.relrowsecurity, c.relforcerowsecurity
                   FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
                  WHERE n.nspname IN ('staging', 'dw', 'mart', 'ops') AND c.relkind IN ('r', 'p', 'm')
                    AND NOT c.relispartition AND c.relpersistence <> 't')
@@ -56,51 +56,107 @@ internal static class SchemaObjectSql
                                      CASE WHEN t.relrowsecurity THEN 'ENABLE' ELSE 'DISABLE' END, t.table_name,
                                      CASE WHEN t.relforcerowsecurity THEN 'FORCE' ELSE 'NO FORCE' END)
               FROM tables AS t
-             WHERE t.relrowsecurity OR t.relforcerowsecurity)
+             WHERE t.relrowsecurity OR t.relforcerowsecurity
+            UNION ALL
+            SELECT 'not null', t.table_name, a.attname::text,
+                   pg_catalog.format('ALTER TABLE %s ALTER COLUMN %I SET NOT NULL', t.table_name, a.attname)
+              FROM tables AS t JOIN pg_catalog.pg_attribute AS a ON a.attrelid = t.oid
+             WHERE t.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull
+            UNION ALL
+            SELECT 'default', t.table_name, a.attname::text,
+                   pg_catalog.format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', t.table_name, a.attname, pg_catalog.pg_get_expr(d.adbin, d.adrelid))
+              FROM tables AS t JOIN pg_catalog.pg_attribute AS a ON a.attrelid = t.oid
+              JOIN pg_catalog.pg_attrdef AS d ON (d.adrelid, d.adnum) = (a.attrelid, a.attnum)
+             WHERE t.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+            UNION ALL
+            SELECT 'privilege', g.on_name, pg_catalog.format('%s to %s', g.privilege_type, g.grantee_name),
+                   pg_catalog.format('GRANT %s ON %s %s TO %s', g.privilege_type, g.on_kind, g.on_name, g.grantee_name)
+                   || CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END
+              FROM (SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) AS on_name, 'TABLE' AS on_kind, c.relowner AS owner,
+                           COALESCE(c.relacl, pg_catalog.acldefault('r', c.relowner)) AS acl
+                      FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+                     WHERE n.nspname IN ('staging', 'dw', 'mart', 'ops') AND c.relkind IN ('r', 'p', 'v', 'm') AND c.relpersistence <> 't'
+                    UNION ALL
+                    SELECT p.oid::pg_catalog.regprocedure::text, 'ROUTINE', p.proowner, COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner))
+                      FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+                     WHERE n.nspname IN ('staging', 'dw', 'mart', 'ops')) AS o
+             CROSS JOIN LATERAL (
+                    SELECT o.on_name, o.on_kind, x.privilege_type, pg_catalog.bool_or(x.is_grantable) AS is_grantable,
+                           CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(r.rolname) END AS grantee_name
+                      FROM pg_catalog.aclexplode(o.acl) AS x
+                      LEFT JOIN pg_catalog.pg_roles AS r ON r.oid = x.grantee
+                     WHERE x.grantee <> o.owner AND (x.grantee = 0 OR r.rolname IN ('erp_owner', 'erp_reader', 'erp_writer'))
+                     GROUP BY 1, 2, 3, 5) AS g),
+        live AS (SELECT * FROM live_all WHERE kind = ANY(@kinds::text[]))
         """;
 
     /// <summary>The newest journal row: the snapshot is compared only while it is the one it was recorded after.</summary>
     private const string LastJournalId = "(SELECT COALESCE(pg_catalog.max(j.journal_id), 0) FROM ops.schema_journal AS j)";
 
-    public const string Exists = "SELECT pg_catalog.to_regclass('ops.schema_objects') IS NOT NULL";
-
     /// <summary>
-    /// The recorded objects now missing or defined otherwise, with the live definition (NULL: missing), how serious it is, and the
-    /// statement that drops the changed object before its recorded definition runs again. Empty while scripts ran after the snapshot.
+    /// The kinds the table takes: none before migration 0074, the first five until 0076 (its constraint <c>schema_objects_kind_listed</c>)
+    /// adds the columns' NOT NULL and defaults and the privileges. The statements below take them as <c>@kinds</c>.
     /// </summary>
-    public const string Drift = "WITH " + Live + """
-
-        SELECT s.object_kind AS Kind, s.table_name AS TableName, s.object_name AS Name, s.definition AS Recorded, l.definition AS Current,
-               CASE WHEN s.object_kind IN ('trigger', 'policy', 'row level security') THEN 'error'
-                    WHEN s.object_kind = 'index' AND pg_catalog.starts_with(s.definition, 'CREATE UNIQUE INDEX ') THEN 'error'
-                    WHEN s.object_kind = 'constraint'
-                         AND pg_catalog.substr(s.definition, pg_catalog.length(pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I ', s.table_name, s.object_name)) + 1)
-                             ~ '^(PRIMARY KEY|UNIQUE|EXCLUDE) ' THEN 'error'
-                    ELSE 'warning' END AS Severity,
-               CASE s.object_kind
-                    WHEN 'index' THEN pg_catalog.format('DROP INDEX %s.%I', pg_catalog.split_part(s.table_name, '.', 1), s.object_name)
-                    WHEN 'trigger' THEN pg_catalog.format('DROP TRIGGER %I ON %s', s.object_name, s.table_name)
-                    WHEN 'constraint' THEN pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', s.table_name, s.object_name)
-                    WHEN 'policy' THEN pg_catalog.format('DROP POLICY %I ON %s', s.object_name, s.table_name)
-               END AS DropStatement
-          FROM ops.schema_objects AS s
-          LEFT JOIN live AS l ON (l.kind, l.table_name, l.name) = (s.object_kind, s.table_name, s.object_name)
-         WHERE l.definition IS DISTINCT FROM s.definition
-           AND s.journal_id = 
-        """ + LastJournalId + """
-
-         ORDER BY s.object_kind, s.table_name, s.object_name
+    public const string Kinds = """
+        SELECT CASE WHEN pg_catalog.to_regclass('ops.schema_objects') IS NULL THEN ARRAY[]::text[]
+                    WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_constraint AS k
+                                  WHERE k.conrelid = pg_catalog.to_regclass('ops.schema_objects') AND k.conname = 'schema_objects_kind_listed')
+                         THEN ARRAY['index', 'trigger', 'constraint', 'policy', 'row level security', 'not null', 'default', 'privilege']
+                    ELSE ARRAY['index', 'trigger', 'constraint', 'policy', 'row level security'] END
         """;
 
     /// <summary>
-    /// Forgets the recorded objects but those that drifted by hand before this migrate (<c>@kinds, @tables, @names</c>, defined then as
-    /// <c>@starts</c>) and are still as they were: a migrate must not take a hand drop for its own.
+    /// The recorded objects now missing or defined otherwise, with the live definition (NULL: missing), and the privileges held now that
+    /// were not recorded (<c>Recorded</c> NULL: granted by hand); how serious each is, and the statement that drops the changed object
+    /// (revokes the privilege) before its recorded definition runs again. Empty while scripts ran after the snapshot.
+    /// </summary>
+    public const string Drift = "WITH " + Live + """
+        ,
+        drift AS (
+            SELECT s.object_kind AS kind, s.table_name, s.object_name AS name, s.definition AS recorded, l.definition AS current
+              FROM ops.schema_objects AS s
+              LEFT JOIN live AS l ON (l.kind, l.table_name, l.name) = (s.object_kind, s.table_name, s.object_name)
+             WHERE l.definition IS DISTINCT FROM s.definition
+               AND s.journal_id = 
+        """ + LastJournalId + """
+
+            UNION ALL
+            SELECT l.kind, l.table_name, l.name, NULL, l.definition
+              FROM live AS l
+             WHERE l.kind = 'privilege'
+               AND NOT EXISTS (SELECT 1 FROM ops.schema_objects AS s WHERE (s.object_kind, s.table_name, s.object_name) = (l.kind, l.table_name, l.name))
+               AND EXISTS (SELECT 1 FROM ops.schema_objects AS s WHERE s.journal_id = 
+        """ + LastJournalId + """
+        ))
+        SELECT d.kind AS Kind, d.table_name AS TableName, d.name AS Name, d.recorded AS Recorded, d.current AS Current,
+               CASE WHEN d.kind IN ('trigger', 'policy', 'row level security', 'not null') THEN 'error'
+                    WHEN d.kind = 'privilege' THEN CASE WHEN d.current IS NULL THEN 'warning' ELSE 'error' END
+                    WHEN d.kind = 'index' AND pg_catalog.starts_with(d.recorded, 'CREATE UNIQUE INDEX ') THEN 'error'
+                    WHEN d.kind = 'constraint'
+                         AND pg_catalog.substr(d.recorded, pg_catalog.length(pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I ', d.table_name, d.name)) + 1)
+                             ~ '^(PRIMARY KEY|UNIQUE|EXCLUDE) ' THEN 'error'
+                    ELSE 'warning' END AS Severity,
+               CASE d.kind
+                    WHEN 'index' THEN pg_catalog.format('DROP INDEX %s.%I', pg_catalog.split_part(d.table_name, '.', 1), d.name)
+                    WHEN 'trigger' THEN pg_catalog.format('DROP TRIGGER %I ON %s', d.name, d.table_name)
+                    WHEN 'constraint' THEN pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', d.table_name, d.name)
+                    WHEN 'policy' THEN pg_catalog.format('DROP POLICY %I ON %s', d.name, d.table_name)
+                    WHEN 'privilege' THEN pg_catalog.regexp_replace(pg_catalog.regexp_replace(COALESCE(d.current, d.recorded), ' WITH GRANT OPTION$', ''),
+                                                                    '^GRANT (.*) TO ([^ ]+)$', 'REVOKE \1 FROM \2')
+               END AS DropStatement
+          FROM drift AS d
+         ORDER BY d.kind, d.table_name, d.name
+        """;
+
+    /// <summary>
+    /// Forgets the recorded objects but those that drifted by hand before this migrate (<c>@keptKinds, @tables, @names</c>, defined
+    /// then as <c>@starts</c>) and are still as they were: a migrate must not take a hand drop for its own.
     /// </summary>
     public const string ForgetAllButKept = "WITH " + Live + """
         ,
         kept AS (
             SELECT d.kind, d.table_name, d.name
-              FROM ROWS FROM (pg_catalog.unnest(@kinds::text[]), pg_catalog.unnest(@tables::text[]), pg_catalog.unnest(@names::text[]), pg_catalog.unnest(@starts::text[])) AS d(kind, table_name, name, at_start)
+              FROM ROWS FROM (pg_catalog.unnest(@keptKinds::text[]), pg_catalog.unnest(@tables::text[]), pg_catalog.unnest(@names::text[]), pg_catalog.unnest(@starts::text[])) AS d(kind, table_name, name, at_start)
               LEFT JOIN live AS l ON (l.kind, l.table_name, l.name) = (d.kind, d.table_name, d.name)
              WHERE l.definition IS NOT DISTINCT FROM d.at_start)
         DELETE FROM ops.schema_objects AS s
@@ -110,7 +166,11 @@ internal static class SchemaObjectSql
     /// <summary>Moves the kept objects after the newest journal row (run before <see cref="RecordLive"/>).</summary>
     public const string MoveKept = "UPDATE ops.schema_objects SET journal_id = " + LastJournalId;
 
-    /// <summary>Records every live object not kept, after the newest journal row.</summary>
+    /// <summary>
+    /// Records every live object not kept, after the newest journal row, but the privileges granted by hand before this migrate
+    /// (<c>@grantTables, @grantNames</c>, defined then as <c>@grantStarts</c>) that are still as they were: a migrate must not take a
+    /// hand grant for its own either.
+    /// </summary>
     public const string RecordLive = "WITH " + Live + """
 
         INSERT INTO ops.schema_objects (object_kind, table_name, object_name, definition, journal_id)
@@ -118,6 +178,9 @@ internal static class SchemaObjectSql
         """ + LastJournalId + """
 
           FROM live AS l
+         WHERE (l.kind, l.table_name, l.name, l.definition) NOT IN (
+                SELECT 'privilege', g.table_name, g.name, g.at_start
+                  FROM ROWS FROM (pg_catalog.unnest(@grantTables::text[]), pg_catalog.unnest(@grantNames::text[]), pg_catalog.unnest(@grantStarts::text[])) AS g(table_name, name, at_start))
         ON CONFLICT ON CONSTRAINT schema_objects_pkey DO NOTHING
         """;
 }
