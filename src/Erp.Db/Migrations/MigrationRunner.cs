@@ -272,23 +272,22 @@ public sealed class MigrationRunner
     /// migrate (which rebuilds only the views that depend on what changes, docs/view-rebuilds.md):
     /// it drops every mart view first and re-creates them all, so psql needs no retry; privileges
     /// granted by hand on mart relations are saved before and granted again at the end, as migrate does.
+    /// Plain views no view script makes that the scripts would take (as <see cref="StatusAsync"/> forecasts them) are dropped
+    /// at its start and re-created as they were at its end, as migrate keeps them (docs/view-rebuilds.md, "Plain views").
     /// Runnable with <c>psql -1 -f</c>; scripts marked no-transaction are flagged and must run on
     /// their own. pg_cron jobs are not part of it (migrate registers them after the scripts).
     /// </summary>
     /// <exception cref="MigrationDriftException">An applied migration was changed or removed: migrate would refuse.</exception>
     /// <exception cref="MigrationDowngradeException">Migrate would refuse to roll back repeatable scripts.</exception>
+    /// <exception cref="MigrationException">A plain view the scripts would take has what cannot be re-created (triggers, rules, column defaults), as migrate would refuse.</exception>
     /// <exception cref="WarehouseAccessException">The login may not read the journal (it is not the migrating login), the server refused the login, or the database does not exist.</exception>
     public Task<string> ScriptAsync(CancellationToken cancellationToken = default) =>
         WarehouseErrors.GuardAccessAsync(RequiredRole.Owner, () => WriteScriptAsync(cancellationToken));
 
     private async Task<string> WriteScriptAsync(CancellationToken cancellationToken)
     {
-        MigrationStatusReport report;
-        bool viewsExist;
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        {
-            (report, viewsExist) = await InspectAsync(connection, cancellationToken);
-        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var (report, viewsExist) = await InspectAsync(connection, cancellationToken);
         Refuse(report);
         var byName = catalog.Scripts.ToDictionary(s => s.Name);
         var toRun = report.ToRun;
@@ -301,9 +300,21 @@ public sealed class MigrationRunner
             toRun = [.. toRun.Where(s => s.Kind != ScriptKind.View), .. report.Scripts.Where(s => s.Kind == ScriptKind.View && s.State != ScriptState.Missing)
                 .Select(s => planned.GetValueOrDefault(s.Name) ?? s with { State = ScriptState.Changed, Reason = "re-created around pending migrations (this review script rebuilds every view; migrate rebuilds only the views that depend on what changes)" })];
         }
+        // The plain views migrate would keep (docs/view-rebuilds.md, "Plain views"), found as status forecasts them: saved now, dropped
+        // before the scripts and re-created after them by the same queries as migrate's.
+        var kept = viewsExist && toRun.All(s => byName[s.Name].RunsInTransaction)
+            ? await KeptViews.ScriptAsync(connection, await KeptRootsAsync(connection, toRun, cancellationToken), KeptViews.ScriptMade(ViewScripts), cancellationToken)
+            : new KeptViews.ScriptedViews([], "", "");
         var sql = new StringBuilder()
             .AppendLine($"-- erpdb script: {toRun.Count} scripts that migrate would run on database {Database}, in one transaction with psql -1.")
             .AppendLine("-- Each script runs as erp_owner once that role exists (as the login when marked erpdb:run-as-login), as migrate does.");
+        if (kept.Names.Count > 0)
+        {
+            sql.AppendLine()
+                .AppendLine($"-- ==== The plain views migrate keeps, dropped here (as the login) and re-created as they are after the scripts: {string.Join(", ", kept.Names)}.")
+                .AppendLine("SELECT pg_catalog.set_config('role', 'none', true);")
+                .Append(kept.Drop);
+        }
         if (rebuild)
         {
             var drop = RunnerScripts.DropMartViews();
@@ -333,6 +344,12 @@ public sealed class MigrationRunner
                 .AppendLine(JournalSql.EnsureColumns + ";")
                 .AppendLine(JournalSql.InsertLiteral(script, options.Variables));
         }
+        if (kept.Names.Count > 0)
+        {
+            sql.AppendLine()
+                .AppendLine("-- ==== The plain views dropped above, re-created as they were (each as its owner, with its comments and privileges) unless a script made it again.")
+                .Append(kept.Recreate);
+        }
         if (rebuild)
         {
             sql.AppendLine()
@@ -348,6 +365,21 @@ public sealed class MigrationRunner
                 .AppendLine(JournalSql.RecordDefinitions + ";");
         }
         return sql.ToString();
+    }
+
+    private List<MigrationScript> ViewScripts => [.. catalog.Scripts.Where(s => s.Kind == ScriptKind.View)];
+
+    /// <summary>
+    /// The plain views the review script keeps because of <paramref name="toRun"/>: as <see cref="WithKeptViewsAsync"/> forecasts
+    /// them, those that read what a pending migration drops or retypes, or a view whose script runs (drops and re-creates it).
+    /// </summary>
+    private async Task<IReadOnlyCollection<string>> KeptRootsAsync(NpgsqlConnection connection, IReadOnlyList<ScriptStatus> toRun, CancellationToken cancellationToken)
+    {
+        var running = toRun.Select(s => s.Name).ToHashSet();
+        var rebuilt = ViewScripts.Where(v => running.Contains(v.Name)).Select(v => (v.Name, ViewOrder.ViewName(v)));
+        var pending = catalog.Scripts.Where(s => s.Kind == ScriptKind.Migration && running.Contains(s.Name));
+        var kept = await DependencyForecast.KeptViewsAsync(connection, pending, options.Variables, rebuilt, KeptViews.ScriptMade(ViewScripts), cancellationToken);
+        return [.. kept.Values.SelectMany(v => v).Distinct()];
     }
 
     private enum BatchMode

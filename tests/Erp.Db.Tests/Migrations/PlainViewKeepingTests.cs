@@ -13,7 +13,7 @@ namespace Erp.Db.Tests.Migrations;
 public class PlainViewKeepingTests
 {
     /// <summary>Each given view as everything migrate must keep: definition, options, owner, comments, privileges (relation and columns).</summary>
-    private static string Described(params string[] views) => $"""
+    internal static string Described(params string[] views) => $"""
         SELECT string_agg(pg_catalog.format('%s | %s | %s | %s | %s | %s | %s', c.oid::regclass, pg_get_viewdef(c.oid), c.reloptions, c.relowner::regrole,
                                             obj_description(c.oid, 'pg_class'), c.relacl,
                                             (SELECT string_agg(a.attname || ':' || coalesce(col_description(c.oid, a.attnum), '') || ':' || coalesce(a.attacl::text, ''), ',' ORDER BY a.attnum)

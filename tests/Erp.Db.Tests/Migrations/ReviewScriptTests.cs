@@ -56,4 +56,64 @@ public class ReviewScriptTests
         const string state = "SELECT string_agg(script_name || ' ' || sha256, ',' ORDER BY script_name) FROM (SELECT DISTINCT ON (script_name) script_name, sha256 FROM ops.schema_journal ORDER BY script_name, journal_id DESC) AS j";
         Assert.Equal(await migrated.ScalarAsync<string>(state), await applied.ScalarAsync<string>(state));
     }
+
+    [Fact]
+    public async Task Applying_erpdb_script_with_psql_keeps_a_DBAs_plain_views_as_migrate_does()
+    {
+        await using var migrated = await TestDatabase.CreateMigratedAsync();
+        await using var applied = await TestDatabase.CreateMigratedAsync();
+        using var scripts = ViewRebuildTests.EmbeddedScripts()
+            .Write("migrations/0900_widen_receipt_reference.sql", "ALTER TABLE dw.fact_payment_receipts ALTER COLUMN reference_no TYPE varchar(150);");
+        var file = Path.Combine(scripts.Path, "review.sql");
+        var schema = $"bi_{Guid.NewGuid():N}"[..12];
+        var role = $"t_bi_{Guid.NewGuid():N}"[..16];
+        await migrated.ExecuteAsync($"CREATE ROLE {role} NOLOGIN");
+        // A DBA's views over the retyped column, over such a view, and over a reader view the script re-creates (its view is dropped first).
+        foreach (var db in new[] { migrated, applied })
+        {
+            await db.ExecuteAsync($"ALTER DATABASE {db.Name} OWNER TO erp_owner");
+            await db.ExecuteAsync($"""
+                CREATE SCHEMA {schema};
+                CREATE VIEW {schema}.big_receipts WITH (check_option = local) AS
+                    SELECT merchant_id, receipt_id, reference_no, amount FROM dw.fact_payment_receipts WHERE amount > 100;
+                CREATE VIEW {schema}.big_receipt_refs AS SELECT merchant_id, reference_no FROM {schema}.big_receipts;
+                CREATE VIEW {schema}.cohorts AS SELECT * FROM mart.customer_cohorts;
+                COMMENT ON VIEW {schema}.big_receipts IS 'Receipts over 100, for the BI team.';
+                COMMENT ON COLUMN {schema}.big_receipts.reference_no IS 'The bank''s reference.';
+                GRANT USAGE ON SCHEMA {schema} TO {role};
+                GRANT SELECT ON {schema}.big_receipts TO {role} WITH GRANT OPTION;
+                GRANT SELECT (reference_no) ON {schema}.big_receipt_refs TO {role};
+                GRANT SELECT ON {schema}.cohorts TO {role};
+                """);
+        }
+        string[] views = [$"{schema}.big_receipts", $"{schema}.big_receipt_refs", $"{schema}.cohorts", "mart.receipts"];
+        try
+        {
+            var before = await applied.ScalarAsync<string>(PlainViewKeepingTests.Described(views));
+
+            var script = await CliRun.RunAsync("script", "--connection", applied.ConnectionString, "--scripts", scripts.Path, "--output", file);
+            var psql = await PgTools.PsqlFileAsync(applied.ConnectionString, file);
+            await new MigrationRunner(migrated.DataSource, scripts.Catalog(), new MigrationOptions { Schedule = false }).MigrateAsync();
+
+            Assert.Equal(0, script.ExitCode);
+            const string keeps = "-- ==== The plain views migrate keeps, dropped here (as the login) and re-created as they are after the scripts: ";
+            var header = (await File.ReadAllLinesAsync(file)).Single(l => l.StartsWith(keeps, StringComparison.Ordinal));
+            Assert.Equal(views.Order(StringComparer.Ordinal), header[keeps.Length..^1].Split(", ").Order(StringComparer.Ordinal));
+            Assert.True(psql.ExitCode == 0, psql.Error);
+            var after = await applied.ScalarAsync<string>(PlainViewKeepingTests.Described(views));
+            Assert.Equal(before, after);
+            Assert.Equal(await migrated.ScalarAsync<string>(PlainViewKeepingTests.Described(views)), after);
+            Assert.Equal("character varying(150)", await applied.ScalarAsync<string>($"SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '{schema}.big_receipt_refs'::regclass AND attname = 'reference_no'"));
+            Assert.True(await applied.ScalarAsync<bool>($"SELECT has_table_privilege('{role}', '{schema}.big_receipts', 'SELECT WITH GRANT OPTION') AND has_table_privilege('{role}', '{schema}.cohorts', 'SELECT')"));
+            Assert.Equal(0, (await CliRun.RunAsync("verify", "--connection", applied.ConnectionString, "--scripts", scripts.Path)).ExitCode);
+        }
+        finally
+        {
+            foreach (var db in new[] { migrated, applied })
+            {
+                await db.ExecuteAsync($"DROP SCHEMA {schema} CASCADE; DROP OWNED BY {role}");
+            }
+            await migrated.ExecuteAsync($"DROP ROLE {role}");
+        }
+    }
 }

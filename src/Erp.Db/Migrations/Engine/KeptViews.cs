@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Extensions.Logging;
@@ -71,6 +72,83 @@ internal sealed partial class KeptViews(NpgsqlConnection session, IReadOnlyColle
         pending.AddRange(saved);
         return [.. saved.Select(v => v.Name)];
     }
+
+    /// <summary>
+    /// For <c>erpdb script</c> (one psql transaction, no client between): the plain views among <paramref name="roots"/> and the
+    /// views that read them that no view script makes, saved now as migrate saves them (<see cref="KeptViewSql.Save"/>), as the
+    /// SQL that drops them (readers first, no CASCADE) and the SQL that re-creates each as it was, as its owner, with its comments
+    /// and privileges set back by <see cref="KeptViewSql.RestoreAcl"/> run in the script, unless a script made it again.
+    /// </summary>
+    /// <exception cref="MigrationException">A view has what migrate cannot re-create (triggers, rules, column defaults).</exception>
+    public static async Task<ScriptedViews> ScriptAsync(NpgsqlConnection connection, IReadOnlyCollection<string> roots, IReadOnlyCollection<string> scriptMade,
+        CancellationToken cancellationToken)
+    {
+        if (roots.Count == 0)
+        {
+            return new ScriptedViews([], "", "");
+        }
+        List<SavedRow> rows;
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SET LOCAL search_path = pg_catalog", transaction: transaction, cancellationToken: cancellationToken));
+            rows = [.. await connection.QueryAsync<SavedRow>(new CommandDefinition(KeptViewSql.Save, new { names = roots.ToArray(), scriptMade = scriptMade.ToArray() },
+                transaction, cancellationToken: cancellationToken))];
+            await transaction.RollbackAsync(cancellationToken);
+        }
+        var ordered = Ordered(rows);
+        if (ordered.FirstOrDefault(r => r.Unkept is not null) is { } unkept)
+        {
+            throw new MigrationException($"The pending scripts make migrate drop view {unkept.Name} (it reads what a migration changes, or a view that is rebuilt), "
+                + $"but neither migrate nor this script can re-create its {unkept.Unkept}. Drop {unkept.Name} before migrating and re-create it after "
+                + "(docs/view-rebuilds.md, \"Plain views\").");
+        }
+        var drop = new StringBuilder();
+        foreach (var row in Enumerable.Reverse(ordered))
+        {
+            drop.AppendLine(await connection.ExecuteScalarAsync<string>(new CommandDefinition(KeptViewSql.Drop, new { name = row.Name }, cancellationToken: cancellationToken)) + ";");
+        }
+        var create = new StringBuilder();
+        foreach (var row in ordered)
+        {
+            var restoreAcl = KeptViewSql.RestoreAcl.Replace("@acl", Literal(row.Acl), StringComparison.Ordinal).Replace("@name", Literal(row.Name), StringComparison.Ordinal);
+            create.AppendLine($"""
+                DO {ScriptTag}
+                DECLARE
+                    acl record;
+                BEGIN
+                    -- As the login, who may act as every owner (a script leaves the transaction acting as erp_owner). A view the
+                    -- migration made again itself is left as it made it, as migrate does.
+                    PERFORM pg_catalog.set_config('role', 'none', true);
+                    IF pg_catalog.to_regclass({Literal(row.Name)}) IS NULL THEN
+                        PERFORM pg_catalog.set_config('role', {Literal(row.Owner)}, true);
+                        EXECUTE {Literal(row.Create)};
+                {string.Concat(row.Details.Select(d => $"        EXECUTE {Literal(d)};\n"))}        FOR acl IN
+                {restoreAcl}
+                        LOOP
+                            IF acl.grantas IS NOT NULL THEN
+                                PERFORM pg_catalog.set_config('role', acl.grantas, true);
+                            END IF;
+                            EXECUTE acl.statement;
+                            PERFORM pg_catalog.set_config('role', {Literal(row.Owner)}, true);
+                        END LOOP;
+                        PERFORM pg_catalog.set_config('role', 'none', true);
+                    END IF;
+                END
+                {ScriptTag};
+                """);
+        }
+        var text = drop.ToString() + create;
+        if (text.Split(ScriptTag).Length != 1 + 2 * ordered.Count)
+        {
+            throw new MigrationException($"A kept view's definition contains {ScriptTag}, which quotes the blocks of the script that re-creates it: drop and re-create those views around the migration yourself.");
+        }
+        return new ScriptedViews([.. ordered.Select(r => r.Name)], drop.ToString(), create.ToString());
+    }
+
+    /// <summary>The dollar quote of the blocks <see cref="ScriptAsync"/> writes.</summary>
+    private const string ScriptTag = "$erpdb_keep$";
+
+    private static string Literal(string text) => $"'{text.Replace("'", "''", StringComparison.Ordinal)}'";
 
     /// <summary>Drops the saved views given (each after the views it reads), the readers first; no CASCADE.</summary>
     public async Task DropAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
@@ -263,6 +341,9 @@ internal sealed partial class KeptViews(NpgsqlConnection session, IReadOnlyColle
         {
         }
     }
+
+    /// <summary>What <see cref="ScriptAsync"/> writes: the views kept, the SQL that drops them and the SQL that re-creates them.</summary>
+    internal sealed record ScriptedViews(IReadOnlyList<string> Names, string Drop, string Recreate);
 
     [GeneratedRegex(@"\bCREATE\s+(OR\s+REPLACE\s+)?((TEMP|TEMPORARY|RECURSIVE)\s+)*VIEW\s+(?<name>[\w.""]+)", RegexOptions.IgnoreCase)]
     private static partial Regex CreateView();
