@@ -38,8 +38,9 @@ public static class HealthCodes
     public const string CronJobIdle = "ERPDB018";
 
     /// <summary>
-    /// An index, trigger, constraint, row level security policy or flag that erpdb migrate left (<c>ops.schema_objects</c>) is missing
-    /// or defined otherwise now: dropped or changed by hand. The fix gives the statement that makes it again.
+    /// An index, trigger, constraint, row level security policy or flag, column NOT NULL or default, or privilege that erpdb migrate
+    /// left (<c>ops.schema_objects</c>) is missing or defined otherwise now (dropped, changed or revoked by hand), or a privilege of
+    /// erp_owner, erp_reader, erp_writer or PUBLIC was granted by hand since. The fix gives the statement that makes it again (or the REVOKE).
     /// </summary>
     public const string SchemaObjectChanged = "ERPDB020";
 }

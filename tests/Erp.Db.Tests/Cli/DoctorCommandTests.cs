@@ -509,6 +509,7 @@ public class DoctorCommandTests
             GRANT SELECT ON dw.fact_stock_counts TO erp_reader;
             GRANT SELECT ON dw.fact_sales_orders TO PUBLIC;
             REVOKE SELECT ON mart.mv_daily_sales FROM erp_reader;
+            GRANT SELECT ON mart.mv_top_products TO erp_reader WITH GRANT OPTION;
             """);
 
         var run = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
@@ -523,7 +524,8 @@ public class DoctorCommandTests
              ("not null category on dw.fact_expenses", "error"),
              ("privilege SELECT to PUBLIC on dw.fact_sales_orders", "error"),
              ("privilege SELECT to erp_reader on dw.fact_stock_counts", "error"),
-             ("privilege SELECT to erp_reader on mart.mv_daily_sales", "warning")],
+             ("privilege SELECT to erp_reader on mart.mv_daily_sales", "warning"),
+             ("privilege SELECT to erp_reader on mart.mv_top_products", "error")],
             found.Select(p => (p.Object, SeverityOf(run, p))));
         Assert.Equal(found, Problems(again).Where(p => p.Code == "ERPDB020").OrderBy(p => p.Object, StringComparer.Ordinal));
         Assert.Equal(
@@ -532,7 +534,8 @@ public class DoctorCommandTests
              "ALTER TABLE dw.fact_expenses ALTER COLUMN category SET NOT NULL",
              "REVOKE SELECT ON TABLE dw.fact_sales_orders FROM PUBLIC",
              "REVOKE SELECT ON TABLE dw.fact_stock_counts FROM erp_reader",
-             "GRANT SELECT ON TABLE mart.mv_daily_sales TO erp_reader"],
+             "GRANT SELECT ON TABLE mart.mv_daily_sales TO erp_reader",
+             "REVOKE SELECT ON TABLE mart.mv_top_products FROM erp_reader; GRANT SELECT ON TABLE mart.mv_top_products TO erp_reader"],
             found.Select(p => Statement(p.Fix)));
         Assert.Contains("granted by hand", found[3].Problem);
 
@@ -547,7 +550,8 @@ public class DoctorCommandTests
 
         Assert.DoesNotContain(Problems(repaired), p => p.Code == "ERPDB020");
         var restored = await db.ScalarAsync<bool[]>("""
-                SELECT ARRAY[has_table_privilege('erp_reader', 'mart.mv_daily_sales', 'SELECT'), has_table_privilege('public', 'dw.fact_sales_orders', 'SELECT'),
+                SELECT ARRAY[has_table_privilege('erp_reader', 'mart.mv_daily_sales', 'SELECT')
+                             AND has_table_privilege('erp_reader', 'mart.mv_top_products', 'SELECT') AND NOT has_table_privilege('erp_reader', 'mart.mv_top_products', 'SELECT WITH GRANT OPTION'), has_table_privilege('public', 'dw.fact_sales_orders', 'SELECT'),
                              has_table_privilege('erp_reader', 'dw.fact_stock_counts', 'SELECT'),
                              (SELECT attnotnull FROM pg_attribute WHERE attrelid = 'dw.fact_expenses'::regclass AND attname = 'category')]
                 """);

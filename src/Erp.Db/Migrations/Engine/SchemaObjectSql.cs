@@ -130,7 +130,7 @@ internal static class SchemaObjectSql
         ))
         SELECT d.kind AS Kind, d.table_name AS TableName, d.name AS Name, d.recorded AS Recorded, d.current AS Current,
                CASE WHEN d.kind IN ('trigger', 'policy', 'row level security', 'not null') THEN 'error'
-                    WHEN d.kind = 'privilege' THEN CASE WHEN d.current IS NULL THEN 'warning' ELSE 'error' END
+                    WHEN d.kind = 'privilege' THEN CASE WHEN d.recorded IS NULL OR d.current LIKE '% WITH GRANT OPTION' THEN 'error' ELSE 'warning' END
                     WHEN d.kind = 'index' AND pg_catalog.starts_with(d.recorded, 'CREATE UNIQUE INDEX ') THEN 'error'
                     WHEN d.kind = 'constraint'
                          AND pg_catalog.substr(d.recorded, pg_catalog.length(pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I ', d.table_name, d.name)) + 1)
