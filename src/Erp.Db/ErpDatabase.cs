@@ -241,6 +241,13 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
     /// <summary>Statements a query connection keeps prepared: the library's queries, their scope statement and platform check, with room to spare.</summary>
     internal const int PreparedQueries = 64;
 
+    /// <summary>
+    /// Whether the string turns preparation off by an explicit <c>Max Auto Prepare=0</c> (a server behind a pooler that cannot keep
+    /// prepared statements): the ingest then prepares nothing either (<see cref="Ingest.Engine.KeyedQuestion"/>).
+    /// </summary>
+    internal static bool TurnsPreparationOff(string connectionString) =>
+        SetsMaxAutoPrepare(connectionString) && new NpgsqlConnectionStringBuilder(connectionString).MaxAutoPrepare == 0;
+
     /// <summary>Whether the string names Max Auto Prepare (either spelling), so that an explicit 0 keeps preparation off.</summary>
     private static bool SetsMaxAutoPrepare(string connectionString) =>
         new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()

@@ -16,6 +16,9 @@ namespace Erp.Db.Ingest.Engine;
 internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, IngestOptions options)
 {
     private const string UpsertSavepoint = "ingest_upsert";
+
+    /// <summary>Whether the batch may keep statements prepared on its connection: not when the connection string says <c>Max Auto Prepare=0</c>.</summary>
+    private readonly bool prepares = !ErpDatabase.TurnsPreparationOff(dataSource.ConnectionString);
     private const string InsertSavepoint = "ingest_insert_new";
     private const string ConstraintsSavepoint = "ingest_constraints";
 
@@ -244,7 +247,12 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
             await connection.ExecuteAsync(Command(plan.CreateMovedTable));
             var withField = plan.Definition.MoveField is { } moveField && staged.Given.Contains(moveField) && plan.MoveWithField is not null;
             var moveWhen = withField ? plan.Definition.MoveWhenWithField : plan.Definition.MoveWhen;
-            if (moveWhen is not { } moves || await connection.ExecuteScalarAsync<bool>(Command(moves)))
+            // A batch of a few rows asks the usual question of its keys, by a statement whose plan outlives the batch (KeyedQuestion).
+            var moves = moveWhen is null
+                || (!withField && count <= KeyedQuestion.MaxRows && prepares && plan.MoveWhenOfKeys is { } ofKeys
+                    ? await KeyedQuestion.AskAsync(connection, transaction, plan.KeysQuery!, ofKeys, plan.KeyTypes, cancellationToken)
+                    : await connection.ExecuteScalarAsync<bool>(Command(moveWhen)));
+            if (moves)
             {
                 await connection.ExecuteAsync(Command(withField ? plan.MoveWithField! : plan.Move));
             }

@@ -96,6 +96,13 @@ internal sealed record EntityDefinition<TRow>
     public string? MoveWhen { get; init; }
 
     /// <summary>
+    /// <see cref="MoveWhen"/> over the given FROM item of the batch's rows <c>t</c> (their <see cref="KeyFields"/> only), or null: a batch
+    /// of a few rows asks it of its keys by a prepared statement whose plan outlives the batch (<see cref="KeyedQuestion"/>), instead of
+    /// planning it over the temp table and every partition again.
+    /// </summary>
+    public Func<string, string>? MoveWhenOf { get; init; }
+
+    /// <summary>
     /// A field whose rows can move stored keys in another way (an order's previous_shop_code), or null. When some row of the batch
     /// gives it (it must be watched: a check's <see cref="RowCheck.OnlyWhenGiven"/>), <see cref="MoveWhenWithField"/> and
     /// <see cref="MoveWithField"/> run instead of <see cref="MoveWhen"/> and <see cref="Move"/>, so a batch without it plans only the usual move.

@@ -70,6 +70,12 @@ internal sealed class IngestPlan<TRow>
             WITH moved AS ({definition.MoveWithField})
             INSERT INTO {MovedTable} SELECT {string.Join(", ", definition.ConflictColumns)} FROM moved
             """;
+        if (definition.MoveWhenOf is { } moveWhenOf)
+        {
+            KeysQuery = KeyedQuestion.KeysQuery(definition.KeyFields);
+            KeyTypes = [.. definition.KeyFields.Select(k => definition.Fields.Single(f => f.Name == k).SqlType)];
+            MoveWhenOfKeys = moveWhenOf(KeyedQuestion.Rows(definition.KeyFields, KeyTypes));
+        }
         Duplicate = $"""
             SELECT min(o.row_no) FROM {TempTable} AS o JOIN {TempTable} AS t ON t.row_no = @row
             WHERE o.row_no < t.row_no AND ({string.Join(", ", definition.KeyFields.Select(k => $"o.{k}"))}) IS NOT DISTINCT FROM ({string.Join(", ", definition.KeyFields.Select(k => $"t.{k}"))})
@@ -127,6 +133,15 @@ internal sealed class IngestPlan<TRow>
 
     /// <summary><see cref="Move"/> for a batch that gives <see cref="EntityDefinition{TRow}.MoveField"/>, or null.</summary>
     public string? MoveWithField { get; }
+
+    /// <summary>The batch's <see cref="EntityDefinition{TRow}.KeyFields"/> as arrays (<see cref="KeyedQuestion.KeysQuery"/>), for <see cref="MoveWhenOfKeys"/>.</summary>
+    public string? KeysQuery { get; }
+
+    /// <summary>The SQL types of the key fields, in <see cref="KeysQuery"/>'s order.</summary>
+    public IReadOnlyList<string> KeyTypes { get; } = [];
+
+    /// <summary>The move question of a small batch, over its keys as parameters (<see cref="EntityDefinition{TRow}.MoveWhenOf"/>), or null.</summary>
+    public string? MoveWhenOfKeys { get; }
 
     /// <summary>Creates the empty <see cref="MovedTable"/> of an entity with a <see cref="Move"/>, which its upsert counts read whether or not the Move runs.</summary>
     public string CreateMovedTable { get; }

@@ -30,19 +30,25 @@ internal static class OrdersEntity
     public static readonly IngestPlan<OrderRow> PlanWithItems = new("orders", Definition(withBatchLines: true));
 
     /// <summary>The stored orders a batch row names by number under another date: those whose order_date the batch corrects.</summary>
-    private const string MoveCandidates = """
+    private static string MoveCandidates => CandidatesOf("pg_temp.ingest_rows AS t");
+
+    /// <summary><see cref="MoveCandidates"/> of the rows <c>t</c> of <paramref name="rows"/>, a FROM item: the batch's temp table, or its keys (<see cref="KeyedQuestion"/>).</summary>
+    private static string CandidatesOf(string rows) => $"""
         SELECT t.merchant_id, t.shop_id, t.order_no, t.order_date AS new_date, o.order_id, o.order_date AS old_date, o.shop_id AS old_shop_id
-        FROM pg_temp.ingest_rows AS t
+        FROM {rows}
         JOIN dw.fact_sales_orders AS o
           ON o.merchant_id = t.merchant_id AND o.shop_id = t.shop_id AND o.order_no = t.order_no AND o.order_date <> t.order_date
         """;
+
+    /// <summary>Whether some row of <paramref name="rows"/> (a FROM item of rows <c>t</c>) names a stored order under another date.</summary>
+    private static string MovesAny(string rows) => $"SELECT count(*) > 0 FROM ({CandidatesOf(rows)}) AS c";
 
     /// <summary>
     /// <see cref="MoveCandidates"/> and the stored orders a row names under the shop it says the order was imported under by mistake
     /// (previous_shop_code): those whose shop the batch corrects. Used only when some row gives previous_shop_code: the second
     /// branch doubled the planning of the move question (over every partition: 5-7 ms more per batch in psql on a loaded machine, for a question nearly every batch asks).
     /// </summary>
-    private const string MoveCandidatesWithShops = MoveCandidates + "\n" + """
+    private static string MoveCandidatesWithShops => MoveCandidates + "\n" + """
         UNION ALL
         SELECT t.merchant_id, t.shop_id, t.order_no, t.order_date, o.order_id, o.order_date, o.shop_id
         FROM pg_temp.ingest_rows AS t
@@ -202,7 +208,10 @@ internal static class OrdersEntity
             // a one-order batch's write, for a step that usually moves nothing. Counted, not asked as EXISTS: planned to stop at a
             // first candidate, which a batch without one never finds, EXISTS probed each partition per row (200,000 stored orders
             // imported again: 35 s, against 0.14 s for the count's hash join).
-            MoveWhen = $"SELECT count(*) > 0 FROM ({MoveCandidates}) AS c",
+            MoveWhen = MovesAny("pg_temp.ingest_rows AS t"),
+            // A batch of a few orders asks it of its keys, by a prepared statement whose plan outlives the batch: planned over every
+            // partition per batch, it was a third of a one-order call (KeyedQuestion).
+            MoveWhenOf = MovesAny,
             Move = MoveOf(MoveCandidates),
             MoveField = "previous_shop_code",
             MoveWhenWithField = $"SELECT count(*) > 0 FROM ({MoveCandidatesWithShops}) AS c",
