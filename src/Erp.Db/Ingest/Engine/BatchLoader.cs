@@ -182,13 +182,26 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
     private async Task<UpsertCounts> WriteAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, StagedRows staged, CancellationToken cancellationToken)
     {
         var count = staged.Count;
-        // The statistics of the facts the upsert joins, where earlier batches changed them since their last ANALYZE.
-        await AnalyzeChangedPartitionsAsync(connection, transaction, cancellationToken);
-        var days = plan.Definition.DaysField is { } daysField
-            ? await connection.QuerySingleAsync<BatchDays>(new CommandDefinition(BatchDays.Query(daysField), transaction: transaction, cancellationToken: cancellationToken))
-            : BatchDays.None;
+        // The statistics of the facts the upsert joins, where earlier batches changed them since their last ANALYZE; then the batch's
+        // days, in the same round trip.
+        var days = BatchDays.None;
+        if (plan.Definition.DaysField is { } daysField)
+        {
+            await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(
+                (options.DryRun ? "" : AnalyzeChangedPartitions + ";\n") + BatchDays.Query(daysField), transaction: transaction, commandTimeout: 0,
+                cancellationToken: cancellationToken));
+            if (!options.DryRun)
+            {
+                await grid.ReadAsync<int>();
+            }
+            days = await grid.ReadSingleAsync<BatchDays>();
+        }
+        else
+        {
+            await AnalyzeChangedPartitionsAsync(connection, transaction, cancellationToken);
+        }
 
-        foreach (var resolve in plan.Resolve)
+        if (plan.ResolveOf(count) is { Length: > 0 } resolve)
         {
             await connection.ExecuteAsync(new CommandDefinition(resolve, days.With(), transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         }
@@ -322,9 +335,11 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
     {
         if (!options.DryRun)
         {
-            await connection.ExecuteAsync(new CommandDefinition("SELECT ops.analyze_changed_partitions(indexed_columns_only => true)", transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(AnalyzeChangedPartitions, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         }
     }
+
+    private const string AnalyzeChangedPartitions = "SELECT ops.analyze_changed_partitions(indexed_columns_only => true)";
 
     private static async Task<StagedRows> CopyAsync<TRow>(NpgsqlConnection connection, IngestPlan<TRow> plan, IAsyncEnumerable<TRow> rows, CancellationToken cancellationToken)
     {

@@ -23,6 +23,7 @@ internal sealed class IngestPlan<TRow>
         Definition = definition;
         KeepsStoredCurrency = keepStoredCurrency;
         Resolve = definition.Currency is { } currency ? [.. definition.Resolve, currency.Fill(keepStoredCurrency)] : definition.Resolve;
+        ResolveFew = definition.Currency is { } rule ? [.. definition.Resolve, rule.Fill(keepStoredCurrency, few: true)] : definition.Resolve;
         var fields = definition.Fields.Select(f => f.Name).ToList();
         CreateTempTable = $"CREATE TEMP TABLE {TempTableName} (row_no bigint NOT NULL, {string.Join(", ", definition.Fields.Select(f => $"{f.Name} {f.SqlType}"))}) ON COMMIT DROP";
         Copy = $"COPY {TempTable} (row_no, {string.Join(", ", fields)}) FROM STDIN (FORMAT BINARY)";
@@ -92,6 +93,16 @@ internal sealed class IngestPlan<TRow>
     /// then the fill of its <see cref="EntityDefinition{TRow}.Currency"/> rule.
     /// </summary>
     public IReadOnlyList<string> Resolve { get; }
+
+    /// <summary><see cref="Resolve"/> of a batch of at most <see cref="CurrencyRule.FewRows"/> rows: the same values, with fewer statements.</summary>
+    private IReadOnlyList<string> ResolveFew { get; }
+
+    /// <summary>
+    /// <see cref="Resolve"/> for a batch of <paramref name="rows"/>, as one command (one round trip: the statements run in order, and
+    /// the first to fail stops the rest, as one by one).
+    /// </summary>
+    public string ResolveOf(long rows) =>
+        string.Join(";\n", (rows <= CurrencyRule.FewRows ? ResolveFew : Resolve).Select(s => s.TrimEnd().TrimEnd(';')));
 
     /// <summary>Whether a row without currency_code keeps the stored row's currency: the batch leaves currency_code out.</summary>
     private bool KeepsStoredCurrency { get; }
