@@ -97,11 +97,9 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         Task Execute(string sql) => connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
 
         var stagedChildren = await StageAsync(connection, transaction, childPlan, children, cancellationToken);
-        foreach (var statement in childSummary)
-        {
-            await Execute(statement);
-        }
-        await Execute($"ALTER TABLE {IngestPlan<TChild>.TempTable} RENAME TO {StagedChildren}");
+        // The summary's statements, then the table out of the way: one command (one round trip), run in order.
+        await Execute(string.Join(";\n", childSummary.Select(s => s.TrimEnd().TrimEnd(';'))
+            .Append($"ALTER TABLE {IngestPlan<TChild>.TempTable} RENAME TO {StagedChildren}")));
 
         var stagedParents = await StageAsync(connection, transaction, parentPlan, parents, cancellationToken);
         var parentCounts = stagedParents.Count == 0 ? new UpsertCounts(0, 0) : await WriteOfAsync(connection, transaction, parentPlan, stagedParents, cancellationToken);
