@@ -17,8 +17,12 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
 {
     private const string UpsertSavepoint = "ingest_upsert";
 
-    /// <summary>Whether the batch may keep statements prepared on its connection: not when the connection string says <c>Max Auto Prepare=0</c>.</summary>
-    private readonly bool prepares = !ErpDatabase.TurnsPreparationOff(dataSource.ConnectionString);
+    /// <summary>
+    /// Whether the batch may keep statements prepared on its connection: not when the connection string says <c>Max Auto Prepare=0</c>,
+    /// nor with Npgsql's multiplexing, which prepares nothing explicitly.
+    /// </summary>
+    private readonly bool prepares = !ErpDatabase.TurnsPreparationOff(dataSource.ConnectionString)
+        && !new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Multiplexing;
     private const string InsertSavepoint = "ingest_insert_new";
     private const string ConstraintsSavepoint = "ingest_constraints";
 
