@@ -120,9 +120,15 @@ BEGIN
                    ELSE 'behind'
                END
         FROM dw.cfg_sales_targets AS t
+        -- The share of the period's time gone by at this run, in the merchant's time zone: today counts
+        -- only its hours so far, so a target is not 'behind' at 09:00 for want of a whole day's sales
+        -- (docs/metrics.md, "Targets").
         CROSS JOIN LATERAL (
-            SELECT pg_catalog.round(LEAST(1, GREATEST(0, (CURRENT_DATE - t.period_start + 1)::numeric
-                                                   / (t.period_end - t.period_start + 1))), 6) AS elapsed_share
+            SELECT pg_catalog.round(LEAST(1, GREATEST(0,
+                       EXTRACT(EPOCH FROM (now() AT TIME ZONE coalesce(
+                           (SELECT m.timezone FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id),
+                           pg_catalog.current_setting('TimeZone'))) - t.period_start::timestamp)
+                       / 86400 / (t.period_end - t.period_start + 1))), 6) AS elapsed_share
         ) AS e
         -- The day-grain sums of the target's period and scope, read once; the metric picks one.
         CROSS JOIN LATERAL (

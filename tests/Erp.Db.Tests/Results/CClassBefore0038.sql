@@ -54,9 +54,13 @@ BEGIN
                    ELSE 'behind'
                END
         FROM dw.cfg_sales_targets AS t
+        -- Elapsed up to cut_at in the merchant's zone (today counts its hours so far).
         CROSS JOIN LATERAL (
-            SELECT pg_catalog.round(LEAST(1, GREATEST(0, (CURRENT_DATE - t.period_start + 1)::numeric
-                                                   / (t.period_end - t.period_start + 1))), 6) AS elapsed_share
+            SELECT pg_catalog.round(LEAST(1, GREATEST(0,
+                       EXTRACT(EPOCH FROM (cut_at AT TIME ZONE coalesce(
+                           (SELECT m.timezone FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id),
+                           pg_catalog.current_setting('TimeZone'))) - t.period_start::timestamp)
+                       / 86400 / (t.period_end - t.period_start + 1))), 6) AS elapsed_share
         ) AS e
         CROSS JOIN LATERAL (
             SELECT coalesce(CASE t.metric

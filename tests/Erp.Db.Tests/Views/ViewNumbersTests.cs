@@ -1,3 +1,4 @@
+using Dapper;
 using Erp.Db.Migrations;
 using Erp.Db.Tests.Infrastructure;
 
@@ -95,6 +96,30 @@ public class ViewNumbersTests
         Assert.Equal(logRows, afterIdleRun);
         Assert.Equal("achieved", await db.ScalarAsync<string>("SELECT status FROM mart.target_achievement WHERE merchant_id = 1"));
         Assert.Equal("config:cfg_sales_targets", await db.ScalarAsync<string>("SELECT refresh_trigger FROM ops.mv_refresh_log ORDER BY log_id DESC LIMIT 1"));
+    }
+
+    /// <summary>
+    /// A target's elapsed share counts today only up to the computation's time of day in the merchant's zone: day 10 of 30 at
+    /// 09:00 is 9.375 / 30, not 10 / 30, so a target on pace is not 'behind' early in the day. Checked against the same share
+    /// computed here from the stored computed_at and the merchant's zone.
+    /// </summary>
+    [Fact]
+    public async Task A_targets_elapsed_share_counts_todays_hours_so_far_in_the_merchants_zone()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+
+        await db.ExecuteAsync("UPDATE dw.cfg_sales_targets SET period_start = CURRENT_DATE - 9, period_end = CURRENT_DATE + 20, target_value = 1000000 WHERE merchant_id = 1");
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        var (share, rate, status, computedAt, zone, start) = await connection.QuerySingleAsync<(decimal, decimal, string, DateTime, string, DateTime)>("""
+            SELECT t.elapsed_share, t.achievement_rate, t.status, t.computed_at, m.timezone, t.period_start::timestamp
+            FROM mart.target_achievement AS t JOIN dw.dim_merchants AS m USING (merchant_id) WHERE t.merchant_id = 1
+            """);
+
+        var local = TimeZoneInfo.ConvertTimeFromUtc(computedAt.ToUniversalTime(), TimeZoneInfo.FindSystemTimeZoneById(zone));
+        var expected = Math.Round((decimal)Math.Clamp((local - start).TotalDays / 30, 0, 1), 6);
+        Assert.InRange(share, expected - 0.000001m, expected + 0.000001m);
+        Assert.Equal(rate >= share ? "on_track" : "behind", status);
     }
 
     private static async Task AssertViewsMatchFactsAsync(TestDatabase db)

@@ -33,7 +33,7 @@ public sealed record TargetRow
     /// <summary>Actual / target; null for a zero target.</summary>
     public decimal? AchievementRate { get; init; }
 
-    /// <summary>Share of the period's days that have begun (0 before it starts, 1 once it ended).</summary>
+    /// <summary>Share of the period's time gone by when computed, in the merchant's time zone: today counts its hours so far (0 before it starts, 1 once it ended).</summary>
     public decimal ElapsedShare { get; init; }
 
     /// <summary>not_started, achieved, on_track (rate at least the elapsed share), behind or missed.</summary>
