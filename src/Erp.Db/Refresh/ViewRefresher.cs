@@ -55,11 +55,15 @@ public sealed class ViewRefresher
         return [.. await connection.QueryAsync<string>(new CommandDefinition(RefreshSql.Order, cancellationToken: cancellationToken))];
     }
 
+    /// <inheritdoc cref="RefreshAsync(IEnumerable{string}, string, CancellationToken)"/>
+    /// <remarks>The trigger logged is "manual"; this overload lets a cancellation token be passed alone.</remarks>
+    public Task<IReadOnlyList<RefreshResult>> RefreshAsync(IEnumerable<string> views, CancellationToken cancellationToken) => RefreshAsync(views, "manual", cancellationToken);
+
     /// <summary>
     /// Refreshes the given views, each in its own transaction, in dependency order whatever the
     /// order given, each bounded by its registered statement timeout. Names may omit the
     /// <c>mart.</c> schema. An incremental aggregate recomputes only the buckets its invalidation
-    /// log names (see <see cref="RebuildAsync"/> to rebuild it from scratch). A failed view is
+    /// log names (see <see cref="RebuildAsync(IEnumerable{string}, string, CancellationToken)"/> to rebuild it from scratch). A failed view is
     /// returned as failed, not thrown, and the others still refresh. A failing view's retry
     /// backoff does not apply here.
     /// </summary>
@@ -73,8 +77,12 @@ public sealed class ViewRefresher
     public Task<IReadOnlyList<RefreshResult>> RefreshAsync(IEnumerable<string> views, string trigger = "manual", CancellationToken cancellationToken = default) =>
         WarehouseErrors.GuardAsync(RequiredRole.Writer, () => RefreshNamedAsync(views, trigger, fullRebuild: false, cancellationToken));
 
+    /// <inheritdoc cref="RebuildAsync(IEnumerable{string}, string, CancellationToken)"/>
+    /// <remarks>The trigger logged is "manual"; this overload lets a cancellation token be passed alone.</remarks>
+    public Task<IReadOnlyList<RefreshResult>> RebuildAsync(IEnumerable<string> views, CancellationToken cancellationToken) => RebuildAsync(views, "manual", cancellationToken);
+
     /// <summary>
-    /// Like <see cref="RefreshAsync"/>, but rebuilds the given views from scratch: an incremental
+    /// Like <see cref="RefreshAsync(IEnumerable{string}, string, CancellationToken)"/>, but rebuilds the given views from scratch: an incremental
     /// aggregate recomputes every row, whatever its invalidation log says (a materialized view is
     /// refreshed as usual: that is always a full rebuild).
     /// </summary>
@@ -116,6 +124,10 @@ public sealed class ViewRefresher
         }
     }
 
+    /// <inheritdoc cref="RefreshAllAsync(string, CancellationToken)"/>
+    /// <remarks>The trigger logged is "manual"; this overload lets a cancellation token be passed alone.</remarks>
+    public Task<IReadOnlyList<RefreshResult>> RefreshAllAsync(CancellationToken cancellationToken) => RefreshAllAsync("manual", cancellationToken);
+
     /// <summary>
     /// Refreshes every registered view in dependency order, each in its own transaction and bounded
     /// by its statement timeout, then the C-class results. Incremental aggregates are rebuilt from
@@ -151,6 +163,10 @@ public sealed class ViewRefresher
             await RestoreAsync(connection, timeout, unlockDueRun: false);
         }
     }
+
+    /// <inheritdoc cref="RefreshDueAsync(string, CancellationToken)"/>
+    /// <remarks>The trigger logged is "manual"; this overload lets a cancellation token be passed alone.</remarks>
+    public Task<IReadOnlyList<RefreshResult>> RefreshDueAsync(CancellationToken cancellationToken) => RefreshDueAsync("manual", cancellationToken);
 
     /// <summary>
     /// Runs the due refresh, as <c>ops.refresh_due</c> does and under its lock: every view whose

@@ -7,6 +7,31 @@ namespace Erp.Db.Tests.Refresh;
 
 public class ViewRefresherTests
 {
+    /// <summary>A token passed alone (as every async .NET API takes it) is the token, the trigger "manual".</summary>
+    [Fact]
+    public async Task A_cancellation_token_passed_alone_refreshes_with_the_manual_trigger_and_cancels()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        var refresher = new ViewRefresher(db.DataSource);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var lastLog = await db.ScalarAsync<long>("SELECT coalesce(max(log_id), 0) FROM ops.mv_refresh_log");
+
+        var one = await refresher.RefreshAsync(["mv_user_activity_daily"], CancellationToken.None);
+        var all = await refresher.RefreshAllAsync(CancellationToken.None);
+        var rebuilt = await refresher.RebuildAsync(["mv_daily_sales"], CancellationToken.None);
+        await SalesDataset.AddOrderAsync(db, "lib-token", 5m);
+        var due = await refresher.RefreshDueAsync(CancellationToken.None);
+
+        Assert.Equal(RefreshStatus.Succeeded, Assert.Single(one).Status);
+        Assert.Equal(WarehouseViews.Count, all.Count(r => r.ViewName.StartsWith("mart.", StringComparison.Ordinal)));
+        Assert.Equal(RefreshStatus.Succeeded, Assert.Single(rebuilt).Status);
+        Assert.Contains(due, r => r.ViewName == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded);
+        Assert.Equal(["manual"], await db.ScalarAsync<string[]>($"SELECT array_agg(DISTINCT refresh_trigger) FROM ops.mv_refresh_log WHERE log_id > {lastLog} AND view_name LIKE 'mart.%'") ?? []);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => refresher.RefreshDueAsync(cancelled.Token));
+    }
+
     [Fact]
     public async Task The_refresher_reports_typed_results_and_status()
     {
