@@ -17,9 +17,9 @@ internal static class QueryScenarioSql
                coalesce(sum(gross_profit_cny), 0), coalesce(sum(net_profit_cny), 0),
                (SELECT coalesce(sum(p.gmv_cny), 0) FROM mart.mv_daily_sales AS p
                  WHERE p.merchant_id = @merchant AND p.sales_date BETWEEN @previous_start::date AND @previous_end::date - @cut::int)
-               + (SELECT coalesce(sum(h.gmv_cny * CASE WHEN h.sales_hour < extract(hour FROM l.t) THEN 1
-                                                        WHEN h.sales_hour = extract(hour FROM l.t) THEN extract(minute FROM l.t) / 60
-                                                        ELSE 0 END), 0)
+               + (SELECT coalesce(round(sum(h.gmv_cny * CASE WHEN h.sales_hour < extract(hour FROM l.t) THEN 60
+                                                              WHEN h.sales_hour = extract(hour FROM l.t) THEN extract(minute FROM l.t)
+                                                              ELSE 0 END) / 60, 2), 0)
                     FROM mart.mv_hourly_sales AS h
                    CROSS JOIN (SELECT (now() AT TIME ZONE m.timezone)::time AS t FROM dw.dim_merchants AS m WHERE m.merchant_id = @merchant) AS l
                    WHERE @cut AND h.merchant_id = @merchant AND h.sales_date = @previous_end::date)
