@@ -1,0 +1,61 @@
+-- mart.receivables_as_of: the scoped merchant's receivables as they stood on a day, aged as of that day,
+-- filtered by status: the rows sql/queries/receivables.sql totals, lists and buckets (one definition
+-- for its three statements). A SQL function of one SELECT, not SECURITY DEFINER: the planner inlines
+-- it into each statement, and it reads the reader views as the caller, so merchant isolation holds.
+-- As of a past day (asof before today): the receivables invoiced on or before it, each with the receipts
+-- dated on or before it (received, outstanding, paid/partially paid/overdue/open from them); cancelled
+-- and written-off ones as they are now (the warehouse keeps no date of a cancellation). NULL, today or
+-- later: as stored now (receipts are applied when imported), aged as of that day.
+-- Buckets and days overdue come from dw.receivable_aging_bucket (the one definition of aging; days
+-- overdue is kept only for receivables that have a bucket).
+-- status_filter: 'open' = not settled, 'overdue' = not settled and past due, 'paid'; NULL = all.
+-- requires: mart.receivables (0021_list_reader_views), mart.receipts (0057_receipts_reader_view),
+--           dw.receivable_aging_bucket
+
+CREATE OR REPLACE FUNCTION mart.receivables_as_of(asof date, status_filter text)
+RETURNS TABLE (receivable_id bigint, invoice_no text, order_no text, order_date date, shop_id bigint, shop_name text,
+               currency_code character(3), amount numeric, received_amount numeric, outstanding_amount numeric,
+               amount_cny numeric, received_cny numeric, outstanding_cny numeric, invoice_date date, due_date date,
+               days_overdue integer, aging_bucket text, status text, settled_at timestamptz)
+LANGUAGE sql
+STABLE
+AS $$
+    WITH v AS (
+        SELECT v.receivable_id, v.invoice_no, v.order_no, v.order_date, v.shop_id, v.shop_name, v.currency_code, v.amount,
+               v.amount_cny, v.invoice_date, v.due_date,
+               coalesce(x.received, v.received_amount) AS received_amount,
+               round(coalesce(x.received, v.received_amount) * v.exchange_rate, 2) AS received_cny,
+               CASE WHEN x.received IS NULL OR v.status IN ('cancelled', 'written_off') THEN v.status
+                    WHEN x.received >= v.amount THEN 'paid'
+                    WHEN v.due_date < asof THEN 'overdue'
+                    WHEN x.received > 0 THEN 'partially_paid'
+                    ELSE 'open' END AS status,
+               CASE WHEN x.received IS NULL THEN v.settled_at WHEN x.received >= v.amount THEN x.last_received_at END AS settled_at
+          FROM mart.receivables AS v
+          LEFT JOIN LATERAL (SELECT coalesce(sum(p.amount), 0) AS received, max(p.received_at) AS last_received_at
+                               FROM mart.receipts AS p
+                              WHERE p.receivable_id = v.receivable_id AND p.receipt_date <= asof) AS x ON asof < CURRENT_DATE
+         WHERE NOT coalesce(asof < CURRENT_DATE, false) OR v.invoice_date <= asof
+    ), r AS (
+        SELECT v.*, v.amount - v.received_amount AS outstanding_amount, v.amount_cny - v.received_cny AS outstanding_cny,
+               b.aging_bucket,
+               CASE WHEN b.aging_bucket IS NOT NULL THEN greatest(coalesce(asof, CURRENT_DATE) - v.due_date, 0) END AS days_overdue
+          FROM v
+         CROSS JOIN LATERAL (SELECT dw.receivable_aging_bucket(v.due_date, v.status, coalesce(asof, CURRENT_DATE)) AS aging_bucket) AS b
+    )
+    SELECT r.receivable_id, r.invoice_no, r.order_no, r.order_date, r.shop_id, r.shop_name, r.currency_code, r.amount,
+           r.received_amount, r.outstanding_amount, r.amount_cny, r.received_cny, r.outstanding_cny, r.invoice_date,
+           r.due_date, r.days_overdue, r.aging_bucket, r.status, r.settled_at
+      FROM r
+     WHERE CASE status_filter
+               WHEN 'open' THEN r.aging_bucket IS NOT NULL
+               WHEN 'overdue' THEN r.days_overdue > 0
+               WHEN 'paid' THEN r.status = 'paid'
+               ELSE true
+           END
+$$;
+
+COMMENT ON FUNCTION mart.receivables_as_of(date, text) IS
+    'The scoped merchant''s receivables as they stood on asof (NULL: as stored now), aged as of that day and filtered by status_filter (open, overdue, paid; NULL: all): the rows of sql/queries/receivables.sql. Reads the reader views as the caller.';
+REVOKE EXECUTE ON FUNCTION mart.receivables_as_of(date, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION mart.receivables_as_of(date, text) TO erp_reader, erp_writer;
