@@ -12,6 +12,25 @@ namespace Erp.Db.Tests.Migrations;
 /// </summary>
 public class PlainViewKeepingTests
 {
+    /// <summary>
+    /// A DBA's views made by hand, outside the warehouse's scripts, in <paramref name="schema"/>: over a fact (with check_option), over
+    /// such a view, and over a reader view a view script makes; with comments and grants to <paramref name="role"/> (one with the grant
+    /// option, one on a column).
+    /// </summary>
+    internal static string DbaViews(string schema, string role) => $"""
+        CREATE SCHEMA {schema};
+        CREATE VIEW {schema}.big_receipts WITH (check_option = local) AS
+            SELECT merchant_id, receipt_id, reference_no, amount FROM dw.fact_payment_receipts WHERE amount > 100;
+        CREATE VIEW {schema}.big_receipt_refs AS SELECT merchant_id, reference_no FROM {schema}.big_receipts;
+        CREATE VIEW {schema}.cohorts AS SELECT * FROM mart.customer_cohorts;
+        COMMENT ON VIEW {schema}.big_receipts IS 'Receipts over 100, for the BI team.';
+        COMMENT ON COLUMN {schema}.big_receipts.reference_no IS 'The bank''s reference.';
+        GRANT USAGE ON SCHEMA {schema} TO {role};
+        GRANT SELECT ON {schema}.big_receipts TO {role} WITH GRANT OPTION;
+        GRANT SELECT (reference_no) ON {schema}.big_receipt_refs TO {role};
+        GRANT SELECT ON {schema}.cohorts TO {role};
+        """;
+
     /// <summary>Each given view as everything migrate must keep: definition, options, owner, comments, privileges (relation and columns).</summary>
     internal static string Described(params string[] views) => $"""
         SELECT string_agg(pg_catalog.format('%s | %s | %s | %s | %s | %s | %s', c.oid::regclass, pg_get_viewdef(c.oid), c.reloptions, c.relowner::regrole,
@@ -86,20 +105,7 @@ public class PlainViewKeepingTests
         var schema = $"bi_{Guid.NewGuid():N}"[..12];
         var role = $"t_bi_{Guid.NewGuid():N}"[..16];
         // Views made by hand, outside the warehouse's scripts: over a fact, over such a view, and over a reader view a view script makes.
-        await db.ExecuteAsync($"""
-            CREATE ROLE {role} NOLOGIN;
-            CREATE SCHEMA {schema};
-            CREATE VIEW {schema}.big_receipts WITH (check_option = local) AS
-                SELECT merchant_id, receipt_id, reference_no, amount FROM dw.fact_payment_receipts WHERE amount > 100;
-            CREATE VIEW {schema}.big_receipt_refs AS SELECT merchant_id, reference_no FROM {schema}.big_receipts;
-            CREATE VIEW {schema}.cohorts AS SELECT * FROM mart.customer_cohorts;
-            COMMENT ON VIEW {schema}.big_receipts IS 'Receipts over 100, for the BI team.';
-            COMMENT ON COLUMN {schema}.big_receipts.reference_no IS 'The bank''s reference.';
-            GRANT USAGE ON SCHEMA {schema} TO {role};
-            GRANT SELECT ON {schema}.big_receipts TO {role} WITH GRANT OPTION;
-            GRANT SELECT (reference_no) ON {schema}.big_receipt_refs TO {role};
-            GRANT SELECT ON {schema}.cohorts TO {role};
-            """);
+        await db.ExecuteAsync($"CREATE ROLE {role} NOLOGIN; {DbaViews(schema, role)}");
         string[] views = [$"{schema}.big_receipts", $"{schema}.big_receipt_refs", $"{schema}.cohorts"];
         try
         {

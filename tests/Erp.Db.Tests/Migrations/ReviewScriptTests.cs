@@ -72,19 +72,7 @@ public class ReviewScriptTests
         foreach (var db in new[] { migrated, applied })
         {
             await db.ExecuteAsync($"ALTER DATABASE {db.Name} OWNER TO erp_owner");
-            await db.ExecuteAsync($"""
-                CREATE SCHEMA {schema};
-                CREATE VIEW {schema}.big_receipts WITH (check_option = local) AS
-                    SELECT merchant_id, receipt_id, reference_no, amount FROM dw.fact_payment_receipts WHERE amount > 100;
-                CREATE VIEW {schema}.big_receipt_refs AS SELECT merchant_id, reference_no FROM {schema}.big_receipts;
-                CREATE VIEW {schema}.cohorts AS SELECT * FROM mart.customer_cohorts;
-                COMMENT ON VIEW {schema}.big_receipts IS 'Receipts over 100, for the BI team.';
-                COMMENT ON COLUMN {schema}.big_receipts.reference_no IS 'The bank''s reference.';
-                GRANT USAGE ON SCHEMA {schema} TO {role};
-                GRANT SELECT ON {schema}.big_receipts TO {role} WITH GRANT OPTION;
-                GRANT SELECT (reference_no) ON {schema}.big_receipt_refs TO {role};
-                GRANT SELECT ON {schema}.cohorts TO {role};
-                """);
+            await db.ExecuteAsync(PlainViewKeepingTests.DbaViews(schema, role));
         }
         string[] views = [$"{schema}.big_receipts", $"{schema}.big_receipt_refs", $"{schema}.cohorts", "mart.receipts"];
         try
