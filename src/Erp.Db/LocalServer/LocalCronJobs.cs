@@ -100,15 +100,15 @@ internal static partial class LocalCronJobs
                 + "is too long for a unix socket; docs/refresh-watchdog.md ('Servers created by an older erpdb') says how to give pg_cron the private socket.");
         }
         // An open folder lets the jobs in as well (and everyone else): a warning, not a login that cannot connect.
-        var connects = File.Exists(Path.Combine(host, $".s.PGSQL.{port}")) && localTrust;
-        return new LocalServerCron(true, true, database, false, host, LocalCronMode.PrivateSocket, connects, SocketProblem(host, port, localTrust));
+        var socket = Path.Combine(host, $".s.PGSQL.{port}");
+        var exists = File.Exists(socket);
+        return new LocalServerCron(true, true, database, false, host, LocalCronMode.PrivateSocket, exists && localTrust, SocketProblem(host, socket, exists, localTrust));
     }
 
-    /// <summary>What is wrong with the private socket pg_cron connects through, or null.</summary>
-    private static string? SocketProblem(string folder, int port, bool localTrust)
+    /// <summary>What is wrong with the private socket (in <paramref name="folder"/>) pg_cron connects through, or null.</summary>
+    private static string? SocketProblem(string folder, string socket, bool exists, bool localTrust)
     {
-        var socket = Path.Combine(folder, $".s.PGSQL.{port}");
-        if (!File.Exists(socket))
+        if (!exists)
         {
             return $"pg_cron's jobs connect through {socket}, which does not exist: every job fails. unix_socket_directories must name {folder} (restart the server).";
         }
