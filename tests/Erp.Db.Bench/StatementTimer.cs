@@ -30,6 +30,22 @@ internal sealed class StatementTimer : IDisposable
 
     public void Dispose() => listener.Dispose();
 
+    /// <summary>Writes each statement to <paramref name="log"/>: its duration and the start of its SQL on one line.</summary>
+    public static void Log(TextWriter log, string step, IEnumerable<Statement> statements)
+    {
+        log.WriteLine($"{step}, statement by statement:");
+        foreach (var statement in statements)
+        {
+            log.WriteLine($"  {statement.Duration.TotalMilliseconds,10:0.0} ms  {Shorten(statement.Sql)}");
+        }
+    }
+
+    private static string Shorten(string sql)
+    {
+        var line = string.Join(' ', sql.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
+        return line.Length <= 100 ? line : line[..100];
+    }
+
     /// <summary>One command: its start (UTC), its duration and its SQL.</summary>
     internal sealed record Statement(DateTime Started, TimeSpan Duration, string Sql)
     {

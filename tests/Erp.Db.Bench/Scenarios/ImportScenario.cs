@@ -64,10 +64,7 @@ internal sealed class ImportScenario : IScenario
                 BenchResult.Compare("import.csv", RowsPerSecond(import), "rows/s", Floor, RowsPerSecond(copy), ">= 0.6"),
                 BenchResult.Compare("import.csv.read", RowsPerSecond(read), "rows/s", Floor, RowsPerSecond(copy)),
             ];
-            foreach (var statement in statements)
-            {
-                context.Log.WriteLine($"  {statement.Duration.TotalMilliseconds,10:0.0} ms  {Shorten(statement.Sql)}");
-            }
+            StatementTimer.Log(context.Log, "import.csv", statements);
             if (ImportSplit.Of(statements, import) is { } split)
             {
                 results.Add(BenchResult.Compare("import.csv.copy", RowsPerSecond(split.ReadAndCopy), "rows/s", Floor, RowsPerSecond(copy)));
@@ -94,12 +91,6 @@ internal sealed class ImportScenario : IScenario
         using var source = new CsvSource(file, TextEncodings.Resolve(file, null), ",");
         var header = source.ReadHeader() ?? throw new InvalidOperationException($"{file} is empty.");
         return OrdersCsv.Entity.CountRows(new ImportRun(source, header, new ImportSettings(null, 100)), cancellationToken);
-    }
-
-    private static string Shorten(string sql)
-    {
-        var line = string.Join(' ', sql.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
-        return line.Length <= 100 ? line : line[..100];
     }
 
     /// <summary>The database's connection string with the admin login's password (a data source's own string leaves it out).</summary>

@@ -42,7 +42,14 @@ internal sealed class IngestScenario : IScenario
         }
         var batches = await Step("ing_batches", Stored, db => BenchOrders.MultiRowUpsertAsync(db, changed));
         var floor = await Step("ing_floor", Stored, db => BenchOrders.CopyThenUpsertAsync(db, changed));
-        var mixed = await Step("ing_mixed", Stored, db => new Ingestor(db).UpsertOrdersAsync(changed, cancellationToken));
+        IReadOnlyList<StatementTimer.Statement> mixedStatements = [];
+        var mixed = await Step("ing_mixed", Stored, async db =>
+        {
+            using var timer = new StatementTimer();
+            await new Ingestor(db).UpsertOrdersAsync(changed, cancellationToken);
+            mixedStatements = timer.Statements;
+        });
+        StatementTimer.Log(context.Log, "ingest.mixed", mixedStatements);
         // Unchanged: the stored rows imported again as they are, as a daily export that overlaps the last one brings most rows back.
         var same = BenchOrders.Generate(0, rows);
         var unchangedFloor = await Step("ing_unchanged_floor", Stored, db => BenchOrders.CopyThenUpsertAsync(db, same, changedOnly: true));

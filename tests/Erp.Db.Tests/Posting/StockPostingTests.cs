@@ -90,7 +90,7 @@ public class StockPostingTests
     }
 
     [Fact]
-    public async Task Orders_and_lines_imported_again_unchanged_are_left_to_erpdb_post_and_a_changed_order_beside_them_is_posted()
+    public async Task Orders_imported_again_in_the_status_they_have_are_left_to_erpdb_post_and_an_order_whose_status_changed_is_posted()
     {
         await using var db = await IngestSample.CreateAsync();
         var ingest = new Ingestor(db.DataSource);
@@ -99,12 +99,13 @@ public class StockPostingTests
         await ingest.UpsertOrdersAsync([Order("S-1", "paid"), Order("S-2", "paid")]);
         OrderItemRow[] lines = [Line("S-1", 1, 2), Line("S-2", 1, 3)];
         await ingest.UpsertOrderItemsAsync(lines);
-        // Both shipped behind the ingest's back, by a hand-written UPDATE of what the file below says: nothing posted their stock.
+        // Both shipped behind the ingest's back, by a hand-written UPDATE: nothing posted their stock. The file below says S-1 is
+        // shipped (unchanged) and S-2 completed with another fee (changed): the import posts the order whose status changed only.
         await db.ExecuteAsync("UPDATE dw.fact_sales_orders SET status = 'shipped', shipped_at = TIMESTAMPTZ '2026-03-05 14:30+08', inventory_deducted = true "
             + "WHERE order_no IN ('S-1', 'S-2')");
         var unposted = await MovementsAsync(db);
 
-        var reimport = await ingest.UpsertOrdersAsync([Order("S-1", "shipped"), Order("S-2", "shipped") with { ShippingFee = 4m }]);
+        var reimport = await ingest.UpsertOrdersAsync([Order("S-1", "shipped"), Order("S-2", "completed") with { ShippingFee = 4m }]);
         var linesReimport = await ingest.UpsertOrderItemsAsync(lines);
         var afterReimport = await db.ScalarAsync<string>(
             "SELECT string_agg(o.order_no || ':' || t.transaction_type, ',' ORDER BY o.order_no, t.transaction_id) FROM dw.fact_inventory_transactions AS t "

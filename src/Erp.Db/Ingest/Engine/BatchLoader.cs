@@ -319,14 +319,14 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
 
     /// <summary>
     /// Whether the batch has anything to post: its stored rows always may, or only those it changed
-    /// (<see cref="EntityDefinition{TRow}.PostsChangedRowsOnly"/>); its new rows as the entity says (<see cref="EntityDefinition{TRow}.PostsNewRowsWhen"/>).
+    /// (<see cref="EntityDefinition{TRow}.PostsChangedRowsOnly"/>), and its new rows; then as the entity says (<see cref="EntityDefinition{TRow}.PostsWhen"/>).
     /// </summary>
     private static async Task<bool> NeedsPostingAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, long count,
         UpsertCounts counts, CancellationToken cancellationToken)
     {
         var stored = plan.Definition.PostsChangedRowsOnly ? counts.Updated > 0 : counts.Inserted < count;
-        return stored || (counts.Inserted > 0 && (plan.Definition.PostsNewRowsWhen is not { } newRows
-            || await connection.ExecuteScalarAsync<bool>(new CommandDefinition(newRows, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken))));
+        return (stored || counts.Inserted > 0) && (plan.Definition.PostsWhen is not { } when
+            || await connection.ExecuteScalarAsync<bool>(new CommandDefinition(when, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken)));
     }
 
     /// <summary>

@@ -54,16 +54,15 @@ internal sealed record EntityDefinition<TRow>
     public string? Post { get; init; }
 
     /// <summary>
-    /// A query (one boolean, over <c>pg_temp.ingest_rows</c>) saying whether rows the batch inserted can need the <see cref="Post"/>;
-    /// null when they always can. A batch whose every row was new skips the posting, and the statistics taken for it, when this
-    /// says false.
+    /// A query (one boolean, over <c>pg_temp.ingest_rows</c>) saying whether the rows the batch inserted or changed can need the
+    /// <see cref="Post"/>; null when they always can. A batch skips the posting, and the statistics taken for it, when this says false.
     /// </summary>
-    public string? PostsNewRowsWhen { get; init; }
+    public string? PostsWhen { get; init; }
 
     /// <summary>
     /// Whether a stored row the batch left as it was needs no posting: the call that last wrote it posted it, and the posting reads
-    /// nothing else a re-import could have changed. A batch that changed no stored row (updated or moved) then posts only when
-    /// <see cref="PostsNewRowsWhen"/> says its new rows need it. False when an unchanged row can still need posting.
+    /// nothing else a re-import could have changed. A batch that changed no stored row (updated or moved) and inserted none then posts
+    /// nothing. False when an unchanged row can still need posting.
     /// </summary>
     public bool PostsChangedRowsOnly { get; init; }
 
