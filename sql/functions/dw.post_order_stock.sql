@@ -2,7 +2,7 @@
 -- status asks for and what was already posted for it. Posting twice posts nothing the second time.
 -- requires: dw.order_ref, dw.fact_inventory_transactions.line_no (0017_business_flows),
 --           dw.fact_sales_orders, dw.fact_order_items, dw.dim_merchants, dw.apply_inventory_movements,
---           dw.ships_stock, dw.open_inventory_deltas
+--           dw.ships_stock, dw.open_inventory_deltas, ops.analyze_batch
 -- Per line (and product, so a line whose SKU changed moves the old product back):
 --   reserved: the quantity while paid or processing, else 0      (reserve / release movements)
 --   shipped:  the quantity while dw.ships_stock (shipped, delivered, completed) (sale_out / return_in)
@@ -40,7 +40,7 @@ BEGIN
     DROP TABLE IF EXISTS pg_temp.posting_orders;
     CREATE TEMP TABLE posting_orders ON COMMIT DROP AS
     SELECT DISTINCT r.merchant_id, r.order_id, r.order_date FROM unnest(orders) AS r;
-    ANALYZE pg_temp.posting_orders;
+    PERFORM ops.analyze_batch('pg_temp.posting_orders');
     -- The batch's first and last order day bound the orders and lines read, so that only their
     -- partitions are scanned: the join of the batch with the orders on three columns is still
     -- estimated at a few rows, and a day's 4,764 orders at 1,000,000 were hashed against every

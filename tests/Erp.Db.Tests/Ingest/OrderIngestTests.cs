@@ -1,3 +1,4 @@
+using System.Globalization;
 using Erp.Db.Ingest;
 using Erp.Db.Tests.Infrastructure;
 using Npgsql;
@@ -43,6 +44,29 @@ public class OrderIngestTests
         Assert.True(before < 100, $"the statistics should not know the batch before it, estimated {before}");
         Assert.True(await db.EstimatedRowsAsync(Day) > 300, "the batch should have analysed the partition it filled");
         Assert.Equal(gmvBefore, await db.ScalarAsync<string>(GmvStatistics));
+    }
+
+    [Theory]
+    [InlineData(2_000, -1)]
+    [InlineData(60_000, 10)]
+    public async Task A_batch_table_is_analysed_whole_and_on_a_sample_once_larger_than_a_megabyte(int rows, int target)
+    {
+        await using var db = await IngestSample.CreateAsync();
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        async Task<string?> Run(string sql) => Convert.ToString(await new NpgsqlCommand(sql, connection).ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        await Run("BEGIN");
+        await Run("CREATE TEMP TABLE batch ON COMMIT DROP AS "
+            + $"SELECT n AS row_no, 'B-' || n AS order_no, DATE '2026-03-01' + n % 20 AS order_date, repeat('x', 20) AS note FROM generate_series(1, {rows}) AS n");
+
+        await Run("SELECT ops.analyze_batch('pg_temp.batch')");
+
+        // Its size, its unique numbers and its 20 days, as the plans need them, from the whole table or its sample.
+        Assert.Equal(rows.ToString(CultureInfo.InvariantCulture), await Run("SELECT reltuples::bigint FROM pg_class WHERE oid = 'pg_temp.batch'::regclass"));
+        Assert.Equal("-1|20", await Run("SELECT max(n_distinct) FILTER (WHERE attname = 'order_no') || '|' || max(n_distinct) FILTER (WHERE attname = 'order_date') "
+            + "FROM pg_stats WHERE tablename = 'batch' AND schemaname = pg_my_temp_schema()::regnamespace::text"));
+        Assert.Equal($"{target}|4", await Run("SELECT min(attstattarget) || '|' || count(*) FROM pg_attribute "
+            + "WHERE attrelid = 'pg_temp.batch'::regclass AND attnum > 0 AND attstattarget = " + target));
+        await Run("ROLLBACK");
     }
 
     [Fact]

@@ -171,8 +171,8 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         if (staged.Count > 0)
         {
             // Statistics of the batch, so the summaries, checks, upsert and posting join it by hash or by index as its size asks
-            // (a never-analyzed temp table is planned as a thousand rows, whatever it holds).
-            await connection.ExecuteAsync(new CommandDefinition($"ANALYZE {IngestPlan<TRow>.TempTable}", transaction: transaction, cancellationToken: cancellationToken));
+            // (a never-analyzed temp table is planned as a thousand rows, whatever it holds), on a sample (ops.analyze_batch).
+            await connection.ExecuteAsync(new CommandDefinition($"SELECT ops.analyze_batch('{IngestPlan<TRow>.TempTable}')", transaction: transaction, cancellationToken: cancellationToken));
         }
         return staged;
     }

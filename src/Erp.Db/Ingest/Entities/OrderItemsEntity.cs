@@ -66,7 +66,7 @@ internal static class OrderItemsEntity
                sum(t.quantity)::integer AS item_count
         FROM {IngestPlan<OrderItemRow>.TempTable} AS t{ProductJoins}
         GROUP BY t.merchant_id, t.shop_id, t.order_no, t.order_date;
-        ANALYZE {BatchLines}
+        SELECT ops.analyze_batch('{BatchLines}')
         """,
     ];
 
