@@ -38,7 +38,8 @@ AS $$
                ('ops.view_epochs(text[])', 'the same with each view''s refresh epoch, a count of its refreshes that is the same for every merchant (what each query reads)'),
                ('mart.period_buckets(text,date,date)', 'the buckets of a period from its arguments alone: reads no table'),
                ('mart.receivables_as_of(date,text)', 'runs as the caller and reads only the reader views mart.receivables and mart.receipts, which scope it'),
-               ('ops.readable_merchants()', 'the merchants the caller may name itself, by the rule of ops.current_merchant_id()')
+               ('ops.readable_merchants()', 'the merchants the caller may name itself, by the rule of ops.current_merchant_id()'),
+               ('ops.schema_journal_rows()', 'the migration journal: which scripts ran, when and by which erpdb; no merchant data')
     ),
     scope_function AS (
         SELECT pg_catalog.to_regprocedure('ops.current_merchant_id()')::oid AS oid

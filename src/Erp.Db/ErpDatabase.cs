@@ -166,6 +166,25 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
         WarehouseErrors.GuardAsync(RequiredRole.Writer, () => new BooksPoster(DataSource, LoggerFactory.CreateLogger<BooksPoster>()).RecostAsync(merchantId, from, to, orderNo, cancellationToken));
 
     /// <summary>
+    /// Whether the database's schema matches the scripts of this Erp.Db, as the app's own login sees it: any warehouse login
+    /// (<c>erp_reader</c>, <c>erp_writer</c> or the owner) may ask, through <c>ops.schema_journal_rows()</c>, without the migrating
+    /// login and without read access to the journal table. <see cref="MigrationStatusReport.Pending"/> lists the scripts the
+    /// database lacks (<c>erpdb migrate</c> applies them), <see cref="MigrationStatusReport.Unknown"/> those it holds that this
+    /// library does not know (a newer Erp.Db migrated it). The comparison is <see cref="MigrationRunner.StatusAsync"/>'s, except
+    /// for what only the migrating login decides or a DBA repairs: the migrate variables are taken as applied, and functions replaced
+    /// by hand, the views a migration would rebuild and <see cref="MigrationStatusReport.ObjectDrift"/> are not looked for
+    /// (<c>erpdb status</c> and <c>erpdb doctor</c> do). Read on a connection of <see cref="DataSource"/>. The health check
+    /// (<c>AddHealthChecks().AddErpDb()</c>) reports it.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="WarehouseNotMigratedException">
+    /// The database lacks <c>ops.schema_journal_rows()</c>: it was never migrated, or by an Erp.Db older than this one; migrate it.
+    /// </exception>
+    /// <exception cref="WarehouseAccessException">The login is in none of the warehouse's roles, the server refused the login, or the database does not exist.</exception>
+    public Task<MigrationStatusReport> SchemaStatusAsync(CancellationToken cancellationToken = default) =>
+        WarehouseErrors.GuardAsync(RequiredRole.Reader, () => Migrations.StatusForAnyLoginAsync(DataSource, cancellationToken));
+
+    /// <summary>
     /// The warehouse's today: the date in the database's time zone (its <c>TimeZone</c> setting, which a DBA sets with
     /// <c>ALTER DATABASE ... SET timezone = 'Asia/Shanghai'</c>), which is what <c>CURRENT_DATE</c> returns on the server and so
     /// the day receivables age to, overdue marking and the refreshed windows end on; not this machine's date. The queries'

@@ -10,7 +10,8 @@ namespace Erp.Db.Health;
 /// whether a view is populated), so a reading app is not reported Unhealthy for the rights it was meant to have. A database
 /// that is not migrated (or older than this library) is the registration's failure status, its exception the
 /// <see cref="WarehouseNotMigratedException"/> that says to migrate; so is a login the server refuses, or a database that does not
-/// exist, with the <see cref="WarehouseAccessException"/> that says what to fix.
+/// exist, with the <see cref="WarehouseAccessException"/> that says what to fix. Once the views answered, the schema is compared with
+/// this library's scripts (<see cref="SchemaHealth"/>): pending or unknown scripts make it Degraded at worst.
 /// </summary>
 internal sealed class ViewHealthCheck(ErpDatabase database) : IHealthCheck
 {
@@ -18,6 +19,15 @@ internal sealed class ViewHealthCheck(ErpDatabase database) : IHealthCheck
     internal const int FailuresForUnhealthy = 3;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var views = await CheckViewsAsync(context, cancellationToken);
+        // A database that could not be asked about its views (not migrated, refused, unreachable) is not asked about its schema.
+        return views.Exception is null
+            ? await SchemaHealth.AddToAsync(views, database, context.Registration.FailureStatus, cancellationToken)
+            : views;
+    }
+
+    private async Task<HealthCheckResult> CheckViewsAsync(HealthCheckContext context, CancellationToken cancellationToken)
     {
         IReadOnlyList<ViewStatus> views;
         try

@@ -52,6 +52,20 @@ public sealed class MigrationRunner
         return report with { ObjectDrift = await SchemaObjects.DriftAsync(connection, cancellationToken) };
     }
 
+    /// <summary>
+    /// Every script's state against the journal read through <paramref name="source"/> by any warehouse login, reader and writer
+    /// included (<c>ops.schema_journal_rows()</c>, <see cref="JournalSql.LatestForAnyLogin"/>), compared as <see cref="StatusAsync"/>
+    /// compares it, except for what only the migrating login decides or a DBA repairs: the variables are taken as applied, functions
+    /// replaced by hand and the views a pending migration would make migrate rebuild are not looked for, nor <see cref="MigrationStatusReport.ObjectDrift"/>.
+    /// The caller guards it (<see cref="ErpDatabase.SchemaStatusAsync"/>): a database without the function raises 42883.
+    /// </summary>
+    internal async Task<MigrationStatusReport> StatusForAnyLoginAsync(NpgsqlDataSource source, CancellationToken cancellationToken)
+    {
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<JournalEntry>(new CommandDefinition(JournalSql.LatestForAnyLogin, cancellationToken: cancellationToken));
+        return MigrationPlanner.Compare(connection.Database, catalog, rows.ToDictionary(r => r.Name), variables: options.Variables, variablesAsApplied: true);
+    }
+
     /// <param name="connection">Where to read the journal.</param>
     /// <param name="cancellationToken">Stops the reading.</param>
     /// <param name="forecastKeptViews">Add to the scripts that will run the plain views migrate will keep because of them (status, dry run).</param>

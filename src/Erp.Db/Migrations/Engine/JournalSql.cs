@@ -10,19 +10,31 @@ internal static class JournalSql
     /// The newest journal row per script, with every checksum the script was ever completely
     /// applied with; empty until migration 0001 has created the table. The runner's own columns
     /// are read through <c>to_jsonb</c>, so a journal written by an older erpdb reads as well.
+    /// Read from the table, which only the migrating login may read.
     /// </summary>
-    public const string Latest = """
-        SELECT l.*,
-               ARRAY(SELECT DISTINCT h.sha256 FROM ops.schema_journal AS h
-                     WHERE h.script_name = l.Name AND to_jsonb(h) ->> 'statements_applied' IS NULL) AS AppliedHashes
+    public const string Latest = $"WITH j AS MATERIALIZED (SELECT * FROM ops.schema_journal)\n{LatestOfRows}";
+
+    /// <summary>
+    /// <see cref="Latest"/> read through <c>ops.schema_journal_rows()</c> (a function script), which readers and writers may call
+    /// (<see cref="MigrationRunner.StatusForAnyLoginAsync"/>).
+    /// </summary>
+    public const string LatestForAnyLogin = $"WITH j AS MATERIALIZED (SELECT * FROM ops.schema_journal_rows())\n{LatestOfRows}";
+
+    /// <summary>The newest row per script of the journal's rows <c>j</c>, with every checksum the script was ever completely applied with.</summary>
+    private const string LatestOfRows = """
+        SELECT l.*, coalesce(h.hashes, '{}'::text[]) AS AppliedHashes
           FROM (SELECT DISTINCT ON (script_name)
                        script_name AS Name, sha256 AS Sha256, applied_at AS AppliedAt, duration_ms AS DurationMs,
                        to_jsonb(j) ->> 'erpdb_version' AS ErpdbVersion,
                        (to_jsonb(j) ->> 'statements_applied')::integer AS StatementsApplied,
                        to_jsonb(j) ->> 'variables' AS Variables,
                        to_jsonb(j) ->> 'definition_md5' AS DefinitionMd5
-                  FROM ops.schema_journal AS j
+                  FROM j
                  ORDER BY script_name, journal_id DESC) AS l
+          LEFT JOIN (SELECT c.script_name, array_agg(DISTINCT c.sha256) AS hashes
+                       FROM j AS c
+                      WHERE to_jsonb(c) ->> 'statements_applied' IS NULL
+                      GROUP BY c.script_name) AS h ON h.script_name = l.Name
         """;
 
     public const string Exists = "SELECT to_regclass('ops.schema_journal') IS NOT NULL";

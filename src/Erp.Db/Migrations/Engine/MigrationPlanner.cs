@@ -18,12 +18,16 @@ internal static class MigrationPlanner
     /// What the database holds now of the functions of the function scripts whose definitions the journal recorded (MD5, null when none
     /// exists): a script whose functions differ from the recorded ones was changed or dropped by hand, and runs again.
     /// </param>
+    /// <param name="variablesAsApplied">
+    /// Take each repeatable script's variables as the journal recorded them, so that <paramref name="variables"/> configured otherwise
+    /// do not make it changed: for a login that does not migrate, which has no say in them (<see cref="MigrationRunner.StatusForAnyLoginAsync"/>).
+    /// </param>
     public static MigrationStatusReport Compare(string database, ScriptCatalog catalog, IReadOnlyDictionary<string, JournalEntry> journal,
         IReadOnlyDictionary<string, string>? forecast = null, IReadOnlyDictionary<string, string>? variables = null,
-        IReadOnlyDictionary<string, string?>? definitions = null)
+        IReadOnlyDictionary<string, string?>? definitions = null, bool variablesAsApplied = false)
     {
         variables ??= MigrationOptions.DefaultVariables;
-        var statuses = catalog.Scripts.Select(s => Compare(s, journal.GetValueOrDefault(s.Name), variables, definitions)).ToList();
+        var statuses = catalog.Scripts.Select(s => Compare(s, journal.GetValueOrDefault(s.Name), variables, definitions, variablesAsApplied)).ToList();
         for (var i = 0; i < statuses.Count; i++)
         {
             if (statuses[i].Kind == ScriptKind.View && forecast?.GetValueOrDefault(ViewOrder.ViewName(Find(catalog, statuses[i].Name))) is { } why)
@@ -57,7 +61,7 @@ internal static class MigrationPlanner
     }
 
     private static ScriptStatus Compare(MigrationScript script, JournalEntry? applied, IReadOnlyDictionary<string, string> variables,
-        IReadOnlyDictionary<string, string?>? definitions)
+        IReadOnlyDictionary<string, string?>? definitions, bool variablesAsApplied)
     {
         var status = new ScriptStatus(script.Name, script.Kind, ScriptState.Applied, script.Sha256,
             applied?.Sha256, applied is null ? null : Utc(applied.AppliedAt), applied?.DurationMs, null);
@@ -76,7 +80,7 @@ internal static class MigrationPlanner
         {
             // A function or view runs with its variables in it: one configured otherwise than applied makes it run again.
             // A migration runs once, whatever they are now.
-            if (script.IsRepeatable && ChangedVariables(script, applied, variables) is { } changed)
+            if (script.IsRepeatable && !variablesAsApplied && ChangedVariables(script, applied, variables) is { } changed)
             {
                 return status with { State = ScriptState.Changed, Reason = changed };
             }
