@@ -182,7 +182,7 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
     /// </exception>
     /// <exception cref="WarehouseAccessException">The login is in none of the warehouse's roles, the server refused the login, or the database does not exist.</exception>
     public Task<MigrationStatusReport> SchemaStatusAsync(CancellationToken cancellationToken = default) =>
-        WarehouseErrors.GuardAsync(RequiredRole.Reader, () => Migrations.StatusForAnyLoginAsync(DataSource, cancellationToken));
+        WarehouseErrors.GuardAsync(RequiredRole.Any, () => Migrations.StatusForAnyLoginAsync(DataSource, cancellationToken));
 
     /// <summary>
     /// The warehouse's today: the date in the database's time zone (its <c>TimeZone</c> setting, which a DBA sets with

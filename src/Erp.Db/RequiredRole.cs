@@ -11,4 +11,7 @@ internal enum RequiredRole
 
     /// <summary>Migrations, their status and the doctor: the login that migrates (a member of erp_owner) or a superuser.</summary>
     Owner,
+
+    /// <summary>The schema's state as an app sees it (<see cref="ErpDatabase.SchemaStatusAsync"/>): any of erp_reader, erp_writer or the owner.</summary>
+    Any,
 }

@@ -59,6 +59,8 @@ internal static partial class WarehouseErrors
             + "sets ReadConnectionString to its reading login (docs/library.md).",
         RequiredRole.Writer => "Ingest, refresh, posting and partitions need a login in erp_writer (GRANT erp_writer TO <login>), "
             + "or the owner; a reading app's erp_reader login may not run them (docs/security.md).",
+        RequiredRole.Any => "Reading the schema's state needs a login in erp_reader or erp_writer (GRANT erp_reader TO <login>), or the owner; "
+            + "no merchant grant (docs/library.md, \"Does the schema match this library?\").",
         _ => "Migrations, their status and the doctor need the login that migrates: a member of erp_owner, or a superuser "
             + "(ErpDb:MigrationConnectionString; docs/migrations.md, \"Who may migrate\").",
     };

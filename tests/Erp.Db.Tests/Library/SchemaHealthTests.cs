@@ -137,6 +137,20 @@ public class SchemaHealthTests
         Assert.StartsWith("function ops.schema_journal_rows() does not exist", error.Missing, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_login_in_no_warehouse_role_is_told_which_roles_may_read_the_schema_state()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await using var stranger = await TestLogin.CreateAsync(db, "pg_monitor");
+        await using var erp = ErpDatabase.Create(new ErpDbOptions { ConnectionString = stranger.ConnectionString });
+
+        var error = await Assert.ThrowsAsync<WarehouseAccessException>(() => erp.SchemaStatusAsync());
+
+        Assert.Equal(WarehouseAccessReason.PermissionDenied, error.Reason);
+        Assert.Contains("erp_reader or erp_writer", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("merchant grant (SELECT", error.Message, StringComparison.Ordinal);
+    }
+
     private static async Task RefreshAsync(TestDatabase db)
     {
         await using var owner = ErpDatabase.Create(new ErpDbOptions { ConnectionString = db.ConnectionString });
