@@ -100,6 +100,26 @@ public class SchemaHealthTests
     }
 
     [Fact]
+    public async Task A_failing_view_stays_unhealthy_with_a_pending_script_and_both_are_described()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await RefreshAsync(db);
+        await db.ExecuteAsync($"""
+            UPDATE ops.mv_registry SET consecutive_failures = 3 WHERE view_name = 'mart.mv_daily_sales';
+            DELETE FROM ops.schema_journal WHERE script_name = '{LastMigration}'
+            """);
+        await using var provider = HealthChecks(db.ConnectionString);
+
+        var entry = await CheckAsync(provider);
+
+        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        Assert.StartsWith("Failing or missing views: mart.mv_daily_sales.", entry.Description, StringComparison.Ordinal);
+        Assert.Contains(LastMigration, entry.Description, StringComparison.Ordinal);
+        Assert.StartsWith("failing x3", (string)entry.Data["mart.mv_daily_sales"]);
+        Assert.Equal(LastMigration, entry.Data["pendingScripts"]);
+    }
+
+    [Fact]
     public async Task Migrate_variables_the_app_configures_otherwise_do_not_make_the_schema_pending()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
