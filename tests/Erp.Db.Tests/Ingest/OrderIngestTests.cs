@@ -28,6 +28,44 @@ public class OrderIngestTests
     }
 
     [Fact]
+    public async Task Fields_first_given_after_the_rows_the_copy_learns_its_columns_from_are_stored_and_the_earlier_rows_keep_theirs_empty()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        // The COPY learns the fields from the first 1,000 rows; rows 1,100 and 1,200 give fields none of those gave.
+        var rows = Enumerable.Range(1, 1_250).Select(n => IngestSample.Order($"W-{n}") with
+        {
+            PaymentVoucherId = n is 1_100 or 1_240 ? $"V-{n}" : null,
+            DeliveredAt = n >= 1_200 ? new DateTimeOffset(2026, 3, 9, 12, 0, 0, TimeSpan.Zero) : null,
+        });
+
+        var result = await new Ingestor(db.DataSource).UpsertOrdersAsync(rows);
+
+        Assert.Equal(1_250L, result.Inserted);
+        Assert.Equal("W-1100,W-1240|51", await db.ScalarAsync<string>("""
+            SELECT string_agg(order_no, ',' ORDER BY order_no) FILTER (WHERE payment_voucher_id = 'V-' || substr(order_no, 3))
+                   || '|' || count(*) FILTER (WHERE delivered_at = TIMESTAMPTZ '2026-03-09 12:00Z')
+            FROM dw.fact_sales_orders WHERE order_no LIKE 'W-%'
+            """));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'W-%' AND substr(order_no, 3)::int < 1200 AND delivered_at IS NOT NULL"));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'W-%' AND (payment_voucher_id IS NOT NULL) <> (order_no IN ('W-1100', 'W-1240'))"));
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(1_001)]
+    [InlineData(1_500)]
+    public async Task A_null_row_before_or_after_the_copy_starts_is_named_and_nothing_is_saved(int nullRow)
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var rows = Enumerable.Range(1, 1_600).Select(n => n == nullRow ? null! : IngestSample.Order($"Z-{n}"));
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => new Ingestor(db.DataSource).UpsertOrdersAsync(rows));
+
+        Assert.StartsWith($"Row {nullRow} is null. Nothing of this batch was saved.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'Z-%'"));
+    }
+
+    [Fact]
     public async Task A_batch_with_something_to_post_analyzes_the_partitions_it_filled_so_its_posting_knows_their_rows()
     {
         await using var db = await IngestSample.CreateAsync();

@@ -26,7 +26,6 @@ internal sealed class IngestPlan<TRow>
         ResolveFew = definition.Currency is { } rule ? [.. definition.Resolve, rule.Fill(keepStoredCurrency, few: true)] : definition.Resolve;
         var fields = definition.Fields.Select(f => f.Name).ToList();
         CreateTempTable = $"CREATE TEMP TABLE {TempTableName} (row_no bigint NOT NULL, {string.Join(", ", definition.Fields.Select(f => $"{f.Name} {f.SqlType}"))}) ON COMMIT DROP";
-        Copy = $"COPY {TempTable} (row_no, {string.Join(", ", fields)}) FROM STDIN (FORMAT BINARY)";
         Check = BuildCheck(definition.Checks, _ => true);
         // A check whose field is not an input field would never be watched, so never run: refuse the definition instead.
         if (definition.Checks.FirstOrDefault(c => c.OnlyWhenGiven is { } field && !fields.Contains(field)) is { } unwatched)
@@ -110,8 +109,9 @@ internal sealed class IngestPlan<TRow>
     /// <summary>CREATE TEMP TABLE ingest_rows (row_no, fields...) ON COMMIT DROP.</summary>
     public string CreateTempTable { get; }
 
-    /// <summary>The binary COPY into the temp table.</summary>
-    public string Copy { get; }
+    /// <summary>The binary COPY of <paramref name="copied"/> (with row_no first) into the temp table; the fields left out stay NULL.</summary>
+    public static string CopyOf(IEnumerable<IngestField<TRow>> copied) =>
+        $"COPY {TempTable} ({string.Join(", ", copied.Select(f => f.Name).Prepend("row_no"))}) FROM STDIN (FORMAT BINARY)";
 
     /// <summary>All checks in one query: (check_no, row_no, message) of the first @max failures in row order, or no row.</summary>
     public string Check { get; }
