@@ -5,14 +5,14 @@
 --        dw.dim_platforms (the code of the platform a campaign is limited to)
 -- parameters: :limit, :offset (integers)
 -- run: see docs/queries.md
-SELECT count(*) AS count, coalesce(sum(target_gmv_cny), 0) AS targetgmvcny, coalesce(sum(gmv_cny), 0) AS gmvcny,
-       coalesce(sum(budget_cny), 0) AS budgetcny, coalesce(sum(gross_profit_cny), 0) AS grossprofitcny
+SELECT count(*) AS count, coalesce(sum(target_gmv_cny), 0) AS targetrevenue, coalesce(sum(gmv_cny), 0) AS revenue,
+       coalesce(sum(budget_cny), 0) AS budget, coalesce(sum(gross_profit_cny), 0) AS grossprofit
   FROM mart.campaigns;
 SELECT c.campaign_id AS campaignid, c.campaign_code AS code, c.campaign_name AS name, c.campaign_type AS type,
        c.campaign_status AS status, c.shop_id AS shopid, c.shop_name AS shopname, p.platform_code AS platform,
-       c.start_date AS startdate, c.end_date AS enddate, c.target_gmv_cny AS targetgmvcny, c.gmv_cny AS gmvcny,
-       c.achievement_rate AS achievementrate, c.budget_cny AS budgetcny, c.gross_profit_cny AS grossprofitcny, c.roi,
-       c.order_count AS ordercount, c.computed_at AS computedat
+       c.start_date AS startdate, c.end_date AS enddate, c.target_gmv_cny AS targetrevenue, c.gmv_cny AS revenue,
+       c.achievement_rate AS achievementrate, c.budget_cny AS budget, c.gross_profit_cny AS grossprofit, c.roi,
+       c.order_count AS orders, c.computed_at AS computedat
   FROM mart.campaigns AS c
   LEFT JOIN dw.dim_platforms AS p ON p.platform_id = c.platform_id
  ORDER BY c.start_date DESC, c.campaign_id

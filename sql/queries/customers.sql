@@ -29,8 +29,8 @@ SELECT segment, count(*) AS count, coalesce(sum(total_spend_cny), 0) AS revenue,
   FROM mart.customer_segments
  GROUP BY segment
  ORDER BY segment;
-SELECT customer_id AS customerid, customer_code AS customercode, segment, total_spend_cny AS totalrevenue,
-       order_count AS ordercount, first_order_date AS firstorderdate, last_order_date AS lastorderdate
+SELECT customer_id AS customerid, customer_code AS customercode, segment, total_spend_cny AS revenue,
+       order_count AS orders, first_order_date AS firstorderdate, last_order_date AS lastorderdate
   FROM mart.customer_segments
  WHERE :segment::text IS NULL OR segment = :segment::text
  ORDER BY :sort, customer_id

@@ -13,7 +13,7 @@
 -- parameters: :start, :end (dates), :unit ('day', 'week' or 'month'), :by ('period', 'shop' or 'platform')
 -- run: see docs/queries.md
 WITH keyed AS (
-    -- By period: keyed by the bucket's first day (key and label come with the bucket); by shop or platform: by key and label.
+    -- By period: by the bucket (its first day; no key, the label comes with the bucket); by shop or platform: by key and label.
     SELECT CASE :by::text WHEN 'shop' THEN f.shop_id::text WHEN 'platform' THEN f.platform_code END AS key,
            CASE :by::text WHEN 'shop' THEN f.shop_name || ' (' || f.platform_code || ')' WHEN 'platform' THEN f.platform_code END AS label,
            CASE WHEN :by::text = 'period' THEN date_trunc(:unit::text, f.traffic_date::timestamp)::date END AS bucket,
@@ -30,27 +30,27 @@ grouped AS (
 buckets AS (
     -- By period only: the buckets come from the parameters (the counts only from the reader view), so a period
     -- without traffic still has a row per bucket.
-    SELECT b.bucket, b.key, b.label
+    SELECT b.bucket, b.label
       FROM mart.period_buckets(:unit::text, :start::date, :end::date) AS b
      WHERE :by::text = 'period'
 ),
 filled AS (
-    SELECT b.key, b.label, coalesce(g.visitors, 0) AS visitors, coalesce(g.uniquevisitors, 0) AS uniquevisitors,
+    SELECT NULL::text AS key, b.bucket, b.label, coalesce(g.visitors, 0) AS visitors, coalesce(g.uniquevisitors, 0) AS uniquevisitors,
            coalesce(g.addtocart, 0) AS addtocart, coalesce(g.checkout, 0) AS checkout, coalesce(g.orders, 0) AS orders
       FROM buckets AS b
       LEFT JOIN grouped AS g ON g.bucket = b.bucket
     UNION ALL
-    SELECT key, label, visitors, uniquevisitors, addtocart, checkout, orders
+    SELECT key, bucket, label, visitors, uniquevisitors, addtocart, checkout, orders
       FROM grouped
      WHERE :by::text <> 'period'
 )
-SELECT key, label, visitors, uniquevisitors, addtocart, checkout, orders,
+SELECT key, bucket, label, visitors, uniquevisitors, addtocart, checkout, orders,
        mart.rate(addtocart, visitors) AS visitortocartrate,
        mart.rate(checkout, addtocart) AS carttocheckoutrate,
        mart.rate(orders, checkout) AS checkouttoorderrate,
        mart.rate(orders, visitors) AS conversionrate
   FROM filled
- ORDER BY CASE WHEN :by::text = 'period' THEN key END, visitors DESC, key;
+ ORDER BY bucket, visitors DESC, key;
 SELECT 'total' AS key, 'Total' AS label, coalesce(sum(visitors), 0)::bigint AS visitors, coalesce(sum(unique_visitors), 0)::bigint AS uniquevisitors,
        coalesce(sum(add_to_cart), 0)::bigint AS addtocart, coalesce(sum(checkout), 0)::bigint AS checkout, coalesce(sum(orders), 0)::bigint AS orders,
        mart.rate(sum(add_to_cart), sum(visitors)) AS visitortocartrate,

@@ -50,7 +50,7 @@ lines AS (
     SELECT shop_id, shop_name, platform_code, day, 0, 0, 0, 0, 0, amount_cny FROM expenses
 ),
 grouped AS (
-    -- By period: keyed by the bucket's first day (key and label come with the bucket); by shop or platform: by key and label.
+    -- By period: by the bucket (its first day; no key, the label comes with the bucket); by shop or platform: by key and label.
     -- Expenses of no shop: key 'shared' (never a shop id, which is digits, nor a platform code, which names a platform).
     SELECT CASE :by::text WHEN 'shop' THEN coalesce(shop_id::text, 'shared') WHEN 'platform' THEN coalesce(platform_code, 'shared') END AS key,
            CASE :by::text WHEN 'shop' THEN coalesce(shop_name || ' (' || platform_code || ')', 'Shared (no shop)')
@@ -64,24 +64,24 @@ grouped AS (
 buckets AS (
     -- By period only: the buckets come from the parameters (the figures only from the reader views), so a period
     -- without sales still has a row per bucket.
-    SELECT b.bucket, b.key, b.label
+    SELECT b.bucket, b.label
       FROM mart.period_buckets(:unit::text, :start::date, :end::date) AS b
      WHERE :by::text = 'period'
 ),
 filled AS (
-    SELECT b.key, b.label, coalesce(g.revenue, 0) AS revenue, coalesce(g.cost, 0) AS cost, coalesce(g.fees, 0) AS fees,
+    SELECT NULL::text AS key, b.bucket, b.label, coalesce(g.revenue, 0) AS revenue, coalesce(g.cost, 0) AS cost, coalesce(g.fees, 0) AS fees,
            coalesce(g.grossprofit, 0) AS grossprofit, coalesce(g.netprofit, 0) AS netprofit, coalesce(g.expenses, 0) AS expenses
       FROM buckets AS b
       LEFT JOIN grouped AS g ON g.bucket = b.bucket
     UNION ALL
-    SELECT key, label, revenue, cost, fees, grossprofit, netprofit, expenses
+    SELECT key, bucket, label, revenue, cost, fees, grossprofit, netprofit, expenses
       FROM grouped
      WHERE :by::text <> 'period'
 )
-SELECT key, label, round(revenue, 2) AS revenue, round(cost, 2) AS cost, round(fees, 2) AS fees,
+SELECT key, bucket, label, round(revenue, 2) AS revenue, round(cost, 2) AS cost, round(fees, 2) AS fees,
        round(grossprofit, 2) AS grossprofit, round(netprofit, 2) AS netprofit,
        mart.rate(grossprofit, revenue) AS grossmargin, mart.rate(netprofit, revenue) AS netmargin,
        round(expenses, 2) AS expenses, round(netprofit - expenses, 2) AS operatingprofit,
        mart.rate(grossprofit, expenses) AS expenseroi
   FROM filled
- ORDER BY CASE WHEN :by::text = 'period' THEN key END, revenue DESC, key;
+ ORDER BY bucket, revenue DESC, key;

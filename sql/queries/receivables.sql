@@ -32,7 +32,7 @@ WITH buckets AS (
      WHERE :aging::boolean
      GROUP BY 1
 )
-SELECT b.bucket, b.from_days AS fromdays, count(r.receivable_id) AS count, coalesce(sum(r.outstanding_cny), 0) AS outstandingcny
+SELECT b.bucket AS name, b.from_days AS fromdays, count(r.receivable_id) AS count, coalesce(sum(r.outstanding_cny), 0) AS outstandingcny
   FROM buckets AS b
   LEFT JOIN mart.receivables_as_of(:asof::date, :status::text) AS r ON r.aging_bucket = b.bucket
  GROUP BY b.bucket, b.from_days

@@ -15,7 +15,7 @@ WITH sales AS (
        AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))
      GROUP BY 1
 )
-SELECT b.key, b.label,
+SELECT NULL::text AS key, b.bucket, b.label,
        coalesce(s.revenue, 0) AS revenue, coalesce(s.orders, 0) AS orders,
        mart.aov(s.revenue, s.orders) AS aov,
        coalesce(s.grossprofit, 0) AS grossprofit, coalesce(s.netprofit, 0) AS netprofit,

@@ -13,7 +13,7 @@ WITH sales AS (
        AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))
      GROUP BY sales_date
 )
-SELECT d.key, to_char(d.bucket, 'YYYY-MM-DD Dy') AS label,
+SELECT NULL::text AS key, d.bucket, to_char(d.bucket, 'YYYY-MM-DD Dy') AS label,
        coalesce(s.revenue, 0) AS revenue, coalesce(s.orders, 0) AS orders,
        mart.aov(s.revenue, s.orders) AS aov,
        coalesce(s.grossprofit, 0) AS grossprofit, coalesce(s.netprofit, 0) AS netprofit,

@@ -23,11 +23,11 @@ WITH cut AS (
                       WHERE cardinality(:platforms::text[]) = 0 OR h.platform_code = ANY(:platforms::text[])), 0) AS revenue,
            (SELECT :previous_end::date + c.through FROM cut AS c) AS through
 )
-SELECT t.*, mart.rate(t.totalrevenue - t.previousperiodrevenue, t.previousperiodrevenue) AS growthrate
-  FROM (SELECT coalesce(sum(gmv_cny), 0) AS totalrevenue, coalesce(sum(order_count), 0)::bigint AS totalorders,
-               mart.aov(sum(gmv_cny), sum(order_count)) AS averageordervalue,
+SELECT t.*, mart.rate(t.revenue - t.previousrevenue, t.previousrevenue) AS growthrate
+  FROM (SELECT coalesce(sum(gmv_cny), 0) AS revenue, coalesce(sum(order_count), 0)::bigint AS orders,
+               mart.aov(sum(gmv_cny), sum(order_count)) AS aov,
                coalesce(sum(gross_profit_cny), 0) AS grossprofit, coalesce(sum(net_profit_cny), 0) AS netprofit,
-               (SELECT revenue FROM previous) AS previousperiodrevenue, (SELECT through FROM previous) AS previousthrough
+               (SELECT revenue FROM previous) AS previousrevenue, (SELECT through FROM previous) AS previousthrough
           FROM mart.daily_sales
          WHERE sales_date BETWEEN :start::date AND :end::date
            AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))) AS t;

@@ -9,7 +9,7 @@
 -- superuser) bypass RLS, and the scope still has to apply to them.
 -- run: see docs/queries.md
 SELECT h.shop_id AS shopid, s.shop_name AS shopname, p.platform_code AS platform, h.score, h.health_rank AS healthrank,
-       h.revenue_rank AS revenuerank, h.profit_rank AS profitrank, h.order_count AS ordercount, h.gmv_cny AS revenue,
+       h.revenue_rank AS revenuerank, h.profit_rank AS profitrank, h.order_count AS orders, h.gmv_cny AS revenue,
        h.gross_profit_cny AS grossprofit, h.previous_gmv_cny AS previousrevenue,
        h.sales_growth AS salesgrowth, h.sales_growth_score AS salesgrowthscore, h.sales_growth_weight AS salesgrowthweight,
        h.gross_margin AS grossmargin, h.gross_margin_score AS grossmarginscore, h.gross_margin_weight AS grossmarginweight,

@@ -57,7 +57,7 @@ internal sealed class ViewHealthCheck(ErpDatabase database) : IHealthCheck
         {
             var state = !view.IsPopulated ? "missing"
                 : view.ConsecutiveFailures >= FailuresForUnhealthy ? $"failing x{view.ConsecutiveFailures}: {view.LastError}"
-                : view.IsStale ? $"stale (age {view.Age?.ToString() ?? "never refreshed"}, stale after {view.StaleAfter})"
+                : view.IsStale ? $"stale (age {(view.AgeSeconds is { } age ? TimeSpan.FromSeconds(age).ToString() : "never refreshed")}, stale after {TimeSpan.FromSeconds(view.StaleAfterSeconds)})"
                 : "healthy";
             data[view.ViewName] = state;
             if (state == "missing" || view.ConsecutiveFailures >= FailuresForUnhealthy)

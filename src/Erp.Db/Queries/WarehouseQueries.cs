@@ -341,21 +341,21 @@ public sealed partial class WarehouseQueries
     public async Task<QueryResult<TrendReport>> TrendsAsync(TrendQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        ThrowIfUndefined("granularity", query.Granularity);
-        var maxForecast = TrendQuery.MaxForecast(query.Granularity);
+        ThrowIfUndefined("granularity", query.Grain);
+        var maxForecast = TrendQuery.MaxForecast(query.Grain);
         if (query.Forecast < 0 || query.Forecast > maxForecast)
         {
-            throw new QueryValidationException("forecast", $"forecast must be between 0 and {maxForecast} {query.Granularity.ToString().ToLowerInvariant()}s; got {query.Forecast}.");
+            throw new QueryValidationException("forecast", $"forecast must be between 0 and {maxForecast} {query.Grain.ToString().ToLowerInvariant()}s; got {query.Forecast}.");
         }
-        var parameters = new { start = Sql.Date(query.Period.Start), end = Sql.Date(query.Period.End), unit = TrendSql.Unit(query.Granularity) };
+        var parameters = new { start = Sql.Date(query.Period.Start), end = Sql.Date(query.Period.End), unit = TrendSql.Unit(query.Grain) };
         await using var connection = await MerchantScope.OpenAsync(database, query.MerchantId, cancellationToken);
         var today = query.Today ?? connection.Today;
         return await MerchantScope.QueryAsync(connection, query.MerchantId, TrendSql.Series, parameters, TrendSql.Views, async grid =>
         {
             var rows = (await grid.ReadAsync<TrendSql.Row>()).ToList();
-            var whole = rows.Select(r => TrendBuckets.IsComplete(query.Granularity, r.Bucket, query.Period, today)).ToList();
+            var whole = rows.Select(r => TrendBuckets.IsComplete(query.Grain, r.Bucket, query.Period, today)).ToList();
             var series = rows.Select((r, i) => r.Point(whole[i], i > 0 && whole[i - 1])).ToList();
-            var buckets = TrendBuckets.All(query.Granularity, query.Period);
+            var buckets = TrendBuckets.All(query.Grain, query.Period);
             // The SQL fills in every bucket the period touches (empty ones at 0), so point i is bucket i, each once.
             if (!series.Select(p => p.Bucket).SequenceEqual(buckets))
             {
@@ -375,13 +375,13 @@ public sealed partial class WarehouseQueries
             TrendForecast? model = null;
             if (query.Forecast > 0)
             {
-                var (points, fitted) = TrendForecaster.Forecast(query.Granularity, complete, buckets.Count, TrendBuckets.Next(query.Granularity, buckets[^1]), query.Forecast);
+                var (points, fitted) = TrendForecaster.Forecast(query.Grain, complete, buckets.Count, TrendBuckets.Next(query.Grain, buckets[^1]), query.Forecast);
                 series.AddRange(points);
                 model = fitted;
             }
-            return new TrendReport(new PeriodInfo(query.Period.Start, query.Period.End, query.Period.Days), query.Granularity, series, direction, change)
+            return new TrendReport(new PeriodInfo(query.Period.Start, query.Period.End, query.Period.Days), query.Grain, series, direction, change)
             {
-                LastBucketComplete = TrendBuckets.IsComplete(query.Granularity, buckets[^1], query.Period, today),
+                LastBucketComplete = TrendBuckets.IsComplete(query.Grain, buckets[^1], query.Period, today),
                 Forecast = model,
             };
         }, Cached<TrendReport>("trends", query, r => r.Series.Count), check: null, cancellationToken);

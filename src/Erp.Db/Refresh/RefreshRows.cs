@@ -70,7 +70,7 @@ internal static class RefreshRows
         public DateTime? RetryAfter { get; init; }
 
         public ViewStatus ToStatus() => new(ViewName, RowCount, LastRefreshAt is { } at ? Utc(at) : null, LastDurationMs,
-            LastStatus is null ? null : ParseStatus(LastStatus), LastError, Age, RefreshInterval, StaleAfter, IsStale, IsDirty,
+            LastStatus is null ? null : ParseStatus(LastStatus), LastError, Age?.TotalSeconds, RefreshInterval.TotalSeconds, StaleAfter.TotalSeconds, IsStale, IsDirty,
             DirtySince is { } since ? Utc(since) : null, ConsecutiveFailures, IsHealthy, IsPopulated, RefreshConcurrently, DependsOn,
             RetryAfter is { } retry ? Utc(retry) : null);
     }

@@ -3,14 +3,14 @@ namespace Erp.Db.Refresh;
 /// <summary>Freshness and health of one registered view (a row of <c>ops.view_status()</c>).</summary>
 /// <param name="ViewName">Schema-qualified view name.</param>
 /// <param name="RowCount">Rows after the last successful refresh.</param>
-/// <param name="LastRefreshAt">End of the last successful refresh (UTC), if any.</param>
+/// <param name="LastRefresh">End of the last successful refresh (UTC), if any.</param>
 /// <param name="LastDurationMs">Duration of the last successful refresh.</param>
 /// <param name="LastStatus">Status of the newest attempt, if any.</param>
 /// <param name="LastError">Error of the newest attempt, if it failed.</param>
-/// <param name="Age">Time since the last successful refresh.</param>
-/// <param name="RefreshInterval">How often the view is due.</param>
-/// <param name="StaleAfter">Age from which the view is stale.</param>
-/// <param name="IsStale">Never refreshed, or older than <paramref name="StaleAfter"/>.</param>
+/// <param name="AgeSeconds">Seconds since the last successful refresh; null if never refreshed (as <see cref="Queries.ViewFreshness.AgeSeconds"/>).</param>
+/// <param name="RefreshIntervalSeconds">How often the view is due, in seconds.</param>
+/// <param name="StaleAfterSeconds">Age in seconds from which the view is stale.</param>
+/// <param name="IsStale">Never refreshed, or older than <paramref name="StaleAfterSeconds"/>.</param>
 /// <param name="IsDirty">What it reads changed since its last refresh.</param>
 /// <param name="DirtySince">When it first became dirty.</param>
 /// <param name="ConsecutiveFailures">Failed attempts since the last success.</param>
@@ -24,13 +24,13 @@ namespace Erp.Db.Refresh;
 public sealed record ViewStatus(
     string ViewName,
     long? RowCount,
-    DateTimeOffset? LastRefreshAt,
+    DateTimeOffset? LastRefresh,
     decimal? LastDurationMs,
     RefreshStatus? LastStatus,
     string? LastError,
-    TimeSpan? Age,
-    TimeSpan RefreshInterval,
-    TimeSpan StaleAfter,
+    double? AgeSeconds,
+    double RefreshIntervalSeconds,
+    double StaleAfterSeconds,
     bool IsStale,
     bool IsDirty,
     DateTimeOffset? DirtySince,

@@ -135,7 +135,7 @@ public class AssistantWalkthroughTests(SharedQueryFixture shared) : IClassFixtur
                          GROUP BY 1) AS x USING (k)
                 """);
             var rows = json.GetProperty("data").GetProperty("breakdown").EnumerateArray()
-                .Select(r => $"{r.GetProperty("key").GetString()}|{Money(r, "grossProfit")}|{Money(r, "netProfit")}|{Money(r, "grossMargin")}|{Money(r, "netMargin")}")
+                .Select(r => $"{r.GetProperty("key").GetString() ?? r.GetProperty("bucket").GetString()}|{Money(r, "grossProfit")}|{Money(r, "netProfit")}|{Money(r, "grossMargin")}|{Money(r, "netMargin")}")
                 .Order(StringComparer.Ordinal);
             Assert.Equal(Normalize(expected!), string.Join(",", rows));
             Assert.False(json.GetProperty("meta").GetProperty("period").TryGetProperty("caption", out _));

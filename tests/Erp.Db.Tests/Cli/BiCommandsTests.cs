@@ -20,7 +20,7 @@ public class BiCommandsTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         Assert.Equal(7, data.GetProperty("period").GetProperty("days").GetInt32());
         Assert.Equal(
             await f.Db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND order_date >= CURRENT_DATE - 6 AND dw.is_valid_sale(status)"),
-            data.GetProperty("metrics").GetProperty("totalRevenue").GetDecimal());
+            data.GetProperty("metrics").GetProperty("revenue").GetDecimal());
         Assert.Equal(7, data.GetProperty("daily").GetArrayLength());
         Assert.True(data.GetProperty("topProducts").GetArrayLength() > 0);
         Assert.True(json.GetProperty("meta").GetProperty("executionMs").GetDouble() > 0);
@@ -89,7 +89,7 @@ public class BiCommandsTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         Assert.Equal(0, appRun.ExitCode);
         Assert.Equal(
             await f.Db.ScalarAsync<decimal>("SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 2 AND order_date >= CURRENT_DATE - 6 AND dw.is_valid_sale(status)"),
-            appRun.Json().GetProperty("data").GetProperty("metrics").GetProperty("totalRevenue").GetDecimal());
+            appRun.Json().GetProperty("data").GetProperty("metrics").GetProperty("revenue").GetDecimal());
         Assert.Equal(0, scopedOwn.ExitCode);
         Assert.Equal(7, scopedOther.ExitCode);
         Assert.Equal("FORBIDDEN", scopedOther.Json().GetProperty("error").GetProperty("code").GetString());

@@ -60,14 +60,14 @@ public class BiContractTests(SharedQueryFixture shared) : IClassFixture<SharedQu
 
         var metrics = json.GetProperty("data").GetProperty("metrics");
         Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE {ValidSales} AND order_date >= CURRENT_DATE - 6"),
-            metrics.GetProperty("totalRevenue").GetDecimal());
+            metrics.GetProperty("revenue").GetDecimal());
         Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(*) FROM dw.fact_sales_orders WHERE {ValidSales} AND order_date >= CURRENT_DATE - 6"),
-            metrics.GetProperty("totalOrders").GetInt64());
-        Assert.False(metrics.TryGetProperty("averageOrderValue", out _));
+            metrics.GetProperty("orders").GetInt64());
+        Assert.False(metrics.TryGetProperty("aov", out _));
         Assert.False(metrics.TryGetProperty("netProfit", out _));
         var day = json.GetProperty("data").GetProperty("daily")[0];
         Assert.True(day.TryGetProperty("revenue", out _));
-        Assert.True(day.TryGetProperty("key", out _));
+        Assert.True(day.TryGetProperty("bucket", out _));
         Assert.False(day.TryGetProperty("aov", out _));
         Assert.False(json.GetProperty("data").GetProperty("topProducts")[0].TryGetProperty("quantity", out _));
         Assert.Equal(["revenue", "orders"], json.GetProperty("meta").GetProperty("metrics").EnumerateArray().Select(m => m.GetString()));
@@ -88,7 +88,7 @@ public class BiContractTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(DISTINCT customer_id) FROM dw.fact_sales_orders WHERE {ValidSales}"),
             customers.GetProperty("summary").GetProperty("totalCustomers").GetInt64());
         Assert.False(customers.GetProperty("summary").TryGetProperty("repeatRate", out _));
-        Assert.All(customers.GetProperty("customers").EnumerateArray(), c => Assert.False(c.TryGetProperty("totalRevenue", out _)));
+        Assert.All(customers.GetProperty("customers").EnumerateArray(), c => Assert.False(c.TryGetProperty("revenue", out _)));
         Assert.All(customers.GetProperty("customers").EnumerateArray(), c => Assert.True(c.TryGetProperty("customerCode", out _)));
         Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(*) FROM dw.fact_sales_orders WHERE {ValidSales} AND order_date >= CURRENT_DATE - 9"),
             trends.GetProperty("series").EnumerateArray().Sum(p => p.GetProperty("orders").GetInt64()));
@@ -281,7 +281,7 @@ public class BiContractTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         var missing = await CliRun.RunAsync([.. sales, "--merchant", "999"]);
 
         Assert.True(own.ExitCode == 0, own.Output + own.Error);
-        Assert.True(own.Json().GetProperty("data").GetProperty("metrics").GetProperty("totalOrders").GetInt64() > 0, own.Output);
+        Assert.True(own.Json().GetProperty("data").GetProperty("metrics").GetProperty("orders").GetInt64() > 0, own.Output);
         // Its one granted merchant needs no --merchant, as for a reader: it was told to choose among every row it sees,
         // merchant 2 included, which it may not read.
         Assert.True(unnamed.ExitCode == 0, unnamed.Output + unnamed.Error);
@@ -595,10 +595,10 @@ public class BiContractTests(SharedQueryFixture shared) : IClassFixture<SharedQu
             Assert.Equal(value.ValueKind == JsonValueKind.Null ? "" : value.GetRawText(), row[2]);
         }
         Assert.Equal(
-            ["sales.totalRevenue", "sales.totalOrders", "sales.averageOrderValue", "sales.growthRate", "sales.netProfit", "inventory.lowStockProducts",
+            ["sales.revenue", "sales.orders", "sales.aov", "sales.growthRate", "sales.netProfit", "inventory.lowStockProducts",
              "inventory.outOfStockProducts", "customers.totalCustomers", "customers.activeCustomers", "customers.churnedCustomers", "finance.overdue"],
             rows.Select(r => r[0]));
-        Assert.True(data.GetProperty("sales").GetProperty("totalRevenue").GetDecimal() >= 1000m);
+        Assert.True(data.GetProperty("sales").GetProperty("revenue").GetDecimal() >= 1000m);
         // The finance figures say which days they are of: the report's month (over, so all of it).
         var day = Today.AddDays(-35);
         var month = new DateOnly(day.Year, day.Month, 1);
@@ -806,7 +806,7 @@ public class BiContractTests(SharedQueryFixture shared) : IClassFixture<SharedQu
             Assert.Equal(0, run.ExitCode);
             Assert.All(run.Output.Split('\n'), l => Assert.True(l.TrimEnd('\r').Length <= int.Parse(columns, CultureInfo.InvariantCulture), $"too wide: {l}"));
         }
-        Assert.Contains(json.GetProperty("metrics").GetProperty("totalRevenue").GetDecimal().ToString("#,0.00", CultureInfo.InvariantCulture), sales.Output, StringComparison.Ordinal);
+        Assert.Contains(json.GetProperty("metrics").GetProperty("revenue").GetDecimal().ToString("#,0.00", CultureInfo.InvariantCulture), sales.Output, StringComparison.Ordinal);
         foreach (var row in json.GetProperty("breakdown").EnumerateArray())
         {
             Assert.Contains(row.GetProperty("revenue").GetDecimal().ToString("#,0.00", CultureInfo.InvariantCulture), sales.Output, StringComparison.Ordinal);

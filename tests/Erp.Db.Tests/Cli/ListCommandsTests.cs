@@ -108,11 +108,11 @@ public class ListCommandsTests
         var data = run.Json().GetProperty("data");
         Assert.Equal(await f.Db.ScalarAsync<string>("SELECT CURRENT_DATE::text"), data.GetProperty("asOf").GetString());
         var aging = data.GetProperty("aging").EnumerateArray().ToList();
-        Assert.Equal(["current", "0-30", "31-60", "61-90", "90+"], aging.Select(b => b.GetProperty("bucket").GetString()));
+        Assert.Equal(["current", "0-30", "31-60", "61-90", "90+"], aging.Select(b => b.GetProperty("name").GetString()));
         var rows = data.GetProperty("receivables").GetProperty("items").EnumerateArray().ToList();
         foreach (var bucket in aging)
         {
-            var inBucket = rows.Where(r => r.GetProperty("agingBucket").GetString() == bucket.GetProperty("bucket").GetString()).ToList();
+            var inBucket = rows.Where(r => r.GetProperty("agingBucket").GetString() == bucket.GetProperty("name").GetString()).ToList();
             Assert.Equal(inBucket.Count, bucket.GetProperty("count").GetInt64());
             Assert.Equal(inBucket.Sum(r => r.GetProperty("outstandingCny").GetDecimal()), bucket.GetProperty("outstandingCny").GetDecimal());
         }
@@ -124,8 +124,8 @@ public class ListCommandsTests
                   FROM dw.fact_accounts_receivable WHERE merchant_id = 1 GROUP BY 1) AS g
             WHERE b IS NOT NULL
             """), string.Join(",", aging.Where(b => b.GetProperty("count").GetInt64() > 0)
-                .OrderBy(b => b.GetProperty("bucket").GetString(), StringComparer.Ordinal)
-                .Select(b => $"{b.GetProperty("bucket").GetString()}:{b.GetProperty("count").GetInt64()}:{Money(b, "outstandingCny")}")));
+                .OrderBy(b => b.GetProperty("name").GetString(), StringComparer.Ordinal)
+                .Select(b => $"{b.GetProperty("name").GetString()}:{b.GetProperty("count").GetInt64()}:{Money(b, "outstandingCny")}")));
         Assert.Equal(JsonValueKind.Null, withoutAging.Json().GetProperty("data").GetProperty("aging").ValueKind);
     }
 
@@ -260,12 +260,12 @@ public class ListCommandsTests
         var rows = data.GetProperty("campaigns").GetProperty("items").EnumerateArray().ToList();
         static string Rate(JsonElement r, string name) => r.GetProperty(name).ValueKind == JsonValueKind.Null ? "-" : r.GetProperty(name).GetDecimal().ToString("0.000000", CultureInfo.InvariantCulture);
         Assert.Equal(expected, string.Join(",", rows.OrderBy(r => r.GetProperty("code").GetString(), StringComparer.Ordinal).Select(r =>
-            $"{r.GetProperty("code").GetString()}|{Money(r, "gmvCny")}|{Money(r, "grossProfitCny")}|{r.GetProperty("orderCount").GetInt64()}|{Rate(r, "achievementRate")}|{Rate(r, "roi")}")));
+            $"{r.GetProperty("code").GetString()}|{Money(r, "revenue")}|{Money(r, "grossProfit")}|{r.GetProperty("orders").GetInt64()}|{Rate(r, "achievementRate")}|{Rate(r, "roi")}")));
         Assert.Equal(["next", "all-10", "s11-20"], rows.Select(r => r.GetProperty("code").GetString()));
         Assert.Equal(
             [await f.Db.ScalarAsync<string>("SELECT p.platform_code FROM dw.dim_shops AS s JOIN dw.dim_platforms AS p USING (platform_id) WHERE s.merchant_id = 1 AND s.shop_id = 11"), null, null],
             rows.Select(r => r.GetProperty("platform").GetString()));
-        Assert.Equal(rows.Sum(r => r.GetProperty("gmvCny").GetDecimal()), data.GetProperty("totals").GetProperty("gmvCny").GetDecimal());
+        Assert.Equal(rows.Sum(r => r.GetProperty("revenue").GetDecimal()), data.GetProperty("totals").GetProperty("revenue").GetDecimal());
         Assert.Contains(run.Json().GetProperty("meta").GetProperty("freshness").EnumerateArray(), v => v.GetProperty("view").GetString() == "mart.mv_daily_sales");
     }
 

@@ -20,7 +20,7 @@ public class ShopsCommandTests(SharedDatabase shared) : IClassFixture<SharedData
         var json = run.Json();
         Assert.True(json.GetProperty("success").GetBoolean());
         var data = json.GetProperty("data");
-        Assert.Equal("week", data.GetProperty("period").GetString());
+        Assert.Equal("week", data.GetProperty("periodType").GetString());
         Assert.Equal(await db.ScalarAsync<DateOnly>("SELECT date_trunc('week', CURRENT_DATE)::date"), DateOnly.Parse(data.GetProperty("start").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
         var items = data.GetProperty("shops").GetProperty("items").EnumerateArray().Select(s =>
         {

@@ -57,11 +57,11 @@ public class WholeMerchantImportTests
 
         Assert.True(sales.ExitCode == 0, sales.Output + sales.Error);
         var metrics = sales.Json().GetProperty("data").GetProperty("metrics");
-        Assert.Equal(450.50m, metrics.GetProperty("totalRevenue").GetDecimal());
-        Assert.Equal(2, metrics.GetProperty("totalOrders").GetInt64());
+        Assert.Equal(450.50m, metrics.GetProperty("revenue").GetDecimal());
+        Assert.Equal(2, metrics.GetProperty("orders").GetInt64());
         Assert.Equal(
             await db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = {merchant} AND order_date >= CURRENT_DATE - 6 AND dw.is_valid_sale(status)"),
-            metrics.GetProperty("totalRevenue").GetDecimal());
+            metrics.GetProperty("revenue").GetDecimal());
         Assert.True(inventory.ExitCode == 0, inventory.Output + inventory.Error);
         var stock = inventory.Json().GetProperty("data").GetProperty("products").GetProperty("items").EnumerateArray()
             .ToDictionary(p => p.GetProperty("sku").GetString()!, p => p.GetProperty("currentStock").GetInt64());

@@ -27,11 +27,11 @@ public class IngestRefreshTests
 
         Assert.Equal(1, ingested.Inserted);
         Assert.True(dirty >= 1);
-        Assert.Equal(before.TotalRevenue, stale.TotalRevenue);
+        Assert.Equal(before.Revenue, stale.Revenue);
         Assert.True(pending.Freshness.Single(v => v.View == "mart.mv_daily_sales").PendingChanges);
         Assert.False(refreshed.Freshness.Single(v => v.View == "mart.mv_daily_sales").PendingChanges);
-        Assert.Equal(before.TotalRevenue + 1234.5m, after.TotalRevenue);
-        Assert.Equal(before.TotalOrders + 1, after.TotalOrders);
+        Assert.Equal(before.Revenue + 1234.5m, after.Revenue);
+        Assert.Equal(before.Orders + 1, after.Orders);
         Assert.Equal(0, await f.Db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_invalidations WHERE view_name = 'mart.mv_daily_sales'"));
     }
 }

@@ -60,7 +60,7 @@ public class WarehouseAccessTests
         var sales = await erp.Queries.SalesAsync(new SalesQuery(granted, Period.LastDays(7, await erp.TodayAsync())));
 
         Assert.Equal(["M9"], merchants.Select(m => m.Code));
-        Assert.Equal(0m, sales.Data.Metrics.TotalRevenue);
+        Assert.Equal(0m, sales.Data.Metrics.Revenue);
         Assert.Equal(MerchantAccess.Forbidden, await erp.Queries.MerchantAccessAsync(
             await db.ScalarAsync<long>("SELECT merchant_id FROM dw.dim_merchants WHERE merchant_code = 'M8'")));
     }

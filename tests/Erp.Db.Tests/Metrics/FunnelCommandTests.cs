@@ -10,7 +10,7 @@ namespace Erp.Db.Tests.Metrics;
 public class FunnelCommandTests(SeededMetrics seeded)
 {
     private static readonly string[] Fields =
-        ["key", "label", "visitors", "uniqueVisitors", "addToCart", "checkout", "orders", "visitorToCartRate", "cartToCheckoutRate", "checkoutToOrderRate", "conversionRate"];
+        ["key", "bucket", "label", "visitors", "uniqueVisitors", "addToCart", "checkout", "orders", "visitorToCartRate", "cartToCheckoutRate", "checkoutToOrderRate", "conversionRate"];
 
     private static string Measures => string.Join(", ",
         S("v"), S("uv"), S("c"), S("ch"), S("o"),
@@ -40,6 +40,8 @@ public class FunnelCommandTests(SeededMetrics seeded)
               FROM generate_series(date_trunc('{unit}', DATE '{D(from)}'::timestamp), DATE '{D(to)}'::timestamp, interval '1 {unit}') AS b
               LEFT JOIN d ON d.key = to_char(b, 'YYYY-MM-DD')
             """;
+        // By period the JSON has no key and the bucket's first day; otherwise a key and no bucket.
+        var (keyOut, bucketOut) = by == "period" ? ("'-'", "key") : ("key", "'-'");
         return $"""
             WITH d AS (
                 SELECT {key} AS key, {label} AS label, sum(f.visitors) AS v, sum(f.unique_visitors) AS uv, sum(f.add_to_cart) AS c,
@@ -52,8 +54,8 @@ public class FunnelCommandTests(SeededMetrics seeded)
             g AS ({groups}),
             t AS (SELECT 'total' AS key, 'Total' AS label, coalesce(sum(v), 0) AS v, coalesce(sum(uv), 0) AS uv, coalesce(sum(c), 0) AS c,
                          coalesce(sum(ch), 0) AS ch, coalesce(sum(o), 0) AS o FROM g)
-            SELECT coalesce((SELECT string_agg(concat_ws('|', key, label, {Measures}), ',' ORDER BY {order}) FROM g), '')
-                   || '/' || (SELECT concat_ws('|', key, label, {Measures}) FROM t)
+            SELECT coalesce((SELECT string_agg(concat_ws('|', {keyOut}, {bucketOut}, label, {Measures}), ',' ORDER BY {order}) FROM g), '')
+                   || '/' || (SELECT concat_ws('|', key, '-', label, {Measures}) FROM t)
             """;
     }
 
@@ -96,8 +98,8 @@ public class FunnelCommandTests(SeededMetrics seeded)
         Assert.True(days > 10);
         Assert.Equal((days, 2, 5, (days + 4) / 5), (page.GetProperty("total").GetInt64(), page.GetProperty("page").GetInt32(),
             page.GetProperty("pageSize").GetInt32(), page.GetProperty("pages").GetInt64()));
-        Assert.Equal(all.GetProperty("rows").GetProperty("items").EnumerateArray().Skip(5).Take(5).Select(r => r.GetProperty("key").GetString()),
-            second.GetProperty("rows").GetProperty("items").EnumerateArray().Select(r => r.GetProperty("key").GetString()));
+        Assert.Equal(all.GetProperty("rows").GetProperty("items").EnumerateArray().Skip(5).Take(5).Select(r => r.GetProperty("bucket").GetString()),
+            second.GetProperty("rows").GetProperty("items").EnumerateArray().Select(r => r.GetProperty("bucket").GetString()));
         Assert.Equal(all.GetProperty("totals").GetRawText(), second.GetProperty("totals").GetRawText());
 
         static string[] Names(System.Text.Json.JsonElement page) => [.. page.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];

@@ -10,7 +10,7 @@ namespace Erp.Db.Tests.Metrics;
 public class ProfitCommandTests(SeededMetrics seeded)
 {
     private static readonly string[] Fields =
-        ["key", "label", "revenue", "cost", "fees", "grossProfit", "netProfit", "grossMargin", "netMargin", "expenses", "operatingProfit", "expenseRoi"];
+        ["key", "bucket", "label", "revenue", "cost", "fees", "grossProfit", "netProfit", "grossMargin", "netMargin", "expenses", "operatingProfit", "expenseRoi"];
 
     private static string Measures => string.Join(", ",
         S("round(r, 2)"), S("round(c, 2)"), S("round(f, 2)"), S("round(gp, 2)"), S("round(np, 2)"),
@@ -39,6 +39,8 @@ public class ProfitCommandTests(SeededMetrics seeded)
               FROM generate_series(date_trunc('{unit}', DATE '{D(from)}'::timestamp), DATE '{D(to)}'::timestamp, interval '1 {unit}') AS b
               LEFT JOIN d ON d.key = to_char(b, 'YYYY-MM-DD')
             """;
+        // By period the JSON has no key and the bucket's first day; otherwise a key and no bucket.
+        var (keyOut, bucketOut) = by == "period" ? ("'-'", "key") : ("key", "'-'");
         return $"""
             WITH s AS (
                 SELECT o.shop_id, o.order_date AS day,
@@ -61,8 +63,8 @@ public class ProfitCommandTests(SeededMetrics seeded)
             g AS ({groups}),
             t AS (SELECT 'total' AS key, 'Total' AS label, coalesce(sum(r), 0) AS r, coalesce(sum(c), 0) AS c, coalesce(sum(f), 0) AS f,
                          coalesce(sum(gp), 0) AS gp, coalesce(sum(np), 0) AS np, coalesce(sum(ex), 0) AS ex FROM g)
-            SELECT coalesce((SELECT string_agg(concat_ws('|', key, label, {Measures}), ',' ORDER BY {order}) FROM g), '')
-                   || '/' || (SELECT concat_ws('|', key, label, {Measures}) FROM t)
+            SELECT coalesce((SELECT string_agg(concat_ws('|', {keyOut}, {bucketOut}, label, {Measures}), ',' ORDER BY {order}) FROM g), '')
+                   || '/' || (SELECT concat_ws('|', key, '-', label, {Measures}) FROM t)
             """;
     }
 
@@ -116,7 +118,7 @@ public class ProfitCommandTests(SeededMetrics seeded)
                      WHERE merchant_id = 1 AND month_start BETWEEN DATE '{D(from)}' AND DATE '{D(to)}' GROUP BY month_start) AS m
             """);
         Assert.Equal(expected,
-            string.Join(",", data.GetProperty("rows").GetProperty("items").EnumerateArray().Select(r => $"{V(r.GetProperty("key"))}|{V(r.GetProperty("revenue"))}|{V(r.GetProperty("grossProfit"))}")));
+            string.Join(",", data.GetProperty("rows").GetProperty("items").EnumerateArray().Select(r => $"{V(r.GetProperty("bucket"))}|{V(r.GetProperty("revenue"))}|{V(r.GetProperty("grossProfit"))}")));
         Assert.Equal(await seeded.Db.ScalarAsync<string>(FactsSql(1, from, to, "period", "month")), Json(data));
     }
 
@@ -138,7 +140,7 @@ public class ProfitCommandTests(SeededMetrics seeded)
                  WHERE it.merchant_id = 2 AND dw.is_valid_sale(o.status) AND it.order_date BETWEEN DATE '{D(from)}' AND DATE '{D(to)}'
                  GROUP BY 1),
             pg AS (SELECT * FROM g ORDER BY round(r, 2) DESC, key LIMIT 5 OFFSET 5)
-            SELECT (SELECT count(*) FROM g) || '#' || string_agg(concat_ws('|', key, label, {S("round(r, 2)")}, {S("round(c, 2)")}, '-', {S("round(r - c, 2)")}, '-',
+            SELECT (SELECT count(*) FROM g) || '#' || string_agg(concat_ws('|', key, '-', label, {S("round(r, 2)")}, {S("round(c, 2)")}, '-', {S("round(r - c, 2)")}, '-',
                        {S("round(round(r - c, 2) / nullif(round(r, 2), 0), 6)")}, '-', '-', '-', '-'), ',' ORDER BY round(r, 2) DESC, key)
               FROM pg
             """);
@@ -172,7 +174,7 @@ public class ProfitCommandTests(SeededMetrics seeded)
         // By period every month of the period is a row, at 0 without margins.
         Assert.Equal(1, data.GetProperty("rows").GetProperty("total").GetInt64());
         var month = data.GetProperty("rows").GetProperty("items")[0];
-        Assert.Equal(("2005-03-01", 0m, JsonValueKind.Null), (month.GetProperty("key").GetString(), month.GetProperty("revenue").GetDecimal(), month.GetProperty("grossMargin").ValueKind));
+        Assert.Equal(("2005-03-01", 0m, JsonValueKind.Null), (month.GetProperty("bucket").GetString(), month.GetProperty("revenue").GetDecimal(), month.GetProperty("grossMargin").ValueKind));
         Assert.Equal(0m, data.GetProperty("totals").GetProperty("revenue").GetDecimal());
         Assert.Equal(JsonValueKind.Null, data.GetProperty("totals").GetProperty("grossMargin").ValueKind);
         Assert.Equal(0, data.GetProperty("campaigns").GetArrayLength());

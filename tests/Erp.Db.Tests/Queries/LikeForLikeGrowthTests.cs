@@ -46,10 +46,10 @@ public class LikeForLikeGrowthTests
         Assert.Equal(compared.End, DateOnly.FromDateTime(through));
         Assert.InRange(through.TimeOfDay, before.TimeOfDay, after.TimeOfDay);
         var previous = await SoFarAsync(db, compared.End, through);
-        Assert.Equal(previous, report.Sales.PreviousPeriodRevenue);
+        Assert.Equal(previous, report.Sales.PreviousRevenue);
         // Only the comparison is cut: today's figures are today's orders, and yesterday's after that time are left out.
         var revenue = await db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE dw.is_valid_sale(status) AND order_date = {Date(today)}");
-        Assert.Equal(revenue, report.Sales.TotalRevenue);
+        Assert.Equal(revenue, report.Sales.Revenue);
         if (through.Hour < 23)
         {
             Assert.True(previous < await WholeDaysAsync(db, compared.End, compared.End));
@@ -76,15 +76,15 @@ public class LikeForLikeGrowthTests
         var toToday = (await erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, today)))).Data;
 
         Assert.Null(yesterday.ComparedTo!.Through);
-        Assert.Equal(await WholeDaysAsync(db, today.AddDays(-2), today.AddDays(-2)), yesterday.Sales.PreviousPeriodRevenue);
+        Assert.Equal(await WholeDaysAsync(db, today.AddDays(-2), today.AddDays(-2)), yesterday.Sales.PreviousRevenue);
         Assert.Null(toYesterday.ComparedTo.Through);
-        Assert.Equal(await WholeDaysAsync(db, today.AddDays(-14), today.AddDays(-8)), toYesterday.Metrics.PreviousPeriodRevenue);
+        Assert.Equal(await WholeDaysAsync(db, today.AddDays(-14), today.AddDays(-8)), toYesterday.Metrics.PreviousRevenue);
         // The last 7 days to today: the 7 before, the last of them (a week ago today) up to now's time of day.
         var compared = toToday.ComparedTo;
         Assert.Equal((today.AddDays(-13), today.AddDays(-7)), (compared.Start, compared.End));
         Assert.Equal(compared.End, DateOnly.FromDateTime(compared.Through!.Value));
         Assert.Equal(await WholeDaysAsync(db, today.AddDays(-13), today.AddDays(-8)) + await SoFarAsync(db, compared.End, compared.Through.Value),
-            toToday.Metrics.PreviousPeriodRevenue);
+            toToday.Metrics.PreviousRevenue);
     }
 
     internal static async Task<DateTime> LocalNowAsync(TestDatabase db) =>

@@ -34,7 +34,7 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
             [s.ChurnedCustomers, s.NewCustomers, s.OneTimeCustomers, s.RepeatCustomers, s.VipCustomers],
             new[] { "churned", "new", "one_time", "repeat", "vip" }.Select(k => all.Segments.TryGetValue(k, out var v) ? v.Count : 0));
         Assert.Equal(all.Summary.TotalCustomers, all.Customers.Count);
-        Assert.True(all.Customers.Zip(all.Customers.Skip(1)).All(p => p.First.OrderCount >= p.Second.OrderCount));
+        Assert.True(all.Customers.Zip(all.Customers.Skip(1)).All(p => p.First.Orders >= p.Second.Orders));
         Assert.Contains(fresh.Customers, c => c.CustomerCode == "c1011");
         Assert.All(fresh.Customers, c => Assert.Equal("new", c.Segment));
         Assert.Equal(all.Summary.NewCustomers, fresh.Customers.Count);
@@ -320,7 +320,7 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         Assert.Equal(DayOfWeek.Monday, report.Data.Period.Start.DayOfWeek);
         Assert.Equal(7, report.Data.Period.Days);
         Assert.True(report.Data.Complete);
-        Assert.Equal(sales.Data.Metrics.TotalRevenue, report.Data.Sales.TotalRevenue);
+        Assert.Equal(sales.Data.Metrics.Revenue, report.Data.Sales.Revenue);
         Assert.Equal(2, report.Data.Inventory.TotalProducts);
         Assert.Contains(report.Freshness, v => v.View == "mart.mv_inventory_summary");
     }
@@ -379,6 +379,6 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         Assert.Equal(new DateOnly(today.Year, today.Month, 1), report.Period.Start);
         Assert.Equal(today, report.Period.End);
         Assert.False(report.Complete);
-        Assert.Equal(previous, report.Sales.PreviousPeriodRevenue);
+        Assert.Equal(previous, report.Sales.PreviousRevenue);
     }
 }

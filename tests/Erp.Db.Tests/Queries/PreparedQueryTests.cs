@@ -23,7 +23,7 @@ public class PreparedQueryTests
         {
             var s = await built.Queries.SalesAsync(sales);
             var p = await built.Queries.ProductsAsync(products);
-            answers.Add((s.Data.Metrics.TotalRevenue, s.Data.Metrics.TotalOrders, p.Data.Items.Count));
+            answers.Add((s.Data.Metrics.Revenue, s.Data.Metrics.Orders, p.Data.Items.Count));
         }
         await using var connection = await built.ReadDataSource.OpenConnectionAsync();
         await using var prepared = new NpgsqlCommand("SELECT count(*) FROM pg_prepared_statements", connection);
@@ -33,7 +33,7 @@ public class PreparedQueryTests
         Assert.Equal(0, new NpgsqlConnectionStringBuilder(built.DataSource.ConnectionString).MaxAutoPrepare);
         Assert.True((long)(await prepared.ExecuteScalarAsync())! > 0, "the query pool should have prepared the statements it ran eight times");
         var unprepared = await f.Erp.Queries.SalesAsync(sales);
-        Assert.All(answers, a => Assert.Equal((unprepared.Data.Metrics.TotalRevenue, unprepared.Data.Metrics.TotalOrders), (a.Revenue, a.Orders)));
+        Assert.All(answers, a => Assert.Equal((unprepared.Data.Metrics.Revenue, unprepared.Data.Metrics.Orders), (a.Revenue, a.Orders)));
         Assert.Single(answers.Select(a => a.Products).Distinct());
     }
 
@@ -61,16 +61,16 @@ public class PreparedQueryTests
         var answers = new List<(decimal One, decimal Two, decimal OtherAsksForOne)>();
         for (var call = 0; call < 8; call++)
         {
-            answers.Add(((await shared.Queries.SalesAsync(new SalesQuery(1, period))).Data.Metrics.TotalRevenue,
-                (await shared.Queries.SalesAsync(new SalesQuery(2, period))).Data.Metrics.TotalRevenue,
-                (await other.Queries.SalesAsync(new SalesQuery(1, period))).Data.Metrics.TotalRevenue));
+            answers.Add(((await shared.Queries.SalesAsync(new SalesQuery(1, period))).Data.Metrics.Revenue,
+                (await shared.Queries.SalesAsync(new SalesQuery(2, period))).Data.Metrics.Revenue,
+                (await other.Queries.SalesAsync(new SalesQuery(1, period))).Data.Metrics.Revenue));
         }
         await db.ExecuteAsync($"SELECT ops.revoke_merchant_access('{both.Name}', 1)");
         var afterRevoke = await shared.Queries.SalesAsync(new SalesQuery(1, period));
 
         Assert.True(revenueOf1 > 0 && revenueOf2 > 0 && revenueOf1 != revenueOf2);
         Assert.All(answers, a => Assert.Equal((revenueOf1, revenueOf2, 0m), a));
-        Assert.Equal(0m, afterRevoke.Data.Metrics.TotalRevenue);
+        Assert.Equal(0m, afterRevoke.Data.Metrics.Revenue);
         // Every day of the period has a row; none holds anything of the merchant.
         Assert.Equal(7, afterRevoke.Data.Daily.Count);
         Assert.All(afterRevoke.Data.Daily, d => Assert.Equal((0m, 0L), (d.Revenue, d.Orders!.Value)));

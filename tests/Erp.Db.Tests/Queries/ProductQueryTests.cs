@@ -54,7 +54,7 @@ public class ProductQueryTests(SharedQueryFixture shared) : IClassFixture<Shared
         {
             var row = $"FROM dw.fact_product_metrics WHERE merchant_id = 1 AND product_id = {item.ProductId} AND shop_id = {item.ShopId} AND metric_date = '{item.MetricDate:yyyy-MM-dd}'";
             Assert.Equal(await f.Db.ScalarAsync<decimal>("SELECT sales_amount_cny " + row), item.SalesAmount);
-            Assert.Equal(await f.Db.ScalarAsync<decimal>("SELECT round(sales_volume * price_cny, 2) " + row), item.Revenue);
+            Assert.Equal(await f.Db.ScalarAsync<decimal>("SELECT round(sales_volume * price_cny, 2) " + row), item.EstimatedRevenue);
         }
         Assert.Equal("stockStatus", unknownStatus.Field);
         Assert.Equal(await f.Db.ScalarAsync<long>("SELECT count(*) " + Latest + " AND shop_id = 11"), shopee.Total);

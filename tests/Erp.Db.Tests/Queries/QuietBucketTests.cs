@@ -87,11 +87,12 @@ public class QuietBucketTests(SharedDatabase shared) : IClassFixture<SharedDatab
         var page = (await erp.Queries.ProfitAsync(new ProfitQuery { MerchantId = Merchant, Period = period, By = ProfitGrouping.Period, Grain = grain, Paging = new Paging(2, 2) })).Data;
 
         var rows = report.Rows.Items;
-        Assert.Equal(buckets.Select(D), rows.Select(r => r.Key));
+        Assert.Equal(buckets.Select(b => (DateOnly?)b), rows.Select(r => r.Bucket));
+        Assert.All(rows, r => Assert.Null(r.Key));
         Assert.Equal(buckets.Count, report.Rows.Total);
         // The total counts the filled rows, and a page is a slice of them.
         Assert.Equal(buckets.Count, page.Rows.Total);
-        Assert.Equal(rows.Skip(2).Take(2).Select(r => r.Key), page.Rows.Items.Select(r => r.Key));
+        Assert.Equal(rows.Skip(2).Take(2).Select(r => r.Bucket), page.Rows.Items.Select(r => r.Bucket));
         var quiet = rows.Where(r => r.Revenue == 0 && r.Expenses == 0).ToList();
         Assert.NotEmpty(quiet);
         Assert.All(quiet, r => Assert.Equal((0m, 0m, 0m, 0m, 0m, 0m), (r.Cost, r.Fees!.Value, r.GrossProfit, r.NetProfit!.Value, r.Expenses!.Value, r.OperatingProfit!.Value)));
@@ -111,7 +112,7 @@ public class QuietBucketTests(SharedDatabase shared) : IClassFixture<SharedDatab
              CROSS JOIN LATERAL (SELECT coalesce(sum(amount_cny), 0) AS ex
                                    FROM dw.fact_expenses WHERE merchant_id = {Merchant} AND order_id IS NULL AND expense_date BETWEEN k.first_day AND k.last_day) AS e
             """);
-        Assert.Equal(expected, string.Join(",", rows.Select(r => string.Join("|", r.Key, N(r.Revenue), N(r.Cost), N(r.NetProfit), N(r.GrossMargin), N(r.Expenses), N(r.ExpenseRoi)))));
+        Assert.Equal(expected, string.Join(",", rows.Select(r => string.Join("|", D(r.Bucket!.Value), N(r.Revenue), N(r.Cost), N(r.NetProfit), N(r.GrossMargin), N(r.Expenses), N(r.ExpenseRoi)))));
     }
 
     [Theory]
@@ -172,10 +173,11 @@ public class QuietBucketTests(SharedDatabase shared) : IClassFixture<SharedDatab
         var byShop = (await erp.Queries.FunnelAsync(new FunnelQuery(Merchant, period, grain, FunnelGrouping.Shop))).Data;
 
         var rows = report.Rows.Items;
-        Assert.Equal(buckets.Select(D), rows.Select(r => r.Key));
+        Assert.Equal(buckets.Select(b => (DateOnly?)b), rows.Select(r => r.Bucket));
+        Assert.All(rows, r => Assert.Null(r.Key));
         Assert.Equal(buckets.Count, report.Rows.Total);
         Assert.Equal(buckets.Count, page.Rows.Total);
-        Assert.Equal(rows.Skip(2).Take(2).Select(r => r.Key), page.Rows.Items.Select(r => r.Key));
+        Assert.Equal(rows.Skip(2).Take(2).Select(r => r.Bucket), page.Rows.Items.Select(r => r.Bucket));
         var quiet = rows.Where(r => r.Visitors == 0).ToList();
         Assert.NotEmpty(quiet);
         Assert.All(quiet, r => Assert.Equal((0L, 0L, 0L, 0L), (r.UniqueVisitors, r.AddToCart, r.Checkout, r.Orders)));
@@ -192,7 +194,7 @@ public class QuietBucketTests(SharedDatabase shared) : IClassFixture<SharedDatab
              CROSS JOIN LATERAL (SELECT coalesce(sum(visitors), 0) AS v, coalesce(sum(add_to_cart), 0) AS c, coalesce(sum(orders), 0) AS o
                                    FROM dw.fact_traffic_funnel WHERE merchant_id = {Merchant} AND traffic_date BETWEEN k.first_day AND k.last_day) AS t
             """);
-        Assert.Equal(expected, string.Join(",", rows.Select(r => string.Join("|", r.Key, r.Visitors, r.AddToCart, r.Orders, N(r.VisitorToCartRate), N(r.ConversionRate)))));
+        Assert.Equal(expected, string.Join(",", rows.Select(r => string.Join("|", D(r.Bucket!.Value), r.Visitors, r.AddToCart, r.Orders, N(r.VisitorToCartRate), N(r.ConversionRate)))));
     }
 
     [Fact]
@@ -250,12 +252,12 @@ public class QuietBucketTests(SharedDatabase shared) : IClassFixture<SharedDatab
             var funnel = (await db.Queries.FunnelAsync(new FunnelQuery(merchant, period))).Data;
             var finance = (await db.Queries.FinanceAsync(new FinanceQuery(merchant, period))).Data;
 
-            Assert.Equal(days, profit.Rows.Items.Select(r => r.Key));
+            Assert.Equal(days, profit.Rows.Items.Select(r => D(r.Bucket!.Value)));
             Assert.All(profit.Rows.Items, r => Assert.Equal((0m, 0m, (decimal?)null), (r.Revenue, r.Expenses!.Value, r.NetMargin)));
             Assert.Equal(0m, profit.Totals.Revenue);
             Assert.Equal(days, users.Buckets.Select(b => D(b.Bucket)));
             Assert.All(users.Buckets, b => Assert.Equal((0m, 0L, 0L, 0m, (decimal?)null), (b.Dau, b.Mau, b.NewUsers, b.Revenue, b.Arpu)));
-            Assert.Equal(days, funnel.Rows.Items.Select(r => r.Key));
+            Assert.Equal(days, funnel.Rows.Items.Select(r => D(r.Bucket!.Value)));
             Assert.All(funnel.Rows.Items, r => Assert.Equal((0L, (decimal?)null), (r.Visitors, r.ConversionRate)));
             Assert.Equal(0L, funnel.Totals.Visitors);
             Assert.Equal(Buckets(Granularity.Month, period), finance.Months.Select(m => m.Month!.Value));

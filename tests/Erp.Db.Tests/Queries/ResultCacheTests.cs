@@ -44,9 +44,9 @@ public class ResultCacheTests
         Assert.True(Daily(pending).PendingChanges);
         Assert.Equal(2, hitsBeforeRefresh);
         Assert.NotSame(first.Data, refreshed.Data);
-        Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND {Window}"), refreshed.Data.Metrics.TotalRevenue);
-        Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(*) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND {Window}"), refreshed.Data.Metrics.TotalOrders);
-        Assert.Equal(first.Data.Metrics.TotalRevenue + 1000m, refreshed.Data.Metrics.TotalRevenue);
+        Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND {Window}"), refreshed.Data.Metrics.Revenue);
+        Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(*) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND {Window}"), refreshed.Data.Metrics.Orders);
+        Assert.Equal(first.Data.Metrics.Revenue + 1000m, refreshed.Data.Metrics.Revenue);
         Assert.False(Daily(refreshed).PendingChanges);
         Assert.True(Daily(refreshed).LastRefresh > Daily(first).LastRefresh);
         Assert.Same(refreshed.Data, again.Data);
@@ -93,8 +93,8 @@ public class ResultCacheTests
 
         Assert.Same(one.Data, oneAgain.Data);
         Assert.NotSame(one.Data, two.Data);
-        Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 2 AND {Window}"), two.Data.Metrics.TotalRevenue);
-        Assert.NotEqual(one.Data.Metrics.TotalRevenue, two.Data.Metrics.TotalRevenue);
+        Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 2 AND {Window}"), two.Data.Metrics.Revenue);
+        Assert.NotEqual(one.Data.Metrics.Revenue, two.Data.Metrics.Revenue);
         Assert.All(two.Data.TopProducts, p => Assert.StartsWith("SKU-2", p.Sku));
         Assert.All(products.Data.Items, p => Assert.StartsWith("SKU-2", p.Sku));
         Assert.NotEmpty(products.Data.Items);
@@ -139,27 +139,27 @@ public class ResultCacheTests
         var sharedAfterRevokeAgain = await shared.Queries.SalesAsync(new SalesQuery(1, period));
         var shared2AfterRevoke = await shared.Queries.SalesAsync(new SalesQuery(2, period));
 
-        Assert.Equal(revenueOf1, aOwn.Data.Metrics.TotalRevenue);
+        Assert.Equal(revenueOf1, aOwn.Data.Metrics.Revenue);
         Assert.Same(aOwn.Data, aOwnAgain.Data);
-        Assert.Equal(0m, bAsksForA.Data.Metrics.TotalRevenue);
+        Assert.Equal(0m, bAsksForA.Data.Metrics.Revenue);
         // Every day of the period has a row; none holds anything of the merchant.
         Assert.Equal(7, bAsksForA.Data.Daily.Count);
         Assert.All(bAsksForA.Data.Daily, d => Assert.Equal((0m, 0L), (d.Revenue, d.Orders!.Value)));
         Assert.Empty(bAsksForA.Data.TopProducts);
-        Assert.Equal(0m, bAsksForAAgain.Data.Metrics.TotalRevenue);
+        Assert.Equal(0m, bAsksForAAgain.Data.Metrics.Revenue);
         Assert.Equal(0, erpB.Queries.Cache!.Hits);
-        Assert.Equal(revenueOf2, bOwn.Data.Metrics.TotalRevenue);
+        Assert.Equal(revenueOf2, bOwn.Data.Metrics.Revenue);
         Assert.Empty(bProductsOfA.Data.Items);
 
-        Assert.Equal(revenueOf1, shared1.Data.Metrics.TotalRevenue);
+        Assert.Equal(revenueOf1, shared1.Data.Metrics.Revenue);
         Assert.Same(shared1.Data, shared1Again.Data);
-        Assert.Equal(revenueOf2, shared2.Data.Metrics.TotalRevenue);
+        Assert.Equal(revenueOf2, shared2.Data.Metrics.Revenue);
         Assert.Equal(1, hitsBeforeRevoke);
-        Assert.Equal(0m, sharedAfterRevoke.Data.Metrics.TotalRevenue);
+        Assert.Equal(0m, sharedAfterRevoke.Data.Metrics.Revenue);
         // Every day of the period has a row; none holds anything of the merchant.
         Assert.Equal(7, sharedAfterRevoke.Data.Daily.Count);
         Assert.All(sharedAfterRevoke.Data.Daily, d => Assert.Equal((0m, 0L), (d.Revenue, d.Orders!.Value)));
-        Assert.Equal(0m, sharedAfterRevokeAgain.Data.Metrics.TotalRevenue);
+        Assert.Equal(0m, sharedAfterRevokeAgain.Data.Metrics.Revenue);
         Assert.Same(shared2.Data, shared2AfterRevoke.Data);
         Assert.Equal(2, shared.Queries.Cache.Hits);
     }

@@ -20,16 +20,16 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         var report = result.Data;
 
         var window = "merchant_id = 1 AND order_date BETWEEN CURRENT_DATE - 6 AND CURRENT_DATE AND " + ValidOrders;
-        Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE {window}"), report.Metrics.TotalRevenue);
-        Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(*) FROM dw.fact_sales_orders WHERE {window}"), report.Metrics.TotalOrders);
+        Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE {window}"), report.Metrics.Revenue);
+        Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(*) FROM dw.fact_sales_orders WHERE {window}"), report.Metrics.Orders);
         Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(net_profit_cny) FROM dw.fact_sales_orders WHERE {window}"), report.Metrics.NetProfit);
         var previous = await f.Db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND order_date BETWEEN CURRENT_DATE - 13 AND CURRENT_DATE - 7 AND {ValidOrders}");
-        Assert.Equal(previous, report.Metrics.PreviousPeriodRevenue);
-        Assert.Equal(Math.Round((report.Metrics.TotalRevenue - previous) / previous, 6, MidpointRounding.AwayFromZero), report.Metrics.GrowthRate);
+        Assert.Equal(previous, report.Metrics.PreviousRevenue);
+        Assert.Equal(Math.Round((report.Metrics.Revenue - previous) / previous, 6, MidpointRounding.AwayFromZero), report.Metrics.GrowthRate);
         // Days with only cancelled orders are listed too, with zero revenue.
         Assert.Equal(await f.Db.ScalarAsync<long>("SELECT count(DISTINCT order_date) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND order_date >= CURRENT_DATE - 6"), report.Daily.Count);
         Assert.Equal(2, report.Breakdown.Count);
-        Assert.Equal(report.Metrics.TotalRevenue, report.Breakdown.Sum(r => r.Revenue));
+        Assert.Equal(report.Metrics.Revenue, report.Breakdown.Sum(r => r.Revenue));
         var topRevenue = await f.Db.ScalarAsync<decimal>($"""
             SELECT max(revenue) FROM (
                 SELECT sum(round(i.amount * o.exchange_rate, 2)) AS revenue
@@ -93,7 +93,7 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         }
         else
         {
-            Assert.Equal(report.Metrics.TotalRevenue, report.Breakdown.Sum(r => r.Revenue));
+            Assert.Equal(report.Metrics.Revenue, report.Breakdown.Sum(r => r.Revenue));
         }
     }
 
@@ -136,11 +136,11 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
             f.Erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, QueryFixture.Today), Platforms: ["tik tok"])));
 
         Assert.Equal("tiktok", Assert.Single(report.Breakdown).Key);
-        Assert.Equal(report.Metrics.TotalRevenue, typed.Metrics.TotalRevenue);
+        Assert.Equal(report.Metrics.Revenue, typed.Metrics.Revenue);
         Assert.Equal("platforms", refused.Field);
         Assert.Equal(await f.Db.ScalarAsync<decimal>(
             $"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND shop_id = 12 AND order_date >= CURRENT_DATE - 6 AND {ValidOrders}"),
-            report.Metrics.TotalRevenue);
+            report.Metrics.Revenue);
     }
 
     [Fact]
@@ -156,9 +156,9 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         var other = await asReader.Queries.SalesAsync(new SalesQuery(2, period));
         var owner = await f.Erp.Queries.SalesAsync(new SalesQuery(1, period));
 
-        Assert.Equal(owner.Data.Metrics.TotalRevenue, own.Data.Metrics.TotalRevenue);
-        Assert.True(own.Data.Metrics.TotalRevenue > 0);
-        Assert.Equal(0, other.Data.Metrics.TotalRevenue);
+        Assert.Equal(owner.Data.Metrics.Revenue, own.Data.Metrics.Revenue);
+        Assert.True(own.Data.Metrics.Revenue > 0);
+        Assert.Equal(0, other.Data.Metrics.Revenue);
         // Every day of the period is listed, and the other merchant's days are all empty to this reader.
         Assert.Equal(7, other.Data.Daily.Count);
         Assert.All(other.Data.Daily, d => Assert.Equal((0m, 0L, (decimal?)null), (d.Revenue, d.Orders!.Value, d.Aov)));
@@ -190,7 +190,8 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         var report = (await f.Erp.Queries.SalesAsync(new SalesQuery(QuietDaysDataset.Merchant, period))).Data;
 
         // Orders on days 1, 2 and 5 only (day 3 holds a cancelled one): still 7 rows, one per day, in order.
-        Assert.Equal(Enumerable.Range(0, 7).Select(d => monday.AddDays(d).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), report.Daily.Select(r => r.Key));
+        Assert.Equal(Enumerable.Range(0, 7).Select(d => (DateOnly?)monday.AddDays(d)), report.Daily.Select(r => r.Bucket));
+        Assert.All(report.Daily, r => Assert.Null(r.Key));
         Assert.Same(report.Daily, report.Breakdown);
         foreach (var quiet in new[] { 2, 3, 5, 6 }.Select(d => report.Daily[d]))
         {
@@ -207,14 +208,14 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
             Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(*) FROM dw.fact_sales_orders WHERE {facts}"), row.Orders);
             Assert.Equal(Math.Round(row.Revenue / row.Orders!.Value, 2), row.Aov);
         }
-        Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE {window}"), report.Metrics.TotalRevenue);
-        Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(*) FROM dw.fact_sales_orders WHERE {window}"), report.Metrics.TotalOrders);
+        Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE {window}"), report.Metrics.Revenue);
+        Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(*) FROM dw.fact_sales_orders WHERE {window}"), report.Metrics.Orders);
         Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(net_profit_cny) FROM dw.fact_sales_orders WHERE {window}"), report.Metrics.NetProfit);
-        Assert.Equal(report.Metrics.TotalRevenue, report.Daily.Sum(r => r.Revenue));
-        Assert.Equal(report.Metrics.TotalOrders, report.Daily.Sum(r => r.Orders!.Value));
+        Assert.Equal(report.Metrics.Revenue, report.Daily.Sum(r => r.Revenue));
+        Assert.Equal(report.Metrics.Orders, report.Daily.Sum(r => r.Orders!.Value));
         Assert.Equal(report.Metrics.GrossProfit, report.Daily.Sum(r => r.GrossProfit!.Value));
         Assert.Equal(report.Metrics.NetProfit, report.Daily.Sum(r => r.NetProfit!.Value));
-        Assert.Equal(350m, report.Metrics.TotalRevenue);
+        Assert.Equal(350m, report.Metrics.Revenue);
     }
 
     [Fact]
@@ -228,6 +229,7 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         var report = (await f.Erp.Queries.SalesAsync(new SalesQuery(QuietDaysDataset.Merchant, period, SalesGrouping.Hour))).Data;
 
         Assert.Equal(Enumerable.Range(0, 24).Select(h => h.ToString("00", CultureInfo.InvariantCulture)), report.Breakdown.Select(r => r.Key));
+        Assert.All(report.Breakdown, r => Assert.Null(r.Bucket));
         var hours = $"""
             SELECT extract(hour FROM o.ordered_at AT TIME ZONE 'Asia/Shanghai')::int AS hour, sum(o.gmv_cny) AS revenue, count(*) AS orders
               FROM dw.fact_sales_orders AS o
@@ -238,8 +240,8 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
             string.Join(",", report.Breakdown.Where(r => r.Orders > 0).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key}={r.Revenue}/{r.Orders}"))));
         Assert.Equal(3, report.Breakdown.Count(r => r.Orders > 0));
         Assert.All(report.Breakdown.Where(r => r.Orders == 0), r => Assert.Equal((0m, (decimal?)null, (decimal?)null), (r.Revenue, r.Aov, r.GrossMargin)));
-        Assert.Equal(report.Metrics.TotalRevenue, report.Breakdown.Sum(r => r.Revenue));
-        Assert.Equal(report.Metrics.TotalOrders, report.Breakdown.Sum(r => r.Orders!.Value));
+        Assert.Equal(report.Metrics.Revenue, report.Breakdown.Sum(r => r.Revenue));
+        Assert.Equal(report.Metrics.Orders, report.Breakdown.Sum(r => r.Orders!.Value));
     }
 
     [Theory]
@@ -261,13 +263,14 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         {
             expected.Add(bucket);
         }
-        Assert.Equal(expected.Select(b => b.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), report.Breakdown.Select(r => r.Key));
+        Assert.Equal(expected.Select(b => (DateOnly?)b), report.Breakdown.Select(r => r.Bucket));
+        Assert.All(report.Breakdown, r => Assert.Null(r.Key));
         Assert.Contains(report.Breakdown, r => r.Orders == 0);
         Assert.All(report.Breakdown.Where(r => r.Orders == 0), r => Assert.Equal((0m, 0m, (decimal?)null, (decimal?)null), (r.Revenue, r.NetProfit!.Value, r.Aov, r.NetMargin)));
         var facts = $"merchant_id = 3 AND order_date BETWEEN '{period.Start:yyyy-MM-dd}' AND '{period.End:yyyy-MM-dd}' AND {ValidOrders}";
         Assert.Equal(await f.Db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE {facts}"), report.Breakdown.Sum(r => r.Revenue));
-        Assert.Equal(report.Metrics.TotalRevenue, report.Breakdown.Sum(r => r.Revenue));
-        Assert.Equal(report.Metrics.TotalOrders, report.Breakdown.Sum(r => r.Orders!.Value));
+        Assert.Equal(report.Metrics.Revenue, report.Breakdown.Sum(r => r.Revenue));
+        Assert.Equal(report.Metrics.Orders, report.Breakdown.Sum(r => r.Orders!.Value));
         if (grouping == SalesGrouping.Week)
         {
             // The cut first week counts from the Wednesday: day 5's order only; the second week is quiet.

@@ -5,7 +5,7 @@ using Erp.Db.Queries.Campaigns;
 
 namespace Erp.Db.Cli.Commands.Bi;
 
-/// <summary><c>erpdb campaigns</c>: campaigns with GMV against target and ROI.</summary>
+/// <summary><c>erpdb campaigns</c>: campaigns with their revenue against target and ROI.</summary>
 internal sealed class CampaignsCommand : Command
 {
     private readonly Database database;
@@ -13,7 +13,7 @@ internal sealed class CampaignsCommand : Command
     private readonly PagingOptions paging;
 
     public CampaignsCommand(CommandRunner runner, Database database)
-        : base("campaigns", "Campaigns with their GMV, achievement and ROI; latest start first.\nFrom dw.cfg_sales_campaigns, cancelled ones excluded, with the valid sales in their window and scope: target GMV, GMV, achievement (GMV / target), budget, gross profit and ROI = (gross profit - budget) / budget, in CNY. Recomputed after each due refresh and on every change of the campaigns.")
+        : base("campaigns", "Campaigns with their revenue, achievement and ROI; latest start first.\nFrom dw.cfg_sales_campaigns, cancelled ones excluded, with the valid sales in their window and scope: targetRevenue, revenue (GMV of valid orders, as in erpdb sales), orders, achievement (revenue / target), budget, gross profit and ROI = (gross profit - budget) / budget, in CNY. Recomputed after each due refresh and on every change of the campaigns.")
     {
         this.database = database;
         merchant = new MerchantOption(this);
@@ -32,10 +32,10 @@ internal sealed class CampaignsCommand : Command
         var data = result.Data;
         var t = data.Totals;
         var table = new TableView(
-            ["Campaign", "From", "To", "Target", "GMV", "Achieved", "Budget", "Gross profit", "ROI"],
-            [.. data.Campaigns.Items.Select(c => BiResult.Row(c.Platform is { } platform ? $"{c.Code} ({platform})" : c.Code, $"{c.StartDate:yyyy-MM-dd}", $"{c.EndDate:yyyy-MM-dd}", c.TargetGmvCny is { } target ? Cells.Money(target) : "",
-                Cells.Money(c.GmvCny), Cells.Percent(c.AchievementRate), c.BudgetCny is { } budget ? Cells.Money(budget) : "", Cells.Money(c.GrossProfitCny), Cells.Percent(c.Roi)))],
-            $"{Cells.Count(t.Count)} campaigns (CNY): GMV {Cells.Money(t.GmvCny)} of target {Cells.Money(t.TargetGmvCny)}, gross profit {Cells.Money(t.GrossProfitCny)}, budget {Cells.Money(t.BudgetCny)}. "
+            ["Campaign", "From", "To", "Target", "Revenue", "Achieved", "Budget", "Gross profit", "ROI"],
+            [.. data.Campaigns.Items.Select(c => BiResult.Row(c.Platform is { } platform ? $"{c.Code} ({platform})" : c.Code, $"{c.StartDate:yyyy-MM-dd}", $"{c.EndDate:yyyy-MM-dd}", c.TargetRevenue is { } target ? Cells.Money(target) : "",
+                Cells.Money(c.Revenue), Cells.Percent(c.AchievementRate), c.Budget is { } budget ? Cells.Money(budget) : "", Cells.Money(c.GrossProfit), Cells.Percent(c.Roi)))],
+            $"{Cells.Count(t.Count)} campaigns (CNY): revenue {Cells.Money(t.Revenue)} of target {Cells.Money(t.TargetRevenue)}, gross profit {Cells.Money(t.GrossProfit)}, budget {Cells.Money(t.Budget)}. "
             + $"Page {data.Campaigns.Page} of {Math.Max(1, data.Campaigns.Pages)}.", Records: data.Campaigns.Items, Page: PageOf.From(data.Campaigns));
         return BiResult.From(result, table);
     }

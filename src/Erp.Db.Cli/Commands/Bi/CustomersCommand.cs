@@ -28,8 +28,8 @@ internal sealed class CustomersCommand : Command
         metrics = new MetricsOption(this,
             new Metric("count", "customers per segment, in the summary and the segments",
                 ["totalCustomers", "activeCustomers", "newCustomers", "repeatCustomers", "churnedCustomers", "vipCustomers", "oneTimeCustomers", "count"], []),
-            new Metric("revenue", "lifetime spend in CNY: per segment, per customer in the segment, per listed customer", ["revenue", "averageRevenue", "totalRevenue"], ["Revenue"]),
-            new Metric("frequency", "valid orders per listed customer and the repeat rate (share of customers with 2+ orders)", ["orderCount", "repeatRate"], ["Orders"]));
+            new Metric("revenue", "lifetime spend in CNY: per segment, per customer in the segment, per listed customer", ["revenue", "averageRevenue"], ["Revenue"]),
+            new Metric("frequency", "valid orders per listed customer and the repeat rate (share of customers with 2+ orders)", ["orders", "repeatRate"], ["Orders"]));
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
 
@@ -47,7 +47,7 @@ internal sealed class CustomersCommand : Command
         var s = result.Data.Summary;
         var table = new TableView(
             ["Customer", "Segment", "Revenue", "Orders", "First", "Last"],
-            [.. result.Data.Customers.Select(c => BiResult.Row(c.CustomerCode, c.Segment, Cells.Money(c.TotalRevenue), Cells.Count(c.OrderCount), $"{c.FirstOrderDate:yyyy-MM-dd}", $"{c.LastOrderDate:yyyy-MM-dd}"))],
+            [.. result.Data.Customers.Select(c => BiResult.Row(c.CustomerCode, c.Segment, Cells.Money(c.Revenue), Cells.Count(c.Orders), $"{c.FirstOrderDate:yyyy-MM-dd}", $"{c.LastOrderDate:yyyy-MM-dd}"))],
             $"{Cells.Count(s.TotalCustomers)} customers: {Cells.Count(s.NewCustomers)} new, {Cells.Count(s.RepeatCustomers)} repeat, "
             + $"{Cells.Count(s.ChurnedCustomers)} churned, {Cells.Count(s.VipCustomers)} VIP, {Cells.Count(s.OneTimeCustomers)} one-time; "
             + $"repeat rate (2+ orders, any segment) {Cells.Percent(s.RepeatRate)}.", Records: result.Data.Customers);

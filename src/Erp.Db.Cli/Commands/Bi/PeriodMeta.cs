@@ -27,7 +27,7 @@ internal sealed record PeriodMeta(DateOnly Start, DateOnly End, int Days, string
 
     /// <summary>
     /// False when the first bucket is a week or month that starts before the period (a period from a Wednesday cuts its first week):
-    /// that bucket counts only the period's days of it, and its key is the week's or month's first day.
+    /// that bucket counts only the period's days of it, and its bucket is the week's or month's first day.
     /// </summary>
     public bool FirstBucketComplete => StartsOnBucket(Start, Grain);
 

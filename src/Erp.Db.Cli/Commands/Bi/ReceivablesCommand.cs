@@ -74,7 +74,7 @@ internal sealed class ReceivablesCommand : Command
         }
         var summary = new TableView(
             ["Aging", "Receivables", "Outstanding"],
-            [.. buckets.Select(b => BiResult.Row(b.Bucket, Cells.Count(b.Count), Cells.Money(b.OutstandingCny))),
+            [.. buckets.Select(b => BiResult.Row(b.Name, Cells.Count(b.Count), Cells.Money(b.OutstandingCny))),
              BiResult.Row("total", Cells.Count(buckets.Sum(b => b.Count)), Cells.Money(buckets.Sum(b => b.OutstandingCny)))],
             $"Aging: days past the due date as of {data.AsOf:yyyy-MM-dd}; current = not yet due.", Records: buckets);
         return BiResult.From(result, table, summary);

@@ -36,9 +36,9 @@ internal sealed class ReportCommand : Command
         // One row per figure: the table shows its text, CSV its place in data's JSON and its raw value.
         (string Field, string Name, decimal? Value, string Text)[] figures =
         [
-            ("sales.totalRevenue", "Revenue (CNY)", r.Sales.TotalRevenue, Cells.Money(r.Sales.TotalRevenue)),
-            ("sales.totalOrders", "Orders", r.Sales.TotalOrders, Cells.Count(r.Sales.TotalOrders)),
-            ("sales.averageOrderValue", "Average order value", r.Sales.AverageOrderValue, Cells.Money(r.Sales.AverageOrderValue)),
+            ("sales.revenue", "Revenue (CNY)", r.Sales.Revenue, Cells.Money(r.Sales.Revenue)),
+            ("sales.orders", "Orders", r.Sales.Orders, Cells.Count(r.Sales.Orders)),
+            ("sales.aov", "Average order value", r.Sales.Aov, Cells.Money(r.Sales.Aov)),
             ("sales.growthRate", "Growth vs previous", r.Sales.GrowthRate, Cells.Percent(r.Sales.GrowthRate)),
             ("sales.netProfit", "Net profit", r.Sales.NetProfit, Cells.Money(r.Sales.NetProfit)),
             ("inventory.lowStockProducts", "Low stock", r.Inventory.LowStockProducts, Cells.Count(r.Inventory.LowStockProducts)),

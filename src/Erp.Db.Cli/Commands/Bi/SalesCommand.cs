@@ -39,9 +39,9 @@ internal sealed class SalesCommand : Command
         Options.Add(top);
         Options.Add(platforms);
         metrics = new MetricsOption(this,
-            new Metric("revenue", "GMV of valid orders in CNY, with the previous period's and the growth rate", ["totalRevenue", "previousPeriodRevenue", "growthRate", "revenue"], ["Revenue"]),
-            new Metric("orders", "valid orders (by product: the orders holding it; null by category and for 'others', where an order would count once per product)", ["totalOrders", "orders"], ["Orders"]),
-            new Metric("aov", "average order value, CNY", ["averageOrderValue", "aov"], ["AOV"]),
+            new Metric("revenue", "GMV of valid orders in CNY, with the previous period's and the growth rate", ["revenue", "previousRevenue", "growthRate"], ["Revenue"]),
+            new Metric("orders", "valid orders (by product: the orders holding it; null by category and for 'others', where an order would count once per product)", ["orders"], ["Orders"]),
+            new Metric("aov", "average order value, CNY", ["aov"], ["AOV"]),
             new Metric("grossProfit", "revenue minus cost of goods, CNY, and its margin over revenue", ["grossProfit", "grossMargin"], ["Gross profit"]),
             new Metric("netProfit", "gross profit minus platform, payment and shipping fees, CNY, and its margin over revenue", ["netProfit", "netMargin"], ["Net profit"]),
             new Metric("units", "units sold of each top product", ["quantity"], ["Units"]));
@@ -66,15 +66,15 @@ internal sealed class SalesCommand : Command
         var totals = new List<string>();
         if (Has("revenue"))
         {
-            totals.Add($"revenue {Cells.Money(m.TotalRevenue)} CNY");
+            totals.Add($"revenue {Cells.Money(m.Revenue)} CNY");
         }
         if (Has("orders"))
         {
-            totals.Add($"{Cells.Count(m.TotalOrders)} orders");
+            totals.Add($"{Cells.Count(m.Orders)} orders");
         }
         if (Has("aov"))
         {
-            totals.Add($"AOV {Cells.Money(m.AverageOrderValue)}");
+            totals.Add($"AOV {Cells.Money(m.Aov)}");
         }
         if (Has("netProfit"))
         {

@@ -53,11 +53,11 @@ internal sealed class ShopsCommand : Command
         var counterpart = query.Period switch { ShopPeriod.Day => today.AddDays(-1), ShopPeriod.Week => today.AddDays(-7), _ => today.AddMonths(-1) };
         var earlier = cut is not null && compared!.End != counterpart;
         var note = data.Shops.Total == 0
-            ? $"No shop results for this {data.Period}: it is older than the results kept (see --help), or they are not computed yet (erpdb refresh)."
+            ? $"No shop results for this {data.PeriodType}: it is older than the results kept (see --help), or they are not computed yet (erpdb refresh)."
             : earlier
-                ? $"Computed on an earlier day, while the {data.Period} was running: its figures stop at that time, {cut}; erpdb refresh recomputes it."
-                : data.End < today ? null : $"The {data.Period} is still running: its figures are to date, {cut ?? $"its sales growth against the same days of the {data.Period} before"}.";
-        var when = new PeriodMeta(data.Start, data.End, data.End.DayNumber - data.Start.DayNumber + 1, data.Period, data.End < today && cut is null, note);
+                ? $"Computed on an earlier day, while the {data.PeriodType} was running: its figures stop at that time, {cut}; erpdb refresh recomputes it."
+                : data.End < today ? null : $"The {data.PeriodType} is still running: its figures are to date, {cut ?? $"its sales growth against the same days of the {data.PeriodType} before"}.";
+        var when = new PeriodMeta(data.Start, data.End, data.End.DayNumber - data.Start.DayNumber + 1, data.PeriodType, data.End < today && cut is null, note);
         var table = new TableView(
             ["Shop", "Platform", "Health", "Health rank", "Revenue", "Revenue rank", "Profit", "Profit rank", "Growth", "Margin", "Ship h", "Returns", "Stock-out"],
             [.. data.Shops.Items.Select(s => BiResult.Row(s.ShopName, s.Platform, s.Score is { } score ? Cells.Money(score) : "n/a", s.HealthRank?.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -65,7 +65,7 @@ internal sealed class ShopsCommand : Command
                 Cells.Percent(s.Components.SalesGrowth.Value), Cells.Percent(s.Components.GrossMargin.Value),
                 s.Components.FulfilmentHours.Value is { } hours ? Cells.Money(hours) : "n/a",
                 Cells.Percent(s.Components.ReturnRate.Value), Cells.Percent(s.Components.StockOutRate.Value)))],
-            $"{data.Period} {data.Start:yyyy-MM-dd}..{data.End:yyyy-MM-dd}: {Cells.Count(data.Shops.Total)} shops.{when.Caption}", Records: data.Shops.Items, Page: PageOf.From(data.Shops));
+            $"{data.PeriodType} {data.Start:yyyy-MM-dd}..{data.End:yyyy-MM-dd}: {Cells.Count(data.Shops.Total)} shops.{when.Caption}", Records: data.Shops.Items, Page: PageOf.From(data.Shops));
         return BiResult.From(result, when, table);
     }
 }

@@ -51,9 +51,9 @@ internal sealed class TrendsCommand : Command
         };
         var result = await erp.Queries.TrendsAsync(query, cancellationToken);
         var data = result.Data;
-        var grain = query.Granularity.ToString().ToLowerInvariant();
+        var grain = query.Grain.ToString().ToLowerInvariant();
         var when = PeriodMeta.From(data.Period, grain, data.LastBucketComplete, result.AsOf);
-        var headers = new List<string> { query.Granularity.ToString(), "Revenue", "Orders", "AOV", "Net profit", "Change" };
+        var headers = new List<string> { query.Grain.ToString(), "Revenue", "Orders", "AOV", "Net profit", "Change" };
         if (data.Forecast is not null)
         {
             headers.AddRange(["Revenue low", "Revenue high"]);

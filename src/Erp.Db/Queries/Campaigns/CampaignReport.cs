@@ -11,17 +11,17 @@ public sealed record CampaignTotals
     /// <summary>Campaigns.</summary>
     public long Count { get; init; }
 
-    /// <summary>Their GMV targets.</summary>
-    public decimal TargetGmvCny { get; init; }
+    /// <summary>Their Revenue target (GMV of valid orders)s.</summary>
+    public decimal TargetRevenue { get; init; }
 
-    /// <summary>GMV in their windows and scopes.</summary>
-    public decimal GmvCny { get; init; }
+    /// <summary>Revenue (GMV of valid orders) in their windows and scopes.</summary>
+    public decimal Revenue { get; init; }
 
     /// <summary>Their budgets.</summary>
-    public decimal BudgetCny { get; init; }
+    public decimal Budget { get; init; }
 
     /// <summary>Gross profit in their windows and scopes.</summary>
-    public decimal GrossProfitCny { get; init; }
+    public decimal GrossProfit { get; init; }
 }
 
 /// <summary>One campaign and its result, as last recomputed (after each due refresh and on every change of the campaigns).</summary>
@@ -58,25 +58,25 @@ public sealed record CampaignRow
     public DateOnly EndDate { get; init; }
 
     /// <summary>GMV target; null when none.</summary>
-    public decimal? TargetGmvCny { get; init; }
+    public decimal? TargetRevenue { get; init; }
 
-    /// <summary>GMV of valid sales in the window and scope.</summary>
-    public decimal GmvCny { get; init; }
+    /// <summary>Revenue (GMV of valid orders) in the window and scope.</summary>
+    public decimal Revenue { get; init; }
 
-    /// <summary>GMV / target; null without a positive target.</summary>
+    /// <summary>Revenue / target; null without a positive target.</summary>
     public decimal? AchievementRate { get; init; }
 
     /// <summary>Budget; null when none.</summary>
-    public decimal? BudgetCny { get; init; }
+    public decimal? Budget { get; init; }
 
     /// <summary>Gross profit of valid sales in the window and scope.</summary>
-    public decimal GrossProfitCny { get; init; }
+    public decimal GrossProfit { get; init; }
 
     /// <summary>(gross profit - budget) / budget; null without a positive budget.</summary>
     public decimal? Roi { get; init; }
 
     /// <summary>Valid orders in the window and scope.</summary>
-    public long OrderCount { get; init; }
+    public long Orders { get; init; }
 
     /// <summary>When it was computed.</summary>
     public DateTimeOffset ComputedAt { get; init; }

@@ -63,10 +63,10 @@ public sealed record CustomerRow
     public string Segment { get; init; } = "";
 
     /// <summary>Lifetime spend, CNY.</summary>
-    public decimal TotalRevenue { get; init; }
+    public decimal Revenue { get; init; }
 
     /// <summary>Valid orders.</summary>
-    public long OrderCount { get; init; }
+    public long Orders { get; init; }
 
     /// <summary>First order.</summary>
     public DateOnly FirstOrderDate { get; init; }

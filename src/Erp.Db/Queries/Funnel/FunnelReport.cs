@@ -17,8 +17,12 @@ public sealed record FunnelReport(PeriodInfo Period, Granularity Grain, FunnelGr
 /// <summary>One group of the funnel: visitors, carts, checkouts, orders and the rates between them (null when the denominator is 0).</summary>
 public sealed record FunnelRow
 {
-    /// <summary>The group: a date (yyyy-MM-dd, first day of the bucket), a shop id or a platform code.</summary>
-    public string Key { get; init; } = "";
+    /// <summary>The group when it is not a time bucket: a shop id or a platform code; "total" in the totals. Null for a day, week or month (see <see cref="Bucket"/>).</summary>
+    public string? Key { get; init; }
+
+    /// <summary>The time bucket when grouped by day, week or month: its first day (a week's Monday, a month's 1st, also when the period starts later
+    /// in it, as <c>mart.period_buckets</c> names it). Null for the other groupings.</summary>
+    public DateOnly? Bucket { get; init; }
 
     /// <summary>A readable name of the group.</summary>
     public string Label { get; init; } = "";

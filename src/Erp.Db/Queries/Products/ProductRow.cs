@@ -38,7 +38,7 @@ public sealed record ProductRow
     public int SalesVolume { get; init; }
 
     /// <summary>Estimated revenue that day, CNY: units sold x the day's price (what <see cref="ProductSort.Revenue"/> orders by). What the platform reported sold is <see cref="SalesAmount"/>.</summary>
-    public decimal Revenue { get; init; }
+    public decimal EstimatedRevenue { get; init; }
 
     /// <summary>Sales that day as the platform reported them (the metrics' sales_amount), CNY; 0 when the metrics gave none.</summary>
     public decimal SalesAmount { get; init; }

@@ -15,8 +15,12 @@ public sealed record ProfitReport(PeriodInfo Period, ProfitGrouping By, Granular
 /// <summary>One group's profit, CNY (definitions in <see cref="MetricDefinitions.Profit"/>); ratios are 0..1 and null without a denominator.</summary>
 public sealed record ProfitRow
 {
-    /// <summary>The group: a shop id, platform code, product id, category id, or a date (yyyy-MM-dd, first day of the bucket); "shared" for expenses of no shop (by shop or platform: their own row, so the rows add up to the totals).</summary>
-    public string Key { get; init; } = "";
+    /// <summary>The group when it is not a time bucket: a shop id, platform code, product id or category id; "shared" for expenses of no shop (by shop or platform: their own row, so the rows add up to the totals); "total" in the totals. Null for a day, week or month (see <see cref="Bucket"/>).</summary>
+    public string? Key { get; init; }
+
+    /// <summary>The time bucket when grouped by day, week or month: its first day (a week's Monday, a month's 1st, also when the period starts later
+    /// in it, as <c>mart.period_buckets</c> names it). Null for the other groupings.</summary>
+    public DateOnly? Bucket { get; init; }
 
     /// <summary>A readable name of the group.</summary>
     public string Label { get; init; } = "";

@@ -95,8 +95,8 @@ public sealed record ReceivableRow
 /// <summary>One aging bucket of the summary.</summary>
 public sealed record AgingBucket
 {
-    /// <summary>current, 0-30, 31-60, 61-90 or 90+.</summary>
-    public string Bucket { get; init; } = "";
+    /// <summary>The bucket's name, as a receivable's <see cref="ReceivableRow.AgingBucket"/> gives it: current, 0-30, 31-60, 61-90 or 90+.</summary>
+    public string Name { get; init; } = "";
 
     /// <summary>The fewest days overdue in the bucket (0 for current).</summary>
     public int FromDays { get; init; }

@@ -48,13 +48,13 @@ public sealed record PeriodInfo(DateOnly Start, DateOnly End, int Days)
 public sealed record SalesMetrics
 {
     /// <summary>GMV of valid orders (<c>dw.is_valid_sale</c>: not cancelled, refunded or returned; see docs/metrics.md).</summary>
-    public decimal TotalRevenue { get; init; }
+    public decimal Revenue { get; init; }
 
     /// <summary>Valid orders.</summary>
-    public long TotalOrders { get; init; }
+    public long Orders { get; init; }
 
     /// <summary>Revenue per order (<c>mart.aov</c>); null without orders (there is no average of nothing).</summary>
-    public decimal? AverageOrderValue { get; init; }
+    public decimal? Aov { get; init; }
 
     /// <summary>Revenue minus cost of goods.</summary>
     public decimal GrossProfit { get; init; }
@@ -66,7 +66,7 @@ public sealed record SalesMetrics
     /// Revenue of the period compared with (<see cref="SalesReport.ComparedTo"/>); when the period includes today, its last day only
     /// up to <see cref="PeriodInfo.Through"/>.
     /// </summary>
-    public decimal PreviousPeriodRevenue { get; init; }
+    public decimal PreviousRevenue { get; init; }
 
     /// <summary>Where the comparison's last day was cut (sales_totals.sql), for <see cref="PeriodInfo.Through"/>; not part of the metrics.</summary>
     [JsonIgnore]
@@ -79,8 +79,12 @@ public sealed record SalesMetrics
 /// <summary>One row of a sales breakdown.</summary>
 public sealed record SalesRow
 {
-    /// <summary>The group: a date (yyyy-MM-dd; the first day of a week or month), a shop, platform, product or category.</summary>
-    public string Key { get; init; } = "";
+    /// <summary>The group when it is not a time bucket: a shop id, platform code, product id (or "others"), category id or hour of the day ("00"-"23"). Null for a day, week or month (see <see cref="Bucket"/>).</summary>
+    public string? Key { get; init; }
+
+    /// <summary>The time bucket when grouped by day, week or month: its first day (a week's Monday, a month's 1st, also when the period starts later
+    /// in it, as <c>mart.period_buckets</c> names it). Null for the other groupings.</summary>
+    public DateOnly? Bucket { get; init; }
 
     /// <summary>A readable name of the group.</summary>
     public string Label { get; init; } = "";

@@ -17,7 +17,7 @@ internal sealed record ShopHealthRecord
 
     public int ProfitRank { get; init; }
 
-    public long OrderCount { get; init; }
+    public long Orders { get; init; }
 
     public decimal Revenue { get; init; }
 
@@ -68,7 +68,7 @@ internal sealed record ShopHealthRecord
         HealthRank = HealthRank,
         RevenueRank = RevenueRank,
         ProfitRank = ProfitRank,
-        OrderCount = OrderCount,
+        Orders = Orders,
         Revenue = Revenue,
         GrossProfit = GrossProfit,
         PreviousRevenue = PreviousRevenue,

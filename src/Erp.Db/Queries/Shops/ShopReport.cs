@@ -3,11 +3,11 @@ using Erp.Db.Queries.Sales;
 namespace Erp.Db.Queries.Shops;
 
 /// <summary>The shops of one period with their health and ranks.</summary>
-/// <param name="Period">day, week or month.</param>
+/// <param name="PeriodType">day, week or month (as <see cref="Targets.TargetRow.PeriodType"/> names a target's).</param>
 /// <param name="Start">First day of the period.</param>
 /// <param name="End">Last day of the period.</param>
 /// <param name="Shops">The page of shops.</param>
-public sealed record ShopReport(string Period, DateOnly Start, DateOnly End, PagedResult<ShopHealthRow> Shops)
+public sealed record ShopReport(string PeriodType, DateOnly Start, DateOnly End, PagedResult<ShopHealthRow> Shops)
 {
     /// <summary>
     /// What the shops' sales growth compares with, as the results were computed (<see cref="ShopHealthRow.ComputedAt"/>): the period
@@ -42,7 +42,7 @@ public sealed record ShopHealthRow
     public int ProfitRank { get; init; }
 
     /// <summary>Valid orders.</summary>
-    public long OrderCount { get; init; }
+    public long Orders { get; init; }
 
     /// <summary>GMV of valid orders, CNY.</summary>
     public decimal Revenue { get; init; }

@@ -3,8 +3,8 @@ namespace Erp.Db.Queries.Trends;
 /// <summary>Trends (<c>erpdb trends</c>): revenue, orders and profit over time.</summary>
 /// <param name="MerchantId">The merchant; isolation is enforced by the database.</param>
 /// <param name="Period">The days to cover.</param>
-/// <param name="Granularity">Bucket size.</param>
-public sealed record TrendQuery(long MerchantId, Period Period, Granularity Granularity = Granularity.Day)
+/// <param name="Grain">Bucket size.</param>
+public sealed record TrendQuery(long MerchantId, Period Period, Granularity Grain = Granularity.Day)
 {
     /// <summary>Buckets to forecast after the last bucket of the period (0 = none; at most <see cref="MaxForecast"/> of the granularity).
     /// Method: <see cref="TrendForecast"/>.</summary>

@@ -2,12 +2,12 @@ namespace Erp.Db.Queries.Trends;
 
 /// <summary>A trend series and its direction.</summary>
 /// <param name="Period">The period covered.</param>
-/// <param name="Granularity">Bucket size.</param>
+/// <param name="Grain">Bucket size.</param>
 /// <param name="Series">One point per bucket the period touches (at 0 without orders), oldest first; then, when asked for, the forecast points (<see cref="TrendPoint.Forecast"/> true).</param>
 /// <param name="Direction">up, down or flat: revenue of the second half of the complete buckets against the first (5% band); the complete
 /// buckets count from the first with sales (the buckets before it are no history, not zeros), as the forecast's do.</param>
 /// <param name="ChangeRate">(second half - first half) / first half of revenue over the complete buckets; null when the first half had none.</param>
-public sealed record TrendReport(Sales.PeriodInfo Period, Granularity Granularity, IReadOnlyList<TrendPoint> Series, string Direction, decimal? ChangeRate)
+public sealed record TrendReport(Sales.PeriodInfo Period, Granularity Grain, IReadOnlyList<TrendPoint> Series, string Direction, decimal? ChangeRate)
 {
     /// <summary>False when the last bucket the period touches is not complete: it ends after the period, or reaches today (whose data is still coming in).</summary>
     public bool LastBucketComplete { get; init; }
