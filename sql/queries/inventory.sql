@@ -42,7 +42,7 @@ WITH classified AS (
        AND (:sku::text IS NULL OR i.sku = :sku::text)
 )
 SELECT product_id AS productid, sku, product_name AS name, category_name AS category,
-       quantity_available AS currentstock, safety_stock AS safetystock, units_sold_30d AS last30dayssales,
+       quantity_available AS currentstock, safety_stock AS safetystock, units_sold_30d AS unitslast30days,
        turnover_30d AS turnoverrate, days_of_cover AS daysofcover, status, suggested_reorder_qty AS suggestedreorder
   FROM classified
  WHERE :status::text IS NULL OR status = :status::text

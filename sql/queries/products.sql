@@ -30,7 +30,7 @@ SELECT product_id AS productid, sku, product_name AS name, category_name AS cate
        coalesce((SELECT i.stock_status FROM mart.inventory_summary AS i WHERE i.product_id = page.product_id), 'untracked') AS stockstatus,
        -- revenue is the estimate units x price (what the revenue sort orders by, indexed); salesamount
        -- is what the platform reported sold that day, in CNY (0 when the metrics gave none).
-       sales_volume AS salesvolume, estimated_revenue_cny AS estimatedrevenue, sales_amount_cny AS salesamount,
+       sales_volume AS units, estimated_revenue_cny AS estimatedrevenue, sales_amount_cny AS salesamount,
        page_views AS pageviews, visitors,
        rating, listing_status AS listingstatus
   FROM (SELECT * FROM filtered ORDER BY :sort NULLS LAST, product_id, shop_id LIMIT :limit OFFSET :offset) AS page

@@ -6,7 +6,7 @@
 -- applies, else summed from the daily rows. The NOT EXISTS of the fallback is uncorrelated, so
 -- PostgreSQL evaluates it once and skips the sum.
 WITH precomputed AS (
-    SELECT product_id AS productid, sku, product_name AS name, revenue_cny AS revenue, order_count AS orders, units_sold AS quantity
+    SELECT product_id AS productid, sku, product_name AS name, revenue_cny AS revenue, order_count AS orders, units_sold AS units
       FROM mart.top_products
      WHERE window_days = :days AND window_end = :end::date AND cardinality(:platforms::text[]) = 0
      ORDER BY revenue_cny DESC, product_id
@@ -15,7 +15,7 @@ WITH precomputed AS (
 SELECT * FROM precomputed
 UNION ALL
 (SELECT product_id AS productid, max(sku) AS sku, max(product_name) AS name,
-        sum(revenue_cny) AS revenue, sum(order_count)::bigint AS orders, sum(units_sold)::bigint AS quantity
+        sum(revenue_cny) AS revenue, sum(order_count)::bigint AS orders, sum(units_sold)::bigint AS units
    FROM mart.product_sales_daily
   WHERE sales_date BETWEEN :start::date AND :end::date
     AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))

@@ -34,7 +34,7 @@ internal sealed class ViewsCommand : Command
             // ops.view_status shows every merchant's activity, so readers may not call it; they may see how fresh their views are.
             return Freshness(await erp.Queries.FreshnessAsync(cancellationToken));
         }
-        var unhealthy = statuses.Count(s => !s.IsHealthy);
+        var unhealthy = statuses.Count(s => !s.Healthy);
         var caption = unhealthy == 0 ? $"{statuses.Count} views, all healthy." : $"{statuses.Count} views, {unhealthy} unhealthy (stale, failing or missing).";
         return new CommandResult(new { source = "ops.view_status()", views = statuses.Select(RefreshView.Status), unhealthy }, RefreshView.Statuses(statuses, caption));
     }

@@ -55,16 +55,16 @@ internal sealed class ViewHealthCheck(ErpDatabase database) : IHealthCheck
         var stale = new List<string>();
         foreach (var view in views)
         {
-            var state = !view.IsPopulated ? "missing"
+            var state = !view.Populated ? "missing"
                 : view.ConsecutiveFailures >= FailuresForUnhealthy ? $"failing x{view.ConsecutiveFailures}: {view.LastError}"
-                : view.IsStale ? $"stale (age {(view.AgeSeconds is { } age ? TimeSpan.FromSeconds(age).ToString() : "never refreshed")}, stale after {TimeSpan.FromSeconds(view.StaleAfterSeconds)})"
+                : view.Stale ? $"stale (age {(view.AgeSeconds is { } age ? TimeSpan.FromSeconds(age).ToString() : "never refreshed")}, stale after {TimeSpan.FromSeconds(view.StaleAfterSeconds)})"
                 : "healthy";
             data[view.ViewName] = state;
             if (state == "missing" || view.ConsecutiveFailures >= FailuresForUnhealthy)
             {
                 failing.Add(view.ViewName);
             }
-            else if (view.IsStale)
+            else if (view.Stale)
             {
                 stale.Add(view.ViewName);
             }

@@ -10,12 +10,12 @@ namespace Erp.Db.Refresh;
 /// <param name="AgeSeconds">Seconds since the last successful refresh; null if never refreshed (as <see cref="Queries.ViewFreshness.AgeSeconds"/>).</param>
 /// <param name="RefreshIntervalSeconds">How often the view is due, in seconds.</param>
 /// <param name="StaleAfterSeconds">Age in seconds from which the view is stale.</param>
-/// <param name="IsStale">Never refreshed, or older than <paramref name="StaleAfterSeconds"/>.</param>
-/// <param name="IsDirty">What it reads changed since its last refresh.</param>
-/// <param name="DirtySince">When it first became dirty.</param>
+/// <param name="Stale">Never refreshed, or older than <paramref name="StaleAfterSeconds"/>.</param>
+/// <param name="PendingChanges">What it reads changed since its last refresh: the next due refresh will show it (as <see cref="Queries.ViewFreshness.PendingChanges"/>).</param>
+/// <param name="PendingChangesSince">When those changes began (the first change the view does not show yet).</param>
 /// <param name="ConsecutiveFailures">Failed attempts since the last success.</param>
-/// <param name="IsHealthy">Populated, fewer than 3 consecutive failures and not stale.</param>
-/// <param name="IsPopulated">The view exists and holds data.</param>
+/// <param name="Healthy">Populated, fewer than 3 consecutive failures and not stale.</param>
+/// <param name="Populated">The view exists and holds data.</param>
 /// <param name="RefreshConcurrently">Registered to refresh CONCURRENTLY.</param>
 /// <param name="DependsOn">Materialized views it reads.</param>
 /// <param name="RetryAfter">
@@ -31,12 +31,12 @@ public sealed record ViewStatus(
     double? AgeSeconds,
     double RefreshIntervalSeconds,
     double StaleAfterSeconds,
-    bool IsStale,
-    bool IsDirty,
-    DateTimeOffset? DirtySince,
+    bool Stale,
+    bool PendingChanges,
+    DateTimeOffset? PendingChangesSince,
     int ConsecutiveFailures,
-    bool IsHealthy,
-    bool IsPopulated,
+    bool Healthy,
+    bool Populated,
     bool RefreshConcurrently,
     IReadOnlyList<string> DependsOn,
     DateTimeOffset? RetryAfter = null);

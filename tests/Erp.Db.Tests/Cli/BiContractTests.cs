@@ -69,7 +69,7 @@ public class BiContractTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         Assert.True(day.TryGetProperty("revenue", out _));
         Assert.True(day.TryGetProperty("bucket", out _));
         Assert.False(day.TryGetProperty("aov", out _));
-        Assert.False(json.GetProperty("data").GetProperty("topProducts")[0].TryGetProperty("quantity", out _));
+        Assert.False(json.GetProperty("data").GetProperty("topProducts")[0].TryGetProperty("units", out _));
         Assert.Equal(["revenue", "orders"], json.GetProperty("meta").GetProperty("metrics").EnumerateArray().Select(m => m.GetString()));
         var header = table.Output.Split('\n')[0];
         Assert.Contains("Revenue", header, StringComparison.Ordinal);

@@ -22,6 +22,12 @@ public class ResultNamesTests
         ["PreviousPeriodRevenue"] = "PreviousRevenue",
         ["Granularity"] = "Grain",
         ["Age"] = "AgeSeconds",
+        ["LastRefreshAt"] = "LastRefresh",
+        ["IsStale"] = "Stale",
+        ["IsDirty"] = "PendingChanges",
+        ["Quantity"] = "Units",
+        ["SalesVolume"] = "Units",
+        ["Last30DaysSales"] = "UnitsLast30Days",
     };
 
     private static readonly HashSet<string> DayNames = new(StringComparer.Ordinal) { "Bucket", "Start", "End", "From", "To", "AsOf", "FirstDay", "LastDay", "Month" };

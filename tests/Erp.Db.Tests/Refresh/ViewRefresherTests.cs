@@ -57,7 +57,7 @@ public class ViewRefresherTests
         Assert.Contains(due, r => r.ViewName == "ops.compute_c_class");
         Assert.Empty(again);
         Assert.Equal(WarehouseViews.Count, status.Count);
-        Assert.All(status, s => Assert.True(s.IsHealthy && !s.IsDirty && s.LastRefresh is not null && s.AgeSeconds < s.StaleAfterSeconds));
+        Assert.All(status, s => Assert.True(s.Healthy && !s.PendingChanges && s.LastRefresh is not null && s.AgeSeconds < s.StaleAfterSeconds));
         Assert.Equal(["mart.mv_daily_sales"], status.Single(s => s.ViewName == "mart.mv_weekly_sales").DependsOn);
         await Assert.ThrowsAsync<UnknownViewException>(() => refresher.RefreshAsync(["mart.mv_missing"]));
     }

@@ -21,8 +21,8 @@ internal sealed class InventoryCommand : Command
         : base("inventory", "Stock position per product over all warehouses: low, out of stock and overstocked products, 30-day sales and turnover, and suggested reorder quantities.\n"
             + "Reorder = max(0, safety stock + units sold in the last 30 days (today excluded) - available - incoming): 30 more days at the last 30 days' rate above the safety stock; "
             + "for a low or out-of-stock product that sold in those 30 days incoming is left out (it did not keep the product above its safety stock), so the suggestion is never 0 while it still sells. "
-            + "Fields: currentStock = available (on hand - reserved, all warehouses); last30DaysSales = units sold in the 30 days; "
-            + "daysOfCover = currentStock / (last30DaysSales / 30), null without sales; turnoverRate = cost of the units sold in the 30 days / inventory value at average cost.")
+            + "Fields: currentStock = available (on hand - reserved, all warehouses); unitsLast30Days = units sold in the 30 days; "
+            + "daysOfCover = currentStock / (unitsLast30Days / 30), null without sales; turnoverRate = cost of the units sold in the 30 days / inventory value at average cost.")
     {
         this.database = database;
         merchant = new MerchantOption(this);
@@ -52,7 +52,7 @@ internal sealed class InventoryCommand : Command
         var s = result.Data.Summary;
         var table = new TableView(
             ["SKU", "Name", "Stock", "Safety", "Sold 30d", "Status", "Reorder"],
-            [.. result.Data.Products.Items.Select(p => BiResult.Row(p.Sku, p.Name, Cells.Count(p.CurrentStock), Cells.Count(p.SafetyStock), Cells.Count(p.Last30DaysSales), p.Status, Cells.Count(p.SuggestedReorder)))],
+            [.. result.Data.Products.Items.Select(p => BiResult.Row(p.Sku, p.Name, Cells.Count(p.CurrentStock), Cells.Count(p.SafetyStock), Cells.Count(p.UnitsLast30Days), p.Status, Cells.Count(p.SuggestedReorder)))],
             $"{Cells.Count(s.TotalProducts)} products: {Cells.Count(s.LowStockProducts)} low, {Cells.Count(s.OutOfStockProducts)} out, {Cells.Count(s.OverstockProducts)} overstocked; value {Cells.Money(s.InventoryValue)} CNY.", Records: result.Data.Products.Items, Page: PageOf.From(result.Data.Products));
         return BiResult.From(result, table);
     }

@@ -57,7 +57,7 @@ internal sealed class ProductsCommand : Command
         var table = new TableView(
             ["SKU", "Name", "Platform", "Price", "Stock", "Status", "Sold", "Est. revenue", "Sales"],
             [.. page.Items.Select(p => BiResult.Row(p.Sku, p.Name, p.Platform, Cells.Money(p.Price), Cells.Count(p.Stock),
-                p.StockStatus.Replace("_stock", "", StringComparison.Ordinal), Cells.Count(p.SalesVolume), Cells.Money(p.EstimatedRevenue), Cells.Money(p.SalesAmount)))],
+                p.StockStatus.Replace("_stock", "", StringComparison.Ordinal), Cells.Count(p.Units), Cells.Money(p.EstimatedRevenue), Cells.Money(p.SalesAmount)))],
             $"Page {page.Page} of {page.Pages} ({Cells.Count(page.Total)} listings). Stock: the listing's stock on the platform; "
             + "Status: the product's warehouse stock (low = available at or below the safety stock, as erpdb inventory).", Records: page.Items, Page: PageOf.From(page));
         return BiResult.From(result, table);

@@ -44,7 +44,7 @@ internal sealed class SalesCommand : Command
             new Metric("aov", "average order value, CNY", ["aov"], ["AOV"]),
             new Metric("grossProfit", "revenue minus cost of goods, CNY, and its margin over revenue", ["grossProfit", "grossMargin"], ["Gross profit"]),
             new Metric("netProfit", "gross profit minus platform, payment and shipping fees, CNY, and its margin over revenue", ["netProfit", "netMargin"], ["Net profit"]),
-            new Metric("units", "units sold of each top product", ["quantity"], ["Units"]));
+            new Metric("units", "units sold of each top product", ["units"], ["Units"]));
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
 
@@ -90,7 +90,7 @@ internal sealed class SalesCommand : Command
             $"{report.Period.Start:yyyy-MM-dd}..{report.Period.End:yyyy-MM-dd}: {string.Join(", ", totals)}.{when.Caption}", Records: report.Breakdown);
         var products = new TableView(
             ["Top product", "Revenue", "Orders", "Units"],
-            [.. report.TopProducts.Select(p => (IReadOnlyList<string>)[$"{p.Sku} {p.Name}", Cells.Money(p.Revenue), Cells.Count(p.Orders), Cells.Count(p.Quantity)])], Records: report.TopProducts);
+            [.. report.TopProducts.Select(p => (IReadOnlyList<string>)[$"{p.Sku} {p.Name}", Cells.Money(p.Revenue), Cells.Count(p.Orders), Cells.Count(p.Units)])], Records: report.TopProducts);
         return metrics.Apply(BiResult.From(result, when, breakdown, products), chosen);
     }
 

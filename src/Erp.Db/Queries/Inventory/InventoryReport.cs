@@ -49,7 +49,7 @@ public sealed record StockPositionRow
     public long SafetyStock { get; init; }
 
     /// <summary>Units sold in the last 30 days.</summary>
-    public long Last30DaysSales { get; init; }
+    public long UnitsLast30Days { get; init; }
 
     /// <summary>30-day turnover (cost sold / stock value).</summary>
     public decimal? TurnoverRate { get; init; }

@@ -34,8 +34,8 @@ public sealed record ProductRow
     /// out_of_stock (nothing available), low_stock (available at or below the safety stock), normal; untracked when the product has no inventory record.</summary>
     public string StockStatus { get; init; } = "";
 
-    /// <summary>Units sold that day.</summary>
-    public int SalesVolume { get; init; }
+    /// <summary>Units sold that day, as the platform's metrics report them.</summary>
+    public int Units { get; init; }
 
     /// <summary>Estimated revenue that day, CNY: units sold x the day's price (what <see cref="ProductSort.Revenue"/> orders by). What the platform reported sold is <see cref="SalesAmount"/>.</summary>
     public decimal EstimatedRevenue { get; init; }

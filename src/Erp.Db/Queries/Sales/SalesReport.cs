@@ -133,5 +133,5 @@ public sealed record TopProduct
     public long Orders { get; init; }
 
     /// <summary>Units sold.</summary>
-    public long Quantity { get; init; }
+    public long Units { get; init; }
 }
