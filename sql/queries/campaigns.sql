@@ -10,7 +10,7 @@ SELECT count(*) AS count, coalesce(sum(target_gmv_cny), 0) AS targetrevenue, coa
   FROM mart.campaigns;
 SELECT c.campaign_id AS campaignid, c.campaign_code AS code, c.campaign_name AS name, c.campaign_type AS type,
        c.campaign_status AS status, c.shop_id AS shopid, c.shop_name AS shopname, p.platform_code AS platform,
-       c.start_date AS startdate, c.end_date AS enddate, c.target_gmv_cny AS targetrevenue, c.gmv_cny AS revenue,
+       c.start_date AS start, c.end_date AS "end", c.target_gmv_cny AS targetrevenue, c.gmv_cny AS revenue,
        c.achievement_rate AS achievementrate, c.budget_cny AS budget, c.gross_profit_cny AS grossprofit, c.roi,
        c.order_count AS orders, c.computed_at AS computedat
   FROM mart.campaigns AS c

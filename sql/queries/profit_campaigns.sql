@@ -4,7 +4,7 @@
 -- reads: mart.campaigns
 -- parameters: :start, :end (dates)
 -- run: see docs/queries.md
-SELECT campaign_id AS campaignid, campaign_code AS code, campaign_name AS name, start_date AS startdate, end_date AS enddate,
+SELECT campaign_id AS campaignid, campaign_code AS code, campaign_name AS name, start_date AS start, end_date AS "end",
        budget_cny AS budget, gmv_cny AS revenue, gross_profit_cny AS grossprofit, roi
   FROM mart.campaigns
  WHERE start_date <= :end::date AND end_date >= :start::date

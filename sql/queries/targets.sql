@@ -5,7 +5,7 @@
 -- parameters: :limit, :offset (integers)
 -- run: see docs/queries.md
 SELECT target_id AS targetid, shop_id AS shopid, shop_name AS shopname, metric, period_type AS periodtype,
-       period_start AS periodstart, period_end AS periodend, target_value AS targetvalue, actual_value AS actualvalue,
+       period_start AS start, period_end AS "end", target_value AS targetvalue, actual_value AS actualvalue,
        achievement_rate AS achievementrate, elapsed_share AS elapsedshare, status, computed_at AS computedat
   FROM mart.targets
  ORDER BY period_end DESC, period_start DESC, target_id

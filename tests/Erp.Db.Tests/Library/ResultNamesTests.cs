@@ -28,6 +28,10 @@ public class ResultNamesTests
         ["Quantity"] = "Units",
         ["SalesVolume"] = "Units",
         ["Last30DaysSales"] = "UnitsLast30Days",
+        ["StartDate"] = "Start",
+        ["EndDate"] = "End",
+        ["PeriodStart"] = "Start",
+        ["PeriodEnd"] = "End",
     };
 
     private static readonly HashSet<string> DayNames = new(StringComparer.Ordinal) { "Bucket", "Start", "End", "From", "To", "AsOf", "FirstDay", "LastDay", "Month" };

@@ -33,7 +33,7 @@ internal sealed class CampaignsCommand : Command
         var t = data.Totals;
         var table = new TableView(
             ["Campaign", "From", "To", "Target", "Revenue", "Achieved", "Budget", "Gross profit", "ROI"],
-            [.. data.Campaigns.Items.Select(c => BiResult.Row(c.Platform is { } platform ? $"{c.Code} ({platform})" : c.Code, $"{c.StartDate:yyyy-MM-dd}", $"{c.EndDate:yyyy-MM-dd}", c.TargetRevenue is { } target ? Cells.Money(target) : "",
+            [.. data.Campaigns.Items.Select(c => BiResult.Row(c.Platform is { } platform ? $"{c.Code} ({platform})" : c.Code, $"{c.Start:yyyy-MM-dd}", $"{c.End:yyyy-MM-dd}", c.TargetRevenue is { } target ? Cells.Money(target) : "",
                 Cells.Money(c.Revenue), Cells.Percent(c.AchievementRate), c.Budget is { } budget ? Cells.Money(budget) : "", Cells.Money(c.GrossProfit), Cells.Percent(c.Roi)))],
             $"{Cells.Count(t.Count)} campaigns (CNY): revenue {Cells.Money(t.Revenue)} of target {Cells.Money(t.TargetRevenue)}, gross profit {Cells.Money(t.GrossProfit)}, budget {Cells.Money(t.Budget)}. "
             + $"Page {data.Campaigns.Page} of {Math.Max(1, data.Campaigns.Pages)}.", Records: data.Campaigns.Items, Page: PageOf.From(data.Campaigns));

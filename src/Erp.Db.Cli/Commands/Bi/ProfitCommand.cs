@@ -57,7 +57,7 @@ internal sealed class ProfitCommand : Command
                 : "."), Records: data.Rows.Items, Page: PageOf.From(data.Rows));
         var campaigns = new TableView(
             ["Campaign", "Start", "End", "Budget", "Revenue", "Gross profit", "ROI"],
-            [.. data.Campaigns.Select(c => BiResult.Row(c.Name, $"{c.StartDate:yyyy-MM-dd}", $"{c.EndDate:yyyy-MM-dd}", Cells.Money(c.Budget), Cells.Money(c.Revenue), Cells.Money(c.GrossProfit), Cells.Percent(c.Roi)))],
+            [.. data.Campaigns.Select(c => BiResult.Row(c.Name, $"{c.Start:yyyy-MM-dd}", $"{c.End:yyyy-MM-dd}", Cells.Money(c.Budget), Cells.Money(c.Revenue), Cells.Money(c.GrossProfit), Cells.Percent(c.Roi)))],
             "Campaigns overlapping the period: ROI = (gross profit - budget) / budget.", Records: data.Campaigns);
         return BiResult.From(result, PeriodMeta.Buckets(data.Period, query.By == ProfitGrouping.Period ? query.Grain : null, result.AsOf), table, campaigns);
     }

@@ -32,7 +32,7 @@ internal sealed class TargetsCommand : Command
         var page = result.Data;
         var table = new TableView(
             ["Metric", "Shop", "From", "To", "Target", "Actual", "Rate", "Elapsed", "Status"],
-            [.. page.Items.Select(t => BiResult.Row(t.Metric, t.ShopName ?? "all shops", $"{t.PeriodStart:yyyy-MM-dd}", $"{t.PeriodEnd:yyyy-MM-dd}",
+            [.. page.Items.Select(t => BiResult.Row(t.Metric, t.ShopName ?? "all shops", $"{t.Start:yyyy-MM-dd}", $"{t.End:yyyy-MM-dd}",
                 Cells.Money(t.TargetValue), Cells.Money(t.ActualValue), Cells.Percent(t.AchievementRate), Cells.Percent(t.ElapsedShare), t.Status))],
             $"{Cells.Count(page.Total)} targets ({page.Items.Count(t => t.Status == "achieved")} achieved on this page). Page {page.Page} of {Math.Max(1, page.Pages)}.", Records: page.Items, Page: PageOf.From(page));
         return BiResult.From(result, table);

@@ -52,10 +52,10 @@ public sealed record CampaignRow
     public string? Platform { get; init; }
 
     /// <summary>First day.</summary>
-    public DateOnly StartDate { get; init; }
+    public DateOnly Start { get; init; }
 
     /// <summary>Last day.</summary>
-    public DateOnly EndDate { get; init; }
+    public DateOnly End { get; init; }
 
     /// <summary>GMV target; null when none.</summary>
     public decimal? TargetRevenue { get; init; }

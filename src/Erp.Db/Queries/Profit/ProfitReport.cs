@@ -69,10 +69,10 @@ public sealed record CampaignRoi
     public string Name { get; init; } = "";
 
     /// <summary>First day.</summary>
-    public DateOnly StartDate { get; init; }
+    public DateOnly Start { get; init; }
 
     /// <summary>Last day.</summary>
-    public DateOnly EndDate { get; init; }
+    public DateOnly End { get; init; }
 
     /// <summary>Budget, CNY.</summary>
     public decimal? Budget { get; init; }

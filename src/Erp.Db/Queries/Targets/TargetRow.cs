@@ -19,10 +19,10 @@ public sealed record TargetRow
     public string PeriodType { get; init; } = "";
 
     /// <summary>First day of the period.</summary>
-    public DateOnly PeriodStart { get; init; }
+    public DateOnly Start { get; init; }
 
     /// <summary>Last day of the period.</summary>
-    public DateOnly PeriodEnd { get; init; }
+    public DateOnly End { get; init; }
 
     /// <summary>The target, in the metric's unit.</summary>
     public decimal TargetValue { get; init; }
