@@ -8,6 +8,8 @@
 -- received -> paid (settled_at = the last receipt); else overdue stays overdue (the overdue check
 -- owns it); some received -> partially_paid; nothing -> open. A paid order-receivable sets the
 -- order's is_paid (and payment_voucher_id, when empty, to the last receipt's reference).
+-- cancelled_at: when a receivable becomes cancelled, the order's last change (updated_at: the import or edit that
+-- cancelled it, as its stock movements are dated); kept while it stays cancelled, cleared when it reopens.
 
 CREATE OR REPLACE FUNCTION dw.settle_receivables(merchant bigint DEFAULT NULL, receivables bigint[] DEFAULT NULL)
 RETURNS integer
@@ -51,7 +53,8 @@ BEGIN
                    WHEN x.received_amount > 0 THEN 'partially_paid'
                    ELSE 'open'
                END AS status,
-               x.last_received_at
+               x.last_received_at,
+               coalesce(o.updated_at, now()) AS changed_at
         FROM received AS x
         LEFT JOIN dw.fact_sales_orders AS o
           ON o.merchant_id = x.merchant_id AND o.order_id = x.order_id AND o.order_date = x.order_date
@@ -60,11 +63,15 @@ BEGIN
     UPDATE dw.fact_accounts_receivable AS r
     SET received_amount = n.received_amount,
         status = n.status,
-        settled_at = CASE WHEN n.status = 'paid' THEN coalesce(n.last_received_at, r.settled_at, now()) END
+        settled_at = CASE WHEN n.status = 'paid' THEN coalesce(n.last_received_at, r.settled_at, now()) END,
+        cancelled_at = CASE WHEN n.status = 'cancelled' THEN
+                           CASE WHEN r.status = 'cancelled' THEN coalesce(r.cancelled_at, n.changed_at) ELSE n.changed_at END END
     FROM next AS n
     WHERE r.merchant_id = n.merchant_id AND r.receivable_id = n.receivable_id
-      AND (r.received_amount, r.status, r.settled_at) IS DISTINCT FROM
-          (n.received_amount, n.status, CASE WHEN n.status = 'paid' THEN coalesce(n.last_received_at, r.settled_at, now()) END);
+      AND (r.received_amount, r.status, r.settled_at, r.cancelled_at) IS DISTINCT FROM
+          (n.received_amount, n.status, CASE WHEN n.status = 'paid' THEN coalesce(n.last_received_at, r.settled_at, now()) END,
+           CASE WHEN n.status = 'cancelled' THEN
+               CASE WHEN r.status = 'cancelled' THEN coalesce(r.cancelled_at, n.changed_at) ELSE n.changed_at END END);
     GET DIAGNOSTICS changed = ROW_COUNT;
 
     UPDATE dw.fact_sales_orders AS o
@@ -90,6 +97,6 @@ END
 $$;
 
 COMMENT ON FUNCTION dw.settle_receivables(bigint, bigint[]) IS
-    'Recomputes received_amount, status and settled_at of receivables (of one merchant, or the given ids, or all) from the receipts applied to them, and marks the orders of paid receivables is_paid; resolves the overdue alerts of receivables no longer overdue. Returns receivables changed. Idempotent.';
+    'Recomputes received_amount, status, settled_at and cancelled_at of receivables (of one merchant, or the given ids, or all) from the receipts applied to them, and marks the orders of paid receivables is_paid; resolves the overdue alerts of receivables no longer overdue. Returns receivables changed. Idempotent.';
 REVOKE EXECUTE ON FUNCTION dw.settle_receivables(bigint, bigint[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dw.settle_receivables(bigint, bigint[]) TO erp_writer;

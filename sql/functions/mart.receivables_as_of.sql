@@ -3,13 +3,14 @@
 -- for its three statements). A SQL function of one SELECT, not SECURITY DEFINER: the planner inlines
 -- it into each statement, and it reads the reader views as the caller, so merchant isolation holds.
 -- As of a past day (asof before today): the receivables invoiced on or before it, each with the receipts
--- dated on or before it (received, outstanding, paid/partially paid/overdue/open from them); cancelled
--- and written-off ones as they are now (the warehouse keeps no date of a cancellation). NULL, today or
--- later: as stored now (receipts are applied when imported), aged as of that day.
+-- dated on or before it (received, outstanding, paid/partially paid/overdue/open from them); one cancelled
+-- on or before that day (cancelled_on, in the merchant's time zone) is cancelled, one cancelled after it counts
+-- as it stood (a cancelled one of unknown day, and a written-off one, as it is now). NULL, today or later: as
+-- stored now (receipts are applied when imported), aged as of that day.
 -- Buckets and days overdue come from dw.receivable_aging_bucket (the one definition of aging; days
 -- overdue is kept only for receivables that have a bucket).
 -- status_filter: 'open' = not settled, 'overdue' = not settled and past due, 'paid'; NULL = all.
--- requires: mart.receivables (0021_list_reader_views), mart.receipts (0057_receipts_reader_view),
+-- requires: mart.receivables (0021_list_reader_views, cancelled_on: 0079_receivable_cancellations_dated), mart.receipts (0057_receipts_reader_view),
 --           dw.receivable_aging_bucket
 
 CREATE OR REPLACE FUNCTION mart.receivables_as_of(asof date, status_filter text)
@@ -25,7 +26,8 @@ AS $$
                v.amount_cny, v.invoice_date, v.due_date,
                coalesce(x.received, v.received_amount) AS received_amount,
                round(coalesce(x.received, v.received_amount) * v.exchange_rate, 2) AS received_cny,
-               CASE WHEN x.received IS NULL OR v.status IN ('cancelled', 'written_off') THEN v.status
+               CASE WHEN x.received IS NULL OR v.status = 'written_off' THEN v.status
+                    WHEN v.status = 'cancelled' AND coalesce(v.cancelled_on <= asof, true) THEN v.status
                     WHEN x.received >= v.amount THEN 'paid'
                     WHEN v.due_date < asof THEN 'overdue'
                     WHEN x.received > 0 THEN 'partially_paid'

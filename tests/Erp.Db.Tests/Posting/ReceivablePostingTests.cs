@@ -201,6 +201,47 @@ public class ReceivablePostingTests
     }
 
     /// <summary>
+    /// A receivable cancelled after the day aged counts as it stood that day: V-1 (40 of 100 USD paid on 20 March) cancelled
+    /// today, V-2 cancelled 1 April 04:00 in the merchant's zone (31 March 20:00 UTC), V-3 on 31 March 23:00 there; all invoiced
+    /// 5 March, due 19 March, at 7.1.
+    /// </summary>
+    [Fact]
+    public async Task Receivables_as_of_a_month_end_count_one_cancelled_after_it_as_outstanding_that_day()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1"), Invoiced("V-2", "INV-2"), Invoiced("V-3", "INV-3")]);
+        await ingest.UpsertPaymentsAsync([new(1, "BANK-1", new DateOnly(2026, 3, 20), Paid1, 40m) { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = "INV-1" }]);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1") with { Status = "cancelled" }, Invoiced("V-2", "INV-2") with { Status = "cancelled" },
+            Invoiced("V-3", "INV-3") with { Status = "refunded" }]);
+        // The cancellations of V-2 and V-3 as if recorded at the end of March.
+        await db.ExecuteAsync("""
+            UPDATE dw.fact_accounts_receivable
+               SET cancelled_at = CASE invoice_no WHEN 'INV-2' THEN timestamptz '2026-03-31 20:00+00' ELSE timestamptz '2026-03-31 15:00+00' END
+             WHERE invoice_no IN ('INV-2', 'INV-3')
+            """);
+        var erp = new ErpDatabase(db.DataSource);
+        var monthEnd = new DateOnly(2026, 3, 31);
+
+        var all = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Status = ReceivableStatus.All, AsOf = monthEnd })).Data;
+        var open = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Aging = true, AsOf = monthEnd })).Data;
+        var april = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, AsOf = new DateOnly(2026, 4, 1) })).Data;
+        var now = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1 })).Data;
+
+        Assert.Equal("Asia/Shanghai", await db.ScalarAsync<string>("SELECT timezone FROM dw.dim_merchants WHERE merchant_id = 1"));
+        Assert.Equal("INV-1 40.00 60.00 overdue 0-30 12|INV-2 0.00 100.00 overdue 0-30 12|INV-3 0.00 100.00 cancelled - -", string.Join('|', all.Receivables.Items
+            .OrderBy(r => r.InvoiceNo, StringComparer.Ordinal)
+            .Select(r => $"{r.InvoiceNo} {r.Received:0.00} {r.Outstanding:0.00} {r.Status} {r.AgingBucket ?? "-"} {r.DaysOverdue?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}")));
+        // Invoiced and outstanding by the month end: V-1's 60 and V-2's 100 USD at 7.1; V-3 is out, as finance's invoiced leaves it.
+        Assert.Equal((3L, 1420.00m, 284.00m), (all.Totals.Count, all.Totals.AmountCny, all.Totals.ReceivedCny));
+        Assert.Equal((2L, 1136.00m, 2L, 1136.00m), (open.Totals.Count, open.Totals.OutstandingCny, open.Totals.OverdueCount, open.Totals.OverdueCny));
+        Assert.Equal(1136.00m, open.Aging!.Sum(b => b.OutstandingCny));
+        // On 1 April V-2 is cancelled too; today all three are.
+        Assert.Equal(["INV-1"], april.Receivables.Items.Select(r => r.InvoiceNo));
+        Assert.Equal((0L, 0m), (now.Totals.Count, now.Totals.OutstandingCny));
+    }
+
+    /// <summary>
     /// Property: for any receipts (none, part, all of an invoice, on any days) and any day to age as of, the list's totals are the
     /// facts' (invoiced by then, less the receipts dated by then, at the invoice's rate), amount less received is outstanding, and the
     /// aging buckets add up to it.
@@ -366,6 +407,37 @@ public class ReceivablePostingTests
         Assert.Equal("1|cancelled", withdrawn);
         Assert.True(again.NothingChanged, again.ToString());
         Assert.Equal("1|open", await db.ScalarAsync<string>(Receivable));
+    }
+
+    [Fact]
+    public async Task A_receivable_remembers_when_it_was_cancelled_until_it_reopens()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
+        const string State = """
+            SELECT r.status || '|' || coalesce((r.cancelled_at = o.updated_at)::text, 'none')
+            FROM dw.fact_accounts_receivable AS r JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date)
+            """;
+        var open = await db.ScalarAsync<string>(State);
+
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1") with { Status = "cancelled" }]);
+        var cancelled = await db.ScalarAsync<string>(State);
+        var at = await db.ScalarAsync<DateTime>("SELECT cancelled_at FROM dw.fact_accounts_receivable");
+        // A later change of the cancelled order (another fee) keeps the day it was cancelled.
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1") with { Status = "cancelled", ShippingFee = 3m }]);
+        var later = await db.ScalarAsync<DateTime>("SELECT cancelled_at FROM dw.fact_accounts_receivable");
+        var changedSince = await db.ScalarAsync<string>(State);
+        var reposted = await new ErpDatabase(db.DataSource).PostAsync(merchantId: 1);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
+
+        Assert.Equal("open|none", open);
+        Assert.Equal("cancelled|true", cancelled);
+        Assert.Equal(at, later);
+        // The order was written again (its updated_at moved on), the receivable's cancellation stayed.
+        Assert.Equal("cancelled|false", changedSince);
+        Assert.True(reposted.NothingChanged, reposted.ToString());
+        Assert.Equal("open|none", await db.ScalarAsync<string>(State));
     }
 
     [Fact]
