@@ -6,9 +6,10 @@ namespace Erp.Db.Queries;
 public sealed partial class WarehouseQueries
 {
     /// <summary>
-    /// The merchant's payment receipts, newest first, with the invoice and order number each settled, or none (an unapplied
-    /// receipt), and totals over every matching receipt: count and CNY, and of them the unapplied ones. Read from the
-    /// receipts themselves through <c>mart.receipts</c>: always current, so no freshness entries.
+    /// The merchant's payment receipts, newest first, with the invoice and order number each was paid to, or none (an
+    /// unapplied receipt), and what became of each (<see cref="ReceiptRow.Application"/>), and totals over every matching
+    /// receipt: count and CNY, and of them the applied, the unapplied (with the credits on cancelled receivables) and the
+    /// refunded ones. Read from the receipts themselves through <c>mart.receipts</c>: always current, so no freshness entries.
     /// </summary>
     /// <exception cref="QueryValidationException">A parameter is out of range: a page, a date outside 2000-01-01..2100-12-31,
     /// <see cref="ReceiptQuery.From"/> after <see cref="ReceiptQuery.To"/>, or a <see cref="ReceiptQuery.From"/> after today in every time zone.</exception>

@@ -16,7 +16,7 @@ public class ReceiptsCommandTests
 {
     /// <summary>
     /// Imports, besides the fixture's receipts (applied, no reference): for merchant 1 an unapplied CNY receipt today, one applied to
-    /// inv-2 by invoice number, one applied by order number to a receivable of an order, an unapplied USD one ten days ago at 7.1; for
+    /// inv-2 by invoice number, one by order number to a receivable made here for an order that is not invoiced (a credit once settled), an unapplied USD one ten days ago at 7.1; for
     /// merchant 2 an unapplied one.
     /// </summary>
     private static async Task<string> ImportPaymentsAsync(TestDatabase db)
@@ -51,31 +51,58 @@ public class ReceiptsCommandTests
         return orderNo!;
     }
 
-    /// <summary>The merchant's receipts from the facts, newest first, one string per receipt.</summary>
-    private static string Expected(long merchant, string where = "true") => $"""
-        SELECT coalesce(string_agg(concat_ws('|', coalesce(p.reference_no, '-'), p.receipt_date, p.amount, p.currency_code, p.amount_cny, p.payment_method,
-                   coalesce(r.invoice_no, '-'), coalesce(o.order_no, '-')), ',' ORDER BY p.receipt_date DESC, p.received_at DESC, p.receipt_id DESC), '')
+    /// <summary>
+    /// The receipts of the facts with what became of each (<c>state</c>): named no receivable, paid to one that stands, to one
+    /// cancelled whose order is refunded, to one otherwise cancelled. <c>unapplied</c>: the ones to match by hand.
+    /// </summary>
+    private static string Facts(long merchant) => $"""
+        SELECT p.*, r.invoice_no, o.order_no, s.state, s.state IN ('none', 'cancelled') AS unapplied
         FROM dw.fact_payment_receipts AS p
         LEFT JOIN dw.fact_accounts_receivable AS r ON r.merchant_id = p.merchant_id AND r.receivable_id = p.receivable_id
         LEFT JOIN dw.fact_sales_orders AS o ON o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date
-        WHERE p.merchant_id = {merchant} AND ({where})
+        CROSS JOIN LATERAL (SELECT CASE WHEN r.receivable_id IS NULL THEN 'none' WHEN r.status = 'cancelled'
+                                        THEN CASE o.status WHEN 'refunded' THEN 'refunded' ELSE 'cancelled' END ELSE 'stands' END AS state) AS s
+        WHERE p.merchant_id = {merchant}
         """;
 
-    /// <summary>The totals from the facts: count, CNY, unapplied count, unapplied CNY.</summary>
-    private static string ExpectedTotals(long merchant, string where = "true") => $"""
-        SELECT concat_ws('|', count(*), coalesce(sum(amount_cny), 0)::numeric(18, 2), count(*) FILTER (WHERE receivable_id IS NULL),
-                         coalesce(sum(amount_cny) FILTER (WHERE receivable_id IS NULL), 0)::numeric(18, 2))
-        FROM dw.fact_payment_receipts AS p WHERE p.merchant_id = {merchant} AND ({where})
+    /// <summary>The merchant's receipts from the facts, newest first, one string per receipt.</summary>
+    private static string Expected(long merchant, string where = "true") => $"""
+        SELECT coalesce(string_agg(concat_ws('|', coalesce(p.reference_no, '-'), p.receipt_date, p.amount, p.currency_code, p.amount_cny, p.payment_method,
+                   coalesce(p.invoice_no, '-'), coalesce(p.order_no, '-'), p.state, p.unapplied::text), ',' ORDER BY p.receipt_date DESC, p.received_at DESC, p.receipt_id DESC), '')
+        FROM ({Facts(merchant)}) AS p
+        WHERE {where}
         """;
+
+    /// <summary>The totals from the facts: count and CNY, then of them the applied, unapplied, credit and refunded count and CNY.</summary>
+    private static string ExpectedTotals(long merchant, string where = "true") => $"""
+        SELECT concat_ws('|', count(*), coalesce(sum(amount_cny), 0)::numeric(18, 2),
+                         count(*) FILTER (WHERE state = 'stands'), coalesce(sum(amount_cny) FILTER (WHERE state = 'stands'), 0)::numeric(18, 2),
+                         count(*) FILTER (WHERE unapplied), coalesce(sum(amount_cny) FILTER (WHERE unapplied), 0)::numeric(18, 2),
+                         count(*) FILTER (WHERE state = 'cancelled'), coalesce(sum(amount_cny) FILTER (WHERE state = 'cancelled'), 0)::numeric(18, 2),
+                         count(*) FILTER (WHERE state = 'refunded'), coalesce(sum(amount_cny) FILTER (WHERE state = 'refunded'), 0)::numeric(18, 2))
+        FROM ({Facts(merchant)}) AS p WHERE {where}
+        """;
+
+    /// <summary>The facts' words for what became of a receipt, by the report's.</summary>
+    private static string State(string? application) => application switch
+    {
+        "applied" => "stands",
+        "unapplied" => "none",
+        "credit" => "cancelled",
+        _ => application ?? "-",
+    };
 
     private static string Actual(JsonElement data) => string.Join(",", data.GetProperty("receipts").GetProperty("items").EnumerateArray()
         .Select(r => string.Join("|", Text(r, "referenceNo") ?? "-", r.GetProperty("receiptDate").GetString(), Money(r, "amount"), Text(r, "currency"),
-            Money(r, "amountCny"), Text(r, "paymentMethod"), Text(r, "invoiceNo") ?? "-", Text(r, "orderNo") ?? "-")));
+            Money(r, "amountCny"), Text(r, "paymentMethod"), Text(r, "invoiceNo") ?? "-", Text(r, "orderNo") ?? "-", State(Text(r, "application")),
+            r.GetProperty("unapplied").GetBoolean() ? "true" : "false")));
 
     private static string Totals(JsonElement data)
     {
         var t = data.GetProperty("totals");
-        return string.Join("|", t.GetProperty("count").GetInt64(), Money(t, "amountCny"), t.GetProperty("unappliedCount").GetInt64(), Money(t, "unappliedCny"));
+        return string.Join("|", t.GetProperty("count").GetInt64(), Money(t, "amountCny"), t.GetProperty("appliedCount").GetInt64(), Money(t, "appliedCny"),
+            t.GetProperty("unappliedCount").GetInt64(), Money(t, "unappliedCny"), t.GetProperty("creditCount").GetInt64(), Money(t, "creditCny"),
+            t.GetProperty("refundedCount").GetInt64(), Money(t, "refundedCny"));
     }
 
     private static string? Text(JsonElement row, string name) => row.GetProperty(name).ValueKind == JsonValueKind.Null ? null : row.GetProperty(name).GetString();
@@ -99,7 +126,11 @@ public class ReceiptsCommandTests
         Assert.Equal("U-1", rows[0].GetProperty("referenceNo").GetString());
         Assert.True(rows[0].GetProperty("unapplied").GetBoolean());
         var byOrder = rows.Single(r => Text(r, "referenceNo") == "A-ORD");
-        Assert.Equal(("inv-o", orderNo, false), (Text(byOrder, "invoiceNo"), Text(byOrder, "orderNo"), byOrder.GetProperty("unapplied").GetBoolean()));
+        // The receivable made by hand belongs to an order that is not invoiced: settling it cancelled it, and the money paid to it
+        // is a credit, listed with the unapplied receipts, not lost.
+        Assert.Equal("cancelled", await f.Db.ScalarAsync<string>("SELECT status FROM dw.fact_accounts_receivable WHERE invoice_no = 'inv-o'"));
+        Assert.Equal(("inv-o", orderNo, true, "credit"),
+            (Text(byOrder, "invoiceNo"), Text(byOrder, "orderNo"), byOrder.GetProperty("unapplied").GetBoolean(), Text(byOrder, "application")));
         var usd = rows.Single(r => Text(r, "referenceNo") == "U-USD");
         Assert.Equal(("USD", 10.55m, 74.91m), (Text(usd, "currency"), usd.GetProperty("amount").GetDecimal(), usd.GetProperty("amountCny").GetDecimal()));
         Assert.Equal(await f.Db.ScalarAsync<DateTime>("SELECT received_at FROM dw.fact_payment_receipts WHERE reference_no = 'U-USD'"),
@@ -108,7 +139,7 @@ public class ReceiptsCommandTests
     }
 
     [Fact]
-    public async Task Unapplied_lists_the_receipt_imported_without_invoice_or_order_and_not_the_applied_ones()
+    public async Task Unapplied_lists_the_receipts_imported_without_invoice_or_order_and_the_credits_not_the_applied_ones()
     {
         await using var f = await QueryFixture.CreateAsync();
         await ImportPaymentsAsync(f.Db);
@@ -118,10 +149,15 @@ public class ReceiptsCommandTests
 
         Assert.True(unapplied.ExitCode == 0, unapplied.Output + unapplied.Error);
         var data = unapplied.Json().GetProperty("data");
-        Assert.Equal(["U-1", "U-USD"], data.GetProperty("receipts").GetProperty("items").EnumerateArray().Select(r => Text(r, "referenceNo")));
-        Assert.Equal(await f.Db.ScalarAsync<string>(Expected(1, "p.receivable_id IS NULL")), Actual(data));
-        Assert.Equal(await f.Db.ScalarAsync<string>(ExpectedTotals(1, "p.receivable_id IS NULL")), Totals(data));
-        Assert.Equal("2|149.91|2|149.91", Totals(data));
+        var items = data.GetProperty("receipts").GetProperty("items").EnumerateArray().ToList();
+        // The receipts that named no receivable, and the credit: A-ORD, paid to a receivable that settling cancelled.
+        Assert.Equal(["U-1", "A-ORD", "U-USD"], items.Select(r => Text(r, "referenceNo")));
+        Assert.Equal(["unapplied", "credit", "unapplied"], items.Select(r => Text(r, "application")));
+        Assert.Equal(await f.Db.ScalarAsync<string>(Expected(1, "unapplied")), Actual(data));
+        Assert.Equal(await f.Db.ScalarAsync<string>(ExpectedTotals(1, "unapplied")), Totals(data));
+        var t = data.GetProperty("totals");
+        Assert.Equal((3L, 189.91m, 1L, 40m), (t.GetProperty("unappliedCount").GetInt64(), t.GetProperty("unappliedCny").GetDecimal(),
+            t.GetProperty("creditCount").GetInt64(), t.GetProperty("creditCny").GetDecimal()));
         Assert.True(data.GetProperty("unappliedOnly").GetBoolean());
     }
 
@@ -173,7 +209,7 @@ public class ReceiptsCommandTests
 
         Assert.True(own.ExitCode == 0, own.Output + own.Error);
         Assert.Equal(await f.Db.ScalarAsync<string>(Expected(1)), Actual(own.Json().GetProperty("data")));
-        Assert.Equal(await f.Db.ScalarAsync<string>(ExpectedTotals(1, "p.receivable_id IS NULL")), Totals(unapplied.Json().GetProperty("data")));
+        Assert.Equal(await f.Db.ScalarAsync<string>(ExpectedTotals(1, "unapplied")), Totals(unapplied.Json().GetProperty("data")));
         Assert.DoesNotContain("U-B", own.Output, StringComparison.Ordinal);
         Assert.Equal((7, "FORBIDDEN"), (other.ExitCode, other.Json().GetProperty("error").GetProperty("code").GetString()));
         Assert.Equal(2, otherByCode.ExitCode);

@@ -10,7 +10,8 @@ internal sealed class ReceiptsCommand : Command
 {
     private readonly Option<bool> unapplied = new("--unapplied")
     {
-        Description = "Only unapplied receipts: payments that named neither an invoice nor an order, so settle no receivable.",
+        Description = "Only unapplied receipts: payments that named neither an invoice nor an order, so settle no receivable, "
+            + "and credits: payments to a receivable since cancelled, to refund or to apply to another invoice.",
     };
 
     private readonly Option<DateOnly?> from = new("--from", "--start") { Description = "First receipt date (yyyy-MM-dd), included. Default: no lower bound." };
@@ -21,10 +22,12 @@ internal sealed class ReceiptsCommand : Command
     private readonly PagingOptions paging;
 
     public ReceiptsCommand(CommandRunner runner, Database database)
-        : base("receipts", "Payment receipts one by one, newest first; --unapplied: those that settle no receivable.\n"
+        : base("receipts", "Payment receipts one by one, newest first; --unapplied: those that settle no receivable, and credits.\n"
             + "Each with its receipt date, time received, amount and currency, amount in CNY (at the receipt's own rate), payment method, "
-            + "reference and, when applied, the invoice and order number of the receivable it settled; with totals over every matching "
-            + "receipt (count and CNY, and of them the unapplied). Read from the receipts themselves: always current.")
+            + "reference, the invoice and order number of the receivable it was paid to, and what became of it: applied, unapplied, "
+            + "credit (paid to a receivable since cancelled) or refunded (its order refunded); with totals over every matching "
+            + "receipt (count and CNY, and of them the applied, the unapplied with the credits, and the refunded). "
+            + "Read from the receipts themselves: always current.")
     {
         this.database = database;
         merchant = new MerchantOption(this);
@@ -60,10 +63,13 @@ internal sealed class ReceiptsCommand : Command
             ({ } f, { } l) => $" from {f:yyyy-MM-dd} to {l:yyyy-MM-dd}",
         };
         var table = new TableView(
-            ["Date", "Received", "Amount", "Cur", "CNY", "Method", "Reference", "Invoice", "Order"],
+            ["Date", "Received", "Amount", "Cur", "CNY", "Method", "Reference", "Invoice", "Order", "Applied"],
             [.. data.Receipts.Items.Select(r => BiResult.Row($"{r.ReceiptDate:yyyy-MM-dd}", Cells.Time(r.ReceivedAt), Cells.Money(r.Amount), r.Currency,
-                Cells.Money(r.AmountCny), r.PaymentMethod, r.ReferenceNo, r.Unapplied ? "unapplied" : r.InvoiceNo ?? $"#{r.ReceivableId}", r.OrderNo))],
-            $"{Cells.Count(t.Count)} {what}{when}: {Cells.Money(t.AmountCny)} CNY, of which unapplied {Cells.Money(t.UnappliedCny)} in {Cells.Count(t.UnappliedCount)}. "
+                Cells.Money(r.AmountCny), r.PaymentMethod, r.ReferenceNo, r.ReceivableId is null ? "" : r.InvoiceNo ?? $"#{r.ReceivableId}", r.OrderNo,
+                r.Application))],
+            $"{Cells.Count(t.Count)} {what}{when}: {Cells.Money(t.AmountCny)} CNY, of which applied {Cells.Money(t.AppliedCny)} in {Cells.Count(t.AppliedCount)}, "
+            + $"unapplied {Cells.Money(t.UnappliedCny)} in {Cells.Count(t.UnappliedCount)} (credits on cancelled invoices {Cells.Money(t.CreditCny)} in {Cells.Count(t.CreditCount)}), "
+            + $"refunded {Cells.Money(t.RefundedCny)} in {Cells.Count(t.RefundedCount)}. "
             + $"Page {data.Receipts.Page} of {Math.Max(1, data.Receipts.Pages)}.", Records: data.Receipts.Items, Page: PageOf.From(data.Receipts));
         return BiResult.From(result, table);
     }

@@ -6,7 +6,10 @@ public sealed record ReceiptQuery
     /// <summary>The merchant; isolation is enforced by the database.</summary>
     public required long MerchantId { get; init; }
 
-    /// <summary>True to list only the unapplied receipts: those that settle no receivable (the payment named neither an invoice nor an order).</summary>
+    /// <summary>
+    /// True to list only the unapplied receipts: those that settle no receivable (the payment named neither an invoice nor an
+    /// order) and the credits (paid to a receivable since cancelled).
+    /// </summary>
     public bool UnappliedOnly { get; init; }
 
     /// <summary>The first receipt date listed, included; null (default): no lower bound.</summary>

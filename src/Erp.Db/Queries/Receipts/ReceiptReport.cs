@@ -17,11 +17,32 @@ public sealed record ReceiptTotals
     /// <summary>Their amount, CNY (each at its own rate).</summary>
     public decimal AmountCny { get; init; }
 
-    /// <summary>Of them, the unapplied receipts: those that settle no receivable.</summary>
+    /// <summary>Of them, the receipts applied to a receivable that stands (<see cref="ReceiptRow.Application"/> <c>applied</c>).</summary>
+    public long AppliedCount { get; init; }
+
+    /// <summary>Their amount, CNY.</summary>
+    public decimal AppliedCny { get; init; }
+
+    /// <summary>
+    /// Of them, the receipts to match by hand: those that settle no receivable and the credits (paid to a receivable since
+    /// cancelled). Applied + unapplied + refunded = every receipt.
+    /// </summary>
     public long UnappliedCount { get; init; }
 
     /// <summary>Their amount, CNY.</summary>
     public decimal UnappliedCny { get; init; }
+
+    /// <summary>Of the unapplied receipts, the credits: paid to a receivable since cancelled, money held for the customer until it is refunded or applied to another invoice.</summary>
+    public long CreditCount { get; init; }
+
+    /// <summary>Their amount, CNY.</summary>
+    public decimal CreditCny { get; init; }
+
+    /// <summary>Of them, the receipts paid to a receivable whose order is refunded: the money went back to the customer.</summary>
+    public long RefundedCount { get; init; }
+
+    /// <summary>Their amount, CNY.</summary>
+    public decimal RefundedCny { get; init; }
 }
 
 /// <summary>One payment receipt.</summary>
@@ -54,7 +75,7 @@ public sealed record ReceiptRow
     /// <summary>platform_settlement, bank_transfer, card, cash, e_wallet or other.</summary>
     public string PaymentMethod { get; init; } = "";
 
-    /// <summary>The receivable the receipt settles; null for an unapplied receipt.</summary>
+    /// <summary>The receivable the receipt was paid to; null for a receipt that named none.</summary>
     public long? ReceivableId { get; init; }
 
     /// <summary>That receivable's invoice number, if it has one.</summary>
@@ -63,6 +84,13 @@ public sealed record ReceiptRow
     /// <summary>The order number of that receivable's order, when it belongs to one.</summary>
     public string? OrderNo { get; init; }
 
-    /// <summary>True when the receipt settles no receivable.</summary>
-    public bool Unapplied => ReceivableId is null;
+    /// <summary>
+    /// What became of the receipt: <c>applied</c> (settles a receivable that stands), <c>unapplied</c> (named no receivable),
+    /// <c>credit</c> (paid to a receivable since cancelled: to refund, or to apply to another invoice) or <c>refunded</c>
+    /// (paid to a receivable whose order is refunded).
+    /// </summary>
+    public string Application { get; init; } = "";
+
+    /// <summary>True when the receipt is to be matched by hand: <see cref="Application"/> <c>unapplied</c> or <c>credit</c>.</summary>
+    public bool Unapplied { get; init; }
 }
