@@ -67,9 +67,10 @@ internal sealed class ReceiptsCommand : Command
             [.. data.Receipts.Items.Select(r => BiResult.Row($"{r.ReceiptDate:yyyy-MM-dd}", Cells.Time(r.ReceivedAt), Cells.Money(r.Amount), r.Currency,
                 Cells.Money(r.AmountCny), r.PaymentMethod, r.ReferenceNo, r.ReceivableId is null ? "" : r.InvoiceNo ?? $"#{r.ReceivableId}", r.OrderNo,
                 r.Application))],
-            $"{Cells.Count(t.Count)} {what}{when}: {Cells.Money(t.AmountCny)} CNY, of which applied {Cells.Money(t.AppliedCny)} in {Cells.Count(t.AppliedCount)}, "
-            + $"unapplied {Cells.Money(t.UnappliedCny)} in {Cells.Count(t.UnappliedCount)} (credits on cancelled invoices {Cells.Money(t.CreditCny)} in {Cells.Count(t.CreditCount)}), "
-            + $"refunded {Cells.Money(t.RefundedCny)} in {Cells.Count(t.RefundedCount)}. "
+            $"{Cells.Count(t.Count)} {what}{when}: {Cells.Money(t.AmountCny)} CNY, of which "
+            + (query.UnappliedOnly ? "" : $"applied {Cells.Money(t.AppliedCny)} in {Cells.Count(t.AppliedCount)}, unapplied {Cells.Money(t.UnappliedCny)} in {Cells.Count(t.UnappliedCount)} (")
+            + $"credits on cancelled invoices {Cells.Money(t.CreditCny)} in {Cells.Count(t.CreditCount)}"
+            + (query.UnappliedOnly ? ". " : $"), refunded {Cells.Money(t.RefundedCny)} in {Cells.Count(t.RefundedCount)}. ")
             + $"Page {data.Receipts.Page} of {Math.Max(1, data.Receipts.Pages)}.", Records: data.Receipts.Items, Page: PageOf.From(data.Receipts));
         return BiResult.From(result, table);
     }
