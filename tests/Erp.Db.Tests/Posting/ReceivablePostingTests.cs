@@ -236,9 +236,15 @@ public class ReceivablePostingTests
         Assert.Equal((3L, 1420.00m, 284.00m), (all.Totals.Count, all.Totals.AmountCny, all.Totals.ReceivedCny));
         Assert.Equal((2L, 1136.00m, 2L, 1136.00m), (open.Totals.Count, open.Totals.OutstandingCny, open.Totals.OverdueCount, open.Totals.OverdueCny));
         Assert.Equal(1136.00m, open.Aging!.Sum(b => b.OutstandingCny));
-        // On 1 April V-2 is cancelled too; today all three are.
+        // Cancelled as of the month end, V-3 says when; V-1 and V-2 were not yet.
+        Assert.Equal([null, null, new DateTimeOffset(2026, 3, 31, 15, 0, 0, TimeSpan.Zero)],
+            all.Receivables.Items.OrderBy(r => r.InvoiceNo, StringComparer.Ordinal).Select(r => r.CancelledAt));
+        // On 1 April V-2 is cancelled too; today all three are, V-1 since its order's import cancelled it.
         Assert.Equal(["INV-1"], april.Receivables.Items.Select(r => r.InvoiceNo));
         Assert.Equal((0L, 0m), (now.Totals.Count, now.Totals.OutstandingCny));
+        var today = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Status = ReceivableStatus.All })).Data.Receivables.Items.Single(r => r.InvoiceNo == "INV-1");
+        Assert.Equal(("cancelled", await db.ScalarAsync<DateTime>("SELECT updated_at FROM dw.fact_sales_orders WHERE order_no = 'V-1'")),
+            (today.Status, today.CancelledAt!.Value.UtcDateTime));
     }
 
     /// <summary>

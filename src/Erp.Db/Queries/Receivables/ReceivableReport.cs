@@ -90,6 +90,9 @@ public sealed record ReceivableRow
 
     /// <summary>When it was settled in full, if it was.</summary>
     public DateTimeOffset? SettledAt { get; init; }
+
+    /// <summary>When it was cancelled, when <see cref="Status"/> is cancelled (as of the day aged) and the time is known.</summary>
+    public DateTimeOffset? CancelledAt { get; init; }
 }
 
 /// <summary>One aging bucket of the summary.</summary>
