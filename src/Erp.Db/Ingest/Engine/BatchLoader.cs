@@ -216,7 +216,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
                 return new IngestError(f.RowNo, check.Field, check.Constraint, f.Message);
             }).ToList();
         // Values the target columns would round or cut without a word (more decimals than a numeric column keeps), every row at once.
-        if (await ColumnFitChecks.BuildAsync(connection, transaction, plan.Definition, cancellationToken) is { } fit)
+        if (await ColumnFitChecks.BuildAsync(connection, transaction, plan.Definition, staged.Given, cancellationToken) is { } fit)
         {
             failed.AddRange((await connection.QueryAsync<ColumnFitChecks.Failure>(new CommandDefinition(
                 fit, new { max }, transaction, commandTimeout: 0, cancellationToken: cancellationToken)))

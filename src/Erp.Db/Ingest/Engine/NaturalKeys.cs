@@ -45,13 +45,17 @@ internal static class NaturalKeys
         WHERE s.merchant_id = t.merchant_id AND lower(s.warehouse_code) = t.warehouse_code
         """;
 
-    /// <summary>merchant_id or merchant_code is required; the code must name a merchant (the one of merchant_id, when both are given).</summary>
+    /// <summary>
+    /// merchant_id or merchant_code is required; the code must name a merchant (the one of merchant_id, when both are given). A check
+    /// that can fail only on a value the row gives is asked only of a batch that gives the field (<see cref="RowCheck.OnlyWhenGiven"/>):
+    /// each check is a scan of the batch.
+    /// </summary>
     public static IReadOnlyList<RowCheck> Merchant() =>
     [
         new("merchant_code",
             "t.merchant_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id AND m.merchant_code = t.merchant_code)",
             "CASE WHEN t.merchant_id IS NULL THEN format('merchant_code %s is not a merchant', t.merchant_code) "
-            + "ELSE format('merchant_code %s is not merchant_id %s', t.merchant_code, t.merchant_id) END"),
+            + "ELSE format('merchant_code %s is not merchant_id %s', t.merchant_code, t.merchant_id) END") { OnlyWhenGiven = "merchant_code" },
         new("merchant_id",
             "t.merchant_code IS NULL AND (t.merchant_id IS NULL OR NOT EXISTS (SELECT 1 FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id))",
             "CASE WHEN t.merchant_id IS NULL THEN 'merchant_id or merchant_code is missing' ELSE format('merchant_id %s is not a merchant', t.merchant_id) END"),
@@ -64,7 +68,7 @@ internal static class NaturalKeys
             "t.shop_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_shops AS s WHERE s.merchant_id = t.merchant_id AND s.shop_id = t.shop_id AND s.platform_shop_code = t.shop_code)",
             "CASE WHEN t.shop_id IS NULL THEN format('shop_code %s is not a shop of merchant %s', t.shop_code, " + MerchantNamed + ") "
             + "ELSE format('shop_code %s is not shop_id %s of merchant %s', t.shop_code, t.shop_id, " + MerchantNamed + ") END",
-            constraint),
+            constraint) { OnlyWhenGiven = "shop_code" },
         new("shop_id",
             $"t.shop_code IS NULL AND ({(optional ? "false" : "t.shop_id IS NULL")} OR (t.shop_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_shops AS s WHERE s.merchant_id = t.merchant_id AND s.shop_id = t.shop_id)))",
             "CASE WHEN t.shop_id IS NULL THEN 'shop_id or shop_code is missing' ELSE format('shop_id %s is not a shop of merchant %s', t.shop_id, " + MerchantNamed + ") END",
@@ -78,10 +82,10 @@ internal static class NaturalKeys
             "t.customer_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_customers AS c WHERE c.merchant_id = t.merchant_id AND c.customer_id = t.customer_id AND c.customer_code = t.customer_code)",
             "CASE WHEN t.customer_id IS NULL THEN format('customer_code %s is not a customer of merchant %s', t.customer_code, " + MerchantNamed + ") "
             + "ELSE format('customer_code %s is not customer_id %s', t.customer_code, t.customer_id) END",
-            constraint),
+            constraint) { OnlyWhenGiven = "customer_code" },
         new("customer_id",
-            "t.customer_code IS NULL AND t.customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_customers AS c WHERE c.merchant_id = t.merchant_id AND c.customer_id = t.customer_id)",
+            "t.customer_id IS NOT NULL AND t.customer_code IS NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_customers AS c WHERE c.merchant_id = t.merchant_id AND c.customer_id = t.customer_id)",
             "format('customer_id %s is not a customer of merchant %s', t.customer_id, " + MerchantNamed + ")",
-            constraint),
+            constraint) { OnlyWhenGiven = "customer_id" },
     ];
 }
