@@ -9,14 +9,17 @@
 -- setting lasts no longer than its statistics. Up to 1 MB (some 7,000 staged orders) ANALYZE reads
 -- the whole table either way, and altering its columns would only add catalog writes to a small
 -- batch's call.
--- Runs as the caller, who created the table.
+-- Runs as the caller, who created the table. The table is named by text and resolved when called:
+-- a regclass literal in a function's call is resolved by plpgsql_check's static pass, before the
+-- temp table it names exists.
 
-CREATE OR REPLACE FUNCTION ops.analyze_batch(batch regclass)
+CREATE OR REPLACE FUNCTION ops.analyze_batch(batch_table text)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    batch   regclass := batch_table::regclass;
     sampled text;
 BEGIN
     IF pg_relation_size(batch) > 1024 * 1024 THEN
@@ -30,7 +33,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION ops.analyze_batch(regclass) IS
+COMMENT ON FUNCTION ops.analyze_batch(text) IS
     'ANALYZEs a batch''s temp table, on a 3,000-row sample (statistics target 10) when it is larger than 1 MB.';
-REVOKE EXECUTE ON FUNCTION ops.analyze_batch(regclass) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION ops.analyze_batch(regclass) TO erp_writer;
+REVOKE EXECUTE ON FUNCTION ops.analyze_batch(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ops.analyze_batch(text) TO erp_writer;

@@ -98,7 +98,7 @@ public class ShopHealthLikeForLikeTests
                 "SELECT previous_gmv_cny, previous_through FROM mart.shop_health WHERE merchant_id = 1 AND period_type = @kind AND period_start = @start",
                 new { kind, start = Sql.Date(start) }, transaction);
             var query = await connection.QuerySingleAsync<(decimal Previous, DateTime Through)>(
-                $"SELECT q.previousperiodrevenue, q.previousthrough FROM ({QuerySql.Text("sales_totals")}\n) AS q",
+                $"SELECT q.previousrevenue, q.previousthrough FROM ({QuerySql.Text("sales_totals")}\n) AS q",
                 new
                 {
                     start = Sql.Date(start),
