@@ -67,7 +67,14 @@ internal sealed class IngestScenario : IScenario
             await ingestor.UpsertOrderItemsAsync(lines, cancellationToken);
         }
         var postedFloor = await Step("ing_posted_floor", Catalog, db => BenchOrderLines.CopyPostedAsync(db, orders));
-        var posted = await Step("ing_posted", Catalog, PostAsync);
+        IReadOnlyList<StatementTimer.Statement> postedStatements = [];
+        var posted = await Step("ing_posted", Catalog, async db =>
+        {
+            using var timer = new StatementTimer();
+            await PostAsync(db);
+            postedStatements = timer.Statements;
+        });
+        StatementTimer.Log(context.Log, "ingest.posted", postedStatements);
         var postedInTwoCalls = await Step("ing_posted_two", Catalog, PostInTwoCallsAsync);
         // The same load after a VACUUM ANALYZE of the empty warehouse (what a DBA may run after a migrate, and the state of a new
         // month's partition analyzed while empty): every fact is then planned as empty, whatever the batch writes into it.
