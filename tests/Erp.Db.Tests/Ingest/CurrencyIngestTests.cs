@@ -209,7 +209,7 @@ public class CurrencyIngestTests
             var checks = ((IEnumerable)Get(definition, "Checks")!).Cast<RowCheck>().ToList();
             Assert.All(rule.Columns, column => Assert.Contains(column, columns));
             Assert.All(rule.Checks("", ""), check => Assert.Contains(checks, c => c.Field == check.Field && c.FailsWhen == check.FailsWhen));
-            Assert.Equal(rule.Fill(false), ((IReadOnlyList<string>)Get(plan, "Resolve")!)[^1]);
+            Assert.Equal(rule.Fill(false), ((IReadOnlyList<ResolveStep>)Get(plan, "Resolve")!)[^1].Sql);
         }
     }
 }

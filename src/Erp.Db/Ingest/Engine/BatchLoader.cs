@@ -84,12 +84,12 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
     /// </summary>
     public Task<(IngestResult Parents, IngestResult Children)> LoadWithChildrenAsync<TParent, TChild>(
         IngestPlan<TParent> parentPlan, IAsyncEnumerable<TParent> parents, IngestPlan<TChild> childPlan, IAsyncEnumerable<TChild> children,
-        IReadOnlySet<string>? childSupplied, IReadOnlyList<string> childSummary, CancellationToken cancellationToken) =>
+        IReadOnlySet<string>? childSupplied, IReadOnlyList<ResolveStep> childSummary, CancellationToken cancellationToken) =>
         WarehouseErrors.GuardAsync(RequiredRole.Writer, () => LoadBothAsync(parentPlan, parents, childPlan, children, childSupplied, childSummary, cancellationToken));
 
     private async Task<(IngestResult Parents, IngestResult Children)> LoadBothAsync<TParent, TChild>(
         IngestPlan<TParent> parentPlan, IAsyncEnumerable<TParent> parents, IngestPlan<TChild> childPlan, IAsyncEnumerable<TChild> children,
-        IReadOnlySet<string>? childSupplied, IReadOnlyList<string> childSummary, CancellationToken cancellationToken)
+        IReadOnlySet<string>? childSupplied, IReadOnlyList<ResolveStep> childSummary, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parents);
         ArgumentNullException.ThrowIfNull(children);
@@ -102,8 +102,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
 
         var stagedChildren = await StageAsync(connection, transaction, childPlan, children, cancellationToken);
         // The summary's statements, then the table out of the way: one command (one round trip), run in order.
-        await Execute(string.Join(";\n", childSummary.Select(s => s.TrimEnd().TrimEnd(';'))
-            .Append($"ALTER TABLE {IngestPlan<TChild>.TempTable} RENAME TO {StagedChildren}")));
+        await Execute(ResolveStep.Command([.. childSummary, $"ALTER TABLE {IngestPlan<TChild>.TempTable} RENAME TO {StagedChildren}"], stagedChildren.Given));
 
         var stagedParents = await StageAsync(connection, transaction, parentPlan, parents, cancellationToken);
         var parentCounts = stagedParents.Count == 0 ? new UpsertCounts(0, 0) : await WriteOfAsync(connection, transaction, parentPlan, stagedParents, cancellationToken);
@@ -203,7 +202,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
             await AnalyzeChangedPartitionsAsync(connection, transaction, cancellationToken);
         }
 
-        if (plan.ResolveOf(count) is { Length: > 0 } resolve)
+        if (plan.ResolveOf(count, staged.Given) is { Length: > 0 } resolve)
         {
             await connection.ExecuteAsync(new CommandDefinition(resolve, days.With(), transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         }

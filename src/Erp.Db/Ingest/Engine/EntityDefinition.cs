@@ -119,7 +119,7 @@ internal sealed record EntityDefinition<TRow>
     /// (merchant_code, shop_code, customer_code, ...) with one set-based UPDATE ... FROM the dimension (see <see cref="NaturalKeys"/>),
     /// or adds a column of the batch's own and fills it so (a payment's receivable, from its invoice or order number).
     /// </summary>
-    public IReadOnlyList<string> Resolve { get; init; } = [];
+    public IReadOnlyList<ResolveStep> Resolve { get; init; } = [];
 
     /// <summary>
     /// The currency rule of an entity with amounts in a currency (currency_code and exchange_rate), or null: its fill runs after

@@ -91,17 +91,14 @@ internal sealed class IngestPlan<TRow>
     /// The statements run on the temp table after the COPY, before the checks: the entity's <see cref="EntityDefinition{TRow}.Resolve"/>,
     /// then the fill of its <see cref="EntityDefinition{TRow}.Currency"/> rule.
     /// </summary>
-    public IReadOnlyList<string> Resolve { get; }
+    public IReadOnlyList<ResolveStep> Resolve { get; }
 
     /// <summary><see cref="Resolve"/> of a batch of at most <see cref="CurrencyRule.FewRows"/> rows: the same values, with fewer statements.</summary>
-    private IReadOnlyList<string> ResolveFew { get; }
+    private IReadOnlyList<ResolveStep> ResolveFew { get; }
 
-    /// <summary>
-    /// <see cref="Resolve"/> for a batch of <paramref name="rows"/>, as one command (one round trip: the statements run in order, and
-    /// the first to fail stops the rest, as one by one).
-    /// </summary>
-    public string ResolveOf(long rows) =>
-        string.Join(";\n", (rows <= CurrencyRule.FewRows ? ResolveFew : Resolve).Select(s => s.TrimEnd().TrimEnd(';')));
+    /// <summary><see cref="Resolve"/> for a batch of <paramref name="rows"/> that gives the fields <paramref name="given"/>, as one command (<see cref="ResolveStep.Command"/>).</summary>
+    public string ResolveOf(long rows, IReadOnlySet<string> given) =>
+        ResolveStep.Command(rows <= CurrencyRule.FewRows ? ResolveFew : Resolve, given);
 
     /// <summary>Whether a row without currency_code keeps the stored row's currency: the batch leaves currency_code out.</summary>
     private bool KeepsStoredCurrency { get; }

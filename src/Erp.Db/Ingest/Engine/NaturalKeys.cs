@@ -10,23 +10,23 @@ internal static class NaturalKeys
     /// <summary>The merchant as a message names it: by the code the file gave, else by its id.</summary>
     public const string MerchantNamed = "coalesce(t.merchant_code, t.merchant_id::text)";
 
-    public const string ResolveMerchant = """
+    public static readonly ResolveStep ResolveMerchant = new("""
         UPDATE pg_temp.ingest_rows AS t SET merchant_id = m.merchant_id
         FROM dw.dim_merchants AS m
         WHERE t.merchant_id IS NULL AND t.merchant_code IS NOT NULL AND m.merchant_code = t.merchant_code
-        """;
+        """) { OnlyWhenGiven = "merchant_code" };
 
-    public const string ResolveShop = """
+    public static readonly ResolveStep ResolveShop = new("""
         UPDATE pg_temp.ingest_rows AS t SET shop_id = s.shop_id
         FROM dw.dim_shops AS s
         WHERE t.shop_id IS NULL AND t.shop_code IS NOT NULL AND s.merchant_id = t.merchant_id AND s.platform_shop_code = t.shop_code
-        """;
+        """) { OnlyWhenGiven = "shop_code" };
 
-    public const string ResolveCustomer = """
+    public static readonly ResolveStep ResolveCustomer = new("""
         UPDATE pg_temp.ingest_rows AS t SET customer_id = c.customer_id
         FROM dw.dim_customers AS c
         WHERE t.customer_id IS NULL AND t.customer_code IS NOT NULL AND c.merchant_id = t.merchant_id AND c.customer_code = t.customer_code
-        """;
+        """) { OnlyWhenGiven = "customer_code" };
 
     /// <summary>
     /// A warehouse code is compared without case. The field is written in lower case (<see cref="Field.Code{TRow}"/>), so that

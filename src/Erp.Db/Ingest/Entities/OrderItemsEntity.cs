@@ -52,6 +52,8 @@ internal static class OrderItemsEntity
     /// check and the upsert join by hash: 400,000 lines of 100 products over a year ask it 36,500 times, not 400,000 times in each of
     /// two statements. A row's unit_cost is NULL when the product's cost currency has no rate on or before the day. Built again for
     /// each batch: posting a batch can move a product's average cost (goods that come back re-enter at their cost).
+    /// Indexed on its key, so a join planned from a low estimate of the lines (an upsert's join of 400,000 lines with their orders
+    /// was estimated at 274 rows) probes it per line, as the look-up it replaces did, instead of scanning it per line.
     /// </summary>
     private static string LineCostsOf(string needsCost) => $"""
         DROP TABLE IF EXISTS {LineCosts};
@@ -60,6 +62,7 @@ internal static class OrderItemsEntity
         FROM (SELECT DISTINCT t.merchant_id, t.sku, t.order_date AS cost_day FROM {IngestPlan<OrderItemRow>.TempTable} AS t WHERE {needsCost}) AS d
         JOIN dw.dim_products AS p ON p.merchant_id = d.merchant_id AND p.sku = d.sku
         LEFT JOIN LATERAL dw.product_unit_cost(p.merchant_id, p.product_id, d.cost_day) AS c ON true;
+        CREATE UNIQUE INDEX ON {LineCosts} (merchant_id, sku, cost_day);
         SELECT ops.analyze_batch('{LineCosts}')
         """;
 
@@ -80,7 +83,7 @@ internal static class OrderItemsEntity
     /// reject them before anything is committed. Should this ever differ from the stored lines' sums, dw.post_order_totals, which
     /// the lines' posting runs, corrects the order; it then writes it a second time, as two separate calls do.
     /// </summary>
-    public static readonly IReadOnlyList<string> SummarizeBatchLines =
+    public static readonly IReadOnlyList<ResolveStep> SummarizeBatchLines =
     [
         NaturalKeys.ResolveMerchant,
         NaturalKeys.ResolveShop,
