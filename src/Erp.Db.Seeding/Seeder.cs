@@ -118,7 +118,7 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
         var results = await new ViewRefresher(dataSource).RefreshDueAsync("seed", cancellationToken);
         foreach (var failed in results.Where(r => r.Status == RefreshStatus.Failed))
         {
-            logger.LogWarning("Refreshing {View} after the seed failed: {Error}", failed.ViewName, failed.Error);
+            logger.LogWarning("Refreshing {View} after the seed failed: {Error}", failed.View, failed.Error);
         }
         return results;
     }

@@ -70,7 +70,7 @@ internal sealed class RefreshCommand : Command
         if (failed.Count > 0)
         {
             throw new CliException(ErrorCodes.RefreshFailed,
-                $"{failed.Count} of {results.Count} refresh(es) failed: {string.Join("; ", failed.Select(f => $"{f.ViewName}: {f.Error}"))}. The others succeeded or were skipped.",
+                $"{failed.Count} of {results.Count} refresh(es) failed: {string.Join("; ", failed.Select(f => $"{f.View}: {f.Error}"))}. The others succeeded or were skipped.",
                 ExitCodes.Failure, new { results = results.Select(RefreshView.Result) });
         }
         var caption = results.Count == 0 ? "Nothing was due." : $"{results.Count(r => r.Status == RefreshStatus.Succeeded)} refreshed, {results.Count(r => r.Status == RefreshStatus.Skipped)} skipped.";
@@ -86,7 +86,7 @@ internal sealed class RefreshCommand : Command
         {
             refreshed += results.Count(r => r.Status == RefreshStatus.Succeeded);
             failed += results.Count(r => r.Status == RefreshStatus.Failed);
-            output.Note($"{DateTimeOffset.Now:HH:mm:ss} due refresh: {string.Join(", ", results.Select(r => $"{r.ViewName} {r.Status.ToString().ToLowerInvariant()}").DefaultIfEmpty("nothing due"))}");
+            output.Note($"{DateTimeOffset.Now:HH:mm:ss} due refresh: {string.Join(", ", results.Select(r => $"{r.View} {r.Status.ToString().ToLowerInvariant()}").DefaultIfEmpty("nothing due"))}");
         };
         output.Note($"Refreshing what is due every {every.TotalSeconds:0.###}s; Ctrl+C to stop.");
         await worker.StartAsync(CancellationToken.None);

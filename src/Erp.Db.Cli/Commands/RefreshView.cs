@@ -9,7 +9,7 @@ internal static class RefreshView
 {
     public static object Result(RefreshResult r) => new
     {
-        view = r.ViewName,
+        view = r.View,
         status = r.Status,
         rows = r.RowCount,
         durationMs = r.DurationMs,
@@ -23,7 +23,7 @@ internal static class RefreshView
     public static TableView Results(IReadOnlyList<RefreshResult> results, string caption) => new(
         ["View", "Status", "Rows", "ms", "Error"],
         [.. results.Select(r => (IReadOnlyList<string>)[
-            r.ViewName,
+            r.View,
             r.Status.ToString().ToLowerInvariant(),
             r.RowCount?.ToString(CultureInfo.InvariantCulture) ?? "",
             r.DurationMs.ToString("0", CultureInfo.InvariantCulture),
@@ -34,7 +34,7 @@ internal static class RefreshView
 
     public static object Status(ViewStatus s) => new
     {
-        view = s.ViewName,
+        view = s.View,
         rows = s.RowCount,
         lastRefresh = s.LastRefresh,
         lastDurationMs = s.LastDurationMs,
@@ -54,7 +54,7 @@ internal static class RefreshView
     public static TableView Statuses(IReadOnlyList<ViewStatus> statuses, string caption) => new(
         ["View", "Rows", "Last refresh", "ms", "Status", "Age", "Stale", "Fails", "Retry at"],
         [.. statuses.Select(s => (IReadOnlyList<string>)[
-            s.ViewName.Replace("mart.", "", StringComparison.Ordinal),
+            s.View.Replace("mart.", "", StringComparison.Ordinal),
             s.RowCount?.ToString(CultureInfo.InvariantCulture) ?? "",
             s.LastRefresh is { } at ? Bi.Cells.Time(at) : "never",
             s.LastDurationMs?.ToString("0", CultureInfo.InvariantCulture) ?? "",

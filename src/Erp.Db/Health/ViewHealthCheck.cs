@@ -59,14 +59,14 @@ internal sealed class ViewHealthCheck(ErpDatabase database) : IHealthCheck
                 : view.ConsecutiveFailures >= FailuresForUnhealthy ? $"failing x{view.ConsecutiveFailures}: {view.LastError}"
                 : view.Stale ? $"stale (age {(view.AgeSeconds is { } age ? TimeSpan.FromSeconds(age).ToString() : "never refreshed")}, stale after {TimeSpan.FromSeconds(view.StaleAfterSeconds)})"
                 : "healthy";
-            data[view.ViewName] = state;
+            data[view.View] = state;
             if (state == "missing" || view.ConsecutiveFailures >= FailuresForUnhealthy)
             {
-                failing.Add(view.ViewName);
+                failing.Add(view.View);
             }
             else if (view.Stale)
             {
-                stale.Add(view.ViewName);
+                stale.Add(view.View);
             }
         }
         if (failing.Count > 0)

@@ -2,7 +2,7 @@ namespace Erp.Db.Refresh;
 
 /// <summary>One refresh attempt: a row of <c>ops.mv_refresh_log</c>.</summary>
 /// <param name="LogId">The log row's id.</param>
-/// <param name="ViewName">Schema-qualified view name; <c>ops.compute_c_class</c> for the recompute of the C-class results (targets, campaigns, shop health, product rankings) that follows a full or due refresh, <c>ops.refresh_due</c> for a due run that failed outside a view.</param>
+/// <param name="View">Schema-qualified view name; <c>ops.compute_c_class</c> for the recompute of the C-class results (targets, campaigns, shop health, product rankings) that follows a full or due refresh, <c>ops.refresh_due</c> for a due run that failed outside a view.</param>
 /// <param name="Status">Succeeded, failed or skipped.</param>
 /// <param name="StartedAt">When the attempt started (UTC).</param>
 /// <param name="FinishedAt">When it ended (UTC).</param>
@@ -14,7 +14,7 @@ namespace Erp.Db.Refresh;
 /// <param name="Trigger">What asked for the refresh (schedule, worker, cli, manual, ...).</param>
 public sealed record RefreshResult(
     long LogId,
-    string ViewName,
+    string View,
     RefreshStatus Status,
     DateTimeOffset StartedAt,
     DateTimeOffset FinishedAt,

@@ -299,7 +299,7 @@ public sealed class ViewRefresher
         {
             throw cancellationToken.IsCancellationRequested
                 ? new OperationCanceledException(cancellationToken)
-                : new OperationCanceledException($"The refresh of {result.ViewName} was cancelled: {result.Error}");
+                : new OperationCanceledException($"The refresh of {result.View} was cancelled: {result.Error}");
         }
     }
 
@@ -356,7 +356,7 @@ public sealed class ViewRefresher
     {
         if (result.Status == RefreshStatus.Failed)
         {
-            logger.LogWarning("Refresh of {View} failed: {Error} (SQLSTATE {SqlState})", result.ViewName, result.Error, result.ErrorSqlState);
+            logger.LogWarning("Refresh of {View} failed: {Error} (SQLSTATE {SqlState})", result.View, result.Error, result.ErrorSqlState);
         }
         return result;
     }

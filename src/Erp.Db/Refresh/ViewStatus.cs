@@ -1,7 +1,7 @@
 namespace Erp.Db.Refresh;
 
 /// <summary>Freshness and health of one registered view (a row of <c>ops.view_status()</c>).</summary>
-/// <param name="ViewName">Schema-qualified view name.</param>
+/// <param name="View">Schema-qualified view name.</param>
 /// <param name="RowCount">Rows after the last successful refresh.</param>
 /// <param name="LastRefresh">End of the last successful refresh (UTC), if any.</param>
 /// <param name="LastDurationMs">Duration of the last successful refresh.</param>
@@ -22,7 +22,7 @@ namespace Erp.Db.Refresh;
 /// While a failing view backs off: when due refreshes try it again (a manual refresh does not wait).
 /// </param>
 public sealed record ViewStatus(
-    string ViewName,
+    string View,
     long? RowCount,
     DateTimeOffset? LastRefresh,
     decimal? LastDurationMs,

@@ -32,6 +32,7 @@ public class ResultNamesTests
         ["EndDate"] = "End",
         ["PeriodStart"] = "Start",
         ["PeriodEnd"] = "End",
+        ["ViewName"] = "View",
     };
 
     private static readonly HashSet<string> DayNames = new(StringComparer.Ordinal) { "Bucket", "Start", "End", "From", "To", "AsOf", "FirstDay", "LastDay", "Month" };
@@ -56,11 +57,11 @@ public class ResultNamesTests
     [Fact]
     public void The_rules_catch_each_name_that_was_retired()
     {
-        var problems = Problems([typeof(OldNames)]);
+        var problems = Problems([typeof(OldNames), typeof(OldShopRow)]);
 
         Assert.Equal(
-            ["OldNames.AgeSeconds", "OldNames.Bucket", "OldNames.BudgetCny", "OldNames.CreatedAt", "OldNames.GmvCny", "OldNames.Key", "OldNames.OrderCount",
-             "OldNames.Period", "OldNames.TotalOrders", "OldNames.TotalRevenue"],
+            ["OldNames.AgeSeconds", "OldNames.Bucket", "OldNames.BudgetCny", "OldNames.CreatedAt", "OldNames.GmvCny", "OldNames.IsOpen", "OldNames.Key",
+             "OldNames.OrderCount", "OldNames.Period", "OldNames.TotalOrders", "OldNames.TotalRevenue", "OldNames.ViewName", "OldShopRow.ShopName"],
             problems.Select(p => p[..p.IndexOf(':', StringComparison.Ordinal)]).Distinct().Order(StringComparer.Ordinal));
     }
 
@@ -123,6 +124,11 @@ public class ResultNamesTests
         foreach (var type in types)
         {
             var names = Properties(type).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            // A row's own entity comes first, by its id (ShopId): its name is then Name, as other rows' own names are; ShopName
+            // beside another entity's id (a campaign's shop) names that shop.
+            var own = Properties(type).OrderBy(p => p.MetadataToken).FirstOrDefault()?.Name is { } first && first.EndsWith("Id", StringComparison.Ordinal) && first.Length > 2
+                ? first[..^2]
+                : null;
             foreach (var property in Properties(type))
             {
                 var name = property.Name;
@@ -163,6 +169,14 @@ public class ResultNamesTests
                 {
                     Problem("an instant is a DateTimeOffset (ISO 8601 with its offset)");
                 }
+                if (bare == typeof(bool) && name.StartsWith("Is", StringComparison.Ordinal) && name.Length > 2 && char.IsUpper(name[2]))
+                {
+                    Problem("a flag is the adjective itself (Stale, Healthy, Open), without Is");
+                }
+                if (own is not null && name == own + "Name")
+                {
+                    Problem($"a row names its own entity ({own}Id) Name");
+                }
                 if (name == "Key" && property.PropertyType != typeof(string))
                 {
                     Problem("a group's key is text (an id or a code); a time bucket is Bucket");
@@ -179,5 +193,8 @@ public class ResultNamesTests
     /// <summary>The names the vocabulary retired, as they were, each breaking one rule.</summary>
     private sealed record OldNames(
         long OrderCount, long TotalOrders, decimal TotalRevenue, decimal GmvCny, decimal? BudgetCny, TimeSpan AgeSeconds, string Bucket, int Key,
-        string Period, DateTime CreatedAt, decimal Revenue, long TotalCustomers, DateOnly? Month);
+        string Period, DateTime CreatedAt, decimal Revenue, long TotalCustomers, DateOnly? Month, bool IsOpen, string ViewName);
+
+    /// <summary>A row of shops that named its own shop ShopName.</summary>
+    private sealed record OldShopRow(long ShopId, string ShopName, long? CampaignId);
 }

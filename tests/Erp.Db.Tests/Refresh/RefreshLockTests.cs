@@ -89,7 +89,7 @@ public class RefreshLockTests
         // The library's due run (RefreshWorker, erpdb refresh --due) goes on too, and leaves the reader's lock alone.
         await SalesDataset.AddOrderAsync(db, "LOCK-DUE-2", 88m);
         var results = await new ViewRefresher(writer.DataSource).RefreshDueAsync("test");
-        Assert.Contains(results, r => r.ViewName == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded);
+        Assert.Contains(results, r => r.View == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded);
         Assert.Equal(0, await DifferenceAsync(db, "mart.mv_daily_sales"));
         Assert.Equal(4, await HeldAsync(db, squatter));
     }
@@ -189,7 +189,7 @@ public class RefreshLockTests
 
             // The library's due run (RefreshWorker, erpdb refresh --due) does the same.
             var results = await new ViewRefresher(writer.DataSource).RefreshDueAsync("test");
-            var result = Assert.Single(results, r => r.ViewName == "mart.mv_daily_sales");
+            var result = Assert.Single(results, r => r.View == "mart.mv_daily_sales");
             Assert.Equal(RefreshStatus.Skipped, result.Status);
             Assert.Contains($"process {holder.ProcessID} (", result.Error);
             await seed.RollbackAsync();

@@ -108,11 +108,11 @@ public class RefreshReliabilityTests
 
         var results = await new ViewRefresher(db.DataSource).RefreshDueAsync("test");
 
-        var slow = results.Single(r => r.ViewName == SlowView);
+        var slow = results.Single(r => r.View == SlowView);
         Assert.Equal(RefreshStatus.Failed, slow.Status);
         Assert.Equal("57014", slow.ErrorSqlState);
         Assert.Contains("statement timeout", slow.Error);
-        Assert.Equal(WarehouseViews.Count, results.Count(r => r.Status == RefreshStatus.Succeeded && r.ViewName.StartsWith("mart.mv_", StringComparison.Ordinal)));
+        Assert.Equal(WarehouseViews.Count, results.Count(r => r.Status == RefreshStatus.Succeeded && r.View.StartsWith("mart.mv_", StringComparison.Ordinal)));
         Assert.Equal(1, await db.ScalarAsync<int>($"SELECT consecutive_failures FROM ops.view_status() WHERE view_name = '{SlowView}'"));
         Assert.Equal(0, await db.ScalarAsync<long>(AdvisoryLocks));
     }
@@ -128,11 +128,11 @@ public class RefreshReliabilityTests
         // A new session's first call compiles and plans ops.refresh_view: 1 ms runs out before the function starts, or in it.
         var results = await new ViewRefresher(db.DataSource).RefreshAsync([cut, "mart.mv_top_products"], "test");
 
-        var failed = results.Single(r => r.ViewName == cut);
+        var failed = results.Single(r => r.View == cut);
         Assert.Equal((RefreshStatus.Failed, "57014"), (failed.Status, failed.ErrorSqlState));
         Assert.Equal("failed", await db.ScalarAsync<string>($"SELECT string_agg(status, ',') FROM ops.mv_refresh_log WHERE log_id > {before} AND view_name = '{cut}'"));
         Assert.Equal(1, await db.ScalarAsync<int>($"SELECT consecutive_failures FROM ops.mv_registry WHERE view_name = '{cut}'"));
-        Assert.Equal(RefreshStatus.Succeeded, results.Single(r => r.ViewName == "mart.mv_top_products").Status);
+        Assert.Equal(RefreshStatus.Succeeded, results.Single(r => r.View == "mart.mv_top_products").Status);
         Assert.Equal(0, await db.ScalarAsync<long>(AdvisoryLocks));
     }
 
@@ -230,7 +230,7 @@ public class RefreshReliabilityTests
 
         var first = await refresher.RefreshDueAsync("test");
         var second = await refresher.RefreshDueAsync("test");
-        var status = (await refresher.GetStatusAsync()).Single(s => s.ViewName == "mart.mv_test_failing");
+        var status = (await refresher.GetStatusAsync()).Single(s => s.View == "mart.mv_test_failing");
 
         Assert.Equal(RefreshStatus.Failed, Assert.Single(first).Status);
         Assert.Empty(second); // backing off: due, but not retried yet
@@ -248,7 +248,7 @@ public class RefreshReliabilityTests
 
         await db.ExecuteAsync("CREATE OR REPLACE FUNCTION mart.test_value() RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RETURN 2; END $$");
         Assert.Equal(RefreshStatus.Succeeded, Assert.Single(await refresher.RefreshAsync(["mv_test_failing"], "test")).Status);
-        var reset = (await refresher.GetStatusAsync()).Single(s => s.ViewName == "mart.mv_test_failing");
+        var reset = (await refresher.GetStatusAsync()).Single(s => s.View == "mart.mv_test_failing");
         Assert.Null(reset.RetryAfter);
         Assert.Equal(0, reset.ConsecutiveFailures);
         Assert.True(await db.ScalarAsync<bool>("SELECT retry_after IS NULL FROM ops.mv_registry WHERE view_name = 'mart.mv_test_failing'"));

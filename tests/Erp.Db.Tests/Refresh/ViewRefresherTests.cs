@@ -25,9 +25,9 @@ public class ViewRefresherTests
         var due = await refresher.RefreshDueAsync(CancellationToken.None);
 
         Assert.Equal(RefreshStatus.Succeeded, Assert.Single(one).Status);
-        Assert.Equal(WarehouseViews.Count, all.Count(r => r.ViewName.StartsWith("mart.", StringComparison.Ordinal)));
+        Assert.Equal(WarehouseViews.Count, all.Count(r => r.View.StartsWith("mart.", StringComparison.Ordinal)));
         Assert.Equal(RefreshStatus.Succeeded, Assert.Single(rebuilt).Status);
-        Assert.Contains(due, r => r.ViewName == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded);
+        Assert.Contains(due, r => r.View == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded);
         Assert.Equal(["manual"], await db.ScalarAsync<string[]>($"SELECT array_agg(DISTINCT refresh_trigger) FROM ops.mv_refresh_log WHERE log_id > {lastLog} AND view_name LIKE 'mart.%'") ?? []);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => refresher.RefreshDueAsync(cancelled.Token));
     }
@@ -53,12 +53,12 @@ public class ViewRefresherTests
         Assert.Equal(activityRows, activity.RowCount);
         // An incremental aggregate keeps its row count from the rows it deleted and inserted.
         var dailyRows = await db.ScalarAsync<long>("SELECT count(*) FROM mart.mv_daily_sales");
-        Assert.Contains(due, r => r.ViewName == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded && r.RowCount == dailyRows);
-        Assert.Contains(due, r => r.ViewName == "ops.compute_c_class");
+        Assert.Contains(due, r => r.View == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded && r.RowCount == dailyRows);
+        Assert.Contains(due, r => r.View == "ops.compute_c_class");
         Assert.Empty(again);
         Assert.Equal(WarehouseViews.Count, status.Count);
         Assert.All(status, s => Assert.True(s.Healthy && !s.PendingChanges && s.LastRefresh is not null && s.AgeSeconds < s.StaleAfterSeconds));
-        Assert.Equal(["mart.mv_daily_sales"], status.Single(s => s.ViewName == "mart.mv_weekly_sales").DependsOn);
+        Assert.Equal(["mart.mv_daily_sales"], status.Single(s => s.View == "mart.mv_weekly_sales").DependsOn);
         await Assert.ThrowsAsync<UnknownViewException>(() => refresher.RefreshAsync(["mart.mv_missing"]));
     }
 
@@ -77,7 +77,7 @@ public class ViewRefresherTests
         var results = await firstRun.Task.WaitAsync(TimeSpan.FromMinutes(2));
         await worker.StopAsync(CancellationToken.None);
 
-        Assert.Contains(results, r => r.ViewName == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded && r.Trigger == "worker");
+        Assert.Contains(results, r => r.View == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded && r.Trigger == "worker");
         // A run that refreshed something is reported at Information.
         Assert.Contains(log.Entries, e => e.Level == LogLevel.Information
             && e.Message == $"Due refresh: {results.Count(r => r.Status == RefreshStatus.Succeeded)} refreshed, 0 failed, 0 skipped");

@@ -60,7 +60,7 @@ public class SeederTests(SmallSeed seed)
 
         Assert.True(await refreshed.ScalarAsync<long>(liveOrders) > 0);
         Assert.Equal(await refreshed.ScalarAsync<long>(liveOrders), await refreshed.ScalarAsync<long>(viewOrders));
-        Assert.Contains(report.Refreshed, r => r.ViewName == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded && r.Trigger == "seed");
+        Assert.Contains(report.Refreshed, r => r.View == "mart.mv_daily_sales" && r.Status == RefreshStatus.Succeeded && r.Trigger == "seed");
         Assert.DoesNotContain(report.Refreshed, r => r.Status == RefreshStatus.Failed);
         Assert.Equal(report.Refreshed.Count, await refreshed.ScalarAsync<long>("SELECT count(*) FROM ops.mv_refresh_log WHERE refresh_trigger = 'seed'"));
 

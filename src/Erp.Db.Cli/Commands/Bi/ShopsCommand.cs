@@ -60,7 +60,7 @@ internal sealed class ShopsCommand : Command
         var when = new PeriodMeta(data.Start, data.End, data.End.DayNumber - data.Start.DayNumber + 1, data.PeriodType, data.End < today && cut is null, note);
         var table = new TableView(
             ["Shop", "Platform", "Health", "Health rank", "Revenue", "Revenue rank", "Profit", "Profit rank", "Growth", "Margin", "Ship h", "Returns", "Stock-out"],
-            [.. data.Shops.Items.Select(s => BiResult.Row(s.ShopName, s.Platform, s.Score is { } score ? Cells.Money(score) : "n/a", s.HealthRank?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [.. data.Shops.Items.Select(s => BiResult.Row(s.Name, s.Platform, s.Score is { } score ? Cells.Money(score) : "n/a", s.HealthRank?.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Cells.Money(s.Revenue), Cells.Count(s.RevenueRank), Cells.Money(s.GrossProfit), Cells.Count(s.ProfitRank),
                 Cells.Percent(s.Components.SalesGrowth.Value), Cells.Percent(s.Components.GrossMargin.Value),
                 s.Components.FulfilmentHours.Value is { } hours ? Cells.Money(hours) : "n/a",

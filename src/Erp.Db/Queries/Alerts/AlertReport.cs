@@ -29,5 +29,5 @@ public sealed record AlertKindCount(string Kind, long Total, long Open);
 public sealed record AlertRow(long AlertId, string Kind, string Subject, long MerchantId, DateTimeOffset RaisedAt, DateTimeOffset? ResolvedAt, JsonElement Details)
 {
     /// <summary>True while the alert is not resolved.</summary>
-    public bool IsOpen => ResolvedAt is null;
+    public bool Open => ResolvedAt is null;
 }

@@ -62,7 +62,7 @@ internal sealed record ShopHealthRecord
     public ShopHealthRow ToRow() => new()
     {
         ShopId = ShopId,
-        ShopName = ShopName,
+        Name = ShopName,
         Platform = Platform,
         Score = Score,
         HealthRank = HealthRank,

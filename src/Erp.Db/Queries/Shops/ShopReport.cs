@@ -23,8 +23,8 @@ public sealed record ShopHealthRow
     /// <summary>Shop id.</summary>
     public long ShopId { get; init; }
 
-    /// <summary>Shop name.</summary>
-    public string ShopName { get; init; } = "";
+    /// <summary>The shop's name.</summary>
+    public string Name { get; init; } = "";
 
     /// <summary>Platform code.</summary>
     public string Platform { get; init; } = "";
