@@ -41,6 +41,14 @@ internal static class BenchSingleOrder
             await context.QuietAsync();
             var floor = await LatencyStats.MeasureAsync(1, calls, Floor, warmUps: 5);
             var library = await LatencyStats.MeasureAsync(1, calls, Library, warmUps: 5);
+            // One more call, statement by statement: where a small batch's fixed costs go.
+            IReadOnlyList<StatementTimer.Statement> statements;
+            using (var timer = new StatementTimer())
+            {
+                await Library();
+                statements = timer.Statements;
+            }
+            StatementTimer.Log(context.Log, "ingest.single (one call)", statements);
             return (library, floor);
         }
         finally

@@ -102,7 +102,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
 
         var stagedChildren = await StageAsync(connection, transaction, childPlan, children, cancellationToken);
         // The summary's statements, then the table out of the way: one command (one round trip), run in order.
-        await Execute(ResolveStep.Command([.. childSummary, $"ALTER TABLE {IngestPlan<TChild>.TempTable} RENAME TO {StagedChildren}"], stagedChildren.Given));
+        await Execute(ResolveStep.Command([.. childSummary, $"ALTER TABLE {IngestPlan<TChild>.TempTable} RENAME TO {StagedChildren}"], stagedChildren.Given, stagedChildren.Count));
 
         var stagedParents = await StageAsync(connection, transaction, parentPlan, parents, cancellationToken);
         var parentCounts = stagedParents.Count == 0 ? new UpsertCounts(0, 0) : await WriteOfAsync(connection, transaction, parentPlan, stagedParents, cancellationToken);

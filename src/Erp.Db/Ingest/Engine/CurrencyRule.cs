@@ -30,17 +30,14 @@ internal sealed record CurrencyRule(string DateField, string Stored, string? Def
     /// The statements giving every row of the temp table without a currency or a rate the one <see cref="CurrencyRule"/> describes;
     /// the stored row's currency comes first when <paramref name="keepStored"/> (the batch leaves currency_code out). Rows that carry
     /// both are not touched. Otherwise the rows are filled by key (<see cref="FillByKey"/>), and those a key cannot name row by row;
-    /// a batch of <paramref name="few"/> rows (<see cref="FewRows"/> at most) row by row, which gives each row the same values.
+    /// a batch of <see cref="ResolveStep.FewRows"/> at most row by row (<see cref="ResolveStep.Few"/>), which gives each row the same
+    /// values without the table of keys.
     /// </summary>
-    public string Fill(bool keepStored, bool few = false) => keepStored || few
-        ? FillRowByRow(keepStored, unkeyedOnly: false)
-        : FillByKey + ";\n" + FillRowByRow(keepStored: false, unkeyedOnly: true);
-
-    /// <summary>
-    /// The most rows a batch fills row by row whatever their keys: the fill by key pays for its table (created, analysed, joined,
-    /// dropped: four statements, 1.5-3 ms of a one-order call) what it saves per row on a large batch only.
-    /// </summary>
-    public const int FewRows = 100;
+    public ResolveStep Fill(bool keepStored) =>
+        new(keepStored ? FillRowByRow(keepStored, unkeyedOnly: false) : FillByKey + ";\n" + FillRowByRow(keepStored: false, unkeyedOnly: true))
+        {
+            Few = FillRowByRow(keepStored, unkeyedOnly: false),
+        };
 
     /// <summary>
     /// The fill per key: a batch's rows share few combinations of <see cref="DefaultKeys"/>, given currency and date (200,000 orders

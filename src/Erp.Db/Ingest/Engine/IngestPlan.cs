@@ -23,7 +23,6 @@ internal sealed class IngestPlan<TRow>
         Definition = definition;
         KeepsStoredCurrency = keepStoredCurrency;
         Resolve = definition.Currency is { } currency ? [.. definition.Resolve, currency.Fill(keepStoredCurrency)] : definition.Resolve;
-        ResolveFew = definition.Currency is { } rule ? [.. definition.Resolve, rule.Fill(keepStoredCurrency, few: true)] : definition.Resolve;
         var fields = definition.Fields.Select(f => f.Name).ToList();
         CreateTempTable = $"CREATE TEMP TABLE {TempTableName} (row_no bigint NOT NULL, {string.Join(", ", definition.Fields.Select(f => $"{f.Name} {f.SqlType}"))}) ON COMMIT DROP";
         Check = BuildCheck(definition.Checks, _ => true);
@@ -93,12 +92,9 @@ internal sealed class IngestPlan<TRow>
     /// </summary>
     public IReadOnlyList<ResolveStep> Resolve { get; }
 
-    /// <summary><see cref="Resolve"/> of a batch of at most <see cref="CurrencyRule.FewRows"/> rows: the same values, with fewer statements.</summary>
-    private IReadOnlyList<ResolveStep> ResolveFew { get; }
-
     /// <summary><see cref="Resolve"/> for a batch of <paramref name="rows"/> that gives the fields <paramref name="given"/>, as one command (<see cref="ResolveStep.Command"/>).</summary>
     public string ResolveOf(long rows, IReadOnlySet<string> given) =>
-        ResolveStep.Command(rows <= CurrencyRule.FewRows ? ResolveFew : Resolve, given);
+        ResolveStep.Command(Resolve, given, rows);
 
     /// <summary>Whether a row without currency_code keeps the stored row's currency: the batch leaves currency_code out.</summary>
     private bool KeepsStoredCurrency { get; }

@@ -55,16 +55,24 @@ internal static class OrderItemsEntity
     /// Indexed on its key, so a join planned from a low estimate of the lines (an upsert's join of 400,000 lines with their orders
     /// was estimated at 274 rows) probes it per line, as the look-up it replaces did, instead of scanning it per line.
     /// </summary>
-    private static string LineCostsOf(string needsCost) => $"""
-        DROP TABLE IF EXISTS {LineCosts};
-        CREATE TEMP TABLE {LineCostsName} ON COMMIT DROP AS
-        SELECT p.merchant_id, p.sku, d.cost_day, c.unit_cost
-        FROM (SELECT DISTINCT t.merchant_id, t.sku, t.order_date AS cost_day FROM {IngestPlan<OrderItemRow>.TempTable} AS t WHERE {needsCost}) AS d
-        JOIN dw.dim_products AS p ON p.merchant_id = d.merchant_id AND p.sku = d.sku
-        LEFT JOIN LATERAL dw.product_unit_cost(p.merchant_id, p.product_id, d.cost_day) AS c ON true;
-        CREATE UNIQUE INDEX ON {LineCosts} (merchant_id, sku, cost_day);
-        SELECT ops.analyze_batch('{LineCosts}')
-        """;
+    private static ResolveStep LineCostsOf(string needsCost)
+    {
+        var build = $"""
+            DROP TABLE IF EXISTS {LineCosts};
+            CREATE TEMP TABLE {LineCostsName} ON COMMIT DROP AS
+            SELECT p.merchant_id, p.sku, d.cost_day, c.unit_cost
+            FROM (SELECT DISTINCT t.merchant_id, t.sku, t.order_date AS cost_day FROM {IngestPlan<OrderItemRow>.TempTable} AS t WHERE {needsCost}) AS d
+            JOIN dw.dim_products AS p ON p.merchant_id = d.merchant_id AND p.sku = d.sku
+            LEFT JOIN LATERAL dw.product_unit_cost(p.merchant_id, p.product_id, d.cost_day) AS c ON true
+            """;
+        // A few lines' costs fill one page: whatever the planner guesses of it unanalysed, a scan of it costs nothing, so a small
+        // batch builds it without index or statistics (1 ms of a one-order call).
+        return new($"""
+            {build};
+            CREATE UNIQUE INDEX ON {LineCosts} (merchant_id, sku, cost_day);
+            SELECT ops.analyze_batch('{LineCosts}')
+            """) { Few = build };
+    }
 
     /// <summary>Whether a staged line takes its product's cost: it states none and has no stored line of the same product to keep it from.</summary>
     private const string NeedsProductCost = "t.unit_cost IS NULL AND t.stored_unit_cost IS NULL";
