@@ -4,14 +4,15 @@
 -- it into each statement, and it reads the reader views as the caller, so merchant isolation holds.
 -- As of a past day (asof before today): the receivables invoiced on or before it, each with the receipts
 -- dated on or before it (received, outstanding, paid/partially paid/overdue/open from them); one cancelled
--- on or before that day (cancelled_on, in the merchant's time zone) is cancelled, one cancelled after it counts
--- as it stood (a cancelled one of unknown day, and a written-off one, as it is now). NULL, today or later: as
--- stored now (receipts are applied when imported), aged as of that day.
+-- or written off on or before that day (cancelled_on, written_off_on, in the merchant's time zone) is so, one
+-- cancelled or written off after it counts as it stood (one of unknown day as it is now). NULL, today or later:
+-- as stored now (receipts are applied when imported), aged as of that day.
 -- cancelled_at: when a receivable cancelled as of that day was cancelled (NULL otherwise, or not known).
 -- Buckets and days overdue come from dw.receivable_aging_bucket (the one definition of aging; days
 -- overdue is kept only for receivables that have a bucket).
 -- status_filter: 'open' = not settled, 'overdue' = not settled and past due, 'paid'; NULL = all.
--- requires: mart.receivables (0021_list_reader_views, cancelled_on: 0079_receivable_cancellations_dated), mart.receipts (0057_receipts_reader_view),
+-- requires: mart.receivables (0021_list_reader_views, cancelled_on: 0079_receivable_cancellations_dated,
+--           written_off_on: 0081_receivable_write_offs_dated), mart.receipts (0057_receipts_reader_view),
 --           dw.receivable_aging_bucket
 
 -- It returned no cancelled_at before; a function's result type cannot be changed in place.
@@ -30,7 +31,8 @@ AS $$
                v.amount_cny, v.invoice_date, v.due_date,
                coalesce(x.received, v.received_amount) AS received_amount,
                round(coalesce(x.received, v.received_amount) * v.exchange_rate, 2) AS received_cny,
-               CASE WHEN x.received IS NULL OR v.status = 'written_off' THEN v.status
+               CASE WHEN x.received IS NULL THEN v.status
+                    WHEN v.status = 'written_off' AND coalesce(v.written_off_on <= asof, true) THEN v.status
                     WHEN v.status = 'cancelled' AND coalesce(v.cancelled_on <= asof, true) THEN v.status
                     WHEN x.received >= v.amount THEN 'paid'
                     WHEN v.due_date < asof THEN 'overdue'

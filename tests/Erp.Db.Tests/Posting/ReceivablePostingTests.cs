@@ -248,6 +248,39 @@ public class ReceivablePostingTests
     }
 
     /// <summary>
+    /// A receivable written off after the day aged counts as it stood that day: W-1 written off now (as a DBA does, by its status),
+    /// W-2 written off with the time the same UPDATE gives, 31 March 12:00 in the merchant's zone; both invoiced 5 March, due 19
+    /// March, unpaid. Undone, a write-off loses its time.
+    /// </summary>
+    [Fact]
+    public async Task Receivables_as_of_a_month_end_count_one_written_off_after_it_as_outstanding_that_day()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        await new Ingestor(db.DataSource).UpsertOrdersAsync([Invoiced("W-1", "INV-W1"), Invoiced("W-2", "INV-W2")]);
+        await db.ExecuteAsync("UPDATE dw.fact_accounts_receivable SET status = 'written_off' WHERE invoice_no = 'INV-W1'");
+        await db.ExecuteAsync("""
+            UPDATE dw.fact_accounts_receivable SET status = 'written_off', written_off_at = timestamptz '2026-03-31 12:00 Asia/Shanghai'
+             WHERE invoice_no = 'INV-W2'
+            """);
+        var erp = new ErpDatabase(db.DataSource);
+        string Rows(ReceivableReport report) => string.Join('|', report.Receivables.Items.OrderBy(r => r.InvoiceNo, StringComparer.Ordinal)
+            .Select(r => $"{r.InvoiceNo} {r.Status} {r.Outstanding:0.00} {r.AgingBucket ?? "-"}"));
+
+        var march30 = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Status = ReceivableStatus.All, AsOf = new DateOnly(2026, 3, 30) })).Data;
+        var monthEnd = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Status = ReceivableStatus.All, AsOf = new DateOnly(2026, 3, 31) })).Data;
+        var now = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Status = ReceivableStatus.All })).Data;
+
+        Assert.Equal("INV-W1 overdue 100.00 0-30|INV-W2 overdue 100.00 0-30", Rows(march30));
+        Assert.Equal("INV-W1 overdue 100.00 0-30|INV-W2 written_off 100.00 -", Rows(monthEnd));
+        Assert.Equal("INV-W1 written_off 100.00 -|INV-W2 written_off 100.00 -", Rows(now));
+        Assert.True(await db.ScalarAsync<bool>(
+            "SELECT written_off_at > now() - interval '1 hour' FROM dw.fact_accounts_receivable WHERE invoice_no = 'INV-W1'"));
+
+        await db.ExecuteAsync("UPDATE dw.fact_accounts_receivable SET status = 'overdue' WHERE invoice_no = 'INV-W1'");
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable WHERE invoice_no = 'INV-W1' AND written_off_at IS NOT NULL"));
+    }
+
+    /// <summary>
     /// Property: for any receipts (none, part, all of an invoice, on any days), cancellations (none, or on any day) and any day to age
     /// as of, the list's totals are the facts' (invoiced by then and not cancelled by then, less the receipts dated by then, at the
     /// invoice's rate), amount less received is outstanding, and the aging buckets add up to it.
