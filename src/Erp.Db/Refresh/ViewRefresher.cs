@@ -245,13 +245,15 @@ public sealed class ViewRefresher
     private async Task<RefreshResult> RefreshOneAsync(NpgsqlConnection connection, string view, string trigger, bool fullRebuild, string callerTimeout, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await connection.ExecuteAsync(new CommandDefinition(RefreshSql.SetTimeout, new { view }, cancellationToken: cancellationToken));
         var pid = connection.ProcessID;
         var cancelling = Task.CompletedTask;
         var started = DateTimeOffset.UtcNow;
         RefreshRows.Log row;
         try
         {
+            // The view's timeout is armed as soon as it is set, before the server has answered this statement: a timeout of a
+            // millisecond on a loaded server cuts the statement that sets it (and, the statement failing, is not kept).
+            await connection.ExecuteAsync(new CommandDefinition(RefreshSql.SetTimeout, new { view }, cancellationToken: cancellationToken));
             await using (cancellationToken.Register(() => cancelling = CancelBackendAsync(pid)))
             {
                 // Cancelled just before the registration: its cancel found the session idle, and would not stop the refresh.
@@ -262,9 +264,9 @@ public sealed class ViewRefresher
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.QueryCanceled && !cancellationToken.IsCancellationRequested)
         {
-            // The view's statement timeout cut ops.refresh_view as it started, before its handlers were in place (a timeout of a few
-            // milliseconds: the first call in a session compiles the function): log it as the function logs every other cut, with
-            // the caller's timeout back (the view's would cut this too), and go on with the next view.
+            // The view's statement timeout cut the statement that set it, or ops.refresh_view as it started, before its handlers were
+            // in place (a timeout of a few milliseconds: the first call in a session compiles the function): log it as the function
+            // logs every other cut, with the caller's timeout back (the view's would cut this too), and go on with the next view.
             await connection.ExecuteAsync(new CommandDefinition(RefreshSql.RestoreTimeout, new { timeout = callerTimeout }, cancellationToken: CancellationToken.None));
             row = await connection.QuerySingleAsync<RefreshRows.Log>(new CommandDefinition(RefreshSql.LogTimeout,
                 new { view, trigger, error = e.MessageText, started }, cancellationToken: CancellationToken.None));
