@@ -202,7 +202,12 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
             await AnalyzeChangedPartitionsAsync(connection, transaction, cancellationToken);
         }
 
-        if (plan.ResolveOf(count, staged.Given) is { Length: > 0 } resolve)
+        // The natural keys resolved, then (entities whose writes lock orders) the batch's merchants' ingest lock, in one round trip. A
+        // large batch writes its stored rows by UPDATE (IngestPlan.UpdateStored), which locks them in its join's order: it holds the
+        // lock alone, where batches that lock rows in key order share it. Taken before the checks, some of which lock orders.
+        var byUpdate = plan.UpdateStored is not null && count >= options.UpdateStoredMinRows;
+        var lockMerchants = !plan.Definition.LocksMerchants ? "" : byUpdate ? LockMerchantsAlone : LockMerchantsShared;
+        if (string.Join(";\n", new[] { plan.ResolveOf(count, staged.Given), lockMerchants }.Where(s => s.Length > 0)) is { Length: > 0 } resolve)
         {
             await connection.ExecuteAsync(new CommandDefinition(resolve, days.With(), transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         }
@@ -276,7 +281,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         UpsertCounts counts;
         try
         {
-            counts = await UpsertAsync(connection, transaction, plan, days, count, cancellationToken);
+            counts = await UpsertAsync(connection, transaction, plan, days, count, byUpdate, cancellationToken);
         }
         catch (PostgresException e) when (FailureLocator.IsRowError(e))
         {
@@ -286,7 +291,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
                 throw duplicates;
             }
             var locator = new FailureLocator(connection, transaction, days, cancellationToken);
-            throw await locator.LocateAsync(plan, count, e, (last, ct) => UpsertAsync(connection, transaction, plan, days, last, ct));
+            throw await locator.LocateAsync(plan, count, e, (last, ct) => UpsertAsync(connection, transaction, plan, days, last, byUpdate, ct));
         }
 
         // A key twice in the batch with the same values as the stored row changes nothing and raises nothing in the upsert
@@ -339,6 +344,21 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
             await connection.ExecuteAsync(new CommandDefinition(AnalyzeChangedPartitions, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         }
     }
+
+    /// <summary>
+    /// Each merchant of the batch's ingest lock (an advisory key per merchant), in merchant order, held to the commit. Batches that
+    /// write orders lock their rows in key order and share it; a batch that updates stored orders by UPDATE locks them in its join's
+    /// order, which could deadlock with another batch writing the same orders, and so holds it alone
+    /// (docs/batch-plans.md, "The stored half of a batch by UPDATE").
+    /// </summary>
+    private const string LockMerchantsAlone = $"SELECT pg_catalog.pg_advisory_xact_lock({MerchantLockKey}) FROM {BatchMerchants}";
+
+    /// <summary>The batch's merchants' ingest lock (<see cref="LockMerchantsAlone"/>), shared.</summary>
+    private const string LockMerchantsShared = $"SELECT pg_catalog.pg_advisory_xact_lock_shared({MerchantLockKey}) FROM {BatchMerchants}";
+
+    private const string MerchantLockKey = "pg_catalog.hashtextextended('erpdb.ingest', m.merchant_id)";
+
+    private const string BatchMerchants = $"(SELECT DISTINCT t.merchant_id FROM {IngestPlan<object>.TempTable} AS t WHERE t.merchant_id IS NOT NULL ORDER BY t.merchant_id) AS m";
 
     private const string AnalyzeChangedPartitions = "SELECT ops.analyze_changed_partitions(indexed_columns_only => true)";
 
@@ -458,10 +478,11 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
     /// Writes the rows 1..<paramref name="last"/>: for an entity that can tell new keys from stored ones, the new keys by plain
     /// INSERT, then, when some keys were stored already, the upsert of those; for the others, the one upsert. A unique
     /// violation of the INSERT (a key another transaction stored meanwhile, or one the batch holds twice) falls back to the one
-    /// upsert of every row, which resolves the first and reports the second.
+    /// upsert of every row, which resolves the first and reports the second. <paramref name="byUpdate"/>: the stored keys by
+    /// <see cref="IngestPlan{TRow}.UpdateStored"/>, which the batch may run only while it holds its merchants' ingest lock alone.
     /// </summary>
     private static async Task<UpsertCounts> UpsertAsync<TRow>(NpgsqlConnection connection, NpgsqlTransaction transaction, IngestPlan<TRow> plan, BatchDays days, long last,
-        CancellationToken cancellationToken)
+        bool byUpdate, CancellationToken cancellationToken)
     {
         CommandDefinition Command(string sql) => new(sql, days.With(new { last }), transaction, commandTimeout: 0, cancellationToken: cancellationToken);
         if (plan.InsertNew is null || plan.UpsertStored is null)
@@ -484,7 +505,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
         {
             return new UpsertCounts(inserted, 0);
         }
-        var stored = await connection.QuerySingleAsync<UpsertCounts>(Command(plan.UpsertStored));
+        var stored = await connection.QuerySingleAsync<UpsertCounts>(Command(byUpdate ? plan.UpdateStored! : plan.UpsertStored));
         return new UpsertCounts(inserted + stored.Inserted, stored.Updated);
     }
 

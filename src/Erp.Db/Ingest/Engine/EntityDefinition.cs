@@ -40,6 +40,13 @@ internal sealed record EntityDefinition<TRow>
     public string? StoredRow { get; init; }
 
     /// <summary>
+    /// Whether a batch takes its merchants' ingest lock before it writes (shared, or alone when it updates its stored rows by UPDATE;
+    /// see <see cref="IngestPlan{TRow}.UpdateStored"/>): the entities whose writes lock orders, so that a batch updating them in its
+    /// join's order never deadlocks with another writing them. Needs a merchant_id field.
+    /// </summary>
+    public bool LocksMerchants { get; init; }
+
+    /// <summary>
     /// The order the rows are written in (an ORDER BY list over the temp row <c>t</c> and the joins), or null to write them
     /// as the batch holds them. A partitioned fact sorted by its partition key first fills one partition, and its date-led
     /// indexes, in key order instead of jumping between days: 200,000 orders of 365 interleaved days went in in 6.7-7.2 s

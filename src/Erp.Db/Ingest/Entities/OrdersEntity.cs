@@ -207,6 +207,7 @@ internal static class OrdersEntity
             ConflictColumns = ["merchant_id", "shop_id", "order_no", "order_date"],
             DaysField = "order_date",
             StoredRow = "o",
+            LocksMerchants = true,
             WriteOrder = "t.merchant_id, t.order_date, t.shop_id, t.order_no",
             // A corrected order_date (or a previous_shop_code: a corrected shop) moves the one stored order (its lines, stock movements, receivable and expenses follow by
             // dw.cascade_order_keys), when the batch holds that order once and it is stored once under another date.
