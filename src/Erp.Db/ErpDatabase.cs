@@ -166,6 +166,25 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
         WarehouseErrors.GuardAsync(RequiredRole.Writer, () => new BooksPoster(DataSource, LoggerFactory.CreateLogger<BooksPoster>()).RecostAsync(merchantId, from, to, orderNo, cancellationToken));
 
     /// <summary>
+    /// Writes off bad debts (<c>dw.write_off_receivables</c>): the receivables of <paramref name="merchantId"/>'s invoices
+    /// <paramref name="invoiceNumbers"/>, each still owing something (open, partially paid or overdue), become written off as of
+    /// <paramref name="at"/> (now when null), and their overdue alerts resolve. A receivable written off already keeps its own date,
+    /// so a second call changes nothing. The date counts for <see cref="Queries.Receivables.ReceivableQuery.AsOf"/>: as of an earlier
+    /// day the receivable is outstanding as it stood then (docs/business-flows.md). All or nothing, in one transaction.
+    /// </summary>
+    /// <param name="merchantId">The merchant whose invoices these are.</param>
+    /// <param name="invoiceNumbers">The invoice numbers (each receivable's <c>invoice_no</c>); at least one.</param>
+    /// <param name="at">When the debts were written off: not in the future, nor before an invoice's date; null for now.</param>
+    /// <param name="cancellationToken">Cancels the call; nothing of it is saved.</param>
+    /// <returns>The receivables written off, what they still owed in CNY, and the overdue alerts resolved.</returns>
+    /// <exception cref="ArgumentException">No invoice number, a blank one, one the merchant has no receivable for, one paid or cancelled,
+    /// or a time in the future or before an invoice's date; the message names the invoice, and nothing was written off.</exception>
+    /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
+    /// <exception cref="WarehouseAccessException">The login is not in erp_writer (nor the owner), the server refused the login, or the database does not exist.</exception>
+    public Task<WriteOffResult> WriteOffAsync(long merchantId, IReadOnlyCollection<string> invoiceNumbers, DateTimeOffset? at = null, CancellationToken cancellationToken = default) =>
+        WarehouseErrors.GuardAsync(RequiredRole.Writer, () => new BooksPoster(DataSource, LoggerFactory.CreateLogger<BooksPoster>()).WriteOffAsync(merchantId, invoiceNumbers, at, cancellationToken));
+
+    /// <summary>
     /// Whether the database's schema matches the scripts of this Erp.Db, as the app's own login sees it: any warehouse login
     /// (<c>erp_reader</c>, <c>erp_writer</c> or the owner) may ask, through <c>ops.schema_journal_rows()</c>, without the migrating
     /// login and without read access to the journal table. <see cref="MigrationStatusReport.Pending"/> lists the scripts the

@@ -2,10 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using Erp.Db.Cli.Connection;
 using Erp.Db.Cli.Output;
+using Erp.Db.Posting;
 
 namespace Erp.Db.Cli.Commands;
 
-/// <summary><c>erpdb post [--merchant ID|CODE] [--from DATE] [--to DATE] [--recost [--order-no N]]</c>: re-post the books from the facts, or re-cost booked lines (both idempotent).</summary>
+/// <summary><c>erpdb post [--merchant ID|CODE] [--from DATE] [--to DATE] [--recost [--order-no N]] [--write-off INVOICE... [--at TIME]]</c>: re-post the books from the facts, re-cost booked lines, or write off bad debts (each idempotent).</summary>
 internal sealed class PostCommand : Command
 {
     private readonly Option<string?> merchant = new("--merchant", "-m") { Description = "Merchant id or code to post; default: every merchant." };
@@ -23,13 +24,28 @@ internal sealed class PostCommand : Command
 
     private readonly Option<string?> orderNo = new("--order-no") { Description = "With --recost: only the orders with this number (of --merchant, within --from/--to)." };
 
+    private readonly Option<string[]> writeOff = new("--write-off")
+    {
+        Description = "Instead of re-posting: write off these invoices of --merchant as bad debts (repeat, or list them after it). Each must "
+            + "still owe something (open, partially paid or overdue); its overdue alert resolves. One written off already is left as it is, "
+            + "so running it again changes nothing. An unknown, paid or cancelled invoice fails the run and nothing is written off.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private readonly Option<DateTimeOffset?> at = new("--at")
+    {
+        Description = "With --write-off: when the debts were written off (e.g. 2026-11-30T23:59:59+08:00), not in the future nor before an invoice's "
+            + "date; default now. erpdb receivables --as-of an earlier day counts them as outstanding.",
+    };
+
     private readonly Database database;
 
     public PostCommand(CommandRunner runner, Database database)
         : base("post", "Re-post orders to the books, then pending purchases and stock counts; posting again changes nothing.\n"
             + "Orders: cost and units from lines, stock movements and positions (shortages raise alerts), "
             + "receivables of invoiced orders and their settlement by payments. "
-            + "Imports already post what they write; this re-posts history. See docs/business-flows.md.")
+            + "Imports already post what they write; this re-posts history. "
+            + "--recost restates booked line costs; --write-off writes off bad debts. See docs/business-flows.md.")
     {
         this.database = database;
         Options.Add(merchant);
@@ -37,6 +53,8 @@ internal sealed class PostCommand : Command
         Options.Add(to);
         Options.Add(recost);
         Options.Add(orderNo);
+        Options.Add(writeOff);
+        Options.Add(at);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
 
@@ -53,6 +71,14 @@ internal sealed class PostCommand : Command
         long? merchantId = parseResult.GetValue(merchant) is { } requested && !string.IsNullOrWhiteSpace(requested)
             ? await Bi.MerchantOption.ResolveAsync(erp, requested, cancellationToken, toWrite: true)
             : null;
+        if (parseResult.GetValue(writeOff) is { Length: > 0 } invoices)
+        {
+            return await WriteOffAsync(erp, parseResult, merchantId, invoices, cancellationToken);
+        }
+        if (parseResult.GetValue(at) is { } time)
+        {
+            throw CliException.Validation($"--at goes with --write-off (when the debts were written off), not alone: {time:O}.", new { field = "--at" });
+        }
         if (parseResult.GetValue(recost))
         {
             return await RecostAsync(erp, merchantId, first, last, parseResult.GetValue(orderNo), cancellationToken);
@@ -81,6 +107,45 @@ internal sealed class PostCommand : Command
         int[] values = [result.Orders, result.OrdersCosted, result.Movements, result.Positions, result.Receivables, result.Settled, result.StockCounts];
         var table = new TableView(header, [values.Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray()],
             result.NothingChanged ? "The books were already posted: nothing changed." : "Posted.");
+        return new CommandResult(data, table);
+    }
+
+    private async Task<CommandResult> WriteOffAsync(ErpDatabase erp, ParseResult parseResult, long? merchantId, string[] invoices, CancellationToken cancellationToken)
+    {
+        var others = new (string Name, bool Given)[]
+        {
+            ("--recost", parseResult.GetValue(recost)), ("--from", parseResult.GetValue(from) is not null),
+            ("--to", parseResult.GetValue(to) is not null), ("--order-no", parseResult.GetValue(orderNo) is not null),
+        }.Where(o => o.Given).Select(o => o.Name).ToList();
+        if (others.Count > 0)
+        {
+            throw CliException.Validation($"--write-off names invoices; it does not go with {string.Join(", ", others)}.", new { field = "--write-off", conflicting = others });
+        }
+        if (merchantId is not { } merchantOfInvoices)
+        {
+            throw CliException.Validation("--write-off needs --merchant: invoice numbers are a merchant's own.", new { field = "--merchant" });
+        }
+        WriteOffResult result;
+        try
+        {
+            result = await erp.WriteOffAsync(merchantOfInvoices, invoices, parseResult.GetValue(at), cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            throw CliException.Validation(e.Message, new { field = "--write-off", invoices, merchant = merchantOfInvoices });
+        }
+        var data = new
+        {
+            merchant = merchantOfInvoices,
+            invoices,
+            receivables = result.Receivables,
+            outstandingCny = result.OutstandingCny,
+            alertsResolved = result.AlertsResolved,
+            nothingChanged = result.NothingChanged,
+        };
+        var table = new TableView(["receivables", "outstanding_cny", "alerts_resolved"],
+            [[result.Receivables.ToString(CultureInfo.InvariantCulture), result.OutstandingCny.ToString("0.00", CultureInfo.InvariantCulture), result.AlertsResolved.ToString(CultureInfo.InvariantCulture)]],
+            result.NothingChanged ? "Every invoice named was written off already: nothing changed." : "Written off.");
         return new CommandResult(data, table);
     }
 

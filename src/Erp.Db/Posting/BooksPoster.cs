@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Erp.Db.Posting;
 
-/// <summary>Runs <c>dw.post</c>: re-posts orders, stock movements and counts, and receivables, in one transaction.</summary>
+/// <summary>Runs <c>dw.post</c> (re-posts orders, stock movements and counts, and receivables), <c>dw.recost_order_lines</c> and <c>dw.write_off_receivables</c>, each in one transaction.</summary>
 internal sealed class BooksPoster(NpgsqlDataSource dataSource, ILogger logger)
 {
     // Dapper has no DateOnly parameters: the days go as timestamps (midnight) and are cast back.
@@ -17,6 +17,35 @@ internal sealed class BooksPoster(NpgsqlDataSource dataSource, ILogger logger)
         SELECT orders, lines, orders_costed AS orderscosted
         FROM dw.recost_order_lines(@merchant, CAST(@from AS date), CAST(@to AS date), @orderNo)
         """;
+
+    private const string WriteOffSql = """
+        SELECT receivables, outstanding_cny AS outstandingcny, alerts_resolved AS alertsresolved
+        FROM dw.write_off_receivables(@merchant, @invoices, coalesce(@at, now()))
+        """;
+
+    public async Task<WriteOffResult> WriteOffAsync(long merchantId, IReadOnlyCollection<string> invoiceNumbers, DateTimeOffset? at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invoiceNumbers);
+        if (invoiceNumbers.Count == 0 || invoiceNumbers.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("Name at least one invoice number to write off, none of them blank.", nameof(invoiceNumbers));
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        WriteOffResult result;
+        try
+        {
+            result = await connection.QuerySingleAsync<WriteOffResult>(new CommandDefinition(
+                WriteOffSql, new { merchant = merchantId, invoices = invoiceNumbers.ToArray(), at = at?.ToUniversalTime() }, transaction, cancellationToken: cancellationToken));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidParameterValue)
+        {
+            throw new ArgumentException($"{e.MessageText}. Nothing was written off.", nameof(invoiceNumbers), e);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Wrote off {Receivables} receivable(s) of merchant {Merchant}: {Result}", result.Receivables, merchantId, result);
+        return result;
+    }
 
     public async Task<RecostResult> RecostAsync(long? merchantId, DateOnly? from, DateOnly? to, string? orderNo, CancellationToken cancellationToken)
     {
