@@ -7,7 +7,8 @@
 -- or written off on or before that day (cancelled_on, written_off_on, in the merchant's time zone) is so, one
 -- cancelled or written off after it counts as it stood (one of unknown day as it is now). NULL, today or later:
 -- as stored now (receipts are applied when imported), aged as of that day.
--- cancelled_at: when a receivable cancelled as of that day was cancelled (NULL otherwise, or not known).
+-- cancelled_at: when a receivable cancelled as of that day was cancelled (NULL otherwise, or not known);
+-- written_off_at: when one written off as of that day was written off (NULL otherwise).
 -- Buckets and days overdue come from dw.receivable_aging_bucket (the one definition of aging; days
 -- overdue is kept only for receivables that have a bucket).
 -- status_filter: 'open' = not settled, 'overdue' = not settled and past due, 'paid'; NULL = all.
@@ -15,14 +16,15 @@
 --           written_off_on: 0081_receivable_write_offs_dated), mart.receipts (0057_receipts_reader_view),
 --           dw.receivable_aging_bucket
 
--- It returned no cancelled_at before; a function's result type cannot be changed in place.
+-- It returned no cancelled_at, then no written_off_at before; a function's result type cannot be changed in place.
 DROP FUNCTION IF EXISTS mart.receivables_as_of(date, text);
 
 CREATE FUNCTION mart.receivables_as_of(asof date, status_filter text)
 RETURNS TABLE (receivable_id bigint, invoice_no text, order_no text, order_date date, shop_id bigint, shop_name text,
                currency_code character(3), amount numeric, received_amount numeric, outstanding_amount numeric,
                amount_cny numeric, received_cny numeric, outstanding_cny numeric, invoice_date date, due_date date,
-               days_overdue integer, aging_bucket text, status text, settled_at timestamptz, cancelled_at timestamptz)
+               days_overdue integer, aging_bucket text, status text, settled_at timestamptz, cancelled_at timestamptz,
+               written_off_at timestamptz)
 LANGUAGE sql
 STABLE
 AS $$
@@ -39,7 +41,7 @@ AS $$
                     WHEN x.received > 0 THEN 'partially_paid'
                     ELSE 'open' END AS status,
                CASE WHEN x.received IS NULL THEN v.settled_at WHEN x.received >= v.amount THEN x.last_received_at END AS settled_at,
-               v.cancelled_at
+               v.cancelled_at, v.written_off_at
           FROM mart.receivables AS v
           LEFT JOIN LATERAL (SELECT coalesce(sum(p.amount), 0) AS received, max(p.received_at) AS last_received_at
                                FROM mart.receipts AS p
@@ -55,7 +57,8 @@ AS $$
     SELECT r.receivable_id, r.invoice_no, r.order_no, r.order_date, r.shop_id, r.shop_name, r.currency_code, r.amount,
            r.received_amount, r.outstanding_amount, r.amount_cny, r.received_cny, r.outstanding_cny, r.invoice_date,
            r.due_date, r.days_overdue, r.aging_bucket, r.status, r.settled_at,
-           CASE WHEN r.status = 'cancelled' THEN r.cancelled_at END
+           CASE WHEN r.status = 'cancelled' THEN r.cancelled_at END,
+           CASE WHEN r.status = 'written_off' THEN r.written_off_at END
       FROM r
      WHERE CASE status_filter
                WHEN 'open' THEN r.aging_bucket IS NOT NULL

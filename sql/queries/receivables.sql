@@ -19,7 +19,7 @@ SELECT receivable_id AS receivableid, invoice_no AS invoiceno, order_no AS order
        shop_id AS shopid, shop_name AS shopname, currency_code AS currency, amount, received_amount AS received,
        outstanding_amount AS outstanding, amount_cny AS amountcny, received_cny AS receivedcny, outstanding_cny AS outstandingcny,
        invoice_date AS invoicedate, due_date AS duedate, days_overdue AS daysoverdue, aging_bucket AS agingbucket,
-       status, settled_at AS settledat, cancelled_at AS cancelledat
+       status, settled_at AS settledat, cancelled_at AS cancelledat, written_off_at AS writtenoffat
   FROM mart.receivables_as_of(:asof::date, :status::text)
  ORDER BY CASE WHEN :sort::text = 'largest' THEN outstanding_cny END DESC NULLS LAST,
           days_overdue DESC NULLS LAST, outstanding_cny DESC, due_date, receivable_id

@@ -50,7 +50,7 @@ public class WriteOffTests
         var after = await ReceivablesAsync(db);
         var again = await erp.WriteOffAsync(1, ["INV-2", "INV-1"]);
         string Rows(ReceivableReport report) => string.Join('|', report.Receivables.Items.OrderBy(r => r.InvoiceNo, StringComparer.Ordinal)
-            .Select(r => $"{r.InvoiceNo} {r.Status} {r.Outstanding:0.00}"));
+            .Select(r => $"{r.InvoiceNo} {r.Status} {r.Outstanding:0.00}{(r.WrittenOffAt is { } at ? $" {at.ToOffset(TimeSpan.FromHours(8)):MM-dd HH:mm}" : "")}"));
         var march30 = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Status = ReceivableStatus.All, AsOf = new DateOnly(2026, 3, 30) })).Data;
         var march31 = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Status = ReceivableStatus.All, AsOf = new DateOnly(2026, 3, 31) })).Data;
 
@@ -61,7 +61,7 @@ public class WriteOffTests
         Assert.True(again.NothingChanged, again.ToString());
         Assert.Equal(after, await ReceivablesAsync(db));
         Assert.Equal("INV-1 overdue 100.00|INV-2 overdue 60.00|INV-3 paid 0.00|INV-4 overdue 100.00", Rows(march30));
-        Assert.Equal("INV-1 written_off 100.00|INV-2 written_off 60.00|INV-3 paid 0.00|INV-4 overdue 100.00", Rows(march31));
+        Assert.Equal("INV-1 written_off 100.00 03-31 23:00|INV-2 written_off 60.00 03-31 23:00|INV-3 paid 0.00|INV-4 overdue 100.00", Rows(march31));
     }
 
     [Theory]

@@ -93,6 +93,9 @@ public sealed record ReceivableRow
 
     /// <summary>When it was cancelled, when <see cref="Status"/> is cancelled (as of the day aged) and the time is known.</summary>
     public DateTimeOffset? CancelledAt { get; init; }
+
+    /// <summary>When it was written off, when <see cref="Status"/> is written_off (as of the day aged).</summary>
+    public DateTimeOffset? WrittenOffAt { get; init; }
 }
 
 /// <summary>One aging bucket of the summary.</summary>
