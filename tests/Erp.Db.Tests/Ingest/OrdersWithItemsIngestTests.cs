@@ -127,6 +127,23 @@ public class OrdersWithItemsIngestTests
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_order_items"));
     }
 
+    /// <summary>
+    /// The lines of a new order are inserted by plain INSERT (nothing can be stored under its new id); a line the call holds twice
+    /// still fails the call naming both rows, as the upsert names them, and saves nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_line_of_a_new_order_given_twice_saves_nothing_and_names_both_rows()
+    {
+        await using var db = await IngestSample.CreateAsync();
+
+        var e = await Assert.ThrowsAsync<IngestException>(() => new Ingestor(db.DataSource).UpsertOrdersWithItemsAsync(
+            Orders, [Lines[0], Lines[1], Lines[0] with { Quantity = 5 }]));
+
+        Assert.Equal(("order-items", 3L, 1L), (e.Input, e.RowNumber, e.Errors[0].SameKeyAsRow));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'W-%'"));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_order_items"));
+    }
+
     [Fact]
     public async Task A_bad_order_saves_nothing_and_names_the_input()
     {

@@ -35,9 +35,18 @@ internal sealed record EntityDefinition<TRow>
     /// row goes through the upsert. (A NOT EXISTS probe instead cost more than it saved: 33 µs a row through the partitions.)
     /// Orders have it: their natural-key join is planned as one hash join. Order items do not: a look-up of the stored line
     /// by its key without the product was planned on the (merchant_id, order_date) index, before the batch's statistics,
-    /// and read the day's lines per row (9.8 s against 6.8 s for 200,000 lines, in two auto_explain runs).
+    /// and read the day's lines per row (9.8 s against 6.8 s for 200,000 lines, in two auto_explain runs); they tell the lines
+    /// of new orders by <see cref="NewUnderNewParent"/> instead.
     /// </summary>
     public string? StoredRow { get; init; }
+
+    /// <summary>
+    /// The alias, among <see cref="Joins"/> (joined inner), of a parent row such that a row whose parent this transaction inserted
+    /// is new (its key holds the parent's new id), or null. Without a <see cref="StoredRow"/>, ingest then inserts those rows by
+    /// plain INSERT and upserts the others, as for stored rows: the lines of new orders, most of an import of orders with their
+    /// lines, skip ON CONFLICT's probe of the lines' key.
+    /// </summary>
+    public string? NewUnderNewParent { get; init; }
 
     /// <summary>
     /// Whether a batch takes its merchants' ingest lock before it writes (shared, or alone when it updates its stored rows by UPDATE;

@@ -36,17 +36,24 @@ internal sealed class IngestPlan<TRow>
         }
         Watched = [.. definition.Fields.Where(f => definition.Checks.Any(c => c.OnlyWhenGiven == f.Name))];
         Upsert = BuildUpsert(definition, "");
-        if (definition.StoredRow is { } stored)
+        // created_at is NOT NULL in every table ingest writes, and now() for the rows this transaction inserted: a row is new when its
+        // stored row is missing, or when its parent was inserted by this transaction (nothing can be stored under a new parent's key).
+        var (isNew, isStored) = definition.StoredRow is { } stored ? ($"{stored}.created_at IS NULL", $"{stored}.created_at <> now()")
+            : definition.NewUnderNewParent is { } parent ? ($"{parent}.created_at = now()", $"{parent}.created_at <> now()")
+            : (null, null);
+        if (isNew is not null)
         {
-            // created_at is NOT NULL in every table ingest writes, and now() for the rows this transaction inserted.
             InsertNew = $"""
                 INSERT INTO {definition.Table} ({string.Join(", ", definition.Columns.Select(c => c.Name))})
                 SELECT {string.Join(", ", definition.Columns.Select(c => c.Source))}
                 FROM {TempTable} AS t{definition.Joins}
-                WHERE t.row_no <= @last AND {stored}.created_at IS NULL{OrderBy(definition)}
+                WHERE t.row_no <= @last AND {isNew}{OrderBy(definition)}
                 """;
-            UpsertStored = BuildUpsert(definition, $" AND {stored}.created_at <> now()");
-            UpdateStored = BuildUpdateStored(definition, stored);
+            UpsertStored = BuildUpsert(definition, $" AND {isStored}");
+        }
+        if (definition.StoredRow is { } storedRow)
+        {
+            UpdateStored = BuildUpdateStored(definition, storedRow);
         }
         Post = definition.Post;
         var keys = string.Join(", ", definition.KeyFields.Select(k => $"t.{k}"));
@@ -124,7 +131,8 @@ internal sealed class IngestPlan<TRow>
     public string Upsert { get; }
 
     /// <summary>
-    /// A plain INSERT of the rows 1..@last whose key is not stored (see <see cref="EntityDefinition{TRow}.StoredRow"/>), or null
+    /// A plain INSERT of the rows 1..@last whose key is not stored (see <see cref="EntityDefinition{TRow}.StoredRow"/> and
+    /// <see cref="EntityDefinition{TRow}.NewUnderNewParent"/>), or null
     /// when the entity cannot tell. A key stored meanwhile by another transaction, or held twice by the batch, makes it fail
     /// with a unique violation; the caller then runs <see cref="Upsert"/> instead.
     /// </summary>

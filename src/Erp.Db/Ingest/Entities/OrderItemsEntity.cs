@@ -152,6 +152,7 @@ internal static class OrderItemsEntity
         ConflictColumns = ["merchant_id", "order_id", "line_no", "order_date"],
         DaysField = "order_date",
         LocksMerchants = true,
+        NewUnderNewParent = "o",
         Resolve = [NaturalKeys.ResolveMerchant, NaturalKeys.ResolveShop, ResolveStoredCost, LineCostsOf(NeedsProductCost)],
         Checks =
         [
