@@ -10,7 +10,8 @@ namespace Erp.Db.Ingest.Engine;
 /// The one ingest mechanism all entities share: in one transaction, binary COPY of the rows into a temp table
 /// (streamed, with each row's position as row_no), the entity's checks and the table's CHECK constraints naming every bad row
 /// (up to MaxErrors), then one
-/// plain INSERT of the new keys and an INSERT ... ON CONFLICT DO UPDATE ... WHERE IS DISTINCT FROM of the stored ones,
+/// plain INSERT of the new keys and an INSERT ... ON CONFLICT DO UPDATE ... WHERE IS DISTINCT FROM of the stored ones (a large batch
+/// of orders: one UPDATE of them, see <see cref="IngestPlan{TRow}.UpdateStored"/>),
 /// counting inserted and updated rows, then the entity's posting (orders drive the books), all committed together.
 /// </summary>
 internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, IngestOptions options)
