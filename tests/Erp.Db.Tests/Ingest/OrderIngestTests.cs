@@ -272,6 +272,23 @@ public class OrderIngestTests
     }
 
     [Fact]
+    public async Task A_check_violation_among_stored_orders_updated_by_update_is_found_by_bisection_and_nothing_changes()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var orders = Enumerable.Range(1, 1000).Select(i => IngestSample.Order($"N-{i}", i)).ToList();
+        await new Ingestor(db.DataSource).UpsertOrdersAsync(orders);
+        var before = await IngestSample.OrdersSnapshotAsync(db);
+        // Every order stored, so the whole batch goes through the stored rows' UPDATE, as a batch of 10,000 or more does.
+        var byUpdate = new Ingestor(db.DataSource).With(new IngestOptions { UpdateStoredMinRows = 1 });
+
+        var e = await Assert.ThrowsAsync<IngestException>(() => byUpdate.UpsertOrdersAsync(
+            orders.Select((o, i) => o with { Gmv = o.Gmv + 1, CostAmountCny = i == 776 ? -5m : 0m })));
+
+        Assert.Equal((777L, "cost_amount_cny", "fact_sales_orders_cost_nonnegative"), (e.RowNumber, e.Field, e.Constraint));
+        Assert.Equal(before, await IngestSample.OrdersSnapshotAsync(db));
+    }
+
+    [Fact]
     public async Task A_number_too_large_for_its_column_or_text_that_is_not_json_names_the_field_and_its_value()
     {
         await using var db = await IngestSample.CreateAsync();
