@@ -26,7 +26,7 @@ DECLARE
     refused record;
 BEGIN
     IF written_off > now() THEN
-        RAISE EXCEPTION 'a write-off cannot be dated in the future: % is after now (%)', written_off, now()
+        RAISE EXCEPTION 'a write-off cannot be dated in the future: % is after now (%); give a time up to now, or none for now', written_off, now()
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
 
@@ -43,9 +43,9 @@ BEGIN
     LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION '%', CASE
-            WHEN refused.status IS NULL THEN format('invoice_no %s is not a receivable of merchant %s', refused.invoice_no, merchant)
+            WHEN refused.status IS NULL THEN format('invoice_no %s is not a receivable of merchant %s: check the number and the merchant (erpdb receivables --status all lists them)', refused.invoice_no, merchant)
             WHEN refused.status IN ('paid', 'cancelled') THEN format('invoice_no %s is %s: it owes nothing to write off', refused.invoice_no, refused.status)
-            ELSE format('invoice_no %s was invoiced on %s, after the write-off''s time %s', refused.invoice_no, refused.invoice_date, written_off)
+            ELSE format('invoice_no %s was invoiced on %s, after the write-off''s time %s: date the write-off on or after its invoice date', refused.invoice_no, refused.invoice_date, written_off)
             END
             USING ERRCODE = 'invalid_parameter_value', HINT = 'Nothing was written off.';
     END IF;
