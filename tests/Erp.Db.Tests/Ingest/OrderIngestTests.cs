@@ -84,6 +84,45 @@ public class OrderIngestTests
         Assert.Equal(gmvBefore, await db.ScalarAsync<string>(GmvStatistics));
     }
 
+    /// <summary>
+    /// The planner estimates joins with a partitioned table from the statistics of the parent as a whole, which autovacuum never
+    /// gathers (ops.analyze_stale_parents): a batch first gives the orders theirs once they hold 1,000 rows, and again once they
+    /// have grown by half. The partitions are analysed after each load, as autovacuum would, so the counts the check reads are known.
+    /// </summary>
+    [Fact]
+    public async Task A_batch_first_gives_the_partitioned_orders_statistics_of_their_own_and_renews_them_after_they_grow_by_half()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        var sample = await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders");
+        var loaded = 0;
+        async Task<string> LoadAsync(int orders)
+        {
+            await ingest.UpsertOrdersAsync(Enumerable.Range(loaded, orders).Select(n => IngestSample.Order($"S-{n}")));
+            loaded += orders;
+            await db.ExecuteAsync("""
+                DO $$
+                DECLARE partition regclass;
+                BEGIN
+                    FOR partition IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'dw.fact_sales_orders'::regclass LOOP
+                        EXECUTE format('ANALYZE %s', partition);
+                    END LOOP;
+                END $$
+                """);
+            return (await db.ScalarAsync<string>("""
+                SELECT c.reltuples::bigint || CASE WHEN EXISTS (SELECT 1 FROM pg_stats AS s WHERE s.schemaname = 'dw' AND s.tablename = 'fact_sales_orders' AND s.inherited)
+                                                   THEN ' rows analysed' ELSE ' (never analysed)' END
+                FROM pg_class AS c WHERE c.oid = 'dw.fact_sales_orders'::regclass
+                """))!;
+        }
+
+        string[] parent = [await LoadAsync(999 - (int)sample), await LoadAsync(1), await LoadAsync(1), await LoadAsync(498), await LoadAsync(1), await LoadAsync(1), await LoadAsync(1)];
+
+        // Each batch looks before it writes: 999 orders (the sample's among them), then 1,000, below the bar and at it; 1,001 to
+        // 1,500 are not more than half again as many as the 1,000 analysed, 1,501 are.
+        Assert.Equal(["-1 (never analysed)", "-1 (never analysed)", "1000 rows analysed", "1000 rows analysed", "1000 rows analysed", "1000 rows analysed", "1501 rows analysed"], parent);
+    }
+
     [Theory]
     [InlineData(2_000, -1)]
     [InlineData(60_000, 10)]

@@ -119,6 +119,35 @@ public class OrderReferenceTests
         Assert.Equal(1L, await db.ScalarAsync<long>($"SELECT count(*) FROM dw.fact_order_items WHERE order_id = {order}"));
     }
 
+    /// <summary>
+    /// A statement of 10,000 rows or more is checked from an analyzed table of its keys instead of the transition table
+    /// (dw.check_order_references): the outcomes must be the same on both sides of that size, for INSERT and UPDATE, and a
+    /// second large statement of the same transaction is checked too.
+    /// </summary>
+    [Theory]
+    [InlineData(9_999)]
+    [InlineData(10_000)]
+    public async Task A_statement_of_many_rows_naming_a_missing_order_fails_like_one_of_few(int rows)
+    {
+        await using var db = await IngestSample.CreateAsync();
+        await new Ingestor(db.DataSource).UpsertOrdersAsync([Order("N-1", "pending")]);
+        var order = await db.ScalarAsync<long>("SELECT order_id FROM dw.fact_sales_orders WHERE order_no = 'N-1'");
+        string Movements(long lastRowsOrder) => $"""
+            INSERT INTO dw.fact_inventory_transactions (merchant_id, transaction_date, product_id, warehouse_code, transaction_type, quantity_change, order_id, order_date, occurred_at)
+            SELECT 1, '2026-03-05', 100, 'default', 'adjustment', 1, CASE WHEN n = {rows} THEN {lastRowsOrder} ELSE {order} END, '2026-03-05', now()
+            FROM generate_series(1, {rows}) AS n
+            """;
+
+        var inserting = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsync(Movements(order + 1000)));
+        await db.ExecuteAsync($"BEGIN; {Movements(order)}; {Movements(order)}; COMMIT");
+        var updating = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsync(
+            $"UPDATE dw.fact_inventory_transactions SET order_id = CASE WHEN quantity_change = 1 AND transaction_id = (SELECT max(transaction_id) FROM dw.fact_inventory_transactions) THEN {order + 1000} ELSE order_id END, quantity_change = 2"));
+
+        Assert.Equal((PostgresErrorCodes.ForeignKeyViolation, "fact_inventory_transactions_order_fkey"), (inserting.SqlState, inserting.ConstraintName));
+        Assert.Equal((PostgresErrorCodes.ForeignKeyViolation, "fact_inventory_transactions_order_fkey"), (updating.SqlState, updating.ConstraintName));
+        Assert.Equal(2L * rows, await db.ScalarAsync<long>($"SELECT count(*) FILTER (WHERE order_id = {order} AND quantity_change = 1) FROM dw.fact_inventory_transactions"));
+    }
+
     /// <summary>An expense imported against the order (its packaging, say): a row that names the order.</summary>
     private static Task ExpenseOfOrderAsync(Infrastructure.TestDatabase db, string orderNo) => db.ExecuteAsync($"""
         INSERT INTO dw.fact_expenses (merchant_id, expense_date, category, amount, order_id, order_date)
