@@ -2,15 +2,15 @@
 -- the receivables of one merchant's named invoices, each still owing something, become written_off as of a time (default
 -- now), and their overdue alerts resolve.
 -- requires: dw.fact_accounts_receivable, dw.fact_accounts_receivable.written_off_at (0081_receivable_write_offs_dated),
---           dw.resolve_receivable_alerts
+--           dw.resolve_receivable_alerts, dw.receivable_outstanding_cny (0082_receivable_cny_in_one_place)
 -- All or nothing, every refusal naming the invoice: a number the merchant has no receivable for, one that owes nothing
 -- (paid or cancelled), or a time before its invoice date or after now fails the run, and nothing changes. A receivable
 -- written off already is left as it is, with its own date: running it twice changes nothing the second time.
 -- The write-off is dated by written_off_at (the trigger dw.date_receivable_write_off keeps the time given here), so that
 -- erpdb receivables --as-of an earlier day still counts the receivable as it stood then (mart.receivables_as_of). A
 -- payment that arrives later is still applied to it (dw.settle_receivables keeps the status written_off).
--- Returns the receivables written off by this call and what they still owed, in CNY (booked less received, each in CNY,
--- as mart.receivables counts a balance).
+-- Returns the receivables written off by this call and what they still owed, in CNY (dw.receivable_outstanding_cny: booked
+-- less received, each in CNY, the rule mart.receivables and finance count a balance by).
 
 CREATE OR REPLACE FUNCTION dw.write_off_receivables(
     merchant bigint,
@@ -54,7 +54,7 @@ BEGIN
         UPDATE dw.fact_accounts_receivable AS r
         SET status = 'written_off', written_off_at = written_off
         WHERE r.merchant_id = merchant AND r.invoice_no = ANY (invoice_numbers) AND r.status <> 'written_off'
-        RETURNING r.amount_cny - round(r.received_amount * r.exchange_rate, 2) AS owed_cny
+        RETURNING dw.receivable_outstanding_cny(r.amount_cny, r.received_amount, r.exchange_rate) AS owed_cny
     )
     SELECT count(*), coalesce(sum(w.owed_cny), 0) INTO receivables, outstanding_cny FROM written AS w;
     alerts_resolved := dw.resolve_receivable_alerts(merchant);

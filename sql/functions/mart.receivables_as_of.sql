@@ -11,10 +11,12 @@
 -- written_off_at: when one written off as of that day was written off (NULL otherwise).
 -- Buckets and days overdue come from dw.receivable_aging_bucket (the one definition of aging; days
 -- overdue is kept only for receivables that have a bucket).
+-- Received and outstanding CNY come from dw.receivable_received_cny and dw.receivable_outstanding_cny (the one rule
+-- mart.receivables, finance and write-offs count them by), applied to what was received as of the day.
 -- status_filter: 'open' = not settled, 'overdue' = not settled and past due, 'paid'; NULL = all.
 -- requires: mart.receivables (0021_list_reader_views, cancelled_on: 0079_receivable_cancellations_dated,
 --           written_off_on: 0081_receivable_write_offs_dated), mart.receipts (0057_receipts_reader_view),
---           dw.receivable_aging_bucket
+--           dw.receivable_aging_bucket, dw.receivable_received_cny, dw.receivable_outstanding_cny
 
 -- It returned no cancelled_at, then no written_off_at before; a function's result type cannot be changed in place.
 DROP FUNCTION IF EXISTS mart.receivables_as_of(date, text);
@@ -30,9 +32,9 @@ STABLE
 AS $$
     WITH v AS (
         SELECT v.receivable_id, v.invoice_no, v.order_no, v.order_date, v.shop_id, v.shop_name, v.currency_code, v.amount,
-               v.amount_cny, v.invoice_date, v.due_date,
+               v.amount_cny, v.exchange_rate, v.invoice_date, v.due_date,
                coalesce(x.received, v.received_amount) AS received_amount,
-               round(coalesce(x.received, v.received_amount) * v.exchange_rate, 2) AS received_cny,
+               dw.receivable_received_cny(coalesce(x.received, v.received_amount), v.exchange_rate) AS received_cny,
                CASE WHEN x.received IS NULL THEN v.status
                     WHEN v.status = 'written_off' AND coalesce(v.written_off_on <= asof, true) THEN v.status
                     WHEN v.status = 'cancelled' AND coalesce(v.cancelled_on <= asof, true) THEN v.status
@@ -48,7 +50,8 @@ AS $$
                               WHERE p.receivable_id = v.receivable_id AND p.receipt_date <= asof) AS x ON asof < CURRENT_DATE
          WHERE NOT coalesce(asof < CURRENT_DATE, false) OR v.invoice_date <= asof
     ), r AS (
-        SELECT v.*, v.amount - v.received_amount AS outstanding_amount, v.amount_cny - v.received_cny AS outstanding_cny,
+        SELECT v.*, v.amount - v.received_amount AS outstanding_amount,
+               dw.receivable_outstanding_cny(v.amount_cny, v.received_amount, v.exchange_rate) AS outstanding_cny,
                b.aging_bucket,
                CASE WHEN b.aging_bucket IS NOT NULL THEN greatest(coalesce(asof, CURRENT_DATE) - v.due_date, 0) END AS days_overdue
           FROM v

@@ -1,7 +1,7 @@
 -- mart.mv_financial_daily: finance per merchant and day: receivables invoiced, still outstanding
 -- and overdue, money received, expenses, sales profit and operating profit.
 -- requires: mart.mv_daily_sales, dw.fact_accounts_receivable, dw.receivable_counts_as_invoiced, dw.fact_payment_receipts, dw.fact_expenses,
---           dw.order_fee_expenses
+--           dw.order_fee_expenses, dw.receivable_outstanding_cny
 -- The day grain lets a finance question over any window (the 15th to the 14th, the last 10 days)
 -- be answered exactly, not rounded out to whole months; mart.mv_financial_overview sums these
 -- days into months, so months and days always agree.
@@ -50,11 +50,11 @@ BEGIN ATOMIC
 WITH receivables AS (
     SELECT r.merchant_id, r.invoice_date AS day,
            sum(r.amount_cny) AS invoiced_cny,
-           -- The balance in CNY is what was booked less what was paid, each in CNY (as mart.receivables,
-           -- migration 0046): rounding the balance on its own could differ from their difference by a cent.
-           sum(r.amount_cny - round(r.received_amount * r.exchange_rate, 2))
+           -- The balance in CNY by the one rule mart.receivables and write-offs count it by: what was booked
+           -- less what was paid, each in CNY (rounding the balance on its own could differ by a cent).
+           sum(dw.receivable_outstanding_cny(r.amount_cny, r.received_amount, r.exchange_rate))
                FILTER (WHERE r.status IN ('open', 'partially_paid', 'overdue')) AS outstanding_cny,
-           sum(r.amount_cny - round(r.received_amount * r.exchange_rate, 2))
+           sum(dw.receivable_outstanding_cny(r.amount_cny, r.received_amount, r.exchange_rate))
                FILTER (WHERE r.status IN ('open', 'partially_paid', 'overdue') AND r.due_date < as_of) AS overdue_cny,
            count(*) FILTER (WHERE r.status IN ('open', 'partially_paid', 'overdue') AND r.due_date < as_of) AS overdue_count
     FROM dw.fact_accounts_receivable AS r

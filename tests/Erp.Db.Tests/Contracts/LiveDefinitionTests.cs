@@ -45,6 +45,6 @@ public partial class LiveDefinitionTests
         Assert.Empty(citing);
     }
 
-    [GeneratedRegex(@"CREATE OR REPLACE FUNCTION (?<name>[a-z_]+\.[a-z_]+)\(")]
+    [GeneratedRegex(@"CREATE (?:OR REPLACE )?FUNCTION (?<name>[a-z_]+\.[a-z_]+)\(")]
     private static partial Regex CreateFunction();
 }
