@@ -15,10 +15,12 @@
 -- estimates off by less than half are not what turns a plan over. Only the columns of the parent's
 -- indexes: the keys and dates joins are estimated on (as ops.analyze_changed_partitions does for a
 -- batch).
--- Called outside the batch's transaction, so that the locks ANALYZE takes on the partitions last only
--- as long as it does: inside a batch, one waiting for a partition another batch had analysed could
--- wait on each other (SKIP_LOCKED skips a locked parent, but not a locked partition it samples). In
--- a transaction of its own it may wait for a batch to commit, never the other way round.
+-- Called outside the batch's transaction, so that the lock ANALYZE takes on the parent (SHARE UPDATE
+-- EXCLUSIVE) lasts only as long as it does: held to a batch's commit, it would hold back the creation
+-- of a month's partition (dw.ensure_partitions: CREATE TABLE ... PARTITION OF locks the parent whole),
+-- and every statement queued behind it. SKIP_LOCKED passes over a parent or partition another
+-- transaction holds a conflicting lock on (a partition being created, one a batch analysed);
+-- sampling a partition waits only for a lock that keeps everyone out of it (a TRUNCATE, say).
 -- SECURITY DEFINER: ANALYZE needs the tables' owner; it changes no data.
 
 CREATE OR REPLACE FUNCTION ops.analyze_stale_parents()
