@@ -5,7 +5,7 @@
 -- ops.cancel_overrunning_refreshes (its own pg_cron job) cuts a view past it (docs/refresh-watchdog.md).
 -- requires: ops.refresh_view, ops.views_to_refresh, ops.recompute_changed_c_class, ops.purge_refresh_log,
 --           ops.log_refresh_run, ops.try_lock_due_run, ops.due_run_lock_key, ops.advisory_lock_holders,
---           ops.scheduled_lock_timeout
+--           ops.scheduled_lock_timeout, ops.analyze_stale_parents
 -- A procedure, so that it can COMMIT after each view; procedures that COMMIT may be neither
 -- SECURITY DEFINER nor carry SET search_path, so every name here is schema-qualified and the work
 -- is done by the SECURITY DEFINER functions it calls. CALL it outside a transaction block.
@@ -86,6 +86,21 @@ BEGIN
         EXCEPTION WHEN query_canceled OR OTHERS THEN
             GET STACKED DIAGNOSTICS failure_text = MESSAGE_TEXT, failure_state = RETURNED_SQLSTATE;
         END;
+    END IF;
+
+    -- The partitioned facts' own statistics first, which the views' joins with them are estimated on
+    -- (ops.analyze_stale_parents; docs/refresh.md, "Statistics of the partitioned facts"), committed on
+    -- their own. Not taken is not a failure of the run: a warning, and the views refresh as before.
+    IF failure_state IS NULL THEN
+        BEGIN
+            PERFORM ops.analyze_stale_parents();
+        EXCEPTION
+            WHEN query_canceled THEN
+                GET STACKED DIAGNOSTICS failure_text = MESSAGE_TEXT, failure_state = RETURNED_SQLSTATE;
+            WHEN OTHERS THEN
+                RAISE WARNING 'ops.refresh_due: the partitioned facts'' statistics were not taken: %', SQLERRM;
+        END;
+        COMMIT;
     END IF;
 
     -- Re-evaluated after each view: a refreshed view makes the views reading it dirty, and they

@@ -1,4 +1,5 @@
 using Dapper;
+using Erp.Db.Partitions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -207,6 +208,7 @@ public sealed class ViewRefresher
         {
             lockTimeout = await connection.ExecuteScalarAsync<string>(new CommandDefinition(RefreshSql.GetLockTimeout, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(RefreshSql.SetScheduledLockTimeout, new { local = false }, cancellationToken: cancellationToken));
+            await AnalyzeStaleParentsAsync(connection, cancellationToken);
             var done = new List<string>();
             while (await connection.ExecuteScalarAsync<string?>(new CommandDefinition(RefreshSql.NextDue, new { done = done.ToArray() },
                 cancellationToken: cancellationToken)) is { } view)
@@ -233,6 +235,22 @@ public sealed class ViewRefresher
         finally
         {
             await RestoreAsync(connection, timeout, unlockDueRun: runLock == "locked", lockTimeout);
+        }
+    }
+
+    /// <summary>
+    /// The partitioned facts' own statistics before the views (<see cref="ParentStatistics"/>), as <c>ops.refresh_due</c> takes
+    /// them: not taken is a warning, not a failed run; the views then refresh on the statistics there are.
+    /// </summary>
+    private async Task AnalyzeStaleParentsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(ParentStatistics.AnalyzeStale, commandTimeout: 0, cancellationToken: cancellationToken));
+        }
+        catch (PostgresException e) when (e.SqlState != PostgresErrorCodes.QueryCanceled)
+        {
+            logger.LogWarning("The partitioned facts' statistics were not taken before the due refresh ({SqlState}): {Message}", e.SqlState, e.MessageText);
         }
     }
 

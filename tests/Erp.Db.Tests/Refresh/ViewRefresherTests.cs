@@ -7,6 +7,53 @@ namespace Erp.Db.Tests.Refresh;
 
 public class ViewRefresherTests
 {
+    /// <summary>
+    /// A due refresh, the library's and the procedure pg_cron calls alike, first gives a partitioned fact written by other means
+    /// than ingest the statistics of its own that joins with it are estimated on (ops.analyze_stale_parents), then refreshes.
+    /// </summary>
+    [Theory]
+    [InlineData("library")]
+    [InlineData("procedure")]
+    public async Task A_due_refresh_first_gives_the_orders_written_by_hand_statistics_of_their_own(string run)
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        await db.ExecuteAsync("""
+            INSERT INTO dw.fact_sales_orders (merchant_id, shop_id, order_no, order_date, ordered_at, gmv, status)
+            SELECT o.merchant_id, o.shop_id, o.order_no || '-copy-' || n, o.order_date, o.ordered_at, o.gmv, o.status
+            FROM dw.fact_sales_orders AS o, generate_series(1, 1000 / (SELECT count(*) FROM dw.fact_sales_orders) + 1) AS n;
+            """);
+        // The partitions' counts, as autovacuum would take them; the parent's own, never.
+        await db.ExecuteAsync("""
+            DO $$
+            DECLARE partition regclass;
+            BEGIN
+                FOR partition IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'dw.fact_sales_orders'::regclass LOOP
+                    EXECUTE format('ANALYZE %s', partition);
+                END LOOP;
+            END $$
+            """);
+        const string Parent = """
+            SELECT c.reltuples::bigint = (SELECT count(*) FROM dw.fact_sales_orders)
+                   AND EXISTS (SELECT 1 FROM pg_stats AS s WHERE s.schemaname = 'dw' AND s.tablename = 'fact_sales_orders' AND s.inherited)
+            FROM pg_class AS c WHERE c.oid = 'dw.fact_sales_orders'::regclass
+            """;
+        var before = await db.ScalarAsync<bool>(Parent);
+
+        if (run == "library")
+        {
+            await new ViewRefresher(db.DataSource).RefreshDueAsync("test");
+        }
+        else
+        {
+            await db.ExecuteAsync("CALL ops.refresh_due('test')");
+        }
+
+        Assert.False(before);
+        Assert.True(await db.ScalarAsync<bool>(Parent), "the due refresh should have analysed the partitioned orders as a whole");
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_refresh_log WHERE refresh_trigger = 'test' AND status <> 'succeeded'"));
+    }
+
     /// <summary>A token passed alone (as every async .NET API takes it) is the token, the trigger "manual".</summary>
     [Fact]
     public async Task A_cancellation_token_passed_alone_refreshes_with_the_manual_trigger_and_cancels()

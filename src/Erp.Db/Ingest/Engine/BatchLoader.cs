@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dapper;
+using Erp.Db.Partitions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -140,7 +141,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
     {
         if (!options.DryRun)
         {
-            await connection.ExecuteAsync(new CommandDefinition("SELECT ops.analyze_stale_parents()", commandTimeout: 0, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(ParentStatistics.AnalyzeStale, commandTimeout: 0, cancellationToken: cancellationToken));
         }
         var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(BatchSettings, transaction: transaction, cancellationToken: cancellationToken));
