@@ -11,7 +11,7 @@
 -- (0.16 s after ANALYZE), probing 200,000 new orders' lines one by one 41 s. The 1% bar keeps small
 -- top-ups, whose misestimate costs little, from analysing every call; ANALYZE samples at most
 -- 30,000 rows, so a partition costs tenths of a second.
--- requires: the dw facts' monthly partitions (0011_partitions)
+-- requires: the dw facts' monthly partitions (0011_partitions), ops.indexed_columns
 -- Runs inside the caller's transaction, so the statistics serve its next plans and count its own
 -- uncommitted rows. SKIP_LOCKED: a partition another transaction is analysing is left as it is,
 -- rather than waiting for that transaction (two ingest batches analysing each other's partitions
@@ -56,13 +56,7 @@ BEGIN
     earlier := CASE WHEN noted ->> 'transaction' = pg_catalog.transaction_timestamp()::text
                     THEN noted -> 'partitions' ELSE '{}' END;
     FOR partition, columns, written IN
-        SELECT c.oid::regclass,
-               (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum)
-                FROM pg_catalog.pg_attribute AS a
-                WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-                  AND a.attnum IN (SELECT k.attnum FROM pg_catalog.pg_index AS i, unnest(i.indkey::int2[]) AS k (attnum)
-                                   WHERE i.indrelid = c.oid)),
-               x.written
+        SELECT c.oid::regclass, ops.indexed_columns(c.oid), x.written
         FROM pg_catalog.pg_class AS c
         JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
         -- The counters of pg_stat_xact_user_tables (this transaction's writes) and pg_stat_user_tables

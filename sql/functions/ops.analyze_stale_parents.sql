@@ -9,7 +9,7 @@
 -- their orders by a merge anti-join that sorted them (0.47 s in psql) instead of a hash (0.24 s).
 -- The bench measures warehouses that have them (its seeding and its stored rows are analysed whole);
 -- this gives a warehouse filled by ingest the same.
--- requires: the dw facts' monthly partitions (0011_partitions)
+-- requires: the dw facts' monthly partitions (0011_partitions), ops.indexed_columns
 -- An ANALYZE of a parent samples the whole table and analyses each partition again, a few tenths of a
 -- second per million rows; the half-again bar keeps that to a few times per tenfold growth, and
 -- estimates off by less than half are not what turns a plan over. Only the columns of the parent's
@@ -35,12 +35,7 @@ DECLARE
     analyzed integer := 0;
 BEGIN
     FOR parent, columns IN
-        SELECT p.oid::regclass,
-               (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum)
-                FROM pg_catalog.pg_attribute AS a
-                WHERE a.attrelid = p.oid AND a.attnum > 0 AND NOT a.attisdropped
-                  AND a.attnum IN (SELECT k.attnum FROM pg_catalog.pg_index AS i, unnest(i.indkey::int2[]) AS k (attnum)
-                                   WHERE i.indrelid = p.oid))
+        SELECT p.oid::regclass, ops.indexed_columns(p.oid)
         FROM pg_catalog.pg_class AS p
         JOIN pg_catalog.pg_namespace AS n ON n.oid = p.relnamespace
         -- A partition's rows: its last ANALYZE's count, or the live rows counted since when more (a

@@ -50,6 +50,20 @@ public sealed class TestDatabase : IAsyncDisposable
         return value is DBNull or null ? default : (T)value;
     }
 
+    /// <summary>
+    /// ANALYZEs each partition of the partitioned table <paramref name="parent"/>, as autovacuum would, and not the parent itself
+    /// (whose own statistics autovacuum never takes).
+    /// </summary>
+    public Task AnalyzePartitionsAsync(string parent) => ExecuteAsync($$"""
+        DO $$
+        DECLARE partition regclass;
+        BEGIN
+            FOR partition IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = '{{parent}}'::regclass LOOP
+                EXECUTE format('ANALYZE %s', partition);
+            END LOOP;
+        END $$
+        """);
+
     /// <summary>The planner's row estimate for a query (EXPLAIN, not run).</summary>
     public async Task<double> EstimatedRowsAsync(string query)
     {

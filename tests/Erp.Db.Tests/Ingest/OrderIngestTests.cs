@@ -100,15 +100,7 @@ public class OrderIngestTests
         {
             await ingest.UpsertOrdersAsync(Enumerable.Range(loaded, orders).Select(n => IngestSample.Order($"S-{n}")));
             loaded += orders;
-            await db.ExecuteAsync("""
-                DO $$
-                DECLARE partition regclass;
-                BEGIN
-                    FOR partition IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'dw.fact_sales_orders'::regclass LOOP
-                        EXECUTE format('ANALYZE %s', partition);
-                    END LOOP;
-                END $$
-                """);
+            await db.AnalyzePartitionsAsync("dw.fact_sales_orders");
             return (await db.ScalarAsync<string>("""
                 SELECT c.reltuples::bigint || CASE WHEN EXISTS (SELECT 1 FROM pg_stats AS s WHERE s.schemaname = 'dw' AND s.tablename = 'fact_sales_orders' AND s.inherited)
                                                    THEN ' rows analysed' ELSE ' (never analysed)' END

@@ -24,15 +24,7 @@ public class ViewRefresherTests
             FROM dw.fact_sales_orders AS o, generate_series(1, 1000 / (SELECT count(*) FROM dw.fact_sales_orders) + 1) AS n;
             """);
         // The partitions' counts, as autovacuum would take them; the parent's own, never.
-        await db.ExecuteAsync("""
-            DO $$
-            DECLARE partition regclass;
-            BEGIN
-                FOR partition IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'dw.fact_sales_orders'::regclass LOOP
-                    EXECUTE format('ANALYZE %s', partition);
-                END LOOP;
-            END $$
-            """);
+        await db.AnalyzePartitionsAsync("dw.fact_sales_orders");
         const string Parent = """
             SELECT c.reltuples::bigint = (SELECT count(*) FROM dw.fact_sales_orders)
                    AND EXISTS (SELECT 1 FROM pg_stats AS s WHERE s.schemaname = 'dw' AND s.tablename = 'fact_sales_orders' AND s.inherited)
