@@ -77,7 +77,7 @@ internal sealed class PostCommand : Command
         }
         if (parseResult.GetValue(at) is { } time)
         {
-            throw CliException.Validation($"--at goes with --write-off (when the debts were written off), not alone: {time:O}.", new { field = "--at" });
+            throw CliException.Validation($"--at goes with --write-off (when the debts were written off), not alone: {time:O}. Add --write-off INVOICE..., or leave --at out.", new { field = "--at" });
         }
         if (parseResult.GetValue(recost))
         {
@@ -119,11 +119,11 @@ internal sealed class PostCommand : Command
         }.Where(o => o.Given).Select(o => o.Name).ToList();
         if (others.Count > 0)
         {
-            throw CliException.Validation($"--write-off names invoices; it does not go with {string.Join(", ", others)}.", new { field = "--write-off", conflicting = others });
+            throw CliException.Validation($"--write-off names invoices; it does not go with {string.Join(", ", others)}. Write off and re-post in two runs of erpdb post.", new { field = "--write-off", conflicting = others });
         }
         if (merchantId is not { } merchantOfInvoices)
         {
-            throw CliException.Validation("--write-off needs --merchant: invoice numbers are a merchant's own.", new { field = "--merchant" });
+            throw CliException.Validation("--write-off needs --merchant ID|CODE: invoice numbers are a merchant's own. Add the merchant the invoices belong to.", new { field = "--merchant" });
         }
         WriteOffResult result;
         try

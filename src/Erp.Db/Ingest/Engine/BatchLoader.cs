@@ -214,8 +214,9 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
 
         // The natural keys resolved, then (entities whose writes lock orders) the batch's merchants' ingest lock, in one round trip. A
         // large batch writes its stored rows by UPDATE (IngestPlan.UpdateStored), which locks them in its join's order: it holds the
-        // lock alone, where batches that lock rows in key order share it. Taken before the checks, some of which lock orders.
-        var byUpdate = plan.UpdateStored is not null && count >= options.UpdateStoredMinRows;
+        // lock alone, where batches that lock rows in key order share it. Taken before the checks, some of which lock orders. An
+        // entity that takes no such lock never updates by UPDATE.
+        var byUpdate = plan.UpdateStored is not null && plan.Definition.LocksMerchants && count >= options.UpdateStoredMinRows;
         var lockMerchants = !plan.Definition.LocksMerchants ? "" : byUpdate ? LockMerchantsAlone : LockMerchantsShared;
         if (string.Join(";\n", new[] { plan.ResolveOf(count, staged.Given), lockMerchants }.Where(s => s.Length > 0)) is { Length: > 0 } resolve)
         {
