@@ -54,7 +54,8 @@ public class LikeForLikeGrowthTests
         {
             Assert.True(previous < await WholeDaysAsync(db, compared.End, compared.End));
         }
-        Assert.Equal(await db.ScalarAsync<decimal>($"SELECT round(({Num(revenue)} - {Num(previous)}) / {Num(previous)}, 6)"), report.Sales.GrowthRate);
+        // In the first half hour of a day yesterday had no order yet by now's time (they are at half past each hour): no rate then.
+        Assert.Equal(await db.ScalarAsync<decimal?>($"SELECT round(({Num(revenue)} - {Num(previous)}) / nullif({Num(previous)}, 0), 6)"), report.Sales.GrowthRate);
 
         // erpdb report (today by default) says where the comparison was cut.
         var run = (await CliRun.RunAsync("report", "--merchant", "1", "--format", "json", "--connection", db.ConnectionString)).Json();
