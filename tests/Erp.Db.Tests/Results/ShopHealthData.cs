@@ -57,8 +57,14 @@ internal static class ShopHealthData
                    ('week', interval '1 week', date_trunc('week', CURRENT_DATE)::date - 175),
                    ('month', interval '1 month', (date_trunc('month', CURRENT_DATE) - interval '23 months')::date)),
         orders AS MATERIALIZED (
-            SELECT merchant_id, shop_id, order_date, status, gmv_cny, gross_profit_cny, ordered_at, shipped_at
-            FROM dw.fact_sales_orders WHERE order_date <= CURRENT_DATE),
+            SELECT o.merchant_id, o.shop_id, o.order_date, o.status, o.gmv_cny, o.gross_profit_cny, o.ordered_at, o.shipped_at,
+                   extract(hour FROM o.ordered_at AT TIME ZONE m.timezone) AS local_hour
+            FROM dw.fact_sales_orders AS o JOIN dw.dim_merchants AS m USING (merchant_id) WHERE o.order_date <= CURRENT_DATE),
+        -- The minutes of the day (to 24:00) after which each merchant's run cut the last day compared with a period that
+        -- includes today (ShopHealthTests holds them to the time of the run).
+        cuts AS (
+            SELECT merchant_id, extract(epoch FROM min(previous_through - previous_end)) / 60 AS minutes
+            FROM mart.shop_health GROUP BY merchant_id),
         listings AS MATERIALIZED (
             SELECT merchant_id, shop_id, metric_date, stock, listing_status
             FROM dw.fact_product_metrics WHERE listing_status IN ('active', 'out_of_stock') AND metric_date <= CURRENT_DATE),
@@ -88,14 +94,18 @@ internal static class ShopHealthData
                 FROM orders AS o
                 WHERE o.merchant_id = k.merchant_id AND o.shop_id = k.shop_id
                   AND o.order_date >= k.period_start AND o.order_date < k.period_start + k.step) AS cur
+            -- The period before; while this one includes today, only its same days, the last of them (today's
+            -- counterpart) up to the run's time of day: its hours before whole, that hour by its minutes.
+            CROSS JOIN LATERAL (SELECT k.period_start + k.step - interval '1 day' >= CURRENT_DATE AS running,
+                                       (CURRENT_DATE - k.step)::date AS counterpart) AS r
+            LEFT JOIN cuts AS u ON u.merchant_id = k.merchant_id
             CROSS JOIN LATERAL (
-                SELECT coalesce(sum(o.gmv_cny) FILTER (WHERE dw.is_valid_sale(o.status)), 0) AS gmv
+                SELECT coalesce(sum(o.gmv_cny) FILTER (WHERE NOT r.running OR o.order_date < r.counterpart), 0)
+                       + round(coalesce(sum(o.gmv_cny * least(60, greatest(0, u.minutes - 60 * o.local_hour)))
+                                            FILTER (WHERE r.running AND o.order_date = r.counterpart), 0) / 60, 2) AS gmv
                 FROM orders AS o
-                WHERE o.merchant_id = k.merchant_id AND o.shop_id = k.shop_id
-                  AND o.order_date >= k.period_start - k.step AND o.order_date < k.period_start
-                  -- A week or month still running: the same days of the one before.
-                  AND (k.period_type = 'day' OR k.period_start + k.step - interval '1 day' < CURRENT_DATE
-                       OR o.order_date <= (CURRENT_DATE - k.step)::date)) AS prev
+                WHERE o.merchant_id = k.merchant_id AND o.shop_id = k.shop_id AND dw.is_valid_sale(o.status)
+                  AND o.order_date >= k.period_start - k.step AND o.order_date < k.period_start) AS prev
             CROSS JOIN LATERAL (
                 SELECT count(*) AS listings, count(*) FILTER (WHERE m.stock = 0 OR m.listing_status = 'out_of_stock') AS oos
                 FROM listings AS m

@@ -19,8 +19,14 @@ namespace Erp.Db.Tests.Results;
 public class ShopHealthLikeForLikeTests
 {
     // LikeForLikeGrowthTests' orders (the 15 days to today, one at :30 of each hour), and as many for the 40 days before, so that
-    // last month's same days have sales too.
-    private static readonly string Setup = LikeForLikeGrowthTests.Setup.Replace("generate_series(0, 14)", "generate_series(0, 54)", StringComparison.Ordinal);
+    // last month's same days have sales too; and a listing today, so that the shop is active today (and has a health row for each
+    // running period) from midnight, before today's first order at 00:30.
+    private static readonly string Setup = LikeForLikeGrowthTests.Setup.Replace("generate_series(0, 14)", "generate_series(0, 54)", StringComparison.Ordinal) + """
+        INSERT INTO dw.dim_products (product_id, merchant_id, sku, product_name) VALUES (101, 1, 'SKU-101', 'Robot');
+        INSERT INTO dw.fact_product_metrics (merchant_id, shop_id, product_id, metric_date, price, stock, listing_status)
+        VALUES (1, 11, 101, CURRENT_DATE, 20, 5, 'active');
+        SELECT ops.recompute_c_class('test');
+        """;
 
     [Fact]
     public async Task Shops_of_a_running_period_compare_with_its_counterpart_up_to_the_time_of_day_of_the_run()
@@ -54,11 +60,12 @@ public class ShopHealthLikeForLikeTests
             var previous = await LikeForLikeGrowthTests.WholeDaysAsync(db, start, end.AddDays(-1)) + await LikeForLikeGrowthTests.SoFarAsync(db, end, through);
             Assert.Equal(previous, shop.PreviousRevenue);
             Assert.Equal(await LikeForLikeGrowthTests.WholeDaysAsync(db, report.Start, today), shop.Revenue);
-            var growth = await db.ScalarAsync<decimal>(string.Create(CultureInfo.InvariantCulture, $"SELECT round(({shop.Revenue} - {previous}) / {previous}, 6)"));
+            // No growth while the counterpart has no sales yet (its orders are at half past each hour).
+            var growth = await db.ScalarAsync<decimal?>(string.Create(CultureInfo.InvariantCulture, $"SELECT round(({shop.Revenue} - {previous}) / nullif({previous}, 0), 6)"));
             Assert.Equal(growth, shop.Components.SalesGrowth.Value);
             // The health score's growth component scores that growth (the default thresholds: no configuration).
-            Assert.Equal(await db.ScalarAsync<decimal>(string.Create(CultureInfo.InvariantCulture,
-                    $"SELECT ops.health_component_score({growth}, ops.shop_health_defaults() -> 'thresholds' -> 'sales_growth')")),
+            Assert.Equal(await db.ScalarAsync<decimal?>(string.Create(CultureInfo.InvariantCulture,
+                    $"SELECT ops.health_component_score({growth?.ToString(CultureInfo.InvariantCulture) ?? "NULL"}, ops.shop_health_defaults() -> 'thresholds' -> 'sales_growth')")),
                 shop.Components.SalesGrowth.Score);
             if (through.Hour < 23 && period == ShopPeriod.Day)
             {

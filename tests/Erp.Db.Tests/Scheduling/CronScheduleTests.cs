@@ -18,10 +18,20 @@ public class CronScheduleTests
         var cronDatabase = await db.ScalarAsync<string>("SELECT current_setting('cron.database_name', true)");
         // Without pg_cron, migrate's advice is proven by LocalPostgresServerTests.Without_pg_cron_migrate_succeeds_and_says_what_to_do_instead.
         PgCronAvailability.SkipUnless(cronDatabase is not null, "pg_cron is not installed and preloaded on the test server (.ci/run installs it)");
-        var loadedBefore = await db.ScalarAsync<DateTime>("SELECT pg_conf_load_time()");
+        var loadedBefore = await ConfigurationLoadTimeAsync(db);
         var first = await new MigrationRunner(db.DataSource).MigrateAsync();
-        // New jobs are followed by a SIGHUP that makes pg_cron 1.4's scheduler reload its jobs (a new session sees the reload).
-        Assert.True(await db.ScalarAsync<DateTime>("SELECT pg_conf_load_time()") > loadedBefore, "migrate did not signal pg_cron to reload its jobs");
+        // New jobs are followed by a SIGHUP that makes pg_cron 1.4's scheduler reload its jobs. A new session reports when the
+        // postmaster last reloaded, which it does when it gets to the signal: a few tries.
+        var reloaded = false;
+        for (var attempt = 0; attempt < 50 && !reloaded; attempt++)
+        {
+            reloaded = await ConfigurationLoadTimeAsync(db) > loadedBefore;
+            if (!reloaded)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100));
+            }
+        }
+        Assert.True(reloaded, "migrate did not signal pg_cron to reload its jobs");
         await using var cron = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(db.AdminConnectionString) { Database = cronDatabase }.ConnectionString);
         await Execute(cron, $"SELECT cron.schedule_in_database('erpdb:{db.Name}:retired', '0 0 1 1 *', 'SELECT 1', '{db.Name}')");
 
@@ -133,6 +143,15 @@ public class CronScheduleTests
             await Execute(cron, $"SELECT count(cron.unschedule(jobid)) FROM cron.job WHERE starts_with(jobname, 'erpdb:{db.Name}:')");
             await Execute(cron, $"REVOKE USAGE ON SCHEMA cron FROM {owner.Name}; REVOKE pg_read_all_settings FROM {owner.Name}");
         }
+    }
+
+    /// <summary>pg_conf_load_time() of a new session (a pooled one reports when it, not the server, last reloaded).</summary>
+    private static async Task<DateTime> ConfigurationLoadTimeAsync(TestDatabase db)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db.ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_conf_load_time()", connection);
+        return (DateTime)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<T> Scalar<T>(NpgsqlDataSource source, string sql)
