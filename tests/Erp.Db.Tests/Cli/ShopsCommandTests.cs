@@ -61,6 +61,28 @@ public class ShopsCommandTests(SharedDatabase shared) : IClassFixture<SharedData
         Assert.Equal(0L, await db.ScalarAsync<long>($"SELECT count(*) FROM mart.shop_health WHERE merchant_id = 1 AND period_type = 'day' AND period_start = '{old}'"));
     }
 
+    [Fact]
+    public async Task A_running_day_in_which_no_shop_was_active_yet_answers_an_empty_list_that_says_so()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await ShopHealthData.LoadAsync(db);
+        // Merchant 1 as early in the day, before any order or listing: results are computed, today has none.
+        await db.ExecuteAsync("""
+            DELETE FROM dw.fact_order_items WHERE merchant_id = 1 AND order_date = CURRENT_DATE;
+            DELETE FROM dw.fact_sales_orders WHERE merchant_id = 1 AND order_date = CURRENT_DATE;
+            DELETE FROM dw.fact_product_metrics WHERE merchant_id = 1 AND metric_date = CURRENT_DATE;
+            CALL ops.refresh_all('test');
+            """);
+
+        var run = await CliRun.RunAsync("shops", "--merchant", "1", "--period", "day", "--format", "json", "--connection", db.ConnectionString);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(0, run.Json().GetProperty("data").GetProperty("shops").GetProperty("total").GetInt64());
+        Assert.StartsWith("No shop results for this day: no shop had an order or a listing in it yet,",
+            run.Json().GetProperty("meta").GetProperty("period").GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.True(await db.ScalarAsync<long>("SELECT count(*) FROM mart.shop_health WHERE merchant_id = 1 AND period_type = 'day' AND period_start = CURRENT_DATE - 1") > 0);
+    }
+
     [Theory]
     [InlineData("--period", "hourly")]
     [InlineData("--date", "2026-02-30")]

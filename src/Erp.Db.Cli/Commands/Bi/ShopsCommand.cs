@@ -53,7 +53,7 @@ internal sealed class ShopsCommand : Command
         var counterpart = query.Period switch { ShopPeriod.Day => today.AddDays(-1), ShopPeriod.Week => today.AddDays(-7), _ => today.AddMonths(-1) };
         var earlier = cut is not null && compared!.End != counterpart;
         var note = data.Shops.Total == 0
-            ? $"No shop results for this {data.PeriodType}: it is older than the results kept (see --help), or they are not computed yet (erpdb refresh)."
+            ? $"No shop results for this {data.PeriodType}: no shop had an order or a listing in it{(data.End >= today ? " yet" : "")}, or it is older than the results kept (see --help), or they are not computed yet (erpdb refresh)."
             : earlier
                 ? $"Computed on an earlier day, while the {data.PeriodType} was running: its figures stop at that time, {cut}; erpdb refresh recomputes it."
                 : data.End < today ? null : $"The {data.PeriodType} is still running: its figures are to date, {cut ?? $"its sales growth against the same days of the {data.PeriodType} before"}.";
