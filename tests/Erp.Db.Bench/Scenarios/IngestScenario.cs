@@ -27,9 +27,22 @@ internal sealed class IngestScenario : IScenario
         // Each step runs in a database of its own, with the server at rest, dropped after it (BenchDatabase.TimeStepAsync).
         Task<TimeSpan> Step(string purpose, Func<NpgsqlDataSource, Task>? prepare, Func<NpgsqlDataSource, Task> step) =>
             BenchDatabase.TimeStepAsync(context, purpose, prepare, step);
+        // A step of ours whose statements the log lists, timed one by one (the last of its tries).
+        async Task<TimeSpan> LoggedStep(string result, string purpose, Func<NpgsqlDataSource, Task>? prepare, Func<NpgsqlDataSource, Task> step)
+        {
+            IReadOnlyList<StatementTimer.Statement> statements = [];
+            var time = await Step(purpose, prepare, async db =>
+            {
+                using var timer = new StatementTimer();
+                await step(db);
+                statements = timer.Statements;
+            });
+            StatementTimer.Log(context.Log, result, statements);
+            return time;
+        }
 
         var copy = await Step("ing_copy", null, db => BenchOrders.CopyAsync(db, BenchOrders.Generate(0, rows)));
-        var ingest = await Step("ing_new", null, db => new Ingestor(db).UpsertOrdersAsync(BenchOrders.Generate(0, rows), cancellationToken));
+        var ingest = await LoggedStep("ingest.new", "ing_new", null, db => new Ingestor(db).UpsertOrdersAsync(BenchOrders.Generate(0, rows), cancellationToken));
 
         // Mixed: every side starts from the same rows; the batch changes the first half and adds as many new ones.
         var changed = BenchOrders.Generate(rows / 2, rows - rows / 2, gmvOffset: 1).Concat(BenchOrders.Generate(rows, rows / 2));
@@ -42,14 +55,7 @@ internal sealed class IngestScenario : IScenario
         }
         var batches = await Step("ing_batches", Stored, db => BenchOrders.MultiRowUpsertAsync(db, changed));
         var floor = await Step("ing_floor", Stored, db => BenchOrders.CopyThenUpsertAsync(db, changed));
-        IReadOnlyList<StatementTimer.Statement> mixedStatements = [];
-        var mixed = await Step("ing_mixed", Stored, async db =>
-        {
-            using var timer = new StatementTimer();
-            await new Ingestor(db).UpsertOrdersAsync(changed, cancellationToken);
-            mixedStatements = timer.Statements;
-        });
-        StatementTimer.Log(context.Log, "ingest.mixed", mixedStatements);
+        var mixed = await LoggedStep("ingest.mixed", "ing_mixed", Stored, db => new Ingestor(db).UpsertOrdersAsync(changed, cancellationToken));
         // Unchanged: the stored rows imported again as they are, as a daily export that overlaps the last one brings most rows back.
         var same = BenchOrders.Generate(0, rows);
         var unchangedFloor = await Step("ing_unchanged_floor", Stored, db => BenchOrders.CopyThenUpsertAsync(db, same, changedOnly: true));
@@ -67,14 +73,7 @@ internal sealed class IngestScenario : IScenario
             await ingestor.UpsertOrderItemsAsync(lines, cancellationToken);
         }
         var postedFloor = await Step("ing_posted_floor", Catalog, db => BenchOrderLines.CopyPostedAsync(db, orders));
-        IReadOnlyList<StatementTimer.Statement> postedStatements = [];
-        var posted = await Step("ing_posted", Catalog, async db =>
-        {
-            using var timer = new StatementTimer();
-            await PostAsync(db);
-            postedStatements = timer.Statements;
-        });
-        StatementTimer.Log(context.Log, "ingest.posted", postedStatements);
+        var posted = await LoggedStep("ingest.posted", "ing_posted", Catalog, PostAsync);
         var postedInTwoCalls = await Step("ing_posted_two", Catalog, PostInTwoCallsAsync);
         // The same load after a VACUUM ANALYZE of the empty warehouse (what a DBA may run after a migrate, and the state of a new
         // month's partition analyzed while empty): every fact is then planned as empty, whatever the batch writes into it.
