@@ -8,7 +8,8 @@ public class ShopHealthTests
     public async Task Health_scores_components_and_shop_ranks_equal_the_same_computation_asked_of_the_facts()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
-        var loading = await db.ScalarAsync<string>("SELECT clock_timestamp()::text");
+        // An epoch, not text: a timestamp written in a session zone of more than 15:59 from UTC does not read back.
+        var loading = (await db.ScalarAsync<decimal>("SELECT extract(epoch FROM clock_timestamp())")).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await ShopHealthData.LoadAsync(db);
 
         // The expected rows read where the runs cut today's counterparts from the rows: those are set on exactly the periods
@@ -17,7 +18,7 @@ public class ShopHealthTests
             SELECT count(*) FROM mart.shop_health AS h JOIN dw.dim_merchants AS m USING (merchant_id)
              WHERE CASE WHEN h.period_end >= CURRENT_DATE
                         THEN h.previous_through IS NULL OR h.previous_end <> (CURRENT_DATE - ('1 ' || h.period_type)::interval)::date
-                             OR h.previous_through - h.previous_end NOT BETWEEN mart.day_cut(m.timezone, CURRENT_DATE, timestamptz '{loading}')::interval
+                             OR h.previous_through - h.previous_end NOT BETWEEN mart.day_cut(m.timezone, CURRENT_DATE, to_timestamp({loading}))::interval
                                                                             AND mart.day_cut(m.timezone, CURRENT_DATE, clock_timestamp())::interval
                              OR h.previous_through - h.previous_end <> (SELECT min(x.previous_through - x.previous_end) FROM mart.shop_health AS x WHERE x.merchant_id = h.merchant_id)
                         ELSE h.previous_through IS NOT NULL END
