@@ -37,7 +37,7 @@ AS $$
                ('ops.view_freshness(text[])', 'the same for the views named (what each query reads)'),
                ('ops.view_epochs(text[])', 'the same with each view''s refresh epoch, a count of its refreshes that is the same for every merchant (what each query reads)'),
                ('mart.period_buckets(text,date,date)', 'the buckets of a period from its arguments alone: reads no table'),
-               ('mart.receivables_as_of(date,text)', 'runs as the caller and reads only the reader views mart.receivables and mart.receipts, which scope it'),
+               ('mart.receivables_as_of(date,text)', 'runs as the caller and reads only the reader views mart.receivables, mart.receipts and mart.receivable_reopenings, which scope it'),
                ('ops.readable_merchants()', 'the merchants the caller may name itself, by the rule of ops.current_merchant_id()'),
                ('ops.schema_journal_rows()', 'the migration journal: which scripts ran, when and by which erpdb; no merchant data')
     ),

@@ -248,6 +248,45 @@ public class ReceivablePostingTests
     }
 
     /// <summary>
+    /// A receivable cancelled on a day and reopened since was cancelled that day: V-1 cancelled (its cancellation dated 20 March
+    /// 12:00 in the merchant's zone, as if recorded then), then made a sale again today, which reopens it. As of 19 March it was
+    /// outstanding, as of the month end cancelled (since 20 March), today outstanding again; posting again records nothing more.
+    /// </summary>
+    [Fact]
+    public async Task Receivables_as_of_a_day_count_one_cancelled_then_and_reopened_since_as_cancelled()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1"), Invoiced("V-2", "INV-2")]);
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1") with { Status = "cancelled" }]);
+        await db.ExecuteAsync("UPDATE dw.fact_accounts_receivable SET cancelled_at = timestamptz '2026-03-20 12:00 Asia/Shanghai' WHERE invoice_no = 'INV-1'");
+        await ingest.UpsertOrdersAsync([Invoiced("V-1", "INV-1")]);
+        var erp = new ErpDatabase(db.DataSource);
+        var reposted = await erp.PostAsync(merchantId: 1);
+        async Task<string> StatusAsOf(DateOnly? day)
+        {
+            var rows = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Status = ReceivableStatus.All, AsOf = day })).Data;
+            return string.Join('|', rows.Receivables.Items.OrderBy(r => r.InvoiceNo, StringComparer.Ordinal)
+                .Select(r => $"{r.InvoiceNo} {r.Status} {r.CancelledAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}"))
+                + $" outstanding {rows.Totals.OutstandingCny:0.00}";
+        }
+
+        // Each 100 USD at 7.1, due 19 March.
+        Assert.Equal("INV-1 open -|INV-2 open - outstanding 1420.00", await StatusAsOf(new DateOnly(2026, 3, 19)));
+        Assert.Equal("INV-1 cancelled 2026-03-20 04:00|INV-2 overdue - outstanding 710.00", await StatusAsOf(new DateOnly(2026, 3, 31)));
+        Assert.Equal("INV-1 open -|INV-2 open - outstanding 1420.00", await StatusAsOf(null));
+        // The one reopening, dated by the order's import that reopened it.
+        Assert.Equal("2026-03-20 04:00|true", await db.ScalarAsync<string>("""
+            SELECT to_char(h.cancelled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || '|' || (h.reopened_at = o.updated_at)::text
+            FROM dw.fact_receivable_reopenings AS h
+            JOIN dw.fact_accounts_receivable AS r USING (merchant_id, receivable_id)
+            JOIN dw.fact_sales_orders AS o ON o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date
+            """));
+        Assert.True(reposted.NothingChanged, reposted.ToString());
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_receivable_reopenings"));
+    }
+
+    /// <summary>
     /// A receivable written off after the day aged counts as it stood that day: W-1 written off now (as a DBA does, by its status),
     /// W-2 written off with the time the same UPDATE gives, 31 March 12:00 in the merchant's zone; both invoiced 5 March, due 19
     /// March, unpaid. Undone, a write-off loses its time.

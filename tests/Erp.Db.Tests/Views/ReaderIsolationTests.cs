@@ -69,6 +69,11 @@ public class ReaderIsolationTests
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
         await SalesDataset.LoadAsync(db);
+        // Merchant 2's receivable cancelled and reopened once: the reopenings hold a row the reader must not see.
+        await db.ExecuteAsync("""
+            INSERT INTO dw.fact_receivable_reopenings (merchant_id, receivable_id, cancelled_at, reopened_at)
+            SELECT merchant_id, receivable_id, now() - interval '9 days', now() - interval '8 days' FROM dw.fact_accounts_receivable WHERE merchant_id = 2
+            """);
         await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
         await db.ExecuteAsync($"SELECT ops.grant_merchant_access('{reader.Name}', 1)");
 
@@ -97,6 +102,7 @@ public class ReaderIsolationTests
         Assert.Contains(("mart.daily_sales", true), relations);
         Assert.Contains(("dw.fact_sales_orders", true), relations);
         Assert.Equal(SharedReferenceRelations, relations.Where(r => !r.HasMerchant).Select(r => r.Name).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(1, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_receivable_reopenings WHERE merchant_id = 2"));
         var otherMerchantRowsForOwner = 0L;
         foreach (var (name, _) in relations.Where(r => r.HasMerchant))
         {
