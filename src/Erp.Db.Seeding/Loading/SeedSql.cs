@@ -29,7 +29,7 @@ internal static class SeedSql
     /// as they reference the merchants.
     /// </summary>
     public const string Truncate = """
-        TRUNCATE dw.fact_order_items, dw.fact_inventory_transactions, dw.fact_payment_receipts, dw.fact_accounts_receivable,
+        TRUNCATE dw.fact_order_items, dw.fact_inventory_transactions, dw.fact_payment_receipts, dw.fact_receivable_reopenings, dw.fact_accounts_receivable,
                  dw.fact_expenses, dw.fact_sales_orders, dw.fact_product_metrics, dw.fact_inventory, dw.fact_traffic_funnel,
                  dw.fact_user_activity, dw.cfg_sales_campaigns, dw.cfg_sales_targets, dw.cfg_performance_configs,
                  dw.fact_stock_counts, dw.alerts,
@@ -108,8 +108,7 @@ internal static class SeedSql
     public const string Analyze = """
         ANALYZE dw.dim_merchants, dw.dim_shops, dw.dim_categories, dw.dim_products, dw.dim_customers, dw.fact_exchange_rates,
                 dw.fact_sales_orders, dw.fact_order_items, dw.fact_product_metrics, dw.fact_inventory, dw.fact_inventory_transactions,
-                dw.fact_accounts_receivable, dw.fact_payment_receipts, dw.fact_expenses, dw.fact_traffic_funnel, dw.fact_user_activity,
-                dw.fact_accounts_receivable
+                dw.fact_accounts_receivable, dw.fact_payment_receipts, dw.fact_expenses, dw.fact_traffic_funnel, dw.fact_user_activity
         """;
 
     /// <summary>Identity columns the seeder fills with explicit values: their sequences move past them.</summary>
