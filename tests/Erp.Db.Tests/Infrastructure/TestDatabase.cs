@@ -64,6 +64,28 @@ public sealed class TestDatabase : IAsyncDisposable
         END $$
         """);
 
+    /// <summary>
+    /// Closes the pooled connections of <see cref="DataSource"/> and waits until their server processes have ended. A process
+    /// reports the rows it wrote to the statistics (pg_stat_get_live_tuples) up to a second late, and an ANALYZE run in between
+    /// counts those rows once more; a process flushes what it holds as it ends, so counts read after this are exact.
+    /// </summary>
+    public async Task CloseConnectionsAsync()
+    {
+        DataSource.Clear();
+        await using var admin = NpgsqlDataSource.Create(adminConnectionString);
+        await using var command = admin.CreateCommand(
+            "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND application_name <> 'pg_cron'");
+        command.Parameters.AddWithValue(Name);
+        for (var waited = TimeSpan.Zero; (long)(await command.ExecuteScalarAsync())! > 0; waited += TimeSpan.FromMilliseconds(20))
+        {
+            if (waited > TimeSpan.FromSeconds(10))
+            {
+                throw new TimeoutException($"Connections to {Name} were still open 10 s after their pool was cleared.");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
+    }
+
     /// <summary>The planner's row estimate for a query (EXPLAIN, not run).</summary>
     public async Task<double> EstimatedRowsAsync(string query)
     {
