@@ -39,7 +39,7 @@ public sealed class TestDatabase : IAsyncDisposable
         var server = await TestServer.GetAsync();
         var name = $"{NamePrefix}{Guid.NewGuid():N}"[..24];
         await using var admin = NpgsqlDataSource.Create(server.AdminConnectionString);
-        await admin.CreateCommand($"CREATE DATABASE {name} TEMPLATE {template ?? server.TemplateDatabase}").ExecuteNonQueryAsync();
+        await admin.CreateCommand($"CREATE DATABASE {name} TEMPLATE {template ?? server.TemplateDatabase} STRATEGY {server.CopyStrategy}").ExecuteNonQueryAsync();
         return new TestDatabase(server.AdminConnectionString, name);
     }
 
