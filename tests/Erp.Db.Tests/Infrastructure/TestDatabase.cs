@@ -8,20 +8,20 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>What the name of every test database starts with.</summary>
     public const string NamePrefix = "erpdb_t_";
 
-    private readonly string adminConnectionString;
+    private readonly TestServer.Server server;
 
-    private TestDatabase(string adminConnectionString, string name)
+    private TestDatabase(TestServer.Server server, string name)
     {
-        this.adminConnectionString = adminConnectionString;
+        this.server = server;
         Name = name;
-        ConnectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name }.ConnectionString;
+        ConnectionString = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Database = name }.ConnectionString;
         DataSource = NpgsqlDataSource.Create(ConnectionString);
     }
 
     public string Name { get; }
 
     /// <summary>Superuser connection string to the server's postgres database.</summary>
-    public string AdminConnectionString => adminConnectionString;
+    public string AdminConnectionString => server.AdminConnectionString;
 
     /// <summary>Superuser connection string to this database (password included).</summary>
     public string ConnectionString { get; }
@@ -38,9 +38,8 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         var server = await TestServer.GetAsync();
         var name = $"{NamePrefix}{Guid.NewGuid():N}"[..24];
-        await using var admin = NpgsqlDataSource.Create(server.AdminConnectionString);
-        await admin.CreateCommand($"CREATE DATABASE {name} TEMPLATE {template ?? server.TemplateDatabase} STRATEGY {server.CopyStrategy}").ExecuteNonQueryAsync();
-        return new TestDatabase(server.AdminConnectionString, name);
+        await server.Admin.CreateCommand($"CREATE DATABASE {name} TEMPLATE {template ?? server.TemplateDatabase} STRATEGY {server.CopyStrategy}").ExecuteNonQueryAsync();
+        return new TestDatabase(server, name);
     }
 
     public async Task<T?> ScalarAsync<T>(string sql)
@@ -72,8 +71,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public async Task CloseConnectionsAsync()
     {
         DataSource.Clear();
-        await using var admin = NpgsqlDataSource.Create(adminConnectionString);
-        await using var command = admin.CreateCommand(
+        await using var command = server.Admin.CreateCommand(
             "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND application_name <> 'pg_cron'");
         command.Parameters.AddWithValue(Name);
         for (var waited = TimeSpan.Zero; (long)(await command.ExecuteScalarAsync())! > 0; waited += TimeSpan.FromMilliseconds(20))
@@ -102,24 +100,19 @@ public sealed class TestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();
-        await using var admin = NpgsqlDataSource.Create(adminConnectionString);
-        await UnscheduleJobsAsync(admin);
-        await admin.CreateCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)").ExecuteNonQueryAsync();
+        await UnscheduleJobsAsync();
+        await server.Admin.CreateCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)").ExecuteNonQueryAsync();
     }
 
     /// <summary>Removes the pg_cron jobs a migrate of this database registered (they would outlive it).</summary>
-    private async Task UnscheduleJobsAsync(NpgsqlDataSource admin)
+    private async Task UnscheduleJobsAsync()
     {
-        var cronDatabase = await admin.CreateCommand("SELECT current_setting('cron.database_name', true)").ExecuteScalarAsync() as string;
-        if (cronDatabase is null)
+        if (server.Cron is null)
         {
             return;
         }
-        var builder = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = cronDatabase, Pooling = false };
-        await using var cron = new NpgsqlConnection(builder.ConnectionString);
-        await cron.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT count(cron.unschedule(jobid)) FROM cron.job WHERE starts_with(jobname, $1) AND to_regclass('cron.job') IS NOT NULL", cron);
+        await using var command = server.Cron.CreateCommand(
+            "SELECT count(cron.unschedule(jobid)) FROM cron.job WHERE starts_with(jobname, $1) AND to_regclass('cron.job') IS NOT NULL");
         command.Parameters.AddWithValue($"erpdb:{Name}:");
         try
         {

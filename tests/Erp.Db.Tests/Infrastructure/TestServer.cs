@@ -21,7 +21,10 @@ internal static class TestServer
     /// otherwise. WAL_LOG writes the 40 MB template through the WAL, 0.7 s of the server's CPU per copy and drop against 0.26 s;
     /// FILE_COPY's two checkpoints cost little without fsync (docs/test-suite-cost.md).
     /// </param>
-    public sealed record Server(string AdminConnectionString, string TemplateDatabase, string CopyStrategy);
+    /// <param name="Admin">A pool of superuser connections to the postgres database, shared by the whole run: each test database is
+    /// created and dropped through it, and a new connection costs the server a process of its own.</param>
+    /// <param name="Cron">A pool of connections to pg_cron's database, where a test database's jobs are removed; null without pg_cron.</param>
+    public sealed record Server(string AdminConnectionString, string TemplateDatabase, string CopyStrategy, NpgsqlDataSource Admin, NpgsqlDataSource? Cron);
 
     public static Task<Server> GetAsync() => Instance.Value;
 
@@ -30,9 +33,12 @@ internal static class TestServer
         var admin = Patient(Environment.GetEnvironmentVariable("ERPDB_TEST_CONNECTION") is { Length: > 0 } configured ? configured
             : await TryDockerAsync() ?? await StartLocalAsync());
         await RemoveJobsOfDroppedTestDatabasesAsync(admin);
-        await using var source = NpgsqlDataSource.Create(admin);
+        var source = NpgsqlDataSource.Create(admin);
         var fsync = (string)(await source.CreateCommand("SHOW fsync").ExecuteScalarAsync())!;
-        return new Server(admin, await CreateTemplateAsync(admin), fsync == "off" ? "FILE_COPY" : "WAL_LOG");
+        var cron = await source.CreateCommand("SELECT current_setting('cron.database_name', true)").ExecuteScalarAsync() is string cronDatabase
+            ? NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(admin) { Database = cronDatabase }.ConnectionString)
+            : null;
+        return new Server(admin, await CreateTemplateAsync(admin), fsync == "off" ? "FILE_COPY" : "WAL_LOG", source, cron);
     }
 
     /// <summary>
