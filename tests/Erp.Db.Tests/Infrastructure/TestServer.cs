@@ -32,31 +32,28 @@ internal static class TestServer
     {
         var admin = Patient(Environment.GetEnvironmentVariable("ERPDB_TEST_CONNECTION") is { Length: > 0 } configured ? configured
             : await TryDockerAsync() ?? await StartLocalAsync());
-        await RemoveJobsOfDroppedTestDatabasesAsync(admin);
         var source = NpgsqlDataSource.Create(admin);
         var fsync = (string)(await source.CreateCommand("SHOW fsync").ExecuteScalarAsync())!;
         var cron = await source.CreateCommand("SELECT current_setting('cron.database_name', true)").ExecuteScalarAsync() is string cronDatabase
             ? NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(admin) { Database = cronDatabase }.ConnectionString)
             : null;
-        return new Server(admin, await CreateTemplateAsync(admin), fsync == "off" ? "FILE_COPY" : "WAL_LOG", source, cron);
+        await RemoveJobsOfDroppedTestDatabasesAsync(cron);
+        return new Server(admin, await CreateTemplateAsync(source, admin), fsync == "off" ? "FILE_COPY" : "WAL_LOG", source, cron);
     }
 
     /// <summary>
     /// A test run killed before its databases were disposed leaves their pg_cron jobs behind once they are dropped; doctor then
     /// reports them in every test database (ERPDB016). Removes those of test databases that no longer exist, and only those.
     /// </summary>
-    private static async Task RemoveJobsOfDroppedTestDatabasesAsync(string adminConnectionString)
+    private static async Task RemoveJobsOfDroppedTestDatabasesAsync(NpgsqlDataSource? cron)
     {
-        await using var admin = NpgsqlDataSource.Create(adminConnectionString);
-        if (await admin.CreateCommand("SELECT current_setting('cron.database_name', true)").ExecuteScalarAsync() is not string cronDatabase)
+        if (cron is null)
         {
             return;
         }
-        await using var cron = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = cronDatabase, Pooling = false }.ConnectionString);
-        await cron.OpenAsync();
         // The jobs doctor reports as ERPDB016 (HealthSql.OrphanedCronJobs), of test databases only.
-        await using var command = new NpgsqlCommand(
-            $"SELECT count(cron.unschedule(o.jobid)) FROM ({HealthSql.OrphanedCronJobs}) AS o WHERE starts_with(o.database, @prefix)", cron);
+        await using var command = cron.CreateCommand(
+            $"SELECT count(cron.unschedule(o.jobid)) FROM ({HealthSql.OrphanedCronJobs}) AS o WHERE starts_with(o.database, @prefix)");
         command.Parameters.AddWithValue("start", CronScheduler.JobNameStart);
         command.Parameters.AddWithValue("prefix", TestDatabase.NamePrefix);
         try
@@ -107,13 +104,12 @@ internal static class TestServer
     }
 
     /// <summary>A database migrated with the embedded scripts, named after their checksums so unchanged scripts reuse it.</summary>
-    private static async Task<string> CreateTemplateAsync(string adminConnectionString)
+    private static async Task<string> CreateTemplateAsync(NpgsqlDataSource admin, string adminConnectionString)
     {
         var catalog = ScriptCatalog.Embedded();
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes(string.Join("\n", catalog.Scripts.Select(s => s.Sha256)))))[..12];
         var name = $"erpdb_tpl_{hash}";
-        await using var admin = NpgsqlDataSource.Create(adminConnectionString);
         var exists = await admin.CreateCommand($"SELECT count(*) FROM pg_database WHERE datname = '{name}'").ExecuteScalarAsync();
         if ((long)exists! == 1)
         {
