@@ -101,7 +101,7 @@ public sealed class Ingestor
         CancellationToken cancellationToken = default)
     {
         var (ordersResult, itemsResult) = await loader.LoadWithChildrenAsync(
-            OrdersEntity.PlanWithItems, orders, OrderItemsEntity.Plan, items, Options.SuppliedItemFields, OrderItemsEntity.SummarizeBatchLines, cancellationToken);
+            OrdersEntity.PlanWithItems, orders, OrderItemsEntity.PlanWithOrders, items, Options.SuppliedItemFields, OrderItemsEntity.SummarizeBatchLines, cancellationToken);
         return new OrdersWithItemsResult(ordersResult, itemsResult);
     }
 

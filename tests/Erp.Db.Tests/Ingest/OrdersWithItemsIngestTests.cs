@@ -1,3 +1,4 @@
+using CsCheck;
 using Erp.Db.Ingest;
 using Erp.Db.Tests.Infrastructure;
 using static Erp.Db.Tests.Posting.PostingSample;
@@ -39,9 +40,9 @@ public class OrdersWithItemsIngestTests
              FROM dw.fact_sales_orders),
             (SELECT string_agg(concat_ws('|', o.order_no, i.line_no, i.product_id, i.quantity, i.unit_cost, i.cost_amount), E'\n' ORDER BY o.order_no, i.line_no)
              FROM dw.fact_order_items AS i JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date)),
-            (SELECT string_agg(concat_ws('|', o.order_no, t.line_no, t.transaction_type, t.quantity_change, t.unit_cost), E'\n' ORDER BY o.order_no, t.line_no, t.transaction_type)
+            (SELECT string_agg(concat_ws('|', o.order_no, t.line_no, t.transaction_type, t.quantity_change, t.unit_cost), E'\n' ORDER BY o.order_no, t.line_no, t.transaction_type, t.quantity_change, t.unit_cost)
              FROM dw.fact_inventory_transactions AS t JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date)),
-            (SELECT string_agg(concat_ws('|', product_id, quantity_on_hand, quantity_reserved, shortage_on_hand, shortage_reserved), E'\n' ORDER BY product_id)
+            (SELECT string_agg(concat_ws('|', product_id, quantity_on_hand, quantity_reserved, shortage_on_hand, shortage_reserved, average_unit_cost), E'\n' ORDER BY product_id)
              FROM dw.fact_inventory),
             (SELECT string_agg(concat_ws('|', invoice_no, amount, received_amount), E'\n' ORDER BY invoice_no) FROM dw.fact_accounts_receivable))
         """);
@@ -89,6 +90,83 @@ public class OrdersWithItemsIngestTests
             SELECT string_agg(concat_ws('|', order_no, item_count, cost_amount_cny, inventory_deducted), E'\n' ORDER BY order_no)
             FROM dw.fact_sales_orders WHERE order_no IN ('W-1', 'W-3')
             """));
+    }
+
+    /// <summary>
+    /// An order the call inserts takes its cost from the batch's lines at their products' costs as the call begins; the lines are
+    /// written after the orders' posting, which can move a product's average cost. Here a stored order comes back (its return
+    /// re-enters the stock at 30.00 a unit, against 10.00 bought) in the call that brings a new order with a line without a cost: that
+    /// line takes the moved average, and its order's cost follows it, as in two calls.
+    /// </summary>
+    [Fact]
+    public async Task A_new_orders_cost_follows_its_lines_when_the_same_call_moves_their_products_average_cost()
+    {
+        await using var together = await IngestSample.CreateAsync();
+        await using var apart = await IngestSample.CreateAsync();
+        OrderRow[] stored = [Order("R-1", "completed")];
+        OrderItemRow[] storedLines = [Line("R-1", 1, 2, unitCost: 30m)];
+        OrderRow[] orders = [Order("R-1", "returned"), Order("N-1", "completed")];
+        OrderItemRow[] lines = [Line("N-1", 1, 1)];
+        foreach (var db in new[] { together, apart })
+        {
+            var ingest = new Ingestor(db.DataSource);
+            await ingest.UpsertPurchasesAsync([new(IngestSample.Merchant, "PO-R", IngestSample.Sku, 10, 10m, Day)]);
+            await ingest.UpsertOrdersWithItemsAsync(stored, storedLines);
+        }
+
+        await new Ingestor(together.DataSource).UpsertOrdersWithItemsAsync(orders, lines);
+        await new Ingestor(apart.DataSource).UpsertOrdersAsync(orders);
+        await new Ingestor(apart.DataSource).UpsertOrderItemsAsync(lines);
+
+        // 8 units at 10.00 left, 2 come back at 30.00: an average of 14.00, which N-1's line takes.
+        Assert.Equal("14.0000|14.00|14.00", await together.ScalarAsync<string>("""
+            SELECT concat_ws('|', i.unit_cost, i.cost_amount, o.cost_amount_cny)
+            FROM dw.fact_sales_orders AS o JOIN dw.fact_order_items AS i USING (merchant_id, order_id, order_date) WHERE o.order_no = 'N-1'
+            """));
+        Assert.Equal(await BooksAsync(apart), await BooksAsync(together));
+    }
+
+    /// <summary>
+    /// On generated sequences of batches (new orders and stored ones whose status changes, lines with and without a cost, some
+    /// orders coming back and so moving their product's average cost), a warehouse fed each batch in one call and one fed it in two
+    /// (orders, then lines) end with the same books, and posting every order again changes nothing in the first.
+    /// </summary>
+    [Fact]
+    public async Task One_call_books_what_two_calls_book_on_generated_batches()
+    {
+        await using var together = await IngestSample.CreateAsync();
+        await using var apart = await IngestSample.CreateAsync();
+        foreach (var db in new[] { together, apart })
+        {
+            await new Ingestor(db.DataSource).UpsertPurchasesAsync([new(IngestSample.Merchant, "PO-G", IngestSample.Sku, 1_000, 10m, Day)]);
+        }
+        var line = Gen.Select(Gen.Int[1, 3], Gen.Int[0, 2].Select(c => new decimal?[] { null, 4.5m, 30m }[c]));
+        var order = Gen.Select(Gen.Int[0, 5], Gen.Int[0, 4].Select(s => new[] { "paid", "shipped", "completed", "cancelled", "returned" }[s]), line.Array[0, 2]);
+        var batch = order.Array[1, 5].Select(orders => orders.DistinctBy(o => o.Item1).ToArray());
+        var run = 0;
+
+        // Each sample writes orders of its own (the prefix) into the same two warehouses, whose stock and average cost carry over.
+        await batch.Array[1, 4].SampleAsync(async batches =>
+        {
+            var prefix = $"G{++run}-";
+            foreach (var b in batches)
+            {
+                var orders = b.Select(o => Order(prefix + o.Item1, o.Item2)).ToList();
+                var lines = b.SelectMany(o => o.Item3.Select((l, i) => Line(prefix + o.Item1, i + 1, l.Item1, unitCost: l.Item2))).ToList();
+                await new Ingestor(together.DataSource).UpsertOrdersWithItemsAsync(orders, lines);
+                await new Ingestor(apart.DataSource).UpsertOrdersAsync(orders);
+                if (lines.Count > 0)
+                {
+                    await new Ingestor(apart.DataSource).UpsertOrderItemsAsync(lines);
+                }
+            }
+            Assert.Equal(await BooksAsync(apart), await BooksAsync(together));
+            Assert.Equal("0|0|0|0|0", await together.ScalarAsync<string>("""
+                SELECT concat_ws('|', p.orders_costed, p.movements, p.positions, p.receivables, p.settled)
+                FROM dw.post_orders(ARRAY(SELECT ROW(o.merchant_id, o.order_id, o.order_date)::dw.order_ref FROM dw.fact_sales_orders AS o)) AS p
+                """));
+        }, iter: 20, threads: 1, print: batches => string.Join(" / ", batches.Select(b => string.Join(", ", b.Select(o =>
+            $"{o.Item1} {o.Item2} [{string.Join(" ", o.Item3.Select(l => $"{l.Item1}x{l.Item2?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}"))}]")))));
     }
 
     [Fact]

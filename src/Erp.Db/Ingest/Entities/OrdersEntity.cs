@@ -332,7 +332,7 @@ internal static class OrdersEntity
                   AND (o.is_invoiced OR t.posts
                        OR EXISTS (SELECT 1 FROM {IngestPlan<OrderRow>.MovedTable} AS m
                                   WHERE m.merchant_id = o.merchant_id AND m.shop_id = o.shop_id AND m.order_no = o.order_no AND m.order_date = o.order_date))
-                """, linesOnly: false) + RedateRetimed,
+                """) + RedateRetimed,
             // So a batch that changed no status and holds no invoiced, moved or re-timed order posts nothing, and skips the posting's
             // statistics too (200,000 new orders: 0.3 s of ANALYZE). So does a file imported again unchanged.
             PostsWhen = $"""
