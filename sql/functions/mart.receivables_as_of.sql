@@ -6,8 +6,8 @@
 -- dated on or before it (received, outstanding, paid/partially paid/overdue/open from them); one cancelled
 -- or written off on or before that day (cancelled_on, written_off_on, in the merchant's time zone) is so, one
 -- cancelled or written off after it counts as it stood (one of unknown day as it is now). A receivable cancelled
--- on or before the day and reopened after it (mart.receivable_reopenings) was cancelled that day, whatever it is
--- now. NULL, today or later: as stored now (receipts are applied when imported), aged as of that day.
+-- or written off on or before the day and reopened after it (mart.receivable_reopenings) was so that day, whatever it
+-- is now. NULL, today or later: as stored now (receipts are applied when imported), aged as of that day.
 -- cancelled_at: when a receivable cancelled as of that day was cancelled (NULL otherwise, or not known);
 -- written_off_at: when one written off as of that day was written off (NULL otherwise).
 -- Buckets and days overdue come from dw.receivable_aging_bucket (the one definition of aging; days
@@ -17,7 +17,7 @@
 -- status_filter: 'open' = not settled, 'overdue' = not settled and past due, 'paid'; NULL = all.
 -- requires: mart.receivables (0021_list_reader_views, cancelled_on: 0079_receivable_cancellations_dated,
 --           written_off_on: 0081_receivable_write_offs_dated), mart.receipts (0057_receipts_reader_view),
---           mart.receivable_reopenings (0083_receivable_reopenings),
+--           mart.receivable_reopenings (0083_receivable_reopenings, closed_as: 0084_write_offs_undone_kept),
 --           dw.receivable_aging_bucket, dw.receivable_received_cny, dw.receivable_outstanding_cny
 
 -- It returned no cancelled_at, then no written_off_at before; a function's result type cannot be changed in place.
@@ -38,7 +38,9 @@ AS $$
                coalesce(x.received, v.received_amount) AS received_amount,
                dw.receivable_received_cny(coalesce(x.received, v.received_amount), v.exchange_rate) AS received_cny,
                CASE WHEN x.received IS NULL THEN v.status
-                    WHEN x.reopened_cancellation IS NOT NULL THEN 'cancelled'
+                    -- A closing that covered the day and has been undone since (the later one, should two cover it).
+                    WHEN c.written_off_at > coalesce(c.cancelled_at, '-infinity') THEN 'written_off'
+                    WHEN c.cancelled_at IS NOT NULL THEN 'cancelled'
                     WHEN v.status = 'written_off' AND coalesce(v.written_off_on <= asof, true) THEN v.status
                     WHEN v.status = 'cancelled' AND coalesce(v.cancelled_on <= asof, true) THEN v.status
                     WHEN x.received >= v.amount THEN 'paid'
@@ -46,14 +48,16 @@ AS $$
                     WHEN x.received > 0 THEN 'partially_paid'
                     ELSE 'open' END AS status,
                CASE WHEN x.received IS NULL THEN v.settled_at WHEN x.received >= v.amount THEN x.last_received_at END AS settled_at,
-               coalesce(x.reopened_cancellation, v.cancelled_at) AS cancelled_at, v.written_off_at
+               coalesce(c.cancelled_at, v.cancelled_at) AS cancelled_at, coalesce(c.written_off_at, v.written_off_at) AS written_off_at
           FROM mart.receivables AS v
-          LEFT JOIN LATERAL (SELECT coalesce(sum(p.amount), 0) AS received, max(p.received_at) AS last_received_at,
-                                    -- A cancellation that covered the day and has been undone since: when it began.
-                                    (SELECT max(h.cancelled_at) FROM mart.receivable_reopenings AS h
-                                      WHERE h.receivable_id = v.receivable_id AND h.cancelled_on <= asof AND h.reopened_on > asof) AS reopened_cancellation
+          LEFT JOIN LATERAL (SELECT coalesce(sum(p.amount), 0) AS received, max(p.received_at) AS last_received_at
                                FROM mart.receipts AS p
                               WHERE p.receivable_id = v.receivable_id AND p.receipt_date <= asof) AS x ON asof < CURRENT_DATE
+          -- The cancellation and the write-off that covered the day and have been undone since: when each began.
+          LEFT JOIN LATERAL (SELECT max(h.closed_at) FILTER (WHERE h.closed_as = 'cancelled') AS cancelled_at,
+                                    max(h.closed_at) FILTER (WHERE h.closed_as = 'written_off') AS written_off_at
+                               FROM mart.receivable_reopenings AS h
+                              WHERE h.receivable_id = v.receivable_id AND h.closed_on <= asof AND h.reopened_on > asof) AS c ON asof < CURRENT_DATE
          WHERE NOT coalesce(asof < CURRENT_DATE, false) OR v.invoice_date <= asof
     ), r AS (
         SELECT v.*, v.amount - v.received_amount AS outstanding_amount,

@@ -276,8 +276,8 @@ public class ReceivablePostingTests
         Assert.Equal("INV-1 cancelled 2026-03-20 04:00|INV-2 overdue - outstanding 710.00", await StatusAsOf(new DateOnly(2026, 3, 31)));
         Assert.Equal("INV-1 open -|INV-2 open - outstanding 1420.00", await StatusAsOf(null));
         // The one reopening, dated by the order's import that reopened it.
-        Assert.Equal("2026-03-20 04:00|true", await db.ScalarAsync<string>("""
-            SELECT to_char(h.cancelled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || '|' || (h.reopened_at = o.updated_at)::text
+        Assert.Equal("cancelled 2026-03-20 04:00|true", await db.ScalarAsync<string>("""
+            SELECT h.closed_as || ' ' || to_char(h.closed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || '|' || (h.reopened_at = o.updated_at)::text
             FROM dw.fact_receivable_reopenings AS h
             JOIN dw.fact_accounts_receivable AS r USING (merchant_id, receivable_id)
             JOIN dw.fact_sales_orders AS o ON o.merchant_id = r.merchant_id AND o.order_id = r.order_id AND o.order_date = r.order_date
@@ -289,7 +289,7 @@ public class ReceivablePostingTests
     /// <summary>
     /// A receivable written off after the day aged counts as it stood that day: W-1 written off now (as a DBA does, by its status),
     /// W-2 written off with the time the same UPDATE gives, 31 March 12:00 in the merchant's zone; both invoiced 5 March, due 19
-    /// March, unpaid. Undone, a write-off loses its time.
+    /// March, unpaid. Undone, a write-off loses its time and keeps its period: as of the month end W-2 is still written off.
     /// </summary>
     [Fact]
     public async Task Receivables_as_of_a_month_end_count_one_written_off_after_it_as_outstanding_that_day()
@@ -315,8 +315,28 @@ public class ReceivablePostingTests
         Assert.True(await db.ScalarAsync<bool>(
             "SELECT written_off_at > now() - interval '1 hour' FROM dw.fact_accounts_receivable WHERE invoice_no = 'INV-W1'"));
 
-        await db.ExecuteAsync("UPDATE dw.fact_accounts_receivable SET status = 'overdue' WHERE invoice_no = 'INV-W1'");
-        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable WHERE invoice_no = 'INV-W1' AND written_off_at IS NOT NULL"));
+        // Undone (a DBA sets the status back), a write-off loses its time but keeps its period: as of the month end W-2 was
+        // written off, and says since when; today both are outstanding again.
+        await db.ExecuteAsync("UPDATE dw.fact_accounts_receivable SET status = 'overdue' WHERE invoice_no IN ('INV-W1', 'INV-W2')");
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable WHERE written_off_at IS NOT NULL"));
+        var monthEndAgain = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Status = ReceivableStatus.All, AsOf = new DateOnly(2026, 3, 31) })).Data;
+        Assert.Equal(Rows(monthEnd), Rows(monthEndAgain));
+        Assert.Equal(new DateTimeOffset(2026, 3, 31, 4, 0, 0, TimeSpan.Zero),
+            monthEndAgain.Receivables.Items.Single(r => r.InvoiceNo == "INV-W2").WrittenOffAt);
+        Assert.Equal(monthEnd.Totals.OutstandingCny, monthEndAgain.Totals.OutstandingCny);
+        Assert.Equal(Rows(march30), Rows((await erp.Queries.ReceivablesAsync(
+            new ReceivableQuery { MerchantId = 1, Status = ReceivableStatus.All, AsOf = new DateOnly(2026, 3, 30) })).Data));
+        Assert.Equal("INV-W1 overdue|INV-W2 overdue", string.Join('|', (await erp.Queries.ReceivablesAsync(
+            new ReceivableQuery { MerchantId = 1, Status = ReceivableStatus.All })).Data.Receivables.Items
+            .OrderBy(r => r.InvoiceNo, StringComparer.Ordinal).Select(r => $"{r.InvoiceNo} {r.Status}")));
+        // One period each, W-2's from its write-off's time; setting the status again (it is back already) records nothing more.
+        await db.ExecuteAsync("UPDATE dw.fact_accounts_receivable SET status = 'overdue' WHERE invoice_no IN ('INV-W1', 'INV-W2')");
+        Assert.Equal("written_off 2026-03-31 04:00", await db.ScalarAsync<string>("""
+            SELECT h.closed_as || ' ' || to_char(h.closed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')
+            FROM dw.fact_receivable_reopenings AS h JOIN dw.fact_accounts_receivable AS r USING (merchant_id, receivable_id)
+            WHERE r.invoice_no = 'INV-W2'
+            """));
+        Assert.Equal(2L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_receivable_reopenings WHERE closed_as = 'written_off'"));
     }
 
     /// <summary>

@@ -71,8 +71,8 @@ public class ReaderIsolationTests
         await SalesDataset.LoadAsync(db);
         // Merchant 2's receivable cancelled and reopened once: the reopenings hold a row the reader must not see.
         await db.ExecuteAsync("""
-            INSERT INTO dw.fact_receivable_reopenings (merchant_id, receivable_id, cancelled_at, reopened_at)
-            SELECT merchant_id, receivable_id, now() - interval '9 days', now() - interval '8 days' FROM dw.fact_accounts_receivable WHERE merchant_id = 2
+            INSERT INTO dw.fact_receivable_reopenings (merchant_id, receivable_id, closed_as, closed_at, reopened_at)
+            SELECT merchant_id, receivable_id, 'cancelled', now() - interval '9 days', now() - interval '8 days' FROM dw.fact_accounts_receivable WHERE merchant_id = 2
             """);
         await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
         await db.ExecuteAsync($"SELECT ops.grant_merchant_access('{reader.Name}', 1)");
