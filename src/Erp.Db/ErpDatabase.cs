@@ -16,7 +16,8 @@ namespace Erp.Db;
 /// (and, optionally, one for a read replica). Register it with <c>services.AddErpDb(...)</c> or create it
 /// with <see cref="Create(ErpDbOptions, ILoggerFactory?)"/>. Every part of the library hangs off it:
 /// <see cref="Migrations"/>, <see cref="Queries"/>, <see cref="Ingest"/>, <see cref="Refresh"/>,
-/// <see cref="Doctor"/>, <see cref="Partitions"/> and <see cref="PostAsync"/>.
+/// <see cref="Doctor"/>, <see cref="Partitions"/>, and the books' own acts: <see cref="PostAsync"/>, <see cref="RecostAsync"/>,
+/// <see cref="WriteOffAsync"/> and <see cref="ReinstateAsync"/>.
 /// </summary>
 public sealed class ErpDatabase : IAsyncDisposable, IDisposable
 {
@@ -183,6 +184,25 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
     /// <exception cref="WarehouseAccessException">The login is not in erp_writer (nor the owner), the server refused the login, or the database does not exist.</exception>
     public Task<WriteOffResult> WriteOffAsync(long merchantId, IReadOnlyCollection<string> invoiceNumbers, DateTimeOffset? at = null, CancellationToken cancellationToken = default) =>
         WarehouseErrors.GuardAsync(RequiredRole.Writer, () => new BooksPoster(DataSource, LoggerFactory.CreateLogger<BooksPoster>()).WriteOffAsync(merchantId, invoiceNumbers, at, cancellationToken));
+
+    /// <summary>
+    /// Undoes the write-off of a merchant's invoices (a debt recovered, a write-off made by mistake): the written-off receivables of
+    /// <paramref name="invoiceNumbers"/> owe again, each with the status its receipts and order give it (paid, partially paid, open,
+    /// or cancelled when its order is no longer a sale), overdue with an open alert when past due. The write-off keeps its period:
+    /// as of a day it covered (<see cref="Queries.Receivables.ReceivableQuery.AsOf"/>) the receivable is still written off, so a
+    /// closed month's list does not change. An invoice that is not written off is left as it is, so a second call changes nothing.
+    /// All or nothing, in one transaction.
+    /// </summary>
+    /// <param name="merchantId">The merchant whose invoices these are.</param>
+    /// <param name="invoiceNumbers">The invoice numbers (each receivable's <c>invoice_no</c>); at least one.</param>
+    /// <param name="cancellationToken">Cancels the call; nothing of it is saved.</param>
+    /// <returns>The receivables reinstated, what they owe now in CNY, and how many are overdue.</returns>
+    /// <exception cref="ArgumentException">No invoice number, a blank one, or one the merchant has no receivable for; the message names the
+    /// invoice, and nothing was reinstated.</exception>
+    /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
+    /// <exception cref="WarehouseAccessException">The login is not in erp_writer (nor the owner), the server refused the login, or the database does not exist.</exception>
+    public Task<ReinstateResult> ReinstateAsync(long merchantId, IReadOnlyCollection<string> invoiceNumbers, CancellationToken cancellationToken = default) =>
+        WarehouseErrors.GuardAsync(RequiredRole.Writer, () => new BooksPoster(DataSource, LoggerFactory.CreateLogger<BooksPoster>()).ReinstateAsync(merchantId, invoiceNumbers, cancellationToken));
 
     /// <summary>
     /// Whether the database's schema matches the scripts of this Erp.Db, as the app's own login sees it: any warehouse login

@@ -6,7 +6,7 @@ using Erp.Db.Posting;
 
 namespace Erp.Db.Cli.Commands;
 
-/// <summary><c>erpdb post [--merchant ID|CODE] [--from DATE] [--to DATE] [--recost [--order-no N]] [--write-off INVOICE... [--at TIME]]</c>: re-post the books from the facts, re-cost booked lines, or write off bad debts (each idempotent).</summary>
+/// <summary><c>erpdb post [--merchant ID|CODE] [--from DATE] [--to DATE] [--recost [--order-no N]] [--write-off INVOICE... [--at TIME]] [--reinstate INVOICE...]</c>: re-post the books from the facts, re-cost booked lines, write off bad debts or undo a write-off (each idempotent).</summary>
 internal sealed class PostCommand : Command
 {
     private readonly Option<string?> merchant = new("--merchant", "-m") { Description = "Merchant id or code to post; default: every merchant." };
@@ -32,6 +32,15 @@ internal sealed class PostCommand : Command
         AllowMultipleArgumentsPerToken = true,
     };
 
+    private readonly Option<string[]> reinstate = new("--reinstate")
+    {
+        Description = "Instead of re-posting: undo the write-off of these invoices of --merchant (a debt recovered, a write-off by mistake; repeat, "
+            + "or list them after it). Each owes again with the status its receipts give it, overdue with an alert when past due; "
+            + "erpdb receivables --as-of a day the write-off covered still counts it written off. One not written off is left as it is, "
+            + "so running it again changes nothing. An unknown invoice fails the run and nothing is reinstated.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     private readonly Option<DateTimeOffset?> at = new("--at")
     {
         Description = "With --write-off: when the debts were written off (e.g. 2026-11-30T23:59:59+08:00), not in the future nor before an invoice's "
@@ -45,7 +54,7 @@ internal sealed class PostCommand : Command
             + "Orders: cost and units from lines, stock movements and positions (shortages raise alerts), "
             + "receivables of invoiced orders and their settlement by payments. "
             + "Imports already post what they write; this re-posts history. "
-            + "--recost restates booked line costs; --write-off writes off bad debts. See docs/business-flows.md.")
+            + "--recost restates booked line costs; --write-off writes off bad debts, --reinstate undoes that. See docs/business-flows.md.")
     {
         this.database = database;
         Options.Add(merchant);
@@ -55,6 +64,7 @@ internal sealed class PostCommand : Command
         Options.Add(orderNo);
         Options.Add(writeOff);
         Options.Add(at);
+        Options.Add(reinstate);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
 
@@ -74,6 +84,10 @@ internal sealed class PostCommand : Command
         if (parseResult.GetValue(writeOff) is { Length: > 0 } invoices)
         {
             return await WriteOffAsync(erp, parseResult, merchantId, invoices, cancellationToken);
+        }
+        if (parseResult.GetValue(reinstate) is { Length: > 0 } reinstated)
+        {
+            return await ReinstateAsync(erp, parseResult, merchantId, reinstated, cancellationToken);
         }
         if (parseResult.GetValue(at) is { } time)
         {
@@ -112,19 +126,10 @@ internal sealed class PostCommand : Command
 
     private async Task<CommandResult> WriteOffAsync(ErpDatabase erp, ParseResult parseResult, long? merchantId, string[] invoices, CancellationToken cancellationToken)
     {
-        var others = new (string Name, bool Given)[]
-        {
+        var merchantOfInvoices = MerchantOfInvoices("--write-off", merchantId,
             ("--recost", parseResult.GetValue(recost)), ("--from", parseResult.GetValue(from) is not null),
             ("--to", parseResult.GetValue(to) is not null), ("--order-no", parseResult.GetValue(orderNo) is not null),
-        }.Where(o => o.Given).Select(o => o.Name).ToList();
-        if (others.Count > 0)
-        {
-            throw CliException.Validation($"--write-off names invoices; it does not go with {string.Join(", ", others)}. Write off and re-post in two runs of erpdb post.", new { field = "--write-off", conflicting = others });
-        }
-        if (merchantId is not { } merchantOfInvoices)
-        {
-            throw CliException.Validation("--write-off needs --merchant ID|CODE: invoice numbers are a merchant's own. Add the merchant the invoices belong to.", new { field = "--merchant" });
-        }
+            ("--reinstate", parseResult.GetValue(reinstate) is { Length: > 0 }));
         WriteOffResult result;
         try
         {
@@ -147,6 +152,47 @@ internal sealed class PostCommand : Command
             [[result.Receivables.ToString(CultureInfo.InvariantCulture), result.OutstandingCny.ToString("0.00", CultureInfo.InvariantCulture), result.AlertsResolved.ToString(CultureInfo.InvariantCulture)]],
             result.NothingChanged ? "Every invoice named was written off already: nothing changed." : "Written off.");
         return new CommandResult(data, table);
+    }
+
+    private async Task<CommandResult> ReinstateAsync(ErpDatabase erp, ParseResult parseResult, long? merchantId, string[] invoices, CancellationToken cancellationToken)
+    {
+        var merchantOfInvoices = MerchantOfInvoices("--reinstate", merchantId,
+            ("--recost", parseResult.GetValue(recost)), ("--from", parseResult.GetValue(from) is not null),
+            ("--to", parseResult.GetValue(to) is not null), ("--order-no", parseResult.GetValue(orderNo) is not null),
+            ("--at", parseResult.GetValue(at) is not null));
+        ReinstateResult result;
+        try
+        {
+            result = await erp.ReinstateAsync(merchantOfInvoices, invoices, cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            throw CliException.Validation(e.Message, new { field = "--reinstate", invoices, merchant = merchantOfInvoices });
+        }
+        var data = new
+        {
+            merchant = merchantOfInvoices,
+            invoices,
+            receivables = result.Receivables,
+            outstandingCny = result.OutstandingCny,
+            overdue = result.Overdue,
+            nothingChanged = result.NothingChanged,
+        };
+        var table = new TableView(["receivables", "outstanding_cny", "overdue"],
+            [[result.Receivables.ToString(CultureInfo.InvariantCulture), result.OutstandingCny.ToString("0.00", CultureInfo.InvariantCulture), result.Overdue.ToString(CultureInfo.InvariantCulture)]],
+            result.NothingChanged ? "No invoice named was written off: nothing changed." : "Reinstated.");
+        return new CommandResult(data, table);
+    }
+
+    /// <summary>The merchant an option naming invoices (--write-off, --reinstate) acts for; refuses the options that do not go with it, or no merchant.</summary>
+    private static long MerchantOfInvoices(string option, long? merchantId, params (string Name, bool Given)[] conflicting)
+    {
+        var others = conflicting.Where(o => o.Given).Select(o => o.Name).ToList();
+        if (others.Count > 0)
+        {
+            throw CliException.Validation($"{option} names invoices; it does not go with {string.Join(", ", others)}. Run them in separate runs of erpdb post.", new { field = option, conflicting = others });
+        }
+        return merchantId ?? throw CliException.Validation($"{option} needs --merchant ID|CODE: invoice numbers are a merchant's own. Add the merchant the invoices belong to.", new { field = "--merchant" });
     }
 
     private static async Task<CommandResult> RecostAsync(ErpDatabase erp, long? merchantId, DateOnly? first, DateOnly? last, string? number, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Erp.Db.Posting;
 
-/// <summary>Runs <c>dw.post</c> (re-posts orders, stock movements and counts, and receivables), <c>dw.recost_order_lines</c> and <c>dw.write_off_receivables</c>, each in one transaction.</summary>
+/// <summary>Runs <c>dw.post</c> (re-posts orders, stock movements and counts, and receivables), <c>dw.recost_order_lines</c>, <c>dw.write_off_receivables</c> and <c>dw.reinstate_receivables</c>, each in one transaction.</summary>
 internal sealed class BooksPoster(NpgsqlDataSource dataSource, ILogger logger)
 {
     // Dapper has no DateOnly parameters: the days go as timestamps (midnight) and are cast back.
@@ -23,27 +23,51 @@ internal sealed class BooksPoster(NpgsqlDataSource dataSource, ILogger logger)
         FROM dw.write_off_receivables(@merchant, @invoices, coalesce(@at, now()))
         """;
 
+    private const string ReinstateSql = """
+        SELECT receivables, outstanding_cny AS outstandingcny, overdue
+        FROM dw.reinstate_receivables(@merchant, @invoices)
+        """;
+
     public async Task<WriteOffResult> WriteOffAsync(long merchantId, IReadOnlyCollection<string> invoiceNumbers, DateTimeOffset? at, CancellationToken cancellationToken)
+    {
+        var result = await OnInvoicesAsync<WriteOffResult>("write off", "written off", WriteOffSql, invoiceNumbers,
+            invoices => new { merchant = merchantId, invoices, at = at?.ToUniversalTime() }, cancellationToken);
+        logger.LogInformation("Wrote off {Receivables} receivable(s) of merchant {Merchant}: {Result}", result.Receivables, merchantId, result);
+        return result;
+    }
+
+    public async Task<ReinstateResult> ReinstateAsync(long merchantId, IReadOnlyCollection<string> invoiceNumbers, CancellationToken cancellationToken)
+    {
+        var result = await OnInvoicesAsync<ReinstateResult>("reinstate", "reinstated", ReinstateSql, invoiceNumbers,
+            invoices => new { merchant = merchantId, invoices }, cancellationToken);
+        logger.LogInformation("Reinstated {Receivables} written-off receivable(s) of merchant {Merchant}: {Result}", result.Receivables, merchantId, result);
+        return result;
+    }
+
+    /// <summary>
+    /// Runs one function over a merchant's invoices in a transaction: <paramref name="verb"/> names the act in the error for no or a
+    /// blank invoice number, <paramref name="done"/> in the function's refusals (invalid_parameter_value), both ArgumentException.
+    /// </summary>
+    private async Task<T> OnInvoicesAsync<T>(string verb, string done, string sql, IReadOnlyCollection<string> invoiceNumbers,
+        Func<string[], object> parameters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(invoiceNumbers);
         if (invoiceNumbers.Count == 0 || invoiceNumbers.Any(string.IsNullOrWhiteSpace))
         {
-            throw new ArgumentException("Name at least one invoice number to write off, none of them blank.", nameof(invoiceNumbers));
+            throw new ArgumentException($"Name at least one invoice number to {verb}, none of them blank.", nameof(invoiceNumbers));
         }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        WriteOffResult result;
+        T result;
         try
         {
-            result = await connection.QuerySingleAsync<WriteOffResult>(new CommandDefinition(
-                WriteOffSql, new { merchant = merchantId, invoices = invoiceNumbers.ToArray(), at = at?.ToUniversalTime() }, transaction, cancellationToken: cancellationToken));
+            result = await connection.QuerySingleAsync<T>(new CommandDefinition(sql, parameters([.. invoiceNumbers]), transaction, cancellationToken: cancellationToken));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidParameterValue)
         {
-            throw new ArgumentException($"{e.MessageText}. Nothing was written off.", nameof(invoiceNumbers), e);
+            throw new ArgumentException($"{e.MessageText}. Nothing was {done}.", nameof(invoiceNumbers), e);
         }
         await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Wrote off {Receivables} receivable(s) of merchant {Merchant}: {Result}", result.Receivables, merchantId, result);
         return result;
     }
 
