@@ -30,7 +30,8 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
     /// <param name="options">Limits and timeouts; defaults when null.</param>
     /// <param name="loggerFactory">Where logs go; nowhere when null.</param>
     /// <param name="migrationDataSource">The login that migrates (a member of <c>erp_owner</c>); <paramref name="dataSource"/> when null.</param>
-    /// <exception cref="ArgumentException"><see cref="ErpDbOptions.MaxPageSize"/> is below 1.</exception>
+    /// <exception cref="ArgumentException"><see cref="ErpDbOptions.MaxPageSize"/> is below 1, <see cref="ErpDbOptions.QueryTimeout"/> or
+    /// <see cref="ErpDbOptions.ResultCacheRows"/> negative.</exception>
     public ErpDatabase(NpgsqlDataSource dataSource, NpgsqlDataSource? readDataSource = null, ErpDbOptions? options = null, ILoggerFactory? loggerFactory = null,
         NpgsqlDataSource? migrationDataSource = null)
         : this(dataSource, readDataSource, migrationDataSource, options, loggerFactory, owned: [])
@@ -58,7 +59,8 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Builds the data sources from <paramref name="options"/>; they are disposed with this object.</summary>
-    /// <exception cref="ArgumentException">The connection string is missing or malformed, or <see cref="ErpDbOptions.MaxPageSize"/> is below 1.</exception>
+    /// <exception cref="ArgumentException">The connection string is missing, or one of the three is malformed (the message names which), or
+    /// <see cref="ErpDbOptions.MaxPageSize"/> is below 1, <see cref="ErpDbOptions.QueryTimeout"/> or <see cref="ErpDbOptions.ResultCacheRows"/> negative.</exception>
     public static ErpDatabase Create(ErpDbOptions options, ILoggerFactory? loggerFactory = null) => Create(options, loggerFactory, primary: null);
 
     /// <summary>
@@ -75,20 +77,31 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
         }
         ThrowIfInvalid(options);
         var owned = new List<NpgsqlDataSource>();
-        NpgsqlDataSource Own(string connectionString, int commandTimeout, bool forQueries = false)
+        NpgsqlDataSource Own(string setting, string connectionString, int commandTimeout, bool forQueries = false)
         {
-            var built = Build(connectionString, commandTimeout, loggerFactory, forQueries);
+            NpgsqlDataSource built;
+            try
+            {
+                built = Build(connectionString, commandTimeout, loggerFactory, forQueries);
+            }
+            catch (ArgumentException e)
+            {
+                // Npgsql's own words say where in the string, not which string; never the string itself (it holds the password).
+                owned.ForEach(d => d.Dispose());
+                throw new ArgumentException($"ErpDbOptions.{setting} is not a valid PostgreSQL connection string ({e.Message}): fix ErpDb:{setting}, "
+                    + "e.g. Host=localhost;Database=erp;Username=erp_app;Password=...", nameof(options), e);
+            }
             owned.Add(built);
             return built;
         }
         // Queries get a pool of their own that prepares what it runs often; ingest, refresh and migrations send statements
         // built per batch or run once, and keep the primary's pool (a caller's own primary is left as it is, queries included).
-        var queries = !string.IsNullOrWhiteSpace(options.ReadConnectionString) ? Own(options.ReadConnectionString, options.CommandTimeoutSeconds, forQueries: true)
-            : primary is null ? Own(options.ConnectionString, options.CommandTimeoutSeconds, forQueries: true)
+        var queries = !string.IsNullOrWhiteSpace(options.ReadConnectionString) ? Own(nameof(options.ReadConnectionString), options.ReadConnectionString, options.CommandTimeoutSeconds, forQueries: true)
+            : primary is null ? Own(nameof(options.ConnectionString), options.ConnectionString, options.CommandTimeoutSeconds, forQueries: true)
             : null;
         // Migrations keep Npgsql's own default: their statements are bounded by MigrationOptions.CommandTimeout.
-        primary ??= Own(options.ConnectionString, options.CommandTimeoutSeconds);
-        var migrator = string.IsNullOrWhiteSpace(options.MigrationConnectionString) ? null : Own(options.MigrationConnectionString, commandTimeout: -1);
+        primary ??= Own(nameof(options.ConnectionString), options.ConnectionString, options.CommandTimeoutSeconds);
+        var migrator = string.IsNullOrWhiteSpace(options.MigrationConnectionString) ? null : Own(nameof(options.MigrationConnectionString), options.MigrationConnectionString, commandTimeout: -1);
         return new ErpDatabase(primary, queries, migrator, options, loggerFactory, owned);
     }
 
@@ -113,7 +126,8 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
     /// <summary>Typed, merchant-scoped queries over the materialized views, with freshness.</summary>
     public WarehouseQueries Queries { get; }
 
-    /// <summary>Bulk upsert of orders, order items, product metrics, inventory, expenses and payments into the primary.</summary>
+    /// <summary>Bulk upserts into the primary of every fact and dimension an app feeds (merchants, shops, products, orders with their lines,
+    /// purchases, stock counts, payments, expenses, product metrics, traffic and more), each batch posted to the books in its transaction.</summary>
     public Ingestor Ingest { get; }
 
     /// <summary>Refresh of the materialized views (one, all, or the due ones) and their status, on the primary.</summary>
@@ -284,15 +298,23 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Refuses settings no query could run with, when the database is built rather than on every call: a <see cref="ErpDbOptions.MaxPageSize"/>
-    /// below 1 would make each paged query fail with "pageSize must be between 1 and 0", blaming the caller's page.
+    /// below 1 would make each paged query fail with "pageSize must be between 1 and 0", blaming the caller's page; a negative
+    /// <see cref="ErpDbOptions.QueryTimeout"/> (other than <see cref="Timeout.InfiniteTimeSpan"/>) or
+    /// <see cref="ErpDbOptions.ResultCacheRows"/> would silently mean none.
     /// </summary>
     private static void ThrowIfInvalid(ErpDbOptions? options)
     {
-        if (options is { MaxPageSize: < 1 })
+        var problem = options switch
         {
-            throw new ArgumentException(
-                $"ErpDbOptions.MaxPageSize is {options.MaxPageSize}: set ErpDb:MaxPageSize to at least 1 (the largest page a query may ask for; default 500), or leave it out.",
-                nameof(options));
+            { MaxPageSize: < 1 } => $"ErpDbOptions.MaxPageSize is {options.MaxPageSize}: set ErpDb:MaxPageSize to at least 1 (the largest page a query may ask for; default 500), or leave it out.",
+            { QueryTimeout: var t } when t < TimeSpan.Zero && t != Timeout.InfiniteTimeSpan =>
+                $"ErpDbOptions.QueryTimeout is {t}: set ErpDb:QueryTimeout to a positive time (default 00:00:30), or 00:00:00 for no limit.",
+            { ResultCacheRows: < 0 } => $"ErpDbOptions.ResultCacheRows is {options.ResultCacheRows}: set ErpDb:ResultCacheRows to 0 (no cache) or more (default 50000).",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            throw new ArgumentException(problem, nameof(options));
         }
     }
 

@@ -37,12 +37,13 @@ public sealed record ErpDbOptions
     /// cancelled. Default 30 seconds. It is the <c>Command Timeout</c> of the data sources
     /// <see cref="ErpDatabase.Create(ErpDbOptions, Microsoft.Extensions.Logging.ILoggerFactory?)"/> builds and the
     /// <c>statement_timeout</c> of every query; refresh, bulk upserts and migrations have their own limits.
+    /// <see cref="TimeSpan.Zero"/> (or <see cref="Timeout.InfiniteTimeSpan"/>) means no limit; another negative time is refused.
     /// </summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// The size of the result cache of <see cref="ErpDatabase.Queries"/>, in rows (each held result counts 1 + its
-    /// rows; the least recently used go first). Default 50,000; 0 turns the cache off. Each <see cref="ErpDatabase"/>
+    /// rows; the least recently used go first). Default 50,000; 0 turns the cache off; a negative size is refused. Each <see cref="ErpDatabase"/>
     /// has its own. Only the queries over refreshed views are cached (sales except by category, products,
     /// inventory, trends, funnel, users; not customers, whose active customers are counted from the orders), keyed by the merchant, the query and the refresh epochs of the views it
     /// reads: a refresh is a miss, and every call still asks the database for the merchant scope and the freshness

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Erp.Db.Ingest.Engine;
 using Erp.Db.Ingest.Entities;
 using Microsoft.Extensions.Logging;
@@ -100,6 +101,8 @@ public sealed class Ingestor
     public async Task<OrdersWithItemsResult> UpsertOrdersWithItemsAsync(IAsyncEnumerable<OrderRow> orders, IAsyncEnumerable<OrderItemRow> items,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(orders);
+        ArgumentNullException.ThrowIfNull(items);
         var (ordersResult, itemsResult) = await loader.LoadWithChildrenAsync(
             OrdersEntity.PlanWithItems, orders, OrderItemsEntity.PlanWithOrders, items, Options.SuppliedItemFields, OrderItemsEntity.SummarizeBatchLines, cancellationToken);
         return new OrdersWithItemsResult(ordersResult, itemsResult);
@@ -349,9 +352,9 @@ public sealed class Ingestor
     public Task<IngestResult> UpsertPerformanceConfigsAsync(IAsyncEnumerable<PerformanceConfigRow> rows, CancellationToken cancellationToken = default) =>
         loader.LoadAsync(PerformanceConfigsEntity.Plan, rows, cancellationToken);
 
-    private static IAsyncEnumerable<T> Stream<T>(IEnumerable<T> rows)
+    private static IAsyncEnumerable<T> Stream<T>(IEnumerable<T> rows, [CallerArgumentExpression(nameof(rows))] string? parameter = null)
     {
-        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(rows, parameter);
         return rows.ToAsyncEnumerable();
     }
 }

@@ -7,8 +7,8 @@ namespace Erp.Db.Ingest;
 /// <paramref name="OrderNo"/>, <paramref name="OrderDate"/>): a row with an existing key updates that order.
 /// The CNY amounts and profits are computed by the database and cannot be set.
 /// </summary>
-/// <param name="MerchantId">The merchant (dw.dim_merchants).</param>
-/// <param name="ShopId">A shop of that merchant (dw.dim_shops).</param>
+/// <param name="MerchantId">The merchant (dw.dim_merchants); 0 when <see cref="MerchantCode"/> names it.</param>
+/// <param name="ShopId">A shop of that merchant (dw.dim_shops); 0 when <see cref="ShopCode"/> names it.</param>
 /// <param name="OrderNo">The order number on the platform; required, not empty.</param>
 /// <param name="OrderDate">Business day of the order in the merchant's time zone.</param>
 /// <param name="OrderedAt">When the order was placed.</param>
@@ -76,7 +76,7 @@ public sealed record OrderRow(long MerchantId, long ShopId, string OrderNo, Date
     /// <summary>The merchant's code (dw.dim_merchants.merchant_code), instead of MerchantId (then 0) or with it (then both must name the same merchant).</summary>
     public string? MerchantCode { get; init; }
 
-    /// <summary>The shop's code within the merchant (dw.dim_shops.platform_shop_code), instead of ShopId (then 0 or null) or with it.</summary>
+    /// <summary>The shop's code within the merchant (dw.dim_shops.platform_shop_code), instead of ShopId (then 0) or with it (then both must name the same shop).</summary>
     public string? ShopCode { get; init; }
 
     /// <summary>The customer's code within the merchant (dw.dim_customers.customer_code), instead of CustomerId or with it.</summary>

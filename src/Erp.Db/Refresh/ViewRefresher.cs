@@ -99,6 +99,7 @@ public sealed class ViewRefresher
 
     private async Task<IReadOnlyList<RefreshResult>> RefreshNamedAsync(IEnumerable<string> views, string trigger, bool fullRebuild, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(views);
         var known = await ReadViewNamesAsync(cancellationToken);
         var wanted = views.Select(v => v.Contains('.', StringComparison.Ordinal) ? v : "mart." + v).Distinct().ToList();
         var unknown = wanted.Where(v => !known.Contains(v)).ToList();

@@ -82,4 +82,42 @@ public class AddErpDbTests
         await using var erp = ErpDatabase.Create(new ErpDbOptions { ConnectionString = db.ConnectionString, MaxPageSize = 1 });
         Assert.Equal(1, (await erp.Queries.ProductsAsync(new ProductQuery { MerchantId = 1, Paging = new Paging(1, 1) })).Data.PageSize);
     }
+
+    [Fact]
+    public void A_negative_query_timeout_or_cache_size_is_refused_naming_the_setting_and_zero_means_none()
+    {
+        const string Connection = "Host=localhost;Database=erp;Username=erp_app";
+
+        var timeout = Assert.Throws<ArgumentException>(() => ErpDatabase.Create(new ErpDbOptions { ConnectionString = Connection, QueryTimeout = TimeSpan.FromSeconds(-5) }));
+        var cache = Assert.Throws<ArgumentException>(() => ErpDatabase.Create(new ErpDbOptions { ConnectionString = Connection, ResultCacheRows = -1 }));
+        using var none = ErpDatabase.Create(new ErpDbOptions { ConnectionString = Connection, QueryTimeout = TimeSpan.Zero, ResultCacheRows = 0 });
+        using var infinite = ErpDatabase.Create(new ErpDbOptions { ConnectionString = Connection, QueryTimeout = Timeout.InfiniteTimeSpan });
+
+        Assert.Contains("ErpDb:QueryTimeout", timeout.Message, StringComparison.Ordinal);
+        Assert.Contains("-00:00:05", timeout.Message, StringComparison.Ordinal);
+        Assert.Contains("ErpDb:ResultCacheRows", cache.Message, StringComparison.Ordinal);
+        Assert.Equal(0, new Npgsql.NpgsqlConnectionStringBuilder(none.DataSource.ConnectionString).CommandTimeout);
+        Assert.Equal(0, new Npgsql.NpgsqlConnectionStringBuilder(infinite.DataSource.ConnectionString).CommandTimeout);
+    }
+
+    [Theory]
+    [InlineData("ConnectionString")]
+    [InlineData("ReadConnectionString")]
+    [InlineData("MigrationConnectionString")]
+    public void A_malformed_connection_string_is_refused_naming_which_one_and_never_quoting_it(string setting)
+    {
+        const string Good = "Host=localhost;Database=erp;Username=erp_app;Password=good-secret";
+        const string Bad = "Hots=foo;Password=bad-secret;;=";
+        var options = setting switch
+        {
+            "ConnectionString" => new ErpDbOptions { ConnectionString = Bad },
+            "ReadConnectionString" => new ErpDbOptions { ConnectionString = Good, ReadConnectionString = Bad },
+            _ => new ErpDbOptions { ConnectionString = Good, MigrationConnectionString = Bad },
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => ErpDatabase.Create(options));
+
+        Assert.Contains($"ErpDb:{setting}", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+    }
 }
