@@ -32,15 +32,14 @@ internal static class ErpDbCli
     {
         directory ??= Directory.GetCurrentDirectory();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration
-            .AddJsonFile(Path.Combine(directory, "appsettings.json"), optional: true)
-            .AddJsonFile(Path.Combine(directory, "erpdb.json"), optional: true);
+        var configurationFiles = ConfigurationFiles.Add(builder.Configuration, directory);
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(
             environment("ERPDB_LOG_LEVEL") is { } level && Enum.TryParse<LogLevel>(level, true, out var parsed) ? parsed : LogLevel.Warning);
 
         var services = builder.Services;
         var console = new CliConsole(output, error, CliConsole.IsTerminalWriter(output));
         services.AddSingleton(console);
+        services.AddSingleton(configurationFiles);
         services.AddSingleton(new CliEnvironment(environment));
         services.AddSingleton(s => new CommandOutput(output, error, TextTable.Width(environment, console.IsTerminal), csvByteOrderMark: !console.IsTerminal));
         services.AddSingleton<GlobalOptions>();

@@ -10,7 +10,7 @@ using Npgsql;
 namespace Erp.Db.Cli.Commands;
 
 /// <summary>Runs a command's body and turns its result or failure into output and an exit code.</summary>
-internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals, Database database)
+internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals, Database database, ConfigurationFiles configurationFiles)
 {
     public async Task<int> RunAsync(ParseResult parseResult, Func<CancellationToken, Task<CommandResult>> execute, CancellationToken cancellationToken)
     {
@@ -18,6 +18,10 @@ internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals,
         var started = Stopwatch.GetTimestamp();
         try
         {
+            if (configurationFiles.Problem is { } problem)
+            {
+                throw CliException.Validation(problem, new { field = "settings", file = configurationFiles.File });
+            }
             var result = await execute(cancellationToken);
             var meta = new Dictionary<string, object?>
             {

@@ -137,7 +137,7 @@ internal sealed class PostCommand : Command
         }
         catch (ArgumentException e)
         {
-            throw CliException.Validation(e.Message, new { field = "--write-off", invoices, merchant = merchantOfInvoices });
+            throw CliException.Validation(e, new { field = "--write-off", invoices, merchant = merchantOfInvoices });
         }
         var data = new
         {
@@ -167,7 +167,7 @@ internal sealed class PostCommand : Command
         }
         catch (ArgumentException e)
         {
-            throw CliException.Validation(e.Message, new { field = "--reinstate", invoices, merchant = merchantOfInvoices });
+            throw CliException.Validation(e, new { field = "--reinstate", invoices, merchant = merchantOfInvoices });
         }
         var data = new
         {

@@ -11,4 +11,13 @@ internal sealed class CliException(string code, string message, int exitCode, ob
 
     public static CliException Validation(string message, object? details = null) =>
         new(ErrorCodes.Validation, message, ExitCodes.Usage, details);
+
+    /// <summary>
+    /// A library's refusal in the user's words: .NET ends an ArgumentException's message with " (Parameter 'name')", the name of a
+    /// C# parameter the command-line user never typed.
+    /// </summary>
+    public static CliException Validation(ArgumentException refused, object? details = null) =>
+        Validation(refused.ParamName is { } name && refused.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+            ? refused.Message[..^$" (Parameter '{name}')".Length]
+            : refused.Message, details);
 }

@@ -63,4 +63,37 @@ public class HelpOverviewTests
         Assert.Equal(at.Take(4).Order(), at.Take(4));
         Assert.Contains("postgresql://", help, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("erpdb.json", "{ broken json", "is not valid JSON: 'b' is an invalid start of a property name")]
+    [InlineData("appsettings.json", "{\"x\": 1,,}", "is not valid JSON")]
+    [InlineData("erpdb.json", "{\"ErpDb\": {\"QueryTimeout\": \"banana\"}}", "Failed to convert configuration value 'banana' at 'ErpDb:QueryTimeout'")]
+    public async Task A_settings_file_erpdb_cannot_read_fails_every_command_in_one_line_naming_it_and_help_still_answers(string file, string text, string message)
+    {
+        var directory = Directory.CreateTempSubdirectory("erpdb-settings-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, file);
+            await File.WriteAllTextAsync(path, text);
+
+            var help = await CliRun.RunInAsync(directory.FullName, "--help");
+            // The connection is never tried: the settings are refused first.
+            var status = await CliRun.RunInAsync(directory.FullName, "status", "--connection", "Host=127.0.0.1;Port=1;Timeout=1", "--format", "json");
+            var sales = await CliRun.RunInAsync(directory.FullName, "sales", "--merchant", "1", "--format", "table");
+
+            Assert.Equal((0, 2, 2), (help.ExitCode, status.ExitCode, sales.ExitCode));
+            Assert.Contains("erpdb: migrate, verify", help.Output, StringComparison.Ordinal);
+            var error = status.Json().GetProperty("error");
+            Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
+            Assert.Equal(path, error.GetProperty("details").GetProperty("file").GetString());
+            Assert.Contains($"The settings file {path}", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.Contains(message, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.Single(sales.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.DoesNotContain("   at ", status.Output + status.Error + sales.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 }

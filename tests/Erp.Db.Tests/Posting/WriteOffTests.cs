@@ -99,6 +99,7 @@ public class WriteOffTests
         Assert.Contains("--write-off needs --merchant", noMerchant.Output + noMerchant.Error, StringComparison.Ordinal);
         Assert.Contains("does not go with --from", withRange.Output + withRange.Error, StringComparison.Ordinal);
         Assert.Contains("invoice_no INV-9 is not a receivable of merchant 1", unknown.Output + unknown.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", unknown.Output + unknown.Error, StringComparison.Ordinal);
         Assert.Equal("INV-1 overdue - alert open, INV-2 overdue - alert open, INV-3 paid - no alert, INV-4 overdue - alert open", unchanged);
         Assert.Equal(0, written.ExitCode);
         var data = written.Json().GetProperty("data");
@@ -165,6 +166,7 @@ public class WriteOffTests
         Assert.Contains("does not go with --at", withAt.Output + withAt.Error, StringComparison.Ordinal);
         Assert.Contains("does not go with --reinstate", withWriteOff.Output + withWriteOff.Error, StringComparison.Ordinal);
         Assert.Contains("invoice_no INV-9 is not a receivable of merchant 1", unknown.Output + unknown.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", unknown.Output + unknown.Error, StringComparison.Ordinal);
         Assert.Equal("INV-1 written_off 03-31 23:00 alert resolved, INV-2 overdue - alert open, INV-3 paid - no alert, INV-4 overdue - alert open", unchanged);
         Assert.Equal(0, reinstated.ExitCode);
         var data = reinstated.Json().GetProperty("data");
