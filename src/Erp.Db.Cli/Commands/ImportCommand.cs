@@ -407,9 +407,26 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         // The reader decodes ahead of the parser, so the parser's line is not where the bad bytes are: InvalidEncoding finds that line.
         : InvalidEncoding(path, source is CsvSource text ? text.Encoding : TextEncodings.Utf8Name, encodingNamed, source);
 
-    private static string ExistingFile(string path) => File.Exists(path)
-        ? path
-        : throw CliException.Validation($"File not found: {path} (a relative path starts from {Environment.CurrentDirectory}).", new { file = path });
+    /// <summary>
+    /// The path of a file import can read: one that exists, is not a folder, and can be read more than once (its encoding and
+    /// bad lines are found by reading it again), which a pipe (/dev/stdin, a shell's &lt;(...)) cannot.
+    /// </summary>
+    private static string ExistingFile(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw CliException.Validation($"{path} is a folder: name the file to import in it.", new { file = path });
+        }
+        if (!File.Exists(path))
+        {
+            throw CliException.Validation($"File not found: {path} (a relative path starts from {Environment.CurrentDirectory}).", new { file = path });
+        }
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return stream.CanSeek
+            ? path
+            : throw CliException.Validation($"{path} is a pipe, and import reads its file more than once (its encoding first, then its rows): "
+                + "save what it carries to a file and import that file, e.g. '... > orders.csv && erpdb import orders orders.csv'.", new { file = path });
+    }
 
     private static string[] ReadHeader(ImportSource source, ImportEntity target, string path) =>
         HeaderProblem(source, target, out var header) is { } problem ? throw Rejected(path, [problem]) : header;

@@ -666,4 +666,47 @@ public class ImportFormatTests
         await File.WriteAllLinesAsync(path, lines);
         return path;
     }
+
+    /// <summary>
+    /// A pipe (a named one here; /dev/stdin and a shell's &lt;(...) are pipes too) cannot be read twice, and import reads its file
+    /// once for the encoding and again for the rows: refused before anything is read, saying what to do. So is a folder.
+    /// </summary>
+    [Fact]
+    public async Task A_pipe_or_a_folder_is_refused_saying_to_import_a_file()
+    {
+        var directory = Directory.CreateTempSubdirectory("erpdb-pipe-");
+        try
+        {
+            var fifo = Path.Combine(directory.FullName, "products.csv");
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+            {
+                await mkfifo.WaitForExitAsync();
+            }
+            // The writer waits for a reader; once the import has looked and closed it, its write fails, which is the point.
+            var writer = Task.Run(async () =>
+            {
+                try
+                {
+                    await File.WriteAllTextAsync(fifo, "merchant_code,sku,product_name\nacme,SKU-1,Pillow\n");
+                }
+                catch (IOException)
+                {
+                }
+            });
+            string[] Import(string file) => ["import", "products", file, "--connection", "Host=127.0.0.1;Port=1;Timeout=1", "--format", "json"];
+
+            var pipe = await CliRun.RunAsync(Import(fifo));
+            var folder = await CliRun.RunAsync(Import(directory.FullName));
+            await writer.WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal((2, 2), (pipe.ExitCode, folder.ExitCode));
+            Assert.Contains($"{fifo} is a pipe", pipe.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.Contains("save what it carries to a file", pipe.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.Equal($"{directory.FullName} is a folder: name the file to import in it.", folder.Json().GetProperty("error").GetProperty("message").GetString());
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 }
