@@ -16,7 +16,7 @@ internal static class OrderItemsCsv
         new("quantity", true, "units, more than 0"),
         new("unit_price", true, "price of one unit, order currency"),
         new("discount_amount", false, "line discount, default 0"),
-        new("unit_cost", false, "CNY cost of one unit, default the product's unit_cost"),
+        new("unit_cost", false, "CNY cost of one unit, default the product's weighted-average cost in the default warehouse (its unit_cost in CNY before any purchase)"),
     ],
     Map,
     (ingestor, rows, ct) => ingestor.UpsertOrderItemsAsync(rows, ct));
