@@ -22,15 +22,15 @@
 -- the owner bypasses RLS, and the scope still has to apply to it.
 -- run: see docs/queries.md
 WITH sales AS (
-    SELECT shop_id, shop_name, platform_code, month_start AS day, gmv_cny, cost_cny, fees_cny, gross_profit_cny, net_profit_cny
+    SELECT shop_id, shop_name, platform_code, month_start AS day, order_count, gmv_cny, cost_cny, fees_cny, gross_profit_cny, net_profit_cny
       FROM mart.profit_analysis
      WHERE :unit::text = 'month' AND month_start >= :start::date AND (month_start + interval '1 month')::date - 1 <= :end::date
     UNION ALL
-    SELECT shop_id, shop_name, platform_code, week_start, gmv_cny, cost_cny, fees_cny, gross_profit_cny, net_profit_cny
+    SELECT shop_id, shop_name, platform_code, week_start, order_count, gmv_cny, cost_cny, fees_cny, gross_profit_cny, net_profit_cny
       FROM mart.weekly_sales
      WHERE :unit::text = 'week' AND week_start >= :start::date AND week_start + 6 <= :end::date
     UNION ALL
-    SELECT shop_id, shop_name, platform_code, sales_date, gmv_cny, cost_cny, fees_cny, gross_profit_cny, net_profit_cny
+    SELECT shop_id, shop_name, platform_code, sales_date, order_count, gmv_cny, cost_cny, fees_cny, gross_profit_cny, net_profit_cny
       FROM mart.daily_sales
      WHERE sales_date BETWEEN :start::date AND :end::date
        AND NOT (:unit::text IN ('week', 'month') AND date_trunc(:unit::text, sales_date)::date >= :start::date
@@ -45,9 +45,11 @@ expenses AS (
        AND e.expense_date BETWEEN :start::date AND :end::date
 ),
 lines AS (
-    SELECT shop_id, shop_name, platform_code, day, gmv_cny, cost_cny, fees_cny, gross_profit_cny, net_profit_cny, 0::numeric AS expenses_cny FROM sales
+    SELECT shop_id, shop_name, platform_code, day, order_count, 0 AS expense_count, gmv_cny, cost_cny, fees_cny, gross_profit_cny, net_profit_cny,
+           0::numeric AS expenses_cny
+      FROM sales
     UNION ALL
-    SELECT shop_id, shop_name, platform_code, day, 0, 0, 0, 0, 0, amount_cny FROM expenses
+    SELECT shop_id, shop_name, platform_code, day, 0, 1, 0, 0, 0, 0, 0, amount_cny FROM expenses
 ),
 grouped AS (
     -- By period: by the bucket (its first day; no key, the label comes with the bucket); by shop or platform: by key and label.
@@ -57,7 +59,7 @@ grouped AS (
                 WHEN 'platform' THEN coalesce(platform_code, 'Shared (no shop)') END AS label,
            CASE WHEN :by::text = 'period' THEN date_trunc(:unit::text, day::timestamp)::date END AS bucket,
            sum(gmv_cny) AS revenue, sum(cost_cny) AS cost, sum(fees_cny) AS fees, sum(gross_profit_cny) AS grossprofit,
-           sum(net_profit_cny) AS netprofit, sum(expenses_cny) AS expenses
+           sum(net_profit_cny) AS netprofit, sum(expenses_cny) AS expenses, sum(order_count) AS orders, sum(expense_count) AS expense_rows
       FROM lines
      GROUP BY 1, 2, 3
 ),
@@ -74,9 +76,10 @@ filled AS (
       FROM buckets AS b
       LEFT JOIN grouped AS g ON g.bucket = b.bucket
     UNION ALL
+    -- By shop or platform, only groups with sales or expenses: the views also hold a shop's days of cancelled orders only.
     SELECT key, bucket, label, revenue, cost, fees, grossprofit, netprofit, expenses
       FROM grouped
-     WHERE :by::text <> 'period'
+     WHERE :by::text <> 'period' AND (orders > 0 OR expense_rows > 0)
 )
 SELECT key, bucket, label, round(revenue, 2) AS revenue, round(cost, 2) AS cost, round(fees, 2) AS fees,
        round(grossprofit, 2) AS grossprofit, round(netprofit, 2) AS netprofit,

@@ -13,4 +13,6 @@ SELECT platform_code AS key, platform_code AS label,
  WHERE sales_date BETWEEN :start::date AND :end::date
    AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))
  GROUP BY platform_code
+-- Only groups with sales: the view also holds a shop's days of cancelled, refunded or returned orders only.
+HAVING sum(order_count) > 0
  ORDER BY revenue DESC, key;

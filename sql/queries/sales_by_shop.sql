@@ -14,4 +14,6 @@ SELECT shop_id::text AS key, max(shop_name) || ' (' || max(platform_code) || ')'
  WHERE sales_date BETWEEN :start::date AND :end::date
    AND (cardinality(:platforms::text[]) = 0 OR platform_code = ANY(:platforms::text[]))
  GROUP BY shop_id
+-- Only groups with sales: the view also holds a shop's days of cancelled, refunded or returned orders only.
+HAVING sum(order_count) > 0
  ORDER BY revenue DESC, key;

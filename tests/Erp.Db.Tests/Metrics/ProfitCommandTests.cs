@@ -33,7 +33,8 @@ public class ProfitCommandTests(SeededMetrics seeded)
         };
         var order = by == "period" ? "key" : "r DESC, key";
         // By period every bucket the period touches is a row, one without sales or expenses at 0.
-        var groups = by != "period" ? "SELECT * FROM d" : $"""
+        // By shop or platform only groups with sales (valid orders) or expenses.
+        var groups = by != "period" ? "SELECT key, label, r, c, f, gp, np, ex FROM d WHERE n > 0 OR xn > 0" : $"""
             SELECT to_char(b, 'YYYY-MM-DD') AS key, to_char(b, '{(unit == "week" ? "IYYY-\"W\"IW" : unit == "month" ? "YYYY-MM" : "YYYY-MM-DD")}') AS label,
                    coalesce(d.r, 0) AS r, coalesce(d.c, 0) AS c, coalesce(d.f, 0) AS f, coalesce(d.gp, 0) AS gp, coalesce(d.np, 0) AS np, coalesce(d.ex, 0) AS ex
               FROM generate_series(date_trunc('{unit}', DATE '{D(from)}'::timestamp), DATE '{D(to)}'::timestamp, interval '1 {unit}') AS b
@@ -48,17 +49,19 @@ public class ProfitCommandTests(SeededMetrics seeded)
                        CASE WHEN dw.is_valid_sale(o.status) THEN o.cost_amount_cny ELSE 0 END AS c,
                        CASE WHEN dw.is_valid_sale(o.status) THEN o.fees_cny ELSE 0 END AS f,
                        CASE WHEN dw.is_valid_sale(o.status) THEN o.gross_profit_cny ELSE 0 END AS gp,
-                       CASE WHEN dw.is_valid_sale(o.status) THEN o.net_profit_cny ELSE 0 END AS np, 0::numeric AS ex
+                       CASE WHEN dw.is_valid_sale(o.status) THEN o.net_profit_cny ELSE 0 END AS np, 0::numeric AS ex,
+                       CASE WHEN dw.is_valid_sale(o.status) THEN 1 ELSE 0 END AS n, 0 AS xn
                   FROM dw.fact_sales_orders AS o
                  WHERE o.merchant_id = {merchant} AND o.order_date BETWEEN DATE '{D(from)}' AND DATE '{D(to)}'
                 UNION ALL
-                SELECT e.shop_id, e.expense_date, 0, 0, 0, 0, 0, e.amount_cny
+                SELECT e.shop_id, e.expense_date, 0, 0, 0, 0, 0, e.amount_cny, 0, 1
                   FROM dw.fact_expenses AS e
                  WHERE e.merchant_id = {merchant} AND e.order_id IS NULL AND e.expense_date BETWEEN DATE '{D(from)}' AND DATE '{D(to)}'),
             l AS (SELECT s.*, sh.shop_name, p.platform_code FROM s
                     LEFT JOIN dw.dim_shops AS sh ON sh.merchant_id = {merchant} AND sh.shop_id = s.shop_id
                     LEFT JOIN dw.dim_platforms AS p ON p.platform_id = sh.platform_id),
-            d AS (SELECT {key} AS key, {label} AS label, sum(r) AS r, sum(c) AS c, sum(f) AS f, sum(gp) AS gp, sum(np) AS np, sum(ex) AS ex
+            d AS (SELECT {key} AS key, {label} AS label, sum(r) AS r, sum(c) AS c, sum(f) AS f, sum(gp) AS gp, sum(np) AS np, sum(ex) AS ex,
+                         sum(n) AS n, sum(xn) AS xn
                     FROM l GROUP BY 1, 2),
             g AS ({groups}),
             t AS (SELECT 'total' AS key, 'Total' AS label, coalesce(sum(r), 0) AS r, coalesce(sum(c), 0) AS c, coalesce(sum(f), 0) AS f,

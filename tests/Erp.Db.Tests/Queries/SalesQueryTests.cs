@@ -41,6 +41,42 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         Assert.True(report.TopProducts.Count <= 5);
     }
 
+    /// <summary>
+    /// A shop whose orders of the day are all cancelled has no sales that day: it is not among the shops or platforms sales lists,
+    /// nor profit's by shop (which lists groups with sales or expenses), although the day's views hold its row of cancelled orders.
+    /// </summary>
+    [Fact]
+    public async Task A_shop_with_only_cancelled_orders_is_not_listed_by_shop_platform_or_profit()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        var day = QueryFixture.Today.AddDays(-1);
+        var shop = await f.Db.ScalarAsync<long>($"SELECT min(shop_id) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND order_date = '{day:yyyy-MM-dd}'");
+        await f.Db.ExecuteAsync($"""
+            UPDATE dw.fact_sales_orders SET status = 'cancelled' WHERE merchant_id = 1 AND order_date = '{day:yyyy-MM-dd}' AND shop_id = {shop};
+            DELETE FROM dw.fact_expenses WHERE merchant_id = 1 AND expense_date = '{day:yyyy-MM-dd}';
+            """);
+        await f.Erp.Refresh.RefreshAllAsync();
+        var oneDay = new Period(day, day);
+
+        var byShop = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, oneDay, SalesGrouping.Shop))).Data.Breakdown.Select(r => r.Key).Order(StringComparer.Ordinal);
+        var byPlatform = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, oneDay, SalesGrouping.Platform))).Data.Breakdown.Select(r => r.Key).Order(StringComparer.Ordinal);
+        var profit = (await f.Erp.Queries.ProfitAsync(new Erp.Db.Queries.Profit.ProfitQuery { MerchantId = 1, Period = oneDay, By = Erp.Db.Queries.Profit.ProfitGrouping.Shop }))
+            .Data.Rows.Items.Select(r => r.Key).Order(StringComparer.Ordinal);
+
+        var valid = $"o.merchant_id = 1 AND o.order_date = '{day:yyyy-MM-dd}' AND dw.is_valid_sale(o.status)";
+        var shops = (await f.Db.ScalarAsync<string>($"SELECT string_agg(DISTINCT o.shop_id::text, ',' ORDER BY o.shop_id::text) FROM dw.fact_sales_orders AS o WHERE {valid}")) ?? "";
+        var platforms = (await f.Db.ScalarAsync<string>($"""
+            SELECT string_agg(DISTINCT p.platform_code, ',' ORDER BY p.platform_code)
+              FROM dw.fact_sales_orders AS o JOIN dw.dim_shops AS s USING (merchant_id, shop_id) JOIN dw.dim_platforms AS p USING (platform_id)
+             WHERE {valid}
+            """)) ?? "";
+        Assert.True(await f.Db.ScalarAsync<bool>($"SELECT EXISTS (SELECT FROM mart.mv_daily_sales WHERE merchant_id = 1 AND sales_date = '{day:yyyy-MM-dd}' AND shop_id = {shop} AND order_count = 0)"));
+        Assert.DoesNotContain(shop.ToString(CultureInfo.InvariantCulture), shops.Split(','));
+        Assert.Equal(shops, string.Join(',', byShop));
+        Assert.Equal(platforms, string.Join(',', byPlatform));
+        Assert.Equal(shops, string.Join(',', profit));
+    }
+
     [Fact]
     public async Task Top_products_are_the_same_whether_precomputed_or_summed_from_days()
     {
