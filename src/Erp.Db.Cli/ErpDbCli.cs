@@ -145,20 +145,27 @@ internal static class ErpDbCli
     }
 
     /// <summary>
-    /// A first word that is no command, in one sentence naming the nearest and every command: System.CommandLine says
-    /// "Required command was not provided. Unrecognized command or argument 'salez'.", which reads as if a command were missing.
+    /// A word that is no command of the command it follows (erpdb's, or server's), or none given where one is needed, in one sentence
+    /// naming the nearest and every command: System.CommandLine says "Required command was not provided. Unrecognized command or
+    /// argument 'salez'.", which names no command.
     /// </summary>
     private static string? UnknownCommand(ParseResult parseResult)
     {
-        // The root takes no arguments: a word left over there was meant as a command.
-        if (parseResult.CommandResult.Command is not RootCommand root || parseResult.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith('-')) is not { } word)
+        var command = parseResult.CommandResult.Command;
+        if (command.Subcommands.Count == 0)
         {
             return null;
         }
-        var names = root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+        var names = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+        var invoked = command is RootCommand ? "erpdb" : $"erpdb {command.Name}";
+        // A command with subcommands takes no arguments: a word left over there was meant as a command.
+        if (parseResult.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith('-')) is not { } word)
+        {
+            return $"'{invoked}' needs a command: {string.Join(", ", names)}.";
+        }
         var nearest = names.Select(n => (Name: n, Distance: EditDistance(word.ToLowerInvariant(), n))).MinBy(n => n.Distance);
         var guess = nearest.Distance <= Math.Max(1, nearest.Name.Length / 3) ? $" Did you mean '{nearest.Name}'?" : "";
-        return $"'{word}' is not an erpdb command.{guess} The commands: {string.Join(", ", names)}.";
+        return $"'{word}' is not an {invoked} command.{guess} The commands: {string.Join(", ", names)}.";
     }
 
     /// <summary>Levenshtein distance: the fewest single-character insertions, deletions and substitutions from one word to the other.</summary>

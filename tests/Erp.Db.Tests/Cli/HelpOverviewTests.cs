@@ -51,6 +51,17 @@ public class HelpOverviewTests
         Assert.Equal($"{message} Run 'erpdb --help' for usage.", error.GetProperty("message").GetString());
     }
 
+    [Theory]
+    [InlineData("'erpdb server' needs a command: start, status, stop.", "server")]
+    [InlineData("'statsu' is not an erpdb server command. Did you mean 'status'? The commands: start, status, stop.", "server", "statsu")]
+    public async Task A_command_of_commands_names_its_own_when_none_or_a_wrong_one_is_given(string message, params string[] args)
+    {
+        var run = await CliRun.RunAsync([.. args, "--format", "json"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"{message} Run 'erpdb server --help' for usage.", run.Json().GetProperty("error").GetProperty("message").GetString());
+    }
+
     [Fact]
     public async Task The_connection_option_names_every_place_a_connection_is_read_from_as_the_README_does()
     {

@@ -229,6 +229,11 @@ public class SchemaCommandsTests
         Assert.Equal(0, repaired.ExitCode);
         Assert.Equal(1, repaired.Json().GetProperty("data").GetProperty("objectDrift").GetProperty("warnings").GetInt32());
         Assert.Equal(0, repaired.Json().GetProperty("data").GetProperty("objectDrift").GetProperty("errors").GetInt32());
+        // The table passes too, and says which object and how to fix it, as the JSON does.
+        var repairedTable = await CliRun.RunAsync("verify", "--connection", db.ConnectionString, "--format", "table");
+        Assert.Equal(0, repairedTable.ExitCode);
+        Assert.Contains("warning constraint dim_date_month_range on dw.dim_date", Regex.Replace(repairedTable.Output, @"\s+", " "), StringComparison.Ordinal);
+        Assert.Contains("1 object(s) changed by hand since the last migrate (0 error(s))", Regex.Replace(repairedTable.Output, @"\s+", " "), StringComparison.Ordinal);
     }
 
     [Fact]
