@@ -471,14 +471,15 @@ public sealed partial class WarehouseQueries
     /// totals and, when asked for, the aging summary over every matching receivable. Read from the facts:
     /// always current, so no freshness entries.
     /// </summary>
-    /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
+    /// <exception cref="QueryValidationException">A parameter is out of range: a page, or an <see cref="ReceivableQuery.AsOf"/> outside
+    /// 2000-01-01..2100-12-31, the range of every date a query takes.</exception>
     public Task<QueryResult<ReceivableReport>> ReceivablesAsync(ReceivableQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         var paging = query.Paging.Validated(database.Options.MaxPageSize);
         var parameters = new
         {
-            asof = query.AsOf is { } day ? Sql.Date(day) : (DateTime?)null,
+            asof = query.AsOf is { } day ? Sql.Date(Period.InRange("asOf", day)) : (DateTime?)null,
             status = ReceivableSql.Status(query.Status),
             sort = ReceivableSql.Sort(query.SortBy),
             aging = query.Aging,

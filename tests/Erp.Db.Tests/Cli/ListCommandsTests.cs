@@ -326,4 +326,19 @@ public class ListCommandsTests
         Assert.Equal("page", page.Field);
         Assert.Equal("merchant", merchant.Field);
     }
+
+    [Theory]
+    [InlineData("1999-12-31")]
+    [InlineData("2101-01-01")]
+    public async Task An_as_of_day_outside_the_dates_every_query_takes_is_refused_naming_the_option(string day)
+    {
+        await using var f = await QueryFixture.CreateAsync();
+
+        var run = await CliRun.RunAsync("receivables", "--merchant", "1", "--as-of", day, "--connection", f.Db.ConnectionString, "--format", "json");
+
+        Assert.Equal(2, run.ExitCode);
+        var error = run.Json().GetProperty("error");
+        Assert.Equal(("VALIDATION_ERROR", "--as-of"), (error.GetProperty("code").GetString(), error.GetProperty("details").GetProperty("field").GetString()));
+        Assert.Contains($"--as-of: dates must lie between 2000-01-01 and 2100-12-31; got {day}", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
 }
