@@ -25,7 +25,8 @@ internal sealed class ImportCommand : Command, IArgumentHelp
 
     private readonly Argument<string> file = new("file")
     {
-        Description = "The file: .csv, .tsv (or .tab, .txt with tabs) or .xlsx; a header of snake_case column names, then one row per record.",
+        Description = "The file: .csv, .tsv or .tab (tab-separated) or .xlsx; a header of snake_case column names, then one row per record. "
+            + "Any other text file (.txt) is read as comma-separated: name its separator with --delimiter.",
     };
 
     private readonly Option<string?> delimiter = new("--delimiter")

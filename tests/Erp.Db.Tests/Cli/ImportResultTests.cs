@@ -1,0 +1,43 @@
+using Erp.Db.Tests.Infrastructure;
+using Erp.Db.Tests.Ingest;
+
+namespace Erp.Db.Tests.Cli;
+
+/// <summary>
+/// What an import says about itself: a list of problems cut at --max-errors says so, the help names the files read as
+/// tab-separated as they are, and orders imported with --items report the fields a plain import does.
+/// </summary>
+public class ImportResultTests
+{
+    private const string OrdersHeader = "merchant_id,shop_id,order_no,order_date,ordered_at,gmv,status,currency_code,exchange_rate";
+
+    /// <summary>Only .tsv and .tab are read as tab-separated; a .txt of tabs needs --delimiter tab, and the help says so.</summary>
+    [Fact]
+    public async Task The_help_names_the_files_read_as_tab_separated_as_import_reads_them()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = await WriteAsync(".txt", OrdersHeader.Replace(',', '\t'),
+            "1\t10\tT-1\t2026-03-05\t2026-03-05T09:30:00+08:00\t10\tpaid\tCNY\t1");
+
+        var help = await CliRun.RunAsync("import", "--help");
+        var asComma = await CliRun.RunAsync(Import("orders", path, db));
+        var named = await CliRun.RunAsync([.. Import("orders", path, db), "--delimiter", "tab"]);
+
+        Assert.Contains(".tsv or .tab (tab-separated)", help.Output, StringComparison.Ordinal);
+        Assert.Contains("Any other text file (.txt) is read as comma-separated: name its separator with --delimiter.", help.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(".txt with tabs", help.Output, StringComparison.Ordinal);
+        Assert.Equal(2, asComma.ExitCode);
+        Assert.Contains("--delimiter tab", asComma.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.True(named.ExitCode == 0, named.Output + named.Error);
+    }
+
+    private static string[] Import(string entity, string path, TestDatabase db) =>
+        ["import", entity, path, "--connection", db.ConnectionString, "--format", "json"];
+
+    private static async Task<string> WriteAsync(string extension, params string[] lines)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"erpdb-import-{Guid.NewGuid():N}{extension}");
+        await File.WriteAllLinesAsync(path, lines);
+        return path;
+    }
+}
