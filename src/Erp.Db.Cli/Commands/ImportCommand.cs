@@ -147,11 +147,11 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         }
         catch (CsvImportException e)
         {
-            throw Rejected(path, e.Problems);
+            throw Rejected(path, e.Problems, settings.MaxErrors);
         }
         catch (IngestException e)
         {
-            throw Rejected(path, Refused(run, e));
+            throw Rejected(path, Refused(run, e), settings.MaxErrors);
         }
         catch (CsvHelperException e)
         {
@@ -323,16 +323,16 @@ internal sealed class ImportCommand : Command, IArgumentHelp
             var orderProblems = itemsRun.Problems.Count > 0 && run.Records == 0 && left > 0
                 ? ProblemsOf(OrdersCsv.Entity, new ImportRun(source, header, settings with { MaxErrors = left }), path, source, parseResult.GetValue(encoding) is not null, cancellationToken)
                 : [.. run.Problems.Take(settings.MaxErrors)];
-            throw Rejected([(path, orderProblems), (itemsPath, [.. itemsRun.Problems.Take(settings.MaxErrors)])]);
+            throw Rejected([(path, orderProblems), (itemsPath, [.. itemsRun.Problems.Take(settings.MaxErrors)])], settings.MaxErrors);
         }
         catch (IngestException e) when (e.Input == OrderItemsCsv.Entity.Name)
         {
-            throw Rejected([(path, []), (itemsPath, Refused(itemsRun, e))]);
+            throw Rejected([(path, []), (itemsPath, Refused(itemsRun, e))], settings.MaxErrors);
         }
         catch (IngestException e)
         {
             // The lines are checked against the database after their orders are written: refused orders leave them unchecked.
-            throw Rejected([(path, Refused(run, e)), (itemsPath, [])]);
+            throw Rejected([(path, Refused(run, e)), (itemsPath, [])], settings.MaxErrors);
         }
         catch (Exception e) when (e is DecoderFallbackException or CsvHelperException)
         {
@@ -496,22 +496,31 @@ internal sealed class ImportCommand : Command, IArgumentHelp
     }
 
     /// <summary>All problems, one line each in the message (the first line is the first problem), and as <c>details.problems</c>.</summary>
-    private static CliException Rejected(string path, IReadOnlyList<ImportProblem> problems) => Rejected([(path, problems)]);
+    private static CliException Rejected(string path, IReadOnlyList<ImportProblem> problems, int? maxErrors = null) => Rejected([(path, problems)], maxErrors);
 
     /// <summary>
     /// All problems of the files of one import, file by file: one line each in the message (the first line is the first problem;
     /// with several files each line names its file), and as <c>details.problems</c>. Nothing of any of the files was imported.
+    /// <paramref name="maxErrors"/> is the --max-errors that reading and checking stopped at, when the problems were collected
+    /// up to it: reaching it, the message says the list is not the whole, and <c>details.stoppedAtMaxErrors</c> is true.
     /// </summary>
-    private static CliException Rejected(IReadOnlyList<(string Path, IReadOnlyList<ImportProblem> Problems)> files)
+    private static CliException Rejected(IReadOnlyList<(string Path, IReadOnlyList<ImportProblem> Problems)> files, int? maxErrors = null)
     {
         var sorted = files.SelectMany(f => f.Problems.OrderBy(p => p.Line).Select(p => (f.Path, Problem: p))).ToList();
         var lines = sorted.Select(x => $"{(files.Count > 1 ? $"{x.Path} line" : "Line")} {x.Problem.Line}: {x.Problem.Reason}{(x.Problem.Constraint is null ? "" : $" ({x.Problem.Constraint})")}.").ToList();
         var paths = string.Join(" or of ", files.Select(f => f.Path));
-        var message = sorted.Count == 1
+        var stopped = maxErrors is { } max && sorted.Count >= max;
+        var count = stopped
+            ? $"The first {(sorted.Count == 1 ? "problem" : $"{sorted.Count} problems")} (reading stopped at --max-errors {maxErrors})"
+            : $"{sorted.Count} problems";
+        var message = sorted.Count == 1 && !stopped
             ? $"{lines.First()} Nothing of {paths} was imported."
-            : $"{string.Join("\n", lines)}\n{sorted.Count} problems; nothing of {paths} was imported.";
-        return CliException.Validation(message,
-            new { problems = sorted.Select((x, i) => new { file = x.Path, line = x.Problem.Line, column = x.Problem.Column, constraint = x.Problem.Constraint, reason = x.Problem.Reason, message = lines[i] }).ToList() });
+            : $"{string.Join("\n", lines)}\n{count}; nothing of {paths} was imported.";
+        return CliException.Validation(message, new
+        {
+            problems = sorted.Select((x, i) => new { file = x.Path, line = x.Problem.Line, column = x.Problem.Column, constraint = x.Problem.Constraint, reason = x.Problem.Reason, message = lines[i] }).ToList(),
+            stoppedAtMaxErrors = stopped,
+        });
     }
 
     /// <summary><c>erpdb import ENTITY --help</c>: that entity's columns, each with its note and default, instead of every entity's names.</summary>

@@ -11,6 +11,27 @@ public class ImportResultTests
 {
     private const string OrdersHeader = "merchant_id,shop_id,order_no,order_date,ordered_at,gmv,status,currency_code,exchange_rate";
 
+    [Fact]
+    public async Task Problems_cut_at_max_errors_say_that_reading_stopped_there()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = await WriteAsync(".csv", OrdersHeader,
+            "1,10,M-1,2026-03-05,2026-03-05T09:30:00+08:00,ten,paid,CNY,1",
+            "1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,eleven,paid,CNY,1",
+            "1,10,M-3,2026-03-05,2026-03-05T09:30:00+08:00,twelve,paid,CNY,1");
+
+        var all = await CliRun.RunAsync(Import("orders", path, db));
+        var limited = await CliRun.RunAsync([.. Import("orders", path, db), "--max-errors", "2"]);
+        var one = await CliRun.RunAsync([.. Import("orders", path, db), "--max-errors", "1"]);
+
+        Assert.Equal((2, 2, 2), (all.ExitCode, limited.ExitCode, one.ExitCode));
+        Assert.Equal(($"3 problems; nothing of {path} was imported.", false), LastLineAndStopped(all));
+        Assert.Equal(($"The first 2 problems (reading stopped at --max-errors 2); nothing of {path} was imported.", true), LastLineAndStopped(limited));
+        Assert.Equal(($"The first problem (reading stopped at --max-errors 1); nothing of {path} was imported.", true), LastLineAndStopped(one));
+        Assert.Equal(2, limited.Json().GetProperty("error").GetProperty("details").GetProperty("problems").GetArrayLength());
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'M-%'"));
+    }
+
     /// <summary>Only .tsv and .tab are read as tab-separated; a .txt of tabs needs --delimiter tab, and the help says so.</summary>
     [Fact]
     public async Task The_help_names_the_files_read_as_tab_separated_as_import_reads_them()
@@ -29,6 +50,12 @@ public class ImportResultTests
         Assert.Equal(2, asComma.ExitCode);
         Assert.Contains("--delimiter tab", asComma.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.True(named.ExitCode == 0, named.Output + named.Error);
+    }
+
+    private static (string LastLine, bool Stopped) LastLineAndStopped(CliRun run)
+    {
+        var error = run.Json().GetProperty("error");
+        return (error.GetProperty("message").GetString()!.Split('\n')[^1], error.GetProperty("details").GetProperty("stoppedAtMaxErrors").GetBoolean());
     }
 
     private static string[] Import(string entity, string path, TestDatabase db) =>
