@@ -340,12 +340,18 @@ internal sealed class ImportCommand : Command, IArgumentHelp
                 new { file = path, items = itemsPath });
         }
 
+        // Each result's Elapsed is the whole call's.
+        var (rows, elapsed) = (result.Orders.Total + result.Items.Total, result.Orders.Elapsed);
         var data = new
         {
             entity = OrdersCsv.Entity.Name,
             file = Path.GetFullPath(path),
             items = Path.GetFullPath(itemsPath),
+            format = source.Description,
+            itemsFormat = itemsSource.Description,
             dryRun = dry,
+            // The orders and the lines read, as a plain import's rows; each file's counts are in orders and orderItems.
+            rows,
             orders = new { inserted = result.Orders.Inserted, updated = result.Orders.Updated, unchanged = result.Orders.Unchanged, total = result.Orders.Total },
             orderItems = new
             {
@@ -355,11 +361,12 @@ internal sealed class ImportCommand : Command, IArgumentHelp
                 total = result.Items.Total,
                 deleted = result.Items.Deleted,
             },
-            elapsedMs = Math.Round(result.Orders.Elapsed.TotalMilliseconds, 1),
+            elapsedMs = Math.Round(elapsed.TotalMilliseconds, 1),
+            rowsPerSecond = ImportRate.Value(rows, elapsed),
         };
         var summary = dry
             ? $"Dry run: {result.Orders.Total} order(s) of {path} and {result.Items.Total} line(s) of {itemsPath} are valid. Nothing was written."
-            : $"Imported {result.Orders.Total} order(s) of {path} and {result.Items.Total} line(s) of {itemsPath} in one transaction in {result.Orders.Elapsed.TotalMilliseconds:0} ms.";
+            : $"Imported {result.Orders.Total} order(s) of {path} and {result.Items.Total} line(s) of {itemsPath} in one transaction in {elapsed.TotalMilliseconds:0} ms ({ImportRate.Text(rows, elapsed)}).";
         var table = new TableView(
             ["entity", "inserted", "updated", "unchanged", "total"],
             [

@@ -10,6 +10,7 @@ namespace Erp.Db.Tests.Cli;
 public class ImportResultTests
 {
     private const string OrdersHeader = "merchant_id,shop_id,order_no,order_date,ordered_at,gmv,status,currency_code,exchange_rate";
+    private const string LinesHeader = "merchant_id,shop_id,order_no,order_date,line_no,sku,quantity,unit_price";
 
     [Fact]
     public async Task Problems_cut_at_max_errors_say_that_reading_stopped_there()
@@ -50,6 +51,36 @@ public class ImportResultTests
         Assert.Equal(2, asComma.ExitCode);
         Assert.Contains("--delimiter tab", asComma.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.True(named.ExitCode == 0, named.Output + named.Error);
+    }
+
+    [Fact]
+    public async Task Orders_with_their_lines_report_the_fields_of_a_plain_import()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var orders = await WriteAsync(".csv", OrdersHeader,
+            "1,10,R-1,2026-03-05,2026-03-05T09:30:00+08:00,100,completed,CNY,1",
+            "1,10,R-2,2026-03-05,2026-03-05T10:30:00+08:00,40,paid,CNY,1");
+        var lines = await WriteAsync(".tsv", LinesHeader.Replace(',', '\t'),
+            "1\t10\tR-1\t2026-03-05\t1\tA-1\t2\t30",
+            "1\t10\tR-1\t2026-03-05\t2\tA-1\t1\t40",
+            "1\t10\tR-2\t2026-03-05\t1\tA-1\t4\t10");
+        var plainFile = await WriteAsync(".csv", OrdersHeader, "1,10,R-3,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1");
+
+        var plain = (await CliRun.RunAsync(Import("orders", plainFile, db))).Json().GetProperty("data");
+        var run = await CliRun.RunAsync([.. Import("orders", orders, db), "--items", lines]);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        var data = run.Json().GetProperty("data");
+        // A plain import's counts of one table are here per file, in orders and orderItems.
+        string[] perTable = ["table", "inserted", "updated", "unchanged", "total", "deleted"];
+        Assert.Subset(data.EnumerateObject().Select(p => p.Name).ToHashSet(), plain.EnumerateObject().Select(p => p.Name).Except(perTable).ToHashSet());
+        Assert.Equal("csv, utf-8", data.GetProperty("format").GetString());
+        Assert.Equal("tsv, utf-8", data.GetProperty("itemsFormat").GetString());
+        Assert.Equal(5, data.GetProperty("rows").GetInt64());
+        Assert.Equal((2L, 3L), (data.GetProperty("orders").GetProperty("inserted").GetInt64(), data.GetProperty("orderItems").GetProperty("inserted").GetInt64()));
+        var elapsed = data.GetProperty("elapsedMs").GetDouble();
+        Assert.Equal(Math.Round(elapsed, 1), elapsed);
+        Assert.True(data.GetProperty("rowsPerSecond").GetDouble() > 0, data.ToString());
     }
 
     private static (string LastLine, bool Stopped) LastLineAndStopped(CliRun run)
