@@ -109,7 +109,7 @@ internal static class ErpDbCli
             if (OutputFormats.FromArgs(args, OutputFormats.Default(console.IsTerminal)) == OutputFormat.Json)
             {
                 host.Services.GetRequiredService<CommandOutput>().Failure(OutputFormat.Json, ErrorCodes.Validation,
-                    $"{string.Join(" ", messages)} {UsageHint(parseResult)}", new { problems = messages.Select(m => new { message = m }) });
+                    $"{string.Join(" ", messages)} {UsageHint(parseResult)}", new { field = RefusedOption(parseResult), problems = messages.Select(m => new { message = m }) });
             }
             else
             {
@@ -119,6 +119,16 @@ internal static class ErpDbCli
         }
         return await parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
+
+    /// <summary>The option (as typed) whose value the parser refused first, as details.field of every refused value; null for other errors.</summary>
+    private static string? RefusedOption(ParseResult parseResult) => parseResult.Errors
+        .Select(e => e.SymbolResult switch
+        {
+            OptionResult option => option.IdentifierToken?.Value,
+            ArgumentResult { Parent: OptionResult option } => option.IdentifierToken?.Value,
+            _ => null,
+        })
+        .FirstOrDefault(name => name is not null);
 
     /// <summary>
     /// The parse errors in the user's terms. The arguments a command misses are named, in one message: System.CommandLine
@@ -207,14 +217,21 @@ internal static class ErpDbCli
         {
             return message;
         }
-        var kind = match.Groups["type"].Value switch
+        var (value, option, type) = (match.Groups["value"].Value, match.Groups["option"].Value, match.Groups["type"].Value);
+        // Digits the type cannot hold are a whole number, only too large: say so, and what the largest is.
+        if (type is "Int32" or "Int64" && System.Text.RegularExpressions.Regex.IsMatch(value.Trim(), @"^[-+]?\d+$"))
+        {
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"'{value}' is out of range for {option}: a whole number up to {(type == "Int32" ? int.MaxValue : long.MaxValue)}.");
+        }
+        var kind = type switch
         {
             "DateOnly" => "a date (yyyy-MM-dd)",
             "Int32" or "Int64" => "a whole number",
             "Decimal" => "a number (a dot for decimals, no thousands separator)",
             var other => $"a {other}",
         };
-        return $"'{match.Groups["value"].Value}' is not {kind}, as {match.Groups["option"].Value} must be.";
+        return $"'{value}' is not {kind}, as {option} must be.";
     }
 
     /// <summary>Where to read the usage of the command that failed to parse: "Run 'erpdb sales --help' for usage."</summary>

@@ -106,7 +106,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         var name = parseResult.GetValue(entity)!;
         var target = ImportEntities.Find(name) ?? throw CliException.Validation(
             $"Unknown entity '{name}'. Choose one of: {string.Join(", ", ImportEntities.All.Select(e => e.Name))}.",
-            new { entity = name, entities = ImportEntities.All.Select(e => e.Name) });
+            new { field = "entity", entity = name, entities = ImportEntities.All.Select(e => e.Name) });
         var path = ExistingFile(parseResult.GetValue(file)!);
         var settings = new ImportSettings(DateFormatOf(parseResult.GetValue(dateFormat)), parseResult.GetValue(maxErrors), TimeZoneOf(parseResult.GetValue(timeZone)));
         if (settings.MaxErrors < 1)
@@ -124,7 +124,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         {
             if (target != OrdersCsv.Entity)
             {
-                throw CliException.Validation($"--items goes with entity orders (it names their lines' file), not {target.Name}.", new { entity = target.Name, items = itemsPath });
+                throw CliException.Validation($"--items goes with entity orders (it names their lines' file), not {target.Name}.", new { field = "--items", entity = target.Name, items = itemsPath });
             }
             return await ImportOrdersWithItemsAsync(parseResult, path, ExistingFile(itemsPath), settings, dry, cancellationToken);
         }

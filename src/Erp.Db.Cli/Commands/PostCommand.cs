@@ -74,7 +74,7 @@ internal sealed class PostCommand : Command
         var last = parseResult.GetValue(to);
         if (first is { } f && last is { } l && l < f)
         {
-            throw CliException.Validation($"--to {l:yyyy-MM-dd} is before --from {f:yyyy-MM-dd}.", new { from = f, to = l });
+            throw CliException.Validation($"--from: the first day {f:yyyy-MM-dd} is after the last day {l:yyyy-MM-dd}.", new { field = "--from", from = f, to = l });
         }
 
         var erp = await database.GetErpAsync(parseResult, cancellationToken);

@@ -47,7 +47,7 @@ internal sealed class SeedCommand : Command
         DefaultValueFactory = _ => new SeedOptions().RandomSeed,
     };
 
-    private readonly Option<string?> endDate = new("--end-date")
+    private readonly Option<DateOnly?> endDate = new("--end-date")
     {
         Description = "Last day of the data, yyyy-MM-dd. Default: yesterday, the day before the database's today (its time zone's CURRENT_DATE, as the BI commands count days: docs/today.md).",
         HelpName = "yyyy-MM-dd",
@@ -105,15 +105,7 @@ internal sealed class SeedCommand : Command
 
     private SeedOptions ReadOptions(ParseResult parseResult)
     {
-        DateOnly? end = null;
-        if (parseResult.GetValue(endDate) is { } text)
-        {
-            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-            {
-                throw CliException.Validation($"--end-date must be a date as yyyy-MM-dd, got '{text}'.");
-            }
-            end = parsed;
-        }
+        var end = parseResult.GetValue(endDate);
         var options = new SeedOptions
         {
             Orders = parseResult.GetValue(orders),

@@ -153,9 +153,15 @@ internal sealed partial class CsvRecord
         {
             return value;
         }
-        Problems.Add(new ImportProblem(Line, column, null, $"{column} '{cell}' is not {expected}{Hint(cell, expected)}"));
+        // Digits a whole-number column cannot hold are a whole number, only too large for it.
+        Problems.Add(new ImportProblem(Line, column, null, expected == "a whole number" && WholeDigits().IsMatch(cell)
+            ? $"{column} '{cell}' is out of range: a whole number up to {(typeof(T) == typeof(int) ? int.MaxValue : long.MaxValue)}"
+            : $"{column} '{cell}' is not {expected}{Hint(cell, expected)}"));
         return null;
     }
+
+    [GeneratedRegex(@"^[-+]?\d+$")]
+    private static partial Regex WholeDigits();
 
     private string Hint(string cell, string expected)
     {

@@ -121,12 +121,18 @@ public class BiContractTests(SharedQueryFixture shared) : IClassFixture<SharedQu
     [InlineData("table", "--days", "seven", "'seven' is not a whole number, as --days must be.")]
     [InlineData("json", "--from", "05/11/2026", "'05/11/2026' is not a date (yyyy-MM-dd), as --from must be.")]
     [InlineData("json", "--end", "Nov 30 2026", "'Nov 30 2026' is not a date (yyyy-MM-dd), as --end must be.")]
+    [InlineData("json", "--days", "2147483648", "'2147483648' is out of range for --days: a whole number up to 2147483647.")]
     public async Task A_value_of_the_wrong_kind_is_named_in_the_users_terms_with_the_commands_help(string format, string option, string value, string message)
     {
         var run = await CliRun.RunAsync("sales", "--merchant", "1", option, value, "--format", format, "--connection", "Host=127.0.0.1;Port=1;Database=none");
 
         Assert.Equal(2, run.ExitCode);
         var said = format == "json" ? run.Json().GetProperty("error").GetProperty("message").GetString()! : run.Error;
+        if (format == "json")
+        {
+            // The option whose value was refused, as every refused value names it.
+            Assert.Equal(option, run.Json().GetProperty("error").GetProperty("details").GetProperty("field").GetString());
+        }
         Assert.Contains(message, said, StringComparison.Ordinal);
         Assert.Contains("Run 'erpdb sales --help' for usage.", said, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", said, StringComparison.Ordinal);

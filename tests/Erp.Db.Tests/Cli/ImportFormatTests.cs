@@ -334,6 +334,7 @@ public class ImportFormatTests
     [InlineData("1,10,M-2,2026-03-05,05/03/2026 09:30,10,paid,CNY,1", "ordered_at", "not a timestamp")]
     [InlineData("1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1,extra", "cell 10", "10 cells but the header 9")]
     [InlineData("1,10,M-2,2026-03-05,2026-03-05T20:00:00Z,10,paid,CNY,1", "order_date", "time zone Asia/Shanghai")]
+    [InlineData("99999999999999999999,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "merchant_id", "'99999999999999999999' is out of range: a whole number up to 9223372036854775807")]
     public async Task Each_malformed_line_is_rejected_naming_line_and_column_and_nothing_changes(string line, string column, string reason)
     {
         await using var db = await IngestSample.CreateAsync();

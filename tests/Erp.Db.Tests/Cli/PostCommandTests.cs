@@ -85,4 +85,15 @@ public class PostCommandTests
         Assert.Equal(1, byCode.Json().GetProperty("data").GetProperty("merchant").GetInt64());
         Assert.Equal((2, "NOT_FOUND"), (missing.ExitCode, missing.Json().GetProperty("error").GetProperty("code").GetString()));
     }
+
+    [Fact]
+    public async Task A_first_day_after_the_last_is_refused_naming_from_as_the_list_commands_do()
+    {
+        var run = await CliRun.RunAsync("post", "--from", "2026-12-06", "--to", "2026-12-01", "--connection", "Host=127.0.0.1;Port=1;Database=none", "--format", "json");
+
+        Assert.Equal(2, run.ExitCode);
+        var error = run.Json().GetProperty("error");
+        Assert.Equal("--from: the first day 2026-12-06 is after the last day 2026-12-01.", error.GetProperty("message").GetString());
+        Assert.Equal("--from", error.GetProperty("details").GetProperty("field").GetString());
+    }
 }
