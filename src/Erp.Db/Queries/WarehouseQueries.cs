@@ -212,7 +212,12 @@ public sealed partial class WarehouseQueries
         return new Period(before.Start, before.Start.AddDays(elapsed - 1));
     }
 
-    /// <summary>The product list: each listing's latest day, filtered, sorted from a closed list and paged.</summary>
+    /// <summary>
+    /// The product list: each platform listing's latest day of the last 90, filtered, sorted from a closed list and paged. A listing
+    /// is a product's daily figures on a shop (<see cref="Ingest.Ingestor.UpsertProductMetricsAsync(IEnumerable{Ingest.ProductMetricRow}, CancellationToken)"/>,
+    /// <c>erpdb import product-metrics</c>): a product that only sells through orders, with no such figures, is not listed here (its
+    /// sales are in <see cref="SalesAsync"/> by product).
+    /// </summary>
     /// <exception cref="QueryValidationException">A parameter is out of range.</exception>
     public async Task<QueryResult<PagedResult<ProductRow>>> ProductsAsync(ProductQuery query, CancellationToken cancellationToken = default)
     {

@@ -1,6 +1,9 @@
 namespace Erp.Db.Queries.Products;
 
-/// <summary>The product list: each listing's latest day in <c>mart.mv_product_management</c>, filtered, sorted and paged.</summary>
+/// <summary>
+/// The product list: each platform listing's latest day in <c>mart.mv_product_management</c>, filtered, sorted and paged. The
+/// listings come from the product metrics (a product's daily price, stock, traffic and sales on a shop), not from the orders.
+/// </summary>
 public sealed record ProductQuery
 {
     /// <summary>The merchant; isolation is enforced by the database.</summary>
