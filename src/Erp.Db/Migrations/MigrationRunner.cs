@@ -167,7 +167,8 @@ public sealed class MigrationRunner
         catch (MigrationScriptException e) when (cancellationToken.IsCancellationRequested && e.SqlState == "57014")
         {
             logger.LogWarning("Migrate was cancelled while {Script} ran; it was rolled back", e.ScriptName);
-            throw new OperationCanceledException($"Cancelled while {e.ScriptName} ran; it was rolled back and not journaled.", e, cancellationToken);
+            throw new OperationCanceledException(
+                $"Cancelled while {e.ScriptName} ran; it was rolled back and not journaled. Nothing in it needs fixing: run migrate again to apply it.", e, cancellationToken);
         }
         catch (MigrationScriptException e)
         {

@@ -25,6 +25,9 @@ internal sealed class QueryConnection : IAsyncDisposable
 
     public static async Task<QueryConnection> OpenAsync(ErpDatabase database, CancellationToken cancellationToken)
     {
+        // A pooled connection opens, and a cached today answers, without looking at the token: a call cancelled before it began
+        // would then answer anyway.
+        cancellationToken.ThrowIfCancellationRequested();
         var connection = await WarehouseErrors.OpenAsync(database.ReadDataSource, RequiredRole.Reader, cancellationToken);
         try
         {

@@ -34,6 +34,20 @@ public class WarehouseTodayTests
         Assert.Null(WarehouseClock.TodayIn("", instant));
     }
 
+    [Fact]
+    public async Task A_call_cancelled_before_it_begins_throws_even_when_a_pooled_connection_would_answer_at_once()
+    {
+        await using var db = await Infrastructure.TestDatabase.CreateMigratedAsync();
+        await using var erp = ErpDatabase.Create(new ErpDbOptions { ConnectionString = db.ConnectionString });
+        await erp.TodayAsync();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => erp.TodayAsync(cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            erp.Queries.ReceivablesAsync(new Erp.Db.Queries.Receivables.ReceivableQuery { MerchantId = 1 }, cancelled.Token));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
