@@ -137,6 +137,19 @@ public class BiCommandsTests(SharedQueryFixture shared) : IClassFixture<SharedQu
     }
 
     [Fact]
+    public async Task A_report_of_a_day_without_sales_says_it_has_no_top_products()
+    {
+        var f = await shared.GetAsync();
+
+        // A day long before the dataset's orders.
+        var run = await CliRun.RunAsync("report", "--merchant", "1", "--date", "2020-01-01", "--format", "table", "--connection", f.Db.ConnectionString);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Top products: none, no product sold in the period.", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("(no rows)", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Csv_writes_the_rows_data_with_raw_values_and_says_what_it_leaves_out()
     {
         var f = await shared.GetAsync();

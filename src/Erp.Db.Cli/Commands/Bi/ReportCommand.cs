@@ -51,7 +51,8 @@ internal sealed class ReportCommand : Command
         var table = new TableView(["Figure", "Value"], [.. figures.Select(f => BiResult.Row(f.Name, f.Text))],
             $"{r.Type} report {r.Period.Start:yyyy-MM-dd}..{r.Period.End:yyyy-MM-dd}{(r.Complete ? "" : " (to date: the period is still running)")}"
             + $"{(r.ComparedTo is { } c ? $", growth against {c.Start:yyyy-MM-dd}..{c.End:yyyy-MM-dd}{SalesCommand.Through(c)}" : "")}.", Records: figures.Select(f => new Figure(f.Field, f.Name, f.Value)));
-        var top = new TableView(["Top product", "Revenue", "Units"], [.. r.TopProducts.Select(p => BiResult.Row($"{p.Sku} {p.Name}", Cells.Money(p.Revenue), Cells.Count(p.Units)))]);
+        var top = new TableView(["Top product", "Revenue", "Units"], [.. r.TopProducts.Select(p => BiResult.Row($"{p.Sku} {p.Name}", Cells.Money(p.Revenue), Cells.Count(p.Units)))],
+            r.TopProducts.Count == 0 ? "Top products: none, no product sold in the period." : null);
         var grain = r.Type switch { ReportType.Weekly => "week", ReportType.Monthly => "month", _ => "day" };
         var when = r.Complete
             ? PeriodMeta.From(r.Period, grain, true, result.AsOf)
