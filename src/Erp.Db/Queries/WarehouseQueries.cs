@@ -453,10 +453,10 @@ public sealed partial class WarehouseQueries
         ArgumentNullException.ThrowIfNull(query);
         query = query with { AsOf = query.AsOf ?? await database.TodayAsync(cancellationToken) };
         var period = query.Period;
-        var sales = await SalesAsync(new SalesQuery(query.MerchantId, period, SalesGrouping.Day, TopProducts: 5) { ComparedTo = query.ComparedTo }, cancellationToken);
+        var sales = await SalesAsync(new SalesQuery { MerchantId = query.MerchantId, Period = period, GroupBy = SalesGrouping.Day, TopProducts = 5, ComparedTo = query.ComparedTo }, cancellationToken);
         var inventory = await InventoryAsync(new InventoryQuery { MerchantId = query.MerchantId, Paging = new Paging(1, 1) }, cancellationToken);
-        var customers = await CustomersAsync(new CustomerQuery(query.MerchantId, Limit: 1) { ActivePeriod = period }, cancellationToken);
-        var finance = await FinanceAsync(new FinanceQuery(query.MerchantId, period), cancellationToken);
+        var customers = await CustomersAsync(new CustomerQuery { MerchantId = query.MerchantId, Limit = 1, ActivePeriod = period }, cancellationToken);
+        var finance = await FinanceAsync(new FinanceQuery { MerchantId = query.MerchantId, Period = period }, cancellationToken);
         var report = new BusinessReport(query.Type, sales.Data.Period, sales.Data.Metrics, sales.Data.TopProducts,
             inventory.Data.Summary, customers.Data.Summary, finance.Data.Totals)
         {

@@ -36,7 +36,7 @@ internal static class MigrationUnderReaders
             Write(scripts, "migrations/9989_bench_warm_up.sql", "CREATE TABLE dw.bench_warm_up (id integer PRIMARY KEY);");
             await new MigrationRunner(dataSource, ScriptCatalog.FromDirectory(scripts), new MigrationOptions { Schedule = false }).MigrateAsync(cancellationToken: cancellationToken);
             var erp = new ErpDatabase(dataSource);
-            var query = new SalesQuery(1, Period.LastDays(30, seeded.LastDay));
+            var query = new SalesQuery { MerchantId = 1, Period = Period.LastDays(30, seeded.LastDay) };
             Write(scripts, "migrations/9990_bench_comment.sql",
                 "COMMENT ON TABLE dw.dim_products IS 'Products, described again by the bench.';\nCREATE TABLE dw.bench_probe (id integer PRIMARY KEY);");
             var unrelated = await MeasureAsync(dataSource, scripts, () => erp.Queries.SalesAsync(query, cancellationToken), cancellationToken);

@@ -42,7 +42,7 @@ internal sealed class QueryScenario : IScenario
         var results = new List<BenchResult>();
 
         var period = Period.LastDays(30, DateOnly.FromDateTime(DateTime.Today));
-        var sales = new SalesQuery(seeded.MerchantId, period);
+        var sales = new SalesQuery { MerchantId = seeded.MerchantId, Period = period };
         results.AddRange(await CompareAsync("query.dashboard", iterations,
             erp,
             () => erp.Queries.SalesAsync(sales, cancellationToken),

@@ -20,7 +20,7 @@ internal sealed class ReadersScenario : IScenario
         var seeded = await context.SeededAsync();
         var dataSource = seeded.DataSource;
         var erp = new ErpDatabase(dataSource);
-        var query = new SalesQuery(seeded.MerchantId, Period.LastDays(30, seeded.LastDay));
+        var query = new SalesQuery { MerchantId = seeded.MerchantId, Period = Period.LastDays(30, seeded.LastDay) };
         var duration = context.Orders > BenchProgram.QuickOrders ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(3);
 
         var idle = await ForAsync(duration, () => erp.Queries.SalesAsync(query, cancellationToken));

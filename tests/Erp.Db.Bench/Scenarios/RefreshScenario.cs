@@ -86,7 +86,7 @@ internal sealed class RefreshScenario : IScenario
         await ReportViewsAsync(dataSource, cancellationToken);
 
         var erp = new ErpDatabase(dataSource);
-        var query = new SalesQuery(seeded.MerchantId, Period.LastDays(30, DateOnly.FromDateTime(DateTime.Today)));
+        var query = new SalesQuery { MerchantId = seeded.MerchantId, Period = Period.LastDays(30, DateOnly.FromDateTime(DateTime.Today)) };
         var iterations = context.Orders >= 200_000 ? 200 : 40;
         var idle = await LatencyStats.MeasureAsync(QueryScenario.Callers, iterations, () => erp.Queries.SalesAsync(query, cancellationToken));
         var refreshing = true;

@@ -111,9 +111,9 @@ public class ConcurrencyTests
         var period = Period.LastDays(60, QueryFixture.Today);
         Func<Task>[] queries =
         [
-            () => erp.Queries.SalesAsync(new SalesQuery(merchant, period, SalesGrouping.Day)),
+            () => erp.Queries.SalesAsync(new SalesQuery { MerchantId = merchant, Period = period, GroupBy = SalesGrouping.Day }),
             () => erp.Queries.ProductsAsync(new ProductQuery { MerchantId = merchant }),
-            () => erp.Queries.TrendsAsync(new TrendQuery(merchant, period, Granularity.Week)),
+            () => erp.Queries.TrendsAsync(new TrendQuery { MerchantId = merchant, Period = period, Grain = Granularity.Week }),
         ];
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var refreshes = 0;

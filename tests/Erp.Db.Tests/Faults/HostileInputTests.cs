@@ -171,10 +171,10 @@ public class HostileInputTests(SharedQueryFixture shared) : IClassFixture<Shared
                                 || p.Sku.Contains(keyword, StringComparison.OrdinalIgnoreCase) || p.Name.Contains(keyword, StringComparison.OrdinalIgnoreCase)));
                             break;
                         case 1:
-                            await q.SalesAsync(new SalesQuery(merchant, new Period(day1, day2), (SalesGrouping)(i1 % 9), i2, t1 is null ? null : [t1, t2 ?? ""]));
+                            await q.SalesAsync(new SalesQuery { MerchantId = merchant, Period = new Period(day1, day2), GroupBy = (SalesGrouping)(i1 % 9), TopProducts = i2, Platforms = t1 is null ? null : [t1, t2 ?? ""] });
                             break;
                         case 2:
-                            await q.CustomersAsync(new CustomerQuery(merchant, (CustomerSegment)(i1 % 8), (CustomerSort)(i2 % 5), i1, i2));
+                            await q.CustomersAsync(new CustomerQuery { MerchantId = merchant, Segment = (CustomerSegment)(i1 % 8), SortBy = (CustomerSort)(i2 % 5), Limit = i1, PeriodDays = i2 });
                             break;
                         case 3:
                             await q.InventoryAsync(new InventoryQuery
@@ -189,16 +189,16 @@ public class HostileInputTests(SharedQueryFixture shared) : IClassFixture<Shared
                             });
                             break;
                         case 4:
-                            await q.TrendsAsync(new TrendQuery(merchant, new Period(day1, day2), (Granularity)(i1 % 5)));
+                            await q.TrendsAsync(new TrendQuery { MerchantId = merchant, Period = new Period(day1, day2), Grain = (Granularity)(i1 % 5) });
                             break;
                         case 5:
-                            await q.FinanceAsync(new FinanceQuery(merchant, Period.LastDays(i1, day1)));
+                            await q.FinanceAsync(new FinanceQuery { MerchantId = merchant, Period = Period.LastDays(i1, day1) });
                             break;
                         case 6:
-                            await q.ReportAsync(new ReportQuery(merchant, (ReportType)(i1 % 5), day1));
+                            await q.ReportAsync(new ReportQuery { MerchantId = merchant, Type = (ReportType)(i1 % 5), Date = day1 });
                             break;
                         default:
-                            await q.SalesAsync(new SalesQuery(merchant, Period.LastDays(7, QueryFixture.Today)));
+                            await q.SalesAsync(new SalesQuery { MerchantId = merchant, Period = Period.LastDays(7, QueryFixture.Today) });
                             break;
                     }
                 }

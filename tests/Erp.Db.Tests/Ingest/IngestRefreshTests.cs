@@ -13,16 +13,16 @@ public class IngestRefreshTests
         await using var f = await QueryFixture.CreateAsync();
         var today = QueryFixture.Today;
         var period = Period.LastDays(7, today);
-        var before = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period))).Data.Metrics;
+        var before = (await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period })).Data.Metrics;
 
         var ingested = await f.Erp.Ingest.UpsertOrdersAsync([
             new OrderRow(1, 11, "ingested-1", today, new DateTimeOffset(today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.FromHours(8)), 1234.5m) { Status = "paid" },
         ]);
         var dirty = await f.Db.ScalarAsync<long>("SELECT count(*) FROM ops.mv_invalidations WHERE view_name = 'mart.mv_daily_sales'");
-        var pending = await f.Erp.Queries.SalesAsync(new SalesQuery(1, period));
+        var pending = await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period });
         var stale = pending.Data.Metrics;
         await f.Db.ExecuteAsync("CALL ops.refresh_due('test')");
-        var refreshed = await f.Erp.Queries.SalesAsync(new SalesQuery(1, period));
+        var refreshed = await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period });
         var after = refreshed.Data.Metrics;
 
         Assert.Equal(1, ingested.Inserted);

@@ -134,7 +134,7 @@ public class ComposeTests
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var error = await Assert.ThrowsAsync<TimeoutException>(() =>
-            erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, today), SalesGrouping.Platform)));
+            erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, today), GroupBy = SalesGrouping.Platform }));
 
         // The server's cancel inside; the message names the limit and the option that raises it.
         Assert.Equal(PostgresErrorCodes.QueryCanceled, Assert.IsType<PostgresException>(error.InnerException).SqlState);

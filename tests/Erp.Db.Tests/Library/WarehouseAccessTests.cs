@@ -25,7 +25,7 @@ public class WarehouseAccessTests
         await using var asReader = ErpDatabase.Create(new ErpDbOptions { ConnectionString = reader.ConnectionString });
 
         // A writer's login running a BI query, a reader's ingesting or refreshing, a writer's reading the migrations' journal.
-        var query = await Assert.ThrowsAsync<WarehouseAccessException>(() => asWriter.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, Today), SalesGrouping.Platform)));
+        var query = await Assert.ThrowsAsync<WarehouseAccessException>(() => asWriter.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, Today), GroupBy = SalesGrouping.Platform }));
         var ingest = await Assert.ThrowsAsync<WarehouseAccessException>(() => asReader.Ingest.UpsertMerchantsAsync([new MerchantRow("M9", "Merchant nine")]));
         var refresh = await Assert.ThrowsAsync<WarehouseAccessException>(() => asReader.Refresh.RefreshDueAsync());
         var status = await Assert.ThrowsAsync<WarehouseAccessException>(() => asWriter.Migrations.StatusAsync());
@@ -57,7 +57,7 @@ public class WarehouseAccessTests
         await db.ExecuteAsync($"SELECT ops.grant_merchant_access('{reader.Name}', {granted})");
 
         var merchants = await erp.Queries.MerchantsAsync();
-        var sales = await erp.Queries.SalesAsync(new SalesQuery(granted, Period.LastDays(7, await erp.TodayAsync())));
+        var sales = await erp.Queries.SalesAsync(new SalesQuery { MerchantId = granted, Period = Period.LastDays(7, await erp.TodayAsync()) });
 
         Assert.Equal(["M9"], merchants.Select(m => m.Code));
         Assert.Equal(0m, sales.Data.Metrics.Revenue);
@@ -75,7 +75,7 @@ public class WarehouseAccessTests
         await using var erp = ErpDatabase.Create(new ErpDbOptions { ConnectionString = connection, MigrationConnectionString = connection });
 
         var query = await Assert.ThrowsAsync<WarehouseAccessException>(() => erp.Queries.MerchantsAsync());
-        var sales = await Assert.ThrowsAsync<WarehouseAccessException>(() => erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, Today), SalesGrouping.Platform)));
+        var sales = await Assert.ThrowsAsync<WarehouseAccessException>(() => erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, Today), GroupBy = SalesGrouping.Platform }));
         var refresh = await Assert.ThrowsAsync<WarehouseAccessException>(() => erp.Refresh.GetStatusAsync());
         var migrate = await Assert.ThrowsAsync<WarehouseAccessException>(() => erp.Migrations.MigrateAsync());
 

@@ -22,7 +22,7 @@ public class WarehouseErrorTests
         await using var db = await TestDatabase.CreateEmptyAsync();
         await using var erp = ErpDatabase.Create(new ErpDbOptions { ConnectionString = db.ConnectionString });
 
-        var sales = await Assert.ThrowsAsync<WarehouseNotMigratedException>(() => erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, Today), SalesGrouping.Platform)));
+        var sales = await Assert.ThrowsAsync<WarehouseNotMigratedException>(() => erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, Today), GroupBy = SalesGrouping.Platform }));
         var merchants = await Assert.ThrowsAsync<WarehouseNotMigratedException>(() => erp.Queries.MerchantsAsync());
         var freshness = await Assert.ThrowsAsync<WarehouseNotMigratedException>(() => erp.Queries.FreshnessAsync());
 
@@ -119,7 +119,7 @@ public class WarehouseErrorTests
             await lockView.ExecuteNonQueryAsync();
         }
 
-        var query = erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, Today), SalesGrouping.Platform));
+        var query = erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, Today), GroupBy = SalesGrouping.Platform });
         // A DBA cancels the waiting query (pg_cancel_backend), long before its 5 minutes. Only in this database: the test
         // databases are copies of one template, so another test's table has the same oid in pg_locks.
         await using var dba = await db.DataSource.OpenConnectionAsync();

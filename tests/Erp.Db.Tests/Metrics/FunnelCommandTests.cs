@@ -124,8 +124,8 @@ public class FunnelCommandTests(SeededMetrics seeded)
         var erp = new ErpDatabase(reader.DataSource);
         var period = new Period(Yesterday.AddDays(-30), Yesterday);
 
-        var own = await erp.Queries.FunnelAsync(new FunnelQuery(1, period, Granularity.Day, FunnelGrouping.Shop));
-        var other = await erp.Queries.FunnelAsync(new FunnelQuery(2, period, Granularity.Day, FunnelGrouping.Shop));
+        var own = await erp.Queries.FunnelAsync(new FunnelQuery { MerchantId = 1, Period = period, Grain = Granularity.Day, By = FunnelGrouping.Shop });
+        var other = await erp.Queries.FunnelAsync(new FunnelQuery { MerchantId = 2, Period = period, Grain = Granularity.Day, By = FunnelGrouping.Shop });
 
         Assert.NotEmpty(own.Data.Rows.Items);
         Assert.Empty(other.Data.Rows.Items);

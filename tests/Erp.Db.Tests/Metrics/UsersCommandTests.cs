@@ -109,8 +109,8 @@ public class UsersCommandTests(SeededMetrics seeded)
         var erp = new ErpDatabase(reader.DataSource);
         var period = new Period(Yesterday.AddDays(-60), Yesterday);
 
-        var own = await erp.Queries.UsersAsync(new UserQuery(1, period, Granularity.Week));
-        var other = await erp.Queries.UsersAsync(new UserQuery(2, period, Granularity.Week));
+        var own = await erp.Queries.UsersAsync(new UserQuery { MerchantId = 1, Period = period, Grain = Granularity.Week });
+        var other = await erp.Queries.UsersAsync(new UserQuery { MerchantId = 2, Period = period, Grain = Granularity.Week });
 
         Assert.NotEmpty(own.Data.Buckets);
         Assert.NotEmpty(own.Data.Cohorts);

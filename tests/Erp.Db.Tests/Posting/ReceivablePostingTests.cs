@@ -142,7 +142,7 @@ public class ReceivablePostingTests
         var erp = new ErpDatabase(db.DataSource);
 
         var list = (await erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1, Status = ReceivableStatus.All })).Data.Totals;
-        var finance = (await erp.Queries.FinanceAsync(new FinanceQuery(1, new Period(Day, Day)))).Data.Totals;
+        var finance = (await erp.Queries.FinanceAsync(new FinanceQuery { MerchantId = 1, Period = new Period(Day, Day) })).Data.Totals;
 
         Assert.Equal(3, list.Count);
         Assert.Equal(await db.ScalarAsync<decimal>("SELECT sum(amount_cny) FROM dw.fact_accounts_receivable WHERE status <> 'cancelled'"), list.AmountCny);

@@ -10,7 +10,7 @@ public class FreshnessTests
     public async Task A_query_says_when_a_view_it_read_is_failing_to_refresh_and_stops_saying_so_after_a_success()
     {
         await using var f = await QueryFixture.CreateAsync();
-        var query = new SalesQuery(1, Period.LastDays(7, QueryFixture.Today));
+        var query = new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, QueryFixture.Today) };
         await f.Db.ExecuteAsync("UPDATE ops.mv_registry SET lock_timeout = '100 ms' WHERE view_name = 'mart.mv_daily_sales'");
 
         // A session holding a lock on the aggregate's table that its refresh must wait for makes two refreshes fail on their lock timeout.
@@ -35,7 +35,7 @@ public class FreshnessTests
     public async Task A_query_reports_the_refresh_ops_mv_freshness_holds_which_every_refresh_and_registry_change_keeps_in_step()
     {
         await using var f = await QueryFixture.CreateAsync();
-        var query = new SalesQuery(1, Period.LastDays(7, QueryFixture.Today));
+        var query = new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, QueryFixture.Today) };
         const string Row = "SELECT last_success_at, refresh_epoch, is_failing, stale_after FROM ops.mv_freshness WHERE view_name = 'mart.mv_daily_sales'";
         var (before, epochBefore) = await FreshnessRowAsync(f, Row);
 

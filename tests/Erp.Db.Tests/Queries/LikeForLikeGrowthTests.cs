@@ -36,7 +36,7 @@ public class LikeForLikeGrowthTests
         var today = await erp.TodayAsync();
 
         var before = await LocalNowAsync(db);
-        var report = (await erp.Queries.ReportAsync(new ReportQuery(1, ReportType.Daily, today))).Data;
+        var report = (await erp.Queries.ReportAsync(new ReportQuery { MerchantId = 1, Type = ReportType.Daily, Date = today })).Data;
         var after = await LocalNowAsync(db);
 
         var compared = report.ComparedTo!;
@@ -72,9 +72,9 @@ public class LikeForLikeGrowthTests
         var erp = new ErpDatabase(db.DataSource);
         var today = await erp.TodayAsync();
 
-        var yesterday = (await erp.Queries.ReportAsync(new ReportQuery(1, ReportType.Daily, today.AddDays(-1)))).Data;
-        var toYesterday = (await erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, today.AddDays(-1))))).Data;
-        var toToday = (await erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, today)))).Data;
+        var yesterday = (await erp.Queries.ReportAsync(new ReportQuery { MerchantId = 1, Type = ReportType.Daily, Date = today.AddDays(-1) })).Data;
+        var toYesterday = (await erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, today.AddDays(-1)) })).Data;
+        var toToday = (await erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, today) })).Data;
 
         Assert.Null(yesterday.ComparedTo!.Through);
         Assert.Equal(await WholeDaysAsync(db, today.AddDays(-2), today.AddDays(-2)), yesterday.Sales.PreviousRevenue);

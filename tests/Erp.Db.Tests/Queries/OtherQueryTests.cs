@@ -19,8 +19,8 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
     {
         var f = await shared.GetAsync();
 
-        var all = (await f.Erp.Queries.CustomersAsync(new CustomerQuery(1, SortBy: CustomerSort.Orders))).Data;
-        var fresh = (await f.Erp.Queries.CustomersAsync(new CustomerQuery(1, CustomerSegment.New))).Data;
+        var all = (await f.Erp.Queries.CustomersAsync(new CustomerQuery { MerchantId = 1, SortBy = CustomerSort.Orders })).Data;
+        var fresh = (await f.Erp.Queries.CustomersAsync(new CustomerQuery { MerchantId = 1, Segment = CustomerSegment.New })).Data;
 
         const string valid = "merchant_id = 1 AND dw.is_valid_sale(status)";
         Assert.Equal(await f.Db.ScalarAsync<long>($"SELECT count(DISTINCT customer_id) FROM dw.fact_sales_orders WHERE {valid}"), all.Summary.TotalCustomers);
@@ -38,7 +38,7 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         Assert.Contains(fresh.Customers, c => c.CustomerCode == "c1011");
         Assert.All(fresh.Customers, c => Assert.Equal("new", c.Segment));
         Assert.Equal(all.Summary.NewCustomers, fresh.Customers.Count);
-        await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.CustomersAsync(new CustomerQuery(1, Limit: 0)));
+        await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.CustomersAsync(new CustomerQuery { MerchantId = 1, Limit = 0 }));
     }
 
     [Fact]
@@ -52,11 +52,11 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         {
             ("sortBy", () => f.Erp.Queries.ProductsAsync(new ProductQuery { MerchantId = 1, SortBy = (ProductSort)99 })),
             ("direction", () => f.Erp.Queries.ProductsAsync(new ProductQuery { MerchantId = 1, Direction = (SortDirection)7 })),
-            ("sortBy", () => f.Erp.Queries.CustomersAsync(new CustomerQuery(1, SortBy: (CustomerSort)99))),
-            ("segment", () => f.Erp.Queries.CustomersAsync(new CustomerQuery(1, Segment: (CustomerSegment)99))),
+            ("sortBy", () => f.Erp.Queries.CustomersAsync(new CustomerQuery { MerchantId = 1, SortBy = (CustomerSort)99 })),
+            ("segment", () => f.Erp.Queries.CustomersAsync(new CustomerQuery { MerchantId = 1, Segment = (CustomerSegment)99 })),
             ("sortBy", () => f.Erp.Queries.InventoryAsync(new InventoryQuery { MerchantId = 1, SortBy = (InventorySort)99 })),
-            ("groupBy", () => f.Erp.Queries.SalesAsync(new SalesQuery(1, period, (SalesGrouping)99))),
-            ("granularity", () => f.Erp.Queries.TrendsAsync(new TrendQuery(1, period, (Granularity)99))),
+            ("groupBy", () => f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period, GroupBy = (SalesGrouping)99 })),
+            ("granularity", () => f.Erp.Queries.TrendsAsync(new TrendQuery { MerchantId = 1, Period = period, Grain = (Granularity)99 })),
         };
 
         foreach (var (field, call) in calls)
@@ -66,10 +66,10 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
             Assert.Contains("must be", error.Message, StringComparison.Ordinal);
         }
         // One message for all of them, the members spelled as the CLI and JSON spell them.
-        var funnel = await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.FunnelAsync(new FunnelQuery(1, period, (Granularity)7)));
+        var funnel = await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.FunnelAsync(new FunnelQuery { MerchantId = 1, Period = period, Grain = (Granularity)7 }));
         Assert.Equal(("grain", "grain must be day, week or month; got 7."), (funnel.Field, funnel.Message));
         // The defined values still answer.
-        Assert.NotEmpty((await f.Erp.Queries.CustomersAsync(new CustomerQuery(1, CustomerSegment.New))).Data.Customers);
+        Assert.NotEmpty((await f.Erp.Queries.CustomersAsync(new CustomerQuery { MerchantId = 1, Segment = CustomerSegment.New })).Data.Customers);
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         var f = await shared.GetAsync();
         var period = Period.LastDays(30, QueryFixture.Today);
 
-        var trend = (await f.Erp.Queries.TrendsAsync(new TrendQuery(1, period, granularity))).Data;
+        var trend = (await f.Erp.Queries.TrendsAsync(new TrendQuery { MerchantId = 1, Period = period, Grain = granularity })).Data;
 
         Assert.Equal(await f.Db.ScalarAsync<decimal>(
             "SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND order_date >= CURRENT_DATE - 29 AND dw.is_valid_sale(status)"),
@@ -157,7 +157,7 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         await f.Db.ExecuteAsync("CALL ops.refresh_all('test')");
         var today = QueryFixture.Today;
 
-        var trend = (await f.Erp.Queries.TrendsAsync(new TrendQuery(1, new Period(today.AddDays(-12), today.AddDays(-8)), Granularity.Day))).Data;
+        var trend = (await f.Erp.Queries.TrendsAsync(new TrendQuery { MerchantId = 1, Period = new Period(today.AddDays(-12), today.AddDays(-8)), Grain = Granularity.Day })).Data;
 
         Assert.Equal([today.AddDays(-12), today.AddDays(-11), today.AddDays(-10), today.AddDays(-9), today.AddDays(-8)], trend.Series.Select(p => p.Bucket));
         var empty = trend.Series.Single(p => p.Bucket == today.AddDays(-10));
@@ -184,7 +184,7 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         var monday = QuietDaysDataset.Monday;
         var period = new Period(monday, monday.AddDays(20));
 
-        var trend = (await f.Erp.Queries.TrendsAsync(new TrendQuery(QuietDaysDataset.Merchant, period, Granularity.Week))).Data;
+        var trend = (await f.Erp.Queries.TrendsAsync(new TrendQuery { MerchantId = QuietDaysDataset.Merchant, Period = period, Grain = Granularity.Week })).Data;
 
         Assert.Equal([monday, monday.AddDays(7), monday.AddDays(14)], trend.Series.Select(p => p.Bucket));
         Assert.All(trend.Series, p => Assert.True(p.Complete));
@@ -211,7 +211,7 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         // A day before the first sale, then 21 days from it: the day before is no history and is not fitted.
         var period = new Period(monday.AddDays(-1), monday.AddDays(20));
 
-        var trend = (await f.Erp.Queries.TrendsAsync(new TrendQuery(QuietDaysDataset.Merchant, period, Granularity.Day) { Forecast = 3 })).Data;
+        var trend = (await f.Erp.Queries.TrendsAsync(new TrendQuery { MerchantId = QuietDaysDataset.Merchant, Period = period, Grain = Granularity.Day, Forecast = 3 })).Data;
 
         Assert.Equal(22 + 3, trend.Series.Count);
         Assert.Equal(period.Days, trend.Series.Count(p => !p.Forecast));
@@ -239,7 +239,7 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
             "SELECT min(order_date)::timestamp FROM dw.fact_sales_orders WHERE merchant_id = 1 AND dw.is_valid_sale(status)"));
         var end = QueryFixture.Today;
         var monday = firstSale.AddDays(-(((int)firstSale.DayOfWeek + 6) % 7));
-        var fromFirstDay = new TrendQuery(1, new Period(monday, end), Granularity.Week) { Forecast = 2 };
+        var fromFirstDay = new TrendQuery { MerchantId = 1, Period = new Period(monday, end), Grain = Granularity.Week, Forecast = 2 };
 
         var exact = (await f.Erp.Queries.TrendsAsync(fromFirstDay)).Data;
         var wider = (await f.Erp.Queries.TrendsAsync(fromFirstDay with { Period = new Period(firstSale.AddMonths(-6), end) })).Data;
@@ -259,7 +259,7 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
 
         foreach (var days in new[] { 1, 2, 3, 7, 14, 30, 59 })
         {
-            var active = (await f.Erp.Queries.CustomersAsync(new CustomerQuery(1, PeriodDays: days))).Data.Summary.ActiveCustomers;
+            var active = (await f.Erp.Queries.CustomersAsync(new CustomerQuery { MerchantId = 1, PeriodDays = days })).Data.Summary.ActiveCustomers;
 
             // The window meta.period shows: the days from today - (days - 1) to today.
             Assert.Equal(await f.Db.ScalarAsync<long>(
@@ -276,7 +276,7 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
     {
         var f = await shared.GetAsync();
 
-        var report = (await f.Erp.Queries.ReportAsync(new ReportQuery(1, type, QueryFixture.Today.AddDays(-daysAgo)))).Data;
+        var report = (await f.Erp.Queries.ReportAsync(new ReportQuery { MerchantId = 1, Type = type, Date = QueryFixture.Today.AddDays(-daysAgo) })).Data;
 
         var ordered = await f.Db.ScalarAsync<long>(
             "SELECT count(DISTINCT customer_id) FROM dw.fact_sales_orders WHERE merchant_id = 1 AND dw.is_valid_sale(status) "
@@ -291,7 +291,7 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         var f = await shared.GetAsync();
         var period = new Period(QueryFixture.Today.AddDays(-60), QueryFixture.Today);
 
-        var finance = (await f.Erp.Queries.FinanceAsync(new FinanceQuery(1, period))).Data;
+        var finance = (await f.Erp.Queries.FinanceAsync(new FinanceQuery { MerchantId = 1, Period = period })).Data;
 
         Assert.Equal(await f.Db.ScalarAsync<decimal>("SELECT sum(amount) FROM dw.fact_expenses WHERE merchant_id = 1"), finance.Totals.Expenses);
         Assert.Equal(await f.Db.ScalarAsync<decimal>("SELECT sum(amount) FROM dw.fact_payment_receipts WHERE merchant_id = 1"), finance.Totals.Receipts);
@@ -312,10 +312,10 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         var f = await shared.GetAsync();
         // The week of this week's Sunday, as of the Monday after: the whole week, complete.
         var sunday = QueryFixture.Today.AddDays((7 - (int)QueryFixture.Today.DayOfWeek) % 7);
-        var query = new ReportQuery(1, ReportType.Weekly, sunday) { AsOf = sunday.AddDays(1) };
+        var query = new ReportQuery { MerchantId = 1, Type = ReportType.Weekly, Date = sunday, AsOf = sunday.AddDays(1) };
 
         var report = await f.Erp.Queries.ReportAsync(query);
-        var sales = await f.Erp.Queries.SalesAsync(new Erp.Db.Queries.Sales.SalesQuery(1, query.Period));
+        var sales = await f.Erp.Queries.SalesAsync(new Erp.Db.Queries.Sales.SalesQuery { MerchantId = 1, Period = query.Period });
 
         Assert.Equal(DayOfWeek.Monday, report.Data.Period.Start.DayOfWeek);
         Assert.Equal(7, report.Data.Period.Days);
@@ -343,7 +343,7 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
     public void A_report_of_a_running_period_covers_it_to_its_date_against_the_same_days_before(
         ReportType type, string date, string asOf, string start, string end, string comparedStart, string comparedEnd, bool complete)
     {
-        var query = new ReportQuery(1, type, DateOnly.Parse(date, CultureInfo.InvariantCulture)) { AsOf = DateOnly.Parse(asOf, CultureInfo.InvariantCulture) };
+        var query = new ReportQuery { MerchantId = 1, Type = type, Date = DateOnly.Parse(date, CultureInfo.InvariantCulture), AsOf = DateOnly.Parse(asOf, CultureInfo.InvariantCulture) };
 
         Assert.Equal((DateOnly.Parse(start, CultureInfo.InvariantCulture), DateOnly.Parse(end, CultureInfo.InvariantCulture)), (query.Period.Start, query.Period.End));
         Assert.Equal((DateOnly.Parse(comparedStart, CultureInfo.InvariantCulture), DateOnly.Parse(comparedEnd, CultureInfo.InvariantCulture)), (query.ComparedTo.Start, query.ComparedTo.End));
@@ -353,7 +353,7 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
     [Fact]
     public void A_report_of_a_day_after_today_is_refused_naming_the_date()
     {
-        var query = new ReportQuery(1, ReportType.Monthly, new DateOnly(2030, 1, 1)) { AsOf = new DateOnly(2026, 12, 3) };
+        var query = new ReportQuery { MerchantId = 1, Type = ReportType.Monthly, Date = new DateOnly(2030, 1, 1), AsOf = new DateOnly(2026, 12, 3) };
 
         var error = Assert.Throws<QueryValidationException>(() => query.Period);
 
@@ -366,7 +366,7 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
     {
         var f = await shared.GetAsync();
         var today = QueryFixture.Today;
-        var query = new ReportQuery(1, ReportType.Monthly, today) { AsOf = today };
+        var query = new ReportQuery { MerchantId = 1, Type = ReportType.Monthly, Date = today, AsOf = today };
 
         var report = (await f.Erp.Queries.ReportAsync(query)).Data;
 

@@ -15,7 +15,7 @@ public class PreparedQueryTests
     {
         await using var f = await QueryFixture.CreateAsync();
         await using var built = ErpDatabase.Create(new ErpDbOptions { ConnectionString = f.Db.ConnectionString, ResultCacheRows = 0 });
-        var sales = new SalesQuery(1, Period.LastDays(30, QueryFixture.Today));
+        var sales = new SalesQuery { MerchantId = 1, Period = Period.LastDays(30, QueryFixture.Today) };
         var products = new ProductQuery { MerchantId = 1, Platform = "shopee", SortBy = ProductSort.Revenue };
 
         var answers = new List<(decimal Revenue, long Orders, int Products)>();
@@ -61,12 +61,12 @@ public class PreparedQueryTests
         var answers = new List<(decimal One, decimal Two, decimal OtherAsksForOne)>();
         for (var call = 0; call < 8; call++)
         {
-            answers.Add(((await shared.Queries.SalesAsync(new SalesQuery(1, period))).Data.Metrics.Revenue,
-                (await shared.Queries.SalesAsync(new SalesQuery(2, period))).Data.Metrics.Revenue,
-                (await other.Queries.SalesAsync(new SalesQuery(1, period))).Data.Metrics.Revenue));
+            answers.Add(((await shared.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period })).Data.Metrics.Revenue,
+                (await shared.Queries.SalesAsync(new SalesQuery { MerchantId = 2, Period = period })).Data.Metrics.Revenue,
+                (await other.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period })).Data.Metrics.Revenue));
         }
         await db.ExecuteAsync($"SELECT ops.revoke_merchant_access('{both.Name}', 1)");
-        var afterRevoke = await shared.Queries.SalesAsync(new SalesQuery(1, period));
+        var afterRevoke = await shared.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period });
 
         Assert.True(revenueOf1 > 0 && revenueOf2 > 0 && revenueOf1 != revenueOf2);
         Assert.All(answers, a => Assert.Equal((revenueOf1, revenueOf2, 0m), a));

@@ -126,7 +126,7 @@ public class QuietBucketTests(SharedDatabase shared) : IClassFixture<SharedDatab
         var period = PeriodOf(grain);
         var buckets = Buckets(grain, period);
 
-        var report = (await erp.Queries.UsersAsync(new UserQuery(Merchant, period, grain))).Data;
+        var report = (await erp.Queries.UsersAsync(new UserQuery { MerchantId = Merchant, Period = period, Grain = grain })).Data;
 
         var rows = report.Buckets;
         Assert.Equal(buckets, rows.Select(b => b.Bucket));
@@ -168,9 +168,9 @@ public class QuietBucketTests(SharedDatabase shared) : IClassFixture<SharedDatab
         var period = PeriodOf(grain);
         var buckets = Buckets(grain, period);
 
-        var report = (await erp.Queries.FunnelAsync(new FunnelQuery(Merchant, period, grain) { Paging = new Paging(1, 100) })).Data;
-        var page = (await erp.Queries.FunnelAsync(new FunnelQuery(Merchant, period, grain) { Paging = new Paging(2, 2) })).Data;
-        var byShop = (await erp.Queries.FunnelAsync(new FunnelQuery(Merchant, period, grain, FunnelGrouping.Shop))).Data;
+        var report = (await erp.Queries.FunnelAsync(new FunnelQuery { MerchantId = Merchant, Period = period, Grain = grain, Paging = new Paging(1, 100) })).Data;
+        var page = (await erp.Queries.FunnelAsync(new FunnelQuery { MerchantId = Merchant, Period = period, Grain = grain, Paging = new Paging(2, 2) })).Data;
+        var byShop = (await erp.Queries.FunnelAsync(new FunnelQuery { MerchantId = Merchant, Period = period, Grain = grain, By = FunnelGrouping.Shop })).Data;
 
         var rows = report.Rows.Items;
         Assert.Equal(buckets.Select(b => (DateOnly?)b), rows.Select(r => r.Bucket));
@@ -205,7 +205,7 @@ public class QuietBucketTests(SharedDatabase shared) : IClassFixture<SharedDatab
         var period = PeriodOf(Granularity.Month);
         var months = Buckets(Granularity.Month, period);
 
-        var report = (await erp.Queries.FinanceAsync(new FinanceQuery(Merchant, period))).Data;
+        var report = (await erp.Queries.FinanceAsync(new FinanceQuery { MerchantId = Merchant, Period = period })).Data;
 
         var rows = report.Months;
         Assert.Equal(months, rows.Select(m => m.Month!.Value));
@@ -248,9 +248,9 @@ public class QuietBucketTests(SharedDatabase shared) : IClassFixture<SharedDatab
         {
             var days = Buckets(Granularity.Day, period).Select(D).ToList();
             var profit = (await db.Queries.ProfitAsync(new ProfitQuery { MerchantId = merchant, Period = period, By = ProfitGrouping.Period, Grain = Granularity.Day })).Data;
-            var users = (await db.Queries.UsersAsync(new UserQuery(merchant, period))).Data;
-            var funnel = (await db.Queries.FunnelAsync(new FunnelQuery(merchant, period))).Data;
-            var finance = (await db.Queries.FinanceAsync(new FinanceQuery(merchant, period))).Data;
+            var users = (await db.Queries.UsersAsync(new UserQuery { MerchantId = merchant, Period = period })).Data;
+            var funnel = (await db.Queries.FunnelAsync(new FunnelQuery { MerchantId = merchant, Period = period })).Data;
+            var finance = (await db.Queries.FinanceAsync(new FinanceQuery { MerchantId = merchant, Period = period })).Data;
 
             Assert.Equal(days, profit.Rows.Items.Select(r => D(r.Bucket!.Value)));
             Assert.All(profit.Rows.Items, r => Assert.Equal((0m, 0m, (decimal?)null), (r.Revenue, r.Expenses!.Value, r.NetMargin)));

@@ -19,7 +19,7 @@ public class ReadReplicaTests
         await using var erp = ErpDatabase.Create(new ErpDbOptions { ConnectionString = f.Db.ConnectionString, ReadConnectionString = replicaConnection });
         await using var replicaAdmin = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(replicaConnection) { Pooling = false }.ConnectionString);
         var today = QueryFixture.Today;
-        var query = new SalesQuery(1, Period.LastDays(7, today));
+        var query = new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, today) };
 
         var readsReplica = await ScalarAsync<bool>(erp.ReadDataSource, "SELECT pg_is_in_recovery()");
         var writesPrimary = !await ScalarAsync<bool>(erp.DataSource, "SELECT pg_is_in_recovery()");

@@ -25,7 +25,7 @@ public class ResultCacheTests
     {
         await using var f = await QueryFixture.CreateAsync();
         var cache = f.Erp.Queries.Cache!;
-        var sales = new SalesQuery(1, Week);
+        var sales = new SalesQuery { MerchantId = 1, Period = Week };
 
         var first = await f.Erp.Queries.SalesAsync(sales);
         var second = await f.Erp.Queries.SalesAsync(sales);
@@ -67,7 +67,7 @@ public class ResultCacheTests
         var refused = await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.ProductsAsync(bogus));
         var refusedAgain = await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.ProductsAsync(bogus));
         var salesRefused = await Assert.ThrowsAsync<QueryValidationException>(
-            () => f.Erp.Queries.SalesAsync(new SalesQuery(1, Week) { Platforms = ["shopee", "bogus"] }));
+            () => f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = Week, Platforms = ["shopee", "bogus"] }));
 
         Assert.Same(first.Data, second.Data);
         Assert.Equal(await f.Db.ScalarAsync<long>(
@@ -85,9 +85,9 @@ public class ResultCacheTests
         await using var f = await QueryFixture.CreateAsync();
         var period = Week;
 
-        var one = await f.Erp.Queries.SalesAsync(new SalesQuery(1, period));
-        var oneAgain = await f.Erp.Queries.SalesAsync(new SalesQuery(1, period));
-        var two = await f.Erp.Queries.SalesAsync(new SalesQuery(2, period));
+        var one = await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period });
+        var oneAgain = await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period });
+        var two = await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 2, Period = period });
         var products = await f.Erp.Queries.ProductsAsync(new ProductQuery { MerchantId = 2 });
         var productsOne = await f.Erp.Queries.ProductsAsync(new ProductQuery { MerchantId = 1 });
 
@@ -121,23 +121,23 @@ public class ResultCacheTests
         var revenueOf2 = await db.ScalarAsync<decimal>($"SELECT sum(gmv_cny) FROM dw.fact_sales_orders WHERE merchant_id = 2 AND {Window}");
 
         // Two logins, two instances: B asking for A's merchant gets nothing, cached or not.
-        var aOwn = await erpA.Queries.SalesAsync(new SalesQuery(1, period));
-        var aOwnAgain = await erpA.Queries.SalesAsync(new SalesQuery(1, period));
-        var bAsksForA = await erpB.Queries.SalesAsync(new SalesQuery(1, period));
-        var bAsksForAAgain = await erpB.Queries.SalesAsync(new SalesQuery(1, period));
-        var bOwn = await erpB.Queries.SalesAsync(new SalesQuery(2, period));
+        var aOwn = await erpA.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period });
+        var aOwnAgain = await erpA.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period });
+        var bAsksForA = await erpB.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period });
+        var bAsksForAAgain = await erpB.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period });
+        var bOwn = await erpB.Queries.SalesAsync(new SalesQuery { MerchantId = 2, Period = period });
         var bProductsOfA = await erpB.Queries.ProductsAsync(new ProductQuery { MerchantId = 1 });
 
         // One instance, a login allowed both merchants: each gets its own; then merchant 1 is revoked while
         // its result is held, and the next call for it returns the database's answer (nothing), not the held one.
-        var shared1 = await shared.Queries.SalesAsync(new SalesQuery(1, period));
-        var shared1Again = await shared.Queries.SalesAsync(new SalesQuery(1, period));
-        var shared2 = await shared.Queries.SalesAsync(new SalesQuery(2, period));
+        var shared1 = await shared.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period });
+        var shared1Again = await shared.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period });
+        var shared2 = await shared.Queries.SalesAsync(new SalesQuery { MerchantId = 2, Period = period });
         var hitsBeforeRevoke = shared.Queries.Cache!.Hits;
         await db.ExecuteAsync($"SELECT ops.revoke_merchant_access('{both.Name}', 1)");
-        var sharedAfterRevoke = await shared.Queries.SalesAsync(new SalesQuery(1, period));
-        var sharedAfterRevokeAgain = await shared.Queries.SalesAsync(new SalesQuery(1, period));
-        var shared2AfterRevoke = await shared.Queries.SalesAsync(new SalesQuery(2, period));
+        var sharedAfterRevoke = await shared.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period });
+        var sharedAfterRevokeAgain = await shared.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period });
+        var shared2AfterRevoke = await shared.Queries.SalesAsync(new SalesQuery { MerchantId = 2, Period = period });
 
         Assert.Equal(revenueOf1, aOwn.Data.Metrics.Revenue);
         Assert.Same(aOwn.Data, aOwnAgain.Data);
@@ -172,8 +172,8 @@ public class ResultCacheTests
 
         for (var i = 0; i < 2; i++)
         {
-            await f.Erp.Queries.SalesAsync(new SalesQuery(1, period, SalesGrouping.Category));
-            await f.Erp.Queries.FinanceAsync(new FinanceQuery(1, period));
+            await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period, GroupBy = SalesGrouping.Category });
+            await f.Erp.Queries.FinanceAsync(new FinanceQuery { MerchantId = 1, Period = period });
             await f.Erp.Queries.ProfitAsync(new ProfitQuery { MerchantId = 1, Period = period });
             await f.Erp.Queries.ReceivablesAsync(new ReceivableQuery { MerchantId = 1 });
             await f.Erp.Queries.AlertsAsync(new AlertQuery { MerchantId = 1 });
@@ -181,7 +181,7 @@ public class ResultCacheTests
         }
         // A category renamed outside any refresh shows at once in the sales by category.
         await f.Db.ExecuteAsync("UPDATE dw.dim_categories SET category_name = 'Robots' WHERE category_id = 1");
-        var renamed = await f.Erp.Queries.SalesAsync(new SalesQuery(1, period, SalesGrouping.Category));
+        var renamed = await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period, GroupBy = SalesGrouping.Category });
 
         Assert.Equal(0, f.Erp.Queries.Cache!.Hits);
         Assert.Equal(0, f.Erp.Queries.Cache.Count);
@@ -193,7 +193,7 @@ public class ResultCacheTests
     {
         await using var f = await QueryFixture.CreateAsync();
         await using var off = new ErpDatabase(f.Db.DataSource, options: new ErpDbOptions { ResultCacheRows = 0 });
-        var sales = new SalesQuery(1, Week);
+        var sales = new SalesQuery { MerchantId = 1, Period = Week };
 
         var cached = await f.Erp.Queries.SalesAsync(sales);
         var uncached = await off.Queries.SalesAsync(sales);
@@ -210,7 +210,7 @@ public class ResultCacheTests
     public async Task A_sales_period_that_includes_today_is_cached_for_the_minute_its_growth_is_cut_at()
     {
         await using var f = await QueryFixture.CreateAsync();
-        var toToday = new SalesQuery(1, Period.LastDays(7, QueryFixture.Today));
+        var toToday = new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, QueryFixture.Today) };
         var cache = f.Erp.Queries.Cache!;
 
         // Two calls within one minute share the answer; a call crossing into the next minute may not, so try again then.

@@ -16,7 +16,7 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         var f = await shared.GetAsync();
         var period = Period.LastDays(7, QueryFixture.Today);
 
-        var result = await f.Erp.Queries.SalesAsync(new SalesQuery(1, period, SalesGrouping.Shop, TopProducts: 5));
+        var result = await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period, GroupBy = SalesGrouping.Shop, TopProducts = 5 });
         var report = result.Data;
 
         var window = "merchant_id = 1 AND order_date BETWEEN CURRENT_DATE - 6 AND CURRENT_DATE AND " + ValidOrders;
@@ -58,8 +58,8 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         await f.Erp.Refresh.RefreshAllAsync();
         var oneDay = new Period(day, day);
 
-        var byShop = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, oneDay, SalesGrouping.Shop))).Data.Breakdown.Select(r => r.Key).Order(StringComparer.Ordinal);
-        var byPlatform = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, oneDay, SalesGrouping.Platform))).Data.Breakdown.Select(r => r.Key).Order(StringComparer.Ordinal);
+        var byShop = (await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = oneDay, GroupBy = SalesGrouping.Shop })).Data.Breakdown.Select(r => r.Key).Order(StringComparer.Ordinal);
+        var byPlatform = (await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = oneDay, GroupBy = SalesGrouping.Platform })).Data.Breakdown.Select(r => r.Key).Order(StringComparer.Ordinal);
         var profit = (await f.Erp.Queries.ProfitAsync(new Erp.Db.Queries.Profit.ProfitQuery { MerchantId = 1, Period = oneDay, By = Erp.Db.Queries.Profit.ProfitGrouping.Shop }))
             .Data.Rows.Items.Select(r => r.Key).Order(StringComparer.Ordinal);
 
@@ -83,9 +83,9 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         var f = await shared.GetAsync();
         var period = Period.LastDays(30, QueryFixture.Today);
 
-        var precomputed = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period, TopProducts: 5))).Data.TopProducts;
+        var precomputed = (await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period, TopProducts = 5 })).Data.TopProducts;
         // A platform filter naming every platform of the merchant forces the sum over the daily rows.
-        var summed = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period, TopProducts: 5, Platforms: ["shopee", "tiktok"]))).Data.TopProducts;
+        var summed = (await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period, TopProducts = 5, Platforms = ["shopee", "tiktok"] })).Data.TopProducts;
 
         Assert.NotEmpty(precomputed);
         Assert.Equal(summed, precomputed);
@@ -97,7 +97,7 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
     {
         await using var f = await QueryFixture.CreateAsync();
 
-        var result = await f.Erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, QueryFixture.Today)));
+        var result = await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, QueryFixture.Today) });
 
         var daily = Assert.Single(result.Freshness, v => v.View == "mart.mv_daily_sales");
         Assert.NotNull(daily.LastRefresh);
@@ -116,7 +116,7 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
     {
         var f = await shared.GetAsync();
 
-        var report = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(30, QueryFixture.Today), grouping))).Data;
+        var report = (await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = Period.LastDays(30, QueryFixture.Today), GroupBy = grouping })).Data;
 
         Assert.NotEmpty(report.Breakdown);
         if (grouping is SalesGrouping.Product or SalesGrouping.Category)
@@ -138,10 +138,10 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
     {
         var f = await shared.GetAsync();
         var period = Period.LastDays(30, QueryFixture.Today);
-        var all = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period, SalesGrouping.Product, TopProducts: 100))).Data.Breakdown;
+        var all = (await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period, GroupBy = SalesGrouping.Product, TopProducts = 100 })).Data.Breakdown;
         Assert.True(all.Count >= 2, "the fixture needs two products that sold");
 
-        var limited = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period, SalesGrouping.Product, TopProducts: 1))).Data.Breakdown;
+        var limited = (await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period, GroupBy = SalesGrouping.Product, TopProducts = 1 })).Data.Breakdown;
 
         Assert.Equal(2, limited.Count);
         Assert.Equal(all[0], limited[0]);
@@ -156,7 +156,7 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
             """), all[0].Orders);
         Assert.Null(limited[1].Orders);
         Assert.Null(limited[1].Aov);
-        var categories = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, period, SalesGrouping.Category))).Data.Breakdown;
+        var categories = (await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period, GroupBy = SalesGrouping.Category })).Data.Breakdown;
         Assert.All(categories, c => Assert.Null(c.Orders));
     }
 
@@ -165,11 +165,11 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
     {
         var f = await shared.GetAsync();
 
-        var report = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, QueryFixture.Today), SalesGrouping.Platform, Platforms: ["tiktok"]))).Data;
+        var report = (await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, QueryFixture.Today), GroupBy = SalesGrouping.Platform, Platforms = ["tiktok"] })).Data;
         // As a user types it: codes are lower case (dim_platforms' CHECK), so "TikTok " is tiktok; what cannot be a code is refused.
-        var typed = (await f.Erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, QueryFixture.Today), SalesGrouping.Platform, Platforms: ["TikTok "]))).Data;
+        var typed = (await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, QueryFixture.Today), GroupBy = SalesGrouping.Platform, Platforms = ["TikTok "] })).Data;
         var refused = await Assert.ThrowsAsync<QueryValidationException>(() =>
-            f.Erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, QueryFixture.Today), Platforms: ["tik tok"])));
+            f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, QueryFixture.Today), Platforms = ["tik tok"] }));
 
         Assert.Equal("tiktok", Assert.Single(report.Breakdown).Key);
         Assert.Equal(report.Metrics.Revenue, typed.Metrics.Revenue);
@@ -188,9 +188,9 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         var asReader = new ErpDatabase(reader.DataSource);
         var period = Period.LastDays(7, QueryFixture.Today);
 
-        var own = await asReader.Queries.SalesAsync(new SalesQuery(1, period));
-        var other = await asReader.Queries.SalesAsync(new SalesQuery(2, period));
-        var owner = await f.Erp.Queries.SalesAsync(new SalesQuery(1, period));
+        var own = await asReader.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period });
+        var other = await asReader.Queries.SalesAsync(new SalesQuery { MerchantId = 2, Period = period });
+        var owner = await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = period });
 
         Assert.Equal(owner.Data.Metrics.Revenue, own.Data.Metrics.Revenue);
         Assert.True(own.Data.Metrics.Revenue > 0);
@@ -212,8 +212,8 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         Assert.Throws<QueryValidationException>(() => new Period(new DateOnly(2026, 2, 1), new DateOnly(2026, 1, 1)));
         Assert.Throws<QueryValidationException>(() => new Period(new DateOnly(1900, 1, 1), new DateOnly(1900, 1, 2)));
         var f = await shared.GetAsync();
-        await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.SalesAsync(new SalesQuery(0, Period.LastDays(7, QueryFixture.Today))));
-        await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, QueryFixture.Today), TopProducts: 1000)));
+        await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 0, Period = Period.LastDays(7, QueryFixture.Today) }));
+        await Assert.ThrowsAsync<QueryValidationException>(() => f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, QueryFixture.Today), TopProducts = 1000 }));
     }
     [Fact]
     public async Task By_day_every_day_of_the_period_has_a_row_the_quiet_ones_at_zero_and_the_rows_add_up_to_the_facts()
@@ -223,7 +223,7 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         var monday = QuietDaysDataset.Monday;
         var period = new Period(monday, monday.AddDays(6));
 
-        var report = (await f.Erp.Queries.SalesAsync(new SalesQuery(QuietDaysDataset.Merchant, period))).Data;
+        var report = (await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = QuietDaysDataset.Merchant, Period = period })).Data;
 
         // Orders on days 1, 2 and 5 only (day 3 holds a cancelled one): still 7 rows, one per day, in order.
         Assert.Equal(Enumerable.Range(0, 7).Select(d => (DateOnly?)monday.AddDays(d)), report.Daily.Select(r => r.Bucket));
@@ -262,7 +262,7 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         var monday = QuietDaysDataset.Monday;
         var period = new Period(monday, monday.AddDays(6));
 
-        var report = (await f.Erp.Queries.SalesAsync(new SalesQuery(QuietDaysDataset.Merchant, period, SalesGrouping.Hour))).Data;
+        var report = (await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = QuietDaysDataset.Merchant, Period = period, GroupBy = SalesGrouping.Hour })).Data;
 
         Assert.Equal(Enumerable.Range(0, 24).Select(h => h.ToString("00", CultureInfo.InvariantCulture)), report.Breakdown.Select(r => r.Key));
         Assert.All(report.Breakdown, r => Assert.Null(r.Bucket));
@@ -291,7 +291,7 @@ public class SalesQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         // From a Wednesday (the first week and month are cut) to a day of the third week, and, by month, three months before.
         var period = new Period(grouping == SalesGrouping.Week ? monday.AddDays(2) : monday.AddMonths(-3), monday.AddDays(16));
 
-        var report = (await f.Erp.Queries.SalesAsync(new SalesQuery(QuietDaysDataset.Merchant, period, grouping))).Data;
+        var report = (await f.Erp.Queries.SalesAsync(new SalesQuery { MerchantId = QuietDaysDataset.Merchant, Period = period, GroupBy = grouping })).Data;
 
         var expected = new List<DateOnly>();
         for (var bucket = grouping == SalesGrouping.Week ? monday : new DateOnly(period.Start.Year, period.Start.Month, 1); bucket <= period.End;

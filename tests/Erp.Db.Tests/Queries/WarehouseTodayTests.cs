@@ -59,12 +59,12 @@ public class WarehouseTodayTests
         var erp = new ErpDatabase(dataSource);
 
         var asked = await erp.TodayAsync();
-        var week = await erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, asked)));
-        var toYesterday = await erp.Queries.SalesAsync(new SalesQuery(1, Period.LastDays(7, asked.AddDays(-1))));
-        var trend = await erp.Queries.TrendsAsync(new TrendQuery(1, Period.LastDays(7, asked)));
-        var customers = await erp.Queries.CustomersAsync(new CustomerQuery(1));
+        var week = await erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, asked) });
+        var toYesterday = await erp.Queries.SalesAsync(new SalesQuery { MerchantId = 1, Period = Period.LastDays(7, asked.AddDays(-1)) });
+        var trend = await erp.Queries.TrendsAsync(new TrendQuery { MerchantId = 1, Period = Period.LastDays(7, asked) });
+        var customers = await erp.Queries.CustomersAsync(new CustomerQuery { MerchantId = 1 });
         var shops = await erp.Queries.ShopsAsync(new ShopQuery { MerchantId = 1, Period = ShopPeriod.Day });
-        var report = await erp.Queries.ReportAsync(new ReportQuery(1, ReportType.Daily, asked));
+        var report = await erp.Queries.ReportAsync(new ReportQuery { MerchantId = 1, Type = ReportType.Daily, Date = asked });
 
         Assert.Equal(today, asked);
         Assert.Equal(today, week.AsOf);
@@ -122,7 +122,7 @@ public class WarehouseTodayTests
         await using var first = NpgsqlDataSource.Create(f.Db.ConnectionString);
         var erp = new ErpDatabase(first);
         // Trends: sales over a period that includes today is not cached (its growth moves with the clock: docs/metrics.md).
-        var query = new TrendQuery(1, Period.LastDays(7, behind));
+        var query = new TrendQuery { MerchantId = 1, Period = Period.LastDays(7, behind) };
 
         var before = await erp.Queries.TrendsAsync(query);
         var held = await erp.Queries.TrendsAsync(query);

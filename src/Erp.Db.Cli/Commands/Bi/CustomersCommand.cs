@@ -37,12 +37,14 @@ internal sealed class CustomersCommand : Command
     {
         var chosen = metrics.Resolve(parseResult);
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
-        var query = new CustomerQuery(
-            await merchant.ResolveAsync(parseResult, erp, cancellationToken),
-            parseResult.GetValue(segment),
-            parseResult.GetValue(sortBy),
-            parseResult.GetValue(limit),
-            parseResult.GetValue(period));
+        var query = new CustomerQuery
+        {
+            MerchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken),
+            Segment = parseResult.GetValue(segment),
+            SortBy = parseResult.GetValue(sortBy),
+            Limit = parseResult.GetValue(limit),
+            PeriodDays = parseResult.GetValue(period),
+        };
         var result = await erp.Queries.CustomersAsync(query, cancellationToken);
         var s = result.Data.Summary;
         var table = new TableView(

@@ -33,7 +33,7 @@ internal sealed class FinanceCommand : Command
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
-        var result = await erp.Queries.FinanceAsync(new FinanceQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), await period.ResolveAsync(parseResult, erp, cancellationToken)), cancellationToken);
+        var result = await erp.Queries.FinanceAsync(new FinanceQuery { MerchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken), Period = await period.ResolveAsync(parseResult, erp, cancellationToken) }, cancellationToken);
         var data = result.Data;
         var t = data.Totals;
         // The months' completeness as every monthly result states it, then what it means for finance's rows.

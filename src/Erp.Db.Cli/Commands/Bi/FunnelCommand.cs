@@ -33,8 +33,12 @@ internal sealed class FunnelCommand : Command
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
-        var query = new FunnelQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), await period.ResolveAsync(parseResult, erp, cancellationToken), parseResult.GetValue(grain), parseResult.GetValue(by))
+        var query = new FunnelQuery
         {
+            MerchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken),
+            Period = await period.ResolveAsync(parseResult, erp, cancellationToken),
+            Grain = parseResult.GetValue(grain),
+            By = parseResult.GetValue(by),
             Paging = paging.Resolve(parseResult),
         };
         var result = await erp.Queries.FunnelAsync(query, cancellationToken);

@@ -30,7 +30,7 @@ internal sealed class ReportCommand : Command
         // Without --date, the report of the warehouse's today, as of that day; with it, ReportAsync asks for today itself.
         var asked = parseResult.GetValue(date);
         DateOnly? today = asked is null ? await erp.TodayAsync(cancellationToken) : null;
-        var query = new ReportQuery(merchantId, parseResult.GetValue(type), asked ?? today!.Value) { AsOf = today };
+        var query = new ReportQuery { MerchantId = merchantId, Type = parseResult.GetValue(type), Date = asked ?? today!.Value, AsOf = today };
         var result = await erp.Queries.ReportAsync(query, cancellationToken);
         var r = result.Data;
         // One row per figure: the table shows its text, CSV its place in data's JSON and its raw value.

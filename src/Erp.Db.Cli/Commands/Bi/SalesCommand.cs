@@ -52,12 +52,14 @@ internal sealed class SalesCommand : Command
     {
         var chosen = metrics.Resolve(parseResult);
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
-        var query = new SalesQuery(
-            await merchant.ResolveAsync(parseResult, erp, cancellationToken),
-            await period.ResolveAsync(parseResult, erp, cancellationToken),
-            parseResult.GetValue(groupBy),
-            parseResult.GetValue(top),
-            ListOption.Values(parseResult, platforms));
+        var query = new SalesQuery
+        {
+            MerchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken),
+            Period = await period.ResolveAsync(parseResult, erp, cancellationToken),
+            GroupBy = parseResult.GetValue(groupBy),
+            TopProducts = parseResult.GetValue(top),
+            Platforms = ListOption.Values(parseResult, platforms),
+        };
         var result = await erp.Queries.SalesAsync(query, cancellationToken);
         var report = result.Data;
         var m = report.Metrics;

@@ -45,8 +45,11 @@ internal sealed class TrendsCommand : Command
     {
         var chosen = metrics.Resolve(parseResult);
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
-        var query = new TrendQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), await period.ResolveAsync(parseResult, erp, cancellationToken), parseResult.GetValue(granularity))
+        var query = new TrendQuery
         {
+            MerchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken),
+            Period = await period.ResolveAsync(parseResult, erp, cancellationToken),
+            Grain = parseResult.GetValue(granularity),
             Forecast = parseResult.GetValue(forecast),
         };
         var result = await erp.Queries.TrendsAsync(query, cancellationToken);

@@ -30,7 +30,12 @@ internal sealed class UsersCommand : Command
     private async Task<CommandResult> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var erp = await database.GetErpAsync(parseResult, cancellationToken);
-        var query = new UserQuery(await merchant.ResolveAsync(parseResult, erp, cancellationToken), await period.ResolveAsync(parseResult, erp, cancellationToken), parseResult.GetValue(grain));
+        var query = new UserQuery
+        {
+            MerchantId = await merchant.ResolveAsync(parseResult, erp, cancellationToken),
+            Period = await period.ResolveAsync(parseResult, erp, cancellationToken),
+            Grain = parseResult.GetValue(grain),
+        };
         var result = await erp.Queries.UsersAsync(query, cancellationToken);
         var data = result.Data;
         var table = new TableView(

@@ -1,11 +1,17 @@
 namespace Erp.Db.Queries.Reports;
 
 /// <summary>A daily, weekly or monthly business report (<c>erpdb report</c>).</summary>
-/// <param name="MerchantId">The merchant; isolation is enforced by the database.</param>
-/// <param name="Type">Daily, weekly or monthly.</param>
-/// <param name="Date">A day inside the period to report.</param>
-public sealed record ReportQuery(long MerchantId, ReportType Type, DateOnly Date)
+public sealed record ReportQuery
 {
+    /// <summary>The merchant; isolation is enforced by the database.</summary>
+    public required long MerchantId { get; init; }
+
+    /// <summary>Daily, weekly or monthly.</summary>
+    public required ReportType Type { get; init; }
+
+    /// <summary>A day inside the period to report.</summary>
+    public required DateOnly Date { get; init; }
+
     /// <summary>
     /// Today for this report. A period still running on it (this week, this month, today) is reported to <see cref="Date"/>
     /// ("to date") and compared with the same days of the period before, so like is compared with like. Null, the default:

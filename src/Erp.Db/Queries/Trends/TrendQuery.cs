@@ -1,11 +1,17 @@
 namespace Erp.Db.Queries.Trends;
 
 /// <summary>Trends (<c>erpdb trends</c>): revenue, orders and profit over time.</summary>
-/// <param name="MerchantId">The merchant; isolation is enforced by the database.</param>
-/// <param name="Period">The days to cover.</param>
-/// <param name="Grain">Bucket size.</param>
-public sealed record TrendQuery(long MerchantId, Period Period, Granularity Grain = Granularity.Day)
+public sealed record TrendQuery
 {
+    /// <summary>The merchant; isolation is enforced by the database.</summary>
+    public required long MerchantId { get; init; }
+
+    /// <summary>The days to cover.</summary>
+    public required Period Period { get; init; }
+
+    /// <summary>Bucket size.</summary>
+    public Granularity Grain { get; init; } = Granularity.Day;
+
     /// <summary>Buckets to forecast after the last bucket of the period (0 = none; at most <see cref="MaxForecast"/> of the granularity).
     /// Method: <see cref="TrendForecast"/>.</summary>
     public int Forecast { get; init; }
