@@ -30,6 +30,7 @@ internal sealed class PostCommand : Command
             + "still owe something (open, partially paid or overdue); its overdue alert resolves. One written off already is left as it is, "
             + "so running it again changes nothing. An unknown, paid or cancelled invoice fails the run and nothing is written off.",
         AllowMultipleArgumentsPerToken = true,
+        HelpName = "invoice_no",
     };
 
     private readonly Option<string[]> reinstate = new("--reinstate")
@@ -39,10 +40,12 @@ internal sealed class PostCommand : Command
             + "erpdb receivables --as-of a day the write-off covered still counts it written off. One not written off is left as it is, "
             + "so running it again changes nothing. An unknown invoice fails the run and nothing is reinstated.",
         AllowMultipleArgumentsPerToken = true,
+        HelpName = "invoice_no",
     };
 
     private readonly Option<DateTimeOffset?> at = new("--at")
     {
+        HelpName = "time",
         Description = "With --write-off: when the debts were written off (e.g. 2026-11-30T23:59:59+08:00), not in the future nor before an invoice's "
             + "date; default now. erpdb receivables --as-of an earlier day counts them as outstanding.",
     };
