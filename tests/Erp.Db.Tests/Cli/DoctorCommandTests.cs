@@ -291,7 +291,14 @@ public class DoctorCommandTests
             """);
         var never = $"erpdb:{db.Name}:ensure_partitions";
         var ran = $"erpdb:{db.Name}:mark_overdue_receivables";
+        // A daily time 12 hours off, so pg_cron does not start them during the test; never either job's own schedule (at 12:41 UTC
+        // it was ensure_partitions' 41 0), which migrate would then find unchanged and not schedule again.
         var away = DateTime.UtcNow.AddHours(12);
+        string[] own = [.. ScheduleScript.Embedded().Where(j => never.EndsWith(":" + j.Name, StringComparison.Ordinal) || ran.EndsWith(":" + j.Name, StringComparison.Ordinal)).Select(j => j.Cron)];
+        while (own.Contains($"{away.Minute} {away.Hour} * * *"))
+        {
+            away = away.AddMinutes(1);
+        }
         await cron.CreateCommand($"""
             UPDATE cron.job SET schedule = '{away.Minute} {away.Hour} * * *' WHERE jobname IN ('{never}', '{ran}');
             DELETE FROM cron.job_run_details WHERE jobid IN (SELECT jobid FROM cron.job WHERE jobname IN ('{never}', '{ran}'));
