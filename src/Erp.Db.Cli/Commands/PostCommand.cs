@@ -129,10 +129,7 @@ internal sealed class PostCommand : Command
 
     private async Task<CommandResult> WriteOffAsync(ErpDatabase erp, ParseResult parseResult, long? merchantId, string[] invoices, CancellationToken cancellationToken)
     {
-        var merchantOfInvoices = MerchantOfInvoices("--write-off", merchantId,
-            ("--recost", parseResult.GetValue(recost)), ("--from", parseResult.GetValue(from) is not null),
-            ("--to", parseResult.GetValue(to) is not null), ("--order-no", parseResult.GetValue(orderNo) is not null),
-            ("--reinstate", parseResult.GetValue(reinstate) is { Length: > 0 }));
+        var merchantOfInvoices = MerchantOfInvoices(parseResult, "--write-off", merchantId, ("--reinstate", parseResult.GetValue(reinstate) is { Length: > 0 }));
         WriteOffResult result;
         try
         {
@@ -159,10 +156,7 @@ internal sealed class PostCommand : Command
 
     private async Task<CommandResult> ReinstateAsync(ErpDatabase erp, ParseResult parseResult, long? merchantId, string[] invoices, CancellationToken cancellationToken)
     {
-        var merchantOfInvoices = MerchantOfInvoices("--reinstate", merchantId,
-            ("--recost", parseResult.GetValue(recost)), ("--from", parseResult.GetValue(from) is not null),
-            ("--to", parseResult.GetValue(to) is not null), ("--order-no", parseResult.GetValue(orderNo) is not null),
-            ("--at", parseResult.GetValue(at) is not null));
+        var merchantOfInvoices = MerchantOfInvoices(parseResult, "--reinstate", merchantId, ("--at", parseResult.GetValue(at) is not null));
         ReinstateResult result;
         try
         {
@@ -187,9 +181,17 @@ internal sealed class PostCommand : Command
         return new CommandResult(data, table);
     }
 
-    /// <summary>The merchant an option naming invoices (--write-off, --reinstate) acts for; refuses the options that do not go with it, or no merchant.</summary>
-    private static long MerchantOfInvoices(string option, long? merchantId, params (string Name, bool Given)[] conflicting)
+    /// <summary>
+    /// The merchant an option naming invoices (--write-off, --reinstate) acts for; refuses a re-post's options (--recost, --from,
+    /// --to, --order-no) and <paramref name="other"/>, which do not go with it, or no merchant.
+    /// </summary>
+    private long MerchantOfInvoices(ParseResult parseResult, string option, long? merchantId, (string Name, bool Given) other)
     {
+        (string Name, bool Given)[] conflicting =
+        [
+            ("--recost", parseResult.GetValue(recost)), ("--from", parseResult.GetValue(from) is not null),
+            ("--to", parseResult.GetValue(to) is not null), ("--order-no", parseResult.GetValue(orderNo) is not null), other,
+        ];
         var others = conflicting.Where(o => o.Given).Select(o => o.Name).ToList();
         if (others.Count > 0)
         {

@@ -99,7 +99,7 @@ internal sealed class ConnectionResolver(IConfiguration configuration, CliEnviro
         catch (ArgumentException e)
         {
             // The message names the bad keyword, never the value (which may be a password).
-            throw CliException.Validation($"The connection string from {source} is malformed: {CliException.Validation(e).Message.TrimEnd('.')}. {LibpqConnectionString.Forms}");
+            throw CliException.Validation($"The connection string from {source} is malformed: {CliException.Plain(e).TrimEnd('.')}. {LibpqConnectionString.Forms}");
         }
         return new ConnectionTarget(connectionString, source);
     }

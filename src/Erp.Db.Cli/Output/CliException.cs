@@ -16,8 +16,11 @@ internal sealed class CliException(string code, string message, int exitCode, ob
     /// A library's refusal in the user's words: .NET ends an ArgumentException's message with " (Parameter 'name')", the name of a
     /// C# parameter the command-line user never typed.
     /// </summary>
-    public static CliException Validation(ArgumentException refused, object? details = null) =>
-        Validation(refused.ParamName is { } name && refused.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+    public static CliException Validation(ArgumentException refused, object? details = null) => Validation(Plain(refused), details);
+
+    /// <summary>An ArgumentException's message without the " (Parameter 'name')" .NET ends it with.</summary>
+    public static string Plain(ArgumentException refused) =>
+        refused.ParamName is { } name && refused.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
             ? refused.Message[..^$" (Parameter '{name}')".Length]
-            : refused.Message, details);
+            : refused.Message;
 }
