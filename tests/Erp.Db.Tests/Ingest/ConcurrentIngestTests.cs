@@ -1,4 +1,5 @@
 using Erp.Db.Ingest;
+using Erp.Db.Tests.Infrastructure;
 using Npgsql;
 
 namespace Erp.Db.Tests.Ingest;
@@ -63,6 +64,34 @@ public class ConcurrentIngestTests
             """));
         Assert.Equal("20|20", await db.ScalarAsync<string>(
             "SELECT count(*) || '|' || count(DISTINCT order_no) FROM dw.fact_sales_orders WHERE order_no LIKE 'W-%'"));
+    }
+
+    [Fact]
+    public async Task A_reader_can_neither_take_a_merchants_ingest_lock_nor_hold_up_its_ingest()
+    {
+        // docs/security.md, "Availability": the lock is a row lock only writers can take (ops.lock_merchant_ingest). The reader also
+        // holds the advisory key the lock was before migration 0085, with which any login could stall another merchant's imports.
+        await using var db = await IngestSample.CreateAsync();
+        await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
+        await using var writer = await TestLogin.CreateAsync(db, "erp_writer");
+        await using var squatter = await reader.DataSource.OpenConnectionAsync();
+        await using (var squat = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended('erpdb.ingest', 1))", squatter))
+        {
+            await squat.ExecuteNonQueryAsync();
+        }
+        foreach (var take in new[] { "SELECT ops.lock_merchant_ingest(ARRAY[1::bigint], true)", "SELECT 1 FROM ops.ingest_locks FOR SHARE" })
+        {
+            await using var command = new NpgsqlCommand(take, squatter);
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, (await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync())).SqlState);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var byUpsert = new Ingestor(writer.DataSource);
+        var byUpdate = byUpsert.With(new IngestOptions { UpdateStoredMinRows = 1 });
+        Assert.Equal(1L, (await byUpsert.UpsertOrdersAsync([IngestSample.Order("R-1", 10m)], timeout.Token)).Inserted);
+        Assert.Equal(1L, (await byUpdate.UpsertOrdersAsync([IngestSample.Order("R-1", 11m)], timeout.Token)).Updated);
+
+        Assert.Equal("R-1 11.00", await db.ScalarAsync<string>("SELECT order_no || ' ' || gmv FROM dw.fact_sales_orders WHERE order_no = 'R-1'"));
     }
 
     private static async Task WaitUntilBlockedAsync(Infrastructure.TestDatabase db)

@@ -360,19 +360,17 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
     }
 
     /// <summary>
-    /// Each merchant of the batch's ingest lock (an advisory key per merchant), in merchant order, held to the commit. Batches that
-    /// write orders lock their rows in key order and share it; a batch that updates stored orders by UPDATE locks them in its join's
-    /// order, which could deadlock with another batch writing the same orders, and so holds it alone
-    /// (docs/batch-plans.md, "The stored half of a batch by UPDATE").
+    /// Each merchant of the batch's ingest lock (<c>ops.lock_merchant_ingest</c>: a row lock only writers can take), in merchant
+    /// order, held to the commit. Batches that write orders lock their rows in key order and share it; a batch that updates stored
+    /// orders by UPDATE locks them in its join's order, which could deadlock with another batch writing the same orders, and so
+    /// holds it alone (docs/batch-plans.md, "The stored half of a batch by UPDATE").
     /// </summary>
-    private const string LockMerchantsAlone = $"SELECT pg_catalog.pg_advisory_xact_lock({MerchantLockKey}) FROM {BatchMerchants}";
+    private const string LockMerchantsAlone = $"SELECT ops.lock_merchant_ingest({BatchMerchants}, alone => true)";
 
     /// <summary>The batch's merchants' ingest lock (<see cref="LockMerchantsAlone"/>), shared.</summary>
-    private const string LockMerchantsShared = $"SELECT pg_catalog.pg_advisory_xact_lock_shared({MerchantLockKey}) FROM {BatchMerchants}";
+    private const string LockMerchantsShared = $"SELECT ops.lock_merchant_ingest({BatchMerchants}, alone => false)";
 
-    private const string MerchantLockKey = "pg_catalog.hashtextextended('erpdb.ingest', m.merchant_id)";
-
-    private const string BatchMerchants = $"(SELECT DISTINCT t.merchant_id FROM {IngestPlan<object>.TempTable} AS t WHERE t.merchant_id IS NOT NULL ORDER BY t.merchant_id) AS m";
+    private const string BatchMerchants = $"ARRAY(SELECT DISTINCT t.merchant_id FROM {IngestPlan<object>.TempTable} AS t WHERE t.merchant_id IS NOT NULL)";
 
     private const string AnalyzeChangedPartitions = "SELECT ops.analyze_changed_partitions(indexed_columns_only => true)";
 
