@@ -101,8 +101,10 @@ internal static class ErpDbCli
 
         // No command at all: the overview of the commands, as --help gives it.
         // No bundling of short options: erpdb has none to bundle, and with it any word starting with "-h" or "-?" (an
-        // entity or a path typed by mistake, or hostile) asked for help and exited 0 instead of being refused.
-        var parseResult = root.Parse(args.Length == 0 ? ["--help"] : args, new ParserConfiguration { EnablePosixBundling = false });
+        // entity or a path typed by mistake, or hostile) asked for help and exited 0 instead of being refused. No response files:
+        // with them a value starting with @ (a SKU or keyword an assistant passes on) was replaced by the named file's words, so
+        // any file the user may read could be echoed back in an error.
+        var parseResult = root.Parse(args.Length == 0 ? ["--help"] : args, new ParserConfiguration { EnablePosixBundling = false, ResponseFileTokenReplacer = null });
         if (parseResult.Errors.Count > 0 || OptionLikeValues(parseResult).Count > 0)
         {
             var messages = Messages(parseResult);
@@ -132,9 +134,12 @@ internal static class ErpDbCli
 
     /// <summary>
     /// The parse errors in the user's terms. The arguments a command misses are named, in one message: System.CommandLine
-    /// says "Required argument missing for command: 'import'." once per missing argument, naming none.
+    /// says "Required argument missing for command: 'import'." once per missing argument, naming none. The words quoted keep no
+    /// password (<see cref="SecretMask"/>).
     /// </summary>
-    private static List<string> Messages(ParseResult parseResult)
+    private static List<string> Messages(ParseResult parseResult) => [.. ParseMessages(parseResult).Select(SecretMask.Apply)];
+
+    private static List<string> ParseMessages(ParseResult parseResult)
     {
         if (UnknownCommand(parseResult) is { } unknown)
         {

@@ -1,0 +1,46 @@
+using Erp.Db.Tests.Queries;
+
+namespace Erp.Db.Tests.Cli;
+
+/// <summary>What a parse error quotes back keeps no password, and no value is read from a file unless an option says so.</summary>
+public class EchoedInputTests(SharedQueryFixture shared) : IClassFixture<SharedQueryFixture>
+{
+    private const string Secret = "s3cret-Pw";
+
+    [Theory]
+    [InlineData("json", "sales", "--conection", "Host=db;Database=erp;Username=app;Password=" + Secret)]
+    [InlineData("table", "sales", "--conection", "Host=db;Database=erp;Username=app;Password=" + Secret)]
+    [InlineData("json", "sales", "--merchant", "1", "stray", "host=db dbname=erp user=app password='" + Secret + " x'")]
+    [InlineData("json", "profit", "--merchant", "1", "postgresql://app:" + Secret + "@db:5432/erp")]
+    [InlineData("table", "finance", "--merchant", "1", "Host=db;SSL Password=" + Secret + ";Pwd=" + Secret)]
+    public async Task A_connection_string_left_over_in_a_parse_error_is_quoted_without_its_password(string format, params string[] args)
+    {
+        var run = await CliRun.RunAsync([.. args, "--format", format]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.DoesNotContain(Secret, run.Output + run.Error, StringComparison.Ordinal);
+        Assert.Contains("***", run.Output + run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_value_starting_with_at_is_the_value_not_the_words_of_a_file()
+    {
+        var f = await shared.GetAsync();
+        var file = Path.Combine(Path.GetTempPath(), $"erpdb-echo-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(file, $"db:5432:erp:owner:{Secret}\n");
+        try
+        {
+            var run = await CliRun.RunAsync("inventory", "--sku", "@" + file, "--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString);
+
+            Assert.Equal(2, run.ExitCode);
+            Assert.DoesNotContain(Secret, run.Output + run.Error, StringComparison.Ordinal);
+            var error = run.Json().GetProperty("error");
+            Assert.Equal("--sku", error.GetProperty("details").GetProperty("field").GetString());
+            Assert.Contains("@" + file, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
