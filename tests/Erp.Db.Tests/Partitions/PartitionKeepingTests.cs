@@ -76,6 +76,39 @@ public class PartitionKeepingTests
     }
 
     [Fact]
+    public async Task Receipts_goods_received_and_counts_after_the_merchants_today_and_expenses_past_the_range_are_rejected()
+    {
+        // A year typed wrong: a count dated ahead would stand as the latest one, so that every real count before its date adjusted
+        // nothing; a receipt or a purchase would land in a period not begun. An expense may be booked ahead, within the range.
+        await using var db = await IngestSample.CreateAsync();
+        var ingestor = new Ingestor(db.DataSource);
+        var merchantToday = await db.ScalarAsync<DateOnly>("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date");
+        var tomorrowNoon = new DateTimeOffset(merchantToday.AddDays(1).ToDateTime(new TimeOnly(12, 0)), TimeSpan.FromHours(8));
+        var refusals = new List<IngestException>
+        {
+            await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertPaymentsAsync(
+                [new PaymentRow(1, "PAY-OK", merchantToday, DateTimeOffset.UtcNow, 5m), new PaymentRow(1, "PAY-AHEAD", merchantToday.AddDays(1), tomorrowNoon, 5m)])),
+            await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertPurchasesAsync(
+                [new PurchaseRow(1, "PO-AHEAD", IngestSample.Sku, 3, 2m, merchantToday.AddDays(1))])),
+            await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertStockCountsAsync(
+                [new StockCountRow(1, IngestSample.Sku, 5, tomorrowNoon.AddYears(1))])),
+            await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertExpensesAsync(
+                [new ExpenseRow(1, "BILL-AHEAD", merchantToday.AddYears(181), "rent", 10m)])),
+        };
+        var booked = await ingestor.UpsertExpensesAsync([new ExpenseRow(1, "BILL-NEXT-MONTH", merchantToday.AddDays(20), "rent", 10m)]);
+        var countedToday = await ingestor.UpsertStockCountsAsync([new StockCountRow(1, IngestSample.Sku, 5, DateTimeOffset.UtcNow)]);
+
+        Assert.Equal([(2L, "receipt_date"), (1L, "received_date"), (1L, "counted_at"), (1L, "expense_date")], refusals.Select(r => (r.RowNumber, r.Field)));
+        Assert.All(refusals.Take(3), r => Assert.Contains($"is after today, {merchantToday:yyyy-MM-dd} in the merchant's time zone Asia/Shanghai", r.Message));
+        Assert.Contains("is more than 31 days after today", refusals[3].Message);
+        Assert.Equal((1L, 1L), (booked.Inserted, countedToday.Inserted));
+        Assert.Equal(0L, await db.ScalarAsync<long>("""
+            SELECT (SELECT count(*) FROM dw.fact_payment_receipts) + (SELECT count(*) FROM dw.fact_inventory_transactions WHERE transaction_type = 'purchase_in')
+                 + (SELECT count(*) FROM dw.fact_stock_counts WHERE counted_at > now()) + (SELECT count(*) FROM dw.fact_expenses WHERE reference_no = 'BILL-AHEAD')
+            """));
+    }
+
+    [Fact]
     public async Task RefreshWorker_creates_missing_partitions_when_it_starts()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();

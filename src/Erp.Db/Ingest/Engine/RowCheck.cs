@@ -23,4 +23,15 @@ internal sealed record RowCheck(string Field, string FailsWhen, string Message, 
     /// <summary>A date inside the business date range that <c>dw.business_date_problem</c> defines (docs/partitioning.md).</summary>
     public static RowCheck BusinessDate(string field) => new(field, $"dw.business_date_problem(t.{field}) IS NOT NULL",
         $"format('{field} %s %s', t.{field}, dw.business_date_problem(t.{field}))");
+
+    /// <summary>
+    /// The day something happened (a receipt, goods received, a count), <paramref name="day"/> an expression over the temp row
+    /// <c>t</c> and its merchant <c>m</c>: not after the merchant's today, the date of now in its time zone (a year typed wrong
+    /// would otherwise stand as the latest count, or a receipt in a period not yet begun). A merchant the batch does not know is
+    /// the merchant check's to report.
+    /// </summary>
+    public static RowCheck NotAfterToday(string field, string day) => new(field,
+        $"EXISTS (SELECT 1 FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id AND {day} > (now() AT TIME ZONE m.timezone)::date)",
+        $"(SELECT format('{field} %s is after today, %s in the merchant''s time zone %s: record what has happened', t.{field}, "
+        + "(now() AT TIME ZONE m.timezone)::date, m.timezone) FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id)");
 }

@@ -46,6 +46,8 @@ internal static class ExpensesEntity
             .. NaturalKeys.Merchant(),
             RowCheck.Required("reference_no"),
             RowCheck.Required("category"),
+            // An expense may be booked ahead (next month's rent): the business date range only, as an order's date.
+            RowCheck.BusinessDate("expense_date"),
             .. NaturalKeys.Shop("fact_expenses_shop_fkey", optional: true),
             .. Money.Checks("fact_expenses_currency_code_fkey", "fact_expenses_exchange_rate_positive"),
         ],

@@ -78,6 +78,8 @@ internal static class PaymentsEntity
         [
             .. NaturalKeys.Merchant(),
             RowCheck.Required("reference_no"),
+            RowCheck.BusinessDate("receipt_date"),
+            RowCheck.NotAfterToday("receipt_date", "t.receipt_date"),
             new("invoice_no",
                 "t.invoice_no IS NOT NULL AND t.receivable_id IS NULL",
                 "format('invoice_no %s is not a receivable of merchant %s', t.invoice_no, " + NaturalKeys.MerchantNamed + ")",

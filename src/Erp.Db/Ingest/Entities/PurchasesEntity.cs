@@ -50,6 +50,8 @@ internal static class PurchasesEntity
         [
             .. NaturalKeys.Merchant(),
             RowCheck.Required("reference_no"),
+            RowCheck.BusinessDate("received_date"),
+            RowCheck.NotAfterToday("received_date", "t.received_date"),
             RowCheck.Required("sku"),
             RowCheck.Required("warehouse_code"),
             References.Sku("fact_inventory_transactions_product_fkey"),

@@ -50,6 +50,10 @@ internal static class StockCountsEntity
             .. NaturalKeys.Merchant(),
             RowCheck.Required("sku"),
             RowCheck.Required("warehouse_code"),
+            // A count's day, in the merchant's zone (counted_on is that day's last second): a count dated ahead would stand as the
+            // latest one, and every real count before its date would adjust nothing.
+            RowCheck.NotAfterToday("counted_at", "(t.counted_at AT TIME ZONE m.timezone)::date"),
+            new("counted_at", "t.counted_at < TIMESTAMPTZ '2000-01-01 00:00:00+00'", "format('counted_at %s is before 2000-01-01, the first business date', t.counted_at)"),
             References.Sku("fact_stock_counts_product") with { Constraint = null },
             // A posted count is history: restating it with another quantity would be left out in silence ("unchanged").
             new("counted_quantity",
