@@ -76,7 +76,8 @@ BEGIN
                coalesce(-sum(t.quantity_change) FILTER (WHERE t.transaction_type IN ('sale_out', 'return_in')), 0) AS shipped,
                max(t.unit_cost) FILTER (WHERE t.transaction_type = 'sale_out') AS unit_cost,
                max(t.occurred_at) FILTER (WHERE t.transaction_type = 'reserve') AS reserve_posted_at,
-               max(t.occurred_at) FILTER (WHERE t.transaction_type = 'sale_out') AS ship_posted_at
+               max(t.occurred_at) FILTER (WHERE t.transaction_type = 'sale_out') AS ship_posted_at,
+               max(t.occurred_at) FILTER (WHERE t.transaction_type = 'return_in') AS returned_at
         FROM ord AS o
         JOIN dw.fact_inventory_transactions AS t
           ON t.merchant_id = o.merchant_id AND t.order_id = o.order_id AND t.order_date = o.order_date
@@ -104,6 +105,12 @@ BEGIN
                -- days between shows what the order really moved.
                CASE WHEN tg.line_no IS NULL THEN p.reserve_posted_at END AS reserve_undone_at,
                CASE WHEN tg.line_no IS NULL THEN p.ship_posted_at END AS ship_undone_at,
+               -- Shipped again after its last shipment came back, the order still giving the time of a shipment already posted (a file without
+               -- shipped_at keeps the first one's): an event, dated when recorded, never before the return it follows, as a
+               -- return is never dated before the shipment it takes back. A new shipped_at in the file is taken as given.
+               CASE WHEN p.returned_at >= p.ship_posted_at
+                     AND coalesce(tg.shipped_at, p.shipped_at, tg.paid_at, p.paid_at, tg.ordered_at, p.ordered_at) <= p.ship_posted_at
+                    THEN greatest(coalesce(tg.updated_at, p.updated_at), p.returned_at) END AS reshipped_at,
                coalesce(tg.reserved, 0) - coalesce(p.reserved, 0) AS reserve_change,
                coalesce(tg.shipped, 0) - coalesce(p.shipped, 0) AS ship_change,
                bool_or(p.line_no IS NOT NULL) OVER (PARTITION BY coalesce(tg.merchant_id, p.merchant_id), coalesce(tg.order_id, p.order_id),
@@ -129,8 +136,8 @@ BEGIN
                     ELSE
                CASE mv.transaction_type
                    WHEN 'reserve' THEN coalesce(mv.paid_at, mv.ordered_at)
-                   WHEN 'sale_out' THEN coalesce(mv.shipped_at, mv.paid_at, mv.ordered_at)
-                   WHEN 'release' THEN CASE WHEN mv.ship_change > 0 THEN coalesce(mv.shipped_at, mv.updated_at) ELSE mv.updated_at END
+                   WHEN 'sale_out' THEN coalesce(mv.reshipped_at, mv.shipped_at, mv.paid_at, mv.ordered_at)
+                   WHEN 'release' THEN CASE WHEN mv.ship_change > 0 THEN coalesce(mv.reshipped_at, mv.shipped_at, mv.updated_at) ELSE mv.updated_at END
                    ELSE mv.updated_at
                END END AS occurred_at,
                -- The line's earlier movements of the type are counted only for a line posted before

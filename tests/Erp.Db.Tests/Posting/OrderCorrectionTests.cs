@@ -183,6 +183,34 @@ public class OrderCorrectionTests
     }
 
     [Fact]
+    public async Task An_order_shipped_again_by_a_file_still_giving_its_first_shipped_time_is_dated_when_recorded_not_before_its_return()
+    {
+        // S-1 shipped at 14:30 on 5 March, came back (dated when recorded), and a file that does not say when it shipped again
+        // (its shipped_at still the first one's) ships it again: that shipment happened after the return, not on 5 March.
+        await using var db = await ShippedOrderAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertOrdersAsync([Order("S-1", "returned")]);
+
+        await ingest.UpsertOrdersAsync([Order("S-1", "completed")]);
+        var books = await BooksAsync(db);
+        var posted = await new ErpDatabase(db.DataSource).PostAsync();
+
+        Assert.Equal("sale_out,return_in,sale_out|true|true", await db.ScalarAsync<string>("""
+            WITH m AS (SELECT t.transaction_type, t.occurred_at, t.transaction_date, t.transaction_id, o.updated_at
+                       FROM dw.fact_inventory_transactions AS t JOIN dw.fact_sales_orders AS o USING (merchant_id, order_id, order_date)
+                       WHERE o.order_no = 'S-1' AND t.transaction_type IN ('sale_out', 'return_in'))
+            SELECT string_agg(transaction_type, ',' ORDER BY transaction_id)
+                   || '|' || (SELECT bool_and(s.occurred_at = s.updated_at AND s.transaction_date = (s.updated_at AT TIME ZONE 'Asia/Shanghai')::date)
+                              FROM m AS s WHERE s.transaction_id = (SELECT max(transaction_id) FROM m))
+                   || '|' || (SELECT max(occurred_at) FILTER (WHERE transaction_type = 'sale_out') >= max(occurred_at) FILTER (WHERE transaction_type = 'return_in') FROM m)
+            FROM m
+            """));
+        Assert.Equal("7|0|0|0", await PositionAsync(db));
+        Assert.True(posted.NothingChanged, posted.ToString());
+        Assert.Equal(books, await BooksAsync(db));
+    }
+
+    [Fact]
     public async Task An_order_shipped_again_moves_only_its_latest_shipment_to_a_corrected_shipped_time_and_keeps_its_history()
     {
         await using var db = await ReshippedOrderAsync();
