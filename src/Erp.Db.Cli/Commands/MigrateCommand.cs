@@ -20,7 +20,7 @@ internal sealed class MigrateCommand : Command
     private readonly CommandOutput output;
 
     public MigrateCommand(CommandRunner runner, Database database, CommandOutput output)
-        : base("migrate", "Apply pending migrations, then changed functions and views.\nEach migration runs in its own transaction. Refuses to run when an applied migration has drifted.")
+        : base("migrate", "Apply pending migrations, then changed functions and views.\nEach migration runs in its own transaction until views exist; from then on the whole run is one. Refuses to run when an applied migration has drifted.")
     {
         this.database = database;
         this.output = output;

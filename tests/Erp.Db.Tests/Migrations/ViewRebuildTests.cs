@@ -142,6 +142,45 @@ public class ViewRebuildTests
     }
 
     [Fact]
+    public async Task A_reader_arriving_while_migrate_waits_to_rebuild_its_view_reads_at_once_and_neither_deadlocks()
+    {
+        // docs/view-rebuilds.md, "Readers during a rebuild": one reader holds the view, migrate waits to drop the aggregate under it,
+        // a second reader locks the reader view and asks for the aggregate. A drop that kept waiting then took the aggregate when the
+        // first reader let go and waited for the reader view the second one held, which waited for the aggregate: a deadlock.
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await SalesDataset.LoadAsync(db);
+        using var scripts = EmbeddedScripts();
+        scripts.Write("views/mart.mv_weekly_sales.sql", Embedded("views/mart.mv_weekly_sales.sql") + "\n-- changed\n");
+        const string Read = "SELECT count(*) FROM mart.weekly_sales";
+        await using var first = await db.DataSource.OpenConnectionAsync();
+        await using var firstTransaction = await first.BeginTransactionAsync();
+        var weeks = (long)(await new Npgsql.NpgsqlCommand(Read, first, firstTransaction).ExecuteScalarAsync())!;
+
+        var migrate = new MigrationRunner(db.DataSource, scripts.Catalog(), new MigrationOptions { Schedule = false }).MigrateAsync();
+        while (!await db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock')"))
+        {
+            Assert.False(migrate.IsCompleted, "migrate ended before it waited for the reader");
+            await Task.Delay(20);
+        }
+        await using var second = await db.DataSource.OpenConnectionAsync();
+        await using var secondTransaction = await second.BeginTransactionAsync();
+        await using (var timeout = new Npgsql.NpgsqlCommand("SET LOCAL statement_timeout = '20s'", second, secondTransaction))
+        {
+            await timeout.ExecuteNonQueryAsync();
+        }
+        var secondWeeks = (long)(await new Npgsql.NpgsqlCommand(Read, second, secondTransaction).ExecuteScalarAsync())!;
+        var migrateWaited = !migrate.IsCompleted;
+        await secondTransaction.CommitAsync();
+        await firstTransaction.CommitAsync();
+        var result = await migrate;
+
+        Assert.True(migrateWaited, "migrate did not wait for the first reader");
+        Assert.Equal(weeks, secondWeeks);
+        Assert.Contains("views/mart.mv_weekly_sales.sql", result.Scripts.Select(s => s.Name));
+        Assert.Equal(weeks, await db.ScalarAsync<long>(Read));
+    }
+
+    [Fact]
     public async Task A_migration_that_drops_a_column_a_view_file_still_reads_fails_and_leaves_every_view_as_it_was()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
