@@ -27,7 +27,7 @@ internal sealed class ReceivablesCommand : Command
 
     private readonly Option<DateOnly?> asOf = new("--as-of")
     {
-        Description = "Age as of this day (yyyy-MM-dd), e.g. a month end: before today, the receivables invoiced by then with the receipts dated by then (one cancelled after the day as it stood then, written-off ones as they are now); today or later, the stored figures aged as of that day. Default: today (the database's date: docs/today.md).",
+        Description = "Age as of this day (yyyy-MM-dd), e.g. a month end: before today, the receivables invoiced by then with the receipts dated by then (one cancelled or written off after the day, in the merchant's time zone, as it stood then); today or later, the stored figures aged as of that day. Default: today (the database's date: docs/today.md).",
     };
 
     private readonly Database database;

@@ -8,8 +8,8 @@ public sealed record ReceivableQuery
 
     /// <summary>
     /// The day to age as of, e.g. a month end: before today, the receivables invoiced on or before it, each with the receipts
-    /// dated on or before it (received, outstanding and status from them); one cancelled after that day (in the merchant's time
-    /// zone) as it stood then, written-off ones as they are now. Null (default): today (the database's date). Today or later: the
+    /// dated on or before it (received, outstanding and status from them); one cancelled or written off after that day (in the
+    /// merchant's time zone) as it stood then. Null (default): today (the database's date). Today or later: the
     /// stored figures, aged as of that day.
     /// </summary>
     public DateOnly? AsOf { get; init; }
