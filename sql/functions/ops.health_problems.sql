@@ -25,7 +25,7 @@ BEGIN
     -- ERPDB001: merchant isolation (only its object_name and problem columns are relied on).
     RETURN QUERY
     SELECT 'ERPDB001', 'error', i.object_name::text, i.problem::text,
-           'Restore the isolation rule for this object (docs/merchant-isolation.md); erpdb migrate re-applies the grants and policies of the scripts.'
+           'Restore the isolation rule for this object (docs/merchant-isolation.md): revoke or drop what a hand change added. erpdb migrate runs a script again only when its file changed: to restore a warehouse view or table from its script, DELETE FROM ops.schema_journal WHERE script_name = ''views/<its view>.sql'' (the reader view mart.daily_sales is made by views/mart.mv_daily_sales.sql), then run erpdb migrate.'
     FROM ops.merchant_isolation_problems() AS i;
 
     -- ERPDB002..004: materialized views failing, stale, missing.
@@ -133,7 +133,12 @@ BEGIN
                 code := 'ERPDB007'; severity := 'warning'; object_name := part.default_partition::text;
                 problem := format('%s rows (%s %s .. %s) are in the DEFAULT partition: their months have no partition',
                                   stats.movable, part.date_column, stats.first_movable, stats.last_movable);
-                fix := format('SELECT dw.ensure_partitions(0, DATE %L); moves them into new month partitions', date_trunc('month', stats.first_movable)::date);
+                -- ensure_partitions creates months from from_month up to months_ahead past the current one: enough of them to
+                -- reach the last row's month (a future month's rows too), and never fewer than its daily run's 3.
+                fix := format('SELECT dw.ensure_partitions(%s, DATE %L); moves them into new month partitions',
+                              greatest(3, (extract(year FROM stats.last_movable) * 12 + extract(month FROM stats.last_movable))::integer
+                                          - (extract(year FROM current_date) * 12 + extract(month FROM current_date))::integer),
+                              least(date_trunc('month', stats.first_movable)::date, date_trunc('month', current_date)::date));
                 RETURN NEXT;
             END IF;
             IF stats.misdated > 0 THEN

@@ -90,16 +90,38 @@ public class DoctorCommandTests
             """);
 
         var before = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
-        await db.ExecuteAsync("SELECT dw.ensure_partitions()");
+        // The fix ERPDB007 gives, as a DBA runs it: it must move rows of a month ahead too.
+        var fix = Problems(before).Single(p => p.Code == "ERPDB007").Fix;
+        await db.ExecuteAsync(fix[..(fix.IndexOf(';') + 1)]);
         var after = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
 
         Assert.Equal(5, before.ExitCode);
         Assert.Equal([("ERPDB007", "dw.fact_product_metrics_default"), ("ERPDB008", "dw.fact_product_metrics_default"), ("ERPDB009", "dw.fact_product_metrics")],
             Problems(before).Select(p => (p.Code, p.Object)).Order());
-        Assert.Contains("SELECT dw.ensure_partitions(0, DATE", Problems(before).Single(p => p.Code == "ERPDB007").Fix);
+        Assert.StartsWith("SELECT dw.ensure_partitions(3, DATE ", fix, StringComparison.Ordinal);
         Assert.Contains("1999-06-01", Problems(before).Single(p => p.Code == "ERPDB008").Problem);
         Assert.Equal(5, after.ExitCode);
         Assert.Equal(["ERPDB008"], Problems(after).Select(p => p.Code));
+    }
+
+    [Fact]
+    public async Task A_reader_view_broken_by_hand_is_ERPDB001_and_its_fix_restores_it()
+    {
+        // A reader view that no longer runs as the reader (security_invoker reset): it reads the aggregate as its owner, every
+        // merchant's rows. migrate alone does nothing (the file did not change); the fix doctor gives must restore it.
+        await using var db = await HealthyAsync();
+        await db.ExecuteAsync("ALTER VIEW mart.daily_sales RESET (security_invoker)");
+
+        var before = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+        var problem = Problems(before).Single(p => p.Code == "ERPDB001" && p.Object == "mart.daily_sales");
+        Assert.Contains("DELETE FROM ops.schema_journal WHERE script_name = 'views/<its view>.sql'", problem.Fix, StringComparison.Ordinal);
+        await db.ExecuteAsync("DELETE FROM ops.schema_journal WHERE script_name = 'views/mart.mv_daily_sales.sql'");
+        var migrate = await CliRun.RunAsync("migrate", "--connection", db.ConnectionString, "--format", "json");
+        var after = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(0, migrate.ExitCode);
+        Assert.DoesNotContain(Problems(after), p => p.Code == "ERPDB001");
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM ops.merchant_isolation_problems()"));
     }
 
     [Fact]
