@@ -42,6 +42,8 @@ public class SqlStatementSplitterTests
         Assert.Equal(1, statements[1].StartLine);
         var position = statements[1].Text.IndexOf("oops", StringComparison.Ordinal) + 1;
         Assert.Equal(5, statements[1].LineOf(position));
+        // An error without a position (a duplicate table) names the line the statement's code starts on, past the comment.
+        Assert.Equal((1, 4), (statements[0].LineOf(0), statements[1].LineOf(0)));
     }
 
     [Fact]

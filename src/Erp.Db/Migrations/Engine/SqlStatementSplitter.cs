@@ -1,11 +1,21 @@
 namespace Erp.Db.Migrations.Engine;
 
-/// <summary>One statement of a script, with the 1-based line on which its text starts.</summary>
-internal readonly record struct SqlStatement(string Text, int StartLine)
+/// <summary>
+/// One statement of a script, with the 1-based lines on which its text starts (just after the previous statement's semicolon)
+/// and its code starts (past the blank lines and comments before it).
+/// </summary>
+internal readonly record struct SqlStatement(string Text, int StartLine, int CodeLine)
 {
-    /// <summary>The script line of a 1-based character position inside this statement.</summary>
+    /// <summary>
+    /// The script line of a 1-based character position inside this statement; without one (0: PostgreSQL gave none, as for a
+    /// duplicate table), the line its code starts on.
+    /// </summary>
     public int LineOf(int position)
     {
+        if (position <= 0)
+        {
+            return CodeLine;
+        }
         var line = StartLine;
         var end = Math.Min(Math.Max(position - 1, 0), Text.Length);
         for (var i = 0; i < end; i++)
@@ -32,6 +42,7 @@ internal static class SqlStatementSplitter
         var scanner = new Scanner(sql);
         var start = 0;
         var startLine = 1;
+        var codeLine = 1;
         var line = 1;
         var hasToken = false;
         var words = new List<string>();
@@ -58,6 +69,7 @@ internal static class SqlStatementSplitter
             {
                 if (!IsComment(sql, i))
                 {
+                    codeLine = hasToken ? codeLine : line;
                     hasToken = true;
                 }
                 line += CountNewLines(sql, i, skipped);
@@ -69,7 +81,7 @@ internal static class SqlStatementSplitter
             {
                 if (hasToken)
                 {
-                    statements.Add(new SqlStatement(sql[start..i], startLine));
+                    statements.Add(new SqlStatement(sql[start..i], startLine, codeLine));
                 }
                 i++;
                 start = i;
@@ -79,6 +91,7 @@ internal static class SqlStatementSplitter
                 continue;
             }
 
+            codeLine = hasToken ? codeLine : line;
             hasToken = true;
             if (IsWordStart(c) && (i == 0 || !IsWordPart(sql[i - 1])))
             {
@@ -98,7 +111,7 @@ internal static class SqlStatementSplitter
 
         if (hasToken)
         {
-            statements.Add(new SqlStatement(sql[start..], startLine));
+            statements.Add(new SqlStatement(sql[start..], startLine, codeLine));
         }
         return statements;
     }
