@@ -457,13 +457,27 @@ public sealed partial class WarehouseQueries
         var inventory = await InventoryAsync(new InventoryQuery { MerchantId = query.MerchantId, Paging = new Paging(1, 1) }, cancellationToken);
         var customers = await CustomersAsync(new CustomerQuery { MerchantId = query.MerchantId, Limit = 1, ActivePeriod = period }, cancellationToken);
         var finance = await FinanceAsync(new FinanceQuery { MerchantId = query.MerchantId, Period = period }, cancellationToken);
+        var totals = finance.Data.Totals;
+        IReadOnlyList<ViewFreshness> owed = [];
+        // A period over before today: what was owed at its end (as receivables --as-of counts it), not what is owed today.
+        if (period.End < finance.Data.AsOf)
+        {
+            var receivables = await ReceivablesAsync(new ReceivableQuery { MerchantId = query.MerchantId, AsOf = period.End, Paging = new Paging(1, 1) }, cancellationToken);
+            totals = totals with
+            {
+                Outstanding = receivables.Data.Totals.OutstandingCny,
+                Overdue = receivables.Data.Totals.OverdueCny,
+                OverdueCount = receivables.Data.Totals.OverdueCount,
+            };
+            owed = receivables.Freshness;
+        }
         var report = new BusinessReport(query.Type, sales.Data.Period, sales.Data.Metrics, sales.Data.TopProducts,
-            inventory.Data.Summary, customers.Data.Summary, finance.Data.Totals)
+            inventory.Data.Summary, customers.Data.Summary, totals)
         {
             Complete = query.Complete,
             ComparedTo = sales.Data.ComparedTo,
         };
-        return new QueryResult<BusinessReport>(report, [.. sales.Freshness, .. inventory.Freshness, .. customers.Freshness, .. finance.Freshness])
+        return new QueryResult<BusinessReport>(report, [.. sales.Freshness, .. inventory.Freshness, .. customers.Freshness, .. finance.Freshness, .. owed])
         {
             AsOf = query.AsOf.Value,
         };
