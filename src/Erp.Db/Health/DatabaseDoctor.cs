@@ -105,10 +105,22 @@ public sealed class DatabaseDoctor
             : [];
 
         var problems = new List<HealthProblem>();
-        foreach (var schedule in schedules.Where(s => jobs.All(j => j.JobName != prefix + s.Name)))
+        foreach (var (schedule, command) in await CronScheduler.DeclaredAsync(connection, schedules, prefix, cancellationToken))
         {
-            problems.Add(new HealthProblem(HealthCodes.CronJobMissing, "error", prefix + schedule.Name,
-                $"the pg_cron job is not registered ({schedule.Cron})", "Run: erpdb migrate (it registers the jobs, or prints what a DBA must run)"));
+            var job = jobs.FirstOrDefault(j => j.JobName == prefix + schedule.Name);
+            var database = schedule.RunsInCronDatabase ? probe.CronDatabase! : probe.DatabaseName;
+            if (job is null)
+            {
+                problems.Add(new HealthProblem(HealthCodes.CronJobMissing, "error", prefix + schedule.Name,
+                    $"the pg_cron job is not registered ({schedule.Cron})", "Run: erpdb migrate (it registers the jobs, or prints what a DBA must run)"));
+            }
+            else if (Differences(job, schedule.Cron, command, database) is { Count: > 0 } differences)
+            {
+                // Edited in cron.job by hand (cron.alter_job): migrate registers the declared job again.
+                problems.Add(new HealthProblem(HealthCodes.CronJobMissing, "error", job.JobName,
+                    $"the pg_cron job is not as sql/schedules declares it: {string.Join("; ", differences)}",
+                    "Run: erpdb migrate (it registers the declared schedule, command and database again)"));
+            }
         }
         foreach (var job in jobs.Where(j => j.LastStatus == "failed"))
         {
@@ -153,6 +165,14 @@ public sealed class DatabaseDoctor
     }
 
     private sealed record CronProbe(bool Available, string? CronDatabase, string DatabaseName, string Login, bool ReadsAllSettings);
+
+    /// <summary>How a registered job differs from its declaration, in words; none when it is as declared.</summary>
+    private static List<string> Differences(CronJobState job, string schedule, string command, string database) =>
+    [
+        .. job.Schedule == schedule ? Array.Empty<string>() : [$"its schedule is '{job.Schedule}', declared '{schedule}'"],
+        .. job.Command == command ? Array.Empty<string>() : [$"its command is '{job.Command}', declared '{command}'"],
+        .. job.Database == database ? Array.Empty<string>() : [$"it runs in database {job.Database}, declared {database}"],
+    ];
 
     /// <summary>
     /// Why pg_cron has never started the active <paramref name="job"/>, or null: no run of it in <c>cron.job_run_details</c> though
@@ -231,7 +251,7 @@ public sealed class DatabaseDoctor
     }
 
     private sealed record CronJobState(string JobName, string? LastStatus, string? LastMessage, long OldRuns, string Schedule, bool Active,
-        DateTime? LastStart, DateTime Now, long JobId);
+        DateTime? LastStart, DateTime Now, long JobId, string Command, string Database);
 
     private sealed record CronJobSchedule(long JobId, DateTime ScheduledAt);
 

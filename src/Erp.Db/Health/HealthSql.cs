@@ -22,7 +22,9 @@ internal static class HealthSql
                j.active AS Active,
                (SELECT max(d.start_time) FROM cron.job_run_details AS d WHERE d.jobid = j.jobid) AS LastStart,
                now() AS Now,
-               j.jobid AS JobId
+               j.jobid AS JobId,
+               j.command AS Command,
+               j.database AS Database
         FROM cron.job AS j
         LEFT JOIN LATERAL (
             SELECT d.status, d.return_message FROM cron.job_run_details AS d

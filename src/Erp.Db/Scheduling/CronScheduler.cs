@@ -39,12 +39,10 @@ public sealed class CronScheduler
     /// <summary>The prefix of every job of a database.</summary>
     public static string JobPrefix(string database) => $"{JobNameStart}{database}:";
 
-    /// <summary>Makes pg_cron hold exactly the declared jobs of this database; returns what a DBA should know.</summary>
-    public async Task<IReadOnlyList<string>> EnsureAsync(CancellationToken cancellationToken = default)
+    /// <summary>Each schedule with the command its job runs in this database (its template rendered), as migrate registers it and doctor checks it.</summary>
+    internal static async Task<List<(ScheduleScript Schedule, string Command)>> DeclaredAsync(NpgsqlConnection connection,
+        IReadOnlyList<ScheduleScript> schedules, string prefix, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var probe = await connection.QuerySingleAsync<Probe>(new CommandDefinition(CronSql.Probe, cancellationToken: cancellationToken));
-        var prefix = JobPrefix(probe.DatabaseName);
         var jobs = new List<(ScheduleScript Schedule, string Command)>();
         foreach (var schedule in schedules)
         {
@@ -52,6 +50,16 @@ public sealed class CronScheduler
                 new { template = schedule.CommandTemplate, prefix }, cancellationToken: cancellationToken));
             jobs.Add((schedule, command!));
         }
+        return jobs;
+    }
+
+    /// <summary>Makes pg_cron hold exactly the declared jobs of this database; returns what a DBA should know.</summary>
+    public async Task<IReadOnlyList<string>> EnsureAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var probe = await connection.QuerySingleAsync<Probe>(new CommandDefinition(CronSql.Probe, cancellationToken: cancellationToken));
+        var prefix = JobPrefix(probe.DatabaseName);
+        var jobs = await DeclaredAsync(connection, schedules, prefix, cancellationToken);
         var manual = ManualSql(probe, prefix, jobs);
 
         if (probe.Available && probe.CronDatabase is null && !probe.ReadsAllSettings)

@@ -285,11 +285,15 @@ public class DoctorCommandTests
         var after = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
 
         Assert.Equal(5, before.ExitCode);
-        Assert.Equal(["ERPDB018", "ERPDB018"], Problems(before).Select(p => p.Code));
+        Assert.Equal(["ERPDB012", "ERPDB018", "ERPDB018"], Problems(before).Select(p => p.Code).Order());
         Assert.StartsWith("the job is inactive (cron.job.active = false)", inactive.Problem);
-        var idle = Assert.Single(Problems(before), p => p.Object == $"erpdb:{db.Name}:check_stock_levels");
+        var idle = Assert.Single(Problems(before), p => p.Object == $"erpdb:{db.Name}:check_stock_levels" && p.Code == "ERPDB018");
         Assert.Matches(@"^no run has started for 43\d\d minutes, though it is scheduled \d+ \d+ \* \* \* \(every 24 hours\)$", idle.Problem);
-        Assert.Equal("check_stock_levels", Assert.Single(Problems(after)).Object.Split(':')[^1]);
+        // The schedule edited by hand is not the declared one (sql/schedules): migrate would register it again.
+        var edited = Assert.Single(Problems(before), p => p.Code == "ERPDB012");
+        var declared = ScheduleScript.Embedded().Single(j => j.Name == "check_stock_levels").Cron;
+        Assert.Equal($"the pg_cron job is not as sql/schedules declares it: its schedule is '{away.Minute} {away.Hour} * * *', declared '{declared}'", edited.Problem);
+        Assert.Equal([("ERPDB012", "check_stock_levels"), ("ERPDB018", "check_stock_levels")], Problems(after).Select(p => (p.Code, p.Object.Split(':')[^1])).Order());
         Assert.Equal((TimeSpan?)TimeSpan.FromHours(6), Erp.Db.Health.DatabaseDoctor.CronPeriod("23 */6 * * *"));
         Assert.Equal((TimeSpan?)TimeSpan.FromMinutes(1), Erp.Db.Health.DatabaseDoctor.CronPeriod("* * * * *"));
         Assert.Null(Erp.Db.Health.DatabaseDoctor.CronPeriod("0 0 1 * *"));
@@ -346,6 +350,9 @@ public class DoctorCommandTests
         Assert.StartsWith($"In the cron database {cronDatabase}, as a superuser: SELECT pg_reload_conf()", problem.Fix);
         Assert.Contains("FROM cron.job_run_details WHERE jobid = ", problem.Fix);
         Assert.DoesNotContain(Problems(after), p => p.Code == "ERPDB018" && p.Object.StartsWith($"erpdb:{db.Name}:", StringComparison.Ordinal));
+        // The schedules edited by hand were not as declared (ERPDB012) until migrate registered them again.
+        Assert.Equal([never, ran], Problems(before).Where(p => p.Code == "ERPDB012").Select(p => p.Object).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(Problems(after), p => p.Code == "ERPDB012");
         Assert.Equal(
             ScheduleScript.Embedded().Select(s => $"erpdb:{db.Name}:{s.Name}").Order(StringComparer.Ordinal),
             await db.ScalarAsync<string[]>($"""
