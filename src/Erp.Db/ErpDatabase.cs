@@ -54,7 +54,8 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
         Queries = new WarehouseQueries(this);
         Ingest = new Ingestor(dataSource, LoggerFactory.CreateLogger<Ingestor>());
         Refresh = new ViewRefresher(dataSource, LoggerFactory.CreateLogger<ViewRefresher>());
-        Doctor = new DatabaseDoctor(MigrationDataSource, Migrations);
+        // Scheduling turned off (MigrationOptions.Schedule): migrate registers no pg_cron job, so doctor expects none.
+        Doctor = new DatabaseDoctor(MigrationDataSource, Migrations, Options.Migration.Schedule ? null : []);
         Partitions = new PartitionKeeper(dataSource);
     }
 

@@ -44,6 +44,14 @@ public class MigrationVariableTests
         Assert.True(after.IsUpToDate);
         // The doctor compares with the configured variables, not the defaults.
         Assert.DoesNotContain(doctor, p => p.Code == HealthCodes.PendingScript);
+        // Nor does it expect the pg_cron jobs a migrate configured not to schedule registers none of (the template has none);
+        // a doctor configured to schedule does, on a server with pg_cron.
+        Assert.DoesNotContain(doctor, p => p.Code == HealthCodes.CronJobMissing);
+        if (await db.ScalarAsync<string>("SELECT current_setting('cron.database_name', true)") is not null)
+        {
+            await using var scheduling = new ErpDatabase(db.DataSource);
+            Assert.Contains(await scheduling.Doctor.CheckAsync(), p => p.Code == HealthCodes.CronJobMissing);
+        }
         Assert.All(backToDefault.ToRun, s => Assert.Equal("variable default_refresh_interval is configured as '5 minutes' but was applied as '15 minutes'", s.Reason));
         Assert.Equal(ViewScripts.Length, backToDefault.ToRun.Count);
     }
