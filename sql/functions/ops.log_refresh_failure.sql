@@ -11,8 +11,9 @@
 -- says it is a statement timeout whatever the message (ops.log_refresh_timeout, logging for a client).
 -- A lock the caller would not wait for (SQLSTATE 55P03 while the caller's lock_timeout is shorter than
 -- the view's registered one: the due run's ops.scheduled_lock_timeout) is 'skipped': not a failure of
--- the view, no backoff; the refresh was undone, so the view stays dirty for the next run. The message
--- names the processes holding strong locks on what the view reads or writes.
+-- the view, no backoff; the refresh was undone, so the view stays dirty for the next run. Waiting the
+-- view's own lock timeout (a manual refresh) it is 'failed', counted, but sets no backoff either. The
+-- message names the processes holding strong locks on what the view reads or writes.
 
 CREATE OR REPLACE FUNCTION ops.log_refresh_failure(view_name text, started timestamptz, was_concurrent boolean,
                                                    error_text text, error_state text, refresh_trigger text,
@@ -45,16 +46,18 @@ BEGIN
         END IF;
     END IF;
     SELECT * INTO reg FROM ops.mv_registry AS r WHERE r.view_name = log_refresh_failure.view_name;
-    IF log_refresh_failure.error_state = '55P03' AND caller_lock > interval '0' AND caller_lock < reg.lock_timeout THEN
-        lock_skipped := true;
+    IF log_refresh_failure.error_state = '55P03' THEN
         SELECT pg_catalog.string_agg(h.description, '; ')
         INTO holders
         FROM ops.relation_lock_holders(
                  ARRAY(SELECT pg_catalog.to_regclass(n) FROM pg_catalog.unnest(reg.reads || reg.view_name) AS n
                        WHERE pg_catalog.to_regclass(n) IS NOT NULL),
                  '{ShareLock,ShareRowExclusiveLock,ExclusiveLock,AccessExclusiveLock}') AS h;
+        lock_skipped := caller_lock > interval '0' AND caller_lock < reg.lock_timeout;
         message := pg_catalog.format(
-            'skipped: a lock it needs was not free within %s (this run''s lock timeout), held by %s; the view stays dirty and the next due run tries again (%s)',
+            CASE WHEN lock_skipped
+                 THEN 'skipped: a lock it needs was not free within %s (this run''s lock timeout), held by %s; the view stays dirty and the next due run tries again (%s)'
+                 ELSE 'a lock it needs was not free within %s (the view''s lock timeout), held by %s; the view stays dirty and the next due run tries again (%s)' END,
             pg_catalog.current_setting('lock_timeout'), coalesce(holders, 'another transaction'), log_refresh_failure.error_text);
     END IF;
     outcome := CASE
@@ -66,11 +69,14 @@ BEGIN
         ELSE 'cancelled'
     END;
     IF outcome = 'failed' THEN
-        -- Backoff: due refreshes retry after min(interval * 2^(failures - 1), 1 hour).
+        -- Backoff: due refreshes retry after min(interval * 2^(failures - 1), 1 hour). Not for a lock another session held (a
+        -- manual refresh that waited the view's lock timeout): that is no fault of the view, and backing off would keep the
+        -- due runs from refreshing it for minutes after the lock is gone; they try it at once, each for its short lock timeout.
         UPDATE ops.mv_registry AS r
         SET consecutive_failures = r.consecutive_failures + 1,
-            retry_after = failed_at + LEAST(r.refresh_interval * pg_catalog.power(2, LEAST(r.consecutive_failures, 20)),
-                                            interval '1 hour')
+            retry_after = CASE WHEN log_refresh_failure.error_state = '55P03' THEN r.retry_after
+                               ELSE failed_at + LEAST(r.refresh_interval * pg_catalog.power(2, LEAST(r.consecutive_failures, 20)),
+                                                      interval '1 hour') END
         WHERE r.view_name = log_refresh_failure.view_name;
     END IF;
     INSERT INTO ops.mv_refresh_log (view_name, started_at, finished_at, duration_ms, status, was_concurrent,
@@ -84,5 +90,5 @@ END
 $$;
 
 COMMENT ON FUNCTION ops.log_refresh_failure(text, timestamptz, boolean, text, text, text, boolean) IS
-    'Logs a view refresh that failed or was cancelled (started, or cut before it started by a very short statement timeout) and, for a failure (a statement timeout and the refresh watchdog''s cut included), counts it and sets the retry backoff; a cancel by the caller is logged cancelled; a lock not free within the caller''s shorter lock_timeout (a scheduled run) is logged skipped, naming the holders, without backoff. Called by ops.refresh_view and ops.log_refresh_timeout only. Returns the log row.';
+    'Logs a view refresh that failed or was cancelled (started, or cut before it started by a very short statement timeout) and, for a failure (a statement timeout and the refresh watchdog''s cut included), counts it and sets the retry backoff; a cancel by the caller is logged cancelled; a lock not free within the caller''s shorter lock_timeout (a scheduled run) is logged skipped, naming the holders, without backoff; one not free within the view''s own (a manual refresh) is a failure naming the holders, without backoff. Called by ops.refresh_view and ops.log_refresh_timeout only. Returns the log row.';
 REVOKE EXECUTE ON FUNCTION ops.log_refresh_failure(text, timestamptz, boolean, text, text, text, boolean) FROM PUBLIC;

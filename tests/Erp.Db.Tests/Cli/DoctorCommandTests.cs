@@ -40,6 +40,10 @@ public class DoctorCommandTests
             {
                 Assert.Equal("failed", await db.ScalarAsync<string>("SELECT status FROM ops.refresh_view('mart.mv_customer_segments', 'test', true)"));
             }
+            // Each failure names who held the lock; none backs the view off: the lock was another session's, not the view's fault.
+            Assert.Contains($"held by process {blocker.ProcessID} (", await db.ScalarAsync<string>(
+                "SELECT error_message FROM ops.mv_refresh_log WHERE view_name = 'mart.mv_customer_segments' ORDER BY log_id DESC LIMIT 1"));
+            Assert.True(await db.ScalarAsync<bool>("SELECT retry_after IS NULL FROM ops.mv_registry WHERE view_name = 'mart.mv_customer_segments'"));
         }
 
         var run = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
