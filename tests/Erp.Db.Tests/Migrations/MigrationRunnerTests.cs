@@ -263,6 +263,20 @@ public class MigrationRunnerTests
     }
 
     [Fact]
+    public async Task A_migration_whose_journal_row_was_lost_is_pending_out_of_order_and_says_so()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await db.ExecuteAsync("DELETE FROM ops.schema_journal WHERE script_name = 'migrations/0057_receipts_reader_view.sql'");
+
+        var status = await new MigrationRunner(db.DataSource).StatusAsync();
+
+        var lost = Assert.Single(status.ToRun);
+        var last = status.Scripts.Where(s => s.Kind == ScriptKind.Migration).Select(s => s.Name).Max(StringComparer.Ordinal);
+        Assert.Equal(("migrations/0057_receipts_reader_view.sql", ScriptState.Pending), (lost.Name, lost.State));
+        Assert.StartsWith($"never applied, though the later {last} is: if the database has what it makes, its journal row was lost", lost.Reason);
+    }
+
+    [Fact]
     public async Task A_function_script_that_changed_its_arguments_leaves_no_older_overload_behind()
     {
         await using var db = await TestDatabase.CreateEmptyAsync();

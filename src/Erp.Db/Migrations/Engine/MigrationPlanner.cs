@@ -38,6 +38,22 @@ internal static class MigrationPlanner
             }
         }
 
+        // A migration never applied although a later one was: its journal row lost, most likely (docs/migrations.md, "A migration
+        // pending out of order"), and running it again would fail on what it already made.
+        var lastApplied = statuses.Where(s => s.Kind == ScriptKind.Migration && s.State != ScriptState.Pending).Select(s => s.Name).Max(StringComparer.Ordinal);
+        for (var i = 0; i < statuses.Count; i++)
+        {
+            if (statuses[i] is { Kind: ScriptKind.Migration, State: ScriptState.Pending, StatementsApplied: null } pending && lastApplied is not null
+                && StringComparer.Ordinal.Compare(pending.Name, lastApplied) < 0)
+            {
+                statuses[i] = pending with
+                {
+                    Reason = $"never applied, though the later {lastApplied} is: if the database has what it makes, its journal row was lost "
+                        + "(docs/migrations.md, \"A migration pending out of order\")",
+                };
+            }
+        }
+
         // A view that reads a re-created view is dropped with it (CASCADE) and so must be re-created too.
         var views = catalog.Scripts.Where(s => s.Kind == ScriptKind.View).ToList();
         var recreated = statuses.Where(s => s.Kind == ScriptKind.View && s.WillRun).Select(s => ViewOrder.ViewName(Find(catalog, s.Name))).ToList();
