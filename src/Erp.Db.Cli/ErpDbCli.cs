@@ -33,7 +33,7 @@ internal static class ErpDbCli
         directory ??= Directory.GetCurrentDirectory();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var configurationFiles = ConfigurationFiles.Add(builder.Configuration, directory);
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(
+        builder.Logging.AddProvider(new ErrorStreamLoggerProvider(error)).SetMinimumLevel(
             environment("ERPDB_LOG_LEVEL") is { } level && Enum.TryParse<LogLevel>(level, true, out var parsed) ? parsed : LogLevel.Warning);
 
         var services = builder.Services;

@@ -76,6 +76,20 @@ public class SchemaCommandsTests
     }
 
     [Fact]
+    public async Task The_librarys_log_lines_reach_stderr_one_line_each_as_erpdb_notes()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+
+        var run = await CliRun.RunAsync(new Dictionary<string, string> { ["ERPDB_LOG_LEVEL"] = "Information" },
+            "status", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(0, run.ExitCode);
+        var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("erpdb: info: ", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => Regex.IsMatch(l, @"^(trce|dbug|info|warn|fail|crit): "));
+    }
+
+    [Fact]
     public async Task Status_as_a_table_fits_80_columns_and_names_each_script_to_run_or_drifted_with_why()
     {
         await using var db = await TestDatabase.CreateMigratedAsync();
