@@ -143,9 +143,11 @@ BEGIN
             END IF;
             IF stats.misdated > 0 THEN
                 code := 'ERPDB008'; severity := 'warning'; object_name := part.default_partition::text;
+                -- The earliest row's reason, and the latest's when it is another (rows both before 2000 and far ahead).
                 problem := format('%s rows have a %s outside the business dates (%s .. %s): %s',
                                   stats.misdated, part.date_column, stats.first_misdated, stats.last_misdated,
-                                  dw.business_date_problem(stats.first_misdated));
+                                  concat_ws('; ', dw.business_date_problem(stats.first_misdated),
+                                            NULLIF(dw.business_date_problem(stats.last_misdated), dw.business_date_problem(stats.first_misdated))));
                 fix := format('Correct or delete them: SELECT * FROM %s WHERE dw.business_date_problem(%I) IS NOT NULL', part.default_partition, part.date_column);
                 RETURN NEXT;
             END IF;

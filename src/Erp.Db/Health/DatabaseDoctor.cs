@@ -45,6 +45,12 @@ public sealed class DatabaseDoctor
     private async Task<IReadOnlyList<HealthProblem>> RunChecksAsync(CancellationToken cancellationToken)
     {
         var status = await migrations.StatusAsync(cancellationToken);
+        // A database never migrated is one problem, not one per script and job (200 lines that all say the same).
+        if (status.Scripts.All(s => s.State == ScriptState.Pending && s.AppliedSha256 is null))
+        {
+            return [new HealthProblem(HealthCodes.PendingScript, "error", $"database {status.Database}",
+                $"not migrated: none of its {status.Scripts.Count} scripts is applied", "Run: erpdb migrate")];
+        }
         var problems = new List<HealthProblem>();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(

@@ -90,7 +90,8 @@ public class DoctorCommandTests
             DROP TABLE dw.fact_product_metrics_p{nextMonth};
             INSERT INTO dw.fact_product_metrics (merchant_id, shop_id, product_id, metric_date, price, stock, sales_volume, sales_amount, page_views, visitors, listing_status)
             VALUES (1, 11, 101, date_trunc('month', current_date + interval '1 month')::date, 20, 1, 1, 20, 5, 2, 'active'),
-                   (1, 11, 101, DATE '1999-06-01', 20, 1, 1, 20, 5, 2, 'active');
+                   (1, 11, 101, DATE '1999-06-01', 20, 1, 1, 20, 5, 2, 'active'),
+                   (1, 11, 101, DATE '2207-06-01', 20, 1, 1, 20, 5, 2, 'active');
             """);
 
         var before = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
@@ -103,7 +104,9 @@ public class DoctorCommandTests
         Assert.Equal([("ERPDB007", "dw.fact_product_metrics_default"), ("ERPDB008", "dw.fact_product_metrics_default"), ("ERPDB009", "dw.fact_product_metrics")],
             Problems(before).Select(p => (p.Code, p.Object)).Order());
         Assert.StartsWith("SELECT dw.ensure_partitions(3, DATE ", fix, StringComparison.Ordinal);
-        Assert.Contains("1999-06-01", Problems(before).Single(p => p.Code == "ERPDB008").Problem);
+        // Both reasons: rows before 2000 and rows far ahead.
+        Assert.Matches(@"^2 rows have a metric_date outside the business dates \(1999-06-01 \.\. 2207-06-01\): is before 2000-01-01, the first business date; is more than 31 days after today",
+            Problems(before).Single(p => p.Code == "ERPDB008").Problem);
         Assert.Equal(5, after.ExitCode);
         Assert.Equal(["ERPDB008"], Problems(after).Select(p => p.Code));
     }
@@ -176,6 +179,19 @@ public class DoctorCommandTests
         Assert.Equal(5, run.ExitCode);
         var problem = Assert.Single(Problems(run));
         Assert.Equal(("ERPDB010", "functions/ops.view_status.sql", "Run: erpdb migrate"), (problem.Code, problem.Object, problem.Fix));
+    }
+
+    [Fact]
+    public async Task A_database_never_migrated_is_one_ERPDB010_not_one_per_script()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+
+        var run = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(5, run.ExitCode);
+        var problem = Assert.Single(Problems(run));
+        Assert.Equal(("ERPDB010", $"database {db.Name}", $"not migrated: none of its {ScriptCatalog.Embedded().Scripts.Count} scripts is applied", "Run: erpdb migrate"),
+            (problem.Code, problem.Object, problem.Problem, problem.Fix));
     }
 
     [Fact]
