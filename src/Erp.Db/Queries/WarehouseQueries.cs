@@ -477,7 +477,9 @@ public sealed partial class WarehouseQueries
             Complete = query.Complete,
             ComparedTo = sales.Data.ComparedTo,
         };
-        return new QueryResult<BusinessReport>(report, [.. sales.Freshness, .. inventory.Freshness, .. customers.Freshness, .. finance.Freshness, .. owed])
+        // One entry per view (QueryResult.Freshness), though sales, finance and the receivables read some of the same.
+        return new QueryResult<BusinessReport>(report,
+            [.. new[] { sales.Freshness, inventory.Freshness, customers.Freshness, finance.Freshness, owed }.SelectMany(f => f).DistinctBy(f => f.View)])
         {
             AsOf = query.AsOf.Value,
         };

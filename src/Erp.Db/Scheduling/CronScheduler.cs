@@ -39,18 +39,16 @@ public sealed class CronScheduler
     /// <summary>The prefix of every job of a database.</summary>
     public static string JobPrefix(string database) => $"{JobNameStart}{database}:";
 
-    /// <summary>Each schedule with the command its job runs in this database (its template rendered), as migrate registers it and doctor checks it.</summary>
+    /// <summary>
+    /// Each schedule with the command its job runs in this database (its template rendered, all in one round trip), as migrate
+    /// registers it and doctor checks it.
+    /// </summary>
     internal static async Task<List<(ScheduleScript Schedule, string Command)>> DeclaredAsync(NpgsqlConnection connection,
         IReadOnlyList<ScheduleScript> schedules, string prefix, CancellationToken cancellationToken)
     {
-        var jobs = new List<(ScheduleScript Schedule, string Command)>();
-        foreach (var schedule in schedules)
-        {
-            var command = await connection.ExecuteScalarAsync<string>(new CommandDefinition(CronSql.Render,
-                new { template = schedule.CommandTemplate, prefix }, cancellationToken: cancellationToken));
-            jobs.Add((schedule, command!));
-        }
-        return jobs;
+        var commands = (await connection.QueryAsync<string>(new CommandDefinition(CronSql.Render,
+            new { templates = schedules.Select(s => s.CommandTemplate).ToArray(), prefix }, cancellationToken: cancellationToken))).ToList();
+        return [.. schedules.Zip(commands)];
     }
 
     /// <summary>Makes pg_cron hold exactly the declared jobs of this database; returns what a DBA should know.</summary>

@@ -22,8 +22,8 @@ internal static class CronSql
 
     public const string ExtensionExists = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron')";
 
-    /// <summary>The command text with the job prefix filled in, by format() so the prefix is a proper literal.</summary>
-    public const string Render = "SELECT pg_catalog.format(@template, @prefix)";
+    /// <summary>Each command template, in order, with the job prefix filled in, by format() so the prefix is a proper literal.</summary>
+    public const string Render = "SELECT pg_catalog.format(t.template, @prefix) FROM unnest(@templates) WITH ORDINALITY AS t (template, n) ORDER BY t.n";
 
     /// <summary>
     /// The jobs of one database: the prefix <c>erpdb:&lt;database&gt;:</c> followed by a schedule name,

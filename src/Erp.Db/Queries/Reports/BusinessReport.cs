@@ -13,8 +13,8 @@ namespace Erp.Db.Queries.Reports;
 /// <param name="Inventory">Stock totals now (low, out, overstock).</param>
 /// <param name="Customers">Customer totals now; the active customers are those who ordered in <see cref="Period"/>.</param>
 /// <param name="Finance">
-/// Finance totals over the period's days; what is owed (outstanding, overdue) as of the period's last day when it is over before
-/// the as-of day (as <see cref="Receivables.ReceivableQuery.AsOf"/> ages it), else as of today.
+/// Finance totals over the period's days; what is owed (outstanding, overdue) as of the period's last day when it ended before
+/// today (the database's date; as <see cref="Receivables.ReceivableQuery.AsOf"/> ages it), else as of today.
 /// </param>
 public sealed record BusinessReport(
     ReportType Type,
