@@ -35,6 +35,14 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
 
+    -- One caller at a time (the pg_cron job, each app's RefreshWorker, PartitionKeeper): two that both
+    -- found a month missing each held what they had read of DEFAULT while creating the partition,
+    -- which waits for every other hold on DEFAULT: a deadlock, one call rolled back. SHARE UPDATE
+    -- EXCLUSIVE conflicts with itself but not with the inserts, updates and reads of DEFAULT; a table
+    -- lock, not an advisory key, so a reader cannot take it first and stall the job. The second caller
+    -- then finds the months the first created.
+    LOCK TABLE dw.fact_sales_orders_default IN SHARE UPDATE EXCLUSIVE MODE;
+
     month_start := first_month;
     WHILE month_start <= last_month LOOP
         month_end := (month_start + interval '1 month')::date;

@@ -84,6 +84,20 @@ public sealed class TestDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits (up to 30 s) until a session of this database waits on a lock; fails the test, naming <paramref name="who"/>, when none does.</summary>
+    public async Task WaitUntilASessionWaitsOnALockAsync(string who)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            if (await ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0)
+            {
+                return;
+            }
+            await Task.Delay(50);
+        }
+        Xunit.Assert.Fail($"{who} never waited on a lock.");
+    }
+
     /// <summary>The planner's row estimate for a query (EXPLAIN, not run).</summary>
     public async Task<double> EstimatedRowsAsync(string query)
     {

@@ -23,7 +23,7 @@ public class ConcurrentIngestTests
 
         // The batch does not see the other writer's row yet: its INSERT of C-1 waits on the key, then collides once that commits.
         var ingest = new Ingestor(db.DataSource).UpsertOrdersAsync([IngestSample.Order("C-1", 12m), IngestSample.Order("C-2", 20m)]);
-        await WaitUntilBlockedAsync(db);
+        await db.WaitUntilASessionWaitsOnALockAsync("The ingest behind the other writer's lock");
         await otherTransaction.CommitAsync();
         var result = await ingest;
 
@@ -92,18 +92,5 @@ public class ConcurrentIngestTests
         Assert.Equal(1L, (await byUpdate.UpsertOrdersAsync([IngestSample.Order("R-1", 11m)], timeout.Token)).Updated);
 
         Assert.Equal("R-1 11.00", await db.ScalarAsync<string>("SELECT order_no || ' ' || gmv FROM dw.fact_sales_orders WHERE order_no = 'R-1'"));
-    }
-
-    private static async Task WaitUntilBlockedAsync(Infrastructure.TestDatabase db)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            if (await db.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0)
-            {
-                return;
-            }
-            await Task.Delay(50);
-        }
-        Assert.Fail("The ingest never waited on the other writer's key.");
     }
 }

@@ -57,6 +57,32 @@ public class PartitionKeepingTests
     }
 
     [Fact]
+    public async Task Two_callers_finding_the_same_months_missing_at_once_both_succeed_one_after_the_other()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        // The first caller has begun (its transaction holds what it read of the DEFAULT partitions, as a call holds them
+        // from its first month on) when the second finds next month missing; then the first comes to that month too.
+        // Taking both to create the partition, each waited for the other's hold on DEFAULT: a deadlock, one call lost.
+        await using var first = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await first.BeginTransactionAsync();
+        Assert.Equal(0, await EnsurePartitionsAsync(first, transaction, monthsAhead: 3));
+
+        var second = db.ScalarAsync<int>("SELECT dw.ensure_partitions(4)");
+        await db.WaitUntilASessionWaitsOnALockAsync("The second ensure_partitions");
+        Assert.Equal(3, await EnsurePartitionsAsync(first, transaction, monthsAhead: 4));
+        await transaction.CommitAsync();
+
+        Assert.Equal(0, await second);
+        Assert.Equal(3L, await db.ScalarAsync<long>($"SELECT count(*) FROM pg_catalog.pg_class WHERE relname LIKE '%\\_p' || to_char({FourMonthsAhead}, 'YYYY_MM')"));
+    }
+
+    private static async Task<int> EnsurePartitionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int monthsAhead)
+    {
+        await using var command = new NpgsqlCommand($"SELECT dw.ensure_partitions({monthsAhead})", connection, transaction);
+        return (int)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task Ingest_rejects_dates_outside_the_business_range_naming_the_row()
     {
         await using var db = await IngestSample.CreateAsync();
