@@ -103,20 +103,6 @@ public sealed partial class WarehouseQueries
     }
 
     /// <summary>
-    /// The merchant, when this login may read it: the check runs under that merchant's scope, so a
-    /// login allowed any merchant (chosen per transaction) finds it and a login scoped to another
-    /// merchant does not. Null when it does not exist or is not visible.
-    /// </summary>
-    public async Task<Merchant?> MerchantAsync(long merchantId, CancellationToken cancellationToken = default)
-    {
-        var result = await MerchantScope.QueryAsync(database, merchantId,
-            "SELECT merchant_id, merchant_code, merchant_name FROM dw.dim_merchants WHERE merchant_id = @id;", new { id = merchantId }, [],
-            async grid => (await grid.ReadAsync<(long Id, string Code, string Name)>()).Select(r => new Merchant(r.Id, r.Code, r.Name)).SingleOrDefault(),
-            cancellationToken);
-        return result.Data;
-    }
-
-    /// <summary>
     /// Whether this login may read the merchant: <see cref="MerchantAccess.Forbidden"/> when it is not granted to
     /// the login (even when the login sees its row, as one in erp_writer does), the same whether it exists or not (a scoped reader learns nothing of other merchants);
     /// <see cref="MerchantAccess.NotFound"/> only for a login that may name any merchant. Checked under that
