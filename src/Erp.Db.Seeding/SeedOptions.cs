@@ -68,7 +68,6 @@ public sealed record SeedOptions
         Check(Merchants is < 1 or > 100, "--merchants", "1 and 100", Merchants);
         Check(ShopsPerMerchant is < 1 or > 50, "--shops", "1 and 50", ShopsPerMerchant);
         Check(ProductsPerMerchant is < 5 or > 1_000_000, "--products", "5 and 1,000,000", ProductsPerMerchant);
-        Check(EndDate is { } end && (end.Year < 1990 || end.Year > 2100), "--end-date", "1990 and 2100", $"{EndDate:yyyy-MM-dd}");
         return problems;
     }
 }

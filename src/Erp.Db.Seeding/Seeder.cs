@@ -31,14 +31,14 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
     /// <param name="progress">Receives rows written per table as the COPYs stream (called on a worker thread).</param>
     /// <param name="cancellationToken">Cancels the load; the transaction is rolled back.</param>
     /// <returns>Rows per table, elapsed time and rows per second.</returns>
-    /// <exception cref="ArgumentException">The options are out of range.</exception>
+    /// <exception cref="SeedOptionsException">The options are out of range, or the range has days outside the business dates.</exception>
     /// <exception cref="SeedTargetNotEmptyException">The database holds data and <see cref="SeedOptions.ExistingData"/> is <see cref="ExistingDataPolicy.Refuse"/>.</exception>
     public async Task<SeedReport> SeedAsync(SeedOptions options, IProgress<SeedProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Validate() is { Count: > 0 } problems)
         {
-            throw new ArgumentException(string.Join(" ", problems.Select(p => p.Message)), nameof(options));
+            throw new SeedOptionsException(problems);
         }
         var started = Stopwatch.GetTimestamp();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -53,6 +53,7 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
             databaseToday = reader.GetFieldValue<DateOnly>(0);
         }
         options = options with { EndDate = options.EndDate ?? databaseToday.AddDays(-1) };
+        await ThrowIfOutsideBusinessDatesAsync(connection, transaction, options, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(SeedSql.Lock, new { key = SeedSql.LockKey }, transaction, cancellationToken: cancellationToken));
         var replaced = await PrepareTargetAsync(connection, transaction, options.ExistingData, cancellationToken);
         var reference = await ReferenceDataReader.ReadAsync(connection, transaction, cancellationToken);
@@ -129,6 +130,28 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
     /// back and the sequences moved past the loaded ids (posting inserts rows of its own), with fresh
     /// statistics of the loaded facts so its set-based joins are planned as such.
     /// </summary>
+    /// <summary>
+    /// The seeder writes the facts by COPY, past ingest's checks: a range with days outside the business dates
+    /// (<c>dw.business_date_problem</c>, the one rule ingest and doctor use) would put rows in the DEFAULT partitions.
+    /// </summary>
+    private static async Task ThrowIfOutsideBusinessDatesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SeedOptions options, CancellationToken cancellationToken)
+    {
+        var last = options.ResolveEndDate();
+        var first = last.AddDays(1 - options.Days);
+        await using var command = new NpgsqlCommand(SeedSql.BusinessDateProblems, connection, transaction) { Parameters = { new("first", first), new("last", last) } };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (firstProblem, lastProblem) = (await reader.IsDBNullAsync(0, cancellationToken) ? null : reader.GetString(0), await reader.IsDBNullAsync(1, cancellationToken) ? null : reader.GetString(1));
+        if (lastProblem is not null)
+        {
+            throw new SeedOptionsException([new("--end-date", $"--end-date {last:yyyy-MM-dd} {lastProblem}: the seeded days must be business dates.")]);
+        }
+        if (firstProblem is not null)
+        {
+            throw new SeedOptionsException([new("--days", $"The first seeded day, {first:yyyy-MM-dd} (--end-date less --days {options.Days} plus one), {firstProblem}: seed fewer days or end later.")]);
+        }
+    }
+
     private static async Task PostAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await AnalyzeAsync(connection, transaction, SeedSql.AnalyzeForPosting, cancellationToken);

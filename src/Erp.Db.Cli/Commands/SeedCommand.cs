@@ -98,6 +98,10 @@ internal sealed class SeedCommand : Command
         {
             throw CliException.Validation(e.Message, new { table = e.Table });
         }
+        catch (SeedOptionsException e)
+        {
+            throw InvalidOptions(e.Problems);
+        }
         console.Error.WriteLine($"erpdb: views refreshed with the seeded data ({report.Refreshed.Count(r => r.Status == RefreshStatus.Succeeded)} succeeded, "
             + $"{report.Refreshed.Count(r => r.Status == RefreshStatus.Failed)} failed; 'erpdb views' shows them).");
         return SeedView.Result(report);
@@ -117,15 +121,13 @@ internal sealed class SeedCommand : Command
             EndDate = end,
             ExistingData = parseResult.GetValue(replace) ? ExistingDataPolicy.Replace : ExistingDataPolicy.Refuse,
         };
-        var problems = options.Validate();
-        if (problems.Count > 0)
-        {
-            // details.field names the (first) option, as for every other command's value out of range.
-            throw CliException.Validation(string.Join(" ", problems.Select(p => p.Message)),
-                new { field = problems[0].Option, problems = problems.Select(p => new { field = p.Option, message = p.Message }) });
-        }
-        return options;
+        return options.Validate() is { Count: > 0 } problems ? throw InvalidOptions(problems) : options;
     }
+
+    // details.field names the (first) option, as for every other command's value out of range.
+    private static CliException InvalidOptions(IReadOnlyList<SeedOptionProblem> problems) =>
+        CliException.Validation(string.Join(" ", problems.Select(p => p.Message)),
+            new { field = problems[0].Option, problems = problems.Select(p => new { field = p.Option, message = p.Message }) });
 
     /// <summary>Only a real terminal on stderr gets a progress bar; redirected or captured stderr gets nothing.</summary>
     private bool ShowsProgress => ReferenceEquals(console.Error, Console.Error) && !Console.IsErrorRedirected;

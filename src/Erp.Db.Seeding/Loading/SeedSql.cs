@@ -91,6 +91,8 @@ internal static class SeedSql
 
     public const string SetSequence = "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(@table, @column), @value)";
 
+    public const string BusinessDateProblems = "SELECT dw.business_date_problem(@first), dw.business_date_problem(@last)";
+
     public const string Platforms = "SELECT platform_code AS Code, platform_id AS Id FROM dw.dim_platforms";
 
     public const string AreaRegions = "SELECT region_id FROM dw.dim_regions WHERE region_level = 'area' AND country_code = 'CN' ORDER BY region_id";

@@ -17,7 +17,7 @@ public class PackageSurfaceTests
         Assert.Equal("Erp.Db.Seeding", Seeding.GetName().Name);
         Assert.DoesNotContain(Library.GetTypes(), t => t.Namespace?.StartsWith("Erp.Db.Seeding", StringComparison.Ordinal) == true);
         Assert.Equal(
-            ["ExistingDataPolicy", "SeedOptionProblem", "SeedOptions", "SeedProgress", "SeedReport", "SeedTableReport", "SeedTargetNotEmptyException", "Seeder"],
+            ["ExistingDataPolicy", "SeedOptionProblem", "SeedOptions", "SeedOptionsException", "SeedProgress", "SeedReport", "SeedTableReport", "SeedTargetNotEmptyException", "Seeder"],
             Seeding.GetExportedTypes().Select(t => t.Name).Order(StringComparer.Ordinal));
     }
 
