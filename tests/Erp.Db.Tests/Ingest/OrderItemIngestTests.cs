@@ -44,6 +44,28 @@ public class OrderItemIngestTests
     }
 
     [Fact]
+    public async Task Quantities_that_would_overflow_the_postings_totals_are_named_by_row_and_nothing_is_saved()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingestor = new Ingestor(db.DataSource);
+        await ingestor.UpsertOrdersAsync([IngestSample.Order("N-1")]);
+        await ingestor.UpsertPurchasesAsync([new PurchaseRow(IngestSample.Merchant, "PO-1", IngestSample.Sku, 5, 2m, new DateOnly(2026, 3, 2))]);
+        var books = await db.ScalarAsync<string>("SELECT (SELECT count(*) FROM dw.fact_order_items) || '/' || (SELECT string_agg(quantity_on_hand::text, ',') FROM dw.fact_inventory)");
+
+        // Each fits its column; summed by the posting (the order's units, the position's stock) they overflowed an integer,
+        // a server error naming no row.
+        var lines = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertOrderItemsAsync(
+            [IngestSample.Item("N-1", 1, quantity: 2_000_000_000), IngestSample.Item("N-1", 2, quantity: 2_000_000_000)]));
+        var purchase = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertPurchasesAsync(
+            [new PurchaseRow(IngestSample.Merchant, "PO-2", IngestSample.Sku, int.MaxValue, 2m, new DateOnly(2026, 3, 3))]));
+
+        Assert.Equal([(1L, "quantity"), (2L, "quantity")], lines.Errors.Select(x => (x.RowNumber, x.Field)));
+        Assert.Equal("quantity 2000000000 is more than 100,000,000, the most one row may move: check the column (a price or a code in it?)", lines.Reason);
+        Assert.Equal((1L, "quantity"), (purchase.RowNumber, purchase.Field));
+        Assert.Equal(books, await db.ScalarAsync<string>("SELECT (SELECT count(*) FROM dw.fact_order_items) || '/' || (SELECT string_agg(quantity_on_hand::text, ',') FROM dw.fact_inventory)"));
+    }
+
+    [Fact]
     public async Task An_item_of_an_unknown_order_rejects_the_batch()
     {
         await using var db = await IngestSample.CreateAsync();

@@ -205,6 +205,21 @@ public class OrdersWithItemsIngestTests
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_order_items"));
     }
 
+    [Fact]
+    public async Task Lines_whose_sums_would_break_their_orders_rules_are_named_in_the_lines_not_the_orders()
+    {
+        await using var db = await IngestSample.CreateAsync();
+
+        // Summed into W-1's cost and units, these lines made a negative cost, which the orders' CHECK refused naming order row 1.
+        var ingestor = new Ingestor(db.DataSource);
+        var quantities = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertOrdersWithItemsAsync(Orders, [Line("W-1", 1, -2), Line("W-4", 1, 0)]));
+        var cost = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertOrdersWithItemsAsync(Orders, [Line("W-2", 1, 1, unitCost: -7.25m)]));
+
+        Assert.Equal([("order-items", 1L, "quantity"), ("order-items", 2L, "quantity")], quantities.Errors.Select(x => (quantities.Input, x.RowNumber, x.Field)));
+        Assert.Equal(("order-items", 1L, "unit_cost"), (cost.Input, cost.RowNumber, cost.Field));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'W-%'"));
+    }
+
     /// <summary>
     /// The lines of a new order are inserted by plain INSERT (nothing can be stored under its new id); a line the call holds twice
     /// still fails the call naming both rows, as the upsert names them, and saves nothing.

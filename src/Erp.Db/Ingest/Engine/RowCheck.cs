@@ -25,6 +25,14 @@ internal sealed record RowCheck(string Field, string FailsWhen, string Message, 
         $"format('{field} %s %s', t.{field}, dw.business_date_problem(t.{field}))");
 
     /// <summary>
+    /// A row's quantity of goods, at most 100,000,000: the totals it feeds (an order's units, a position's stock) are integers,
+    /// and a quantity near their limit overflows them in the posting, which can name no row. A hundred million units on one line
+    /// or receipt is a typo (a price or a code in the quantity column), not an order.
+    /// </summary>
+    public static RowCheck PlausibleQuantity(string field) => new(field, $"t.{field} > 100000000",
+        $"format('{field} %s is more than 100,000,000, the most one row may move: check the column (a price or a code in it?)', t.{field})");
+
+    /// <summary>
     /// The day something happened (a receipt, goods received, a count), <paramref name="day"/> an expression over the temp row
     /// <c>t</c> and its merchant <c>m</c>: not after the merchant's today, the date of now in its time zone (a year typed wrong
     /// would otherwise stand as the latest count, or a receipt in a period not yet begun). A merchant the batch does not know is

@@ -62,6 +62,7 @@ internal static class PurchasesEntity
                             WHERE ip.merchant_id = t.merchant_id AND ip.sku = t.sku AND f.warehouse_code = t.warehouse_code)
                 """, "t.received_date"),
             new("quantity", "t.quantity <= 0", "format('quantity %s is not positive', t.quantity)", "fact_inventory_transactions_sign_matches_type"),
+            RowCheck.PlausibleQuantity("quantity"),
         ],
         Post = PostingSql.InventoryMovements,
     });
