@@ -15,6 +15,9 @@
 -- indexes twice.
 -- What a line posted for a product it no longer has (a deleted line, a corrected SKU) is reversed
 -- as of the time it was posted (docs/business-flows.md, "Correcting what was imported").
+-- Movements are booked in the merchant's shipping warehouse (dw.dim_merchants.shipping_warehouse_code,
+-- 'default' unless set; fixed once its orders have moved stock, so what a line takes back goes where
+-- it was taken from).
 -- Reference: order:<order_id>:<line_no>:<type>:<n>, n counting that type for that line, so the
 -- unique (merchant_id, transaction_type, reference_no) stops two concurrent postings of one order.
 
@@ -52,7 +55,7 @@ BEGIN
     ),
     ord AS (
         SELECT o.merchant_id, o.order_id, o.order_date, o.order_no, o.status, o.ordered_at, o.paid_at,
-               o.shipped_at, o.updated_at, m.timezone
+               o.shipped_at, o.updated_at, m.timezone, m.shipping_warehouse_code
         FROM selected AS s
         JOIN dw.fact_sales_orders AS o
           ON o.merchant_id = s.merchant_id AND o.order_id = s.order_id AND o.order_date = s.order_date
@@ -61,7 +64,7 @@ BEGIN
     ),
     target AS (
         SELECT i.merchant_id, i.order_id, i.order_date, i.line_no, i.product_id, i.unit_cost,
-               o.order_no, o.timezone, o.ordered_at, o.paid_at, o.shipped_at, o.updated_at,
+               o.order_no, o.timezone, o.shipping_warehouse_code, o.ordered_at, o.paid_at, o.shipped_at, o.updated_at,
                CASE WHEN o.status IN ('paid', 'processing') THEN i.quantity ELSE 0 END AS reserved,
                CASE WHEN dw.ships_stock(o.status) THEN i.quantity ELSE 0 END AS shipped
         FROM ord AS o
@@ -71,7 +74,7 @@ BEGIN
     ),
     posted AS (
         SELECT t.merchant_id, t.order_id, t.order_date, t.line_no, t.product_id,
-               o.order_no, o.timezone, o.ordered_at, o.paid_at, o.shipped_at, o.updated_at,
+               o.order_no, o.timezone, o.shipping_warehouse_code, o.ordered_at, o.paid_at, o.shipped_at, o.updated_at,
                coalesce(sum(t.quantity_change) FILTER (WHERE t.transaction_type IN ('reserve', 'release')), 0) AS reserved,
                coalesce(-sum(t.quantity_change) FILTER (WHERE t.transaction_type IN ('sale_out', 'return_in')), 0) AS shipped,
                max(t.unit_cost) FILTER (WHERE t.transaction_type = 'sale_out') AS unit_cost,
@@ -83,7 +86,7 @@ BEGIN
           ON t.merchant_id = o.merchant_id AND t.order_id = o.order_id AND t.order_date = o.order_date
         WHERE t.line_no IS NOT NULL
         GROUP BY t.merchant_id, t.order_id, t.order_date, t.line_no, t.product_id,
-                 o.order_no, o.timezone, o.ordered_at, o.paid_at, o.shipped_at, o.updated_at
+                 o.order_no, o.timezone, o.shipping_warehouse_code, o.ordered_at, o.paid_at, o.shipped_at, o.updated_at
     ),
     -- Each side carries its order's columns, so the movements need no second join with ord: with
     -- the batch's orders estimated at one row, that join ran as a nested loop over every movement.
@@ -96,6 +99,7 @@ BEGIN
                coalesce(tg.unit_cost, p.unit_cost) AS unit_cost,
                coalesce(tg.order_no, p.order_no) AS order_no,
                coalesce(tg.timezone, p.timezone) AS timezone,
+               coalesce(tg.shipping_warehouse_code, p.shipping_warehouse_code) AS shipping_warehouse_code,
                coalesce(tg.ordered_at, p.ordered_at) AS ordered_at,
                coalesce(tg.paid_at, p.paid_at) AS paid_at,
                coalesce(tg.shipped_at, p.shipped_at) AS shipped_at,
@@ -155,7 +159,7 @@ BEGIN
         INSERT INTO dw.fact_inventory_transactions (
             merchant_id, transaction_date, product_id, warehouse_code, transaction_type, quantity_change, unit_cost,
             order_id, order_date, line_no, reference_no, note, occurred_at, quantity_posted)
-        SELECT n.merchant_id, (n.occurred_at AT TIME ZONE n.timezone)::date, n.product_id, 'default', n.transaction_type,
+        SELECT n.merchant_id, (n.occurred_at AT TIME ZONE n.timezone)::date, n.product_id, n.shipping_warehouse_code, n.transaction_type,
                n.quantity_change,
                CASE WHEN n.transaction_type IN ('sale_out', 'return_in') THEN n.unit_cost END,
                n.order_id, n.order_date, n.line_no,

@@ -10,8 +10,8 @@ namespace Erp.Db.Ingest;
 /// <param name="QuantityOnHand">Units physically in the warehouse; not negative.</param>
 public sealed record InventoryRow(long MerchantId, string Sku, int QuantityOnHand)
 {
-    /// <summary>Warehouse or fulfilment centre; default <c>default</c>.</summary>
-    public string WarehouseCode { get; init; } = "default";
+    /// <summary>Warehouse or fulfilment centre; null, the default: the merchant's shipping warehouse (<see cref="MerchantRow.ShippingWarehouseCode"/>, <c>default</c> unless set).</summary>
+    public string? WarehouseCode { get; init; }
 
     /// <summary>Units ordered but not shipped; default 0, never more than on hand.</summary>
     public int QuantityReserved { get; init; }

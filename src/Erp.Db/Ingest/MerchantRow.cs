@@ -16,4 +16,11 @@ public sealed record MerchantRow(string MerchantCode, string MerchantName)
 
     /// <summary>active (default), suspended or closed.</summary>
     public string Status { get; init; } = "active";
+
+    /// <summary>
+    /// The warehouse the merchant's orders ship from and take returns back into, and where purchases, counts and inventory rows
+    /// without a warehouse go; null keeps the stored one (<c>default</c> for a new merchant). Refused once the merchant's orders
+    /// have moved stock in another.
+    /// </summary>
+    public string? ShippingWarehouseCode { get; init; }
 }

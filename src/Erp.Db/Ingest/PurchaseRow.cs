@@ -13,8 +13,8 @@ namespace Erp.Db.Ingest;
 /// <param name="ReceivedDate">Business day the goods arrived.</param>
 public sealed record PurchaseRow(long MerchantId, string ReferenceNo, string Sku, int Quantity, decimal UnitCost, DateOnly ReceivedDate)
 {
-    /// <summary>Warehouse that received the goods; default <c>default</c>.</summary>
-    public string WarehouseCode { get; init; } = "default";
+    /// <summary>Warehouse that received the goods; null, the default: the merchant's shipping warehouse (<see cref="MerchantRow.ShippingWarehouseCode"/>, <c>default</c> unless set).</summary>
+    public string? WarehouseCode { get; init; }
 
     /// <summary>The merchant's code (dw.dim_merchants.merchant_code), instead of MerchantId (then 0) or with it (then both must name the same merchant).</summary>
     public string? MerchantCode { get; init; }

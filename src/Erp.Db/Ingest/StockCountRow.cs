@@ -12,8 +12,8 @@ namespace Erp.Db.Ingest;
 /// <param name="CountedAt">When the count was taken.</param>
 public sealed record StockCountRow(long MerchantId, string Sku, int CountedQuantity, DateTimeOffset CountedAt)
 {
-    /// <summary>Warehouse counted; default <c>default</c>.</summary>
-    public string WarehouseCode { get; init; } = "default";
+    /// <summary>Warehouse counted; null, the default: the merchant's shipping warehouse (<see cref="MerchantRow.ShippingWarehouseCode"/>, <c>default</c> unless set).</summary>
+    public string? WarehouseCode { get; init; }
 
     /// <summary>
     /// The day of the count when only its day is known: the count is then taken at the last second of that day in the merchant's

@@ -10,7 +10,7 @@ internal static class InventoryCsv
         .. KeyColumns.Merchant,
         new("sku", true, "merchant SKU of the product"),
         new("quantity_on_hand", true, "units in the warehouse"),
-        new("warehouse_code", false, "default 'default'"),
+        new("warehouse_code", false, "default the merchant's shipping warehouse ('default' unless set)"),
         new("quantity_reserved", false, "default 0, at most on hand"),
         new("quantity_incoming", false, "default 0"),
         new("safety_stock", false, "default the product's safety_stock"),
@@ -26,7 +26,7 @@ internal static class InventoryCsv
         return row with
         {
             MerchantCode = r.TextOrNull("merchant_code"),
-            WarehouseCode = r.TextOrNull("warehouse_code") ?? row.WarehouseCode,
+            WarehouseCode = r.TextOrNull("warehouse_code"),
             QuantityReserved = r.IntOrNull("quantity_reserved") ?? row.QuantityReserved,
             QuantityIncoming = r.IntOrNull("quantity_incoming") ?? row.QuantityIncoming,
             SafetyStock = r.IntOrNull("safety_stock"),

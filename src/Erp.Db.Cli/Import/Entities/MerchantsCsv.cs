@@ -12,6 +12,7 @@ internal static class MerchantsCsv
         new("base_currency", false, "default CNY"),
         new("timezone", false, "IANA zone, default Asia/Shanghai"),
         new("status", false, "active (default), suspended, closed"),
+        new("shipping_warehouse_code", false, "the warehouse its orders ship from, and where rows naming none go; default 'default'; fixed once its orders moved stock"),
     ],
     Map,
     (ingestor, rows, ct) => ingestor.UpsertMerchantsAsync(rows, ct));
@@ -24,6 +25,7 @@ internal static class MerchantsCsv
             BaseCurrency = r.TextOrNull("base_currency") ?? row.BaseCurrency,
             Timezone = r.TextOrNull("timezone") ?? row.Timezone,
             Status = r.TextOrNull("status") ?? row.Status,
+            ShippingWarehouseCode = r.TextOrNull("shipping_warehouse_code"),
         };
     }
 }

@@ -13,7 +13,7 @@ internal static class PurchasesCsv
         new("quantity", true, "units received, more than 0"),
         new("unit_cost", true, "cost of one unit in CNY"),
         new("received_date", true, "day, yyyy-mm-dd"),
-        new("warehouse_code", false, "default 'default'"),
+        new("warehouse_code", false, "default the merchant's shipping warehouse ('default' unless set)"),
     ],
     Map,
     (ingestor, rows, ct) => ingestor.UpsertPurchasesAsync(rows, ct));
@@ -24,7 +24,7 @@ internal static class PurchasesCsv
         return row with
         {
             MerchantCode = r.TextOrNull("merchant_code"),
-            WarehouseCode = r.TextOrNull("warehouse_code") ?? row.WarehouseCode,
+            WarehouseCode = r.TextOrNull("warehouse_code"),
         };
     }
 }

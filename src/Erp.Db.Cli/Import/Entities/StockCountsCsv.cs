@@ -11,7 +11,7 @@ internal static class StockCountsCsv
         new("sku", true, "the merchant's SKU"),
         new("counted_quantity", true, "units found, not negative"),
         new("counted_at", true, "timestamp of the count, or its day alone (read as 23:59:59 that day in the merchant's time zone, or in --time-zone: after the day's shipments)"),
-        new("warehouse_code", false, "default 'default'"),
+        new("warehouse_code", false, "default the merchant's shipping warehouse ('default' unless set)"),
     ],
     Map,
     (ingestor, rows, ct) => ingestor.UpsertStockCountsAsync(rows, ct));
@@ -22,7 +22,7 @@ internal static class StockCountsCsv
         return row with
         {
             MerchantCode = r.TextOrNull("merchant_code"),
-            WarehouseCode = r.TextOrNull("warehouse_code") ?? row.WarehouseCode,
+            WarehouseCode = r.TextOrNull("warehouse_code"),
             CountedOn = r.DayWithoutZone("counted_at"),
         };
     }

@@ -32,9 +32,13 @@ internal static class NaturalKeys
     /// A warehouse code is compared without case. The field is written in lower case (<see cref="Field.Code{TRow}"/>), so that
     /// <c>Default</c> is the position <c>default</c>; a code the merchant's positions already spell otherwise (stored before codes
     /// were folded, e.g. <c>WH-SZ</c>) takes that spelling, unless a lowercase position is stored too, so no position is split.
-    /// Only stored codes with a capital take part: usually none, and the update then scans nothing of the batch.
+    /// Only stored codes with a capital take part: usually none, and the update then scans nothing of the batch. A row that names
+    /// no warehouse is its merchant's shipping warehouse (<c>dw.dim_merchants.shipping_warehouse_code</c>), where its orders move stock.
     /// </summary>
     public const string ResolveWarehouse = """
+        UPDATE pg_temp.ingest_rows AS t SET warehouse_code = m.shipping_warehouse_code
+        FROM dw.dim_merchants AS m
+        WHERE t.warehouse_code IS NULL AND m.merchant_id = t.merchant_id;
         UPDATE pg_temp.ingest_rows AS t SET warehouse_code = s.warehouse_code
         FROM (SELECT DISTINCT ON (f.merchant_id, lower(f.warehouse_code)) f.merchant_id, f.warehouse_code
               FROM dw.fact_inventory AS f
