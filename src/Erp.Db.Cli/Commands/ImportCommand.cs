@@ -411,9 +411,24 @@ internal sealed class ImportCommand : Command, IArgumentHelp
 
     /// <summary>The line a file could not be read at: bytes not valid in its encoding, or a line that is not CSV.</summary>
     private static ImportProblem Unreadable(Exception e, string path, ImportSource source, bool encodingNamed) => e is CsvHelperException csv
-        ? new ImportProblem(csv.Context?.Parser?.RawRow ?? 0, null, null, "the line is not valid CSV (check its quotes)")
+        ? NotCsv(csv.Context?.Parser)
         // The reader decodes ahead of the parser, so the parser's line is not where the bad bytes are: InvalidEncoding finds that line.
         : InvalidEncoding(path, source is CsvSource text ? text.Encoding : TextEncodings.Utf8Name, encodingNamed, source);
+
+    /// <summary>
+    /// The line a record that is not CSV starts on. A quote opened and never closed makes the parser read on, line breaks and all,
+    /// to the end of the file, where it fails: the line it reports is the last, and the record's own text holds the lines since.
+    /// </summary>
+    private static ImportProblem NotCsv(CsvHelper.IParser? parser)
+    {
+        var last = parser?.RawRow ?? 0;
+        var record = parser?.RawRecord ?? "";
+        var first = last - record.Count(c => c == '\n');
+        var end = record.EndsWith('\n') ? last - 1 : last;
+        return end > first && first > 0
+            ? new ImportProblem(first, null, null, $"a quoted field opened on this line is not closed: the record runs on to line {end} (check its quotes)")
+            : new ImportProblem(last, null, null, "the line is not valid CSV (check its quotes)");
+    }
 
     /// <summary>
     /// The path of a file import can read: one that exists, is not a folder, and can be read more than once (its encoding and

@@ -145,6 +145,29 @@ public class ImportFormatTests
         Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
     }
 
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("")]
+    public async Task A_quote_never_closed_is_named_on_the_line_it_opens_not_where_the_file_ends(string lastNewline)
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = Temp(".csv");
+        var good = Enumerable.Range(3, 4).Select(i => $"1,10,Q-{i},2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1");
+        await File.WriteAllTextAsync(path, string.Join("\n", [OrdersHeader, "1,10,\"Q-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1", .. good]) + lastNewline);
+        var stray = Temp(".csv");
+        await File.WriteAllTextAsync(stray, string.Join("\n", [OrdersHeader, "1,10,Q\"2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1", .. good]) + "\n");
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var run = await CliRun.RunAsync("import", "orders", path, "--connection", db.ConnectionString, "--format", "table");
+        var strayRun = await CliRun.RunAsync("import", "orders", stray, "--connection", db.ConnectionString, "--format", "table");
+
+        Assert.Equal((2, 2), (run.ExitCode, strayRun.ExitCode));
+        Assert.Contains("Line 2: a quoted field opened on this line is not closed: the record runs on to line 6 (check its quotes)", run.Error, StringComparison.Ordinal);
+        // A quote inside an unquoted cell breaks its own line only.
+        Assert.Contains("Line 2: the line is not valid CSV (check its quotes)", strayRun.Error, StringComparison.Ordinal);
+        Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
+    }
+
     [Fact]
     public async Task A_UTF_8_file_with_one_cut_off_character_is_refused_naming_its_line_and_column_not_read_as_GBK()
     {
