@@ -108,7 +108,7 @@ internal sealed class PostCommand : Command
         var result = await erp.PostAsync(merchantId, first, last, cancellationToken);
         var data = new
         {
-            merchant = merchantId,
+            merchantId,
             from = first,
             to = last,
             orders = result.Orders,
@@ -137,11 +137,11 @@ internal sealed class PostCommand : Command
         }
         catch (ArgumentException e)
         {
-            throw CliException.Validation(e, new { field = "--write-off", invoices, merchant = merchantOfInvoices });
+            throw CliException.Validation(e, new { field = "--write-off", invoices, merchantId = merchantOfInvoices });
         }
         var data = new
         {
-            merchant = merchantOfInvoices,
+            merchantId = merchantOfInvoices,
             invoices,
             receivables = result.Receivables,
             outstandingCny = result.OutstandingCny,
@@ -164,11 +164,11 @@ internal sealed class PostCommand : Command
         }
         catch (ArgumentException e)
         {
-            throw CliException.Validation(e, new { field = "--reinstate", invoices, merchant = merchantOfInvoices });
+            throw CliException.Validation(e, new { field = "--reinstate", invoices, merchantId = merchantOfInvoices });
         }
         var data = new
         {
-            merchant = merchantOfInvoices,
+            merchantId = merchantOfInvoices,
             invoices,
             receivables = result.Receivables,
             outstandingCny = result.OutstandingCny,
@@ -206,11 +206,11 @@ internal sealed class PostCommand : Command
         if (number is not null && result.Orders == 0)
         {
             throw CliException.Validation($"--order-no {number} is not an order{(merchantId is { } m ? $" of merchant {m}" : "")}{(first is not null || last is not null ? " in --from/--to" : "")}; nothing was re-costed.",
-                new { field = "--order-no", orderNo = number, merchant = merchantId });
+                new { field = "--order-no", orderNo = number, merchantId });
         }
         var data = new
         {
-            merchant = merchantId,
+            merchantId,
             from = first,
             to = last,
             orderNo = number,

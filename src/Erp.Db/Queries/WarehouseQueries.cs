@@ -271,8 +271,11 @@ public sealed partial class WarehouseQueries
         return await MerchantScope.QueryAsync(connection, query.MerchantId, CustomerSql.Report(query.SortBy), parameters, CustomerSql.Views, async grid =>
         {
             var summary = await grid.ReadSingleAsync<CustomerSummary>();
-            var segments = (await grid.ReadAsync<(string Segment, long Count, decimal Revenue, decimal AverageRevenue)>())
+            var found = (await grid.ReadAsync<(string Segment, long Count, decimal Revenue, decimal AverageRevenue)>())
                 .ToDictionary(s => s.Segment, s => new SegmentFigures { Count = s.Count, Revenue = s.Revenue, AverageRevenue = s.AverageRevenue });
+            // Every segment, an empty one with zeros: a reader of the JSON finds segments.repeat whether or not anyone is in it.
+            var segments = Enum.GetValues<CustomerSegment>().Where(s => s != CustomerSegment.All).Select(s => SnakeCase(s.ToString()))
+                .ToDictionary(s => s, s => found.GetValueOrDefault(s) ?? new SegmentFigures());
             var customers = (await grid.ReadAsync<CustomerRow>()).ToList();
             return new CustomerReport(summary, segments, customers);
         }, cache: null, check: null, cancellationToken);

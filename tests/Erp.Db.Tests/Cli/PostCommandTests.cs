@@ -63,7 +63,7 @@ public class PostCommandTests
         var unknown = await CliRun.RunAsync("post", "--merchant", "no-such-code", "--connection", db.ConnectionString, "--format", "json");
 
         Assert.True(byCode.ExitCode == 0, byCode.Output + byCode.Error);
-        Assert.Equal(1, byCode.Json().GetProperty("data").GetProperty("merchant").GetInt64());
+        Assert.Equal(1, byCode.Json().GetProperty("data").GetProperty("merchantId").GetInt64());
         Assert.Equal((2, "NOT_FOUND"), (unknown.ExitCode, unknown.Json().GetProperty("error").GetProperty("code").GetString()));
         Assert.Contains($"1 {code} (", unknown.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
@@ -82,7 +82,7 @@ public class PostCommandTests
 
         Assert.True(byId.ExitCode == 0, byId.Output + byId.Error);
         Assert.True(byCode.ExitCode == 0, byCode.Output + byCode.Error);
-        Assert.Equal(1, byCode.Json().GetProperty("data").GetProperty("merchant").GetInt64());
+        Assert.Equal(1, byCode.Json().GetProperty("data").GetProperty("merchantId").GetInt64());
         Assert.Equal((2, "NOT_FOUND"), (missing.ExitCode, missing.Json().GetProperty("error").GetProperty("code").GetString()));
     }
 

@@ -32,7 +32,10 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         Assert.Equal(s.TotalCustomers, s.NewCustomers + s.RepeatCustomers + s.ChurnedCustomers + s.VipCustomers + s.OneTimeCustomers);
         Assert.Equal(
             [s.ChurnedCustomers, s.NewCustomers, s.OneTimeCustomers, s.RepeatCustomers, s.VipCustomers],
-            new[] { "churned", "new", "one_time", "repeat", "vip" }.Select(k => all.Segments.TryGetValue(k, out var v) ? v.Count : 0));
+            new[] { "churned", "new", "one_time", "repeat", "vip" }.Select(k => all.Segments[k].Count));
+        // Every segment is listed, an empty one with zeros (this dataset leaves some empty).
+        Assert.Contains(all.Segments.Values, v => v.Count == 0);
+        Assert.All(all.Segments.Values.Where(v => v.Count == 0), v => Assert.Equal((0m, 0m), (v.Revenue, v.AverageRevenue)));
         Assert.Equal(all.Summary.TotalCustomers, all.Customers.Count);
         Assert.True(all.Customers.Zip(all.Customers.Skip(1)).All(p => p.First.Orders >= p.Second.Orders));
         Assert.Contains(fresh.Customers, c => c.CustomerCode == "c1011");

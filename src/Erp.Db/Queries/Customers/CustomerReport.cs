@@ -2,7 +2,7 @@ namespace Erp.Db.Queries.Customers;
 
 /// <summary>Customer counts per segment and the customers asked for.</summary>
 /// <param name="Summary">Totals.</param>
-/// <param name="Segments">Count and revenue per segment (snake_case segment name as key).</param>
+/// <param name="Segments">Count and revenue per segment (snake_case segment name as key), every segment, an empty one with zeros.</param>
 /// <param name="Customers">The customers of the chosen segment, sorted.</param>
 public sealed record CustomerReport(CustomerSummary Summary, IReadOnlyDictionary<string, SegmentFigures> Segments, IReadOnlyList<CustomerRow> Customers);
 
