@@ -85,7 +85,9 @@ internal static class ErpDbCli
         var host = builder.Build();
         await using var disposeHost = (IAsyncDisposable)host;
         var globals = host.Services.GetRequiredService<GlobalOptions>();
-        var root = new RootCommand("erpdb: migrate, verify, refresh and query the Erp.Db PostgreSQL warehouse. 'erpdb COMMAND --help' describes a command in full.");
+        var root = new RootCommand("erpdb: migrate, verify, refresh and query the Erp.Db PostgreSQL warehouse. 'erpdb COMMAND --help' describes a command in full."
+            + " Exit codes: 0 done; 1 failed (the database, a script, the server); 2 bad input (VALIDATION_ERROR, NOT_FOUND); 7 FORBIDDEN;"
+            + " verify (3 to 6) and doctor (5) add their own, in their --help.");
         root.Options.Add(globals.Connection);
         root.Options.Add(globals.Format);
         foreach (var command in host.Services.GetServices<Command>())

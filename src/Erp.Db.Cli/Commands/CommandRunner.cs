@@ -42,11 +42,17 @@ internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals,
         }
     }
 
+    /// <summary>An option of refresh typed as a view name (<c>erpdb refresh all</c>, read as mart.all): names the option.</summary>
+    private static string OptionHint(IReadOnlyList<string> unknown) =>
+        unknown.Select(u => u.StartsWith("mart.", StringComparison.Ordinal) ? u["mart.".Length..] : u).FirstOrDefault(u => u is "all" or "due" or "full" or "watch") is { } word
+            ? $" '{word}' is not a view: did you mean --{word}?"
+            : "";
+
     private static CliException? Describe(Exception e, ConnectionTarget? target, ParseResult parseResult) => e switch
     {
         CliException cli => cli,
         Erp.Db.Queries.QueryValidationException query => QueryFields.Validation(parseResult, query),
-        UnknownViewException view => CliException.Validation(view.Message, new { unknown = view.Unknown, known = view.Known }),
+        UnknownViewException view => CliException.Validation(view.Message + OptionHint(view.Unknown), new { field = "views", unknown = view.Unknown, known = view.Known }),
         MigrationDriftException drift => new CliException(ErrorCodes.Drift, drift.Message, ExitCodes.Failure,
             new { scripts = drift.Drift.Select(d => new { script = d.Name, state = d.State, reason = d.Reason }) }),
         MigrationDowngradeException downgrade => new CliException(ErrorCodes.Downgrade, downgrade.Message, ExitCodes.Failure,

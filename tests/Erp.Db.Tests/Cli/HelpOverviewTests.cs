@@ -12,6 +12,9 @@ public class HelpOverviewTests
 
         Assert.Equal(0, overview.ExitCode);
         Assert.Equal(overview.Output, alone.Output);
+        // The exit codes every command shares, as the README gives them.
+        Assert.Contains("Exit codes: 0 done; 1 failed (the database, a script, the server); 2 bad input (VALIDATION_ERROR, NOT_FOUND); 7 FORBIDDEN;",
+            Regex.Replace(overview.Output, @"\s+", " "), StringComparison.Ordinal);
         var listing = overview.Output.ReplaceLineEndings("\n").Split("Commands:\n")[1].Split('\n', StringSplitOptions.RemoveEmptyEntries);
         // One line per command: none of the listing's lines carries on a command's description.
         var commands = listing.Select(line => Regex.Match(line, @"^  ([a-z]+)(?: <[a-z]+>)* +(\S.*)$")).ToList();

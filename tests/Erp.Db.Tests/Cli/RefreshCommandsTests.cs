@@ -148,8 +148,13 @@ public class RefreshCommandsTests
         var run = await CliRun.RunAsync("refresh", "mv_no_such_view", "--connection", db.ConnectionString, "--format", "json");
         var none = await CliRun.RunAsync("refresh", "--connection", db.ConnectionString, "--format", "json");
         var badInterval = await CliRun.RunAsync("refresh", "--watch", "--interval", "soon", "--connection", db.ConnectionString, "--format", "json");
+        var word = await CliRun.RunAsync("refresh", "all", "--connection", db.ConnectionString, "--format", "json");
 
         Assert.Equal(2, run.ExitCode);
+        Assert.Equal("views", run.Json().GetProperty("error").GetProperty("details").GetProperty("field").GetString());
+        // An option typed as a view name is named.
+        Assert.Equal(2, word.ExitCode);
+        Assert.EndsWith("'all' is not a view: did you mean --all?", word.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
         var error = run.Json().GetProperty("error");
         Assert.Equal("VALIDATION_ERROR", error.GetProperty("code").GetString());
         Assert.Contains("mart.mv_no_such_view", error.GetProperty("message").GetString());
