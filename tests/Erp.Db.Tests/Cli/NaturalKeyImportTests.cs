@@ -15,7 +15,11 @@ public class NaturalKeyImportTests
             "m-a,a-shopee,ca,K-1,2026-03-05,2026-03-05T10:00:00+08:00,10",
             "nobody,a-shopee,,K-2,2026-03-05,2026-03-05T10:00:00+08:00,10",
             "m-a,b-amazon,,K-3,2026-03-05,2026-03-05T10:00:00+08:00,10",
-            "m-a,a-shopee,cb,K-4,2026-03-05,2026-03-05T10:00:00+08:00,10");
+            "m-a,a-shopee,cb,K-4,2026-03-05,2026-03-05T10:00:00+08:00,10",
+            "M-A,a-shopee,,K-5,2026-03-05,2026-03-05T10:00:00+08:00,10",
+            "m-a,A-Shopee,,K-6,2026-03-05,2026-03-05T10:00:00+08:00,10");
+        var items = await WriteAsync("merchant_code,shop_code,order_no,order_date,line_no,sku,quantity,unit_price",
+            "m-a,a-shopee,K-1,2026-03-05,1,a-1,1,10");
         var before = await DatabaseChecksum.ReadAsync(db);
 
         var run = await CliRun.RunAsync("import", "orders", file, "--connection", db.ConnectionString, "--format", "json");
@@ -28,8 +32,14 @@ public class NaturalKeyImportTests
         Assert.Contains((4L, "shop_code", "shop_code b-amazon is not a shop of merchant m-a"), details);
         Assert.Contains((5L, "customer_code", "customer_code cb is not a customer of merchant m-a"), details);
         Assert.DoesNotContain(details, d => d.Item1 == 2);
+        // Codes are compared as written; one that differs from a stored code in case only names it.
+        Assert.Contains((6L, "merchant_code", "merchant_code M-A is not a merchant (did you mean m-a?)"), details);
+        Assert.Contains((7L, "shop_code", "shop_code A-Shopee is not a shop of merchant m-a (did you mean a-shopee?)"), details);
+        var itemRun = await CliRun.RunAsync("import", "order-items", items, "--connection", db.ConnectionString, "--format", "json");
+        Assert.Contains("Line 2: sku a-1 is not a product of merchant m-a (did you mean A-1?)", itemRun.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
         File.Delete(file);
+        File.Delete(items);
     }
 
     [Fact]

@@ -59,7 +59,8 @@ internal static class NaturalKeys
         new("merchant_code",
             "t.merchant_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id AND m.merchant_code = t.merchant_code)",
             "CASE WHEN t.merchant_id IS NULL THEN format('merchant_code %s is not a merchant', t.merchant_code) "
-            + "ELSE format('merchant_code %s is not merchant_id %s', t.merchant_code, t.merchant_id) END") { OnlyWhenGiven = "merchant_code" },
+            + "ELSE format('merchant_code %s is not merchant_id %s', t.merchant_code, t.merchant_id) END"
+            + SpelledOtherwise("m.merchant_code", "dw.dim_merchants AS m", "t.merchant_code")) { OnlyWhenGiven = "merchant_code" },
         new("merchant_id",
             "t.merchant_code IS NULL AND (t.merchant_id IS NULL OR NOT EXISTS (SELECT 1 FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id))",
             "CASE WHEN t.merchant_id IS NULL THEN 'merchant_id or merchant_code is missing' ELSE format('merchant_id %s is not a merchant', t.merchant_id) END"),
@@ -71,13 +72,21 @@ internal static class NaturalKeys
         new("shop_code",
             "t.shop_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_shops AS s WHERE s.merchant_id = t.merchant_id AND s.shop_id = t.shop_id AND s.platform_shop_code = t.shop_code)",
             "CASE WHEN t.shop_id IS NULL THEN format('shop_code %s is not a shop of merchant %s', t.shop_code, " + MerchantNamed + ") "
-            + "ELSE format('shop_code %s is not shop_id %s of merchant %s', t.shop_code, t.shop_id, " + MerchantNamed + ") END",
+            + "ELSE format('shop_code %s is not shop_id %s of merchant %s', t.shop_code, t.shop_id, " + MerchantNamed + ") END"
+            + SpelledOtherwise("s.platform_shop_code", "dw.dim_shops AS s", "t.shop_code", "s.merchant_id = t.merchant_id"),
             constraint) { OnlyWhenGiven = "shop_code" },
         new("shop_id",
             $"t.shop_code IS NULL AND ({(optional ? "false" : "t.shop_id IS NULL")} OR (t.shop_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dw.dim_shops AS s WHERE s.merchant_id = t.merchant_id AND s.shop_id = t.shop_id)))",
             "CASE WHEN t.shop_id IS NULL THEN 'shop_id or shop_code is missing' ELSE format('shop_id %s is not a shop of merchant %s', t.shop_id, " + MerchantNamed + ") END",
             constraint),
     ];
+
+    /// <summary>
+    /// A message's tail naming the stored code that differs from the row's <paramref name="given"/> in case only (<c>CN1</c> for
+    /// the shop <c>cn1</c>): codes are compared as written. Asked only of rows that fail, in the message.
+    /// </summary>
+    public static string SpelledOtherwise(string code, string from, string given, string? where = null) =>
+        $" || coalesce((SELECT format(' (did you mean %s?)', {code}) FROM {from} WHERE {(where is null ? "" : where + " AND ")}lower({code}) = lower({given}) AND {code} <> {given} ORDER BY {code} LIMIT 1), '')";
 
     /// <summary>customer_id or customer_code, when given, must be a customer of the row's merchant.</summary>
     public static IReadOnlyList<RowCheck> Customer(string constraint) =>

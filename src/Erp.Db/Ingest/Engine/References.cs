@@ -8,7 +8,8 @@ internal static class References
     public static RowCheck Sku(string constraint) => new(
         "sku",
         "NOT EXISTS (SELECT 1 FROM dw.dim_products AS p WHERE p.merchant_id = t.merchant_id AND p.sku = t.sku)",
-        "format('sku %s is not a product of merchant %s', t.sku, " + NaturalKeys.MerchantNamed + ")",
+        "format('sku %s is not a product of merchant %s', t.sku, " + NaturalKeys.MerchantNamed + ")"
+        + NaturalKeys.SpelledOtherwise("p.sku", "dw.dim_products AS p", "t.sku", "p.merchant_id = t.merchant_id"),
         constraint);
 
     public static RowCheck Currency(string constraint, string field = "currency_code") => new(
