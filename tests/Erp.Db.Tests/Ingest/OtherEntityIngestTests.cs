@@ -41,6 +41,24 @@ public class OtherEntityIngestTests
     }
 
     [Fact]
+    public async Task A_rate_too_large_for_its_column_is_named_by_its_two_fields_and_nothing_is_saved()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingestor = new Ingestor(db.DataSource);
+
+        // 2,000 sales of a listing one visitor saw, 5,000 carts of 4 visitors: rates the columns (numeric(9, 6)) cannot hold.
+        var metrics = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertProductMetricsAsync(
+            [new(1, 10, "A-1", Day) { SalesVolume = 3, Visitors = 30 }, new(1, 10, "A-1", Day.AddDays(1)) { SalesVolume = 2000, Visitors = 1 }]));
+        var traffic = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertTrafficAsync(
+            [new TrafficRow(1, 10, Day) { Visitors = 4, AddToCart = 5000, Checkout = 2, Orders = 1 }]));
+
+        Assert.Equal((2L, "sales_volume"), (metrics.RowNumber, metrics.Field));
+        Assert.Equal("sales_volume 2000 over visitors 1 makes a conversion_rate of 1,000 or more, more than it may be: check the two columns", metrics.Reason);
+        Assert.Equal((1L, "add_to_cart"), (traffic.RowNumber, traffic.Field));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT (SELECT count(*) FROM dw.fact_product_metrics) + (SELECT count(*) FROM dw.fact_traffic_funnel)"));
+    }
+
+    [Fact]
     public async Task Inventory_snapshots_replace_the_position()
     {
         await using var db = await IngestSample.CreateAsync();

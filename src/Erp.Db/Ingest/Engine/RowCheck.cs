@@ -33,6 +33,14 @@ internal sealed record RowCheck(string Field, string FailsWhen, string Message, 
         $"format('{field} %s is more than 100,000,000, the most one row may move: check the column (a price or a code in it?)', t.{field})");
 
     /// <summary>
+    /// A rate the table derives, <paramref name="count"/> over <paramref name="of"/> (a generated <c>numeric(9, 6)</c>), below 1,000:
+    /// a larger one overflows the column, which names neither field (a platform counting visitors otherwise than sales, or a
+    /// column shifted).
+    /// </summary>
+    public static RowCheck RateBelow1000(string count, string of, string rate) => new(count, $"t.{of} > 0 AND t.{count} >= 1000::bigint * t.{of}",
+        $"format('{count} %s over {of} %s makes a {rate} of 1,000 or more, more than it may be: check the two columns', t.{count}, t.{of})");
+
+    /// <summary>
     /// The day something happened (a receipt, goods received, a count), <paramref name="day"/> an expression over the temp row
     /// <c>t</c> and its merchant <c>m</c>: not after the merchant's today, the date of now in its time zone (a year typed wrong
     /// would otherwise stand as the latest count, or a receipt in a period not yet begun). A merchant the batch does not know is

@@ -62,6 +62,7 @@ internal static class ProductMetricsEntity
             .. NaturalKeys.Shop("fact_product_metrics_shop_fkey"),
             References.Sku("fact_product_metrics_product_fkey"),
             .. Money.Checks("fact_product_metrics_currency_code_fkey", "fact_product_metrics_exchange_rate_positive"),
+            RowCheck.RateBelow1000("sales_volume", "visitors", "conversion_rate"),
         ],
     });
 }

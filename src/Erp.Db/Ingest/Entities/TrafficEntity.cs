@@ -31,6 +31,9 @@ internal static class TrafficEntity
             .. NaturalKeys.Merchant(),
             .. NaturalKeys.Shop("fact_traffic_funnel_shop_fkey"),
             RowCheck.BusinessDate("traffic_date"),
+            RowCheck.RateBelow1000("add_to_cart", "visitors", "cart_rate"),
+            RowCheck.RateBelow1000("checkout", "add_to_cart", "checkout_rate"),
+            RowCheck.RateBelow1000("orders", "visitors", "order_rate"),
         ],
     });
 }
