@@ -137,6 +137,18 @@ internal sealed partial class CsvRecord
     [GeneratedRegex(@"^[-+]?\d+(\.\d+)?[eE][-+]?\d+$")]
     private static partial Regex Exponent();
 
+    /// <summary>¥35.50, $12, 12.50 USD, 35元: a number with a currency sign or code.</summary>
+    [GeneratedRegex(@"^[-+]?[¥$€£₩₹][-+]?\d|^[A-Za-z]{3}\s*[-+]?\d|\d\s*([A-Za-z]{3}|元)$")]
+    private static partial Regex CurrencyMarked();
+
+    /// <summary>12,50: a decimal comma (one or two digits after it; three is a thousands separator).</summary>
+    [GeneratedRegex(@"^[-+]?\d+,\d{1,2}$")]
+    private static partial Regex DecimalComma();
+
+    /// <summary>(12.50): a negative as accounting formats write it.</summary>
+    [GeneratedRegex(@"^\(\s*\d[\d.,]*\s*\)$")]
+    private static partial Regex Parenthesized();
+
     /// <summary>05/03/2026, 5.3.2026, 03-05-26: a day and a month whose order the text does not tell.</summary>
     [GeneratedRegex(@"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}")]
     private static partial Regex DayMonthAmbiguous();
@@ -167,7 +179,12 @@ internal sealed partial class CsvRecord
     {
         if (expected.StartsWith("a number", StringComparison.Ordinal) || expected.StartsWith("a whole", StringComparison.Ordinal))
         {
-            return ThousandsSeparated().IsMatch(cell) ? ": it has a thousands separator; write it without one, e.g. 1234.50"
+            var example = expected.StartsWith("a whole", StringComparison.Ordinal) ? "1234" : "1234.50";
+            return ThousandsSeparated().IsMatch(cell) ? $": it has a thousands separator; write it without one, e.g. {example}"
+                : CurrencyMarked().IsMatch(cell) ? ": it has a currency sign or code; write the number alone (a row's currency is its currency_code)"
+                : DecimalComma().IsMatch(cell) ? $": it has a decimal comma; write a point, e.g. {cell.Replace(',', '.')}"
+                : Parenthesized().IsMatch(cell) ? $": a negative in parentheses, as accounting formats write it; write -{cell.Trim('(', ')', ' ')}"
+                : cell.EndsWith('%') ? ": it has a percent sign; write the fraction, e.g. 0.2 for 20%"
                 : Exponent().IsMatch(cell) ? ": it has an exponent, as a spreadsheet writes a long number it has shortened (digits may be lost); "
                     + "format the column as a number with all its digits, or as text, and export again"
                 : "";
