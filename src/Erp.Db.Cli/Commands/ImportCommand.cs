@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using CsvHelper;
 using Erp.Db.Cli.Connection;
 using Erp.Db.Cli.Import;
@@ -16,7 +17,7 @@ namespace Erp.Db.Cli.Commands;
 /// <c>erpdb import ENTITY FILE</c>: one CSV, TSV or .xlsx file, streamed as one ingest batch (all or nothing). Every problem of the
 /// file (up to --max-errors) is reported at once; <c>--dry-run</c> runs the whole batch and rolls it back.
 /// </summary>
-internal sealed class ImportCommand : Command, IArgumentHelp
+internal sealed partial class ImportCommand : Command, IArgumentHelp
 {
     private readonly Argument<string> entity = new("entity")
     {
@@ -451,11 +452,15 @@ internal sealed class ImportCommand : Command, IArgumentHelp
                 + "save what it carries to a file and import that file, e.g. '... > orders.csv && erpdb import orders orders.csv'.", new { file = path });
     }
 
+    /// <summary>Spaces or hyphens between the words of a column name, which snake_case writes as one underscore.</summary>
+    [GeneratedRegex(@"[ \u00A0-]+")]
+    private static partial Regex WordSeparators();
+
     private static string[] ReadHeader(ImportSource source, ImportEntity target, string path) =>
         HeaderProblem(source, target, out var header) is { } problem ? throw Rejected(path, [problem]) : header;
 
     /// <summary>
-    /// Reads the header (names as spreadsheets write them: MERCHANT_CODE or Merchant_Code is merchant_code) and returns what is
+    /// Reads the header (names as spreadsheets write them: MERCHANT_CODE, Merchant Code or merchant-code is merchant_code) and returns what is
     /// wrong with it for <paramref name="target"/>, or null when nothing is.
     /// </summary>
     private static ImportProblem? HeaderProblem(ImportSource source, ImportEntity target, out string[] header)
@@ -465,7 +470,7 @@ internal sealed class ImportCommand : Command, IArgumentHelp
         {
             return new ImportProblem(1, null, null, "the file is empty; the first line must be the header");
         }
-        var names = read.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+        var names = read.Select(h => WordSeparators().Replace(h.Trim().ToLowerInvariant(), "_")).ToArray();
         header = names;
         var unknown = names.Where(h => target.Columns.All(c => c.Name != h)).ToList();
         if (unknown.Count > 0)

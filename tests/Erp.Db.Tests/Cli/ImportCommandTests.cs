@@ -236,10 +236,12 @@ public class ImportCommandTests
     }
 
     [Fact]
-    public async Task Header_names_in_any_case_import_a_trailing_delimiter_names_no_column_and_another_delimiter_is_named()
+    public async Task Header_names_in_any_case_or_words_apart_import_a_trailing_delimiter_names_no_column_and_another_delimiter_is_named()
     {
         await using var db = await IngestSample.CreateAsync();
-        var upper = await WriteAsync(OrdersHeader.ToUpperInvariant(), "1,10,U-1,2026-03-05,2026-03-05T09:30:00Z,1,paid,CNY,1");
+        // As a spreadsheet's header may write them: capitals, words apart, a hyphen.
+        var upper = await WriteAsync(OrdersHeader.ToUpperInvariant().Replace("ORDER_NO", "Order No", StringComparison.Ordinal).Replace("ORDER_DATE", "order-date", StringComparison.Ordinal),
+            "1,10,U-1,2026-03-05,2026-03-05T09:30:00Z,1,paid,CNY,1");
         var tabs = await WriteAsync(OrdersHeader.Replace(',', '\t'), "1\t10\tU-2\t2026-03-05\t2026-03-05T09:30:00Z\t1\tpaid\tCNY\t1");
         var trailing = await WriteAsync(OrdersHeader + ",", "1,10,U-3,2026-03-05,2026-03-05T09:30:00Z,1,paid,CNY,1,");
 
