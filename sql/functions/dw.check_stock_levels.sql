@@ -31,6 +31,10 @@ BEGIN
     FROM dw.fact_inventory AS f
     JOIN dw.dim_products AS p ON p.merchant_id = f.merchant_id AND p.product_id = f.product_id
     WHERE dw.stock_status(f.quantity_available, f.safety_stock) <> 'normal'
+      -- The same rows (safety stock is never negative), written as the predicate of the partial index
+      -- fact_inventory_low_stock_idx so the planner can read just those few positions: it cannot match
+      -- the status function's CASE to it.
+      AND f.quantity_available <= f.safety_stock
       AND (merchant IS NULL OR f.merchant_id = merchant)
     ON CONFLICT (kind, merchant_id, subject) WHERE resolved_at IS NULL DO UPDATE
         SET details = EXCLUDED.details
