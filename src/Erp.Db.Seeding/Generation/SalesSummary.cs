@@ -19,13 +19,13 @@ internal sealed class SalesSummary
     /// <summary>Per day: key (shop * products + product) to units and amount in the shop's currency.</summary>
     public IReadOnlyList<Dictionary<long, (int Units, decimal Amount)>> ListingSales { get; }
 
-    /// <summary>GMV in the shop's currency of the orders not cancelled.</summary>
+    /// <summary>GMV in the shop's currency of the orders that count as sales (<see cref="IsValidSale"/>).</summary>
     public decimal[,] ShopDayGmv { get; }
 
     /// <summary>Orders placed per shop and day.</summary>
     public int[,] ShopDayOrders { get; }
 
-    /// <summary>GMV in CNY per merchant and month start.</summary>
+    /// <summary>GMV in CNY of the orders that count as sales, per merchant and month start.</summary>
     public SortedDictionary<(int Merchant, DateOnly Month), decimal> MerchantMonthGmvCny { get; } = [];
 
     /// <summary>
@@ -48,10 +48,13 @@ internal sealed class SalesSummary
             {
                 continue;
             }
-            summary.ShopDayGmv[shop, day] += order.Gmv;
-            var month = new DateOnly(order.OrderDate.Year, order.OrderDate.Month, 1);
-            var key = (Merchant: model.Shops[shop].MerchantIndex, month);
-            summary.MerchantMonthGmvCny[key] = summary.MerchantMonthGmvCny.GetValueOrDefault(key) + Math.Round(order.Gmv * order.ExchangeRate, 2);
+            if (IsValidSale(order.Status))
+            {
+                summary.ShopDayGmv[shop, day] += order.Gmv;
+                var month = new DateOnly(order.OrderDate.Year, order.OrderDate.Month, 1);
+                var key = (Merchant: model.Shops[shop].MerchantIndex, month);
+                summary.MerchantMonthGmvCny[key] = summary.MerchantMonthGmvCny.GetValueOrDefault(key) + Math.Round(order.Gmv * order.ExchangeRate, 2);
+            }
             var sales = summary.ListingSales[day];
             foreach (var item in detail.Items)
             {
@@ -66,6 +69,12 @@ internal sealed class SalesSummary
         }
         return summary;
     }
+
+    /// <summary>
+    /// Whether an order counts as a sale: the rule of <c>dw.is_valid_sale</c>, which every sales figure of the warehouse uses,
+    /// for the plans and costs the seeder derives from its sales (targets, taxes, advertising). A test holds the two equal.
+    /// </summary>
+    public static bool IsValidSale(string status) => status is not ("cancelled" or "refunded" or "returned");
 
     private static bool TakesStock(string status) => status is "paid" or "processing" or "shipped" or "delivered" or "completed";
 }

@@ -9,6 +9,15 @@ namespace Erp.Db.Tests.Seeding;
 public class SeededPlansTests(SmallSeed seed)
 {
     [Fact]
+    public async Task The_seeders_rule_of_what_counts_as_a_sale_is_the_warehouses_for_every_status_it_writes()
+    {
+        var statuses = (await seed.Db.ScalarAsync<string>("SELECT string_agg(DISTINCT status || '=' || dw.is_valid_sale(status), ',') FROM dw.fact_sales_orders"))!.Split(',');
+
+        Assert.Contains("refunded=false", statuses);
+        Assert.All(statuses, s => Assert.Equal(s.Split('=')[1] == "true", Erp.Db.Seeding.Generation.SalesSummary.IsValidSale(s.Split('=')[0])));
+    }
+
+    [Fact]
     public async Task Seed_sets_a_target_per_month_from_the_month_before_and_the_results_report_every_one()
     {
         var db = seed.Db; // 2025-01-01..2025-12-31, 2 merchants of 4 shops
@@ -17,7 +26,7 @@ public class SeededPlansTests(SmallSeed seed)
         Assert.Equal(2 * 11L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.cfg_sales_targets WHERE shop_id IS NULL AND metric = 'gmv_cny' AND period_type = 'month'"));
         Assert.Equal(8 * 11L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.cfg_sales_targets WHERE shop_id IS NOT NULL AND metric = 'orders' AND period_type = 'month'"));
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.cfg_sales_targets WHERE period_start = '2025-01-01'"));
-        // Each GMV target is the month before's daily GMV (orders not cancelled, in CNY, from the facts) over the month's
+        // Each GMV target is the month before's daily GMV (valid sales, in CNY, from the facts) over the month's
         // days, plus 2-15 % growth, in hundreds.
         Assert.Equal(0L, await db.ScalarAsync<long>("""
             SELECT count(*)
@@ -26,7 +35,7 @@ public class SeededPlansTests(SmallSeed seed)
                 SELECT sum(o.gmv * o.exchange_rate) / ((t.period_start - 1) - date_trunc('month', t.period_start - 1)::date + 1)
                        * (t.period_end - t.period_start + 1) AS at_last_rate
                 FROM dw.fact_sales_orders AS o
-                WHERE o.merchant_id = t.merchant_id AND o.status <> 'cancelled'
+                WHERE o.merchant_id = t.merchant_id AND dw.is_valid_sale(o.status)
                   AND o.order_date BETWEEN date_trunc('month', t.period_start - 1)::date AND t.period_start - 1
             ) AS b
             WHERE t.metric = 'gmv_cny' AND t.target_value NOT BETWEEN b.at_last_rate * 1.02 - 50 AND b.at_last_rate * 1.15 + 50
