@@ -1,5 +1,5 @@
 -- dw.receivable_aging_bucket: the aging bucket of an open receivable on a day.
--- requires: nothing
+-- requires: dw.is_open_receivable
 -- Days overdue = as_of - due_date. Not yet due: 'current'; then '0-30', '31-60', '61-90', '90+'
 -- days overdue. Settled or cancelled receivables have no bucket (NULL).
 -- A plain SQL expression without SET, so the planner inlines it into the queries that bucket every
@@ -13,7 +13,7 @@ IMMUTABLE
 PARALLEL SAFE
 AS $$
     SELECT CASE
-        WHEN status NOT IN ('open', 'partially_paid', 'overdue') THEN NULL
+        WHEN NOT dw.is_open_receivable(status) THEN NULL
         WHEN as_of <= due_date THEN 'current'
         WHEN as_of - due_date <= 30 THEN '0-30'
         WHEN as_of - due_date <= 60 THEN '31-60'

@@ -1,6 +1,6 @@
 -- mart.mv_financial_daily: finance per merchant and day: receivables invoiced, still outstanding
 -- and overdue, money received, expenses, sales profit and operating profit.
--- requires: mart.mv_daily_sales, dw.fact_accounts_receivable, dw.receivable_counts_as_invoiced, dw.fact_payment_receipts, dw.fact_expenses,
+-- requires: mart.mv_daily_sales, dw.fact_accounts_receivable, dw.receivable_counts_as_invoiced, dw.is_open_receivable, dw.fact_payment_receipts, dw.fact_expenses,
 --           dw.order_fee_expenses, dw.receivable_outstanding_cny
 -- The day grain lets a finance question over any window (the 15th to the 14th, the last 10 days)
 -- be answered exactly, not rounded out to whole months; mart.mv_financial_overview sums these
@@ -53,10 +53,10 @@ WITH receivables AS (
            -- The balance in CNY by the one rule mart.receivables and write-offs count it by: what was booked
            -- less what was paid, each in CNY (rounding the balance on its own could differ by a cent).
            sum(dw.receivable_outstanding_cny(r.amount_cny, r.received_amount, r.exchange_rate))
-               FILTER (WHERE r.status IN ('open', 'partially_paid', 'overdue')) AS outstanding_cny,
+               FILTER (WHERE dw.is_open_receivable(r.status)) AS outstanding_cny,
            sum(dw.receivable_outstanding_cny(r.amount_cny, r.received_amount, r.exchange_rate))
-               FILTER (WHERE r.status IN ('open', 'partially_paid', 'overdue') AND r.due_date < as_of) AS overdue_cny,
-           count(*) FILTER (WHERE r.status IN ('open', 'partially_paid', 'overdue') AND r.due_date < as_of) AS overdue_count
+               FILTER (WHERE dw.is_open_receivable(r.status) AND r.due_date < as_of) AS overdue_cny,
+           count(*) FILTER (WHERE dw.is_open_receivable(r.status) AND r.due_date < as_of) AS overdue_count
     FROM dw.fact_accounts_receivable AS r
     WHERE dw.receivable_counts_as_invoiced(r.status)
       AND (merchants IS NULL OR r.merchant_id = ANY (merchants))
@@ -130,7 +130,7 @@ AS $$
     INSERT INTO ops.agg_invalidations (view_name, merchant_id, first_day, last_day, source_name)
     SELECT 'mart.mv_financial_daily', r.merchant_id, r.invoice_date, r.invoice_date, 'date moved'
     FROM dw.fact_accounts_receivable AS r
-    WHERE r.status IN ('open', 'partially_paid', 'overdue')
+    WHERE dw.is_open_receivable(r.status)
       AND r.merchant_id IN (SELECT m.merchant_id FROM dw.dim_merchants AS m)
       AND r.due_date >= LEAST(from_day, to_day) AND r.due_date < GREATEST(from_day, to_day)
     GROUP BY r.merchant_id, r.invoice_date;
