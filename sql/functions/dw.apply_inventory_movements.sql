@@ -2,7 +2,7 @@
 -- keeps the weighted-average cost and the shortages.
 -- requires: dw.fact_inventory.shortage_* and dw.fact_inventory_transactions.quantity_posted
 --           (0017_business_flows), dw.fact_inventory_transactions.posted_* (0050), dw.dim_products,
---           dw.average_cost_after_purchases, dw.product_cost_cny, dw.open_inventory_deltas
+--           dw.average_cost_after_purchases, dw.product_cost_cny, dw.open_inventory_deltas, dw.is_reservation
 -- Applies quantity_change - quantity_posted of every movement where they differ (NULL = never:
 -- the writer kept the position itself), then sets quantity_posted = quantity_change: so it is
 -- idempotent, and a purchase re-imported with another quantity applies just the difference.
@@ -85,8 +85,8 @@ BEGIN
     )
     INSERT INTO pg_temp.inventory_deltas
     SELECT l.merchant_id, l.product_id, l.warehouse_code,
-           coalesce(sum(l.delta) FILTER (WHERE l.transaction_type NOT IN ('reserve', 'release')), 0),
-           coalesce(sum(l.delta) FILTER (WHERE l.transaction_type IN ('reserve', 'release')), 0),
+           coalesce(sum(l.delta) FILTER (WHERE NOT dw.is_reservation(l.transaction_type)), 0),
+           coalesce(sum(l.delta) FILTER (WHERE dw.is_reservation(l.transaction_type)), 0),
            coalesce(sum(l.received) FILTER (WHERE l.transaction_type = 'purchase_in'), 0),
            coalesce(sum(l.received_value) FILTER (WHERE l.transaction_type = 'purchase_in'), 0),
            coalesce(sum(l.taken_back) FILTER (WHERE l.transaction_type = 'purchase_in'), 0),

@@ -2,7 +2,7 @@
 -- status asks for and what was already posted for it. Posting twice posts nothing the second time.
 -- requires: dw.order_ref, dw.fact_inventory_transactions.line_no (0017_business_flows),
 --           dw.fact_sales_orders, dw.fact_order_items, dw.dim_merchants, dw.apply_inventory_movements,
---           dw.ships_stock, dw.open_inventory_deltas, ops.analyze_batch
+--           dw.ships_stock, dw.open_inventory_deltas, ops.analyze_batch, dw.is_reservation
 -- Per line (and product, so a line whose SKU changed moves the old product back):
 --   reserved: the quantity while paid or processing, else 0      (reserve / release movements)
 --   shipped:  the quantity while dw.ships_stock (shipped, delivered, completed) (sale_out / return_in)
@@ -75,7 +75,7 @@ BEGIN
     posted AS (
         SELECT t.merchant_id, t.order_id, t.order_date, t.line_no, t.product_id,
                o.order_no, o.timezone, o.shipping_warehouse_code, o.ordered_at, o.paid_at, o.shipped_at, o.updated_at,
-               coalesce(sum(t.quantity_change) FILTER (WHERE t.transaction_type IN ('reserve', 'release')), 0) AS reserved,
+               coalesce(sum(t.quantity_change) FILTER (WHERE dw.is_reservation(t.transaction_type)), 0) AS reserved,
                coalesce(-sum(t.quantity_change) FILTER (WHERE t.transaction_type IN ('sale_out', 'return_in')), 0) AS shipped,
                max(t.unit_cost) FILTER (WHERE t.transaction_type = 'sale_out') AS unit_cost,
                max(t.occurred_at) FILTER (WHERE t.transaction_type = 'reserve') AS reserve_posted_at,
@@ -135,7 +135,7 @@ BEGIN
     ),
     numbered AS (
         SELECT mv.*,
-               CASE WHEN mv.transaction_type IN ('reserve', 'release') AND mv.reserve_undone_at IS NOT NULL THEN mv.reserve_undone_at
+               CASE WHEN dw.is_reservation(mv.transaction_type) AND mv.reserve_undone_at IS NOT NULL THEN mv.reserve_undone_at
                     WHEN mv.transaction_type IN ('sale_out', 'return_in') AND mv.ship_undone_at IS NOT NULL THEN mv.ship_undone_at
                     ELSE
                CASE mv.transaction_type
@@ -175,8 +175,8 @@ BEGIN
     -- at its price; one without a cost (0) enters at the position's average, as before.
     INSERT INTO pg_temp.inventory_deltas (merchant_id, product_id, warehouse_code, on_hand_change, reserved_change, received, received_value, moved_on)
     SELECT w.merchant_id, w.product_id, w.warehouse_code,
-           CASE WHEN w.transaction_type IN ('reserve', 'release') THEN 0 ELSE w.quantity_change END,
-           CASE WHEN w.transaction_type IN ('reserve', 'release') THEN w.quantity_change ELSE 0 END,
+           CASE WHEN dw.is_reservation(w.transaction_type) THEN 0 ELSE w.quantity_change END,
+           CASE WHEN dw.is_reservation(w.transaction_type) THEN w.quantity_change ELSE 0 END,
            CASE WHEN w.transaction_type = 'return_in' AND w.unit_cost > 0 THEN w.quantity_change ELSE 0 END,
            CASE WHEN w.transaction_type = 'return_in' AND w.unit_cost > 0 THEN w.quantity_change * w.unit_cost ELSE 0 END,
            w.transaction_date

@@ -1,6 +1,6 @@
 -- dw.post_stock_counts: physical stock counts (盘点) become adjustment movements.
 -- requires: dw.fact_stock_counts (0017_business_flows), dw.fact_inventory,
---           dw.fact_inventory_transactions, dw.apply_inventory_movements, dw.dim_merchants
+--           dw.fact_inventory_transactions, dw.apply_inventory_movements, dw.dim_merchants, dw.is_reservation
 -- Each unposted count posts once, oldest first per position: adjustment = counted_quantity - the
 -- book balance (on hand - shortage) as it stood when counted, reference
 -- count:<product_id>:<warehouse>:<counted_at>; book_quantity and posted_at record it, last_counted_at
@@ -51,7 +51,7 @@ BEGIN
         LEFT JOIN LATERAL (SELECT sum(t.quantity_change) AS on_hand_change FROM dw.fact_inventory_transactions AS t
                            WHERE t.merchant_id = c.merchant_id AND t.product_id = c.product_id
                              AND t.warehouse_code = c.warehouse_code AND t.occurred_at > c.counted_at
-                             AND t.transaction_type NOT IN ('reserve', 'release')) AS later ON true
+                             AND NOT dw.is_reservation(t.transaction_type)) AS later ON true
         WHERE c.posted_at IS NULL AND (merchant IS NULL OR c.merchant_id = merchant)
     ),
     -- Each count that adjusts moves the book by what it is off less what the counts before it

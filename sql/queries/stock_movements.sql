@@ -33,10 +33,10 @@ SELECT :sku::text IS NULL
                            WHERE t.merchant_id = (SELECT ops.current_merchant_id())) AS w(code))
        END AS knownwarehouses;
 SELECT count(*) AS count,
-       coalesce(sum(quantity_change) FILTER (WHERE transaction_type NOT IN ('reserve', 'release') AND quantity_change > 0), 0) AS onhandin,
-       coalesce(-sum(quantity_change) FILTER (WHERE transaction_type NOT IN ('reserve', 'release') AND quantity_change < 0), 0) AS onhandout,
-       coalesce(sum(quantity_change) FILTER (WHERE transaction_type NOT IN ('reserve', 'release')), 0) AS onhandchange,
-       coalesce(sum(quantity_change) FILTER (WHERE transaction_type IN ('reserve', 'release')), 0) AS reservedchange
+       coalesce(sum(quantity_change) FILTER (WHERE NOT dw.is_reservation(transaction_type) AND quantity_change > 0), 0) AS onhandin,
+       coalesce(-sum(quantity_change) FILTER (WHERE NOT dw.is_reservation(transaction_type) AND quantity_change < 0), 0) AS onhandout,
+       coalesce(sum(quantity_change) FILTER (WHERE NOT dw.is_reservation(transaction_type)), 0) AS onhandchange,
+       coalesce(sum(quantity_change) FILTER (WHERE dw.is_reservation(transaction_type)), 0) AS reservedchange
   FROM mart.stock_movements
  WHERE (:sku::text IS NULL OR sku = :sku::text)
    AND (:warehouse::text IS NULL OR lower(warehouse_code) = lower(:warehouse::text))
@@ -73,7 +73,7 @@ SELECT m.transaction_id AS transactionid, m.transaction_date AS transactiondate,
        m.book_on_hand_now - (SELECT coalesce(sum(l.quantity_change), 0)
                                FROM dw.fact_inventory_transactions AS l
                               WHERE l.merchant_id = m.merchant_id AND l.product_id = m.product_id AND l.warehouse_code = m.warehouse_code
-                                AND l.transaction_type NOT IN ('reserve', 'release')
+                                AND NOT dw.is_reservation(l.transaction_type)
                                 AND (l.occurred_at > m.occurred_at
                                      OR (l.occurred_at = m.occurred_at AND l.transaction_id > m.transaction_id))) AS onhandafter
   FROM page
