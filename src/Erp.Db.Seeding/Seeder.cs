@@ -137,7 +137,7 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
     private static async Task ThrowIfOutsideBusinessDatesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SeedOptions options, CancellationToken cancellationToken)
     {
         var last = options.ResolveEndDate();
-        var first = last.AddDays(1 - options.Days);
+        var first = last.DayNumber >= options.Days ? last.AddDays(1 - options.Days) : DateOnly.MinValue;
         await using var command = new NpgsqlCommand(SeedSql.BusinessDateProblems, connection, transaction) { Parameters = { new("first", first), new("last", last) } };
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);

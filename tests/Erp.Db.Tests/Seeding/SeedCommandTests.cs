@@ -57,6 +57,7 @@ public class SeedCommandTests(SharedDatabase shared) : IClassFixture<SharedDatab
     // The seeder writes by COPY, past ingest's checks: the business dates (dw.business_date_problem) hold it instead.
     [InlineData("--end-date", "1999-12-31", "--end-date 1999-12-31 is before 2000-01-01, the first business date")]
     [InlineData("--end-date", "2100-01-01", "--end-date 2100-01-01 is more than 31 days after today")]
+    [InlineData("--end-date", "0001-01-01", "--end-date 0001-01-01 is before 2000-01-01, the first business date")]
     public async Task Out_of_range_values_exit_2_with_a_validation_error_and_write_nothing(string option, string value, string message)
     {
         var db = await shared.GetAsync();
