@@ -1,5 +1,6 @@
 -- dw.product_unit_cost: the cost in CNY an order line takes when it states none.
--- requires: dw.fact_inventory, dw.dim_products (0004, 0006), dw.product_cost_cny
+-- requires: dw.fact_inventory, dw.dim_products (0004, 0006), dw.dim_merchants.shipping_warehouse_code (0086),
+--           dw.product_cost_cny
 -- The weighted-average cost of the product in the warehouse its merchant's orders ship from
 -- (dw.dim_merchants.shipping_warehouse_code), kept by
 -- dw.apply_inventory_movements on each purchase; before any purchase, the product's unit_cost
