@@ -15,9 +15,10 @@
 -- indexes twice.
 -- What a line posted for a product it no longer has (a deleted line, a corrected SKU) is reversed
 -- as of the time it was posted (docs/business-flows.md, "Correcting what was imported").
--- Movements are booked in the merchant's shipping warehouse (dw.dim_merchants.shipping_warehouse_code,
--- 'default' unless set; fixed once its orders have moved stock, so what a line takes back goes where
--- it was taken from).
+-- A line's first movements are booked in its merchant's shipping warehouse
+-- (dw.dim_merchants.shipping_warehouse_code, 'default' unless set) and all its later ones where its
+-- first went: what it releases or takes back returns where it was taken from, even after the merchant
+-- ships from another warehouse.
 -- Reference: order:<order_id>:<line_no>:<type>:<n>, n counting that type for that line, so the
 -- unique (merchant_id, transaction_type, reference_no) stops two concurrent postings of one order.
 
@@ -74,7 +75,8 @@ BEGIN
     ),
     posted AS (
         SELECT t.merchant_id, t.order_id, t.order_date, t.line_no, t.product_id,
-               o.order_no, o.timezone, o.shipping_warehouse_code, o.ordered_at, o.paid_at, o.shipped_at, o.updated_at,
+               o.order_no, o.timezone, o.ordered_at, o.paid_at, o.shipped_at, o.updated_at,
+               min(t.warehouse_code) AS warehouse_code,
                coalesce(sum(t.quantity_change) FILTER (WHERE dw.is_reservation(t.transaction_type)), 0) AS reserved,
                coalesce(-sum(t.quantity_change) FILTER (WHERE t.transaction_type IN ('sale_out', 'return_in')), 0) AS shipped,
                max(t.unit_cost) FILTER (WHERE t.transaction_type = 'sale_out') AS unit_cost,
@@ -86,7 +88,7 @@ BEGIN
           ON t.merchant_id = o.merchant_id AND t.order_id = o.order_id AND t.order_date = o.order_date
         WHERE t.line_no IS NOT NULL
         GROUP BY t.merchant_id, t.order_id, t.order_date, t.line_no, t.product_id,
-                 o.order_no, o.timezone, o.shipping_warehouse_code, o.ordered_at, o.paid_at, o.shipped_at, o.updated_at
+                 o.order_no, o.timezone, o.ordered_at, o.paid_at, o.shipped_at, o.updated_at
     ),
     -- Each side carries its order's columns, so the movements need no second join with ord: with
     -- the batch's orders estimated at one row, that join ran as a nested loop over every movement.
@@ -99,7 +101,8 @@ BEGIN
                coalesce(tg.unit_cost, p.unit_cost) AS unit_cost,
                coalesce(tg.order_no, p.order_no) AS order_no,
                coalesce(tg.timezone, p.timezone) AS timezone,
-               coalesce(tg.shipping_warehouse_code, p.shipping_warehouse_code) AS shipping_warehouse_code,
+               -- A line moves its stock where it first did; a line not posted yet, in the merchant's shipping warehouse.
+               coalesce(p.warehouse_code, tg.shipping_warehouse_code) AS warehouse_code,
                coalesce(tg.ordered_at, p.ordered_at) AS ordered_at,
                coalesce(tg.paid_at, p.paid_at) AS paid_at,
                coalesce(tg.shipped_at, p.shipped_at) AS shipped_at,
@@ -159,7 +162,7 @@ BEGIN
         INSERT INTO dw.fact_inventory_transactions (
             merchant_id, transaction_date, product_id, warehouse_code, transaction_type, quantity_change, unit_cost,
             order_id, order_date, line_no, reference_no, note, occurred_at, quantity_posted)
-        SELECT n.merchant_id, (n.occurred_at AT TIME ZONE n.timezone)::date, n.product_id, n.shipping_warehouse_code, n.transaction_type,
+        SELECT n.merchant_id, (n.occurred_at AT TIME ZONE n.timezone)::date, n.product_id, n.warehouse_code, n.transaction_type,
                n.quantity_change,
                CASE WHEN n.transaction_type IN ('sale_out', 'return_in') THEN n.unit_cost END,
                n.order_id, n.order_date, n.line_no,

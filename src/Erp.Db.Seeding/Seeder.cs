@@ -125,12 +125,6 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
     }
 
     /// <summary>
-    /// The books come from posting, as after an import: stock movements and positions, receivables
-    /// and their settlement, is_paid and inventory_deducted. It runs after the keys are
-    /// back and the sequences moved past the loaded ids (posting inserts rows of its own), with fresh
-    /// statistics of the loaded facts so its set-based joins are planned as such.
-    /// </summary>
-    /// <summary>
     /// The seeder writes the facts by COPY, past ingest's checks: a range with days outside the business dates
     /// (<c>dw.business_date_problem</c>, the one rule ingest and doctor use) would put rows in the DEFAULT partitions.
     /// </summary>
@@ -152,6 +146,12 @@ public sealed class Seeder(NpgsqlDataSource dataSource, ILogger<Seeder>? logger 
         }
     }
 
+    /// <summary>
+    /// The books come from posting, as after an import: stock movements and positions, receivables
+    /// and their settlement, is_paid and inventory_deducted. It runs after the keys are
+    /// back and the sequences moved past the loaded ids (posting inserts rows of its own), with fresh
+    /// statistics of the loaded facts so its set-based joins are planned as such.
+    /// </summary>
     private static async Task PostAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await AnalyzeAsync(connection, transaction, SeedSql.AnalyzeForPosting, cancellationToken);

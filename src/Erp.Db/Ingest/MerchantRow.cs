@@ -18,9 +18,9 @@ public sealed record MerchantRow(string MerchantCode, string MerchantName)
     public string Status { get; init; } = "active";
 
     /// <summary>
-    /// The warehouse the merchant's orders ship from and take returns back into, and where purchases, counts and inventory rows
-    /// without a warehouse go; null keeps the stored one (<c>default</c> for a new merchant). Refused once the merchant's orders
-    /// have moved stock in another.
+    /// The warehouse the merchant's order lines move stock in when first posted, and where purchases, counts and inventory rows
+    /// without a warehouse go; null keeps the stored one (<c>default</c> for a new merchant). A change moves no stock: a line
+    /// already posted releases and takes back where it first moved.
     /// </summary>
     public string? ShippingWarehouseCode { get; init; }
 }

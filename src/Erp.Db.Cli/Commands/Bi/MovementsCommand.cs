@@ -9,7 +9,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 internal sealed class MovementsCommand : Command
 {
     private readonly Option<string?> sku = new("--sku") { Description = "Only this product's movements (its SKU, exactly as imported). Default: every product." };
-    private readonly Option<string?> warehouse = new("--warehouse") { Description = "Only this warehouse's movements (its code, without case; orders ship from 'default'); a code none of the merchant's positions or movements has is an error listing those it has. Default: every warehouse." };
+    private readonly Option<string?> warehouse = new("--warehouse") { Description = "Only this warehouse's movements (its code, without case; orders ship from their merchant's shipping warehouse, 'default' unless set); a code none of the merchant's positions or movements has is an error listing those it has. Default: every warehouse." };
 
     private readonly Option<string[]> types = ListOption.Create("--type",
         $"Only these transaction types: {string.Join(", ", StockMovementQuery.Types)}; several separated by commas, by spaces or by "

@@ -12,7 +12,7 @@ internal static class MerchantsCsv
         new("base_currency", false, "default CNY"),
         new("timezone", false, "IANA zone, default Asia/Shanghai"),
         new("status", false, "active (default), suspended, closed"),
-        new("shipping_warehouse_code", false, "the warehouse its orders ship from, and where rows naming none go; default 'default'; fixed once its orders moved stock"),
+        new("shipping_warehouse_code", false, "the warehouse its orders ship from (lines already posted keep theirs), and where rows naming none go; default 'default'"),
     ],
     Map,
     (ingestor, rows, ct) => ingestor.UpsertMerchantsAsync(rows, ct));

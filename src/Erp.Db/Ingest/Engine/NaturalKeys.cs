@@ -50,6 +50,13 @@ internal static class NaturalKeys
         """;
 
     /// <summary>
+    /// A warehouse code not blank. A row of a merchant not found has none (<see cref="ResolveWarehouse"/> takes its merchant's):
+    /// the merchant check names that row, this one stays silent.
+    /// </summary>
+    public static readonly RowCheck Warehouse = new("warehouse_code",
+        "t.merchant_id IS NOT NULL AND (t.warehouse_code IS NULL OR t.warehouse_code !~ '[^[:space:]]')", "'warehouse_code is missing'");
+
+    /// <summary>
     /// merchant_id or merchant_code is required; the code must name a merchant (the one of merchant_id, when both are given). A check
     /// that can fail only on a value the row gives is asked only of a batch that gives the field (<see cref="RowCheck.OnlyWhenGiven"/>):
     /// each check is a scan of the batch.

@@ -33,18 +33,6 @@ internal static class MerchantsEntity
             RowCheck.Required("merchant_name"),
             References.Currency("dim_merchants_base_currency_fkey", "base_currency"),
             References.TimeZone("timezone"),
-            // What an order takes back (a release, a return) goes to the warehouse it moves stock in now (dw.post_order_stock): once
-            // the merchant's orders have moved stock, another shipping warehouse would take it back from where it never was.
-            new("shipping_warehouse_code",
-                """
-                t.shipping_warehouse_code IS NOT NULL AND EXISTS (
-                    SELECT 1 FROM dw.dim_merchants AS m
-                    WHERE m.merchant_code = t.merchant_code AND m.shipping_warehouse_code <> t.shipping_warehouse_code
-                      AND EXISTS (SELECT 1 FROM dw.fact_inventory_transactions AS x WHERE x.merchant_id = m.merchant_id AND x.order_id IS NOT NULL))
-                """,
-                "(SELECT format('shipping_warehouse_code %s: merchant %s''s orders already moved stock in %s, where what they take back must return; it can no longer change', "
-                + "t.shipping_warehouse_code, t.merchant_code, m.shipping_warehouse_code) FROM dw.dim_merchants AS m WHERE m.merchant_code = t.merchant_code)")
-            { OnlyWhenGiven = "shipping_warehouse_code" },
         ],
     });
 }

@@ -87,8 +87,8 @@ internal static class OrderItemsEntity
     /// (<see cref="OrdersEntity.PlanWithItems"/>): each order's cost and units from the batch's lines, as dw.order_line_totals will
     /// find them once the lines are stored: quantity x unit cost at the 4 decimals unit_cost keeps, rounded to the cent per line
     /// (fact_order_items.cost_amount). Only an order without stored lines takes them, and such an order's lines have no stored cost
-    /// to keep, so a line's cost is the one it states, else its product's. Lines of an unknown SKU, of no positive quantity or of a
-    /// negative cost are left out: the lines' checks reject them, naming the lines' rows, before anything is committed (summed, they
+    /// to keep, so a line's cost is the one it states, else its product's. Lines of an unknown SKU, of a quantity out of range
+    /// (<see cref="RowCheck.PlausibleQuantity"/>) or of a negative cost are left out: the lines' checks reject them, naming the lines' rows, before anything is committed (summed, they
     /// failed the orders' own checks first, naming an order's row for a fault of its lines). An order this call inserts has these totals once its lines are stored, unless the
     /// orders' own posting moved a product's average cost before the lines took theirs (<see cref="PlanWithOrders"/>).
     /// </summary>
@@ -104,7 +104,7 @@ internal static class OrderItemsEntity
                sum(round(t.quantity * coalesce(t.unit_cost, c.unit_cost)::numeric(18, 4), 2)) AS cost_amount_cny,
                sum(t.quantity)::integer AS item_count
         FROM {IngestPlan<OrderItemRow>.TempTable} AS t{ProductJoins}
-        WHERE t.quantity > 0 AND coalesce(t.unit_cost, c.unit_cost) >= 0
+        WHERE t.quantity BETWEEN 1 AND 100000000 AND coalesce(t.unit_cost, c.unit_cost) >= 0
         GROUP BY t.merchant_id, t.shop_id, t.order_no, t.order_date;
         SELECT ops.analyze_batch('{BatchLines}')
         """,

@@ -49,7 +49,7 @@ internal static class StockCountsEntity
         [
             .. NaturalKeys.Merchant(),
             RowCheck.Required("sku"),
-            RowCheck.Required("warehouse_code"),
+            NaturalKeys.Warehouse,
             // A count's day, in the merchant's zone (counted_on is that day's last second): a count dated ahead would stand as the
             // latest one, and every real count before its date would adjust nothing.
             RowCheck.NotAfterToday("counted_at", "(t.counted_at AT TIME ZONE m.timezone)::date"),
