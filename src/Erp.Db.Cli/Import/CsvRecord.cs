@@ -137,8 +137,8 @@ internal sealed partial class CsvRecord
     [GeneratedRegex(@"^[-+]?\d+(\.\d+)?[eE][-+]?\d+$")]
     private static partial Regex Exponent();
 
-    /// <summary>¥35.50, $12, 12.50 USD, 35元: a number with a currency sign or code.</summary>
-    [GeneratedRegex(@"^[-+]?[¥$€£₩₹][-+]?\d|^[A-Za-z]{3}\s*[-+]?\d|\d\s*([A-Za-z]{3}|元)$")]
+    /// <summary>¥35.50, $12, 12.50 USD, 35元: a number with a currency sign or code (in capitals: 100pcs is a unit, not a currency).</summary>
+    [GeneratedRegex(@"^[-+]?[¥$€£₩₹][-+]?\d|^[A-Z]{3}\s*[-+]?\d|\d\s*([A-Z]{3}|元)$")]
     private static partial Regex CurrencyMarked();
 
     /// <summary>12,50: a decimal comma (one or two digits after it; three is a thousands separator).</summary>

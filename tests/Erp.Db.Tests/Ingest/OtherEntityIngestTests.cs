@@ -55,6 +55,10 @@ public class OtherEntityIngestTests
         Assert.Equal((2L, "sales_volume"), (metrics.RowNumber, metrics.Field));
         Assert.Equal("sales_volume 2000 over visitors 1 makes a conversion_rate of 1,000 or more, more than it may be: check the two columns", metrics.Reason);
         Assert.Equal((1L, "add_to_cart"), (traffic.RowNumber, traffic.Field));
+        // 999.9999995 rounds to 1,000.000000 in the column's six decimals: refused too.
+        var rounded = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertTrafficAsync(
+            [new TrafficRow(1, 10, Day) { Visitors = 2_000_000, Orders = 1_999_999_999 }]));
+        Assert.Equal((1L, "orders"), (rounded.RowNumber, rounded.Field));
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT (SELECT count(*) FROM dw.fact_product_metrics) + (SELECT count(*) FROM dw.fact_traffic_funnel)"));
     }
 

@@ -33,11 +33,11 @@ internal sealed record RowCheck(string Field, string FailsWhen, string Message, 
         $"format('{field} %s is more than 100,000,000, the most one row may move: check the column (a price or a code in it?)', t.{field})");
 
     /// <summary>
-    /// A rate the table derives, <paramref name="count"/> over <paramref name="of"/> (a generated <c>numeric(9, 6)</c>), below 1,000:
-    /// a larger one overflows the column, which names neither field (a platform counting visitors otherwise than sales, or a
-    /// column shifted).
+    /// A rate the table derives, <paramref name="count"/> over <paramref name="of"/> (a generated <c>numeric(9, 6)</c>), below 1,000
+    /// once rounded to 6 decimals (so below 999.9999995): a larger one overflows the column, which names neither field (a platform
+    /// counting visitors otherwise than sales, or a column shifted).
     /// </summary>
-    public static RowCheck RateBelow1000(string count, string of, string rate) => new(count, $"t.{of} > 0 AND t.{count} >= 1000::bigint * t.{of}",
+    public static RowCheck RateBelow1000(string count, string of, string rate) => new(count, $"t.{of} > 0 AND t.{count} >= 999.9999995 * t.{of}",
         $"format('{count} %s over {of} %s makes a {rate} of 1,000 or more, more than it may be: check the two columns', t.{count}, t.{of})");
 
     /// <summary>
