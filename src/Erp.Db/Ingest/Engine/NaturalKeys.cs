@@ -53,8 +53,9 @@ internal static class NaturalKeys
     /// A warehouse code not blank. A row of a merchant not found has none (<see cref="ResolveWarehouse"/> takes its merchant's):
     /// the merchant check names that row, this one stays silent.
     /// </summary>
-    public static readonly RowCheck Warehouse = new("warehouse_code",
-        "t.merchant_id IS NOT NULL AND (t.warehouse_code IS NULL OR t.warehouse_code !~ '[^[:space:]]')", "'warehouse_code is missing'");
+    public static readonly RowCheck Warehouse = OnceMerchantFound(RowCheck.Required("warehouse_code"));
+
+    private static RowCheck OnceMerchantFound(RowCheck check) => check with { FailsWhen = $"t.merchant_id IS NOT NULL AND ({check.FailsWhen})" };
 
     /// <summary>
     /// merchant_id or merchant_code is required; the code must name a merchant (the one of merchant_id, when both are given). A check
