@@ -5,7 +5,7 @@
 --           dw.alerts (0017_business_flows; slow_refresh alerts, 0019_alerts_and_results),
 --           ops.mv_registry (0012_refresh_registry), dw.business_date_problem,
 --           ops.overrunning_refreshes, ops.advisory_lock_holders, ops.due_run_lock_key,
---           ops.merchant_access.role_oid (0049_merchant_access_by_role_oid)
+--           ops.merchant_access.role_oid (0049_merchant_access_by_role_oid), dw.dim_shops.timezone (0025)
 -- Run it as a member of erp_owner; it reads pg_locks and pg_stat_activity with the caller's
 -- rights (a superuser or pg_read_all_stats sees the age of every refresh lock).
 -- LANGUAGE plpgsql so that it is created even before the functions it calls (checked at run time).
@@ -74,6 +74,37 @@ BEGIN
                   a.role_name, a.role_name, coalesce(a.merchant_id::text, 'NULL'), a.role_name, coalesce(a.merchant_id::text, 'NULL'))
     FROM ops.merchant_access AS a
     WHERE to_regrole(quote_ident(a.role_name)) IS DISTINCT FROM a.role_oid;
+
+    -- ERPDB021: every merchant and shop cuts its business day in one UTC offset and this session
+    -- counts today in another. Imports date orders and refuse future days by the merchant's clock;
+    -- reports, aging, overdue marking and the refresh windows count CURRENT_DATE (docs/today.md), so
+    -- for some hours every day the two are different dates. Compared by offset now, not by name
+    -- (Asia/Shanghai and Asia/Hong_Kong agree). A warehouse whose merchants span several offsets is
+    -- not reported: no one setting fits it.
+    RETURN QUERY
+    WITH zones AS (
+        SELECT m.timezone AS zone, count(*) AS merchants FROM dw.dim_merchants AS m GROUP BY m.timezone
+        UNION ALL
+        SELECT s.timezone, 0 FROM dw.dim_shops AS s WHERE s.timezone IS NOT NULL GROUP BY s.timezone
+    ), offsets AS (
+        SELECT z.zone, z.merchants, extract(epoch FROM (now() AT TIME ZONE z.zone) - (now() AT TIME ZONE 'UTC')) AS seconds
+        FROM zones AS z
+    ), business AS (
+        SELECT (array_agg(o.zone ORDER BY o.merchants DESC, o.zone))[1] AS zone, sum(o.merchants) AS merchants, min(o.seconds) AS seconds
+        FROM offsets AS o
+        HAVING count(DISTINCT o.seconds) = 1
+    ), here AS (
+        SELECT current_setting('TimeZone') AS zone, extract(timezone FROM now()) AS seconds
+    )
+    SELECT 'ERPDB021', 'warning', 'database ' || current_database(),
+           format('%s business days in %s (UTC%s%s now), but this database counts today in %s (UTC%s%s now): for %s hours of every day the two dates differ, and imports date orders and refuse future days by the merchants'' date while reports, aging, overdue marking and the refresh windows count the database''s date',
+                  CASE b.merchants WHEN 1 THEN 'its merchant cuts' ELSE format('all its %s merchants cut', b.merchants) END, b.zone, CASE WHEN b.seconds < 0 THEN '-' ELSE '+' END, to_char(make_interval(secs => abs(b.seconds)), 'HH24:MI'),
+                  h.zone, CASE WHEN h.seconds < 0 THEN '-' ELSE '+' END, to_char(make_interval(secs => abs(h.seconds)), 'HH24:MI'),
+                  trim_scale(round(abs(b.seconds - h.seconds) / 3600, 2))),
+           format('ALTER DATABASE %I SET timezone = %L; new sessions take it (an app''s pooled connections when they reconnect, docs/today.md)',
+                  current_database(), b.zone)
+    FROM business AS b, here AS h
+    WHERE b.seconds <> h.seconds;
 
     -- ERPDB005: refreshes past their limit. A view's: ops.overrunning_refreshes, the definition the
     -- watchdog (ops.cancel_overrunning_refreshes) cancels by; reported here too, since only an
@@ -168,5 +199,5 @@ END
 $$;
 
 COMMENT ON FUNCTION ops.health_problems() IS
-    'What a DBA should act on in this database, one row per problem: code (ERPDB001.., docs/doctor.md), severity, object_name, problem, fix. Covers merchant isolation, merchant grants that count for no role, failing/stale/missing/slow views, refresh locks held too long, materialized views without a unique index, rows in DEFAULT partitions and partitions not ahead. Empty = healthy. erpdb doctor adds pending scripts, drift and pg_cron.';
+    'What a DBA should act on in this database, one row per problem: code (ERPDB001.., docs/doctor.md), severity, object_name, problem, fix. Covers merchant isolation, merchant grants that count for no role, failing/stale/missing/slow views, refresh locks held too long, materialized views without a unique index, rows in DEFAULT partitions, partitions not ahead, and merchants counting days in another zone than the database. Empty = healthy. erpdb doctor adds pending scripts, drift and pg_cron.';
 REVOKE EXECUTE ON FUNCTION ops.health_problems() FROM PUBLIC;

@@ -9,7 +9,7 @@ namespace Erp.Db.Health;
 
 /// <summary>
 /// Lists everything a DBA should act on (<c>erpdb doctor</c>, docs/doctor.md): the database's own
-/// checks (<c>ops.health_problems()</c>: isolation, views, refresh locks, partitions), scripts that
+/// checks (<c>ops.health_problems()</c>: isolation, views, refresh locks, partitions, time zone), scripts that
 /// are pending or drifted, and, where pg_cron is installed, this database's jobs and the erpdb jobs
 /// left behind by databases that no longer exist. Empty = healthy.
 /// The login should be a member of <c>erp_owner</c>.

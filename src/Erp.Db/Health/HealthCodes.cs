@@ -2,7 +2,7 @@ namespace Erp.Db.Health;
 
 /// <summary>
 /// The codes <see cref="DatabaseDoctor"/> adds to those of <c>ops.health_problems()</c>
-/// (ERPDB001..ERPDB009, ERPDB017 and ERPDB019, defined in the database); all are listed in docs/doctor.md.
+/// (ERPDB001..ERPDB009, ERPDB017, ERPDB019 and ERPDB021, defined in the database); all are listed in docs/doctor.md.
 /// </summary>
 public static class HealthCodes
 {

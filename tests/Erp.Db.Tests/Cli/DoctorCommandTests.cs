@@ -13,9 +13,7 @@ public class DoctorCommandTests
     [Fact]
     public async Task A_freshly_migrated_and_refreshed_database_is_healthy()
     {
-        await using var db = await TestDatabase.CreateMigratedAsync();
-        await new MigrationRunner(db.DataSource).MigrateAsync();
-        await SalesDataset.LoadAsync(db);
+        await using var db = await HealthyAsync();
 
         var run = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
 
@@ -246,7 +244,6 @@ public class DoctorCommandTests
         await new NpgsqlCommand("SELECT pg_advisory_unlock_all()", holder).ExecuteNonQueryAsync();
     }
 
-    /// <summary>A migrated database with data and fresh views: doctor finds nothing in it.</summary>
     [SkippableFact]
     public async Task The_jobs_of_a_dropped_database_are_ERPDB016_in_any_warehouse_until_unscheduled_by_its_fix()
     {
@@ -380,6 +377,31 @@ public class DoctorCommandTests
                 WHERE s.scheduled_at > now() - interval '1 hour'
                 """));
         Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.cron_job_schedules WHERE scheduled_at < now() - interval '1 hour' OR job_name LIKE '%:retired'"));
+    }
+
+    [Fact]
+    public async Task Merchants_counting_days_in_another_zone_than_the_database_are_ERPDB021_until_its_fix_sets_the_databases_zone()
+    {
+        await using var db = await HealthyAsync();
+        await db.ExecuteAsync($"ALTER DATABASE {db.Name} SET timezone = 'Etc/UTC'; UPDATE dw.dim_merchants SET timezone = 'Asia/Kolkata'");
+
+        var before = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+        var problem = Assert.Single(Problems(before));
+        // The fix as a DBA runs it; the doctor's next connection is a new session, which takes it.
+        await db.ExecuteAsync(problem.Fix[..(problem.Fix.IndexOf(';') + 1)]);
+        var after = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+        // Merchants in two offsets: no one setting of the database fits them, so nothing to report.
+        await db.ExecuteAsync($"ALTER DATABASE {db.Name} SET timezone = 'Etc/UTC'; UPDATE dw.dim_merchants SET timezone = 'America/Bogota' WHERE merchant_id = 2");
+        var mixed = await CliRun.RunAsync("doctor", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.Equal(5, before.ExitCode);
+        Assert.Equal(("ERPDB021", $"database {db.Name}"), (problem.Code, problem.Object));
+        Assert.StartsWith(
+            "all its 2 merchants cut business days in Asia/Kolkata (UTC+05:30 now), but this database counts today in Etc/UTC (UTC+00:00 now): for 5.5 hours of every day the two dates differ",
+            problem.Problem);
+        Assert.StartsWith($"ALTER DATABASE {db.Name} SET timezone = 'Asia/Kolkata';", problem.Fix);
+        Assert.Equal(0, after.ExitCode);
+        Assert.Equal(0, mixed.ExitCode);
     }
 
     [Fact]
@@ -631,11 +653,16 @@ public class DoctorCommandTests
             .Single(p => p.GetProperty("code").GetString() == problem.Code && p.GetProperty("object").GetString() == problem.Object)
             .GetProperty("severity").GetString()!;
 
+    /// <summary>
+    /// A migrated database with data and fresh views whose merchants count days in the database's zone (docs/today.md; the
+    /// dataset's merchants are in Asia/Shanghai, the test server in UTC): doctor finds nothing in it.
+    /// </summary>
     private static async Task<TestDatabase> HealthyAsync()
     {
         var db = await TestDatabase.CreateMigratedAsync();
         await new MigrationRunner(db.DataSource).MigrateAsync();
         await SalesDataset.LoadAsync(db);
+        await db.ExecuteAsync("UPDATE dw.dim_merchants SET timezone = current_setting('TimeZone')");
         return db;
     }
 
