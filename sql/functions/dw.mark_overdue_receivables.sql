@@ -3,7 +3,7 @@
 -- alert; an overdue receivable whose due date is no longer past (its order's date was corrected, so
 -- its due date moved) is open again, or partially paid; the open alerts of receivables no longer
 -- overdue (paid, cancelled, written off, due again) resolve.
--- requires: dw.alerts (0017_business_flows), dw.fact_accounts_receivable
+-- requires: dw.alerts (0017_business_flows), dw.fact_accounts_receivable, dw.receivable_payment_status
 -- Subject: the invoice number, else receivable:<receivable_id>. dw.settle_receivables resolves
 -- the alert at once when a payment settles the receivable.
 
@@ -16,7 +16,7 @@ DECLARE
     marked integer;
 BEGIN
     UPDATE dw.fact_accounts_receivable AS r
-    SET status = CASE WHEN r.received_amount > 0 THEN 'partially_paid' ELSE 'open' END
+    SET status = dw.receivable_payment_status(r.amount, r.received_amount, false)
     WHERE r.status = 'overdue' AND r.due_date >= as_of
       AND (merchant IS NULL OR r.merchant_id = merchant);
 

@@ -1,7 +1,7 @@
 -- dw.settle_receivables: received amount, status and settlement of receivables from the payments
 -- applied to them, and the orders' is_paid.
 -- requires: dw.fact_accounts_receivable, dw.fact_payment_receipts, dw.fact_sales_orders, dw.is_valid_sale,
---           dw.resolve_receivable_alerts
+--           dw.resolve_receivable_alerts, dw.receivable_payment_status
 -- received_amount = sum of the receipts applied (so Σ outstanding = Σ invoiced - Σ applied).
 -- status: written_off stays; an order that is no longer a valid sale (dw.is_valid_sale), or no longer
 -- invoiced (its invoice withdrawn), -> cancelled; fully
@@ -57,10 +57,8 @@ BEGIN
                        WHEN x.status = 'written_off' THEN 'written_off'
                        WHEN NOT dw.is_valid_sale(o.status) THEN 'cancelled'
                        WHEN NOT o.is_invoiced THEN 'cancelled'
-                       WHEN x.received_amount >= x.amount THEN 'paid'
-                       WHEN x.status = 'overdue' THEN 'overdue'
-                       WHEN x.received_amount > 0 THEN 'partially_paid'
-                       ELSE 'open'
+                       -- Overdue stays overdue until paid: the overdue check owns it.
+                       ELSE dw.receivable_payment_status(x.amount, x.received_amount, x.status = 'overdue')
                    END AS status) AS s
     )
     UPDATE dw.fact_accounts_receivable AS r

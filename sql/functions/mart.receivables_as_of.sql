@@ -18,7 +18,8 @@
 -- requires: mart.receivables (0021_list_reader_views, cancelled_on: 0079_receivable_cancellations_dated,
 --           written_off_on: 0081_receivable_write_offs_dated), mart.receipts (0057_receipts_reader_view),
 --           mart.receivable_reopenings (0083_receivable_reopenings, closed_as: 0084_write_offs_undone_kept),
---           dw.receivable_aging_bucket, dw.receivable_received_cny, dw.receivable_outstanding_cny
+--           dw.receivable_aging_bucket, dw.receivable_received_cny, dw.receivable_outstanding_cny,
+--           dw.receivable_payment_status (paid, overdue, partially paid or open from what was received by the day)
 
 -- It returned no cancelled_at, then no written_off_at before; a function's result type cannot be changed in place.
 DROP FUNCTION IF EXISTS mart.receivables_as_of(date, text);
@@ -43,10 +44,7 @@ AS $$
                     WHEN c.cancelled_at IS NOT NULL THEN 'cancelled'
                     WHEN v.status = 'written_off' AND coalesce(v.written_off_on <= asof, true) THEN v.status
                     WHEN v.status = 'cancelled' AND coalesce(v.cancelled_on <= asof, true) THEN v.status
-                    WHEN x.received >= v.amount THEN 'paid'
-                    WHEN v.due_date < asof THEN 'overdue'
-                    WHEN x.received > 0 THEN 'partially_paid'
-                    ELSE 'open' END AS status,
+                    ELSE dw.receivable_payment_status(v.amount, x.received, v.due_date < asof) END AS status,
                CASE WHEN x.received IS NULL THEN v.settled_at WHEN x.received >= v.amount THEN x.last_received_at END AS settled_at,
                coalesce(c.cancelled_at, v.cancelled_at) AS cancelled_at, coalesce(c.written_off_at, v.written_off_at) AS written_off_at
           FROM mart.receivables AS v
