@@ -7,7 +7,7 @@
 -- first_start, first_start + step, ..., last_start; runs of one merchant and type never overlap or
 -- touch, so a join to them on period_start BETWEEN first_start AND last_start matches a period at
 -- most once (and the PRIMARY KEYs of the result tables serve it).
--- requires: nothing
+-- requires: ops.c_class_first_period
 -- Plain SQL without SET options, so that the planner inlines it into the recompute's queries.
 
 CREATE OR REPLACE FUNCTION ops.c_class_periods(merchants bigint[], first_days date[], last_days date[], today date)
@@ -24,14 +24,13 @@ AS $$
                        pg_catalog.max(s.last_start) OVER (PARTITION BY s.merchant_id, s.period_type ORDER BY s.first_start, s.last_start
                                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
                 FROM (SELECT r.merchant_id, w.period_type, w.step,
-                             GREATEST(pg_catalog.date_trunc(w.period_type, r.first_day::timestamp), w.window_start::timestamp)::date AS first_start,
+                             GREATEST(pg_catalog.date_trunc(w.period_type, r.first_day::timestamp),
+                                      ops.c_class_first_period(w.period_type, today)::timestamp)::date AS first_start,
                              LEAST(pg_catalog.date_trunc(w.period_type, r.last_day::timestamp) + w.step, today::timestamp)::date AS last_start
                       FROM ROWS FROM (pg_catalog.unnest(merchants), pg_catalog.unnest(first_days), pg_catalog.unnest(last_days))
                           AS r (merchant_id, first_day, last_day)
-                      CROSS JOIN (VALUES ('day', interval '1 day', today - 89),
-                                         ('week', interval '1 week', pg_catalog.date_trunc('week', today)::date - 25 * 7),
-                                         ('month', interval '1 month', (pg_catalog.date_trunc('month', today) - interval '23 months')::date))
-                          AS w (period_type, step, window_start)
+                      CROSS JOIN (VALUES ('day', interval '1 day'), ('week', interval '1 week'), ('month', interval '1 month'))
+                          AS w (period_type, step)
                       WHERE r.merchant_id IS NOT NULL) AS s
                 WHERE s.first_start <= s.last_start) AS o) AS n
     GROUP BY n.merchant_id, n.period_type, n.step, n.island

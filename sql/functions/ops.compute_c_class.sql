@@ -8,7 +8,7 @@
 --           dw.fact_sales_orders, dw.fact_product_metrics, dw.dim_merchants,
 --           mart.mv_daily_sales, mart.mv_customer_segments, mart.mv_product_sales_daily,
 --           mart.mv_hourly_sales (sql/views), ops.shop_health_defaults, ops.health_component_score,
---           ops.c_class_periods, ops.c_class_spans, dw.is_valid_sale, ops.relation_lock_holders,
+--           ops.c_class_first_period, ops.c_class_periods, ops.c_class_spans, dw.is_valid_sale, ops.relation_lock_holders,
 --           mart.day_cut, mart.minutes_counted, 0078 (mart.shop_health.previous_*)
 -- Which periods: merchant_ids given = every period of those merchants (a config change); NULL and
 -- not changed_only = every period of every merchant; NULL and changed_only = the periods
@@ -375,10 +375,10 @@ BEGIN
             END LOOP;
         END IF;
         IF full_pass THEN
-            -- Every period of the windows: one window filter over the merchants' rows (the same
-            -- periods as ops.c_class_periods gives for -infinity..infinity, without joining each
-            -- day's rows to them; that join made the full pass 1.5x slower). read_first is the
-            -- first day of the month window here, read_last today.
+            -- Every period of the windows: one window filter (ops.c_class_first_period) over the
+            -- merchants' rows (the same periods as ops.c_class_periods gives for -infinity..infinity,
+            -- without joining each day's rows to them; that join made the full pass 1.5x slower).
+            -- read_first is the first day of the month window here, read_last today.
             INSERT INTO mart.product_rankings (merchant_id, period_type, period_start, period_end, product_id, category_id,
                                                units_sold, revenue_cny, revenue_rank, units_rank)
             SELECT a.merchant_id, a.period_type, a.period_start, a.period_end, a.product_id, a.category_id, a.units_sold, a.revenue_cny,
@@ -394,9 +394,7 @@ BEGIN
                     AS p(period_type, period_start, step)
                 WHERE d.sales_date BETWEEN read_first AND read_last
                   AND (merchant_ids IS NULL OR d.merchant_id = ANY (merchant_ids))
-                  AND p.period_start >= CASE p.period_type WHEN 'day' THEN CURRENT_DATE - 89
-                                                           WHEN 'week' THEN pg_catalog.date_trunc('week', CURRENT_DATE)::date - 25 * 7
-                                                           ELSE read_first END
+                  AND p.period_start >= ops.c_class_first_period(p.period_type, CURRENT_DATE)
                 GROUP BY d.merchant_id, p.period_type, p.period_start, p.step, d.product_id, d.category_id
             ) AS a;
         ELSE
