@@ -180,11 +180,13 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
             deleted = result.Deleted,
             elapsedMs = Math.Round(result.Elapsed.TotalMilliseconds, 1),
             rowsPerSecond = rate,
+            reports = ReportsAfter(dry, result.Inserted + result.Updated + result.Deleted),
         };
         var deletedText = replaceLines ? $" {(dry ? "Would delete" : "Deleted")} {result.Deleted} stored line(s) the file no longer has." : "";
         var summary = (dry
             ? $"Dry run: {result.Total} row(s) of {path} ({source.Description}) are valid; would insert {result.Inserted}, update {result.Updated}, leave {result.Unchanged} unchanged in {target.Table}. Nothing was written."
-            : $"Imported {result.Total} row(s) of {path} ({source.Description}) into {target.Table} in {result.Elapsed.TotalMilliseconds:0} ms ({ImportRate.Text(result.Total, result.Elapsed)}).") + deletedText;
+            : $"Imported {result.Total} row(s) of {path} ({source.Description}) into {target.Table} in {result.Elapsed.TotalMilliseconds:0} ms ({ImportRate.Text(result.Total, result.Elapsed)}).") + deletedText
+            + (data.reports is { } reports ? " " + reports : "");
         var table = new TableView(
             ["entity", "inserted", "updated", "unchanged", "total"],
             [[target.Name, Text(result.Inserted), Text(result.Updated), Text(result.Unchanged), Text(result.Total)]],
@@ -364,10 +366,12 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
             },
             elapsedMs = Math.Round(elapsed.TotalMilliseconds, 1),
             rowsPerSecond = ImportRate.Value(rows, elapsed),
+            reports = ReportsAfter(dry, result.Orders.Inserted + result.Orders.Updated + result.Items.Inserted + result.Items.Updated + result.Items.Deleted),
         };
         var summary = dry
             ? $"Dry run: {result.Orders.Total} order(s) of {path} and {result.Items.Total} line(s) of {itemsPath} are valid. Nothing was written."
-            : $"Imported {result.Orders.Total} order(s) of {path} and {result.Items.Total} line(s) of {itemsPath} in one transaction in {elapsed.TotalMilliseconds:0} ms ({ImportRate.Text(rows, elapsed)}).";
+            : $"Imported {result.Orders.Total} order(s) of {path} and {result.Items.Total} line(s) of {itemsPath} in one transaction in {elapsed.TotalMilliseconds:0} ms ({ImportRate.Text(rows, elapsed)})."
+              + (data.reports is { } reports ? " " + reports : "");
         var table = new TableView(
             ["entity", "inserted", "updated", "unchanged", "total"],
             [
@@ -560,6 +564,14 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
     }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// When an import wrote something, when the reports count it: the BI commands read materialized views and results that the
+    /// due refresh brings up to date, not the tables an import writes (docs/refresh.md). Null for a dry run or nothing changed.
+    /// </summary>
+    private static string? ReportsAfter(bool dry, long changed) => dry || changed == 0
+        ? null
+        : "Reports count the change after the next due refresh: within a minute where it is scheduled (pg_cron job refresh_due or a RefreshWorker; erpdb doctor checks), now with: erpdb refresh --due";
 
     /// <summary>What every import shares: one batch, every problem at once, the formats of values.</summary>
     private const string Common = "Import a CSV, TSV or Excel .xlsx file into the warehouse as one batch.\nNew keys are inserted, changed rows "

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Erp.Db.Tests.Infrastructure;
 using Erp.Db.Tests.Ingest;
 
@@ -81,6 +82,35 @@ public class ImportResultTests
         var elapsed = data.GetProperty("elapsedMs").GetDouble();
         Assert.Equal(Math.Round(elapsed, 1), elapsed);
         Assert.True(data.GetProperty("rowsPerSecond").GetDouble() > 0, data.ToString());
+    }
+
+    /// <summary>
+    /// The reports read views the due refresh brings up to date, not the tables an import writes: an import that wrote something
+    /// says so, and the command it names leaves no view of the orders behind; one that changed nothing, or a dry run, says nothing.
+    /// </summary>
+    [Fact]
+    public async Task An_import_that_wrote_says_the_reports_count_it_after_the_next_due_refresh()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = await WriteAsync(".csv", OrdersHeader, "1,10,H-1,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1");
+
+        var dry = await CliRun.RunAsync([.. Import("orders", path, db), "--dry-run"]);
+        var wrote = await CliRun.RunAsync(Import("orders", path, db));
+        var again = await CliRun.RunAsync(Import("orders", path, db));
+        var second = await WriteAsync(".csv", OrdersHeader, "1,10,H-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1");
+        var table = await CliRun.RunAsync("import", "orders", second, "--connection", db.ConnectionString, "--format", "table");
+        var dirty = await db.ScalarAsync<string[]>("SELECT coalesce(array_agg(view_name ORDER BY view_name), '{}') FROM ops.view_status() WHERE is_dirty");
+        var refresh = await CliRun.RunAsync("refresh", "--due", "--connection", db.ConnectionString, "--format", "json");
+
+        Assert.True(wrote.ExitCode == 0, wrote.Output + wrote.Error);
+        var hint = wrote.Json().GetProperty("data").GetProperty("reports").GetString()!;
+        Assert.EndsWith("now with: erpdb refresh --due", hint, StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, dry.Json().GetProperty("data").GetProperty("reports").ValueKind);
+        Assert.Equal(JsonValueKind.Null, again.Json().GetProperty("data").GetProperty("reports").ValueKind);
+        Assert.Contains(hint, table.Output.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Contains("mart.mv_daily_sales", dirty!);
+        Assert.Equal(0, refresh.ExitCode);
+        Assert.Equal(0, await db.ScalarAsync<long>("SELECT count(*) FROM ops.view_status() WHERE is_dirty"));
     }
 
     private static (string LastLine, bool Stopped) LastLineAndStopped(CliRun run)
