@@ -47,7 +47,7 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
 
     private readonly Option<string?> dateFormat = new("--date-format")
     {
-        Description = "The file's date format, e.g. dd/MM/yyyy or MM/dd/yyyy (.NET custom format). Default: yyyy-MM-dd only, so 05/03/2026 is rejected as ambiguous. Timestamps may then also be this format, a space and H:mm[:ss] (9:05 or 09:05), with or without an offset.",
+        Description = "The file's date format, e.g. dd/MM/yyyy or MM/dd/yyyy (.NET custom format). Default: yyyy-MM-dd only, so 05/03/2026 is rejected as ambiguous; yyyy-MM-dd is read with any format too. Timestamps may then also be this format, a space and H:mm[:ss] (9:05 or 09:05), with or without an offset.",
     };
 
     private readonly Option<string?> timeZone = new("--time-zone")

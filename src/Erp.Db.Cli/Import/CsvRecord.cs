@@ -32,7 +32,6 @@ internal sealed partial class CsvRecord
     /// <summary>Each declared column's cell in a record, or -1 when the file lacks the column: one lookup per value read.</summary>
     private readonly Dictionary<string, int> index;
     private readonly string? dateFormat;
-    private readonly string[] dateFormats;
     private readonly string[] timestampFormats;
     private readonly string dateExpected;
     private readonly string timestampExpected;
@@ -47,9 +46,8 @@ internal sealed partial class CsvRecord
         index = columns.DistinctBy(c => c.Name).ToDictionary(c => c.Name, c => positions.GetValueOrDefault(c.Name, -1), StringComparer.Ordinal);
         dateFormat = settings.DateFormat;
         timeZone = settings.TimeZone;
-        dateFormats = [dateFormat ?? IsoDate];
         timestampFormats = TimestampFormats(dateFormat);
-        dateExpected = $"a date in {dateFormats[0]}";
+        dateExpected = dateFormat is null ? $"a date in {IsoDate}" : $"a date in {dateFormat} (or {IsoDate})";
         timestampExpected = $"a timestamp in ISO 8601 (2026-03-05T10:00:00+08:00{(dateFormat is null ? "" : $", or {dateFormat} H:mm:ss")})";
         parseDate = ParseDate;
         parseTimestamp = ParseTimestamp;
@@ -110,7 +108,7 @@ internal sealed partial class CsvRecord
     /// a count dated a day counts what that day left on the shelf.
     /// </summary>
     public DateTimeOffset TimestampOrDayEnd(string column) =>
-        Parse(column, required: true, $"{timestampExpected} or a day ({dateFormats[0]}, read as 23:59:59)",
+        Parse(column, required: true, $"{timestampExpected} or a day ({dateFormat ?? IsoDate}, read as 23:59:59)",
             s => ParseDate(s) is { } day ? ParseTimestamp(day.ToString(IsoDate, CultureInfo.InvariantCulture) + "T23:59:59") : ParseTimestamp(s)) ?? DateTimeOffset.MinValue;
 
     /// <summary>
@@ -149,9 +147,9 @@ internal sealed partial class CsvRecord
     [GeneratedRegex(@"^\(\s*\d[\d.,]*\s*\)$")]
     private static partial Regex Parenthesized();
 
-    /// <summary>05/03/2026, 5.3.2026, 03-05-26: a day and a month whose order the text does not tell.</summary>
-    [GeneratedRegex(@"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}")]
-    private static partial Regex DayMonthAmbiguous();
+    /// <summary>05/03/2026, 24.11.2026, 03-05-26: a day and a month in an order yyyy-MM-dd does not have.</summary>
+    [GeneratedRegex(@"^(?<first>\d{1,2})(?<separator>[/.\-])(?<second>\d{1,2})\k<separator>(?<year>\d{2}|\d{4})$")]
+    private static partial Regex DayMonthYear();
 
     private T? Parse<T>(string column, bool required, string expected, Func<string, T?> parse)
         where T : struct
@@ -189,17 +187,39 @@ internal sealed partial class CsvRecord
                     + "format the column as a number with all its digits, or as text, and export again"
                 : "";
         }
-        if (dateFormat is null && expected.StartsWith("a date", StringComparison.Ordinal) && DayMonthAmbiguous().IsMatch(cell))
+        if (dateFormat is null && expected.StartsWith("a date", StringComparison.Ordinal) && DayMonthYear().Match(cell) is { Success: true } date)
         {
-            return ": day and month are ambiguous; give the file's format with --date-format, e.g. dd/MM/yyyy";
+            return DayMonthHint(date);
         }
         return "";
     }
 
-    /// <summary>A date in the file's format; the common yyyy-MM-dd without the general parser (same values, same rejections).</summary>
+    /// <summary>
+    /// What a date such as 24/11/2026 needs: the format it can only be (a first number above 12 is a day), or, when both numbers
+    /// could be the month, that the file must say which.
+    /// </summary>
+    private static string DayMonthHint(Match date)
+    {
+        var (first, second) = (int.Parse(date.Groups["first"].Value, CultureInfo.InvariantCulture), int.Parse(date.Groups["second"].Value, CultureInfo.InvariantCulture));
+        var separator = date.Groups["separator"].Value;
+        var year = date.Groups["year"].Length == 2 ? "yy" : "yyyy";
+        string Format(string a, string b) => $"{a}{separator}{b}{separator}{year}";
+        return (first, second) switch
+        {
+            ( <= 12, <= 12) => $": day and month are ambiguous; give the file's format with --date-format, {Format("dd", "MM")} or {Format("MM", "dd")}",
+            ( <= 31, <= 12) => $": it reads as day, month, year; give that format with --date-format {Format("dd", "MM")}",
+            ( <= 12, <= 31) => $": it reads as month, day, year; give that format with --date-format {Format("MM", "dd")}",
+            _ => "",
+        };
+    }
+
+    /// <summary>
+    /// A date in the file's format, else yyyy-MM-dd (what a spreadsheet writes for the cells it took as dates; the file's format
+    /// decides any text both could read); yyyy-MM-dd without the general parser (same values, same rejections).
+    /// </summary>
     private DateOnly? ParseDate(string s) =>
-        dateFormat is null && IsoText.TryDate(s, out var iso) ? iso
-        : DateOnly.TryParseExact(s, dateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var v) ? v : null;
+        dateFormat is not null && DateOnly.TryParseExact(s, dateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var v) ? v
+        : IsoText.TryDate(s, out var iso) ? iso : null;
 
     /// <summary>A timestamp; the common yyyy-MM-ddTHH:mm:ss[Z|+hh:mm] without trying every format in turn (same values, same rejections).</summary>
     private DateTimeOffset? ParseTimestamp(string s)

@@ -359,7 +359,9 @@ public class ImportFormatTests
     [InlineData("1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,(12.50),paid,CNY,1", "gmv", "a negative in parentheses, as accounting formats write it; write -12.50")]
     [InlineData("1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,20%,paid,CNY,1", "gmv", "it has a percent sign")]
     [InlineData("1,1 000,M-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "shop_id", "thousands separator; write it without one, e.g. 1234")]
-    [InlineData("1,10,M-2,05/03/2026,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "--date-format")]
+    [InlineData("1,10,M-2,05/03/2026,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "day and month are ambiguous; give the file's format with --date-format, dd/MM/yyyy or MM/dd/yyyy")]
+    [InlineData("1,10,M-2,24.11.2026,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "'24.11.2026' is not a date in yyyy-MM-dd: it reads as day, month, year; give that format with --date-format dd.MM.yyyy")]
+    [InlineData("1,10,M-2,11/24/26,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "it reads as month, day, year; give that format with --date-format MM/dd/yy")]
     [InlineData("1,10,M-2,2026-03-05,05/03/2026 09:30,10,paid,CNY,1", "ordered_at", "not a timestamp")]
     [InlineData("1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1,extra", "cell 10", "10 cells but the header 9")]
     [InlineData("1,10,M-2,2026-03-05,2026-03-05T20:00:00Z,10,paid,CNY,1", "order_date", "time zone Asia/Shanghai")]
@@ -443,12 +445,20 @@ public class ImportFormatTests
     public async Task A_date_format_reads_the_merchants_dates()
     {
         await using var db = await IngestSample.CreateAsync();
-        var path = await WriteAsync(OrdersHeader, "1,10,D-1,05/03/2026,05/03/2026 09:30:00+08:00,10,paid,CNY,1");
+        // A spreadsheet writes yyyy-MM-dd for the cells it took as dates: read beside the file's format, which cannot read it otherwise.
+        var path = await WriteAsync(OrdersHeader,
+            "1,10,D-1,05/03/2026,05/03/2026 09:30:00+08:00,10,paid,CNY,1",
+            "1,10,D-2,2026-03-06,2026-03-06T09:30:00+08:00,10,paid,CNY,1");
+        var wrong = await WriteAsync(OrdersHeader, "1,10,D-3,2026/03/07,2026-03-07T09:30:00+08:00,10,paid,CNY,1");
 
         var run = await CliRun.RunAsync([.. Import("orders", path, db), "--date-format", "dd/MM/yyyy"]);
+        var refused = await CliRun.RunAsync([.. Import("orders", wrong, db), "--date-format", "dd/MM/yyyy"]);
 
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
-        Assert.Equal("2026-03-05", await db.ScalarAsync<string>("SELECT order_date::text FROM dw.fact_sales_orders WHERE order_no = 'D-1'"));
+        Assert.Equal("D-1 2026-03-05, D-2 2026-03-06", await db.ScalarAsync<string>(
+            "SELECT string_agg(order_no || ' ' || order_date, ', ' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no LIKE 'D-%'"));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("order_date '2026/03/07' is not a date in dd/MM/yyyy (or yyyy-MM-dd)", refused.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     /// <summary>
