@@ -485,12 +485,13 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
             return new ImportProblem(1, unknown[0], null,
                 $"unknown column(s) {string.Join(", ", unknown.Select(h => h.Length == 0 ? "''" : h))}{hint}; the columns of {target.Name} are {string.Join(", ", target.Columns.Select(c => c.Name))}");
         }
-        var missing = target.Columns.Where(c => c.Required && !names.Contains(c.Name)).Select(c => c.Name)
-            .Concat(target.Columns.Where(c => c.Or is not null && !names.Contains(c.Name) && !names.Contains(c.Or)).Select(c => $"{c.Name} (or {c.Or})"))
+        // column names the first missing column alone (merchant_code), as every problem's column does; the reason names its alternative.
+        var missing = target.Columns.Where(c => c.Required && !names.Contains(c.Name)).Select(c => (c.Name, Text: c.Name))
+            .Concat(target.Columns.Where(c => c.Or is not null && !names.Contains(c.Name) && !names.Contains(c.Or)).Select(c => (c.Name, Text: $"{c.Name} (or {c.Or})")))
             .ToList();
         if (missing.Count > 0)
         {
-            return new ImportProblem(1, missing[0], null, $"missing required column(s) {string.Join(", ", missing)}");
+            return new ImportProblem(1, missing[0].Name, null, $"missing required column(s) {string.Join(", ", missing.Select(m => m.Text))}");
         }
         var twice = names.GroupBy(h => h, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         return twice is null ? null : new ImportProblem(1, twice.Key, null, $"column {twice.Key} appears more than once");

@@ -80,9 +80,14 @@ public class NaturalKeyImportTests
         var file = await WriteAsync("shop_code,order_no,order_date,ordered_at,gmv", "a-shopee,K-1,2026-03-05,2026-03-05T10:00:00+08:00,10");
 
         var run = await CliRun.RunAsync("import", "orders", file, "--connection", db.ConnectionString, "--format", "table");
+        var json = await CliRun.RunAsync("import", "orders", file, "--connection", db.ConnectionString, "--format", "json");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("Line 1: missing required column(s) merchant_code (or merchant_id)", run.Error);
+        // The problem's column is a column's name, as in every other problem; the reason names its alternative.
+        var problem = json.Json().GetProperty("error").GetProperty("details").GetProperty("problems")[0];
+        Assert.Equal(("merchant_code", "missing required column(s) merchant_code (or merchant_id)"),
+            (problem.GetProperty("column").GetString(), problem.GetProperty("reason").GetString()));
         File.Delete(file);
     }
 
