@@ -196,19 +196,21 @@ internal sealed partial class CsvRecord
 
     /// <summary>
     /// What a date such as 24/11/2026 needs: the format it can only be (a first number above 12 is a day), or, when both numbers
-    /// could be the month, that the file must say which.
+    /// could be the month, that the file must say which. A day or month of one digit (5/3/2026) gets d and M, which read two
+    /// digits too; dd and MM read two only.
     /// </summary>
     private static string DayMonthHint(Match date)
     {
-        var (first, second) = (int.Parse(date.Groups["first"].Value, CultureInfo.InvariantCulture), int.Parse(date.Groups["second"].Value, CultureInfo.InvariantCulture));
+        var (first, second) = (date.Groups["first"].Value, date.Groups["second"].Value);
+        var (day, month) = first.Length == 1 || second.Length == 1 ? ("d", "M") : ("dd", "MM");
         var separator = date.Groups["separator"].Value;
         var year = date.Groups["year"].Length == 2 ? "yy" : "yyyy";
         string Format(string a, string b) => $"{a}{separator}{b}{separator}{year}";
-        return (first, second) switch
+        return (int.Parse(first, CultureInfo.InvariantCulture), int.Parse(second, CultureInfo.InvariantCulture)) switch
         {
-            ( <= 12, <= 12) => $": day and month are ambiguous; give the file's format with --date-format, {Format("dd", "MM")} or {Format("MM", "dd")}",
-            ( <= 31, <= 12) => $": it reads as day, month, year; give that format with --date-format {Format("dd", "MM")}",
-            ( <= 12, <= 31) => $": it reads as month, day, year; give that format with --date-format {Format("MM", "dd")}",
+            ( <= 12, <= 12) => $": day and month are ambiguous; give the file's format with --date-format, {Format(day, month)} or {Format(month, day)}",
+            ( <= 31, <= 12) => $": it reads as day, month, year; give that format with --date-format {Format(day, month)}",
+            ( <= 12, <= 31) => $": it reads as month, day, year; give that format with --date-format {Format(month, day)}",
             _ => "",
         };
     }

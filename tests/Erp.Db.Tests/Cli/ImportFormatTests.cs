@@ -362,6 +362,7 @@ public class ImportFormatTests
     [InlineData("1,10,M-2,05/03/2026,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "day and month are ambiguous; give the file's format with --date-format, dd/MM/yyyy or MM/dd/yyyy")]
     [InlineData("1,10,M-2,24.11.2026,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "'24.11.2026' is not a date in yyyy-MM-dd: it reads as day, month, year; give that format with --date-format dd.MM.yyyy")]
     [InlineData("1,10,M-2,11/24/26,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "it reads as month, day, year; give that format with --date-format MM/dd/yy")]
+    [InlineData("1,10,M-2,3/24/2026,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "it reads as month, day, year; give that format with --date-format M/d/yyyy")]
     [InlineData("1,10,M-2,2026-03-05,05/03/2026 09:30,10,paid,CNY,1", "ordered_at", "not a timestamp")]
     [InlineData("1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1,extra", "cell 10", "10 cells but the header 9")]
     [InlineData("1,10,M-2,2026-03-05,2026-03-05T20:00:00Z,10,paid,CNY,1", "order_date", "time zone Asia/Shanghai")]
