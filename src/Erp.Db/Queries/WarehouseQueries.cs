@@ -503,7 +503,7 @@ public sealed partial class WarehouseQueries
             var totals = await grid.ReadSingleAsync<ReceivableTotals>();
             var rows = (await grid.ReadAsync<ReceivableRow>()).ToList();
             var aging = (await grid.ReadAsync<AgingBucket>()).ToList();
-            return new ReceivableReport(asOf, query.Status, totals, new PagedResult<ReceivableRow>(rows, totals.Count, paging.Page, paging.PageSize),
+            return new ReceivableReport(asOf, query.Status, totals, new PagedResult<ReceivableRow>(rows, totals.Listed, paging.Page, paging.PageSize),
                 query.Aging ? aging : null);
         }, cancellationToken);
     }

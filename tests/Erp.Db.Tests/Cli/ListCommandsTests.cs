@@ -71,7 +71,10 @@ public class ListCommandsTests
         Assert.True(all.ExitCode == 0, all.Output + all.Error);
         var allData = all.Json().GetProperty("data");
         Assert.Equal(await f.Db.ScalarAsync<string>(ExpectedReceivables(1)), Actual(allData.GetProperty("receivables").GetProperty("items")));
-        Assert.Equal(8, allData.GetProperty("totals").GetProperty("count").GetInt64());
+        // Listed: every receivable of the merchant; counted, as the amounts sum them: those that count as invoiced.
+        Assert.Equal((8L, await f.Db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable WHERE merchant_id = 1 AND status NOT IN ('cancelled', 'written_off')")),
+            (allData.GetProperty("totals").GetProperty("listed").GetInt64(), allData.GetProperty("totals").GetProperty("count").GetInt64()));
+        Assert.Equal(8, allData.GetProperty("receivables").GetProperty("total").GetInt64());
         Assert.Equal(await f.Db.ScalarAsync<string>(ExpectedReceivables(1, "r.status IN ('open', 'partially_paid', 'overdue')")),
             Actual(open.Json().GetProperty("data").GetProperty("receivables").GetProperty("items")));
         Assert.Equal(await f.Db.ScalarAsync<string>(ExpectedReceivables(1, "r.status IN ('open', 'partially_paid', 'overdue') AND r.due_date < CURRENT_DATE")),

@@ -12,8 +12,13 @@ public sealed record ReceivableReport(DateOnly AsOf, ReceivableStatus Status, Re
 /// <summary>Sums over the matching receivables, CNY.</summary>
 public sealed record ReceivableTotals
 {
-    /// <summary>Receivables that match.</summary>
+    /// <summary>
+    /// Receivables that match and count as invoiced: those <see cref="AmountCny"/> sums, so cancelled and written-off ones are left out.
+    /// </summary>
     public long Count { get; init; }
+
+    /// <summary>Receivables that match, listed on the pages: with <see cref="ReceivableStatus.All"/>, the cancelled and written-off ones too.</summary>
+    public long Listed { get; init; }
 
     /// <summary>Amounts invoiced: cancelled and written-off receivables left out, as finance counts its invoiced (one rule, <c>dw.receivable_counts_as_invoiced</c>).</summary>
     public decimal AmountCny { get; init; }
