@@ -149,6 +149,22 @@ public class BiCommandsTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         Assert.DoesNotContain("(no rows)", run.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>Stock and customers have no history: a past period's report says its figures of them are today's; today's does not.</summary>
+    [Fact]
+    public async Task A_report_of_a_past_period_says_its_stock_and_customers_are_todays()
+    {
+        var f = await shared.GetAsync();
+        var today = await f.Db.ScalarAsync<DateOnly>("SELECT CURRENT_DATE");
+
+        var past = await CliRun.RunAsync("report", "--merchant", "1", "--type", "monthly", "--date", $"{today.AddMonths(-1):yyyy-MM-dd}", "--format", "json", "--connection", f.Db.ConnectionString);
+        var current = await CliRun.RunAsync("report", "--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString);
+
+        Assert.Equal((0, 0), (past.ExitCode, current.ExitCode));
+        Assert.EndsWith($"are as of today, {today:yyyy-MM-dd}, not of {new DateOnly(today.AddMonths(-1).Year, today.AddMonths(-1).Month, 1).AddMonths(1).AddDays(-1):yyyy-MM-dd}: the warehouse keeps no history of stock positions or customer segments.",
+            past.Json().GetProperty("meta").GetProperty("period").GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("no history", current.Json().GetProperty("meta").GetProperty("period").GetProperty("note").GetString() ?? "", StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Csv_writes_the_rows_data_with_raw_values_and_says_what_it_leaves_out()
     {
