@@ -87,8 +87,10 @@ BEGIN
         UNION ALL
         SELECT s.timezone, 0 FROM dw.dim_shops AS s WHERE s.timezone IS NOT NULL GROUP BY s.timezone
     ), offsets AS (
-        SELECT z.zone, z.merchants, extract(epoch FROM (now() AT TIME ZONE z.zone) - (now() AT TIME ZONE 'UTC')) AS seconds
+        -- A name PostgreSQL does not know (written by hand: imports refuse one) is left out, not an error of the whole check.
+        SELECT z.zone, z.merchants, extract(epoch FROM n.utc_offset) AS seconds
         FROM zones AS z
+        JOIN pg_catalog.pg_timezone_names AS n ON n.name = z.zone
     ), business AS (
         SELECT (array_agg(o.zone ORDER BY o.merchants DESC, o.zone))[1] AS zone, sum(o.merchants) AS merchants, min(o.seconds) AS seconds
         FROM offsets AS o
