@@ -17,7 +17,8 @@ DECLARE
 BEGIN
     UPDATE dw.fact_accounts_receivable AS r
     SET status = dw.receivable_payment_status(r.amount, r.received_amount, false)
-    WHERE r.status = 'overdue' AND r.due_date >= as_of
+    -- Fully received is dw.settle_receivables' to mark paid, with settled_at and the order's is_paid.
+    WHERE r.status = 'overdue' AND r.due_date >= as_of AND r.received_amount < r.amount
       AND (merchant IS NULL OR r.merchant_id = merchant);
 
     UPDATE dw.fact_accounts_receivable AS r

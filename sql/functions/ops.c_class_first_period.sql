@@ -5,7 +5,9 @@
 -- requires: nothing
 -- The one definition ops.c_class_periods and ops.compute_c_class's full pass clip to. Named to sort
 -- before ops.c_class_periods: function scripts run by name, and a SQL function's body is checked
--- when it is created. Plain SQL without SET options, so that the planner inlines it.
+-- when it is created. Plain SQL without SET options, so that the planner inlines it; every call in it
+-- is immutable (date_trunc of a timestamp, not of a timestamptz, which depends on the session's zone),
+-- as an IMMUTABLE function must be to be inlined.
 
 CREATE OR REPLACE FUNCTION ops.c_class_first_period(period_type text, today date)
 RETURNS date
@@ -15,8 +17,8 @@ PARALLEL SAFE
 AS $$
     SELECT CASE period_type
                WHEN 'day' THEN today - 89
-               WHEN 'week' THEN pg_catalog.date_trunc('week', today)::date - 25 * 7
-               WHEN 'month' THEN (pg_catalog.date_trunc('month', today) - interval '23 months')::date
+               WHEN 'week' THEN pg_catalog.date_trunc('week', today::timestamp)::date - 25 * 7
+               WHEN 'month' THEN (pg_catalog.date_trunc('month', today::timestamp) - interval '23 months')::date
            END
 $$;
 

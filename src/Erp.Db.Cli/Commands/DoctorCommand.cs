@@ -12,8 +12,8 @@ internal sealed class DoctorCommand : Command
 
     public DoctorCommand(CommandRunner runner, Database database)
         : base("doctor", "List what a DBA should act on, each with a stable code (docs/doctor.md), the object and the fix.\n"
-            + "Checks: isolation, failing or stale views, stuck refresh locks, views without a unique index, DEFAULT partitions, "
-            + "partitions not ahead, pending scripts and drift, pg_cron jobs (this database's, and those left by dropped databases). Exit 0 when healthy, 5 when something needs action.")
+            + "Checks: isolation, merchant grants that count for no role, failing, stale or slow views, stuck refresh locks, views without a unique index, "
+            + "DEFAULT partitions, partitions not ahead, merchants counting days in another time zone than the database, pending scripts and drift, objects changed by hand, pg_cron jobs (this database's, and those left by dropped databases). Exit 0 when healthy, 5 when something needs action.")
     {
         this.database = database;
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));

@@ -567,18 +567,21 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// When an import wrote something, when the reports count it: the BI commands read materialized views and results that the
-    /// due refresh brings up to date, not the tables an import writes (docs/refresh.md). Null for a dry run or nothing changed.
+    /// When an import wrote something, when the reports count it: most BI commands read materialized views and results that the
+    /// due refresh brings up to date, not the tables an import writes (docs/refresh.md); receivables, receipts, movements and
+    /// alerts read the tables. Null for a dry run or nothing changed.
     /// </summary>
     private static string? ReportsAfter(bool dry, long changed) => dry || changed == 0
         ? null
-        : "Reports count the change after the next due refresh: within a minute where it is scheduled (pg_cron job refresh_due or a RefreshWorker; erpdb doctor checks), now with: erpdb refresh --due";
+        : "The reports read from views (those listed in their meta.freshness) count the change once the next due refresh has run, every minute "
+            + "where it is scheduled (pg_cron job refresh_due or a RefreshWorker; erpdb doctor checks); receivables, receipts, movements and alerts "
+            + "show it now. To refresh at once: erpdb refresh --due";
 
     /// <summary>What every import shares: one batch, every problem at once, the formats of values.</summary>
     private const string Common = "Import a CSV, TSV or Excel .xlsx file into the warehouse as one batch.\nNew keys are inserted, changed rows "
         + "updated, identical rows left alone. Any bad line (the header is line 1; in a sheet, its row) fails the whole file, every problem "
         + "is reported at once (up to --max-errors) and nothing is saved. Header names are snake_case; * = required; a blank cell takes the "
-        + "default. Text files are UTF-8 (BOM or not) or GB18030/GBK, detected or named by --encoding. Dates yyyy-mm-dd (or --date-format), "
+        + "default. Text files are UTF-8 (BOM or not) or GB18030/GBK, detected or named by --encoding. Dates yyyy-MM-dd (and --date-format's), "
         + "timestamps ISO 8601 (without an offset: UTC, or the --time-zone given), numbers with a '.' decimal point, no thousands separator "
         + "and no more decimals than the column keeps. An order's order_date must be the date of ordered_at in the shop's time zone (the "
         + "merchant's when the shop has none); importing an order again with a corrected order_date moves it. See docs/importing.md.";

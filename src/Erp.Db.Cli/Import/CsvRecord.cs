@@ -47,7 +47,7 @@ internal sealed partial class CsvRecord
         dateFormat = settings.DateFormat;
         timeZone = settings.TimeZone;
         timestampFormats = TimestampFormats(dateFormat);
-        dateExpected = dateFormat is null ? $"a date in {IsoDate}" : $"a date in {dateFormat} (or {IsoDate})";
+        dateExpected = $"a date in {DayFormats}";
         timestampExpected = $"a timestamp in ISO 8601 (2026-03-05T10:00:00+08:00{(dateFormat is null ? "" : $", or {dateFormat} H:mm:ss")})";
         parseDate = ParseDate;
         parseTimestamp = ParseTimestamp;
@@ -108,7 +108,7 @@ internal sealed partial class CsvRecord
     /// a count dated a day counts what that day left on the shelf.
     /// </summary>
     public DateTimeOffset TimestampOrDayEnd(string column) =>
-        Parse(column, required: true, $"{timestampExpected} or a day ({dateFormat ?? IsoDate}, read as 23:59:59)",
+        Parse(column, required: true, $"{timestampExpected} or a day ({DayFormats}, read as 23:59:59)",
             s => ParseDate(s) is { } day ? ParseTimestamp(day.ToString(IsoDate, CultureInfo.InvariantCulture) + "T23:59:59") : ParseTimestamp(s)) ?? DateTimeOffset.MinValue;
 
     /// <summary>
@@ -150,6 +150,9 @@ internal sealed partial class CsvRecord
     /// <summary>05/03/2026, 24.11.2026, 03-05-26: a day and a month in an order yyyy-MM-dd does not have.</summary>
     [GeneratedRegex(@"^(?<first>\d{1,2})(?<separator>[/.\-])(?<second>\d{1,2})\k<separator>(?<year>\d{2}|\d{4})$")]
     private static partial Regex DayMonthYear();
+
+    /// <summary>The formats a day is read in (<see cref="ParseDate"/>): the file's, if given, then yyyy-MM-dd.</summary>
+    private string DayFormats => dateFormat is null ? IsoDate : $"{dateFormat} or {IsoDate}";
 
     private T? Parse<T>(string column, bool required, string expected, Func<string, T?> parse)
         where T : struct
@@ -195,23 +198,30 @@ internal sealed partial class CsvRecord
     }
 
     /// <summary>
-    /// What a date such as 24/11/2026 needs: the format it can only be (a first number above 12 is a day), or, when both numbers
-    /// could be the month, that the file must say which. A day or month of one digit (5/3/2026) gets d and M, which read two
-    /// digits too; dd and MM read two only.
+    /// What a date such as 24/11/2026 needs: the one format it can be (a first number above 12 is a day), or, when it could be
+    /// read more ways (05/03/2026; 24.11.26, which yy.MM.dd reads too), that the file must say which. A day or month of one digit
+    /// (5/3/2026) gets d and M, which read two digits too; dd and MM read two only.
     /// </summary>
     private static string DayMonthHint(Match date)
     {
-        var (first, second) = (date.Groups["first"].Value, date.Groups["second"].Value);
+        var (first, second, last) = (date.Groups["first"].Value, date.Groups["second"].Value, date.Groups["year"].Value);
+        var (a, b, c) = (int.Parse(first, CultureInfo.InvariantCulture), int.Parse(second, CultureInfo.InvariantCulture), int.Parse(last, CultureInfo.InvariantCulture));
         var (day, month) = first.Length == 1 || second.Length == 1 ? ("d", "M") : ("dd", "MM");
         var separator = date.Groups["separator"].Value;
-        var year = date.Groups["year"].Length == 2 ? "yy" : "yyyy";
-        string Format(string a, string b) => $"{a}{separator}{b}{separator}{year}";
-        return (int.Parse(first, CultureInfo.InvariantCulture), int.Parse(second, CultureInfo.InvariantCulture)) switch
+        var year = last.Length == 2 ? "yy" : "yyyy";
+        string Format(params string[] parts) => string.Join(separator, parts);
+        string[] formats =
+        [
+            .. a is >= 1 and <= 31 && b is >= 1 and <= 12 ? [Format(day, month, year)] : Array.Empty<string>(),
+            .. a is >= 1 and <= 12 && b is >= 1 and <= 31 ? [Format(month, day, year)] : Array.Empty<string>(),
+            // Two digits first and last: the year may come first (26.11.24 is yy.MM.dd).
+            .. first.Length == 2 && last.Length == 2 && b is >= 1 and <= 12 && c is >= 1 and <= 31 ? [Format("yy", second.Length == 1 ? "M" : "MM", "dd")] : Array.Empty<string>(),
+        ];
+        return formats switch
         {
-            ( <= 12, <= 12) => $": day and month are ambiguous; give the file's format with --date-format, {Format(day, month)} or {Format(month, day)}",
-            ( <= 31, <= 12) => $": it reads as day, month, year; give that format with --date-format {Format(day, month)}",
-            ( <= 12, <= 31) => $": it reads as month, day, year; give that format with --date-format {Format(month, day)}",
-            _ => "",
+            [] => "",
+            [var only] => $": it can only be {only}; give that format with --date-format {only}",
+            _ => $": day, month and year could be read {formats.Length} ways; give the file's format with --date-format, {string.Join(" or ", formats)}",
         };
     }
 

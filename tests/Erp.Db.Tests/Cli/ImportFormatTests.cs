@@ -359,10 +359,11 @@ public class ImportFormatTests
     [InlineData("1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,(12.50),paid,CNY,1", "gmv", "a negative in parentheses, as accounting formats write it; write -12.50")]
     [InlineData("1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,20%,paid,CNY,1", "gmv", "it has a percent sign")]
     [InlineData("1,1 000,M-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "shop_id", "thousands separator; write it without one, e.g. 1234")]
-    [InlineData("1,10,M-2,05/03/2026,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "day and month are ambiguous; give the file's format with --date-format, dd/MM/yyyy or MM/dd/yyyy")]
-    [InlineData("1,10,M-2,24.11.2026,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "'24.11.2026' is not a date in yyyy-MM-dd: it reads as day, month, year; give that format with --date-format dd.MM.yyyy")]
-    [InlineData("1,10,M-2,11/24/26,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "it reads as month, day, year; give that format with --date-format MM/dd/yy")]
-    [InlineData("1,10,M-2,3/24/2026,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "it reads as month, day, year; give that format with --date-format M/d/yyyy")]
+    [InlineData("1,10,M-2,05/03/2026,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "could be read 2 ways; give the file's format with --date-format, dd/MM/yyyy or MM/dd/yyyy")]
+    [InlineData("1,10,M-2,24.11.2026,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "'24.11.2026' is not a date in yyyy-MM-dd: it can only be dd.MM.yyyy; give that format with --date-format dd.MM.yyyy")]
+    [InlineData("1,10,M-2,11/24/26,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "it can only be MM/dd/yy; give that format with --date-format MM/dd/yy")]
+    [InlineData("1,10,M-2,24.11.26,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "could be read 2 ways; give the file's format with --date-format, dd.MM.yy or yy.MM.dd")]
+    [InlineData("1,10,M-2,3/24/2026,2026-03-05T09:30:00+08:00,10,paid,CNY,1", "order_date", "it can only be M/d/yyyy; give that format with --date-format M/d/yyyy")]
     [InlineData("1,10,M-2,2026-03-05,05/03/2026 09:30,10,paid,CNY,1", "ordered_at", "not a timestamp")]
     [InlineData("1,10,M-2,2026-03-05,2026-03-05T09:30:00+08:00,10,paid,CNY,1,extra", "cell 10", "10 cells but the header 9")]
     [InlineData("1,10,M-2,2026-03-05,2026-03-05T20:00:00Z,10,paid,CNY,1", "order_date", "time zone Asia/Shanghai")]
@@ -459,7 +460,7 @@ public class ImportFormatTests
         Assert.Equal("D-1 2026-03-05, D-2 2026-03-06", await db.ScalarAsync<string>(
             "SELECT string_agg(order_no || ' ' || order_date, ', ' ORDER BY order_no) FROM dw.fact_sales_orders WHERE order_no LIKE 'D-%'"));
         Assert.Equal(2, refused.ExitCode);
-        Assert.Contains("order_date '2026/03/07' is not a date in dd/MM/yyyy (or yyyy-MM-dd)", refused.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("order_date '2026/03/07' is not a date in dd/MM/yyyy or yyyy-MM-dd", refused.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -104,7 +104,7 @@ public class ImportResultTests
 
         Assert.True(wrote.ExitCode == 0, wrote.Output + wrote.Error);
         var hint = wrote.Json().GetProperty("data").GetProperty("reports").GetString()!;
-        Assert.EndsWith("now with: erpdb refresh --due", hint, StringComparison.Ordinal);
+        Assert.EndsWith("To refresh at once: erpdb refresh --due", hint, StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, dry.Json().GetProperty("data").GetProperty("reports").ValueKind);
         Assert.Equal(JsonValueKind.Null, again.Json().GetProperty("data").GetProperty("reports").ValueKind);
         Assert.Contains(hint, table.Output.ReplaceLineEndings(" "), StringComparison.Ordinal);

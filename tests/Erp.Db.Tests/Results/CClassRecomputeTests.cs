@@ -21,6 +21,24 @@ public class CClassRecomputeTests
     /// <summary>One write: a kind and three small numbers that pick rows, days and values.</summary>
     private static readonly Gen<(int Kind, int A, int B, int C)> Write = Gen.Select(Gen.Int[0, 13], Gen.Int[0, 99], Gen.Int[0, 99], Gen.Int[0, 999]);
 
+    /// <summary>
+    /// The windows the C-class results keep, in one function the recompute's full pass calls per row it reads: inlined (its body
+    /// immutable, as an IMMUTABLE function's must be to be inlined), and what it gives is the last 90 days, 26 ISO weeks, 24 months.
+    /// </summary>
+    [Fact]
+    public async Task The_windows_kept_are_90_days_26_weeks_and_24_months_in_a_function_the_planner_inlines()
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+
+        var plan = await db.ScalarAsync<string>("EXPLAIN (VERBOSE, FORMAT JSON) SELECT ops.c_class_first_period(p, DATE '2026-12-02') FROM (VALUES ('day'), ('week'), ('month')) AS v(p)");
+        var starts = await db.ScalarAsync<string>(
+            "SELECT string_agg(ops.c_class_first_period(p, DATE '2026-12-02')::text, ' ' ORDER BY n) FROM (VALUES (1, 'day'), (2, 'week'), (3, 'month')) AS v(n, p)");
+
+        Assert.DoesNotContain("c_class_first_period", plan, StringComparison.Ordinal);
+        // 2026-12-02 is a Wednesday: the day 89 days before, the Monday 25 weeks before its week's, the first of the month 23 months before.
+        Assert.Equal("2026-09-04 2026-06-08 2025-01-01", starts);
+    }
+
     [Fact]
     public async Task After_random_writes_and_a_due_refresh_the_results_equal_a_recompute_from_scratch_of_the_old_definition()
     {

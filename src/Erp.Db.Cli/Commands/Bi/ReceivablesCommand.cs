@@ -67,8 +67,8 @@ internal sealed class ReceivablesCommand : Command
             [.. data.Receivables.Items.Select(r => BiResult.Row(r.InvoiceNo ?? $"#{r.ReceivableId}", r.OrderNo, r.ShopName, Cells.Money(r.AmountCny), Cells.Money(r.ReceivedCny),
                 Cells.Money(r.OutstandingCny), $"{r.DueDate:yyyy-MM-dd}", r.DaysOverdue is { } days ? Cells.Count(days) : "", r.AgingBucket, r.Status))],
             $"{Cells.Count(t.Listed)} {query.Status.ToString().ToLowerInvariant()} receivables as of {data.AsOf:yyyy-MM-dd}"
-            + (t.Listed != t.Count ? $" ({Cells.Count(t.Count)} count as invoiced: cancelled and written-off ones do not)" : "")
-            + $" (amounts in CNY): outstanding {Cells.Money(t.OutstandingCny)}, "
+            + (t.Listed != t.Count ? $", {Cells.Count(t.Count)} of them counted as invoiced (cancelled and written-off ones are not)" : "")
+            + $"; amounts in CNY: outstanding {Cells.Money(t.OutstandingCny)}, "
             + $"{Cells.Money(t.OverdueCny)} overdue in {Cells.Count(t.OverdueCount)}. Page {data.Receivables.Page} of {Math.Max(1, data.Receivables.Pages)}.", Records: data.Receivables.Items, Page: PageOf.From(data.Receivables));
         if (data.Aging is not { } buckets)
         {

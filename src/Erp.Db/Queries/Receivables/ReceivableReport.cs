@@ -3,7 +3,7 @@ namespace Erp.Db.Queries.Receivables;
 /// <summary>Receivables: totals over the filter, a page of rows and, when asked for, the aging summary.</summary>
 /// <param name="AsOf">The day days overdue and aging buckets are counted to (the database's today).</param>
 /// <param name="Status">The filter applied.</param>
-/// <param name="Totals">Sums over every matching receivable.</param>
+/// <param name="Totals">Sums over the matching receivables (cancelled and written-off ones left out of the amounts and their count).</param>
 /// <param name="Receivables">The page of rows: most days overdue first, then the largest outstanding.</param>
 /// <param name="Aging">Count and outstanding per aging bucket over every matching receivable, youngest first; null unless <see cref="ReceivableQuery.Aging"/>.</param>
 public sealed record ReceivableReport(DateOnly AsOf, ReceivableStatus Status, ReceivableTotals Totals, PagedResult<ReceivableRow> Receivables,
