@@ -57,7 +57,7 @@ internal sealed class ReportCommand : Command
         var when = r.Complete
             ? PeriodMeta.From(r.Period, grain, true, result.AsOf)
             : new PeriodMeta(r.Period.Start, r.Period.End, r.Period.Days, grain, false, Running(r, grain, result.AsOf));
-        if (Now(r, result.AsOf) is { } now)
+        if (TodaysFigures(r, result.AsOf) is { } now)
         {
             when = when with { Note = when.Note is null ? now : $"{when.Note} {now}" };
             table = table with { Caption = $"{table.Caption} {now}" };
@@ -69,7 +69,7 @@ internal sealed class ReportCommand : Command
     /// meta.period's note for a period that ended before today: its stock and customer figures are today's, as
     /// <see cref="BusinessReport"/> documents, and nothing else in the answer would say so.
     /// </summary>
-    private static string? Now(BusinessReport r, DateOnly today) => r.Period.End < today
+    private static string? TodaysFigures(BusinessReport r, DateOnly today) => r.Period.End < today
         ? $"Stock (data.inventory) and customers (data.customers, but activeCustomers) are as of today, {today:yyyy-MM-dd}, not of "
             + $"{r.Period.End:yyyy-MM-dd}: the warehouse keeps no history of stock positions or customer segments."
         : null;

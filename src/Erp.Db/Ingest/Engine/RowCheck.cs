@@ -29,8 +29,11 @@ internal sealed record RowCheck(string Field, string FailsWhen, string Message, 
     /// and a quantity near their limit overflows them in the posting, which can name no row. A hundred million units on one line
     /// or receipt is a typo (a price or a code in the quantity column), not an order.
     /// </summary>
-    public static RowCheck PlausibleQuantity(string field) => new(field, $"t.{field} > 100000000",
+    public static RowCheck PlausibleQuantity(string field) => new(field, $"t.{field} > {MostQuantity}",
         $"format('{field} %s is more than 100,000,000, the most one row may move: check the column (a price or a code in it?)', t.{field})");
+
+    /// <summary>The most units one row may move (<see cref="PlausibleQuantity"/>).</summary>
+    public const int MostQuantity = 100_000_000;
 
     /// <summary>
     /// A rate the table derives, <paramref name="count"/> over <paramref name="of"/> (a generated <c>numeric(9, 6)</c>), below 1,000

@@ -104,7 +104,7 @@ internal static class OrderItemsEntity
                sum(round(t.quantity * coalesce(t.unit_cost, c.unit_cost)::numeric(18, 4), 2)) AS cost_amount_cny,
                sum(t.quantity)::integer AS item_count
         FROM {IngestPlan<OrderItemRow>.TempTable} AS t{ProductJoins}
-        WHERE t.quantity BETWEEN 1 AND 100000000 AND coalesce(t.unit_cost, c.unit_cost) >= 0
+        WHERE t.quantity BETWEEN 1 AND {RowCheck.MostQuantity} AND coalesce(t.unit_cost, c.unit_cost) >= 0
         GROUP BY t.merchant_id, t.shop_id, t.order_no, t.order_date;
         SELECT ops.analyze_batch('{BatchLines}')
         """,
