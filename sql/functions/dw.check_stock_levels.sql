@@ -26,7 +26,7 @@ BEGIN
 
     INSERT INTO dw.alerts AS a (kind, merchant_id, subject, details)
     SELECT dw.stock_status(f.quantity_available, f.safety_stock), f.merchant_id, p.sku || '@' || f.warehouse_code,
-           jsonb_build_object('sku', p.sku, 'product_id', f.product_id, 'warehouse_code', f.warehouse_code,
+           jsonb_build_object('sku', p.sku, 'product_id', f.product_id, 'warehouse', f.warehouse_code,
                               'quantity_available', f.quantity_available, 'safety_stock', f.safety_stock)
     FROM dw.fact_inventory AS f
     JOIN dw.dim_products AS p ON p.merchant_id = f.merchant_id AND p.product_id = f.product_id

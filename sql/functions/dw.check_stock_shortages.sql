@@ -13,7 +13,7 @@ DECLARE
 BEGIN
     INSERT INTO dw.alerts AS a (kind, merchant_id, subject, details)
     SELECT 'stock_shortage', f.merchant_id, p.sku || '@' || f.warehouse_code,
-           jsonb_build_object('sku', p.sku, 'product_id', f.product_id, 'warehouse_code', f.warehouse_code,
+           jsonb_build_object('sku', p.sku, 'product_id', f.product_id, 'warehouse', f.warehouse_code,
                               'shortage_on_hand', f.shortage_on_hand, 'shortage_reserved', f.shortage_reserved,
                               'quantity_on_hand', f.quantity_on_hand)
     FROM dw.fact_inventory AS f

@@ -30,8 +30,8 @@ BEGIN
     INSERT INTO dw.alerts AS a (kind, merchant_id, subject, details)
     SELECT 'overdue_receivable', r.merchant_id, coalesce(r.invoice_no, 'receivable:' || r.receivable_id),
            jsonb_build_object('receivable_id', r.receivable_id, 'invoice_no', r.invoice_no, 'order_id', r.order_id,
-                              'due_date', r.due_date, 'currency_code', r.currency_code,
-                              'outstanding_amount', r.outstanding_amount, 'days_overdue', as_of - r.due_date)
+                              'due_date', r.due_date, 'currency', r.currency_code,
+                              'outstanding', r.outstanding_amount, 'days_overdue', as_of - r.due_date)
     FROM dw.fact_accounts_receivable AS r
     WHERE r.status = 'overdue' AND (merchant IS NULL OR r.merchant_id = merchant)
     ON CONFLICT (kind, merchant_id, subject) WHERE resolved_at IS NULL DO UPDATE

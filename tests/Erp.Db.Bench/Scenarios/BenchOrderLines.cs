@@ -43,7 +43,7 @@ internal static class BenchOrderLines
             GROUP BY t.merchant_id, t.product_id;
             INSERT INTO dw.alerts (kind, merchant_id, subject, details)
             SELECT 'stock_shortage', f.merchant_id, p.sku || '@default',
-                   jsonb_build_object('sku', p.sku, 'product_id', p.product_id, 'warehouse_code', 'default', 'quantity_on_hand', 0,
+                   jsonb_build_object('sku', p.sku, 'product_id', p.product_id, 'warehouse', 'default', 'quantity_on_hand', 0,
                                       'shortage_on_hand', f.shortage_on_hand, 'shortage_reserved', 0)
             FROM dw.fact_inventory AS f JOIN dw.dim_products AS p USING (merchant_id, product_id);
             """);

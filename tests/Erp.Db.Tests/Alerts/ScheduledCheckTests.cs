@@ -31,7 +31,7 @@ public class ScheduledCheckTests
         var again = await db.ScalarAsync<int>("SELECT dw.mark_overdue_receivables(DATE '2026-03-21')");
         var overdue = await db.ScalarAsync<string>("SELECT status FROM dw.fact_accounts_receivable");
         var raised = await AlertsAsync(db, "overdue_receivable");
-        var details = await db.ScalarAsync<string>("SELECT (details ->> 'outstanding_amount') || '|' || (details ->> 'days_overdue') FROM dw.alerts WHERE kind = 'overdue_receivable'");
+        var details = await db.ScalarAsync<string>("SELECT (details ->> 'outstanding') || '|' || (details ->> 'days_overdue') FROM dw.alerts WHERE kind = 'overdue_receivable'");
         await ingest.UpsertPaymentsAsync([new(1, "BANK-1", Day, Paid, 40m) { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = "INV-1" }]);
         var partlyPaid = await AlertsAsync(db, "overdue_receivable");
         await ingest.UpsertPaymentsAsync([new(1, "BANK-2", Day, Paid, 60m) { CurrencyCode = "USD", ExchangeRate = 7.1m, InvoiceNo = "INV-1" }]);
@@ -107,6 +107,31 @@ public class ScheduledCheckTests
         await db.ExecuteAsync("SELECT ops.refresh_view('mart.mv_inventory_summary', 'test')");
         Assert.Equal("100:normal,200:low_stock", await db.ScalarAsync<string>(
             "SELECT string_agg(product_id || ':' || stock_status, ',' ORDER BY product_id) FROM mart.mv_inventory_summary"));
+    }
+
+    [Fact]
+    public async Task Alerts_raised_before_migration_0087_take_the_names_the_checks_write_now()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        await db.ExecuteAsync("""
+            INSERT INTO dw.fact_inventory (merchant_id, product_id, quantity_on_hand, safety_stock) VALUES (2, 200, 3, 5);
+            INSERT INTO dw.alerts (kind, merchant_id, subject, details, resolved_at)
+            VALUES ('low_stock', 2, 'B-1@default', '{"sku": "B-1", "product_id": 200, "warehouse_code": "default", "quantity_available": 3, "safety_stock": 5}', NULL),
+                   ('overdue_receivable', 1, 'INV-9', '{"invoice_no": "INV-9", "currency_code": "USD", "outstanding_amount": 12.5, "days_overdue": 4}', now()),
+                   ('view_failing', NULL, 'mart.mv_daily_sales', '{"consecutive_failures": 3}', now());
+            """);
+
+        await db.ExecuteAsync(await File.ReadAllTextAsync(Path.Combine(Repository.SqlFolder, "migrations", "0087_alert_detail_names.sql")));
+        var renamed = await db.ScalarAsync<string>("SELECT string_agg(details::text, ' ' ORDER BY alert_id) FROM dw.alerts");
+        // The check finds the open alert it would raise now and has nothing to change in it.
+        await db.ExecuteAsync("SELECT dw.check_stock_levels()");
+
+        Assert.Equal(
+            """{"sku": "B-1", "warehouse": "default", "product_id": 200, "safety_stock": 5, "quantity_available": 3} """
+            + """{"currency": "USD", "invoice_no": "INV-9", "outstanding": 12.5, "days_overdue": 4} """
+            + """{"consecutive_failures": 3}""",
+            renamed);
+        Assert.Equal(renamed, await db.ScalarAsync<string>("SELECT string_agg(details::text, ' ' ORDER BY alert_id) FROM dw.alerts"));
     }
 
     [Fact]

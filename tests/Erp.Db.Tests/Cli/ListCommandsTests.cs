@@ -133,6 +133,28 @@ public class ListCommandsTests
     }
 
     [Fact]
+    public async Task An_overdue_alert_names_and_values_its_figures_as_receivables_does()
+    {
+        await using var f = await QueryFixture.CreateAsync();
+        await f.Db.ExecuteAsync(MoreReceivables);
+        await f.Db.ExecuteAsync("SELECT dw.mark_overdue_receivables()");
+        string[] common = ["--merchant", "1", "--format", "json", "--connection", f.Db.ConnectionString];
+
+        var alerts = await CliRun.RunAsync(["alerts", "--kind", "overdue_receivable", .. common]);
+        var receivables = await CliRun.RunAsync(["receivables", "--status", "overdue", .. common]);
+
+        Assert.True(alerts.ExitCode == 0, alerts.Output + alerts.Error);
+        string[] shared = ["invoiceNo", "currency", "outstanding", "dueDate", "daysOverdue"];
+        static string Figures(JsonElement e, string[] names) => string.Join("|", names.Select(n => e.GetProperty(n).GetRawText()));
+        var fromAlerts = alerts.Json().GetProperty("data").GetProperty("alerts").GetProperty("items").EnumerateArray()
+            .Select(a => Figures(a.GetProperty("details"), shared)).Order(StringComparer.Ordinal).ToList();
+        var fromReceivables = receivables.Json().GetProperty("data").GetProperty("receivables").GetProperty("items").EnumerateArray()
+            .Select(r => Figures(r, shared)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(await f.Db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_accounts_receivable WHERE merchant_id = 1 AND status = 'overdue'"), fromAlerts.Count);
+        Assert.Equal(fromReceivables, fromAlerts);
+    }
+
+    [Fact]
     public async Task Alerts_equal_the_alerts_table_and_open_keeps_the_unresolved()
     {
         await using var f = await QueryFixture.CreateAsync();
