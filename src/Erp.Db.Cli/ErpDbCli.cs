@@ -86,7 +86,7 @@ internal static class ErpDbCli
         await using var disposeHost = (IAsyncDisposable)host;
         var globals = host.Services.GetRequiredService<GlobalOptions>();
         var root = new RootCommand("erpdb: migrate, verify, refresh and query the Erp.Db PostgreSQL warehouse. 'erpdb COMMAND --help' describes a command in full."
-            + " Exit codes: 0 done; 1 failed (the database, a script, the server); 2 bad input (VALIDATION_ERROR, NOT_FOUND); 7 FORBIDDEN;"
+            + " Exit codes: 0 done; 1 failed (the database, a script, the server); 2 bad input (VALIDATION_ERROR, NOT_FOUND); 7 FORBIDDEN; 8 MIGRATION_LOCKED (nothing ran: a session named in the message holds the migration lock; run again once it has ended);"
             + " verify (3 to 6) and doctor (5) add their own, in their --help.");
         root.Options.Add(globals.Connection);
         root.Options.Add(globals.Format);

@@ -26,4 +26,7 @@ internal static class ExitCodes
 
     /// <summary>FORBIDDEN: the login may not read the merchant asked for (whether it exists is not said), or PostgreSQL refused a permission (SQLSTATE 42501).</summary>
     public const int Forbidden = 7;
+
+    /// <summary>MIGRATION_LOCKED: migrate ran nothing, another session holds the migration lock; run it again once that session has ended.</summary>
+    public const int Locked = 8;
 }

@@ -59,7 +59,7 @@ internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals,
             new { scripts = downgrade.Downgrades.Select(d => new { script = d.Name, reason = d.Reason }) }),
         MigrationScriptException script => new CliException(ErrorCodes.MigrationFailed, script.Message, ExitCodes.Failure,
             new { script = script.ScriptName, line = script.Line, sqlState = script.SqlState, statementsApplied = script.StatementsApplied }),
-        MigrationLockedException locked => new CliException(ErrorCodes.MigrationFailed, locked.Message, ExitCodes.Failure,
+        MigrationLockedException locked => new CliException(ErrorCodes.MigrationLocked, locked.Message, ExitCodes.Locked,
             new { holders = locked.Holders.Select(h => new { pid = h.ProcessId, login = h.Login, state = h.State }) }),
         MigrationException migration => new CliException(ErrorCodes.MigrationFailed, migration.Message, ExitCodes.Failure),
         // The library's refused permission, login or database: the same answer as the server's error itself, with the role this command needs.

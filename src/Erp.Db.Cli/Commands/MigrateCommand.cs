@@ -20,7 +20,7 @@ internal sealed class MigrateCommand : Command
     private readonly CommandOutput output;
 
     public MigrateCommand(CommandRunner runner, Database database, CommandOutput output)
-        : base("migrate", "Apply pending migrations, then changed functions and views.\nEach migration runs in its own transaction until views exist; from then on the whole run is one. Refuses to run when an applied migration has drifted.")
+        : base("migrate", "Apply pending migrations, then changed functions and views.\nEach migration runs in its own transaction until views exist; from then on the whole run is one. Refuses to run when an applied migration has drifted.\nExit codes: 0 done; 1 failed (a script, drift, the database: MIGRATION_FAILED, DRIFT, ...); 8 MIGRATION_LOCKED: a session whose login may not migrate (a reader, an app) holds the migration lock, so nothing ran; the message names its process, end it (pg_terminate_backend) and run migrate again.")
     {
         this.database = database;
         this.output = output;

@@ -17,6 +17,8 @@ internal static class ErrorCodes
     /// <summary>A warehouse table, view or schema (dw, mart, ops) does not exist: the database was never migrated, or by an older erpdb.</summary>
     public const string NotMigrated = "NOT_MIGRATED";
     public const string MigrationFailed = "MIGRATION_FAILED";
+    /// <summary>migrate ran nothing: a session whose login may not migrate (a reader, an app) holds the migration lock (exit <see cref="ExitCodes.Locked"/>).</summary>
+    public const string MigrationLocked = "MIGRATION_LOCKED";
     /// <summary>An applied migration was changed or removed: migrate refuses (exit <see cref="ExitCodes.Failure"/>), verify fails (exit <see cref="ExitCodes.Drift"/>).</summary>
     public const string Drift = "DRIFT";
 

@@ -49,7 +49,7 @@ public class MigrationLockTests
     }
 
     [Fact]
-    public async Task The_cli_answers_a_reader_holding_the_migrate_lock_with_the_error_envelope_and_exit_1()
+    public async Task The_cli_answers_a_reader_holding_the_migrate_lock_with_the_error_envelope_and_exit_8()
     {
         await using var db = await TestDatabase.CreateEmptyAsync();
         await using var reader = await TestLogin.CreateAsync(db, "erp_reader");
@@ -58,9 +58,11 @@ public class MigrationLockTests
 
         var run = await CliRun.RunAsync(null, guard.Token, "migrate", "--connection", db.ConnectionString, "--format", "json");
 
-        Assert.Equal(1, run.ExitCode);
+        // Its own code and exit, which a pipeline can tell from a failed script: nothing ran, the same run can be tried again.
+        Assert.Equal(8, run.ExitCode);
         var error = run.Json().GetProperty("error");
-        Assert.Equal("MIGRATION_FAILED", error.GetProperty("code").GetString());
+        Assert.Equal("MIGRATION_LOCKED", error.GetProperty("code").GetString());
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname IN ('dw', 'mart')"));
         Assert.Contains($"pg_terminate_backend({squatter.ProcessID})", error.GetProperty("message").GetString());
         var holder = Assert.Single(error.GetProperty("details").GetProperty("holders").EnumerateArray());
         Assert.Equal(squatter.ProcessID, holder.GetProperty("pid").GetInt32());
