@@ -2,7 +2,8 @@
 -- keeps the weighted-average cost and the shortages.
 -- requires: dw.fact_inventory.shortage_* and dw.fact_inventory_transactions.quantity_posted
 --           (0017_business_flows), dw.fact_inventory_transactions.posted_* (0050), dw.dim_products,
---           dw.average_cost_after_purchases, dw.product_cost_cny, dw.open_inventory_deltas, dw.is_reservation
+--           dw.average_cost_after_purchases, dw.product_cost_cny, dw.open_inventory_deltas, dw.is_reservation,
+--           dw.missing_rate_problem
 -- Applies quantity_change - quantity_posted of every movement where they differ (NULL = never:
 -- the writer kept the position itself), then sets quantity_posted = quantity_change: so it is
 -- idempotent, and a purchase re-imported with another quantity applies just the difference.
@@ -123,8 +124,8 @@ BEGIN
                       WHERE f.merchant_id = d.merchant_id AND f.product_id = d.product_id AND f.warehouse_code = d.warehouse_code)
     LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION 'sku % costs in % and dw.fact_exchange_rates has no % rate on or before %: its new stock position %@% cannot be valued in CNY',
-            unvalued.sku, unvalued.cost_currency, unvalued.cost_currency, unvalued.moved_on, unvalued.sku, unvalued.warehouse_code
+        RAISE EXCEPTION 'sku % costs in % and %: its new stock position %@% cannot be valued in CNY',
+            unvalued.sku, unvalued.cost_currency, dw.missing_rate_problem(unvalued.cost_currency::text, unvalued.moved_on), unvalued.sku, unvalued.warehouse_code
             USING ERRCODE = 'data_exception', HINT = 'Add the rate to dw.fact_exchange_rates and import or post again.';
     END IF;
 

@@ -2,7 +2,7 @@
 -- ErpDatabase.RecostAsync): each selected line's unit_cost becomes its product's cost now, in CNY at the
 -- rate of the order date, and the orders whose lines changed are posted (cost, profit, inventory_deducted).
 -- requires: dw.order_ref (0017_business_flows), dw.fact_sales_orders, dw.fact_order_items, dw.dim_products,
---           dw.product_cost_cny, dw.post_orders
+--           dw.product_cost_cny, dw.post_orders, dw.missing_rate_problem
 -- Booked costs stay booked (docs/business-flows.md): neither a re-import nor dw.post moves them. This is the
 -- one way to restate them on purpose, as importing each line again with that unit_cost would:
 -- - the cost is dw.dim_products.unit_cost converted by dw.product_cost_cny at the line's order date (the
@@ -57,8 +57,8 @@ BEGIN
     WHERE p.unit_cost > 0 AND c.unit_cost IS NULL
     LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION 'sku % costs in % and dw.fact_exchange_rates has no % rate on or before %: its order lines cannot be re-costed in CNY',
-            unvalued.sku, unvalued.cost_currency, unvalued.cost_currency, unvalued.order_date
+        RAISE EXCEPTION 'sku % costs in % and %: its order lines cannot be re-costed in CNY',
+            unvalued.sku, unvalued.cost_currency, dw.missing_rate_problem(unvalued.cost_currency::text, unvalued.order_date)
             USING ERRCODE = 'data_exception', HINT = 'Add the rate with erpdb import exchange-rates and re-cost again.';
     END IF;
 

@@ -22,7 +22,7 @@ public sealed record ExpenseRow(long MerchantId, string ReferenceNo, DateOnly Ex
     public string? CurrencyCode { get; init; }
 
     /// <summary>
-    /// CNY per unit of <see cref="CurrencyCode"/>; null (default) takes the rate of <see cref="ExpenseDate"/> (or the latest before it)
+    /// CNY per unit of <see cref="CurrencyCode"/>; null (default) takes the rate of <see cref="ExpenseDate"/> (or the latest in the 31 days before it)
     /// from <c>dw.fact_exchange_rates</c>, 1 for CNY.
     /// </summary>
     public decimal? ExchangeRate { get; init; }

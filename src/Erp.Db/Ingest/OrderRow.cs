@@ -34,7 +34,7 @@ public sealed record OrderRow(long MerchantId, long ShopId, string OrderNo, Date
     public decimal DiscountAmount { get; init; }
 
     /// <summary>
-    /// CNY per unit of <see cref="CurrencyCode"/>; null (default) takes the rate of <see cref="OrderDate"/> (or the latest before it)
+    /// CNY per unit of <see cref="CurrencyCode"/>; null (default) takes the rate of <see cref="OrderDate"/> (or the latest in the 31 days before it)
     /// from <c>dw.fact_exchange_rates</c>, 1 for CNY; that of the stored currency when the batch leaves currency_code out. Fixed at
     /// import: re-posting never changes it.
     /// </summary>

@@ -18,7 +18,7 @@ public sealed record ProductMetricRow(long MerchantId, long ShopId, string Sku, 
     public string? CurrencyCode { get; init; }
 
     /// <summary>
-    /// CNY per unit of <see cref="CurrencyCode"/>; null (default) takes the rate of <see cref="MetricDate"/> (or the latest before it)
+    /// CNY per unit of <see cref="CurrencyCode"/>; null (default) takes the rate of <see cref="MetricDate"/> (or the latest in the 31 days before it)
     /// from <c>dw.fact_exchange_rates</c>, 1 for CNY.
     /// </summary>
     public decimal? ExchangeRate { get; init; }

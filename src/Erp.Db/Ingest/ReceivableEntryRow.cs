@@ -34,7 +34,7 @@ public sealed record ReceivableEntryRow(long MerchantId, string InvoiceNo, DateO
     public string? CurrencyCode { get; init; }
 
     /// <summary>
-    /// CNY per unit of <see cref="CurrencyCode"/>; null (default) takes the rate of the invoice date (or the latest before it) from
+    /// CNY per unit of <see cref="CurrencyCode"/>; null (default) takes the rate of the invoice date (or the latest in the 31 days before it) from
     /// <c>dw.fact_exchange_rates</c>, 1 for CNY.
     /// </summary>
     public decimal? ExchangeRate { get; init; }

@@ -35,10 +35,10 @@ public class CurrencyIngestTests
         return db;
     }
 
-    /// <summary>The rate table's rate of a currency on a day, asked of the table itself: the latest on or before it, 1 for CNY.</summary>
+    /// <summary>The rate table's rate of a currency on a day, asked of the table itself: the latest on or before it and at most 31 days old, 1 for CNY.</summary>
     internal static string RateOf(string currency, string day) =>
         $"(CASE WHEN {currency} = 'CNY' THEN 1 ELSE (SELECT r.rate_to_cny FROM dw.fact_exchange_rates AS r "
-        + $"WHERE r.currency_code = {currency} AND r.rate_date <= {day} ORDER BY r.rate_date DESC LIMIT 1) END)";
+        + $"WHERE r.currency_code = {currency} AND r.rate_date <= {day} AND r.rate_date >= ({day})::date - 31 ORDER BY r.rate_date DESC LIMIT 1) END)";
 
     [Fact]
     public async Task Payments_expenses_and_product_figures_without_a_rate_take_the_rate_of_their_currency_and_date()
@@ -90,10 +90,33 @@ public class CurrencyIngestTests
             new(1, "BILL-1", new DateOnly(2026, 3, 1), "rent", 10m) { CurrencyCode = "USD" }]));
 
         Assert.Equal((2L, "exchange_rate", "fact_payment_receipts_exchange_rate_positive"), (payment.RowNumber, payment.Field, payment.Constraint));
-        Assert.Contains("no GBP rate on or before 2026-03-05", payment.Message, StringComparison.Ordinal);
+        Assert.Contains("no GBP rate from 2026-02-02 to 2026-03-05 (it has none before)", payment.Message, StringComparison.Ordinal);
         Assert.Equal((1L, "exchange_rate"), (expense.RowNumber, expense.Field));
-        Assert.Contains("no USD rate on or before 2026-03-01", expense.Message, StringComparison.Ordinal);
+        Assert.Contains("no USD rate from 2026-01-29 to 2026-03-01 (it has none before)", expense.Message, StringComparison.Ordinal);
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT (SELECT count(*) FROM dw.fact_payment_receipts) + (SELECT count(*) FROM dw.fact_expenses)"));
+    }
+
+    [Fact]
+    public async Task A_rate_more_than_31_days_older_than_the_row_is_not_taken_and_the_refusal_names_the_latest()
+    {
+        await using var db = await CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+
+        // USD's latest rate is of 2026-03-06: 31 days later it is still taken (a table kept at one rate a month), 32 days later not.
+        await ingest.UpsertExpensesAsync([new(1, "BILL-31", new DateOnly(2026, 4, 6), "rent", 10m) { CurrencyCode = "USD" }]);
+        var stale = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertExpensesAsync([
+            new(1, "BILL-32", new DateOnly(2026, 4, 7), "rent", 10m) { CurrencyCode = "USD" }]));
+
+        Assert.Equal(7.3m, await db.ScalarAsync<decimal>("SELECT exchange_rate FROM dw.fact_expenses WHERE reference_no = 'BILL-31'"));
+        Assert.Equal((1L, "exchange_rate"), (stale.RowNumber, stale.Field));
+        Assert.Contains("no USD rate from 2026-03-07 to 2026-04-07 (its latest before is of 2026-03-06, too old to be that day's rate)", stale.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_expenses WHERE reference_no = 'BILL-32'"));
+        // The rule and the table's own answer agree on both days.
+        Assert.Equal(await db.ScalarAsync<string>($"SELECT {RateOf("'USD'", "DATE '2026-04-06'")}::text || '|' || coalesce({RateOf("'USD'", "DATE '2026-04-07'")}::text, '-')"),
+            await db.ScalarAsync<string>("""
+                SELECT (SELECT r.rate_to_cny FROM dw.exchange_rate_on('USD', DATE '2026-04-06') AS r)::text || '|'
+                       || coalesce((SELECT r.rate_to_cny FROM dw.exchange_rate_on('USD', DATE '2026-04-07') AS r)::text, '-')
+                """));
     }
 
     [Fact]

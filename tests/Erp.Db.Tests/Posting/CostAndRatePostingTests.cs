@@ -102,7 +102,7 @@ public class CostAndRatePostingTests
             Order("R-1", "paid"), Order("R-2", "paid") with { ExchangeRate = null, CurrencyCode = "GBP" }]));
 
         Assert.Equal((2L, "exchange_rate"), (e.RowNumber, e.Field));
-        Assert.Contains("no GBP rate on or before 2026-03-05", e.Message);
+        Assert.Contains("no GBP rate from 2026-02-02 to 2026-03-05 (it has none before)", e.Message);
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sales_orders WHERE order_no LIKE 'R-%'"));
     }
 }

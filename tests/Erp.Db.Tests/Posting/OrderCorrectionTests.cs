@@ -563,7 +563,7 @@ public class OrderCorrectionTests
         await ingest.UpsertProductsAsync([new ProductMasterRow(1, "A-1", "Mug") { UnitCost = 3m, CostCurrency = "GBP" }]);
         var state = await StateAsync();
         var noRate = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => new ErpDatabase(db.DataSource).RecostAsync(1));
-        Assert.Contains("sku A-1 costs in GBP and dw.fact_exchange_rates has no GBP rate on or before 2026-03-05", noRate.MessageText, StringComparison.Ordinal);
+        Assert.Contains("sku A-1 costs in GBP and dw.fact_exchange_rates has no GBP rate from 2026-02-02 to 2026-03-05 (it has none before)", noRate.MessageText, StringComparison.Ordinal);
         Assert.Equal(state, await StateAsync());
     }
 

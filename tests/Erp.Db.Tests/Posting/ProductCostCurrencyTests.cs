@@ -70,10 +70,14 @@ public class ProductCostCurrencyTests
         var (db, ingest) = await UsdProductAsync();
         await using var _ = db;
 
+        // The rates of March are too old for today's stock (dw.exchange_rate_oldest_day): one of 30 days ago is not.
+        var stale = await Assert.ThrowsAsync<IngestException>(() => ingest.UpsertInventoryAsync([new InventoryRow(Merchant, "U-1", 4)]));
+        await db.ExecuteAsync("INSERT INTO dw.fact_exchange_rates (currency_code, rate_date, rate_to_cny) VALUES ('USD', CURRENT_DATE - 30, 7.4)");
         await ingest.UpsertInventoryAsync([new InventoryRow(Merchant, "U-1", 4), new InventoryRow(Merchant, "Z-1", 1)]);
 
-        // Imported today, after the last rate (2026-03-06, 7.3): 2.5 x 7.3 = 18.25. A cost of 0 needs no rate.
-        Assert.Equal("4 18.2500", await CostAsync(db, "U-1"));
+        Assert.Equal((1L, "average_unit_cost"), (stale.RowNumber, stale.Field));
+        // Imported today, at the latest rate (30 days ago, 7.4): 2.5 x 7.4 = 18.50. A cost of 0 needs no rate.
+        Assert.Equal("4 18.5000", await CostAsync(db, "U-1"));
         Assert.Equal("1 0.0000", await CostAsync(db, "Z-1"));
     }
 
@@ -92,7 +96,7 @@ public class ProductCostCurrencyTests
         await ingest.UpsertInventoryAsync([new InventoryRow(Merchant, "G-1", 5) { AverageUnitCost = 36m }]);
 
         Assert.Equal((2L, "unit_cost"), (line.RowNumber, line.Field));
-        Assert.Contains("sku G-1 costs in GBP and dw.fact_exchange_rates has no GBP rate on or before 2026-03-05", line.Message, StringComparison.Ordinal);
+        Assert.Contains("sku G-1 costs in GBP and dw.fact_exchange_rates has no GBP rate from 2026-02-02 to 2026-03-05 (it has none before)", line.Message, StringComparison.Ordinal);
         Assert.Equal((1L, "sku"), (purchase.RowNumber, purchase.Field));
         Assert.Equal((1L, "average_unit_cost"), (stock.RowNumber, stock.Field));
         Assert.Contains("its new stock position G-1@default cannot be valued in CNY", count.MessageText, StringComparison.Ordinal);

@@ -5,7 +5,7 @@ namespace Erp.Db.Ingest.Engine;
 /// <c>exchange_rate</c>). The currency is the row's; else, when the batch leaves currency_code out
 /// (<see cref="IngestOptions.SuppliedFields"/>), the stored row's; else the currency of the row <see cref="Default"/> joins (its shop's,
 /// its receivable's); else CNY. The rate is the row's; else the rate table's for that currency and the row's <see cref="DateField"/>
-/// (<c>dw.exchange_rate_on</c>: the latest on or before it, 1 for CNY). <see cref="Fill"/> writes both into the temp row after the
+/// (<c>dw.exchange_rate_on</c>: the latest on or before it, at most 31 days old, 1 for CNY). <see cref="Fill"/> writes both into the temp row after the
 /// natural keys are resolved, so the checks, the upsert and the posting all read the currency and rate the row is stored with.
 /// </summary>
 /// <param name="DateField">The date field whose rate a row without exchange_rate takes (order_date, receipt_date, ...).</param>
@@ -105,13 +105,13 @@ internal sealed record CurrencyRule(string DateField, string Stored, string? Def
         WHERE u.row_no = f.row_no
         """;
 
-    /// <summary>The currency must be known; a row without exchange_rate needs a rate of its currency on or before its date (after <see cref="Fill"/>).</summary>
+    /// <summary>The currency must be known; a row without exchange_rate needs a rate of its currency for its date (<c>dw.exchange_rate_on</c>, after <see cref="Fill"/>).</summary>
     public IReadOnlyList<RowCheck> Checks(string currencyConstraint, string rateConstraint) =>
     [
         References.Currency(currencyConstraint),
         new("exchange_rate",
             "t.exchange_rate IS NULL",
-            $"format('exchange_rate is missing and dw.fact_exchange_rates has no %s rate on or before %s', t.currency_code, t.{DateField})",
+            $"format('exchange_rate is missing and %s', dw.missing_rate_problem(t.currency_code, t.{DateField}))",
             rateConstraint),
     ];
 }

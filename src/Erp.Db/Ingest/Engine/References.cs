@@ -20,8 +20,8 @@ internal static class References
 
     /// <summary>
     /// The row needs its product's unit cost in CNY (<c>dw.product_cost_cny</c>: the cost converted from the product's cost_currency
-    /// at the rate of <paramref name="dateExpression"/>) when <paramref name="needsCost"/>, and that currency has no rate on or before
-    /// the day: rejected, as an order without a rate is (<see cref="CurrencyRule"/>). The cost is asked once per product and day of
+    /// at the rate of <paramref name="dateExpression"/>) when <paramref name="needsCost"/>, and that currency has no rate for the day
+    /// (<c>dw.exchange_rate_on</c>): rejected, as an order without a rate is (<see cref="CurrencyRule"/>). The cost is asked once per product and day of
     /// the batch, not per row: 400,000 order lines over 100 products and a year ask it 36,000 times, and a per-row subquery was
     /// planned, on statistics of a product table analyzed small, as a scan of the products per row (13 s at 1,000,000 orders).
     /// <paramref name="costs"/>: a table that already holds the costs per (merchant_id, sku, cost_day), a NULL unit_cost where no
@@ -36,7 +36,7 @@ internal static class References
               + "JOIN dw.dim_products AS p ON p.merchant_id = d.merchant_id AND p.sku = d.sku "
               + "CROSS JOIN LATERAL dw.product_cost_cny(p.unit_cost, p.cost_currency::text, d.cost_day) AS c WHERE c.unit_cost IS NULL)"
             : $"SELECT c.merchant_id, c.sku, c.cost_day FROM {costs} AS c WHERE c.unit_cost IS NULL)"),
-        $"format('sku %s costs in %s and dw.fact_exchange_rates has no %s rate on or before %s to value it in CNY', t.sku, {CostCurrency}, {CostCurrency}, {dateExpression})");
+        $"format('sku %s costs in %s and %s to value it in CNY', t.sku, {CostCurrency}, dw.missing_rate_problem({CostCurrency}, {dateExpression}))");
 
     private const string CostCurrency = "(SELECT p.cost_currency FROM dw.dim_products AS p WHERE p.merchant_id = t.merchant_id AND p.sku = t.sku)";
 
