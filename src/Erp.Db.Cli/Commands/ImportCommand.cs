@@ -477,13 +477,24 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
         var names = read.Select(h => WordSeparators().Replace(h.Trim().ToLowerInvariant(), "_")).ToArray();
         header = names;
         var unknown = names.Where(h => target.Columns.All(c => c.Name != h)).ToList();
+        var otherDelimiter = unknown.Any(h => h.Contains('\t', StringComparison.Ordinal) || h.Contains(';', StringComparison.Ordinal) || h.Contains('|', StringComparison.Ordinal))
+            ? " (the header holds another delimiter: name it with --delimiter tab, ';' or '|')"
+            : "";
+        if (unknown.Count == names.Length)
+        {
+            // Quoted back, a first line that is no header at all could be anything the path named (a password file, an environment):
+            // it is described, never shown.
+            return new ImportProblem(1, null, null,
+                $"the first line is not a header of {target.Name}: none of its {names.Length} cell(s) names one of its columns{otherDelimiter}; "
+                + $"the columns of {target.Name} are {string.Join(", ", target.Columns.Select(c => c.Name))}");
+        }
         if (unknown.Count > 0)
         {
-            var hint = unknown.Any(h => h.Contains('\t', StringComparison.Ordinal) || h.Contains(';', StringComparison.Ordinal) || h.Contains('|', StringComparison.Ordinal))
-                ? " (the header holds another delimiter: name it with --delimiter tab, ';' or '|')"
+            var hint = otherDelimiter.Length > 0 ? otherDelimiter
                 : unknown.Contains("") ? " (an empty name between two columns: name that column, or delete it)" : "";
             return new ImportProblem(1, unknown[0], null,
-                $"unknown column(s) {string.Join(", ", unknown.Select(h => h.Length == 0 ? "''" : h))}{hint}; the columns of {target.Name} are {string.Join(", ", target.Columns.Select(c => c.Name))}");
+                $"unknown column(s) {string.Join(", ", unknown.Take(10).Select(h => h.Length == 0 ? "''" : h.Length > 40 ? h[..40] + "..." : h))}"
+                + $"{(unknown.Count > 10 ? $" and {unknown.Count - 10} more" : "")}{hint}; the columns of {target.Name} are {string.Join(", ", target.Columns.Select(c => c.Name))}");
         }
         // column names the first missing column alone (merchant_code), as every problem's column does; the reason names its alternative.
         var missing = target.Columns.Where(c => c.Required && !names.Contains(c.Name)).Select(c => (c.Name, Text: c.Name))

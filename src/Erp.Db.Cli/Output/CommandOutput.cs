@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using CsvHelper;
@@ -65,8 +66,14 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error, int tab
         }
     }
 
+    /// <summary>
+    /// Writes an error. Its message and details may quote what the user typed or a file held (an unknown merchant, a cell), which
+    /// may be a connection string: each password in them is hidden (<see cref="SecretMask"/>).
+    /// </summary>
     public void Failure(OutputFormat format, string code, string message, object? details)
     {
+        message = SecretMask.Apply(message);
+        details = Masked(details is null ? null : JsonSerializer.SerializeToNode(details, Json));
         if (format == OutputFormat.Json)
         {
             output.WriteLine(JsonSerializer.Serialize(new { success = false, error = new { code, message, details } }, Json));
@@ -76,6 +83,35 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error, int tab
             // A message may quote a file's cell or the server's text: printed as a table is, never as terminal commands.
             error.WriteLine($"error [{code}]: {TerminalText.Printable(message, keepLineBreaks: true)}");
         }
+    }
+
+    /// <summary>Hides the passwords in every string of <paramref name="node"/>, in place.</summary>
+    private static JsonNode? Masked(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var name in o.Select(p => p.Key).ToList())
+                {
+                    if (Masked(o[name]) is { Parent: null } masked)
+                    {
+                        o[name] = masked;
+                    }
+                }
+                break;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (Masked(a[i]) is { Parent: null } masked)
+                    {
+                        a[i] = masked;
+                    }
+                }
+                break;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                return JsonValue.Create(SecretMask.Apply(v.GetValue<string>()));
+        }
+        return node;
     }
 
     public void Note(string message) => error.WriteLine(TerminalText.Printable(message, keepLineBreaks: true));

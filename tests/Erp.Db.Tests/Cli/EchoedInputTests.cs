@@ -13,6 +13,8 @@ public class EchoedInputTests(SharedQueryFixture shared) : IClassFixture<SharedQ
     [InlineData("json", "sales", "--merchant", "1", "stray", "host=db dbname=erp user=app password='" + Secret + " x'")]
     [InlineData("json", "profit", "--merchant", "1", "postgresql://app:" + Secret + "@db:5432/erp")]
     [InlineData("table", "finance", "--merchant", "1", "Host=db;SSL Password=" + Secret + ";Pwd=" + Secret)]
+    [InlineData("json", "finance", "--merchant", "1", "Host=db;Psw=" + Secret)]
+    [InlineData("json", "finance", "--merchant", "1", "Host=db;Password=x " + Secret + ";Database=erp")]
     public async Task A_connection_string_left_over_in_a_parse_error_is_quoted_without_its_password(string format, params string[] args)
     {
         var run = await CliRun.RunAsync([.. args, "--format", format]);
@@ -20,6 +22,43 @@ public class EchoedInputTests(SharedQueryFixture shared) : IClassFixture<SharedQ
         Assert.Equal(2, run.ExitCode);
         Assert.DoesNotContain(Secret, run.Output + run.Error, StringComparison.Ordinal);
         Assert.Contains("***", run.Output + run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--merchant")]
+    [InlineData("--sku")]
+    public async Task A_connection_string_given_as_an_options_value_is_quoted_back_without_its_password(string option)
+    {
+        var f = await shared.GetAsync();
+        string[] merchant = option == "--merchant" ? [] : ["--merchant", "1"];
+
+        var run = await CliRun.RunAsync(["inventory", option, $"Host=db;Username=app;Password={Secret}", .. merchant, "--format", "json", "--connection", f.Db.ConnectionString]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.DoesNotContain(Secret, run.Output + run.Error, StringComparison.Ordinal);
+        Assert.Contains("Password=***", run.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_import_of_a_file_that_is_no_table_says_so_without_quoting_its_first_line()
+    {
+        var f = await shared.GetAsync();
+        var file = Path.Combine(Path.GetTempPath(), $"erpdb-echo-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(file, $"{Secret}\nPGPASSWORD={Secret}\n");
+        try
+        {
+            var run = await CliRun.RunAsync("import", "orders", file, "--format", "json", "--connection", f.Db.ConnectionString);
+
+            Assert.Equal(2, run.ExitCode);
+            // Not even as the column name a header cell would become (lower case, '-' as '_').
+            Assert.DoesNotContain("s3cret", run.Output + run.Error, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("the first line is not a header of orders: none of its 1 cell(s) names one of its columns",
+                run.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]
