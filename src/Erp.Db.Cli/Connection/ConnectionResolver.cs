@@ -23,7 +23,7 @@ internal sealed class ConnectionResolver(IConfiguration configuration, CliEnviro
     {
         if (!string.IsNullOrWhiteSpace(option))
         {
-            return WithPassfile(Validated(option, "--connection"));
+            return WithPassfile(Validated(option, Database.CommandLineSource));
         }
         if (environment.Get("ERPDB_CONNECTION") is { Length: > 0 } fromEnvironment)
         {

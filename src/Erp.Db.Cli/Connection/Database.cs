@@ -1,3 +1,4 @@
+using Erp.Db.Cli.Output;
 using Erp.Db.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -9,8 +10,10 @@ namespace Erp.Db.Cli.Connection;
 /// section of erpdb.json/appsettings.json and created on first use: the connection the
 /// <see cref="ConnectionResolver"/> finds becomes its <c>ConnectionString</c>, and the command's schema
 /// options (<c>--scripts</c>, <c>--allow-downgrade</c>) its <c>Migration</c> options. The host disposes it.
-/// </summary>
-internal sealed class Database(ConnectionResolver resolver, GlobalOptions globals, IServiceProvider services)
+/// A connection given with <c>--connection</c> is the run's one connection: a <c>MigrationConnectionString</c> from a file does not
+/// replace it for the migrating commands. Scripts a file names (<c>ErpDb:Migration:ScriptsDirectory</c>) rather than
+/// <c>--scripts</c> are named on stderr: a file in the current folder should not change silently what migrate runs.
+internal sealed class Database(ConnectionResolver resolver, GlobalOptions globals, IServiceProvider services, CommandOutput output)
 {
     private Func<MigrationOptions, MigrationOptions>? migration;
 
@@ -51,6 +54,11 @@ internal sealed class Database(ConnectionResolver resolver, GlobalOptions global
         Func<MigrationOptions, MigrationOptions>? migration = null)
     {
         var erp = await GetErpAsync(parseResult, cancellationToken, migration);
+        if (erp.Options.Migration.ScriptsDirectory is { } folder
+            && !parseResult.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>().Any(o => o.Option.Name == "--scripts"))
+        {
+            output.Note($"erpdb: the scripts are read from {folder} ({ErpDbOptions.SectionName}:Migration:ScriptsDirectory in erpdb.json/appsettings.json), not erpdb's own.");
+        }
         if (!string.IsNullOrWhiteSpace(erp.Options.MigrationConnectionString))
         {
             migrationTarget = new ConnectionTarget(erp.Options.MigrationConnectionString,
@@ -58,6 +66,9 @@ internal sealed class Database(ConnectionResolver resolver, GlobalOptions global
         }
         return erp;
     }
+
+    /// <summary>Where a connection given with <c>--connection</c> comes from (<see cref="ConnectionTarget.Source"/>).</summary>
+    public const string CommandLineSource = "--connection";
 
     /// <summary>Applies the resolved connection and the command line to the options <c>AddErpDb</c> bound (a PostConfigure step).</summary>
     public void Configure(ErpDbOptionsBuilder options)
@@ -69,6 +80,10 @@ internal sealed class Database(ConnectionResolver resolver, GlobalOptions global
         var builder = new NpgsqlConnectionStringBuilder(Target.ConnectionString);
         builder.ApplicationName ??= "erpdb";
         options.ConnectionString = builder.ConnectionString;
+        if (Target.Source == CommandLineSource)
+        {
+            options.MigrationConnectionString = null;
+        }
         if (migration is not null)
         {
             options.Migration = migration(options.Migration);

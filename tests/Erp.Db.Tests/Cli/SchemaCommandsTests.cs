@@ -407,19 +407,22 @@ public class SchemaCommandsTests
     }
 
     [Fact]
-    public async Task An_unreachable_migration_connection_is_named_not_the_main_one()
+    public async Task An_unreachable_migration_connection_is_named_not_the_main_one_and_the_command_lines_connection_wins()
     {
         await using var db = await TestDatabase.CreateEmptyAsync();
         var main = new NpgsqlConnectionStringBuilder(db.ConnectionString);
         var directory = Directory.CreateTempSubdirectory("erpdb-migration-connection-");
         try
         {
-            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "erpdb.json"), """
-                { "ErpDb": { "MigrationConnectionString": "Host=127.0.0.1;Port=1;Database=erp_schema;Username=migrator;Password=migsecret;Timeout=3" } }
+            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "erpdb.json"), $$"""
+                { "ErpDb": { "ConnectionString": "{{db.ConnectionString}}",
+                             "MigrationConnectionString": "Host=127.0.0.1;Port=1;Database=erp_schema;Username=migrator;Password=migsecret;Timeout=3" } }
                 """);
 
-            var migrate = await CliRun.RunInAsync(directory.FullName, "migrate", "--connection", db.ConnectionString, "--format", "json");
-            var status = await CliRun.RunInAsync(directory.FullName, "status", "--connection", db.ConnectionString, "--format", "json");
+            var migrate = await CliRun.RunInAsync(directory.FullName, "migrate", "--format", "json");
+            var status = await CliRun.RunInAsync(directory.FullName, "status", "--format", "json");
+            // A connection on the command line is the one the run uses: a file in the current folder does not send it elsewhere.
+            var given = await CliRun.RunInAsync(directory.FullName, "status", "--connection", db.ConnectionString, "--format", "json");
 
             foreach (var run in new[] { migrate, status })
             {
@@ -431,6 +434,32 @@ public class SchemaCommandsTests
                 Assert.DoesNotContain($"{main.Username}@{main.Host}:{main.Port}/{main.Database}", message, StringComparison.Ordinal);
                 Assert.DoesNotContain("migsecret", run.Output + run.Error, StringComparison.Ordinal);
             }
+            Assert.True(given.ExitCode == 0, given.Output + given.Error);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Scripts_a_config_file_names_instead_of_erpdbs_own_are_named_on_stderr()
+    {
+        await using var db = await TestDatabase.CreateEmptyAsync();
+        using var scripts = MigrationRunnerTests.BaseScripts();
+        var directory = Directory.CreateTempSubdirectory("erpdb-configured-scripts-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "erpdb.json"),
+                $$"""{ "ErpDb": { "Migration": { "ScriptsDirectory": {{System.Text.Json.JsonSerializer.Serialize(scripts.Path)}} } } }""");
+
+            var fromFile = await CliRun.RunInAsync(directory.FullName, "script", "--connection", db.ConnectionString, "--format", "json");
+            var fromOption = await CliRun.RunInAsync(directory.FullName, "script", "--scripts", scripts.Path, "--connection", db.ConnectionString, "--format", "json");
+
+            Assert.True(fromFile.ExitCode == 0, fromFile.Output + fromFile.Error);
+            Assert.Contains($"erpdb: the scripts are read from {scripts.Path} (ErpDb:Migration:ScriptsDirectory in erpdb.json/appsettings.json), not erpdb's own.", fromFile.Error, StringComparison.Ordinal);
+            Assert.True(fromOption.ExitCode == 0, fromOption.Output + fromOption.Error);
+            Assert.DoesNotContain("the scripts are read from", fromOption.Error, StringComparison.Ordinal);
         }
         finally
         {
