@@ -22,8 +22,9 @@
 -- rate of its first movement's day: dw.product_cost_cny); a purchase
 -- (purchase_in) moves average_unit_cost to the weighted average of the stock on hand and the units
 -- received, and a corrected one (taken back, re-priced: posted_unit_cost) by the rule of
--- dw.average_cost_after_purchases. Goods returned on orders enter the average at their line's cost
--- (dw.post_order_stock hands them in pg_temp.inventory_deltas as received units and value).
+-- dw.average_cost_after_purchases. Goods shipped and returned on orders leave and enter the average at
+-- their line's cost (dw.post_order_stock hands them in pg_temp.inventory_deltas as units taken back and
+-- received, with their value).
 
 CREATE OR REPLACE FUNCTION dw.apply_inventory_movements(merchant bigint DEFAULT NULL)
 RETURNS integer

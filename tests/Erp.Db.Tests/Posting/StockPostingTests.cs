@@ -31,6 +31,33 @@ public class StockPostingTests
     }
 
     [Fact]
+    public async Task A_paid_order_shipped_without_shipped_at_dates_its_shipment_and_release_together_when_recorded()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var ingest = new Ingestor(db.DataSource);
+        await ingest.UpsertInventoryAsync([new(1, "A-1", 10)]);
+        await ingest.UpsertOrdersAsync([Order("S-1", "paid")]);
+        await ingest.UpsertOrderItemsAsync([Line("S-1", 1, 3)]);
+        // An order loaded already shipped, with no shipped_at: history, dated by its payment (or order) rather than the load.
+        await ingest.UpsertOrdersAsync([Order("S-2", "shipped") with { ShippedAt = null }]);
+        await ingest.UpsertOrderItemsAsync([Line("S-2", 1, 1)]);
+
+        await ingest.UpsertOrdersAsync([Order("S-1", "shipped") with { ShippedAt = null }]);
+
+        // One time for the shipment and the release that goes with it, so no unit is shipped and still reserved in between: when
+        // the change was recorded (the order's updated_at), the status change being the event.
+        Assert.Equal("reserve:paid,release:recorded,sale_out:recorded", await db.ScalarAsync<string>("""
+            SELECT string_agg(t.transaction_type || ':' || CASE t.occurred_at WHEN o.paid_at THEN 'paid' WHEN o.updated_at THEN 'recorded' ELSE t.occurred_at::text END,
+                              ',' ORDER BY t.transaction_id)
+            FROM dw.fact_inventory_transactions AS t JOIN dw.fact_sales_orders AS o ON o.order_id = t.order_id WHERE o.order_no = 'S-1'
+            """));
+        Assert.Equal("sale_out:paid", await db.ScalarAsync<string>("""
+            SELECT string_agg(t.transaction_type || ':' || CASE t.occurred_at WHEN o.paid_at THEN 'paid' ELSE t.occurred_at::text END, ',')
+            FROM dw.fact_inventory_transactions AS t JOIN dw.fact_sales_orders AS o ON o.order_id = t.order_id WHERE o.order_no = 'S-2'
+            """));
+    }
+
+    [Fact]
     public async Task Cancelled_before_shipping_releases_the_reservation()
     {
         await using var db = await IngestSample.CreateAsync();
