@@ -121,11 +121,17 @@ public class PartitionKeepingTests
             await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertExpensesAsync(
                 [new ExpenseRow(1, "BILL-AHEAD", merchantToday.AddYears(181), "rent", 10m)])),
         };
+        // A count of today by its day alone stands at 23:59:59 tonight, ahead of the day's shipments still to be imported.
+        var todayByDay = await Assert.ThrowsAsync<IngestException>(() => ingestor.UpsertStockCountsAsync(
+            [new StockCountRow(1, IngestSample.Sku, 5, default) { CountedOn = merchantToday }]));
         var booked = await ingestor.UpsertExpensesAsync([new ExpenseRow(1, "BILL-NEXT-MONTH", merchantToday.AddDays(20), "rent", 10m)]);
         var countedToday = await ingestor.UpsertStockCountsAsync([new StockCountRow(1, IngestSample.Sku, 5, DateTimeOffset.UtcNow)]);
 
         Assert.Equal([(2L, "receipt_date"), (1L, "received_date"), (1L, "counted_at"), (1L, "expense_date")], refusals.Select(r => (r.RowNumber, r.Field)));
-        Assert.All(refusals.Take(3), r => Assert.Contains($"is after today, {merchantToday:yyyy-MM-dd} in the merchant's time zone Asia/Shanghai", r.Message));
+        Assert.All(refusals.Take(2), r => Assert.Contains($"is after today, {merchantToday:yyyy-MM-dd} in the merchant's time zone Asia/Shanghai", r.Message));
+        Assert.All([refusals[2], todayByDay], r => Assert.Contains($"is later than now, {merchantToday:yyyy-MM-dd}", r.Message));
+        Assert.Contains($"counted_at {merchantToday:yyyy-MM-dd} 23:59:59 is later than now", todayByDay.Message);
+        Assert.Equal((1L, "counted_at"), (todayByDay.RowNumber, todayByDay.Field));
         Assert.Contains("is more than 31 days after today", refusals[3].Message);
         Assert.Equal((1L, 1L), (booked.Inserted, countedToday.Inserted));
         Assert.Equal(0L, await db.ScalarAsync<long>("""

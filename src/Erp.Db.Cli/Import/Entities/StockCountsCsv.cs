@@ -10,7 +10,7 @@ internal static class StockCountsCsv
         .. KeyColumns.Merchant,
         new("sku", true, "the merchant's SKU"),
         new("counted_quantity", true, "units found, not negative"),
-        new("counted_at", true, "timestamp of the count, or its day alone (read as 23:59:59 that day in the merchant's time zone, or in --time-zone: after the day's shipments)"),
+        new("counted_at", true, "timestamp of the count, or its day alone (read as 23:59:59 that day in the merchant's time zone, or in --time-zone: after the day's shipments); not later than now, so today's count needs its time"),
         new("warehouse_code", false, "default the merchant's shipping warehouse ('default' unless set)"),
     ],
     Map,

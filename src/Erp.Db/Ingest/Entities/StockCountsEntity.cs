@@ -50,9 +50,14 @@ internal static class StockCountsEntity
             .. NaturalKeys.Merchant(),
             RowCheck.Required("sku"),
             NaturalKeys.Warehouse,
-            // A count's day, in the merchant's zone (counted_on is that day's last second): a count dated ahead would stand as the
-            // latest one, and every real count before its date would adjust nothing.
-            RowCheck.NotAfterToday("counted_at", "(t.counted_at AT TIME ZONE m.timezone)::date"),
+            // A count is of stock already counted: one dated ahead would stand as the latest, so that every real count and shipment
+            // before its time would come before it. Today's day alone (its last second) is ahead too: the day's later shipments,
+            // imported afterwards, would be taken as counted. Shown in the merchant's zone, the zone a day alone is read in.
+            new("counted_at", "t.counted_at > now()",
+                "(SELECT format('counted_at %s is later than now, %s in the merchant''s time zone %s: a count records stock already counted; "
+                + "give the time it was counted (a day alone is read as 23:59:59 that day)', "
+                + "(t.counted_at AT TIME ZONE m.timezone)::timestamp(0), (now() AT TIME ZONE m.timezone)::timestamp(0), m.timezone) "
+                + "FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id)"),
             new("counted_at", "t.counted_at < TIMESTAMPTZ '2000-01-01 00:00:00+00'", "format('counted_at %s is before 2000-01-01, the first business date', t.counted_at)"),
             References.Sku("fact_stock_counts_product") with { Constraint = null },
             // A posted count is history: restating it with another quantity would be left out in silence ("unchanged").
