@@ -95,11 +95,19 @@ internal sealed class ConnectionResolver(IConfiguration configuration, CliEnviro
                 builder.Host = "localhost";
                 connectionString = builder.ConnectionString;
             }
+            if (builder.Port is < 1 or > 65535)
+            {
+                throw CliException.Validation($"The connection string from {source} is malformed: Port {builder.Port} is not a port number (1-65535). {LibpqConnectionString.Forms}");
+            }
+            // Npgsql reads the hosts (host:port, [ipv6]:port) only when a data source is built; a malformed one (an unclosed
+            // bracket) then failed with a stack trace. Built here, it fails as any malformed string does. Nothing connects.
+            using var _ = new NpgsqlDataSourceBuilder(connectionString).Build();
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or FormatException)
         {
             // The message names the bad keyword, never the value (which may be a password).
-            throw CliException.Validation($"The connection string from {source} is malformed: {CliException.Plain(e).TrimEnd('.')}. {LibpqConnectionString.Forms}");
+            var problem = e is ArgumentException refused ? CliException.Plain(refused).TrimEnd('.') : "a host or its port cannot be read (host, host:port or [ipv6]:port)";
+            throw CliException.Validation($"The connection string from {source} is malformed: {problem}. {LibpqConnectionString.Forms}");
         }
         return new ConnectionTarget(connectionString, source);
     }

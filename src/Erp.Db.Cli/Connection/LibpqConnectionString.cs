@@ -232,7 +232,7 @@ internal static class LibpqConnectionString
 
     /// <summary>The forms erpdb reads, for every message about a malformed connection string.</summary>
     public const string Forms =
-        "Use 'Host=...;Port=5432;Database=...;Username=...;Password=...', libpq's 'host=... port=5432 dbname=... user=...' or 'postgresql://user@host:5432/dbname'.";
+        "Use 'Host=...;Port=5432;Database=...;Username=...' (its Password too, or a password file), libpq's 'host=... port=5432 dbname=... user=...' or 'postgresql://user@host:5432/dbname'.";
 
     private static CliException Malformed(string source, string reason) =>
         CliException.Validation($"The connection string from {source} is malformed: {reason} {Forms}");

@@ -273,6 +273,35 @@ public class ImportFormatTests
     }
 
     [Fact]
+    public async Task A_workbook_whose_sheet_holds_a_dtd_is_refused_with_the_error_envelope_and_nothing_written()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var path = Temp(".xlsx");
+        MiniExcel.SaveAs(path, new[] { OrderCells("X-1", "2026-03-05", 1) });
+        using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("xl/worksheets/sheet1.xml")!;
+            string xml;
+            using (var reader = new StreamReader(entry.Open()))
+            {
+                xml = await reader.ReadToEndAsync();
+            }
+            entry.Delete();
+            var declarationEnd = xml.IndexOf("?>", StringComparison.Ordinal) + 2;
+            using var writer = new StreamWriter(zip.CreateEntry("xl/worksheets/sheet1.xml").Open());
+            await writer.WriteAsync(xml[..declarationEnd] + "<!DOCTYPE x [<!ENTITY e \"e\">]>" + xml[declarationEnd..]);
+        }
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var run = await CliRun.RunAsync(Import("orders", path, db));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
+        Assert.StartsWith("The .xlsx file is not a readable workbook", run.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
+    }
+
+    [Fact]
     public async Task An_xlsx_sheet_imports_by_name_and_a_bad_cell_names_its_sheet_row()
     {
         await using var db = await IngestSample.CreateAsync();

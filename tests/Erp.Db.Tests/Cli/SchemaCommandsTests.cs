@@ -359,12 +359,16 @@ public class SchemaCommandsTests
         Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
     }
 
-    [Fact]
-    public async Task A_malformed_connection_string_is_bad_input_and_never_echoes_the_password()
+    [Theory]
+    [InlineData("Host=x;Pasword=hunter2secret;Bogus=1", "Couldn't set pasword")]
+    [InlineData("Host=127.0.0.1;Port=99999;Password=hunter2secret", "Port 99999 is not a port number (1-65535)")]
+    [InlineData("postgresql://u:hunter2secret@[::1/db", "a host or its port cannot be read")]
+    public async Task A_malformed_connection_string_is_bad_input_and_never_echoes_the_password(string connection, string reason)
     {
-        var run = await CliRun.RunAsync("status", "--connection", "Host=x;Pasword=hunter2secret;Bogus=1", "--format", "json");
+        var run = await CliRun.RunAsync("status", "--connection", connection, "--format", "json");
 
         Assert.Equal(2, run.ExitCode);
+        Assert.Contains(reason, run.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
         Assert.DoesNotContain("hunter2secret", run.Output + run.Error);
         // In the user's words: not the C# parameter .NET's message ends with.
