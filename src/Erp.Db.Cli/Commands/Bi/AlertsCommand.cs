@@ -19,7 +19,7 @@ internal sealed class AlertsCommand : Command
 
     public AlertsCommand(CommandRunner runner, Database database)
         : base("alerts", "Alerts: low_stock, out_of_stock, stock_shortage and overdue_receivable; open first, then the newest.\nEach with its subject, raised and resolved times and details (its figures when last raised). An alert is raised and resolved by the check that owns it, not when you read: "
-            + "stock_shortage as orders, purchases and stock counts are posted; low_stock and out_of_stock at the scheduled stock check (every 6 hours by default); "
+            + "stock_shortage as orders, purchases and stock counts are posted; low_stock and out_of_stock at the scheduled stock check (every 6 hours by default: the pg_cron job check_stock_levels, or erpdb refresh --watch, which also runs it when it starts; a writer runs it now with SELECT dw.check_stock_levels()); "
             + "overdue_receivable at the daily overdue check, and resolved at once by a payment that settles it. Alerts about views: erpdb doctor.")
     {
         this.database = database;

@@ -14,7 +14,7 @@ internal static class InventoryCsv
         new("quantity_reserved", false, "default 0, at most on hand"),
         new("quantity_incoming", false, "default 0"),
         new("safety_stock", false, "default the product's safety_stock"),
-        new("average_unit_cost", false, "CNY, default 0"),
+        new("average_unit_cost", false, "CNY; empty or 0: unknown, the product's unit_cost is stored (in CNY at today's rate of its cost_currency)"),
         new("last_counted_at", false, "timestamp"),
     ],
     Map,
