@@ -30,8 +30,15 @@ DECLARE
     created       integer := 0;
     moved         bigint;
 BEGIN
-    IF months_ahead IS NULL OR months_ahead < 0 THEN
-        RAISE EXCEPTION 'dw.ensure_partitions: months_ahead must be >= 0, got %', months_ahead
+    -- Bounded, as a writer may call it: 120 months ahead and back to 2000-01-01, the first business
+    -- date (dw.business_date_problem), hold any real data; a typo'd argument would otherwise create
+    -- tens of thousands of partitions in one call.
+    IF months_ahead IS NULL OR months_ahead NOT BETWEEN 0 AND 120 THEN
+        RAISE EXCEPTION 'dw.ensure_partitions: months_ahead must be between 0 and 120, got %', months_ahead
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF from_month < DATE '2000-01-01' THEN
+        RAISE EXCEPTION 'dw.ensure_partitions: from_month must not be before 2000-01-01, the first business date, got %', from_month
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
 

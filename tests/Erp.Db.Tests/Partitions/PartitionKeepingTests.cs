@@ -82,6 +82,28 @@ public class PartitionKeepingTests
         return (int)(await command.ExecuteScalarAsync())!;
     }
 
+    [Theory]
+    [InlineData("121, NULL", "months_ahead must be between 0 and 120, got 121")]
+    [InlineData("-1, NULL", "months_ahead must be between 0 and 120, got -1")]
+    [InlineData("3, DATE '1999-12-01'", "from_month must not be before 2000-01-01")]
+    public async Task A_writer_cannot_have_partitions_made_beyond_the_business_range(string arguments, string message)
+    {
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await using var writer = await TestLogin.CreateAsync(db, "erp_writer");
+        var before = await db.ScalarAsync<long>("SELECT count(*) FROM pg_catalog.pg_inherits");
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(async () =>
+        {
+            await using var connection = await writer.DataSource.OpenConnectionAsync();
+            await using var command = new NpgsqlCommand($"SELECT dw.ensure_partitions({arguments})", connection);
+            await command.ExecuteScalarAsync();
+        });
+
+        Assert.Equal(PostgresErrorCodes.InvalidParameterValue, refused.SqlState);
+        Assert.Contains(message, refused.MessageText, StringComparison.Ordinal);
+        Assert.Equal(before, await db.ScalarAsync<long>("SELECT count(*) FROM pg_catalog.pg_inherits"));
+    }
+
     [Fact]
     public async Task Ingest_rejects_dates_outside_the_business_range_naming_the_row()
     {
