@@ -415,10 +415,14 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
     }
 
     /// <summary>The line a file could not be read at: bytes not valid in its encoding, or a line that is not CSV.</summary>
-    private static ImportProblem Unreadable(Exception e, string path, ImportSource source, bool encodingNamed) => e is CsvHelperException csv
-        ? NotCsv(csv.Context?.Parser)
+    private static ImportProblem Unreadable(Exception e, string path, ImportSource source, bool encodingNamed) => e switch
+    {
+        MaxFieldSizeException big => new ImportProblem(big.Context?.Parser?.RawRow ?? 1, null, null,
+            $"a cell is longer than {CsvSource.MaxCellLength:N0} characters: the file is not a table of rows (or a quote opened early runs on)"),
+        CsvHelperException csv => NotCsv(csv.Context?.Parser),
         // The reader decodes ahead of the parser, so the parser's line is not where the bad bytes are: InvalidEncoding finds that line.
-        : InvalidEncoding(path, source is CsvSource text ? text.Encoding : TextEncodings.Utf8Name, encodingNamed, source);
+        _ => InvalidEncoding(path, source is CsvSource text ? text.Encoding : TextEncodings.Utf8Name, encodingNamed, source),
+    };
 
     /// <summary>
     /// The line a record that is not CSV starts on. A quote opened and never closed makes the parser read on, line breaks and all,
@@ -449,12 +453,22 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
         {
             throw CliException.Validation($"File not found: {path} (a relative path starts from {Environment.CurrentDirectory}).", new { file = path });
         }
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        return stream.CanSeek
-            ? path
-            : throw CliException.Validation($"{path} is a pipe, and import reads its file more than once (its encoding first, then its rows): "
-                + "save what it carries to a file and import that file, e.g. '... > orders.csv && erpdb import orders orders.csv'.", new { file = path });
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            if (!stream.CanSeek)
+            {
+                throw CliException.Validation($"{path} is a pipe, and import reads its file more than once (its encoding first, then its rows): "
+                    + "save what it carries to a file and import that file, e.g. '... > orders.csv && erpdb import orders orders.csv'.", new { file = path });
+            }
+        }
+        // A device or a kernel file (/dev/zero, /proc/self/environ) is no table: one never ends, others hold secrets.
+        var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
+        return SystemFolders.Any(f => target.StartsWith(f, StringComparison.Ordinal))
+            ? throw CliException.Validation($"{path} is a device or system file ({target}), not a file to import.", new { file = path })
+            : path;
     }
+
+    private static readonly string[] SystemFolders = ["/dev/", "/proc/", "/sys/"];
 
     /// <summary>Spaces or hyphens between the words of a column name, which snake_case writes as one underscore.</summary>
     [GeneratedRegex(@"[ \u00A0-]+")]

@@ -61,6 +61,42 @@ public class EchoedInputTests(SharedQueryFixture shared) : IClassFixture<SharedQ
         }
     }
 
+    [Theory]
+    [InlineData("/dev/zero")]
+    [InlineData("/proc/self/environ")]
+    public async Task An_import_of_a_device_or_kernel_file_is_refused_before_reading_it(string path)
+    {
+        var f = await shared.GetAsync();
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var run = await CliRun.RunAsync(null, guard.Token, "import", "products", path, "--format", "json", "--connection", f.Db.ConnectionString);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"{path} is a device or system file ({path}), not a file to import.", run.Json().GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_cell_longer_than_any_a_table_holds_is_refused_naming_its_line()
+    {
+        var f = await shared.GetAsync();
+        var file = Path.Combine(Path.GetTempPath(), $"erpdb-echo-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, $"merchant_id,sku,product_name\n1,X-1,{new string('a', 100_001)}\n");
+        try
+        {
+            var run = await CliRun.RunAsync("import", "products", file, "--dry-run", "--format", "json", "--connection", f.Db.ConnectionString);
+
+            Assert.Equal(2, run.ExitCode);
+            var problem = run.Json().GetProperty("error").GetProperty("details").GetProperty("problems")[0];
+            Assert.Equal(2, problem.GetProperty("line").GetInt64());
+            Assert.StartsWith("a cell is longer than 100,000 characters", problem.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.True(run.Output.Length < 10_000, $"the answer quotes the cell: {run.Output.Length} characters");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public async Task A_value_starting_with_at_is_the_value_not_the_words_of_a_file()
     {

@@ -24,6 +24,9 @@ internal sealed class CsvSource(string path, string encoding, string delimiter) 
 
     public override bool ShortRecordsAllowed => false;
 
+    /// <summary>The longest cell read, in characters: a longer one is refused (CsvHelper's MaxFieldSizeException).</summary>
+    public const int MaxCellLength = 100_000;
+
     /// <summary>The line the parser stood at, for errors raised while decoding or parsing.</summary>
     public long CurrentLine => parser?.RawRow ?? 1;
 
@@ -34,6 +37,8 @@ internal sealed class CsvSource(string path, string encoding, string delimiter) 
             Delimiter = Delimiter,
             TrimOptions = TrimOptions.Trim,
             DetectColumnCountChanges = false,
+            // No cell of a business file comes near it; without a limit one huge cell (a file that is no CSV) filled memory.
+            MaxFieldSize = MaxCellLength,
         });
         if (!parser.Read() || parser.Record is not { } record)
         {
