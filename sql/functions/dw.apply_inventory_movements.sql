@@ -22,9 +22,8 @@
 -- rate of its first movement's day: dw.product_cost_cny); a purchase
 -- (purchase_in) moves average_unit_cost to the weighted average of the stock on hand and the units
 -- received, and a corrected one (taken back, re-priced: posted_unit_cost) by the rule of
--- dw.average_cost_after_purchases. Goods shipped and returned on orders leave and enter the average at
--- their line's cost (dw.post_order_stock hands them in pg_temp.inventory_deltas as units taken back and
--- received, with their value).
+-- dw.average_cost_after_purchases. Goods returned on orders enter the average at their line's cost
+-- (dw.post_order_stock hands them in pg_temp.inventory_deltas as received units and value).
 
 CREATE OR REPLACE FUNCTION dw.apply_inventory_movements(merchant bigint DEFAULT NULL)
 RETURNS integer
@@ -114,8 +113,8 @@ BEGIN
     -- that opens it brings no cost, and stock valued at 0 would drag the next purchase's weighted
     -- average down (100 counted units, then 10 bought at 5: 0.45 a unit instead of the product's cost).
     -- The product's cost is in its cost_currency: it opens at that cost in CNY at the rate of the day
-    -- of the earliest movement opening it (dw.product_cost_cny). With no rate of that currency on or
-    -- before that day the posting fails, naming the product, as an order without a rate is rejected.
+    -- of the earliest movement opening it (dw.product_cost_cny). With no rate of that currency for
+    -- that day (dw.exchange_rate_on) the posting fails, naming the product, as an order without a rate is rejected.
     SELECT p.sku, d.warehouse_code, p.cost_currency, d.moved_on INTO unvalued
     FROM pg_temp.inventory_moves AS d
     JOIN dw.dim_products AS p ON p.merchant_id = d.merchant_id AND p.product_id = d.product_id

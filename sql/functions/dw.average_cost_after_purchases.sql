@@ -3,13 +3,12 @@
 -- requires: nothing but arithmetic; dw.apply_inventory_movements calls it per position it moves
 -- The rule (docs/business-flows.md, "Purchases corrected by a re-import"), with H = quantity_on_hand
 -- and A = average_unit_cost before the pass, so the stock is worth H x A:
---   1. taken back (a purchase moved to another product or warehouse, or its quantity lowered; units an
---      order line ships, dw.post_order_stock): the units leave at the unit cost they were posted with
---      (a line's: the cost of goods sold it books); H1 = H - taken back (at least 0), worth
+--   1. taken back (a purchase moved to another product or warehouse, or its quantity lowered): the
+--      units leave at the unit cost they were posted with; H1 = H - taken back (at least 0), worth
 --      H x A - their value (at least 0; 0 when nothing is left).
 --   2. re-priced (units of a purchase that stay, whose unit cost changed): their value difference
 --      (units x (new - old cost)) enters the stock, but only for the share of them still on hand,
---      min(H1, units) / units: the rest shipped, at the cost the orders that took it booked.
+--      min(H1, units) / units: the rest shipped at the average of its day, with the orders that took it.
 --   3. received (new purchases, moved here, quantity raised): weighted in at their cost.
 --   A = (value after 1 and 2 + value received) / (H1 + units received), rounded to 4 places; with no
 --   units left to value, A stays.

@@ -157,9 +157,10 @@ BEGIN
                + row_number() OVER (PARTITION BY mv.merchant_id, mv.order_id, mv.line_no, mv.transaction_type ORDER BY mv.product_id) AS seq
         FROM moves AS mv
         -- When a line ships, for its sale_out and the release that goes with it (one time, so that no unit is both shipped and
-        -- still reserved in between): the file's shipped_at; without one, when recorded for a line posted before (a paid order
-        -- now shipped: the status change is the event), else its payment or order (an order loaded already shipped).
-        CROSS JOIN LATERAL (SELECT coalesce(mv.reshipped_at, mv.shipped_at, CASE WHEN mv.line_posted THEN mv.updated_at END,
+        -- still reserved in between): the file's shipped_at; without one, when recorded if the shipment releases the line's
+        -- reservation (a paid order now shipped: the status change is the event), else its payment or order (an order loaded
+        -- already shipped, or a correction of a shipped line: a new SKU or quantity, booked where the shipment was).
+        CROSS JOIN LATERAL (SELECT coalesce(mv.reshipped_at, mv.shipped_at, CASE WHEN mv.reserve_change < 0 THEN mv.updated_at END,
                                             mv.paid_at, mv.ordered_at) AS shipped_at) AS s
     )
     ,
@@ -178,21 +179,15 @@ BEGIN
         ORDER BY n.merchant_id, n.order_id, n.line_no, n.transaction_type
         RETURNING merchant_id, product_id, warehouse_code, transaction_type, quantity_change, unit_cost, transaction_date
     )
-    -- Goods leave and come back at the cost of goods sold their line books (its unit_cost): a sale_out
-    -- takes its units out of the position's value at that cost, and a return_in puts them back at it, as
-    -- a purchase enters at its price (dw.average_cost_after_purchases moves the average). So the stock's
-    -- value and the cost booked always add up to what came in, even when purchases moved the average
-    -- between a line's costing (when it was paid) and its shipment. A line without a cost (0) leaves
-    -- and enters at the position's average, which it then does not move.
-    INSERT INTO pg_temp.inventory_deltas (merchant_id, product_id, warehouse_code, on_hand_change, reserved_change, received, received_value,
-                                          taken_back, taken_back_value, moved_on)
+    -- Goods that come back (return_in) re-enter the weighted-average cost at the cost they were sold
+    -- with (the line's unit_cost, the cost of goods sold the return takes back), as a purchase enters
+    -- at its price; one without a cost (0) enters at the position's average, as before.
+    INSERT INTO pg_temp.inventory_deltas (merchant_id, product_id, warehouse_code, on_hand_change, reserved_change, received, received_value, moved_on)
     SELECT w.merchant_id, w.product_id, w.warehouse_code,
            CASE WHEN dw.is_reservation(w.transaction_type) THEN 0 ELSE w.quantity_change END,
            CASE WHEN dw.is_reservation(w.transaction_type) THEN w.quantity_change ELSE 0 END,
            CASE WHEN w.transaction_type = 'return_in' AND w.unit_cost > 0 THEN w.quantity_change ELSE 0 END,
            CASE WHEN w.transaction_type = 'return_in' AND w.unit_cost > 0 THEN w.quantity_change * w.unit_cost ELSE 0 END,
-           CASE WHEN w.transaction_type = 'sale_out' AND w.unit_cost > 0 THEN -w.quantity_change ELSE 0 END,
-           CASE WHEN w.transaction_type = 'sale_out' AND w.unit_cost > 0 THEN -w.quantity_change * w.unit_cost ELSE 0 END,
            w.transaction_date
     FROM written AS w;
     GET DIAGNOSTICS movements = ROW_COUNT;

@@ -1,8 +1,8 @@
 -- dw.product_cost_cny: a product's unit cost, which dw.dim_products keeps in its cost_currency, in CNY
 -- on a day.
 -- requires: dw.exchange_rate_on (the one rule for a currency's rate on a day)
--- cost x the rate of on_date (else the latest before it; 1 for CNY), rounded to 4 places like every
--- stored unit cost; NULL when dw.fact_exchange_rates has no rate of that currency on or before the
+-- cost x the rate of on_date (else the latest before it, at most 31 days older; 1 for CNY), rounded to 4 places like every
+-- stored unit cost; NULL when dw.fact_exchange_rates has no rate of that currency for the
 -- day (callers reject the row or fail the posting, as an order without a rate is rejected). A cost
 -- of 0 needs no rate: it is 0 in any currency.
 -- Callers: dw.product_unit_cost (an order line without cost, at its order date),

@@ -5,7 +5,7 @@
 -- (dw.dim_merchants.shipping_warehouse_code), kept by
 -- dw.apply_inventory_movements on each purchase; before any purchase, the product's unit_cost
 -- converted from its cost_currency at the rate of on_date, the order date (dw.product_cost_cny),
--- NULL when that currency has no rate on or before it.
+-- NULL when that currency has no rate for it (dw.exchange_rate_on: at most 31 days old).
 -- A set-returning SQL function with no SET clause, called in FROM (LEFT JOIN LATERAL ... ON true):
 -- PostgreSQL inlines it into the calling query, so a batch of lines joins the products and the
 -- positions once instead of running two lookups per line (a scalar call per line cost 0.5 ms each).

@@ -13,7 +13,7 @@
 --   they are: their cost came from a stock position or the line itself, and 0 would wipe it;
 -- - stock movements keep the unit cost they were posted with (a later return takes the line's new cost,
 --   as after a line import with unit_cost); positions and their average cost do not move;
--- - a product whose cost is in a currency without a rate on or before the order date fails the run,
+-- - a product whose cost is in a currency without a rate for the order date (dw.exchange_rate_on) fails the run,
 --   naming the SKU and day, and nothing changes.
 -- Selection: merchant (NULL = all), order dates from_date..to_date (NULL = unbounded) and, when given, the
 -- orders numbered order_number. Returns the orders selected, the lines re-costed and the orders whose

@@ -175,7 +175,7 @@ public sealed class ErpDatabase : IAsyncDisposable, IDisposable
     /// <param name="cancellationToken">Cancels the run; nothing of it is saved.</param>
     /// <returns>The orders selected, lines re-costed and orders whose cost changed.</returns>
     /// <exception cref="ArgumentException"><paramref name="to"/> is before <paramref name="from"/>.</exception>
-    /// <exception cref="Npgsql.PostgresException">A product's cost is in a currency with no rate on or before an order date (SQLSTATE 22000, naming the SKU); nothing changed.</exception>
+    /// <exception cref="Npgsql.PostgresException">A product's cost is in a currency with no rate for an order date (dw.exchange_rate_on: at most 31 days old) (SQLSTATE 22000, naming the SKU); nothing changed.</exception>
     /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
     /// <exception cref="WarehouseAccessException">The login is not in erp_writer (nor the owner), the server refused the login, or the database does not exist.</exception>
     public Task<RecostResult> RecostAsync(long? merchantId = null, DateOnly? from = null, DateOnly? to = null, string? orderNo = null, CancellationToken cancellationToken = default) =>

@@ -86,8 +86,6 @@ internal sealed class CommandRunner(CommandOutput output, GlobalOptions globals,
             $"Timed out waiting for the database{Tried(target)}. Check that it is reachable, or raise Timeout in the connection string.", ExitCodes.Failure),
         NpgsqlException { InnerException: SocketException or IOException } or SocketException => new CliException(ErrorCodes.DbUnavailable,
             $"Cannot reach the database{Tried(target)}: {e.InnerException?.Message ?? e.Message}. Check the host and port, and that PostgreSQL is running.", ExitCodes.Failure),
-        // Only an import reads XML: a workbook whose sheet MiniExcel refuses while its rows are read (a DTD, broken markup).
-        System.Xml.XmlException xml => CliException.Validation($"The .xlsx file is not a readable workbook: {xml.Message}"),
         OperationCanceledException => new CliException(ErrorCodes.Timeout, "Cancelled before it finished; nothing of the unfinished step was committed.", ExitCodes.Failure),
         InvalidOperationException or IOException or UnauthorizedAccessException => new CliException(ErrorCodes.Server, e.Message, ExitCodes.Failure),
         _ => null,

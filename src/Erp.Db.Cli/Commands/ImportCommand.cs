@@ -158,6 +158,11 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
         {
             throw Rejected(path, [Unreadable(e, path, source, parseResult.GetValue(encoding) is not null)]);
         }
+        catch (System.Xml.XmlException e)
+        {
+            // A sheet MiniExcel refuses while its rows are read (a DTD, broken markup), as one it refuses when opened.
+            throw NotAWorkbook(path, e);
+        }
         finally
         {
             progress?.Done();
@@ -211,7 +216,7 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
             }
             catch (Exception e) when (e is InvalidDataException or IOException or System.Xml.XmlException)
             {
-                throw CliException.Validation($"{path} is not a readable .xlsx workbook: {e.Message}", new { file = path });
+                throw NotAWorkbook(path, e);
             }
         }
         if (extension is ".xls")
@@ -337,7 +342,7 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
             // The lines are checked against the database after their orders are written: refused orders leave them unchecked.
             throw Rejected([(path, Refused(run, e)), (itemsPath, [])], settings.MaxErrors);
         }
-        catch (Exception e) when (e is DecoderFallbackException or CsvHelperException)
+        catch (Exception e) when (e is DecoderFallbackException or CsvHelperException or System.Xml.XmlException)
         {
             throw CliException.Validation($"{itemsPath} or {path} cannot be read ({e.Message}): import each alone to find the line. Nothing was imported.",
                 new { file = path, items = itemsPath });
@@ -467,6 +472,9 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
             ? throw CliException.Validation($"{path} is a device or system file ({target}), not a file to import.", new { file = path })
             : path;
     }
+
+    private static CliException NotAWorkbook(string path, Exception e) =>
+        CliException.Validation($"{path} is not a readable .xlsx workbook: {e.Message}", new { file = path });
 
     private static readonly string[] SystemFolders = ["/dev/", "/proc/", "/sys/"];
 

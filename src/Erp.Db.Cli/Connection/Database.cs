@@ -13,6 +13,7 @@ namespace Erp.Db.Cli.Connection;
 /// A connection given with <c>--connection</c> is the run's one connection: a <c>MigrationConnectionString</c> from a file does not
 /// replace it for the migrating commands. Scripts a file names (<c>ErpDb:Migration:ScriptsDirectory</c>) rather than
 /// <c>--scripts</c> are named on stderr: a file in the current folder should not change silently what migrate runs.
+/// </summary>
 internal sealed class Database(ConnectionResolver resolver, GlobalOptions globals, IServiceProvider services, CommandOutput output)
 {
     private Func<MigrationOptions, MigrationOptions>? migration;

@@ -15,10 +15,11 @@ internal static partial class SecretMask
     public static string Apply(string text) => UriPassword().Replace(KeywordPassword().Replace(text, "$1=***"), "$1***@");
 
     /// <summary>
-    /// Password=, SSL Password=, Pwd=, Psw= (Npgsql) or password=, sslpassword= (libpq), the value quoted or up to the next ; (an
-    /// Npgsql value may hold spaces: a libpq string's keywords after the password are hidden with it, which costs nothing).
+    /// Password=, SSL Password=, Pwd=, Psw= (Npgsql) or password=, sslpassword= (libpq), also at the end of a longer name
+    /// (PGPASSWORD=, DbPassword=), the value quoted or up to the next ; or line break (an Npgsql value may hold spaces: a libpq
+    /// string's keywords after the password are hidden with it, which costs nothing).
     /// </summary>
-    [GeneratedRegex("""\b((?:ssl\s?)?password|pwd|psw)\s*=\s*('(?:[^'\\]|\\.)*'|"[^"]*"|[^;]*)""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""((?:ssl\s?)?password|(?<![a-z])pwd|(?<![a-z])psw)\s*=\s*('(?:[^'\\]|\\.)*'|"[^"]*"|[^;\r\n]*)""", RegexOptions.IgnoreCase)]
     private static partial Regex KeywordPassword();
 
     /// <summary>postgresql://user:password@host: the part between the user's colon and the @.</summary>

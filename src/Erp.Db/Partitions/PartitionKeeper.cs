@@ -18,7 +18,7 @@ public sealed class PartitionKeeper
     public PartitionKeeper(NpgsqlDataSource dataSource) => this.dataSource = dataSource;
 
     /// <summary>Creates the missing partitions from this month to this month + <paramref name="monthsAhead"/>; returns how many it created.</summary>
-    /// <param name="monthsAhead">Months ahead of this one; at least 0.</param>
+    /// <param name="monthsAhead">Months ahead of this one, 0 to 120 (dw.ensure_partitions refuses more).</param>
     /// <param name="cancellationToken">Cancels the call (nothing is committed then).</param>
     /// <exception cref="WarehouseNotMigratedException">The database is not migrated, or older than this library.</exception>
     /// <exception cref="WarehouseAccessException">The login is not in erp_writer (nor the owner), the server refused the login, or the database does not exist.</exception>
@@ -36,6 +36,7 @@ public sealed class PartitionKeeper
     private async Task<int> EnsureAheadAsync(int monthsAhead, CancellationToken cancellationToken, bool scheduled = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(monthsAhead);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(monthsAhead, 120);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (scheduled)

@@ -14,6 +14,7 @@ public class EchoedInputTests(SharedQueryFixture shared) : IClassFixture<SharedQ
     [InlineData("json", "profit", "--merchant", "1", "postgresql://app:" + Secret + "@db:5432/erp")]
     [InlineData("table", "finance", "--merchant", "1", "Host=db;SSL Password=" + Secret + ";Pwd=" + Secret)]
     [InlineData("json", "finance", "--merchant", "1", "Host=db;Psw=" + Secret)]
+    [InlineData("json", "finance", "--merchant", "1", "PGPASSWORD=" + Secret)]
     [InlineData("json", "finance", "--merchant", "1", "Host=db;Password=x " + Secret + ";Database=erp")]
     public async Task A_connection_string_left_over_in_a_parse_error_is_quoted_without_its_password(string format, params string[] args)
     {

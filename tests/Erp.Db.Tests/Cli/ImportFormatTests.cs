@@ -297,7 +297,7 @@ public class ImportFormatTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
-        Assert.StartsWith("The .xlsx file is not a readable workbook", run.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith($"{path} is not a readable .xlsx workbook", run.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
     }
 

@@ -214,7 +214,7 @@ public class ListCommandsTests
         var help = Regex.Replace((await CliRun.RunAsync("alerts", "--help")).Output, @"\s+", " ");  // as wrapped at any width
         // (Both schedulers check every 6 hours: WorkerScheduleTests.)
         Assert.Equal(TimeSpan.FromHours(6), new RefreshWorkerOptions().StockCheckInterval);
-        Assert.Contains("low_stock and out_of_stock at the scheduled stock check (every 6 hours by default)", help, StringComparison.Ordinal);
+        Assert.Contains("low_stock and out_of_stock at the scheduled stock check (every 6 hours by default: the pg_cron job check_stock_levels", help, StringComparison.Ordinal);
         Assert.Contains("overdue_receivable at the daily overdue check", help, StringComparison.Ordinal);
         Assert.DoesNotContain("resolves itself when its condition clears", help, StringComparison.Ordinal);
     }

@@ -57,37 +57,6 @@ public class CostAndRatePostingTests
         Assert.True(posted.NothingChanged, posted.ToString());
     }
 
-    /// <summary>
-    /// Shipped goods leave the weighted average at the cost their line booked, so that stock and cost of goods sold add up to what
-    /// was bought: 10 bought at 10, 2 units paid (their line takes the average, 10), 10 bought at 30 (20 at 20), then the 2
-    /// shipped: 18 left worth 400 - 20 = 380, 21.1111 each. Leaving at the day's average (20) left 18 x 20 = 360: 20 lost.
-    /// </summary>
-    [Fact]
-    public async Task Shipped_goods_leave_the_average_cost_at_the_cost_their_line_booked()
-    {
-        await using var db = await IngestSample.CreateAsync();
-        var ingest = new Ingestor(db.DataSource);
-        await ingest.UpsertPurchasesAsync([new(1, "PO-1/1", "A-1", 10, 10m, Day)]);
-        await ingest.UpsertOrdersAsync([Order("C-1", "paid")]);
-        await ingest.UpsertOrderItemsAsync([Line("C-1", 1, 2)]);
-        await ingest.UpsertPurchasesAsync([new(1, "PO-2/1", "A-1", 10, 30m, Day)]);
-        var beforeShipping = await db.ScalarAsync<decimal>("SELECT average_unit_cost FROM dw.fact_inventory");
-
-        await ingest.UpsertOrdersAsync([Order("C-1", "shipped")]);
-        var posted = await new ErpDatabase(db.DataSource).PostAsync();
-
-        Assert.Equal(20m, beforeShipping);
-        Assert.Equal("18|0|0|0", await PositionAsync(db));
-        Assert.Equal(21.1111m, await db.ScalarAsync<decimal>("SELECT average_unit_cost FROM dw.fact_inventory"));
-        // What came in = what is on hand + the cost of goods sold the order booked.
-        Assert.Equal("400.00|380.00|20.00", await db.ScalarAsync<string>("""
-            SELECT (SELECT sum(quantity_change * unit_cost) FROM dw.fact_inventory_transactions WHERE transaction_type = 'purchase_in')::numeric(18,2)
-                   || '|' || (SELECT quantity_on_hand * average_unit_cost FROM dw.fact_inventory)::numeric(18,2)
-                   || '|' || (SELECT cost_amount_cny FROM dw.fact_sales_orders WHERE order_no = 'C-1')
-            """));
-        Assert.True(posted.NothingChanged, posted.ToString());
-    }
-
     [Fact]
     public async Task A_purchase_reimported_with_another_quantity_applies_just_the_difference()
     {

@@ -55,6 +55,13 @@ public class StockPostingTests
             SELECT string_agg(t.transaction_type || ':' || CASE t.occurred_at WHEN o.paid_at THEN 'paid' ELSE t.occurred_at::text END, ',')
             FROM dw.fact_inventory_transactions AS t JOIN dw.fact_sales_orders AS o ON o.order_id = t.order_id WHERE o.order_no = 'S-2'
             """));
+
+        // A correction of a shipped line (more units) is booked where its shipment was, not when the file came.
+        await ingest.UpsertOrderItemsAsync([Line("S-2", 1, 2)]);
+        Assert.Equal("sale_out:paid,sale_out:paid", await db.ScalarAsync<string>("""
+            SELECT string_agg(t.transaction_type || ':' || CASE t.occurred_at WHEN o.paid_at THEN 'paid' ELSE t.occurred_at::text END, ',' ORDER BY t.transaction_id)
+            FROM dw.fact_inventory_transactions AS t JOIN dw.fact_sales_orders AS o ON o.order_id = t.order_id WHERE o.order_no = 'S-2'
+            """));
     }
 
     [Fact]

@@ -50,7 +50,7 @@ internal static class OrderItemsEntity
     /// The unit cost in CNY a line that states none takes from its product (dw.product_unit_cost), worked out once per merchant, SKU
     /// and order date of the batch's lines that <paramref name="needsCost"/> into <see cref="LineCosts"/>, which the summary, the
     /// check and the upsert join by hash: 400,000 lines of 100 products over a year ask it 36,500 times, not 400,000 times in each of
-    /// two statements. A row's unit_cost is NULL when the product's cost currency has no rate on or before the day. Built again for
+    /// two statements. A row's unit_cost is NULL when the product's cost currency has no rate for the day (dw.exchange_rate_on). Built again for
     /// each batch: posting a batch can move a product's average cost (goods that come back re-enter at their cost).
     /// Indexed on its key, so a join planned from a low estimate of the lines (an upsert's join of 400,000 lines with their orders
     /// was estimated at 274 rows) probes it per line, as the look-up it replaces did, instead of scanning it per line.

@@ -53,7 +53,8 @@ internal static class StockCountsEntity
             // A count is of stock already counted: one dated ahead would stand as the latest, so that every real count and shipment
             // before its time would come before it. Today's day alone (its last second) is ahead too: the day's later shipments,
             // imported afterwards, would be taken as counted. Shown in the merchant's zone, the zone a day alone is read in.
-            new("counted_at", "t.counted_at > now()",
+            // Five minutes' grace for a client clock a little ahead of the server's.
+            new("counted_at", "t.counted_at > now() + interval '5 minutes'",
                 "(SELECT format('counted_at %s is later than now, %s in the merchant''s time zone %s: a count records stock already counted; "
                 + "give the time it was counted (a day alone is read as 23:59:59 that day)', "
                 + "(t.counted_at AT TIME ZONE m.timezone)::timestamp(0), (now() AT TIME ZONE m.timezone)::timestamp(0), m.timezone) "
