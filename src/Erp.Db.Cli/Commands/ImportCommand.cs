@@ -458,6 +458,7 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
         {
             throw CliException.Validation($"File not found: {path} (a relative path starts from {Environment.CurrentDirectory}).", new { file = path });
         }
+        string target;
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
         {
             if (!stream.CanSeek)
@@ -465,9 +466,11 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
                 throw CliException.Validation($"{path} is a pipe, and import reads its file more than once (its encoding first, then its rows): "
                     + "save what it carries to a file and import that file, e.g. '... > orders.csv && erpdb import orders orders.csv'.", new { file = path });
             }
+            // The file opened, whatever links led to it (a linked folder too): Linux names it under /proc/self/fd.
+            target = new FileInfo($"/proc/self/fd/{stream.SafeFileHandle.DangerousGetHandle()}").LinkTarget
+                ?? new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
         }
         // A device or a kernel file (/dev/zero, /proc/self/environ) is no table: one never ends, others hold secrets.
-        var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
         return SystemFolders.Any(f => target.StartsWith(f, StringComparison.Ordinal))
             ? throw CliException.Validation($"{path} is a device or system file ({target}), not a file to import.", new { file = path })
             : path;

@@ -31,7 +31,7 @@ internal sealed class ConnectionResolver(IConfiguration configuration, CliEnviro
         }
         if (LibpqVariables.Any(v => !string.IsNullOrEmpty(environment.Get(v))))
         {
-            return WithPassfile(new ConnectionTarget(FromLibpq(), "PG* environment variables"));
+            return WithPassfile(Validated(FromLibpq(), "PG* environment variables"));
         }
         if (configuration.GetConnectionString("ErpDb") is { Length: > 0 } fromConfig)
         {

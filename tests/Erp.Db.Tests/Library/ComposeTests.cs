@@ -241,11 +241,12 @@ public class ComposeTests
         var directory = Directory.CreateTempSubdirectory("erpdb-compose-");
         try
         {
+            // Without --connection, which would be the run's one connection (SchemaCommandsTests).
             await File.WriteAllTextAsync(Path.Combine(directory.FullName, "erpdb.json"), $$"""
-                { "ErpDb": { "MigrationConnectionString": "{{migrated.ConnectionString}}" } }
+                { "ErpDb": { "ConnectionString": "{{empty.ConnectionString}}", "MigrationConnectionString": "{{migrated.ConnectionString}}" } }
                 """);
 
-            var run = await CliRun.RunInAsync(directory.FullName, "status", "--connection", empty.ConnectionString, "--format", "json");
+            var run = await CliRun.RunInAsync(directory.FullName, "status", "--format", "json");
 
             Assert.Equal(0, run.ExitCode);
             Assert.Equal(migrated.Name, run.Json().GetProperty("data").GetProperty("database").GetString());
