@@ -3,7 +3,7 @@
 -- pg_cron job ensure_partitions (sql/schedules) and by RefreshWorker.
 -- requires: dw.fact_sales_orders, dw.fact_order_items, dw.fact_product_metrics and their DEFAULT
 --           partitions (0005_facts_sales, 0011_partitions), dw.create_month_partition,
---           dw.reinsert_moved_rows
+--           dw.reinsert_moved_rows, dw.business_date_problem
 -- Moving a month, in the caller's transaction (the DEFAULT partition is locked meanwhile):
 -- copy its rows to a temp table, delete them from DEFAULT, create the partition, insert them back
 -- through the parent. PostgreSQL refuses to create a partition while DEFAULT holds rows of its
@@ -30,15 +30,15 @@ DECLARE
     created       integer := 0;
     moved         bigint;
 BEGIN
-    -- Bounded, as a writer may call it: 120 months ahead and back to 2000-01-01, the first business
-    -- date (dw.business_date_problem), hold any real data; a typo'd argument would otherwise create
-    -- tens of thousands of partitions in one call.
+    -- Bounded, as a writer may call it: 120 months ahead, and from a plausible business date
+    -- (dw.business_date_problem: not before 2000-01-01), hold any real data; a typo'd argument would
+    -- otherwise create tens of thousands of partitions in one call.
     IF months_ahead IS NULL OR months_ahead NOT BETWEEN 0 AND 120 THEN
         RAISE EXCEPTION 'dw.ensure_partitions: months_ahead must be between 0 and 120, got %', months_ahead
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF from_month < DATE '2000-01-01' THEN
-        RAISE EXCEPTION 'dw.ensure_partitions: from_month must not be before 2000-01-01, the first business date, got %', from_month
+    IF dw.business_date_problem(from_month) IS NOT NULL THEN
+        RAISE EXCEPTION 'dw.ensure_partitions: from_month % %', from_month, dw.business_date_problem(from_month)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
 

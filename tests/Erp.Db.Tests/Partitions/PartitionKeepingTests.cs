@@ -85,7 +85,7 @@ public class PartitionKeepingTests
     [Theory]
     [InlineData("121, NULL", "months_ahead must be between 0 and 120, got 121")]
     [InlineData("-1, NULL", "months_ahead must be between 0 and 120, got -1")]
-    [InlineData("3, DATE '1999-12-01'", "from_month must not be before 2000-01-01")]
+    [InlineData("3, DATE '1999-12-01'", "from_month 1999-12-01 is before 2000-01-01, the first business date")]
     public async Task A_writer_cannot_have_partitions_made_beyond_the_business_range(string arguments, string message)
     {
         await using var db = await TestDatabase.CreateMigratedAsync();

@@ -30,7 +30,7 @@ internal sealed record RowCheck(string Field, string FailsWhen, string Message, 
     /// or receipt is a typo (a price or a code in the quantity column), not an order.
     /// </summary>
     public static RowCheck PlausibleQuantity(string field) => new(field, $"t.{field} > {MostQuantity}",
-        $"format('{field} %s is more than 100,000,000, the most one row may move: check the column (a price or a code in it?)', t.{field})");
+        $"format('{field} %s is more than {MostQuantity.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}, the most one row may move: check the column (a price or a code in it?)', t.{field})");
 
     /// <summary>The most units one row may move (<see cref="PlausibleQuantity"/>).</summary>
     public const int MostQuantity = 100_000_000;
