@@ -77,6 +77,12 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
             + "says the order has no lines: every line of it is deleted, and its cost and units become 0. Without it, a file never removes a line.",
     };
 
+    private readonly Option<string[]> newWarehouses = new("--new-warehouse")
+    {
+        Description = "With entity purchases, stock-counts or inventory: a warehouse code the file may open (several separated by commas or by repeating the option). "
+            + "Without it a row may name only a warehouse its merchant has (its shipping warehouse, or one it holds stock in), so a typo cannot open a position of phantom stock.",
+    };
+
     private readonly Option<bool> dryRun = new("--dry-run")
     {
         Description = "Validate everything against the database and report what would be inserted, updated and left unchanged; write nothing.",
@@ -98,6 +104,7 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
         Options.Add(maxErrors);
         Options.Add(items);
         Options.Add(replace);
+        Options.Add(newWarehouses);
         Options.Add(dryRun);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
@@ -139,7 +146,14 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
             var header = ReadHeader(source, target, path);
             run = new ImportRun(source, header, settings, progress is null ? null : progress.Report);
             var ingestor = (await database.GetErpAsync(parseResult, cancellationToken)).Ingest
-                .With(new IngestOptions { DryRun = dry, MaxErrors = settings.MaxErrors, SuppliedFields = header.ToHashSet(StringComparer.Ordinal), ReplaceOrderLines = replaceLines });
+                .With(new IngestOptions
+                {
+                    DryRun = dry,
+                    MaxErrors = settings.MaxErrors,
+                    SuppliedFields = header.ToHashSet(StringComparer.Ordinal),
+                    ReplaceOrderLines = replaceLines,
+                    NewWarehouses = NewWarehouses(parseResult),
+                });
             result = await target.ImportAsync(ingestor, run, cancellationToken);
         }
         catch (DecoderFallbackException e)
@@ -475,6 +489,9 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
             ? throw CliException.Validation($"{path} is a device or system file ({target}), not a file to import.", new { file = path })
             : path;
     }
+
+    /// <summary>The codes --new-warehouse gives, split at commas: a set, empty without the option, so that every import checks its codes.</summary>
+    private HashSet<string> NewWarehouses(ParseResult parseResult) => [.. Bi.ListOption.Values(parseResult, newWarehouses)];
 
     private static CliException NotAWorkbook(string path, Exception e) =>
         CliException.Validation($"{path} is not a readable .xlsx workbook: {e.Message}", new { file = path });

@@ -39,6 +39,15 @@ public sealed record IngestOptions
     /// </summary>
     public bool ReplaceOrderLines { get; init; }
 
+    /// <summary>
+    /// For purchases, stock counts and inventory: the warehouse codes (without case) the batch may open, or null (the default) when
+    /// any code may open one. With a set, a row naming a warehouse that is neither its merchant's shipping warehouse, one it holds a
+    /// stock position in, nor in the set fails the batch (a <see cref="IngestError"/> on <c>warehouse_code</c> listing the merchant's
+    /// warehouses): a typo then cannot open a position of phantom stock. <c>erpdb import</c> passes its <c>--new-warehouse</c> codes,
+    /// none unless given.
+    /// </summary>
+    public IReadOnlySet<string>? NewWarehouses { get; init; }
+
     /// <summary>How many bad rows a rejected batch reports at most in <see cref="IngestException.Errors"/> (at least 1; default 100).</summary>
     public int MaxErrors { get; init; } = 100;
 

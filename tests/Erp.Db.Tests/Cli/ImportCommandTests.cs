@@ -1,3 +1,4 @@
+using Erp.Db.Ingest;
 using Erp.Db.Tests.Ingest;
 
 namespace Erp.Db.Tests.Cli;
@@ -116,7 +117,7 @@ public class ImportCommandTests
         {
             await CliRun.RunAsync("import", "orders", orders, "--connection", db.ConnectionString),
             await CliRun.RunAsync("import", "order-items", items, "--connection", db.ConnectionString),
-            await CliRun.RunAsync("import", "inventory", inventory, "--connection", db.ConnectionString),
+            await CliRun.RunAsync("import", "inventory", inventory, "--new-warehouse", "sz", "--connection", db.ConnectionString),
         };
 
         Assert.All(runs, r => Assert.Equal(0, r.ExitCode));
@@ -147,6 +148,48 @@ public class ImportCommandTests
         Assert.Equal("WH-SZ=12|default=35", await db.ScalarAsync<string>(
             "SELECT string_agg(warehouse_code || '=' || quantity_on_hand, '|' ORDER BY warehouse_code COLLATE \"C\") FROM dw.fact_inventory WHERE product_id = 100"));
         Assert.Equal("default", await db.ScalarAsync<string>("SELECT string_agg(warehouse_code, '|') FROM dw.fact_stock_counts"));
+    }
+
+    /// <summary>
+    /// A warehouse code the merchant has no stock in and does not ship from is a typo until the import is told it is a new
+    /// warehouse: refused with the merchant's warehouses listed and nothing written, in purchases, counts and inventory alike;
+    /// named with --new-warehouse (without case) it opens the position, and from then on it is one of the merchant's. The
+    /// library opens any code unless its options name the new ones.
+    /// </summary>
+    [Fact]
+    public async Task A_warehouse_the_merchant_does_not_have_is_refused_until_named_new()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var inventory = await WriteAsync("sku,merchant_id,quantity_on_hand,warehouse_code", "A-1,1,40,default", "A-1,1,4,wh-szz");
+        var count = await WriteAsync("merchant_id,sku,counted_quantity,counted_at,warehouse_code", "1,A-1,5,2026-03-05,WH-SZZ");
+        var purchase = await WriteAsync("merchant_id,reference_no,sku,quantity,unit_cost,received_date,warehouse_code", "1,PO-1,A-1,5,12.5,2026-03-05,wh-szz");
+        const string Books = "SELECT concat_ws('/', (SELECT string_agg(warehouse_code || '=' || quantity_on_hand, '|' ORDER BY warehouse_code) FROM dw.fact_inventory), "
+            + "(SELECT count(*) FROM dw.fact_stock_counts), (SELECT count(*) FROM dw.fact_inventory_transactions))";
+        var empty = await db.ScalarAsync<string>(Books);
+
+        var refused = new[]
+        {
+            await CliRun.RunAsync("import", "inventory", inventory, "--connection", db.ConnectionString),
+            await CliRun.RunAsync("import", "stock-counts", count, "--connection", db.ConnectionString),
+            await CliRun.RunAsync("import", "purchases", purchase, "--new-warehouse", "wh-sz,wh-bj", "--connection", db.ConnectionString),
+        };
+
+        foreach (var (run, line) in refused.Zip(new[] { 3, 2, 2 }))
+        {
+            Assert.True(run.ExitCode == 2, run.Output + run.Error);
+            Assert.Contains($"Line {line}: warehouse_code wh-szz is not a warehouse of merchant m-a (its warehouses: default): check the code, "
+                + "or name it as a new warehouse to open it (erpdb import --new-warehouse wh-szz)", run.Output + run.Error);
+        }
+        Assert.Equal(empty, await db.ScalarAsync<string>(Books));
+
+        var opened = await CliRun.RunAsync("import", "inventory", inventory, "--new-warehouse", "WH-SZZ", "--connection", db.ConnectionString);
+        var counted = await CliRun.RunAsync("import", "stock-counts", count, "--connection", db.ConnectionString);
+        Assert.True(opened.ExitCode == 0, opened.Output + opened.Error);
+        Assert.True(counted.ExitCode == 0, counted.Output + counted.Error);
+        Assert.Equal("default=40|wh-szz=5/1/1", await db.ScalarAsync<string>(Books));
+
+        await new Ingestor(db.DataSource).UpsertPurchasesAsync([new PurchaseRow(1, "PO-LIB", "A-1", 3, 10m, new DateOnly(2026, 3, 5)) { WarehouseCode = "wh-lib" }]);
+        Assert.Equal(3, await db.ScalarAsync<int>("SELECT quantity_on_hand FROM dw.fact_inventory WHERE warehouse_code = 'wh-lib'"));
     }
 
     /// <summary>

@@ -228,7 +228,13 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
 
         var max = options.MaxErrors;
         var failed = (await connection.QueryAsync<CheckFailure>(new CommandDefinition(
-            plan.CheckOf(staged.Given), days.With(new { max, replaceLines = options.ReplaceOrderLines }), transaction, commandTimeout: 0, cancellationToken: cancellationToken))).Select(f =>
+            plan.CheckOf(staged.Given), days.With(new
+            {
+                max,
+                replaceLines = options.ReplaceOrderLines,
+                checkWarehouses = options.NewWarehouses is not null,
+                newWarehouses = options.NewWarehouses?.Select(w => w.ToLowerInvariant()).ToArray() ?? [],
+            }), transaction, commandTimeout: 0, cancellationToken: cancellationToken))).Select(f =>
             {
                 var check = plan.Definition.Checks[f.CheckNo];
                 return new IngestError(f.RowNo, check.Field, check.Constraint, f.Message);

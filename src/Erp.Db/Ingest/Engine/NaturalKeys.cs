@@ -51,9 +51,31 @@ internal static class NaturalKeys
 
     /// <summary>
     /// A warehouse code not blank. A row of a merchant not found has none (<see cref="ResolveWarehouse"/> takes its merchant's):
-    /// the merchant check names that row, this one stays silent.
+    /// the merchant check names that row, this one stays silent. In a batch told which warehouses it may open
+    /// (<c>@checkWarehouses</c>, <see cref="IngestOptions.NewWarehouses"/>), the code must also be one the merchant has: its shipping
+    /// warehouse, a warehouse it holds a stock position in, or one of <c>@newWarehouses</c>. A typo would otherwise open a position
+    /// of phantom stock that counts in the product's totals and raises its own alerts.
     /// </summary>
-    public static readonly RowCheck Warehouse = OnceMerchantFound(RowCheck.Required("warehouse_code"));
+    public static IReadOnlyList<RowCheck> Warehouse() =>
+    [
+        OnceMerchantFound(RowCheck.Required("warehouse_code")),
+        new("warehouse_code", """
+            CAST(@checkWarehouses AS boolean) AND t.warehouse_code IS NOT NULL
+            AND NOT t.warehouse_code = ANY (CAST(@newWarehouses AS text[]))
+            AND EXISTS (SELECT 1 FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id AND m.shipping_warehouse_code <> t.warehouse_code)
+            AND (t.merchant_id, t.warehouse_code) NOT IN (SELECT f.merchant_id, f.warehouse_code FROM dw.fact_inventory AS f
+                                                           WHERE f.merchant_id IN (SELECT b.merchant_id FROM pg_temp.ingest_rows AS b))
+            """,
+            """
+            (SELECT format('warehouse_code %s is not a warehouse of merchant %s (its warehouses: %s): check the code, or name it as a new warehouse to open it (erpdb import --new-warehouse %s)',
+                           t.warehouse_code, m.merchant_code,
+                           (SELECT string_agg(w.code, ', ' ORDER BY w.code)
+                              FROM (SELECT m.shipping_warehouse_code
+                                    UNION SELECT f.warehouse_code FROM dw.fact_inventory AS f WHERE f.merchant_id = t.merchant_id) AS w(code)),
+                           t.warehouse_code)
+               FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id)
+            """),
+    ];
 
     private static RowCheck OnceMerchantFound(RowCheck check) => check with { FailsWhen = $"t.merchant_id IS NOT NULL AND ({check.FailsWhen})" };
 

@@ -48,7 +48,7 @@ internal static class InventoryEntity
         [
             .. NaturalKeys.Merchant(),
             RowCheck.Required("sku"),
-            NaturalKeys.Warehouse,
+            .. NaturalKeys.Warehouse(),
             References.Sku("fact_inventory_product_fkey"),
             References.ProductCostRate("average_unit_cost", "coalesce(t.average_unit_cost, 0) = 0", "current_date"),
         ],

@@ -53,7 +53,7 @@ internal static class PurchasesEntity
             RowCheck.BusinessDate("received_date"),
             RowCheck.NotAfterToday("received_date", "t.received_date"),
             RowCheck.Required("sku"),
-            NaturalKeys.Warehouse,
+            .. NaturalKeys.Warehouse(),
             References.Sku("fact_inventory_transactions_product_fkey"),
             // A purchase that opens a position opens it at the product's cost in CNY, at the rate of the day it was received.
             References.ProductCostRate("sku", """

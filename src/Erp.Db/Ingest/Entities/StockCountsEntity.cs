@@ -49,7 +49,7 @@ internal static class StockCountsEntity
         [
             .. NaturalKeys.Merchant(),
             RowCheck.Required("sku"),
-            NaturalKeys.Warehouse,
+            .. NaturalKeys.Warehouse(),
             // A count is of stock already counted: one dated ahead would stand as the latest, so that every real count and shipment
             // before its time would come before it. Today's day alone (its last second) is ahead too: the day's later shipments,
             // imported afterwards, would be taken as counted. Shown in the merchant's zone, the zone a day alone is read in.
