@@ -69,6 +69,7 @@ internal static class ErpDbCli
         services.AddSingleton<Command, Commands.Bi.ReceivablesCommand>();
         services.AddSingleton<Command, Commands.Bi.ReceiptsCommand>();
         services.AddSingleton<Command, Commands.Bi.MovementsCommand>();
+        services.AddSingleton<Command, Commands.Bi.StockCommand>();
         services.AddSingleton<Command, Commands.Bi.AlertsCommand>();
         services.AddSingleton<Command, Commands.Bi.TargetsCommand>();
         services.AddSingleton<Command, Commands.Bi.CampaignsCommand>();
