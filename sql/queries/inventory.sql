@@ -19,7 +19,7 @@ SELECT CASE WHEN :sku::text IS NOT NULL
        END AS problem;
 WITH classified AS (
     SELECT i.*,
-           dw.stock_status_class(i.quantity_available, coalesce(:threshold::integer, i.safety_stock), i.days_of_cover,
+           dw.stock_status_class(i.quantity_available, coalesce(:threshold::integer, i.safety_stock), i.units_sold_30d,
                               :overstock_days::integer) AS status
       FROM mart.inventory_summary AS i
      WHERE (:category_id::bigint IS NULL OR i.category_id = ANY((SELECT dw.category_subtree(:category_id::bigint))::bigint[]))
@@ -29,13 +29,15 @@ SELECT count(*) AS totalproducts,
        count(*) FILTER (WHERE status = 'low') AS lowstockproducts,
        count(*) FILTER (WHERE status = 'out') AS outofstockproducts,
        count(*) FILTER (WHERE status = 'overstock') AS overstockproducts,
-       round(avg(turnover_30d), 4) AS averageturnoverrate,
+       -- The selected products' turnover together: cost of the units sold over the stock value, a ratio of the sums (a mean of
+       -- each product's ratio let one slow product with little stock outweigh the rest).
+       round(sum(cost_sold_30d) / nullif(sum(inventory_value_cny), 0), 4) AS averageturnoverrate,
        -- Rounded once, over the exact values: the figure SQL gives as round(sum(quantity_on_hand * average_unit_cost), 2).
        coalesce(round(sum(inventory_value_cny), 2), 0) AS inventoryvalue
   FROM classified;
 WITH classified AS (
     SELECT i.*,
-           dw.stock_status_class(i.quantity_available, coalesce(:threshold::integer, i.safety_stock), i.days_of_cover,
+           dw.stock_status_class(i.quantity_available, coalesce(:threshold::integer, i.safety_stock), i.units_sold_30d,
                               :overstock_days::integer) AS status
       FROM mart.inventory_summary AS i
      WHERE (:category_id::bigint IS NULL OR i.category_id = ANY((SELECT dw.category_subtree(:category_id::bigint))::bigint[]))

@@ -111,15 +111,26 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
         }
     }
 
+    /// <summary>
+    /// Overstock is the stock above the safety stock lasting more than 90 days of the last 30 days' sales, or not selling: a
+    /// product that sells, kept just above a large safety stock, has many days of cover but is due to reorder, not overstocked,
+    /// and no product is both. The summary's turnover is the products' cost sold over their stock value, a ratio of the sums.
+    /// </summary>
     [Fact]
-    public async Task Stock_that_did_not_sell_in_30_days_is_overstock_and_only_above_its_safety_stock()
+    public async Task Stock_above_its_safety_stock_that_does_not_sell_in_90_days_is_overstock_and_never_a_product_to_reorder()
     {
         await using var f = await QueryFixture.CreateAsync();
-        await f.Db.ExecuteAsync("""
+        var selling = await f.Db.ScalarAsync<long>("SELECT min(product_id) FROM mart.mv_inventory_summary WHERE merchant_id = 1 AND units_sold_30d > 1");
+        await f.Db.ExecuteAsync($"""
             INSERT INTO dw.dim_products (product_id, merchant_id, sku, product_name, category_id, unit_cost, safety_stock)
             VALUES (103, 1, 'SKU-DEAD', 'Dead stock', 1, 3, 5), (104, 1, 'SKU-THIN', 'Thin stock', 1, 3, 5);
             INSERT INTO dw.fact_inventory (merchant_id, product_id, warehouse_code, quantity_on_hand, safety_stock, average_unit_cost)
             VALUES (1, 103, 'default', 60, 5, 3), (1, 104, 'default', 4, 5, 3);
+            -- The selling product kept one unit above a safety stock of 100 times its month's sales: years of cover in all.
+            UPDATE dw.fact_inventory AS i SET safety_stock = CASE WHEN i.warehouse_code = 'default' THEN s.units_sold_30d * 100 ELSE 0 END, quantity_incoming = 0,
+                   quantity_on_hand = i.quantity_reserved + CASE WHEN i.warehouse_code = 'default' THEN s.units_sold_30d * 100 + 1 ELSE 0 END
+              FROM mart.mv_inventory_summary AS s
+             WHERE i.merchant_id = 1 AND i.product_id = {selling} AND s.merchant_id = 1 AND s.product_id = i.product_id;
             SELECT ops.refresh_view('mart.mv_inventory_summary', 'test');
             """);
 
@@ -127,10 +138,18 @@ public class OtherQueryTests(SharedQueryFixture shared) : IClassFixture<SharedQu
 
         Assert.Equal("overstock", report.Products.Items.Single(p => p.Sku == "SKU-DEAD").Status);
         Assert.Equal("low", report.Products.Items.Single(p => p.Sku == "SKU-THIN").Status);
+        var kept = report.Products.Items.Single(p => p.ProductId == selling);
+        Assert.True(kept.DaysOfCover > 90, $"{kept.DaysOfCover}");
+        Assert.Equal("normal", kept.Status);
+        Assert.True(kept.SuggestedReorder > 0, $"{kept.SuggestedReorder}");
+        Assert.DoesNotContain(report.Products.Items, p => p.Status == "overstock" && p.SuggestedReorder > 0);
         Assert.Equal(await f.Db.ScalarAsync<long>("""
             SELECT count(*) FROM mart.mv_inventory_summary
-             WHERE merchant_id = 1 AND quantity_available > safety_stock AND (days_of_cover IS NULL OR days_of_cover > 90)
+             WHERE merchant_id = 1 AND quantity_available > safety_stock
+               AND (units_sold_30d = 0 OR (quantity_available - safety_stock) * 30.0 / units_sold_30d > 90)
             """), report.Summary.OverstockProducts);
+        Assert.Equal(await f.Db.ScalarAsync<decimal>("SELECT round(sum(cost_sold_30d) / sum(inventory_value_cny), 4) FROM mart.mv_inventory_summary WHERE merchant_id = 1"),
+            report.Summary.AverageTurnoverRate);
     }
 
     [Theory]

@@ -8,7 +8,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 /// <summary><c>erpdb inventory</c>: stock status, turnover and reorder suggestions.</summary>
 internal sealed class InventoryCommand : Command
 {
-    private readonly Option<StockFilter> status = new("--status") { Description = "all, low (or low_stock), out (or out_of_stock) or overstock. Low stock (dw.stock_status, the rule of the low_stock alerts): available at or below the safety stock, above 0; out: nothing available (not counted as low: ask for both to see everything to reorder, or sort all by reorder); overstock: more than 90 days of cover, or stock above the safety stock with no sales in the last 30 days (dead stock).", DefaultValueFactory = _ => StockFilter.All };
+    private readonly Option<StockFilter> status = new("--status") { Description = "all, low (or low_stock), out (or out_of_stock) or overstock. Low stock (dw.stock_status, the rule of the low_stock alerts): available at or below the safety stock, above 0; out: nothing available (not counted as low: ask for both to see everything to reorder, or sort all by reorder); overstock: the stock above the safety stock would last more than 90 days at the last 30 days' rate, or did not sell in them (dead stock); a product to reorder is never overstock.", DefaultValueFactory = _ => StockFilter.All };
     private readonly Option<int?> threshold = new("--threshold") { Description = "Low stock means available at or below this (default: each product's safety stock)." };
     private readonly Option<string?> sku = new("--sku") { Description = "Only this product (its SKU, exactly as imported; an unknown SKU is an error). Its movements: erpdb movements --sku." };
     private readonly Option<long?> category = new("--category") { Description = "Only this category (its id, as sales and profit --group-by category key it) and its subcategories: a top-level category selects all below it. An id that is not one of the merchant's categories is an error naming its top-level categories." };
@@ -18,7 +18,8 @@ internal sealed class InventoryCommand : Command
     private readonly PagingOptions paging;
 
     public InventoryCommand(CommandRunner runner, Database database)
-        : base("inventory", "Stock position per product over all warehouses: low, out of stock and overstocked products, 30-day sales and turnover, and suggested reorder quantities.\n"
+        : base("inventory", "Stock position per product over all warehouses: low, out of stock and overstocked products, 30-day sales and turnover, and suggested reorder quantities. "
+            + "Each warehouse's position, as the stock alerts see it: erpdb stock.\n"
             + "Reorder = max(0, safety stock + units sold in the last 30 days (today excluded) - available - incoming): 30 more days at the last 30 days' rate above the safety stock; "
             + "for a low or out-of-stock product that sold in those 30 days incoming is left out (it did not keep the product above its safety stock), so the suggestion is never 0 while it still sells. "
             + "Fields: currentStock = available (on hand - reserved, all warehouses); unitsLast30Days = units sold in the 30 days; "

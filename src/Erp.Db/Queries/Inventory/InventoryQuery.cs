@@ -18,7 +18,7 @@ public sealed record InventoryQuery
     /// <summary>Only this product (its SKU, exactly as imported); a SKU that is not one of the merchant's products is a <see cref="QueryValidationException"/>.</summary>
     public string? Sku { get; init; }
 
-    /// <summary>Days of cover above which a product counts as overstocked. Default 90. Stock above the safety stock with no sales in the last 30 days (no cover) is always overstocked.</summary>
+    /// <summary>Days above which a product counts as overstocked: those its stock above the safety stock would last at the last 30 days' rate of sales. Default 90. Stock above the safety stock with no sales in the last 30 days is always overstocked.</summary>
     public int OverstockDays { get; init; } = 90;
 
     /// <summary>Sort key.</summary>

@@ -20,7 +20,7 @@ public sealed record InventorySummary
     /// <summary>Overstocked (see <see cref="StockFilter.Overstock"/>).</summary>
     public long OverstockProducts { get; init; }
 
-    /// <summary>Average 30-day turnover of products that have one.</summary>
+    /// <summary>The 30-day turnover of the selected products together: the cost of their units sold in the last 30 days over their stock value at average cost (a ratio of the sums, not a mean of the products' ratios); null without stock value.</summary>
     public decimal? AverageTurnoverRate { get; init; }
 
     /// <summary>Stock value at average cost, CNY: on hand x average unit cost summed over the selected positions, rounded once to the cent.</summary>

@@ -12,6 +12,6 @@ public enum StockFilter
     /// <summary>Nothing available.</summary>
     Out,
 
-    /// <summary>More than <see cref="InventoryQuery.OverstockDays"/> days of cover.</summary>
+    /// <summary>Stock above the safety stock for more than <see cref="InventoryQuery.OverstockDays"/> days of sales at the last 30 days' rate, or above it without sales.</summary>
     Overstock,
 }
