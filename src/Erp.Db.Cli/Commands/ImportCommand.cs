@@ -83,6 +83,12 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
             + "Without it a row may name only a warehouse its merchant has (its shipping warehouse, or one it holds stock in), so a typo cannot open a position of phantom stock.",
     };
 
+    private readonly Option<bool> lateCounts = new("--late-counts")
+    {
+        Description = "With entity stock-counts: record a count older than its position's latest posted count as history. It adjusts nothing (the newer count stands), "
+            + "so without this option such a row is an error naming the latest count.",
+    };
+
     private readonly Option<bool> dryRun = new("--dry-run")
     {
         Description = "Validate everything against the database and report what would be inserted, updated and left unchanged; write nothing.",
@@ -105,6 +111,7 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
         Options.Add(items);
         Options.Add(replace);
         Options.Add(newWarehouses);
+        Options.Add(lateCounts);
         Options.Add(dryRun);
         SetAction((parseResult, ct) => runner.RunAsync(parseResult, token => ExecuteAsync(parseResult, token), ct));
     }
@@ -153,6 +160,7 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
                     SuppliedFields = header.ToHashSet(StringComparer.Ordinal),
                     ReplaceOrderLines = replaceLines,
                     NewWarehouses = NewWarehouses(parseResult),
+                    RefuseLateCounts = !parseResult.GetValue(lateCounts),
                 });
             result = await target.ImportAsync(ingestor, run, cancellationToken);
         }

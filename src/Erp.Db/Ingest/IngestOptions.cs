@@ -48,6 +48,14 @@ public sealed record IngestOptions
     /// </summary>
     public IReadOnlySet<string>? NewWarehouses { get; init; }
 
+    /// <summary>
+    /// For stock counts: refuse a new count older than one already posted for its position. Such a late count adjusts nothing (the
+    /// newer count set the book, and posting the older one would undo it); by default (false) it is stored as history with the book
+    /// of its time, without a word. With true it fails the batch (a <see cref="IngestError"/> on <c>counted_at</c> naming the latest
+    /// count), so that a file counted late is noticed. <c>erpdb import stock-counts</c> refuses unless given <c>--late-counts</c>.
+    /// </summary>
+    public bool RefuseLateCounts { get; init; }
+
     /// <summary>How many bad rows a rejected batch reports at most in <see cref="IngestException.Errors"/> (at least 1; default 100).</summary>
     public int MaxErrors { get; init; } = 100;
 

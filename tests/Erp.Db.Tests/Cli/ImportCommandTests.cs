@@ -193,6 +193,38 @@ public class ImportCommandTests
     }
 
     /// <summary>
+    /// A count older than its position's latest posted count adjusts nothing (the newer one stands): the import refuses it,
+    /// naming the latest count, rather than storing it without a word; --late-counts records it as history, and the book stays.
+    /// The latest count imported again is unchanged, not late.
+    /// </summary>
+    [Fact]
+    public async Task A_count_older_than_the_latest_posted_one_is_refused_unless_recorded_as_history()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var latest = await WriteAsync("merchant_id,sku,counted_quantity,counted_at", "1,A-1,7,2026-03-09T10:00:00+08:00");
+        var late = await WriteAsync("merchant_id,sku,counted_quantity,counted_at", "1,A-1,7,2026-03-09T10:00:00+08:00", "1,A-1,99,2026-03-08T10:00:00+08:00");
+        const string Books = "SELECT concat_ws('/', (SELECT string_agg(quantity_on_hand::text, '|') FROM dw.fact_inventory), "
+            + "(SELECT count(*) FROM dw.fact_stock_counts), (SELECT count(*) FROM dw.fact_inventory_transactions))";
+
+        var first = await CliRun.RunAsync("import", "stock-counts", latest, "--connection", db.ConnectionString);
+        var books = await db.ScalarAsync<string>(Books);
+        var refused = await CliRun.RunAsync("import", "stock-counts", late, "--connection", db.ConnectionString);
+        var afterRefused = await db.ScalarAsync<string>(Books);
+        var again = await CliRun.RunAsync("import", "stock-counts", latest, "--connection", db.ConnectionString);
+        var history = await CliRun.RunAsync("import", "stock-counts", late, "--late-counts", "--connection", db.ConnectionString);
+
+        Assert.True(first.ExitCode == 0, first.Output + first.Error);
+        Assert.Equal("7/1/1", books);
+        Assert.True(refused.ExitCode == 2, refused.Output + refused.Error);
+        Assert.Contains("Line 3: counted_at 2026-03-08 10:00:00 is before the latest count of A-1 in default, at 2026-03-09 10:00:00 (7 counted): "
+            + "a late count adjusts nothing, the newer one stands; count again, or record it as history with --late-counts", refused.Output + refused.Error);
+        Assert.Equal(books, afterRefused);
+        Assert.True(again.ExitCode == 0, again.Output + again.Error);
+        Assert.True(history.ExitCode == 0, history.Output + history.Error);
+        Assert.Equal("7/2/1", await db.ScalarAsync<string>(Books));
+    }
+
+    /// <summary>
     /// A count dated by its day alone is read as that day's last second in the file's zone (--time-zone), else in the merchant's,
     /// the zone its movements are dated in: it counts what the day left on the shelf. Before, a file without --time-zone read it in
     /// UTC, so a count of a New York day was dated 19:00 that day, before the evening's shipments.

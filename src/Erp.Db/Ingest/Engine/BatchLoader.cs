@@ -234,6 +234,7 @@ internal sealed class BatchLoader(NpgsqlDataSource dataSource, ILogger logger, I
                 replaceLines = options.ReplaceOrderLines,
                 checkWarehouses = options.NewWarehouses is not null,
                 newWarehouses = options.NewWarehouses?.Select(w => w.ToLowerInvariant()).ToArray() ?? [],
+                refuseLateCounts = options.RefuseLateCounts,
             }), transaction, commandTimeout: 0, cancellationToken: cancellationToken))).Select(f =>
             {
                 var check = plan.Definition.Checks[f.CheckNo];

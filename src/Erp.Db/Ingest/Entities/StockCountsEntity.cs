@@ -72,6 +72,25 @@ internal static class StockCountsEntity
                 + "t.counted_quantity, t.sku, t.warehouse_code, t.counted_at, c.counted_quantity) "
                 + "FROM dw.fact_stock_counts AS c JOIN dw.dim_products AS p ON p.merchant_id = c.merchant_id AND p.product_id = c.product_id "
                 + "WHERE c.merchant_id = t.merchant_id AND p.sku = t.sku AND c.warehouse_code = t.warehouse_code AND c.counted_at = t.counted_at)"),
+            // A count older than one already posted for its position adjusts nothing (dw.post_stock_counts: the newer count
+            // stands). In a batch told to refuse such late counts (@refuseLateCounts, IngestOptions.RefuseLateCounts) a new one is an
+            // error rather than history stored without a word; the same count again is unchanged, as always.
+            new("counted_at",
+                """
+                CAST(@refuseLateCounts AS boolean)
+                AND EXISTS (SELECT 1 FROM dw.fact_stock_counts AS c JOIN dw.dim_products AS p ON p.merchant_id = c.merchant_id AND p.product_id = c.product_id
+                            WHERE c.merchant_id = t.merchant_id AND p.sku = t.sku AND c.warehouse_code = t.warehouse_code
+                              AND c.counted_at > t.counted_at AND c.posted_at IS NOT NULL)
+                AND NOT EXISTS (SELECT 1 FROM dw.fact_stock_counts AS c JOIN dw.dim_products AS p ON p.merchant_id = c.merchant_id AND p.product_id = c.product_id
+                                WHERE c.merchant_id = t.merchant_id AND p.sku = t.sku AND c.warehouse_code = t.warehouse_code AND c.counted_at = t.counted_at)
+                """,
+                "(SELECT format('counted_at %s is before the latest count of %s in %s, at %s (%s counted): a late count adjusts nothing, the newer one "
+                + "stands; count again, or record it as history with --late-counts', "
+                + "(t.counted_at AT TIME ZONE m.timezone)::timestamp(0), t.sku, t.warehouse_code, (c.counted_at AT TIME ZONE m.timezone)::timestamp(0), c.counted_quantity) "
+                + "FROM dw.fact_stock_counts AS c JOIN dw.dim_products AS p ON p.merchant_id = c.merchant_id AND p.product_id = c.product_id "
+                + "JOIN dw.dim_merchants AS m ON m.merchant_id = c.merchant_id "
+                + "WHERE c.merchant_id = t.merchant_id AND p.sku = t.sku AND c.warehouse_code = t.warehouse_code AND c.posted_at IS NOT NULL "
+                + "ORDER BY c.counted_at DESC LIMIT 1)"),
         ],
         Post = """
             SELECT dw.post_stock_counts(m.merchant_id)
