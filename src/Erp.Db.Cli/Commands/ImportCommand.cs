@@ -77,6 +77,12 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
             + "says the order has no lines: every line of it is deleted, and its cost and units become 0. Without it, a file never removes a line.",
     };
 
+    private readonly Option<string?> merchant = new("--merchant", "-m")
+    {
+        Description = "Only this merchant's rows (its id or code): a row whose merchant_code or merchant_id names another merchant is an error, and nothing is written; "
+            + "the file may then leave both columns out (its rows are this merchant's). For a file a merchant handed over. Not with merchants or exchange-rates.",
+    };
+
     private readonly Option<string[]> newWarehouses = new("--new-warehouse")
     {
         Description = "With entity purchases, stock-counts or inventory: a warehouse code the file may open (several separated by commas or by repeating the option). "
@@ -110,6 +116,7 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
         Options.Add(maxErrors);
         Options.Add(items);
         Options.Add(replace);
+        Options.Add(merchant);
         Options.Add(newWarehouses);
         Options.Add(lateCounts);
         Options.Add(dryRun);
@@ -123,7 +130,8 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
             $"Unknown entity '{name}'. Choose one of: {string.Join(", ", ImportEntities.All.Select(e => e.Name))}.",
             new { field = "entity", entity = name, entities = ImportEntities.All.Select(e => e.Name) });
         var path = ExistingFile(parseResult.GetValue(file)!);
-        var settings = new ImportSettings(DateFormatOf(parseResult.GetValue(dateFormat)), parseResult.GetValue(maxErrors), TimeZoneOf(parseResult.GetValue(timeZone)));
+        var settings = new ImportSettings(DateFormatOf(parseResult.GetValue(dateFormat)), parseResult.GetValue(maxErrors), TimeZoneOf(parseResult.GetValue(timeZone)),
+            await OnlyMerchantAsync(parseResult, target, cancellationToken));
         if (settings.MaxErrors < 1)
         {
             throw CliException.Validation($"--max-errors must be at least 1, not {settings.MaxErrors}.", new { field = "--max-errors", maxErrors = settings.MaxErrors });
@@ -150,14 +158,14 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
         IngestResult result;
         try
         {
-            var header = ReadHeader(source, target, path);
+            var header = ReadHeader(source, target, path, settings.Merchant is not null);
             run = new ImportRun(source, header, settings, progress is null ? null : progress.Report);
             var ingestor = (await database.GetErpAsync(parseResult, cancellationToken)).Ingest
                 .With(new IngestOptions
                 {
                     DryRun = dry,
                     MaxErrors = settings.MaxErrors,
-                    SuppliedFields = header.ToHashSet(StringComparer.Ordinal),
+                    SuppliedFields = Supplied(header, settings),
                     ReplaceOrderLines = replaceLines,
                     NewWarehouses = NewWarehouses(parseResult),
                     RefuseLateCounts = !parseResult.GetValue(lateCounts),
@@ -324,8 +332,8 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
         using var source = Open(path, parseResult);
         using var itemsSource = Open(itemsPath, parseResult);
         // Both headers are checked before either file is read, so that a problem in each is reported in one run.
-        var headerProblem = HeaderProblem(source, OrdersCsv.Entity, out var header);
-        var itemsHeaderProblem = HeaderProblem(itemsSource, OrderItemsCsv.Entity, out var itemsHeader);
+        var headerProblem = HeaderProblem(source, OrdersCsv.Entity, settings.Merchant is not null, out var header);
+        var itemsHeaderProblem = HeaderProblem(itemsSource, OrderItemsCsv.Entity, settings.Merchant is not null, out var itemsHeader);
         if (headerProblem is not null || itemsHeaderProblem is not null)
         {
             throw Rejected([(path, headerProblem is null ? [] : [headerProblem]), (itemsPath, itemsHeaderProblem is null ? [] : [itemsHeaderProblem])]);
@@ -339,8 +347,8 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
             {
                 DryRun = dry,
                 MaxErrors = settings.MaxErrors,
-                SuppliedFields = header.ToHashSet(StringComparer.Ordinal),
-                SuppliedItemFields = itemsHeader.ToHashSet(StringComparer.Ordinal),
+                SuppliedFields = Supplied(header, settings),
+                SuppliedItemFields = Supplied(itemsHeader, settings),
                 ReplaceOrderLines = parseResult.GetValue(replace),
             });
             result = await ingestor.UpsertOrdersWithItemsAsync(OrdersCsv.Entity.Rows(run, cancellationToken), OrderItemsCsv.Entity.Rows(itemsRun, cancellationToken), cancellationToken);
@@ -510,14 +518,34 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
     [GeneratedRegex(@"[ \u00A0-]+")]
     private static partial Regex WordSeparators();
 
-    private static string[] ReadHeader(ImportSource source, ImportEntity target, string path) =>
-        HeaderProblem(source, target, out var header) is { } problem ? throw Rejected(path, [problem]) : header;
+    private static string[] ReadHeader(ImportSource source, ImportEntity target, string path, bool merchantGiven) =>
+        HeaderProblem(source, target, merchantGiven, out var header) is { } problem ? throw Rejected(path, [problem]) : header;
+
+    /// <summary>The fields a file gives: its header's, and merchant_code when --merchant gives it to rows that name none.</summary>
+    private static HashSet<string> Supplied(string[] header, ImportSettings settings) =>
+        [.. header, .. settings.Merchant is null ? [] : new[] { "merchant_code" }];
+
+    /// <summary>The merchant --merchant names (any the login sees: writers need no grant), or null; refused for an entity without a merchant column.</summary>
+    private async Task<ImportMerchant?> OnlyMerchantAsync(ParseResult parseResult, ImportEntity target, CancellationToken cancellationToken)
+    {
+        if (parseResult.GetValue(merchant) is not { } requested || string.IsNullOrWhiteSpace(requested))
+        {
+            return null;
+        }
+        if (!target.Columns.Any(c => c.Name == "merchant_code" && c.Or == "merchant_id"))
+        {
+            throw CliException.Validation($"--merchant goes with an entity of a merchant's rows, not {target.Name}.", new { field = "--merchant", entity = target.Name });
+        }
+        var erp = await database.GetErpAsync(parseResult, cancellationToken);
+        var id = await Bi.MerchantOption.ResolveAsync(erp, requested, cancellationToken, toWrite: true);
+        return new ImportMerchant(id, (await erp.Queries.MerchantsAsync(cancellationToken)).Single(m => m.MerchantId == id).Code);
+    }
 
     /// <summary>
     /// Reads the header (names as spreadsheets write them: MERCHANT_CODE, Merchant Code or merchant-code is merchant_code) and returns what is
     /// wrong with it for <paramref name="target"/>, or null when nothing is.
     /// </summary>
-    private static ImportProblem? HeaderProblem(ImportSource source, ImportEntity target, out string[] header)
+    private static ImportProblem? HeaderProblem(ImportSource source, ImportEntity target, bool merchantGiven, out string[] header)
     {
         header = [];
         if (source.ReadHeader() is not { Length: > 0 } read || read.All(string.IsNullOrEmpty))
@@ -548,7 +576,8 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
         }
         // column names the first missing column alone (merchant_code), as every problem's column does; the reason names its alternative.
         var missing = target.Columns.Where(c => c.Required && !names.Contains(c.Name)).Select(c => (c.Name, Text: c.Name))
-            .Concat(target.Columns.Where(c => c.Or is not null && !names.Contains(c.Name) && !names.Contains(c.Or)).Select(c => (c.Name, Text: $"{c.Name} (or {c.Or})")))
+            .Concat(target.Columns.Where(c => c.Or is not null && !names.Contains(c.Name) && !names.Contains(c.Or) && !(merchantGiven && c.Name == "merchant_code"))
+                .Select(c => (c.Name, Text: $"{c.Name} (or {c.Or})")))
             .ToList();
         if (missing.Count > 0)
         {

@@ -38,6 +38,7 @@ internal sealed partial class CsvRecord
     private readonly Func<string, DateOnly?> parseDate;
     private readonly Func<string, DateTimeOffset?> parseTimestamp;
     private readonly TimeZoneInfo? timeZone;
+    private readonly ImportMerchant? merchant;
     private string?[] cells = [];
 
     public CsvRecord(IReadOnlyList<string> header, IReadOnlyList<CsvColumn> columns, ImportSettings settings)
@@ -46,6 +47,7 @@ internal sealed partial class CsvRecord
         index = columns.DistinctBy(c => c.Name).ToDictionary(c => c.Name, c => positions.GetValueOrDefault(c.Name, -1), StringComparer.Ordinal);
         dateFormat = settings.DateFormat;
         timeZone = settings.TimeZone;
+        merchant = settings.Merchant;
         timestampFormats = TimestampFormats(dateFormat);
         dateExpected = $"a date in {DayFormats}";
         timestampExpected = $"a timestamp in ISO 8601 (2026-03-05T10:00:00+08:00{(dateFormat is null ? "" : $", or {dateFormat} H:mm:ss")})";
@@ -248,6 +250,25 @@ internal sealed partial class CsvRecord
             : read;
     }
 
+    /// <summary>
+    /// The merchant of a file restricted to one (<c>--merchant</c>): a blank or absent merchant_code is that merchant's code, and a
+    /// merchant_code or merchant_id naming another merchant is a problem, so that a file handed over by one merchant cannot write
+    /// another's rows.
+    /// </summary>
+    private string? MerchantCell(string column, string? cell, ImportMerchant only)
+    {
+        if (string.IsNullOrEmpty(cell) || cell == NullMarker)
+        {
+            return column == "merchant_code" ? only.Code : null;
+        }
+        if (cell != (column == "merchant_code" ? only.Code : only.Id.ToString(CultureInfo.InvariantCulture)))
+        {
+            Problems.Add(new ImportProblem(Line, column, null,
+                $"{column} {(cell.Length > 40 ? cell[..40] + "..." : cell)} is not merchant {only.Code} (id {only.Id}), which --merchant names: the file may hold that merchant's rows only"));
+        }
+        return cell;
+    }
+
     /// <summary>A timestamp's own offset at its end: Z, +08:00, -0500 or +08.</summary>
     [GeneratedRegex(@"(Z|[+-]\d{2}(:?\d{2})?)$")]
     private static partial Regex Offset();
@@ -259,6 +280,10 @@ internal sealed partial class CsvRecord
             throw new InvalidOperationException($"Column {column} is read but not declared.");
         }
         var cell = i >= 0 && i < cells.Length ? cells[i]?.Trim() : null;
+        if (merchant is not null && column is "merchant_code" or "merchant_id")
+        {
+            return MerchantCell(column, cell, merchant);
+        }
         if (string.IsNullOrEmpty(cell) || cell == NullMarker)
         {
             if (required)

@@ -193,6 +193,41 @@ public class ImportCommandTests
     }
 
     /// <summary>
+    /// --merchant restricts a file to one merchant: a row naming another by code or id is refused and nothing of the file is
+    /// written; a file without merchant columns is that merchant's rows; an entity without a merchant takes no --merchant.
+    /// </summary>
+    [Fact]
+    public async Task A_file_imported_for_one_merchant_may_not_write_another_merchants_rows()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var mixed = await WriteAsync("merchant_code,reference_no,sku,quantity,unit_cost,received_date", "m-a,PO-1,A-1,5,10,2026-03-05", "m-b,PO-2,B-1,5,10,2026-03-05");
+        var byId = await WriteAsync("merchant_id,reference_no,sku,quantity,unit_cost,received_date", "1,PO-1,A-1,5,10,2026-03-05", "2,PO-2,B-1,5,10,2026-03-05");
+        var bare = await WriteAsync("reference_no,sku,quantity,unit_cost,received_date", "PO-3,A-1,5,10,2026-03-05");
+        var merchants = await WriteAsync("merchant_code,merchant_name", "m-c,Merchant C");
+        const string Purchases = "SELECT coalesce(string_agg(merchant_id || ':' || reference_no, '|' ORDER BY reference_no), '') FROM dw.fact_inventory_transactions";
+
+        var refused = await CliRun.RunAsync("import", "purchases", mixed, "--merchant", "m-a", "--connection", db.ConnectionString);
+        var refusedById = await CliRun.RunAsync("import", "purchases", byId, "--merchant", "1", "--connection", db.ConnectionString);
+        var nothing = await db.ScalarAsync<string>(Purchases);
+        var withoutColumns = await CliRun.RunAsync("import", "purchases", bare, "--merchant", "m-a", "--connection", db.ConnectionString);
+        var noMerchantGiven = await CliRun.RunAsync("import", "purchases", bare, "--connection", db.ConnectionString);
+        var notForMerchants = await CliRun.RunAsync("import", "merchants", merchants, "--merchant", "m-a", "--connection", db.ConnectionString);
+
+        Assert.True(refused.ExitCode == 2, refused.Output + refused.Error);
+        Assert.Contains("Line 3: merchant_code m-b is not merchant m-a (id 1), which --merchant names: the file may hold that merchant's rows only", refused.Output + refused.Error);
+        Assert.True(refusedById.ExitCode == 2, refusedById.Output + refusedById.Error);
+        Assert.Contains("Line 3: merchant_id 2 is not merchant m-a (id 1)", refusedById.Output + refusedById.Error);
+        Assert.Equal("", nothing);
+        Assert.True(withoutColumns.ExitCode == 0, withoutColumns.Output + withoutColumns.Error);
+        Assert.Equal("1:PO-3", await db.ScalarAsync<string>(Purchases));
+        Assert.Equal(2, noMerchantGiven.ExitCode);
+        Assert.Contains("missing required column(s) merchant_code (or merchant_id)", noMerchantGiven.Output + noMerchantGiven.Error);
+        Assert.Equal(2, notForMerchants.ExitCode);
+        Assert.Contains("--merchant goes with an entity of a merchant's rows, not merchants.", notForMerchants.Output + notForMerchants.Error);
+        Assert.Equal(2L, await db.ScalarAsync<long>("SELECT count(*) FROM dw.dim_merchants"));
+    }
+
+    /// <summary>
     /// A count older than its position's latest posted count adjusts nothing (the newer one stands): the import refuses it,
     /// naming the latest count, rather than storing it without a word; --late-counts records it as history, and the book stays.
     /// The latest count imported again is unchanged, not late.
