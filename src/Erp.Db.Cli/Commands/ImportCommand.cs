@@ -188,9 +188,9 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
         {
             throw Rejected(path, [Unreadable(e, path, source, parseResult.GetValue(encoding) is not null)]);
         }
-        catch (System.Xml.XmlException e)
+        catch (Exception e) when (e is System.Xml.XmlException || (e is InvalidDataException && source is XlsxSource))
         {
-            // A sheet MiniExcel refuses while its rows are read (a DTD, broken markup), as one it refuses when opened.
+            // A sheet MiniExcel refuses while its rows are read (a DTD, broken markup), or a cell too long, as one it refuses when opened.
             throw NotAWorkbook(path, e);
         }
         finally
@@ -372,7 +372,7 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
             // The lines are checked against the database after their orders are written: refused orders leave them unchecked.
             throw Rejected([(path, Refused(run, e)), (itemsPath, [])], settings.MaxErrors);
         }
-        catch (Exception e) when (e is DecoderFallbackException or CsvHelperException or System.Xml.XmlException)
+        catch (Exception e) when (e is DecoderFallbackException or CsvHelperException or System.Xml.XmlException or InvalidDataException)
         {
             throw CliException.Validation($"{itemsPath} or {path} cannot be read ({e.Message}): import each alone to find the line. Nothing was imported.",
                 new { file = path, items = itemsPath });

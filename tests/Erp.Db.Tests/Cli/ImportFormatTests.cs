@@ -1,4 +1,5 @@
 using System.Text;
+using Erp.Db.Cli.Import.Sources;
 using Erp.Db.Tests.Faults;
 using Erp.Db.Tests.Infrastructure;
 using Erp.Db.Tests.Ingest;
@@ -298,6 +299,41 @@ public class ImportFormatTests
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("VALIDATION_ERROR", run.Json().GetProperty("error").GetProperty("code").GetString());
         Assert.StartsWith($"{path} is not a readable .xlsx workbook", run.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
+    }
+
+    /// <summary>
+    /// A workbook whose part unpacks to far more than it packs (a zip bomb: 80 MiB of one byte in a few hundred KB) is refused
+    /// before any of it is read, and a cell longer than a CSV's limit is refused naming its row; nothing is written either way.
+    /// </summary>
+    [Fact]
+    public async Task A_workbook_that_unpacks_to_too_much_or_holds_a_huge_cell_is_refused_and_nothing_written()
+    {
+        await using var db = await IngestSample.CreateAsync();
+        var bomb = Temp(".xlsx");
+        MiniExcel.SaveAs(bomb, new[] { OrderCells("X-1", "2026-03-05", 1) });
+        using (var zip = System.IO.Compression.ZipFile.Open(bomb, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            await using var padding = zip.CreateEntry("xl/media/padding.bin", System.IO.Compression.CompressionLevel.SmallestSize).Open();
+            var block = new byte[1 << 20];
+            for (var i = 0; i < 80; i++)
+            {
+                await padding.WriteAsync(block);
+            }
+        }
+        var huge = Temp(".xlsx");
+        MiniExcel.SaveAs(huge, new[] { OrderCells("X-2", "2026-03-05", 1), OrderCells(new string('x', CsvSource.MaxCellLength + 1), "2026-03-05", 1) });
+        var before = await DatabaseChecksum.ReadAsync(db);
+
+        var bombRun = await CliRun.RunAsync(Import("orders", bomb, db));
+        var hugeRun = await CliRun.RunAsync(Import("orders", huge, db));
+
+        Assert.Equal((2, "VALIDATION_ERROR"), (bombRun.ExitCode, bombRun.Json().GetProperty("error").GetProperty("code").GetString()));
+        Assert.StartsWith($"{bomb} is not a readable .xlsx workbook: its part xl/media/padding.bin unpacks to 83,886,080 bytes from ",
+            bombRun.Json().GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal((2, "VALIDATION_ERROR"), (hugeRun.ExitCode, hugeRun.Json().GetProperty("error").GetProperty("code").GetString()));
+        Assert.Equal($"{huge} is not a readable .xlsx workbook: row 3 has a cell of 100,001 characters, more than the 100,000 erpdb reads: the sheet is not a table of rows",
+            hugeRun.Json().GetProperty("error").GetProperty("message").GetString());
         Assert.Equal(before, await DatabaseChecksum.ReadAsync(db));
     }
 
