@@ -13,12 +13,7 @@
 --   A = (value after 1 and 2 + value received) / (H1 + units received), rounded to 4 places; with no
 --   units left to value, A stays.
 -- Only receipts (the common case) give (H x A + value received) / (H + units received), the plain
--- weighted average.
--- Stock held at no cost (A = 0: units a count or a return brought in for a product with no cost known)
--- is valued at the cost of the units received: with A taken as value received / units received, the
--- first purchase sets the average to its own cost (10 found, 10 bought at 5: 20 at 5, not 2.50) instead of
--- halving it, which would understate the cost of every unit sold after. Units received at no cost leave it 0.
--- An IMMUTABLE one-expression SQL function: PostgreSQL inlines it into the caller.
+-- weighted average. An IMMUTABLE one-expression SQL function: PostgreSQL inlines it into the caller.
 
 CREATE OR REPLACE FUNCTION dw.average_cost_after_purchases(
     on_hand numeric, average numeric,
@@ -31,7 +26,7 @@ IMMUTABLE
 AS $$
     SELECT CASE WHEN greatest(on_hand - taken_back, 0) + received > 0 THEN round(
         (CASE WHEN on_hand > taken_back THEN greatest(
-             greatest(on_hand * CASE WHEN average = 0 AND received > 0 THEN received_value / received ELSE average END - taken_back_value, 0)
+             greatest(on_hand * average - taken_back_value, 0)
              + CASE WHEN repriced > 0 THEN repriced_value * least(on_hand - taken_back, repriced) / repriced ELSE 0 END, 0)
          ELSE 0 END
          + received_value)
@@ -40,6 +35,6 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION dw.average_cost_after_purchases(numeric, numeric, numeric, numeric, numeric, numeric, numeric, numeric) IS
-    'Weighted-average unit cost of a position after purchases taken back (at their posted cost), re-priced (the value difference of the share still on hand) and received (at their cost); the average stays when no units are left, and stock held at no cost is valued at the cost of the units received. See docs/business-flows.md.';
+    'Weighted-average unit cost of a position after purchases taken back (at their posted cost), re-priced (the value difference of the share still on hand) and received (at their cost); the average stays when no units are left. See docs/business-flows.md.';
 REVOKE EXECUTE ON FUNCTION dw.average_cost_after_purchases(numeric, numeric, numeric, numeric, numeric, numeric, numeric, numeric) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dw.average_cost_after_purchases(numeric, numeric, numeric, numeric, numeric, numeric, numeric, numeric) TO erp_writer;

@@ -41,35 +41,6 @@ public class PositionDefaultsTests
         Assert.Equal("200 5.0000", await CostAsync(db));
     }
 
-    /// <summary>
-    /// A product without a cost: what a count brings in has no cost to carry (0), and the first purchase sets the average to its
-    /// own cost instead of halving it (10 found, 10 bought at 5: 20 at 5.0000, not 2.5000); later purchases average as usual. A
-    /// product whose purchases cost nothing stays at 0.
-    /// </summary>
-    [Fact]
-    public async Task Stock_held_at_no_cost_takes_the_cost_of_the_first_units_received()
-    {
-        await using var db = await IngestSample.CreateAsync();
-        var ingest = new Ingestor(db.DataSource);
-        await ingest.UpsertProductsAsync([new ProductMasterRow(Merchant, "P-1", "Pen"), new ProductMasterRow(Merchant, "P-2", "Sample")]);
-        await ingest.UpsertStockCountsAsync([
-            new StockCountRow(Merchant, "P-1", 10, new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero)),
-            new StockCountRow(Merchant, "P-2", 10, new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero)),
-        ]);
-        var counted = await CostAsync(db);
-
-        await ingest.UpsertPurchasesAsync([new PurchaseRow(Merchant, "PO-1", "P-1", 10, 5m, new DateOnly(2026, 3, 2)), new PurchaseRow(Merchant, "PO-2", "P-2", 5, 0m, new DateOnly(2026, 3, 2))]);
-        var bought = await CostAsync(db);
-        await ingest.UpsertPurchasesAsync([new PurchaseRow(Merchant, "PO-3", "P-1", 20, 8m, new DateOnly(2026, 3, 3))]);
-
-        Assert.Equal("10 0.0000", counted);
-        Assert.Equal("20 5.0000", bought);
-        Assert.Equal("40 6.5000", await CostAsync(db));
-        Assert.Equal("15 0.0000", await db.ScalarAsync<string>("""
-            SELECT f.quantity_on_hand || ' ' || f.average_unit_cost FROM dw.fact_inventory AS f JOIN dw.dim_products AS p USING (merchant_id, product_id) WHERE p.sku = 'P-2'
-            """));
-    }
-
     [Fact]
     public async Task Stock_imported_without_a_cost_is_valued_at_the_products_cost()
     {
