@@ -85,7 +85,7 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
 
     private readonly Option<string[]> newWarehouses = new("--new-warehouse")
     {
-        Description = "With entity purchases, stock-counts or inventory: a warehouse code the file may open (several separated by commas or by repeating the option). "
+        Description = "With entity purchases, stock-counts or inventory: a warehouse code the file may open (several by repeating the option). "
             + "Without it a row may name only a warehouse its merchant has (its shipping warehouse, or one it holds stock in), so a typo cannot open a position of phantom stock.",
     };
 
@@ -142,6 +142,15 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
         {
             throw CliException.Validation($"--replace goes with entity order-items (or orders with --items): it makes the file each order's whole set of lines, not {target.Name}.",
                 new { entity = target.Name, field = "--replace" });
+        }
+        if (target != PurchasesCsv.Entity && target != StockCountsCsv.Entity && target != InventoryCsv.Entity && parseResult.GetValue(newWarehouses) is { Length: > 0 })
+        {
+            throw CliException.Validation($"--new-warehouse goes with entity purchases, stock-counts or inventory (the rows that name a warehouse), not {target.Name}.",
+                new { entity = target.Name, field = "--new-warehouse" });
+        }
+        if (target != StockCountsCsv.Entity && parseResult.GetValue(lateCounts))
+        {
+            throw CliException.Validation($"--late-counts goes with entity stock-counts, not {target.Name}.", new { entity = target.Name, field = "--late-counts" });
         }
         if (parseResult.GetValue(items) is { } itemsPath)
         {
@@ -506,8 +515,8 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
             : path;
     }
 
-    /// <summary>The codes --new-warehouse gives, split at commas: a set, empty without the option, so that every import checks its codes.</summary>
-    private HashSet<string> NewWarehouses(ParseResult parseResult) => [.. Bi.ListOption.Values(parseResult, newWarehouses)];
+    /// <summary>The codes --new-warehouse gives (a code may hold a comma): a set, empty without the option, so that every import checks its codes.</summary>
+    private HashSet<string> NewWarehouses(ParseResult parseResult) => [.. (parseResult.GetValue(newWarehouses) ?? []).Select(w => w.Trim())];
 
     private static CliException NotAWorkbook(string path, Exception e) =>
         CliException.Validation($"{path} is not a readable .xlsx workbook: {e.Message}", new { file = path });
@@ -658,13 +667,13 @@ internal sealed partial class ImportCommand : Command, IArgumentHelp
 
     /// <summary>
     /// When an import wrote something, when the reports count it: most BI commands read materialized views and results that the
-    /// due refresh brings up to date, not the tables an import writes (docs/refresh.md); receivables, receipts, movements and
+    /// due refresh brings up to date, not the tables an import writes (docs/refresh.md); receivables, receipts, movements, stock and
     /// alerts read the tables. Null for a dry run or nothing changed.
     /// </summary>
     private static string? ReportsAfter(bool dry, long changed) => dry || changed == 0
         ? null
         : "The reports read from views (those listed in their meta.freshness) count the change once the next due refresh has run, every minute "
-            + "where it is scheduled (pg_cron job refresh_due or a RefreshWorker; erpdb doctor checks); receivables, receipts, movements and alerts "
+            + "where it is scheduled (pg_cron job refresh_due or a RefreshWorker; erpdb doctor checks); receivables, receipts, movements, stock and alerts "
             + "show it now. To refresh at once: erpdb refresh --due";
 
     /// <summary>What every import shares: one batch, every problem at once, the formats of values.</summary>

@@ -33,12 +33,11 @@ public sealed partial class WarehouseQueries
             var known = await grid.ReadSingleAsync<PositionFiltersKnown>();
             if (!known.SkuKnown)
             {
-                throw new QueryValidationException("sku", $"{query.Sku} is not a SKU of merchant {query.MerchantId}.");
+                throw new QueryValidationException("sku", $"No product of merchant {query.MerchantId} has the SKU {query.Sku}.");
             }
             if (known.KnownWarehouses is { } warehouses)
             {
-                throw new QueryValidationException("warehouse", $"{query.Warehouse} is not a warehouse of merchant {query.MerchantId}; "
-                    + (warehouses.Length == 0 ? "it has no stock positions yet." : $"its warehouses: {warehouses}."));
+                throw new QueryValidationException("warehouse", $"Merchant {query.MerchantId} has no warehouse {query.Warehouse}; its warehouses: {warehouses}.");
             }
             var totals = await grid.ReadSingleAsync<StockPositionsTotals>();
             var rows = (await grid.ReadAsync<PositionRow>()).ToList();

@@ -171,7 +171,7 @@ public class ImportCommandTests
         {
             await CliRun.RunAsync("import", "inventory", inventory, "--connection", db.ConnectionString),
             await CliRun.RunAsync("import", "stock-counts", count, "--connection", db.ConnectionString),
-            await CliRun.RunAsync("import", "purchases", purchase, "--new-warehouse", "wh-sz,wh-bj", "--connection", db.ConnectionString),
+            await CliRun.RunAsync("import", "purchases", purchase, "--new-warehouse", "wh-sz", "--new-warehouse", "wh-bj", "--connection", db.ConnectionString),
         };
 
         foreach (var (run, line) in refused.Zip(new[] { 3, 2, 2 }))
@@ -187,6 +187,12 @@ public class ImportCommandTests
         Assert.True(opened.ExitCode == 0, opened.Output + opened.Error);
         Assert.True(counted.ExitCode == 0, counted.Output + counted.Error);
         Assert.Equal("default=40|wh-szz=5/1/1", await db.ScalarAsync<string>(Books));
+
+        // Only the entities whose rows name a warehouse take the option.
+        var products = await WriteAsync("merchant_id,sku,product_name", "1,A-9,Cup");
+        var misplaced = await CliRun.RunAsync("import", "products", products, "--new-warehouse", "wh-x", "--connection", db.ConnectionString);
+        Assert.Equal(2, misplaced.ExitCode);
+        Assert.Contains("--new-warehouse goes with entity purchases, stock-counts or inventory", misplaced.Output + misplaced.Error);
 
         await new Ingestor(db.DataSource).UpsertPurchasesAsync([new PurchaseRow(1, "PO-LIB", "A-1", 3, 10m, new DateOnly(2026, 3, 5)) { WarehouseCode = "wh-lib" }]);
         Assert.Equal(3, await db.ScalarAsync<int>("SELECT quantity_on_hand FROM dw.fact_inventory WHERE warehouse_code = 'wh-lib'"));

@@ -135,6 +135,12 @@ public class StockCommandTests
         }
         var warehouses = await f.Db.ScalarAsync<string>("SELECT string_agg(DISTINCT warehouse_code, ', ' ORDER BY warehouse_code) FROM dw.fact_inventory WHERE merchant_id = 1");
         Assert.Contains("wh-bj", warehouses, StringComparison.Ordinal);
-        Assert.Contains($"wh-szz is not a warehouse of merchant 1; its warehouses: {warehouses}.", unknownWarehouse.Output, StringComparison.Ordinal);
+        Assert.Contains($"has no warehouse wh-szz; its warehouses: {warehouses}.", unknownWarehouse.Output, StringComparison.Ordinal);
+
+        // The shipping warehouse is the merchant's even where nothing is stocked yet: an empty answer, not an error.
+        await f.Db.ExecuteAsync("UPDATE dw.dim_merchants SET shipping_warehouse_code = 'wh-ship' WHERE merchant_id = 1");
+        var shipping = await CliRun.RunAsync(["stock", "--warehouse", "wh-ship", .. common]);
+        Assert.True(shipping.ExitCode == 0, shipping.Output + shipping.Error);
+        Assert.Equal(0, shipping.Json().GetProperty("data").GetProperty("totals").GetProperty("positions").GetInt64());
     }
 }

@@ -54,7 +54,8 @@ internal static class NaturalKeys
     /// the merchant check names that row, this one stays silent. In a batch told which warehouses it may open
     /// (<c>@checkWarehouses</c>, <see cref="IngestOptions.NewWarehouses"/>), the code must also be one the merchant has: its shipping
     /// warehouse, a warehouse it holds a stock position in, or one of <c>@newWarehouses</c>. A typo would otherwise open a position
-    /// of phantom stock that counts in the product's totals and raises its own alerts.
+    /// of phantom stock that counts in the product's totals and raises its own alerts. NOT EXISTS, an anti-join by the positions'
+    /// (merchant, warehouse) whatever the estimates; the message lists at most ten of the merchant's warehouses.
     /// </summary>
     public static IReadOnlyList<RowCheck> Warehouse() =>
     [
@@ -63,17 +64,18 @@ internal static class NaturalKeys
             CAST(@checkWarehouses AS boolean) AND t.warehouse_code IS NOT NULL
             AND NOT t.warehouse_code = ANY (CAST(@newWarehouses AS text[]))
             AND EXISTS (SELECT 1 FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id AND m.shipping_warehouse_code <> t.warehouse_code)
-            AND (t.merchant_id, t.warehouse_code) NOT IN (SELECT f.merchant_id, f.warehouse_code FROM dw.fact_inventory AS f
-                                                           WHERE f.merchant_id IN (SELECT b.merchant_id FROM pg_temp.ingest_rows AS b))
+            AND NOT EXISTS (SELECT 1 FROM dw.fact_inventory AS f WHERE f.merchant_id = t.merchant_id AND f.warehouse_code = t.warehouse_code)
             """,
             """
             (SELECT format('warehouse_code %s is not a warehouse of merchant %s (its warehouses: %s): check the code, or name it as a new warehouse to open it (erpdb import --new-warehouse %s)',
                            t.warehouse_code, m.merchant_code,
-                           (SELECT string_agg(w.code, ', ' ORDER BY w.code)
-                              FROM (SELECT m.shipping_warehouse_code
-                                    UNION SELECT f.warehouse_code FROM dw.fact_inventory AS f WHERE f.merchant_id = t.merchant_id) AS w(code)),
+                           array_to_string(w.codes[1:10], ', ') || CASE WHEN cardinality(w.codes) > 10 THEN format(' and %s more', cardinality(w.codes) - 10) ELSE '' END,
                            t.warehouse_code)
-               FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id)
+               FROM dw.dim_merchants AS m
+               CROSS JOIN LATERAL (SELECT array_agg(c.code ORDER BY c.code) AS codes
+                                     FROM (SELECT m.shipping_warehouse_code
+                                           UNION SELECT f.warehouse_code FROM dw.fact_inventory AS f WHERE f.merchant_id = t.merchant_id) AS c(code)) AS w
+              WHERE m.merchant_id = t.merchant_id)
             """),
     ];
 
