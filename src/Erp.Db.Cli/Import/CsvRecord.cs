@@ -261,7 +261,10 @@ internal sealed partial class CsvRecord
         {
             return column == "merchant_code" ? only.Code : null;
         }
-        if (cell != (column == "merchant_code" ? only.Code : only.Id.ToString(CultureInfo.InvariantCulture)))
+        var same = column == "merchant_code"
+            ? cell == only.Code
+            : long.TryParse(cell, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id) && id == only.Id;
+        if (!same)
         {
             Problems.Add(new ImportProblem(Line, column, null,
                 $"{column} {(cell.Length > 40 ? cell[..40] + "..." : cell)} is not merchant {only.Code} (id {only.Id}), which --merchant names: the file may hold that merchant's rows only"));

@@ -200,7 +200,8 @@ public class ImportCommandTests
 
     /// <summary>
     /// --merchant restricts a file to one merchant: a row naming another by code or id is refused and nothing of the file is
-    /// written; a file without merchant columns is that merchant's rows; an entity without a merchant takes no --merchant.
+    /// written; blank merchant cells, or a file without merchant columns, are that merchant's rows (an id is read as a number);
+    /// an entity without a merchant takes no --merchant.
     /// </summary>
     [Fact]
     public async Task A_file_imported_for_one_merchant_may_not_write_another_merchants_rows()
@@ -208,7 +209,8 @@ public class ImportCommandTests
         await using var db = await IngestSample.CreateAsync();
         var mixed = await WriteAsync("merchant_code,reference_no,sku,quantity,unit_cost,received_date", "m-a,PO-1,A-1,5,10,2026-03-05", "m-b,PO-2,B-1,5,10,2026-03-05");
         var byId = await WriteAsync("merchant_id,reference_no,sku,quantity,unit_cost,received_date", "1,PO-1,A-1,5,10,2026-03-05", "2,PO-2,B-1,5,10,2026-03-05");
-        var bare = await WriteAsync("reference_no,sku,quantity,unit_cost,received_date", "PO-3,A-1,5,10,2026-03-05");
+        var bare = await WriteAsync("merchant_id,reference_no,sku,quantity,unit_cost,received_date", ",PO-3,A-1,5,10,2026-03-05", "01,PO-4,A-1,5,10,2026-03-05");
+        var noMerchantColumns = await WriteAsync("reference_no,sku,quantity,unit_cost,received_date", "PO-5,A-1,5,10,2026-03-05");
         var merchants = await WriteAsync("merchant_code,merchant_name", "m-c,Merchant C");
         const string Purchases = "SELECT coalesce(string_agg(merchant_id || ':' || reference_no, '|' ORDER BY reference_no), '') FROM dw.fact_inventory_transactions";
 
@@ -216,7 +218,8 @@ public class ImportCommandTests
         var refusedById = await CliRun.RunAsync("import", "purchases", byId, "--merchant", "1", "--connection", db.ConnectionString);
         var nothing = await db.ScalarAsync<string>(Purchases);
         var withoutColumns = await CliRun.RunAsync("import", "purchases", bare, "--merchant", "m-a", "--connection", db.ConnectionString);
-        var noMerchantGiven = await CliRun.RunAsync("import", "purchases", bare, "--connection", db.ConnectionString);
+        var noColumns = await CliRun.RunAsync("import", "purchases", noMerchantColumns, "--merchant", "m-a", "--connection", db.ConnectionString);
+        var noMerchantGiven = await CliRun.RunAsync("import", "purchases", noMerchantColumns, "--connection", db.ConnectionString);
         var notForMerchants = await CliRun.RunAsync("import", "merchants", merchants, "--merchant", "m-a", "--connection", db.ConnectionString);
 
         Assert.True(refused.ExitCode == 2, refused.Output + refused.Error);
@@ -225,7 +228,8 @@ public class ImportCommandTests
         Assert.Contains("Line 3: merchant_id 2 is not merchant m-a (id 1)", refusedById.Output + refusedById.Error);
         Assert.Equal("", nothing);
         Assert.True(withoutColumns.ExitCode == 0, withoutColumns.Output + withoutColumns.Error);
-        Assert.Equal("1:PO-3", await db.ScalarAsync<string>(Purchases));
+        Assert.True(noColumns.ExitCode == 0, noColumns.Output + noColumns.Error);
+        Assert.Equal("1:PO-3|1:PO-4|1:PO-5", await db.ScalarAsync<string>(Purchases));
         Assert.Equal(2, noMerchantGiven.ExitCode);
         Assert.Contains("missing required column(s) merchant_code (or merchant_id)", noMerchantGiven.Output + noMerchantGiven.Error);
         Assert.Equal(2, notForMerchants.ExitCode);
