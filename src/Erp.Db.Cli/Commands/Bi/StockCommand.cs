@@ -52,10 +52,10 @@ internal sealed class StockCommand : Command
         var t = data.Totals;
         var table = new TableView(
             ["SKU", "Warehouse", "On hand", "Reserved", "Available", "Short", "Safety", "Status"],
-            [.. data.Positions.Items.Select(p => BiResult.Row(p.Sku, p.Shipping ? p.Warehouse + " (shipping)" : p.Warehouse, Cells.Count(p.OnHand),
+            [.. data.Positions.Items.Select(p => BiResult.Row(p.Sku, p.Shipping ? p.Warehouse + "*" : p.Warehouse, Cells.Count(p.OnHand),
                 Cells.Count(p.Reserved), Cells.Count(p.Available), Cells.Count(p.ShortageOnHand + p.ShortageReserved), Cells.Count(p.SafetyStock), p.Status))],
             $"{Cells.Count(t.Positions)} positions: {Cells.Count(t.OutOfStock)} out, {Cells.Count(t.LowStock)} low, {Cells.Count(t.ShortOfStock)} short; "
-            + $"on hand {Cells.Count(t.OnHand)}, available {Cells.Count(t.Available)}; value {Cells.Money(t.Value)} CNY. "
+            + $"on hand {Cells.Count(t.OnHand)}, available {Cells.Count(t.Available)}; value {Cells.Money(t.Value)} CNY. * the shipping warehouse. "
             + $"Page {data.Positions.Page} of {Math.Max(1, data.Positions.Pages)}.",
             Records: data.Positions.Items, Page: PageOf.From(data.Positions));
         return BiResult.From(result, table);
