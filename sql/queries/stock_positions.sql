@@ -11,7 +11,7 @@
 -- run: see docs/queries.md
 -- First: why the category filter cannot be answered, or NULL (dw.category_filter_problem); then whether the SKU is one
 -- of the merchant's and, when the warehouse is neither its shipping warehouse nor one of its positions', the warehouses it
--- has (at most ten): a typo, not an empty list. Its shipping warehouse is known even without positions there: an empty
+-- has (dw.merchant_warehouses, the list an import's warehouse check gives): a typo, not an empty list. Its shipping warehouse is known even without positions there: an empty
 -- answer then says that nothing is stocked where orders ship from.
 SELECT dw.category_filter_problem(:category_id::bigint) AS problem;
 SELECT :sku::text IS NULL
@@ -22,12 +22,7 @@ SELECT :sku::text IS NULL
                               WHERE f.merchant_id = (SELECT ops.current_merchant_id()) AND lower(f.warehouse_code) = lower(:warehouse::text))
              AND NOT EXISTS (SELECT FROM dw.dim_merchants AS m
                               WHERE m.merchant_id = (SELECT ops.current_merchant_id()) AND m.shipping_warehouse_code = lower(:warehouse::text))
-            THEN (SELECT coalesce(array_to_string(w.codes[1:10], ', ')
-                                  || CASE WHEN cardinality(w.codes) > 10 THEN format(' and %s more', cardinality(w.codes) - 10) ELSE '' END, '')
-                    FROM (SELECT array_agg(c.code ORDER BY c.code) AS codes
-                            FROM (SELECT m.shipping_warehouse_code FROM dw.dim_merchants AS m WHERE m.merchant_id = (SELECT ops.current_merchant_id())
-                                  UNION
-                                  SELECT f.warehouse_code FROM dw.fact_inventory AS f WHERE f.merchant_id = (SELECT ops.current_merchant_id())) AS c(code)) AS w)
+            THEN dw.merchant_warehouses((SELECT ops.current_merchant_id()))
        END AS knownwarehouses;
 -- Short: the position shipped goods its book did not have, or could not reserve what orders asked for (the
 -- stock_shortage alert's condition, dw.check_stock_shortages).

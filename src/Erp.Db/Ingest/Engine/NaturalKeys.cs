@@ -55,7 +55,7 @@ internal static class NaturalKeys
     /// (<c>@checkWarehouses</c>, <see cref="IngestOptions.NewWarehouses"/>), the code must also be one the merchant has: its shipping
     /// warehouse, a warehouse it holds a stock position in, or one of <c>@newWarehouses</c>. A typo would otherwise open a position
     /// of phantom stock that counts in the product's totals and raises its own alerts. NOT EXISTS, an anti-join by the positions'
-    /// (merchant, warehouse) whatever the estimates; the message lists at most ten of the merchant's warehouses.
+    /// (merchant, warehouse) whatever the estimates; the message lists the merchant's warehouses by dw.merchant_warehouses.
     /// </summary>
     public static IReadOnlyList<RowCheck> Warehouse() =>
     [
@@ -68,14 +68,8 @@ internal static class NaturalKeys
             """,
             """
             (SELECT format('warehouse_code %s is not a warehouse of merchant %s (its warehouses: %s): check the code, or name it as a new warehouse to open it (erpdb import --new-warehouse %s)',
-                           t.warehouse_code, m.merchant_code,
-                           array_to_string(w.codes[1:10], ', ') || CASE WHEN cardinality(w.codes) > 10 THEN format(' and %s more', cardinality(w.codes) - 10) ELSE '' END,
-                           t.warehouse_code)
-               FROM dw.dim_merchants AS m
-               CROSS JOIN LATERAL (SELECT array_agg(c.code ORDER BY c.code) AS codes
-                                     FROM (SELECT m.shipping_warehouse_code
-                                           UNION SELECT f.warehouse_code FROM dw.fact_inventory AS f WHERE f.merchant_id = t.merchant_id) AS c(code)) AS w
-              WHERE m.merchant_id = t.merchant_id)
+                           t.warehouse_code, m.merchant_code, dw.merchant_warehouses(m.merchant_id), t.warehouse_code)
+               FROM dw.dim_merchants AS m WHERE m.merchant_id = t.merchant_id)
             """),
     ];
 

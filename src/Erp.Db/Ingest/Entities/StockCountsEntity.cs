@@ -74,15 +74,14 @@ internal static class StockCountsEntity
                 + "WHERE c.merchant_id = t.merchant_id AND p.sku = t.sku AND c.warehouse_code = t.warehouse_code AND c.counted_at = t.counted_at)"),
             // A count older than one already posted for its position adjusts nothing (dw.post_stock_counts: the newer count
             // stands). In a batch told to refuse such late counts (@refuseLateCounts, IngestOptions.RefuseLateCounts) a new one is an
-            // error rather than history stored without a word; the same count again is unchanged, as always.
+            // error rather than history stored without a word; the same count again is unchanged, as always. One look at the
+            // position's counts: the latest posted one, and whether this one is stored already.
             new("counted_at",
                 """
                 CAST(@refuseLateCounts AS boolean)
-                AND EXISTS (SELECT 1 FROM dw.fact_stock_counts AS c JOIN dw.dim_products AS p ON p.merchant_id = c.merchant_id AND p.product_id = c.product_id
-                            WHERE c.merchant_id = t.merchant_id AND p.sku = t.sku AND c.warehouse_code = t.warehouse_code
-                              AND c.counted_at > t.counted_at AND c.posted_at IS NOT NULL)
-                AND NOT EXISTS (SELECT 1 FROM dw.fact_stock_counts AS c JOIN dw.dim_products AS p ON p.merchant_id = c.merchant_id AND p.product_id = c.product_id
-                                WHERE c.merchant_id = t.merchant_id AND p.sku = t.sku AND c.warehouse_code = t.warehouse_code AND c.counted_at = t.counted_at)
+                AND (SELECT max(c.counted_at) FILTER (WHERE c.posted_at IS NOT NULL) > t.counted_at AND NOT bool_or(c.counted_at = t.counted_at)
+                     FROM dw.fact_stock_counts AS c JOIN dw.dim_products AS p ON p.merchant_id = c.merchant_id AND p.product_id = c.product_id
+                     WHERE c.merchant_id = t.merchant_id AND p.sku = t.sku AND c.warehouse_code = t.warehouse_code)
                 """,
                 "(SELECT format('counted_at %s is before the latest count of %s in %s, at %s (%s counted): a late count adjusts nothing, the newer one "
                 + "stands; count again, or record it as history with --late-counts', "
