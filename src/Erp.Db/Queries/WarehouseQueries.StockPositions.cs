@@ -11,7 +11,7 @@ public sealed partial class WarehouseQueries
     /// totals over every position of the filter. Read from the positions themselves: always current, so no freshness entries.
     /// </summary>
     /// <exception cref="QueryValidationException">A parameter is out of range: a page, a <see cref="StockPositionsQuery.Sku"/> that
-    /// is not one of the merchant's products, a <see cref="StockPositionsQuery.Warehouse"/> none of its positions has, or a
+    /// is not one of the merchant's products, a <see cref="StockPositionsQuery.Warehouse"/> that is neither its shipping warehouse nor one it holds stock in, or a
     /// <see cref="StockPositionsQuery.CategoryId"/> that is not one of its categories.</exception>
     public Task<QueryResult<StockPositionsReport>> StockPositionsAsync(StockPositionsQuery query, CancellationToken cancellationToken = default)
     {

@@ -9,7 +9,7 @@ namespace Erp.Db.Cli.Commands.Bi;
 internal sealed class StockCommand : Command
 {
     private readonly Option<string?> sku = new("--sku") { Description = "Only this product's positions (its SKU, exactly as imported; an unknown SKU is an error). Default: every product." };
-    private readonly Option<string?> warehouse = new("--warehouse") { Description = "Only this warehouse's positions (its code, without case); a code none of the merchant's positions has is an error listing those it has. Default: every warehouse." };
+    private readonly Option<string?> warehouse = new("--warehouse") { Description = "Only this warehouse's positions (its code, without case); a code that is neither the merchant's shipping warehouse nor one it holds stock in is an error listing those it has. Default: every warehouse." };
     private readonly Option<long?> category = new("--category") { Description = "Only products of this category (its id) and its subcategories; an id that is not one of the merchant's categories is an error. Default: every category." };
     private readonly Option<PositionFilter> status = new("--status") { Description = "all; out: nothing available; low: available at or below the position's safety stock, above 0; shortage: goods shipped that the book did not have, or orders that could not be reserved. The out_of_stock, low_stock and stock_shortage alerts' conditions, position by position.", DefaultValueFactory = _ => PositionFilter.All };
     private readonly Database database;

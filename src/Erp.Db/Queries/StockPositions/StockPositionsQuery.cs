@@ -12,7 +12,7 @@ public sealed record StockPositionsQuery
     /// <summary>Only this product's positions (its SKU, exactly as imported); a SKU that is not one of the merchant's products is a <see cref="QueryValidationException"/>.</summary>
     public string? Sku { get; init; }
 
-    /// <summary>Only this warehouse's positions (its code, without case); a code none of the merchant's positions has is a <see cref="QueryValidationException"/> listing those it has.</summary>
+    /// <summary>Only this warehouse's positions (its code, without case); a code that is neither the merchant's shipping warehouse nor one it holds stock in is a <see cref="QueryValidationException"/> listing those it has (its shipping warehouse without positions answers none).</summary>
     public string? Warehouse { get; init; }
 
     /// <summary>Only products of this category id and its subcategories (<c>dw.category_subtree</c>); an id that is not a category of the merchant is a <see cref="QueryValidationException"/>.</summary>
